@@ -1,0 +1,79 @@
+"""The append-only, hash-chained audit log.
+
+One chain per school and one for events outside any school. Each row stores the SHA-256 of
+the previous row of its chain and of its own canonical content, so an edited, inserted or
+deleted row breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+GLOBAL_CHAIN = "global"
+
+
+class AuditRefused(Exception):
+    """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEvent(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    chain = models.CharField(max_length=64)
+    sequence = models.PositiveBigIntegerField()
+    # DO_NOTHING without a database constraint: an audit row must never block, nor cascade
+    # from, a change elsewhere (a trigger refuses UPDATE/DELETE on this table).
+    school = models.ForeignKey(
+        "tenancy.School", null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=100)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    request_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.CharField(max_length=64, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")
+        ]
+        indexes = [
+            models.Index(fields=["school", "-occurred_at"]),
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AuditRefused("Audit events cannot be changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditRefused("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The last hash and sequence of each chain; locked while an event is appended."""
+
+    chain = models.CharField(max_length=64, unique=True)
+    sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} @ {self.sequence}"

@@ -1,0 +1,124 @@
+"""Appending to the audit chain. Every service calls ``audit_record`` inside its transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from schoolkeep.audit import context
+from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
+from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
+
+CHANGED = "changed"  # what a secret or encrypted field shows instead of its value
+
+
+def chain_for(school_id: int | None) -> str:
+    return f"school:{school_id}" if school_id else GLOBAL_CHAIN
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, models.Model):
+        return str(getattr(value, "public_id", value.pk))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def diff(
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    *,
+    secret_fields: Iterable[str] = (),
+) -> dict[str, dict[str, Any]]:
+    """Changed fields as {field: {"before": x, "after": y}}; secrets appear only as changed."""
+    before = before or {}
+    after = after or {}
+    secrets = set(secret_fields)
+    result: dict[str, dict[str, Any]] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if _jsonable(old) == _jsonable(new):
+            continue
+        if name in secrets:
+            result[name] = {"before": CHANGED, "after": CHANGED}
+        else:
+            result[name] = {"before": _jsonable(old), "after": _jsonable(new)}
+    return result
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of some fields of a record, for a before/after pair."""
+    return {name: getattr(instance, name) for name in fields}
+
+
+def audit_record(
+    *,
+    action: str,
+    school: Any = None,
+    actor: Any = None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_label: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the school's chain (or the global one). Call inside a transaction."""
+    ctx = context.current()
+    school_id = getattr(school, "pk", school)
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_id = target_id or str(getattr(target, "public_id", target.pk))
+        target_label = target_label or str(target)[:200]
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_id, actor_label = actor.pk, str(actor)[:200]
+    else:
+        actor_id, actor_label = None, (ctx.actor_label or "system")[:200]
+    chain = chain_for(school_id)
+    with transaction.atomic():
+        head = _lock_head(chain)
+        event = AuditEvent(
+            chain=chain,
+            sequence=head.sequence + 1,
+            school_id=school_id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            target_label=target_label[:200],
+            changes=_jsonable(dict(changes or {})),
+            occurred_at=timezone.now(),
+            request_id=ctx.request_id,
+            ip_address=ctx.ip_address,
+        )
+        event.previous_hash = head.last_hash
+        event.hash = event_hash(hashed_fields(event), head.last_hash)
+        event.save()
+        AuditChainHead.objects.filter(pk=head.pk).update(
+            sequence=event.sequence, last_hash=event.hash
+        )
+    return event
+
+
+def _lock_head(chain: str) -> AuditChainHead:
+    # Row lock on PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers.
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        head, _ = AuditChainHead.objects.get_or_create(
+            chain=chain, defaults={"sequence": 0, "last_hash": GENESIS_HASH}
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    return head

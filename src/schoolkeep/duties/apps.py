@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DutiesConfig(AppConfig):
+    name = "schoolkeep.duties"
+    label = "duties"
+    verbose_name = "Duties"

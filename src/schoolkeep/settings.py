@@ -1,0 +1,277 @@
+"""Schoolkeep settings: one file, driven by the environment, failing closed.
+
+Production is the default. Development (``SCHOOLKEEP_ENV=development``) generates its
+secrets once in the data directory; production refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from csp.constants import NONCE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from schoolkeep.lib.env import (
+    env_bool,
+    env_list,
+    env_secret,
+    load_or_create_dev_secrets,
+    parse_database_url,
+    parse_email_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SCHOOLKEEP_ENV = os.environ.get("SCHOOLKEEP_ENV", "production")
+if SCHOOLKEEP_ENV not in ("production", "development"):
+    raise ImproperlyConfigured("SCHOOLKEEP_ENV must be 'production' or 'development'.")
+DEVELOPMENT = SCHOOLKEEP_ENV == "development"
+PRODUCTION = not DEVELOPMENT
+
+DATA_DIR = Path(os.environ.get("SCHOOLKEEP_DATA_DIR", "var")).resolve()
+UPLOADS_DIR = DATA_DIR / "uploads"
+
+# Debug pages show stack traces: only on request, and never in production.
+DEBUG = DEVELOPMENT and env_bool("SCHOOLKEEP_DEBUG", default=False)
+
+_secret = env_secret("SCHOOLKEEP_SECRET_KEY")
+_keys = env_secret("SCHOOLKEEP_ENCRYPTION_KEYS")
+if not (_secret and _keys):
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SCHOOLKEEP_SECRET_KEY and SCHOOLKEEP_ENCRYPTION_KEYS are required in production "
+            "(see docs/deploy.md)."
+        )
+    generated = load_or_create_dev_secrets(DATA_DIR)
+    _secret = _secret or generated["secret_key"]
+    _keys = _keys or generated["encryption_keys"]
+SECRET_KEY: str = _secret
+ENCRYPTION_KEYS: list[str] = [k.strip() for k in _keys.split(",") if k.strip()]
+
+ALLOWED_HOSTS = env_list(
+    "SCHOOLKEEP_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEVELOPMENT else []
+)
+BASE_URL = os.environ.get(
+    "SCHOOLKEEP_BASE_URL", "http://localhost:8000" if DEVELOPMENT else ""
+).rstrip("/")
+if PRODUCTION and not BASE_URL:
+    raise ImproperlyConfigured("SCHOOLKEEP_BASE_URL is required in production.")
+CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL else []
+
+HTTPS = env_bool("SCHOOLKEEP_HTTPS", default=PRODUCTION)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS preload is a promise about every subdomain of the school's domain, which the
+# operator of one app cannot make: docs/deploy.md explains.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "axes",
+    "csp",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "rules.apps.AutodiscoverRulesConfig",
+    "schoolkeep.accounts",
+    "schoolkeep.tenancy",
+    "schoolkeep.audit",
+    "schoolkeep.duties",
+    "schoolkeep.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "schoolkeep.lib.request_id.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "schoolkeep.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "schoolkeep.tenancy.middleware.CurrentSchoolMiddleware",
+    "schoolkeep.accounts.middleware.RequireTwoFactorMiddleware",
+    "schoolkeep.lib.headers.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "schoolkeep.urls"
+WSGI_APPLICATION = "schoolkeep.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "schoolkeep.tenancy.context_processors.tenancy",
+            ],
+        },
+    }
+]
+FORM_RENDERER = "schoolkeep.lib.forms.FormRenderer"
+
+DATABASES = {
+    "default": parse_database_url(
+        os.environ.get("DATABASE_URL", ""), sqlite_path=DATA_DIR / "schoolkeep.sqlite3"
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "schoolkeep_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "duties:dashboard"
+
+# allauth: e-mail login, no public sign-up, two-factor from allauth.mfa.
+ACCOUNT_ADAPTER = "schoolkeep.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# django-axes owns lockout; allauth's own failed-login limit would fire first.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Schoolkeep: "
+MFA_ADAPTER = "schoolkeep.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Schoolkeep"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEVELOPMENT
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# django-axes: 10 failures for one account from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "schoolkeep.accounts.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_bool("SCHOOLKEEP_BEHIND_PROXY", default=False) and 1 or None
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime: 12 hours
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+DEFAULT_IDLE_TIMEOUT_MINUTES = 15
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": UPLOADS_DIR}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+
+_email = parse_email_url(os.environ.get("SCHOOLKEEP_EMAIL_URL", ""), data_dir=DATA_DIR,
+                         required=PRODUCTION)
+globals().update(_email)
+DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLKEEP_FROM_EMAIL", "schoolkeep@localhost")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "schoolkeep.lib.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["request_id"]}
+    },
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs the username on every attempt; we audit instead.
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,35 @@
+"""Navigation and the school switcher, shown only as the role allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+# (label, url name, permission). Later modules add their entries here.
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("What needs doing", "duties:dashboard", "school.view"),
+    ("Key contacts", "tenancy:key-contacts", "school.view"),
+    ("Members", "tenancy:member-list", "members.view"),
+    ("Term dates", "tenancy:term-list", "terms.view"),
+    ("Audit trail", "audit:event-list", "audit.view"),
+    ("School settings", "tenancy:school-settings", "school.settings"),
+]
+
+
+def tenancy(request: HttpRequest) -> dict[str, Any]:
+    access = getattr(request, "access", None)
+    if access is None:
+        return {"nav_items": [], "current_access": None, "school_choices": []}
+    path = request.path
+    items = []
+    for label, name, permission in NAVIGATION:
+        if access.can(permission):
+            url = reverse(name)
+            items.append({"label": label, "url": url, "current": path == url})
+    return {
+        "nav_items": items,
+        "current_access": access,
+        "school_choices": getattr(request, "access_list", []),
+    }

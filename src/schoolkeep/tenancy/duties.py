@@ -1,0 +1,1 @@
+"""Duties of the foundation (filled in by the duties work)."""

@@ -1,0 +1,106 @@
+"""The one table of who may do what. docs/roles.md is generated from it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SIRO = "siro", "Senior Information Risk Owner (SIRO)"
+    DPO = "dpo", "Data protection officer"
+    IAO = "iao", "Information asset owner"
+    BUSINESS_MANAGER = "business_manager", "Business manager"
+    IT_LEAD = "it_lead", "IT lead"
+    DSL = "dsl", "Designated safeguarding lead"
+    HR_ADMIN = "hr_admin", "HR administrator"
+    DATA_ADMIN = "data_admin", "Data administrator"
+    STAFF = "staff", "Staff"
+    GOVERNOR = "governor", "Governor"
+    AUDITOR = "auditor", "Auditor (read-only)"
+    TRUST_ADMIN = "trust_admin", "Trust administrator"
+
+
+# Roles a school membership can hold; the trust administrator is held at organisation level.
+SCHOOL_ROLES = [role for role in Role if role is not Role.TRUST_ADMIN]
+
+# Everyone but plain staff must use two-factor; a school may require it of staff too.
+ROLES_WITHOUT_REQUIRED_MFA = frozenset({Role.STAFF})
+
+# Roles that only read. A member holding only these gets 403 on every write.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.TRUST_ADMIN})
+
+_ALL = frozenset(Role)
+_LEADS = frozenset({Role.SIRO, Role.DPO})
+
+PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
+    "school.view": ("See the dashboard, key contacts and their own duties", _ALL),
+    "members.view": (
+        "See the list of members and their roles",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.IT_LEAD,
+                   Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "members.manage": ("Invite members, change their roles, deactivate them",
+                       frozenset({Role.SIRO})),
+    "lockouts.manage": ("See locked accounts and unlock them", frozenset({Role.SIRO})),
+    "school.settings": ("Change the school's settings (idle timeout, two-factor for all)",
+                        frozenset({Role.SIRO})),
+    "terms.view": ("See the school's term dates", _ALL),
+    "terms.manage": ("Enter the school's term dates",
+                     frozenset({Role.SIRO, Role.BUSINESS_MANAGER})),
+    "audit.view": ("Browse, filter and export the school's audit trail",
+                   _LEADS | {Role.AUDITOR}),
+    "scr.sensitive.view": (
+        "See the sensitive fields of the Single Central Record",
+        frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR}),
+    ),
+    "trust.overview": ("See every school of the trust at a glance", frozenset({Role.TRUST_ADMIN})),
+}
+
+WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
+                               "terms.manage"})
+
+
+def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:
+    """True when any of the roles grants the permission."""
+    try:
+        _, allowed = PERMISSIONS[permission]
+    except KeyError:
+        raise KeyError(f"Unknown permission {permission!r}") from None
+    return any(role in allowed for role in roles)
+
+
+def requires_mfa(roles: set[str] | frozenset[str], *, school_requires_all: bool) -> bool:
+    if school_requires_all:
+        return bool(roles)
+    return any(role not in ROLES_WITHOUT_REQUIRED_MFA for role in roles)
+
+
+def role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:
+        return role
+
+
+def roles_markdown() -> str:
+    """docs/roles.md, generated from the table above."""
+    roles = list(Role)
+    lines = [
+        "# Roles and permissions",
+        "",
+        "Generated from `src/schoolkeep/tenancy/roles.py` by `schoolkeep roles-doc`;"
+        " a test fails when this file is stale.",
+        "",
+        "Two-factor sign-in is required for every role except plain Staff"
+        " (a school may require it of everyone).",
+        "Auditors and trust administrators only read: any change they try is refused.",
+        "A trust administrator reads every school of their trust but never sees the sensitive"
+        " fields of the Single Central Record unless they also hold a school membership.",
+        "",
+        "| Permission | " + " | ".join(role.label for role in roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for code, (description, allowed) in PERMISSIONS.items():
+        cells = ["yes" if role in allowed else "" for role in roles]
+        lines.append(f"| {description} (`{code}`) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from schoolkeep import views
+
+handler400 = "schoolkeep.views.bad_request"
+handler403 = "schoolkeep.views.permission_denied"
+handler404 = "schoolkeep.views.page_not_found"
+handler500 = "schoolkeep.views.server_error"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("schoolkeep.accounts.allauth_urls")),
+    path("account/", include("schoolkeep.accounts.urls")),
+    path("join/", include("schoolkeep.tenancy.invitation_urls")),
+    path("school/", include("schoolkeep.tenancy.urls")),
+    path("audit/", include("schoolkeep.audit.urls")),
+    path("duties/", include("schoolkeep.duties.urls")),
+    path("api/v1/", include("schoolkeep.api.urls")),
+]
