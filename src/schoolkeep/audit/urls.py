@@ -1,5 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from schoolkeep.audit import views
 
 app_name = "audit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+    path("export.csv", views.event_export, name="event-export"),
+    path("events/<uuid:public_id>/", views.event_detail, name="event-detail"),
+    path("history/<str:target_type>/<str:target_id>/", views.record_history,
+         name="record-history"),
+]

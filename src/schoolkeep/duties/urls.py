@@ -1,5 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from schoolkeep.duties import views
 
 app_name = "duties"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("trust/", views.trust_overview, name="trust-overview"),
+    path("calendar/reset/", views.calendar_reset, name="calendar-reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+]

@@ -15,13 +15,17 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Term dates", "tenancy:term-list", "terms.view"),
     ("Audit trail", "audit:event-list", "audit.view"),
     ("School settings", "tenancy:school-settings", "school.settings"),
+    ("Trust overview", "duties:trust-overview", "trust.overview"),
 ]
 
 
 def tenancy(request: HttpRequest) -> dict[str, Any]:
+    from schoolkeep.accounts.middleware import idle_timeout_seconds
+
     access = getattr(request, "access", None)
     if access is None:
-        return {"nav_items": [], "current_access": None, "school_choices": []}
+        return {"nav_items": [], "current_access": None, "school_choices": [],
+                "idle_timeout_seconds": None}
     path = request.path
     items = []
     for label, name, permission in NAVIGATION:
@@ -32,4 +36,5 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
         "nav_items": items,
         "current_access": access,
         "school_choices": getattr(request, "access_list", []),
+        "idle_timeout_seconds": idle_timeout_seconds(request),
     }

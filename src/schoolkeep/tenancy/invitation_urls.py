@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from schoolkeep.tenancy import views_invitations
 
 app_name = "join"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("<str:token>/", views_invitations.invitation_accept, name="accept"),
+]
