@@ -14,6 +14,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Members", "tenancy:member-list", "members.view"),
     ("Term dates", "tenancy:term-list", "terms.view"),
     ("Audit trail", "audit:event-list", "audit.view"),
+    ("Locked accounts", "accounts:lockout-list", "lockouts.manage"),
     ("School settings", "tenancy:school-settings", "school.settings"),
     ("Trust overview", "duties:trust-overview", "trust.overview"),
 ]
