@@ -1,0 +1,138 @@
+# Schoolkeep: the README's two commands are `make run` and `make test`.
+#
+#   make install        create .venv (Python 3.11+) and install the pinned dependencies
+#   make run            migrate, load the demo if the database has no school, serve on :8000
+#   make test           lint, type-check, security-lint, then the whole pytest suite
+#   make lint           ruff, mypy and bandit only
+#   make bench          the dashboard benchmark (bench/dashboard.py), on SQLite
+#   make audit-deps     pip-audit the pinned dependencies (needs the network)
+#   make constraints    re-pin requirements/constraints.txt from the current .venv
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+STAMP := $(VENV)/.schoolkeep-installed
+AXE_DIR := tools/axe
+AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+AXE_STAMP := $(AXE_DIR)/node_modules/.schoolkeep-installed
+CHROMIUM ?= /usr/bin/chromium
+# Two workers suit the two cores of the CI machine; override with PYTEST_WORKERS=auto.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+export SCHOOLKEEP_ENV := development
+
+.PHONY: help install run test lint check-migrations browser-tools pytest bench audit-deps constraints
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+# Idempotent: reinstalls only when pyproject.toml or the constraints changed (hash in $(STAMP)).
+install:
+	@want=$$(cat pyproject.toml $(CONSTRAINTS) | sha256sum | cut -d' ' -f1); \
+	if [ -x "$(BIN)/python" ] && [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then \
+		exit 0; \
+	fi; \
+	if [ ! -x "$(BIN)/python" ]; then \
+		if [ -z "$(PYTHON)" ]; then echo "make: Python 3.11 or newer is needed (python3.11)"; exit 1; fi; \
+		"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+			|| { echo "make: $(PYTHON) is older than Python 3.11"; exit 1; }; \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		"$(PYTHON)" -m venv "$(VENV)"; \
+	fi; \
+	echo "Installing pinned dependencies from $(CONSTRAINTS)"; \
+	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check \
+		-c $(CONSTRAINTS) -e '.[dev]'; \
+	echo "$$want" > $(STAMP)
+
+run: install
+	@mkdir -p var
+	"$(BIN)/schoolkeep" migrate --no-input
+	"$(BIN)/schoolkeep" createcachetable
+	@if "$(BIN)/schoolkeep" shell -c 'import sys; from schoolkeep.tenancy.models import School; sys.exit(0 if School.objects.exists() else 3)'; then \
+		echo; \
+		echo "The database already holds a school (the demo, or your own)."; \
+		echo "Demo log-ins: the e-mail addresses printed by the first 'make run', password as printed;"; \
+		echo "two-factor code: $(BIN)/schoolkeep demo-code --email <e-mail>"; \
+		echo; \
+	else \
+		"$(BIN)/schoolkeep" demo; \
+	fi
+	@echo "Schoolkeep is starting on http://localhost:8000 (web server, task worker and scheduler). Ctrl-C stops it."
+	exec "$(BIN)/schoolkeep" serve --host 127.0.0.1 --port 8000
+
+lint: install
+	"$(BIN)/ruff" check src tests bench
+	"$(BIN)/mypy" src
+	"$(BIN)/bandit" -q -r src -c pyproject.toml
+
+check-migrations: install
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	SCHOOLKEEP_DATA_DIR="$$data" "$(BIN)/schoolkeep" makemigrations --check --dry-run
+
+# Debian's chromium (installed with apt when we are root and it is missing) and axe-core
+# (npm ci into the git-ignored tools/axe/node_modules). Without them the browser tests skip
+# with a message; SCHOOLKEEP_REQUIRE_BROWSER=1 (set by .ci/run on CI) makes them fail instead.
+browser-tools:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium with apt-get (once)"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt_install() { apt-get install -y -q --no-install-recommends chromium fonts-liberation >/tmp/schoolkeep-apt.log 2>&1; }; \
+			apt_install || { apt-get update -q >>/tmp/schoolkeep-apt.log 2>&1 && apt_install; } \
+				|| { echo "*** apt-get could not install chromium (see /tmp/schoolkeep-apt.log)"; true; }; \
+		fi; \
+	fi
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "*** $(CHROMIUM) is missing and cannot be installed here (needs root and apt):"; \
+		echo "*** the browser tests (tests/browser) will be SKIPPED."; \
+	fi
+	@want=$$(sha256sum $(AXE_DIR)/package-lock.json | cut -d' ' -f1); \
+	if [ -f "$(AXE_JS)" ] && [ "$$(cat $(AXE_STAMP) 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
+	if command -v npm >/dev/null; then \
+		echo "Installing axe-core into $(AXE_DIR)/node_modules (npm ci)"; \
+		npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error \
+			&& echo "$$want" > $(AXE_STAMP) \
+			|| echo "*** npm ci failed: the browser tests will be SKIPPED."; \
+	else \
+		echo "*** npm is missing: axe-core cannot be installed, the browser tests will be SKIPPED."; \
+	fi
+
+# The suite on SQLite, then on PostgreSQL when SCHOOLKEEP_TEST_POSTGRES holds a database URL
+# (pytest-django creates and drops test_<name>_gw<N> databases beside it).
+pytest: install browser-tools
+	@mkdir -p test-output
+	@run_pytest() { \
+		local label=$$1 rc=0; shift; \
+		echo "== pytest on $$label"; \
+		"$$@" "$(BIN)/pytest" -n $(PYTEST_WORKERS) -rs -q \
+			--junitxml=test-output/junit-$${label,,}.xml $(PYTEST_ARGS) || rc=$$?; \
+		if [ $$rc = 5 ]; then echo "*** pytest collected no tests on $$label: nothing was tested"; fi; \
+		return $$rc; \
+	}; \
+	run_pytest SQLite env -u DATABASE_URL; \
+	if [ -n "$${SCHOOLKEEP_TEST_POSTGRES:-}" ]; then \
+		run_pytest PostgreSQL env DATABASE_URL="$$SCHOOLKEEP_TEST_POSTGRES"; \
+	else \
+		echo "(SCHOOLKEEP_TEST_POSTGRES is not set: the suite ran on SQLite only)"; \
+	fi
+
+test: install lint pytest
+
+bench: install
+	"$(BIN)/python" bench/dashboard.py
+
+audit-deps: install
+	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)
+
+constraints: install
+	@{ echo "# Pinned versions of every dependency (runtime and dev), from a working .venv."; \
+	   echo "# Regenerate with: make constraints   (after changing pyproject.toml)"; \
+	   "$(BIN)/python" -m pip freeze --exclude-editable; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	@echo "Wrote $(CONSTRAINTS); commit it with pyproject.toml."
