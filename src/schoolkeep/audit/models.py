@@ -8,6 +8,7 @@ deleted row breaks the chain at that point.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,35 @@ GLOBAL_CHAIN = "global"
 
 class AuditRefused(Exception):
     """Raised when code tries to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Reads only: every bulk path that would change, remove or insert rows is refused.
+
+    New events are appended one at a time by ``schoolkeep.audit.services.audit_record``,
+    which links each to the head of its chain.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditRefused("Audit events cannot be changed.")
+
+    def _update(self, values: Any) -> Any:
+        raise AuditRefused("Audit events cannot be changed.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditRefused("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditRefused("Audit events cannot be deleted.")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise AuditRefused("Audit events cannot be deleted.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        raise AuditRefused("Append audit events one at a time with audit_record().")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> tuple[AuditEvent, bool]:
+        raise AuditRefused("Audit events cannot be changed.")
 
 
 class AuditEvent(models.Model):
@@ -45,7 +75,10 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-occurred_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence")

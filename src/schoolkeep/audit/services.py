@@ -20,9 +20,27 @@ def chain_for(school_id: int | None) -> str:
     return f"school:{school_id}" if school_id else GLOBAL_CHAIN
 
 
+def _clean_text(value: str) -> str:
+    # PostgreSQL's text and jsonb refuse NUL and lone surrogates; SQLite keeps them. Clean
+    # them the same way everywhere so the stored value is the hashed value on both.
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int)):
         return value
+    if isinstance(value, str):
+        return _clean_text(str(value))
+    if isinstance(value, float):
+        # jsonb renders numbers its own way (1e16 comes back as 10000000000000000, -0.0 as
+        # 0), which would change the canonical bytes: keep floats as their exact text.
+        return repr(value)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -34,7 +52,13 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)
-    return str(value)
+    return _clean_text(str(value))
+
+
+def target_key(target: models.Model) -> tuple[str, str]:
+    """(target_type, target_id) under which a record's events are kept: its model label and
+    its public id (or primary key when it has none)."""
+    return target._meta.label_lower, str(getattr(target, "public_id", None) or target.pk)
 
 
 def diff(
@@ -79,13 +103,18 @@ def audit_record(
     ctx = context.current()
     school_id = getattr(school, "pk", school)
     if target is not None:
-        target_type = target_type or target._meta.label_lower
-        target_id = target_id or str(getattr(target, "public_id", target.pk))
-        target_label = target_label or str(target)[:200]
+        default_type, default_id = target_key(target)
+        target_type = target_type or default_type
+        target_id = target_id or default_id
+        target_label = target_label or str(target)
+    if not action or len(action) > 100:
+        raise ValueError(f"An audit action code must have 1 to 100 characters: {action!r}")
+    if len(target_type) > 100 or len(str(target_id)) > 64:
+        raise ValueError("An audit target type has at most 100 characters and an id 64.")
     if actor is not None and getattr(actor, "is_authenticated", False):
-        actor_id, actor_label = actor.pk, str(actor)[:200]
+        actor_id, actor_label = actor.pk, str(actor)
     else:
-        actor_id, actor_label = None, (ctx.actor_label or "system")[:200]
+        actor_id, actor_label = None, ctx.actor_label or "system"
     chain = chain_for(school_id)
     with transaction.atomic():
         head = _lock_head(chain)
@@ -94,11 +123,11 @@ def audit_record(
             sequence=head.sequence + 1,
             school_id=school_id,
             actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            target_label=target_label[:200],
+            actor_label=_clean_text(actor_label)[:200],
+            action=_clean_text(action),
+            target_type=_clean_text(target_type),
+            target_id=_clean_text(str(target_id)),
+            target_label=_clean_text(target_label)[:200],
             changes=_jsonable(dict(changes or {})),
             occurred_at=timezone.now(),
             request_id=ctx.request_id,

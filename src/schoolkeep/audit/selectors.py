@@ -1,0 +1,150 @@
+"""Reads of the audit trail, always within one school."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
+from django.urls import reverse
+
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.services import CHANGED, target_key
+
+LONDON = ZoneInfo("Europe/London")
+NO_PERSON = "none"  # the person filter's value for events with no signed-in actor
+NEWEST_FIRST = ("-occurred_at", "-id")
+
+
+def london_day_start(day: date) -> datetime:
+    """The UTC instant at which a Europe/London calendar day begins (DST-aware)."""
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
+
+
+def event_list(
+    *,
+    school: Any,
+    actor_id: int | str | None = None,
+    action_prefix: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The school's events, newest first. ``actor_id`` is a user's pk, or ``NO_PERSON`` for
+    events made by the system or the command line; dates are Europe/London days, inclusive."""
+    events = AuditEvent.objects.filter(school=school)
+    if actor_id == NO_PERSON:
+        events = events.filter(actor__isnull=True)
+    elif actor_id is not None:
+        events = events.filter(actor_id=actor_id)
+    if action_prefix:
+        events = events.filter(action__startswith=action_prefix)
+    if date_from is not None:
+        events = events.filter(occurred_at__gte=london_day_start(date_from))
+    if date_to is not None:
+        events = events.filter(occurred_at__lt=london_day_start(date_to + timedelta(days=1)))
+    return events.order_by(*NEWEST_FIRST)
+
+
+def people_for_filter(*, school: Any) -> list[tuple[int, str, str]]:
+    """(user pk, public id, name) of everyone who is or was a member of the school, or an
+    administrator of its trust, for the "person" filter. One query."""
+    condition = Q(memberships__school=school)
+    if getattr(school, "organisation_id", None):
+        condition |= Q(organisation_memberships__organisation_id=school.organisation_id)
+    users = (
+        get_user_model().objects.filter(condition).distinct()
+        .order_by("full_name", "email").values_list("pk", "public_id", "full_name", "email")
+    )
+    return [(pk, str(public_id), name or email) for pk, public_id, name, email in users]
+
+
+def history_for(*, school: Any, target: Model) -> QuerySet[AuditEvent]:
+    """The events of one record of this school, newest first."""
+    target_type, target_id = target_key(target)
+    return record_events(school=school, target_type=target_type, target_id=target_id)
+
+
+def record_events(*, school: Any, target_type: str, target_id: str) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        school=school, target_type=target_type, target_id=target_id
+    ).order_by(*NEWEST_FIRST)
+
+
+def history_url(target: Model) -> str:
+    target_type, target_id = target_key(target)
+    return reverse("audit:record-history", args=[target_type, target_id])
+
+
+def history_summary(
+    *, school: Any, target: Model, access: Any = None, limit: int = 5
+) -> dict[str, Any]:
+    """Context for ``audit/_history.html`` on a record's page: its latest events (one query),
+    whether there are more, the link to its full history, and whether ``access`` (the
+    viewer's ``SchoolAccess``) may follow that link."""
+    events = list(history_for(school=school, target=target)[: limit + 1])
+    return {
+        "history_events": events[:limit],
+        "history_more": len(events) > limit,
+        "history_url": history_url(target),
+        "show_history_link": bool(access is not None and access.can("audit.view")),
+    }
+
+
+def target_type_label(target_type: str) -> str:
+    """"tenancy.membership" -> "Membership" (no query; the code itself when unknown)."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    field: str
+    before: str
+    after: str
+    secret: bool
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(_show(item) for item in value) if value else "(none)"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def _field_label(name: str) -> str:
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def change_rows(event: AuditEvent) -> tuple[list[ChangeRow], list[tuple[str, str]]]:
+    """The event's before/after pairs as table rows, and any other details it carries."""
+    rows: list[ChangeRow] = []
+    details: list[tuple[str, str]] = []
+    changes = event.changes if isinstance(event.changes, dict) else {"value": event.changes}
+    for name in sorted(changes):
+        value = changes[name]
+        if isinstance(value, dict) and set(value) == {"before", "after"}:
+            secret = value["before"] == CHANGED and value["after"] == CHANGED
+            rows.append(ChangeRow(
+                field=_field_label(name),
+                before="" if secret else _show(value["before"]),
+                after="" if secret else _show(value["after"]),
+                secret=secret,
+            ))
+        else:
+            details.append((_field_label(name), _show(value)))
+    return rows, details

@@ -1,0 +1,144 @@
+"""Checking the audit chains: every hash recomputed, every link and sequence followed.
+
+The walk reads events in (chain, sequence) order through a chunked iterator, keeping only the
+last event of the current chain, so memory stays constant however long the trail grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
+from schoolkeep.audit.models import AuditChainHead, AuditEvent
+from schoolkeep.audit.services import chain_for
+
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class BrokenEvent:
+    """The first event at which one chain stops being trustworthy."""
+
+    chain: str
+    sequence: int
+    public_id: str  # empty when the break is at the end of the chain (no event to name)
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"chain {self.chain}, sequence {self.sequence}"
+        if self.public_id:
+            where += f", event {self.public_id}"
+        return f"{where}: {self.problem}"
+
+
+@dataclass
+class VerifyResult:
+    chains: int = 0
+    events: int = 0
+    broken: list[BrokenEvent] = field(default_factory=list)  # at most one per chain
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken
+
+    @property
+    def first_broken(self) -> BrokenEvent | None:
+        return self.broken[0] if self.broken else None
+
+
+@dataclass
+class _Walk:
+    chain: str
+    last_sequence: int = 0
+    last_hash: str = GENESIS_HASH
+    broken: bool = False
+
+
+def _check_event(event: AuditEvent, walk: _Walk) -> str:
+    """What is wrong with this event, given the chain so far, or an empty string."""
+    expected = walk.last_sequence + 1
+    if event.sequence != expected:
+        if event.sequence > expected:
+            missing = (
+                f"sequence {expected}" if event.sequence == expected + 1
+                else f"sequences {expected} to {event.sequence - 1}"
+            )
+            return f"{missing} missing before it (deleted?)"
+        return f"sequence out of order (expected {expected})"
+    if event_hash(hashed_fields(event), event.previous_hash) != event.hash:
+        return "its content does not match its hash (the row was edited)"
+    if event.previous_hash != walk.last_hash:
+        if expected == 1:
+            return "the first event of the chain does not start from the genesis hash"
+        return (
+            f"its previous hash does not match the hash of sequence {walk.last_sequence}"
+            " (an earlier event was edited and re-hashed, or this one was)"
+        )
+    expected_chain = chain_for(event.school_id)
+    if event.chain != expected_chain:
+        return f"it belongs to {expected_chain} but sits in chain {event.chain}"
+    return ""
+
+
+def _check_head(walk: _Walk, heads: dict[str, AuditChainHead]) -> BrokenEvent | None:
+    head = heads.get(walk.chain)
+    if head is None:
+        return BrokenEvent(walk.chain, walk.last_sequence, "",
+                           "the chain has events but no head record")
+    if head.sequence > walk.last_sequence:
+        return BrokenEvent(
+            walk.chain, walk.last_sequence + 1, "",
+            f"the head records {head.sequence} events but the chain stops at "
+            f"sequence {walk.last_sequence} (events deleted from its end?)",
+        )
+    if head.sequence < walk.last_sequence or head.last_hash != walk.last_hash:
+        return BrokenEvent(
+            walk.chain, walk.last_sequence, "",
+            "the head record does not match the last event of the chain",
+        )
+    return None
+
+
+def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
+    """Walk every chain and report, per chain, the first event that is missing or altered."""
+    heads = {head.chain: head for head in AuditChainHead.objects.all()}
+    result = VerifyResult()
+    walk: _Walk | None = None
+
+    def finish(done: _Walk) -> None:
+        result.chains += 1
+        if not done.broken:
+            problem = _check_head(done, heads)
+            if problem is not None:
+                result.broken.append(problem)
+        heads.pop(done.chain, None)
+
+    events = AuditEvent.objects.order_by("chain", "sequence").iterator(chunk_size=chunk_size)
+    for event in events:
+        if walk is None or event.chain != walk.chain:
+            if walk is not None:
+                finish(walk)
+            walk = _Walk(chain=event.chain)
+        result.events += 1
+        if walk.broken:
+            continue
+        problem = _check_event(event, walk)
+        if problem:
+            walk.broken = True
+            result.broken.append(
+                BrokenEvent(event.chain, event.sequence, str(event.public_id), problem)
+            )
+            continue
+        walk.last_sequence, walk.last_hash = event.sequence, event.hash
+    if walk is not None:
+        finish(walk)
+    # Heads left over belong to chains whose every event is gone.
+    for head in sorted(heads.values(), key=lambda h: h.chain):
+        if head.sequence > 0:
+            result.chains += 1
+            result.broken.append(BrokenEvent(
+                head.chain, 1, "",
+                f"the head records {head.sequence} events but none are left (deleted?)",
+            ))
+    result.broken.sort(key=lambda broken: broken.chain)
+    return result

@@ -1,0 +1,87 @@
+"""The audit trail of the current school: browse, filter, export, one event, one record."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from schoolkeep.audit import selectors
+from schoolkeep.audit.export import csv_lines
+from schoolkeep.audit.forms import AuditFilterForm
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.tenancy.decorators import school_view
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 500
+
+
+def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | None]:
+    school = request.school  # type: ignore[attr-defined]
+    form = AuditFilterForm(request.GET, people=selectors.people_for_filter(school=school))
+    if not form.is_valid():
+        return form, None
+    return form, selectors.event_list(school=school, **form.selection())
+
+
+@require_GET
+@school_view("audit.view")
+def event_list(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    page = None
+    if events is not None:
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/event_list.html", {
+        "page_title": "Audit trail", "form": form, "page": page,
+        "export_query": request.GET.urlencode() if events is not None else "",
+    })
+
+
+@require_GET
+@school_view("audit.view")
+def event_export(request: HttpRequest) -> HttpResponse:
+    form, events = _filtered(request)
+    if events is None:  # show the list page with the filter's errors
+        return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
+    school = request.school  # type: ignore[attr-defined]
+    stamp = timezone.localtime(timezone.now(), selectors.LONDON).strftime("%Y-%m-%d")
+    response = StreamingHttpResponse(
+        csv_lines(events.iterator(chunk_size=EXPORT_CHUNK)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-trail-{school.slug}-{stamp}.csv"'
+    )
+    return response
+
+
+@require_GET
+@school_view("audit.view")
+def event_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    event = get_for_school_or_404(AuditEvent, school=school, public_id=public_id)
+    rows, details = selectors.change_rows(event)
+    return render(request, "audit/event_detail.html", {
+        "page_title": "Audit event", "event": event, "rows": rows, "details": details,
+    })
+
+
+@require_GET
+@school_view("audit.view")
+def record_history(request: HttpRequest, target_type: str, target_id: str) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    events = selectors.record_events(school=school, target_type=target_type, target_id=target_id)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list:  # no event of this school: another school's record, or none
+        raise Http404("Not found")
+    return render(request, "audit/record_history.html", {
+        "page_title": "History", "page": page, "target_type": target_type,
+        "target_id": target_id, "target_label": page.object_list[0].target_label,
+    })
