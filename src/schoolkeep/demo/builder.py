@@ -38,7 +38,7 @@ from schoolkeep.tenancy.services import (
 
 # One password for every demo member: the demo refuses to run in production, and production
 # refuses to start while a demo member is active. Two-factor secrets are random per install.
-DEMO_PASSWORD = "schoolkeep-demo"
+DEMO_PASSWORD = "schoolkeep-demo"  # nosec B105 — public on purpose, development only
 
 TRUST_NAME = "Kestrel Vale Schools Trust"
 TRUST_SLUG = "kestrel-vale"

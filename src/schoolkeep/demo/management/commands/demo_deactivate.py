@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from schoolkeep.accounts.models import User
 from schoolkeep.accounts.services import user_deactivate_account
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if not users:
             self.stdout.write("No demo member is active; nothing was changed.")
             return
-        with audit_context(actor_label=cli_actor_label()):
+        with audit_context(actor_label=cli_actor_label()), transaction.atomic():
             for user in users:
                 user_deactivate_account(user=user, actor=None)
         self.stdout.write(f"Deactivated {len(users)} demo member(s).")
