@@ -1,0 +1,133 @@
+"""The form for one academic year's term dates: three terms, up to three holidays in each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.tenancy.calendar import TERM_NAMES, term_label
+from schoolkeep.tenancy.models import Term
+from schoolkeep.tenancy.services_terms import TermDatesError
+
+HOLIDAYS_PER_TERM = 3
+
+
+def _date_field(label: str, *, required: bool) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": f"Enter the {label.lower()} as a real date, such as 2/9/2026.",
+        },
+    )
+
+
+class TermYearForm(forms.Form):
+    template_name = "tenancy/terms_form.html"
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, academic_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.academic_year = academic_year
+        for name in TERM_NAMES:
+            label = f"{term_label(name, academic_year)} term"
+            self.fields[f"{name}_starts_on"] = _date_field(
+                f"First day of the {label}", required=True
+            )
+            self.fields[f"{name}_ends_on"] = _date_field(f"Last day of the {label}", required=True)
+            for number in range(1, HOLIDAYS_PER_TERM + 1):
+                what = f"holiday {number} in the {label}"
+                self.fields[f"{name}_holiday_{number}_starts_on"] = _date_field(
+                    f"First day of {what}", required=False
+                )
+                self.fields[f"{name}_holiday_{number}_ends_on"] = _date_field(
+                    f"Last day of {what}", required=False
+                )
+        # The service numbers a term's holidays in the order given; map its names to ours.
+        self._service_fields: dict[str, str] = {}
+
+    @staticmethod
+    def initial_for(terms: Sequence[Term], *, version: str) -> dict[str, Any]:
+        """Initial values from stored terms (their holidays prefetched)."""
+        initial: dict[str, Any] = {"version": version}
+        for term in terms:
+            initial[f"{term.name}_starts_on"] = term.starts_on
+            initial[f"{term.name}_ends_on"] = term.ends_on
+            for number, holiday in enumerate(term.holidays.all()[:HOLIDAYS_PER_TERM], start=1):
+                initial[f"{term.name}_holiday_{number}_starts_on"] = holiday.starts_on
+                initial[f"{term.name}_holiday_{number}_ends_on"] = holiday.ends_on
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        holidays: list[tuple[str, date, date]] = []
+        counts: dict[str, int] = {}
+        for name in TERM_NAMES:
+            for number in range(1, HOLIDAYS_PER_TERM + 1):
+                start_key = f"{name}_holiday_{number}_starts_on"
+                end_key = f"{name}_holiday_{number}_ends_on"
+                if start_key in self.errors or end_key in self.errors:
+                    continue
+                starts_on, ends_on = cleaned.get(start_key), cleaned.get(end_key)
+                if starts_on is None and ends_on is None:
+                    continue
+                if starts_on is None:
+                    self.add_error(
+                        start_key,
+                        "Enter the first day of this holiday, or leave both of its dates empty.",
+                    )
+                    continue
+                if ends_on is None:
+                    self.add_error(
+                        end_key,
+                        "Enter the last day of this holiday, or leave both of its dates empty.",
+                    )
+                    continue
+                counts[name] = counts.get(name, 0) + 1
+                service_prefix = f"{name}_holiday_{counts[name]}"
+                self._service_fields[f"{service_prefix}_starts_on"] = start_key
+                self._service_fields[f"{service_prefix}_ends_on"] = end_key
+                holidays.append((name, starts_on, ends_on))
+        cleaned["terms"] = {
+            name: (cleaned.get(f"{name}_starts_on"), cleaned.get(f"{name}_ends_on"))
+            for name in TERM_NAMES
+        }
+        cleaned["holidays"] = holidays
+        return cleaned
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a service's refusal on the fields it names (all of them for TermDatesError)."""
+        problems = (
+            error.errors if isinstance(error, TermDatesError) else [(error.field, error.message)]
+        )
+        for field, message in problems:
+            name = self._service_fields.get(field or "", field)
+            self.add_error(name if name in self.fields else None, message)
+
+    def term_groups(self) -> list[dict[str, Any]]:
+        """The bound fields grouped by term, for the template."""
+        groups = []
+        for name in TERM_NAMES:
+            groups.append(
+                {
+                    "label": f"{term_label(name, self.academic_year)} term",
+                    "starts_on": self[f"{name}_starts_on"],
+                    "ends_on": self[f"{name}_ends_on"],
+                    "holidays": [
+                        {
+                            "number": number,
+                            "starts_on": self[f"{name}_holiday_{number}_starts_on"],
+                            "ends_on": self[f"{name}_holiday_{number}_ends_on"],
+                        }
+                        for number in range(1, HOLIDAYS_PER_TERM + 1)
+                    ],
+                }
+            )
+        return groups
