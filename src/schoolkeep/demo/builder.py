@@ -36,9 +36,10 @@ from schoolkeep.tenancy.services import (
     site_create,
 )
 
-# One password for every demo member: the demo refuses to run in production, and production
-# refuses to start while a demo member is active. Two-factor secrets are random per install.
-DEMO_PASSWORD = "schoolkeep-demo"  # nosec B105 — public on purpose, development only
+# One password for every demo member, public on purpose: the demo refuses to run in production,
+# and production refuses to start while a demo member is active. Two-factor secrets are random
+# per install.
+DEMO_PASSWORD = "schoolkeep-demo"  # nosec B105
 
 TRUST_NAME = "Kestrel Vale Schools Trust"
 TRUST_SLUG = "kestrel-vale"
