@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
-from schoolkeep.tenancy.roles import Role
+from schoolkeep.tenancy.roles import Role, role_label
 
 
 class Organisation(models.Model):
@@ -165,6 +167,20 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
 
+    def state(self, now: datetime | None = None) -> str:
+        """One of "accepted", "revoked", "expired" or "open"."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= (now or timezone.now()):
+            return "expired"
+        return "open"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role_label(role) for role in self.roles]
+
 
 class Term(models.Model):
     """One term's dates. Owner: a school, an organisation, or neither (the estimated default).
@@ -233,4 +249,4 @@ class TermHoliday(models.Model):
         ordering = ["starts_on"]
 
     def __str__(self) -> str:
-        return f"Holiday {self.starts_on}–{self.ends_on}"
+        return f"Holiday {self.starts_on} to {self.ends_on}"

@@ -42,7 +42,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
     "members.manage": ("Invite members, change their roles, deactivate them",
                        frozenset({Role.SIRO})),
     "lockouts.manage": ("See locked accounts and unlock them", frozenset({Role.SIRO})),
-    "school.settings": ("Change the school's settings (idle timeout, two-factor for all)",
+    "school.settings": ("Change the school's settings (idle timeout, two-factor for all,"
+                        " how to report an incident)",
                         frozenset({Role.SIRO})),
     "terms.view": ("See the school's term dates", _ALL),
     "terms.manage": ("Enter the school's term dates",
@@ -96,6 +97,9 @@ def roles_markdown() -> str:
         "Auditors and trust administrators only read: any change they try is refused.",
         "A trust administrator reads every school of their trust but never sees the sensitive"
         " fields of the Single Central Record unless they also hold a school membership.",
+        "The one exception to their read-only role: while a school of their trust has no active"
+        " SIRO (a new school), a trust administrator may invite its members, such as its first"
+        " SIRO.",
         "",
         "| Permission | " + " | ".join(role.label for role in roles) + " |",
         "|---|" + "---|" * len(roles),
