@@ -258,3 +258,24 @@ def test_resolve_term_name_gives_the_last_day():
 def test_resolve_term_name_refuses_a_bad_name():
     with pytest.raises(ValueError, match='"Lent 2022" is not a term'):
         resolve_term_name(SchoolFactory(), "Lent 2022")
+
+
+@pytest.mark.django_db
+def test_defaults_saved_by_a_concurrent_request_are_used_not_duplicated(monkeypatch):
+    """Another request saves the defaults between our read and our insert: our insert is a
+    no-op under the unique constraint and we read back their rows."""
+    school = SchoolFactory()
+    real_fetch = TermCalendar._fetch
+
+    def fetch_then_race(self, years):
+        seen = real_fetch(self, years)
+        for name, (s, e) in default_term_dates(2026).items():
+            Term.objects.create(
+                academic_year=2026, name=name, starts_on=s, ends_on=e, estimated=True
+            )
+        return seen
+
+    monkeypatch.setattr(TermCalendar, "_fetch", fetch_then_race)
+    terms = TermCalendar(school).terms(2026)
+    assert Term.objects.count() == 3
+    assert sorted(t.pk for t in terms) == sorted(Term.objects.values_list("pk", flat=True))
