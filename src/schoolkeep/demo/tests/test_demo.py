@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from allauth.mfa.utils import decrypt
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from schoolkeep.accounts.models import User
 from schoolkeep.audit.models import AuditEvent
@@ -18,6 +20,7 @@ from schoolkeep.audit.verify import audit_verify
 from schoolkeep.demo import builder
 from schoolkeep.demo.builder import DEMO_PASSWORD, TRUST_SLUG, DemoContext
 from schoolkeep.demo.selectors import demo_totp_code
+from schoolkeep.tenancy.duties import provider
 from schoolkeep.tenancy.models import (
     Invitation,
     Membership,
@@ -254,3 +257,15 @@ def test_demo_and_demo_code_refuse_in_production() -> None:
     assert not User.objects.exists()
     with pytest.raises(CommandError, match="refuses to run in production"):
         run("demo_code", "--email", "siro@larkspur.example")
+
+
+def test_the_demo_raises_the_foundations_duties_at_the_first_school() -> None:
+    run("demo")
+    larkspur = School.objects.get(slug="larkspur")
+    now = timezone.now()
+    duties = provider.for_school(larkspur.pk, now=now, horizon=now + timedelta(days=14))
+    missing = [d for d in duties if d.key.startswith("tenancy.mfa-missing:")]
+    assert [d.owner_user_id for d in missing] == [
+        User.objects.get(email="governor@larkspur.example").pk
+    ]
+    assert any(d.key.startswith("tenancy.invitation-open:") for d in duties)
