@@ -108,13 +108,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "schoolkeep.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "schoolkeep.tenancy.middleware.CurrentSchoolMiddleware",
+    # After the school is resolved: the idle timeout is the strictest of the user's schools.
+    "schoolkeep.accounts.middleware.SessionLimitsMiddleware",
     "schoolkeep.accounts.middleware.RequireTwoFactorMiddleware",
     "schoolkeep.lib.headers.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -198,7 +199,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+# allauth calls authenticate(request, email=..., password=...): the account is "email".
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "schoolkeep.accounts.lockout.lockout_username"  # lower-cases it
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "email"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "schoolkeep.accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

@@ -1,7 +1,74 @@
-"""The JSON API: /api/v1/, bearer tokens only, the same scoping as the web pages."""
+"""The JSON API: /api/v1/, bearer tokens only, the same scoping as the web pages.
+
+Errors follow DESIGN.md: a broken rule or bad input is 422 with
+``{"detail": [{"loc": [..., field], "msg": ...}]}``; not signed in 401; not allowed 403;
+another school's record 404; a stale version 409.
+"""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from typing import Any
 
-api = NinjaAPI(title="Schoolkeep API", version="1", urls_namespace="api")
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from schoolkeep.accounts.models import ApiToken
+from schoolkeep.api.auth import TokenAuth
+from schoolkeep.api.schemas import MeOut, MessageOut
+from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+
+api = NinjaAPI(
+    title="Schoolkeep API",
+    version="1",
+    description="Schoolkeep's records for programs. Send `Authorization: Bearer <token>`; "
+    "create a token on your account page.",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def install_error_handlers(target: NinjaAPI) -> None:
+    """401 with a Bearer challenge; a DomainError as 422 naming its field (403 when not
+    allowed, 409 when stale). Validation errors are ninja's own 422 in the same shape."""
+
+    def unauthorised(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = target.create_response(
+            request, {"detail": "A valid API token is required."}, status=401
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if isinstance(exc, NotAllowed):
+            return target.create_response(request, {"detail": exc.message}, status=403)
+        if isinstance(exc, StaleVersion):
+            return target.create_response(request, {"detail": exc.message}, status=409)
+        loc = ["body", exc.field] if exc.field else ["body"]
+        return target.create_response(
+            request, {"detail": [{"loc": loc, "msg": exc.message}]}, status=422
+        )
+
+    target.add_exception_handler(AuthenticationError, unauthorised)
+    target.add_exception_handler(DomainError, domain_error)
+
+
+install_error_handlers(api)
+
+
+@api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",
+         tags=["account"], summary="Who the token acts for, and their schools and roles")
+def me(request: HttpRequest) -> dict[str, object]:
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    user = token.user
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "schools": [
+            {"slug": access.school.slug, "name": access.school.name,
+             "roles": sorted(access.roles)}
+            for access in request.access_list  # type: ignore[attr-defined]
+        ],
+    }

@@ -1,0 +1,54 @@
+"""Lists in the API: ``?school=<slug>`` (not a member: 404), ``{"items": [...], "count": N}``,
+50 a page by default and at most 100 (``limit``, ``offset``).
+
+An endpoint takes ``params: Query[ListParams]``, resolves the school with
+``school_access(request, params.school)`` and returns ``paginate(queryset, params)``
+with ``response=Page[ItemSchema]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, Schema
+
+from schoolkeep.tenancy.access import SchoolAccess
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+
+T = TypeVar("T")
+
+
+class ListParams(Schema):
+    school: str = Field(..., description="The school's slug.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int
+
+
+def school_access(request: HttpRequest, slug: str, permission: str | None = None) -> SchoolAccess:
+    """The caller's access to the school with this slug: 404 when they are not a member,
+    403 (ninja's HttpError) when their roles there lack ``permission``."""
+    from ninja.errors import HttpError
+
+    for access in getattr(request, "access_list", []):
+        if access.school.slug == slug:
+            if permission and not access.can(permission):
+                raise HttpError(403, "Your role does not allow this.")
+            return access
+    raise Http404("Not found")
+
+
+def paginate(queryset: QuerySet[Any], *, limit: int = DEFAULT_LIMIT,
+             offset: int = 0) -> dict[str, Any]:
+    """One page of ``queryset`` and the total count (two queries, whatever the size)."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    return {"items": list(queryset[offset:offset + limit]), "count": queryset.count()}
