@@ -13,28 +13,23 @@ _LABELS: dict[str, str] = {
     "accounts.login.succeeded": "Signed in",
     "accounts.login.failed": "Failed sign-in attempt",
     "accounts.logout": "Signed out",
-    "accounts.lockout": "Account locked after failed sign-ins",
-    "accounts.lockout.created": "Account locked after failed sign-ins",
+    "accounts.lockout.locked": "Account locked after failed sign-ins",
     "accounts.lockout.cleared": "Locked account unlocked",
-    "accounts.lockout.released": "Locked account unlocked",
-    "accounts.session.expired": "Signed out after being idle",
     # Two-factor
     "accounts.mfa.added": "Two-factor method added",
     "accounts.mfa.removed": "Two-factor method removed",
-    "accounts.mfa.recovery_codes_generated": "Two-factor recovery codes made",
     # Accounts and tokens
     "accounts.user.created": "Account created",
-    "accounts.user.updated": "Account details changed",
     "accounts.user.deactivated": "Account deactivated",
     "accounts.user.reactivated": "Account reactivated",
-    "accounts.password.changed": "Password changed",
-    "accounts.password.reset": "Password reset",
+    "accounts.user.sessions_ended": "Signed out everywhere",
     "accounts.token.created": "API token created",
     "accounts.token.revoked": "API token revoked",
     "accounts.token.used": "API token used",
-    "accounts.calendar.reset": "Calendar feed link reset",
-    # Schools, members and invitations
+    # Trusts, schools, members and invitations
     "tenancy.organisation.created": "Trust or local authority created",
+    "tenancy.organisation_membership.created": "Trust administrator added",
+    "tenancy.organisation_membership.reactivated": "Trust administrator reactivated",
     "tenancy.school.created": "School created",
     "tenancy.school.settings_changed": "School settings changed",
     "tenancy.site.created": "Site added",
@@ -49,8 +44,10 @@ _LABELS: dict[str, str] = {
     "tenancy.term.created": "Term dates entered",
     "tenancy.term.updated": "Term dates changed",
     "tenancy.term.deleted": "Term dates removed",
-    # Duties
-    "duties.reminder.sent": "Reminder e-mail sent",
+    # Duties and the demo
+    "duties.reminders.sent": "Reminder e-mails sent",
+    "duties.calendar_feed.reset": "Calendar feed link reset",
+    "demo.user.marked": "Marked as a demo account",
 }
 
 

@@ -17,7 +17,7 @@ class AuditContext:
 
 
 _current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "audit_context", default=AuditContext(actor_label="system")
+    "audit_context", default=AuditContext(actor_label="system")  # noqa: B039 - frozen
 )
 
 

@@ -26,7 +26,9 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[int, str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pk_by_public_id = {public_id: pk for pk, public_id, _ in people}
-        self.fields["person"].choices = [
+        person_field = self.fields["person"]
+        assert isinstance(person_field, forms.ChoiceField)
+        person_field.choices = [
             ("", "Anyone"),
             (NO_PERSON, "Nobody signed in (the system or the command line)"),
             *((public_id, name) for _, public_id, name in people),

@@ -8,7 +8,7 @@ deleted row breaks the chain at that point.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -27,25 +27,38 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     which links each to the head of its chain.
     """
 
-    def update(self, **kwargs: Any) -> int:
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
-    def _update(self, values: Any) -> Any:
+    def _update(self, values: Any) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
-    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:
+    def delete(self) -> NoReturn:
         raise AuditRefused("Audit events cannot be deleted.")
 
-    def _raw_delete(self, using: Any) -> int:
+    def _raw_delete(self, using: Any) -> NoReturn:
         raise AuditRefused("Audit events cannot be deleted.")
 
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+    def create(self, **kwargs: Any) -> NoReturn:
         raise AuditRefused("Append audit events one at a time with audit_record().")
 
-    def update_or_create(self, *args: Any, **kwargs: Any) -> tuple[AuditEvent, bool]:
+    def get_or_create(
+        self, defaults: Any = None, **kwargs: Any
+    ) -> NoReturn:
+        raise AuditRefused("Append audit events one at a time with audit_record().")
+
+    def bulk_create(
+        self, objs: Any, batch_size: int | None = None, ignore_conflicts: bool = False,
+        update_conflicts: bool = False, update_fields: Any = None, unique_fields: Any = None,
+    ) -> NoReturn:
+        raise AuditRefused("Append audit events one at a time with audit_record().")
+
+    def update_or_create(
+        self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any
+    ) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
 

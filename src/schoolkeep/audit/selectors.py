@@ -40,7 +40,7 @@ def event_list(
     if actor_id == NO_PERSON:
         events = events.filter(actor__isnull=True)
     elif actor_id is not None:
-        events = events.filter(actor_id=actor_id)
+        events = events.filter(actor_id=int(actor_id))
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)
     if date_from is not None:

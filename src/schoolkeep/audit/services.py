@@ -102,6 +102,8 @@ def audit_record(
     """Append one event to the school's chain (or the global one). Call inside a transaction."""
     ctx = context.current()
     school_id = getattr(school, "pk", school)
+    # An id given as text would hash as text but read back as a number: store a number.
+    school_id = int(school_id) if school_id is not None else None
     if target is not None:
         default_type, default_id = target_key(target)
         target_type = target_type or default_type

@@ -49,9 +49,11 @@ class VerifyResult:
 @dataclass
 class _Walk:
     chain: str
+    head: AuditChainHead | None  # as read before the walk began
     last_sequence: int = 0
     last_hash: str = GENESIS_HASH
     broken: bool = False
+    head_matched: bool = False  # the event at the head's sequence carries the head's hash
 
 
 def _check_event(event: AuditEvent, walk: _Walk) -> str:
@@ -80,27 +82,40 @@ def _check_event(event: AuditEvent, walk: _Walk) -> str:
     return ""
 
 
-def _check_head(walk: _Walk, heads: dict[str, AuditChainHead]) -> BrokenEvent | None:
-    head = heads.get(walk.chain)
-    if head is None:
-        return BrokenEvent(walk.chain, walk.last_sequence, "",
-                           "the chain has events but no head record")
+def _check_head(walk: _Walk) -> BrokenEvent | None:
+    """Compare the chain with its head record, read before the walk began.
+
+    Events appended while the walk runs are fine: they are checked like the others, and the
+    head (older than them) must then match the event at its own sequence.
+    """
+    head = walk.head
+    if head is None:  # maybe the chain was started during the walk
+        head = AuditChainHead.objects.filter(chain=walk.chain).first()
+        if head is None:
+            return BrokenEvent(walk.chain, walk.last_sequence, "",
+                               "the chain has events but no head record")
+        if head.sequence >= walk.last_sequence:
+            return None
     if head.sequence > walk.last_sequence:
         return BrokenEvent(
             walk.chain, walk.last_sequence + 1, "",
             f"the head records {head.sequence} events but the chain stops at "
             f"sequence {walk.last_sequence} (events deleted from its end?)",
         )
-    if head.sequence < walk.last_sequence or head.last_hash != walk.last_hash:
+    if head.sequence > 0 and not walk.head_matched:
         return BrokenEvent(
-            walk.chain, walk.last_sequence, "",
-            "the head record does not match the last event of the chain",
+            walk.chain, head.sequence, "",
+            f"the head record does not match the event at sequence {head.sequence}",
         )
     return None
 
 
 def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
-    """Walk every chain and report, per chain, the first event that is missing or altered."""
+    """Walk every chain and report, per chain, the first event that is missing or altered.
+
+    The heads are read before the events, so events appended during the walk do not look
+    like a broken chain.
+    """
     heads = {head.chain: head for head in AuditChainHead.objects.all()}
     result = VerifyResult()
     walk: _Walk | None = None
@@ -108,17 +123,16 @@ def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
     def finish(done: _Walk) -> None:
         result.chains += 1
         if not done.broken:
-            problem = _check_head(done, heads)
+            problem = _check_head(done)
             if problem is not None:
                 result.broken.append(problem)
-        heads.pop(done.chain, None)
 
     events = AuditEvent.objects.order_by("chain", "sequence").iterator(chunk_size=chunk_size)
     for event in events:
         if walk is None or event.chain != walk.chain:
             if walk is not None:
                 finish(walk)
-            walk = _Walk(chain=event.chain)
+            walk = _Walk(chain=event.chain, head=heads.pop(event.chain, None))
         result.events += 1
         if walk.broken:
             continue
@@ -130,6 +144,8 @@ def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
             )
             continue
         walk.last_sequence, walk.last_hash = event.sequence, event.hash
+        if walk.head is not None and walk.head.sequence == event.sequence:
+            walk.head_matched = walk.head.last_hash == event.hash
     if walk is not None:
         finish(walk)
     # Heads left over belong to chains whose every event is gone.

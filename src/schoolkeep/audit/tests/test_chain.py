@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -9,13 +10,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
+from tests.factories import SchoolFactory, UserFactory
 
 from schoolkeep.audit.context import audit_context
 from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent, AuditRefused
 from schoolkeep.audit.services import CHANGED, audit_record, chain_for, diff, snapshot
 from schoolkeep.audit.tests.helpers import TRIGGER, is_postgres
-from tests.factories import SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +127,7 @@ def test_the_model_refuses_to_change_or_delete_an_event() -> None:
     assert AuditEvent.objects.get(pk=event.pk).action == "tests.thing.created"
 
 
-def test_the_queryset_refuses_bulk_changes_deletes_and_inserts() -> None:
+def test_the_queryset_refuses_changes_deletes_and_unchained_inserts() -> None:
     event = audit_record(action="tests.thing.created", school=SchoolFactory())
     events = AuditEvent.objects.filter(pk=event.pk)
     with pytest.raises(AuditRefused):
@@ -141,6 +142,10 @@ def test_the_queryset_refuses_bulk_changes_deletes_and_inserts() -> None:
         AuditEvent.objects.bulk_create([AuditEvent(action="tests.bulk")])
     with pytest.raises(AuditRefused):
         AuditEvent.objects.update_or_create(pk=event.pk, defaults={"action": "x"})
+    with pytest.raises(AuditRefused):
+        AuditEvent.objects.create(action="tests.unchained", chain="global", sequence=99)
+    with pytest.raises(AuditRefused):
+        AuditEvent.objects.get_or_create(action="tests.unchained", chain="global", sequence=99)
     assert AuditEvent.objects.get(pk=event.pk).action == "tests.thing.created"
 
 
@@ -159,9 +164,9 @@ def test_on_postgresql_a_trigger_rejects_update_and_delete_by_raw_sql() -> None:
     event = audit_record(action="tests.thing.created", school=SchoolFactory())
     for sql in ("UPDATE audit_auditevent SET action = 'tests.forged' WHERE id = %s",
                 "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+        with (pytest.raises(DatabaseError, match="append-only"), transaction.atomic(),
+              connection.cursor() as cursor):
+            cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "tests.thing.created"
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s", [TRIGGER])
@@ -206,7 +211,7 @@ def test_concurrent_appends_to_one_chain_get_consecutive_sequences(head_exists: 
                 results["first"] = audit_record(action="tests.first", school=school)
                 first_written.set()
                 release_first.wait(10)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
             first_written.set()
         finally:
@@ -215,7 +220,7 @@ def test_concurrent_appends_to_one_chain_get_consecutive_sequences(head_exists: 
     def second() -> None:
         try:
             results["second"] = audit_record(action="tests.second", school=school)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -243,4 +248,4 @@ def test_sequential_appends_get_consecutive_sequences() -> None:
     with transaction.atomic():
         events = [audit_record(action=f"tests.n{n}", school=school) for n in range(5)]
     assert [e.sequence for e in events] == [1, 2, 3, 4, 5]
-    assert all(b.previous_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(events))

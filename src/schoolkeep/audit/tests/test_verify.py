@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from tests.factories import SchoolFactory
 
 from schoolkeep.audit.hashing import event_hash, hashed_fields
-from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.models import AuditChainHead, AuditEvent
 from schoolkeep.audit.services import audit_record
 from schoolkeep.audit.tests.helpers import tamper
 from schoolkeep.audit.verify import audit_verify
-from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,28 @@ def test_the_console_script_prints_one_line_for_a_bad_subcommand(tmp_path: Path)
     assert done.returncode != 0
     assert done.stderr.strip().count("\n") == 0
     assert "unknown subcommand 'frobnicate'" in done.stderr
+
+
+def test_a_tampered_head_record_is_detected(trail: dict[str, list[AuditEvent]]) -> None:
+    chain = trail["oak"][0].chain
+    AuditChainHead.objects.filter(chain=chain).update(last_hash="f" * 64)
+    result = audit_verify()
+    assert [(b.chain, b.sequence, b.public_id) for b in result.broken] == [(chain, 4, "")]
+    assert "head record does not match the event at sequence 4" in result.broken[0].problem
+
+
+def test_events_appended_during_the_walk_do_not_look_broken(
+    trail: dict[str, list[AuditEvent]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The heads are read first; events written after that (and a chain begun after that)
+    are still checked link by link, and the older head must match the event at its place."""
+    stale_heads = list(AuditChainHead.objects.all())
+    school = trail["oak"][0].school_id
+    audit_record(action="tests.oak.late", school=school)
+    audit_record(action="tests.new.chain", school=SchoolFactory())
+    monkeypatch.setattr(AuditChainHead.objects, "all", lambda: stale_heads)
+
+    result = audit_verify()
+
+    assert result.ok, result.broken
+    assert (result.chains, result.events) == (4, 9)
