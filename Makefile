@@ -54,12 +54,11 @@ run: install
 	@mkdir -p var
 	"$(BIN)/schoolkeep" migrate --no-input
 	"$(BIN)/schoolkeep" createcachetable
-	@if "$(BIN)/schoolkeep" shell -c 'import sys; from schoolkeep.tenancy.models import School; sys.exit(0 if School.objects.exists() else 3)'; then \
-		echo; \
-		echo "The database already holds a school (the demo, or your own)."; \
-		echo "Demo log-ins: the e-mail addresses printed by the first 'make run', password as printed;"; \
-		echo "two-factor code: $(BIN)/schoolkeep demo-code --email <e-mail>"; \
-		echo; \
+	@# An empty database gets the demo; with the demo in it, `schoolkeep demo` only reprints the
+	@# logins; a database holding the operator's own schools is left alone.
+	@state=$$("$(BIN)/schoolkeep" shell -c 'from schoolkeep.demo.builder import demo_exists; from schoolkeep.tenancy.models import School; print("demo" if demo_exists() else "own" if School.objects.exists() else "empty")' | tail -n 1); \
+	if [ "$$state" = own ]; then \
+		echo "The database holds your own schools: no demo loaded."; \
 	else \
 		"$(BIN)/schoolkeep" demo; \
 	fi
