@@ -22,8 +22,8 @@ class RolesField(forms.MultipleChoiceField):
         kwargs.setdefault("label", "Roles")
         kwargs.setdefault(
             "help_text",
-            "Choose every role this person holds. What each role may do is listed in the "
-            "roles guide.",
+            "Choose every role this person holds. Every role except Staff must sign in with "
+            "two-factor.",
         )
         kwargs.setdefault("error_messages", {"required": "Choose at least one role."})
         super().__init__(**kwargs)

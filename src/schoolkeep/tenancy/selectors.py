@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -27,8 +27,8 @@ def get_for_school_or_404(source: type[M] | QuerySet[M], *, school: School, **lo
     queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
     try:
         return queryset.get(school=school, **lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        # ValueError/TypeError: a malformed id is simply not found.
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError):
+        # ValidationError/ValueError/TypeError: a malformed id is simply not found.
         raise Http404("Not found") from None
 
 
@@ -39,7 +39,10 @@ def access_list_for_user(user: Any) -> list[SchoolAccess]:
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
         .select_related("school")
-        .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.only("role")))
+        .prefetch_related(
+            # membership_id must be loaded too, or each role row is fetched again to match it.
+            Prefetch("roles", queryset=MembershipRole.objects.only("role", "membership_id"))
+        )
     )
     roles_by_school: dict[int, set[str]] = defaultdict(set)
     schools: dict[int, School] = {}

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from schoolkeep.audit.services import audit_record, diff, snapshot
+from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.tenancy import selectors
@@ -557,21 +557,14 @@ def _reactivate_account(user: Any, *, full_name: str, password: str) -> None:
     """A former member invited again: their account comes back with the password they choose."""
     name = (full_name or user.full_name).strip()
     _check_password(password, email=user.email, full_name=name)
-    before = {"is_active": user.is_active, "full_name": user.full_name, "password": "old"}
+    before = {"is_active": user.is_active, "full_name": user.full_name}
     user.is_active = True
     user.full_name = name
     user.set_password(password)
     user.save(update_fields=["is_active", "full_name", "password"])
-    audit_record(
-        action="accounts.user.reactivated",
-        actor=user,
-        target=user,
-        changes=diff(
-            before,
-            {"is_active": True, "full_name": name, "password": "new"},
-            secret_fields=["password"],
-        ),
-    )
+    changes = diff(before, {"is_active": True, "full_name": name})
+    changes["password"] = {"before": CHANGED, "after": CHANGED}  # never the hash itself
+    audit_record(action="accounts.user.reactivated", actor=user, target=user, changes=changes)
 
 
 # ---------------------------------------------------------------- settings

@@ -15,8 +15,6 @@ from schoolkeep.tenancy.forms import AcceptInvitationForm, JoinForm
 from schoolkeep.tenancy.http import posted
 from schoolkeep.tenancy.roles import requires_mfa
 
-FIELDS = {"password": "password1"}
-
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -39,7 +37,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except (services.InvitationNotFound, services.InvitationUnusable) as exc:
             return _unusable(request, exc, status=410)
         except DomainError as exc:
-            field = FIELDS.get(exc.field or "", exc.field)
+            # The service names the password "password"; this form calls it "password1".
+            field = "password1" if exc.field == "password" else exc.field
             form.add_error(field if field in form.fields else None, exc.message)
         else:
             messages.success(request, f"You have joined {invitation.school.name}. Sign in with "
