@@ -1,15 +1,48 @@
-"""Providers register here from their app's ``ready()``."""
+"""Providers register here when their module is imported (usually from the app's ``ready()``).
+
+``register`` keeps one provider per module: registering a module again replaces its
+provider, so importing a module twice (tests, autoreload) never counts its duties twice.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from schoolkeep.duties.types import DutyProvider
 
 _providers: dict[str, DutyProvider] = {}
 
 
-def register(provider: DutyProvider) -> None:
+def register(provider: DutyProvider) -> DutyProvider:
+    """Add (or replace) the provider of ``provider.module``; returns it, so it can decorate."""
+    if not getattr(provider, "module", ""):
+        raise ValueError("A duty provider needs a module name.")
+    if not getattr(provider, "label", ""):
+        raise ValueError(f"The duty provider of {provider.module!r} needs a label.")
     _providers[provider.module] = provider
+    return provider
 
 
 def providers() -> list[DutyProvider]:
+    """Every registered provider, in the order their modules registered."""
     return list(_providers.values())
+
+
+def label_for(module: str) -> str:
+    provider = _providers.get(module)
+    return provider.label if provider is not None else module
+
+
+@contextmanager
+def only(*replacement: DutyProvider) -> Iterator[None]:
+    """For tests: exactly these providers while the block runs, then the real ones again."""
+    saved = dict(_providers)
+    _providers.clear()
+    try:
+        for provider in replacement:
+            register(provider)
+        yield
+    finally:
+        _providers.clear()
+        _providers.update(saved)

@@ -1,0 +1,121 @@
+"""``schoolkeep serve``: the web server, the task worker and the scheduler together.
+
+Development (``SCHOOLKEEP_ENV=development``): Django's ``runserver --noreload``.
+Production: gunicorn serving ``schoolkeep.wsgi:application``. The worker and the scheduler
+run in a second process (``schoolkeep worker``). Ctrl-C or SIGTERM stops both; if either
+stops on its own, the other is stopped too and the command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess  # nosec B404
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+STOP_TIMEOUT = 15.0  # seconds to wait for a clean stop before killing
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise CommandError(f"--port must be a number, not {value!r}.") from None
+    if not 1 <= port <= 65535:
+        raise CommandError("--port must be between 1 and 65535.")
+    return port
+
+
+def web_command(host: str, port: int) -> list[str]:
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if settings.DEVELOPMENT:
+        return [sys.executable, "-m", "schoolkeep.cli", "runserver", "--noreload", address]
+    workers = os.environ.get("SCHOOLKEEP_WEB_WORKERS", "3")
+    if not workers.isdigit() or not 1 <= int(workers) <= 64:
+        raise CommandError("SCHOOLKEEP_WEB_WORKERS must be a number from 1 to 64.")
+    return [
+        sys.executable, "-m", "gunicorn", "schoolkeep.wsgi:application",
+        "--bind", address, "--workers", workers, "--access-logfile", "-",
+        "--forwarded-allow-ips", os.environ.get("SCHOOLKEEP_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "schoolkeep.cli", "worker"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the web server, the task worker and the scheduler together; Ctrl-C stops all. "
+        "Development uses Django's server, production gunicorn."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="localhost",
+                            help="Address to listen on (default: localhost).")
+        parser.add_argument("--port", default="8000", help="Port to listen on (default: 8000).")
+
+    def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
+        port_number = _port(port)
+        if not host or any(c.isspace() for c in host):
+            raise CommandError("--host must be a host name or an address.")
+        stopping = {"requested": False}
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stopping["requested"] = True
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT,
+                                                                      signal.SIGTERM)}
+        processes: dict[str, subprocess.Popen[bytes]] = {}
+        try:
+            # Each child in its own session: a terminal's Ctrl-C reaches only this process,
+            # which then stops each child exactly once (a second signal would make the
+            # worker abandon its current task).
+            processes["web server"] = subprocess.Popen(  # noqa: S603  # nosec B603
+                web_command(host, port_number), start_new_session=True
+            )
+            processes["worker"] = subprocess.Popen(  # noqa: S603  # nosec B603
+                worker_command(), start_new_session=True
+            )
+            self.stdout.write(f"Schoolkeep is running on http://{host}:{port_number}/ "
+                              "with its worker and scheduler. Press Ctrl-C to stop.")
+            failed = self._wait(processes, stopping)
+        finally:
+            self._stop_all(processes)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if failed:
+            name, code = failed
+            raise CommandError(f"The {name} stopped unexpectedly (exit code {code}); "
+                               "everything has been stopped.")
+        self.stdout.write("Stopped.")
+
+    @staticmethod
+    def _wait(processes: dict[str, subprocess.Popen[bytes]],
+              stopping: dict[str, bool]) -> tuple[str, int] | None:
+        while not stopping["requested"]:
+            for name, process in processes.items():
+                code = process.poll()
+                if code is not None:
+                    return name, code
+            time.sleep(0.3)
+        return None
+
+    @staticmethod
+    def _stop_all(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for process in processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

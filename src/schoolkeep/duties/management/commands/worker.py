@@ -1,0 +1,54 @@
+"""``schoolkeep worker``: the background task worker and the scheduler, for production."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from schoolkeep.duties.scheduler import Scheduler
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the task worker (django-tasks-db's db_worker) with the scheduler that enqueues "
+        "the daily reminders at 07:00 Europe/London and a tick every ten minutes. "
+        "Stops cleanly on Ctrl-C or SIGTERM. Run one worker on SQLite."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Run the worker only (another worker process runs the scheduler).",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds between checks for new tasks when the queue is empty (default 1).",
+        )
+
+    def handle(self, *args: Any, no_scheduler: bool = False, interval: float = 1.0,
+               **options: Any) -> None:
+        if not 0 < interval <= 60:
+            raise CommandError("--interval must be more than 0 and at most 60 seconds.")
+        scheduler = None if no_scheduler else Scheduler()
+        thread = scheduler.start_thread() if scheduler else None
+        try:
+            # db_worker handles SIGINT/SIGTERM itself: it finishes the running task and exits.
+            call_command(
+                "db_worker",
+                reload=False,
+                interval=interval,
+                startup_delay=False,
+                verbosity=options.get("verbosity", 1),
+            )
+        finally:
+            if scheduler is not None and thread is not None:
+                scheduler.stop()
+                thread.join(timeout=10)

@@ -1,0 +1,189 @@
+"""Writes of the duties layer: the daily reminder e-mails.
+
+``reminders_send`` e-mails each person (an active account with an active membership) the
+duties they own that are overdue or due in the next 14 days, across all their schools, in
+one e-mail, at most once a day (Europe/London). Before sending, it claims the day by writing
+one ``ReminderLog`` row per school in a transaction; the unique (user, date, school)
+constraint means two runs at once cannot both send. If the e-mail cannot be sent, the claim
+is removed so that a later run that day tries again.
+
+What leaves the school: each duty's title, its school's name, its due date and a link built
+from ``settings.BASE_URL``. Titles are written never to name a child or carry
+special-category details (see ``duties.types``); the subject line holds only counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolkeep.accounts.models import User
+from schoolkeep.audit.services import audit_record, diff
+from schoolkeep.duties.models import ReminderLog
+from schoolkeep.duties.selectors import duties_by_owner, duties_for_schools
+from schoolkeep.duties.types import OVERDUE, Duty, local_date
+from schoolkeep.tenancy.models import Membership, School
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Reminder:
+    """One person's e-mail: their duties, grouped by school."""
+
+    user: User
+    by_school: list[tuple[School, list[Duty]]]
+
+    @property
+    def duties(self) -> list[Duty]:
+        return [duty for _school, duties in self.by_school for duty in duties]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for duty in self.duties if duty.status == OVERDUE)
+
+    @property
+    def due_count(self) -> int:
+        return len(self.duties) - self.overdue_count
+
+
+@dataclass
+class ReminderReport:
+    day: date
+    dry_run: bool
+    sent: list[Reminder] = field(default_factory=list)  # or, on a dry run, would be sent
+    already_sent: int = 0  # people who had today's reminder already
+    failed: list[tuple[Reminder, str]] = field(default_factory=list)
+
+
+def reminders_pending(now: datetime) -> tuple[date, list[Reminder], int]:
+    """Who would get a reminder now: (the day, reminders, how many already had today's)."""
+    day = local_date(now)
+    schools = {
+        school.pk: school
+        for school in School.objects.filter(
+            Exists(Membership.objects.filter(school=OuterRef("pk"), is_active=True))
+        ).only("pk", "name", "slug")
+    }
+    per_school = duties_for_schools(list(schools), now)
+    by_owner = duties_by_owner(per_school)
+    already = set(
+        ReminderLog.objects.filter(date=day, user_id__in=list(by_owner)).values_list(
+            "user_id", flat=True
+        )
+    )
+    users = User.objects.filter(pk__in=[uid for uid in by_owner if uid not in already])
+    users = users.filter(is_active=True).exclude(email="").order_by("email")
+    reminders = []
+    for user in users:
+        grouped: dict[int, list[Duty]] = defaultdict(list)
+        for duty in by_owner[user.pk]:
+            grouped[duty.school_id or 0].append(duty)
+        by_school = [
+            (schools[school_id], duties)
+            for school_id, duties in sorted(grouped.items(), key=lambda i: schools[i[0]].name)
+        ]
+        reminders.append(Reminder(user=user, by_school=by_school))
+    return day, reminders, len(already)
+
+
+def _message(reminder: Reminder) -> EmailMessage:
+    base = settings.BASE_URL
+    overdue, due = reminder.overdue_count, reminder.due_count
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} overdue")
+    if due:
+        parts.append(f"{due} due soon")
+    subject = f"Schoolkeep: {' and '.join(parts)}"
+    body = render_to_string(
+        "duties/email/reminder.txt",
+        {
+            "user": reminder.user,
+            "by_school": [
+                (school, [(duty, base + duty.url) for duty in duties])
+                for school, duties in reminder.by_school
+            ],
+            "dashboard_url": base + reverse("duties:dashboard"),
+            "account_url": base + reverse("accounts:account"),
+        },
+    )
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.user.email])
+
+
+def _claim(reminder: Reminder, day: date) -> bool:
+    """Write today's log rows for this person; False when someone else got there first."""
+    rows = [
+        ReminderLog(
+            user=reminder.user,
+            school=school,
+            date=day,
+            due_count=sum(1 for d in duties if d.status != OVERDUE),
+            overdue_count=sum(1 for d in duties if d.status == OVERDUE),
+        )
+        for school, duties in reminder.by_school
+    ]
+    try:
+        with transaction.atomic():
+            if ReminderLog.objects.filter(user=reminder.user, date=day).exists():
+                return False
+            for row in rows:
+                row.full_clean(validate_unique=False)
+            ReminderLog.objects.bulk_create(rows)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _audit_run(report: ReminderReport) -> None:
+    per_school: dict[int, int] = defaultdict(int)
+    names: dict[int, School] = {}
+    for reminder in report.sent:
+        for school, _duties in reminder.by_school:
+            per_school[school.pk] += 1
+            names[school.pk] = school
+    with transaction.atomic():
+        for school_id, people in sorted(per_school.items()):
+            audit_record(
+                action="duties.reminders.sent",
+                school=names[school_id],
+                target_type="duties.reminderlog",
+                target_id=report.day.isoformat(),
+                target_label=f"Reminders of {report.day:%d %B %Y}",
+                changes=diff(None, {"people_reminded": people}),
+            )
+
+
+def reminders_send(*, now: datetime | None = None, dry_run: bool = False) -> ReminderReport:
+    """E-mail everyone their due and overdue duties, at most once a day each."""
+    moment = now or timezone.now()
+    day, pending, already = reminders_pending(moment)
+    report = ReminderReport(day=day, dry_run=dry_run, already_sent=already)
+    if dry_run:
+        report.sent = pending
+        return report
+    for reminder in pending:
+        if not _claim(reminder, day):
+            report.already_sent += 1
+            continue
+        try:
+            _message(reminder).send(fail_silently=False)
+        except Exception as exc:
+            logger.warning("Reminder to user %s not sent: %s", reminder.user.pk, exc)
+            ReminderLog.objects.filter(user=reminder.user, date=day).delete()
+            report.failed.append((reminder, str(exc) or exc.__class__.__name__))
+            continue
+        report.sent.append(reminder)
+    if report.sent:
+        _audit_run(report)
+    return report

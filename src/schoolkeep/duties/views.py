@@ -1,0 +1,89 @@
+"""The dashboard ("what needs doing"), the trust overview and the personal calendar feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from schoolkeep.duties import selectors
+from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
+from schoolkeep.duties.types import HORIZON
+from schoolkeep.tenancy.decorators import school_view
+
+
+@school_view("school.view")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    user_id = int(request.user.pk or 0)
+    school_duties = selectors.duties_for_school(access.school, timezone.now())
+    mine = selectors.owned_by(school_duties, user_id)
+    sees_all = selectors.sees_school_duties(access.roles)
+    others = [d for d in school_duties if user_id not in d.owner_user_ids]
+    per_module = selectors.counts_from_duties(school_duties if sees_all else mine)
+    context = {
+        "page_title": "What needs doing",
+        "mine": mine,
+        "others": others if sees_all else [],
+        "sees_all": sees_all,
+        "module_counts": selectors.module_counts(per_module),
+        "total": selectors.total(per_module),
+        "horizon_days": HORIZON.days,
+    }
+    return render(request, "duties/dashboard.html", context)
+
+
+@school_view("trust.overview")
+@require_GET
+def trust_overview(request: HttpRequest) -> HttpResponse:
+    school = request.school  # type: ignore[attr-defined]
+    schools = [
+        access.school
+        for access in request.access_list  # type: ignore[attr-defined]
+        if access.is_trust_admin and access.school.organisation_id == school.organisation_id
+    ]
+    counts = selectors.counts_for_schools([s.pk for s in schools], timezone.now())
+    rows = [
+        {
+            "school": s,
+            "modules": [m for m in selectors.module_counts(counts[s.pk]) if m.counts.total],
+            "total": selectors.total(counts[s.pk]),
+        }
+        for s in schools
+    ]
+    context = {
+        "page_title": "Trust overview",
+        "organisation": school.organisation,
+        "rows": rows,
+        "horizon_days": HORIZON.days,
+    }
+    return render(request, "duties/trust_overview.html", context)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The ICS feed, opened by calendar programs without signing in: the token is the key."""
+    user = user_for_token(token)
+    if user is None:
+        raise Http404("Not found")
+    response = HttpResponse(feed_ics(user, timezone.now()), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="schoolkeep-duties.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    had_feed = bool(request.user.calendar_token)  # type: ignore[union-attr]
+    feed_token_reset(user=request.user, actor=request.user)  # type: ignore[arg-type]
+    if had_feed:
+        messages.success(request, "Your calendar feed has a new link. The old link has stopped "
+                                  "working: update your calendar with the new one.")
+    else:
+        messages.success(request, "Your calendar feed is ready. Copy its link into your calendar.")
+    return redirect("accounts:account")
