@@ -185,10 +185,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-# django-axes owns lockout; allauth's own failed-login limit would fire first.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# django-axes owns lockout; allauth's own failed-login limit would fire first. That limit
+# also guarded second-factor codes, so codes get their own (see accounts/forms.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "mfa_code_failed": "10/15m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Schoolkeep: "
 MFA_ADAPTER = "schoolkeep.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "schoolkeep.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "schoolkeep.accounts.forms.MFAReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Schoolkeep"

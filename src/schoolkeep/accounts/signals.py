@@ -84,6 +84,13 @@ def _mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwarg
         request.session.cycle_key()  # a new factor means a new session key
 
 
+@receiver(mfa_signals.authentication_failed)
+def _mfa_failed(sender: Any, request: Any, user: Any, authenticator: Any,
+                reauthentication: bool = False, **kwargs: Any) -> None:
+    audit_record(action="accounts.mfa.failed", target=user,
+                 changes={"type": {"before": None, "after": authenticator.type}})
+
+
 @receiver(mfa_signals.authenticator_removed)
 def _mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
     audit_record(action="accounts.mfa.removed", actor=user, target=user,

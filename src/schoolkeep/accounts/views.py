@@ -85,8 +85,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
             # Shown in this response only: it is never stored, so it cannot be shown again.
             return render(request, "accounts/token_created.html",
                           {"page_title": "Your new API token", "token": token, "secret": secret})
-    context = {"page_title": "Create an API token", "form": form, **_mfa_status(request)}
-    return render(request, "accounts/token_create.html", context)
+    return render(request, "accounts/token_create.html",
+                  {"page_title": "Create an API token", "form": form})
 
 
 @login_required

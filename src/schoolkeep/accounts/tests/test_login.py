@@ -65,6 +65,30 @@ def test_failed_login_logs_neither_password_nor_email(client, personas, caplog):
     for _ in range(10):  # up to and including the lockout
         post_password(client, personas.staff.email, "Wrong-Password-123")
     text = "\n".join(record.getMessage() for record in caplog.records)
+    assert any(record.name.startswith("axes") for record in caplog.records)  # logs were seen
     assert "Wrong-Password-123" not in text
     assert personas.staff.email not in text.lower()
     assert PASSWORD not in text
+
+
+def test_wrong_codes_are_limited_and_audited(client, personas):
+    post_password(client, personas.siro.email)
+    for _ in range(10):
+        response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert response.status_code == 200
+    # The eleventh try is refused even with the right code: guessing codes does not pay.
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert b"Too many failed" in response.content
+    assert AuditEvent.objects.filter(action="accounts.mfa.failed",
+                                     target_id=str(personas.siro.public_id)).count() == 10
+
+
+def test_a_right_code_clears_the_count_of_wrong_ones(client, personas):
+    post_password(client, personas.siro.email)
+    for _ in range(9):
+        client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(personas.siro.pk)

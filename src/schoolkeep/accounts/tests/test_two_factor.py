@@ -101,3 +101,24 @@ def test_enrolling_rotates_the_session_key_and_opens_the_site(
     stored = Authenticator.objects.get(user=dpo_without_mfa, type=Authenticator.Type.TOTP)
     assert secret not in stored.data["secret"]
     assert client.get(reverse("accounts:account")).status_code == 200
+
+
+def _view_names(patterns, namespace=""):
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _view_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_name_on_the_enrolment_allow_list_is_a_real_page(db):
+    from django.urls import get_resolver
+
+    from schoolkeep.accounts.middleware import MFA_ALLOWED_VIEW_NAMES
+
+    names = set(_view_names(get_resolver().url_patterns))
+    assert names >= MFA_ALLOWED_VIEW_NAMES, MFA_ALLOWED_VIEW_NAMES - names
+    assert any(name.startswith("mfa_") for name in names)
