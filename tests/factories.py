@@ -53,7 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -67,7 +67,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
 
     @factory.post_generation
-    def roles(obj, create, extracted, **kwargs):  # noqa: N805
+    def roles(obj, create, extracted, **kwargs):
         if create and extracted:
             MembershipRole.objects.bulk_create(
                 [MembershipRole(membership=obj, role=role) for role in extracted]

@@ -14,8 +14,8 @@ os.environ.setdefault("SCHOOLKEEP_HTTPS", "false")
 os.environ.setdefault("SCHOOLKEEP_BASE_URL", "http://testserver")
 os.environ.setdefault("SCHOOLKEEP_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
-from schoolkeep.settings import *  # noqa: E402,F403
-from schoolkeep.settings import DATABASES  # noqa: E402
+from schoolkeep.settings import *  # noqa: F403
+from schoolkeep.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

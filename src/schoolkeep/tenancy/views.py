@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.tenancy import contacts, selectors, services
@@ -59,6 +59,7 @@ def school_switch(request: SchoolRequest) -> HttpResponse:
 
 
 @school_view("school.view")
+@require_GET
 def key_contacts(request: SchoolRequest) -> HttpResponse:
     instructions, is_default = contacts.incident_instructions(request.school)
     return render(request, "tenancy/key_contacts.html", {
@@ -101,6 +102,7 @@ def school_settings(request: SchoolRequest) -> HttpResponse:
 
 
 @school_view("members.view")
+@require_GET
 def member_list(request: SchoolRequest) -> HttpResponse:
     filters = MemberFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}

@@ -10,6 +10,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.tenancy.calendar import (
@@ -49,6 +50,7 @@ def _year(calendar: TermCalendar, academic_year: int, school: School) -> dict[st
 
 
 @school_view("terms.view")
+@require_GET
 def term_list(request: HttpRequest) -> HttpResponse:
     school: School = request.school  # type: ignore[attr-defined]
     today = timezone.localdate()

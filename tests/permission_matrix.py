@@ -1,0 +1,144 @@
+"""The machinery of the permission matrix: every URL of the URL conf, the records each URL
+needs, and how one persona's request is made. The expected statuses are in
+tests/test_permission_matrix.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from axes.models import AccessAttempt
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from schoolkeep.accounts.models import User
+from schoolkeep.accounts.services import token_create
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.duties.calendar import feed_token_reset
+from schoolkeep.tenancy.models import Membership
+from schoolkeep.tenancy.services import invitation_create
+from tests.personas import Personas
+
+# Column order of every row: anonymous, then each persona.
+COLUMNS = [
+    "anonymous", "siro", "dpo", "iao", "business_manager", "it_lead", "dsl", "hr_admin",
+    "data_admin", "staff", "governor", "auditor", "trust_admin", "outsider",
+]
+
+
+def all_url_names() -> set[str]:
+    """Every named URL of the URL conf, with its namespace."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or f"<unnamed {pattern.pattern}>"
+                yield f"{namespace}:{name}" if namespace else name
+
+    return set(walk(get_resolver().url_patterns, ""))
+
+
+@dataclass
+class Targets:
+    """Records of the home school that URLs with arguments point at."""
+
+    personas: Personas
+    staff_membership: Membership
+    invitation_id: str
+    invitation_token: str
+    siro_token_id: str
+    siro_api_token: str
+    feed_token: str
+    event: AuditEvent
+    attempt_id: int
+
+
+def build_targets(personas: Personas) -> Targets:
+    school = personas.school
+    siro = personas.siro
+    invitation, invitation_token = invitation_create(
+        school=school, email="newcomer@oakfield.example", full_name="New Comer",
+        roles=["staff"], actor=siro, send_email=False,
+    )
+    api_token, secret = token_create(user=siro, name="matrix", actor=siro)
+    feed_url = feed_token_reset(user=siro, actor=siro)
+    attempt = AccessAttempt.objects.create(
+        username=personas.staff.email, ip_address="203.0.113.9", user_agent="test",
+        failures_since_start=10, get_data="", post_data="", http_accept="", path_info="/",
+    )
+    event = AuditEvent.objects.filter(school=school).order_by("-id").first()
+    assert event is not None
+    return Targets(
+        personas=personas,
+        staff_membership=Membership.objects.get(user=personas.staff, school=school),
+        invitation_id=str(invitation.public_id),
+        invitation_token=invitation_token,
+        siro_token_id=str(api_token.public_id),
+        siro_api_token=secret,
+        feed_token=feed_url.rsplit("/", 1)[-1].removesuffix(".ics"),
+        event=event,
+        attempt_id=attempt.pk,
+    )
+
+
+# How to build each URL that takes arguments.
+URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
+    "account_reset_password_from_key": lambda t: {"uidb36": "1", "key": "not-a-real-key"},
+    "mfa_remove_webauthn": lambda t: {"pk": 999999},
+    "mfa_edit_webauthn": lambda t: {"pk": 999999},
+    "accounts:token-revoke": lambda t: {"public_id": t.siro_token_id},
+    "accounts:lockout-unlock": lambda t: {"attempt_id": t.attempt_id},
+    "join:accept": lambda t: {"token": t.invitation_token},
+    "tenancy:invitation-revoke": lambda t: {"public_id": t.invitation_id},
+    "tenancy:member-edit": lambda t: {"public_id": t.staff_membership.public_id},
+    "tenancy:member-deactivate": lambda t: {"public_id": t.staff_membership.public_id},
+    "tenancy:term-edit": lambda t: {"year": 2026},
+    "audit:event-detail": lambda t: {"public_id": t.event.public_id},
+    "audit:record-history": lambda t: {"target_type": t.event.target_type,
+                                       "target_id": t.event.target_id},
+    "duties:calendar-feed": lambda t: {"token": t.feed_token},
+}
+
+
+def url_for(name: str, targets: Targets) -> str:
+    builder = URL_ARGUMENTS.get(name)
+    return reverse(name, kwargs=builder(targets) if builder else None)
+
+
+def persona_client(persona: str, targets: Targets) -> Client:
+    client = Client(raise_request_exception=False)
+    if persona != "anonymous":
+        user: User = targets.personas.users[persona]
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return client
+
+
+def request_status(persona: str, name: str, method: str, targets: Targets) -> int:
+    """One request, rolled back afterwards so that no persona's request affects the next."""
+    with transaction.atomic():
+        status = _request_status(persona, name, method, targets)
+        transaction.set_rollback(True)
+    return status
+
+
+def _request_status(persona: str, name: str, method: str, targets: Targets) -> int:
+    client = persona_client(persona, targets)
+    url = url_for(name, targets)
+    headers: dict[str, str] = {}
+    if name.startswith("api:") and persona != "anonymous":
+        user = targets.personas.users[persona]
+        if user == targets.personas.siro:
+            secret = targets.siro_api_token
+        else:
+            _, secret = token_create(user=user, name="matrix", actor=user)
+        client = Client(raise_request_exception=False)
+        headers["Authorization"] = f"Bearer {secret}"
+    response = client.generic(method, url, headers=headers)
+    return response.status_code

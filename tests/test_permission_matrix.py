@@ -1,0 +1,164 @@
+# ruff: noqa: E501  (one row per line keeps the table readable)
+"""The permission matrix: for every URL of the URL conf, every method we test and every
+persona, the status the request must get. A URL with no row fails the suite.
+
+Columns: anonymous, siro, dpo, iao, business_manager, it_lead, dsl, hr_admin, data_admin,
+staff, governor, auditor, trust_admin (reads every school of the trust), outsider (SIRO of a
+school outside the trust: another school's record is a 404, never a 403).
+
+Records a URL needs (a member, an invitation, an audit event, a token...) belong to the home
+school, built in tests/permission_matrix.py. Each request is rolled back, so the order of the
+columns does not matter. POSTs carry no data: they prove who gets past the permission check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.permission_matrix import COLUMNS, all_url_names, build_targets, request_status
+
+#                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
+MATRIX: dict[tuple[str, str], str] = {
+    ("account_change_password", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_change_password", "POST"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_confirm_reauthentication_code", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_confirm_reauthentication_code", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_login", "GET"): "200 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_login", "POST"): "200 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_logout", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_logout", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_reauthenticate", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reauthenticate", "POST"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_request_reauthentication_code", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_request_reauthentication_code", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_reset_password", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password", "POST"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password_done", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password_done", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("account_reset_password_from_key", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password_from_key", "POST"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password_from_key_done", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("account_reset_password_from_key_done", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("account_set_password", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("account_set_password", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("accounts:account", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("accounts:account", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("accounts:lockout-list", "GET"): "302 200 403 403 403 403 403 403 403 403 403 403 403 200",
+    ("accounts:lockout-list", "POST"): "302 405 403 403 403 403 403 403 403 403 403 403 403 405",
+    ("accounts:lockout-unlock", "GET"): "302 405 403 403 403 403 403 403 403 403 403 403 403 405",
+    ("accounts:lockout-unlock", "POST"): "302 302 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("accounts:mfa-required", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("accounts:mfa-required", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("accounts:session-status", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("accounts:session-status", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("accounts:token-create", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("accounts:token-create", "POST"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("accounts:token-revoke", "GET"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("accounts:token-revoke", "POST"): "302 302 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("api:api-root", "GET"): "404 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("api:api-root", "POST"): "404 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("api:me", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("api:me", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:openapi-json", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("api:openapi-json", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:openapi-view", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("api:openapi-view", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("audit:event-detail", "GET"): "302 200 200 403 403 403 403 403 403 403 403 200 403 404",
+    ("audit:event-detail", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("audit:event-export", "GET"): "302 200 200 403 403 403 403 403 403 403 403 200 403 200",
+    ("audit:event-export", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("audit:event-list", "GET"): "302 200 200 403 403 403 403 403 403 403 403 200 403 200",
+    ("audit:event-list", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("audit:record-history", "GET"): "302 200 200 403 403 403 403 403 403 403 403 200 403 404",
+    ("audit:record-history", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("duties:calendar-feed", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("duties:calendar-feed", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("duties:calendar-reset", "GET"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("duties:calendar-reset", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("duties:dashboard", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("duties:dashboard", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("duties:trust-overview", "GET"): "302 403 403 403 403 403 403 403 403 403 403 403 200 403",
+    ("duties:trust-overview", "POST"): "302 403 403 403 403 403 403 403 403 403 403 403 405 403",
+    ("healthz", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("healthz", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("home", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("home", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("join:accept", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("join:accept", "POST"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("mfa_activate_totp", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_activate_totp", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_add_webauthn", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_add_webauthn", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_authenticate", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_authenticate", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_deactivate_totp", "GET"): "302 302 302 302 302 302 302 302 302 404 302 302 302 302",
+    ("mfa_deactivate_totp", "POST"): "302 302 302 302 302 302 302 302 302 404 302 302 302 302",
+    ("mfa_download_recovery_codes", "GET"): "302 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("mfa_download_recovery_codes", "POST"): "302 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("mfa_edit_webauthn", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_edit_webauthn", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_generate_recovery_codes", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_generate_recovery_codes", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_index", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("mfa_index", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("mfa_list_webauthn", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("mfa_list_webauthn", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("mfa_reauthenticate", "GET"): "302 200 200 200 200 200 200 200 200 302 200 200 200 200",
+    ("mfa_reauthenticate", "POST"): "302 200 200 200 200 200 200 200 200 302 200 200 200 200",
+    ("mfa_reauthenticate_webauthn", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_reauthenticate_webauthn", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_remove_webauthn", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_remove_webauthn", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("mfa_view_recovery_codes", "GET"): "302 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("mfa_view_recovery_codes", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("tenancy:invitation-create", "GET"): "302 200 403 403 403 403 403 403 403 403 403 403 403 200",
+    ("tenancy:invitation-create", "POST"): "302 200 403 403 403 403 403 403 403 403 403 403 403 200",
+    ("tenancy:invitation-revoke", "GET"): "302 405 405 403 405 405 403 405 403 403 403 405 405 405",
+    ("tenancy:invitation-revoke", "POST"): "302 302 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("tenancy:key-contacts", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("tenancy:key-contacts", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("tenancy:member-deactivate", "GET"): "302 200 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("tenancy:member-deactivate", "POST"): "302 302 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("tenancy:member-edit", "GET"): "302 200 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("tenancy:member-edit", "POST"): "302 200 403 403 403 403 403 403 403 403 403 403 403 404",
+    ("tenancy:member-list", "GET"): "302 200 200 403 200 200 403 200 403 403 403 200 200 200",
+    ("tenancy:member-list", "POST"): "302 405 405 403 405 405 403 405 403 403 403 405 405 405",
+    ("tenancy:no-school", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("tenancy:no-school", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("tenancy:school-settings", "GET"): "302 200 403 403 403 403 403 403 403 403 403 403 403 200",
+    ("tenancy:school-settings", "POST"): "302 200 403 403 403 403 403 403 403 403 403 403 403 200",
+    ("tenancy:school-switch", "GET"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("tenancy:school-switch", "POST"): "302 404 404 404 404 404 404 404 404 404 404 404 404 404",
+    ("tenancy:term-edit", "GET"): "302 200 403 403 200 403 403 403 403 403 403 403 403 200",
+    ("tenancy:term-edit", "POST"): "302 200 403 403 200 403 403 403 403 403 403 403 403 200",
+    ("tenancy:term-list", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("tenancy:term-list", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("usersessions_list", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("usersessions_list", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+}
+
+
+def test_every_url_has_rows():
+    """A new URL without rows in the matrix fails here."""
+    names_with_rows = {name for name, _ in MATRIX}
+    missing = sorted(all_url_names() - names_with_rows)
+    stale = sorted(names_with_rows - all_url_names())
+    assert not missing, f"URLs without permission-matrix rows: {missing}"
+    assert not stale, f"Rows for URLs that no longer exist: {stale}"
+
+
+def test_every_row_is_complete():
+    for key, row in MATRIX.items():
+        assert len(row.split()) == len(COLUMNS), f"{key} needs {len(COLUMNS)} statuses"
+    for name in {name for name, _ in MATRIX}:
+        assert (name, "GET") in MATRIX and (name, "POST") in MATRIX, name
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX), ids=lambda v: str(v))
+def test_permission_matrix(personas, name, method):
+    targets = build_targets(personas)
+    expected = dict(zip(COLUMNS, (int(s) for s in MATRIX[(name, method)].split()), strict=True))
+    actual = {persona: request_status(persona, name, method, targets) for persona in COLUMNS}
+    wrong = {p: f"expected {expected[p]}, got {actual[p]}" for p in COLUMNS
+             if expected[p] != actual[p]}
+    assert not wrong, f"{method} {name}: {wrong}"
