@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -27,6 +28,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=require_safe,  # the document and its page answer GET (and HEAD) only
 )
 
 

@@ -30,3 +30,9 @@ def test_docs_page_loads_only_our_own_scripts(client, db):
         assert 'src="/static/' in attributes or 'type="application/json"' in attributes
     assert "cdn" not in html.lower()
     assert " style=" not in html
+
+
+def test_document_and_docs_page_answer_only_get(client, db):
+    assert client.post(reverse("api:openapi-json")).status_code == 405
+    assert client.post(reverse("api:openapi-view")).status_code == 405
+    assert client.head(reverse("api:openapi-json")).status_code == 200
