@@ -81,7 +81,19 @@ def _mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwarg
     audit_record(action="accounts.mfa.added", actor=user, target=user,
                  changes={"type": {"before": None, "after": authenticator.type}})
     if request is not None and hasattr(request, "session"):
-        request.session.cycle_key()  # a new factor means a new session key
+        rotate_session_key(request)  # a new factor means a new session key
+
+
+def rotate_session_key(request: Any) -> None:
+    """A new session key, keeping the session's data and its row in allauth's session list
+    (so that "Where you are signed in" still shows, and can end, this session)."""
+    from allauth.usersessions.models import UserSession
+
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    new_key = request.session.session_key
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 @receiver(mfa_signals.authentication_failed)

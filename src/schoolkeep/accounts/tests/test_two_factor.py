@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from allauth.usersessions.models import UserSession
 from django.urls import reverse
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.personas import TOTP_SECRET
@@ -97,6 +98,9 @@ def test_enrolling_rotates_the_session_key_and_opens_the_site(
                                         type=Authenticator.Type.TOTP).exists()
     assert client.session.session_key != before
     assert client.session["_auth_user_id"] == str(dpo_without_mfa.pk)
+    # allauth's list of the user's sessions follows the new key.
+    assert list(UserSession.objects.filter(user=dpo_without_mfa)
+                .values_list("session_key", flat=True)) == [client.session.session_key]
     assert AuditEvent.objects.filter(action="accounts.mfa.added", actor=dpo_without_mfa).exists()
     stored = Authenticator.objects.get(user=dpo_without_mfa, type=Authenticator.Type.TOTP)
     assert secret not in stored.data["secret"]
