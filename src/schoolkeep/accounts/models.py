@@ -40,9 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_demo = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    # The secret part of the personal calendar feed URL (an HMAC of it is not needed:
-    # the feed holds only due dates and titles that name no child).
-    calendar_token = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the secret in the personal calendar feed URL (duties/calendar.py);
+    # indexed because the feed looks the user up by it.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = UserManager()
 
