@@ -336,3 +336,78 @@ def test_stylesheet_colours_meet_wcag_aa_contrast() -> None:
         r"\.tag[a-z-]*[^{]*\{\s*color: (#[0-9a-f]{6});\s*background-color: (#[0-9a-f]{6});", css
     ):
         assert _contrast(text, background) >= 4.5, (text, background)
+
+
+@pytest.mark.django_db
+def test_password_reset_journey_uses_our_pages(client: Client, personas: Personas) -> None:
+    from django.core import mail
+
+    response = client.post(reverse("account_reset_password"), {"email": personas.staff.email})
+    assert response.status_code == 302
+    done = client.get(response["Location"])
+    assert b"Check your e-mail" in done.content
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    form_page = client.get(link.group(1), follow=True)
+    assert b"Choose a new password" in form_page.content
+    assert_our_layout(form_page)
+    assert_csp_clean(form_page)
+    action = parse(form_page).find("form", method="post")[0]["action"]
+    new_password = "a-long-new-passphrase-for-tests"
+    response = client.post(action, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    finished = client.get(response["Location"])
+    assert b"Your password has been changed" in finished.content
+    assert_our_layout(finished)
+
+
+ELEMENT_PAGE = """{% extends "allauth/layouts/entrance.html" %}{% load allauth %}
+{% block head_title %}A page{% endblock %}
+{% block content %}
+{% element h1 %}A page{% endelement %}
+{% element form form=form method="post" action="/somewhere/" %}
+  {% slot body %}{% element fields form=form %}{% endelement %}{% endslot %}
+  {% slot actions %}
+    {% element button type="submit" tags="prominent,login" %}Go{% endelement %}
+    {% element button type="submit" form="logout-from-stage" tags="link,cancel" %}
+      Cancel{% endelement %}
+    {% element button href="/elsewhere/" tags="danger,delete" %}Remove{% endelement %}
+  {% endslot %}
+{% endelement %}
+{% element table %}{% element thead %}{% element th %}Key{% endelement %}{% endelement %}
+{% element tbody %}{% element tr %}{% element td align="right" %}1{% endelement %}{% endelement %}
+{% endelement %}{% endelement %}
+{% element badge tags="warning" %}Unspecified{% endelement %}
+{% endblock %}"""
+
+
+@pytest.mark.django_db
+def test_allauth_elements_render_in_our_patterns(rf: Any) -> None:
+    """Any allauth page we did not rewrite still gets our layout through the elements."""
+    from django import forms
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Origin, RequestContext, Template, engines
+
+    class CodeForm(forms.Form):
+        code = forms.CharField(label="Code")
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    name = "tests/element_page.html"  # allauth's tags need a named template
+    template = Template(ELEMENT_PAGE, origin=Origin(name, template_name=name), name=name,
+                        engine=engines["django"].engine)  # type: ignore[attr-defined]
+    html = template.render(RequestContext(request, {"form": CodeForm(data={})}))
+    parts = PageParts()
+    parts.feed(html)
+    assert parts.html_lang == "en-GB" and parts.find("main", id="main")
+    assert f"<title>Error: A page {DASH} Schoolkeep</title>" in html
+    form = parts.find("form", method="post", action="/somewhere/")
+    assert form and "novalidate" in form[0]
+    assert parts.find("div", **{"class": "error-summary"})
+    assert parts.find("button", type="submit", **{"class": "button"})
+    assert parts.find("button", form="logout-from-stage", **{"class": "link-button"})
+    assert parts.find("a", href="/elsewhere/", **{"class": "button button-warning"})
+    assert parts.find("table", **{"class": "table"})
+    assert parts.find("th", scope="col")
+    assert parts.find("td", **{"class": "table-numeric"})
+    assert parts.find("strong", **{"class": "tag tag-due"})
