@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SCHOOLKEEP_CHROMIUM", "/usr/bin/chromium"))
@@ -71,6 +72,10 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop runs get database connections of their
+            # own; close them here, or PostgreSQL keeps a session open on the test database
+            # and pytest-django cannot drop it at the end.
+            connections.close_all()
 
 
 @dataclass
