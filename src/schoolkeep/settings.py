@@ -212,7 +212,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "schoolkeep.accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_bool("SCHOOLKEEP_BEHIND_PROXY", default=False) and 1 or None
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("SCHOOLKEEP_BEHIND_PROXY", default=False) else None
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime: 12 hours

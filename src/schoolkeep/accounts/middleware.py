@@ -111,13 +111,13 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.user.is_authenticated
-            and not request.path.startswith(UNGUARDED_PREFIXES)
-            and not mfa_enrolment_allowed(request.path_info)
-            and needs_mfa_enrolment(request)
-        ):
-            return redirect("accounts:mfa-required")
+        required = False
+        if request.user.is_authenticated and not request.path.startswith(UNGUARDED_PREFIXES):
+            required = needs_mfa_enrolment(request)
+            if required and not mfa_enrolment_allowed(request.path_info):
+                return redirect("accounts:mfa-required")
+        # The navigation hides what the user cannot reach until they enrol.
+        request.mfa_enrolment_required = required  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

@@ -24,7 +24,7 @@ def tenancy(request: HttpRequest) -> dict[str, Any]:
     from schoolkeep.accounts.middleware import idle_timeout_seconds
 
     access = getattr(request, "access", None)
-    if access is None:
+    if access is None or getattr(request, "mfa_enrolment_required", False):
         return {"nav_items": [], "current_access": None, "school_choices": [],
                 "idle_timeout_seconds": None}
     path = request.path
