@@ -33,6 +33,7 @@ help:
 	@sed -n 's/^#   //p' Makefile
 
 # Idempotent: reinstalls only when pyproject.toml or the constraints changed (hash in $(STAMP)).
+# pip's warnings about configured local indexes that do not exist are dropped (noise only).
 install:
 	@want=$$(cat pyproject.toml $(CONSTRAINTS) | sha256sum | cut -d' ' -f1); \
 	if [ -x "$(BIN)/python" ] && [ "$$(cat $(STAMP) 2>/dev/null)" = "$$want" ]; then \
@@ -47,11 +48,12 @@ install:
 	fi; \
 	echo "Installing pinned dependencies from $(CONSTRAINTS)"; \
 	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check \
-		-c $(CONSTRAINTS) -e '.[dev]'; \
+		-c $(CONSTRAINTS) -e '.[dev]' \
+		2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); \
 	echo "$$want" > $(STAMP)
 
 run: install
-	@mkdir -p var
+	@mkdir -p var/static
 	"$(BIN)/schoolkeep" migrate --no-input
 	"$(BIN)/schoolkeep" createcachetable
 	@# An empty database gets the demo; with the demo in it, `schoolkeep demo` only reprints the
