@@ -20,7 +20,8 @@ STAMP := $(VENV)/.schoolkeep-installed
 AXE_DIR := tools/axe
 AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 AXE_STAMP := $(AXE_DIR)/node_modules/.schoolkeep-installed
-CHROMIUM ?= /usr/bin/chromium
+SCHOOLKEEP_CHROMIUM ?= /usr/bin/chromium
+export SCHOOLKEEP_CHROMIUM
 # Two workers suit the two cores of the CI machine; override with PYTEST_WORKERS=auto.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
@@ -80,17 +81,17 @@ check-migrations: install
 # (npm ci into the git-ignored tools/axe/node_modules). Without them the browser tests skip
 # with a message; SCHOOLKEEP_REQUIRE_BROWSER=1 (set by .ci/run on CI) makes them fail instead.
 browser-tools:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+	@if [ ! -x "$(SCHOOLKEEP_CHROMIUM)" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installing Debian's chromium with apt-get (once)"; \
 			export DEBIAN_FRONTEND=noninteractive; \
-			apt_install() { apt-get install -y -q --no-install-recommends chromium fonts-liberation >/tmp/schoolkeep-apt.log 2>&1; }; \
+			apt_install() { apt-get install -y -q chromium >/tmp/schoolkeep-apt.log 2>&1; }; \
 			apt_install || { apt-get update -q >>/tmp/schoolkeep-apt.log 2>&1 && apt_install; } \
 				|| { echo "*** apt-get could not install chromium (see /tmp/schoolkeep-apt.log)"; true; }; \
 		fi; \
 	fi
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		echo "*** $(CHROMIUM) is missing and cannot be installed here (needs root and apt):"; \
+	@if [ ! -x "$(SCHOOLKEEP_CHROMIUM)" ]; then \
+		echo "*** $(SCHOOLKEEP_CHROMIUM) is missing and cannot be installed here (needs root and apt):"; \
 		echo "*** the browser tests (tests/browser) will be SKIPPED."; \
 	fi
 	@want=$$(sha256sum $(AXE_DIR)/package-lock.json | cut -d' ' -f1); \
