@@ -75,7 +75,10 @@ def test_idle_warning_shows_before_timeout_and_signed_out_goes_to_login(
     assert page.evaluate("document.querySelector('.site-header').inert")
 
     # Stay signed in: the page is fetched in the background (activity), the warning goes.
-    page.click("[data-idle-stay]")
+    # Wait for that background fetch to finish before moving the clock again, so the
+    # script has re-armed its timers (otherwise a loaded machine races it).
+    with page.expect_response(lambda response: response.url.endswith(reverse("mfa_index"))):
+        page.click("[data-idle-stay]")
     dialog.wait_for(state="hidden")
     assert page.url.endswith(reverse("mfa_index"))
     assert not page.evaluate("document.querySelector('.site-header').inert")
@@ -86,7 +89,7 @@ def test_idle_warning_shows_before_timeout_and_signed_out_goes_to_login(
     page.clock.run_for(timeout * 1000)
     login_url = live_server.url + reverse("account_login") + "?next=%2Faccounts%2F2fa%2F"
     assert reverse("mfa_index") == "/accounts/2fa/"
-    page.wait_for_url(login_url)
+    page.wait_for_url(login_url, timeout=60_000)
     assert len(polls) == 2, "polled more than needed"
     assert problems == []
     context.close()

@@ -65,6 +65,7 @@ class Command(BaseCommand):
         port_number = _port(port)
         if not host or any(c.isspace() for c in host):
             raise CommandError("--host must be a host name or an address.")
+        refuse_demo_in_production()
         stopping = {"requested": False}
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -83,7 +84,9 @@ class Command(BaseCommand):
             processes["worker"] = subprocess.Popen(  # noqa: S603  # nosec B603
                 worker_command(), start_new_session=True
             )
-            self.stdout.write(f"Schoolkeep is running on http://{host}:{port_number}/ "
+            # WebAuthn needs a domain as relying party: print localhost, not 127.0.0.1.
+            shown = "localhost" if host in ("127.0.0.1", "localhost", "::1") else host
+            self.stdout.write(f"Schoolkeep is running on http://{shown}:{port_number}/ "
                               "with its worker and scheduler. Press Ctrl-C to stop.")
             failed = self._wait(processes, stopping)
         finally:
@@ -119,3 +122,14 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def refuse_demo_in_production() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from schoolkeep.demo.guard import refuse_if_demo_active
+
+    try:
+        refuse_if_demo_active()
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from schoolkeep.duties.management.commands.serve import refuse_demo_in_production
 from schoolkeep.duties.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                **options: Any) -> None:
         if not 0 < interval <= 60:
             raise CommandError("--interval must be more than 0 and at most 60 seconds.")
+        refuse_demo_in_production()  # reminders must never go to demo members
         scheduler = None if no_scheduler else Scheduler()
         thread = scheduler.start_thread() if scheduler else None
         try:
