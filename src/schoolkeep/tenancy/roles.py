@@ -50,6 +50,19 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
                      frozenset({Role.SIRO, Role.BUSINESS_MANAGER})),
     "audit.view": ("Browse, filter and export the school's audit trail",
                    _LEADS | {Role.AUDITOR}),
+    "people.view": (
+        "See the people of the school with their details (not their checks)",
+        frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR, Role.BUSINESS_MANAGER,
+                   Role.TRUST_ADMIN}),
+    ),
+    "people.manage": ("Add and edit people and their checks, mark leavers, import people",
+                      frozenset({Role.SIRO, Role.HR_ADMIN})),
+    "scr.view": (
+        "See the Single Central Record: every person's checks and who is incomplete",
+        frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "scr.rules.manage": ("Change which checks each kind of person needs",
+                         frozenset({Role.SIRO, Role.HR_ADMIN})),
     "scr.sensitive.view": (
         "See the sensitive fields of the Single Central Record",
         frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR}),
@@ -58,7 +71,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
 }
 
 WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
-                               "terms.manage"})
+                               "terms.manage", "people.manage", "scr.rules.manage"})
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:

@@ -18,7 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy import selectors
 from schoolkeep.tenancy.models import (
     Invitation,
@@ -56,14 +57,7 @@ class InvitationUnusable(DomainError):
 # ---------------------------------------------------------------- helpers
 
 
-def _full_clean(instance: models.Model, *, exclude: list[str] | None = None) -> None:
-    """``full_clean()``, turning the first problem into a DomainError naming its field."""
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
-        field, messages = next(iter(errors.items()))
-        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from None
+_full_clean = full_clean_or_error
 
 
 def _is_user(actor: Any) -> bool:
