@@ -17,6 +17,7 @@ from schoolkeep.accounts.models import User
 from schoolkeep.accounts.services import token_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
+from schoolkeep.jobs.services import job_create, job_finish
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import invitation_create
 from tests.personas import Personas
@@ -58,6 +59,7 @@ class Targets:
     feed_token: str
     event: AuditEvent
     attempt_id: int
+    job_id: str
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -73,6 +75,8 @@ def build_targets(personas: Personas) -> Targets:
         username=personas.staff.email, ip_address="203.0.113.9", user_agent="test",
         failures_since_start=10, get_data="", post_data="", http_accept="", path_info="/",
     )
+    job = job_create(school=school, actor=siro, kind="matrix", title="Matrix export")
+    job_finish(job, content=b"a,b\n", filename="matrix.csv", content_type="text/csv")
     event = AuditEvent.objects.filter(school=school).order_by("-id").first()
     assert event is not None
     return Targets(
@@ -85,6 +89,7 @@ def build_targets(personas: Personas) -> Targets:
         feed_token=feed_url.rsplit("/", 1)[-1].removesuffix(".ics"),
         event=event,
         attempt_id=attempt.pk,
+        job_id=str(job.public_id),
     )
 
 
@@ -104,6 +109,8 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "audit:record-history": lambda t: {"target_type": t.event.target_type,
                                        "target_id": t.event.target_id},
     "duties:calendar-feed": lambda t: {"token": t.feed_token},
+    "jobs:job-detail": lambda t: {"public_id": t.job_id},
+    "jobs:job-download": lambda t: {"public_id": t.job_id},
 }
 
 

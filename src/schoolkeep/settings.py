@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "schoolkeep.tenancy",
     "schoolkeep.audit",
     "schoolkeep.duties",
+    "schoolkeep.jobs",
     "schoolkeep.people",
     "schoolkeep.demo",
     "schoolkeep.api",

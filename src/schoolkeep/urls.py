@@ -16,5 +16,6 @@ urlpatterns = [
     path("school/", include("schoolkeep.tenancy.urls")),
     path("audit/", include("schoolkeep.audit.urls")),
     path("duties/", include("schoolkeep.duties.urls")),
+    path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

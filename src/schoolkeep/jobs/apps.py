@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "schoolkeep.jobs"
+    label = "jobs"
+    verbose_name = "Background jobs"
+
+    def ready(self) -> None:
+        from schoolkeep.duties.scheduler import register_tick
+        from schoolkeep.jobs.services import jobs_clean_up
+
+        register_tick("jobs.clean-up", jobs_clean_up)

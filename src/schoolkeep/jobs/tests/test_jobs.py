@@ -1,0 +1,65 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.services import (
+    job_create,
+    job_fail,
+    job_file_path,
+    job_finish,
+    job_progress,
+    jobs_clean_up,
+)
+
+
+def test_progress_then_file_for_the_member_who_started_it(personas, login, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export",
+                     total=10)
+    client = login(personas.siro)
+    page = client.get(reverse("jobs:job-detail", args=[job.public_id]))
+    assert page.status_code == 200
+    assert 'http-equiv="refresh"' in page.content.decode()
+    job_progress(job, done=4)
+    assert Job.objects.get(pk=job.pk).percent == 40
+    job_finish(job, content=b"a,b\n", filename="export.csv", content_type="text/csv")
+    page = client.get(reverse("jobs:job-detail", args=[job.public_id]))
+    assert 'http-equiv="refresh"' not in page.content.decode()
+    download = client.get(reverse("jobs:job-download", args=[job.public_id]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"a,b\n"
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_another_member_cannot_see_the_job(personas, login):
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    client = login(personas.dpo)
+    assert client.get(reverse("jobs:job-detail", args=[job.public_id])).status_code == 404
+    assert client.get(reverse("jobs:job-download", args=[job.public_id])).status_code == 404
+
+
+def test_another_school_gets_404(personas, login):
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    client = login(personas.outsider)
+    assert client.get(reverse("jobs:job-detail", args=[job.public_id])).status_code == 404
+
+
+def test_failure_is_shown_plainly(personas, login):
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import")
+    job_fail(job, message="Row 3: the date is impossible.")
+    page = login(personas.siro).get(reverse("jobs:job-detail", args=[job.public_id]))
+    assert "Row 3: the date is impossible." in page.content.decode()
+
+
+def test_clean_up_removes_old_files_and_rows(personas, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    job_finish(job, content=b"x", filename="x.csv", content_type="text/csv")
+    path = job_file_path(job)
+    assert path is not None and path.exists()
+    assert jobs_clean_up(timezone.now()) == 0
+    assert jobs_clean_up(timezone.now() + timedelta(days=2)) == 1
+    assert not path.exists()
+    assert not Job.objects.filter(pk=job.pk).exists()

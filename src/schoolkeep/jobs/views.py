@@ -1,0 +1,39 @@
+"""A job's page (progress, then the result) and its file. Only whoever started it sees it."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.services import job_file_path
+from schoolkeep.tenancy.decorators import school_view
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+
+def _own_job(request: HttpRequest, public_id: str) -> Job:
+    job = get_for_school_or_404(Job, school=request.school, public_id=public_id)  # type: ignore[attr-defined]
+    if job.created_by_id != request.user.pk:
+        raise Http404("Not found")
+    return job
+
+
+@school_view("school.view")
+@require_GET
+def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    job = _own_job(request, public_id)
+    return render(request, "jobs/job_detail.html", {"job": job, "page_title": job.title})
+
+
+@school_view("school.view")
+@require_GET
+def job_download(request: HttpRequest, public_id: str) -> FileResponse:
+    job = _own_job(request, public_id)
+    path = job_file_path(job)
+    if path is None:
+        raise Http404("This file is no longer available.")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=job.filename,
+                            content_type=job.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
