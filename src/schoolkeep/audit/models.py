@@ -61,6 +61,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     ) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
+    def _append_linked(self, events: list[AuditEvent], *, batch_size: int = 500) -> int:
+        """Internal to ``audit.services.audit_record_many``: insert events it has already
+        numbered and hashed onto their chains' heads, under the heads' locks. Nothing else
+        may call this (the manager does not expose it)."""
+        return len(super().bulk_create(events, batch_size=batch_size))
+
 
 class AuditEvent(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -1,0 +1,105 @@
+"""Appending many events at once: the same chain as one at a time, and nothing else bulk."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from tests.factories import SchoolFactory, UserFactory
+
+from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
+from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditRefused
+from schoolkeep.audit.services import (
+    CHANGED,
+    audit_record,
+    audit_record_many,
+    chain_for,
+    diff,
+)
+from schoolkeep.audit.verify import audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_events_continue_the_chain_after_single_ones_and_verify() -> None:
+    school = SchoolFactory()
+    actor = UserFactory()
+    first = audit_record(action="tests.thing.created", school=school)
+
+    count = audit_record_many([
+        {"action": "tests.thing.updated", "school": school, "actor": actor,
+         "target_type": "tests.thing", "target_id": str(n), "target_label": f"Thing {n}",
+         "changes": {"n": {"before": n, "after": n + 1}}}
+        for n in range(5)
+    ])
+    last = audit_record(action="tests.thing.deleted", school=school)
+
+    assert count == 5
+    events = list(AuditEvent.objects.filter(school=school).order_by("sequence"))
+    assert [e.sequence for e in events] == [1, 2, 3, 4, 5, 6, 7]
+    assert events[0].pk == first.pk and events[-1].pk == last.pk
+    for previous, event in itertools.pairwise(events):
+        assert event.previous_hash == previous.hash
+        assert event.hash == event_hash(hashed_fields(event), event.previous_hash)
+    assert [e.target_id for e in events[1:6]] == ["0", "1", "2", "3", "4"]
+    assert events[1].actor_id == actor.pk and events[1].actor_label == str(actor)
+    head = AuditChainHead.objects.get(chain=chain_for(school.pk))
+    assert (head.sequence, head.last_hash) == (7, last.hash)
+    result = audit_verify()
+    assert result.ok, result.broken
+
+
+def test_events_of_several_chains_go_to_their_own_chains() -> None:
+    oak, hill = SchoolFactory(), SchoolFactory()
+    audit_record(action="tests.before", school=hill)
+
+    audit_record_many([
+        {"action": "tests.a", "school": oak},
+        {"action": "tests.b", "school": hill},
+        {"action": "tests.c"},
+        {"action": "tests.d", "school": oak},
+    ])
+
+    oak_events = list(AuditEvent.objects.filter(chain=chain_for(oak.pk)).order_by("sequence"))
+    hill_events = list(AuditEvent.objects.filter(chain=chain_for(hill.pk))
+                       .order_by("sequence"))
+    assert [(e.action, e.sequence) for e in oak_events] == [("tests.a", 1), ("tests.d", 2)]
+    assert oak_events[0].previous_hash == GENESIS_HASH
+    assert [(e.action, e.sequence) for e in hill_events] == [("tests.before", 1),
+                                                             ("tests.b", 2)]
+    assert hill_events[1].previous_hash == hill_events[0].hash
+    assert AuditEvent.objects.get(action="tests.c").chain == chain_for(None)
+    assert audit_verify().ok
+
+
+def test_secret_fields_stay_hidden_in_bulk_events_too() -> None:
+    school = SchoolFactory()
+    changes = diff({"dbs": "001234567890", "name": "A"}, {"dbs": "009999999999", "name": "B"},
+                   secret_fields=["dbs"])
+    audit_record_many([{"action": "tests.person.updated", "school": school,
+                        "changes": changes}])
+
+    event = AuditEvent.objects.get(action="tests.person.updated")
+    assert event.changes == {"dbs": {"before": CHANGED, "after": CHANGED},
+                             "name": {"before": "A", "after": "B"}}
+    assert "0012" not in str(event.changes)
+
+
+def test_nothing_to_append_writes_nothing() -> None:
+    assert audit_record_many([]) == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_bad_event_appends_none_of_the_batch() -> None:
+    school = SchoolFactory()
+    with pytest.raises(ValueError):
+        audit_record_many([{"action": "tests.fine", "school": school},
+                           {"action": "", "school": school}])
+    assert not AuditEvent.objects.filter(school=school).exists()
+    assert not AuditChainHead.objects.filter(chain=chain_for(school.pk), sequence__gt=0).exists()
+
+
+def test_the_public_bulk_paths_are_still_refused() -> None:
+    with pytest.raises(AuditRefused):
+        AuditEvent.objects.bulk_create([AuditEvent(action="tests.bulk")])
+    assert not hasattr(AuditEvent.objects, "_append_linked")
