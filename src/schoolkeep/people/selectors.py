@@ -1,0 +1,116 @@
+"""Reads of people: lists, a person's page, the settings of the record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from schoolkeep.people.models import CertificateCopy, Check, PeopleSettings, Person
+from schoolkeep.tenancy.models import School, Site
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+CURRENT = "current"
+LEAVERS = "leavers"
+ALL = "all"
+STATUSES = (CURRENT, LEAVERS, ALL)
+
+
+def people_settings_for(school: School) -> PeopleSettings:
+    """The school's settings for its record, created with the defaults when missing."""
+    settings, _ = PeopleSettings.objects.get_or_create(school=school)
+    return settings
+
+
+def people_settings_or_default(school: School) -> PeopleSettings:
+    """The school's settings, or unsaved defaults when it has none (for reads: no write)."""
+    found = PeopleSettings.objects.filter(school=school).first()
+    return found if found is not None else PeopleSettings(school=school)
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def current_q(today: date, prefix: str = "") -> Q:
+    """People who have not left by ``today``: they leave the current list on their leaving
+    date."""
+    return Q(**{f"{prefix}leaving_date__isnull": True}) | Q(**{f"{prefix}leaving_date__gt": today})
+
+
+def leavers_q(today: date, retention_years: int, prefix: str = "") -> Q:
+    """Leavers still in the archive: left on or before ``today``, within the retention
+    period."""
+    return Q(**{f"{prefix}leaving_date__lte": today,
+                f"{prefix}leaving_date__gt": years_before(today, retention_years)})
+
+
+def person_list(
+    *,
+    school: School,
+    search: str = "",
+    kind: str = "",
+    site: Site | int | None = None,
+    status: str = CURRENT,
+    today: date | None = None,
+    search_details: bool = True,
+) -> QuerySet[Person]:
+    """The school's people, by name, with their sites (two queries to read; three when
+    listing leavers, which reads the retention period).
+
+    ``status``: "current" (not left by today), "leavers" (left, within the school's retention
+    period) or "all". ``search_details``: also search e-mail and staff number (only for
+    members who may see them).
+    """
+    if status not in STATUSES:
+        raise ValueError(f"Unknown status {status!r}")
+    today = today or timezone.localdate()
+    people = Person.objects.filter(school=school)
+    if status == CURRENT:
+        people = people.filter(current_q(today))
+    elif status == LEAVERS:
+        retention = people_settings_or_default(school).leaver_retention_years
+        people = people.filter(leavers_q(today, retention))
+    search = " ".join(search.split())
+    if search:
+        condition = (Q(name_key__contains=search.lower()) | Q(preferred_name__icontains=search)
+                     | Q(job_title__icontains=search))
+        if search_details:
+            condition |= Q(email__iexact=search) | Q(staff_number__iexact=search)
+        people = people.filter(condition)
+    if kind:
+        people = people.filter(kind=kind)
+    if site is not None:
+        people = people.filter(sites=site)
+    return (people.prefetch_related(Prefetch("sites", queryset=Site.objects.order_by("name")))
+            .order_by("name_key", "pk"))
+
+
+def person_for_page(*, school: School, public_id: UUID | str) -> Person:
+    """One person of the school with everything their page shows; another school's: 404."""
+    queryset = Person.objects.select_related("user").prefetch_related(
+        Prefetch("sites", queryset=Site.objects.order_by("name")),
+        Prefetch("checks", queryset=Check.objects.prefetch_related(
+            Prefetch("copies", queryset=CertificateCopy.objects.order_by("-uploaded_at")))),
+        "overrides",
+    )
+    return get_for_school_or_404(queryset, school=school, public_id=public_id)
+
+
+def person_for_user(*, school: School, user: Any) -> Person | None:
+    """The person record linked to this user's account in this school, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(school=school, user=user).first()
+
+
+def copy_for_school(*, school: School, public_id: UUID | str) -> CertificateCopy:
+    """A certificate copy of the school with its check and person; another school's: 404."""
+    queryset = CertificateCopy.objects.select_related("check_record__person")
+    return get_for_school_or_404(queryset, school=school, public_id=public_id)
