@@ -16,6 +16,7 @@ urlpatterns = [
     path("school/", include("schoolkeep.tenancy.urls")),
     path("audit/", include("schoolkeep.audit.urls")),
     path("duties/", include("schoolkeep.duties.urls")),
+    path("people/", include("schoolkeep.people.urls")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

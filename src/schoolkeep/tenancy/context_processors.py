@@ -11,6 +11,8 @@ from django.urls import reverse
 NAVIGATION: list[tuple[str, str, str]] = [
     ("What needs doing", "duties:dashboard", "school.view"),
     ("Key contacts", "tenancy:key-contacts", "school.view"),
+    ("People", "people:person-list", "school.view"),
+    ("Single Central Record", "people:record", "scr.view"),
     ("Members", "tenancy:member-list", "members.view"),
     ("Term dates", "tenancy:term-list", "terms.view"),
     ("Audit trail", "audit:event-list", "audit.view"),
