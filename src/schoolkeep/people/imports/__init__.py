@@ -1,0 +1,38 @@
+"""Importing people and their checks from a CSV or XLSX file: one row per person.
+
+The whole file is checked first and every problem collected (the row as numbered in the
+file, headings being row 1; the column; what is wrong, in plain English). If anything is
+wrong, nothing is written. Otherwise people, checks and sites are written in bulk in one
+transaction, with one audit event per changed record; a row whose values are already
+recorded changes nothing, so importing the same file again writes nothing.
+
+Rows are streamed twice (check, then write) rather than held: memory grows with the
+school's people (the matching index, a few strings each), not with the file.
+
+- ``columns``: the headings; ``reading``: formats, encodings, cells and rows;
+  ``matching``: who each row is; ``writing``: comparing and writing; ``template``: the
+  template files; ``uploads``: files uploaded through the import page.
+
+``docs/imports.md`` describes the headings, values, matching and errors for users.
+"""
+
+from schoolkeep.people.imports.columns import COLUMNS, HEADINGS, Column
+from schoolkeep.people.imports.reading import detect_format, parse_date
+from schoolkeep.people.imports.results import ImportFileError, ImportResult, PreviewRow, Problem
+from schoolkeep.people.imports.template import template_csv, template_xlsx
+from schoolkeep.people.imports.writing import people_import
+
+__all__ = [
+    "COLUMNS",
+    "HEADINGS",
+    "Column",
+    "ImportFileError",
+    "ImportResult",
+    "PreviewRow",
+    "Problem",
+    "detect_format",
+    "parse_date",
+    "people_import",
+    "template_csv",
+    "template_xlsx",
+]

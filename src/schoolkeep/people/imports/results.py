@@ -1,0 +1,80 @@
+"""What an import reports: the problems found, the counts, the first changed rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# progress(rows done, rows in all or 0 when not yet known, what is happening)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as numbered in the file (headings: 1); 0 for the file as a whole
+    column: str  # the heading, or "" when the problem is not one column's
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "The file"
+        if self.column:
+            where += f", column “{self.column}”"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (not CSV or XLSX, not text, empty, too big)."""
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    name: str
+    action: str  # "add" or "update"
+    changed: list[str]  # the headings whose values change
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "name": self.name, "action": self.action,
+                "changed": self.changed}
+
+
+@dataclass
+class ImportResult:
+    file_format: str = ""
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    checks_added: int = 0
+    checks_updated: int = 0
+    preview: list[PreviewRow] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        def people(n: int) -> str:
+            return f"{n} {'person' if n == 1 else 'people'}"
+
+        verb = ("" if self.written else "would be ")
+        return (f"{self.rows} rows: {people(self.added)} {verb}added, "
+                f"{people(self.updated)} {verb}updated, {people(self.unchanged)} unchanged; "
+                f"{self.checks_added} checks {verb}added, "
+                f"{self.checks_updated} checks {verb}updated.")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.file_format, "rows": self.rows, "notes": self.notes,
+            "problems": [p.as_dict() for p in self.problems],
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "checks_added": self.checks_added, "checks_updated": self.checks_updated,
+            "preview": [p.as_dict() for p in self.preview], "written": self.written,
+        }

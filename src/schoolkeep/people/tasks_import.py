@@ -1,0 +1,93 @@
+"""Background work of the import page: checking an uploaded file (nothing written), then,
+once confirmed, importing it. Each runs as a job whose page shows its progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django_tasks import task
+
+from schoolkeep.audit.context import audit_context
+from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.services import job_fail, job_finish, job_progress
+from schoolkeep.people.imports import ImportFileError, ImportResult, people_import
+from schoolkeep.people.imports.uploads import upload_delete, upload_path
+
+CHECK_KIND = "people.import.check"
+APPLY_KIND = "people.import.apply"
+# How many problems the preview page keeps (the count is always kept).
+PROBLEMS_KEPT = 500
+
+
+def _job(job_id: str, kind: str) -> Job:
+    return Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=kind)
+
+
+def _progress(job: Job) -> Any:
+    def report(done: int, total: int, message: str) -> None:
+        job_progress(job, done=done, total=total or None, message=message)
+
+    return report
+
+
+def _kept(result: ImportResult) -> dict[str, Any]:
+    data = result.as_dict()
+    data["problem_count"] = len(result.problems)
+    data["problems"] = data["problems"][:PROBLEMS_KEPT]
+    return data
+
+
+@task()
+def people_import_check(job_id: str, stored_name: str, filename: str) -> None:
+    """Check an uploaded file and work out what would change; write nothing."""
+    job = _job(job_id, CHECK_KIND)
+    path = upload_path(stored_name)
+    if path is None:
+        job_fail(job, message="The uploaded file is no longer here. Upload it again.")
+        return
+    try:
+        result = people_import(path, school=job.school, actor=job.created_by, dry_run=True,
+                               progress=_progress(job), filename=filename)
+    except ImportFileError as exc:
+        upload_delete(stored_name)
+        job_fail(job, message=f"{filename}: {exc}")
+        return
+    if not result.ok:
+        upload_delete(stored_name)  # nothing can be confirmed: keep nothing
+    data = _kept(result) | {"upload": stored_name if result.ok else "", "filename": filename,
+                            "next_url": reverse("people:import-preview", args=[job.public_id]),
+                            "next_label": "See what the import would change"}
+    message = (f"{len(result.problems)} problems found: nothing can be imported until they "
+               "are put right." if not result.ok else result.summary())
+    job_finish(job, message=message, result=data)
+
+
+@task()
+def people_import_apply(job_id: str, stored_name: str, filename: str) -> None:
+    """Import a checked and confirmed file (checked again, then written in one go)."""
+    job = _job(job_id, APPLY_KIND)
+    path = upload_path(stored_name)
+    if path is None:
+        job_fail(job, message="The uploaded file is no longer here. Upload it again.")
+        return
+    try:
+        with audit_context(actor_label=job.created_by_label):
+            result = people_import(path, school=job.school, actor=job.created_by,
+                                   progress=_progress(job), expected_rows=job.total,
+                                   filename=filename)
+    except ImportFileError as exc:
+        job_fail(job, message=f"{filename}: {exc}")
+        return
+    finally:
+        upload_delete(stored_name)
+    if not result.ok:
+        first = "; ".join(str(problem) for problem in result.problems[:5])
+        more = len(result.problems) - 5
+        job_fail(job, message=f"The record changed since the file was checked and the file "
+                 f"no longer fits it, so nothing was imported. {first}"
+                 + (f"; and {more} more." if more > 0 else "."))
+        return
+    job_finish(job, message=result.summary(), result=_kept(result) | {
+        "filename": filename, "next_url": reverse("people:person-list"),
+        "next_label": "See the people"})
