@@ -128,6 +128,7 @@ test: install lint pytest
 
 bench: install
 	"$(BIN)/python" bench/dashboard.py
+	"$(BIN)/python" bench/record_view.py
 
 audit-deps: install
 	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)

@@ -191,6 +191,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # also guarded second-factor codes, so codes get their own (see accounts/forms.py).
 ACCOUNT_RATE_LIMITS = {"login_failed": False, "mfa_code_failed": "10/15m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Schoolkeep: "
+# Exporting the Single Central Record needs the password again within the last 10 minutes.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
 MFA_ADAPTER = "schoolkeep.accounts.adapters.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "schoolkeep.accounts.forms.MFAAuthenticateForm",

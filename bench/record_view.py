@@ -1,0 +1,233 @@
+"""Benchmark: the Single Central Record of a school with 1,000 people against a bare view.
+
+Not a test. ``make bench`` runs it on SQLite in a throwaway data directory (deleted at the
+end): it builds a school of 1,000 people (every kind, some at two sites, some leavers) with
+their checks (most complete, some pending or missing, DBS certificate numbers encrypted as
+the services store them), signs the SIRO in with Django's test client, then times,
+interleaved in one run:
+
+- ``people:record``, the first page (50 people) of the current record as the SIRO sees it:
+  every check's state from the rules in SQL, certificate numbers decrypted;
+- the same page filtered to people missing a check (the filter runs over all 1,000);
+- a bare view returning a fixed page (defined below, under the same middleware and session).
+
+It prints the median and 90th percentile of each, the ratios, and each page's queries.
+
+    .venv/bin/python bench/record_view.py [--iterations N] [--people N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+
+DATA_DIR = tempfile.mkdtemp(prefix="schoolkeep-bench-")
+os.makedirs(os.path.join(DATA_DIR, "static"))  # STATIC_ROOT, or WhiteNoise warns
+os.environ.pop("DATABASE_URL", None)  # SQLite in DATA_DIR, always
+os.environ.update(
+    SCHOOLKEEP_ENV="development",
+    SCHOOLKEEP_DATA_DIR=DATA_DIR,
+    SCHOOLKEEP_HTTPS="false",
+    SCHOOLKEEP_ALLOWED_HOSTS="testserver",
+    SCHOOLKEEP_EMAIL_URL="",
+    DJANGO_SETTINGS_MODULE="schoolkeep.settings",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+BARE_PAGE = b"<!doctype html><html lang=en><title>Bare</title><p>A fixed page.</p></html>"
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(BARE_PAGE)
+
+
+# This module is the URLconf while timing: the application's URLs plus the bare view.
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("", include("schoolkeep.urls")),
+]
+
+# (kind, share of the school, person flags)
+KINDS = [
+    ("teaching", 30, {"does_teaching_work": True}),
+    ("support", 35, {}),
+    ("agency", 8, {"does_teaching_work": True}),
+    ("contractor", 5, {}),
+    ("volunteer", 10, {}),
+    ("governor", 10, {}),
+    ("trustee", 1, {}),
+    ("member", 1, {}),
+]
+
+
+def build(people: int) -> object:
+    """The school, its SIRO and its people with their checks; returns the SIRO."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from schoolkeep.accounts.models import User
+    from schoolkeep.people.derive import check_derive, person_derive
+    from schoolkeep.people.models import Check, CheckType, Person
+    from schoolkeep.people.rules import rule_set_for
+    from schoolkeep.tenancy.models import Membership, MembershipRole, School, Site
+
+    school = School.objects.create(name="Alder Primary", slug="alder")
+    other = School.objects.create(name="Birch Academy", slug="birch", kind="academy")
+    sites = [Site.objects.create(school=school, name=name) for name in ("North", "South")]
+    siro = User.objects.create(email="siro@alder.example", full_name="Sam Siro",
+                               password="!unusable")
+    membership = Membership.objects.create(user=siro, school=school)
+    MembershipRole.objects.create(membership=membership, role="siro")
+    TOTP.activate(siro, generate_totp_secret())
+
+    today = timezone.localdate()
+    kinds = [(kind, flags) for kind, share, flags in KINDS for _ in range(share)]
+    rows = []
+    for owner, count in ((school, people), (other, 200)):
+        for n in range(count):
+            kind, flags = kinds[n % len(kinds)]
+            person = Person(
+                school=owner, full_name=f"Person {n:05d} {owner.slug.title()}", kind=kind,
+                job_title="Teacher" if kind == "teaching" else "",
+                is_management_post=n % 17 == 0, lived_or_worked_abroad=n % 11 == 0,
+                post_needs_qualifications=kind == "teaching",
+                start_date=date(2015, 9, 1) + timedelta(days=n % 3000),
+                # One in twenty has left (in the archive), a few leave in the future.
+                leaving_date=(today - timedelta(days=30 + n % 900) if n % 20 == 0 else
+                              today + timedelta(days=60) if n % 50 == 1 else None),
+                email=f"person{n}@{owner.slug}.example", staff_number=f"S{n:05d}",
+                date_of_birth=date(1970, 1, 1) + timedelta(days=n * 7),
+                **flags,
+            )
+            person_derive(person)
+            rows.append(person)
+    Person.objects.bulk_create(rows, batch_size=500)
+    saved = list(Person.objects.filter(school=school).order_by("pk"))
+    Person.sites.through.objects.bulk_create(
+        [Person.sites.through(person_id=p.pk, site_id=sites[i % 2].pk)
+         for i, p in enumerate(saved) if i % 3]
+    )
+    # Checks: what the rules ask of each person, most done, some pending, some missing.
+    rules = rule_set_for(school)
+    checks = []
+    for n, person in enumerate(Person.objects.filter(school__in=[school, other])):
+        for check_type in CheckType.values:
+            needed = any(rule.applies_to(person) for rule in rules.for_check(check_type))
+            if not needed or n % 13 == 0:  # one in thirteen is missing every check
+                continue
+            status = "pending" if n % 7 == 0 and check_type == "enhanced_dbs" else "done"
+            check = Check(
+                school_id=person.school_id, person=person, check_type=check_type,
+                status=status, done_on=date(2023, 9, 1) if status == "done" else None,
+                checked_by="Office manager",
+                dbs_certificate_number=(f"0012{n:08d}" if check_type == "enhanced_dbs"
+                                        else ""),
+            )
+            check_derive(check)
+            checks.append(check)
+    Check.objects.bulk_create(checks, batch_size=500)
+    return siro
+
+
+def timed(client: Client, url: str, data: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    response = client.get(url, data or {})
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not 200")
+    return elapsed
+
+
+def count_queries(client: Client, url: str, data: dict[str, str] | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        timed(client, url, data)
+    return len(captured)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--people", type=int, default=1000)
+    options = parser.parse_args()
+
+    incomplete = {"incomplete": "on"}
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
+        siro = build(options.people)
+        from schoolkeep.people.models import Check, Person
+
+        print(f"Data built in {time.perf_counter() - started:.1f}s (SQLite, {DATA_DIR}): "
+              f"{Person.objects.count()} people, {Check.objects.count()} checks in two schools")
+
+        with override_settings(ROOT_URLCONF=__name__):
+            record_url = reverse("people:record")
+            bare_url = reverse("bench-bare")
+            client = Client()
+            client.force_login(siro, backend="allauth.account.auth_backends.AuthenticationBackend")
+            first = client.get(record_url)
+            page = first.content.decode()
+            if first.status_code != 200 or "Single Central Record" not in page:
+                raise SystemExit(f"bench: the record answered {first.status_code}")
+            if page.count("<tr") != 51 or "0012" not in page:
+                raise SystemExit("bench: the first page does not show 50 people with their "
+                                 "certificate numbers")
+            for _ in range(20):  # warm up
+                timed(client, record_url)
+                timed(client, record_url, incomplete)
+                timed(client, bare_url)
+            record_queries = count_queries(client, record_url)
+            incomplete_queries = count_queries(client, record_url, incomplete)
+            bare_queries = count_queries(client, bare_url)
+            record_times, incomplete_times, bare_times = [], [], []
+            for _ in range(options.iterations):
+                record_times.append(timed(client, record_url))
+                incomplete_times.append(timed(client, record_url, incomplete))
+                bare_times.append(timed(client, bare_url))
+    finally:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+    def ms(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    record_median = 1000 * statistics.median(record_times)
+    incomplete_median = 1000 * statistics.median(incomplete_times)
+    bare_median = 1000 * statistics.median(bare_times)
+    print(
+        f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
+        f"{connection.Database.sqlite_version}; school of {options.people} people, first page "
+        f"of 50, {options.iterations} requests each, interleaved"
+    )
+    for label, median, times, queries in (
+        ("record", record_median, record_times, record_queries),
+        ("incomplete", incomplete_median, incomplete_times, incomplete_queries),
+        ("bare view", bare_median, bare_times, bare_queries),
+    ):
+        print(f"{label:<11} median {median:8.2f} ms   p90 {ms(times, 0.9):8.2f} ms   "
+              f"queries {queries}")
+    print("(record: the first page; incomplete: only people missing a check; bare view: "
+          "middleware and session only)")
+    print(f"ratio       record / bare view = {record_median / bare_median:.1f}, "
+          f"incomplete / bare view = {incomplete_median / bare_median:.1f}")
+
+
+if __name__ == "__main__":
+    main()

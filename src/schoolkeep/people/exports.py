@@ -1,0 +1,223 @@
+"""The Single Central Record as a spreadsheet (XLSX) and as a PDF, made in the background.
+
+Both show the columns of ``record.RecordLayout`` for the member's level, as the page does.
+Starting an export is audited; the file is attached to a job that only its starter can open.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from schoolkeep.audit.services import audit_record, diff
+from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.people.models import PersonKind
+from schoolkeep.people.record import (
+    RecordFilters,
+    RecordLayout,
+    RecordRow,
+    flat_value,
+    record_count,
+    record_iter,
+    record_layout,
+)
+from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.visibility import Level
+from schoolkeep.tenancy.models import School, Site
+
+XLSX = "xlsx"
+PDF = "pdf"
+FORMATS = {
+    XLSX: ("Spreadsheet (XLSX)",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    PDF: ("PDF, A4 landscape", "application/pdf"),
+}
+JOB_KIND = "people.record.export"
+PROGRESS_EVERY = 100
+PAPER_A4 = 9  # the spreadsheet's paper size code for A4
+
+# A spreadsheet runs a cell that starts with one of these as a formula (tab and carriage
+# return may shift it into one): such cells are prefixed with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ACTION_LABELS = {"people.record.exported": "Single Central Record exported"}
+
+
+def safe_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def filename_for(school: School, fmt: str, today: date, *, archive: bool = False) -> str:
+    part = "leavers" if archive else "record"
+    return f"single-central-{part}-{school.slug}-{today.isoformat()}.{fmt}"
+
+
+# The spreadsheet ---------------------------------------------------------------------------
+
+def record_xlsx(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,
+                printed_on: date, on_row: Any = None) -> bytes:
+    """The record as an XLSX workbook, written row by row (openpyxl's write-only mode)."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = f"Single Central Record of {school.name}"
+    workbook.properties.creator = "Schoolkeep"
+    sheet = workbook.create_sheet("Single Central Record")
+    columns = layout.flat_columns()
+    for number, column in enumerate(columns, start=1):
+        wide = column.key in ("name", "kind_and_post", "missing")
+        sheet.column_dimensions[get_column_letter(number)].width = 32 if wide else 16
+    sheet.freeze_panes = "B2"
+    sheet.oddHeader.left.text = safe_text(school.name).replace("&", "&&")
+    sheet.oddHeader.right.text = f"Printed {printed_on:%d/%m/%Y}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = PAPER_A4
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=safe_text(column.heading))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for count, row in enumerate(rows, start=1):
+        sheet.append([_xlsx_cell(sheet, flat_value(row, column)) for column in columns])
+        if on_row is not None:
+            on_row(count)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: object) -> Any:
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    if value is None:
+        return None
+    return safe_text(str(value))
+
+
+# The PDF ------------------------------------------------------------------------------------
+
+def record_pdf_html(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,
+                    filters: RecordFilters, printed_on: date) -> str:
+    """The HTML that WeasyPrint turns into the PDF (also what tests read)."""
+    return render_to_string("people/pdf/record.html", {
+        "school": school, "layout": layout, "rows": rows, "filters": filters,
+        "printed_on": printed_on,
+    })
+
+
+def record_pdf_css() -> str:
+    return render_to_string("people/pdf/record.css")
+
+
+def pdf_from_html(html: str, css: str) -> bytes:
+    """A PDF from our own HTML and CSS. No URL is fetched but ``data:`` ones: the HTML
+    holds people's text, which must never make the server fetch anything."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    document = HTML(string=html, url_fetcher=fetcher)
+    result = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
+    if not isinstance(result, bytes):  # write_pdf returns bytes when given no target
+        raise TypeError("WeasyPrint returned no PDF.")
+    return result
+
+
+def record_pdf(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,
+               filters: RecordFilters, printed_on: date) -> bytes:
+    html = record_pdf_html(list(rows), layout, school=school, filters=filters,
+                           printed_on=printed_on)
+    return pdf_from_html(html, record_pdf_css())
+
+
+# Starting and running an export ------------------------------------------------------------
+
+def filters_from_params(school: School, params: Mapping[str, Any]) -> RecordFilters:
+    """Filters from the plain values of ``RecordFilters.as_params``."""
+    kind = str(params.get("kind") or "")
+    if kind and kind not in PersonKind.values:
+        raise DomainError("Choose a kind of person from the list.", field="kind")
+    site = None
+    if params.get("site"):
+        site = Site.objects.filter(school=school, public_id=str(params["site"])).first()
+        if site is None:
+            raise DomainError("Choose a site from the list.", field="site")
+    return RecordFilters(incomplete=bool(params.get("incomplete")), kind=kind, site=site,
+                         archive=bool(params.get("archive")))
+
+
+def record_export_start(*, school: School, actor: Any, fmt: str, filters: RecordFilters,
+                        level: Level) -> Job:
+    """Record who exported what (format, filters, rows) and start the job that makes it."""
+    if fmt not in FORMATS:
+        raise DomainError("Choose XLSX or PDF.", field="format")
+    if level < Level.RECORD:
+        raise DomainError("Only members who may see the record can export it.")
+    from schoolkeep.people.tasks_record import record_export
+
+    rule_set = rule_set_for(school)
+    rows = record_count(school=school, rule_set=rule_set, filters=filters)
+    label, _ = FORMATS[fmt]
+    with transaction.atomic():
+        job = job_create(
+            school=school, actor=actor, kind=JOB_KIND, total=rows,
+            title=f"Single Central Record export ({label})",
+        )
+        audit_record(
+            action="people.record.exported", school=school, actor=actor,
+            target_type="people.record", target_id=str(school.public_id),
+            target_label=f"Single Central Record of {school.name}",
+            changes=diff(None, {"format": fmt, "rows": rows, "filters": filters.description,
+                                "sensitive_fields": level >= Level.SENSITIVE}),
+        )
+        params = filters.as_params()
+        transaction.on_commit(
+            lambda: record_export.enqueue(str(job.public_id), fmt, params, int(level))
+        )
+    return job
+
+
+def record_export_run(job_id: str, fmt: str, params: Mapping[str, Any], level: int) -> None:
+    """The body of the background task: make the file and attach it to the job."""
+    job = Job.objects.select_related("school").get(public_id=job_id)
+    school = job.school
+    try:
+        filters = filters_from_params(school, params)
+        layout = record_layout(Level(level), archive=filters.archive)
+        rule_set = rule_set_for(school)
+        today = timezone.localdate()
+        rows = record_iter(school=school, rule_set=rule_set, filters=filters,
+                           sensitive=layout.sensitive, today=today)
+
+        def progress(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                job_progress(job, done=done)
+
+        if fmt == XLSX:
+            content = record_xlsx(rows, layout, school=school, printed_on=today,
+                                  on_row=progress)
+        else:
+            job_progress(job, done=0, message="Laying out the pages.")
+            content = record_pdf(rows, layout, school=school, filters=filters,
+                                 printed_on=today)
+    except Exception as exc:
+        job_fail(job, message="The export could not be made. Try again, or ask your IT lead "
+                              "to look at the server's log.")
+        raise exc
+    job_finish(job, content=content, content_type=FORMATS[fmt][1],
+               filename=filename_for(school, fmt, today, archive=filters.archive),
+               message="Your export is ready. The file is removed after a day.")
