@@ -101,6 +101,25 @@ def _today() -> date:
     return timezone.localdate()
 
 
+PERSON_DATE_FIELDS = {"date_of_birth", "start_date", "leaving_date"}
+CHECK_DATE_FIELDS = {"done_on", "right_to_work_expires_on", "dbs_issued_on",
+                     "update_service_checked_on"}
+
+
+def _as_date(name: str, value: Any) -> date | None:
+    """A date given as a date, an ISO string or nothing."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        raise DomainError("Enter a date without a time.", field=name)
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError("Enter a real date, such as 2027-03-03.", field=name) from None
+
+
 def _refuse_unknown(fields: Iterable[str], allowed: Iterable[str], what: str) -> None:
     allowed = set(allowed)
     for name in fields:
@@ -127,6 +146,8 @@ def _apply_person_fields(person: Person, fields: dict[str, Any]) -> None:
             value = " ".join(str(value or "").split())
         elif name == "email":
             value = str(value or "").strip().lower()
+        elif name in PERSON_DATE_FIELDS:
+            value = _as_date(name, value)
         setattr(person, name, value)
     person_derive(person)
 
@@ -152,6 +173,7 @@ def _validate_person(person: Person) -> None:
 
 def _person_snapshot(person: Person, sites: list[str] | None = None) -> dict[str, Any]:
     values = snapshot(person, PERSON_FIELDS)
+    values["date_of_birth"] = values["date_of_birth"] or None  # a new Person holds ""
     if sites is not None:
         values["sites"] = sites
     return values
@@ -276,6 +298,8 @@ def _clean_check_value(name: str, value: Any) -> Any:
         return normalise_dbs_number(str(value or ""))
     if name == "on_update_service":
         return bool(value)
+    if name in CHECK_DATE_FIELDS:
+        return _as_date(name, value)
     return value
 
 

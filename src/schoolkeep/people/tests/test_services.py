@@ -445,3 +445,21 @@ def test_copies_delete_due_across_schools(personas: Personas, django_capture_on_
     assert {e.actor_label for e in deleted} == {"system"}
     assert all(e.actor_id is None for e in deleted)
     assert services.copies_delete_due(now=now) == 0
+
+
+def test_empty_date_of_birth_is_not_reported_as_changed(personas: Personas) -> None:
+    make_person(personas)
+    (event,) = events("people.person.created")
+    assert "date_of_birth" not in event.changes
+
+
+def test_dates_given_as_text_are_read_or_refused(personas: Personas) -> None:
+    person = make_person(personas, start_date="2024-09-02")
+    assert person.start_date == date(2024, 9, 2)
+    with pytest.raises(DomainError) as caught:
+        make_person(personas, full_name="B", date_of_birth="31/02/1990")
+    assert caught.value.field == "date_of_birth"
+    with pytest.raises(DomainError) as caught:
+        services.check_save(person=person, actor=personas.hr_admin, check_type="identity",
+                            status="done", done_on="not a date")
+    assert caught.value.field == "done_on"
