@@ -259,7 +259,8 @@ def person_link_account(*, person: Person, actor: Any, user: Any | None) -> Pers
     an active member of the person's school and not linked to another person there."""
     with transaction.atomic():
         _require_manager(school=person.school, actor=actor)
-        current = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        current = Person.objects.select_for_update(of=("self",)).select_related("user").get(
+            pk=person.pk)
         if user is not None:
             is_member = Membership.objects.filter(
                 school_id=current.school_id, user=user, is_active=True, user__is_active=True

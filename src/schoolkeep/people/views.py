@@ -271,9 +271,9 @@ def _copy(request: SchoolRequest, public_id: UUID) -> CertificateCopy:
     return copy
 
 
-@school_view("scr.sensitive.view")
+@school_view("scr.sensitive.view")  # type: ignore[arg-type]  # a streamed file, not HttpResponse
 @require_GET
-def copy_download(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+def copy_download(request: SchoolRequest, public_id: UUID) -> FileResponse:
     copy = _copy(request, public_id)
     try:
         handle = services.copy_open(copy=copy, actor=request.user)
