@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolkeep.people import urls_record, urls_rules, views
+from schoolkeep.people import urls_import, urls_record, urls_rules, views
 
 app_name = "people"
 
@@ -19,5 +19,5 @@ urlpatterns = [
     path("copies/<uuid:public_id>/delete/", views.copy_delete, name="copy-delete"),
 ]
 
-# The Single Central Record and its rules and settings (their own modules).
-urlpatterns += urls_record.urlpatterns + urls_rules.urlpatterns
+# The Single Central Record, the import, and the record's rules and settings (own modules).
+urlpatterns += urls_record.urlpatterns + urls_import.urlpatterns + urls_rules.urlpatterns
