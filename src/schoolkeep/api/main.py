@@ -18,6 +18,7 @@ from schoolkeep.accounts.models import ApiToken
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.people.api import router as people_router
 
 api = NinjaAPI(
     title="Schoolkeep API",
@@ -58,6 +59,7 @@ def install_error_handlers(target: NinjaAPI) -> None:
 
 
 install_error_handlers(api)
+api.add_router("/people", people_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",
