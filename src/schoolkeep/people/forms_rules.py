@@ -48,9 +48,7 @@ class RulesForm(forms.Form):
     def __init__(self, *args: Any, rule_set: RuleSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cells = conditions_by_cell(rule_set)
-        self.grid: list[tuple[str, list[str]]] = []
         for check_type, check_label in CheckType.choices:
-            names = []
             for person_kind, kind_label in PersonKind.choices:
                 name = field_name(check_type, person_kind)
                 current = cells.get((check_type, person_kind), [])
@@ -63,20 +61,17 @@ class RulesForm(forms.Form):
                     label=f"{check_label} for {kind_label.lower()}", choices=choices,
                     initial="+".join(current) if current else NOT_REQUIRED,
                 )
-                names.append(name)
-            self.grid.append((check_label, names))
 
     def current_data(self) -> dict[str, Any]:
         """The form's initial values as posted data (to show a refused edit's fresh rules)."""
         return {name: self.get_initial_for_field(field, name)
                 for name, field in self.fields.items()}
 
-    @property
-    def kind_labels(self) -> list[str]:
-        return list(PersonKind.labels)
-
-    def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(label, [self[name] for name in names]) for label, names in self.grid]
+    def by_kind(self) -> list[tuple[str, list[tuple[str, forms.BoundField]]]]:
+        """[(kind of person, [(check, its field)])]: the page's fieldsets."""
+        return [(kind_label, [(check_label, self[field_name(check_type, kind)])
+                              for check_type, check_label in CheckType.choices])
+                for kind, kind_label in PersonKind.choices]
 
     def rules(self) -> list[RuleTuple]:
         chosen = []
