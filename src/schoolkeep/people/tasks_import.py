@@ -31,6 +31,13 @@ def _progress(job: Job) -> Any:
     return report
 
 
+def _failed(job: Job) -> None:
+    """An unexpected error: the job's page must not wait for ever (the error is re-raised
+    for the worker's log)."""
+    job_fail(job, message="Something went wrong and nothing was imported. Try again; if it "
+                          "happens again, tell your administrator.")
+
+
 def _kept(result: ImportResult) -> dict[str, Any]:
     data = result.as_dict()
     data["problem_count"] = len(result.problems)
@@ -53,6 +60,10 @@ def people_import_check(job_id: str, stored_name: str, filename: str) -> None:
         upload_delete(stored_name)
         job_fail(job, message=f"{filename}: {exc}")
         return
+    except Exception:
+        upload_delete(stored_name)
+        _failed(job)
+        raise
     if not result.ok:
         upload_delete(stored_name)  # nothing can be confirmed: keep nothing
     data = _kept(result) | {"upload": stored_name if result.ok else "", "filename": filename,
@@ -79,6 +90,9 @@ def people_import_apply(job_id: str, stored_name: str, filename: str) -> None:
     except ImportFileError as exc:
         job_fail(job, message=f"{filename}: {exc}")
         return
+    except Exception:
+        _failed(job)
+        raise
     finally:
         upload_delete(stored_name)
     if not result.ok:

@@ -101,17 +101,27 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error on a bad workbook
-        raise ImportFileError("The workbook cannot be read. Save it again as XLSX.") from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # read every row, whatever size the file claims
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+    # A file object, not a path: openpyxl refuses names not ending .xlsx (uploads have none).
+    with open(path, "rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds of error on a bad workbook
+            raise ImportFileError("The workbook cannot be read. Save it again as XLSX.") from None
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # read every row, whatever size the file claims
+            rows = sheet.iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows, None)
+                except Exception:  # a damaged sheet inside a readable workbook
+                    raise ImportFileError("The workbook's first sheet cannot be read. Save "
+                                          "it again as XLSX.") from None
+                if row is None:
+                    return
+                yield list(row)
+        finally:
+            workbook.close()
 
 
 @dataclass

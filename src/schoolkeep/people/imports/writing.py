@@ -37,6 +37,15 @@ CHUNK_ROWS = 500
 PREVIEW_ROWS = 20
 
 
+def _values(record: Person | Check, fields: list[str]) -> dict[str, Any]:
+    """The audited values of a record, as the people services record them."""
+    values = snapshot(record, fields)
+    for name in (*PERSON_SECRET_FIELDS, *CHECK_SECRET_FIELDS):
+        if name in values:
+            values[name] = values[name] or None  # a new record holds "" (nothing to hide)
+    return values
+
+
 def _same(old: Any, new: Any) -> bool:
     if old in ("", None) and new in ("", None):
         return True
@@ -66,12 +75,12 @@ class _Writer:
         for row, pk in rows:
             person = existing[pk] if pk else Person(school=self.school, kind="")
             changed_headings: list[str] = []
-            before = {} if pk is None else snapshot(person, PERSON_FIELDS)
+            before = {} if pk is None else _values(person, PERSON_FIELDS)
             for name, value in row.person.items():
                 if not _same(getattr(person, name), value):
                     setattr(person, name, value)
                     changed_headings.append(heading_of(name))
-            changes = {} if pk is None else diff(before, snapshot(person, PERSON_FIELDS),
+            changes = {} if pk is None else diff(before, _values(person, PERSON_FIELDS),
                                                  secret_fields=PERSON_SECRET_FIELDS)
             if row.sites is not None:
                 old_sites = sorted(s.pk for s in person.sites.all()) if pk else []
@@ -84,7 +93,7 @@ class _Writer:
                 derive.person_derive(person)
                 person.version = 1
                 new_people.append(person)
-                after = {**snapshot(person, PERSON_FIELDS),
+                after = {**_values(person, PERSON_FIELDS),
                          "sites": self._names(row.sites or [])}
                 events.append(self._event("people.person.created", person, diff(
                     None, after, secret_fields=PERSON_SECRET_FIELDS)))
@@ -122,12 +131,12 @@ class _Writer:
             check.version = 1
             new_checks.append(check)
             events.append(self._event("people.check.created", check, diff(
-                None, snapshot(check, fields), secret_fields=CHECK_SECRET_FIELDS)))
+                None, _values(check, fields), secret_fields=CHECK_SECRET_FIELDS)))
             self.result.checks_added += 1
             return [f"{CHECK_PREFIXES[check_type]} (new)"]
         if values.get("status") == Check.Status.PENDING:
             values["done_on"] = None  # pending means not done: no date done
-        before = snapshot(check, fields)
+        before = _values(check, fields)
         headings = []
         for name, value in values.items():
             old = getattr(check, name)
@@ -136,7 +145,7 @@ class _Writer:
             if not _same(old, value):
                 setattr(check, name, value)
                 headings.append(heading_of(name, check_type))
-        changes = diff(before, snapshot(check, fields), secret_fields=CHECK_SECRET_FIELDS)
+        changes = diff(before, _values(check, fields), secret_fields=CHECK_SECRET_FIELDS)
         if not changes:
             return []
         derive.check_derive(check)
