@@ -129,6 +129,7 @@ test: install lint pytest
 bench: install
 	"$(BIN)/python" bench/dashboard.py
 	"$(BIN)/python" bench/record_view.py
+	"$(BIN)/python" bench/import_people.py
 
 audit-deps: install
 	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)

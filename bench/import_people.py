@@ -1,0 +1,218 @@
+"""Benchmark: importing a generated file of 5,000 people with their checks, on SQLite.
+
+Not a test. ``make bench`` runs it in a throwaway data directory (deleted at the end). It
+generates one file of N people (default 5,000) with their checks as CSV and as XLSX, then:
+
+1. imports the CSV into an empty school (timed: rows per second);
+2. imports the same CSV again (nothing changes: rows per second);
+3. imports the XLSX into another empty school (timed);
+4. imports the CSV into a third school under tracemalloc (peak of Python allocations) and
+   again with 1/5 of the rows, to show whether memory grows with the file.
+
+It prints rows per second, what was written (people, checks, audit events), the tracemalloc
+peaks and the process's peak resident memory (ru_maxrss), and checks that the audit chains
+still verify.
+
+    .venv/bin/python bench/import_people.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+DATA_DIR = tempfile.mkdtemp(prefix="schoolkeep-bench-")
+os.makedirs(os.path.join(DATA_DIR, "static"))  # STATIC_ROOT, or WhiteNoise warns
+os.environ.pop("DATABASE_URL", None)  # SQLite in DATA_DIR, always
+os.environ.update(
+    SCHOOLKEEP_ENV="development",
+    SCHOOLKEEP_DEBUG="false",  # no query log growing with the import
+    SCHOOLKEEP_DATA_DIR=DATA_DIR,
+    SCHOOLKEEP_HTTPS="false",
+    SCHOOLKEEP_EMAIL_URL="",
+    DJANGO_SETTINGS_MODULE="schoolkeep.settings",
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+FIRST = ["Amelia", "Ben", "Carys", "Dev", "Ewa", "Femi", "Grace", "Hamza", "Isla", "Jack",
+         "Kiran", "Lena", "Mo", "Niamh", "Oscar", "Priya", "Quinn", "Rosa", "Sam", "Tomas",
+         "Uma", "Vik", "Wren", "Yusuf", "Zoë"]
+LAST = ["Hart", "Okafor", "Evans", "Patel", "Nowak", "Adeyemi", "Lee", "Khan", "Brown",
+        "Smith", "Jones", "Murphy", "Garcia", "Chen", "Ali", "Taylor", "Wilson", "Davies",
+        "Brontë", "O'Neill"]
+KINDS = ["teaching"] * 4 + ["support"] * 4 + ["agency", "volunteer", "governor", "contractor"]
+
+
+def uk(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def generate(rows: int, seed: int = 7) -> tuple[list[str], list[list[str]]]:
+    from schoolkeep.people.imports import HEADINGS
+
+    rng = random.Random(seed)
+    today = date.today()
+    data = []
+    for n in range(rows):
+        kind = KINDS[n % len(KINDS)]
+        start = today - timedelta(days=rng.randint(30, 6000))
+        checked = start - timedelta(days=rng.randint(5, 40))
+        employee = kind in ("teaching", "support")
+        values = {
+            "Full name": f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]} {n}",
+            "Date of birth": uk(date(1960, 1, 1) + timedelta(days=rng.randint(0, 14000))),
+            "Kind": kind,
+            "Job title": "Class teacher" if kind == "teaching" else "Teaching assistant",
+            "Teaching work": "yes" if kind == "teaching" or n % 7 == 0 else "no",
+            "Management post": "yes" if n % 25 == 0 else "no",
+            "Lived or worked abroad": "yes" if n % 11 == 0 else "",
+            "Sites": "Main site" if n % 3 else "Main site; Annexe",
+            "Start date": uk(start),
+            "Email": f"person{n}@school.example",
+            "Staff number": f"S{n:05d}",
+            "Identity status": "done", "Identity date": uk(checked),
+            "Identity checked by": "HR office", "Identity evidence": "Passport",
+        }
+        if employee or kind == "volunteer" or kind == "governor":
+            values.update({
+                "DBS status": "done", "DBS date": uk(checked),
+                "DBS certificate number": f"{n:012d}", "DBS issue date": uk(checked),
+                "DBS barred list included": "yes" if employee else "no",
+                "DBS update service": "yes" if n % 4 == 0 else "no",
+                "DBS update service checked": uk(checked) if n % 4 == 0 else "",
+            })
+        if employee:
+            values.update({
+                "Right to work status": "done", "Right to work date": uk(checked),
+                "Barred list check status": "done", "Barred list check date": uk(checked),
+            })
+            if values["Teaching work"] == "yes":
+                values["Prohibition check date"] = uk(checked)
+        if kind == "agency":
+            values.update({"Agency confirmation date": uk(checked),
+                           "Agency DBS certificate provided": "yes"})
+        data.append([values.get(heading, "") for heading in HEADINGS])
+    return HEADINGS, data
+
+
+def write_files(rows: int, folder: Path) -> tuple[Path, Path]:
+    from openpyxl import Workbook
+
+    headings, data = generate(rows)
+    csv_path = folder / f"people-{rows}.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headings)
+        writer.writerows(data)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("People")
+    sheet.append(headings)
+    for row in data:
+        sheet.append([cell or None for cell in row])
+    xlsx_path = folder / f"people-{rows}.xlsx"
+    workbook.save(xlsx_path)
+    return csv_path, xlsx_path
+
+
+def make_school(slug: str) -> object:
+    from schoolkeep.tenancy.models import School, Site
+
+    school = School.objects.create(name=f"Bench {slug}", slug=slug)
+    Site.objects.create(school=school, name="Main site")
+    Site.objects.create(school=school, name="Annexe")
+    return school
+
+
+def timed_import(path: Path, school: object) -> tuple[float, object]:
+    from schoolkeep.audit.context import audit_context
+    from schoolkeep.people.imports import people_import
+
+    started = time.perf_counter()
+    with audit_context(actor_label="bench"):
+        result = people_import(path, school=school, actor=None, filename=path.name)
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        sys.exit(f"The generated file has problems: {result.problems[:3]}")
+    return elapsed, result
+
+
+def maxrss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5000)
+    options = parser.parse_args()
+    rows = options.rows
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        from schoolkeep.audit.models import AuditEvent
+        from schoolkeep.audit.verify import audit_verify
+        from schoolkeep.people.models import Check, Person
+
+        folder = Path(DATA_DIR)
+        csv_path, xlsx_path = write_files(rows, folder)
+        small_csv, _ = write_files(max(1, rows // 5), folder)
+        print(f"Import of {rows} people with their checks, SQLite, one transaction each")
+        print(f"  files: CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
+              f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB")
+        rss_before = maxrss_mb()
+
+        school = make_school("bench-csv")
+        events = AuditEvent.objects.count()
+        elapsed, result = timed_import(csv_path, school)
+        people = Person.objects.filter(school=school).count()
+        checks = Check.objects.filter(school=school).count()
+        written = AuditEvent.objects.count() - events
+        print(f"  CSV, first import:   {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s  "
+              f"({people} people, {checks} checks, {written} audit events)")
+
+        events = AuditEvent.objects.count()
+        elapsed, result = timed_import(csv_path, school)
+        assert result.unchanged == rows and AuditEvent.objects.count() == events
+        print(f"  CSV, same again:     {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s  "
+              f"(nothing changed, no audit event)")
+
+        elapsed, result = timed_import(xlsx_path, make_school("bench-xlsx"))
+        print(f"  XLSX, first import:  {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s")
+        rss_after = maxrss_mb()
+
+        print("  Peak of Python allocations during one import (tracemalloc), into an empty "
+              "school:")
+        for number, path in enumerate((csv_path, small_csv)):
+            tracemalloc.start()
+            elapsed, result = timed_import(path, make_school(f"bench-memory-{number}"))
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"    {result.rows:5d} rows: {peak / 1e6:6.1f} MB")
+        print(f"  Peak resident memory of the process (ru_maxrss): {rss_before:.0f} MB after "
+              f"setup, {rss_after:.0f} MB after the three timed imports")
+        verified = audit_verify()
+        print(f"  Audit chains: {'all intact' if verified.ok else 'BROKEN'} "
+              f"({verified.events} events)")
+        if not verified.ok:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
