@@ -6,12 +6,13 @@ from dataclasses import replace
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people import exports
 from schoolkeep.people.forms_record import RecordExportForm, RecordFilterForm
 from schoolkeep.people.record import record_count, record_layout, record_rows
@@ -75,6 +76,8 @@ def record_export(request: SchoolRequest) -> HttpResponse:
         job = exports.record_export_start(
             school=request.school, actor=request.user, fmt=form.cleaned_data["format"],
             filters=filters, level=school_level(request.access))
+    except NotAllowed:
+        raise PermissionDenied from None
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)

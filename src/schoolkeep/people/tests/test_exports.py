@@ -232,3 +232,16 @@ def test_pdf_fetches_no_url_but_data(monkeypatch):
     content = pdf_from_html(html, "@import url('http://127.0.0.1:9/b.css');")
     assert content.startswith(b"%PDF")
     assert opened == [pixel]  # only the data: image was read
+
+
+def test_the_export_service_refuses_more_than_the_actor_may_see(personas):
+    from schoolkeep.lib.errors import NotAllowed
+    from schoolkeep.people.exports import record_export_start
+
+    with pytest.raises(NotAllowed):
+        record_export_start(school=personas.school, actor=personas.trust_admin, fmt="xlsx",
+                            filters=RecordFilters(), level=Level.SENSITIVE)
+    with pytest.raises(NotAllowed):
+        record_export_start(school=personas.school, actor=personas.business_manager,
+                            fmt="xlsx", filters=RecordFilters(), level=Level.RECORD)
+    assert not Job.objects.exists()
