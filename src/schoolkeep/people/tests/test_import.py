@@ -576,3 +576,32 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(personas: Personas,
     assert dry.preview[0].changed == ["Job title"]
     assert state() == written
     assert Person.objects.get(staff_number="T001").job_title == "Class teacher"
+
+
+@pytest.mark.usefixtures("sites")
+def test_an_empty_date_of_birth_is_not_audited_as_changed(personas: Personas) -> None:
+    run(personas, FILES / "staff.csv")
+
+    carys = Person.objects.get(email="carys.evans@example.org")
+    created = AuditEvent.objects.get(action="people.person.created",
+                                     target_id=str(carys.public_id))
+    assert "date_of_birth" not in created.changes
+    identity = carys.checks.get(check_type="identity")
+    event = AuditEvent.objects.get(action="people.check.created",
+                                   target_id=str(identity.public_id))
+    assert "dbs_certificate_number" not in event.changes
+
+
+def test_the_documentation_describes_every_heading() -> None:
+    docs = (Path(__file__).resolve().parents[4] / "docs" / "imports.md").read_text()
+    prefixes = {"Identity", "Right to work", "Qualifications", "DBS", "Barred list check",
+                "Prohibition check", "Section 128 check", "Overseas checks",
+                "Childcare disqualification check", "Agency confirmation"}
+    for heading in HEADINGS:
+        prefix, _, suffix = heading.rpartition(" ")
+        common = suffix in {"status", "date", "evidence", "notes"} and prefix in prefixes
+        if heading.endswith(" checked by") and heading[:-len(" checked by")] in prefixes:
+            common = True
+        assert common or f"| {heading} |" in docs, heading
+    for prefix in prefixes:
+        assert f"`{prefix}`" in docs, prefix
