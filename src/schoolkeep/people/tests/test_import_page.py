@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from tests.factories import SiteFactory
 from tests.personas import Personas
+from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
 from schoolkeep.audit.models import AuditEvent
@@ -229,3 +230,19 @@ def test_the_templates_have_the_exact_headings(personas: Personas, login: Login)
     assert client.get(reverse("people:import-template", args=["pdf"])).status_code == 404
     assert login(personas.staff).get(
         reverse("people:import-template", args=["csv"])).status_code == 403
+
+
+@pytest.mark.usefixtures("sites")
+def test_the_pages_keep_the_layout_and_a_strict_csp(personas: Personas, login: Login) -> None:
+    client = login(personas.hr_admin)
+    pages = [client.get(UPLOAD),
+             upload(client, "text_named.xlsx", (FILES / "text_named.xlsx").read_bytes())]
+    for name in ("staff.csv", "errors.csv"):
+        pages.append(client.get(upload(client, name, (FILES / name).read_bytes())["Location"]))
+    assert "error-summary" in pages[1].content.decode()  # the refused upload
+    assert "Confirm import" in pages[2].content.decode()
+    assert "problems with the file" in pages[3].content.decode()
+    for page in pages:
+        assert page.status_code == 200
+        assert_csp_clean(page)
+        assert_our_layout(page)
