@@ -215,8 +215,10 @@ def parse_date(value: Any) -> date:
     if match := _NUMERIC.match(text):
         first, second, year_text = int(match[1]), int(match[3]), match[4]
         if len(year_text) != 4:
+            short = f"{year_text[-2:]:0>2}"
             raise BadValue(f"“{text}” is ambiguous: write the year in full, as in "
-                           f"{first:02d}/{second:02d}/20{year_text[-2:]:0>2}.")
+                           f"{first:02d}/{second:02d}/19{short} or "
+                           f"{first:02d}/{second:02d}/20{short}.")
         if first <= 12 < second:
             raise BadValue(f"“{text}” looks like month first (the American order). Dates are "
                            f"read day first: write {second:02d}/{first:02d}/{year_text} or "

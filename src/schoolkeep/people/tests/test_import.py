@@ -23,6 +23,7 @@ from schoolkeep.people.imports import (
     HEADINGS,
     ImportFileError,
     ImportResult,
+    parse_date,
     people_import,
 )
 from schoolkeep.people.models import Check, Person
@@ -605,3 +606,12 @@ def test_the_documentation_describes_every_heading() -> None:
         assert common or f"| {heading} |" in docs, heading
     for prefix in prefixes:
         assert f"`{prefix}`" in docs, prefix
+
+
+@pytest.mark.parametrize("written", [
+    "03/09/2024", "3/9/2024", "03-09-2024", "03.09.2024", " 3 September 2024 ",
+    "3 Sep 2024", "3rd Sept 2024", "3 SEPTEMBER 2024", "2024-09-03", "2024-9-3",
+    "2024-09-03 00:00:00", "03/09/2024 00:00", datetime(2024, 9, 3), date(2024, 9, 3),
+])
+def test_dates_are_read_day_first_or_iso(written: Any) -> None:
+    assert parse_date(written) == date(2024, 9, 3)
