@@ -9,13 +9,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
 from schoolkeep.people import derive
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
-from schoolkeep.people.imports.matching import PROGRESS_EVERY, Index, validate
+from schoolkeep.people.imports.matching import PROGRESS_EVERY, Index, Validation, validate
 from schoolkeep.people.imports.reading import RowData, Sites, Source, open_source, rows_of
 from schoolkeep.people.imports.results import (
     ImportFileError,
@@ -252,13 +252,27 @@ def people_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
         _apply(source, school, actor, validation.matches, result, write=False,
                progress=progress)
         return result
+    try:
+        _write(source, school, actor, validation, result, progress, expected_rows,
+               filename or Path(path).name)
+    except IntegrityError:
+        # Another import or edit added the same staff number meanwhile: nothing was saved.
+        raise ImportFileError("Someone changed the people of the school while the file was "
+                              "being imported, so nothing was saved. Try again.") from None
+    return result
+
+
+def _write(source: Source, school: School, actor: Any, validation: Validation,
+           result: ImportResult, progress: Progress | None, expected_rows: int,
+           filename: str) -> None:
     with transaction.atomic():
         if Index(school).fingerprint != validation.fingerprint:
             # Someone changed the record since the file was checked: check it again.
             validation = validate(source, school, None, expected_rows)
+            result.rows = len(validation.matches)
             if validation.problems:
                 result.problems = _sorted(validation.problems)
-                return result
+                return
         _apply(source, school, actor, validation.matches, result, write=True,
                progress=progress)
         changed = result.added + result.updated
@@ -268,10 +282,9 @@ def people_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
                 "target_type": "tenancy.school", "target_id": str(school.public_id),
                 "target_label": str(school),
                 "changes": diff(None, {
-                    "file": filename or Path(path).name, "rows": result.rows,
+                    "file": filename, "rows": result.rows,
                     "added": result.added, "updated": result.updated,
                     "unchanged": result.unchanged, "checks_added": result.checks_added,
                     "checks_updated": result.checks_updated}),
             }])
         result.written = True
-    return result

@@ -615,3 +615,28 @@ def test_the_documentation_describes_every_heading() -> None:
 ])
 def test_dates_are_read_day_first_or_iso(written: Any) -> None:
     assert parse_date(written) == date(2024, 9, 3)
+
+
+def test_a_record_changed_after_the_check_is_checked_again_before_writing(
+        personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from schoolkeep.people.imports import writing
+
+    checked = writing.validate
+    calls = []
+
+    def validate_then_someone_edits(*args: Any, **kwargs: Any) -> Any:
+        result = checked(*args, **kwargs)
+        if not calls:  # between the check and the write, someone records Kim by hand
+            make(personas, "Kim Sato", staff_number="S2", email="kim@example.org")
+        calls.append(1)
+        return result
+
+    monkeypatch.setattr(writing, "validate", validate_then_someone_edits)
+    path = write_csv(tmp_path, [{"Full name": "Kim Sato", "Kind": "support",
+                                 "Staff number": "S1", "Email": "kim@example.org"}])
+
+    result = run(personas, path)
+
+    assert len(calls) == 2 and not result.written
+    assert "staff number is S2, not S1" in message(result, 2, "Staff number")
+    assert list(Person.objects.values_list("staff_number", flat=True)) == ["S2"]
