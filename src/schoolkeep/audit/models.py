@@ -65,7 +65,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         """Internal to ``audit.services.audit_record_many``: insert events it has already
         numbered and hashed onto their chains' heads, under the heads' locks. Nothing else
         may call this (the manager does not expose it)."""
-        return len(super().bulk_create(events, batch_size=batch_size))
+        return len(super().bulk_create(events, batch_size=batch_size))  # type: ignore[arg-type]
 
 
 class AuditEvent(models.Model):
