@@ -25,3 +25,11 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(settings, tmp_path_factory) -> None:
+    """Uploads, job files and imports of each test go to its own temporary folder."""
+    data_dir = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR = data_dir
+    settings.UPLOADS_DIR = data_dir / "uploads"

@@ -4,11 +4,14 @@ tests/test_permission_matrix.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -18,6 +21,9 @@ from schoolkeep.accounts.services import token_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
+from schoolkeep.people.models import CheckType, PersonKind
+from schoolkeep.people.services import check_save, copy_upload, person_create
+from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import invitation_create
 from tests.personas import Personas
@@ -60,6 +66,9 @@ class Targets:
     event: AuditEvent
     attempt_id: int
     job_id: str
+    person_id: str
+    copy_id: str
+    import_job_id: str
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -77,6 +86,18 @@ def build_targets(personas: Personas) -> Targets:
     )
     job = job_create(school=school, actor=siro, kind="matrix", title="Matrix export")
     job_finish(job, content=b"a,b\n", filename="matrix.csv", content_type="text/csv")
+    person = person_create(school=school, actor=siro, full_name="Matrix Person",
+                           kind=PersonKind.SUPPORT, staff_number="M1")
+    dbs = check_save(person=person, actor=siro, check_type=CheckType.ENHANCED_DBS,
+                     status="done", done_on=date(2024, 9, 2),
+                     dbs_certificate_number="001234567890")
+    copy = copy_upload(check=dbs, actor=siro, uploaded_file=SimpleUploadedFile(
+        "dbs.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
+    import_job = job_create(school=school, actor=siro, kind=IMPORT_CHECK_KIND,
+                            title="Checking people.csv")
+    job_finish(import_job, result={"problems": [{"row": 2, "column": "Kind",
+                                                 "message": "Unknown kind"}],
+                                   "problem_count": 1, "rows": 1})
     event = AuditEvent.objects.filter(school=school).order_by("-id").first()
     assert event is not None
     return Targets(
@@ -90,6 +111,9 @@ def build_targets(personas: Personas) -> Targets:
         event=event,
         attempt_id=attempt.pk,
         job_id=str(job.public_id),
+        person_id=str(person.public_id),
+        copy_id=str(copy.public_id),
+        import_job_id=str(import_job.public_id),
     )
 
 
@@ -110,13 +134,57 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
                                        "target_id": t.event.target_id},
     "duties:calendar-feed": lambda t: {"token": t.feed_token},
     "jobs:job-detail": lambda t: {"public_id": t.job_id},
+    "people:person-detail": lambda t: {"public_id": t.person_id},
+    "people:person-edit": lambda t: {"public_id": t.person_id},
+    "people:person-leaver": lambda t: {"public_id": t.person_id},
+    "people:person-link-account": lambda t: {"public_id": t.person_id},
+    "people:check-edit": lambda t: {"public_id": t.person_id, "check_type": "enhanced_dbs"},
+    "people:override-edit": lambda t: {"public_id": t.person_id, "check_type": "enhanced_dbs"},
+    "people:copy-upload": lambda t: {"public_id": t.person_id},
+    "people:copy-download": lambda t: {"public_id": t.copy_id},
+    "people:copy-delete": lambda t: {"public_id": t.copy_id},
+    "people:import-template": lambda t: {"file_format": "csv"},
+    "people:import-preview": lambda t: {"public_id": t.import_job_id},
+    "people:import-confirm": lambda t: {"public_id": t.import_job_id},
+    "api:person-detail": lambda t: {"person_id": t.person_id},
+    "api:person-update": lambda t: {"person_id": t.person_id},
+    "api:person-archive": lambda t: {"person_id": t.person_id},
+    "api:person-checks": lambda t: {"person_id": t.person_id},
+    "api:check-save": lambda t: {"person_id": t.person_id, "check_type": "enhanced_dbs"},
     "jobs:job-download": lambda t: {"public_id": t.job_id},
+}
+
+
+# API lists and records name their school in the query string.
+SCHOOL_QUERY = {"api:person-list", "api:person-create", "api:person-detail", "api:person-update",
+                "api:person-archive", "api:person-checks", "api:check-save"}
+
+# Methods tested besides GET and POST: one Django URL serves every method of an API path.
+EXTRA_METHODS: dict[str, tuple[str, ...]] = {
+    "api:person-update": ("PATCH",),
+    "api:person-archive": ("DELETE",),
+    "api:check-save": ("PUT",),
+}
+
+
+# Valid bodies for API writes, so that the permission check, not validation, decides.
+API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("api:person-create", "POST"): {"full_name": "Matrix Newcomer", "kind": "support",
+                                    "staff_number": "M2"},
+    ("api:person-list", "POST"): {"full_name": "Matrix Newcomer", "kind": "support",
+                                  "staff_number": "M2"},
+    ("api:person-update", "PATCH"): {"version": 1, "job_title": "Cook"},
+    ("api:check-save", "PUT"): {"version": 1, "status": "done", "done_on": "2024-09-03",
+                                "dbs_certificate_number": "001234567890"},
 }
 
 
 def url_for(name: str, targets: Targets) -> str:
     builder = URL_ARGUMENTS.get(name)
-    return reverse(name, kwargs=builder(targets) if builder else None)
+    url = reverse(name, kwargs=builder(targets) if builder else None)
+    if name in SCHOOL_QUERY:
+        url += f"?school={targets.personas.school.slug}"
+    return url
 
 
 def persona_client(persona: str, targets: Targets) -> Client:
@@ -147,5 +215,8 @@ def _request_status(persona: str, name: str, method: str, targets: Targets) -> i
             _, secret = token_create(user=user, name="matrix", actor=user)
         client = Client(raise_request_exception=False)
         headers["Authorization"] = f"Bearer {secret}"
-    response = client.generic(method, url, headers=headers)
+    body = API_BODIES.get((name, method))
+    data = json.dumps(body) if body is not None else ""
+    response = client.generic(method, url, data, content_type="application/json",
+                              headers=headers)
     return response.status_code

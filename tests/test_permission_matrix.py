@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.permission_matrix import COLUMNS, all_url_names, build_targets, request_status
+from tests.permission_matrix import (
+    COLUMNS,
+    EXTRA_METHODS,
+    all_url_names,
+    build_targets,
+    request_status,
+)
 
 #                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
@@ -139,6 +145,67 @@ MATRIX: dict[tuple[str, str], str] = {
     ("tenancy:term-list", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ("usersessions_list", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
     ("usersessions_list", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("api:check-save", "GET"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:check-save", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:check-save", "PUT"): "401 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("api:person-archive", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("api:person-archive", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:person-archive", "DELETE"): "401 204 403 403 403 403 403 204 403 403 403 403 403 404",
+    ("api:person-checks", "GET"): "401 200 403 403 403 403 200 200 403 403 403 200 200 404",
+    ("api:person-checks", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:person-create", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("api:person-create", "POST"): "401 201 403 403 403 403 403 201 403 403 403 403 403 404",
+    ("api:person-detail", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("api:person-detail", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:person-list", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("api:person-list", "POST"): "401 201 403 403 403 403 403 201 403 403 403 403 403 404",
+    ("api:person-update", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("api:person-update", "POST"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("api:person-update", "PATCH"): "401 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:check-edit", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:check-edit", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:copy-delete", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:copy-delete", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:copy-download", "GET"): "302 200 403 403 403 403 200 200 403 403 403 200 403 404",
+    ("people:copy-download", "POST"): "302 405 403 403 403 403 405 405 403 403 403 405 403 405",
+    ("people:copy-upload", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:copy-upload", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:import-confirm", "GET"): "302 405 403 403 403 403 403 405 403 403 403 403 403 405",
+    ("people:import-confirm", "POST"): "302 302 403 403 403 403 403 404 403 403 403 403 403 404",
+    ("people:import-preview", "GET"): "302 200 403 403 403 403 403 404 403 403 403 403 403 404",
+    ("people:import-preview", "POST"): "302 405 403 403 403 403 403 405 403 403 403 403 403 405",
+    ("people:import-template", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:import-template", "POST"): "302 405 403 403 403 403 403 405 403 403 403 403 403 405",
+    ("people:import-upload", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:import-upload", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:override-edit", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:override-edit", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:people-settings", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:people-settings", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:person-create", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:person-create", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:person-detail", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 404",
+    ("people:person-detail", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("people:person-edit", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:person-edit", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:person-leaver", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:person-leaver", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:person-link-account", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 404",
+    ("people:person-link-account", "POST"): "302 302 403 403 403 403 403 302 403 403 403 403 403 404",
+    ("people:person-list", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("people:person-list", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("people:record", "GET"): "302 200 403 403 403 403 200 200 403 403 403 200 200 200",
+    ("people:record", "POST"): "302 405 403 403 403 403 405 405 403 403 403 405 405 405",
+    ("people:record-archive", "GET"): "302 200 403 403 403 403 200 200 403 403 403 200 200 200",
+    ("people:record-archive", "POST"): "302 405 403 403 403 403 405 405 403 403 403 405 405 405",
+    ("people:record-export", "GET"): "302 405 403 403 403 403 405 405 403 403 403 405 405 405",
+    ("people:record-export", "POST"): "302 302 403 403 403 403 302 302 403 403 403 302 302 302",
+    ("people:rules", "GET"): "302 200 403 403 403 403 200 200 403 403 403 200 200 200",
+    ("people:rules", "POST"): "302 405 403 403 403 403 405 405 403 403 403 405 405 405",
+    ("people:rules-edit", "GET"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:rules-edit", "POST"): "302 200 403 403 403 403 403 200 403 403 403 403 403 200",
+    ("people:rules-reset", "GET"): "302 405 403 403 403 403 403 405 403 403 403 403 403 405",
+    ("people:rules-reset", "POST"): "302 302 403 403 403 403 403 302 403 403 403 403 403 302",
 }
 
 
@@ -156,6 +223,9 @@ def test_every_row_is_complete():
         assert len(row.split()) == len(COLUMNS), f"{key} needs {len(COLUMNS)} statuses"
     for name in {name for name, _ in MATRIX}:
         assert (name, "GET") in MATRIX and (name, "POST") in MATRIX, name
+    for name, methods in EXTRA_METHODS.items():
+        for method in methods:
+            assert (name, method) in MATRIX, (name, method)
 
 
 @pytest.mark.parametrize(("name", "method"), sorted(MATRIX), ids=lambda v: str(v))

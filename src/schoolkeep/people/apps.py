@@ -7,10 +7,32 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and the Single Central Record"
 
     def ready(self) -> None:
+        from schoolkeep.audit.actions import register_action_labels
         from schoolkeep.demo.builder import register_step
         from schoolkeep.duties.scheduler import register_tick
         from schoolkeep.people import duties  # registers the duty provider
+        from schoolkeep.people import exports, services_rules
         from schoolkeep.people.demo import build_demo_people
 
         register_tick("people.certificate-copies", duties.delete_due_copies)
         register_step("people", build_demo_people, order=200)
+        register_action_labels(
+            {**PEOPLE_ACTION_LABELS, **exports.ACTION_LABELS, **services_rules.ACTION_LABELS}
+        )
+
+
+PEOPLE_ACTION_LABELS = {
+    "people.import.applied": "People imported",
+    "people.person.created": "Person added",
+    "people.person.updated": "Person changed",
+    "people.person.left": "Person marked as a leaver",
+    "people.person.account_linked": "Person's account linked",
+    "people.check.created": "Check recorded",
+    "people.check.updated": "Check changed",
+    "people.override.set": "Check exception set",
+    "people.override.cleared": "Check exception removed",
+    "people.certificate_copy.uploaded": "DBS certificate copy uploaded",
+    "people.certificate_copy.downloaded": "DBS certificate copy downloaded",
+    "people.certificate_copy.deleted": "DBS certificate copy deleted",
+    "people.certificate_copy.deleted_automatically": "DBS certificate copy deleted on schedule",
+}
