@@ -199,7 +199,7 @@ def test_history_and_sections_appear_on_the_page(personas: Personas, login: Logi
         unregister_person_section(equipment)
     assert "Equipment on loan" in html
     assert "History" in html
-    assert "Person created, by" in html
+    assert "Person added, by" in html
 
 
 # ---------------------------------------------------------------------------- list
