@@ -4,7 +4,7 @@
 #   make run            migrate, load the demo if the database has no school, serve on :8000
 #   make test           lint, type-check, security-lint, then the whole pytest suite
 #   make lint           ruff, mypy and bandit only
-#   make bench          the dashboard benchmark (bench/dashboard.py), on SQLite
+#   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people
 #   make audit-deps     pip-audit the pinned dependencies (needs the network)
 #   make constraints    re-pin requirements/constraints.txt from the current .venv
 
