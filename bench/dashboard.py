@@ -7,7 +7,7 @@ locked accounts, invitations not accepted, estimated term dates), signs the SIRO
 Django's test client, then times, interleaved in one run:
 
 - ``duties:dashboard``, what needs doing for the SIRO and for the school;
-- a bare view returning a fixed page (defined below, under the same middleware and session).
+- a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
 It prints the median and 90th percentile of each, their ratio, and the dashboard's queries.
 
@@ -17,50 +17,16 @@ It prints the median and 90th percentile of each, their ratio, and the dashboard
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
 
-DATA_DIR = tempfile.mkdtemp(prefix="schoolkeep-bench-")
-os.makedirs(os.path.join(DATA_DIR, "static"))  # STATIC_ROOT, or WhiteNoise warns
-os.environ.pop("DATABASE_URL", None)  # SQLite in DATA_DIR, always
-os.environ.update(
-    SCHOOLKEEP_ENV="development",
-    SCHOOLKEEP_DATA_DIR=DATA_DIR,
-    SCHOOLKEEP_HTTPS="false",
-    SCHOOLKEEP_ALLOWED_HOSTS="testserver",
-    SCHOOLKEEP_EMAIL_URL="",
-    DJANGO_SETTINGS_MODULE="schoolkeep.settings",
-)
+import harness
 
-import django  # noqa: E402
+DATA_DIR = harness.start()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-BARE_PAGE = b"<!doctype html><html lang=en><title>Bare</title><p>A fixed page.</p></html>"
-
-
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(BARE_PAGE)
-
-
-# This module is the URLconf while timing: the application's URLs plus the bare view.
-urlpatterns = [
-    path("bench/bare/", bare, name="bench-bare"),
-    path("", include("schoolkeep.urls")),
-]
 
 PRIVILEGED_ROLES = [
     "dpo",
@@ -172,15 +138,6 @@ def build(members: int) -> object:
     return siro
 
 
-def timed(client: Client, url: str) -> float:
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not 200")
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
@@ -189,55 +146,44 @@ def main() -> None:
 
     try:
         started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
+        harness.migrate()
         siro = build(options.members)
         print(f"Data built in {time.perf_counter() - started:.1f}s (SQLite, {DATA_DIR})")
 
-        with override_settings(ROOT_URLCONF=__name__):
+        with harness.bench_urls():
             dashboard_url = reverse("duties:dashboard")
             bare_url = reverse("bench-bare")
-            client = Client()
-            client.force_login(siro, backend="allauth.account.auth_backends.AuthenticationBackend")
+            client = harness.signed_in(siro)
             first = client.get(dashboard_url)
             if first.status_code != 200 or b"What needs doing" not in first.content:
                 raise SystemExit(
                     f"bench: the dashboard answered {first.status_code} without 'What needs doing'"
                 )
             for _ in range(20):  # warm up: caches, estimated terms saved, code paths imported
-                timed(client, dashboard_url)
-                timed(client, bare_url)
-            # Counted at once: each request empties the connection's query log.
-            with CaptureQueriesContext(connection) as captured:
-                timed(client, dashboard_url)
-            dashboard_queries = len(captured)
-            with CaptureQueriesContext(connection) as captured:
-                timed(client, bare_url)
-            bare_queries = len(captured)
+                harness.timed(client, dashboard_url)
+                harness.timed(client, bare_url)
+            dashboard_queries = harness.count_queries(client, dashboard_url)
+            bare_queries = harness.count_queries(client, bare_url)
             dashboard_times, bare_times = [], []
             for _ in range(options.iterations):
-                dashboard_times.append(timed(client, dashboard_url))
-                bare_times.append(timed(client, bare_url))
+                dashboard_times.append(harness.timed(client, dashboard_url))
+                bare_times.append(harness.timed(client, bare_url))
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
-    def ms(values: list[float], q: float) -> float:
-        ordered = sorted(values)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    dash_median = 1000 * statistics.median(dashboard_times)
-    bare_median = 1000 * statistics.median(bare_times)
+    dash_median = harness.median_ms(dashboard_times)
+    bare_median = harness.median_ms(bare_times)
     print(
-        f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
-        f"{connection.Database.sqlite_version}; school of {options.members} members, "
+        f"{harness.versions()}; school of {options.members} members, "
         f"{options.iterations} requests each, interleaved"
     )
     print(
-        f"dashboard   median {dash_median:8.2f} ms   p90 {ms(dashboard_times, 0.9):8.2f} ms   "
-        f"queries {dashboard_queries}"
+        f"dashboard   median {dash_median:8.2f} ms   "
+        f"p90 {harness.percentile_ms(dashboard_times, 0.9):8.2f} ms   queries {dashboard_queries}"
     )
     print(
-        f"bare view   median {bare_median:8.2f} ms   p90 {ms(bare_times, 0.9):8.2f} ms   "
+        f"bare view   median {bare_median:8.2f} ms   "
+        f"p90 {harness.percentile_ms(bare_times, 0.9):8.2f} ms   "
         f"queries {bare_queries} (middleware and session only)"
     )
     print(f"ratio       dashboard / bare view = {dash_median / bare_median:.1f}")

@@ -20,32 +20,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import resource
 import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-DATA_DIR = tempfile.mkdtemp(prefix="schoolkeep-bench-")
-os.makedirs(os.path.join(DATA_DIR, "static"))  # STATIC_ROOT, or WhiteNoise warns
-os.environ.pop("DATABASE_URL", None)  # SQLite in DATA_DIR, always
-os.environ.update(
-    SCHOOLKEEP_ENV="development",
-    SCHOOLKEEP_DEBUG="false",  # no query log growing with the import
-    SCHOOLKEEP_DATA_DIR=DATA_DIR,
-    SCHOOLKEEP_HTTPS="false",
-    SCHOOLKEEP_EMAIL_URL="",
-    DJANGO_SETTINGS_MODULE="schoolkeep.settings",
-)
+import harness
 
-import django  # noqa: E402
-
-django.setup()
+DATA_DIR = harness.start(SCHOOLKEEP_DEBUG="false")  # no query log growing with the import
 
 from django.core.management import call_command  # noqa: E402
 

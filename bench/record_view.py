@@ -9,7 +9,7 @@ interleaved in one run:
 - ``people:record``, the first page (50 people) of the current record as the SIRO sees it:
   every check's state from the rules in SQL, certificate numbers decrypted;
 - the same page filtered to people missing a check (the filter runs over all 1,000);
-- a bare view returning a fixed page (defined below, under the same middleware and session).
+- a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
 It prints the median and 90th percentile of each, the ratios, and each page's queries.
 
@@ -19,50 +19,16 @@ It prints the median and 90th percentile of each, the ratios, and each page's qu
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
 
-DATA_DIR = tempfile.mkdtemp(prefix="schoolkeep-bench-")
-os.makedirs(os.path.join(DATA_DIR, "static"))  # STATIC_ROOT, or WhiteNoise warns
-os.environ.pop("DATABASE_URL", None)  # SQLite in DATA_DIR, always
-os.environ.update(
-    SCHOOLKEEP_ENV="development",
-    SCHOOLKEEP_DATA_DIR=DATA_DIR,
-    SCHOOLKEEP_HTTPS="false",
-    SCHOOLKEEP_ALLOWED_HOSTS="testserver",
-    SCHOOLKEEP_EMAIL_URL="",
-    DJANGO_SETTINGS_MODULE="schoolkeep.settings",
-)
+import harness
 
-import django  # noqa: E402
+DATA_DIR = harness.start()
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-BARE_PAGE = b"<!doctype html><html lang=en><title>Bare</title><p>A fixed page.</p></html>"
-
-
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(BARE_PAGE)
-
-
-# This module is the URLconf while timing: the application's URLs plus the bare view.
-urlpatterns = [
-    path("bench/bare/", bare, name="bench-bare"),
-    path("", include("schoolkeep.urls")),
-]
 
 # (kind, share of the school, person flags)
 KINDS = [
@@ -145,21 +111,6 @@ def build(people: int) -> object:
     return siro
 
 
-def timed(client: Client, url: str, data: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    response = client.get(url, data or {})
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not 200")
-    return elapsed
-
-
-def count_queries(client: Client, url: str, data: dict[str, str] | None = None) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        timed(client, url, data)
-    return len(captured)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
@@ -169,19 +120,17 @@ def main() -> None:
     incomplete = {"incomplete": "on"}
     try:
         started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
+        harness.migrate()
         siro = build(options.people)
         from schoolkeep.people.models import Check, Person
 
         print(f"Data built in {time.perf_counter() - started:.1f}s (SQLite, {DATA_DIR}): "
               f"{Person.objects.count()} people, {Check.objects.count()} checks in two schools")
 
-        with override_settings(ROOT_URLCONF=__name__):
+        with harness.bench_urls():
             record_url = reverse("people:record")
             bare_url = reverse("bench-bare")
-            client = Client()
-            client.force_login(siro, backend="allauth.account.auth_backends.AuthenticationBackend")
+            client = harness.signed_in(siro)
             first = client.get(record_url)
             page = first.content.decode()
             if first.status_code != 200 or "Single Central Record" not in page:
@@ -190,30 +139,25 @@ def main() -> None:
                 raise SystemExit("bench: the first page does not show 50 people with their "
                                  "certificate numbers")
             for _ in range(20):  # warm up
-                timed(client, record_url)
-                timed(client, record_url, incomplete)
-                timed(client, bare_url)
-            record_queries = count_queries(client, record_url)
-            incomplete_queries = count_queries(client, record_url, incomplete)
-            bare_queries = count_queries(client, bare_url)
+                harness.timed(client, record_url)
+                harness.timed(client, record_url, incomplete)
+                harness.timed(client, bare_url)
+            record_queries = harness.count_queries(client, record_url)
+            incomplete_queries = harness.count_queries(client, record_url, incomplete)
+            bare_queries = harness.count_queries(client, bare_url)
             record_times, incomplete_times, bare_times = [], [], []
             for _ in range(options.iterations):
-                record_times.append(timed(client, record_url))
-                incomplete_times.append(timed(client, record_url, incomplete))
-                bare_times.append(timed(client, bare_url))
+                record_times.append(harness.timed(client, record_url))
+                incomplete_times.append(harness.timed(client, record_url, incomplete))
+                bare_times.append(harness.timed(client, bare_url))
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
-    def ms(values: list[float], q: float) -> float:
-        ordered = sorted(values)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    record_median = 1000 * statistics.median(record_times)
-    incomplete_median = 1000 * statistics.median(incomplete_times)
-    bare_median = 1000 * statistics.median(bare_times)
+    record_median = harness.median_ms(record_times)
+    incomplete_median = harness.median_ms(incomplete_times)
+    bare_median = harness.median_ms(bare_times)
     print(
-        f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
-        f"{connection.Database.sqlite_version}; school of {options.people} people, first page "
+        f"{harness.versions()}; school of {options.people} people, first page "
         f"of 50, {options.iterations} requests each, interleaved"
     )
     for label, median, times, queries in (
@@ -221,8 +165,8 @@ def main() -> None:
         ("incomplete", incomplete_median, incomplete_times, incomplete_queries),
         ("bare view", bare_median, bare_times, bare_queries),
     ):
-        print(f"{label:<11} median {median:8.2f} ms   p90 {ms(times, 0.9):8.2f} ms   "
-              f"queries {queries}")
+        p90 = harness.percentile_ms(times, 0.9)
+        print(f"{label:<11} median {median:8.2f} ms   p90 {p90:8.2f} ms   queries {queries}")
     print("(record: the first page; incomplete: only people missing a check; bare view: "
           "middleware and session only)")
     print(f"ratio       record / bare view = {record_median / bare_median:.1f}, "

@@ -1,0 +1,127 @@
+"""What the benchmarks in bench/ share: the throwaway SQLite set-up, the bare view and timing.
+
+The scripts run as ``python bench/<name>.py``, so this folder is first on ``sys.path`` and they
+``import harness``. Each calls ``start()`` before importing anything that needs Django set up.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+BARE_PAGE = b"<!doctype html><html lang=en><title>Bare</title><p>A fixed page.</p></html>"
+
+# The URLconf while timing (see bench_urls()): the application's URLs plus the bare view.
+urlpatterns: list[object] = []
+
+
+def start(**environment: str) -> str:
+    """Point Schoolkeep at a new throwaway data directory and set Django up; returns it.
+
+    The database is always SQLite in that directory. ``environment`` adds or overrides
+    variables (``SCHOOLKEEP_DEBUG="false"``, say). The caller deletes the directory.
+    """
+    data_dir = tempfile.mkdtemp(prefix="schoolkeep-bench-")
+    os.makedirs(os.path.join(data_dir, "static"))  # STATIC_ROOT, or WhiteNoise warns
+    os.environ.pop("DATABASE_URL", None)  # SQLite in the data directory, always
+    os.environ.update(
+        SCHOOLKEEP_ENV="development",
+        SCHOOLKEEP_DATA_DIR=data_dir,
+        SCHOOLKEEP_HTTPS="false",
+        SCHOOLKEEP_ALLOWED_HOSTS="testserver",
+        SCHOOLKEEP_EMAIL_URL="",
+        DJANGO_SETTINGS_MODULE="schoolkeep.settings",
+    )
+    os.environ.update(environment)
+
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def migrate() -> None:
+    """Create the tables and the cache table of the throwaway database."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(BARE_PAGE)
+
+
+@contextmanager
+def bench_urls() -> Iterator[None]:
+    """Serve the application's URLs plus the bare view, named ``bench-bare``."""
+    from django.test import override_settings
+    from django.urls import include, path
+
+    urlpatterns[:] = [
+        path("bench/bare/", bare, name="bench-bare"),
+        path("", include("schoolkeep.urls")),
+    ]
+    with override_settings(ROOT_URLCONF=__name__):
+        yield
+
+
+def signed_in(user: object) -> Client:
+    """A test client with ``user`` signed in (no two-factor step)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return client
+
+
+def timed(client: Client, url: str, data: dict[str, str] | None = None) -> float:
+    """Seconds a GET of ``url`` took; stops the benchmark unless it answered 200."""
+    started = time.perf_counter()
+    response = client.get(url, data or {})
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"bench: GET {url} answered {response.status_code}, not 200")
+    return elapsed
+
+
+def count_queries(client: Client, url: str, data: dict[str, str] | None = None) -> int:
+    """Queries one GET of ``url`` makes (counted alone: each request empties the log)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        timed(client, url, data)
+    return len(captured)
+
+
+def median_ms(values: list[float]) -> float:
+    return 1000 * statistics.median(values)
+
+
+def percentile_ms(values: list[float], q: float) -> float:
+    """The ``q`` percentile (0.9 for the 90th) of timings in seconds, in milliseconds."""
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def versions() -> str:
+    """``Django x, Python y, SQLite z`` for the head of a report."""
+    import django
+    from django.db import connection
+
+    return (
+        f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
+        f"{connection.Database.sqlite_version}"
+    )
