@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
+
+from django.db.models import F, Func, IntegerField, QuerySet, Subquery
 
 DUE = "due"
 OVERDUE = "overdue"
@@ -49,6 +51,18 @@ def is_before_horizon(due_at: datetime | date, horizon: datetime) -> bool:
     if isinstance(due_at, datetime):
         return due_at < horizon
     return due_at < local_date(horizon)
+
+
+def count_subquery(queryset: QuerySet[Any]) -> Subquery:
+    """A correlated COUNT(*) of ``queryset`` as a scalar subquery (always one row).
+
+    For a provider's ``counts``: filter ``queryset`` on ``OuterRef("pk")`` of the school and
+    annotate the schools with it, so that every figure comes from the one aggregate query.
+    """
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 @dataclass(frozen=True)

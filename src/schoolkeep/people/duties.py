@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -48,6 +48,7 @@ from schoolkeep.duties.types import (
     LONDON,
     Duty,
     DutyCounts,
+    count_subquery,
     local_date,
     status_for,
 )
@@ -76,14 +77,6 @@ CHECKS_OF_MISSING_DUTY = [ct for ct in CheckType.values if ct != CheckType.AGENC
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _count(queryset: QuerySet[Any]) -> Subquery:
-    """A correlated COUNT(*) of ``queryset`` as a scalar subquery (always one row)."""
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )
 
 
 def _day_start(day: date) -> datetime:
@@ -179,6 +172,25 @@ def _person_url(person: Person) -> str:
     return reverse("people:person-detail", args=[person.public_id])
 
 
+def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime | date,
+             now: datetime, title: str, url: str, action: str, oversight_url: str = "") -> Duty:
+    """A duty of this module about ``person``, for the HR administrator, due at ``due_at``.
+
+    ``kind`` and ``record_id`` (the public id of the person, check or copy) make its key."""
+    return Duty(
+        key=f"people.{kind}:{record_id}",
+        module=MODULE,
+        title=title,
+        subject=person.full_name,
+        due_at=due_at,
+        status=status_for(due_at, now),
+        url=url,
+        owner_role=Role.HR_ADMIN,
+        action=action,
+        oversight_url=oversight_url,
+    )
+
+
 class PeopleDuties:
     module = MODULE
     label = "People and the Single Central Record"
@@ -217,15 +229,15 @@ class PeopleDuties:
             school_id=school, deleted_at__isnull=True, delete_after__lt=now
         )
         annotations: dict[str, Any] = {
-            "missing_overdue": _count(missing.filter(start_overdue)),
-            "missing_due": _count(missing.filter(start_due)),
-            "agency_overdue": _count(agency.filter(start_overdue)),
-            "agency_due": _count(agency.filter(start_due)),
-            "rtw_overdue": _count(right_to_work.filter(right_to_work_expires_on__lt=today)),
-            "rtw_due": _count(right_to_work.filter(right_to_work_expires_on__gte=today)),
-            "update_overdue": _count(update_service.filter(update_overdue)),
-            "update_due": _count(update_service.filter(update_due)),
-            "copies_overdue": _count(copies),
+            "missing_overdue": count_subquery(missing.filter(start_overdue)),
+            "missing_due": count_subquery(missing.filter(start_due)),
+            "agency_overdue": count_subquery(agency.filter(start_overdue)),
+            "agency_due": count_subquery(agency.filter(start_due)),
+            "rtw_overdue": count_subquery(right_to_work.filter(right_to_work_expires_on__lt=today)),
+            "rtw_due": count_subquery(right_to_work.filter(right_to_work_expires_on__gte=today)),
+            "update_overdue": count_subquery(update_service.filter(update_overdue)),
+            "update_due": count_subquery(update_service.filter(update_due)),
+            "copies_overdue": count_subquery(copies),
         }
         rows = (
             School.objects.filter(pk__in=ids)
@@ -275,47 +287,35 @@ class PeopleDuties:
         people = self._people_due_from_start(
             school, _missing_any(rule_set), today=today, until=until
         )
-        duties = []
-        for person in people:
-            due_on = _start_due_date(person)
-            duties.append(
-                Duty(
-                    key=f"people.check-missing:{person.public_id}",
-                    module=MODULE,
-                    title="Complete the Single Central Record checks",
-                    subject=person.full_name,
-                    due_at=due_on,
-                    status=status_for(due_on, now),
-                    url=_person_url(person),
-                    owner_role=Role.HR_ADMIN,
-                    action="Record the missing checks",
-                    oversight_url=reverse("people:record"),
-                )
+        return [
+            _hr_duty(
+                "check-missing", person.public_id, person,
+                due_at=_start_due_date(person),
+                now=now,
+                title="Complete the Single Central Record checks",
+                url=_person_url(person),
+                action="Record the missing checks",
+                oversight_url=reverse("people:record"),
             )
-        return duties
+            for person in people
+        ]
 
     def _agency(self, school: School, rule_set: RuleSet, *, today: date, until: date,
                 now: datetime) -> list[Duty]:
         people = self._people_due_from_start(
             school, _agency_missing(rule_set), today=today, until=until
         )
-        duties = []
-        for person in people:
-            due_on = _start_due_date(person)
-            duties.append(
-                Duty(
-                    key=f"people.agency-confirmation:{person.public_id}",
-                    module=MODULE,
-                    title="Get an agency's written confirmation of its checks",
-                    subject=person.full_name,
-                    due_at=due_on,
-                    status=status_for(due_on, now),
-                    url=_check_url(person, CheckType.AGENCY_CONFIRMATION),
-                    owner_role=Role.HR_ADMIN,
-                    action="Record the agency's confirmation",
-                )
+        return [
+            _hr_duty(
+                "agency-confirmation", person.public_id, person,
+                due_at=_start_due_date(person),
+                now=now,
+                title="Get an agency's written confirmation of its checks",
+                url=_check_url(person, CheckType.AGENCY_CONFIRMATION),
+                action="Record the agency's confirmation",
             )
-        return duties
+            for person in people
+        ]
 
     def _right_to_work(self, school: School, *, today: date, now: datetime) -> list[Duty]:
         checks = (
@@ -333,20 +333,15 @@ class PeopleDuties:
         for check in checks:
             expires_on = check.right_to_work_expires_on
             assert expires_on is not None  # filtered above
-            person = check.person
-            status = status_for(expires_on, now)
             duties.append(
-                Duty(
-                    key=f"people.right-to-work-expiring:{check.public_id}",
-                    module=MODULE,
+                _hr_duty(
+                    "right-to-work-expiring", check.public_id, check.person,
+                    due_at=expires_on,
+                    now=now,
                     title=("Permission to work in the UK has ended: follow it up"
                            if expires_on < today
                            else "Permission to work in the UK ends soon: check it again"),
-                    subject=person.full_name,
-                    due_at=expires_on,
-                    status=status,
-                    url=_check_url(person, CheckType.RIGHT_TO_WORK),
-                    owner_role=Role.HR_ADMIN,
+                    url=_check_url(check.person, CheckType.RIGHT_TO_WORK),
                     action="Record the follow-up right to work check",
                 )
             )
@@ -365,24 +360,17 @@ class PeopleDuties:
             .select_related("person")
             .only("pk", "public_id", "person__public_id", "person__full_name")
         )
-        duties = []
-        for check in checks:
-            due_on = check.last_known + timedelta(days=days)
-            person = check.person
-            duties.append(
-                Duty(
-                    key=f"people.update-service-due:{check.public_id}",
-                    module=MODULE,
-                    title="Check a DBS certificate's status on the Update Service",
-                    subject=person.full_name,
-                    due_at=due_on,
-                    status=status_for(due_on, now),
-                    url=_check_url(person, CheckType.ENHANCED_DBS),
-                    owner_role=Role.HR_ADMIN,
-                    action="Check the status and record the date",
-                )
+        return [
+            _hr_duty(
+                "update-service-due", check.public_id, check.person,
+                due_at=check.last_known + timedelta(days=days),
+                now=now,
+                title="Check a DBS certificate's status on the Update Service",
+                url=_check_url(check.person, CheckType.ENHANCED_DBS),
+                action="Check the status and record the date",
             )
-        return duties
+            for check in checks
+        ]
 
     def _copies(self, school: School, *, now: datetime) -> list[Duty]:
         copies = (
@@ -393,23 +381,17 @@ class PeopleDuties:
             .only("pk", "public_id", "delete_after", "check_record__check_type",
                   "check_record__person__public_id", "check_record__person__full_name")
         )
-        duties = []
-        for copy in copies:
-            person = copy.check_record.person
-            duties.append(
-                Duty(
-                    key=f"people.certificate-copy-due:{copy.public_id}",
-                    module=MODULE,
-                    title="Delete a copy of a certificate past its deletion date",
-                    subject=person.full_name,
-                    due_at=copy.delete_after,
-                    status=status_for(copy.delete_after, now),
-                    url=_check_url(person, copy.check_record.check_type),
-                    owner_role=Role.HR_ADMIN,
-                    action="Delete the copy",
-                )
+        return [
+            _hr_duty(
+                "certificate-copy-due", copy.public_id, copy.check_record.person,
+                due_at=copy.delete_after,
+                now=now,
+                title="Delete a copy of a certificate past its deletion date",
+                url=_check_url(copy.check_record.person, copy.check_record.check_type),
+                action="Delete the copy",
             )
-        return duties
+            for copy in copies
+        ]
 
 
 provider = register(PeopleDuties())

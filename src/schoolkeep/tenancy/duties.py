@@ -36,9 +36,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import (
     Exists,
-    F,
-    Func,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -54,6 +51,7 @@ from schoolkeep.duties.types import (
     OVERDUE,
     Duty,
     DutyCounts,
+    count_subquery,
     is_before_horizon,
     local_date,
     status_for,
@@ -78,14 +76,6 @@ def _failure_limit() -> int:
 
 def _cool_off() -> timedelta:
     return get_cool_off() or timedelta(minutes=15)
-
-
-def _count(queryset: QuerySet[Any]) -> Subquery:
-    """A correlated COUNT(*) of ``queryset`` as a scalar subquery (always one row)."""
-    return Subquery(
-        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-        output_field=IntegerField(),
-    )
 
 
 def _members() -> QuerySet[Membership]:
@@ -174,13 +164,13 @@ class TenancyDuties:
         )
         invitations = _open_invitations().filter(school_id=school)
         annotations: dict[str, Any] = {
-            "mfa_overdue": _count(mfa.filter(created_at__lt=now - MFA_GRACE)),
-            "mfa_due": _count(
+            "mfa_overdue": count_subquery(mfa.filter(created_at__lt=now - MFA_GRACE)),
+            "mfa_due": count_subquery(
                 mfa.filter(created_at__gte=now - MFA_GRACE, created_at__lt=horizon - MFA_GRACE)
             ),
-            "locked": _count(locked),
-            "invitations_overdue": _count(invitations.filter(expires_at__lt=now)),
-            "invitations_due": _count(
+            "locked": count_subquery(locked),
+            "invitations_overdue": count_subquery(invitations.filter(expires_at__lt=now)),
+            "invitations_due": count_subquery(
                 invitations.filter(expires_at__gte=now, expires_at__lt=horizon)
             ),
         }
