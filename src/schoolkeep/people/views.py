@@ -55,6 +55,12 @@ def _sites(request: SchoolRequest) -> list[Any]:
     return list(request.school.sites.order_by("name"))
 
 
+def _to_person_page(request: SchoolRequest, person: Person, message: str) -> HttpResponse:
+    """After a change is saved: say so, and go back to the person's page."""
+    messages.success(request, message)
+    return redirect("people:person-detail", person.public_id)
+
+
 def _fail(form: Any, error: DomainError) -> bool:
     """Show a service's refusal on the form; True when the record was stale."""
     if isinstance(error, NotAllowed):
@@ -122,8 +128,7 @@ def person_create(request: SchoolRequest) -> HttpResponse:
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"{person.full_name} is added.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, f"{person.full_name} is added.")
     return render(request, "people/person_form.html",
                   {"page_title": "Add a person", "form": form, "person": None})
 
@@ -143,8 +148,7 @@ def person_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         except DomainError as exc:
             stale = _fail(form, exc)
         else:
-            messages.success(request, f"{person.full_name}'s details are saved.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, f"{person.full_name}'s details are saved.")
     return render(request, "people/person_form.html", {
         "page_title": f"Change {person.full_name}'s details", "form": form, "person": person,
         "stale": stale})
@@ -162,8 +166,8 @@ def person_leaver(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"{person.full_name}'s leaving date is recorded.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person,
+                                   f"{person.full_name}'s leaving date is recorded.")
     return render(request, "people/person_leaver.html", {
         "page_title": f"Mark {person.full_name} as a leaver", "form": form, "person": person})
 
@@ -184,8 +188,7 @@ def person_link_account(request: SchoolRequest, public_id: UUID) -> HttpResponse
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"{person.full_name}'s account link is saved.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, f"{person.full_name}'s account link is saved.")
     return render(request, "people/person_link_account.html", {
         "page_title": f"Link {person.full_name} to an account", "form": form, "person": person})
 
@@ -206,8 +209,7 @@ def check_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> Http
         except DomainError as exc:
             stale = _fail(form, exc)
         else:
-            messages.success(request, f"{kind.label}: saved for {person.full_name}.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, f"{kind.label}: saved for {person.full_name}.")
     return render(request, "people/check_form.html", {
         "page_title": f"{kind.label} for {person.full_name}", "form": form, "person": person,
         "check_label": kind.label, "check_type": kind.value, "check": check, "stale": stale})
@@ -232,9 +234,9 @@ def override_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> H
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, f"{kind.label}: the exception for {person.full_name} is "
-                             f"{'removed' if clearing else 'saved'}.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person,
+                                   f"{kind.label}: the exception for {person.full_name} is "
+                                   f"{'removed' if clearing else 'saved'}.")
     return render(request, "people/override_form.html", {
         "page_title": f"Exception to the rules: {kind.label}", "form": form, "person": person,
         "check_label": kind.label, "override": override})
@@ -256,8 +258,7 @@ def copy_upload(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "The copy of the DBS certificate is uploaded.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, "The copy of the DBS certificate is uploaded.")
     months = selectors.people_settings_or_default(request.school).certificate_copy_months
     return render(request, "people/copy_upload.html", {
         "page_title": "Upload a copy of the DBS certificate", "form": form, "person": person,
@@ -298,8 +299,7 @@ def copy_delete(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         except DomainError as exc:
             _fail(form, exc)
         else:
-            messages.success(request, "The copy of the DBS certificate is deleted.")
-            return redirect("people:person-detail", person.public_id)
+            return _to_person_page(request, person, "The copy of the DBS certificate is deleted.")
     return render(request, "people/copy_delete.html", {
         "page_title": "Delete the copy of the DBS certificate", "form": form, "copy": copy,
         "person": person})
