@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -28,7 +29,7 @@ def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @school_view("school.view")
 @require_GET
-def job_download(request: HttpRequest, public_id: str) -> FileResponse:
+def job_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     job = _own_job(request, public_id)
     path = job_file_path(job)
     if path is None:

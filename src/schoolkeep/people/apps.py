@@ -10,8 +10,11 @@ class PeopleConfig(AppConfig):
         from schoolkeep.audit.actions import register_action_labels
         from schoolkeep.demo.builder import register_step
         from schoolkeep.duties.scheduler import register_tick
-        from schoolkeep.people import duties  # registers the duty provider
-        from schoolkeep.people import exports, services_rules
+        from schoolkeep.people import (
+            duties,  # registers the duty provider
+            exports,
+            services_rules,
+        )
         from schoolkeep.people.demo import build_demo_people
 
         register_tick("people.certificate-copies", duties.delete_due_copies)

@@ -43,8 +43,8 @@ _GOVERNANCE = [
 ]
 
 
-def _rules(by_kind: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, str]]:
-    return [(check, kind, condition) for kind, rules in by_kind.items()
+def _rules(by_kind: dict[K, list[tuple[C, str]]]) -> list[tuple[str, str, str]]:
+    return [(str(check), str(kind), condition) for kind, rules in by_kind.items()
             for check, condition in rules]
 
 
