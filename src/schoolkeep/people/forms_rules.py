@@ -39,6 +39,14 @@ def conditions_by_cell(rule_set: RuleSet) -> dict[tuple[str, str], list[str]]:
     return {key: sorted(set(value), key=order.index) for key, value in cells.items()}
 
 
+def rules_grid(rule_set: RuleSet) -> list[tuple[str, list[list[str]]]]:
+    """[(check, [the conditions' labels in each kind of person's column])]: the rules table."""
+    cells = conditions_by_cell(rule_set)
+    return [(label, [[CheckRule.Condition(c).label for c in cells.get((check, kind), [])]
+                     for kind in PersonKind.values])
+            for check, label in CheckType.choices]
+
+
 class RulesForm(forms.Form):
     """One choice per check type and kind of person: not required, always, or a condition.
     A cell that holds several conditions (set by a trust, say) keeps them as one choice."""

@@ -1,7 +1,10 @@
-"""Writes of the record's rules (which checks each kind of person needs) and settings.
+"""Writes of the record's rules (which checks each kind of person needs) and settings, and
+the few reads the trust's pages need.
 
 A school follows its own rules, else its trust's, else the default for its kind
-(rules.rule_set_for). Editing starts the school's own copy; resetting removes it.
+(rules.rule_set_for). Editing starts the school's own copy; resetting removes it. A trust's
+administrator sets the trust's rules the same way, for every school of the trust without its
+own; resetting them sends those schools back to the standard rules.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
-from schoolkeep.people.rules import RuleSet, rule_set_for
+from schoolkeep.people.rules import Rule, RuleSet, default_for, rule_set_for
 from schoolkeep.tenancy.models import Organisation, OrganisationMembership, School
 from schoolkeep.tenancy.selectors import access_list_for_user
 
@@ -30,6 +33,8 @@ ACTION_LABELS = {
     "people.rules.changed": "Required checks changed",
     "people.rules.reset": "Required checks reset to the trust's or the standard rules",
     "people.rules.organisation_changed": "Required checks changed for the trust's schools",
+    "people.rules.organisation_reset": "Required checks of the trust's schools reset to the "
+                                       "standard rules",
     "people.settings.changed": "Settings of the Single Central Record changed",
 }
 
@@ -138,19 +143,53 @@ def rules_reset_for_school(*, school: School, actor: Any) -> RuleSet:
         return after
 
 
+def organisation_rule_set(organisation: Organisation) -> RuleSet:
+    """The trust's own rules (none when its schools follow the standard rules)."""
+    rows = CheckRule.objects.filter(organisation=organisation).values_list(
+        "check_type", "person_kind", "condition")
+    return RuleSet(source="organisation", rules=tuple(Rule(*row) for row in rows))
+
+
+def default_rule_set(school: School) -> RuleSet:
+    """The standard rules for the school's kind (maintained school or academy)."""
+    rows = CheckRule.objects.filter(
+        school__isnull=True, organisation__isnull=True, default_for=default_for(school)
+    ).values_list("check_type", "person_kind", "condition")
+    return RuleSet(source="default", rules=tuple(Rule(*row) for row in rows))
+
+
+def schools_with_own_rules(organisation: Organisation) -> list[School]:
+    """The trust's schools that follow their own rules rather than the trust's."""
+    return list(School.objects.filter(organisation=organisation, check_rules__isnull=False)
+                .distinct().order_by("name"))
+
+
+def _require_trust_admin(*, organisation: Organisation, actor: Any) -> None:
+    """A person acting (not the CLI) must administer the trust."""
+    if _is_user(actor) and not OrganisationMembership.objects.filter(
+            organisation=organisation, user=actor, is_active=True).exists():
+        raise NotAllowed("Only the trust's administrator can change the trust's rules.")
+
+
+def _lock_organisation(organisation: Organisation) -> None:
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
 def rules_set_for_organisation(*, organisation: Organisation, actor: Any,
-                               rules: Iterable[RuleTuple]) -> list[RuleTuple]:
+                               rules: Iterable[RuleTuple],
+                               based_on: str | None = None) -> list[RuleTuple]:
     """Replace a trust's rules, which every school of the trust without its own follows.
-    Only the trust's administrator (or the CLI) may do this."""
+    Only the trust's administrator (or the CLI) may do this. ``based_on``: the fingerprint of
+    the trust's rules (``organisation_rule_set``) the editor saw."""
     with transaction.atomic():
-        if _is_user(actor) and not OrganisationMembership.objects.filter(
-                organisation=organisation, user=actor, is_active=True).exists():
-            raise NotAllowed("Only the trust's administrator can change the trust's rules.")
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        _require_trust_admin(organisation=organisation, actor=actor)
+        _lock_organisation(organisation)
+        current = organisation_rule_set(organisation)
+        if based_on is not None and based_on != rules_fingerprint(current):
+            raise StaleVersion("Someone else changed the trust's rules while you were editing. "
+                               "The form now shows their rules; make your changes again.")
         cleaned = _clean_rules(rules)
-        before = sorted(rule_key(rule) for rule in CheckRule.objects.filter(
-            organisation=organisation).values_list("check_type", "person_kind", "condition"))
-        changes = diff({"rules": before}, {"rules": [rule_key(rule) for rule in cleaned]})
+        changes = diff({"rules": _keys(current)}, {"rules": [rule_key(rule) for rule in cleaned]})
         if not changes:
             return cleaned
         _replace({"organisation": organisation}, cleaned)
@@ -159,6 +198,22 @@ def rules_set_for_organisation(*, organisation: Organisation, actor: Any,
                      target_label=f"Required checks of {organisation.name}'s schools",
                      changes=changes)
         return cleaned
+
+
+def rules_reset_for_organisation(*, organisation: Organisation, actor: Any) -> None:
+    """Remove the trust's rules: its schools without their own follow the standard rules
+    again. Only the trust's administrator (or the CLI) may do this."""
+    with transaction.atomic():
+        _require_trust_admin(organisation=organisation, actor=actor)
+        _lock_organisation(organisation)
+        current = organisation_rule_set(organisation)
+        if not current.rules:
+            raise DomainError("The trust's schools already follow the standard rules.")
+        CheckRule.objects.filter(organisation=organisation).delete()
+        audit_record(action="people.rules.organisation_reset", actor=actor,
+                     target=organisation, target_type="people.rules",
+                     target_label=f"Required checks of {organisation.name}'s schools",
+                     changes=diff({"rules": _keys(current)}, {"rules": []}))
 
 
 def people_settings_update(*, school: School, actor: Any, version: int,
