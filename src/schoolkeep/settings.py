@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "schoolkeep.duties",
     "schoolkeep.jobs",
     "schoolkeep.people",
+    "schoolkeep.systems",
+    "schoolkeep.assets",
     "schoolkeep.demo",
     "schoolkeep.api",
 ]
