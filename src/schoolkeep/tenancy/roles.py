@@ -63,6 +63,17 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
     ),
     "scr.rules.manage": ("Change which checks each kind of person needs",
                          frozenset({Role.SIRO, Role.HR_ADMIN})),
+    "assets.view": ("See the information asset register and its Appendix 1", _ALL),
+    "assets.manage": (
+        "Add and change any information asset, import the register, set the register's details",
+        frozenset({Role.SIRO, Role.DPO, Role.DATA_ADMIN}),
+    ),
+    "systems.view": (
+        "See the register of systems and suppliers",
+        frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD, Role.DATA_ADMIN, Role.BUSINESS_MANAGER,
+                   Role.IAO, Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "systems.manage": ("Add and change systems", frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD})),
     "scr.sensitive.view": (
         "See the sensitive fields of the Single Central Record",
         frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR}),
@@ -71,7 +82,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
 }
 
 WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
-                               "terms.manage", "people.manage", "scr.rules.manage"})
+                               "terms.manage", "people.manage", "scr.rules.manage",
+                               "assets.manage", "systems.manage"})
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:
