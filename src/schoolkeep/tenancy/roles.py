@@ -71,7 +71,7 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
     "systems.view": (
         "See the register of systems and suppliers",
         frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD, Role.DATA_ADMIN, Role.BUSINESS_MANAGER,
-                   Role.IAO, Role.AUDITOR, Role.TRUST_ADMIN}),
+                   Role.AUDITOR, Role.TRUST_ADMIN}),
     ),
     "systems.manage": ("Add and change systems", frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD})),
     "scr.sensitive.view": (
