@@ -9,16 +9,19 @@ recorded changes nothing, so importing the same file again writes nothing.
 Rows are streamed twice (check, then write) rather than held: memory grows with the
 school's people (the matching index, a few strings each), not with the file.
 
-- ``columns``: the headings; ``reading``: formats, encodings, cells and rows;
+- ``columns``: the headings; ``reading``: cells and rows (formats and encodings:
+  ``schoolkeep.lib.tabular``, shared with the other imports);
   ``matching``: who each row is; ``writing``: comparing and writing; ``template``: the
-  template files; ``uploads``: files uploaded through the import page.
+  template files; ``uploads``: files uploaded through the import page
+  (``schoolkeep.lib.import_uploads``).
 
 ``docs/imports.md`` describes the headings, values, matching and errors for users.
 """
 
+from schoolkeep.lib.tabular import ImportFileError, detect_format
 from schoolkeep.people.imports.columns import COLUMNS, HEADINGS, Column
-from schoolkeep.people.imports.reading import detect_format, parse_date
-from schoolkeep.people.imports.results import ImportFileError, ImportResult, PreviewRow, Problem
+from schoolkeep.people.imports.reading import parse_date
+from schoolkeep.people.imports.results import ImportResult, PreviewRow, Problem
 from schoolkeep.people.imports.template import template_csv, template_xlsx
 from schoolkeep.people.imports.writing import people_import
 

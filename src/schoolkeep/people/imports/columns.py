@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schoolkeep.lib.tabular import heading_key
 from schoolkeep.people.models import CheckType, PersonKind
 
 
@@ -105,11 +106,6 @@ def _check_columns(check_type: str) -> tuple[Column, ...]:
 COLUMNS: tuple[Column, ...] = PERSON_COLUMNS + tuple(
     column for check_type in CheckType.values for column in _check_columns(check_type)
 )
-
-
-def heading_key(heading: str) -> str:
-    """How headings are compared: case-insensitive, surrounding and repeated spaces ignored."""
-    return " ".join(heading.split()).casefold()
 
 
 BY_HEADING: dict[str, Column] = {heading_key(column.heading): column for column in COLUMNS}

@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from schoolkeep.lib.tabular import Source
 from schoolkeep.people import derive
-from schoolkeep.people.imports.reading import RowData, Sites, Source, rows_of
+from schoolkeep.people.imports.reading import RowData, Sites, rows_of
 from schoolkeep.people.imports.results import Problem, Progress
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School

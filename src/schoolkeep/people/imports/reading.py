@@ -1,153 +1,39 @@
-"""Reading an import file: its format and encoding, its cells, its rows."""
+"""Reading an import file of people: its cells and rows (formats and encodings are read by
+schoolkeep.lib.tabular, shared with the other imports)."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
 
+from schoolkeep.lib.tabular import (
+    ImportFileError,
+    Source,
+    cell_text,
+    column_letter,
+    heading_key,
+)
 from schoolkeep.people import derive
 from schoolkeep.people.imports.columns import (
     BY_HEADING,
     CHECK_PREFIXES,
     Column,
-    heading_key,
     heading_of,
 )
-from schoolkeep.people.imports.results import ImportFileError, Problem
+from schoolkeep.people.imports.results import Problem
 from schoolkeep.people.models import Check, PersonKind
 from schoolkeep.tenancy.models import School, Site
 
 MAX_ROWS = 20_000
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-UTF8_BOM = codecs.BOM_UTF8
 # A check's dates that may lie in the future; its other dates record something done.
 FUTURE_DATES = {"right_to_work_expires_on"}
-
-
-def detect_format(path: Path) -> str:
-    """"xlsx" or "csv", decided by content: an XLSX file is a zip holding
-    ``[Content_Types].xml``; anything else must be text. Raises ImportFileError."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
-    if not head.strip(b" \t\r\n" + UTF8_BOM):
-        raise ImportFileError("The file is empty.")
-    if head.startswith(ZIP_MAGIC):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-                size = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError):
-            raise ImportFileError("The file is a damaged zip file, not a workbook.") from None
-        if "[Content_Types].xml" not in names:
-            raise ImportFileError("The file is a zip file but not an Excel workbook (XLSX).")
-        if size > XLSX_MAX_UNCOMPRESSED:
-            raise ImportFileError("The workbook is too large to import. Split it into parts.")
-        return "xlsx"
-    if b"\x00" in head:
-        raise ImportFileError(
-            "The file is neither CSV text nor an Excel workbook (XLSX). Older .xls workbooks "
-            "are not read: save the file as XLSX or CSV.")
-    return "csv"
-
-
-def csv_encoding(path: Path) -> tuple[str, str]:
-    """(encoding, note): UTF-8 (with or without BOM), else Windows-1252 with a note."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with open(path, "rb") as handle:
-                while chunk := handle.read(1 << 16):
-                    if b"\x00" in chunk:
-                        raise ImportFileError("The file is not CSV text.")
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "cp1252":
-            return encoding, (
-                "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows "
-                "saves as “CSV (Comma delimited)”). Check that names with accents look right; "
-                "saving as “CSV UTF-8” avoids this.")
-        return encoding, ""
-    raise ImportFileError("The file is not text in UTF-8 or Windows-1252, so it is not a CSV "
-                          "file that can be read.")
-
-
-def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
-    with open(path, encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        delimiter = ","
-        if "," not in first:
-            delimiter = "\t" if "\t" in first else ";" if ";" in first else ","
-        handle.seek(0)
-        try:
-            yield from csv.reader(handle, delimiter=delimiter, strict=False)
-        except csv.Error as exc:
-            raise ImportFileError(f"The file is not valid CSV: {exc}.") from None
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    # A file object, not a path: openpyxl refuses names not ending .xlsx (uploads have none).
-    with open(path, "rb") as handle:
-        try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of error on a bad workbook
-            raise ImportFileError("The workbook cannot be read. Save it again as XLSX.") from None
-        try:
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # read every row, whatever size the file claims
-            rows = sheet.iter_rows(values_only=True)
-            while True:
-                try:
-                    row = next(rows, None)
-                except Exception:  # a damaged sheet inside a readable workbook
-                    raise ImportFileError("The workbook's first sheet cannot be read. Save "
-                                          "it again as XLSX.") from None
-                if row is None:
-                    return
-                yield list(row)
-        finally:
-            workbook.close()
-
-
-@dataclass
-class Source:
-    path: Path
-    file_format: str
-    encoding: str = ""
-
-    def rows(self) -> Iterator[list[Any]]:
-        if self.file_format == "xlsx":
-            return _xlsx_rows(self.path)
-        return _csv_rows(self.path, self.encoding)
-
-
-def open_source(path: Path, notes: list[str]) -> Source:
-    path = Path(path)
-    try:
-        file_format = detect_format(path)
-    except OSError as exc:
-        raise ImportFileError(f"The file cannot be read: {exc.strerror or exc}.") from None
-    source = Source(path, file_format)
-    if file_format == "csv":
-        source.encoding, note = csv_encoding(path)
-        if note:
-            notes.append(note)
-    return source
 
 
 class BadValue(Exception):
@@ -168,22 +54,6 @@ _NUMERIC = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d+){_MIDNIGHT}$")
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d+)$")
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing .0, dates in ISO form, spaces stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() \
-            else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _make_date(year: int, month: int, day: int, written: str) -> date:
@@ -376,12 +246,6 @@ def _layout(headings: list[Any]) -> tuple[_Layout, list[Problem]]:
     return _Layout(columns, blank, "Full name" in seen), problems
 
 
-def _column_letter(position: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(position)
-
-
 def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
               today: date) -> tuple[RowData, list[Problem]]:
     """One data row: its given values and the problems of the row on its own."""
@@ -393,7 +257,7 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
         column = layout.column(position)
         if column is None:
             if layout.unheaded(position):
-                problems.append(Problem(number, f"column {_column_letter(position + 1)}",
+                problems.append(Problem(number, f"column {column_letter(position + 1)}",
                                         "This cell has a value but its column has no heading."))
             continue
         try:

@@ -26,10 +26,6 @@ class Problem:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-class ImportFileError(Exception):
-    """The file cannot be read at all (not CSV or XLSX, not text, empty, too big)."""
-
-
 @dataclass
 class PreviewRow:
     row: int

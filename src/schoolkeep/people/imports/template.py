@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from schoolkeep.lib.tabular import UTF8_BOM
 from schoolkeep.people.imports.columns import COLUMNS, HEADINGS
-from schoolkeep.people.imports.reading import UTF8_BOM
 
 
 def template_csv() -> bytes:

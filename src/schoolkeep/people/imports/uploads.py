@@ -1,104 +1,28 @@
-"""Files uploaded through the import page: kept under the data directory (never the web
-root) with random names until they are imported, and removed after a day if they are not."""
+"""Files of people uploaded through the import page (stored by schoolkeep.lib.import_uploads:
+under the data directory with random names, removed after a day if not imported)."""
 
 from __future__ import annotations
 
-import os
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
-from schoolkeep.people.imports.reading import csv_encoding, detect_format
-from schoolkeep.people.imports.results import ImportFileError
+from schoolkeep.lib import import_uploads
+from schoolkeep.lib.import_uploads import (
+    upload_claim,
+    upload_delete,
+    upload_path,
+    uploads_clean_up,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
-KEEP_SECONDS = 24 * 60 * 60
-_NAME_LENGTH = 32  # token_hex(16)
 EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 
-
-def imports_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def upload_path(stored_name: str) -> Path | None:
-    """The path of a stored upload, or None when the name is not one of ours or it is gone."""
-    if len(stored_name) != _NAME_LENGTH or not all(c in "0123456789abcdef" for c in stored_name):
-        return None
-    path = imports_dir() / stored_name
-    return path if path.is_file() else None
+__all__ = ["EXTENSIONS", "MAX_BYTES", "upload_claim", "upload_delete", "upload_path",
+           "upload_save", "uploads_clean_up"]
 
 
 def upload_save(uploaded_file: Any) -> tuple[str, str]:
-    """Store an uploaded file and return (stored name, "csv" or "xlsx").
-
-    The content decides: a workbook must be a zip holding ``[Content_Types].xml`` and a CSV
-    file must decode as text; the file's name must agree with its content. Raises
-    ImportFileError (and keeps nothing) otherwise.
-    """
-    name = str(getattr(uploaded_file, "name", "") or "")
-    expected = EXTENSIONS.get(Path(name).suffix.lower())
-    if expected is None:
-        raise ImportFileError("Choose a CSV or XLSX file (its name ends .csv or .xlsx).")
-    size = getattr(uploaded_file, "size", 0) or 0
-    if size > MAX_BYTES:
-        raise ImportFileError(f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB.")
-    uploads_clean_up()
-    stored = secrets.token_hex(16)
-    path = imports_dir() / stored
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in uploaded_file.chunks():
-                handle.write(chunk)
-        found = detect_format(path)
-        if found != expected:
-            raise ImportFileError(
-                "The file is named .xlsx but is not an Excel workbook." if expected == "xlsx"
-                else "The file is named .csv but is not CSV text (it is an Excel workbook: "
-                     "name it .xlsx).")
-        if found == "csv":
-            csv_encoding(path)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return stored, found
-
-
-def upload_delete(stored_name: str) -> None:
-    path = upload_path(stored_name)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def upload_claim(stored_name: str) -> str | None:
-    """Take an upload for importing, once: it is renamed, so a second claim finds nothing.
-    Returns the new stored name, or None when it was already claimed or is gone."""
-    path = upload_path(stored_name)
-    if path is None:
-        return None
-    claimed = secrets.token_hex(16)
-    try:
-        os.rename(path, imports_dir() / claimed)
-    except FileNotFoundError:
-        return None
-    return claimed
-
-
-def uploads_clean_up(now: float | None = None) -> int:
-    """Remove uploads older than a day (never imported). Returns how many went."""
-    cutoff = (now or time.time()) - KEEP_SECONDS
-    removed = 0
-    for path in imports_dir().iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
+    """Store an uploaded file of people and return (stored name, "csv" or "xlsx"). Raises
+    ImportFileError (and keeps nothing) when its name or content is not CSV or XLSX."""
+    return import_uploads.upload_save(
+        uploaded_file, extensions=EXTENSIONS, max_bytes=MAX_BYTES,
+        choose="Choose a CSV or XLSX file (its name ends .csv or .xlsx).")

@@ -13,12 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
+from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
 from schoolkeep.people.imports.matching import PROGRESS_EVERY, Index, Validation, validate
-from schoolkeep.people.imports.reading import RowData, Sites, Source, open_source, rows_of
+from schoolkeep.people.imports.reading import RowData, Sites, rows_of
 from schoolkeep.people.imports.results import (
-    ImportFileError,
     ImportResult,
     PreviewRow,
     Problem,

@@ -1,0 +1,182 @@
+"""Reading the files that imports accept: CSV or tab-separated text and XLSX workbooks.
+
+Shared by the imports of people and of information assets. The content decides the format,
+never the file's name: a workbook is a zip holding ``[Content_Types].xml``; anything else
+must be text in UTF-8 (with or without a byte-order mark) or, failing that, Windows-1252.
+Rows are streamed, so a large file is never held whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+UTF8_BOM = codecs.BOM_UTF8
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all (not text or XLSX, empty, damaged, too big)."""
+
+
+def detect_format(path: Path, *, text_label: str = "CSV text") -> str:
+    """"xlsx" or "csv" (any text), decided by content: an XLSX file is a zip holding
+    ``[Content_Types].xml``; anything else must be text. Raises ImportFileError."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    if not head.strip(b" \t\r\n" + UTF8_BOM):
+        raise ImportFileError("The file is empty.")
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                size = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError):
+            raise ImportFileError("The file is a damaged zip file, not a workbook.") from None
+        if "[Content_Types].xml" not in names:
+            raise ImportFileError("The file is a zip file but not an Excel workbook (XLSX).")
+        if size > XLSX_MAX_UNCOMPRESSED:
+            raise ImportFileError("The workbook is too large to import. Split it into parts.")
+        return "xlsx"
+    if b"\x00" in head:
+        raise ImportFileError(
+            f"The file is neither {text_label} nor an Excel workbook (XLSX). Older .xls "
+            "workbooks are not read: save the file as XLSX or CSV.")
+    return "csv"
+
+
+def text_encoding(path: Path) -> tuple[str, str]:
+    """(encoding, note): UTF-8 (with or without BOM), else Windows-1252 with a note."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 16):
+                    if b"\x00" in chunk:
+                        raise ImportFileError("The file is not CSV text.")
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1252":
+            return encoding, (
+                "The file is not UTF-8, so it was read as Windows-1252 (what Excel on Windows "
+                "saves as “CSV (Comma delimited)”). Check that names with accents look right; "
+                "saving as “CSV UTF-8” avoids this.")
+        return encoding, ""
+    raise ImportFileError("The file is not text in UTF-8 or Windows-1252, so it is not a CSV "
+                          "file that can be read.")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The separator of a delimited file from its heading line: a comma, else a tab, else a
+    semicolon (as Excel writes in some countries), else a comma."""
+    if "," in first_line:
+        return ","
+    return "\t" if "\t" in first_line else ";" if ";" in first_line else ","
+
+
+def delimited_rows(path: Path, encoding: str, delimiter: str = "") -> Iterator[list[Any]]:
+    """The records of a CSV (or TSV) file, with either line ending. ``delimiter``: sniffed
+    from the first line when not given."""
+    with open(path, encoding=encoding, newline="") as handle:
+        if not delimiter:
+            delimiter = sniff_delimiter(handle.readline())
+            handle.seek(0)
+        try:
+            yield from csv.reader(handle, delimiter=delimiter, strict=False)
+        except csv.Error as exc:
+            raise ImportFileError(f"The file is not valid CSV: {exc}.") from None
+
+
+def xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    """The rows of a workbook's first sheet, as cell values."""
+    from openpyxl import load_workbook
+
+    # A file object, not a path: openpyxl refuses names not ending .xlsx (uploads have none).
+    with open(path, "rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds of error on a bad workbook
+            raise ImportFileError("The workbook cannot be read. Save it again as XLSX.") from None
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()  # read every row, whatever size the file claims
+            rows = sheet.iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows, None)
+                except Exception:  # a damaged sheet inside a readable workbook
+                    raise ImportFileError("The workbook's first sheet cannot be read. Save "
+                                          "it again as XLSX.") from None
+                if row is None:
+                    return
+                yield list(row)
+        finally:
+            workbook.close()
+
+
+@dataclass
+class Source:
+    """A file to import: its path, "csv" (text) or "xlsx", and the text's encoding."""
+
+    path: Path
+    file_format: str
+    encoding: str = ""
+
+    def rows(self) -> Iterator[list[Any]]:
+        if self.file_format == "xlsx":
+            return xlsx_rows(self.path)
+        return delimited_rows(self.path, self.encoding)
+
+
+def open_source(path: Path, notes: list[str], *, text_label: str = "CSV text") -> Source:
+    """The file's format and encoding (a note is added when it is not UTF-8). Raises
+    ImportFileError when it cannot be read."""
+    path = Path(path)
+    try:
+        file_format = detect_format(path, text_label=text_label)
+    except OSError as exc:
+        raise ImportFileError(f"The file cannot be read: {exc.strerror or exc}.") from None
+    source = Source(path, file_format)
+    if file_format == "csv":
+        source.encoding, note = text_encoding(path)
+        if note:
+            notes.append(note)
+    return source
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing .0, dates in ISO form, spaces stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() \
+            else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def heading_key(heading: str) -> str:
+    """How headings are compared: case-insensitive, surrounding and repeated spaces ignored."""
+    return " ".join(heading.split()).casefold()
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of a column counted from 1 (1: A, 27: AA)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position)
