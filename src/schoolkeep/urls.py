@@ -17,6 +17,7 @@ urlpatterns = [
     path("audit/", include("schoolkeep.audit.urls")),
     path("duties/", include("schoolkeep.duties.urls")),
     path("people/", include("schoolkeep.people.urls")),
+    path("systems/", include("schoolkeep.systems.urls")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

@@ -19,6 +19,7 @@ from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people.api import router as people_router
+from schoolkeep.systems.api import router as systems_router
 
 api = NinjaAPI(
     title="Schoolkeep API",
@@ -60,6 +61,7 @@ def install_error_handlers(target: NinjaAPI) -> None:
 
 install_error_handlers(api)
 api.add_router("/people", people_router)
+api.add_router("/systems", systems_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

@@ -1,0 +1,214 @@
+"""The systems register in the JSON API (/api/v1/systems).
+
+The same scoping, permissions and audit as the pages: reads need systems.view, writes
+systems.manage and go through the systems services (which audit). Not a member of the
+school: 404. A role that may not write: 403. A stale version: 409.
+
+A list and a record name their school as ``?school=<slug>``; a create carries ``school``
+(the slug) in its body. Administrators are given and returned as people's ids.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime, ConfigDict
+
+from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
+from schoolkeep.api.schemas import MessageOut, ValidationErrorOut
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.people.models import Person
+from schoolkeep.systems import selectors, services
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.access import SchoolAccess
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+router = Router(tags=["systems"])
+
+READ_ERRORS: dict[int, Any] = {403: MessageOut, 404: MessageOut}
+WRITE_ERRORS: dict[int, Any] = {
+    403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut,
+}
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+class SchoolParam(Schema):
+    school: str = Field(..., description="The school's slug.")
+
+
+class SystemListParams(ListParams):
+    kind: System.Kind | None = Field(None, description="Only systems of this kind.")
+    search: str = Field("", max_length=200, description="Part of the name or the supplier.")
+    include_archived: bool = Field(False, description="Also list archived systems.")
+
+
+class SystemOut(Schema):
+    id: UUID
+    name: str
+    supplier: str
+    kind: System.Kind
+    kind_label: str
+    description: str
+    hosting: str
+    mfa_required: bool
+    mfa_enabled: bool
+    mfa_for: str
+    remote_access_method: str
+    auto_logoff_minutes: int | None
+    auto_logoff_checked_on: date | None
+    administrators: list[UUID] = Field(..., description="Ids of people of the school.")
+    assets: list[UUID] = Field(..., description="Ids of the current assets it holds.")
+    dpa_on_file: bool
+    notes: str
+    catalogue_key: str = Field(..., description="The catalogue entry it was added from.")
+    archived_at: AwareDatetime | None
+    version: int
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SystemIn(_Input):
+    school: str = Field(..., description="The school's slug.")
+    name: str = Field(..., max_length=200)
+    supplier: str = Field("", max_length=200)
+    kind: System.Kind = System.Kind.OTHER
+    description: str = ""
+    hosting: str = Field("", max_length=200)
+    mfa_required: bool = False
+    mfa_enabled: bool = False
+    mfa_for: str = Field("", max_length=200)
+    remote_access_method: str = Field("", max_length=200)
+    auto_logoff_minutes: int | None = Field(None, ge=1, le=1440)
+    auto_logoff_checked_on: date | None = None
+    administrators: list[UUID] = Field(default_factory=list,
+                                       description="Ids of people of the school.")
+    dpa_on_file: bool = False
+    notes: str = ""
+
+
+class SystemPatch(_Input):
+    """Only the fields sent change; ``version`` is the one read (a newer one: 409)."""
+
+    version: int
+    name: str | None = Field(None, max_length=200)
+    supplier: str | None = Field(None, max_length=200)
+    kind: System.Kind | None = None
+    description: str | None = None
+    hosting: str | None = Field(None, max_length=200)
+    mfa_required: bool | None = None
+    mfa_enabled: bool | None = None
+    mfa_for: str | None = Field(None, max_length=200)
+    remote_access_method: str | None = Field(None, max_length=200)
+    auto_logoff_minutes: int | None = Field(None, ge=1, le=1440)
+    auto_logoff_checked_on: date | None = None
+    administrators: list[UUID] | None = None
+    dpa_on_file: bool | None = None
+    notes: str | None = None
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+OUT_FIELDS = (*services.SYSTEM_FIELDS, "catalogue_key", "archived_at", "version")
+# Cleared by null in a PATCH; any other field sent as null is refused by the service.
+NULLABLE = {"auto_logoff_minutes", "auto_logoff_checked_on"}
+
+
+def _system_out(system: System) -> dict[str, Any]:
+    out: dict[str, Any] = {name: getattr(system, name) for name in OUT_FIELDS}
+    out.update(
+        id=system.public_id,
+        kind_label=system.get_kind_display(),
+        administrators=[person.public_id for person in system.administrators.all()],
+        assets=[asset.public_id for asset in system.assets.all()],
+    )
+    return out
+
+
+def _with_assets(systems: Any) -> Any:
+    return systems.prefetch_related(selectors.current_assets())
+
+
+def _system(access: SchoolAccess, system_id: UUID) -> System:
+    queryset = _with_assets(selectors.system_list(school=access.school, include_archived=True))
+    return get_for_school_or_404(queryset, school=access.school, public_id=system_id)
+
+
+def _people(access: SchoolAccess, ids: list[UUID]) -> list[Person]:
+    wanted = set(ids)
+    found = list(Person.objects.filter(school=access.school, public_id__in=wanted))
+    if len(found) != len(wanted):
+        raise DomainError("Choose administrators from the people of this school.",
+                          field="administrators")
+    return found
+
+
+def _fields(access: SchoolAccess, fields: dict[str, Any]) -> dict[str, Any]:
+    if "administrators" in fields:
+        fields["administrators"] = _people(access, fields["administrators"] or [])
+    for name, value in fields.items():
+        if value is None and name not in NULLABLE:
+            raise DomainError("Leave this field out rather than sending null.", field=name)
+    return fields
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+@router.get("", response={200: Page[SystemOut], **READ_ERRORS}, url_name="system-list",
+            summary="The systems of a school")
+def system_list(request: HttpRequest, params: Query[SystemListParams]) -> dict[str, Any]:
+    access = school_access(request, params.school, "systems.view")
+    systems = selectors.system_list(school=access.school, kind=params.kind or "",
+                                    search=params.search,
+                                    include_archived=params.include_archived)
+    page = paginate(_with_assets(systems), limit=params.limit, offset=params.offset)
+    page["items"] = [_system_out(system) for system in page["items"]]
+    return page
+
+
+@router.post("", response={201: SystemOut, **WRITE_ERRORS}, url_name="system-create",
+             summary="Add a system to a school's register (the body names the school)")
+def system_create(request: HttpRequest, payload: SystemIn) -> Status[dict[str, Any]]:
+    access = school_access(request, payload.school, "systems.manage")
+    fields = _fields(access, payload.model_dump(exclude={"school", "name"}))
+    system = services.system_create(school=access.school, actor=request.user,
+                                    name=payload.name, **fields)
+    return Status(201, _system_out(_system(access, system.public_id)))
+
+
+@router.get("/{system_id}", response={200: SystemOut, **READ_ERRORS},
+            url_name="system-detail", summary="One system")
+def system_detail(request: HttpRequest, system_id: UUID,
+                  params: Query[SchoolParam]) -> dict[str, Any]:
+    access = school_access(request, params.school, "systems.view")
+    return _system_out(_system(access, system_id))
+
+
+@router.patch("/{system_id}", response={200: SystemOut, **WRITE_ERRORS},
+              url_name="system-update",
+              summary="Change a system (send the version you read)")
+def system_update(request: HttpRequest, system_id: UUID, params: Query[SchoolParam],
+                  payload: SystemPatch) -> dict[str, Any]:
+    access = school_access(request, params.school, "systems.manage")
+    system = _system(access, system_id)
+    fields = _fields(access, payload.model_dump(exclude_unset=True, exclude={"version"}))
+    services.system_update(system=system, actor=request.user, version=payload.version,
+                           **fields)
+    return _system_out(_system(access, system_id))
+
+
+@router.delete("/{system_id}", response={204: None, **WRITE_ERRORS},
+               url_name="system-archive",
+               summary="Archive a system (its history is kept)")
+def system_archive(request: HttpRequest, system_id: UUID,
+                   params: Query[SchoolParam]) -> Status[None]:
+    access = school_access(request, params.school, "systems.manage")
+    services.system_archive(system=_system(access, system_id), actor=request.user)
+    return Status(204, None)

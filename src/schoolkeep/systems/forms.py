@@ -1,0 +1,95 @@
+"""Forms of the systems register. They check input only; the rules live in services. Field
+names are the services' argument names, so a DomainError lands on its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.people.models import Person
+from schoolkeep.systems.models import System
+from schoolkeep.systems.services import SYSTEM_FIELDS
+
+
+def show_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's DomainError on the field it names, or above the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class SystemFilterForm(forms.Form):
+    q = forms.CharField(label="Name or supplier", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind", required=False,
+                             choices=[("", "Any kind"), *System.Kind.choices])
+    archived = forms.BooleanField(label="Include archived systems", required=False)
+
+
+class SystemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Name", max_length=200,
+                           error_messages={"required": "Enter the system's name."})
+    supplier = forms.CharField(label="Supplier", max_length=200, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=System.Kind.choices, initial=System.Kind.OTHER,
+                             error_messages={"required": "Choose what kind of system this is."})
+    description = forms.CharField(label="What it is used for", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    hosting = forms.CharField(label="Where it is hosted", max_length=200, required=False,
+                              help_text="For example: on the school's server, or the "
+                                        "supplier's cloud.")
+    mfa_required = forms.BooleanField(label="Two-factor sign-in is required", required=False)
+    mfa_enabled = forms.BooleanField(label="Two-factor sign-in is turned on", required=False)
+    mfa_for = forms.CharField(label="Who uses two-factor sign-in", max_length=200,
+                              required=False, help_text="For example: all users, or "
+                                                        "administrators only.")
+    remote_access_method = forms.CharField(label="How it is reached from outside school",
+                                           max_length=200, required=False)
+    auto_logoff_minutes = forms.IntegerField(
+        label="Automatic log-off after this many idle minutes", required=False,
+        min_value=1, max_value=1440,
+        help_text="The policy: admin staff are logged off automatically when unattended.",
+        error_messages={"invalid": "Enter the number of idle minutes as a whole number.",
+                        "min_value": "Enter at least 1 minute.",
+                        "max_value": "Enter at most 1440 minutes (a day)."})
+    auto_logoff_checked_on = forms.DateField(
+        label="Automatic log-off last checked on", required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as a real date, such as 3/3/2027."})
+    administrators = forms.MultipleChoiceField(
+        label="Administrators", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="People of the school with administrator access to this system.")
+    dpa_on_file = forms.BooleanField(label="A data processing agreement is on file",
+                                     required=False)
+    notes = forms.CharField(label="Notes", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.public_id): person for person in people}
+        field = self.fields["administrators"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, person.full_name) for key, person in self.people.items()]
+        if not people:
+            del self.fields["administrators"]
+
+    @staticmethod
+    def initial_for(system: System) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(system, name) for name in SYSTEM_FIELDS}
+        initial["administrators"] = [str(p.public_id) for p in system.administrators.all()]
+        initial["version"] = system.version
+        return initial
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if "administrators" in self.fields:
+            data["administrators"] = [self.people[key] for key in data["administrators"]]
+        else:
+            data.pop("administrators", None)
+        return data
+
+
+class CatalogueAddForm(forms.Form):
+    key = forms.CharField(max_length=50, widget=forms.HiddenInput,
+                          error_messages={"required": "Choose a service from the catalogue."})

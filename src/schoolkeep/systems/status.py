@@ -1,0 +1,43 @@
+"""At-a-glance states of a system for its tags: two-factor and automatic log-off. Pure
+functions of a System and today's date (no queries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from schoolkeep.systems.models import System
+
+# An automatic log-off check older than this is shown as due again.
+LOGOFF_CHECK_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    colour: str  # a tag-<colour> class of the stylesheet
+
+
+def mfa_tag(system: System) -> Tag:
+    if system.mfa_enabled:
+        return Tag("Two-factor on", "green")
+    if system.mfa_required:
+        return Tag("Two-factor required but not on", "red")
+    return Tag("No two-factor", "grey")
+
+
+def logoff_check_due(system: System, today: date) -> bool:
+    checked = system.auto_logoff_checked_on
+    return checked is None or checked <= today - timedelta(days=LOGOFF_CHECK_DAYS)
+
+
+def logoff_tag(system: System, today: date) -> Tag:
+    minutes = system.auto_logoff_minutes
+    if minutes is None:
+        return Tag("No automatic log-off recorded", "grey")
+    text = f"Log-off after {minutes} minute{'s' if minutes != 1 else ''}"
+    if system.auto_logoff_checked_on is None:
+        return Tag(f"{text}, never checked", "yellow")
+    if logoff_check_due(system, today):
+        return Tag(f"{text}, check due", "yellow")
+    return Tag(f"{text}, checked", "green")
