@@ -1,0 +1,405 @@
+"""Duties of the information asset register and of the systems that hold it, computed when
+read. Archived assets and archived systems raise nothing.
+
+Six kinds:
+
+- ``review-due``: every asset is reviewed by its owner once every
+  ``AssetSettings.review_interval_months`` (12 when the school has no settings). It falls due
+  on its ``next_review_on`` when one is set; otherwise on its last review plus the interval;
+  never reviewed, on the day it was added plus the interval. Months are calendar months, the
+  day clamped to the month's end (31 January plus one month is 28 or 29 February).
+- ``owner-missing``: an asset with no owner, or with a name not yet matched to a person or
+  an outside organisation, or whose owner has left the school (their leaving date has come).
+  Owner: the SIRO. Due the day the asset was added (for a leaver, on their leaving date),
+  overdue from the next day.
+- ``unclassified``: an asset not yet classified. Due the day it was added.
+- ``lawful-basis-missing``: an OFFICIAL-SENSITIVE asset without an Article 6 lawful basis.
+  Owner: the DPO. Due the day it was added.
+- ``system-mfa-missing``: a system that holds at least one (current) OFFICIAL-SENSITIVE asset
+  and has no two-factor sign-in turned on (``mfa_enabled``). Owner: the IT lead. Due the day
+  the system was added (a system given OFFICIAL-SENSITIVE data later is overdue at once).
+- ``system-logoff-unchecked``: a system whose automatic log-off was never checked, or was last
+  checked more than ``LOGOFF_CHECK_EVERY`` (365 days) ago. "Checked this year" is read as a
+  rolling year rather than the academic year, so that checks spread over the year instead of
+  all falling due on 1 September. It applies to every current system, whatever it holds: the
+  policy asks that staff are logged off when unattended, on any system. Owner: the IT lead.
+  Due 365 days after the last check; never checked, on the day the system was added.
+
+Who owns a review or a classification: the owner person's account. The duty falls to the SIRO
+when the owner is an outside organisation, a name not yet matched, nobody, a person without an
+account, or a person who has left (and, through ``duties.selectors.resolve_owners``, when the
+account is no longer an active member of the school).
+
+Titles leave the school in reminders and calendar feeds: they name no asset, system, child or
+special-category detail. The asset's or system's name is the duty's ``subject``.
+
+``counts`` is ONE query for any number of schools: each school's review interval is joined in
+SQL and the months are added as month numbers (year * 12 + month), which SQLite and PostgreSQL
+compute alike. ``for_school`` runs one query per kind (six).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.urls import reverse
+
+from schoolkeep.assets.models import Asset, AssetSettings, Classification
+from schoolkeep.duties.registry import register
+from schoolkeep.duties.types import LONDON, Duty, DutyCounts, count_subquery, local_date, status_for
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "assets"
+LOGOFF_CHECK_EVERY = timedelta(days=365)
+DEFAULT_REVIEW_INTERVAL: int = AssetSettings._meta.get_field(
+    "review_interval_months"
+).get_default()
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months, the day clamped to the end of the month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight in Europe/London at the start of ``day``, as an aware instant."""
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def _added_before(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}created_at__lt": _day_start(day)})
+
+
+def _added_between(start: date, end: date) -> Q:
+    """Added on ``start`` or later, before ``end``."""
+    return Q(created_at__gte=_day_start(start), created_at__lt=_day_start(end))
+
+
+# --- reviews: the due date in SQL ------------------------------------------------------------
+
+
+def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Asset]:
+    """Aliases for the review's due date: the base date (last review, else the day added),
+    the month number it falls due in (year * 12 + month + interval) and the base's day."""
+    base = Coalesce(
+        "last_reviewed_on", TruncDate("created_at", tzinfo=LONDON), output_field=DateField()
+    )
+    interval = Coalesce(
+        "school__asset_settings__review_interval_months", Value(DEFAULT_REVIEW_INTERVAL)
+    )
+    return assets.alias(
+        review_base=base,
+        review_interval=interval,
+    ).alias(
+        review_month=ExtractYear("review_base") * 12 + ExtractMonth("review_base")
+        + F("review_interval"),
+        review_day=ExtractDay("review_base"),
+    )
+
+
+def _review_due_before(day: date) -> Q:
+    """The review falls due before ``day`` (on assets given ``_with_review_dates``).
+
+    ``add_months(base, n) < day`` exactly when the month it lands in is earlier than
+    ``day``'s, or is the same month and the base's day is earlier than ``day``'s (a clamped
+    day is then never earlier, since ``day`` itself lies in that month)."""
+    month = day.year * 12 + day.month
+    computed = Q(review_month__lt=month) | Q(review_month=month, review_day__lt=day.day)
+    return Q(next_review_on__lt=day) | (Q(next_review_on__isnull=True) & computed)
+
+
+# --- what each kind selects ---------------------------------------------------------------
+
+
+def _current_assets() -> QuerySet[Asset]:
+    return Asset.objects.filter(archived_at__isnull=True)
+
+
+def _current_systems() -> QuerySet[System]:
+    return System.objects.filter(archived_at__isnull=True)
+
+
+NO_OWNER = Q(owner_person__isnull=True, owner_organisation__isnull=True)
+
+
+def _owner_missing(today: date, until: date) -> tuple[Q, Q]:
+    """(overdue, due): no owner (or an unmatched name) since it was added, or an owner who
+    has left (from their leaving date)."""
+    overdue = (NO_OWNER & _added_before(today)) | Q(owner_person__leaving_date__lt=today)
+    due = (NO_OWNER & _added_between(today, until)) | Q(owner_person__leaving_date=today)
+    return overdue, due
+
+
+UNCLASSIFIED = Q(classification=Classification.UNCLASSIFIED)
+NO_LAWFUL_BASIS = Q(classification=Classification.OFFICIAL_SENSITIVE, lawful_basis="")
+
+
+def _without_two_factor() -> QuerySet[System]:
+    sensitive = _current_assets().filter(
+        systems=OuterRef("pk"), classification=Classification.OFFICIAL_SENSITIVE
+    )
+    return _current_systems().filter(mfa_enabled=False).filter(Exists(sensitive))
+
+
+def _logoff(today: date, until: date) -> tuple[Q, Q]:
+    """(overdue, due) for the check of automatic log-off."""
+    never = Q(auto_logoff_checked_on__isnull=True)
+    overdue = (never & _added_before(today)) | Q(
+        auto_logoff_checked_on__lt=today - LOGOFF_CHECK_EVERY
+    )
+    due = (never & _added_between(today, until)) | Q(
+        auto_logoff_checked_on__gte=today - LOGOFF_CHECK_EVERY,
+        auto_logoff_checked_on__lt=until - LOGOFF_CHECK_EVERY,
+    )
+    return overdue, due
+
+
+# --- duties --------------------------------------------------------------------------------
+
+
+def _asset_url(asset: Asset) -> str:
+    return reverse("assets:asset-detail", args=[asset.public_id])
+
+
+def _system_url(system: System) -> str:
+    return reverse("systems:system-detail", args=[system.public_id])
+
+
+def _owner(asset: Asset, today: date) -> dict[str, Any]:
+    """Who owns the asset's own duties: the owner person's account while they are at the
+    school, else the SIRO."""
+    person = asset.owner_person
+    if person is not None and person.user_id is not None and (
+        person.leaving_date is None or person.leaving_date > today
+    ):
+        return {"owner_user_id": person.user_id, "owner_label": person.full_name}
+    return {"owner_role": Role.SIRO}
+
+
+def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, title: str,
+          action: str, **owner: Any) -> Duty:
+    url = _asset_url(record) if isinstance(record, Asset) else _system_url(record)
+    return Duty(
+        key=f"{MODULE}.{kind}:{record.public_id}",
+        module=MODULE,
+        title=title,
+        subject=record.name,
+        due_at=due_at,
+        status=status_for(due_at, now),
+        url=url,
+        action=action,
+        **owner,
+    )
+
+
+ASSET_FIELDS = (
+    "pk", "public_id", "name", "created_at", "owner_person__user",
+    "owner_person__full_name", "owner_person__leaving_date",
+)
+
+
+class AssetDuties:
+    module = MODULE
+    label = "Information assets and systems"
+
+    # --- counts: one aggregate for any number of schools -------------------------------
+
+    def counts(
+        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+    ) -> dict[int, DutyCounts]:
+        ids = list(school_ids)
+        if not ids:
+            return {}
+        today, until = local_date(now), local_date(horizon)
+        school = OuterRef("pk")
+        assets = _current_assets().filter(school_id=school)
+        reviews = _with_review_dates(assets)
+        owner_overdue, owner_due = _owner_missing(today, until)
+        logoff_overdue, logoff_due = _logoff(today, until)
+        systems = _current_systems().filter(school_id=school)
+        two_factor = _without_two_factor().filter(school_id=school)
+        added_overdue, added_due = _added_before(today), _added_between(today, until)
+        annotations: dict[str, Any] = {
+            "review_overdue": count_subquery(reviews.filter(_review_due_before(today))),
+            "review_due": count_subquery(
+                reviews.filter(_review_due_before(until)).exclude(_review_due_before(today))
+            ),
+            "owner_overdue": count_subquery(assets.filter(owner_overdue)),
+            "owner_due": count_subquery(assets.filter(owner_due)),
+            "class_overdue": count_subquery(assets.filter(UNCLASSIFIED & added_overdue)),
+            "class_due": count_subquery(assets.filter(UNCLASSIFIED & added_due)),
+            "basis_overdue": count_subquery(assets.filter(NO_LAWFUL_BASIS & added_overdue)),
+            "basis_due": count_subquery(assets.filter(NO_LAWFUL_BASIS & added_due)),
+            "mfa_overdue": count_subquery(two_factor.filter(added_overdue)),
+            "mfa_due": count_subquery(two_factor.filter(added_due)),
+            "logoff_overdue": count_subquery(systems.filter(logoff_overdue)),
+            "logoff_due": count_subquery(systems.filter(logoff_due)),
+        }
+        rows = (
+            School.objects.filter(pk__in=ids)
+            .order_by()
+            .annotate(**annotations)
+            .values("pk", *annotations)
+        )
+        result: dict[int, DutyCounts] = {}
+        for row in rows:
+            due = sum(value for name, value in row.items() if name.endswith("_due"))
+            overdue = sum(value for name, value in row.items() if name.endswith("_overdue"))
+            result[row["pk"]] = DutyCounts(due=due, overdue=overdue)
+        return result
+
+    # --- lists: one query per kind -------------------------------------------------------
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        today, until = local_date(now), local_date(horizon)
+        return [
+            *self._reviews(school_id, today=today, until=until, now=now),
+            *self._owners_missing(school_id, today=today, until=until, now=now),
+            *self._unclassified(school_id, today=today, until=until, now=now),
+            *self._without_lawful_basis(school_id, until=until, now=now),
+            *self._systems_without_two_factor(school_id, until=until, now=now),
+            *self._logoff_unchecked(school_id, today=today, until=until, now=now),
+        ]
+
+    def _assets(self, school_id: int) -> QuerySet[Asset]:
+        return (
+            _current_assets()
+            .filter(school_id=school_id)
+            .select_related("owner_person")
+            .only(*ASSET_FIELDS)
+            .order_by()
+        )
+
+    def _reviews(self, school_id: int, *, today: date, until: date,
+                 now: datetime) -> list[Duty]:
+        assets = (
+            _with_review_dates(self._assets(school_id))
+            .filter(_review_due_before(until))
+            .annotate(base=F("review_base"), interval=F("review_interval"))
+            .only(*ASSET_FIELDS, "next_review_on")
+        )
+        duties = []
+        for asset in assets:
+            due_on = asset.next_review_on or add_months(_as_date(asset.base), asset.interval)
+            duties.append(_duty(
+                "review-due", asset, due_at=due_on, now=now,
+                title="Review an information asset",
+                action="Review the asset and record the date",
+                **_owner(asset, today),
+            ))
+        return duties
+
+    def _owners_missing(self, school_id: int, *, today: date, until: date,
+                        now: datetime) -> list[Duty]:
+        overdue, due = _owner_missing(today, until)
+        duties = []
+        for asset in self._assets(school_id).filter(overdue | due):
+            person = asset.owner_person
+            if person is not None and person.leaving_date is not None:
+                due_on, title = person.leaving_date, (
+                    "Choose a new owner for an information asset: its owner has left")
+            else:
+                due_on, title = local_date(asset.created_at), (
+                    "Choose an owner for an information asset")
+            duties.append(_duty(
+                "owner-missing", asset, due_at=due_on, now=now, title=title,
+                action="Choose the asset's owner", owner_role=Role.SIRO,
+            ))
+        return duties
+
+    def _unclassified(self, school_id: int, *, today: date, until: date,
+                      now: datetime) -> list[Duty]:
+        assets = self._assets(school_id).filter(UNCLASSIFIED & _added_before(until))
+        return [
+            _duty(
+                "unclassified", asset, due_at=local_date(asset.created_at), now=now,
+                title="Classify an information asset",
+                action="Mark it OFFICIAL or OFFICIAL-SENSITIVE",
+                **_owner(asset, today),
+            )
+            for asset in assets
+        ]
+
+    def _without_lawful_basis(self, school_id: int, *, until: date,
+                              now: datetime) -> list[Duty]:
+        assets = self._assets(school_id).filter(NO_LAWFUL_BASIS & _added_before(until))
+        return [
+            _duty(
+                "lawful-basis-missing", asset, due_at=local_date(asset.created_at), now=now,
+                title="Record the lawful basis of an OFFICIAL-SENSITIVE information asset",
+                action="Record the lawful basis (Article 6)",
+                owner_role=Role.DPO,
+            )
+            for asset in assets
+        ]
+
+    def _systems(self, systems: QuerySet[System], school_id: int) -> QuerySet[System]:
+        return (
+            systems.filter(school_id=school_id)
+            .only("pk", "public_id", "name", "created_at", "auto_logoff_checked_on")
+            .order_by()
+        )
+
+    def _systems_without_two_factor(self, school_id: int, *, until: date,
+                                    now: datetime) -> list[Duty]:
+        systems = self._systems(_without_two_factor(), school_id).filter(_added_before(until))
+        return [
+            _duty(
+                "system-mfa-missing", system, due_at=local_date(system.created_at), now=now,
+                title="Turn on two-factor sign-in for a system holding OFFICIAL-SENSITIVE data",
+                action="Turn on two-factor sign-in and record it",
+                owner_role=Role.IT_LEAD,
+            )
+            for system in systems
+        ]
+
+    def _logoff_unchecked(self, school_id: int, *, today: date, until: date,
+                          now: datetime) -> list[Duty]:
+        overdue, due = _logoff(today, until)
+        systems = self._systems(_current_systems(), school_id).filter(overdue | due)
+        duties = []
+        for system in systems:
+            checked = system.auto_logoff_checked_on
+            due_on = (checked + LOGOFF_CHECK_EVERY if checked is not None
+                      else local_date(system.created_at))
+            duties.append(_duty(
+                "system-logoff-unchecked", system, due_at=due_on, now=now,
+                title=("Check a system's automatic log-off" if checked is None
+                       else "Check a system's automatic log-off again (a year has passed)"),
+                action="Check that idle users are logged off and record the date",
+                owner_role=Role.IT_LEAD,
+            ))
+        return duties
+
+
+def _as_date(value: date | datetime | str) -> date:
+    """A date from the database: SQLite may hand back an annotated date as text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+provider = register(AssetDuties())
