@@ -1,0 +1,99 @@
+"""The catalogue: every service the policy names is there, each described by what the
+policy says of it, and the names the asset import treats as outside organisations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from schoolkeep.systems.catalogue import (
+    BY_KEY,
+    CATALOGUE,
+    catalogue_entry,
+    is_catalogue_supplier,
+    supplier_names,
+)
+from schoolkeep.systems.models import System
+
+POLICY_NAMES = {"SIMS", "FMS", "USO", "USO-FX2", "CPOMS", "RAV3", "RDP", "Freedom2Roam",
+                "Egress", "DfE S2S", "AnyComms", "AutoUpdate", "JKCloud", "RedStor"}
+
+SEED = Path(__file__).resolve().parents[4].parent / "shared" / "seed" / \
+    "online-security-policy.txt"
+
+# A phrase of each description that the policy itself says of the service.
+POLICY_PHRASES = {
+    "sims": "School Information Management System",
+    "fms": "Financial Management System",
+    "uso": "every 90 days",
+    "uso-fx2": "references",
+    "cpoms": "Child Protection Online Management System",
+    "rav3": "remote access solution",
+    "rdp": "Remote Desktop Protocol",
+    "freedom2roam": "remote access platform",
+    "egress": "sensitive or confidential data files",
+    "dfe-s2s": "CTF pupil data files to other schools",
+    "anycomms": "CTF admissions data",
+    "autoupdate": "broadband services",
+    "jkcloud": "high security data centres",
+    "redstor": "secure remote back-up",
+}
+
+
+def policy_text() -> str:
+    if not SEED.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"The seed policy is missing on CI: {SEED}")
+        pytest.skip(f"The seed policy is not here: {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_every_service_the_policy_names_is_in_the_catalogue() -> None:
+    assert {entry.name for entry in CATALOGUE} == POLICY_NAMES
+    assert len(BY_KEY) == len(CATALOGUE) == len(POLICY_NAMES)
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=lambda entry: entry.key)
+def test_each_entry_is_described_and_of_a_real_kind(entry) -> None:
+    assert entry.description.strip()
+    assert entry.kind in System.Kind.values
+    assert catalogue_entry(entry.key) is entry
+    assert POLICY_PHRASES[entry.key].lower() in entry.description.lower()
+
+
+def test_s2s_is_the_dfe_site_for_ctf_files() -> None:
+    s2s = BY_KEY["dfe-s2s"]
+    assert s2s.supplier == "DfE"
+    assert s2s.kind == System.Kind.FILE_TRANSFER
+    assert "DfE's site" in s2s.description and "CTF" in s2s.description
+
+
+def test_two_factor_only_where_the_policy_says_so() -> None:
+    assert {entry.key for entry in CATALOGUE if entry.mfa_required} == {"cpoms", "freedom2roam"}
+
+
+@pytest.mark.parametrize("entry", CATALOGUE, ids=lambda entry: entry.key)
+def test_descriptions_names_and_suppliers_come_from_the_policy(entry) -> None:
+    text = policy_text()
+    assert entry.name in text
+    assert POLICY_PHRASES[entry.key].lower() in text.lower()
+    if entry.supplier:
+        assert entry.supplier in text
+
+
+def test_supplier_names_include_backup_companies_and_abbreviations() -> None:
+    names = supplier_names()
+    assert {"RedStor", "JKCloud", "Atomwide", "DfE", "SIMS"} <= names
+    assert {"London Grid for Learning (LGfL)", "London Grid for Learning", "LGfL"} <= names
+    assert all(name == name.strip() and name for name in names)
+
+
+def test_is_catalogue_supplier_ignores_case_and_spacing() -> None:
+    assert is_catalogue_supplier("RedStor")
+    assert is_catalogue_supplier("  redstor ")
+    assert is_catalogue_supplier("lgfl")
+    assert not is_catalogue_supplier("CCTV support company")
+    assert not is_catalogue_supplier("Terence Hudson")
+    assert not is_catalogue_supplier("")
