@@ -18,6 +18,7 @@ urlpatterns = [
     path("duties/", include("schoolkeep.duties.urls")),
     path("people/", include("schoolkeep.people.urls")),
     path("systems/", include("schoolkeep.systems.urls")),
+    path("assets/", include("schoolkeep.assets.urls")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

@@ -13,6 +13,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Key contacts", "tenancy:key-contacts", "school.view"),
     ("People", "people:person-list", "school.view"),
     ("Single Central Record", "people:record", "scr.view"),
+    ("Information assets", "assets:asset-list", "assets.view"),
     ("Systems", "systems:system-list", "systems.view"),
     ("Members", "tenancy:member-list", "members.view"),
     ("Term dates", "tenancy:term-list", "terms.view"),

@@ -1,0 +1,343 @@
+"""The register as files: Appendix 1 as a Word table (DOCX) and as CSV in the policy's own
+layout, the full register as XLSX or CSV, and the record of processing activities (UK GDPR
+Article 30) as XLSX.
+
+A spreadsheet would run a cell that starts with "=", "+", "-" or "@" as a formula: every text
+cell that does is written with a leading quote (``people.exports.safe_text``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.table import _Row
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from schoolkeep.assets.models import (
+    Article9Condition,
+    Asset,
+    AssetSettings,
+    Classification,
+    DataSubject,
+    LawfulBasis,
+)
+from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup
+from schoolkeep.people.exports import safe_text
+from schoolkeep.tenancy.models import School
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+APPENDIX_TITLE = "Appendix 1: Data and information assets"
+# The policy's own headings; the first, over the assets, is blank as in the policy.
+APPENDIX_HEADINGS = ["", "Information Asset Owner", "Who has access to enter information",
+                     "Purpose"]
+
+# Characters XML (and so DOCX and XLSX) cannot hold: dropped from what is written.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def cell_text(value: Any) -> str:
+    """A value as the text of a CSV cell: safe from formula injection."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_text(str(value))
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def filename(school: School, part: str, extension: str, today: date) -> str:
+    return f"{part}-{school.slug}-{today.isoformat()}.{extension}"
+
+
+def _csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark (so that Excel reads the accents) and CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([cell_text(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- Appendix 1
+
+
+def appendix_table(groups: Sequence[AppendixGroup]) -> list[list[str]]:
+    """Appendix 1 as rows of four cells: the headings, then each group as a row holding only
+    its name in the first cell, followed by its assets."""
+    rows = [list(APPENDIX_HEADINGS)]
+    for group in groups:
+        rows.append([group.name, "", "", ""])
+        rows.extend([row.name, row.owner, row.access, row.purpose] for row in group.rows)
+    return rows
+
+
+def appendix_csv(groups: Sequence[AppendixGroup]) -> bytes:
+    """Appendix 1 as CSV, in the layout the import reads back (a blank first heading, group
+    rows with only their first cell filled)."""
+    return _csv_bytes(appendix_table(groups))
+
+
+def _repeat_as_header(row: _Row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
+
+
+def _bold_text(cell: Any, text: str) -> None:
+    cell.text = ""
+    run = cell.paragraphs[0].add_run(xml_safe(text))
+    run.bold = True
+
+
+def appendix_docx(groups: Sequence[AppendixGroup], *, school: School, printed_on: date) -> bytes:
+    """Appendix 1 as a Word document: one table, landscape, its heading row repeated on every
+    page, each group a bold row across the table, then its assets."""
+    document = Document()
+    document.core_properties.title = f"{APPENDIX_TITLE}, {xml_safe(school.name)}"
+    document.core_properties.author = "Schoolkeep"
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    document.styles["Normal"].font.size = Pt(10)
+    document.add_heading(APPENDIX_TITLE, level=1)
+    document.add_paragraph(f"{xml_safe(school.name)}, {long_date(printed_on)}")
+    table = document.add_table(rows=1, cols=len(APPENDIX_HEADINGS))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, heading in zip(header.cells, APPENDIX_HEADINGS, strict=True):
+        _bold_text(cell, heading)
+    for group in groups:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        _bold_text(merged, group.name)
+        for item in group.rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, (item.name, item.owner, item.access, item.purpose),
+                                  strict=True):
+                cell.text = xml_safe(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------- the register
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def owner_kind(asset: Asset) -> str:
+    if asset.owner_person_id:
+        return "Person"
+    if asset.owner_organisation_id:
+        return "Outside organisation"
+    if asset.owner_unmatched:
+        return "Name not yet matched"
+    return ""
+
+
+def subjects_text(asset: Asset) -> str:
+    labels = dict(DataSubject.choices)
+    return ", ".join(str(labels.get(value, value)) for value in asset.data_subjects or [])
+
+
+def labels_text(asset: Asset) -> str:
+    return ACCESS_SEPARATOR.join(label.label for label in asset.access_labels.all())
+
+
+def systems_text(asset: Asset) -> str:
+    return ", ".join(system.name for system in asset.systems.all())
+
+
+def _choice(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value)) if value else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    value: Callable[[Asset], Any]
+    wide: bool = False
+
+
+REGISTER_COLUMNS: list[Column] = [
+    Column("Group", lambda a: a.group.name),
+    Column("Asset", lambda a: a.name, wide=True),
+    Column("Description", lambda a: a.description, wide=True),
+    Column("Information Asset Owner", lambda a: a.owner_label),
+    Column("Owner is", owner_kind),
+    Column("Who has access to enter information", labels_text, wide=True),
+    Column("Purpose", lambda a: a.purpose, wide=True),
+    Column("Lawful basis (Article 6)", lambda a: _choice(LawfulBasis, a.lawful_basis)),
+    Column("Article 9 condition", lambda a: _choice(Article9Condition, a.article9_condition)),
+    Column("Categories of data subjects", subjects_text),
+    Column("Categories of personal data", lambda a: a.personal_data, wide=True),
+    Column("Special category data", lambda a: yes_no(a.special_category_data)),
+    Column("Children's data", lambda a: yes_no(a.children_data)),
+    Column("Classification", lambda a: _choice(Classification, a.classification)),
+    Column("Classification note", lambda a: a.classification_note),
+    Column("Systems that hold it", systems_text),
+    Column("Held on paper", lambda a: yes_no(a.held_on_paper)),
+    Column("Held elsewhere", lambda a: a.held_elsewhere),
+    Column("Retention period", lambda a: a.retention_period),
+    Column("How it is destroyed", lambda a: a.destruction_method),
+    Column("Recipients", lambda a: a.recipients, wide=True),
+    Column("Transfers outside the UK", lambda a: a.transfers_outside_uk),
+    Column("Safeguards for transfers", lambda a: a.transfer_safeguards),
+    Column("Security measures", lambda a: a.security_measures, wide=True),
+    Column("DPIA needed", lambda a: yes_no(a.dpia_needed)),
+    Column("DPIA done on", lambda a: a.dpia_done_on),
+    Column("Last reviewed on", lambda a: a.last_reviewed_on),
+    Column("Next review due on", lambda a: a.next_review_on),
+    Column("Reference", lambda a: str(a.public_id)),
+]
+
+
+def register_rows(assets: Iterable[Asset], columns: Sequence[Column] = REGISTER_COLUMNS,
+                  ) -> Iterable[list[Any]]:
+    yield [column.heading for column in columns]
+    for asset in assets:
+        yield [column.value(asset) for column in columns]
+
+
+def register_csv(assets: Iterable[Asset]) -> bytes:
+    """The full register as CSV: one row per asset, every field."""
+    return _csv_bytes(register_rows(assets))
+
+
+def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    cell = WriteOnlyCell(sheet, value=safe_text(xml_safe(str(value or ""))))
+    if bold:
+        cell.font = Font(bold=True)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _sheet(workbook: Workbook, title: str, columns: Sequence[Column]) -> Any:
+    sheet = workbook.create_sheet(title)
+    for number, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = 40 if column.wide else 20
+    sheet.page_setup.orientation = "landscape"
+    return sheet
+
+
+def _xlsx_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def register_xlsx(assets: Iterable[Asset], *, school: School) -> bytes:
+    """The full register as an XLSX workbook (written row by row), headings frozen."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = f"Information asset register of {xml_safe(school.name)}"
+    workbook.properties.creator = "Schoolkeep"
+    sheet = _sheet(workbook, "Information assets", REGISTER_COLUMNS)
+    sheet.freeze_panes = "C2"
+    for number, row in enumerate(register_rows(assets)):
+        sheet.append([_xlsx_cell(sheet, value, bold=number == 0) for value in row])
+    return _xlsx_bytes(workbook)
+
+
+# ---------------------------------------------------------------------------- Article 30
+
+
+def _personal_data(asset: Asset) -> str:
+    parts = [asset.personal_data] if asset.personal_data else []
+    if asset.special_category_data:
+        parts.append("Includes special category data.")
+    if asset.children_data:
+        parts.append("Includes children's data.")
+    return " ".join(parts)
+
+
+def _retention(asset: Asset) -> str:
+    parts = [asset.retention_period]
+    if asset.destruction_method:
+        parts.append(f"Destroyed by: {asset.destruction_method}")
+    return ". ".join(part for part in parts if part)
+
+
+def _transfers(asset: Asset) -> str:
+    parts = [asset.transfers_outside_uk]
+    if asset.transfer_safeguards:
+        parts.append(f"Safeguards: {asset.transfer_safeguards}")
+    return ". ".join(part for part in parts if part)
+
+
+# The columns Article 30(1) asks for, per asset; the controller and the DPO head the record.
+PROCESSING_COLUMNS: list[Column] = [
+    Column("Information asset", lambda a: f"{a.group.name}: {a.name}", wide=True),
+    Column("Purposes of the processing", lambda a: a.purpose, wide=True),
+    Column("Lawful basis (Article 6)", lambda a: _choice(LawfulBasis, a.lawful_basis)),
+    Column("Condition for special category data (Article 9)",
+           lambda a: _choice(Article9Condition, a.article9_condition)),
+    Column("Categories of data subjects", subjects_text),
+    Column("Categories of personal data", _personal_data, wide=True),
+    Column("Categories of recipients", lambda a: a.recipients, wide=True),
+    Column("Transfers outside the UK and their safeguards", _transfers, wide=True),
+    Column("Retention (time limits for erasure)", _retention, wide=True),
+    Column("Technical and organisational security measures", lambda a: a.security_measures,
+           wide=True),
+    Column("Information Asset Owner", lambda a: a.owner_label),
+]
+
+
+def processing_head(school: School, settings: AssetSettings,
+                    printed_on: date) -> list[tuple[str, str]]:
+    """The lines at the head of the record: who the controller is and how to reach the DPO."""
+    return [
+        ("Record of processing activities (UK GDPR Article 30)", ""),
+        ("School", school.name),
+        ("Controller", settings.controller_name),
+        ("Controller's contact details", settings.controller_contact),
+        ("Data protection officer's contact details", settings.dpo_contact),
+        ("Made on", long_date(printed_on)),
+    ]
+
+
+def processing_record_xlsx(assets: Iterable[Asset], *, school: School, settings: AssetSettings,
+                           printed_on: date) -> bytes:
+    """The Article 30 record as XLSX: the controller's and DPO's details, a blank row, then
+    one row per current asset."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = f"Record of processing activities of {xml_safe(school.name)}"
+    workbook.properties.creator = "Schoolkeep"
+    sheet = _sheet(workbook, "Record of processing", PROCESSING_COLUMNS)
+    for label, value in processing_head(school, settings, printed_on):
+        sheet.append([_xlsx_cell(sheet, label, bold=True), _xlsx_cell(sheet, value)])
+    sheet.append([])
+    for number, row in enumerate(register_rows(assets, PROCESSING_COLUMNS)):
+        sheet.append([_xlsx_cell(sheet, value, bold=number == 0) for value in row])
+    return _xlsx_bytes(workbook)

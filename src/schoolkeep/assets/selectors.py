@@ -1,0 +1,260 @@
+"""Reads of the information asset register: the list, an asset's page, Appendix 1, the
+register's settings and the asset owners for the key contacts page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from schoolkeep.assets.models import (
+    AccessLabel,
+    Asset,
+    AssetGroup,
+    AssetSettings,
+    Classification,
+    OutsideOrganisation,
+)
+from schoolkeep.lib.text import fold, tidy
+from schoolkeep.people.models import Person
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.access import SchoolAccess
+from schoolkeep.tenancy.models import Membership, School
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+# The owner filter's values besides a person's or an organisation's public id.
+OWNER_UNMATCHED = "unmatched"
+OWNER_NONE = "none"
+ACCESS_SEPARATOR = " / "
+
+# An owner's encrypted fields: never shown in lists, so never read (or decrypted) for them.
+_OWNER_SECRETS = ("owner_person__date_of_birth", "owner_person__date_of_birth_hash")
+_LINKS_TABLE = Asset.access_labels.through._meta.db_table
+
+
+def labels_in_entry_order() -> QuerySet[AccessLabel]:
+    """Access labels in the order they were given for the asset ("Head / Deputy / Class
+    Teachers"), for ``asset.access_labels.all()`` and its prefetch.
+
+    The order is that of the link rows, whose table Django joins under its own name in both
+    queries (the prefetch itself selects the asset id from it the same way)."""
+    return AccessLabel.objects.extra(order_by=[f"{_LINKS_TABLE}.id"])  # nosec B610
+
+
+def _systems() -> Prefetch[Any]:
+    return Prefetch("systems", queryset=System.objects.order_by("name_key", "pk"))
+
+
+def _labels() -> Prefetch[Any]:
+    return Prefetch("access_labels", queryset=labels_in_entry_order())
+
+
+def asset_list(
+    *,
+    school: School,
+    group: AssetGroup | int | None = None,
+    owner: Person | OutsideOrganisation | str | None = None,
+    classification: str = "",
+    system: System | int | None = None,
+    search: str = "",
+    include_archived: bool = False,
+) -> QuerySet[Asset]:
+    """The school's assets by group and name, with their group, owner, access labels and
+    systems: three queries to read, whatever the number of assets.
+
+    ``owner``: a Person, an OutsideOrganisation, ``OWNER_UNMATCHED`` (a name not yet
+    matched) or ``OWNER_NONE`` (no owner at all). ``search``: part of the name, the
+    description or the purpose, in any case."""
+    assets = Asset.objects.filter(school=school)
+    if not include_archived:
+        assets = assets.filter(archived_at__isnull=True)
+    if group is not None:
+        assets = assets.filter(group=group)
+    if isinstance(owner, Person):
+        assets = assets.filter(owner_person=owner)
+    elif isinstance(owner, OutsideOrganisation):
+        assets = assets.filter(owner_organisation=owner)
+    elif owner == OWNER_UNMATCHED:
+        assets = assets.exclude(owner_unmatched="")
+    elif owner == OWNER_NONE:
+        assets = assets.filter(owner_person__isnull=True, owner_organisation__isnull=True,
+                               owner_unmatched="")
+    elif owner:
+        raise ValueError(f"Unknown owner filter {owner!r}")
+    if classification:
+        if classification not in Classification.values:
+            raise ValueError(f"Unknown classification {classification!r}")
+        assets = assets.filter(classification=classification)
+    if system is not None:
+        assets = assets.filter(systems=system)
+    search = tidy(search)
+    if search:
+        assets = assets.filter(Q(name_key__contains=fold(search))
+                               | Q(description__icontains=search)
+                               | Q(purpose__icontains=search))
+    return (assets.select_related("group", "owner_person", "owner_organisation")
+            .defer(*_OWNER_SECRETS).prefetch_related(_labels(), _systems())
+            .order_by("group__position", "group__name_key", "name_key", "pk"))
+
+
+def asset_for_page(*, school: School, public_id: UUID | str) -> Asset:
+    """One asset of the school, archived or not, with everything its page shows; another
+    school's: 404."""
+    queryset = (Asset.objects.select_related("school", "group", "owner_person__user",
+                                             "owner_organisation")
+                .prefetch_related(_labels(), _systems()))
+    return get_for_school_or_404(queryset, school=school, public_id=public_id)
+
+
+def may_edit(access: SchoolAccess, asset: Asset, user: Any) -> bool:
+    """Whether the viewer may change this asset: they manage the register, or they own it
+    (the person it names is linked to their account) in a role that may write. No query
+    when the asset was read with ``asset_for_page``."""
+    if access.can("assets.manage"):
+        return True
+    person = asset.owner_person
+    return (person is not None and person.user_id is not None
+            and person.user_id == getattr(user, "pk", None) and not access.read_only
+            and asset.archived_at is None)
+
+
+def asset_settings_for(school: School) -> AssetSettings:
+    """The school's register settings, created with the defaults when missing."""
+    settings, _ = AssetSettings.objects.get_or_create(school=school)
+    return settings
+
+
+def asset_settings_or_default(school: School) -> AssetSettings:
+    """The school's register settings, or unsaved defaults when it has none (for reads)."""
+    found = AssetSettings.objects.filter(school=school).first()
+    return found if found is not None else AssetSettings(school=school)
+
+
+def groups_for(school: School) -> list[AssetGroup]:
+    return list(AssetGroup.objects.filter(school=school).order_by("position", "name_key"))
+
+
+def systems_for(school: School) -> list[System]:
+    return list(System.objects.filter(school=school, archived_at__isnull=True)
+                .order_by("name_key", "pk"))
+
+
+def people_for(school: School) -> list[Person]:
+    """The school's people who can be named as owners, by name (leavers included: a leaver
+    who still owns an asset is a reason to change its owner)."""
+    return list(Person.objects.filter(school=school).order_by("name_key", "pk"))
+
+
+def organisations_for(school: School) -> list[OutsideOrganisation]:
+    return list(OutsideOrganisation.objects.filter(school=school).order_by("name_key"))
+
+
+def owner_choices(school: School) -> tuple[list[Person], list[OutsideOrganisation]]:
+    """People and outside organisations that own at least one current asset (two queries),
+    for the register's owner filter."""
+    current = Q(owned_assets__school=school, owned_assets__archived_at__isnull=True)
+    people = list(Person.objects.filter(current).distinct().order_by("name_key", "pk"))
+    organisations = list(OutsideOrganisation.objects.filter(
+        school=school, assets__archived_at__isnull=True).distinct().order_by("name_key"))
+    return people, organisations
+
+
+# ---------------------------------------------------------------------------- Appendix 1
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    asset: Asset
+    name: str
+    owner: str
+    access: str  # the labels joined with " / ", as in the policy
+    purpose: str
+
+
+@dataclass
+class AppendixGroup:
+    group: AssetGroup
+    name: str
+    rows: list[AppendixRow] = field(default_factory=list)
+
+
+def appendix_rows(school: School) -> list[AppendixGroup]:
+    """The current register as the policy's Appendix 1 lays it out: each group (in the
+    register's order) with its assets in the order they were added. Two queries."""
+    assets = (Asset.objects.filter(school=school, archived_at__isnull=True)
+              .select_related("group", "owner_person", "owner_organisation")
+              .defer(*_OWNER_SECRETS).prefetch_related(_labels())
+              .order_by("group__position", "group__name_key", "group_id", "pk"))
+    groups: list[AppendixGroup] = []
+    for asset in assets:
+        if not groups or groups[-1].group.pk != asset.group_id:
+            groups.append(AppendixGroup(group=asset.group, name=asset.group.name))
+        groups[-1].rows.append(AppendixRow(
+            asset=asset, name=asset.name, owner=asset.owner_label,
+            access=ACCESS_SEPARATOR.join(label.label for label in asset.access_labels.all()),
+            purpose=asset.purpose,
+        ))
+    return groups
+
+
+# ---------------------------------------------------------------------------- owners
+
+
+@dataclass
+class AssetOwner:
+    """Someone who owns assets of the school, with the groups of those assets."""
+
+    name: str
+    email: str
+    is_organisation: bool
+    contact: str = ""
+    groups: list[str] = field(default_factory=list)
+
+
+def asset_owners(school: School) -> list[AssetOwner]:
+    """The people and outside organisations owning the school's current assets, by name,
+    each with the groups of their assets in the register's order. One query."""
+    rows = (Asset.objects.filter(school=school, archived_at__isnull=True)
+            .filter(Q(owner_person__isnull=False) | Q(owner_organisation__isnull=False))
+            .order_by("group__position", "group__name_key")
+            .values_list("owner_person_id", "owner_person__full_name",
+                         "owner_person__preferred_name", "owner_person__email",
+                         "owner_person__user__email", "owner_organisation_id",
+                         "owner_organisation__name", "owner_organisation__contact",
+                         "group__name"))
+    owners: dict[tuple[str, int], AssetOwner] = {}
+    for (person_id, full_name, preferred, email, user_email, org_id, org_name, contact,
+         group) in rows:
+        if person_id is not None:
+            key = ("person", person_id)
+            owner = owners.setdefault(key, AssetOwner(
+                name=preferred or full_name, email=email or user_email or "",
+                is_organisation=False))
+        else:
+            key = ("organisation", org_id)
+            owner = owners.setdefault(key, AssetOwner(
+                name=org_name, email="", is_organisation=True, contact=contact))
+        if group not in owner.groups:
+            owner.groups.append(group)
+    return sorted(owners.values(), key=lambda owner: (fold(owner.name), owner.is_organisation))
+
+
+# ---------------------------------------------------------------------------- labels
+
+
+def label_list(school: School) -> QuerySet[AccessLabel]:
+    """The school's access labels by name, with the members linked to each (and their
+    accounts) and how many current assets use each. Two queries."""
+    members = Membership.objects.select_related("user").order_by("user__full_name", "pk")
+    return (AccessLabel.objects.filter(school=school)
+            .annotate(asset_count=Count("assets", filter=Q(assets__archived_at__isnull=True),
+                                        distinct=True))
+            .prefetch_related(Prefetch("members", queryset=members))
+            .order_by("label_key"))
+
+
+def label_for_page(*, school: School, public_id: UUID | str) -> AccessLabel:
+    queryset = AccessLabel.objects.prefetch_related("members")
+    return get_for_school_or_404(queryset, school=school, public_id=public_id)
