@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError
 from schoolkeep.accounts.models import ApiToken
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
+from schoolkeep.assets.api import router as assets_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
@@ -62,6 +63,7 @@ def install_error_handlers(target: NinjaAPI) -> None:
 install_error_handlers(api)
 api.add_router("/people", people_router)
 api.add_router("/systems", systems_router)
+api.add_router("/assets", assets_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",
