@@ -24,6 +24,7 @@ from schoolkeep.jobs.services import job_create, job_finish
 from schoolkeep.people.models import CheckType, PersonKind
 from schoolkeep.people.services import check_save, copy_upload, person_create
 from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
+from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import invitation_create
 from tests.personas import Personas
@@ -69,6 +70,7 @@ class Targets:
     person_id: str
     copy_id: str
     import_job_id: str
+    system_id: str
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -100,6 +102,7 @@ def build_targets(personas: Personas) -> Targets:
                                    "problem_count": 1, "rows": 1})
     event = AuditEvent.objects.filter(school=school).order_by("-id").first()
     assert event is not None
+    system = system_create(school=school, actor=siro, name="Matrix System")
     return Targets(
         personas=personas,
         staff_membership=Membership.objects.get(user=personas.staff, school=school),
@@ -114,6 +117,7 @@ def build_targets(personas: Personas) -> Targets:
         person_id=str(person.public_id),
         copy_id=str(copy.public_id),
         import_job_id=str(import_job.public_id),
+        system_id=str(system.public_id),
     )
 
 
@@ -151,19 +155,29 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "api:person-archive": lambda t: {"person_id": t.person_id},
     "api:person-checks": lambda t: {"person_id": t.person_id},
     "api:check-save": lambda t: {"person_id": t.person_id, "check_type": "enhanced_dbs"},
+    "systems:system-detail": lambda t: {"public_id": t.system_id},
+    "systems:system-edit": lambda t: {"public_id": t.system_id},
+    "systems:system-archive": lambda t: {"public_id": t.system_id},
+    "api:system-detail": lambda t: {"system_id": t.system_id},
+    "api:system-update": lambda t: {"system_id": t.system_id},
+    "api:system-archive": lambda t: {"system_id": t.system_id},
     "jobs:job-download": lambda t: {"public_id": t.job_id},
 }
 
 
 # API lists and records name their school in the query string.
 SCHOOL_QUERY = {"api:person-list", "api:person-create", "api:person-detail", "api:person-update",
-                "api:person-archive", "api:person-checks", "api:check-save"}
+                "api:person-archive", "api:person-checks", "api:check-save",
+                "api:system-list", "api:system-create", "api:system-detail",
+                "api:system-update", "api:system-archive"}
 
 # Methods tested besides GET and POST: one Django URL serves every method of an API path.
 EXTRA_METHODS: dict[str, tuple[str, ...]] = {
     "api:person-update": ("PATCH",),
     "api:person-archive": ("DELETE",),
     "api:check-save": ("PUT",),
+    "api:system-update": ("PATCH",),
+    "api:system-archive": ("DELETE",),
 }
 
 
@@ -176,6 +190,10 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("api:person-update", "PATCH"): {"version": 1, "job_title": "Cook"},
     ("api:check-save", "PUT"): {"version": 1, "status": "done", "done_on": "2024-09-03",
                                 "dbs_certificate_number": "001234567890"},
+    # A create of a system names its school in the body, as the issue asks.
+    ("api:system-create", "POST"): {"school": "oakfield", "name": "Matrix New System"},
+    ("api:system-list", "POST"): {"school": "oakfield", "name": "Matrix New System"},
+    ("api:system-update", "PATCH"): {"version": 1, "notes": "Matrix"},
 }
 
 
