@@ -1,0 +1,353 @@
+"""Who and what each row of the file is in the school's register, and what would change.
+
+- an asset is identified by (group, name), both ignoring case and spacing;
+- an owner is a person of the school (by name, as ``Person.name_key``), else an outside
+  organisation the school already has, else a new outside organisation when the cell was
+  marked (italics in the policy) or names a supplier (the systems catalogue's, or of the
+  school's own systems), else a name not yet matched, flagged for review;
+- access labels are the school's, by ``label_key``; labels that look alike (a
+  ``difflib.SequenceMatcher`` ratio of at least 0.85 between their case-folded forms) are
+  reported as a possible typo and never merged.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolkeep.assets.imports.columns import (
+    ACCESS,
+    CLASSIFICATION,
+    DESCRIPTION,
+    NAME,
+    OWNER,
+    PURPOSE,
+)
+from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
+from schoolkeep.assets.imports.results import Changed, GroupReport, ImportResult, Problem, Progress
+from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
+from schoolkeep.lib.text import fold
+from schoolkeep.people import derive
+from schoolkeep.people.models import Person
+from schoolkeep.systems.catalogue import supplier_names
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.models import School
+
+TYPO_RATIO = 0.85
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner as the file gives it: exactly one of the three kinds."""
+
+    person_id: int | None = None
+    organisation_key: str = ""  # an outside organisation, recorded or to be made
+    unmatched: str = ""
+
+
+@dataclass
+class Existing:
+    """What comparing needs of an asset already recorded (no ORM object)."""
+
+    pk: int
+    name: str
+    group_id: int
+    person_id: int | None
+    organisation_id: int | None
+    unmatched: str
+    purpose: str
+    description: str
+    classification: str
+    note: str
+    version: int
+    label_ids: list[int] = field(default_factory=list)
+
+
+class Index:
+    """The school's register as it is: groups, owners, labels and assets (not archived)."""
+
+    def __init__(self, school: School) -> None:
+        today = timezone.localdate()
+        self.people: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.leavers: dict[str, str] = {}
+        for pk, name, key, leaving in Person.objects.filter(school=school).values_list(
+                "pk", "full_name", "name_key", "leaving_date").iterator(2000):
+            if leaving is None or leaving > today:
+                self.people[key].append((pk, name))
+            else:
+                self.leavers[key] = name
+        self.groups = {g.name_key: g for g in AssetGroup.objects.filter(school=school)}
+        self.last_position = max((g.position for g in self.groups.values()), default=-1)
+        self.organisations = {o.name_key: o for o in
+                              OutsideOrganisation.objects.filter(school=school)}
+        self.labels = {label.label_key: label
+                       for label in AccessLabel.objects.filter(school=school)}
+        self.labels_by_id = {label.pk: label for label in self.labels.values()}
+        suppliers = System.objects.filter(school=school, archived_at__isnull=True).exclude(
+            supplier="").values_list("supplier", flat=True)
+        self.suppliers = {fold(name) for name in [*supplier_names(), *suppliers]}
+        self.assets: dict[tuple[int, str], Existing] = {}
+        self.groups_of_name: dict[str, set[int]] = defaultdict(set)
+        by_pk: dict[int, Existing] = {}
+        rows = Asset.objects.filter(school=school, archived_at__isnull=True).values_list(
+            "pk", "name", "name_key", "group_id", "owner_person_id", "owner_organisation_id",
+            "owner_unmatched", "purpose", "description", "classification",
+            "classification_note", "version")
+        for (pk, name, key, group_id, person, organisation, unmatched, purpose, description,
+             classification, note, version) in rows.iterator(2000):
+            existing = Existing(pk, name, group_id, person, organisation, unmatched, purpose,
+                                description, classification, note, version)
+            self.assets[(group_id, key)] = existing
+            self.groups_of_name[key].add(group_id)
+            by_pk[pk] = existing
+        links = Asset.access_labels.through.objects.filter(
+            Q(asset__school=school) & Q(asset__archived_at__isnull=True)).order_by("pk")
+        for asset_id, label_id in links.values_list("asset_id", "accesslabel_id").iterator(5000):
+            by_pk[asset_id].label_ids.append(label_id)
+
+
+@dataclass
+class NewAsset:
+    row: AssetRow
+    group_key: str
+    owner: Owner | None
+    label_keys: list[str]
+
+
+@dataclass
+class ChangedAsset:
+    row: AssetRow
+    existing: Existing
+    values: dict[str, Any]  # purpose, description, classification, classification_note
+    owner: Owner | None  # the new owner, when it changes
+    label_keys: list[str] | None  # the new labels, when they change
+
+
+@dataclass
+class Plan:
+    groups: dict[str, str] = field(default_factory=dict)  # new groups: key -> name
+    organisations: dict[str, str] = field(default_factory=dict)  # new: key -> name
+    labels: dict[str, str] = field(default_factory=dict)  # new: key -> label
+    created: list[NewAsset] = field(default_factory=list)
+    changed: list[ChangedAsset] = field(default_factory=list)
+    people: set[int] = field(default_factory=set)  # owners of created or changed assets
+
+    @property
+    def empty(self) -> bool:
+        return not (self.groups or self.organisations or self.labels or self.created
+                    or self.changed)
+
+
+def _rows_text(rows: list[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(row) for row in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f"rows {shown}{more}"
+
+
+@dataclass
+class _Planner:
+    index: Index
+    parsed: Parsed
+    result: ImportResult
+    plan: Plan = field(default_factory=Plan)
+    reports: dict[str, GroupReport] = field(default_factory=dict)
+    owners: dict[str, Owner] = field(default_factory=dict)  # by the owner cell's fold
+    unmatched: dict[str, tuple[str, list[int], str]] = field(default_factory=dict)
+    label_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (label, row)
+
+    def warn(self, row: int, column: str, message: str) -> None:
+        self.result.warnings.append(Problem(row, column, message))
+
+    def heading(self, name: str) -> str:
+        assert self.parsed.layout is not None
+        return self.parsed.layout.heading(name)
+
+    # -- owners -------------------------------------------------------------------------
+
+    def owner(self, row: AssetRow) -> Owner | None:
+        if row.owner is None:
+            return None
+        key = fold(row.owner)
+        cache_key = f"{int(row.owner_marked)}{key}"
+        if cache_key in self.owners:
+            owner = self.owners[cache_key]
+        else:
+            owner = self.owners[cache_key] = self._resolve_owner(row.owner, row.owner_marked)
+        if owner.unmatched:
+            self.unmatched.setdefault(key, (row.owner, [], ""))[1].append(row.number)
+        elif owner.organisation_key and owner.organisation_key not in self.index.organisations:
+            self.plan.organisations.setdefault(owner.organisation_key, row.owner)
+        return owner
+
+    def _resolve_owner(self, text: str, marked: bool) -> Owner:
+        key = fold(text)
+        people = self.index.people.get(derive.name_key(text), [])
+        if len(people) == 1:
+            return Owner(person_id=people[0][0])
+        if len(people) > 1:
+            self.unmatched[key] = (text, [], f"{len(people)} people of the school are called "
+                                   f"“{people[0][1]}”")
+            return Owner(unmatched=text)
+        if key in self.index.organisations or marked or key in self.index.suppliers:
+            return Owner(organisation_key=key)
+        leaver = self.index.leavers.get(derive.name_key(text))
+        self.unmatched[key] = (text, [], f"{leaver} has left the school" if leaver else
+                               "no person of the school has this name and it is not a known "
+                               "supplier")
+        return Owner(unmatched=text)
+
+    def owner_changes(self, owner: Owner, existing: Existing) -> bool:
+        organisation = self.index.organisations.get(owner.organisation_key)
+        organisation_id = organisation.pk if organisation else None
+        if owner.organisation_key and organisation is None:
+            return True  # a new organisation
+        return (owner.person_id, organisation_id, owner.unmatched) != (
+            existing.person_id, existing.organisation_id, existing.unmatched)
+
+    # -- labels -------------------------------------------------------------------------
+
+    def labels(self, row: AssetRow) -> list[str] | None:
+        if row.access is None:
+            return None
+        keys = []
+        for label in row.access:
+            key = fold(label)
+            keys.append(key)
+            self.label_rows.setdefault(key, (label, row.number))
+            if key not in self.index.labels:
+                self.plan.labels.setdefault(key, label)
+        return keys
+
+    def look_alike_labels(self) -> None:
+        """Warn of labels of the file that look like another label of the file or of the
+        school (a possible typo); both are kept as they are."""
+        known = {key: label.label for key, label in self.index.labels.items()}
+        everything = sorted(set(known) | set(self.label_rows), key=len)
+        for position, first in enumerate(everything):
+            for second in everything[position + 1:]:
+                if 2 * len(first) < TYPO_RATIO * (len(first) + len(second)):
+                    break  # sorted by length: every later one is too long to look alike
+                if first not in self.label_rows and second not in self.label_rows:
+                    continue
+                matcher = difflib.SequenceMatcher(None, first, second)
+                if (matcher.real_quick_ratio() < TYPO_RATIO or matcher.quick_ratio()
+                        < TYPO_RATIO or matcher.ratio() < TYPO_RATIO):
+                    continue
+                self._typo(first, second, known)
+
+    def _typo(self, first: str, second: str, known: dict[str, str]) -> None:
+        def where(key: str) -> tuple[int, str]:
+            if key in self.label_rows:
+                label, row = self.label_rows[key]
+                return row, f"“{label}” (row {row})"
+            return 0, f"“{known[key]}” (already recorded)"
+
+        (row_a, text_a), (row_b, text_b) = sorted([where(first), where(second)])
+        self.warn(row_b or row_a, self.heading(ACCESS),
+                  f"{text_a} and {text_b} look alike: is one a typo? They are kept as two "
+                  "labels; correct the file, or rename a label in the register.")
+
+    # -- assets -------------------------------------------------------------------------
+
+    def report(self, row: AssetRow) -> GroupReport:
+        key = fold(row.group)
+        if key not in self.reports:
+            group = self.index.groups.get(key)
+            if group is None:
+                self.plan.groups[key] = row.group
+            self.reports[key] = GroupReport(group.name if group else row.group, group is None)
+        return self.reports[key]
+
+    def asset(self, row: AssetRow) -> None:
+        report = self.report(row)
+        owner = self.owner(row)
+        label_keys = self.labels(row)
+        group = self.index.groups.get(fold(row.group))
+        existing = self.index.assets.get((group.pk, fold(row.name))) if group else None
+        if existing is None:
+            self.plan.created.append(NewAsset(row, fold(row.group), owner, label_keys or []))
+            report.created.append((row.number, row.name))
+            if owner and owner.person_id:
+                self.plan.people.add(owner.person_id)
+            return
+        values: dict[str, Any] = {}
+        headings: list[str] = []
+        for name, value, recorded in (
+                (PURPOSE, row.purpose, existing.purpose),
+                (DESCRIPTION, row.description, existing.description)):
+            if value is not None and value != recorded:
+                values[name] = value
+                headings.append(self.heading(name))
+        if row.classification is not None:
+            value, note = row.classification
+            if (value, note) != (existing.classification, existing.note):
+                values.update(classification=value, classification_note=note)
+                headings.append(self.heading(CLASSIFICATION))
+        new_owner = owner if owner and self.owner_changes(owner, existing) else None
+        if new_owner:
+            headings.append(self.heading(OWNER))
+            if new_owner.person_id:
+                self.plan.people.add(new_owner.person_id)
+        new_labels = None
+        if label_keys is not None:
+            old = [self.index.labels_by_id[pk].label_key for pk in existing.label_ids]
+            if old != label_keys:
+                new_labels = label_keys
+                headings.append(self.heading(ACCESS))
+        if not headings:
+            report.unchanged += 1
+            return
+        self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels))
+        report.changed.append(Changed(row.number, existing.name, headings))
+
+    def in_other_groups(self) -> None:
+        """Warn of names found in more than one group (of the file or the register)."""
+        rows_of: dict[str, list[AssetRow]] = defaultdict(list)
+        for row in self.parsed.rows:
+            rows_of[fold(row.name)].append(row)
+        names = {group.pk: group.name for group in self.index.groups.values()}
+        for key, rows in rows_of.items():
+            groups = {fold(row.group): f"“{row.group}” (row {row.number})" for row in rows}
+            for group_id in self.index.groups_of_name.get(key, ()):
+                name = names[group_id]
+                groups.setdefault(fold(name), f"“{name}” (already recorded)")
+            if len(groups) > 1:
+                self.warn(rows[0].number if len(rows) == 1 else rows[1].number,
+                          self.heading(NAME),
+                          f"“{rows[0].name}” is in {len(groups)} groups: "
+                          + ", ".join(groups.values())
+                          + ". They are kept apart as different assets.")
+
+
+def plan_import(parsed: Parsed, index: Index, result: ImportResult,
+                progress: Progress | None = None) -> Plan:
+    """Compare the file's rows with the register; fill ``result`` with what would be created
+    and changed per group, and the warnings."""
+    planner = _Planner(index, parsed, result)
+    total = len(parsed.rows)
+    for done, row in enumerate(parsed.rows, start=1):
+        planner.asset(row)
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total, "Comparing with the register")
+    for text, rows, why in planner.unmatched.values():
+        if rows:
+            planner.warn(rows[0], planner.heading(OWNER),
+                         f"“{text}” ({_rows_text(rows)}) is kept as a name not yet matched, "
+                         f"flagged for review: {why}. Add the person to the school's people "
+                         "(or correct the name) and import again, or choose the owner on "
+                         "the asset's page.")
+    planner.look_alike_labels()
+    planner.in_other_groups()
+    result.warnings.sort(key=lambda w: w.row)
+    result.rows = total
+    result.groups = list(planner.reports.values())
+    result.organisations_created = list(planner.plan.organisations.values())
+    result.labels_created = list(planner.plan.labels.values())
+    return planner.plan

@@ -1,0 +1,270 @@
+"""From lines of cells to asset rows: the heading row, group headings, repeated heading rows,
+and every row's own problems (no name, an unknown classification, a cell beyond the
+headings). Nothing here reads the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from schoolkeep.assets.imports.columns import (
+    ACCESS,
+    BY_FIELD,
+    BY_KEY,
+    CLASSIFICATION,
+    COLUMNS,
+    DESCRIPTION,
+    GROUP,
+    NAME,
+    OWNER,
+    PURPOSE,
+    BadValue,
+    Column,
+    heading_key,
+    parse_classification,
+)
+from schoolkeep.assets.imports.reading import Line
+from schoolkeep.assets.imports.results import Problem, Progress
+from schoolkeep.lib.tabular import ImportFileError, column_letter
+from schoolkeep.lib.text import fold, tidy
+
+MAX_ROWS = 20_000
+PROGRESS_EVERY = 200
+
+
+@dataclass
+class AssetRow:
+    """One asset of the file. ``None``: the file gives no value (no column, or a blank cell),
+    so an asset already recorded keeps its own."""
+
+    number: int
+    group: str
+    name: str
+    owner: str | None = None
+    owner_marked: bool = False
+    access: list[str] | None = None  # labels in order, each (ignoring case) once
+    purpose: str | None = None
+    description: str | None = None
+    classification: tuple[str, str] | None = None  # (value, note)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return fold(self.group), fold(self.name)
+
+
+@dataclass
+class Layout:
+    number: int  # the heading row's number
+    columns: list[Column | None]  # by position; None: no heading (or an unknown one)
+    written: dict[str, str]  # field -> its heading as the file writes it
+    keys: list[str]  # the heading row's cells as compared (to skip repeats of it)
+
+    def heading(self, name: str) -> str:
+        return self.written.get(name) or BY_FIELD[name].heading
+
+    def position(self, name: str) -> int | None:
+        for position, column in enumerate(self.columns):
+            if column is not None and column.field == name:
+                return position
+        return None
+
+
+@dataclass
+class Parsed:
+    rows: list[AssetRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    layout: Layout | None = None
+
+    def has(self, name: str) -> bool:
+        return self.layout is not None and self.layout.position(name) is not None
+
+
+def _keys(line: Line) -> list[str]:
+    keys = [heading_key(cell) for cell in line.cells]
+    while keys and not keys[-1]:
+        keys.pop()
+    return keys
+
+
+def _layout(line: Line, problems: list[Problem]) -> Layout:
+    cells = list(line.cells)
+    while cells and not cells[-1].strip():
+        cells.pop()
+    columns: list[Column | None] = []
+    written: dict[str, str] = {}
+    for text in (tidy(cell) for cell in cells):
+        if not text:
+            columns.append(None)
+            continue
+        column = BY_KEY.get(heading_key(text))
+        if column is None:
+            known = ", ".join(f"“{c.heading}”" for c in COLUMNS)
+            problems.append(Problem(line.number, text, "Schoolkeep does not know this heading "
+                                    "(an error, so that no column is ignored by mistake). Use "
+                                    f"one of {known}, or remove the column."))
+        elif column.field in written:
+            problems.append(Problem(line.number, text, "This heading appears twice (also as "
+                                    f"“{written[column.field]}”). Keep one of them."))
+            column = None
+        else:
+            written[column.field] = text
+        columns.append(column)
+    if NAME not in written and columns and columns[0] is None and not tidy(cells[0]):
+        columns[0] = BY_FIELD[NAME]  # an empty first heading names the asset column
+    layout = Layout(line.number, columns, written, _keys(line))
+    if layout.position(NAME) is None and any(columns):
+        problems.append(Problem(line.number, "Asset", "The table has no asset column: head "
+                                "it “Asset” (or “Information asset”), or leave the first "
+                                "heading empty."))
+    return layout
+
+
+def _no_known_headings(kind: str) -> ImportFileError:
+    known = ", ".join(f"“{c.heading}”" for c in COLUMNS[:5])
+    if kind == "document":
+        return ImportFileError("The table after the line beginning “Appendix 1” has none of "
+                               f"the register's headings in its first row ({known}).")
+    return ImportFileError(
+        f"The first row of the file has none of the register's headings ({known}). A policy "
+        "document must have a line beginning “Appendix 1” before its table.")
+
+
+@dataclass
+class _Parser:
+    layout: Layout
+    parsed: Parsed
+    group: str = ""
+    heading_row: int = 0
+    heading_assets: int = 0
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def problem(self, line: Line, column: str, message: str) -> None:
+        self.parsed.problems.append(Problem(line.number, column, message))
+
+    def heading(self, line: Line) -> None:
+        self.close_heading()
+        name = tidy(line.cells[0])
+        limit = BY_FIELD[GROUP].max_length
+        if len(name) > limit:
+            first = self.layout.columns[0] if self.layout.columns else None
+            self.problem(line, self.layout.heading(first.field) if first else "column A",
+                         f"A group's name has at most {limit} characters; this heading "
+                         f"has {len(name)}.")
+        self.group, self.heading_row, self.heading_assets = name, line.number, 0
+
+    def close_heading(self) -> None:
+        if self.heading_row and not self.heading_assets:
+            self.parsed.warnings.append(Problem(
+                self.heading_row, "", f"“{self.group}” is read as a group heading (only its "
+                "first cell has a value) but no asset follows it, so no group is made."))
+
+    def text(self, line: Line, name: str) -> tuple[str | None, bool]:
+        """A cell's value (None when the column is missing or the cell blank), and whether
+        markup marked it."""
+        position = self.layout.position(name)
+        if position is None or position >= len(line.cells):
+            return None, False
+        value = line.cells[position].strip()
+        if not value:
+            return None, False
+        if name not in (PURPOSE, DESCRIPTION):
+            value = tidy(value)
+        limit = BY_FIELD[name].max_length
+        if limit and name != ACCESS and len(value) > limit:
+            self.problem(line, self.layout.heading(name), f"This has {len(value)} characters; "
+                         f"at most {limit} fit.")
+        return value, line.marked[position]
+
+    def row(self, line: Line) -> None:
+        layout = self.layout
+        for position in line.filled():
+            if position >= len(layout.columns) or layout.columns[position] is None:
+                where = "beyond the last heading: the row has more cells than the heading row" \
+                    if position >= len(layout.columns) else "in a column without a heading"
+                self.problem(line, f"column {column_letter(position + 1)}",
+                             f"This cell has a value but is {where}.")
+        name, _ = self.text(line, NAME)
+        if not name:
+            self.problem(line, layout.heading(NAME), "Every asset needs a name.")
+        group, _ = self.text(line, GROUP)
+        if group is None:
+            group = self.group
+            self.heading_assets += 1
+        if not group:
+            self.problem(line, layout.heading(GROUP if self.parsed.has(GROUP) else NAME),
+                         "This asset comes before any group heading. Add a row above it "
+                         "with only the group's name in its first cell, or a “Group” column.")
+        owner, marked = self.text(line, OWNER)
+        access_text, _ = self.text(line, ACCESS)
+        purpose, _ = self.text(line, PURPOSE)
+        description, _ = self.text(line, DESCRIPTION)
+        classification_text, _ = self.text(line, CLASSIFICATION)
+        classification = None
+        if classification_text is not None:
+            try:
+                classification = parse_classification(classification_text)
+            except BadValue as exc:
+                self.problem(line, layout.heading(CLASSIFICATION), str(exc))
+        access = None if access_text is None else self.labels(line, access_text)
+        if not name or not group:
+            return
+        asset = AssetRow(line.number, group, name, owner, marked, access, purpose,
+                         description, classification)
+        first = self.seen.setdefault(asset.key, line.number)
+        if first != line.number:
+            self.problem(line, layout.heading(NAME), f"“{name}” is already in the group "
+                         f"“{group}” on row {first}. Give each asset of a group once.")
+            return
+        self.parsed.rows.append(asset)
+
+    def labels(self, line: Line, text: str) -> list[str]:
+        """Labels split on "/" and trimmed; those differing only in case are one."""
+        labels: dict[str, str] = {}
+        limit = BY_FIELD[ACCESS].max_length
+        for part in text.split("/"):
+            label = tidy(part)
+            if not label:
+                continue
+            if len(label) > limit:
+                self.problem(line, self.layout.heading(ACCESS), f"A label has at most {limit} "
+                             f"characters; “{label[:40]}…” has {len(label)}.")
+            labels.setdefault(fold(label), label)
+        return list(labels.values())
+
+
+def parse(lines: Iterable[Line], kind: str, progress: Progress | None = None) -> Parsed:
+    """The asset rows of a file, with every problem and the headings' warnings."""
+    parsed = Parsed()
+    parser: _Parser | None = None
+    count = 0
+    for line in lines:
+        filled = line.filled()
+        if not filled:
+            continue
+        if parser is None:
+            layout = _layout(line, parsed.problems)
+            if not any(layout.columns):
+                raise _no_known_headings(kind)
+            parsed.layout = layout
+            parser = _Parser(layout, parsed)
+            continue
+        if _keys(line) == parser.layout.keys:
+            continue  # the heading row repeated (a table that runs over a page)
+        if filled == [0]:
+            parser.heading(line)
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFileError(f"The file has more than {MAX_ROWS:,} assets. Split it.")
+        parser.row(line)
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count, 0, "Reading the file")
+    if parser is None:
+        raise ImportFileError("Nothing follows the line beginning “Appendix 1”: the table is "
+                              "missing." if kind == "document" else "The file has no rows.")
+    parser.close_heading()
+    if not parsed.rows and not parsed.problems:
+        parsed.problems.append(Problem(0, "", "The file has headings but no assets."))
+    parsed.problems.sort(key=lambda p: p.row)
+    return parsed

@@ -1,0 +1,147 @@
+"""What an import of the register reports: the problems (nothing written), the warnings, and
+what was (or would be) created and changed, group by group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# progress(rows done, rows in all or 0 when not yet known, what is happening)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem (the row is invalid: nothing is written) or a warning (reported only)."""
+
+    row: int  # as numbered in the file (a line of a text document); 0: the file as a whole
+    column: str  # the heading as the file writes it, or "" when not one column's
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row else "The file"
+        if self.column:
+            where += f", column “{self.column}”"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Changed:
+    """An asset already recorded that the file changes, and the headings that change."""
+
+    row: int
+    name: str
+    fields: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "name": self.name, "fields": self.fields}
+
+
+@dataclass
+class GroupReport:
+    name: str
+    new: bool  # the group itself is created
+    created: list[tuple[int, str]] = field(default_factory=list)  # (row, name)
+    changed: list[Changed] = field(default_factory=list)
+    unchanged: int = 0
+
+    def as_dict(self, limit: int) -> dict[str, Any]:
+        return {
+            "name": self.name, "new": self.new, "unchanged": self.unchanged,
+            "created_count": len(self.created), "changed_count": len(self.changed),
+            "created": [{"row": row, "name": name} for row, name in self.created[:limit]],
+            "changed": [item.as_dict() for item in self.changed[:limit]],
+            "not_shown": max(0, len(self.created) - limit) + max(0, len(self.changed) - limit),
+        }
+
+
+def _plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass
+class ImportResult:
+    file_format: str = ""  # what the file was read as, in words ("CSV", "policy document")
+    rows: int = 0  # asset rows
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    groups: list[GroupReport] = field(default_factory=list)
+    organisations_created: list[str] = field(default_factory=list)
+    labels_created: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def created(self) -> int:
+        return sum(len(group.created) for group in self.groups)
+
+    @property
+    def changed(self) -> int:
+        return sum(len(group.changed) for group in self.groups)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(group.unchanged for group in self.groups)
+
+    @property
+    def groups_created(self) -> int:
+        return sum(group.new for group in self.groups)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.created or self.changed or self.groups_created
+                    or self.organisations_created or self.labels_created)
+
+    def summary(self) -> str:
+        verb = "would be " if self.dry_run else ""
+        text = (f"{_plural(self.rows, 'asset')} in {_plural(len(self.groups), 'group')}: "
+                f"{self.created} {verb}added, {self.changed} {verb}changed, "
+                f"{self.unchanged} unchanged")
+        extras = [_plural(n, one) for n, one in (
+            (self.groups_created, "group"),
+            (len(self.organisations_created), "outside organisation"),
+            (len(self.labels_created), "access label"),
+        ) if n]
+        if extras:
+            text += "; " + ", ".join(extras) + f" {verb}added"
+        return text + (f"; {_plural(len(self.warnings), 'warning')}." if self.warnings else ".")
+
+    def report_lines(self) -> list[str]:
+        """What was (or would be) created and changed, group by group (for the command)."""
+        lines: list[str] = []
+        for group in self.groups:
+            counts = (f"{len(group.created)} added, {len(group.changed)} changed, "
+                      f"{group.unchanged} unchanged")
+            lines.append(f"{group.name}{' (new group)' if group.new else ''}: {counts}")
+            lines += [f"  + {name}" for _, name in group.created]
+            lines += [f"  ~ {item.name}: {', '.join(item.fields)}" for item in group.changed]
+        if self.organisations_created:
+            lines.append("Outside organisations added: " + ", ".join(self.organisations_created))
+        if self.labels_created:
+            lines.append("Access labels added: " + ", ".join(self.labels_created))
+        return lines
+
+    def as_dict(self, limit: int = 200) -> dict[str, Any]:
+        """For a job's result (JSON): the counts, and at most ``limit`` names, problems and
+        warnings of each kind."""
+        return {
+            "format": self.file_format, "rows": self.rows, "notes": self.notes,
+            "written": self.written, "dry_run": self.dry_run, "summary": self.summary(),
+            "created": self.created, "changed": self.changed, "unchanged": self.unchanged,
+            "groups_created": self.groups_created,
+            "groups": [group.as_dict(limit) for group in self.groups],
+            "organisations_created": self.organisations_created[:limit],
+            "labels_created": self.labels_created[:limit],
+            "problem_count": len(self.problems), "warning_count": len(self.warnings),
+            "problems": [p.as_dict() for p in self.problems[:limit]],
+            "warnings": [w.as_dict() for w in self.warnings[:limit]],
+        }

@@ -1,0 +1,225 @@
+"""Writing a planned import in bulk, in one transaction, with one audit event per record
+created or changed. The derived fields are those the register's services set
+(``assets.services``): names tidied, ``name_key``/``label_key`` from ``lib.text.fold``, a
+new group placed after the last, ``version`` 1 and then one more at each change; the audit
+events record the same snapshots (``asset_snapshot``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from schoolkeep.assets.imports.matching import (
+    ChangedAsset,
+    Index,
+    NewAsset,
+    Owner,
+    Plan,
+    plan_import,
+)
+from schoolkeep.assets.imports.parsing import parse
+from schoolkeep.assets.imports.reading import open_register
+from schoolkeep.assets.imports.results import ImportResult, Progress
+from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
+from schoolkeep.assets.services import asset_snapshot, may_manage
+from schoolkeep.audit.services import audit_record_many, diff
+from schoolkeep.lib.errors import NotAllowed
+from schoolkeep.lib.tabular import ImportFileError
+from schoolkeep.lib.text import fold
+from schoolkeep.people.models import Person
+from schoolkeep.tenancy.models import School
+
+CHUNK = 500
+T = TypeVar("T")
+UPDATED_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched", "purpose",
+                  "description", "classification", "classification_note", "version",
+                  "updated_at"]
+
+
+class _Changed(Exception):
+    """An asset changed between reading the register and writing (another writer)."""
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class _Writer:
+    school: School
+    actor: Any
+    index: Index
+    plan: Plan
+    progress: Progress | None
+    total: int
+    now: datetime = field(default_factory=timezone.now)
+    done: int = 0
+    people: dict[int, Person] = field(default_factory=dict)
+
+    def event(self, action: str, target: Any, changes: dict[str, Any]) -> dict[str, Any]:
+        return {"action": action, "school": self.school, "actor": self.actor,
+                "target": target, "changes": changes}
+
+    def write(self) -> None:
+        self.people = Person.objects.only("pk", "school_id", "full_name").in_bulk(
+            list(self.plan.people))
+        self._groups_organisations_labels()
+        for chunk in _chunks(self.plan.created):
+            self._create(chunk)
+        for changed in _chunks(self.plan.changed):
+            self._change(changed)
+
+    def _tick(self, count: int) -> None:
+        self.done += count
+        if self.progress:
+            self.progress(self.done, self.total, "Writing")
+
+    def _groups_organisations_labels(self) -> None:
+        index, events = self.index, []
+        groups = [AssetGroup(school=self.school, name=name, name_key=key,
+                             position=index.last_position + number)
+                  for number, (key, name) in enumerate(self.plan.groups.items(), start=1)]
+        AssetGroup.objects.bulk_create(groups)
+        for group in groups:
+            index.groups[group.name_key] = group
+            events.append(self.event("assets.group.created", group, diff(
+                None, {"name": group.name, "position": group.position})))
+        organisations = [OutsideOrganisation(school=self.school, name=name, name_key=key)
+                         for key, name in self.plan.organisations.items()]
+        OutsideOrganisation.objects.bulk_create(organisations)
+        for organisation in organisations:
+            index.organisations[organisation.name_key] = organisation
+            events.append(self.event("assets.organisation.created", organisation,
+                                     diff(None, {"name": organisation.name})))
+        labels = [AccessLabel(school=self.school, label=label, label_key=key)
+                  for key, label in self.plan.labels.items()]
+        AccessLabel.objects.bulk_create(labels)
+        for label in labels:
+            index.labels[label.label_key] = label
+            index.labels_by_id[label.pk] = label
+            events.append(self.event("assets.label.created", label,
+                                     diff(None, {"label": label.label})))
+        audit_record_many(events)
+
+    def _set_owner(self, asset: Asset, owner: Owner) -> None:
+        asset.owner_person = self.people[owner.person_id] if owner.person_id else None
+        asset.owner_organisation = (self.index.organisations[owner.organisation_key]
+                                    if owner.organisation_key else None)
+        asset.owner_unmatched = owner.unmatched
+
+    def _link_labels(self, links: list[tuple[Asset, list[AccessLabel]]]) -> None:
+        through = Asset.access_labels.through
+        through.objects.bulk_create([through(asset_id=asset.pk, accesslabel_id=label.pk)
+                                     for asset, labels in links for label in labels],
+                                    batch_size=CHUNK)
+
+    def _create(self, chunk: Sequence[NewAsset]) -> None:
+        assets: list[tuple[Asset, list[AccessLabel]]] = []
+        for item in chunk:
+            row = item.row
+            asset = Asset(school=self.school, group=self.index.groups[item.group_key],
+                          name=row.name, name_key=fold(row.name),
+                          purpose=row.purpose or "", description=row.description or "")
+            if item.owner is not None:
+                self._set_owner(asset, item.owner)
+            if row.classification is not None:
+                asset.classification, asset.classification_note = row.classification
+            assets.append((asset, [self.index.labels[key] for key in item.label_keys]))
+        Asset.objects.bulk_create([asset for asset, _ in assets], batch_size=CHUNK)
+        self._link_labels(assets)
+        audit_record_many([self.event("assets.asset.created", asset, diff(
+            None, asset_snapshot(asset, labels=labels, systems=[]))) for asset, labels in assets])
+        self._tick(len(chunk))
+
+    def _change(self, chunk: Sequence[ChangedAsset]) -> None:
+        current = (Asset.objects.select_for_update(of=("self",))
+                   .select_related("group", "owner_person", "owner_organisation")
+                   .in_bulk([item.existing.pk for item in chunk]))
+        saved: list[Asset] = []
+        relabelled: list[tuple[Asset, list[AccessLabel]]] = []
+        events = []
+        for item in chunk:
+            asset = current.get(item.existing.pk)
+            if asset is None or asset.version != item.existing.version:
+                raise _Changed
+            old = [self.index.labels_by_id[pk] for pk in item.existing.label_ids]
+            before = asset_snapshot(asset, labels=old, systems=[])
+            for name, value in item.values.items():
+                setattr(asset, name, value)
+            if item.owner is not None:
+                self._set_owner(asset, item.owner)
+            labels = old
+            if item.label_keys is not None:
+                labels = [self.index.labels[key] for key in item.label_keys]
+                relabelled.append((asset, labels))
+            changes = diff(before, asset_snapshot(asset, labels=labels, systems=[]))
+            asset.version += 1
+            asset.updated_at = self.now
+            saved.append(asset)
+            events.append(self.event("assets.asset.updated", asset, changes))
+        Asset.objects.bulk_update(saved, UPDATED_FIELDS, batch_size=CHUNK)
+        if relabelled:
+            Asset.access_labels.through.objects.filter(
+                asset_id__in=[asset.pk for asset, _ in relabelled]).delete()
+            self._link_labels(relabelled)
+        audit_record_many(events)
+        self._tick(len(chunk))
+
+
+def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool = False,
+                  progress: Progress | None = None, filename: str = "") -> ImportResult:
+    """Check a register file and, unless ``dry_run`` or any row is invalid, write it.
+
+    Raises ImportFileError when the file cannot be read at all, NotAllowed when the actor
+    (a signed-in member) may not manage the register. Otherwise returns the result: its
+    ``problems`` (then nothing was written), its warnings, and what was (or would be)
+    created and changed per group.
+    """
+    if not may_manage(school=school, actor=actor):
+        raise NotAllowed("You may not import the register.")
+    result = ImportResult(dry_run=dry_run)
+    register = open_register(Path(path), result.notes)
+    result.file_format = register.label
+    parsed = parse(register.lines(), register.kind, progress)
+    result.warnings = list(parsed.warnings)
+    if parsed.problems:
+        result.problems = parsed.problems
+        result.rows = len(parsed.rows)
+        return result
+    if dry_run:
+        plan_import(parsed, Index(school), result, progress)
+        return result
+    try:
+        with transaction.atomic():
+            # The register is read again inside the transaction: what is written is compared
+            # with the register as it is now, not as it was when the file was checked.
+            index = Index(school)
+            plan = plan_import(parsed, index, result, progress)
+            if plan.empty:
+                return result
+            _Writer(school, actor, index, plan, progress,
+                    len(plan.created) + len(plan.changed)).write()
+            audit_record_many([{
+                "action": "assets.import.applied", "school": school, "actor": actor,
+                "target_type": "tenancy.school", "target_id": str(school.public_id),
+                "target_label": str(school),
+                "changes": diff(None, {
+                    "file": filename or Path(path).name, "format": result.file_format,
+                    "rows": result.rows, "created": result.created, "changed": result.changed,
+                    "unchanged": result.unchanged, "groups_created": result.groups_created,
+                    "organisations_created": len(result.organisations_created),
+                    "labels_created": len(result.labels_created)}),
+            }])
+            result.written = True
+    except (_Changed, IntegrityError):
+        # Someone changed the register meanwhile (another import or an edit): nothing saved.
+        raise ImportFileError("Someone changed the register while the file was being "
+                              "imported, so nothing was saved. Try again.") from None
+    return result
