@@ -221,7 +221,7 @@ class AssetForm(forms.Form):
         """The fields for ``asset_create``/``asset_update``, but the group and a new outside
         organisation, which the view makes first (``new_group``, ``new_organisation``)."""
         data = dict(self.cleaned_data)
-        for name in ("version", "group", "new_group", "new_organisation", "owner"):
+        for name in ("version", "name", "group", "new_group", "new_organisation", "owner"):
             data.pop(name, None)
         data["access_labels"] = split_labels(data.get("access_labels", ""))
         if "systems" in self.fields:
