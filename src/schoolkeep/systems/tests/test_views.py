@@ -197,7 +197,8 @@ def test_detail_shows_everything_with_assets_administrators_and_history(
                          remote_access_method="RAV3", auto_logoff_minutes=15,
                          auto_logoff_checked_on=timezone.localdate(), dpa_on_file=True,
                          notes="Renewal in May", administrators=[ada])
-    make_asset(personas.school, "Core pupil data", system, classification="official_sensitive")
+    held = make_asset(personas.school, "Core pupil data", system,
+                      classification="official_sensitive")
     make_asset(personas.school, "Gone", system, archived_at=timezone.now())
     response = login(personas.auditor).get(detail(system))
     html = response.content.decode()
@@ -207,6 +208,7 @@ def test_detail_shows_everything_with_assets_administrators_and_history(
         assert text in html, text
     assert "Gone" not in html
     assert reverse("people:person-detail", args=[ada.public_id]) in html
+    assert reverse("assets:asset-detail", args=[held.public_id]) in html
     assert_csp_clean(response)
 
 
