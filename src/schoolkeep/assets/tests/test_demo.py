@@ -1,0 +1,126 @@
+"""The demo's register: each duty of the register shows at the first demo school, with the
+owners the docstring of assets/demo.py promises; counts agree with the lists; the content is
+fictional; building again changes nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from schoolkeep.accounts.models import User
+from schoolkeep.assets.demo import ASSETS, SYSTEMS, build_demo_assets
+from schoolkeep.assets.duties import provider
+from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.demo.builder import DemoContext
+from schoolkeep.duties.selectors import duties_for_school
+from schoolkeep.duties.types import HORIZON, OVERDUE, DutyCounts
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.models import School
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parents[5] / "shared" / "seed" / "online-security-policy.txt"
+SEED_PEOPLE = ["Terence Hudson", "Emma Allen", "Catherine Proctor", "Sue Cumbers"]
+
+
+@pytest.fixture(autouse=True)
+def uploads_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    return settings.UPLOADS_DIR
+
+
+def build() -> None:
+    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+
+
+def asset_duties(slug: str) -> list[Any]:
+    school = School.objects.get(slug=slug)
+    return [d for d in duties_for_school(school, timezone.now()) if d.module == "assets"]
+
+
+def user(email: str) -> int:
+    return User.objects.get(email=email).pk
+
+
+def test_the_first_demo_school_shows_each_duty_of_the_register():
+    build()
+    duties = asset_duties("larkspur")
+    by_subject = {(d.key.split(":")[0], d.subject): d for d in duties}
+    siro, dpo = user("siro@larkspur.example"), user("dpo@kestrelvale.example")
+    iao, teacher = user("iao@larkspur.example"), user("teacher@larkspur.example")
+    it_lead = user("it.lead@larkspur.example")
+    expected = {
+        ("assets.review-due", "Attendance records"): (iao, OVERDUE),
+        ("assets.review-due", "Off-site backup"): (siro, "due"),
+        ("assets.owner-missing", "Payroll and pensions"): (siro, "due"),
+        ("assets.owner-missing", "Visitor sign-in book"): (siro, "due"),
+        ("assets.unclassified", "Assessment results"): (teacher, "due"),
+        ("assets.unclassified", "CCTV recordings"): (siro, "due"),
+        ("assets.lawful-basis-missing", "Special educational needs records"): (dpo, "due"),
+        ("assets.system-mfa-missing", "SIMS"): (it_lead, "due"),
+        ("assets.system-logoff-unchecked", "FMS"): (it_lead, OVERDUE),
+    }
+    assert {key: (d.owner_user_ids, d.status) for key, d in by_subject.items()} == {
+        key: ((owner,), status) for key, (owner, status) in expected.items()}
+    for duty in duties:
+        assert duty.subject not in duty.title  # the title names no asset or system
+        assert duty.url.startswith(("/assets/", "/systems/"))
+    # Counts agree with the lists for both schools; the second school has no register.
+    schools = list(School.objects.filter(slug__in=["larkspur", "marsh-lane"]))
+    now = timezone.now()
+    counts = provider.counts([s.pk for s in schools], now=now, horizon=now + HORIZON)
+    for school in schools:
+        listed = provider.for_school(school.pk, now=now, horizon=now + HORIZON)
+        assert counts.get(school.pk, DutyCounts()).total == len(listed)
+    assert asset_duties("marsh-lane") == []
+
+
+def test_the_register_and_systems_are_written_through_the_services():
+    build()
+    larkspur = School.objects.get(slug="larkspur")
+    assert Asset.objects.filter(school=larkspur).count() == len(ASSETS) == 12
+    assert list(AssetGroup.objects.filter(school=larkspur).values_list("name", flat=True)) == [
+        "Pupil records (MIS)", "Safeguarding", "Staff records", "Finance",
+        "Access and continuity"]
+    assert set(System.objects.filter(school=larkspur).values_list("catalogue_key", flat=True)) \
+        == {spec.key for spec in SYSTEMS}
+    assert set(OutsideOrganisation.objects.values_list("name", flat=True)) == {
+        "RedStor", "Vale Security Services"}
+    assert AuditEvent.objects.filter(action="assets.asset.created").count() == 12
+    assert AuditEvent.objects.filter(action="systems.system.created").count() == 5
+    assert not Asset.objects.filter(school__slug="marsh-lane").exists()
+    pupils = Asset.objects.get(name="Pupil information")
+    assert pupils.owner_person is not None and pupils.owner_person.full_name == "Tom Whitfield"
+    assert [s.name for s in pupils.systems.all()] == ["SIMS"]
+    assert AccessLabel.objects.filter(label="Pupil Data Administrator").count() == 1
+
+
+def test_the_content_is_fictional_not_the_seeds_people():
+    build()
+    text = " ".join(
+        f"{a.name} {a.owner_label} {a.purpose}" for a in Asset.objects.select_related(
+            "owner_person", "owner_organisation"))
+    for name in SEED_PEOPLE:
+        assert name not in text
+    if SEED.exists():  # the names above are the seed's owners
+        seed = SEED.read_text()
+        assert all(name in seed for name in SEED_PEOPLE)
+
+
+def test_building_again_changes_nothing():
+    build()
+    counted = (Asset.objects.count(), System.objects.count(), AssetGroup.objects.count(),
+               AccessLabel.objects.count(), OutsideOrganisation.objects.count(),
+               AuditEvent.objects.count())
+    build()  # the command: the demo exists already
+    ctx = DemoContext(schools={s.slug: s for s in School.objects.all()})
+    build_demo_assets(ctx)  # the step itself, run again
+    assert (Asset.objects.count(), System.objects.count(), AssetGroup.objects.count(),
+            AccessLabel.objects.count(), OutsideOrganisation.objects.count(),
+            AuditEvent.objects.count()) == counted
