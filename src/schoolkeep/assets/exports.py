@@ -109,7 +109,7 @@ def _repeat_as_header(row: _Row) -> None:
 
 
 def _bold_text(cell: Any, text: str) -> None:
-    cell.text = ""
+    """Write bold text into a new (empty) cell."""
     run = cell.paragraphs[0].add_run(xml_safe(text))
     run.bold = True
 
