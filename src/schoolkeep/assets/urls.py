@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schoolkeep.assets import views
+from schoolkeep.assets import urls_import, views
 
 app_name = "assets"
 
@@ -21,3 +21,6 @@ urlpatterns = [
     path("labels/", views.label_list, name="label-list"),
     path("labels/<uuid:public_id>/", views.label_edit, name="label-edit"),
 ]
+
+# The import of the register (its own module).
+urlpatterns += urls_import.urlpatterns
