@@ -18,11 +18,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from schoolkeep.accounts.models import User
 from schoolkeep.accounts.services import token_create
+from schoolkeep.assets.services import asset_create, group_get_or_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
 from schoolkeep.people.models import CheckType, PersonKind
-from schoolkeep.people.services import check_save, copy_upload, person_create
+from schoolkeep.people.services import (
+    check_save,
+    copy_upload,
+    person_create,
+    person_link_account,
+)
 from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
@@ -71,6 +77,7 @@ class Targets:
     copy_id: str
     import_job_id: str
     system_id: str
+    asset_id: str  # owned by the person linked to the information asset owner persona
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -103,6 +110,12 @@ def build_targets(personas: Personas) -> Targets:
     event = AuditEvent.objects.filter(school=school).order_by("-id").first()
     assert event is not None
     system = system_create(school=school, actor=siro, name="Matrix System")
+    owner = person_link_account(
+        person=person_create(school=school, actor=siro, full_name="Matrix Owner",
+                             kind=PersonKind.SUPPORT),
+        actor=siro, user=personas.iao)
+    asset = asset_create(school=school, actor=siro, name="Matrix Asset", owner_person=owner,
+                         group=group_get_or_create(school=school, name="Matrix", actor=siro))
     return Targets(
         personas=personas,
         staff_membership=Membership.objects.get(user=personas.staff, school=school),
@@ -118,6 +131,7 @@ def build_targets(personas: Personas) -> Targets:
         copy_id=str(copy.public_id),
         import_job_id=str(import_job.public_id),
         system_id=str(system.public_id),
+        asset_id=str(asset.public_id),
     )
 
 
@@ -161,6 +175,9 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "api:system-detail": lambda t: {"system_id": t.system_id},
     "api:system-update": lambda t: {"system_id": t.system_id},
     "api:system-archive": lambda t: {"system_id": t.system_id},
+    "api:asset-detail": lambda t: {"asset_id": t.asset_id},
+    "api:asset-update": lambda t: {"asset_id": t.asset_id},
+    "api:asset-archive": lambda t: {"asset_id": t.asset_id},
     "jobs:job-download": lambda t: {"public_id": t.job_id},
 }
 
@@ -169,7 +186,9 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
 SCHOOL_QUERY = {"api:person-list", "api:person-create", "api:person-detail", "api:person-update",
                 "api:person-archive", "api:person-checks", "api:check-save",
                 "api:system-list", "api:system-create", "api:system-detail",
-                "api:system-update", "api:system-archive"}
+                "api:system-update", "api:system-archive",
+                "api:asset-list", "api:asset-create", "api:asset-detail", "api:asset-update",
+                "api:asset-archive"}
 
 # Methods tested besides GET and POST: one Django URL serves every method of an API path.
 EXTRA_METHODS: dict[str, tuple[str, ...]] = {
@@ -178,6 +197,8 @@ EXTRA_METHODS: dict[str, tuple[str, ...]] = {
     "api:check-save": ("PUT",),
     "api:system-update": ("PATCH",),
     "api:system-archive": ("DELETE",),
+    "api:asset-update": ("PATCH",),
+    "api:asset-archive": ("DELETE",),
 }
 
 
@@ -194,6 +215,12 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("api:system-create", "POST"): {"school": "oakfield", "name": "Matrix New System"},
     ("api:system-list", "POST"): {"school": "oakfield", "name": "Matrix New System"},
     ("api:system-update", "PATCH"): {"version": 1, "notes": "Matrix"},
+    # A create of an asset names its school in the body too.
+    ("api:asset-create", "POST"): {"school": "oakfield", "name": "Matrix New Asset",
+                                   "group": "Matrix"},
+    ("api:asset-list", "POST"): {"school": "oakfield", "name": "Matrix New Asset",
+                                 "group": "Matrix"},
+    ("api:asset-update", "PATCH"): {"version": 1, "purpose": "Matrix"},
 }
 
 
