@@ -18,7 +18,13 @@ from openpyxl import Workbook
 from tests.personas import Personas
 
 from schoolkeep.assets import services as asset_services
-from schoolkeep.assets.imports import ImportFileError, ImportResult, assets_import, writing
+from schoolkeep.assets.imports import (
+    COLUMNS,
+    ImportFileError,
+    ImportResult,
+    assets_import,
+    writing,
+)
 from schoolkeep.assets.models import (
     AccessLabel,
     Asset,
@@ -758,3 +764,14 @@ def test_the_seed_policy_imports_as_its_33_assets_in_six_groups(personas: Person
 
     again = run(personas, SEED)
     assert (again.created, again.changed, again.unchanged, again.written) == (0, 0, 33, False)
+
+
+def test_the_documentation_describes_every_column_and_synonym() -> None:
+    docs = (REPOSITORY / "docs" / "imports.md").read_text()
+    section = docs[docs.index("# Importing the information asset register"):]
+    for column in COLUMNS:
+        assert f"| {column.heading} |" in section, column.heading
+        row = next(line for line in section.splitlines()
+                   if line.startswith(f"| {column.heading} |"))
+        for synonym in column.synonyms:
+            assert synonym == column.heading or synonym in row, synonym
