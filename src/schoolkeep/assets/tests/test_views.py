@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.personas import Personas
+from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
 from schoolkeep.assets import services
@@ -131,6 +132,28 @@ def test_the_asset_page_shows_every_field_in_plain_english(personas: Personas,
     siro_html = login(personas.siro).get(url("asset-detail", item.public_id)).content.decode()
     assert reverse("systems:system-detail", args=[sims.public_id]) in siro_html
     assert url("asset-edit", item.public_id) in siro_html
+
+
+def test_every_page_has_our_layout_and_nothing_inline(personas: Personas,
+                                                      login: Login) -> None:
+    item = asset(personas, owner_unmatched="Terence Hudson", access_labels=["Head"],
+                 data_subjects=["pupils"], systems=[system_create(
+                     school=personas.school, actor=None, name="SIMS")])
+    label = AccessLabel.objects.get()
+    client = login(personas.siro)
+    pages = [url("asset-list"), url("asset-detail", item.public_id), url("asset-create"),
+             url("asset-edit", item.public_id), url("asset-archive", item.public_id),
+             url("appendix"), url("processing-record"), url("settings"), url("label-list"),
+             url("label-edit", label.public_id)]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert_csp_clean(response)
+        assert_our_layout(response)
+    refused = client.post(url("asset-create"), form_data(name=""))
+    assert_csp_clean(refused)
+    parts = assert_our_layout(refused)
+    assert parts.find("div", **{"class": "error-summary", "role": "alert"})
 
 
 # ---------------------------------------------------------------------------- writing
