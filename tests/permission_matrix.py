@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from schoolkeep.accounts.models import User
 from schoolkeep.accounts.services import token_create
-from schoolkeep.assets.services import asset_create, group_get_or_create
+from schoolkeep.assets.services import asset_create, group_get_or_create, labels_resolve
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
@@ -78,6 +78,7 @@ class Targets:
     import_job_id: str
     system_id: str
     asset_id: str  # owned by the person linked to the information asset owner persona
+    label_id: str  # an access label of the register
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -132,6 +133,8 @@ def build_targets(personas: Personas) -> Targets:
         import_job_id=str(import_job.public_id),
         system_id=str(system.public_id),
         asset_id=str(asset.public_id),
+        label_id=str(labels_resolve(school=school, actor=siro,
+                                    labels=["Matrix Label"])[0].public_id),
     )
 
 
@@ -175,6 +178,10 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "api:system-detail": lambda t: {"system_id": t.system_id},
     "api:system-update": lambda t: {"system_id": t.system_id},
     "api:system-archive": lambda t: {"system_id": t.system_id},
+    "assets:asset-detail": lambda t: {"public_id": t.asset_id},
+    "assets:asset-edit": lambda t: {"public_id": t.asset_id},
+    "assets:asset-archive": lambda t: {"public_id": t.asset_id},
+    "assets:label-edit": lambda t: {"public_id": t.label_id},
     "api:asset-detail": lambda t: {"asset_id": t.asset_id},
     "api:asset-update": lambda t: {"asset_id": t.asset_id},
     "api:asset-archive": lambda t: {"asset_id": t.asset_id},
