@@ -129,7 +129,7 @@ def asset_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "is_own": asset.owner_person is not None
         and asset.owner_person.user_id == request.user.pk,
         "link_systems": request.access.can("systems.view"),
-        "subjects": exports.subjects_text(asset), "Classification": Classification,
+        "subjects": exports.subjects_text(asset),
         **history_summary(school=request.school, target=asset, access=request.access),
     })
 
