@@ -4,7 +4,8 @@
 #   make run            migrate, load the demo if the database has no school, serve on :8000
 #   make test           lint, type-check, security-lint, then the whole pytest suite
 #   make lint           ruff, mypy and bandit only
-#   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people
+#   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people,
+#                       import of a 10,000-asset register, register of 10,000 assets
 #   make audit-deps     pip-audit the pinned dependencies (needs the network)
 #   make constraints    re-pin requirements/constraints.txt from the current .venv
 
@@ -130,6 +131,8 @@ bench: install
 	"$(BIN)/python" bench/dashboard.py
 	"$(BIN)/python" bench/record_view.py
 	"$(BIN)/python" bench/import_people.py
+	"$(BIN)/python" bench/import_assets.py
+	"$(BIN)/python" bench/register_view.py
 
 audit-deps: install
 	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)

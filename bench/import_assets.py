@@ -1,0 +1,192 @@
+"""Benchmark: importing a generated register of 10,000 information assets, on SQLite.
+
+Not a test. ``make bench`` runs it in a throwaway data directory (deleted at the end). It
+generates one CSV file of N assets (default 10,000) laid out like the policy's Appendix 1:
+an empty first heading, group heading rows (50 groups), the heading row repeated every 500
+rows, owners who are people of the school, suppliers, marked outside organisations or
+unknown names, one to four access labels from a pool of 60, a purpose and a classification
+(Protect and Restricted among them). Then:
+
+1. imports it into a school with 300 people and no register (timed: rows per second);
+2. imports the same file again (nothing changes: rows per second, no audit event);
+3. imports it with one row in ten changed (timed);
+4. imports it into another empty school under tracemalloc (peak of Python allocations),
+   and again with 1/5 of the rows, to show how memory grows with the file.
+
+It prints rows per second, what was written (assets, labels, audit events), the tracemalloc
+peaks and the process's peak resident memory (ru_maxrss), and checks that the audit chains
+still verify.
+
+    .venv/bin/python bench/import_assets.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import shutil
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+import harness
+
+DATA_DIR = harness.start(SCHOOLKEEP_DEBUG="false")  # no query log growing with the import
+
+from django.core.management import call_command  # noqa: E402
+
+FIRST = ["Amelia", "Ben", "Carys", "Dev", "Ewa", "Femi", "Grace", "Hamza", "Isla", "Jack",
+         "Kiran", "Lena", "Mo", "Niamh", "Oscar", "Priya", "Quinn", "Rosa", "Sam", "Tomas"]
+LAST = ["Hart", "Okafor", "Evans", "Patel", "Nowak", "Adeyemi", "Lee", "Khan", "Brown",
+        "Smith", "Jones", "Murphy", "Garcia", "Chen", "Ali"]
+ROLES = ["Administrator", "Officer", "Manager", "Lead", "Assistant", "Technician"]
+AREAS = ["Pupil Data", "Finance", "HR", "Exams", "Safeguarding", "Premises", "IT", "Office",
+         "SEN", "Curriculum"]
+SUPPLIERS = ["RedStor", "JKCloud", "Atomwide"]
+MARKED = ["<i>CCTV support company</i>", "<i>Catering contractor</i>"]
+CLASSIFICATIONS = ["OFFICIAL", "OFFICIAL-SENSITIVE", "Protect", "Restricted", ""]
+GROUPS = 50
+PEOPLE = 300
+HEADING = ["", "Information Asset Owner", "Who has access to enter information", "Purpose",
+           "Classification"]
+
+
+def person_name(n: int) -> str:
+    return f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]} {n}"
+
+
+def generate(rows: int, *, changed_every: int = 0, seed: int = 11) -> list[list[str]]:
+    """The table: headings, group headings and asset rows (``changed_every``: change the
+    purpose of one asset row in that many)."""
+    rng = random.Random(seed)
+    labels = [f"{area} {role}" for area in AREAS for role in ROLES]
+    table = [HEADING]
+    per_group = max(1, rows // GROUPS)
+    for n in range(rows):
+        if n % per_group == 0 and n // per_group < GROUPS:
+            table.append([f"Group {n // per_group:02d}", "", "", "", ""])
+        if n and n % 500 == 0:
+            table.append(HEADING)
+        kind = n % 20
+        owner = (SUPPLIERS[n % len(SUPPLIERS)] if kind == 0 else MARKED[n % len(MARKED)]
+                 if kind == 1 else f"Former Owner {n % 7}" if kind == 2
+                 else person_name(rng.randrange(PEOPLE)))
+        access = " / ".join(rng.sample(labels, rng.randint(1, 4)))
+        purpose = "Teaching and learning /statutory returns" if n % 3 else "Business continuity"
+        if changed_every and n % changed_every == 0:
+            purpose += " (reviewed)"
+        table.append([f"Asset {n:05d}", owner, access, purpose,
+                      CLASSIFICATIONS[n % len(CLASSIFICATIONS)]])
+    return table
+
+
+def write_csv(path: Path, table: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    return path
+
+
+def make_school(slug: str) -> Any:
+    from schoolkeep.people.derive import person_derive
+    from schoolkeep.people.models import Person
+    from schoolkeep.tenancy.models import School
+
+    school = School.objects.create(name=f"Bench {slug}", slug=slug)
+    people = []
+    for n in range(PEOPLE):
+        person = Person(school=school, full_name=person_name(n), kind="support")
+        person_derive(person)
+        people.append(person)
+    Person.objects.bulk_create(people)
+    return school
+
+
+def timed_import(path: Path, school: Any) -> tuple[float, Any]:
+    from schoolkeep.assets.imports import assets_import
+    from schoolkeep.audit.context import audit_context
+
+    started = time.perf_counter()
+    with audit_context(actor_label="bench"):
+        result = assets_import(path, school=school, actor=None, filename=path.name)
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        sys.exit(f"The generated file has problems: {result.problems[:3]}")
+    return elapsed, result
+
+
+def maxrss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    options = parser.parse_args()
+    rows = options.rows
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        from schoolkeep.assets.models import AccessLabel, Asset
+        from schoolkeep.audit.models import AuditEvent
+        from schoolkeep.audit.verify import audit_verify
+
+        folder = Path(DATA_DIR)
+        path = write_csv(folder / f"register-{rows}.csv", generate(rows))
+        changed = write_csv(folder / f"register-{rows}-changed.csv",
+                            generate(rows, changed_every=10))
+        small = write_csv(folder / f"register-{rows // 5}.csv", generate(max(1, rows // 5)))
+        print(f"Import of a register of {rows} assets (CSV, {path.stat().st_size / 1e6:.1f} "
+              f"MB, {GROUPS} groups, {PEOPLE} people), {harness.versions()}, one transaction "
+              "each")
+        rss_before = maxrss_mb()
+
+        school = make_school("bench-register")
+        events = AuditEvent.objects.count()
+        elapsed, result = timed_import(path, school)
+        assets = Asset.objects.filter(school=school).count()
+        labels = AccessLabel.objects.filter(school=school).count()
+        written = AuditEvent.objects.count() - events
+        print(f"  first import:        {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s  "
+              f"({assets} assets, {labels} labels, {written} audit events, "
+              f"{len(result.warnings)} warnings)")
+
+        events = AuditEvent.objects.count()
+        elapsed, result = timed_import(path, school)
+        assert result.unchanged == rows and AuditEvent.objects.count() == events
+        print(f"  same file again:     {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s  "
+              "(nothing changed, no audit event)")
+
+        events = AuditEvent.objects.count()
+        elapsed, result = timed_import(changed, school)
+        print(f"  one row in ten changed: {elapsed:5.2f} s  {rows / elapsed:7.0f} rows/s  "
+              f"({result.changed} assets changed, "
+              f"{AuditEvent.objects.count() - events} audit events)")
+        rss_after = maxrss_mb()
+
+        print("  Peak of Python allocations during one import (tracemalloc), into an empty "
+              "register:")
+        for number, file in enumerate((path, small)):
+            target = make_school(f"bench-memory-{number}")
+            tracemalloc.start()
+            elapsed, result = timed_import(file, target)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            print(f"    {result.rows:6d} rows: {peak / 1e6:6.1f} MB")
+        print(f"  Peak resident memory of the process (ru_maxrss): {rss_before:.0f} MB after "
+              f"setup, {rss_after:.0f} MB after the three timed imports")
+        verified = audit_verify()
+        print(f"  Audit chains: {'all intact' if verified.ok else 'BROKEN'} "
+              f"({verified.events} events)")
+        if not verified.ok:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
