@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from schoolkeep.accounts.models import User
 from schoolkeep.accounts.services import token_create
 from schoolkeep.assets.services import asset_create, group_get_or_create, labels_resolve
+from schoolkeep.assets.tasks_import import APPLY_KIND as ASSET_IMPORT_APPLY_KIND
+from schoolkeep.assets.tasks_import import CHECK_KIND as ASSET_IMPORT_CHECK_KIND
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
@@ -79,6 +81,8 @@ class Targets:
     system_id: str
     asset_id: str  # owned by the person linked to the information asset owner persona
     label_id: str  # an access label of the register
+    asset_import_job_id: str  # the SIRO's check of a register file (with a problem)
+    asset_import_result_id: str  # the SIRO's finished import of a register file
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -135,7 +139,21 @@ def build_targets(personas: Personas) -> Targets:
         asset_id=str(asset.public_id),
         label_id=str(labels_resolve(school=school, actor=siro,
                                     labels=["Matrix Label"])[0].public_id),
+        **_asset_import_jobs(personas),
     )
+
+
+def _asset_import_jobs(personas: Personas) -> dict[str, str]:
+    check = job_create(school=personas.school, actor=personas.siro,
+                       kind=ASSET_IMPORT_CHECK_KIND, title="Checking register.csv")
+    job_finish(check, result={"problems": [{"row": 2, "column": "Asset",
+                                            "message": "Every asset needs a name."}],
+                              "problem_count": 1, "rows": 1})
+    applied = job_create(school=personas.school, actor=personas.siro,
+                         kind=ASSET_IMPORT_APPLY_KIND, title="Importing register.csv")
+    job_finish(applied, result={"rows": 0, "groups": []})
+    return {"asset_import_job_id": str(check.public_id),
+            "asset_import_result_id": str(applied.public_id)}
 
 
 # How to build each URL that takes arguments.
@@ -182,6 +200,9 @@ URL_ARGUMENTS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "assets:asset-edit": lambda t: {"public_id": t.asset_id},
     "assets:asset-archive": lambda t: {"public_id": t.asset_id},
     "assets:label-edit": lambda t: {"public_id": t.label_id},
+    "assets:import-preview": lambda t: {"public_id": t.asset_import_job_id},
+    "assets:import-confirm": lambda t: {"public_id": t.asset_import_job_id},
+    "assets:import-result": lambda t: {"public_id": t.asset_import_result_id},
     "api:asset-detail": lambda t: {"asset_id": t.asset_id},
     "api:asset-update": lambda t: {"asset_id": t.asset_id},
     "api:asset-archive": lambda t: {"asset_id": t.asset_id},
