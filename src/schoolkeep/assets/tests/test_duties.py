@@ -215,6 +215,25 @@ def test_a_clamped_month_end_is_counted_like_the_list(personas):
     assert (duty.status, duty.due_at) == (OVERDUE, date(2026, 2, 28))
 
 
+@pytest.mark.parametrize("months", [1, 6, 12, 13, 36])
+def test_the_sql_due_date_agrees_with_the_calendar_around_month_ends(personas, months):
+    """Every base date over ten weeks around a month's end: listed and overdue exactly when
+    ``add_months`` says so, and counted alike."""
+    AssetSettings.objects.create(school=personas.school, review_interval_months=months)
+    until = TODAY + HORIZON
+    first = add_months(date(2026, 1, 20), -months)
+    bases = [first + timedelta(days=n) for n in range(70)]
+    made = {asset(personas.school, last_reviewed_on=base).public_id: base for base in bases}
+    duties = {d.key.split(":")[1]: d for d in agree(personas.school)}
+    expected = {str(pid) for pid, base in made.items() if add_months(base, months) < until}
+    assert set(duties) == expected
+    for pid, base in made.items():
+        if str(pid) in duties:
+            due_on = add_months(base, months)
+            assert duties[str(pid)].due_at == due_on
+            assert duties[str(pid)].status == (OVERDUE if due_on < TODAY else DUE)
+
+
 # --- owner missing ---------------------------------------------------------------------
 
 
