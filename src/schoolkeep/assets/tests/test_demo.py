@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.accounts.models import User
@@ -124,3 +125,19 @@ def test_building_again_changes_nothing():
     assert (Asset.objects.count(), System.objects.count(), AssetGroup.objects.count(),
             AccessLabel.objects.count(), OutsideOrganisation.objects.count(),
             AuditEvent.objects.count()) == counted
+
+
+def test_the_dashboards_show_the_registers_duties_to_their_owners(client):
+    build()
+    client.force_login(User.objects.get(email="it.lead@larkspur.example"),
+                       backend="allauth.account.auth_backends.AuthenticationBackend")
+    page = client.get(reverse("duties:dashboard")).content.decode()
+    assert "Turn on two-factor sign-in for a system holding OFFICIAL-SENSITIVE data" in page
+    assert "Check a system&#x27;s automatic log-off again" in page
+    assert reverse("systems:system-detail", args=[
+        System.objects.get(school__slug="larkspur", catalogue_key="sims").public_id]) in page
+    client.force_login(User.objects.get(email="siro@larkspur.example"),
+                       backend="allauth.account.auth_backends.AuthenticationBackend")
+    page = client.get(reverse("duties:dashboard")).content.decode()
+    assert "Choose an owner for an information asset" in page
+    assert "Visitor sign-in book" in page
