@@ -30,7 +30,13 @@ from schoolkeep.assets.imports.columns import (
 )
 from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
 from schoolkeep.assets.imports.results import Changed, GroupReport, ImportResult, Problem, Progress
-from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
+from schoolkeep.assets.models import (
+    AccessLabel,
+    Asset,
+    AssetGroup,
+    Classification,
+    OutsideOrganisation,
+)
 from schoolkeep.lib.text import fold
 from schoolkeep.people import derive
 from schoolkeep.people.models import Person
@@ -75,8 +81,10 @@ class Index:
         today = timezone.localdate()
         self.people: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.leavers: dict[str, str] = {}
+        self.person_names: dict[int, str] = {}
         for pk, name, key, leaving in Person.objects.filter(school=school).values_list(
                 "pk", "full_name", "name_key", "leaving_date").iterator(2000):
+            self.person_names[pk] = name
             if leaving is None or leaving > today:
                 self.people[key].append((pk, name))
             else:
@@ -85,6 +93,7 @@ class Index:
         self.last_position = max((g.position for g in self.groups.values()), default=-1)
         self.organisations = {o.name_key: o for o in
                               OutsideOrganisation.objects.filter(school=school)}
+        self.organisation_names = {o.pk: o.name for o in self.organisations.values()}
         self.labels = {label.label_key: label
                        for label in AccessLabel.objects.filter(school=school)}
         self.labels_by_id = {label.pk: label for label in self.labels.values()}
@@ -141,6 +150,18 @@ class Plan:
     def empty(self) -> bool:
         return not (self.groups or self.organisations or self.labels or self.created
                     or self.changed)
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return "nothing"
+    return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
+
+
+def _classification(value: str, note: str) -> str:
+    label = str(Classification(value).label) if value in Classification.values else value
+    return f"{label} ({note})" if note else label
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -278,34 +299,59 @@ class _Planner:
                 self.plan.people.add(owner.person_id)
             return
         values: dict[str, Any] = {}
-        headings: list[str] = []
+        details: list[tuple[str, str, str]] = []
         for name, value, recorded in (
                 (PURPOSE, row.purpose, existing.purpose),
                 (DESCRIPTION, row.description, existing.description)):
             if value is not None and value != recorded:
                 values[name] = value
-                headings.append(self.heading(name))
+                details.append((self.heading(name), _shown(recorded), _shown(value)))
         if row.classification is not None:
             value, note = row.classification
             if (value, note) != (existing.classification, existing.note):
                 values.update(classification=value, classification_note=note)
-                headings.append(self.heading(CLASSIFICATION))
+                details.append((self.heading(CLASSIFICATION),
+                                _classification(existing.classification, existing.note),
+                                _classification(value, note)))
         new_owner = owner if owner and self.owner_changes(owner, existing) else None
         if new_owner:
-            headings.append(self.heading(OWNER))
+            details.append((self.heading(OWNER), self.recorded_owner(existing),
+                            self.owner_text(new_owner)))
             if new_owner.person_id:
                 self.plan.people.add(new_owner.person_id)
         new_labels = None
         if label_keys is not None:
-            old = [self.index.labels_by_id[pk].label_key for pk in existing.label_ids]
-            if old != label_keys:
+            old = [self.index.labels_by_id[pk] for pk in existing.label_ids]
+            if [label.label_key for label in old] != label_keys:
                 new_labels = label_keys
-                headings.append(self.heading(ACCESS))
-        if not headings:
+                after = [self.index.labels[key].label if key in self.index.labels
+                         else self.plan.labels[key] for key in label_keys]
+                details.append((self.heading(ACCESS),
+                                " / ".join(label.label for label in old) or "nobody",
+                                " / ".join(after)))
+        if not details:
             report.unchanged += 1
             return
         self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels))
-        report.changed.append(Changed(row.number, existing.name, headings))
+        report.changed.append(Changed(row.number, existing.name, details))
+
+    def recorded_owner(self, existing: Existing) -> str:
+        if existing.person_id:
+            return self.index.person_names.get(existing.person_id, "a person")
+        if existing.organisation_id:
+            return self.index.organisation_names.get(existing.organisation_id, "an organisation")
+        if existing.unmatched:
+            return f"{existing.unmatched} (not yet matched)"
+        return "no owner"
+
+    def owner_text(self, owner: Owner) -> str:
+        if owner.person_id:
+            return self.index.person_names[owner.person_id]
+        if owner.organisation_key:
+            known = self.index.organisations.get(owner.organisation_key)
+            return known.name if known else \
+                f"{self.plan.organisations[owner.organisation_key]} (a new outside organisation)"
+        return f"{owner.unmatched} (not yet matched)"
 
     def in_other_groups(self) -> None:
         """Warn of names found in more than one group (of the file or the register)."""

@@ -31,14 +31,25 @@ class Problem:
 
 @dataclass
 class Changed:
-    """An asset already recorded that the file changes, and the headings that change."""
+    """An asset already recorded that the file changes: the headings that change, and each
+    change as (heading, recorded value, the file's value) in words."""
 
     row: int
     name: str
-    fields: list[str]
+    details: list[tuple[str, str, str]]
+
+    @property
+    def fields(self) -> list[str]:
+        return [heading for heading, _, _ in self.details]
+
+    def describe(self) -> str:
+        return "; ".join(f"{heading}: {before} → {after}"
+                         for heading, before, after in self.details)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "name": self.name, "fields": self.fields}
+        return {"row": self.row, "name": self.name, "fields": self.fields,
+                "details": [{"heading": heading, "before": before, "after": after}
+                            for heading, before, after in self.details]}
 
 
 @dataclass
@@ -123,7 +134,7 @@ class ImportResult:
                       f"{group.unchanged} unchanged")
             lines.append(f"{group.name}{' (new group)' if group.new else ''}: {counts}")
             lines += [f"  + {name}" for _, name in group.created]
-            lines += [f"  ~ {item.name}: {', '.join(item.fields)}" for item in group.changed]
+            lines += [f"  ~ {item.name}: {item.describe()}" for item in group.changed]
         if self.organisations_created:
             lines.append("Outside organisations added: " + ", ".join(self.organisations_created))
         if self.labels_created:

@@ -497,6 +497,13 @@ def test_without_a_classification_column_a_classification_is_left_as_it_is(
     assert exam.classification == "official_sensitive" and "Protect" in exam.classification_note
     assert exam.purpose == "Statutory returns and results" and exam.version == 2
     assert [(c.name, c.fields) for c in result.groups[0].changed] == [("Exam data", ["Purpose"])]
+    reclassified = write_delimited(tmp_path / "reclassified.tsv", [
+        ["Asset", "Classification"], ["Pupil data (MIS)"], ["Exam data", "OFFICIAL"]], "\t")
+    again = run(personas, reclassified)
+    assert again.groups[0].changed[0].details == [(
+        "Classification", "OFFICIAL-SENSITIVE (Marked “Protect” in the imported register, "
+        "read as OFFICIAL-SENSITIVE.)", "OFFICIAL")]
+    assert Asset.objects.get(name="Exam data").classification_note == ""
 
 
 # --- Importing again, changes, audit ----------------------------------------------------
@@ -539,6 +546,13 @@ def test_a_changed_file_changes_only_what_changed_with_audit_events(personas: Pe
         ("Core pupil data", ["Information Asset Owner"]),
         ("Attendance", ["Who has access to enter information"]),
         ("Core staff data sets", ["Purpose"])]
+    details = {c.name: c.details for g in result.groups for c in g.changed}
+    assert details == {
+        "Core pupil data": [("Information Asset Owner", "Amelia Hart", "Ben Okafor")],
+        "Attendance": [("Who has access to enter information",
+                        "Pupil Data Administrator / Head", "Head / Pupil Data Administrator")],
+        "Core staff data sets": [("Purpose", "“Statutory returns”",
+                                  "“Statutory returns and payroll”")]}
     core = Asset.objects.get(name="Core pupil data")
     assert core.owner_person is not None and core.owner_person.full_name == "Ben Okafor"
     assert core.version == 2

@@ -74,8 +74,9 @@ def test_a_changed_file_prints_the_changes(personas: Personas, tmp_path: Path) -
 
     assert code == 0
     assert ("Staff data (MIS): 0 added, 1 changed, 0 unchanged" in out.splitlines())
-    assert ("  ~ Core staff data sets: Information Asset Owner, Who has access to enter "
-            "information" in out.splitlines())
+    assert ("  ~ Core staff data sets: Information Asset Owner: Ben Okafor → Amelia Hart; "
+            "Who has access to enter information: HR Administrator / Business Manager → "
+            "HR Administrator" in out.splitlines())
 
 
 def test_importing_again_says_nothing_changed(personas: Personas) -> None:

@@ -148,6 +148,22 @@ def test_the_same_file_again_has_nothing_to_import(personas: Personas, login: Lo
     assert AuditEvent.objects.count() == events
 
 
+def test_the_preview_shows_each_change_with_the_recorded_and_the_new_value(
+        personas: Personas, login: Login) -> None:
+    client = login(personas.siro)
+    upload(client, "policy.txt", (FILES / "policy.txt").read_bytes())
+    confirm(client, Job.objects.get(kind="assets.import.check"))
+    changed = (FILES / "policy.txt").read_text().replace(
+        "Core pupil data\tAmelia Hart", "Core pupil data\tRedStor")
+
+    response = upload(client, "changed.txt", changed.encode())
+
+    text = client.get(response["Location"]).content.decode()
+    assert "0 would be added, 1 would be changed, 8 unchanged" in text
+    assert "<li>Information Asset Owner: Amelia Hart → RedStor</li>" in text
+    assert "Confirm import" in text
+
+
 def test_a_workbook_and_a_tsv_upload_are_previewed(personas: Personas, login: Login) -> None:
     workbook = Workbook()
     sheet = workbook.active
