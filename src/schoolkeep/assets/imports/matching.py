@@ -29,7 +29,14 @@ from schoolkeep.assets.imports.columns import (
     PURPOSE,
 )
 from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
-from schoolkeep.assets.imports.results import Changed, GroupReport, ImportResult, Problem, Progress
+from schoolkeep.assets.imports.results import (
+    Changed,
+    Created,
+    GroupReport,
+    ImportResult,
+    Problem,
+    Progress,
+)
 from schoolkeep.assets.models import (
     AccessLabel,
     Asset,
@@ -294,7 +301,8 @@ class _Planner:
         existing = self.index.assets.get((group.pk, fold(row.name))) if group else None
         if existing is None:
             self.plan.created.append(NewAsset(row, fold(row.group), owner, label_keys or []))
-            report.created.append((row.number, row.name))
+            report.created.append(Created(row.number, row.name, self.new_details(
+                row, owner, label_keys)))
             if owner and owner.person_id:
                 self.plan.people.add(owner.person_id)
             return
@@ -334,6 +342,19 @@ class _Planner:
             return
         self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels))
         report.changed.append(Changed(row.number, existing.name, details))
+
+    def new_details(self, row: AssetRow, owner: Owner | None,
+                    label_keys: list[str] | None) -> list[tuple[str, str]]:
+        details = []
+        if owner is not None:
+            details.append((self.heading(OWNER), self.owner_text(owner)))
+        if label_keys:
+            details.append((self.heading(ACCESS), " / ".join(
+                self.index.labels[key].label if key in self.index.labels
+                else self.plan.labels[key] for key in label_keys)))
+        if row.classification is not None:
+            details.append((self.heading(CLASSIFICATION), _classification(*row.classification)))
+        return details
 
     def recorded_owner(self, existing: Existing) -> str:
         if existing.person_id:

@@ -53,10 +53,27 @@ class Changed:
 
 
 @dataclass
+class Created:
+    """A new asset, with what matching decided for it: (heading, value) in words."""
+
+    row: int
+    name: str
+    details: list[tuple[str, str]]
+
+    def describe(self) -> str:
+        return "; ".join(f"{heading}: {value}" for heading, value in self.details)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "name": self.name,
+                "details": [{"heading": heading, "value": value}
+                            for heading, value in self.details]}
+
+
+@dataclass
 class GroupReport:
     name: str
     new: bool  # the group itself is created
-    created: list[tuple[int, str]] = field(default_factory=list)  # (row, name)
+    created: list[Created] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     unchanged: int = 0
 
@@ -64,7 +81,7 @@ class GroupReport:
         return {
             "name": self.name, "new": self.new, "unchanged": self.unchanged,
             "created_count": len(self.created), "changed_count": len(self.changed),
-            "created": [{"row": row, "name": name} for row, name in self.created[:limit]],
+            "created": [item.as_dict() for item in self.created[:limit]],
             "changed": [item.as_dict() for item in self.changed[:limit]],
             "not_shown": max(0, len(self.created) - limit) + max(0, len(self.changed) - limit),
         }
@@ -133,7 +150,8 @@ class ImportResult:
             counts = (f"{len(group.created)} added, {len(group.changed)} changed, "
                       f"{group.unchanged} unchanged")
             lines.append(f"{group.name}{' (new group)' if group.new else ''}: {counts}")
-            lines += [f"  + {name}" for _, name in group.created]
+            lines += [f"  + {item.name}" + (f": {item.describe()}" if item.details else "")
+                      for item in group.created]
             lines += [f"  ~ {item.name}: {item.describe()}" for item in group.changed]
         if self.organisations_created:
             lines.append("Outside organisations added: " + ", ".join(self.organisations_created))

@@ -152,7 +152,10 @@ def test_a_policy_document_is_read_from_the_line_beginning_appendix_1(
         "9 assets in 4 groups: 9 added, 0 changed, 0 unchanged; 4 groups, 2 outside "
         "organisations, 10 access labels added; 3 warnings.")
     # Rows are numbered as the document's lines: the table's first asset is on line 14.
-    assert result.groups[0].created[0] == (14, "Core pupil data")
+    first = result.groups[0].created[0]
+    assert (first.row, first.name) == (14, "Core pupil data")
+    assert first.describe() == ("Information Asset Owner: Amelia Hart; Who has access to "
+                                "enter information: Pupil Data Administrator")
     assert [group.position for group in AssetGroup.objects.order_by("position")] == [0, 1, 2, 3]
     core = Asset.objects.get(name="Core pupil data")
     assert core.owner_person is not None and core.owner_person.full_name == "Amelia Hart"

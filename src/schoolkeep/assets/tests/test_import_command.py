@@ -45,9 +45,19 @@ def test_a_good_file_prints_what_it_created_per_group_and_its_warnings(
         "Oakfield Primary, from policy.txt (read as policy document (text)): 9 assets in 4 "
         "groups: 9 added, 0 changed, 0 unchanged; 4 groups, 2 outside organisations, 10 "
         "access labels added; 3 warnings.")
-    assert lines[1:5] == ["Pupil data (MIS) (new group): 3 added, 0 changed, 0 unchanged",
-                          "  + Core pupil data", "  + Attendance",
-                          "  + Tagged (named) student photos"]
+    assert lines[1:5] == [
+        "Pupil data (MIS) (new group): 3 added, 0 changed, 0 unchanged",
+        "  + Core pupil data: Information Asset Owner: Amelia Hart; Who has access to enter "
+        "information: Pupil Data Administrator",
+        "  + Attendance: Information Asset Owner: Amelia Hart; Who has access to enter "
+        "information: Pupil Data Administrator / Head",
+        "  + Tagged (named) student photos: Information Asset Owner: Amelia Hart; Who has "
+        "access to enter information: Head / Deputy / Class Teachers"]
+    assert ("  + CCTV saved footage: Information Asset Owner: CCTV support company (a new "
+            "outside organisation); Who has access to enter information: automated system"
+            in lines)
+    assert ("  + Governors' documents: Information Asset Owner: Carys Evans (not yet "
+            "matched); Who has access to enter information: Business Manager / Head" in lines)
     assert "Outside organisations added: RedStor, CCTV support company" in lines
     warnings = lines[lines.index("Warnings:") + 1:]
     assert [line[:40] for line in warnings] == [
@@ -98,7 +108,7 @@ def test_dry_run_writes_nothing(personas: Personas) -> None:
 
     assert code == 0
     assert out.startswith("Dry run, nothing written. Oakfield Primary")
-    assert "9 would be added" in out and "  + Core pupil data" in out
+    assert "9 would be added" in out and "  + Core pupil data: " in out
     assert not Asset.objects.exists() and not AssetGroup.objects.exists()
     assert AuditEvent.objects.count() == events
 

@@ -108,6 +108,9 @@ def test_upload_check_preview_confirm_then_the_import_and_its_result(
     assert "<th scope=\"row\">Core pupil data</th>" in text
     assert "“Joskoss Technician” (row 22) and “Joskos Technician” (row 23) look alike" in text
     assert "<dd>RedStor, CCTV support company</dd>" in text
+    assert "<li>Information Asset Owner: Carys Evans (not yet matched)</li>" in text
+    assert "<li>Who has access to enter information: Head / Deputy / Class Teachers</li>" \
+        in text
 
     confirmed = confirm(client, check_job)
 
