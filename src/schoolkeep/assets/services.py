@@ -66,6 +66,7 @@ STALE_MESSAGE = ("Someone else changed this asset while you were editing it. Rel
                  "to see their changes, then make yours again.")
 
 ACTION_LABELS = {
+    "assets.import.applied": "Register imported from a file",
     "assets.asset.created": "Information asset added",
     "assets.asset.updated": "Information asset changed",
     "assets.asset.archived": "Information asset archived",
