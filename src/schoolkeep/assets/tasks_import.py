@@ -4,13 +4,12 @@ progress; the check's result is the preview, the import's result the report."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django_tasks import task
 
 from schoolkeep.assets.imports import ImportFileError, ImportResult, assets_import
 from schoolkeep.audit.context import audit_context
+from schoolkeep.jobs import import_flow
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_fail, job_finish, job_progress
 from schoolkeep.lib.errors import NotAllowed
@@ -22,48 +21,32 @@ APPLY_KIND = "assets.import.apply"
 KEPT = 200
 
 
-def _job(job_id: str, kind: str) -> Job:
-    return Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=kind)
-
-
-def _progress(job: Job) -> Any:
-    def report(done: int, total: int, message: str) -> None:
-        job_progress(job, done=done, total=total or None, message=message)
-
-    return report
-
-
-def _failed(job: Job) -> None:
-    """An unexpected error: the job's page must not wait for ever (the error is re-raised
-    for the worker's log)."""
-    job_fail(job, message="Something went wrong and nothing was imported. Try again; if it "
-                          "happens again, tell your administrator.")
-
-
 def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool) -> ImportResult | None:
     """The import of the job's file, or None when the job failed (its message says why)."""
     path = upload_path(stored_name)
     if path is None:
-        job_fail(job, message="The uploaded file is no longer here. Upload it again.")
+        job_fail(job, message=import_flow.UPLOAD_GONE)
         return None
     try:
         with audit_context(actor_label=job.created_by_label):
+            # job_progress looked up here, so that a test can watch the progress reported
             return assets_import(path, school=job.school, actor=job.created_by,
-                                 dry_run=dry_run, progress=_progress(job), filename=filename)
+                                 dry_run=dry_run, filename=filename,
+                                 progress=import_flow.progress_reporter(job, job_progress))
     except (ImportFileError, NotAllowed) as exc:
         upload_delete(stored_name)
         job_fail(job, message=f"{filename}: {exc}")
         return None
     except Exception:
         upload_delete(stored_name)
-        _failed(job)
+        import_flow.fail_unexpected(job)
         raise
 
 
 @task()
 def assets_import_check(job_id: str, stored_name: str, filename: str) -> None:
     """Check an uploaded register file and work out what would change; write nothing."""
-    job = _job(job_id, CHECK_KIND)
+    job = import_flow.task_job(job_id, CHECK_KIND)
     result = _run(job, stored_name, filename, dry_run=True)
     if result is None:
         return
@@ -82,7 +65,7 @@ def assets_import_check(job_id: str, stored_name: str, filename: str) -> None:
 def assets_import_apply(job_id: str, stored_name: str, filename: str) -> None:
     """Import a checked and confirmed file (the register is compared again, then written in
     one transaction)."""
-    job = _job(job_id, APPLY_KIND)
+    job = import_flow.task_job(job_id, APPLY_KIND)
     try:
         result = _run(job, stored_name, filename, dry_run=False)
     finally:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django_tasks import task
 
 from schoolkeep.audit.context import audit_context
-from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_fail, job_finish, job_progress
+from schoolkeep.jobs import import_flow
+from schoolkeep.jobs.services import job_fail, job_finish
 from schoolkeep.people.imports import ImportFileError, ImportResult, people_import
 from schoolkeep.people.imports.uploads import upload_delete, upload_path
 
@@ -18,24 +18,6 @@ CHECK_KIND = "people.import.check"
 APPLY_KIND = "people.import.apply"
 # How many problems the preview page keeps (the count is always kept).
 PROBLEMS_KEPT = 500
-
-
-def _job(job_id: str, kind: str) -> Job:
-    return Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=kind)
-
-
-def _progress(job: Job) -> Any:
-    def report(done: int, total: int, message: str) -> None:
-        job_progress(job, done=done, total=total or None, message=message)
-
-    return report
-
-
-def _failed(job: Job) -> None:
-    """An unexpected error: the job's page must not wait for ever (the error is re-raised
-    for the worker's log)."""
-    job_fail(job, message="Something went wrong and nothing was imported. Try again; if it "
-                          "happens again, tell your administrator.")
 
 
 def _kept(result: ImportResult) -> dict[str, Any]:
@@ -48,21 +30,21 @@ def _kept(result: ImportResult) -> dict[str, Any]:
 @task()
 def people_import_check(job_id: str, stored_name: str, filename: str) -> None:
     """Check an uploaded file and work out what would change; write nothing."""
-    job = _job(job_id, CHECK_KIND)
+    job = import_flow.task_job(job_id, CHECK_KIND)
     path = upload_path(stored_name)
     if path is None:
-        job_fail(job, message="The uploaded file is no longer here. Upload it again.")
+        job_fail(job, message=import_flow.UPLOAD_GONE)
         return
     try:
         result = people_import(path, school=job.school, actor=job.created_by, dry_run=True,
-                               progress=_progress(job), filename=filename)
+                               progress=import_flow.progress_reporter(job), filename=filename)
     except ImportFileError as exc:
         upload_delete(stored_name)
         job_fail(job, message=f"{filename}: {exc}")
         return
     except Exception:
         upload_delete(stored_name)
-        _failed(job)
+        import_flow.fail_unexpected(job)
         raise
     if not result.ok:
         upload_delete(stored_name)  # nothing can be confirmed: keep nothing
@@ -77,21 +59,21 @@ def people_import_check(job_id: str, stored_name: str, filename: str) -> None:
 @task()
 def people_import_apply(job_id: str, stored_name: str, filename: str) -> None:
     """Import a checked and confirmed file (checked again, then written in one go)."""
-    job = _job(job_id, APPLY_KIND)
+    job = import_flow.task_job(job_id, APPLY_KIND)
     path = upload_path(stored_name)
     if path is None:
-        job_fail(job, message="The uploaded file is no longer here. Upload it again.")
+        job_fail(job, message=import_flow.UPLOAD_GONE)
         return
     try:
         with audit_context(actor_label=job.created_by_label):
             result = people_import(path, school=job.school, actor=job.created_by,
-                                   progress=_progress(job), expected_rows=job.total,
-                                   filename=filename)
+                                   progress=import_flow.progress_reporter(job),
+                                   expected_rows=job.total, filename=filename)
     except ImportFileError as exc:
         job_fail(job, message=f"{filename}: {exc}")
         return
     except Exception:
-        _failed(job)
+        import_flow.fail_unexpected(job)
         raise
     finally:
         upload_delete(stored_name)

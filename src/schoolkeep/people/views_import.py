@@ -6,16 +6,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django import forms
-from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create
+from schoolkeep.jobs import import_flow
 from schoolkeep.people.imports import ImportFileError, template_csv, template_xlsx
-from schoolkeep.people.imports.uploads import MAX_BYTES, upload_claim, upload_save
+from schoolkeep.people.imports.uploads import MAX_BYTES, upload_save
 from schoolkeep.people.tasks_import import (
     APPLY_KIND,
     CHECK_KIND,
@@ -24,7 +21,6 @@ from schoolkeep.people.tasks_import import (
 )
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
-from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,13 +34,6 @@ class ImportUploadForm(forms.Form):
     )
 
 
-def _own_job(request: SchoolRequest, public_id: UUID, kind: str) -> Job:
-    job = get_for_school_or_404(Job.objects.all(), school=request.school, public_id=public_id)
-    if job.kind != kind or job.created_by_id != request.user.pk:
-        raise Http404("Not found")
-    return job
-
-
 @school_view("people.manage")
 @require_http_methods(["GET", "POST"])
 def import_upload(request: SchoolRequest) -> HttpResponse:
@@ -56,12 +45,9 @@ def import_upload(request: SchoolRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            filename = str(upload.name)[:200]
-            job = job_create(school=request.school, actor=request.user, kind=CHECK_KIND,
-                             title=f"Checking {filename}")
-            transaction.on_commit(lambda: people_import_check.enqueue(
-                str(job.public_id), stored, filename))
-            return redirect("people:import-preview", job.public_id)
+            return import_flow.check_start(request, upload, stored, kind=CHECK_KIND,
+                                           task=people_import_check,
+                                           preview_url="people:import-preview")
     return render(request, "people/import_upload.html",
                   {"page_title": "Import people", "form": form})
 
@@ -69,37 +55,22 @@ def import_upload(request: SchoolRequest) -> HttpResponse:
 @school_view("people.manage")
 @require_GET
 def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = _own_job(request, public_id, CHECK_KIND)
+    job = import_flow.own_job(request, public_id, CHECK_KIND)
     if not job.finished:
         return redirect("jobs:job-detail", job.public_id)
     result = job.result or {}
     return render(request, "people/import_preview.html", {
         "page_title": "Check the import", "job": job, "result": result,
         "more_problems": max(0, result.get("problem_count", 0) - len(result.get("problems", []))),
-        "can_confirm": job.status == Job.Status.DONE and not result.get("problems")
-        and bool(result.get("upload")),
+        "can_confirm": import_flow.can_confirm(job),
     })
 
 
 @school_view("people.manage")
 @require_POST
 def import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = _own_job(request, public_id, CHECK_KIND)
-    result = job.result or {}
-    if job.status != Job.Status.DONE or result.get("problems") or not result.get("upload"):
-        messages.error(request, "This file cannot be imported. Upload it again.")
-        return redirect("people:import-upload")
-    claimed = upload_claim(result["upload"])
-    if claimed is None:
-        messages.error(request, "This file has already been imported, or it was uploaded "
-                                "too long ago. Upload it again to import it.")
-        return redirect("people:import-upload")
-    filename = str(result.get("filename", ""))
-    apply_job = job_create(school=request.school, actor=request.user, kind=APPLY_KIND,
-                           title=f"Importing {filename}", total=int(result.get("rows", 0)))
-    transaction.on_commit(lambda: people_import_apply.enqueue(
-        str(apply_job.public_id), claimed, filename))
-    return redirect("jobs:job-detail", apply_job.public_id)
+    return import_flow.confirm(request, public_id, check_kind=CHECK_KIND, apply_kind=APPLY_KIND,
+                               task=people_import_apply, upload_url="people:import-upload")
 
 
 @school_view("people.manage")
