@@ -1,0 +1,66 @@
+"""What the import commands share (``import-people``, ``import-assets``): the arguments
+``PATH --school SLUG [--dry-run]``, finding the school and the file, running the import as the
+command line's actor, and reporting a file with problems.
+
+An unknown school or a file that cannot be read: one line, status 1. When any row is wrong,
+nothing is written: each note and problem goes to standard error, then a count, status 2."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from schoolkeep.audit.context import audit_context, cli_actor_label
+from schoolkeep.lib.tabular import ImportFileError
+from schoolkeep.tenancy.models import School
+
+
+class ImportCommand(BaseCommand):
+    """A subclass names its file (``path_help``), runs its import (``run_import``) and says
+    what it did (``report``)."""
+
+    path_help = "the file"
+
+    def run_import(self, path: Path, *, school: School, dry_run: bool) -> Any:
+        """The import's result (``ok``, ``notes``, ``problems``); raises ImportFileError."""
+        raise NotImplementedError
+
+    def file_read_as(self, path: Path, result: Any) -> str:
+        """How the count of problems names the file."""
+        return path.name
+
+    def report(self, school: School, path: Path, result: Any, *, dry_run: bool) -> None:
+        raise NotImplementedError
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("path", metavar="PATH", help=self.path_help)
+        parser.add_argument("--school", required=True, metavar="SLUG",
+                            help="the school's short name (slug)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="check the file and say what would change; write nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        school = School.objects.filter(slug=options["school"]).first()
+        if school is None:
+            raise CommandError(f"No school has the short name {options['school']!r}.")
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        try:
+            with audit_context(actor_label=cli_actor_label()):
+                result = self.run_import(path, school=school, dry_run=options["dry_run"])
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        for note in result.notes:
+            self.stderr.write(f"Note: {note}")
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            count = len(result.problems)
+            self.stderr.write(f"{count} problem{'s' if count != 1 else ''} in "
+                              f"{self.file_read_as(path, result)}: nothing was imported.")
+            raise SystemExit(2)
+        self.report(school, path, result, dry_run=options["dry_run"])
