@@ -7,13 +7,15 @@ The scripts run as ``python bench/<name>.py``, so this folder is first on ``sys.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -125,3 +127,50 @@ def versions() -> str:
         f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
         f"{connection.Database.sqlite_version}"
     )
+
+
+def siro_of(school: object) -> object:
+    """A SIRO of ``school`` (Sam Siro, siro@alder.example) with TOTP enrolled."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from schoolkeep.accounts.models import User
+    from schoolkeep.tenancy.models import Membership, MembershipRole
+
+    siro = User.objects.create(email="siro@alder.example", full_name="Sam Siro",
+                               password="!unusable")
+    membership = Membership.objects.create(user=siro, school=school)
+    MembershipRole.objects.create(membership=membership, role="siro")
+    TOTP.activate(siro, generate_totp_secret())
+    return siro
+
+
+def timed_import(importer: Callable[..., Any], path: Path, school: object) -> tuple[float, Any]:
+    """Seconds ``importer`` (people_import, assets_import) took to import ``path`` into
+    ``school``, and its result; stops the benchmark if the file has problems."""
+    from schoolkeep.audit.context import audit_context
+
+    started = time.perf_counter()
+    with audit_context(actor_label="bench"):
+        result = importer(path, school=school, actor=None, filename=path.name)
+    elapsed = time.perf_counter() - started
+    if not result.ok:
+        sys.exit(f"The generated file has problems: {result.problems[:3]}")
+    return elapsed, result
+
+
+def maxrss_mb() -> float:
+    """The process's peak resident memory in MB."""
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def audit_chains_verified() -> None:
+    """Print whether the audit chains still verify; exit 1 if they do not."""
+    from schoolkeep.audit.verify import audit_verify
+
+    verified = audit_verify()
+    print(f"  Audit chains: {'all intact' if verified.ok else 'BROKEN'} "
+          f"({verified.events} events)")
+    if not verified.ok:
+        sys.exit(1)

@@ -25,11 +25,9 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import resource
 import shutil
-import sys
-import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,25 +103,6 @@ def make_school(slug: str) -> Any:
     return school
 
 
-def timed_import(path: Path, school: Any) -> tuple[float, Any]:
-    from schoolkeep.assets.imports import assets_import
-    from schoolkeep.audit.context import audit_context
-
-    started = time.perf_counter()
-    with audit_context(actor_label="bench"):
-        result = assets_import(path, school=school, actor=None, filename=path.name)
-    elapsed = time.perf_counter() - started
-    if not result.ok:
-        sys.exit(f"The generated file has problems: {result.problems[:3]}")
-    return elapsed, result
-
-
-def maxrss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -131,10 +110,11 @@ def main() -> None:
     rows = options.rows
     try:
         call_command("migrate", verbosity=0, interactive=False)
+        from schoolkeep.assets.imports import assets_import
         from schoolkeep.assets.models import AccessLabel, Asset
         from schoolkeep.audit.models import AuditEvent
-        from schoolkeep.audit.verify import audit_verify
 
+        timed_import = partial(harness.timed_import, assets_import)
         folder = Path(DATA_DIR)
         path = write_csv(folder / f"register-{rows}.csv", generate(rows))
         changed = write_csv(folder / f"register-{rows}-changed.csv",
@@ -143,7 +123,7 @@ def main() -> None:
         print(f"Import of a register of {rows} assets (CSV, {path.stat().st_size / 1e6:.1f} "
               f"MB, {GROUPS} groups, {PEOPLE} people), {harness.versions()}, one transaction "
               "each")
-        rss_before = maxrss_mb()
+        rss_before = harness.maxrss_mb()
 
         school = make_school("bench-register")
         events = AuditEvent.objects.count()
@@ -166,7 +146,7 @@ def main() -> None:
         print(f"  one row in ten changed: {elapsed:5.2f} s  {rows / elapsed:7.0f} rows/s  "
               f"({result.changed} assets changed, "
               f"{AuditEvent.objects.count() - events} audit events)")
-        rss_after = maxrss_mb()
+        rss_after = harness.maxrss_mb()
 
         print("  Peak of Python allocations during one import (tracemalloc), into an empty "
               "register:")
@@ -179,11 +159,7 @@ def main() -> None:
             print(f"    {result.rows:6d} rows: {peak / 1e6:6.1f} MB")
         print(f"  Peak resident memory of the process (ru_maxrss): {rss_before:.0f} MB after "
               f"setup, {rss_after:.0f} MB after the three timed imports")
-        verified = audit_verify()
-        print(f"  Audit chains: {'all intact' if verified.ok else 'BROKEN'} "
-              f"({verified.events} events)")
-        if not verified.ok:
-            sys.exit(1)
+        harness.audit_chains_verified()
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 

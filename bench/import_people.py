@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import resource
 import shutil
-import sys
-import time
 import tracemalloc
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import harness
@@ -124,25 +122,6 @@ def make_school(slug: str) -> object:
     return school
 
 
-def timed_import(path: Path, school: object) -> tuple[float, object]:
-    from schoolkeep.audit.context import audit_context
-    from schoolkeep.people.imports import people_import
-
-    started = time.perf_counter()
-    with audit_context(actor_label="bench"):
-        result = people_import(path, school=school, actor=None, filename=path.name)
-    elapsed = time.perf_counter() - started
-    if not result.ok:
-        sys.exit(f"The generated file has problems: {result.problems[:3]}")
-    return elapsed, result
-
-
-def maxrss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
@@ -151,16 +130,17 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0, interactive=False)
         from schoolkeep.audit.models import AuditEvent
-        from schoolkeep.audit.verify import audit_verify
+        from schoolkeep.people.imports import people_import
         from schoolkeep.people.models import Check, Person
 
+        timed_import = partial(harness.timed_import, people_import)
         folder = Path(DATA_DIR)
         csv_path, xlsx_path = write_files(rows, folder)
         small_csv, _ = write_files(max(1, rows // 5), folder)
         print(f"Import of {rows} people with their checks, SQLite, one transaction each")
         print(f"  files: CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
               f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB")
-        rss_before = maxrss_mb()
+        rss_before = harness.maxrss_mb()
 
         school = make_school("bench-csv")
         events = AuditEvent.objects.count()
@@ -179,7 +159,7 @@ def main() -> None:
 
         elapsed, result = timed_import(xlsx_path, make_school("bench-xlsx"))
         print(f"  XLSX, first import:  {elapsed:6.2f} s  {rows / elapsed:7.0f} rows/s")
-        rss_after = maxrss_mb()
+        rss_after = harness.maxrss_mb()
 
         print("  Peak of Python allocations during one import (tracemalloc), into an empty "
               "school:")
@@ -191,11 +171,7 @@ def main() -> None:
             print(f"    {result.rows:5d} rows: {peak / 1e6:6.1f} MB")
         print(f"  Peak resident memory of the process (ru_maxrss): {rss_before:.0f} MB after "
               f"setup, {rss_after:.0f} MB after the three timed imports")
-        verified = audit_verify()
-        print(f"  Audit chains: {'all intact' if verified.ok else 'BROKEN'} "
-              f"({verified.events} events)")
-        if not verified.ok:
-            sys.exit(1)
+        harness.audit_chains_verified()
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 

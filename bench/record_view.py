@@ -45,22 +45,15 @@ KINDS = [
 
 def build(people: int) -> object:
     """The school, its SIRO and its people with their checks; returns the SIRO."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from schoolkeep.accounts.models import User
     from schoolkeep.people.derive import check_derive, person_derive
     from schoolkeep.people.models import Check, CheckType, Person
     from schoolkeep.people.rules import rule_set_for
-    from schoolkeep.tenancy.models import Membership, MembershipRole, School, Site
+    from schoolkeep.tenancy.models import School, Site
 
     school = School.objects.create(name="Alder Primary", slug="alder")
     other = School.objects.create(name="Birch Academy", slug="birch", kind="academy")
     sites = [Site.objects.create(school=school, name=name) for name in ("North", "South")]
-    siro = User.objects.create(email="siro@alder.example", full_name="Sam Siro",
-                               password="!unusable")
-    membership = Membership.objects.create(user=siro, school=school)
-    MembershipRole.objects.create(membership=membership, role="siro")
-    TOTP.activate(siro, generate_totp_secret())
+    siro = harness.siro_of(school)
 
     today = timezone.localdate()
     kinds = [(kind, flags) for kind, share, flags in KINDS for _ in range(share)]

@@ -102,21 +102,14 @@ def build_register(school: Any, assets: int, rng: random.Random) -> None:
 def build(assets: int) -> Any:
     """The school with its register, another school's register, and the SIRO; returns the
     SIRO."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from schoolkeep.accounts.models import User
-    from schoolkeep.tenancy.models import Membership, MembershipRole, School
+    from schoolkeep.tenancy.models import School
 
     rng = random.Random(5)
     school = School.objects.create(name="Alder Primary", slug="alder")
     other = School.objects.create(name="Birch Academy", slug="birch", kind="academy")
     build_register(school, assets, rng)
     build_register(other, 1000, rng)
-    siro = User.objects.create(email="siro@alder.example", full_name="Sam Siro",
-                               password="!unusable")
-    membership = Membership.objects.create(user=siro, school=school)
-    MembershipRole.objects.create(membership=membership, role="siro")
-    TOTP.activate(siro, generate_totp_secret())
+    siro = harness.siro_of(school)
     return siro
 
 
