@@ -10,7 +10,7 @@ The command line and the system (an actor that is not a signed-in user) may do e
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -31,6 +31,7 @@ from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.lib.values import as_date
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import Membership, MembershipRole, School
@@ -118,19 +119,6 @@ def is_owner(*, asset: Asset, actor: Any) -> bool:
 # ---------------------------------------------------------------------------- cleaning
 
 
-def _as_date(name: str, value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        raise DomainError("Enter a date without a time.", field=name)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError("Enter a real date, such as 2027-03-03.", field=name) from None
-
-
 def _as_yes_no_unknown(name: str, value: Any) -> bool | None:
     if value is None or value == "":
         return None
@@ -162,7 +150,7 @@ def _clean_value(name: str, value: Any) -> Any:
     if name in BOOLEAN_FIELDS:
         return bool(value)
     if name in DATE_FIELDS:
-        return _as_date(name, value)
+        return as_date(name, value)
     if name == "dpia_needed":
         return _as_yes_no_unknown(name, value)
     if name == "data_subjects":

@@ -22,6 +22,7 @@ from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.lib.values import as_date
 from schoolkeep.people.derive import check_derive, normalise_dbs_number, person_derive
 from schoolkeep.people.models import (
     CertificateCopy,
@@ -106,20 +107,6 @@ CHECK_DATE_FIELDS = {"done_on", "right_to_work_expires_on", "dbs_issued_on",
                      "update_service_checked_on"}
 
 
-def _as_date(name: str, value: Any) -> date | None:
-    """A date given as a date, an ISO string or nothing."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        raise DomainError("Enter a date without a time.", field=name)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError("Enter a real date, such as 2027-03-03.", field=name) from None
-
-
 def _refuse_unknown(fields: Iterable[str], allowed: Iterable[str], what: str) -> None:
     allowed = set(allowed)
     for name in fields:
@@ -147,7 +134,7 @@ def _apply_person_fields(person: Person, fields: dict[str, Any]) -> None:
         elif name == "email":
             value = str(value or "").strip().lower()
         elif name in PERSON_DATE_FIELDS:
-            value = _as_date(name, value)
+            value = as_date(name, value)
         setattr(person, name, value)
     person_derive(person)
 
@@ -300,7 +287,7 @@ def _clean_check_value(name: str, value: Any) -> Any:
     if name == "on_update_service":
         return bool(value)
     if name in CHECK_DATE_FIELDS:
-        return _as_date(name, value)
+        return as_date(name, value)
     return value
 
 

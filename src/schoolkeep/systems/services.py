@@ -5,7 +5,6 @@ record it changes with its before and after."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.lib.values import as_date
 from schoolkeep.people.models import Person
 from schoolkeep.systems.catalogue import catalogue_entry
 from schoolkeep.systems.models import System
@@ -66,19 +66,6 @@ def _refuse_unknown(fields: Iterable[str]) -> None:
             raise DomainError(f"A system has no field {name!r}.", field=name)
 
 
-def _as_date(name: str, value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        raise DomainError("Enter a date without a time.", field=name)
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError("Enter a real date, such as 2027-03-03.", field=name) from None
-
-
 def _as_minutes(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -105,7 +92,7 @@ def _apply(system: System, fields: dict[str, Any]) -> None:
         elif name == "auto_logoff_minutes":
             value = _as_minutes(value)
         elif name == "auto_logoff_checked_on":
-            value = _as_date(name, value)
+            value = as_date(name, value)
         setattr(system, name, value)
     system.name_key = fold(system.name)
 
