@@ -360,6 +360,8 @@ def _resolve_labels(school: School, labels: Iterable[str], actor: Any) -> list[A
     for key, text in wanted.items():
         if key in found:
             continue
+        # Labels are the school's: an asset's owner may use them but not add to them.
+        _require_manager(school=school, actor=actor, what="add access labels")
         label = AccessLabel(school=school, label=text, label_key=key)
         full_clean_or_error(label, exclude=["school"])
         label.save()
@@ -374,10 +376,6 @@ def labels_resolve(*, school: School, labels: list[str], actor: Any) -> list[Acc
     differing only in case or spacing are one label (the first spelling is kept); new ones
     are created."""
     with transaction.atomic():
-        keys = {fold(str(text or "")) for text in labels} - {""}
-        existing = AccessLabel.objects.filter(school=school, label_key__in=list(keys)).count()
-        if existing < len(keys):
-            _require_manager(school=school, actor=actor, what="add access labels")
         return _resolve_labels(school, labels, actor)
 
 

@@ -29,6 +29,14 @@ def providers() -> list[DutyProvider]:
     return list(_providers.values())
 
 
+def view_permission_for(module: str) -> str:
+    """The permission needed to see someone else's duties of ``module`` (the provider's
+    ``view_permission``; by default every member's ``school.view``). A member always sees
+    their own duties."""
+    provider = _providers.get(module)
+    return str(getattr(provider, "view_permission", "school.view"))
+
+
 def label_for(module: str) -> str:
     provider = _providers.get(module)
     return provider.label if provider is not None else module

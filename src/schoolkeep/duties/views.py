@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from schoolkeep.duties import selectors
+from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
 from schoolkeep.duties.types import HORIZON
 from schoolkeep.tenancy.decorators import school_view
@@ -23,7 +23,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     school_duties = selectors.duties_for_school(access.school, timezone.now())
     mine = selectors.owned_by(school_duties, user_id)
     sees_all = selectors.sees_school_duties(access.roles)
-    others = [d for d in school_duties if user_id not in d.owner_user_ids]
+    others = [d for d in school_duties if user_id not in d.owner_user_ids
+              and access.can(registry.view_permission_for(d.module))]
     per_module = selectors.counts_from_duties(school_duties if sees_all else mine)
     context = {
         "page_title": "What needs doing",

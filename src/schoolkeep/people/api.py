@@ -29,7 +29,12 @@ from schoolkeep.lib.errors import DomainError
 from schoolkeep.people import selectors, services
 from schoolkeep.people.models import Check, CheckType, Person, PersonKind
 from schoolkeep.people.rules import CheckState, check_states, rule_set_for
-from schoolkeep.people.visibility import Level, person_visibility, school_level
+from schoolkeep.people.visibility import (
+    SENSITIVE_CHECK_FIELDS,
+    Level,
+    person_visibility,
+    school_level,
+)
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import Site
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -246,7 +251,7 @@ def _check_out(state: CheckState, level: Level) -> dict[str, Any]:
     if check is None:
         return out
     for name in services.check_fields_for(state.check_type):
-        if name == "dbs_certificate_number" and level < Level.SENSITIVE:
+        if name in SENSITIVE_CHECK_FIELDS and level < Level.SENSITIVE:
             continue
         if name != "status":
             out[name] = getattr(check, name)

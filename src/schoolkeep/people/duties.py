@@ -194,6 +194,8 @@ def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime |
 class PeopleDuties:
     module = MODULE
     label = "People and the Single Central Record"
+    # Others' people duties name people and their record: only for who may see the record.
+    view_permission = "scr.view"
 
     # --- counts: one aggregate for any number of schools -------------------------------
 

@@ -55,7 +55,9 @@ CHECK_TYPE_FIELDS: dict[str, list[str]] = {
     CheckType.AGENCY_CONFIRMATION: ["agency_certificate_provided"],
 }
 CHECK_ALL_FIELDS = CHECK_COMMON_FIELDS + [f for fs in CHECK_TYPE_FIELDS.values() for f in fs]
-CHECK_SECRET_FIELDS = ["dbs_certificate_number"]
+# Shown in the audit trail only as "changed": the trail is read by roles (the DPO) that may
+# not see a person's record, and these fields hold identity documents and names.
+CHECK_SECRET_FIELDS = ["dbs_certificate_number", "evidence", "notes", "checked_by"]
 # Dates that may lie in the future; every other date of a check is something already done.
 CHECK_FUTURE_DATES = {"right_to_work_expires_on"}
 

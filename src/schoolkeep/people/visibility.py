@@ -54,3 +54,12 @@ def person_visibility(access: SchoolAccess | None, person: Any, user: Any) -> Le
 
 def can_manage(access: SchoolAccess | None) -> bool:
     return access is not None and access.can("people.manage")
+
+
+# Fields of a check shown only at SENSITIVE: who checked, the evidence and notes (identity
+# documents and names), and the DBS certificate's own details. Below it a check shows its
+# status and dates.
+SENSITIVE_CHECK_FIELDS = frozenset({
+    "checked_by", "evidence", "notes", "dbs_with_barred_list", "dbs_certificate_number",
+    "dbs_issued_on", "on_update_service", "update_service_checked_on",
+})

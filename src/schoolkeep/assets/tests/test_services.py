@@ -344,6 +344,7 @@ def test_a_stale_version_is_refused(personas: Personas) -> None:
 def test_the_owner_edits_their_own_asset_but_not_its_owner(personas: Personas) -> None:
     mine = person(personas, "Sam Staff", user=personas.staff)
     own = asset(personas, "Reports", owner_person=mine)
+    services.labels_resolve(school=personas.school, labels=["Teachers"], actor=personas.siro)
     updated = services.asset_update(asset=own, actor=personas.staff, version=1,
                                     purpose="Reporting to parents", access_labels=["Teachers"],
                                     last_reviewed_on=date(2025, 9, 1))
@@ -519,3 +520,17 @@ def test_data_subject_choices_are_the_models(personas: Personas) -> None:
     created = asset(personas, data_subjects=list(reversed(DataSubject.values)))
     assert created.data_subjects == DataSubject.values
     assert System.objects.count() == 0
+
+
+
+def test_an_owner_may_use_existing_labels_but_not_add_new_ones(personas: Personas) -> None:
+    mine = person(personas, "Sam Staff", user=personas.staff)
+    own = asset(personas, "Attendance", owner_person=mine)
+    services.labels_resolve(school=personas.school, labels=["Office"], actor=personas.siro)
+    with pytest.raises(NotAllowed):
+        services.asset_update(asset=own, actor=personas.staff, version=1,
+                              access_labels=["Office", "Whole staff body"])
+    assert not AccessLabel.objects.filter(label="Whole staff body").exists()
+    updated = services.asset_update(asset=own, actor=personas.staff, version=1,
+                                    access_labels=["office"])
+    assert [label.label for label in services.current_labels(updated)] == ["Office"]

@@ -213,6 +213,8 @@ def test_form_errors_name_their_fields(personas: Personas, login: Login) -> None
 def test_the_owner_edits_their_own_asset(personas: Personas, login: Login) -> None:
     mine = asset(personas, "Reports", owner_person=person(personas, "Sam Staff",
                                                           user=personas.staff))
+    services.labels_resolve(school=personas.school, labels=["Class teachers"],
+                            actor=personas.siro)
     client = login(personas.staff)
     detail = client.get(url("asset-detail", mine.public_id)).content.decode()
     assert "You are the information asset owner" in detail
