@@ -532,3 +532,17 @@ def copy_open(*, copy: CertificateCopy, actor: Any) -> BinaryIO:
         audit_record(action="people.certificate_copy.downloaded", school=copy.school_id,
                      actor=actor, target=copy, changes={})
     return handle
+
+
+def person_link_joined_member(*, membership: Any) -> Person | None:
+    """When someone joins a school by invitation, link their account to the one person of
+    that school recorded with the same e-mail address and no account yet (audited, as the
+    system). Several or no such people: nothing is linked; the person page still can."""
+    email = membership.user.email
+    if not email:
+        return None
+    matches = list(Person.objects.filter(school_id=membership.school_id, user__isnull=True,
+                                         email__iexact=email)[:2])
+    if len(matches) != 1:
+        return None
+    return person_link_account(person=matches[0], actor=None, user=membership.user)

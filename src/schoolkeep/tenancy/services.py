@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -533,8 +534,22 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Any:
             target=invitation,
             changes=diff({"accepted_at": None}, {"accepted_at": invitation.accepted_at}),
         )
-        membership_create(school=school, user=user, roles=invitation.roles, actor=user)
+        membership = membership_create(school=school, user=user, roles=invitation.roles,
+                                       actor=user)
+        for hook in _member_joined_hooks:
+            hook(membership=membership)
     return user
+
+
+# Callables run when someone joins a school by invitation, inside the same transaction
+# (people/apps.py links the new member's account to their person record).
+_member_joined_hooks: list[Callable[..., object]] = []
+
+
+def register_member_joined_hook(hook: Callable[..., object]) -> Callable[..., object]:
+    if hook not in _member_joined_hooks:
+        _member_joined_hooks.append(hook)
+    return hook
 
 
 def _check_password(password: str, *, email: str, full_name: str) -> None:
