@@ -19,6 +19,8 @@ from schoolkeep.lib.env import (
     load_or_create_dev_secrets,
     parse_database_url,
     parse_email_url,
+    running_code_only_command,
+    throwaway_secrets,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -35,8 +37,14 @@ UPLOADS_DIR = DATA_DIR / "uploads"
 # Debug pages show stack traces: only on request, and never in production.
 DEBUG = DEVELOPMENT and env_bool("SCHOOLKEEP_DEBUG", default=False)
 
+# Commands that only read the code (``makemigrations --check`` on a build machine) need no
+# secrets, address or mail server: they get throwaway values that are never stored.
+CODE_ONLY = PRODUCTION and running_code_only_command()
+
 _secret = env_secret("SCHOOLKEEP_SECRET_KEY")
 _keys = env_secret("SCHOOLKEEP_ENCRYPTION_KEYS")
+if CODE_ONLY and not (_secret and _keys):
+    _secret, _keys = throwaway_secrets()
 if not (_secret and _keys):
     if PRODUCTION:
         raise ImproperlyConfigured(
@@ -55,7 +63,7 @@ ALLOWED_HOSTS = env_list(
 BASE_URL = os.environ.get(
     "SCHOOLKEEP_BASE_URL", "http://localhost:8000" if DEVELOPMENT else ""
 ).rstrip("/")
-if PRODUCTION and not BASE_URL:
+if PRODUCTION and not BASE_URL and not CODE_ONLY:
     raise ImproperlyConfigured("SCHOOLKEEP_BASE_URL is required in production.")
 CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL else []
 
@@ -266,7 +274,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 _email = parse_email_url(os.environ.get("SCHOOLKEEP_EMAIL_URL", ""), data_dir=DATA_DIR,
-                         required=PRODUCTION)
+                         required=PRODUCTION and not CODE_ONLY)
 globals().update(_email)
 DEFAULT_FROM_EMAIL = os.environ.get("SCHOOLKEEP_FROM_EMAIL", "schoolkeep@localhost")
 

@@ -21,7 +21,6 @@ from schoolkeep.assets.models import (
 )
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, OWNER_NONE, OWNER_UNMATCHED
 from schoolkeep.assets.services import OWNER_FIELDS
-from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import tidy
 from schoolkeep.people.forms import as_yes_no, date_field, yes_no_unknown
 from schoolkeep.people.models import Person
@@ -36,11 +35,6 @@ KEEP_UNMATCHED = "unmatched"
 FIELD_FOR_ERROR = {"owner_person": "owner", "owner_organisation": "owner",
                    "owner_unmatched": "owner"}
 
-
-def show_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's DomainError on the field it names, or above the form."""
-    name = FIELD_FOR_ERROR.get(error.field or "", error.field)
-    form.add_error(name if name in form.fields else None, error.message)
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> None:

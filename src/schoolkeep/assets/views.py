@@ -21,16 +21,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.assets import exports, selectors, services
 from schoolkeep.assets.forms import (
+    FIELD_FOR_ERROR,
     ArchiveForm,
     AssetFilterForm,
     AssetForm,
     AssetSettingsForm,
     LabelForm,
-    show_error,
 )
 from schoolkeep.assets.models import Asset, AssetGroup, Classification
 from schoolkeep.audit.selectors import history_summary
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.people.selectors import person_for_user
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -53,14 +54,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def _fail(form: Any, error: DomainError) -> bool:
-    """Show a service's refusal on the form; True when the asset was stale."""
-    if isinstance(error, NotAllowed) and error.field is None:
-        raise PermissionDenied
-    if isinstance(error, StaleVersion):
-        form.add_error(None, error.message)
-        return True
-    show_error(form, error)
-    return False
+    return refuse_on_form(form, error, FIELD_FOR_ERROR)
 
 
 def _asset_form(request: SchoolRequest, *, asset: Asset | None, manager: bool,

@@ -7,6 +7,7 @@ nothing is written: each note and problem goes to standard error, then a count, 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -18,22 +19,23 @@ from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.tenancy.models import School
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(BaseCommand, ABC):
     """A subclass names its file (``path_help``), runs its import (``run_import``) and says
     what it did (``report``)."""
 
     path_help = "the file"
 
+    @abstractmethod
     def run_import(self, path: Path, *, school: School, dry_run: bool) -> Any:
         """The import's result (``ok``, ``notes``, ``problems``); raises ImportFileError."""
-        raise NotImplementedError
 
     def file_read_as(self, path: Path, result: Any) -> str:
         """How the count of problems names the file."""
         return path.name
 
+    @abstractmethod
     def report(self, school: School, path: Path, result: Any, *, dry_run: bool) -> None:
-        raise NotImplementedError
+        """Say what the import did (or, with ``dry_run``, would do)."""
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", metavar="PATH", help=self.path_help)

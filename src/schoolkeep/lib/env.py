@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -63,6 +64,22 @@ def load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
     with os.fdopen(fd, "w") as handle:
         json.dump(values, handle)
     return values
+
+
+# Management commands that only inspect the code and never serve, read or write data.
+CODE_ONLY_COMMANDS = frozenset({"makemigrations"})
+
+
+def running_code_only_command(argv: list[str] | None = None) -> bool:
+    """True when this process runs one of CODE_ONLY_COMMANDS (``schoolkeep makemigrations``,
+    ``django-admin makemigrations``, ``python -m django makemigrations``)."""
+    args = sys.argv if argv is None else argv
+    return len(args) > 1 and args[1].replace("-", "_") in CODE_ONLY_COMMANDS
+
+
+def throwaway_secrets() -> tuple[str, str]:
+    """A secret key and an encryption key for this process only, never stored."""
+    return secrets.token_urlsafe(50), Fernet.generate_key().decode()
 
 
 def parse_database_url(url: str, *, sqlite_path: Path) -> dict[str, Any]:

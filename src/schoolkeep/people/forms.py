@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 
-from schoolkeep.lib.errors import DomainError
 from schoolkeep.people import services
 from schoolkeep.people.models import Check, Person, PersonKind
 from schoolkeep.people.selectors import CURRENT, LEAVERS
@@ -37,11 +36,6 @@ def yes_no_unknown(label: str) -> forms.TypedChoiceField:
 def as_yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
-
-def show_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's DomainError on the field it names, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class PersonFilterForm(forms.Form):

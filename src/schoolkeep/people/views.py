@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.audit.selectors import history_summary
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.people import selectors, services
 from schoolkeep.people.forms import (
     CheckForm,
@@ -26,7 +26,6 @@ from schoolkeep.people.forms import (
     OverrideForm,
     PersonFilterForm,
     PersonForm,
-    show_error,
 )
 from schoolkeep.people.models import CertificateCopy, Check, CheckOverride, CheckType, Person
 from schoolkeep.people.rules import check_states, rule_set_for
@@ -62,14 +61,7 @@ def _to_person_page(request: SchoolRequest, person: Person, message: str) -> Htt
 
 
 def _fail(form: Any, error: DomainError) -> bool:
-    """Show a service's refusal on the form; True when the record was stale."""
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied
-    if isinstance(error, StaleVersion):
-        form.add_error(None, error.message)
-        return True
-    show_error(form, error)
-    return False
+    return refuse_on_form(form, error)
 
 
 @school_view("school.view")

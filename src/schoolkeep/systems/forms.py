@@ -7,16 +7,9 @@ from typing import Any
 
 from django import forms
 
-from schoolkeep.lib.errors import DomainError
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import SYSTEM_FIELDS
-
-
-def show_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's DomainError on the field it names, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class SystemFilterForm(forms.Form):

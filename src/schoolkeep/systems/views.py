@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.audit.selectors import history_summary
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 from schoolkeep.people.selectors import person_list
 from schoolkeep.systems import selectors, services, status
 from schoolkeep.systems.catalogue import CATALOGUE
-from schoolkeep.systems.forms import CatalogueAddForm, SystemFilterForm, SystemForm, show_error
+from schoolkeep.systems.forms import CatalogueAddForm, SystemFilterForm, SystemForm
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -57,14 +58,7 @@ def _if_archived(request: SchoolRequest, system: System) -> HttpResponse | None:
 
 
 def _fail(form: Any, error: DomainError) -> bool:
-    """Show a service's refusal on the form; True when the record was stale."""
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied
-    if isinstance(error, StaleVersion):
-        form.add_error(None, error.message)
-        return True
-    show_error(form, error)
-    return False
+    return refuse_on_form(form, error)
 
 
 @school_view("systems.view")

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.forms import show_domain_error
 from schoolkeep.tenancy import contacts, selectors, services
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.forms import (
@@ -30,9 +31,7 @@ MEMBERS_PER_PAGE = 50
 
 
 def _form_error(form: Form, error: DomainError, *, fields: dict[str, str] | None = None) -> None:
-    """Show a service's DomainError on the form field it names (or above the form)."""
-    field = (fields or {}).get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    show_domain_error(form, error, fields)
 
 
 def _member(request: SchoolRequest, public_id: UUID) -> Membership:
