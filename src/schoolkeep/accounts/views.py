@@ -22,11 +22,9 @@ from schoolkeep.tenancy.decorators import school_view
 
 
 def _calendar_feed(user: Any) -> dict[str, Any]:
-    """The personal calendar feed section, once the duties app provides it."""
-    try:
-        from schoolkeep.duties.calendar import feed_url
-    except ImportError:
-        return {"calendar_feed_enabled": False, "calendar_feed_url": None}
+    """The personal calendar feed section (the duties app owns the feed)."""
+    from schoolkeep.duties.calendar import feed_url
+
     return {"calendar_feed_enabled": True, "calendar_feed_url": feed_url(user)}
 
 

@@ -102,16 +102,11 @@ def test_account_page_needs_sign_in(client, db):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_calendar_feed_section_appears_when_the_duties_app_provides_it(client, login, personas):
+def test_calendar_feed_section_appears_on_the_account_page(client, login, personas):
     login(personas.staff)
     response = client.get(ACCOUNT)
-    try:
-        from schoolkeep.duties.calendar import feed_url  # noqa: F401
-    except ImportError:
-        assert response.context["calendar_feed_enabled"] is False
-    else:
-        assert response.context["calendar_feed_enabled"] is True
-        assert "duties/_calendar_feed.html" in [t.name for t in response.templates]
+    assert response.context["calendar_feed_enabled"] is True
+    assert "duties/_calendar_feed.html" in [t.name for t in response.templates]
 
 
 def assert_security_headers(response):
