@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "schoolkeep.people",
     "schoolkeep.systems",
     "schoolkeep.assets",
+    "schoolkeep.agreements",
     "schoolkeep.demo",
     "schoolkeep.api",
 ]

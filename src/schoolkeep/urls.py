@@ -19,6 +19,11 @@ urlpatterns = [
     path("people/", include("schoolkeep.people.urls")),
     path("systems/", include("schoolkeep.systems.urls")),
     path("assets/", include("schoolkeep.assets.urls")),
+    path("agreements/", include("schoolkeep.agreements.urls")),
+    path("policies/", include("schoolkeep.agreements.urls_policies")),
+    # No sign-in: a personal signing link, and the reception kiosk.
+    path("sign/", include("schoolkeep.agreements.urls_signing")),
+    path("kiosk/", include("schoolkeep.agreements.urls_kiosk")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

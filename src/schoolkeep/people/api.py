@@ -81,6 +81,7 @@ class PersonOut(Schema):
     post_needs_qualifications: bool | None = None
     lived_or_worked_abroad: bool | None = None
     childcare_disqualification_applies: bool | None = None
+    uses_school_network: bool | None = None
     start_date: date | None = None
     leaving_date: date | None = None
     email: str | None = None
@@ -106,6 +107,7 @@ class PersonIn(_Input):
     post_needs_qualifications: bool = False
     lived_or_worked_abroad: bool = False
     childcare_disqualification_applies: bool = False
+    uses_school_network: bool = True
     start_date: date | None = None
     leaving_date: date | None = None
     email: str = ""
@@ -127,6 +129,7 @@ class PersonPatch(_Input):
     post_needs_qualifications: bool | None = None
     lived_or_worked_abroad: bool | None = None
     childcare_disqualification_applies: bool | None = None
+    uses_school_network: bool | None = None
     start_date: date | None = None
     leaving_date: date | None = None
     email: str | None = None
@@ -192,7 +195,8 @@ class CheckIn(_Input):
 NAMES_FIELDS = ("full_name", "preferred_name", "kind", "job_title")
 DETAILS_FIELDS = (
     "is_management_post", "does_teaching_work", "post_needs_qualifications",
-    "lived_or_worked_abroad", "childcare_disqualification_applies", "start_date",
+    "lived_or_worked_abroad", "childcare_disqualification_applies", "uses_school_network",
+    "start_date",
     "leaving_date", "email", "staff_number", "version",
 )
 

@@ -80,6 +80,9 @@ class PersonForm(forms.Form):
     childcare_disqualification_applies = forms.BooleanField(
         label="Childcare disqualification applies", required=False,
         help_text="For work in early years or later years childcare provision.")
+    uses_school_network = forms.BooleanField(
+        label="Uses the school's network, Wi-Fi or systems", required=False, initial=True,
+        help_text="People who do must sign the acceptable use policy.")
     sites = forms.TypedMultipleChoiceField(label="Sites", required=False, coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
     date_of_birth = date_field("Date of birth")

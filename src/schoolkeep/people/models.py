@@ -69,6 +69,12 @@ class Person(models.Model):
         default=False, verbose_name="Childcare disqualification applies",
         help_text="For work in early years or later years childcare provision.",
     )
+    # Who must sign the staff acceptable use policy: everyone of a staff kind who uses the
+    # school's network, Wi-Fi or systems (some contractors and volunteers do not).
+    uses_school_network = models.BooleanField(
+        default=True, verbose_name="Uses the school's network, Wi-Fi or systems",
+        help_text="People who do must sign the acceptable use policy.",
+    )
     sites = models.ManyToManyField("tenancy.Site", blank=True, related_name="people")
     start_date = models.DateField(null=True, blank=True)
     leaving_date = models.DateField(null=True, blank=True)

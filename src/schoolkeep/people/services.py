@@ -41,7 +41,8 @@ from schoolkeep.tenancy.roles import PERMISSIONS
 PERSON_FIELDS = [
     "full_name", "preferred_name", "date_of_birth", "kind", "job_title", "is_management_post",
     "does_teaching_work", "post_needs_qualifications", "lived_or_worked_abroad",
-    "childcare_disqualification_applies", "start_date", "leaving_date", "email", "staff_number",
+    "childcare_disqualification_applies", "uses_school_network", "start_date", "leaving_date",
+    "email", "staff_number",
 ]
 PERSON_SECRET_FIELDS = ["date_of_birth"]
 # What person_create and person_update accept besides the fields above.

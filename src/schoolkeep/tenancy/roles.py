@@ -78,12 +78,36 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         "See the sensitive fields of the Single Central Record",
         frozenset({Role.SIRO, Role.HR_ADMIN, Role.DSL, Role.AUDITOR}),
     ),
+    "aups.view": ("See the acceptable use policies that apply to them and their own signatures",
+                  _ALL),
+    "aups.sign": ("Sign the acceptable use policy that applies to them",
+                  frozenset(SCHOOL_ROLES) - {Role.AUDITOR}),
+    "aups.records": (
+        "See every acceptable use policy, who has signed it and who has not, parents and"
+        " signature copies",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "aups.manage": (
+        "Write and publish acceptable use policies, manage parents, send signing links,"
+        " letters and reminders, record paper signatures",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER}),
+    ),
+    "aups.kiosk": (
+        "Open the reception kiosk where visitors sign (it signs the member out)",
+        frozenset(SCHOOL_ROLES) - {Role.GOVERNOR, Role.AUDITOR},
+    ),
+    "policies.view": ("See the register of the school's policies and read them", _ALL),
+    "policies.manage": ("Add policies, upload or import versions, send them for review",
+                        _LEADS),
+    "policies.approve": ("Approve a policy as a governor, with name and signature",
+                         frozenset({Role.GOVERNOR})),
     "trust.overview": ("See every school of the trust at a glance", frozenset({Role.TRUST_ADMIN})),
 }
 
 WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
                                "terms.manage", "people.manage", "scr.rules.manage",
-                               "assets.manage", "systems.manage"})
+                               "assets.manage", "systems.manage", "aups.manage", "aups.sign",
+                               "aups.kiosk", "policies.manage", "policies.approve"})
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:

@@ -25,8 +25,8 @@ BIRTHDAY = date(1985, 7, 14)
 NAMES_KEYS = {"id", "full_name", "preferred_name", "kind", "kind_label", "job_title", "sites"}
 DETAILS_KEYS = NAMES_KEYS | {
     "is_management_post", "does_teaching_work", "post_needs_qualifications",
-    "lived_or_worked_abroad", "childcare_disqualification_applies", "start_date",
-    "leaving_date", "email", "staff_number", "account", "version"}
+    "lived_or_worked_abroad", "childcare_disqualification_applies", "uses_school_network",
+    "start_date", "leaving_date", "email", "staff_number", "account", "version"}
 SENSITIVE_KEYS = DETAILS_KEYS | {"date_of_birth"}
 
 LIST = reverse("api:person-list")
