@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -35,6 +35,7 @@ from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import invitation_create
+from tests.matrix_parts import parts
 from tests.personas import Personas
 
 # Column order of every row: anonymous, then each persona.
@@ -83,6 +84,8 @@ class Targets:
     label_id: str  # an access label of the register
     asset_import_job_id: str  # the SIRO's check of a register file (with a problem)
     asset_import_result_id: str  # the SIRO's finished import of a register file
+    # Records built by the parts in tests/matrix_parts, by the names they give.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_targets(personas: Personas) -> Targets:
@@ -140,6 +143,8 @@ def build_targets(personas: Personas) -> Targets:
         label_id=str(labels_resolve(school=school, actor=siro,
                                     labels=["Matrix Label"])[0].public_id),
         **_asset_import_jobs(personas),
+        extra={key: value for part in parts() if hasattr(part, "build")
+               for key, value in part.build(personas).items()},
     )
 
 
@@ -250,6 +255,13 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
                                  "group": "Matrix"},
     ("api:asset-update", "PATCH"): {"version": 1, "purpose": "Matrix"},
 }
+
+
+for _part in parts():
+    URL_ARGUMENTS.update(getattr(_part, "URL_ARGUMENTS", {}))
+    SCHOOL_QUERY |= set(getattr(_part, "SCHOOL_QUERY", ()))
+    EXTRA_METHODS.update(getattr(_part, "EXTRA_METHODS", {}))
+    API_BODIES.update(getattr(_part, "API_BODIES", {}))
 
 
 def url_for(name: str, targets: Targets) -> str:

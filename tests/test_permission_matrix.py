@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.matrix_parts import parts
 from tests.permission_matrix import (
     COLUMNS,
     EXTRA_METHODS,
@@ -292,6 +293,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("systems:system-list", "GET"): "302 200 200 403 200 200 403 403 200 403 403 200 200 200",
     ("systems:system-list", "POST"): "302 405 405 403 405 405 403 403 405 403 403 405 405 405",
 }
+
+
+for _part in parts():
+    MATRIX.update(getattr(_part, "MATRIX", {}))
 
 
 def test_every_url_has_rows():

@@ -15,8 +15,6 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Single Central Record", "people:record", "scr.view"),
     ("Information assets", "assets:asset-list", "assets.view"),
     ("Systems", "systems:system-list", "systems.view"),
-    ("Acceptable use", "agreements:aup-list", "aups.view"),
-    ("Policies", "policies:policy-list", "policies.view"),
     ("Members", "tenancy:member-list", "members.view"),
     ("Term dates", "tenancy:term-list", "terms.view"),
     ("Audit trail", "audit:event-list", "audit.view"),
