@@ -23,6 +23,7 @@ from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
 from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.models import PersonKind
 from schoolkeep.people.record import (
     RecordFilters,
@@ -122,20 +123,6 @@ def record_pdf_html(rows: Iterable[RecordRow], layout: RecordLayout, *, school: 
 
 def record_pdf_css() -> str:
     return render_to_string("people/pdf/record.css")
-
-
-def pdf_from_html(html: str, css: str) -> bytes:
-    """A PDF from our own HTML and CSS. No URL is fetched but ``data:`` ones: the HTML
-    holds people's text, which must never make the server fetch anything."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    document = HTML(string=html, url_fetcher=fetcher)
-    result = document.write_pdf(stylesheets=[CSS(string=css, url_fetcher=fetcher)])
-    if not isinstance(result, bytes):  # write_pdf returns bytes when given no target
-        raise TypeError("WeasyPrint returned no PDF.")
-    return result
 
 
 def record_pdf(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,

@@ -16,8 +16,8 @@ from tests.factories import PASSWORD
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.jobs.models import Job
+from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.exports import (
-    pdf_from_html,
     record_pdf,
     record_pdf_css,
     record_pdf_html,
