@@ -15,6 +15,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from schoolkeep.accounts.models import ApiToken
+from schoolkeep.agreements.api_aups import router as aups_router
+from schoolkeep.agreements.api_policies import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
@@ -64,6 +66,8 @@ install_error_handlers(api)
 api.add_router("/people", people_router)
 api.add_router("/systems", systems_router)
 api.add_router("/assets", assets_router)
+api.add_router("/aups", aups_router)
+api.add_router("/policies", policies_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",
