@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A kiosk session (a reception tablet) reaches only the kiosk's own pages.
+    "schoolkeep.agreements.middleware_kiosk.KioskMiddleware",
     "schoolkeep.tenancy.middleware.CurrentSchoolMiddleware",
     # After the school is resolved: the idle timeout is the strictest of the user's schools.
     "schoolkeep.accounts.middleware.SessionLimitsMiddleware",

@@ -41,6 +41,8 @@ MFA_ALLOWED_VIEW_NAMES = frozenset({
     "join:accept",
     "duties:calendar-feed",
     "healthz",
+    "signing:sign",
+    "signing:not-found",
 })
 MFA_ALLOWED_VIEW_PREFIXES = ("mfa_",)  # allauth.mfa's own pages
 # Paths that never carry a signed-in page: static files and the token-authenticated API.

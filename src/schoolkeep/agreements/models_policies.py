@@ -108,6 +108,10 @@ class PolicyVersion(models.Model):
     approval_signature = models.CharField(max_length=200, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # A governor who sends a version back (to draft) says why; kept until it is sent again.
+    returned_comment = models.TextField(blank=True)
+    returned_by_label = models.CharField(max_length=200, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -1,7 +1,14 @@
-"""TODO(helper): fill in."""
+"""The public page of a personal signing link (no sign-in): ``/sign/<token>`` and nothing
+else. Any longer path under /sign/ is a quiet 404, so that a token never reaches the logs
+through Django's "Not Found" warning."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from schoolkeep.agreements import views_signing as views
 
 app_name = "signing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("<str:token>", views.sign, name="sign"),
+    path("<path:rest>", views.not_found, name="not-found"),
+]

@@ -1,0 +1,164 @@
+"""The public page of a personal signing link: ``/sign/<token>``, with no sign-in.
+
+The token opens this page only. The page shows the school's name, the policy's text and the
+signer's own name, and nothing else of the school; it never reads or changes a session, and
+needs no CSRF cookie: the unguessable token in its URL is what a forged request would lack,
+and the page acts on no one's session. The token must not leak: ``Referrer-Policy:
+no-referrer``, ``Cache-Control: no-store``, refusals logged with the path redacted, and
+wrong tokens throttled per address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from schoolkeep.agreements import services_links
+from schoolkeep.agreements.forms_links import SigningForm
+from schoolkeep.agreements.markdown import render_markdown
+from schoolkeep.agreements.services_links import LinkState, LinkStatus, LinkUnusable
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.forms import show_domain_error
+from schoolkeep.lib.request_id import client_ip
+from schoolkeep.tenancy.http import posted
+
+logger = logging.getLogger(__name__)
+
+# Wrong tokens per address before the page answers 429 until the window ends.
+WRONG_TOKEN_LIMIT = 30
+WRONG_TOKEN_WINDOW_SECONDS = 600
+
+STATUS_CODES = {LinkState.UNKNOWN: 404, LinkState.REVOKED: 410, LinkState.USED: 410,
+                LinkState.EXPIRED: 410}
+
+
+# --------------------------------------------------------------------------- throttling
+
+
+def _throttle_key(address: str) -> str:
+    return "signing-wrong-token:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def throttled(address: str) -> bool:
+    entry = cache.get(_throttle_key(address))
+    return entry is not None and entry[1] > time.time() and entry[0] >= WRONG_TOKEN_LIMIT
+
+
+def count_wrong_token(address: str) -> None:
+    """One more wrong token from this address, in a fixed window from its first one."""
+    now = time.time()
+    count, ends = cache.get(_throttle_key(address)) or (0, 0.0)
+    if ends <= now:
+        count, ends = 0, now + WRONG_TOKEN_WINDOW_SECONDS
+    cache.set(_throttle_key(address), (count + 1, ends), timeout=max(1, int(ends - now) + 1))
+
+
+# ------------------------------------------------------------------------------ logging
+
+_TOKEN_IN_PATH = re.compile(r"/sign/[^/\s\"'?#]+")
+
+
+def redact(text: str) -> str:
+    return _TOKEN_IN_PATH.sub("/sign/[redacted]", text)
+
+
+class RedactSigningTokens(logging.Filter):
+    """Replaces any /sign/<token> in a log line (request logs of the development server and
+    gunicorn, Django's warnings) with /sign/[redacted]."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if "/sign/" in message:
+            record.msg, record.args = redact(message), ()
+        return True
+
+
+LOGGERS_WITH_PATHS = ("django.request", "django.server", "gunicorn.access", "gunicorn.error")
+
+
+def install_log_redaction() -> None:
+    for name in LOGGERS_WITH_PATHS:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, RedactSigningTokens) for f in log.filters):
+            log.addFilter(RedactSigningTokens())
+
+
+# -------------------------------------------------------------------------------- pages
+
+
+def _public(response: HttpResponse, state: str) -> HttpResponse:
+    """The headers every answer of this page carries; refusals are logged here, redacted,
+    instead of by Django with the token in the path."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    add_never_cache_headers(response)  # no-store, private
+    if response.status_code >= 400:
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        logger.info("Signing page answered %s (%s) for /sign/[redacted]",
+                    response.status_code, state)
+    return response
+
+
+def _unusable(request: HttpRequest, status: LinkStatus) -> HttpResponse:
+    response = render(request, "agreements/signing_unusable.html", {
+        "page_title": "This signing link cannot be used", "status": status,
+        "school_name": status.school_name, "aup_title": status.link.aup.title
+        if status.link else ""}, status=STATUS_CODES[status.state])
+    return _public(response, status.state)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, token: str) -> HttpResponse:
+    address = client_ip(request)
+    if throttled(address):
+        response = render(request, "agreements/signing_throttled.html",
+                          {"page_title": "Too many tries"}, status=429)
+        response["Retry-After"] = str(WRONG_TOKEN_WINDOW_SECONDS)
+        return _public(response, "throttled")
+    status = services_links.link_status(token)
+    if status.state == LinkState.UNKNOWN:
+        count_wrong_token(address)
+    if status.state != LinkState.READY or status.link is None or status.version is None:
+        return _unusable(request, status)
+    form = SigningForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature = services_links.link_sign(
+                token=token, typed_name=form.cleaned_data["typed_name"],
+                agreed=form.cleaned_data["agreed"], ip_address=address or None)
+        except LinkUnusable as exc:
+            return _unusable(request, exc.status)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            return _public(render(request, "agreements/signing_done.html", {
+                "page_title": "Thank you", "school_name": status.school_name,
+                "aup_title": status.link.aup.title, "signature": signature}), "signed")
+    link = status.link
+    return _public(render(request, "agreements/signing_form.html", {
+        "page_title": link.aup.title, "school_name": status.school_name,
+        "signer_name": status.signer_name, "aup_title": link.aup.title,
+        "version": status.version, "text": render_markdown(status.version.text),
+        "form": form}), "ready")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything under /sign/ but a token: a 404 that says nothing, logged without the path."""
+    response = render(request, "agreements/signing_unusable.html", {
+        "page_title": "This signing link cannot be used",
+        "status": LinkStatus(LinkState.UNKNOWN)}, status=404)
+    return _public(response, "not found")
