@@ -216,8 +216,9 @@ def _latest_only(signatures: QuerySet[Signature]) -> QuerySet[Signature]:
 
 def _own(request: HttpRequest, access: SchoolAccess) -> Q:
     """The caller's own signatures: as their account, or as their person record."""
-    person_ids = Person.objects.filter(school=access.school, user=request.user).values("pk")
-    return Q(user=request.user) | Q(person_id__in=person_ids)
+    user: Any = request.user
+    person_ids = Person.objects.filter(school=access.school, user=user).values("pk")
+    return Q(user=user) | Q(person_id__in=person_ids)
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def aup_signatures(request: HttpRequest, aup_id: UUID,
     access = school_access(request, params.school, "aups.view")
     aup = get_for_school_or_404(Aup.objects.all(), school=access.school, public_id=aup_id)
     records = _records(access)
-    signatures = (Signature.objects.filter(aup=aup)
+    signatures: QuerySet[Signature] = (Signature.objects.filter(aup=aup)
                   .select_related("aup_version", "person", "parent", "user")
                   .defer("aup_version__text").order_by("-signed_at", "-pk"))
     if not records:

@@ -150,7 +150,7 @@ def _has_unsigned(*, today: date) -> Q:
     q = Q(pk__in=[])
     for audience in sorted(LISTED_AUDIENCES):
         unsigned = signers_of_outer_aup(audience, today=today).filter(has_signed=False)
-        q |= Q(audience=audience) & Exists(unsigned)
+        q |= Q(audience=audience) & Q(Exists(unsigned))
     return q
 
 
@@ -279,7 +279,7 @@ class AupDuties:
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         today = local_date(now)
-        aups = {
+        aups: dict[str, Any] = {
             aup.audience: aup
             for aup in Aup.objects.filter(school_id=school_id, audience__in=LISTED_AUDIENCES,
                                           sign_from__gt=0)

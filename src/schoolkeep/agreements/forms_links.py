@@ -36,8 +36,10 @@ class LinkCreateForm(forms.Form):
     def __init__(self, *args: object, has_email: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not has_email:
-            self.fields["how"].choices = [(SHOW, "Show it to me now, to copy or print")]
-            self.fields["how"].initial = SHOW
+            how = self.fields["how"]
+            assert isinstance(how, forms.ChoiceField)
+            how.choices = [(SHOW, "Show it to me now, to copy or print")]
+            how.initial = SHOW
 
 
 class LettersForm(forms.Form):

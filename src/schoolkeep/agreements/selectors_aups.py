@@ -11,7 +11,6 @@ from uuid import UUID
 
 from django.db.models import (
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Q,

@@ -394,7 +394,7 @@ class ReminderPlan:
     """Who would get what if reminders were sent now."""
 
     aup: Aup
-    counts: dict[str, int]  # by Route, of those not reminded recently
+    counts: dict[Route, int]  # of those not reminded recently
     recently_reminded: int
     rows: QuerySet[Any]  # those not reminded recently, in name order
 

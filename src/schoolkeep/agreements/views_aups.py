@@ -230,7 +230,8 @@ def aup_sign(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, "This acceptable use policy is not the one for you."
                        if version else "This acceptable use policy has not been published yet.")
         return redirect("agreements:aup-list")
-    form = SignForm(posted(request), initial={"typed_name": request.user.full_name})
+    form = SignForm(posted(request),
+                    initial={"typed_name": getattr(request.user, "full_name", "")})
     if request.method == "POST" and form.is_valid():
         try:
             signature = services.aup_sign_in_app(

@@ -59,7 +59,8 @@ def reminders(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         return redirect("jobs:job-detail", job.public_id)
     plan = services_links.reminders_plan(aup=aup, today=timezone.localdate()) \
         if aup.is_published else None
-    page = Paginator(plan.rows if plan else [], ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows_to_show: Any = plan.rows if plan else []
+    page = Paginator(rows_to_show, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(row, ROUTE_LABELS[Route(row.route)], row.route != Route.SIGN_IN)
             for row in page.object_list]
     return render(request, "agreements/links_reminders.html", {

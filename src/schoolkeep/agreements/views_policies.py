@@ -220,7 +220,8 @@ def version_approve(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     version = _version(request, public_id)
     if (elsewhere := _waiting(request, version)) is not None:
         return elsewhere
-    form = ApproveForm(posted(request), initial={"full_name": request.user.get_full_name()})
+    form = ApproveForm(posted(request),
+                       initial={"full_name": getattr(request.user, "full_name", "")})
     if request.method == "POST" and form.is_valid():
         try:
             services.version_approve(version=version, actor=request.user, **form.cleaned_data)

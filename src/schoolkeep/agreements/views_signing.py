@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from schoolkeep.agreements import services_links
 from schoolkeep.agreements.forms_links import SigningForm
 from schoolkeep.agreements.markdown import render_markdown
+from schoolkeep.agreements.models_aups import Signature
 from schoolkeep.agreements.services_links import LinkState, LinkStatus, LinkUnusable
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
@@ -111,7 +112,9 @@ def _public(response: HttpResponse, state: str) -> HttpResponse:
     return response
 
 
-def _unusable(request: HttpRequest, status: LinkStatus) -> HttpResponse:
+def _unusable(request: HttpRequest, status: LinkStatus, address: str) -> HttpResponse:
+    if status.state == LinkState.UNKNOWN:
+        count_wrong_token(address)
     response = render(request, "agreements/signing_unusable.html", {
         "page_title": "This signing link cannot be used", "status": status,
         "school_name": status.school_name, "aup_title": status.link.aup.title
@@ -119,46 +122,51 @@ def _unusable(request: HttpRequest, status: LinkStatus) -> HttpResponse:
     return _public(response, status.state)
 
 
+def _throttled(request: HttpRequest) -> HttpResponse:
+    response = render(request, "agreements/signing_throttled.html",
+                      {"page_title": "Too many tries"}, status=429)
+    response["Retry-After"] = str(WRONG_TOKEN_WINDOW_SECONDS)
+    return _public(response, "throttled")
+
+
+def _signed(request: HttpRequest, signature: Signature) -> HttpResponse:
+    link = signature.link
+    return _public(render(request, "agreements/signing_done.html", {
+        "page_title": "Thank you", "school_name": link.school.name if link else "",
+        "aup_title": signature.aup.title, "signature": signature}), "signed")
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
     if throttled(address):
-        response = render(request, "agreements/signing_throttled.html",
-                          {"page_title": "Too many tries"}, status=429)
-        response["Retry-After"] = str(WRONG_TOKEN_WINDOW_SECONDS)
-        return _public(response, "throttled")
-    status = services_links.link_status(token)
-    if status.state == LinkState.UNKNOWN:
-        count_wrong_token(address)
-    if status.state != LinkState.READY or status.link is None or status.version is None:
-        return _unusable(request, status)
+        return _throttled(request)
     form = SigningForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        # link_sign checks the link itself, under a lock: no need to look it up first.
         try:
             signature = services_links.link_sign(
                 token=token, typed_name=form.cleaned_data["typed_name"],
                 agreed=form.cleaned_data["agreed"], ip_address=address or None)
         except LinkUnusable as exc:
-            return _unusable(request, exc.status)
+            return _unusable(request, exc.status, address)
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            return _public(render(request, "agreements/signing_done.html", {
-                "page_title": "Thank you", "school_name": status.school_name,
-                "aup_title": status.link.aup.title, "signature": signature}), "signed")
-    link = status.link
+            return _signed(request, signature)
+    status = services_links.link_status(token)
+    if status.state != LinkState.READY or status.link is None or status.version is None:
+        return _unusable(request, status, address)
     return _public(render(request, "agreements/signing_form.html", {
-        "page_title": link.aup.title, "school_name": status.school_name,
-        "signer_name": status.signer_name, "aup_title": link.aup.title,
+        "page_title": status.link.aup.title, "school_name": status.school_name,
+        "signer_name": status.signer_name, "aup_title": status.link.aup.title,
         "version": status.version, "text": render_markdown(status.version.text),
         "form": form}), "ready")
 
 
 @csrf_exempt
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
-    """Anything under /sign/ but a token: a 404 that says nothing, logged without the path."""
-    response = render(request, "agreements/signing_unusable.html", {
-        "page_title": "This signing link cannot be used",
-        "status": LinkStatus(LinkState.UNKNOWN)}, status=404)
-    return _public(response, "not found")
+    """Anything under /sign/ but a token: a 404 that says nothing, logged without the path,
+    and counted as a wrong token."""
+    return _unusable(request, LinkStatus(LinkState.UNKNOWN), client_ip(request))

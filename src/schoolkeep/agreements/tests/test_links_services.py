@@ -55,7 +55,7 @@ def sign(token: str, name: str = "Pat Parent") -> Signature:
 
 def test_a_link_is_random_and_only_its_hash_is_kept(personas, aup, parent):
     link, token = issue(personas, aup, parent=parent)
-    other_link, other = issue(personas, aup, parent=make_parent(personas, "Sam", "s@example.com"))
+    _, other = issue(personas, aup, parent=make_parent(personas, "Sam", "s@example.com"))
     assert len(token) >= 43 and token != other  # 32 random bytes, URL-safe
     assert link.token_hash == token_hash(token) and token not in link.token_hash
     assert not SigningLink.objects.filter(token_hash=token).exists()

@@ -46,7 +46,7 @@ def post(client: Client, token: str, **data: Any) -> Any:
 
 
 def test_the_page_shows_the_policy_the_form_and_only_the_signers_name(client, issued, aup):
-    link, token = issued
+    _, token = issued
     response = client.get(url(token))
     page = response.content.decode()
     assert response.status_code == 200
