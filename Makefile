@@ -133,6 +133,7 @@ bench: install
 	"$(BIN)/python" bench/import_people.py
 	"$(BIN)/python" bench/import_assets.py
 	"$(BIN)/python" bench/register_view.py
+	"$(BIN)/python" bench/aup_links.py
 
 audit-deps: install
 	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)

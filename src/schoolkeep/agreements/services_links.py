@@ -51,6 +51,7 @@ from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.guards import actor_label, require_permission
+from schoolkeep.tenancy.models import Membership
 
 ACTION_LABELS = {
     "agreements.link.issued": "Personal signing link made",
@@ -112,9 +113,17 @@ class Signer:
         return SigningLink.objects.filter(aup=aup, person=self.person)
 
 
+def _member_q(school_id: int, prefix: str = "") -> Q:
+    """People whose account is an active member of the school: they can sign in."""
+    members = Membership.objects.filter(school_id=school_id, is_active=True,
+                                        user__is_active=True)
+    return Q(**{f"{prefix}user__in": members.values("user_id")})
+
+
 def has_account(person: Person) -> bool:
     """A member who can sign in signs in Schoolkeep, not by a link."""
-    return person.user_id is not None and person.user is not None and person.user.is_active
+    return person.user_id is not None and \
+        Person.objects.filter(_member_q(person.school_id), pk=person.pk).exists()
 
 
 def _check_published(aup: Aup) -> None:
@@ -232,6 +241,10 @@ class LinkStatus:
     link: SigningLink | None = None
     when: datetime | None = None
     version: AupVersion | None = None
+
+    @property
+    def aup(self) -> Aup | None:
+        return self.link.aup if self.link is not None else None
 
     @property
     def school_name(self) -> str:
@@ -383,7 +396,7 @@ def unsigned(*, aup: Aup, today: date, now: datetime | None = None) -> QuerySet[
         ).order_by("name_key", "pk")
     return pending.annotate(
         recently_reminded=Exists(recent.filter(person=OuterRef("pk"))),
-        route=Case(When(user__is_active=True, then=Value(Route.SIGN_IN.value)),
+        route=Case(When(_member_q(aup.school_id), then=Value(Route.SIGN_IN.value)),
                    When(has_email, then=Value(Route.LINK.value)),
                    default=Value(Route.LETTER.value)),
     ).order_by("name_key", "pk")

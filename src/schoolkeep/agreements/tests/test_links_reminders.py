@@ -228,3 +228,14 @@ def test_the_page_makes_the_same_queries_for_3_and_40_people(login, personas,
     with django_assert_num_queries(len(few)):
         page = client.get(page_url(aup)).content.decode()
     assert "Parent 39" in page
+
+
+def test_a_former_member_gets_a_link_not_a_sign_in_email(personas, staff_aup):
+    from schoolkeep.tenancy.models import Membership
+
+    Membership.objects.filter(user=personas.staff, school=personas.school).update(is_active=False)
+    plan = reminders_plan(aup=staff_aup, today=timezone.localdate())
+    routes = {row.full_name: row.route for row in plan.rows}
+    assert routes["Mo Member"] == "letter"  # no account to sign in with, no e-mail on record
+    link_issue(aup=staff_aup, actor=personas.siro, channel="letter",
+               person=staff_aup.school.people.get(full_name="Mo Member"))
