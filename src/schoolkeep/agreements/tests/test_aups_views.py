@@ -385,3 +385,15 @@ def test_detail_links_to_the_other_ways_of_signing(personas: Personas, login: Lo
     html = login(personas.auditor).get(detail(visitors)).content.decode()
     assert reverse("kiosk:start", args=[visitors.public_id]) not in html
     assert reverse("agreements:paper-create", args=[visitors.public_id]) not in html
+
+
+def test_signature_of_the_longest_starting_text_fits_one_page(personas: Personas) -> None:
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML
+
+    aup = published(personas.school, personas.siro)  # staff: the longest starting text
+    signature = aup_sign_in_app(aup=aup, user=personas.staff, typed_name="Staff Person",
+                                agreed=True)
+    document = HTML(string=signature_pdf_html(signature)).render(
+        stylesheets=[CSS(string=render_to_string("agreements/pdf/signature.css"))])
+    assert len(document.pages) == 1
