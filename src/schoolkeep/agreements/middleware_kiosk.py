@@ -20,7 +20,7 @@ from schoolkeep.agreements.models_aups import Kiosk
 
 KIOSK_SESSION_KEY = "schoolkeep_kiosk"
 # The only pages a kiosk session may open.
-KIOSK_VIEW_NAMES = frozenset({"kiosk:page", "kiosk:thanks", "kiosk:end"})
+KIOSK_VIEW_NAMES = frozenset({"kiosk:page", "kiosk:end"})
 
 
 def _view_name(path: str) -> str:

@@ -9,7 +9,6 @@ app_name = "kiosk"
 
 urlpatterns = [
     path("", views_kiosk.kiosk_page, name="page"),
-    path("thanks/", views_kiosk.kiosk_thanks, name="thanks"),
     path("end/", views_kiosk.kiosk_end, name="end"),
     path("open/<uuid:public_id>/", views_kiosk.kiosk_start, name="start"),
 ]

@@ -1,5 +1,5 @@
 """The reception kiosk's pages: open it (ends the member's session), the signing form that
-clears itself for the next visitor, the thank-you page, and closing it.
+clears itself for the next visitor (thanking the last one in a banner), and closing it.
 
 The kiosk's own pages are reached only through a kiosk session (middleware_kiosk sets
 ``request.kiosk``); nothing of an earlier visitor is ever shown.
@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolkeep.agreements.markdown import render_markdown
 from schoolkeep.agreements.middleware_kiosk import KIOSK_SESSION_KEY
@@ -27,8 +27,6 @@ from schoolkeep.lib.request_id import client_ip
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest
 from schoolkeep.tenancy.selectors import get_for_school_or_404
-
-THANKS_SECONDS = 8
 
 _OFF = {"autocomplete": "off", "autocapitalize": "words", "spellcheck": "false"}
 
@@ -105,20 +103,15 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            return redirect("kiosk:thanks")
+            # Straight back to a blank form: nothing of this visitor stays on screen, and
+            # no timed refresh is needed (WCAG 2.2.1).
+            messages.success(request, "Thank you, your signature is recorded. The form is "
+                                      "ready for the next person.")
+            return redirect("kiosk:page")
     version = AupVersion.objects.get(aup=aup, number=aup.current_number)
     return render(request, "agreements/kiosk_page.html", {
         "page_title": aup.title, "aup": aup, "version": version, "form": form,
         "text": render_markdown(version.text), "school": kiosk.school})
-
-
-@require_GET
-def kiosk_thanks(request: HttpRequest) -> HttpResponse:
-    kiosk = _kiosk(request)
-    if kiosk is None:
-        return _not_a_kiosk()
-    return render(request, "agreements/kiosk_thanks.html", {
-        "page_title": "Thank you", "seconds": THANKS_SECONDS, "school": kiosk.school})
 
 
 @require_POST
