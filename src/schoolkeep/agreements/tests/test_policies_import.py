@@ -228,7 +228,7 @@ def test_the_command_reports_an_unreadable_header_and_exits_2(personas, tmp_path
     assert not Policy.objects.exists()
 
 
-def test_the_command_prints_the_problem_with_its_line(personas, tmp_path, capsys):
+def test_the_command_prints_the_problem_with_its_line(personas, tmp_path):
     path = write(tmp_path, policy_text(next_review="one day"))
     err = StringIO()
     with pytest.raises(SystemExit):

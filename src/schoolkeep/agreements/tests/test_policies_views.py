@@ -299,7 +299,7 @@ def test_a_typed_version_is_shown_as_text_and_numbered(personas, login):
     assert "Send to the governors for approval" in html
 
 
-def test_a_governor_sees_no_download_of_another_schools_file(personas, login):
+def test_a_member_of_another_school_cannot_download_the_file(personas, login):
     policy = policy_create(school=personas.school, actor=None, title="Charging Policy")
     version = version_add(policy=policy, actor=None, uploaded_file=SimpleUploadedFile(
         "p.pdf", b"%PDF-1.4\n%%EOF\n"))
