@@ -2,11 +2,10 @@
 follow them: ``policies_follow_terms`` resolves each such ``next_review_on`` again (one audit
 event per policy whose date moves).
 
-Tenancy's term services call it through ``register_terms_changed_hook`` when that hook
-exists (it is called after a school's or a trust's dates for a year are saved or cleared,
-with ``school``, ``organisation``, ``academic_year`` and ``actor``). Meanwhile the register
-page, a policy's page and the API read a term's date from the calendar whenever they show
-it (see selectors_policies), so only the stored date used by the duties waits for the hook.
+Tenancy's term services call it through ``register_terms_changed_hook``, in the same
+transaction, after a school's or a trust's dates for a year are saved or cleared. The pages
+and the API also read a term's date from the calendar when they show it, to say whether it
+is still an estimate.
 """
 
 from __future__ import annotations
@@ -66,8 +65,6 @@ def _follow(school: School, academic_year: int, actor: Any) -> int:
 
 
 def register() -> None:
-    from schoolkeep.tenancy import services_terms
+    from schoolkeep.tenancy.services_terms import register_terms_changed_hook
 
-    register_hook = getattr(services_terms, "register_terms_changed_hook", None)
-    if callable(register_hook):
-        register_hook(policies_follow_terms)
+    register_terms_changed_hook(policies_follow_terms)

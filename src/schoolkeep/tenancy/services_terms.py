@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -198,6 +198,25 @@ def terms_version(
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
 
 
+# Called, in the same transaction, after a school's or a trust's dates for a year are saved
+# or cleared, with ``school``, ``organisation``, ``academic_year`` and ``actor``: records
+# whose dates were given as a term ("Spring 2022") follow the new dates.
+_terms_changed_hooks: list[Callable[..., object]] = []
+
+
+def register_terms_changed_hook(hook: Callable[..., object]) -> Callable[..., object]:
+    if hook not in _terms_changed_hooks:
+        _terms_changed_hooks.append(hook)
+    return hook
+
+
+def _terms_changed(*, school: School | None, organisation: Organisation | None,
+                   academic_year: int, actor: Any) -> None:
+    for hook in _terms_changed_hooks:
+        hook(school=school, organisation=organisation, academic_year=academic_year,
+             actor=actor)
+
+
 def terms_set_for_year(
     *,
     school: School | None = None,
@@ -251,6 +270,8 @@ def terms_set_for_year(
                 )
                 for name in TERM_NAMES
             ]
+            _terms_changed(school=school, organisation=organisation,
+                           academic_year=academic_year, actor=actor)
     except (IntegrityError, ValidationError):
         # Only a concurrent save can get here: the dates were validated above.
         raise StaleVersion(
@@ -342,4 +363,7 @@ def terms_clear_for_year(
                 target_label=label,
                 changes=diff(before, None),
             )
+        if rows:
+            _terms_changed(school=school, organisation=organisation,
+                           academic_year=academic_year, actor=actor)
     return len(rows)
