@@ -19,7 +19,7 @@ from schoolkeep.agreements.services_aups import aups_set_up, version_publish
 from schoolkeep.agreements.services_links import link_issue
 from schoolkeep.agreements.services_parents import parent_create
 from tests.browser import test_journey as base
-from tests.browser.conftest import OUTPUT_DIR, PageProblems
+from tests.browser.conftest import PageProblems
 from tests.factories import PASSWORD
 from tests.personas import Personas, build_personas
 
