@@ -12,7 +12,7 @@ from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from schoolkeep.agreements.models_aups import Parent
+from schoolkeep.agreements.models_aups import Parent, SigningLink
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.text import fold, tidy
@@ -123,8 +123,16 @@ def parent_update(*, parent: Parent, actor: Any, version: int, full_name: str,
         _email_taken(current)
         current.version += 1
         _save(current)
+        audited: dict[str, Any] = dict(changes)
+        if "email" in changes:
+            # Links sent to the old address must not let whoever holds them sign.
+            revoked = SigningLink.objects.filter(
+                parent=current, used_at__isnull=True, revoked_at__isnull=True,
+            ).update(revoked_at=timezone.now())
+            if revoked:
+                audited["signing_links_revoked"] = revoked
         audit_record(action="agreements.parent.updated", school=current.school_id, actor=actor,
-                     target=current, changes=changes)
+                     target=current, changes=audited)
     return current
 
 

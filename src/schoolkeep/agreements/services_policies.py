@@ -43,8 +43,8 @@ from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy.calendar import TermCalendar
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission, user_holds
-from schoolkeep.tenancy.models import Membership, School
-from schoolkeep.tenancy.roles import Role
+from schoolkeep.tenancy.models import Membership, MembershipRole, School
+from schoolkeep.tenancy.roles import READ_ONLY_ROLES, Role
 from schoolkeep.tenancy.selectors import active_role_holders
 
 ACTION_LABELS = {
@@ -431,8 +431,11 @@ def may_send_for_review(*, policy: Policy, user: Any) -> bool:
     """The policy's owner, or a member who manages the register."""
     if not is_user(user):
         return True
-    if policy.owner_id is not None and policy.owner_id == user.pk and Membership.objects.filter(
-            school_id=policy.school_id, user=user, is_active=True).exists():
+    # The owner sends only while a member with a role that may write: an auditor chosen as
+    # owner still only reads (roles.READ_ONLY_ROLES).
+    if policy.owner_id is not None and policy.owner_id == user.pk and MembershipRole.objects.filter(
+            membership__school_id=policy.school_id, membership__user=user,
+            membership__is_active=True).exclude(role__in=list(READ_ONLY_ROLES)).exists():
         return True
     return user_holds(school=policy.school_id, user=user, permission="policies.manage")
 
