@@ -242,7 +242,8 @@ def _address(ip_address: str | None) -> str | None:
 
 
 def aup_sign_in_app(*, aup: Aup, user: Any, typed_name: str, agreed: bool,
-                    ip_address: str | None = None) -> Signature:
+                    ip_address: str | None = None,
+                    shown_number: int | None = None) -> Signature:
     """A member signs, in the application, the current version of the acceptable use policy
     that applies to them (by their person record's kind, else by their roles)."""
     if not is_user(user) or not user_holds(school=aup.school_id, user=user,
@@ -257,7 +258,7 @@ def aup_sign_in_app(*, aup: Aup, user: Any, typed_name: str, agreed: bool,
     with transaction.atomic():
         return signature_create(aup=aup, method=SigningMethod.IN_APP, typed_name=typed_name,
                                 person=mine.person, user=user, ip_address=_address(ip_address),
-                                actor=user)
+                                actor=user, shown_number=shown_number)
 
 
 def signature_pdf(*, signature: Signature, actor: Any) -> bytes:

@@ -77,7 +77,7 @@ def kiosk_close(*, kiosk: Kiosk, reason: str = "closed") -> Kiosk:
 
 def kiosk_sign(*, kiosk: Kiosk, typed_name: str, agreed: bool, organisation: str = "",
                visiting: str = "", pupil_class: str = "",
-               ip_address: str | None = None) -> Signature:
+               ip_address: str | None = None, shown_number: int | None = None) -> Signature:
     """Record one visitor's (or pupil's) signature of the current version at an open kiosk."""
     if not agreed:
         raise DomainError("Tick the box to say you agree to the policy.", field="agreed")
@@ -89,4 +89,5 @@ def kiosk_sign(*, kiosk: Kiosk, typed_name: str, agreed: bool, organisation: str
         return signature_create(
             aup=locked.aup, method=SigningMethod.KIOSK, kiosk=locked, typed_name=typed_name,
             organisation=organisation, visiting=visiting, pupil_class=pupil_class,
-            ip_address=ip_address, recorded_by_label=locked.opened_by_label)
+            ip_address=ip_address, recorded_by_label=locked.opened_by_label,
+            shown_number=shown_number)

@@ -304,7 +304,7 @@ def link_status(token: str) -> LinkStatus:
 
 
 def link_sign(*, token: str, typed_name: str, agreed: bool,
-              ip_address: str | None) -> Signature:
+              ip_address: str | None, shown_number: int | None = None) -> Signature:
     """Sign with a link, once. The link's row is locked while signing, and the signature's
     one-to-one link makes a second signature fail at the database too."""
     if not _well_formed(token):
@@ -324,7 +324,8 @@ def link_sign(*, token: str, typed_name: str, agreed: bool,
             try:
                 signature = signature_create(
                     aup=link.aup, method=SigningMethod.LINK, typed_name=typed_name,
-                    person=link.person, parent=link.parent, ip_address=ip_address, link=link)
+                    person=link.person, parent=link.parent, ip_address=ip_address, link=link,
+                    shown_number=shown_number)
             except IntegrityError:  # signed through this link by a racing request
                 used = Signature.objects.filter(link=link).values_list("signed_at", flat=True)
                 raise LinkUnusable(LinkStatus(LinkState.USED, link=link,

@@ -34,6 +34,20 @@ ACTION_LABELS = {
     "agreements.signature.created": "Acceptable use policy signed",
 }
 
+# The signing forms send the number of the version they showed, so that nobody signs a
+# version published while they were reading the one before.
+SHOWN_VERSION_FIELD = "version_number"
+NEWER_VERSION_MESSAGE = ("A new version of this policy was published while you were reading "
+                         "it. Read the new version below, then sign it.")
+
+
+def shown_version_number(data: Any) -> int | None:
+    """The version number a signing form showed (None when the form did not say)."""
+    try:
+        return int(data.get(SHOWN_VERSION_FIELD, ""))
+    except (TypeError, ValueError):
+        return None
+
 
 @dataclass(frozen=True)
 class Scan:
@@ -105,12 +119,14 @@ def signature_create(
     kiosk: Kiosk | None = None,
     scan: Scan | None = None,
     actor: Any = None,
+    shown_number: int | None = None,
 ) -> Signature:
     """Record one signature of the current version (or, for paper, a published one chosen).
 
     Raises DomainError naming the field when something is missing or wrong; writes nothing
     then. ``actor`` is who acts for the audit trail (None for a link or kiosk signer, whose
-    label comes from the audit context).
+    label comes from the audit context). ``shown_number``, when given, is the version the
+    signer read: a newer one published meanwhile is refused.
     """
     if method not in SigningMethod.values:
         raise DomainError("Choose how the policy was signed.", field="method")
@@ -134,6 +150,11 @@ def signature_create(
     if when > now:
         raise DomainError("The date signed cannot be in the future.", field="signed_at")
     with transaction.atomic():
+        # Read again inside the transaction: a version may have been published meanwhile.
+        aup.current_number = Aup.objects.filter(pk=aup.pk).values_list(
+            "current_number", flat=True).get()
+        if shown_number is not None and shown_number != aup.current_number:
+            raise DomainError(NEWER_VERSION_MESSAGE, field=SHOWN_VERSION_FIELD)
         version = _version_to_sign(aup, aup_version)
         signature = Signature(
             school_id=aup.school_id, aup=aup, aup_version=version,

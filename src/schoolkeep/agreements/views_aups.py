@@ -35,6 +35,7 @@ from schoolkeep.agreements.models_aups import (
     Signature,
     SigningMethod,
 )
+from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.request_id import client_ip
@@ -230,13 +231,13 @@ def aup_sign(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         messages.error(request, "This acceptable use policy is not the one for you."
                        if version else "This acceptable use policy has not been published yet.")
         return redirect("agreements:aup-list")
-    form = SignForm(posted(request),
-                    initial={"typed_name": getattr(request.user, "full_name", "")})
+    form = SignForm(posted(request))  # the member types their name: that is the signature
     if request.method == "POST" and form.is_valid():
         try:
             signature = services.aup_sign_in_app(
                 aup=aup, user=request.user, typed_name=form.cleaned_data["typed_name"],
-                agreed=form.cleaned_data["agreed"], ip_address=client_ip(request))
+                agreed=form.cleaned_data["agreed"], ip_address=client_ip(request),
+                shown_number=shown_version_number(request.POST))
         except DomainError as exc:
             refuse_on_form(form, exc)
         else:

@@ -21,6 +21,7 @@ from schoolkeep.agreements.markdown import render_markdown
 from schoolkeep.agreements.middleware_kiosk import KIOSK_SESSION_KEY
 from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, Kiosk
 from schoolkeep.agreements.services_kiosk import KIOSK_LIFETIME, kiosk_close, kiosk_open, kiosk_sign
+from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
 from schoolkeep.lib.request_id import client_ip
@@ -99,7 +100,8 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
                          audience=aup.audience)
     if request.method == "POST" and form.is_valid():
         try:
-            kiosk_sign(kiosk=kiosk, ip_address=client_ip(request) or None, **form.cleaned_data)
+            kiosk_sign(kiosk=kiosk, ip_address=client_ip(request) or None,
+                       shown_number=shown_version_number(request.POST), **form.cleaned_data)
         except DomainError as exc:
             show_domain_error(form, exc)
         else:

@@ -27,6 +27,7 @@ from schoolkeep.agreements.forms_links import SigningForm
 from schoolkeep.agreements.markdown import render_markdown
 from schoolkeep.agreements.models_aups import Signature
 from schoolkeep.agreements.services_links import LinkState, LinkStatus, LinkUnusable
+from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
 from schoolkeep.lib.request_id import client_ip
@@ -140,7 +141,9 @@ def _signed(request: HttpRequest, signature: Signature) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
-    if throttled(address):
+    # Only guessing is slowed down: a real link still works from a throttled address (a
+    # school's or a home's many people share one), anything else gets 429.
+    if throttled(address) and services_links.link_status(token).state != LinkState.READY:
         return _throttled(request)
     form = SigningForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -148,7 +151,8 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         try:
             signature = services_links.link_sign(
                 token=token, typed_name=form.cleaned_data["typed_name"],
-                agreed=form.cleaned_data["agreed"], ip_address=address or None)
+                agreed=form.cleaned_data["agreed"], ip_address=address or None,
+                shown_number=shown_version_number(request.POST))
         except LinkUnusable as exc:
             return _unusable(request, exc.status, address)
         except DomainError as exc:
