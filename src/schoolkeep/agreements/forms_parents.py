@@ -9,8 +9,9 @@ from django import forms
 
 from schoolkeep.agreements.models_aups import Parent
 from schoolkeep.agreements.selectors_parents import NOT_SIGNED, SIGNED
+from schoolkeep.lib.import_uploads import SPREADSHEET_MAX_BYTES
 
-IMPORT_MAX_MB = 10
+IMPORT_MAX_MB = SPREADSHEET_MAX_BYTES // (1024 * 1024)
 
 
 class ParentFilterForm(forms.Form):

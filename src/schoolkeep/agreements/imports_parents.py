@@ -16,8 +16,6 @@ Formats and encodings are read by ``schoolkeep.lib.tabular``, shared with the ot
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,16 +33,18 @@ from schoolkeep.agreements.services_parents import (
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.tabular import (
-    UTF8_BOM,
     ImportFileError,
     Source,
+    add_notes_sheet,
     cell_text,
     column_letter,
     heading_key,
+    headings_csv,
     open_source,
+    workbook_bytes,
 )
 from schoolkeep.lib.text import fold
-from schoolkeep.people.imports.results import PreviewRow, Problem
+from schoolkeep.people.imports.results import PreviewRow, Problem, RowsImportResult
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import School
 
@@ -77,34 +77,9 @@ ACCEPTS = {
 
 
 @dataclass
-class ParentImportResult:
-    file_format: str = ""
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    preview: list[PreviewRow] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
+class ParentImportResult(RowsImportResult):
     def summary(self) -> str:
-        def parents(n: int) -> str:
-            return f"{n} parent{'' if n == 1 else 's'}"
-
-        verb = "" if self.written else "would be "
-        return (f"{self.rows} rows: {parents(self.added)} {verb}added, "
-                f"{parents(self.updated)} {verb}updated, {parents(self.unchanged)} unchanged.")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"format": self.file_format, "rows": self.rows, "notes": self.notes,
-                "problems": [p.as_dict() for p in self.problems], "added": self.added,
-                "updated": self.updated, "unchanged": self.unchanged,
-                "preview": [p.as_dict() for p in self.preview], "written": self.written}
+        return f"{self.rows_summary('parent', 'parents')}."
 
 
 @dataclass
@@ -355,10 +330,7 @@ def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: boo
 
 
 def template_csv() -> bytes:
-    """The headings as a CSV file (UTF-8 with a BOM, so that Excel reads accents right)."""
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\r\n").writerow(HEADINGS)
-    return UTF8_BOM + text.getvalue().encode("utf-8")
+    return headings_csv(HEADINGS)
 
 
 def template_xlsx() -> bytes:
@@ -374,17 +346,8 @@ def template_xlsx() -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = 30
-    notes = workbook.create_sheet("How to fill in")
-    notes.append(["Heading", "What goes in it"])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for heading in HEADINGS:
-        notes.append([heading, ACCEPTS[heading]])
-    notes.append([])
-    notes.append(["", "Only the first sheet is imported. A blank cell leaves what is recorded "
-                      "as it is. If any row is wrong, nothing is imported."])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    add_notes_sheet(
+        workbook, [(heading, ACCEPTS[heading]) for heading in HEADINGS], heading_width=28,
+        footnote="Only the first sheet is imported. A blank cell leaves what is recorded as "
+                 "it is. If any row is wrong, nothing is imported.")
+    return workbook_bytes(workbook)

@@ -8,14 +8,11 @@ nothing partial is kept.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import secrets
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,7 +40,7 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def scans_dir() -> Path:
-    return Path(settings.UPLOADS_DIR) / SCAN_FOLDER
+    return uploads.uploads_dir(SCAN_FOLDER)
 
 
 def scan_path(signature: Signature) -> Path | None:
@@ -52,20 +49,6 @@ def scan_path(signature: Signature) -> Path | None:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         return None
     return scans_dir() / name
-
-
-def _store(data: bytes, suffix: str) -> Path:
-    folder = scans_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(16)}{suffix}"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _original_name(name: str) -> str:
@@ -108,20 +91,17 @@ def paper_signature_record(
     data = scan_file.read(SCAN_MAX_BYTES + 1)
     if len(data) > SCAN_MAX_BYTES:
         raise DomainError("The file must be smaller than 10 MB.", field="scan")
-    path = _store(data, uploads.EXTENSIONS[content_type])
-    try:
+    with uploads.stored_until_failure() as files:
+        stored = files.store(data, folder=SCAN_FOLDER, suffix=uploads.EXTENSIONS[content_type])
         with transaction.atomic():
             return signature_create(
                 aup=aup, method=SigningMethod.PAPER, typed_name=typed_name, person=person,
                 parent=parent, aup_version=aup_version, organisation=organisation,
                 visiting=visiting, pupil_class=pupil_class, signed_at=signed_at_for(signed_on),
                 recorded_by_label=actor_label(actor), actor=actor,
-                scan=Scan(name=path.name, content_type=content_type,
+                scan=Scan(name=stored.name, content_type=content_type,
                           original_name=_original_name(getattr(scan_file, "name", "")),
-                          sha256=hashlib.sha256(data).hexdigest()))
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+                          sha256=stored.sha256))
 
 
 def scan_open(*, signature: Signature, actor: Any) -> BinaryIO:

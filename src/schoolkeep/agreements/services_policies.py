@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import secrets
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -100,8 +98,9 @@ def policy_snapshot(policy: Policy) -> dict[str, Any]:
 
 
 def lock_policy(policy: Policy) -> Policy:
-    return (Policy.objects.select_for_update().select_related("owner", "current_version")
-            .get(pk=policy.pk))
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins.
+    return (Policy.objects.select_for_update(of=("self",))
+            .select_related("owner", "current_version").get(pk=policy.pk))
 
 
 def _lock_version(version: PolicyVersion) -> PolicyVersion:
@@ -312,32 +311,11 @@ def policy_file_type(data: bytes) -> str:
 
 
 def files_dir() -> Path:
-    return Path(settings.UPLOADS_DIR) / FILE_FOLDER
+    return uploads.uploads_dir(FILE_FOLDER)
 
 
 def file_path(version: PolicyVersion) -> Path:
     return files_dir() / version.file_name
-
-
-def _write_private(data: bytes, suffix: str) -> Path:
-    """Write ``data`` under a new random name, readable by this user only."""
-    folder = files_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(16)}{suffix}"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _safe_original_name(name: str) -> str:
-    base = os.path.basename(str(name or "").replace("\\", "/"))
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
-    return base[-200:] or "policy"
 
 
 def _read_upload(uploaded_file: Any) -> bytes:
@@ -396,7 +374,7 @@ def version_add(*, policy: Policy, actor: Any, text: str = "",
         data = _read_upload(uploaded_file)
         content_type = policy_file_type(data)
         fields = {"source": PolicyVersion.Source.UPLOADED,
-                  "file_original_name": _safe_original_name(getattr(uploaded_file, "name", "")),
+                  "file_original_name": uploads.original_name(uploaded_file, fallback="policy"),
                   "file_content_type": content_type,
                   "content_hash": hashlib.sha256(data).hexdigest()}
         if content_type == TEXT:
@@ -404,26 +382,21 @@ def version_add(*, policy: Policy, actor: Any, text: str = "",
     else:
         fields = {"source": PolicyVersion.Source.TYPED, "text": text,
                   "content_hash": text_hash(text)}
-    path: Path | None = None
-    try:
-        with transaction.atomic():
-            _require_manager(policy.school_id, actor)
-            current = lock_policy(policy)
-            if current.archived_at is not None:
-                raise DomainError("This policy is archived and cannot be changed.")
-            if data:
-                path = _write_private(data, FILE_EXTENSIONS[fields["file_content_type"]])
-                fields["file_name"] = path.name
-            version = new_version(current, created_by_label=actor_label(actor), **fields)
-            audit_record(action="agreements.policy_version.added", school=current.school_id,
-                         actor=actor, target=version, changes={
-                             "number": version.number, "source": version.source,
-                             "content_hash": version.content_hash,
-                             "file": version.file_original_name})
-    except BaseException:
-        if path is not None:
-            path.unlink(missing_ok=True)
-        raise
+    with uploads.stored_until_failure() as files, transaction.atomic():
+        _require_manager(policy.school_id, actor)
+        current = lock_policy(policy)
+        if current.archived_at is not None:
+            raise DomainError("This policy is archived and cannot be changed.")
+        if data:
+            fields["file_name"] = files.store(
+                data, folder=FILE_FOLDER,
+                suffix=FILE_EXTENSIONS[fields["file_content_type"]]).name
+        version = new_version(current, created_by_label=actor_label(actor), **fields)
+        audit_record(action="agreements.policy_version.added", school=current.school_id,
+                     actor=actor, target=version, changes={
+                         "number": version.number, "source": version.source,
+                         "content_hash": version.content_hash,
+                         "file": version.file_original_name})
     return version
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.agreements.forms_parents import ParentImportUploadForm
@@ -16,10 +15,9 @@ from schoolkeep.agreements.tasks_parents_import import (
     CHECK_KIND,
     parents_import_apply,
     parents_import_check,
-    upload_save,
 )
 from schoolkeep.jobs import import_flow
-from schoolkeep.lib.tabular import XLSX_TYPE, ImportFileError
+from schoolkeep.lib.import_uploads import spreadsheet_save
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
@@ -27,33 +25,18 @@ from schoolkeep.tenancy.http import SchoolRequest, posted
 @school_view("aups.manage")
 @require_http_methods(["GET", "POST"])
 def parent_import_upload(request: SchoolRequest) -> HttpResponse:
-    form = ParentImportUploadForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            stored, _ = upload_save(upload)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return import_flow.check_start(request, upload, stored, kind=CHECK_KIND,
-                                           task=parents_import_check,
-                                           preview_url="agreements:parent-import-preview")
-    return render(request, "agreements/parents_import_upload.html",
-                  {"page_title": "Import parents", "form": form})
+    return import_flow.upload_page(
+        request, ParentImportUploadForm(posted(request), request.FILES or None),
+        save=spreadsheet_save, kind=CHECK_KIND, task=parents_import_check,
+        preview_url="agreements:parent-import-preview",
+        template="agreements/parents_import_upload.html", page_title="Import parents")
 
 
 @school_view("aups.manage")
 @require_GET
 def parent_import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = import_flow.own_job(request, public_id, CHECK_KIND)
-    if not job.finished:
-        return redirect("jobs:job-detail", job.public_id)
-    result = job.result or {}
-    return render(request, "agreements/parents_import_preview.html", {
-        "page_title": "Check the import", "job": job, "result": result,
-        "more_problems": max(0, result.get("problem_count", 0) - len(result.get("problems", []))),
-        "can_confirm": import_flow.can_confirm(job),
-    })
+    return import_flow.preview_page(request, public_id, kind=CHECK_KIND,
+                                    template="agreements/parents_import_preview.html")
 
 
 @school_view("aups.manage")
@@ -67,12 +50,5 @@ def parent_import_confirm(request: SchoolRequest, public_id: UUID) -> HttpRespon
 @school_view("aups.manage")
 @require_GET
 def parent_import_template(request: SchoolRequest, file_format: str) -> HttpResponse:
-    if file_format == "csv":
-        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-    elif file_format == "xlsx":
-        response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
-    else:
-        raise Http404("Not found")
-    response["Content-Disposition"] = f'attachment; filename="parents-import.{file_format}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return import_flow.template_download(file_format, csv=template_csv, xlsx=template_xlsx,
+                                         filename="parents-import")

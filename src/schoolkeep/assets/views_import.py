@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.assets.tasks_import import (
@@ -21,7 +20,6 @@ from schoolkeep.assets.tasks_import import (
 from schoolkeep.jobs import import_flow
 from schoolkeep.jobs.models import Job
 from schoolkeep.lib.import_uploads import upload_save
-from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
@@ -39,51 +37,45 @@ class ImportUploadForm(forms.Form):
     )
 
 
-def _report(job: Job) -> dict[str, Any]:
+def _warnings(job: Job) -> dict[str, Any]:
     result = job.result or {}
-    return {"job": job, "result": result,
-            "more_problems": max(0, result.get("problem_count", 0)
-                                 - len(result.get("problems", []))),
-            "more_warnings": max(0, result.get("warning_count", 0)
+    return {"more_warnings": max(0, result.get("warning_count", 0)
                                  - len(result.get("warnings", [])))}
+
+
+def _save(upload: Any) -> tuple[str, str]:
+    return upload_save(
+        upload, extensions=EXTENSIONS, max_bytes=MAX_BYTES,
+        text_label="text (CSV, TSV or a policy document)",
+        choose="Choose a policy document saved as plain text (.txt), or a CSV, TSV or XLSX "
+               "file.")
 
 
 @school_view("assets.manage")
 @require_http_methods(["GET", "POST"])
 def import_upload(request: SchoolRequest) -> HttpResponse:
-    form = ImportUploadForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            stored, _ = upload_save(
-                upload, extensions=EXTENSIONS, max_bytes=MAX_BYTES,
-                text_label="text (CSV, TSV or a policy document)",
-                choose="Choose a policy document saved as plain text (.txt), or a CSV, TSV or "
-                       "XLSX file.")
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return import_flow.check_start(request, upload, stored, kind=CHECK_KIND,
-                                           task=assets_import_check,
-                                           preview_url="assets:import-preview")
-    return render(request, "assets/import_upload.html",
-                  {"page_title": "Import the register", "form": form})
+    return import_flow.upload_page(
+        request, ImportUploadForm(posted(request), request.FILES or None), save=_save,
+        kind=CHECK_KIND, task=assets_import_check, preview_url="assets:import-preview",
+        template="assets/import_upload.html", page_title="Import the register")
 
 
-@school_view("assets.manage")
-@require_GET
-def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = import_flow.own_job(request, public_id, CHECK_KIND)
-    if not job.finished:
-        return redirect("jobs:job-detail", job.public_id)
+def _preview(job: Job) -> dict[str, Any]:
     result = job.result or {}
-    return render(request, "assets/import_preview.html", _report(job) | {
+    return _warnings(job) | {
         "page_title": "Check the import",
         "can_confirm": import_flow.can_confirm(job),
         "changes": bool(result.get("created") or result.get("changed")
                         or result.get("groups_created") or result.get("organisations_created")
                         or result.get("labels_created")),
-    })
+    }
+
+
+@school_view("assets.manage")
+@require_GET
+def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+    return import_flow.finished_page(request, public_id, kind=CHECK_KIND,
+                                     template="assets/import_preview.html", context=_preview)
 
 
 @school_view("assets.manage")
@@ -96,8 +88,6 @@ def import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @school_view("assets.manage")
 @require_GET
 def import_result(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = import_flow.own_job(request, public_id, APPLY_KIND)
-    if not job.finished:
-        return redirect("jobs:job-detail", job.public_id)
-    return render(request, "assets/import_result.html",
-                  _report(job) | {"page_title": "What was imported"})
+    return import_flow.finished_page(
+        request, public_id, kind=APPLY_KIND, template="assets/import_result.html",
+        context=lambda job: _warnings(job) | {"page_title": "What was imported"})

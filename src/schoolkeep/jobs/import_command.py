@@ -19,9 +19,13 @@ from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.tenancy.models import School
 
 
+def dry_run_prefix(dry_run: bool) -> str:
+    return "Dry run, nothing written. " if dry_run else ""
+
+
 class ImportCommand(BaseCommand, ABC):
-    """A subclass names its file (``path_help``), runs its import (``run_import``) and says
-    what it did (``report``)."""
+    """A subclass names its file (``path_help``), runs its import (``run_import``) and may
+    say more than the result's summary of what it did (``report``)."""
 
     path_help = "the file"
 
@@ -33,9 +37,9 @@ class ImportCommand(BaseCommand, ABC):
         """How the count of problems names the file."""
         return path.name
 
-    @abstractmethod
     def report(self, school: School, path: Path, result: Any, *, dry_run: bool) -> None:
-        """Say what the import did (or, with ``dry_run``, would do)."""
+        """Say what the import did (or, with ``dry_run``, would do): by default its summary."""
+        self.stdout.write(f"{dry_run_prefix(dry_run)}{school.name}: {result.summary()}")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", metavar="PATH", help=self.path_help)

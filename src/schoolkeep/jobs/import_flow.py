@@ -1,5 +1,5 @@
-"""What the import pages share (people, the asset register): the page flow upload → check
-job → preview → confirm → import job, and the helpers of the two background tasks.
+"""What the import pages share (people, parents, the asset register): the page flow upload →
+check job → preview → confirm → import job, and the helpers of the two background tasks.
 
 Each import keeps its own form, templates, URLs, permission and task; this module only holds
 the steps that are the same for every import."""
@@ -7,18 +7,23 @@ the steps that are the same for every import."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django_tasks.base import Task
 
+from schoolkeep.audit.context import audit_context
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create, job_fail, job_progress
-from schoolkeep.lib.import_uploads import upload_claim
+from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.lib.import_uploads import upload_claim, upload_delete, upload_path
+from schoolkeep.lib.tabular import XLSX_TYPE, ImportFileError
 from schoolkeep.tenancy.http import SchoolRequest
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -27,6 +32,23 @@ ImportTask: TypeAlias = "Task[[str, str, str], None]"
 Progress: TypeAlias = Callable[[int, int, str], None]
 
 UPLOAD_GONE = "The uploaded file is no longer here. Upload it again."
+# How many problems a check job's result keeps for the preview (the count is always kept).
+PROBLEMS_KEPT = 500
+
+
+class RowsResult(Protocol):
+    """What an import of rows returns (people, parents)."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def problems(self) -> list[Any]: ...
+    def summary(self) -> str: ...
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+# Runs the import of a task's file: (the job, the stored file, progress) -> the result.
+RunImport: TypeAlias = Callable[[Job, Path, Progress], RowsResult]
 
 
 # The pages
@@ -49,6 +71,63 @@ def check_start(request: SchoolRequest, upload: Any, stored_name: str, *, kind: 
                      title=f"Checking {filename}")
     transaction.on_commit(lambda: task.enqueue(str(job.public_id), stored_name, filename))
     return redirect(preview_url, job.public_id)
+
+
+def upload_page(request: SchoolRequest, form: forms.Form, *,
+                save: Callable[[Any], tuple[str, str]], kind: str, task: ImportTask,
+                preview_url: str, template: str, page_title: str) -> HttpResponse:
+    """The upload page: a valid file is stored by ``save`` (which raises ImportFileError,
+    shown on the form's ``file``) and its check job started; else the form again."""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            stored, _ = save(upload)
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return check_start(request, upload, stored, kind=kind, task=task,
+                               preview_url=preview_url)
+    return render(request, template, {"page_title": page_title, "form": form})
+
+
+def finished_page(request: SchoolRequest, public_id: UUID, *, kind: str, template: str,
+                  context: Callable[[Job], dict[str, Any]]) -> HttpResponse:
+    """A page about the user's finished job of this kind (a preview, a report): while the
+    job runs, its own page (which comes back here when it is done)."""
+    job = own_job(request, public_id, kind)
+    if not job.finished:
+        return redirect("jobs:job-detail", job.public_id)
+    return render(request, template, report_context(job) | context(job))
+
+
+def report_context(job: Job) -> dict[str, Any]:
+    """The job, its result, and how many problems it found that its result does not keep."""
+    result = job.result or {}
+    return {"job": job, "result": result,
+            "more_problems": max(0, result.get("problem_count", 0)
+                                 - len(result.get("problems", [])))}
+
+
+def preview_page(request: SchoolRequest, public_id: UUID, *, kind: str,
+                 template: str) -> HttpResponse:
+    """The preview of a check job: what the file would change, or what is wrong with it."""
+    return finished_page(request, public_id, kind=kind, template=template,
+                         context=lambda job: {"page_title": "Check the import",
+                                              "can_confirm": can_confirm(job)})
+
+
+def template_download(file_format: str, *, csv: Callable[[], bytes],
+                      xlsx: Callable[[], bytes], filename: str) -> HttpResponse:
+    """An import's template file, ``filename``.csv or .xlsx (a 404 for any other format)."""
+    if file_format == "csv":
+        response = HttpResponse(csv(), content_type="text/csv; charset=utf-8")
+    elif file_format == "xlsx":
+        response = HttpResponse(xlsx(), content_type=XLSX_TYPE)
+    else:
+        raise Http404("Not found")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def can_confirm(job: Job) -> bool:
@@ -100,3 +179,71 @@ def fail_unexpected(job: Job) -> None:
     error for the worker's log)."""
     job_fail(job, message="Something went wrong and nothing was imported. Try again; if it "
                           "happens again, tell your administrator.")
+
+
+def kept_result(result: RowsResult) -> dict[str, Any]:
+    """The result as a job keeps it: the first PROBLEMS_KEPT problems and their count."""
+    data = result.as_dict()
+    data["problem_count"] = len(result.problems)
+    data["problems"] = data["problems"][:PROBLEMS_KEPT]
+    return data
+
+
+def check_rows(job_id: str, stored_name: str, filename: str, *, kind: str, run: RunImport,
+               preview_url: str) -> None:
+    """The check task of an import of rows: run the import without writing, keep the upload
+    only if it can be confirmed, and finish the job with the preview at ``preview_url``."""
+    job = task_job(job_id, kind)
+    path = upload_path(stored_name)
+    if path is None:
+        job_fail(job, message=UPLOAD_GONE)
+        return
+    try:
+        result = run(job, path, progress_reporter(job))
+    except ImportFileError as exc:
+        upload_delete(stored_name)
+        job_fail(job, message=f"{filename}: {exc}")
+        return
+    except Exception:
+        upload_delete(stored_name)
+        fail_unexpected(job)
+        raise
+    if not result.ok:
+        upload_delete(stored_name)  # nothing can be confirmed: keep nothing
+    data = kept_result(result) | {
+        "upload": stored_name if result.ok else "", "filename": filename,
+        "next_url": reverse(preview_url, args=[job.public_id]),
+        "next_label": "See what the import would change"}
+    message = (f"{len(result.problems)} problems found: nothing can be imported until they "
+               "are put right." if not result.ok else result.summary())
+    job_finish(job, message=message, result=data)
+
+
+def apply_rows(job_id: str, stored_name: str, filename: str, *, kind: str, run: RunImport,
+               stale: str, next_url: str, next_label: str) -> None:
+    """The import task of a confirmed file: run the import (it checks again, then writes in
+    one go) as the user who confirmed, always removing the upload. ``stale`` says why
+    nothing was written when the file no longer fits what is recorded."""
+    job = task_job(job_id, kind)
+    path = upload_path(stored_name)
+    if path is None:
+        job_fail(job, message=UPLOAD_GONE)
+        return
+    try:
+        with audit_context(actor_label=job.created_by_label):
+            result = run(job, path, progress_reporter(job))
+    except ImportFileError as exc:
+        job_fail(job, message=f"{filename}: {exc}")
+        return
+    except Exception:
+        fail_unexpected(job)
+        raise
+    finally:
+        upload_delete(stored_name)
+    if not result.ok:
+        first = "; ".join(str(problem) for problem in result.problems[:5])
+        more = len(result.problems) - 5
+        job_fail(job, message=f"{stale} {first}" + (f"; and {more} more." if more > 0 else "."))
+        return
+    job_finish(job, message=result.summary(), result=kept_result(result) | {
+        "filename": filename, "next_url": reverse(next_url), "next_label": next_label})

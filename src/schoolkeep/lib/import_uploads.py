@@ -1,8 +1,9 @@
 """Files uploaded through an import page: kept under the data directory (never the web root)
 with random names until they are imported, and removed after a day if they are not.
 
-Shared by the imports of people and of information assets; each says which file names it
-accepts and what content each name must have.
+Shared by the imports of people, parents and information assets; each says which file names
+it accepts and what content each name must have (``spreadsheet_save``: the CSV or XLSX files
+of people and of parents).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.conf import settings
 from schoolkeep.lib.tabular import ImportFileError, detect_format, text_encoding
 
 KEEP_SECONDS = 24 * 60 * 60
+SPREADSHEET_MAX_BYTES = 10 * 1024 * 1024
+SPREADSHEET_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 _NAME_LENGTH = 32  # token_hex(16)
 
 
@@ -74,6 +77,14 @@ def upload_save(uploaded_file: Any, *, extensions: Mapping[str, str], max_bytes:
         path.unlink(missing_ok=True)
         raise
     return stored, found
+
+
+def spreadsheet_save(uploaded_file: Any) -> tuple[str, str]:
+    """Store an uploaded CSV or XLSX file of rows and return (stored name, "csv" or "xlsx").
+    Raises ImportFileError (and keeps nothing) when its name or content is neither."""
+    return upload_save(uploaded_file, extensions=SPREADSHEET_EXTENSIONS,
+                       max_bytes=SPREADSHEET_MAX_BYTES,
+                       choose="Choose a CSV or XLSX file (its name ends .csv or .xlsx).")
 
 
 def upload_delete(stored_name: str) -> None:

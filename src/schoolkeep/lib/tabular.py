@@ -3,15 +3,17 @@
 Shared by the imports of people and of information assets. The content decides the format,
 never the file's name: a workbook is a zip holding ``[Content_Types].xml``; anything else
 must be text in UTF-8 (with or without a byte-order mark) or, failing that, Windows-1252.
-Rows are streamed, so a large file is never held whole.
+Rows are streamed, so a large file is never held whole. Also the pieces of the template files
+those imports offer (``headings_csv``, ``add_notes_sheet``, ``workbook_bytes``).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -180,3 +182,37 @@ def column_letter(position: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(position)
+
+
+# Template files
+
+
+def headings_csv(headings: Iterable[str]) -> bytes:
+    """The headings as a CSV file (UTF-8 with a BOM, so that Excel reads accents right)."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerow(headings)
+    return UTF8_BOM + text.getvalue().encode("utf-8")
+
+
+def add_notes_sheet(workbook: Any, rows: Iterable[tuple[str, str]], *, footnote: str,
+                    heading_width: int) -> None:
+    """A template's second sheet, "How to fill in": what goes under each heading, then
+    ``footnote``."""
+    from openpyxl.styles import Font
+
+    notes = workbook.create_sheet("How to fill in")
+    notes.append(["Heading", "What goes in it"])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for heading, accepts in rows:
+        notes.append([heading, accepts])
+    notes.append([])
+    notes.append(["", footnote])
+    notes.column_dimensions["A"].width = heading_width
+    notes.column_dimensions["B"].width = 100
+
+
+def workbook_bytes(workbook: Any) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

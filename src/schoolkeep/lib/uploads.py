@@ -2,12 +2,24 @@
 
 ``sniff`` reads the first bytes (the "magic numbers" each format starts with);
 ``check_upload`` applies a size limit and a set of allowed types and names the form field
-at fault in its DomainError.
+at fault in its DomainError. ``stored_until_failure`` keeps accepted files under
+``settings.UPLOADS_DIR`` (random names, readable by this process only) and removes them
+again when the database write they belong to fails.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from schoolkeep.lib.errors import DomainError
 
@@ -69,3 +81,72 @@ def check_upload(uploaded_file: Any, *, allowed: set[str], max_bytes: int,
     if content_type is None or content_type not in allowed:
         raise DomainError(f"The file must be a {_allowed_label(allowed)}.", field=field)
     return content_type
+
+
+# Storing accepted files
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    sha256: str  # of the content, hex
+
+    @property
+    def name(self) -> str:
+        """The random name the file is stored under (what a row records)."""
+        return self.path.name
+
+
+def original_name(uploaded_file: Any, *, fallback: str) -> str:
+    """The upload's file name as the user's computer gave it, to show back: no folders, no
+    control characters, at most 200 characters; ``fallback`` when nothing is left."""
+    base = os.path.basename(str(getattr(uploaded_file, "name", "") or "").replace("\\", "/"))
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
+    return base[-200:] or fallback
+
+
+def uploads_dir(folder: str) -> Path:
+    """A folder under ``settings.UPLOADS_DIR`` (never the web root)."""
+    return Path(settings.UPLOADS_DIR) / folder
+
+
+def store_upload(data: bytes, *, folder: str, suffix: str) -> StoredFile:
+    """Write ``data`` to a new random name in ``uploads_dir(folder)``, readable by this user
+    only (mode 0600; a new folder 0700). Nothing is left behind if the write fails."""
+    directory = uploads_dir(folder)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}{suffix}"
+    # O_EXCL: never write through a file (or link) that is already there
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return StoredFile(path=path, sha256=hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class PendingFiles:
+    """The files stored inside a ``stored_until_failure`` block."""
+    stored: list[StoredFile] = field(default_factory=list)
+
+    def store(self, data: bytes, *, folder: str, suffix: str) -> StoredFile:
+        stored = store_upload(data, folder=folder, suffix=suffix)
+        self.stored.append(stored)
+        return stored
+
+
+@contextmanager
+def stored_until_failure() -> Iterator[PendingFiles]:
+    """Files stored through the block's ``PendingFiles`` are removed if the block raises, so
+    a database write that fails (or rolls back: wrap the whole transaction) keeps no file
+    that no row names."""
+    pending = PendingFiles()
+    try:
+        yield pending
+    except BaseException:
+        for stored in pending.stored:
+            stored.path.unlink(missing_ok=True)
+        raise

@@ -4,16 +4,13 @@ it changes (encrypted fields appear only as "changed")."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -401,36 +398,15 @@ def override_clear(*, person: Person, actor: Any, check_type: str) -> None:
 
 
 def copies_dir() -> Path:
-    return Path(settings.UPLOADS_DIR) / COPY_FOLDER
+    return uploads.uploads_dir(COPY_FOLDER)
 
 
 def copy_path(copy: CertificateCopy) -> Path:
     return copies_dir() / copy.stored_name
 
 
-def _write_private(data: bytes, suffix: str) -> Path:
-    """Write ``data`` to a new random name, readable by this user only."""
-    folder = copies_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / f"{secrets.token_hex(16)}{suffix}"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _remove_file(path: Path) -> None:
     path.unlink(missing_ok=True)
-
-
-def _safe_original_name(name: str) -> str:
-    base = os.path.basename(str(name or "").replace("\\", "/"))
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip()
-    return base[-200:] or "certificate"
 
 
 def copy_upload(*, check: Check, actor: Any, uploaded_file: Any) -> CertificateCopy:
@@ -444,32 +420,26 @@ def copy_upload(*, check: Check, actor: Any, uploaded_file: Any) -> CertificateC
     data = uploaded_file.read(COPY_MAX_BYTES + 1)
     if len(data) > COPY_MAX_BYTES:
         raise DomainError("The file must be smaller than 10 MB.", field="file")
-    path: Path | None = None
-    try:
-        with transaction.atomic():
-            _require_manager(school=check.school, actor=actor)
-            months = people_settings_for(check.school).certificate_copy_months
-            path = _write_private(data, uploads.EXTENSIONS[content_type])
-            now = timezone.now()
-            copy = CertificateCopy(
-                school_id=check.school_id, check_record=check, stored_name=path.name,
-                original_name=_safe_original_name(getattr(uploaded_file, "name", "")),
-                content_type=content_type, size=len(data), uploaded_at=now,
-                uploaded_by_label=_actor_label(actor),
-                delete_after=now + relativedelta(months=months),
-            )
-            full_clean_or_error(copy)
-            copy.save()
-            audit_record(
-                action="people.certificate_copy.uploaded", school=check.school_id, actor=actor,
-                target=copy, changes={"person": check.person.full_name,
-                                      "content_type": content_type, "size": len(data),
-                                      "delete_after": copy.delete_after},
-            )
-    except BaseException:
-        if path is not None:
-            _remove_file(path)
-        raise
+    with uploads.stored_until_failure() as files, transaction.atomic():
+        _require_manager(school=check.school, actor=actor)
+        months = people_settings_for(check.school).certificate_copy_months
+        stored = files.store(data, folder=COPY_FOLDER, suffix=uploads.EXTENSIONS[content_type])
+        now = timezone.now()
+        copy = CertificateCopy(
+            school_id=check.school_id, check_record=check, stored_name=stored.name,
+            original_name=uploads.original_name(uploaded_file, fallback="certificate"),
+            content_type=content_type, size=len(data), uploaded_at=now,
+            uploaded_by_label=_actor_label(actor),
+            delete_after=now + relativedelta(months=months),
+        )
+        full_clean_or_error(copy)
+        copy.save()
+        audit_record(
+            action="people.certificate_copy.uploaded", school=check.school_id, actor=actor,
+            target=copy, changes={"person": check.person.full_name,
+                                  "content_type": content_type, "size": len(data),
+                                  "delete_after": copy.delete_after},
+        )
     return copy
 
 

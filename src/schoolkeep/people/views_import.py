@@ -6,13 +6,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django import forms
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.jobs import import_flow
-from schoolkeep.people.imports import ImportFileError, template_csv, template_xlsx
-from schoolkeep.people.imports.uploads import MAX_BYTES, upload_save
+from schoolkeep.lib.import_uploads import SPREADSHEET_MAX_BYTES, spreadsheet_save
+from schoolkeep.people.imports import template_csv, template_xlsx
 from schoolkeep.people.tasks_import import (
     APPLY_KIND,
     CHECK_KIND,
@@ -22,14 +21,13 @@ from schoolkeep.people.tasks_import import (
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="File of people (CSV or XLSX)",
         help_text=f"One row per person, with the template's headings. At most "
-                  f"{MAX_BYTES // (1024 * 1024)} MB. Nothing is saved until you confirm.",
+                  f"{SPREADSHEET_MAX_BYTES // (1024 * 1024)} MB. Nothing is saved until you "
+                  "confirm.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
@@ -37,33 +35,18 @@ class ImportUploadForm(forms.Form):
 @school_view("people.manage")
 @require_http_methods(["GET", "POST"])
 def import_upload(request: SchoolRequest) -> HttpResponse:
-    form = ImportUploadForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            stored, _ = upload_save(upload)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return import_flow.check_start(request, upload, stored, kind=CHECK_KIND,
-                                           task=people_import_check,
-                                           preview_url="people:import-preview")
-    return render(request, "people/import_upload.html",
-                  {"page_title": "Import people", "form": form})
+    return import_flow.upload_page(
+        request, ImportUploadForm(posted(request), request.FILES or None),
+        save=spreadsheet_save, kind=CHECK_KIND, task=people_import_check,
+        preview_url="people:import-preview", template="people/import_upload.html",
+        page_title="Import people")
 
 
 @school_view("people.manage")
 @require_GET
 def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    job = import_flow.own_job(request, public_id, CHECK_KIND)
-    if not job.finished:
-        return redirect("jobs:job-detail", job.public_id)
-    result = job.result or {}
-    return render(request, "people/import_preview.html", {
-        "page_title": "Check the import", "job": job, "result": result,
-        "more_problems": max(0, result.get("problem_count", 0) - len(result.get("problems", []))),
-        "can_confirm": import_flow.can_confirm(job),
-    })
+    return import_flow.preview_page(request, public_id, kind=CHECK_KIND,
+                                    template="people/import_preview.html")
 
 
 @school_view("people.manage")
@@ -76,12 +59,5 @@ def import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @school_view("people.manage")
 @require_GET
 def import_template(request: SchoolRequest, file_format: str) -> HttpResponse:
-    if file_format == "csv":
-        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-    elif file_format == "xlsx":
-        response = HttpResponse(template_xlsx(), content_type=XLSX_TYPE)
-    else:
-        raise Http404("Not found")
-    response["Content-Disposition"] = f'attachment; filename="people-import.{file_format}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return import_flow.template_download(file_format, csv=template_csv, xlsx=template_xlsx,
+                                         filename="people-import")

@@ -12,8 +12,7 @@ school's people (the matching index, a few strings each), not with the file.
 - ``columns``: the headings; ``reading``: cells and rows (formats and encodings:
   ``schoolkeep.lib.tabular``, shared with the other imports);
   ``matching``: who each row is; ``writing``: comparing and writing; ``template``: the
-  template files; ``uploads``: files uploaded through the import page
-  (``schoolkeep.lib.import_uploads``).
+  template files. Files uploaded through the import page: ``schoolkeep.lib.import_uploads``.
 
 ``docs/imports.md`` describes the headings, values, matching and errors for users.
 """

@@ -39,7 +39,8 @@ class PreviewRow:
 
 
 @dataclass
-class ImportResult:
+class RowsImportResult:
+    """What an import of one record per row (people, parents) found and did."""
     file_format: str = ""
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -47,8 +48,6 @@ class ImportResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    checks_added: int = 0
-    checks_updated: int = 0
     preview: list[PreviewRow] = field(default_factory=list)
     written: bool = False
 
@@ -56,21 +55,38 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
-        def people(n: int) -> str:
-            return f"{n} {'person' if n == 1 else 'people'}"
+    def _verb(self) -> str:
+        return "" if self.written else "would be "
 
-        verb = ("" if self.written else "would be ")
-        return (f"{self.rows} rows: {people(self.added)} {verb}added, "
-                f"{people(self.updated)} {verb}updated, {people(self.unchanged)} unchanged; "
-                f"{self.checks_added} checks {verb}added, "
-                f"{self.checks_updated} checks {verb}updated.")
+    def rows_summary(self, one: str, many: str) -> str:
+        """The counts ("12 rows: 2 people added, ..."), each record named ``one`` or ``many``."""
+        def records(n: int) -> str:
+            return f"{n} {one if n == 1 else many}"
+
+        verb = self._verb()
+        return (f"{self.rows} rows: {records(self.added)} {verb}added, "
+                f"{records(self.updated)} {verb}updated, {records(self.unchanged)} unchanged")
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "format": self.file_format, "rows": self.rows, "notes": self.notes,
             "problems": [p.as_dict() for p in self.problems],
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "checks_added": self.checks_added, "checks_updated": self.checks_updated,
             "preview": [p.as_dict() for p in self.preview], "written": self.written,
         }
+
+
+@dataclass
+class ImportResult(RowsImportResult):
+    checks_added: int = 0
+    checks_updated: int = 0
+
+    def summary(self) -> str:
+        verb = self._verb()
+        return (f"{self.rows_summary('person', 'people')}; "
+                f"{self.checks_added} checks {verb}added, "
+                f"{self.checks_updated} checks {verb}updated.")
+
+    def as_dict(self) -> dict[str, Any]:
+        return super().as_dict() | {"checks_added": self.checks_added,
+                                    "checks_updated": self.checks_updated}

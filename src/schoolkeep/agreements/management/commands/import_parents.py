@@ -26,8 +26,7 @@ class Command(ImportCommand):
 
     def report(self, school: School, path: Path, result: ParentImportResult, *,
                dry_run: bool) -> None:
-        prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(f"{prefix}{school.name}: {result.summary()}")
+        super().report(school, path, result, dry_run=dry_run)
         for row in result.preview:
             what = ("add" if row.action == "add"
                     else "update " + ", ".join(row.changed))

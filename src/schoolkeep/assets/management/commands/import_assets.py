@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from schoolkeep.assets.imports import ImportResult, assets_import
-from schoolkeep.jobs.import_command import ImportCommand
+from schoolkeep.jobs.import_command import ImportCommand, dry_run_prefix
 from schoolkeep.tenancy.models import School
 
 
@@ -32,8 +32,7 @@ class Command(ImportCommand):
 
     def report(self, school: School, path: Path, result: ImportResult, *,
                dry_run: bool) -> None:
-        prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(f"{prefix}{school.name}, from {path.name} (read as "
+        self.stdout.write(f"{dry_run_prefix(dry_run)}{school.name}, from {path.name} (read as "
                           f"{result.file_format}): {result.summary()}")
         for line in result.report_lines():
             self.stdout.write(line)

@@ -24,7 +24,3 @@ class Command(ImportCommand):
         return people_import(path, school=school, actor=None, dry_run=dry_run,
                              filename=path.name)
 
-    def report(self, school: School, path: Path, result: ImportResult, *,
-               dry_run: bool) -> None:
-        prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(f"{prefix}{school.name}: {result.summary()}")
