@@ -90,8 +90,8 @@ def test_a_parent_staff_and_a_visitor_sign(
     page.goto(sign_page)
     assert page.get_by_role("heading", level=1, name=aups[Audience.STAFF].title).is_visible()
     journey.check("agreements-aup-sign")
-    assert page.input_value("input[name=typed_name]") == staff.full_name
-    sign_form(page)
+    assert page.input_value("input[name=typed_name]") == ""  # the member types it
+    sign_form(page, typed_name=staff.full_name)
     mine = Signature.objects.get(aup=aups[Audience.STAFF], user=staff)
     assert mine.method == "in_app"
     assert journey.path() == reverse("agreements:signature-detail", args=[mine.public_id])
