@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "schoolkeep.systems",
     "schoolkeep.assets",
     "schoolkeep.agreements",
+    "schoolkeep.incidents",
     "schoolkeep.demo",
     "schoolkeep.api",
 ]

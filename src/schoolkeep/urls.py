@@ -24,6 +24,9 @@ urlpatterns = [
     # No sign-in: a personal signing link, and the reception kiosk.
     path("sign/", include("schoolkeep.agreements.urls_signing")),
     path("kiosk/", include("schoolkeep.agreements.urls_kiosk")),
+    path("incidents/", include("schoolkeep.incidents.urls")),
+    # No sign-in: a school's "report a concern" page.
+    path("report/", include("schoolkeep.incidents.urls_public")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

@@ -1,11 +1,4 @@
-import importlib
-import pkgutil
-
 from django.apps import AppConfig
-
-# Modules that register something when imported or that hold ACTION_LABELS: every
-# ``services_*``, ``duties_*``, ``demo_*`` and ``hooks_*`` module of this package.
-_REGISTERING_PREFIXES = ("services_", "duties_", "demo_", "hooks_")
 
 
 class AgreementsConfig(AppConfig):
@@ -14,13 +7,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Acceptable use policies and policy documents"
 
     def ready(self) -> None:
-        from schoolkeep.audit.actions import register_action_labels
+        from schoolkeep.lib.registration import register_modules
 
-        package = importlib.import_module(self.name)
-        for info in pkgutil.iter_modules(package.__path__):
-            if info.name.startswith(_REGISTERING_PREFIXES):
-                module = importlib.import_module(f"{self.name}.{info.name}")
-                register_action_labels(getattr(module, "ACTION_LABELS", {}))
-                register = getattr(module, "register", None)
-                if callable(register):
-                    register()
+        # Every services_*, duties_*, demo_* and hooks_* module registers itself.
+        register_modules(self.name, ("services_", "duties_", "demo_", "hooks_"))

@@ -20,6 +20,7 @@ from schoolkeep.agreements.api_policies import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
+from schoolkeep.incidents.api import router as incidents_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
@@ -68,6 +69,7 @@ api.add_router("/systems", systems_router)
 api.add_router("/assets", assets_router)
 api.add_router("/aups", aups_router)
 api.add_router("/policies", policies_router)
+api.add_router("/incidents", incidents_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

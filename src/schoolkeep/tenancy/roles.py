@@ -101,13 +101,23 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
                         _LEADS),
     "policies.approve": ("Approve a policy as a governor, with name and signature",
                          frozenset({Role.GOVERNOR})),
+    "incidents.report": ("Report an incident or a possible data breach, and follow their own"
+                         " reports", frozenset(SCHOOL_ROLES)),
+    "incidents.view": ("See every incident report, its handling and the breach log",
+                       _LEADS | {Role.AUDITOR}),
+    "incidents.handle": ("Triage and handle incident reports: risk, decisions, actions,"
+                         " closing; the report-a-concern page", _LEADS),
+    "incidents.risk.override": ("Override the result of an incident's risk assessment",
+                                frozenset({Role.DPO})),
     "trust.overview": ("See every school of the trust at a glance", frozenset({Role.TRUST_ADMIN})),
 }
 
 WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
                                "terms.manage", "people.manage", "scr.rules.manage",
                                "assets.manage", "systems.manage", "aups.manage", "aups.sign",
-                               "aups.kiosk", "policies.manage", "policies.approve"})
+                               "aups.kiosk", "policies.manage", "policies.approve",
+                               "incidents.report", "incidents.handle",
+                               "incidents.risk.override"})
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:
@@ -143,7 +153,9 @@ def roles_markdown() -> str:
         "",
         "Two-factor sign-in is required for every role except plain Staff"
         " (a school may require it of everyone).",
-        "Auditors and trust administrators only read: any change they try is refused.",
+        "Auditors and trust administrators only read: any change they try is refused, except"
+        " that every member of a school, auditors and governors included, may report an"
+        " incident.",
         "A trust administrator reads every school of their trust but never sees the sensitive"
         " fields of the Single Central Record unless they also hold a school membership.",
         "The one exception to their read-only role: while a school of their trust has no active"

@@ -1,0 +1,5 @@
+"""TODO(helper): fill in."""
+
+from ninja import Router
+
+router = Router(tags=["incidents"])

@@ -1,0 +1,97 @@
+"""The 72-hour ICO clock, on UTC instants.
+
+UK GDPR Article 33: a personal data breach that is a risk to people is reported to the ICO
+within 72 hours of the school becoming aware of it. The deadline is the instant of awareness
+plus 72 elapsed hours: added to the UTC instant, so that a change to or from British Summer
+Time in between neither adds nor takes away an hour. It is shown in Europe/London time.
+
+Every report runs the clock from ``aware_at`` until triage records that no personal data is
+involved (a security incident or a near miss), or until the ICO decision is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, RiskResult
+
+LONDON = ZoneInfo("Europe/London")
+ICO_HOURS = 72
+# Reminders to the DPO and SIRO, hours after awareness, each sent once.
+REMINDER_HOURS = (24, 48, 66)
+
+
+def ico_deadline(aware_at: datetime) -> datetime:
+    """The ICO deadline, as a UTC instant. ``aware_at`` must carry its offset."""
+    if aware_at.tzinfo is None or aware_at.utcoffset() is None:
+        raise ValueError("The moment of awareness needs its time zone.")
+    return aware_at.astimezone(UTC) + timedelta(hours=ICO_HOURS)
+
+
+def reminder_due_at(aware_at: datetime, hours: int) -> datetime:
+    """When the reminder of ``hours`` after awareness is due (a UTC instant)."""
+    return aware_at.astimezone(UTC) + timedelta(hours=hours)
+
+
+def in_london(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON)
+
+
+def clock_runs(*, kind: str, has_ico_decision: bool) -> bool:
+    """True while the school still has to decide about telling the ICO."""
+    return kind not in NO_PERSONAL_DATA_KINDS and not has_ico_decision
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    deadline: datetime  # UTC
+    seconds: int  # negative once the deadline has passed
+
+    @property
+    def overdue(self) -> bool:
+        return self.seconds < 0
+
+    @property
+    def deadline_london(self) -> datetime:
+        return in_london(self.deadline)
+
+    def words(self) -> str:
+        """"41 hours 5 minutes left" or "overdue by 3 hours 20 minutes"."""
+        total = abs(self.seconds) // 60
+        days, minutes = divmod(total, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        hours += 24 * days
+        parts = []
+        if hours:
+            parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        text = " ".join(parts)
+        return f"overdue by {text}" if self.overdue else f"{text} left"
+
+
+def time_left(aware_at: datetime, now: datetime) -> TimeLeft:
+    deadline = ico_deadline(aware_at)
+    return TimeLeft(deadline=deadline, seconds=int((deadline - now).total_seconds()))
+
+
+def risk_result(likelihood: int | None, severity: int | None) -> str:
+    """The result of likelihood (1-3) times severity (1-3): 1 or 2 unlikely to be a risk,
+    3 or 4 a risk, 6 or 9 a high risk. Empty until both are given."""
+    if likelihood is None or severity is None:
+        return ""
+    if not (1 <= likelihood <= 3 and 1 <= severity <= 3):
+        raise ValueError("Likelihood and severity are each 1, 2 or 3.")
+    product = likelihood * severity
+    if product <= 2:
+        return RiskResult.UNLIKELY
+    if product <= 4:
+        return RiskResult.RISK
+    return RiskResult.HIGH
+
+
+def effective_risk(incident: Any) -> str:
+    """The DPO's override when there is one, else the product's result."""
+    return incident.risk_override or risk_result(incident.likelihood, incident.severity)

@@ -1,0 +1,5 @@
+"""TODO(helper): fill in."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
