@@ -45,9 +45,10 @@ MFA_ALLOWED_VIEW_NAMES = frozenset({
     "signing:not-found",
 })
 MFA_ALLOWED_VIEW_PREFIXES = ("mfa_",)  # allauth.mfa's own pages
-# Paths that never carry a signed-in page: static files, the token-authenticated API and
-# personal signing links (whose token must not land in a sign-in page's ?next=).
-UNGUARDED_PREFIXES = (settings.STATIC_URL, "/api/", "/sign/")
+# Paths that never carry a signed-in page: static files, the token-authenticated API,
+# personal signing links and the no-login "report a concern" page (whose tokens must not
+# land in a sign-in page's ?next=).
+UNGUARDED_PREFIXES = (settings.STATIC_URL, "/api/", "/sign/", "/report/")
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,11 @@
-"""TODO(helper): fill in."""
+"""Exports: the breach log (a background job) and the draft ICO report of a breach."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from schoolkeep.incidents import views_exports as views
+
+urlpatterns: list[URLPattern] = [
+    path("exports/", views.exports, name="exports"),
+    path("<uuid:public_id>/ico-report/<str:file_format>/", views.ico_report,
+         name="ico-report"),
+]

@@ -1,7 +1,14 @@
-"""TODO(helper): fill in."""
+"""The school's no-login "report a concern" page: ``/report/<token>/`` and nothing else.
+Any other path under /report/ is a quiet 404, so that a token never reaches the logs through
+Django's "Not Found" warning."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from schoolkeep.incidents import views_public as views
 
 app_name = "concern"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("<str:token>/", views.report, name="report"),
+    path("<path:rest>", views.not_found, name="not-found"),
+]

@@ -1,5 +1,14 @@
-"""TODO(helper): fill in."""
+"""Reporting: the short form every member uses, their own reports, and the settings of the
+school's no-login "report a concern" page."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from schoolkeep.incidents import views_report as views
+
+urlpatterns: list[URLPattern] = [
+    path("report/", views.report, name="report"),
+    path("report/<uuid:public_id>/received/", views.report_received, name="report-received"),
+    path("mine/", views.my_reports, name="my-reports"),
+    path("concern-page/", views.concern_settings, name="concern-settings"),
+    path("concern-page/poster.pdf", views.concern_poster, name="concern-poster"),
+]

@@ -1,0 +1,124 @@
+"""The demo's incident log at Larkspur, written through the incidents services.
+
+Three reports, as a school would find them on an ordinary week:
+
+- an open personal data breach whose 72-hour clock is running: a teacher e-mailed a class's
+  reading assessment spreadsheet to the wrong parent; the school became aware of it about 30
+  hours before the demo was built; the DPO has triaged it and assessed it as a risk
+  (possible x significant = 4: tell the ICO), with a containment action for the IT lead,
+  and nobody has yet recorded the ICO decision, so the dashboard shows the decision due and
+  the breach page counts down;
+- a closed near miss from earlier the same day: an unlocked laptop in the library, noticed
+  before anyone used it, its action done and its lessons recorded;
+- a report waiting for triage: a phishing e-mail reported by a governor.
+
+The reports name no child. Their narratives are encrypted like every other report's.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from schoolkeep.demo.builder import DemoContext, register_step
+from schoolkeep.incidents.models import Channel, DataCategory, Incident, Kind, PeopleCategory
+from schoolkeep.incidents.services_actions import action_add, action_mark_done
+from schoolkeep.incidents.services_handling import incident_close, incident_record_lessons
+from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.services_triage import incident_assess_risk, incident_triage
+from schoolkeep.systems.models import System
+
+# How long before the demo is built the school became aware of the open breach.
+BREACH_AWARE_HOURS = 30
+BREACH_TITLE = "Reading assessment spreadsheet e-mailed to the wrong parent"
+NEAR_MISS_TITLE = "Unlocked laptop left in the library"
+WAITING_TITLE = "Phishing e-mail asking for the SIMS password"
+
+
+def _open_breach(ctx: DemoContext) -> Incident:
+    school = ctx.schools["larkspur"]
+    dpo, teacher = ctx.users["larkspur.dpo"], ctx.users["larkspur.staff"]
+    now = timezone.now()
+    aware = now - timedelta(hours=BREACH_AWARE_HOURS)
+    incident, _ = incident_report(
+        school=school, actor=teacher, channel=Channel.APP, title=BREACH_TITLE,
+        description=("I meant to send the Year 5 reading assessment spreadsheet to our "
+                     "literacy lead, but the address filled in was a parent's with a similar "
+                     "name. It lists 28 pupils' names, classes and reading scores. I have "
+                     "asked the parent to delete it."),
+        data_involved="A spreadsheet exported from SIMS: names, classes, reading scores.",
+        occurred_at=aware - timedelta(minutes=40), discovered_at=aware - timedelta(minutes=10),
+        aware_at=aware, personal_data=True,
+    )
+    incident = incident_triage(
+        incident=incident, actor=dpo, version=incident.version, kind=Kind.BREACH,
+        breach_confidentiality=True, is_cyber=False, people_affected=28, records_affected=28,
+        people_categories=[PeopleCategory.PUPILS], children_or_vulnerable=True,
+        data_categories=[DataCategory.BASIC_IDENTIFIERS, DataCategory.OTHER],
+        data_categories_other="Reading assessment scores",
+        systems=list(System.objects.filter(school=school, catalogue_key="sims")),
+    )
+    incident = incident_assess_risk(
+        incident=incident, actor=dpo, version=incident.version, likelihood=2,
+        likelihood_rationale=("One parent received it and has said they deleted it; we have "
+                              "not yet had that in writing."),
+        severity=2,
+        severity_rationale=("Children's names with their attainment: upsetting and possibly "
+                            "embarrassing for them, though not special-category data."),
+    )
+    action_add(incident=incident, actor=dpo, kind="containment",
+               description=("Ask the parent to confirm in writing that the e-mail and the "
+                            "spreadsheet are deleted, and recall the message."),
+               owner=ctx.users["larkspur.it_lead"], due_on=timezone.localdate(now))
+    return incident
+
+
+def _closed_near_miss(ctx: DemoContext) -> Incident:
+    school = ctx.schools["larkspur"]
+    siro, it_lead = ctx.users["larkspur.siro"], ctx.users["larkspur.it_lead"]
+    now = timezone.now()
+    incident, _ = incident_report(
+        school=school, actor=ctx.users["larkspur.dsl"], channel=Channel.APP,
+        title=NEAR_MISS_TITLE,
+        description=("A staff laptop was left signed in and unlocked on a library table at "
+                     "lunchtime. I found it within a few minutes; no pupil had used it."),
+        data_involved="A teacher's laptop signed in to the school network.",
+        occurred_at=now - timedelta(hours=6), aware_at=now - timedelta(hours=5, minutes=50),
+        personal_data=False,
+    )
+    incident = incident_triage(incident=incident, actor=siro, version=incident.version,
+                               kind=Kind.NEAR_MISS, is_cyber=False)
+    action = action_add(incident=incident, actor=siro, kind="remedial",
+                        description="Set every staff laptop to lock after five idle minutes.",
+                        owner=it_lead, due_on=timezone.localdate(now))
+    action_mark_done(action=action, actor=siro, version=action.version)
+    incident.refresh_from_db()
+    incident = incident_record_lessons(
+        incident=incident, actor=siro, version=incident.version,
+        lessons_learned=("Screens now lock by themselves; the autumn training reminds staff "
+                         "to lock them (Windows key + L) whenever they step away."))
+    return incident_close(incident=incident, actor=siro, version=incident.version)
+
+
+def _waiting_for_triage(ctx: DemoContext) -> Incident:
+    now = timezone.now()
+    incident, _ = incident_report(
+        school=ctx.schools["larkspur"], actor=ctx.users["larkspur.governor"],
+        channel=Channel.APP, title=WAITING_TITLE,
+        description=("An e-mail that looked as if it came from the school office asked me to "
+                     "confirm my SIMS password through a link. I did not click it."),
+        discovered_at=now - timedelta(hours=2), personal_data=None,
+    )
+    return incident
+
+
+def build_demo_incidents(ctx: DemoContext) -> None:
+    _closed_near_miss(ctx)
+    _open_breach(ctx)
+    _waiting_for_triage(ctx)
+
+
+def register() -> None:
+    """Called by the app's ready(): after the agreements' steps."""
+    register_step("incidents", build_demo_incidents, order=500)

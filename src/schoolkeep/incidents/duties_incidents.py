@@ -1,0 +1,198 @@
+"""Duties of incident handling, computed when read.
+
+Three kinds:
+
+- ``ico-decision``: "Decide whether to tell the ICO about BR-2026-0007", for every report
+  whose clock runs (not a security incident or near miss, no ICO decision recorded, not
+  closed). Due at the ICO deadline (awareness plus 72 hours, an instant), overdue after it.
+  Owner: the DPO; the SIRO when the school has none (and the SIRO sees it on the dashboard
+  anyway, with everyone who holds ``incidents.view``).
+- ``triage``: "Triage BR-2026-0007", for reports waiting for triage. Due a day after the
+  report was received, or at the ICO deadline when that comes first (awareness may have been
+  set earlier than receipt). Owner: the DPO, else the SIRO.
+- ``action``: "Action on BR-2026-0007 is due", for each containment or remedial action still
+  to do whose due date falls within the horizon or has passed. Owner: the action's owner
+  (the DPO when it has none).
+
+Titles carry the reference only, never what happened: they leave the school in reminder
+e-mails and calendar feeds. Others' incident duties are shown only to who holds
+``incidents.view``; an action's owner always sees their own.
+
+``counts`` runs ONE aggregate for any number of schools; ``for_school`` one query per kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from schoolkeep.duties import registry
+from schoolkeep.duties.types import Duty, DutyCounts, count_subquery, local_date, status_for
+from schoolkeep.incidents.clock import ICO_HOURS, ico_deadline
+from schoolkeep.incidents.models import Action, Incident, Status
+from schoolkeep.incidents.ticks_clock import clock_running
+from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "incidents"
+TRIAGE_WITHIN = timedelta(days=1)
+ICO_WINDOW = timedelta(hours=ICO_HOURS)
+
+
+def triage_due_at(incident: Incident) -> datetime:
+    return min(incident.received_at + TRIAGE_WITHIN, ico_deadline(incident.aware_at))
+
+
+# --- windows: (overdue, due before the horizon), as conditions on Incident or Action rows --
+
+
+def _ico_windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
+    overdue = Q(aware_at__lt=now - ICO_WINDOW)
+    due = Q(aware_at__gte=now - ICO_WINDOW, aware_at__lt=horizon - ICO_WINDOW)
+    return overdue, due
+
+
+def _triage_windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
+    """The earlier of receipt plus a day and awareness plus 72 hours, against a moment."""
+    def before(moment: datetime) -> Q:
+        return Q(received_at__lt=moment - TRIAGE_WITHIN) | Q(aware_at__lt=moment - ICO_WINDOW)
+
+    overdue = before(now)
+    return overdue, before(horizon) & ~overdue
+
+
+def _action_windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
+    today, until = local_date(now), local_date(horizon)
+    return Q(due_on__lt=today), Q(due_on__gte=today, due_on__lt=until)
+
+
+def _waiting_for_triage() -> QuerySet[Incident]:
+    return Incident.objects.filter(status=Status.REPORTED)
+
+
+def _open_actions() -> QuerySet[Action]:
+    return Action.objects.filter(state=Action.State.OPEN, due_on__isnull=False).exclude(
+        incident__status=Status.CLOSED)
+
+
+def _incident_url(public_id: Any) -> str:
+    return reverse("incidents:incident-detail", args=[public_id])
+
+
+class IncidentDuties:
+    module = MODULE
+    label = "Incidents and data breaches"
+    # Others' incident duties reveal that a report exists: only for who may see reports.
+    view_permission = "incidents.view"
+
+    def counts(
+        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+    ) -> dict[int, DutyCounts]:
+        ids = list(dict.fromkeys(school_ids))
+        if not ids:
+            return {}
+        school = OuterRef("pk")
+        running = clock_running().filter(school_id=school)
+        triage = _waiting_for_triage().filter(school_id=school)
+        actions = _open_actions().filter(school_id=school)
+        ico_overdue, ico_due = _ico_windows(now, horizon)
+        triage_overdue, triage_due = _triage_windows(now, horizon)
+        action_overdue, action_due = _action_windows(now, horizon)
+        annotations: dict[str, Any] = {
+            "ico_overdue": count_subquery(running.filter(ico_overdue)),
+            "ico_due": count_subquery(running.filter(ico_due)),
+            "triage_overdue": count_subquery(triage.filter(triage_overdue)),
+            "triage_due": count_subquery(triage.filter(triage_due)),
+            "action_overdue": count_subquery(actions.filter(action_overdue)),
+            "action_due": count_subquery(actions.filter(action_due)),
+        }
+        rows = (School.objects.filter(pk__in=ids).order_by()
+                .annotate(**annotations).values("pk", *annotations))
+        return {
+            row["pk"]: DutyCounts(
+                due=row["ico_due"] + row["triage_due"] + row["action_due"],
+                overdue=row["ico_overdue"] + row["triage_overdue"] + row["action_overdue"],
+            )
+            for row in rows
+        }
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        return [*self._ico(school_id, now=now, horizon=horizon),
+                *self._triage(school_id, now=now, horizon=horizon),
+                *self._actions(school_id, now=now, horizon=horizon)]
+
+    def _ico(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        overdue, due = _ico_windows(now, horizon)
+        incidents = (clock_running().filter(school_id=school_id).filter(overdue | due)
+                     .only("pk", "public_id", "reference", "aware_at").order_by("aware_at"))
+        duties = []
+        for incident in incidents:
+            deadline = ico_deadline(incident.aware_at)
+            duties.append(Duty(
+                key=f"{MODULE}.ico-decision:{incident.public_id}",
+                module=MODULE,
+                title=f"Decide whether to tell the ICO about {incident.reference}",
+                subject=incident.reference,
+                due_at=deadline,
+                status=status_for(deadline, now),
+                url=_incident_url(incident.public_id),
+                owner_role=Role.DPO,
+                action="Assess the risk and record the ICO decision",
+            ))
+        return duties
+
+    def _triage(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        overdue, due = _triage_windows(now, horizon)
+        incidents = (_waiting_for_triage().filter(school_id=school_id).filter(overdue | due)
+                     .only("pk", "public_id", "reference", "aware_at", "received_at")
+                     .order_by("received_at"))
+        duties = []
+        for incident in incidents:
+            due_at = triage_due_at(incident)
+            duties.append(Duty(
+                key=f"{MODULE}.triage:{incident.public_id}",
+                module=MODULE,
+                title=f"Triage {incident.reference}",
+                subject=incident.reference,
+                due_at=due_at,
+                status=status_for(due_at, now),
+                url=_incident_url(incident.public_id),
+                owner_role=Role.DPO,
+                action="Read the report and triage it",
+            ))
+        return duties
+
+    def _actions(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        overdue, due = _action_windows(now, horizon)
+        actions = (_open_actions().filter(school_id=school_id).filter(overdue | due)
+                   .select_related("incident", "owner")
+                   .only("pk", "public_id", "due_on", "owner_id", "owner__full_name",
+                         "owner__email", "incident__public_id", "incident__reference")
+                   .order_by("due_on", "pk"))
+        duties = []
+        for action in actions:
+            assert action.due_on is not None  # filtered above
+            owner = action.owner
+            duties.append(Duty(
+                key=f"{MODULE}.action:{action.public_id}",
+                module=MODULE,
+                title=f"Action on {action.incident.reference} is due",
+                subject=action.incident.reference,
+                due_at=action.due_on,
+                status=status_for(action.due_on, now),
+                url=_incident_url(action.incident.public_id),
+                owner_user_id=owner.pk if owner is not None else None,
+                owner_role=None if owner is not None else Role.DPO,
+                owner_label=(owner.full_name or owner.email) if owner is not None else "",
+                action="Do the action, or record why it was dropped",
+            ))
+        return duties
+
+
+def register() -> None:
+    """Called by the app's ready(): adds (or replaces) the provider in the registry."""
+    registry.register(IncidentDuties())

@@ -1,0 +1,447 @@
+"""The breach log for governors and inspectors, as XLSX (two sheets) or CSV (two files in
+one zip): every incident with its dates, the ICO decision and how long it took, then the
+counts per term.
+
+What it holds: every report of the school, whatever triage made of it (personal data
+breaches, near misses, security incidents without personal data, and reports still waiting
+for triage), so that the log shows the whole picture and nothing is left out by a filter;
+the kind column tells them apart. Governors read it: of the narrative it carries the title
+only, never the description, the rationales or the reasons, and nobody's name but who made
+the ICO decision. Incidents are placed by the moment the school became aware (the legal
+clock), both for the optional date range and for the term they count in.
+
+The rows come from one query (the ICO and people-affected decisions joined, one row each at
+most), read in chunks, so the work is the same whatever the number of incidents.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from schoolkeep.audit.services import audit_record
+from schoolkeep.incidents.clock import LONDON, effective_risk, ico_deadline, in_london
+from schoolkeep.incidents.exports import XLSX_TYPE, ZIP_TYPE
+from schoolkeep.incidents.models import Decision, Incident, Kind, Status
+from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.people.exports import safe_text
+from schoolkeep.tenancy.calendar import TermCalendar, term_label
+from schoolkeep.tenancy.guards import require_permission
+from schoolkeep.tenancy.models import School
+
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = {
+    XLSX: ("Spreadsheet (XLSX): the log and the counts per term on two sheets", XLSX_TYPE),
+    CSV: ("CSV: the log and the counts per term as two files in one zip", ZIP_TYPE),
+}
+JOB_KIND = "incidents.breach_log.export"
+CHUNK = 500
+PROGRESS_EVERY = 100
+
+NOT_TRIAGED = "Not yet triaged"
+KIND_LABELS = {"": NOT_TRIAGED, **dict(Kind.choices)}
+RISK_LABELS = {"unlikely": "Unlikely to be a risk", "risk": "A risk", "high": "A high risk"}
+# The clock runs for these: a breach, or a report whose triage is still to come.
+CLOCK_KINDS = ("", Kind.BREACH)
+
+LOG_HEADER = [
+    "Reference", "Title", "Kind", "Status", "Received (UK time)",
+    "School became aware (UK time)", "ICO deadline (UK time)", "Risk", "Reported to the ICO",
+    "ICO decision made (UK time)", "ICO decision by", "Hours from awareness to ICO decision",
+    "Reported to the ICO on (UK time)", "ICO case reference", "Reported late",
+    "People affected told", "Closed (UK time)", "Term",
+]
+COUNT_HEADER = [
+    "Term", "First day", "Last day", "Personal data breaches", "Near misses",
+    "Security incidents without personal data", "Not yet triaged", "Reported to the ICO",
+    "Reported to the ICO late",
+]
+COUNT_KEYS: dict[str, str] = {Kind.BREACH: "breach", Kind.NEAR_MISS: "near_miss",
+                              Kind.SECURITY: "security"}
+LATE = "Yes"
+OVERDUE = "No decision yet: the deadline has passed"
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    """The optional range of dates (UK) on which the school became aware."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def as_params(self) -> dict[str, str]:
+        return {"date_from": self.date_from.isoformat() if self.date_from else "",
+                "date_to": self.date_to.isoformat() if self.date_to else ""}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> LogFilters:
+        def day(name: str) -> date | None:
+            value = params.get(name) or ""
+            if isinstance(value, date):
+                return value
+            try:
+                return date.fromisoformat(str(value)) if value else None
+            except ValueError:
+                raise DomainError("Give the date as a day, month and year.", field=name) from None
+
+        found = cls(date_from=day("date_from"), date_to=day("date_to"))
+        if found.date_from and found.date_to and found.date_to < found.date_from:
+            raise DomainError("The end date must be the same as or after the start date.",
+                              field="date_to")
+        return found
+
+    @property
+    def description(self) -> str:
+        def text(day: date) -> str:
+            return f"{day.day} {day:%B %Y}"
+
+        if self.date_from and self.date_to:
+            return f"aware from {text(self.date_from)} to {text(self.date_to)}"
+        if self.date_from:
+            return f"aware from {text(self.date_from)}"
+        if self.date_to:
+            return f"aware up to {text(self.date_to)}"
+        return "every incident"
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def log_queryset(school: School, filters: LogFilters) -> QuerySet[Incident]:
+    """The incidents of the log with their ICO and people-affected decisions joined (each
+    at most one row: one decision of each kind per incident), oldest awareness first."""
+    found = Incident.objects.filter(school=school)
+    if filters.date_from:
+        found = found.filter(aware_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        found = found.filter(aware_at__lt=_start_of(filters.date_to + timedelta(days=1)))
+    return (
+        found.annotate(
+            ico=FilteredRelation("decisions", condition=Q(decisions__kind=Decision.Kind.ICO)),
+            told=FilteredRelation("decisions",
+                                  condition=Q(decisions__kind=Decision.Kind.PEOPLE)),
+        ).annotate(
+            ico_tell=F("ico__tell"), ico_decided_at=F("ico__decided_at"),
+            ico_by=F("ico__decided_by_label"), ico_told_at=F("ico__told_at"),
+            ico_case=F("ico__ico_reference"), people_tell=F("told__tell"),
+        )
+        # Only the columns the log shows: the other narratives are never decrypted.
+        .only("reference", "title", "kind", "status", "received_at", "aware_at", "closed_at",
+              "likelihood", "severity", "risk_override", "reference_year",
+              "reference_number", "school_id")
+        .order_by("aware_at", "reference_year", "reference_number")
+    )
+
+
+@dataclass(frozen=True)
+class LogRow:
+    reference: str
+    title: str
+    kind: str
+    status: str
+    received_at: datetime
+    aware_at: datetime
+    deadline: datetime | None
+    risk: str
+    reported: str
+    ico_decided_at: datetime | None
+    ico_by: str
+    hours_to_decide: float | None
+    ico_told_at: datetime | None
+    ico_case: str
+    late: str
+    people_told: str
+    closed_at: datetime | None
+    term: str
+
+    def cells(self) -> list[Any]:
+        return [self.reference, self.title, KIND_LABELS.get(self.kind, self.kind), self.status,
+                self.received_at, self.aware_at, self.deadline, self.risk, self.reported,
+                self.ico_decided_at, self.ico_by, self.hours_to_decide, self.ico_told_at,
+                self.ico_case, self.late, self.people_told, self.closed_at, self.term]
+
+
+def _reported_and_late(incident: Any, deadline: datetime | None, now: datetime) -> tuple[str, str]:
+    tell = incident.ico_tell
+    if tell is None:
+        if deadline is None:
+            return "Not needed: no personal data", ""
+        return "Not decided yet", OVERDUE if now > deadline else ""
+    if not tell:
+        return "No", ""
+    if deadline is None:
+        return "Yes", ""
+    told = incident.ico_told_at
+    if told is None:
+        return "Yes (not yet sent)", LATE if now > deadline else ""
+    return "Yes", LATE if told > deadline else "No"
+
+
+def log_row(incident: Any, *, term: str, now: datetime) -> LogRow:
+    deadline = ico_deadline(incident.aware_at) if incident.kind in CLOCK_KINDS else None
+    reported, late = _reported_and_late(incident, deadline, now)
+    decided = incident.ico_decided_at
+    hours = (round((decided - incident.aware_at).total_seconds() / 3600, 1)
+             if decided is not None else None)
+    if incident.people_tell is not None:
+        people = "Yes" if incident.people_tell else "No"
+    else:
+        people = "Not decided yet" if incident.kind in CLOCK_KINDS else ""
+    return LogRow(
+        reference=incident.reference, title=incident.title, kind=incident.kind,
+        status=incident.get_status_display(), received_at=incident.received_at,
+        aware_at=incident.aware_at, deadline=deadline,
+        risk=RISK_LABELS.get(effective_risk(incident), ""), reported=reported,
+        ico_decided_at=decided, ico_by=incident.ico_by or "", hours_to_decide=hours,
+        ico_told_at=incident.ico_told_at, ico_case=incident.ico_case or "", late=late,
+        people_told=people, closed_at=incident.closed_at if incident.status == Status.CLOSED
+        else None, term=term,
+    )
+
+
+@dataclass
+class TermCount:
+    label: str
+    starts_on: date
+    ends_on: date
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ["breach", "near_miss", "security", "untriaged", "reported", "late"], 0))
+
+    def add(self, row: LogRow) -> None:
+        key = COUNT_KEYS.get(row.kind, "untriaged")
+        self.counts[key] += 1
+        if row.reported.startswith("Yes") and row.ico_told_at is not None:
+            self.counts["reported"] += 1
+        if row.late == LATE:
+            self.counts["late"] += 1
+
+    def cells(self) -> list[Any]:
+        return [self.label, self.starts_on, self.ends_on, *self.counts.values()]
+
+
+class BreachLog:
+    """Reads the log once: the rows (a generator) and, as they pass, the counts per term."""
+
+    def __init__(self, school: School, filters: LogFilters, *, now: datetime | None = None):
+        self.school = school
+        self.filters = filters
+        self.now = now or timezone.now()
+        self.terms: dict[str, TermCount] = {}
+        self._calendar = TermCalendar(school)
+
+    def _term(self, aware_at: datetime) -> TermCount:
+        term = self._calendar.term_for_date(in_london(aware_at).date())
+        label = term_label(term.name, term.academic_year)
+        if label not in self.terms:
+            self.terms[label] = TermCount(label, term.starts_on, term.ends_on)
+        return self.terms[label]
+
+    def rows(self) -> Iterator[LogRow]:
+        for incident in log_queryset(self.school, self.filters).iterator(chunk_size=CHUNK):
+            counter = self._term(incident.aware_at)
+            row = log_row(incident, term=counter.label, now=self.now)
+            counter.add(row)
+            yield row
+
+    def term_counts(self) -> list[TermCount]:
+        """Per term in date order, with a total row; read after the rows."""
+        counts = sorted(self.terms.values(), key=lambda t: t.starts_on)
+        if counts:
+            total = TermCount("All terms", counts[0].starts_on, counts[-1].ends_on)
+            for key in total.counts:
+                total.counts[key] = sum(t.counts[key] for t in counts)
+            counts.append(total)
+        return counts
+
+
+# Writing the files ---------------------------------------------------------------------------
+
+def _text_cell(value: Any) -> Any:
+    """A value as written to CSV: text guarded against formulas, moments in UK time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return in_london(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return value
+    return safe_text(str(value))
+
+
+def _csv(header: Sequence[str], rows: Iterator[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for cells in rows:
+        writer.writerow([_text_cell(value) for value in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: spreadsheets read UTF-8
+
+
+def breach_log_zip(log: BreachLog, on_row: Callable[[int], None] | None = None) -> bytes:
+    def counted() -> Iterator[list[Any]]:
+        for number, row in enumerate(log.rows(), start=1):
+            yield row.cells()
+            if on_row is not None:
+                on_row(number)
+
+    rows = _csv(LOG_HEADER, counted())
+    counts = _csv(COUNT_HEADER, (t.cells() for t in log.term_counts()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("breach-log.csv", rows)
+        archive.writestr("counts-per-term.csv", counts)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        # Spreadsheets hold no time zones: the UK time, as the heading says.
+        cell = WriteOnlyCell(sheet, value=in_london(value).replace(tzinfo=None))
+        cell.number_format = "DD/MM/YYYY HH:MM"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    if isinstance(value, (int, float)):
+        return value
+    return safe_text(str(value))
+
+
+def _sheet(workbook: Workbook, title: str, header: Sequence[str], wide: set[int]) -> Any:
+    sheet = workbook.create_sheet(title)
+    for number in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(number)].width = 40 if number in wide else 18
+    sheet.freeze_panes = "B2"
+    bold = Font(bold=True)
+    cells = []
+    for heading in header:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def breach_log_xlsx(log: BreachLog, on_row: Callable[[int], None] | None = None) -> bytes:
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = f"Breach log of {safe_text(log.school.name)}"
+    workbook.properties.creator = "Schoolkeep"
+    sheet = _sheet(workbook, "Breach log", LOG_HEADER, wide={2})
+    for number, row in enumerate(log.rows(), start=1):
+        sheet.append([_xlsx_cell(sheet, value) for value in row.cells()])
+        if on_row is not None:
+            on_row(number)
+    counts = _sheet(workbook, "Counts per term", COUNT_HEADER, wide=set())
+    for term in log.term_counts():
+        counts.append([_xlsx_cell(counts, value) for value in term.cells()])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class LogFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def breach_log_file(school: School, fmt: str, filters: LogFilters, *,
+                    now: datetime | None = None,
+                    on_row: Callable[[int], None] | None = None) -> LogFile:
+    if fmt not in FORMATS:
+        raise DomainError("Choose a spreadsheet (XLSX) or CSV.", field="format")
+    log = BreachLog(school, filters, now=now)
+    content = breach_log_xlsx(log, on_row) if fmt == XLSX else breach_log_zip(log, on_row)
+    extension = "xlsx" if fmt == XLSX else "zip"
+    today = in_london(log.now).date()
+    return LogFile(content, FORMATS[fmt][1],
+                   f"breach-log-{school.slug}-{today.isoformat()}.{extension}")
+
+
+# Starting and running an export --------------------------------------------------------------
+
+def _audit_export(*, school: School, actor: Any, fmt: str, filters: LogFilters,
+                  rows: int) -> None:
+    audit_record(action="incidents.breach_log.exported", school=school, actor=actor,
+                 target_type="incidents.breach_log", target_id=str(school.public_id),
+                 target_label=f"Breach log of {school.name}",
+                 changes={"format": fmt, "rows": rows, "range": filters.description})
+
+
+def breach_log_export_start(*, school: School, actor: Any, fmt: str,
+                            filters: LogFilters) -> Job:
+    """Record who exported the log (format, range, rows) and start the job that makes it."""
+    if fmt not in FORMATS:
+        raise DomainError("Choose a spreadsheet (XLSX) or CSV.", field="format")
+    require_permission(school=school, actor=actor, permission="incidents.view",
+                       message="You may not export the breach log.")
+    from schoolkeep.incidents.tasks_exports import breach_log_export
+
+    rows = log_queryset(school, filters).count()
+    with transaction.atomic():
+        job = job_create(school=school, actor=actor, kind=JOB_KIND, total=rows,
+                         title=f"Breach log export ({fmt.upper()})")
+        _audit_export(school=school, actor=actor, fmt=fmt, filters=filters, rows=rows)
+        params = filters.as_params()
+        transaction.on_commit(
+            lambda: breach_log_export.enqueue(str(job.public_id), fmt, params))
+    return job
+
+
+def breach_log_export_run(job_id: str, fmt: str, params: Mapping[str, Any]) -> None:
+    """The body of the background task: make the file and attach it to the job."""
+    job = Job.objects.select_related("school").get(public_id=job_id)
+
+    def progress(done: int) -> None:
+        if done % PROGRESS_EVERY == 0:
+            job_progress(job, done=done)
+
+    try:
+        made = breach_log_file(job.school, fmt, LogFilters.from_params(params), on_row=progress)
+    except Exception:
+        job_fail(job, message="The breach log could not be made. Try again, or ask your IT "
+                              "lead to look at the server's log.")
+        raise
+    job_finish(job, content=made.content, content_type=made.content_type,
+               filename=made.filename,
+               message="Your breach log is ready. The file is removed after a day.")
+
+
+def breach_log_export_now(*, school: School, actor: Any, fmt: str,
+                          filters: LogFilters) -> tuple[LogFile, int]:
+    """Make the log at once (the command line) and audit it: (the file, its rows)."""
+    require_permission(school=school, actor=actor, permission="incidents.view",
+                       message="You may not export the breach log.")
+    count = 0
+
+    def counted(done: int) -> None:
+        nonlocal count
+        count = done
+
+    made = breach_log_file(school, fmt, filters, on_row=counted)
+    with transaction.atomic():
+        _audit_export(school=school, actor=actor, fmt=fmt, filters=filters, rows=count)
+    return made, count
+

@@ -1,0 +1,112 @@
+"""Reads of incident reports for the handlers' pages.
+
+Who sees what: the DPO, the SIRO and the auditor (``incidents.view``) see every report of the
+school in full; a reporter sees their own reports, reduced to the reference, title, date of
+receipt and status; everyone else gets a 404 (they may not even learn that a report exists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from schoolkeep.incidents.clock import ICO_HOURS, TimeLeft, clock_runs, time_left
+from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, Action, Decision, Incident
+from schoolkeep.tenancy.access import SchoolAccess
+from schoolkeep.tenancy.models import School
+
+OVERDUE = "overdue"
+
+
+def _with_ico_decision(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    return incidents.annotate(has_ico_decision=Exists(
+        Decision.objects.filter(incident=OuterRef("pk"), kind=Decision.Kind.ICO)))
+
+
+def incident_list(*, school: School, status: str = "", kind: str = "",
+                  overdue: bool = False, now: datetime | None = None) -> QuerySet[Incident]:
+    """The school's reports, newest first, each annotated with ``has_ico_decision``.
+    ``kind`` "untriaged" selects reports not yet triaged; ``overdue`` those whose clock
+    runs past the ICO deadline."""
+    incidents = _with_ico_decision(Incident.objects.filter(school=school))
+    if status:
+        incidents = incidents.filter(status=status)
+    if kind == "untriaged":
+        incidents = incidents.filter(kind="")
+    elif kind:
+        incidents = incidents.filter(kind=kind)
+    if overdue:
+        cutoff = (now or timezone.now()) - timedelta(hours=ICO_HOURS)
+        incidents = incidents.filter(aware_at__lt=cutoff).exclude(
+            kind__in=list(NO_PERSONAL_DATA_KINDS)).exclude(
+            decisions__kind=Decision.Kind.ICO)
+    return incidents.order_by("-received_at", "-pk")
+
+
+def has_ico_decision(incident: Incident) -> bool:
+    """Read from the annotation of the selectors above (no query)."""
+    return bool(getattr(incident, "has_ico_decision", False))
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    incident: Incident
+    clock: TimeLeft | None  # None once the clock has stopped
+
+
+def clock_for(incident: Incident, *, has_ico_decision: bool,
+              now: datetime | None = None) -> TimeLeft | None:
+    """The time left to decide about the ICO, while the clock runs."""
+    if not clock_runs(kind=incident.kind, has_ico_decision=has_ico_decision):
+        return None
+    return time_left(incident.aware_at, now or timezone.now())
+
+
+def incident_rows(incidents: list[Incident], now: datetime | None = None) -> list[IncidentRow]:
+    moment = now or timezone.now()
+    return [IncidentRow(incident, clock_for(incident, now=moment,
+                                            has_ico_decision=has_ico_decision(incident)))
+            for incident in incidents]
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    incident: Incident
+    full: bool  # False: the reporter's own report, reduced to its reference and status
+
+
+def incident_for_page(*, access: SchoolAccess, user: Any, public_id: UUID | str) -> IncidentView:
+    """The report for its page: in full for the handlers and the auditor, reduced for its
+    reporter; a 404 for everyone else and for another school's report."""
+    full = access.can("incidents.view")
+    incidents = Incident.objects.filter(school=access.school)
+    if not full:
+        if not access.can("incidents.report") or not getattr(user, "is_authenticated", False):
+            raise Http404("Not found")
+        incidents = incidents.filter(reported_by=user)
+    else:
+        incidents = _with_ico_decision(incidents).prefetch_related("assets", "systems")
+    try:
+        return IncidentView(incidents.get(public_id=public_id), full)
+    except (Incident.DoesNotExist, ValueError):
+        raise Http404("Not found") from None
+
+
+def decisions_by_kind(incident: Incident) -> dict[str, Decision]:
+    return {decision.kind: decision for decision in Decision.objects.filter(incident=incident)}
+
+
+def actions_of(incident: Incident) -> list[Action]:
+    return list(Action.objects.filter(incident=incident).select_related("owner")
+                .order_by("due_on", "created_at", "pk"))
+
+
+def open_action_count(incident: Incident) -> int:
+    return Action.objects.filter(incident=incident, state=Action.State.OPEN).count()
+

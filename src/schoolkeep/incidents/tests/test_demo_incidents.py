@@ -1,0 +1,92 @@
+"""The demo's incidents: `schoolkeep demo` leaves at Larkspur an open breach whose clock is
+running (aware about 30 hours ago, triaged, assessed as a risk, no ICO decision), a closed
+near miss and a report waiting for triage; the duties and the audit trail show them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.duties.selectors import duties_for_school
+from schoolkeep.duties.types import DUE
+from schoolkeep.incidents.clock import clock_runs, effective_risk, time_left
+from schoolkeep.incidents.demo_incidents import (
+    BREACH_AWARE_HOURS,
+    BREACH_TITLE,
+    NEAR_MISS_TITLE,
+    WAITING_TITLE,
+)
+from schoolkeep.incidents.duties_incidents import MODULE
+from schoolkeep.incidents.models import Action, Decision, Incident, Kind, RiskResult, Status
+from schoolkeep.tenancy.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def larkspur() -> School:
+    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    return School.objects.get(slug="larkspur")
+
+
+def by_title(school: School) -> dict[str, Incident]:
+    return {incident.title: incident for incident in Incident.objects.filter(school=school)}
+
+
+def test_the_demo_has_an_open_breach_whose_clock_runs(larkspur: School) -> None:
+    breach = by_title(larkspur)[BREACH_TITLE]
+    now = timezone.now()
+    assert breach.status == Status.OPEN and breach.kind == Kind.BREACH
+    aware_ago = now - breach.aware_at
+    assert timedelta(hours=BREACH_AWARE_HOURS) <= aware_ago < timedelta(
+        hours=BREACH_AWARE_HOURS, minutes=5)
+    assert breach.received_at > breach.aware_at
+    assert effective_risk(breach) == RiskResult.RISK
+    assert not Decision.objects.filter(incident=breach, kind=Decision.Kind.ICO).exists()
+    assert clock_runs(kind=breach.kind, has_ico_decision=False)
+    left = time_left(breach.aware_at, now)
+    assert not left.overdue and left.words().startswith(("41 hours", "42 hours"))
+    assert Action.objects.filter(incident=breach, state=Action.State.OPEN).count() == 1
+
+
+def test_the_demo_has_a_closed_near_miss_and_a_report_waiting(larkspur: School) -> None:
+    incidents = by_title(larkspur)
+    near_miss = incidents[NEAR_MISS_TITLE]
+    assert near_miss.status == Status.CLOSED and near_miss.kind == Kind.NEAR_MISS
+    assert near_miss.lessons_learned
+    assert not Action.objects.filter(incident=near_miss, state=Action.State.OPEN).exists()
+    waiting = incidents[WAITING_TITLE]
+    assert waiting.status == Status.REPORTED and waiting.kind == ""
+    assert sorted(i.reference for i in incidents.values()) == [
+        f"BR-{timezone.localdate().year}-000{n}" for n in (1, 2, 3)]
+
+
+def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School) -> None:
+    incidents = by_title(larkspur)
+    breach, waiting = incidents[BREACH_TITLE], incidents[WAITING_TITLE]
+    duties = {(d.key.split(":")[0], d.subject): d
+              for d in duties_for_school(larkspur, timezone.now()) if d.module == MODULE}
+    # The report waiting for triage may involve personal data: its clock runs too.
+    assert set(duties) == {("incidents.ico-decision", breach.reference),
+                           ("incidents.ico-decision", waiting.reference),
+                           ("incidents.triage", waiting.reference),
+                           ("incidents.action", breach.reference)}
+    ico = duties[("incidents.ico-decision", breach.reference)]
+    assert ico.status == DUE
+    assert ico.owner_label == "Data protection officer"
+
+
+def test_every_step_of_the_demo_is_audited_by_who_did_it(larkspur: School) -> None:
+    actions = set(AuditEvent.objects.filter(school=larkspur, action__startswith="incidents.")
+                  .values_list("action", flat=True))
+    assert {"incidents.incident.reported", "incidents.incident.closed"} <= actions
+    assert len(actions) >= 6
+
+
+def test_other_schools_have_no_incidents(larkspur: School) -> None:
+    assert not Incident.objects.exclude(school=larkspur).exists()

@@ -1,0 +1,104 @@
+"""Signed-in pages of reporting: the short report form and its confirmation, the member's
+own reports, and the settings of the school's no-login "report a concern" page with its
+printable poster."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from schoolkeep.incidents import poster
+from schoolkeep.incidents.forms_report import ReplaceAddressForm, ReportForm
+from schoolkeep.incidents.models import Channel, Incident
+from schoolkeep.incidents.services_concern import (
+    concern_page_for,
+    concern_page_replace,
+    concern_page_url,
+)
+from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.tenancy.decorators import school_view
+from schoolkeep.tenancy.http import SchoolRequest, posted
+from schoolkeep.tenancy.selectors import get_for_school_or_404
+
+REPORTS_PER_PAGE = 25
+
+
+@school_view("incidents.report")
+@require_http_methods(["GET", "POST"])
+def report(request: SchoolRequest) -> HttpResponse:
+    now = timezone.now()
+    form = ReportForm(posted(request), now=now)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident, _ = incident_report(school=request.school, actor=request.user,
+                                          channel=Channel.APP, **form.service_fields(now=now))
+        except DomainError as exc:
+            refuse_on_form(form, exc)
+        else:
+            for note in form.notes():
+                messages.info(request, note)
+            return redirect("incidents:report-received", incident.public_id)
+    return render(request, "incidents/report_form.html", {
+        "page_title": "Report an incident", "form": form,
+        "instructions": request.school.incident_reporting_instructions})
+
+
+@school_view("incidents.report")
+@require_GET
+def report_received(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+    """The confirmation, for the member who made the report only."""
+    incident = get_for_school_or_404(Incident.objects.only("public_id", "reference"),
+                                     school=request.school, public_id=public_id,
+                                     reported_by=request.user)
+    return render(request, "incidents/report_received.html", {
+        "page_title": f"Report {incident.reference} received", "incident": incident})
+
+
+@school_view("incidents.report")
+@require_GET
+def my_reports(request: SchoolRequest) -> HttpResponse:
+    """The member's own reports and their status: nothing of their handling."""
+    reports = (Incident.objects.filter(school=request.school, reported_by_id=request.user.pk)
+               .only("public_id", "reference", "title", "received_at", "status")
+               .order_by("-received_at", "-pk"))
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "incidents/my_reports.html", {
+        "page_title": "Your incident reports", "page": page})
+
+
+@school_view("incidents.handle")
+@require_http_methods(["GET", "POST"])
+def concern_settings(request: SchoolRequest) -> HttpResponse:
+    form = ReplaceAddressForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern_page_replace(school=request.school, actor=request.user)
+        except DomainError as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, "The page has a new address. The old address no longer "
+                                      "works: print the new poster and replace the old ones.")
+            return redirect("incidents:concern-settings")
+    url = concern_page_url(concern_page_for(request.school, actor=request.user))
+    return render(request, "incidents/concern_settings.html", {
+        "page_title": "Report-a-concern page", "url": url, "qr": poster.qr_svg_inline(url),
+        "form": form})
+
+
+@school_view("incidents.handle")
+@require_GET
+def concern_poster(request: SchoolRequest) -> HttpResponse:
+    url = concern_page_url(concern_page_for(request.school, actor=request.user))
+    response = HttpResponse(poster.poster_pdf(school=request.school, url=url),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="report-a-concern-poster.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
