@@ -9,5 +9,5 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from schoolkeep.lib.registration import register_modules
 
-        # Every services*, duties*, demo*, ticks* and hooks* module registers itself.
-        register_modules(self.name, ("services", "duties", "demo", "ticks", "hooks"))
+        # Every services*, duties*, demo*, ticks*, hooks* and exports* module registers itself.
+        register_modules(self.name, ("services", "duties", "demo", "ticks", "hooks", "exports"))

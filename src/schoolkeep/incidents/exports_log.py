@@ -98,7 +98,8 @@ class LogFilters:
             try:
                 return date.fromisoformat(str(value)) if value else None
             except ValueError:
-                raise DomainError("Give the date as a day, month and year.", field=name) from None
+                raise DomainError("Give the date as YYYY-MM-DD, such as 2026-01-31.",
+                                  field=name) from None
 
         found = cls(date_from=day("date_from"), date_to=day("date_to"))
         if found.date_from and found.date_to and found.date_to < found.date_from:
