@@ -13,6 +13,9 @@ Three reports, as a school would find them on an ordinary week:
 - a report waiting for triage: a phishing e-mail reported by a governor.
 
 The reports name no child. Their narratives are encrypted like every other report's.
+Like the rest of the demo, everything is written as the command line (no signed-in actor),
+so the audit trail names the demo command; who reported each one is recorded as the
+reporter's name, as on the no-login page.
 """
 
 from __future__ import annotations
@@ -36,13 +39,16 @@ NEAR_MISS_TITLE = "Unlocked laptop left in the library"
 WAITING_TITLE = "Phishing e-mail asking for the SIMS password"
 
 
+def _name(ctx: DemoContext, key: str) -> str:
+    return ctx.users[key].full_name
+
+
 def _open_breach(ctx: DemoContext) -> Incident:
     school = ctx.schools["larkspur"]
-    dpo, teacher = ctx.users["larkspur.dpo"], ctx.users["larkspur.staff"]
     now = timezone.now()
     aware = now - timedelta(hours=BREACH_AWARE_HOURS)
     incident, _ = incident_report(
-        school=school, actor=teacher, channel=Channel.APP, title=BREACH_TITLE,
+        school=school, actor=None, channel=Channel.APP, title=BREACH_TITLE,
         description=("I meant to send the Year 5 reading assessment spreadsheet to our "
                      "literacy lead, but the address filled in was a parent's with a similar "
                      "name. It lists 28 pupils' names, classes and reading scores. I have "
@@ -50,9 +56,10 @@ def _open_breach(ctx: DemoContext) -> Incident:
         data_involved="A spreadsheet exported from SIMS: names, classes, reading scores.",
         occurred_at=aware - timedelta(minutes=40), discovered_at=aware - timedelta(minutes=10),
         aware_at=aware, personal_data=True,
+        reporter_name=_name(ctx, "larkspur.staff"),
     )
     incident = incident_triage(
-        incident=incident, actor=dpo, version=incident.version, kind=Kind.BREACH,
+        incident=incident, actor=None, version=incident.version, kind=Kind.BREACH,
         breach_confidentiality=True, is_cyber=False, people_affected=28, records_affected=28,
         people_categories=[PeopleCategory.PUPILS], children_or_vulnerable=True,
         data_categories=[DataCategory.BASIC_IDENTIFIERS, DataCategory.OTHER],
@@ -60,14 +67,14 @@ def _open_breach(ctx: DemoContext) -> Incident:
         systems=list(System.objects.filter(school=school, catalogue_key="sims")),
     )
     incident = incident_assess_risk(
-        incident=incident, actor=dpo, version=incident.version, likelihood=2,
+        incident=incident, actor=None, version=incident.version, likelihood=2,
         likelihood_rationale=("One parent received it and has said they deleted it; we have "
                               "not yet had that in writing."),
         severity=2,
         severity_rationale=("Children's names with their attainment: upsetting and possibly "
                             "embarrassing for them, though not special-category data."),
     )
-    action_add(incident=incident, actor=dpo, kind="containment",
+    action_add(incident=incident, actor=None, kind="containment",
                description=("Ask the parent to confirm in writing that the e-mail and the "
                             "spreadsheet are deleted, and recall the message."),
                owner=ctx.users["larkspur.it_lead"], due_on=timezone.localdate(now))
@@ -76,39 +83,40 @@ def _open_breach(ctx: DemoContext) -> Incident:
 
 def _closed_near_miss(ctx: DemoContext) -> Incident:
     school = ctx.schools["larkspur"]
-    siro, it_lead = ctx.users["larkspur.siro"], ctx.users["larkspur.it_lead"]
+    it_lead = ctx.users["larkspur.it_lead"]
     now = timezone.now()
     incident, _ = incident_report(
-        school=school, actor=ctx.users["larkspur.dsl"], channel=Channel.APP,
+        school=school, actor=None, channel=Channel.APP,
         title=NEAR_MISS_TITLE,
         description=("A staff laptop was left signed in and unlocked on a library table at "
                      "lunchtime. I found it within a few minutes; no pupil had used it."),
         data_involved="A teacher's laptop signed in to the school network.",
         occurred_at=now - timedelta(hours=6), aware_at=now - timedelta(hours=5, minutes=50),
-        personal_data=False,
+        personal_data=False, reporter_name=_name(ctx, "larkspur.dsl"),
     )
-    incident = incident_triage(incident=incident, actor=siro, version=incident.version,
+    incident = incident_triage(incident=incident, actor=None, version=incident.version,
                                kind=Kind.NEAR_MISS, is_cyber=False)
-    action = action_add(incident=incident, actor=siro, kind="remedial",
+    action = action_add(incident=incident, actor=None, kind="remedial",
                         description="Set every staff laptop to lock after five idle minutes.",
                         owner=it_lead, due_on=timezone.localdate(now))
-    action_mark_done(action=action, actor=siro, version=action.version)
+    action_mark_done(action=action, actor=None, version=action.version)
     incident.refresh_from_db()
     incident = incident_record_lessons(
-        incident=incident, actor=siro, version=incident.version,
+        incident=incident, actor=None, version=incident.version,
         lessons_learned=("Screens now lock by themselves; the autumn training reminds staff "
                          "to lock them (Windows key + L) whenever they step away."))
-    return incident_close(incident=incident, actor=siro, version=incident.version)
+    return incident_close(incident=incident, actor=None, version=incident.version)
 
 
 def _waiting_for_triage(ctx: DemoContext) -> Incident:
     now = timezone.now()
     incident, _ = incident_report(
-        school=ctx.schools["larkspur"], actor=ctx.users["larkspur.governor"],
+        school=ctx.schools["larkspur"], actor=None,
         channel=Channel.APP, title=WAITING_TITLE,
         description=("An e-mail that looked as if it came from the school office asked me to "
                      "confirm my SIMS password through a link. I did not click it."),
         discovered_at=now - timedelta(hours=2), personal_data=None,
+        reporter_name=_name(ctx, "larkspur.governor"),
     )
     return incident
 

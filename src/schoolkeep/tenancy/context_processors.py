@@ -10,6 +10,8 @@ from django.urls import reverse
 # (label, url name, permission). Later modules add their entries here.
 NAVIGATION: list[tuple[str, str, str]] = [
     ("What needs doing", "duties:dashboard", "school.view"),
+    ("Report an incident", "incidents:report", "incidents.report"),
+    ("Incidents", "incidents:incident-list", "incidents.view"),
     ("Key contacts", "tenancy:key-contacts", "school.view"),
     ("People", "people:person-list", "school.view"),
     ("Single Central Record", "people:record", "scr.view"),

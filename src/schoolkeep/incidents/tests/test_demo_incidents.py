@@ -81,11 +81,19 @@ def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School) -
     assert ico.owner_label == "Data protection officer"
 
 
-def test_every_step_of_the_demo_is_audited_by_who_did_it(larkspur: School) -> None:
-    actions = set(AuditEvent.objects.filter(school=larkspur, action__startswith="incidents.")
-                  .values_list("action", flat=True))
+def test_every_step_of_the_demo_is_audited_as_the_command_line(larkspur: School) -> None:
+    events = AuditEvent.objects.filter(school=larkspur, action__startswith="incidents.")
+    actions = set(events.values_list("action", flat=True))
     assert {"incidents.incident.reported", "incidents.incident.closed"} <= actions
     assert len(actions) >= 6
+    assert all(label.startswith("cli:") for label in events.values_list("actor_label",
+                                                                        flat=True))
+
+
+def test_the_reports_name_who_made_them(larkspur: School) -> None:
+    incidents = by_title(larkspur)
+    assert incidents[BREACH_TITLE].reporter_name == "Ellie Morgan"
+    assert incidents[WAITING_TITLE].reporter_name == "Martin Hughes"
 
 
 def test_other_schools_have_no_incidents(larkspur: School) -> None:
