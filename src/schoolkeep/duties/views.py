@@ -25,7 +25,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sees_all = selectors.sees_school_duties(access.roles)
     others = [d for d in school_duties if user_id not in d.owner_user_ids
               and access.can(registry.view_permission_for(d.module))]
-    per_module = selectors.counts_from_duties(school_duties if sees_all else mine)
+    # Counted: only what this member may see (their own duties, and others' where the
+    # module allows it), so no count gives away records they may not know of.
+    per_module = selectors.counts_from_duties([*mine, *others] if sees_all else mine)
+    per_module = {module: counts for module, counts in per_module.items()
+                  if counts.total or access.can(registry.view_permission_for(module))}
     context = {
         "page_title": "What needs doing",
         "mine": mine,
@@ -47,7 +51,13 @@ def trust_overview(request: HttpRequest) -> HttpResponse:
         for access in request.access_list  # type: ignore[attr-defined]
         if access.is_trust_admin and access.school.organisation_id == school.organisation_id
     ]
+    access = request.access  # type: ignore[attr-defined]
     counts = selectors.counts_for_schools([s.pk for s in schools], timezone.now())
+    # Only the modules a trust administrator may see (not incidents, for one).
+    for per_module in counts.values():
+        for module in list(per_module):
+            if not access.can(registry.view_permission_for(module)):
+                del per_module[module]
     rows = [
         {
             "school": s,

@@ -156,12 +156,17 @@ def incident_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return render(request, "incidents/incident_detail.html", {
         "page_title": incident.reference, "incident": incident,
         "personal_data": incident.kind not in NO_PERSONAL_DATA_KINDS,
-        "clock": selectors.clock_for(incident, has_ico_decision=selectors.has_ico_decision(incident)),
+        "clock": selectors.clock_for(
+            incident, has_ico_decision=selectors.has_ico_decision(incident)),
         "deadline": ico_deadline(incident.aware_at),
         "ico": decisions.get(Decision.Kind.ICO),
         "decisions": [(kind, decisions.get(kind)) for kind in Decision.Kind],
         "actions": selectors.actions_of(incident),
         "risk": _risk(incident),
+        "breach_types": [name for name, flag in (
+            ("Confidentiality", incident.breach_confidentiality),
+            ("Integrity", incident.breach_integrity),
+            ("Availability", incident.breach_availability)) if flag],
         "people_categories": _labels(PeopleCategory, incident.people_categories),
         "data_categories": _labels(DataCategory, incident.data_categories),
         "can_handle": handle, "can_reopen": request.access.can("incidents.handle")

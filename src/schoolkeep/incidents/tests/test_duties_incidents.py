@@ -269,13 +269,10 @@ def test_an_action_owner_sees_their_action_on_the_dashboard(
     assert "Change the shared password" not in page
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The duties dashboard counts every module's duties for the roles that see the school's "
-    "duties (trust administrator included), whatever the module's view permission: the "
-    "trust administrator learns that incident duties exist. The duties app must count only "
-    "the duties the viewer may see (and the trust overview likewise)."))
 def test_the_trust_administrator_sees_no_count_of_incident_duties(
         personas: Personas, login: Any) -> None:
     triage(report(personas, ago=timedelta(hours=80)), personas.dpo)
     page = _dashboard(login, personas.trust_admin)
     assert IncidentDuties.label not in page
+    overview = login(personas.trust_admin).get(reverse("duties:trust-overview")).content.decode()
+    assert IncidentDuties.label not in overview
