@@ -76,7 +76,7 @@ def test_reports_made_at_the_same_moment_never_share_a_reference(personas: Perso
                     # SQLite's shared in-memory test database reports a lock at once where a
                     # database file would wait (busy_timeout); PostgreSQL waits on the row lock.
                     time.sleep(0.01)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
         finally:
             connection.close()
