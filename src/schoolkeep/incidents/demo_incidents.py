@@ -77,13 +77,13 @@ def _open_breach(ctx: DemoContext) -> Incident:
     action_add(incident=incident, actor=None, kind="containment",
                description=("Ask the parent to confirm in writing that the e-mail and the "
                             "spreadsheet are deleted, and recall the message."),
-               owner=ctx.users["larkspur.it_lead"], due_on=timezone.localdate(now))
+               owner=ctx.users["larkspur.siro"], due_on=timezone.localdate(now))
     return incident
 
 
 def _closed_near_miss(ctx: DemoContext) -> Incident:
     school = ctx.schools["larkspur"]
-    it_lead = ctx.users["larkspur.it_lead"]
+    siro = ctx.users["larkspur.siro"]
     now = timezone.now()
     incident, _ = incident_report(
         school=school, actor=None, channel=Channel.APP,
@@ -98,7 +98,7 @@ def _closed_near_miss(ctx: DemoContext) -> Incident:
                                kind=Kind.NEAR_MISS, is_cyber=False)
     action = action_add(incident=incident, actor=None, kind="remedial",
                         description="Set every staff laptop to lock after five idle minutes.",
-                        owner=it_lead, due_on=timezone.localdate(now))
+                        owner=siro, due_on=timezone.localdate(now))
     action_mark_done(action=action, actor=None, version=action.version)
     incident.refresh_from_db()
     incident = incident_record_lessons(

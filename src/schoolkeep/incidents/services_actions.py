@@ -17,7 +17,7 @@ from schoolkeep.incidents.models import Action, Incident
 from schoolkeep.incidents.services_handling import audit_incident, lock_incident, text
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.values import as_date
-from schoolkeep.tenancy.models import Membership
+from schoolkeep.tenancy.guards import user_holds
 
 ACTION_LABELS = {
     "incidents.action.added": "Action added",
@@ -41,8 +41,11 @@ def _snapshot(action: Action) -> dict[str, Any]:
 def _owner(school_id: int, owner: Any) -> Any:
     if owner is None:
         raise DomainError("Choose who owns the action.", field="owner")
-    if not Membership.objects.filter(school_id=school_id, user=owner, is_active=True).exists():
-        raise DomainError("Choose the owner from the school's members.", field="owner")
+    # Only the DPO and SIRO: nobody else may know that a report exists, and an action's
+    # owner sees it among their duties.
+    if not user_holds(school=school_id, user=owner, permission="incidents.handle"):
+        raise DomainError("Choose the owner from the school's DPO and SIRO: nobody else may "
+                          "see incident reports.", field="owner")
     return owner
 
 

@@ -75,6 +75,7 @@ from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
+from schoolkeep.tenancy.roles import roles_allow
 from schoolkeep.tenancy.selectors import get_for_school_or_404, members_with_roles
 
 INCIDENTS_PER_PAGE = 50
@@ -267,7 +268,9 @@ def decision_edit(request: SchoolRequest, public_id: UUID, kind: str) -> HttpRes
 
 
 def _members(request: SchoolRequest, action: Action | None = None) -> list[Any]:
-    users = {m.user.pk: m.user for m in members_with_roles(request.school)}
+    """Who may own an action: the handlers (DPO and SIRO), the only ones who see reports."""
+    users = {m.user.pk: m.user for m in members_with_roles(request.school)
+             if roles_allow({r.role for r in m.roles.all()}, "incidents.handle")}
     if action is not None and action.owner is not None:
         users.setdefault(action.owner.pk, action.owner)
     return sorted(users.values(), key=lambda user: (str(user), user.pk))

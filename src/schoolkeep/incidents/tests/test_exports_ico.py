@@ -90,11 +90,11 @@ def full_breach(personas: Personas) -> Incident:
         risk_override_reason="Children with medical needs", risk_override_by_label="DPO X",
         lessons_learned="Encrypt every laptop", triaged_by_label="Triage Person")
     Action.objects.create(school=incident.school, incident=incident,
-                          kind=Action.Kind.CONTAINMENT, owner=personas.staff,
+                          kind=Action.Kind.CONTAINMENT, owner=personas.dpo,
                           description="Asked the train company to look for it",
                           state=Action.State.DONE, done_at=AWARE + timedelta(hours=1))
     Action.objects.create(school=incident.school, incident=incident,
-                          kind=Action.Kind.REMEDIAL, owner=personas.it_lead,
+                          kind=Action.Kind.REMEDIAL, owner=personas.siro,
                           description="Turn on disk encryption", due_on=date(2025, 7, 1))
     decide(incident, Decision.Kind.ICO, decided_at=AWARE + timedelta(hours=80),
            told_at=AWARE + timedelta(hours=80), ico_reference="IC-123456",

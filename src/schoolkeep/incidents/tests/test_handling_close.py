@@ -30,7 +30,7 @@ DUE = date(2026, 6, 1)
 
 def add(incident, personas: Personas, **fields) -> Action:
     values = {"kind": Action.Kind.CONTAINMENT, "description": "Change the shared password",
-              "owner": personas.it_lead, "due_on": DUE}
+              "owner": personas.siro, "due_on": DUE}
     values.update(fields)
     return action_add(incident=incident, actor=personas.siro, **values)
 
@@ -49,17 +49,20 @@ def decide_all(incident, personas: Personas) -> None:
 def test_an_action_has_an_owner_from_the_school_and_a_due_date(personas: Personas) -> None:
     incident = triage(report(personas), personas.siro)
     for fields, field in (({"owner": None}, "owner"), ({"owner": personas.outsider}, "owner"),
+                          # nobody but the DPO and SIRO may learn that a report exists
+                          ({"owner": personas.it_lead}, "owner"),
+                          ({"owner": personas.auditor}, "owner"),
                           ({"due_on": None}, "due_on"), ({"description": " "}, "description"),
                           ({"kind": "wish"}, "kind")):
         with pytest.raises(DomainError) as error:
             add(incident, personas, **fields)
         assert error.value.field == field
     action = add(incident, personas)
-    assert action.state == Action.State.OPEN and action.owner == personas.it_lead
+    assert action.state == Action.State.OPEN and action.owner == personas.siro
     event = events(incident)[-1]
     assert event.action == "incidents.action.added"
     assert event.changes["description"] == {"before": "changed", "after": "changed"}
-    assert event.changes["owner"] == {"before": None, "after": str(personas.it_lead)}
+    assert event.changes["owner"] == {"before": None, "after": str(personas.siro)}
 
 
 def test_an_action_is_changed_done_or_dropped_with_a_reason(personas: Personas) -> None:
@@ -67,7 +70,7 @@ def test_an_action_is_changed_done_or_dropped_with_a_reason(personas: Personas) 
     action = add(incident, personas)
     changed = action_update(action=action, actor=personas.dpo, version=action.version,
                             kind=Action.Kind.REMEDIAL, description="Train the office",
-                            owner=personas.business_manager, due_on=DUE + timedelta(days=7))
+                            owner=personas.siro, due_on=DUE + timedelta(days=7))
     assert changed.version == 2 and changed.kind == Action.Kind.REMEDIAL
     with pytest.raises(StaleVersion):
         action_mark_done(action=action, actor=personas.dpo, version=1)

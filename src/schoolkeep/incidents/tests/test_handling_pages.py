@@ -80,7 +80,7 @@ def test_the_list_is_for_handlers_and_the_auditor(personas: Personas, login: Log
 def test_the_auditor_reads_but_gets_403_on_every_form(personas: Personas, login: Login) -> None:
     incident = triage(report(personas), personas.siro)
     action = action_add(incident=incident, actor=personas.siro, kind=Action.Kind.CONTAINMENT,
-                        description="Wipe it", owner=personas.it_lead, due_on="2026-06-01")
+                        description="Wipe it", owner=personas.siro, due_on="2026-06-01")
     client = login(personas.auditor)
     html = page(client, detail(incident))
     assert reverse("incidents:incident-triage", args=[incident.public_id]) not in html
@@ -181,7 +181,7 @@ def test_the_detail_query_count_does_not_grow(personas: Personas, login: Login,
         client.get(detail(incident))
     for n in range(10):
         action_add(incident=incident, actor=personas.siro, kind=Action.Kind.REMEDIAL,
-                   description=f"Step {n}", owner=personas.it_lead, due_on="2026-06-01")
+                   description=f"Step {n}", owner=personas.siro, due_on="2026-06-01")
     for kind in (Decision.Kind.POLICE, Decision.Kind.INSURER):
         decision_record(incident=incident, actor=personas.siro, kind=kind, tell=False,
                         reason="Not needed")
@@ -297,7 +297,7 @@ def test_actions_through_the_forms(personas: Personas, login: Login, name: str) 
     client = login(personas.siro)
     url = reverse(f"incidents:{name}", args=[incident.public_id])
     response = client.post(url, {"kind": "containment", "description": "Recall the email",
-                                 "owner": str(personas.it_lead.public_id),
+                                 "owner": str(personas.siro.public_id),
                                  "due_on": "2026-06-01"})
     assert response.status_code == 302
     action = Action.objects.get(incident=incident)
