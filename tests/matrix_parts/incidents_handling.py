@@ -28,7 +28,7 @@ def build(personas: Personas) -> dict[str, Any]:
     breach = incident_triage(incident=breach, actor=siro, version=breach.version,
                              kind=Kind.BREACH, breach_confidentiality=True)
     action = action_add(incident=breach, actor=siro, kind=Action.Kind.CONTAINMENT,
-                        description="Ask for it back", owner=personas.it_lead,
+                        description="Ask for it back", owner=personas.dpo,
                         due_on=date(2026, 6, 1))
     near, _ = incident_report(school=school, actor=siro, channel=Channel.APP,
                               title="Matrix near miss", description="Nearly sent.")

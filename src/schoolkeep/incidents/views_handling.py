@@ -140,7 +140,8 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "incidents/incident_list.html", {
         "page_title": "Incidents and breaches", "filters": filters, "page": page,
-        "rows": selectors.incident_rows(list(page.object_list)), "query": query.urlencode()})
+        "rows": selectors.incident_rows(list(page.object_list)), "query": query.urlencode(),
+        "can_handle": request.access.can("incidents.handle")})
 
 
 @school_view("school.view")
