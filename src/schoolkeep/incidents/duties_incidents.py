@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from schoolkeep.duties import registry
@@ -35,7 +35,7 @@ from schoolkeep.duties.types import Duty, DutyCounts, count_subquery, local_date
 from schoolkeep.incidents.clock import ICO_HOURS, ico_deadline
 from schoolkeep.incidents.models import Action, Incident, Status
 from schoolkeep.incidents.ticks_clock import clock_running
-from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.models import MembershipRole, School
 from schoolkeep.tenancy.roles import Role
 
 MODULE = "incidents"
@@ -168,7 +168,13 @@ class IncidentDuties:
 
     def _actions(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         overdue, due = _action_windows(now, horizon)
+        # The owner had to handle reports when named; if they no longer do (now plain staff,
+        # say), the duty would still tell them the report exists: it goes to the DPO instead.
+        handles = MembershipRole.objects.filter(
+            membership__school_id=school_id, membership__user_id=OuterRef("owner_id"),
+            membership__is_active=True, role__in=[Role.DPO, Role.SIRO])
         actions = (_open_actions().filter(school_id=school_id).filter(overdue | due)
+                   .annotate(owner_handles=Exists(handles))
                    .select_related("incident", "owner")
                    .only("pk", "public_id", "due_on", "owner_id", "owner__full_name",
                          "owner__email", "incident__public_id", "incident__reference")
@@ -176,7 +182,7 @@ class IncidentDuties:
         duties = []
         for action in actions:
             assert action.due_on is not None  # filtered above
-            owner = action.owner
+            owner = action.owner if action.owner_handles else None
             duties.append(Duty(
                 key=f"{MODULE}.action:{action.public_id}",
                 module=MODULE,

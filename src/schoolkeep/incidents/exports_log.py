@@ -29,6 +29,7 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -326,7 +327,8 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return cell
     if isinstance(value, (int, float)):
         return value
-    return safe_text(str(value))
+    # Control characters (typed on the public page, say) make openpyxl refuse the whole file.
+    return safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def _sheet(workbook: Workbook, title: str, header: Sequence[str], wide: set[int]) -> Any:

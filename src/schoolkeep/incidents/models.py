@@ -147,6 +147,10 @@ class Incident(models.Model):
     risk_override_reason = EncryptedTextField(blank=True, default="")
     risk_override_by_label = models.CharField(max_length=200, blank=True)
     lessons_learned = EncryptedTextField(blank=True, default="")
+    # The latest reasons for moving ``aware_at`` and for reopening (the audit trail says
+    # only that a reason was recorded: reasons are narratives).
+    aware_at_reason = EncryptedTextField(blank=True, default="")
+    reopen_reason = EncryptedTextField(blank=True, default="")
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by_label = models.CharField(max_length=200, blank=True)
     # The ICO-deadline reminders at 24, 48 and 66 hours after awareness, each sent once.

@@ -64,7 +64,9 @@ def _values(school_id: int, *, kind: str, description: str, owner: Any,
 
 def _lock_action(action: Action, *, actor: Any, version: int) -> tuple[Incident, Action]:
     incident = lock_incident(action.incident, actor=actor, version=None)
-    current = Action.objects.select_for_update().select_related("owner").get(pk=action.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the owner's outer join.
+    current = (Action.objects.select_for_update(of=("self",)).select_related("owner")
+               .get(pk=action.pk))
     if current.version != version:
         raise StaleVersion(STALE_MESSAGE, field="version")
     if current.state != Action.State.OPEN:

@@ -32,7 +32,8 @@ TEXT_MAX = 10_000
 # Narrative fields: encrypted at rest, and in the audit trail only as "changed".
 SECRET_FIELDS = ["title", "description", "data_involved", "reporter_name", "reporter_contact",
                  "data_categories_other", "likelihood_rationale", "severity_rationale",
-                 "risk_override_reason", "lessons_learned"]
+                 "risk_override_reason", "lessons_learned", "aware_at_reason",
+                 "reopen_reason"]
 
 
 class CannotClose(DomainError):
@@ -191,8 +192,9 @@ def incident_reopen(*, incident: Incident, actor: Any, version: int, reason: str
         current.status = Status.OPEN
         current.closed_at = None
         current.closed_by_label = ""
-        save_incident(current, ["status", "closed_at", "closed_by_label"])
+        current.reopen_reason = why  # a narrative: encrypted here, "recorded" in the trail
+        save_incident(current, ["status", "closed_at", "closed_by_label", "reopen_reason"])
         audit_incident(action="incidents.incident.reopened", incident=current, actor=actor,
                        changes={**diff(before, snapshot(current, list(before))),
-                                "reason": why})
+                                "reason": "recorded"})
     return current

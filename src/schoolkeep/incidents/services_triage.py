@@ -201,12 +201,13 @@ def incident_set_aware_at(*, incident: Incident, actor: Any, version: int,
             {"aware_at": current.aware_at, "ico_deadline": ico_deadline(current.aware_at)},
             {"aware_at": aware_at, "ico_deadline": ico_deadline(aware_at)})
         current.aware_at = aware_at
+        current.aware_at_reason = why  # a narrative: encrypted here, "recorded" in the trail
         # The reminders count from the new moment: each is due (once) again.
         current.reminded_24_at = current.reminded_48_at = current.reminded_66_at = None
-        save_incident(current, ["aware_at", "reminded_24_at", "reminded_48_at",
-                                "reminded_66_at"])
+        save_incident(current, ["aware_at", "aware_at_reason", "reminded_24_at",
+                                "reminded_48_at", "reminded_66_at"])
         audit_incident(action="incidents.incident.aware_at_changed", incident=current,
-                       actor=actor, changes={**changes, "reason": why})
+                       actor=actor, changes={**changes, "reason": "recorded"})
     return current
 
 

@@ -170,7 +170,8 @@ def test_a_closed_report_is_reopened_with_a_reason_and_changes_nothing_else(
     reopened = incident_reopen(incident=closed, actor=personas.siro, version=closed.version,
                                reason="The supplier found more.")
     assert reopened.status == Status.OPEN and reopened.closed_at is None
-    assert events(reopened)[-1].changes["reason"] == "The supplier found more."
+    assert events(reopened)[-1].changes["reason"] == "recorded"  # a narrative: not in the trail
+    assert reopened.reopen_reason == "The supplier found more."
     with pytest.raises(DomainError, match="not closed"):
         incident_reopen(incident=reopened, actor=personas.siro, version=reopened.version,
                         reason="Again")

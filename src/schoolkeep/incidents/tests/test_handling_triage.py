@@ -181,7 +181,8 @@ def test_changing_awareness_needs_a_reason_and_moves_the_deadline(personas: Pers
     assert event.changes["ico_deadline"] == {
         "before": (start + timedelta(hours=72)).isoformat(),
         "after": (earlier + timedelta(hours=72)).isoformat()}
-    assert event.changes["reason"] == "The IT lead saw the alert on Thursday."
+    assert event.changes["reason"] == "recorded"  # a narrative: not in the trail
+    assert changed.aware_at_reason == "The IT lead saw the alert on Thursday."
 
 
 def test_awareness_cannot_be_in_the_future_or_before_it_happened(personas: Personas) -> None:
