@@ -625,6 +625,7 @@ def _save_letter_links(aup: Aup, letters: Sequence[tuple[Signer, str, Any]], act
 
 def register() -> None:
     """Keep signing tokens out of the request logs (the filter lives with the page)."""
-    from schoolkeep.agreements.views_signing import install_log_redaction
+    from schoolkeep.agreements.views_signing import REDACTION
+    from schoolkeep.lib.public_pages import install_log_redaction
 
-    install_log_redaction()
+    install_log_redaction(REDACTION)

@@ -10,15 +10,11 @@ wrong tokens throttled per address.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import time
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -30,6 +26,7 @@ from schoolkeep.agreements.services_links import LinkState, LinkStatus, LinkUnus
 from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
+from schoolkeep.lib.public_pages import RedactTokens, WindowThrottle, public_response
 from schoolkeep.lib.request_id import client_ip
 from schoolkeep.tenancy.http import posted
 
@@ -43,79 +40,22 @@ STATUS_CODES = {LinkState.UNKNOWN: 404, LinkState.REVOKED: 410, LinkState.USED: 
                 LinkState.EXPIRED: 410}
 
 
-# --------------------------------------------------------------------------- throttling
+THROTTLE = WindowThrottle("signing-wrong-token:", limit=WRONG_TOKEN_LIMIT,
+                          window_seconds=WRONG_TOKEN_WINDOW_SECONDS)
 
-
-def _throttle_key(address: str) -> str:
-    return "signing-wrong-token:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def throttled(address: str) -> bool:
-    entry = cache.get(_throttle_key(address))
-    return entry is not None and entry[1] > time.time() and entry[0] >= WRONG_TOKEN_LIMIT
-
-
-def count_wrong_token(address: str) -> None:
-    """One more wrong token from this address, in a fixed window from its first one."""
-    now = time.time()
-    count, ends = cache.get(_throttle_key(address)) or (0, 0.0)
-    if ends <= now:
-        count, ends = 0, now + WRONG_TOKEN_WINDOW_SECONDS
-    cache.set(_throttle_key(address), (count + 1, ends), timeout=max(1, int(ends - now) + 1))
-
-
-# ------------------------------------------------------------------------------ logging
-
-_TOKEN_IN_PATH = re.compile(r"/sign/[^/\s\"'?#]+")
-
-
-def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub("/sign/[redacted]", text)
-
-
-class RedactSigningTokens(logging.Filter):
-    """Replaces any /sign/<token> in a log line (request logs of the development server and
-    gunicorn, Django's warnings) with /sign/[redacted]."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        if "/sign/" in message:
-            record.msg, record.args = redact(message), ()
-        return True
-
-
-LOGGERS_WITH_PATHS = ("django.request", "django.server", "gunicorn.access", "gunicorn.error")
-
-
-def install_log_redaction() -> None:
-    for name in LOGGERS_WITH_PATHS:
-        log = logging.getLogger(name)
-        if not any(isinstance(f, RedactSigningTokens) for f in log.filters):
-            log.addFilter(RedactSigningTokens())
-
-
-# -------------------------------------------------------------------------------- pages
+# Any /sign/<token> in a log line becomes /sign/[redacted]; services_links.register()
+# installs it on the loggers that log request paths.
+REDACTION = RedactTokens(re.compile(r"/sign/[^/\s\"'?#]+"), "/sign/[redacted]")
 
 
 def _public(response: HttpResponse, state: str) -> HttpResponse:
-    """The headers every answer of this page carries; refusals are logged here, redacted,
-    instead of by Django with the token in the path."""
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    add_never_cache_headers(response)  # no-store, private
-    if response.status_code >= 400:
-        response._has_been_logged = True  # type: ignore[attr-defined]
-        logger.info("Signing page answered %s (%s) for /sign/[redacted]",
-                    response.status_code, state)
-    return response
+    return public_response(response, state, logger=logger, page_name="Signing page",
+                           redacted_path="/sign/[redacted]")
 
 
 def _unusable(request: HttpRequest, status: LinkStatus, address: str) -> HttpResponse:
     if status.state == LinkState.UNKNOWN:
-        count_wrong_token(address)
+        THROTTLE.count(address)
     response = render(request, "agreements/signing_unusable.html", {
         "page_title": "This signing link cannot be used", "status": status,
         "school_name": status.school_name, "aup_title": status.link.aup.title
@@ -143,7 +83,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
     # Only guessing is slowed down: a real link still works from a throttled address (a
     # school's or a home's many people share one), anything else gets 429.
-    if throttled(address) and services_links.link_status(token).state != LinkState.READY:
+    if THROTTLE.throttled(address) and services_links.link_status(token).state != LinkState.READY:
         return _throttled(request)
     form = SigningForm(posted(request))
     if request.method == "POST" and form.is_valid():

@@ -77,6 +77,7 @@ def concern_page_url(page: ConcernPage) -> str:
 
 def register() -> None:
     """Keep report-a-concern tokens out of the request logs (the filter lives with the page)."""
-    from schoolkeep.incidents.views_public import install_log_redaction
+    from schoolkeep.incidents.views_public import REDACTION
+    from schoolkeep.lib.public_pages import install_log_redaction
 
-    install_log_redaction()
+    install_log_redaction(REDACTION)

@@ -13,16 +13,12 @@ addresses or flooding the school with reports is slow.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-import time
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -32,6 +28,7 @@ from schoolkeep.incidents.services_concern import concern_page_by_token
 from schoolkeep.incidents.services_report import incident_report
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
+from schoolkeep.lib.public_pages import RedactTokens, WindowThrottle, public_response
 from schoolkeep.lib.request_id import client_ip
 from schoolkeep.tenancy.http import posted
 
@@ -42,78 +39,22 @@ ATTEMPT_LIMIT = 5
 WINDOW_SECONDS = 3600
 
 
-# --------------------------------------------------------------------------- throttling
+THROTTLE = WindowThrottle("concern-report:", limit=ATTEMPT_LIMIT,
+                          window_seconds=WINDOW_SECONDS)
 
-
-def _throttle_key(address: str) -> str:
-    return "concern-report:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def throttled(address: str) -> bool:
-    entry = cache.get(_throttle_key(address))
-    return entry is not None and entry[1] > time.time() and entry[0] >= ATTEMPT_LIMIT
-
-
-def count_attempt(address: str) -> None:
-    """One more report, or unknown address, from this internet address."""
-    now = time.time()
-    count, ends = cache.get(_throttle_key(address)) or (0, 0.0)
-    if ends <= now:
-        count, ends = 0, now + WINDOW_SECONDS
-    cache.set(_throttle_key(address), (count + 1, ends), timeout=max(1, int(ends - now) + 1))
-
-
-# ------------------------------------------------------------------------------ logging
-
-# Not the signed-in form at /incidents/report/.
-_TOKEN_IN_PATH = re.compile(r"(?<!/incidents)/report/[^/\s\"'?#]+")
-
-
-def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub("/report/[redacted]", text)
-
-
-class RedactConcernTokens(logging.Filter):
-    """Replaces any /report/<token> in a log line with /report/[redacted]."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        if "/report/" in message:
-            record.msg, record.args = redact(message), ()
-        return True
-
-
-LOGGERS_WITH_PATHS = ("django.request", "django.server", "gunicorn.access", "gunicorn.error")
-
-
-def install_log_redaction() -> None:
-    for name in LOGGERS_WITH_PATHS:
-        log = logging.getLogger(name)
-        if not any(isinstance(f, RedactConcernTokens) for f in log.filters):
-            log.addFilter(RedactConcernTokens())
-
-
-# -------------------------------------------------------------------------------- pages
+# Any /report/<token> in a log line becomes /report/[redacted], but not the signed-in form at
+# /incidents/report/; services_concern.register() installs it on the loggers that log paths.
+REDACTION = RedactTokens(re.compile(r"(?<!/incidents)/report/[^/\s\"'?#]+"),
+                         "/report/[redacted]")
 
 
 def _public(response: HttpResponse, state: str) -> HttpResponse:
-    """The headers every answer of this page carries; refusals are logged here, redacted,
-    instead of by Django with the token in the path."""
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    add_never_cache_headers(response)  # no-store, private
-    if response.status_code >= 400:
-        response._has_been_logged = True  # type: ignore[attr-defined]
-        logger.info("Report-a-concern page answered %s (%s) for /report/[redacted]",
-                    response.status_code, state)
-    return response
+    return public_response(response, state, logger=logger, page_name="Report-a-concern page",
+                           redacted_path="/report/[redacted]")
 
 
 def _unknown(request: HttpRequest, address: str) -> HttpResponse:
-    count_attempt(address)
+    THROTTLE.count(address)
     return _public(render(request, "incidents/public_unknown.html",
                           {"page_title": "Page not found"}, status=404), "unknown")
 
@@ -129,7 +70,7 @@ def _throttled(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
-    if throttled(address):  # before the lookup: a throttled guesser learns nothing more
+    if THROTTLE.throttled(address):  # before the lookup: a throttled guesser learns nothing more
         return _throttled(request)
     page = concern_page_by_token(token)
     if page is None:
@@ -144,7 +85,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            count_attempt(address)
+            THROTTLE.count(address)
             return _public(render(request, "incidents/public_received.html", {
                 **context, "page_title": "Thank you", "receipt": code,
                 "notes": form.notes()}), "received")
@@ -160,6 +101,6 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     if "/" not in rest and request.method in ("GET", "HEAD"):
         return _public(redirect("concern:report", token=rest), "slash")
     address = client_ip(request)
-    if throttled(address):
+    if THROTTLE.throttled(address):
         return _throttled(request)
     return _unknown(request, address)
