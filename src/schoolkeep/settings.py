@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "schoolkeep.assets",
     "schoolkeep.agreements",
     "schoolkeep.incidents",
+    "schoolkeep.backups",
     "schoolkeep.demo",
     "schoolkeep.api",
 ]
