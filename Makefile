@@ -56,7 +56,7 @@ install:
 
 run: install
 	@mkdir -p var/static
-	"$(BIN)/schoolkeep" migrate --no-input
+	"$(BIN)/schoolkeep" upgrade
 	"$(BIN)/schoolkeep" createcachetable
 	@# An empty database gets the demo; with the demo in it, `schoolkeep demo` only reprints the
 	@# logins; a database holding the operator's own schools is left alone.

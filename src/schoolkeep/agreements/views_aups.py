@@ -39,6 +39,7 @@ from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.request_id import client_ip
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
@@ -150,7 +151,8 @@ def aup_settings(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                 link_valid_days=fields["link_valid_days"],
                                 version=fields["version"])
         except DomainError as exc:
-            stale = refuse_on_form(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=aup,
+                                 what="this")
         else:
             return _to_aup(request, aup, "The settings are saved.")
     return render(request, "agreements/aup_settings.html", {
@@ -179,7 +181,8 @@ def draft_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                             summary_of_changes=fields["summary_of_changes"],
                                             version=fields["version"])
             except DomainError as exc:
-                stale = refuse_on_form(form, exc)
+                stale = refuse_stale(form, exc, school=request.school,
+                                     target=_draft(aup) or draft or aup, what="this")
             else:
                 return _to_aup(request, aup, f"Draft version {saved.number} is saved.")
     return render(request, "agreements/aup_draft.html", {

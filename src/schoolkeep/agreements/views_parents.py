@@ -16,6 +16,7 @@ from schoolkeep.agreements.forms_parents import ParentFilterForm, ParentForm
 from schoolkeep.agreements.models_aups import Parent
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
@@ -84,7 +85,8 @@ def parent_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                            version=form.cleaned_data["version"] or 0,
                                            **form.service_fields())
         except DomainError as exc:
-            stale = refuse_on_form(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=parent,
+                                 what="this parent")
         else:
             return _to_list(request, f"{parent.full_name}: the changes are saved.")
     return render(request, "agreements/parent_form.html", {

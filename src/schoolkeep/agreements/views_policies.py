@@ -28,6 +28,7 @@ from schoolkeep.agreements.services_policies_import import decode_policy_text, p
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.models import Membership
@@ -112,7 +113,8 @@ def policy_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                    version=form.cleaned_data["version"] or 0,
                                    **_owner_fields(request, form))
         except DomainError as exc:
-            stale = refuse_on_form(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=policy,
+                                 what="this policy")
         else:
             return _to_policy(request, policy, f"{policy.title}: the changes are saved.")
     return render(request, "agreements/policy_form.html", {

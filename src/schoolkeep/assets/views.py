@@ -32,6 +32,7 @@ from schoolkeep.assets.models import Asset, AssetGroup, Classification
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.people.selectors import person_for_user
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -162,7 +163,8 @@ def asset_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         try:
             _save_from_form(request, form, asset)
         except DomainError as exc:
-            stale = _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=asset,
+                                 what="this asset", field_for_error=FIELD_FOR_ERROR)
         else:
             messages.success(request, f"The changes to “{asset.name}” are saved.")
             return redirect("assets:asset-detail", asset.public_id)

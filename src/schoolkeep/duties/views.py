@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
 from schoolkeep.duties.types import HORIZON
@@ -38,6 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "module_counts": selectors.module_counts(per_module),
         "total": selectors.total(per_module),
         "horizon_days": HORIZON.days,
+        # The installation's last good backup, for who looks after systems: one query.
+        "sees_backups": access.can("systems.view"),
+        "last_backup": last_good_backup() if access.can("systems.view") else None,
     }
     return render(request, "duties/dashboard.html", context)
 

@@ -21,7 +21,14 @@ from django_tasks.base import Task
 
 from schoolkeep.audit.context import audit_context
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.jobs.services import (
+    job_create,
+    job_fail,
+    job_finish,
+    job_mark_interrupted,
+    job_progress,
+    job_started,
+)
 from schoolkeep.lib.import_uploads import upload_claim, upload_delete, upload_path
 from schoolkeep.lib.tabular import XLSX_TYPE, ImportFileError
 from schoolkeep.tenancy.http import SchoolRequest
@@ -95,7 +102,8 @@ def finished_page(request: SchoolRequest, public_id: UUID, *, kind: str, templat
     """A page about the user's finished job of this kind (a preview, a report): while the
     job runs, its own page (which comes back here when it is done)."""
     job = own_job(request, public_id, kind)
-    if not job.finished:
+    job_mark_interrupted(job)
+    if not job.finished or job.status == Job.Status.INTERRUPTED:  # its page says why
         return redirect("jobs:job-detail", job.public_id)
     return render(request, template, report_context(job) | context(job))
 
@@ -162,8 +170,11 @@ def confirm(request: SchoolRequest, public_id: UUID, *, check_kind: str, apply_k
 
 
 def task_job(job_id: str, kind: str) -> Job:
-    """The job a task works for, with its school and the user who started it."""
-    return Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=kind)
+    """The job a task works for, with its school and the user who started it, marked as
+    run by this process."""
+    job = Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=kind)
+    job_started(job)
+    return job
 
 
 def progress_reporter(job: Job, update: Callable[..., None] = job_progress) -> Progress:

@@ -18,6 +18,8 @@ class Job(models.Model):
         RUNNING = "running", "In progress"
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
+        # The worker stopped (killed, crashed, machine restarted) before the job finished.
+        INTERRUPTED = "interrupted", "Interrupted"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
@@ -26,7 +28,7 @@ class Job(models.Model):
     created_by_label = models.CharField(max_length=200)
     kind = models.CharField(max_length=50)
     title = models.CharField(max_length=200)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
@@ -36,6 +38,11 @@ class Job(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which worker process runs the job and when it last reported: how a job whose worker
+    # died is told from one still running.
+    worker_host = models.CharField(max_length=200, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -46,7 +53,7 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.INTERRUPTED)
 
     @property
     def percent(self) -> int:

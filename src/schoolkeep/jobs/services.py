@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,12 @@ from schoolkeep.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 KEEP_FILES_FOR = timedelta(days=1)
+# A running job that has not reported for this long lost its worker (on another machine,
+# where its process cannot be looked up). Imports report at least every few hundred rows.
+STALE_AFTER = timedelta(minutes=30)
+INTERRUPTED_MESSAGE = ("This stopped before it finished because the worker running it stopped. "
+                       "An import saves all its rows or none of them: look at the records before "
+                       "starting it again.")
 
 
 def jobs_dir() -> Path:
@@ -37,8 +44,23 @@ def job_create(*, school: Any, actor: Any, kind: str, title: str, total: int = 0
     )
 
 
+def _worker_fields() -> dict[str, Any]:
+    """Who runs the job (this process) and that it is alive now."""
+    return {"worker_host": socket.gethostname()[:200], "worker_pid": os.getpid(),
+            "heartbeat_at": timezone.now()}
+
+
+def job_started(job: Job) -> None:
+    """The worker took the job: mark it running by this process (before any transaction, so
+    that others see it)."""
+    fields: dict[str, Any] = {"status": Job.Status.RUNNING, **_worker_fields()}
+    Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
 def job_progress(job: Job, *, done: int, total: int | None = None, message: str = "") -> None:
-    fields: dict[str, Any] = {"done": done, "status": Job.Status.RUNNING}
+    fields: dict[str, Any] = {"done": done, "status": Job.Status.RUNNING, **_worker_fields()}
     if total is not None:
         fields["total"] = total
     if message:
@@ -74,6 +96,50 @@ def job_fail(job: Job, *, message: str) -> None:
         setattr(job, name, value)
 
 
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, run by another user
+    return False
+
+
+def job_lost_worker(job: Job, now: Any = None) -> bool:
+    """Whether a running job's worker died: its process is gone from this machine, or it has
+    not reported for STALE_AFTER."""
+    if job.status != Job.Status.RUNNING:
+        return False
+    here = job.worker_host == socket.gethostname()[:200]
+    if job.worker_pid and here and _process_gone(job.worker_pid):
+        return True
+    last = job.heartbeat_at or job.created_at
+    return last is not None and last < (now or timezone.now()) - STALE_AFTER
+
+
+def job_mark_interrupted(job: Job, now: Any = None) -> bool:
+    """Record that the job was interrupted when its worker died; True when it was."""
+    if not job_lost_worker(job, now):
+        return False
+    fields = {"status": Job.Status.INTERRUPTED, "finished_at": now or timezone.now(),
+              "message": INTERRUPTED_MESSAGE}
+    # Only if still running as read: a worker finishing meanwhile wins.
+    if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING,
+                          heartbeat_at=job.heartbeat_at).update(**fields):
+        for name, value in fields.items():
+            setattr(job, name, value)
+        return True
+    job.refresh_from_db()
+    return False
+
+
+def jobs_mark_interrupted(now: Any = None) -> int:
+    """Every running job whose worker died, marked interrupted (the scheduler's tick)."""
+    running = Job.objects.filter(status=Job.Status.RUNNING)
+    return sum(job_mark_interrupted(job, now) for job in running)
+
+
 def job_file_path(job: Job) -> Path | None:
     if not job.stored_name:
         return None
@@ -82,7 +148,9 @@ def job_file_path(job: Job) -> Path | None:
 
 
 def jobs_clean_up(now: Any = None) -> int:
-    """Remove finished jobs' files and rows after a day (the scheduler's tick calls this)."""
+    """Remove finished jobs' files and rows after a day (the scheduler's tick calls this),
+    first marking as interrupted the jobs whose worker died."""
+    jobs_mark_interrupted(now)
     cutoff = (now or timezone.now()) - KEEP_FILES_FOR
     old = list(Job.objects.filter(finished_at__lt=cutoff))
     for job in old:

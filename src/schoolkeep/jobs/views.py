@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_file_path
+from schoolkeep.jobs.services import job_file_path, job_mark_interrupted
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -24,6 +24,7 @@ def _own_job(request: HttpRequest, public_id: str) -> Job:
 @require_GET
 def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     job = _own_job(request, public_id)
+    job_mark_interrupted(job)  # a job whose worker died must not wait for ever
     return render(request, "jobs/job_detail.html", {"job": job, "page_title": job.title})
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.people import selectors, services
 from schoolkeep.people.forms import (
     CheckForm,
@@ -138,7 +139,8 @@ def person_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                    version=form.cleaned_data["version"] or 0,
                                    **form.service_fields())
         except DomainError as exc:
-            stale = _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=person,
+                                 what="this record")
         else:
             return _to_person_page(request, person, f"{person.full_name}'s details are saved.")
     return render(request, "people/person_form.html", {
@@ -199,7 +201,9 @@ def check_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> Http
                                 version=form.cleaned_data["version"] or 0,
                                 **form.service_fields())
         except DomainError as exc:
-            stale = _fail(form, exc)
+            saved = Check.objects.filter(person=person, check_type=kind).first()
+            stale = refuse_stale(form, exc, school=request.school, target=saved or person,
+                                 what="this record")
         else:
             return _to_person_page(request, person, f"{kind.label}: saved for {person.full_name}.")
     return render(request, "people/check_form.html", {

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 from schoolkeep.people.selectors import person_list
@@ -123,7 +124,8 @@ def system_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                    version=form.cleaned_data["version"] or 0,
                                    **form.service_fields())
         except DomainError as exc:
-            stale = _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=system,
+                                 what="this system")
         else:
             return _to_system_page(request, system, f"{system.name}: the changes are saved.")
     return render(request, "systems/system_form.html", {

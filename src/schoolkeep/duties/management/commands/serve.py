@@ -66,6 +66,7 @@ class Command(BaseCommand):
         if not host or any(c.isspace() for c in host):
             raise CommandError("--host must be a host name or an address.")
         refuse_demo_in_production()
+        refuse_after_failed_migration()
         stopping = {"requested": False}
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -122,6 +123,14 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def refuse_after_failed_migration() -> None:
+    from schoolkeep.backups.upgrade_marker import refusal
+
+    reason = refusal()
+    if reason:
+        raise CommandError(reason)
 
 
 def refuse_demo_in_production() -> None:

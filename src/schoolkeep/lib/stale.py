@@ -1,0 +1,49 @@
+"""When two people edit one record: the second save is refused, naming who saved first and
+when (from the record's newest audit event), with the second person's input kept on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Model
+from django.forms import Form
+
+from schoolkeep.audit.selectors import history_for
+from schoolkeep.lib.errors import DomainError, StaleVersion
+from schoolkeep.lib.forms import refuse_on_form
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def last_change(*, school: Any, target: Model) -> tuple[str, datetime] | None:
+    """Who changed the record last and when (the newest audit event), or None."""
+    event = history_for(school=school, target=target).only(
+        "actor_label", "occurred_at").first()
+    return None if event is None else (event.actor_label, event.occurred_at)
+
+
+def stale_message(*, school: Any, target: Model, what: str) -> str:
+    """The refusal of a stale save of ``what`` ("this person"), naming who changed it."""
+    last = last_change(school=school, target=target)
+    if last is None:
+        return (f"Someone else changed {what} while you were editing it. Reload the page to "
+                "see their changes, then make yours again.")
+    label, occurred_at = last
+    moment = occurred_at.astimezone(LONDON)
+    when = f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    return (f"Someone else changed {what} while you were editing it: {label}, on {when}. "
+            "Your changes below are not saved. Reload the page to see theirs, then make "
+            "yours again.")
+
+
+def refuse_stale(form: Form, error: DomainError, *, school: Any, target: Model, what: str,
+                 field_for_error: Mapping[str, str] | None = None) -> bool:
+    """``refuse_on_form``, where a stale save names who changed the record and when (the
+    bound form keeps what was typed). True when the record was stale."""
+    if isinstance(error, StaleVersion):
+        error = StaleVersion(stale_message(school=school, target=target, what=what),
+                             field=error.field)
+    return refuse_on_form(form, error, field_for_error)
