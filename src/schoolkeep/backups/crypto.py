@@ -10,8 +10,9 @@ Each chunk's nonce is the archive's random prefix plus the chunk's counter, and 
 data binds the whole header, the chunk's index and the "last chunk" flag: a chunk that is
 altered, moved, dropped or cut off fails to authenticate, and a file that ends before its last
 chunk is truncated. The key check (more output of the same scrypt derivation, never the key)
-tells a wrong passphrase apart from a damaged first chunk. Only one chunk is ever held in memory. The key is never the application's
-Fernet keys: losing the passphrase loses the backups, not the running site.
+tells a wrong passphrase apart from a damaged first chunk. Only one chunk is ever held in
+memory. The key is never the application's Fernet keys: losing the passphrase loses the
+backups, not the running site.
 """
 
 from __future__ import annotations

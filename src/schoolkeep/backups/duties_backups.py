@@ -35,7 +35,7 @@ MISSING_TITLE = "No backup in the last 36 hours"
 def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
     latest = BackupRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk")
     last_good = BackupRun.objects.filter(ok=True).order_by("-finished_at").values("finished_at")
-    return list(
+    schools = (
         School.objects.filter(pk__in=list(school_ids)).order_by()
         .annotate(latest_ok=Subquery(latest.values("ok")[:1]),
                   latest_at=Subquery(latest.values("finished_at")[:1]),
@@ -43,6 +43,7 @@ def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
                   last_good_at=Subquery(last_good[:1]))
         .values("pk", "created_at", "latest_ok", "latest_at", "latest_message", "last_good_at")
     )
+    return [dict(row) for row in schools]
 
 
 def _duty(row: dict[str, Any], now: datetime) -> Duty | None:

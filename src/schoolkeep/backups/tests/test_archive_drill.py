@@ -16,13 +16,12 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from django.test import override_settings
 
-from schoolkeep.backups.archive import POSTGRES_MEMBER, backup_create, open_archive
+from schoolkeep.backups.archive import POSTGRES_MEMBER, open_archive
 from schoolkeep.backups.crypto import EncryptingWriter
 
 PASSPHRASE = "drill passphrase, kept apart from the backups"
@@ -55,7 +54,7 @@ print("logged in")
 
 
 def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [SCHOOLKEEP, *args], env=env, capture_output=True, text=True, check=False, timeout=300,
     )
     if check and result.returncode != 0:
@@ -68,7 +67,8 @@ def base_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
            if not key.startswith(("SCHOOLKEEP_", "DJANGO_", "DATABASE_URL"))}
     env.update(SCHOOLKEEP_ENV="development", SCHOOLKEEP_DATA_DIR=str(data_dir),
                SCHOOLKEEP_HTTPS="false", SCHOOLKEEP_ALLOWED_HOSTS="testserver",
-               SCHOOLKEEP_BACKUP_PASSPHRASE=PASSPHRASE, DJANGO_SETTINGS_MODULE="schoolkeep.settings")
+               SCHOOLKEEP_BACKUP_PASSPHRASE=PASSPHRASE,
+               DJANGO_SETTINGS_MODULE="schoolkeep.settings")
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -131,7 +131,7 @@ def checksums(env: dict[str, str]) -> dict[str, object]:
         "postgres_connect(connection.settings_dict)\n"
         "print(json.dumps(table_checksums(raw, connection.vendor)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,  # noqa: S603
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                             text=True, check=True)
     return json.loads(result.stdout)
 
@@ -164,7 +164,7 @@ def test_backup_verifies_and_restores_exactly(drill: dict[str, object]) -> None:
     assert file_hashes(uploads_a) and file_hashes(uploads_b) == file_hashes(uploads_a)
 
     # The restored keys decrypt the TOTP secret: the member logs in with a fresh code.
-    login = subprocess.run([sys.executable, "-c", LOGIN_SCRIPT % {"email": MEMBER}],  # noqa: S603
+    login = subprocess.run([sys.executable, "-c", LOGIN_SCRIPT % {"email": MEMBER}],
                            env=target, capture_output=True, text=True, check=False)
     assert login.returncode == 0, login.stderr
     assert "logged in" in login.stdout
@@ -197,15 +197,15 @@ def refused(archive: Path, name: str, passphrase: str = PASSPHRASE
 
 
 @pytest.fixture(scope="module")
-def small_archive(django_db_setup: None, django_db_blocker: Any,
-                  tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An archive of the test database (migrated, no rows) and one upload, made in-process."""
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of a migrated, empty Schoolkeep with one upload."""
     root = tmp_path_factory.mktemp("small")
-    (root / "uploads" / "scans").mkdir(parents=True)
-    (root / "uploads" / "scans" / "a.pdf").write_bytes(b"%PDF-1.4 a scan")
-    with django_db_blocker.unblock(), override_settings(UPLOADS_DIR=root / "uploads"):
-        result = backup_create(out_dir=root / "out", passphrase=PASSPHRASE.encode())
-    return result.path
+    env = base_env(root / "data")
+    run(env, "migrate", "-v0")
+    (root / "data" / "uploads" / "scans").mkdir(parents=True)
+    (root / "data" / "uploads" / "scans" / "a.pdf").write_bytes(b"%PDF-1.4 a scan")
+    run(env, "backup", "--out", str(root / "out"))
+    return next((root / "out").glob("*.skbackup"))
 
 
 def test_wrong_passphrase_is_refused(small_archive: Path) -> None:
@@ -276,9 +276,10 @@ def test_the_postgres_archive_holds_a_custom_dump(drill: dict[str, object]) -> N
 
 @pytest.mark.django_db
 def test_a_database_with_rows_is_refused(small_archive: Path, tmp_path: Path) -> None:
+    from tests.factories import UserFactory
+
     from schoolkeep.backups.errors import BackupError
     from schoolkeep.backups.restore import restore_archive
-    from tests.factories import UserFactory
 
     UserFactory()
     with override_settings(UPLOADS_DIR=tmp_path / "uploads", DATA_DIR=tmp_path), \

@@ -192,7 +192,8 @@ def test_dashboard_shows_the_last_good_backup_to_who_sees_systems(personas, logi
 # --- with the real archive ---------------------------------------------------------------------
 
 
-def test_nightly_backup_with_the_real_archive(personas, monkeypatch, settings):
+@pytest.mark.django_db(transaction=True)
+def test_nightly_backup_with_the_real_archive(monkeypatch, settings):
     monkeypatch.setenv("SCHOOLKEEP_BACKUP_PASSPHRASE", "correct horse battery staple")
     run = nightly_backup(timezone.now())
     assert run.ok, run.message

@@ -16,8 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from schoolkeep.backups import upgrade_marker
-from schoolkeep.backups import services_nightly
+from schoolkeep.backups import services_nightly, upgrade_marker
 
 
 def pending_migrations() -> int:
@@ -47,8 +46,8 @@ class Command(BaseCommand):
         try:
             call_command("migrate", interactive=False, stdout=self.stdout)
         except Exception as exc:
-            marker = upgrade_marker.write_marker(services_nightly.one_line(exc), backup)
-            raise CommandError(f"A migration failed: {services_nightly.one_line(exc)}. Schoolkeep will not "
-                               f"serve until this is resolved: see {marker}.",
-                               returncode=1) from None
+            reason = services_nightly.one_line(exc)
+            marker = upgrade_marker.write_marker(reason, backup)
+            raise CommandError(f"A migration failed: {reason}. Schoolkeep will not serve "
+                               f"until this is resolved: see {marker}.", returncode=1) from None
         upgrade_marker.marker_path().unlink(missing_ok=True)
