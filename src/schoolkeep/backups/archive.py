@@ -30,6 +30,7 @@ from django.utils import timezone
 from schoolkeep.backups.crypto import DecryptingReader, EncryptingWriter
 from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.manifest import applied_migrations, file_sha256, table_checksums
+from schoolkeep.backups.passphrase import backup_passphrase, resolve_passphrase
 
 __all__ = [
     "BackupError", "BackupResult", "VerifyResult", "backup_create", "backup_passphrase",
@@ -55,31 +56,6 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
     damaged: bool = False  # False with problems: wrong passphrase or not an archive
-
-
-def backup_passphrase() -> bytes:
-    """The passphrase from SCHOOLKEEP_BACKUP_PASSPHRASE, or the file SCHOOLKEEP_BACKUP_KEY_FILE."""
-    value = os.environ.get("SCHOOLKEEP_BACKUP_PASSPHRASE", "")
-    path = os.environ.get("SCHOOLKEEP_BACKUP_KEY_FILE", "")
-    if value and path:
-        raise BackupError(
-            "set SCHOOLKEEP_BACKUP_PASSPHRASE or SCHOOLKEEP_BACKUP_KEY_FILE, not both"
-        )
-    if path:
-        try:
-            secret = Path(path).read_bytes().strip()
-        except OSError as exc:
-            raise BackupError(
-                f"SCHOOLKEEP_BACKUP_KEY_FILE cannot be read: {exc.strerror}"
-            ) from None
-        if not secret:
-            raise BackupError("SCHOOLKEEP_BACKUP_KEY_FILE is empty")
-        return secret
-    if value:
-        return value.encode()
-    raise BackupError(
-        "no backup passphrase: set SCHOOLKEEP_BACKUP_PASSPHRASE or SCHOOLKEEP_BACKUP_KEY_FILE"
-    )
 
 
 def schoolkeep_version() -> str:
@@ -189,7 +165,7 @@ def _archive_name(out_dir: Path) -> Path:
 
 def backup_create(*, out_dir: Path, passphrase: bytes | None = None) -> BackupResult:
     """Write one encrypted archive into ``out_dir``; it appears under its name only when whole."""
-    passphrase = passphrase or backup_passphrase()
+    passphrase = passphrase or resolve_passphrase()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
@@ -383,7 +359,7 @@ def _check_sqlite_tables(manifest: dict[str, Any], database: Path) -> None:
 
 def backup_verify(path: Path, *, passphrase: bytes | None = None) -> VerifyResult:
     """Decrypt the whole archive and check every checksum; nothing is restored."""
-    passphrase = passphrase or backup_passphrase()
+    passphrase = passphrase or resolve_passphrase()
     with tempfile.TemporaryDirectory(prefix="schoolkeep-verify-") as work:
         try:
             extracted = extract_checked(Path(path), passphrase, Path(work))

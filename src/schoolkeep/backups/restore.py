@@ -24,12 +24,12 @@ from django.db.migrations.loader import MigrationLoader
 
 from schoolkeep.backups.archive import (
     Extracted,
-    backup_passphrase,
     extract_checked,
     postgres_environment,
     postgres_tool,
 )
 from schoolkeep.backups.errors import BackupError
+from schoolkeep.backups.passphrase import resolve_passphrase
 
 
 @dataclass
@@ -77,7 +77,7 @@ def _refuse_newer(manifest: dict[str, Any]) -> None:
 
 
 def restore_archive(path: Path, *, passphrase: bytes | None = None) -> RestoreResult:
-    passphrase = passphrase or backup_passphrase()
+    passphrase = passphrase or resolve_passphrase()
     problem = _target_problem()
     if problem:
         raise BackupError(f"refusing to restore: {problem}")

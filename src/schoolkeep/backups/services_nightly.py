@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record
 from schoolkeep.backups.models import BackupRun
+from schoolkeep.backups.passphrase import resolve_passphrase
 from schoolkeep.duties.types import LONDON
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ ACTION_LABELS = {
 
 KEEP_DAYS = 14
 KEEP_WEEKS = 8
-DEV_PASSPHRASE_FILE = "backup-passphrase.dev"
 MESSAGE_LENGTH = 500
 
 
@@ -54,32 +53,6 @@ def copy_dir() -> Path | None:
     value = getattr(settings, "BACKUP_COPY_DIR", None) or os.environ.get(
         "SCHOOLKEEP_BACKUP_COPY_DIR", "")
     return Path(value) if value else None
-
-
-def development_passphrase() -> bytes:
-    """In development only: a passphrase kept in the data directory, created once with mode
-    0600, so that ``make run`` works on a fresh machine without configuring one."""
-    path = Path(settings.DATA_DIR) / DEV_PASSPHRASE_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32) + "\n")
-    return path.read_bytes().strip()
-
-
-def resolve_passphrase() -> bytes:
-    """The configured backup passphrase; in development, the development one when none is set."""
-    from schoolkeep.backups.archive import BackupError, backup_passphrase
-
-    try:
-        return backup_passphrase()
-    except BackupError:
-        if settings.DEVELOPMENT:
-            return development_passphrase()
-        raise
 
 
 def create_archive(out_dir: Path) -> Any:

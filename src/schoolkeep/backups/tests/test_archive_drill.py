@@ -16,6 +16,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -23,6 +24,8 @@ from django.test import override_settings
 
 from schoolkeep.backups.archive import POSTGRES_MEMBER, open_archive
 from schoolkeep.backups.crypto import EncryptingWriter
+from schoolkeep.backups.errors import BackupError
+from schoolkeep.backups.passphrase import DEV_PASSPHRASE_FILE, resolve_passphrase
 
 PASSPHRASE = "drill passphrase, kept apart from the backups"
 SCHOOLKEEP = str(Path(sys.executable).parent / "schoolkeep")
@@ -257,13 +260,17 @@ def test_an_archive_from_a_newer_schoolkeep_is_refused(small_archive: Path,
     assert result.returncode == 1
 
 
-def test_backup_without_a_passphrase_says_why(tmp_path: Path) -> None:
-    env = base_env(tmp_path / "nopass")
-    del env["SCHOOLKEEP_BACKUP_PASSPHRASE"]
-    result = run(env, "backup", "--out", str(tmp_path / "out"), check=False)
-    assert result.returncode == 1
-    assert "SCHOOLKEEP_BACKUP_PASSPHRASE" in result.stderr
-    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+def test_without_a_passphrase_production_says_why_and_development_keeps_its_own(
+        settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SCHOOLKEEP_BACKUP_PASSPHRASE", raising=False)
+    monkeypatch.delenv("SCHOOLKEEP_BACKUP_KEY_FILE", raising=False)
+    settings.DATA_DIR = tmp_path
+    settings.DEVELOPMENT = False
+    with pytest.raises(BackupError, match="SCHOOLKEEP_BACKUP_PASSPHRASE"):
+        resolve_passphrase()
+    assert not (tmp_path / DEV_PASSPHRASE_FILE).exists()
+    settings.DEVELOPMENT = True
+    assert resolve_passphrase() == (tmp_path / DEV_PASSPHRASE_FILE).read_bytes().strip()
 
 
 def test_the_postgres_archive_holds_a_custom_dump(drill: dict[str, object]) -> None:

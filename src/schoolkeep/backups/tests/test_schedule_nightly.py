@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolkeep.backups import services_nightly, ticks_backups
+from schoolkeep.backups import passphrase, services_nightly, ticks_backups
 from schoolkeep.backups.duties_backups import FAILED_TITLE, MISSING_TITLE, BackupDuties
 from schoolkeep.backups.models import BackupRun
 from schoolkeep.backups.services_nightly import Archive, archives_to_keep, nightly_backup, prune
@@ -202,7 +202,7 @@ def test_nightly_backup_with_the_real_archive(monkeypatch, settings):
 
 
 def test_development_passphrase_is_created_once_with_mode_0600(settings):
-    first = services_nightly.development_passphrase()
-    path = settings.DATA_DIR / services_nightly.DEV_PASSPHRASE_FILE
+    first = passphrase.development_passphrase()
+    path = settings.DATA_DIR / passphrase.DEV_PASSPHRASE_FILE
     assert path.stat().st_mode & 0o777 == 0o600
-    assert services_nightly.development_passphrase() == first and len(first) >= 32
+    assert passphrase.development_passphrase() == first and len(first) >= 32
