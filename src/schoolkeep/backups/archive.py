@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 - pg_dump, with a fixed argument list
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -116,7 +116,7 @@ def _snapshot_postgres(work: Path) -> tuple[Path, dict[str, Any]]:
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         # pg_dump reads the very snapshot the checksums below are computed from.
         with target.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603
+            process = subprocess.Popen(  # noqa: S603  # nosec B603
                 [postgres_tool("pg_dump"), "--format=custom", "--no-owner",
                  f"--snapshot={snapshot}"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -35,7 +35,7 @@ SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 15, 8, 1
 _HEADER = struct.Struct(">8sBBBB16s8s16s")
 _FRAME = struct.Struct(">BI")
 HEADER_SIZE = _HEADER.size
-WRONG_PASSPHRASE = "wrong passphrase or not a Schoolkeep backup"
+WRONG_PASSPHRASE = "wrong passphrase or not a Schoolkeep backup"  # nosec B105 - a message
 
 
 def derive_key(passphrase: bytes, salt: bytes, log2_n: int, r: int, p: int

@@ -91,7 +91,7 @@ def table_checksums(connection: Any, vendor: str) -> dict[str, dict[str, Any]]:
         rows = connection.cursor() if vendor == "sqlite" else connection.cursor(
             name=f"schoolkeep_backup_{number}"
         )
-        rows.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608 (names from the catalogue)
+        rows.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608  # nosec B608 - names from the catalogue
         digest, count = hashlib.sha256(), 0
         while batch := rows.fetchmany(BATCH):
             for row in batch:

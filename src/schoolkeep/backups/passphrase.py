@@ -12,7 +12,7 @@ from django.conf import settings
 
 from schoolkeep.backups.errors import BackupError
 
-DEV_PASSPHRASE_FILE = "backup-passphrase.dev"
+DEV_PASSPHRASE_FILE = "backup-passphrase.dev"  # nosec B105 - a file name
 
 
 def backup_passphrase() -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 - pg_restore, with a fixed argument list
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +114,7 @@ def _place_database(extracted: Extracted) -> None:
         os.replace(extracted.database, target)
         return
     _empty_postgres_schema()
-    process = subprocess.run(  # noqa: S603
+    process = subprocess.run(  # noqa: S603  # nosec B603
         [postgres_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
          f"--dbname={connection.settings_dict['NAME']}", str(extracted.database)],
         capture_output=True, env=postgres_environment(connection.settings_dict), check=False,
