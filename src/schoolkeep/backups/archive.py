@@ -165,6 +165,10 @@ def _archive_name(out_dir: Path) -> Path:
 
 def backup_create(*, out_dir: Path, passphrase: bytes | None = None) -> BackupResult:
     """Write one encrypted archive into ``out_dir``; it appears under its name only when whole."""
+    # A backup reads the database from outside any transaction: inside one, SQLite's online
+    # backup would wait for the caller's own write lock for ever.
+    if connection.in_atomic_block:
+        raise BackupError("a backup cannot be taken inside a database transaction")
     passphrase = passphrase or resolve_passphrase()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -206,3 +206,12 @@ def test_development_passphrase_is_created_once_with_mode_0600(settings):
     path = settings.DATA_DIR / passphrase.DEV_PASSPHRASE_FILE
     assert path.stat().st_mode & 0o777 == 0o600
     assert passphrase.development_passphrase() == first and len(first) >= 32
+
+
+def test_a_backup_is_refused_inside_a_transaction(tmp_path):
+    # Every test runs inside a transaction: SQLite's online backup would wait for ever.
+    from schoolkeep.backups.archive import BackupError, backup_create
+
+    with pytest.raises(BackupError, match="inside a database transaction"):
+        backup_create(out_dir=tmp_path, passphrase=b"x" * 20)
+    assert not list(tmp_path.iterdir())
