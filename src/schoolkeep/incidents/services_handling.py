@@ -15,11 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from schoolkeep.audit.selectors import history_for
 from schoolkeep.audit.services import audit_record, diff, snapshot
-from schoolkeep.incidents.clock import effective_risk, in_london
+from schoolkeep.incidents.clock import effective_risk
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, RiskResult, Status
 from schoolkeep.lib.errors import DomainError, StaleVersion
+from schoolkeep.lib.stale import last_change, when_words
 from schoolkeep.tenancy.guards import actor_label, require_permission
 
 ACTION_LABELS = {
@@ -54,14 +54,13 @@ def require_handler(incident: Incident, actor: Any) -> None:
 
 def stale_message(incident: Incident) -> str:
     """Who changed the report last, and when, from its history (one query)."""
-    last = history_for(school=incident.school_id, target=incident).first()
+    last = last_change(school=incident.school_id, target=incident)
     if last is None:
         return ("Someone else changed this report while you were working on it. Reload the "
                 "page to see their changes, then make yours again.")
-    moment = in_london(last.occurred_at)
-    when = f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
-    return (f"{last.actor_label} changed this report on {when} while you were working on it. "
-            "Reload the page to see their changes, then make yours again.")
+    label, occurred_at = last
+    return (f"{label} changed this report on {when_words(occurred_at)} while you were working "
+            "on it. Reload the page to see their changes, then make yours again.")
 
 
 def lock_incident(incident: Incident, *, actor: Any, version: int | None,

@@ -25,6 +25,12 @@ def last_change(*, school: Any, target: Model) -> tuple[str, datetime] | None:
     return None if event is None else (event.actor_label, event.occurred_at)
 
 
+def when_words(occurred_at: datetime) -> str:
+    """"28 November 2026 at 17:10", in UK time."""
+    moment = occurred_at.astimezone(LONDON)
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+
+
 def stale_message(*, school: Any, target: Model, what: str) -> str:
     """The refusal of a stale save of ``what`` ("this person"), naming who changed it."""
     last = last_change(school=school, target=target)
@@ -32,9 +38,8 @@ def stale_message(*, school: Any, target: Model, what: str) -> str:
         return (f"Someone else changed {what} while you were editing it. Reload the page to "
                 "see their changes, then make yours again.")
     label, occurred_at = last
-    moment = occurred_at.astimezone(LONDON)
-    when = f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
-    return (f"Someone else changed {what} while you were editing it: {label}, on {when}. "
+    return (f"Someone else changed {what} while you were editing it: {label}, on "
+            f"{when_words(occurred_at)}. "
             "Your changes below are not saved. Reload the page to see theirs, then make "
             "yours again.")
 
