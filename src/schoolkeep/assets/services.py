@@ -29,6 +29,7 @@ from schoolkeep.assets.models import (
 )
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
@@ -63,8 +64,6 @@ SNAPSHOT_FIELDS = ["name", *[f for f in ASSET_FIELDS if f not in (
 SETTINGS_FIELDS = ["controller_name", "controller_contact", "dpo_contact",
                    "review_interval_months"]
 
-STALE_MESSAGE = ("Someone else changed this asset while you were editing it. Reload the page "
-                 "to see their changes, then make yours again.")
 
 ACTION_LABELS = {
     "assets.import.applied": "Register imported from a file",
@@ -468,7 +467,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
         if not manager and not is_owner(asset=current, actor=actor):
             raise NotAllowed("You may change only the assets you own.")
         if current.version != version:
-            raise StaleVersion(STALE_MESSAGE, field="version")
+            raise stale_error(school=current.school, target=current, what="this asset")
         if current.archived_at is not None:
             raise DomainError("This asset is archived: it can no longer be changed.")
         old_labels = current_labels(current)

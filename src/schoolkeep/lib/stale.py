@@ -44,6 +44,12 @@ def stale_message(*, school: Any, target: Model, what: str) -> str:
             "yours again.")
 
 
+def stale_error(*, school: Any, target: Model, what: str) -> StaleVersion:
+    """The StaleVersion a service raises, already naming who changed ``target`` and when, so
+    that the API's 409 says it as the forms do."""
+    return StaleVersion(stale_message(school=school, target=target, what=what), field="version")
+
+
 def refuse_stale(form: Form, error: DomainError, *, school: Any, target: Model, what: str,
                  field_for_error: Mapping[str, str] | None = None) -> bool:
     """``refuse_on_form``, where a stale save names who changed the record and when (the

@@ -17,7 +17,8 @@ from django.utils import timezone
 from schoolkeep.audit.context import audit_context, current
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib import uploads
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.derive import check_derive, normalise_dbs_number, person_derive
@@ -63,8 +64,6 @@ COPY_TYPES = {uploads.PDF, uploads.PNG, uploads.JPEG}
 COPY_MAX_BYTES = 10 * 1024 * 1024
 COPY_FOLDER = "certificates"
 
-STALE_MESSAGE = ("Someone else changed this record while you were editing it. Reload the page "
-                 "to see their changes, then make yours again.")
 
 
 def check_fields_for(check_type: str) -> list[str]:
@@ -200,7 +199,7 @@ def person_update(*, person: Person, actor: Any, version: int, **fields: Any) ->
         _require_manager(school=person.school, actor=actor)
         current = Person.objects.select_for_update().get(pk=person.pk)
         if current.version != version:
-            raise StaleVersion(STALE_MESSAGE, field="version")
+            raise stale_error(school=person.school, target=current, what="this record")
         old_sites = _site_names(current)
         before = _person_snapshot(current, old_sites)
         _apply_person_fields(current, fields)
@@ -327,7 +326,7 @@ def check_save(*, person: Person, actor: Any, check_type: str, version: int | No
         check = (Check.objects.select_for_update()
                  .filter(person=person, check_type=check_type).first())
         if version is not None and (check.version if check else 0) != version:
-            raise StaleVersion(STALE_MESSAGE, field="version")
+            raise stale_error(school=person.school, target=check or person, what="this record")
         created = check is None
         if check is None:
             check = Check(school_id=person.school_id, person=person, check_type=check_type)

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record, diff, snapshot
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
@@ -34,8 +35,6 @@ _LINE_FIELDS = {"name", "supplier", "hosting", "mfa_for", "remote_access_method"
 _TEXT_FIELDS = {"description", "notes"}
 _BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file"}
 
-STALE_MESSAGE = ("Someone else changed this system while you were editing it. Reload the page "
-                 "to see their changes, then make yours again.")
 
 ACTION_LABELS = {
     "systems.system.created": "System added",
@@ -196,7 +195,7 @@ def system_update(*, system: System, actor: Any, version: int, **fields: Any) ->
         _require_manager(school=system.school_id, actor=actor)
         current = System.objects.select_for_update().get(pk=system.pk)
         if current.version != version:
-            raise StaleVersion(STALE_MESSAGE, field="version")
+            raise stale_error(school=current.school_id, target=current, what="this system")
         if current.archived_at is not None:
             raise DomainError("This system is archived and cannot be changed.")
         old_admins = list(current.administrators.order_by("name_key", "pk"))

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.assertions import assert_names_last_change
 from tests.personas import Personas
 
 from schoolkeep.accounts.services import token_create
@@ -424,6 +425,7 @@ def test_a_stale_version_is_409_and_changes_nothing(api, personas, core):
     response = siro.send("PATCH", detail(core), {"version": 1, "purpose": "Two"})
     assert response.status_code == 409
     assert "Someone else changed this asset" in response.json()["detail"]
+    assert_names_last_change(response.json()["detail"], core)
     core.refresh_from_db()
     assert (core.purpose, core.version) == ("One", 2)
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from tests.assertions import assert_names_last_change
 from tests.factories import SiteFactory
 from tests.personas import Personas
 
@@ -282,6 +283,7 @@ def test_a_stale_version_is_409_and_changes_nothing(api, personas, ada):
     response = hr.send("PATCH", detail(ada), {"version": 1, "job_title": "Two"})
     assert response.status_code == 409
     assert "Someone else changed this record" in response.json()["detail"]
+    assert_names_last_change(response.json()["detail"], ada)
     ada.refresh_from_db()
     assert ada.job_title == "One"
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.assertions import assert_names_last_change
 from tests.personas import Personas
 
 from schoolkeep.accounts.services import token_create
@@ -231,6 +232,7 @@ def test_patch_changes_only_what_is_sent_and_409_when_stale(api, personas: Perso
     stale = caller.send("PATCH", detail(system), {"version": 1, "notes": "Older"})
     assert stale.status_code == 409
     assert "Someone else changed this system" in stale.json()["detail"]
+    assert_names_last_change(stale.json()["detail"], system)
     assert caller.send("PATCH", detail(system), {"version": 2, "name": None}).status_code \
         == 422
     system.refresh_from_db()
