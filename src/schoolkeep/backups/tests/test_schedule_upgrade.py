@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from schoolkeep.backups import services_nightly
+from schoolkeep.backups import upgrading
 from schoolkeep.backups.management.commands import upgrade
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def steps(monkeypatch):
         assert name == "migrate"
         done.append("migrate")
 
-    monkeypatch.setattr(upgrade, "pending_migrations", lambda: 2)
+    monkeypatch.setattr(upgrading, "pending_migrations", lambda: 2)
     monkeypatch.setattr(services_nightly, "create_archive", backup)
     monkeypatch.setattr(upgrade, "call_command", migrate)
     return done
@@ -53,7 +54,7 @@ def test_upgrade_refuses_to_migrate_when_the_backup_fails(steps, monkeypatch):
 
 
 def test_upgrade_with_nothing_waiting_takes_no_backup(steps, monkeypatch):
-    monkeypatch.setattr(upgrade, "pending_migrations", lambda: 0)
+    monkeypatch.setattr(upgrading, "pending_migrations", lambda: 0)
     call_command("upgrade")
     assert steps == ["migrate"]
 

@@ -1,0 +1,58 @@
+"""Migrating safely: a backup first when migrations are waiting and the database holds data,
+and a marker that stops ``serve`` when a migration fails.
+
+Used by ``schoolkeep upgrade`` and by a plain ``schoolkeep migrate`` typed at the command line
+(both are "migrate on upgrade"); ``call_command("migrate")`` from code (the test runner,
+``init``, ``restore``) migrates plainly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from schoolkeep.backups import services_nightly, upgrade_marker
+
+
+def pending_migrations() -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def database_is_empty() -> bool:
+    return not connection.introspection.table_names()
+
+
+def backup_before_migrating(stdout: TextIO) -> Path | None:
+    """The archive taken before migrating, or None when there was nothing to back up.
+    No backup, no migration: a failure is a CommandError."""
+    if not pending_migrations() or database_is_empty():
+        return None
+    out_dir = services_nightly.backups_dir()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        backup = Path(services_nightly.create_archive(out_dir).path)
+    except Exception as exc:
+        raise CommandError("Not migrating: the backup before the upgrade failed: "
+                           f"{services_nightly.one_line(exc)}") from None
+    stdout.write(f"Backed up to {backup} before migrating.\n")
+    return backup
+
+
+def migrate_safely(migrate: Callable[[], None], stdout: TextIO) -> None:
+    """Back up (when needed), then ``migrate()``; a failure leaves the marker ``serve``
+    refuses to start with, and a success removes an earlier one."""
+    backup = backup_before_migrating(stdout)
+    try:
+        migrate()
+    except Exception as exc:
+        reason = services_nightly.one_line(exc)
+        marker = upgrade_marker.write_marker(reason, backup)
+        raise CommandError(f"A migration failed: {reason}. Schoolkeep will not serve "
+                           f"until this is resolved: see {marker}.", returncode=1) from None
+    upgrade_marker.marker_path().unlink(missing_ok=True)
