@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from schoolkeep.backups import services_nightly
-from schoolkeep.backups import upgrading
+from schoolkeep.backups import services_nightly, upgrading
 from schoolkeep.backups.management.commands import upgrade
 
 pytestmark = pytest.mark.django_db
