@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -28,7 +28,7 @@ def database_is_empty() -> bool:
     return not connection.introspection.table_names()
 
 
-def backup_before_migrating(stdout: TextIO) -> Path | None:
+def backup_before_migrating(stdout: OutputWrapper) -> Path | None:
     """The archive taken before migrating, or None when there was nothing to back up.
     No backup, no migration: a failure is a CommandError."""
     if not pending_migrations() or database_is_empty():
@@ -40,11 +40,11 @@ def backup_before_migrating(stdout: TextIO) -> Path | None:
     except Exception as exc:
         raise CommandError("Not migrating: the backup before the upgrade failed: "
                            f"{services_nightly.one_line(exc)}") from None
-    stdout.write(f"Backed up to {backup} before migrating.\n")
+    stdout.write(f"Backed up to {backup} before migrating.")
     return backup
 
 
-def migrate_safely(migrate: Callable[[], None], stdout: TextIO) -> None:
+def migrate_safely(migrate: Callable[[], Any], stdout: OutputWrapper) -> None:
     """Back up (when needed), then ``migrate()``; a failure leaves the marker ``serve``
     refuses to start with, and a success removes an earlier one."""
     backup = backup_before_migrating(stdout)
