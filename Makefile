@@ -5,7 +5,8 @@
 #   make test           lint, type-check, security-lint, then the whole pytest suite
 #   make lint           ruff, mypy and bandit only
 #   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people,
-#                       import of a 10,000-asset register, register of 10,000 assets
+#                       import of a 10,000-asset register, register of 10,000 assets,
+#                       signing links, backup and restore
 #   make audit-deps     pip-audit the pinned dependencies (needs the network)
 #   make constraints    re-pin requirements/constraints.txt from the current .venv
 
@@ -134,6 +135,7 @@ bench: install
 	"$(BIN)/python" bench/import_assets.py
 	"$(BIN)/python" bench/register_view.py
 	"$(BIN)/python" bench/aup_links.py
+	"$(BIN)/python" bench/backup.py
 
 audit-deps: install
 	"$(BIN)/pip-audit" --strict --progress-spinner off --no-deps --disable-pip -r $(CONSTRAINTS)
