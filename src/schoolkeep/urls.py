@@ -18,6 +18,7 @@ urlpatterns = [
     path("duties/", include("schoolkeep.duties.urls")),
     path("people/", include("schoolkeep.people.urls")),
     path("systems/", include("schoolkeep.systems.urls")),
+    path("backups/", include("schoolkeep.backups.urls")),
     path("assets/", include("schoolkeep.assets.urls")),
     path("agreements/", include("schoolkeep.agreements.urls")),
     path("policies/", include("schoolkeep.agreements.urls_policies")),

@@ -21,6 +21,7 @@ from django.db.models import Subquery
 from django.urls import reverse
 
 from schoolkeep.backups.models import BackupRun
+from schoolkeep.backups.selectors import run_reason
 from schoolkeep.duties import registry
 from schoolkeep.duties.types import OVERDUE, Duty, DutyCounts
 from schoolkeep.tenancy.models import School
@@ -47,12 +48,12 @@ def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def _duty(row: dict[str, Any], now: datetime) -> Duty | None:
-    url = reverse("duties:dashboard")
+    url = reverse("backups:backup-list")
     common: dict[str, Any] = {"module": MODULE, "status": OVERDUE, "url": url,
                               "owner_role": Role.IT_LEAD}
     if row["latest_ok"] is False:
         return Duty(key=f"{MODULE}.failed:{row['pk']}", title=FAILED_TITLE,
-                    subject=row["latest_message"] or "The reason was not recorded.",
+                    subject=run_reason(row["latest_message"]) or "The reason was not recorded.",
                     due_at=row["latest_at"],
                     action="Fix the cause on the server, then check the next night's backup",
                     **common)

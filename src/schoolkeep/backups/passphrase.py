@@ -25,11 +25,18 @@ def backup_passphrase() -> bytes:
         )
     if path:
         try:
+            mode = os.stat(path).st_mode
             secret = Path(path).read_bytes().strip()
         except OSError as exc:
             raise BackupError(
                 f"SCHOOLKEEP_BACKUP_KEY_FILE cannot be read: {exc.strerror}"
             ) from None
+        if mode & 0o077:
+            # As ssh does with private keys: a key others may read is not a secret.
+            raise BackupError(
+                f"SCHOOLKEEP_BACKUP_KEY_FILE {path} can be read by other users: "
+                f"run chmod 600 {path}"
+            )
         if not secret:
             raise BackupError("SCHOOLKEEP_BACKUP_KEY_FILE is empty")
         return secret
@@ -55,10 +62,11 @@ def development_passphrase() -> bytes:
 
 
 def resolve_passphrase() -> bytes:
-    """The configured backup passphrase; in development, the development one when none is set."""
-    try:
-        return backup_passphrase()
-    except BackupError:
-        if settings.DEVELOPMENT:
-            return development_passphrase()
-        raise
+    """The configured backup passphrase; in development, the development one when none is
+    set. A passphrase configured wrongly is an error in development too: falling back would
+    make archives the intended passphrase cannot open."""
+    configured = any(os.environ.get(name) for name in
+                     ("SCHOOLKEEP_BACKUP_PASSPHRASE", "SCHOOLKEEP_BACKUP_KEY_FILE"))
+    if settings.DEVELOPMENT and not configured:
+        return development_passphrase()
+    return backup_passphrase()

@@ -61,6 +61,24 @@ def create_archive(out_dir: Path) -> Any:
     return backup_create(out_dir=out_dir, passphrase=resolve_passphrase())
 
 
+def verify_archive(path: Path) -> None:
+    """Decrypt the archive just written and check every checksum: a run is recorded as good
+    only if its archive can be restored."""
+    from schoolkeep.backups.archive import backup_verify
+
+    backup_verify(path, passphrase=resolve_passphrase())
+
+
+def skipped_note(result: Any) -> str:
+    """What the archive left out (links and other files that are not plain files), if any."""
+    skipped = list(getattr(result, "skipped", []) or [])
+    if not skipped:
+        return ""
+    names = ", ".join(skipped[:3]) + ("…" if len(skipped) > 3 else "")
+    return (f"{len(skipped)} item(s) in the uploads folder are not plain files and were not "
+            f"backed up: {names}")[:MESSAGE_LENGTH]
+
+
 def one_line(exc: BaseException) -> str:
     """The reason of a failure on one line, as recorded and shown to the IT lead."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -125,10 +143,12 @@ def prune(directory: Path, suffix: str, now: datetime) -> list[str]:
 
 def copy_archive(path: Path, destination: Path) -> Path:
     """Copy under a temporary name, flush, then rename: the copy directory never holds a
-    half-written archive under its real name."""
-    destination.mkdir(parents=True, exist_ok=True)
+    half-written archive under its real name. Readable by the Schoolkeep user only."""
+    destination.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination / f".{path.name}.partial"
-    with path.open("rb") as source, partial.open("wb") as target:
+    partial.unlink(missing_ok=True)  # left by a copy that was interrupted
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with path.open("rb") as source, os.fdopen(fd, "wb") as target:
         shutil.copyfileobj(source, target, 1024 * 1024)
         target.flush()
         os.fsync(target.fileno())
@@ -157,10 +177,14 @@ def nightly_backup(now: datetime) -> BackupRun:
     deleted: list[str] = []
     try:
         out_dir = backups_dir()
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         result = create_archive(out_dir)
         path = Path(result.path)
         run.file_name, run.size = path.name, int(result.size)
+        verify_archive(path)
+        run.message = skipped_note(result)
+        if run.message:
+            logger.warning("Nightly backup: %s", run.message)
         destination = copy_dir()
         if destination is not None:
             try:

@@ -18,6 +18,15 @@ from django.db.migrations.executor import MigrationExecutor
 
 from schoolkeep.backups import services_nightly, upgrade_marker
 
+IN_PROGRESS = "it was interrupted before it finished (the upgrade was stopped)"
+PRE_UPGRADE_KEEP = 5
+
+
+def pre_upgrade_dir() -> Path:
+    """Backups taken before migrating: their own folder, so nightly retention never deletes
+    them; the newest PRE_UPGRADE_KEEP are kept."""
+    return services_nightly.backups_dir() / "before-upgrade"
+
 
 def pending_migrations() -> int:
     executor = MigrationExecutor(connection)
@@ -33,21 +42,33 @@ def backup_before_migrating(stdout: OutputWrapper) -> Path | None:
     No backup, no migration: a failure is a CommandError."""
     if not pending_migrations() or database_is_empty():
         return None
-    out_dir = services_nightly.backups_dir()
+    out_dir = pre_upgrade_dir()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         backup = Path(services_nightly.create_archive(out_dir).path)
     except Exception as exc:
         raise CommandError("Not migrating: the backup before the upgrade failed: "
                            f"{services_nightly.one_line(exc)}") from None
     stdout.write(f"Backed up to {backup} before migrating.")
+    _keep_newest(out_dir, PRE_UPGRADE_KEEP)
     return backup
+
+
+def _keep_newest(directory: Path, count: int) -> None:
+    from schoolkeep.backups.archive import ARCHIVE_SUFFIX
+
+    archives = sorted((p for p in directory.iterdir()
+                       if p.is_file() and p.name.endswith(ARCHIVE_SUFFIX)),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in archives[count:]:
+        old.unlink(missing_ok=True)
 
 
 def migrate_safely(migrate: Callable[[], Any], stdout: OutputWrapper) -> None:
     """Back up (when needed), then ``migrate()``; a failure leaves the marker ``serve``
     refuses to start with, and a success removes an earlier one."""
     backup = backup_before_migrating(stdout)
+    upgrade_marker.write_marker(IN_PROGRESS, backup)
     try:
         migrate()
     except Exception as exc:
@@ -55,4 +76,5 @@ def migrate_safely(migrate: Callable[[], Any], stdout: OutputWrapper) -> None:
         marker = upgrade_marker.write_marker(reason, backup)
         raise CommandError(f"A migration failed: {reason}. Schoolkeep will not serve "
                            f"until this is resolved: see {marker}.", returncode=1) from None
+    # KeyboardInterrupt and the like leave the "in progress" marker: serve stays stopped.
     upgrade_marker.marker_path().unlink(missing_ok=True)

@@ -84,7 +84,7 @@ def test_an_archive_from_an_older_schoolkeep_is_restored_then_migrated(tmp_path:
 
 def test_a_plain_migrate_at_the_command_line_backs_up_first(tmp_path: Path) -> None:
     env = base_env(tmp_path / "data")
-    backups = tmp_path / "data" / "backups"
+    backups = tmp_path / "data" / "backups" / "before-upgrade"
     first = run(env, "migrate", "-v0")
     assert not backups.exists()  # a new, empty database: nothing to back up
     run(env, "migrate", "backups", "zero", "-v0")

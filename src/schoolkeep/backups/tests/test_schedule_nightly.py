@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from schoolkeep.backups import passphrase, services_nightly, ticks_backups
 from schoolkeep.backups.duties_backups import FAILED_TITLE, MISSING_TITLE, BackupDuties
+from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.models import BackupRun
 from schoolkeep.backups.services_nightly import Archive, archives_to_keep, nightly_backup, prune
 from schoolkeep.duties import selectors
@@ -27,9 +28,11 @@ NOW = datetime(2026, 11, 28, 2, 5, tzinfo=UTC)  # a Saturday
 class FakeArchive:
     """Stands in for ``archive.backup_create``: writes a small file, or fails."""
 
-    def __init__(self, error: Exception | None = None) -> None:
+    def __init__(self, error: Exception | None = None, skipped: list[str] | None = None
+                 ) -> None:
         self.error = error
         self.calls = 0
+        self.skipped = skipped or []
 
     def __call__(self, out_dir: Path) -> SimpleNamespace:
         self.calls += 1
@@ -37,13 +40,14 @@ class FakeArchive:
             raise self.error
         path = out_dir / f"schoolkeep-{self.calls:04d}.skb"
         path.write_bytes(b"x" * 2048)
-        return SimpleNamespace(path=path, size=2048, manifest={})
+        return SimpleNamespace(path=path, size=2048, manifest={}, skipped=self.skipped)
 
 
 @pytest.fixture
 def fake_archive(monkeypatch):
     fake = FakeArchive()
     monkeypatch.setattr(services_nightly, "create_archive", fake)
+    monkeypatch.setattr(services_nightly, "verify_archive", lambda path: None)
     return fake
 
 
@@ -89,6 +93,7 @@ def test_nightly_backup_records_the_run_and_copies_to_the_copy_dir(settings, fak
     assert (settings.DATA_DIR / "backups" / run.file_name).exists()
     copy = tmp_path / "offsite" / run.file_name
     assert copy.read_bytes() == b"x" * 2048
+    assert copy.stat().st_mode & 0o777 == 0o600
     assert not [p for p in copy.parent.iterdir() if p.name.startswith(".")]
     assert BackupRun.objects.get().ok
 
@@ -109,6 +114,23 @@ def test_a_failed_copy_is_a_failed_run(settings, fake_archive, tmp_path):
     run = nightly_backup(timezone.now())
     assert not run.ok
     assert run.message.startswith(f"The backup was written but could not be copied to {blocker}")
+
+
+def test_an_archive_that_does_not_verify_is_a_failed_run(settings, fake_archive, monkeypatch):
+    def damaged(path):
+        raise BackupError("the archive is damaged: unexpected end of data", damaged=True)
+
+    monkeypatch.setattr(services_nightly, "verify_archive", damaged)
+    run = nightly_backup(timezone.now())
+    assert not run.ok and run.message == "the archive is damaged: unexpected end of data"
+
+
+def test_uploads_left_out_are_noted_on_a_good_run(fake_archive):
+    fake_archive.skipped = ["scans/link.pdf"]
+    run = nightly_backup(timezone.now())
+    assert run.ok
+    assert run.message == ("1 item(s) in the uploads folder are not plain files and were not "
+                           "backed up: scans/link.pdf")
 
 
 def test_the_tick_backs_up_once_a_night_after_2am(fake_archive):

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolkeep.backups.archive import backup_create, backup_verify
 from schoolkeep.backups.errors import BackupError
+from schoolkeep.backups.termination import cleanup_on_sigterm
 
 
 def fail(exc: BackupError) -> CommandError:
@@ -33,14 +34,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options.get("subcommand")
-        if subcommand is None:
-            self._create(options.get("out"))
-        elif subcommand == "verify":
-            if not options.get("file"):
-                raise CommandError("say which archive to verify: backup verify FILE")
-            self._verify(Path(options["file"]))
-        else:
+        if subcommand not in (None, "verify"):
             raise CommandError(f"unknown subcommand {subcommand!r}; use: backup verify FILE")
+        if subcommand == "verify" and not options.get("file"):
+            raise CommandError("say which archive to verify: backup verify FILE")
+        with cleanup_on_sigterm():
+            if subcommand is None:
+                self._create(options.get("out"))
+            else:
+                self._verify(Path(options["file"]))
 
     def _create(self, out: str | None) -> None:
         out_dir = Path(out) if out else Path(settings.DATA_DIR) / "backups"
@@ -52,6 +54,10 @@ class Command(BaseCommand):
             f"Backup written: {result.path} ({result.size:,} bytes, "
             f"{len(result.manifest['files'])} uploads)."
         )
+        skipped = getattr(result, "skipped", [])
+        if skipped:
+            self.stderr.write(f"Not backed up ({len(skipped)} not plain files in the uploads "
+                              f"folder): {', '.join(skipped)}")
 
     def _verify(self, path: Path) -> None:
         try:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.restore import restore_archive
+from schoolkeep.backups.termination import cleanup_on_sigterm
 
 
 class Command(BaseCommand):
@@ -23,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = restore_archive(Path(options["file"]))
+            with cleanup_on_sigterm():
+                result = restore_archive(Path(options["file"]))
         except BackupError as exc:
             raise CommandError(exc.message, returncode=2 if exc.damaged else 1) from None
         manifest = result.manifest

@@ -8,7 +8,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from schoolkeep.duties.management.commands.serve import refuse_demo_in_production
+from schoolkeep.duties.management.commands.serve import (
+    refuse_after_failed_migration,
+    refuse_demo_in_production,
+)
 from schoolkeep.duties.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class Command(BaseCommand):
         if not 0 < interval <= 60:
             raise CommandError("--interval must be more than 0 and at most 60 seconds.")
         refuse_demo_in_production()  # reminders must never go to demo members
+        refuse_after_failed_migration()  # no tasks, no nightly backup, on a half-migrated DB
         scheduler = None if no_scheduler else Scheduler()
         thread = scheduler.start_thread() if scheduler else None
         try:
