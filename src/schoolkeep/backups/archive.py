@@ -13,15 +13,18 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess  # nosec B404 - pg_dump, with a fixed argument list
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from django.conf import settings
 from django.db import connection
@@ -33,14 +36,26 @@ from schoolkeep.backups.manifest import applied_migrations, file_sha256, table_c
 from schoolkeep.backups.passphrase import backup_passphrase, resolve_passphrase
 
 __all__ = [
-    "BackupError", "BackupResult", "VerifyResult", "backup_create", "backup_passphrase",
+    "BackupError",
+    "BackupResult",
+    "VerifyResult",
+    "backup_create",
+    "backup_passphrase",
     "backup_verify",
+    "postgres_connect",
+    "postgres_conninfo",
+    "postgres_environment",
+    "sweep_stale_work",
+    "work_dir",
 ]
 
 ARCHIVE_SUFFIX = ".skbackup"
 MANIFEST_FORMAT = 1
 SQLITE_MEMBER = "database/schoolkeep.sqlite3"
 POSTGRES_MEMBER = "database/schoolkeep.pgdump"
+DATABASE_MEMBERS = {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRES_MEMBER}
+WORK_DIR_NAME = ".backup-work"
+STALE_WORK_AGE = timedelta(hours=6)
 
 
 @dataclass
@@ -48,6 +63,7 @@ class BackupResult:
     path: Path
     size: int
     manifest: dict[str, Any]
+    skipped: list[str] = field(default_factory=list)  # uploads not backed up (symlinks, …)
 
 
 @dataclass
@@ -65,13 +81,56 @@ def schoolkeep_version() -> str:
         return "unknown"
 
 
-def postgres_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
-    """libpq's variables for pg_dump/pg_restore, so no password appears on a command line."""
-    env = dict(os.environ)
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
-                      ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
+# Django's own OPTIONS for its PostgreSQL backend: they do not change which server is reached,
+# how, or what is read, so the tools do not need them.
+DJANGO_ONLY_OPTIONS = frozenset({"isolation_level", "server_side_binding", "pool"})
+# What the PostgreSQL tools inherit of the environment; everything else (the backup passphrase,
+# the application's keys) stays out of their /proc/<pid>/environ.
+TOOL_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
+
+
+def _libpq_parameters(settings_dict: dict[str, Any]) -> dict[str, str]:
+    """Django's connection settings as libpq parameters, password excluded, in Django's order
+    of precedence (NAME, then OPTIONS, then USER/HOST/PORT)."""
+    params: dict[str, str] = {}
+    if settings_dict.get("NAME"):
+        params["dbname"] = str(settings_dict["NAME"])
+    for key, value in (settings_dict.get("OPTIONS") or {}).items():
+        if key not in DJANGO_ONLY_OPTIONS and key != "password" and value is not None:
+            params[key] = str(value)
+    for key, name in (("USER", "user"), ("HOST", "host"), ("PORT", "port")):
         if settings_dict.get(key):
-            env[name] = str(settings_dict[key])
+            params[name] = str(settings_dict[key])
+    return params
+
+
+def _postgres_password(settings_dict: dict[str, Any]) -> str:
+    options = settings_dict.get("OPTIONS") or {}
+    return str(settings_dict.get("PASSWORD") or options.get("password") or "")
+
+
+def postgres_conninfo(settings_dict: dict[str, Any]) -> str:
+    """One quoted libpq conninfo (no password) for ``--dbname`` of pg_dump and pg_restore, so
+    the tools reach the server exactly as Django does (TLS settings included)."""
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        return make_conninfo("", **_libpq_parameters(settings_dict))
+    except ProgrammingError as exc:  # libpq's own check: an option it does not know
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid option"
+        raise BackupError(f"the database settings cannot be given to the PostgreSQL tools: "
+                          f"{reason}") from None
+
+
+def postgres_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
+    """A minimal environment for pg_dump/pg_restore: no password on a command line, and none
+    of Schoolkeep's own secrets inherited."""
+    env = {name: os.environ[name] for name in TOOL_ENVIRONMENT if name in os.environ}
+    env.setdefault("PATH", os.defpath)
+    password = _postgres_password(settings_dict)
+    if password:
+        env["PGPASSWORD"] = password
     return env
 
 
@@ -84,17 +143,79 @@ def postgres_tool(name: str) -> str:
 
 
 def postgres_connect(settings_dict: dict[str, Any]) -> Any:
+    """A plain psycopg connection made as the tools' (same conninfo), with the password."""
     import psycopg
 
-    params = {"dbname": settings_dict["NAME"], "user": settings_dict.get("USER") or None,
-              "password": settings_dict.get("PASSWORD") or None,
-              "host": settings_dict.get("HOST") or None,
-              "port": settings_dict.get("PORT") or None}
-    return psycopg.connect(**{k: v for k, v in params.items() if v is not None})
+    conninfo = postgres_conninfo(settings_dict)
+    password = _postgres_password(settings_dict)
+    if password:
+        return psycopg.connect(conninfo, password=password)
+    return psycopg.connect(conninfo)
+
+
+# ------------------------------------------------------------------ private working folders
+
+
+def work_dir() -> Path:
+    """``DATA_DIR/.backup-work`` (0700): every plaintext file of a backup or a verification is
+    written under it, never into the folder the archive goes to, nor into /tmp."""
+    path = Path(settings.DATA_DIR) / WORK_DIR_NAME
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # mkdir's mode is subject to the umask, and the folder may be older
+    return path
+
+
+def _newest_mtime(folder: Path) -> float:
+    """The folder's own mtime or that of anything directly in it, whichever is newer: a file
+    being written (a long pg_dump) keeps its folder from looking stale."""
+    newest = folder.lstat().st_mtime
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                newest = max(newest, entry.stat(follow_symlinks=False).st_mtime)
+            except OSError:
+                continue
+    return newest
+
+
+def _remove_stale_folders(parent: Path, pattern: str, max_age: timedelta) -> list[Path]:
+    cutoff = time.time() - max_age.total_seconds()
+    removed = []
+    for folder in parent.glob(pattern):
+        try:
+            info = folder.lstat()
+            if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
+                    or _newest_mtime(folder) >= cutoff):
+                continue
+        except OSError:
+            continue  # gone already, or not ours to look into
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def sweep_stale_work(max_age: timedelta = STALE_WORK_AGE) -> list[Path]:
+    """Remove working folders left by a backup or verification that was killed (SIGKILL, OOM,
+    power loss): each may hold a plaintext copy of the database."""
+    removed = _remove_stale_folders(work_dir(), "*", max_age)
+    # Left by earlier versions, which unpacked verifications into the system's temp folder.
+    removed += _remove_stale_folders(Path(tempfile.gettempdir()), "schoolkeep-verify-*",
+                                     max_age)
+    return removed
+
+
+@contextmanager
+def private_folder(prefix: str) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=work_dir()))  # mkdtemp: mode 0700
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _snapshot_sqlite(work: Path) -> tuple[Path, dict[str, Any]]:
     target = work / "schoolkeep.sqlite3"
+    _create_private(target).close()  # 0600 from the start, whatever the umask
     connection.ensure_connection()
     dest = sqlite3.connect(target)
     try:
@@ -109,25 +230,26 @@ def _snapshot_postgres(work: Path) -> tuple[Path, dict[str, Any]]:
     from psycopg import IsolationLevel
 
     target = work / "schoolkeep.pgdump"
-    conn = postgres_connect(connection.settings_dict)
+    settings_dict = connection.settings_dict
+    conn = postgres_connect(settings_dict)
     try:
         conn.isolation_level = IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
-        # pg_dump reads the very snapshot the checksums below are computed from.
-        with target.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603  # nosec B603
+        # pg_dump reads the very snapshot the checksums below are computed from. Its output
+        # and its messages go straight to files: no pipe to fill up and deadlock on.
+        with _create_private(target) as out, \
+                tempfile.TemporaryFile(dir=work) as messages:
+            process = subprocess.run(  # noqa: S603  # nosec B603
                 [postgres_tool("pg_dump"), "--format=custom", "--no-owner",
-                 f"--snapshot={snapshot}"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=postgres_environment(connection.settings_dict),
+                 f"--snapshot={snapshot}", f"--dbname={postgres_conninfo(settings_dict)}"],
+                stdout=out, stderr=messages, env=postgres_environment(settings_dict),
+                check=False,
             )
-            assert process.stdout is not None
-            shutil.copyfileobj(process.stdout, out, 1024 * 1024)
-            _, stderr = process.communicate()
-        if process.returncode != 0:
-            reason = stderr.decode(errors="replace").strip().splitlines()
-            raise BackupError(f"pg_dump failed: {reason[0] if reason else process.returncode}")
+            if process.returncode != 0:
+                messages.seek(0)
+                reason = messages.read(64 * 1024).decode(errors="replace").strip().splitlines()
+                raise BackupError(f"pg_dump failed: {reason[0] if reason else process.returncode}")
         info = {"tables": table_checksums(conn, "postgresql"),
                 "migrations": applied_migrations(conn)}
         conn.rollback()
@@ -136,15 +258,134 @@ def _snapshot_postgres(work: Path) -> tuple[Path, dict[str, Any]]:
     return target, info
 
 
-def _uploads() -> list[dict[str, Any]]:
+def _create_private(path: Path) -> BinaryIO:
+    """A new file, readable by this user only, that must not exist yet."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+# ------------------------------------------------------------------ uploads
+
+
+@dataclass
+class UploadSnapshot:
+    """One upload, fixed at the moment of the backup: the archive stores this copy."""
+
+    relative: str  # its path under UPLOADS_DIR, with "/"
+    snapshot: Path  # a hard link (or a copy) in the private working folder
+    size: int
+    sha256: str
+
+
+def _walk_uploads(root: Path) -> tuple[list[str], list[str]]:
+    """(regular files, everything skipped) under ``root``, relative, sorted. Nothing is
+    followed: a symlink is skipped, whether it points at a file, a folder or outside."""
+    files: list[str] = []
+    skipped: list[str] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listing = list(entries)
+        except OSError:  # a folder this user may not read: reported, not a traceback
+            skipped.append(folder.relative_to(root).as_posix())
+            continue
+        for entry in listing:
+            relative = Path(entry.path).relative_to(root).as_posix()
+            if entry.is_symlink():
+                skipped.append(relative)
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                files.append(relative)
+            else:  # a socket, a FIFO, a device
+                skipped.append(relative)
+    return sorted(files), sorted(skipped)
+
+
+def _copy_regular_file(source: Path, target: Path) -> bool:
+    """Copy ``source`` unless it is no longer a regular file; never follows a symlink."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        with _create_private(target) as out:
+            shutil.copyfileobj(handle, out, 1024 * 1024)
+    return True
+
+
+def _snapshot_upload(live: Path, target: Path) -> bool:
+    """Fix one upload as it is now: a hard link keeps the content even if the live file is
+    replaced afterwards; another file system gets a copy. False when it is no longer a
+    regular file (it changed since the walk)."""
+    try:
+        os.link(live, target, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return _copy_regular_file(live, target)
+    if not stat.S_ISREG(target.lstat().st_mode):  # replaced by a symlink since the walk
+        target.unlink()
+        return False
+    return True
+
+
+def _snapshot_uploads(work: Path) -> tuple[list[UploadSnapshot], list[str]]:
     root = Path(settings.UPLOADS_DIR)
-    if not root.is_dir():
-        return []
-    entries = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        entries.append({"path": path.relative_to(root).as_posix(), "size": path.stat().st_size,
-                        "sha256": file_sha256(path)})
-    return entries
+    if not root.is_dir() or root.is_symlink():
+        return [], []
+    files, skipped = _walk_uploads(root)
+    folder = work / "uploads"
+    folder.mkdir(mode=0o700)
+    snapshots = []
+    for number, relative in enumerate(files):
+        target = folder / f"{number:08d}"
+        if not _snapshot_upload(root / relative, target):
+            skipped.append(relative)
+            continue
+        snapshots.append(UploadSnapshot(relative, target, target.stat().st_size,
+                                        file_sha256(target)))
+    return snapshots, sorted(skipped)
+
+
+# ------------------------------------------------------------------ writing the archive
+
+
+class _HashingReader:
+    """Hands a file's bytes to the tar, hashing them; a file that shrank is refused."""
+
+    def __init__(self, handle: IO[bytes], name: str, size: int) -> None:
+        self._handle, self._name, self._left = handle, name, size
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self._left if size < 0 else min(size, self._left)
+        block = self._handle.read(wanted)
+        if len(block) < wanted:
+            raise BackupError(f"{self._name} changed while it was being backed up; try again")
+        self._left -= len(block)
+        self.digest.update(block)
+        return block
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path, size: int, sha256: str) -> None:
+    """Add ``path`` under ``name``, and check that what went in is what the manifest says."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_size != size:
+            raise BackupError(f"{name} changed while it was being backed up; try again")
+        member = tarfile.TarInfo(name)
+        member.size, member.mode, member.mtime = size, 0o600, int(info.st_mtime)
+        reader = _HashingReader(handle, name, size)
+        tar.addfile(member, reader)  # type: ignore[arg-type]
+    if reader.digest.hexdigest() != sha256:
+        # A hard-linked upload written to in place: the manifest would not match the body.
+        raise BackupError(f"{name} changed while it was being backed up; try again")
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o600) -> None:
@@ -158,56 +399,94 @@ def _secrets_json() -> bytes:
                        "encryption_keys": ",".join(settings.ENCRYPTION_KEYS)}).encode()
 
 
-def _archive_name(out_dir: Path) -> Path:
+def _archive_name(out_dir: Path, prefix: str) -> Path:
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
-    return out_dir / f"schoolkeep-{stamp}{ARCHIVE_SUFFIX}"
+    return out_dir / f"{prefix}-{stamp}{ARCHIVE_SUFFIX}"
 
 
-def backup_create(*, out_dir: Path, passphrase: bytes | None = None) -> BackupResult:
-    """Write one encrypted archive into ``out_dir``; it appears under its name only when whole."""
+def _prepare_out_dir(out_dir: Path) -> None:
+    """A folder this backup creates is private (0700); an existing one is the operator's."""
+    if out_dir.is_dir():
+        return
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(mode=0o700)
+        except FileExistsError:
+            if out_dir.is_dir():
+                return  # made by someone else meanwhile: theirs
+            raise
+        out_dir.chmod(0o700)
+    except OSError as exc:
+        raise BackupError(f"the folder {out_dir} cannot be created: "
+                          f"{exc.strerror or exc}") from None
+
+
+def backup_create(*, out_dir: Path, passphrase: bytes | None = None,
+                  prefix: str = "schoolkeep") -> BackupResult:
+    """Write one encrypted archive into ``out_dir``; it appears under its name only when whole.
+
+    Plaintext (the database snapshot, the uploads' snapshots) stays in a private folder under
+    :func:`work_dir`; only the encrypted archive is written into ``out_dir``.
+    """
     # A backup reads the database from outside any transaction: inside one, SQLite's online
     # backup would wait for the caller's own write lock for ever.
     if connection.in_atomic_block:
         raise BackupError("a backup cannot be taken inside a database transaction")
     passphrase = passphrase or resolve_passphrase()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"backups support SQLite and PostgreSQL, not {vendor}")
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as work_name:
-        work = Path(work_name)
+    out_dir = Path(out_dir)
+    _prepare_out_dir(out_dir)
+    sweep_stale_work()
+    # Left by earlier versions, which took the snapshot beside the archive.
+    _remove_stale_folders(out_dir, ".backup-*", STALE_WORK_AGE)
+    with private_folder("backup-") as work:
         snapshot = _snapshot_sqlite if vendor == "sqlite" else _snapshot_postgres
         db_file, info = snapshot(work)
         member = SQLITE_MEMBER if vendor == "sqlite" else POSTGRES_MEMBER
-        files = _uploads()
+        db_size, db_sha256 = db_file.stat().st_size, file_sha256(db_file)
+        uploads, skipped = _snapshot_uploads(work)
         manifest = {
             "format": MANIFEST_FORMAT,
             "schoolkeep_version": schoolkeep_version(),
             "created_at": timezone.now().isoformat(),
-            "database": {"vendor": vendor, "member": member, "size": db_file.stat().st_size,
-                         "sha256": file_sha256(db_file)},
+            "database": {"vendor": vendor, "member": member, "size": db_size,
+                         "sha256": db_sha256},
             "migrations": info["migrations"],
             "tables": info["tables"],
-            "files": files,
+            "files": [{"path": u.relative, "size": u.size, "sha256": u.sha256}
+                      for u in uploads],
         }
-        partial = work / "archive.partial"
-        with partial.open("wb") as sink:
+        final = _archive_name(out_dir, prefix)
+        _write_archive(final, passphrase, manifest, db_file, uploads)
+    _fsync_dir(out_dir)
+    return BackupResult(path=final, size=final.stat().st_size, manifest=manifest,
+                        skipped=skipped)
+
+
+def _write_archive(final: Path, passphrase: bytes, manifest: dict[str, Any], db_file: Path,
+                   uploads: list[UploadSnapshot]) -> None:
+    """Encrypt into ``.<name>.partial`` (0600, never an existing file), then rename."""
+    partial = final.with_name(f".{final.name}.partial")
+    try:
+        with _create_private(partial) as sink:
             writer = EncryptingWriter(sink, passphrase)
             with tarfile.open(fileobj=writer, mode="w|") as tar:  # type: ignore[call-overload]
                 _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
-                tar.add(db_file, arcname=member, recursive=False)
-                for entry in files:
-                    tar.add(Path(settings.UPLOADS_DIR) / entry["path"],
-                            arcname=f"uploads/{entry['path']}", recursive=False)
+                db = manifest["database"]
+                _add_file(tar, db["member"], db_file, db["size"], db["sha256"])
+                for upload in uploads:
+                    _add_file(tar, f"uploads/{upload.relative}", upload.snapshot, upload.size,
+                              upload.sha256)
                 _add_bytes(tar, "secrets.json", _secrets_json())
             writer.close()
             sink.flush()
             os.fsync(sink.fileno())
-        final = _archive_name(out_dir)
         os.replace(partial, final)
-    _fsync_dir(out_dir)
-    return BackupResult(path=final, size=final.stat().st_size, manifest=manifest)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -277,7 +556,63 @@ def read_manifest(member: tarfile.TarInfo, tar: tarfile.TarFile) -> dict[str, An
         raise BackupError("the archive's manifest is not valid JSON", damaged=True) from None
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise BackupError("the archive's manifest is of an unknown format", damaged=True)
+    _check_manifest_shape(manifest)
     return manifest
+
+
+def _check_manifest_shape(manifest: dict[str, Any]) -> None:
+    """Every field the checks below read is there, of the right type: a malformed manifest is
+    a damaged archive, not a traceback."""
+    db = manifest.get("database")
+    files = manifest.get("files")
+    well_formed = (
+        isinstance(db, dict) and isinstance(db.get("sha256"), str)
+        and isinstance(db.get("size"), int)
+        and db.get("vendor") in DATABASE_MEMBERS
+        and isinstance(manifest.get("tables"), dict)
+        and isinstance(manifest.get("migrations"), list)
+        and all(isinstance(m, list) and len(m) == 2 and all(isinstance(x, str) for x in m)
+                for m in manifest["migrations"])
+        and isinstance(files, list)
+        and all(isinstance(f, dict) and isinstance(f.get("path"), str)
+                and isinstance(f.get("sha256"), str) and isinstance(f.get("size"), int)
+                for f in files)
+    )
+    if not well_formed:
+        raise BackupError("the archive's manifest is malformed", damaged=True)
+    assert isinstance(db, dict)
+    if db.get("member") != DATABASE_MEMBERS[db["vendor"]]:
+        raise BackupError(f"the archive's database member is not "
+                          f"{DATABASE_MEMBERS[db['vendor']]!r}", damaged=True)
+
+
+def _parse_secrets(data: bytes) -> dict[str, str]:
+    try:
+        secrets = json.loads(data)
+    except ValueError:
+        raise BackupError("the archive's secrets.json is not valid JSON", damaged=True) from None
+    if not (isinstance(secrets, dict) and isinstance(secrets.get("secret_key"), str)
+            and isinstance(secrets.get("encryption_keys"), str)):
+        raise BackupError("the archive's secrets.json does not hold the secret and encryption "
+                          "keys", damaged=True)
+    return {"secret_key": secrets["secret_key"], "encryption_keys": secrets["encryption_keys"]}
+
+
+class _UploadPaths:
+    """Refuses an upload that is also a folder of another upload: they cannot both be
+    placed (a file cannot be a folder)."""
+
+    def __init__(self) -> None:
+        self._files: set[str] = set()
+        self._folders: set[str] = set()
+
+    def add(self, relative: str) -> None:
+        parents = {parent.as_posix() for parent in PurePosixPath(relative).parents} - {"."}
+        if relative in self._folders or parents & self._files:
+            raise BackupError(f"the archive holds the upload {relative!r} both as a file and "
+                              f"as a folder", damaged=True)
+        self._files.add(relative)
+        self._folders |= parents
 
 
 def extract_checked(path: Path, passphrase: bytes, root: Path,
@@ -289,6 +624,8 @@ def extract_checked(path: Path, passphrase: bytes, root: Path,
     secrets: dict[str, str] | None = None
     uploads: list[tuple[Path, str]] = []
     seen: dict[str, tuple[str, int]] = {}
+    names: set[str] = {"manifest.json"}
+    upload_paths = _UploadPaths()
     (root / "uploads").mkdir()
     with open_archive(path, passphrase) as (reader, tar):
         for member in tar:
@@ -301,6 +638,9 @@ def extract_checked(path: Path, passphrase: bytes, root: Path,
                 raise BackupError(f"the archive holds an unexpected entry: {member.name!r}",
                                   damaged=True)
             name = _safe_relative(member.name)
+            if name in names:
+                raise BackupError(f"the archive holds {name!r} twice", damaged=True)
+            names.add(name)
             source = tar.extractfile(member)
             assert source is not None
             if name == manifest["database"]["member"]:
@@ -308,11 +648,12 @@ def extract_checked(path: Path, passphrase: bytes, root: Path,
                 seen[name] = _copy_hashing(source, database)
             elif name.startswith("uploads/"):
                 relative = name.removeprefix("uploads/")
+                upload_paths.add(relative)
                 target = root / "uploads" / f"{len(uploads):08d}"
                 seen[name] = _copy_hashing(source, target)
                 uploads.append((target, relative))
             elif name == "secrets.json":
-                secrets = json.loads(source.read())
+                secrets = _parse_secrets(source.read())
             else:
                 raise BackupError(f"the archive holds an unexpected file: {name!r}",
                                   damaged=True)
@@ -364,9 +705,11 @@ def _check_sqlite_tables(manifest: dict[str, Any], database: Path) -> None:
 def backup_verify(path: Path, *, passphrase: bytes | None = None) -> VerifyResult:
     """Decrypt the whole archive and check every checksum; nothing is restored."""
     passphrase = passphrase or resolve_passphrase()
-    with tempfile.TemporaryDirectory(prefix="schoolkeep-verify-") as work:
+    sweep_stale_work()
+    # Unpacked in a private folder under DATA_DIR, not /tmp: it is the plaintext database.
+    with private_folder("verify-") as work:
         try:
-            extracted = extract_checked(Path(path), passphrase, Path(work))
+            extracted = extract_checked(Path(path), passphrase, work)
         except BackupError as exc:
             return VerifyResult(ok=False, problems=[exc.message], damaged=exc.damaged)
     return VerifyResult(ok=True, manifest=extracted.manifest)

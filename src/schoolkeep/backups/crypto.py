@@ -32,6 +32,11 @@ MAGIC = b"SKBACKUP"
 FORMAT_VERSION = 1
 CHUNK_SIZE = 1024 * 1024
 SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 15, 8, 1
+# The header is read before anything is authenticated, so its scrypt settings are bounded:
+# a file from elsewhere must not make the host allocate gigabytes or spin for minutes.
+# (Writing uses 32 MiB; raise these with a new format version, not silently.)
+SCRYPT_MAX_MEMORY = 256 * 1024 * 1024
+SCRYPT_MAX_P = 4
 _HEADER = struct.Struct(">8sBBBB16s8s16s")
 _FRAME = struct.Struct(">BI")
 HEADER_SIZE = _HEADER.size
@@ -45,6 +50,11 @@ def derive_key(passphrase: bytes, salt: bytes, log2_n: int, r: int, p: int
         raise BackupError("the backup passphrase is empty")
     derived = Scrypt(salt=salt, length=48, n=2**log2_n, r=r, p=p).derive(passphrase)
     return derived[:32], derived[32:]
+
+
+def scrypt_memory(log2_n: int, r: int) -> int:
+    """The bytes scrypt needs for these settings (128 · r · N)."""
+    return 128 * r * 2**log2_n
 
 
 def _associated(header: bytes, index: int, last: bool) -> bytes:
@@ -110,6 +120,9 @@ class DecryptingReader:
             raise BackupError(f"archive format {version} is not one this Schoolkeep reads")
         if not (10 <= log2_n <= 22 and 1 <= r <= 32 and 1 <= p <= 16):
             raise BackupError("the archive's header is damaged")
+        if scrypt_memory(log2_n, r) > SCRYPT_MAX_MEMORY or p > SCRYPT_MAX_P:
+            raise BackupError("the archive asks for unreasonable key-derivation settings",
+                              damaged=True)
         key, check = derive_key(passphrase, salt, log2_n, r, p)
         if not hmac.compare_digest(check, stored_check):
             raise BackupError(WRONG_PASSPHRASE)

@@ -122,3 +122,38 @@ def test_data_after_the_last_chunk_is_detected() -> None:
 def test_an_empty_passphrase_is_refused() -> None:
     with pytest.raises(BackupError, match="empty"):
         encrypt(b"records", b"")
+
+
+def _with_scrypt_settings(blob: bytes, log2_n: int, r: int, p: int) -> bytes:
+    start = len(crypto.MAGIC) + 1  # after the magic and the format version
+    return blob[:start] + bytes([log2_n, r, p]) + blob[start + 3:]
+
+
+@pytest.mark.parametrize(("log2_n", "r", "p"), [
+    (22, 8, 1),   # 4 GiB
+    (20, 32, 1),  # 4 GiB
+    (19, 8, 1),   # 512 MiB: just over the bound
+    (15, 8, 5),   # p over 4
+    (15, 8, 16),
+])
+def test_unreasonable_key_derivation_settings_are_refused_before_deriving(
+        monkeypatch: pytest.MonkeyPatch, log2_n: int, r: int, p: int) -> None:
+    blob = _with_scrypt_settings(encrypt(b"records"), log2_n, r, p)
+
+    def must_not_derive(*_args: object) -> tuple[bytes, bytes]:
+        raise AssertionError("scrypt ran on unauthenticated settings")
+
+    monkeypatch.setattr(crypto, "derive_key", must_not_derive)
+    with pytest.raises(BackupError, match="unreasonable key-derivation settings") as caught:
+        decrypt(blob)
+    assert caught.value.damaged
+
+
+def test_the_bound_admits_what_is_written_and_up_to_256_mib() -> None:
+    assert crypto.scrypt_memory(crypto.SCRYPT_LOG2_N, crypto.SCRYPT_R) <= 32 * 1024 * 1024
+    assert crypto.scrypt_memory(18, 8) == crypto.SCRYPT_MAX_MEMORY  # 256 MiB: allowed
+    # Accepted settings reach the key derivation (here: the key check then fails).
+    blob = _with_scrypt_settings(encrypt(b"records"), 11, 8, 4)
+    with pytest.raises(BackupError) as caught:
+        decrypt(blob)
+    assert caught.value.message == crypto.WRONG_PASSPHRASE
