@@ -178,7 +178,8 @@ def _newest_mtime(folder: Path) -> float:
     return newest
 
 
-def _remove_stale_folders(parent: Path, pattern: str, max_age: timedelta) -> list[Path]:
+def remove_stale_folders(parent: Path, pattern: str,
+                         max_age: timedelta = STALE_WORK_AGE) -> list[Path]:
     cutoff = time.time() - max_age.total_seconds()
     removed = []
     for folder in parent.glob(pattern):
@@ -197,9 +198,9 @@ def _remove_stale_folders(parent: Path, pattern: str, max_age: timedelta) -> lis
 def sweep_stale_work(max_age: timedelta = STALE_WORK_AGE) -> list[Path]:
     """Remove working folders left by a backup or verification that was killed (SIGKILL, OOM,
     power loss): each may hold a plaintext copy of the database."""
-    removed = _remove_stale_folders(work_dir(), "*", max_age)
+    removed = remove_stale_folders(work_dir(), "*", max_age)
     # Left by earlier versions, which unpacked verifications into the system's temp folder.
-    removed += _remove_stale_folders(Path(tempfile.gettempdir()), "schoolkeep-verify-*",
+    removed += remove_stale_folders(Path(tempfile.gettempdir()), "schoolkeep-verify-*",
                                      max_age)
     return removed
 
@@ -441,7 +442,7 @@ def backup_create(*, out_dir: Path, passphrase: bytes | None = None,
     _prepare_out_dir(out_dir)
     sweep_stale_work()
     # Left by earlier versions, which took the snapshot beside the archive.
-    _remove_stale_folders(out_dir, ".backup-*", STALE_WORK_AGE)
+    remove_stale_folders(out_dir, ".backup-*", STALE_WORK_AGE)
     with private_folder("backup-") as work:
         snapshot = _snapshot_sqlite if vendor == "sqlite" else _snapshot_postgres
         db_file, info = snapshot(work)
