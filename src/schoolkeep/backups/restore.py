@@ -203,14 +203,21 @@ def _stopped(progress: _Progress, exc: OSError) -> str:
             "empty the data directory and the database before trying again")
 
 
-def _move_file(source: Path, target: Path) -> None:
-    """Rename; across file systems, copy beside the target and rename, so it is whole or absent."""
+def _renamed(source: Path, target: Path) -> bool:
+    """``os.replace``; False (nothing done) when the two are on different file systems."""
     try:
         os.replace(source, target)
-        return
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
+        return False
+    return True
+
+
+def _move_file(source: Path, target: Path) -> None:
+    """Rename; across file systems, copy beside the target and rename, so it is whole or absent."""
+    if _renamed(source, target):
+        return
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=".restoring-")
     os.close(fd)
     try:
@@ -291,13 +298,8 @@ def _place_uploads(tree: Path, progress: _Progress) -> None:
     if root.is_dir():
         _remove_empty_folders(root, keep_root=keep_root)  # all it holds: checked first
     root.parent.mkdir(parents=True, exist_ok=True)
-    if not keep_root:
-        try:
-            os.replace(tree, root)
-            return
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
+    if not keep_root and _renamed(tree, root):
+        return
     _move_file_by_file(tree, root, progress)
 
 

@@ -48,7 +48,14 @@ secret = get_adapter().decrypt(totp.data["secret"])
 code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 client = Client()
 first = client.post("/accounts/login/", {"login": user.email, "password": DEMO_PASSWORD})
-assert first.status_code == 302 and "2fa" in first["Location"], first
+if first.status_code != 302:  # say why, should it ever happen
+    import re
+    from django.utils.html import strip_tags
+    page = first.content.decode()
+    errors = re.findall(r'<[^>]*(?:error|alert)[^>]*>(.*?)</', page, re.S)
+    raise SystemExit(f"login refused ({first.status_code}): "
+                     f"{[strip_tags(e).strip() for e in errors][:5]} active={user.is_active}")
+assert "2fa" in first["Location"], first["Location"]
 second = client.post(first["Location"], {"code": code})
 assert second.status_code == 302, second
 assert client.session["_auth_user_id"] == str(user.pk)
