@@ -19,7 +19,7 @@ RUNS_PER_PAGE = 50
 @require_GET
 def backup_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(selectors.backup_run_list(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(run, selectors.run_reason(run.message) if not run.ok else "")
+    rows = [(run, selectors.run_reason(run.message))
             for run in page.object_list]
     return render(request, "backups/backup_list.html", {
         "page_title": "Backups", "page": page, "rows": rows,

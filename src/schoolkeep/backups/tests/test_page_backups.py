@@ -233,3 +233,16 @@ def test_the_summary_follows_the_schedule_and_retention_constants(
     text = page_text(login(personas.it_lead))
     assert "Schoolkeep keeps 7 daily and 4 weekly backups" in text
     assert "due after 03:30 UK time on Sunday 29 November 2026." in text
+
+
+def test_a_good_run_shows_what_it_left_out(personas: Personas, login: Login,
+                                           no_copy_dir) -> None:
+    note = ("1 item(s) in the uploads folder are not plain files and were not backed up: "
+            "scans/link.pdf")
+    make_run(datetime(2026, 11, 27, 2, 5, tzinfo=UTC), name="schoolkeep-b.skbackup",
+             size=1024, message=note)
+    with time_machine.travel(NOW, tick=False):
+        response = login(personas.it_lead).get(PAGE)
+    html = squash(response.content.decode())
+    assert '<th scope="col">Notes</th>' in html
+    assert "Good" in html and note in html
