@@ -13,16 +13,24 @@ columns does not matter. POSTs carry no data: they prove who gets past the permi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from tests.matrix_parts import parts
 from tests.permission_matrix import (
     COLUMNS,
     EXTRA_METHODS,
+    Targets,
     all_url_names,
     build_targets,
     request_status,
+    sign_in_everyone,
 )
+from tests.personas import build_personas
 
 #                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
@@ -318,9 +326,35 @@ def test_every_row_is_complete():
             assert (name, method) in MATRIX, (name, method)
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir() -> None:
+    """Replaces the suite's per-test data folder: here it is the module's (matrix_targets),
+    where the records built once keep their uploaded files."""
+
+
+@pytest.fixture(scope="module")
+def matrix_targets(django_db_setup: None, django_db_blocker: Any,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[Targets]:
+    """The personas and every module's records, built once per worker for all the rows (each
+    row's test runs in its own savepoint and each request is rolled back), inside one
+    transaction that is rolled back at the end, so nothing outlives this module."""
+    data_dir = tmp_path_factory.mktemp("matrix-data")
+    with override_settings(DATA_DIR=data_dir, UPLOADS_DIR=data_dir / "uploads"), \
+            django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            targets = build_targets(build_personas())
+            sign_in_everyone(targets)
+            yield targets
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize(("name", "method"), sorted(MATRIX), ids=lambda v: str(v))
-def test_permission_matrix(personas, name, method):
-    targets = build_targets(personas)
+def test_permission_matrix(db: None, matrix_targets: Targets, name: str, method: str) -> None:
+    targets = matrix_targets
     expected = dict(zip(COLUMNS, (int(s) for s in MATRIX[(name, method)].split()), strict=True))
     actual = {persona: request_status(persona, name, method, targets) for persona in COLUMNS}
     wrong = {p: f"expected {expected[p]}, got {actual[p]}" for p in COLUMNS

@@ -151,6 +151,7 @@ def file_hashes(uploads: Path) -> dict[str, str]:
             for p in uploads.rglob("*") if p.is_file()}
 
 
+@pytest.mark.own_databases
 def test_backup_verifies_and_restores_exactly(drill: dict[str, object]) -> None:
     source, target = drill["source"], drill["target"]
     archive = str(drill["archive"])
@@ -218,12 +219,14 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next((root / "out").glob("*.skbackup"))
 
 
+@pytest.mark.own_databases
 def test_wrong_passphrase_is_refused(small_archive: Path) -> None:
     result = refused(small_archive, "wrong", passphrase="not the passphrase")
     assert "wrong passphrase or not a Schoolkeep backup" in result.stderr
     assert result.returncode == 1
 
 
+@pytest.mark.own_databases
 def test_a_flipped_byte_is_refused(small_archive: Path, tmp_path: Path) -> None:
     data = bytearray(small_archive.read_bytes())
     data[len(data) // 2] ^= 0x40  # inside the first chunk: damage, not a wrong passphrase
@@ -235,6 +238,7 @@ def test_a_flipped_byte_is_refused(small_archive: Path, tmp_path: Path) -> None:
     assert verify.returncode == 2 and "failed authentication" in verify.stderr
 
 
+@pytest.mark.own_databases
 def test_a_truncated_archive_is_refused(small_archive: Path, tmp_path: Path) -> None:
     data = small_archive.read_bytes()
     cut = tmp_path / "cut.skbackup"
@@ -243,6 +247,7 @@ def test_a_truncated_archive_is_refused(small_archive: Path, tmp_path: Path) -> 
     assert "truncated" in result.stderr and result.returncode == 2
 
 
+@pytest.mark.own_databases
 def test_an_archive_from_a_newer_schoolkeep_is_refused(small_archive: Path,
                                                         tmp_path: Path) -> None:
     import tarfile
@@ -280,6 +285,7 @@ def test_without_a_passphrase_production_says_why_and_development_keeps_its_own(
     assert resolve_passphrase() == (tmp_path / DEV_PASSPHRASE_FILE).read_bytes().strip()
 
 
+@pytest.mark.own_databases
 def test_the_postgres_archive_holds_a_custom_dump(drill: dict[str, object]) -> None:
     if drill["vendor"] != "postgresql":
         pytest.skip("PostgreSQL only")

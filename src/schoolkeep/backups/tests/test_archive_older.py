@@ -13,8 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from schoolkeep.backups.archive import open_archive, read_manifest
 from schoolkeep.backups.tests.test_archive_drill import PASSPHRASE, base_env, run
+
+pytestmark = pytest.mark.own_databases  # see conftest.py
 
 # Later migrations of several apps: without them the archive is one from before issue 7
 # (no backup runs, no job heartbeats), before incidents' reasons and policies' comments.

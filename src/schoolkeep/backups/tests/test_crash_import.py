@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.own_databases  # see conftest.py
 ROWS = 5_000
 SEEDS = list(range(1, 21))
 REPO = Path(__file__).resolve().parents[4]
