@@ -114,7 +114,7 @@ pytest: install browser-tools
 	@run_pytest() { \
 		local label=$$1 rc=0; shift; \
 		echo "== pytest on $$label"; \
-		"$$@" "$(BIN)/pytest" -n $(PYTEST_WORKERS) -rs -q \
+		"$$@" "$(BIN)/pytest" -n $(PYTEST_WORKERS) --dist worksteal -rs -q \
 			--junitxml=test-output/junit-$${label,,}.xml $(PYTEST_ARGS) || rc=$$?; \
 		if [ $$rc = 5 ]; then echo "*** pytest collected no tests on $$label: nothing was tested"; fi; \
 		return $$rc; \
