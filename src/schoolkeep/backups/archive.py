@@ -17,11 +17,9 @@ import stat
 import subprocess  # nosec B404 - pg_dump, with a fixed argument list
 import tarfile
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
@@ -33,29 +31,20 @@ from django.utils import timezone
 from schoolkeep.backups.crypto import DecryptingReader, EncryptingWriter
 from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.manifest import applied_migrations, file_sha256, table_checksums
-from schoolkeep.backups.passphrase import backup_passphrase, resolve_passphrase
-
-__all__ = [
-    "BackupError",
-    "BackupResult",
-    "VerifyResult",
-    "backup_create",
-    "backup_passphrase",
-    "backup_verify",
-    "postgres_connect",
-    "postgres_conninfo",
-    "postgres_environment",
-    "sweep_stale_work",
-    "work_dir",
-]
+from schoolkeep.backups.passphrase import resolve_passphrase
+from schoolkeep.backups.postgres import (
+    postgres_connect,
+    postgres_conninfo,
+    postgres_environment,
+    postgres_tool,
+)
+from schoolkeep.backups.workspace import private_folder, remove_stale_folders, sweep_stale_work
 
 ARCHIVE_SUFFIX = ".skbackup"
 MANIFEST_FORMAT = 1
 SQLITE_MEMBER = "database/schoolkeep.sqlite3"
 POSTGRES_MEMBER = "database/schoolkeep.pgdump"
 DATABASE_MEMBERS = {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRES_MEMBER}
-WORK_DIR_NAME = ".backup-work"
-STALE_WORK_AGE = timedelta(hours=6)
 
 
 @dataclass
@@ -79,139 +68,6 @@ def schoolkeep_version() -> str:
         return metadata.version("schoolkeep")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-# Django's own OPTIONS for its PostgreSQL backend: they do not change which server is reached,
-# how, or what is read, so the tools do not need them.
-DJANGO_ONLY_OPTIONS = frozenset({"isolation_level", "server_side_binding", "pool"})
-# What the PostgreSQL tools inherit of the environment; everything else (the backup passphrase,
-# the application's keys) stays out of their /proc/<pid>/environ.
-TOOL_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
-
-
-def _libpq_parameters(settings_dict: dict[str, Any]) -> dict[str, str]:
-    """Django's connection settings as libpq parameters, password excluded, in Django's order
-    of precedence (NAME, then OPTIONS, then USER/HOST/PORT)."""
-    params: dict[str, str] = {}
-    if settings_dict.get("NAME"):
-        params["dbname"] = str(settings_dict["NAME"])
-    for key, value in (settings_dict.get("OPTIONS") or {}).items():
-        if key not in DJANGO_ONLY_OPTIONS and key != "password" and value is not None:
-            params[key] = str(value)
-    for key, name in (("USER", "user"), ("HOST", "host"), ("PORT", "port")):
-        if settings_dict.get(key):
-            params[name] = str(settings_dict[key])
-    return params
-
-
-def _postgres_password(settings_dict: dict[str, Any]) -> str:
-    options = settings_dict.get("OPTIONS") or {}
-    return str(settings_dict.get("PASSWORD") or options.get("password") or "")
-
-
-def postgres_conninfo(settings_dict: dict[str, Any]) -> str:
-    """One quoted libpq conninfo (no password) for ``--dbname`` of pg_dump and pg_restore, so
-    the tools reach the server exactly as Django does (TLS settings included)."""
-    from psycopg import ProgrammingError
-    from psycopg.conninfo import make_conninfo
-
-    try:
-        return make_conninfo("", **_libpq_parameters(settings_dict))
-    except ProgrammingError as exc:  # libpq's own check: an option it does not know
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid option"
-        raise BackupError(f"the database settings cannot be given to the PostgreSQL tools: "
-                          f"{reason}") from None
-
-
-def postgres_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
-    """A minimal environment for pg_dump/pg_restore: no password on a command line, and none
-    of Schoolkeep's own secrets inherited."""
-    env = {name: os.environ[name] for name in TOOL_ENVIRONMENT if name in os.environ}
-    env.setdefault("PATH", os.defpath)
-    password = _postgres_password(settings_dict)
-    if password:
-        env["PGPASSWORD"] = password
-    return env
-
-
-def postgres_tool(name: str) -> str:
-    """The full path of pg_dump or pg_restore, which must be those of the server's version."""
-    found = shutil.which(name)
-    if found is None:
-        raise BackupError(f"{name} is not installed (Debian: apt install postgresql-client)")
-    return found
-
-
-def postgres_connect(settings_dict: dict[str, Any]) -> Any:
-    """A plain psycopg connection made as the tools' (same conninfo), with the password."""
-    import psycopg
-
-    conninfo = postgres_conninfo(settings_dict)
-    password = _postgres_password(settings_dict)
-    if password:
-        return psycopg.connect(conninfo, password=password)
-    return psycopg.connect(conninfo)
-
-
-# ------------------------------------------------------------------ private working folders
-
-
-def work_dir() -> Path:
-    """``DATA_DIR/.backup-work`` (0700): every plaintext file of a backup or a verification is
-    written under it, never into the folder the archive goes to, nor into /tmp."""
-    path = Path(settings.DATA_DIR) / WORK_DIR_NAME
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)  # mkdir's mode is subject to the umask, and the folder may be older
-    return path
-
-
-def _newest_mtime(folder: Path) -> float:
-    """The folder's own mtime or that of anything directly in it, whichever is newer: a file
-    being written (a long pg_dump) keeps its folder from looking stale."""
-    newest = folder.lstat().st_mtime
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            try:
-                newest = max(newest, entry.stat(follow_symlinks=False).st_mtime)
-            except OSError:
-                continue
-    return newest
-
-
-def remove_stale_folders(parent: Path, pattern: str,
-                         max_age: timedelta = STALE_WORK_AGE) -> list[Path]:
-    cutoff = time.time() - max_age.total_seconds()
-    removed = []
-    for folder in parent.glob(pattern):
-        try:
-            info = folder.lstat()
-            if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
-                    or _newest_mtime(folder) >= cutoff):
-                continue
-        except OSError:
-            continue  # gone already, or not ours to look into
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def sweep_stale_work(max_age: timedelta = STALE_WORK_AGE) -> list[Path]:
-    """Remove working folders left by a backup or verification that was killed (SIGKILL, OOM,
-    power loss): each may hold a plaintext copy of the database."""
-    removed = remove_stale_folders(work_dir(), "*", max_age)
-    # Left by earlier versions, which unpacked verifications into the system's temp folder.
-    removed += remove_stale_folders(Path(tempfile.gettempdir()), "schoolkeep-verify-*",
-                                     max_age)
-    return removed
-
-
-@contextmanager
-def private_folder(prefix: str) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=work_dir()))  # mkdtemp: mode 0700
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _snapshot_sqlite(work: Path) -> tuple[Path, dict[str, Any]]:
@@ -442,7 +298,7 @@ def backup_create(*, out_dir: Path, passphrase: bytes | None = None,
     _prepare_out_dir(out_dir)
     sweep_stale_work()
     # Left by earlier versions, which took the snapshot beside the archive.
-    remove_stale_folders(out_dir, ".backup-*", STALE_WORK_AGE)
+    remove_stale_folders(out_dir, ".backup-*")
     with private_folder("backup-") as work:
         snapshot = _snapshot_sqlite if vendor == "sqlite" else _snapshot_postgres
         db_file, info = snapshot(work)

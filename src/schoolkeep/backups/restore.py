@@ -29,16 +29,11 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.module_loading import import_string
 
-from schoolkeep.backups.archive import (
-    Extracted,
-    extract_checked,
-    postgres_conninfo,
-    postgres_environment,
-    postgres_tool,
-    remove_stale_folders,
-)
+from schoolkeep.backups.archive import Extracted, extract_checked
 from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.passphrase import resolve_passphrase
+from schoolkeep.backups.postgres import postgres_conninfo, postgres_environment, postgres_tool
+from schoolkeep.backups.workspace import remove_stale_folders
 
 RESTORE_PREFIX = ".schoolkeep-restore-"
 # Filled by ``migrate`` itself, so their rows do not make a database "not empty".

@@ -135,7 +135,7 @@ def checksums(env: dict[str, str]) -> dict[str, object]:
         "import django, json; django.setup()\n"
         "from django.db import connection\n"
         "from schoolkeep.backups.manifest import table_checksums\n"
-        "from schoolkeep.backups.archive import postgres_connect\n"
+        "from schoolkeep.backups.postgres import postgres_connect\n"
         "connection.ensure_connection()\n"
         "raw = connection.connection if connection.vendor == 'sqlite' else "
         "postgres_connect(connection.settings_dict)\n"

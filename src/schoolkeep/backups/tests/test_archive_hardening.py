@@ -25,14 +25,12 @@ from schoolkeep.backups.archive import (
     backup_create,
     backup_verify,
     open_archive,
-    postgres_conninfo,
-    postgres_environment,
-    sweep_stale_work,
-    work_dir,
 )
 from schoolkeep.backups.crypto import EncryptingWriter
 from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.manifest import applied_migrations, file_sha256, table_checksums
+from schoolkeep.backups.postgres import postgres_conninfo, postgres_environment
+from schoolkeep.backups.workspace import sweep_stale_work, work_dir
 
 PASSPHRASE = b"correct horse battery staple"
 

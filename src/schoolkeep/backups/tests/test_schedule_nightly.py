@@ -232,7 +232,8 @@ def test_development_passphrase_is_created_once_with_mode_0600(settings):
 
 def test_a_backup_is_refused_inside_a_transaction(tmp_path):
     # Every test runs inside a transaction: SQLite's online backup would wait for ever.
-    from schoolkeep.backups.archive import BackupError, backup_create
+    from schoolkeep.backups.archive import backup_create
+    from schoolkeep.backups.errors import BackupError
 
     with pytest.raises(BackupError, match="inside a database transaction"):
         backup_create(out_dir=tmp_path, passphrase=b"x" * 20)
