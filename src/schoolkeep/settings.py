@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "schoolkeep.audit",
     "schoolkeep.duties",
     "schoolkeep.jobs",
+    "schoolkeep.throttles",
     "schoolkeep.people",
     "schoolkeep.systems",
     "schoolkeep.assets",
@@ -202,6 +203,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A reset asked for an unknown address gets the same answer as a known one, and no e-mail
+# (allauth's "unknown account" mail links to the sign-up page, which Schoolkeep does not have).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # django-axes owns lockout; allauth's own failed-login limit would fire first. That limit
 # also guarded second-factor codes, so codes get their own (see accounts/forms.py).
 ACCOUNT_RATE_LIMITS = {"login_failed": False, "mfa_code_failed": "10/15m/key"}
