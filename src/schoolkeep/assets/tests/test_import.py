@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from tests.personas import Personas
+from tests.seed import SEED_POLICY
 
 from schoolkeep.assets import services as asset_services
 from schoolkeep.assets.imports import (
@@ -43,7 +43,7 @@ from schoolkeep.systems.services import system_create
 
 FILES = Path(__file__).parent / "files"
 REPOSITORY = Path(__file__).resolve().parents[4]
-SEED = REPOSITORY.parent / "shared" / "seed" / "online-security-policy.txt"
+SEED = SEED_POLICY
 
 # The rows of files/policy.txt's table (and files/register_bom_crlf.csv), for the other formats.
 HEADINGS = ["", "Information Asset Owner", "Who has access to enter information", "Purpose"]
@@ -747,11 +747,6 @@ def test_an_asset_edited_while_importing_means_nothing_is_saved(
 # --- The seed policy --------------------------------------------------------------------
 
 def test_the_seed_policy_imports_as_its_33_assets_in_six_groups(personas: Personas) -> None:
-    if not SEED.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"The seed policy is missing on CI: {SEED}")
-        pytest.skip(f"The seed policy is not here: {SEED}")
-
     result = run(personas, SEED)
 
     assert result.ok, result.problems
