@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from schoolkeep.audit import selectors
-from schoolkeep.audit.export import csv_lines
+from schoolkeep.audit.export import csv_lines, filters_description, trail_export_start
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.tenancy.decorators import school_view
@@ -45,13 +46,24 @@ def event_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _person_label(form: AuditFilterForm) -> str:
+    """The name of the person the trail was filtered by ("" when it was not)."""
+    chosen = form.cleaned_data.get("person") or ""
+    field = form.fields["person"]
+    assert isinstance(field, ChoiceField)
+    return str(dict(field.choices).get(chosen, "")) if chosen else ""
+
+
 @require_GET
 @school_view("audit.view")  # type: ignore[arg-type]  # a streaming response is fine here
 def event_export(request: HttpRequest) -> HttpResponseBase:
-    _form, events = _filtered(request)
+    form, events = _filtered(request)
     if events is None:  # show the list page with the filter's errors
         return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
     school = request.school  # type: ignore[attr-defined]
+    events = trail_export_start(
+        school=school, actor=request.user, events=events,
+        filters=filters_description(form.selection(), person_label=_person_label(form)))
     stamp = timezone.localtime(timezone.now(), selectors.LONDON).strftime("%Y-%m-%d")
     response = StreamingHttpResponse(
         csv_lines(events.iterator(chunk_size=EXPORT_CHUNK)),
