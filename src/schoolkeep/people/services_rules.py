@@ -3,8 +3,9 @@ the few reads the trust's pages need.
 
 A school follows its own rules, else its trust's, else the default for its kind
 (rules.rule_set_for). Editing starts the school's own copy; resetting removes it. A trust's
-administrator sets the trust's rules the same way, for every school of the trust without its
-own; resetting them sends those schools back to the standard rules.
+administrator sets the trust's rules the same way (``trust.rules.manage``), for every school
+of the trust without its own; resetting them sends those schools back to the standard rules.
+Each trust-level change is written to the audit chain of every school of the trust.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from schoolkeep.audit.services import audit_record, diff, snapshot
+from schoolkeep.audit.services import audit_record, audit_record_many, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
 from schoolkeep.people.rules import Rule, RuleSet, default_for, rule_set_for
-from schoolkeep.tenancy.models import Organisation, OrganisationMembership, School
+from schoolkeep.tenancy.guards import require_organisation_permission
+from schoolkeep.tenancy.models import Organisation, School
 from schoolkeep.tenancy.selectors import access_list_for_user
 
 RuleTuple = tuple[str, str, str]  # (check type, person kind, condition)
@@ -164,25 +166,47 @@ def schools_with_own_rules(organisation: Organisation) -> list[School]:
                 .distinct().order_by("name"))
 
 
-def _require_trust_admin(*, organisation: Organisation, actor: Any) -> None:
-    """A person acting (not the CLI) must administer the trust."""
-    if _is_user(actor) and not OrganisationMembership.objects.filter(
-            organisation=organisation, user=actor, is_active=True).exists():
-        raise NotAllowed("Only the trust's administrator can change the trust's rules.")
+def _require_trust_rules_permission(*, organisation: Organisation, actor: Any) -> None:
+    """A person acting (not the CLI) must hold ``trust.rules.manage`` for this trust."""
+    require_organisation_permission(
+        organisation=organisation, actor=actor, permission="trust.rules.manage",
+        message="Only the trust's administrator can change the trust's rules.")
 
 
 def _lock_organisation(organisation: Organisation) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
+def _audit_in_every_school(*, organisation: Organisation, action: str, actor: Any,
+                           changes: dict[str, Any]) -> None:
+    """One event in the audit chain of each school of the trust, so that a trust-level
+    change shows in every school's own trail and export. A school with rules of its own is
+    named so in the event: the change is not in force there until it resets its rules."""
+    schools = list(School.objects.filter(organisation=organisation).order_by("pk"))
+    own = {school.pk for school in schools_with_own_rules(organisation)}
+    label = f"Required checks of {organisation.name}'s schools"
+    events = [{"action": action, "school": school, "actor": actor,
+               "target_type": "people.rules", "target_id": str(organisation.public_id),
+               "target_label": (f"{label} (not in force here: {school.name} follows its own "
+                                "rules)" if school.pk in own else label),
+               "changes": changes}
+              for school in schools]
+    if not events:  # a trust without schools yet: the change is still audited
+        events = [{"action": action, "actor": actor, "target_type": "people.rules",
+                   "target_id": str(organisation.public_id), "target_label": label,
+                   "changes": changes}]
+    audit_record_many(events)
+
+
 def rules_set_for_organisation(*, organisation: Organisation, actor: Any,
                                rules: Iterable[RuleTuple],
                                based_on: str | None = None) -> list[RuleTuple]:
     """Replace a trust's rules, which every school of the trust without its own follows.
-    Only the trust's administrator (or the CLI) may do this. ``based_on``: the fingerprint of
+    Needs ``trust.rules.manage`` (the trust's administrator) or the CLI; audited in every
+    school of the trust. ``based_on``: the fingerprint of
     the trust's rules (``organisation_rule_set``) the editor saw."""
     with transaction.atomic():
-        _require_trust_admin(organisation=organisation, actor=actor)
+        _require_trust_rules_permission(organisation=organisation, actor=actor)
         _lock_organisation(organisation)
         current = organisation_rule_set(organisation)
         if based_on is not None and based_on != rules_fingerprint(current):
@@ -193,27 +217,24 @@ def rules_set_for_organisation(*, organisation: Organisation, actor: Any,
         if not changes:
             return cleaned
         _replace({"organisation": organisation}, cleaned)
-        audit_record(action="people.rules.organisation_changed", actor=actor,
-                     target=organisation, target_type="people.rules",
-                     target_label=f"Required checks of {organisation.name}'s schools",
-                     changes=changes)
+        _audit_in_every_school(organisation=organisation, actor=actor, changes=changes,
+                               action="people.rules.organisation_changed")
         return cleaned
 
 
 def rules_reset_for_organisation(*, organisation: Organisation, actor: Any) -> None:
     """Remove the trust's rules: its schools without their own follow the standard rules
-    again. Only the trust's administrator (or the CLI) may do this."""
+    again. Needs ``trust.rules.manage`` (or the CLI); audited in every school of the trust."""
     with transaction.atomic():
-        _require_trust_admin(organisation=organisation, actor=actor)
+        _require_trust_rules_permission(organisation=organisation, actor=actor)
         _lock_organisation(organisation)
         current = organisation_rule_set(organisation)
         if not current.rules:
             raise DomainError("The trust's schools already follow the standard rules.")
         CheckRule.objects.filter(organisation=organisation).delete()
-        audit_record(action="people.rules.organisation_reset", actor=actor,
-                     target=organisation, target_type="people.rules",
-                     target_label=f"Required checks of {organisation.name}'s schools",
-                     changes=diff({"rules": _keys(current)}, {"rules": []}))
+        _audit_in_every_school(organisation=organisation, actor=actor,
+                               action="people.rules.organisation_reset",
+                               changes=diff({"rules": _keys(current)}, {"rules": []}))
 
 
 def people_settings_update(*, school: School, actor: Any, version: int,

@@ -73,7 +73,8 @@ def rules(request: SchoolRequest) -> HttpResponse:
         "page_title": "Which checks are required", "rule_set": rule_set,
         "grid": rules_grid(rule_set), "kinds": PersonKind.labels,
         "can_manage_rules": request.access.can("scr.rules.manage"),
-        "can_manage_trust_rules": organisation is not None and request.access.is_trust_admin,
+        "can_manage_trust_rules": (organisation is not None
+                                   and request.access.can("trust.rules.manage")),
     })
 
 
@@ -110,24 +111,29 @@ def rules_reset(request: SchoolRequest) -> HttpResponse:
     return redirect("people:rules")
 
 
-def trust_view(view: TrustView) -> TrustView:
-    """The current school's trust, for its administrator only: 404 when the school is in no
-    trust, 403 for anyone else. The view gets the trust as its second argument."""
+def trust_view(permission: str) -> Callable[[TrustView], TrustView]:
+    """The current school's trust, for who holds ``permission`` there (the trust's roles
+    reach every school of the trust): 404 when the school is in no trust, 403 for anyone
+    else. The view gets the trust as its second argument."""
 
-    @school_view("school.view")
-    @wraps(view)
-    def wrapped(request: SchoolRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        organisation = request.school.organisation
-        if organisation is None:
-            raise Http404("This school is not part of a trust.")
-        if not request.access.is_trust_admin:
-            raise PermissionDenied
-        return view(request, organisation, *args, **kwargs)
+    def decorator(view: TrustView) -> TrustView:
+        @school_view("school.view")
+        @wraps(view)
+        def wrapped(request: SchoolRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            organisation = request.school.organisation
+            if organisation is None:
+                raise Http404("This school is not part of a trust.")
+            if not request.access.can(permission):
+                raise PermissionDenied
+            return view(request, organisation, *args, **kwargs)
 
-    return wrapped
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
 
 
-@trust_view
+@trust_view("trust.overview")
 @require_GET
 def trust_rules(request: SchoolRequest, organisation: Organisation) -> HttpResponse:
     rule_set = organisation_rule_set(organisation)
@@ -135,10 +141,11 @@ def trust_rules(request: SchoolRequest, organisation: Organisation) -> HttpRespo
         "page_title": "Which checks the trust's schools require", "organisation": organisation,
         "rule_set": rule_set, "grid": rules_grid(rule_set), "kinds": PersonKind.labels,
         "own_rules": schools_with_own_rules(organisation),
+        "can_manage_trust_rules": request.access.can("trust.rules.manage"),
     })
 
 
-@trust_view
+@trust_view("trust.rules.manage")
 @require_http_methods(["GET", "POST"])
 def trust_rules_edit(request: SchoolRequest, organisation: Organisation) -> HttpResponse:
     def load() -> tuple[RuleSet, str]:
@@ -159,7 +166,7 @@ def trust_rules_edit(request: SchoolRequest, organisation: Organisation) -> Http
                  "organisation": organisation})
 
 
-@trust_view
+@trust_view("trust.rules.manage")
 @require_POST
 def trust_rules_reset(request: SchoolRequest, organisation: Organisation) -> HttpResponse:
     try:

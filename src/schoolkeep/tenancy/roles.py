@@ -110,6 +110,12 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
     "incidents.risk.override": ("Override the result of an incident's risk assessment",
                                 frozenset({Role.DPO})),
     "trust.overview": ("See every school of the trust at a glance", frozenset({Role.TRUST_ADMIN})),
+    "trust.rules.manage": (
+        "Set trust-wide defaults that every school of the trust follows unless it has its own"
+        " (which checks the Single Central Record requires); each change is written to the"
+        " audit trail of every school of the trust",
+        frozenset({Role.TRUST_ADMIN}),
+    ),
 }
 
 WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.settings",
@@ -117,7 +123,16 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "assets.manage", "systems.manage", "aups.manage", "aups.sign",
                                "aups.kiosk", "policies.manage", "policies.approve",
                                "incidents.report", "incidents.handle",
-                               "incidents.risk.override"})
+                               "incidents.risk.override", "trust.rules.manage"})
+
+# Writes made at the trust's level, not inside one school. A trust administrator holds these
+# and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked
+# against the trust (``access.can`` in one of its schools), never against a school's records.
+TRUST_WRITE_PERMISSIONS = frozenset({"trust.rules.manage"})
+
+# The only writes a read-only role may make: reporting an incident (every member of a school
+# may) and the trust-level writes above.
+READ_ONLY_ROLE_WRITES = frozenset({"incidents.report"}) | TRUST_WRITE_PERMISSIONS
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:
@@ -153,14 +168,16 @@ def roles_markdown() -> str:
         "",
         "Two-factor sign-in is required for every role except plain Staff"
         " (a school may require it of everyone).",
-        "Auditors and trust administrators only read: any change they try is refused, except"
-        " that every member of a school, auditors and governors included, may report an"
-        " incident.",
+        "Auditors and trust administrators only read inside a school: any change they try to"
+        " a school's records is refused, except that every member of a school, auditors and"
+        " governors included, may report an incident.",
         "A trust administrator reads every school of their trust but never sees the sensitive"
         " fields of the Single Central Record unless they also hold a school membership.",
-        "The one exception to their read-only role: while a school of their trust has no active"
-        " SIRO (a new school), a trust administrator may invite its members, such as its first"
-        " SIRO.",
+        "A trust administrator writes in exactly two ways. They set the trust's own defaults"
+        " (`trust.rules.manage`, such as which checks the trust's schools require), which every"
+        " school of the trust follows unless it has its own; each such change is written to the"
+        " audit trail of every school of the trust. And while a school of their trust has no"
+        " active SIRO (a new school), they may invite its members, such as its first SIRO.",
         "",
         "| Permission | " + " | ".join(role.label for role in roles) + " |",
         "|---|" + "---|" * len(roles),
