@@ -212,6 +212,8 @@ class RiskOverrideForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    # The decision's version when the form was opened (0: none recorded yet).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     tell = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect,
                              error_messages={"required": "Answer yes or no."})
     reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}),
@@ -246,8 +248,9 @@ class DecisionForm(forms.Form):
     @staticmethod
     def initial_for(decision: Decision | None) -> dict[str, Any]:
         if decision is None:
-            return {}
-        return {"tell": "yes" if decision.tell else "no", "reason": decision.reason,
+            return {"version": 0}
+        return {"version": decision.version,
+                "tell": "yes" if decision.tell else "no", "reason": decision.reason,
                 "told_at": decision.told_at, "method": decision.method,
                 "ico_reference": decision.ico_reference, "late_reason": decision.late_reason}
 

@@ -23,8 +23,13 @@ from django.utils import timezone
 from schoolkeep.audit.services import diff, snapshot
 from schoolkeep.incidents.clock import effective_risk, ico_deadline
 from schoolkeep.incidents.models import Decision, Incident, Kind, RiskResult
-from schoolkeep.incidents.services_handling import audit_incident, lock_incident, text
-from schoolkeep.lib.errors import DomainError
+from schoolkeep.incidents.services_handling import (
+    audit_incident,
+    lock_incident,
+    stale_message,
+    text,
+)
+from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.tenancy.guards import actor_label, is_user
 
 ACTION_LABELS = {
@@ -94,9 +99,13 @@ def _people_rules(incident: Incident, *, tell: bool, told_at: datetime | None, m
 
 def decision_record(*, incident: Incident, actor: Any, kind: str, tell: bool, reason: str,
                     told_at: datetime | None = None, method: str = "",
-                    ico_reference: str = "", late_reason: str = "") -> Decision:
+                    ico_reference: str = "", late_reason: str = "",
+                    version: int | None = None) -> Decision:
     """Record the decision of this kind, or change it. Raises DomainError naming the field
-    when a rule is broken, and saves nothing then."""
+    when a rule is broken, and saves nothing then. ``version`` is the decision's version the
+    form was opened with (0 when none was recorded yet): when the SIRO and the DPO open it at
+    once, the second save raises StaleVersion naming who saved first, instead of replacing
+    the first silently. None skips the comparison (the demo and tests)."""
     if kind not in Decision.Kind.values:
         raise DomainError("Choose which decision this is.", field="kind")
     if not isinstance(tell, bool):
@@ -132,6 +141,8 @@ def decision_record(*, incident: Incident, actor: Any, kind: str, tell: bool, re
                           method=values["method"] if tell else "")
         decision = (Decision.objects.select_for_update()
                     .filter(incident=current, kind=kind).first())
+        if version is not None and (decision.version if decision else 0) != version:
+            raise StaleVersion(stale_message(current), field="version")
         created = decision is None
         if decision is None:
             decision = Decision(school_id=current.school_id, incident=current, kind=kind)

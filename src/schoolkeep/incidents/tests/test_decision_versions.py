@@ -1,0 +1,65 @@
+"""Two handlers opening one decision at once (issue 12, finding 5): the second save is
+refused, naming who saved first and when, and the first decision stands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from tests.personas import Personas
+
+from schoolkeep.accounts.models import User
+from schoolkeep.incidents.models import Decision
+from schoolkeep.incidents.services_decisions import decision_record
+from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
+from schoolkeep.lib.errors import StaleVersion
+
+pytestmark = pytest.mark.django_db
+
+Login = Callable[[User], Client]
+AWARE = datetime(2026, 3, 27, 14, 0, tzinfo=UTC)
+
+
+def _opened_version(client: Client, url: str) -> str:
+    """The hidden version the form carries when opened."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return str(response.context["form"]["version"].value())
+
+
+def test_the_second_save_of_a_decision_opened_at_once_is_refused(
+        personas: Personas, login: Login) -> None:
+    with time_machine.travel(AWARE, tick=False):
+        incident = assess(triage(report(personas), personas.siro), personas.dpo, 1, 1)
+    url = reverse("incidents:decision-edit", args=[incident.public_id, "ico"])
+    siro, dpo = login(personas.siro), login(personas.dpo)
+    siro_version, dpo_version = _opened_version(siro, url), _opened_version(dpo, url)
+
+    first = dpo.post(url, {"version": dpo_version, "tell": "yes", "reason": "DPO: report it",
+                           "told_at": "2026-03-27T15:00", "ico_reference": "IC-1"})
+    assert first.status_code == 302
+    second = siro.post(url, {"version": siro_version, "tell": "no",
+                             "reason": "SIRO: no need"})
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "while you were working on it" in html and str(personas.dpo) in html
+    assert "SIRO: no need" in html  # what the SIRO typed is kept on the form
+    decision = Decision.objects.get(incident=incident, kind=Decision.Kind.ICO)
+    assert decision.tell and decision.reason == "DPO: report it" and decision.version == 1
+
+
+def test_changing_a_recorded_decision_needs_its_current_version(personas: Personas) -> None:
+    with time_machine.travel(AWARE, tick=False):
+        incident = assess(triage(report(personas), personas.siro), personas.dpo, 1, 1)
+    fields = {"incident": incident, "kind": Decision.Kind.POLICE, "tell": False}
+    decision_record(actor=personas.dpo, reason="First", version=0, **fields)
+    with pytest.raises(StaleVersion):  # opened before the first was recorded
+        decision_record(actor=personas.siro, reason="Second", version=0, **fields)
+    changed = decision_record(actor=personas.siro, reason="Second", version=1, **fields)
+    assert changed.version == 2 and changed.reason == "Second"
+    with pytest.raises(StaleVersion):
+        decision_record(actor=personas.dpo, reason="Third", version=1, **fields)
