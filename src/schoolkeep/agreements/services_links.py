@@ -621,11 +621,3 @@ def _save_letter_links(aup: Aup, letters: Sequence[tuple[Signer, str, Any]], act
         Reminder.objects.bulk_create(reminders)
         audit_record(action="agreements.letters.created", school=aup.school_id, actor=actor,
                      target=aup, changes={"letters": len(reminders)})
-
-
-def register() -> None:
-    """Keep signing tokens out of the request logs (the filter lives with the page)."""
-    from schoolkeep.agreements.views_signing import REDACTION
-    from schoolkeep.lib.public_pages import install_log_redaction
-
-    install_log_redaction(REDACTION)

@@ -11,7 +11,7 @@ wrong tokens throttled per address.
 from __future__ import annotations
 
 import logging
-import re
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,9 +26,10 @@ from schoolkeep.agreements.services_links import LinkState, LinkStatus, LinkUnus
 from schoolkeep.agreements.services_sign import shown_version_number
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
-from schoolkeep.lib.public_pages import RedactTokens, WindowThrottle, public_response
+from schoolkeep.lib.public_pages import public_response
 from schoolkeep.lib.request_id import client_ip
 from schoolkeep.tenancy.http import posted
+from schoolkeep.throttles.services import Throttle, throttle_blocked, throttle_hit
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,10 @@ STATUS_CODES = {LinkState.UNKNOWN: 404, LinkState.REVOKED: 410, LinkState.USED: 
                 LinkState.EXPIRED: 410}
 
 
-THROTTLE = WindowThrottle("signing-wrong-token:", limit=WRONG_TOKEN_LIMIT,
-                          window_seconds=WRONG_TOKEN_WINDOW_SECONDS)
-
-# Any /sign/<token> in a log line becomes /sign/[redacted]; services_links.register()
-# installs it on the loggers that log request paths.
-REDACTION = RedactTokens(re.compile(r"/sign/[^/\s\"'?#]+"), "/sign/[redacted]")
+# Per address only: a wrong token belongs to no school. /sign/<token> is kept out of the
+# logs with every other secret address, by lib/log_redaction.py.
+WRONG_TOKENS = Throttle("signing-wrong-token", limit=WRONG_TOKEN_LIMIT,
+                        window=timedelta(seconds=WRONG_TOKEN_WINDOW_SECONDS))
 
 
 def _public(response: HttpResponse, state: str) -> HttpResponse:
@@ -54,8 +53,11 @@ def _public(response: HttpResponse, state: str) -> HttpResponse:
 
 
 def _unusable(request: HttpRequest, status: LinkStatus, address: str) -> HttpResponse:
-    if status.state == LinkState.UNKNOWN:
-        THROTTLE.count(address)
+    # Counted and checked in one step: of many wrong tokens at once, exactly the limit's
+    # number are answered 404, the rest 429.
+    if status.state == LinkState.UNKNOWN and not throttle_hit(throttle=WRONG_TOKENS,
+                                                              address=address):
+        return _throttled(request)
     response = render(request, "agreements/signing_unusable.html", {
         "page_title": "This signing link cannot be used", "status": status,
         "school_name": status.school_name, "aup_title": status.link.aup.title
@@ -83,7 +85,8 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
     # Only guessing is slowed down: a real link still works from a throttled address (a
     # school's or a home's many people share one), anything else gets 429.
-    if THROTTLE.throttled(address) and services_links.link_status(token).state != LinkState.READY:
+    if (throttle_blocked(throttle=WRONG_TOKENS, address=address)
+            and services_links.link_status(token).state != LinkState.READY):
         return _throttled(request)
     form = SigningForm(posted(request))
     if request.method == "POST" and form.is_valid():

@@ -73,11 +73,3 @@ def concern_page_by_token(token: str) -> ConcernPage | None:
 def concern_page_url(page: ConcernPage) -> str:
     """The page's full address, as printed on the poster."""
     return settings.BASE_URL + reverse("concern:report", args=[page.token])
-
-
-def register() -> None:
-    """Keep report-a-concern tokens out of the request logs (the filter lives with the page)."""
-    from schoolkeep.incidents.views_public import REDACTION
-    from schoolkeep.lib.public_pages import install_log_redaction
-
-    install_log_redaction(REDACTION)

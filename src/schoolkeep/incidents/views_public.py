@@ -6,15 +6,17 @@ report that anyone may file anyway, and acts on no one's session; the unguessabl
 what a guess lacks. It shows the reporter a random receipt code, never the school's
 sequential reference, and nothing about any other report. The token must not leak:
 ``Referrer-Policy: no-referrer``, ``Cache-Control: no-store``, refusals logged with the path
-redacted. Submissions and unknown addresses are counted per internet address: past the
-limit, everything from that address gets 429 until the hour is up, so that guessing
-addresses or flooding the school with reports is slow.
+redacted. Reports are counted per school's page and internet address (so one school's
+visitors never use up another school's page), checked and counted in one atomic step; past
+the limit, the page gets 429 from that address until the hour is up. Unknown addresses are
+counted per internet address: past their limit, every report page gets 429 from it, so that
+guessing addresses or flooding a school with reports is slow.
 """
 
 from __future__ import annotations
 
 import logging
-import re
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,29 +25,33 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from schoolkeep.incidents.forms_report import PublicReportForm
-from schoolkeep.incidents.models import Channel
+from schoolkeep.incidents.models import Channel, ConcernPage
 from schoolkeep.incidents.services_concern import concern_page_by_token
 from schoolkeep.incidents.services_report import incident_report
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
-from schoolkeep.lib.public_pages import RedactTokens, WindowThrottle, public_response
+from schoolkeep.lib.public_pages import public_response
 from schoolkeep.lib.request_id import client_ip
 from schoolkeep.tenancy.http import posted
+from schoolkeep.throttles.services import Throttle, throttle_blocked, throttle_hit
 
 logger = logging.getLogger(__name__)
 
-# Reports plus unknown addresses per internet address, in a fixed window from the first.
+# Reports per school's page and internet address, and unknown addresses per internet
+# address, each in a fixed window from the first. /report/<token>/ is kept out of the logs
+# with every other secret address, by lib/log_redaction.py.
 ATTEMPT_LIMIT = 5
+GUESS_LIMIT = 5
 WINDOW_SECONDS = 3600
 
+REPORTS = Throttle("concern-report", limit=ATTEMPT_LIMIT,
+                   window=timedelta(seconds=WINDOW_SECONDS))
+GUESSES = Throttle("concern-unknown-address", limit=GUESS_LIMIT,
+                   window=timedelta(seconds=WINDOW_SECONDS))
 
-THROTTLE = WindowThrottle("concern-report:", limit=ATTEMPT_LIMIT,
-                          window_seconds=WINDOW_SECONDS)
 
-# Any /report/<token> in a log line becomes /report/[redacted], but not the signed-in form at
-# /incidents/report/; services_concern.register() installs it on the loggers that log paths.
-REDACTION = RedactTokens(re.compile(r"(?<!/incidents)/report/[^/\s\"'?#]+"),
-                         "/report/[redacted]")
+def _page_key(page: ConcernPage) -> str:
+    return f"school-{page.school_id}"  # the school's, so a replaced address counts on
 
 
 def _public(response: HttpResponse, state: str) -> HttpResponse:
@@ -54,7 +60,8 @@ def _public(response: HttpResponse, state: str) -> HttpResponse:
 
 
 def _unknown(request: HttpRequest, address: str) -> HttpResponse:
-    THROTTLE.count(address)
+    if not throttle_hit(throttle=GUESSES, address=address):
+        return _throttled(request)
     return _public(render(request, "incidents/public_unknown.html",
                           {"page_title": "Page not found"}, status=404), "unknown")
 
@@ -70,22 +77,27 @@ def _throttled(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, token: str) -> HttpResponse:
     address = client_ip(request)
-    if THROTTLE.throttled(address):  # before the lookup: a throttled guesser learns nothing more
-        return _throttled(request)
+    if throttle_blocked(throttle=GUESSES, address=address):
+        return _throttled(request)  # before the lookup: a throttled guesser learns nothing more
     page = concern_page_by_token(token)
     if page is None:
         return _unknown(request, address)
+    if throttle_blocked(throttle=REPORTS, address=address, page=_page_key(page)):
+        return _throttled(request)
     now = timezone.now()
     form = PublicReportForm(posted(request), now=now)
     context = {"school_name": page.school.name, "form": form}
     if request.method == "POST" and form.is_valid():
+        # Counted before the report is made, in the same step as the check: of 20 reports
+        # sent at once, exactly the limit's number are made.
+        if not throttle_hit(throttle=REPORTS, address=address, page=_page_key(page)):
+            return _throttled(request)
         try:
             _, code = incident_report(school=page.school, actor=None, channel=Channel.PUBLIC,
                                       **form.service_fields(now=now))
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            THROTTLE.count(address)
             return _public(render(request, "incidents/public_received.html", {
                 **context, "page_title": "Thank you", "receipt": code,
                 "notes": form.notes()}), "received")
@@ -101,6 +113,6 @@ def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     if "/" not in rest and request.method in ("GET", "HEAD"):
         return _public(redirect("concern:report", token=rest), "slash")
     address = client_ip(request)
-    if THROTTLE.throttled(address):
+    if throttle_blocked(throttle=GUESSES, address=address):
         return _throttled(request)
     return _unknown(request, address)
