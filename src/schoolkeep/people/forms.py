@@ -117,12 +117,26 @@ class PersonForm(forms.Form):
         return data
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record when the form was opened (0: not recorded yet), so that a
+    save made meanwhile by someone else is not overwritten silently."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class VersionForm(forms.Form):
+    """A button that changes a record: it carries the record's version."""
+
+    version = version_field()
+
+
 class LeaverForm(forms.Form):
+    version = version_field()
     leaving_date = date_field("Leaving date", required=True,
                               help_text="They leave the current list on this day.")
 
 
 class LinkAccountForm(forms.Form):
+    version = version_field()
     user = forms.ChoiceField(label="Schoolkeep account", required=False)
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
@@ -193,6 +207,7 @@ class CheckForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
+    version = version_field()
     required = forms.TypedChoiceField(
         label="For this person, this check is", widget=forms.RadioSelect,
         choices=[("yes", "Required"), ("no", "Not required")],

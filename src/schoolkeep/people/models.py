@@ -178,6 +178,9 @@ class CheckOverride(models.Model):
     reason = models.TextField()
     set_by_label = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Compared on every change, so that two managers editing one exception at once cannot
+    # overwrite each other silently.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

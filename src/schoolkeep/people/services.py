@@ -219,14 +219,19 @@ def person_update(*, person: Person, actor: Any, version: int, **fields: Any) ->
     return current
 
 
-def person_mark_leaver(*, person: Person, actor: Any, leaving_date: date) -> Person:
+def person_mark_leaver(*, person: Person, actor: Any, leaving_date: date,
+                       version: int | None = None) -> Person:
     """Record the day a person leaves. They leave the current list on that day and stay in
-    the archive for the school's retention period."""
+    the archive for the school's retention period. ``version``: the person's version the
+    form was opened with (a newer one raises StaleVersion), or None to skip (the API's
+    "archive today", the demo)."""
     if not isinstance(leaving_date, date):
         raise DomainError("Enter the leaving date.", field="leaving_date")
     with transaction.atomic():
         _require_manager(school=person.school, actor=actor)
         current = Person.objects.select_for_update().get(pk=person.pk)
+        if version is not None and current.version != version:
+            raise stale_error(school=person.school, target=current, what="this record")
         before = {"leaving_date": current.leaving_date}
         current.leaving_date = leaving_date
         _validate_person(current)
@@ -240,13 +245,18 @@ def person_mark_leaver(*, person: Person, actor: Any, leaving_date: date) -> Per
     return current
 
 
-def person_link_account(*, person: Person, actor: Any, user: Any | None) -> Person:
+def person_link_account(*, person: Person, actor: Any, user: Any | None,
+                        version: int | None = None) -> Person:
     """Link the person to a member's account (or unlink with ``user=None``). The user must be
-    an active member of the person's school and not linked to another person there."""
+    an active member of the person's school and not linked to another person there.
+    ``version``: the person's version the form was opened with, or None to skip (joining by
+    invitation, the demo)."""
     with transaction.atomic():
         _require_manager(school=person.school, actor=actor)
         current = Person.objects.select_for_update(of=("self",)).select_related("user").get(
             pk=person.pk)
+        if version is not None and current.version != version:
+            raise stale_error(school=person.school, target=current, what="this record")
         if user is not None:
             is_member = Membership.objects.filter(
                 school_id=current.school_id, user=user, is_active=True, user__is_active=True
@@ -347,10 +357,19 @@ def check_save(*, person: Person, actor: Any, check_type: str, version: int | No
     return check
 
 
+def _check_override_version(override: CheckOverride | None, *, person: Person,
+                            version: int | None) -> None:
+    """Refuse a change of an exception opened at an older version (0: none existed)."""
+    if version is not None and (override.version if override else 0) != version:
+        raise stale_error(school=person.school, target=override or person,
+                          what="this exception")
+
+
 def override_set(*, person: Person, actor: Any, check_type: str, required: bool,
-                 reason: str) -> CheckOverride:
+                 reason: str, version: int | None = None) -> CheckOverride:
     """Make a check required or not required for this person against the rules, with the
-    reason recorded."""
+    reason recorded. ``version``: the exception's version the form was opened with (0 when
+    there was none); a newer one raises StaleVersion. None skips the comparison."""
     if check_type not in CheckType.values:
         raise DomainError("Choose a check.", field="check_type")
     reason = (reason or "").strip()
@@ -360,6 +379,7 @@ def override_set(*, person: Person, actor: Any, check_type: str, required: bool,
         _require_manager(school=person.school, actor=actor)
         override = (CheckOverride.objects.select_for_update()
                     .filter(person=person, check_type=check_type).first())
+        _check_override_version(override, person=person, version=version)
         before = None if override is None else {"required": override.required,
                                                 "reason": override.reason}
         if override is None:
@@ -372,14 +392,18 @@ def override_set(*, person: Person, actor: Any, check_type: str, required: bool,
         changes = diff(before, {"required": override.required, "reason": override.reason})
         if before is not None and not changes:
             return override
+        if before is not None:
+            override.version += 1
         override.save()
         audit_record(action="people.override.set", school=person.school_id, actor=actor,
                      target=override, changes={"check": check_type, **changes})
     return override
 
 
-def override_clear(*, person: Person, actor: Any, check_type: str) -> None:
-    """Remove the person's exception for this check: the rules decide again."""
+def override_clear(*, person: Person, actor: Any, check_type: str,
+                   version: int | None = None) -> None:
+    """Remove the person's exception for this check: the rules decide again. ``version``:
+    the exception's version the page was opened with (None skips the comparison)."""
     with transaction.atomic():
         _require_manager(school=person.school, actor=actor)
         override = (CheckOverride.objects.select_for_update()
@@ -387,6 +411,7 @@ def override_clear(*, person: Person, actor: Any, check_type: str) -> None:
         if override is None:
             raise DomainError("There is no exception to remove for this check.",
                               field="check_type")
+        _check_override_version(override, person=person, version=version)
         changes = diff({"required": override.required, "reason": override.reason}, None)
         audit_record(action="people.override.cleared", school=person.school_id, actor=actor,
                      target=override, changes={"check": check_type, **changes})

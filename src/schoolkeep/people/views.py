@@ -27,6 +27,7 @@ from schoolkeep.people.forms import (
     OverrideForm,
     PersonFilterForm,
     PersonForm,
+    VersionForm,
 )
 from schoolkeep.people.models import CertificateCopy, Check, CheckOverride, CheckType, Person
 from schoolkeep.people.rules import check_states, rule_set_for
@@ -152,18 +153,21 @@ def person_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_leaver(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     person = _person(request, public_id)
-    form = LeaverForm(posted(request), initial={"leaving_date": person.leaving_date})
+    form = LeaverForm(posted(request), initial={"leaving_date": person.leaving_date,
+                                                "version": person.version})
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_mark_leaver(person=person, actor=request.user,
-                                        leaving_date=form.cleaned_data["leaving_date"])
+            services.person_mark_leaver(person=person, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=person,
+                                 what="this record")
         else:
             return _to_person_page(request, person,
                                    f"{person.full_name}'s leaving date is recorded.")
     return render(request, "people/person_leaver.html", {
-        "page_title": f"Mark {person.full_name} as a leaver", "form": form, "person": person})
+        "page_title": f"Mark {person.full_name} as a leaver", "form": form, "person": person,
+        "stale": stale})
 
 
 @school_view("people.manage")
@@ -173,18 +177,23 @@ def person_link_account(request: SchoolRequest, public_id: UUID) -> HttpResponse
     linked = set(person.school.people.exclude(pk=person.pk).exclude(user=None)
                  .values_list("user_id", flat=True))
     members = [m.user for m in members_with_roles(request.school) if m.user_id not in linked]
-    initial = {"user": str(person.user.public_id) if person.user else ""}
+    initial = {"user": str(person.user.public_id) if person.user else "",
+               "version": person.version}
     form = LinkAccountForm(posted(request), initial=initial, members=members)
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.person_link_account(person=person, actor=request.user,
-                                         user=form.chosen_user())
+                                         user=form.chosen_user(),
+                                         version=form.cleaned_data["version"])
         except DomainError as exc:
-            _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=person,
+                                 what="this record")
         else:
             return _to_person_page(request, person, f"{person.full_name}'s account link is saved.")
     return render(request, "people/person_link_account.html", {
-        "page_title": f"Link {person.full_name} to an account", "form": form, "person": person})
+        "page_title": f"Link {person.full_name} to an account", "form": form, "person": person,
+        "stale": stale})
 
 
 @school_view("people.manage")
@@ -216,26 +225,32 @@ def check_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> Http
 def override_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> HttpResponse:
     person, kind = _person(request, public_id), _check_type(check_type)
     override = CheckOverride.objects.filter(person=person, check_type=kind).first()
-    initial = ({"required": "yes" if override.required else "no", "reason": override.reason}
-               if override else {})
+    initial = ({"required": "yes" if override.required else "no", "reason": override.reason,
+                "version": override.version} if override else {"version": 0})
     clearing = request.method == "POST" and request.POST.get("action") == "clear"
     form = OverrideForm(None if clearing else posted(request), initial=initial)
-    if request.method == "POST" and (clearing or form.is_valid()):
+    # Removing carries the exception's version too (a hidden field of its own form).
+    confirm = VersionForm(request.POST if clearing else None)
+    stale = False
+    if request.method == "POST" and (confirm.is_valid() if clearing else form.is_valid()):
         try:
             if clearing:
-                services.override_clear(person=person, actor=request.user, check_type=kind)
+                services.override_clear(person=person, actor=request.user, check_type=kind,
+                                        version=confirm.cleaned_data["version"])
             else:
                 services.override_set(person=person, actor=request.user, check_type=kind,
                                       **form.cleaned_data)
         except DomainError as exc:
-            _fail(form, exc)
+            stale = refuse_stale(confirm if clearing else form, exc, school=request.school,
+                                 target=override or person, what="this exception")
         else:
             return _to_person_page(request, person,
                                    f"{kind.label}: the exception for {person.full_name} is "
                                    f"{'removed' if clearing else 'saved'}.")
     return render(request, "people/override_form.html", {
         "page_title": f"Exception to the rules: {kind.label}", "form": form, "person": person,
-        "check_label": kind.label, "override": override})
+        "check_label": kind.label, "override": override, "stale": stale,
+        "confirm": confirm})
 
 
 @school_view("people.manage")

@@ -3,7 +3,6 @@ refused, naming who saved first and when, and the first decision stands."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -20,7 +19,11 @@ from schoolkeep.lib.errors import StaleVersion
 
 pytestmark = pytest.mark.django_db
 
-Login = Callable[[User], Client]
+def _signed_in(user: User) -> Client:
+    """A browser of its own for each member (the ``login`` fixture shares one client)."""
+    client = Client()
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return client
 AWARE = datetime(2026, 3, 27, 14, 0, tzinfo=UTC)
 
 
@@ -32,11 +35,11 @@ def _opened_version(client: Client, url: str) -> str:
 
 
 def test_the_second_save_of_a_decision_opened_at_once_is_refused(
-        personas: Personas, login: Login) -> None:
+        personas: Personas) -> None:
     with time_machine.travel(AWARE, tick=False):
         incident = assess(triage(report(personas), personas.siro), personas.dpo, 1, 1)
     url = reverse("incidents:decision-edit", args=[incident.public_id, "ico"])
-    siro, dpo = login(personas.siro), login(personas.dpo)
+    siro, dpo = _signed_in(personas.siro), _signed_in(personas.dpo)
     siro_version, dpo_version = _opened_version(siro, url), _opened_version(dpo, url)
 
     first = dpo.post(url, {"version": dpo_version, "tell": "yes", "reason": "DPO: report it",

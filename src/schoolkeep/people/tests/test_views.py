@@ -154,7 +154,7 @@ def test_other_schools_person_is_404(personas: Personas, login: Login) -> None:
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("people:person-leaver", args=[person.public_id]),
-                       {"leaving_date": "2026-01-01"}).status_code == 404
+                       {"leaving_date": "2026-01-01", "version": "1"}).status_code == 404
     assert Person.objects.get(pk=person.pk).leaving_date is None
 
 
@@ -168,12 +168,13 @@ def test_readers_get_403_on_writes(personas: Personas, login: Login, persona: st
         (reverse("people:person-create"), {"full_name": "New", "kind": "support"}),
         (reverse("people:person-edit", args=[pid]), {"full_name": "Changed", "kind": "support",
                                                      "version": "1"}),
-        (reverse("people:person-leaver", args=[pid]), {"leaving_date": "2026-01-01"}),
-        (reverse("people:person-link-account", args=[pid]), {"user": ""}),
+        (reverse("people:person-leaver", args=[pid]), {"leaving_date": "2026-01-01",
+                                                       "version": "1"}),
+        (reverse("people:person-link-account", args=[pid]), {"user": "", "version": "1"}),
         (reverse("people:check-edit", args=[pid, "identity"]),
          {"status": "pending", "version": "0"}),
         (reverse("people:override-edit", args=[pid, "identity"]),
-         {"required": "no", "reason": "x"}),
+         {"required": "no", "reason": "x", "version": "0"}),
         (reverse("people:copy-upload", args=[pid]),
          {"file": SimpleUploadedFile("dbs.pdf", PDF_BYTES)}),
     ]
@@ -321,13 +322,14 @@ def test_override_set_and_clear(personas: Personas, login: Login) -> None:
                                     full_name="Pat", kind="contractor")
     client = login(personas.hr_admin)
     url = reverse("people:override-edit", args=[person.public_id, "enhanced_dbs"])
-    response = client.post(url, {"action": "set", "required": "yes", "reason": ""})
+    response = client.post(url, {"action": "set", "required": "yes", "reason": "",
+                                 "version": "0"})
     assert "Enter the reason for the exception." in response.content.decode()
-    assert client.post(url, {"action": "set", "required": "yes",
+    assert client.post(url, {"action": "set", "required": "yes", "version": "0",
                              "reason": "Unsupervised work"}).status_code == 302
     html = client.get(detail_url(person)).content.decode()
     assert "Unsupervised work" in html
-    assert client.post(url, {"action": "clear"}).status_code == 302
+    assert client.post(url, {"action": "clear", "version": "1"}).status_code == 302
     assert not CheckOverride.objects.exists()
 
 
@@ -337,7 +339,8 @@ def test_leaver_confirm_and_post(personas: Personas, login: Login) -> None:
     url = reverse("people:person-leaver", args=[person.public_id])
     assert "Record the leaving date" in client.get(url).content.decode()
     assert Person.objects.get(pk=person.pk).leaving_date is None  # GET changes nothing
-    assert client.post(url, {"leaving_date": "2026-07-21"}).status_code == 302
+    assert client.post(url, {"leaving_date": "2026-07-21",
+                             "version": str(person.version)}).status_code == 302
     assert Person.objects.get(pk=person.pk).leaving_date == date(2026, 7, 21)
 
 
@@ -346,9 +349,11 @@ def test_link_account_page(personas: Personas, login: Login) -> None:
     client = login(personas.hr_admin)
     url = reverse("people:person-link-account", args=[person.public_id])
     assert personas.staff.email in client.get(url).content.decode()
-    assert client.post(url, {"user": str(personas.staff.public_id)}).status_code == 302
+    assert client.post(url, {"user": str(personas.staff.public_id),
+                             "version": str(person.version)}).status_code == 302
     assert Person.objects.get(pk=person.pk).user == personas.staff
-    response = client.post(url, {"user": str(personas.outsider.public_id)})
+    response = client.post(url, {"user": str(personas.outsider.public_id),
+                                 "version": str(person.version + 1)})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
 
 
