@@ -1,7 +1,7 @@
 # Schoolkeep: the README's two commands are `make run` and `make test`.
 #
 #   make install        create .venv (Python 3.11+) and install the pinned dependencies
-#   make run            migrate, load the demo if the database has no school, serve on :8000
+#   make run            upgrade the database, load the demo if it has no school, serve on :8000
 #   make test           lint, type-check, security-lint, then the whole pytest suite
 #   make lint           ruff, mypy and bandit only
 #   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people,
@@ -58,7 +58,6 @@ install:
 run: install
 	@mkdir -p var/static
 	"$(BIN)/schoolkeep" upgrade
-	"$(BIN)/schoolkeep" createcachetable
 	@# An empty database gets the demo; with the demo in it, `schoolkeep demo` only reprints the
 	@# logins; a database holding the operator's own schools is left alone.
 	@state=$$("$(BIN)/schoolkeep" shell -c 'from schoolkeep.demo.builder import demo_exists; from schoolkeep.tenancy.models import School; print("demo" if demo_exists() else "own" if School.objects.exists() else "empty")' | tail -n 1); \

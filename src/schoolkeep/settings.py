@@ -19,8 +19,10 @@ from schoolkeep.lib.env import (
     load_or_create_dev_secrets,
     parse_database_url,
     parse_email_url,
+    parse_encryption_keys,
     running_code_only_command,
     throwaway_secrets,
+    weak_secret_key_reason,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,8 +56,12 @@ if not (_secret and _keys):
     generated = load_or_create_dev_secrets(DATA_DIR)
     _secret = _secret or generated["secret_key"]
     _keys = _keys or generated["encryption_keys"]
+# A weak key would sign sessions and links that others could forge: refused, not warned of.
+_weak = weak_secret_key_reason(_secret) if PRODUCTION else None
+if _weak:
+    raise ImproperlyConfigured(f"SCHOOLKEEP_SECRET_KEY {_weak} (see docs/deploy.md).")
 SECRET_KEY: str = _secret
-ENCRYPTION_KEYS: list[str] = [k.strip() for k in _keys.split(",") if k.strip()]
+ENCRYPTION_KEYS: list[str] = parse_encryption_keys(_keys)
 
 ALLOWED_HOSTS = env_list(
     "SCHOOLKEEP_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEVELOPMENT else []

@@ -1,5 +1,6 @@
 """Migrating safely: a backup first when migrations are waiting and the database holds data,
-and a marker that stops ``serve`` when a migration fails.
+and a marker that stops ``serve`` when a migration fails. Afterwards the database is ready:
+the cache table made, and the data folder and database private to the service's user.
 
 Used by ``schoolkeep upgrade`` and by a plain ``schoolkeep migrate`` typed at the command line
 (both are "migrate on upgrade"); ``call_command("migrate")`` from code (the test runner,
@@ -12,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import CommandError, OutputWrapper
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from schoolkeep.backups import services_nightly, upgrade_marker
+from schoolkeep.lib.private_files import make_private
 
 IN_PROGRESS = "it was interrupted before it finished (the upgrade was stopped)"
 PRE_UPGRADE_KEEP = 5
@@ -67,10 +70,13 @@ def _keep_newest(directory: Path, count: int) -> None:
 def migrate_safely(migrate: Callable[[], Any], stdout: OutputWrapper) -> None:
     """Back up (when needed), then ``migrate()``; a failure leaves the marker ``serve``
     refuses to start with, and a success removes an earlier one."""
+    tell_made_private(stdout)
     backup = backup_before_migrating(stdout)
     upgrade_marker.write_marker(IN_PROGRESS, backup)
     try:
         migrate()
+        # The sign-in rate limits share the database cache: without its table, a 500.
+        call_command("createcachetable", verbosity=0)
     except Exception as exc:
         reason = services_nightly.one_line(exc)
         marker = upgrade_marker.write_marker(reason, backup)
@@ -78,3 +84,11 @@ def migrate_safely(migrate: Callable[[], Any], stdout: OutputWrapper) -> None:
                            f"until this is resolved: see {marker}.", returncode=1) from None
     # KeyboardInterrupt and the like leave the "in progress" marker: serve stays stopped.
     upgrade_marker.marker_path().unlink(missing_ok=True)
+
+
+def tell_made_private(stdout: OutputWrapper) -> None:
+    """Take other users' access off the data folder and the SQLite files, saying so (a data
+    folder made by an older version, or by hand)."""
+    for path in make_private():
+        stdout.write(f"Made {path} private to its owner (chmod "
+                     f"{'700' if path.is_dir() else '600'}).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import secrets
@@ -55,7 +57,7 @@ def load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
     path = data_dir / "dev-secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as docs/deploy.md says
     values = {
         "secret_key": secrets.token_urlsafe(50),
         "encryption_keys": Fernet.generate_key().decode(),
@@ -64,6 +66,45 @@ def load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
     with os.fdopen(fd, "w") as handle:
         json.dump(values, handle)
     return values
+
+
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+MAKE_ENCRYPTION_KEY = ("python -c 'from cryptography.fernet import Fernet; "
+                       "print(Fernet.generate_key().decode())'")
+
+
+def weak_secret_key_reason(key: str) -> str | None:
+    """Why ``key`` is too weak to sign production sessions and links, if it is (the rule of
+    Django's own deployment warning security.W009, made a refusal). The key is never quoted."""
+    if key.startswith("django-insecure-"):
+        return "is Django's insecure example key"
+    if len(key) < 50:
+        return f"is {len(key)} characters long; it needs at least 50"
+    if len(set(key)) < 5:
+        return "repeats too few characters; it needs at least 5 different ones"
+    return None
+
+
+def parse_encryption_keys(raw: str) -> list[str]:
+    """The comma-separated Fernet keys of SCHOOLKEEP_ENCRYPTION_KEYS, each checked now: a key
+    Fernet cannot use would otherwise fail at the first encryption, long after the start."""
+    keys = [part.strip() for part in raw.split(",") if part.strip()]
+    if not keys:
+        raise ImproperlyConfigured("SCHOOLKEEP_ENCRYPTION_KEYS holds no key.")
+    for number, key in enumerate(keys, start=1):
+        if not _is_fernet_key(key):
+            raise ImproperlyConfigured(
+                f"SCHOOLKEEP_ENCRYPTION_KEYS: key {number} of {len(keys)} is not a Fernet key "
+                f"(44 characters of url-safe base64); make one with: {MAKE_ENCRYPTION_KEY}"
+            )
+    return keys
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False
 
 
 # Management commands that only inspect the code and never serve, read or write data.
@@ -86,7 +127,8 @@ def parse_database_url(url: str, *, sqlite_path: Path) -> dict[str, Any]:
     """PostgreSQL from DATABASE_URL, else SQLite in WAL mode in the data directory."""
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's backend, creating the file 0600 (schoolkeep.lib.private_sqlite3).
+            "ENGINE": "schoolkeep.lib.private_sqlite3",
             "NAME": str(sqlite_path),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; "

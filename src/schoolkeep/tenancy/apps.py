@@ -7,4 +7,8 @@ class TenancyConfig(AppConfig):
     verbose_name = "Schools and members"
 
     def ready(self) -> None:
+        from schoolkeep.lib import startup_checks
         from schoolkeep.tenancy import duties  # noqa: F401  (registers the provider)
+
+        # The project's own deployment checks (tenancy is the floor every module stands on).
+        startup_checks.register()

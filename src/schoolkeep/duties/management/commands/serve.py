@@ -3,7 +3,8 @@
 Development (``SCHOOLKEEP_ENV=development``): Django's ``runserver --noreload``.
 Production: gunicorn serving ``schoolkeep.wsgi:application``. The worker and the scheduler
 run in a second process (``schoolkeep worker``). Ctrl-C or SIGTERM stops both; if either
-stops on its own, the other is stopped too and the command exits non-zero.
+stops on its own, the other is stopped too and the command exits non-zero. Before starting
+anything, every system check runs, deployment checks included: an error stops the command.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from schoolkeep.lib.startup_checks import refuse_to_start_with_errors
 
 STOP_TIMEOUT = 15.0  # seconds to wait for a clean stop before killing
 
@@ -55,6 +58,8 @@ class Command(BaseCommand):
         "Run the web server, the task worker and the scheduler together; Ctrl-C stops all. "
         "Development uses Django's server, production gunicorn."
     )
+    # The checks run in handle(), deployment checks included, as one line per error.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="localhost",
@@ -65,6 +70,7 @@ class Command(BaseCommand):
         port_number = _port(port)
         if not host or any(c.isspace() for c in host):
             raise CommandError("--host must be a host name or an address.")
+        refuse_to_start_with_errors()
         refuse_demo_in_production()
         refuse_after_failed_migration()
         stopping = {"requested": False}

@@ -13,6 +13,7 @@ from schoolkeep.duties.management.commands.serve import (
     refuse_demo_in_production,
 )
 from schoolkeep.duties.scheduler import Scheduler
+from schoolkeep.lib.startup_checks import refuse_to_start_with_errors
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         "the daily reminders at 07:00 Europe/London and a tick every ten minutes. "
         "Stops cleanly on Ctrl-C or SIGTERM. Run one worker on SQLite."
     )
+    # The checks run in handle(), deployment checks included, as one line per error.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -41,6 +44,7 @@ class Command(BaseCommand):
                **options: Any) -> None:
         if not 0 < interval <= 60:
             raise CommandError("--interval must be more than 0 and at most 60 seconds.")
+        refuse_to_start_with_errors()  # e.g. no backup passphrase: the nightly backup would fail
         refuse_demo_in_production()  # reminders must never go to demo members
         refuse_after_failed_migration()  # no tasks, no nightly backup, on a half-migrated DB
         scheduler = None if no_scheduler else Scheduler()

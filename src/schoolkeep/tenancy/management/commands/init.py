@@ -1,8 +1,8 @@
 """``schoolkeep init``: prepare a new data directory and the first school and its SIRO.
 
-Migrates the database, creates the cache table, the organisation (when given), the school,
-and a single-use link with which the first SIRO chooses a password. The link is printed, alone,
-on the last line; no e-mail is sent.
+Makes the data folder private to its owner (0700), migrates the database, creates the cache
+table, the organisation (when given), the school, and a single-use link with which the first
+SIRO chooses a password. The link is printed, alone, on the last line; no e-mail is sent.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from schoolkeep.audit.context import audit_context, cli_actor_label
+from schoolkeep.backups.upgrading import tell_made_private
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.tenancy import services
 from schoolkeep.tenancy.models import Organisation, School
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         except ValidationError:
             raise CommandError(f"--email {email!r} is not a valid e-mail address.") from None
         quiet = max(options["verbosity"] - 1, 0)
+        tell_made_private(self.stdout)  # a folder made by hand may be open to every user
         call_command("migrate", interactive=False, verbosity=quiet)
         call_command("createcachetable", verbosity=quiet)
         if School.objects.filter(Q(name__iexact=name) | Q(slug=slugify(name)[:80])).exists():

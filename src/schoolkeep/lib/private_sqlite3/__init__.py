@@ -1,0 +1,1 @@
+"""Django's SQLite backend, making the database file private (schoolkeep.lib.private_files)."""

@@ -1,0 +1,89 @@
+"""A fresh data folder: the commands that prepare it, the one-line refusal of every other
+command until it is prepared, and a database no other local user can read."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db.utils import ConnectionHandler
+
+from schoolkeep.lib.env import parse_database_url
+
+SCHOOLKEEP = str(Path(sys.executable).with_name("schoolkeep"))
+
+pytestmark = pytest.mark.own_databases
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("SCHOOLKEEP_", "DJANGO_", "DATABASE_URL"))}
+    env.update(SCHOOLKEEP_ENV="development", SCHOOLKEEP_DATA_DIR=str(data_dir))
+    return subprocess.run([SCHOOLKEEP, *args], env=env, cwd=data_dir.parent, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("command", [["demo"], ["audit", "verify"], ["shell", "-c", "pass"]])
+def test_a_command_on_a_fresh_data_folder_stops_with_one_line_naming_upgrade(tmp_path, command):
+    result = run(tmp_path / "data", *command)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "run `schoolkeep upgrade` first" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["roles-doc", "--check"], ["showmigrations"]])
+def test_commands_that_need_no_prepared_database_run_on_a_fresh_folder(tmp_path, command):
+    result = run(tmp_path / "data", *command)
+    assert "schoolkeep upgrade" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+
+
+def test_upgrade_alone_leaves_a_database_that_works_private_to_its_owner(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o755)
+    data_dir.chmod(0o755)  # a folder made by hand, open to every user
+
+    upgraded = run(data_dir, "upgrade")
+
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"Made {data_dir} private to its owner (chmod 700)" in upgraded.stdout
+    assert mode(data_dir) == 0o700
+    assert mode(data_dir / "schoolkeep.sqlite3") == 0o600
+    # The sign-in rate limits keep their counts in the database cache: its table is there.
+    cached = run(data_dir, "shell", "-c", "from django.core.cache import cache; "
+                 "cache.set('k', 'cached'); print(cache.get('k'))")
+    assert cached.returncode == 0, cached.stderr
+    assert cached.stdout.strip().splitlines()[-1] == "cached"
+    built = run(data_dir, "demo", "--no-logins")
+    assert built.returncode == 0, built.stderr
+
+
+def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_0600(tmp_path, django_db_blocker):
+    data_dir = tmp_path / "data"
+    # A connection of its own, beside the suite's (which is in memory).
+    handler = ConnectionHandler({"default": parse_database_url(
+        "", sqlite_path=data_dir / "schoolkeep.sqlite3")})
+    connection = handler["default"]
+    previous = os.umask(0o022)  # the usual umask: new files readable by every user
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE secrets (value TEXT)")
+            cursor.execute("INSERT INTO secrets VALUES ('a password hash')")
+            files = sorted(data_dir.iterdir())
+            modes = {path.name: mode(path) for path in files}
+    finally:
+        os.umask(previous)
+        connection.close()
+    assert mode(data_dir) == 0o700
+    assert modes == {"schoolkeep.sqlite3": 0o600, "schoolkeep.sqlite3-shm": 0o600,
+                     "schoolkeep.sqlite3-wal": 0o600}
