@@ -2,10 +2,11 @@ from django.urls import include, path
 
 from schoolkeep import views
 
-handler400 = "schoolkeep.views.bad_request"
-handler403 = "schoolkeep.views.permission_denied"
-handler404 = "schoolkeep.views.page_not_found"
-handler500 = "schoolkeep.views.server_error"
+# The site's HTML error pages, or JSON for a path under /api/ (schoolkeep.api.errors).
+handler400 = "schoolkeep.api.errors.bad_request"
+handler403 = "schoolkeep.api.errors.permission_denied"
+handler404 = "schoolkeep.api.errors.page_not_found"
+handler500 = "schoolkeep.api.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
