@@ -32,6 +32,7 @@ from schoolkeep.agreements.services_parents import (
 )
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.import_bounds import LongCell, Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import (
     ImportFileError,
     Source,
@@ -44,7 +45,7 @@ from schoolkeep.lib.tabular import (
     workbook_bytes,
 )
 from schoolkeep.lib.text import fold
-from schoolkeep.people.imports.results import PreviewRow, Problem, RowsImportResult
+from schoolkeep.people.imports.results import PreviewRow, RowsImportResult
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import School
 
@@ -92,7 +93,7 @@ class _Row:
 # ---------------------------------------------------------------------------- reading
 
 
-def _layout(headings: list[Any], problems: list[Problem]) -> list[str | None]:
+def _layout(headings: list[Any], problems: ProblemList) -> list[str | None]:
     """The heading of each column: None for a column without a heading, "" for one to
     ignore (its heading is wrong, which is a problem of the heading row)."""
     columns: list[str | None] = []
@@ -106,7 +107,7 @@ def _layout(headings: list[Any], problems: list[Problem]) -> list[str | None]:
                                     "Email or Year groups or classes, or remove the column."))
         elif heading is not None and heading in seen:
             problems.append(Problem(1, text, f"This heading appears twice (also as "
-                                    f"“{seen[heading]}”). Keep one of them."))
+                                    f"{quoted(seen[heading])}). Keep one of them."))
             heading = ""
         elif heading is not None:
             seen[heading] = text
@@ -117,8 +118,9 @@ def _layout(headings: list[Any], problems: list[Problem]) -> list[str | None]:
 
 
 def _parse_row(number: int, cells: list[Any], columns: list[str | None],
-               problems: list[Problem]) -> _Row | None:
+               problems: ProblemList) -> _Row | None:
     given: dict[str, str] = {}
+    too_long: set[str] = set()
     ok = True
     for position, raw in enumerate(cells):
         text = cell_text(raw)
@@ -132,9 +134,15 @@ def _parse_row(number: int, cells: list[Any], columns: list[str | None],
             continue
         if not heading:
             continue
+        if isinstance(raw, LongCell):  # reported, never cleaned
+            problems.append(Problem(number, heading, raw.message))
+            too_long.add(heading)
+            ok = False
+            continue
         given[FIELD_OF[heading]] = text
     if not given.get("full_name"):
-        problems.append(Problem(number, NAME, "Every row needs the parent's name."))
+        if NAME not in too_long:  # else reported as too long
+            problems.append(Problem(number, NAME, "Every row needs the parent's name."))
         return None
     try:
         cleaned = clean_parent_fields(**given)
@@ -144,7 +152,7 @@ def _parse_row(number: int, cells: list[Any], columns: list[str | None],
     return _Row(number, {k: v for k, v in cleaned.items() if k in given}) if ok else None
 
 
-def _read(source: Source, problems: list[Problem],
+def _read(source: Source, problems: ProblemList,
           progress: Progress | None) -> tuple[list[_Row], int]:
     rows = iter(source.rows())
     headings = next(rows, None)
@@ -173,7 +181,7 @@ def _read(source: Source, problems: list[Problem],
 # ---------------------------------------------------------------------------- matching
 
 
-def _match(rows: list[_Row], school: School, problems: list[Problem]) -> dict[int, Parent]:
+def _match(rows: list[_Row], school: School, problems: ProblemList) -> dict[int, Parent]:
     """Match each row to a recorded parent (``row.match``), adding the problems of
     duplicates. Returns the matched parents by pk."""
     recorded = list(Parent.objects.filter(school=school, archived_at__isnull=True))
@@ -282,11 +290,12 @@ def _save(changes: _Changes, school: School, actor: Any, result: ParentImportRes
 
 def _check(source: Source, school: School, result: ParentImportResult,
            progress: Progress | None) -> tuple[list[_Row], dict[int, Parent]]:
-    problems: list[Problem] = []
+    problems = ProblemList()
     rows, result.rows = _read(source, problems, progress)
     matched = _match(rows, school, problems)
-    result.problems = sorted(problems, key=lambda p: (p.row, HEADINGS.index(p.column)
-                                                      if p.column in HEADINGS else 9))
+    problems.sort(key=lambda p: (p.row, HEADINGS.index(p.column) if p.column in HEADINGS
+                                 else 9))
+    result.problems = problems
     return rows, matched
 
 

@@ -12,13 +12,14 @@ from schoolkeep.audit.context import audit_context
 from schoolkeep.jobs import import_flow
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_fail, job_finish, job_progress
+from schoolkeep.lib import import_bounds
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.import_uploads import upload_delete, upload_path
 
 CHECK_KIND = "assets.import.check"
 APPLY_KIND = "assets.import.apply"
 # How many names, problems and warnings of each kind a job's result keeps (counts are kept).
-KEPT = 200
+KEPT = import_bounds.PROBLEMS_KEPT
 
 
 def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool) -> ImportResult | None:
@@ -52,7 +53,8 @@ def assets_import_check(job_id: str, stored_name: str, filename: str) -> None:
         return
     if not result.ok:
         upload_delete(stored_name)  # nothing can be confirmed: keep nothing
-    message = (f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} "
+    count = result.problem_count
+    message = (f"{count:,} problem{'s' if count != 1 else ''} "
                "found: nothing can be imported until they are put right." if not result.ok
                else result.summary())
     job_finish(job, message=message, result=result.as_dict(KEPT) | {

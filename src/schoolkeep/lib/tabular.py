@@ -3,8 +3,11 @@
 Shared by the imports of people and of information assets. The content decides the format,
 never the file's name: a workbook is a zip holding ``[Content_Types].xml``; anything else
 must be text in UTF-8 (with or without a byte-order mark) or, failing that, Windows-1252.
-Rows are streamed, so a large file is never held whole. Also the pieces of the template files
-those imports offer (``headings_csv``, ``add_notes_sheet``, ``workbook_bytes``).
+Rows are streamed, so a large file is never held whole, and every row an import reads comes
+through ``bounded_rows``, which applies the bounds of ``lib.import_bounds`` (long cells, the
+file's text, the import's deadline); workbooks are opened by ``lib.xlsx_reading``. Also the
+pieces of the template files those imports offer (``headings_csv``, ``add_notes_sheet``,
+``workbook_bytes``).
 """
 
 from __future__ import annotations
@@ -14,19 +17,24 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+from schoolkeep.lib.import_bounds import (
+    MAX_CELL_CHARS,
+    Deadline,
+    ImportFileError,
+    LongCell,
+    TextBudget,
+    bound_cell,
+)
+from schoolkeep.lib.xlsx_reading import XLSX_MAX_UNCOMPRESSED, load_workbook_bounded
+
 ZIP_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (not text or XLSX, empty, damaged, too big)."""
 
 
 def detect_format(path: Path, *, text_label: str = "CSV text") -> str:
@@ -93,20 +101,28 @@ def delimited_rows(path: Path, encoding: str, delimiter: str = "") -> Iterator[l
         if not delimiter:
             delimiter = sniff_delimiter(handle.readline())
             handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter, strict=False)
         try:
-            yield from csv.reader(handle, delimiter=delimiter, strict=False)
+            yield from reader
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                # csv's own limit (131,072 characters), far beyond MAX_CELL_CHARS
+                raise ImportFileError(
+                    f"Line {reader.line_num} of the file has a cell of more than "
+                    f"{MAX_CELL_CHARS:,} characters, more than a cell may hold. Is a quotation "
+                    "mark missing?") from None
             raise ImportFileError(f"The file is not valid CSV: {exc}.") from None
 
 
 def xlsx_rows(path: Path) -> Iterator[list[Any]]:
-    """The rows of a workbook's first sheet, as cell values."""
-    from openpyxl import load_workbook
-
+    """The rows of a workbook's first sheet, as cell values (a shared string longer than a
+    cell may hold: a LongCell)."""
     # A file object, not a path: openpyxl refuses names not ending .xlsx (uploads have none).
     with open(path, "rb") as handle:
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
+            workbook = load_workbook_bounded(handle)
+        except ImportFileError:
+            raise
         except Exception:  # openpyxl raises many kinds of error on a bad workbook
             raise ImportFileError("The workbook cannot be read. Save it again as XLSX.") from None
         try:
@@ -126,18 +142,42 @@ def xlsx_rows(path: Path) -> Iterator[list[Any]]:
             workbook.close()
 
 
+def bounded_rows(rows: Iterable[Iterable[Any]], deadline: Deadline) -> Iterator[list[Any]]:
+    """Rows as imports receive them: a cell longer than a cell may hold as a LongCell, the
+    text of the whole reading counted against its bound, the deadline checked every few rows
+    (``lib.import_bounds``)."""
+    budget = TextBudget()
+    for row in rows:
+        deadline.tick()
+        yield bounded_row(row, budget)
+
+
+def bounded_row(values: Iterable[Any], budget: TextBudget) -> list[Any]:
+    """One row's cells within bounds, their text spent from ``budget``."""
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            budget.spend(len(value))
+        cells.append(bound_cell(value))
+    return cells
+
+
 @dataclass
 class Source:
-    """A file to import: its path, "csv" (text) or "xlsx", and the text's encoding."""
+    """A file to import: its path, "csv" (text) or "xlsx", and the text's encoding; the
+    deadline of the import that reads it starts when it is opened."""
 
     path: Path
     file_format: str
     encoding: str = ""
+    deadline: Deadline = field(default_factory=Deadline)
 
-    def rows(self) -> Iterator[list[Any]]:
-        if self.file_format == "xlsx":
-            return xlsx_rows(self.path)
-        return delimited_rows(self.path, self.encoding)
+    def rows(self, delimiter: str = "") -> Iterator[list[Any]]:
+        """Every row of the file (of a workbook, its first sheet), within bounds.
+        ``delimiter``: of a text file, sniffed from its first line when not given."""
+        raw = xlsx_rows(self.path) if self.file_format == "xlsx" else \
+            delimited_rows(self.path, self.encoding, delimiter)
+        return bounded_rows(raw, self.deadline)
 
 
 def open_source(path: Path, notes: list[str], *, text_label: str = "CSV text") -> Source:
@@ -157,9 +197,12 @@ def open_source(path: Path, notes: list[str], *, text_label: str = "CSV text") -
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing .0, dates in ISO form, spaces stripped."""
+    """A cell as text: numbers without a trailing .0, dates in ISO form, spaces stripped (a
+    LongCell: its excerpt; the import reports it)."""
     if value is None:
         return ""
+    if isinstance(value, LongCell):
+        return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():

@@ -15,8 +15,9 @@ record created or changed: importing the same file again writes nothing.
 """
 
 from schoolkeep.assets.imports.columns import COLUMNS, parse_classification
-from schoolkeep.assets.imports.results import ImportResult, Problem
+from schoolkeep.assets.imports.results import ImportResult
 from schoolkeep.assets.imports.writing import assets_import
+from schoolkeep.lib.import_bounds import Problem
 from schoolkeep.lib.tabular import ImportFileError
 
 __all__ = ["COLUMNS", "ImportFileError", "ImportResult", "Problem", "assets_import",

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from schoolkeep.assets.models import Classification
+from schoolkeep.lib.import_bounds import quoted
 
 NAME, GROUP, OWNER, ACCESS, PURPOSE, CLASSIFICATION, DESCRIPTION = (
     "name", "group", "owner", "access", "purpose", "classification", "description")
@@ -81,6 +82,6 @@ def parse_classification(text: str) -> tuple[str, str]:
         marking = OLD_MARKINGS[key]
         return (Classification.OFFICIAL_SENSITIVE,
                 f"Marked “{marking}” in the imported register, read as OFFICIAL-SENSITIVE.")
-    raise BadValue(f"“{text}” is not a classification. Use OFFICIAL or OFFICIAL-SENSITIVE "
+    raise BadValue(f"{quoted(text)} is not a classification. Use OFFICIAL or OFFICIAL-SENSITIVE "
                    "(the old markings Protect and Restricted are read as OFFICIAL-SENSITIVE), "
                    "or leave the cell blank.")

@@ -34,7 +34,6 @@ from schoolkeep.assets.imports.results import (
     Created,
     GroupReport,
     ImportResult,
-    Problem,
     Progress,
 )
 from schoolkeep.assets.models import (
@@ -44,6 +43,7 @@ from schoolkeep.assets.models import (
     Classification,
     OutsideOrganisation,
 )
+from schoolkeep.lib.import_bounds import Deadline, Problem
 from schoolkeep.lib.text import fold
 from schoolkeep.people import derive
 from schoolkeep.people.models import Person
@@ -184,6 +184,7 @@ class _Planner:
     index: Index
     parsed: Parsed
     result: ImportResult
+    deadline: Deadline
     plan: Plan = field(default_factory=Plan)
     reports: dict[str, GroupReport] = field(default_factory=dict)
     owners: dict[str, Owner] = field(default_factory=dict)  # by the owner cell's fold
@@ -260,6 +261,7 @@ class _Planner:
         everything = sorted(set(known) | set(self.label_rows), key=len)
         for position, first in enumerate(everything):
             for second in everything[position + 1:]:
+                self.deadline.tick()  # pairs of many labels take long
                 if 2 * len(first) < TYPO_RATIO * (len(first) + len(second)):
                     break  # sorted by length: every later one is too long to look alike
                 if first not in self.label_rows and second not in self.label_rows:
@@ -394,12 +396,13 @@ class _Planner:
 
 
 def plan_import(parsed: Parsed, index: Index, result: ImportResult,
-                progress: Progress | None = None) -> Plan:
+                progress: Progress | None = None, deadline: Deadline | None = None) -> Plan:
     """Compare the file's rows with the register; fill ``result`` with what would be created
-    and changed per group, and the warnings."""
-    planner = _Planner(index, parsed, result)
+    and changed per group, and the warnings. Stops at the import's ``deadline``."""
+    planner = _Planner(index, parsed, result, deadline or Deadline())
     total = len(parsed.rows)
     for done, row in enumerate(parsed.rows, start=1):
+        planner.deadline.tick()
         planner.asset(row)
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total, "Comparing with the register")

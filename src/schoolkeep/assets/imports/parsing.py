@@ -24,7 +24,8 @@ from schoolkeep.assets.imports.columns import (
     parse_classification,
 )
 from schoolkeep.assets.imports.reading import Line
-from schoolkeep.assets.imports.results import Problem, Progress
+from schoolkeep.assets.imports.results import Progress
+from schoolkeep.lib.import_bounds import Problem, ProblemList
 from schoolkeep.lib.tabular import ImportFileError, column_letter
 from schoolkeep.lib.text import fold, tidy
 
@@ -72,8 +73,8 @@ class Layout:
 @dataclass
 class Parsed:
     rows: list[AssetRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+    warnings: ProblemList = field(default_factory=ProblemList)
     layout: Layout | None = None
 
     def has(self, name: str) -> bool:
@@ -87,7 +88,7 @@ def _keys(line: Line) -> list[str]:
     return keys
 
 
-def _layout(line: Line, problems: list[Problem]) -> Layout:
+def _layout(line: Line, problems: ProblemList) -> Layout:
     cells = list(line.cells)
     while cells and not cells[-1].strip():
         cells.pop()
@@ -146,11 +147,13 @@ class _Parser:
         self.close_heading()
         name = tidy(line.cells[0])
         limit = BY_FIELD[GROUP].max_length
-        if len(name) > limit:
-            first = self.layout.columns[0] if self.layout.columns else None
-            self.problem(line, self.layout.heading(first.field) if first else "column A",
-                         f"A group's name has at most {limit} characters; this heading "
-                         f"has {len(name)}.")
+        first = self.layout.columns[0] if self.layout.columns else None
+        where = self.layout.heading(first.field) if first else "column A"
+        if 0 in line.long:
+            self.problem(line, where, line.long[0].message)
+        elif len(name) > limit:
+            self.problem(line, where, f"A group's name has at most {limit} characters; this "
+                         f"heading has {len(name)}.")
         self.group, self.heading_row, self.heading_assets = name, line.number, 0
 
     def close_heading(self) -> None:
@@ -168,6 +171,9 @@ class _Parser:
         value = line.cells[position].strip()
         if not value:
             return None, False
+        if position in line.long:  # reported; its excerpt is never read further
+            self.problem(line, self.layout.heading(name), line.long[position].message)
+            return value, line.marked[position]
         if name not in (PURPOSE, DESCRIPTION):
             value = tidy(value)
         limit = BY_FIELD[name].max_length
@@ -201,7 +207,8 @@ class _Parser:
         description, _ = self.text(line, DESCRIPTION)
         classification_text, _ = self.text(line, CLASSIFICATION)
         classification = None
-        if classification_text is not None:
+        if classification_text is not None and self.layout.position(
+                CLASSIFICATION) not in line.long:
             try:
                 classification = parse_classification(classification_text)
             except BadValue as exc:

@@ -11,24 +11,26 @@
 Text may be UTF-8 with or without a byte-order mark, or Windows-1252 (with a note), with
 either line ending. Markup such as ``<i>`` is removed from every cell before anything else
 reads it, and the cells it marked are remembered (the seed marks "CCTV support company" in
-italics: an owner outside the school).
+italics: an owner outside the school). Every line comes within the bounds of
+``lib.import_bounds``: a cell longer than a cell may hold is kept only as a LongCell (in
+``Line.long``), which the parser reports.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from schoolkeep.lib.import_bounds import LongCell, TextBudget
 from schoolkeep.lib.tabular import (
     Source,
+    bounded_row,
     cell_text,
-    delimited_rows,
     open_source,
     sniff_delimiter,
-    xlsx_rows,
 )
 
 DOCUMENT, CSV, TSV, XLSX = "document", "csv", "tsv", "xlsx"
@@ -51,6 +53,7 @@ class Line:
     number: int
     cells: list[str]
     marked: list[bool]
+    long: dict[int, LongCell] = field(default_factory=dict)  # by position: too long to read
 
     def filled(self) -> list[int]:
         """Positions of the cells that are not blank."""
@@ -68,7 +71,9 @@ def unmark(value: Any) -> tuple[str, bool]:
 
 def _line(number: int, values: list[Any]) -> Line:
     pairs = [unmark(value) for value in values]
-    return Line(number, [text for text, _ in pairs], [marked for _, marked in pairs])
+    return Line(number, [text for text, _ in pairs], [marked for _, marked in pairs],
+                {position: value for position, value in enumerate(values)
+                 if isinstance(value, LongCell)})
 
 
 @dataclass
@@ -84,14 +89,10 @@ class RegisterFile:
 
     def lines(self) -> Iterator[Line]:
         """Every row of the table (a document: the lines after "Appendix 1")."""
-        if self.kind == XLSX:
-            for number, values in enumerate(xlsx_rows(self.source.path), start=1):
-                yield _line(number, values)
-        elif self.kind == DOCUMENT:
-            yield from _document_lines(self.source.path, self.source.encoding,
-                                       self.table_starts)
+        if self.kind == DOCUMENT:
+            yield from _document_lines(self.source, self.table_starts)
         else:
-            rows = delimited_rows(self.source.path, self.source.encoding, self.delimiter)
+            rows = self.source.rows(self.delimiter if self.kind != XLSX else "")
             for number, values in enumerate(rows, start=1):
                 yield _line(number, values)
 
@@ -103,13 +104,15 @@ def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
             yield number, text.rstrip("\n")
 
 
-def _document_lines(path: Path, encoding: str, starts: int) -> Iterator[Line]:
-    for number, text in _text_lines(path, encoding):
+def _document_lines(source: Source, starts: int) -> Iterator[Line]:
+    budget = TextBudget()
+    for number, text in _text_lines(source.path, source.encoding):
         if number <= starts:
             continue
         if OTHER_APPENDIX.match(text) and not APPENDIX_1.match(text):
             return
-        yield _line(number, text.split("\t"))
+        source.deadline.tick()
+        yield _line(number, bounded_row(text.split("\t"), budget))
 
 
 def _appendix_line(path: Path, encoding: str) -> int:

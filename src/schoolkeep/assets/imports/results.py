@@ -7,26 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from schoolkeep.lib.import_bounds import ProblemList
+
 # progress(rows done, rows in all or 0 when not yet known, what is happening)
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A problem (the row is invalid: nothing is written) or a warning (reported only)."""
-
-    row: int  # as numbered in the file (a line of a text document); 0: the file as a whole
-    column: str  # the heading as the file writes it, or "" when not one column's
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" if self.row else "The file"
-        if self.column:
-            where += f", column “{self.column}”"
-        return f"{where}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -95,8 +79,8 @@ def _plural(count: int, one: str, many: str = "") -> str:
 class ImportResult:
     file_format: str = ""  # what the file was read as, in words ("CSV", "policy document")
     rows: int = 0  # asset rows
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)  # nothing is written
+    warnings: ProblemList = field(default_factory=ProblemList)  # reported only
     notes: list[str] = field(default_factory=list)
     groups: list[GroupReport] = field(default_factory=list)
     organisations_created: list[str] = field(default_factory=list)
@@ -107,6 +91,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, kept or not."""
+        return self.problems.total
 
     @property
     def created(self) -> int:
@@ -141,7 +130,7 @@ class ImportResult:
         ) if n]
         if extras:
             text += "; " + ", ".join(extras) + f" {verb}added"
-        return text + (f"; {_plural(len(self.warnings), 'warning')}." if self.warnings else ".")
+        return text + (f"; {_plural(self.warnings.total, 'warning')}." if self.warnings else ".")
 
     def report_lines(self) -> list[str]:
         """What was (or would be) created and changed, group by group (for the command)."""
@@ -170,7 +159,7 @@ class ImportResult:
             "groups": [group.as_dict(limit) for group in self.groups],
             "organisations_created": self.organisations_created[:limit],
             "labels_created": self.labels_created[:limit],
-            "problem_count": len(self.problems), "warning_count": len(self.warnings),
+            "problem_count": self.problem_count, "warning_count": self.warnings.total,
             "problems": [p.as_dict() for p in self.problems[:limit]],
             "warnings": [w.as_dict() for w in self.warnings[:limit]],
         }

@@ -30,6 +30,7 @@ from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrga
 from schoolkeep.assets.services import asset_snapshot, may_manage
 from schoolkeep.audit.services import audit_record_many, diff
 from schoolkeep.lib.errors import NotAllowed
+from schoolkeep.lib.import_bounds import Deadline
 from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
@@ -59,6 +60,7 @@ class _Writer:
     plan: Plan
     progress: Progress | None
     total: int
+    deadline: Deadline
     now: datetime = field(default_factory=timezone.now)
     done: int = 0
     people: dict[int, Person] = field(default_factory=dict)
@@ -77,6 +79,7 @@ class _Writer:
             self._change(changed)
 
     def _tick(self, count: int) -> None:
+        self.deadline.tick(count)
         self.done += count
         if self.progress:
             self.progress(self.done, self.total, "Writing")
@@ -188,24 +191,25 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
     register = open_register(Path(path), result.notes)
     result.file_format = register.label
     parsed = parse(register.lines(), register.kind, progress)
-    result.warnings = list(parsed.warnings)
+    result.warnings = parsed.warnings
     if parsed.problems:
         result.problems = parsed.problems
         result.rows = len(parsed.rows)
         return result
+    deadline = register.source.deadline
     if dry_run:
-        plan_import(parsed, Index(school), result, progress)
+        plan_import(parsed, Index(school), result, progress, deadline)
         return result
     try:
         with transaction.atomic():
             # The register is read again inside the transaction: what is written is compared
             # with the register as it is now, not as it was when the file was checked.
             index = Index(school)
-            plan = plan_import(parsed, index, result, progress)
+            plan = plan_import(parsed, index, result, progress, deadline)
             if plan.empty:
                 return result
             _Writer(school, actor, index, plan, progress,
-                    len(plan.created) + len(plan.changed)).write()
+                    len(plan.created) + len(plan.changed), deadline).write()
             audit_record_many([{
                 "action": "assets.import.applied", "school": school, "actor": actor,
                 "target_type": "tenancy.school", "target_id": str(school.public_id),

@@ -17,10 +17,11 @@ school's people (the matching index, a few strings each), not with the file.
 ``docs/imports.md`` describes the headings, values, matching and errors for users.
 """
 
+from schoolkeep.lib.import_bounds import Problem
 from schoolkeep.lib.tabular import ImportFileError, detect_format
 from schoolkeep.people.imports.columns import COLUMNS, HEADINGS, Column
 from schoolkeep.people.imports.reading import parse_date
-from schoolkeep.people.imports.results import ImportResult, PreviewRow, Problem
+from schoolkeep.people.imports.results import ImportResult, PreviewRow
 from schoolkeep.people.imports.template import template_csv, template_xlsx
 from schoolkeep.people.imports.writing import people_import
 

@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from schoolkeep.lib.import_bounds import Problem, ProblemList
 from schoolkeep.lib.tabular import Source
 from schoolkeep.people import derive
 from schoolkeep.people.imports.reading import RowData, Sites, rows_of
-from schoolkeep.people.imports.results import Problem, Progress
+from schoolkeep.people.imports.results import Progress
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
 
@@ -59,7 +60,7 @@ class Index:
 @dataclass
 class _Matcher:
     index: Index
-    problems: list[Problem]
+    problems: ProblemList
     staff_rows: dict[str, int] = field(default_factory=dict)
     email_rows: dict[str, int] = field(default_factory=dict)
     matched_rows: dict[int, int] = field(default_factory=dict)
@@ -86,7 +87,7 @@ class _Matcher:
         dob = row.person.get("date_of_birth")
         dob_hash = derive.date_of_birth_hash(dob)
         key = derive.name_key(row.name)
-        errors_before = len(self.problems)
+        errors_before = self.problems.total
         self._within_file(row, staff, email)
         if not cells_ok:
             return None
@@ -106,7 +107,7 @@ class _Matcher:
             pk = self._one(row, self.index.by_name_dob.get((key, dob_hash), []),
                            "Date of birth", "name and date of birth")
             found_by = "name and date of birth"
-        if len(self.problems) > errors_before:
+        if self.problems.total > errors_before:
             return None
         if pk is None:
             self._new_person(row, key, staff, dob_hash)
@@ -182,14 +183,14 @@ class _Matcher:
 
 @dataclass
 class Validation:
-    problems: list[Problem]
+    problems: ProblemList
     matches: list[int | None]  # per data row, in order
     fingerprint: str
 
 
 def validate(source: Source, school: School, progress: Progress | None,
              total: int) -> Validation:
-    problems: list[Problem] = []
+    problems = ProblemList()
     index = Index(school)
     matcher = _Matcher(index, problems)
     matches: list[int | None] = []

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
 
+from schoolkeep.lib.import_bounds import LongCell, Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import (
     ImportFileError,
     Source,
@@ -27,7 +28,6 @@ from schoolkeep.people.imports.columns import (
     Column,
     heading_of,
 )
-from schoolkeep.people.imports.results import Problem
 from schoolkeep.people.models import Check, PersonKind
 from schoolkeep.tenancy.models import School, Site
 
@@ -58,13 +58,14 @@ _FALSE = {"no", "n", "false", "0"}
 
 def _make_date(year: int, month: int, day: int, written: str) -> date:
     if not 1900 <= year <= 2100:
-        raise BadValue(f"“{written}” is not a possible date: the year {year} is out of range.")
+        raise BadValue(f"{quoted(written)} is not a possible date: the year {year} is out of "
+                       "range.")
     if not 1 <= month <= 12:
-        raise BadValue(f"“{written}” is not a possible date: there is no month {month}.")
+        raise BadValue(f"{quoted(written)} is not a possible date: there is no month {month}.")
     try:
         return date(year, month, day)
     except ValueError:
-        raise BadValue(f"“{written}” is not a possible date: there is no {day} "
+        raise BadValue(f"{quoted(written)} is not a possible date: there is no {day} "
                        f"{MONTH_NAMES[month]} {year}.") from None
 
 
@@ -86,22 +87,22 @@ def parse_date(value: Any) -> date:
         first, second, year_text = int(match[1]), int(match[3]), match[4]
         if len(year_text) != 4:
             short = f"{year_text[-2:]:0>2}"
-            raise BadValue(f"“{text}” is ambiguous: write the year in full, as in "
+            raise BadValue(f"{quoted(text)} is ambiguous: write the year in full, as in "
                            f"{first:02d}/{second:02d}/19{short} or "
                            f"{first:02d}/{second:02d}/20{short}.")
         if first <= 12 < second:
-            raise BadValue(f"“{text}” looks like month first (the American order). Dates are "
+            raise BadValue(f"{quoted(text)} looks like month first (the American order). Dates are "
                            f"read day first: write {second:02d}/{first:02d}/{year_text} or "
                            f"{year_text}-{first:02d}-{second:02d}.")
         return _make_date(int(year_text), second, first, text)
     if match := _WORDS.match(text.lower()):
         day, month_text, year_text = int(match[1]), match[2], match[3]
         if month_text not in MONTHS:
-            raise BadValue(f"“{text}” is not a date: “{match[2]}” is not a month.")
+            raise BadValue(f"{quoted(text)} is not a date: {quoted(match[2])} is not a month.")
         if len(year_text) != 4:
-            raise BadValue(f"“{text}” is ambiguous: write the year in full.")
+            raise BadValue(f"{quoted(text)} is ambiguous: write the year in full.")
         return _make_date(int(year_text), MONTHS[month_text], day, text)
-    raise BadValue(f"“{text}” is not a date. Write it as 03/09/2024, 3 September 2024 or "
+    raise BadValue(f"{quoted(text)} is not a date. Write it as 03/09/2024, 3 September 2024 or "
                    "2024-09-03.")
 
 
@@ -113,7 +114,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise BadValue(f"“{cell_text(value)}” is not yes or no.")
+    raise BadValue(f"{quoted(cell_text(value))} is not yes or no.")
 
 
 _KINDS = {heading_key(v): v for v in PersonKind.values} | {
@@ -124,7 +125,7 @@ def parse_kind(value: Any) -> str:
     text = cell_text(value)
     kind = _KINDS.get(heading_key(text))
     if kind is None:
-        raise BadValue(f"“{text}” is not a kind of person. Use one of: "
+        raise BadValue(f"{quoted(text)} is not a kind of person. Use one of: "
                        + ", ".join(PersonKind.values) + " (or their full labels).")
     return kind
 
@@ -158,7 +159,7 @@ def _parse_cell(column: Column, raw: Any, sites: Sites) -> Any:
     if parser == "status":
         status = text.casefold()
         if status not in (Check.Status.DONE, Check.Status.PENDING):
-            raise BadValue(f"“{text}” is not a status: use done or pending, or leave blank.")
+            raise BadValue(f"{quoted(text)} is not a status: use done or pending, or leave blank.")
         return status
     if parser == "sites":
         chosen: list[int] = []
@@ -166,7 +167,7 @@ def _parse_cell(column: Column, raw: Any, sites: Sites) -> Any:
             site_id = sites.ids.get(heading_key(name))
             if site_id is None:
                 known = ", ".join(sorted(sites.names.values()))
-                raise BadValue(f"The school has no site called “{name.strip()}”. " + (
+                raise BadValue(f"The school has no site called {quoted(name.strip())}. " + (
                     f"Its sites are: {known}." if known else "It has no sites recorded."))
             chosen.append(site_id)
         return sorted(set(chosen))
@@ -181,7 +182,7 @@ def _parse_cell(column: Column, raw: Any, sites: Sites) -> Any:
         try:
             _email_validator(text)
         except ValidationError:
-            raise BadValue(f"“{text}” is not an e-mail address.") from None
+            raise BadValue(f"{quoted(text)} is not an e-mail address.") from None
     if column.max_length and len(text) > column.max_length:
         raise BadValue(f"This is {len(text)} characters long; at most "
                        f"{column.max_length} fit.")
@@ -235,7 +236,7 @@ def _layout(headings: list[Any]) -> tuple[_Layout, list[Problem]]:
                                     "one of the template's headings or remove the column."))
         elif column.heading in seen:
             problems.append(Problem(1, text, f"This heading appears twice (also as "
-                                    f"“{seen[column.heading]}”). Keep one of them."))
+                                    f"{quoted(seen[column.heading])}). Keep one of them."))
             column = None
         else:
             seen[column.heading] = text
@@ -260,6 +261,9 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
                 problems.append(Problem(number, f"column {column_letter(position + 1)}",
                                         "This cell has a value but its column has no heading."))
             continue
+        if isinstance(raw, LongCell):  # reported, never parsed
+            problems.append(Problem(number, column.heading, raw.message))
+            continue
         try:
             value = _parse_cell(column, raw, sites)
         except BadValue as exc:
@@ -271,7 +275,8 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
             row.checks.setdefault(column.check_type, {})[column.field] = value
         else:
             row.person[column.field] = value
-    if layout.has_full_name and not row.person.get("full_name"):
+    if layout.has_full_name and not row.person.get("full_name") and not any(
+            p.column == "Full name" for p in problems):
         problems.append(Problem(number, "Full name", "Every row needs the person's full name."))
     problems.extend(_person_rules(row, today))
     for check_type, values in row.checks.items():
@@ -310,7 +315,7 @@ def _check_rules(number: int, check_type: str, values: dict[str, Any],
                       "for someone on the Update Service: put yes in “DBS update service”.")
 
 
-def rows_of(source: Source, problems: list[Problem],
+def rows_of(source: Source, problems: ProblemList,
           sites: Sites) -> Iterator[tuple[RowData, bool]]:
     """Every data row that is not blank, parsed, and whether its cells had problems (which
     are added to ``problems``)."""

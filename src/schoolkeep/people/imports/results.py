@@ -1,4 +1,5 @@
-"""What an import reports: the problems found, the counts, the first changed rows."""
+"""What an import reports: the problems found (the first of them, and how many: see
+``lib.import_bounds``), the counts, the first changed rows."""
 
 from __future__ import annotations
 
@@ -6,24 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from schoolkeep.lib.import_bounds import ProblemList
+
 # progress(rows done, rows in all or 0 when not yet known, what is happening)
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int  # as numbered in the file (headings: 1); 0 for the file as a whole
-    column: str  # the heading, or "" when the problem is not one column's
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" if self.row else "The file"
-        if self.column:
-            where += f", column “{self.column}”"
-        return f"{where}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -43,7 +30,7 @@ class RowsImportResult:
     """What an import of one record per row (people, parents) found and did."""
     file_format: str = ""
     rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     notes: list[str] = field(default_factory=list)
     added: int = 0
     updated: int = 0
@@ -54,6 +41,11 @@ class RowsImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, kept or not."""
+        return self.problems.total
 
     def _verb(self) -> str:
         return "" if self.written else "would be "
@@ -71,6 +63,7 @@ class RowsImportResult:
         return {
             "format": self.file_format, "rows": self.rows, "notes": self.notes,
             "problems": [p.as_dict() for p in self.problems],
+            "problem_count": self.problem_count,
             "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
             "preview": [p.as_dict() for p in self.preview], "written": self.written,
         }

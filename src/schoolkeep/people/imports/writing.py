@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
+from schoolkeep.lib.import_bounds import ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
@@ -21,7 +22,6 @@ from schoolkeep.people.imports.reading import RowData, Sites, rows_of
 from schoolkeep.people.imports.results import (
     ImportResult,
     PreviewRow,
-    Problem,
     Progress,
 )
 from schoolkeep.people.models import Check, Person
@@ -209,7 +209,7 @@ def _apply(source: Source, school: School, actor: Any, matches: list[int | None]
            result: ImportResult, *, write: bool, progress: Progress | None) -> None:
     sites = Sites.of(school)
     writer = _Writer(school, actor, result, write, sites.names)
-    problems: list[Problem] = []
+    problems = ProblemList()
     rows = (row for row, _ in rows_of(source, problems, sites))
     done = 0
     for chunk_matches in _chunks(matches, CHUNK_ROWS):
@@ -223,8 +223,10 @@ def _apply(source: Source, school: School, actor: Any, matches: list[int | None]
         raise ImportFileError("The file changed while it was being imported. Try again.")
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.row, column_order(p.column)))
+def _sorted(problems: ProblemList) -> ProblemList:
+    """In the order of the file (the first problems kept, and the count of the others)."""
+    problems.sort(key=lambda p: (p.row, column_order(p.column)))
+    return problems
 
 
 def _chunks(items: list[int | None], size: int) -> Iterator[list[int | None]]:
