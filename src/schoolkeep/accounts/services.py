@@ -19,7 +19,7 @@ from django.utils import timezone
 from schoolkeep.accounts.models import ApiToken, User
 from schoolkeep.accounts.selectors import user_has_mfa, user_needs_mfa
 from schoolkeep.audit import context as audit_context
-from schoolkeep.audit.services import audit_record, diff
+from schoolkeep.audit.services import CHANGED, audit_record, diff
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed
 
@@ -107,14 +107,20 @@ def user_end_sessions(*, user: User, actor: Any = None, school: Any = None) -> i
 
 
 def user_deactivate_account(*, user: User, actor: Any, school: Any = None) -> User:
-    """The account can no longer sign in: its tokens are revoked and its sessions ended."""
+    """The account can no longer sign in: its tokens are revoked and its sessions ended.
+
+    Its password is cleared too, so that a reset link sent before cannot set a new one (the
+    link is bound to the password). A former member comes back only by a new invitation,
+    where they choose a new password (``tenancy.services``)."""
     with transaction.atomic():
         if user.is_active:
             user.is_active = False
-            user.save(update_fields=["is_active"])
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
             audit_record(action="accounts.user.deactivated", actor=actor, school=school,
                          target=user,
-                         changes={"is_active": {"before": True, "after": False}})
+                         changes={"is_active": {"before": True, "after": False},
+                                  "password": {"before": CHANGED, "after": CHANGED}})
         for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
             token_revoke(token=token, actor=actor, school=school)
         user_end_sessions(user=user, actor=actor, school=school)

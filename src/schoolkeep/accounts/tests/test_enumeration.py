@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 from schoolkeep.accounts.models import User
-from schoolkeep.accounts.reset_email import password_reset_email_send
+from schoolkeep.accounts.reset_email import password_reset_email_send, password_reset_url
 from schoolkeep.accounts.tests.helpers import post_password
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.tenancy.models import Membership
@@ -67,6 +67,18 @@ def leaver(personas: Any) -> User:
                           actor=personas.siro)
     user.refresh_from_db()
     assert not user.is_active
+    return user
+
+
+@pytest.fixture
+def switched_off(personas: Any) -> User:
+    """A deactivated account that still has its password: switched off before deactivation
+    cleared passwords, or by an operator in the shell. Its right password must not help."""
+    user = UserFactory(email="switched-off@oakfield.example", full_name="Switched Off")
+    MembershipFactory(user=user, school=personas.school, roles=[Role.STAFF])
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and not user.is_active
     return user
 
 
@@ -116,11 +128,12 @@ def _ask_for_reset(email: str, mode: dict[str, Any], capture: Any) -> tuple[dict
     return _answer(posted), _answer(done)
 
 
-def test_reset_answers_every_address_alike(personas, leaver, mode,
+def test_reset_answers_every_address_alike(personas, leaver, switched_off, mode,
                                            django_capture_on_commit_callbacks):
     member = personas.staff.email
+    addresses = (member, UNKNOWN, leaver.email, leaver.email.upper(), switched_off.email)
     answers = {email: _ask_for_reset(email, mode, django_capture_on_commit_callbacks)
-               for email in (member, UNKNOWN, leaver.email, leaver.email.upper())}
+               for email in addresses}
     posted, done = answers[member]
     assert posted["headers"]["Location"] == reverse("account_reset_password_done")
     assert done["status"] == 200
@@ -177,34 +190,45 @@ def test_no_reset_mail_for_an_account_deactivated_before_the_worker_runs(persona
     assert [message.to for message in mail.outbox] == [[personas.staff.email]]
 
 
+def test_a_reset_link_sent_before_deactivation_no_longer_works(personas, client):
+    user = UserFactory(email="moving-on@oakfield.example")
+    membership = MembershipFactory(user=user, school=personas.school, roles=[Role.STAFF])
+    link = password_reset_url(user).removeprefix("http://testserver")
+    assert b"Choose a new password" in client.get(link, follow=True).content  # works now
+    membership_deactivate(membership=membership, actor=personas.siro)
+    page = client.get(link, follow=True)
+    assert b"This link does not work" in page.content
+    assert b"Choose a new password" not in page.content
+
+
 # --- Sign-in --------------------------------------------------------------------------------
 
 
-def test_deactivated_account_with_its_password_gets_the_wrong_password_answer(leaver, mode):
-    right = post_password(_stranger(), leaver.email, PASSWORD, **mode)
-    wrong = post_password(_stranger(), leaver.email, WRONG, **mode)
+def test_deactivated_account_with_its_password_gets_the_wrong_password_answer(switched_off, mode):
+    right = post_password(_stranger(), switched_off.email, PASSWORD, **mode)
+    wrong = post_password(_stranger(), switched_off.email, WRONG, **mode)
     assert wrong.status_code == 200
     assert "password you specified are not correct" in wrong.content.decode()
     assert _answer(right) == _answer(wrong)
 
 
-def test_deactivated_account_does_not_sign_in(client, leaver):
+def test_deactivated_account_does_not_sign_in(client, switched_off):
     client.raise_request_exception = False
-    post_password(client, leaver.email, PASSWORD)
+    post_password(client, switched_off.email, PASSWORD)
     assert "_auth_user_id" not in client.session
 
 
-def test_right_password_of_a_deactivated_account_counts_towards_the_lockout(leaver):
+def test_right_password_of_a_deactivated_account_counts_towards_the_lockout(switched_off):
     client = _stranger()
     for _ in range(5):
-        assert post_password(client, leaver.email, WRONG).status_code == 200
+        assert post_password(client, switched_off.email, WRONG).status_code == 200
     for _ in range(4):
-        assert post_password(client, leaver.email, PASSWORD).status_code == 200
+        assert post_password(client, switched_off.email, PASSWORD).status_code == 200
     assert AccessAttempt.objects.get().failures_since_start == 9
-    response = post_password(client, leaver.email, PASSWORD)  # the tenth failure
+    response = post_password(client, switched_off.email, PASSWORD)  # the tenth failure
     assert response.status_code == 429
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
     failed = AuditEvent.objects.filter(action="accounts.login.failed",
-                                       target_id=str(leaver.public_id))
+                                       target_id=str(switched_off.public_id))
     assert failed.count() == 10
     assert AuditEvent.objects.filter(action="accounts.lockout.locked").exists()
