@@ -162,3 +162,15 @@ def test_serve_and_worker_refuse_to_start_with_a_database_others_can_read(upgrad
     lines = result.stderr.strip().splitlines()
     assert "refusing to start" in lines[0] and f"chmod 600 {database}`" in lines[0]
     assert all("schoolkeep.E010" in line for line in lines)  # one line for each open file
+
+
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("SCHOOLKEEP_ALLOWED_HOSTS", "", "SCHOOLKEEP_ALLOWED_HOSTS is required in production"),
+    ("SCHOOLKEEP_BASE_URL", "school.example", "SCHOOLKEEP_BASE_URL must be an address"),
+    ("SCHOOLKEEP_BASE_URL", "https://school.example/schoolkeep", "no path"),
+    ("SCHOOLKEEP_BASE_URL", "http://school.example", "must start https://"),
+], ids=["no-allowed-host", "base-url-no-scheme", "base-url-with-path", "base-url-http"])
+def test_settings_that_would_break_every_request_or_link_are_refused(tmp_path, name, value,
+                                                                     words):
+    result = run("check", "--deploy", env=production(tmp_path, **{name: value}), cwd=tmp_path)
+    assert words in one_line_refusal(result)

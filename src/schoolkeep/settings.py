@@ -13,6 +13,7 @@ from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from schoolkeep.lib.env import (
+    base_url_problem,
     env_bool,
     env_list,
     env_secret,
@@ -71,9 +72,17 @@ BASE_URL = os.environ.get(
 ).rstrip("/")
 if PRODUCTION and not BASE_URL and not CODE_ONLY:
     raise ImproperlyConfigured("SCHOOLKEEP_BASE_URL is required in production.")
+# With no host allowed, production would answer every request with 400.
+if PRODUCTION and not ALLOWED_HOSTS and not CODE_ONLY:
+    raise ImproperlyConfigured("SCHOOLKEEP_ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL else []
 
 HTTPS = env_bool("SCHOOLKEEP_HTTPS", default=PRODUCTION)
+# A malformed address would only show in the links sent, and an http:// one behind HTTPS
+# would refuse every form (it is the trusted origin).
+_base_url_problem = base_url_problem(BASE_URL, https=HTTPS) if BASE_URL else None
+if _base_url_problem:
+    raise ImproperlyConfigured(f"SCHOOLKEEP_BASE_URL {_base_url_problem}.")
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -107,6 +107,19 @@ def _is_fernet_key(key: str) -> bool:
         return False
 
 
+def base_url_problem(url: str, *, https: bool) -> str | None:
+    """Why SCHOOLKEEP_BASE_URL cannot make the links Schoolkeep sends (invitations, reminders,
+    calendar feeds) or be the trusted origin of its forms, if it cannot."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return "must be an address such as https://schoolkeep.example.sch.uk"
+    if parsed.path or parsed.query or parsed.fragment or parsed.username:
+        return "must be the site's address alone, with no path, query or user name"
+    if https and parsed.scheme != "https":
+        return "must start https:// while SCHOOLKEEP_HTTPS is on"
+    return None
+
+
 # Management commands that only inspect the code and never serve, read or write data.
 CODE_ONLY_COMMANDS = frozenset({"makemigrations"})
 
