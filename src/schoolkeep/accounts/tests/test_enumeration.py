@@ -232,3 +232,19 @@ def test_right_password_of_a_deactivated_account_counts_towards_the_lockout(swit
                                        target_id=str(switched_off.public_id))
     assert failed.count() == 10
     assert AuditEvent.objects.filter(action="accounts.lockout.locked").exists()
+
+
+def test_too_many_reset_requests_get_the_same_answer_for_every_address(personas, leaver,
+                                                                       mode):
+    answers = {}
+    for email in (personas.staff.email, UNKNOWN, leaver.email):
+        client = _stranger()
+        for _ in range(5):  # allauth's limit: five requests a minute for one address
+            assert client.post(reverse("account_reset_password"), {"email": email},
+                               **mode).status_code == 302
+        answers[email] = _answer(client.post(reverse("account_reset_password"),
+                                             {"email": email}, **mode))
+    limited = answers[personas.staff.email]
+    assert limited["status"] == 429
+    assert "Too many attempts" in limited["body"]
+    assert all(answer == limited for answer in answers.values())
