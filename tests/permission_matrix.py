@@ -26,6 +26,7 @@ from schoolkeep.assets.tasks_import import CHECK_KIND as ASSET_IMPORT_CHECK_KIND
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
+from schoolkeep.people.exports import JOB_KIND as RECORD_EXPORT_KIND
 from schoolkeep.people.models import CheckType, PersonKind
 from schoolkeep.people.services import (
     check_save,
@@ -35,8 +36,10 @@ from schoolkeep.people.services import (
 )
 from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.systems.services import system_create
-from schoolkeep.tenancy.models import Membership
+from schoolkeep.tenancy.models import Membership, MembershipRole, OrganisationMembership
+from schoolkeep.tenancy.roles import Role
 from schoolkeep.tenancy.services import invitation_create
+from tests.factories import MembershipFactory
 from tests.matrix_parts import parts
 from tests.personas import Personas
 
@@ -130,7 +133,8 @@ def build_targets(personas: Personas) -> Targets:
         username=personas.staff.email, ip_address="203.0.113.9", user_agent="test",
         failures_since_start=10, get_data="", post_data="", http_accept="", path_info="/",
     )
-    job = job_create(school=school, actor=siro, kind="matrix", title="Matrix export")
+    job = job_create(school=school, actor=siro, kind="matrix", title="Matrix export",
+                     permission="scr.sensitive.view")
     job_finish(job, content=b"a,b\n", filename="matrix.csv", content_type="text/csv")
     person = person_create(school=school, actor=siro, full_name="Matrix Person",
                            kind=PersonKind.SUPPORT, staff_number="M1")
@@ -140,7 +144,7 @@ def build_targets(personas: Personas) -> Targets:
     copy = copy_upload(check=dbs, actor=siro, uploaded_file=SimpleUploadedFile(
         "dbs.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"))
     import_job = job_create(school=school, actor=siro, kind=IMPORT_CHECK_KIND,
-                            title="Checking people.csv")
+                            title="Checking people.csv", permission="people.manage")
     job_finish(import_job, result={"problems": [{"row": 2, "column": "Kind",
                                                  "message": "Unknown kind"}],
                                    "problem_count": 1, "rows": 1})
@@ -179,12 +183,14 @@ def build_targets(personas: Personas) -> Targets:
 
 def _asset_import_jobs(personas: Personas) -> dict[str, str]:
     check = job_create(school=personas.school, actor=personas.siro,
-                       kind=ASSET_IMPORT_CHECK_KIND, title="Checking register.csv")
+                       kind=ASSET_IMPORT_CHECK_KIND, title="Checking register.csv",
+                       permission="assets.manage")
     job_finish(check, result={"problems": [{"row": 2, "column": "Asset",
                                             "message": "Every asset needs a name."}],
                               "problem_count": 1, "rows": 1})
     applied = job_create(school=personas.school, actor=personas.siro,
-                         kind=ASSET_IMPORT_APPLY_KIND, title="Importing register.csv")
+                         kind=ASSET_IMPORT_APPLY_KIND, title="Importing register.csv",
+                         permission="assets.manage")
     job_finish(applied, result={"rows": 0, "groups": []})
     return {"asset_import_job_id": str(check.public_id),
             "asset_import_result_id": str(applied.public_id)}
@@ -286,7 +292,13 @@ API_BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
+# Valid form bodies for page writes, so that a real change is attempted and the permission
+# check, not validation, decides (parts add theirs): (url name, method) -> the body.
+FORM_BODIES: dict[tuple[str, str], Callable[[Targets], dict[str, str]]] = {}
+
+
 for _part in parts():
+    FORM_BODIES.update(getattr(_part, "FORM_BODIES", {}))
     URL_ARGUMENTS.update(getattr(_part, "URL_ARGUMENTS", {}))
     SCHOOL_QUERY |= set(getattr(_part, "SCHOOL_QUERY", ()))
     EXTRA_METHODS.update(getattr(_part, "EXTRA_METHODS", {}))
@@ -322,6 +334,9 @@ def request_status(persona: str, name: str, method: str, targets: Targets) -> in
 def _request_status(persona: str, name: str, method: str, targets: Targets) -> int:
     client = persona_client(persona, targets)
     url = url_for(name, targets)
+    form = FORM_BODIES.get((name, method))
+    if form is not None:
+        return client.post(url, form(targets)).status_code
     headers: dict[str, str] = {}
     if name.startswith("api:") and persona != "anonymous":
         user = targets.personas.users[persona]
@@ -338,3 +353,48 @@ def _request_status(persona: str, name: str, method: str, targets: Targets) -> i
     response = client.generic(method, url, data, content_type="application/json",
                               headers=headers)
     return response.status_code
+
+
+# A job's result after its maker's role changes (issue 12) -------------------------------
+
+def _own_export(persona: str, targets: Targets) -> str:
+    """The persona's own record export with the sensitive fields (what the HR administrator
+    made in the review), at the school they work in; the SIRO's for the anonymous visitor."""
+    if persona == "anonymous":
+        return targets.job_id
+    user = targets.personas.users[persona]
+    school = targets.personas.other_school if persona == "outsider" else targets.personas.school
+    job = job_create(school=school, actor=user, kind=RECORD_EXPORT_KIND,
+                     title="Matrix record export", permission="scr.sensitive.view")
+    job_finish(job, content=b"Name,DBS certificate\nMatrix Person,001234567890\n",
+               filename="record.csv", content_type="text/csv")
+    return str(job.public_id)
+
+
+def _make_plain_staff(persona: str, targets: Targets) -> None:
+    """Replace the persona's roles with plain staff: a school member's roles where they work;
+    the trust administrator's trust role ended, and made a staff member of the school."""
+    user = targets.personas.users[persona]
+    if persona == "trust_admin":
+        OrganisationMembership.objects.filter(user=user).update(is_active=False)
+        MembershipFactory(user=user, school=targets.personas.school, roles=[Role.STAFF])
+        return
+    school = targets.personas.other_school if persona == "outsider" else targets.personas.school
+    membership = Membership.objects.get(user=user, school=school)
+    MembershipRole.objects.filter(membership=membership).delete()
+    MembershipRole.objects.create(membership=membership, role=Role.STAFF)
+
+
+def job_status_after_role_change(persona: str, name: str, method: str, targets: Targets, *,
+                                 changed: bool) -> int:
+    """One request for the persona's own export (``name``: the job's page or file), after
+    their roles became plain staff when ``changed``; rolled back like every matrix row."""
+    with transaction.atomic():
+        job_id = _own_export(persona, targets)
+        if changed and persona != "anonymous":
+            _make_plain_staff(persona, targets)
+        client = persona_client(persona, targets)
+        url = reverse(name, kwargs={"public_id": job_id})
+        status = client.generic(method, url).status_code
+        transaction.set_rollback(True)
+    return status

@@ -3,8 +3,8 @@
 Each module here may define:
 
 - ``build(personas) -> dict[str, Any]``: records its URLs need, kept in ``Targets.extra``;
-- ``URL_ARGUMENTS``, ``SCHOOL_QUERY``, ``EXTRA_METHODS``, ``API_BODIES``: as in
-  tests/permission_matrix.py, merged into those;
+- ``URL_ARGUMENTS``, ``SCHOOL_QUERY``, ``EXTRA_METHODS``, ``API_BODIES``, ``FORM_BODIES``:
+  as in tests/permission_matrix.py, merged into those;
 - ``MATRIX``: rows as in tests/test_permission_matrix.py, merged into that table.
 """
 

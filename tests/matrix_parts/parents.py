@@ -19,7 +19,7 @@ def build(personas: Personas) -> dict[str, Any]:
                            full_name="Matrix Parent", email="matrix.parent@example.com",
                            classes="Year 3")
     job = job_create(school=personas.school, actor=personas.siro, kind=CHECK_KIND,
-                     title="Checking parents.csv")
+                     title="Checking parents.csv", permission="aups.manage")
     job_finish(job, result={"problems": [{"row": 2, "column": "Name",
                                           "message": "Every row needs the parent's name."}],
                             "problem_count": 1, "rows": 1})

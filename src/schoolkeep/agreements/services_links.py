@@ -454,7 +454,8 @@ def reminders_send(*, aup: Aup, actor: Any) -> Job:
             raise DomainError("Nobody needs a reminder by e-mail now: everyone has signed, "
                               "was reminded in the last 7 days or has no e-mail address.")
         job = job_create(school=aup.school, actor=actor, kind=REMINDERS_KIND,
-                         title=f"Reminders: {aup.title}", total=plan.by_email)
+                         title=f"Reminders: {aup.title}", total=plan.by_email,
+                         permission="aups.manage")
         audit_record(action="agreements.reminders.started", school=aup.school_id, actor=actor,
                      target=aup, changes={"sign_in_emails": plan.counts[Route.SIGN_IN],
                                           "link_emails": plan.counts[Route.LINK],
@@ -562,7 +563,8 @@ def letters_create(*, aup: Aup, actor: Any, everyone: bool = False) -> Job:
                               + ("." if everyone else " or has an e-mail address."),
                               field="everyone")
         job = job_create(school=aup.school, actor=actor, kind=LETTERS_KIND,
-                         title=f"Signing letters: {aup.title}", total=total)
+                         title=f"Signing letters: {aup.title}", total=total,
+                         permission="aups.manage")
         from schoolkeep.agreements.tasks_links import make_letters
 
         job_id, aup_id = str(job.public_id), str(aup.public_id)

@@ -29,7 +29,8 @@ def parent_import_upload(request: SchoolRequest) -> HttpResponse:
         request, ParentImportUploadForm(posted(request), request.FILES or None),
         save=spreadsheet_save, kind=CHECK_KIND, task=parents_import_check,
         preview_url="agreements:parent-import-preview",
-        template="agreements/parents_import_upload.html", page_title="Import parents")
+        template="agreements/parents_import_upload.html", page_title="Import parents",
+        permission="aups.manage")
 
 
 @school_view("aups.manage")
@@ -44,7 +45,8 @@ def parent_import_preview(request: SchoolRequest, public_id: UUID) -> HttpRespon
 def parent_import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return import_flow.confirm(request, public_id, check_kind=CHECK_KIND, apply_kind=APPLY_KIND,
                                task=parents_import_apply,
-                               upload_url="agreements:parent-import-upload")
+                               upload_url="agreements:parent-import-upload",
+                               permission="aups.manage")
 
 
 @school_view("aups.manage")

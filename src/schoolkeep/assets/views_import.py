@@ -57,7 +57,8 @@ def import_upload(request: SchoolRequest) -> HttpResponse:
     return import_flow.upload_page(
         request, ImportUploadForm(posted(request), request.FILES or None), save=_save,
         kind=CHECK_KIND, task=assets_import_check, preview_url="assets:import-preview",
-        template="assets/import_upload.html", page_title="Import the register")
+        template="assets/import_upload.html", page_title="Import the register",
+        permission="assets.manage")
 
 
 def _preview(job: Job) -> dict[str, Any]:
@@ -82,7 +83,8 @@ def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return import_flow.confirm(request, public_id, check_kind=CHECK_KIND, apply_kind=APPLY_KIND,
-                               task=assets_import_apply, upload_url="assets:import-upload")
+                               task=assets_import_apply, upload_url="assets:import-upload",
+                               permission="assets.manage")
 
 
 @school_view("assets.manage")

@@ -405,7 +405,7 @@ def breach_log_export_start(*, school: School, actor: Any, fmt: str,
     rows = log_queryset(school, filters).count()
     with transaction.atomic():
         job = job_create(school=school, actor=actor, kind=JOB_KIND, total=rows,
-                         title=f"Breach log export ({fmt.upper()})")
+                         title=f"Breach log export ({fmt.upper()})", permission="incidents.view")
         _audit_export(school=school, actor=actor, fmt=fmt, filters=filters, rows=rows)
         params = filters.as_params()
         transaction.on_commit(

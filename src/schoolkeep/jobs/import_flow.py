@@ -70,19 +70,21 @@ def own_job(request: SchoolRequest, public_id: UUID, kind: str) -> Job:
 
 
 def check_start(request: SchoolRequest, upload: Any, stored_name: str, *, kind: str,
-                task: ImportTask, preview_url: str) -> HttpResponse:
+                task: ImportTask, preview_url: str, permission: str) -> HttpResponse:
     """Start the check job of a stored upload (once the request's transaction commits) and
-    send the user to the preview (which waits on the job's page until the job is done)."""
+    send the user to the preview (which waits on the job's page until the job is done).
+    ``permission``: the import's, which the job's page then needs (jobs.Job.permission)."""
     filename = str(upload.name)[:200]
     job = job_create(school=request.school, actor=request.user, kind=kind,
-                     title=f"Checking {filename}")
+                     title=f"Checking {filename}", permission=permission)
     transaction.on_commit(lambda: task.enqueue(str(job.public_id), stored_name, filename))
     return redirect(preview_url, job.public_id)
 
 
 def upload_page(request: SchoolRequest, form: forms.Form, *,
                 save: Callable[[Any], tuple[str, str]], kind: str, task: ImportTask,
-                preview_url: str, template: str, page_title: str) -> HttpResponse:
+                preview_url: str, template: str, page_title: str,
+                permission: str) -> HttpResponse:
     """The upload page: a valid file is stored by ``save`` (which raises ImportFileError,
     shown on the form's ``file``) and its check job started; else the form again."""
     if request.method == "POST" and form.is_valid():
@@ -93,7 +95,7 @@ def upload_page(request: SchoolRequest, form: forms.Form, *,
             form.add_error("file", str(exc))
         else:
             return check_start(request, upload, stored, kind=kind, task=task,
-                               preview_url=preview_url)
+                               preview_url=preview_url, permission=permission)
     return render(request, template, {"page_title": page_title, "form": form})
 
 
@@ -146,7 +148,7 @@ def can_confirm(job: Job) -> bool:
 
 
 def confirm(request: SchoolRequest, public_id: UUID, *, check_kind: str, apply_kind: str,
-            task: ImportTask, upload_url: str) -> HttpResponse:
+            task: ImportTask, upload_url: str, permission: str) -> HttpResponse:
     """Confirm a checked file: claim its upload and start the import job (once the request's
     transaction commits), or send the user back to ``upload_url`` saying why not."""
     job = own_job(request, public_id, check_kind)
@@ -161,7 +163,8 @@ def confirm(request: SchoolRequest, public_id: UUID, *, check_kind: str, apply_k
         return redirect(upload_url)
     filename = str(result.get("filename", ""))
     apply_job = job_create(school=request.school, actor=request.user, kind=apply_kind,
-                           title=f"Importing {filename}", total=int(result.get("rows", 0)))
+                           title=f"Importing {filename}", total=int(result.get("rows", 0)),
+                           permission=permission)
     transaction.on_commit(lambda: task.enqueue(str(apply_job.public_id), claimed, filename))
     return redirect("jobs:job-detail", apply_job.public_id)
 

@@ -1,7 +1,9 @@
 """Long work (imports, PDF and spreadsheet exports) run by the worker, with progress.
 
-A job belongs to the member who started it; only they see its page and its file. Result
-files live under the data directory (never the web root) and are removed after a day.
+A job belongs to the member who started it; only they see its page and its file, and only
+while they still hold the permission that made it (an export made by an HR administrator is
+not theirs to download once they are plain staff). Result files live under the data
+directory (never the web root) and are removed after a day.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Job(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_by_label = models.CharField(max_length=200)
     kind = models.CharField(max_length=50)
+    # The permission (tenancy/roles.py) its result needs: checked again each time the page or
+    # the file is opened. Jobs made before this field existed have none, and are refused.
+    permission = models.CharField(max_length=50)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from schoolkeep.jobs.models import Job
+from schoolkeep.tenancy.roles import PERMISSIONS
 
 logger = logging.getLogger(__name__)
 KEEP_FILES_FOR = timedelta(days=1)
@@ -32,7 +33,12 @@ def jobs_dir() -> Path:
     return path
 
 
-def job_create(*, school: Any, actor: Any, kind: str, title: str, total: int = 0) -> Job:
+def job_create(*, school: Any, actor: Any, kind: str, title: str, permission: str,
+               total: int = 0) -> Job:
+    """A queued job. ``permission``: what its maker needed to start it, and so what its
+    result needs: its page and file are served only while its maker still holds it."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"A job needs a known permission, not {permission!r}.")
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return Job.objects.create(
         school=school,
@@ -40,8 +46,16 @@ def job_create(*, school: Any, actor: Any, kind: str, title: str, total: int = 0
         created_by_label=str(actor)[:200] if actor is not None else "system",
         kind=kind,
         title=title[:200],
+        permission=permission,
         total=total,
     )
+
+
+def job_result_allowed(job: Job, access: Any) -> bool:
+    """Whether the member (their access to the job's school) may still see the job's result:
+    they hold the permission that made it. A job without a known permission (made before
+    jobs recorded one) is refused."""
+    return job.permission in PERMISSIONS and bool(access.can(job.permission))
 
 
 def _worker_fields() -> dict[str, Any]:

@@ -1,14 +1,17 @@
-"""A job's page (progress, then the result) and its file. Only whoever started it sees it."""
+"""A job's page (progress, then the result) and its file. Only whoever started it sees it
+(another member: 404, as if it did not exist), and only while they still hold the permission
+that made it (403, as for any permission they lack)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_file_path, job_mark_interrupted
+from schoolkeep.jobs.services import job_file_path, job_mark_interrupted, job_result_allowed
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -17,6 +20,8 @@ def _own_job(request: HttpRequest, public_id: str) -> Job:
     job = get_for_school_or_404(Job, school=request.school, public_id=public_id)  # type: ignore[attr-defined]
     if job.created_by_id != request.user.pk:
         raise Http404("Not found")
+    if not job_result_allowed(job, request.access):  # type: ignore[attr-defined]
+        raise PermissionDenied
     return job
 
 

@@ -56,6 +56,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ACTION_LABELS = {"people.record.exported": "Single Central Record exported"}
 
+# The permission an export's file needs, by the level of the record it shows.
+LEVEL_PERMISSIONS = {Level.RECORD: "scr.view", Level.SENSITIVE: "scr.sensitive.view"}
+
 
 def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
@@ -172,6 +175,8 @@ def record_export_start(*, school: School, actor: Any, fmt: str, filters: Record
         job = job_create(
             school=school, actor=actor, kind=JOB_KIND, total=rows,
             title=f"Single Central Record export ({label})",
+            # The file holds what the level shows: its maker must still see that much.
+            permission=LEVEL_PERMISSIONS[level],
         )
         audit_record(
             action="people.record.exported", school=school, actor=actor,

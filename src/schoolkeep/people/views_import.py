@@ -39,7 +39,7 @@ def import_upload(request: SchoolRequest) -> HttpResponse:
         request, ImportUploadForm(posted(request), request.FILES or None),
         save=spreadsheet_save, kind=CHECK_KIND, task=people_import_check,
         preview_url="people:import-preview", template="people/import_upload.html",
-        page_title="Import people")
+        page_title="Import people", permission="people.manage")
 
 
 @school_view("people.manage")
@@ -53,7 +53,8 @@ def import_preview(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def import_confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return import_flow.confirm(request, public_id, check_kind=CHECK_KIND, apply_kind=APPLY_KIND,
-                               task=people_import_apply, upload_url="people:import-upload")
+                               task=people_import_apply, upload_url="people:import-upload",
+                               permission="people.manage")
 
 
 @school_view("people.manage")

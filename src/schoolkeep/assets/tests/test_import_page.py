@@ -264,9 +264,11 @@ def test_an_unfinished_job_sends_you_to_its_progress_page(personas: Personas,
                                                          login: Login) -> None:
     client = login(personas.siro)
     check = job_create(school=personas.school, actor=personas.siro,
-                       kind=tasks_import.CHECK_KIND, title="Checking policy.txt")
+                       kind=tasks_import.CHECK_KIND, title="Checking policy.txt",
+                       permission="assets.manage")
     apply = job_create(school=personas.school, actor=personas.siro,
-                       kind=tasks_import.APPLY_KIND, title="Importing policy.txt")
+                       kind=tasks_import.APPLY_KIND, title="Importing policy.txt",
+                       permission="assets.manage")
 
     preview = client.get(reverse("assets:import-preview", args=[check.public_id]))
     result = client.get(reverse("assets:import-result", args=[apply.public_id]))

@@ -36,7 +36,7 @@ def dead_pid() -> int:
 
 def running_job(personas: Personas) -> Job:
     job = job_create(school=personas.school, actor=personas.hr_admin, kind="people.import.apply",
-                     title="Importing people.csv", total=10)
+                     title="Importing people.csv", total=10, permission="people.manage")
     job_progress(job, done=3, message="Checking the file")
     return job
 

@@ -17,7 +17,7 @@ from schoolkeep.jobs.services import (
 def test_progress_then_file_for_the_member_who_started_it(personas, login, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export",
-                     total=10)
+                     total=10, permission="school.view")
     client = login(personas.siro)
     page = client.get(reverse("jobs:job-detail", args=[job.public_id]))
     assert page.status_code == 200
@@ -34,20 +34,23 @@ def test_progress_then_file_for_the_member_who_started_it(personas, login, setti
 
 
 def test_another_member_cannot_see_the_job(personas, login):
-    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export",
+                     permission="school.view")
     client = login(personas.dpo)
     assert client.get(reverse("jobs:job-detail", args=[job.public_id])).status_code == 404
     assert client.get(reverse("jobs:job-download", args=[job.public_id])).status_code == 404
 
 
 def test_another_school_gets_404(personas, login):
-    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export",
+                     permission="school.view")
     client = login(personas.outsider)
     assert client.get(reverse("jobs:job-detail", args=[job.public_id])).status_code == 404
 
 
 def test_failure_is_shown_plainly(personas, login):
-    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import")
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import",
+                     permission="school.view")
     job_fail(job, message="Row 3: the date is impossible.")
     page = login(personas.siro).get(reverse("jobs:job-detail", args=[job.public_id]))
     assert "Row 3: the date is impossible." in page.content.decode()
@@ -55,7 +58,8 @@ def test_failure_is_shown_plainly(personas, login):
 
 def test_clean_up_removes_old_files_and_rows(personas, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export")
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Export",
+                     permission="school.view")
     job_finish(job, content=b"x", filename="x.csv", content_type="text/csv")
     path = job_file_path(job)
     assert path is not None and path.exists()
