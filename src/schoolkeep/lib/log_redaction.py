@@ -45,7 +45,12 @@ SECRET_PATHS: tuple[SecretPath, ...] = (
                not_secret=("done",)),
 )
 
-_END = "[/\\s\"'?#&]"  # what ends a path segment in a log line
+# A secret path segment runs to the next "/", space, quote, "?", "#" (or "&" in a query);
+# percent-encoded, to the next "%2F".
+_SEGMENT = "[^/\\s\"'?#]+"
+_ENCODED_SEGMENT = "(?:%(?!2[Ff])|[^/\\s\"'?#&%])+"
+_END = "(?:[/\\s\"'?#&]|$)"
+_ENCODED_END = "(?:%2[Ff]|[/\\s\"'?#&]|$)"
 
 
 def _encoded(text: str) -> str:
@@ -55,16 +60,17 @@ def _encoded(text: str) -> str:
 
 def _alternatives(rule: SecretPath) -> list[tuple[str, str]]:
     """(regex, replacement) for the path as written and as percent-encoded."""
-    siblings = "".join(f"(?!{re.escape(name)}(?:{_END}|$))" for name in rule.not_secret)
-    plain_before = f"(?<!{re.escape(rule.not_after)})" if rule.not_after else ""
-    encoded_before = f"(?<!{_encoded(rule.not_after)})" if rule.not_after else ""
-    encoded_prefix = _encoded(rule.prefix)
-    return [
-        (f"{plain_before}{re.escape(rule.prefix)}{siblings}[^/\\s\"'?#]+",
-         rule.prefix + REDACTED),
-        (f"{encoded_before}{encoded_prefix}{siblings}(?:%(?!2[Ff])|[^/\\s\"'?#&%])+",
-         rule.prefix.replace("/", "%2F") + REDACTED),
-    ]
+    plain = encoded = ""
+    if rule.not_after:  # the prefix is not where a path starts
+        plain += f"(?<!{re.escape(rule.not_after)})"
+        encoded += f"(?<!{_encoded(rule.not_after)})"
+    plain += re.escape(rule.prefix)
+    encoded += _encoded(rule.prefix)
+    for name in rule.not_secret:  # a page of its own under the prefix
+        plain += f"(?!{re.escape(name)}{_END})"
+        encoded += f"(?!{re.escape(name)}{_ENCODED_END})"
+    return [(plain + _SEGMENT, rule.prefix + REDACTED),
+            (encoded + _ENCODED_SEGMENT, rule.prefix.replace("/", "%2F") + REDACTED)]
 
 
 def _compile(rules: tuple[SecretPath, ...]) -> tuple[re.Pattern[str], list[str]]:
