@@ -15,7 +15,8 @@ feed's URL again later. So:
   calendar feed; reset it to get a new link" when the URL can no longer be shown.
 
 The feed view finds the user by the SHA-256 of the token in the URL (so the lookup never
-touches the secret itself) and compares the stored hash again in constant time. It lists the
+touches the secret itself) and compares the stored hash again in constant time. The feed's
+path is redacted from every log line (``lib/log_redaction.py``). It lists the
 duties the person owns in each school where they are an active member, overdue ones and
 those due in the next 90 days, as all-day events for dates and timed events for instants.
 Titles only: no subjects (which may name people), no children's names or special-category
