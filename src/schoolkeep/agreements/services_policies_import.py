@@ -37,6 +37,7 @@ from schoolkeep.agreements.services_policies import (
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.import_bounds import MAX_MESSAGE_CHARS, PROBLEMS_KEPT, excerpt
 from schoolkeep.lib.text import fold
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy.guards import actor_label, require_permission
@@ -54,7 +55,8 @@ UNCHANGED = "unchanged"
 @dataclass
 class PolicyImportResult:
     header: PolicyHeader
-    problems: list[HeaderProblem] = field(default_factory=list)
+    problems: list[HeaderProblem] = field(default_factory=list)  # the first PROBLEMS_KEPT
+    problems_more: int = 0  # and how many more
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outcome: str = ""
@@ -67,6 +69,10 @@ class PolicyImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.problems_more
 
     def summary(self) -> str:
         """One sentence saying what the import did (or would do)."""
@@ -123,13 +129,24 @@ def _normalise(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
 
+def _bounded(lines: list[HeaderProblem]) -> list[HeaderProblem]:
+    """The first lines of a header's problems or notes, each message bounded, as every import
+    reports (``lib.import_bounds``): a document of 500,000 characters could hold thousands."""
+    return [HeaderProblem(line.line, excerpt(line.message, MAX_MESSAGE_CHARS))
+            for line in lines[:PROBLEMS_KEPT]]
+
+
 def _check(result: PolicyImportResult, school: School) -> None:
     header = result.header
-    result.problems.extend(header.problems)
-    result.notes.extend(str(line) for line in header.ignored)
+    result.problems.extend(_bounded(header.problems))
+    result.problems_more = max(0, len(header.problems) - PROBLEMS_KEPT)
+    result.notes.extend(str(line) for line in _bounded(header.ignored))
+    if len(header.ignored) > PROBLEMS_KEPT:
+        result.notes.append(f"And {len(header.ignored) - PROBLEMS_KEPT:,} more lines left out, "
+                            "not listed.")
     if header.school_name and fold(header.school_name) != fold(school.name):
-        result.warnings.append(f'The header names the school "{header.school_name}", not '
-                               f"{school.name}. The policy is recorded for {school.name}.")
+        result.warnings.append(f'The header names the school "{excerpt(header.school_name)}", '
+                               f"not {school.name}. The policy is recorded for {school.name}.")
     if header.next_review is not None:
         try:
             result.review = resolve_next_review(school, header.next_review)

@@ -3,7 +3,8 @@
 command line's actor, and reporting a file with problems.
 
 An unknown school or a file that cannot be read: one line, status 1. When any row is wrong,
-nothing is written: each note and problem goes to standard error, then a count, status 2."""
+nothing is written: each note and problem (the first 200: ``lib.import_bounds``) goes to
+standard error, then a count of them all, status 2."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ class ImportCommand(BaseCommand, ABC):
 
     @abstractmethod
     def run_import(self, path: Path, *, school: School, dry_run: bool) -> Any:
-        """The import's result (``ok``, ``notes``, ``problems``); raises ImportFileError."""
+        """The import's result (``ok``, ``notes``, ``problems``, ``problem_count``); raises
+        ImportFileError."""
 
     def file_read_as(self, path: Path, result: Any) -> str:
         """How the count of problems names the file."""
@@ -63,10 +65,14 @@ class ImportCommand(BaseCommand, ABC):
         for note in result.notes:
             self.stderr.write(f"Note: {note}")
         if not result.ok:
-            for problem in result.problems:
+            for problem in result.problems:  # the first ones (lib.import_bounds)
                 self.stderr.write(str(problem))
-            count = len(result.problems)
-            self.stderr.write(f"{count} problem{'s' if count != 1 else ''} in "
+            count = result.problem_count
+            more = count - len(result.problems)
+            if more > 0:
+                self.stderr.write(f"And {more:,} more problem{'s' if more != 1 else ''} not "
+                                  "listed: put these right first.")
+            self.stderr.write(f"{count:,} problem{'s' if count != 1 else ''} in "
                               f"{self.file_read_as(path, result)}: nothing was imported.")
             raise SystemExit(2)
         self.report(school, path, result, dry_run=options["dry_run"])

@@ -29,6 +29,7 @@ from schoolkeep.jobs.services import (
     job_progress,
     job_started,
 )
+from schoolkeep.lib import import_bounds
 from schoolkeep.lib.import_uploads import upload_claim, upload_delete, upload_path
 from schoolkeep.lib.tabular import XLSX_TYPE, ImportFileError
 from schoolkeep.tenancy.http import SchoolRequest
@@ -39,8 +40,9 @@ ImportTask: TypeAlias = "Task[[str, str, str], None]"
 Progress: TypeAlias = Callable[[int, int, str], None]
 
 UPLOAD_GONE = "The uploaded file is no longer here. Upload it again."
-# How many problems a check job's result keeps for the preview (the count is always kept).
-PROBLEMS_KEPT = 500
+# How many problems a job's result keeps for the preview (the count is always kept): no more
+# than an import keeps (lib.import_bounds).
+PROBLEMS_KEPT = import_bounds.PROBLEMS_KEPT
 
 
 class RowsResult(Protocol):
@@ -50,6 +52,8 @@ class RowsResult(Protocol):
     def ok(self) -> bool: ...
     @property
     def problems(self) -> list[Any]: ...
+    @property
+    def problem_count(self) -> int: ...
     def summary(self) -> str: ...
     def as_dict(self) -> dict[str, Any]: ...
 
@@ -198,7 +202,7 @@ def fail_unexpected(job: Job) -> None:
 def kept_result(result: RowsResult) -> dict[str, Any]:
     """The result as a job keeps it: the first PROBLEMS_KEPT problems and their count."""
     data = result.as_dict()
-    data["problem_count"] = len(result.problems)
+    data["problem_count"] = result.problem_count
     data["problems"] = data["problems"][:PROBLEMS_KEPT]
     return data
 
@@ -228,7 +232,7 @@ def check_rows(job_id: str, stored_name: str, filename: str, *, kind: str, run: 
         "upload": stored_name if result.ok else "", "filename": filename,
         "next_url": reverse(preview_url, args=[job.public_id]),
         "next_label": "See what the import would change"}
-    message = (f"{len(result.problems)} problems found: nothing can be imported until they "
+    message = (f"{result.problem_count:,} problems found: nothing can be imported until they "
                "are put right." if not result.ok else result.summary())
     job_finish(job, message=message, result=data)
 
@@ -256,7 +260,7 @@ def apply_rows(job_id: str, stored_name: str, filename: str, *, kind: str, run: 
         upload_delete(stored_name)
     if not result.ok:
         first = "; ".join(str(problem) for problem in result.problems[:5])
-        more = len(result.problems) - 5
+        more = result.problem_count - 5
         job_fail(job, message=f"{stale} {first}" + (f"; and {more} more." if more > 0 else "."))
         return
     job_finish(job, message=result.summary(), result=kept_result(result) | {

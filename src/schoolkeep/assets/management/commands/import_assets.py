@@ -38,5 +38,7 @@ class Command(ImportCommand):
             self.stdout.write(line)
         if result.warnings:
             self.stdout.write("Warnings:")
-            for warning in result.warnings:
+            for warning in result.warnings:  # the first ones (lib.import_bounds)
                 self.stdout.write(f"  {warning}")
+            if result.warnings.more:
+                self.stdout.write(f"  And {result.warnings.more:,} more not listed.")
