@@ -137,7 +137,7 @@ class ProblemList(list[Problem]):
             super().pop()
             self.more += 1
 
-    def __iadd__(self, problems: Iterable[Problem]) -> ProblemList:  # type: ignore[override]
+    def __iadd__(self, problems: Iterable[Problem]) -> ProblemList:  # type: ignore[override,misc]
         self.extend(problems)
         return self
 
