@@ -22,7 +22,7 @@ from schoolkeep.incidents.services_concern import concern_page_for
 from schoolkeep.tenancy.services import invitation_create
 
 # A route parameter with one of these names holds a secret.
-SECRET_PARAMETERS = {"token", "key"}
+SECRET_PARAMETERS = {"token", "key", "secret"}
 
 
 @dataclass(frozen=True)
