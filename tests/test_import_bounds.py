@@ -124,3 +124,15 @@ def test_an_unclosed_quote_in_a_csv_file_is_named_by_its_line(tmp_path: Path) ->
 
     with pytest.raises(ImportFileError, match=r"Line \d+ .* more than 5,000 characters"):
         people_import(path, school=school, actor=None, dry_run=True)
+
+
+def test_a_file_with_more_text_than_an_import_reads_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_bounds, "MAX_FILE_CHARS", 10_000)
+    school = SchoolFactory()
+    path = tmp_path / "people.csv"
+    path.write_text("Full name,Kind,Job title\n"
+                    + "".join(f"P {n},support,{'t' * 150}\n" for n in range(100)))
+
+    with pytest.raises(ImportFileError, match="more than 10,000 characters of text"):
+        people_import(path, school=school, actor=None, dry_run=True)
