@@ -25,5 +25,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Each test database is created fresh (in memory per xdist worker).
-    DATABASES["default"]["TEST"] = {"NAME": None}
+    # Each test database is created fresh (in memory per xdist worker). Named ":memory:"
+    # because pytest-django would give our own engine (lib/private_sqlite3) a file per worker.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
