@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from schoolkeep.lib.downloads import download_name
+
 
 class Policy(models.Model):
     class Kind(models.TextChoices):
@@ -124,3 +126,10 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} version {self.number}"
+
+    @property
+    def download_name(self) -> str:
+        """The name its file downloads under: the uploaded name's stem with the extension
+        of the type its content was found to be (never the uploader's own extension)."""
+        return download_name(self.file_original_name, self.file_content_type,
+                             fallback="policy")

@@ -285,9 +285,24 @@ def _zip_names(data: bytes) -> tuple[set[str], bytes]:
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def policy_file_type(data: bytes) -> str:
+ACTIVE_CONTENT_MESSAGE = (
+    "This file is a web page or a script (HTML, SVG, XML or JavaScript), which a browser "
+    "would run when it is opened, so it cannot be kept as a policy. Save the policy as a "
+    "PDF, a Word document (.docx), an OpenDocument text (.odt) or plain text, and upload "
+    "that.")
+
+
+def refuse_active_content(data: bytes, *, name: str = "") -> None:
+    """A policy document must not be something a browser renders as a page or runs: HTML,
+    XHTML, SVG, XML or a script, by its content or its name."""
+    if uploads.is_active_content(data, name=name):
+        raise DomainError(ACTIVE_CONTENT_MESSAGE, field="file")
+
+
+def policy_file_type(data: bytes, *, name: str = "") -> str:
     """The type of a policy file from its content: PDF, Word (DOCX), OpenDocument text (ODT)
-    or plain text (UTF-8 without control characters). A DomainError on ``file`` otherwise."""
+    or plain text (UTF-8 without control characters, and not a web page or a script: see
+    ``refuse_active_content``). A DomainError on ``file`` otherwise."""
     if not data:
         raise DomainError("The file is empty.", field="file")
     if uploads.sniff(data[:uploads.SNIFF_BYTES]) == uploads.PDF:
@@ -305,6 +320,7 @@ def policy_file_type(data: bytes) -> str:
             pass
         else:
             if not TEXT_CONTROL.search(text):
+                refuse_active_content(data, name=name)
                 return TEXT
     raise DomainError("The file must be a PDF, a Word document (.docx), an OpenDocument text "
                       "(.odt) or plain text.", field="file")
@@ -372,9 +388,10 @@ def version_add(*, policy: Policy, actor: Any, text: str = "",
     data = b""
     if uploaded_file is not None:
         data = _read_upload(uploaded_file)
-        content_type = policy_file_type(data)
+        original = uploads.original_name(uploaded_file, fallback="policy")
+        content_type = policy_file_type(data, name=original)
         fields = {"source": PolicyVersion.Source.UPLOADED,
-                  "file_original_name": uploads.original_name(uploaded_file, fallback="policy"),
+                  "file_original_name": original,
                   "file_content_type": content_type,
                   "content_hash": hashlib.sha256(data).hexdigest()}
         if content_type == TEXT:

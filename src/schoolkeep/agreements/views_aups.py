@@ -36,6 +36,8 @@ from schoolkeep.agreements.models_aups import (
     SigningMethod,
 )
 from schoolkeep.agreements.services_sign import shown_version_number
+from schoolkeep.lib import downloads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.request_id import client_ip
@@ -271,8 +273,5 @@ def signature_pdf(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     signature = selectors.signature_for_page(school=request.school, public_id=public_id)
     _may_see(request, signature)
     content = services.signature_pdf(signature=signature, actor=request.user)
-    response = HttpResponse(content, content_type="application/pdf")
-    name = f"aup-{signature.aup.audience}-signature-{signature.signed_at:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = f"aup-{signature.aup.audience}-signature-{signature.signed_at:%Y-%m-%d}"
+    return download_response(content, name=name, content_type=downloads.PDF)

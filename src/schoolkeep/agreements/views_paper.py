@@ -12,7 +12,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -27,7 +28,7 @@ from schoolkeep.agreements.models_aups import (
     AupVersion,
     Signature,
 )
-from schoolkeep.lib import uploads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.text import fold
@@ -108,17 +109,13 @@ def paper_create(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 
 @school_view("aups.records")  # type: ignore[arg-type]  # a streamed file, not HttpResponse
 @require_GET
-def scan_download(request: SchoolRequest, public_id: UUID) -> FileResponse:
+def scan_download(request: SchoolRequest, public_id: UUID) -> HttpResponseBase:
     signature = get_for_school_or_404(Signature, school=request.school, public_id=public_id)
     try:
         handle = services_paper.scan_open(signature=signature, actor=request.user)
     except DomainError:
         raise Http404("Not found") from None
     # A name of our making: nothing typed by anyone reaches the header.
-    extension = uploads.EXTENSIONS.get(signature.scan_content_type, "")
-    filename = f"paper-signature-{timezone.localdate(signature.signed_at):%Y-%m-%d}-" \
-               f"{str(signature.public_id)[:8]}{extension}"
-    response = FileResponse(handle, as_attachment=True, filename=filename,
-                            content_type=signature.scan_content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = (f"paper-signature-{timezone.localdate(signature.signed_at):%Y-%m-%d}-"
+            f"{str(signature.public_id)[:8]}")
+    return download_response(handle, name=name, content_type=signature.scan_content_type)

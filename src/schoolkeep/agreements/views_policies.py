@@ -9,7 +9,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +27,7 @@ from schoolkeep.agreements.forms_policies import (
 from schoolkeep.agreements.models_policies import Policy, PolicyVersion
 from schoolkeep.agreements.services_policies_import import decode_policy_text, policy_import
 from schoolkeep.audit.selectors import history_summary
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.stale import refuse_stale
@@ -132,6 +134,7 @@ def policy_import_upload(request: SchoolRequest) -> HttpResponse:
             data = form.cleaned_data["file"].read(services.FILE_MAX_BYTES + 1)
             if len(data) > services.FILE_MAX_BYTES:
                 raise DomainError("The file must be smaller than 10 MB.", field="file")
+            services.refuse_active_content(data, name=form.cleaned_data["file"].name)
             result = policy_import(school=request.school, actor=request.user,
                                    text=decode_policy_text(data),
                                    filename=form.cleaned_data["file"].name,
@@ -182,16 +185,15 @@ def version_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 
 @school_view("policies.view")  # type: ignore[arg-type]  # a streamed file, not HttpResponse
 @require_GET
-def version_download(request: SchoolRequest, public_id: UUID) -> FileResponse:
+def version_download(request: SchoolRequest, public_id: UUID) -> HttpResponseBase:
     version = _version(request, public_id)
     try:
         handle = services.version_open_file(version=version, actor=request.user)
     except DomainError:
         raise Http404("Not found") from None
-    response = FileResponse(handle, as_attachment=True, filename=version.file_original_name,
-                            content_type=version.file_content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Named from the type its content was found to be on upload, never the uploader's.
+    return download_response(handle, name=version.file_original_name,
+                             content_type=version.file_content_type, fallback="policy")
 
 
 @school_view("policies.view")

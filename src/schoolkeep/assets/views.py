@@ -30,6 +30,7 @@ from schoolkeep.assets.forms import (
 )
 from schoolkeep.assets.models import Asset, AssetGroup, Classification
 from schoolkeep.audit.selectors import history_summary
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.stale import refuse_stale
@@ -48,10 +49,7 @@ def _query_without_page(request: SchoolRequest) -> str:
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(content, name=name, content_type=content_type)
 
 
 def _fail(form: Any, error: DomainError) -> bool:

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import ChoiceField
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,8 @@ from schoolkeep.audit import selectors
 from schoolkeep.audit.export import csv_lines, filters_description, trail_export_start
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.lib import downloads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -65,14 +67,9 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
         school=school, actor=request.user, events=events,
         filters=filters_description(form.selection(), person_label=_person_label(form)))
     stamp = timezone.localtime(timezone.now(), selectors.LONDON).strftime("%Y-%m-%d")
-    response = StreamingHttpResponse(
-        csv_lines(events.iterator(chunk_size=EXPORT_CHUNK)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-trail-{school.slug}-{stamp}.csv"'
-    )
-    return response
+    return download_response(csv_lines(events.iterator(chunk_size=EXPORT_CHUNK)),
+                             name=f"audit-trail-{school.slug}-{stamp}",
+                             content_type=downloads.CSV)
 
 
 @require_GET

@@ -13,6 +13,8 @@ from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
 from schoolkeep.duties.types import HORIZON
+from schoolkeep.lib import downloads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
 
 
@@ -85,8 +87,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = user_for_token(token)
     if user is None:
         raise Http404("Not found")
-    response = HttpResponse(feed_ics(user, timezone.now()), content_type="text/calendar")
-    response["Content-Disposition"] = 'inline; filename="schoolkeep-duties.ics"'
+    response = download_response(feed_ics(user, timezone.now()), inline=True,
+                                 name="schoolkeep-duties", content_type=downloads.CALENDAR)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -22,6 +22,8 @@ from schoolkeep.incidents.services_concern import (
     concern_page_url,
 )
 from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.lib import downloads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.tenancy.decorators import school_view
@@ -97,8 +99,5 @@ def concern_settings(request: SchoolRequest) -> HttpResponse:
 @require_GET
 def concern_poster(request: SchoolRequest) -> HttpResponse:
     url = concern_page_url(concern_page_for(request.school, actor=request.user))
-    response = HttpResponse(poster.poster_pdf(school=request.school, url=url),
-                            content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="report-a-concern-poster.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(poster.poster_pdf(school=request.school, url=url), inline=True,
+                             name="report-a-concern-poster", content_type=downloads.PDF)

@@ -83,6 +83,33 @@ def check_upload(uploaded_file: Any, *, allowed: set[str], max_bytes: int,
     return content_type
 
 
+# Active content: what a browser would run or render as a page
+
+
+# Names whose type a browser renders as a page or runs (HTML, XHTML, SVG, XML, scripts).
+ACTIVE_EXTENSIONS = frozenset({
+    ".htm", ".html", ".shtml", ".xht", ".xhtml", ".mht", ".mhtml", ".svg", ".svgz", ".xml",
+    ".xsl", ".xslt", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".vbs", ".hta", ".swf", ".php",
+})
+# Markup at the start of a file (after a byte order mark and blank space) makes it a page
+# to a browser that sniffs, whatever its name: HTML, XML (and so XHTML and SVG), comments.
+_MARKUP_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:[a-z!?/])", re.IGNORECASE)
+# Tags that make any text a page or a script wherever they appear in it.
+_ACTIVE_TAG = re.compile(
+    rb"<\s*(?:script|iframe|frame|object|embed|svg|html|body|meta)\b"
+    rb"|<!doctype|<\?xml", re.IGNORECASE)
+
+
+def is_active_content(data: bytes, *, name: str = "") -> bool:
+    """True when a browser would render ``data`` as a page, or run it: markup (HTML, XHTML,
+    SVG, XML) at its start or active tags anywhere, or a name of such a type (a script,
+    for instance, is plain text to us but a program to a browser)."""
+    suffix = os.path.splitext(str(name or "").strip().lower())[1]
+    if suffix in ACTIVE_EXTENSIONS:
+        return True
+    return bool(_MARKUP_START.match(data) or _ACTIVE_TAG.search(data))
+
+
 # Storing accepted files
 
 

@@ -8,12 +8,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.audit.selectors import history_summary
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.stale import refuse_stale
@@ -285,16 +287,15 @@ def _copy(request: SchoolRequest, public_id: UUID) -> CertificateCopy:
 
 @school_view("scr.sensitive.view")  # type: ignore[arg-type]  # a streamed file, not HttpResponse
 @require_GET
-def copy_download(request: SchoolRequest, public_id: UUID) -> FileResponse:
+def copy_download(request: SchoolRequest, public_id: UUID) -> HttpResponseBase:
     copy = _copy(request, public_id)
     try:
         handle = services.copy_open(copy=copy, actor=request.user)
     except DomainError:
         raise Http404("Not found") from None
-    response = FileResponse(handle, as_attachment=True, filename=copy.original_name,
-                            content_type=copy.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Named from the type its content was found to be on upload, never the uploader's.
+    return download_response(handle, name=copy.original_name, content_type=copy.content_type,
+                             fallback="certificate")
 
 
 @school_view("people.manage")
