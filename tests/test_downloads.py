@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
 from schoolkeep.agreements.models_policies import PolicyVersion
@@ -19,6 +18,7 @@ from schoolkeep.lib.downloads import download_name, download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people import services as people
 from schoolkeep.people.models import Check
+from tests.personas import Personas
 
 Login = Callable[[User], Client]
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
