@@ -267,6 +267,7 @@ class AssetSettingsForm(forms.Form):
 
 
 class LabelForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     label_text = forms.CharField(label="Label", max_length=200,
                                  error_messages={"required": "Enter the label."})
     members = forms.MultipleChoiceField(

@@ -62,6 +62,9 @@ class AccessLabel(models.Model):
     label_key = models.CharField(max_length=200, editable=False)
     members = models.ManyToManyField("tenancy.Membership", blank=True,
                                      related_name="access_labels")
+    # Compared on every change, so that two managers editing one label at once cannot
+    # overwrite each other's choice of members silently.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["label_key"]

@@ -379,8 +379,10 @@ def labels_resolve(*, school: School, labels: list[str], actor: Any) -> list[Acc
 
 
 def label_update(*, label: AccessLabel, actor: Any, label_text: str,
-                 members: Iterable[Membership]) -> AccessLabel:
-    """Rename an access label and set the members of the school who hold it."""
+                 members: Iterable[Membership], version: int | None = None) -> AccessLabel:
+    """Rename an access label and set the members of the school who hold it. ``version``:
+    the label's version the form was opened with (a newer one raises StaleVersion), or None
+    to skip the comparison."""
     text = tidy(label_text)
     if not text:
         raise DomainError("Enter the label.", field="label_text")
@@ -389,6 +391,8 @@ def label_update(*, label: AccessLabel, actor: Any, label_text: str,
         current = AccessLabel.objects.select_for_update().select_related("school").get(
             pk=label.pk)
         _require_manager(school=current.school_id, actor=actor, what="change access labels")
+        if version is not None and current.version != version:
+            raise stale_error(school=current.school, target=current, what="this label")
         ids = {member.pk for member in chosen}
         valid = list(Membership.objects.filter(school_id=current.school_id, pk__in=ids,
                                                is_active=True).select_related("user"))
@@ -407,6 +411,7 @@ def label_update(*, label: AccessLabel, actor: Any, label_text: str,
         changes = diff(before, after)
         if not changes:
             return current
+        current.version += 1
         current.save()
         if old_ids != ids:
             current.members.set(valid)

@@ -299,19 +299,23 @@ def label_list(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def label_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     label = selectors.label_for_page(school=request.school, public_id=public_id)
-    initial = {"label_text": label.label,
+    initial = {"label_text": label.label, "version": label.version,
                "members": [str(m.public_id) for m in label.members.all()]}
     form = LabelForm(posted(request), initial=initial,
                      memberships=list(members_with_roles(request.school)))
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.label_update(label=label, actor=request.user,
                                   label_text=form.cleaned_data["label_text"],
-                                  members=form.chosen_members())
+                                  members=form.chosen_members(),
+                                  version=form.cleaned_data["version"])
         except DomainError as exc:
-            _fail(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=label,
+                                 what="this label")
         else:
             messages.success(request, f"The label “{form.cleaned_data['label_text']}” is saved.")
             return redirect("assets:label-list")
     return render(request, "assets/label_form.html", {
-        "page_title": f"Change the label “{label.label}”", "form": form, "label": label})
+        "page_title": f"Change the label “{label.label}”", "form": form, "label": label,
+        "stale": stale})

@@ -293,7 +293,8 @@ def test_archive_and_settings_and_labels(personas: Personas, login: Login) -> No
     label = AccessLabel.objects.get()
     member = Membership.objects.get(user=personas.dsl)
     response = client.post(url("label-edit", label.public_id), {
-        "label_text": "Headteacher", "members": [str(member.public_id)]})
+        "label_text": "Headteacher", "members": [str(member.public_id)],
+        "version": str(label.version)})
     assert response.status_code == 302
     label.refresh_from_db()
     assert label.label == "Headteacher" and list(label.members.all()) == [member]
