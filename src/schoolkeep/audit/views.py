@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.core.paginator import Paginator
@@ -51,9 +52,12 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def _person_label(form: AuditFilterForm) -> str:
     """The name of the person the trail was filtered by ("" when it was not)."""
     chosen = form.cleaned_data.get("person") or ""
+    if not chosen:
+        return ""
     field = form.fields["person"]
     assert isinstance(field, ChoiceField)
-    return str(dict(field.choices).get(chosen, "")) if chosen else ""
+    choices = cast(list[tuple[str, str]], field.choices)  # set as a list by the form
+    return next((str(label) for value, label in choices if value == chosen), "")
 
 
 @require_GET

@@ -86,6 +86,7 @@ def download_response(content: bytes | Any | Iterable[str], *, name: str,
         response = StreamingHttpResponse(content, content_type=header_type)
     filename = download_name(name, kind, fallback=fallback)
     as_attachment = not (inline and kind in INLINE_TYPES)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Content-Disposition"] = (content_disposition_header(as_attachment, filename)
+                                       or "attachment")
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -61,3 +61,12 @@ def test_a_refused_filter_exports_nothing_and_records_nothing(personas: Personas
                                                  "date_to": "2026-01-01"})
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="audit.trail.exported").exists()
+
+
+def test_an_export_filtered_by_person_names_them(personas: Personas, login: Login) -> None:
+    audit_record(action="tenancy.school.settings_changed", school=personas.school,
+                 actor=personas.siro, target=personas.school)
+    login(personas.dpo).get(EXPORT, {"person": str(personas.siro.public_id)})
+    event = AuditEvent.objects.get(school=personas.school, action="audit.trail.exported")
+    assert event.changes["filters"]["after"].startswith("person: ")
+    assert event.changes["rows"]["after"] == 1
