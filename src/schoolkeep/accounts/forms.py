@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.core import context, ratelimit
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 
 from schoolkeep.accounts.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, TOKEN_MIN_DAYS
+from schoolkeep.throttles.services import Throttle, throttle_hit, throttle_reset
 
 
 class TokenCreateForm(forms.Form):
@@ -30,18 +31,20 @@ class TokenCreateForm(forms.Form):
 
 # --- Second-factor codes -------------------------------------------------------------------
 # allauth.mfa limits wrong codes with the "login_failed" rate, which Schoolkeep switches off so
-# that django-axes owns password lockout. Codes get their own limit ("mfa_code_failed" in
-# ACCOUNT_RATE_LIMITS): without it a stolen password would allow unlimited guesses at the code.
+# that django-axes owns password lockout. Codes get their own limit: without it a stolen
+# password would allow unlimited guesses at the code. allauth's own rate limits read and then
+# write a cache entry, so codes sent in parallel all passed its check (issue 12, finding 3):
+# the attempt is counted and checked in one statement in the throttle table instead.
 
-MFA_CODE_RATE_ACTION = "mfa_code_failed"
+MFA_CODES = Throttle("mfa-code", limit=10, window=timedelta(minutes=15))
 
 
 def _limit_code_attempts(user: Any, check: Callable[[], str]) -> str:
-    key = f"mfa-code-{user.pk}"
-    if not ratelimit.consume(context.request, action=MFA_CODE_RATE_ACTION, key=key):
+    account = f"account:{user.pk}"  # per account, whatever address the guesses come from
+    if not throttle_hit(throttle=MFA_CODES, address=account):
         raise get_account_adapter().validation_error("too_many_login_attempts")
     code = check()
-    ratelimit.clear(context.request, action=MFA_CODE_RATE_ACTION, key=key)
+    throttle_reset(throttle=MFA_CODES, address=account)
     return code
 
 

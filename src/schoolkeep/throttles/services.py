@@ -79,6 +79,12 @@ def throttle_blocked(*, throttle: Throttle, address: str, page: str = "") -> boo
         window_ends__gt=timezone.now(), hits__gte=throttle.limit).exists()
 
 
+def throttle_reset(*, throttle: Throttle, address: str, page: str = "") -> None:
+    """Start the count again (a right second-factor code clears the wrong ones before it)."""
+    ThrottleCounter.objects.filter(throttle=throttle.name, page=page,
+                                   client=client_key(address)).delete()
+
+
 def throttles_clean_up(now: datetime) -> int:
     """Delete the counters whose window has ended (the ten-minute tick)."""
     deleted, _ = ThrottleCounter.objects.filter(window_ends__lte=now).delete()
