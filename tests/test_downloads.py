@@ -155,3 +155,86 @@ def test_an_imported_policy_document_may_not_be_a_web_page(personas: Personas,
         "file": SimpleUploadedFile("policy.html", HTML_BYTES)})
     assert response.status_code == 200
     assert "is a web page or a script" in response.content.decode()
+
+
+# ---------------------------------------------------------------------------- one helper
+
+
+def test_no_module_but_the_helper_builds_a_download() -> None:
+    """A view that sets Content-Disposition itself (or hands out a FileResponse) names the
+    file as it likes: every download goes through lib/downloads.py."""
+    import re
+    from pathlib import Path
+
+    import schoolkeep
+
+    root = Path(schoolkeep.__file__).parent
+    pattern = re.compile(r"Content-Disposition|FileResponse|as_attachment")
+    found = [f"{path.relative_to(root)}:{number}"
+             for path in sorted(root.rglob("*.py"))
+             if "tests" not in path.parts and path != root / "lib" / "downloads.py"
+             for number, line in enumerate(path.read_text().splitlines(), 1)
+             if pattern.search(line)]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_a_jobs_file_is_named_from_its_type(personas: Personas, login: Login, settings,
+                                            tmp_path) -> None:
+    from schoolkeep.jobs.services import job_create, job_finish
+
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test",
+                     title="Export", permission="school.view")
+    job_finish(job, content=PDF_BYTES, filename="letters.html", content_type=downloads.PDF)
+    response = login(personas.siro).get(reverse("jobs:job-download", args=[job.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="letters.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert _body(response) == PDF_BYTES
+
+
+@pytest.mark.django_db
+def test_a_jobs_file_of_an_unknown_type_is_never_run(personas: Personas, login: Login,
+                                                     settings, tmp_path) -> None:
+    from schoolkeep.jobs.services import job_create, job_finish
+
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test",
+                     title="Export", permission="school.view")
+    job_finish(job, content=HTML_BYTES, filename="x.html", content_type="text/html")
+    response = login(personas.siro).get(reverse("jobs:job-download", args=[job.public_id]))
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"] == 'attachment; filename="x.bin"'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "fmt", "content_type", "filename"), [
+    ("people:import-template", "csv", "text/csv; charset=utf-8", "people-import.csv"),
+    ("people:import-template", "xlsx", downloads.XLSX, "people-import.xlsx"),
+    ("agreements:parent-import-template", "csv", "text/csv; charset=utf-8", "parents-import.csv"),
+])
+def test_an_import_template_goes_through_the_helper(personas: Personas, login: Login,
+                                                    url_name: str, fmt: str,
+                                                    content_type: str, filename: str) -> None:
+    response = login(personas.siro).get(reverse(url_name, args=[fmt]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_draft_ico_report_goes_through_the_helper(personas: Personas,
+                                                      login: Login) -> None:
+    from schoolkeep.incidents.tests.test_exports_ico import full_breach
+
+    breach = full_breach(personas)
+    response = login(personas.dpo).get(reverse("incidents:ico-report",
+                                               args=[breach.public_id, "docx"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == downloads.DOCX
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="draft-ico-report-{breach.reference}.docx"')
+    assert response["X-Content-Type-Options"] == "nosniff"

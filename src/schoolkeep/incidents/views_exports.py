@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.incidents import exports_ico, exports_log
 from schoolkeep.incidents.models import Incident, Kind
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.tenancy.decorators import school_view
@@ -89,8 +90,6 @@ def ico_report(request: SchoolRequest, public_id: UUID, file_format: str) -> Htt
         return render(request, "incidents/exports_ico_unavailable.html", {
             "page_title": "No ICO report for this incident", "incident": incident,
             "message": error.message}, status=404)
-    response = HttpResponse(content, content_type=content_type)
-    # A name of our making (the reference): nothing typed by anyone reaches the header.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # A name of our making (the reference); its extension comes from the content's type.
+    return download_response(content, name=filename, content_type=content_type,
+                             fallback="draft-ico-report")

@@ -29,9 +29,10 @@ from schoolkeep.jobs.services import (
     job_progress,
     job_started,
 )
-from schoolkeep.lib import import_bounds
+from schoolkeep.lib import downloads, import_bounds
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.import_uploads import upload_claim, upload_delete, upload_path
-from schoolkeep.lib.tabular import XLSX_TYPE, ImportFileError
+from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.tenancy.http import SchoolRequest
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -134,14 +135,10 @@ def template_download(file_format: str, *, csv: Callable[[], bytes],
                       xlsx: Callable[[], bytes], filename: str) -> HttpResponse:
     """An import's template file, ``filename``.csv or .xlsx (a 404 for any other format)."""
     if file_format == "csv":
-        response = HttpResponse(csv(), content_type="text/csv; charset=utf-8")
-    elif file_format == "xlsx":
-        response = HttpResponse(xlsx(), content_type=XLSX_TYPE)
-    else:
-        raise Http404("Not found")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return download_response(csv(), name=filename, content_type=downloads.CSV)
+    if file_format == "xlsx":
+        return download_response(xlsx(), name=filename, content_type=downloads.XLSX)
+    raise Http404("Not found")
 
 
 def can_confirm(job: Job) -> bool:

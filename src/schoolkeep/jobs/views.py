@@ -5,13 +5,15 @@ that made it (403, as for any permission they lack)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_file_path, job_mark_interrupted, job_result_allowed
+from schoolkeep.lib import downloads
+from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -40,7 +42,6 @@ def job_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     path = job_file_path(job)
     if path is None:
         raise Http404("This file is no longer available.")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type=job.content_type or "application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(path.open("rb"), name=job.filename,
+                             content_type=job.content_type or downloads.UNKNOWN,
+                             fallback="export")
