@@ -48,6 +48,8 @@ class DraftForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    # The draft's version when the page was opened: a draft changed since is not published.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     who_signs = forms.ChoiceField(
         label="Who must sign this version?", widget=forms.RadioSelect,
         choices=[(EVERYONE, "Everyone must sign again"),

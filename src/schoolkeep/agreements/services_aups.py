@@ -21,6 +21,7 @@ from schoolkeep.agreements.services_sign import signature_create
 from schoolkeep.agreements.starting_texts import starting_text
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission, user_holds
 from schoolkeep.tenancy.models import School
@@ -194,41 +195,46 @@ def draft_save(*, aup: Aup, actor: Any, text: str, summary_of_changes: str = "",
     return draft
 
 
-def version_publish(*, draft: AupVersion, actor: Any,
-                    requires_everyone_to_sign: bool) -> AupVersion:
+def version_publish(*, draft: AupVersion, actor: Any, requires_everyone_to_sign: bool,
+                    version: int | None = None) -> AupVersion:
     """Publish a draft: its text is fixed from now on and it becomes the version to sign.
     When everyone must sign again (always for a first version), earlier signatures stop
-    counting; a minor version leaves them counting and only new signers sign it."""
+    counting; a minor version leaves them counting and only new signers sign it.
+    ``version`` is the draft's version the publisher read: a draft changed since raises
+    StaleVersion naming who changed it, so that no one publishes a text they never saw.
+    None skips the comparison (the demo and set-up code, which publish what they wrote)."""
     if not isinstance(requires_everyone_to_sign, bool):
         raise DomainError("Choose who must sign this version.",
                           field="requires_everyone_to_sign")
     with transaction.atomic():
         _require_manager(draft.school_id, actor)
         aup = Aup.objects.select_for_update().get(pk=draft.aup_id)
-        version = AupVersion.objects.select_for_update().get(pk=draft.pk)
-        if not version.is_draft:
+        current = AupVersion.objects.select_for_update().get(pk=draft.pk)
+        if not current.is_draft:
             raise DomainError("This version is already published.", field="draft")
-        if version.content_hash != content_hash(version.text):
+        if version is not None and current.version != version:
+            raise stale_error(school=aup.school_id, target=current, what="this draft")
+        if current.content_hash != content_hash(current.text):
             raise DomainError("The draft's text does not match its hash: save it again.",
                               field="draft")
         everyone = requires_everyone_to_sign or aup.sign_from == 0
-        version.requires_everyone_to_sign = everyone
-        version.published_at = timezone.now()
-        version.published_by_label = actor_label(actor)
-        version.version += 1
-        version.save()
+        current.requires_everyone_to_sign = everyone
+        current.published_at = timezone.now()
+        current.published_by_label = actor_label(actor)
+        current.version += 1
+        current.save()
         before = snapshot(aup, ["current_number", "sign_from"])
-        aup.current_number = version.number
+        aup.current_number = current.number
         if everyone:
-            aup.sign_from = version.number
+            aup.sign_from = current.number
         aup.version += 1
         aup.save()
         audit_record(action="agreements.version.published", school=aup.school_id, actor=actor,
-                     target=version,
-                     changes={"number": version.number, "content_hash": version.content_hash,
+                     target=current,
+                     changes={"number": current.number, "content_hash": current.content_hash,
                               "requires_everyone_to_sign": everyone,
                               **diff(before, snapshot(aup, ["current_number", "sign_from"]))})
-    return version
+    return current
 
 
 # ---------------------------------------------------------------------------- signing

@@ -200,19 +200,23 @@ def version_publish(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if not version.is_draft:
         messages.info(request, f"Version {version.number} is already published.")
         return redirect("agreements:version-detail", version.public_id)
-    form = PublishForm(posted(request))
+    form = PublishForm(posted(request), initial={"version": version.version})
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.version_publish(draft=version, actor=request.user,
-                                     requires_everyone_to_sign=form.requires_everyone_to_sign())
+                                     requires_everyone_to_sign=form.requires_everyone_to_sign(),
+                                     version=form.cleaned_data["version"])
         except DomainError as exc:
-            refuse_on_form(form, exc, {"requires_everyone_to_sign": "who_signs"})
+            stale = refuse_stale(form, exc, school=request.school, target=version,
+                                 what="this draft",
+                                 field_for_error={"requires_everyone_to_sign": "who_signs"})
         else:
             return _to_aup(request, aup, f"Version {version.number} is published.")
     return render(request, "agreements/aup_publish.html", {
         "page_title": f"Publish version {version.number} of the {aup.title.lower()}",
         "aup": aup, "version": version, "form": form, "first": not aup.is_published,
-        "text": render_markdown(version.text)})
+        "text": render_markdown(version.text), "stale": stale})
 
 
 @school_view("aups.records")

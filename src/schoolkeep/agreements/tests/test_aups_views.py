@@ -267,9 +267,9 @@ def test_publishing_through_the_page(personas: Personas, login: Login) -> None:
     url = reverse("agreements:version-publish", args=[draft.public_id])
     html = client.get(url).content.decode()
     assert "Everyone must sign again" in html and "(a minor change)" in html
-    response = client.post(url, {})
+    response = client.post(url, {"version": str(draft.version)})
     assert "Choose who must sign this version" in response.content.decode()
-    response = client.post(url, {"who_signs": "new_signers"})
+    response = client.post(url, {"version": str(draft.version), "who_signs": "new_signers"})
     assert response.status_code == 302
     aup.refresh_from_db()
     assert (aup.current_number, aup.sign_from) == (2, 1)
