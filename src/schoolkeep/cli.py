@@ -15,20 +15,19 @@ import sys
 
 # Commands that run on a database that is not ready: those that prepare it (upgrade, init,
 # migrate, createcachetable, restore), those that read only the code, the settings or the
-# migration files, and dbshell, to look at a database as it is. `backup verify FILE` reads
-# only the archive.
+# migration files, and those that take the database as it is: `backup` (an older version's
+# database is backed up before it is upgraded) and dbshell.
 WITHOUT_READY_DATABASE = frozenset({
     "upgrade", "init", "migrate", "createcachetable", "restore",
     "check", "roles_doc", "makemigrations", "showmigrations", "sqlmigrate",
     "squashmigrations", "optimizemigration", "collectstatic", "findstatic", "diffsettings",
-    "sendtestemail", "dbshell", "help", "version",
+    "sendtestemail", "help", "version",
+    "backup", "dbshell",
 })
 
 
 def needs_ready_database(args: list[str]) -> bool:
     if len(args) < 2 or args[1].startswith("-") or "--skip-checks" in args:
-        return False
-    if args[1] == "backup" and args[2:3] == ["verify"]:
         return False
     return args[1] not in WITHOUT_READY_DATABASE
 
