@@ -13,6 +13,7 @@ from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from schoolkeep.lib.env import (
+    MAKE_SECRET_KEY,
     base_url_problem,
     env_bool,
     env_list,
@@ -60,7 +61,7 @@ if not (_secret and _keys):
 # A weak key would sign sessions and links that others could forge: refused, not warned of.
 _weak = weak_secret_key_reason(_secret) if PRODUCTION else None
 if _weak:
-    raise ImproperlyConfigured(f"SCHOOLKEEP_SECRET_KEY {_weak} (see docs/deploy.md).")
+    raise ImproperlyConfigured(f"SCHOOLKEEP_SECRET_KEY {_weak}; make one with: {MAKE_SECRET_KEY}")
 SECRET_KEY: str = _secret
 ENCRYPTION_KEYS: list[str] = parse_encryption_keys(_keys)
 

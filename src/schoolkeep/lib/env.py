@@ -68,7 +68,7 @@ def load_or_create_dev_secrets(data_dir: Path) -> dict[str, str]:
     return values
 
 
-MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+MAKE_SECRET_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"  # nosec B105
 MAKE_ENCRYPTION_KEY = ("python -c 'from cryptography.fernet import Fernet; "
                        "print(Fernet.generate_key().decode())'")
 
