@@ -14,9 +14,7 @@ the policy's cycle.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -271,14 +269,17 @@ def policy_update(*, policy: Policy, actor: Any, version: int, **fields: Any) ->
 # ---------------------------------------------------------------------------- files
 
 
+# ODF's ``mimetype`` member is the type's name alone (39 bytes for a text document).
+MIMETYPE_MAX_BYTES = 100
+
+
 def _zip_names(data: bytes) -> tuple[set[str], bytes]:
-    """The member names of a ZIP file and its ``mimetype`` member (ODF), or a DomainError."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
-        raise DomainError("The file is damaged: it cannot be opened.", field="file") from None
+    """The member names of a ZIP file and the start of its ``mimetype`` member (ODF), or a
+    DomainError: damaged, or more to unpack than a document holds (``uploads.open_zip``:
+    bounded from the zip's directory before anything is unpacked)."""
+    with uploads.open_zip(data) as archive:
+        names = set(archive.namelist())
+        mimetype = uploads.zip_member_start(archive, "mimetype", MIMETYPE_MAX_BYTES)
     return names, mimetype
 
 

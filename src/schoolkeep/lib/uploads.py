@@ -2,7 +2,9 @@
 
 ``sniff`` reads the first bytes (the "magic numbers" each format starts with);
 ``check_upload`` applies a size limit and a set of allowed types and names the form field
-at fault in its DomainError. ``stored_until_failure`` keeps accepted files under
+at fault in its DomainError. ``open_zip`` opens an uploaded zip (a DOCX or ODT document)
+only when its directory promises a bounded amount of work, and ``zip_member_start`` reads
+a bounded start of one member. ``stored_until_failure`` keeps accepted files under
 ``settings.UPLOADS_DIR`` (random names, readable by this process only) and removes them
 again when the database write they belong to fails.
 """
@@ -10,9 +12,11 @@ again when the database write they belong to fails.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import secrets
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,6 +112,59 @@ def is_active_content(data: bytes, *, name: str = "") -> bool:
     if suffix in ACTIVE_EXTENSIONS:
         return True
     return bool(_MARKUP_START.match(data) or _ACTIVE_TAG.search(data))
+
+
+# Zip files (DOCX, ODT): a few kilobytes may unpack to gigabytes
+
+
+# A Word or OpenDocument file has tens of parts (a few hundred with many images) and unpacks
+# to a few times its size; an upload is at most 10 MB.
+ZIP_MAX_MEMBERS = 5_000
+ZIP_MAX_UNPACKED = 100 * 1024 * 1024
+# Members stored or deflated only: what documents use, and what zipfile unpacks a little at
+# a time (it unpacks a bzip2 or LZMA chunk whole, however large it grows).
+_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+ZIP_DAMAGED = "The file is damaged: it cannot be opened."
+ZIP_TOO_LARGE = ("The file is too large once unpacked ({detail}) to be a document. Save it "
+                 "again from your word processor, or save it as a PDF, and upload that.")
+
+
+@contextmanager
+def open_zip(data: bytes, *, field: str = "file") -> Iterator[zipfile.ZipFile]:
+    """The zip file ``data``, opened only when its directory (read without unpacking
+    anything) lists at most ZIP_MAX_MEMBERS members, ZIP_MAX_UNPACKED bytes once unpacked in
+    all, and no method but stored or deflated; a DomainError on ``field`` otherwise, or
+    when it is damaged."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        raise DomainError(ZIP_DAMAGED, field=field) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > ZIP_MAX_MEMBERS:
+            raise DomainError(ZIP_TOO_LARGE.format(
+                detail=f"{len(members):,} parts, more than {ZIP_MAX_MEMBERS:,}"), field=field)
+        unpacked = sum(info.file_size for info in members)
+        if unpacked > ZIP_MAX_UNPACKED:
+            raise DomainError(ZIP_TOO_LARGE.format(
+                detail=f"{_megabytes(unpacked)}, more than {_megabytes(ZIP_MAX_UNPACKED)}"),
+                field=field)
+        if any(info.compress_type not in _ZIP_METHODS for info in members):
+            raise DomainError(ZIP_DAMAGED, field=field)
+        yield archive
+
+
+def zip_member_start(archive: zipfile.ZipFile, name: str, limit: int, *,
+                     field: str = "file") -> bytes:
+    """At most ``limit`` bytes from the start of member ``name`` (b"" when there is none),
+    unpacking no more than that: ``archive.read`` would unpack the whole member first."""
+    try:
+        with archive.open(name) as member:
+            return member.read(limit)
+    except KeyError:
+        return b""
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError):
+        raise DomainError(ZIP_DAMAGED, field=field) from None
 
 
 # Storing accepted files

@@ -4,15 +4,15 @@ its text (a plain text file): its header and title line go into the policy regis
 On success it says what was (or, with ``--dry-run``, would be) recorded, then any warnings
 (such as a header naming another school), and exits 0. Importing the same text again changes
 nothing and says so. A header that cannot be read: each problem (line and value) to standard
-error, nothing written, status 2. An unknown school or a file that cannot be read: one line,
-status 1.
+error, nothing written, status 2. An unknown school or a file that cannot be read, is not
+plain text, or is a web page or a script (as the web import refuses): one line, status 1.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from schoolkeep.agreements.services_policies import FILE_MAX_BYTES
+from schoolkeep.agreements.services_policies import FILE_MAX_BYTES, refuse_active_content
 from schoolkeep.agreements.services_policies_import import (
     PolicyImportResult,
     decode_policy_text,
@@ -39,6 +39,8 @@ class Command(ImportCommand):
         if len(data) > FILE_MAX_BYTES:
             raise ImportFileError("is larger than 10 MB.")
         try:
+            # As the web import: a web page or a script is never kept as a policy.
+            refuse_active_content(data, name=path.name)
             text = decode_policy_text(data)
         except DomainError as exc:
             raise ImportFileError(exc.message) from None
