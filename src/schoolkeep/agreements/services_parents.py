@@ -15,6 +15,7 @@ from django.utils import timezone
 from schoolkeep.agreements.models_aups import Parent, SigningLink
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, StaleVersion
+from schoolkeep.lib.import_bounds import quoted
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import School
@@ -46,12 +47,14 @@ def clean_parent_fields(*, full_name: Any, email: Any = "", classes: Any = "") -
         raise DomainError("The name must be 200 characters or fewer.", field="full_name")
     address = tidy(str(email or "")).lower()
     if address:
+        if len(address) > 254:
+            raise DomainError("The e-mail must be 254 characters or fewer.", field="email")
         try:
             _email_validator(address)
         except ValidationError:
-            raise DomainError(f"“{address}” is not an e-mail address.", field="email") from None
-        if len(address) > 254:
-            raise DomainError("The e-mail must be 254 characters or fewer.", field="email")
+            # Only an excerpt: the import's cells (and so this message) may be long.
+            raise DomainError(f"{quoted(address)} is not an e-mail address.",
+                              field="email") from None
     groups = tidy(str(classes or ""))
     if len(groups) > 200:
         raise DomainError("The year groups or classes must be 200 characters or fewer.",
