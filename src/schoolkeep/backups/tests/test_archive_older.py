@@ -49,6 +49,15 @@ def counts(env: dict[str, str]) -> dict[str, int]:
     return json.loads(result.stdout)
 
 
+def rolled_back_migrations() -> int:
+    """How many migrations the roll-back undid: the restore applies them again."""
+    from django.db.migrations.loader import MigrationLoader
+
+    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return sum(1 for app, name in on_disk for rolled, target in ROLLED_BACK
+               if app == rolled and (target == "zero" or name > target))
+
+
 def applied(archive: Path) -> set[tuple[str, str]]:
     with open_archive(archive, PASSPHRASE.encode()) as (_reader, tar):
         for member in tar:
@@ -75,7 +84,8 @@ def test_an_archive_from_an_older_schoolkeep_is_restored_then_migrated(tmp_path:
 
     new = base_env(tmp_path / "new")
     restored = run(new, "restore", str(archive))
-    assert "4 newer migrations applied" in restored.stdout, restored.stdout
+    newer = rolled_back_migrations()
+    assert f"{newer} newer migrations applied" in restored.stdout, restored.stdout
     assert run(new, "migrate", "--check", check=False).returncode == 0  # nothing waiting
     after = counts(new)
     assert after["backup_runs"] == 0
