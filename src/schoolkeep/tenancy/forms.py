@@ -55,6 +55,9 @@ class InvitationForm(forms.Form):
 
 
 class MemberRolesForm(forms.Form):
+    # The membership's version when the form was opened: a save made meanwhile by another
+    # SIRO is not overwritten silently.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     roles = RolesField()
 
 

@@ -94,6 +94,9 @@ class Membership(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="memberships")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Increased by every change of the membership (its roles, leaving, coming back), so that
+    # two SIROs editing one member's roles at once cannot overwrite each other silently.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["school__name"]

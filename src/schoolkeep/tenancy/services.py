@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
+from schoolkeep.audit.services import CHANGED, audit_record, audit_record_many, diff, snapshot
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy import selectors
 from schoolkeep.tenancy.models import (
@@ -224,7 +225,8 @@ def membership_create(
         else:
             before = {"is_active": False, "roles": _roles_of(membership)}
             membership.is_active = True
-            membership.save(update_fields=["is_active"])
+            membership.version += 1
+            membership.save(update_fields=["is_active", "version"])
             action = "tenancy.membership.reactivated"
         _replace_roles(membership, cleaned)
         audit_record(
@@ -237,11 +239,23 @@ def membership_create(
     return membership
 
 
+def _audit_in_every_school(*, organisation: Organisation, **event: Any) -> None:
+    """One event in the audit chain of each school of the organisation, for a trust-level
+    change that reaches into every school (a trust administrator reads them all), so that it
+    shows in each school's own trail and export. A trust without schools yet still records
+    it, in the global chain."""
+    schools = School.objects.filter(organisation=organisation).order_by("pk")
+    audit_record_many([{**event, "school": school} for school in schools] or [event])
+
+
 def organisation_membership_create(
     *, organisation: Organisation, user: Any, actor: Any = None
 ) -> OrganisationMembership:
-    """Make a user a trust administrator of an organisation."""
+    """Make a user a trust administrator of an organisation: they may read every school of
+    it, so the change is audited in every one of those schools."""
     with transaction.atomic():
+        # One writer at a time for the trust (and no school joins it half-way through).
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         existing = OrganisationMembership.objects.filter(
             organisation=organisation, user=user
         ).first()
@@ -256,7 +270,8 @@ def organisation_membership_create(
             existing.is_active = True
             existing.save(update_fields=["is_active"])
             action, before = "tenancy.organisation_membership.reactivated", {"is_active": False}
-        audit_record(
+        _audit_in_every_school(
+            organisation=organisation,
             action=action,
             actor=actor,
             target=existing,
@@ -265,15 +280,22 @@ def organisation_membership_create(
     return existing
 
 
-def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any) -> Membership:
-    """Replace a member's roles. A school always keeps at least one active SIRO."""
+def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any,
+                         version: int | None = None) -> Membership:
+    """Replace a member's roles. A school always keeps at least one active SIRO.
+    ``version`` is the membership's version the form was opened with: when two SIROs edit
+    one member's roles at once, the second save raises StaleVersion naming who saved first
+    instead of replacing the first silently. None skips the comparison (set-up code)."""
     cleaned = _clean_roles(roles)
     with transaction.atomic():
         _lock_school(membership.school)
         _require_manager(school=membership.school, actor=actor)
-        membership = Membership.objects.select_related("user", "school").get(pk=membership.pk)
+        membership = (Membership.objects.select_for_update(of=("self",))
+                      .select_related("user", "school").get(pk=membership.pk))
         if not membership.is_active:
             raise DomainError("This member has been deactivated; invite them again instead.")
+        if version is not None and membership.version != version:
+            raise stale_error(school=membership.school, target=membership, what="these roles")
         before = _roles_of(membership)
         if before == cleaned:
             return membership
@@ -287,6 +309,8 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any
                 field="roles",
             )
         _replace_roles(membership, cleaned)
+        membership.version += 1
+        membership.save(update_fields=["version"])
         audit_record(
             action="tenancy.membership.roles_changed",
             school=membership.school,
@@ -305,7 +329,8 @@ def membership_deactivate(*, membership: Membership, actor: Any) -> Membership:
     with transaction.atomic():
         _lock_school(membership.school)
         _require_manager(school=membership.school, actor=actor)
-        membership = Membership.objects.select_related("user", "school").get(pk=membership.pk)
+        membership = (Membership.objects.select_for_update(of=("self",))
+                      .select_related("user", "school").get(pk=membership.pk))
         if not membership.is_active:
             raise DomainError("This member has already been deactivated.")
         user = membership.user
@@ -317,7 +342,8 @@ def membership_deactivate(*, membership: Membership, actor: Any) -> Membership:
                 "The school must keep a SIRO. Give the SIRO role to someone else first."
             )
         membership.is_active = False
-        membership.save(update_fields=["is_active"])
+        membership.version += 1
+        membership.save(update_fields=["is_active", "version"])
         audit_record(
             action="tenancy.membership.deactivated",
             school=membership.school,
@@ -524,7 +550,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> Any:
                 email=invitation.email, full_name=name, password=password, actor=None
             )
         elif not user.is_active:
-            _reactivate_account(user, full_name=full_name, password=password)
+            _reactivate_account(user, full_name=full_name, password=password, school=school)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit_record(
@@ -562,8 +588,9 @@ def _check_password(password: str, *, email: str, full_name: str) -> None:
         raise DomainError(" ".join(exc.messages), field="password") from None
 
 
-def _reactivate_account(user: Any, *, full_name: str, password: str) -> None:
-    """A former member invited again: their account comes back with the password they choose."""
+def _reactivate_account(user: Any, *, full_name: str, password: str, school: School) -> None:
+    """A former member invited again: their account comes back with the password they choose.
+    Audited in the school they come back to (as leaving is audited in the school they left)."""
     name = (full_name or user.full_name).strip()
     _check_password(password, email=user.email, full_name=name)
     before = {"is_active": user.is_active, "full_name": user.full_name}
@@ -573,7 +600,8 @@ def _reactivate_account(user: Any, *, full_name: str, password: str) -> None:
     user.save(update_fields=["is_active", "full_name", "password"])
     changes = diff(before, {"is_active": True, "full_name": name})
     changes["password"] = {"before": CHANGED, "after": CHANGED}  # never the hash itself
-    audit_record(action="accounts.user.reactivated", actor=user, target=user, changes=changes)
+    audit_record(action="accounts.user.reactivated", school=school, actor=user, target=user,
+                 changes=changes)
 
 
 # ---------------------------------------------------------------- settings

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.forms import show_domain_error
+from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy import contacts, selectors, services
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.forms import (
@@ -170,19 +171,24 @@ def invitation_revoke(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 def member_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     membership = _member(request, public_id)
     roles = [role.role for role in membership.roles.all()]
-    form = MemberRolesForm(posted(request), initial={"roles": roles})
+    form = MemberRolesForm(posted(request),
+                           initial={"roles": roles, "version": membership.version})
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_set_roles(
-                membership=membership, roles=form.cleaned_data["roles"], actor=request.user
+                membership=membership, roles=form.cleaned_data["roles"], actor=request.user,
+                version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            stale = refuse_stale(form, exc, school=request.school, target=membership,
+                                 what="these roles")
         else:
             messages.success(request, f"The roles of {membership.user} are saved.")
             return redirect("tenancy:member-list")
     return render(request, "tenancy/member_edit.html", {
         "page_title": f"Roles of {membership.user}", "membership": membership, "form": form,
+        "stale": stale,
     })
 
 

@@ -273,7 +273,7 @@ def test_siro_changes_a_members_roles(personas, login):
     page = client.get(url)
     assert page.status_code == 200
     assert 'type="checkbox"' in page.content.decode()
-    response = client.post(url, {"roles": ["staff", "data_admin"]})
+    response = client.post(url, {"roles": ["staff", "data_admin"], "version": "1"})
     assert response.status_code == 302
     assert set(target.roles.values_list("role", flat=True)) == {"staff", "data_admin"}
 
@@ -281,7 +281,8 @@ def test_siro_changes_a_members_roles(personas, login):
 def test_removing_the_last_siro_shows_why(personas, login):
     target = member(personas, "siro")
     response = login(personas.siro).post(
-        reverse("tenancy:member-edit", args=[target.public_id]), {"roles": ["staff"]}
+        reverse("tenancy:member-edit", args=[target.public_id]),
+        {"roles": ["staff"], "version": str(target.version)},
     )
     assert response.status_code == 200
     assert "must keep a SIRO" in response.content.decode()
@@ -306,7 +307,7 @@ def test_another_schools_member_is_404(personas, login):
     for name in ("tenancy:member-edit", "tenancy:member-deactivate"):
         url = reverse(name, args=[outsider.public_id])
         assert client.get(url).status_code == 404
-        assert client.post(url, {"roles": ["staff"]}).status_code == 404
+        assert client.post(url, {"roles": ["staff"], "version": "1"}).status_code == 404
     outsider.refresh_from_db()
     assert outsider.is_active
     assert set(outsider.roles.values_list("role", flat=True)) == {"siro"}
@@ -319,7 +320,8 @@ def test_roles_that_may_not_manage_get_403_on_writes(personas, login, persona):
                                       full_name="", roles=["staff"], actor=personas.siro)
     client = login(personas.users[persona])
     writes = [
-        (reverse("tenancy:member-edit", args=[target.public_id]), {"roles": ["siro"]}),
+        (reverse("tenancy:member-edit", args=[target.public_id]),
+         {"roles": ["siro"], "version": "1"}),
         (reverse("tenancy:member-deactivate", args=[target.public_id]), {}),
         (reverse("tenancy:invitation-create"),
          {"full_name": "X", "email": "y@example.org", "roles": ["siro"]}),
