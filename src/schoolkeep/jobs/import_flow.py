@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from schoolkeep.jobs.services import (
     job_finish,
     job_mark_interrupted,
     job_progress,
+    job_result_allowed,
     job_started,
 )
 from schoolkeep.lib import downloads, import_bounds
@@ -67,10 +69,14 @@ RunImport: TypeAlias = Callable[[Job, Path, Progress], RowsResult]
 
 
 def own_job(request: SchoolRequest, public_id: UUID, kind: str) -> Job:
-    """The user's own job of this kind at this school, or a 404."""
+    """The user's own job of this kind at this school (else a 404), while they still hold
+    the permission that made it (else a 403, as the job's own page answers). Each import's
+    page asks for that permission too: this holds even where one forgets to."""
     job = get_for_school_or_404(Job.objects.all(), school=request.school, public_id=public_id)
     if job.kind != kind or job.created_by_id != request.user.pk:
         raise Http404("Not found")
+    if not job_result_allowed(job, request.access):
+        raise PermissionDenied
     return job
 
 
