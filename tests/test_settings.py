@@ -164,6 +164,23 @@ def test_serve_and_worker_refuse_to_start_with_a_database_others_can_read(upgrad
     assert all("schoolkeep.E010" in line for line in lines)  # one line for each open file
 
 
+@pytest.mark.own_databases
+def test_the_wsgi_application_refuses_to_load_without_a_backup_passphrase(upgraded_production):
+    """gunicorn started on its own (not through `schoolkeep serve`) loads schoolkeep.wsgi:
+    it refuses the same errors."""
+    root, data_dir = upgraded_production
+    keep = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    load = [sys.executable, "-c", "import schoolkeep.wsgi"]
+    refused = subprocess.run(load, env={**keep, **production(
+        data_dir, SCHOOLKEEP_BACKUP_PASSPHRASE="")}, cwd=root, capture_output=True, text=True,
+        timeout=120, check=False)
+    assert refused.returncode != 0 and "refusing to start" in refused.stderr
+    assert "schoolkeep.E011" in refused.stderr
+    loaded = subprocess.run(load, env={**keep, **production(data_dir)}, cwd=root,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+
+
 @pytest.mark.parametrize(("name", "value", "words"), [
     ("SCHOOLKEEP_ALLOWED_HOSTS", "", "SCHOOLKEEP_ALLOWED_HOSTS is required in production"),
     ("SCHOOLKEEP_BASE_URL", "school.example", "SCHOOLKEEP_BASE_URL must be an address"),

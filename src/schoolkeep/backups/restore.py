@@ -34,6 +34,7 @@ from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.passphrase import resolve_passphrase
 from schoolkeep.backups.postgres import postgres_conninfo, postgres_environment, postgres_tool
 from schoolkeep.backups.workspace import remove_stale_folders
+from schoolkeep.lib.private_files import make_private
 
 RESTORE_PREFIX = ".schoolkeep-restore-"
 # Filled by ``migrate`` itself, so their rows do not make a database "not empty".
@@ -115,6 +116,7 @@ def restore_archive(path: Path, *, passphrase: bytes | None = None) -> RestoreRe
                                     check_manifest=_refuse_newer)
         tree = _stage_uploads(extracted, Path(work) / "uploads-tree")
         note = _place_everything(extracted, tree, data_dir)
+    make_private()  # the restored folder and database are the service's alone, as on start
     before = _applied_count()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)  # as `init` does; cheap when it exists

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import uuid
@@ -164,6 +165,10 @@ def test_backup_verifies_and_restores_exactly(drill: dict[str, object]) -> None:
     restored = run(target, "restore", archive)
     assert "Restored the backup" in restored.stdout
     assert "dev-secrets.json" in restored.stdout
+    data_dir = Path(target["SCHOOLKEEP_DATA_DIR"])
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700  # private, as at every start
+    for database in data_dir.glob("schoolkeep.sqlite3*"):
+        assert stat.S_IMODE(database.stat().st_mode) == 0o600, database
 
     after = checksums(target)
     # The cache may differ (it is the one table written by merely starting a process).
