@@ -117,6 +117,16 @@ def test_a_workbook_with_a_document_type_is_refused(tmp_path: Path) -> None:
         list(source_file.rows())
 
 
+def test_a_workbook_of_thousands_of_parts_is_refused_before_reading(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "people.xlsx", [[("s", 0)]], ["Full name"])
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(5_001):
+            archive.writestr(f"xl/media/empty{number}.bin", b"")
+
+    with pytest.raises(ImportFileError, match="parts, more than"):
+        list(open_source(path, []).rows())
+
+
 def test_an_unclosed_quote_in_a_csv_file_is_named_by_its_line(tmp_path: Path) -> None:
     school = SchoolFactory()
     path = tmp_path / "people.csv"

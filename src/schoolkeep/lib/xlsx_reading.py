@@ -30,6 +30,7 @@ from schoolkeep.lib.import_bounds import (
     LongCell,
     excerpt,
 )
+from schoolkeep.lib.uploads import ZIP_MAX_MEMBERS
 
 XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
 SHARED_STRINGS_MAX_BYTES = 32 * 1024 * 1024
@@ -50,8 +51,12 @@ def check_sizes(archive: zipfile.ZipFile, *, worksheets: set[str], shared_string
                 ) -> None:
     """Refuse a workbook whose parts are larger than an import reads (sizes from the zip's
     directory; zipfile never inflates a member beyond the size it states)."""
+    parts = archive.infolist()
+    if len(parts) > ZIP_MAX_MEMBERS:  # a workbook has a few dozen; thousands cost memory
+        raise ImportFileError(f"The workbook has {len(parts):,} parts, more than the "
+                              f"{ZIP_MAX_MEMBERS:,} an import reads. Save it again as XLSX.")
     total = 0
-    for info in archive.infolist():
+    for info in parts:
         total += info.file_size
         if info.filename in worksheets:
             continue  # streamed, and scanned first

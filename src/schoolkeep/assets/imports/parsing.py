@@ -25,7 +25,7 @@ from schoolkeep.assets.imports.columns import (
 )
 from schoolkeep.assets.imports.reading import Line
 from schoolkeep.assets.imports.results import Progress
-from schoolkeep.lib.import_bounds import Problem, ProblemList
+from schoolkeep.lib.import_bounds import Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import ImportFileError, column_letter
 from schoolkeep.lib.text import fold, tidy
 
@@ -106,7 +106,7 @@ def _layout(line: Line, problems: ProblemList) -> Layout:
                                     f"one of {known}, or remove the column."))
         elif column.field in written:
             problems.append(Problem(line.number, text, "This heading appears twice (also as "
-                                    f"“{written[column.field]}”). Keep one of them."))
+                                    f"{quoted(written[column.field])}). Keep one of them."))
             column = None
         else:
             written[column.field] = text
@@ -159,7 +159,7 @@ class _Parser:
     def close_heading(self) -> None:
         if self.heading_row and not self.heading_assets:
             self.parsed.warnings.append(Problem(
-                self.heading_row, "", f"“{self.group}” is read as a group heading (only its "
+                self.heading_row, "", f"{quoted(self.group)} is read as a group heading (only its "
                 "first cell has a value) but no asset follows it, so no group is made."))
 
     def text(self, line: Line, name: str) -> tuple[str | None, bool]:
@@ -220,8 +220,8 @@ class _Parser:
                          description, classification)
         first = self.seen.setdefault(asset.key, line.number)
         if first != line.number:
-            self.problem(line, layout.heading(NAME), f"“{name}” is already in the group "
-                         f"“{group}” on row {first}. Give each asset of a group once.")
+            self.problem(line, layout.heading(NAME), f"{quoted(name)} is already in the group "
+                         f"{quoted(group)} on row {first}. Give each asset of a group once.")
             return
         self.parsed.rows.append(asset)
 
