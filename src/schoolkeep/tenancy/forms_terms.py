@@ -31,7 +31,10 @@ def _date_field(label: str, *, required: bool) -> forms.DateField:
 class TermYearForm(forms.Form):
     template_name = "tenancy/terms_form.html"
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The fingerprint of the stored dates the form showed ("none" when there were none):
+    # required, so that a save can never skip the comparison with a newer change.
+    version = forms.CharField(widget=forms.HiddenInput, max_length=100, error_messages={
+        "required": "Reload the page: the form is missing the dates it was opened with."})
 
     def __init__(self, *args: Any, academic_year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -114,7 +114,7 @@ def _save(
             actor=request.user,
             terms=form.cleaned_data["terms"],
             holidays=form.cleaned_data["holidays"],
-            expected_version=form.cleaned_data["version"] or None,
+            expected_version=form.cleaned_data["version"],
         )
     except StaleVersion as error:
         form = _form_with_stored_dates(school, calendar, year, bound=True)  # the newer dates

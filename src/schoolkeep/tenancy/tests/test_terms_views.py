@@ -150,6 +150,19 @@ def test_a_stale_form_is_refused_and_shows_the_newer_dates(personas, login):
     assert f'value="{version}"' in html
 
 
+def test_a_save_without_the_version_it_was_opened_with_saves_nothing(personas, login):
+    # The version is required: a post that leaves it out cannot skip the comparison and
+    # overwrite dates someone else saved (issue 12, finding 5).
+    terms_set_for_year(school=personas.school, academic_year=2026, terms=TERMS_2026,
+                       holidays=[], actor=personas.business_manager)
+    data = _post_data(autumn_starts_on="2026-09-07")
+    del data["version"]
+    response = login(personas.siro).post(EDIT_URL, data)
+    assert response.status_code == 200
+    assert "Reload the page" in response.content.decode()
+    assert Term.objects.get(school=personas.school, name="autumn").starts_on == date(2026, 9, 3)
+
+
 def test_clearing_goes_back_to_the_estimate(personas, login):
     client = login(personas.siro)
     terms_set_for_year(
