@@ -224,7 +224,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # django-axes owns lockout; allauth's own failed-login limit would fire first. That limit
 # also guarded second-factor codes, so codes get their own (see accounts/forms.py).
-ACCOUNT_RATE_LIMITS = {"login_failed": False, "mfa_code_failed": "10/15m/key"}
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Schoolkeep: "
 # Exporting the Single Central Record needs the password again within the last 10 minutes.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
