@@ -49,7 +49,7 @@ def _upsert_sql() -> str:
     key = ", ".join(q(column) for column in ("throttle", "page", "client"))
     # Every name is the model's own, quoted; the values are parameters.
     return (
-        f"INSERT INTO {t} ({key}, {hits}, {ends}) VALUES (%s, %s, %s, 1, %s) "  # noqa: S608
+        f"INSERT INTO {t} ({key}, {hits}, {ends}) VALUES (%s, %s, %s, 1, %s) "  # noqa: S608  # nosec B608
         f"ON CONFLICT ({key}) DO UPDATE SET "
         f"{hits} = CASE WHEN {t}.{ends} > %s THEN {t}.{hits} + 1 ELSE 1 END, "
         f"{ends} = CASE WHEN {t}.{ends} > %s THEN {t}.{ends} ELSE excluded.{ends} END "
