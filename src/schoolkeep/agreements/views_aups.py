@@ -178,10 +178,16 @@ def draft_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         if "preview" in request.POST:
             preview = render_markdown(fields["text"])
         else:
+            # No version means "there was no draft when I opened the page": when there is
+            # one now (started by someone else meanwhile, or the field left out), compare
+            # with 0 so that it is refused as stale, never overwritten silently.
+            version = fields["version"]
+            if version is None and draft is not None:
+                version = 0
             try:
                 saved = services.draft_save(aup=aup, actor=request.user, text=fields["text"],
                                             summary_of_changes=fields["summary_of_changes"],
-                                            version=fields["version"])
+                                            version=version)
             except DomainError as exc:
                 stale = refuse_stale(form, exc, school=request.school,
                                      target=_draft(aup) or draft or aup, what="this")

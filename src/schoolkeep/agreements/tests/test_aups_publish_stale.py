@@ -105,3 +105,20 @@ def test_the_service_compares_the_draft_version(personas: Personas) -> None:
     version_publish(draft=draft, actor=personas.business_manager,
                     requires_everyone_to_sign=True, version=changed.version)
     assert not AupVersion.objects.get(pk=draft.pk).is_draft
+
+
+def test_a_draft_started_while_another_manager_was_starting_one_is_not_overwritten(
+        personas: Personas) -> None:
+    aup = _staff_aup(personas)
+    version_publish(draft=AupVersion.objects.get(aup=aup), actor=personas.siro,
+                    requires_everyone_to_sign=True)
+    editing = reverse("agreements:draft-edit", args=[aup.public_id])
+    siro, manager = _signed_in(personas.siro), _signed_in(personas.business_manager)
+    # Both open the page when there is no draft (no version on the form).
+    assert siro.get(editing).context["form"]["version"].value() is None
+    assert manager.get(editing).context["form"]["version"].value() is None
+    assert siro.post(editing, {"text": "The SIRO's draft", "version": ""}).status_code == 302
+    response = manager.post(editing, {"text": "The manager's draft", "version": ""})
+    assert response.status_code == 200
+    assert "Someone else changed this" in response.content.decode()
+    assert AupVersion.objects.get(aup=aup, published_at__isnull=True).text == "The SIRO's draft"
