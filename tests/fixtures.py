@@ -27,6 +27,21 @@ def login(client: Client) -> Callable[[User], Client]:
     return _login
 
 
+def own_browser(user: User) -> Client:
+    """A member signed in on a browser of their own (``login`` shares the one test client):
+    for two members who open the same form at once."""
+    browser = Client()
+    browser.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return browser
+
+
+def opened_version(browser: Client, url: str) -> str:
+    """The version a form carries when ``url`` opens it."""
+    response = browser.get(url)
+    assert response.status_code == 200
+    return str(response.context["form"]["version"].value())
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(settings, tmp_path_factory) -> None:
     """Uploads, job files and imports of each test go to its own temporary folder."""

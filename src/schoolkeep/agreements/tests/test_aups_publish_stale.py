@@ -5,11 +5,10 @@ refusal names who changed it, and the choice made on the form is kept."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
-from schoolkeep.accounts.models import User
 from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion
 from schoolkeep.agreements.services_aups import aups_set_up, draft_save, version_publish
 from schoolkeep.lib.errors import StaleVersion
@@ -17,11 +16,6 @@ from schoolkeep.lib.errors import StaleVersion
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: User) -> Client:
-    """A browser of its own for each member (the ``login`` fixture shares one client)."""
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
 
 
 def _staff_aup(personas: Personas) -> Aup:
@@ -29,10 +23,6 @@ def _staff_aup(personas: Personas) -> Aup:
                 if a.audience == Audience.STAFF)
 
 
-def _opened_version(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return str(response.context["form"]["version"].value())
 
 
 def test_a_draft_changed_after_the_publish_page_opened_is_not_published(
@@ -43,8 +33,8 @@ def test_a_draft_changed_after_the_publish_page_opened_is_not_published(
     draft = draft_save(aup=aup, actor=personas.siro, text="Lock your screen.")
     publish = reverse("agreements:version-publish", args=[draft.public_id])
     editing = reverse("agreements:draft-edit", args=[aup.public_id])
-    siro, manager = _signed_in(personas.siro), _signed_in(personas.business_manager)
-    read_version = _opened_version(manager, publish)
+    siro, manager = own_browser(personas.siro), own_browser(personas.business_manager)
+    read_version = opened_version(manager, publish)
 
     # The SIRO changes the draft while the business manager reads the publish page.
     assert siro.post(editing, {"text": "Leave your screen unlocked.",
@@ -62,7 +52,7 @@ def test_a_draft_changed_after_the_publish_page_opened_is_not_published(
 
     # Reopened, the page shows the text as it now stands and publishes it.
     assert "Leave your screen unlocked." in manager.get(publish).content.decode()
-    assert manager.post(publish, {"version": _opened_version(manager, publish),
+    assert manager.post(publish, {"version": opened_version(manager, publish),
                                   "who_signs": "everyone"}).status_code == 302
     aup.refresh_from_db()
     assert aup.current_number == 2
@@ -72,10 +62,10 @@ def test_the_first_version_carries_its_version_too(personas: Personas) -> None:
     aup = _staff_aup(personas)
     draft = AupVersion.objects.get(aup=aup)
     publish = reverse("agreements:version-publish", args=[draft.public_id])
-    siro, manager = _signed_in(personas.siro), _signed_in(personas.business_manager)
+    siro, manager = own_browser(personas.siro), own_browser(personas.business_manager)
     html = manager.get(publish).content.decode()
     assert f'name="version" value="{draft.version}"' in html
-    read_version = _opened_version(manager, publish)
+    read_version = opened_version(manager, publish)
     assert siro.post(reverse("agreements:draft-edit", args=[aup.public_id]),
                      {"text": "Changed", "version": str(draft.version)}).status_code == 302
     response = manager.post(publish, {"version": read_version, "who_signs": "everyone"})
@@ -88,7 +78,7 @@ def test_a_post_without_the_version_publishes_nothing(personas: Personas) -> Non
     aup = _staff_aup(personas)
     draft = AupVersion.objects.get(aup=aup)
     publish = reverse("agreements:version-publish", args=[draft.public_id])
-    response = _signed_in(personas.siro).post(publish, {"who_signs": "everyone"})
+    response = own_browser(personas.siro).post(publish, {"who_signs": "everyone"})
     assert response.status_code == 200
     assert AupVersion.objects.get(pk=draft.pk).is_draft
 
@@ -113,7 +103,7 @@ def test_a_draft_started_while_another_manager_was_starting_one_is_not_overwritt
     version_publish(draft=AupVersion.objects.get(aup=aup), actor=personas.siro,
                     requires_everyone_to_sign=True)
     editing = reverse("agreements:draft-edit", args=[aup.public_id])
-    siro, manager = _signed_in(personas.siro), _signed_in(personas.business_manager)
+    siro, manager = own_browser(personas.siro), own_browser(personas.business_manager)
     # Both open the page when there is no draft (no version on the form).
     assert siro.get(editing).context["form"]["version"].value() is None
     assert manager.get(editing).context["form"]["version"].value() is None

@@ -4,11 +4,10 @@ carries its version, and the second save is refused naming who saved first."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+from tests.fixtures import own_browser
 from tests.personas import Personas
 
-from schoolkeep.accounts.models import User
 from schoolkeep.assets import services
 from schoolkeep.assets.models import AccessLabel
 from schoolkeep.lib.errors import StaleVersion
@@ -17,17 +16,12 @@ from schoolkeep.tenancy.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: User) -> Client:
-    """A browser of its own for each member (the ``login`` fixture shares one client)."""
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
 
 
 def test_a_label_opened_at_once_is_not_overwritten(personas: Personas) -> None:
     label = AccessLabel.objects.create(school=personas.school, label="Head", label_key="head")
     url = reverse("assets:label-edit", args=[label.public_id])
-    siro, dpo = _signed_in(personas.siro), _signed_in(personas.dpo)
+    siro, dpo = own_browser(personas.siro), own_browser(personas.dpo)
     opened = {name: str(client.get(url).context["form"]["version"].value())
               for name, client in (("siro", siro), ("dpo", dpo))}
     dsl = Membership.objects.get(user=personas.dsl, school=personas.school)

@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
+from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
-from schoolkeep.accounts.models import User
 from schoolkeep.incidents.models import Decision
 from schoolkeep.incidents.services_decisions import decision_record
 from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
@@ -19,19 +18,9 @@ from schoolkeep.lib.errors import StaleVersion
 
 pytestmark = pytest.mark.django_db
 
-def _signed_in(user: User) -> Client:
-    """A browser of its own for each member (the ``login`` fixture shares one client)."""
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
 AWARE = datetime(2026, 3, 27, 14, 0, tzinfo=UTC)
 
 
-def _opened_version(client: Client, url: str) -> str:
-    """The hidden version the form carries when opened."""
-    response = client.get(url)
-    assert response.status_code == 200
-    return str(response.context["form"]["version"].value())
 
 
 def test_the_second_save_of_a_decision_opened_at_once_is_refused(
@@ -39,8 +28,8 @@ def test_the_second_save_of_a_decision_opened_at_once_is_refused(
     with time_machine.travel(AWARE, tick=False):
         incident = assess(triage(report(personas), personas.siro), personas.dpo, 1, 1)
     url = reverse("incidents:decision-edit", args=[incident.public_id, "ico"])
-    siro, dpo = _signed_in(personas.siro), _signed_in(personas.dpo)
-    siro_version, dpo_version = _opened_version(siro, url), _opened_version(dpo, url)
+    siro, dpo = own_browser(personas.siro), own_browser(personas.dpo)
+    siro_version, dpo_version = opened_version(siro, url), opened_version(dpo, url)
 
     first = dpo.post(url, {"version": dpo_version, "tell": "yes", "reason": "DPO: report it",
                            "told_at": "2026-03-27T15:00", "ico_reference": "IC-1"})

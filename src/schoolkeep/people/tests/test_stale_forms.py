@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.fixtures import own_browser
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
@@ -16,11 +17,6 @@ from schoolkeep.people.models import CheckOverride, Person
 
 pytestmark = pytest.mark.django_db
 
-def _signed_in(user: User) -> Client:
-    """A browser of its own for each member (the ``login`` fixture shares one client)."""
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
 
 
 def _person(personas: Personas) -> Person:
@@ -43,7 +39,7 @@ def _refused_naming(response: object, who: User) -> str:
 def test_an_exception_opened_at_once_is_not_overwritten(personas: Personas) -> None:
     person = _person(personas)
     url = reverse("people:override-edit", args=[person.public_id, "enhanced_dbs"])
-    hr, siro = _signed_in(personas.hr_admin), _signed_in(personas.siro)
+    hr, siro = own_browser(personas.hr_admin), own_browser(personas.siro)
     hr_opened, siro_opened = _opened(hr, url), _opened(siro, url)
     assert hr.post(url, {**hr_opened, "required": "yes",
                          "reason": "Unsupervised work"}).status_code == 302
@@ -67,7 +63,7 @@ def test_an_exception_opened_at_once_is_not_overwritten(personas: Personas) -> N
 def test_a_leaving_date_opened_before_a_change_is_refused(personas: Personas) -> None:
     person = _person(personas)
     url = reverse("people:person-leaver", args=[person.public_id])
-    hr, siro = _signed_in(personas.hr_admin), _signed_in(personas.siro)
+    hr, siro = own_browser(personas.hr_admin), own_browser(personas.siro)
     hr_opened, siro_opened = _opened(hr, url), _opened(siro, url)
     assert hr.post(url, {**hr_opened, "leaving_date": "2026-07-21"}).status_code == 302
     _refused_naming(siro.post(url, {**siro_opened, "leaving_date": "2026-08-31"}),
@@ -78,7 +74,7 @@ def test_a_leaving_date_opened_before_a_change_is_refused(personas: Personas) ->
 def test_an_account_link_opened_before_a_change_is_refused(personas: Personas) -> None:
     person = _person(personas)
     url = reverse("people:person-link-account", args=[person.public_id])
-    hr, siro = _signed_in(personas.hr_admin), _signed_in(personas.siro)
+    hr, siro = own_browser(personas.hr_admin), own_browser(personas.siro)
     hr_opened, siro_opened = _opened(hr, url), _opened(siro, url)
     assert hr.post(url, {**hr_opened, "user": str(personas.staff.public_id)}
                    ).status_code == 302

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
+from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
@@ -19,11 +19,6 @@ from schoolkeep.tenancy.models import Membership
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(user: User) -> Client:
-    """A browser of its own for each member (the ``login`` fixture shares one client)."""
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
-    return client
 
 
 def _membership(personas: Personas, name: str) -> Membership:
@@ -34,10 +29,6 @@ def _roles(membership: Membership) -> set[str]:
     return set(membership.roles.values_list("role", flat=True))
 
 
-def _opened_version(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return str(response.context["form"]["version"].value())
 
 
 def _second_siro(personas: Personas) -> User:
@@ -51,8 +42,8 @@ def test_the_second_siro_saving_roles_opened_at_once_is_refused(personas: Person
     other_siro = _second_siro(personas)
     target = _membership(personas, "staff")
     url = reverse("tenancy:member-edit", args=[target.public_id])
-    first, second = _signed_in(personas.siro), _signed_in(other_siro)
-    first_version, second_version = _opened_version(first, url), _opened_version(second, url)
+    first, second = own_browser(personas.siro), own_browser(other_siro)
+    first_version, second_version = opened_version(first, url), opened_version(second, url)
 
     assert first.post(url, {"version": first_version,
                             "roles": ["staff", "governor"]}).status_code == 302
@@ -68,7 +59,7 @@ def test_the_second_siro_saving_roles_opened_at_once_is_refused(personas: Person
     assert _roles(target) == {"staff", "governor"}
 
     # Reopened, the page shows the roles as they stand, and the save goes through.
-    assert second.post(url, {"version": _opened_version(second, url),
+    assert second.post(url, {"version": opened_version(second, url),
                              "roles": ["staff", "data_admin"]}).status_code == 302
     assert _roles(target) == {"staff", "data_admin"}
 
@@ -76,7 +67,7 @@ def test_the_second_siro_saving_roles_opened_at_once_is_refused(personas: Person
 def test_a_post_without_the_version_changes_no_role(personas: Personas) -> None:
     target = _membership(personas, "staff")
     url = reverse("tenancy:member-edit", args=[target.public_id])
-    response = _signed_in(personas.siro).post(url, {"roles": ["staff", "governor"]})
+    response = own_browser(personas.siro).post(url, {"roles": ["staff", "governor"]})
     assert response.status_code == 200
     assert _roles(target) == {"staff"}
 
