@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from tests.factories import SchoolFactory
 
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
-from schoolkeep.people.forms_rules import NOT_REQUIRED, field_name
 from schoolkeep.people.models import CheckRule, CheckType, Person, PersonKind
 from schoolkeep.people.rules import incomplete_q, rule_set_for
 from schoolkeep.people.services import person_create
@@ -18,22 +16,12 @@ from schoolkeep.people.services_rules import (
     rules_fingerprint,
     rules_reset_for_organisation,
     rules_set_for_organisation,
-    rules_set_for_school,
 )
-
-ALWAYS = CheckRule.Condition.ALWAYS
-# The trust's rules of these tests: only support staff need an identity check.
-TRUST_RULES = [(CheckType.IDENTITY, PersonKind.SUPPORT, ALWAYS)]
-
-
-def trust_form(based_on: str, rules=TRUST_RULES) -> dict[str, str]:
-    data = {"based_on": based_on}
-    for check_type in CheckType.values:
-        for kind in PersonKind.values:
-            data[field_name(check_type, kind)] = NOT_REQUIRED
-    for check_type, kind, condition in rules:
-        data[field_name(check_type, kind)] = condition
-    return data
+from schoolkeep.people.tests.trust_rules_helpers import (
+    ALWAYS,
+    TRUST_RULES,
+    trust_form,
+)
 
 
 def incomplete_names(school) -> set[str]:
@@ -41,14 +29,6 @@ def incomplete_names(school) -> set[str]:
     return set(people.values_list("full_name", flat=True))
 
 
-@pytest.fixture
-def willow(personas):
-    """A second school of the trust, with its own rules."""
-    school = SchoolFactory(name="Willow Primary", slug="willow",
-                           organisation=personas.school.organisation)
-    rules_set_for_school(school=school, actor=None,
-                         rules=[(CheckType.ENHANCED_DBS, PersonKind.TEACHING, ALWAYS)])
-    return school
 
 
 def test_trust_rules_apply_to_schools_without_their_own(personas, login, willow):

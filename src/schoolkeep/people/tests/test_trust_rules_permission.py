@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from tests.factories import OrganisationFactory, OrganisationMembershipFactory, SchoolFactory
+from tests.factories import OrganisationFactory, OrganisationMembershipFactory
 
 from schoolkeep.audit.export import csv_lines
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditEvent
 from schoolkeep.audit.selectors import event_list
 from schoolkeep.audit.verify import audit_verify
 from schoolkeep.lib.errors import NotAllowed
-from schoolkeep.people.forms_rules import NOT_REQUIRED, field_name
-from schoolkeep.people.models import CheckRule, CheckType, PersonKind
+from schoolkeep.people.models import CheckRule
 from schoolkeep.people.rules import rule_set_for
 from schoolkeep.people.services_rules import (
     organisation_rule_set,
@@ -23,6 +22,8 @@ from schoolkeep.people.services_rules import (
     rules_set_for_organisation,
     rules_set_for_school,
 )
+from schoolkeep.people.tests.trust_rules_helpers import TRUST_RULES
+from schoolkeep.people.tests.trust_rules_helpers import trust_form as rules_form
 from schoolkeep.tenancy import roles
 from schoolkeep.tenancy.roles import (
     PERMISSIONS,
@@ -35,34 +36,11 @@ from schoolkeep.tenancy.roles import (
 )
 from schoolkeep.tenancy.selectors import access_list_for_user
 
-ALWAYS = CheckRule.Condition.ALWAYS
-TRUST_RULES = [(CheckType.IDENTITY, PersonKind.SUPPORT, ALWAYS)]
-
-
-def rules_form(based_on: str, rules=TRUST_RULES) -> dict[str, str]:
-    """The edit form as posted: every cell "not required" but ``rules`` (what the review
-    posted to turn the enhanced DBS and barred-list checks off)."""
-    data = {"based_on": based_on}
-    for check_type in CheckType.values:
-        for kind in PersonKind.values:
-            data[field_name(check_type, kind)] = NOT_REQUIRED
-    for check_type, kind, condition in rules:
-        data[field_name(check_type, kind)] = condition
-    return data
-
 
 def trust_form(personas) -> dict[str, str]:
     return rules_form(rules_fingerprint(organisation_rule_set(personas.school.organisation)))
 
 
-@pytest.fixture
-def willow(personas):
-    """A second school of the trust, with rules of its own."""
-    school = SchoolFactory(name="Willow Primary", slug="willow",
-                           organisation=personas.school.organisation)
-    rules_set_for_school(school=school, actor=None,
-                         rules=[(CheckType.ENHANCED_DBS, PersonKind.TEACHING, ALWAYS)])
-    return school
 
 
 def test_trust_rules_manage_is_a_trust_write_held_by_the_trust_administrator_only():
