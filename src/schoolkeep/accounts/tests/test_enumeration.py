@@ -12,6 +12,7 @@ compare responses, never timings.
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -168,7 +169,12 @@ def test_the_worker_sends_the_reset_and_the_tasks_table_holds_no_link(
     assert task.args_kwargs == {"args": [str(personas.staff.public_id)], "kwargs": {}}
     assert mail.outbox == []  # queued, not sent
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
+    finally:  # db_worker installs its own handlers: give the tests' process its own back
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
     [message] = mail.outbox
     link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+)", message.body)
