@@ -336,14 +336,22 @@ def terms_clear_for_year(
     organisation: Organisation | None = None,
     academic_year: int,
     actor: Any,
+    expected_version: str | None = None,
 ) -> int:
     """Remove the owner's own dates for a year, so the trust's (or the default) apply again.
 
-    Returns how many terms were removed; one audit event for each.
+    Returns how many terms were removed; one audit event for each. ``StaleVersion`` when the
+    dates changed since ``expected_version`` was read: dates someone has just entered are
+    not removed by a page opened before.
     """
     owner = _owner_filter(school, organisation)
     _check_year(academic_year)
     with transaction.atomic():
+        if expected_version is not None and expected_version != terms_version(
+            school=school, organisation=organisation, academic_year=academic_year
+        ):
+            raise StaleVersion("Someone else changed these term dates since you opened the"
+                               " page. Check the dates before removing them.")
         rows = list(
             Term.objects.select_for_update()
             .filter(academic_year=academic_year, **owner)

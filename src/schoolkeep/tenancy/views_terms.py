@@ -77,10 +77,7 @@ def term_edit(request: HttpRequest, year: int) -> HttpResponse:
     school: School = request.school  # type: ignore[attr-defined]
     label = academic_year_label(year)
     if request.method == "POST" and request.POST.get("action") == "clear":
-        removed = terms_clear_for_year(school=school, academic_year=year, actor=request.user)
-        if removed:
-            messages.success(request, f"Your school's own dates for {label} were removed.")
-        return redirect("tenancy:term-list")
+        return _clear(request, school, year, label)
     calendar = TermCalendar(school)
     if request.method == "POST":
         form = _save(request, school, calendar, year)
@@ -98,6 +95,20 @@ def term_edit(request: HttpRequest, year: int) -> HttpResponse:
         "has_own_dates": source is TermSource.SCHOOL,
     }
     return render(request, "tenancy/term_edit.html", context)
+
+
+def _clear(request: HttpRequest, school: School, year: int, label: str) -> HttpResponse:
+    """Remove the school's own dates, unless they changed since the page was opened (a post
+    without the version it was opened with is refused the same way)."""
+    try:
+        removed = terms_clear_for_year(school=school, academic_year=year, actor=request.user,
+                                       expected_version=request.POST.get("version", ""))
+    except StaleVersion as error:
+        messages.error(request, error.message)
+        return redirect("tenancy:term-edit", year)
+    if removed:
+        messages.success(request, f"Your school's own dates for {label} were removed.")
+    return redirect("tenancy:term-list")
 
 
 def _save(

@@ -173,10 +173,29 @@ def test_clearing_goes_back_to_the_estimate(personas, login):
         actor=personas.siro,
     )
     assert "Remove our own dates" in client.get(EDIT_URL).content.decode()
-    response = client.post(EDIT_URL, {"action": "clear"})
+    version = terms_version(school=personas.school, academic_year=2026)
+    response = client.post(EDIT_URL, {"action": "clear", "version": version})
     assert response.status_code == 302
     assert TermCalendar(personas.school).source(2026) is TermSource.DEFAULT
     assert login(personas.staff).post(EDIT_URL, {"action": "clear"}).status_code == 403
+
+
+def test_clearing_dates_changed_since_the_page_was_opened_removes_nothing(personas, login):
+    client = login(personas.siro)
+    terms_set_for_year(school=personas.school, academic_year=2026, terms=TERMS_2026,
+                       holidays=[], actor=personas.siro)
+    opened = client.get(EDIT_URL).content.decode()
+    version = terms_version(school=personas.school, academic_year=2026)
+    assert f'name="version" value="{version}"' in opened  # the remove button carries it too
+    changed = {**TERMS_2026, "autumn": (date(2026, 9, 7), TERMS_2026["autumn"][1])}
+    terms_set_for_year(school=personas.school, academic_year=2026, terms=changed,
+                       holidays=[], actor=personas.business_manager)
+
+    for stale in ({"action": "clear", "version": version}, {"action": "clear"}):
+        response = client.post(EDIT_URL, stale, follow=True)
+        assert "Someone else changed these term dates" in response.content.decode()
+        assert TermCalendar(personas.school).source(2026) is TermSource.SCHOOL
+    assert Term.objects.get(school=personas.school, name="autumn").starts_on == date(2026, 9, 7)
 
 
 def test_other_school_cannot_see_our_dates(personas, login):
