@@ -6,7 +6,7 @@
 #   make lint           ruff, mypy and bandit only
 #   make bench          benchmarks on SQLite: dashboard, record view, import of 5,000 people,
 #                       import of a 10,000-asset register, register of 10,000 assets,
-#                       signing links, backup and restore
+#                       signing links, backup and restore, hostile spreadsheets
 #   make audit-deps     pip-audit the pinned dependencies (needs the network; fails if any
 #                       package could not be checked)
 #   make constraints    re-pin requirements/constraints.txt from the current .venv
@@ -136,6 +136,7 @@ bench: install
 	"$(BIN)/python" bench/register_view.py
 	"$(BIN)/python" bench/aup_links.py
 	"$(BIN)/python" bench/backup.py
+	"$(BIN)/python" bench/hostile_import.py
 
 # Fails unless every pinned package was looked up: pip-audit alone passes when the
 # vulnerability database cannot be reached (every package "could not be audited").
