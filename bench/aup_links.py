@@ -61,10 +61,10 @@ from django.urls import reverse  # noqa: E402
 def build(parents: int) -> tuple[Any, list[tuple[str, str]]]:
     """The school, its published parents' AUP and the parents; returns the AUP and each
     parent's (name, token)."""
-    from schoolkeep.agreements.models_aups import Audience, AupVersion, Parent
-    from schoolkeep.agreements.services_aups import aups_set_up, version_publish
-    from schoolkeep.agreements.services_links import link_issue
-    from schoolkeep.agreements.services_parents import derive_keys
+    from schoolkeep.agreements.aups.models import Audience, AupVersion, Parent
+    from schoolkeep.agreements.aups.services import aups_set_up, version_publish
+    from schoolkeep.agreements.parents.services import derive_keys
+    from schoolkeep.agreements.signing.links.services import link_issue
     from schoolkeep.audit.context import audit_context
     from schoolkeep.tenancy.models import School
 
@@ -145,7 +145,7 @@ def main() -> None:
                 windows.append(size / (now - window_started))
                 window_started = now
         elapsed = time.perf_counter() - run_started
-        from schoolkeep.agreements.models_aups import Signature, SigningLink
+        from schoolkeep.agreements.aups.models import Signature, SigningLink
 
         signed = Signature.objects.filter(aup=aup, method="link").count()
         unused = SigningLink.objects.filter(aup=aup, used_at__isnull=True).count()

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.models_policies import PolicyVersion
-from schoolkeep.agreements.services_policies import policy_create, version_add
+from schoolkeep.agreements.policies.models import PolicyVersion
+from schoolkeep.agreements.policies.services import policy_create, version_add
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_name, download_response
 from schoolkeep.lib.errors import DomainError

@@ -61,7 +61,7 @@ TASKS = {
                "people.manage"),
     "people-apply": ("schoolkeep.people.tasks_import", "people_import_apply", "APPLY_KIND",
                      "people.manage"),
-    "parents": ("schoolkeep.agreements.tasks_parents_import", "parents_import_check",
+    "parents": ("schoolkeep.agreements.parents.tasks", "parents_import_check",
                 "CHECK_KIND", "aups.manage"),
     "assets": ("schoolkeep.assets.tasks_import", "assets_import_check", "CHECK_KIND",
                "assets.manage"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from schoolkeep.agreements.services_policies_import import policy_import
+from schoolkeep.agreements.policies.imports import policy_import
 from schoolkeep.assets.imports import assets_import
 from schoolkeep.lib import import_bounds
 from schoolkeep.lib.import_bounds import (

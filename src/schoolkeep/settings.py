@@ -146,7 +146,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # A kiosk session (a reception tablet) reaches only the kiosk's own pages.
-    "schoolkeep.agreements.middleware_kiosk.KioskMiddleware",
+    "schoolkeep.agreements.signing.kiosk.middleware.KioskMiddleware",
     "schoolkeep.tenancy.middleware.CurrentSchoolMiddleware",
     # After the school is resolved: the idle timeout is the strictest of the user's schools.
     "schoolkeep.accounts.middleware.SessionLimitsMiddleware",

@@ -22,10 +22,10 @@ urlpatterns = [
     path("backups/", include("schoolkeep.backups.urls")),
     path("assets/", include("schoolkeep.assets.urls")),
     path("agreements/", include("schoolkeep.agreements.urls")),
-    path("policies/", include("schoolkeep.agreements.urls_policies")),
+    path("policies/", include("schoolkeep.agreements.policies.urls")),
     # No sign-in: a personal signing link, and the reception kiosk.
-    path("sign/", include("schoolkeep.agreements.urls_signing")),
-    path("kiosk/", include("schoolkeep.agreements.urls_kiosk")),
+    path("sign/", include("schoolkeep.agreements.signing.page.urls")),
+    path("kiosk/", include("schoolkeep.agreements.signing.kiosk.urls")),
     path("incidents/", include("schoolkeep.incidents.urls")),
     # No sign-in: a school's "report a concern" page.
     path("report/", include("schoolkeep.incidents.urls_public")),

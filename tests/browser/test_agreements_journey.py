@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, Signature, SigningLink
-from schoolkeep.agreements.services_aups import aups_set_up, version_publish
-from schoolkeep.agreements.services_links import link_issue
-from schoolkeep.agreements.services_parents import parent_create
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningLink
+from schoolkeep.agreements.aups.services import aups_set_up, version_publish
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.links.services import link_issue
 from tests.browser import test_journey as base
 from tests.browser.conftest import PageProblems
 from tests.factories import PASSWORD

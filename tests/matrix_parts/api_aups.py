@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolkeep.agreements.models_aups import Audience, AupVersion
-from schoolkeep.agreements.services_aups import aups_set_up, version_publish
+from schoolkeep.agreements.aups.models import Audience, AupVersion
+from schoolkeep.agreements.aups.services import aups_set_up, version_publish
 from tests.personas import Personas
 
 

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
-"""Permission-matrix rows of the acceptable use policies' own pages (agreements/urls_aups.py).
+"""Permission-matrix rows of the acceptable use policies' own pages (agreements/aups/urls.py).
 
 The staff AUP of the home school has version 1 published and a draft version 2; the staff
 persona has signed version 1 in the application. Members without a person record sign the
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolkeep.agreements.models_aups import Audience, AupVersion
-from schoolkeep.agreements.services_aups import (
+from schoolkeep.agreements.aups.models import Audience, AupVersion
+from schoolkeep.agreements.aups.services import (
     aup_sign_in_app,
     aups_set_up,
     draft_save,

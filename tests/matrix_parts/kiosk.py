@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion
 from schoolkeep.tenancy.models import School
 from tests.personas import Personas
 

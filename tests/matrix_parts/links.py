@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
-"""Permission-matrix rows of personal signing links (agreements/urls_links.py and the public
-page of agreements/urls_signing.py), and the records their tests share.
+"""Permission-matrix rows of personal signing links (agreements/signing/links/urls.py and the public
+page of agreements/signing/page/urls.py), and the records their tests share.
 
 Reminders, letters and making one link need aups.manage (SIRO, business manager); the
 outsider, SIRO of another school, gets 404 for this school's AUP. The public page
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, Parent
-from schoolkeep.agreements.services_aups import aups_set_up, draft_save, version_publish
-from schoolkeep.agreements.services_links import link_issue
-from schoolkeep.agreements.services_parents import parent_create
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Parent
+from schoolkeep.agreements.aups.services import aups_set_up, draft_save, version_publish
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.links.services import link_issue
 from schoolkeep.people.models import Person, PersonKind
 from schoolkeep.people.services import person_create
 from tests.personas import Personas

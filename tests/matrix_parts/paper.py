@@ -11,8 +11,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from schoolkeep.agreements.models_aups import Audience
-from schoolkeep.agreements.services_paper import paper_signature_record
+from schoolkeep.agreements.aups.models import Audience
+from schoolkeep.agreements.signing.paper.services import paper_signature_record
 from tests.matrix_parts.kiosk import published_aup
 from tests.personas import Personas
 

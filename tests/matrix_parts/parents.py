@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolkeep.agreements.services_parents import parent_create
-from schoolkeep.agreements.tasks_parents_import import CHECK_KIND
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.parents.tasks import CHECK_KIND
 from schoolkeep.jobs.services import job_create, job_finish
 from tests.personas import Personas
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from schoolkeep.agreements.services_policies import (
+from schoolkeep.agreements.policies.services import (
     policy_create,
     version_add,
     version_send_for_review,

@@ -1,9 +1,11 @@
 """Acceptable use policies and their signatures, parents, and the school's policy documents.
 
-The models live in two modules, one per half of the app; Django finds them through here.
+Django loads the app's models from this module; they are defined in ``aups/models.py`` (the
+AUPs, their versions and signatures, and the parents, links, reminders and kiosks a signature
+points to) and ``policies/models.py`` (the policy register).
 """
 
-from schoolkeep.agreements.models_aups import (
+from schoolkeep.agreements.aups.models import (
     Audience,
     Aup,
     AupVersion,
@@ -15,7 +17,7 @@ from schoolkeep.agreements.models_aups import (
     SigningLink,
     SigningMethod,
 )
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 
 __all__ = [
     "Audience", "Aup", "AupVersion", "Kiosk", "Parent", "Policy", "PolicyVersion", "Reminder",

@@ -15,8 +15,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from schoolkeep.accounts.models import ApiToken
-from schoolkeep.agreements.api_aups import router as aups_router
-from schoolkeep.agreements.api_policies import router as policies_router
+from schoolkeep.agreements.aups.api import router as aups_router
+from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router

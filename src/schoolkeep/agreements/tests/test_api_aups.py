@@ -15,11 +15,11 @@ from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.accounts.services import token_create
-from schoolkeep.agreements import audience as who
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, Signature, SigningMethod
-from schoolkeep.agreements.services_aups import aups_set_up, draft_save, version_publish
-from schoolkeep.agreements.services_parents import parent_create
-from schoolkeep.agreements.services_sign import Scan, signature_create
+from schoolkeep.agreements.aups import audience as who
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
+from schoolkeep.agreements.aups.services import aups_set_up, draft_save, version_publish
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.services import Scan, signature_create
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 

@@ -8,8 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schoolkeep.agreements.markdown import render_inline, render_markdown
-from schoolkeep.agreements.starting_texts import STARTING_TEXTS
+from schoolkeep.agreements.aups.markdown import render_inline, render_markdown
+from schoolkeep.agreements.aups.starting_texts import STARTING_TEXTS
 
 OUR_TAGS = re.compile(r"</?(?:h2|h3|p|ul|ol|li|strong|em)>|<br>|<ol start=\"\d+\">")
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion
-from schoolkeep.agreements.services_aups import aups_set_up, draft_save, version_publish
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion
+from schoolkeep.agreements.aups.services import aups_set_up, draft_save, version_publish
 from schoolkeep.lib.errors import StaleVersion
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion
-from schoolkeep.agreements.services_aups import (
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion
+from schoolkeep.agreements.aups.services import (
     MAX_TEXT_LENGTH,
     aup_create,
     aup_update,
@@ -16,7 +16,7 @@ from schoolkeep.agreements.services_aups import (
     draft_save,
     version_publish,
 )
-from schoolkeep.agreements.starting_texts import starting_text
+from schoolkeep.agreements.aups.starting_texts import starting_text
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from tests.personas import Personas
 
-from schoolkeep.agreements.audience import signer_has_signed, signers
-from schoolkeep.agreements.models_aups import (
+from schoolkeep.agreements.aups.audience import signer_has_signed, signers
+from schoolkeep.agreements.aups.models import (
     Audience,
     Aup,
     AupVersion,
@@ -19,7 +19,7 @@ from schoolkeep.agreements.models_aups import (
     SignatureRefused,
     SigningMethod,
 )
-from schoolkeep.agreements.services_aups import (
+from schoolkeep.agreements.aups.services import (
     aup_sign_in_app,
     aups_set_up,
     draft_save,

@@ -19,7 +19,7 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.models_aups import (
+from schoolkeep.agreements.aups.models import (
     Audience,
     Aup,
     AupVersion,
@@ -27,14 +27,14 @@ from schoolkeep.agreements.models_aups import (
     Signature,
     SigningMethod,
 )
-from schoolkeep.agreements.selectors_aups import signature_pdf_html
-from schoolkeep.agreements.services_aups import (
+from schoolkeep.agreements.aups.selectors import signature_pdf_html
+from schoolkeep.agreements.aups.services import (
     aup_sign_in_app,
     aups_set_up,
     draft_save,
     version_publish,
 )
-from schoolkeep.agreements.services_sign import signature_create
+from schoolkeep.agreements.signing.services import signature_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create, person_link_account

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements import audience as who
-from schoolkeep.agreements.demo_aups import PARENT_COUNT, PARENTS_SIGNED, demo_scan_pdf
-from schoolkeep.agreements.duties_aups import MODULE
-from schoolkeep.agreements.models_aups import (
+from schoolkeep.agreements.aups import audience as who
+from schoolkeep.agreements.aups.demo import PARENT_COUNT, PARENTS_SIGNED, demo_scan_pdf
+from schoolkeep.agreements.aups.duties import MODULE
+from schoolkeep.agreements.aups.models import (
     Audience,
     Aup,
     Parent,
@@ -24,7 +24,7 @@ from schoolkeep.agreements.models_aups import (
     SigningLink,
     SigningMethod,
 )
-from schoolkeep.agreements.services_paper import scan_path
+from schoolkeep.agreements.signing.paper.services import scan_path
 from schoolkeep.duties.selectors import counts_for_schools, duties_for_school
 from schoolkeep.lib.uploads import PDF, sniff
 from schoolkeep.tenancy.models import School

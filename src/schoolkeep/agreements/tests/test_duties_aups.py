@@ -15,16 +15,16 @@ from django.urls import reverse
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.personas import Personas
 
-from schoolkeep.agreements.duties_aups import MODULE, unsigned_title
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, SigningMethod
-from schoolkeep.agreements.services_aups import (
+from schoolkeep.agreements.aups.duties import MODULE, unsigned_title
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, SigningMethod
+from schoolkeep.agreements.aups.services import (
     aup_sign_in_app,
     aups_set_up,
     draft_save,
     version_publish,
 )
-from schoolkeep.agreements.services_parents import parent_create
-from schoolkeep.agreements.services_sign import signature_create
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.services import signature_create
 from schoolkeep.duties import registry
 from schoolkeep.duties.selectors import duties_for_school, duties_for_user
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts

@@ -17,9 +17,9 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.middleware_kiosk import KIOSK_SESSION_KEY
-from schoolkeep.agreements.models_aups import Audience, Aup, Kiosk, Signature, SigningMethod
-from schoolkeep.agreements.services_kiosk import kiosk_open, kiosk_sign
+from schoolkeep.agreements.aups.models import Audience, Aup, Kiosk, Signature, SigningMethod
+from schoolkeep.agreements.signing.kiosk.middleware import KIOSK_SESSION_KEY
+from schoolkeep.agreements.signing.kiosk.services import kiosk_open, kiosk_sign
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed
 

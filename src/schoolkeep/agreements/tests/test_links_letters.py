@@ -13,8 +13,8 @@ from django.urls import reverse
 from tests.matrix_parts.links import make_parent, make_person, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, Reminder, SigningLink
-from schoolkeep.agreements.services_links import (
+from schoolkeep.agreements.aups.models import Audience, Aup, Reminder, SigningLink
+from schoolkeep.agreements.signing.links.services import (
     LinkState,
     letters_create,
     link_issue,
@@ -63,7 +63,7 @@ def laid_out_pages(html: str, css: str) -> int:
 def make_letters(aup: Aup, actor: Any, capture: Any, *, everyone: bool = False,
                  recorder: PdfRecorder | None = None) -> tuple[Job, str]:
     recorder = recorder or PdfRecorder()
-    with mock.patch("schoolkeep.agreements.services_links.pdf_from_html", recorder), \
+    with mock.patch("schoolkeep.agreements.signing.links.services.pdf_from_html", recorder), \
             capture(execute=True):
         job = letters_create(aup=aup, actor=actor, everyone=everyone)
     job.refresh_from_db()
@@ -150,7 +150,7 @@ def test_the_letters_page_starts_the_job(login, personas, aup,
     url = reverse("agreements:letters", args=[aup.public_id])
     page = client.get(url).content.decode()
     assert "Print signing letters" in page and '<span class="big-number">2</span>' in page
-    with mock.patch("schoolkeep.agreements.services_links.pdf_from_html",
+    with mock.patch("schoolkeep.agreements.signing.links.services.pdf_from_html",
                     return_value=b"%PDF-1.4"), \
             django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"who": "everyone"})
@@ -208,7 +208,7 @@ def test_a_refused_link_shows_why_on_the_form(login, personas):
 
 
 def test_a_signer_of_another_school_or_kind_is_a_404(login, personas, aup):
-    from schoolkeep.agreements.services_parents import parent_create
+    from schoolkeep.agreements.parents.services import parent_create
 
     stranger = parent_create(school=personas.other_school, actor=personas.outsider,
                              full_name="Other Parent")

@@ -18,8 +18,8 @@ from django.utils import timezone
 from tests.matrix_parts.links import make_parent, make_person, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, Reminder, SigningLink, SigningMethod
-from schoolkeep.agreements.services_links import (
+from schoolkeep.agreements.aups.models import Audience, Aup, Reminder, SigningLink, SigningMethod
+from schoolkeep.agreements.signing.links.services import (
     LinkState,
     Route,
     link_issue,
@@ -28,7 +28,7 @@ from schoolkeep.agreements.services_links import (
     reminders_plan,
     reminders_send,
 )
-from schoolkeep.agreements.services_sign import signature_create
+from schoolkeep.agreements.signing.services import signature_create
 from schoolkeep.jobs.models import Job
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people.models import PersonKind
@@ -156,7 +156,7 @@ def test_reminders_go_in_batches_with_a_pause(personas, settings, parents_aup,
     for n in range(3):
         make_parent(personas, f"Extra Parent {n}", f"extra{n}@example.com")
     settings.AGREEMENTS_REMINDER_PAUSE_SECONDS = 1.5
-    with mock.patch("schoolkeep.agreements.services_links.time.sleep") as sleep:
+    with mock.patch("schoolkeep.agreements.signing.links.services.time.sleep") as sleep:
         job = send(parents_aup, personas.business_manager, django_capture_on_commit_callbacks)
     assert job.done == 5 and len(mail.outbox) == 5
     assert sleep.call_args_list == [mock.call(1.5), mock.call(1.5)]  # 3 batches of 2
@@ -199,7 +199,7 @@ def test_posting_starts_the_job(login, personas, parents_aup,
 
 
 def test_an_unpublished_or_kiosk_aup_has_no_reminders(login, personas):
-    from schoolkeep.agreements.services_aups import aups_set_up
+    from schoolkeep.agreements.aups.services import aups_set_up
 
     aups = {a.audience: a for a in aups_set_up(school=personas.school, actor=personas.siro)}
     client = login(personas.siro)

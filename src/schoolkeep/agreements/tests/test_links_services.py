@@ -15,16 +15,16 @@ from django.utils import timezone
 from tests.matrix_parts.links import make_parent, make_person, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, Signature, SigningLink
-from schoolkeep.agreements.services_aups import aups_set_up
-from schoolkeep.agreements.services_links import (
+from schoolkeep.agreements.aups.models import Audience, Aup, Signature, SigningLink
+from schoolkeep.agreements.aups.services import aups_set_up
+from schoolkeep.agreements.parents.services import parent_archive
+from schoolkeep.agreements.signing.links.services import (
     LinkState,
     LinkUnusable,
     link_issue,
     link_sign,
     link_status,
 )
-from schoolkeep.agreements.services_parents import parent_archive
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -113,7 +113,7 @@ def test_a_signer_of_the_wrong_audience_is_refused(personas, aup):
 
 
 def test_a_signer_of_another_school_is_refused(personas, aup):
-    from schoolkeep.agreements.services_parents import parent_create
+    from schoolkeep.agreements.parents.services import parent_create
 
     stranger = parent_create(school=personas.other_school, actor=personas.outsider,
                              full_name="Other Parent", email="other@example.com")

@@ -16,10 +16,10 @@ from django.urls import reverse
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Aup, Signature
-from schoolkeep.agreements.services_aups import draft_save, version_publish
-from schoolkeep.agreements.services_links import link_issue
-from schoolkeep.agreements.views_signing import WRONG_TOKEN_LIMIT
+from schoolkeep.agreements.aups.models import Aup, Signature
+from schoolkeep.agreements.aups.services import draft_save, version_publish
+from schoolkeep.agreements.signing.links.services import link_issue
+from schoolkeep.agreements.signing.page.views import WRONG_TOKEN_LIMIT
 
 POLICY_TEXT = "# Using the school's Wi-Fi\n\nKeep your password to yourself.\n\n- Be kind online"
 

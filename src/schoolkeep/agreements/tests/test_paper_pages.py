@@ -22,9 +22,9 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements import services_paper
-from schoolkeep.agreements.models_aups import Audience, Aup, AupVersion, Signature, SigningMethod
-from schoolkeep.agreements.services_parents import parent_create
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.paper import services as services_paper
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people.models import PersonKind
@@ -168,7 +168,7 @@ def test_a_big_scan_is_refused(personas: Personas) -> None:
 
 def test_the_scan_is_removed_when_the_signature_cannot_be_written(personas: Personas) -> None:
     aup = published_aup(personas.school, Audience.VISITORS)
-    with mock.patch("schoolkeep.agreements.services_paper.signature_create",
+    with mock.patch("schoolkeep.agreements.signing.paper.services.signature_create",
                     side_effect=RuntimeError("database down")), pytest.raises(RuntimeError):
         services_paper.paper_signature_record(aup=aup, actor=personas.siro, scan_file=scan(),
                                               typed_name="Val", visiting="Office",
@@ -214,7 +214,7 @@ def test_scan_download_is_permission_checked_safe_and_audited(personas: Personas
 
 
 def test_a_signature_without_a_scan_has_no_download(personas: Personas, login: Login) -> None:
-    from schoolkeep.agreements.services_sign import signature_create
+    from schoolkeep.agreements.signing.services import signature_create
 
     aup = published_aup(personas.school, Audience.STAFF)
     signature = signature_create(aup=aup, method=SigningMethod.IN_APP, typed_name="Siro",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from schoolkeep.agreements.services_parents import clean_parent_fields
+from schoolkeep.agreements.parents.services import clean_parent_fields
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.import_bounds import EXCERPT_CHARS
 

@@ -18,9 +18,9 @@ from openpyxl import Workbook, load_workbook
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.imports_parents import HEADINGS, parents_import, template_csv
-from schoolkeep.agreements.models_aups import Parent
-from schoolkeep.agreements.services_parents import parent_create
+from schoolkeep.agreements.aups.models import Parent
+from schoolkeep.agreements.parents.imports import HEADINGS, parents_import, template_csv
+from schoolkeep.agreements.parents.services import parent_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.jobs.models import Job
 from schoolkeep.lib.tabular import ImportFileError

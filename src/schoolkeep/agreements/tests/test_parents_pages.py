@@ -16,9 +16,9 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.models_aups import Audience, Parent, Signature, SigningMethod
-from schoolkeep.agreements.services_parents import parent_create
-from schoolkeep.agreements.services_sign import signature_create
+from schoolkeep.agreements.aups.models import Audience, Parent, Signature, SigningMethod
+from schoolkeep.agreements.parents.services import parent_create
+from schoolkeep.agreements.signing.services import signature_create
 from schoolkeep.audit.models import AuditEvent
 
 Login = Callable[[User], Client]

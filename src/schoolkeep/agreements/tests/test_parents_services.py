@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Parent
-from schoolkeep.agreements.services_parents import parent_archive, parent_create, parent_update
+from schoolkeep.agreements.aups.models import Parent
+from schoolkeep.agreements.parents.services import parent_archive, parent_create, parent_update
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 

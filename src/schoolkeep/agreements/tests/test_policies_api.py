@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoolkeep.accounts.services import token_create
-from schoolkeep.agreements.models_policies import Policy
-from schoolkeep.agreements.services_policies import policy_create, version_add
-from schoolkeep.agreements.services_policies_import import policy_import
+from schoolkeep.agreements.policies.imports import policy_import
+from schoolkeep.agreements.policies.models import Policy
+from schoolkeep.agreements.policies.services import policy_create, version_add
 from schoolkeep.agreements.tests.policy_texts import policy_text
 
 LIST = reverse("api:policy-list")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from schoolkeep.agreements.demo_policies import build_demo_policies
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
-from schoolkeep.agreements.selectors_policies import Status, policy_list, review_states
+from schoolkeep.agreements.policies.demo import build_demo_policies
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.agreements.policies.selectors import Status, policy_list, review_states
 from schoolkeep.demo import builder
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.duties.types import OVERDUE

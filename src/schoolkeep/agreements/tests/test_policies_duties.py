@@ -12,8 +12,8 @@ import time_machine
 from django.urls import reverse
 from tests.factories import SchoolFactory
 
-from schoolkeep.agreements.duties_policies import provider
-from schoolkeep.agreements.services_policies import (
+from schoolkeep.agreements.policies.duties import provider
+from schoolkeep.agreements.policies.services import (
     policy_create,
     version_add,
     version_send_for_review,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schoolkeep.agreements.policy_header import (
+from schoolkeep.agreements.policies.header import (
     NextReview,
     ordinal_suffix,
     read_date,

@@ -15,14 +15,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from tests.seed import SEED_POLICY
 
-from schoolkeep.agreements.hooks_policies import policies_follow_terms
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
-from schoolkeep.agreements.services_policies_import import (
+from schoolkeep.agreements.policies.hooks import policies_follow_terms
+from schoolkeep.agreements.policies.imports import (
     CREATED,
     UNCHANGED,
     VERSION_ADDED,
     policy_import,
 )
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.agreements.tests.policy_texts import policy_text
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import NotAllowed
@@ -324,6 +324,6 @@ def test_the_seed_becomes_the_online_security_policy_overdue_since_spring_2022(p
     assert version is not None and version.stated_school_name == "Corbets Tey School"
     from django.utils import timezone
 
-    from schoolkeep.agreements.selectors_policies import Status, review_states
+    from schoolkeep.agreements.policies.selectors import Status, review_states
     [(_, state)] = review_states(personas.school, [policy], today=timezone.localdate())
     assert state.status == Status.OVERDUE and state.estimated

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.factories import MembershipFactory, UserFactory
 
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
-from schoolkeep.agreements.services_policies import (
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.agreements.policies.services import (
     policy_create,
     version_add,
     version_approve,

@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
-from schoolkeep.agreements.services_policies import (
+from schoolkeep.agreements.policies.imports import policy_import
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.agreements.policies.services import (
     DOCX,
     ODT,
     files_dir,
@@ -28,7 +29,6 @@ from schoolkeep.agreements.services_policies import (
     version_approve,
     version_send_for_review,
 )
-from schoolkeep.agreements.services_policies_import import policy_import
 from schoolkeep.agreements.tests.policy_texts import policy_text
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError
@@ -48,7 +48,7 @@ def approved(personas, title: str, *, next_review: date | str = "", owner=None) 
     version_approve(version=version, actor=personas.governor, full_name="Gov Person",
                     signature="Gov Person")
     if next_review:
-        from schoolkeep.agreements.services_policies import policy_update
+        from schoolkeep.agreements.policies.services import policy_update
 
         policy.refresh_from_db()
         policy_update(policy=policy, actor=None, version=policy.version, next_review=next_review)

@@ -21,8 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from schoolkeep.agreements.models_policies import Policy, PolicyVersion
-from schoolkeep.agreements.services_policies import ODT, policy_create, policy_file_type
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.agreements.policies.services import ODT, policy_create, policy_file_type
 from schoolkeep.agreements.tests.policy_texts import policy_text
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError
@@ -153,7 +153,7 @@ import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (300 << 20, 300 << 20))
 import django
 django.setup()
-from schoolkeep.agreements.services_policies import policy_file_type
+from schoolkeep.agreements.policies.services import policy_file_type
 from schoolkeep.lib.errors import DomainError
 data = open(sys.argv[1], "rb").read()
 try:

@@ -13,15 +13,15 @@ from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.models_aups import Audience, Signature, SigningLink
-from schoolkeep.agreements.models_policies import PolicyVersion
-from schoolkeep.agreements.services_links import link_issue
-from schoolkeep.agreements.services_parents import parent_update
-from schoolkeep.agreements.services_policies import (
+from schoolkeep.agreements.aups.models import Audience, Signature, SigningLink
+from schoolkeep.agreements.parents.services import parent_update
+from schoolkeep.agreements.policies.models import PolicyVersion
+from schoolkeep.agreements.policies.services import (
     policy_create,
     version_add,
     version_send_for_review,
 )
+from schoolkeep.agreements.signing.links.services import link_issue
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import NotAllowed
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.models_aups import Audience, Aup, Signature
-from schoolkeep.agreements.services_links import link_issue
+from schoolkeep.agreements.aups.models import Audience, Aup, Signature
+from schoolkeep.agreements.signing.links.services import link_issue
 
 Login = Callable[..., Client]
 NEWER = "A new version of this policy was published while you were reading it."

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from tests.personas import Personas
 
-from schoolkeep.agreements import services_aups, services_parents, services_policies
+from schoolkeep.agreements.aups import services as services_aups
+from schoolkeep.agreements.parents import services as services_parents
+from schoolkeep.agreements.policies import services as services_policies
 from schoolkeep.assets import services as assets_services
 from schoolkeep.audit.selectors import history_for
 from schoolkeep.incidents.models import Incident

@@ -16,7 +16,7 @@ from django.urls.resolvers import RoutePattern
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.services_links import link_issue
+from schoolkeep.agreements.signing.links.services import link_issue
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.incidents.services_concern import concern_page_for
 from schoolkeep.tenancy.services import invitation_create

@@ -14,8 +14,8 @@ from django.urls import reverse
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
-from schoolkeep.agreements.services_links import link_issue
-from schoolkeep.agreements.views_signing import WRONG_TOKEN_LIMIT
+from schoolkeep.agreements.signing.links.services import link_issue
+from schoolkeep.agreements.signing.page.views import WRONG_TOKEN_LIMIT
 from schoolkeep.incidents.models import Incident
 from schoolkeep.incidents.services_concern import concern_page_for
 from schoolkeep.incidents.views_public import ATTEMPT_LIMIT

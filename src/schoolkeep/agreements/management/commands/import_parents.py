@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schoolkeep.agreements.imports_parents import ParentImportResult, parents_import
+from schoolkeep.agreements.parents.imports import ParentImportResult, parents_import
 from schoolkeep.jobs.import_command import ImportCommand
 from schoolkeep.tenancy.models import School
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schoolkeep.agreements.services_policies import FILE_MAX_BYTES, refuse_active_content
-from schoolkeep.agreements.services_policies_import import (
+from schoolkeep.agreements.policies.imports import (
     PolicyImportResult,
     decode_policy_text,
     policy_import,
 )
+from schoolkeep.agreements.policies.services import FILE_MAX_BYTES, refuse_active_content
 from schoolkeep.jobs.import_command import ImportCommand
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.tabular import ImportFileError

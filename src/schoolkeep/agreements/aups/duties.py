@@ -1,0 +1,351 @@
+"""Duties of the acceptable use policies, computed when read.
+
+Two kinds, for the published AUPs of the listed audiences (staff, governors, parents):
+
+- ``unsigned``: one duty per audience whose current requirement still has people who have
+  not signed. Owner: the business manager (the duties layer falls back to the SIRO). The
+  title gives only a number ("12 staff have not signed the acceptable use policy").
+- ``member-unsigned``: one duty per active member with an account who has not signed the
+  AUP that applies to them. Owner: that member, who signs it in Schoolkeep. Which AUP applies
+  is decided as on the pages: the member's person record in the school by its kind (and the
+  person must be on the audience's list: current, and for staff using the school's network),
+  else, with no person record, the member's roles (``audience.audience_of_roles``).
+
+Both are due 14 days after the version that set the current requirement (the one numbered
+``Aup.sign_from``) was published, and overdue after that. A minor version ("new signers
+only") does not move the date.
+
+The SQL mirrors ``audience.signers`` (``signers_of_outer_aup``) and ``signer_has_signed``;
+the tests check that they agree. ``counts`` runs ONE aggregate for any number of schools;
+``for_school`` runs two queries: the school's AUPs with their figures, then its members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.urls import reverse
+
+from schoolkeep.agreements.aups.audience import GOVERNOR_KINDS, STAFF_KINDS
+from schoolkeep.agreements.aups.models import (
+    LISTED_AUDIENCES,
+    Audience,
+    Aup,
+    AupVersion,
+    Parent,
+    Signature,
+)
+from schoolkeep.duties import registry
+from schoolkeep.duties.types import (
+    Duty,
+    DutyCounts,
+    count_subquery,
+    local_date,
+    status_for,
+)
+from schoolkeep.people.models import Person
+from schoolkeep.people.selectors import current_q
+from schoolkeep.tenancy.models import Membership, MembershipRole, School
+from schoolkeep.tenancy.roles import Role
+
+# Not "agreements": the policy register has duties of its own, and the registry keeps one
+# provider per module name.
+MODULE = "aups"
+SIGNING_PERIOD = timedelta(days=14)
+# The audiences of members with accounts: parents have none.
+MEMBER_AUDIENCES = (Audience.STAFF, Audience.GOVERNORS)
+# Roles that sign nothing (audience.audience_of_roles); the trust administrator's role is
+# held at trust level and never appears among a membership's roles.
+NON_SIGNING_ROLES = (Role.AUDITOR, Role.TRUST_ADMIN)
+
+# "12 staff have not signed": the words for one and for many, per audience.
+_WHO = {
+    Audience.STAFF: ("member of staff has", "staff have"),
+    Audience.GOVERNORS: ("governor has", "governors have"),
+    Audience.PARENTS: ("parent or carer has", "parents and carers have"),
+}
+
+
+def unsigned_title(audience: str, number: int) -> str:
+    one, many = _WHO[Audience(audience)]
+    return f"{number} {one if number == 1 else many} not signed the acceptable use policy"
+
+
+# --- SQL shared with the API ---------------------------------------------------------------
+
+
+def _counting_signature(signer_field: str) -> Exists:
+    """A signature that keeps the signer (the query one level out) up to date with the AUP
+    two levels out: of a version numbered at least its ``sign_from``."""
+    return Exists(Signature.objects.filter(
+        aup_id=OuterRef(OuterRef("pk")),
+        aup_version__number__gte=OuterRef(OuterRef("sign_from")),
+        **{signer_field: OuterRef("pk")},
+    ))
+
+
+def signers_of_outer_aup(audience: str, *, today: date) -> QuerySet[Any]:
+    """Who must sign the AUP of the enclosing query (of this audience), aliased
+    ``has_signed``: ``audience.signers`` as a correlated subquery."""
+    if audience == Audience.PARENTS:
+        return Parent.objects.filter(
+            school_id=OuterRef("school_id"), archived_at__isnull=True,
+        ).alias(has_signed=_counting_signature("parent_id"))
+    people = Person.objects.filter(current_q(today), school_id=OuterRef("school_id"))
+    if audience == Audience.STAFF:
+        people = people.filter(kind__in=list(STAFF_KINDS), uses_school_network=True)
+    else:
+        people = people.filter(kind__in=list(GOVERNOR_KINDS))
+    return people.alias(has_signed=_counting_signature("person_id"))
+
+
+def signer_figures(*, today: date) -> dict[str, Case]:
+    """Annotations of an Aup queryset: ``signed_count`` and ``not_signed_count`` for the
+    current requirement. Listed audiences count their signers; visitors and pupils count the
+    signatures that count (``not_signed_count`` is NULL: they have no list). Both are NULL
+    until a version is published."""
+    published = Q(sign_from__gt=0)
+    signed: list[When] = []
+    not_signed: list[When] = []
+    for audience in sorted(LISTED_AUDIENCES):
+        signers = signers_of_outer_aup(audience, today=today)
+        signed.append(When(published & Q(audience=audience),
+                           then=count_subquery(signers.filter(has_signed=True))))
+        not_signed.append(When(published & Q(audience=audience),
+                               then=count_subquery(signers.filter(has_signed=False))))
+    kiosk_signatures = Signature.objects.filter(
+        aup_id=OuterRef("pk"), aup_version__number__gte=OuterRef("sign_from"))
+    signed.append(When(published, then=count_subquery(kiosk_signatures)))
+    return {
+        "signed_count": Case(*signed, default=Value(None), output_field=IntegerField()),
+        "not_signed_count": Case(*not_signed, default=Value(None),
+                                 output_field=IntegerField()),
+    }
+
+
+def _requirement_published_at() -> Subquery:
+    """When the version that set the current requirement was published."""
+    return Subquery(AupVersion.objects.filter(
+        aup_id=OuterRef("pk"), number=OuterRef("sign_from"),
+    ).values("published_at")[:1])
+
+
+def _has_unsigned(*, today: date) -> Q:
+    """On Aup rows: someone on the audience's list has not signed."""
+    q = Q(pk__in=[])
+    for audience in sorted(LISTED_AUDIENCES):
+        unsigned = signers_of_outer_aup(audience, today=today).filter(has_signed=False)
+        q |= Q(audience=audience) & Q(Exists(unsigned))
+    return q
+
+
+# --- members: which AUP applies, and have they signed it -------------------------------------
+
+
+def _user_signed(audience: str) -> Exists:
+    """On Membership rows: the member's account signed the school's AUP of this audience
+    (a version counting for it). Used only for members with no person record."""
+    return Exists(Signature.objects.filter(
+        user_id=OuterRef("user_id"), aup__school_id=OuterRef("school_id"),
+        aup__audience=audience, aup_version__number__gte=F("aup__sign_from"),
+    ))
+
+
+def _person_unsigned(audience: str, *, today: date) -> Exists:
+    """On Membership rows: the member's person record is on this audience's list and has
+    not signed."""
+    people = Person.objects.filter(
+        current_q(today), school_id=OuterRef("school_id"), user_id=OuterRef("user_id"),
+    )
+    if audience == Audience.STAFF:
+        people = people.filter(kind__in=list(STAFF_KINDS), uses_school_network=True)
+    else:
+        people = people.filter(kind__in=list(GOVERNOR_KINDS))
+    signed = Signature.objects.filter(
+        person_id=OuterRef("pk"), aup__audience=audience,
+        aup_version__number__gte=F("aup__sign_from"),
+    )
+    return Exists(people.filter(~Exists(signed)))
+
+
+def _roles_choose(audience: str) -> Q:
+    """On Membership rows: ``audience.audience_of_roles`` gives this audience."""
+    other_roles = Exists(MembershipRole.objects.filter(membership_id=OuterRef("pk")).exclude(
+        role__in=[Role.GOVERNOR, *NON_SIGNING_ROLES]))
+    if audience == Audience.STAFF:
+        return Q(other_roles)
+    governor = Exists(MembershipRole.objects.filter(membership_id=OuterRef("pk"),
+                                                    role=Role.GOVERNOR))
+    return Q(governor) & ~Q(other_roles)
+
+
+def _member_unsigned(audience: str, *, today: date) -> Q:
+    """On Membership rows: the AUP of this audience applies to the member, who has not
+    signed it (whether it is published is checked by the caller)."""
+    has_person = Exists(Person.objects.filter(school_id=OuterRef("school_id"),
+                                              user_id=OuterRef("user_id")))
+    by_roles = ~Q(has_person) & _roles_choose(audience) & ~Q(_user_signed(audience))
+    return Q(_person_unsigned(audience, today=today)) | by_roles
+
+
+def _published_aup(audience: str, window: Q) -> Exists:
+    """On Membership rows: the school's AUP of this audience is published (within the
+    window of publication dates)."""
+    return Exists(Aup.objects.filter(
+        school_id=OuterRef("school_id"), audience=audience, sign_from__gt=0,
+    ).alias(required_since=_requirement_published_at()).filter(window))
+
+
+def _members() -> QuerySet[Membership]:
+    return Membership.objects.filter(is_active=True, user__is_active=True)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def due_at(published_at: datetime) -> datetime:
+    """When signatures are due: 14 days after the publication, to the minute. (An instant,
+    not a day: a duty due on the 14th day would fall exactly on the dashboard's 14-day
+    horizon and show only from the next day.)"""
+    return published_at + SIGNING_PERIOD
+
+
+def _windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
+    """(overdue, due) on ``required_since``: due before ``now``, or before ``horizon``."""
+    overdue = Q(required_since__lt=now - SIGNING_PERIOD)
+    due = Q(required_since__gte=now - SIGNING_PERIOD,
+            required_since__lt=horizon - SIGNING_PERIOD)
+    return overdue, due
+
+
+# --- the provider --------------------------------------------------------------------------
+
+
+class AupDuties:
+    module = MODULE
+    label = "Acceptable use policies"
+    # Others' AUP duties say who has not signed: only for who may see the records.
+    view_permission = "aups.records"
+
+    def counts(
+        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+    ) -> dict[int, DutyCounts]:
+        ids = list(dict.fromkeys(school_ids))
+        if not ids:
+            return {}
+        today = local_date(now)
+        overdue, due = _windows(now, horizon)
+        aups = (Aup.objects.filter(school_id=OuterRef("pk"), audience__in=LISTED_AUDIENCES,
+                                   sign_from__gt=0)
+                .alias(required_since=_requirement_published_at())
+                .filter(_has_unsigned(today=today)))
+        members = _members().filter(school_id=OuterRef("pk"))
+
+        def members_in(window: Q) -> QuerySet[Membership]:
+            q = Q(pk__in=[])
+            for audience in MEMBER_AUDIENCES:
+                q |= Q(_published_aup(audience, window)) & _member_unsigned(audience,
+                                                                           today=today)
+            return members.filter(q)
+
+        annotations: dict[str, Any] = {
+            "aups_overdue": count_subquery(aups.filter(overdue)),
+            "aups_due": count_subquery(aups.filter(due)),
+            "members_overdue": count_subquery(members_in(overdue)),
+            "members_due": count_subquery(members_in(due)),
+        }
+        rows = (School.objects.filter(pk__in=ids).order_by()
+                .annotate(**annotations).values("pk", *annotations))
+        return {
+            row["pk"]: DutyCounts(due=row["aups_due"] + row["members_due"],
+                                  overdue=row["aups_overdue"] + row["members_overdue"])
+            for row in rows
+        }
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        today = local_date(now)
+        aups: dict[str, Any] = {
+            aup.audience: aup
+            for aup in Aup.objects.filter(school_id=school_id, audience__in=LISTED_AUDIENCES,
+                                          sign_from__gt=0)
+            .annotate(required_since=_requirement_published_at(),
+                      **signer_figures(today=today))
+            .only("pk", "public_id", "school_id", "audience", "title", "sign_from")
+            .order_by()
+            if due_at(aup.required_since) < horizon
+        }
+        return [*self._audiences(aups, now=now), *self._members(school_id, aups, now=now,
+                                                                 today=today)]
+
+    def _audiences(self, aups: dict[str, Aup], *, now: datetime) -> list[Duty]:
+        duties = []
+        for audience in sorted(aups):
+            aup = aups[audience]
+            number = aup.not_signed_count  # type: ignore[attr-defined]
+            if not number:
+                continue
+            due = due_at(aup.required_since)  # type: ignore[attr-defined]
+            url = reverse("agreements:aup-detail", args=[aup.public_id])
+            duties.append(Duty(
+                key=f"{MODULE}.unsigned:{aup.public_id}",
+                module=MODULE,
+                title=unsigned_title(audience, number),
+                subject=aup.title,
+                due_at=due,
+                status=status_for(due, now),
+                url=url,
+                owner_role=Role.BUSINESS_MANAGER,
+                action="See who has not signed and send reminders",
+            ))
+        return duties
+
+    def _members(self, school_id: int, aups: dict[str, Aup], *, now: datetime,
+                 today: date) -> list[Duty]:
+        whens = [When(_member_unsigned(audience, today=today), then=Value(audience))
+                 for audience in MEMBER_AUDIENCES if audience in aups]
+        if not whens:
+            return []
+        members = (_members().filter(school_id=school_id)
+                   .annotate(unsigned_audience=Case(*whens, default=Value(""),
+                                                    output_field=CharField()))
+                   .exclude(unsigned_audience="")
+                   .select_related("user").order_by())
+        duties = []
+        for membership in members:
+            aup = aups[membership.unsigned_audience]  # type: ignore[attr-defined]
+            due = due_at(aup.required_since)  # type: ignore[attr-defined]
+            user = membership.user
+            duties.append(Duty(
+                key=f"{MODULE}.member-unsigned:{membership.public_id}:{aup.public_id}",
+                module=MODULE,
+                title="Sign the acceptable use policy",
+                subject=aup.title,
+                due_at=due,
+                status=status_for(due, now),
+                url=reverse("agreements:aup-sign", args=[aup.public_id]),
+                owner_user_id=user.pk,
+                owner_label=user.full_name or user.email,
+                action="Read it and sign",
+                oversight_url=reverse("agreements:aup-detail", args=[aup.public_id]),
+            ))
+        return duties
+
+
+def register() -> None:
+    """Called by the app's ready(): adds (or replaces) the provider in the registry."""
+    registry.register(AupDuties())

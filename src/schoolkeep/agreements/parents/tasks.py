@@ -1,0 +1,36 @@
+"""Background work of the parents' import page: checking an uploaded file (nothing written),
+then, once confirmed, importing it. Each runs as a job whose page shows its progress."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from schoolkeep.agreements.parents.imports import parents_import
+from schoolkeep.jobs import import_flow
+
+CHECK_KIND = "agreements.parents_import.check"
+APPLY_KIND = "agreements.parents_import.apply"
+
+
+@task()
+def parents_import_check(job_id: str, stored_name: str, filename: str) -> None:
+    """Check an uploaded file and work out what would change; write nothing."""
+    import_flow.check_rows(
+        job_id, stored_name, filename, kind=CHECK_KIND,
+        preview_url="agreements:parent-import-preview",
+        run=lambda job, path, progress: parents_import(
+            path, school=job.school, actor=job.created_by, dry_run=True, progress=progress,
+            filename=filename))
+
+
+@task()
+def parents_import_apply(job_id: str, stored_name: str, filename: str) -> None:
+    """Import a checked and confirmed file (checked again, then written in one go)."""
+    import_flow.apply_rows(
+        job_id, stored_name, filename, kind=APPLY_KIND,
+        run=lambda job, path, progress: parents_import(
+            path, school=job.school, actor=job.created_by, progress=progress,
+            filename=filename),
+        stale="The parents changed since the file was checked and the file no longer fits "
+              "them, so nothing was imported.",
+        next_url="agreements:parent-list", next_label="See the parents")

@@ -1,0 +1,144 @@
+"""Duties of the policy register, computed when read. Archived policies raise nothing.
+
+Two kinds:
+
+- ``policy-review``: a policy whose next review date has come within the horizon or passed.
+  Due on its ``next_review_on`` (for a term, the term's last day as stored). Owner: the
+  policy's owner while they are an active member of the school, else the SIRO (the duties
+  layer falls back to the SIRO for an owner who has left). A policy with a version waiting
+  for the governors raises none: the owner has done their part, and the governors' duty
+  below shows instead.
+- ``policy-approval``: a version waiting for a governor's approval. Listed from the day it is
+  sent, whatever the horizon, due ``APPROVAL_WITHIN`` (14 days) after it was sent. Owner:
+  the governors (the SIRO when the school has none).
+
+Titles name no policy (they leave the school in reminders and calendar feeds): the policy's
+title is the duty's ``subject``.
+
+``counts`` is ONE query for any number of schools; ``for_school`` runs two (one per kind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.duties.registry import register as register_provider
+from schoolkeep.duties.types import LONDON, Duty, DutyCounts, count_subquery, local_date, status_for
+from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "policies"
+APPROVAL_WITHIN = timedelta(days=14)
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight in Europe/London at the start of ``day``, as an aware instant."""
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def _waiting_versions() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.filter(status=PolicyVersion.Status.IN_REVIEW,
+                                        policy__archived_at__isnull=True)
+
+
+def _reviews() -> QuerySet[Policy]:
+    """Current policies with a next review date and no version waiting for approval."""
+    waiting = PolicyVersion.objects.filter(policy=OuterRef("pk"),
+                                           status=PolicyVersion.Status.IN_REVIEW)
+    return (Policy.objects.filter(archived_at__isnull=True, next_review_on__isnull=False)
+            .exclude(Exists(waiting)))
+
+
+def _approval_overdue_before(today: date) -> datetime:
+    """A version sent before this instant is past its approval date."""
+    return _day_start(today - APPROVAL_WITHIN)
+
+
+class PolicyDuties:
+    module = MODULE
+    label = "Policies and their reviews"
+
+    def counts(self, school_ids: Sequence[int], *, now: datetime,
+               horizon: datetime) -> dict[int, DutyCounts]:
+        ids = list(school_ids)
+        if not ids:
+            return {}
+        today, until = local_date(now), local_date(horizon)
+        school = OuterRef("pk")
+        reviews = _reviews().filter(school_id=school)
+        waiting = _waiting_versions().filter(school_id=school)
+        late = _approval_overdue_before(today)
+        annotations: dict[str, Any] = {
+            "review_overdue": count_subquery(reviews.filter(next_review_on__lt=today)),
+            "review_due": count_subquery(reviews.filter(next_review_on__gte=today,
+                                                        next_review_on__lt=until)),
+            "approval_overdue": count_subquery(waiting.filter(sent_for_review_at__lt=late)),
+            "approval_due": count_subquery(waiting.exclude(sent_for_review_at__lt=late)),
+        }
+        rows = (School.objects.filter(pk__in=ids).order_by().annotate(**annotations)
+                .values("pk", *annotations))
+        return {
+            row["pk"]: DutyCounts(due=row["review_due"] + row["approval_due"],
+                                  overdue=row["review_overdue"] + row["approval_overdue"])
+            for row in rows
+        }
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        until = local_date(horizon)
+        return [*self._reviews(school_id, until=until, now=now),
+                *self._approvals(school_id, now=now)]
+
+    def _reviews(self, school_id: int, *, until: date, now: datetime) -> list[Duty]:
+        policies = (_reviews().filter(school_id=school_id, next_review_on__lt=until)
+                    .select_related("owner")
+                    .only("pk", "public_id", "title", "next_review_on", "owner__full_name",
+                          "owner__email")
+                    .order_by())
+        duties = []
+        for policy in policies:
+            owner: dict[str, Any] = {"owner_role": Role.SIRO}
+            if policy.owner is not None:
+                owner = {"owner_user_id": policy.owner.pk,
+                         "owner_label": policy.owner.full_name or policy.owner.email}
+            assert policy.next_review_on is not None
+            duties.append(Duty(
+                key=f"{MODULE}.policy-review:{policy.public_id}", module=MODULE,
+                title="Review a school policy", subject=policy.title,
+                due_at=policy.next_review_on, status=status_for(policy.next_review_on, now),
+                url=reverse("policies:policy-detail", args=[policy.public_id]),
+                action="Review the policy and send a new version to the governors",
+                **owner))
+        return duties
+
+    def _approvals(self, school_id: int, *, now: datetime) -> list[Duty]:
+        versions = (_waiting_versions().filter(school_id=school_id)
+                    .select_related("policy")
+                    .only("pk", "public_id", "number", "sent_for_review_at", "policy__title")
+                    .order_by())
+        duties = []
+        for version in versions:
+            sent = version.sent_for_review_at
+            due_on = (local_date(sent) if sent is not None else local_date(now)) + APPROVAL_WITHIN
+            duties.append(Duty(
+                key=f"{MODULE}.policy-approval:{version.public_id}", module=MODULE,
+                title="Approve a school policy as a governor",
+                subject=f"{version.policy.title}, version {version.number}",
+                due_at=due_on, status=status_for(due_on, now),
+                url=reverse("policies:version-approve", args=[version.public_id]),
+                oversight_url=reverse("policies:version-detail", args=[version.public_id]),
+                action="Read the policy, then approve it or send it back",
+                owner_role=Role.GOVERNOR))
+        return duties
+
+
+provider = PolicyDuties()
+
+
+def register() -> None:
+    register_provider(provider)

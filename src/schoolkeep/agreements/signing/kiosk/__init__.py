@@ -1,0 +1,1 @@
+"""The reception kiosk: a tablet where visitors (or pupils) sign their AUP."""

@@ -1,0 +1,1 @@
+"""Personal signing links, the e-mail reminders and printed letters that carry them."""
