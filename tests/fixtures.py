@@ -5,10 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from schoolkeep.accounts.models import User
 from tests.personas import Personas, build_personas
+
+
+def reseed_default_check_rules(sender: object, using: str = "default", **_: object) -> None:
+    """Put back the rows a data migration seeds (the default check rules) after a flush.
+
+    A transactional test ends by flushing every table, seeded rows included, and Django then
+    sends ``post_migrate``. pytest-django runs transactional tests after the others, but
+    pytest-xdist's work stealing can hand a worker ordinary tests after them, which would
+    then find no default rules."""
+    from schoolkeep.people.defaults import DEFAULT_SETS
+    from schoolkeep.people.models import CheckRule
+
+    if getattr(sender, "label", None) != "people":
+        return
+    defaults = CheckRule.objects.using(using).filter(school__isnull=True,
+                                                     organisation__isnull=True)
+    if defaults.exists():
+        return
+    CheckRule.objects.using(using).bulk_create(
+        CheckRule(default_for=default_for, check_type=check, person_kind=kind,
+                  condition=condition)
+        for default_for, rules in DEFAULT_SETS.items() for check, kind, condition in rules)
+
+
+post_migrate.connect(reseed_default_check_rules, dispatch_uid="tests.reseed_default_rules")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import re
 import signal
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
@@ -170,8 +171,13 @@ def test_the_worker_sends_the_reset_and_the_tasks_table_holds_no_link(
     assert mail.outbox == []  # queued, not sent
 
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # The worker closes old connections between tasks; the test's one connection holds the
+    # test's transaction (on PostgreSQL closing it would end the test's data).
+    keep_connection = mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections")
     try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
+        with keep_connection:
+            call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
     finally:  # db_worker installs its own handlers: give the tests' process its own back
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
