@@ -9,9 +9,13 @@ Django's test client, then times, interleaved in one run:
 - ``duties:dashboard``, what needs doing for the SIRO and for the school;
 - a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
-It prints the median and 90th percentile of each, their ratio, and the dashboard's queries.
+With ``--assets N`` the measured school also holds N information assets with no owner and
+no classification (two duties each, all overdue): the dashboard's size must not grow with them.
 
-    .venv/bin/python bench/dashboard.py [--iterations N] [--members N]
+It prints the median and 90th percentile of each, their ratio, the dashboard's queries and
+its size in bytes.
+
+    .venv/bin/python bench/dashboard.py [--iterations N] [--members N] [--assets N]
 """
 
 from __future__ import annotations
@@ -41,7 +45,22 @@ PRIVILEGED_ROLES = [
 ]
 
 
-def build(members: int) -> object:
+def build_assets(school: object, count: int) -> None:
+    """``count`` assets without an owner or a classification, added a month ago."""
+    from schoolkeep.assets.models import Asset, AssetGroup
+
+    if not count:
+        return
+    group = AssetGroup.objects.create(school=school, name="Benchmark", name_key="benchmark")
+    Asset.objects.bulk_create(
+        [Asset(school=school, group=group, name=f"Asset {n:05d}", name_key=f"asset {n:05d}")
+         for n in range(count)],
+        batch_size=1000,
+    )
+    Asset.objects.filter(school=school).update(created_at=timezone.now() - timedelta(days=30))
+
+
+def build(members: int, assets: int = 0) -> object:
     """The trust, its schools and people; returns the SIRO of the measured school."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from axes.models import AccessAttempt
@@ -134,6 +153,7 @@ def build(members: int) -> object:
         )
         if school is measured:
             siro = users[0]
+    build_assets(measured, assets)
     assert siro is not None
     return siro
 
@@ -142,12 +162,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--members", type=int, default=150)
+    parser.add_argument("--assets", type=int, default=0)
     options = parser.parse_args()
 
     try:
         started = time.perf_counter()
         harness.migrate()
-        siro = build(options.members)
+        siro = build(options.members, options.assets)
         print(f"Data built in {time.perf_counter() - started:.1f}s (SQLite, {DATA_DIR})")
 
         with harness.bench_urls():
@@ -159,6 +180,7 @@ def main() -> None:
                 raise SystemExit(
                     f"bench: the dashboard answered {first.status_code} without 'What needs doing'"
                 )
+            page_bytes = len(first.content)
             for _ in range(20):  # warm up: caches, estimated terms saved, code paths imported
                 harness.timed(client, dashboard_url)
                 harness.timed(client, bare_url)
@@ -175,11 +197,12 @@ def main() -> None:
     bare_median = harness.median_ms(bare_times)
     print(
         f"{harness.versions()}; school of {options.members} members, "
-        f"{options.iterations} requests each, interleaved"
+        f"{options.assets} assets without owners, {options.iterations} requests each, interleaved"
     )
     print(
         f"dashboard   median {dash_median:8.2f} ms   "
         f"p90 {harness.percentile_ms(dashboard_times, 0.9):8.2f} ms   queries {dashboard_queries}"
+        f"   {page_bytes:,} bytes"
     )
     print(
         f"bare view   median {bare_median:8.2f} ms   "

@@ -42,6 +42,30 @@ def label_for(module: str) -> str:
     return provider.label if provider is not None else module
 
 
+def module_of_kind(kind: str) -> str:
+    """``assets`` for the kind ``assets.owner-missing``."""
+    return kind.split(".", 1)[0]
+
+
+def kind_label(kind: str) -> str:
+    """Plain English for a kind of duty: the provider's ``kind_labels`` entry when it gives
+    one, else its label and the kind's own words ("Information assets and systems: owner
+    missing")."""
+    module = module_of_kind(kind)
+    provider = _providers.get(module)
+    labels: dict[str, str] = getattr(provider, "kind_labels", None) or {}
+    if kind in labels:
+        return labels[kind]
+    words = kind.split(".", 1)[1].replace("-", " ") if "." in kind else kind
+    return f"{label_for(module)}: {words}"
+
+
+def is_known_kind(kind: str) -> bool:
+    """A kind of a registered module, written as ``<module>.<words>``."""
+    module, _dot, rest = kind.partition(".")
+    return module in _providers and bool(rest)
+
+
 @contextmanager
 def only(*replacement: DutyProvider) -> Iterator[None]:
     """For tests: exactly these providers while the block runs, then the real ones again."""

@@ -9,6 +9,11 @@ number of duties or schools.
 Query counts: ``counts_for_schools`` runs one aggregate per provider, whatever the number
 of schools; ``duties_for_school`` runs one query for the role holders plus each provider's
 (constant) list queries.
+
+Bounds: a school may hold thousands of duties of one kind (2,000 assets without an owner).
+Pages and e-mails never list them all: ``group_by_kind`` keeps each kind's counts and only its
+``KIND_PREVIEW`` most urgent duties, and the page of one kind (``duties:duty-kind-list``)
+shows the rest 50 at a time.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from schoolkeep.duties import registry
 from schoolkeep.duties.types import HORIZON, OVERDUE, Duty, DutyCounts
 from schoolkeep.tenancy.roles import Role, role_label
 from schoolkeep.tenancy.selectors import user_ids_by_role
+
+# How many duties of one kind the dashboard and the reminder e-mails list; the rest are
+# counted and one link away.
+KIND_PREVIEW = 5
 
 # Roles that see all of a school's duties on the dashboard, not only their own.
 SCHOOL_DUTY_ROLES = frozenset({Role.SIRO, Role.DPO, Role.AUDITOR, Role.TRUST_ADMIN})
@@ -164,3 +173,50 @@ def duties_by_owner(
             for user_id in duty.owner_user_ids:
                 result[user_id].append(duty)
     return {user_id: _sorted(duties) for user_id, duties in result.items()}
+
+
+def kind_of(duty: Duty) -> str:
+    """The duty's kind: its key up to the colon, such as ``assets.owner-missing``."""
+    return duty.key.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    """The duties of one kind: how many, and the most urgent few to show."""
+
+    kind: str
+    label: str
+    counts: DutyCounts
+    first: list[Duty]
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def more(self) -> int:
+        """How many are counted but not listed."""
+        return self.total - len(self.first)
+
+
+def group_by_kind(duties: Iterable[Duty], *, limit: int = KIND_PREVIEW) -> list[KindGroup]:
+    """The duties grouped by kind, each group with its counts and at most ``limit`` duties.
+
+    ``duties`` come sorted (overdue first, then soonest), so each group's first duties are
+    its most urgent, and the groups follow the order of their most urgent duty.
+    """
+    counts: dict[str, DutyCounts] = {}
+    first: dict[str, list[Duty]] = {}
+    for duty in duties:
+        kind = kind_of(duty)
+        add = DutyCounts(overdue=1) if duty.status == OVERDUE else DutyCounts(due=1)
+        counts[kind] = counts.get(kind, DutyCounts()) + add
+        shown = first.setdefault(kind, [])
+        if len(shown) < limit:
+            shown.append(duty)
+    return [KindGroup(kind, registry.kind_label(kind), counts[kind], first[kind])
+            for kind in counts]
+
+
+def of_kind(duties: Iterable[Duty], kind: str) -> list[Duty]:
+    return [duty for duty in duties if kind_of(duty) == kind]

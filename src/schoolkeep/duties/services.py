@@ -7,6 +7,10 @@ one ``ReminderLog`` row per school in a transaction; the unique (user, date, sch
 constraint means two runs at once cannot both send. If the e-mail cannot be sent, the claim
 is removed so that a later run that day tries again.
 
+Bounds: the e-mail lists at most ``KIND_PREVIEW`` (5) duties of each kind per school, the
+most urgent, with the kind's counts and a link to the page of that kind, so a school with
+thousands of duties of one kind sends a short e-mail.
+
 What leaves the school: each duty's title, its school's name, its due date and a link built
 from ``settings.BASE_URL``. Titles are written never to name a child or carry
 special-category details (see ``duties.types``); the subject line holds only counts.
@@ -30,7 +34,7 @@ from django.utils import timezone
 from schoolkeep.accounts.models import User
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.duties.models import ReminderLog
-from schoolkeep.duties.selectors import duties_by_owner, duties_for_schools
+from schoolkeep.duties.selectors import duties_by_owner, duties_for_schools, group_by_kind
 from schoolkeep.duties.types import OVERDUE, Duty, local_date
 from schoolkeep.tenancy.models import Membership, School
 
@@ -111,7 +115,11 @@ def _message(reminder: Reminder) -> EmailMessage:
         {
             "user": reminder.user,
             "by_school": [
-                (school, [(duty, base + duty.url) for duty in duties])
+                (school, [
+                    (group, [(duty, base + duty.url) for duty in group.first],
+                     base + reverse("duties:duty-kind-list", args=[group.kind]))
+                    for group in group_by_kind(duties)
+                ])
                 for school, duties in reminder.by_school
             ],
             "dashboard_url": base + reverse("duties:dashboard"),

@@ -9,4 +9,5 @@ urlpatterns = [
     path("trust/", views.trust_overview, name="trust-overview"),
     path("calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("kinds/<str:kind>/", views.duty_kind_list, name="duty-kind-list"),
 ]

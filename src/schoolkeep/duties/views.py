@@ -1,9 +1,15 @@
-"""The dashboard ("what needs doing"), the trust overview and the personal calendar feed."""
+"""The dashboard ("what needs doing"), the page of one kind of duty, the trust overview and
+the personal calendar feed.
+
+The dashboard's size does not grow with the school: each kind of duty shows its counts and
+its ``KIND_PREVIEW`` most urgent duties, with a link to that kind's page, 50 a page.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,22 +18,32 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
-from schoolkeep.duties.types import HORIZON
+from schoolkeep.duties.types import HORIZON, Duty
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
 
+DUTIES_PER_PAGE = 50
+OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who oversees them
 
-@school_view("school.view")
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+
+def _visible_duties(request: HttpRequest) -> tuple[list[Duty], list[Duty], bool]:
+    """(mine, others, sees_all): the member's own duties, and others' duties they may see."""
     access = request.access  # type: ignore[attr-defined]
     user_id = int(request.user.pk or 0)
     school_duties = selectors.duties_for_school(access.school, timezone.now())
     mine = selectors.owned_by(school_duties, user_id)
     sees_all = selectors.sees_school_duties(access.roles)
     others = [d for d in school_duties if user_id not in d.owner_user_ids
-              and access.can(registry.view_permission_for(d.module))]
+              and access.can(registry.view_permission_for(d.module))] if sees_all else []
+    return mine, others, sees_all
+
+
+@school_view("school.view")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    mine, others, sees_all = _visible_duties(request)
     # Counted: only what this member may see (their own duties, and others' where the
     # module allows it), so no count gives away records they may not know of.
     per_module = selectors.counts_from_duties([*mine, *others] if sees_all else mine)
@@ -35,8 +51,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                   if counts.total or access.can(registry.view_permission_for(module))}
     context = {
         "page_title": "What needs doing",
-        "mine": mine,
-        "others": others if sees_all else [],
+        "mine": selectors.group_by_kind(mine),
+        "others": selectors.group_by_kind(others),
         "sees_all": sees_all,
         "module_counts": selectors.module_counts(per_module),
         "total": selectors.total(per_module),
@@ -46,6 +62,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "last_backup": last_good_backup() if access.can("systems.view") else None,
     }
     return render(request, "duties/dashboard.html", context)
+
+
+@school_view("school.view")
+@require_GET
+def duty_kind_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """Every duty of one kind the member may see, 50 a page: their own, or (``?who=others``)
+    the ones they oversee. A kind they may not oversee is not found, as on the dashboard."""
+    oversight = request.GET.get("who") == OTHERS
+    if not registry.is_known_kind(kind):
+        raise Http404("No such kind of duty")
+    mine, others, sees_all = _visible_duties(request)
+    access = request.access  # type: ignore[attr-defined]
+    if oversight and not (
+        sees_all and access.can(registry.view_permission_for(registry.module_of_kind(kind)))
+    ):
+        raise Http404("No such kind of duty")
+    duties = selectors.of_kind(others if oversight else mine, kind)
+    page = Paginator(duties, DUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "duties/duty_kind_list.html", {
+        "page_title": registry.kind_label(kind), "kind_label": registry.kind_label(kind),
+        "page": page, "oversight": oversight, "query": f"who={OTHERS}" if oversight else "",
+        "counts": selectors.counts_from_duties(duties).get(registry.module_of_kind(kind)),
+        "horizon_days": HORIZON.days,
+    })
 
 
 @school_view("trust.overview")
