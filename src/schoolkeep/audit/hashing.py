@@ -18,7 +18,29 @@ def event_hash(fields: dict[str, Any], previous_hash: str) -> str:
     """SHA-256 over the previous hash and the event's fields as sorted, compact JSON."""
     payload = dict(fields)
     payload["previous_hash"] = previous_hash
-    data = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    """The canonical text of a JSON value: sorted keys, compact, not ASCII-escaped."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash_serialised(fields: dict[str, Any], changes_json: str, previous_hash: str) -> str:
+    """``event_hash`` for fields whose ``changes`` are already given as ``canonical_json``.
+
+    Bulk appends serialise each event's changes once and use that text both here and as the
+    stored value. The bytes hashed are exactly ``event_hash``'s: the members that sort before
+    "changes", then "changes" as given, then the members that sort after it.
+    """
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {"previous_hash": previous_hash}
+    for name, value in fields.items():
+        if name != "changes":
+            (before if name < "changes" else after)[name] = value
+    members = [canonical_json(before)[1:-1], f'"changes":{changes_json}',
+               canonical_json(after)[1:-1]]
+    data = "{" + ",".join(member for member in members if member) + "}"
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
