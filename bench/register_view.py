@@ -9,10 +9,13 @@ show, signs the SIRO in with Django's test client, then times, interleaved in on
 
 - ``assets:asset-list``, the register's first page as the SIRO sees it;
 - the same page filtered by classification (OFFICIAL-SENSITIVE) and by a search of names;
+- ``assets:appendix``, the Appendix 1 page (its size in bytes is printed too);
+- the asset duties' provider, called in-process: ``counts`` for the school and
+  ``for_school`` (the list the dashboard draws from);
 - a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
-It prints the median and 90th percentile of each, the ratios to the bare view, and each
-page's queries.
+It prints the median and 90th percentile of each, the ratios to the bare view, each page's
+queries, and the Appendix 1 page's size.
 
     .venv/bin/python bench/register_view.py [--iterations N] [--assets N]
 """
@@ -101,7 +104,7 @@ def build_register(school: Any, assets: int, rng: random.Random) -> None:
 
 def build(assets: int) -> Any:
     """The school with its register, another school's register, and the SIRO; returns the
-    SIRO."""
+    SIRO and the school."""
     from schoolkeep.tenancy.models import School
 
     rng = random.Random(5)
@@ -110,7 +113,7 @@ def build(assets: int) -> Any:
     build_register(school, assets, rng)
     build_register(other, 1000, rng)
     siro = harness.siro_of(school)
-    return siro
+    return siro, school
 
 
 def main() -> None:
@@ -121,10 +124,11 @@ def main() -> None:
 
     sensitive = {"classification": "official_sensitive"}
     search = {"q": "Asset 099"}
+    timings: dict[str, Any] = {}
     try:
         started = time.perf_counter()
         harness.migrate()
-        siro = build(options.assets)
+        siro, school = build(options.assets)
         from schoolkeep.assets.models import Asset
 
         print(f"Data built in {time.perf_counter() - started:.1f}s (SQLite, {DATA_DIR}): "
@@ -132,6 +136,7 @@ def main() -> None:
 
         with harness.bench_urls():
             list_url = reverse("assets:asset-list")
+            appendix_url = reverse("assets:appendix")
             bare_url = reverse("bench-bare")
             client = harness.signed_in(siro)
             first = client.get(list_url)
@@ -143,23 +148,33 @@ def main() -> None:
                 raise SystemExit("bench: the register does not count the school's assets")
             if "Birch" in page or "Asset 00000" not in page:
                 raise SystemExit("bench: the first page is not the school's first assets")
-            for _ in range(20):  # warm up
-                harness.timed(client, list_url)
-                harness.timed(client, list_url, sensitive)
-                harness.timed(client, list_url, search)
-                harness.timed(client, bare_url)
+            appendix_size = len(client.get(appendix_url).content)
+            counts, duties = duty_calls(school.pk)
+            timings = {
+                "register": lambda: harness.timed(client, list_url),
+                "sensitive": lambda: harness.timed(client, list_url, sensitive),
+                "search": lambda: harness.timed(client, list_url, search),
+                "appendix": lambda: harness.timed(client, appendix_url),
+                "duty counts": counts,
+                "duty list": duties,
+                "bare view": lambda: harness.timed(client, bare_url),
+            }
+            for _ in range(3):  # warm up
+                for call in timings.values():
+                    call()
             queries = {
                 "register": harness.count_queries(client, list_url),
                 "sensitive": harness.count_queries(client, list_url, sensitive),
                 "search": harness.count_queries(client, list_url, search),
+                "appendix": harness.count_queries(client, appendix_url),
+                "duty counts": queries_of(counts),
+                "duty list": queries_of(duties),
                 "bare view": harness.count_queries(client, bare_url),
             }
             times: dict[str, list[float]] = {name: [] for name in queries}
             for _ in range(options.iterations):
-                times["register"].append(harness.timed(client, list_url))
-                times["sensitive"].append(harness.timed(client, list_url, sensitive))
-                times["search"].append(harness.timed(client, list_url, search))
-                times["bare view"].append(harness.timed(client, bare_url))
+                for name, call in timings.items():
+                    times[name].append(call())
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
@@ -171,8 +186,43 @@ def main() -> None:
         print(f"{name:<10} median {median:8.2f} ms   p90 "
               f"{harness.percentile_ms(values, 0.9):8.2f} ms   queries {queries[name]:3d}   "
               f"{median / bare:5.1f} x bare view")
+    print(f"Appendix 1 page: {appendix_size:,} bytes")
     print("(register: the first page; sensitive: filtered to OFFICIAL-SENSITIVE; search: "
-          "names containing “Asset 099”; bare view: middleware and session only)")
+          "names containing “Asset 099”; appendix: the Appendix 1 page; duty counts and duty "
+          "list: the asset duties' provider in-process, no request; bare view: middleware "
+          "and session only)")
+
+
+def duty_calls(school_id: int) -> tuple[Any, Any]:
+    """Two timed calls of the asset duties' provider for the school: its counts and its
+    list, each returning the seconds it took."""
+    from django.utils import timezone
+
+    from schoolkeep.assets.duties import provider
+    from schoolkeep.duties.types import HORIZON
+
+    def counts() -> float:
+        now = timezone.now()
+        started = time.perf_counter()
+        provider.counts([school_id], now=now, horizon=now + HORIZON)
+        return time.perf_counter() - started
+
+    def duties() -> float:
+        now = timezone.now()
+        started = time.perf_counter()
+        provider.for_school(school_id, now=now, horizon=now + HORIZON)
+        return time.perf_counter() - started
+
+    return counts, duties
+
+
+def queries_of(call: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
 
 
 if __name__ == "__main__":

@@ -33,9 +33,13 @@ account is no longer an active member of the school).
 Titles leave the school in reminders and calendar feeds: they name no asset, system, child or
 special-category detail. The asset's or system's name is the duty's ``subject``.
 
-``counts`` is ONE query for any number of schools: each school's review interval is joined in
-SQL and the months are added as month numbers (year * 12 + month), which SQLite and PostgreSQL
-compute alike. ``for_school`` runs one query per kind (six).
+``counts`` is ONE query for any number of schools: the assets' four kinds counted in one pass
+over the assets grouped by school (conditional counts), UNION ALL the systems' two kinds in one
+pass over the systems grouped by school; no count looks at a school's assets once per kind.
+Each school's review interval is joined in SQL and the months are added as month numbers
+(year * 12 + month), which SQLite and PostgreSQL compute alike. ``for_school`` runs one query
+per kind (six), each in order of urgency; given ``limit``, at most that many of each kind
+(the most urgent), so that a page or an e-mail never builds thousands of duties.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
+    Count,
     DateField,
     Exists,
     F,
@@ -59,9 +64,8 @@ from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, AssetSettings, Classification
 from schoolkeep.duties.registry import register
-from schoolkeep.duties.types import LONDON, Duty, DutyCounts, count_subquery, local_date, status_for
+from schoolkeep.duties.types import LONDON, Duty, DutyCounts, local_date, status_for
 from schoolkeep.systems.models import System
-from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
 
 MODULE = "assets"
@@ -115,6 +119,12 @@ def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Asset]:
         review_month=ExtractYear("review_base") * 12 + ExtractMonth("review_base")
         + F("review_interval"),
         review_day=ExtractDay("review_base"),
+    ).alias(
+        # The month and day it falls due, for the order of urgency (a clamped day sorts
+        # as the base's day, which keeps the order since it is the month's last).
+        due_month=Coalesce(ExtractYear("next_review_on") * 12 + ExtractMonth("next_review_on"),
+                           F("review_month")),
+        due_day=Coalesce(ExtractDay("next_review_on"), F("review_day")),
     )
 
 
@@ -143,12 +153,23 @@ def _current_systems() -> QuerySet[System]:
 NO_OWNER = Q(owner_person__isnull=True, owner_organisation__isnull=True)
 
 
-def _owner_missing(today: date, until: date) -> tuple[Q, Q]:
+def _owner_missing(today: date, until: date,
+                   leaving: str = "owner_person__leaving_date") -> tuple[Q, Q]:
     """(overdue, due): no owner (or an unmatched name) since it was added, or an owner who
-    has left (from their leaving date)."""
-    overdue = (NO_OWNER & _added_before(today)) | Q(owner_person__leaving_date__lt=today)
-    due = (NO_OWNER & _added_between(today, until)) | Q(owner_person__leaving_date=today)
+    has left (from their leaving date, read from ``leaving``)."""
+    overdue = (NO_OWNER & _added_before(today)) | Q(**{f"{leaving}__lt": today})
+    due = (NO_OWNER & _added_between(today, until)) | Q(**{leaving: today})
     return overdue, due
+
+
+def _counted(rows: QuerySet[Any], conditions: dict[str, Q], columns: int = 0) -> QuerySet[Any]:
+    """``rows`` grouped by school: the school's id, then a count of the rows meeting each
+    condition, in order; padded with zeros to ``columns`` counts (for a UNION)."""
+    counts: dict[str, Any] = {name: Count("pk", filter=condition)
+                              for name, condition in conditions.items()}
+    padding = {f"none_{n}": Value(0) for n in range(len(counts), columns)}
+    return (rows.order_by().values("school_id").annotate(**counts, **padding)
+            .values_list("school_id", *counts, *padding))
 
 
 UNCLASSIFIED = Q(classification=Classification.UNCLASSIFIED)
@@ -213,6 +234,9 @@ def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, tit
     )
 
 
+# The day an asset was added, in London: computed by the database, not row by row in Python.
+_ADDED_ON = TruncDate("created_at", tzinfo=LONDON)
+
 ASSET_FIELDS = (
     "pk", "public_id", "name", "created_at", "owner_person__user",
     "owner_person__full_name", "owner_person__leaving_date",
@@ -232,55 +256,55 @@ class AssetDuties:
         if not ids:
             return {}
         today, until = local_date(now), local_date(horizon)
-        school = OuterRef("pk")
-        assets = _current_assets().filter(school_id=school)
-        reviews = _with_review_dates(assets)
-        owner_overdue, owner_due = _owner_missing(today, until)
-        logoff_overdue, logoff_due = _logoff(today, until)
-        systems = _current_systems().filter(school_id=school)
-        two_factor = _without_two_factor().filter(school_id=school)
         added_overdue, added_due = _added_before(today), _added_between(today, until)
-        annotations: dict[str, Any] = {
-            "review_overdue": count_subquery(reviews.filter(_review_due_before(today))),
-            "review_due": count_subquery(
-                reviews.filter(_review_due_before(until)).exclude(_review_due_before(today))
-            ),
-            "owner_overdue": count_subquery(assets.filter(owner_overdue)),
-            "owner_due": count_subquery(assets.filter(owner_due)),
-            "class_overdue": count_subquery(assets.filter(UNCLASSIFIED & added_overdue)),
-            "class_due": count_subquery(assets.filter(UNCLASSIFIED & added_due)),
-            "basis_overdue": count_subquery(assets.filter(NO_LAWFUL_BASIS & added_overdue)),
-            "basis_due": count_subquery(assets.filter(NO_LAWFUL_BASIS & added_due)),
-            "mfa_overdue": count_subquery(two_factor.filter(added_overdue)),
-            "mfa_due": count_subquery(two_factor.filter(added_due)),
-            "logoff_overdue": count_subquery(systems.filter(logoff_overdue)),
-            "logoff_due": count_subquery(systems.filter(logoff_due)),
-        }
-        rows = (
-            School.objects.filter(pk__in=ids)
-            .order_by()
-            .annotate(**annotations)
-            .values("pk", *annotations)
-        )
+        # The owner's leaving date as an alias (a LEFT JOIN): a condition on the relation
+        # inside a conditional count could otherwise drop the assets without an owner person.
+        assets = _with_review_dates(_current_assets().filter(school_id__in=ids)).alias(
+            owner_leaving=F("owner_person__leaving_date"))
+        owner_overdue, owner_due = _owner_missing(today, until, leaving="owner_leaving")
+        review_overdue, review_until = _review_due_before(today), _review_due_before(until)
+        per_asset = _counted(assets, {
+            "review_overdue": review_overdue,
+            "review_due": review_until & ~review_overdue,
+            "owner_overdue": owner_overdue,
+            "owner_due": owner_due,
+            "class_overdue": UNCLASSIFIED & added_overdue,
+            "class_due": UNCLASSIFIED & added_due,
+            "basis_overdue": NO_LAWFUL_BASIS & added_overdue,
+            "basis_due": NO_LAWFUL_BASIS & added_due,
+        })
+        logoff_overdue, logoff_due = _logoff(today, until)
+        systems = _current_systems().filter(school_id__in=ids).alias(
+            without_two_factor=Exists(_without_two_factor().filter(pk=OuterRef("pk"))))
+        mfa = Q(without_two_factor=True)
+        per_system = _counted(systems, {
+            "review_overdue": mfa & added_overdue,  # the union's columns are the assets'
+            "review_due": mfa & added_due,
+            "owner_overdue": logoff_overdue,
+            "owner_due": logoff_due,
+        }, columns=8)
         result: dict[int, DutyCounts] = {}
-        for row in rows:
-            due = sum(value for name, value in row.items() if name.endswith("_due"))
-            overdue = sum(value for name, value in row.items() if name.endswith("_overdue"))
-            result[row["pk"]] = DutyCounts(due=due, overdue=overdue)
+        for school_id, *figures in per_asset.union(per_system, all=True):
+            counts = DutyCounts(due=sum(figures[1::2]), overdue=sum(figures[0::2]))
+            result[school_id] = result.get(school_id, DutyCounts()) + counts
         return result
 
     # --- lists: one query per kind -------------------------------------------------------
 
-    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime,
+                   limit: int | None = None) -> list[Duty]:
+        """The school's duties; with ``limit``, the most urgent ``limit`` of each kind."""
         today, until = local_date(now), local_date(horizon)
-        return [
-            *self._reviews(school_id, today=today, until=until, now=now),
-            *self._owners_missing(school_id, today=today, until=until, now=now),
-            *self._unclassified(school_id, today=today, until=until, now=now),
-            *self._without_lawful_basis(school_id, until=until, now=now),
-            *self._systems_without_two_factor(school_id, until=until, now=now),
-            *self._logoff_unchecked(school_id, today=today, until=until, now=now),
+        kinds = [
+            self._reviews(school_id, today=today, until=until, now=now, limit=limit),
+            self._owners_missing(school_id, today=today, until=until, now=now, limit=limit),
+            self._unclassified(school_id, today=today, until=until, now=now, limit=limit),
+            self._without_lawful_basis(school_id, until=until, now=now, limit=limit),
+            # A school has tens of systems, not thousands: read them all, keep the first.
+            _first(self._systems_without_two_factor(school_id, until=until, now=now), limit),
+            _first(self._logoff_unchecked(school_id, today=today, until=until, now=now), limit),
         ]
+        return [duty for kind in kinds for duty in kind]
 
     def _assets(self, school_id: int) -> QuerySet[Asset]:
         return (
@@ -291,16 +315,17 @@ class AssetDuties:
             .order_by()
         )
 
-    def _reviews(self, school_id: int, *, today: date, until: date,
-                 now: datetime) -> list[Duty]:
+    def _reviews(self, school_id: int, *, today: date, until: date, now: datetime,
+                 limit: int | None) -> list[Duty]:
         assets = (
             _with_review_dates(self._assets(school_id))
             .filter(_review_due_before(until))
             .annotate(base=F("review_base"), interval=F("review_interval"))
             .only(*ASSET_FIELDS, "next_review_on")
+            .order_by("due_month", "due_day", "pk")
         )
         duties = []
-        for asset in assets:
+        for asset in assets[:limit]:
             due_on = asset.next_review_on or add_months(_as_date(asset.base), asset.interval)
             duties.append(_duty(
                 "review-due", asset, due_at=due_on, now=now,
@@ -310,30 +335,40 @@ class AssetDuties:
             ))
         return duties
 
-    def _owners_missing(self, school_id: int, *, today: date, until: date,
-                        now: datetime) -> list[Duty]:
+    def _owners_missing(self, school_id: int, *, today: date, until: date, now: datetime,
+                        limit: int | None) -> list[Duty]:
         overdue, due = _owner_missing(today, until)
+        # Due on the owner's leaving date, else on the day the asset was added.
+        assets = (self._assets(school_id).filter(overdue | due)
+                  .annotate(due_on=Coalesce("owner_person__leaving_date", _ADDED_ON,
+                                            output_field=DateField()))
+                  .order_by("due_on", "pk"))
         duties = []
-        for asset in self._assets(school_id).filter(overdue | due):
+        for asset in assets[:limit]:
             person = asset.owner_person
-            if person is not None and person.leaving_date is not None:
-                due_on, title = person.leaving_date, (
-                    "Choose a new owner for an information asset: its owner has left")
-            else:
-                due_on, title = local_date(asset.created_at), (
-                    "Choose an owner for an information asset")
+            left = person is not None and person.leaving_date is not None
+            due_on, title = _as_date(asset.due_on), (
+                "Choose a new owner for an information asset: its owner has left" if left
+                else "Choose an owner for an information asset")
             duties.append(_duty(
                 "owner-missing", asset, due_at=due_on, now=now, title=title,
                 action="Choose the asset's owner", owner_role=Role.SIRO,
             ))
         return duties
 
-    def _unclassified(self, school_id: int, *, today: date, until: date,
-                      now: datetime) -> list[Duty]:
-        assets = self._assets(school_id).filter(UNCLASSIFIED & _added_before(until))
+    def _added(self, school_id: int, condition: Q, limit: int | None) -> QuerySet[Asset]:
+        """The school's assets meeting ``condition``, oldest first, with the day each was
+        added (in London, computed in SQL) as ``added_on``."""
+        assets = (self._assets(school_id).filter(condition).annotate(added_on=_ADDED_ON)
+                  .order_by("created_at", "pk"))
+        return assets[:limit]
+
+    def _unclassified(self, school_id: int, *, today: date, until: date, now: datetime,
+                      limit: int | None) -> list[Duty]:
+        assets = self._added(school_id, UNCLASSIFIED & _added_before(until), limit)
         return [
             _duty(
-                "unclassified", asset, due_at=local_date(asset.created_at), now=now,
+                "unclassified", asset, due_at=_as_date(asset.added_on), now=now,
                 title="Classify an information asset",
                 action="Mark it OFFICIAL or OFFICIAL-SENSITIVE",
                 **_owner(asset, today),
@@ -341,12 +376,12 @@ class AssetDuties:
             for asset in assets
         ]
 
-    def _without_lawful_basis(self, school_id: int, *, until: date,
-                              now: datetime) -> list[Duty]:
-        assets = self._assets(school_id).filter(NO_LAWFUL_BASIS & _added_before(until))
+    def _without_lawful_basis(self, school_id: int, *, until: date, now: datetime,
+                              limit: int | None) -> list[Duty]:
+        assets = self._added(school_id, NO_LAWFUL_BASIS & _added_before(until), limit)
         return [
             _duty(
-                "lawful-basis-missing", asset, due_at=local_date(asset.created_at), now=now,
+                "lawful-basis-missing", asset, due_at=_as_date(asset.added_on), now=now,
                 title="Record the lawful basis of an OFFICIAL-SENSITIVE information asset",
                 action="Record the lawful basis (Article 6)",
                 owner_role=Role.DPO,
@@ -391,6 +426,11 @@ class AssetDuties:
                 owner_role=Role.IT_LEAD,
             ))
         return duties
+
+
+def _first(duties: list[Duty], limit: int | None) -> list[Duty]:
+    """The ``limit`` most urgent of ``duties`` (all of them without a limit)."""
+    return duties if limit is None else sorted(duties, key=Duty.sort_key)[:limit]
 
 
 def _as_date(value: date | datetime | str) -> date:

@@ -3,11 +3,13 @@ register's settings and the asset owners for the key contacts page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from schoolkeep.assets.models import (
     AccessLabel,
@@ -67,7 +69,10 @@ def asset_list(
     ``owner``: a Person, an OutsideOrganisation, ``OWNER_UNMATCHED`` (a name not yet
     matched) or ``OWNER_NONE`` (no owner at all). ``search``: part of the name, the
     description or the purpose, in any case."""
-    assets = Asset.objects.filter(school=school)
+    # ``group__school`` repeats what is already true (an asset's group is its school's) so
+    # that the planner may read the school's groups in order through their index and each
+    # group's assets through ``asset_register_order``: a page without sorting the register.
+    assets = Asset.objects.filter(school=school, group__school=school)
     if not include_archived:
         assets = assets.filter(archived_at__isnull=True)
     if group is not None:
@@ -153,11 +158,17 @@ def organisations_for(school: School) -> list[OutsideOrganisation]:
 
 def owner_choices(school: School) -> tuple[list[Person], list[OutsideOrganisation]]:
     """People and outside organisations that own at least one current asset (two queries),
-    for the register's owner filter."""
-    current = Q(owned_assets__school=school, owned_assets__archived_at__isnull=True)
-    people = list(Person.objects.filter(current).distinct().order_by("name_key", "pk"))
-    organisations = list(OutsideOrganisation.objects.filter(
-        school=school, assets__archived_at__isnull=True).distinct().order_by("name_key"))
+    for the register's owner filter.
+
+    Read from the people and organisations, each asked whether it owns a current asset
+    (one probe of the owner's index per person), rather than a DISTINCT over every asset."""
+    owns = Asset.objects.filter(archived_at__isnull=True)
+    people = list(Person.objects.filter(school=school)
+                  .filter(Exists(owns.filter(owner_person=OuterRef("pk"))))
+                  .defer("date_of_birth", "date_of_birth_hash").order_by("name_key", "pk"))
+    organisations = list(OutsideOrganisation.objects.filter(school=school)
+                         .filter(Exists(owns.filter(owner_organisation=OuterRef("pk"))))
+                         .order_by("name_key"))
     return people, organisations
 
 
@@ -180,13 +191,30 @@ class AppendixGroup:
     rows: list[AppendixRow] = field(default_factory=list)
 
 
+def _appendix_assets(school: School) -> QuerySet[Asset]:
+    return (Asset.objects.filter(school=school, archived_at__isnull=True)
+            .select_related("group", "owner_person", "owner_organisation")
+            .defer(*_OWNER_SECRETS).prefetch_related(_labels())
+            .order_by("group__position", "group__name_key", "group_id", "pk"))
+
+
 def appendix_rows(school: School) -> list[AppendixGroup]:
     """The current register as the policy's Appendix 1 lays it out: each group (in the
-    register's order) with its assets in the order they were added. Two queries."""
-    assets = (Asset.objects.filter(school=school, archived_at__isnull=True)
-              .select_related("group", "owner_person", "owner_organisation")
-              .defer(*_OWNER_SECRETS).prefetch_related(_labels())
-              .order_by("group__position", "group__name_key", "group_id", "pk"))
+    register's order) with its assets in the order they were added. Two queries. For the
+    downloads (Word, CSV), which hold the whole register; the page shows ``appendix_page``."""
+    return appendix_groups(_appendix_assets(school))
+
+
+def appendix_page(school: School, number: Any, per_page: int) -> tuple[Any, list[AppendixGroup]]:
+    """One page of Appendix 1: ``per_page`` assets in the appendix's order, grouped, and the
+    page (for its links). A group cut by a page break is headed again on the next page.
+    Three queries (count, page, labels), whatever the size of the register."""
+    page = Paginator(_appendix_assets(school), per_page).get_page(number)
+    return page, appendix_groups(page.object_list)
+
+
+def appendix_groups(assets: Iterable[Asset]) -> list[AppendixGroup]:
+    """Assets in the appendix's order, as rows under their groups' headings."""
     groups: list[AppendixGroup] = []
     for asset in assets:
         if not groups or groups[-1].group.pk != asset.group_id:

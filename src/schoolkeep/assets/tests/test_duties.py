@@ -448,3 +448,45 @@ def test_counts_are_one_query_and_lists_six_whatever_the_size(personas,
     with django_assert_num_queries(6):
         many = provider.for_school(personas.school.pk, now=NOW, horizon=NOW + HORIZON)
     assert len(many) > len(few)
+
+
+def unclassified_and_unowned(school: School, n: int) -> None:
+    """``n`` assets, each unclassified and without an owner, added on successive days back
+    from today (the oldest is the most overdue); and ``n`` assets reviewed 400 days ago."""
+    for i in range(n):
+        asset(school, classification=Classification.UNCLASSIFIED, owner_unmatched="",
+              added=-i)
+        asset(school, last_reviewed_on=date(2025, 1, 1) + timedelta(days=i))
+
+
+@pytest.mark.parametrize("limit", [None, 5])
+def test_counts_and_lists_keep_their_queries_at_3_and_40_assets(personas, limit,
+                                                                django_assert_num_queries):
+    unclassified_and_unowned(personas.school, 3)
+    with django_assert_num_queries(1):
+        provider.counts([personas.school.pk], now=NOW, horizon=NOW + HORIZON)
+    with django_assert_num_queries(6):
+        few = provider.for_school(personas.school.pk, now=NOW, horizon=NOW + HORIZON,
+                                  limit=limit)
+    unclassified_and_unowned(personas.school, 37)
+    with django_assert_num_queries(1):
+        provider.counts([personas.school.pk], now=NOW, horizon=NOW + HORIZON)
+    with django_assert_num_queries(6):
+        many = provider.for_school(personas.school.pk, now=NOW, horizon=NOW + HORIZON,
+                                   limit=limit)
+    assert len(few) == 9
+    assert len(many) == (120 if limit is None else 15)
+
+
+def test_a_limited_list_keeps_the_most_urgent_of_each_kind(personas):
+    unclassified_and_unowned(personas.school, 40)
+    whole = provider.for_school(personas.school.pk, now=NOW, horizon=NOW + HORIZON)
+    limited = provider.for_school(personas.school.pk, now=NOW, horizon=NOW + HORIZON,
+                                  limit=5)
+    for kind in ("review-due", "owner-missing", "unclassified"):
+        everything = sorted((d for d in whole if d.key.startswith(f"assets.{kind}:")),
+                            key=lambda d: (d.due_at, d.key))
+        kept = [d for d in limited if d.key.startswith(f"assets.{kind}:")]
+        assert len(everything) == 40
+        assert sorted(d.due_at for d in kept) == [d.due_at for d in everything[:5]]
+        assert kept == sorted(kept, key=lambda d: d.due_at)

@@ -369,3 +369,30 @@ def test_the_register_paginates_at_50(personas: Personas, login: Login) -> None:
     second = client.get(url("asset-list"), {"page": 2})
     assert len(second.context["page"].object_list) == 5
     assert "Previous page" in second.content.decode()
+
+
+def test_appendix_1_paginates_at_50_and_the_downloads_hold_everything(
+        personas: Personas, login: Login) -> None:
+    many_assets(personas, 0, 55)
+    client = login(personas.staff)
+    first = client.get(url("appendix"))
+    assert sum(len(group.rows) for group in first.context["groups"]) == 50
+    second = client.get(url("appendix"), {"page": 2})
+    page = second.content.decode()
+    assert sum(len(group.rows) for group in second.context["groups"]) == 5
+    assert "Previous page" in page and "Assets 51 to 55 of 55" in page
+    # A group cut by the page break is headed again on the next page.
+    assert [group.name for group in second.context["groups"]] == ["Group 3"]
+    csv_rows = client.get(url("appendix-csv")).content.decode().splitlines()
+    assert len(csv_rows) == 1 + 4 + 55  # headings, four group rows, every asset
+
+
+def test_the_owner_filter_offers_only_owners_of_current_assets(personas: Personas,
+                                                                login: Login) -> None:
+    kept, gone = person(personas, "Kept Owner"), person(personas, "Gone Owner")
+    asset(personas, "Held", owner_person=kept)
+    archived = asset(personas, "Archived", owner_person=gone)
+    services.asset_archive(asset=archived, actor=None)
+    response = login(personas.siro).get(url("asset-list"))
+    page = response.content.decode()
+    assert "Kept Owner" in page and "Gone Owner" not in page
