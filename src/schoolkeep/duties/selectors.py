@@ -43,12 +43,23 @@ def sees_school_duties(roles: Iterable[str]) -> bool:
     return any(role in SCHOOL_DUTY_ROLES for role in roles)
 
 
-def resolve_owners(duty: Duty, *, school_id: int, holders: Holders) -> Duty:
-    """The duty with ``owner_user_ids``, ``owner_label`` and ``school_id`` filled in."""
+def _members(holders: Holders, school_id: int) -> set[int]:
+    """Everyone holding a role in the school."""
     members: set[int] = set()
     for (holder_school, _role), user_ids in holders.items():
         if holder_school == school_id:
             members.update(user_ids)
+    return members
+
+
+def resolve_owners(duty: Duty, *, school_id: int, holders: Holders,
+                   members: set[int] | None = None) -> Duty:
+    """The duty with ``owner_user_ids``, ``owner_label`` and ``school_id`` filled in.
+
+    ``members`` (``_members(holders, school_id)``) may be passed in when resolving many
+    duties of one school, so that the holders are not walked once per duty."""
+    if members is None:
+        members = _members(holders, school_id)
     siros = tuple(sorted(set(holders.get((school_id, Role.SIRO), []))))
     siro_label = role_label(Role.SIRO)
     if duty.owner_user_id is not None and duty.owner_user_id in members:
@@ -87,10 +98,12 @@ def duties_for_schools(
     holders = user_ids_by_role(ids)
     until = now + horizon
     for school_id in ids:
+        members = _members(holders, school_id)
         duties: list[Duty] = []
         for provider in registry.providers():
             for duty in provider.for_school(school_id, now=now, horizon=until):
-                duties.append(resolve_owners(duty, school_id=school_id, holders=holders))
+                duties.append(resolve_owners(duty, school_id=school_id, holders=holders,
+                                             members=members))
         result[school_id] = _sorted(duties)
     return result
 

@@ -135,3 +135,17 @@ def test_reminder_lists_five_of_each_kind_with_counts_and_a_link(quiet, settings
     assert f"And {300 - KIND_PREVIEW} more of this kind: " in body
     assert "/duties/kinds/assets.owner-missing/" in body
     assert len(body) < 10_000
+
+
+@time_machine.travel(TERM_TIME, tick=False)
+def test_remind_dry_run_lists_five_of_each_kind(quiet):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    add_assets(quiet.school, 40)
+    out = StringIO()
+    call_command("remind", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert text.count("Choose an owner for an information asset") == KIND_PREVIEW
+    assert f"and {40 - KIND_PREVIEW} more" in text

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolkeep.audit.context import audit_context, cli_actor_label
+from schoolkeep.duties.selectors import group_by_kind
 from schoolkeep.duties.services import ReminderReport, reminders_send
 
 
@@ -37,10 +38,14 @@ class Command(BaseCommand):
                 f"{verb} {reminder.user.email}: {reminder.overdue_count} overdue, "
                 f"{reminder.due_count} due"
             )
-            if report.dry_run:
+            if report.dry_run:  # what the e-mail lists: the most urgent few of each kind
                 for school, duties in reminder.by_school:
-                    for duty in duties:
-                        self.stdout.write(f"  {school.name}: [{duty.status}] {duty.title}")
+                    for group in group_by_kind(duties):
+                        for duty in group.first:
+                            self.stdout.write(f"  {school.name}: [{duty.status}] {duty.title}")
+                        if group.more:
+                            self.stdout.write(f"  {school.name}: and {group.more} more "
+                                              f"({group.label})")
         for reminder, reason in report.failed:
             self.stderr.write(f"Could not e-mail {reminder.user.email}: {reason}")
         count = len(report.sent)
