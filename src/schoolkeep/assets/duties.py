@@ -103,7 +103,7 @@ def _added_between(start: date, end: date) -> Q:
 # --- reviews: the due date in SQL ------------------------------------------------------------
 
 
-def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Asset]:
+def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Any]:  # annotated rows
     """Aliases for the review's due date: the base date (last review, else the day added),
     the month number it falls due in (year * 12 + month + interval) and the base's day."""
     base = Coalesce(
@@ -356,11 +356,11 @@ class AssetDuties:
             ))
         return duties
 
-    def _added(self, school_id: int, condition: Q, limit: int | None) -> QuerySet[Asset]:
+    def _added(self, school_id: int, condition: Q, limit: int | None) -> QuerySet[Any]:
         """The school's assets meeting ``condition``, oldest first, with the day each was
         added (in London, computed in SQL) as ``added_on``."""
-        assets = (self._assets(school_id).filter(condition).annotate(added_on=_ADDED_ON)
-                  .order_by("created_at", "pk"))
+        assets: QuerySet[Any] = (self._assets(school_id).filter(condition)
+                                 .annotate(added_on=_ADDED_ON).order_by("created_at", "pk"))
         return assets[:limit]
 
     def _unclassified(self, school_id: int, *, today: date, until: date, now: datetime,
