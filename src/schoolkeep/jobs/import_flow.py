@@ -13,7 +13,6 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +21,13 @@ from django_tasks.base import Task
 
 from schoolkeep.audit.context import audit_context
 from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.selectors import own_job
 from schoolkeep.jobs.services import (
     job_create,
     job_fail,
     job_finish,
     job_mark_interrupted,
     job_progress,
-    job_result_allowed,
     job_started,
 )
 from schoolkeep.lib import downloads, import_bounds
@@ -36,7 +35,6 @@ from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.import_uploads import upload_claim, upload_delete, upload_path
 from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.tenancy.http import SchoolRequest
-from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 # A task of an import: (job's public id, stored upload's name, the file's name as uploaded).
 ImportTask: TypeAlias = "Task[[str, str, str], None]"
@@ -66,18 +64,6 @@ RunImport: TypeAlias = Callable[[Job, Path, Progress], RowsResult]
 
 
 # The pages
-
-
-def own_job(request: SchoolRequest, public_id: UUID, kind: str) -> Job:
-    """The user's own job of this kind at this school (else a 404), while they still hold
-    the permission that made it (else a 403, as the job's own page answers). Each import's
-    page asks for that permission too: this holds even where one forgets to."""
-    job = get_for_school_or_404(Job.objects.all(), school=request.school, public_id=public_id)
-    if job.kind != kind or job.created_by_id != request.user.pk:
-        raise Http404("Not found")
-    if not job_result_allowed(job, request.access):
-        raise PermissionDenied
-    return job
 
 
 def check_start(request: SchoolRequest, upload: Any, stored_name: str, *, kind: str,

@@ -4,41 +4,31 @@ that made it (403, as for any permission they lack)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_file_path, job_mark_interrupted, job_result_allowed
+from schoolkeep.jobs.selectors import own_job
+from schoolkeep.jobs.services import job_file_path, job_mark_interrupted
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
-from schoolkeep.tenancy.selectors import get_for_school_or_404
-
-
-def _own_job(request: HttpRequest, public_id: str) -> Job:
-    job = get_for_school_or_404(Job, school=request.school, public_id=public_id)  # type: ignore[attr-defined]
-    if job.created_by_id != request.user.pk:
-        raise Http404("Not found")
-    if not job_result_allowed(job, request.access):  # type: ignore[attr-defined]
-        raise PermissionDenied
-    return job
+from schoolkeep.tenancy.http import SchoolRequest
 
 
 @school_view("school.view")
 @require_GET
-def job_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    job = _own_job(request, public_id)
+def job_detail(request: SchoolRequest, public_id: str) -> HttpResponse:
+    job = own_job(request, public_id)
     job_mark_interrupted(job)  # a job whose worker died must not wait for ever
     return render(request, "jobs/job_detail.html", {"job": job, "page_title": job.title})
 
 
 @school_view("school.view")
 @require_GET
-def job_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    job = _own_job(request, public_id)
+def job_download(request: SchoolRequest, public_id: str) -> HttpResponseBase:
+    job = own_job(request, public_id)
     path = job_file_path(job)
     if path is None:
         raise Http404("This file is no longer available.")

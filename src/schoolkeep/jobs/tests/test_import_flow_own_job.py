@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import RequestFactory
 from django.urls import reverse
 
-from schoolkeep.jobs.import_flow import own_job
 from schoolkeep.jobs.models import Job
+from schoolkeep.jobs.selectors import own_job
 from schoolkeep.jobs.services import job_create
+from schoolkeep.jobs.tests.test_job_permission import check_people_file
 from schoolkeep.people.tasks_import import CHECK_KIND
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import membership_set_roles
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 def request_as(user, school, roles: set[str]):
@@ -74,11 +69,7 @@ def test_another_members_job_is_still_a_404_even_to_a_holder(personas):
 def test_the_people_import_preview_is_refused_once_its_maker_is_staff(
         personas, login, django_capture_on_commit_callbacks):
     client = login(personas.hr_admin)
-    upload = SimpleUploadedFile("people.csv", b"Full name,Kind\nAda,Support staff\n",
-                                content_type="text/csv")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:import-upload"), {"file": upload})
-    job = Job.objects.get(created_by=personas.hr_admin, kind=CHECK_KIND)
+    job = check_people_file(client, personas.hr_admin, django_capture_on_commit_callbacks)
     preview = reverse("people:import-preview", args=[job.public_id])
     confirm = reverse("people:import-confirm", args=[job.public_id])
     assert client.get(preview).status_code == 200

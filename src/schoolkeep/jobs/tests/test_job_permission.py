@@ -15,16 +15,12 @@ from tests.factories import PASSWORD
 from schoolkeep.incidents.exports_log import LogFilters, breach_log_export_start
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_finish
+from schoolkeep.people.tasks_import import CHECK_KIND
 from schoolkeep.people.tests.test_record import CERTIFICATE, complete_employee
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import membership_set_roles
 
 EXPORT = "/people/record/export/"
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path  # where job files are written
 
 
 def export_record(client, user, capture) -> Job:
@@ -36,6 +32,15 @@ def export_record(client, user, capture) -> Job:
     assert response["Location"] == reverse("jobs:job-detail", args=[job.public_id])
     assert job.status == Job.Status.DONE
     return job
+
+
+def check_people_file(client, user, capture) -> Job:
+    """A one-row people file uploaded through the people import's page: its check job."""
+    upload = SimpleUploadedFile("people.csv", b"Full name,Kind\nAda,Support staff\n",
+                                content_type="text/csv")
+    with capture(execute=True):
+        client.post(reverse("people:import-upload"), {"file": upload})
+    return Job.objects.get(created_by=user, kind=CHECK_KIND)
 
 
 def urls(job: Job) -> tuple[str, str]:
@@ -103,11 +108,7 @@ def test_the_breach_log_export_needs_incidents_view(personas, login):
 def test_an_import_check_job_needs_the_imports_permission(
         personas, login, django_capture_on_commit_callbacks):
     client = login(personas.hr_admin)
-    upload = SimpleUploadedFile("people.csv", b"Full name,Kind\nAda,Support staff\n",
-                                content_type="text/csv")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("people:import-upload"), {"file": upload})
-    job = Job.objects.get(created_by=personas.hr_admin)
+    job = check_people_file(client, personas.hr_admin, django_capture_on_commit_callbacks)
     assert job.permission == "people.manage"
     assert client.get(urls(job)[0]).status_code == 200
     set_roles(personas, "hr_admin", ["staff"])
