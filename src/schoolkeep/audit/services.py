@@ -44,9 +44,7 @@ def _jsonable(value: Any) -> Any:
     kind = type(value)
     if kind is str:  # the commonest values first, by exact type (imports call this a lot)
         return _clean_text(value)
-    if value is None or kind is bool or kind is int:
-        return value
-    if isinstance(value, (bool, int)):
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, str):
         return _clean_text(str(value))
