@@ -35,8 +35,7 @@ from schoolkeep.agreements.aups.models import (
     SigningMethod,
 )
 from schoolkeep.agreements.signing.services import shown_version_number
-from schoolkeep.lib import downloads
-from schoolkeep.lib.downloads import download_response
+from schoolkeep.lib.downloads import PDF, download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.request_id import client_ip
@@ -283,4 +282,4 @@ def signature_pdf(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     _may_see(request, signature)
     content = services.signature_pdf(signature=signature, actor=request.user)
     name = f"aup-{signature.aup.audience}-signature-{signature.signed_at:%Y-%m-%d}"
-    return download_response(content, name=name, content_type=downloads.PDF)
+    return download_response(content, name=name, content_type=PDF)

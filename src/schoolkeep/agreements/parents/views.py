@@ -46,7 +46,7 @@ def parent_list(request: SchoolRequest) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     aup = selectors.parents_aup(request.school)
     parents = selectors.parent_list(school=request.school, search=data.get("q", ""),
-                                            state=data.get("state", ""), aup=aup)
+                                    state=data.get("state", ""), aup=aup)
     page = Paginator(parents, PARENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -62,7 +62,7 @@ def parent_create(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             parent = services.parent_create(school=request.school, actor=request.user,
-                                                    **form.service_fields())
+                                            **form.service_fields())
         except DomainError as exc:
             refuse_on_form(form, exc)
         else:
@@ -82,8 +82,8 @@ def parent_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.parent_update(parent=parent, actor=request.user,
-                                           version=form.cleaned_data["version"] or 0,
-                                           **form.service_fields())
+                                   version=form.cleaned_data["version"] or 0,
+                                   **form.service_fields())
         except DomainError as exc:
             stale = refuse_stale(form, exc, school=request.school, target=parent,
                                  what="this parent")

@@ -9,25 +9,17 @@ from django.urls import reverse
 from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
-from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion
-from schoolkeep.agreements.aups.services import aups_set_up, draft_save, version_publish
+from schoolkeep.agreements.aups.models import AupVersion
+from schoolkeep.agreements.aups.services import draft_save, version_publish
+from schoolkeep.agreements.tests.test_aups_services import staff_aup
 from schoolkeep.lib.errors import StaleVersion
 
 pytestmark = pytest.mark.django_db
 
 
-
-
-def _staff_aup(personas: Personas) -> Aup:
-    return next(a for a in aups_set_up(school=personas.school, actor=personas.siro)
-                if a.audience == Audience.STAFF)
-
-
-
-
 def test_a_draft_changed_after_the_publish_page_opened_is_not_published(
         personas: Personas) -> None:
-    aup = _staff_aup(personas)
+    aup = staff_aup(personas)
     version_publish(draft=AupVersion.objects.get(aup=aup), actor=personas.siro,
                     requires_everyone_to_sign=True)
     draft = draft_save(aup=aup, actor=personas.siro, text="Lock your screen.")
@@ -59,7 +51,7 @@ def test_a_draft_changed_after_the_publish_page_opened_is_not_published(
 
 
 def test_the_first_version_carries_its_version_too(personas: Personas) -> None:
-    aup = _staff_aup(personas)
+    aup = staff_aup(personas)
     draft = AupVersion.objects.get(aup=aup)
     publish = reverse("agreements:version-publish", args=[draft.public_id])
     siro, manager = own_browser(personas.siro), own_browser(personas.business_manager)
@@ -75,7 +67,7 @@ def test_the_first_version_carries_its_version_too(personas: Personas) -> None:
 
 
 def test_a_post_without_the_version_publishes_nothing(personas: Personas) -> None:
-    aup = _staff_aup(personas)
+    aup = staff_aup(personas)
     draft = AupVersion.objects.get(aup=aup)
     publish = reverse("agreements:version-publish", args=[draft.public_id])
     response = own_browser(personas.siro).post(publish, {"who_signs": "everyone"})
@@ -84,7 +76,7 @@ def test_a_post_without_the_version_publishes_nothing(personas: Personas) -> Non
 
 
 def test_the_service_compares_the_draft_version(personas: Personas) -> None:
-    aup = _staff_aup(personas)
+    aup = staff_aup(personas)
     draft = AupVersion.objects.get(aup=aup)
     changed = draft_save(aup=aup, actor=personas.siro, text="Changed", version=draft.version)
     with pytest.raises(StaleVersion) as refused:
@@ -99,7 +91,7 @@ def test_the_service_compares_the_draft_version(personas: Personas) -> None:
 
 def test_a_draft_started_while_another_manager_was_starting_one_is_not_overwritten(
         personas: Personas) -> None:
-    aup = _staff_aup(personas)
+    aup = staff_aup(personas)
     version_publish(draft=AupVersion.objects.get(aup=aup), actor=personas.siro,
                     requires_everyone_to_sign=True)
     editing = reverse("agreements:draft-edit", args=[aup.public_id])

@@ -24,7 +24,7 @@ from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 from schoolkeep.accounts.models import User
 from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
 from schoolkeep.agreements.parents.services import parent_create
-from schoolkeep.agreements.signing.paper import services as services_paper
+from schoolkeep.agreements.signing.paper.services import SCAN_FOLDER, paper_signature_record
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people.models import PersonKind
@@ -41,7 +41,7 @@ def scan(content: bytes = PDF, name: str = "form.pdf") -> SimpleUploadedFile:
 
 
 def scans() -> list[Path]:
-    folder = Path(settings.UPLOADS_DIR) / services_paper.SCAN_FOLDER
+    folder = Path(settings.UPLOADS_DIR) / SCAN_FOLDER
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -160,9 +160,9 @@ def test_a_big_scan_is_refused(personas: Personas) -> None:
     aup = published_aup(personas.school, Audience.VISITORS)
     big = scan(PDF + b"0" * (10 * 1024 * 1024))
     with pytest.raises(DomainError) as error:
-        services_paper.paper_signature_record(aup=aup, actor=personas.siro, scan_file=big,
-                                              typed_name="V", visiting="Office",
-                                              signed_on=YESTERDAY)
+        paper_signature_record(aup=aup, actor=personas.siro, scan_file=big,
+                               typed_name="V", visiting="Office",
+                               signed_on=YESTERDAY)
     assert error.value.field == "scan" and not scans()
 
 
@@ -170,23 +170,23 @@ def test_the_scan_is_removed_when_the_signature_cannot_be_written(personas: Pers
     aup = published_aup(personas.school, Audience.VISITORS)
     with mock.patch("schoolkeep.agreements.signing.paper.services.signature_create",
                     side_effect=RuntimeError("database down")), pytest.raises(RuntimeError):
-        services_paper.paper_signature_record(aup=aup, actor=personas.siro, scan_file=scan(),
-                                              typed_name="Val", visiting="Office",
-                                              signed_on=YESTERDAY)
+        paper_signature_record(aup=aup, actor=personas.siro, scan_file=scan(),
+                               typed_name="Val", visiting="Office",
+                               signed_on=YESTERDAY)
     assert not scans() and not Signature.objects.exists()
     # And when the signing service refuses (visitors need whom they visit).
     with pytest.raises(DomainError):
-        services_paper.paper_signature_record(aup=aup, actor=personas.siro, scan_file=scan(),
-                                              typed_name="Val", signed_on=YESTERDAY)
+        paper_signature_record(aup=aup, actor=personas.siro, scan_file=scan(),
+                               typed_name="Val", signed_on=YESTERDAY)
     assert not scans() and not Signature.objects.exists()
 
 
 def test_only_managers_record(personas: Personas, login: Login) -> None:
     aup = published_aup(personas.school, Audience.VISITORS)
     with pytest.raises(NotAllowed):
-        services_paper.paper_signature_record(aup=aup, actor=personas.auditor, scan_file=scan(),
-                                              typed_name="Val", visiting="Office",
-                                              signed_on=YESTERDAY)
+        paper_signature_record(aup=aup, actor=personas.auditor, scan_file=scan(),
+                               typed_name="Val", visiting="Office",
+                               signed_on=YESTERDAY)
     assert login(personas.auditor).get(url(aup)).status_code == 403
     assert not scans()
 
@@ -194,7 +194,7 @@ def test_only_managers_record(personas: Personas, login: Login) -> None:
 def test_scan_download_is_permission_checked_safe_and_audited(personas: Personas,
                                                                login: Login) -> None:
     aup = published_aup(personas.school, Audience.VISITORS)
-    signature = services_paper.paper_signature_record(
+    signature = paper_signature_record(
         aup=aup, actor=personas.siro, scan_file=scan(name='evil"\r\nX-Bad: 1.pdf'),
         typed_name='Val "Visitor"', visiting="Office", signed_on=YESTERDAY)
     download = reverse("agreements:scan-download", args=[signature.public_id])

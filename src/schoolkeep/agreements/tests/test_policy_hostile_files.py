@@ -8,7 +8,6 @@ one member's data many times, takes a few hundred bytes."""
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from tests.test_hostile_files import REPO, environment
 
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.agreements.policies.services import ODT, policy_create, policy_file_type
@@ -27,7 +27,6 @@ from schoolkeep.agreements.tests.policy_texts import policy_text
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError
 
-REPO = Path(__file__).resolve().parents[4]
 MB = 1 << 20
 ZEROS = bytes(MB)
 
@@ -166,12 +165,9 @@ except DomainError as refused:
 def test_the_check_stays_within_300_mb_of_address_space(tmp_path) -> None:
     bomb = tmp_path / "bomb.odt"
     bomb.write_bytes(odt_with_mimetype_of(300))
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="tests.settings", SCHOOLKEEP_DATA_DIR=str(tmp_path),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), str(REPO / "src"),
-                                                        env.get("PYTHONPATH")])))
-    done = subprocess.run([sys.executable, "-c", PROGRAM, str(bomb)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run([sys.executable, "-c", PROGRAM, str(bomb)], cwd=REPO,
+                          env=environment(tmp_path), capture_output=True, text=True,
+                          timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "too large once unpacked" in done.stdout
 

@@ -76,7 +76,7 @@ def letters(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = services.letters_create(aup=aup, actor=request.user,
-                                                everyone=form.everyone())
+                                          everyone=form.everyone())
         except DomainError as exc:
             refuse_on_form(form, exc, {"everyone": "who"})
         else:
