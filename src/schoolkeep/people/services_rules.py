@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from schoolkeep.audit.services import audit_record, audit_record_many, diff, snapshot
+from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
@@ -25,6 +25,7 @@ from schoolkeep.people.rules import Rule, RuleSet, default_for, rule_set_for
 from schoolkeep.tenancy.guards import require_organisation_permission
 from schoolkeep.tenancy.models import Organisation, School
 from schoolkeep.tenancy.selectors import access_list_for_user
+from schoolkeep.tenancy.services import audit_in_every_school
 
 RuleTuple = tuple[str, str, str]  # (check type, person kind, condition)
 
@@ -179,23 +180,16 @@ def _lock_organisation(organisation: Organisation) -> None:
 
 def _audit_in_every_school(*, organisation: Organisation, action: str, actor: Any,
                            changes: dict[str, Any]) -> None:
-    """One event in the audit chain of each school of the trust, so that a trust-level
-    change shows in every school's own trail and export. A school with rules of its own is
-    named so in the event: the change is not in force there until it resets its rules."""
-    schools = list(School.objects.filter(organisation=organisation).order_by("pk"))
+    """The trust's rules changed: audited in every school of the trust. A school with rules
+    of its own is named so in the event: the change is not in force there until it resets
+    its rules."""
     own = {school.pk for school in schools_with_own_rules(organisation)}
     label = f"Required checks of {organisation.name}'s schools"
-    events = [{"action": action, "school": school, "actor": actor,
-               "target_type": "people.rules", "target_id": str(organisation.public_id),
-               "target_label": (f"{label} (not in force here: {school.name} follows its own "
-                                "rules)" if school.pk in own else label),
-               "changes": changes}
-              for school in schools]
-    if not events:  # a trust without schools yet: the change is still audited
-        events = [{"action": action, "actor": actor, "target_type": "people.rules",
-                   "target_id": str(organisation.public_id), "target_label": label,
-                   "changes": changes}]
-    audit_record_many(events)
+    audit_in_every_school(
+        organisation=organisation, action=action, actor=actor, target_type="people.rules",
+        target_id=str(organisation.public_id), target_label=label, changes=changes,
+        label_in=lambda school: (f"{label} (not in force here: {school.name} follows its own "
+                                 "rules)" if school.pk in own else label))
 
 
 def rules_set_for_organisation(*, organisation: Organisation, actor: Any,

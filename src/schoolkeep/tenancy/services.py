@@ -239,13 +239,18 @@ def membership_create(
     return membership
 
 
-def _audit_in_every_school(*, organisation: Organisation, **event: Any) -> None:
-    """One event in the audit chain of each school of the organisation, for a trust-level
-    change that reaches into every school (a trust administrator reads them all), so that it
-    shows in each school's own trail and export. A trust without schools yet still records
-    it, in the global chain."""
+def audit_in_every_school(*, organisation: Organisation,
+                          label_in: Callable[[School], str] | None = None,
+                          **event: Any) -> None:
+    """One event (``audit_record``'s arguments) in the audit chain of each school of the
+    organisation, for a trust-level change that reaches into every school, so that it shows
+    in each school's own trail and export. ``label_in``: the event's target label in a given
+    school, where it differs. A trust without schools yet still records it, in the global
+    chain."""
     schools = School.objects.filter(organisation=organisation).order_by("pk")
-    audit_record_many([{**event, "school": school} for school in schools] or [event])
+    audit_record_many([{**event, "school": school,
+                        **({"target_label": label_in(school)} if label_in else {})}
+                       for school in schools] or [event])
 
 
 def organisation_membership_create(
@@ -270,7 +275,7 @@ def organisation_membership_create(
             existing.is_active = True
             existing.save(update_fields=["is_active"])
             action, before = "tenancy.organisation_membership.reactivated", {"is_active": False}
-        _audit_in_every_school(
+        audit_in_every_school(
             organisation=organisation,
             action=action,
             actor=actor,
