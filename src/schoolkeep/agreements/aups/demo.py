@@ -52,7 +52,6 @@ _CLASSES = ["Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year
 PARENT_COUNT = 30
 PARENTS_SIGNED = 12  # the first twelve sign through their links
 PARENTS_WITH_LETTERS = 4  # the next four have a printed letter, not yet used
-PARENTS_WITHOUT_EMAIL = 6  # every fifth parent has no e-mail address
 
 VISITORS = [
     ("Nadia Rahman", "Brightwire IT Services", "Lewis Carter"),
@@ -99,6 +98,7 @@ def _parents(aup: Aup) -> None:
     school = aup.school
     for n in range(PARENT_COUNT):
         first, last = _FIRST[n % len(_FIRST)], _LAST[(n * 7) % len(_LAST)]
+        # Every fifth parent has no e-mail address.
         email = "" if n % 5 == 4 else f"{first}.{last}{n}@parents.example".lower().replace(
             "'", "")
         parent = parent_create(school=school, actor=None, full_name=f"{first} {last}",

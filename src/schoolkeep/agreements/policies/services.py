@@ -63,9 +63,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 TEXT = "text/plain"
 FILE_EXTENSIONS = {uploads.PDF: ".pdf", DOCX: ".docx", ODT: ".odt", TEXT: ".txt"}
-FILE_LABELS = {uploads.PDF: "PDF", DOCX: "Word document", ODT: "OpenDocument text",
-               TEXT: "plain text"}
-
 STALE_MESSAGE = ("Someone else changed this policy while you were editing it. Reload the page "
                  "to see their changes, then make yours again.")
 
