@@ -20,9 +20,14 @@ from django.views.decorators.http import require_http_methods
 
 from schoolkeep.agreements.aups.markdown import render_markdown
 from schoolkeep.agreements.aups.models import Signature
-from schoolkeep.agreements.signing.links import services as services_links
 from schoolkeep.agreements.signing.links.forms import SigningForm
-from schoolkeep.agreements.signing.links.services import LinkState, LinkStatus, LinkUnusable
+from schoolkeep.agreements.signing.links.services import (
+    LinkState,
+    LinkStatus,
+    LinkUnusable,
+    link_sign,
+    link_status,
+)
 from schoolkeep.agreements.signing.services import shown_version_number
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
@@ -86,13 +91,13 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     # Only guessing is slowed down: a real link still works from a throttled address (a
     # school's or a home's many people share one), anything else gets 429.
     if (throttle_blocked(throttle=WRONG_TOKENS, address=address)
-            and services_links.link_status(token).state != LinkState.READY):
+            and link_status(token).state != LinkState.READY):
         return _throttled(request)
     form = SigningForm(posted(request))
     if request.method == "POST" and form.is_valid():
         # link_sign checks the link itself, under a lock: no need to look it up first.
         try:
-            signature = services_links.link_sign(
+            signature = link_sign(
                 token=token, typed_name=form.cleaned_data["typed_name"],
                 agreed=form.cleaned_data["agreed"], ip_address=address or None,
                 shown_number=shown_version_number(request.POST))
@@ -102,7 +107,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             show_domain_error(form, exc)
         else:
             return _signed(request, signature)
-    status = services_links.link_status(token)
+    status = link_status(token)
     if status.state != LinkState.READY or status.link is None or status.version is None:
         return _unusable(request, status, address)
     return _public(render(request, "agreements/signing_form.html", {
