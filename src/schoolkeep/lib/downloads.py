@@ -20,9 +20,9 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
-PDF = "application/pdf"
-PNG = "image/png"
-JPEG = "image/jpeg"
+from schoolkeep.lib import uploads
+from schoolkeep.lib.uploads import JPEG, PDF, PNG
+
 TEXT = "text/plain"
 CSV = "text/csv"
 CALENDAR = "text/calendar"
@@ -32,9 +32,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 UNKNOWN = "application/octet-stream"
 
-EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", TEXT: ".txt", CSV: ".csv",
-              CALENDAR: ".ics", ZIP: ".zip", XLSX: ".xlsx", DOCX: ".docx", ODT: ".odt",
-              UNKNOWN: ".bin"}
+# The types uploads accept (PDF, PNG, JPEG) keep the extensions they are stored with.
+EXTENSIONS = {**uploads.EXTENSIONS, TEXT: ".txt", CSV: ".csv", CALENDAR: ".ics", ZIP: ".zip",
+              XLSX: ".xlsx", DOCX: ".docx", ODT: ".odt", UNKNOWN: ".bin"}
 # Text goes out as UTF-8, said so, so that no browser guesses another encoding.
 CHARSET_TYPES = {TEXT, CSV, CALENDAR}
 # Types a browser may show in the page without running anything.
