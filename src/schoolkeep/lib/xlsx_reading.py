@@ -6,8 +6,9 @@ can hold hundreds of megabytes of one string. So, before openpyxl reads anything
 
 - the size of every part is bounded from the zip's directory (nothing is extracted): the
   shared strings SHARED_STRINGS_MAX_BYTES, each part that openpyxl parses whole (styles,
-  workbook, theme) PART_MAX_BYTES, the whole workbook XLSX_MAX_UNCOMPRESSED; worksheets are
-  streamed, so they are not bounded by size but
+  workbook, theme) PART_MAX_BYTES, the number of parts as an uploaded document's (the whole
+  workbook, XLSX_MAX_UNCOMPRESSED, is bounded earlier: ``tabular.detect_format``);
+  worksheets are streamed, so they are not bounded by size but
 - every worksheet is first scanned as a stream: no value in it (an inline string, a formula,
   an attribute) may be longer than a cell may hold, and no row beyond Excel's last;
 - the shared strings are read by ``read_shared_strings``, also as a stream: a string longer
@@ -30,9 +31,10 @@ from schoolkeep.lib.import_bounds import (
     LongCell,
     excerpt,
 )
-from schoolkeep.lib.uploads import ZIP_MAX_MEMBERS
+from schoolkeep.lib.uploads import ZIP_MAX_MEMBERS, ZIP_MAX_UNPACKED
 
-XLSX_MAX_UNCOMPRESSED = 100 * 1024 * 1024
+# A workbook unpacks to no more than an uploaded document may.
+XLSX_MAX_UNCOMPRESSED = ZIP_MAX_UNPACKED
 SHARED_STRINGS_MAX_BYTES = 32 * 1024 * 1024
 SHARED_STRINGS_MAX_COUNT = 500_000
 PART_MAX_BYTES = 16 * 1024 * 1024
@@ -50,14 +52,13 @@ def _mb(size: int) -> str:
 def check_sizes(archive: zipfile.ZipFile, *, worksheets: set[str], shared_strings: set[str]
                 ) -> None:
     """Refuse a workbook whose parts are larger than an import reads (sizes from the zip's
-    directory; zipfile never inflates a member beyond the size it states)."""
+    directory; zipfile never inflates a member beyond the size it states). Their total was
+    checked when the file's format was (``tabular.detect_format``)."""
     parts = archive.infolist()
     if len(parts) > ZIP_MAX_MEMBERS:  # a workbook has a few dozen; thousands cost memory
         raise ImportFileError(f"The workbook has {len(parts):,} parts, more than the "
                               f"{ZIP_MAX_MEMBERS:,} an import reads. Save it again as XLSX.")
-    total = 0
     for info in parts:
-        total += info.file_size
         if info.filename in worksheets:
             continue  # streamed, and scanned first
         if info.filename in shared_strings:
@@ -72,8 +73,6 @@ def check_sizes(archive: zipfile.ZipFile, *, worksheets: set[str], shared_string
                 f"The workbook is too large to import: its part "
                 f"“{excerpt(info.filename, 60)}” takes {_mb(info.file_size)}. Save it again "
                 "as XLSX, or as CSV.")
-    if total > XLSX_MAX_UNCOMPRESSED:
-        raise ImportFileError("The workbook is too large to import. Split it into parts.")
 
 
 def _parser() -> Any:
