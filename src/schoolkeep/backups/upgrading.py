@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from schoolkeep.backups import services_nightly, upgrade_marker
-from schoolkeep.lib.private_files import make_private
+from schoolkeep.lib.private_files import make_private, private_mode
 
 IN_PROGRESS = "it was interrupted before it finished (the upgrade was stopped)"
 PRE_UPGRADE_KEEP = 5
@@ -90,5 +90,4 @@ def tell_made_private(stdout: OutputWrapper) -> None:
     """Take other users' access off the data folder and the SQLite files, saying so (a data
     folder made by an older version, or by hand)."""
     for path in make_private():
-        stdout.write(f"Made {path} private to its owner (chmod "
-                     f"{'700' if path.is_dir() else '600'}).")
+        stdout.write(f"Made {path} private to its owner (chmod {private_mode(path):o}).")

@@ -56,6 +56,11 @@ def _open_to_others(path: Path) -> bool:
         return False
 
 
+def private_mode(path: Path) -> int:
+    """The mode ``path`` is made: 0700 for a folder, 0600 for a file."""
+    return PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE
+
+
 def exposed_paths() -> list[Path]:
     """The data folder and SQLite files that users other than the owner can read or enter."""
     data_dir = Path(settings.DATA_DIR)
@@ -70,6 +75,6 @@ def make_private() -> list[Path]:
     data_dir.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     changed = []
     for path in exposed_paths():
-        path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
+        path.chmod(private_mode(path))
         changed.append(path)
     return changed

@@ -23,14 +23,14 @@ from django.core import checks
 from django.core.checks import CheckMessage, Error
 from django.core.management.base import CommandError
 
-from schoolkeep.lib.private_files import exposed_paths
+from schoolkeep.lib.private_files import exposed_paths, private_mode
 
 
 def check_private_data(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """schoolkeep.E010: sessions, password hashes and records must not be readable by others."""
     return [
         Error(f"{path} can be read by other users of this machine.",
-              hint=f"Run `chmod {'700' if path.is_dir() else '600'} {path}` "
+              hint=f"Run `chmod {private_mode(path):o} {path}` "
                    "(or `schoolkeep upgrade`, which does it).",
               id="schoolkeep.E010")
         for path in exposed_paths()
