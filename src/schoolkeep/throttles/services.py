@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from schoolkeep.lib.crypto import keyed_hash
 from schoolkeep.throttles.models import ThrottleCounter
 
 
@@ -39,7 +39,7 @@ class Throttle:
 
 def client_key(address: str) -> str:
     """A keyed hash of the client address: the table never holds addresses."""
-    return salted_hmac("schoolkeep.throttles.client", address or "-").hexdigest()[:40]
+    return keyed_hash(address or "-", purpose="schoolkeep.throttles.client")[:40]
 
 
 def _upsert_sql() -> str:
