@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests.hostile_files writes the files by hand
 
-from tests.hostile_files import Repeat, shared_xlsx  # noqa: E402
+from tests.hostile_files import Repeat, shared_xlsx, write_csv  # noqa: E402
 
 SCHOOLKEEP = str(Path(sys.executable).with_name("schoolkeep"))
 COLUMNS = ["Full name", "Preferred name", "Date of birth", "Kind", "Job title", "Email",
@@ -68,9 +68,8 @@ def main() -> None:
                         "--email", "siro@hostile.example"], env=env, check=True,
                        capture_output=True)
         slug = "hostile-primary"
-        honest = folder / "honest.csv"
-        honest.write_text("Full name,Kind,Staff number\n" + "".join(
-            f"Person {n},support,S{n:05d}\n" for n in range(60)), encoding="utf-8")
+        honest = write_csv(folder / "honest.csv", "Full name,Kind,Staff number",
+                           (f"Person {n},support,S{n:05d}" for n in range(60)))
         files = [
             ("honest file, 60 people (CSV)", honest),
             ("10-million-character shared string in every cell", shared_xlsx(

@@ -4,7 +4,8 @@ An XLSX workbook is a zip of XML parts; writing the parts ourselves lets one sha
 referenced by every cell (the amplification an outside review used: 12 KB on disk, one
 10-million-character string read once and then copied for every cell) and lets a cell hold an
 inline string (which Excel does not write, but other tools do). Long strings are written in
-chunks, so building a file never holds its longest string whole.
+chunks, so building a file never holds its longest string whole. CSV files (``write_csv``) are
+written a line at a time.
 """
 
 from __future__ import annotations
@@ -117,3 +118,12 @@ def shared_xlsx(path: Path, headings: Sequence[str], rows: int, *, long: str | R
     head = [("s", 1 + position) for position in range(len(headings))]
     row = [("s", 0) if heading in columns else None for heading in headings]
     return write_xlsx(path, [head, *([row] * rows)], shared)
+
+
+def write_csv(path: Path, heading: str, lines: Iterable[str]) -> Path:
+    """A UTF-8 text file: ``heading``, then each of ``lines``, one a line (never held whole)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(heading + "\n")
+        for line in lines:
+            handle.write(line + "\n")
+    return path

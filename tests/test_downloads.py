@@ -4,6 +4,7 @@ policy document may not be a web page or a script (issue 12, finding 8)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +30,15 @@ def _body(response: object) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)  # type: ignore[attr-defined]
     return bytes(response.content)  # type: ignore[attr-defined]
+
+
+def assert_attachment(response: Any, *, content_type: str, filename: str) -> None:
+    """A download the helper built: its type, saved (not shown) under ``filename``, and
+    never sniffed."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 # ---------------------------------------------------------------------------- the helper
@@ -82,10 +92,7 @@ def test_a_dbs_copy_that_is_a_pdf_named_html_downloads_as_pdf(personas: Personas
     assert Check.objects.count() == 1
     response = login(personas.hr_admin).get(reverse("people:copy-download",
                                                     args=[copy.public_id]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="x.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_attachment(response, content_type="application/pdf", filename="x.pdf")
     assert _body(response) == PDF_BYTES
 
 
@@ -188,10 +195,7 @@ def test_a_jobs_file_is_named_from_its_type(personas: Personas, login: Login, se
                      title="Export", permission="school.view")
     job_finish(job, content=PDF_BYTES, filename="letters.html", content_type=downloads.PDF)
     response = login(personas.siro).get(reverse("jobs:job-download", args=[job.public_id]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="letters.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_attachment(response, content_type="application/pdf", filename="letters.pdf")
     assert _body(response) == PDF_BYTES
 
 
@@ -219,10 +223,7 @@ def test_an_import_template_goes_through_the_helper(personas: Personas, login: L
                                                     url_name: str, fmt: str,
                                                     content_type: str, filename: str) -> None:
     response = login(personas.siro).get(reverse(url_name, args=[fmt]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == content_type
-    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_attachment(response, content_type=content_type, filename=filename)
 
 
 @pytest.mark.django_db
@@ -233,8 +234,5 @@ def test_the_draft_ico_report_goes_through_the_helper(personas: Personas,
     breach = full_breach(personas)
     response = login(personas.dpo).get(reverse("incidents:ico-report",
                                                args=[breach.public_id, "docx"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == downloads.DOCX
-    assert response["Content-Disposition"] == (
-        f'attachment; filename="draft-ico-report-{breach.reference}.docx"')
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert_attachment(response, content_type=downloads.DOCX,
+                      filename=f"draft-ico-report-{breach.reference}.docx")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_files import Repeat, shared_xlsx, write_xlsx
+from tests.hostile_files import Repeat, shared_xlsx, write_csv, write_xlsx
 
 pytestmark = pytest.mark.own_databases  # see conftest.py
 REPO = Path(__file__).resolve().parents[1]
@@ -208,11 +208,8 @@ def test_a_long_inline_string_is_refused_naming_its_cell(data: Path, tmp_path: P
 
 def test_long_cells_of_a_csv_file_are_problems_with_an_excerpt(
         data: Path, tmp_path: Path) -> None:
-    path = tmp_path / "people.csv"
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("Full name,Kind,Job title\n")
-        for number in range(20):
-            handle.write(f"Person {number},{'z' * 100_000},{'z' * 100_000}\n")
+    path = write_csv(tmp_path / "people.csv", "Full name,Kind,Job title",
+                     (f"Person {n},{'z' * 100_000},{'z' * 100_000}" for n in range(20)))
 
     outcome = import_file("people", data, path)
 
@@ -226,11 +223,8 @@ def test_long_cells_of_a_csv_file_are_problems_with_an_excerpt(
 
 def test_many_problems_keep_the_first_200_and_count_the_rest(
         data: Path, tmp_path: Path) -> None:
-    path = tmp_path / "people.csv"
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("Full name,Kind,Date of birth\n")
-        for number in range(20_000):
-            handle.write(f"Person {number},support,not a date {number}\n")
+    path = write_csv(tmp_path / "people.csv", "Full name,Kind,Date of birth",
+                     (f"Person {n},support,not a date {n}" for n in range(20_000)))
 
     outcome = import_file("people", data, path)
 
@@ -242,11 +236,8 @@ def test_many_problems_keep_the_first_200_and_count_the_rest(
 
 def test_an_import_past_its_deadline_stops_and_saves_nothing(
         data: Path, tmp_path: Path) -> None:
-    path = tmp_path / "people.csv"
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("Full name,Kind,Staff number\n")
-        for number in range(1_500):
-            handle.write(f"Person {number},support,S{number:05d}\n")
+    path = write_csv(tmp_path / "people.csv", "Full name,Kind,Staff number",
+                     (f"Person {n},support,S{n:05d}" for n in range(1_500)))
 
     outcome = import_file("people-apply", data, path)
 
