@@ -31,6 +31,7 @@ from schoolkeep.agreements.policies.services import (
     lock_policy,
     new_version,
     policy_snapshot,
+    refuse_active_content,
     resolve_next_review,
     text_hash,
 )
@@ -106,9 +107,12 @@ class PolicyImportResult:
         return lines
 
 
-def decode_policy_text(data: bytes) -> str:
-    """The text of an uploaded or read policy document (plain text: UTF-8, or Windows-1252
-    as older word processors save it). A DomainError on ``file`` for anything else."""
+def decode_policy_text(data: bytes, *, name: str) -> str:
+    """The text of an uploaded or read policy document named ``name`` (plain text: UTF-8, or
+    Windows-1252 as older word processors save it). A DomainError on ``file`` for anything
+    else, first of all for a web page or a script (``refuse_active_content``), which is never
+    kept as a policy whichever way it arrives."""
+    refuse_active_content(data, name=name)
     not_text = DomainError("The file must be plain text.", field="file")
     if not data:
         raise DomainError("The file is empty.", field="file")

@@ -133,10 +133,9 @@ def policy_import_upload(request: SchoolRequest) -> HttpResponse:
             data = form.cleaned_data["file"].read(services.FILE_MAX_BYTES + 1)
             if len(data) > services.FILE_MAX_BYTES:
                 raise DomainError("The file must be smaller than 10 MB.", field="file")
-            services.refuse_active_content(data, name=form.cleaned_data["file"].name)
+            name = form.cleaned_data["file"].name
             result = policy_import(school=request.school, actor=request.user,
-                                   text=decode_policy_text(data),
-                                   filename=form.cleaned_data["file"].name,
+                                   text=decode_policy_text(data, name=name), filename=name,
                                    dry_run=form.cleaned_data["dry_run"])
         except DomainError as exc:
             refuse_on_form(form, exc)

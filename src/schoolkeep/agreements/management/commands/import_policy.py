@@ -17,7 +17,7 @@ from schoolkeep.agreements.policies.imports import (
     decode_policy_text,
     policy_import,
 )
-from schoolkeep.agreements.policies.services import FILE_MAX_BYTES, refuse_active_content
+from schoolkeep.agreements.policies.services import FILE_MAX_BYTES
 from schoolkeep.jobs.import_command import ImportCommand
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.tabular import ImportFileError
@@ -39,9 +39,7 @@ class Command(ImportCommand):
         if len(data) > FILE_MAX_BYTES:
             raise ImportFileError("is larger than 10 MB.")
         try:
-            # As the web import: a web page or a script is never kept as a policy.
-            refuse_active_content(data, name=path.name)
-            text = decode_policy_text(data)
+            text = decode_policy_text(data, name=path.name)
         except DomainError as exc:
             raise ImportFileError(exc.message) from None
         return policy_import(school=school, actor=None, text=text, filename=path.name,
