@@ -26,6 +26,7 @@ from typing import Any
 
 from schoolkeep.duties import registry
 from schoolkeep.duties.types import HORIZON, OVERDUE, Duty, DutyCounts
+from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.roles import Role, role_label
 from schoolkeep.tenancy.selectors import user_ids_by_role
 
@@ -118,6 +119,19 @@ def owned_by(duties: Iterable[Duty], user_id: int) -> list[Duty]:
     return [duty for duty in duties if user_id in duty.owner_user_ids]
 
 
+def visible_duties(access: SchoolAccess, user_id: int,
+                   now: datetime) -> tuple[list[Duty], list[Duty], bool]:
+    """(mine, others, sees_all) in the access's school: the member's own duties, and the
+    others' duties they may see (none unless their roles oversee the school's duties, and
+    only of modules they may view)."""
+    school_duties = duties_for_school(access.school, now)
+    mine = owned_by(school_duties, user_id)
+    sees_all = sees_school_duties(access.roles)
+    others = [d for d in school_duties if user_id not in d.owner_user_ids
+              and access.can(registry.view_permission_for(d.module))] if sees_all else []
+    return mine, others, sees_all
+
+
 def duties_for_user(
     user: Any, school: Any, now: datetime, *, horizon: timedelta = HORIZON
 ) -> list[Duty]:
@@ -160,12 +174,16 @@ def module_counts(per_module: dict[str, DutyCounts]) -> list[ModuleCounts]:
     ]
 
 
+def _counted(duty: Duty) -> DutyCounts:
+    """One duty as counts: overdue, or due soon."""
+    return DutyCounts(overdue=1) if duty.status == OVERDUE else DutyCounts(due=1)
+
+
 def counts_from_duties(duties: Iterable[Duty]) -> dict[str, DutyCounts]:
     """Counts per module of a list of duties (every registered module present)."""
     result = {provider.module: DutyCounts() for provider in registry.providers()}
     for duty in duties:
-        add = DutyCounts(overdue=1) if duty.status == OVERDUE else DutyCounts(due=1)
-        result[duty.module] = result.get(duty.module, DutyCounts()) + add
+        result[duty.module] = result.get(duty.module, DutyCounts()) + _counted(duty)
     return result
 
 
@@ -222,8 +240,7 @@ def group_by_kind(duties: Iterable[Duty], *, limit: int = KIND_PREVIEW) -> list[
     first: dict[str, list[Duty]] = {}
     for duty in duties:
         kind = kind_of(duty)
-        add = DutyCounts(overdue=1) if duty.status == OVERDUE else DutyCounts(due=1)
-        counts[kind] = counts.get(kind, DutyCounts()) + add
+        counts[kind] = counts.get(kind, DutyCounts()) + _counted(duty)
         shown = first.setdefault(kind, [])
         if len(shown) < limit:
             shown.append(duty)
@@ -232,4 +249,5 @@ def group_by_kind(duties: Iterable[Duty], *, limit: int = KIND_PREVIEW) -> list[
 
 
 def of_kind(duties: Iterable[Duty], kind: str) -> list[Duty]:
+    """The duties of this kind, in the order given."""
     return [duty for duty in duties if kind_of(duty) == kind]

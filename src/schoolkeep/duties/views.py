@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
-from schoolkeep.duties.types import HORIZON, Duty
+from schoolkeep.duties.types import HORIZON
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
@@ -27,26 +27,15 @@ DUTIES_PER_PAGE = 50
 OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who oversees them
 
 
-def _visible_duties(request: HttpRequest) -> tuple[list[Duty], list[Duty], bool]:
-    """(mine, others, sees_all): the member's own duties, and others' duties they may see."""
-    access = request.access  # type: ignore[attr-defined]
-    user_id = int(request.user.pk or 0)
-    school_duties = selectors.duties_for_school(access.school, timezone.now())
-    mine = selectors.owned_by(school_duties, user_id)
-    sees_all = selectors.sees_school_duties(access.roles)
-    others = [d for d in school_duties if user_id not in d.owner_user_ids
-              and access.can(registry.view_permission_for(d.module))] if sees_all else []
-    return mine, others, sees_all
-
-
 @school_view("school.view")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    mine, others, sees_all = _visible_duties(request)
+    mine, others, sees_all = selectors.visible_duties(access, int(request.user.pk or 0),
+                                                      timezone.now())
     # Counted: only what this member may see (their own duties, and others' where the
     # module allows it), so no count gives away records they may not know of.
-    per_module = selectors.counts_from_duties([*mine, *others] if sees_all else mine)
+    per_module = selectors.counts_from_duties([*mine, *others])
     per_module = {module: counts for module, counts in per_module.items()
                   if counts.total or access.can(registry.view_permission_for(module))}
     context = {
@@ -72,8 +61,9 @@ def duty_kind_list(request: HttpRequest, kind: str) -> HttpResponse:
     oversight = request.GET.get("who") == OTHERS
     if not registry.is_known_kind(kind):
         raise Http404("No such kind of duty")
-    mine, others, sees_all = _visible_duties(request)
     access = request.access  # type: ignore[attr-defined]
+    mine, others, sees_all = selectors.visible_duties(access, int(request.user.pk or 0),
+                                                      timezone.now())
     if oversight and not (
         sees_all and access.can(registry.view_permission_for(registry.module_of_kind(kind)))
     ):
