@@ -10,6 +10,7 @@ written a line at a time.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -127,3 +128,16 @@ def write_csv(path: Path, heading: str, lines: Iterable[str]) -> Path:
         for line in lines:
             handle.write(line + "\n")
     return path
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def environment(data: Path) -> dict[str, str]:
+    """A child process's environment: the test settings, ``data`` as its data folder, and
+    never the suite's PostgreSQL (each child makes its own SQLite database)."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="tests.settings", SCHOOLKEEP_DATA_DIR=str(data),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), str(REPO / "src"),
+                                                        env.get("PYTHONPATH")])))
+    return env

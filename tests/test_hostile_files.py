@@ -13,7 +13,6 @@ models (no migrations: quicker, and nothing here needs the migrations' triggers)
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_files import Repeat, shared_xlsx, write_csv, write_xlsx
+from tests.hostile_files import REPO, Repeat, environment, shared_xlsx, write_csv, write_xlsx
 
 pytestmark = pytest.mark.own_databases  # see conftest.py
-REPO = Path(__file__).resolve().parents[1]
 LIMIT_MB = 300
 LONG = 10_000_000  # characters of the review's shared string
 PEOPLE_COLUMNS = ["Full name", "Preferred name", "Date of birth", "Kind", "Job title",
@@ -95,14 +93,6 @@ print(json.dumps({
     "vm_peak_kb": int(status.split("VmPeak:")[1].split()[0]),
 }))
 '''
-
-
-def environment(data: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="tests.settings", SCHOOLKEEP_DATA_DIR=str(data),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), str(REPO / "src"),
-                                                        env.get("PYTHONPATH")])))
-    return env
 
 
 def run(step: str, data: Path, *args: str, limit_mb: int = LIMIT_MB) -> dict:

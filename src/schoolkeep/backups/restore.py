@@ -34,7 +34,7 @@ from schoolkeep.backups.errors import BackupError
 from schoolkeep.backups.passphrase import resolve_passphrase
 from schoolkeep.backups.postgres import postgres_conninfo, postgres_environment, postgres_tool
 from schoolkeep.backups.workspace import remove_stale_folders
-from schoolkeep.lib.private_files import make_private
+from schoolkeep.lib.private_files import is_in_memory, make_private
 
 RESTORE_PREFIX = ".schoolkeep-restore-"
 # Filled by ``migrate`` itself, so their rows do not make a database "not empty".
@@ -60,7 +60,7 @@ def _target_problem() -> str | None:
     if uploads.is_dir() and _holds_more_than_folders(uploads):
         return f"the uploads directory {uploads} is not empty"
     name = str(connection.settings_dict["NAME"])
-    in_memory = name.startswith("file:") or name == ":memory:"  # the test suite's database
+    in_memory = is_in_memory(name)  # the test suite's database
     if connection.vendor == "sqlite" and not in_memory and not Path(name).exists():
         return None  # a new data directory: nothing to check, and nothing created by looking
     existing = set(connection.introspection.table_names())

@@ -34,6 +34,7 @@ from schoolkeep.agreements.policies.header import NextReview, read_next_review
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.lib import uploads
+from schoolkeep.lib.downloads import DOCX, EXTENSIONS, ODT, TEXT
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
@@ -59,10 +60,8 @@ FILE_FOLDER = "policies"
 FILE_MAX_BYTES = 10 * 1024 * 1024
 TEXT_MAX_CHARS = 500_000
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-TEXT = "text/plain"
-FILE_EXTENSIONS = {uploads.PDF: ".pdf", DOCX: ".docx", ODT: ".odt", TEXT: ".txt"}
+# The types a policy document may have, each stored with its usual extension.
+FILE_EXTENSIONS = {kind: EXTENSIONS[kind] for kind in (uploads.PDF, DOCX, ODT, TEXT)}
 STALE_MESSAGE = ("Someone else changed this policy while you were editing it. Reload the page "
                  "to see their changes, then make yours again.")
 

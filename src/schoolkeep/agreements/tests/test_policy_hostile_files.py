@@ -19,7 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from tests.test_hostile_files import REPO, environment
+from tests.hostile_files import REPO, environment
 
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.agreements.policies.services import ODT, policy_create, policy_file_type
