@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Model
 
 from schoolkeep.audit.selectors import history_for
@@ -14,3 +16,19 @@ def assert_names_last_change(message: str, target: Model) -> None:
     assert last is not None
     assert last.actor_label in message, message
     assert when_words(last.occurred_at) in message, message
+
+
+# Random identifiers (UUIDs, tokens, fingerprints) may contain any short run of digits by
+# chance, so a page is searched for a leaked value only after they are blanked out.
+_RANDOM_IDENTIFIERS = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # UUIDs
+    r"|value=\"[A-Za-z0-9_-]{32,}\""  # CSRF and similar tokens
+    r"|\b[0-9a-f]{40,}\b"  # fingerprints
+)
+
+
+def assert_not_shown(html: str, *values: str) -> None:
+    """None of ``values`` appears in the page outside its random identifiers."""
+    readable = _RANDOM_IDENTIFIERS.sub("", html)
+    for value in values:
+        assert value not in readable, f"{value!r} is shown on the page"
