@@ -2,6 +2,12 @@
 layout, the full register as XLSX or CSV, and the record of processing activities (UK GDPR
 Article 30) as XLSX.
 
+Each file is written row by row into a binary file (``write_*``), so that CSV and XLSX
+(openpyxl's write-only mode) take the same memory for 50 assets or 50,000: a large register is
+written by a background job straight into its private file (``export_jobs``). A Word document
+is built whole in memory by python-docx before it is saved (bench/export_appendix.py measures
+it). The functions returning bytes are for small registers, downloaded at once.
+
 A spreadsheet would run a cell that starts with "=", "+", "-" or "@" as a formula: every text
 cell that does is written with a leading quote (``people.exports.safe_text``).
 """
@@ -11,10 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from itertools import islice
+from typing import Any, BinaryIO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -35,7 +42,7 @@ from schoolkeep.assets.models import (
     DataSubject,
     LawfulBasis,
 )
-from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup
+from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup, appendix_groups
 from schoolkeep.people.exports import safe_text
 from schoolkeep.tenancy.models import School
 
@@ -47,6 +54,11 @@ APPENDIX_TITLE = "Appendix 1: Data and information assets"
 # The policy's own headings; the first, over the assets, is blank as in the policy.
 APPENDIX_HEADINGS = ["", "Information Asset Owner", "Who has access to enter information",
                      "Purpose"]
+
+# Assets read, grouped and written at a time: what bounds the memory of a CSV or XLSX file.
+CHUNK = 500
+# Called with the number of assets written so far (a job's progress).
+OnRow = Callable[[int], None] | None
 
 # Characters XML (and so DOCX and XLSX) cannot hold: dropped from what is written.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -73,32 +85,81 @@ def filename(school: School, part: str, extension: str, today: date) -> str:
     return f"{part}-{school.slug}-{today.isoformat()}.{extension}"
 
 
-def _csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark (so that Excel reads the accents) and CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def write_csv(rows: Iterable[Sequence[Any]], handle: BinaryIO) -> None:
+    """Rows as CSV into ``handle``, one at a time: UTF-8 with a byte-order mark (so that
+    Excel reads the accents) and CRLF line ends."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text)
     for row in rows:
         writer.writerow([cell_text(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    text.flush()
+    text.detach()  # the caller's file stays open
+
+
+def in_memory(write: Callable[[BinaryIO], None]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def counted(items: Iterable[Any], on_row: OnRow) -> Iterator[Any]:
+    """``items`` as they are, telling ``on_row`` how many went by."""
+    for number, item in enumerate(items, start=1):
+        yield item
+        if on_row is not None:
+            on_row(number)
 
 
 # ---------------------------------------------------------------------------- Appendix 1
 
 
-def appendix_table(groups: Sequence[AppendixGroup]) -> list[list[str]]:
+def appendix_stream(assets: Iterable[Asset]) -> Iterator[AppendixGroup]:
+    """Appendix 1's groups from assets in its order, ``CHUNK`` assets at a time (the rule
+    of ``selectors.appendix_groups``): a group cut by a chunk's end comes out in two parts,
+    which the writers put under one heading."""
+    source = iter(assets)
+    while chunk := list(islice(source, CHUNK)):
+        yield from appendix_groups(chunk)
+
+
+def _same_group(groups: Iterable[AppendixGroup]) -> Iterator[tuple[bool, AppendixGroup]]:
+    """Each group, with whether it starts a new heading (False: it goes on the last one)."""
+    last = None
+    for group in groups:
+        yield group.group.pk != last, group
+        last = group.group.pk
+
+
+def appendix_lines(groups: Iterable[AppendixGroup], on_row: OnRow = None,
+                   ) -> Iterator[list[str]]:
     """Appendix 1 as rows of four cells: the headings, then each group as a row holding only
     its name in the first cell, followed by its assets."""
-    rows = [list(APPENDIX_HEADINGS)]
-    for group in groups:
-        rows.append([group.name, "", "", ""])
-        rows.extend([row.name, row.owner, row.access, row.purpose] for row in group.rows)
-    return rows
+    yield list(APPENDIX_HEADINGS)
+    done = 0
+    for new, group in _same_group(groups):
+        if new:
+            yield [group.name, "", "", ""]
+        for row in group.rows:
+            yield [row.name, row.owner, row.access, row.purpose]
+            done += 1
+            if on_row is not None:
+                on_row(done)
+
+
+def appendix_table(groups: Sequence[AppendixGroup]) -> list[list[str]]:
+    return list(appendix_lines(groups))
+
+
+def write_appendix_csv(groups: Iterable[AppendixGroup], handle: BinaryIO,
+                       on_row: OnRow = None) -> None:
+    """Appendix 1 as CSV, in the layout the import reads back (a blank first heading, group
+    rows with only their first cell filled)."""
+    write_csv(appendix_lines(groups, on_row), handle)
 
 
 def appendix_csv(groups: Sequence[AppendixGroup]) -> bytes:
-    """Appendix 1 as CSV, in the layout the import reads back (a blank first heading, group
-    rows with only their first cell filled)."""
-    return _csv_bytes(appendix_table(groups))
+    return in_memory(lambda handle: write_appendix_csv(groups, handle))
 
 
 def _repeat_as_header(row: _Row) -> None:
@@ -114,7 +175,8 @@ def _bold_text(cell: Any, text: str) -> None:
     run.bold = True
 
 
-def appendix_docx(groups: Sequence[AppendixGroup], *, school: School, printed_on: date) -> bytes:
+def write_appendix_docx(groups: Iterable[AppendixGroup], handle: BinaryIO, *, school: School,
+                        printed_on: date, on_row: OnRow = None) -> None:
     """Appendix 1 as a Word document: one table, landscape, its heading row repeated on every
     page, each group a bold row across the table, then its assets."""
     document = Document()
@@ -132,18 +194,26 @@ def appendix_docx(groups: Sequence[AppendixGroup], *, school: School, printed_on
     _repeat_as_header(header)
     for cell, heading in zip(header.cells, APPENDIX_HEADINGS, strict=True):
         _bold_text(cell, heading)
-    for group in groups:
-        row = table.add_row()
-        merged = row.cells[0].merge(row.cells[-1])
-        _bold_text(merged, group.name)
+    done = 0
+    for new, group in _same_group(groups):
+        if new:
+            row = table.add_row()
+            merged = row.cells[0].merge(row.cells[-1])
+            _bold_text(merged, group.name)
         for item in group.rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, (item.name, item.owner, item.access, item.purpose),
                                   strict=True):
                 cell.text = xml_safe(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            done += 1
+            if on_row is not None:
+                on_row(done)
+    document.save(handle)
+
+
+def appendix_docx(groups: Sequence[AppendixGroup], *, school: School, printed_on: date) -> bytes:
+    return in_memory(lambda handle: write_appendix_docx(groups, handle, school=school,
+                                                         printed_on=printed_on))
 
 
 # ---------------------------------------------------------------------------- the register
@@ -227,9 +297,13 @@ def register_rows(assets: Iterable[Asset], columns: Sequence[Column] = REGISTER_
         yield [column.value(asset) for column in columns]
 
 
-def register_csv(assets: Iterable[Asset]) -> bytes:
+def write_register_csv(assets: Iterable[Asset], handle: BinaryIO, on_row: OnRow = None) -> None:
     """The full register as CSV: one row per asset, every field."""
-    return _csv_bytes(register_rows(assets))
+    write_csv(register_rows(counted(assets, on_row)), handle)
+
+
+def register_csv(assets: Iterable[Asset]) -> bytes:
+    return in_memory(lambda handle: write_register_csv(assets, handle))
 
 
 def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
@@ -252,22 +326,21 @@ def _sheet(workbook: Workbook, title: str, columns: Sequence[Column]) -> Any:
     return sheet
 
 
-def _xlsx_bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def register_xlsx(assets: Iterable[Asset], *, school: School) -> bytes:
+def write_register_xlsx(assets: Iterable[Asset], handle: BinaryIO, *, school: School,
+                        on_row: OnRow = None) -> None:
     """The full register as an XLSX workbook (written row by row), headings frozen."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Information asset register of {xml_safe(school.name)}"
     workbook.properties.creator = "Schoolkeep"
     sheet = _sheet(workbook, "Information assets", REGISTER_COLUMNS)
     sheet.freeze_panes = "C2"
-    for number, row in enumerate(register_rows(assets)):
+    for number, row in enumerate(register_rows(counted(assets, on_row))):
         sheet.append([_xlsx_cell(sheet, value, bold=number == 0) for value in row])
-    return _xlsx_bytes(workbook)
+    workbook.save(handle)
+
+
+def register_xlsx(assets: Iterable[Asset], *, school: School) -> bytes:
+    return in_memory(lambda handle: write_register_xlsx(assets, handle, school=school))
 
 
 # ---------------------------------------------------------------------------- Article 30
@@ -327,8 +400,9 @@ def processing_head(school: School, settings: AssetSettings,
     ]
 
 
-def processing_record_xlsx(assets: Iterable[Asset], *, school: School, settings: AssetSettings,
-                           printed_on: date) -> bytes:
+def write_processing_record_xlsx(assets: Iterable[Asset], handle: BinaryIO, *, school: School,
+                                 settings: AssetSettings, printed_on: date,
+                                 on_row: OnRow = None) -> None:
     """The Article 30 record as XLSX: the controller's and DPO's details, a blank row, then
     one row per current asset."""
     workbook = Workbook(write_only=True)
@@ -338,6 +412,12 @@ def processing_record_xlsx(assets: Iterable[Asset], *, school: School, settings:
     for label, value in processing_head(school, settings, printed_on):
         sheet.append([_xlsx_cell(sheet, label, bold=True), _xlsx_cell(sheet, value)])
     sheet.append([])
-    for number, row in enumerate(register_rows(assets, PROCESSING_COLUMNS)):
+    for number, row in enumerate(register_rows(counted(assets, on_row), PROCESSING_COLUMNS)):
         sheet.append([_xlsx_cell(sheet, value, bold=number == 0) for value in row])
-    return _xlsx_bytes(workbook)
+    workbook.save(handle)
+
+
+def processing_record_xlsx(assets: Iterable[Asset], *, school: School, settings: AssetSettings,
+                           printed_on: date) -> bytes:
+    return in_memory(lambda handle: write_processing_record_xlsx(
+        assets, handle, school=school, settings=settings, printed_on=printed_on))

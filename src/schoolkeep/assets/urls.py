@@ -14,6 +14,7 @@ urlpatterns = [
     path("appendix-1/docx/", views.appendix_docx, name="appendix-docx"),
     path("appendix-1/csv/", views.appendix_csv, name="appendix-csv"),
     path("export/", views.register_export, name="register-export"),
+    path("export/<slug:code>/start/", views.export_start, name="export-start"),
     path("processing-record/", views.processing_record, name="processing-record"),
     path("processing-record/xlsx/", views.processing_record_xlsx,
          name="processing-record-xlsx"),

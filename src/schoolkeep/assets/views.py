@@ -1,6 +1,7 @@
 """Pages of the information asset register: the register, an asset's page and its forms,
 Appendix 1 (page, DOCX, CSV), the full register's export, the record of processing
-activities, the register's settings and the access labels.
+activities, the register's settings and the access labels. A large register's downloads are
+made in the background (``export_jobs``).
 
 Every member reads; the SIRO, the DPO and the data administrator change anything; an asset's
 owner changes their own asset (``selectors.may_edit``)."""
@@ -17,9 +18,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolkeep.assets import exports, selectors, services
+from schoolkeep.assets import export_jobs, exports, selectors, services
 from schoolkeep.assets.forms import (
     FIELD_FOR_ERROR,
     ArchiveForm,
@@ -204,22 +205,28 @@ def appendix(request: SchoolRequest) -> HttpResponse:
     })
 
 
+def _download_or_offer(request: SchoolRequest, code: str) -> HttpResponse:
+    """A small register's file at once; for a large one, a page whose button starts a job
+    that makes it (a link never starts work)."""
+    rows = export_jobs.register_size(request.school)
+    if export_jobs.in_background(rows):
+        return render(request, "assets/export_start.html", {
+            "page_title": export_jobs.export_for(code).title, "code": code, "rows": rows})
+    made = export_jobs.export_now(school=request.school, actor=request.user, code=code,
+                                  rows=rows)
+    return _download(made.content, made.content_type, made.filename)
+
+
 @school_view("assets.view")
 @require_GET
 def appendix_docx(request: SchoolRequest) -> HttpResponse:
-    today = timezone.localdate()
-    content = exports.appendix_docx(selectors.appendix_rows(request.school),
-                                    school=request.school, printed_on=today)
-    return _download(content, exports.DOCX_TYPE,
-                     exports.filename(request.school, "appendix-1", "docx", today))
+    return _download_or_offer(request, "appendix-docx")
 
 
 @school_view("assets.view")
 @require_GET
 def appendix_csv(request: SchoolRequest) -> HttpResponse:
-    content = exports.appendix_csv(selectors.appendix_rows(request.school))
-    return _download(content, exports.CSV_TYPE, exports.filename(
-        request.school, "appendix-1", "csv", timezone.localdate()))
+    return _download_or_offer(request, "appendix-csv")
 
 
 @school_view("assets.view")
@@ -228,12 +235,17 @@ def register_export(request: SchoolRequest) -> HttpResponse:
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404("Not found")
-    assets = selectors.asset_list(school=request.school)
-    name = exports.filename(request.school, "information-assets", fmt, timezone.localdate())
-    if fmt == "csv":
-        return _download(exports.register_csv(assets), exports.CSV_TYPE, name)
-    return _download(exports.register_xlsx(assets, school=request.school), exports.XLSX_TYPE,
-                     name)
+    return _download_or_offer(request, f"register-{fmt}")
+
+
+@school_view("assets.view")
+@require_POST
+def export_start(request: SchoolRequest, code: str) -> HttpResponse:
+    """Start the job that makes one of the register's downloads; its page shows progress."""
+    if code not in export_jobs.EXPORTS:
+        raise Http404("Not found")
+    job = export_jobs.export_start(school=request.school, actor=request.user, code=code)
+    return redirect("jobs:job-detail", job.public_id)
 
 
 # ---------------------------------------------------------------------------- Article 30
@@ -258,12 +270,7 @@ def processing_record(request: SchoolRequest) -> HttpResponse:
 @school_view("assets.view")
 @require_GET
 def processing_record_xlsx(request: SchoolRequest) -> HttpResponse:
-    today = timezone.localdate()
-    content = exports.processing_record_xlsx(
-        selectors.asset_list(school=request.school), school=request.school,
-        settings=selectors.asset_settings_or_default(request.school), printed_on=today)
-    return _download(content, exports.XLSX_TYPE, exports.filename(
-        request.school, "record-of-processing", "xlsx", today))
+    return _download_or_offer(request, "processing-record-xlsx")
 
 
 # ---------------------------------------------------------------------------- settings, labels

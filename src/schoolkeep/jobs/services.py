@@ -7,14 +7,16 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.utils import timezone
 
 from schoolkeep.jobs.models import Job
+from schoolkeep.lib.private_files import PRIVATE_FILE, PRIVATE_FOLDER
 from schoolkeep.tenancy.roles import PERMISSIONS
 
 logger = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ INTERRUPTED_MESSAGE = ("This stopped before it finished because the worker runni
 
 def jobs_dir() -> Path:
     path = Path(settings.DATA_DIR) / "jobs"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
     return path
 
 
@@ -84,23 +86,46 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
         setattr(job, name, value)
 
 
+def _new_private_file() -> tuple[str, BinaryIO]:
+    """A new file in the jobs folder, readable by the service's user only: its stored name
+    (random, so that nobody guesses another's) and the file open for writing."""
+    stored = secrets.token_hex(16)
+    fd = os.open(jobs_dir() / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    return stored, os.fdopen(fd, "wb")
+
+
 def job_finish(job: Job, *, content: bytes | None = None, filename: str = "",
                content_type: str = "", message: str = "",
-               result: dict[str, Any] | None = None) -> None:
+               result: dict[str, Any] | None = None, stored_name: str = "") -> None:
+    """Mark the job done, with its file: ``content`` written now, or ``stored_name``, a
+    file ``job_write_file`` already wrote."""
     fields: dict[str, Any] = {
         "status": Job.Status.DONE, "finished_at": timezone.now(), "message": message,
         "result": result or {}, "done": job.total or job.done,
     }
     if content is not None:
-        stored = secrets.token_hex(16)
-        path = jobs_dir() / stored
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
+        stored_name, handle = _new_private_file()
+        with handle:
             handle.write(content)
-        fields.update(stored_name=stored, filename=filename, content_type=content_type)
+    if stored_name:
+        fields.update(stored_name=stored_name, filename=filename, content_type=content_type)
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
+
+
+def job_write_file(write: Callable[[BinaryIO], None]) -> str:
+    """Let ``write`` write a job's result straight into a new private file, piece by piece
+    (an export of any size, never held whole in memory); its stored name, for
+    ``job_finish``. A ``write`` that fails leaves no file behind."""
+    stored, handle = _new_private_file()
+    try:
+        with handle:
+            write(handle)
+    except BaseException:
+        (jobs_dir() / stored).unlink(missing_ok=True)
+        raise
+    return stored
 
 
 def job_fail(job: Job, *, message: str) -> None:
