@@ -29,6 +29,11 @@ def providers() -> list[DutyProvider]:
     return list(_providers.values())
 
 
+def provider_for(module: str) -> DutyProvider | None:
+    """The provider of ``module``, or None when no provider has registered it."""
+    return _providers.get(module)
+
+
 def view_permission_for(module: str) -> str:
     """The permission needed to see someone else's duties of ``module`` (the provider's
     ``view_permission``; by default every member's ``school.view``). A member always sees

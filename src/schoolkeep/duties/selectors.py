@@ -11,9 +11,13 @@ of schools; ``duties_for_school`` runs one query for the role holders plus each 
 (constant) list queries.
 
 Bounds: a school may hold thousands of duties of one kind (2,000 assets without an owner).
-Pages and e-mails never list them all: ``group_by_kind`` keeps each kind's counts and only its
-``KIND_PREVIEW`` most urgent duties, and the page of one kind (``duties:duty-kind-list``)
-shows the rest 50 at a time.
+Pages and e-mails never list them all, nor build them: ``DutyReader`` asks each provider
+for its kinds' counts (one aggregate, split into the viewer's and the others' by
+``types.Owners``) and then, for each kind with duties, its ``KIND_PREVIEW`` most urgent
+(one limited query), so the work does not grow with the school. A provider without the
+per-kind methods is read whole with ``for_school``, once per reader, and cut in Python.
+``group_by_kind`` does the same cut on a list already built. The page of one kind
+(``duties:duty-kind-list``) shows the rest 50 at a time through ``KindSequence``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from schoolkeep.duties import registry
-from schoolkeep.duties.types import HORIZON, OVERDUE, Duty, DutyCounts
+from schoolkeep.duties.types import (
+    HORIZON,
+    OVERDUE,
+    Duty,
+    DutyCounts,
+    DutyProvider,
+    KindProvider,
+    OwnedCounts,
+    Owners,
+)
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.roles import Role, role_label
 from schoolkeep.tenancy.selectors import user_ids_by_role
@@ -251,3 +264,189 @@ def group_by_kind(duties: Iterable[Duty], *, limit: int = KIND_PREVIEW) -> list[
 def of_kind(duties: Iterable[Duty], kind: str) -> list[Duty]:
     """The duties of this kind, in the order given."""
     return [duty for duty in duties if kind_of(duty) == kind]
+
+
+# --- per kind: counts and the most urgent few, without building every duty -----------------
+
+
+def owners_for(holders: Holders, school_id: int, user_id: int) -> Owners:
+    """What the owner rule (``resolve_owners``) needs about this viewer in this school."""
+    members = frozenset(_members(holders, school_id))
+    held = {role for (holder_school, role), ids in holders.items()
+            if holder_school == school_id and ids}
+    is_siro = user_id in holders.get((school_id, Role.SIRO), [])
+    roles = {role for (holder_school, role), ids in holders.items()
+             if holder_school == school_id and user_id in ids}
+    if is_siro:  # roles nobody holds fall to the SIRO
+        roles |= {role.value for role in Role if role.value not in held}
+    return Owners(user_id=user_id, members=members, roles=frozenset(roles), is_siro=is_siro)
+
+
+def per_kind(provider: DutyProvider) -> KindProvider | None:
+    """The provider, when it answers per kind; None when it is read whole."""
+    return provider if isinstance(provider, KindProvider) else None
+
+
+class DutyReader:
+    """The duties of one school for one viewer (or for nobody in particular), per kind.
+
+    Each provider's counts are asked once and kept; a provider without the per-kind methods
+    is read whole once and kept. Duties come back with their owners resolved."""
+
+    def __init__(self, school_id: int, now: datetime, *, holders: Holders,
+                 user_id: int | None = None, horizon: timedelta = HORIZON) -> None:
+        self.school_id = school_id
+        self.now = now
+        self.until = now + horizon
+        self.holders = holders
+        self.members = _members(holders, school_id)
+        self.owners = owners_for(holders, school_id, user_id) if user_id is not None else None
+        self._counts: dict[str, dict[str, OwnedCounts]] = {}
+        self._whole: dict[str, list[Duty]] = {}
+
+    def _resolved(self, duty: Duty) -> Duty:
+        return resolve_owners(duty, school_id=self.school_id, holders=self.holders,
+                              members=self.members)
+
+    def _is_mine(self, duty: Duty) -> bool:
+        return self.owners is not None and self.owners.user_id in duty.owner_user_ids
+
+    def _read_whole(self, provider: DutyProvider) -> list[Duty]:
+        if provider.module not in self._whole:
+            duties = provider.for_school(self.school_id, now=self.now, horizon=self.until)
+            self._whole[provider.module] = _sorted(self._resolved(d) for d in duties)
+        return self._whole[provider.module]
+
+    def counts(self, provider: DutyProvider) -> dict[str, OwnedCounts]:
+        """{kind: counts} of the provider's kinds that have duties."""
+        if provider.module in self._counts:
+            return self._counts[provider.module]
+        kinds = per_kind(provider)
+        if kinds is not None:
+            found = kinds.kind_counts(self.school_id, now=self.now, horizon=self.until,
+                                      owners=self.owners)
+        else:
+            found = {}
+            for duty in self._read_whole(provider):
+                one = DutyCounts.of(duty.status)
+                owned = OwnedCounts(mine=one) if self._is_mine(duty) else OwnedCounts(others=one)
+                found[kind_of(duty)] = found.get(kind_of(duty), OwnedCounts()) + owned
+        self._counts[provider.module] = {k: c for k, c in found.items() if c.total.total}
+        return self._counts[provider.module]
+
+    def duties(self, provider: DutyProvider, kind: str, *, mine: bool, limit: int | None,
+               offset: int = 0) -> list[Duty]:
+        """The kind's duties, most urgent first: the viewer's (``mine``) or the others'."""
+        kinds = per_kind(provider)
+        if kinds is not None:
+            found = kinds.for_kind(self.school_id, kind, now=self.now, horizon=self.until,
+                                   owners=self.owners, mine=mine, limit=limit, offset=offset)
+            return [self._resolved(duty) for duty in found]
+        chosen = [d for d in self._read_whole(provider)
+                  if kind_of(d) == kind and (self.owners is None or self._is_mine(d) == mine)]
+        return chosen[offset:None if limit is None else offset + limit]
+
+    def groups(self, *, mine: bool, modules: Iterable[str] | None = None,
+               limit: int = KIND_PREVIEW) -> list[KindGroup]:
+        """Each kind with duties (of the viewer, or of the others), its counts and its
+        ``limit`` most urgent; the kinds in the order of their most urgent duty."""
+        wanted = None if modules is None else set(modules)
+        groups = []
+        for provider in registry.providers():
+            if wanted is not None and provider.module not in wanted:
+                continue
+            for kind, owned in self.counts(provider).items():
+                counts = owned.mine if mine else owned.others
+                if counts.total:
+                    first = self.duties(provider, kind, mine=mine, limit=limit)
+                    groups.append(KindGroup(kind, registry.kind_label(kind), counts, first))
+        return sorted(groups, key=lambda group: group.first[0].sort_key() if group.first
+                      else (2, self.now, group.kind))
+
+    def module_counts(self, *, mine: bool, modules: Iterable[str] | None = None
+                      ) -> dict[str, DutyCounts]:
+        """{module: counts} of the viewer's duties (``mine``) or the others', every module
+        present (or every one of ``modules``)."""
+        wanted = None if modules is None else set(modules)
+        result = {}
+        for provider in registry.providers():
+            if wanted is not None and provider.module not in wanted:
+                continue
+            summed = DutyCounts()
+            for owned in self.counts(provider).values():
+                summed = summed + (owned.mine if mine else owned.others)
+            result[provider.module] = summed
+        return result
+
+
+def reader_for(school: Any, now: datetime, *, user_id: int | None = None,
+               horizon: timedelta = HORIZON) -> DutyReader:
+    """A reader of one school's duties for ``user_id``: one query for the role holders."""
+    school_id = getattr(school, "pk", school)
+    return DutyReader(school_id, now, holders=user_ids_by_role([school_id]), user_id=user_id,
+                      horizon=horizon)
+
+
+class KindSequence:
+    """One kind's duties as a sequence a ``Paginator`` can slice: its length is the kind's
+    count and each slice is one limited query."""
+
+    def __init__(self, reader: DutyReader, kind: str, *, mine: bool) -> None:
+        self.reader, self.kind, self.mine = reader, kind, mine
+        self.provider = registry.provider_for(registry.module_of_kind(kind))
+        owned = (self.reader.counts(self.provider).get(kind, OwnedCounts())
+                 if self.provider is not None else OwnedCounts())
+        self.counts = owned.mine if mine else owned.others
+
+    def __len__(self) -> int:
+        return self.counts.total
+
+    def count(self) -> int:
+        return self.counts.total
+
+    def __getitem__(self, index: slice) -> list[Duty]:
+        if not isinstance(index, slice) or self.provider is None:
+            raise TypeError("A kind's duties are read a page (a slice) at a time.")
+        start = index.start or 0
+        stop = len(self) if index.stop is None else index.stop
+        if stop <= start:
+            return []
+        return self.reader.duties(self.provider, self.kind, mine=self.mine,
+                                  limit=stop - start, offset=start)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a member sees on "what needs doing" (see ``dashboard_for``)."""
+
+    mine: list[KindGroup]
+    others: list[KindGroup]
+    sees_all: bool
+    per_module: dict[str, DutyCounts]
+
+
+def overseen_modules(access: SchoolAccess) -> list[str]:
+    """The modules whose others' duties the member may see (none unless their roles oversee
+    the school's duties)."""
+    if not sees_school_duties(access.roles):
+        return []
+    return [provider.module for provider in registry.providers()
+            if access.can(registry.view_permission_for(provider.module))]
+
+
+def dashboard_for(access: SchoolAccess, user_id: int, now: datetime) -> Dashboard:
+    """The member's own duties, and the others' they may see, grouped by kind; counted only
+    over what they may see, so no count gives away records they may not know of."""
+    reader = reader_for(access.school, now, user_id=user_id)
+    overseen = overseen_modules(access)
+    per_module = reader.module_counts(mine=True)
+    for module, counts in reader.module_counts(mine=False, modules=overseen).items():
+        per_module[module] = per_module[module] + counts
+    per_module = {module: counts for module, counts in per_module.items()
+                  if counts.total or access.can(registry.view_permission_for(module))}
+    return Dashboard(
+        mine=reader.groups(mine=True),
+        others=reader.groups(mine=False, modules=overseen),
+        sees_all=sees_school_duties(access.roles),
+        per_module=per_module,
+    )

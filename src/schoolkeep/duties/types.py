@@ -9,6 +9,32 @@ A provider answers two questions for the duties layer:
 
 Both must agree: for every school, ``counts`` equals the statuses of ``for_school``.
 
+Per kind (optional, for providers whose duties can run to thousands). A page or an e-mail
+shows each kind's counts and its few most urgent duties, so a provider that can have many
+duties also implements (see ``KindProvider``):
+
+- ``kind_labels``: {kind: plain English}, every kind it has, in the order to show them;
+- ``kind_counts(school_id, now=, horizon=, owners=)``: {kind: OwnedCounts}, every kind's
+  counts split into the viewer's and the others', in ONE aggregate;
+- ``for_kind(school_id, kind, now=, horizon=, owners=, mine=, limit=, offset=)``: that kind's
+  duties, most urgent first (``Duty.sort_key``), ``offset`` and ``limit`` applied in SQL.
+
+The per-kind answers must equal the full list: ``for_kind(limit=n)`` is the first ``n`` of the
+kind's duties in ``for_school`` sorted by ``Duty.sort_key`` and kept by owner as
+``duties.selectors.resolve_owners`` would; ``kind_counts`` is their statuses. The duties
+layer falls back to ``for_school`` (and filters in Python) for a provider without them.
+
+Owners in SQL. A duty is owned by a named user (``owner_user_id``) or a role; the duties
+layer resolves a role to its active holders and falls back to the SIRO(s) when nobody
+holds it or the named user is not an active member (``resolve_owners``). ``Owners`` carries
+what that rule needs about one viewer in one school, computed once from the role holders:
+the viewer's user id, the school's active members, the roles whose unnamed duties fall to
+the viewer (held by them, or held by nobody when the viewer is a SIRO) and whether they are
+a SIRO. A provider describes each kind's owner as a column (or annotation) holding the named
+user's id, NULL when none, and the role the duty falls to without one; ``Owners.q(user,
+role, mine=)`` turns that into a ``Q``, so "my five most urgent of kind X" and "how many of
+X are mine" are a filtered, limited query, whatever the number of duties.
+
 What leaves the school: reminder e-mails and calendar feeds carry only a duty's ``title``,
 its school's name, its due date and its link. ``title`` therefore never names a child or
 carries special-category details; ``subject`` (shown only inside Schoolkeep) may name the
@@ -20,10 +46,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Func, IntegerField, QuerySet, Subquery
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
 
 DUE = "due"
 OVERDUE = "overdue"
@@ -76,6 +102,81 @@ class DutyCounts:
     @property
     def total(self) -> int:
         return self.due + self.overdue
+
+    @classmethod
+    def of(cls, status: str) -> DutyCounts:
+        """One duty of this status as counts."""
+        return cls(overdue=1) if status == OVERDUE else cls(due=1)
+
+
+@dataclass(frozen=True)
+class OwnedCounts:
+    """One kind's counts for one viewer: the duties they own, and everyone else's."""
+
+    mine: DutyCounts = DutyCounts()
+    others: DutyCounts = DutyCounts()
+
+    def __add__(self, other: OwnedCounts) -> OwnedCounts:
+        return OwnedCounts(self.mine + other.mine, self.others + other.others)
+
+    @property
+    def total(self) -> DutyCounts:
+        return self.mine + self.others
+
+
+# Always true, always false: a Q() would vanish when combined with ``|``.
+EVERY_ROW = Q(pk__isnull=False)
+NO_ROW = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Owners:
+    """What the owner rule needs about one viewer in one school (see the module docstring).
+
+    Built by ``duties.selectors.owners_for``; a provider only calls ``q``."""
+
+    user_id: int
+    members: frozenset[int]  # the school's active members with an account
+    roles: frozenset[str]  # roles whose unnamed duties fall to the viewer
+    is_siro: bool
+
+    def owns(self, owner_user_id: int | None, role: str) -> bool:
+        """The rule in Python, for one duty: True when it falls to the viewer."""
+        if owner_user_id is None:
+            return role in self.roles
+        if owner_user_id in self.members:
+            return owner_user_id == self.user_id
+        return self.is_siro
+
+    def q(self, user: str | None, role: str, *, mine: bool = True) -> Q:
+        """Rows whose duty falls to the viewer (``mine``) or to someone else (not ``mine``).
+
+        ``user`` names the column or annotation holding the named owner's user id (NULL when
+        none), or is None when the kind never names one; ``role`` is whom the duty falls to
+        without a named owner. A named owner who is not an active member falls to the SIRO.
+        """
+        role_is_mine = role in self.roles
+        if user is None:
+            return EVERY_ROW if role_is_mine == mine else NO_ROW
+        unnamed = Q(**{f"{user}__isnull": True})
+        named = Q(**{f"{user}__isnull": False})
+        member = named & Q(**{f"{user}__in": sorted(self.members)})
+        not_member = named & ~Q(**{f"{user}__in": sorted(self.members)})
+        q = NO_ROW
+        if mine:
+            if self.user_id in self.members:
+                q |= Q(**{user: self.user_id})
+            if self.is_siro:
+                q |= not_member
+            if role_is_mine:
+                q |= unnamed
+        else:
+            q |= member & ~Q(**{user: self.user_id})
+            if not self.is_siro:
+                q |= not_member
+            if not role_is_mine:
+                q |= unnamed
+        return q
 
 
 @dataclass(frozen=True)
@@ -138,4 +239,25 @@ class DutyProvider(Protocol):
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """The school's duties due before ``horizon`` or overdue: one query per kind."""
+        ...
+
+
+@runtime_checkable
+class KindProvider(Protocol):
+    """The optional per-kind methods of a provider (see the module docstring)."""
+
+    module: str
+    kind_labels: dict[str, str]  # every kind, "<module>.<words>", in the order to show them
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        """Every kind's counts in ONE aggregate, split by ``owners`` (everything in
+        ``others`` without a viewer). Kinds without duties may be left out."""
+        ...
+
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        """The kind's duties most urgent first, of the viewer (``mine``) or of the others
+        (every one without ``owners``), sliced in SQL: one query."""
         ...

@@ -31,20 +31,14 @@ OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who ove
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    mine, others, sees_all = selectors.visible_duties(access, int(request.user.pk or 0),
-                                                      timezone.now())
-    # Counted: only what this member may see (their own duties, and others' where the
-    # module allows it), so no count gives away records they may not know of.
-    per_module = selectors.counts_from_duties([*mine, *others])
-    per_module = {module: counts for module, counts in per_module.items()
-                  if counts.total or access.can(registry.view_permission_for(module))}
+    duties = selectors.dashboard_for(access, int(request.user.pk or 0), timezone.now())
     context = {
         "page_title": "What needs doing",
-        "mine": selectors.group_by_kind(mine),
-        "others": selectors.group_by_kind(others),
-        "sees_all": sees_all,
-        "module_counts": selectors.module_counts(per_module),
-        "total": selectors.total(per_module),
+        "mine": duties.mine,
+        "others": duties.others,
+        "sees_all": duties.sees_all,
+        "module_counts": selectors.module_counts(duties.per_module),
+        "total": selectors.total(duties.per_module),
         "horizon_days": HORIZON.days,
         # The installation's last good backup, for who looks after systems: one query.
         "sees_backups": access.can("systems.view"),
@@ -62,19 +56,15 @@ def duty_kind_list(request: HttpRequest, kind: str) -> HttpResponse:
     if not registry.is_known_kind(kind):
         raise Http404("No such kind of duty")
     access = request.access  # type: ignore[attr-defined]
-    mine, others, sees_all = selectors.visible_duties(access, int(request.user.pk or 0),
-                                                      timezone.now())
-    if oversight and not (
-        sees_all and access.can(registry.view_permission_for(registry.module_of_kind(kind)))
-    ):
+    if oversight and registry.module_of_kind(kind) not in selectors.overseen_modules(access):
         raise Http404("No such kind of duty")
-    duties = selectors.of_kind(others if oversight else mine, kind)
+    reader = selectors.reader_for(access.school, timezone.now(), user_id=int(request.user.pk or 0))
+    duties = selectors.KindSequence(reader, kind, mine=not oversight)
     page = Paginator(duties, DUTIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "duties/duty_kind_list.html", {
         "page_title": registry.kind_label(kind), "kind_label": registry.kind_label(kind),
         "page": page, "oversight": oversight, "query": f"who={OTHERS}" if oversight else "",
-        "counts": selectors.counts_from_duties(duties).get(registry.module_of_kind(kind)),
-        "horizon_days": HORIZON.days,
+        "counts": duties.counts, "horizon_days": HORIZON.days,
     })
 
 
