@@ -77,7 +77,7 @@ class Table:
         # Only the model's own table and column names go into the text; every value is a
         # parameter.
         names = ", ".join(quote(field.column) for field in self.fields)
-        self._head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608
+        self._head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608  # nosec B608
         self._returning = f" RETURNING {quote(meta.pk.column)}"
         self._row_marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
 
