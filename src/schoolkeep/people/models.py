@@ -84,6 +84,12 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="people",
     )
+    # Derived facts, kept by people.missing_checks in the same transaction as every write
+    # that changes them (so that counts across a trust need not apply the rules per person):
+    # a required check other than the agency's confirmation is not done; the agency's
+    # confirmation is required and not done. ``recount-duty-facts`` proves them.
+    checks_missing = models.BooleanField(default=False, editable=False)
+    agency_confirmation_missing = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -110,6 +116,13 @@ class Person(models.Model):
             models.Index(fields=["school", "name_key"]),
             models.Index(fields=["school", "leaving_date"]),
             models.Index(fields=["school", "email"]),
+            # The duty counts read only people with a missing check (few, in a kept record).
+            models.Index(
+                fields=["school", "start_date"],
+                condition=models.Q(checks_missing=True)
+                | models.Q(agency_confirmation_missing=True),
+                name="person_missing_checks",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,7 @@ from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.derive import check_derive, normalise_dbs_number, person_derive
+from schoolkeep.people.missing_checks import refresh_missing_checks
 from schoolkeep.people.models import (
     CertificateCopy,
     Check,
@@ -180,6 +181,7 @@ def person_create(*, school: School, actor: Any, full_name: str, kind: str,
         _validate_person(person)
         sites = _sites_for(school, sites_given or [])
         person.save()
+        refresh_missing_checks(school.pk, [person.pk])
         if sites:
             person.sites.set(sites)
         audit_record(
@@ -212,6 +214,7 @@ def person_update(*, person: Person, actor: Any, version: int, **fields: Any) ->
             return current
         current.version += 1
         current.save()
+        refresh_missing_checks(current.school_id, [current.pk])  # kind and post decide
         if sites is not None and new_sites != old_sites:
             current.sites.set(sites)
         audit_record(action="people.person.updated", school=current.school_id, actor=actor,
@@ -352,6 +355,7 @@ def check_save(*, person: Person, actor: Any, check_type: str, version: int | No
         if not created:
             check.version += 1
         check.save()
+        refresh_missing_checks(person.school_id, [person.pk])
         audit_record(action="people.check.created" if created else "people.check.updated",
                      school=person.school_id, actor=actor, target=check, changes=changes)
     return check
@@ -395,6 +399,7 @@ def override_set(*, person: Person, actor: Any, check_type: str, required: bool,
         if before is not None:
             override.version += 1
         override.save()
+        refresh_missing_checks(person.school_id, [person.pk])
         audit_record(action="people.override.set", school=person.school_id, actor=actor,
                      target=override, changes={"check": check_type, **changes})
     return override
@@ -416,6 +421,7 @@ def override_clear(*, person: Person, actor: Any, check_type: str,
         audit_record(action="people.override.cleared", school=person.school_id, actor=actor,
                      target=override, changes={"check": check_type, **changes})
         override.delete()
+        refresh_missing_checks(person.school_id, [person.pk])
 
 
 # ---------------------------------------------------------------------------- copies

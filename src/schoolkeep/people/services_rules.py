@@ -20,6 +20,7 @@ from django.db import transaction
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.people.missing_checks import refresh_for_schools, refresh_missing_checks
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
 from schoolkeep.people.rules import Rule, RuleSet, default_for, rule_set_for
 from schoolkeep.tenancy.guards import require_organisation_permission
@@ -122,6 +123,7 @@ def rules_set_for_school(*, school: School, actor: Any, rules: Iterable[RuleTupl
         if not changes:
             return current
         _replace({"school": school}, cleaned)
+        refresh_missing_checks(school.pk)
         audit_record(action="people.rules.changed", school=school, actor=actor,
                      target_type="people.rules", target_id=str(school.public_id),
                      target_label=f"Required checks of {school.name}", changes=changes)
@@ -137,6 +139,7 @@ def rules_reset_for_school(*, school: School, actor: Any) -> RuleSet:
         if current.source != "school":
             raise DomainError("The school already follows the trust's or the standard rules.")
         CheckRule.objects.filter(school=school).delete()
+        refresh_missing_checks(school.pk)
         after = rule_set_for(school)
         audit_record(action="people.rules.reset", school=school, actor=actor,
                      target_type="people.rules", target_id=str(school.public_id),
@@ -172,6 +175,13 @@ def _require_trust_rules_permission(*, organisation: Organisation, actor: Any) -
     require_organisation_permission(
         organisation=organisation, actor=actor, permission="trust.rules.manage",
         message="Only the trust's administrator can change the trust's rules.")
+
+
+def _refresh_trust(organisation: Organisation) -> None:
+    """The trust's rules changed: its schools' people's stored facts follow (a school with
+    rules of its own keeps its facts; recomputing them changes nothing)."""
+    refresh_for_schools(School.objects.filter(organisation=organisation)
+                        .values_list("pk", flat=True))
 
 
 def _lock_organisation(organisation: Organisation) -> None:
@@ -211,6 +221,7 @@ def rules_set_for_organisation(*, organisation: Organisation, actor: Any,
         if not changes:
             return cleaned
         _replace({"organisation": organisation}, cleaned)
+        _refresh_trust(organisation)
         _audit_in_every_school(organisation=organisation, actor=actor, changes=changes,
                                action="people.rules.organisation_changed")
         return cleaned
@@ -226,6 +237,7 @@ def rules_reset_for_organisation(*, organisation: Organisation, actor: Any) -> N
         if not current.rules:
             raise DomainError("The trust's schools already follow the standard rules.")
         CheckRule.objects.filter(organisation=organisation).delete()
+        _refresh_trust(organisation)
         _audit_in_every_school(organisation=organisation, actor=actor,
                                action="people.rules.organisation_reset",
                                changes=diff({"rules": _keys(current)}, {"rules": []}))
