@@ -37,9 +37,17 @@ special-category detail. The asset's or system's name is the duty's ``subject``.
 over the assets grouped by school (conditional counts), UNION ALL the systems' two kinds in one
 pass over the systems grouped by school; no count looks at a school's assets once per kind.
 Each school's review interval is joined in SQL and the months are added as month numbers
-(year * 12 + month), which SQLite and PostgreSQL compute alike. ``for_school`` runs one query
-per kind (six), each in order of urgency; given ``limit``, at most that many of each kind
-(the most urgent), so that a page or an e-mail never builds thousands of duties.
+(year * 12 + month), which SQLite and PostgreSQL compute alike. ``kind_counts`` is the same
+query for one school with each count split into the viewer's and the others' (the owner rule
+in SQL: ``OWNED_BY`` and ``duties.types.Owners``). ``for_kind`` is one query, in order of
+urgency (``Duty.sort_key``: due date, then the record's public id), sliced in SQL; systems
+(tens per school) are sorted and sliced after the query. ``for_school`` is ``for_kind`` for
+each of the six kinds.
+
+One known difference of order: a review whose month is shorter than its base date's day
+(due 31 January plus a month) sorts among that month's last days by the base's day rather
+than by public id; the set shown can differ from the full list's only among reviews due the
+same day.
 """
 
 from __future__ import annotations
@@ -50,21 +58,34 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, AssetSettings, Classification
 from schoolkeep.duties.registry import register
-from schoolkeep.duties.types import LONDON, Duty, DutyCounts, local_date, status_for
+from schoolkeep.duties.types import (
+    LONDON,
+    Duty,
+    DutyCounts,
+    OwnedCounts,
+    Owners,
+    kept_by_owner,
+    local_date,
+    split_by_owner,
+    status_for,
+)
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.roles import Role
 
@@ -162,14 +183,17 @@ def _owner_missing(today: date, until: date,
     return overdue, due
 
 
-def _counted(rows: QuerySet[Any], conditions: dict[str, Q], columns: int = 0) -> QuerySet[Any]:
-    """``rows`` grouped by school: the school's id, then a count of the rows meeting each
-    condition, in order; padded with zeros to ``columns`` counts (for a UNION)."""
+def _counted(rows: QuerySet[Any], conditions: dict[str, Q], *, marker: int,
+             columns: int = 0) -> QuerySet[Any]:
+    """``rows`` grouped by school: the school's id, ``marker`` (which table the row
+    counts), then a count of the rows meeting each condition, in order; padded with zeros
+    to ``columns`` counts (for a UNION)."""
     counts: dict[str, Any] = {name: Count("pk", filter=condition)
                               for name, condition in conditions.items()}
     padding = {f"none_{n}": Value(0) for n in range(len(counts), columns)}
-    return (rows.order_by().values("school_id").annotate(**counts, **padding)
-            .values_list("school_id", *counts, *padding))
+    return (rows.order_by().values("school_id")
+            .annotate(marker=Value(marker), **counts, **padding)
+            .values_list("school_id", "marker", *counts, *padding))
 
 
 UNCLASSIFIED = Q(classification=Classification.UNCLASSIFIED)
@@ -242,10 +266,47 @@ ASSET_FIELDS = (
     "owner_person__full_name", "owner_person__leaving_date",
 )
 
+REVIEW = f"{MODULE}.review-due"
+OWNER_MISSING = f"{MODULE}.owner-missing"
+UNCLASSIFIED_KIND = f"{MODULE}.unclassified"
+LAWFUL_BASIS = f"{MODULE}.lawful-basis-missing"
+SYSTEM_MFA = f"{MODULE}.system-mfa-missing"
+LOGOFF = f"{MODULE}.system-logoff-unchecked"
+ASSET_ROW, SYSTEM_ROW = 1, 2  # which table a row of ``AssetDuties._counted`` counts
+ASSET_KINDS = (REVIEW, OWNER_MISSING, UNCLASSIFIED_KIND, LAWFUL_BASIS)
+SYSTEM_KINDS = (SYSTEM_MFA, LOGOFF)
+
+# Whom each kind falls to: (the annotation holding the named owner's user id, or None when
+# the kind never names one; the role it falls to without one). See ``duties.types.Owners``.
+OWNED_BY = {
+    REVIEW: ("duty_owner", Role.SIRO),
+    OWNER_MISSING: (None, Role.SIRO),
+    UNCLASSIFIED_KIND: ("duty_owner", Role.SIRO),
+    LAWFUL_BASIS: (None, Role.DPO),
+    SYSTEM_MFA: (None, Role.IT_LEAD),
+    LOGOFF: (None, Role.IT_LEAD),
+}
+
+
+def _with_owner(assets: QuerySet[Any], today: date) -> QuerySet[Any]:
+    """Aliased ``duty_owner``: the owner person's account while they are at the school
+    (``_owner``'s rule in SQL), else NULL."""
+    staying = Q(owner_person__leaving_date__isnull=True) | Q(owner_person__leaving_date__gt=today)
+    return assets.alias(duty_owner=Case(When(staying, then=F("owner_person__user_id")),
+                                        default=Value(None), output_field=IntegerField()))
+
 
 class AssetDuties:
     module = MODULE
     label = "Information assets and systems"
+    kind_labels = {
+        REVIEW: "Information assets due for review",
+        OWNER_MISSING: "Information assets without an owner",
+        UNCLASSIFIED_KIND: "Information assets not yet classified",
+        LAWFUL_BASIS: "OFFICIAL-SENSITIVE information assets without a lawful basis",
+        SYSTEM_MFA: "Systems holding OFFICIAL-SENSITIVE data without two-factor sign-in",
+        LOGOFF: "Systems whose automatic log-off needs checking",
+    }
 
     # --- counts: one aggregate for any number of schools -------------------------------
 
@@ -255,56 +316,88 @@ class AssetDuties:
         ids = list(school_ids)
         if not ids:
             return {}
+        result: dict[int, DutyCounts] = {}
+        for school_id, _marker, *figures in self._counted(ids, now=now, horizon=horizon,
+                                                          owners=None):
+            # Columns alternate overdue, due (the viewer's columns are zeros without one).
+            counts = DutyCounts(due=sum(figures[1::2]), overdue=sum(figures[0::2]))
+            result[school_id] = result.get(school_id, DutyCounts()) + counts
+        return result
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        result: dict[str, OwnedCounts] = {}
+        for _school, marker, *figures in self._counted([school_id], now=now, horizon=horizon,
+                                                       owners=owners):
+            for index, kind in enumerate(ASSET_KINDS if marker == ASSET_ROW else SYSTEM_KINDS):
+                overdue_mine, due_mine, overdue_others, due_others = figures[4 * index:
+                                                                             4 * index + 4]
+                owned = OwnedCounts(mine=DutyCounts(due=due_mine, overdue=overdue_mine),
+                                    others=DutyCounts(due=due_others, overdue=overdue_others))
+                result[kind] = result.get(kind, OwnedCounts()) + owned
+        return result
+
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
+                 owners: Owners | None) -> QuerySet[Any]:
+        """Per school, an asset row and a system row (UNION ALL): the school, ``ASSET_ROW``
+        or ``SYSTEM_ROW``, then for each of the row's kinds four counts:
+        the viewer's overdue and due, the others' overdue and due."""
         today, until = local_date(now), local_date(horizon)
         added_overdue, added_due = _added_before(today), _added_between(today, until)
         # The owner's leaving date as an alias (a LEFT JOIN): a condition on the relation
         # inside a conditional count could otherwise drop the assets without an owner person.
-        assets = _with_review_dates(_current_assets().filter(school_id__in=ids)).alias(
-            owner_leaving=F("owner_person__leaving_date"))
+        assets = _with_owner(_with_review_dates(_current_assets().filter(school_id__in=ids))
+                             .alias(owner_leaving=F("owner_person__leaving_date")), today)
         owner_overdue, owner_due = _owner_missing(today, until, leaving="owner_leaving")
         review_overdue, review_until = _review_due_before(today), _review_due_before(until)
-        per_asset = _counted(assets, {
-            "review_overdue": review_overdue,
-            "review_due": review_until & ~review_overdue,
-            "owner_overdue": owner_overdue,
-            "owner_due": owner_due,
-            "class_overdue": UNCLASSIFIED & added_overdue,
-            "class_due": UNCLASSIFIED & added_due,
-            "basis_overdue": NO_LAWFUL_BASIS & added_overdue,
-            "basis_due": NO_LAWFUL_BASIS & added_due,
-        })
+        asset_conditions = {
+            REVIEW: (review_overdue, review_until & ~review_overdue),
+            OWNER_MISSING: (owner_overdue, owner_due),
+            UNCLASSIFIED_KIND: (UNCLASSIFIED & added_overdue, UNCLASSIFIED & added_due),
+            LAWFUL_BASIS: (NO_LAWFUL_BASIS & added_overdue, NO_LAWFUL_BASIS & added_due),
+        }
+        per_asset = _counted(assets, _owned_conditions(asset_conditions, owners),
+                             marker=ASSET_ROW)
         logoff_overdue, logoff_due = _logoff(today, until)
         systems = _current_systems().filter(school_id__in=ids).alias(
             without_two_factor=Exists(_without_two_factor().filter(pk=OuterRef("pk"))))
         mfa = Q(without_two_factor=True)
-        per_system = _counted(systems, {
-            "review_overdue": mfa & added_overdue,  # the union's columns are the assets'
-            "review_due": mfa & added_due,
-            "owner_overdue": logoff_overdue,
-            "owner_due": logoff_due,
-        }, columns=8)
-        result: dict[int, DutyCounts] = {}
-        for school_id, *figures in per_asset.union(per_system, all=True):
-            counts = DutyCounts(due=sum(figures[1::2]), overdue=sum(figures[0::2]))
-            result[school_id] = result.get(school_id, DutyCounts()) + counts
-        return result
+        system_conditions = {
+            SYSTEM_MFA: (mfa & added_overdue, mfa & added_due),
+            LOGOFF: (logoff_overdue, logoff_due),
+        }
+        per_system = _counted(systems, _owned_conditions(system_conditions, owners),
+                              marker=SYSTEM_ROW, columns=4 * len(asset_conditions))
+        return per_asset.union(per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime,
                    limit: int | None = None) -> list[Duty]:
         """The school's duties; with ``limit``, the most urgent ``limit`` of each kind."""
+        return [duty for kind in self.kind_labels
+                for duty in self.for_kind(school_id, kind, now=now, horizon=horizon,
+                                          limit=limit)]
+
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        if kind not in self.kind_labels:
+            raise ValueError(f"The assets module has no kind of duty {kind!r}.")
         today, until = local_date(now), local_date(horizon)
-        kinds = [
-            self._reviews(school_id, today=today, until=until, now=now, limit=limit),
-            self._owners_missing(school_id, today=today, until=until, now=now, limit=limit),
-            self._unclassified(school_id, today=today, until=until, now=now, limit=limit),
-            self._without_lawful_basis(school_id, until=until, now=now, limit=limit),
-            # A school has tens of systems, not thousands: read them all, keep the first.
-            _first(self._systems_without_two_factor(school_id, until=until, now=now), limit),
-            _first(self._logoff_unchecked(school_id, today=today, until=until, now=now), limit),
-        ]
-        return [duty for kind in kinds for duty in kind]
+        user, role = OWNED_BY[kind]
+        kept = kept_by_owner(owners, user, role, mine=mine)
+        end = None if limit is None else offset + limit
+        if kind in SYSTEM_KINDS:
+            # A school has tens of systems, not thousands: read them, sort, slice.
+            read = (self._systems_without_two_factor if kind == SYSTEM_MFA
+                    else self._logoff_unchecked)
+            return sorted(read(school_id, today=today, until=until, now=now, kept=kept),
+                          key=Duty.sort_key)[offset:end]
+        make = {REVIEW: self._reviews, OWNER_MISSING: self._owners_missing,
+                UNCLASSIFIED_KIND: self._unclassified, LAWFUL_BASIS: self._without_lawful_basis}
+        assets = _with_owner(self._assets(school_id), today).filter(kept)
+        return make[kind](assets, today=today, until=until, now=now, rows=slice(offset, end))
 
     def _assets(self, school_id: int) -> QuerySet[Asset]:
         return (
@@ -315,17 +408,17 @@ class AssetDuties:
             .order_by()
         )
 
-    def _reviews(self, school_id: int, *, today: date, until: date, now: datetime,
-                 limit: int | None) -> list[Duty]:
-        assets = (
-            _with_review_dates(self._assets(school_id))
+    def _reviews(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
+                 rows: slice) -> list[Duty]:
+        found = (
+            _with_review_dates(assets)
             .filter(_review_due_before(until))
             .annotate(base=F("review_base"), interval=F("review_interval"))
             .only(*ASSET_FIELDS, "next_review_on")
-            .order_by("due_month", "due_day", "pk")
+            .order_by("due_month", "due_day", "public_id")
         )
         duties = []
-        for asset in assets[:limit]:
+        for asset in found[rows]:
             due_on = asset.next_review_on or add_months(_as_date(asset.base), asset.interval)
             duties.append(_duty(
                 "review-due", asset, due_at=due_on, now=now,
@@ -335,16 +428,16 @@ class AssetDuties:
             ))
         return duties
 
-    def _owners_missing(self, school_id: int, *, today: date, until: date, now: datetime,
-                        limit: int | None) -> list[Duty]:
+    def _owners_missing(self, assets: QuerySet[Any], *, today: date, until: date,
+                        now: datetime, rows: slice) -> list[Duty]:
         overdue, due = _owner_missing(today, until)
         # Due on the owner's leaving date, else on the day the asset was added.
-        assets = (self._assets(school_id).filter(overdue | due)
-                  .annotate(due_on=Coalesce("owner_person__leaving_date", _ADDED_ON,
-                                            output_field=DateField()))
-                  .order_by("due_on", "pk"))
+        found = (assets.filter(overdue | due)
+                 .annotate(due_on=Coalesce("owner_person__leaving_date", _ADDED_ON,
+                                           output_field=DateField()))
+                 .order_by("due_on", "public_id"))
         duties = []
-        for asset in assets[:limit]:
+        for asset in found[rows]:
             person = asset.owner_person
             left = person is not None and person.leaving_date is not None
             due_on, title = _as_date(asset.due_on), (
@@ -356,16 +449,15 @@ class AssetDuties:
             ))
         return duties
 
-    def _added(self, school_id: int, condition: Q, limit: int | None) -> QuerySet[Any]:
-        """The school's assets meeting ``condition``, oldest first, with the day each was
-        added (in London, computed in SQL) as ``added_on``."""
-        assets: QuerySet[Any] = (self._assets(school_id).filter(condition)
-                                 .annotate(added_on=_ADDED_ON).order_by("created_at", "pk"))
-        return assets[:limit]
+    def _added(self, assets: QuerySet[Any], condition: Q, rows: slice) -> QuerySet[Any]:
+        """The assets meeting ``condition``, by the day each was added (in London, computed
+        in SQL, as ``added_on``), the rows wanted."""
+        found: QuerySet[Any] = (assets.filter(condition).annotate(added_on=_ADDED_ON)
+                                .order_by("added_on", "public_id"))
+        return found[rows]
 
-    def _unclassified(self, school_id: int, *, today: date, until: date, now: datetime,
-                      limit: int | None) -> list[Duty]:
-        assets = self._added(school_id, UNCLASSIFIED & _added_before(until), limit)
+    def _unclassified(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
+                      rows: slice) -> list[Duty]:
         return [
             _duty(
                 "unclassified", asset, due_at=_as_date(asset.added_on), now=now,
@@ -373,12 +465,11 @@ class AssetDuties:
                 action="Mark it OFFICIAL or OFFICIAL-SENSITIVE",
                 **_owner(asset, today),
             )
-            for asset in assets
+            for asset in self._added(assets, UNCLASSIFIED & _added_before(until), rows)
         ]
 
-    def _without_lawful_basis(self, school_id: int, *, until: date, now: datetime,
-                              limit: int | None) -> list[Duty]:
-        assets = self._added(school_id, NO_LAWFUL_BASIS & _added_before(until), limit)
+    def _without_lawful_basis(self, assets: QuerySet[Any], *, today: date, until: date,
+                              now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(
                 "lawful-basis-missing", asset, due_at=_as_date(asset.added_on), now=now,
@@ -386,7 +477,7 @@ class AssetDuties:
                 action="Record the lawful basis (Article 6)",
                 owner_role=Role.DPO,
             )
-            for asset in assets
+            for asset in self._added(assets, NO_LAWFUL_BASIS & _added_before(until), rows)
         ]
 
     def _systems(self, systems: QuerySet[System], school_id: int) -> QuerySet[System]:
@@ -396,9 +487,10 @@ class AssetDuties:
             .order_by()
         )
 
-    def _systems_without_two_factor(self, school_id: int, *, until: date,
-                                    now: datetime) -> list[Duty]:
-        systems = self._systems(_without_two_factor(), school_id).filter(_added_before(until))
+    def _systems_without_two_factor(self, school_id: int, *, today: date, until: date,
+                                    now: datetime, kept: Q) -> list[Duty]:
+        systems = (self._systems(_without_two_factor(), school_id)
+                   .filter(_added_before(until)).filter(kept))
         return [
             _duty(
                 "system-mfa-missing", system, due_at=local_date(system.created_at), now=now,
@@ -410,9 +502,9 @@ class AssetDuties:
         ]
 
     def _logoff_unchecked(self, school_id: int, *, today: date, until: date,
-                          now: datetime) -> list[Duty]:
+                          now: datetime, kept: Q) -> list[Duty]:
         overdue, due = _logoff(today, until)
-        systems = self._systems(_current_systems(), school_id).filter(overdue | due)
+        systems = self._systems(_current_systems(), school_id).filter(overdue | due).filter(kept)
         duties = []
         for system in systems:
             checked = system.auto_logoff_checked_on
@@ -428,9 +520,19 @@ class AssetDuties:
         return duties
 
 
-def _first(duties: list[Duty], limit: int | None) -> list[Duty]:
-    """The ``limit`` most urgent of ``duties`` (all of them without a limit)."""
-    return duties if limit is None else sorted(duties, key=Duty.sort_key)[:limit]
+def _owned_conditions(conditions: dict[str, tuple[Q, Q]], owners: Owners | None
+                      ) -> dict[str, Q]:
+    """For each kind's (overdue, due): four named conditions, the viewer's overdue and due,
+    then the others' overdue and due."""
+    result = {}
+    for index, (kind, (overdue, due)) in enumerate(conditions.items()):
+        user, role = OWNED_BY[kind]
+        mine, others = split_by_owner(owners, user, role)
+        result[f"k{index}_mine_overdue"] = overdue & mine
+        result[f"k{index}_mine_due"] = due & mine
+        result[f"k{index}_others_overdue"] = overdue & others
+        result[f"k{index}_others_due"] = due & others
+    return result
 
 
 def _as_date(value: date | datetime | str) -> date:

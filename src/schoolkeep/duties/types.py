@@ -124,9 +124,10 @@ class OwnedCounts:
         return self.mine + self.others
 
 
-# Always true, always false: a Q() would vanish when combined with ``|``.
+# Always true, always false, as SQL conditions that also work inside a conditional count (a
+# Q() would vanish when combined with ``|``; an empty ``__in`` can empty the whole query).
 EVERY_ROW = Q(pk__isnull=False)
-NO_ROW = Q(pk__in=[])
+NO_ROW = Q(pk__isnull=True)
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,11 @@ class Owners:
             return EVERY_ROW if role_is_mine == mine else NO_ROW
         unnamed = Q(**{f"{user}__isnull": True})
         named = Q(**{f"{user}__isnull": False})
-        member = named & Q(**{f"{user}__in": sorted(self.members)})
-        not_member = named & ~Q(**{f"{user}__in": sorted(self.members)})
+        if self.members:
+            member = named & Q(**{f"{user}__in": sorted(self.members)})
+            not_member = named & ~Q(**{f"{user}__in": sorted(self.members)})
+        else:
+            member, not_member = NO_ROW, named
         q = NO_ROW
         if mine:
             if self.user_id in self.members:
@@ -171,12 +175,25 @@ class Owners:
             if role_is_mine:
                 q |= unnamed
         else:
-            q |= member & ~Q(**{user: self.user_id})
+            q |= member & ~Q(**{user: self.user_id}) if self.user_id in self.members else member
             if not self.is_siro:
                 q |= not_member
             if not role_is_mine:
                 q |= unnamed
         return q
+
+
+def split_by_owner(owners: Owners | None, user: str | None, role: str) -> tuple[Q, Q]:
+    """(the viewer's rows, the others' rows) for ``owners.q``; without a viewer, every row
+    is the others'."""
+    if owners is None:
+        return NO_ROW, EVERY_ROW
+    return owners.q(user, role, mine=True), owners.q(user, role, mine=False)
+
+
+def kept_by_owner(owners: Owners | None, user: str | None, role: str, *, mine: bool) -> Q:
+    """The rows ``for_kind`` keeps: the viewer's or the others' (every row without one)."""
+    return EVERY_ROW if owners is None else owners.q(user, role, mine=mine)
 
 
 @dataclass(frozen=True)

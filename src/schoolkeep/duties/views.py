@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
-from schoolkeep.duties.types import HORIZON
+from schoolkeep.duties.types import HORIZON, Duty
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
@@ -60,11 +60,13 @@ def duty_kind_list(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("No such kind of duty")
     reader = selectors.reader_for(access.school, timezone.now(), user_id=int(request.user.pk or 0))
     duties = selectors.KindSequence(reader, kind, mine=not oversight)
-    page = Paginator(duties, DUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    # A sequence read one page (one limited query) at a time, not a list.
+    pages: Paginator[Duty] = Paginator(duties, DUTIES_PER_PAGE)  # type: ignore[arg-type]
     return render(request, "duties/duty_kind_list.html", {
         "page_title": registry.kind_label(kind), "kind_label": registry.kind_label(kind),
-        "page": page, "oversight": oversight, "query": f"who={OTHERS}" if oversight else "",
-        "counts": duties.counts, "horizon_days": HORIZON.days,
+        "page": pages.get_page(request.GET.get("page")), "oversight": oversight,
+        "query": f"who={OTHERS}" if oversight else "", "counts": duties.counts,
+        "horizon_days": HORIZON.days,
     })
 
 
