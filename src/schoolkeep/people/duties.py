@@ -19,17 +19,20 @@ nothing, except a certificate copy that is still held):
   still held. The scheduler's tick deletes such copies every ten minutes, so this appears
   only when that has not happened; it is overdue from its deletion instant.
 
-Which checks a person needs comes from ``people.rules`` (``rule_sets_for`` and
-``missing_q``); schools with different rule sets are counted in one query by combining each
-set's condition with the ids of the schools that follow it.
+Which checks a person needs comes from ``people.rules``; the missing-check and agency
+duties read the facts each person keeps of it (``checks_missing``,
+``agency_confirmation_missing``, kept in step by ``people.missing_checks`` in the same
+transaction as every write that changes them, and proved by ``recount-duty-facts``), so
+neither counting nor listing applies the rules per person.
 
 Owner: the HR administrator; the duties layer falls back to the SIRO when nobody holds it.
 Titles name no one (they leave the school in reminders and calendar feeds); the person's
 name is in ``subject``.
 
-``counts`` runs three queries for any number of schools (the schools with their settings,
-their rules, then ONE aggregate); ``for_school`` runs two for the school and its rules,
-then one per kind.
+``counts`` runs two queries for any number of schools: the schools with their settings,
+then one UNION ALL of three ``GROUP BY school_id`` aggregates (people, checks, certificate
+copies), none of which looks at a person more than once. ``for_school`` runs one for the
+school, then one per kind.
 """
 
 from __future__ import annotations
@@ -39,16 +42,17 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
+    EVERY_ROW,
     LONDON,
+    NO_ROW,
     Duty,
     DutyCounts,
-    count_subquery,
     local_date,
     status_for,
 )
@@ -60,7 +64,6 @@ from schoolkeep.people.models import (
     Person,
     PersonKind,
 )
-from schoolkeep.people.rules import RuleSet, missing_q, rule_sets_for
 from schoolkeep.people.selectors import current_q
 from schoolkeep.people.services import copies_delete_due
 from schoolkeep.tenancy.models import School
@@ -72,8 +75,9 @@ DEFAULT_UPDATE_SERVICE_INTERVAL = PeopleSettings._meta.get_field(
     "update_service_interval_days"
 ).get_default()
 
-# The agency's confirmation has a duty of its own; "missing checks" covers the others.
-CHECKS_OF_MISSING_DUTY = [ct for ct in CheckType.values if ct != CheckType.AGENCY_CONFIRMATION]
+# From the people's stored facts (people.missing_checks keeps them in step with the rules).
+_CHECKS_MISSING = Q(checks_missing=True)
+_AGENCY_MISSING = Q(kind=PersonKind.AGENCY, agency_confirmation_missing=True)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -82,28 +86,6 @@ CHECKS_OF_MISSING_DUTY = [ct for ct in CheckType.values if ct != CheckType.AGENC
 def _day_start(day: date) -> datetime:
     """Midnight in Europe/London at the start of ``day``, as an aware instant."""
     return datetime.combine(day, time.min, tzinfo=LONDON)
-
-
-def _by_rule_set(rule_sets: dict[int, RuleSet], condition: Any) -> Q:
-    """``condition(rule_set)`` for the people of each school, schools grouped by rule set."""
-    groups: dict[RuleSet, list[int]] = defaultdict(list)
-    for school_id, rule_set in rule_sets.items():
-        groups[rule_set].append(school_id)
-    q = Q(pk__in=[])
-    for rule_set, school_ids in groups.items():
-        q |= Q(school_id__in=school_ids) & condition(rule_set)
-    return q
-
-
-def _missing_any(rule_set: RuleSet) -> Q:
-    q = Q(pk__in=[])
-    for check_type in CHECKS_OF_MISSING_DUTY:
-        q |= missing_q(rule_set, check_type)
-    return q
-
-
-def _agency_missing(rule_set: RuleSet) -> Q:
-    return Q(kind=PersonKind.AGENCY) & missing_q(rule_set, CheckType.AGENCY_CONFIRMATION)
 
 
 def _from_start(today: date, until: date) -> tuple[Q, Q]:
@@ -133,7 +115,7 @@ def _update_service(today: date, until: date, intervals: dict[int, int]) -> tupl
     groups: dict[int, list[int]] = defaultdict(list)
     for school_id, days in intervals.items():
         groups[days].append(school_id)
-    overdue, due = Q(pk__in=[]), Q(pk__in=[])
+    overdue, due = NO_ROW, NO_ROW
     for days, school_ids in groups.items():
         interval = timedelta(days=days)
         in_schools = Q(school_id__in=school_ids)
@@ -191,6 +173,59 @@ def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime |
     )
 
 
+# --- counts: one GROUP BY school_id per table, all three in one UNION ALL ------------
+
+
+def _count(condition: Q) -> Count:
+    return Count("pk", filter=condition)
+
+
+def _grouped(queryset: QuerySet[Any], *, due: Q, overdue: Q) -> QuerySet[Any]:
+    """Due and overdue counts of ``queryset`` per school (ordering cleared for the union)."""
+    return (queryset.order_by().values("school_id")
+            .annotate(due=_count(due), overdue=_count(overdue)).values("school_id", "due",
+                                                                        "overdue"))
+
+
+def _grouped_people(ids: list[int], today: date, until: date) -> QuerySet[Any]:
+    """Missing checks and agencies' confirmations, from the people's stored facts."""
+    start_overdue, start_due = _from_start(today, until)
+    missing, agency = _CHECKS_MISSING, _AGENCY_MISSING
+    people = Person.objects.filter(school_id__in=ids).filter(current_q(today)).filter(
+        missing | agency)
+    # A person can owe both duties: each is counted.
+    return (people.order_by().values("school_id").annotate(
+        due=_count(missing & start_due) + _count(agency & start_due),
+        overdue=_count(missing & start_overdue) + _count(agency & start_overdue),
+    ).values("school_id", "due", "overdue"))
+
+
+def _grouped_checks(ids: list[int], today: date, until: date,
+                    intervals: dict[int, int]) -> QuerySet[Any]:
+    """Right to work ending and Update Service checks due, over the checks."""
+    update_overdue, update_due = _update_service(today, until, intervals)
+    right_to_work = Q(check_type=CheckType.RIGHT_TO_WORK,
+                      right_to_work_expires_on__lte=today + RIGHT_TO_WORK_NOTICE)
+    update_service = Q(check_type=CheckType.ENHANCED_DBS, on_update_service=True,
+                       last_status__isnull=False)
+    checks = (Check.objects.filter(school_id__in=ids).filter(current_q(today, "person__"))
+              .alias(last_status=_last_status_check()).filter(right_to_work | update_service))
+    return _grouped(
+        checks,
+        due=(right_to_work & Q(right_to_work_expires_on__gte=today))
+        | (update_service & update_due),
+        overdue=(right_to_work & Q(right_to_work_expires_on__lt=today))
+        | (update_service & update_overdue),
+    )
+
+
+def _grouped_copies(ids: list[int], now: datetime) -> QuerySet[Any]:
+    """Certificate copies held past their deletion date: overdue, never merely due."""
+    copies = CertificateCopy.objects.filter(school_id__in=ids, deleted_at__isnull=True,
+                                            delete_after__lt=now)
+    return _grouped(copies, due=NO_ROW, overdue=EVERY_ROW)
+
+
 class PeopleDuties:
     module = MODULE
     label = "People and the Single Central Record"
@@ -208,51 +243,18 @@ class PeopleDuties:
         schools = _schools(ids)
         if not schools:
             return {}
-        rule_sets = rule_sets_for(schools)
+        ids = [school.pk for school in schools]
         intervals = {school.pk: _interval(school) for school in schools}
         today, until = local_date(now), local_date(horizon)
-        school = OuterRef("pk")
-
-        people = Person.objects.filter(school_id=school).filter(current_q(today))
-        start_overdue, start_due = _from_start(today, until)
-        missing = people.filter(_by_rule_set(rule_sets, _missing_any))
-        agency = people.filter(_by_rule_set(rule_sets, _agency_missing))
-
-        right_to_work = Check.objects.filter(
-            school_id=school,
-            check_type=CheckType.RIGHT_TO_WORK,
-            right_to_work_expires_on__lte=today + RIGHT_TO_WORK_NOTICE,
-        ).filter(current_q(today, "person__"))
-        update_overdue, update_due = _update_service(today, until, intervals)
-        update_service = _update_service_checks().filter(school_id=school).filter(
-            current_q(today, "person__")
-        )
-        copies = CertificateCopy.objects.filter(
-            school_id=school, deleted_at__isnull=True, delete_after__lt=now
-        )
-        annotations: dict[str, Any] = {
-            "missing_overdue": count_subquery(missing.filter(start_overdue)),
-            "missing_due": count_subquery(missing.filter(start_due)),
-            "agency_overdue": count_subquery(agency.filter(start_overdue)),
-            "agency_due": count_subquery(agency.filter(start_due)),
-            "rtw_overdue": count_subquery(right_to_work.filter(right_to_work_expires_on__lt=today)),
-            "rtw_due": count_subquery(right_to_work.filter(right_to_work_expires_on__gte=today)),
-            "update_overdue": count_subquery(update_service.filter(update_overdue)),
-            "update_due": count_subquery(update_service.filter(update_due)),
-            "copies_overdue": count_subquery(copies),
-        }
-        rows = (
-            School.objects.filter(pk__in=ids)
-            .order_by()
-            .annotate(**annotations)
-            .values("pk", *annotations)
+        rows = _grouped_people(ids, today, until).union(
+            _grouped_checks(ids, today, until, intervals),
+            _grouped_copies(ids, now),
+            all=True,
         )
         result: dict[int, DutyCounts] = {}
         for row in rows:
-            due = row["missing_due"] + row["agency_due"] + row["rtw_due"] + row["update_due"]
-            overdue = (row["missing_overdue"] + row["agency_overdue"] + row["rtw_overdue"]
-                       + row["update_overdue"] + row["copies_overdue"])
-            result[row["pk"]] = DutyCounts(due=due, overdue=overdue)
+            counts = DutyCounts(due=row["due"], overdue=row["overdue"])
+            result[row["school_id"]] = result.get(row["school_id"], DutyCounts()) + counts
         return result
 
     # --- lists: one query per kind -------------------------------------------------------
@@ -262,13 +264,12 @@ class PeopleDuties:
         if not schools:
             return []
         school = schools[0]
-        rule_set = rule_sets_for(schools)[school.pk]
         today, until = local_date(now), local_date(horizon)
         return [
-            *self._missing(school, rule_set, today=today, until=until, now=now),
+            *self._missing(school, today=today, until=until, now=now),
             *self._right_to_work(school, today=today, now=now),
             *self._update_service(school, today=today, until=until, now=now),
-            *self._agency(school, rule_set, today=today, until=until, now=now),
+            *self._agency(school, today=today, until=until, now=now),
             *self._copies(school, now=now),
         ]
 
@@ -284,11 +285,9 @@ class PeopleDuties:
             .only("pk", "public_id", "full_name", "start_date", "created_at", "school_id")
         )
 
-    def _missing(self, school: School, rule_set: RuleSet, *, today: date, until: date,
+    def _missing(self, school: School, *, today: date, until: date,
                  now: datetime) -> list[Duty]:
-        people = self._people_due_from_start(
-            school, _missing_any(rule_set), today=today, until=until
-        )
+        people = self._people_due_from_start(school, _CHECKS_MISSING, today=today, until=until)
         return [
             _hr_duty(
                 "check-missing", person.public_id, person,
@@ -302,11 +301,9 @@ class PeopleDuties:
             for person in people
         ]
 
-    def _agency(self, school: School, rule_set: RuleSet, *, today: date, until: date,
+    def _agency(self, school: School, *, today: date, until: date,
                 now: datetime) -> list[Duty]:
-        people = self._people_due_from_start(
-            school, _agency_missing(rule_set), today=today, until=until
-        )
+        people = self._people_due_from_start(school, _AGENCY_MISSING, today=today, until=until)
         return [
             _hr_duty(
                 "agency-confirmation", person.public_id, person,
