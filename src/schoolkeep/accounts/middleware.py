@@ -139,4 +139,5 @@ def needs_mfa_enrolment(request: HttpRequest) -> bool:
 
     if not user_needs_mfa(getattr(request, "access_list", [])):
         return False
-    return not user_has_mfa(request.user)
+    known = getattr(request, "user_has_second_factor", None)  # read with the user's schools
+    return not (user_has_mfa(request.user) if known is None else known)

@@ -15,10 +15,10 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from schoolkeep.accounts.models import ApiToken
-from schoolkeep.accounts.selectors import user_has_mfa, user_needs_mfa
+from schoolkeep.accounts.selectors import user_needs_mfa
 from schoolkeep.accounts.services import TOKEN_PREFIX, token_record_use
 from schoolkeep.lib.crypto import token_hash
-from schoolkeep.tenancy.selectors import access_list_for_user
+from schoolkeep.tenancy.selectors import user_access
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_TOKEN_LENGTH = 200
@@ -44,8 +44,9 @@ class TokenAuth(HttpBearer):
         user = api_token.user
         if api_token.read_only and request.method not in SAFE_METHODS:
             raise HttpError(403, "This token is read-only.")
-        accesses = access_list_for_user(user)
-        if user_needs_mfa(accesses) and not user_has_mfa(user):
+        found = user_access(user)  # schools, roles and second factor in one query
+        accesses = found.schools
+        if user_needs_mfa(accesses) and not found.has_second_factor:
             raise HttpError(
                 403,
                 "Your role needs two-factor sign-in: set it up in Schoolkeep before using "

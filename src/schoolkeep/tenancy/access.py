@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schoolkeep.tenancy.models import Membership, School
+from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import READ_ONLY_ROLES, Role, requires_mfa, roles_allow
 
 
@@ -12,8 +12,7 @@ from schoolkeep.tenancy.roles import READ_ONLY_ROLES, Role, requires_mfa, roles_
 class SchoolAccess:
     school: School
     roles: frozenset[str]
-    membership: Membership | None = None  # None when access comes only from the trust
-    via_trust: bool = False
+    via_trust: bool = False  # True when the access comes only from the trust
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def can(self, permission: str) -> bool:

@@ -1,4 +1,8 @@
-"""Resolve the current school once per request: ``request.school`` and ``request.access``."""
+"""Resolve the current school once per request: ``request.school`` and ``request.access``.
+
+One query reads every school of the user, their roles and whether they have a second
+factor (``request.user_has_second_factor``, read by the two-factor middleware after this).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,15 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from schoolkeep.tenancy.access import SchoolAccess
-from schoolkeep.tenancy.selectors import access_list_for_user
+from schoolkeep.tenancy.selectors import user_access
 
 SESSION_KEY = "schoolkeep_school_id"
 
 
 def resolve_access(request: HttpRequest) -> None:
     """Set request.access_list, request.access (or None) and request.school (or None)."""
-    accesses: list[SchoolAccess] = access_list_for_user(request.user)
+    found = user_access(request.user)
+    accesses: list[SchoolAccess] = found.schools
     wanted = request.session.get(SESSION_KEY)
     current = next((a for a in accesses if a.school.pk == wanted), None)
     if current is None and accesses:
@@ -22,6 +27,7 @@ def resolve_access(request: HttpRequest) -> None:
     request.access_list = accesses  # type: ignore[attr-defined]
     request.access = current  # type: ignore[attr-defined]
     request.school = current.school if current else None  # type: ignore[attr-defined]
+    request.user_has_second_factor = found.has_second_factor  # type: ignore[attr-defined]
 
 
 class CurrentSchoolMiddleware:

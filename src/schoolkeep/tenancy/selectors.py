@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, F, Model, Prefetch, Q, QuerySet, Value
 from django.http import Http404
 
 from schoolkeep.tenancy.access import SchoolAccess
@@ -33,45 +35,70 @@ def get_for_school_or_404(source: type[M] | QuerySet[M], *, school: School, **lo
 
 
 def access_list_for_user(user: Any) -> list[SchoolAccess]:
-    """Every school the user can open, with their roles there (two or three queries)."""
+    """Every school the user can open, with their roles there (one query)."""
+    return user_access(user).schools
+
+
+@dataclass(frozen=True)
+class UserAccess:
+    """What the middleware needs to know of a signed-in user, read in one query."""
+
+    schools: list[SchoolAccess]
+    # Whether the user has a second factor (TOTP or a security key); None when the user has
+    # no school, since nothing then asks for one.
+    has_second_factor: bool | None
+
+
+def user_access(user: Any) -> UserAccess:
+    """The schools the user can open, their roles there and whether they have a second
+    factor, in one query whatever the number of schools.
+
+    One row per (school, role) the user holds as a member, and one per school of a trust
+    they administer: the two halves of a UNION ALL, each reached by an index on the user.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    memberships = (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("school")
-        .prefetch_related(
-            # membership_id must be loaded too, or each role row is fetched again to match it.
-            Prefetch("roles", queryset=MembershipRole.objects.only("role", "membership_id"))
-        )
+        return UserAccess(schools=[], has_second_factor=None)
+    from schoolkeep.accounts.selectors import SECOND_FACTOR_TYPES
+
+    has_second_factor = Exists(
+        Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES)
     )
+    as_member = School.objects.filter(
+        memberships__user_id=user.pk, memberships__is_active=True
+    ).annotate(
+        # The join of the filter above, extended to the roles (a member may hold none).
+        role=F("memberships__roles__role"),
+        via_trust=Value(False),
+        second_factor=has_second_factor,
+    ).order_by()
+    as_trust_admin = School.objects.filter(
+        organisation__memberships__user_id=user.pk, organisation__memberships__is_active=True
+    ).annotate(
+        role=Value(Role.TRUST_ADMIN.value, output_field=CharField()),
+        via_trust=Value(True),
+        second_factor=has_second_factor,
+    ).order_by()
     roles_by_school: dict[int, set[str]] = defaultdict(set)
     schools: dict[int, School] = {}
-    membership_by_school: dict[int, Membership] = {}
-    for membership in memberships:
-        schools[membership.school_id] = membership.school
-        membership_by_school[membership.school_id] = membership
-        roles_by_school[membership.school_id].update(r.role for r in membership.roles.all())
-    org_ids = list(
-        OrganisationMembership.objects.filter(user=user, is_active=True).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    trust_school_ids: set[int] = set()
-    if org_ids:
-        for school in School.objects.filter(organisation_id__in=org_ids):
-            schools.setdefault(school.pk, school)
-            roles_by_school[school.pk].add(Role.TRUST_ADMIN)
-            trust_school_ids.add(school.pk)
-    result = [
+    member_of: set[int] = set()
+    second_factor: bool | None = None
+    for school in as_member.union(as_trust_admin, all=True):
+        schools.setdefault(school.pk, school)
+        if school.role:
+            roles_by_school[school.pk].add(school.role)
+        if not school.via_trust:
+            member_of.add(school.pk)
+        second_factor = bool(school.second_factor)
+    accesses = [
         SchoolAccess(
             school=school,
             roles=frozenset(roles_by_school[pk]),
-            membership=membership_by_school.get(pk),
-            via_trust=pk in trust_school_ids and pk not in membership_by_school,
+            via_trust=pk not in member_of,
         )
         for pk, school in schools.items()
     ]
-    return sorted(result, key=lambda access: access.school.name)
+    accesses.sort(key=lambda access: access.school.name)
+    return UserAccess(schools=accesses, has_second_factor=second_factor)
 
 
 def members_with_roles(school: School) -> QuerySet[Membership]:
