@@ -20,8 +20,14 @@ Four kinds, each for the members of one school:
   the year that follows). The next year's duty therefore appears in mid-July, two weeks
   before it is due; the current year's, if still missing, is overdue.
 
-``counts`` runs ONE query for any number of schools (a scalar subquery per figure);
-``for_school`` runs one query per kind.
+``counts`` runs ONE query for any number of schools: the members grouped by school
+(conditional counts of two-factor and locks), UNION ALL the open invitations grouped by
+school, UNION ALL the schools with whether their term dates are confirmed. A lock is found
+by one uncorrelated subquery of the locked sign-in names (``_locked_logins``), not once per
+member. ``kind_counts`` is the same query for one school with each count split into the
+viewer's and the others' (``OWNED_BY``, ``duties.types.Owners``); ``for_kind`` is one query
+in order of urgency (due instant, then public id), sliced in SQL; ``for_school`` is
+``for_kind`` for each of the four kinds.
 """
 
 from __future__ import annotations
@@ -35,13 +41,18 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import (
+    Case,
+    Count,
     Exists,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -51,9 +62,12 @@ from schoolkeep.duties.types import (
     OVERDUE,
     Duty,
     DutyCounts,
-    count_subquery,
+    OwnedCounts,
+    Owners,
     is_before_horizon,
+    kept_by_owner,
     local_date,
+    split_by_owner,
     status_for,
 )
 from schoolkeep.tenancy.calendar import academic_year_label, academic_year_of
@@ -113,6 +127,19 @@ def _lock_lifted_at(now: datetime) -> Subquery:
     return Subquery(locks)
 
 
+def _locked_logins(now: datetime) -> QuerySet[Any]:
+    """The sign-in names (lower case) locked now at some address: one uncorrelated query,
+    the same rule as ``_lock_lifted_at``."""
+    return (
+        AccessAttempt.objects.filter(attempt_time__gte=now - _cool_off())
+        .annotate(login=Lower("username"))
+        .values("login", "ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=_failure_limit())
+        .values("login")
+    )
+
+
 def _open_invitations() -> QuerySet[Invitation]:
     return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
@@ -142,77 +169,155 @@ def _term_years(now: datetime, horizon: datetime) -> list[tuple[int, date]]:
     return years
 
 
+MFA = f"{MODULE}.mfa-missing"
+LOCKED = f"{MODULE}.account-locked"
+INVITATION = f"{MODULE}.invitation-open"
+TERMS = f"{MODULE}.terms-estimated"
+MFA_ROW, LOCKED_ROW, INVITATION_ROW, TERMS_ROW = 1, 2, 3, 4  # which part of ``_counted``
+COLUMNS = 8  # counts per row of ``_counted``: four (the viewer's, the others') per kind
+
+# Whom each kind falls to: (the column holding the named owner's user id, or None; the role
+# it falls to without one). See ``duties.types.Owners``.
+OWNED_BY = {
+    MFA: ("user_id", Role.SIRO),
+    LOCKED: (None, Role.SIRO),
+    INVITATION: (None, Role.SIRO),
+    TERMS: (None, Role.BUSINESS_MANAGER),
+}
+
+
+def _four(kind: str, overdue: Q, due: Q, owners: Owners | None) -> dict[str, Any]:
+    """The viewer's overdue and due, then the others', as conditional counts."""
+    user, role = OWNED_BY[kind]
+    mine, others = split_by_owner(owners, user, role)
+    name = kind.split(".")[1].replace("-", "_")
+    return {f"{name}_{n}": Count("pk", filter=condition) for n, condition in enumerate(
+        (overdue & mine, due & mine, overdue & others, due & others))}
+
+
+def _grouped(rows: QuerySet[Any], marker: int, counts: dict[str, Any]) -> QuerySet[Any]:
+    padding = {f"none_{n}": Value(0) for n in range(len(counts), COLUMNS)}
+    return (rows.order_by().values("school_id")
+            .annotate(marker=Value(marker), **counts, **padding)
+            .values_list("school_id", "marker", *counts, *padding))
+
+
 class TenancyDuties:
     module = MODULE
     label = "Members and school calendar"
+    kind_labels = {
+        MFA: "Members without two-factor sign-in",
+        LOCKED: "Accounts locked after failed sign-ins",
+        INVITATION: "Invitations not yet accepted",
+        TERMS: "Term dates to confirm",
+    }
 
     # --- counts: one aggregate for any number of schools -------------------------------
 
     def counts(
         self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
     ) -> dict[int, DutyCounts]:
-        ids = list(school_ids)
+        ids = list(dict.fromkeys(school_ids))
         if not ids:
             return {}
-        school = OuterRef("pk")
-        mfa = _without_second_factor(_members().filter(school_id=school))
-        locked = (
-            _members()
-            .filter(school_id=school)
-            .annotate(lifted=_lock_lifted_at(now))
-            .filter(lifted__isnull=False)
-        )
-        invitations = _open_invitations().filter(school_id=school)
-        annotations: dict[str, Any] = {
-            "mfa_overdue": count_subquery(mfa.filter(created_at__lt=now - MFA_GRACE)),
-            "mfa_due": count_subquery(
-                mfa.filter(created_at__gte=now - MFA_GRACE, created_at__lt=horizon - MFA_GRACE)
-            ),
-            "locked": count_subquery(locked),
-            "invitations_overdue": count_subquery(invitations.filter(expires_at__lt=now)),
-            "invitations_due": count_subquery(
-                invitations.filter(expires_at__gte=now, expires_at__lt=horizon)
-            ),
-        }
-        years = _term_years(now, horizon)
-        for index, (year, _due) in enumerate(years):
-            annotations[f"own_terms_{index}"] = _own_terms(year)
-            annotations[f"trust_terms_{index}"] = _trust_terms(year)
-        rows = (
-            School.objects.filter(pk__in=ids)
-            .order_by()
-            .annotate(**annotations)
-            .values("pk", *annotations)
-        )
         result: dict[int, DutyCounts] = {}
-        for row in rows:
-            due = row["mfa_due"] + row["locked"] + row["invitations_due"]
-            overdue = row["mfa_overdue"] + row["invitations_overdue"]
-            for index, (_year, due_on) in enumerate(years):
-                if not (row[f"own_terms_{index}"] or row[f"trust_terms_{index}"]):
-                    if status_for(due_on, now) == OVERDUE:
-                        overdue += 1
-                    else:
-                        due += 1
-            result[row["pk"]] = DutyCounts(due=due, overdue=overdue)
+        for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
+                                                 owners=None).items():
+            summed = DutyCounts()
+            for owned in per_kind.values():
+                summed = summed + owned.total
+            result[school_id] = summed
         return result
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        return self._counted([school_id], now=now, horizon=horizon,
+                             owners=owners).get(school_id, {})
+
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
+                 owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
+        """{school id: {kind: counts}}: the one UNION ALL query described above. Each row
+        is a school, which part it is (``MFA_ROW``...) and ``COLUMNS`` counts."""
+        members = _without_second_factor(_members().filter(school_id__in=ids))
+        mfa = _four(MFA, Q(created_at__lt=now - MFA_GRACE),
+                    Q(created_at__gte=now - MFA_GRACE, created_at__lt=horizon - MFA_GRACE),
+                    owners)
+        locked_members = (_members().filter(school_id__in=ids).alias(login=Lower("user__email"))
+                          .filter(login__in=_locked_logins(now)))
+        # A lock is never overdue: it lifts by itself.
+        locks = _four(LOCKED, Q(pk__isnull=True), Q(pk__isnull=False), owners)
+        invitations = _four(INVITATION, Q(expires_at__lt=now),
+                            Q(expires_at__gte=now, expires_at__lt=horizon), owners)
+        years = _term_years(now, horizon)
+        confirmed = {
+            f"confirmed_{index}": Case(
+                When(Q(_own_terms(year)) | Q(_trust_terms(year)), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
+            for index, (year, _due) in enumerate(years)
+        }
+        padding = {f"none_{n}": Value(0) for n in range(len(confirmed), COLUMNS)}
+        schools = (School.objects.filter(pk__in=ids).order_by()
+                   .annotate(marker=Value(TERMS_ROW), **confirmed, **padding)
+                   .values_list("pk", "marker", *confirmed, *padding))
+        rows = _grouped(members, MFA_ROW, mfa).union(
+            _grouped(locked_members, LOCKED_ROW, locks),
+            _grouped(_open_invitations().filter(school_id__in=ids), INVITATION_ROW,
+                     invitations),
+            schools, all=True)
+        result: dict[int, dict[str, OwnedCounts]] = {school_id: {} for school_id in ids}
+        for school_id, marker, *figures in rows:
+            if marker == TERMS_ROW:
+                result[school_id].update(self._terms_counted(years, figures, now, owners))
+                continue
+            kind = {MFA_ROW: MFA, LOCKED_ROW: LOCKED, INVITATION_ROW: INVITATION}[marker]
+            mine_overdue, mine_due, others_overdue, others_due = figures[:4]
+            result[school_id][kind] = OwnedCounts(
+                mine=DutyCounts(due=mine_due, overdue=mine_overdue),
+                others=DutyCounts(due=others_due, overdue=others_overdue))
+        return result
+
+    def _terms_counted(self, years: list[tuple[int, date]], confirmed: list[int],
+                       now: datetime, owners: Owners | None) -> dict[str, OwnedCounts]:
+        summed = DutyCounts()
+        for index, (_year, due_on) in enumerate(years):
+            if not confirmed[index]:
+                summed = summed + DutyCounts.of(status_for(due_on, now))
+        _user, role = OWNED_BY[TERMS]
+        if owners is not None and owners.owns(None, role):
+            return {TERMS: OwnedCounts(mine=summed)}
+        return {TERMS: OwnedCounts(others=summed)}
 
     # --- lists: one query per kind -------------------------------------------------------
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        return [
-            *self._mfa_missing(school_id, now=now, horizon=horizon),
-            *self._locked(school_id, now=now),
-            *self._invitations(school_id, now=now, horizon=horizon),
-            *self._terms(school_id, now=now, horizon=horizon),
-        ]
+        return [duty for kind in self.kind_labels
+                for duty in self.for_kind(school_id, kind, now=now, horizon=horizon)]
 
-    def _mfa_missing(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        if kind not in self.kind_labels:
+            raise ValueError(f"The tenancy module has no kind of duty {kind!r}.")
+        user, role = OWNED_BY[kind]
+        kept = kept_by_owner(owners, user, role, mine=mine)
+        rows = slice(offset, None if limit is None else offset + limit)
+        if kind == MFA:
+            return self._mfa_missing(school_id, now=now, horizon=horizon, kept=kept, rows=rows)
+        if kind == LOCKED:
+            return self._locked(school_id, now=now, kept=kept, rows=rows)
+        if kind == INVITATION:
+            return self._invitations(school_id, now=now, horizon=horizon, kept=kept, rows=rows)
+        if owners is not None and owners.owns(None, role) != mine:
+            return []
+        return self._terms(school_id, now=now, horizon=horizon)[rows]
+
+    def _mfa_missing(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
+                     rows: slice) -> list[Duty]:
         members = _without_second_factor(
             _members().filter(school_id=school_id, created_at__lt=horizon - MFA_GRACE)
-        ).select_related("user")
+        ).filter(kept).select_related("user").order_by("created_at", "public_id")
         duties = []
-        for membership in members:
+        for membership in members[rows]:
             due_at = membership.created_at + MFA_GRACE
             user = membership.user
             duties.append(
@@ -232,18 +337,20 @@ class TenancyDuties:
             )
         return duties
 
-    def _locked(self, school_id: int, *, now: datetime) -> list[Duty]:
+    def _locked(self, school_id: int, *, now: datetime, kept: Q, rows: slice) -> list[Duty]:
         members = (
             _members()
             .filter(school_id=school_id)
+            .filter(kept)
             .annotate(lifted=_lock_lifted_at(now))
             .filter(lifted__isnull=False)
             .select_related("user")
+            .order_by("lifted", "public_id")
         )
         cool_off = _cool_off()
         url = reverse("accounts:lockout-list")
         duties = []
-        for membership in members:
+        for membership in members[rows]:
             due_at = membership.lifted + cool_off
             user = membership.user
             duties.append(
@@ -261,11 +368,13 @@ class TenancyDuties:
             )
         return duties
 
-    def _invitations(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        invitations = _open_invitations().filter(school_id=school_id, expires_at__lt=horizon)
+    def _invitations(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
+                     rows: slice) -> list[Duty]:
+        invitations = (_open_invitations().filter(school_id=school_id, expires_at__lt=horizon)
+                       .filter(kept).order_by("expires_at", "public_id"))
         url = reverse("tenancy:member-list")
         duties = []
-        for invitation in invitations:
+        for invitation in invitations[rows]:
             status = status_for(invitation.expires_at, now)
             expired = status == OVERDUE
             duties.append(
