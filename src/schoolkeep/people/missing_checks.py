@@ -21,8 +21,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
+from schoolkeep.audit.actions import register_action_labels
+from schoolkeep.audit.services import audit_record
 from schoolkeep.people.models import CheckType, Person
 from schoolkeep.people.rules import RuleSet, missing_q, rule_sets_for
 from schoolkeep.tenancy.models import School
@@ -31,6 +34,9 @@ from schoolkeep.tenancy.models import School
 CHECKS_OF_MISSING_DUTY = tuple(ct for ct in CheckType.values
                                if ct != CheckType.AGENCY_CONFIRMATION)
 FIELDS = ("checks_missing", "agency_confirmation_missing")
+ACTION_LABELS = {"people.missing_checks.repaired":
+                 "Stored missing checks repaired to match the rules"}
+register_action_labels(ACTION_LABELS)
 # People ids per UPDATE: below SQLite's limit on parameters in one statement.
 CHUNK = 500
 
@@ -130,4 +136,24 @@ def differences(school_ids: Iterable[int] | None = None) -> list[Difference]:
             for name, old, new in zip(FIELDS, stored, computed, strict=True):
                 if bool(old) != bool(new):
                     found.append(Difference(pk, school_id, name, bool(old), bool(new)))
+    return found
+
+
+def repair(school_ids: Iterable[int] | None = None) -> list[Difference]:
+    """Find every difference and recompute the facts of the schools that had one, in one
+    transaction; each such school's audit trail records how many people were repaired."""
+    with transaction.atomic():
+        found = differences(school_ids)
+        people: dict[int, set[int]] = defaultdict(set)
+        for difference in found:
+            people[difference.school_id].add(difference.person_id)
+        if not people:
+            return found
+        refresh_for_schools(people)
+        for school in School.objects.filter(pk__in=list(people)).only("pk", "public_id",
+                                                                        "name"):
+            audit_record(action="people.missing_checks.repaired", school=school, actor=None,
+                         target_type="people.record", target_id=str(school.public_id),
+                         target_label=f"Single Central Record of {school.name}",
+                         changes={"people": len(people[school.pk])})
     return found

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 from tests.factories import SchoolFactory
 
+from schoolkeep.audit.models import AuditEvent
 from schoolkeep.people import services
 from schoolkeep.people.missing_checks import differences, refresh_for_schools
 from schoolkeep.people.models import CheckType, Person, PersonKind
@@ -98,3 +100,27 @@ def test_differences_names_a_drifted_fact_and_refresh_repairs_it():
     }
     refresh_for_schools([school.pk])
     assert differences() == []
+
+
+def test_the_command_reports_repairs_and_audits(capsys):
+    school = SchoolFactory()
+    only_dbs(school)
+    person = services.person_create(school=school, actor=None, full_name="Ed Hu",
+                                    kind=PersonKind.TEACHING)
+    call_command("recount_duty_facts")
+    assert "Every stored fact matches" in capsys.readouterr().out
+    Person.objects.filter(pk=person.pk).update(checks_missing=False)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("recount_duty_facts", "--school", school.slug)
+    assert exit_.value.code == 1
+    assert f"person {person.pk}: checks_missing is False and should be True" in (
+        capsys.readouterr().out)
+    assert facts(person) == (False, False)  # only reported
+    with pytest.raises(SystemExit):
+        call_command("recount_duty_facts", "--fix")
+    assert facts(person) == (True, False)
+    event = AuditEvent.objects.filter(action="people.missing_checks.repaired").get()
+    assert event.school_id == school.pk and event.changes == {"people": 1}
+    call_command("recount_duty_facts")
+    with pytest.raises(CommandError, match="No school"):
+        call_command("recount_duty_facts", "--school", "nowhere")
