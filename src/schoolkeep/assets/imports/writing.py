@@ -6,6 +6,7 @@ events record the same snapshots (``asset_snapshot``)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +29,9 @@ from schoolkeep.assets.imports.parsing import parse
 from schoolkeep.assets.imports.reading import open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
-from schoolkeep.assets.services import asset_snapshot, may_manage
+from schoolkeep.assets.services import SNAPSHOT_FIELDS, asset_snapshot, may_manage
 from schoolkeep.audit.services import audit_record_many, diff
+from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.import_bounds import Deadline
 from schoolkeep.lib.tabular import ImportFileError
@@ -38,6 +40,7 @@ from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
 
 CHUNK = 500
+ASSET_TYPE = Asset._meta.label_lower  # an asset's events' target type, as audit_record gives it
 T = TypeVar("T")
 OWNER_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched"]
 
@@ -63,6 +66,13 @@ class _Writer:
     now: datetime = field(default_factory=timezone.now)
     done: int = 0
     people: dict[int, Person] = field(default_factory=dict)
+    assets: Table = field(default_factory=lambda: Table(Asset))
+    links: Table = field(default_factory=lambda: Table(Asset.access_labels.through))
+    # A snapshot field's column (SNAPSHOT_FIELDS are names; a row holds attnames).
+    attnames: dict[str, str] = field(default_factory=lambda: {
+        name: Asset._meta.get_field(name).attname for name in SNAPSHOT_FIELDS})
+    group_names: dict[int, str] = field(default_factory=dict)
+    organisation_names: dict[int, str] = field(default_factory=dict)
 
     def event(self, action: str, target: Any, changes: dict[str, Any]) -> dict[str, Any]:
         return {"action": action, "school": self.school, "actor": self.actor,
@@ -72,6 +82,9 @@ class _Writer:
         self.people = Person.objects.only("pk", "school_id", "full_name").in_bulk(
             list(self.plan.people))
         self._groups_organisations_labels()
+        self.group_names = {group.pk: group.name for group in self.index.groups.values()}
+        self.organisation_names = {organisation.pk: organisation.name
+                                   for organisation in self.index.organisations.values()}
         for chunk in _chunks(self.plan.created):
             self._create(chunk)
         for changed in _chunks(self.plan.changed):
@@ -116,28 +129,54 @@ class _Writer:
                                     if owner.organisation_key else None)
         asset.owner_unmatched = owner.unmatched
 
-    def _link_labels(self, links: list[tuple[Asset, list[AccessLabel]]]) -> None:
-        through = Asset.access_labels.through
-        through.objects.bulk_create([through(asset_id=asset.pk, accesslabel_id=label.pk)
-                                     for asset, labels in links for label in labels],
-                                    batch_size=CHUNK)
+    def _link_labels(self, links: list[tuple[int, list[AccessLabel]]]) -> None:
+        self.links.insert([{"asset_id": asset_id, "accesslabel_id": label.pk}
+                           for asset_id, labels in links for label in labels])
+
+    def _created_snapshot(self, values: dict[str, Any], labels: list[AccessLabel]) -> dict[
+            str, Any]:
+        """``asset_snapshot`` of a new asset, from its row's values (no model instance)."""
+        snapshot = {name: values[self.attnames[name]] for name in SNAPSHOT_FIELDS}
+        snapshot["group"] = self.group_names[values["group_id"]]
+        person, organisation = values["owner_person_id"], values["owner_organisation_id"]
+        snapshot["owner_person"] = self.index.person_names[person] if person else ""
+        snapshot["owner_organisation"] = (self.organisation_names[organisation]
+                                          if organisation else "")
+        snapshot["access_labels"] = [label.label for label in labels]
+        snapshot["systems"] = []
+        return snapshot
 
     def _create(self, chunk: Sequence[NewAsset]) -> None:
-        assets: list[tuple[Asset, list[AccessLabel]]] = []
+        rows: list[dict[str, Any]] = []
+        labels_of: list[list[AccessLabel]] = []
+        school_id, index = self.school.pk, self.index
         for item in chunk:
             row = item.row
-            asset = Asset(school=self.school, group=self.index.groups[item.group_key],
-                          name=row.name, name_key=fold(row.name),
-                          purpose=row.purpose or "", description=row.description or "")
-            if item.owner is not None:
-                self._set_owner(asset, item.owner)
+            values = {"public_id": uuid.uuid4(), "school_id": school_id,
+                      "group_id": index.groups[item.group_key].pk, "name": row.name,
+                      "name_key": fold(row.name), "purpose": row.purpose or "",
+                      "description": row.description or "", "version": 1,
+                      "owner_person_id": None, "owner_organisation_id": None,
+                      "owner_unmatched": ""}
+            owner = item.owner
+            if owner is not None:
+                values["owner_person_id"] = owner.person_id
+                if owner.organisation_key:
+                    values["owner_organisation_id"] = \
+                        index.organisations[owner.organisation_key].pk
+                values["owner_unmatched"] = owner.unmatched
             if row.classification is not None:
-                asset.classification, asset.classification_note = row.classification
-            assets.append((asset, [self.index.labels[key] for key in item.label_keys]))
-        Asset.objects.bulk_create([asset for asset, _ in assets], batch_size=CHUNK)
-        self._link_labels(assets)
-        audit_record_many([self.event("assets.asset.created", asset, diff(
-            None, asset_snapshot(asset, labels=labels, systems=[]))) for asset, labels in assets])
+                values["classification"], values["classification_note"] = row.classification
+            rows.append(self.assets.row(values, now=self.now))
+            labels_of.append([index.labels[key] for key in item.label_keys])
+        ids = self.assets.insert(rows, returning=True)
+        self._link_labels(list(zip(ids, labels_of, strict=True)))
+        audit_record_many([{
+            "action": "assets.asset.created", "school": self.school, "actor": self.actor,
+            "target_type": ASSET_TYPE, "target_id": str(values["public_id"]),
+            "target_label": values["name"],
+            "changes": diff(None, self._created_snapshot(values, labels))}
+            for values, labels in zip(rows, labels_of, strict=True)])
         self._tick(len(chunk))
 
     def _change(self, chunk: Sequence[ChangedAsset]) -> None:
@@ -178,7 +217,7 @@ class _Writer:
         if relabelled:
             Asset.access_labels.through.objects.filter(
                 asset_id__in=[asset.pk for asset, _ in relabelled]).delete()
-            self._link_labels(relabelled)
+            self._link_labels([(asset.pk, labels) for asset, labels in relabelled])
         audit_record_many(events)
         self._tick(len(chunk))
 
