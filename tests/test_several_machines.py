@@ -55,7 +55,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 from schoolkeep.agreements.signing.page.views import WRONG_TOKEN_LIMIT
-from schoolkeep.backups.archive import open_archive
+from schoolkeep.backups.archive import backup_verify
 from schoolkeep.duties.scheduler import CATCH_UP, daily_slot, every_slot
 from tests.factories import PASSWORD
 from tests.personas import TOTP_SECRET
@@ -72,9 +72,12 @@ WAIT = 40.0  # seconds: the longest any step may take
 SETUP = """
 import django, json
 django.setup()
+from django.core.management import call_command
 from schoolkeep.agreements.policies.services import policy_create
 from tests.personas import build_personas
 
+call_command("migrate", verbosity=0)
+call_command("createcachetable")
 people = build_personas()
 policy = policy_create(school=people.school, actor=people.siro, title="Online Security Policy")
 print(json.dumps({"policy": str(policy.public_id), "siro": people.siro.email,
@@ -132,13 +135,10 @@ class Cluster:
         with psycopg.connect(self.database) as conn:
             return conn.execute(query, params).fetchall()  # type: ignore[arg-type]
 
-    def run(self, *args: str, machine: str = "a", check: bool = True
-            ) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, machine: str) -> None:
         result = subprocess.run([SCHOOLKEEP, *args], env=self.env, cwd=self.root / machine,
                                 capture_output=True, text=True, timeout=120, check=False)
-        if check and result.returncode != 0:
-            raise AssertionError(f"schoolkeep {' '.join(args)}: {result.stderr}")
-        return result
+        assert result.returncode == 0, f"schoolkeep {' '.join(args)}: {result.stderr}"
 
     def python(self, script: str, *args: str) -> str:
         result = subprocess.run([sys.executable, "-c", script, *args], env=self.env,
@@ -215,8 +215,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     on_server(url, f'CREATE DATABASE "{name}"')
     machines = Cluster(root=root, data_dir=data_dir, database=database, env=env)
     try:
-        machines.run("migrate", "-v0")
-        machines.run("createcachetable")
         machines.facts = json.loads(machines.python(SETUP).strip().splitlines()[-1])
         for machine in ("a", "b"):
             port = free_port()
@@ -389,9 +387,10 @@ def test_each_job_runs_once_and_both_workers_take_jobs(cluster: Cluster) -> None
     assert all(len(workers) == 1 for _, workers in rows), "a job was claimed twice"
     takers = {workers[0] for _, workers in rows}
     assert len(takers) == 2, f"one worker took every job: {takers}"
-    mails = [p for p in (cluster.data_dir / "mail").iterdir()
-             if "/accounts/password/reset/key/" in p.read_text(errors="replace")]
-    assert len(mails) == JOBS  # each job's e-mail sent once
+    # Each job's e-mail sent once (a mail file may hold several messages: count the links).
+    sent = sum(p.read_text(errors="replace").count("/accounts/password/reset/key/")
+               for p in (cluster.data_dir / "mail").iterdir())
+    assert sent == JOBS
 
 
 def test_each_scheduled_slot_is_claimed_by_one_worker(cluster: Cluster) -> None:
@@ -425,16 +424,12 @@ def test_a_backup_taken_on_either_machine_is_complete(cluster: Cluster) -> None:
     assert len(uploads) >= 2  # the two policy files, one received by each server
     tables = {name for (name,) in cluster.sql(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    for machine, other in (("a", "b"), ("b", "a")):
+    for machine in ("a", "b"):
         out = cluster.root / machine / "backups"
         cluster.run("backup", "--out", str(out), machine=machine)
-        archive = next(out.glob("*.skbackup"))
-        verified = cluster.run("backup", "verify", str(archive), machine=other)
-        assert "all checksums match" in verified.stdout
-        with open_archive(archive, PASSPHRASE.encode()) as (_reader, tar):
-            member = tar.next()
-            assert member is not None and member.name == "manifest.json"
-            manifest = json.load(tar.extractfile(member))  # type: ignore[arg-type]
+        verified = backup_verify(next(out.glob("*.skbackup")), passphrase=PASSPHRASE.encode())
+        assert verified.ok, verified.problems  # decrypted, every checksum matches
+        manifest = verified.manifest or {}
         assert {entry["path"] for entry in manifest["files"]} == uploads, machine
         assert tables <= set(manifest["tables"]), tables - set(manifest["tables"])
         assert manifest["tables"]["agreements_policyversion"]["rows"] == 2
