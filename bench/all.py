@@ -1,5 +1,6 @@
 """``make bench``: every benchmark in bench/, on SQLite, and on PostgreSQL as well when
-``SCHOOLKEEP_BENCH_POSTGRES`` holds a server's URL; then one summary.
+``SCHOOLKEEP_BENCH_POSTGRES`` holds a server's URL (every script that can take PostgreSQL;
+the others say they run on SQLite only); then one summary.
 
 Each script runs as its own process with its own throwaway database, and its report is
 printed as it runs. The summary that follows has three parts: every run with its time and
@@ -62,17 +63,25 @@ def scripts(only: list[str]) -> list[str]:
 
 
 def databases() -> list[tuple[str, dict[str, str]]]:
-    """(label, environment) of each pass: SQLite always, PostgreSQL when asked for."""
+    """(label, environment) of each pass: SQLite always, PostgreSQL when asked for. Scripts
+    that make their own throwaway database on a server read DATABASE_URL (aup_links,
+    backup), the others SCHOOLKEEP_BENCH_POSTGRES through harness.start()."""
     plain = {k: v for k, v in os.environ.items() if k not in (POSTGRES, "DATABASE_URL")}
     passes = [("SQLite", plain)]
     url = os.environ.get(POSTGRES, "")
     if url:
-        if POSTGRES in (HERE / "harness.py").read_text(encoding="utf-8"):
-            passes.append(("PostgreSQL", {**plain, POSTGRES: url}))
-        else:
-            print(f"bench: {POSTGRES} is set, but bench/harness.py does not take a PostgreSQL "
-                  "database yet: SQLite only.")
+        passes.append(("PostgreSQL", {**plain, POSTGRES: url, "DATABASE_URL": url}))
     return passes
+
+
+def takes_postgres(script: str) -> bool:
+    """Whether the script can run on PostgreSQL: it reads the server's URL itself, or it
+    starts through harness.start() and the harness takes SCHOOLKEEP_BENCH_POSTGRES."""
+    source = (HERE / script).read_text(encoding="utf-8")
+    if POSTGRES in source or 'os.environ.get("DATABASE_URL"' in source:
+        return True
+    harness = (HERE / "harness.py").read_text(encoding="utf-8")
+    return "harness.start(" in source and POSTGRES in harness
 
 
 def run(one: Run, environment: dict[str, str]) -> None:
@@ -135,6 +144,10 @@ def main() -> int:
         figures_file = str(Path(folder) / "figures.jsonl")
         for database, environment in databases():
             for script in scripts(options.only):
+                if database == "PostgreSQL" and not takes_postgres(script):
+                    print(f"\n===== {script}: SQLite only (it cannot take a PostgreSQL "
+                          "database), not run again =====")
+                    continue
                 for arguments in ARGUMENTS.get(script, [[]]):
                     one = Run(script, arguments, database)
                     run(one, {**environment, results.RESULTS: figures_file})
