@@ -188,13 +188,13 @@ def healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
     url = postgres_url()
     if not url:
         pytest.skip("several machines need one PostgreSQL server (SQLite cannot be shared "
                     "between machines): set SCHOOLKEEP_TEST_POSTGRES to run this test")
-    root = tmp_path_factory.mktemp("machines")
+    root = tmp_path
     name = f"schoolkeep_machines_{uuid.uuid4().hex[:8]}"
     database = urllib.parse.urlparse(url)._replace(path=f"/{name}").geturl()
     data_dir = root / "shared-data"
@@ -314,7 +314,19 @@ def sign_in(browser: Browser, base: str, email: str, password: str = PASSWORD) -
 # --- what must hold across machines -------------------------------------------------------
 
 
-def test_a_session_and_uploads_work_on_either_server(cluster: Cluster) -> None:
+def test_two_web_servers_and_two_workers_share_one_database_and_data_folder(
+        cluster: Cluster) -> None:
+    """One test, so that the suite's workers never split it and start the machines twice;
+    each check says what failed. The backup check comes last: it needs the uploads."""
+    check_a_session_and_uploads_work_on_either_server(cluster)
+    check_lockout_counts_failures_on_both_servers(cluster)
+    check_a_throttle_counts_attempts_on_both_servers(cluster)
+    check_each_job_runs_once_and_both_workers_take_jobs(cluster)
+    check_each_scheduled_slot_is_claimed_by_one_worker(cluster)
+    check_a_backup_taken_on_either_machine_is_complete(cluster)
+
+
+def check_a_session_and_uploads_work_on_either_server(cluster: Cluster) -> None:
     a, b = cluster.web["a"], cluster.web["b"]
     browser = Browser()
     first = sign_in(browser, a, cluster.facts["siro"])
@@ -347,7 +359,7 @@ def test_a_session_and_uploads_work_on_either_server(cluster: Cluster) -> None:
     assert after.status == 302 and "/accounts/login/" in after.location
 
 
-def test_lockout_counts_failures_on_both_servers(cluster: Cluster) -> None:
+def check_lockout_counts_failures_on_both_servers(cluster: Cluster) -> None:
     a, b = cluster.web["a"], cluster.web["b"]
     email = cluster.facts["dpo"]
     for attempt in range(LOCKOUT_LIMIT - 1):
@@ -360,7 +372,7 @@ def test_lockout_counts_failures_on_both_servers(cluster: Cluster) -> None:
         assert locked.status == 429 and "Account locked" in locked.text
 
 
-def test_a_throttle_counts_attempts_on_both_servers(cluster: Cluster) -> None:
+def check_a_throttle_counts_attempts_on_both_servers(cluster: Cluster) -> None:
     a, b = cluster.web["a"], cluster.web["b"]
     browser = Browser()
     for attempt in range(WRONG_TOKEN_LIMIT):
@@ -370,7 +382,7 @@ def test_a_throttle_counts_attempts_on_both_servers(cluster: Cluster) -> None:
         assert browser.get(f"{base}/sign/{secrets.token_urlsafe(32)}").status == 429
 
 
-def test_each_job_runs_once_and_both_workers_take_jobs(cluster: Cluster) -> None:
+def check_each_job_runs_once_and_both_workers_take_jobs(cluster: Cluster) -> None:
     cluster.python(ENQUEUE, cluster.facts["staff"], str(JOBS))
     path = "schoolkeep.accounts.tasks.send_password_reset_email"
 
@@ -393,7 +405,7 @@ def test_each_job_runs_once_and_both_workers_take_jobs(cluster: Cluster) -> None
     assert sent == JOBS
 
 
-def test_each_scheduled_slot_is_claimed_by_one_worker(cluster: Cluster) -> None:
+def check_each_scheduled_slot_is_claimed_by_one_worker(cluster: Cluster) -> None:
     def nightly_done() -> bool:
         return bool(cluster.sql("SELECT count(*) FROM backups_backuprun "
                                 "WHERE finished_at IS NOT NULL")[0][0])
@@ -418,7 +430,7 @@ def test_each_scheduled_slot_is_claimed_by_one_worker(cluster: Cluster) -> None:
     assert len(list((cluster.data_dir / "backups").glob("*.skbackup"))) == 1
 
 
-def test_a_backup_taken_on_either_machine_is_complete(cluster: Cluster) -> None:
+def check_a_backup_taken_on_either_machine_is_complete(cluster: Cluster) -> None:
     uploads = {p.relative_to(cluster.data_dir / "uploads").as_posix()
                for p in (cluster.data_dir / "uploads").rglob("*") if p.is_file()}
     assert len(uploads) >= 2  # the two policy files, one received by each server
