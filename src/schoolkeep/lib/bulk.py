@@ -97,6 +97,12 @@ class Table:
                 full[name] = field.get_default()
         return full
 
+    def values_of(self, instance: models.Model) -> dict[str, Any]:
+        """An unsaved instance's row: its values but the ``auto_now`` and ``auto_now_add``
+        fields', which take the time of the insert (as ``pre_save`` gives them)."""
+        return {name: getattr(instance, name) for name in self.columns
+                if name not in self._auto_now}
+
     def _params(self, row: Mapping[str, Any], now: Any, out: list[Any]) -> None:
         connection = self.connection
         if row.keys() - self._known:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
+from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.import_bounds import ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive
@@ -184,24 +185,28 @@ class _Writer:
               person_fields: set[str], new_checks: list[Check], changed_checks: list[Check],
               check_fields: set[str], site_sets: list[tuple[Person, list[int]]],
               events: list[dict[str, Any]]) -> None:
-        Person.objects.bulk_create(new_people, batch_size=CHUNK_ROWS)
+        people = Table(Person)
+        ids = people.insert([people.values_of(person) for person in new_people],
+                            returning=True)
+        for person, pk in zip(new_people, ids, strict=True):
+            person.pk = pk
+            person._state.adding, person._state.db = False, people.connection.alias
         if changed_people:
             fields = sorted(person_fields | {"name_key", "date_of_birth_hash", "version",
                                              "updated_at"})
             Person.objects.bulk_update(changed_people, fields, batch_size=CHUNK_ROWS)
+        checks = Table(Check)
         for check in new_checks:
             check.person_id = check.person.pk
-        Check.objects.bulk_create(new_checks, batch_size=CHUNK_ROWS)
+        checks.insert([checks.values_of(check) for check in new_checks])
         if changed_checks:
             fields = sorted(check_fields | {"dbs_certificate_hash", "version", "updated_at"})
             Check.objects.bulk_update(changed_checks, fields, batch_size=CHUNK_ROWS)
         if site_sets:
             through = Person.sites.through
             through.objects.filter(person_id__in=[p.pk for p, _ in site_sets if p.pk]).delete()
-            through.objects.bulk_create(
-                [through(person_id=person.pk, site_id=site_id)
-                 for person, site_ids in site_sets for site_id in site_ids],
-                batch_size=CHUNK_ROWS)
+            Table(through).insert([{"person_id": person.pk, "site_id": site_id}
+                                   for person, site_ids in site_sets for site_id in site_ids])
         audit_record_many(events)
 
 
