@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -242,3 +243,18 @@ def test_a_group_cut_between_chunks_keeps_one_heading(
     rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
     assert [row[0] for row in rows if row[1:] == ["", "", ""]] == [
         "Pupil data (MIS)", "'=Disaster recovery"]
+
+
+def test_the_workbook_keeps_its_styles(personas: Personas) -> None:
+    """Styles given by name (for speed) still wrap text, bold the headings and show dates."""
+    add_assets(personas, 1)
+    Asset.objects.update(next_review_on=date(2026, 9, 1))
+    content = exports.register_xlsx(Asset.objects.all(), school=personas.school)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    heading, cell = sheet["B1"], sheet["B2"]
+    assert heading.font.bold and heading.alignment.wrap_text
+    assert not cell.font.bold and cell.alignment.wrap_text and cell.alignment.vertical == "top"
+    headings = [column.heading for column in exports.REGISTER_COLUMNS]
+    review = sheet.cell(row=2, column=headings.index("Next review due on") + 1)
+    assert review.value.date() == date(2026, 9, 1) and review.number_format == "DD/MM/YYYY"
