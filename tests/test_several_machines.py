@@ -7,6 +7,7 @@ starts them, against one throwaway PostgreSQL database and one data folder. The 
 checks what must hold whichever server a request reaches or whichever worker takes a job:
 
 - a session made on one web server works on the other, and signing out on one ends it on both;
+  a two-factor code used on one cannot be used again on the other;
 - a file uploaded through one server is served by the other (the shared data folder);
 - the lockout after ten wrong passwords counts failures made on both servers;
 - a throttle (wrong signing links) counts attempts made on both servers;
@@ -306,6 +307,11 @@ def multipart(fields: dict[str, str], name: str, filename: str,
 
 
 def totp_code() -> str:
+    """The persona's current code, early in its period: the replay check must reach the
+    other server while the code is still current (refused as used, not as expired)."""
+    period = int(getattr(settings, "MFA_TOTP_PERIOD", 30))
+    if time.time() % period > period - 10:
+        time.sleep(period - time.time() % period + 0.5)
     return str(format_hotp_value(hotp_value(TOTP_SECRET, next(yield_hotp_counters_from_time()))))
 
 
@@ -333,9 +339,17 @@ def check_a_session_and_uploads_work_on_either_server(cluster: Cluster) -> None:
     browser = Browser()
     first = sign_in(browser, a, cluster.facts["siro"])
     assert first.status == 302 and "/2fa/" in first.location, first
-    second = browser.post(a + first.location, {"code": totp_code()})
+    code = totp_code()
+    second = browser.post(a + first.location, {"code": code})
     assert second.status == 302, second.text[:500]
     assert browser.get(a + "/duties/").status == 200
+
+    # The code used on A cannot be used again on B (used codes are kept in the shared cache).
+    thief = Browser()
+    step = sign_in(thief, b, cluster.facts["siro"])
+    assert step.status == 302 and "/2fa/" in step.location
+    assert thief.post(b + step.location, {"code": code}).status == 200  # the form again
+    assert thief.get(b + "/duties/").status == 302
 
     # The session made on A works on B: B serves the dashboard, then takes an upload.
     assert browser.get(b + "/duties/").status == 200
