@@ -258,3 +258,29 @@ def test_the_workbook_keeps_its_styles(personas: Personas) -> None:
     headings = [column.heading for column in exports.REGISTER_COLUMNS]
     review = sheet.cell(row=2, column=headings.index("Next review due on") + 1)
     assert review.value.date() == date(2026, 9, 1) and review.number_format == "DD/MM/YYYY"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_runs_outside_a_transaction_as_the_worker_runs_it(
+        personas: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress is committed between chunks while the assets are still being read (a
+    server-side cursor on PostgreSQL), as in the worker, where no request's transaction
+    holds everything together."""
+    add_assets(personas, 7)
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    monkeypatch.setattr(export_jobs, "PROGRESS_EVERY", 1)
+    progress: list[int] = []
+    real_progress = export_jobs.job_progress
+
+    def recorded(job: Job, *, done: int) -> None:
+        real_progress(job, done=done)  # an UPDATE committed while the cursor is open
+        progress.append(Job.objects.get(pk=job.pk).done)
+
+    monkeypatch.setattr(export_jobs, "job_progress", recorded)
+    job = export_jobs.export_start(school=personas.school, actor=personas.siro,
+                                   code="appendix-csv")  # the immediate backend runs it
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and progress == list(range(1, 8))
+    path = job_file_path(job)
+    assert path is not None
+    assert path.read_bytes() == exports.appendix_csv(appendix_rows(personas.school))
