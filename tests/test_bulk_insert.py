@@ -131,3 +131,31 @@ def test_ids_come_back_in_the_order_of_the_rows_over_several_batches() -> None:
     assert bulk.Table(through).insert(
         [{"asset_id": pk, "accesslabel_id": label.pk} for pk in ids]) == []
     assert through.objects.filter(accesslabel=label).count() == 1234
+
+
+def test_an_unsaved_instance_gives_its_row_and_its_times_are_those_of_the_insert() -> None:
+    school = SchoolFactory()
+    table = bulk.Table(Parent)
+    parent = Parent(school=school, full_name="Dan Lee", name_key="dan lee", version=1)
+    row = table.values_of(parent)
+    assert "created_at" not in row and "updated_at" not in row
+    assert row["public_id"] == parent.public_id and row["school_id"] == school.pk
+    (pk,) = table.insert([row], returning=True)
+    stored = Parent.objects.get(pk=pk)
+    assert stored.public_id == parent.public_id
+    assert stored.created_at is not None and stored.created_at == stored.updated_at
+
+
+def test_update_sets_the_columns_given_as_the_fields_prepare_them() -> None:
+    school = SchoolFactory()
+    people = [Person.objects.create(school=school, full_name=name, name_key=name.lower(),
+                                    kind="teaching") for name in ("Ada", "Bea", "Cy")]
+    people[0].date_of_birth, people[0].job_title = date(1990, 1, 2), "Head"
+    people[1].date_of_birth, people[1].job_title = date(1991, 3, 4), "Bursar"
+    bulk.Table(Person).update_instances(people[:2], ["date_of_birth", "job_title"])
+    stored = {p.full_name: (p.date_of_birth, p.job_title) for p in Person.objects.all()}
+    assert stored == {"Ada": (date(1990, 1, 2), "Head"), "Bea": (date(1991, 3, 4), "Bursar"),
+                      "Cy": (None, "")}
+    assert decrypt_text(_raw("people_person", "date_of_birth", people[0].pk)) == "1990-01-02"
+    with pytest.raises(ValueError, match="no column"):
+        bulk.Table(Person).update_instances(people, ["school"])

@@ -31,6 +31,7 @@ from schoolkeep.agreements.parents.services import (
     derive_keys,
 )
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
+from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.import_bounds import LongCell, Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import (
@@ -55,7 +56,6 @@ Progress = Callable[[int, int, str], None]
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
 PREVIEW_ROWS = 20
-BATCH = 500
 
 NAME, EMAIL, CLASSES = "Name", "Email", "Year groups or classes"
 HEADINGS = [NAME, EMAIL, CLASSES]
@@ -275,11 +275,10 @@ def _preview(result: ParentImportResult, row: _Row, action: str, changed: list[s
 
 def _save(changes: _Changes, school: School, actor: Any, result: ParentImportResult,
           filename: str) -> None:
-    Parent.objects.bulk_create(changes.new, batch_size=BATCH)
-    if changes.changed:
-        Parent.objects.bulk_update(changes.changed, ["full_name", "name_key", "email",
-                                                     "email_key", "classes", "version",
-                                                     "updated_at"], batch_size=BATCH)
+    parents = Table(Parent)
+    parents.insert([parents.values_of(parent) for parent in changes.new])
+    parents.update_instances(changes.changed, ["full_name", "name_key", "email", "email_key",
+                                               "classes", "version", "updated_at"])
     summary = {"file": filename, "rows": result.rows, "added": result.added,
                "updated": result.updated, "unchanged": result.unchanged}
     audit_record_many([*changes.events, {

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from schoolkeep.assets.imports.matching import (
@@ -208,12 +207,9 @@ class _Writer:
             asset.updated_at = self.now
             saved.append(asset)
             events.append(self.event("assets.asset.updated", asset, changes))
-        # Only the columns some row changed go through bulk_update (a CASE per row and per
-        # column); the version and time move by one UPDATE over the chunk.
-        if changed_fields:
-            Asset.objects.bulk_update(saved, sorted(changed_fields), batch_size=CHUNK)
-        Asset.objects.filter(pk__in=[asset.pk for asset in saved]).update(
-            version=F("version") + 1, updated_at=self.now)
+        # Only the columns some row changed are set, with the version and the time.
+        columns = sorted(Asset._meta.get_field(name).attname for name in changed_fields)
+        self.assets.update_instances(saved, [*columns, "version", "updated_at"])
         if relabelled:
             Asset.access_labels.through.objects.filter(
                 asset_id__in=[asset.pk for asset, _ in relabelled]).delete()

@@ -194,14 +194,14 @@ class _Writer:
         if changed_people:
             fields = sorted(person_fields | {"name_key", "date_of_birth_hash", "version",
                                              "updated_at"})
-            Person.objects.bulk_update(changed_people, fields, batch_size=CHUNK_ROWS)
+            people.update_instances(changed_people, fields)
         checks = Table(Check)
         for check in new_checks:
             check.person_id = check.person.pk
         checks.insert([checks.values_of(check) for check in new_checks])
         if changed_checks:
             fields = sorted(check_fields | {"dbs_certificate_hash", "version", "updated_at"})
-            Check.objects.bulk_update(changed_checks, fields, batch_size=CHUNK_ROWS)
+            checks.update_instances(changed_checks, fields)
         if site_sets:
             through = Person.sites.through
             through.objects.filter(person_id__in=[p.pk for p, _ in site_sets if p.pk]).delete()
