@@ -149,15 +149,34 @@ def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Any]:  # annotated r
     )
 
 
+def reviewed_before_threshold(day: date, months: int) -> date:
+    """The first base date (last review, or day added) whose review, ``months`` later,
+    falls on ``day`` or after: every earlier base falls due before ``day``."""
+    base = add_months(day, -months) - timedelta(days=5)  # falls due before ``day``
+    while add_months(base, months) < day:
+        base += timedelta(days=1)
+    return base
+
+
 def _review_due_before(day: date) -> Q:
     """The review falls due before ``day`` (on assets given ``_with_review_dates``).
 
-    ``add_months(base, n) < day`` exactly when the month it lands in is earlier than
-    ``day``'s, or is the same month and the base's day is earlier than ``day``'s (a clamped
-    day is then never earlier, since ``day`` itself lies in that month)."""
+    Most schools keep the default interval: for them the base date (last review, else the
+    day added) is compared with a constant threshold (``reviewed_before_threshold``), plain
+    comparisons with no date function per asset (SQLite runs those in Python, row by row).
+    Other intervals are compared by month numbers: ``add_months(base, n) < day`` exactly
+    when the month it lands in is earlier than ``day``'s, or is the same month and the
+    base's day is earlier than ``day``'s (a clamped day is then never earlier, since ``day``
+    itself lies in that month)."""
+    threshold = reviewed_before_threshold(day, DEFAULT_REVIEW_INTERVAL)
+    by_default = Q(review_interval=DEFAULT_REVIEW_INTERVAL) & (
+        Q(last_reviewed_on__lt=threshold)
+        | Q(last_reviewed_on__isnull=True, created_at__lt=_day_start(threshold)))
     month = day.year * 12 + day.month
-    computed = Q(review_month__lt=month) | Q(review_month=month, review_day__lt=day.day)
-    return Q(next_review_on__lt=day) | (Q(next_review_on__isnull=True) & computed)
+    computed = ~Q(review_interval=DEFAULT_REVIEW_INTERVAL) & (
+        Q(review_month__lt=month) | Q(review_month=month, review_day__lt=day.day))
+    return Q(next_review_on__lt=day) | (Q(next_review_on__isnull=True)
+                                        & (by_default | computed))
 
 
 # --- what each kind selects ---------------------------------------------------------------
@@ -243,7 +262,7 @@ def _owner(asset: Asset, today: date) -> dict[str, Any]:
 
 
 def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, title: str,
-          action: str, **owner: Any) -> Duty:
+          action: str, order_at: datetime | None = None, **owner: Any) -> Duty:
     url = _asset_url(record) if isinstance(record, Asset) else _system_url(record)
     return Duty(
         key=f"{MODULE}.{kind}:{record.public_id}",
@@ -254,12 +273,10 @@ def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, tit
         status=status_for(due_at, now),
         url=url,
         action=action,
+        order_at=order_at,
         **owner,
     )
 
-
-# The day an asset was added, in London: computed by the database, not row by row in Python.
-_ADDED_ON = TruncDate("created_at", tzinfo=LONDON)
 
 ASSET_FIELDS = (
     "pk", "public_id", "name", "created_at", "owner_person__user",
@@ -330,18 +347,18 @@ class AssetDuties:
         for _school, marker, *figures in self._counted([school_id], now=now, horizon=horizon,
                                                        owners=owners):
             for index, kind in enumerate(ASSET_KINDS if marker == ASSET_ROW else SYSTEM_KINDS):
-                overdue_mine, due_mine, overdue_others, due_others = figures[4 * index:
-                                                                             4 * index + 4]
+                overdue_mine, due_mine, overdue, due = figures[4 * index:4 * index + 4]
                 owned = OwnedCounts(mine=DutyCounts(due=due_mine, overdue=overdue_mine),
-                                    others=DutyCounts(due=due_others, overdue=overdue_others))
+                                    others=DutyCounts(due=due - due_mine,
+                                                      overdue=overdue - overdue_mine))
                 result[kind] = result.get(kind, OwnedCounts()) + owned
         return result
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> QuerySet[Any]:
         """Per school, an asset row and a system row (UNION ALL): the school, ``ASSET_ROW``
-        or ``SYSTEM_ROW``, then for each of the row's kinds four counts:
-        the viewer's overdue and due, the others' overdue and due."""
+        or ``SYSTEM_ROW``, then for each of the row's kinds four counts: the viewer's
+        overdue and due, everyone's overdue and due."""
         today, until = local_date(now), local_date(horizon)
         added_overdue, added_due = _added_before(today), _added_between(today, until)
         # The owner's leaving date as an alias (a LEFT JOIN): a condition on the relation
@@ -394,10 +411,13 @@ class AssetDuties:
                     else self._logoff_unchecked)
             return sorted(read(school_id, today=today, until=until, now=now, kept=kept),
                           key=Duty.sort_key)[offset:end]
-        make = {REVIEW: self._reviews, OWNER_MISSING: self._owners_missing,
-                UNCLASSIFIED_KIND: self._unclassified, LAWFUL_BASIS: self._without_lawful_basis}
         assets = _with_owner(self._assets(school_id), today).filter(kept)
-        return make[kind](assets, today=today, until=until, now=now, rows=slice(offset, end))
+        rows = slice(offset, end)
+        if kind == REVIEW:
+            return self._reviews(assets, today=today, until=until, now=now, rows=rows)
+        make = {OWNER_MISSING: self._owners_missing, UNCLASSIFIED_KIND: self._unclassified,
+                LAWFUL_BASIS: self._without_lawful_basis}
+        return make[kind](assets, today=today, until=until, now=now, rows=rows)
 
     def _assets(self, school_id: int) -> QuerySet[Asset]:
         return (
@@ -430,39 +450,42 @@ class AssetDuties:
 
     def _owners_missing(self, assets: QuerySet[Any], *, today: date, until: date,
                         now: datetime, rows: slice) -> list[Duty]:
-        overdue, due = _owner_missing(today, until)
-        # Due on the owner's leaving date, else on the day the asset was added.
-        found = (assets.filter(overdue | due)
-                 .annotate(due_on=Coalesce("owner_person__leaving_date", _ADDED_ON,
-                                           output_field=DateField()))
-                 .order_by("due_on", "public_id"))
+        """Two queries, each in order and cut at the end of ``rows``, then merged: assets
+        whose owner has left (due on the leaving date) and assets with no owner (due the
+        day added, ordered by the instant added), so that no date is computed per row."""
+        left = Q(owner_person__leaving_date__lte=today)
+        unowned = NO_OWNER & _added_before(until)
+        end = rows.stop
+        leavers = assets.filter(left).order_by("owner_person__leaving_date", "public_id")
+        never = assets.filter(unowned).order_by("created_at", "public_id")
         duties = []
-        for asset in found[rows]:
+        for asset in [*leavers[:end], *never[:end]]:
             person = asset.owner_person
-            left = person is not None and person.leaving_date is not None
-            due_on, title = _as_date(asset.due_on), (
-                "Choose a new owner for an information asset: its owner has left" if left
-                else "Choose an owner for an information asset")
+            if person is not None and person.leaving_date is not None:
+                due_on, order_at = person.leaving_date, None
+                title = "Choose a new owner for an information asset: its owner has left"
+            else:
+                due_on, order_at = local_date(asset.created_at), asset.created_at
+                title = "Choose an owner for an information asset"
             duties.append(_duty(
                 "owner-missing", asset, due_at=due_on, now=now, title=title,
-                action="Choose the asset's owner", owner_role=Role.SIRO,
+                action="Choose the asset's owner", owner_role=Role.SIRO, order_at=order_at,
             ))
-        return duties
+        return sorted(duties, key=Duty.sort_key)[rows]
 
     def _added(self, assets: QuerySet[Any], condition: Q, rows: slice) -> QuerySet[Any]:
-        """The assets meeting ``condition``, by the day each was added (in London, computed
-        in SQL, as ``added_on``), the rows wanted."""
-        found: QuerySet[Any] = (assets.filter(condition).annotate(added_on=_ADDED_ON)
-                                .order_by("added_on", "public_id"))
+        """The assets meeting ``condition`` in the order they were added, the rows wanted
+        (their duties are due the day added, and ordered by the instant: ``order_at``)."""
+        found: QuerySet[Any] = assets.filter(condition).order_by("created_at", "public_id")
         return found[rows]
 
     def _unclassified(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
                       rows: slice) -> list[Duty]:
         return [
             _duty(
-                "unclassified", asset, due_at=_as_date(asset.added_on), now=now,
+                "unclassified", asset, due_at=local_date(asset.created_at), now=now,
                 title="Classify an information asset",
-                action="Mark it OFFICIAL or OFFICIAL-SENSITIVE",
+                action="Mark it OFFICIAL or OFFICIAL-SENSITIVE", order_at=asset.created_at,
                 **_owner(asset, today),
             )
             for asset in self._added(assets, UNCLASSIFIED & _added_before(until), rows)
@@ -472,9 +495,9 @@ class AssetDuties:
                               now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(
-                "lawful-basis-missing", asset, due_at=_as_date(asset.added_on), now=now,
+                "lawful-basis-missing", asset, due_at=local_date(asset.created_at), now=now,
                 title="Record the lawful basis of an OFFICIAL-SENSITIVE information asset",
-                action="Record the lawful basis (Article 6)",
+                action="Record the lawful basis (Article 6)", order_at=asset.created_at,
                 owner_role=Role.DPO,
             )
             for asset in self._added(assets, NO_LAWFUL_BASIS & _added_before(until), rows)
@@ -523,15 +546,16 @@ class AssetDuties:
 def _owned_conditions(conditions: dict[str, tuple[Q, Q]], owners: Owners | None
                       ) -> dict[str, Q]:
     """For each kind's (overdue, due): four named conditions, the viewer's overdue and due,
-    then the others' overdue and due."""
+    then everyone's overdue and due (the others' are everyone's less the viewer's: two
+    conditions fewer per asset than counting the others' apart)."""
     result = {}
     for index, (kind, (overdue, due)) in enumerate(conditions.items()):
         user, role = OWNED_BY[kind]
-        mine, others = split_by_owner(owners, user, role)
+        mine, _others = split_by_owner(owners, user, role)
         result[f"k{index}_mine_overdue"] = overdue & mine
         result[f"k{index}_mine_due"] = due & mine
-        result[f"k{index}_others_overdue"] = overdue & others
-        result[f"k{index}_others_due"] = due & others
+        result[f"k{index}_overdue"] = overdue
+        result[f"k{index}_due"] = due
     return result
 
 

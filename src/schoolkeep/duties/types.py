@@ -219,6 +219,9 @@ class Duty:
     school_id: int | None = field(default=None, compare=False)
     action: str = ""  # the link's words for the owner, such as "Set up two-factor sign-in"
     oversight_url: str = ""  # where someone overseeing (a SIRO) follows it up; default ``url``
+    # Among duties due the same day, the instant that orders them (such as when the record
+    # was added), so that a provider can sort in SQL by a plain column; None: by key alone.
+    order_at: datetime | None = field(default=None, compare=False)
 
     @property
     def all_day(self) -> bool:
@@ -233,13 +236,14 @@ class Duty:
         """The day it falls due, in Europe/London."""
         return local_date(self.due_at)
 
-    def sort_key(self) -> tuple[int, datetime, str]:
-        """Overdue first, then soonest due; all-day duties count from the start of their day."""
+    def sort_key(self) -> tuple[int, datetime, datetime, str]:
+        """Overdue first, then soonest due; all-day duties count from the start of their day;
+        among those due at the same moment, by ``order_at`` (when given), then by key."""
         if isinstance(self.due_at, datetime):
             moment = self.due_at
         else:
             moment = datetime(self.due_at.year, self.due_at.month, self.due_at.day, tzinfo=LONDON)
-        return (0 if self.overdue else 1, moment, self.key)
+        return (0 if self.overdue else 1, moment, self.order_at or moment, self.key)
 
 
 class DutyProvider(Protocol):

@@ -16,8 +16,13 @@ Both are due 14 days after the version that set the current requirement (the one
 only") does not move the date.
 
 The SQL mirrors ``audience.signers`` (``signers_of_outer_aup``) and ``signer_has_signed``;
-the tests check that they agree. ``counts`` runs ONE aggregate for any number of schools;
-``for_school`` runs two queries: the school's AUPs with their figures, then its members.
+the tests check that they agree. ``counts`` runs ONE query for any number of schools: the
+AUPs with someone unsigned grouped by school (conditional counts), UNION ALL the members who
+have not signed grouped by school; no figure is a subquery per school. ``kind_counts`` is the
+same query for one school, each count split into the viewer's and the others'
+(``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs two queries (the school's AUPs
+with their figures, then, for members, the members in order of urgency sliced in SQL);
+``for_school`` is ``for_kind`` for both kinds.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from typing import Any
 from django.db.models import (
     Case,
     CharField,
+    Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -54,13 +61,17 @@ from schoolkeep.duties import registry
 from schoolkeep.duties.types import (
     Duty,
     DutyCounts,
+    OwnedCounts,
+    Owners,
     count_subquery,
+    kept_by_owner,
     local_date,
+    split_by_owner,
     status_for,
 )
 from schoolkeep.people.models import Person
 from schoolkeep.people.selectors import current_q
-from schoolkeep.tenancy.models import Membership, MembershipRole, School
+from schoolkeep.tenancy.models import Membership, MembershipRole
 from schoolkeep.tenancy.roles import Role
 
 # Not "agreements": the policy register has duties of its own, and the registry keeps one
@@ -236,61 +247,99 @@ def _windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
 # --- the provider --------------------------------------------------------------------------
 
 
+UNSIGNED = f"{MODULE}.unsigned"
+MEMBER_UNSIGNED = f"{MODULE}.member-unsigned"
+AUPS_ROW, MEMBERS_ROW = 1, 2  # which part of ``AupDuties._counted`` a row counts
+
+# Whom each kind falls to: (the column holding the named owner's user id, or None; the role
+# it falls to without one). See ``duties.types.Owners``.
+OWNED_BY = {
+    UNSIGNED: (None, Role.BUSINESS_MANAGER),
+    MEMBER_UNSIGNED: ("user_id", Role.SIRO),
+}
+
+
 class AupDuties:
     module = MODULE
     label = "Acceptable use policies"
     # Others' AUP duties say who has not signed: only for who may see the records.
     view_permission = "aups.records"
+    kind_labels = {
+        UNSIGNED: "Acceptable use policies not yet signed by everyone",
+        MEMBER_UNSIGNED: "Acceptable use policies to sign",
+    }
 
     def counts(
         self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
     ) -> dict[int, DutyCounts]:
         ids = list(dict.fromkeys(school_ids))
+        result: dict[int, DutyCounts] = {}
+        for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
+                                                 owners=None).items():
+            result[school_id] = sum((owned.total for owned in per_kind.values()), DutyCounts())
+        return result
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        return self._counted([school_id], now=now, horizon=horizon,
+                             owners=owners).get(school_id, {})
+
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
+                 owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
+        """{school id: {kind: counts}}: the UNION ALL of the two grouped counts."""
         if not ids:
             return {}
         today = local_date(now)
         overdue, due = _windows(now, horizon)
-        aups = (Aup.objects.filter(school_id=OuterRef("pk"), audience__in=LISTED_AUDIENCES,
+        aups = (Aup.objects.filter(school_id__in=ids, audience__in=LISTED_AUDIENCES,
                                    sign_from__gt=0)
                 .alias(required_since=_requirement_published_at())
                 .filter(_has_unsigned(today=today)))
-        members = _members().filter(school_id=OuterRef("pk"))
+        members = _members().filter(school_id__in=ids)
 
-        def members_in(window: Q) -> QuerySet[Membership]:
+        def members_in(window: Q) -> Q:
             q = Q(pk__in=[])
             for audience in MEMBER_AUDIENCES:
                 q |= Q(_published_aup(audience, window)) & _member_unsigned(audience,
                                                                            today=today)
-            return members.filter(q)
+            return q
 
-        annotations: dict[str, Any] = {
-            "aups_overdue": count_subquery(aups.filter(overdue)),
-            "aups_due": count_subquery(aups.filter(due)),
-            "members_overdue": count_subquery(members_in(overdue)),
-            "members_due": count_subquery(members_in(due)),
-        }
-        rows = (School.objects.filter(pk__in=ids).order_by()
-                .annotate(**annotations).values("pk", *annotations))
-        return {
-            row["pk"]: DutyCounts(due=row["aups_due"] + row["members_due"],
-                                  overdue=row["aups_overdue"] + row["members_overdue"])
-            for row in rows
-        }
+        rows = _grouped(aups, AUPS_ROW, UNSIGNED, overdue, due, owners).union(
+            _grouped(members, MEMBERS_ROW, MEMBER_UNSIGNED, members_in(overdue),
+                     members_in(due), owners), all=True)
+        result: dict[int, dict[str, OwnedCounts]] = {}
+        for school_id, marker, mine_overdue, mine_due, others_overdue, others_due in rows:
+            kind = UNSIGNED if marker == AUPS_ROW else MEMBER_UNSIGNED
+            result.setdefault(school_id, {})[kind] = OwnedCounts(
+                mine=DutyCounts(due=mine_due, overdue=mine_overdue),
+                others=DutyCounts(due=others_due, overdue=others_overdue))
+        return result
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        """Both kinds in two queries: the AUPs with their figures, then the members."""
         today = local_date(now)
-        aups: dict[str, Any] = {
-            aup.audience: aup
-            for aup in Aup.objects.filter(school_id=school_id, audience__in=LISTED_AUDIENCES,
-                                          sign_from__gt=0)
-            .annotate(required_since=_requirement_published_at(),
-                      **signer_figures(today=today))
-            .only("pk", "public_id", "school_id", "audience", "title", "sign_from")
-            .order_by()
-            if due_at(aup.required_since) < horizon
-        }
-        return [*self._audiences(aups, now=now), *self._members(school_id, aups, now=now,
-                                                                 today=today)]
+        aups = _published_aups(school_id, horizon=horizon, today=today, figures=True)
+        return [*self._audiences(aups, now=now),
+                *self._members(school_id, aups, now=now, today=today,
+                               kept=kept_by_owner(None, None, Role.SIRO, mine=True),
+                               rows=slice(None))]
+
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        if kind not in self.kind_labels:
+            raise ValueError(f"The acceptable use policies have no kind of duty {kind!r}.")
+        user, role = OWNED_BY[kind]
+        kept = kept_by_owner(owners, user, role, mine=mine)
+        rows = slice(offset, None if limit is None else offset + limit)
+        if kind == UNSIGNED and owners is not None and owners.owns(None, role) != mine:
+            return []
+        today = local_date(now)
+        aups = _published_aups(school_id, horizon=horizon, today=today,
+                               figures=kind == UNSIGNED)
+        if kind == UNSIGNED:
+            return sorted(self._audiences(aups, now=now), key=Duty.sort_key)[rows]
+        return self._members(school_id, aups, now=now, today=today, kept=kept, rows=rows)
 
     def _audiences(self, aups: dict[str, Aup], *, now: datetime) -> list[Duty]:
         duties = []
@@ -315,18 +364,24 @@ class AupDuties:
         return duties
 
     def _members(self, school_id: int, aups: dict[str, Aup], *, now: datetime,
-                 today: date) -> list[Duty]:
-        whens = [When(_member_unsigned(audience, today=today), then=Value(audience))
-                 for audience in MEMBER_AUDIENCES if audience in aups]
-        if not whens:
+                 today: date, kept: Q, rows: slice) -> list[Duty]:
+        audiences = [audience for audience in MEMBER_AUDIENCES if audience in aups]
+        if not audiences:
             return []
-        members = (_members().filter(school_id=school_id)
+        whens = [When(_member_unsigned(audience, today=today), then=Value(audience))
+                 for audience in audiences]
+        # Due when the member's AUP's requirement was published (plus the signing period).
+        since = Case(*[When(unsigned_audience=audience,
+                            then=Value(aups[audience].required_since))  # type: ignore[attr-defined]
+                       for audience in audiences], output_field=DateTimeField())
+        members = (_members().filter(school_id=school_id).filter(kept)
                    .annotate(unsigned_audience=Case(*whens, default=Value(""),
                                                     output_field=CharField()))
                    .exclude(unsigned_audience="")
-                   .select_related("user").order_by())
+                   .alias(since=since)
+                   .select_related("user").order_by("since", "public_id"))
         duties = []
-        for membership in members:
+        for membership in members[rows]:
             aup = aups[membership.unsigned_audience]  # type: ignore[attr-defined]
             due = due_at(aup.required_since)  # type: ignore[attr-defined]
             user = membership.user
@@ -349,3 +404,31 @@ class AupDuties:
 def register() -> None:
     """Called by the app's ready(): adds (or replaces) the provider in the registry."""
     registry.register(AupDuties())
+
+
+def _published_aups(school_id: int, *, horizon: datetime, today: date,
+                    figures: bool) -> dict[str, Any]:
+    """{audience: AUP} of the school's published AUPs whose signatures fall due before the
+    horizon, with ``required_since`` (and, with ``figures``, ``signer_figures``): one query."""
+    return {
+        aup.audience: aup
+        for aup in Aup.objects.filter(school_id=school_id, audience__in=LISTED_AUDIENCES,
+                                      sign_from__gt=0)
+        .annotate(required_since=_requirement_published_at(),
+                  **(signer_figures(today=today) if figures else {}))
+        .only("pk", "public_id", "school_id", "audience", "title", "sign_from")
+        .order_by()
+        if due_at(aup.required_since) < horizon
+    }
+
+
+def _grouped(rows: QuerySet[Any], marker: int, kind: str, overdue: Q, due: Q,
+             owners: Owners | None) -> QuerySet[Any]:
+    """``rows`` grouped by school: the school, ``marker``, then the viewer's overdue and
+    due, the others' overdue and due."""
+    user, role = OWNED_BY[kind]
+    mine, others = split_by_owner(owners, user, role)
+    counts = {f"n{n}": Count("pk", filter=condition) for n, condition in enumerate(
+        (overdue & mine, due & mine, overdue & others, due & others))}
+    return (rows.order_by().values("school_id").annotate(marker=Value(marker), **counts)
+            .values_list("school_id", "marker", *counts))
