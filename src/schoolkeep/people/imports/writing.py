@@ -25,6 +25,7 @@ from schoolkeep.people.imports.results import (
     PreviewRow,
     Progress,
 )
+from schoolkeep.people.missing_checks import refresh_missing_checks
 from schoolkeep.people.models import Check, Person
 from schoolkeep.people.services import (
     CHECK_SECRET_FIELDS,
@@ -61,6 +62,9 @@ class _Writer:
     write: bool
     site_names: dict[int, str]
     now: datetime = field(default_factory=timezone.now)
+    # People written (added, changed, or a check of theirs added or changed): their stored
+    # missing-check facts are recomputed once at the end.
+    written: set[int] = field(default_factory=set)
 
     def chunk(self, rows: list[tuple[RowData, int | None]]) -> None:
         existing = Person.objects.filter(pk__in=[pk for _, pk in rows if pk]) \
@@ -202,6 +206,8 @@ class _Writer:
         if changed_checks:
             fields = sorted(check_fields | {"dbs_certificate_hash", "version", "updated_at"})
             checks.update_instances(changed_checks, fields)
+        self.written.update(person.pk for person in (*new_people, *changed_people))
+        self.written.update(check.person_id for check in (*new_checks, *changed_checks))
         if site_sets:
             through = Person.sites.through
             through.objects.filter(person_id__in=[p.pk for p, _ in site_sets if p.pk]).delete()
@@ -211,7 +217,9 @@ class _Writer:
 
 
 def _apply(source: Source, school: School, actor: Any, matches: list[int | None],
-           result: ImportResult, *, write: bool, progress: Progress | None) -> None:
+           result: ImportResult, *, write: bool, progress: Progress | None) -> set[int]:
+    """Compare (and when ``write``, write) every row; returns the ids of the people
+    written."""
     sites = Sites.of(school)
     writer = _Writer(school, actor, result, write, sites.names)
     problems = ProblemList()
@@ -226,6 +234,7 @@ def _apply(source: Source, school: School, actor: Any, matches: list[int | None]
             progress(done, len(matches), "Writing" if write else "Comparing with the record")
     if problems:  # the file changed between reading it twice
         raise ImportFileError("The file changed while it was being imported. Try again.")
+    return writer.written
 
 
 def _sorted(problems: ProblemList) -> ProblemList:
@@ -280,8 +289,9 @@ def _write(source: Source, school: School, actor: Any, validation: Validation,
             if validation.problems:
                 result.problems = _sorted(validation.problems)
                 return
-        _apply(source, school, actor, validation.matches, result, write=True,
-               progress=progress)
+        written = _apply(source, school, actor, validation.matches, result, write=True,
+                         progress=progress)
+        refresh_missing_checks(school.pk, written)
         changed = result.added + result.updated
         if changed:
             audit_record_many([{

@@ -1,0 +1,77 @@
+"""The import of people writes in bulk (lib.bulk) what the services would write: every
+column of a person and a check, encrypted values readable, the stored missing-check facts
+recomputed for the people written, one audit event per record."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from tests.personas import Personas
+
+from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.verify import audit_verify
+from schoolkeep.people import missing_checks
+from schoolkeep.people.imports import people_import
+from schoolkeep.people.models import Check, Person
+
+HEADINGS = ["Full name", "Date of birth", "Kind", "Teaching work", "Staff number",
+            "Identity date", "DBS date", "DBS certificate number", "DBS issue date",
+            "Agency confirmation date"]
+
+
+def write(tmp_path: Path, rows: list[list[str]]) -> Path:
+    path = tmp_path / "people.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADINGS, *rows])
+    return path
+
+
+def test_people_and_checks_are_stored_whole_and_their_missing_checks_are_recomputed(
+        personas: Personas, tmp_path: Path) -> None:
+    first = write(tmp_path, [
+        ["Ada Lovelace", "10/12/1985", "teaching", "yes", "S1", "01/09/2020", "", "", "", ""],
+        ["Bea Khan", "02/03/1990", "agency", "no", "S2", "01/09/2020", "", "", "", ""],
+        ["Cy Evans", "", "support", "no", "S3", "01/09/2020", "03/09/2020",
+         "0012-3456-7890", "01/09/2020", ""],
+    ])
+    result = people_import(first, school=personas.school, actor=personas.hr_admin)
+    assert result.ok and result.written
+
+    ada = Person.objects.get(staff_number="S1")
+    assert ada.date_of_birth == date(1985, 12, 10) and ada.does_teaching_work
+    assert Person.objects.get(staff_number="S3").date_of_birth is None
+    dbs = Check.objects.get(person__staff_number="S3", check_type="enhanced_dbs")
+    assert dbs.dbs_certificate_number == "001234567890" and dbs.status == "done"
+    assert dbs.created_at is not None and dbs.version == 1
+    # The stored facts are those a full recomputation gives, and they say something.
+    assert missing_checks.differences([personas.school.pk]) == []
+    assert Person.objects.filter(school=personas.school, checks_missing=True).exists()
+    assert Person.objects.get(staff_number="S2").agency_confirmation_missing
+
+    # The agency's confirmation recorded by a second file: the facts follow.
+    second = write(tmp_path, [
+        ["Bea Khan", "02/03/1990", "agency", "no", "S2", "01/09/2020", "", "", "",
+         "04/09/2020"],
+    ])
+    assert people_import(second, school=personas.school, actor=personas.hr_admin).written
+    assert not Person.objects.get(staff_number="S2").agency_confirmation_missing
+    assert missing_checks.differences([personas.school.pk]) == []
+
+    created = AuditEvent.objects.filter(school=personas.school)
+    assert created.filter(action="people.person.created").count() == 3
+    assert created.filter(action="people.check.created").count() == Check.objects.count() == 5
+    assert audit_verify().ok
+
+
+@pytest.mark.parametrize("people", [3, 40])
+def test_the_writes_do_not_grow_with_the_rows(personas: Personas, tmp_path: Path,
+                                              django_assert_max_num_queries: object,
+                                              people: int) -> None:
+    path = write(tmp_path, [[f"Person {n}", "01/01/1980", "support", "no", f"S{n}",
+                             "01/09/2020", "", "", "", ""] for n in range(people)])
+    with django_assert_max_num_queries(40):  # type: ignore[operator]
+        assert people_import(path, school=personas.school, actor=personas.hr_admin).written
+    assert Person.objects.filter(school=personas.school).count() == people
