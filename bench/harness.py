@@ -1,13 +1,19 @@
-"""What the benchmarks in bench/ share: the throwaway SQLite set-up, the bare view and timing.
+"""What the benchmarks in bench/ share: the throwaway database, the bare view and timing.
 
 The scripts run as ``python bench/<name>.py``, so this folder is first on ``sys.path`` and they
 ``import harness``. Each calls ``start()`` before importing anything that needs Django set up.
+
+The database is SQLite in a throwaway data directory, or, when ``SCHOOLKEEP_BENCH_POSTGRES``
+holds a PostgreSQL server's URL (``postgres://postgres@127.0.0.1:5432/postgres``), a
+throwaway database created on that server by ``start()`` and dropped when the script ends.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
+import secrets
 import statistics
 import sys
 import tempfile
@@ -24,6 +30,8 @@ if TYPE_CHECKING:
 
 BARE_PAGE = b"<!doctype html><html lang=en><title>Bare</title><p>A fixed page.</p></html>"
 
+POSTGRES = "SCHOOLKEEP_BENCH_POSTGRES"
+
 # The URLconf while timing (see bench_urls()): the application's URLs plus the bare view.
 urlpatterns: list[object] = []
 
@@ -31,12 +39,16 @@ urlpatterns: list[object] = []
 def start(**environment: str) -> str:
     """Point Schoolkeep at a new throwaway data directory and set Django up; returns it.
 
-    The database is always SQLite in that directory. ``environment`` adds or overrides
+    The database is SQLite in that directory, or a throwaway PostgreSQL database when
+    ``SCHOOLKEEP_BENCH_POSTGRES`` is set (dropped at exit). ``environment`` adds or overrides
     variables (``SCHOOLKEEP_DEBUG="false"``, say). The caller deletes the directory.
     """
     data_dir = tempfile.mkdtemp(prefix="schoolkeep-bench-")
     os.makedirs(os.path.join(data_dir, "static"))  # STATIC_ROOT, or WhiteNoise warns
-    os.environ.pop("DATABASE_URL", None)  # SQLite in the data directory, always
+    os.environ.pop("DATABASE_URL", None)  # SQLite in the data directory...
+    server = os.environ.get(POSTGRES, "")
+    if server:  # ...or a database of its own on the server
+        os.environ["DATABASE_URL"] = _throwaway_postgres(server)
     os.environ.update(
         SCHOOLKEEP_ENV="development",
         SCHOOLKEEP_DATA_DIR=data_dir,
@@ -51,6 +63,37 @@ def start(**environment: str) -> str:
 
     django.setup()
     return data_dir
+
+
+def _throwaway_postgres(server: str) -> str:
+    """Create an empty database on the server (``server``: a URL to any of its databases),
+    drop it when the process ends, and return its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"schoolkeep_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")  # nosec B608: our own random name
+    atexit.register(_drop_postgres, server, name)
+    parts = urlsplit(server)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop_postgres(server: str, name: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # nosec B608
+
+
+def database_label() -> str:
+    """``SQLite`` or ``PostgreSQL``: the database this run uses."""
+    from django.db import connection
+
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
 
 
 def migrate() -> None:
@@ -119,14 +162,17 @@ def percentile_ms(values: list[float], q: float) -> float:
 
 
 def versions() -> str:
-    """``Django x, Python y, SQLite z`` for the head of a report."""
+    """``Django x, Python y, SQLite z`` (or ``PostgreSQL z``) for the head of a report."""
     import django
     from django.db import connection
 
-    return (
-        f"Django {django.get_version()}, Python {sys.version.split()[0]}, SQLite "
-        f"{connection.Database.sqlite_version}"
-    )
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        major, minor = divmod(connection.pg_version, 10000)
+        database = f"PostgreSQL {major}.{minor}"
+    else:
+        database = f"SQLite {connection.Database.sqlite_version}"
+    return f"Django {django.get_version()}, Python {sys.version.split()[0]}, {database}"
 
 
 def siro_of(school: object) -> object:

@@ -1,0 +1,192 @@
+"""Benchmark: the trust overview of a large trust against two bare views.
+
+Not a test. ``make bench`` runs it on SQLite, and on PostgreSQL when
+``SCHOOLKEEP_BENCH_POSTGRES`` is set (a throwaway database, see bench/harness.py). It builds
+a trust of N schools (default 200), each with 150 people of every kind and about four
+checks each (some missing, some right to work ending, some due on the DBS Update Service),
+inserted in bulk, with the people's stored missing-check facts computed as the services
+would. Then, signed in as the trust's administrator, it times interleaved in one run:
+
+- ``duties:trust-overview``, every school's due and overdue counts per module;
+- the issue's bare view: ``base.html`` with a 50-row table from one query (``x base``);
+- harness's bare view, a fixed page through the same middleware (``x bare``).
+
+It prints the median and 95th percentile, queries, the response's size and the ratios; with
+``SCHOOLKEEP_BENCH_RESULTS`` set (bench/all.py) it records them too.
+
+    .venv/bin/python bench/trust_overview.py [--schools N] [--people N] [--iterations N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from datetime import date, timedelta
+from typing import Any
+
+import harness
+import results
+
+DATA_DIR = harness.start(SCHOOLKEEP_DEBUG="false")  # no query log growing as we time
+
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.template import engines  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
+
+KINDS = ["teaching", "support", "support", "agency", "volunteer", "governor"]
+BASE_TEMPLATE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<h1>Base</h1><table>'
+    "<thead><tr><th>Name</th><th>Job</th></tr></thead><tbody>"
+    "{% for name, job in rows %}<tr><td>{{ name }}</td><td>{{ job }}</td></tr>{% endfor %}"
+    "</tbody></table>{% endblock %}")
+
+
+def base_view(request: HttpRequest) -> HttpResponse:
+    """The issue's bare view: base.html and a 50-row table from one query."""
+    from schoolkeep.people.models import Person
+
+    school = getattr(request, "school", None)
+    rows = list(Person.objects.filter(school=school).order_by("pk")
+                .values_list("full_name", "job_title")[:50])
+    return HttpResponse(BASE_TEMPLATE.render({"rows": rows, "page_title": "Base"}, request))
+
+
+urlpatterns = [
+    path("bench/bare/", harness.bare, name="bench-bare"),
+    path("bench/base/", base_view, name="bench-base"),
+    path("", include("schoolkeep.urls")),
+]
+
+
+def checks_of(person: Any, n: int, today: date) -> list[Any]:
+    """About four checks: identity always; DBS for four in five (a third on the Update
+    Service, checked up to 400 days ago); right to work for employees (one in seven ending
+    within 90 days or ended); the agency's confirmation for every other agency worker."""
+    from schoolkeep.people.models import Check
+
+    done = today - timedelta(days=30 + n % 900)
+    rows = [Check(school_id=person.school_id, person=person, check_type="identity",
+                  status="done", done_on=done)]
+    if n % 5:
+        on_service = n % 3 == 0
+        rows.append(Check(
+            school_id=person.school_id, person=person, check_type="enhanced_dbs",
+            status="done", done_on=done, dbs_issued_on=done, on_update_service=on_service,
+            update_service_checked_on=today - timedelta(days=n % 400) if on_service else None))
+    if person.kind in ("teaching", "support"):
+        ends = today + timedelta(days=n % 90 - 20) if n % 7 == 0 else None
+        rows.append(Check(school_id=person.school_id, person=person,
+                          check_type="right_to_work", status="done", done_on=done,
+                          right_to_work_expires_on=ends))
+    if person.kind == "agency" and n % 2:
+        rows.append(Check(school_id=person.school_id, person=person,
+                          check_type="agency_confirmation", status="done", done_on=done))
+    if n % 4 == 0:
+        rows.append(Check(school_id=person.school_id, person=person, check_type="barred_list",
+                          status="done", done_on=done))
+    return rows
+
+
+def build(schools: int, people: int) -> tuple[Any, int, int]:
+    """The trust, its schools, people and checks; returns (the trust's administrator, the
+    number of people, the number of checks)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from schoolkeep.accounts.models import User
+    from schoolkeep.people.models import Check, Person
+    from schoolkeep.tenancy.models import Organisation, OrganisationMembership, School
+
+    today = date.today()
+    trust = Organisation.objects.create(name="Benchmark Learning Trust", slug="bench-trust")
+    made = School.objects.bulk_create([
+        School(name=f"School {n:03d}", slug=f"school-{n:03d}", organisation=trust,
+               kind="academy" if n % 2 else "maintained")
+        for n in range(schools)])
+    admin = User.objects.create(email="admin@trust.example", full_name="Trust Admin",
+                                password="!unusable")
+    TOTP.activate(admin, generate_totp_secret())
+    OrganisationMembership.objects.create(user=admin, organisation=trust)
+    total_checks = 0
+    for school in made:
+        rows = Person.objects.bulk_create([
+            Person(school=school, full_name=f"Person {n:04d}", name_key=f"person {n:04d}",
+                   kind=KINDS[n % len(KINDS)], job_title="Teacher",
+                   start_date=today - timedelta(days=n % 700 - 10))
+            for n in range(people)], batch_size=1000)
+        checks = [check for n, person in enumerate(rows) for check in checks_of(person, n, today)]
+        Check.objects.bulk_create(checks, batch_size=2000)
+        total_checks += len(checks)
+    try:  # the stored facts, as the services keep them (absent before they existed)
+        from schoolkeep.people.missing_checks import refresh_for_schools
+    except ImportError:
+        pass
+    else:
+        refresh_for_schools([school.pk for school in made])
+    return admin, schools * people, total_checks
+
+
+def measure(client: Any, iterations: int) -> dict[str, dict[str, Any]]:
+    """Timings (interleaved), queries and size of the overview and the two bare views."""
+    urls = {"trust overview": reverse("duties:trust-overview"),
+            "base (issue's bare view)": reverse("bench-base"),
+            "bare (fixed page)": reverse("bench-bare")}
+    figures: dict[str, dict[str, Any]] = {}
+    for label, url in urls.items():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"bench: {label} ({url}) answered {response.status_code}")
+        figures[label] = {"bytes": len(response.content),
+                          "queries": harness.count_queries(client, url), "times": []}
+    for _ in range(2):  # warm up
+        for url in urls.values():
+            harness.timed(client, url)
+    for _ in range(iterations):
+        for label, url in urls.items():
+            figures[label]["times"].append(harness.timed(client, url))
+    return figures
+
+
+def report(figures: dict[str, dict[str, Any]], *, scale: str, iterations: int) -> None:
+    database = harness.database_label()
+    base = harness.median_ms(figures["base (issue's bare view)"]["times"])
+    bare = harness.median_ms(figures["bare (fixed page)"]["times"])
+    print(f"{harness.versions()}; {scale}; {iterations} requests of each, interleaved")
+    print(f"{'page':<26}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'bytes':>10}"
+          f"{'x base':>8}{'x bare':>8}")
+    for label, page in figures.items():
+        median = harness.median_ms(page["times"])
+        p95 = harness.percentile_ms(page["times"], 0.95)
+        print(f"{label:<26}{median:10.2f}{p95:9.2f}{page['queries']:8d}{page['bytes']:10,d}"
+              f"{median / base:8.1f}{median / bare:8.1f}")
+        results.record(bench="trust_overview", name=label, database=database, scale=scale,
+                       median_ms=round(median, 2), p95_ms=round(p95, 2),
+                       queries=page["queries"], bytes=page["bytes"],
+                       x_base=round(median / base, 2), x_bare=round(median / bare, 2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument("--people", type=int, default=150, help="people per school")
+    parser.add_argument("--iterations", type=int, default=30)
+    options = parser.parse_args()
+    try:
+        started = time.perf_counter()
+        harness.migrate()
+        admin, people, checks = build(options.schools, options.people)
+        scale = f"{options.schools} schools"
+        print(f"Data built in {time.perf_counter() - started:.1f}s "
+              f"({harness.database_label()}): {options.schools} schools, {people:,} people, "
+              f"{checks:,} checks")
+        from django.test import override_settings
+
+        with override_settings(ROOT_URLCONF=__name__):
+            figures = measure(harness.signed_in(admin), options.iterations)
+    finally:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+    report(figures, scale=scale, iterations=options.iterations)
+
+
+if __name__ == "__main__":
+    main()
