@@ -28,7 +28,7 @@ from schoolkeep.assets.imports.columns import (
     OWNER,
     PURPOSE,
 )
-from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
+from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed, folded
 from schoolkeep.assets.imports.results import (
     Changed,
     Created,
@@ -203,7 +203,7 @@ class _Planner:
     def owner(self, row: AssetRow) -> Owner | None:
         if row.owner is None:
             return None
-        key = fold(row.owner)
+        key = folded(row.owner)
         cache_key = f"{int(row.owner_marked)}{key}"
         if cache_key in self.owners:
             owner = self.owners[cache_key]
@@ -247,7 +247,7 @@ class _Planner:
             return None
         keys = []
         for label in row.access:
-            key = fold(label)
+            key = folded(label)
             keys.append(key)
             self.label_rows.setdefault(key, (label, row.number))
             if key not in self.index.labels:
@@ -287,7 +287,7 @@ class _Planner:
     # -- assets -------------------------------------------------------------------------
 
     def report(self, row: AssetRow) -> GroupReport:
-        key = fold(row.group)
+        key = folded(row.group)
         if key not in self.reports:
             group = self.index.groups.get(key)
             if group is None:
@@ -299,10 +299,10 @@ class _Planner:
         report = self.report(row)
         owner = self.owner(row)
         label_keys = self.labels(row)
-        group = self.index.groups.get(fold(row.group))
-        existing = self.index.assets.get((group.pk, fold(row.name))) if group else None
+        group = self.index.groups.get(folded(row.group))
+        existing = self.index.assets.get((group.pk, folded(row.name))) if group else None
         if existing is None:
-            self.plan.created.append(NewAsset(row, fold(row.group), owner, label_keys or []))
+            self.plan.created.append(NewAsset(row, folded(row.group), owner, label_keys or []))
             report.created.append(Created(row.number, row.name, self.new_details(
                 row, owner, label_keys)))
             if owner and owner.person_id:
@@ -380,10 +380,10 @@ class _Planner:
         """Warn of names found in more than one group (of the file or the register)."""
         rows_of: dict[str, list[AssetRow]] = defaultdict(list)
         for row in self.parsed.rows:
-            rows_of[fold(row.name)].append(row)
+            rows_of[folded(row.name)].append(row)
         names = {group.pk: group.name for group in self.index.groups.values()}
         for key, rows in rows_of.items():
-            groups = {fold(row.group): f"“{row.group}” (row {row.number})" for row in rows}
+            groups = {folded(row.group): f"“{row.group}” (row {row.number})" for row in rows}
             for group_id in self.index.groups_of_name.get(key, ()):
                 name = names[group_id]
                 groups.setdefault(fold(name), f"“{name}” (already recorded)")

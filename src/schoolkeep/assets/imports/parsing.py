@@ -27,10 +27,24 @@ from schoolkeep.assets.imports.reading import Line
 from schoolkeep.assets.imports.results import Progress
 from schoolkeep.lib.import_bounds import Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import ImportFileError, column_letter
-from schoolkeep.lib.text import fold, tidy
+from schoolkeep.lib.text import tidy
 
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
+
+
+def tidied(text: str) -> str:
+    """``lib.text.tidy``, without its regular expression when there is nothing to tidy:
+    printable text holds no whitespace but the plain space, so without a double, leading or
+    trailing space it is tidy already (most cells of a file are)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return tidy(text)
+
+
+def folded(text: str) -> str:
+    """``lib.text.fold``, through ``tidied``."""
+    return tidied(text).casefold()
 
 
 @dataclass
@@ -50,7 +64,7 @@ class AssetRow:
 
     @property
     def key(self) -> tuple[str, str]:
-        return fold(self.group), fold(self.name)
+        return folded(self.group), folded(self.name)
 
 
 @dataclass
@@ -60,14 +74,25 @@ class Layout:
     written: dict[str, str]  # field -> its heading as the file writes it
     keys: list[str]  # the heading row's cells as compared (to skip repeats of it)
 
+    def __post_init__(self) -> None:
+        # Each field's first position, looked up for every cell of every row.
+        self._positions: dict[str, int] = {}
+        for position, column in enumerate(self.columns):
+            if column is not None:
+                self._positions.setdefault(column.field, position)
+
     def heading(self, name: str) -> str:
         return self.written.get(name) or BY_FIELD[name].heading
 
     def position(self, name: str) -> int | None:
-        for position, column in enumerate(self.columns):
-            if column is not None and column.field == name:
-                return position
-        return None
+        return self._positions.get(name)
+
+    def repeated(self, line: Line, filled: list[int]) -> bool:
+        """Whether the line is the heading row again (a table that runs over a page)."""
+        first = filled[0]
+        if first >= len(self.keys) or heading_key(line.cells[first]) != self.keys[first]:
+            return False  # most rows: one cell compared, not every cell
+        return _keys(line) == self.keys
 
 
 @dataclass
@@ -175,7 +200,7 @@ class _Parser:
             self.problem(line, self.layout.heading(name), line.long[position].message)
             return value, line.marked[position]
         if name not in (PURPOSE, DESCRIPTION):
-            value = tidy(value)
+            value = tidied(value)
         limit = BY_FIELD[name].max_length
         if limit and name != ACCESS and len(value) > limit:
             self.problem(line, self.layout.heading(name), f"This has {len(value)} characters; "
@@ -230,13 +255,13 @@ class _Parser:
         labels: dict[str, str] = {}
         limit = BY_FIELD[ACCESS].max_length
         for part in text.split("/"):
-            label = tidy(part)
+            label = tidied(part)
             if not label:
                 continue
             if len(label) > limit:
                 self.problem(line, self.layout.heading(ACCESS), f"A label has at most {limit} "
                              f"characters; “{label[:40]}…” has {len(label)}.")
-            labels.setdefault(fold(label), label)
+            labels.setdefault(folded(label), label)
         return list(labels.values())
 
 
@@ -256,7 +281,7 @@ def parse(lines: Iterable[Line], kind: str, progress: Progress | None = None) ->
             parsed.layout = layout
             parser = _Parser(layout, parsed)
             continue
-        if _keys(line) == parser.layout.keys:
+        if parser.layout.repeated(line, filled):
             continue  # the heading row repeated (a table that runs over a page)
         if filled == [0]:
             parser.heading(line)

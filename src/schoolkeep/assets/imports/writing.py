@@ -1,6 +1,6 @@
 """Writing a planned import in bulk, in one transaction, with one audit event per record
 created or changed. The derived fields are those the register's services set
-(``assets.services``): names tidied, ``name_key``/``label_key`` from ``lib.text.fold``, a
+(``assets.services``): names tidied, ``name_key``/``label_key`` as ``lib.text.fold`` gives, a
 new group placed after the last, ``version`` 1 and then one more at each change; the audit
 events record the same snapshots (``asset_snapshot``)."""
 
@@ -24,7 +24,7 @@ from schoolkeep.assets.imports.matching import (
     Plan,
     plan_import,
 )
-from schoolkeep.assets.imports.parsing import parse
+from schoolkeep.assets.imports.parsing import folded, parse
 from schoolkeep.assets.imports.reading import open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
@@ -34,7 +34,6 @@ from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.import_bounds import Deadline
 from schoolkeep.lib.tabular import ImportFileError
-from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
 
@@ -153,7 +152,7 @@ class _Writer:
             row = item.row
             values = {"public_id": uuid.uuid4(), "school_id": school_id,
                       "group_id": index.groups[item.group_key].pk, "name": row.name,
-                      "name_key": fold(row.name), "purpose": row.purpose or "",
+                      "name_key": folded(row.name), "purpose": row.purpose or "",
                       "description": row.description or "", "version": 1,
                       "owner_person_id": None, "owner_organisation_id": None,
                       "owner_unmatched": ""}
