@@ -43,7 +43,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
 from schoolkeep.duties.registry import register
@@ -53,6 +53,8 @@ from schoolkeep.duties.types import (
     NO_ROW,
     Duty,
     DutyCounts,
+    OwnedCounts,
+    Owners,
     local_date,
     status_for,
 )
@@ -175,32 +177,45 @@ def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime |
 
 # --- counts: one GROUP BY school_id per table, all three in one UNION ALL ------------
 
+MISSING = f"{MODULE}.check-missing"
+RIGHT_TO_WORK = f"{MODULE}.right-to-work-expiring"
+UPDATE_SERVICE = f"{MODULE}.update-service-due"
+AGENCY = f"{MODULE}.agency-confirmation"
+COPIES = f"{MODULE}.certificate-copy-due"
+KINDS = (MISSING, RIGHT_TO_WORK, UPDATE_SERVICE, AGENCY, COPIES)
+# Every kind falls to the HR administrator (no duty names a user): see duties.types.Owners.
+OWNER_ROLE = Role.HR_ADMIN
+
 
 def _count(condition: Q) -> Count:
     return Count("pk", filter=condition)
 
 
-def _grouped(queryset: QuerySet[Any], *, due: Q, overdue: Q) -> QuerySet[Any]:
-    """Due and overdue counts of ``queryset`` per school (ordering cleared for the union)."""
-    return (queryset.order_by().values("school_id")
-            .annotate(due=_count(due), overdue=_count(overdue)).values("school_id", "due",
-                                                                        "overdue"))
+def _per_kind(queryset: QuerySet[Any], conditions: dict[str, tuple[Q, Q]]) -> QuerySet[Any]:
+    """Per school, every kind's overdue and due counts (columns ``k<i>_overdue``,
+    ``k<i>_due`` in ``KINDS`` order; zero for kinds of other tables). Ordering is cleared
+    for the union."""
+    columns = {}
+    for index, kind in enumerate(KINDS):
+        overdue, due = conditions.get(kind, (NO_ROW, NO_ROW))
+        columns[f"k{index}_overdue"] = _count(overdue)
+        columns[f"k{index}_due"] = _count(due)
+    return (queryset.order_by().values("school_id").annotate(**columns)
+            .values("school_id", *columns))
 
 
-def _grouped_people(ids: list[int], today: date, until: date) -> QuerySet[Any]:
+def _people_counted(ids: list[int], today: date, until: date) -> QuerySet[Any]:
     """Missing checks and agencies' confirmations, from the people's stored facts."""
-    start_overdue, start_due = _from_start(today, until)
-    missing, agency = _CHECKS_MISSING, _AGENCY_MISSING
+    overdue, due = _from_start(today, until)
     people = Person.objects.filter(school_id__in=ids).filter(current_q(today)).filter(
-        missing | agency)
-    # A person can owe both duties: each is counted.
-    return (people.order_by().values("school_id").annotate(
-        due=_count(missing & start_due) + _count(agency & start_due),
-        overdue=_count(missing & start_overdue) + _count(agency & start_overdue),
-    ).values("school_id", "due", "overdue"))
+        _CHECKS_MISSING | _AGENCY_MISSING)
+    return _per_kind(people, {
+        MISSING: (_CHECKS_MISSING & overdue, _CHECKS_MISSING & due),
+        AGENCY: (_AGENCY_MISSING & overdue, _AGENCY_MISSING & due),
+    })
 
 
-def _grouped_checks(ids: list[int], today: date, until: date,
+def _checks_counted(ids: list[int], today: date, until: date,
                     intervals: dict[int, int]) -> QuerySet[Any]:
     """Right to work ending and Update Service checks due, over the checks."""
     update_overdue, update_due = _update_service(today, until, intervals)
@@ -210,20 +225,49 @@ def _grouped_checks(ids: list[int], today: date, until: date,
                        last_status__isnull=False)
     checks = (Check.objects.filter(school_id__in=ids).filter(current_q(today, "person__"))
               .alias(last_status=_last_status_check()).filter(right_to_work | update_service))
-    return _grouped(
-        checks,
-        due=(right_to_work & Q(right_to_work_expires_on__gte=today))
-        | (update_service & update_due),
-        overdue=(right_to_work & Q(right_to_work_expires_on__lt=today))
-        | (update_service & update_overdue),
-    )
+    return _per_kind(checks, {
+        RIGHT_TO_WORK: (right_to_work & Q(right_to_work_expires_on__lt=today),
+                        right_to_work & Q(right_to_work_expires_on__gte=today)),
+        UPDATE_SERVICE: (update_service & update_overdue, update_service & update_due),
+    })
 
 
-def _grouped_copies(ids: list[int], now: datetime) -> QuerySet[Any]:
+def _copies_counted(ids: list[int], now: datetime) -> QuerySet[Any]:
     """Certificate copies held past their deletion date: overdue, never merely due."""
     copies = CertificateCopy.objects.filter(school_id__in=ids, deleted_at__isnull=True,
                                             delete_after__lt=now)
-    return _grouped(copies, due=NO_ROW, overdue=EVERY_ROW)
+    return _per_kind(copies, {COPIES: (EVERY_ROW, NO_ROW)})
+
+
+def _counted(school_ids: Sequence[int], *, now: datetime, horizon: datetime
+             ) -> dict[int, dict[str, DutyCounts]]:
+    """{school id: {kind: counts}}: the schools with their settings, then ONE query."""
+    schools = _schools(dict.fromkeys(school_ids))
+    if not schools:
+        return {}
+    ids = [school.pk for school in schools]
+    intervals = {school.pk: _interval(school) for school in schools}
+    today, until = local_date(now), local_date(horizon)
+    rows = _people_counted(ids, today, until).union(
+        _checks_counted(ids, today, until, intervals), _copies_counted(ids, now), all=True)
+    result: dict[int, dict[str, DutyCounts]] = defaultdict(dict)
+    for row in rows:
+        per_kind = result[row["school_id"]]
+        for index, kind in enumerate(KINDS):
+            counts = DutyCounts(due=row[f"k{index}_due"], overdue=row[f"k{index}_overdue"])
+            per_kind[kind] = per_kind.get(kind, DutyCounts()) + counts
+    return result
+
+
+# --- lists, most urgent first ----------------------------------------------------------
+# Each kind's duties are all-day (due on a date) but the copies'; a duty is overdue exactly
+# when its date is before today. So ordering by that date, then the public id, is
+# ``Duty.sort_key``'s order (overdue first, soonest due, then the key).
+
+
+def _start_order() -> Coalesce:
+    """A person's start date, else the day (in Europe/London) their record was created."""
+    return Coalesce("start_date", TruncDate("created_at", tzinfo=LONDON))
 
 
 class PeopleDuties:
@@ -231,63 +275,76 @@ class PeopleDuties:
     label = "People and the Single Central Record"
     # Others' people duties name people and their record: only for who may see the record.
     view_permission = "scr.view"
+    kind_labels = {
+        MISSING: "People with Single Central Record checks missing",
+        RIGHT_TO_WORK: "Permission to work in the UK ending or ended",
+        UPDATE_SERVICE: "DBS certificates to check on the Update Service",
+        AGENCY: "Agency workers without the agency's written confirmation",
+        COPIES: "Copies of DBS certificates past their deletion date",
+    }
 
     # --- counts: one aggregate for any number of schools -------------------------------
 
     def counts(
         self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
     ) -> dict[int, DutyCounts]:
-        ids = list(dict.fromkeys(school_ids))
-        if not ids:
+        if not school_ids:
             return {}
-        schools = _schools(ids)
-        if not schools:
-            return {}
-        ids = [school.pk for school in schools]
-        intervals = {school.pk: _interval(school) for school in schools}
-        today, until = local_date(now), local_date(horizon)
-        rows = _grouped_people(ids, today, until).union(
-            _grouped_checks(ids, today, until, intervals),
-            _grouped_copies(ids, now),
-            all=True,
-        )
-        result: dict[int, DutyCounts] = {}
-        for row in rows:
-            counts = DutyCounts(due=row["due"], overdue=row["overdue"])
-            result[row["school_id"]] = result.get(row["school_id"], DutyCounts()) + counts
-        return result
+        return {school_id: sum(per_kind.values(), DutyCounts())
+                for school_id, per_kind in _counted(school_ids, now=now,
+                                                    horizon=horizon).items()}
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        """Every kind's counts; all the viewer's or all the others' (one role owns them)."""
+        per_kind = _counted([school_id], now=now, horizon=horizon).get(school_id, {})
+        mine = owners is not None and owners.owns(None, OWNER_ROLE)
+        return {kind: OwnedCounts(mine=counts) if mine else OwnedCounts(others=counts)
+                for kind, counts in per_kind.items()}
 
     # --- lists: one query per kind -------------------------------------------------------
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        schools = _schools([school_id])
-        if not schools:
-            return []
-        school = schools[0]
+        return [duty for kind in KINDS
+                for duty in self.for_kind(school_id, kind, now=now, horizon=horizon)]
+
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        if kind not in self.kind_labels:
+            raise ValueError(f"The people module has no kind of duty {kind!r}.")
+        if owners is not None and owners.owns(None, OWNER_ROLE) != mine:
+            return []  # the whole kind falls to someone else
         today, until = local_date(now), local_date(horizon)
-        return [
-            *self._missing(school, today=today, until=until, now=now),
-            *self._right_to_work(school, today=today, now=now),
-            *self._update_service(school, today=today, until=until, now=now),
-            *self._agency(school, today=today, until=until, now=now),
-            *self._copies(school, now=now),
-        ]
+        rows = slice(offset, None if limit is None else offset + limit)
+        if kind == MISSING:
+            return self._missing(school_id, today=today, until=until, now=now, rows=rows)
+        if kind == AGENCY:
+            return self._agency(school_id, today=today, until=until, now=now, rows=rows)
+        if kind == RIGHT_TO_WORK:
+            return self._right_to_work(school_id, today=today, now=now, rows=rows)
+        if kind == UPDATE_SERVICE:
+            return self._update_service(school_id, today=today, until=until, now=now,
+                                        rows=rows)
+        return self._copies(school_id, now=now, rows=rows)
 
     def _people_due_from_start(
-        self, school: School, condition: Q, *, today: date, until: date
+        self, school_id: int, condition: Q, *, today: date, until: date, rows: slice
     ) -> QuerySet[Person]:
         overdue, due = _from_start(today, until)
         return (
-            Person.objects.filter(school=school)
+            Person.objects.filter(school_id=school_id)
             .filter(current_q(today))
             .filter(condition)
             .filter(overdue | due)
             .only("pk", "public_id", "full_name", "start_date", "created_at", "school_id")
+            .order_by(_start_order(), "public_id")[rows]
         )
 
-    def _missing(self, school: School, *, today: date, until: date,
-                 now: datetime) -> list[Duty]:
-        people = self._people_due_from_start(school, _CHECKS_MISSING, today=today, until=until)
+    def _missing(self, school_id: int, *, today: date, until: date, now: datetime,
+                 rows: slice) -> list[Duty]:
+        people = self._people_due_from_start(school_id, _CHECKS_MISSING, today=today,
+                                             until=until, rows=rows)
         return [
             _hr_duty(
                 "check-missing", person.public_id, person,
@@ -301,9 +358,10 @@ class PeopleDuties:
             for person in people
         ]
 
-    def _agency(self, school: School, *, today: date, until: date,
-                now: datetime) -> list[Duty]:
-        people = self._people_due_from_start(school, _AGENCY_MISSING, today=today, until=until)
+    def _agency(self, school_id: int, *, today: date, until: date, now: datetime,
+                rows: slice) -> list[Duty]:
+        people = self._people_due_from_start(school_id, _AGENCY_MISSING, today=today,
+                                             until=until, rows=rows)
         return [
             _hr_duty(
                 "agency-confirmation", person.public_id, person,
@@ -316,10 +374,11 @@ class PeopleDuties:
             for person in people
         ]
 
-    def _right_to_work(self, school: School, *, today: date, now: datetime) -> list[Duty]:
+    def _right_to_work(self, school_id: int, *, today: date, now: datetime,
+                       rows: slice) -> list[Duty]:
         checks = (
             Check.objects.filter(
-                school=school,
+                school_id=school_id,
                 check_type=CheckType.RIGHT_TO_WORK,
                 right_to_work_expires_on__lte=today + RIGHT_TO_WORK_NOTICE,
             )
@@ -327,6 +386,7 @@ class PeopleDuties:
             .select_related("person")
             .only("pk", "public_id", "right_to_work_expires_on", "person__public_id",
                   "person__full_name")
+            .order_by("right_to_work_expires_on", "public_id")[rows]
         )
         duties = []
         for check in checks:
@@ -346,18 +406,22 @@ class PeopleDuties:
             )
         return duties
 
-    def _update_service(self, school: School, *, today: date, until: date,
-                        now: datetime) -> list[Duty]:
-        days = _interval(school)
-        overdue, due = _update_service(today, until, {school.pk: days})
+    def _update_service(self, school_id: int, *, today: date, until: date, now: datetime,
+                        rows: slice) -> list[Duty]:
+        schools = _schools([school_id])
+        if not schools:
+            return []
+        days = _interval(schools[0])
+        overdue, due = _update_service(today, until, {school_id: days})
         checks = (
             _update_service_checks()
-            .filter(school=school)
+            .filter(school_id=school_id)
             .filter(current_q(today, "person__"))
             .filter(overdue | due)
             .annotate(last_known=_last_status_check())
             .select_related("person")
             .only("pk", "public_id", "person__public_id", "person__full_name")
+            .order_by("last_known", "public_id")[rows]
         )
         return [
             _hr_duty(
@@ -371,14 +435,15 @@ class PeopleDuties:
             for check in checks
         ]
 
-    def _copies(self, school: School, *, now: datetime) -> list[Duty]:
+    def _copies(self, school_id: int, *, now: datetime, rows: slice) -> list[Duty]:
         copies = (
             CertificateCopy.objects.filter(
-                school=school, deleted_at__isnull=True, delete_after__lt=now
+                school_id=school_id, deleted_at__isnull=True, delete_after__lt=now
             )
             .select_related("check_record__person")
             .only("pk", "public_id", "delete_after", "check_record__check_type",
                   "check_record__person__public_id", "check_record__person__full_name")
+            .order_by("delete_after", "public_id")[rows]
         )
         return [
             _hr_duty(
