@@ -287,7 +287,7 @@ class _Planner:
     # -- assets -------------------------------------------------------------------------
 
     def report(self, row: AssetRow) -> GroupReport:
-        key = folded(row.group)
+        key = row.group_key
         if key not in self.reports:
             group = self.index.groups.get(key)
             if group is None:
@@ -299,10 +299,10 @@ class _Planner:
         report = self.report(row)
         owner = self.owner(row)
         label_keys = self.labels(row)
-        group = self.index.groups.get(folded(row.group))
-        existing = self.index.assets.get((group.pk, folded(row.name))) if group else None
+        group = self.index.groups.get(row.group_key)
+        existing = self.index.assets.get((group.pk, row.name_key)) if group else None
         if existing is None:
-            self.plan.created.append(NewAsset(row, folded(row.group), owner, label_keys or []))
+            self.plan.created.append(NewAsset(row, row.group_key, owner, label_keys or []))
             report.created.append(Created(row.number, row.name, self.new_details(
                 row, owner, label_keys)))
             if owner and owner.person_id:
@@ -380,10 +380,10 @@ class _Planner:
         """Warn of names found in more than one group (of the file or the register)."""
         rows_of: dict[str, list[AssetRow]] = defaultdict(list)
         for row in self.parsed.rows:
-            rows_of[folded(row.name)].append(row)
+            rows_of[row.name_key].append(row)
         names = {group.pk: group.name for group in self.index.groups.values()}
         for key, rows in rows_of.items():
-            groups = {folded(row.group): f"“{row.group}” (row {row.number})" for row in rows}
+            groups = {row.group_key: f"“{row.group}” (row {row.number})" for row in rows}
             for group_id in self.index.groups_of_name.get(key, ()):
                 name = names[group_id]
                 groups.setdefault(fold(name), f"“{name}” (already recorded)")

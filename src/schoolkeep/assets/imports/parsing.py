@@ -61,10 +61,15 @@ class AssetRow:
     purpose: str | None = None
     description: str | None = None
     classification: tuple[str, str] | None = None  # (value, note)
+    group_key: str = field(init=False)  # the group's and the name's matching keys
+    name_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group_key, self.name_key = folded(self.group), folded(self.name)
 
     @property
     def key(self) -> tuple[str, str]:
-        return folded(self.group), folded(self.name)
+        return self.group_key, self.name_key
 
 
 @dataclass

@@ -62,7 +62,8 @@ class Line:
 
 def unmark(value: Any) -> tuple[str, bool]:
     """A cell's text with markup removed, and whether there was any."""
-    text = cell_text(value)
+    # A CSV cell is text: cell_text would only strip it.
+    text = value.strip() if type(value) is str else cell_text(value)
     if "<" not in text:
         return text, False
     cleaned = MARKUP.sub("", text)

@@ -24,7 +24,7 @@ from schoolkeep.assets.imports.matching import (
     Plan,
     plan_import,
 )
-from schoolkeep.assets.imports.parsing import folded, parse
+from schoolkeep.assets.imports.parsing import parse
 from schoolkeep.assets.imports.reading import open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
@@ -152,7 +152,7 @@ class _Writer:
             row = item.row
             values = {"public_id": uuid.uuid4(), "school_id": school_id,
                       "group_id": index.groups[item.group_key].pk, "name": row.name,
-                      "name_key": folded(row.name), "purpose": row.purpose or "",
+                      "name_key": row.name_key, "purpose": row.purpose or "",
                       "description": row.description or "", "version": 1,
                       "owner_person_id": None, "owner_organisation_id": None,
                       "owner_unmatched": ""}
