@@ -284,3 +284,27 @@ def test_the_job_runs_outside_a_transaction_as_the_worker_runs_it(
     path = job_file_path(job)
     assert path is not None
     assert path.read_bytes() == exports.appendix_csv(appendix_rows(personas.school))
+
+
+def link_queries(client: Client, code: str) -> int:
+    name, query = LINKS[code]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), query)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_each_link_costs_the_same_for_3_and_40_assets_and_1_and_3_schools(
+        personas: Personas, login: Login, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The downloads made at once, then the page offering the job: no query per asset."""
+    client = login(personas.siro)
+    add_assets(personas, 3)
+    few = {code: link_queries(client, code) for code in LINKS}
+    add_assets(personas, 37, start=3)
+    for _ in range(2):
+        MembershipFactory(user=personas.siro, school=SchoolFactory(), roles=[Role.SIRO])
+    assert {code: link_queries(client, code) for code in LINKS} == few
+    monkeypatch.setattr(export_jobs, "IN_BACKGROUND_ABOVE", 2)
+    offer = link_queries(client, "appendix-csv")
+    add_assets(personas, 10, start=40)
+    assert link_queries(client, "appendix-csv") == offer
