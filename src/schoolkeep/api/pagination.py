@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 
+from schoolkeep.api.schemas import Out
 from schoolkeep.tenancy.access import SchoolAccess
 
 DEFAULT_LIMIT = 50
@@ -28,7 +29,7 @@ class ListParams(Schema):
     offset: int = Field(0, ge=0)
 
 
-class Page(Schema, Generic[T]):
+class Page(Out, Generic[T]):
     items: list[T]
     count: int
 

@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime, ConfigDict, StrictBool
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
-from schoolkeep.api.schemas import MessageOut, ValidationErrorOut
+from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.incidents.clock import ico_deadline
 from schoolkeep.incidents.models import (
     NO_PERSONAL_DATA_KINDS,
@@ -68,7 +68,7 @@ class IncidentIn(Schema):
         None, description="When the reporter found out.")
 
 
-class IncidentOut(Schema):
+class IncidentOut(Out):
     id: UUID
     reference: str = Field(..., description='Such as "BR-2026-0007".')
     status: IncidentStatus

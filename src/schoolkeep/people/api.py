@@ -24,7 +24,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
-from schoolkeep.api.schemas import MessageOut, ValidationErrorOut
+from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people import selectors, services
 from schoolkeep.people.models import Check, CheckType, Person, PersonKind
@@ -60,12 +60,12 @@ class PersonListParams(ListParams):
         "current", description="Current people, or leavers still in the archive.")
 
 
-class SiteOut(Schema):
+class SiteOut(Out):
     id: UUID
     name: str
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     """Fields after ``sites`` are present only when the caller's level allows them."""
 
     id: UUID

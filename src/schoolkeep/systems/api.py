@@ -19,7 +19,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import AwareDatetime, ConfigDict
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
-from schoolkeep.api.schemas import MessageOut, ValidationErrorOut
+from schoolkeep.api.related import related_values
+from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people.models import Person
 from schoolkeep.systems import selectors, services
@@ -47,7 +48,7 @@ class SystemListParams(ListParams):
     include_archived: bool = Field(False, description="Also list archived systems.")
 
 
-class SystemOut(Schema):
+class SystemOut(Out):
     id: UUID
     name: str
     supplier: str
@@ -120,15 +121,32 @@ OUT_FIELDS = (*services.SYSTEM_FIELDS, "catalogue_key", "archived_at", "version"
 NULLABLE = {"auto_logoff_minutes", "auto_logoff_checked_on"}
 
 
-def _system_out(system: System) -> dict[str, Any]:
+def _system_out(system: System, administrators: list[UUID] | None = None,
+                assets: list[UUID] | None = None) -> dict[str, Any]:
+    """The system as the API answers it (its administrators' and assets' ids given, or else
+    prefetched)."""
     out: dict[str, Any] = {name: getattr(system, name) for name in OUT_FIELDS}
     out.update(
         id=system.public_id,
         kind_label=system.get_kind_display(),
-        administrators=[person.public_id for person in system.administrators.all()],
-        assets=[asset.public_id for asset in system.assets.all()],
+        administrators=[person.public_id for person in system.administrators.all()]
+        if administrators is None else administrators,
+        assets=[asset.public_id for asset in system.assets.all()]
+        if assets is None else assets,
     )
     return out
+
+
+def _page_out(systems: list[System]) -> list[dict[str, Any]]:
+    """A page of systems as the API answers them: their administrators' and current assets'
+    ids read in one query each (link rows, not models), in the order of their pages."""
+    administrators = related_values(System.administrators, systems, "public_id",
+                                    order_by=("name_key", "id"))
+    assets = related_values(System.assets, systems, "public_id",
+                            order_by=("group__position", "group__name_key", "name_key", "id"),
+                            where={"archived_at__isnull": True})
+    return [_system_out(system, administrators.get(system.pk, []), assets.get(system.pk, []))
+            for system in systems]
 
 
 def _with_assets(systems: Any) -> Any:
@@ -168,8 +186,8 @@ def system_list(request: HttpRequest, params: Query[SystemListParams]) -> dict[s
     systems = selectors.system_list(school=access.school, kind=params.kind or "",
                                     search=params.search,
                                     include_archived=params.include_archived)
-    page = paginate(_with_assets(systems), limit=params.limit, offset=params.offset)
-    page["items"] = [_system_out(system) for system in page["items"]]
+    page = paginate(systems.prefetch_related(None), limit=params.limit, offset=params.offset)
+    page["items"] = _page_out(page["items"])
     return page
 
 

@@ -27,7 +27,7 @@ from schoolkeep.agreements.aups.duties import signer_figures
 from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
 from schoolkeep.agreements.aups.selectors import member_audience
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
-from schoolkeep.api.schemas import MessageOut
+from schoolkeep.api.schemas import MessageOut, Out
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -49,7 +49,7 @@ class SignatureListParams(ListParams):
                                              "requirement (each signer's latest).")
 
 
-class AupOut(Schema):
+class AupOut(Out):
     id: UUID
     audience: Audience
     audience_label: str
@@ -81,7 +81,7 @@ class AupDetailOut(AupOut):
     versions: list[VersionOut] = Field(..., description="Published versions, newest first.")
 
 
-class SignatureOut(Schema):
+class SignatureOut(Out):
     id: UUID
     signer_name: str
     signer_kind: Literal["person", "parent", "member", "visitor", "pupil"] = Field(
@@ -253,7 +253,9 @@ def aup_signatures(request: HttpRequest, aup_id: UUID,
     access = school_access(request, params.school, "aups.view")
     aup = get_for_school_or_404(Aup.objects.all(), school=access.school, public_id=aup_id)
     records = _records(access)
-    signatures: QuerySet[Signature] = (Signature.objects.filter(aup=aup)
+    # ``school`` repeats what ``aup`` implies so that the index on (school, aup, signed_at)
+    # serves the order: a page without sorting every signature of the policy.
+    signatures: QuerySet[Signature] = (Signature.objects.filter(school=access.school, aup=aup)
                   .select_related("aup_version", "person", "parent", "user")
                   .defer("aup_version__text").order_by("-signed_at", "-pk"))
     if not records:

@@ -20,7 +20,7 @@ from pydantic import AwareDatetime
 from schoolkeep.agreements.policies import selectors
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
-from schoolkeep.api.schemas import MessageOut
+from schoolkeep.api.schemas import MessageOut, Out
 
 router = Router(tags=["policies"])
 
@@ -31,7 +31,7 @@ class SchoolParam(Schema):
     school: str = Field(..., description="The school's slug.")
 
 
-class PolicyOut(Schema):
+class PolicyOut(Out):
     id: UUID
     title: str
     kind: Policy.Kind
