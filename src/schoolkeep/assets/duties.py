@@ -59,7 +59,6 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     DateField,
     Exists,
     F,
@@ -76,11 +75,13 @@ from django.urls import reverse
 from schoolkeep.assets.models import Asset, AssetSettings, Classification
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
+    EVERY_ROW,
     LONDON,
     Duty,
     DutyCounts,
     OwnedCounts,
     Owners,
+    count_owned,
     kept_by_owner,
     local_date,
     split_by_owner,
@@ -202,13 +203,11 @@ def _owner_missing(today: date, until: date,
     return overdue, due
 
 
-def _counted(rows: QuerySet[Any], conditions: dict[str, Q], *, marker: int,
+def _counted(rows: QuerySet[Any], counts: dict[str, Any], *, marker: int,
              columns: int = 0) -> QuerySet[Any]:
     """``rows`` grouped by school: the school's id, ``marker`` (which table the row
-    counts), then a count of the rows meeting each condition, in order; padded with zeros
-    to ``columns`` counts (for a UNION)."""
-    counts: dict[str, Any] = {name: Count("pk", filter=condition)
-                              for name, condition in conditions.items()}
+    counts), then each of ``counts`` (aggregates) in order; padded with zeros to
+    ``columns`` counts (for a UNION)."""
     padding = {f"none_{n}": Value(0) for n in range(len(counts), columns)}
     return (rows.order_by().values("school_id")
             .annotate(marker=Value(marker), **counts, **padding)
@@ -544,18 +543,18 @@ class AssetDuties:
 
 
 def _owned_conditions(conditions: dict[str, tuple[Q, Q]], owners: Owners | None
-                      ) -> dict[str, Q]:
-    """For each kind's (overdue, due): four named conditions, the viewer's overdue and due,
+                      ) -> dict[str, Any]:
+    """For each kind's (overdue, due): four named counts, the viewer's overdue and due,
     then everyone's overdue and due (the others' are everyone's less the viewer's: two
     conditions fewer per asset than counting the others' apart)."""
     result = {}
     for index, (kind, (overdue, due)) in enumerate(conditions.items()):
         user, role = OWNED_BY[kind]
         mine, _others = split_by_owner(owners, user, role)
-        result[f"k{index}_mine_overdue"] = overdue & mine
-        result[f"k{index}_mine_due"] = due & mine
-        result[f"k{index}_overdue"] = overdue
-        result[f"k{index}_due"] = due
+        result[f"k{index}_mine_overdue"] = count_owned(overdue, mine)
+        result[f"k{index}_mine_due"] = count_owned(due, mine)
+        result[f"k{index}_overdue"] = count_owned(overdue, EVERY_ROW)
+        result[f"k{index}_due"] = count_owned(due, EVERY_ROW)
     return result
 
 

@@ -21,6 +21,10 @@ duties the person owns in each school where they are an active member, overdue o
 those due in the next 90 days, as all-day events for dates and timed events for instants.
 Titles only: no subjects (which may name people), no children's names or special-category
 details.
+
+Bounds: of each kind, the feed lists the ``FEED_PER_KIND`` most urgent (read per kind, see
+``duties.selectors.DutyReader``); the last of them says how many more there are and links
+to the page of that kind, so a feed stays short whatever the school's size.
 """
 
 from __future__ import annotations
@@ -38,12 +42,13 @@ from icalendar import Calendar, Event
 
 from schoolkeep.accounts.models import User
 from schoolkeep.audit.services import audit_record, diff
-from schoolkeep.duties.selectors import duties_for_schools, owned_by
-from schoolkeep.duties.types import OVERDUE, Duty
+from schoolkeep.duties.selectors import DutyReader, KindGroup, holders_of
+from schoolkeep.duties.types import OVERDUE
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.tenancy.models import Membership
 
 FEED_HORIZON = timedelta(days=90)
+FEED_PER_KIND = 10  # the most urgent duties of each kind in the feed
 SHOW_FOR = timedelta(minutes=10)
 TOKEN_BYTES = 32  # 256 bits
 MAX_TOKEN_LENGTH = 100
@@ -105,19 +110,21 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def feed_duties(user: User, now: datetime) -> list[tuple[str, Duty]]:
-    """(school name, duty) for each duty the user owns in the schools they are a member of."""
+def feed_groups(user: User, now: datetime) -> list[tuple[str, KindGroup]]:
+    """(school name, kind) for each kind of duty the user owns in the schools they are a
+    member of, each with its ``FEED_PER_KIND`` most urgent duties."""
     schools = {
         membership.school_id: membership.school.name
         for membership in Membership.objects.filter(user=user, is_active=True).select_related(
             "school"
         )
     }
-    per_school = duties_for_schools(list(schools), now, horizon=FEED_HORIZON)
+    holders = holders_of(list(schools))
     return [
-        (schools[school_id], duty)
-        for school_id, duties in per_school.items()
-        for duty in owned_by(duties, user.pk)
+        (name, group)
+        for school_id, name in schools.items()
+        for group in DutyReader(school_id, now, holders=holders, user_id=user.pk,
+                                horizon=FEED_HORIZON).groups(mine=True, limit=FEED_PER_KIND)
     ]
 
 
@@ -128,25 +135,28 @@ def feed_ics(user: User, now: datetime) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Schoolkeep: what needs doing")
     calendar.add("x-published-ttl", "PT1H")
-    for school_name, duty in feed_duties(user, now):
-        event = Event()
-        prefix = "Overdue: " if duty.status == OVERDUE else ""
-        event.add("summary", f"{prefix}{duty.title} ({school_name})")
-        event.add("uid", f"{token_hash(f'{duty.school_id}:{duty.key}')[:32]}@schoolkeep")
-        event.add("dtstamp", now)
-        if duty.all_day:
-            event.add("dtstart", duty.due_at)
-            event.add("dtend", duty.due_at + timedelta(days=1))
-            event.add("transp", "TRANSPARENT")
-        else:
-            event.add("dtstart", duty.due_at)
-            event.add("duration", timedelta(minutes=15))
-        link = settings.BASE_URL + duty.url
-        event.add("url", link)
-        event.add(
-            "description",
-            f"{'Overdue' if duty.status == OVERDUE else 'Due'} at {school_name}. "
-            f"{duty.action or 'Open it in Schoolkeep'}: {link}",
-        )
-        calendar.add_component(event)
+    for school_name, group in feed_groups(user, now):
+        for index, duty in enumerate(group.first, start=1):
+            event = Event()
+            prefix = "Overdue: " if duty.status == OVERDUE else ""
+            event.add("summary", f"{prefix}{duty.title} ({school_name})")
+            event.add("uid", f"{token_hash(f'{duty.school_id}:{duty.key}')[:32]}@schoolkeep")
+            event.add("dtstamp", now)
+            if duty.all_day:
+                event.add("dtstart", duty.due_at)
+                event.add("dtend", duty.due_at + timedelta(days=1))
+                event.add("transp", "TRANSPARENT")
+            else:
+                event.add("dtstart", duty.due_at)
+                event.add("duration", timedelta(minutes=15))
+            link = settings.BASE_URL + duty.url
+            event.add("url", link)
+            description = (f"{'Overdue' if duty.status == OVERDUE else 'Due'} at {school_name}. "
+                           f"{duty.action or 'Open it in Schoolkeep'}: {link}")
+            if group.more and index == len(group.first):
+                kind_url = settings.BASE_URL + reverse("duties:duty-kind-list",
+                                                       args=[group.kind])
+                description += f"\nAnd {group.more} more of this kind: {kind_url}"
+            event.add("description", description)
+            calendar.add_component(event)
     return calendar.to_ical()

@@ -128,6 +128,11 @@ def duties_for_school(school: Any, now: datetime, *, horizon: timedelta = HORIZO
     return duties_for_schools([school_id], now, horizon=horizon)[school_id]
 
 
+def holders_of(school_ids: Sequence[int]) -> Holders:
+    """The role holders of these schools (one query), for ``DutyReader``."""
+    return user_ids_by_role(list(school_ids))
+
+
 def owned_by(duties: Iterable[Duty], user_id: int) -> list[Duty]:
     return [duty for duty in duties if user_id in duty.owner_user_ids]
 
@@ -294,7 +299,10 @@ class DutyReader:
     is read whole once and kept. Duties come back with their owners resolved."""
 
     def __init__(self, school_id: int, now: datetime, *, holders: Holders,
-                 user_id: int | None = None, horizon: timedelta = HORIZON) -> None:
+                 user_id: int | None = None, horizon: timedelta = HORIZON,
+                 whole: dict[str, list[Duty]] | None = None) -> None:
+        """``whole``: where the lists of providers read whole are kept; readers of the same
+        school, moment and horizon for different viewers may share one."""
         self.school_id = school_id
         self.now = now
         self.until = now + horizon
@@ -302,7 +310,7 @@ class DutyReader:
         self.members = _members(holders, school_id)
         self.owners = owners_for(holders, school_id, user_id) if user_id is not None else None
         self._counts: dict[str, dict[str, OwnedCounts]] = {}
-        self._whole: dict[str, list[Duty]] = {}
+        self._whole: dict[str, list[Duty]] = {} if whole is None else whole
 
     def _resolved(self, duty: Duty) -> Duty:
         return resolve_owners(duty, school_id=self.school_id, holders=self.holders,

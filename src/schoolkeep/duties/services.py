@@ -9,7 +9,10 @@ is removed so that a later run that day tries again.
 
 Bounds: the e-mail lists at most ``KIND_PREVIEW`` (5) duties of each kind per school, the
 most urgent, with the kind's counts and a link to the page of that kind, so a school with
-thousands of duties of one kind sends a short e-mail.
+thousands of duties of one kind sends a short e-mail. They are read per kind for each
+member of each school (``duties.selectors.DutyReader``: each provider's counts, then the few
+most urgent of each kind the member has), so neither the time per person nor the memory
+grows with the number of duties; providers read whole are read once per school.
 
 What leaves the school: each duty's title, its school's name, its due date and a link built
 from ``settings.BASE_URL``. Titles are written never to name a child or carry
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -34,8 +38,8 @@ from django.utils import timezone
 from schoolkeep.accounts.models import User
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.duties.models import ReminderLog
-from schoolkeep.duties.selectors import duties_by_owner, duties_for_schools, group_by_kind
-from schoolkeep.duties.types import OVERDUE, Duty, local_date
+from schoolkeep.duties.selectors import DutyReader, KindGroup, holders_of
+from schoolkeep.duties.types import Duty, DutyCounts, local_date
 from schoolkeep.tenancy.models import Membership, School
 
 logger = logging.getLogger(__name__)
@@ -43,22 +47,37 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Reminder:
-    """One person's e-mail: their duties, grouped by school."""
+    """One person's e-mail: their duties, grouped by school, then by kind."""
 
     user: User
-    by_school: list[tuple[School, list[Duty]]]
+    by_school: list[tuple[School, list[KindGroup]]]
 
     @property
     def duties(self) -> list[Duty]:
-        return [duty for _school, duties in self.by_school for duty in duties]
+        """The duties listed (the most urgent few of each kind)."""
+        return [duty for _school, groups in self.by_school for group in groups
+                for duty in group.first]
+
+    @property
+    def counts(self) -> DutyCounts:
+        """Every duty of theirs, listed or not."""
+        return _summed(groups for _school, groups in self.by_school)
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for duty in self.duties if duty.status == OVERDUE)
+        return self.counts.overdue
 
     @property
     def due_count(self) -> int:
-        return len(self.duties) - self.overdue_count
+        return self.counts.due
+
+
+def _summed(per_school: Iterable[list[KindGroup]]) -> DutyCounts:
+    summed = DutyCounts()
+    for groups in per_school:
+        for group in groups:
+            summed = summed + group.counts
+    return summed
 
 
 @dataclass
@@ -79,25 +98,30 @@ def reminders_pending(now: datetime) -> tuple[date, list[Reminder], int]:
             Exists(Membership.objects.filter(school=OuterRef("pk"), is_active=True))
         ).only("pk", "name", "slug")
     }
-    per_school = duties_for_schools(list(schools), now)
-    by_owner = duties_by_owner(per_school)
+    holders = holders_of(list(schools))
+    # Every duty falls to someone holding a role in its school (or to nobody).
+    by_school: dict[int, set[int]] = defaultdict(set)
+    for (school_id, _role), user_ids in holders.items():
+        by_school[school_id].update(user_ids)
+    candidates = {user_id for user_ids in by_school.values() for user_id in user_ids}
     already = set(
-        ReminderLog.objects.filter(date=day, user_id__in=list(by_owner)).values_list(
+        ReminderLog.objects.filter(date=day, user_id__in=list(candidates)).values_list(
             "user_id", flat=True
         )
     )
-    users = User.objects.filter(pk__in=[uid for uid in by_owner if uid not in already])
+    users = User.objects.filter(pk__in=[uid for uid in candidates if uid not in already])
     users = users.filter(is_active=True).exclude(email="").order_by("email")
-    reminders = []
-    for user in users:
-        grouped: dict[int, list[Duty]] = defaultdict(list)
-        for duty in by_owner[user.pk]:
-            grouped[duty.school_id or 0].append(duty)
-        by_school = [
-            (schools[school_id], duties)
-            for school_id, duties in sorted(grouped.items(), key=lambda i: schools[i[0]].name)
-        ]
-        reminders.append(Reminder(user=user, by_school=by_school))
+    grouped: dict[int, list[tuple[School, list[KindGroup]]]] = defaultdict(list)
+    wanted = {user.pk for user in users}
+    for school_id, school in sorted(schools.items(), key=lambda item: item[1].name):
+        whole: dict[str, list[Duty]] = {}  # providers read whole: once for the school
+        for user_id in sorted(by_school[school_id] & wanted):
+            groups = DutyReader(school_id, now, holders=holders, user_id=user_id,
+                                whole=whole).groups(mine=True)
+            if groups:
+                grouped[user_id].append((school, groups))
+    reminders = [Reminder(user=user, by_school=grouped[user.pk])
+                 for user in users if grouped.get(user.pk)]
     return day, reminders, len(already)
 
 
@@ -118,9 +142,9 @@ def _message(reminder: Reminder) -> EmailMessage:
                 (school, [
                     (group, [(duty, base + duty.url) for duty in group.first],
                      base + reverse("duties:duty-kind-list", args=[group.kind]))
-                    for group in group_by_kind(duties)
+                    for group in groups
                 ])
-                for school, duties in reminder.by_school
+                for school, groups in reminder.by_school
             ],
             "dashboard_url": base + reverse("duties:dashboard"),
             "account_url": base + reverse("accounts:account"),
@@ -136,10 +160,10 @@ def _claim(reminder: Reminder, day: date) -> bool:
             user=reminder.user,
             school=school,
             date=day,
-            due_count=sum(1 for d in duties if d.status != OVERDUE),
-            overdue_count=sum(1 for d in duties if d.status == OVERDUE),
+            due_count=_summed([groups]).due,
+            overdue_count=_summed([groups]).overdue,
         )
-        for school, duties in reminder.by_school
+        for school, groups in reminder.by_school
     ]
     try:
         with transaction.atomic():

@@ -49,7 +49,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value
 
 DUE = "due"
 OVERDUE = "overdue"
@@ -189,6 +189,15 @@ def split_by_owner(owners: Owners | None, user: str | None, role: str) -> tuple[
     if owners is None:
         return NO_ROW, EVERY_ROW
     return owners.q(user, role, mine=True), owners.q(user, role, mine=False)
+
+
+def count_owned(condition: Q, owner: Q) -> Any:
+    """COUNT of the rows meeting ``condition`` owned as ``owner`` says (an ``Owners.q``);
+    a plain 0 or a plain count when the owner's condition is all or nothing, so the query
+    carries (and Django compiles) no condition that cannot change the figure."""
+    if owner is NO_ROW:
+        return Value(0)
+    return Count("pk", filter=condition if owner is EVERY_ROW else condition & owner)
 
 
 def kept_by_owner(owners: Owners | None, user: str | None, role: str, *, mine: bool) -> Q:

@@ -42,7 +42,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import (
     Case,
-    Count,
     Exists,
     IntegerField,
     Max,
@@ -64,6 +63,7 @@ from schoolkeep.duties.types import (
     DutyCounts,
     OwnedCounts,
     Owners,
+    count_owned,
     is_before_horizon,
     kept_by_owner,
     local_date,
@@ -191,8 +191,8 @@ def _four(kind: str, overdue: Q, due: Q, owners: Owners | None) -> dict[str, Any
     user, role = OWNED_BY[kind]
     mine, others = split_by_owner(owners, user, role)
     name = kind.split(".")[1].replace("-", "_")
-    return {f"{name}_{n}": Count("pk", filter=condition) for n, condition in enumerate(
-        (overdue & mine, due & mine, overdue & others, due & others))}
+    return {f"{name}_{n}": count_owned(condition, owner) for n, (condition, owner) in enumerate(
+        ((overdue, mine), (due, mine), (overdue, others), (due, others)))}
 
 
 def _grouped(rows: QuerySet[Any], marker: int, counts: dict[str, Any]) -> QuerySet[Any]:

@@ -34,7 +34,6 @@ from typing import Any
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateTimeField,
     Exists,
     F,
@@ -63,6 +62,7 @@ from schoolkeep.duties.types import (
     DutyCounts,
     OwnedCounts,
     Owners,
+    count_owned,
     count_subquery,
     kept_by_owner,
     local_date,
@@ -428,7 +428,7 @@ def _grouped(rows: QuerySet[Any], marker: int, kind: str, overdue: Q, due: Q,
     due, the others' overdue and due."""
     user, role = OWNED_BY[kind]
     mine, others = split_by_owner(owners, user, role)
-    counts = {f"n{n}": Count("pk", filter=condition) for n, condition in enumerate(
-        (overdue & mine, due & mine, overdue & others, due & others))}
+    counts = {f"n{n}": count_owned(condition, owner) for n, (condition, owner) in enumerate(
+        ((overdue, mine), (due, mine), (overdue, others), (due, others)))}
     return (rows.order_by().values("school_id").annotate(marker=Value(marker), **counts)
             .values_list("school_id", "marker", *counts))

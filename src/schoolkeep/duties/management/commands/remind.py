@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from schoolkeep.audit.context import audit_context, cli_actor_label
-from schoolkeep.duties.selectors import group_by_kind
 from schoolkeep.duties.services import ReminderReport, reminders_send
 
 
@@ -39,8 +38,8 @@ class Command(BaseCommand):
                 f"{reminder.due_count} due"
             )
             if report.dry_run:  # what the e-mail lists: the most urgent few of each kind
-                for school, duties in reminder.by_school:
-                    for group in group_by_kind(duties):
+                for school, groups in reminder.by_school:
+                    for group in groups:
                         for duty in group.first:
                             self.stdout.write(f"  {school.name}: [{duty.status}] {duty.title}")
                         if group.more:
