@@ -56,6 +56,7 @@ Progress = Callable[[int, int, str], None]
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
 PREVIEW_ROWS = 20
+BATCH = 500  # rows compared and written at a time
 
 NAME, EMAIL, CLASSES = "Name", "Email", "Year groups or classes"
 HEADINGS = [NAME, EMAIL, CLASSES]
@@ -273,15 +274,26 @@ def _preview(result: ParentImportResult, row: _Row, action: str, changed: list[s
         result.preview.append(PreviewRow(row.number, row.values["full_name"], action, changed))
 
 
-def _save(changes: _Changes, school: School, actor: Any, result: ParentImportResult,
-          filename: str) -> None:
+def _compare_and_save(rows: list[_Row], matched: dict[int, Parent], school: School,
+                      actor: Any, result: ParentImportResult, *, write: bool) -> None:
+    """Compare the rows with the record BATCH at a time and, when ``write``, write each
+    batch's changes with their audit events: what is held does not grow with the file."""
     parents = Table(Parent)
-    parents.insert([parents.values_of(parent) for parent in changes.new])
-    parents.update_instances(changes.changed, ["full_name", "name_key", "email", "email_key",
-                                               "classes", "version", "updated_at"])
+    for start in range(0, len(rows), BATCH):
+        changes = _compare(rows[start:start + BATCH], matched, school, actor, result)
+        if write:
+            parents.insert([parents.values_of(parent) for parent in changes.new])
+            parents.update_instances(changes.changed, [
+                "full_name", "name_key", "email", "email_key", "classes", "version",
+                "updated_at"])
+            audit_record_many(changes.events)
+
+
+def _summary_event(school: School, actor: Any, result: ParentImportResult,
+                   filename: str) -> None:
     summary = {"file": filename, "rows": result.rows, "added": result.added,
                "updated": result.updated, "unchanged": result.unchanged}
-    audit_record_many([*changes.events, {
+    audit_record_many([{
         "action": "agreements.parents_import.applied", "school": school, "actor": actor,
         "target_type": "tenancy.school", "target_id": str(school.public_id),
         "target_label": str(school), "changes": diff(None, summary)}])
@@ -311,7 +323,7 @@ def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: boo
     if dry_run:
         rows, matched = _check(source, school, result, progress)
         if result.ok:
-            _compare(rows, matched, school, actor, result)
+            _compare_and_save(rows, matched, school, actor, result, write=False)
         return result
     try:
         with transaction.atomic():
@@ -322,9 +334,9 @@ def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: boo
             rows, matched = _check(source, school, result, progress)
             if not result.ok:
                 return result
-            changes = _compare(rows, matched, school, actor, result)
-            if changes.new or changes.changed:
-                _save(changes, school, actor, result, filename or Path(path).name)
+            _compare_and_save(rows, matched, school, actor, result, write=True)
+            if result.added or result.updated:
+                _summary_event(school, actor, result, filename or Path(path).name)
             if progress:
                 progress(result.rows, result.rows, "Written")
     except IntegrityError:
