@@ -25,15 +25,9 @@ from schoolkeep.assets.exports import OnRow
 from schoolkeep.assets.models import Asset
 from schoolkeep.audit.actions import register_action_labels
 from schoolkeep.audit.services import audit_record, diff
+from schoolkeep.jobs.exports import export_job_run
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import (
-    job_create,
-    job_fail,
-    job_finish,
-    job_progress,
-    job_started,
-    job_write_file,
-)
+from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.tenancy.guards import is_user
 from schoolkeep.tenancy.models import School
@@ -55,7 +49,7 @@ Writer = Callable[[School, BinaryIO, date, OnRow], None]
 
 def _appendix(school: School) -> Iterator[selectors.AppendixGroup]:
     # The appendix's own query (its order: groups, then assets as added), read in chunks.
-    assets = selectors._appendix_assets(school)
+    assets = selectors.appendix_assets(school)
     return exports.appendix_stream(assets.iterator(chunk_size=exports.CHUNK))
 
 
@@ -185,19 +179,7 @@ def export_run(job_id: str, code: str) -> None:
     """The body of the background task: write the file into the job's private file."""
     job = Job.objects.select_related("school").get(public_id=job_id, kind=JOB_KIND)
     school, export = job.school, export_for(code)
-    job_started(job)
     today = timezone.localdate()
-
-    def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
-            job_progress(job, done=done)
-
-    try:
-        stored = job_write_file(lambda handle: export.write(school, handle, today, progress))
-    except Exception:
-        job_fail(job, message="The file could not be made. Try again, or ask your IT lead to "
-                              "look at the server's log.")
-        raise
-    job_finish(job, stored_name=stored, filename=export.filename(school, today),
-               content_type=export.content_type,
-               message="Your file is ready. It is removed after a day.")
+    export_job_run(job, lambda handle, on_row: export.write(school, handle, today, on_row),
+                   filename=export.filename(school, today), content_type=export.content_type,
+                   progress_every=PROGRESS_EVERY)

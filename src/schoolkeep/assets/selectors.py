@@ -191,7 +191,9 @@ class AppendixGroup:
     rows: list[AppendixRow] = field(default_factory=list)
 
 
-def _appendix_assets(school: School) -> QuerySet[Asset]:
+def appendix_assets(school: School) -> QuerySet[Asset]:
+    """The current assets in Appendix 1's order (groups, then assets as added), with what
+    its rows show; the downloads read it in chunks."""
     return (Asset.objects.filter(school=school, archived_at__isnull=True)
             .select_related("group", "owner_person", "owner_organisation")
             .defer(*_OWNER_SECRETS).prefetch_related(_labels())
@@ -202,14 +204,14 @@ def appendix_rows(school: School) -> list[AppendixGroup]:
     """The current register as the policy's Appendix 1 lays it out: each group (in the
     register's order) with its assets in the order they were added. Two queries. For the
     downloads (Word, CSV), which hold the whole register; the page shows ``appendix_page``."""
-    return appendix_groups(_appendix_assets(school))
+    return appendix_groups(appendix_assets(school))
 
 
 def appendix_page(school: School, number: Any, per_page: int) -> tuple[Any, list[AppendixGroup]]:
     """One page of Appendix 1: ``per_page`` assets in the appendix's order, grouped, and the
     page (for its links). A group cut by a page break is headed again on the next page.
     Three queries (count, page, labels), whatever the size of the register."""
-    page = Paginator(_appendix_assets(school), per_page).get_page(number)
+    page = Paginator(appendix_assets(school), per_page).get_page(number)
     return page, appendix_groups(page.object_list)
 
 

@@ -27,6 +27,7 @@ from schoolkeep.assets import export_jobs, exports, services
 from schoolkeep.assets.models import Asset
 from schoolkeep.assets.selectors import appendix_rows
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.jobs import exports as jobs_exports
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_file_path, jobs_dir
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -270,13 +271,13 @@ def test_the_job_runs_outside_a_transaction_as_the_worker_runs_it(
     monkeypatch.setattr(exports, "CHUNK", 2)
     monkeypatch.setattr(export_jobs, "PROGRESS_EVERY", 1)
     progress: list[int] = []
-    real_progress = export_jobs.job_progress
+    real_progress = jobs_exports.job_progress
 
     def recorded(job: Job, *, done: int) -> None:
         real_progress(job, done=done)  # an UPDATE committed while the cursor is open
         progress.append(Job.objects.get(pk=job.pk).done)
 
-    monkeypatch.setattr(export_jobs, "job_progress", recorded)
+    monkeypatch.setattr(jobs_exports, "job_progress", recorded)  # the shared runner's
     job = export_jobs.export_start(school=personas.school, actor=personas.siro,
                                    code="appendix-csv")  # the immediate backend runs it
     job.refresh_from_db()
