@@ -106,7 +106,7 @@ def build(people: int) -> object:
     except ImportError:
         pass
     else:
-        refresh_for_schools(Person.objects.order_by().values_list("school_id", flat=True).distinct())
+        refresh_for_schools([school.pk, other.pk])
     return siro
 
 

@@ -5,7 +5,8 @@ Not a test. ``make bench`` runs it on SQLite, and on PostgreSQL when
 a trust of N schools (default 200), each with 150 people of every kind and about four
 checks each (some missing, some right to work ending, some due on the DBS Update Service),
 inserted in bulk, with the people's stored missing-check facts computed as the services
-would, and the planner's statistics gathered (``ANALYZE``, as autovacuum would). Then, signed in as the trust's administrator, it times interleaved in one run:
+would, and the planner's statistics gathered (``ANALYZE``, as autovacuum would). Then,
+signed in as the trust's administrator, it times interleaved in one run:
 
 - ``duties:trust-overview``, every school's due and overdue counts per module;
 - the issue's bare view: ``base.html`` with a 50-row table from one query (``x base``);
