@@ -17,10 +17,11 @@ only") does not move the date.
 
 The SQL mirrors ``audience.signers`` (``signers_of_outer_aup``) and ``signer_has_signed``;
 the tests check that they agree. ``counts`` runs ONE query for any number of schools: the
-AUPs with someone unsigned grouped by school (conditional counts), UNION ALL the members who
-have not signed grouped by school; no figure is a subquery per school. ``kind_counts`` is the
-same query for one school, each count split into the viewer's and the others'
-(``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs two queries (the school's AUPs
+AUPs with someone unsigned, UNION ALL the members who have not signed, each grouped by school
+and by when the requirement was published (due or overdue is decided from that date after
+the query, so each condition is written once); no figure is a subquery per school.
+``kind_counts`` is the same query for one school, the members also grouped by whether their
+duty is the viewer's (``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs two queries (the school's AUPs
 with their figures, then, for members, the members in order of urgency sliced in SQL);
 ``for_school`` is ``for_kind`` for both kinds.
 """
@@ -28,12 +29,13 @@ with their figures, then, for members, the members in order of urgency sliced in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DateTimeField,
     Exists,
     F,
@@ -58,11 +60,11 @@ from schoolkeep.agreements.aups.models import (
 )
 from schoolkeep.duties import registry
 from schoolkeep.duties.types import (
+    NO_ROW,
     Duty,
     DutyCounts,
     OwnedCounts,
     Owners,
-    count_owned,
     count_subquery,
     kept_by_owner,
     local_date,
@@ -214,12 +216,10 @@ def _member_unsigned(audience: str, *, today: date) -> Q:
     return Q(_person_unsigned(audience, today=today)) | by_roles
 
 
-def _published_aup(audience: str, window: Q) -> Exists:
-    """On Membership rows: the school's AUP of this audience is published (within the
-    window of publication dates)."""
+def _published_aup(audience: str) -> Exists:
+    """On Membership rows: the school's AUP of this audience is published."""
     return Exists(Aup.objects.filter(
-        school_id=OuterRef("school_id"), audience=audience, sign_from__gt=0,
-    ).alias(required_since=_requirement_published_at()).filter(window))
+        school_id=OuterRef("school_id"), audience=audience, sign_from__gt=0))
 
 
 def _members() -> QuerySet[Membership]:
@@ -234,14 +234,6 @@ def due_at(published_at: datetime) -> datetime:
     not a day: a duty due on the 14th day would fall exactly on the dashboard's 14-day
     horizon and show only from the next day.)"""
     return published_at + SIGNING_PERIOD
-
-
-def _windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
-    """(overdue, due) on ``required_since``: due before ``now``, or before ``horizon``."""
-    overdue = Q(required_since__lt=now - SIGNING_PERIOD)
-    due = Q(required_since__gte=now - SIGNING_PERIOD,
-            required_since__lt=horizon - SIGNING_PERIOD)
-    return overdue, due
 
 
 # --- the provider --------------------------------------------------------------------------
@@ -286,33 +278,52 @@ class AupDuties:
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
-        """{school id: {kind: counts}}: the UNION ALL of the two grouped counts."""
+        """{school id: {kind: counts}}: one UNION ALL of two grouped queries, each row a
+        school, which part it is, when the requirement was published (``since``), whether
+        the duties are the viewer's, and how many. Due or overdue is decided from ``since``
+        here, so each condition is written (and compiled) once, not once per figure."""
         if not ids:
             return {}
         today = local_date(now)
-        overdue, due = _windows(now, horizon)
         aups = (Aup.objects.filter(school_id__in=ids, audience__in=LISTED_AUDIENCES,
                                    sign_from__gt=0)
-                .alias(required_since=_requirement_published_at())
-                .filter(_has_unsigned(today=today)))
-        members = _members().filter(school_id__in=ids)
-
-        def members_in(window: Q) -> Q:
-            q = Q(pk__in=[])
-            for audience in MEMBER_AUDIENCES:
-                q |= Q(_published_aup(audience, window)) & _member_unsigned(audience,
-                                                                           today=today)
-            return q
-
-        rows = _grouped(aups, AUPS_ROW, UNSIGNED, overdue, due, owners).union(
-            _grouped(members, MEMBERS_ROW, MEMBER_UNSIGNED, members_in(overdue),
-                     members_in(due), owners), all=True)
+                .filter(_has_unsigned(today=today))
+                .annotate(marker=Value(AUPS_ROW), since=_requirement_published_at(),
+                          mine=Value(0)))
+        # The audience whose AUP applies to the member, who has not signed it (published).
+        whens = [When(Q(_published_aup(audience)) & _member_unsigned(audience, today=today),
+                      then=Value(audience)) for audience in MEMBER_AUDIENCES]
+        user, role = OWNED_BY[MEMBER_UNSIGNED]
+        mine, _others = split_by_owner(owners, user, role)
+        members = (_members().filter(school_id__in=ids)
+                   .alias(unsigned_audience=Case(*whens, default=Value(""),
+                                                 output_field=CharField()))
+                   .exclude(unsigned_audience="")
+                   .annotate(marker=Value(MEMBERS_ROW),
+                             since=Subquery(Aup.objects.filter(
+                                 school_id=OuterRef("school_id"),
+                                 audience=OuterRef("unsigned_audience"), sign_from__gt=0,
+                             ).annotate(at=_requirement_published_at()).values("at")[:1]),
+                             mine=Value(0) if mine is NO_ROW else Case(
+                                 When(mine, then=Value(1)), default=Value(0))))
+        rows = (aups.order_by().values("school_id", "marker", "since", "mine")
+                .annotate(n=Count("pk")).values_list("school_id", "marker", "since", "mine", "n")
+                .union(members.order_by().values("school_id", "marker", "since", "mine")
+                       .annotate(n=Count("pk"))
+                       .values_list("school_id", "marker", "since", "mine", "n"), all=True))
+        bm_is_mine = owners is not None and owners.owns(None, OWNED_BY[UNSIGNED][1])
         result: dict[int, dict[str, OwnedCounts]] = {}
-        for school_id, marker, mine_overdue, mine_due, others_overdue, others_due in rows:
+        for school_id, marker, since, is_mine, number in rows:
+            due = due_at(_as_instant(since))
+            if due >= horizon:
+                continue
+            counts = DutyCounts(**{"overdue" if due < now else "due": number})
             kind = UNSIGNED if marker == AUPS_ROW else MEMBER_UNSIGNED
-            result.setdefault(school_id, {})[kind] = OwnedCounts(
-                mine=DutyCounts(due=mine_due, overdue=mine_overdue),
-                others=DutyCounts(due=others_due, overdue=others_overdue))
+            owned = (OwnedCounts(mine=counts) if (is_mine if kind == MEMBER_UNSIGNED
+                                                 else bm_is_mine)
+                     else OwnedCounts(others=counts))
+            per_kind = result.setdefault(school_id, {})
+            per_kind[kind] = per_kind.get(kind, OwnedCounts()) + owned
         return result
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
@@ -422,13 +433,7 @@ def _published_aups(school_id: int, *, horizon: datetime, today: date,
     }
 
 
-def _grouped(rows: QuerySet[Any], marker: int, kind: str, overdue: Q, due: Q,
-             owners: Owners | None) -> QuerySet[Any]:
-    """``rows`` grouped by school: the school, ``marker``, then the viewer's overdue and
-    due, the others' overdue and due."""
-    user, role = OWNED_BY[kind]
-    mine, others = split_by_owner(owners, user, role)
-    counts = {f"n{n}": count_owned(condition, owner) for n, (condition, owner) in enumerate(
-        ((overdue, mine), (due, mine), (overdue, others), (due, others)))}
-    return (rows.order_by().values("school_id").annotate(marker=Value(marker), **counts)
-            .values_list("school_id", "marker", *counts))
+def _as_instant(value: datetime | str) -> datetime:
+    """An instant from the database: SQLite may hand back an annotated one as text."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
