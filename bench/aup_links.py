@@ -6,8 +6,10 @@ a link with ``link_issue`` (as reminders and letters do), then, one parent after
 opens the link with Django's test client (GET ``/sign/<token>``) and signs it (POST, with a
 typed name and the agreement). It prints the signatures per second sustained over the whole
 run and over each window of ``--window`` parents (so a slowdown as signatures pile up
-shows), the median and 90th percentile of the GET and of the POST, their queries, and checks
-that every parent signed exactly once and that the audit chain still verifies.
+shows), the CPU time each signature took per window in Django and, when the server is on
+this machine, in PostgreSQL's backend (flat CPU under a falling rate means a busy machine),
+the median and 90th percentile of the GET and of the POST, their queries, and checks that
+every parent signed exactly once and that the audit chain still verifies.
 
 Database: SQLite in a throwaway data directory (the default), or PostgreSQL when
 ``DATABASE_URL`` is set: a throwaway database ``schoolkeep_bench_<pid>`` is created on that
@@ -136,7 +138,10 @@ def main() -> None:
         queries = queries_of_one(client, *links.pop())  # the extra parent, counted alone
         timings: dict[str, list[float]] = {"GET": [], "POST": []}
         windows: list[float] = []
+        cpu: list[tuple[float, float | None]] = []  # per window: ms per signature
+        backend = backend_pid()
         run_started = window_started = time.perf_counter()
+        cpu_started = (time.process_time(), backend_cpu_seconds(backend))
         for number, (name, token) in enumerate(links, start=1):
             sign_one(client, name, token, timings)
             if number % options.window == 0 or number == len(links):
@@ -144,12 +149,16 @@ def main() -> None:
                 size = number % options.window or options.window
                 windows.append(size / (now - window_started))
                 window_started = now
+                cpu_now = (time.process_time(), backend_cpu_seconds(backend))
+                cpu.append(cpu_per_signature(cpu_started, cpu_now, size))
+                cpu_started = cpu_now
         elapsed = time.perf_counter() - run_started
         from schoolkeep.agreements.aups.models import Signature, SigningLink
 
         signed = Signature.objects.filter(aup=aup, method="link").count()
         unused = SigningLink.objects.filter(aup=aup, used_at__isnull=True).count()
         report(options, elapsed, windows, timings, queries)
+        report_cpu(cpu)
         print(f"  Signatures recorded: {signed} (links left unused: {unused})")
         if signed != len(links) + 1 or unused:
             sys.exit("bench: not every parent signed exactly once")
@@ -159,6 +168,44 @@ def main() -> None:
         if SERVER_URL:
             connection.close()
             _server_command(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+def backend_pid() -> int | None:
+    """The process id of this connection's PostgreSQL backend when the server runs on this
+    machine (its CPU time is then readable in /proc); None otherwise."""
+    if connection.vendor != "postgresql" or urlparse(SERVER_URL).hostname not in (
+            "127.0.0.1", "localhost", "::1"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid if os.path.exists(f"/proc/{pid}/stat") else None
+
+
+def backend_cpu_seconds(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # user + system
+
+
+def cpu_per_signature(started: tuple[float, float | None], now: tuple[float, float | None],
+                      count: int) -> tuple[float, float | None]:
+    """Milliseconds of CPU per signature in this process and in the database's backend."""
+    server = None if now[1] is None or started[1] is None else 1000 * (now[1] - started[1]) / count
+    return 1000 * (now[0] - started[0]) / count, server
+
+
+def report_cpu(cpu: list[tuple[float, float | None]]) -> None:
+    """CPU time per signature, window by window: unlike the rate, it does not move with
+    whatever else the machine is doing, so a rate that falls while these stay flat is the
+    machine, not Schoolkeep."""
+    print("  CPU per signature, per window: Django " + ", ".join(f"{c:.1f}" for c, _ in cpu)
+          + " ms")
+    if all(server is not None for _, server in cpu):
+        print("                                 PostgreSQL backend "
+              + ", ".join(f"{server:.1f}" for _, server in cpu) + " ms")
 
 
 def report(options: Any, elapsed: float, windows: list[float],
