@@ -85,8 +85,9 @@ class _Writer:
                 if not _same(getattr(person, name), value):
                     setattr(person, name, value)
                     changed_headings.append(heading_of(name))
-            changes = {} if pk is None else diff(before, _values(person, PERSON_FIELDS),
-                                                 secret_fields=PERSON_SECRET_FIELDS)
+            # Nothing set, nothing to compare (most rows of a file imported again).
+            changes = {} if pk is None or not changed_headings else diff(
+                before, _values(person, PERSON_FIELDS), secret_fields=PERSON_SECRET_FIELDS)
             if row.sites is not None:
                 old_sites = sorted(s.pk for s in person.sites.all()) if pk else []
                 if old_sites != row.sites:
@@ -150,6 +151,8 @@ class _Writer:
             if not _same(old, value):
                 setattr(check, name, value)
                 headings.append(heading_of(name, check_type))
+        if not headings:  # nothing set
+            return []
         changes = diff(before, _values(check, fields), secret_fields=CHECK_SECRET_FIELDS)
         if not changes:
             return []
