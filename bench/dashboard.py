@@ -7,6 +7,8 @@ locked accounts, invitations not accepted, estimated term dates), signs the SIRO
 Django's test client, then times, interleaved in one run:
 
 - ``duties:dashboard``, what needs doing for the SIRO and for the school;
+- ``duties:duty-kind-list`` of assets without an owner, the first page of 50 (with
+  ``--assets``);
 - a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
 With ``--assets N`` the measured school also holds N information assets with no owner and
@@ -186,10 +188,15 @@ def main() -> None:
                 harness.timed(client, bare_url)
             dashboard_queries = harness.count_queries(client, dashboard_url)
             bare_queries = harness.count_queries(client, bare_url)
-            dashboard_times, bare_times = [], []
+            kind_url = reverse("duties:duty-kind-list", args=["assets.owner-missing"])
+            kind_bytes = len(client.get(kind_url).content) if options.assets else 0
+            kind_queries = harness.count_queries(client, kind_url) if options.assets else 0
+            dashboard_times, bare_times, kind_times = [], [], []
             for _ in range(options.iterations):
                 dashboard_times.append(harness.timed(client, dashboard_url))
                 bare_times.append(harness.timed(client, bare_url))
+                if options.assets:
+                    kind_times.append(harness.timed(client, kind_url))
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
@@ -209,7 +216,16 @@ def main() -> None:
         f"p90 {harness.percentile_ms(bare_times, 0.9):8.2f} ms   "
         f"queries {bare_queries} (middleware and session only)"
     )
+    if kind_times:
+        kind_median = harness.median_ms(kind_times)
+        print(
+            f"kind page   median {kind_median:8.2f} ms   "
+            f"p90 {harness.percentile_ms(kind_times, 0.9):8.2f} ms   queries {kind_queries}"
+            f"   {kind_bytes:,} bytes (assets without an owner, page 1 of 50)"
+        )
     print(f"ratio       dashboard / bare view = {dash_median / bare_median:.1f}")
+    if kind_times:
+        print(f"ratio       kind page / bare view = {kind_median / bare_median:.1f}")
 
 
 if __name__ == "__main__":
