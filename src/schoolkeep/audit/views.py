@@ -12,11 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from schoolkeep.audit import selectors
-from schoolkeep.audit.export import csv_lines, filters_description, trail_export_start
+from schoolkeep.audit import export, selectors
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib import downloads
@@ -25,7 +23,6 @@ from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 PAGE_SIZE = 50
-EXPORT_CHUNK = 500
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | None]:
@@ -46,6 +43,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/event_list.html", {
         "page_title": "Audit trail", "form": form, "page": page,
         "export_query": request.GET.urlencode() if events is not None else "",
+        "export_at_once_up_to": export.IN_BACKGROUND_ABOVE,
     })
 
 
@@ -60,20 +58,41 @@ def _person_label(form: AuditFilterForm) -> str:
     return next((str(label) for value, label in choices if value == chosen), "")
 
 
+def _filters(form: AuditFilterForm) -> str:
+    return export.filters_description(form.selection(), person_label=_person_label(form))
+
+
 @require_GET
 @school_view("audit.view")  # type: ignore[arg-type]  # a streaming response is fine here
 def event_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered trail as CSV, streamed at once; for a large one, the page that offers
+    to make it in the background."""
     form, events = _filtered(request)
     if events is None:  # show the list page with the filter's errors
         return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
     school = request.school  # type: ignore[attr-defined]
-    events = trail_export_start(
-        school=school, actor=request.user, events=events,
-        filters=filters_description(form.selection(), person_label=_person_label(form)))
-    stamp = timezone.localtime(timezone.now(), selectors.LONDON).strftime("%Y-%m-%d")
-    return download_response(csv_lines(events.iterator(chunk_size=EXPORT_CHUNK)),
-                             name=f"audit-trail-{school.slug}-{stamp}",
-                             content_type=downloads.CSV)
+    chosen = export.trail_chosen(events)
+    if chosen.in_background:
+        return render(request, "audit/export_start.html", {
+            "page_title": "Export the audit trail", "rows": chosen.rows,
+            "filters": _filters(form), "export_query": request.GET.urlencode()})
+    written = export.trail_export_now(school=school, actor=request.user, chosen=chosen,
+                                      filters=_filters(form))
+    return download_response(export.csv_lines(written.iterator(chunk_size=export.CHUNK)),
+                             name=export.filename_for(school), content_type=downloads.CSV)
+
+
+@require_POST
+@school_view("audit.view")
+def event_export_start(request: HttpRequest) -> HttpResponse:
+    """Start the job that writes the filtered trail (the filters in the URL's query)."""
+    form, events = _filtered(request)
+    if events is None:
+        return redirect(f"{reverse('audit:event-list')}?{request.GET.urlencode()}")
+    job = export.trail_export_start(school=request.school,  # type: ignore[attr-defined]
+                                    actor=request.user, selection=form.selection(),
+                                    filters=_filters(form))
+    return redirect("jobs:job-detail", public_id=job.public_id)
 
 
 @require_GET
