@@ -83,7 +83,9 @@ class Table:
         # parameter.
         names = ", ".join(quote(field.column) for field in self.fields)
         self._head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608  # nosec B608
-        self._returning = f" RETURNING {quote(meta.pk.column)}"
+        assert meta.pk is not None  # every concrete model has one
+        self._pk_column = quote(str(meta.pk.column))
+        self._returning = f" RETURNING {self._pk_column}"
         self._row_marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
 
     def row(self, values: Mapping[str, Any], *, now: Any = None) -> dict[str, Any]:
@@ -142,7 +144,7 @@ class Table:
         meta = self.model._meta
         sets = ", ".join(f"{quote(self._by_name[name].column)} = %s" for name in columns)
         sql = (f"UPDATE {quote(meta.db_table)} SET {sets} "  # noqa: S608  # nosec B608
-               f"WHERE {quote(meta.pk.column)} = %s")
+               f"WHERE {self._pk_column} = %s")
         params = [[*(self._prepared(name, row[name]) for name in columns), row["pk"]]
                   for row in rows]
         with self.connection.cursor() as cursor:

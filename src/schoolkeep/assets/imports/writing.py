@@ -39,6 +39,7 @@ from schoolkeep.tenancy.models import School
 
 CHUNK = 500
 ASSET_TYPE = Asset._meta.label_lower  # an asset's events' target type, as audit_record gives it
+ASSET_COLUMNS = {field.name: field.attname for field in Asset._meta.concrete_fields}
 T = TypeVar("T")
 OWNER_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched"]
 
@@ -68,7 +69,7 @@ class _Writer:
     links: Table = field(default_factory=lambda: Table(Asset.access_labels.through))
     # A snapshot field's column (SNAPSHOT_FIELDS are names; a row holds attnames).
     attnames: dict[str, str] = field(default_factory=lambda: {
-        name: Asset._meta.get_field(name).attname for name in SNAPSHOT_FIELDS})
+        name: ASSET_COLUMNS[name] for name in SNAPSHOT_FIELDS})
     group_names: dict[int, str] = field(default_factory=dict)
     organisation_names: dict[int, str] = field(default_factory=dict)
 
@@ -207,7 +208,7 @@ class _Writer:
             saved.append(asset)
             events.append(self.event("assets.asset.updated", asset, changes))
         # Only the columns some row changed are set, with the version and the time.
-        columns = sorted(Asset._meta.get_field(name).attname for name in changed_fields)
+        columns = sorted(ASSET_COLUMNS[name] for name in changed_fields)
         self.assets.update_instances(saved, [*columns, "version", "updated_at"])
         if relabelled:
             Asset.access_labels.through.objects.filter(
