@@ -34,7 +34,8 @@ HELPERS = {"all.py", "harness.py", "results.py"}  # modules, not benchmarks
 # The order reports are printed in (pages first: the evidence); others follow.
 ORDER = ["pages.py", "dashboard.py", "register_view.py", "record_view.py", "trust_overview.py",
          "api_lists.py", "import_assets.py", "import_people.py", "import_parents.py",
-         "export_appendix.py", "aup_links.py", "backup.py", "hostile_import.py"]
+         "import_memory.py", "export_appendix.py", "aup_links.py", "backup.py",
+         "hostile_import.py"]
 # Scripts run more than once, with these arguments (one run each); others run once, bare.
 ARGUMENTS = {"pages.py": [["--scale", "small"], ["--scale", "school"]]}
 POSTGRES = "SCHOOLKEEP_BENCH_POSTGRES"
