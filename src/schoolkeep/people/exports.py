@@ -2,14 +2,16 @@
 
 Both show the columns of ``record.RecordLayout`` for the member's level, as the page does.
 Starting an export is audited; the file is attached to a job that only its starter can open.
+The worker writes the spreadsheet straight into the job's private file while the people are
+read in chunks (openpyxl's write-only mode), so its memory does not grow with the record; a
+PDF is laid out whole by WeasyPrint before it is written.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -20,8 +22,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from schoolkeep.audit.services import audit_record, diff
+from schoolkeep.jobs.exports import OnRow, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.jobs.services import job_create, job_fail, job_progress
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.models import PersonKind
@@ -71,9 +74,10 @@ def filename_for(school: School, fmt: str, today: date, *, archive: bool = False
 
 # The spreadsheet ---------------------------------------------------------------------------
 
-def record_xlsx(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,
-                printed_on: date, on_row: Any = None) -> bytes:
-    """The record as an XLSX workbook, written row by row (openpyxl's write-only mode)."""
+def write_record_xlsx(rows: Iterable[RecordRow], layout: RecordLayout, handle: BinaryIO, *,
+                      school: School, printed_on: date, on_row: OnRow = None) -> None:
+    """The record as an XLSX workbook written into ``handle``, row by row (openpyxl's
+    write-only mode keeps the rows in a temporary file, not in memory)."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Single Central Record of {school.name}"
     workbook.properties.creator = "Schoolkeep"
@@ -98,9 +102,14 @@ def record_xlsx(rows: Iterable[RecordRow], layout: RecordLayout, *, school: Scho
         sheet.append([_xlsx_cell(sheet, flat_value(row, column)) for column in columns])
         if on_row is not None:
             on_row(count)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(handle)
+
+
+def record_xlsx(rows: Iterable[RecordRow], layout: RecordLayout, *, school: School,
+                printed_on: date, on_row: OnRow = None) -> bytes:
+    """The same workbook as bytes (small records, and tests)."""
+    return in_memory(lambda handle: write_record_xlsx(rows, layout, handle, school=school,
+                                                      printed_on=printed_on, on_row=on_row))
 
 
 def _xlsx_cell(sheet: Any, value: object) -> Any:
@@ -192,33 +201,34 @@ def record_export_start(*, school: School, actor: Any, fmt: str, filters: Record
     return job
 
 
+FAILED = ("The export could not be made. Try again, or ask your IT lead to look at the "
+          "server's log.")
+
+
 def record_export_run(job_id: str, fmt: str, params: Mapping[str, Any], level: int) -> None:
-    """The body of the background task: make the file and attach it to the job."""
-    job = Job.objects.select_related("school").get(public_id=job_id)
+    """The body of the background task: write the file into the job's private file."""
+    job = Job.objects.select_related("school").get(public_id=job_id, kind=JOB_KIND)
     school = job.school
     try:
-        filters = filters_from_params(school, params)
-        layout = record_layout(Level(level), archive=filters.archive)
-        rule_set = rule_set_for(school)
-        today = timezone.localdate()
+        filters = filters_from_params(school, params)  # a site removed since: refused
+    except DomainError:
+        job_fail(job, message=FAILED)
+        raise
+    layout = record_layout(Level(level), archive=filters.archive)
+    rule_set = rule_set_for(school)
+    today = timezone.localdate()
+
+    def write(handle: BinaryIO, on_row: OnRow) -> None:
         rows = record_iter(school=school, rule_set=rule_set, filters=filters,
                            sensitive=layout.sensitive, today=today)
-
-        def progress(done: int) -> None:
-            if done % PROGRESS_EVERY == 0:
-                job_progress(job, done=done)
-
         if fmt == XLSX:
-            content = record_xlsx(rows, layout, school=school, printed_on=today,
-                                  on_row=progress)
+            write_record_xlsx(rows, layout, handle, school=school, printed_on=today,
+                              on_row=on_row)
         else:
             job_progress(job, done=0, message="Laying out the pages.")
-            content = record_pdf(rows, layout, school=school, filters=filters,
-                                 printed_on=today)
-    except Exception:
-        job_fail(job, message="The export could not be made. Try again, or ask your IT lead "
-                              "to look at the server's log.")
-        raise
-    job_finish(job, content=content, content_type=FORMATS[fmt][1],
-               filename=filename_for(school, fmt, today, archive=filters.archive),
-               message="Your export is ready. The file is removed after a day.")
+            handle.write(record_pdf(rows, layout, school=school, filters=filters,
+                                    printed_on=today))
+
+    export_job_run(job, write, filename=filename_for(school, fmt, today, archive=filters.archive),
+                   content_type=FORMATS[fmt][1], progress_every=PROGRESS_EVERY, failed=FAILED,
+                   ready="Your export is ready. The file is removed after a day.")
