@@ -11,18 +11,21 @@ the ICO decision. Incidents are placed by the moment the school became aware (th
 clock), both for the optional date range and for the term they count in.
 
 The rows come from one query (the ICO and people-affected decisions joined, one row each at
-most), read in chunks, so the work is the same whatever the number of incidents.
+most), read in chunks, so the work is the same whatever the number of incidents; the job
+writes them straight into its private file (CSV into the zip, or openpyxl's write-only
+workbook), so its memory does not grow with the log either.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import time as clock
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q, QuerySet
@@ -37,8 +40,9 @@ from schoolkeep.audit.services import audit_record
 from schoolkeep.incidents.clock import LONDON, effective_risk, ico_deadline, in_london
 from schoolkeep.incidents.exports import XLSX_TYPE, ZIP_TYPE
 from schoolkeep.incidents.models import Decision, Incident, Kind, Status
+from schoolkeep.jobs.exports import OnRow, counted, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
+from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people.exports import safe_text
 from schoolkeep.tenancy.calendar import TermCalendar, term_label
@@ -288,29 +292,38 @@ def _text_cell(value: Any) -> Any:
     return safe_text(str(value))
 
 
-def _csv(header: Sequence[str], rows: Iterator[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _write_csv(header: Sequence[str], rows: Iterable[list[Any]], handle: IO[bytes]) -> None:
+    """Rows as UTF-8 CSV into ``handle``, one at a time (the BOM: spreadsheets read UTF-8)."""
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text)
     writer.writerow(header)
     for cells in rows:
         writer.writerow([_text_cell(value) for value in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM: spreadsheets read UTF-8
+    text.flush()
+    text.detach()  # the caller's file stays open
 
 
-def breach_log_zip(log: BreachLog, on_row: Callable[[int], None] | None = None) -> bytes:
-    def counted() -> Iterator[list[Any]]:
-        for number, row in enumerate(log.rows(), start=1):
-            yield row.cells()
-            if on_row is not None:
-                on_row(number)
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    """A compressed file of the zip, dated now, readable by whoever unpacks it."""
+    entry = zipfile.ZipInfo(name, date_time=clock.localtime(clock.time())[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    return entry
 
-    rows = _csv(LOG_HEADER, counted())
-    counts = _csv(COUNT_HEADER, (t.cells() for t in log.term_counts()))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("breach-log.csv", rows)
-        archive.writestr("counts-per-term.csv", counts)
-    return buffer.getvalue()
+
+def write_breach_log_zip(log: BreachLog, handle: BinaryIO, on_row: OnRow = None) -> None:
+    """The log and the counts per term as two CSV files in one zip, written into
+    ``handle`` as the incidents are read."""
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(_zip_entry("breach-log.csv"), "w") as entry:
+            _write_csv(LOG_HEADER, (row.cells() for row in counted(log.rows(), on_row)), entry)
+        with archive.open(_zip_entry("counts-per-term.csv"), "w") as entry:
+            _write_csv(COUNT_HEADER, (t.cells() for t in log.term_counts()), entry)
+
+
+def breach_log_zip(log: BreachLog, on_row: OnRow = None) -> bytes:
+    return in_memory(lambda handle: write_breach_log_zip(log, handle, on_row))
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
@@ -346,7 +359,9 @@ def _sheet(workbook: Workbook, title: str, header: Sequence[str], wide: set[int]
     return sheet
 
 
-def breach_log_xlsx(log: BreachLog, on_row: Callable[[int], None] | None = None) -> bytes:
+def write_breach_log_xlsx(log: BreachLog, handle: BinaryIO, on_row: OnRow = None) -> None:
+    """The log and the counts per term on two sheets, written into ``handle`` (openpyxl's
+    write-only mode keeps the rows in a temporary file, not in memory)."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Breach log of {safe_text(log.school.name)}"
     workbook.properties.creator = "Schoolkeep"
@@ -358,9 +373,15 @@ def breach_log_xlsx(log: BreachLog, on_row: Callable[[int], None] | None = None)
     counts = _sheet(workbook, "Counts per term", COUNT_HEADER, wide=set())
     for term in log.term_counts():
         counts.append([_xlsx_cell(counts, value) for value in term.cells()])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(handle)
+
+
+def breach_log_xlsx(log: BreachLog, on_row: OnRow = None) -> bytes:
+    return in_memory(lambda handle: write_breach_log_xlsx(log, handle, on_row))
+
+
+WRITERS: dict[str, Callable[[BreachLog, BinaryIO, OnRow], None]] = {
+    XLSX: write_breach_log_xlsx, CSV: write_breach_log_zip}
 
 
 @dataclass(frozen=True)
@@ -370,17 +391,23 @@ class LogFile:
     filename: str
 
 
-def breach_log_file(school: School, fmt: str, filters: LogFilters, *,
-                    now: datetime | None = None,
-                    on_row: Callable[[int], None] | None = None) -> LogFile:
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise DomainError("Choose a spreadsheet (XLSX) or CSV.", field="format")
-    log = BreachLog(school, filters, now=now)
-    content = breach_log_xlsx(log, on_row) if fmt == XLSX else breach_log_zip(log, on_row)
+
+
+def breach_log_filename(school: School, fmt: str, now: datetime) -> str:
     extension = "xlsx" if fmt == XLSX else "zip"
-    today = in_london(log.now).date()
-    return LogFile(content, FORMATS[fmt][1],
-                   f"breach-log-{school.slug}-{today.isoformat()}.{extension}")
+    return f"breach-log-{school.slug}-{in_london(now).date().isoformat()}.{extension}"
+
+
+def breach_log_file(school: School, fmt: str, filters: LogFilters, *,
+                    now: datetime | None = None, on_row: OnRow = None) -> LogFile:
+    """The log made in memory (the command line, and tests)."""
+    _check_format(fmt)
+    log = BreachLog(school, filters, now=now)
+    content = in_memory(lambda handle: WRITERS[fmt](log, handle, on_row))
+    return LogFile(content, FORMATS[fmt][1], breach_log_filename(school, fmt, log.now))
 
 
 # Starting and running an export --------------------------------------------------------------
@@ -396,8 +423,7 @@ def _audit_export(*, school: School, actor: Any, fmt: str, filters: LogFilters,
 def breach_log_export_start(*, school: School, actor: Any, fmt: str,
                             filters: LogFilters) -> Job:
     """Record who exported the log (format, range, rows) and start the job that makes it."""
-    if fmt not in FORMATS:
-        raise DomainError("Choose a spreadsheet (XLSX) or CSV.", field="format")
+    _check_format(fmt)
     require_permission(school=school, actor=actor, permission="incidents.view",
                        message="You may not export the breach log.")
     from schoolkeep.incidents.tasks_exports import breach_log_export
@@ -414,22 +440,21 @@ def breach_log_export_start(*, school: School, actor: Any, fmt: str,
 
 
 def breach_log_export_run(job_id: str, fmt: str, params: Mapping[str, Any]) -> None:
-    """The body of the background task: make the file and attach it to the job."""
-    job = Job.objects.select_related("school").get(public_id=job_id)
+    """The body of the background task: write the file into the job's private file."""
+    job = Job.objects.select_related("school").get(public_id=job_id, kind=JOB_KIND)
+    _check_format(fmt)
+    now = timezone.now()
 
-    def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
-            job_progress(job, done=done)
+    def write(handle: BinaryIO, on_row: OnRow) -> None:
+        WRITERS[fmt](BreachLog(job.school, LogFilters.from_params(params), now=now), handle,
+                     on_row)
 
-    try:
-        made = breach_log_file(job.school, fmt, LogFilters.from_params(params), on_row=progress)
-    except Exception:
-        job_fail(job, message="The breach log could not be made. Try again, or ask your IT "
-                              "lead to look at the server's log.")
-        raise
-    job_finish(job, content=made.content, content_type=made.content_type,
-               filename=made.filename,
-               message="Your breach log is ready. The file is removed after a day.")
+    export_job_run(
+        job, write, filename=breach_log_filename(job.school, fmt, now),
+        content_type=FORMATS[fmt][1], progress_every=PROGRESS_EVERY,
+        ready="Your breach log is ready. The file is removed after a day.",
+        failed="The breach log could not be made. Try again, or ask your IT lead to look at "
+               "the server's log.")
 
 
 def breach_log_export_now(*, school: School, actor: Any, fmt: str,
