@@ -4,8 +4,9 @@ the others say they run on SQLite only); then one summary.
 
 Each script runs as its own process with its own throwaway database, and its report is
 printed as it runs. The summary that follows has three parts: every run with its time and
-whether it ran to its end; the pages' table (median, 95th percentile, queries, size and
-ratios to the bare views, from the figures the scripts hand over through bench/results.py);
+whether it ran to its end; a table of the figures the scripts hand over through
+bench/results.py (for pages: median, 95th percentile, queries, size and ratios to the bare
+views; for imports: rows a second and peak memory);
 and the headline lines of every report (timings, rows per second, memory).
 
 A new script in bench/ is run without being listed here. Figures never fail the command:
@@ -106,7 +107,7 @@ def summary(runs: list[Run], figures: list[dict[str, object]]) -> None:
     for one in runs:
         result = "ran to its end" if one.status == 0 else f"FAILED (exit {one.status})"
         print(f"{one.label:<34}{one.database:<12}{one.seconds:8.0f}  {result}")
-    pages(figures)
+    figures_table(figures)
     with_headlines = [one for one in runs if one.headlines]
     if with_headlines:
         print("\nHeadlines of each report:")
@@ -116,18 +117,22 @@ def summary(runs: list[Run], figures: list[dict[str, object]]) -> None:
             print(f"    {line.strip()}")
 
 
-def pages(figures: list[dict[str, object]]) -> None:
+def figures_table(figures: list[dict[str, object]]) -> None:
+    """The figures the scripts handed over (bench/results.py), one row each."""
     if not figures:
         return
-    print("\nPages (x base: against base.html with 50 rows from one query; x bare: against "
-          "a fixed page; both through the same middleware):")
-    print(f"  {'database':<12}{'scale':<8}{'page':<26}{'median ms':>10}{'p95 ms':>9}"
-          f"{'queries':>8}{'bytes':>10}{'x base':>8}{'x bare':>8}")
+    print("\nFigures handed over by the scripts (x base: against base.html with 50 rows from "
+          "one query; x bare: against a fixed page; both through the same middleware):")
+    print(f"  {'bench':<16}{'database':<12}{'scale':<8}{'name':<26}{'median ms':>10}"
+          f"{'p95 ms':>9}{'queries':>8}{'bytes':>10}{'x base':>8}{'x bare':>8}"
+          f"{'rows/s':>9}{'peak MB':>8}")
     for row in figures:
-        print(f"  {row['database']!s:<12}{row['scale']!s:<8}{row['name']!s:<26}"
-              f"{cell(row, 'median_ms', 10, '.2f')}{cell(row, 'p95_ms', 9, '.2f')}"
-              f"{cell(row, 'queries', 8, 'd')}{cell(row, 'bytes', 10, ',d')}"
-              f"{cell(row, 'x_base', 8, '.1f')}{cell(row, 'x_bare', 8, '.1f')}")
+        print(f"  {row['bench']!s:<16}{row['database']!s:<12}{row['scale']!s:<8}"
+              f"{row['name']!s:<26}{cell(row, 'median_ms', 10, '.2f')}"
+              f"{cell(row, 'p95_ms', 9, '.2f')}{cell(row, 'queries', 8, 'd')}"
+              f"{cell(row, 'bytes', 10, ',d')}{cell(row, 'x_base', 8, '.1f')}"
+              f"{cell(row, 'x_bare', 8, '.1f')}{cell(row, 'rows_per_s', 9, ',.0f')}"
+              f"{cell(row, 'peak_mb', 8, '.0f')}")
 
 
 def cell(row: dict[str, object], key: str, width: int, spec: str) -> str:
