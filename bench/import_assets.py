@@ -1,4 +1,4 @@
-"""Benchmark: importing a generated register of 10,000 information assets, on SQLite.
+"""Benchmark: importing a generated register of 10,000 information assets.
 
 Not a test. ``make bench`` runs it in a throwaway data directory (deleted at the end). It
 generates one CSV file of N assets (default 10,000) laid out like the policy's Appendix 1:

@@ -1,4 +1,4 @@
-"""Benchmark: importing a generated file of 5,000 people with their checks, on SQLite.
+"""Benchmark: importing a generated file of 5,000 people with their checks.
 
 Not a test. ``make bench`` runs it in a throwaway data directory (deleted at the end). It
 generates one file of N people (default 5,000) with their checks as CSV and as XLSX, then:
@@ -149,7 +149,8 @@ def main() -> None:
         folder = Path(DATA_DIR)
         csv_path, xlsx_path = write_files(rows, folder)
         small_csv, _ = write_files(max(1, rows // 5), folder)
-        print(f"Import of {rows} people with their checks, SQLite, one transaction each")
+        print(f"Import of {rows} people with their checks, {harness.versions()}, one "
+              "transaction each")
         print(f"  files: CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
               f"XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB")
         rss_before = harness.maxrss_mb()
