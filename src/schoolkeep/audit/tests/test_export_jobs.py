@@ -218,9 +218,10 @@ def test_rows_are_written_while_the_events_are_read(personas: Personas) -> None:
         AuditEvent.objects.filter(school=personas.school).order_by("pk"))).encode()
 
 
-def test_progress_is_saved_every_hundred_events(
+def test_progress_is_saved_every_progress_every_events(
         personas: Personas, monkeypatch: pytest.MonkeyPatch,
         django_capture_on_commit_callbacks: Any) -> None:
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 100)
     add_events(personas, 250)
     saved: list[int] = []
     real = jobs_exports.job_progress
