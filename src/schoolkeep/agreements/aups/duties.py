@@ -21,9 +21,9 @@ AUPs with someone unsigned, UNION ALL the members who have not signed, each grou
 and by when the requirement was published (due or overdue is decided from that date after
 the query, so each condition is written once); no figure is a subquery per school.
 ``kind_counts`` is the same query for one school, the members also grouped by whether their
-duty is the viewer's (``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs two queries (the school's AUPs
-with their figures, then, for members, the members in order of urgency sliced in SQL);
-``for_school`` is ``for_kind`` for both kinds.
+duty is the viewer's (``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs at most two
+queries (the school's AUPs with their figures, then, for members, the members in order of
+urgency sliced in SQL); ``for_school`` runs two for both kinds.
 """
 
 from __future__ import annotations
