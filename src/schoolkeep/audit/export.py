@@ -39,9 +39,9 @@ ACTION = "audit.trail.exported"
 ACTION_LABELS = {ACTION: "Audit trail exported"}
 register_action_labels(ACTION_LABELS)
 
-# Above this many chosen events the file is made in the background. The CSV is written at
-# about 25,000 events a second here (bench/export_large.py), so a few thousand take well under
-# a second while the member waits; a million take a minute, too long for a web request.
+# Above this many chosen events the file is made in the background. The CSV was written at
+# about 3,000 events a second here, on a busy machine (bench/export_large.py), so 5,000 take
+# under two seconds while the member waits; a million take minutes, too long for a request.
 IN_BACKGROUND_ABOVE = 5000
 JOB_KIND = "audit.trail.export"
 PERMISSION = "audit.view"
