@@ -1,10 +1,11 @@
 """Reads of the Single Central Record: one row per person, one cell per check.
 
-Whether each check is required comes from the rules engine in SQL (``rules.required_q``,
-one CASE per check type on the page's rows); who is incomplete, from the facts each person
-keeps of it (``INCOMPLETE``); what was done comes from the person's Check
-rows, prefetched in one query. A page therefore costs the same number of queries whatever
-the number of people. The columns shown depend only on the member's level
+Whether each check is required comes from the rules engine (``rules.required_checks``,
+in Python for the rows read: building the same decision in SQL, a CASE per check type,
+cost more than the page's queries); who is incomplete, from the facts each person keeps of
+it (``INCOMPLETE``); what was done and the exceptions come from the person's Check and
+CheckOverride rows, prefetched in one query each. A page therefore costs the same number
+of queries whatever the number of people. The columns shown depend only on the member's level
 (``visibility.school_level``): the page, the spreadsheet and the PDF all read
 ``record_columns`` so that they show the same things to the same member.
 """
@@ -16,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from schoolkeep.people.models import Check, CheckType, Person, PersonKind
-from schoolkeep.people.rules import RuleSet, required_q
+from schoolkeep.people.models import Check, CheckOverride, CheckType, Person, PersonKind
+from schoolkeep.people.rules import RuleSet, required_checks
 from schoolkeep.people.selectors import current_q, leavers_q, people_settings_or_default
 from schoolkeep.people.visibility import Level
 from schoolkeep.tenancy.models import School, Site
@@ -37,10 +38,6 @@ MISSING = "missing"
 NOT_REQUIRED = "not_required"
 STATE_LABELS = {DONE: "Done", PENDING: "Pending", MISSING: "Missing",
                 NOT_REQUIRED: "Not required"}
-
-
-def _annotation(check_type: str) -> str:
-    return f"scr_required_{check_type}"
 
 
 @dataclass(frozen=True)
@@ -192,32 +189,28 @@ def _people(*, school: School, rule_set: RuleSet, filters: RecordFilters,
 
 def record_queryset(*, school: School, rule_set: RuleSet, filters: RecordFilters,
                     sensitive: bool = False, today: date | None = None) -> QuerySet[Person]:
-    """The people of the record, each annotated with whether each check is required,
-    with their checks prefetched (two queries to read). Certificate numbers and who carried
-    out each check are read (and decrypted) only when ``sensitive``."""
+    """The people of the record with their checks and exceptions prefetched (three queries
+    to read). Certificate numbers and who carried out each check are read (and decrypted)
+    only when ``sensitive``."""
     people = _people(school=school, rule_set=rule_set, filters=filters, today=today)
-    annotations = {
-        _annotation(check_type): Case(
-            When(required_q(rule_set, check_type), then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
-        )
-        for check_type in CheckType.values
-    }
     fields = ["person_id", "check_type", "status", "done_on"]
     if sensitive:
         fields += ["checked_by", "dbs_certificate_number"]
     checks = Check.objects.only(*fields).order_by()
-    return (people.annotate(**annotations)
-            .prefetch_related(Prefetch("checks", queryset=checks))
+    overrides = CheckOverride.objects.only("person_id", "check_type", "required",
+                                           "reason").order_by()
+    return (people.prefetch_related(Prefetch("checks", queryset=checks),
+                                    Prefetch("overrides", queryset=overrides))
             .order_by("name_key", "pk"))
 
 
-def record_row(person: Person, *, sensitive: bool = False) -> RecordRow:
+def record_row(person: Person, *, rule_set: RuleSet, sensitive: bool = False) -> RecordRow:
     """A person of ``record_queryset`` (read with the same ``sensitive``) as a row."""
     checks = {check.check_type: check for check in person.checks.all()}
+    required_by_type = required_checks(person, rule_set, person.overrides.all())
     cells = []
     for check_type, label in CheckType.choices:
-        required = bool(getattr(person, _annotation(check_type)))
+        required = required_by_type[check_type][0]
         check = checks.get(check_type)
         if check is not None and check.status == Check.Status.DONE:
             state = DONE
@@ -245,11 +238,13 @@ class RecordPage:
 def record_rows(*, school: School, rule_set: RuleSet, filters: RecordFilters,
                 sensitive: bool = False, page: int | str | None = 1, per_page: int = PER_PAGE,
                 today: date | None = None) -> RecordPage:
-    """One page of the record (three queries: the count, the people, their checks)."""
+    """One page of the record (four queries: the count, the people, their checks, their
+    exceptions)."""
     people = record_queryset(school=school, rule_set=rule_set, filters=filters,
                              sensitive=sensitive, today=today)
     found = Paginator(people, per_page).get_page(page)
-    return RecordPage(page=found, rows=[record_row(person, sensitive=sensitive)
+    return RecordPage(page=found, rows=[record_row(person, rule_set=rule_set,
+                                                   sensitive=sensitive)
                                         for person in found.object_list])
 
 
@@ -265,7 +260,7 @@ def record_iter(*, school: School, rule_set: RuleSet, filters: RecordFilters,
     people = record_queryset(school=school, rule_set=rule_set, filters=filters,
                              sensitive=sensitive, today=today)
     for person in people.iterator(chunk_size=chunk_size):
-        yield record_row(person, sensitive=sensitive)
+        yield record_row(person, rule_set=rule_set, sensitive=sensitive)
 
 
 def flat_value(row: RecordRow, column: Column) -> object:
