@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,22 +28,76 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def event_hash_serialised(fields: dict[str, Any], changes_json: str, previous_hash: str) -> str:
-    """``event_hash`` for fields whose ``changes`` are already given as ``canonical_json``.
+@dataclass(slots=True)
+class LinkedRow:
+    """One event of a bulk append, as the row to insert (no model instance is built).
 
-    Bulk appends serialise each event's changes once and use that text both here and as the
-    stored value. The bytes hashed are exactly ``event_hash``'s: the members that sort before
-    "changes", then "changes" as given, then the members that sort after it.
+    ``changes_json`` is ``canonical_json(changes)``: the text hashed and stored.
     """
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {"previous_hash": previous_hash}
-    for name, value in fields.items():
-        if name != "changes":
-            (before if name < "changes" else after)[name] = value
-    members = [canonical_json(before)[1:-1], f'"changes":{changes_json}',
-               canonical_json(after)[1:-1]]
-    data = "{" + ",".join(member for member in members if member) + "}"
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    public_id: uuid.UUID
+    chain: str
+    school_id: int | None
+    actor_id: int | None
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str
+    target_label: str
+    changes: Any
+    changes_json: str
+    sequence: int = 0
+    previous_hash: str = ""
+    hash: str = ""
+
+
+_text = json.encoder.encode_basestring  # json.dumps' own quoting of a str (not ASCII-escaped)
+
+
+def _member(value: str | int | None) -> str:
+    """``canonical_json`` of a text, a whole number or None."""
+    if type(value) is str:
+        return _text(value)
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _text(str(value))
+    return int.__repr__(value)  # as json.dumps writes a whole number
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedBatch:
+    """What the events of one bulk append share: their time and request."""
+
+    occurred_at: datetime
+    request_id: str
+    ip_address: str
+
+    def link(self, rows: list[LinkedRow], sequence: int, last_hash: str) -> tuple[int, str]:
+        """Number and hash ``rows`` onto a chain whose head is (sequence, last_hash), in one
+        pass; returns the new head. Each hash is ``event_hash`` of ``hashed_fields``: the
+        same canonical text, written out member by member in sorted key order (checked
+        against ``event_hash`` by the bulk property test).
+        """
+        shared = (f',"ip_address":{_member(self.ip_address)}'
+                  f',"occurred_at":{_member(canonical_time(self.occurred_at))}'
+                  ',"previous_hash":"')
+        request = f',"request_id":{_member(self.request_id)},"school_id":'
+        sha256 = hashlib.sha256
+        for row in rows:
+            sequence += 1
+            text = "".join((
+                '{"action":', _member(row.action), ',"actor_id":', _member(row.actor_id),
+                ',"actor_label":', _member(row.actor_label), ',"chain":', _member(row.chain),
+                ',"changes":', row.changes_json, shared, last_hash,
+                '","public_id":"', str(row.public_id), '"', request, _member(row.school_id),
+                ',"sequence":', str(sequence), ',"target_id":', _member(row.target_id),
+                ',"target_label":', _member(row.target_label),
+                ',"target_type":', _member(row.target_type), "}",
+            ))
+            row.sequence, row.previous_hash = sequence, last_hash
+            row.hash = last_hash = sha256(text.encode("utf-8")).hexdigest()
+        return sequence, last_hash
 
 
 def hashed_fields(event: Any) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import connections, models
 
+from schoolkeep.audit.hashing import LinkedBatch, LinkedRow
+
 GLOBAL_CHAIN = "global"
 
 
@@ -61,9 +63,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     ) -> NoReturn:
         raise AuditRefused("Audit events cannot be changed.")
 
-    def _append_linked(self, linked: list[tuple[AuditEvent, str]], *,
+    def _append_linked(self, batch: LinkedBatch, linked: list[LinkedRow], *,
                        batch_size: int = 500) -> int:
-        """Internal to ``audit.services.audit_record_many``: insert events it has already
+        """Internal to ``audit.services.audit_record_many``: insert rows it has already
         numbered and hashed onto their chains' heads, under the heads' locks, each with its
         changes as the canonical JSON text that was hashed. Nothing else may call this (the
         manager does not expose it).
@@ -82,28 +84,29 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         # Only our own table and column names go into the text; every value is a parameter.
         sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608  # nosec B608
                f"VALUES ({', '.join(['%s'] * len(columns))})")
-        uuid_field, time_field = meta.get_field("public_id"), meta.get_field("occurred_at")
-        rows = [(uuid_field.get_db_prep_save(event.public_id, connection), event.chain,
-                 event.sequence, event.school_id, event.actor_id, event.actor_label,
-                 event.action, event.target_type, event.target_id, event.target_label,
-                 _stored_json(connection, event.changes, changes_json),
-                 time_field.get_db_prep_save(event.occurred_at, connection),
-                 event.request_id, event.ip_address, event.previous_hash, event.hash)
-                for event, changes_json in linked]
+        prepare_id = meta.get_field("public_id").get_db_prep_save
+        occurred_at = meta.get_field("occurred_at").get_db_prep_save(batch.occurred_at,
+                                                                    connection)
+        request_id, ip_address = batch.request_id, batch.ip_address
+        postgres = connection.vendor == "postgresql"
+        rows = [(prepare_id(row.public_id, connection), row.chain, row.sequence,
+                 row.school_id, row.actor_id, row.actor_label, row.action, row.target_type,
+                 row.target_id, row.target_label,
+                 _stored_json(row.changes, row.changes_json) if postgres else row.changes_json,
+                 occurred_at, request_id, ip_address, row.previous_hash, row.hash)
+                for row in linked]
         with connection.cursor() as cursor:
             for start in range(0, len(rows), batch_size):
                 cursor.executemany(sql, rows[start:start + batch_size])
         return len(rows)
 
 
-def _stored_json(connection: Any, value: Any, text: str) -> Any:
-    """The JSON column's parameter, from the text already serialised for the hash."""
-    if connection.vendor == "postgresql":
-        from django.db.backends.postgresql.psycopg_any import Jsonb
+def _stored_json(value: Any, text: str) -> Any:
+    """PostgreSQL's JSON parameter, from the text already serialised for the hash."""
+    from django.db.backends.postgresql.psycopg_any import Jsonb
 
-        # psycopg's jsonb parameter, told to send our text rather than serialise again.
-        return Jsonb(value, dumps=lambda _value: text)
-    return text
+    # psycopg's jsonb parameter, told to send our text rather than serialise again.
+    return Jsonb(value, dumps=lambda _value: text)
 
 
 class AuditEvent(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import pytest
 from tests.factories import SchoolFactory, UserFactory
@@ -11,6 +12,7 @@ from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditRefused
 from schoolkeep.audit.services import (
     CHANGED,
+    _jsonable,
     audit_record,
     audit_record_many,
     chain_for,
@@ -103,3 +105,29 @@ def test_the_public_bulk_paths_are_still_refused() -> None:
     with pytest.raises(AuditRefused):
         AuditEvent.objects.bulk_create([AuditEvent(action="tests.bulk")])
     assert not hasattr(AuditEvent.objects, "_append_linked")
+
+
+def test_a_value_set_on_diffs_output_is_converted_as_a_plain_dicts_would_be() -> None:
+    changes = diff({"name": "a"}, {"name": "b"})
+    assert _jsonable(changes) is changes  # diff's output is not converted twice
+    changes["sites"] = {"before": {"x\x00", "b"}, "after": date(2025, 1, 2)}
+    changes.update(count={"before": 1.5, "after": None})
+    plain = {"name": {"before": "a", "after": "b"},
+             "sites": {"before": {"x\x00", "b"}, "after": date(2025, 1, 2)},
+             "count": {"before": 1.5, "after": None}}
+
+    assert changes == _jsonable(plain)
+    school = SchoolFactory()
+    audit_record_many([{"action": "tests.thing.updated", "school": school, "changes": changes}])
+    event = AuditEvent.objects.get(school=school)
+    assert event.changes == {"count": {"after": None, "before": "1.5"},
+                             "name": {"after": "b", "before": "a"},
+                             "sites": {"after": "2025-01-02", "before": ["b", "x\ufffd"]}}
+
+
+def test_an_unknown_argument_in_a_batch_is_refused_and_nothing_is_appended() -> None:
+    school = SchoolFactory()
+    with pytest.raises(TypeError, match="chnages"):
+        audit_record_many([{"action": "tests.thing.updated", "school": school},
+                           {"action": "tests.thing.updated", "school": school, "chnages": {}}])
+    assert not AuditEvent.objects.filter(school=school).exists()
