@@ -154,7 +154,8 @@ def _with_assets(systems: Any) -> Any:
 
 
 def _system(access: SchoolAccess, system_id: UUID) -> System:
-    queryset = _with_assets(selectors.system_list(school=access.school, include_archived=True))
+    queryset = _with_assets(selectors.system_list(school=access.school, include_archived=True,
+                                                  with_asset_count=False))
     return get_for_school_or_404(queryset, school=access.school, public_id=system_id)
 
 
@@ -185,7 +186,8 @@ def system_list(request: HttpRequest, params: Query[SystemListParams]) -> dict[s
     access = school_access(request, params.school, "systems.view")
     systems = selectors.system_list(school=access.school, kind=params.kind or "",
                                     search=params.search,
-                                    include_archived=params.include_archived)
+                                    include_archived=params.include_archived,
+                                    with_asset_count=False)  # the API answers assets' ids
     page = paginate(systems.prefetch_related(None), limit=params.limit, offset=params.offset)
     page["items"] = _page_out(page["items"])
     return page

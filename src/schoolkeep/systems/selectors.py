@@ -24,11 +24,14 @@ def _current_assets() -> Q:
 
 
 def system_list(*, school: School, kind: str = "", search: str = "",
-                include_archived: bool = False) -> QuerySet[System]:
+                include_archived: bool = False,
+                with_asset_count: bool = True) -> QuerySet[System]:
     """The school's systems by name, each with its administrators and ``asset_count`` (the
     current assets it holds): two queries to read, whatever the number of systems.
 
-    ``search``: part of the name or the supplier, in any case."""
+    ``search``: part of the name or the supplier, in any case. ``with_asset_count=False``
+    leaves the count out: it is a GROUP BY over every listed system and its assets, which
+    a page of 50 and its total would otherwise pay for the whole register."""
     systems = System.objects.filter(school=school)
     if not include_archived:
         systems = systems.filter(archived_at__isnull=True)
@@ -38,9 +41,10 @@ def system_list(*, school: School, kind: str = "", search: str = "",
     if search:
         systems = systems.filter(Q(name_key__contains=fold(search))
                                  | Q(supplier__icontains=search))
-    return (systems.annotate(asset_count=Count("assets", filter=_current_assets(),
-                                               distinct=True))
-            .prefetch_related(_administrators()).order_by("name_key", "pk"))
+    if with_asset_count:
+        systems = systems.annotate(asset_count=Count("assets", filter=_current_assets(),
+                                                     distinct=True))
+    return systems.prefetch_related(_administrators()).order_by("name_key", "pk")
 
 
 def current_assets() -> Prefetch[Any]:
