@@ -173,6 +173,8 @@ class Incident(models.Model):
             models.Index(fields=["school", "status", "aware_at"]),
             models.Index(fields=["school", "reported_by"]),
             models.Index(fields=["status", "kind", "aware_at"]),
+            # The API's newest-first list: a page without sorting every report of the school.
+            models.Index(fields=["school", "received_at"]),
         ]
 
     def __str__(self) -> str:
