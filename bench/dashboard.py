@@ -9,6 +9,8 @@ Django's test client, then times, interleaved in one run:
 - ``duties:dashboard``, what needs doing for the SIRO and for the school;
 - ``duties:duty-kind-list`` of assets without an owner, the first page of 50 (with
   ``--assets``);
+- the dashboard again with the counts' compiled SQL forgotten (``duties.compiled``): what a
+  viewer's first request of the day costs;
 - a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
 
 With ``--assets N`` the measured school also holds N information assets with no owner and
@@ -160,11 +162,51 @@ def build(members: int, assets: int = 0) -> object:
     return siro
 
 
+def profile(client: object, url: str, requests: int) -> None:
+    """Where the dashboard's time goes: cProfile over ``requests`` requests, the 25
+    functions with the most time of their own, and the share spent running SQL."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)  # type: ignore[attr-defined]
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats("schoolkeep", 40)
+    print(out.getvalue())
+
+    from django.db import connection
+
+    timings: list[tuple[float, str]] = []
+
+    def timed_sql(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(timed_sql):
+        client.get(url)  # type: ignore[attr-defined]
+    print(f"SQL of one request: {sum(t for t, _ in timings) * 1000:.1f} ms in "
+          f"{len(timings)} queries; the slowest:")
+    for seconds, sql in sorted(timings, reverse=True)[:8]:
+        print(f"  {seconds * 1000:7.2f} ms  {len(sql):6} chars  {sql[:110]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--members", type=int, default=150)
     parser.add_argument("--assets", type=int, default=0)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile N dashboard requests (cProfile) and print where "
+                             "the time goes: the top functions and the time inside SQLite")
     options = parser.parse_args()
 
     try:
@@ -191,12 +233,18 @@ def main() -> None:
             kind_url = reverse("duties:duty-kind-list", args=["assets.owner-missing"])
             kind_bytes = len(client.get(kind_url).content) if options.assets else 0
             kind_queries = harness.count_queries(client, kind_url) if options.assets else 0
-            dashboard_times, bare_times, kind_times = [], [], []
+            from schoolkeep.duties import compiled
+
+            dashboard_times, bare_times, kind_times, cold_times = [], [], [], []
             for _ in range(options.iterations):
                 dashboard_times.append(harness.timed(client, dashboard_url))
+                compiled.forget()  # the next request compiles the counts' SQL again
+                cold_times.append(harness.timed(client, dashboard_url))
                 bare_times.append(harness.timed(client, bare_url))
                 if options.assets:
                     kind_times.append(harness.timed(client, kind_url))
+            if options.profile:
+                profile(client, dashboard_url, options.profile)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
@@ -210,6 +258,11 @@ def main() -> None:
         f"dashboard   median {dash_median:8.2f} ms   "
         f"p90 {harness.percentile_ms(dashboard_times, 0.9):8.2f} ms   queries {dashboard_queries}"
         f"   {page_bytes:,} bytes"
+    )
+    print(
+        f"first view  median {harness.median_ms(cold_times):8.2f} ms   "
+        f"p90 {harness.percentile_ms(cold_times, 0.9):8.2f} ms   (the dashboard with the "
+        "counts' SQL not yet compiled: a viewer's first of the day)"
     )
     print(
         f"bare view   median {bare_median:8.2f} ms   "

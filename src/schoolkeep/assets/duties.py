@@ -73,6 +73,7 @@ from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, Extra
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, AssetSettings, Classification
+from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
     EVERY_ROW,
@@ -333,8 +334,8 @@ class AssetDuties:
         if not ids:
             return {}
         result: dict[int, DutyCounts] = {}
-        for school_id, _marker, *figures in self._counted(ids, now=now, horizon=horizon,
-                                                          owners=None):
+        for school_id, _marker, *figures in self._count_rows(ids, now=now, horizon=horizon,
+                                                             owners=None):
             # Columns alternate overdue, due (the viewer's columns are zeros without one).
             counts = DutyCounts(due=sum(figures[1::2]), overdue=sum(figures[0::2]))
             result[school_id] = result.get(school_id, DutyCounts()) + counts
@@ -343,8 +344,8 @@ class AssetDuties:
     def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
                     owners: Owners | None = None) -> dict[str, OwnedCounts]:
         result: dict[str, OwnedCounts] = {}
-        for _school, marker, *figures in self._counted([school_id], now=now, horizon=horizon,
-                                                       owners=owners):
+        for _school, marker, *figures in self._count_rows([school_id], now=now,
+                                                          horizon=horizon, owners=owners):
             for index, kind in enumerate(ASSET_KINDS if marker == ASSET_ROW else SYSTEM_KINDS):
                 overdue_mine, due_mine, overdue, due = figures[4 * index:4 * index + 4]
                 owned = OwnedCounts(mine=DutyCounts(due=due_mine, overdue=overdue_mine),
@@ -352,6 +353,14 @@ class AssetDuties:
                                                       overdue=overdue - overdue_mine))
                 result[kind] = result.get(kind, OwnedCounts()) + owned
         return result
+
+    def _count_rows(self, ids: list[int], *, now: datetime, horizon: datetime,
+                    owners: Owners | None) -> list[tuple[Any, ...]]:
+        """``_counted``'s rows; its SQL depends only on the schools, the two local days and
+        the viewer, so it is compiled once for them (``duties.compiled``)."""
+        key = (f"{MODULE}.counts", tuple(ids), local_date(now), local_date(horizon), owners)
+        return compiled.rows(key, lambda: self._counted(ids, now=now, horizon=horizon,
+                                                        owners=owners))
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> QuerySet[Any]:

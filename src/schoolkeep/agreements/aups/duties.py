@@ -58,7 +58,7 @@ from schoolkeep.agreements.aups.models import (
     Parent,
     Signature,
 )
-from schoolkeep.duties import registry
+from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import (
     NO_ROW,
     Duty,
@@ -285,6 +285,28 @@ class AupDuties:
         if not ids:
             return {}
         today = local_date(now)
+        # The query depends only on the schools, the local day and the viewer: its SQL is
+        # compiled once for them (``duties.compiled``).
+        rows = compiled.rows((f"{MODULE}.counts", tuple(ids), today, owners),
+                             lambda: self._count_query(ids, today=today, owners=owners))
+        bm_is_mine = owners is not None and owners.owns(None, OWNED_BY[UNSIGNED][1])
+        result: dict[int, dict[str, OwnedCounts]] = {}
+        for school_id, marker, since, is_mine, number in rows:
+            due = due_at(_as_instant(since))
+            if due >= horizon:
+                continue
+            counts = DutyCounts(**{"overdue" if due < now else "due": number})
+            kind = UNSIGNED if marker == AUPS_ROW else MEMBER_UNSIGNED
+            owned = (OwnedCounts(mine=counts) if (is_mine if kind == MEMBER_UNSIGNED
+                                                 else bm_is_mine)
+                     else OwnedCounts(others=counts))
+            per_kind = result.setdefault(school_id, {})
+            per_kind[kind] = per_kind.get(kind, OwnedCounts()) + owned
+        return result
+
+    def _count_query(self, ids: list[int], *, today: date, owners: Owners | None
+                     ) -> QuerySet[Any]:
+        """``_counted``'s UNION ALL: per school, part, publication and owner, how many."""
         aups = (Aup.objects.filter(school_id__in=ids, audience__in=LISTED_AUDIENCES,
                                    sign_from__gt=0)
                 .filter(_has_unsigned(today=today))
@@ -306,25 +328,11 @@ class AupDuties:
                              ).annotate(at=_requirement_published_at()).values("at")[:1]),
                              mine=Value(0) if mine is NO_ROW else Case(
                                  When(mine, then=Value(1)), default=Value(0))))
-        rows = (aups.order_by().values("school_id", "marker", "since", "mine")
+        return (aups.order_by().values("school_id", "marker", "since", "mine")
                 .annotate(n=Count("pk")).values_list("school_id", "marker", "since", "mine", "n")
                 .union(members.order_by().values("school_id", "marker", "since", "mine")
                        .annotate(n=Count("pk"))
                        .values_list("school_id", "marker", "since", "mine", "n"), all=True))
-        bm_is_mine = owners is not None and owners.owns(None, OWNED_BY[UNSIGNED][1])
-        result: dict[int, dict[str, OwnedCounts]] = {}
-        for school_id, marker, since, is_mine, number in rows:
-            due = due_at(_as_instant(since))
-            if due >= horizon:
-                continue
-            counts = DutyCounts(**{"overdue" if due < now else "due": number})
-            kind = UNSIGNED if marker == AUPS_ROW else MEMBER_UNSIGNED
-            owned = (OwnedCounts(mine=counts) if (is_mine if kind == MEMBER_UNSIGNED
-                                                 else bm_is_mine)
-                     else OwnedCounts(others=counts))
-            per_kind = result.setdefault(school_id, {})
-            per_kind[kind] = per_kind.get(kind, OwnedCounts()) + owned
-        return result
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """Both kinds in two queries: the AUPs with their figures, then the members."""
