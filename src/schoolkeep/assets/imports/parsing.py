@@ -27,24 +27,13 @@ from schoolkeep.assets.imports.reading import Line
 from schoolkeep.assets.imports.results import Progress
 from schoolkeep.lib.import_bounds import Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import ImportFileError, column_letter
-from schoolkeep.lib.text import tidy
+from schoolkeep.lib.text import fold, tidy
 
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
 
-
-def tidied(text: str) -> str:
-    """``lib.text.tidy``, without its regular expression when there is nothing to tidy:
-    printable text holds no whitespace but the plain space, so without a double, leading or
-    trailing space it is tidy already (most cells of a file are)."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return tidy(text)
-
-
-def folded(text: str) -> str:
-    """``lib.text.fold``, through ``tidied``."""
-    return tidied(text).casefold()
+# matching.py still imports this name; lib.text.fold has the quick path now.
+folded = fold
 
 
 @dataclass
@@ -65,7 +54,7 @@ class AssetRow:
     name_key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.group_key, self.name_key = folded(self.group), folded(self.name)
+        self.group_key, self.name_key = fold(self.group), fold(self.name)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -205,7 +194,7 @@ class _Parser:
             self.problem(line, self.layout.heading(name), line.long[position].message)
             return value, line.marked[position]
         if name not in (PURPOSE, DESCRIPTION):
-            value = tidied(value)
+            value = tidy(value)
         limit = BY_FIELD[name].max_length
         if limit and name != ACCESS and len(value) > limit:
             self.problem(line, self.layout.heading(name), f"This has {len(value)} characters; "
@@ -260,13 +249,13 @@ class _Parser:
         labels: dict[str, str] = {}
         limit = BY_FIELD[ACCESS].max_length
         for part in text.split("/"):
-            label = tidied(part)
+            label = tidy(part)
             if not label:
                 continue
             if len(label) > limit:
                 self.problem(line, self.layout.heading(ACCESS), f"A label has at most {limit} "
                              f"characters; “{label[:40]}…” has {len(label)}.")
-            labels.setdefault(folded(label), label)
+            labels.setdefault(fold(label), label)
         return list(labels.values())
 
 
