@@ -11,6 +11,8 @@ table in one query and answers them as JSON. Requests are interleaved in one run
 It prints, for each list and size, the median and 90th percentile, the queries, the answer's
 size and the ratio to the bare API list (the target is 2x at most, the same at both sizes),
 and the ratio to the harness's bare page (bench/harness.py, middleware only, no token).
+Under ``make bench`` it hands the same figures to bench/results.py (p95 there, "x base" the
+ratio to the bare API list, "x bare" to the bare page).
 
     .venv/bin/python bench/api_lists.py [--iterations N] [--rows N]
 """
@@ -26,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 import harness
+import results
 
 DATA_DIR = harness.start(SCHOOLKEEP_DEBUG="false")
 
@@ -227,6 +230,7 @@ def main() -> None:
 def report(options: Any, times: dict[str, list[float]], queries: dict[str, int],
            sizes: dict[str, int]) -> None:
     page = harness.median_ms(times["bare page"])
+    database = harness.database_label()
     print(f"{harness.versions()}; first page (50 rows) of each list, {options.iterations} "
           "requests each, interleaved")
     for label, values in times.items():
@@ -237,6 +241,11 @@ def report(options: Any, times: dict[str, list[float]], queries: dict[str, int],
               f"{harness.percentile_ms(values, 0.9):7.2f} ms   queries {queries[label]:2d}   "
               f"{sizes[label]:7,d} bytes   {median / bare:4.1f} x bare API list   "
               f"{median / page:4.1f} x bare page")
+        results.record(bench="api_lists", name=label.rsplit(" at ", 1)[0], database=database,
+                       scale=size if " at " in label else "-", median_ms=round(median, 2),
+                       p95_ms=round(harness.percentile_ms(values, 0.95), 2),
+                       queries=queries[label], bytes=sizes[label],
+                       x_base=round(median / bare, 2), x_bare=round(median / page, 2))
     print("(bare API list: token authentication and one query for 50 rows; bare page: "
           "the harness's fixed page, middleware and session only)")
 
