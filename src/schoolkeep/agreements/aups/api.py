@@ -7,7 +7,7 @@ every signature. Not a member of the school, or another school's AUP: 404. An AU
 school that does not apply to the caller: 403. IP addresses only to ``aups.records``.
 
 Every answer costs the same number of queries whatever the number of signers or signatures:
-the figures are SQL aggregates (``duties.signer_figures``).
+the figures are SQL aggregates, one query for a page (``selectors.signer_figures_of``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import AwareDatetime
 
-from schoolkeep.agreements.aups.duties import signer_figures
 from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
-from schoolkeep.agreements.aups.selectors import member_audience
+from schoolkeep.agreements.aups.selectors import member_audience, signer_figures_of
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
 from schoolkeep.api.schemas import MessageOut, Out
 from schoolkeep.people.models import Person
@@ -111,15 +110,24 @@ def _records(access: SchoolAccess) -> bool:
 
 
 def _aups(access: SchoolAccess) -> QuerySet[Aup]:
-    """The school's AUPs with their current version's date, and the figures for records
-    holders."""
+    """The school's AUPs with their current version's date."""
     current_published = AupVersion.objects.filter(aup=OuterRef("pk"),
                                                   number=OuterRef("current_number"))
     aups = Aup.objects.filter(school=access.school).annotate(
         current_published_at=Subquery(current_published.values("published_at")[:1]))
-    if _records(access):
-        aups = aups.annotate(**signer_figures(today=timezone.localdate()))
     return aups.order_by("audience", "pk")
+
+
+def _with_figures(access: SchoolAccess, aups: list[Aup]) -> list[Aup]:
+    """For records holders, ``signed_count`` and ``not_signed_count`` set on each AUP (one
+    query for them all); for others the AUPs as they are (the answer gives null)."""
+    if not _records(access):
+        return aups
+    figures = signer_figures_of(aups, today=timezone.localdate())
+    for aup in aups:
+        aup.signed_count, aup.not_signed_count = figures.get(  # type: ignore[attr-defined]
+            aup.pk, (None, None))
+    return aups
 
 
 def _visible(request: HttpRequest, access: SchoolAccess, aups: QuerySet[Aup]) -> QuerySet[Aup]:
@@ -229,17 +237,20 @@ def _own(request: HttpRequest, access: SchoolAccess) -> Q:
                     "figures; others: the one that applies to them)")
 def aup_list(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
     access = school_access(request, params.school, "aups.view")
-    page = paginate(_visible(request, access, _aups(access)), limit=params.limit,
-                    offset=params.offset)
-    page["items"] = [_aup_out(aup) for aup in page["items"]]
-    return page
+    aups = _visible(request, access, _aups(access))
+    items = list(aups[params.offset:params.offset + params.limit])
+    # A school has at most one AUP per audience, so the first page is all but never full:
+    # its length is then the count, and the figures' query takes the count's place.
+    short = params.offset == 0 and len(items) < params.limit
+    count = len(items) if short else aups.count()
+    return {"items": [_aup_out(aup) for aup in _with_figures(access, items)], "count": count}
 
 
 @router.get("/{aup_id}", response={200: AupDetailOut, **READ_ERRORS}, url_name="aup-detail",
             summary="One acceptable use policy with its published versions")
 def aup_detail(request: HttpRequest, aup_id: UUID, params: Query[SchoolParam]) -> dict[str, Any]:
     access = school_access(request, params.school, "aups.view")
-    aup = _aup(request, access, aup_id)
+    aup = _with_figures(access, [_aup(request, access, aup_id)])[0]
     versions = AupVersion.objects.filter(aup=aup, published_at__isnull=False).order_by("-number")
     return {**_aup_out(aup), "versions": list(versions)}
 

@@ -144,6 +144,38 @@ def signer_list(*, aup: Aup, today: date, show: str = "", search: str = "") -> Q
     ).order_by("name_key", "pk")
 
 
+def signer_figures_of(aups: list[Aup], *, today: date) -> dict[int, tuple[int, int | None]]:
+    """{AUP pk: (signed, not signed)} for the published ``aups`` (a page of a list), in one
+    query whatever their number: a UNION ALL of one aggregate per AUP, each a single pass
+    over its signers (or, for visitors and pupils, its counting signatures; not signed is
+    then None: they have no list). Unpublished AUPs are left out.
+
+    The same figures as ``duties.signer_figures``, whose annotations pass over every signer
+    twice (once per figure) through subqueries correlated two levels out."""
+    parts = []
+    for aup in aups:
+        if aup.sign_from == 0:  # not yet published: no requirement to count against
+            continue
+        if aup.audience in LISTED_AUDIENCES:
+            rows: QuerySet[Any] = who.signers(aup=aup, today=today)
+            signed = Count("pk", filter=Q(has_signed=True))
+        else:
+            rows = who.counting_signatures(aup)
+            signed = Count("pk")
+        # Grouped by a constant: one row per AUP, even when it has no signers.
+        parts.append(rows.order_by().annotate(aup_key=Value(aup.pk, IntegerField()))
+                     .values("aup_key").annotate(total=Count("pk"), signed=signed)
+                     .values_list("aup_key", "total", "signed"))
+    if not parts:
+        return {}
+    figures: dict[int, tuple[int, int | None]] = {}
+    listed = {aup.pk for aup in aups if aup.audience in LISTED_AUDIENCES}
+    for aup_pk, total, signed_number in parts[0].union(*parts[1:], all=True):
+        figures[aup_pk] = (signed_number,
+                           total - signed_number if aup_pk in listed else None)
+    return figures
+
+
 def signer_counts(*, aup: Aup, today: date) -> tuple[int, int]:
     """(signed, not signed) for a listed audience, in one aggregate."""
     signed, unsigned = _counts(aup, today)
