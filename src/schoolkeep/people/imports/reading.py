@@ -3,6 +3,7 @@ schoolkeep.lib.tabular, shared with the other imports)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -79,7 +80,13 @@ def parse_date(value: Any) -> date:
     if isinstance(value, (int, float)):
         raise BadValue("This is a number, not a date. Format the cell as a date, or type "
                        "it as 03/09/2024.")
-    text = " ".join(str(value).split())
+    return _date_of_text(" ".join(str(value).split()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of_text(text: str) -> date:
+    """``parse_date`` of a tidied text, kept for the texts seen last: a file repeats the
+    same few dates in many cells (a BadValue is raised again each time, never kept)."""
     if match := _ISO.match(text):
         year, month, day = (int(part) for part in match.groups())
         return _make_date(year, month, day, text)

@@ -65,6 +65,7 @@ class _Writer:
     # People written (added, changed, or a check of theirs added or changed): their stored
     # missing-check facts are recomputed once at the end.
     written: set[int] = field(default_factory=set)
+    check_labels: dict[str, str] = field(default_factory=dict)  # by check type, as displayed
 
     def chunk(self, rows: list[tuple[RowData, int | None]]) -> None:
         existing = Person.objects.filter(pk__in=[pk for _, pk in rows if pk]) \
@@ -183,8 +184,13 @@ class _Writer:
 
     def _event(self, action: str, target: Person | Check, changes: dict[str, Any]) -> dict[
             str, Any]:
-        label = str(target) if isinstance(target, Person) else \
-            f"{target.get_check_type_display()} for {target.person.full_name}"
+        if isinstance(target, Person):
+            label = str(target)
+        else:
+            kind = self.check_labels.get(target.check_type)
+            if kind is None:
+                kind = self.check_labels[target.check_type] = target.get_check_type_display()
+            label = f"{kind} for {target.person.full_name}"
         return {"action": action, "school": self.school, "actor": self.actor,
                 "target": target, "target_label": label, "changes": changes}
 
