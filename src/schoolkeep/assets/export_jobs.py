@@ -21,11 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.assets import exports, selectors
-from schoolkeep.assets.exports import OnRow
 from schoolkeep.assets.models import Asset
 from schoolkeep.audit.actions import register_action_labels
 from schoolkeep.audit.services import audit_record, diff
-from schoolkeep.jobs.exports import export_job_run
+from schoolkeep.jobs.exports import OnRow, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -154,7 +153,7 @@ def export_now(*, school: School, actor: Any, code: str, rows: int) -> MadeFile:
     export = export_for(code)
     _require_reader(school, actor)
     today = timezone.localdate()
-    content = exports.in_memory(lambda handle: export.write(school, handle, today, None))
+    content = in_memory(lambda handle: export.write(school, handle, today, None))
     with transaction.atomic():
         _audit(school=school, actor=actor, export=export, rows=rows, background=False)
     return MadeFile(content, export.content_type, export.filename(school, today))

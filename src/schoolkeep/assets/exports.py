@@ -45,6 +45,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
 )
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup, appendix_groups
+from schoolkeep.jobs.exports import OnRow, counted, in_memory
 from schoolkeep.people.exports import safe_text
 from schoolkeep.tenancy.models import School
 
@@ -59,8 +60,6 @@ APPENDIX_HEADINGS = ["", "Information Asset Owner", "Who has access to enter inf
 
 # Assets read, grouped and written at a time: what bounds the memory of a CSV or XLSX file.
 CHUNK = 500
-# Called with the number of assets written so far (a job's progress).
-OnRow = Callable[[int], None] | None
 
 # Characters XML (and so DOCX and XLSX) cannot hold: dropped from what is written.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -97,20 +96,6 @@ def write_csv(rows: Iterable[Sequence[Any]], handle: BinaryIO) -> None:
         writer.writerow([cell_text(value) for value in row])
     text.flush()
     text.detach()  # the caller's file stays open
-
-
-def in_memory(write: Callable[[BinaryIO], None]) -> bytes:
-    buffer = io.BytesIO()
-    write(buffer)
-    return buffer.getvalue()
-
-
-def counted(items: Iterable[Any], on_row: OnRow) -> Iterator[Any]:
-    """``items`` as they are, telling ``on_row`` how many went by."""
-    for number, item in enumerate(items, start=1):
-        yield item
-        if on_row is not None:
-            on_row(number)
 
 
 # ---------------------------------------------------------------------------- Appendix 1

@@ -28,6 +28,7 @@ from schoolkeep.assets.models import Asset
 from schoolkeep.assets.selectors import appendix_rows
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.jobs import exports as jobs_exports
+from schoolkeep.jobs.exports import in_memory
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_file_path, jobs_dir
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -238,7 +239,7 @@ def test_a_group_cut_between_chunks_keeps_one_heading(
     add_assets(personas, 7)
     whole = exports.appendix_csv(appendix_rows(personas.school))
     monkeypatch.setattr(exports, "CHUNK", 2)
-    streamed = exports.in_memory(lambda handle: export_jobs.EXPORTS["appendix-csv"].write(
+    streamed = in_memory(lambda handle: export_jobs.EXPORTS["appendix-csv"].write(
         personas.school, handle, timezone.localdate(), None))
     assert streamed == whole
     rows = list(csv.reader(io.StringIO(streamed.decode("utf-8-sig"))))
