@@ -12,13 +12,24 @@ built from (the caller's dates, ids and ``Owners``); the database's vendor and a
 added here. Rows still go through Django's converters (dates from SQLite's text), so they
 equal the queryset's own. Up to ``KEEP`` keys are kept, the least recently used dropped
 first.
+
+Instants. A query built from the present moment (``now``, ``now - grace``) would never be
+seen twice: such a caller passes its instants in ``instants`` (in a fixed order) and keeps
+them out of the key. The SQL is compiled with the first call's instants; the positions of
+their values among the parameters are noted, and later calls put their own instants there.
+When a parameter looks like an instant but is none of those given, or two given instants
+are equal, the query is not kept but compiled on every call, so a forgotten instant can
+never be answered with a stale one.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -28,43 +39,85 @@ from django.db.models.sql.compiler import SQLCompiler
 
 KEEP = 512
 
-_kept: OrderedDict[Hashable, tuple[SQLCompiler, str, tuple[Any, ...]] | None] = OrderedDict()
+# How SQLite's parameters show an instant (PostgreSQL's are datetime objects).
+_INSTANT_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    # (parameter's position, instant's index); None when not safe to keep (see above)
+    instant_at: tuple[tuple[int, int], ...] | None
+
+
+_kept: OrderedDict[Hashable, _Compiled | None] = OrderedDict()
 _lock = threading.Lock()
 
 
-def rows(key: Hashable, build: Callable[[], QuerySet[Any]], *, using: str = "default"
-         ) -> list[tuple[Any, ...]]:
-    """The rows (tuples) of ``build()``, a ``values_list`` query, compiled once per ``key``."""
-    full_key = (connections[using].vendor, using, key)
+def rows(key: Hashable, build: Callable[[], QuerySet[Any]], *, using: str = "default",
+         instants: Sequence[datetime] = ()) -> list[tuple[Any, ...]]:
+    """The rows (tuples) of ``build()``, a ``values_list`` query, compiled once per ``key``
+    (with ``instants`` put in at each call)."""
+    connection = connections[using]
+    full_key = (connection.vendor, using, key, len(instants))
     with _lock:
-        found = _kept.get(full_key, False)
-        if found is not False:
+        seen = full_key in _kept
+        found = _kept.get(full_key)
+        if seen:
             _kept.move_to_end(full_key)
-    if found is False:
-        found = _compile(build(), using)
+    adapted = [connection.ops.adapt_datetimefield_value(moment) for moment in instants]
+    if not seen:
+        found = _compile(build(), using, adapted)
+        if found is not None and found.instant_at is None:  # not safe to keep
+            return _run(found, using, found.params)
         with _lock:
             _kept[full_key] = found
             while len(_kept) > KEEP:
                 _kept.popitem(last=False)
     if found is None:  # the query can match nothing (an empty list of ids)
         return []
-    compiler, sql, params = found
+    params = list(found.params)
+    for position, index in found.instant_at or ():
+        params[position] = adapted[index]
+    return _run(found, using, params)
+
+
+def _run(found: _Compiled, using: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    compiler, sql = found.compiler, found.sql
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     if compiler.has_extra_select:  # columns Django added for its own use (as execute_sql)
         fetched = [row[:compiler.col_count] for row in fetched]
-    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+    return [tuple(row) for row in compiler.results_iter(results=[fetched])]
 
 
-def _compile(queryset: QuerySet[Any], using: str
-             ) -> tuple[SQLCompiler, str, tuple[Any, ...]] | None:
+def _compile(queryset: QuerySet[Any], using: str, adapted: list[Any]) -> _Compiled | None:
     compiler = queryset.query.get_compiler(using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    return compiler, sql, tuple(params)
+    return _Compiled(compiler, sql, tuple(params), _instant_positions(params, adapted))
+
+
+def _instant_positions(params: Sequence[Any], adapted: list[Any]
+                       ) -> tuple[tuple[int, int], ...] | None:
+    """Where each instant's value sits among ``params``; None when that cannot be told
+    safely (two instants equal, or a parameter like an instant that is none of them)."""
+    if len(set(map(str, adapted))) != len(adapted):
+        return None
+    index_of = {str(value): index for index, value in enumerate(adapted)}
+    found = []
+    for position, param in enumerate(params):
+        if str(param) in index_of and isinstance(param, type(adapted[index_of[str(param)]])):
+            found.append((position, index_of[str(param)]))
+        elif isinstance(param, datetime) or (
+                isinstance(param, str) and _INSTANT_TEXT.match(param)):
+            return None
+    return tuple(found)
 
 
 def forget() -> None:

@@ -56,6 +56,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
     OVERDUE,
@@ -237,33 +238,17 @@ class TenancyDuties:
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
         """{school id: {kind: counts}}: the one UNION ALL query described above. Each row
-        is a school, which part it is (``MFA_ROW``...) and ``COLUMNS`` counts."""
-        members = _without_second_factor(_members().filter(school_id__in=ids))
-        mfa = _four(MFA, Q(created_at__lt=now - MFA_GRACE),
-                    Q(created_at__gte=now - MFA_GRACE, created_at__lt=horizon - MFA_GRACE),
-                    owners)
-        locked_members = (_members().filter(school_id__in=ids).alias(login=Lower("user__email"))
-                          .filter(login__in=_locked_logins(now)))
-        # A lock is never overdue: it lifts by itself.
-        locks = _four(LOCKED, Q(pk__isnull=True), Q(pk__isnull=False), owners)
-        invitations = _four(INVITATION, Q(expires_at__lt=now),
-                            Q(expires_at__gte=now, expires_at__lt=horizon), owners)
+        is a school, which part it is (``MFA_ROW``...) and ``COLUMNS`` counts.
+
+        Its SQL is compiled once per schools, viewer, academic years and failure limit
+        (``duties.compiled``), the instants it compares with put in at each call."""
         years = _term_years(now, horizon)
-        confirmed = {
-            f"confirmed_{index}": Case(
-                When(Q(_own_terms(year)) | Q(_trust_terms(year)), then=Value(1)),
-                default=Value(0), output_field=IntegerField())
-            for index, (year, _due) in enumerate(years)
-        }
-        padding = {f"none_{n}": Value(0) for n in range(len(confirmed), COLUMNS)}
-        schools = (School.objects.filter(pk__in=ids).order_by()
-                   .annotate(marker=Value(TERMS_ROW), **confirmed, **padding)
-                   .values_list("pk", "marker", *confirmed, *padding))
-        rows = _grouped(members, MFA_ROW, mfa).union(
-            _grouped(locked_members, LOCKED_ROW, locks),
-            _grouped(_open_invitations().filter(school_id__in=ids), INVITATION_ROW,
-                     invitations),
-            schools, all=True)
+        rows = compiled.rows(
+            (f"{MODULE}.counts", tuple(ids), owners, tuple(year for year, _due in years),
+             _failure_limit()),
+            lambda: self._count_query(ids, now=now, horizon=horizon, owners=owners,
+                                      years=years),
+            instants=(now, horizon, now - MFA_GRACE, horizon - MFA_GRACE, now - _cool_off()))
         result: dict[int, dict[str, OwnedCounts]] = {school_id: {} for school_id in ids}
         for school_id, marker, *figures in rows:
             if marker == TERMS_ROW:
@@ -275,6 +260,35 @@ class TenancyDuties:
                 mine=DutyCounts(due=mine_due, overdue=mine_overdue),
                 others=DutyCounts(due=others_due, overdue=others_overdue))
         return result
+
+    def _count_query(self, ids: list[int], *, now: datetime, horizon: datetime,
+                     owners: Owners | None, years: list[tuple[int, date]]) -> QuerySet[Any]:
+        """``_counted``'s UNION ALL of grouped counts per school and part."""
+        members = _without_second_factor(_members().filter(school_id__in=ids))
+        mfa = _four(MFA, Q(created_at__lt=now - MFA_GRACE),
+                    Q(created_at__gte=now - MFA_GRACE, created_at__lt=horizon - MFA_GRACE),
+                    owners)
+        locked_members = (_members().filter(school_id__in=ids).alias(login=Lower("user__email"))
+                          .filter(login__in=_locked_logins(now)))
+        # A lock is never overdue: it lifts by itself.
+        locks = _four(LOCKED, Q(pk__isnull=True), Q(pk__isnull=False), owners)
+        invitations = _four(INVITATION, Q(expires_at__lt=now),
+                            Q(expires_at__gte=now, expires_at__lt=horizon), owners)
+        confirmed = {
+            f"confirmed_{index}": Case(
+                When(Q(_own_terms(year)) | Q(_trust_terms(year)), then=Value(1)),
+                default=Value(0), output_field=IntegerField())
+            for index, (year, _due) in enumerate(years)
+        }
+        padding = {f"none_{n}": Value(0) for n in range(len(confirmed), COLUMNS)}
+        schools = (School.objects.filter(pk__in=ids).order_by()
+                   .annotate(marker=Value(TERMS_ROW), **confirmed, **padding)
+                   .values_list("pk", "marker", *confirmed, *padding))
+        return _grouped(members, MFA_ROW, mfa).union(
+            _grouped(locked_members, LOCKED_ROW, locks),
+            _grouped(_open_invitations().filter(school_id__in=ids), INVITATION_ROW,
+                     invitations),
+            schools, all=True)
 
     def _terms_counted(self, years: list[tuple[int, date]], confirmed: list[int],
                        now: datetime, owners: Owners | None) -> dict[str, OwnedCounts]:
