@@ -146,34 +146,45 @@ def signer_list(*, aup: Aup, today: date, show: str = "", search: str = "") -> Q
 
 def signer_figures_of(aups: list[Aup], *, today: date) -> dict[int, tuple[int, int | None]]:
     """{AUP pk: (signed, not signed)} for the published ``aups`` (a page of a list), in one
-    query whatever their number: a UNION ALL of one aggregate per AUP, each a single pass
-    over its signers (or, for visitors and pupils, its counting signatures; not signed is
-    then None: they have no list). Unpublished AUPs are left out.
+    query whatever their number: a UNION ALL of plain counts, for each listed AUP its
+    signers and those of them who have signed (a semi-join, which PostgreSQL runs as one
+    hash join rather than a probe per signer), for visitors and pupils the signatures that
+    count (not signed is then None: they have no list). Unpublished AUPs are left out.
 
-    The same figures as ``duties.signer_figures``, whose annotations pass over every signer
-    twice (once per figure) through subqueries correlated two levels out."""
+    The same figures as ``duties.signer_figures``, whose annotations count through
+    subqueries correlated two levels out."""
     parts = []
+    listed = set()
     for aup in aups:
         if aup.sign_from == 0:  # not yet published: no requirement to count against
             continue
         if aup.audience in LISTED_AUDIENCES:
-            rows: QuerySet[Any] = who.signers(aup=aup, today=today)
-            signed = Count("pk", filter=Q(has_signed=True))
+            listed.add(aup.pk)
+            signers = who.signers(aup=aup, today=today)
+            parts += [_counted(signers, aup, _TOTAL),
+                      _counted(signers.filter(has_signed=True), aup, _SIGNED)]
         else:
-            rows = who.counting_signatures(aup)
-            signed = Count("pk")
-        # Grouped by a constant: one row per AUP, even when it has no signers.
-        parts.append(rows.order_by().annotate(aup_key=Value(aup.pk, IntegerField()))
-                     .values("aup_key").annotate(total=Count("pk"), signed=signed)
-                     .values_list("aup_key", "total", "signed"))
+            parts.append(_counted(who.counting_signatures(aup), aup, _SIGNED))
     if not parts:
         return {}
-    figures: dict[int, tuple[int, int | None]] = {}
-    listed = {aup.pk for aup in aups if aup.audience in LISTED_AUDIENCES}
-    for aup_pk, total, signed_number in parts[0].union(*parts[1:], all=True):
-        figures[aup_pk] = (signed_number,
-                           total - signed_number if aup_pk in listed else None)
-    return figures
+    counts: dict[tuple[int, int], int] = {}
+    for aup_pk, figure, number in parts[0].union(*parts[1:], all=True):
+        counts[aup_pk, figure] = number
+    return {pk: (counts[pk, _SIGNED],
+                 counts[pk, _TOTAL] - counts[pk, _SIGNED] if pk in listed else None)
+            for pk, figure in counts if figure == _SIGNED}
+
+
+_TOTAL, _SIGNED = 1, 2  # which figure a row of ``signer_figures_of``'s query counts
+
+
+def _counted(rows: QuerySet[Any], aup: Aup, figure: int) -> QuerySet[Any]:
+    """(AUP pk, figure, how many ``rows``): grouped by constants, so always one row, even
+    when there are none."""
+    return (rows.order_by().annotate(aup_key=Value(aup.pk, IntegerField()),
+                                     figure=Value(figure, IntegerField()))
+            .values("aup_key", "figure").annotate(n=Count("pk"))
+            .values_list("aup_key", "figure", "n"))
 
 
 def signer_counts(*, aup: Aup, today: date) -> tuple[int, int]:
