@@ -189,6 +189,11 @@ class Asset(models.Model):
             # page in order, group by group, instead of sorting the whole register.
             models.Index(fields=["school", "group", "archived_at", "name_key"],
                          name="asset_register_order"),
+            # Duties due the day an asset was added (no owner, unclassified, no lawful basis)
+            # are listed in the order added: the few most urgent are read from this index
+            # instead of sorting every current asset.
+            models.Index(fields=["school", "archived_at", "created_at", "public_id"],
+                         name="asset_duty_added_order"),
         ]
 
     def __str__(self) -> str:
