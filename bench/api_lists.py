@@ -177,6 +177,16 @@ def build(rows: int) -> tuple[Any, str, Any]:
     return siro, secret, aups
 
 
+def statistics() -> None:
+    """On PostgreSQL, gather the planner's statistics as autovacuum would soon after a bulk
+    load: without them it takes 10,000 freshly copied rows for 2 and picks nested loops."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 LISTS = ["api:person-list", "api:system-list", "api:asset-list", "api:incident-list",
          "api:policy-list", "api:aup-list", "api:aup-signatures"]
 
@@ -191,6 +201,7 @@ def main() -> None:
         started = time.perf_counter()
         harness.migrate()
         siro, secret, aups = build(options.rows)
+        statistics()
         print(f"Data built in {time.perf_counter() - started:.1f}s: {SMALL} and "
               f"{options.rows} of each listed record")
         with harness.bench_urls():
