@@ -357,10 +357,11 @@ class AssetDuties:
     def _count_rows(self, ids: list[int], *, now: datetime, horizon: datetime,
                     owners: Owners | None) -> list[tuple[Any, ...]]:
         """``_counted``'s rows; its SQL depends only on the schools, the two local days and
-        the viewer, so it is compiled once for them (``duties.compiled``)."""
+        the viewer (its instants are those days' midnights), so it is compiled once for them
+        (``duties.compiled``)."""
         key = (f"{MODULE}.counts", tuple(ids), local_date(now), local_date(horizon), owners)
         return compiled.rows(key, lambda: self._counted(ids, now=now, horizon=horizon,
-                                                        owners=owners))
+                                                        owners=owners), fixed_by_key=True)
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> QuerySet[Any]:

@@ -19,7 +19,8 @@ them out of the key. The SQL is compiled with the first call's instants; the pos
 their values among the parameters are noted, and later calls put their own instants there.
 When a parameter looks like an instant but is none of those given, or two given instants
 are equal, the query is not kept but compiled on every call, so a forgotten instant can
-never be answered with a stale one.
+never be answered with a stale one. A caller whose instants all follow from its key (the
+midnights of the key's local days) says so with ``fixed_by_key``.
 """
 
 from __future__ import annotations
@@ -57,9 +58,11 @@ _lock = threading.Lock()
 
 
 def rows(key: Hashable, build: Callable[[], QuerySet[Any]], *, using: str = "default",
-         instants: Sequence[datetime] = ()) -> list[tuple[Any, ...]]:
+         instants: Sequence[datetime] = (), fixed_by_key: bool = False
+         ) -> list[tuple[Any, ...]]:
     """The rows (tuples) of ``build()``, a ``values_list`` query, compiled once per ``key``
-    (with ``instants`` put in at each call)."""
+    (with ``instants`` put in at each call). ``fixed_by_key``: every instant the query
+    compares with follows from the key (midnights of the key's days), none to put in."""
     connection = connections[using]
     full_key = (connection.vendor, using, key, len(instants))
     with _lock:
@@ -69,7 +72,7 @@ def rows(key: Hashable, build: Callable[[], QuerySet[Any]], *, using: str = "def
             _kept.move_to_end(full_key)
     adapted = [connection.ops.adapt_datetimefield_value(moment) for moment in instants]
     if not seen:
-        found = _compile(build(), using, adapted)
+        found = _compile(build(), using, adapted, fixed_by_key=fixed_by_key)
         if found is not None and found.instant_at is None:  # not safe to keep
             return _run(found, using, found.params)
         with _lock:
@@ -94,13 +97,15 @@ def _run(found: _Compiled, using: str, params: Sequence[Any]) -> list[tuple[Any,
     return [tuple(row) for row in compiler.results_iter(results=[fetched])]
 
 
-def _compile(queryset: QuerySet[Any], using: str, adapted: list[Any]) -> _Compiled | None:
+def _compile(queryset: QuerySet[Any], using: str, adapted: list[Any], *,
+             fixed_by_key: bool) -> _Compiled | None:
     compiler = queryset.query.get_compiler(using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    return _Compiled(compiler, sql, tuple(params), _instant_positions(params, adapted))
+    positions = () if fixed_by_key else _instant_positions(params, adapted)
+    return _Compiled(compiler, sql, tuple(params), positions)
 
 
 def _instant_positions(params: Sequence[Any], adapted: list[Any]

@@ -63,3 +63,21 @@ def test_a_query_with_an_instant_not_given_is_not_kept(db):
             {key[2] for key in compiled._kept})  # compiled again next time
     assert compiled.rows("test.given-instant", build, instants=[moment]) == []
     assert "test.given-instant" in {key[2] for key in compiled._kept}
+
+
+def test_asset_counts_are_kept_and_see_writes(personas):
+    from schoolkeep.assets.duties import OWNER_MISSING
+    from schoolkeep.assets.duties import provider as assets
+    from schoolkeep.assets.tests.test_duties import asset
+
+    school = personas.school
+    compiled.forget()
+    owners = owners_for(user_ids_by_role([school.pk]), school.pk, personas.siro.pk)
+    before = assets.kind_counts(school.pk, now=NOW, horizon=NOW + HORIZON, owners=owners)
+    assert any(key[2][0] == "assets.counts" for key in compiled._kept)  # kept, not refused
+    asset(school, added=-40, owner_unmatched="")  # no owner since before NOW
+    after = assets.kind_counts(school.pk, now=NOW, horizon=NOW + HORIZON, owners=owners)
+    compiled.forget()
+    assert after == assets.kind_counts(school.pk, now=NOW, horizon=NOW + HORIZON,
+                                       owners=owners)
+    assert after != before and OWNER_MISSING in after
