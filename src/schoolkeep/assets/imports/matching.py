@@ -28,7 +28,7 @@ from schoolkeep.assets.imports.columns import (
     OWNER,
     PURPOSE,
 )
-from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed, folded
+from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
 from schoolkeep.assets.imports.results import (
     Changed,
     Created,
@@ -203,7 +203,7 @@ class _Planner:
     def owner(self, row: AssetRow) -> Owner | None:
         if row.owner is None:
             return None
-        key = folded(row.owner)
+        key = fold(row.owner)
         cache_key = f"{int(row.owner_marked)}{key}"
         if cache_key in self.owners:
             owner = self.owners[cache_key]
@@ -247,7 +247,7 @@ class _Planner:
             return None
         keys = []
         for label in row.access:
-            key = folded(label)
+            key = fold(label)
             keys.append(key)
             self.label_rows.setdefault(key, (label, row.number))
             if key not in self.index.labels:

@@ -32,9 +32,6 @@ from schoolkeep.lib.text import fold, tidy
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
 
-# matching.py still imports this name; lib.text.fold has the quick path now.
-folded = fold
-
 
 @dataclass
 class AssetRow:
