@@ -32,6 +32,7 @@ from schoolkeep.agreements.parents.services import (
 )
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
 from schoolkeep.lib.bulk import Table
+from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.import_bounds import LongCell, Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import (
@@ -337,6 +338,7 @@ def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: boo
             _compare_and_save(rows, matched, school, actor, result, write=True)
             if result.added or result.updated:
                 _summary_event(school, actor, result, filename or Path(path).name)
+            refresh_statistics_after_commit([Parent], rows=result.added + result.updated)
             if progress:
                 progress(result.rows, result.rows, "Written")
     except IntegrityError:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record_many, diff, snapshot
 from schoolkeep.lib.bulk import Table
+from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.import_bounds import ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive
@@ -302,6 +303,7 @@ def _write(source: Source, school: School, actor: Any, validation: Validation,
                          progress=progress)
         refresh_missing_checks(school.pk, written)
         changed = result.added + result.updated
+        refresh_statistics_after_commit([Person, Check], rows=changed)
         if changed:
             audit_record_many([{
                 "action": "people.import.applied", "school": school, "actor": actor,
