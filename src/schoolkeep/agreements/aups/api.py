@@ -25,7 +25,7 @@ from pydantic import AwareDatetime
 
 from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
 from schoolkeep.agreements.aups.selectors import member_audience, signer_figures_of
-from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
+from schoolkeep.api.pagination import ListParams, Page, school_access
 from schoolkeep.api.schemas import MessageOut, Out
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.access import SchoolAccess
@@ -267,14 +267,18 @@ def aup_signatures(request: HttpRequest, aup_id: UUID,
     # ``school`` repeats what ``aup`` implies so that the index on (school, aup, signed_at)
     # serves the order: a page without sorting every signature of the policy.
     signatures: QuerySet[Signature] = (Signature.objects.filter(school=access.school, aup=aup)
-                  .select_related("aup_version", "person", "parent", "user")
-                  .defer("aup_version__text").order_by("-signed_at", "-pk"))
+                                       .order_by("-signed_at", "-pk"))
     if not records:
         signatures = signatures.filter(_own(request, access))
     if params.current:
         if aup.sign_from == 0:
             signatures = signatures.none()
         signatures = _latest_only(signatures.filter(aup_version__number__gte=aup.sign_from))
-    page = paginate(signatures, limit=params.limit, offset=params.offset)
-    page["items"] = [_signature_out(s, aup, records=records) for s in page["items"]]
-    return page
+    # The page's ids chosen first, then only those 50 joined to their signers: PostgreSQL
+    # otherwise joins every signature of the policy to its signer before sorting.
+    page_ids = signatures.values("pk")[params.offset:params.offset + params.limit]
+    page = (Signature.objects.filter(pk__in=page_ids)
+            .select_related("aup_version", "person", "parent", "user")
+            .defer("aup_version__text").order_by("-signed_at", "-pk"))
+    return {"items": [_signature_out(s, aup, records=records) for s in page],
+            "count": signatures.count()}
