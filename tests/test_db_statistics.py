@@ -10,7 +10,7 @@ from schoolkeep.tenancy.models import School
 from tests.personas import Personas
 
 
-def _analysed_rows(table: str) -> float | None:
+def analysed_rows(table: str) -> float | None:
     """What the planner believes the table holds, or None when it has no statistics."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -29,7 +29,7 @@ def _analysed_rows(table: str) -> float | None:
 def test_refresh_gives_the_planner_the_table_size(personas: Personas) -> None:
     table = School._meta.db_table
     db_statistics.refresh_statistics([School])
-    assert _analysed_rows(table) == School.objects.count()
+    assert analysed_rows(table) == School.objects.count()
 
 
 @pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_a_large_write_refreshes_after_commit_a_small_one_not(
     with django_capture_on_commit_callbacks(execute=True) as large:
         db_statistics.refresh_statistics_after_commit([School], rows=db_statistics.LARGE_WRITE)
     assert len(large) == 1
-    assert _analysed_rows(School._meta.db_table) == School.objects.count()
+    assert analysed_rows(School._meta.db_table) == School.objects.count()
 
 
 @pytest.mark.django_db

@@ -31,6 +31,7 @@ from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrga
 from schoolkeep.assets.services import SNAPSHOT_FIELDS, asset_snapshot, may_manage
 from schoolkeep.audit.services import audit_record_many, diff
 from schoolkeep.lib.bulk import Table
+from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.import_bounds import Deadline
 from schoolkeep.lib.tabular import ImportFileError
@@ -263,6 +264,8 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
                     "organisations_created": len(result.organisations_created),
                     "labels_created": len(result.labels_created)}),
             }])
+            refresh_statistics_after_commit([Asset, Asset.access_labels.through],
+                                            rows=len(plan.created) + len(plan.changed))
             result.written = True
     except (_Changed, IntegrityError):
         # Someone changed the register meanwhile (another import or an edit): nothing saved.
