@@ -37,7 +37,7 @@ PINNED = {
     "api:asset-list": 6,  # + access labels' texts, systems' ids
     "api:incident-list": 4,
     "api:policy-list": 5,  # + the school's terms (review dates given as a term)
-    "api:aup-list": 4,  # the figures are annotations of the page's one query
+    "api:aup-list": 4,  # token, schools, page, the figures (no count: one AUP per audience at most)
     "api:aup-signatures": 5,  # + the policy itself
 }
 
