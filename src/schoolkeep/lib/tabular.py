@@ -154,11 +154,19 @@ def bounded_rows(rows: Iterable[Iterable[Any]], deadline: Deadline) -> Iterator[
 
 def bounded_row(values: Iterable[Any], budget: TextBudget) -> list[Any]:
     """One row's cells within bounds, their text spent from ``budget``."""
-    cells = []
-    for value in values:
+    # Every row of every import comes through here: one pass without a call per cell, the
+    # row's text spent at once (lengths are never negative, so the bound is passed by the
+    # row exactly when it would be by one of its cells), a long cell bounded where it is.
+    cells = list(values)
+    chars = 0
+    for position, value in enumerate(cells):
         if isinstance(value, str):
-            budget.spend(len(value))
-        cells.append(bound_cell(value))
+            length = len(value)
+            chars += length
+            if length > MAX_CELL_CHARS:
+                cells[position] = bound_cell(value)
+    if chars:
+        budget.spend(chars)
     return cells
 
 
