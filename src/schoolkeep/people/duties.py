@@ -46,6 +46,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 
+from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
     EVERY_ROW,
@@ -201,7 +202,7 @@ def _per_kind(queryset: QuerySet[Any], conditions: dict[str, tuple[Q, Q]]) -> Qu
         columns[f"k{index}_overdue"] = _count(overdue)
         columns[f"k{index}_due"] = _count(due)
     return (queryset.order_by().values("school_id").annotate(**columns)
-            .values("school_id", *columns))
+            .values_list("school_id", *columns))
 
 
 def _people_counted(ids: list[int], today: date, until: date) -> QuerySet[Any]:
@@ -241,20 +242,29 @@ def _copies_counted(ids: list[int], now: datetime) -> QuerySet[Any]:
 
 def _counted(school_ids: Sequence[int], *, now: datetime, horizon: datetime
              ) -> dict[int, dict[str, DutyCounts]]:
-    """{school id: {kind: counts}}: the schools with their settings, then ONE query."""
+    """{school id: {kind: counts}}: the schools with their settings, then ONE query.
+
+    Its SQL is compiled once per schools, their intervals and local days
+    (``duties.compiled``); building it took longer than running it. The instants it
+    compares with (now, for the copies; the midnights of the two days) are put in."""
     schools = _schools(dict.fromkeys(school_ids))
     if not schools:
         return {}
     ids = [school.pk for school in schools]
     intervals = {school.pk: _interval(school) for school in schools}
     today, until = local_date(now), local_date(horizon)
-    rows = _people_counted(ids, today, until).union(
-        _checks_counted(ids, today, until, intervals), _copies_counted(ids, now), all=True)
+    rows = compiled.rows(
+        (f"{MODULE}.counts", tuple(ids), tuple(sorted(intervals.items())), today, until),
+        lambda: _people_counted(ids, today, until).union(
+            _checks_counted(ids, today, until, intervals), _copies_counted(ids, now),
+            all=True),
+        instants=(now, _day_start(today), _day_start(until)))
     result: dict[int, dict[str, DutyCounts]] = defaultdict(dict)
-    for row in rows:
-        per_kind = result[row["school_id"]]
+    for school_id, *figures in rows:
+        per_kind = result[school_id]
         for index, kind in enumerate(KINDS):
-            counts = DutyCounts(due=row[f"k{index}_due"], overdue=row[f"k{index}_overdue"])
+            overdue, due = figures[2 * index], figures[2 * index + 1]
+            counts = DutyCounts(due=due, overdue=overdue)
             per_kind[kind] = per_kind.get(kind, DutyCounts()) + counts
     return result
 

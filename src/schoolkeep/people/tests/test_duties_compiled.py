@@ -1,0 +1,48 @@
+"""The people duty counts run from SQL kept between calls (``duties.compiled``) and answer
+as SQL compiled afresh: at another moment of the same day (the copies compare with the
+instant), on another day and after writes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from schoolkeep.duties import compiled
+from schoolkeep.people.duties import COPIES, MISSING, provider
+
+from .test_duties import HORIZON, NOW, backdate, dbs_check, person, upload_copy
+
+
+def _kind_counts(school_id: int, now=NOW):
+    return provider.kind_counts(school_id, now=now, horizon=now + HORIZON)
+
+
+def _fresh(school_id: int, now=NOW):
+    compiled.forget()
+    return _kind_counts(school_id, now)
+
+
+def test_people_counts_are_kept(personas):
+    compiled.forget()
+    _kind_counts(personas.school.pk)
+    assert any(key[2][0] == "people.counts" for key in compiled._kept)  # kept, not refused
+
+
+def test_kept_counts_put_in_the_moment(personas):
+    school = personas.school
+    copy = upload_copy(dbs_check(school))
+    backdate(copy, NOW + timedelta(hours=1))  # past its date an hour after NOW
+    moments = [NOW, NOW + timedelta(hours=2), NOW + timedelta(days=3)]
+    expected = [_fresh(school.pk, moment) for moment in moments]
+    assert COPIES not in expected[0]
+    assert expected[1][COPIES].others.overdue == 1
+    compiled.forget()
+    assert [_kind_counts(school.pk, moment) for moment in moments] == expected
+
+
+def test_kept_counts_see_writes(personas):
+    school = personas.school
+    before = _kind_counts(school.pk)
+    person(school, start=-3)  # no checks at all: missing since three days ago
+    after = _kind_counts(school.pk)
+    assert after == _fresh(school.pk)
+    assert after.get(MISSING) != before.get(MISSING)
