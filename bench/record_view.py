@@ -13,7 +13,10 @@ interleaved in one run:
 
 It prints the median and 90th percentile of each, the ratios, and each page's queries.
 
-    .venv/bin/python bench/record_view.py [--iterations N] [--people N]
+    .venv/bin/python bench/record_view.py [--iterations N] [--people N] [--profile N]
+
+``--profile N`` also profiles N requests of the first page (cProfile, in-process) and prints
+the functions with the most time of their own and each query's time.
 """
 
 from __future__ import annotations
@@ -110,10 +113,49 @@ def build(people: int) -> object:
     return siro
 
 
+def profile(client: object, url: str, requests: int) -> None:
+    """Where the record's time goes: cProfile over ``requests`` requests, the 25 functions
+    with the most time of their own, then the share spent running SQL."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)  # type: ignore[attr-defined]
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats("schoolkeep", 30)
+    print(out.getvalue())
+
+    timings: list[tuple[float, str]] = []
+
+    def timed_sql(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(timed_sql):
+        client.get(url)  # type: ignore[attr-defined]
+    print(f"SQL of one request: {sum(t for t, _ in timings) * 1000:.1f} ms in "
+          f"{len(timings)} queries; the slowest:")
+    for seconds, sql in sorted(timings, reverse=True)[:8]:
+        print(f"  {seconds * 1000:7.2f} ms  {len(sql):6} chars  {sql[:110]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile N requests of the first page (cProfile)")
     options = parser.parse_args()
 
     incomplete = {"incomplete": "on"}
@@ -150,6 +192,8 @@ def main() -> None:
                 record_times.append(harness.timed(client, record_url))
                 incomplete_times.append(harness.timed(client, record_url, incomplete))
                 bare_times.append(harness.timed(client, bare_url))
+            if options.profile:
+                profile(client, record_url, options.profile)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -52,7 +53,16 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
     def for_check(self, check_type: str) -> list[Rule]:
-        return [rule for rule in self.rules if rule.check_type == check_type]
+        return list(self._by_check.get(check_type, ()))
+
+    @cached_property
+    def _by_check(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules of each check type, grouped once: required_checks asks for every type
+        of every person on a page."""
+        grouped: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            grouped.setdefault(rule.check_type, []).append(rule)
+        return {check_type: tuple(rules) for check_type, rules in grouped.items()}
 
 
 def default_for(school: School) -> str:
@@ -151,17 +161,19 @@ def required_checks(person: Person, rule_set: RuleSet,
     """{check type: (required, why)} for one person."""
     by_type = {o.check_type: o for o in overrides}
     result: dict[str, tuple[bool, str]] = {}
+    kind = ""  # the kind's label, read once and only when a rule applies
     for check_type in CheckType.values:
         override = by_type.get(check_type)
         if override is not None:
             state = "required" if override.required else "not required"
             result[check_type] = (override.required, f"Marked {state}: {override.reason}")
             continue
-        matching = [rule for rule in rule_set.for_check(check_type) if rule.applies_to(person)]
-        if matching:
-            condition = CheckRule.Condition(matching[0].condition).label.lower()
-            kind = person.get_kind_display()
-            result[check_type] = (True, f"Required for {kind.lower()}: {condition}")
+        matching = next((rule for rule in rule_set._by_check.get(check_type, ())
+                         if rule.applies_to(person)), None)
+        if matching is not None:
+            kind = kind or person.get_kind_display().lower()
+            condition = CheckRule.Condition(matching.condition).label.lower()
+            result[check_type] = (True, f"Required for {kind}: {condition}")
         else:
             result[check_type] = (False, "Not required by the school's rules")
     return result
