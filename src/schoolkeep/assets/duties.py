@@ -58,6 +58,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     DateField,
     Exists,
@@ -66,6 +67,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -78,11 +80,11 @@ from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
     EVERY_ROW,
     LONDON,
+    NO_ROW,
     Duty,
     DutyCounts,
     OwnedCounts,
     Owners,
-    count_owned,
     kept_by_owner,
     local_date,
     split_by_owner,
@@ -336,9 +338,9 @@ class AssetDuties:
         result: dict[int, DutyCounts] = {}
         for school_id, _marker, *figures in self._count_rows(ids, now=now, horizon=horizon,
                                                              owners=None):
-            # Columns alternate overdue, due (the viewer's columns are zeros without one).
-            counts = DutyCounts(due=sum(figures[1::2]), overdue=sum(figures[0::2]))
-            result[school_id] = result.get(school_id, DutyCounts()) + counts
+            # Columns alternate the viewer's and everyone's (none: the viewer's are zeros).
+            for figure in figures[1::2]:
+                result[school_id] = result.get(school_id, DutyCounts()) + _decoded(figure)
         return result
 
     def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
@@ -347,10 +349,10 @@ class AssetDuties:
         for _school, marker, *figures in self._count_rows([school_id], now=now,
                                                           horizon=horizon, owners=owners):
             for index, kind in enumerate(ASSET_KINDS if marker == ASSET_ROW else SYSTEM_KINDS):
-                overdue_mine, due_mine, overdue, due = figures[4 * index:4 * index + 4]
-                owned = OwnedCounts(mine=DutyCounts(due=due_mine, overdue=overdue_mine),
-                                    others=DutyCounts(due=due - due_mine,
-                                                      overdue=overdue - overdue_mine))
+                every = _decoded(figures[2 * index + 1])
+                mine = every if _all_mine(owners, kind) else _decoded(figures[2 * index])
+                owned = OwnedCounts(mine=mine, others=DutyCounts(
+                    due=every.due - mine.due, overdue=every.overdue - mine.overdue))
                 result[kind] = result.get(kind, OwnedCounts()) + owned
         return result
 
@@ -377,7 +379,7 @@ class AssetDuties:
         owner_overdue, owner_due = _owner_missing(today, until, leaving="owner_leaving")
         review_overdue, review_until = _review_due_before(today), _review_due_before(until)
         asset_conditions = {
-            REVIEW: (review_overdue, review_until & ~review_overdue),
+            REVIEW: (review_overdue, review_until),  # due when not overdue (``_statuses``)
             OWNER_MISSING: (owner_overdue, owner_due),
             UNCLASSIFIED_KIND: (UNCLASSIFIED & added_overdue, UNCLASSIFIED & added_due),
             LAWFUL_BASIS: (NO_LAWFUL_BASIS & added_overdue, NO_LAWFUL_BASIS & added_due),
@@ -393,7 +395,7 @@ class AssetDuties:
             LOGOFF: (logoff_overdue, logoff_due),
         }
         per_system = _counted(systems, _owned_conditions(system_conditions, owners),
-                              marker=SYSTEM_ROW, columns=4 * len(asset_conditions))
+                              marker=SYSTEM_ROW, columns=2 * len(asset_conditions))
         return per_asset.union(per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
@@ -552,19 +554,47 @@ class AssetDuties:
         return duties
 
 
+# A kind's overdue and due duties counted in one column as ``overdue * SPLIT + due``: each
+# asset's conditions are then tested once (due only when not overdue), not once per figure.
+SPLIT = 1 << 32
+
+
+def _statuses(overdue: Q, due: Q, owner: Q) -> Any:
+    """SUM of ``SPLIT`` per row overdue and 1 per row due among those ``owner`` keeps; a
+    plain 0 when it keeps none (see ``duties.types.count_owned``)."""
+    if owner is NO_ROW:
+        return Value(0)
+    if owner is not EVERY_ROW:
+        overdue, due = overdue & owner, due & owner
+    return Sum(Case(When(overdue, then=Value(SPLIT)), When(due, then=Value(1)),
+                    default=Value(0), output_field=BigIntegerField()))
+
+
+def _decoded(figure: Any) -> DutyCounts:
+    """A ``_statuses`` column as counts (PostgreSQL sums a bigint as a numeric)."""
+    overdue, due = divmod(int(figure), SPLIT)
+    return DutyCounts(due=due, overdue=overdue)
+
+
+def _all_mine(owners: Owners | None, kind: str) -> bool:
+    """Every duty of the kind is the viewer's: its 'mine' column is left out (a zero)."""
+    user, role = OWNED_BY[kind]
+    return owners is not None and split_by_owner(owners, user, role)[0] is EVERY_ROW
+
+
 def _owned_conditions(conditions: dict[str, tuple[Q, Q]], owners: Owners | None
                       ) -> dict[str, Any]:
-    """For each kind's (overdue, due): four named counts, the viewer's overdue and due,
-    then everyone's overdue and due (the others' are everyone's less the viewer's: two
-    conditions fewer per asset than counting the others' apart)."""
+    """For each kind's (overdue, due): two ``_statuses`` columns, the viewer's and
+    everyone's (the others' are everyone's less the viewer's; when all are the viewer's,
+    theirs is everyone's and not counted twice)."""
     result = {}
     for index, (kind, (overdue, due)) in enumerate(conditions.items()):
         user, role = OWNED_BY[kind]
         mine, _others = split_by_owner(owners, user, role)
-        result[f"k{index}_mine_overdue"] = count_owned(overdue, mine)
-        result[f"k{index}_mine_due"] = count_owned(due, mine)
-        result[f"k{index}_overdue"] = count_owned(overdue, EVERY_ROW)
-        result[f"k{index}_due"] = count_owned(due, EVERY_ROW)
+        if mine is EVERY_ROW:
+            mine = NO_ROW
+        result[f"k{index}_mine"] = _statuses(overdue, due, mine)
+        result[f"k{index}_every"] = _statuses(overdue, due, EVERY_ROW)
     return result
 
 
