@@ -315,64 +315,79 @@ class TenancyDuties:
         user, role = OWNED_BY[kind]
         kept = kept_by_owner(owners, user, role, mine=mine)
         rows = slice(offset, None if limit is None else offset + limit)
+        # What each list's SQL is built from, to keep it (``duties.compiled``): the
+        # instants it compares with are put in at each call.
+        key = (kind, school_id, owners, mine, rows.start, rows.stop)
         if kind == MFA:
-            return self._mfa_missing(school_id, now=now, horizon=horizon, kept=kept, rows=rows)
+            return self._mfa_missing(school_id, now=now, horizon=horizon, kept=kept, rows=rows,
+                                     key=key)
         if kind == LOCKED:
-            return self._locked(school_id, now=now, kept=kept, rows=rows)
+            return self._locked(school_id, now=now, kept=kept, rows=rows, key=key)
         if kind == INVITATION:
-            return self._invitations(school_id, now=now, horizon=horizon, kept=kept, rows=rows)
+            return self._invitations(school_id, now=now, horizon=horizon, kept=kept, rows=rows,
+                                     key=key)
         if owners is not None and owners.owns(None, role) != mine:
             return []
         return self._terms(school_id, now=now, horizon=horizon)[rows]
 
     def _mfa_missing(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
-                     rows: slice) -> list[Duty]:
-        members = _without_second_factor(
-            _members().filter(school_id=school_id, created_at__lt=horizon - MFA_GRACE)
-        ).filter(kept).select_related("user").order_by("created_at", "public_id")
+                     rows: slice, key: tuple[Any, ...]) -> list[Duty]:
+        def build() -> QuerySet[Any]:
+            members = _without_second_factor(
+                _members().filter(school_id=school_id, created_at__lt=horizon - MFA_GRACE)
+            ).filter(kept).order_by("created_at", "public_id")
+            return members.values_list("public_id", "created_at", "user_id", "user__full_name",
+                                       "user__email")[rows]
+
+        url = reverse("mfa_index")
         duties = []
-        for membership in members[rows]:
-            due_at = membership.created_at + MFA_GRACE
-            user = membership.user
+        for public_id, created_at, user_id, full_name, email in compiled.rows(
+                key, build, instants=(horizon - MFA_GRACE,)):
+            due_at = created_at + MFA_GRACE
             duties.append(
                 Duty(
-                    key=f"tenancy.mfa-missing:{membership.public_id}",
+                    key=f"tenancy.mfa-missing:{public_id}",
                     module=MODULE,
                     title="Set up two-factor sign-in",
-                    subject=user.full_name or user.email,
+                    subject=full_name or email,
                     due_at=due_at,
                     status=status_for(due_at, now),
-                    url=reverse("mfa_index"),
-                    owner_user_id=user.pk,
-                    owner_label=user.full_name or user.email,
+                    url=url,
+                    owner_user_id=user_id,
+                    owner_label=full_name or email,
                     action="Set up two-factor sign-in",
-                    oversight_url=reverse("tenancy:member-edit", args=[membership.public_id]),
+                    oversight_url=reverse("tenancy:member-edit", args=[public_id]),
                 )
             )
         return duties
 
-    def _locked(self, school_id: int, *, now: datetime, kept: Q, rows: slice) -> list[Duty]:
-        members = (
-            _members()
-            .filter(school_id=school_id)
-            .filter(kept)
-            .annotate(lifted=_lock_lifted_at(now))
-            .filter(lifted__isnull=False)
-            .select_related("user")
-            .order_by("lifted", "public_id")
-        )
+    def _locked(self, school_id: int, *, now: datetime, kept: Q, rows: slice,
+                key: tuple[Any, ...]) -> list[Duty]:
         cool_off = _cool_off()
+
+        def build() -> QuerySet[Any]:
+            members = (
+                _members()
+                .filter(school_id=school_id)
+                .filter(kept)
+                .annotate(lifted=_lock_lifted_at(now))
+                .filter(lifted__isnull=False)
+                .order_by("lifted", "public_id")
+            )
+            return members.values_list("public_id", "lifted", "user__full_name",
+                                       "user__email")[rows]
+
         url = reverse("accounts:lockout-list")
         duties = []
-        for membership in members[rows]:
-            due_at = membership.lifted + cool_off
-            user = membership.user
+        for public_id, lifted, full_name, email in compiled.rows(
+                (*key, _failure_limit()), build, instants=(now - cool_off,)):
+            due_at = lifted + cool_off
             duties.append(
                 Duty(
-                    key=f"tenancy.account-locked:{membership.public_id}",
+                    key=f"tenancy.account-locked:{public_id}",
                     module=MODULE,
                     title="A member's account is locked after failed sign-ins",
-                    subject=user.full_name or user.email,
+                    subject=full_name or email,
                     due_at=due_at,
                     status=status_for(due_at, now),
                     url=url,
@@ -383,25 +398,31 @@ class TenancyDuties:
         return duties
 
     def _invitations(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
-                     rows: slice) -> list[Duty]:
-        invitations = (_open_invitations().filter(school_id=school_id, expires_at__lt=horizon)
-                       .filter(kept).order_by("expires_at", "public_id"))
+                     rows: slice, key: tuple[Any, ...]) -> list[Duty]:
+        def build() -> QuerySet[Any]:
+            invitations = (_open_invitations()
+                           .filter(school_id=school_id, expires_at__lt=horizon)
+                           .filter(kept).order_by("expires_at", "public_id"))
+            return invitations.values_list("public_id", "expires_at", "full_name",
+                                           "email")[rows]
+
         url = reverse("tenancy:member-list")
         duties = []
-        for invitation in invitations[rows]:
-            status = status_for(invitation.expires_at, now)
+        for public_id, expires_at, full_name, email in compiled.rows(
+                key, build, instants=(horizon,)):
+            status = status_for(expires_at, now)
             expired = status == OVERDUE
             duties.append(
                 Duty(
-                    key=f"tenancy.invitation-open:{invitation.public_id}",
+                    key=f"tenancy.invitation-open:{public_id}",
                     module=MODULE,
                     title=(
                         "An invitation expired before it was accepted"
                         if expired
                         else "An invitation has not been accepted yet"
                     ),
-                    subject=invitation.full_name or invitation.email,
-                    due_at=invitation.expires_at,
+                    subject=full_name or email,
+                    due_at=expires_at,
                     status=status,
                     url=url,
                     owner_role=Role.SIRO,
