@@ -18,6 +18,7 @@ from schoolkeep.people.forms_record import RecordExportForm, RecordFilterForm
 from schoolkeep.people.record import record_count, record_layout, record_rows
 from schoolkeep.people.rules import rule_set_for
 from schoolkeep.people.selectors import people_settings_or_default
+from schoolkeep.people.templatetags.record_cells import person_url_pattern
 from schoolkeep.people.visibility import school_level
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest
@@ -40,6 +41,7 @@ def _record_page(request: SchoolRequest, *, archive: bool) -> HttpResponse:
         "layout": layout, "filters_form": form, "filters": filters, "rule_set": rule_set,
         "page": found.page, "rows": found.rows, "incomplete_count": incomplete,
         "query": query.urlencode(), "export_params": filters.as_params(),
+        "person_url_pattern": person_url_pattern(),
         "can_manage_rules": request.access.can("scr.rules.manage"),
         "export_form": RecordExportForm(initial={"format": exports.XLSX,
                                                  "archive": archive}),

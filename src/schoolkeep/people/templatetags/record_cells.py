@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from html import escape
+from uuid import UUID
 
 from django import template
+from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -65,3 +67,18 @@ def record_cells(cells: Iterable[RecordCell], sensitive: bool) -> SafeString:
     """One ``<td>`` per check, as ``_record_table.html`` had them; certificate numbers and
     who carried out each check only when ``sensitive`` (the layout's)."""
     return mark_safe("".join(_cell(cell, sensitive) for cell in cells))  # noqa: S308 - escaped
+
+
+# A person's page, reversed once a page with this id and the id put in for each row (a
+# reverse per row was 50 a page).
+PLACEHOLDER_ID = UUID(int=0)
+
+
+def person_url_pattern() -> str:
+    return reverse("people:person-detail", args=[PLACEHOLDER_ID])
+
+
+@register.filter
+def person_url(public_id: UUID, pattern: str) -> str:
+    """``{% url 'people:person-detail' public_id %}`` from ``person_url_pattern()``."""
+    return pattern.replace(str(PLACEHOLDER_ID), str(public_id))

@@ -4,13 +4,20 @@ template wrote, for every state, with and without the sensitive details."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 
 from schoolkeep.people.record import DONE, MISSING, NOT_REQUIRED, PENDING, RecordCell
-from schoolkeep.people.templatetags.record_cells import record_cells, short_date
+from schoolkeep.people.templatetags.record_cells import (
+    person_url,
+    person_url_pattern,
+    record_cells,
+    short_date,
+)
 
 # The cell as _record_table.html wrote it before the filter.
 TEMPLATE_CELL = Template(
@@ -57,3 +64,9 @@ def test_cells_are_the_markup_the_template_wrote(sensitive: bool) -> None:
 def test_short_date_is_the_date_filter(day: date) -> None:
     assert short_date(day) == Template('{{ d|date:"j M Y" }}').render(Context({"d": day}))
     assert short_date(None) == ""
+
+
+def test_person_url_is_the_reversed_url() -> None:
+    public_id = uuid.uuid4()
+    assert person_url(public_id, person_url_pattern()) == reverse(
+        "people:person-detail", args=[public_id])
