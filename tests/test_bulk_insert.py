@@ -64,6 +64,10 @@ def test_a_person_is_stored_as_the_orm_stores_one_and_the_date_of_birth_decrypts
                                            "email": "other@school.example"}], returning=True)
     assert _raw("people_person", "date_of_birth", empty) == ""
     assert Person.objects.get(pk=empty).date_of_birth is None
+    # None too goes through the field, as the ORM sends it: empty, not NULL.
+    (none,) = bulk.Table(Person).insert([{**values, "date_of_birth": None,
+                                          "email": "third@school.example"}], returning=True)
+    assert _raw("people_person", "date_of_birth", none) == ""
 
 
 def test_a_check_is_stored_as_the_orm_stores_one_and_the_dbs_number_decrypts() -> None:

@@ -157,7 +157,10 @@ class Table:
         for field, name, plain, adapt in zip(self.fields, self.columns, self._plain,
                                              self._adapt, strict=True):
             if name in keys:
-                steps.append((name, plain, field, adapt))
+                # None passes as it is for Django's own fields, through the field for ours
+                # (an encrypted field stores it as its empty text, as the ORM would).
+                passes = (*plain, type(None)) if _django_own(field) else plain
+                steps.append((name, passes, field, adapt))
                 continue
             if name in self._auto_now:
                 value = now
@@ -187,22 +190,20 @@ class Table:
             for name, plain, field, fixed in plan:
                 if name is not None:  # fixed: the column's adapter of plain values
                     value = row[name]
-                    if value is None:
-                        append(None)
-                    elif type(value) in plain:
-                        append(value if fixed is None else fixed(value))
+                    if type(value) in plain:
+                        append(value if fixed is None or value is None else fixed(value))
                     else:
                         append(field.get_db_prep_save(value, connection))
                 elif field is None:
                     append(fixed)
                 else:
                     value = field.get_default() if fixed is _PER_ROW else fixed
-                    append(None if value is None
+                    append(None if value is None and _django_own(field)
                            else field.get_db_prep_save(value, connection))
         return out
 
     def _prepared(self, name: str, value: Any) -> Any:
-        if value is None:
+        if value is None and _django_own(self._by_name[name]):
             return None
         if type(value) in self._plain_of[name]:
             adapt = self._adapt_of[name]
