@@ -176,7 +176,8 @@ def test_detail_is_paginated_by_fifty(personas: Personas, login: Login) -> None:
 
 
 def test_detail_query_count_does_not_grow(personas: Personas, login: Login,
-                                          django_assert_num_queries: Any) -> None:
+                                          django_assert_num_queries: Any,
+                                          steady_session: None) -> None:
     aup = published(personas.school, personas.siro)
     people(personas, 0, 3, sign=aup)
     client = login(personas.business_manager)
