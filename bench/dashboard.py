@@ -162,43 +162,6 @@ def build(members: int, assets: int = 0) -> object:
     return siro
 
 
-def profile(client: object, url: str, requests: int) -> None:
-    """Where the dashboard's time goes: cProfile over ``requests`` requests, the 25
-    functions with the most time of their own, and the share spent running SQL."""
-    import cProfile
-    import io
-    import pstats
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(requests):
-        client.get(url)  # type: ignore[attr-defined]
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(25)
-    stats.sort_stats("cumulative").print_stats("schoolkeep", 40)
-    print(out.getvalue())
-
-    from django.db import connection
-
-    timings: list[tuple[float, str]] = []
-
-    def timed_sql(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timings.append((time.perf_counter() - started, sql))
-
-    with connection.execute_wrapper(timed_sql):
-        client.get(url)  # type: ignore[attr-defined]
-    print(f"SQL of one request: {sum(t for t, _ in timings) * 1000:.1f} ms in "
-          f"{len(timings)} queries; the slowest:")
-    for seconds, sql in sorted(timings, reverse=True)[:8]:
-        print(f"  {seconds * 1000:7.2f} ms  {len(sql):6} chars  {sql[:110]}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=300)
@@ -244,7 +207,7 @@ def main() -> None:
                 if options.assets:
                     kind_times.append(harness.timed(client, kind_url))
             if options.profile:
-                profile(client, dashboard_url, options.profile)
+                harness.profile(client, dashboard_url, options.profile)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 

@@ -108,6 +108,68 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(BARE_PAGE)
 
 
+_BASE_TEMPLATE = (
+    '{% extends "base.html" %}{% block content %}<h1>Base</h1><table>'
+    "<thead><tr>{% for heading in headings %}<th>{{ heading }}</th>{% endfor %}</tr></thead>"
+    "<tbody>{% for first, second in rows %}<tr><td>{{ first }}</td><td>{{ second }}</td></tr>"
+    "{% endfor %}</tbody></table>{% endblock %}")
+
+
+def base_view(model: str, columns: tuple[str, str]) -> Callable[[HttpRequest], HttpResponse]:
+    """The issue's bare view: ``base.html`` with a 50-row table from one query of two
+    ``columns`` of ``model`` ("app.Model") in the request's school."""
+
+    def view(request: HttpRequest) -> HttpResponse:
+        from django.apps import apps
+        from django.template import engines
+
+        rows = list(apps.get_model(model).objects.filter(school=getattr(request, "school", None))
+                    .order_by("pk").values_list(*columns)[:50])
+        template = engines["django"].from_string(_BASE_TEMPLATE)
+        return HttpResponse(template.render(
+            {"rows": rows, "headings": columns, "page_title": "Base"}, request))
+
+    return view
+
+
+def profile(client: Client, url: str, requests: int) -> None:
+    """Where a page's time goes: cProfile over ``requests`` requests (the 25 functions with
+    the most time of their own, then Schoolkeep's by cumulative time), and the SQL of one
+    request with its slowest queries."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats("schoolkeep", 40)
+    print(out.getvalue())
+
+    timings: list[tuple[float, str]] = []
+
+    def timed_sql(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(timed_sql):
+        client.get(url)
+    print(f"SQL of one request: {sum(t for t, _ in timings) * 1000:.1f} ms in "
+          f"{len(timings)} queries; the slowest:")
+    for seconds, sql in sorted(timings, reverse=True)[:8]:
+        print(f"  {seconds * 1000:7.2f} ms  {len(sql):6} chars  {sql[:110]}")
+
+
 @contextmanager
 def bench_urls() -> Iterator[None]:
     """Serve the application's URLs plus the bare view, named ``bench-bare``."""
