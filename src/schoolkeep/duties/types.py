@@ -291,3 +291,27 @@ class KindProvider(Protocol):
         """The kind's duties most urgent first, of the viewer (``mine``) or of the others
         (every one without ``owners``), sliced in SQL: one query."""
         ...
+
+
+class CountsFromKinds:
+    """``counts`` and ``kind_counts`` for a provider whose ``_counted`` answers
+    {school id: {kind: OwnedCounts}} from one query (for any number of schools)."""
+
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
+                 owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
+        raise NotImplementedError
+
+    def counts(
+        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+    ) -> dict[int, DutyCounts]:
+        ids = list(dict.fromkeys(school_ids))
+        if not ids:
+            return {}
+        return {school_id: sum((owned.total for owned in per_kind.values()), DutyCounts())
+                for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
+                                                         owners=None).items()}
+
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        return self._counted([school_id], now=now, horizon=horizon,
+                             owners=owners).get(school_id, {})

@@ -32,7 +32,6 @@ in order of urgency (due instant, then public id), sliced in SQL; ``for_school``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,6 +59,7 @@ from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
     OVERDUE,
+    CountsFromKinds,
     Duty,
     DutyCounts,
     OwnedCounts,
@@ -203,7 +203,7 @@ def _grouped(rows: QuerySet[Any], marker: int, counts: dict[str, Any]) -> QueryS
             .values_list("school_id", "marker", *counts, *padding))
 
 
-class TenancyDuties:
+class TenancyDuties(CountsFromKinds):
     module = MODULE
     label = "Members and school calendar"
     kind_labels = {
@@ -214,26 +214,6 @@ class TenancyDuties:
     }
 
     # --- counts: one aggregate for any number of schools -------------------------------
-
-    def counts(
-        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
-    ) -> dict[int, DutyCounts]:
-        ids = list(dict.fromkeys(school_ids))
-        if not ids:
-            return {}
-        result: dict[int, DutyCounts] = {}
-        for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
-                                                 owners=None).items():
-            summed = DutyCounts()
-            for owned in per_kind.values():
-                summed = summed + owned.total
-            result[school_id] = summed
-        return result
-
-    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
-                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
-        return self._counted([school_id], now=now, horizon=horizon,
-                             owners=owners).get(school_id, {})
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:

@@ -28,7 +28,6 @@ urgency sliced in SQL); ``for_school`` runs two for both kinds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -61,6 +60,7 @@ from schoolkeep.agreements.aups.models import (
 from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import (
     NO_ROW,
+    CountsFromKinds,
     Duty,
     DutyCounts,
     OwnedCounts,
@@ -251,7 +251,7 @@ OWNED_BY = {
 }
 
 
-class AupDuties:
+class AupDuties(CountsFromKinds):
     module = MODULE
     label = "Acceptable use policies"
     # Others' AUP duties say who has not signed: only for who may see the records.
@@ -260,21 +260,6 @@ class AupDuties:
         UNSIGNED: "Acceptable use policies not yet signed by everyone",
         MEMBER_UNSIGNED: "Acceptable use policies to sign",
     }
-
-    def counts(
-        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
-    ) -> dict[int, DutyCounts]:
-        ids = list(dict.fromkeys(school_ids))
-        result: dict[int, DutyCounts] = {}
-        for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
-                                                 owners=None).items():
-            result[school_id] = sum((owned.total for owned in per_kind.values()), DutyCounts())
-        return result
-
-    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
-                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
-        return self._counted([school_id], now=now, horizon=horizon,
-                             owners=owners).get(school_id, {})
 
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
