@@ -183,8 +183,7 @@ def statistics() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        harness.gather_statistics()
 
 
 LISTS = ["api:person-list", "api:system-list", "api:asset-list", "api:incident-list",

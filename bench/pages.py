@@ -170,9 +170,8 @@ def main() -> None:
         from django.test import override_settings
 
         database = connection.vendor
-        if database == "postgresql":  # the planner's statistics, as autovacuum keeps them
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if database == "postgresql":
+            harness.gather_statistics()
         print(f"Data built in {time.perf_counter() - started:.1f}s ({database}): "
               f"{size['assets']:,} assets, {size['people']:,} people, {size['systems']} "
               f"systems, {size['incidents']} incidents in the measured school")

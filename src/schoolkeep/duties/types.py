@@ -293,16 +293,19 @@ class KindProvider(Protocol):
         ...
 
 
+class CountedPerKind(Protocol):
+    """A provider that answers {school id: {kind: OwnedCounts}} from one query."""
+
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
+                 owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]: ...
+
+
 class CountsFromKinds:
     """``counts`` and ``kind_counts`` for a provider whose ``_counted`` answers
     {school id: {kind: OwnedCounts}} from one query (for any number of schools)."""
 
-    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
-                 owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
-        raise NotImplementedError
-
     def counts(
-        self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+        self: CountedPerKind, school_ids: Sequence[int], *, now: datetime, horizon: datetime
     ) -> dict[int, DutyCounts]:
         ids = list(dict.fromkeys(school_ids))
         if not ids:
@@ -311,7 +314,8 @@ class CountsFromKinds:
                 for school_id, per_kind in self._counted(ids, now=now, horizon=horizon,
                                                          owners=None).items()}
 
-    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
-                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+    def kind_counts(self: CountedPerKind, school_id: int, *, now: datetime,
+                    horizon: datetime, owners: Owners | None = None
+                    ) -> dict[str, OwnedCounts]:
         return self._counted([school_id], now=now, horizon=horizon,
                              owners=owners).get(school_id, {})
