@@ -1,4 +1,4 @@
-"""Benchmark: the Single Central Record of a school with 1,000 people against a bare view.
+"""Benchmark: the Single Central Record and the people list against the bare views.
 
 Not a test. ``make bench`` runs it on SQLite in a throwaway data directory (deleted at the
 end): it builds a school of 1,000 people (every kind, some at two sites, some leavers) with
@@ -9,7 +9,11 @@ interleaved in one run:
 - ``people:record``, the first page (50 people) of the current record as the SIRO sees it:
   every check's state from the rules in SQL, certificate numbers decrypted;
 - the same page filtered to people missing a check (the filter runs over all 1,000);
-- a bare view returning a fixed page (bench/harness.py, under the same middleware and session).
+- ``people:person-list``, the first page (50 people) of the people list;
+- the issue's bare view (``base``): ``base.html`` with a 50-row table of the school's people
+  from one query, through the same middleware (the target: each page at most 2x it);
+- a bare view returning a fixed page (bench/harness.py, under the same middleware and
+  session): its queries are the middleware's.
 
 It prints the median and 90th percentile of each, the ratios, and each page's queries.
 
@@ -30,8 +34,16 @@ import harness
 
 DATA_DIR = harness.start()
 
-from django.urls import reverse  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+# The issue's bare view: base.html and a 50-row table of the school's people from one query.
+base_view = harness.base_view("people.Person", ("full_name", "job_title"))
+urlpatterns = [
+    path("bench/bare/", harness.bare, name="bench-bare"),
+    path("bench/base/", base_view, name="bench-base"),
+    path("", include("schoolkeep.urls")),
+]
 
 # (kind, share of the school, person flags)
 KINDS = [
@@ -119,9 +131,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also profile N requests of the first page (cProfile)")
+    parser.add_argument("--profile-page", choices=["record", "people"], default="record",
+                        help="the page --profile profiles")
     options = parser.parse_args()
 
-    incomplete = {"incomplete": "on"}
+    from django.test import override_settings
+
     try:
         started = time.perf_counter()
         harness.migrate()
@@ -132,52 +147,61 @@ def main() -> None:
               f"({harness.database_label()}, {DATA_DIR}): "
               f"{Person.objects.count()} people, {Check.objects.count()} checks in two schools")
 
-        with harness.bench_urls():
-            record_url = reverse("people:record")
-            bare_url = reverse("bench-bare")
+        with override_settings(ROOT_URLCONF=__name__):
+            # (label, url, query string)
+            pages = [
+                ("record", reverse("people:record"), {}),
+                ("incomplete", reverse("people:record"), {"incomplete": "on"}),
+                ("people", reverse("people:person-list"), {}),
+                ("base", reverse("bench-base"), {}),
+                ("bare view", reverse("bench-bare"), {}),
+            ]
             client = harness.signed_in(siro)
-            first = client.get(record_url)
-            page = first.content.decode()
-            if first.status_code != 200 or "Single Central Record" not in page:
-                raise SystemExit(f"bench: the record answered {first.status_code}")
-            if page.count("<tr") != 51 or "0012" not in page:
-                raise SystemExit("bench: the first page does not show 50 people with their "
-                                 "certificate numbers")
+            check_pages(client, pages[0][1], pages[2][1])
             for _ in range(20):  # warm up
-                harness.timed(client, record_url)
-                harness.timed(client, record_url, incomplete)
-                harness.timed(client, bare_url)
-            record_queries = harness.count_queries(client, record_url)
-            incomplete_queries = harness.count_queries(client, record_url, incomplete)
-            bare_queries = harness.count_queries(client, bare_url)
-            record_times, incomplete_times, bare_times = [], [], []
+                for _label, url, data in pages:
+                    harness.timed(client, url, data)
+            queries = {label: harness.count_queries(client, url, data)
+                       for label, url, data in pages}
+            sizes = {label: len(client.get(url, data).content) for label, url, data in pages}
+            times: dict[str, list[float]] = {label: [] for label, _, _ in pages}
             for _ in range(options.iterations):
-                record_times.append(harness.timed(client, record_url))
-                incomplete_times.append(harness.timed(client, record_url, incomplete))
-                bare_times.append(harness.timed(client, bare_url))
+                for label, url, data in pages:
+                    times[label].append(harness.timed(client, url, data))
             if options.profile:
-                harness.profile(client, record_url, options.profile)
+                profiled = pages[0 if options.profile_page == "record" else 2][1]
+                harness.profile(client, profiled, options.profile)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
 
-    record_median = harness.median_ms(record_times)
-    incomplete_median = harness.median_ms(incomplete_times)
-    bare_median = harness.median_ms(bare_times)
     print(
         f"{harness.versions()}; school of {options.people} people, first page "
         f"of 50, {options.iterations} requests each, interleaved"
     )
-    for label, median, times, queries in (
-        ("record", record_median, record_times, record_queries),
-        ("incomplete", incomplete_median, incomplete_times, incomplete_queries),
-        ("bare view", bare_median, bare_times, bare_queries),
-    ):
-        p90 = harness.percentile_ms(times, 0.9)
-        print(f"{label:<11} median {median:8.2f} ms   p90 {p90:8.2f} ms   queries {queries}")
-    print("(record: the first page; incomplete: only people missing a check; bare view: "
-          "middleware and session only)")
-    print(f"ratio       record / bare view = {record_median / bare_median:.1f}, "
-          f"incomplete / bare view = {incomplete_median / bare_median:.1f}")
+    medians = {label: harness.median_ms(values) for label, values in times.items()}
+    for label, values in times.items():
+        p90 = harness.percentile_ms(values, 0.9)
+        print(f"{label:<11} median {medians[label]:8.2f} ms   p90 {p90:8.2f} ms   "
+              f"queries {queries[label]:3}   {sizes[label]:7,} bytes   "
+              f"{medians[label] / medians['base']:5.1f}x base   "
+              f"{medians[label] / medians['bare view']:5.1f}x bare")
+    print("(record: the first page; incomplete: only people missing a check; people: the "
+          "people list; base: base.html with 50 rows from one query; bare view: middleware "
+          "and session only)")
+
+
+def check_pages(client: object, record_url: str, people_url: str) -> None:
+    """Stop unless the record and the people list show a full first page."""
+    record = client.get(record_url)  # type: ignore[attr-defined]
+    page = record.content.decode()
+    if record.status_code != 200 or "Single Central Record" not in page:
+        raise SystemExit(f"bench: the record answered {record.status_code}")
+    if page.count("<tr") != 51 or "0012" not in page:
+        raise SystemExit("bench: the first page does not show 50 people with their "
+                         "certificate numbers")
+    people = client.get(people_url)  # type: ignore[attr-defined]
+    if people.status_code != 200 or people.content.decode().count("<tr") != 51:
+        raise SystemExit("bench: the people list does not show 50 people")
 
 
 if __name__ == "__main__":
