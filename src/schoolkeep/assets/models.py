@@ -160,6 +160,9 @@ class Asset(models.Model):
     dpia_done_on = models.DateField(null=True, blank=True)
     last_reviewed_on = models.DateField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
+    # When the asset falls due for review: a derived fact kept by ``assets.review_due``
+    # (never set by hand), so that the duties compare it on an index.
+    review_due_on = models.DateField(null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -194,6 +197,9 @@ class Asset(models.Model):
             # instead of sorting every current asset.
             models.Index(fields=["school", "archived_at", "created_at", "public_id"],
                          name="asset_duty_added_order"),
+            # Reviews counted and listed by their stored due date, most urgent first.
+            models.Index(fields=["school", "archived_at", "review_due_on", "public_id"],
+                         name="asset_review_due_order"),
         ]
 
     def __str__(self) -> str:

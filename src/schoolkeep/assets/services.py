@@ -27,6 +27,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
+from schoolkeep.assets.review_due import refresh_review_due
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.stale import stale_error
@@ -449,6 +450,7 @@ def asset_create(*, school: School, actor: Any, group: AssetGroup, name: str,
         systems = _systems_for(school.pk, systems_given)
         labels = _labels_for(school, labels_given, actor)
         _save_unique(asset)
+        refresh_review_due(school, [asset.pk])
         if labels:
             _set_labels(asset, labels)
         if systems:
@@ -502,6 +504,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
                              "asset another owner.", field="owner")
         current.version += 1
         _save_unique(current)
+        refresh_review_due(current.school_id, [current.pk])
         if "access_labels" in changes:
             _set_labels(current, labels)
         if "systems" in changes:
@@ -559,6 +562,8 @@ def asset_settings_update(*, school: School, actor: Any, version: int,
             return current
         current.version += 1
         current.save(update_fields=[*SETTINGS_FIELDS, "version"])
+        if "review_interval_months" in changes:
+            refresh_review_due(school)
         audit_record(action="assets.settings.changed", school=school, actor=actor,
                      target=current, changes=changes)
     return current
