@@ -1,11 +1,13 @@
 """Importing the information asset register: the policy's Appendix 1 table from a whole
 policy document (plain text), or a CSV, TSV or XLSX file with a heading row.
 
-The whole file is read and checked first; every problem is collected with its row (as the
-file numbers it), its column and what is wrong, and if there is any, nothing is written.
-Otherwise the groups, outside organisations, access labels and assets are compared with the
-register and what changes is written in bulk in one transaction, with one audit event per
-record created or changed: importing the same file again writes nothing.
+The file is read once, a batch of rows at a time (what is held does not grow with the
+file), in one transaction: each batch's groups, outside organisations, access labels and
+assets are compared with the register and what changes is written in bulk, with one audit
+event per record created or changed; importing the same file again writes nothing. Every
+problem is collected with its row (as the file numbers it), its column and what is wrong;
+after the first, the rest of the file is only checked, and the transaction is rolled back:
+if there is any problem, nothing is written.
 
 - ``reading``: formats, encodings, markup; ``columns``: headings and classifications;
   ``parsing``: heading rows, group headings and rows; ``matching``: owners, labels, assets

@@ -28,13 +28,12 @@ from schoolkeep.assets.imports.columns import (
     OWNER,
     PURPOSE,
 )
-from schoolkeep.assets.imports.parsing import PROGRESS_EVERY, AssetRow, Parsed
+from schoolkeep.assets.imports.parsing import AssetRow, Parsed
 from schoolkeep.assets.imports.results import (
     Changed,
     Created,
     GroupReport,
     ImportResult,
-    Progress,
 )
 from schoolkeep.assets.models import (
     AccessLabel,
@@ -43,7 +42,7 @@ from schoolkeep.assets.models import (
     Classification,
     OutsideOrganisation,
 )
-from schoolkeep.lib.import_bounds import Deadline, Problem
+from schoolkeep.lib.import_bounds import Deadline, Problem, ProblemList
 from schoolkeep.lib.text import fold
 from schoolkeep.people import derive
 from schoolkeep.people.models import Person
@@ -52,6 +51,8 @@ from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 
 TYPO_RATIO = 0.85
+ROWS_NAMED = 5  # rows named in a warning about many rows; the others are counted
+DETAILS_KEPT = 1_000  # created and changed assets described in the result; others counted
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class ChangedAsset:
 
 @dataclass
 class Plan:
+    """What one batch of rows writes."""
+
     groups: dict[str, str] = field(default_factory=dict)  # new groups: key -> name
     organisations: dict[str, str] = field(default_factory=dict)  # new: key -> name
     labels: dict[str, str] = field(default_factory=dict)  # new: key -> label
@@ -171,16 +174,20 @@ def _classification(value: str, note: str) -> str:
     return f"{label} ({note})" if note else label
 
 
-def _rows_text(rows: list[int]) -> str:
-    if len(rows) == 1:
+def _rows_text(rows: list[int], count: int) -> str:
+    """The first rows of ``count`` (at most ROWS_NAMED are given)."""
+    if count == 1:
         return f"row {rows[0]}"
-    shown = ", ".join(str(row) for row in rows[:5])
-    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    shown = ", ".join(str(row) for row in rows[:ROWS_NAMED])
+    more = f" and {count - ROWS_NAMED} more" if count > ROWS_NAMED else ""
     return f"rows {shown}{more}"
 
 
 @dataclass
-class _Planner:
+class Planner:
+    """Compares the file's rows with the register, a batch at a time (``batch``), and
+    reports on the whole file at the end (``finish``)."""
+
     index: Index
     parsed: Parsed
     result: ImportResult
@@ -188,11 +195,17 @@ class _Planner:
     plan: Plan = field(default_factory=Plan)
     reports: dict[str, GroupReport] = field(default_factory=dict)
     owners: dict[str, Owner] = field(default_factory=dict)  # by the owner cell's fold
+    # by the owner's key: (its text, [rows in all, the first ROWS_NAMED rows], why)
     unmatched: dict[str, tuple[str, list[int], str]] = field(default_factory=dict)
     label_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (label, row)
+    # Made by the whole file (a batch's plan has its own): key -> name, for the result.
+    new_organisations: dict[str, str] = field(default_factory=dict)
+    new_labels: dict[str, str] = field(default_factory=dict)
+    details_kept: int = 0  # created and changed assets described so far (DETAILS_KEPT)
+    warnings: ProblemList = field(default_factory=ProblemList)
 
     def warn(self, row: int, column: str, message: str) -> None:
-        self.result.warnings.append(Problem(row, column, message))
+        self.warnings.append(Problem(row, column, message))
 
     def heading(self, name: str) -> str:
         assert self.parsed.layout is not None
@@ -210,9 +223,13 @@ class _Planner:
         else:
             owner = self.owners[cache_key] = self._resolve_owner(row.owner, row.owner_marked)
         if owner.unmatched:
-            self.unmatched.setdefault(key, (row.owner, [], ""))[1].append(row.number)
+            rows = self.unmatched.setdefault(key, (row.owner, [0], ""))[1]
+            rows[0] += 1  # rows[0] counts them; only the first few are named
+            if len(rows) <= ROWS_NAMED:
+                rows.append(row.number)
         elif owner.organisation_key and owner.organisation_key not in self.index.organisations:
             self.plan.organisations.setdefault(owner.organisation_key, row.owner)
+            self.new_organisations.setdefault(owner.organisation_key, row.owner)
         return owner
 
     def _resolve_owner(self, text: str, marked: bool) -> Owner:
@@ -221,13 +238,13 @@ class _Planner:
         if len(people) == 1:
             return Owner(person_id=people[0][0])
         if len(people) > 1:
-            self.unmatched[key] = (text, [], f"{len(people)} people of the school are called "
+            self.unmatched[key] = (text, [0], f"{len(people)} people of the school are called "
                                    f"“{people[0][1]}”")
             return Owner(unmatched=text)
         if key in self.index.organisations or marked or key in self.index.suppliers:
             return Owner(organisation_key=key)
         leaver = self.index.leavers.get(derive.name_key(text))
-        self.unmatched[key] = (text, [], f"{leaver} has left the school" if leaver else
+        self.unmatched[key] = (text, [0], f"{leaver} has left the school" if leaver else
                                "no person of the school has this name and it is not a known "
                                "supplier")
         return Owner(unmatched=text)
@@ -252,6 +269,7 @@ class _Planner:
             self.label_rows.setdefault(key, (label, row.number))
             if key not in self.index.labels:
                 self.plan.labels.setdefault(key, label)
+                self.new_labels.setdefault(key, label)
         return keys
 
     def look_alike_labels(self) -> None:
@@ -303,8 +321,10 @@ class _Planner:
         existing = self.index.assets.get((group.pk, row.name_key)) if group else None
         if existing is None:
             self.plan.created.append(NewAsset(row, row.group_key, owner, label_keys or []))
-            report.created.append(Created(row.number, row.name, self.new_details(
-                row, owner, label_keys)))
+            report.created_count += 1
+            if self.describe():
+                report.created.append(Created(row.number, row.name, self.new_details(
+                    row, owner, label_keys)))
             if owner and owner.person_id:
                 self.plan.people.add(owner.person_id)
             return
@@ -335,7 +355,7 @@ class _Planner:
             if [label.label_key for label in old] != label_keys:
                 new_labels = label_keys
                 after = [self.index.labels[key].label if key in self.index.labels
-                         else self.plan.labels[key] for key in label_keys]
+                         else self.new_labels[key] for key in label_keys]
                 details.append((self.heading(ACCESS),
                                 " / ".join(label.label for label in old) or "nobody",
                                 " / ".join(after)))
@@ -343,7 +363,15 @@ class _Planner:
             report.unchanged += 1
             return
         self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels))
-        report.changed.append(Changed(row.number, existing.name, details))
+        report.changed_count += 1
+        if self.describe():
+            report.changed.append(Changed(row.number, existing.name, details))
+
+    def describe(self) -> bool:
+        """Whether one more created or changed asset is described in the result (the first
+        DETAILS_KEPT are; the others are counted)."""
+        self.details_kept += 1
+        return self.details_kept <= DETAILS_KEPT
 
     def new_details(self, row: AssetRow, owner: Owner | None,
                     label_keys: list[str] | None) -> list[tuple[str, str]]:
@@ -353,7 +381,7 @@ class _Planner:
         if label_keys:
             details.append((self.heading(ACCESS), " / ".join(
                 self.index.labels[key].label if key in self.index.labels
-                else self.plan.labels[key] for key in label_keys)))
+                else self.new_labels[key] for key in label_keys)))
         if row.classification is not None:
             details.append((self.heading(CLASSIFICATION), _classification(*row.classification)))
         return details
@@ -373,51 +401,52 @@ class _Planner:
         if owner.organisation_key:
             known = self.index.organisations.get(owner.organisation_key)
             return known.name if known else \
-                f"{self.plan.organisations[owner.organisation_key]} (a new outside organisation)"
+                f"{self.new_organisations[owner.organisation_key]} (a new outside organisation)"
         return f"{owner.unmatched} (not yet matched)"
 
     def in_other_groups(self) -> None:
         """Warn of names found in more than one group (of the file or the register)."""
-        rows_of: dict[str, list[AssetRow]] = defaultdict(list)
-        for row in self.parsed.rows:
-            rows_of[row.name_key].append(row)
         names = {group.pk: group.name for group in self.index.groups.values()}
-        for key, rows in rows_of.items():
-            groups = {row.group_key: f"“{row.group}” (row {row.number})" for row in rows}
-            for group_id in self.index.groups_of_name.get(key, ()):
+        for key, seen in self.parsed.names.items():
+            rows = [seen] if isinstance(seen, tuple) else seen
+            recorded = self.index.groups_of_name.get(key, ())
+            if len(rows) == 1 and not recorded:
+                continue  # the common case: one group of the file, none recorded
+            groups = {group_key: f"“{group}” (row {number})"
+                      for group_key, group, number, _ in rows}
+            for group_id in recorded:
                 name = names[group_id]
                 groups.setdefault(fold(name), f"“{name}” (already recorded)")
             if len(groups) > 1:
-                self.warn(rows[0].number if len(rows) == 1 else rows[1].number,
-                          self.heading(NAME),
-                          f"“{rows[0].name}” is in {len(groups)} groups: "
+                self.warn(rows[0][2] if len(rows) == 1 else rows[1][2], self.heading(NAME),
+                          f"“{rows[0][3]}” is in {len(groups)} groups: "
                           + ", ".join(groups.values())
                           + ". They are kept apart as different assets.")
 
+    def batch(self, rows: list[AssetRow]) -> Plan:
+        """Compare a batch of the file's rows with the register: what it would write."""
+        self.plan = Plan()
+        for row in rows:
+            self.deadline.tick()
+            self.asset(row)
+        return self.plan
 
-def plan_import(parsed: Parsed, index: Index, result: ImportResult,
-                progress: Progress | None = None, deadline: Deadline | None = None) -> Plan:
-    """Compare the file's rows with the register; fill ``result`` with what would be created
-    and changed per group, and the warnings. Stops at the import's ``deadline``."""
-    planner = _Planner(index, parsed, result, deadline or Deadline())
-    total = len(parsed.rows)
-    for done, row in enumerate(parsed.rows, start=1):
-        planner.deadline.tick()
-        planner.asset(row)
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total, "Comparing with the register")
-    for text, rows, why in planner.unmatched.values():
-        if rows:
-            planner.warn(rows[0], planner.heading(OWNER),
-                         f"“{text}” ({_rows_text(rows)}) is kept as a name not yet matched, "
-                         f"flagged for review: {why}. Add the person to the school's people "
-                         "(or correct the name) and import again, or choose the owner on "
-                         "the asset's page.")
-    planner.look_alike_labels()
-    planner.in_other_groups()
-    result.warnings.sort(key=lambda w: w.row)
-    result.rows = total
-    result.groups = list(planner.reports.values())
-    result.organisations_created = list(planner.plan.organisations.values())
-    result.labels_created = list(planner.plan.labels.values())
-    return planner.plan
+    def finish(self) -> None:
+        """Once every row is compared: fill ``result`` with what would be created and
+        changed per group, and the warnings of the whole file."""
+        for text, rows, why in self.unmatched.values():
+            count, named = rows[0], rows[1:]
+            if count:
+                self.warn(named[0], self.heading(OWNER),
+                          f"“{text}” ({_rows_text(named, count)}) is kept as a name not yet "
+                          f"matched, flagged for review: {why}. Add the person to the school's "
+                          "people (or correct the name) and import again, or choose the owner "
+                          "on the asset's page.")
+        self.look_alike_labels()
+        self.in_other_groups()
+        self.result.warnings.extend(self.warnings)
+        self.result.warnings.sort(key=lambda w: w.row)
+        self.result.rows = self.parsed.rows
+        self.result.groups = list(self.reports.values())
+        self.result.organisations_created = list(self.new_organisations.values())
+        self.result.labels_created = list(self.new_labels.values())

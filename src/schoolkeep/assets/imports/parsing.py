@@ -4,8 +4,9 @@ headings). Nothing here reads the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from sys import intern
 
 from schoolkeep.assets.imports.columns import (
     ACCESS,
@@ -31,6 +32,7 @@ from schoolkeep.lib.text import fold, tidy
 
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
+BATCH = 1_000  # rows compared and written at a time: what is held does not grow with the file
 
 
 @dataclass
@@ -86,12 +88,22 @@ class Layout:
         return _keys(line) == self.keys
 
 
+# Where an asset's name was first seen in the file: (group key, group, row, name).
+Seen = tuple[str, str, int, str]
+
+
 @dataclass
 class Parsed:
-    rows: list[AssetRow] = field(default_factory=list)
+    """What reading the file found besides its rows, which are handed on in batches and not
+    kept: the problems, the headings' warnings, the number of rows and, by the name's key,
+    the group(s) each name was seen in (a small tuple per row: duplicates and names in
+    several groups are found from it)."""
+
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
     layout: Layout | None = None
+    rows: int = 0  # asset rows without a problem
+    names: dict[str, Seen | list[Seen]] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return self.layout is not None and self.layout.position(name) is not None
@@ -154,7 +166,6 @@ class _Parser:
     group: str = ""
     heading_row: int = 0
     heading_assets: int = 0
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def problem(self, line: Line, column: str, message: str) -> None:
         self.parsed.problems.append(Problem(line.number, column, message))
@@ -198,7 +209,8 @@ class _Parser:
                          f"at most {limit} fit.")
         return value, line.marked[position]
 
-    def row(self, line: Line) -> None:
+    def row(self, line: Line) -> AssetRow | None:
+        """The line's asset, or None when it has a problem that leaves no asset."""
         layout = self.layout
         for position in line.filled():
             if position >= len(layout.columns) or layout.columns[position] is None:
@@ -231,15 +243,32 @@ class _Parser:
                 self.problem(line, layout.heading(CLASSIFICATION), str(exc))
         access = None if access_text is None else self.labels(line, access_text)
         if not name or not group:
-            return
+            return None
         asset = AssetRow(line.number, group, name, owner, marked, access, purpose,
                          description, classification)
-        first = self.seen.setdefault(asset.key, line.number)
-        if first != line.number:
+        asset.group_key = intern(asset.group_key)  # one string per group, not per row
+        first = self.first_in_group(asset)
+        if first:
             self.problem(line, layout.heading(NAME), f"{quoted(name)} is already in the group "
                          f"{quoted(group)} on row {first}. Give each asset of a group once.")
-            return
-        self.parsed.rows.append(asset)
+            return None
+        return asset
+
+    def first_in_group(self, asset: AssetRow) -> int:
+        """The row where the asset's name was already seen in its group, or 0 (it is
+        remembered)."""
+        names = self.parsed.names
+        seen: Seen = (asset.group_key, asset.group, asset.number, asset.name)
+        known = names.get(asset.name_key)
+        if known is None:
+            names[asset.name_key] = seen  # the common case: a name seen once
+            return 0
+        entries = [known] if isinstance(known, tuple) else known
+        for entry in entries:
+            if entry[0] == asset.group_key:
+                return entry[2]
+        names[asset.name_key] = [*entries, seen]
+        return 0
 
     def labels(self, line: Line, text: str) -> list[str]:
         """Labels split on "/" and trimmed; those differing only in case are one."""
@@ -256,10 +285,15 @@ class _Parser:
         return list(labels.values())
 
 
-def parse(lines: Iterable[Line], kind: str, progress: Progress | None = None) -> Parsed:
-    """The asset rows of a file, with every problem and the headings' warnings."""
-    parsed = Parsed()
+def parse(lines: Iterable[Line], kind: str, parsed: Parsed,
+          progress: Progress | None = None, batch: int = 0) -> Iterator[list[AssetRow]]:
+    """The asset rows of a file, ``batch`` at a time, as they are read: only the rows of one
+    batch are held. ``parsed`` collects every problem, the headings' warnings and the names
+    seen; it is complete once the last batch has been handed on. A batch read after a
+    problem may still be handed on: the caller decides what to do with it."""
+    batch = batch or BATCH
     parser: _Parser | None = None
+    rows: list[AssetRow] = []
     count = 0
     for line in lines:
         filled = line.filled()
@@ -280,14 +314,22 @@ def parse(lines: Iterable[Line], kind: str, progress: Progress | None = None) ->
         count += 1
         if count > MAX_ROWS:
             raise ImportFileError(f"The file has more than {MAX_ROWS:,} assets. Split it.")
-        parser.row(line)
+        asset = parser.row(line)
+        if asset is not None:
+            rows.append(asset)
+            if len(rows) >= batch:
+                parsed.rows += len(rows)
+                yield rows
+                rows = []
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, 0, "Reading the file")
     if parser is None:
         raise ImportFileError("Nothing follows the line beginning “Appendix 1”: the table is "
                               "missing." if kind == "document" else "The file has no rows.")
     parser.close_heading()
+    parsed.rows += len(rows)
     if not parsed.rows and not parsed.problems:
         parsed.problems.append(Problem(0, "", "The file has headings but no assets."))
     parsed.problems.sort(key=lambda p: p.row)
-    return parsed
+    if rows:
+        yield rows

@@ -55,19 +55,30 @@ class Created:
 
 @dataclass
 class GroupReport:
+    """A group's assets created, changed and unchanged. Only the first assets of the import
+    are described (``created``, ``changed``: matching.DETAILS_KEPT in all), so that the
+    result does not grow with the file; the counts count them all."""
+
     name: str
     new: bool  # the group itself is created
     created: list[Created] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     unchanged: int = 0
+    created_count: int = 0
+    changed_count: int = 0
+
+    @property
+    def not_described(self) -> int:
+        return self.created_count - len(self.created) + self.changed_count - len(self.changed)
 
     def as_dict(self, limit: int) -> dict[str, Any]:
+        created, changed = self.created[:limit], self.changed[:limit]
         return {
             "name": self.name, "new": self.new, "unchanged": self.unchanged,
-            "created_count": len(self.created), "changed_count": len(self.changed),
-            "created": [item.as_dict() for item in self.created[:limit]],
-            "changed": [item.as_dict() for item in self.changed[:limit]],
-            "not_shown": max(0, len(self.created) - limit) + max(0, len(self.changed) - limit),
+            "created_count": self.created_count, "changed_count": self.changed_count,
+            "created": [item.as_dict() for item in created],
+            "changed": [item.as_dict() for item in changed],
+            "not_shown": self.created_count - len(created) + self.changed_count - len(changed),
         }
 
 
@@ -99,11 +110,11 @@ class ImportResult:
 
     @property
     def created(self) -> int:
-        return sum(len(group.created) for group in self.groups)
+        return sum(group.created_count for group in self.groups)
 
     @property
     def changed(self) -> int:
-        return sum(len(group.changed) for group in self.groups)
+        return sum(group.changed_count for group in self.groups)
 
     @property
     def unchanged(self) -> int:
@@ -136,12 +147,14 @@ class ImportResult:
         """What was (or would be) created and changed, group by group (for the command)."""
         lines: list[str] = []
         for group in self.groups:
-            counts = (f"{len(group.created)} added, {len(group.changed)} changed, "
+            counts = (f"{group.created_count} added, {group.changed_count} changed, "
                       f"{group.unchanged} unchanged")
             lines.append(f"{group.name}{' (new group)' if group.new else ''}: {counts}")
             lines += [f"  + {item.name}" + (f": {item.describe()}" if item.details else "")
                       for item in group.created]
             lines += [f"  ~ {item.name}: {item.describe()}" for item in group.changed]
+            if group.not_described:
+                lines.append(f"  ({group.not_described} more, not listed)")
         if self.organisations_created:
             lines.append("Outside organisations added: " + ", ".join(self.organisations_created))
         if self.labels_created:

@@ -22,10 +22,10 @@ from schoolkeep.assets.imports.matching import (
     NewAsset,
     Owner,
     Plan,
-    plan_import,
+    Planner,
 )
-from schoolkeep.assets.imports.parsing import parse
-from schoolkeep.assets.imports.reading import open_register
+from schoolkeep.assets.imports.parsing import Parsed, parse
+from schoolkeep.assets.imports.reading import RegisterFile, open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
 from schoolkeep.assets.services import SNAPSHOT_FIELDS, asset_snapshot, may_manage
@@ -59,12 +59,8 @@ class _Writer:
     school: School
     actor: Any
     index: Index
-    plan: Plan
-    progress: Progress | None
-    total: int
     deadline: Deadline
     now: datetime = field(default_factory=timezone.now)
-    done: int = 0
     people: dict[int, Person] = field(default_factory=dict)
     assets: Table = field(default_factory=lambda: Table(Asset))
     links: Table = field(default_factory=lambda: Table(Asset.access_labels.through))
@@ -78,43 +74,40 @@ class _Writer:
         return {"action": action, "school": self.school, "actor": self.actor,
                 "target": target, "changes": changes}
 
-    def write(self) -> None:
+    def write(self, plan: Plan) -> None:
+        """Write one batch's plan; the groups, organisations and labels it makes first."""
         self.people = Person.objects.only("pk", "school_id", "full_name").in_bulk(
-            list(self.plan.people))
-        self._groups_organisations_labels()
-        self.group_names = {group.pk: group.name for group in self.index.groups.values()}
-        self.organisation_names = {organisation.pk: organisation.name
-                                   for organisation in self.index.organisations.values()}
-        for chunk in _chunks(self.plan.created):
+            list(plan.people)) if plan.changed else {}
+        if plan.groups or plan.organisations or plan.labels or not self.group_names:
+            self._groups_organisations_labels(plan)
+            self.group_names = {group.pk: group.name for group in self.index.groups.values()}
+            self.organisation_names = {organisation.pk: organisation.name
+                                       for organisation in self.index.organisations.values()}
+        for chunk in _chunks(plan.created):
             self._create(chunk)
-        for changed in _chunks(self.plan.changed):
+        for changed in _chunks(plan.changed):
             self._change(changed)
 
-    def _tick(self, count: int) -> None:
-        self.deadline.tick(count)
-        self.done += count
-        if self.progress:
-            self.progress(self.done, self.total, "Writing")
-
-    def _groups_organisations_labels(self) -> None:
+    def _groups_organisations_labels(self, plan: Plan) -> None:
         index, events = self.index, []
         groups = [AssetGroup(school=self.school, name=name, name_key=key,
                              position=index.last_position + number)
-                  for number, (key, name) in enumerate(self.plan.groups.items(), start=1)]
+                  for number, (key, name) in enumerate(plan.groups.items(), start=1)]
+        index.last_position += len(groups)
         AssetGroup.objects.bulk_create(groups)
         for group in groups:
             index.groups[group.name_key] = group
             events.append(self.event("assets.group.created", group, diff(
                 None, {"name": group.name, "position": group.position})))
         organisations = [OutsideOrganisation(school=self.school, name=name, name_key=key)
-                         for key, name in self.plan.organisations.items()]
+                         for key, name in plan.organisations.items()]
         OutsideOrganisation.objects.bulk_create(organisations)
         for organisation in organisations:
             index.organisations[organisation.name_key] = organisation
             events.append(self.event("assets.organisation.created", organisation,
                                      diff(None, {"name": organisation.name})))
         labels = [AccessLabel(school=self.school, label=label, label_key=key)
-                  for key, label in self.plan.labels.items()]
+                  for key, label in plan.labels.items()]
         AccessLabel.objects.bulk_create(labels)
         for label in labels:
             index.labels[label.label_key] = label
@@ -177,7 +170,7 @@ class _Writer:
             "target_label": values["name"],
             "changes": diff(None, self._created_snapshot(values, labels))}
             for values, labels in zip(rows, labels_of, strict=True)])
-        self._tick(len(chunk))
+        self.deadline.tick(len(chunk))
 
     def _change(self, chunk: Sequence[ChangedAsset]) -> None:
         current = (Asset.objects.select_for_update(of=("self",))
@@ -216,7 +209,7 @@ class _Writer:
                 asset_id__in=[asset.pk for asset, _ in relabelled]).delete()
             self._link_labels([(asset.pk, labels) for asset, labels in relabelled])
         audit_record_many(events)
-        self._tick(len(chunk))
+        self.deadline.tick(len(chunk))
 
 
 def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool = False,
@@ -227,32 +220,29 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
     (a signed-in member) may not manage the register. Otherwise returns the result: its
     ``problems`` (then nothing was written), its warnings, and what was (or would be)
     created and changed per group.
+
+    The file is read once, a batch of rows at a time: each batch is compared with the
+    register and written (in one transaction for the whole file) while no row so far has a
+    problem. Once one has, the rest of the file is only checked, so that every problem is
+    reported, and the transaction is rolled back: nothing is written.
     """
     if not may_manage(school=school, actor=actor):
         raise NotAllowed("You may not import the register.")
     result = ImportResult(dry_run=dry_run)
     register = open_register(Path(path), result.notes)
     result.file_format = register.label
-    parsed = parse(register.lines(), register.kind, progress)
-    result.warnings = parsed.warnings
-    if parsed.problems:
-        result.problems = parsed.problems
-        result.rows = len(parsed.rows)
-        return result
-    deadline = register.source.deadline
     if dry_run:
-        plan_import(parsed, Index(school), result, progress, deadline)
+        _read_and_compare(register, school, result, progress, writer=None)
         return result
     try:
         with transaction.atomic():
-            # The register is read again inside the transaction: what is written is compared
-            # with the register as it is now, not as it was when the file was checked.
-            index = Index(school)
-            plan = plan_import(parsed, index, result, progress, deadline)
-            if plan.empty:
+            # The register is read inside the transaction: what is written is compared with
+            # the register as it is now.
+            writer = _Writer(school, actor, Index(school), register.source.deadline)
+            _read_and_compare(register, school, result, progress, writer=writer)
+            if not result.ok or not result.changes_anything:
+                transaction.set_rollback(True)  # a problem: nothing written
                 return result
-            _Writer(school, actor, index, plan, progress,
-                    len(plan.created) + len(plan.changed), deadline).write()
             audit_record_many([{
                 "action": "assets.import.applied", "school": school, "actor": actor,
                 "target_type": "tenancy.school", "target_id": str(school.public_id),
@@ -265,10 +255,31 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
                     "labels_created": len(result.labels_created)}),
             }])
             refresh_statistics_after_commit([Asset, Asset.access_labels.through],
-                                            rows=len(plan.created) + len(plan.changed))
+                                            rows=result.created + result.changed)
             result.written = True
     except (_Changed, IntegrityError):
         # Someone changed the register meanwhile (another import or an edit): nothing saved.
         raise ImportFileError("Someone changed the register while the file was being "
                               "imported, so nothing was saved. Try again.") from None
     return result
+
+
+def _read_and_compare(register: RegisterFile, school: School, result: ImportResult,
+                      progress: Progress | None, *, writer: _Writer | None) -> None:
+    """Read the file a batch at a time; compare each batch with the register and, with a
+    ``writer``, write it, as long as no problem has been found. Fills ``result``."""
+    parsed = Parsed()
+    index = writer.index if writer is not None else Index(school)
+    planner = Planner(index, parsed, result, register.source.deadline)
+    for rows in parse(register.lines(), register.kind, parsed, progress):
+        if parsed.problems:
+            continue  # only checked from now on: nothing will be written
+        plan = planner.batch(rows)
+        if writer is not None and not plan.empty:
+            writer.write(plan)
+    result.warnings = parsed.warnings
+    if parsed.problems:
+        result.problems = parsed.problems
+        result.rows = parsed.rows
+        return
+    planner.finish()

@@ -725,16 +725,16 @@ def test_an_asset_edited_while_importing_means_nothing_is_saved(
     rows[2][3] = "A new purpose"
     rows.append(["Learning platform", "Amelia Hart", "Class Teachers", "Teaching"])
     path = write_delimited(tmp_path / "changed.csv", rows, ",")
-    real_plan = writing.plan_import
+    real_batch = writing.Planner.batch
 
-    def plan_then_someone_edits(*args: Any, **kwargs: Any) -> Any:
-        plan = real_plan(*args, **kwargs)
+    def plan_then_someone_edits(self: writing.Planner, rows: Any) -> Any:
+        plan = real_batch(self, rows)
         core = Asset.objects.get(name="Core pupil data")
         asset_services.asset_update(asset=core, actor=personas.dpo, version=core.version,
                                     description="Edited meanwhile")
         return plan
 
-    monkeypatch.setattr(writing, "plan_import", plan_then_someone_edits)
+    monkeypatch.setattr(writing.Planner, "batch", plan_then_someone_edits)
     before = Asset.objects.count()
 
     with pytest.raises(ImportFileError, match="Someone changed the register"):
