@@ -18,6 +18,7 @@ It prints, for each page, the median and 95th percentile, queries, the response'
 the two ratios; with ``SCHOOLKEEP_BENCH_RESULTS`` set (bench/all.py) it records them too.
 
     .venv/bin/python bench/pages.py [--scale small|school] [--iterations N]
+    .venv/bin/python bench/pages.py --profile "asset register" --iterations 20
 """
 
 from __future__ import annotations
@@ -159,6 +160,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="school")
     parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--profile", metavar="PAGE", action="append",
+                        choices=[label for label, _ in PAGES],
+                        help="profile this page (harness.profile) instead of timing them all; "
+                             "give it again for more pages")
     options = parser.parse_args()
     size = SCALES[options.scale]
     try:
@@ -176,7 +181,13 @@ def main() -> None:
               f"{size['assets']:,} assets, {size['people']:,} people, {size['systems']} "
               f"systems, {size['incidents']} incidents in the measured school")
         with override_settings(ROOT_URLCONF=__name__):
-            figures = measure(harness.signed_in(siro), options.iterations)
+            client = harness.signed_in(siro)
+            if options.profile:
+                for label in options.profile:
+                    print(f"--- {label}")
+                    harness.profile(client, reverse(dict(PAGES)[label]), options.iterations)
+                return
+            figures = measure(client, options.iterations)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
     report(figures, database=database, scale=options.scale, iterations=options.iterations)

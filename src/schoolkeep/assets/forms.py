@@ -19,8 +19,14 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
-from schoolkeep.assets.selectors import ACCESS_SEPARATOR, OWNER_NONE, OWNER_UNMATCHED
+from schoolkeep.assets.selectors import (
+    ACCESS_SEPARATOR,
+    OWNER_NONE,
+    OWNER_UNMATCHED,
+    OwnerChoice,
+)
 from schoolkeep.assets.services import OWNER_FIELDS
+from schoolkeep.assets.widgets import PlainSelect
 from schoolkeep.lib.text import tidy
 from schoolkeep.people.forms import as_yes_no, date_field, yes_no_unknown
 from schoolkeep.people.models import Person
@@ -50,19 +56,19 @@ def split_labels(text: str) -> list[str]:
 
 class AssetFilterForm(forms.Form):
     q = forms.CharField(label="Name, description or purpose", required=False, max_length=200)
-    group = forms.ChoiceField(label="Group", required=False)
-    owner = forms.ChoiceField(label="Owner", required=False)
+    group = forms.ChoiceField(label="Group", required=False, widget=PlainSelect)
+    owner = forms.ChoiceField(label="Owner", required=False, widget=PlainSelect)
     classification = forms.ChoiceField(
-        label="Classification", required=False,
+        label="Classification", required=False, widget=PlainSelect,
         choices=[("", "Any classification"), *Classification.choices])
-    system = forms.ChoiceField(label="Held in", required=False)
+    system = forms.ChoiceField(label="Held in", required=False, widget=PlainSelect)
 
-    def __init__(self, *args: Any, groups: list[AssetGroup], people: list[Person],
-                 organisations: list[OutsideOrganisation], systems: list[System],
+    def __init__(self, *args: Any, groups: list[AssetGroup], people: list[OwnerChoice],
+                 organisations: list[OwnerChoice], systems: list[System],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {str(g.public_id): g for g in groups}
-        self.owners: dict[str, Person | OutsideOrganisation] = {
+        self.owners: dict[str, OwnerChoice] = {
             **{PERSON + str(p.public_id): p for p in people},
             **{ORGANISATION + str(o.public_id): o for o in organisations},
         }
@@ -70,7 +76,7 @@ class AssetFilterForm(forms.Form):
         _set_choices(self, "group", [("", "Any group"),
                                      *((k, g.name) for k, g in self.groups.items())])
         _set_choices(self, "owner", [
-            ("", "Anyone"), *((k, str(o)) for k, o in self.owners.items()),
+            ("", "Anyone"), *((k, o.name) for k, o in self.owners.items()),
             (OWNER_UNMATCHED, "A name not yet matched"), (OWNER_NONE, "No owner")])
         _set_choices(self, "system", [("", "Any system"),
                                       *((k, s.name) for k, s in self.systems.items())])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Paginator
@@ -57,7 +57,7 @@ def asset_list(
     *,
     school: School,
     group: AssetGroup | int | None = None,
-    owner: Person | OutsideOrganisation | str | None = None,
+    owner: Person | OutsideOrganisation | OwnerChoice | str | None = None,
     classification: str = "",
     system: System | int | None = None,
     search: str = "",
@@ -66,9 +66,9 @@ def asset_list(
     """The school's assets by group and name, with their group, owner, access labels and
     systems: three queries to read, whatever the number of assets.
 
-    ``owner``: a Person, an OutsideOrganisation, ``OWNER_UNMATCHED`` (a name not yet
-    matched) or ``OWNER_NONE`` (no owner at all). ``search``: part of the name, the
-    description or the purpose, in any case."""
+    ``owner``: a Person, an OutsideOrganisation, either as an ``OwnerChoice``,
+    ``OWNER_UNMATCHED`` (a name not yet matched) or ``OWNER_NONE`` (no owner at all).
+    ``search``: part of the name, the description or the purpose, in any case."""
     # ``group__school`` repeats what is already true (an asset's group is its school's) so
     # that the planner may read the school's groups in order through their index and each
     # group's assets through ``asset_register_order``: a page without sorting the register.
@@ -77,7 +77,10 @@ def asset_list(
         assets = assets.filter(archived_at__isnull=True)
     if group is not None:
         assets = assets.filter(group=group)
-    if isinstance(owner, Person):
+    if isinstance(owner, OwnerChoice):
+        assets = (assets.filter(owner_organisation_id=owner.pk) if owner.is_organisation
+                  else assets.filter(owner_person_id=owner.pk))
+    elif isinstance(owner, Person):
         assets = assets.filter(owner_person=owner)
     elif isinstance(owner, OutsideOrganisation):
         assets = assets.filter(owner_organisation=owner)
@@ -156,20 +159,99 @@ def organisations_for(school: School) -> list[OutsideOrganisation]:
     return list(OutsideOrganisation.objects.filter(school=school).order_by("name_key"))
 
 
-def owner_choices(school: School) -> tuple[list[Person], list[OutsideOrganisation]]:
+class OwnerChoice(NamedTuple):
+    """A person or an outside organisation the register's owner filter offers."""
+
+    is_organisation: bool
+    pk: int
+    public_id: UUID
+    name: str
+
+
+def owner_choices(school: School) -> tuple[list[OwnerChoice], list[OwnerChoice]]:
     """People and outside organisations that own at least one current asset (two queries),
     for the register's owner filter.
 
     Read from the people and organisations, each asked whether it owns a current asset
-    (one probe of the owner's index per person), rather than a DISTINCT over every asset."""
+    (one probe of the owner's index per person), rather than a DISTINCT over every asset;
+    read as values, as the filter shows only names (a model per owner cost four times as
+    much, and a large school has hundreds)."""
     owns = Asset.objects.filter(archived_at__isnull=True)
-    people = list(Person.objects.filter(school=school)
-                  .filter(Exists(owns.filter(owner_person=OuterRef("pk"))))
-                  .defer("date_of_birth", "date_of_birth_hash").order_by("name_key", "pk"))
-    organisations = list(OutsideOrganisation.objects.filter(school=school)
-                         .filter(Exists(owns.filter(owner_organisation=OuterRef("pk"))))
-                         .order_by("name_key"))
-    return people, organisations
+    people = (Person.objects.filter(school=school)
+              .filter(Exists(owns.filter(owner_person=OuterRef("pk"))))
+              .order_by("name_key", "pk").values_list("pk", "public_id", "full_name"))
+    organisations = (OutsideOrganisation.objects.filter(school=school)
+                     .filter(Exists(owns.filter(owner_organisation=OuterRef("pk"))))
+                     .order_by("name_key").values_list("pk", "public_id", "name"))
+    return ([OwnerChoice(False, *row) for row in people],
+            [OwnerChoice(True, *row) for row in organisations])
+
+
+# ---------------------------------------------------------------------------- the register's page
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One asset as the register's table shows it."""
+
+    public_id: UUID
+    name: str
+    group: str
+    # The owner's name under its kind (one at most is not empty).
+    person_owner: str
+    organisation_owner: str
+    unmatched_owner: str
+    access: list[str]  # the access labels in the order given
+    classification: str  # its label
+    held_in: list[str]  # systems, then "paper", then where else
+
+
+_REGISTER_COLUMNS = ("pk", "public_id", "name", "group__name", "owner_person__full_name",
+                     "owner_organisation__name", "owner_unmatched", "classification",
+                     "held_on_paper", "held_elsewhere")
+
+
+def register_page(assets: QuerySet[Asset], number: Any,
+                  per_page: int) -> tuple[Any, list[RegisterRow]]:
+    """One page of ``assets`` (from ``asset_list``) as the register's rows, and the page for
+    its links. Four queries (count, page, access labels, systems), whatever the size.
+
+    Read as values, not models: a page of assets with their group, owner, labels and
+    systems as models cost five times as much to build as the rows it shows."""
+    page = Paginator(assets.prefetch_related(None).values(*_REGISTER_COLUMNS),
+                     per_page).get_page(number)
+    values = list(page.object_list)
+    ids = [row["pk"] for row in values]
+    labels = _grouped(Asset.access_labels.through.objects.filter(asset_id__in=ids)
+                      .order_by("pk").values_list("asset_id", "accesslabel__label"))
+    systems = _grouped(Asset.systems.through.objects.filter(asset_id__in=ids)
+                       .order_by("system__name_key", "system_id")
+                       .values_list("asset_id", "system__name"))
+    classifications = dict(Classification.choices)
+    rows = []
+    for row in values:
+        held_in = systems.get(row["pk"], [])
+        if row["held_on_paper"]:
+            held_in.append("paper")
+        if row["held_elsewhere"]:
+            held_in.append(row["held_elsewhere"])
+        rows.append(RegisterRow(
+            public_id=row["public_id"], name=row["name"], group=row["group__name"],
+            person_owner=row["owner_person__full_name"] or "",
+            organisation_owner=row["owner_organisation__name"] or "",
+            unmatched_owner=row["owner_unmatched"], access=labels.get(row["pk"], []),
+            classification=classifications.get(row["classification"], row["classification"]),
+            held_in=held_in))
+    page.object_list = rows
+    return page, rows
+
+
+def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
+    """(asset id, text) pairs as each asset's texts, in the pairs' order."""
+    grouped: dict[int, list[str]] = {}
+    for asset_id, text in pairs:
+        grouped.setdefault(asset_id, []).append(text)
+    return grouped
 
 
 # ---------------------------------------------------------------------------- Appendix 1

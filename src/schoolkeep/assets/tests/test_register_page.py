@@ -1,0 +1,83 @@
+"""The register's page reads its rows as values: each row says what the asset's model says
+(name, group, owner, access labels in the order given, classification, where it is held),
+in the register's order, filtered and paged as ``asset_list``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.personas import Personas
+
+from schoolkeep.assets import selectors, services
+from schoolkeep.assets.models import Asset, OutsideOrganisation
+from schoolkeep.assets.selectors import ACCESS_SEPARATOR, OwnerChoice, RegisterRow
+from schoolkeep.assets.tests.test_views import asset, group, person
+from schoolkeep.people.models import Person
+from schoolkeep.systems.services import system_create
+
+pytestmark = pytest.mark.django_db
+
+
+def expected(item: Asset) -> RegisterRow:
+    """The row as the page showed it when it rendered the model."""
+    held_in = [system.name for system in item.systems.all()]
+    held_in += ["paper"] if item.held_on_paper else []
+    held_in += [item.held_elsewhere] if item.held_elsewhere else []
+    return RegisterRow(
+        public_id=item.public_id, name=item.name, group=item.group.name,
+        person_owner=item.owner_person.full_name if item.owner_person else "",
+        organisation_owner=item.owner_organisation.name if item.owner_organisation else "",
+        unmatched_owner=item.owner_unmatched,
+        access=[label.label for label in item.access_labels.all()],
+        classification=item.get_classification_display(), held_in=held_in)
+
+
+def register(personas: Personas) -> None:
+    school = personas.school
+    zebra = system_create(school=school, actor=None, name="Zebra MIS")
+    arbor = system_create(school=school, actor=None, name="Arbor")
+    company = services.organisation_get_or_create(school=school, name="RedStor", actor=None)
+    owners: list[dict[str, Any]] = [
+        {"owner_person": person(personas, "Terence Hudson")},
+        {"owner_organisation": company}, {"owner_unmatched": "Mrs Smith"}, {}]
+    for number in range(12):
+        asset(personas, f"Asset {number:02}", group=group(personas, f"Group {number % 3}"),
+              access_labels=["Office", "Head", "Class teachers"][number % 3:],
+              systems=[[zebra, arbor], [arbor], []][number % 3],
+              held_on_paper=number % 2 == 0, held_elsewhere="Safe" if number % 5 == 0 else "",
+              classification=["official", "unclassified"][number % 2], **owners[number % 4])
+
+
+@pytest.mark.parametrize("filters", [{}, {"classification": "official"},
+                                     {"owner": selectors.OWNER_UNMATCHED}, {"search": "Asset 1"}])
+def test_each_row_says_what_the_model_says(personas: Personas,
+                                           filters: dict[str, Any]) -> None:
+    register(personas)
+    assets = selectors.asset_list(school=personas.school, **filters)
+    for number in (1, 2):
+        page, rows = selectors.register_page(assets, number, 5)  # past the last: the last
+        models = list(assets[(page.number - 1) * 5:page.number * 5])
+        assert rows == [expected(item) for item in models]
+
+
+def test_rows_keep_the_labels_in_the_order_given(personas: Personas) -> None:
+    asset(personas, "Attendance", access_labels=["Office", "Head", "Class teachers"])
+    _, rows = selectors.register_page(selectors.asset_list(school=personas.school), 1, 50)
+    assert ACCESS_SEPARATOR.join(rows[0].access) == "Office / Head / Class teachers"
+
+
+def test_an_owner_choice_filters_as_its_model(personas: Personas) -> None:
+    register(personas)
+    people, organisations = selectors.owner_choices(personas.school)
+    assert [c.name for c in people] == ["Terence Hudson"]
+    assert [c.name for c in organisations] == ["RedStor"]
+    for choice in (*people, *organisations):
+        assert isinstance(choice, OwnerChoice)
+        model: Any = (OutsideOrganisation.objects.get(pk=choice.pk, public_id=choice.public_id)
+                      if choice.is_organisation
+                      else Person.objects.get(pk=choice.pk, public_id=choice.public_id))
+        by_choice = selectors.asset_list(school=personas.school, owner=choice)
+        by_model = selectors.asset_list(school=personas.school, owner=model)
+        assert list(by_choice) == list(by_model) and by_choice.exists()
+
