@@ -4,24 +4,30 @@ Whether each check is required comes from the rules engine (``rules.required_che
 in Python for the rows read: building the same decision in SQL, a CASE per check type,
 cost more than the page's queries); who is incomplete, from the facts each person keeps of
 it (``INCOMPLETE``); what was done and the exceptions come from the person's Check and
-CheckOverride rows, prefetched in one query each. A page therefore costs the same number
-of queries whatever the number of people. The columns shown depend only on the member's level
-(``visibility.school_level``): the page, the spreadsheet and the PDF all read
-``record_columns`` so that they show the same things to the same member.
+CheckOverride rows, read in one query each for a page. A page therefore costs the same
+number of queries whatever the number of people. People, checks and exceptions are read as
+plain values, not model instances: a page reads about 300 rows, and building a model (and
+prefetching into it) for each cost more than the rest of the page's reading. The columns
+shown depend only on the member's level (``visibility.school_level``): the page, the
+spreadsheet and the PDF all read ``record_columns`` so that they show the same things to the
+same member.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from typing import Any
+from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from schoolkeep.people.models import Check, CheckOverride, CheckType, Person, PersonKind
-from schoolkeep.people.rules import RuleSet, required_checks
+from schoolkeep.people.rules import CONDITION_FIELDS, RuleSet, required_checks
 from schoolkeep.people.selectors import current_q, leavers_q, people_settings_or_default
 from schoolkeep.people.visibility import Level
 from schoolkeep.tenancy.models import School, Site
@@ -94,19 +100,46 @@ class RecordCell:
         return STATE_LABELS[self.state]
 
 
+# What the rules read of a person (rules.CONDITION_FIELDS), in a fixed order.
+CONDITIONS = tuple(name for name in CONDITION_FIELDS.values() if name is not None)
+PERSON_FIELDS = ("pk", "public_id", "full_name", "kind", "job_title", "start_date",
+                 "leaving_date", *CONDITIONS)
+KIND_LABELS = dict(PersonKind.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPerson:
+    """A person as the record reads them: the values of ``PERSON_FIELDS``, not a model."""
+
+    pk: int
+    public_id: UUID
+    full_name: str
+    kind: str
+    job_title: str
+    start_date: date | None
+    leaving_date: date | None
+    conditions: tuple[bool, ...]  # the values of CONDITIONS
+
+    @classmethod
+    def from_values(cls, values: Sequence[Any]) -> RecordPerson:
+        pk, public_id, full_name, kind, job_title, start_date, leaving_date = values[:7]
+        return cls(pk, public_id, full_name, kind, job_title, start_date, leaving_date,
+                   conditions=tuple(values[7:]))
+
+    def get_kind_display(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
 @dataclass(frozen=True)
 class RecordRow:
-    person: Person
+    person: RecordPerson
     cells: list[RecordCell]
-
-    @property
-    def missing(self) -> list[str]:
-        """Labels of the required checks not done: why the person is incomplete."""
-        return [cell.label for cell in self.cells if cell.missing]
+    # Labels of the required checks not done: why the person is incomplete.
+    missing: list[str]
 
     @property
     def incomplete(self) -> bool:
-        return any(cell.missing for cell in self.cells)
+        return bool(self.missing)
 
     @property
     def kind_and_post(self) -> str:
@@ -187,71 +220,131 @@ def _people(*, school: School, rule_set: RuleSet, filters: RecordFilters,
     return people
 
 
-def record_queryset(*, school: School, rule_set: RuleSet, filters: RecordFilters,
-                    sensitive: bool = False, today: date | None = None) -> QuerySet[Person]:
-    """The people of the record with their checks and exceptions prefetched (three queries
-    to read). Certificate numbers and who carried out each check are read (and decrypted)
-    only when ``sensitive``."""
-    people = _people(school=school, rule_set=rule_set, filters=filters, today=today)
-    fields = ["person_id", "check_type", "status", "done_on"]
+def _person_values(people: QuerySet[Person]) -> QuerySet[Person, tuple[object, ...]]:
+    """The people in the record's order, as ``RecordPerson`` values (the date of birth, never
+    shown, is not read, so not decrypted)."""
+    return people.order_by("name_key", "pk").values_list(*PERSON_FIELDS)
+
+
+class Requirements:
+    """Which checks each person of a page or an export needs.
+
+    The rules read only a person's kind and conditions, so ``rules.required_checks`` is
+    asked once for each (kind, conditions) met, not once per person (a page has a handful);
+    the person's own exceptions to the rules then win, as they do in ``required_checks``.
+    """
+
+    def __init__(self, rule_set: RuleSet) -> None:
+        self.rule_set = rule_set
+        self._by_rules: dict[tuple[str, tuple[bool, ...]], dict[str, bool]] = {}
+
+    def of(self, person: RecordPerson, exceptions: dict[str, bool]) -> dict[str, bool]:
+        key = (person.kind, person.conditions)
+        by_rules = self._by_rules.get(key)
+        if by_rules is None:
+            alike = Person(kind=person.kind, **dict(zip(CONDITIONS, person.conditions,
+                                                                strict=True)))
+            by_rules = {check_type: required for check_type, (required, _why)
+                        in required_checks(alike, self.rule_set).items()}
+            self._by_rules[key] = by_rules
+        return {**by_rules, **exceptions} if exceptions else by_rules
+
+
+# A check as the record reads it: (status, done on, checked by, certificate number).
+CheckValues = tuple[str, date | None, str, str]
+
+
+def _checks_of(ids: list[int], *, sensitive: bool) -> dict[int, dict[str, CheckValues]]:
+    """{person id: {check type: its values}} in one query. Who carried out each check and
+    certificate numbers are read (and decrypted) only when ``sensitive``."""
+    found: dict[int, dict[str, CheckValues]] = {}
+    checks = Check.objects.filter(person_id__in=ids).order_by()
     if sensitive:
-        fields += ["checked_by", "dbs_certificate_number"]
-    checks = Check.objects.only(*fields).order_by()
-    overrides = CheckOverride.objects.only("person_id", "check_type", "required",
-                                           "reason").order_by()
-    # The record never shows a date of birth: not read, so not decrypted for every row.
-    # Prefetched into plain lists (to_attr): into the related managers, Django builds a
-    # filtered queryset per person and relation, which cost more than the two queries.
-    return (people.defer("date_of_birth")
-            .prefetch_related(Prefetch("checks", queryset=checks, to_attr="record_checks"),
-                              Prefetch("overrides", queryset=overrides,
-                                       to_attr="record_overrides"))
-            .order_by("name_key", "pk"))
+        rows = checks.values_list("person_id", "check_type", "status", "done_on",
+                                  "checked_by", "dbs_certificate_number")
+        for person_id, check_type, status, done_on, checked_by, number in rows:
+            found.setdefault(person_id, {})[check_type] = (status, done_on, checked_by, number)
+    else:
+        for person_id, check_type, status, done_on in checks.values_list(
+                "person_id", "check_type", "status", "done_on"):
+            found.setdefault(person_id, {})[check_type] = (status, done_on, "", "")
+    return found
 
 
-def record_row(person: Person, *, rule_set: RuleSet, sensitive: bool = False) -> RecordRow:
-    """A person of ``record_queryset`` (read with the same ``sensitive``) as a row."""
-    checks = {check.check_type: check for check in person.record_checks}  # type: ignore[attr-defined]
-    required_by_type = required_checks(person, rule_set,
-                                       person.record_overrides)  # type: ignore[attr-defined]
+def _exceptions_of(ids: list[int]) -> dict[int, dict[str, bool]]:
+    """{person id: {check type: required}}: the exceptions to the rules, in one query."""
+    found: dict[int, dict[str, bool]] = {}
+    for person_id, check_type, required in CheckOverride.objects.filter(
+            person_id__in=ids).order_by().values_list("person_id", "check_type", "required"):
+        found.setdefault(person_id, {})[check_type] = required
+    return found
+
+
+def record_row(person: RecordPerson, checks: dict[str, CheckValues],
+               required_by_type: dict[str, bool], *, sensitive: bool = False) -> RecordRow:
+    """A person with their checks and what they need as a row; certificate numbers and who
+    carried out each check only when ``sensitive``."""
     cells = []
+    missing = []
     for check_type, label in CheckType.choices:
-        required = required_by_type[check_type][0]
+        required = required_by_type[check_type]
         check = checks.get(check_type)
-        if check is not None and check.status == Check.Status.DONE:
-            state = DONE
-        elif check is not None:
-            state = PENDING
-        else:
+        if check is None:
             state = MISSING if required else NOT_REQUIRED
-        cells.append(RecordCell(
-            check_type=check_type, label=label, state=state, required=required,
-            done_on=check.done_on if check is not None else None,
-            checked_by=check.checked_by if sensitive and check is not None else "",
-            certificate_number=(check.dbs_certificate_number
-                                if sensitive and check is not None
-                                and check_type == CheckType.ENHANCED_DBS else ""),
-        ))
-    return RecordRow(person=person, cells=cells)
+            cells.append(RecordCell(check_type=check_type, label=label, state=state,
+                                    required=required))
+        else:
+            status, done_on, checked_by, number = check
+            state = DONE if status == Check.Status.DONE else PENDING
+            cells.append(RecordCell(
+                check_type=check_type, label=label, state=state, required=required,
+                done_on=done_on, checked_by=checked_by if sensitive else "",
+                certificate_number=(number if sensitive and check_type == CheckType.ENHANCED_DBS
+                                    else ""),
+            ))
+        if required and state != DONE:
+            missing.append(label)
+    return RecordRow(person=person, cells=cells, missing=missing)
+
+
+def _rows(people: list[RecordPerson], *, requirements: Requirements,
+          sensitive: bool) -> list[RecordRow]:
+    """Rows for these people (two queries: their checks, their exceptions; none for no
+    one)."""
+    if not people:
+        return []
+    ids = [person.pk for person in people]
+    checks = _checks_of(ids, sensitive=sensitive)
+    exceptions = _exceptions_of(ids)
+    return [record_row(person, checks.get(person.pk, {}),
+                       requirements.of(person, exceptions.get(person.pk, {})),
+                       sensitive=sensitive)
+            for person in people]
 
 
 @dataclass(frozen=True)
 class RecordPage:
     page: Page
     rows: list[RecordRow]
+    # How many of the people on every page miss a required check.
+    incomplete: int
 
 
 def record_rows(*, school: School, rule_set: RuleSet, filters: RecordFilters,
                 sensitive: bool = False, page: int | str | None = 1, per_page: int = PER_PAGE,
                 today: date | None = None) -> RecordPage:
-    """One page of the record (four queries: the count, the people, their checks, their
+    """One page of the record, with how many people the filters select and how many of them
+    are incomplete (four queries: both counts in one, the people, their checks, their
     exceptions)."""
-    people = record_queryset(school=school, rule_set=rule_set, filters=filters,
-                             sensitive=sensitive, today=today)
-    found = Paginator(people, per_page).get_page(page)
-    return RecordPage(page=found, rows=[record_row(person, rule_set=rule_set,
-                                                   sensitive=sensitive)
-                                        for person in found.object_list])
+    people = _people(school=school, rule_set=rule_set, filters=filters, today=today)
+    counts = people.aggregate(total=Count("pk"), incomplete=Count("pk", filter=INCOMPLETE))
+    paginator = Paginator(_person_values(people), per_page)
+    paginator.count = counts["total"]  # counted above, with the incomplete
+    found = paginator.get_page(page)
+    on_page = [RecordPerson.from_values(values) for values in found.object_list]
+    return RecordPage(page=found, incomplete=counts["incomplete"],
+                      rows=_rows(on_page, requirements=Requirements(rule_set),
+                                 sensitive=sensitive))
 
 
 def record_count(*, school: School, rule_set: RuleSet, filters: RecordFilters,
@@ -263,10 +356,12 @@ def record_iter(*, school: School, rule_set: RuleSet, filters: RecordFilters,
                 sensitive: bool = False, today: date | None = None,
                 chunk_size: int = EXPORT_CHUNK) -> Iterator[RecordRow]:
     """Every row of the record, read in chunks (for exports of any size)."""
-    people = record_queryset(school=school, rule_set=rule_set, filters=filters,
-                             sensitive=sensitive, today=today)
-    for person in people.iterator(chunk_size=chunk_size):
-        yield record_row(person, rule_set=rule_set, sensitive=sensitive)
+    people = _person_values(_people(school=school, rule_set=rule_set, filters=filters,
+                                    today=today))
+    requirements = Requirements(rule_set)
+    values = people.iterator(chunk_size=chunk_size)
+    while chunk := [RecordPerson.from_values(row) for row in islice(values, chunk_size)]:
+        yield from _rows(chunk, requirements=requirements, sensitive=sensitive)
 
 
 def flat_value(row: RecordRow, column: Column) -> object:
