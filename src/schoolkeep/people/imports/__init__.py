@@ -1,17 +1,19 @@
 """Importing people and their checks from a CSV or XLSX file: one row per person.
 
-The whole file is checked first and every problem collected (the row as numbered in the
-file, headings being row 1; the column; what is wrong, in plain English). If anything is
-wrong, nothing is written. Otherwise people, checks and sites are written in bulk in one
-transaction, with one audit event per changed record; a row whose values are already
-recorded changes nothing, so importing the same file again writes nothing.
+The file is read once, in one transaction: every problem is collected (the row as
+numbered in the file, headings being row 1; the column; what is wrong, in plain English)
+and, while none has been found, people, checks and sites are written in bulk a chunk of
+rows at a time, with one audit event per changed record. If anything is wrong, the
+transaction is rolled back and nothing is written. A row whose values are already recorded
+changes nothing, so importing the same file again writes nothing.
 
-Rows are streamed twice (check, then write) rather than held: memory grows with the
-school's people (the matching index, a few strings each), not with the file.
+Only a chunk of rows is held at a time: memory grows with the school's people (the
+matching index, a few strings each), not with the file.
 
 - ``columns``: the headings; ``reading``: cells and rows (formats and encodings:
   ``schoolkeep.lib.tabular``, shared with the other imports);
-  ``matching``: who each row is; ``writing``: comparing and writing; ``template``: the
+  ``matching``: who each row is; ``stored``: what is recorded for a chunk's people;
+  ``writing``: the pass over the file, comparing and writing; ``template``: the
   template files. Files uploaded through the import page: ``schoolkeep.lib.import_uploads``.
 
 ``docs/imports.md`` describes the headings, values, matching and errors for users.

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from schoolkeep.lib.import_bounds import Problem, ProblemList
-from schoolkeep.lib.tabular import Source
 from schoolkeep.people import derive
-from schoolkeep.people.imports.reading import RowData, Sites, rows_of
-from schoolkeep.people.imports.results import Progress
+from schoolkeep.people.imports.reading import RowData, Sites
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
-
-PROGRESS_EVERY = 200
 
 
 @dataclass
@@ -37,7 +32,6 @@ class Index:
         self.by_email: dict[str, list[int]] = {}
         self.by_name: dict[str, list[int]] = {}
         self.by_name_dob: dict[tuple[str, str], list[int]] = {}
-        fingerprint = hashlib.sha256()
         rows = Person.objects.filter(school=school).order_by("pk").values_list(
             "pk", "full_name", "name_key", "staff_number", "email", "date_of_birth_hash",
             "start_date", "leaving_date")
@@ -51,10 +45,7 @@ class Index:
             self.by_name.setdefault(key, []).append(pk)
             if dob_hash:
                 self.by_name_dob.setdefault((key, dob_hash), []).append(pk)
-            fingerprint.update(repr((pk, key, staff, email, dob_hash, start, leaving)).encode())
         self.sites = Sites.of(school)
-        fingerprint.update(repr(sorted(self.sites.names.items())).encode())
-        self.fingerprint = fingerprint.hexdigest()
 
 
 @dataclass
@@ -85,7 +76,7 @@ class _Matcher:
         staff = row.person.get("staff_number", "")
         email = row.person.get("email", "").casefold()
         dob = row.person.get("date_of_birth")
-        dob_hash = derive.date_of_birth_hash(dob)
+        dob_hash = row.dob_hash = derive.date_of_birth_hash(dob)
         key = derive.name_key(row.name)
         errors_before = self.problems.total
         self._within_file(row, staff, email)
@@ -179,25 +170,3 @@ class _Matcher:
                               "them apart, or remove one.")
                 return
         self.new_names.setdefault(key, []).append((row.number, staff, dob_hash))
-
-
-@dataclass
-class Validation:
-    problems: ProblemList
-    matches: list[int | None]  # per data row, in order
-    fingerprint: str
-
-
-def validate(source: Source, school: School, progress: Progress | None,
-             total: int) -> Validation:
-    problems = ProblemList()
-    index = Index(school)
-    matcher = _Matcher(index, problems)
-    matches: list[int | None] = []
-    for row, had_problems in rows_of(source, problems, index.sites):
-        matches.append(matcher.match(row, cells_ok=not had_problems))
-        if progress and len(matches) % PROGRESS_EVERY == 0:
-            progress(len(matches), total, "Checking the file")
-    if not matches and not problems:
-        problems.append(Problem(0, "", "The file has headings but no rows of people."))
-    return Validation(problems, matches, index.fingerprint)

@@ -204,6 +204,7 @@ class RowData:
     person: dict[str, Any] = field(default_factory=dict)
     sites: list[int] | None = None
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dob_hash: str = ""  # of the date of birth given, set by matching (the writer reuses it)
 
     @property
     def name(self) -> str:

@@ -1,33 +1,37 @@
-"""Comparing rows with the record and writing the changes in bulk, audited."""
+"""Reading, checking, comparing and writing a file of people in one pass, audited.
+
+Each row is parsed and matched, then compared with what is recorded (``stored``: plain
+values, no model instances) in chunks; while no problem has been found, each chunk's
+changes are written in bulk with one audit event per changed record. The whole import is
+one transaction: when any row has a problem, the rows written before it are rolled back,
+so nothing is written. The file is read once, and only a chunk of rows is held at a time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from schoolkeep.audit.services import audit_record_many, diff, snapshot
+from schoolkeep.audit.services import Changes, audit_record_many, diff
 from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
-from schoolkeep.lib.import_bounds import ProblemList
+from schoolkeep.lib.import_bounds import Problem, ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
-from schoolkeep.people.imports.matching import PROGRESS_EVERY, Index, Validation, validate
-from schoolkeep.people.imports.reading import RowData, Sites, rows_of
-from schoolkeep.people.imports.results import (
-    ImportResult,
-    PreviewRow,
-    Progress,
-)
+from schoolkeep.people.imports.matching import Index, _Matcher
+from schoolkeep.people.imports.reading import RowData, rows_of
+from schoolkeep.people.imports.results import ImportResult, PreviewRow, Progress
+from schoolkeep.people.imports.stored import CHECK_FIELDS, ENCRYPTED, StoredPerson, stored_people
 from schoolkeep.people.missing_checks import refresh_missing_checks
-from schoolkeep.people.models import Check, Person
+from schoolkeep.people.models import Check, CheckType, Person
 from schoolkeep.people.services import (
     CHECK_SECRET_FIELDS,
     PERSON_FIELDS,
@@ -38,21 +42,44 @@ from schoolkeep.tenancy.models import School
 
 CHUNK_ROWS = 500
 PREVIEW_ROWS = 20
+PROGRESS_EVERY = 200
+_SECRETS = frozenset((*PERSON_SECRET_FIELDS, *CHECK_SECRET_FIELDS))
+_CHECK_LABELS = dict(CheckType.choices)  # each check's kind as displayed
 
 
-def _values(record: Person | Check, fields: list[str]) -> dict[str, Any]:
+def _audited(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     """The audited values of a record, as the people services record them."""
-    values = snapshot(record, fields)
-    for name in (*PERSON_SECRET_FIELDS, *CHECK_SECRET_FIELDS):
-        if name in values:
-            values[name] = values[name] or None  # a new record holds "" (nothing to hide)
-    return values
+    return {name: (values[name] or None) if name in _SECRETS else values[name]
+            for name in fields}  # a new record holds "" in a secret (nothing to hide)
 
 
 def _same(old: Any, new: Any) -> bool:
     if old in ("", None) and new in ("", None):
         return True
     return bool(old == new)
+
+
+def _defaults(record: Person | Check, fields: list[str]) -> dict[str, Any]:
+    """The values of a new record's fields before a row sets any."""
+    return {name: getattr(record, name) for name in fields}
+
+
+@dataclass
+class _Changes:
+    """What one chunk writes."""
+
+    new_people: list[dict[str, Any]] = field(default_factory=list)
+    new_checks: list[dict[str, Any]] = field(default_factory=list)
+    # The new person (index in new_people) of each new check whose person is new too.
+    owners: dict[int, int] = field(default_factory=dict)
+    # Updates grouped by the columns they set (one UPDATE run each).
+    people_updates: dict[tuple[str, ...], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list))
+    check_updates: dict[tuple[str, ...], list[dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(list))
+    site_sets: list[tuple[int | None, int, list[int]]] = field(default_factory=list)
+    written: set[int] = field(default_factory=set)  # ids of people known to be written
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -66,104 +93,140 @@ class _Writer:
     # People written (added, changed, or a check of theirs added or changed): their stored
     # missing-check facts are recomputed once at the end.
     written: set[int] = field(default_factory=set)
-    check_labels: dict[str, str] = field(default_factory=dict)  # by check type, as displayed
+    people: Table = field(default_factory=lambda: Table(Person))
+    checks: Table = field(default_factory=lambda: Table(Check))
+    person_defaults: dict[str, Any] = field(
+        default_factory=lambda: _defaults(Person(kind=""), PERSON_FIELDS))
+    check_defaults: dict[str, Any] = field(
+        default_factory=lambda: _defaults(Check(), CHECK_FIELDS))
 
     def chunk(self, rows: list[tuple[RowData, int | None]]) -> None:
-        existing = Person.objects.filter(pk__in=[pk for _, pk in rows if pk]) \
-            .prefetch_related("checks", "sites").in_bulk()
-        new_people: list[Person] = []
-        changed_people: list[Person] = []
-        person_fields: set[str] = set()
-        new_checks: list[Check] = []
-        changed_checks: list[Check] = []
-        check_fields: set[str] = set()
-        site_sets: list[tuple[Person, list[int]]] = []
-        events: list[dict[str, Any]] = []
+        stored = stored_people(pk for _, pk in rows if pk)
+        out = _Changes()
         for row, pk in rows:
-            person = existing[pk] if pk else Person(school=self.school, kind="")
-            changed_headings: list[str] = []
-            before = {} if pk is None else _values(person, PERSON_FIELDS)
-            for name, value in row.person.items():
-                if not _same(getattr(person, name), value):
-                    setattr(person, name, value)
-                    changed_headings.append(heading_of(name))
-            # Nothing set, nothing to compare (most rows of a file imported again).
-            changes = {} if pk is None or not changed_headings else diff(
-                before, _values(person, PERSON_FIELDS), secret_fields=PERSON_SECRET_FIELDS)
-            if row.sites is not None:
-                old_sites = sorted(s.pk for s in person.sites.all()) if pk else []
-                if old_sites != row.sites:
-                    site_sets.append((person, row.sites))
-                    changed_headings.append("Sites")
-                    changes["sites"] = {"before": self._names(old_sites),
-                                        "after": self._names(row.sites)}
-            if pk is None:
-                derive.person_derive(person)
-                person.version = 1
-                new_people.append(person)
-                after = {**_values(person, PERSON_FIELDS),
-                         "sites": self._names(row.sites or [])}
-                events.append(self._event("people.person.created", person, diff(
-                    None, after, secret_fields=PERSON_SECRET_FIELDS)))
-            elif changes:
-                derive.person_derive(person)
-                person.version = derive.next_version(person.version)
-                person.updated_at = self.now
-                person_fields.update(k for k in changes if k != "sites")
-                changed_people.append(person)
-                events.append(self._event("people.person.updated", person, changes))
-            checks = {c.check_type: c for c in person.checks.all()} if pk else {}
-            for check_type, values in row.checks.items():
-                headings = self._check(person, checks.get(check_type), check_type, values,
-                                       new_checks, changed_checks, check_fields, events)
-                changed_headings.extend(headings)
-            self._count(row, pk, changed_headings)
+            headings = self._add(row, out) if pk is None else \
+                self._update(row, stored[pk], out)
+            self._count(row, pk, headings)
         if self.write:
-            self._save(new_people, changed_people, person_fields, new_checks, changed_checks,
-                       check_fields, site_sets, events)
+            self._save(out)
 
-    def _check(self, person: Person, check: Check | None, check_type: str,
-               values: dict[str, Any], new_checks: list[Check], changed_checks: list[Check],
-               check_fields: set[str], events: list[dict[str, Any]]) -> list[str]:
-        values = dict(values)
-        fields = check_fields_for(check_type)
-        if check is None:
-            # "no" on its own does not record a check nobody has started.
-            if not any(v is not False for v in values.values()):
-                return []
-            check = Check(school=self.school, person=person, check_type=check_type)
-            values.setdefault("status", Check.Status.PENDING)
-            for name, value in values.items():
-                setattr(check, name, value)
-            derive.check_derive(check)
-            check.version = 1
-            new_checks.append(check)
-            events.append(self._event("people.check.created", check, diff(
-                None, _values(check, fields), secret_fields=CHECK_SECRET_FIELDS)))
-            self.result.checks_added += 1
-            return [f"{CHECK_PREFIXES[check_type]} (new)"]
+    # ------------------------------------------------------------------ comparing
+
+    def _add(self, row: RowData, out: _Changes) -> list[str]:
+        values = {**self.person_defaults, **row.person}
+        public_id = uuid.uuid4()
+        index = len(out.new_people)
+        out.new_people.append({
+            "school_id": self.school.pk, "public_id": public_id, **values,
+            "name_key": derive.name_key(values["full_name"]),
+            "date_of_birth_hash": row.dob_hash, "version": 1})
+        after = {**_audited(values, PERSON_FIELDS), "sites": self._names(row.sites or [])}
+        if row.sites:
+            out.site_sets.append((None, index, row.sites))
+        out.events.append(self._event("people.person.created", "people.person", public_id,
+                                      values["full_name"], diff(
+                                          None, after, secret_fields=PERSON_SECRET_FIELDS)))
+        for check_type, given in row.checks.items():
+            self._new_check(None, index, values["full_name"], check_type, given, out)
+        return []
+
+    def _update(self, row: RowData, person: StoredPerson, out: _Changes) -> list[str]:
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        headings: list[str] = []
+        for name, value in row.person.items():
+            if name == "date_of_birth":  # compared by its keyed hash, never decrypted
+                old, compared = person["date_of_birth_hash"] or None, row.dob_hash
+            else:
+                old, compared = person[name], value
+            if not _same(old, compared):
+                before[name], after[name] = old, compared
+                headings.append(heading_of(name))
+        changes = diff(before, after, secret_fields=PERSON_SECRET_FIELDS) if headings \
+            else Changes()
+        full_name = after.get("full_name", person["full_name"])
+        if row.sites is not None and person.sites != row.sites:
+            out.site_sets.append((person["pk"], -1, row.sites))
+            headings.append("Sites")
+            changes["sites"] = {"before": self._names(person.sites),
+                                "after": self._names(row.sites)}
+        if changes:
+            update = {"pk": person["pk"], **{name: row.person[name] for name in before},
+                      "name_key": derive.name_key(full_name),
+                      "date_of_birth_hash": after.get("date_of_birth",
+                                                      person["date_of_birth_hash"]),
+                      "version": derive.next_version(person["version"]),
+                      "updated_at": self.now}
+            out.people_updates[tuple(sorted(update))].append(update)
+            out.written.add(person["pk"])
+            out.events.append(self._event("people.person.updated", "people.person",
+                                          person["public_id"], full_name, changes))
+        for check_type, given in row.checks.items():
+            check = person.checks.get(check_type)
+            if check is None:
+                headings.extend(self._new_check(person["pk"], -1, full_name, check_type,
+                                                given, out))
+            else:
+                headings.extend(self._changed_check(check, full_name, given, out))
+        return headings
+
+    def _new_check(self, person_id: int | None, owner: int, full_name: str,
+                   check_type: str, given: dict[str, Any], out: _Changes) -> list[str]:
+        # "no" on its own does not record a check nobody has started.
+        if not any(v is not False for v in given.values()):
+            return []
+        values = {**self.check_defaults, "status": Check.Status.PENDING, **given}
+        public_id = uuid.uuid4()
+        if person_id is None:
+            out.owners[len(out.new_checks)] = owner
+        else:
+            out.written.add(person_id)
+        number = derive.normalise_dbs_number(values["dbs_certificate_number"])
+        out.new_checks.append({
+            "school_id": self.school.pk, "person_id": person_id, "check_type": check_type,
+            "public_id": public_id, **values, "dbs_certificate_number": number,
+            "dbs_certificate_hash": derive.dbs_certificate_hash(number), "version": 1})
+        values["dbs_certificate_number"] = number
+        out.events.append(self._event(
+            "people.check.created", "people.check", public_id,
+            self._check_label(check_type, full_name),
+            diff(None, _audited(values, check_fields_for(check_type)),
+                 secret_fields=CHECK_SECRET_FIELDS)))
+        self.result.checks_added += 1
+        return [f"{CHECK_PREFIXES[check_type]} (new)"]
+
+    def _changed_check(self, check: dict[str, Any], full_name: str, given: dict[str, Any],
+                       out: _Changes) -> list[str]:
+        check_type = check["check_type"]
+        values = dict(given)
         if values.get("status") == Check.Status.PENDING:
             values["done_on"] = None  # pending means not done: no date done
-        before = _values(check, fields)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
         headings = []
         for name, value in values.items():
-            old = getattr(check, name)
-            if name == "dbs_certificate_number":
-                old = derive.normalise_dbs_number(old)
-            if not _same(old, value):
-                setattr(check, name, value)
+            if name in ENCRYPTED:  # compared by its keyed hash, never decrypted
+                old, compared = check[ENCRYPTED[name]], derive.dbs_certificate_hash(value)
+            else:
+                old, compared = check[name], value
+            if not _same(old, compared):
+                before[name], after[name] = old, compared
                 headings.append(heading_of(name, check_type))
         if not headings:  # nothing set
             return []
-        changes = diff(before, _values(check, fields), secret_fields=CHECK_SECRET_FIELDS)
+        changes = diff(_audited(before, list(before)), _audited(after, list(after)),
+                       secret_fields=CHECK_SECRET_FIELDS)
         if not changes:
             return []
-        derive.check_derive(check)
-        check.version = derive.next_version(check.version)
-        check.updated_at = self.now
-        check_fields.update(changes)
-        changed_checks.append(check)
-        events.append(self._event("people.check.updated", check, changes))
+        update = {"pk": check["pk"], **{name: values[name] for name in changes},
+                  "dbs_certificate_hash": after.get("dbs_certificate_number",
+                                                    check["dbs_certificate_hash"]),
+                  "version": derive.next_version(check["version"]), "updated_at": self.now}
+        out.check_updates[tuple(sorted(update))].append(update)
+        out.written.add(check["person_id"])
+        out.events.append(self._event("people.check.updated", "people.check",
+                                      check["public_id"],
+                                      self._check_label(check_type, full_name), changes))
         self.result.checks_updated += 1
         return headings
 
@@ -183,67 +246,74 @@ class _Writer:
     def _names(self, site_ids: list[int]) -> list[str]:
         return sorted(self.site_names.get(pk, str(pk)) for pk in site_ids)
 
-    def _event(self, action: str, target: Person | Check, changes: dict[str, Any]) -> dict[
-            str, Any]:
-        if isinstance(target, Person):
-            label = str(target)
-        else:
-            kind = self.check_labels.get(target.check_type)
-            if kind is None:
-                kind = self.check_labels[target.check_type] = target.get_check_type_display()
-            label = f"{kind} for {target.person.full_name}"
+    @staticmethod
+    def _check_label(check_type: str, full_name: str) -> str:
+        return f"{_CHECK_LABELS[check_type]} for {full_name}"
+
+    def _event(self, action: str, target_type: str, public_id: Any, label: str,
+               changes: dict[str, Any]) -> dict[str, Any]:
         return {"action": action, "school": self.school, "actor": self.actor,
-                "target": target, "target_label": label, "changes": changes}
+                "target_type": target_type, "target_id": str(public_id),
+                "target_label": label, "changes": changes}
 
-    def _save(self, new_people: list[Person], changed_people: list[Person],
-              person_fields: set[str], new_checks: list[Check], changed_checks: list[Check],
-              check_fields: set[str], site_sets: list[tuple[Person, list[int]]],
-              events: list[dict[str, Any]]) -> None:
-        people = Table(Person)
-        ids = people.insert([people.values_of(person) for person in new_people],
-                            returning=True)
-        for person, pk in zip(new_people, ids, strict=True):
-            person.pk = pk
-            person._state.adding, person._state.db = False, people.connection.alias
-        if changed_people:
-            fields = sorted(person_fields | {"name_key", "date_of_birth_hash", "version",
-                                             "updated_at"})
-            people.update_instances(changed_people, fields)
-        checks = Table(Check)
-        for check in new_checks:
-            check.person_id = check.person.pk
-        checks.insert([checks.values_of(check) for check in new_checks])
-        if changed_checks:
-            fields = sorted(check_fields | {"dbs_certificate_hash", "version", "updated_at"})
-            checks.update_instances(changed_checks, fields)
-        self.written.update(person.pk for person in (*new_people, *changed_people))
-        self.written.update(check.person_id for check in (*new_checks, *changed_checks))
-        if site_sets:
+    # ------------------------------------------------------------------ writing
+
+    def _save(self, out: _Changes) -> None:
+        ids = self.people.insert(out.new_people, returning=True)
+        for position, owner in out.owners.items():
+            out.new_checks[position]["person_id"] = ids[owner]
+        for columns, updates in out.people_updates.items():
+            self.people.update(updates, [name for name in columns if name != "pk"])
+        self.checks.insert(out.new_checks)
+        for columns, updates in out.check_updates.items():
+            self.checks.update(updates, [name for name in columns if name != "pk"])
+        self.written.update(ids)
+        self.written.update(out.written)
+        if out.site_sets:
             through = Person.sites.through
-            through.objects.filter(person_id__in=[p.pk for p, _ in site_sets if p.pk]).delete()
-            Table(through).insert([{"person_id": person.pk, "site_id": site_id}
-                                   for person, site_ids in site_sets for site_id in site_ids])
-        audit_record_many(events)
+            through.objects.filter(
+                person_id__in=[pk for pk, _, _ in out.site_sets if pk]).delete()
+            Table(through).insert([{"person_id": ids[owner] if pk is None else pk,
+                                    "site_id": site_id}
+                                   for pk, owner, site_ids in out.site_sets
+                                   for site_id in site_ids])
+        audit_record_many(out.events)
 
 
-def _apply(source: Source, school: School, actor: Any, matches: list[int | None],
-           result: ImportResult, *, write: bool, progress: Progress | None) -> set[int]:
-    """Compare (and when ``write``, write) every row; returns the ids of the people
-    written."""
-    sites = Sites.of(school)
-    writer = _Writer(school, actor, result, write, sites.names)
+class _NothingWritten(Exception):
+    """The file had problems: roll back whatever was written before they were found."""
+
+
+def _run(source: Source, school: School, actor: Any, result: ImportResult, *, write: bool,
+         progress: Progress | None, expected_rows: int) -> set[int]:
+    """Read, check and compare (and when ``write``, write) every row; returns the ids of
+    the people written. Problems go to ``result.problems``; after the first, rows are
+    only checked."""
     problems = ProblemList()
-    rows = (row for row, _ in rows_of(source, problems, sites))
-    done = 0
-    for chunk_matches in _chunks(matches, CHUNK_ROWS):
-        chunk = [(row, pk) for row, pk in zip(islice(rows, len(chunk_matches)),
-                                              chunk_matches, strict=True)]
+    index = Index(school)
+    matcher = _Matcher(index, problems)
+    writer = _Writer(school, actor, result, write, index.sites.names)
+    chunk: list[tuple[RowData, int | None]] = []
+    rows = 0
+    what = "Checking and writing" if write else "Checking the file"
+    for row, had_problems in rows_of(source, problems, index.sites):
+        pk = matcher.match(row, cells_ok=not had_problems)
+        rows += 1
+        if not problems:
+            chunk.append((row, pk))
+            if len(chunk) == CHUNK_ROWS:
+                writer.chunk(chunk)
+                chunk = []
+        if progress and rows % PROGRESS_EVERY == 0:
+            progress(rows, expected_rows, what)
+    if not rows and not problems:
+        problems.append(Problem(0, "", "The file has headings but no rows of people."))
+    result.rows = rows
+    if problems:
+        result.problems = _sorted(problems)
+        return set()
+    if chunk:
         writer.chunk(chunk)
-        before, done = done, done + len(chunk)
-        if progress and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
-            progress(done, len(matches), "Writing" if write else "Comparing with the record")
-    if problems:  # the file changed between reading it twice
-        raise ImportFileError("The file changed while it was being imported. Try again.")
     return writer.written
 
 
@@ -253,9 +323,10 @@ def _sorted(problems: ProblemList) -> ProblemList:
     return problems
 
 
-def _chunks(items: list[int | None], size: int) -> Iterator[list[int | None]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _refused(result: ImportResult) -> ImportResult:
+    """The result of a file with problems: what was found, and no counts of changes."""
+    return ImportResult(file_format=result.file_format, rows=result.rows,
+                        problems=result.problems, notes=result.notes)
 
 
 def people_import(path: Path | str, *, school: School, actor: Any, dry_run: bool = False,
@@ -269,18 +340,16 @@ def people_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
     result = ImportResult()
     source = open_source(Path(path), result.notes)
     result.file_format = source.file_format
-    validation = validate(source, school, progress, expected_rows)
-    result.rows = len(validation.matches)
-    if validation.problems:
-        result.problems = _sorted(validation.problems)
-        return result
     if dry_run:
-        _apply(source, school, actor, validation.matches, result, write=False,
-               progress=progress)
-        return result
+        _run(source, school, actor, result, write=False, progress=progress,
+             expected_rows=expected_rows)
+        return result if result.ok else _refused(result)
     try:
-        _write(source, school, actor, validation, result, progress, expected_rows,
-               filename or Path(path).name)
+        with transaction.atomic():
+            _write(source, school, actor, result, progress, expected_rows,
+                   filename or Path(path).name)
+    except _NothingWritten:
+        return _refused(result)
     except IntegrityError:
         # Another import or edit added the same staff number meanwhile: nothing was saved.
         raise ImportFileError("Someone changed the people of the school while the file was "
@@ -288,31 +357,24 @@ def people_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
     return result
 
 
-def _write(source: Source, school: School, actor: Any, validation: Validation,
-           result: ImportResult, progress: Progress | None, expected_rows: int,
-           filename: str) -> None:
-    with transaction.atomic():
-        if Index(school).fingerprint != validation.fingerprint:
-            # Someone changed the record since the file was checked: check it again.
-            validation = validate(source, school, None, expected_rows)
-            result.rows = len(validation.matches)
-            if validation.problems:
-                result.problems = _sorted(validation.problems)
-                return
-        written = _apply(source, school, actor, validation.matches, result, write=True,
-                         progress=progress)
-        refresh_missing_checks(school.pk, written)
-        changed = result.added + result.updated
-        refresh_statistics_after_commit([Person, Check], rows=changed)
-        if changed:
-            audit_record_many([{
-                "action": "people.import.applied", "school": school, "actor": actor,
-                "target_type": "tenancy.school", "target_id": str(school.public_id),
-                "target_label": str(school),
-                "changes": diff(None, {
-                    "file": filename, "rows": result.rows,
-                    "added": result.added, "updated": result.updated,
-                    "unchanged": result.unchanged, "checks_added": result.checks_added,
-                    "checks_updated": result.checks_updated}),
-            }])
-        result.written = True
+def _write(source: Source, school: School, actor: Any, result: ImportResult,
+           progress: Progress | None, expected_rows: int, filename: str) -> None:
+    written = _run(source, school, actor, result, write=True, progress=progress,
+                   expected_rows=expected_rows)
+    if not result.ok:
+        raise _NothingWritten
+    refresh_missing_checks(school.pk, written)
+    changed = result.added + result.updated
+    refresh_statistics_after_commit([Person, Check], rows=changed)
+    if changed:
+        audit_record_many([{
+            "action": "people.import.applied", "school": school, "actor": actor,
+            "target_type": "tenancy.school", "target_id": str(school.public_id),
+            "target_label": str(school),
+            "changes": diff(None, {
+                "file": filename, "rows": result.rows,
+                "added": result.added, "updated": result.updated,
+                "unchanged": result.unchanged, "checks_added": result.checks_added,
+                "checks_updated": result.checks_updated}),
+        }])
+    result.written = True
