@@ -218,9 +218,10 @@ def register_page(assets: QuerySet[Asset], number: Any,
 
     Read as values, not models: a page of assets with their group, owner, labels and
     systems as models cost five times as much to build as the rows it shows."""
-    page = Paginator(assets.prefetch_related(None).values(*_REGISTER_COLUMNS),
-                     per_page).get_page(number)
-    values = list(page.object_list)
+    # Counted without the columns' joins (the owner's, the organisation's), which the
+    # count would otherwise keep: eight times as long over 10,000 assets on SQLite.
+    page = Paginator(assets.prefetch_related(None), per_page).get_page(number)
+    values = list(page.object_list.values(*_REGISTER_COLUMNS))
     ids = [row["pk"] for row in values]
     labels = _grouped(Asset.access_labels.through.objects.filter(asset_id__in=ids)
                       .order_by("pk").values_list("asset_id", "accesslabel__label"))
