@@ -242,13 +242,14 @@ class Table:
             limit = self.connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         return max(1, min(MAX_BATCH, limit // len(self.fields)))
 
-    def insert(self, rows: Sequence[Mapping[str, Any]], *,
-               returning: bool = False) -> list[int]:
+    def insert(self, rows: Sequence[Mapping[str, Any]], *, returning: bool = False,
+               now: Any = None) -> list[int]:
         """Insert ``rows`` (call inside the caller's transaction). Returns the new primary
-        keys in the order of the rows when ``returning``, else an empty list."""
+        keys in the order of the rows when ``returning``, else an empty list. ``now``: the
+        time the ``auto_now`` fields take (default: the time of the call)."""
         if not rows:
             return []
-        now = timezone.now()
+        now = now or timezone.now()
         size = self._batch_size()
         ids: list[int] = []
         with self.connection.cursor() as cursor:

@@ -29,7 +29,7 @@ from schoolkeep.assets.imports.reading import RegisterFile, open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
 from schoolkeep.assets.services import SNAPSHOT_FIELDS, asset_snapshot, may_manage
-from schoolkeep.audit.services import audit_record_many, diff
+from schoolkeep.audit.services import Changes, audit_record_many, diff
 from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.errors import NotAllowed
@@ -43,6 +43,19 @@ ASSET_TYPE = Asset._meta.label_lower  # an asset's events' target type, as audit
 ASSET_COLUMNS = {field.name: field.attname for field in Asset._meta.concrete_fields}
 T = TypeVar("T")
 OWNER_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched"]
+# The columns a new asset's row gives (the others take their defaults).
+GIVEN = frozenset({"public_id", "school_id", "group_id", "name", "name_key", "purpose",
+                   "description", "version", "owner_person_id", "owner_organisation_id",
+                   "owner_unmatched", "classification", "classification_note"})
+UNCLASSIFIED = (Asset._meta.get_field("classification").get_default(), "")
+
+
+def merged_changes(*parts: Changes) -> Changes:
+    """``diff``'s output for fields split into parts (each part a ``diff`` of other fields):
+    one ``Changes`` in ``diff``'s order. Its values are already in their audited form."""
+    merged = Changes()
+    dict.update(merged, sorted(item for part in parts for item in part.items()))
+    return merged
 
 
 class _Changed(Exception):
@@ -69,6 +82,7 @@ class _Writer:
         name: ASSET_COLUMNS[name] for name in SNAPSHOT_FIELDS})
     group_names: dict[int, str] = field(default_factory=dict)
     organisation_names: dict[int, str] = field(default_factory=dict)
+    default_changes: Changes | None = None  # the part of a new asset's changes every one has
 
     def event(self, action: str, target: Any, changes: dict[str, Any]) -> dict[str, Any]:
         return {"action": action, "school": self.school, "actor": self.actor,
@@ -126,18 +140,24 @@ class _Writer:
         self.links.insert([{"asset_id": asset_id, "accesslabel_id": label.pk}
                            for asset_id, labels in links for label in labels])
 
-    def _created_snapshot(self, values: dict[str, Any], labels: list[AccessLabel]) -> dict[
-            str, Any]:
-        """``asset_snapshot`` of a new asset, from its row's values (no model instance)."""
-        snapshot = {name: values[self.attnames[name]] for name in SNAPSHOT_FIELDS}
+    def _created_changes(self, values: dict[str, Any], labels: list[AccessLabel]) -> Changes:
+        """``diff(None, asset_snapshot(...))`` of a new asset, from its row's values (no model
+        instance). The fields the file never gives hold their defaults in every new asset:
+        their part is worked out once (``diff`` treats each field on its own)."""
+        if self.default_changes is None:
+            defaults = self.assets.row({})
+            self.default_changes = diff(None, {
+                name: defaults[self.attnames[name]] for name in SNAPSHOT_FIELDS
+                if self.attnames[name] not in GIVEN} | {"systems": []})
+        snapshot = {name: values[self.attnames[name]] for name in SNAPSHOT_FIELDS
+                    if self.attnames[name] in GIVEN}
         snapshot["group"] = self.group_names[values["group_id"]]
         person, organisation = values["owner_person_id"], values["owner_organisation_id"]
         snapshot["owner_person"] = self.index.person_names[person] if person else ""
         snapshot["owner_organisation"] = (self.organisation_names[organisation]
                                           if organisation else "")
         snapshot["access_labels"] = [label.label for label in labels]
-        snapshot["systems"] = []
-        return snapshot
+        return merged_changes(self.default_changes, diff(None, snapshot))
 
     def _create(self, chunk: Sequence[NewAsset]) -> None:
         rows: list[dict[str, Any]] = []
@@ -145,12 +165,14 @@ class _Writer:
         school_id, index = self.school.pk, self.index
         for item in chunk:
             row = item.row
+            classification, note = row.classification or UNCLASSIFIED
             values = {"public_id": uuid.uuid4(), "school_id": school_id,
                       "group_id": index.groups[item.group_key].pk, "name": row.name,
                       "name_key": row.name_key, "purpose": row.purpose or "",
                       "description": row.description or "", "version": 1,
                       "owner_person_id": None, "owner_organisation_id": None,
-                      "owner_unmatched": ""}
+                      "owner_unmatched": "", "classification": classification,
+                      "classification_note": note}
             owner = item.owner
             if owner is not None:
                 values["owner_person_id"] = owner.person_id
@@ -158,17 +180,16 @@ class _Writer:
                     values["owner_organisation_id"] = \
                         index.organisations[owner.organisation_key].pk
                 values["owner_unmatched"] = owner.unmatched
-            if row.classification is not None:
-                values["classification"], values["classification_note"] = row.classification
-            rows.append(self.assets.row(values, now=self.now))
+            rows.append(values)
             labels_of.append([index.labels[key] for key in item.label_keys])
-        ids = self.assets.insert(rows, returning=True)
+        # Only the values of the file: the table prepares the others' defaults once.
+        ids = self.assets.insert(rows, returning=True, now=self.now)
         self._link_labels(list(zip(ids, labels_of, strict=True)))
         audit_record_many([{
             "action": "assets.asset.created", "school": self.school, "actor": self.actor,
             "target_type": ASSET_TYPE, "target_id": str(values["public_id"]),
             "target_label": values["name"],
-            "changes": diff(None, self._created_snapshot(values, labels))}
+            "changes": self._created_changes(values, labels)}
             for values, labels in zip(rows, labels_of, strict=True)])
         self.deadline.tick(len(chunk))
 

@@ -12,10 +12,12 @@ import pytest
 from django.db import transaction
 from tests.personas import Personas
 
+from schoolkeep.assets import services as asset_services
 from schoolkeep.assets.imports import matching, parsing
 from schoolkeep.assets.models import Asset, AssetGroup
 from schoolkeep.assets.tests.test_import import ROWS, people, register, run, write_delimited
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.services import diff
 from schoolkeep.audit.verify import audit_verify
 
 __all__ = ["people"]  # the fixture, imported for these tests
@@ -93,3 +95,23 @@ def test_the_result_describes_the_first_assets_and_counts_the_others(
     assert "  (3 more, not listed)" in result.report_lines()
     data = result.as_dict(limit=1)["groups"][0]
     assert (data["created_count"], len(data["created"]), data["not_shown"]) == (5, 1, 4)
+
+
+@pytest.mark.usefixtures("people")
+def test_every_new_assets_event_is_the_services_snapshot(
+        personas: Personas, tmp_path: Path) -> None:
+    rows = [["Asset", "Group", "Owner", "Classification", "Description"],
+            ["Marked", "Group", "Amelia Hart", "Protect", "Kept in the office"],
+            ["Blank", "Group", "", "", ""],
+            ["Outside", "Other", "RedStor", "OFFICIAL", ""]]
+    run(personas, write_delimited(tmp_path / "register.csv", rows, ","))
+
+    assets = Asset.objects.filter(school=personas.school)
+    assert assets.count() == 3
+    for asset in assets:
+        event = AuditEvent.objects.get(action="assets.asset.created",
+                                       target_id=str(asset.public_id))
+        expected = diff(None, asset_services.asset_snapshot(
+            asset, labels=asset_services.current_labels(asset), systems=[]))
+        assert event.changes == expected
+    assert audit_verify().ok
