@@ -7,7 +7,9 @@ Six kinds:
   ``AssetSettings.review_interval_months`` (12 when the school has no settings). It falls due
   on its ``next_review_on`` when one is set; otherwise on its last review plus the interval;
   never reviewed, on the day it was added plus the interval. Months are calendar months, the
-  day clamped to the month's end (31 January plus one month is 28 or 29 February).
+  day clamped to the month's end (31 January plus one month is 28 or 29 February). That date
+  is stored on the asset (``review_due_on``, kept by ``assets.review_due``), so that reviews
+  are counted and listed by plain comparisons on an index.
 - ``owner-missing``: an asset with no owner, or with a name not yet matched to a person or
   an outside organisation, or whose owner has left the school (their leaving date has come).
   Owner: the SIRO. Due the day the asset was added (for a leaver, on their leaving date),
@@ -36,23 +38,17 @@ special-category detail. The asset's or system's name is the duty's ``subject``.
 ``counts`` is ONE query for any number of schools: the assets' four kinds counted in one pass
 over the assets grouped by school (conditional counts), UNION ALL the systems' two kinds in one
 pass over the systems grouped by school; no count looks at a school's assets once per kind.
-Each school's review interval is joined in SQL and the months are added as month numbers
-(year * 12 + month), which SQLite and PostgreSQL compute alike. ``kind_counts`` is the same
+No date is computed per asset: reviews compare the stored ``review_due_on``, the other kinds
+the instant added with the local days' midnights. ``kind_counts`` is the same
 query for one school with each count split into the viewer's and the others' (the owner rule
 in SQL: ``OWNED_BY`` and ``duties.types.Owners``). ``for_kind`` is one query, in order of
 urgency (``Duty.sort_key``: due date, then the record's public id), sliced in SQL; systems
 (tens per school) are sorted and sliced after the query. ``for_school`` is ``for_kind`` for
 each of the six kinds.
-
-One known difference of order: a review whose month is shorter than its base date's day
-(due 31 January plus a month) sorts among that month's last days by the base's day rather
-than by public id; the set shown can differ from the full list's only among reviews due the
-same day.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -60,6 +56,7 @@ from typing import Any
 from django.db.models import (
     BigIntegerField,
     Case,
+    Count,
     DateField,
     Exists,
     F,
@@ -71,23 +68,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.urls import reverse
 
-from schoolkeep.assets.models import Asset, AssetSettings, Classification
+from schoolkeep.assets.models import Asset, Classification
+from schoolkeep.assets.review_due import add_months  # noqa: F401  (re-exported for the tests)
 from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
-    EVERY_ROW,
     LONDON,
-    NO_ROW,
     Duty,
     DutyCounts,
     OwnedCounts,
     Owners,
     kept_by_owner,
     local_date,
-    split_by_owner,
     status_for,
 )
 from schoolkeep.systems.models import System
@@ -95,20 +89,9 @@ from schoolkeep.tenancy.roles import Role
 
 MODULE = "assets"
 LOGOFF_CHECK_EVERY = timedelta(days=365)
-DEFAULT_REVIEW_INTERVAL: int = AssetSettings._meta.get_field(
-    "review_interval_months"
-).get_default()
 
 
 # --- dates ---------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months, the day clamped to the end of the month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _day_start(day: date) -> datetime:
@@ -125,64 +108,6 @@ def _added_between(start: date, end: date) -> Q:
     return Q(created_at__gte=_day_start(start), created_at__lt=_day_start(end))
 
 
-# --- reviews: the due date in SQL ------------------------------------------------------------
-
-
-def _with_review_dates(assets: QuerySet[Asset]) -> QuerySet[Any]:  # annotated rows
-    """Aliases for the review's due date: the base date (last review, else the day added),
-    the month number it falls due in (year * 12 + month + interval) and the base's day."""
-    base = Coalesce(
-        "last_reviewed_on", TruncDate("created_at", tzinfo=LONDON), output_field=DateField()
-    )
-    interval = Coalesce(
-        "school__asset_settings__review_interval_months", Value(DEFAULT_REVIEW_INTERVAL)
-    )
-    return assets.alias(
-        review_base=base,
-        review_interval=interval,
-    ).alias(
-        review_month=ExtractYear("review_base") * 12 + ExtractMonth("review_base")
-        + F("review_interval"),
-        review_day=ExtractDay("review_base"),
-    ).alias(
-        # The month and day it falls due, for the order of urgency (a clamped day sorts
-        # as the base's day, which keeps the order since it is the month's last).
-        due_month=Coalesce(ExtractYear("next_review_on") * 12 + ExtractMonth("next_review_on"),
-                           F("review_month")),
-        due_day=Coalesce(ExtractDay("next_review_on"), F("review_day")),
-    )
-
-
-def reviewed_before_threshold(day: date, months: int) -> date:
-    """The first base date (last review, or day added) whose review, ``months`` later,
-    falls on ``day`` or after: every earlier base falls due before ``day``."""
-    base = add_months(day, -months) - timedelta(days=5)  # falls due before ``day``
-    while add_months(base, months) < day:
-        base += timedelta(days=1)
-    return base
-
-
-def _review_due_before(day: date) -> Q:
-    """The review falls due before ``day`` (on assets given ``_with_review_dates``).
-
-    Most schools keep the default interval: for them the base date (last review, else the
-    day added) is compared with a constant threshold (``reviewed_before_threshold``), plain
-    comparisons with no date function per asset (SQLite runs those in Python, row by row).
-    Other intervals are compared by month numbers: ``add_months(base, n) < day`` exactly
-    when the month it lands in is earlier than ``day``'s, or is the same month and the
-    base's day is earlier than ``day``'s (a clamped day is then never earlier, since ``day``
-    itself lies in that month)."""
-    threshold = reviewed_before_threshold(day, DEFAULT_REVIEW_INTERVAL)
-    by_default = Q(review_interval=DEFAULT_REVIEW_INTERVAL) & (
-        Q(last_reviewed_on__lt=threshold)
-        | Q(last_reviewed_on__isnull=True, created_at__lt=_day_start(threshold)))
-    month = day.year * 12 + day.month
-    computed = ~Q(review_interval=DEFAULT_REVIEW_INTERVAL) & (
-        Q(review_month__lt=month) | Q(review_month=month, review_day__lt=day.day))
-    return Q(next_review_on__lt=day) | (Q(next_review_on__isnull=True)
-                                        & (by_default | computed))
-
-
 # --- what each kind selects ---------------------------------------------------------------
 
 
@@ -195,26 +120,6 @@ def _current_systems() -> QuerySet[System]:
 
 
 NO_OWNER = Q(owner_person__isnull=True, owner_organisation__isnull=True)
-
-
-def _owner_missing(today: date, until: date,
-                   leaving: str = "owner_person__leaving_date") -> tuple[Q, Q]:
-    """(overdue, due): no owner (or an unmatched name) since it was added, or an owner who
-    has left (from their leaving date, read from ``leaving``)."""
-    overdue = (NO_OWNER & _added_before(today)) | Q(**{f"{leaving}__lt": today})
-    due = (NO_OWNER & _added_between(today, until)) | Q(**{leaving: today})
-    return overdue, due
-
-
-def _counted(rows: QuerySet[Any], counts: dict[str, Any], *, marker: int,
-             columns: int = 0) -> QuerySet[Any]:
-    """``rows`` grouped by school: the school's id, ``marker`` (which table the row
-    counts), then each of ``counts`` (aggregates) in order; padded with zeros to
-    ``columns`` counts (for a UNION)."""
-    padding = {f"none_{n}": Value(0) for n in range(len(counts), columns)}
-    return (rows.order_by().values("school_id")
-            .annotate(marker=Value(marker), **counts, **padding)
-            .values_list("school_id", "marker", *counts, *padding))
 
 
 UNCLASSIFIED = Q(classification=Classification.UNCLASSIFIED)
@@ -336,66 +241,82 @@ class AssetDuties:
         if not ids:
             return {}
         result: dict[int, DutyCounts] = {}
-        for school_id, _marker, *figures in self._count_rows(ids, now=now, horizon=horizon,
-                                                             owners=None):
-            # Columns alternate the viewer's and everyone's (none: the viewer's are zeros).
-            for figure in figures[1::2]:
-                result[school_id] = result.get(school_id, DutyCounts()) + _decoded(figure)
+        for school_id, per_kind in self._owned(ids, now=now, horizon=horizon,
+                                               owners=None).items():
+            result[school_id] = sum((owned.total for owned in per_kind.values()), DutyCounts())
         return result
 
     def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
                     owners: Owners | None = None) -> dict[str, OwnedCounts]:
-        result: dict[str, OwnedCounts] = {}
-        for _school, marker, *figures in self._count_rows([school_id], now=now,
-                                                          horizon=horizon, owners=owners):
-            for index, kind in enumerate(ASSET_KINDS if marker == ASSET_ROW else SYSTEM_KINDS):
-                every = _decoded(figures[2 * index + 1])
-                mine = every if _all_mine(owners, kind) else _decoded(figures[2 * index])
-                owned = OwnedCounts(mine=mine, others=DutyCounts(
-                    due=every.due - mine.due, overdue=every.overdue - mine.overdue))
-                result[kind] = result.get(kind, OwnedCounts()) + owned
+        return self._owned([school_id], now=now, horizon=horizon,
+                           owners=owners).get(school_id, {})
+
+    def _owned(self, ids: list[int], *, now: datetime, horizon: datetime,
+               owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
+        """{school: {kind: counts}} from ``_counted``'s rows, each group of assets (one owner
+        person) given to the viewer or the others by the owner rule in Python, once per
+        group (``Owners.owns``), not once per asset in SQL."""
+        today = local_date(now)
+        key = (f"{MODULE}.counts", tuple(ids), today, local_date(horizon))
+        rows = compiled.rows(key, lambda: self._counted(ids, now=now, horizon=horizon),
+                             fixed_by_key=True)
+        result: dict[int, dict[str, OwnedCounts]] = {}
+        for school_id, marker, user_id, leaving, *figures in rows:
+            per_kind = result.setdefault(school_id, {})
+            if marker == SYSTEM_ROW:
+                found = dict(zip(SYSTEM_KINDS, map(_decoded, figures), strict=False))
+            else:
+                found = dict(zip(ASSET_KINDS, map(_decoded, figures), strict=False))
+                found[OWNER_MISSING] += _left(_as_date(leaving), today, figures[-1])
+                user_id = user_id if leaving is None or _as_date(leaving) > today else None
+            for kind, counts in found.items():
+                mine = owners is not None and owners.owns(user_id if OWNED_BY[kind][0] else None,
+                                                          OWNED_BY[kind][1])
+                owned = OwnedCounts(mine=counts) if mine else OwnedCounts(others=counts)
+                per_kind[kind] = per_kind.get(kind, OwnedCounts()) + owned
         return result
 
-    def _count_rows(self, ids: list[int], *, now: datetime, horizon: datetime,
-                    owners: Owners | None) -> list[tuple[Any, ...]]:
-        """``_counted``'s rows; its SQL depends only on the schools, the two local days and
-        the viewer (its instants are those days' midnights), so it is compiled once for them
-        (``duties.compiled``)."""
-        key = (f"{MODULE}.counts", tuple(ids), local_date(now), local_date(horizon), owners)
-        return compiled.rows(key, lambda: self._counted(ids, now=now, horizon=horizon,
-                                                        owners=owners), fixed_by_key=True)
-
-    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
-                 owners: Owners | None) -> QuerySet[Any]:
-        """Per school, an asset row and a system row (UNION ALL): the school, ``ASSET_ROW``
-        or ``SYSTEM_ROW``, then for each of the row's kinds four counts: the viewer's
-        overdue and due, everyone's overdue and due."""
+    def _counted(self, ids: list[int], *, now: datetime, horizon: datetime) -> QuerySet[Any]:
+        """The schools' current assets grouped by school and owner person (their account and
+        leaving date), UNION ALL the systems grouped by school: the school, ``ASSET_ROW`` or
+        ``SYSTEM_ROW``, the owner's account and leaving date (NULL for systems), each kind's
+        ``_statuses`` (assets: review, no owner since added, unclassified, no lawful basis;
+        systems: two-factor, log-off) and the number of assets. No condition depends on the
+        viewer, so every viewer of a school shares the compiled SQL; the assets' columns are
+        all in ``asset_duty_counts``, which is read without the table."""
         today, until = local_date(now), local_date(horizon)
         added_overdue, added_due = _added_before(today), _added_between(today, until)
-        # The owner's leaving date as an alias (a LEFT JOIN): a condition on the relation
-        # inside a conditional count could otherwise drop the assets without an owner person.
-        assets = _with_owner(_with_review_dates(_current_assets().filter(school_id__in=ids))
-                             .alias(owner_leaving=F("owner_person__leaving_date")), today)
-        owner_overdue, owner_due = _owner_missing(today, until, leaving="owner_leaving")
-        review_overdue, review_until = _review_due_before(today), _review_due_before(until)
-        asset_conditions = {
-            REVIEW: (review_overdue, review_until),  # due when not overdue (``_statuses``)
-            OWNER_MISSING: (owner_overdue, owner_due),
-            UNCLASSIFIED_KIND: (UNCLASSIFIED & added_overdue, UNCLASSIFIED & added_due),
-            LAWFUL_BASIS: (NO_LAWFUL_BASIS & added_overdue, NO_LAWFUL_BASIS & added_due),
+        asset_columns = {
+            "review": _statuses(Q(review_due_on__lt=today), Q(review_due_on__lt=until)),
+            "no_owner": _statuses(NO_OWNER & added_overdue, NO_OWNER & added_due),
+            "unclassified": _statuses(UNCLASSIFIED & added_overdue, UNCLASSIFIED & added_due),
+            "lawful_basis": _statuses(NO_LAWFUL_BASIS & added_overdue,
+                                      NO_LAWFUL_BASIS & added_due),
+            "assets": Count("pk"),
         }
-        per_asset = _counted(assets, _owned_conditions(asset_conditions, owners),
-                             marker=ASSET_ROW)
+        per_asset = (_current_assets().filter(school_id__in=ids).order_by()
+                     .values("school_id", "owner_person_id", "owner_person__user_id",
+                             "owner_person__leaving_date")
+                     .annotate(marker=Value(ASSET_ROW), **asset_columns)
+                     .values_list("school_id", "marker", "owner_person__user_id",
+                                  "owner_person__leaving_date", *asset_columns))
         logoff_overdue, logoff_due = _logoff(today, until)
-        systems = _current_systems().filter(school_id__in=ids).alias(
-            without_two_factor=Exists(_without_two_factor().filter(pk=OuterRef("pk"))))
         mfa = Q(without_two_factor=True)
-        system_conditions = {
-            SYSTEM_MFA: (mfa & added_overdue, mfa & added_due),
-            LOGOFF: (logoff_overdue, logoff_due),
+        system_columns = {
+            "mfa": _statuses(mfa & added_overdue, mfa & added_due),
+            "logoff": _statuses(logoff_overdue, logoff_due),
+            **{f"none_{n}": Value(0) for n in range(len(asset_columns) - 2)},
         }
-        per_system = _counted(systems, _owned_conditions(system_conditions, owners),
-                              marker=SYSTEM_ROW, columns=2 * len(asset_conditions))
+        per_system = (_current_systems().filter(school_id__in=ids).order_by()
+                      .alias(without_two_factor=Exists(
+                          _without_two_factor().filter(pk=OuterRef("pk"))))
+                      .values("school_id")
+                      .annotate(marker=Value(SYSTEM_ROW),
+                                no_user=Value(None, output_field=IntegerField()),
+                                no_leaving=Value(None, output_field=DateField()),
+                                **system_columns)
+                      .values_list("school_id", "marker", "no_user", "no_leaving",
+                                   *system_columns))
         return per_asset.union(per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
@@ -441,18 +362,13 @@ class AssetDuties:
 
     def _reviews(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
                  rows: slice) -> list[Duty]:
-        found = (
-            _with_review_dates(assets)
-            .filter(_review_due_before(until))
-            .annotate(base=F("review_base"), interval=F("review_interval"))
-            .only(*ASSET_FIELDS, "next_review_on")
-            .order_by("due_month", "due_day", "public_id")
-        )
+        found = (assets.filter(review_due_on__lt=until)
+                 .only(*ASSET_FIELDS, "review_due_on")
+                 .order_by("review_due_on", "public_id"))
         duties = []
         for asset in found[rows]:
-            due_on = asset.next_review_on or add_months(_as_date(asset.base), asset.interval)
             duties.append(_duty(
-                "review-due", asset, due_at=due_on, now=now,
+                "review-due", asset, due_at=asset.review_due_on, now=now,
                 title="Review an information asset",
                 action="Review the asset and record the date",
                 **_owner(asset, today),
@@ -559,13 +475,8 @@ class AssetDuties:
 SPLIT = 1 << 32
 
 
-def _statuses(overdue: Q, due: Q, owner: Q) -> Any:
-    """SUM of ``SPLIT`` per row overdue and 1 per row due among those ``owner`` keeps; a
-    plain 0 when it keeps none (see ``duties.types.count_owned``)."""
-    if owner is NO_ROW:
-        return Value(0)
-    if owner is not EVERY_ROW:
-        overdue, due = overdue & owner, due & owner
+def _statuses(overdue: Q, due: Q) -> Any:
+    """SUM of ``SPLIT`` per row overdue and 1 per row due (and not overdue)."""
     return Sum(Case(When(overdue, then=Value(SPLIT)), When(due, then=Value(1)),
                     default=Value(0), output_field=BigIntegerField()))
 
@@ -576,33 +487,17 @@ def _decoded(figure: Any) -> DutyCounts:
     return DutyCounts(due=due, overdue=overdue)
 
 
-def _all_mine(owners: Owners | None, kind: str) -> bool:
-    """Every duty of the kind is the viewer's: its 'mine' column is left out (a zero)."""
-    user, role = OWNED_BY[kind]
-    return owners is not None and split_by_owner(owners, user, role)[0] is EVERY_ROW
+def _left(leaving: date | None, today: date, assets: int) -> DutyCounts:
+    """The owner-missing duties of ``assets`` assets whose owner leaves on ``leaving``:
+    overdue once that day is over, due on the day itself."""
+    if leaving is None or leaving > today:
+        return DutyCounts()
+    return DutyCounts(overdue=assets) if leaving < today else DutyCounts(due=assets)
 
 
-def _owned_conditions(conditions: dict[str, tuple[Q, Q]], owners: Owners | None
-                      ) -> dict[str, Any]:
-    """For each kind's (overdue, due): two ``_statuses`` columns, the viewer's and
-    everyone's (the others' are everyone's less the viewer's; when all are the viewer's,
-    theirs is everyone's and not counted twice)."""
-    result = {}
-    for index, (kind, (overdue, due)) in enumerate(conditions.items()):
-        user, role = OWNED_BY[kind]
-        mine, _others = split_by_owner(owners, user, role)
-        if mine is EVERY_ROW:
-            mine = NO_ROW
-        result[f"k{index}_mine"] = _statuses(overdue, due, mine)
-        result[f"k{index}_every"] = _statuses(overdue, due, EVERY_ROW)
-    return result
-
-
-def _as_date(value: date | datetime | str) -> date:
-    """A date from the database: SQLite may hand back an annotated date as text."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+def _as_date(value: date | str | None) -> date | None:
+    """A date from the database: SQLite hands back a date of a UNION as text."""
+    if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value[:10])
 

@@ -23,6 +23,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
+from schoolkeep.assets.review_due import refresh_review_due
 from schoolkeep.duties import registry
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
@@ -75,6 +76,7 @@ def asset(school: School, *, added: int = 0, **fields: Any) -> Asset:
     made = Asset.objects.create(school=school, group=group(school), name=name,
                                 name_key=fold(name), **values)
     Asset.objects.filter(pk=made.pk).update(created_at=NOW + timedelta(days=added))
+    refresh_review_due(school, [made.pk])  # as the services do after every write
     made.refresh_from_db()
     return made
 

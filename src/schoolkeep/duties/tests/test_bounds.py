@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, AssetGroup
+from schoolkeep.assets.review_due import refresh_review_due
 from schoolkeep.duties.selectors import KIND_PREVIEW
 from schoolkeep.duties.services import reminders_send
 
@@ -34,6 +35,7 @@ def add_assets(school, count: int, *, prefix: str = "Asset") -> None:
         for n in range(start, start + count)
     ])
     Asset.objects.filter(school=school).update(created_at=TERM_TIME - timedelta(days=30))
+    refresh_review_due(school)
 
 
 def duty_rows(page: str) -> int:
