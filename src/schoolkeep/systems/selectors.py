@@ -19,6 +19,13 @@ def _administrators() -> Prefetch[Any]:
     return Prefetch("administrators", queryset=Person.objects.order_by("name_key", "pk"))
 
 
+def _administrators_named() -> Prefetch[Any]:
+    """The administrators with their names only, for lists: a person's other fields (an
+    encrypted date of birth among them) are not shown there."""
+    return Prefetch("administrators", queryset=Person.objects.only("pk", "public_id", "full_name")
+                    .order_by("name_key", "pk"))
+
+
 def _current_assets() -> Q:
     return Q(assets__archived_at__isnull=True)
 
@@ -26,7 +33,7 @@ def _current_assets() -> Q:
 def system_list(*, school: School, kind: str = "", search: str = "",
                 include_archived: bool = False,
                 with_asset_count: bool = True) -> QuerySet[System]:
-    """The school's systems by name, each with its administrators and ``asset_count`` (the
+    """The school's systems by name, each with its administrators' names and ``asset_count`` (the
     current assets it holds): two queries to read, whatever the number of systems.
 
     ``search``: part of the name or the supplier, in any case. ``with_asset_count=False``
@@ -44,7 +51,7 @@ def system_list(*, school: School, kind: str = "", search: str = "",
     if with_asset_count:
         systems = systems.annotate(asset_count=Count("assets", filter=_current_assets(),
                                                      distinct=True))
-    return systems.prefetch_related(_administrators()).order_by("name_key", "pk")
+    return systems.prefetch_related(_administrators_named()).order_by("name_key", "pk")
 
 
 def current_assets() -> Prefetch[Any]:

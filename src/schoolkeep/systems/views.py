@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 SYSTEMS_PER_PAGE = 50
+PLACEHOLDER_ID = UUID(int=0)  # put in a reversed URL in place of a system's id
 
 
 def _system(request: SchoolRequest, public_id: UUID) -> System:
@@ -72,7 +74,10 @@ def system_list(request: SchoolRequest) -> HttpResponse:
                                     include_archived=bool(data.get("archived")))
     page = Paginator(systems, SYSTEMS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(system, status.mfa_tag(system), status.logoff_tag(system, today))
+    # Each row's link from one reversed URL (a reverse per row was 50 a page).
+    detail = reverse("systems:system-detail", args=[PLACEHOLDER_ID])
+    rows = [(detail.replace(str(PLACEHOLDER_ID), str(system.public_id)), system,
+             status.mfa_tag(system), status.logoff_tag(system, today))
             for system in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
