@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from schoolkeep.people.models import Check, CheckOverride, CheckType, Person, PersonKind
@@ -44,6 +44,10 @@ MISSING = "missing"
 NOT_REQUIRED = "not_required"
 STATE_LABELS = {DONE: "Done", PENDING: "Pending", MISSING: "Missing",
                 NOT_REQUIRED: "Not required"}
+# (check type, label) of every check, in the record's order; ``CheckType.choices`` builds
+# the list anew at each call.
+CHECK_TYPES: list[tuple[str, str]] = CheckType.choices
+CHECK_DONE = Check.Status.DONE.value  # a plain str: compared 500 times a page
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,9 @@ class RecordFilters:
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class RecordCell:
+class RecordCell(NamedTuple):
+    """One check of one person (a tuple: a page makes 500 of them)."""
+
     check_type: str
     label: str
     state: str  # DONE, PENDING, MISSING or NOT_REQUIRED
@@ -165,7 +170,7 @@ class RecordLayout:
 
     level: Level
     archive: bool
-    check_types: list[tuple[str, str]] = field(default_factory=lambda: list(CheckType.choices))
+    check_types: list[tuple[str, str]] = field(default_factory=lambda: list(CHECK_TYPES))
 
     @property
     def sensitive(self) -> bool:
@@ -286,24 +291,23 @@ def record_row(person: RecordPerson, checks: dict[str, CheckValues],
     carried out each check only when ``sensitive``."""
     cells = []
     missing = []
-    for check_type, label in CheckType.choices:
+    for check_type, label in CHECK_TYPES:
         required = required_by_type[check_type]
         check = checks.get(check_type)
         if check is None:
-            state = MISSING if required else NOT_REQUIRED
-            cells.append(RecordCell(check_type=check_type, label=label, state=state,
-                                    required=required))
-        else:
+            cell = RecordCell(check_type, label, MISSING if required else NOT_REQUIRED,
+                              required)
+        elif sensitive:
             status, done_on, checked_by, number = check
-            state = DONE if status == Check.Status.DONE else PENDING
-            cells.append(RecordCell(
-                check_type=check_type, label=label, state=state, required=required,
-                done_on=done_on, checked_by=checked_by if sensitive else "",
-                certificate_number=(number if sensitive and check_type == CheckType.ENHANCED_DBS
-                                    else ""),
-            ))
-        if required and state != DONE:
+            cell = RecordCell(check_type, label, DONE if status == CHECK_DONE else PENDING,
+                              required, done_on, checked_by,
+                              number if check_type == CheckType.ENHANCED_DBS else "")
+        else:
+            cell = RecordCell(check_type, label, DONE if check[0] == CHECK_DONE else PENDING,
+                              required, check[1])
+        if required and cell.state != DONE:
             missing.append(label)
+        cells.append(cell)
     return RecordRow(person=person, cells=cells, missing=missing)
 
 
@@ -326,25 +330,18 @@ def _rows(people: list[RecordPerson], *, requirements: Requirements,
 class RecordPage:
     page: Page
     rows: list[RecordRow]
-    # How many of the people on every page miss a required check.
-    incomplete: int
 
 
 def record_rows(*, school: School, rule_set: RuleSet, filters: RecordFilters,
                 sensitive: bool = False, page: int | str | None = 1, per_page: int = PER_PAGE,
                 today: date | None = None) -> RecordPage:
-    """One page of the record, with how many people the filters select and how many of them
-    are incomplete (four queries: both counts in one, the people, their checks, their
+    """One page of the record (four queries: the count, the people, their checks, their
     exceptions)."""
     people = _people(school=school, rule_set=rule_set, filters=filters, today=today)
-    counts = people.aggregate(total=Count("pk"), incomplete=Count("pk", filter=INCOMPLETE))
-    paginator = Paginator(_person_values(people), per_page)
-    paginator.count = counts["total"]  # counted above, with the incomplete
-    found = paginator.get_page(page)
+    found = Paginator(_person_values(people), per_page).get_page(page)
     on_page = [RecordPerson.from_values(values) for values in found.object_list]
-    return RecordPage(page=found, incomplete=counts["incomplete"],
-                      rows=_rows(on_page, requirements=Requirements(rule_set),
-                                 sensitive=sensitive))
+    return RecordPage(page=found, rows=_rows(on_page, requirements=Requirements(rule_set),
+                                             sensitive=sensitive))
 
 
 def record_count(*, school: School, rule_set: RuleSet, filters: RecordFilters,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people import exports
 from schoolkeep.people.forms_record import RecordExportForm, RecordFilterForm
-from schoolkeep.people.record import record_layout, record_rows
+from schoolkeep.people.record import record_count, record_layout, record_rows
 from schoolkeep.people.rules import rule_set_for
 from schoolkeep.people.selectors import people_settings_or_default
 from schoolkeep.people.templatetags.record_cells import person_url_pattern
@@ -29,13 +31,17 @@ def _record_page(request: SchoolRequest, *, archive: bool) -> HttpResponse:
     rule_set = rule_set_for(request.school)
     found = record_rows(school=request.school, rule_set=rule_set, filters=filters,
                         sensitive=layout.sensitive, page=request.GET.get("page"))
+    # Counted apart from the page's count: together (a filtered COUNT) read every row.
+    incomplete = None if filters.incomplete else record_count(
+        school=request.school, rule_set=rule_set,
+        filters=replace(filters, incomplete=True))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/record.html", {
         "page_title": "Single Central Record" + (": leavers" if archive else ""),
         "layout": layout, "filters_form": form, "filters": filters, "rule_set": rule_set,
         "page": found.page, "rows": found.rows,
-        "incomplete_count": None if filters.incomplete else found.incomplete,
+        "incomplete_count": incomplete,
         "query": query.urlencode(), "export_params": filters.as_params(),
         "person_url_pattern": person_url_pattern(),
         "can_manage_rules": request.access.can("scr.rules.manage"),

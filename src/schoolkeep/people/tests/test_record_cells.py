@@ -1,5 +1,6 @@
-"""The record's check cells written in Python (templatetags/record_cells) give the markup the
-template wrote, for every state, with and without the sensitive details."""
+"""The record's rows and check cells written in Python (templatetags/record_cells) give the
+markup the template wrote, for every state, with and without the sensitive details, on the
+page and in the PDF, for the current record and the archive."""
 
 from __future__ import annotations
 
@@ -11,13 +12,24 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from schoolkeep.people.record import DONE, MISSING, NOT_REQUIRED, PENDING, RecordCell
+from schoolkeep.people.record import (
+    DONE,
+    MISSING,
+    NOT_REQUIRED,
+    PENDING,
+    RecordCell,
+    RecordPerson,
+    RecordRow,
+    record_layout,
+)
 from schoolkeep.people.templatetags.record_cells import (
     person_url,
     person_url_pattern,
+    record_body,
     record_cells,
     short_date,
 )
+from schoolkeep.people.visibility import Level
 
 # The cell as _record_table.html wrote it before the filter.
 TEMPLATE_CELL = Template(
@@ -70,3 +82,47 @@ def test_person_url_is_the_reversed_url() -> None:
     public_id = uuid.uuid4()
     assert person_url(public_id, person_url_pattern()) == reverse(
         "people:person-detail", args=[public_id])
+
+
+# A row as _record_table.html wrote it before record_body (its cells as TEMPLATE_CELL).
+TEMPLATE_ROW = Template(
+    '{% load record_cells %}{% for row in rows %}\n'
+    '<tr{% if row.incomplete %} class="record-incomplete"{% endif %}>\n'
+    '<th scope="row">{% if pdf %}{{ row.person.full_name }}{% else %}'
+    '<a href="{% url "people:person-detail" row.person.public_id %}">'
+    '{{ row.person.full_name }}</a>{% endif %}</th>\n'
+    '<td>{{ row.kind_and_post }}</td>\n'
+    '<td class="record-nowrap">{{ row.person.start_date|date:"j M Y"|default:"Not recorded" }}'
+    '</td>\n'
+    '{% if layout.archive %}<td class="record-nowrap">{{ row.person.leaving_date|date:"j M Y" }}'
+    '</td>{% endif %}\n'
+    '{% with cells=row.cells sensitive=layout.sensitive %}CELLS{% endwith %}\n'
+    '<td>{% if row.incomplete %}<strong>Incomplete:</strong> {{ row.missing|join:", " }}'
+    '{% else %}Complete{% endif %}</td>\n'
+    '</tr>\n'
+    '{% endfor %}'.replace("CELLS", TEMPLATE_CELL.source))
+
+
+def _record_row(name: str, job_title: str, missing: list[str], **dates: date | None) -> RecordRow:
+    person = RecordPerson(1, uuid.uuid4(), name, "teaching", job_title,
+                          dates.get("start_date"), dates.get("leaving_date"), (False,) * 5)
+    return RecordRow(person=person, cells=CELLS, missing=missing)
+
+
+ROWS = [
+    _record_row("Ada <Lovelace> & \"Co\" 'x'", "Head of <maths>", ["Right to work", "Identity"],
+                start_date=date(2020, 9, 1), leaving_date=date(2024, 8, 31)),
+    _record_row("Bo Complete", "", [], start_date=None, leaving_date=date(2025, 1, 2)),
+]
+
+
+@pytest.mark.parametrize("level", [Level.RECORD, Level.SENSITIVE])
+@pytest.mark.parametrize("archive", [False, True])
+@pytest.mark.parametrize("pdf", [False, True])
+def test_rows_are_the_markup_the_template_wrote(level: Level, archive: bool, pdf: bool) -> None:
+    layout = record_layout(level, archive=archive)
+    expected = TEMPLATE_ROW.render(Context({"rows": ROWS, "layout": layout, "pdf": pdf}))
+    written = record_body(ROWS, layout, None if pdf else person_url_pattern())
+    assert _squeezed(written) == _squeezed(expected)
+    assert "<Lovelace>" not in written and "<maths>" not in written
+    assert ("href=" in written) is not pdf
