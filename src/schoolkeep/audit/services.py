@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from django.db import models, transaction
@@ -69,9 +70,11 @@ def _jsonable(value: Any) -> Any:
     kind = type(value)
     if kind is str:  # the commonest values first, by exact type (imports call this a lot)
         return _clean_text(value)
-    if kind is Changes:
+    if value is None or kind is bool or kind is int or kind is Changes:
         return value
-    if value is None or isinstance(value, (bool, int)):
+    if kind is date:
+        return value.isoformat()
+    if isinstance(value, (bool, int)):
         return value
     if isinstance(value, str):
         return _clean_text(str(value))
@@ -110,11 +113,17 @@ def diff(
     secret_fields: Iterable[str] = (),
 ) -> Changes:
     """Changed fields as {field: {"before": x, "after": y}}; secrets appear only as changed."""
-    before = before or {}
     after = after or {}
     secrets = set(secret_fields)
     result = Changes()
     put = dict.__setitem__  # the values are converted here already
+    if not before:  # a new record (imports make many): every value set is a change
+        for name in sorted(after):
+            new = _jsonable(after[name])
+            if new is not None:
+                put(result, str(name), {"before": CHANGED, "after": CHANGED}
+                    if name in secrets else {"before": None, "after": new})
+        return result
     for name in sorted(set(before) | set(after)):
         old, new = _jsonable(before.get(name)), _jsonable(after.get(name))
         if old == new:

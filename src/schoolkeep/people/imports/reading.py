@@ -211,6 +211,10 @@ class RowData:
         return str(self.person.get("full_name", ""))
 
 
+# Values kept per column (see _Layout.parsed): a column's first distinct cells, at most.
+PARSED_PER_COLUMN = 512
+
+
 @dataclass
 class _Layout:
     """The file's columns, from its heading row."""
@@ -218,12 +222,30 @@ class _Layout:
     columns: list[Column | None]  # None: a column to ignore (unknown or repeated heading)
     blank: set[int]  # positions (from 0) of columns without a heading
     has_full_name: bool
+    # Per column, the values of cells already parsed, by their text: a file repeats the
+    # same dates, yes/no, statuses and sites in most rows. Parsing depends only on the
+    # cell and the school's sites, which do not change during an import. Bounded, so
+    # memory does not grow with the file; a wrong cell is never kept (parsed each time).
+    parsed: list[dict[str, Any]] = field(default_factory=list)
 
     def column(self, position: int) -> Column | None:
         return self.columns[position] if position < len(self.columns) else None
 
     def unheaded(self, position: int) -> bool:
         return position >= len(self.columns) or position in self.blank
+
+    def value(self, position: int, column: Column, raw: Any, sites: Sites) -> Any:
+        """``_parse_cell`` of the cell, kept for the texts seen before."""
+        if type(raw) is not str:
+            return _parse_cell(column, raw, sites)
+        kept = self.parsed[position]
+        value = kept.get(raw, kept)  # the dict itself: not kept
+        if value is kept:
+            value = _parse_cell(column, raw, sites)
+            if len(kept) < PARSED_PER_COLUMN:
+                kept[raw] = value
+        # A list (the sites) is copied, so that no row shares it with another.
+        return list(value) if type(value) is list else value
 
 
 def _layout(headings: list[Any]) -> tuple[_Layout, list[Problem]]:
@@ -252,7 +274,7 @@ def _layout(headings: list[Any]) -> tuple[_Layout, list[Problem]]:
     if "Full name" not in seen:
         problems.append(Problem(1, "Full name", "The file has no “Full name” column; every "
                                 "row needs one."))
-    return _Layout(columns, blank, "Full name" in seen), problems
+    return _Layout(columns, blank, "Full name" in seen, [{} for _ in columns]), problems
 
 
 def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
@@ -261,7 +283,7 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
     row = RowData(number)
     problems: list[Problem] = []
     for position, raw in enumerate(cells):
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
             continue
         column = layout.column(position)
         if column is None:
@@ -273,7 +295,7 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
             problems.append(Problem(number, column.heading, raw.message))
             continue
         try:
-            value = _parse_cell(column, raw, sites)
+            value = layout.value(position, column, raw, sites)
         except BadValue as exc:
             problems.append(Problem(number, column.heading, str(exc)))
             continue

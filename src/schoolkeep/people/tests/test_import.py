@@ -649,3 +649,32 @@ def test_a_problem_after_rows_already_written_rolls_them_all_back(
     assert (result.added, result.checks_added, result.preview) == (0, 0, [])
     assert state() == before  # no person, check, site link or audit event
     assert audit_verify().ok
+
+
+@pytest.mark.usefixtures("sites")
+def test_cells_kept_by_their_text_read_as_when_each_is_parsed(
+        personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from schoolkeep.lib.import_bounds import ProblemList
+    from schoolkeep.lib.tabular import open_source
+    from schoolkeep.people.imports import reading
+
+    path = write_csv(tmp_path, [{
+        "Full name": f"Person {n}", "Kind": "Teaching" if n % 2 else "support",
+        "Sites": "Main site; annexe", "Management post": "yes",
+        "Identity date": "31/02/2020" if n in (2, 3) else "01/09/2020",
+        "DBS certificate number": "1234-5678-9012"} for n in range(6)])
+
+    def read() -> tuple[list[Any], list[tuple[int, str, str]]]:
+        problems = ProblemList()
+        rows = [row for row, _ in reading.rows_of(open_source(path, []), problems,
+                                                   reading.Sites.of(personas.school))]
+        sites = [row.sites for row in rows]
+        assert len({id(chosen) for chosen in sites}) == len(rows)  # no list shared
+        return ([(row.number, row.person, row.sites, row.checks) for row in rows],
+                [(p.row, p.column, p.message) for p in problems])
+
+    kept = read()
+    monkeypatch.setattr(reading, "PARSED_PER_COLUMN", 0)  # every cell parsed
+    assert read() == kept
+    assert [(row, column) for row, column, _ in kept[1]] == [(4, "Identity date"),
+                                                              (5, "Identity date")]
