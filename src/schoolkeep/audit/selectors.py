@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import Model, Q, QuerySet
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.dates import MONTHS_3
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED, target_key
@@ -48,6 +51,55 @@ def event_list(
     if date_to is not None:
         events = events.filter(occurred_at__lt=london_day_start(date_to + timedelta(days=1)))
     return events.order_by(*NEWEST_FIRST)
+
+
+# What the trail's table shows of an event: its changes and hashes stay unread.
+_TABLE_COLUMNS = ("public_id", "actor_label", "action", "target_type", "target_id",
+                  "target_label", "occurred_at")
+# Put in a reversed URL in place of an event's id, to link every row from one reverse.
+_PLACEHOLDER_ID = UUID(int=0)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event as the trail's table shows it."""
+
+    event: AuditEvent
+    url: str  # the event's page
+    history_url: str  # its record's history, or "" when it names no record the URL can carry
+    utc: str  # for <time datetime>: 2026-12-06T13:04:07Z
+    london: str  # 6 Dec 2026, 13:04:07
+
+
+def event_rows(page: Page[AuditEvent], *, with_history: bool) -> list[EventRow]:
+    """A page of events (of ``event_list`` or ``record_events``) as the table's rows: the
+    columns it shows only, each link and time written here once a row rather than by a
+    template tag and two date filters (a reverse per link, 100 of each a page). The page's
+    ``object_list`` becomes the events read. ``with_history``: link each event's record
+    (the whole trail; a record's history does not)."""
+    detail = reverse("audit:event-detail", args=[_PLACEHOLDER_ID])
+    months = [str(MONTHS_3[number]).title() for number in range(1, 13)]
+    events = page.object_list
+    assert isinstance(events, QuerySet)  # a page of a queryset: a sliced queryset
+    page.object_list = list(events.only(*_TABLE_COLUMNS))
+    rows = []
+    for event in page.object_list:
+        london = event.occurred_at.astimezone(LONDON)
+        rows.append(EventRow(
+            event=event, url=detail.replace(str(_PLACEHOLDER_ID), str(event.public_id)),
+            history_url=_history_link(event) if with_history else "",
+            utc=event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            london=f"{london.day} {months[london.month - 1]} {london:%Y, %H:%M:%S}"))
+    return rows
+
+
+def _history_link(event: AuditEvent) -> str:
+    if not event.target_type or not event.target_id:
+        return ""
+    try:
+        return reverse("audit:record-history", args=[event.target_type, event.target_id])
+    except NoReverseMatch:  # an id the URL cannot carry, such as one with a slash
+        return ""
 
 
 def people_for_filter(*, school: Any) -> list[tuple[int, str, str]]:

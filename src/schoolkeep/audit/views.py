@@ -37,11 +37,12 @@ def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEven
 @school_view("audit.view")
 def event_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
-    page = None
+    page, rows = None, []
     if events is not None:
         page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = selectors.event_rows(page, with_history=True)
     return render(request, "audit/event_list.html", {
-        "page_title": "Audit trail", "form": form, "page": page,
+        "page_title": "Audit trail", "form": form, "page": page, "rows": rows,
         "export_query": request.GET.urlencode() if events is not None else "",
         "export_at_once_up_to": export.IN_BACKGROUND_ABOVE,
     })
@@ -112,9 +113,10 @@ def record_history(request: HttpRequest, target_type: str, target_id: str) -> Ht
     school = request.school  # type: ignore[attr-defined]
     events = selectors.record_events(school=school, target_type=target_type, target_id=target_id)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    if not page.object_list:  # no event of this school: another school's record, or none
+    rows = selectors.event_rows(page, with_history=False)
+    if not rows:  # no event of this school: another school's record, or none
         raise Http404("Not found")
     return render(request, "audit/record_history.html", {
-        "page_title": "History", "page": page, "target_type": target_type,
-        "target_id": target_id, "target_label": page.object_list[0].target_label,
+        "page_title": "History", "page": page, "rows": rows, "target_type": target_type,
+        "target_id": target_id, "target_label": rows[0].event.target_label,
     })
