@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from schoolkeep.people.forms import (
 from schoolkeep.people.models import CertificateCopy, Check, CheckOverride, CheckType, Person
 from schoolkeep.people.rules import check_states, rule_set_for
 from schoolkeep.people.sections import person_sections
+from schoolkeep.people.templatetags.record_cells import person_url_pattern
 from schoolkeep.people.visibility import Level, person_visibility, school_level
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -75,10 +75,10 @@ def person_list(request: SchoolRequest) -> HttpResponse:
     filters = PersonFilterForm(request.GET or None, sites=_sites(request), details=details)
     data = filters.cleaned_data if filters.is_valid() else {}
     status = (data.get("status") or selectors.CURRENT) if details else selectors.CURRENT
-    people = selectors.person_list(
+    page = selectors.person_list_page(
         school=request.school, search=data.get("q", ""), kind=data.get("kind", ""),
-        site=data.get("site"), status=status, search_details=details)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+        site=data.get("site"), status=status, search_details=details,
+        page=request.GET.get("page"), per_page=PEOPLE_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "people/person_list.html", {
@@ -86,6 +86,7 @@ def person_list(request: SchoolRequest) -> HttpResponse:
         "details": details, "leavers": status == selectors.LEAVERS,
         "can_manage": request.access.can("people.manage"),
         "own": selectors.person_for_user(school=request.school, user=request.user),
+        "person_url_pattern": person_url_pattern(),
     })
 
 

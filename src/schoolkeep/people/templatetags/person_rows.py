@@ -1,0 +1,46 @@
+"""The people list's rows, written in Python.
+
+Each of the list's 50 rows was a link reversed, a loop over the person's sites, two date
+filters and a dozen lookups in the template: most of the page's time. ``person_rows`` writes
+the same markup from ``selectors.PersonRow`` values in one pass; the table's head stays in
+the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from schoolkeep.people.selectors import PersonRow
+from schoolkeep.people.templatetags.record_cells import person_url, short_date
+
+register = template.Library()
+
+
+def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str) -> str:
+    url = escape(person_url(person.public_id, url_pattern))
+    name = f'<a href="{url}">{escape(person.display_name)}</a>'
+    if person.preferred_name and person.preferred_name != person.full_name:
+        name += f'<br><span class="secondary-text">{escape(person.full_name)}</span>'
+    cells = (f"<td>{escape(person.kind_label)}</td><td>{escape(person.job_title)}</td>"
+             f"<td>{escape(', '.join(person.sites))}</td>")
+    if details:
+        cells += (f"<td>{escape(person.staff_number)}</td>"
+                  f"<td>{short_date(person.start_date)}</td>")
+        if leavers:
+            cells += f"<td>{short_date(person.leaving_date)}</td>"
+    return f'<tr><th scope="row">{name}</th>{cells}</tr>\n'
+
+
+@register.simple_tag
+def person_rows(rows: Iterable[PersonRow], details: bool, leavers: bool,
+                url_pattern: str) -> SafeString:
+    """The ``<tr>`` of each person; the staff number and dates only with ``details``, the
+    leaving date only when listing ``leavers``. ``url_pattern``: from
+    ``record_cells.person_url_pattern``."""
+    html = "".join(_row(person, details, leavers, url_pattern) for person in rows)
+    # Every value put into the markup is escaped in _row; the rest is fixed text.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
