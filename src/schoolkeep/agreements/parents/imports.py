@@ -1,10 +1,12 @@
 """Importing parents from a CSV or XLSX file: one row per parent.
 
-Columns: Name (required), Email, Year groups or classes. The whole file is checked first and
-every problem collected (the row as numbered in the file, headings being row 1; the column;
-what is wrong). If anything is wrong, nothing is written. Otherwise the parents are written in
-bulk in one transaction, with one audit event per changed parent; importing the same file
-again changes nothing.
+Columns: Name (required), Email, Year groups or classes. The file is read once, a batch of
+rows at a time (what is held does not grow with the file), in one transaction: each batch is
+matched with the parents recorded and written in bulk, with one audit event per changed
+parent; importing the same file again changes nothing. Every problem is collected (the row as
+numbered in the file, headings being row 1; the column; what is wrong); after the first, the
+rest of the file is only checked and the transaction rolled back: if anything is wrong,
+nothing is written.
 
 Matching: a row with an e-mail is the parent recorded with that e-mail (updated), else a new
 parent. A row without an e-mail is the one parent of that name recorded without an e-mail
@@ -16,7 +18,7 @@ Formats and encodings are read by ``schoolkeep.lib.tabular``, shared with the ot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,15 +156,16 @@ def _parse_row(number: int, cells: list[Any], columns: list[str | None],
     return _Row(number, {k: v for k, v in cleaned.items() if k in given}) if ok else None
 
 
-def _read(source: Source, problems: ProblemList,
-          progress: Progress | None) -> tuple[list[_Row], int]:
+def _read(source: Source, problems: ProblemList, result: ParentImportResult,
+          progress: Progress | None) -> Iterator[_Row]:
+    """The file's rows without a problem of their own, one at a time; ``result.rows``
+    counts every row once the last is read."""
     rows = iter(source.rows())
     headings = next(rows, None)
     if headings is None or not any(cell_text(c) for c in headings):
         raise ImportFileError("The file has no headings in its first row. Start from the "
                               "template.")
     columns = _layout(headings, problems)
-    parsed: list[_Row] = []
     count = 0
     for number, cells in enumerate(rows, start=2):
         if not any(cell_text(c) for c in cells):
@@ -172,57 +175,82 @@ def _read(source: Source, problems: ProblemList,
             raise ImportFileError(f"The file has more than {MAX_ROWS} rows. Split it.")
         row = _parse_row(number, cells, columns, problems)
         if row is not None:
-            parsed.append(row)
+            yield row
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, 0, "Checking the file")
     if count == 0 and not problems:
         problems.append(Problem(0, "", "The file has headings but no rows of parents."))
-    return parsed, count
+    result.rows = count
 
 
 # ---------------------------------------------------------------------------- matching
 
 
-def _match(rows: list[_Row], school: School, problems: ProblemList) -> dict[int, Parent]:
-    """Match each row to a recorded parent (``row.match``), adding the problems of
-    duplicates. Returns the matched parents by pk."""
-    recorded = list(Parent.objects.filter(school=school, archived_at__isnull=True))
-    by_email = {p.email_key: p for p in recorded if p.email_key}
-    by_name: dict[str, list[Parent]] = {}
-    for parent in recorded:
-        if not parent.email_key:
-            by_name.setdefault(parent.name_key, []).append(parent)
-    email_rows: dict[str, int] = {}
-    name_rows: dict[str, int] = {}
-    matched: dict[int, Parent] = {}
-    for row in rows:
+@dataclass
+class _Matcher:
+    """Finds each row's recorded parent, a batch of rows at a time (only that batch's
+    parents are read whole), and the rows that repeat an earlier one: for those it keeps a
+    key and a row number per row, nothing more."""
+
+    school: School
+    problems: ProblemList
+    email_rows: dict[str, int] = field(default_factory=dict)
+    name_rows: dict[str, int] = field(default_factory=dict)
+    _recorded: tuple[dict[str, int], dict[str, list[tuple[int, str]]]] | None = None
+
+    def first(self, row: _Row) -> bool:
+        """Whether no earlier row has the row's e-mail (or, without one, its name)."""
         email = row.values.get("email", "")
         if email:
-            if email in email_rows:
-                problems.append(Problem(row.number, EMAIL, f"This e-mail is also on row "
-                                        f"{email_rows[email]}. Each parent needs their own."))
+            if email in self.email_rows:
+                self.problems.append(Problem(row.number, EMAIL, f"This e-mail is also on row "
+                                             f"{self.email_rows[email]}. Each parent needs "
+                                             "their own."))
+                return False
+            self.email_rows[email] = row.number
+            return True
+        key = fold(row.values["full_name"])
+        if key in self.name_rows:
+            self.problems.append(Problem(row.number, NAME, f"Row {self.name_rows[key]} has a "
+                                         "parent of the same name and no e-mail either. Give "
+                                         "each an e-mail, or remove one."))
+            return False
+        self.name_rows[key] = row.number
+        return True
+
+    def recorded(self) -> tuple[dict[str, int], dict[str, list[tuple[int, str]]]]:
+        """The school's parents' keys, read once (their records are read a batch at a
+        time): by e-mail, and the (pk, name) of those without one by name."""
+        if self._recorded is None:
+            by_email: dict[str, int] = {}
+            by_name: dict[str, list[tuple[int, str]]] = {}
+            for pk, email_key, name_key, name in Parent.objects.filter(
+                    school=self.school, archived_at__isnull=True).values_list(
+                    "pk", "email_key", "name_key", "full_name").iterator(5000):
+                if email_key:
+                    by_email[email_key] = pk
+                else:
+                    by_name.setdefault(name_key, []).append((pk, name))
+            self._recorded = by_email, by_name
+        return self._recorded
+
+    def match(self, rows: list[_Row]) -> dict[int, Parent]:
+        """Match each row of a batch to a recorded parent (``row.match``), adding the
+        problems of names recorded twice. Returns the matched parents by pk."""
+        by_email, by_name = self.recorded()
+        for row in rows:
+            email = row.values.get("email", "")
+            if email:
+                row.match = by_email.get(email)
                 continue
-            email_rows[email] = row.number
-            found = by_email.get(email)
-        else:
-            key = fold(row.values["full_name"])
-            if key in name_rows:
-                problems.append(Problem(row.number, NAME, f"Row {name_rows[key]} has a parent "
-                                        "of the same name and no e-mail either. Give each an "
-                                        "e-mail, or remove one."))
-                continue
-            name_rows[key] = row.number
-            same = by_name.get(key, [])
+            same = by_name.get(fold(row.values["full_name"]), [])
             if len(same) > 1:
-                problems.append(Problem(row.number, EMAIL, f"{len(same)} parents called "
-                                        f"{same[0].full_name} are recorded without an e-mail. "
-                                        "Give this row an e-mail to say who it is."))
+                self.problems.append(Problem(
+                    row.number, EMAIL, f"{len(same)} parents called {same[0][1]} are recorded "
+                    "without an e-mail. Give this row an e-mail to say who it is."))
                 continue
-            found = same[0] if same else None
-        if found is not None:
-            row.match = found.pk
-            matched[found.pk] = found
-    return matched
+            row.match = same[0][0] if same else None
+        return Parent.objects.in_bulk([row.match for row in rows if row.match is not None])
 
 
 # ---------------------------------------------------------------------------- writing
@@ -275,19 +303,55 @@ def _preview(result: ParentImportResult, row: _Row, action: str, changed: list[s
         result.preview.append(PreviewRow(row.number, row.values["full_name"], action, changed))
 
 
-def _compare_and_save(rows: list[_Row], matched: dict[int, Parent], school: School,
-                      actor: Any, result: ParentImportResult, *, write: bool) -> None:
-    """Compare the rows with the record BATCH at a time and, when ``write``, write each
-    batch's changes with their audit events: what is held does not grow with the file."""
-    parents = Table(Parent)
-    for start in range(0, len(rows), BATCH):
-        changes = _compare(rows[start:start + BATCH], matched, school, actor, result)
-        if write:
-            parents.insert([parents.values_of(parent) for parent in changes.new])
-            parents.update_instances(changes.changed, [
+@dataclass
+class _Batches:
+    """Compares the rows with the record BATCH at a time and, when ``write``, writes each
+    batch's changes with their audit events, as long as no problem has been found: what is
+    held does not grow with the file. After a problem the rest is only checked."""
+
+    school: School
+    actor: Any
+    result: ParentImportResult
+    matcher: _Matcher
+    write: bool
+    parents: Table = field(default_factory=lambda: Table(Parent))
+
+    def flush(self, rows: list[_Row]) -> None:
+        if not rows:
+            return
+        matched = self.matcher.match(rows)  # after a problem too: it may find more
+        if self.matcher.problems:
+            return
+        changes = _compare(rows, matched, self.school, self.actor, self.result)
+        if self.write:
+            self.parents.insert([self.parents.values_of(parent) for parent in changes.new])
+            self.parents.update_instances(changes.changed, [
                 "full_name", "name_key", "email", "email_key", "classes", "version",
                 "updated_at"])
             audit_record_many(changes.events)
+
+
+def _import_rows(source: Source, school: School, actor: Any, result: ParentImportResult,
+                 progress: Progress | None, *, write: bool) -> None:
+    """Read, check, compare and (``write``) write the file a batch at a time; fills
+    ``result``. With any problem, what the result counts is cleared: the caller writes
+    nothing (and rolls back what was written)."""
+    problems = ProblemList()
+    batches = _Batches(school, actor, result, _Matcher(school, problems), write)
+    batch: list[_Row] = []
+    for row in _read(source, problems, result, progress):
+        if batches.matcher.first(row):
+            batch.append(row)
+        if len(batch) >= BATCH:
+            batches.flush(batch)
+            batch = []
+    batches.flush(batch)
+    problems.sort(key=lambda p: (p.row, HEADINGS.index(p.column) if p.column in HEADINGS
+                                 else 9))
+    result.problems = problems
+    if problems:
+        result.added = result.updated = result.unchanged = 0
+        result.preview = []
 
 
 def _summary_event(school: School, actor: Any, result: ParentImportResult,
@@ -298,17 +362,6 @@ def _summary_event(school: School, actor: Any, result: ParentImportResult,
         "action": "agreements.parents_import.applied", "school": school, "actor": actor,
         "target_type": "tenancy.school", "target_id": str(school.public_id),
         "target_label": str(school), "changes": diff(None, summary)}])
-
-
-def _check(source: Source, school: School, result: ParentImportResult,
-           progress: Progress | None) -> tuple[list[_Row], dict[int, Parent]]:
-    problems = ProblemList()
-    rows, result.rows = _read(source, problems, progress)
-    matched = _match(rows, school, problems)
-    problems.sort(key=lambda p: (p.row, HEADINGS.index(p.column) if p.column in HEADINGS
-                                 else 9))
-    result.problems = problems
-    return rows, matched
 
 
 def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: bool = False,
@@ -322,20 +375,18 @@ def parents_import(path: Path | str, *, school: School, actor: Any, dry_run: boo
     source = open_source(Path(path), result.notes)
     result.file_format = source.file_format
     if dry_run:
-        rows, matched = _check(source, school, result, progress)
-        if result.ok:
-            _compare_and_save(rows, matched, school, actor, result, write=False)
+        _import_rows(source, school, actor, result, progress, write=False)
         return result
     try:
         with transaction.atomic():
-            # Checked again inside the transaction that writes, so the record cannot have
-            # changed in between.
+            # Checked inside the transaction that writes, so the record cannot change while
+            # the file is compared with it.
             require_permission(school=school, actor=actor, permission="aups.manage",
                                message="You may not import the parents of this school.")
-            rows, matched = _check(source, school, result, progress)
+            _import_rows(source, school, actor, result, progress, write=True)
             if not result.ok:
+                transaction.set_rollback(True)  # a problem in a later batch: nothing written
                 return result
-            _compare_and_save(rows, matched, school, actor, result, write=True)
             if result.added or result.updated:
                 _summary_event(school, actor, result, filename or Path(path).name)
             refresh_statistics_after_commit([Parent], rows=result.added + result.updated)
