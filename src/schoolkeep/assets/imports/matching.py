@@ -169,8 +169,11 @@ def _shown(text: str, limit: int = 200) -> str:
     return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
 
 
+CLASSIFICATION_LABELS = {value: str(label) for value, label in Classification.choices}
+
+
 def _classification(value: str, note: str) -> str:
-    label = str(Classification(value).label) if value in Classification.values else value
+    label = CLASSIFICATION_LABELS.get(value, value)
     return f"{label} ({note})" if note else label
 
 

@@ -275,7 +275,7 @@ class _Parser:
         labels: dict[str, str] = {}
         limit = BY_FIELD[ACCESS].max_length
         for part in text.split("/"):
-            label = tidy(part)
+            label = tidy(part.strip())  # " / " leaves spaces at both ends: tidy's quick path
             if not label:
                 continue
             if len(label) > limit:
