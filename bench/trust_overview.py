@@ -16,6 +16,7 @@ It prints the median and 95th percentile, queries, the response's size and the r
 ``SCHOOLKEEP_BENCH_RESULTS`` set (bench/all.py) it records them too.
 
     .venv/bin/python bench/trust_overview.py [--schools N] [--people N] [--iterations N]
+        [--profile N]
 """
 
 from __future__ import annotations
@@ -162,6 +163,9 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=200)
     parser.add_argument("--people", type=int, default=150, help="people per school")
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile N overview requests (cProfile) and print where "
+                             "the time goes, with the slowest queries of one")
     options = parser.parse_args()
     try:
         started = time.perf_counter()
@@ -174,7 +178,10 @@ def main() -> None:
         from django.test import override_settings
 
         with override_settings(ROOT_URLCONF=__name__):
-            figures = measure(harness.signed_in(admin), options.iterations)
+            client = harness.signed_in(admin)
+            figures = measure(client, options.iterations)
+            if options.profile:
+                harness.profile(client, reverse("duties:trust-overview"), options.profile)
     finally:
         shutil.rmtree(DATA_DIR, ignore_errors=True)
     report(figures, scale=scale, iterations=options.iterations)

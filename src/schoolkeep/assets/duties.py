@@ -267,8 +267,9 @@ class AssetDuties:
                 found = dict(zip(SYSTEM_KINDS, map(_decoded, figures), strict=False))
             else:
                 found = dict(zip(ASSET_KINDS, map(_decoded, figures), strict=False))
-                found[OWNER_MISSING] += _left(_as_date(leaving), today, figures[-1])
-                user_id = user_id if leaving is None or _as_date(leaving) > today else None
+                left_on = _as_date(leaving)
+                found[OWNER_MISSING] += _left(left_on, today, figures[-1])
+                user_id = user_id if left_on is None or left_on > today else None
             for kind, counts in found.items():
                 mine = owners is not None and owners.owns(user_id if OWNED_BY[kind][0] else None,
                                                           OWNED_BY[kind][1])
