@@ -18,7 +18,7 @@ not change them: whether someone is current depends on the day, and is asked whe
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -37,7 +37,8 @@ FIELDS = ("checks_missing", "agency_confirmation_missing")
 ACTION_LABELS = {"people.missing_checks.repaired":
                  "Stored missing checks repaired to match the rules"}
 register_action_labels(ACTION_LABELS)
-# People ids per UPDATE: below SQLite's limit on parameters in one statement.
+# At most this many ids in one UPDATE (below SQLite's limit on parameters in one
+# statement); more people refresh their whole school.
 CHUNK = 500
 
 
@@ -75,25 +76,22 @@ def _groups(school_ids: Iterable[int]) -> list[tuple[RuleSet, list[int]]]:
     return list(groups.items())
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start:start + CHUNK])
-
-
 def refresh_missing_checks(school_id: int, person_ids: Iterable[int] | None = None) -> None:
     """Recompute the stored facts of the school's people (all, or only ``person_ids``).
 
-    Call it inside the transaction of the write that changed what they depend on."""
-    if person_ids is None:
+    Call it inside the transaction of the write that changed what they depend on. More
+    people than one UPDATE takes (a large import) refresh the whole school in one UPDATE:
+    the facts of the others are recomputed to what they already are, and building the
+    rules' expression once costs less than once per chunk of ids."""
+    ids = None if person_ids is None else sorted(set(person_ids))
+    if ids is None or len(ids) > CHUNK:
         refresh_for_schools([school_id])
         return
-    ids = sorted(set(person_ids))
     if not ids:
         return
     for rule_set, school_ids in _groups([school_id]):
-        for chunk in _chunks(ids):
-            Person.objects.filter(school_id__in=school_ids, pk__in=chunk).update(
-                **_computed(rule_set))
+        Person.objects.filter(school_id__in=school_ids, pk__in=ids).update(
+            **_computed(rule_set))
 
 
 def refresh_for_schools(school_ids: Iterable[int]) -> None:

@@ -8,13 +8,14 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.verify import audit_verify
-from schoolkeep.people import missing_checks
+from schoolkeep.people import missing_checks, services
 from schoolkeep.people.imports import people_import
 from schoolkeep.people.models import Check, Person
 
@@ -80,3 +81,23 @@ def test_the_queries_of_an_import_do_not_grow_with_its_rows(personas: Personas,
         counts.append(len(queries))
     assert counts[1] == counts[2]
     assert Check.objects.filter(school=personas.school).count() == 2 * 44
+
+
+def test_a_large_import_refreshes_its_school_whole_and_no_other(
+        personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(missing_checks, "CHUNK", 2)  # three people: more than one UPDATE takes
+    other = services.person_create(school=personas.other_school, actor=None,
+                                   full_name="Dee Other", kind="teaching")
+    other.refresh_from_db()
+    Person.objects.filter(pk=other.pk).update(checks_missing=not other.checks_missing)
+    path = write(tmp_path, [
+        [f"Person {n}", "01/01/1980", "teaching", "yes", f"S{n}", "01/09/2020", "", "", "", ""]
+        for n in range(3)])
+
+    assert people_import(path, school=personas.school, actor=personas.hr_admin).written
+
+    assert missing_checks.differences([personas.school.pk]) == []
+    assert Person.objects.filter(school=personas.school, checks_missing=True).count() == 3
+    # The other school's drifted fact was left alone (repair's work, not the import's).
+    assert [d.person_id for d in missing_checks.differences([personas.other_school.pk])] \
+        == [other.pk]
