@@ -15,7 +15,9 @@ interleaved in one run:
 - a bare view returning a fixed page (bench/harness.py, under the same middleware and
   session): its queries are the middleware's.
 
-It prints the median and 90th percentile of each, the ratios, and each page's queries.
+It prints the median and 90th percentile of each, the ratios, each page's queries and size,
+and the median CPU time of this process (on a loaded machine the steadier figure; with
+PostgreSQL it leaves out the server's share).
 
     .venv/bin/python bench/record_view.py [--iterations N] [--people N] [--profile N]
 
@@ -165,9 +167,12 @@ def main() -> None:
                        for label, url, data in pages}
             sizes = {label: len(client.get(url, data).content) for label, url, data in pages}
             times: dict[str, list[float]] = {label: [] for label, _, _ in pages}
+            cpu: dict[str, list[float]] = {label: [] for label, _, _ in pages}
             for _ in range(options.iterations):
                 for label, url, data in pages:
+                    started_cpu = time.process_time()
                     times[label].append(harness.timed(client, url, data))
+                    cpu[label].append(time.process_time() - started_cpu)
             if options.profile:
                 profiled = pages[0 if options.profile_page == "record" else 2][1]
                 harness.profile(client, profiled, options.profile)
@@ -179,12 +184,15 @@ def main() -> None:
         f"of 50, {options.iterations} requests each, interleaved"
     )
     medians = {label: harness.median_ms(values) for label, values in times.items()}
+    cpu_medians = {label: harness.median_ms(values) for label, values in cpu.items()}
     for label, values in times.items():
         p90 = harness.percentile_ms(values, 0.9)
         print(f"{label:<11} median {medians[label]:8.2f} ms   p90 {p90:8.2f} ms   "
               f"queries {queries[label]:3}   {sizes[label]:7,} bytes   "
               f"{medians[label] / medians['base']:5.1f}x base   "
-              f"{medians[label] / medians['bare view']:5.1f}x bare")
+              f"{medians[label] / medians['bare view']:5.1f}x bare   "
+              f"CPU {cpu_medians[label]:6.2f} ms, {cpu_medians[label] / cpu_medians['base']:4.1f}x "
+              "base")
     print("(record: the first page; incomplete: only people missing a check; people: the "
           "people list; base: base.html with 50 rows from one query; bare view: middleware "
           "and session only)")
