@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from schoolkeep.assets.models import (
     AccessLabel,
@@ -30,6 +31,9 @@ from schoolkeep.tenancy.selectors import get_for_school_or_404
 OWNER_UNMATCHED = "unmatched"
 OWNER_NONE = "none"
 ACCESS_SEPARATOR = " / "
+# Put in a reversed URL in place of an asset's id, to link every row of a page from one
+# reverse (a reverse per row was 50 a page).
+PLACEHOLDER_ID = UUID(int=0)
 
 # An owner's encrypted fields: never shown in lists, so never read (or decrypted) for them.
 _OWNER_SECRETS = ("owner_person__date_of_birth", "owner_person__date_of_birth_hash")
@@ -204,6 +208,7 @@ class RegisterRow:
     access: list[str]  # the access labels in the order given
     classification: str  # its label
     held_in: list[str]  # systems, then "paper", then where else
+    url: str  # the asset's page
 
 
 _REGISTER_COLUMNS = ("pk", "public_id", "name", "group__name", "owner_person__full_name",
@@ -221,7 +226,7 @@ def register_page(assets: QuerySet[Asset], number: Any,
     # Counted without the columns' joins (the owner's, the organisation's), which the
     # count would otherwise keep: eight times as long over 10,000 assets on SQLite.
     page = Paginator(assets.prefetch_related(None), per_page).get_page(number)
-    values = list(page.object_list.values(*_REGISTER_COLUMNS))
+    values = _page_values(page, _REGISTER_COLUMNS)
     ids = [row["pk"] for row in values]
     labels = _grouped(Asset.access_labels.through.objects.filter(asset_id__in=ids)
                       .order_by("pk").values_list("asset_id", "accesslabel__label"))
@@ -229,6 +234,7 @@ def register_page(assets: QuerySet[Asset], number: Any,
                        .order_by("system__name_key", "system_id")
                        .values_list("asset_id", "system__name"))
     classifications = dict(Classification.choices)
+    detail = reverse("assets:asset-detail", args=[PLACEHOLDER_ID])
     rows = []
     for row in values:
         held_in = systems.get(row["pk"], [])
@@ -242,9 +248,15 @@ def register_page(assets: QuerySet[Asset], number: Any,
             organisation_owner=row["owner_organisation__name"] or "",
             unmatched_owner=row["owner_unmatched"], access=labels.get(row["pk"], []),
             classification=classifications.get(row["classification"], row["classification"]),
-            held_in=held_in))
-    page.object_list = rows
+            held_in=held_in, url=detail.replace(str(PLACEHOLDER_ID), str(row["public_id"]))))
     return page, rows
+
+
+def _page_values(page: Page[Asset], columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The page's assets as ``columns`` (the page of a queryset: a sliced queryset)."""
+    assets = page.object_list
+    assert isinstance(assets, QuerySet)
+    return list(assets.values(*columns))
 
 
 def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
@@ -260,11 +272,12 @@ def _grouped(pairs: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 
 @dataclass(frozen=True)
 class AppendixRow:
-    asset: Asset
+    public_id: UUID  # the asset's
     name: str
     owner: str
     access: str  # the labels joined with " / ", as in the policy
     purpose: str
+    url: str = ""  # the asset's page, on the appendix's page (the downloads link nothing)
 
 
 @dataclass
@@ -290,12 +303,36 @@ def appendix_rows(school: School) -> list[AppendixGroup]:
     return appendix_groups(appendix_assets(school))
 
 
+_APPENDIX_COLUMNS = ("pk", "public_id", "name", "group_id", "owner_person__full_name",
+                     "owner_organisation__name", "owner_unmatched", "purpose")
+
+
 def appendix_page(school: School, number: Any, per_page: int) -> tuple[Any, list[AppendixGroup]]:
     """One page of Appendix 1: ``per_page`` assets in the appendix's order, grouped, and the
     page (for its links). A group cut by a page break is headed again on the next page.
-    Three queries (count, page, labels), whatever the size of the register."""
-    page = Paginator(appendix_assets(school), per_page).get_page(number)
-    return page, appendix_groups(page.object_list)
+    Four queries (count, page, its groups, labels), whatever the size of the register.
+
+    The page's assets are read as values, not models (as the register's page is): the
+    same rows as ``appendix_groups`` makes from models, for a fifth of the work."""
+    page = Paginator(appendix_assets(school).prefetch_related(None), per_page).get_page(number)
+    values = _page_values(page, _APPENDIX_COLUMNS)
+    detail = reverse("assets:asset-detail", args=[PLACEHOLDER_ID])
+    groups_by_id = AssetGroup.objects.in_bulk({row["group_id"] for row in values})
+    labels = _grouped(Asset.access_labels.through.objects
+                      .filter(asset_id__in=[row["pk"] for row in values])
+                      .order_by("pk").values_list("asset_id", "accesslabel__label"))
+    groups: list[AppendixGroup] = []
+    for row in values:
+        if not groups or groups[-1].group.pk != row["group_id"]:
+            group = groups_by_id[row["group_id"]]
+            groups.append(AppendixGroup(group=group, name=group.name))
+        groups[-1].rows.append(AppendixRow(
+            public_id=row["public_id"], name=row["name"],
+            owner=(row["owner_person__full_name"] or row["owner_organisation__name"]
+                   or row["owner_unmatched"]),
+            access=ACCESS_SEPARATOR.join(labels.get(row["pk"], [])), purpose=row["purpose"],
+            url=detail.replace(str(PLACEHOLDER_ID), str(row["public_id"]))))
+    return page, groups
 
 
 def appendix_groups(assets: Iterable[Asset]) -> list[AppendixGroup]:
@@ -305,7 +342,7 @@ def appendix_groups(assets: Iterable[Asset]) -> list[AppendixGroup]:
         if not groups or groups[-1].group.pk != asset.group_id:
             groups.append(AppendixGroup(group=asset.group, name=asset.group.name))
         groups[-1].rows.append(AppendixRow(
-            asset=asset, name=asset.name, owner=asset.owner_label,
+            public_id=asset.public_id, name=asset.name, owner=asset.owner_label,
             access=ACCESS_SEPARATOR.join(label.label for label in asset.access_labels.all()),
             purpose=asset.purpose,
         ))

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,8 +41,6 @@ from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import members_with_roles
 
 ASSETS_PER_PAGE = 50
-# Put in a reversed URL in place of a record's id, to link each row from one reverse.
-PLACEHOLDER_ID = UUID(int=0)
 
 
 def _query_without_page(request: SchoolRequest) -> str:
@@ -106,12 +103,9 @@ def asset_list(request: SchoolRequest) -> HttpResponse:
     assets = selectors.asset_list(school=school, **filters.selector_filters())
     page, rows = selectors.register_page(assets, request.GET.get("page"), ASSETS_PER_PAGE)
     own = person_for_user(school=school, user=request.user)
-    # Each row's link from one reversed URL (a reverse per row was 50 a page).
-    detail = reverse("assets:asset-detail", args=[PLACEHOLDER_ID])
     return render(request, "assets/asset_list.html", {
         "page_title": "Information asset register", "filters": filters, "page": page,
-        "rows": [(detail.replace(str(PLACEHOLDER_ID), str(row.public_id)), row)
-                 for row in rows],
+        "rows": rows,
         "query": _query_without_page(request), "can_manage": request.access.can("assets.manage"),
         "own_filter": f"owner=person:{own.public_id}"
         if own and any(p.pk == own.pk for p in people) else "",

@@ -1,16 +1,18 @@
-"""The register's page reads its rows as values: each row says what the asset's model says
-(name, group, owner, access labels in the order given, classification, where it is held),
-in the register's order, filtered and paged as ``asset_list``."""
+"""The register's and Appendix 1's pages read their rows as values: each row says what the
+asset's model says (name, group, owner, access labels in the order given, classification,
+where it is held), in the list's order, filtered and paged as the models are."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from tests.personas import Personas
 
 from schoolkeep.assets import selectors, services
-from schoolkeep.assets.models import Asset, OutsideOrganisation
+from schoolkeep.assets.models import Asset, AssetGroup, OutsideOrganisation
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, OwnerChoice, RegisterRow
 from schoolkeep.assets.tests.test_views import asset, group, person
 from schoolkeep.people.models import Person
@@ -30,7 +32,8 @@ def expected(item: Asset) -> RegisterRow:
         organisation_owner=item.owner_organisation.name if item.owner_organisation else "",
         unmatched_owner=item.owner_unmatched,
         access=[label.label for label in item.access_labels.all()],
-        classification=item.get_classification_display(), held_in=held_in)
+        classification=item.get_classification_display(), held_in=held_in,
+        url=reverse("assets:asset-detail", args=[item.public_id]))
 
 
 def register(personas: Personas) -> None:
@@ -81,3 +84,17 @@ def test_an_owner_choice_filters_as_its_model(personas: Personas) -> None:
         by_model = selectors.asset_list(school=personas.school, owner=model)
         assert list(by_choice) == list(by_model) and by_choice.exists()
 
+
+
+def test_appendix_pages_equal_the_downloads_rows(personas: Personas) -> None:
+    register(personas)
+    every = [(group.group.pk, group.name, row) for group in
+             selectors.appendix_rows(personas.school) for row in group.rows]
+    for number in (1, 2, 3):
+        _, groups = selectors.appendix_page(personas.school, number, 5)
+        shown = [(group.group.pk, group.name, row) for group in groups for row in group.rows]
+        models = every[(number - 1) * 5:number * 5]
+        assert [(pk, name, replace(row, url="")) for pk, name, row in shown] == models
+        assert all(row.url == reverse("assets:asset-detail", args=[row.public_id])
+                   for _, _, row in shown)
+        assert all(isinstance(group.group, AssetGroup) for group in groups)
