@@ -290,7 +290,10 @@ class AppendixGroup:
 def appendix_assets(school: School) -> QuerySet[Asset]:
     """The current assets in Appendix 1's order (groups, then assets as added), with what
     its rows show; the downloads read it in chunks."""
-    return (Asset.objects.filter(school=school, archived_at__isnull=True)
+    # ``group__school``, true of every asset, lets the planner walk the school's groups in
+    # order and each group's assets through its index, as ``asset_list`` does: without it
+    # SQLite sorted every current asset for each page (12.6 -> 0.7 ms at 10,000 assets).
+    return (Asset.objects.filter(school=school, group__school=school, archived_at__isnull=True)
             .select_related("group", "owner_person", "owner_organisation")
             .defer(*_OWNER_SECRETS).prefetch_related(_labels())
             .order_by("group__position", "group__name_key", "group_id", "pk"))
