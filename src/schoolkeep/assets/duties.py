@@ -49,9 +49,10 @@ each of the six kinds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 from django.db.models import (
     BigIntegerField,
@@ -149,28 +150,42 @@ def _logoff(today: date, until: date) -> tuple[Q, Q]:
 # --- duties --------------------------------------------------------------------------------
 
 
-def _asset_url(asset: Asset) -> str:
-    return reverse("assets:asset-detail", args=[asset.public_id])
+class AssetRow(NamedTuple):
+    """The columns of an asset a duty is made from (``ROW_FIELDS``, read as rows)."""
+
+    public_id: UUID
+    name: str
+    created_at: datetime
+    user_id: int | None  # the owner person's account
+    full_name: str | None  # the owner person's name
+    leaving_date: date | None  # the owner person's leaving date
+    review_due_on: date | None
 
 
-def _system_url(system: System) -> str:
-    return reverse("systems:system-detail", args=[system.public_id])
+ROW_FIELDS = ("public_id", "name", "created_at", "owner_person__user_id",
+              "owner_person__full_name", "owner_person__leaving_date", "review_due_on")
 
 
-def _owner(asset: Asset, today: date) -> dict[str, Any]:
+def _asset_url(public_id: UUID) -> str:
+    return reverse("assets:asset-detail", args=[public_id])
+
+
+def _system_url(public_id: UUID) -> str:
+    return reverse("systems:system-detail", args=[public_id])
+
+
+def _owner(asset: AssetRow, today: date) -> dict[str, Any]:
     """Who owns the asset's own duties: the owner person's account while they are at the
     school, else the SIRO."""
-    person = asset.owner_person
-    if person is not None and person.user_id is not None and (
-        person.leaving_date is None or person.leaving_date > today
-    ):
-        return {"owner_user_id": person.user_id, "owner_label": person.full_name}
+    if asset.user_id is not None and (asset.leaving_date is None or asset.leaving_date > today):
+        return {"owner_user_id": asset.user_id, "owner_label": asset.full_name}
     return {"owner_role": Role.SIRO}
 
 
-def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, title: str,
+def _duty(kind: str, record: AssetRow | System, *, due_at: date, now: datetime, title: str,
           action: str, order_at: datetime | None = None, **owner: Any) -> Duty:
-    url = _asset_url(record) if isinstance(record, Asset) else _system_url(record)
+    url = (_asset_url(record.public_id) if isinstance(record, AssetRow)
+           else _system_url(record.public_id))
     return Duty(
         key=f"{MODULE}.{kind}:{record.public_id}",
         module=MODULE,
@@ -184,11 +199,6 @@ def _duty(kind: str, record: Asset | System, *, due_at: date, now: datetime, tit
         **owner,
     )
 
-
-ASSET_FIELDS = (
-    "pk", "public_id", "name", "created_at", "owner_person__user",
-    "owner_person__full_name", "owner_person__leaving_date",
-)
 
 REVIEW = f"{MODULE}.review-due"
 OWNER_MISSING = f"{MODULE}.owner-missing"
@@ -344,30 +354,29 @@ class AssetDuties:
                     else self._logoff_unchecked)
             return sorted(read(school_id, today=today, until=until, now=now, kept=kept),
                           key=Duty.sort_key)[offset:end]
-        assets = _with_owner(self._assets(school_id), today).filter(kept)
+        assets = _with_owner(_current_assets().filter(school_id=school_id).order_by(),
+                             today).filter(kept)
+        # What each list's SQL is built from, to keep it (``duties.compiled``); the instants
+        # it compares with are the midnights of the key's days.
+        key = (MODULE, kind, school_id, owners, mine, offset, end, today, until)
         rows = slice(offset, end)
         if kind == REVIEW:
-            return self._reviews(assets, today=today, until=until, now=now, rows=rows)
+            return self._reviews(assets, key, today=today, until=until, now=now, rows=rows)
         make = {OWNER_MISSING: self._owners_missing, UNCLASSIFIED_KIND: self._unclassified,
                 LAWFUL_BASIS: self._without_lawful_basis}
-        return make[kind](assets, today=today, until=until, now=now, rows=rows)
+        return make[kind](assets, key, today=today, until=until, now=now, rows=rows)
 
-    def _assets(self, school_id: int) -> QuerySet[Asset]:
-        return (
-            _current_assets()
-            .filter(school_id=school_id)
-            .select_related("owner_person")
-            .only(*ASSET_FIELDS)
-            .order_by()
-        )
+    def _rows(self, key: Hashable, found: QuerySet[Any], rows: slice) -> list[AssetRow]:
+        """The ``rows`` of ``found`` (ordered) as ``AssetRow``s, from SQL kept per ``key``."""
+        return [AssetRow(*row) for row in compiled.rows(
+            key, lambda: found.values_list(*ROW_FIELDS)[rows], fixed_by_key=True)]
 
-    def _reviews(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
-                 rows: slice) -> list[Duty]:
-        found = (assets.filter(review_due_on__lt=until)
-                 .only(*ASSET_FIELDS, "review_due_on")
-                 .order_by("review_due_on", "public_id"))
+    def _reviews(self, assets: QuerySet[Any], key: Hashable, *, today: date, until: date,
+                 now: datetime, rows: slice) -> list[Duty]:
+        found = assets.filter(review_due_on__lt=until).order_by("review_due_on", "public_id")
         duties = []
-        for asset in found[rows]:
+        for asset in self._rows(key, found, rows):
+            assert asset.review_due_on is not None  # filtered above
             duties.append(_duty(
                 "review-due", asset, due_at=asset.review_due_on, now=now,
                 title="Review an information asset",
@@ -376,21 +385,22 @@ class AssetDuties:
             ))
         return duties
 
-    def _owners_missing(self, assets: QuerySet[Any], *, today: date, until: date,
-                        now: datetime, rows: slice) -> list[Duty]:
+    def _owners_missing(self, assets: QuerySet[Any], key: Hashable, *, today: date,
+                        until: date, now: datetime, rows: slice) -> list[Duty]:
         """Two queries, each in order and cut at the end of ``rows``, then merged: assets
         whose owner has left (due on the leaving date) and assets with no owner (due the
         day added, ordered by the instant added), so that no date is computed per row."""
         left = Q(owner_person__leaving_date__lte=today)
         unowned = NO_OWNER & _added_before(until)
-        end = rows.stop
-        leavers = assets.filter(left).order_by("owner_person__leaving_date", "public_id")
-        never = assets.filter(unowned).order_by("created_at", "public_id")
+        first = slice(0, rows.stop)
+        leavers = self._rows((key, "left"), assets.filter(left).order_by(
+            "owner_person__leaving_date", "public_id"), first)
+        never = self._rows((key, "never"), assets.filter(unowned).order_by(
+            "created_at", "public_id"), first)
         duties = []
-        for asset in [*leavers[:end], *never[:end]]:
-            person = asset.owner_person
-            if person is not None and person.leaving_date is not None:
-                due_on, order_at = person.leaving_date, None
+        for asset in [*leavers, *never]:
+            if asset.leaving_date is not None:
+                due_on, order_at = asset.leaving_date, None
                 title = "Choose a new owner for an information asset: its owner has left"
             else:
                 due_on, order_at = local_date(asset.created_at), asset.created_at
@@ -401,14 +411,15 @@ class AssetDuties:
             ))
         return sorted(duties, key=Duty.sort_key)[rows]
 
-    def _added(self, assets: QuerySet[Any], condition: Q, rows: slice) -> QuerySet[Any]:
+    def _added(self, assets: QuerySet[Any], key: Hashable, condition: Q,
+               rows: slice) -> list[AssetRow]:
         """The assets meeting ``condition`` in the order they were added, the rows wanted
         (their duties are due the day added, and ordered by the instant: ``order_at``)."""
-        found: QuerySet[Any] = assets.filter(condition).order_by("created_at", "public_id")
-        return found[rows]
+        return self._rows(key, assets.filter(condition).order_by("created_at", "public_id"),
+                          rows)
 
-    def _unclassified(self, assets: QuerySet[Any], *, today: date, until: date, now: datetime,
-                      rows: slice) -> list[Duty]:
+    def _unclassified(self, assets: QuerySet[Any], key: Hashable, *, today: date, until: date,
+                      now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(
                 "unclassified", asset, due_at=local_date(asset.created_at), now=now,
@@ -416,11 +427,11 @@ class AssetDuties:
                 action="Mark it OFFICIAL or OFFICIAL-SENSITIVE", order_at=asset.created_at,
                 **_owner(asset, today),
             )
-            for asset in self._added(assets, UNCLASSIFIED & _added_before(until), rows)
+            for asset in self._added(assets, key, UNCLASSIFIED & _added_before(until), rows)
         ]
 
-    def _without_lawful_basis(self, assets: QuerySet[Any], *, today: date, until: date,
-                              now: datetime, rows: slice) -> list[Duty]:
+    def _without_lawful_basis(self, assets: QuerySet[Any], key: Hashable, *, today: date,
+                              until: date, now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(
                 "lawful-basis-missing", asset, due_at=local_date(asset.created_at), now=now,
@@ -428,7 +439,8 @@ class AssetDuties:
                 action="Record the lawful basis (Article 6)", order_at=asset.created_at,
                 owner_role=Role.DPO,
             )
-            for asset in self._added(assets, NO_LAWFUL_BASIS & _added_before(until), rows)
+            for asset in self._added(assets, key, NO_LAWFUL_BASIS & _added_before(until),
+                                     rows)
         ]
 
     def _systems(self, systems: QuerySet[System], school_id: int) -> QuerySet[System]:

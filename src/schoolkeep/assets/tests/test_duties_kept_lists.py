@@ -1,0 +1,62 @@
+"""The asset duties' lists (``for_kind``) run from SQL kept between calls
+(``duties.compiled``, keyed by the school, the viewer, the page and the local days) and answer
+as SQL compiled afresh: on other days, for each viewer and page, and after writes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from schoolkeep.assets.duties import ASSET_KINDS, provider
+from schoolkeep.assets.models import Classification
+from schoolkeep.duties import compiled
+from schoolkeep.duties.selectors import owners_for
+from schoolkeep.people.services import person_mark_leaver
+from schoolkeep.tenancy.selectors import user_ids_by_role
+
+from .test_duties import HORIZON, NOW, OS, asset, days, frozen, owner  # noqa: F401
+
+UNCLASSIFIED = Classification.UNCLASSIFIED
+
+
+def _lists(school_id, now, owners, mine, limit):
+    return {kind: provider.for_kind(school_id, kind, now=now, horizon=now + HORIZON,
+                                    owners=owners, mine=mine, limit=limit)
+            for kind in ASSET_KINDS}
+
+
+def _fresh(*args):
+    compiled.forget()
+    return _lists(*args)
+
+
+def test_kept_lists_answer_as_fresh_sql_on_each_day_viewer_and_page(personas):
+    school = personas.school
+    iao = owner(school, user=personas.iao)
+    leaver = owner(school)
+    person_mark_leaver(person=leaver, actor=None, leaving_date=days(1))
+    asset(school, owner_person=iao, classification=UNCLASSIFIED, added=-3)
+    asset(school, owner_person=leaver, last_reviewed_on=days(-370))
+    asset(school, owner_unmatched="", added=10)
+    asset(school, classification=OS, lawful_basis="", added=-1)
+    asset(school, owner_person=iao, last_reviewed_on=days(-360))
+    holders = user_ids_by_role([school.pk])
+    viewers = [None] + [owners_for(holders, school.pk, user.pk)
+                        for user in (personas.siro, personas.iao, personas.dpo)]
+    # Two days on, the leaver has left, the asset added in ten days nears and a review is due.
+    moments = [NOW, NOW + timedelta(days=2), NOW + timedelta(days=9)]
+    calls = [(school.pk, moment, owners, mine, limit) for moment in moments
+             for owners in viewers for mine in (True, False) for limit in (None, 1)]
+    expected = [_fresh(*call) for call in calls]
+    assert expected[0] != expected[len(calls) // 3]  # the days differ
+    compiled.forget()
+    assert [_lists(*call) for call in calls] == expected
+    assert any(key[2][1] in ASSET_KINDS for key in compiled._kept)  # kept, not refused
+
+
+def test_kept_lists_see_writes(personas):
+    school = personas.school
+    before = _lists(school.pk, NOW, None, True, None)
+    asset(school, owner_unmatched="", classification=UNCLASSIFIED, added=-2)
+    after = _lists(school.pk, NOW, None, True, None)
+    assert before != after
+    assert after == _fresh(school.pk, NOW, None, True, None)
