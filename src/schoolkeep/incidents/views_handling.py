@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -80,7 +79,6 @@ from schoolkeep.tenancy.roles import roles_allow
 from schoolkeep.tenancy.selectors import get_for_school_or_404, members_with_roles
 
 INCIDENTS_PER_PAGE = 50
-PLACEHOLDER_ID = UUID(int=0)  # put in a reversed URL in place of a report's id
 HISTORY_ON_PAGE = 20
 FORM = "incidents/incident_form.html"
 
@@ -140,13 +138,9 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(incidents, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    # Each row's link from one reversed URL (a reverse per row was 50 a page).
-    detail = reverse("incidents:incident-detail", args=[PLACEHOLDER_ID])
-    rows = [(detail.replace(str(PLACEHOLDER_ID), str(row.incident.public_id)), row)
-            for row in selectors.incident_rows(list(page.object_list))]
     return render(request, "incidents/incident_list.html", {
         "page_title": "Incidents and breaches", "filters": filters, "page": page,
-        "rows": rows, "query": query.urlencode(),
+        "rows": selectors.incident_rows(list(page.object_list)), "query": query.urlencode(),
         "can_handle": request.access.can("incidents.handle")})
 
 

@@ -1,19 +1,23 @@
-"""The handlers' list reads only what it shows (a report's encrypted texts stay unread) and
-links each row to its own report."""
+"""The handlers' list reads only what it shows (a report's encrypted texts stay unread),
+links each row to its own report, and writes each cell as the template's filters did."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+import time_machine
+from django.template import engines
 from django.test import Client
 from django.urls import reverse
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
 from schoolkeep.incidents import selectors
-from schoolkeep.incidents.models import Incident
-from schoolkeep.incidents.tests.test_handling_triage import report
+from schoolkeep.incidents.models import Decision, Incident, Kind
+from schoolkeep.incidents.services_decisions import decision_record
+from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
 
 Login = Callable[[User], Client]
 
@@ -34,3 +38,41 @@ def test_each_row_links_to_its_own_report(personas: Personas, login: Login) -> N
     expected = {(reverse("incidents:incident-detail", args=[incident.public_id]),
                  incident.reference) for incident in made}
     assert set(links) == expected
+
+
+# The cells as the list's template wrote them with lookups and filters before the rows did.
+OLD_CELLS = engines["django"].from_string(
+    "{% load tz %}{% with incident=row.incident %}"
+    "{{ incident.received_at|timezone:'Europe/London'|date:'j M Y, H:i' }}|"
+    "tag{% if incident.status == 'closed' %} tag-grey{% elif incident.status == 'open' %}"
+    " tag-blue{% else %} tag-yellow{% endif %}|{{ incident.get_status_display }}|"
+    "{{ incident.get_kind_display|default:'Not triaged yet' }}|"
+    "{% if row.clock %}{% if row.clock.overdue %}tag-overdue{% else %}tag-due{% endif %}|"
+    "{{ row.clock.words|capfirst }}{% elif incident.has_ico_decision %}|Decided{% else %}"
+    "|Not needed{% endif %}{% endwith %}")
+
+
+def test_rows_write_the_cells_the_filters_wrote(personas: Personas) -> None:
+    moments = [datetime(2026, month, 28, 23, 40, tzinfo=UTC) for month in (1, 3, 7, 10, 12)]
+    for n, moment in enumerate(moments):
+        with time_machine.travel(moment, tick=False):
+            incident = report(personas, title=f"Report {n}")
+            if n == 1:
+                triage(incident, personas.siro, kind=Kind.NEAR_MISS)
+            elif n == 2:
+                incident = assess(triage(incident, personas.siro), personas.dpo, 1, 1)
+                decision_record(incident=incident, actor=personas.dpo,
+                                kind=Decision.Kind.ICO, tell=False, reason="Harmless")
+            elif n == 3:
+                triage(incident, personas.siro)
+    now = datetime(2026, 12, 30, 9, 0, tzinfo=UTC)  # report 4 is inside its 72 hours
+    rows = selectors.incident_rows(list(selectors.incident_list(school=personas.school)),
+                                   now=now)
+    assert len(rows) == 5
+    for row in rows:
+        received, tag, status, kind, ico_tag, ico = OLD_CELLS.render({"row": row}).split("|")
+        ico_colour = ico_tag.removeprefix("tag-")
+        assert (row.received, f"tag tag-{row.status_colour}", row.status, row.kind,
+                row.ico_colour, row.ico) == (received, tag, status, kind, ico_colour, ico)
+    assert {row.ico for row in rows} >= {"Decided", "Not needed"}
+    assert {row.ico_colour for row in rows} == {"", "due", "overdue"}
