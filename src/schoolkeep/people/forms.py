@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.assets.widgets import PlainSelect
 from schoolkeep.people import services
 from schoolkeep.people.models import Check, Person, PersonKind
 from schoolkeep.people.selectors import CURRENT, LEAVERS
@@ -40,11 +41,12 @@ def as_yes_no(value: bool | None) -> str:
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="Name or post", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Kind", required=False,
+    kind = forms.ChoiceField(label="Kind", required=False, widget=PlainSelect,
                              choices=[("", "Any kind"), *PersonKind.choices])
-    site = forms.TypedChoiceField(label="Site", required=False, coerce=int, empty_value=None)
+    site = forms.TypedChoiceField(label="Site", required=False, coerce=int, empty_value=None,
+                                  widget=PlainSelect)
     status = forms.ChoiceField(
-        label="Show", required=False,
+        label="Show", required=False, widget=PlainSelect,
         choices=[(CURRENT, "Current people"), (LEAVERS, "Leavers (archive)")],
     )
 

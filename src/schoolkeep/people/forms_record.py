@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.assets.widgets import PlainSelect
 from schoolkeep.people.exports import FORMATS
 from schoolkeep.people.models import PersonKind
 from schoolkeep.people.record import RecordFilters
@@ -15,9 +16,9 @@ from schoolkeep.tenancy.models import Site
 class RecordFilterForm(forms.Form):
     incomplete = forms.BooleanField(label="Only people missing a required check",
                                     required=False)
-    kind = forms.ChoiceField(label="Kind of person", required=False,
+    kind = forms.ChoiceField(label="Kind of person", required=False, widget=PlainSelect,
                              choices=[("", "Any kind"), *PersonKind.choices])
-    site = forms.ChoiceField(label="Site", required=False)
+    site = forms.ChoiceField(label="Site", required=False, widget=PlainSelect)
 
     def __init__(self, *args: Any, sites: list[Site], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

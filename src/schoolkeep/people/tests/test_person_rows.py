@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from django.core.paginator import Paginator
@@ -35,6 +36,25 @@ TEMPLATE_ROW = Template(
 
 def _squeezed(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def _parsed(html: str) -> list[tuple[str, ...]]:
+    """Markup as its tags (attributes in any order) and text, whitespace aside."""
+    found: list[tuple[str, ...]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, *sorted(f"{k}={v}" for k, v in attrs)))
+
+        def handle_endtag(self, tag):
+            found.append(("/" + tag,))
+
+        def handle_data(self, data):
+            if data.strip():
+                found.append((" ".join(data.split()),))
+
+    Parser().feed(html)
+    return found
 
 
 @pytest.fixture
@@ -91,3 +111,25 @@ def test_a_site_filter_and_an_empty_page(school):
     assert all("Annexe & South" in row.sites for row in page.object_list)
     nobody = selectors.person_list_page(school=school, search="nobody by this name")
     assert list(nobody.object_list) == [] and nobody.paginator.count == 0
+
+
+@pytest.mark.parametrize("data", [None, {"kind": "governor", "status": "leavers", "q": "a"},
+                                  {"kind": "nonsense", "site": "999"}])
+def test_filter_forms_show_what_djangos_select_showed(school, data):
+    from django import forms as django_forms
+
+    from schoolkeep.people.forms import PersonFilterForm
+    from schoolkeep.people.forms_record import RecordFilterForm
+
+    sites = list(school.sites.order_by("name"))
+    if data and "site" not in data:
+        data = {**data, "site": str(sites[0].pk)}
+    for make in (lambda: PersonFilterForm(data, sites=sites, details=True),
+                 lambda: RecordFilterForm(data, sites=sites)):
+        plain, django_select = make(), make()
+        for field in django_select.fields.values():
+            if isinstance(field, django_forms.ChoiceField):
+                field.widget = django_forms.Select(choices=field.choices)
+        assert _parsed(str(plain)) == _parsed(str(django_select))
+        assert str(plain).count("<select") == len(
+            [f for f in plain.fields.values() if isinstance(f, django_forms.ChoiceField)])
