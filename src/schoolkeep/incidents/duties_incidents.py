@@ -18,7 +18,8 @@ Titles carry the reference only, never what happened: they leave the school in r
 e-mails and calendar feeds. Others' incident duties are shown only to who holds
 ``incidents.view``; an action's owner always sees their own.
 
-``counts`` runs ONE aggregate for any number of schools; ``for_school`` one query per kind.
+``counts`` runs ONE aggregate for any number of schools; ``for_school`` one query per kind,
+each from SQL compiled once and kept (``duties.compiled``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from schoolkeep.duties import registry
+from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import Duty, DutyCounts, count_subquery, local_date, status_for
 from schoolkeep.incidents.clock import ICO_HOURS, ico_deadline
 from schoolkeep.incidents.models import Action, Incident, Status
@@ -125,75 +126,92 @@ class IncidentDuties:
                 *self._triage(school_id, now=now, horizon=horizon),
                 *self._actions(school_id, now=now, horizon=horizon)]
 
+    # Each list's SQL is kept between calls (``duties.compiled``), keyed by what it is built
+    # from: the school (and for actions the local days); the instants it compares with are
+    # put in at each call, in the order given.
+
     def _ico(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        overdue, due = _ico_windows(now, horizon)
-        incidents = (clock_running().filter(school_id=school_id).filter(overdue | due)
-                     .only("pk", "public_id", "reference", "aware_at").order_by("aware_at"))
+        def build() -> QuerySet[Any]:
+            overdue, due = _ico_windows(now, horizon)
+            return (clock_running().filter(school_id=school_id).filter(overdue | due)
+                    .order_by("aware_at").values_list("public_id", "reference", "aware_at"))
+
         duties = []
-        for incident in incidents:
-            deadline = ico_deadline(incident.aware_at)
+        for public_id, reference, aware_at in compiled.rows(
+                (MODULE, "ico", school_id), build,
+                instants=(now - ICO_WINDOW, horizon - ICO_WINDOW)):
+            deadline = ico_deadline(aware_at)
             duties.append(Duty(
-                key=f"{MODULE}.ico-decision:{incident.public_id}",
+                key=f"{MODULE}.ico-decision:{public_id}",
                 module=MODULE,
-                title=f"Decide whether to tell the ICO about {incident.reference}",
-                subject=incident.reference,
+                title=f"Decide whether to tell the ICO about {reference}",
+                subject=reference,
                 due_at=deadline,
                 status=status_for(deadline, now),
-                url=_incident_url(incident.public_id),
+                url=_incident_url(public_id),
                 owner_role=Role.DPO,
                 action="Assess the risk and record the ICO decision",
             ))
         return duties
 
     def _triage(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        overdue, due = _triage_windows(now, horizon)
-        incidents = (_waiting_for_triage().filter(school_id=school_id).filter(overdue | due)
-                     .only("pk", "public_id", "reference", "aware_at", "received_at")
-                     .order_by("received_at"))
+        def build() -> QuerySet[Any]:
+            overdue, due = _triage_windows(now, horizon)
+            return (_waiting_for_triage().filter(school_id=school_id).filter(overdue | due)
+                    .order_by("received_at")
+                    .values_list("public_id", "reference", "aware_at", "received_at"))
+
         duties = []
-        for incident in incidents:
-            due_at = triage_due_at(incident)
+        for public_id, reference, aware_at, received_at in compiled.rows(
+                (MODULE, "triage", school_id), build,
+                instants=(now - TRIAGE_WITHIN, now - ICO_WINDOW, horizon - TRIAGE_WITHIN,
+                          horizon - ICO_WINDOW)):
+            due_at = min(received_at + TRIAGE_WITHIN, ico_deadline(aware_at))
             duties.append(Duty(
-                key=f"{MODULE}.triage:{incident.public_id}",
+                key=f"{MODULE}.triage:{public_id}",
                 module=MODULE,
-                title=f"Triage {incident.reference}",
-                subject=incident.reference,
+                title=f"Triage {reference}",
+                subject=reference,
                 due_at=due_at,
                 status=status_for(due_at, now),
-                url=_incident_url(incident.public_id),
+                url=_incident_url(public_id),
                 owner_role=Role.DPO,
                 action="Read the report and triage it",
             ))
         return duties
 
     def _actions(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        overdue, due = _action_windows(now, horizon)
-        # The owner had to handle reports when named; if they no longer do (now plain staff,
-        # say), the duty would still tell them the report exists: it goes to the DPO instead.
-        handles = MembershipRole.objects.filter(
-            membership__school_id=school_id, membership__user_id=OuterRef("owner_id"),
-            membership__is_active=True, role__in=[Role.DPO, Role.SIRO])
-        actions = (_open_actions().filter(school_id=school_id).filter(overdue | due)
-                   .annotate(owner_handles=Exists(handles))
-                   .select_related("incident", "owner")
-                   .only("pk", "public_id", "due_on", "owner_id", "owner__full_name",
-                         "owner__email", "incident__public_id", "incident__reference")
-                   .order_by("due_on", "pk"))
+        def build() -> QuerySet[Any]:
+            overdue, due = _action_windows(now, horizon)
+            # The owner had to handle reports when named; if they no longer do (now plain
+            # staff, say), the duty would still tell them the report exists: it goes to the
+            # DPO instead.
+            handles = MembershipRole.objects.filter(
+                membership__school_id=school_id, membership__user_id=OuterRef("owner_id"),
+                membership__is_active=True, role__in=[Role.DPO, Role.SIRO])
+            return (_open_actions().filter(school_id=school_id).filter(overdue | due)
+                    .annotate(owner_handles=Exists(handles))
+                    .order_by("due_on", "pk")
+                    .values_list("public_id", "due_on", "owner_id", "owner__full_name",
+                                 "owner__email", "incident__public_id",
+                                 "incident__reference", "owner_handles"))
+
         duties = []
-        for action in actions:
-            assert action.due_on is not None  # filtered above
-            owner = action.owner if action.owner_handles else None
+        key = (MODULE, "action", school_id, local_date(now), local_date(horizon))
+        for (public_id, due_on, owner_id, full_name, email, incident_id, reference,
+             handles) in compiled.rows(key, build, fixed_by_key=True):
+            named = owner_id is not None and handles
             duties.append(Duty(
-                key=f"{MODULE}.action:{action.public_id}",
+                key=f"{MODULE}.action:{public_id}",
                 module=MODULE,
-                title=f"Action on {action.incident.reference} is due",
-                subject=action.incident.reference,
-                due_at=action.due_on,
-                status=status_for(action.due_on, now),
-                url=_incident_url(action.incident.public_id),
-                owner_user_id=owner.pk if owner is not None else None,
-                owner_role=None if owner is not None else Role.DPO,
-                owner_label=(owner.full_name or owner.email) if owner is not None else "",
+                title=f"Action on {reference} is due",
+                subject=reference,
+                due_at=due_on,
+                status=status_for(due_on, now),
+                url=_incident_url(incident_id),
+                owner_user_id=owner_id if named else None,
+                owner_role=None if named else Role.DPO,
+                owner_label=(full_name or email) if named else "",
                 action="Do the action, or record why it was dropped",
             ))
         return duties

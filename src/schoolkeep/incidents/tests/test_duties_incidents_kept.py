@@ -1,0 +1,48 @@
+"""The incident duties' lists run from SQL kept between calls (``duties.compiled``) and
+answer as SQL compiled afresh at other moments (their instants put in) and after writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from tests.personas import Personas
+
+from schoolkeep.duties import compiled
+from schoolkeep.duties.types import Duty
+from schoolkeep.incidents.services_actions import action_add
+
+from .test_duties_incidents import NOW, provider, report
+
+pytestmark = pytest.mark.django_db
+
+
+def _listed(personas: Personas, moment: datetime) -> list[Duty]:
+    return provider.for_school(personas.school.pk, now=moment,
+                               horizon=moment + timedelta(days=14))
+
+
+def test_kept_lists_answer_as_fresh_sql_at_each_moment_and_after_writes(
+        personas: Personas) -> None:
+    waiting = report(personas, ago=timedelta(hours=30), received_ago=timedelta(hours=20))
+    report(personas, ago=timedelta(hours=80))
+    with time_machine.travel(NOW, tick=False):
+        action_add(incident=waiting, actor=personas.dpo, kind="containment",
+                   description="Recall the e-mail", owner=personas.siro,
+                   due_on=date(2026, 6, 12))
+    # Triage falls overdue, ICO deadlines pass and the action falls due as time moves on.
+    moments = [NOW + timedelta(hours=h) for h in (0, 5, 45, 24 * 3)]
+    expected = []
+    for moment in moments:
+        compiled.forget()
+        expected.append(_listed(personas, moment))
+    assert len({tuple(d.status for d in duties) for duties in expected}) > 1
+    compiled.forget()
+    assert [_listed(personas, moment) for moment in moments] == expected
+    kept = [key[2] for key in compiled._kept if key[2][0] == "incidents"]
+    assert {key[1] for key in kept} == {"ico", "triage", "action"}  # kept, not refused
+    report(personas, ago=timedelta(hours=2))
+    after = _listed(personas, NOW)
+    compiled.forget()
+    assert after == _listed(personas, NOW) != expected[0]
