@@ -163,3 +163,33 @@ def test_update_sets_the_columns_given_as_the_fields_prepare_them() -> None:
     assert decrypt_text(_raw("people_person", "date_of_birth", people[0].pk)) == "1990-01-02"
     with pytest.raises(ValueError, match="no column"):
         bulk.Table(Person).update_instances(people, ["school"])
+
+
+def test_rows_inserted_together_are_stored_as_the_orm_stores_each() -> None:
+    """Several rows in one statement (on PostgreSQL one array per column, through UNNEST):
+    every column as the ORM stores it: encrypted, JSON, dates, nulls, booleans, keys."""
+    school = SchoolFactory()
+    people = [{"school_id": school.pk, "full_name": name, "name_key": name.lower(),
+               "date_of_birth": birth, "date_of_birth_hash": "h" * 64, "kind": "teaching",
+               "does_teaching_work": teaching, "start_date": date(2020, 9, 1), "version": 1}
+              for name, birth, teaching in (("Ada", date(1985, 12, 10), True),
+                                            ("Bea", None, False), ("Cy", "", True))]
+    ids = bulk.Table(Person).insert(people, returning=True)
+    for number, (pk, values) in enumerate(zip(ids, people, strict=True)):
+        orm = Person.objects.create(**(values | {"staff_number": f"S{number}"}))
+        assert _stored(Person, pk) == _stored(Person, orm.pk) | {"staff_number": ""}
+    group = AssetGroup.objects.create(school=school, name="Office", name_key="office",
+                                      position=0)
+    assets = [{"school_id": school.pk, "group_id": group.pk, "name": name,
+               "name_key": name.lower(), "data_subjects": subjects, "dpia_needed": dpia,
+               "next_review_on": review, "public_id": uuid.uuid4()}
+              for name, subjects, dpia, review in (
+                  ("A", ["pupils", "staff"], None, date(2027, 1, 31)),
+                  ("B", [], True, None), ("C", ["parents"], False, None))]
+    ids = bulk.Table(Asset).insert(assets, returning=True)
+    for pk, values in zip(ids, assets, strict=True):
+        orm = Asset.objects.create(**(values | {"name": values["name"] + " (ORM)",
+                                                "name_key": values["name_key"] + " (orm)",
+                                                "public_id": uuid.uuid4()}))
+        assert _stored(Asset, pk) == _stored(Asset, orm.pk) | {
+            "name": values["name"], "name_key": values["name_key"]}
