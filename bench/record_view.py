@@ -124,6 +124,7 @@ def build(people: int) -> object:
         pass
     else:
         refresh_for_schools([school.pk, other.pk])
+    harness.gather_statistics()  # as autovacuum or an import would
     return siro
 
 
