@@ -15,12 +15,13 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.people.selectors import PersonRow
-from schoolkeep.people.templatetags.record_cells import person_url, short_date
+from schoolkeep.people.templatetags.record_cells import day_month_year, month_names, person_url
 
 register = template.Library()
 
 
-def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str) -> str:
+def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str,
+         months: tuple[str, ...]) -> str:
     url = escape(person_url(person.public_id, url_pattern))
     name = f'<a href="{url}">{escape(person.display_name)}</a>'
     if person.preferred_name and person.preferred_name != person.full_name:
@@ -29,9 +30,9 @@ def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str) -> s
              f"<td>{escape(', '.join(person.sites))}</td>")
     if details:
         cells += (f"<td>{escape(person.staff_number)}</td>"
-                  f"<td>{short_date(person.start_date)}</td>")
+                  f"<td>{day_month_year(person.start_date, months)}</td>")
         if leavers:
-            cells += f"<td>{short_date(person.leaving_date)}</td>"
+            cells += f"<td>{day_month_year(person.leaving_date, months)}</td>"
     return f'<tr><th scope="row">{name}</th>{cells}</tr>\n'
 
 
@@ -41,6 +42,7 @@ def person_rows(rows: Iterable[PersonRow], details: bool, leavers: bool,
     """The ``<tr>`` of each person; the staff number and dates only with ``details``, the
     leaving date only when listing ``leavers``. ``url_pattern``: from
     ``record_cells.person_url_pattern``."""
-    html = "".join(_row(person, details, leavers, url_pattern) for person in rows)
+    months = month_names()
+    html = "".join(_row(person, details, leavers, url_pattern, months) for person in rows)
     # Every value put into the markup is escaped in _row; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -20,7 +20,15 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from schoolkeep.people.record import DONE, MISSING, PENDING, RecordCell, RecordLayout, RecordRow
+from schoolkeep.people.record import (
+    DONE,
+    MISSING,
+    NOT_REQUIRED,
+    PENDING,
+    RecordCell,
+    RecordLayout,
+    RecordRow,
+)
 
 register = template.Library()
 
@@ -31,6 +39,8 @@ STATE_MARKUP = {
     PENDING: '<span class="tag tag-yellow">Pending</span>',
 }
 NOT_REQUIRED_MARKUP = '<span class="secondary-text">Not required</span>'
+CELL_OPENINGS = {state: f'<td class="record-check record-{state}">'
+                 for state in (DONE, PENDING, MISSING, NOT_REQUIRED)}
 
 
 @lru_cache(maxsize=16)
@@ -40,18 +50,29 @@ def _month_names(language: str | None) -> tuple[str, ...]:
     return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
+def month_names() -> tuple[str, ...]:
+    """The months' short names in the active language (index 1 to 12), for ``day_month_year``
+    (a page's rows ask once, not once per date)."""
+    return _month_names(get_language())
+
+
+def day_month_year(value: date | None, months: tuple[str, ...]) -> str:
+    """``short_date`` with the names of ``month_names()``."""
+    if value is None:
+        return ""
+    return f"{value.day} {months[value.month]} {value.year}"
+
+
 @register.filter
 def short_date(value: date | None) -> str:
     """``value|date:"j M Y"`` (e.g. "2 Sep 2024") without the date filter's general
     formatter; "" for no date."""
-    if value is None:
-        return ""
-    return f"{value.day} {_month_names(get_language())[value.month]} {value.year}"
+    return day_month_year(value, month_names())
 
 
-def _cell(cell: RecordCell, sensitive: bool) -> str:
+def _cell(cell: RecordCell, sensitive: bool, months: tuple[str, ...]) -> str:
     if cell.state == DONE:
-        state = f'<span class="record-nowrap">{short_date(cell.done_on)}</span>'
+        state = f'<span class="record-nowrap">{day_month_year(cell.done_on, months)}</span>'
     else:
         state = STATE_MARKUP.get(cell.state, NOT_REQUIRED_MARKUP)
     details = ""
@@ -60,22 +81,25 @@ def _cell(cell: RecordCell, sensitive: bool) -> str:
                     f"{escape(cell.certificate_number)}</span></span>")
     if sensitive and cell.checked_by:
         details += f'<span class="record-detail">By {escape(cell.checked_by)}</span>'
-    return f'<td class="record-check record-{escape(cell.state)}">{state}{details}</td>'
+    return f"{CELL_OPENINGS[cell.state]}{state}{details}</td>"
 
 
-def record_cells(cells: Iterable[RecordCell], sensitive: bool) -> str:
+def record_cells(cells: Iterable[RecordCell], sensitive: bool,
+                 months: tuple[str, ...] | None = None) -> str:
     """One ``<td>`` per check; certificate numbers and who carried out each check only when
     ``sensitive`` (the layout's). Every value is escaped."""
-    return "".join(_cell(cell, sensitive) for cell in cells)
+    months = months or month_names()
+    return "".join(_cell(cell, sensitive, months) for cell in cells)
 
 
-def _row(row: RecordRow, layout: RecordLayout, url_pattern: str | None) -> str:
+def _row(row: RecordRow, layout: RecordLayout, url_pattern: str | None,
+         months: tuple[str, ...]) -> str:
     person = row.person
     name = escape(person.full_name)
     if url_pattern is not None:
         name = f'<a href="{escape(person_url(person.public_id, url_pattern))}">{name}</a>'
-    start = short_date(person.start_date) or "Not recorded"
-    leaving = (f'<td class="record-nowrap">{short_date(person.leaving_date)}</td>'
+    start = day_month_year(person.start_date, months) or "Not recorded"
+    leaving = (f'<td class="record-nowrap">{day_month_year(person.leaving_date, months)}</td>'
                if layout.archive else "")
     if row.missing:
         opening = '<tr class="record-incomplete">'
@@ -84,7 +108,7 @@ def _row(row: RecordRow, layout: RecordLayout, url_pattern: str | None) -> str:
         opening, missing = "<tr>", "Complete"
     return (f'{opening}<th scope="row">{name}</th><td>{escape(row.kind_and_post)}</td>'
             f'<td class="record-nowrap">{start}</td>{leaving}'
-            f"{record_cells(row.cells, layout.sensitive)}<td>{missing}</td></tr>\n")
+            f"{record_cells(row.cells, layout.sensitive, months)}<td>{missing}</td></tr>\n")
 
 
 @register.simple_tag
@@ -92,7 +116,8 @@ def record_body(rows: Iterable[RecordRow], layout: RecordLayout,
                 url_pattern: str | None = None) -> SafeString:
     """The ``<tr>`` of each row, the columns of ``layout``; each name links to the person's
     page when ``url_pattern`` (from ``person_url_pattern``) is given (not in the PDF)."""
-    html = "".join(_row(row, layout, url_pattern) for row in rows)
+    months = month_names()
+    html = "".join(_row(row, layout, url_pattern, months) for row in rows)
     # Every value put into the markup is escaped in _row and _cell; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703
 
