@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from schoolkeep.assets.models import (
@@ -55,6 +56,15 @@ def _systems() -> Prefetch[Any]:
 
 def _labels() -> Prefetch[Any]:
     return Prefetch("access_labels", queryset=labels_in_entry_order())
+
+
+# The joined group's own id in the register's order. It changes no order (a school's groups
+# differ in name), but it tells SQLite that the groups come one by one, so that it reads
+# each group's assets in order through ``asset_register_order`` and stops at the page's
+# end; without it SQLite sorted all of a group's assets (10,000 in one group: 28 ms a
+# page). Written as SQL (a fixed column name): ``group__id`` would be ordered by the
+# asset's own ``group_id``.
+_JOINED_GROUP_ID = RawSQL(f'"{AssetGroup._meta.db_table}"."id"', ())  # noqa: S611  # nosec B611
 
 
 def asset_list(
@@ -108,7 +118,7 @@ def asset_list(
                                | Q(purpose__icontains=search))
     return (assets.select_related("group", "owner_person", "owner_organisation")
             .defer(*_OWNER_SECRETS).prefetch_related(_labels(), _systems())
-            .order_by("group__position", "group__name_key", "name_key", "pk"))
+            .order_by("group__position", "group__name_key", _JOINED_GROUP_ID, "name_key", "pk"))
 
 
 def asset_for_page(*, school: School, public_id: UUID | str) -> Asset:
