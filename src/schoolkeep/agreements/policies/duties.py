@@ -15,7 +15,8 @@ Two kinds:
 Titles name no policy (they leave the school in reminders and calendar feeds): the policy's
 title is the duty's ``subject``.
 
-``counts`` is ONE query for any number of schools; ``for_school`` runs two (one per kind).
+``counts`` is ONE query for any number of schools; ``for_school`` runs one (both kinds, UNION
+ALL), from SQL compiled once and kept (``duties.compiled``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,20 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+)
 from django.urls import reverse
 
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import LONDON, Duty, DutyCounts, count_subquery, local_date, status_for
 from schoolkeep.tenancy.models import School
@@ -35,6 +46,7 @@ from schoolkeep.tenancy.roles import Role
 
 MODULE = "policies"
 APPROVAL_WITHIN = timedelta(days=14)
+REVIEW_ROW, APPROVAL_ROW = 1, 2  # which kind a row of ``PolicyDuties._listed`` is
 
 
 def _day_start(day: date) -> datetime:
@@ -90,51 +102,65 @@ class PolicyDuties:
         }
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        """Reviews and approvals from one query (UNION ALL), its SQL compiled once per school
+        and horizon day and kept (``duties.compiled``): it compares with no instant."""
         until = local_date(horizon)
-        return [*self._reviews(school_id, until=until, now=now),
-                *self._approvals(school_id, now=now)]
-
-    def _reviews(self, school_id: int, *, until: date, now: datetime) -> list[Duty]:
-        policies = (_reviews().filter(school_id=school_id, next_review_on__lt=until)
-                    .select_related("owner")
-                    .only("pk", "public_id", "title", "next_review_on", "owner__full_name",
-                          "owner__email")
-                    .order_by())
+        rows = compiled.rows((MODULE, "lists", school_id, until),
+                             lambda: self._listed(school_id, until), fixed_by_key=True)
         duties = []
-        for policy in policies:
-            owner: dict[str, Any] = {"owner_role": Role.SIRO}
-            if policy.owner is not None:
-                owner = {"owner_user_id": policy.owner.pk,
-                         "owner_label": policy.owner.full_name or policy.owner.email}
-            assert policy.next_review_on is not None
-            duties.append(Duty(
-                key=f"{MODULE}.policy-review:{policy.public_id}", module=MODULE,
-                title="Review a school policy", subject=policy.title,
-                due_at=policy.next_review_on, status=status_for(policy.next_review_on, now),
-                url=reverse("policies:policy-detail", args=[policy.public_id]),
-                action="Review the policy and send a new version to the governors",
-                **owner))
+        for marker, public_id, title, review_on, owner_id, name, email, number, sent in rows:
+            if marker == REVIEW_ROW:
+                duties.append(self._review(public_id, title, review_on, owner_id, name, email,
+                                           now=now))
+            else:
+                duties.append(self._approval(public_id, title, number, sent, now=now))
         return duties
 
-    def _approvals(self, school_id: int, *, now: datetime) -> list[Duty]:
-        versions = (_waiting_versions().filter(school_id=school_id)
-                    .select_related("policy")
-                    .only("pk", "public_id", "number", "sent_for_review_at", "policy__title")
-                    .order_by())
-        duties = []
-        for version in versions:
-            sent = version.sent_for_review_at
-            due_on = (local_date(sent) if sent is not None else local_date(now)) + APPROVAL_WITHIN
-            duties.append(Duty(
-                key=f"{MODULE}.policy-approval:{version.public_id}", module=MODULE,
-                title="Approve a school policy as a governor",
-                subject=f"{version.policy.title}, version {version.number}",
-                due_at=due_on, status=status_for(due_on, now),
-                url=reverse("policies:version-approve", args=[version.public_id]),
-                oversight_url=reverse("policies:version-detail", args=[version.public_id]),
-                action="Read the policy, then approve it or send it back",
-                owner_role=Role.GOVERNOR))
-        return duties
+    def _listed(self, school_id: int, until: date) -> QuerySet[Any]:
+        """(marker, public id, title, review date, owner's id, name and e-mail, version
+        number, sent for review at): a policy due for review or a version waiting."""
+        reviews = (_reviews().filter(school_id=school_id, next_review_on__lt=until).order_by()
+                   .annotate(marker=Value(REVIEW_ROW),
+                             no_number=Value(None, output_field=IntegerField()),
+                             no_sent=Value(None, output_field=DateTimeField()))
+                   .values_list("marker", "public_id", "title", "next_review_on", "owner_id",
+                                "owner__full_name", "owner__email", "no_number", "no_sent"))
+        approvals = (_waiting_versions().filter(school_id=school_id).order_by()
+                     .annotate(marker=Value(APPROVAL_ROW),
+                               no_review=Value(None, output_field=DateField()),
+                               no_owner=Value(None, output_field=IntegerField()),
+                               no_name=Value(None, output_field=CharField()),
+                               no_email=Value(None, output_field=CharField()))
+                     .values_list("marker", "public_id", "policy__title", "no_review",
+                                  "no_owner", "no_name", "no_email", "number",
+                                  "sent_for_review_at"))
+        return reviews.union(approvals, all=True)
+
+    def _review(self, public_id: Any, title: str, review_on: date, owner_id: int | None,
+                name: str | None, email: str | None, *, now: datetime) -> Duty:
+        owner: dict[str, Any] = {"owner_role": Role.SIRO}
+        if owner_id is not None:
+            owner = {"owner_user_id": owner_id, "owner_label": name or email}
+        return Duty(
+            key=f"{MODULE}.policy-review:{public_id}", module=MODULE,
+            title="Review a school policy", subject=title,
+            due_at=review_on, status=status_for(review_on, now),
+            url=reverse("policies:policy-detail", args=[public_id]),
+            action="Review the policy and send a new version to the governors",
+            **owner)
+
+    def _approval(self, public_id: Any, title: str, number: int, sent: datetime | None, *,
+                  now: datetime) -> Duty:
+        due_on = (local_date(sent) if sent is not None else local_date(now)) + APPROVAL_WITHIN
+        return Duty(
+            key=f"{MODULE}.policy-approval:{public_id}", module=MODULE,
+            title="Approve a school policy as a governor",
+            subject=f"{title}, version {number}",
+            due_at=due_on, status=status_for(due_on, now),
+            url=reverse("policies:version-approve", args=[public_id]),
+            oversight_url=reverse("policies:version-detail", args=[public_id]),
+            action="Read the policy, then approve it or send it back",
+            owner_role=Role.GOVERNOR)
 
 
 provider = PolicyDuties()

@@ -18,7 +18,7 @@ from schoolkeep.agreements.policies.services import (
     version_add,
     version_send_for_review,
 )
-from schoolkeep.duties import registry
+from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
 from schoolkeep.tenancy.roles import Role
@@ -48,8 +48,8 @@ def waiting(school, title, *, sent_days_ago: int = 0):
     return version
 
 
-def listed(school):
-    return provider.for_school(school.pk, now=NOW, horizon=NOW + HORIZON)
+def listed(school, now=NOW):
+    return provider.for_school(school.pk, now=now, horizon=now + HORIZON)
 
 
 def agree(school):
@@ -148,19 +148,38 @@ def test_counts_agree_with_the_lists_across_two_schools(personas):
     assert provider.counts([], now=NOW, horizon=NOW + HORIZON) == {}
 
 
-def test_counts_are_one_query_and_lists_two_whatever_the_size(personas,
+def test_counts_are_one_query_and_lists_one_whatever_the_size(personas,
                                                               django_assert_num_queries):
     other = SchoolFactory(slug="elmwood")
     raise_each(personas.school, 1)
     ids = [personas.school.pk, other.pk]
     with django_assert_num_queries(1):
         provider.counts(ids, now=NOW, horizon=NOW + HORIZON)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # reviews and approvals in one UNION ALL
         few = listed(personas.school)
     raise_each(personas.school, 8)
     raise_each(other, 3)
     with django_assert_num_queries(1):
         provider.counts(ids, now=NOW, horizon=NOW + HORIZON)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         many = listed(personas.school)
     assert len(many) > len(few)
+
+
+def test_kept_lists_answer_as_fresh_sql_after_writes_and_on_other_days(personas):
+    """``for_school`` runs from SQL kept per school and horizon day (``duties.compiled``)."""
+    raise_each(personas.school, 2)
+    policy(personas.school, "Due in five days", review_in=5)  # due, then overdue
+    policy(personas.school, "Due in thirty days", review_in=30)  # listed from day 16
+    moments = [NOW, NOW + timedelta(days=10), NOW + timedelta(days=20)]
+    expected = []
+    for moment in moments:
+        compiled.forget()
+        expected.append(listed(personas.school, moment))
+    assert expected[0] != expected[1] != expected[2]  # statuses change as days pass
+    compiled.forget()
+    assert [listed(personas.school, moment) for moment in moments] == expected
+    raise_each(personas.school, 1)
+    after = listed(personas.school, NOW)
+    compiled.forget()
+    assert after == listed(personas.school, NOW) != expected[0]
