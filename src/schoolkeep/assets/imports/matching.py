@@ -51,6 +51,7 @@ from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 
 TYPO_RATIO = 0.85
+OWNERS_KEPT = 10_000  # owners resolved and remembered, at most
 ROWS_NAMED = 5  # rows named in a warning about many rows; the others are counted
 DETAILS_KEPT = 1_000  # created and changed assets described in the result; others counted
 
@@ -197,7 +198,7 @@ class Planner:
     deadline: Deadline
     plan: Plan = field(default_factory=Plan)
     reports: dict[str, GroupReport] = field(default_factory=dict)
-    owners: dict[str, Owner] = field(default_factory=dict)  # by the owner cell's fold
+    owners: dict[tuple[str, bool], Owner] = field(default_factory=dict)  # by (cell, marked)
     # by the owner's key: (its text, [rows in all, the first ROWS_NAMED rows], why)
     unmatched: dict[str, tuple[str, list[int], str]] = field(default_factory=dict)
     label_rows: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (label, row)
@@ -219,14 +220,14 @@ class Planner:
     def owner(self, row: AssetRow) -> Owner | None:
         if row.owner is None:
             return None
-        key = fold(row.owner)
-        cache_key = f"{int(row.owner_marked)}{key}"
-        if cache_key in self.owners:
-            owner = self.owners[cache_key]
-        else:
+        cache_key = (row.owner, row.owner_marked)
+        owner = self.owners.get(cache_key)
+        if owner is None:
+            if len(self.owners) >= OWNERS_KEPT:
+                self.owners.clear()  # a file of ever new owners: still a bounded memory
             owner = self.owners[cache_key] = self._resolve_owner(row.owner, row.owner_marked)
         if owner.unmatched:
-            rows = self.unmatched.setdefault(key, (row.owner, [0], ""))[1]
+            rows = self.unmatched.setdefault(fold(row.owner), (row.owner, [0], ""))[1]
             rows[0] += 1  # rows[0] counts them; only the first few are named
             if len(rows) <= ROWS_NAMED:
                 rows.append(row.number)
@@ -241,15 +242,15 @@ class Planner:
         if len(people) == 1:
             return Owner(person_id=people[0][0])
         if len(people) > 1:
-            self.unmatched[key] = (text, [0], f"{len(people)} people of the school are called "
-                                   f"“{people[0][1]}”")
+            self.unmatched.setdefault(key, (text, [0], f"{len(people)} people of the school "
+                                            f"are called “{people[0][1]}”"))
             return Owner(unmatched=text)
         if key in self.index.organisations or marked or key in self.index.suppliers:
             return Owner(organisation_key=key)
         leaver = self.index.leavers.get(derive.name_key(text))
-        self.unmatched[key] = (text, [0], f"{leaver} has left the school" if leaver else
-                               "no person of the school has this name and it is not a known "
-                               "supplier")
+        self.unmatched.setdefault(key, (text, [0], f"{leaver} has left the school" if leaver
+                                        else "no person of the school has this name and it "
+                                        "is not a known supplier"))
         return Owner(unmatched=text)
 
     def owner_changes(self, owner: Owner, existing: Existing) -> bool:
@@ -266,8 +267,7 @@ class Planner:
         if row.access is None:
             return None
         keys = []
-        for label in row.access:
-            key = fold(label)
+        for key, label in row.access.items():
             keys.append(key)
             self.label_rows.setdefault(key, (label, row.number))
             if key not in self.index.labels:

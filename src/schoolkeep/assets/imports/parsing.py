@@ -32,6 +32,10 @@ from schoolkeep.lib.text import fold, tidy
 
 MAX_ROWS = 20_000
 PROGRESS_EVERY = 200
+UNTIDIED = frozenset({PURPOSE, DESCRIPTION})  # kept as written (their line breaks)
+# A cell's length limit in characters (0: none); access labels are limited one by one.
+LIMITS = {column.field: 0 if column.field == ACCESS else column.max_length
+          for column in COLUMNS}
 BATCH = 1_000  # rows compared and written at a time: what is held does not grow with the file
 
 
@@ -45,15 +49,16 @@ class AssetRow:
     name: str
     owner: str | None = None
     owner_marked: bool = False
-    access: list[str] | None = None  # labels in order, each (ignoring case) once
+    access: dict[str, str] | None = None  # labels in order by key, each (ignoring case) once
     purpose: str | None = None
     description: str | None = None
     classification: tuple[str, str] | None = None  # (value, note)
-    group_key: str = field(init=False)  # the group's and the name's matching keys
+    group_key: str = ""  # the group's and the name's matching keys
     name_key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.group_key, self.name_key = fold(self.group), fold(self.name)
+        self.group_key = self.group_key or fold(self.group)
+        self.name_key = fold(self.name)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -166,6 +171,7 @@ class _Parser:
     group: str = ""
     heading_row: int = 0
     heading_assets: int = 0
+    group_keys: dict[str, str] = field(default_factory=dict)  # a group's text -> its key
 
     def problem(self, line: Line, column: str, message: str) -> None:
         self.parsed.problems.append(Problem(line.number, column, message))
@@ -195,24 +201,25 @@ class _Parser:
         position = self.layout.position(name)
         if position is None or position >= len(line.cells):
             return None, False
-        value = line.cells[position].strip()
+        value = line.cells[position]  # stripped as it was read (reading.unmark)
         if not value:
             return None, False
-        if position in line.long:  # reported; its excerpt is never read further
+        if line.long and position in line.long:  # reported; its excerpt is never read further
             self.problem(line, self.layout.heading(name), line.long[position].message)
             return value, line.marked[position]
-        if name not in (PURPOSE, DESCRIPTION):
+        if name not in UNTIDIED:
             value = tidy(value)
-        limit = BY_FIELD[name].max_length
-        if limit and name != ACCESS and len(value) > limit:
+        limit = LIMITS[name]
+        if limit and len(value) > limit:
             self.problem(line, self.layout.heading(name), f"This has {len(value)} characters; "
                          f"at most {limit} fit.")
         return value, line.marked[position]
 
-    def row(self, line: Line) -> AssetRow | None:
-        """The line's asset, or None when it has a problem that leaves no asset."""
+    def row(self, line: Line, filled: list[int]) -> AssetRow | None:
+        """The line's asset, or None when it has a problem that leaves no asset.
+        ``filled``: the positions of its cells that are not blank (``Line.filled``)."""
         layout = self.layout
-        for position in line.filled():
+        for position in filled:
             if position >= len(layout.columns) or layout.columns[position] is None:
                 where = "beyond the last heading: the row has more cells than the heading row" \
                     if position >= len(layout.columns) else "in a column without a heading"
@@ -245,14 +252,22 @@ class _Parser:
         if not name or not group:
             return None
         asset = AssetRow(line.number, group, name, owner, marked, access, purpose,
-                         description, classification)
-        asset.group_key = intern(asset.group_key)  # one string per group, not per row
+                         description, classification, self.group_key(group))
         first = self.first_in_group(asset)
         if first:
             self.problem(line, layout.heading(NAME), f"{quoted(name)} is already in the group "
                          f"{quoted(group)} on row {first}. Give each asset of a group once.")
             return None
         return asset
+
+    def group_key(self, group: str) -> str:
+        """The group's matching key: folded once per group, one string for all its rows."""
+        key = self.group_keys.get(group)
+        if key is None:
+            if len(self.group_keys) >= 1_000:
+                self.group_keys.clear()  # many groups: still a bounded memory
+            key = self.group_keys[group] = intern(fold(group))
+        return key
 
     def first_in_group(self, asset: AssetRow) -> int:
         """The row where the asset's name was already seen in its group, or 0 (it is
@@ -270,8 +285,9 @@ class _Parser:
         names[asset.name_key] = [*entries, seen]
         return 0
 
-    def labels(self, line: Line, text: str) -> list[str]:
-        """Labels split on "/" and trimmed; those differing only in case are one."""
+    def labels(self, line: Line, text: str) -> dict[str, str]:
+        """Labels split on "/" and trimmed, by their matching key; those differing only in
+        case are one."""
         labels: dict[str, str] = {}
         limit = BY_FIELD[ACCESS].max_length
         for part in text.split("/"):
@@ -282,7 +298,7 @@ class _Parser:
                 self.problem(line, self.layout.heading(ACCESS), f"A label has at most {limit} "
                              f"characters; “{label[:40]}…” has {len(label)}.")
             labels.setdefault(fold(label), label)
-        return list(labels.values())
+        return labels
 
 
 def parse(lines: Iterable[Line], kind: str, parsed: Parsed,
@@ -314,7 +330,7 @@ def parse(lines: Iterable[Line], kind: str, parsed: Parsed,
         count += 1
         if count > MAX_ROWS:
             raise ImportFileError(f"The file has more than {MAX_ROWS:,} assets. Split it.")
-        asset = parser.row(line)
+        asset = parser.row(line, filled)
         if asset is not None:
             rows.append(asset)
             if len(rows) >= batch:

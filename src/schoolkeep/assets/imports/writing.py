@@ -50,12 +50,10 @@ GIVEN = frozenset({"public_id", "school_id", "group_id", "name", "name_key", "pu
 UNCLASSIFIED = (Asset._meta.get_field("classification").get_default(), "")
 
 
-def merged_changes(*parts: Changes) -> Changes:
-    """``diff``'s output for fields split into parts (each part a ``diff`` of other fields):
-    one ``Changes`` in ``diff``'s order. Its values are already in their audited form."""
-    merged = Changes()
-    dict.update(merged, sorted(item for part in parts for item in part.items()))
-    return merged
+# The fields of a new asset's changes in diff's order: its snapshot's fields, sorted.
+CREATED_ORDER = sorted([*SNAPSHOT_FIELDS, "group", "owner_person", "owner_organisation",
+                        "access_labels", "systems"])
+ENTRIES_KEPT = 1_000  # a field's values whose entry is kept (_Writer._entry)
 
 
 class _Changed(Exception):
@@ -83,6 +81,7 @@ class _Writer:
     group_names: dict[int, str] = field(default_factory=dict)
     organisation_names: dict[int, str] = field(default_factory=dict)
     default_changes: Changes | None = None  # the part of a new asset's changes every one has
+    entries: dict[str, dict[Any, Any]] = field(default_factory=dict)  # _entry's, by field
 
     def event(self, action: str, target: Any, changes: dict[str, Any]) -> dict[str, Any]:
         return {"action": action, "school": self.school, "actor": self.actor,
@@ -142,22 +141,42 @@ class _Writer:
 
     def _created_changes(self, values: dict[str, Any], labels: list[AccessLabel]) -> Changes:
         """``diff(None, asset_snapshot(...))`` of a new asset, from its row's values (no model
-        instance). The fields the file never gives hold their defaults in every new asset:
-        their part is worked out once (``diff`` treats each field on its own)."""
+        instance). ``diff`` treats each field on its own, so each field's entry is worked out
+        once per value: once per import for the fields the file never gives (they hold
+        their defaults), once per owner, group, purpose or classification for the others."""
         if self.default_changes is None:
             defaults = self.assets.row({})
             self.default_changes = diff(None, {
                 name: defaults[self.attnames[name]] for name in SNAPSHOT_FIELDS
                 if self.attnames[name] not in GIVEN} | {"systems": []})
-        snapshot = {name: values[self.attnames[name]] for name in SNAPSHOT_FIELDS
-                    if self.attnames[name] in GIVEN}
-        snapshot["group"] = self.group_names[values["group_id"]]
         person, organisation = values["owner_person_id"], values["owner_organisation_id"]
-        snapshot["owner_person"] = self.index.person_names[person] if person else ""
-        snapshot["owner_organisation"] = (self.organisation_names[organisation]
-                                          if organisation else "")
-        snapshot["access_labels"] = [label.label for label in labels]
-        return merged_changes(self.default_changes, diff(None, snapshot))
+        given = {name: values[self.attnames[name]] for name in SNAPSHOT_FIELDS
+                 if self.attnames[name] in GIVEN}
+        given["group"] = self.group_names[values["group_id"]]
+        given["owner_person"] = self.index.person_names[person] if person else ""
+        given["owner_organisation"] = (self.organisation_names[organisation]
+                                       if organisation else "")
+        given["access_labels"] = [label.label for label in labels]
+        changes = Changes()
+        put = dict.__setitem__  # the entries are diff's, in their audited form already
+        for name in CREATED_ORDER:
+            entry = self._entry(name, given[name]) if name in given else \
+                self.default_changes.get(name)
+            if entry is not None:
+                put(changes, name, entry)
+        return changes
+
+    def _entry(self, name: str, value: Any) -> Any:
+        """``diff(None, {name: value})[name]`` (None when it has none), kept per value."""
+        if name == "name":  # every asset's own: nothing to keep
+            return diff(None, {name: value}).get(name)
+        kept = self.entries.setdefault(name, {})
+        key = tuple(value) if type(value) is list else value
+        if key not in kept:
+            if len(kept) >= ENTRIES_KEPT:
+                kept.clear()  # a file of ever new values: still a bounded memory
+            kept[key] = diff(None, {name: value}).get(name)
+        return kept[key]
 
     def _create(self, chunk: Sequence[NewAsset]) -> None:
         rows: list[dict[str, Any]] = []

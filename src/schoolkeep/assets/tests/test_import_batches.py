@@ -100,14 +100,19 @@ def test_the_result_describes_the_first_assets_and_counts_the_others(
 @pytest.mark.usefixtures("people")
 def test_every_new_assets_event_is_the_services_snapshot(
         personas: Personas, tmp_path: Path) -> None:
-    rows = [["Asset", "Group", "Owner", "Classification", "Description"],
-            ["Marked", "Group", "Amelia Hart", "Protect", "Kept in the office"],
-            ["Blank", "Group", "", "", ""],
-            ["Outside", "Other", "RedStor", "OFFICIAL", ""]]
+    rows = [["Asset", "Group", "Owner", "Classification", "Description", "Access"],
+            ["Marked", "Group", "Amelia Hart", "Protect", "Kept in the office", "Head"],
+            ["Blank", "Group", "", "", "", ""],
+            ["Outside", "Other", "RedStor", "OFFICIAL", "", "Head / Office"],
+            # The same values again (each field's entry is kept per value), and others.
+            ["Again", "Group", "Amelia Hart", "Protect", "Kept in the office", "Head"],
+            ["Zoë’s notes", "Other", "Ben Okafor", "official sensitive", "Ünïcödé “quoted”",
+             "Office / Head"],
+            ["Unknown owner", "Group", "Someone Else", "", "Kept in the office", ""]]
     run(personas, write_delimited(tmp_path / "register.csv", rows, ","))
 
     assets = Asset.objects.filter(school=personas.school)
-    assert assets.count() == 3
+    assert assets.count() == 6
     for asset in assets:
         event = AuditEvent.objects.get(action="assets.asset.created",
                                        target_id=str(asset.public_id))
