@@ -17,14 +17,15 @@ from django.db.models import Model
 
 def related_values(
     relation: Any,
-    rows: Iterable[Model],
+    rows: Iterable[Model | int],
     value: str,
     *,
     order_by: Sequence[str] = ("pk",),
     where: Mapping[str, Any] | None = None,
 ) -> dict[int, list[Any]]:
-    """{row pk: [value, ...]} for a many-to-many ``relation`` of ``rows``: the descriptor of
-    either end (``Asset.systems`` for assets' systems, ``System.assets`` for systems' assets).
+    """{row pk: [value, ...]} for a many-to-many ``relation`` of ``rows`` (models, or their
+    pks): the descriptor of either end (``Asset.systems`` for assets' systems,
+    ``System.assets`` for systems' assets).
 
     ``value``, ``order_by`` and ``where`` (lookups that must hold) name fields of the model
     at the other end; ``order_by``'s "pk" is the link row's, so by default the values come
@@ -35,7 +36,7 @@ def related_values(
     owner, other = field.m2m_field_name(), field.m2m_reverse_field_name()
     if relation.reverse:  # the rows are the relation's target
         owner, other = other, owner
-    ids = [row.pk for row in rows]
+    ids = [row if isinstance(row, int) else row.pk for row in rows]
     if not ids:
         return {}
     links = through.objects.filter(**{f"{owner}_id__in": ids})

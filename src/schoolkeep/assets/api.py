@@ -246,42 +246,57 @@ NULLABLE = {"owner", "dpia_needed", "dpia_done_on", "last_reviewed_on", "next_re
 
 def _owner_out(asset: Asset) -> dict[str, Any] | None:
     person, organisation = asset.owner_person, asset.owner_organisation
+    return _owner(person.public_id if person else None, person.full_name if person else "",
+                  organisation.name if organisation else "", asset.owner_unmatched)
+
+
+def _owner(person: UUID | None, person_name: str, organisation: str,
+           unmatched: str) -> dict[str, Any] | None:
+    """The owner as the API answers it, from the asset's owner fields (one kind at most)."""
     if person is not None:
-        return {"person": person.public_id, "organisation": None, "unmatched": None,
-                "name": person.full_name}
-    if organisation is not None:
-        return {"person": None, "organisation": organisation.name, "unmatched": None,
-                "name": organisation.name}
-    if asset.owner_unmatched:
-        return {"person": None, "organisation": None, "unmatched": asset.owner_unmatched,
-                "name": asset.owner_unmatched}
+        return {"person": person, "organisation": None, "unmatched": None,
+                "name": person_name}
+    if organisation:
+        return {"person": None, "organisation": organisation, "unmatched": None,
+                "name": organisation}
+    if unmatched:
+        return {"person": None, "organisation": None, "unmatched": unmatched,
+                "name": unmatched}
     return None
 
 
-def _asset_out(asset: Asset, labels: list[str] | None = None,
-               systems: list[UUID] | None = None) -> dict[str, Any]:
-    """The asset as the API answers it (its group and owner loaded; its labels' texts and
-    systems' ids given, or else prefetched)."""
+def _asset_out(asset: Asset) -> dict[str, Any]:
+    """The asset as the API answers it (its group and owner loaded, its labels and systems
+    prefetched: ``selectors.asset_for_page``)."""
     out: dict[str, Any] = {name: getattr(asset, name) for name in PLAIN_FIELDS}
     out.update(
         id=asset.public_id,
         group=asset.group.name,
         owner=_owner_out(asset),
-        access_labels=[label.label for label in asset.access_labels.all()]
-        if labels is None else labels,
-        systems=[system.public_id for system in asset.systems.all()]
-        if systems is None else systems,
+        access_labels=[label.label for label in asset.access_labels.all()],
+        systems=[system.public_id for system in asset.systems.all()],
     )
     return out
 
 
-def _page_out(assets: list[Asset]) -> list[dict[str, Any]]:
-    """A page of assets as the API answers them: their labels and systems read in one query
-    each (link rows, not models)."""
-    labels = related_values(Asset.access_labels, assets, "label")
-    systems = related_values(Asset.systems, assets, "public_id", order_by=("name_key", "id"))
-    return [_asset_out(asset, labels.get(asset.pk, []), systems.get(asset.pk, []))
-            for asset in assets]
+# A list's page read as these values, not models (``api.pagination.paginate``).
+LIST_COLUMNS = ("pk", "public_id", *PLAIN_FIELDS, "group__name", "owner_person__public_id",
+                "owner_person__full_name", "owner_organisation__name", "owner_unmatched")
+
+
+def _page_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of assets (``LIST_COLUMNS``) as the API answers them, as ``_asset_out`` does:
+    their labels and systems read in one query each (link rows, not models)."""
+    ids = [row["pk"] for row in rows]
+    labels = related_values(Asset.access_labels, ids, "label")
+    systems = related_values(Asset.systems, ids, "public_id", order_by=("name_key", "id"))
+    return [{
+        **{name: row[name] for name in PLAIN_FIELDS},
+        "id": row["public_id"], "group": row["group__name"],
+        "owner": _owner(row["owner_person__public_id"], row["owner_person__full_name"],
+                        row["owner_organisation__name"], row["owner_unmatched"]),
+        "access_labels": labels.get(row["pk"], []), "systems": systems.get(row["pk"], []),
+    } for row in rows]
 
 
 def _asset(access: SchoolAccess, asset_id: UUID) -> Asset:
@@ -382,7 +397,7 @@ def asset_list(request: HttpRequest, params: Query[AssetListParams]) -> dict[str
     if filters is None:
         return {"items": [], "count": 0}
     assets = selectors.asset_list(school=access.school, **filters).prefetch_related(None)
-    page = paginate(assets, limit=params.limit, offset=params.offset)
+    page = paginate(assets, limit=params.limit, offset=params.offset, columns=LIST_COLUMNS)
     page["items"] = _page_out(page["items"])
     return page
 

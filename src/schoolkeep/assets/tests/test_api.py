@@ -485,3 +485,27 @@ def test_the_openapi_document_describes_the_asset_endpoints(client, db):
     parameters = {p["name"] for p in paths["/api/v1/assets"]["get"]["parameters"]}
     assert {"school", "group", "owner", "classification", "system", "search", "limit",
             "offset"} <= parameters
+
+
+def test_each_list_item_equals_the_assets_own_answer(api: Any, personas: Personas, core: Asset,
+                                                sims: Any) -> None:
+    """The list reads a page as values; the answer of one asset reads its model."""
+    school = personas.school
+    company = services.organisation_get_or_create(school=school, name="RedStor", actor=None)
+    add(school, "Backups", owner_organisation=company, systems=[sims], dpia_needed=True,
+        dpia_done_on=date(2026, 1, 5), access_labels=["Office"])
+    add(school, "Old files", owner_unmatched="Mrs Smith", group="Archive", held_on_paper=True)
+    gone = add(school, "Leavers", group="Archive")
+    services.asset_archive(asset=gone, actor=None)
+    add(school, "Visitors' book")
+    siro = api(personas.siro)
+    listed = siro.get(LIST, include_archived="true").json()
+    assert listed["count"] == 5
+    for item in listed["items"]:
+        one = siro.get(detail(Asset.objects.get(public_id=item["id"]))).json()
+        assert item == one
+    owners = {item["name"]: item["owner"] for item in listed["items"]}
+    assert owners["Visitors' book"] is None
+    assert owners["Backups"]["organisation"] == "RedStor"
+    assert owners["Old files"]["unmatched"] == "Mrs Smith"
+    assert owners["Core pupil data"]["name"] == "Tom Whitfield"
