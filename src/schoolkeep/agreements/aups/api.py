@@ -184,6 +184,14 @@ def _signer_name(signature: Signature) -> str:
     return signature.typed_name
 
 
+# What a signature's answer reads: of its signer only the id and name (a person's or a
+# parent's other fields, some encrypted and decrypted as the model is built, stay unread).
+_SIGNATURE_COLUMNS = (
+    "public_id", "content_hash", "method", "signed_at", "typed_name", "organisation",
+    "visiting", "pupil_class", "ip_address", "aup_version__number", "person__public_id",
+    "person__full_name", "parent__public_id", "parent__full_name", "user__full_name")
+
+
 def _signature_out(signature: Signature, aup: Aup, *, records: bool) -> dict[str, Any]:
     number = signature.aup_version.number
     out: dict[str, Any] = {
@@ -279,6 +287,6 @@ def aup_signatures(request: HttpRequest, aup_id: UUID,
     page_ids = signatures.values("pk")[params.offset:params.offset + params.limit]
     page = (Signature.objects.filter(pk__in=page_ids)
             .select_related("aup_version", "person", "parent", "user")
-            .defer("aup_version__text").order_by("-signed_at", "-pk"))
+            .only(*_SIGNATURE_COLUMNS).order_by("-signed_at", "-pk"))
     return {"items": [_signature_out(s, aup, records=records) for s in page],
             "count": signatures.count()}
