@@ -18,17 +18,30 @@ Titles carry the reference only, never what happened: they leave the school in r
 e-mails and calendar feeds. Others' incident duties are shown only to who holds
 ``incidents.view``; an action's owner always sees their own.
 
-``counts`` runs ONE aggregate for any number of schools; ``for_school`` one query per kind,
-each from SQL compiled once and kept (``duties.compiled``).
+``counts`` runs ONE aggregate for any number of schools; ``for_school`` one query for the
+three kinds (UNION ALL), from SQL compiled once and kept (``duties.compiled``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    UUIDField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from schoolkeep.duties import compiled, registry
@@ -122,99 +135,126 @@ class IncidentDuties:
         }
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        return [*self._ico(school_id, now=now, horizon=horizon),
-                *self._triage(school_id, now=now, horizon=horizon),
-                *self._actions(school_id, now=now, horizon=horizon)]
+        """The three kinds from one query (UNION ALL), its SQL kept between calls
+        (``duties.compiled``) per school and local days (the actions' dates); the instants
+        it compares with are put in at each call, in the order given."""
+        instants = (now - ICO_WINDOW, horizon - ICO_WINDOW, now - TRIAGE_WITHIN,
+                    horizon - TRIAGE_WITHIN)
+        key = (MODULE, "lists", school_id, local_date(now), local_date(horizon))
+        make = {ICO_ROW: _ico_duty, TRIAGE_ROW: _triage_duty, ACTION_ROW: _action_duty}
+        return [make[marker](_Row(*columns), now) for marker, *columns in compiled.rows(
+            key, lambda: _listed(school_id, now, horizon), instants=instants)]
 
-    # Each list's SQL is kept between calls (``duties.compiled``), keyed by what it is built
-    # from: the school (and for actions the local days); the instants it compares with are
-    # put in at each call, in the order given.
 
-    def _ico(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        def build() -> QuerySet[Any]:
-            overdue, due = _ico_windows(now, horizon)
-            return (clock_running().filter(school_id=school_id).filter(overdue | due)
-                    .order_by("aware_at").values_list("public_id", "reference", "aware_at"))
+class _Row(NamedTuple):
+    """A row of ``_listed`` after its marker (columns a kind does not use are None)."""
 
-        duties = []
-        for public_id, reference, aware_at in compiled.rows(
-                (MODULE, "ico", school_id), build,
-                instants=(now - ICO_WINDOW, horizon - ICO_WINDOW)):
-            deadline = ico_deadline(aware_at)
-            duties.append(Duty(
-                key=f"{MODULE}.ico-decision:{public_id}",
-                module=MODULE,
-                title=f"Decide whether to tell the ICO about {reference}",
-                subject=reference,
-                due_at=deadline,
-                status=status_for(deadline, now),
-                url=_incident_url(public_id),
-                owner_role=Role.DPO,
-                action="Assess the risk and record the ICO decision",
-            ))
-        return duties
+    public_id: Any
+    reference: str
+    aware_at: datetime | None
+    received_at: datetime | None
+    due_on: date | None
+    owner_id: int | None
+    owner_name: str | None
+    owner_email: str | None
+    incident_public_id: Any
+    owner_handles: bool | None
 
-    def _triage(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        def build() -> QuerySet[Any]:
-            overdue, due = _triage_windows(now, horizon)
-            return (_waiting_for_triage().filter(school_id=school_id).filter(overdue | due)
-                    .order_by("received_at")
-                    .values_list("public_id", "reference", "aware_at", "received_at"))
 
-        duties = []
-        for public_id, reference, aware_at, received_at in compiled.rows(
-                (MODULE, "triage", school_id), build,
-                instants=(now - TRIAGE_WITHIN, now - ICO_WINDOW, horizon - TRIAGE_WITHIN,
-                          horizon - ICO_WINDOW)):
-            due_at = min(received_at + TRIAGE_WITHIN, ico_deadline(aware_at))
-            duties.append(Duty(
-                key=f"{MODULE}.triage:{public_id}",
-                module=MODULE,
-                title=f"Triage {reference}",
-                subject=reference,
-                due_at=due_at,
-                status=status_for(due_at, now),
-                url=_incident_url(public_id),
-                owner_role=Role.DPO,
-                action="Read the report and triage it",
-            ))
-        return duties
+ICO_ROW, TRIAGE_ROW, ACTION_ROW = 1, 2, 3  # which kind a row of ``_listed`` is
+def _none(field: Any) -> Cast:
+    """NULL of a column's type: PostgreSQL types a UNION's column from its first two rows'
+    queries, and two bare NULLs make it text."""
+    return Cast(Value(None), output_field=field)
 
-    def _actions(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        def build() -> QuerySet[Any]:
-            overdue, due = _action_windows(now, horizon)
-            # The owner had to handle reports when named; if they no longer do (now plain
-            # staff, say), the duty would still tell them the report exists: it goes to the
-            # DPO instead.
-            handles = MembershipRole.objects.filter(
-                membership__school_id=school_id, membership__user_id=OuterRef("owner_id"),
-                membership__is_active=True, role__in=[Role.DPO, Role.SIRO])
-            return (_open_actions().filter(school_id=school_id).filter(overdue | due)
-                    .annotate(owner_handles=Exists(handles))
-                    .order_by("due_on", "pk")
-                    .values_list("public_id", "due_on", "owner_id", "owner__full_name",
-                                 "owner__email", "incident__public_id",
-                                 "incident__reference", "owner_handles"))
 
-        duties = []
-        key = (MODULE, "action", school_id, local_date(now), local_date(horizon))
-        for (public_id, due_on, owner_id, full_name, email, incident_id, reference,
-             handles) in compiled.rows(key, build, fixed_by_key=True):
-            named = owner_id is not None and handles
-            duties.append(Duty(
-                key=f"{MODULE}.action:{public_id}",
-                module=MODULE,
-                title=f"Action on {reference} is due",
-                subject=reference,
-                due_at=due_on,
-                status=status_for(due_on, now),
-                url=_incident_url(incident_id),
-                owner_user_id=owner_id if named else None,
-                owner_role=None if named else Role.DPO,
-                owner_label=(full_name or email) if named else "",
-                action="Do the action, or record why it was dropped",
-            ))
-        return duties
+_NONE = {
+    "no_due_on": _none(DateField()),
+    "no_owner": _none(IntegerField()),
+    "no_name": _none(CharField()),
+    "no_email": _none(CharField()),
+    "no_incident": _none(UUIDField()),
+    "no_handles": _none(BooleanField()),
+}
+
+
+def _listed(school_id: int, now: datetime, horizon: datetime) -> QuerySet[Any]:
+    """Reports whose ICO decision is due, reports waiting for triage, and actions due: one
+    row each, marked by kind, in the columns of ``_Row``."""
+    ico_overdue, ico_due = _ico_windows(now, horizon)
+    triage_overdue, triage_due = _triage_windows(now, horizon)
+    action_overdue, action_due = _action_windows(now, horizon)
+    incident_columns = ("marker", "public_id", "reference", "aware_at", "received_at", *_NONE)
+    ico = (clock_running().filter(school_id=school_id).filter(ico_overdue | ico_due)
+           .order_by().annotate(marker=Value(ICO_ROW), **_NONE)
+           .values_list(*incident_columns))
+    triage = (_waiting_for_triage().filter(school_id=school_id)
+              .filter(triage_overdue | triage_due)
+              .order_by().annotate(marker=Value(TRIAGE_ROW), **_NONE)
+              .values_list(*incident_columns))
+    # The owner had to handle reports when named; if they no longer do (now plain staff,
+    # say), the duty would still tell them the report exists: it goes to the DPO instead.
+    handles = MembershipRole.objects.filter(
+        membership__school_id=school_id, membership__user_id=OuterRef("owner_id"),
+        membership__is_active=True, role__in=[Role.DPO, Role.SIRO])
+    actions = (_open_actions().filter(school_id=school_id).filter(action_overdue | action_due)
+               .order_by()
+               .annotate(marker=Value(ACTION_ROW), owner_handles=Exists(handles),
+                         no_aware=_none(DateTimeField()), no_received=_none(DateTimeField()))
+               .values_list("marker", "public_id", "incident__reference", "no_aware",
+                            "no_received", "due_on", "owner_id", "owner__full_name",
+                            "owner__email", "incident__public_id", "owner_handles"))
+    return ico.union(triage, actions, all=True)
+
+
+def _ico_duty(row: _Row, now: datetime) -> Duty:
+    assert row.aware_at is not None  # an incident's row
+    deadline = ico_deadline(row.aware_at)
+    return Duty(
+        key=f"{MODULE}.ico-decision:{row.public_id}",
+        module=MODULE,
+        title=f"Decide whether to tell the ICO about {row.reference}",
+        subject=row.reference,
+        due_at=deadline,
+        status=status_for(deadline, now),
+        url=_incident_url(row.public_id),
+        owner_role=Role.DPO,
+        action="Assess the risk and record the ICO decision",
+    )
+
+
+def _triage_duty(row: _Row, now: datetime) -> Duty:
+    assert row.aware_at is not None and row.received_at is not None  # an incident's row
+    due_at = min(row.received_at + TRIAGE_WITHIN, ico_deadline(row.aware_at))
+    return Duty(
+        key=f"{MODULE}.triage:{row.public_id}",
+        module=MODULE,
+        title=f"Triage {row.reference}",
+        subject=row.reference,
+        due_at=due_at,
+        status=status_for(due_at, now),
+        url=_incident_url(row.public_id),
+        owner_role=Role.DPO,
+        action="Read the report and triage it",
+    )
+
+
+def _action_duty(row: _Row, now: datetime) -> Duty:
+    assert row.due_on is not None  # an action's row
+    named = row.owner_id is not None and bool(row.owner_handles)
+    return Duty(
+        key=f"{MODULE}.action:{row.public_id}",
+        module=MODULE,
+        title=f"Action on {row.reference} is due",
+        subject=row.reference,
+        due_at=row.due_on,
+        status=status_for(row.due_on, now),
+        url=_incident_url(row.incident_public_id),
+        owner_user_id=row.owner_id if named else None,
+        owner_role=None if named else Role.DPO,
+        owner_label=(row.owner_name or row.owner_email or "") if named else "",
+        action="Do the action, or record why it was dropped",
+    )
 
 
 def register() -> None:
