@@ -106,7 +106,7 @@ def test_every_new_assets_event_is_the_services_snapshot(
             ["Outside", "Other", "RedStor", "OFFICIAL", "", "Head / Office"],
             # The same values again (each field's entry is kept per value), and others.
             ["Again", "Group", "Amelia Hart", "Protect", "Kept in the office", "Head"],
-            ["Zoë’s notes", "Other", "Ben Okafor", "official sensitive", "Ünïcödé “quoted”",
+            ["Zoë\u2019s notes", "Other", "Ben Okafor", "official sensitive", "Ünïcödé “quoted”",
              "Office / Head"],
             ["Unknown owner", "Group", "Someone Else", "", "Kept in the office", ""]]
     run(personas, write_delimited(tmp_path / "register.csv", rows, ","))
