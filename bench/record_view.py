@@ -125,7 +125,22 @@ def build(people: int) -> object:
     else:
         refresh_for_schools([school.pk, other.pk])
     harness.gather_statistics()  # as autovacuum or an import would
+    settle()
     return siro
+
+
+def settle() -> None:
+    """On PostgreSQL, vacuum the people's tables as autovacuum does soon after a bulk load:
+    until then no page is marked all-visible and the record's COUNT reads every row from
+    the table (1.1 ms at 5,000 people) instead of the (school, leaving_date) index alone
+    (0.4 ms)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in ("people_person", "people_check", "people_checkoverride"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")  # nosec B608: fixed names
 
 
 def main() -> None:
