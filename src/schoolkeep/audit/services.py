@@ -240,10 +240,13 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
     ctx = context.current()
     batch = LinkedBatch(occurred_at=now, request_id=ctx.request_id,
                         ip_address=ctx.ip_address)
-    actors: dict[int, tuple[int | None, str]] = {}  # by id(): one label per actor per batch
+    # By id(), worked out once per batch (the events hold them, so no id is reused): each
+    # actor's id and label, each school's id and chain.
+    actors: dict[int, tuple[int | None, str]] = {}
+    schools: dict[int, tuple[int | None, str]] = {}
     by_chain: dict[str, list[LinkedRow]] = {}
     for fields in events:
-        row = _row(fields, ctx.actor_label or "system", actors)
+        row = _row(fields, ctx.actor_label or "system", actors, schools)
         by_chain.setdefault(row.chain, []).append(row)
     with transaction.atomic():
         for chain in sorted(by_chain):  # a fixed order, so two bulk writers cannot deadlock
@@ -261,15 +264,20 @@ _PUBLIC_ID = AuditEvent._meta.get_field("public_id")
 
 
 def _row(fields: dict[str, Any], default_actor: str,
-         actors: dict[int, tuple[int | None, str]]) -> LinkedRow:
+         actors: dict[int, tuple[int | None, str]],
+         schools: dict[int, tuple[int | None, str]]) -> LinkedRow:
     """One event of a batch as a row, checked and cleaned as ``_new_event`` does."""
-    unknown = set(fields) - _ROW_ARGUMENTS
-    if unknown:
+    if not fields.keys() <= _ROW_ARGUMENTS:
+        unknown = set(fields) - _ROW_ARGUMENTS
         raise TypeError(f"Unknown audit event arguments: {sorted(unknown)}")
     action = fields["action"]
     school = fields.get("school")
-    school_id = getattr(school, "pk", school)
-    school_id = int(school_id) if school_id is not None else None
+    known_school = schools.get(id(school))
+    if known_school is None:
+        school_id = getattr(school, "pk", school)
+        school_id = int(school_id) if school_id is not None else None
+        known_school = schools[id(school)] = (school_id, chain_for(school_id))
+    school_id, chain = known_school
     target = fields.get("target")
     target_type = fields.get("target_type", "")
     target_id = fields.get("target_id", "")
@@ -293,7 +301,7 @@ def _row(fields: dict[str, Any], default_actor: str,
         actors[id(actor)] = known
     changes = _changes_of(fields.get("changes"))
     return LinkedRow(
-        public_id=_PUBLIC_ID.get_default(), chain=chain_for(school_id), school_id=school_id,
+        public_id=_PUBLIC_ID.get_default(), chain=chain, school_id=school_id,
         actor_id=known[0], actor_label=known[1], action=_clean_text(action),
         target_type=_clean_text(target_type), target_id=_clean_text(target_id),
         target_label=_clean_text(target_label)[:200], changes=changes,

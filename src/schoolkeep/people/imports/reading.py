@@ -282,8 +282,18 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
     """One data row: its given values and the problems of the row on its own."""
     row = RowData(number)
     problems: list[Problem] = []
+    columns, parsed, width = layout.columns, layout.parsed, len(layout.columns)
     for position, raw in enumerate(cells):
-        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+        if raw is None or raw == "":
+            continue
+        if type(raw) is str and position < width:  # a text parsed before: its value
+            known = columns[position]
+            kept = parsed[position]
+            value = kept.get(raw, kept)
+            if known is not None and value is not kept:
+                _put(row, known, list(value) if type(value) is list else value)
+                continue
+        if isinstance(raw, str) and not raw.strip():
             continue
         column = layout.column(position)
         if column is None:
@@ -299,12 +309,7 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
         except BadValue as exc:
             problems.append(Problem(number, column.heading, str(exc)))
             continue
-        if column.field == "sites":
-            row.sites = value
-        elif column.check_type:
-            row.checks.setdefault(column.check_type, {})[column.field] = value
-        else:
-            row.person[column.field] = value
+        _put(row, column, value)
     if layout.has_full_name and not row.person.get("full_name") and not any(
             p.column == "Full name" for p in problems):
         problems.append(Problem(number, "Full name", "Every row needs the person's full name."))
@@ -312,6 +317,15 @@ def parse_row(number: int, cells: list[Any], layout: _Layout, sites: Sites,
     for check_type, values in row.checks.items():
         problems.extend(_check_rules(number, check_type, values, today))
     return row, problems
+
+
+def _put(row: RowData, column: Column, value: Any) -> None:
+    if column.field == "sites":
+        row.sites = value
+    elif column.check_type:
+        row.checks.setdefault(column.check_type, {})[column.field] = value
+    else:
+        row.person[column.field] = value
 
 
 def _person_rules(row: RowData, today: date) -> Iterator[Problem]:

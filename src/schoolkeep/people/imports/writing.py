@@ -45,6 +45,7 @@ PREVIEW_ROWS = 20
 PROGRESS_EVERY = 200
 _SECRETS = frozenset((*PERSON_SECRET_FIELDS, *CHECK_SECRET_FIELDS))
 _CHECK_LABELS = dict(CheckType.choices)  # each check's kind as displayed
+_CHECK_FIELDS_OF = {check_type: check_fields_for(check_type) for check_type in CheckType.values}
 
 
 def _audited(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -181,16 +182,16 @@ class _Writer:
             out.owners[len(out.new_checks)] = owner
         else:
             out.written.add(person_id)
-        number = derive.normalise_dbs_number(values["dbs_certificate_number"])
+        number = values["dbs_certificate_number"]  # as read: normalised
         out.new_checks.append({
             "school_id": self.school.pk, "person_id": person_id, "check_type": check_type,
-            "public_id": public_id, **values, "dbs_certificate_number": number,
-            "dbs_certificate_hash": derive.dbs_certificate_hash(number), "version": 1})
-        values["dbs_certificate_number"] = number
+            "public_id": public_id, **values,
+            "dbs_certificate_hash": derive.dbs_certificate_hash(number) if number else "",
+            "version": 1})
         out.events.append(self._event(
             "people.check.created", "people.check", public_id,
             self._check_label(check_type, full_name),
-            diff(None, _audited(values, check_fields_for(check_type)),
+            diff(None, _audited(values, _CHECK_FIELDS_OF[check_type]),
                  secret_fields=CHECK_SECRET_FIELDS)))
         self.result.checks_added += 1
         return [f"{CHECK_PREFIXES[check_type]} (new)"]
