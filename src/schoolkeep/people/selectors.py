@@ -176,6 +176,15 @@ def person_for_user(*, school: School, user: Any) -> Person | None:
     return Person.objects.filter(school=school, user=user).first()
 
 
+def own_person_id(*, school: School, user: Any) -> UUID | None:
+    """The public id of ``person_for_user``'s record (the list's link to it), read alone:
+    not a model whose date of birth is decrypted on every page of the list."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(school=school, user=user).values_list(
+        "public_id", flat=True).first()
+
+
 def copy_for_school(*, school: School, public_id: UUID | str) -> CertificateCopy:
     """A certificate copy of the school with its check and person; another school's: 404."""
     queryset = CertificateCopy.objects.select_related("check_record__person")

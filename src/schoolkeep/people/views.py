@@ -85,7 +85,7 @@ def person_list(request: SchoolRequest) -> HttpResponse:
         "page_title": "People", "filters": filters, "page": page, "query": query.urlencode(),
         "details": details, "leavers": status == selectors.LEAVERS,
         "can_manage": request.access.can("people.manage"),
-        "own": selectors.person_for_user(school=request.school, user=request.user),
+        "own_id": selectors.own_person_id(school=request.school, user=request.user),
         "person_url_pattern": person_url_pattern(),
     })
 

@@ -133,3 +133,20 @@ def test_filter_forms_show_what_djangos_select_showed(school, data):
         assert _parsed(str(plain)) == _parsed(str(django_select))
         assert str(plain).count("<select") == len(
             [f for f in plain.fields.values() if isinstance(f, django_forms.ChoiceField)])
+
+
+def test_the_list_links_a_member_to_their_own_record(personas, login):
+    from django.urls import reverse
+
+    someone = services.person_create(school=personas.school, actor=None, full_name="Sam Staff",
+                                     kind="support")
+    url = reverse("people:person-list")
+    assert selectors.own_person_id(school=personas.school, user=personas.staff) is None
+    assert "Your own record" not in login(personas.staff).get(url).content.decode()
+    services.person_link_account(person=someone, actor=personas.hr_admin, user=personas.staff)
+    own = selectors.own_person_id(school=personas.school, user=personas.staff)
+    assert own == selectors.person_for_user(school=personas.school,
+                                            user=personas.staff).public_id
+    html = login(personas.staff).get(url).content.decode()
+    assert (f'href="{reverse("people:person-detail", args=[own])}">Your own record</a>'
+            in html)
