@@ -49,7 +49,7 @@ each of the six kinds.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -148,6 +148,10 @@ def _logoff(today: date, until: date) -> tuple[Q, Q]:
 
 
 # --- duties --------------------------------------------------------------------------------
+
+
+# Builds the current assets of a kind's list (called only when its SQL is not kept yet).
+Assets = Callable[[], QuerySet[Any]]
 
 
 class AssetRow(NamedTuple):
@@ -346,16 +350,19 @@ class AssetDuties:
             raise ValueError(f"The assets module has no kind of duty {kind!r}.")
         today, until = local_date(now), local_date(horizon)
         user, role = OWNED_BY[kind]
-        kept = kept_by_owner(owners, user, role, mine=mine)
         end = None if limit is None else offset + limit
         if kind in SYSTEM_KINDS:
             # A school has tens of systems, not thousands: read them, sort, slice.
             read = (self._systems_without_two_factor if kind == SYSTEM_MFA
                     else self._logoff_unchecked)
+            kept = kept_by_owner(owners, user, role, mine=mine)
             return sorted(read(school_id, today=today, until=until, now=now, kept=kept),
                           key=Duty.sort_key)[offset:end]
-        assets = _with_owner(_current_assets().filter(school_id=school_id).order_by(),
-                             today).filter(kept)
+
+        def assets() -> QuerySet[Any]:  # built only when its SQL is not kept yet
+            return _with_owner(_current_assets().filter(school_id=school_id).order_by(),
+                               today).filter(kept_by_owner(owners, user, role, mine=mine))
+
         # What each list's SQL is built from, to keep it (``duties.compiled``); the instants
         # it compares with are the midnights of the key's days.
         key = (MODULE, kind, school_id, owners, mine, offset, end, today, until)
@@ -366,16 +373,18 @@ class AssetDuties:
                 LAWFUL_BASIS: self._without_lawful_basis}
         return make[kind](assets, key, today=today, until=until, now=now, rows=rows)
 
-    def _rows(self, key: Hashable, found: QuerySet[Any], rows: slice) -> list[AssetRow]:
-        """The ``rows`` of ``found`` (ordered) as ``AssetRow``s, from SQL kept per ``key``."""
+    def _rows(self, key: Hashable, found: Assets,
+              rows: slice) -> list[AssetRow]:
+        """The ``rows`` of ``found()`` (ordered) as ``AssetRow``s, from SQL kept per ``key``
+        (``found`` is called only to compile it)."""
         return [AssetRow(*row) for row in compiled.rows(
-            key, lambda: found.values_list(*ROW_FIELDS)[rows], fixed_by_key=True)]
+            key, lambda: found().values_list(*ROW_FIELDS)[rows], fixed_by_key=True)]
 
-    def _reviews(self, assets: QuerySet[Any], key: Hashable, *, today: date, until: date,
+    def _reviews(self, assets: Assets, key: Hashable, *, today: date, until: date,
                  now: datetime, rows: slice) -> list[Duty]:
-        found = assets.filter(review_due_on__lt=until).order_by("review_due_on", "public_id")
         duties = []
-        for asset in self._rows(key, found, rows):
+        for asset in self._rows(key, lambda: assets().filter(review_due_on__lt=until).order_by(
+                "review_due_on", "public_id"), rows):
             assert asset.review_due_on is not None  # filtered above
             duties.append(_duty(
                 "review-due", asset, due_at=asset.review_due_on, now=now,
@@ -385,7 +394,7 @@ class AssetDuties:
             ))
         return duties
 
-    def _owners_missing(self, assets: QuerySet[Any], key: Hashable, *, today: date,
+    def _owners_missing(self, assets: Assets, key: Hashable, *, today: date,
                         until: date, now: datetime, rows: slice) -> list[Duty]:
         """Two queries, each in order and cut at the end of ``rows``, then merged: assets
         whose owner has left (due on the leaving date) and assets with no owner (due the
@@ -393,9 +402,9 @@ class AssetDuties:
         left = Q(owner_person__leaving_date__lte=today)
         unowned = NO_OWNER & _added_before(until)
         first = slice(0, rows.stop)
-        leavers = self._rows((key, "left"), assets.filter(left).order_by(
+        leavers = self._rows((key, "left"), lambda: assets().filter(left).order_by(
             "owner_person__leaving_date", "public_id"), first)
-        never = self._rows((key, "never"), assets.filter(unowned).order_by(
+        never = self._rows((key, "never"), lambda: assets().filter(unowned).order_by(
             "created_at", "public_id"), first)
         duties = []
         for asset in [*leavers, *never]:
@@ -411,14 +420,14 @@ class AssetDuties:
             ))
         return sorted(duties, key=Duty.sort_key)[rows]
 
-    def _added(self, assets: QuerySet[Any], key: Hashable, condition: Q,
+    def _added(self, assets: Assets, key: Hashable, condition: Q,
                rows: slice) -> list[AssetRow]:
         """The assets meeting ``condition`` in the order they were added, the rows wanted
         (their duties are due the day added, and ordered by the instant: ``order_at``)."""
-        return self._rows(key, assets.filter(condition).order_by("created_at", "public_id"),
-                          rows)
+        return self._rows(key, lambda: assets().filter(condition).order_by("created_at",
+                                                                           "public_id"), rows)
 
-    def _unclassified(self, assets: QuerySet[Any], key: Hashable, *, today: date, until: date,
+    def _unclassified(self, assets: Assets, key: Hashable, *, today: date, until: date,
                       now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(
@@ -430,7 +439,7 @@ class AssetDuties:
             for asset in self._added(assets, key, UNCLASSIFIED & _added_before(until), rows)
         ]
 
-    def _without_lawful_basis(self, assets: QuerySet[Any], key: Hashable, *, today: date,
+    def _without_lawful_basis(self, assets: Assets, key: Hashable, *, today: date,
                               until: date, now: datetime, rows: slice) -> list[Duty]:
         return [
             _duty(

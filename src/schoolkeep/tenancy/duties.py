@@ -32,6 +32,7 @@ in order of urgency (due instant, then public id), sliced in SQL; ``for_school``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -77,6 +78,8 @@ from schoolkeep.tenancy.roles import ROLES_WITHOUT_REQUIRED_MFA, Role
 
 MODULE = "tenancy"
 MFA_GRACE = timedelta(days=7)
+# The viewer's rows of a list, as a condition built only when its SQL is not kept yet.
+Kept = Callable[[], Q]
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
@@ -293,7 +296,10 @@ class TenancyDuties(CountsFromKinds):
         if kind not in self.kind_labels:
             raise ValueError(f"The tenancy module has no kind of duty {kind!r}.")
         user, role = OWNED_BY[kind]
-        kept = kept_by_owner(owners, user, role, mine=mine)
+
+        def kept() -> Q:  # built only when a list's SQL is not kept yet
+            return kept_by_owner(owners, user, role, mine=mine)
+
         rows = slice(offset, None if limit is None else offset + limit)
         # What each list's SQL is built from, to keep it (``duties.compiled``): the
         # instants it compares with are put in at each call.
@@ -310,12 +316,12 @@ class TenancyDuties(CountsFromKinds):
             return []
         return self._terms(school_id, now=now, horizon=horizon)[rows]
 
-    def _mfa_missing(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
+    def _mfa_missing(self, school_id: int, *, now: datetime, horizon: datetime, kept: Kept,
                      rows: slice, key: tuple[Any, ...]) -> list[Duty]:
         def build() -> QuerySet[Any]:
             members = _without_second_factor(
                 _members().filter(school_id=school_id, created_at__lt=horizon - MFA_GRACE)
-            ).filter(kept).order_by("created_at", "public_id")
+            ).filter(kept()).order_by("created_at", "public_id")
             return members.values_list("public_id", "created_at", "user_id", "user__full_name",
                                        "user__email")[rows]
 
@@ -341,7 +347,7 @@ class TenancyDuties(CountsFromKinds):
             )
         return duties
 
-    def _locked(self, school_id: int, *, now: datetime, kept: Q, rows: slice,
+    def _locked(self, school_id: int, *, now: datetime, kept: Kept, rows: slice,
                 key: tuple[Any, ...]) -> list[Duty]:
         cool_off = _cool_off()
 
@@ -349,7 +355,7 @@ class TenancyDuties(CountsFromKinds):
             members = (
                 _members()
                 .filter(school_id=school_id)
-                .filter(kept)
+                .filter(kept())
                 .annotate(lifted=_lock_lifted_at(now))
                 .filter(lifted__isnull=False)
                 .order_by("lifted", "public_id")
@@ -377,12 +383,12 @@ class TenancyDuties(CountsFromKinds):
             )
         return duties
 
-    def _invitations(self, school_id: int, *, now: datetime, horizon: datetime, kept: Q,
+    def _invitations(self, school_id: int, *, now: datetime, horizon: datetime, kept: Kept,
                      rows: slice, key: tuple[Any, ...]) -> list[Duty]:
         def build() -> QuerySet[Any]:
             invitations = (_open_invitations()
                            .filter(school_id=school_id, expires_at__lt=horizon)
-                           .filter(kept).order_by("expires_at", "public_id"))
+                           .filter(kept()).order_by("expires_at", "public_id"))
             return invitations.values_list("public_id", "expires_at", "full_name",
                                            "email")[rows]
 
