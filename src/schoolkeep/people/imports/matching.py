@@ -55,7 +55,7 @@ class _Matcher:
     staff_rows: dict[str, int] = field(default_factory=dict)
     email_rows: dict[str, int] = field(default_factory=dict)
     matched_rows: dict[int, int] = field(default_factory=dict)
-    new_names: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    new_names: dict[str, list[tuple[int, str, date | None]]] = field(default_factory=dict)
 
     def _problem(self, row: RowData, column: str, message: str) -> None:
         self.problems.append(Problem(row.number, column, message))
@@ -149,24 +149,28 @@ class _Matcher:
         if "kind" not in row.person:
             self._problem(row, "Kind", "This row adds a new person, who needs a kind.")
 
-        def told_apart(other_staff: str, other_dob: str) -> bool:
+        dob = row.person.get("date_of_birth")
+
+        def told_apart(other_staff: str, mine: object, other_dob: object) -> bool:
             # A different staff number or date of birth proves a different person; a
             # different e-mail does not (e-mails change).
             return bool((staff and other_staff and staff != other_staff)
-                        or (dob_hash and other_dob and dob_hash != other_dob))
+                        or (mine and other_dob and mine != other_dob))
 
         for pk in self.index.by_name.get(key, []):
-            known = self.index.people[pk]
-            if not told_apart(known.staff_number, known.dob_hash):
+            known = self.index.people[pk]  # recorded: its date of birth known by its hash
+            if not told_apart(known.staff_number, dob_hash, known.dob_hash):
                 self._problem(row, "Full name", f"{known.full_name} is already recorded but "
                               "matches this row by neither staff number, e-mail nor name with "
                               "date of birth. Give a staff number, e-mail or date of birth to "
                               "say which (one that tells them apart adds a new person).")
                 return
         for other_row, other_staff, other_dob in self.new_names.get(key, []):
-            if not told_apart(other_staff, other_dob):
+            if not told_apart(other_staff, dob, other_dob):
                 self._problem(row, "Full name", f"Row {other_row} adds a person of the same "
                               "name. Give each a staff number or date of birth that tells "
                               "them apart, or remove one.")
                 return
-        self.new_names.setdefault(key, []).append((row.number, staff, dob_hash))
+        # The date itself, not its hash: a file's rows are held until its end, and the
+        # hash's text takes three times the memory.
+        self.new_names.setdefault(key, []).append((row.number, staff, dob))

@@ -24,13 +24,12 @@ from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.import_bounds import Problem, ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
-from schoolkeep.people import derive
+from schoolkeep.people import derive, missing_checks
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
 from schoolkeep.people.imports.matching import Index, _Matcher
 from schoolkeep.people.imports.reading import RowData, rows_of
 from schoolkeep.people.imports.results import ImportResult, PreviewRow, Progress
 from schoolkeep.people.imports.stored import CHECK_FIELDS, ENCRYPTED, StoredPerson, stored_people
-from schoolkeep.people.missing_checks import refresh_missing_checks
 from schoolkeep.people.models import Check, CheckType, Person
 from schoolkeep.people.services import (
     CHECK_SECRET_FIELDS,
@@ -92,8 +91,9 @@ class _Writer:
     site_names: dict[int, str]
     now: datetime = field(default_factory=timezone.now)
     # People written (added, changed, or a check of theirs added or changed): their stored
-    # missing-check facts are recomputed once at the end.
-    written: set[int] = field(default_factory=set)
+    # missing-check facts are recomputed once at the end. None once there are more than
+    # one UPDATE takes: the whole school's are (and the ids are not held).
+    written: set[int] | None = field(default_factory=set)
     people: Table = field(default_factory=lambda: Table(Person))
     checks: Table = field(default_factory=lambda: Table(Check))
     person_defaults: dict[str, Any] = field(
@@ -268,8 +268,11 @@ class _Writer:
         self.checks.insert(out.new_checks)
         for columns, updates in out.check_updates.items():
             self.checks.update(updates, [name for name in columns if name != "pk"])
-        self.written.update(ids)
-        self.written.update(out.written)
+        if self.written is not None:
+            self.written.update(ids)
+            self.written.update(out.written)
+            if len(self.written) > missing_checks.CHUNK:
+                self.written = None
         if out.site_sets:
             through = Person.sites.through
             through.objects.filter(
@@ -286,10 +289,10 @@ class _NothingWritten(Exception):
 
 
 def _run(source: Source, school: School, actor: Any, result: ImportResult, *, write: bool,
-         progress: Progress | None, expected_rows: int) -> set[int]:
+         progress: Progress | None, expected_rows: int) -> set[int] | None:
     """Read, check and compare (and when ``write``, write) every row; returns the ids of
-    the people written. Problems go to ``result.problems``; after the first, rows are
-    only checked."""
+    the people written (None: too many to hold, see ``_Writer.written``). Problems go to
+    ``result.problems``; after the first, rows are only checked."""
     problems = ProblemList()
     index = Index(school)
     matcher = _Matcher(index, problems)
@@ -364,7 +367,7 @@ def _write(source: Source, school: School, actor: Any, result: ImportResult,
                    expected_rows=expected_rows)
     if not result.ok:
         raise _NothingWritten
-    refresh_missing_checks(school.pk, written)
+    missing_checks.refresh_missing_checks(school.pk, written)
     changed = result.added + result.updated
     refresh_statistics_after_commit([Person, Check], rows=changed)
     if changed:
