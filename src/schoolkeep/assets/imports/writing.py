@@ -1,21 +1,24 @@
 """Writing a planned import in bulk, in one transaction, with one audit event per record
 created or changed. The derived fields are those the register's services set
 (``assets.services``): names tidied, ``name_key``/``label_key`` as ``lib.text.fold`` gives, a
-new group placed after the last, ``version`` 1 and then one more at each change; the audit
-events record the same snapshots (``asset_snapshot``)."""
+new group placed after the last, ``version`` 1 and then one more at each change, a new
+asset's stored review date as ``assets.review_due`` gives it (an import changes no date of
+an asset already recorded); the audit events record the same snapshots
+(``asset_snapshot``)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from schoolkeep.assets import review_due
 from schoolkeep.assets.imports.matching import (
     ChangedAsset,
     Index,
@@ -46,7 +49,8 @@ OWNER_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched"]
 # The columns a new asset's row gives (the others take their defaults).
 GIVEN = frozenset({"public_id", "school_id", "group_id", "name", "name_key", "purpose",
                    "description", "version", "owner_person_id", "owner_organisation_id",
-                   "owner_unmatched", "classification", "classification_note"})
+                   "owner_unmatched", "classification", "classification_note",
+                   "review_due_on"})
 UNCLASSIFIED = (Asset._meta.get_field("classification").get_default(), "")
 
 
@@ -81,6 +85,7 @@ class _Writer:
     group_names: dict[int, str] = field(default_factory=dict)
     organisation_names: dict[int, str] = field(default_factory=dict)
     default_changes: Changes | None = None  # the part of a new asset's changes every one has
+    new_review_due_on: date | None = None  # _review_due_on's, once worked out
     entries: dict[str, dict[Any, Any]] = field(default_factory=dict)  # _entry's, by field
 
     def event(self, action: str, target: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -178,10 +183,20 @@ class _Writer:
             kept[key] = diff(None, {name: value}).get(name)
         return kept[key]
 
+    def _review_due_on(self) -> date:
+        """The stored review date of every asset the import adds (``assets.review_due``'s
+        rule): never reviewed, no date set, all added at ``now``: one date for them all."""
+        if self.new_review_due_on is None:
+            self.new_review_due_on = review_due.review_due(
+                next_review_on=None, last_reviewed_on=None, created_at=self.now,
+                interval=review_due.intervals([self.school.pk])[self.school.pk])
+        return self.new_review_due_on
+
     def _create(self, chunk: Sequence[NewAsset]) -> None:
         rows: list[dict[str, Any]] = []
         labels_of: list[list[AccessLabel]] = []
         school_id, index = self.school.pk, self.index
+        due_on = self._review_due_on()
         for item in chunk:
             row = item.row
             classification, note = row.classification or UNCLASSIFIED
@@ -191,7 +206,7 @@ class _Writer:
                       "description": row.description or "", "version": 1,
                       "owner_person_id": None, "owner_organisation_id": None,
                       "owner_unmatched": "", "classification": classification,
-                      "classification_note": note}
+                      "classification_note": note, "review_due_on": due_on}
             owner = item.owner
             if owner is not None:
                 values["owner_person_id"] = owner.person_id

@@ -12,9 +12,10 @@ import pytest
 from django.db import transaction
 from tests.personas import Personas
 
+from schoolkeep.assets import review_due
 from schoolkeep.assets import services as asset_services
 from schoolkeep.assets.imports import matching, parsing
-from schoolkeep.assets.models import Asset, AssetGroup
+from schoolkeep.assets.models import Asset, AssetGroup, AssetSettings
 from schoolkeep.assets.tests.test_import import ROWS, people, register, run, write_delimited
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import diff
@@ -120,3 +121,20 @@ def test_every_new_assets_event_is_the_services_snapshot(
             asset, labels=asset_services.current_labels(asset), systems=[]))
         assert event.changes == expected
     assert audit_verify().ok
+
+
+@pytest.mark.usefixtures("people")
+def test_new_assets_store_their_review_date_as_the_rule_gives_it(
+        personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "BATCH", 3)
+    AssetSettings.objects.create(school=personas.school, review_interval_months=6)
+    path = write_delimited(tmp_path / "register.csv", ROWS + MORE, ",")
+
+    run(personas, path)
+    run(personas, write_delimited(tmp_path / "again.csv",
+                                  [*ROWS, ["Staff data (MIS)", "", "", ""],
+                                   ["Payroll", "Ben Okafor", "Head", "Pay"]], ","))
+
+    assert Asset.objects.filter(school=personas.school).count() == 20
+    assert not Asset.objects.filter(school=personas.school, review_due_on=None).exists()
+    assert review_due.differences([personas.school.pk]) == []
