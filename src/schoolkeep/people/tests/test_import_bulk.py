@@ -101,3 +101,29 @@ def test_a_large_import_refreshes_its_school_whole_and_no_other(
     # The other school's drifted fact was left alone (repair's work, not the import's).
     assert [d.person_id for d in missing_checks.differences([personas.other_school.pk])] \
         == [other.pk]
+
+
+def test_the_recorded_values_read_for_comparing_are_the_orms(personas: Personas,
+                                                              tmp_path: Path) -> None:
+    from schoolkeep.people.imports.stored import _CHECK_READ, _PERSON_READ, stored_people
+
+    path = write(tmp_path, [
+        ["Ada Lovelace", "10/12/1985", "teaching", "yes", "S1", "01/09/2020", "03/09/2020",
+         "0012-3456-7890", "01/09/2020", ""],
+        ["Bea Khan", "", "agency", "no", "S2", "", "", "", "", "04/09/2020"],
+    ])
+    assert people_import(path, school=personas.school, actor=personas.hr_admin).written
+    ids = list(Person.objects.values_list("pk", flat=True))
+
+    stored = stored_people(ids)
+
+    for values in Person.objects.filter(pk__in=ids).values(*_PERSON_READ):
+        person = stored[values["pk"]]
+        assert [(k, v, type(v)) for k, v in person.items()] == [
+            (k, v, type(v)) for k, v in values.items()]
+        expected = {c["check_type"]: c for c in Check.objects.filter(
+            person_id=values["pk"]).values(*_CHECK_READ)}
+        assert {t: [(k, v, type(v)) for k, v in c.items()] for t, c in person.checks.items()} \
+            == {t: [(k, v, type(v)) for k, v in c.items()] for t, c in expected.items()}
+        assert person.sites == sorted(Person.objects.get(pk=values["pk"]).sites.values_list(
+            "pk", flat=True))
