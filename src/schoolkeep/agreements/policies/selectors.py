@@ -44,9 +44,12 @@ def _in_review() -> Exists:
 
 def policy_list(*, school: School) -> QuerySet[Policy]:
     """The school's current policies by title, each with its owner, current version and
-    ``has_version_in_review``: one query to read, whatever the number."""
+    ``has_version_in_review``: one query to read, whatever the number. The current
+    version's text (a whole policy, read for every row before) and the owner's password
+    hash are left unread: no list shows them."""
     return (Policy.objects.filter(school=school, archived_at__isnull=True)
             .select_related("owner", "current_version")
+            .defer("current_version__text", "owner__password")
             .annotate(has_version_in_review=_in_review())
             .order_by("title_key", "pk"))
 
