@@ -62,6 +62,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -309,12 +310,14 @@ class AssetDuties:
                                       NO_LAWFUL_BASIS & added_due),
             "assets": Count("pk"),
         }
+        # Grouped in the index's own order (school, owner person): the person's columns are
+        # the same on each row of a group, so taken as MAX, not grouped by (which made
+        # SQLite sort every asset in a temporary tree).
         per_asset = (_current_assets().filter(school_id__in=ids).order_by()
-                     .values("school_id", "owner_person_id", "owner_person__user_id",
-                             "owner_person__leaving_date")
-                     .annotate(marker=Value(ASSET_ROW), **asset_columns)
-                     .values_list("school_id", "marker", "owner_person__user_id",
-                                  "owner_person__leaving_date", *asset_columns))
+                     .values("school_id", "owner_person_id")
+                     .annotate(marker=Value(ASSET_ROW), user=Max("owner_person__user_id"),
+                               leaving=Max("owner_person__leaving_date"), **asset_columns)
+                     .values_list("school_id", "marker", "user", "leaving", *asset_columns))
         logoff_overdue, logoff_due = _logoff(today, until)
         mfa = Q(without_two_factor=True)
         system_columns = {
