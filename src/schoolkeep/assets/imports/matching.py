@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from schoolkeep.assets.imports.columns import (
@@ -53,6 +53,7 @@ from schoolkeep.tenancy.models import School
 TYPO_RATIO = 0.85
 OWNERS_KEPT = 10_000  # owners resolved and remembered, at most
 ROWS_NAMED = 5  # rows named in a warning about many rows; the others are counted
+KEYS_PER_QUERY = 500  # names or ids in one IN (below SQLite's limit on parameters)
 DETAILS_KEPT = 1_000  # created and changed assets described in the result; others counted
 
 
@@ -84,10 +85,13 @@ class Existing:
 
 
 class Index:
-    """The school's register as it is: groups, owners, labels and assets (not archived)."""
+    """The school's register as it is: groups, owners and labels, read once; its assets
+    (not archived) only a batch of the file's names at a time (``load_assets``), so that
+    what is held does not grow with the register either."""
 
     def __init__(self, school: School) -> None:
         today = timezone.localdate()
+        self.school = school
         self.people: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.leavers: dict[str, str] = {}
         self.person_names: dict[int, str] = {}
@@ -111,22 +115,35 @@ class Index:
         self.suppliers = {fold(name) for name in [*supplier_names(), *suppliers]}
         self.assets: dict[tuple[int, str], Existing] = {}
         self.groups_of_name: dict[str, set[int]] = defaultdict(set)
+
+    def load_assets(self, name_keys: Iterable[str]) -> None:
+        """Read the recorded assets (in any group) with these names, in place of those read
+        before: ``assets`` by (group id, name key), ``groups_of_name``."""
+        self.assets, self.groups_of_name = {}, defaultdict(set)
+        keys = sorted(set(name_keys))
+        if not keys:
+            return
         by_pk: dict[int, Existing] = {}
-        rows = Asset.objects.filter(school=school, archived_at__isnull=True).values_list(
-            "pk", "name", "name_key", "group_id", "owner_person_id", "owner_organisation_id",
-            "owner_unmatched", "purpose", "description", "classification",
-            "classification_note", "version")
-        for (pk, name, key, group_id, person, organisation, unmatched, purpose, description,
-             classification, note, version) in rows.iterator(2000):
-            existing = Existing(pk, name, group_id, person, organisation, unmatched, purpose,
-                                description, classification, note, version)
-            self.assets[(group_id, key)] = existing
-            self.groups_of_name[key].add(group_id)
-            by_pk[pk] = existing
-        links = Asset.access_labels.through.objects.filter(
-            Q(asset__school=school) & Q(asset__archived_at__isnull=True)).order_by("pk")
-        for asset_id, label_id in links.values_list("asset_id", "accesslabel_id").iterator(5000):
-            by_pk[asset_id].label_ids.append(label_id)
+        recorded = Asset.objects.filter(school=self.school, archived_at__isnull=True)
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            rows = recorded.filter(name_key__in=keys[start:start + KEYS_PER_QUERY]).values_list(
+                "pk", "name", "name_key", "group_id", "owner_person_id",
+                "owner_organisation_id", "owner_unmatched", "purpose", "description",
+                "classification", "classification_note", "version")
+            for (pk, name, key, group_id, person, organisation, unmatched, purpose,
+                 description, classification, note, version) in rows:
+                existing = Existing(pk, name, group_id, person, organisation, unmatched,
+                                    purpose, description, classification, note, version)
+                self.assets[(group_id, key)] = existing
+                self.groups_of_name[key].add(group_id)
+                by_pk[pk] = existing
+        ids = sorted(by_pk)
+        links = Asset.access_labels.through.objects.order_by("pk")
+        for start in range(0, len(ids), KEYS_PER_QUERY):
+            for asset_id, label_id in links.filter(
+                    asset_id__in=ids[start:start + KEYS_PER_QUERY]).values_list(
+                    "asset_id", "accesslabel_id"):
+                by_pk[asset_id].label_ids.append(label_id)
 
 
 @dataclass
@@ -207,6 +224,8 @@ class Planner:
     new_labels: dict[str, str] = field(default_factory=dict)
     details_kept: int = 0  # created and changed assets described so far (DETAILS_KEPT)
     warnings: ProblemList = field(default_factory=ProblemList)
+    # The register's groups of a name of the file recorded in another group than its row's.
+    recorded_groups: dict[str, set[int]] = field(default_factory=dict)
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warnings.append(Problem(row, column, message))
@@ -412,7 +431,7 @@ class Planner:
         names = {group.pk: group.name for group in self.index.groups.values()}
         for key, seen in self.parsed.names.items():
             rows = [seen] if isinstance(seen, tuple) else seen
-            recorded = self.index.groups_of_name.get(key, ())
+            recorded = self.recorded_groups.get(key, ())
             if len(rows) == 1 and not recorded:
                 continue  # the common case: one group of the file, none recorded
             groups = {group_key: f"“{group}” (row {number})"
@@ -429,9 +448,15 @@ class Planner:
     def batch(self, rows: list[AssetRow]) -> Plan:
         """Compare a batch of the file's rows with the register: what it would write."""
         self.plan = Plan()
+        self.index.load_assets(row.name_key for row in rows)
         for row in rows:
             self.deadline.tick()
             self.asset(row)
+            recorded = self.index.groups_of_name.get(row.name_key)
+            group = self.index.groups.get(row.group_key)
+            if recorded and (group is None or recorded != {group.pk}):
+                # Recorded in another group too: in_other_groups will say so.
+                self.recorded_groups.setdefault(row.name_key, set()).update(recorded)
         return self.plan
 
     def finish(self) -> None:

@@ -138,3 +138,24 @@ def test_new_assets_store_their_review_date_as_the_rule_gives_it(
     assert Asset.objects.filter(school=personas.school).count() == 20
     assert not Asset.objects.filter(school=personas.school, review_due_on=None).exists()
     assert review_due.differences([personas.school.pk]) == []
+
+
+@pytest.mark.usefixtures("people")
+def test_batches_of_any_size_compare_with_the_register_the_same(
+        personas: Personas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register is read a batch of names at a time: the same changes and warnings."""
+    run(personas, write_delimited(tmp_path / "first.csv", ROWS, ","))
+    changed = [list(row) for row in ROWS]
+    changed[2][3] = "A new purpose"  # Core pupil data
+    changed[6][1] = "Amelia Hart"  # Core staff data sets: another owner
+    del changed[3]  # Attendance: only in another group of this file
+    rows = [*changed, *MORE, ["Attendance", "Ben Okafor", "Head", "Registers"]]
+    path = write_delimited(tmp_path / "second.csv", rows, ",")
+
+    whole = imported(personas, path, 1000, monkeypatch)
+
+    assert "2 changed" in whole[1]
+    assert any("“Attendance” is in 2 groups" in message and "(already recorded)" in message
+               for _, _, message in whole[3])
+    for batch in (1, 4):
+        assert imported(personas, path, batch, monkeypatch) == whole
