@@ -124,14 +124,20 @@ class Index:
         if not keys:
             return
         by_pk: dict[int, Existing] = {}
-        recorded = Asset.objects.filter(school=self.school, archived_at__isnull=True)
+        # Archived assets are left out here, not in the SQL: by (school, name_key) alone
+        # the planner takes that index; with "not archived" too SQLite chose an index by
+        # (school, archived_at) and read every current asset for each batch. No order:
+        # the model's default order joins the groups and sorts.
+        recorded = Asset.objects.filter(school=self.school).order_by()
         for start in range(0, len(keys), KEYS_PER_QUERY):
             rows = recorded.filter(name_key__in=keys[start:start + KEYS_PER_QUERY]).values_list(
                 "pk", "name", "name_key", "group_id", "owner_person_id",
                 "owner_organisation_id", "owner_unmatched", "purpose", "description",
-                "classification", "classification_note", "version")
+                "classification", "classification_note", "version", "archived_at")
             for (pk, name, key, group_id, person, organisation, unmatched, purpose,
-                 description, classification, note, version) in rows:
+                 description, classification, note, version, archived_at) in rows:
+                if archived_at is not None:
+                    continue
                 existing = Existing(pk, name, group_id, person, organisation, unmatched,
                                     purpose, description, classification, note, version)
                 self.assets[(group_id, key)] = existing

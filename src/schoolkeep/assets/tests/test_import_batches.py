@@ -159,3 +159,20 @@ def test_batches_of_any_size_compare_with_the_register_the_same(
                for _, _, message in whole[3])
     for batch in (1, 4):
         assert imported(personas, path, batch, monkeypatch) == whole
+
+
+@pytest.mark.usefixtures("people")
+def test_an_archived_asset_is_not_matched_and_its_name_is_free(personas: Personas,
+                                                               tmp_path: Path) -> None:
+    path = write_delimited(tmp_path / "register.csv", ROWS, ",")
+    run(personas, path)
+    old = Asset.objects.get(school=personas.school, name="Attendance")
+    asset_services.asset_archive(asset=old, actor=personas.siro)
+
+    result = run(personas, path)
+
+    assert (result.created, result.changed) == (1, 0)
+    current = Asset.objects.get(school=personas.school, name="Attendance",
+                                archived_at__isnull=True)
+    assert current.pk != old.pk and current.version == 1
+    assert Asset.objects.get(pk=old.pk).archived_at is not None
