@@ -77,6 +77,8 @@ class _Changes:
         default_factory=lambda: defaultdict(list))
     check_updates: dict[tuple[str, ...], list[dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(list))
+    # Sites replaced: (the person's id, or None for a new person and then its place in
+    # new_people (-1 otherwise); the site ids).
     site_sets: list[tuple[int | None, int, list[int]]] = field(default_factory=list)
     written: set[int] = field(default_factory=set)  # ids of people known to be written
     events: list[dict[str, Any]] = field(default_factory=list)
