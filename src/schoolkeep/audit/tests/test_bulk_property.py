@@ -52,7 +52,15 @@ events = st.lists(st.fixed_dictionaries({
     "before": st.none() | records,
     "after": records,
     "raw": st.booleans(),  # changes given as they are, not through diff()
+    # The school as a record, its id or its id as text: one batch may mix them.
+    "school_as": st.sampled_from(["record", "id", "text"]),
 }), min_size=1, max_size=25)
+
+
+def given_as(school: Any, form: str) -> Any:
+    if school is None or form == "record":
+        return school
+    return school.pk if form == "id" else str(school.pk)
 
 
 @contextmanager
@@ -103,7 +111,8 @@ def test_a_batch_gives_the_same_chains_as_one_event_at_a_time(drawn: list[dict[s
     schools = [SchoolFactory(), SchoolFactory(), None]
     actor = UserFactory()
     arguments = [{
-        "action": event["action"], "school": schools[event["chain"]],
+        "action": event["action"],
+        "school": given_as(schools[event["chain"]], event["school_as"]),
         "actor": actor if event["with_actor"] else None,
         "target_type": "tests.thing", "target_id": event["target_id"],
         "target_label": event["target_label"],
