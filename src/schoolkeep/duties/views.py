@@ -81,11 +81,13 @@ def trust_overview(request: HttpRequest) -> HttpResponse:
     ]
     access = request.access  # type: ignore[attr-defined]
     counts = selectors.counts_for_schools([s.pk for s in schools], timezone.now())
-    # Only the modules a trust administrator may see (not incidents, for one).
+    # Only the modules a trust administrator may see (not incidents, for one): asked once
+    # per module, not once per school and module.
+    hidden = {provider.module for provider in registry.providers()
+              if not access.can(registry.view_permission_for(provider.module))}
     for per_module in counts.values():
-        for module in list(per_module):
-            if not access.can(registry.view_permission_for(module)):
-                del per_module[module]
+        for module in hidden & set(per_module):
+            del per_module[module]
     rows = [
         {
             "school": s,

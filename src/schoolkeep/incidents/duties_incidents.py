@@ -109,29 +109,15 @@ class IncidentDuties:
         ids = list(dict.fromkeys(school_ids))
         if not ids:
             return {}
-        school = OuterRef("pk")
-        running = clock_running().filter(school_id=school)
-        triage = _waiting_for_triage().filter(school_id=school)
-        actions = _open_actions().filter(school_id=school)
-        ico_overdue, ico_due = _ico_windows(now, horizon)
-        triage_overdue, triage_due = _triage_windows(now, horizon)
-        action_overdue, action_due = _action_windows(now, horizon)
-        annotations: dict[str, Any] = {
-            "ico_overdue": count_subquery(running.filter(ico_overdue)),
-            "ico_due": count_subquery(running.filter(ico_due)),
-            "triage_overdue": count_subquery(triage.filter(triage_overdue)),
-            "triage_due": count_subquery(triage.filter(triage_due)),
-            "action_overdue": count_subquery(actions.filter(action_overdue)),
-            "action_due": count_subquery(actions.filter(action_due)),
-        }
-        rows = (School.objects.filter(pk__in=ids).order_by()
-                .annotate(**annotations).values("pk", *annotations))
+        key = (MODULE, "counts", tuple(ids), local_date(now), local_date(horizon))
+        rows = compiled.rows(key, lambda: _counted(ids, now, horizon), instants=(
+            now - ICO_WINDOW, horizon - ICO_WINDOW, now - TRIAGE_WITHIN,
+            horizon - TRIAGE_WITHIN))
         return {
-            row["pk"]: DutyCounts(
-                due=row["ico_due"] + row["triage_due"] + row["action_due"],
-                overdue=row["ico_overdue"] + row["triage_overdue"] + row["action_overdue"],
-            )
-            for row in rows
+            school_id: DutyCounts(due=ico_due + triage_due + action_due,
+                                  overdue=ico_overdue + triage_overdue + action_overdue)
+            for (school_id, ico_overdue, ico_due, triage_overdue, triage_due, action_overdue,
+                 action_due) in rows
         }
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
@@ -176,6 +162,28 @@ _NONE = {
     "no_incident": _none(UUIDField()),
     "no_handles": _none(BooleanField()),
 }
+
+
+def _counted(ids: list[int], now: datetime, horizon: datetime) -> QuerySet[Any]:
+    """Per school: its ICO decisions, triages and actions, each overdue and due (one row,
+    each figure a COUNT subquery); kept by ``IncidentDuties.counts`` (``duties.compiled``)."""
+    school = OuterRef("pk")
+    running = clock_running().filter(school_id=school)
+    triage = _waiting_for_triage().filter(school_id=school)
+    actions = _open_actions().filter(school_id=school)
+    ico_overdue, ico_due = _ico_windows(now, horizon)
+    triage_overdue, triage_due = _triage_windows(now, horizon)
+    action_overdue, action_due = _action_windows(now, horizon)
+    annotations: dict[str, Any] = {
+        "ico_overdue": count_subquery(running.filter(ico_overdue)),
+        "ico_due": count_subquery(running.filter(ico_due)),
+        "triage_overdue": count_subquery(triage.filter(triage_overdue)),
+        "triage_due": count_subquery(triage.filter(triage_due)),
+        "action_overdue": count_subquery(actions.filter(action_overdue)),
+        "action_due": count_subquery(actions.filter(action_due)),
+    }
+    return (School.objects.filter(pk__in=ids).order_by()
+            .annotate(**annotations).values_list("pk", *annotations))
 
 
 def _listed(school_id: int, now: datetime, horizon: datetime) -> QuerySet[Any]:

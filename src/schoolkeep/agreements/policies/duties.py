@@ -82,6 +82,18 @@ class PolicyDuties:
         if not ids:
             return {}
         today, until = local_date(now), local_date(horizon)
+        # Its only instant is a midnight of the key's day: compiled once per key and kept.
+        rows = compiled.rows((MODULE, "counts", tuple(ids), today, until),
+                             lambda: self._counted(ids, today, until), fixed_by_key=True)
+        return {
+            school_id: DutyCounts(due=review_due + approval_due,
+                                  overdue=review_overdue + approval_overdue)
+            for school_id, review_overdue, review_due, approval_overdue, approval_due in rows
+        }
+
+    def _counted(self, ids: list[int], today: date, until: date) -> QuerySet[Any]:
+        """Per school: reviews overdue and due, approvals overdue and due (COUNT
+        subqueries)."""
         school = OuterRef("pk")
         reviews = _reviews().filter(school_id=school)
         waiting = _waiting_versions().filter(school_id=school)
@@ -93,13 +105,8 @@ class PolicyDuties:
             "approval_overdue": count_subquery(waiting.filter(sent_for_review_at__lt=late)),
             "approval_due": count_subquery(waiting.exclude(sent_for_review_at__lt=late)),
         }
-        rows = (School.objects.filter(pk__in=ids).order_by().annotate(**annotations)
-                .values("pk", *annotations))
-        return {
-            row["pk"]: DutyCounts(due=row["review_due"] + row["approval_due"],
-                                  overdue=row["review_overdue"] + row["approval_overdue"])
-            for row in rows
-        }
+        return (School.objects.filter(pk__in=ids).order_by().annotate(**annotations)
+                .values_list("pk", *annotations))
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """Reviews and approvals from one query (UNION ALL), its SQL compiled once per school

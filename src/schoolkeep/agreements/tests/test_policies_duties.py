@@ -179,6 +179,13 @@ def test_kept_lists_answer_as_fresh_sql_after_writes_and_on_other_days(personas)
     assert expected[0] != expected[1] != expected[2]  # statuses change as days pass
     compiled.forget()
     assert [listed(personas.school, moment) for moment in moments] == expected
+    ids = [personas.school.pk]
+    counted = [provider.counts(ids, now=moment, horizon=moment + HORIZON) for moment in moments]
+    fresh = []
+    for moment in moments:
+        compiled.forget()
+        fresh.append(provider.counts(ids, now=moment, horizon=moment + HORIZON))
+    assert counted == fresh and counted[0] != counted[2]
     raise_each(personas.school, 1)
     after = listed(personas.school, NOW)
     compiled.forget()

@@ -10,7 +10,7 @@ import time_machine
 from tests.personas import Personas
 
 from schoolkeep.duties import compiled
-from schoolkeep.duties.types import Duty
+from schoolkeep.duties.types import Duty, DutyCounts
 from schoolkeep.incidents.services_actions import action_add
 
 from .test_duties_incidents import NOW, provider, report
@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db
 def _listed(personas: Personas, moment: datetime) -> list[Duty]:
     return provider.for_school(personas.school.pk, now=moment,
                                horizon=moment + timedelta(days=14))
+
+
+def _counted(personas: Personas, moment: datetime) -> DutyCounts:
+    return provider.counts([personas.school.pk], now=moment,
+                           horizon=moment + timedelta(days=14))[personas.school.pk]
 
 
 def test_kept_lists_answer_as_fresh_sql_at_each_moment_and_after_writes(
@@ -43,6 +48,12 @@ def test_kept_lists_answer_as_fresh_sql_at_each_moment_and_after_writes(
     kept = [key[2] for key in compiled._kept if key[2][0] == "incidents"]
     assert len(kept) == len({(moment.date(), (moment + timedelta(days=14)).date())
                              for moment in moments})  # kept (once per days), not refused
+    counted = [_counted(personas, moment) for moment in moments]  # from kept SQL after the first
+    fresh = []
+    for moment in moments:
+        compiled.forget()
+        fresh.append(_counted(personas, moment))
+    assert counted == fresh and len(set(counted)) > 1
     report(personas, ago=timedelta(hours=2))
     after = _listed(personas, NOW)
     compiled.forget()
