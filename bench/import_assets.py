@@ -21,7 +21,7 @@ It prints rows per second, what was written (assets, labels, audit events), the 
 peaks and the process's peak resident memory (ru_maxrss), and checks that the audit chains
 still verify.
 
-    .venv/bin/python bench/import_assets.py [--rows N] [--xlsx]
+    .venv/bin/python bench/import_assets.py [--rows N] [--xlsx] [--profile N]
 """
 
 from __future__ import annotations
@@ -105,6 +105,23 @@ def write_xlsx(path: Path, table: list[list[str]]) -> Path:
     return path
 
 
+def profile_first_import(path: Path, school: Any, lines: int) -> None:
+    """The import under cProfile: its costliest functions, by their own time and with
+    what they call (timings inflated by the profiler: compare shares, not seconds)."""
+    import cProfile
+    import pstats
+
+    from schoolkeep.assets.imports import assets_import
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    harness.timed_import(assets_import, path, school)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
 def make_school(slug: str) -> Any:
     from schoolkeep.people.derive import person_derive
     from schoolkeep.people.models import Person
@@ -161,6 +178,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--xlsx", action="store_true",
                         help="also import the register from an XLSX workbook")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions of a first import (cProfile) "
+                             "and stop")
     options = parser.parse_args()
     rows = options.rows
     try:
@@ -179,6 +199,9 @@ def main() -> None:
         rss_before = harness.maxrss_mb()
 
         school = make_school("bench-register")
+        if options.profile:
+            profile_first_import(path, school, options.profile)
+            return
         events = AuditEvent.objects.count()
         figures, result = timed_import(path, school)
         assets = Asset.objects.filter(school=school).count()
