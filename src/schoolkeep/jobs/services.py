@@ -1,18 +1,25 @@
 """Creating jobs and reporting their progress. Progress is written with single-row UPDATEs
-so that a long-running task never overwrites fields another process changed."""
+so that a long-running task never overwrites fields another process changed.
+
+An import writes all its rows in one transaction, and an UPDATE made inside it is seen by
+others only when it commits: progress reported inside a transaction is also written to a
+small note in the jobs folder (shared by every machine), which the job's page reads while
+the job runs and which is removed when it ends."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
 import socket
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.jobs.models import Job
@@ -84,6 +91,57 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
+    if transaction.get_connection().in_atomic_block:
+        _write_progress_note(job)
+
+
+def _progress_note(job: Job) -> Path:
+    return jobs_dir() / f"{job.public_id}.progress.json"
+
+
+def _write_progress_note(job: Job) -> None:
+    """The job's progress as others cannot see it yet in its row (written whole, then moved
+    into place, so that a reader never sees half a note)."""
+    note = _progress_note(job)
+    partial = note.with_suffix(".partial")
+    partial.write_text(json.dumps({"done": job.done, "total": job.total,
+                                   "message": job.message}))
+    os.chmod(partial, PRIVATE_FILE)
+    os.replace(partial, note)
+
+
+def _remove_progress_note(job: Job) -> None:
+    _progress_note(job).unlink(missing_ok=True)
+
+
+def _read_progress_note(job: Job) -> tuple[dict[str, Any], datetime] | None:
+    """The note's progress and when it was written, or None when there is none (or it is
+    being replaced this very instant: the row then says all there is)."""
+    note = _progress_note(job)
+    try:
+        return json.loads(note.read_text()), datetime.fromtimestamp(note.stat().st_mtime, UTC)
+    except (OSError, ValueError):
+        return None
+
+
+def job_as_seen(job: Job) -> Job:
+    """The job with the progress its worker reported inside a transaction not yet
+    committed, for its page."""
+    read = _read_progress_note(job) if job.status == Job.Status.RUNNING else None
+    if read is not None:
+        reported = read[0]
+        job.done, job.total = int(reported["done"]), int(reported["total"])
+        job.message = str(reported["message"])
+    return job
+
+
+def _last_heard(job: Job) -> datetime | None:
+    """When the job's worker last reported: in the job's row, or in its progress note."""
+    last = job.heartbeat_at or job.created_at
+    read = _read_progress_note(job)
+    if read is not None and (last is None or read[1] > last):
+        return read[1]
+    return last
 
 
 def _new_private_file() -> tuple[str, BinaryIO]:
@@ -112,6 +170,7 @@ def job_finish(job: Job, *, content: bytes | None = None, filename: str = "",
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
+    _remove_progress_note(job)
 
 
 def job_write_file(write: Callable[[BinaryIO], None]) -> str:
@@ -133,6 +192,7 @@ def job_fail(job: Job, *, message: str) -> None:
     Job.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():
         setattr(job, name, value)
+    _remove_progress_note(job)
 
 
 def _process_gone(pid: int) -> bool:
@@ -153,7 +213,7 @@ def job_lost_worker(job: Job, now: Any = None) -> bool:
     here = job.worker_host == socket.gethostname()[:200]
     if job.worker_pid and here and _process_gone(job.worker_pid):
         return True
-    last = job.heartbeat_at or job.created_at
+    last = _last_heard(job)
     return last is not None and last < (now or timezone.now()) - STALE_AFTER
 
 
@@ -168,6 +228,7 @@ def job_mark_interrupted(job: Job, now: Any = None) -> bool:
                           heartbeat_at=job.heartbeat_at).update(**fields):
         for name, value in fields.items():
             setattr(job, name, value)
+        _remove_progress_note(job)
         return True
     job.refresh_from_db()
     return False

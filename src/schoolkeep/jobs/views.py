@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from schoolkeep.jobs.selectors import own_job
-from schoolkeep.jobs.services import job_file_path, job_mark_interrupted
+from schoolkeep.jobs.services import job_as_seen, job_file_path, job_mark_interrupted
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
@@ -22,7 +22,8 @@ from schoolkeep.tenancy.http import SchoolRequest
 def job_detail(request: SchoolRequest, public_id: str) -> HttpResponse:
     job = own_job(request, public_id)
     job_mark_interrupted(job)  # a job whose worker died must not wait for ever
-    return render(request, "jobs/job_detail.html", {"job": job, "page_title": job.title})
+    return render(request, "jobs/job_detail.html",
+                  {"job": job_as_seen(job), "page_title": job.title})
 
 
 @school_view("school.view")

@@ -5,11 +5,15 @@ from django.utils import timezone
 
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import (
+    STALE_AFTER,
     job_create,
     job_fail,
     job_file_path,
     job_finish,
+    job_lost_worker,
+    job_mark_interrupted,
     job_progress,
+    job_started,
     jobs_clean_up,
 )
 
@@ -67,3 +71,37 @@ def test_clean_up_removes_old_files_and_rows(personas, settings, tmp_path):
     assert jobs_clean_up(timezone.now() + timedelta(days=2)) == 1
     assert not path.exists()
     assert not Job.objects.filter(pk=job.pk).exists()
+
+
+def test_progress_inside_a_transaction_is_seen_before_it_commits(personas, login, settings,
+                                                                  tmp_path):
+    """An import writes in one transaction: its progress, reported inside it, reaches the
+    job's page through the note in the jobs folder, and the note goes when the job ends."""
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import",
+                     total=10, permission="school.view")
+    job_started(job)
+    job_progress(job, done=4, message="Writing the rows.")  # tests run inside a transaction
+    # What another connection sees until the import commits: the row as it was.
+    Job.objects.filter(pk=job.pk).update(done=0, message="")
+    page = login(personas.siro).get(reverse("jobs:job-detail", args=[job.public_id]))
+    content = page.content.decode()
+    assert "4 of 10" in content
+    assert "Writing the rows." in content
+    job_finish(job, message="Imported.")
+    assert list((tmp_path / "jobs").glob("*.progress.*")) == []
+
+
+def test_a_fresh_progress_note_keeps_a_running_job_alive(personas, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import",
+                     total=10, permission="school.view")
+    job_started(job)
+    job_progress(job, done=4)
+    long_ago = timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=long_ago, worker_host="elsewhere")
+    job = Job.objects.get(pk=job.pk)
+    assert job_lost_worker(job) is False  # the note is newer than the row's heartbeat
+    assert job_lost_worker(job, now=timezone.now() + STALE_AFTER + timedelta(minutes=1))
+    assert job_mark_interrupted(job, now=timezone.now() + STALE_AFTER + timedelta(minutes=1))
+    assert list((tmp_path / "jobs").glob("*.progress.*")) == []
