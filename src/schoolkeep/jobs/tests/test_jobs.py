@@ -105,3 +105,15 @@ def test_a_fresh_progress_note_keeps_a_running_job_alive(personas, settings, tmp
     assert job_lost_worker(job, now=timezone.now() + STALE_AFTER + timedelta(minutes=1))
     assert job_mark_interrupted(job, now=timezone.now() + STALE_AFTER + timedelta(minutes=1))
     assert list((tmp_path / "jobs").glob("*.progress.*")) == []
+
+
+def test_progress_without_a_total_says_how_far_it_has_gone(personas, login, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = job_create(school=personas.school, actor=personas.siro, kind="test", title="Import",
+                     permission="school.view")
+    job_started(job)
+    job_progress(job, done=3000, message="Reading the file")
+    content = login(personas.siro).get(
+        reverse("jobs:job-detail", args=[job.public_id])).content.decode()
+    assert "3000 so far" in content
+    assert "Reading the file" in content
