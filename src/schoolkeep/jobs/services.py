@@ -104,9 +104,9 @@ def _write_progress_note(job: Job) -> None:
     into place, so that a reader never sees half a note)."""
     note = _progress_note(job)
     partial = note.with_suffix(".partial")
-    partial.write_text(json.dumps({"done": job.done, "total": job.total,
-                                   "message": job.message}))
-    os.chmod(partial, PRIVATE_FILE)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"done": job.done, "total": job.total, "message": job.message}, handle)
     os.replace(partial, note)
 
 
