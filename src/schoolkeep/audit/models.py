@@ -70,29 +70,25 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         changes as the canonical JSON text that was hashed. Nothing else may call this (the
         manager does not expose it).
 
-        One plain INSERT run over every row: the ORM's ``bulk_create`` prepares each value
-        of each row through its field, which cost more than the hashing. Only three columns
-        need a database's own form (the UUID, the time and the JSON), and they get it from
-        the same field methods and backend adapters the ORM would use.
+        No ORM ``bulk_create``: it prepares each value of each row through its field, which
+        cost more than the hashing. PostgreSQL takes the rows by COPY (half the CPU time of
+        an INSERT run); SQLite by one plain INSERT run over plain tuples.
         """
         connection = connections[self.db]
-        meta = AuditEvent._meta
-        columns = ["public_id", "chain", "sequence", "school_id", "actor_id", "actor_label",
-                   "action", "target_type", "target_id", "target_label", "changes",
-                   "occurred_at", "request_id", "ip_address", "previous_hash", "hash"]
-        quote = connection.ops.quote_name
+        if connection.vendor == "postgresql":
+            return _copy_linked(connection, batch, linked)
         # Only our own table and column names go into the text; every value is a parameter.
-        sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608  # nosec B608
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        prepare_id = meta.get_field("public_id").get_db_prep_save
-        occurred_at = meta.get_field("occurred_at").get_db_prep_save(batch.occurred_at,
-                                                                    connection)
+        sql = (f"INSERT INTO {_table(connection)} ({_column_list(connection)}) "  # noqa: S608
+               f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
+        # The database's own forms of the UUID and the time, from the field methods the
+        # ORM would use; the changes are stored as the text that was hashed.
+        prepare_id = AuditEvent._meta.get_field("public_id").get_db_prep_save
+        occurred_at = AuditEvent._meta.get_field("occurred_at").get_db_prep_save(
+            batch.occurred_at, connection)
         request_id, ip_address = batch.request_id, batch.ip_address
-        postgres = connection.vendor == "postgresql"
         rows = [(prepare_id(row.public_id, connection), row.chain, row.sequence,
                  row.school_id, row.actor_id, row.actor_label, row.action, row.target_type,
-                 row.target_id, row.target_label,
-                 _stored_json(row.changes, row.changes_json) if postgres else row.changes_json,
+                 row.target_id, row.target_label, row.changes_json,
                  occurred_at, request_id, ip_address, row.previous_hash, row.hash)
                 for row in linked]
         with connection.cursor() as cursor:
@@ -101,12 +97,39 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         return len(rows)
 
 
-def _stored_json(value: Any, text: str) -> Any:
-    """PostgreSQL's JSON parameter, from the text already serialised for the hash."""
-    from django.db.backends.postgresql.psycopg_any import Jsonb
+_COLUMNS = ("public_id", "chain", "sequence", "school_id", "actor_id", "actor_label", "action",
+            "target_type", "target_id", "target_label", "changes", "occurred_at",
+            "request_id", "ip_address", "previous_hash", "hash")
 
-    # psycopg's jsonb parameter, told to send our text rather than serialise again.
-    return Jsonb(value, dumps=lambda _value: text)
+
+def _table(connection: Any) -> str:
+    return str(connection.ops.quote_name(AuditEvent._meta.db_table))
+
+
+def _column_list(connection: Any) -> str:
+    return ", ".join(map(connection.ops.quote_name, _COLUMNS))
+
+
+def _copy_linked(connection: Any, batch: LinkedBatch, linked: list[LinkedRow]) -> int:
+    """PostgreSQL: the rows through ``COPY ... FROM STDIN`` (psycopg's ``copy``).
+
+    Each value goes as psycopg writes it in COPY's text format: the UUID and the aware time
+    by their own dumpers (the same instant to the microsecond), the changes as the JSON
+    text that was hashed, which the jsonb column parses as it would an INSERT's parameter.
+    """
+    occurred_at, request_id, ip_address = batch.occurred_at, batch.request_id, batch.ip_address
+    # Only our own table and column names go into the text; the rows are data, not SQL.
+    sql = f"COPY {_table(connection)} ({_column_list(connection)}) FROM STDIN"
+    # Errors raised as Django's own (IntegrityError...), as any other query's are.
+    with connection.wrap_database_errors, connection.cursor() as cursor, \
+            cursor.copy(sql) as copy:
+        write = copy.write_row
+        for row in linked:
+            write((row.public_id, row.chain, row.sequence, row.school_id, row.actor_id,
+                   row.actor_label, row.action, row.target_type, row.target_id,
+                   row.target_label, row.changes_json, occurred_at, request_id, ip_address,
+                   row.previous_hash, row.hash))
+    return len(linked)
 
 
 class AuditEvent(models.Model):
