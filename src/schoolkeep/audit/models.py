@@ -78,7 +78,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         if connection.vendor == "postgresql":
             return _copy_linked(connection, batch, linked)
         # Only our own table and column names go into the text; every value is a parameter.
-        sql = (f"INSERT INTO {_table(connection)} ({_column_list(connection)}) "  # noqa: S608
+        sql = (f"INSERT INTO {_table(connection)} ({_column_list(connection)}) "  # noqa: S608  # nosec B608
                f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
         # The database's own forms of the UUID and the time, from the field methods the
         # ORM would use; the changes are stored as the text that was hashed.
