@@ -80,13 +80,13 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         # Only our own table and column names go into the text; every value is a parameter.
         sql = (f"INSERT INTO {_table(connection)} ({_column_list(connection)}) "  # noqa: S608  # nosec B608
                f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
-        # The database's own forms of the UUID and the time, from the field methods the
-        # ORM would use; the changes are stored as the text that was hashed.
-        prepare_id = AuditEvent._meta.get_field("public_id").get_db_prep_save
+        # The time in the database's own form, from the field method the ORM would use;
+        # the UUID as Django stores it where there is no uuid type (32 hex digits); the
+        # changes as the text that was hashed.
         occurred_at = AuditEvent._meta.get_field("occurred_at").get_db_prep_save(
             batch.occurred_at, connection)
         request_id, ip_address = batch.request_id, batch.ip_address
-        rows = [(prepare_id(row.public_id, connection), row.chain, row.sequence,
+        rows = [(row.public_id.replace("-", ""), row.chain, row.sequence,
                  row.school_id, row.actor_id, row.actor_label, row.action, row.target_type,
                  row.target_id, row.target_label, row.changes_json,
                  occurred_at, request_id, ip_address, row.previous_hash, row.hash)
@@ -113,9 +113,9 @@ def _column_list(connection: Any) -> str:
 def _copy_linked(connection: Any, batch: LinkedBatch, linked: list[LinkedRow]) -> int:
     """PostgreSQL: the rows through ``COPY ... FROM STDIN`` (psycopg's ``copy``).
 
-    Each value goes as psycopg writes it in COPY's text format: the UUID and the aware time
-    by their own dumpers (the same instant to the microsecond), the changes as the JSON
-    text that was hashed, which the jsonb column parses as it would an INSERT's parameter.
+    Each value goes as psycopg writes it in COPY's text format: the UUID as its text and the
+    aware time by psycopg's dumper (the same instant to the microsecond), which the columns
+    parse as they would an INSERT's parameters; the changes as the JSON text that was hashed.
     """
     occurred_at, request_id, ip_address = batch.occurred_at, batch.request_id, batch.ip_address
     # Only our own table and column names go into the text; the rows are data, not SQL.

@@ -18,6 +18,7 @@ from schoolkeep.audit.hashing import (
     canonical_json,
     event_hash,
     hashed_fields,
+    random_public_ids,
 )
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
 
@@ -245,8 +246,8 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
     actors: dict[int, tuple[int | None, str]] = {}
     schools: dict[int, tuple[int | None, str]] = {}
     by_chain: dict[str, list[LinkedRow]] = {}
-    for fields in events:
-        row = _row(fields, ctx.actor_label or "system", actors, schools)
+    for fields, public_id in zip(events, random_public_ids(len(events)), strict=True):
+        row = _row(fields, public_id, ctx.actor_label or "system", actors, schools)
         by_chain.setdefault(row.chain, []).append(row)
     with transaction.atomic():
         for chain in sorted(by_chain):  # a fixed order, so two bulk writers cannot deadlock
@@ -260,10 +261,7 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
     return len(events)
 
 
-_PUBLIC_ID = AuditEvent._meta.get_field("public_id")
-
-
-def _row(fields: dict[str, Any], default_actor: str,
+def _row(fields: dict[str, Any], public_id: str, default_actor: str,
          actors: dict[int, tuple[int | None, str]],
          schools: dict[int, tuple[int | None, str]]) -> LinkedRow:
     """One event of a batch as a row, checked and cleaned as ``_new_event`` does."""
@@ -299,13 +297,12 @@ def _row(fields: dict[str, Any], default_actor: str,
         else:
             known = (None, _clean_text(default_actor)[:200])
         actors[id(actor)] = known
-    changes = _changes_of(fields.get("changes"))
     return LinkedRow(
-        public_id=_PUBLIC_ID.get_default(), chain=chain, school_id=school_id,
+        public_id=public_id, chain=chain, school_id=school_id,
         actor_id=known[0], actor_label=known[1], action=_clean_text(action),
         target_type=_clean_text(target_type), target_id=_clean_text(target_id),
-        target_label=_clean_text(target_label)[:200], changes=changes,
-        changes_json=canonical_json(changes),
+        target_label=_clean_text(target_label)[:200],
+        changes_json=canonical_json(_changes_of(fields.get("changes"))),
     )
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import json
+import uuid
 from datetime import date
 
 import pytest
 from tests.factories import SchoolFactory, UserFactory
 
-from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
+from schoolkeep.audit.hashing import (
+    GENESIS_HASH,
+    canonical_json,
+    event_hash,
+    hashed_fields,
+    random_public_ids,
+)
 from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditRefused
 from schoolkeep.audit.services import (
     CHANGED,
@@ -131,3 +139,25 @@ def test_an_unknown_argument_in_a_batch_is_refused_and_nothing_is_appended() -> 
         audit_record_many([{"action": "tests.thing.updated", "school": school},
                            {"action": "tests.thing.updated", "school": school, "chnages": {}}])
     assert not AuditEvent.objects.filter(school=school).exists()
+
+
+def test_a_batchs_public_ids_are_distinct_version_4_uuids_read_back_as_written() -> None:
+    ids = random_public_ids(2000)
+    assert len(set(ids)) == 2000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+    school = SchoolFactory()
+    audit_record_many([{"action": "tests.thing.created", "school": school}] * 3)
+    stored = AuditEvent.objects.filter(school=school).values_list("public_id", flat=True)
+    assert all(isinstance(value, uuid.UUID) and value.version == 4 for value in stored)
+    assert len(set(stored)) == 3
+
+
+@pytest.mark.parametrize("value", [
+    {"b": {"before": None, "after": "Zoë\ufffd"}, "a": [1, 2.5, True, None], "1": {}},
+    [], {}, "plain text", 3, None, "a\"quote\\",
+])
+def test_canonical_json_is_jsons_own_sorted_compact_text(value: object) -> None:
+    assert canonical_json(value) == json.dumps(value, sort_keys=True, separators=(",", ":"),
+                                               ensure_ascii=False)
