@@ -20,10 +20,12 @@ the tests check that they agree. ``counts`` runs ONE query for any number of sch
 AUPs with someone unsigned, UNION ALL the members who have not signed, each grouped by school
 and by when the requirement was published (due or overdue is decided from that date after
 the query, so each condition is written once); no figure is a subquery per school.
-``kind_counts`` is the same query for one school, the members also grouped by whether their
-duty is the viewer's (``OWNED_BY``, ``duties.types.Owners``). ``for_kind`` runs at most two
-queries (the school's AUPs with their figures, then, for members, the members in order of
-urgency sliced in SQL); ``for_school`` runs two for both kinds.
+``kind_counts`` is the same query for one school, the members also grouped by their account,
+whose duty is the viewer's or not by the owner rule in Python (``OWNED_BY``,
+``duties.types.Owners.owns``), so every viewer of a school shares its compiled SQL.
+``for_kind`` runs at most two queries (the school's AUPs with their figures, then, for
+members, the members in order of urgency sliced in SQL); ``for_school`` runs two for both
+kinds.
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ from schoolkeep.agreements.aups.models import (
 )
 from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import (
-    NO_ROW,
     CountsFromKinds,
     Duty,
     DutyCounts,
@@ -68,7 +69,6 @@ from schoolkeep.duties.types import (
     count_subquery,
     kept_by_owner,
     local_date,
-    split_by_owner,
     status_for,
 )
 from schoolkeep.people.models import Person
@@ -264,44 +264,46 @@ class AupDuties(CountsFromKinds):
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime,
                  owners: Owners | None) -> dict[int, dict[str, OwnedCounts]]:
         """{school id: {kind: counts}}: one UNION ALL of two grouped queries, each row a
-        school, which part it is, when the requirement was published (``since``), whether
-        the duties are the viewer's, and how many. Due or overdue is decided from ``since``
-        here, so each condition is written (and compiled) once, not once per figure."""
+        school, which part it is, when the requirement was published (``since``), for a
+        viewer the member's account (whose duty it is), and how many. Due or overdue is
+        decided from ``since`` here, and whose each duty is by the owner rule in Python
+        (``Owners.owns``), so each condition is written (and compiled) once."""
         if not ids:
             return {}
         today = local_date(now)
-        # The query depends only on the schools, the local day and the viewer: its SQL is
-        # compiled once for them (``duties.compiled``).
-        rows = compiled.rows((f"{MODULE}.counts", tuple(ids), today, owners),
-                             lambda: self._count_query(ids, today=today, owners=owners))
-        bm_is_mine = owners is not None and owners.owns(None, OWNED_BY[UNSIGNED][1])
+        per_member = owners is not None
+        # The query depends only on the schools, the local day and whether it is read for a
+        # viewer (every viewer shares it): its SQL is compiled once for them
+        # (``duties.compiled``).
+        rows = compiled.rows((f"{MODULE}.counts", tuple(ids), today, per_member),
+                             lambda: self._count_query(ids, today=today,
+                                                       per_member=per_member))
         result: dict[int, dict[str, OwnedCounts]] = {}
-        for school_id, marker, since, is_mine, number in rows:
+        for school_id, marker, since, user_id, number in rows:
             due = due_at(_as_instant(since))
             if due >= horizon:
                 continue
             counts = DutyCounts(**{"overdue" if due < now else "due": number})
             kind = UNSIGNED if marker == AUPS_ROW else MEMBER_UNSIGNED
-            owned = (OwnedCounts(mine=counts) if (is_mine if kind == MEMBER_UNSIGNED
-                                                 else bm_is_mine)
-                     else OwnedCounts(others=counts))
+            user = user_id if kind == MEMBER_UNSIGNED else None
+            mine = owners is not None and owners.owns(user, OWNED_BY[kind][1])
+            owned = OwnedCounts(mine=counts) if mine else OwnedCounts(others=counts)
             per_kind = result.setdefault(school_id, {})
             per_kind[kind] = per_kind.get(kind, OwnedCounts()) + owned
         return result
 
-    def _count_query(self, ids: list[int], *, today: date, owners: Owners | None
-                     ) -> QuerySet[Any]:
-        """``_counted``'s UNION ALL: per school, part, publication and owner, how many."""
+    def _count_query(self, ids: list[int], *, today: date, per_member: bool) -> QuerySet[Any]:
+        """``_counted``'s UNION ALL: per school, part and publication (and, ``per_member``,
+        the member's account: one row per member of one school), how many."""
+        no_user = Value(None, output_field=IntegerField())
         aups = (Aup.objects.filter(school_id__in=ids, audience__in=LISTED_AUDIENCES,
                                    sign_from__gt=0)
                 .filter(_has_unsigned(today=today))
                 .annotate(marker=Value(AUPS_ROW), since=_requirement_published_at(),
-                          mine=Value(0)))
+                          account=no_user))
         # The audience whose AUP applies to the member, who has not signed it (published).
         whens = [When(Q(_published_aup(audience)) & _member_unsigned(audience, today=today),
                       then=Value(audience)) for audience in MEMBER_AUDIENCES]
-        user, role = OWNED_BY[MEMBER_UNSIGNED]
-        mine, _others = split_by_owner(owners, user, role)
         members = (_members().filter(school_id__in=ids)
                    .alias(unsigned_audience=Case(*whens, default=Value(""),
                                                  output_field=CharField()))
@@ -311,13 +313,12 @@ class AupDuties(CountsFromKinds):
                                  school_id=OuterRef("school_id"),
                                  audience=OuterRef("unsigned_audience"), sign_from__gt=0,
                              ).annotate(at=_requirement_published_at()).values("at")[:1]),
-                             mine=Value(0) if mine is NO_ROW else Case(
-                                 When(mine, then=Value(1)), default=Value(0))))
-        return (aups.order_by().values("school_id", "marker", "since", "mine")
-                .annotate(n=Count("pk")).values_list("school_id", "marker", "since", "mine", "n")
-                .union(members.order_by().values("school_id", "marker", "since", "mine")
+                             account=F("user_id") if per_member else no_user))
+        return (aups.order_by().values("school_id", "marker", "since", "account")
+                .annotate(n=Count("pk")).values_list("school_id", "marker", "since", "account", "n")
+                .union(members.order_by().values("school_id", "marker", "since", "account")
                        .annotate(n=Count("pk"))
-                       .values_list("school_id", "marker", "since", "mine", "n"), all=True))
+                       .values_list("school_id", "marker", "since", "account", "n"), all=True))
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """Both kinds in two queries: the AUPs with their figures, then the members."""
