@@ -177,6 +177,11 @@ def main() -> None:
         database = connection.vendor
         if database == "postgresql":
             harness.gather_statistics()
+            # As autovacuum soon does after a bulk insert: with the visibility map set, the
+            # audit trail's COUNT reads its (school, occurred_at) index alone instead of
+            # every event's row (23 ms of the page's 32 ms of SQL without it).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM")
         print(f"Data built in {time.perf_counter() - started:.1f}s ({database}): "
               f"{size['assets']:,} assets, {size['people']:,} people, {size['systems']} "
               f"systems, {size['incidents']} incidents in the measured school")
