@@ -8,7 +8,8 @@ are compared through the keyed hashes stored beside them (equal hashes, equal va
 The rows are read with a plain SELECT, and only the three kinds of column that a database
 may hand back in another form are converted (dates, booleans and the public id: SQLite
 gives text, 0/1 and hex): the ORM's converters, applied to every value of every row, cost
-as much as the rest of comparing an unchanged file.
+as much as the rest of comparing an unchanged file. The public id is kept as its text, the
+form an audit event names its record by, not as a UUID.
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ def _bool(value: Any) -> bool | None:
     return value if value is None else bool(value)
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if type(value) is uuid.UUID else uuid.UUID(value)
+def _uuid_text(value: Any) -> str:
+    """A public id as its text, as ``str(uuid)`` writes it (what an audit event's target id
+    holds): from PostgreSQL's UUID, or from the 32 hex digits SQLite keeps, without a UUID
+    object for each of the tens of thousands of records an import reads."""
+    if type(value) is str and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
@@ -65,7 +71,7 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if kind in ("BooleanField", "NullBooleanField"):
         return _bool
     if kind == "UUIDField":
-        return _uuid
+        return _uuid_text
     if kind in ("CharField", "TextField", "EmailField", "PositiveIntegerField", "ForeignKey",
                 "AutoField", "BigAutoField", "IntegerField"):
         return None
