@@ -23,6 +23,7 @@ from schoolkeep.assets.selectors import (
     ACCESS_SEPARATOR,
     OWNER_NONE,
     OWNER_UNMATCHED,
+    Choice,
     OwnerChoice,
 )
 from schoolkeep.assets.services import OWNER_FIELDS
@@ -63,8 +64,8 @@ class AssetFilterForm(forms.Form):
         choices=[("", "Any classification"), *Classification.choices])
     system = forms.ChoiceField(label="Held in", required=False, widget=PlainSelect)
 
-    def __init__(self, *args: Any, groups: list[AssetGroup], people: list[OwnerChoice],
-                 organisations: list[OwnerChoice], systems: list[System],
+    def __init__(self, *args: Any, groups: list[Choice], people: list[OwnerChoice],
+                 organisations: list[OwnerChoice], systems: list[Choice],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {str(g.public_id): g for g in groups}
@@ -89,10 +90,12 @@ class AssetFilterForm(forms.Form):
         owner: Any = data.get("owner") or None
         if owner in self.owners:
             owner = self.owners[owner]
+        group = self.groups.get(data.get("group") or "")
+        system = self.systems.get(data.get("system") or "")
         return {
-            "search": data.get("q", ""), "group": self.groups.get(data.get("group") or ""),
+            "search": data.get("q", ""), "group": group.pk if group else None,
             "owner": owner, "classification": data.get("classification", ""),
-            "system": self.systems.get(data.get("system") or ""),
+            "system": system.pk if system else None,
         }
 
 

@@ -154,6 +154,27 @@ def asset_settings_or_default(school: School) -> AssetSettings:
     return found if found is not None else AssetSettings(school=school)
 
 
+class Choice(NamedTuple):
+    """A group or a system as a filter offers it."""
+
+    pk: int
+    public_id: UUID
+    name: str
+
+
+def group_choices(school: School) -> list[Choice]:
+    """The school's groups in the register's order, for the register's filter (values, not
+    models: a filter shows only names)."""
+    return [Choice(*row) for row in AssetGroup.objects.filter(school=school)
+            .order_by("position", "name_key").values_list("pk", "public_id", "name")]
+
+
+def system_choices(school: School) -> list[Choice]:
+    """The school's current systems by name, for the register's filter."""
+    return [Choice(*row) for row in System.objects.filter(school=school, archived_at__isnull=True)
+            .order_by("name_key", "pk").values_list("pk", "public_id", "name")]
+
+
 def groups_for(school: School) -> list[AssetGroup]:
     return list(AssetGroup.objects.filter(school=school).order_by("position", "name_key"))
 

@@ -97,9 +97,9 @@ def _save_from_form(request: SchoolRequest, form: AssetForm, asset: Asset | None
 def asset_list(request: SchoolRequest) -> HttpResponse:
     school = request.school
     people, organisations = selectors.owner_choices(school)
-    filters = AssetFilterForm(request.GET or None, groups=selectors.groups_for(school),
+    filters = AssetFilterForm(request.GET or None, groups=selectors.group_choices(school),
                               people=people, organisations=organisations,
-                              systems=selectors.systems_for(school))
+                              systems=selectors.system_choices(school))
     assets = selectors.asset_list(school=school, **filters.selector_filters())
     page, rows = selectors.register_page(assets, request.GET.get("page"), ASSETS_PER_PAGE)
     own = person_for_user(school=school, user=request.user)

@@ -16,6 +16,7 @@ from schoolkeep.assets.models import Asset, AssetGroup, OutsideOrganisation
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, OwnerChoice, RegisterRow
 from schoolkeep.assets.tests.test_views import asset, group, person
 from schoolkeep.people.models import Person
+from schoolkeep.systems.models import System
 from schoolkeep.systems.services import system_create
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,22 @@ def test_appendix_pages_equal_the_downloads_rows(personas: Personas) -> None:
         assert all(row.url == reverse("assets:asset-detail", args=[row.public_id])
                    for _, _, row in shown)
         assert all(isinstance(group.group, AssetGroup) for group in groups)
+
+
+def test_the_pages_group_and_system_filters_list_as_their_models(personas: Personas,
+                                                                 login: Any) -> None:
+    register(personas)
+    client = login(personas.staff)
+    groups = list(AssetGroup.objects.filter(school=personas.school))
+    systems = list(System.objects.filter(school=personas.school))
+    assert [c.name for c in selectors.group_choices(personas.school)] == \
+        [g.name for g in sorted(groups, key=lambda g: (g.position, g.name_key))]
+    listed = 0
+    for key, records in (("group", groups), ("system", systems)):
+        for record in records:
+            rows = client.get(reverse("assets:asset-list"),
+                              {key: str(record.public_id)}).context["rows"]
+            expected = selectors.asset_list(school=personas.school, **{key: record})
+            assert [row.public_id for row in rows] == [a.public_id for a in expected]
+            listed += len(rows)
+    assert listed == 12 + 4 * 2 + 4  # each asset under its group; 4 in two systems, 4 in one
