@@ -18,7 +18,7 @@ from schoolkeep.audit.hashing import (
     canonical_json,
     event_hash,
     hashed_fields,
-    random_public_ids,
+    time_ordered_public_ids,
 )
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
 
@@ -246,7 +246,7 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
     actors: dict[int, tuple[int | None, str]] = {}
     schools: dict[int, tuple[int | None, str]] = {}
     by_chain: dict[str, list[LinkedRow]] = {}
-    for fields, public_id in zip(events, random_public_ids(len(events)), strict=True):
+    for fields, public_id in zip(events, time_ordered_public_ids(len(events)), strict=True):
         row = _row(fields, public_id, ctx.actor_label or "system", actors, schools)
         by_chain.setdefault(row.chain, []).append(row)
     with transaction.atomic():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import uuid
 from datetime import date
 
@@ -15,7 +16,7 @@ from schoolkeep.audit.hashing import (
     canonical_json,
     event_hash,
     hashed_fields,
-    random_public_ids,
+    time_ordered_public_ids,
 )
 from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditRefused
 from schoolkeep.audit.services import (
@@ -141,17 +142,20 @@ def test_an_unknown_argument_in_a_batch_is_refused_and_nothing_is_appended() -> 
     assert not AuditEvent.objects.filter(school=school).exists()
 
 
-def test_a_batchs_public_ids_are_distinct_version_4_uuids_read_back_as_written() -> None:
-    ids = random_public_ids(2000)
-    assert len(set(ids)) == 2000
+def test_a_batchs_public_ids_are_increasing_version_7_uuids_read_back_as_written() -> None:
+    ids = time_ordered_public_ids(5000)
+    assert ids == sorted(ids) and len(set(ids)) == 5000
     for text in ids:
         parsed = uuid.UUID(text)
-        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (7, uuid.RFC_4122, text)
+    # The time in milliseconds leads, so a later batch's ids come after.
+    assert abs(int(ids[0][:8] + ids[0][9:13], 16) - time.time() * 1000) < 60_000
     school = SchoolFactory()
     audit_record_many([{"action": "tests.thing.created", "school": school}] * 3)
-    stored = AuditEvent.objects.filter(school=school).values_list("public_id", flat=True)
-    assert all(isinstance(value, uuid.UUID) and value.version == 4 for value in stored)
-    assert len(set(stored)) == 3
+    stored = list(AuditEvent.objects.filter(school=school).order_by("sequence")
+                  .values_list("public_id", flat=True))
+    assert [value.version for value in stored] == [7, 7, 7]
+    assert stored == sorted(stored) and len(set(stored)) == 3
 
 
 @pytest.mark.parametrize("value", [

@@ -69,9 +69,9 @@ def fixed_ids_and_clock() -> Iterator[None]:
     counter = itertools.count(1)
     field = AuditEvent._meta.get_field("public_id")
     # Django caches a field's default callable as ``_get_default`` (audit_record's ids); a
-    # batch draws its ids from ``random_public_ids``: both from the same counter.
+    # batch draws its ids from ``time_ordered_public_ids``: both from the same counter.
     with mock.patch.object(field, "_get_default", lambda: uuid.UUID(int=next(counter))), \
-            mock.patch.object(audit_services, "random_public_ids", lambda count: [
+            mock.patch.object(audit_services, "time_ordered_public_ids", lambda count: [
                 str(uuid.UUID(int=next(counter))) for _ in range(count)]), \
             mock.patch.object(audit_services.timezone, "now", return_value=MOMENT):
         yield
