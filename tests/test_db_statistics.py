@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 
@@ -52,3 +54,23 @@ def test_a_failure_is_logged_not_raised(personas: Personas, caplog) -> None:
 
     db_statistics.refresh_statistics([Broken])  # type: ignore[list-item]
     assert "Could not refresh the planner's statistics of no_such_table_here" in caplog.text
+
+
+@pytest.mark.django_db
+def test_sqlite_statistics_are_refreshed_in_the_night_tick_only(personas: Personas) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    table = School._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("DELETE FROM sqlite_stat1")
+    db_statistics.refresh_statistics_nightly(datetime(2026, 7, 1, 1, 5, tzinfo=UTC))  # 02:05 BST
+    assert analysed_rows(table) is None
+    db_statistics.refresh_statistics_nightly(datetime(2026, 7, 1, 2, 5, tzinfo=UTC))  # 03:05 BST
+    assert analysed_rows(table) == School.objects.count()
+
+
+def test_the_night_refresh_is_a_tick_of_the_scheduler() -> None:
+    from schoolkeep.duties.scheduler import registered_ticks
+
+    assert registered_ticks()["database.statistics"] is db_statistics.refresh_statistics_nightly

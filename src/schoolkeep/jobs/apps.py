@@ -9,5 +9,7 @@ class JobsConfig(AppConfig):
     def ready(self) -> None:
         from schoolkeep.duties.scheduler import register_tick
         from schoolkeep.jobs.services import jobs_clean_up
+        from schoolkeep.lib.db_statistics import refresh_statistics_nightly
 
         register_tick("jobs.clean-up", jobs_clean_up)
+        register_tick("database.statistics", refresh_statistics_nightly)
