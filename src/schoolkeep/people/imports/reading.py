@@ -137,7 +137,20 @@ def parse_kind(value: Any) -> str:
     return kind
 
 
-_email_validator = EmailValidator()
+class _EmailValidator(EmailValidator):
+    """Django's e-mail check, the same verdicts, cheaper for a file of thousands: the user
+    part's pattern compiled once (Django's is a lazy object, resolved at every match) and
+    each domain's verdict remembered (a school's file repeats a few domains; checking one
+    cost two-thirds of checking an address)."""
+
+    user_regex = re.compile(EmailValidator.user_regex.pattern, EmailValidator.user_regex.flags)
+
+    def validate_domain_part(self, domain_part: str) -> bool:
+        return _domain_ok(domain_part)
+
+
+_domain_ok = functools.lru_cache(maxsize=64)(EmailValidator().validate_domain_part)
+_email_validator = _EmailValidator()
 
 
 @dataclass(frozen=True)
