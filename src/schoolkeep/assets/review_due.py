@@ -9,7 +9,12 @@ is 28 or 29 February). ``Asset.review_due_on`` keeps that date.
 
 Every write that can change it calls ``refresh_review_due`` inside its own transaction: an
 asset added or changed (its dates), the school's review interval changed, an import. It is
-kept for archived assets too (they raise no duty, and the rule needs no exception).
+kept for archived assets too (they raise no duty, and the rule needs no exception). Each
+such write reads the interval through ``locked_interval``, which holds the school's
+settings row to the end of its transaction: a change of the interval and an import or an
+asset edit then run one after the other. Without it, on PostgreSQL (READ COMMITTED) the
+interval's refresh cannot see an import's uncommitted assets while the import computes
+their dates with the old interval, and they keep a stale date.
 ``differences`` recomputes it from scratch for the ``recount-duty-facts`` command.
 """
 
@@ -67,6 +72,20 @@ def intervals(school_ids: Iterable[int]) -> dict[int, int]:
     return {school_id: found.get(school_id, DEFAULT_REVIEW_INTERVAL) for school_id in ids}
 
 
+def locked_interval(school: Any) -> int:
+    """The school's review interval, its AssetSettings row taken FOR UPDATE until the end of
+    the caller's transaction (the row made first when the school has none). ``school`` is a
+    School or its id."""
+    school_id = getattr(school, "pk", school)
+    row = (AssetSettings.objects.select_for_update().filter(school_id=school_id)
+           .values_list("review_interval_months", flat=True))
+    found = row.first()
+    if found is None:
+        AssetSettings.objects.get_or_create(school_id=school_id)
+        found = row.get()
+    return found
+
+
 def _rows(school_ids: list[int], asset_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
     assets: QuerySet[Asset] = Asset.objects.filter(school_id__in=school_ids).order_by()
     if asset_ids is None:
@@ -86,8 +105,8 @@ class Difference:
     computed: date
 
 
-def _differences(school_ids: list[int], asset_ids: list[int] | None) -> list[Difference]:
-    interval = intervals(school_ids)
+def _differences(school_ids: list[int], asset_ids: list[int] | None,
+                 interval: dict[int, int]) -> list[Difference]:
     found = []
     for pk, school_id, next_on, last_on, created_at, stored in _rows(school_ids, asset_ids):
         computed = review_due(next_review_on=next_on, last_reviewed_on=last_on,
@@ -107,7 +126,8 @@ def refresh_review_due(school: Any, asset_ids: Iterable[int] | None = None) -> i
     ids = None if asset_ids is None else sorted(set(asset_ids))
     if ids == []:
         return 0
-    return _write(_differences([school_id], ids))
+    interval = {school_id: locked_interval(school_id)}
+    return _write(_differences([school_id], ids, interval))
 
 
 def _write(found: list[Difference]) -> int:
@@ -123,7 +143,7 @@ def differences(school_ids: Iterable[int] | None = None) -> list[Difference]:
         ids = list(Asset.objects.order_by().values_list("school_id", flat=True).distinct())
     else:
         ids = list(set(school_ids))
-    return sorted(_differences(ids, None), key=lambda d: d.asset_id) if ids else []
+    return sorted(_differences(ids, None, intervals(ids)), key=lambda d: d.asset_id) if ids else []
 
 
 def repair(school_ids: Iterable[int] | None = None) -> list[Difference]:

@@ -27,7 +27,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
-from schoolkeep.assets.review_due import refresh_review_due
+from schoolkeep.assets.review_due import locked_interval, refresh_review_due
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.stale import stale_error
@@ -467,6 +467,9 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
     _refuse_unknown(fields, ["name", "group", *ASSET_FIELDS])
     fields = dict(fields)
     with transaction.atomic():
+        # The settings row before the asset's, as an import and a change of the review
+        # interval take them (review_due.locked_interval): one order, no deadlock.
+        locked_interval(asset.school_id)
         current = (Asset.objects.select_for_update(of=("self",))
                    .select_related("school", "group", "owner_person", "owner_organisation")
                    .get(pk=asset.pk))

@@ -93,7 +93,10 @@ class _Writer:
                 "target": target, "changes": changes}
 
     def write(self, plan: Plan) -> None:
-        """Write one batch's plan; the groups, organisations and labels it makes first."""
+        """Write one batch's plan; the groups, organisations and labels it makes first.
+        The school's settings row is locked before any asset's (``_review_due_on``), in the
+        order the services take them."""
+        self._review_due_on()
         self.people = Person.objects.only("pk", "school_id", "full_name").in_bulk(
             list(plan.people)) if plan.changed else {}
         if plan.groups or plan.organisations or plan.labels or not self.group_names:
@@ -185,11 +188,14 @@ class _Writer:
 
     def _review_due_on(self) -> date:
         """The stored review date of every asset the import adds (``assets.review_due``'s
-        rule): never reviewed, no date set, all added at ``now``: one date for them all."""
+        rule): never reviewed, no date set, all added at ``now``: one date for them all.
+        The interval is read with the school's settings row locked until the import's one
+        transaction ends, so a change of the interval waits for the import (and then
+        refreshes its assets) or the import waits for it."""
         if self.new_review_due_on is None:
             self.new_review_due_on = review_due.review_due(
                 next_review_on=None, last_reviewed_on=None, created_at=self.now,
-                interval=review_due.intervals([self.school.pk])[self.school.pk])
+                interval=review_due.locked_interval(self.school))
         return self.new_review_due_on
 
     def _create(self, chunk: Sequence[NewAsset]) -> None:
