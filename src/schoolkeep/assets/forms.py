@@ -27,8 +27,8 @@ from schoolkeep.assets.selectors import (
     OwnerChoice,
 )
 from schoolkeep.assets.services import OWNER_FIELDS
-from schoolkeep.assets.widgets import PlainSelect
 from schoolkeep.lib.text import tidy
+from schoolkeep.lib.widgets import PlainSelect
 from schoolkeep.people.forms import as_yes_no, date_field, yes_no_unknown
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System

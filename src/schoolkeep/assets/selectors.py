@@ -11,7 +11,6 @@ from uuid import UUID
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 
 from schoolkeep.assets.models import (
     AccessLabel,
@@ -21,6 +20,7 @@ from schoolkeep.assets.models import (
     Classification,
     OutsideOrganisation,
 )
+from schoolkeep.lib.links import url_for_each
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
@@ -32,9 +32,6 @@ from schoolkeep.tenancy.selectors import get_for_school_or_404
 OWNER_UNMATCHED = "unmatched"
 OWNER_NONE = "none"
 ACCESS_SEPARATOR = " / "
-# Put in a reversed URL in place of an asset's id, to link every row of a page from one
-# reverse (a reverse per row was 50 a page).
-PLACEHOLDER_ID = UUID(int=0)
 
 # An owner's encrypted fields: never shown in lists, so never read (or decrypted) for them.
 _OWNER_SECRETS = ("owner_person__date_of_birth", "owner_person__date_of_birth_hash")
@@ -265,7 +262,7 @@ def register_page(assets: QuerySet[Asset], number: Any,
                        .order_by("system__name_key", "system_id")
                        .values_list("asset_id", "system__name"))
     classifications = dict(Classification.choices)
-    detail = reverse("assets:asset-detail", args=[PLACEHOLDER_ID])
+    detail = url_for_each("assets:asset-detail")
     rows = []
     for row in values:
         held_in = systems.get(row["pk"], [])
@@ -279,7 +276,7 @@ def register_page(assets: QuerySet[Asset], number: Any,
             organisation_owner=row["owner_organisation__name"] or "",
             unmatched_owner=row["owner_unmatched"], access=labels.get(row["pk"], []),
             classification=classifications.get(row["classification"], row["classification"]),
-            held_in=held_in, url=detail.replace(str(PLACEHOLDER_ID), str(row["public_id"]))))
+            held_in=held_in, url=detail(row["public_id"])))
     return page, rows
 
 
@@ -350,7 +347,7 @@ def appendix_page(school: School, number: Any, per_page: int) -> tuple[Any, list
     same rows as ``appendix_groups`` makes from models, for a fifth of the work."""
     page = Paginator(appendix_assets(school).prefetch_related(None), per_page).get_page(number)
     values = _page_values(page, _APPENDIX_COLUMNS)
-    detail = reverse("assets:asset-detail", args=[PLACEHOLDER_ID])
+    detail = url_for_each("assets:asset-detail")
     groups_by_id = AssetGroup.objects.in_bulk({row["group_id"] for row in values})
     labels = _grouped(Asset.access_labels.through.objects
                       .filter(asset_id__in=[row["pk"] for row in values])
@@ -365,7 +362,7 @@ def appendix_page(school: School, number: Any, per_page: int) -> tuple[Any, list
             owner=(row["owner_person__full_name"] or row["owner_organisation__name"]
                    or row["owner_unmatched"]),
             access=ACCESS_SEPARATOR.join(labels.get(row["pk"], [])), purpose=row["purpose"],
-            url=detail.replace(str(PLACEHOLDER_ID), str(row["public_id"]))))
+            url=detail(row["public_id"])))
     return page, groups
 
 

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -14,10 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils.dates import MONTHS_3
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED, target_key
+from schoolkeep.lib.dates_text import london_date_time, month_names
+from schoolkeep.lib.links import url_for_each
 
 LONDON = ZoneInfo("Europe/London")
 NO_PERSON = "none"  # the person filter's value for events with no signed-in actor
@@ -56,8 +56,6 @@ def event_list(
 # What the trail's table shows of an event: its changes and hashes stay unread.
 _TABLE_COLUMNS = ("public_id", "actor_label", "action", "target_type", "target_id",
                   "target_label", "occurred_at")
-# Put in a reversed URL in place of an event's id, to link every row from one reverse.
-_PLACEHOLDER_ID = UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -77,23 +75,23 @@ def event_rows(page: Page[AuditEvent], *, with_history: bool) -> list[EventRow]:
     template tag and two date filters (a reverse per link, 100 of each a page). The page's
     ``object_list`` becomes the events read. ``with_history``: link each event's record
     (the whole trail; a record's history does not)."""
-    detail = reverse("audit:event-detail", args=[_PLACEHOLDER_ID])
-    months = [str(MONTHS_3[number]).title() for number in range(1, 13)]
+    detail = url_for_each("audit:event-detail")
+    months = month_names()
     events = page.object_list
     assert isinstance(events, QuerySet)  # a page of a queryset: a sliced queryset
     page.object_list = list(events.only(*_TABLE_COLUMNS))
     rows = []
     for event in page.object_list:
-        london = event.occurred_at.astimezone(LONDON)
         rows.append(EventRow(
-            event=event, url=detail.replace(str(_PLACEHOLDER_ID), str(event.public_id)),
-            history_url=_history_link(event) if with_history else "",
+            event=event, url=detail(event.public_id),
+            history_url=history_link(event) if with_history else "",
             utc=event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            london=f"{london.day} {months[london.month - 1]} {london:%Y, %H:%M:%S}"))
+            london=london_date_time(event.occurred_at, months, seconds=True)))
     return rows
 
 
-def _history_link(event: AuditEvent) -> str:
+def history_link(event: AuditEvent) -> str:
+    """The record-history URL of an event's record, or "" when it names no record."""
     if not event.target_type or not event.target_id:
         return ""
     try:

@@ -14,11 +14,9 @@ from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 
-from schoolkeep.incidents.clock import ICO_HOURS, TimeLeft, clock_runs, in_london, time_left
+from schoolkeep.incidents.clock import ICO_HOURS, TimeLeft, clock_runs, time_left
 from schoolkeep.incidents.models import (
     NO_PERSONAL_DATA_KINDS,
     Action,
@@ -27,6 +25,8 @@ from schoolkeep.incidents.models import (
     Kind,
     Status,
 )
+from schoolkeep.lib.dates_text import london_date_time, month_names
+from schoolkeep.lib.links import url_for_each
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
 
@@ -95,25 +95,22 @@ def clock_for(incident: Incident, *, has_ico_decision: bool,
 
 
 _STATUS_COLOURS: dict[str, str] = {Status.CLOSED: "grey", Status.OPEN: "blue"}  # waiting: yellow
-# Put in a reversed URL in place of a report's id, to link every row from one reverse.
-_PLACEHOLDER_ID = UUID(int=0)
 
 
 def incident_rows(incidents: list[Incident], now: datetime | None = None) -> list[IncidentRow]:
     moment = now or timezone.now()
-    detail = reverse("incidents:incident-detail", args=[_PLACEHOLDER_ID])
-    months = [str(MONTHS_3[number]).title() for number in range(1, 13)]
+    detail = url_for_each("incidents:incident-detail")
+    months = month_names()
     statuses, kinds = dict(Status.choices), dict(Kind.choices)
     rows = []
     for incident in incidents:
         decided = has_ico_decision(incident)
         clock = clock_for(incident, now=moment, has_ico_decision=decided)
-        received = in_london(incident.received_at)
         ico = clock.words() if clock else "Decided" if decided else "Not needed"
         rows.append(IncidentRow(
             incident=incident, clock=clock,
-            url=detail.replace(str(_PLACEHOLDER_ID), str(incident.public_id)),
-            received=f"{received.day} {months[received.month - 1]} {received:%Y, %H:%M}",
+            url=detail(incident.public_id),
+            received=london_date_time(incident.received_at, months),
             status=statuses.get(incident.status, incident.status),
             status_colour=_STATUS_COLOURS.get(incident.status, "yellow"),
             kind=kinds.get(incident.kind, incident.kind) or "Not triaged yet",

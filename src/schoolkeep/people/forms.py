@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from schoolkeep.assets.widgets import PlainSelect
+from schoolkeep.lib.widgets import PlainSelect
 from schoolkeep.people import services
 from schoolkeep.people.models import Check, Person, PersonKind
 from schoolkeep.people.selectors import CURRENT, LEAVERS

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from schoolkeep.assets.widgets import PlainSelect
+from schoolkeep.lib.widgets import PlainSelect
 from schoolkeep.people.exports import FORMATS
 from schoolkeep.people.models import PersonKind
 from schoolkeep.people.record import RecordFilters

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.links import url_for_each
 from schoolkeep.people import exports
 from schoolkeep.people.forms_record import RecordExportForm, RecordFilterForm
 from schoolkeep.people.record import record_count, record_layout, record_rows
 from schoolkeep.people.rules import rule_set_for
 from schoolkeep.people.selectors import people_settings_or_default
-from schoolkeep.people.templatetags.record_cells import person_url_pattern
 from schoolkeep.people.visibility import school_level
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest
@@ -43,7 +43,8 @@ def _record_page(request: SchoolRequest, *, archive: bool) -> HttpResponse:
         "page": found.page, "rows": found.rows,
         "incomplete_count": incomplete,
         "query": query.urlencode(), "export_params": filters.as_params(),
-        "person_url_pattern": person_url_pattern(),
+        # Each person's page, for the rows' tag (the template's name for it is older).
+        "person_url_pattern": url_for_each("people:person-detail"),
         "can_manage_rules": request.access.can("scr.rules.manage"),
         "export_form": RecordExportForm(initial={"format": exports.XLSX,
                                                  "archive": archive}),

@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.links import url_for_each
 from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
@@ -31,7 +31,6 @@ from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 SYSTEMS_PER_PAGE = 50
-PLACEHOLDER_ID = UUID(int=0)  # put in a reversed URL in place of a system's id
 
 
 def _system(request: SchoolRequest, public_id: UUID) -> System:
@@ -74,9 +73,8 @@ def system_list(request: SchoolRequest) -> HttpResponse:
                                     include_archived=bool(data.get("archived")))
     page = Paginator(systems, SYSTEMS_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    # Each row's link from one reversed URL (a reverse per row was 50 a page).
-    detail = reverse("systems:system-detail", args=[PLACEHOLDER_ID])
-    rows = [(detail.replace(str(PLACEHOLDER_ID), str(system.public_id)), system,
+    detail = url_for_each("systems:system-detail")
+    rows = [(detail(system.public_id), system,
              status.mfa_tag(system), status.logoff_tag(system, today))
             for system in page.object_list]
     query = request.GET.copy()

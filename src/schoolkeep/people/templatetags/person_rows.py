@@ -14,15 +14,16 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from schoolkeep.lib.dates_text import day_month_year, month_names
+from schoolkeep.lib.links import UrlForEach
 from schoolkeep.people.selectors import PersonRow
-from schoolkeep.people.templatetags.record_cells import day_month_year, month_names, person_url
 
 register = template.Library()
 
 
-def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str,
+def _row(person: PersonRow, details: bool, leavers: bool, person_url: UrlForEach,
          months: tuple[str, ...]) -> str:
-    url = escape(person_url(person.public_id, url_pattern))
+    url = escape(person_url(person.public_id))
     name = f'<a href="{url}">{escape(person.display_name)}</a>'
     if person.preferred_name and person.preferred_name != person.full_name:
         name += f'<br><span class="secondary-text">{escape(person.full_name)}</span>'
@@ -38,11 +39,11 @@ def _row(person: PersonRow, details: bool, leavers: bool, url_pattern: str,
 
 @register.simple_tag
 def person_rows(rows: Iterable[PersonRow], details: bool, leavers: bool,
-                url_pattern: str) -> SafeString:
+                person_url: UrlForEach) -> SafeString:
     """The ``<tr>`` of each person; the staff number and dates only with ``details``, the
-    leaving date only when listing ``leavers``. ``url_pattern``: from
-    ``record_cells.person_url_pattern``."""
+    leaving date only when listing ``leavers``; each name links to its page by
+    ``person_url``."""
     months = month_names()
-    html = "".join(_row(person, details, leavers, url_pattern, months) for person in rows)
+    html = "".join(_row(person, details, leavers, person_url, months) for person in rows)
     # Every value put into the markup is escaped in _row; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
 from html import escape
-from uuid import UUID
 
 from django import template
-from django.urls import reverse
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from schoolkeep.lib.dates_text import day_month_year, month_names
+from schoolkeep.lib.links import UrlForEach
 from schoolkeep.people.record import (
     DONE,
     MISSING,
@@ -41,26 +38,6 @@ STATE_MARKUP = {
 NOT_REQUIRED_MARKUP = '<span class="secondary-text">Not required</span>'
 CELL_OPENINGS = {state: f'<td class="record-check record-{state}">'
                  for state in (DONE, PENDING, MISSING, NOT_REQUIRED)}
-
-
-@lru_cache(maxsize=16)
-def _month_names(language: str | None) -> tuple[str, ...]:
-    """The date filter's "M" (a month's three letters) for each month, in ``language``
-    (the cache's key: the names are translated)."""
-    return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
-
-
-def month_names() -> tuple[str, ...]:
-    """The months' short names in the active language (index 1 to 12), for ``day_month_year``
-    (a page's rows ask once, not once per date)."""
-    return _month_names(get_language())
-
-
-def day_month_year(value: date | None, months: tuple[str, ...]) -> str:
-    """``short_date`` with the names of ``month_names()``."""
-    if value is None:
-        return ""
-    return f"{value.day} {months[value.month]} {value.year}"
 
 
 @register.filter
@@ -92,12 +69,12 @@ def record_cells(cells: Iterable[RecordCell], sensitive: bool,
     return "".join(_cell(cell, sensitive, months) for cell in cells)
 
 
-def _row(row: RecordRow, layout: RecordLayout, url_pattern: str | None,
+def _row(row: RecordRow, layout: RecordLayout, person_url: UrlForEach | None,
          months: tuple[str, ...]) -> str:
     person = row.person
     name = escape(person.full_name)
-    if url_pattern is not None:
-        name = f'<a href="{escape(person_url(person.public_id, url_pattern))}">{name}</a>'
+    if person_url is not None:
+        name = f'<a href="{escape(person_url(person.public_id))}">{name}</a>'
     start = day_month_year(person.start_date, months) or "Not recorded"
     leaving = (f'<td class="record-nowrap">{day_month_year(person.leaving_date, months)}</td>'
                if layout.archive else "")
@@ -113,25 +90,10 @@ def _row(row: RecordRow, layout: RecordLayout, url_pattern: str | None,
 
 @register.simple_tag
 def record_body(rows: Iterable[RecordRow], layout: RecordLayout,
-                url_pattern: str | None = None) -> SafeString:
+                person_url: UrlForEach | None = None) -> SafeString:
     """The ``<tr>`` of each row, the columns of ``layout``; each name links to the person's
-    page when ``url_pattern`` (from ``person_url_pattern``) is given (not in the PDF)."""
+    page when ``person_url`` is given (not in the PDF)."""
     months = month_names()
-    html = "".join(_row(row, layout, url_pattern, months) for row in rows)
+    html = "".join(_row(row, layout, person_url, months) for row in rows)
     # Every value put into the markup is escaped in _row and _cell; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703
-
-
-# A person's page, reversed once a page with this id and the id put in for each row (a
-# reverse per row was 50 a page).
-PLACEHOLDER_ID = UUID(int=0)
-
-
-def person_url_pattern() -> str:
-    return reverse("people:person-detail", args=[PLACEHOLDER_ID])
-
-
-@register.filter
-def person_url(public_id: UUID, pattern: str) -> str:
-    """``{% url 'people:person-detail' public_id %}`` from ``person_url_pattern()``."""
-    return pattern.replace(str(PLACEHOLDER_ID), str(public_id))

@@ -10,7 +10,7 @@ from django.test.html import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schoolkeep.assets.widgets import PlainSelect
+from schoolkeep.lib.widgets import PlainSelect
 
 CHOICES = [("", "Anyone"), ("person:1", "Ann <Admin> & Co"), ("person:2", "Bob \"B\" O'Neil"),
            ("none", "No owner")]
