@@ -36,12 +36,14 @@ Titles leave the school in reminders and calendar feeds: they name no asset, sys
 special-category detail. The asset's or system's name is the duty's ``subject``.
 
 ``counts`` is ONE query for any number of schools: the assets' four kinds counted in one pass
-over the assets grouped by school (conditional counts), UNION ALL the systems' two kinds in one
-pass over the systems grouped by school; no count looks at a school's assets once per kind.
-No date is computed per asset: reviews compare the stored ``review_due_on``, the other kinds
-the instant added with the local days' midnights. ``kind_counts`` is the same
-query for one school with each count split into the viewer's and the others' (the owner rule
-in SQL: ``OWNED_BY`` and ``duties.types.Owners``). ``for_kind`` is one query, in order of
+over the current assets grouped by school and owner person (conditional counts, with the
+owner's account and leaving date), UNION ALL the systems' two kinds in one pass over the
+systems grouped by school; no count looks at a school's assets once per kind. No date is
+computed per asset: reviews compare the stored ``review_due_on``, the other kinds the instant
+added with the local days' midnights. ``kind_counts`` is the same query for one school: each
+group's counts go to the viewer or to the others by the owner rule applied in Python, once
+per group (``OWNED_BY`` and ``duties.types.Owners.owns``; an owner who has left counts as
+none). ``for_kind`` is one query, in order of
 urgency (``Duty.sort_key``: due date, then the record's public id), sliced in SQL; systems
 (tens per school) are sorted and sliced after the query. ``for_school`` is ``for_kind`` for
 each of the six kinds.
@@ -73,7 +75,6 @@ from django.db.models import (
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, Classification
-from schoolkeep.assets.review_due import add_months  # noqa: F401  (re-exported for the tests)
 from schoolkeep.duties import compiled
 from schoolkeep.duties.registry import register
 from schoolkeep.duties.types import (
@@ -101,8 +102,8 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
-def _added_before(day: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}created_at__lt": _day_start(day)})
+def _added_before(day: date) -> Q:
+    return Q(created_at__lt=_day_start(day))
 
 
 def _added_between(start: date, end: date) -> Q:

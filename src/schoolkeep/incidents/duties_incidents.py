@@ -57,8 +57,9 @@ TRIAGE_WITHIN = timedelta(days=1)
 ICO_WINDOW = timedelta(hours=ICO_HOURS)
 
 
-def triage_due_at(incident: Incident) -> datetime:
-    return min(incident.received_at + TRIAGE_WITHIN, ico_deadline(incident.aware_at))
+def triage_due_at(received_at: datetime, aware_at: datetime) -> datetime:
+    """A report waits a day for triage, less when its ICO deadline comes first."""
+    return min(received_at + TRIAGE_WITHIN, ico_deadline(aware_at))
 
 
 # --- windows: (overdue, due before the horizon), as conditions on Incident or Action rows --
@@ -215,36 +216,34 @@ def _listed(school_id: int, now: datetime, horizon: datetime) -> QuerySet[Any]:
     return ico.union(triage, actions, all=True)
 
 
-def _ico_duty(row: _Row, now: datetime) -> Duty:
-    assert row.aware_at is not None  # an incident's row
-    deadline = ico_deadline(row.aware_at)
+def _incident_duty(row: _Row, now: datetime, *, kind: str, due_at: datetime, title: str,
+                   action: str) -> Duty:
+    """A duty on the report itself (the DPO's): its ICO decision or its triage."""
     return Duty(
-        key=f"{MODULE}.ico-decision:{row.public_id}",
+        key=f"{MODULE}.{kind}:{row.public_id}",
         module=MODULE,
-        title=f"Decide whether to tell the ICO about {row.reference}",
-        subject=row.reference,
-        due_at=deadline,
-        status=status_for(deadline, now),
-        url=_incident_url(row.public_id),
-        owner_role=Role.DPO,
-        action="Assess the risk and record the ICO decision",
-    )
-
-
-def _triage_duty(row: _Row, now: datetime) -> Duty:
-    assert row.aware_at is not None and row.received_at is not None  # an incident's row
-    due_at = min(row.received_at + TRIAGE_WITHIN, ico_deadline(row.aware_at))
-    return Duty(
-        key=f"{MODULE}.triage:{row.public_id}",
-        module=MODULE,
-        title=f"Triage {row.reference}",
+        title=f"{title} {row.reference}",
         subject=row.reference,
         due_at=due_at,
         status=status_for(due_at, now),
         url=_incident_url(row.public_id),
         owner_role=Role.DPO,
-        action="Read the report and triage it",
+        action=action,
     )
+
+
+def _ico_duty(row: _Row, now: datetime) -> Duty:
+    assert row.aware_at is not None  # an incident's row
+    return _incident_duty(row, now, kind="ico-decision", due_at=ico_deadline(row.aware_at),
+                          title="Decide whether to tell the ICO about",
+                          action="Assess the risk and record the ICO decision")
+
+
+def _triage_duty(row: _Row, now: datetime) -> Duty:
+    assert row.aware_at is not None and row.received_at is not None  # an incident's row
+    return _incident_duty(row, now, kind="triage",
+                          due_at=triage_due_at(row.received_at, row.aware_at),
+                          title="Triage", action="Read the report and triage it")
 
 
 def _action_duty(row: _Row, now: datetime) -> Duty:

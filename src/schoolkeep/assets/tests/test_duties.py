@@ -14,7 +14,7 @@ import time_machine
 from django.urls import reverse
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
-from schoolkeep.assets.duties import LOGOFF_CHECK_EVERY, add_months, provider
+from schoolkeep.assets.duties import LOGOFF_CHECK_EVERY, provider
 from schoolkeep.assets.models import (
     Asset,
     AssetGroup,
@@ -23,7 +23,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
-from schoolkeep.assets.review_due import refresh_review_due
+from schoolkeep.assets.review_due import add_months, refresh_review_due
 from schoolkeep.duties import registry
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
