@@ -8,7 +8,7 @@ One duty at most, overdue from the moment it arises:
   school has been on this installation for longer than that (a new school waits one night).
 
 ``counts`` and ``for_school`` read the same single query (the schools annotated with the
-latest run and the last good one), so they always agree.
+latest run and the last good one) and the same rule (``_arises``), so they always agree.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ MODULE = "backups"
 MISSING_AFTER = timedelta(hours=36)
 FAILED_TITLE = "The nightly backup failed"
 MISSING_TITLE = "No backup in the last 36 hours"
+FAILED, MISSING = "failed", "missing"  # the two duties, as _arises names them
 
 
 def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -47,23 +48,31 @@ def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
     return [dict(row) for row in schools]
 
 
-def _duty(row: dict[str, Any], now: datetime) -> Duty | None:
-    url = reverse("backups:backup-list")
-    common: dict[str, Any] = {"module": MODULE, "status": OVERDUE, "url": url,
-                              "owner_role": Role.IT_LEAD}
+def _arises(row: dict[str, Any], now: datetime) -> str | None:
+    """Which duty a school's row raises now: ``FAILED``, ``MISSING`` or none."""
     if row["latest_ok"] is False:
+        return FAILED
+    since = row["last_good_at"] or row["created_at"]
+    return MISSING if since + MISSING_AFTER < now else None
+
+
+def _duty(row: dict[str, Any], now: datetime) -> Duty | None:
+    kind = _arises(row, now)
+    if kind is None:
+        return None
+    common: dict[str, Any] = {"module": MODULE, "status": OVERDUE,
+                              "url": reverse("backups:backup-list"), "owner_role": Role.IT_LEAD}
+    if kind == FAILED:
         return Duty(key=f"{MODULE}.failed:{row['pk']}", title=FAILED_TITLE,
                     subject=run_reason(row["latest_message"]) or "The reason was not recorded.",
                     due_at=row["latest_at"],
                     action="Fix the cause on the server, then check the next night's backup",
                     **common)
     since = row["last_good_at"] or row["created_at"]
-    if since + MISSING_AFTER < now:
-        return Duty(key=f"{MODULE}.missing:{row['pk']}", title=MISSING_TITLE,
-                    subject="Check that Schoolkeep's worker is running and can write backups.",
-                    due_at=since + MISSING_AFTER,
-                    action="Check the worker and the backups folder on the server", **common)
-    return None
+    return Duty(key=f"{MODULE}.missing:{row['pk']}", title=MISSING_TITLE,
+                subject="Check that Schoolkeep's worker is running and can write backups.",
+                due_at=since + MISSING_AFTER,
+                action="Check the worker and the backups folder on the server", **common)
 
 
 class BackupDuties:
@@ -77,8 +86,9 @@ class BackupDuties:
     ) -> dict[int, DutyCounts]:
         if not school_ids:
             return {}
+        # Only whether a duty arises: no Duty (nor its URL) built per school just to count.
         return {row["pk"]: DutyCounts(overdue=1) for row in _school_rows(school_ids)
-                if _duty(row, now) is not None}
+                if _arises(row, now) is not None}
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         duty = next((_duty(row, now) for row in _school_rows([school_id])), None)
