@@ -119,6 +119,62 @@ def build(schools: int, people: int) -> tuple[Any, int, int]:
     return admin, schools * people, total_checks
 
 
+def explain() -> None:
+    """PostgreSQL: EXPLAIN ANALYZE of the people duties' check counts (the DBS checks on the
+    Update Service and right to work ending, of current people) three ways: as it is; with
+    the ``check_update_service`` index dropped (in a transaction rolled back); with the
+    current-people join written as a correlated EXISTS (a nested loop per check)."""
+    from unittest import mock
+
+    from django.db import connection, transaction
+    from django.db.models import Exists, OuterRef, Q
+
+    from schoolkeep.duties.types import HORIZON
+    from schoolkeep.people import duties
+    from schoolkeep.people.models import Person
+    from schoolkeep.people.selectors import current_q
+    from schoolkeep.tenancy.models import School
+
+    if connection.vendor != "postgresql":
+        print("explain: PostgreSQL only")
+        return
+    ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
+    intervals = {school.pk: duties._interval(school) for school in duties._schools(ids)}
+    today = date.today()
+    until = today + HORIZON
+
+    def checks_counted() -> Any:
+        return duties._checks_counted(ids, today, until, intervals)
+
+    def show(label: str, runs: int = 7) -> None:
+        """The plan of the last of ``runs`` runs (the first warms the cache), and the
+        execution times' minimum and median."""
+        times = []
+        for _ in range(runs):
+            lines = checks_counted().explain(analyze=True).splitlines()
+            times.append(float(lines[-1].split(":")[1].split()[0]))
+        nodes = [line.strip() for line in lines
+                 if any(word in line for word in ("Scan", "Join", "Loop", "Aggregate"))]
+        print(f"-- {label}: execution {min(times):.1f} ms min, "
+              f"{sorted(times)[runs // 2]:.1f} ms median of {runs}")
+        for node in nodes[:8]:
+            print(f"   {node[:150]}")
+
+    def current_by_exists(day: date, prefix: str = "") -> Q:
+        if prefix != "person__":
+            return current_q(day, prefix)
+        return Q(Exists(Person.objects.filter(pk=OuterRef("person_id")).filter(current_q(day))))
+
+    show("as it is (check_update_service index)")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX check_update_service")
+        show("without the check_update_service index")
+        transaction.set_rollback(True)
+    with mock.patch.object(duties, "current_q", current_by_exists):
+        show("current people as a correlated EXISTS")
+
+
 def measure(client: Any, iterations: int) -> dict[str, dict[str, Any]]:
     """Timings (interleaved), queries and size of the overview and the two bare views."""
     urls = {"trust overview": reverse("duties:trust-overview"),
@@ -166,6 +222,9 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also profile N overview requests (cProfile) and print where "
                              "the time goes, with the slowest queries of one")
+    parser.add_argument("--explain", action="store_true",
+                        help="PostgreSQL: also EXPLAIN ANALYZE the people check counts, with "
+                             "and without the check_update_service index, and as an EXISTS")
     options = parser.parse_args()
     try:
         started = time.perf_counter()
@@ -180,6 +239,8 @@ def main() -> None:
         with override_settings(ROOT_URLCONF=__name__):
             client = harness.signed_in(admin)
             figures = measure(client, options.iterations)
+            if options.explain:
+                explain()
             if options.profile:
                 harness.profile(client, reverse("duties:trust-overview"), options.profile)
     finally:

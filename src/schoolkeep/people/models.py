@@ -174,7 +174,12 @@ class Check(models.Model):
                 name="check_done_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["school", "check_type", "status"])]
+        indexes = [
+            models.Index(fields=["school", "check_type", "status"]),
+            # The trust overview's DBS counts: a school's DBS checks on the update service.
+            models.Index(fields=["school", "check_type", "on_update_service"],
+                         name="check_update_service"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_check_type_display()} for {self.person}"
