@@ -64,7 +64,10 @@ def _uuid_text(value: Any) -> str:
 
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a column's value as the database gives it becomes the field's Python value
-    (None: as it is: text and whole numbers)."""
+    (None: as it is: text and whole numbers). A field that converts what it reads (an
+    encrypted one reports itself as text) is refused: it is read by its hash (``ENCRYPTED``)."""
+    if hasattr(field, "from_db_value"):
+        raise TypeError(f"{field} converts what it reads: compare it by its hash")
     kind = field.get_internal_type()
     if kind == "DateField":
         return _date

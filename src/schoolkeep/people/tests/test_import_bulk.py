@@ -132,3 +132,14 @@ def test_the_recorded_values_read_for_comparing_are_the_orms(personas: Personas,
             == {t: [(k, v, type(v)) for k, v in c.items()] for t, c in expected.items()}
         assert person.sites == sorted(Person.objects.get(pk=values["pk"]).sites.values_list(
             "pk", flat=True))
+
+
+def test_a_field_that_converts_what_it_reads_is_never_read_as_plain_values() -> None:
+    """An encrypted field reports itself as text: read as it is, a re-import would compare
+    ciphertext with the file's text. Such a field must be read by its hash."""
+    from schoolkeep.people.imports.stored import _converter
+
+    for field in (Person._meta.get_field("date_of_birth"),
+                  Check._meta.get_field("dbs_certificate_number")):
+        with pytest.raises(TypeError, match="compare it by its hash"):
+            _converter(field)
