@@ -137,6 +137,8 @@ def test_aup_figures_equal_the_duties_annotations(api, personas) -> None:
     aups[Audience.STAFF] = _publish(personas, aups[Audience.STAFF])  # everyone signs again
     _sign(aups[Audience.STAFF], "Ada Lovelace", person=ada)
     _sign(aups[Audience.STAFF], "Ada Lovelace", person=ada)  # twice: one signer
+    # Signed by an account with no person record: no signer's IN (a NULL among the ids).
+    _sign(aups[Audience.STAFF], "Sam Siro", user=personas.business_manager)
     _sign(aups[Audience.STAFF], "Long Gone", person=gone)  # a leaver: not on the list
     _sign(aups[Audience.PARENTS], "Pat Parent", parent=pat)
     _sign(aups[Audience.VISITORS], "Vera Visitor")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from schoolkeep.agreements.aups.models import Audience, Aup, Parent, Signature
 from schoolkeep.people.models import Person, PersonKind
@@ -69,6 +69,21 @@ def signers(*, aup: Aup, today: date) -> QuerySet[Any]:
             has_signed=Exists(counting.filter(parent=OuterRef("pk"))))
     return people_of_audience(aup=aup, today=today).annotate(
         has_signed=Exists(counting.filter(person=OuterRef("pk"))))
+
+
+def signers_to_count(*, aup: Aup, today: date) -> QuerySet[Any]:
+    """``signers`` without ``has_signed``, for counting with ``has_signed_q``."""
+    if aup.audience == Audience.PARENTS:
+        return parents_of_school(aup=aup)
+    return people_of_audience(aup=aup, today=today)
+
+
+def has_signed_q(aup: Aup) -> Q:
+    """``has_signed`` of ``signers`` as a plain IN over the counting signatures' signers, for
+    counts: the database reads those signatures once a query, not once a signer (the
+    correlated EXISTS with its join to the versions was twice the time at 10,000)."""
+    signer = "parent_id" if aup.audience == Audience.PARENTS else "person_id"
+    return Q(pk__in=counting_signatures(aup).values(signer))
 
 
 def signer_has_signed(*, aup: Aup, person: Person | None = None, parent: Parent | None = None,

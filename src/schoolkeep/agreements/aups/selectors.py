@@ -71,8 +71,8 @@ class Overview:
 def _counts(aup: Aup, today: date) -> tuple[int | None, int | None]:
     if aup.audience not in LISTED_AUDIENCES:
         return None, None
-    totals = who.signers(aup=aup, today=today).aggregate(
-        total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+    totals = who.signers_to_count(aup=aup, today=today).aggregate(
+        total=Count("pk"), signed=Count("pk", filter=who.has_signed_q(aup)))
     return totals["signed"], totals["total"] - totals["signed"]
 
 
@@ -146,10 +146,11 @@ def signer_list(*, aup: Aup, today: date, show: str = "", search: str = "") -> Q
 
 def signer_figures_of(aups: list[Aup], *, today: date) -> dict[int, tuple[int, int | None]]:
     """{AUP pk: (signed, not signed)} for the published ``aups`` (a page of a list), in one
-    query whatever their number: a UNION ALL of plain counts, for each listed AUP its
-    signers and those of them who have signed (a semi-join, which PostgreSQL runs as one
-    hash join rather than a probe per signer), for visitors and pupils the signatures that
-    count (not signed is then None: they have no list). Unpublished AUPs are left out.
+    query whatever their number: a UNION ALL of one row of counts an AUP, for a listed AUP
+    its signers and those of them who have signed (one pass over the signers, the signed
+    ones those IN the counting signatures, read once), for visitors and pupils the
+    signatures that count (not signed is then None: they have no list). Unpublished AUPs
+    are left out.
 
     The same figures as ``duties.signer_figures``, whose annotations count through
     subqueries correlated two levels out."""
@@ -160,31 +161,23 @@ def signer_figures_of(aups: list[Aup], *, today: date) -> dict[int, tuple[int, i
             continue
         if aup.audience in LISTED_AUDIENCES:
             listed.add(aup.pk)
-            signers = who.signers(aup=aup, today=today)
-            parts += [_counted(signers, aup, _TOTAL),
-                      _counted(signers.filter(has_signed=True), aup, _SIGNED)]
+            parts.append(_counted(who.signers_to_count(aup=aup, today=today), aup,
+                                  signed=who.has_signed_q(aup)))
         else:
-            parts.append(_counted(who.counting_signatures(aup), aup, _SIGNED))
+            parts.append(_counted(who.counting_signatures(aup), aup, signed=None))
     if not parts:
         return {}
-    counts: dict[tuple[int, int], int] = {}
-    for aup_pk, figure, number in parts[0].union(*parts[1:], all=True):
-        counts[aup_pk, figure] = number
-    return {pk: (counts[pk, _SIGNED],
-                 counts[pk, _TOTAL] - counts[pk, _SIGNED] if pk in listed else None)
-            for pk, figure in counts if figure == _SIGNED}
+    return {pk: (signed, total - signed if pk in listed else None)
+            for pk, total, signed in parts[0].union(*parts[1:], all=True)}
 
 
-_TOTAL, _SIGNED = 1, 2  # which figure a row of ``signer_figures_of``'s query counts
-
-
-def _counted(rows: QuerySet[Any], aup: Aup, figure: int) -> QuerySet[Any]:
-    """(AUP pk, figure, how many ``rows``): grouped by constants, so always one row, even
-    when there are none."""
-    return (rows.order_by().annotate(aup_key=Value(aup.pk, IntegerField()),
-                                     figure=Value(figure, IntegerField()))
-            .values("aup_key", "figure").annotate(n=Count("pk"))
-            .values_list("aup_key", "figure", "n"))
+def _counted(rows: QuerySet[Any], aup: Aup, *, signed: Q | None) -> QuerySet[Any]:
+    """(AUP pk, how many ``rows``, how many of them match ``signed``, or all without it):
+    grouped by a constant, so always one row, even when there are none."""
+    return (rows.order_by().annotate(aup_key=Value(aup.pk, IntegerField()))
+            .values("aup_key")
+            .annotate(total=Count("pk"), signed=Count("pk", filter=signed))
+            .values_list("aup_key", "total", "signed"))
 
 
 def signer_counts(*, aup: Aup, today: date) -> tuple[int, int]:
