@@ -32,8 +32,6 @@ import random
 import shutil
 import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -137,34 +135,13 @@ def make_school(slug: str) -> Any:
     return school
 
 
-@contextmanager
-def audit_cpu(module: Any) -> Iterator[list[float]]:
-    """CPU seconds spent meanwhile in ``module.audit_record_many`` (appending the audit
-    chain, which the import calls through that name): ``spent[0]``."""
-    spent = [0.0]
-    real = module.audit_record_many
-
-    def timed(events: list[dict[str, Any]]) -> int:
-        started = time.process_time()
-        try:
-            return int(real(events))
-        finally:
-            spent[0] += time.process_time() - started
-
-    module.audit_record_many = timed
-    try:
-        yield spent
-    finally:
-        module.audit_record_many = real
-
-
 def timed_import(path: Path, school: Any) -> tuple[str, Any]:
     """Import ``path`` into ``school``: the figures as printed (wall and CPU seconds, rows
     per second of each; CPU time is steadier on a busy machine) and the result."""
     from schoolkeep.assets.imports import assets_import, writing
 
     cpu = time.process_time()
-    with audit_cpu(writing) as audit:
+    with harness.audit_cpu(writing) as audit:
         elapsed, result = harness.timed_import(assets_import, path, school)
     cpu = time.process_time() - cpu
     rows = result.rows

@@ -23,8 +23,6 @@ import argparse
 import csv
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,34 +56,13 @@ def write_csv(path: Path, table: list[list[str]]) -> Path:
     return path
 
 
-@contextmanager
-def audit_cpu(module: Any) -> Iterator[list[float]]:
-    """CPU seconds spent meanwhile in ``module.audit_record_many`` (appending the audit
-    chain, which the import calls through that name): ``spent[0]``."""
-    spent = [0.0]
-    real = module.audit_record_many
-
-    def timed(events: list[dict[str, Any]]) -> int:
-        started = time.process_time()
-        try:
-            return int(real(events))
-        finally:
-            spent[0] += time.process_time() - started
-
-    module.audit_record_many = timed
-    try:
-        yield spent
-    finally:
-        module.audit_record_many = real
-
-
 def timed_import(path: Path, school: Any) -> tuple[str, Any]:
     """Import ``path`` into ``school``: the figures as printed (wall and CPU seconds, rows
     per second of each) and the result."""
     from schoolkeep.agreements.parents import imports
 
     cpu = time.process_time()
-    with audit_cpu(imports) as audit:
+    with harness.audit_cpu(imports) as audit:
         elapsed, result = harness.timed_import(imports.parents_import, path, school)
     cpu = time.process_time() - cpu
     rows = result.rows
