@@ -106,6 +106,14 @@ def _added_before(day: date) -> Q:
     return Q(created_at__lt=_day_start(day))
 
 
+def _days(today: date, until: date) -> dict[str, Any]:
+    """What the kept SQL (``duties.compiled``) puts in at each call rather than keys by: the
+    two local days, the days a year before them (log-off) and the days' midnights. No key
+    holds a day, so no process compiles its SQL again each morning."""
+    return {"dates": (today, until, today - LOGOFF_CHECK_EVERY, until - LOGOFF_CHECK_EVERY),
+            "instants": (_day_start(today), _day_start(until))}
+
+
 def _added_between(start: date, end: date) -> Q:
     """Added on ``start`` or later, before ``end``."""
     return Q(created_at__gte=_day_start(start), created_at__lt=_day_start(end))
@@ -273,9 +281,10 @@ class AssetDuties:
         person) given to the viewer or the others by the owner rule in Python, once per
         group (``Owners.owns``), not once per asset in SQL."""
         today = local_date(now)
-        key = (f"{MODULE}.counts", tuple(ids), today, local_date(horizon))
+        until = local_date(horizon)
+        key = (f"{MODULE}.counts", tuple(ids))
         rows = compiled.rows(key, lambda: self._counted(ids, now=now, horizon=horizon),
-                             fixed_by_key=True)
+                             **_days(today, until))
         result: dict[int, dict[str, OwnedCounts]] = {}
         for school_id, marker, user_id, leaving, *figures in rows:
             per_kind = result.setdefault(school_id, {})
@@ -367,9 +376,9 @@ class AssetDuties:
             return _with_owner(_current_assets().filter(school_id=school_id).order_by(),
                                today).filter(kept_by_owner(owners, user, role, mine=mine))
 
-        # What each list's SQL is built from, to keep it (``duties.compiled``); the instants
-        # it compares with are the midnights of the key's days.
-        key = (MODULE, kind, school_id, owners, mine, offset, end, today, until)
+        # What each list's SQL is built from, to keep it (``duties.compiled``), but the
+        # days: they and their midnights are put in at each call (``_days``).
+        key = (MODULE, kind, school_id, owners, mine, offset, end)
         rows = slice(offset, end)
         if kind == REVIEW:
             return self._reviews(assets, key, today=today, until=until, now=now, rows=rows)
@@ -377,18 +386,18 @@ class AssetDuties:
                 LAWFUL_BASIS: self._without_lawful_basis}
         return make[kind](assets, key, today=today, until=until, now=now, rows=rows)
 
-    def _rows(self, key: Hashable, found: Assets,
-              rows: slice) -> list[AssetRow]:
+    def _rows(self, key: Hashable, found: Assets, rows: slice, *, today: date,
+              until: date) -> list[AssetRow]:
         """The ``rows`` of ``found()`` (ordered) as ``AssetRow``s, from SQL kept per ``key``
         (``found`` is called only to compile it)."""
         return [AssetRow(*row) for row in compiled.rows(
-            key, lambda: found().values_list(*ROW_FIELDS)[rows], fixed_by_key=True)]
+            key, lambda: found().values_list(*ROW_FIELDS)[rows], **_days(today, until))]
 
     def _reviews(self, assets: Assets, key: Hashable, *, today: date, until: date,
                  now: datetime, rows: slice) -> list[Duty]:
         duties = []
         for asset in self._rows(key, lambda: assets().filter(review_due_on__lt=until).order_by(
-                "review_due_on", "public_id"), rows):
+                "review_due_on", "public_id"), rows, today=today, until=until):
             assert asset.review_due_on is not None  # filtered above
             duties.append(_duty(
                 "review-due", asset, due_at=asset.review_due_on, now=now,
@@ -407,9 +416,9 @@ class AssetDuties:
         unowned = NO_OWNER & _added_before(until)
         first = slice(0, rows.stop)
         leavers = self._rows((key, "left"), lambda: assets().filter(left).order_by(
-            "owner_person__leaving_date", "public_id"), first)
+            "owner_person__leaving_date", "public_id"), first, today=today, until=until)
         never = self._rows((key, "never"), lambda: assets().filter(unowned).order_by(
-            "created_at", "public_id"), first)
+            "created_at", "public_id"), first, today=today, until=until)
         duties = []
         for asset in [*leavers, *never]:
             if asset.leaving_date is not None:
@@ -424,12 +433,12 @@ class AssetDuties:
             ))
         return sorted(duties, key=Duty.sort_key)[rows]
 
-    def _added(self, assets: Assets, key: Hashable, condition: Q,
-               rows: slice) -> list[AssetRow]:
+    def _added(self, assets: Assets, key: Hashable, condition: Q, rows: slice, *,
+               today: date, until: date) -> list[AssetRow]:
         """The assets meeting ``condition`` in the order they were added, the rows wanted
         (their duties are due the day added, and ordered by the instant: ``order_at``)."""
-        return self._rows(key, lambda: assets().filter(condition).order_by("created_at",
-                                                                           "public_id"), rows)
+        return self._rows(key, lambda: assets().filter(condition).order_by(
+            "created_at", "public_id"), rows, today=today, until=until)
 
     def _unclassified(self, assets: Assets, key: Hashable, *, today: date, until: date,
                       now: datetime, rows: slice) -> list[Duty]:
@@ -440,7 +449,8 @@ class AssetDuties:
                 action="Mark it OFFICIAL or OFFICIAL-SENSITIVE", order_at=asset.created_at,
                 **_owner(asset, today),
             )
-            for asset in self._added(assets, key, UNCLASSIFIED & _added_before(until), rows)
+            for asset in self._added(assets, key, UNCLASSIFIED & _added_before(until), rows,
+                                     today=today, until=until)
         ]
 
     def _without_lawful_basis(self, assets: Assets, key: Hashable, *, today: date,
@@ -453,7 +463,7 @@ class AssetDuties:
                 owner_role=Role.DPO,
             )
             for asset in self._added(assets, key, NO_LAWFUL_BASIS & _added_before(until),
-                                     rows)
+                                     rows, today=today, until=until)
         ]
 
     def _systems(self, systems: QuerySet[System], school_id: int) -> QuerySet[System]:

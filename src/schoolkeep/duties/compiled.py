@@ -21,6 +21,13 @@ When a parameter looks like an instant but is none of those given, or two given 
 are equal, the query is not kept but compiled on every call, so a forgotten instant can
 never be answered with a stale one. A caller whose instants all follow from its key (the
 midnights of the key's local days) says so with ``fixed_by_key``.
+
+Dates. A key holding the local day made every process compile all its SQL again each
+morning. A caller may instead pass its dates in ``dates`` (today, the horizon's day, and
+every date it derives from them, such as today less a year), and their midnights in
+``instants``, keeping both out of the key: they are put in as instants are, under the same
+rule (a parameter like a date that is none of those given, or two equal values given: not
+kept). ``dates`` cannot be combined with ``fixed_by_key``.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -40,8 +47,10 @@ from django.db.models.sql.compiler import SQLCompiler
 
 KEEP = 512
 
-# How SQLite's parameters show an instant (PostgreSQL's are datetime objects).
+# How SQLite's parameters show an instant, and a date or an instant (PostgreSQL's are
+# datetime and date objects).
 _INSTANT_TEXT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+_DATE_TEXT = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class _Compiled:
     compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
-    # (parameter's position, instant's index); None when not safe to keep (see above)
+    # (parameter's position, index among the instants then the dates); None when not safe
+    # to keep (see above)
     instant_at: tuple[tuple[int, int], ...] | None
 
 
@@ -58,21 +68,26 @@ _lock = threading.Lock()
 
 
 def rows(key: Hashable, build: Callable[[], QuerySet[Any]], *, using: str = "default",
-         instants: Sequence[datetime] = (), fixed_by_key: bool = False
-         ) -> list[tuple[Any, ...]]:
+         instants: Sequence[datetime] = (), dates: Sequence[date] = (),
+         fixed_by_key: bool = False) -> list[tuple[Any, ...]]:
     """The rows (tuples) of ``build()``, a ``values_list`` query, compiled once per ``key``
-    (with ``instants`` put in at each call). ``fixed_by_key``: every instant the query
-    compares with follows from the key (midnights of the key's days), none to put in."""
+    (with ``instants`` and ``dates`` put in at each call). ``fixed_by_key``: every instant
+    the query compares with follows from the key (midnights of the key's days), none to put
+    in."""
+    if dates and fixed_by_key:
+        raise ValueError("Dates put in at each call cannot also be fixed by the key.")
     connection = connections[using]
-    full_key = (connection.vendor, using, key, len(instants))
+    full_key = (connection.vendor, using, key, len(instants), len(dates))
     with _lock:
         seen = full_key in _kept
         found = _kept.get(full_key)
         if seen:
             _kept.move_to_end(full_key)
-    adapted = [connection.ops.adapt_datetimefield_value(moment) for moment in instants]
+    adapted = [*(connection.ops.adapt_datetimefield_value(moment) for moment in instants),
+               *(connection.ops.adapt_datefield_value(day) for day in dates)]
     if not seen:
-        found = _compile(build(), using, adapted, fixed_by_key=fixed_by_key)
+        found = _compile(build(), using, adapted, fixed_by_key=fixed_by_key,
+                         dates_given=bool(dates))
         if found is not None and found.instant_at is None:  # not safe to keep
             return _run(found, using, found.params)
         with _lock:
@@ -98,20 +113,24 @@ def _run(found: _Compiled, using: str, params: Sequence[Any]) -> list[tuple[Any,
 
 
 def _compile(queryset: QuerySet[Any], using: str, adapted: list[Any], *,
-             fixed_by_key: bool) -> _Compiled | None:
+             fixed_by_key: bool, dates_given: bool) -> _Compiled | None:
     compiler = queryset.query.get_compiler(using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    positions = () if fixed_by_key else _instant_positions(params, adapted)
+    positions = () if fixed_by_key else _instant_positions(params, adapted, dates_given)
     return _Compiled(compiler, sql, tuple(params), positions)
 
 
-def _instant_positions(params: Sequence[Any], adapted: list[Any]
+def _instant_positions(params: Sequence[Any], adapted: list[Any], dates_given: bool
                        ) -> tuple[tuple[int, int], ...] | None:
-    """Where each instant's value sits among ``params``; None when that cannot be told
-    safely (two instants equal, or a parameter like an instant that is none of them)."""
+    """Where each given instant's or date's value sits among ``params``; None when that
+    cannot be told safely (two given values equal, or a parameter like an instant, or like
+    a date when dates are given, that is none of them). Without dates given, the key holds
+    the days, and a date among the parameters is one of the key's."""
+    like_given = _DATE_TEXT if dates_given else _INSTANT_TEXT
+    kind = date if dates_given else datetime
     if len(set(map(str, adapted))) != len(adapted):
         return None
     index_of = {str(value): index for index, value in enumerate(adapted)}
@@ -119,8 +138,8 @@ def _instant_positions(params: Sequence[Any], adapted: list[Any]
     for position, param in enumerate(params):
         if str(param) in index_of and isinstance(param, type(adapted[index_of[str(param)]])):
             found.append((position, index_of[str(param)]))
-        elif isinstance(param, datetime) or (
-                isinstance(param, str) and _INSTANT_TEXT.match(param)):
+        elif isinstance(param, kind) or (  # a datetime is a date too
+                isinstance(param, str) and like_given.match(param)):
             return None
     return tuple(found)
 

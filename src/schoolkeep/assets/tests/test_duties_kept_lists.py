@@ -1,6 +1,7 @@
 """The asset duties' lists (``for_kind``) run from SQL kept between calls
-(``duties.compiled``, keyed by the school, the viewer, the page and the local days) and answer
-as SQL compiled afresh: on other days, for each viewer and page, and after writes."""
+(``duties.compiled``, keyed by the school, the viewer and the page; the local days put in)
+and answer as SQL compiled afresh: on other days, for each viewer and page, and after
+writes; one compilation serves every day."""
 
 from __future__ import annotations
 
@@ -60,3 +61,20 @@ def test_kept_lists_see_writes(personas):
     after = _lists(school.pk, NOW, None, True, None)
     assert before != after
     assert after == _fresh(school.pk, NOW, None, True, None)
+
+
+def test_one_compilation_serves_every_day(personas):
+    """The days are put in, not keyed (``assets.duties._days``): later days and a new
+    month compile nothing more, for the lists and the counts."""
+    school = personas.school
+    asset(school, owner_unmatched="", classification=UNCLASSIFIED, added=-2)
+    owners = owners_for(user_ids_by_role([school.pk]), school.pk, personas.siro.pk)
+    compiled.forget()
+    for step, moment in enumerate([NOW, NOW + timedelta(days=1), NOW + timedelta(days=40)]):
+        _lists(school.pk, moment, owners, True, 5)
+        provider.kind_counts(school.pk, now=moment, horizon=moment + HORIZON, owners=owners)
+        if step == 0:
+            kept = set(compiled._kept)
+            assert any(key[2][0] == "assets.counts" for key in kept)  # kept, not refused
+            assert any(key[2][1] in ASSET_KINDS for key in kept)
+        assert set(compiled._kept) == kept

@@ -81,3 +81,33 @@ def test_asset_counts_are_kept_and_see_writes(personas):
     assert after == assets.kind_counts(school.pk, now=NOW, horizon=NOW + HORIZON,
                                        owners=owners)
     assert after != before and OWNER_MISSING in after
+
+
+def test_dates_given_are_put_in_and_a_date_not_given_is_refused(personas):
+    from datetime import date
+
+    compiled.forget()
+    first, second = date(2026, 1, 1), date(2026, 3, 1)
+    made = make_invitation(personas.school, expires_at=datetime(2026, 2, 1, 10, tzinfo=UTC))
+
+    def midnight(day):
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+    def build(day):  # compares with a day's midnight and with the day itself
+        return (Invitation.objects.filter(expires_at__gte=midnight(day),
+                                          expires_at__date__gt=day).values_list("pk"))
+
+    def kept(day):
+        return compiled.rows("test.dates", lambda: build(day), dates=[day],
+                             instants=[midnight(day)])
+
+    assert kept(first) == [(made.pk,)]
+    assert "test.dates" in {key[2] for key in compiled._kept}  # kept, not refused
+    assert kept(second) == list(build(second)) == []  # the second day's values put in
+    assert kept(first) == [(made.pk,)]
+
+    def hidden():  # a date the caller does not hand over
+        return Invitation.objects.filter(expires_at__date__gt=second).values_list("pk")
+
+    assert compiled.rows("test.hidden-date", hidden, dates=[first]) == []
+    assert "test.hidden-date" not in {key[2] for key in compiled._kept}
