@@ -240,13 +240,22 @@ def _copies_counted(ids: list[int], now: datetime) -> QuerySet[Any]:
     return _per_kind(copies, {COPIES: (EVERY_ROW, NO_ROW)})
 
 
+def _count_dates(today: date, until: date, intervals: dict[int, int]) -> tuple[date, ...]:
+    """Every date the counts compare with: the two days, the end of the right to work's
+    notice, and each Update Service interval's days before the two days."""
+    before = [day - timedelta(days=days) for days in sorted(set(intervals.values()))
+              for day in (today, until)]
+    return (today, until, today + RIGHT_TO_WORK_NOTICE, *before)
+
+
 def _counted(school_ids: Sequence[int], *, now: datetime, horizon: datetime
              ) -> dict[int, dict[str, DutyCounts]]:
     """{school id: {kind: counts}}: the schools with their settings, then ONE query.
 
-    Its SQL is compiled once per schools, their intervals and local days
-    (``duties.compiled``); building it took longer than running it. The instants it
-    compares with (now, for the copies; the midnights of the two days) are put in."""
+    Its SQL is compiled once per schools and their intervals (``duties.compiled``);
+    building it took longer than running it. The instants it compares with (now, for the
+    copies; the midnights of the two days) and its dates (``_count_dates``) are put in at
+    each call, so a new day compiles nothing."""
     schools = _schools(dict.fromkeys(school_ids))
     if not schools:
         return {}
@@ -254,11 +263,12 @@ def _counted(school_ids: Sequence[int], *, now: datetime, horizon: datetime
     intervals = {school.pk: _interval(school) for school in schools}
     today, until = local_date(now), local_date(horizon)
     rows = compiled.rows(
-        (f"{MODULE}.counts", tuple(ids), tuple(sorted(intervals.items())), today, until),
+        (f"{MODULE}.counts", tuple(ids), tuple(sorted(intervals.items()))),
         lambda: _people_counted(ids, today, until).union(
             _checks_counted(ids, today, until, intervals), _copies_counted(ids, now),
             all=True),
-        instants=(now, _day_start(today), _day_start(until)))
+        instants=(now, _day_start(today), _day_start(until)),
+        dates=_count_dates(today, until, intervals))
     result: dict[int, dict[str, DutyCounts]] = defaultdict(dict)
     for school_id, *figures in rows:
         per_kind = result[school_id]

@@ -9,7 +9,17 @@ from datetime import timedelta
 from schoolkeep.duties import compiled
 from schoolkeep.people.duties import COPIES, MISSING, provider
 
-from .test_duties import HORIZON, NOW, backdate, dbs_check, person, upload_copy
+from .test_duties import (
+    HORIZON,
+    NOW,
+    backdate,
+    complete,
+    days,
+    dbs_check,
+    on_update_service,
+    person,
+    upload_copy,
+)
 
 
 def _kind_counts(school_id: int, now=NOW):
@@ -46,3 +56,22 @@ def test_kept_counts_see_writes(personas):
     after = _kind_counts(school.pk)
     assert after == _fresh(school.pk)
     assert after.get(MISSING) != before.get(MISSING)
+
+
+def test_one_compilation_serves_every_day(personas):
+    """The days (and the dates drawn from them: the right to work's notice, the Update
+    Service interval) are put in, not keyed: on each of several days the kept counts equal
+    fresh ones, and the later days compile nothing more."""
+    school = personas.school
+    complete(person(school), right_to_work={"right_to_work_expires_on": days(30)})
+    on_update_service(school, checked=-360)  # due in five days, overdue in six
+    person(school, start=3)  # checks missing from its start, three days on
+    moments = [NOW, NOW + timedelta(days=4), NOW + timedelta(days=21), NOW + timedelta(days=50)]
+    expected = [_fresh(school.pk, moment) for moment in moments]
+    assert len({repr(answer) for answer in expected}) == len(moments)  # every day differs
+    compiled.forget()
+    _kind_counts(school.pk, moments[0])
+    kept = set(compiled._kept)
+    assert any(key[2][0] == "people.counts" for key in kept)  # kept, not refused
+    assert [_kind_counts(school.pk, moment) for moment in moments] == expected
+    assert set(compiled._kept) == kept
