@@ -29,8 +29,11 @@ or newer support, in the order of the rows, as ``bulk_create`` relies on too.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
+import uuid
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -39,8 +42,10 @@ from django.utils import timezone
 
 # Rows per statement, at most (fewer when the model has many columns: see _batch_size).
 MAX_BATCH = 500
-# Django's own field classes whose prepared value is the Python value itself, for values of
-# the listed types (a subclass, such as an encrypted field, always goes through its field).
+# Django's own field classes whose prepared value is the Python value itself, or the
+# backend's adapter of it (see _adapter), for values of exactly the listed types (a
+# subclass, such as an encrypted field, always goes through its field; so does a datetime
+# given to a DateField).
 _PLAIN: dict[type[models.Field], tuple[type, ...]] = {
     models.CharField: (str,),
     models.TextField: (str,),
@@ -52,7 +57,10 @@ _PLAIN: dict[type[models.Field], tuple[type, ...]] = {
     models.SmallIntegerField: (int,),
     models.BigIntegerField: (int,),
     models.BooleanField: (bool,),
+    models.DateField: (date,),
+    models.UUIDField: (uuid.UUID,),
 }
+_UUID_HEX = operator.attrgetter("hex")
 _AUTO = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 # A column whose default is called for each row (a new UUID, an empty list).
 _PER_ROW = object()
@@ -64,14 +72,21 @@ def _django_own(field: models.Field) -> bool:
 
 
 def _adapter(field: models.Field, connection: Any) -> Any:
-    """What the backend still does to a plain integer value (None: nothing), as the field's
-    own preparation would for a value of type int. A key to an automatic id is checked by
-    ``validate_autopk_value`` (the identity but on MySQL); another integer passes through
-    ``adapt_integerfield_value``, which Django with psycopg 3 uses to wrap it in the
-    column's type (``Int4``, ``Int8``) and SQLite leaves as it is."""
-    if int not in _plain_types(field):
-        return None
+    """What the backend still does to a plain value (None: nothing), as the field's own
+    preparation would for a value of its plain type. A date goes through
+    ``adapt_datefield_value`` (its text on SQLite, as it is on PostgreSQL); a UUID is its
+    hex digits where the database has no UUID type (SQLite). A key to an automatic id is
+    checked by ``validate_autopk_value`` (the identity but on MySQL); another integer
+    passes through ``adapt_integerfield_value``, which Django with psycopg 3 uses to wrap
+    it in the column's type (``Int4``, ``Int8``) and SQLite leaves as it is."""
+    plain = _plain_types(field)
     ops = connection.ops
+    if date in plain:
+        return ops.adapt_datefield_value
+    if uuid.UUID in plain:
+        return None if connection.features.has_native_uuid_field else _UUID_HEX
+    if int not in plain:
+        return None
     base = BaseDatabaseOperations
     if isinstance(field, models.ForeignKey):
         if type(ops).validate_autopk_value is base.validate_autopk_value:
