@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.incidents.clock import ICO_HOURS, TimeLeft, clock_runs, time_left
 from schoolkeep.incidents.models import (
@@ -117,6 +119,25 @@ def incident_rows(incidents: list[Incident], now: datetime | None = None) -> lis
             ico=ico[:1].upper() + ico[1:],
             ico_colour=("overdue" if clock.overdue else "due") if clock else ""))
     return rows
+
+
+def incident_rows_markup(rows: list[IncidentRow]) -> SafeString:
+    """The list's ``<tr>`` of each row, written in one pass rather than by the template's
+    loop (a dozen lookups a row); the table's head stays in the template."""
+    html = "".join(
+        f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.incident.reference)}</a>'
+        f"</th><td>{escape(row.incident.title)}</td><td>{escape(row.received)}</td>"
+        f'<td><strong class="tag tag-{escape(row.status_colour)}">{escape(row.status)}'
+        f"</strong></td><td>{escape(row.kind)}</td><td>{_ico_cell(row)}</td></tr>\n"
+        for row in rows)
+    # Every value put into the markup is escaped here; the rest is fixed text.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+def _ico_cell(row: IncidentRow) -> str:
+    if not row.ico_colour:
+        return escape(row.ico)
+    return f'<strong class="tag tag-{escape(row.ico_colour)}">{escape(row.ico)}</strong>'
 
 
 @dataclass(frozen=True)

@@ -138,9 +138,11 @@ def incident_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(incidents, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = selectors.incident_rows(list(page.object_list))
     return render(request, "incidents/incident_list.html", {
         "page_title": "Incidents and breaches", "filters": filters, "page": page,
-        "rows": selectors.incident_rows(list(page.object_list)), "query": query.urlencode(),
+        "rows": rows, "rows_markup": selectors.incident_rows_markup(rows),
+        "query": query.urlencode(),
         "can_handle": request.access.can("incidents.handle")})
 
 

@@ -76,3 +76,38 @@ def test_rows_write_the_cells_the_filters_wrote(personas: Personas) -> None:
                 row.ico_colour, row.ico) == (received, tag, status, kind, ico_colour, ico)
     assert {row.ico for row in rows} >= {"Decided", "Not needed"}
     assert {row.ico_colour for row in rows} == {"", "due", "overdue"}
+
+
+# The rows as the list's template wrote them from the same rows before incident_rows_markup.
+OLD_ROWS = engines["django"].from_string(
+    "{% for row in rows %}<tr>\n"
+    '<th scope="row"><a href="{{ row.url }}">{{ row.incident.reference }}</a></th>\n'
+    "<td>{{ row.incident.title }}</td>\n<td>{{ row.received }}</td>\n"
+    '<td><strong class="tag tag-{{ row.status_colour }}">{{ row.status }}</strong></td>\n'
+    "<td>{{ row.kind }}</td>\n"
+    '<td>{% if row.ico_colour %}<strong class="tag tag-{{ row.ico_colour }}">{{ row.ico }}'
+    "</strong>{% else %}{{ row.ico }}{% endif %}</td>\n"
+    "</tr>{% endfor %}")
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
+    with time_machine.travel(datetime(2026, 12, 28, 23, 40, tzinfo=UTC), tick=False):
+        report(personas, title="Laptop <left> on a train & \"lost\"")
+        closed = report(personas, title="Phone")
+        decision_record(incident=assess(triage(closed, personas.siro), personas.dpo, 1, 1),
+                        actor=personas.dpo, kind=Decision.Kind.ICO, tell=False, reason="None")
+        triage(report(personas, title="Email to the wrong parent"), personas.siro,
+               kind=Kind.NEAR_MISS)
+    colours = set()
+    for now in (datetime(2026, 12, 29, 9, 0, tzinfo=UTC), datetime(2027, 1, 9, tzinfo=UTC)):
+        rows = selectors.incident_rows(list(selectors.incident_list(school=personas.school)),
+                                       now=now)
+        colours |= {row.ico_colour for row in rows}
+        written = selectors.incident_rows_markup(rows)
+        assert _squeezed(written) == _squeezed(OLD_ROWS.render({"rows": rows}))
+        assert "<left>" not in written and written.count("<tr>") == 3
+    assert colours == {"", "due", "overdue"}  # a plain cell and both tags
