@@ -82,9 +82,10 @@ class PolicyDuties:
         if not ids:
             return {}
         today, until = local_date(now), local_date(horizon)
-        # Its only instant is a midnight of the key's day: compiled once per key and kept.
-        rows = compiled.rows((MODULE, "counts", tuple(ids), today, until),
-                             lambda: self._counted(ids, today, until), fixed_by_key=True)
+        # Compiled once per schools and kept; the days and the approvals' midnight put in.
+        rows = compiled.rows((MODULE, "counts", tuple(ids)),
+                             lambda: self._counted(ids, today, until), dates=(today, until),
+                             instants=(_approval_overdue_before(today),))
         return {
             school_id: DutyCounts(due=review_due + approval_due,
                                   overdue=review_overdue + approval_overdue)
@@ -110,10 +111,11 @@ class PolicyDuties:
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """Reviews and approvals from one query (UNION ALL), its SQL compiled once per school
-        and horizon day and kept (``duties.compiled``): it compares with no instant."""
+        and kept (``duties.compiled``), the horizon's day put in: it compares with no
+        instant."""
         until = local_date(horizon)
-        rows = compiled.rows((MODULE, "lists", school_id, until),
-                             lambda: self._listed(school_id, until), fixed_by_key=True)
+        rows = compiled.rows((MODULE, "lists", school_id),
+                             lambda: self._listed(school_id, until), dates=(until,))
         duties = []
         for marker, public_id, title, review_on, owner_id, name, email, number, sent in rows:
             if marker == REVIEW_ROW:

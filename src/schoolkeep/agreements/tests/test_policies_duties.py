@@ -167,7 +167,8 @@ def test_counts_are_one_query_and_lists_one_whatever_the_size(personas,
 
 
 def test_kept_lists_answer_as_fresh_sql_after_writes_and_on_other_days(personas):
-    """``for_school`` runs from SQL kept per school and horizon day (``duties.compiled``)."""
+    """``for_school`` and ``counts`` run from SQL kept per school (``duties.compiled``), the
+    days put in: later days compile nothing more."""
     raise_each(personas.school, 2)
     policy(personas.school, "Due in five days", review_in=5)  # due, then overdue
     policy(personas.school, "Due in thirty days", review_in=30)  # listed from day 16
@@ -181,6 +182,8 @@ def test_kept_lists_answer_as_fresh_sql_after_writes_and_on_other_days(personas)
     assert [listed(personas.school, moment) for moment in moments] == expected
     ids = [personas.school.pk]
     counted = [provider.counts(ids, now=moment, horizon=moment + HORIZON) for moment in moments]
+    kept = sorted(key[2][:2] for key in compiled._kept)  # three days: one of each, kept
+    assert kept == [("policies", "counts"), ("policies", "lists")]
     fresh = []
     for moment in moments:
         compiled.forget()
