@@ -80,6 +80,14 @@ def _triage_windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
     return overdue, before(horizon) & ~overdue
 
 
+def _put_in(now: datetime, horizon: datetime) -> dict[str, Any]:
+    """What the kept SQL (``duties.compiled``) puts in at each call, in a fixed order: the
+    instants the reports' windows compare with and the local days the actions' dates do."""
+    return {"instants": (now - ICO_WINDOW, horizon - ICO_WINDOW, now - TRIAGE_WITHIN,
+                         horizon - TRIAGE_WITHIN),
+            "dates": (local_date(now), local_date(horizon))}
+
+
 def _action_windows(now: datetime, horizon: datetime) -> tuple[Q, Q]:
     today, until = local_date(now), local_date(horizon)
     return Q(due_on__lt=today), Q(due_on__gte=today, due_on__lt=until)
@@ -110,10 +118,8 @@ class IncidentDuties:
         ids = list(dict.fromkeys(school_ids))
         if not ids:
             return {}
-        key = (MODULE, "counts", tuple(ids), local_date(now), local_date(horizon))
-        rows = compiled.rows(key, lambda: _counted(ids, now, horizon), instants=(
-            now - ICO_WINDOW, horizon - ICO_WINDOW, now - TRIAGE_WITHIN,
-            horizon - TRIAGE_WITHIN))
+        rows = compiled.rows((MODULE, "counts", tuple(ids)),
+                             lambda: _counted(ids, now, horizon), **_put_in(now, horizon))
         return {
             school_id: DutyCounts(due=ico_due + triage_due + action_due,
                                   overdue=ico_overdue + triage_overdue + action_overdue)
@@ -123,14 +129,12 @@ class IncidentDuties:
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         """The three kinds from one query (UNION ALL), its SQL kept between calls
-        (``duties.compiled``) per school and local days (the actions' dates); the instants
-        it compares with are put in at each call, in the order given."""
-        instants = (now - ICO_WINDOW, horizon - ICO_WINDOW, now - TRIAGE_WITHIN,
-                    horizon - TRIAGE_WITHIN)
-        key = (MODULE, "lists", school_id, local_date(now), local_date(horizon))
+        (``duties.compiled``) per school; the instants and days it compares with are put in
+        at each call (``_put_in``)."""
         make = {ICO_ROW: _ico_duty, TRIAGE_ROW: _triage_duty, ACTION_ROW: _action_duty}
         return [make[marker](_Row(*columns), now) for marker, *columns in compiled.rows(
-            key, lambda: _listed(school_id, now, horizon), instants=instants)]
+            (MODULE, "lists", school_id), lambda: _listed(school_id, now, horizon),
+            **_put_in(now, horizon))]
 
 
 class _Row(NamedTuple):
