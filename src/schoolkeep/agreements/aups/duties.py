@@ -274,10 +274,11 @@ class AupDuties(CountsFromKinds):
         per_member = owners is not None
         # The query depends only on the schools, the local day and whether it is read for a
         # viewer (every viewer shares it): its SQL is compiled once for them
-        # (``duties.compiled``).
-        rows = compiled.rows((f"{MODULE}.counts", tuple(ids), today, per_member),
+        # (``duties.compiled``), the day put in at each call.
+        rows = compiled.rows((f"{MODULE}.counts", tuple(ids), per_member),
                              lambda: self._count_query(ids, today=today,
-                                                       per_member=per_member))
+                                                       per_member=per_member),
+                             dates=(today,))
         result: dict[int, dict[str, OwnedCounts]] = {}
         for school_id, marker, since, user_id, number in rows:
             due = due_at(_as_instant(since))

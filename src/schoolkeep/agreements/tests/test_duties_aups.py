@@ -323,3 +323,27 @@ def test_counts_agree_across_schools_in_one_query_and_lists_in_two(
             overdue=sum(d.status == OVERDUE for d in duties))
     assert counts[personas.school.pk].overdue == 3 + len(STAFF_ROLE_PERSONAS) + 1 + 22
     assert counts[other.pk] == DutyCounts(due=3 + 1 + 7, overdue=0)
+
+
+def test_kept_counts_put_in_the_day(personas, aups) -> None:
+    """The counts run from SQL kept per schools (``duties.compiled``), the local day put in:
+    a leaver drops out of the count after their leaving date, as in SQL compiled afresh,
+    and the later day compiles nothing more."""
+    from schoolkeep.duties import compiled
+
+    publish(aups[Audience.STAFF], personas.business_manager, days_ago=3)
+    person(personas.school, "Leaving Soon", leaving_date=TODAY + timedelta(days=1))
+    moments = [NOW, NOW + timedelta(days=2)]
+
+    def counted(moment: datetime) -> DutyCounts:
+        return provider().counts([personas.school.pk], now=moment,
+                                 horizon=moment + HORIZON)[personas.school.pk]
+
+    fresh = []
+    for moment in moments:
+        compiled.forget()
+        fresh.append(counted(moment))
+    compiled.forget()
+    assert [counted(moment) for moment in moments] == fresh
+    assert [key[2][0] for key in compiled._kept] == ["aups.counts"]  # one, kept for both days
+    assert fresh[0] != fresh[1]  # the leaver counted on the first day only
