@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery
 from django.urls import reverse
 
 from schoolkeep.backups.models import BackupRun
 from schoolkeep.backups.selectors import run_reason
-from schoolkeep.duties import registry
+from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import OVERDUE, Duty, DutyCounts
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
@@ -34,18 +34,29 @@ MISSING_TITLE = "No backup in the last 36 hours"
 FAILED, MISSING = "failed", "missing"  # the two duties, as _arises names them
 
 
+_COLUMNS = ("pk", "created_at", "latest_ok", "latest_at", "latest_message", "last_good_at")
+
+
 def _school_rows(school_ids: Sequence[int]) -> list[dict[str, Any]]:
-    latest = BackupRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk")
-    last_good = BackupRun.objects.filter(ok=True).order_by("-finished_at").values("finished_at")
-    schools = (
-        School.objects.filter(pk__in=list(school_ids)).order_by()
-        .annotate(latest_ok=Subquery(latest.values("ok")[:1]),
-                  latest_at=Subquery(latest.values("finished_at")[:1]),
-                  latest_message=Subquery(latest.values("message")[:1]),
-                  last_good_at=Subquery(last_good[:1]))
-        .values("pk", "created_at", "latest_ok", "latest_at", "latest_message", "last_good_at")
-    )
-    return [dict(row) for row in schools]
+    """Each school's row: when it joined, and the installation's latest run and last good
+    one. Its SQL is compiled once per schools and kept (``duties.compiled``): it compares
+    with no date or instant."""
+    ids = list(school_ids)
+
+    def build() -> QuerySet[Any]:
+        latest = (BackupRun.objects.filter(finished_at__isnull=False)
+                  .order_by("-finished_at", "-pk"))
+        last_good = (BackupRun.objects.filter(ok=True).order_by("-finished_at")
+                     .values("finished_at"))
+        return (School.objects.filter(pk__in=ids).order_by()
+                .annotate(latest_ok=Subquery(latest.values("ok")[:1]),
+                          latest_at=Subquery(latest.values("finished_at")[:1]),
+                          latest_message=Subquery(latest.values("message")[:1]),
+                          last_good_at=Subquery(last_good[:1]))
+                .values_list(*_COLUMNS))
+
+    return [dict(zip(_COLUMNS, row, strict=True))
+            for row in compiled.rows((MODULE, "schools", tuple(ids)), build)]
 
 
 def _arises(row: dict[str, Any], now: datetime) -> str | None:

@@ -1,6 +1,7 @@
 """The backup duty's counts (``_arises`` only, no Duty built per school) agree with the
 ``for_school`` lists, school by school: a school new to the installation and an older one,
-with no run, a good run, and a failed run after it, at moments either side of 36 hours."""
+with no run, a good run, and a failed run after it, at moments either side of 36 hours,
+from SQL kept between calls (``duties.compiled``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.factories import SchoolFactory
 
 from schoolkeep.backups.duties_backups import BackupDuties
 from schoolkeep.backups.models import BackupRun
+from schoolkeep.duties import compiled
 from schoolkeep.duties.types import HORIZON
 from schoolkeep.tenancy.models import School
 
@@ -48,5 +50,7 @@ def test_counts_agree_with_the_lists_school_by_school() -> None:
         for now in moments:
             assert counted(schools, now) == listed(schools, now)
             seen.append(counted(schools, now))
+    # The rows come from SQL kept between calls, which sees each new run.
+    assert any(key[2][:2] == ("backups", "schools") for key in compiled._kept)
     # The cases reached: none, only the older school, both.
     assert {} in seen and {old.pk: 1} in seen and {old.pk: 1, new.pk: 1} in seen
