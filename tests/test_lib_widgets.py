@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,11 @@ def test_any_choices_render_as_djangos(labels: list[str], pick: int) -> None:
     ours = str(_form(PlainSelect, choices)(data)["owner"])
     django = str(_form(forms.Select, choices)(data)["owner"])
     assert parse_html(ours) == parse_html(django)
+
+
+def test_a_label_marked_safe_is_kept_as_django_keeps_it() -> None:
+    choices = [("", "Any"), ("a", mark_safe("<b>Bold</b> &amp; Co")), ("b", "<i>")]
+    ours = str(_form(PlainSelect, choices)({"owner": "a"})["owner"])
+    django = str(_form(forms.Select, choices)({"owner": "a"})["owner"])
+    assert parse_html(ours) == parse_html(django)
+    assert "<b>Bold</b>" in ours and "&lt;i&gt;" in ours

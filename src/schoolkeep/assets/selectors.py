@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from schoolkeep.assets.models import (
@@ -201,22 +201,28 @@ class OwnerChoice(NamedTuple):
 
 
 def owner_choices(school: School) -> tuple[list[OwnerChoice], list[OwnerChoice]]:
-    """People and outside organisations that own at least one current asset (two queries),
-    for the register's owner filter.
+    """People and outside organisations that own at least one current asset, each by name,
+    for the register's owner filter: one query (the two lists as a UNION ALL).
 
     Read from the people and organisations, each asked whether it owns a current asset
     (one probe of the owner's index per person), rather than a DISTINCT over every asset;
     read as values, as the filter shows only names (a model per owner cost four times as
     much, and a large school has hundreds)."""
     owns = Asset.objects.filter(archived_at__isnull=True)
+    columns = ("is_organisation", "pk", "public_id", "shown", "name_key")
     people = (Person.objects.filter(school=school)
               .filter(Exists(owns.filter(owner_person=OuterRef("pk"))))
-              .order_by("name_key", "pk").values_list("pk", "public_id", "full_name"))
+              .annotate(is_organisation=Value(0, IntegerField()), shown=F("full_name"))
+              .order_by().values_list(*columns))
     organisations = (OutsideOrganisation.objects.filter(school=school)
                      .filter(Exists(owns.filter(owner_organisation=OuterRef("pk"))))
-                     .order_by("name_key").values_list("pk", "public_id", "name"))
-    return ([OwnerChoice(False, *row) for row in people],
-            [OwnerChoice(True, *row) for row in organisations])
+                     .annotate(is_organisation=Value(1, IntegerField()), shown=F("name"))
+                     .order_by().values_list(*columns))
+    chosen: tuple[list[OwnerChoice], list[OwnerChoice]] = ([], [])
+    for is_organisation, pk, public_id, name, _key in (
+            people.union(organisations, all=True).order_by("is_organisation", "name_key", "pk")):
+        chosen[is_organisation].append(OwnerChoice(bool(is_organisation), pk, public_id, name))
+    return chosen
 
 
 # ---------------------------------------------------------------------------- the register's page

@@ -8,6 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.personas import Personas
 
@@ -85,6 +87,34 @@ def test_an_owner_choice_filters_as_its_model(personas: Personas) -> None:
         by_model = selectors.asset_list(school=personas.school, owner=model)
         assert list(by_choice) == list(by_model) and by_choice.exists()
 
+
+
+def test_owner_choices_in_one_query_are_the_owners_of_current_assets(personas: Personas) -> None:
+    owners = [person(personas, name) for name in ("Zoe Young", "amy Adams", "Amy Adams", "Bo")]
+    for n, owner in enumerate(owners[:3]):
+        asset(personas, f"Asset {n}", owner_person=owner)
+    archived = asset(personas, "Old asset", owner_person=owners[3])
+    Asset.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
+    for name in ("Zed Backups", "Acme CCTV"):
+        organisation = OutsideOrganisation.objects.create(
+            school=personas.school, name=name, name_key=name.casefold())
+        asset(personas, f"Held by {name}", owner_organisation=organisation)
+    OutsideOrganisation.objects.create(school=personas.school, name="Owns nothing",
+                                       name_key="owns nothing")
+    with CaptureQueriesContext(connection) as captured:
+        people, organisations = selectors.owner_choices(personas.school)
+    assert len(captured) == 1
+    current = Asset.objects.filter(archived_at__isnull=True)
+    assert [(c.pk, c.public_id, c.name, c.is_organisation) for c in people] == [
+        (p.pk, p.public_id, p.full_name, False) for p in Person.objects.filter(
+            school=personas.school, pk__in=current.values("owner_person"))
+        .order_by("name_key", "pk")]
+    assert [(c.pk, c.public_id, c.name, c.is_organisation) for c in organisations] == [
+        (o.pk, o.public_id, o.name, True) for o in OutsideOrganisation.objects.filter(
+            school=personas.school, pk__in=current.values("owner_organisation"))
+        .order_by("name_key")]
+    assert [c.name for c in organisations] == ["Acme CCTV", "Zed Backups"]
+    assert "Bo" not in [c.name for c in people] and len(people) == 3
 
 
 def test_appendix_pages_equal_the_downloads_rows(personas: Personas) -> None:
