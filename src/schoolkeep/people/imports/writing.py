@@ -19,7 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from schoolkeep.audit.services import Changes, audit_record_many, diff
+from schoolkeep.audit.services import Changes, NewRecordChanges, audit_record_many, diff
 from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.import_bounds import Problem, ProblemList
@@ -45,6 +45,10 @@ PROGRESS_EVERY = 200
 _SECRETS = frozenset((*PERSON_SECRET_FIELDS, *CHECK_SECRET_FIELDS))
 _CHECK_LABELS = dict(CheckType.choices)  # each check's kind as displayed
 _CHECK_FIELDS_OF = {check_type: check_fields_for(check_type) for check_type in CheckType.values}
+# The audit changes text of a new person (with its sites' names) and of a new check.
+_NEW_PERSON = NewRecordChanges([*PERSON_FIELDS, "sites"], secret_fields=PERSON_SECRET_FIELDS)
+_NEW_CHECK = {check_type: NewRecordChanges(fields, secret_fields=CHECK_SECRET_FIELDS)
+              for check_type, fields in _CHECK_FIELDS_OF.items()}
 
 
 def _audited(values: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -123,12 +127,11 @@ class _Writer:
             "school_id": self.school.pk, "public_id": public_id, **values,
             "name_key": derive.name_key(values["full_name"]),
             "date_of_birth_hash": row.dob_hash, "version": 1})
-        after = {**_audited(values, PERSON_FIELDS), "sites": self._names(row.sites or [])}
         if row.sites:
             out.site_sets.append((None, index, row.sites))
+        values["sites"] = self._names(row.sites or [])  # after the row to insert is built
         out.events.append(self._event("people.person.created", "people.person", public_id,
-                                      values["full_name"], diff(
-                                          None, after, secret_fields=PERSON_SECRET_FIELDS)))
+                                      values["full_name"], _NEW_PERSON.text(values)))
         for check_type, given in row.checks.items():
             self._new_check(None, index, values["full_name"], check_type, given, out)
         return []
@@ -192,9 +195,7 @@ class _Writer:
             "version": 1})
         out.events.append(self._event(
             "people.check.created", "people.check", public_id,
-            self._check_label(check_type, full_name),
-            diff(None, _audited(values, _CHECK_FIELDS_OF[check_type]),
-                 secret_fields=CHECK_SECRET_FIELDS)))
+            self._check_label(check_type, full_name), _NEW_CHECK[check_type].text(values)))
         self.result.checks_added += 1
         return [f"{CHECK_PREFIXES[check_type]} (new)"]
 
@@ -254,10 +255,12 @@ class _Writer:
         return f"{_CHECK_LABELS[check_type]} for {full_name}"
 
     def _event(self, action: str, target_type: str, public_id: Any, label: str,
-               changes: dict[str, Any]) -> dict[str, Any]:
+               changes: dict[str, Any] | str) -> dict[str, Any]:
+        """An event; its changes as a dict, or a new record's as their text already."""
         return {"action": action, "school": self.school, "actor": self.actor,
                 "target_type": target_type, "target_id": str(public_id),
-                "target_label": label, "changes": changes}
+                "target_label": label,
+                ("changes_json" if type(changes) is str else "changes"): changes}
 
     # ------------------------------------------------------------------ writing
 
