@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.assets.models import (
     AccessLabel,
@@ -284,6 +286,33 @@ def register_page(assets: QuerySet[Asset], number: Any,
             classification=classifications.get(row["classification"], row["classification"]),
             held_in=held_in, url=detail(row["public_id"])))
     return page, rows
+
+
+def register_rows_markup(rows: list[RegisterRow]) -> SafeString:
+    """The register's ``<tr>`` of each row, written in one pass rather than by the template's
+    loop (a dozen lookups, an if-chain and two join filters a row); the table's head stays
+    in the template."""
+    html = "".join(
+        f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.name)}</a></th>'
+        f"<td>{escape(row.group)}</td><td>{_owner_cell(row)}</td>"
+        f"<td>{escape(ACCESS_SEPARATOR.join(row.access))}</td>"
+        f'<td>{escape(row.classification)}</td><td>{escape(", ".join(row.held_in))}</td>'
+        "</tr>\n" for row in rows)
+    # Every value put into the markup is escaped here; the rest is fixed text.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+def _owner_cell(row: RegisterRow) -> str:
+    """_owner.html's markup for a row."""
+    if row.person_owner:
+        return escape(row.person_owner)
+    if row.organisation_owner:
+        return (f"{escape(row.organisation_owner)} "
+                '<span class="secondary-text">(outside organisation)</span>')
+    if row.unmatched_owner:
+        return (f"{escape(row.unmatched_owner)} "
+                '<strong class="tag tag-yellow">Not yet matched</strong>')
+    return '<strong class="tag tag-red">No owner</strong>'
 
 
 def _page_values(page: Page[Asset], columns: tuple[str, ...]) -> list[dict[str, Any]]:

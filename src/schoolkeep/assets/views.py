@@ -105,7 +105,7 @@ def asset_list(request: SchoolRequest) -> HttpResponse:
     own = person_for_user(school=school, user=request.user)
     return render(request, "assets/asset_list.html", {
         "page_title": "Information asset register", "filters": filters, "page": page,
-        "rows": rows,
+        "rows": rows, "rows_markup": selectors.register_rows_markup(rows),
         "query": _query_without_page(request), "can_manage": request.access.can("assets.manage"),
         "own_filter": f"owner=person:{own.public_id}"
         if own and any(p.pk == own.pk for p in people) else "",

@@ -4,11 +4,13 @@ where it is held), in the list's order, filtered and paged as the models are."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.personas import Personas
@@ -148,3 +150,37 @@ def test_the_pages_group_and_system_filters_list_as_their_models(personas: Perso
             assert [row.public_id for row in rows] == [a.public_id for a in expected]
             listed += len(rows)
     assert listed == 12 + 4 * 2 + 4  # each asset under its group; 4 in two systems, 4 in one
+
+
+# The rows as asset_list.html wrote them before register_rows_markup.
+OLD_ROWS = Template(
+    "{% for asset in rows %}<tr>\n"
+    '<th scope="row"><a href="{{ asset.url }}">{{ asset.name }}</a></th>\n'
+    "<td>{{ asset.group }}</td>\n"
+    "<td>{% if asset.person_owner %}{{ asset.person_owner }}{% elif asset.organisation_owner %}"
+    '{{ asset.organisation_owner }} <span class="secondary-text">(outside organisation)</span>'
+    "{% elif asset.unmatched_owner %}{{ asset.unmatched_owner }} "
+    '<strong class="tag tag-yellow">Not yet matched</strong>{% else %}'
+    '<strong class="tag tag-red">No owner</strong>{% endif %}</td>\n'
+    '<td>{{ asset.access|join:" / " }}</td>\n<td>{{ asset.classification }}</td>\n'
+    '<td>{{ asset.held_in|join:", " }}</td>\n'
+    "</tr>{% endfor %}")
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
+    register(personas)
+    _, rows = selectors.register_page(selectors.asset_list(school=personas.school), 1, 50)
+    made = RegisterRow(public_id=rows[0].public_id, name="<Pupils> & \"data\"", group="G & H",
+                       person_owner="", organisation_owner="", unmatched_owner="",
+                       access=["<Head>", "Office"], classification="Official",
+                       held_in=["<SIMS>", "paper"], url="/assets/1/?a=1&b=2")
+    rows += [made, replace(made, person_owner="Ann <A>"),
+             replace(made, organisation_owner="Red & Co"), replace(made, unmatched_owner="<X>")]
+    written = selectors.register_rows_markup(rows)
+    assert _squeezed(written) == _squeezed(OLD_ROWS.render(Context({"rows": rows})))
+    assert "<Pupils>" not in written and "<Head>" not in written
+    assert written.count("<tr>") == len(rows)
