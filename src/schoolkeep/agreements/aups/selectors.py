@@ -78,8 +78,8 @@ def _counts(aup: Aup, today: date) -> tuple[int | None, int | None]:
 
 def aup_overview(*, school: School, today: date) -> list[Overview]:
     """Every audience's policy of the school, with its current version and how many have
-    signed it and not: one query for the policies and one aggregate per audience (at most
-    five), whatever the number of signers."""
+    signed it and not: one query for the policies and one for the figures of every
+    audience (``signer_figures_of``), whatever the number of signers."""
     counting = Signature.objects.filter(aup=OuterRef("pk"),
                                         aup_version__number__gte=OuterRef("sign_from"))
     signature_count = Subquery(
@@ -88,9 +88,12 @@ def aup_overview(*, school: School, today: date) -> list[Overview]:
     aups = list(_with_current(Aup.objects.filter(school=school))
                 .annotate(signature_count=Coalesce(signature_count, Value(0))))
     aups.sort(key=lambda aup: AUDIENCE_ORDER.index(Audience(aup.audience)))
+    figures = signer_figures_of([aup for aup in aups if aup.is_published], today=today)
     rows = []
     for aup in aups:
-        signed, unsigned = _counts(aup, today) if aup.is_published else (None, None)
+        # Visitors and pupils have no list: their line gives the signatures that count.
+        signed, unsigned = (figures.get(aup.pk, (None, None))
+                            if aup.audience in LISTED_AUDIENCES else (None, None))
         rows.append(Overview(aup=aup, signed=signed, unsigned=unsigned,
                              signatures=aup.signature_count if aup.is_published else 0))
     return rows

@@ -19,7 +19,9 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean
 
 from schoolkeep.accounts.models import User
+from schoolkeep.agreements.aups import audience as who
 from schoolkeep.agreements.aups.models import (
+    LISTED_AUDIENCES,
     Audience,
     Aup,
     AupVersion,
@@ -137,6 +139,11 @@ def test_overview_counts_and_query_count_do_not_grow(personas: Personas, login: 
     rows = {row.aup.audience: row for row in response.context["overview"]}
     assert (rows["staff"].signed, rows["staff"].unsigned) == (20, 20)
     assert rows["visitors"].signed is None and rows["visitors"].signatures == 0
+    # Each listed line is a recount of its signers, one by one.
+    for row in response.context["overview"]:
+        if row.aup.is_published and row.aup.audience in LISTED_AUDIENCES:
+            flags = [s.has_signed for s in who.signers(aup=row.aup, today=timezone.localdate())]
+            assert (row.signed, row.unsigned) == (sum(flags), len(flags) - sum(flags))
 
 
 # ---------------------------------------------------------------------------- one audience
