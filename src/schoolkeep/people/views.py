@@ -86,8 +86,7 @@ def person_list(request: SchoolRequest) -> HttpResponse:
         "details": details, "leavers": status == selectors.LEAVERS,
         "can_manage": request.access.can("people.manage"),
         "own_id": selectors.own_person_id(school=request.school, user=request.user),
-        # Each person's page, for the rows' tag (the template's name for it is older).
-        "person_url_pattern": url_for_each("people:person-detail"),
+        "person_url": url_for_each("people:person-detail"),  # each row's link
     })
 
 

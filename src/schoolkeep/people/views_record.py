@@ -43,8 +43,7 @@ def _record_page(request: SchoolRequest, *, archive: bool) -> HttpResponse:
         "page": found.page, "rows": found.rows,
         "incomplete_count": incomplete,
         "query": query.urlencode(), "export_params": filters.as_params(),
-        # Each person's page, for the rows' tag (the template's name for it is older).
-        "person_url_pattern": url_for_each("people:person-detail"),
+        "person_url": url_for_each("people:person-detail"),  # each row's link
         "can_manage_rules": request.access.can("scr.rules.manage"),
         "export_form": RecordExportForm(initial={"format": exports.XLSX,
                                                  "archive": archive}),
