@@ -32,3 +32,9 @@ def assert_not_shown(html: str, *values: str) -> None:
     readable = _RANDOM_IDENTIFIERS.sub("", html)
     for value in values:
         assert value not in readable, f"{value!r} is shown on the page"
+
+
+def squeezed_html(html: str) -> str:
+    """``html`` with its whitespace between tags removed and other runs of it made one
+    space: for comparing markup written in Python with the template it replaced."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()

@@ -4,7 +4,6 @@ where it is held), in the list's order, filtered and paged as the models are."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.assertions import squeezed_html
 from tests.personas import Personas
 
 from schoolkeep.assets import selectors, services
@@ -167,10 +167,6 @@ OLD_ROWS = Template(
     "</tr>{% endfor %}")
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
 def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
     register(personas)
     _, rows = selectors.register_page(selectors.asset_list(school=personas.school), 1, 50)
@@ -181,6 +177,6 @@ def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
     rows += [made, replace(made, person_owner="Ann <A>"),
              replace(made, organisation_owner="Red & Co"), replace(made, unmatched_owner="<X>")]
     written = selectors.register_rows_markup(rows)
-    assert _squeezed(written) == _squeezed(OLD_ROWS.render(Context({"rows": rows})))
+    assert squeezed_html(written) == squeezed_html(OLD_ROWS.render(Context({"rows": rows})))
     assert "<Pupils>" not in written and "<Head>" not in written
     assert written.count("<tr>") == len(rows)

@@ -3,13 +3,13 @@ record's history link, and its time in UTC and in London, in every month (GMT an
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 from django.core.paginator import Paginator
 from django.template import engines
 from django.urls import reverse
+from tests.assertions import squeezed_html
 from tests.personas import Personas
 
 from schoolkeep.audit import selectors
@@ -63,10 +63,6 @@ OLD_ROWS = engines["django"].from_string(
     "</tr>{% endwith %}{% endfor %}")
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
 def _row(history_url: str = "", **fields: str) -> EventRow:
     event = AuditEvent(actor_label="Ann <Admin> & Co", action="people.person.created", **fields)
     return EventRow(event=event, url="/audit/1/?a=1&b=2", history_url=history_url,
@@ -86,6 +82,6 @@ def test_rows_markup_is_what_the_template_wrote(personas: Personas, show_record:
             _row(target_type="people.person", target_id="", target_label="")]  # "(unknown)"
     written = event_body(rows, show_record)
     expected = OLD_ROWS.render({"rows": rows, "show_record": show_record})
-    assert _squeezed(written) == _squeezed(expected)
+    assert squeezed_html(written) == squeezed_html(expected)
     assert "<Admin>" not in written and "<1>" not in written
     assert written.count("<tr>") == 6

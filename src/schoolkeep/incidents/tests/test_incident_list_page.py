@@ -11,6 +11,7 @@ import time_machine
 from django.template import engines
 from django.test import Client
 from django.urls import reverse
+from tests.assertions import squeezed_html
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
@@ -90,10 +91,6 @@ OLD_ROWS = engines["django"].from_string(
     "</tr>{% endfor %}")
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
 def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
     with time_machine.travel(datetime(2026, 12, 28, 23, 40, tzinfo=UTC), tick=False):
         report(personas, title="Laptop <left> on a train & \"lost\"")
@@ -108,6 +105,6 @@ def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
                                        now=now)
         colours |= {row.ico_colour for row in rows}
         written = selectors.incident_rows_markup(rows)
-        assert _squeezed(written) == _squeezed(OLD_ROWS.render({"rows": rows}))
+        assert squeezed_html(written) == squeezed_html(OLD_ROWS.render({"rows": rows}))
         assert "<left>" not in written and written.count("<tr>") == 3
     assert colours == {"", "due", "overdue"}  # a plain cell and both tags

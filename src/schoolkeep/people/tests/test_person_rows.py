@@ -4,13 +4,13 @@ same people in the same order, under every filter, on every page, with the same 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from html.parser import HTMLParser
 
 import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from tests.assertions import squeezed_html
 
 from schoolkeep.lib.links import url_for_each
 from schoolkeep.people import selectors, services
@@ -32,10 +32,6 @@ TEMPLATE_ROW = Template(
     '</td>{% if leavers %}<td>{{ person.leaving_date|date:"j M Y" }}</td>{% endif %}'
     "{% endif %}\n"
     "</tr>{% endfor %}")
-
-
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
 
 
 def _parsed(html: str) -> list[tuple[str, ...]]:
@@ -98,7 +94,7 @@ def test_pages_equal_the_models_with_the_same_markup(school, filters):
                                                "details": details, "leavers": leavers}))
             new = person_rows(page.object_list, details, leavers,
                               url_for_each("people:person-detail"))
-            assert _squeezed(new) == _squeezed(old)
+            assert squeezed_html(new) == squeezed_html(old)
             assert "<b>" not in new and "<maths>" not in new and "<annexe>" not in new
         shown += [row.pk for row in page.object_list]
     assert shown == [p.pk for p in people]

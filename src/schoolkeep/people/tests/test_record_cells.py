@@ -4,12 +4,12 @@ page and in the PDF, for the current record and the archive."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 
 import pytest
 from django.template import Context, Template
+from tests.assertions import squeezed_html
 
 from schoolkeep.lib.links import url_for_each
 from schoolkeep.people.record import (
@@ -56,16 +56,11 @@ CELLS = [
 ]
 
 
-def _squeezed(html: str) -> str:
-    """Markup without the whitespace between and inside tags that templates leave."""
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
 @pytest.mark.parametrize("sensitive", [True, False])
 def test_cells_are_the_markup_the_template_wrote(sensitive: bool) -> None:
     expected = TEMPLATE_CELL.render(Context({"cells": CELLS, "sensitive": sensitive}))
     written = record_cells(CELLS, sensitive)
-    assert _squeezed(written) == _squeezed(expected)
+    assert squeezed_html(written) == squeezed_html(expected)
     assert ("Hattie &lt;Checker&gt; &amp; Co" in written) is sensitive
     assert "<Checker>" not in written
 
@@ -115,6 +110,6 @@ def test_rows_are_the_markup_the_template_wrote(level: Level, archive: bool, pdf
     layout = record_layout(level, archive=archive)
     expected = TEMPLATE_ROW.render(Context({"rows": ROWS, "layout": layout, "pdf": pdf}))
     written = record_body(ROWS, layout, None if pdf else url_for_each("people:person-detail"))
-    assert _squeezed(written) == _squeezed(expected)
+    assert squeezed_html(written) == squeezed_html(expected)
     assert "<Lovelace>" not in written and "<maths>" not in written
     assert ("href=" in written) is not pdf

@@ -4,11 +4,11 @@ each two-factor and log-off tag, names that need escaping."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from django.template import Context, Template
 from django.utils import timezone
+from tests.assertions import squeezed_html
 from tests.personas import Personas
 
 from schoolkeep.systems import selectors, services, status
@@ -30,10 +30,6 @@ TEMPLATE_ROWS = Template(
     "</tr>{% endfor %}")
 
 
-def _squeezed(html: str) -> str:
-    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
-
-
 def test_rows_are_the_markup_the_template_wrote(personas: Personas) -> None:
     ada, bo = make_person(personas.school, "Ada <Admin>"), make_person(personas.school, "Bo O'Neil")
     today = timezone.localdate()
@@ -50,6 +46,6 @@ def test_rows_are_the_markup_the_template_wrote(personas: Personas) -> None:
              status.logoff_tag(system, today)) for system in systems]
     expected = TEMPLATE_ROWS.render(Context({"rows": rows}))
     written = system_rows(rows)
-    assert _squeezed(written) == _squeezed(expected)
+    assert squeezed_html(written) == squeezed_html(expected)
     assert "<Admin>" not in written and "<Education>" not in written
     assert written.count("<tr>") == 4
