@@ -123,6 +123,9 @@ class Person(models.Model):
                 | models.Q(agency_confirmation_missing=True),
                 name="person_missing_checks",
             ),
+            # An AUP's audience (its kinds, network users, not yet left) for the AUP figures.
+            models.Index(fields=["school", "kind", "uses_school_network", "leaving_date"],
+                         name="person_audience"),
         ]
 
     def __str__(self) -> str:

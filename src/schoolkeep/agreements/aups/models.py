@@ -307,6 +307,8 @@ class Signature(models.Model):
             models.Index(fields=["aup", "parent", "signed_at"]),
             models.Index(fields=["aup", "user", "signed_at"]),
             models.Index(fields=["school", "aup", "signed_at"]),
+            # The AUP figures: who signed this AUP's current version, probed per audience member.
+            models.Index(fields=["aup", "aup_version", "person"], name="signature_signers"),
         ]
 
     def __str__(self) -> str:
