@@ -10,8 +10,20 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.assets.models import (
@@ -23,6 +35,7 @@ from schoolkeep.assets.models import (
     OutsideOrganisation,
 )
 from schoolkeep.lib.links import url_for_each
+from schoolkeep.lib.public_ids import uuid_text
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
@@ -198,7 +211,7 @@ class OwnerChoice(NamedTuple):
 
     is_organisation: bool
     pk: int
-    public_id: UUID
+    public_id: str  # as ``str(uuid)`` writes it: the filter's value, never parsed
     name: str
 
 
@@ -209,21 +222,26 @@ def owner_choices(school: School) -> tuple[list[OwnerChoice], list[OwnerChoice]]
     Read from the people and organisations, each asked whether it owns a current asset
     (one probe of the owner's index per person), rather than a DISTINCT over every asset;
     read as values, as the filter shows only names (a model per owner cost four times as
-    much, and a large school has hundreds)."""
+    much, and a large school has hundreds). The public ids are read as text: the filter
+    writes them back as text, so a UUID object each would be made only to be undone."""
     owns = Asset.objects.filter(archived_at__isnull=True)
-    columns = ("is_organisation", "pk", "public_id", "shown", "name_key")
+    columns = ("is_organisation", "pk", "public_text", "shown", "name_key")
+    public_text = Cast("public_id", output_field=CharField())
     people = (Person.objects.filter(school=school)
               .filter(Exists(owns.filter(owner_person=OuterRef("pk"))))
-              .annotate(is_organisation=Value(0, IntegerField()), shown=F("full_name"))
+              .annotate(is_organisation=Value(0, IntegerField()), shown=F("full_name"),
+                        public_text=public_text)
               .order_by().values_list(*columns))
     organisations = (OutsideOrganisation.objects.filter(school=school)
                      .filter(Exists(owns.filter(owner_organisation=OuterRef("pk"))))
-                     .annotate(is_organisation=Value(1, IntegerField()), shown=F("name"))
+                     .annotate(is_organisation=Value(1, IntegerField()), shown=F("name"),
+                               public_text=public_text)
                      .order_by().values_list(*columns))
     chosen: tuple[list[OwnerChoice], list[OwnerChoice]] = ([], [])
     for is_organisation, pk, public_id, name, _key in (
             people.union(organisations, all=True).order_by("is_organisation", "name_key", "pk")):
-        chosen[is_organisation].append(OwnerChoice(bool(is_organisation), pk, public_id, name))
+        chosen[is_organisation].append(
+            OwnerChoice(bool(is_organisation), pk, uuid_text(public_id), name))
     return chosen
 
 

@@ -108,11 +108,11 @@ def test_owner_choices_in_one_query_are_the_owners_of_current_assets(personas: P
     assert len(captured) == 1
     current = Asset.objects.filter(archived_at__isnull=True)
     assert [(c.pk, c.public_id, c.name, c.is_organisation) for c in people] == [
-        (p.pk, p.public_id, p.full_name, False) for p in Person.objects.filter(
+        (p.pk, str(p.public_id), p.full_name, False) for p in Person.objects.filter(
             school=personas.school, pk__in=current.values("owner_person"))
         .order_by("name_key", "pk")]
     assert [(c.pk, c.public_id, c.name, c.is_organisation) for c in organisations] == [
-        (o.pk, o.public_id, o.name, True) for o in OutsideOrganisation.objects.filter(
+        (o.pk, str(o.public_id), o.name, True) for o in OutsideOrganisation.objects.filter(
             school=personas.school, pk__in=current.values("owner_organisation"))
         .order_by("name_key")]
     assert [c.name for c in organisations] == ["Acme CCTV", "Zed Backups"]
@@ -151,6 +151,26 @@ def test_the_pages_group_and_system_filters_list_as_their_models(personas: Perso
             listed += len(rows)
     assert listed == 12 + 4 * 2 + 4  # each asset under its group; 4 in two systems, 4 in one
 
+
+
+def test_the_pages_owner_filter_lists_as_its_model(personas: Personas, login: Any) -> None:
+    """A chosen owner (its public id read as text) lists that owner's assets, as the model."""
+    register(personas)
+    client = login(personas.staff)
+    owners: list[tuple[str, Any]] = [
+        *(("person:", p) for p in Person.objects.filter(school=personas.school)
+          .filter(owned_assets__isnull=False).distinct()),
+        *(("organisation:", o) for o in OutsideOrganisation.objects.filter(
+            school=personas.school))]
+    assert len(owners) == 2
+    for prefix, model in owners:
+        response = client.get(reverse("assets:asset-list"),
+                              {"owner": f"{prefix}{model.public_id}"})
+        assert f'value="{prefix}{model.public_id}" selected' in response.content.decode()
+        expected = selectors.asset_list(school=personas.school, owner=model)
+        rows = response.context["rows"]
+        assert [row.public_id for row in rows] == [a.public_id for a in expected]
+        assert len(rows) == 3
 
 # The rows as asset_list.html wrote them before register_rows_markup.
 OLD_ROWS = Template(

@@ -14,13 +14,13 @@ form an audit event names its record by, not as a UUID.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from django.db import connection, models
 
+from schoolkeep.lib.public_ids import uuid_text
 from schoolkeep.people.models import Check, Person
 from schoolkeep.people.services import CHECK_COMMON_FIELDS, CHECK_TYPE_FIELDS, PERSON_FIELDS
 
@@ -53,15 +53,6 @@ def _bool(value: Any) -> bool | None:
     return value if value is None else bool(value)
 
 
-def _uuid_text(value: Any) -> str:
-    """A public id as its text, as ``str(uuid)`` writes it (what an audit event's target id
-    holds): from PostgreSQL's UUID, or from the 32 hex digits SQLite keeps, without a UUID
-    object for each of the tens of thousands of records an import reads."""
-    if type(value) is str and len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
-
-
 def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     """How a column's value as the database gives it becomes the field's Python value
     (None: as it is: text and whole numbers). A field that converts what it reads (an
@@ -74,7 +65,7 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     if kind in ("BooleanField", "NullBooleanField"):
         return _bool
     if kind == "UUIDField":
-        return _uuid_text
+        return uuid_text
     if kind in ("CharField", "TextField", "EmailField", "PositiveIntegerField", "ForeignKey",
                 "AutoField", "BigAutoField", "IntegerField"):
         return None
