@@ -49,6 +49,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from psycopg.types.numeric import Int8
 
 KEEP = 512
 
@@ -154,7 +155,9 @@ def _as_arrays(sql: str, params: Sequence[Any]) -> tuple[str, list[Any]]:
             continue
         parts.append(sql[done_text:match.start()] + "= ANY(%s)")
         new_params.extend(params[done_param:first])
-        new_params.append(list(values))
+        # As bigint, the type of every id, so the planner estimates as it did for the IN
+        # list (psycopg would send small numbers as smallint[], and the plans changed).
+        new_params.append([Int8(value) for value in values])
         done_text, done_param = match.end(), first + count
     parts.append(sql[done_text:])
     new_params.extend(params[done_param:])
