@@ -32,24 +32,24 @@ def reference_row(values: Any, budget: TextBudget) -> list[Any]:
     return cells
 
 
-def _outcome(values: list[Any], spent: int) -> tuple[Any, ...]:
+def _read_with(read_row: Any, values: list[Any], spent: int) -> tuple[Any, ...]:
+    """What ``read_row`` makes of ``values`` with ``spent`` characters of the file's budget
+    already used: the cells and the budget after, or the refusal."""
     budget = TextBudget()
     budget.chars = spent
     try:
-        cells = bounded_row(iter(values), budget)
+        cells = read_row(iter(values), budget)
     except ImportFileError as exc:
         return ("refused", str(exc))
     return ("read", [(type(cell), cell) for cell in cells], budget.chars)
+
+
+def _outcome(values: list[Any], spent: int) -> tuple[Any, ...]:
+    return _read_with(bounded_row, values, spent)
 
 
 def _reference(values: list[Any], spent: int) -> tuple[Any, ...]:
-    budget = TextBudget()
-    budget.chars = spent
-    try:
-        cells = reference_row(iter(values), budget)
-    except ImportFileError as exc:
-        return ("refused", str(exc))
-    return ("read", [(type(cell), cell) for cell in cells], budget.chars)
+    return _read_with(reference_row, values, spent)
 
 
 # Cells as CSV and workbooks give them, with text at and around the longest a cell may hold.

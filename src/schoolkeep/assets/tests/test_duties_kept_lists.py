@@ -11,6 +11,7 @@ from schoolkeep.assets.duties import ASSET_KINDS, provider
 from schoolkeep.assets.models import Classification
 from schoolkeep.duties import compiled
 from schoolkeep.duties.selectors import owners_for
+from schoolkeep.duties.tests.per_kind import lists_of
 from schoolkeep.people.services import person_mark_leaver
 from schoolkeep.tenancy.selectors import user_ids_by_role
 
@@ -20,9 +21,7 @@ UNCLASSIFIED = Classification.UNCLASSIFIED
 
 
 def _lists(school_id, now, owners, mine, limit):
-    return {kind: provider.for_kind(school_id, kind, now=now, horizon=now + HORIZON,
-                                    owners=owners, mine=mine, limit=limit)
-            for kind in ASSET_KINDS}
+    return lists_of(provider, ASSET_KINDS, school_id, now, owners, mine, limit)
 
 
 def _fresh(*args):

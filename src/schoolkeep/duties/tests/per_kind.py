@@ -68,3 +68,11 @@ def assert_per_kind_agrees(provider: KindProvider, school_id: int, now: datetime
             assert counted.get(kind, OwnedCounts()) == OwnedCounts(
                 mine=_counts(mine), others=_counts(others)), (kind, user_id)
     return len(whole)
+
+
+def lists_of(provider: KindProvider, kinds: Iterable[str], school_id: int, now: datetime,
+             owners: object, mine: bool, limit: int | None) -> dict[str, list[Duty]]:
+    """Each kind's list as ``provider.for_kind`` gives it (to compare kept SQL with fresh)."""
+    return {kind: provider.for_kind(school_id, kind, now=now, horizon=now + HORIZON,
+                                    owners=owners, mine=mine, limit=limit)
+            for kind in kinds}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from schoolkeep.duties import compiled
 from schoolkeep.duties.selectors import owners_for
+from schoolkeep.duties.tests.per_kind import lists_of
 from schoolkeep.tenancy.duties import INVITATION, LOCKED, MFA, provider
 from schoolkeep.tenancy.roles import Role
 from schoolkeep.tenancy.selectors import user_ids_by_role
@@ -20,9 +21,7 @@ KINDS = (MFA, LOCKED, INVITATION)
 
 
 def _lists(school_id, now, owners, mine, limit):
-    return {kind: provider.for_kind(school_id, kind, now=now, horizon=now + HORIZON,
-                                    owners=owners, mine=mine, limit=limit)
-            for kind in KINDS}
+    return lists_of(provider, KINDS, school_id, now, owners, mine, limit)
 
 
 def _fresh(*args):
