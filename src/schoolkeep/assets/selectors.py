@@ -321,15 +321,18 @@ def register_rows_markup(rows: list[RegisterRow]) -> SafeString:
 
 
 def _owner_cell(row: RegisterRow) -> str:
-    """_owner.html's markup for a row."""
-    if row.person_owner:
-        return escape(row.person_owner)
-    if row.organisation_owner:
-        return (f"{escape(row.organisation_owner)} "
-                '<span class="secondary-text">(outside organisation)</span>')
-    if row.unmatched_owner:
-        return (f"{escape(row.unmatched_owner)} "
-                '<strong class="tag tag-yellow">Not yet matched</strong>')
+    return owner_markup(row.person_owner, row.organisation_owner, row.unmatched_owner)
+
+
+def owner_markup(person: str, organisation: str, unmatched: str) -> str:
+    """An asset's owner in words (the names of its owner person, outside organisation or
+    unmatched owner, the first given), each name escaped; for the register and an asset's page."""
+    if person:
+        return escape(person)
+    if organisation:
+        return f'{escape(organisation)} <span class="secondary-text">(outside organisation)</span>'
+    if unmatched:
+        return f'{escape(unmatched)} <strong class="tag tag-yellow">Not yet matched</strong>'
     return '<strong class="tag tag-red">No owner</strong>'
 
 
