@@ -27,11 +27,12 @@ from django.utils import timezone
 from schoolkeep.audit.actions import action_label, register_action_labels
 from schoolkeep.audit.hashing import canonical_time
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.audit.selectors import LONDON, NO_PERSON, event_list
+from schoolkeep.audit.selectors import NO_PERSON, event_list
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.jobs.exports import OnRow, counted, export_job_run
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
+from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.downloads import CSV
 from schoolkeep.tenancy.guards import require_permission
 

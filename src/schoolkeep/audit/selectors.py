@@ -16,10 +16,9 @@ from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED, target_key
-from schoolkeep.lib.dates_text import london_date_time, month_names
+from schoolkeep.lib.dates_text import LONDON, london_date_time, month_names
 from schoolkeep.lib.links import url_for_each
 
-LONDON = ZoneInfo("Europe/London")
 NO_PERSON = "none"  # the person filter's value for events with no signed-in actor
 NEWEST_FIRST = ("-occurred_at", "-id")
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils.dates import MONTHS_3
 from django.utils.translation import get_language
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = ZoneInfo("Europe/London")  # the schools' time, for every date a page writes
 
 
 @lru_cache(maxsize=16)

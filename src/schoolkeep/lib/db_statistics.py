@@ -17,10 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
+
+from schoolkeep.lib.dates_text import LONDON
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ LARGE_WRITE = 1_000
 # many rows of each index SQLite's ANALYZE samples (an estimate is all the planner needs).
 NIGHTLY_HOUR = 3
 SAMPLED_ROWS = 1_000
-LONDON = ZoneInfo("Europe/London")
 
 
 def refresh_statistics(models: Iterable[type[Model]]) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Model
 from django.forms import Form
 
 from schoolkeep.audit.selectors import history_for
+from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.forms import refuse_on_form
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def last_change(*, school: Any, target: Model) -> tuple[str, datetime] | None:
