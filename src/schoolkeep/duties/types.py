@@ -231,6 +231,9 @@ class Duty:
     # Among duties due the same day, the instant that orders them (such as when the record
     # was added), so that a provider can sort in SQL by a plain column; None: by key alone.
     order_at: datetime | None = field(default=None, compare=False)
+    # A running legal clock (its ``due_at`` an instant set by law, such as the ICO's 72 hours
+    # to decide on reporting a breach): shown above everything else, to whoever handles it.
+    legal_clock: bool = False
 
     @property
     def all_day(self) -> bool:
