@@ -72,7 +72,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.assets.models import Asset, Classification
 from schoolkeep.duties import compiled
@@ -81,6 +81,7 @@ from schoolkeep.duties.types import (
     LONDON,
     Duty,
     DutyCounts,
+    KindAction,
     OwnedCounts,
     Owners,
     kept_by_owner,
@@ -348,6 +349,18 @@ class AssetDuties:
         return per_asset.union(per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
+
+    def kind_action(self, kind: str, count: int) -> KindAction | None:
+        """Assets without an owner are chosen together, on one page (built by the asset
+        register; None until it exists)."""
+        if kind != OWNER_MISSING or not count:
+            return None
+        try:
+            url = reverse("assets:choose-owners")
+        except NoReverseMatch:
+            return None
+        noun = "information asset" if count == 1 else "information assets"
+        return KindAction(f"Choose owners for {count:,} {noun}", url, "assets.manage")
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime,
                    limit: int | None = None) -> list[Duty]:

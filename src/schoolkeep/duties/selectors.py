@@ -28,24 +28,30 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
 from schoolkeep.duties import registry
 from schoolkeep.duties.types import (
+    DUE_RANK,
     HORIZON,
     OVERDUE,
     Duty,
     DutyCounts,
     DutyProvider,
+    KindAction,
     KindProvider,
     OwnedCounts,
     Owners,
 )
 from schoolkeep.tenancy.access import SchoolAccess
-from schoolkeep.tenancy.roles import Role, role_label
+from schoolkeep.tenancy.roles import PERMISSIONS, Role, role_label
 from schoolkeep.tenancy.selectors import user_ids_by_role
 
-# How many duties of one kind the dashboard and the reminder e-mails list; the rest are
-# counted and one link away.
+# How many duties of one kind the reminder e-mails list; the rest are counted and one link
+# away.
 KIND_PREVIEW = 5
+# How many the dashboard lists of each kind: it shows every kind, so it stays short.
+DASHBOARD_PREVIEW = 3
 
 # Roles that see all of a school's duties on the dashboard, not only their own.
 SCHOOL_DUTY_ROLES = frozenset({Role.SIRO, Role.DPO, Role.AUDITOR, Role.TRUST_ADMIN})
@@ -237,10 +243,20 @@ class KindGroup:
     label: str
     counts: DutyCounts
     first: list[Duty]
+    action: KindAction | None = None  # one step for all of them, when the viewer may take it
 
     @property
     def total(self) -> int:
         return self.counts.total
+
+    @property
+    def module(self) -> str:
+        return registry.module_of_kind(self.kind)
+
+    @property
+    def legal_clock(self) -> bool:
+        """A kind of running legal clocks (the same for every duty of a kind)."""
+        return bool(self.first) and self.first[0].legal_clock
 
     @property
     def more(self) -> int:
@@ -369,7 +385,7 @@ class DutyReader:
                     first = self.duties(provider, kind, mine=mine, limit=limit)
                     groups.append(KindGroup(kind, registry.kind_label(kind), counts, first))
         return sorted(groups, key=lambda group: group.first[0].sort_key() if group.first
-                      else (2, self.now, group.kind))
+                      else (DUE_RANK + 1, self.now, self.now, group.kind))
 
     def module_counts(self, *, mine: bool, modules: Iterable[str] | None = None
                       ) -> dict[str, DutyCounts]:
@@ -424,13 +440,42 @@ class KindSequence:
 
 
 @dataclass(frozen=True)
+class Area:
+    """The kinds of one module (an area of work, such as "People and the Single Central
+    Record") with duties, most urgent first."""
+
+    module: str
+    label: str
+    groups: list[KindGroup]
+
+    @property
+    def counts(self) -> DutyCounts:
+        return sum((group.counts for group in self.groups), DutyCounts())
+
+
+def areas_of(groups: Iterable[KindGroup]) -> list[Area]:
+    """The groups by module: each area where its most urgent kind comes (``groups`` are in
+    order of urgency, so the areas are too), its kinds in the order given."""
+    by_module: dict[str, list[KindGroup]] = {}
+    for group in groups:
+        by_module.setdefault(group.module, []).append(group)
+    return [Area(module, registry.label_for(module), kinds) for module, kinds in by_module.items()]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """What a member sees on "what needs doing" (see ``dashboard_for``)."""
 
-    mine: list[KindGroup]
-    others: list[KindGroup]
+    clocks: list[KindGroup]  # the viewer's running legal clocks, shown above everything
+    mine: list[Area]
+    others: list[Area]
     sees_all: bool
     per_module: dict[str, DutyCounts]
+    hidden: list[str]  # labels of the areas whose others' duties the viewer may not see
+
+    @property
+    def total(self) -> DutyCounts:
+        return total(self.per_module)
 
 
 def overseen_modules(access: SchoolAccess) -> list[str]:
@@ -442,9 +487,36 @@ def overseen_modules(access: SchoolAccess) -> list[str]:
             if access.can(registry.view_permission_for(provider.module))]
 
 
+def allowed_url(access: SchoolAccess, permission: str, url: str) -> str:
+    """``url`` when the member holds ``permission`` (a permission that exists), else ""."""
+    return url if permission in PERMISSIONS and access.can(permission) else ""
+
+
+def linked_url(access: SchoolAccess, permission: str, name: str) -> str:
+    """The path of the URL ``name`` when it exists (another part may not have built it yet)
+    and the member holds ``permission``, else ""."""
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return ""
+    return allowed_url(access, permission, url)
+
+
+def _with_action(group: KindGroup, access: SchoolAccess) -> KindGroup:
+    """The group with its provider's ``kind_action``, when the member may take it."""
+    provider = registry.provider_for(group.module)
+    offer = getattr(provider, "kind_action", None)
+    action = offer(group.kind, group.total) if callable(offer) else None
+    if isinstance(action, KindAction) and allowed_url(access, action.permission, action.url):
+        return replace(group, action=action)
+    return group
+
+
 def dashboard_for(access: SchoolAccess, user_id: int, now: datetime) -> Dashboard:
-    """The member's own duties, and the others' they may see, grouped by kind; counted only
-    over what they may see, so no count gives away records they may not know of."""
+    """The member's running legal clocks, then their own duties and the others' they may
+    see, by area and kind, most urgent first; counted only over what they may see, so no
+    count gives away records they may not know of. Each kind lists its
+    ``DASHBOARD_PREVIEW`` most urgent, so the page's size does not grow with the school."""
     reader = reader_for(access.school, now, user_id=user_id)
     overseen = overseen_modules(access)
     per_module = reader.module_counts(mine=True)
@@ -452,9 +524,18 @@ def dashboard_for(access: SchoolAccess, user_id: int, now: datetime) -> Dashboar
         per_module[module] = per_module[module] + counts
     per_module = {module: counts for module, counts in per_module.items()
                   if counts.total or access.can(registry.view_permission_for(module))}
+    mine = [_with_action(group, access)
+            for group in reader.groups(mine=True, limit=DASHBOARD_PREVIEW)]
+    others = [_with_action(group, access)
+              for group in reader.groups(mine=False, modules=overseen, limit=DASHBOARD_PREVIEW)]
+    sees_all = sees_school_duties(access.roles)
+    hidden = [provider.label for provider in registry.providers()
+              if sees_all and provider.module not in overseen]
     return Dashboard(
-        mine=reader.groups(mine=True),
-        others=reader.groups(mine=False, modules=overseen),
-        sees_all=sees_school_duties(access.roles),
+        clocks=[group for group in mine if group.legal_clock],
+        mine=areas_of(group for group in mine if not group.legal_clock),
+        others=areas_of(others),
+        sees_all=sees_all,
         per_module=per_module,
+        hidden=hidden,
     )

@@ -19,6 +19,9 @@ duties also implements (see ``KindProvider``):
 - ``for_kind(school_id, kind, now=, horizon=, owners=, mine=, limit=, offset=)``: that kind's
   duties, most urgent first (``Duty.sort_key``), ``offset`` and ``limit`` applied in SQL.
 
+- ``kind_action(kind, count)`` (optional): a ``KindAction`` dealing with the kind's
+  ``count`` duties at once, or None.
+
 The per-kind answers must equal the full list: ``for_kind(limit=n)`` is the first ``n`` of the
 kind's duties in ``for_school`` sorted by ``Duty.sort_key`` and kept by owner as
 ``duties.selectors.resolve_owners`` would; ``kind_counts`` is their statuses. The duties
@@ -233,7 +236,7 @@ class Duty:
     order_at: datetime | None = field(default=None, compare=False)
     # A running legal clock (its ``due_at`` an instant set by law, such as the ICO's 72 hours
     # to decide on reporting a breach): shown above everything else, to whoever handles it.
-    legal_clock: bool = False
+    legal_clock: bool = False  # the same for every duty of a kind
 
     @property
     def all_day(self) -> bool:
@@ -248,14 +251,40 @@ class Duty:
         """The day it falls due, in Europe/London."""
         return local_date(self.due_at)
 
+    @property
+    def urgency(self) -> int:
+        """``LEGAL_CLOCK``, ``OVERDUE_RANK`` or ``DUE_RANK``: the order of urgency everywhere."""
+        if self.legal_clock:
+            return LEGAL_CLOCK
+        return OVERDUE_RANK if self.overdue else DUE_RANK
+
     def sort_key(self) -> tuple[int, datetime, datetime, str]:
-        """Overdue first, then soonest due; all-day duties count from the start of their day;
-        among those due at the same moment, by ``order_at`` (when given), then by key."""
+        """A running legal clock first, then overdue, then soonest due; all-day duties count
+        from the start of their day; among those due at the same moment, by ``order_at``
+        (when given), then by key.
+
+        ``legal_clock`` is the same for every duty of a kind, so a provider's SQL ordering of
+        one kind (overdue first, then the due date) agrees with this order."""
         if isinstance(self.due_at, datetime):
             moment = self.due_at
         else:
             moment = datetime(self.due_at.year, self.due_at.month, self.due_at.day, tzinfo=LONDON)
-        return (0 if self.overdue else 1, moment, self.order_at or moment, self.key)
+        return (self.urgency, moment, self.order_at or moment, self.key)
+
+
+# Ranks of ``Duty.urgency`` (and the first item of ``Duty.sort_key``).
+LEGAL_CLOCK, OVERDUE_RANK, DUE_RANK = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class KindAction:
+    """One step that deals with many duties of a kind together, named for what it does
+    ("Choose owners for 33 information assets"), offered by a provider's ``kind_action``.
+    Shown only to a viewer who holds ``permission``."""
+
+    words: str
+    url: str
+    permission: str
 
 
 class DutyProvider(Protocol):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schoolkeep.backups.services_nightly import last_good_backup
 from schoolkeep.duties import registry, selectors
 from schoolkeep.duties.calendar import feed_ics, feed_token_reset, user_for_token
+from schoolkeep.duties.clocks import time_left
 from schoolkeep.duties.types import HORIZON, Duty
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
@@ -31,15 +32,23 @@ OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who ove
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
-    duties = selectors.dashboard_for(access, int(request.user.pk or 0), timezone.now())
+    now = timezone.now()
+    duties = selectors.dashboard_for(access, int(request.user.pk or 0), now)
+    total = duties.total
     context = {
         "page_title": "What needs doing",
+        "clocks": [(group, [(duty, time_left(duty.due_at, now)) for duty in group.first])
+                   for group in duties.clocks],
         "mine": duties.mine,
         "others": duties.others,
         "sees_all": duties.sees_all,
-        "module_counts": selectors.module_counts(duties.per_module),
-        "total": selectors.total(duties.per_module),
+        "hidden": duties.hidden,
+        # The table by area only when it says something: never a table of zeros.
+        "module_counts": selectors.module_counts(duties.per_module) if total.total else [],
+        "total": total,
         "horizon_days": HORIZON.days,
+        # For who checks rather than does: the school's overview, once it exists.
+        "overview_url": selectors.linked_url(access, "overview.view", "overview:school"),
         # The installation's last good backup, for who looks after systems: one query.
         "sees_backups": access.can("systems.view"),
         "last_backup": last_good_backup() if access.can("systems.view") else None,

@@ -442,13 +442,14 @@ class TenancyDuties(CountsFromKinds):
                 Duty(
                     key=f"tenancy.terms-estimated:{year}",
                     module=MODULE,
-                    title=f"Confirm the term dates for {academic_year_label(year)}",
+                    # The page shows the estimated dates filled in, to correct and save.
+                    title=f"Enter the term dates for {academic_year_label(year)}",
                     subject=f"Academic year {academic_year_label(year)} (estimated dates in use)",
                     due_at=due_on,
                     status=status_for(due_on, now),
                     url=reverse("tenancy:term-edit", args=[year]),
                     owner_role=Role.BUSINESS_MANAGER,
-                    action="Enter the term dates",
+                    action="Check the estimated dates, correct them and save them",
                 )
             )
         return duties

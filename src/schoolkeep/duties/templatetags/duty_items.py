@@ -2,8 +2,12 @@
 
 The dashboard lists each kind's most urgent few, for the viewer and for the others; as
 template tags each duty was a dozen lookups, if-chains and three date filters, most of the
-page's rendering. ``duty_items`` writes the same markup (``duties/_duty_list.html`` kept the
-old template's, up to the whitespace between words and tags) in one pass.
+page's rendering. ``duty_items`` writes the markup in one pass.
+
+Each duty's link is its own title (what to do, "Review a school policy"), with the record it
+is about as hidden context when the title does not name it, so that no two links on a page
+read alike to a screen reader and no link says only "See details". The page about the
+record (or, for who oversees it, ``oversight_url``) is where it is done.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from schoolkeep.duties.types import Duty
+from schoolkeep.duties.types import Duty, DutyCounts
 
 register = template.Library()
 
+TAG_WORDS = {True: "Overdue", False: "Due"}
 
-def _when(duty: Duty) -> str:
+
+def when(duty: Duty) -> str:
     """When it is or was due, as the sentence after the subject."""
     # An instant in the current time zone, as the template's date filter shows it.
     moment = localtime(duty.due_at) if isinstance(duty.due_at, datetime) else duty.due_at
@@ -34,19 +40,20 @@ def _when(duty: Duty) -> str:
 
 def _item(duty: Duty, oversight: bool) -> str:
     status = escape(duty.status)
-    title, subject = escape(duty.title), escape(duty.subject)
+    title = escape(duty.title)
+    # The subject is the record (an asset, a person); a title that names it already
+    # ("Triage BR-2026-0007") does not repeat it.
+    named = duty.subject in duty.title
+    subject = "" if named else escape(duty.subject)
+    context = "" if named else f'<span class="visually-hidden">: {subject}</span>'
+    url = escape(duty.oversight_url or duty.url) if oversight else escape(duty.url)
     owner = f" Owner: {escape(duty.owner_label)}." if oversight else ""
-    if oversight:
-        link = (f'<a href="{escape(duty.oversight_url or duty.url)}">See details'
-                f'<span class="visually-hidden">: {title}, {subject}</span></a>')
-    else:
-        link = (f'<a href="{escape(duty.url)}">{escape(duty.action or "Open it")}'
-                f'<span class="visually-hidden">: {subject}</span></a>')
+    about = f"{subject}. " if subject else ""
     return (f'<li class="duty duty-{status}">\n<div>\n'
-            f'<p class="duty-title"><strong class="tag tag-{status}">'
-            f'{"Overdue" if duty.overdue else "Due"}</strong> {title}</p>\n'
-            f'<p class="secondary-text">\n{subject}.\n{escape(_when(duty))}{owner}\n</p>\n'
-            f'</div>\n<p>{link}</p>\n</li>\n')
+            f'<p class="duty-title"><strong class="tag tag-{status}">{TAG_WORDS[duty.overdue]}'
+            f'</strong> <a href="{url}">{title}{context}</a></p>\n'
+            f'<p class="secondary-text">{about}{escape(when(duty))}{owner}</p>\n'
+            f'</div>\n</li>\n')
 
 
 @register.filter
@@ -54,3 +61,11 @@ def duty_items(duties: Iterable[Duty], oversight: bool = False) -> SafeString:
     """The duties as the ``task-list`` the pages show (every value escaped in ``_item``)."""
     items = "".join(_item(duty, bool(oversight)) for duty in duties)
     return mark_safe(f'<ul class="task-list">\n{items}</ul>\n')  # noqa: S308  # nosec B308 B703
+
+
+@register.filter
+def counts_words(counts: DutyCounts) -> str:
+    """"2 overdue, 1 due", "3 due": the figures that are not zero."""
+    parts = [f"{figure:,} {words}" for figure, words in ((counts.overdue, "overdue"),
+                                                         (counts.due, "due")) if figure]
+    return ", ".join(parts)

@@ -1,5 +1,6 @@
 """The dashboard, the page of one kind of duty and the reminder e-mails stay bounded however
-many duties a school has: at most ``KIND_PREVIEW`` of each kind, with counts and a link."""
+many duties a school has: at most ``DASHBOARD_PREVIEW`` of each kind on the dashboard and
+``KIND_PREVIEW`` in an e-mail, with counts and a link."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from schoolkeep.assets.models import Asset, AssetGroup
 from schoolkeep.assets.review_due import refresh_review_due
-from schoolkeep.duties.selectors import KIND_PREVIEW
+from schoolkeep.duties.selectors import DASHBOARD_PREVIEW, KIND_PREVIEW
 from schoolkeep.duties.services import reminders_send
 
 from .conftest import confirm_terms
@@ -61,10 +62,10 @@ def test_dashboard_stays_small_with_thousands_of_duties(quiet, login):
     response = login(quiet.siro).get(DASHBOARD)
     page = response.content.decode()
     assert len(response.content) < PAGE_LIMIT
-    assert "Show all 2,000" in page
-    assert page.count("Choose an owner for an information asset") == KIND_PREVIEW
-    assert page.count("Classify an information asset") == KIND_PREVIEW
-    assert duty_rows(page) <= KIND_PREVIEW * page.count('class="duty-kind"')
+    assert "See all 2,000" in page
+    assert page.count("Choose an owner for an information asset") == DASHBOARD_PREVIEW
+    assert page.count("Classify an information asset") == DASHBOARD_PREVIEW
+    assert duty_rows(page) <= DASHBOARD_PREVIEW * page.count('class="duty-kind"')
 
 
 @time_machine.travel(TERM_TIME, tick=False)
@@ -80,7 +81,7 @@ def test_dashboard_and_kind_page_queries_do_not_grow_with_duties(
     add_assets(quiet.school, 37)
     with django_assert_num_queries(dashboard_queries):
         page = client.get(DASHBOARD).content.decode()
-    assert "Show all 40" in page
+    assert "See all 40" in page
     with django_assert_num_queries(kind_queries):
         kind_page = client.get(OWNER_MISSING).content.decode()
     assert duty_rows(kind_page) == 40

@@ -38,7 +38,7 @@ def events(response) -> list:
 def test_feed_lists_the_persons_duties_without_signing_in(personas, client):
     url = feed_token_reset(user=personas.business_manager, actor=personas.business_manager)
     [event] = events(client.get(path_of(url)))
-    assert str(event["summary"]) == "Overdue: Confirm the term dates for 2026/27 (Oakfield Primary)"
+    assert str(event["summary"]) == "Overdue: Enter the term dates for 2026/27 (Oakfield Primary)"
     assert event.decoded("dtstart") == date(2026, 8, 1)  # an all-day event
     assert event.decoded("dtend") == date(2026, 8, 2)
     assert str(event["url"]) == "http://testserver/school/terms/2026/"
@@ -64,8 +64,8 @@ def test_feed_spans_the_persons_schools(personas, client):
     url = feed_token_reset(user=personas.business_manager, actor=personas.business_manager)
     summaries = {str(e["summary"]) for e in events(client.get(path_of(url)))}
     assert summaries == {
-        "Overdue: Confirm the term dates for 2026/27 (Oakfield Primary)",
-        "Overdue: Confirm the term dates for 2026/27 (Hillside Academy)",
+        "Overdue: Enter the term dates for 2026/27 (Oakfield Primary)",
+        "Overdue: Enter the term dates for 2026/27 (Hillside Academy)",
     }
 
 

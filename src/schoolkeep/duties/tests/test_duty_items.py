@@ -1,8 +1,6 @@
-# ruff: noqa: E501  (the old template is kept as it was, long lines and all)
-"""The duty lists written in Python (``templatetags.duty_items``) give the old template's
-markup, up to the whitespace between words and tags: for each kind of due date (a day, an
-instant), status, owner or oversight view, a missing action or oversight link, and text
-that needs escaping."""
+"""The duty lists written in Python (``templatetags.duty_items``): each duty's link is its
+title (never "See details"), with the record as hidden context unless the title names it;
+the owner for who oversees; dates as days or instants in UK time; everything escaped."""
 
 from __future__ import annotations
 
@@ -13,29 +11,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from schoolkeep.duties.types import DUE, OVERDUE, Duty
-
-# ``duties/_duty_list.html`` before it called the filter.
-OLD_TEMPLATE = """<ul class="task-list">
-  {% for duty in duties %}
-  <li class="duty duty-{{ duty.status }}">
-    <div>
-      <p class="duty-title"><strong class="tag tag-{{ duty.status }}">{% if duty.overdue %}Overdue{% else %}Due{% endif %}</strong> {{ duty.title }}</p>
-      <p class="secondary-text">
-        {{ duty.subject }}.
-        {% if duty.all_day %}{% if duty.overdue %}It was due on{% else %}Due on{% endif %} {{ duty.due_at|date:"l j F Y" }}.{% else %}{% if duty.overdue %}Overdue since{% else %}Due by{% endif %} {{ duty.due_at|date:"H:i" }} on {{ duty.due_at|date:"l j F Y" }}.{% endif %}
-        {% if oversight %}Owner: {{ duty.owner_label }}.{% endif %}
-      </p>
-    </div>
-    {% if oversight %}
-    <p><a href="{{ duty.oversight_url|default:duty.url }}">See details<span class="visually-hidden">: {{ duty.title }}, {{ duty.subject }}</span></a></p>
-    {% else %}
-    <p><a href="{{ duty.url }}">{{ duty.action|default:"Open it" }}<span class="visually-hidden">: {{ duty.subject }}</span></a></p>
-    {% endif %}
-  </li>
-  {% endfor %}
-</ul>
-"""
+from schoolkeep.duties.templatetags.duty_items import counts_words
+from schoolkeep.duties.types import DUE, OVERDUE, Duty, DutyCounts
 
 
 def _collapsed(html: str) -> str:
@@ -51,29 +28,57 @@ def _duty(n: int, **fields: object) -> Duty:
     return Duty(**values)  # type: ignore[arg-type]
 
 
-DUTIES = [
-    _duty(1),
-    _duty(2, status=OVERDUE, owner_label="Sam Siro"),
-    _duty(3, due_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC), action="Set it up"),
-    _duty(4, due_at=datetime(2026, 1, 5, 9, 5, tzinfo=UTC), status=OVERDUE,
-          oversight_url="/oversee/4/"),
-    _duty(5, title='Fish & "chips" <b>', subject="O'Brien <script>x</script>",
-          owner_label="A & B", url="/a?b=1&c=2", action="Go <now>"),
-]
+def _render(duties: list[Duty], oversight: bool) -> str:
+    with timezone.override("Europe/London"):
+        return _collapsed(Template("{% load duty_items %}{{ duties|duty_items:oversight }}")
+                          .render(Context({"duties": duties, "oversight": oversight})))
+
+
+def test_a_duty_links_its_title_with_the_record_as_hidden_context() -> None:
+    html = _render([_duty(1, action="Do it now")], False)
+    assert html == (
+        '<ul class="task-list"> <li class="duty duty-due"> <div> <p class="duty-title">'
+        '<strong class="tag tag-due">Due</strong> <a href="/things/1/">Do thing 1'
+        '<span class="visually-hidden">: Record 1</span></a></p> <p class="secondary-text">'
+        'Record 1. Due on Monday 2 March 2026.</p> </div> </li> </ul>')
+    assert "Do it now" not in html  # the title is the link; no second link repeats it
+
+
+def test_a_title_naming_its_record_does_not_repeat_it() -> None:
+    html = _render([_duty(1, title="Triage BR-2026-0007", subject="BR-2026-0007")], False)
+    assert '<a href="/things/1/">Triage BR-2026-0007</a>' in html
+    assert html.count("BR-2026-0007") == 1
 
 
 @pytest.mark.parametrize("oversight", [False, True])
-def test_the_filter_writes_the_old_templates_markup(oversight: bool) -> None:
-    with timezone.override("Europe/London"):
-        context = Context({"duties": DUTIES, "oversight": oversight})
-        old = Template(OLD_TEMPLATE).render(context)
-        new = Template("{% load duty_items %}{{ duties|duty_items:oversight }}").render(context)
-    assert _collapsed(new) == _collapsed(old)
-    assert "<script>" not in new and "&lt;script&gt;" in new
-    assert ("23:30 on Wednesday 1 July 2026" in new) is True  # British Summer Time
+def test_oversight_links_to_the_oversight_page_and_names_the_owner(oversight: bool) -> None:
+    duty = _duty(4, due_at=datetime(2026, 1, 5, 9, 5, tzinfo=UTC), status=OVERDUE,
+                 oversight_url="/oversee/4/", owner_label="Sam Siro")
+    html = _render([duty], oversight)
+    assert ('href="/oversee/4/"' in html) is oversight
+    assert ('href="/things/4/"' in html) is not oversight
+    assert ("Owner: Sam Siro." in html) is oversight
+    assert '<strong class="tag tag-overdue">Overdue</strong>' in html
+    assert "Overdue since 09:05 on Monday 5 January 2026." in html
+    assert "See details" not in html
+
+
+def test_instants_show_in_uk_time_and_everything_is_escaped() -> None:
+    summer = _duty(3, due_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC))
+    nasty = _duty(5, title='Fish & "chips" <b>', subject="O'Brien <script>x</script>",
+                  owner_label="A & B", url="/a?b=1&c=2")
+    html = _render([summer, nasty], True)
+    assert "Due by 23:30 on Wednesday 1 July 2026." in html  # British Summer Time
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="/a?b=1&amp;c=2"' in html and "Fish &amp; &quot;chips&quot; &lt;b&gt;" in html
+    assert "Owner: A &amp; B." in html
 
 
 def test_no_duties_is_an_empty_list() -> None:
-    html = Template("{% load duty_items %}{{ duties|duty_items:False }}").render(
-        Context({"duties": []}))
-    assert _collapsed(html) == '<ul class="task-list"> </ul>'
+    assert _render([], False) == '<ul class="task-list"> </ul>'
+
+
+def test_counts_in_words_leave_out_zeros() -> None:
+    assert counts_words(DutyCounts(due=3)) == "3 due"
+    assert counts_words(DutyCounts(due=1, overdue=2)) == "2 overdue, 1 due"
+    assert counts_words(DutyCounts(overdue=2000)) == "2,000 overdue"

@@ -50,7 +50,7 @@ def test_each_owner_gets_one_email_with_their_duties(duties):
     by_person = {message.to[0]: message for message in mail.outbox}
     manager = by_person[duties.business_manager.email]
     assert manager.subject == "Schoolkeep: 1 overdue"
-    assert "Confirm the term dates for 2026/27" in manager.body
+    assert "Enter the term dates for 2026/27" in manager.body
     assert "http://testserver/school/terms/2026/" in manager.body
     assert "http://testserver/duties/" in manager.body
     siro = by_person[duties.siro.email]
@@ -81,7 +81,7 @@ def test_dry_run_sends_and_records_nothing(duties):
     assert mail.outbox == []
     assert ReminderLog.objects.count() == 0
     assert f"Would e-mail {duties.business_manager.email}: 1 overdue, 0 due" in output
-    assert "Oakfield Primary: [overdue] Confirm the term dates for 2026/27" in output
+    assert "Oakfield Primary: [overdue] Enter the term dates for 2026/27" in output
     assert "nothing was sent or recorded" in output
     remind()
     assert len(mail.outbox) == 2
