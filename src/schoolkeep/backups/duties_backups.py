@@ -89,6 +89,8 @@ def _duty(row: dict[str, Any], now: datetime) -> Duty | None:
 class BackupDuties:
     module = MODULE
     label = "Backups"
+    kind_labels = {f"{MODULE}.{FAILED}": "The last nightly backup failed",
+                   f"{MODULE}.{MISSING}": "No recent backup"}
     # Backups are the IT lead's business: others see them with the systems register.
     view_permission = "systems.view"
 

@@ -213,7 +213,7 @@ class TenancyDuties(CountsFromKinds):
         MFA: "Members without two-factor sign-in",
         LOCKED: "Accounts locked after failed sign-ins",
         INVITATION: "Invitations not yet accepted",
-        TERMS: "Term dates to confirm",
+        TERMS: "Term dates to enter",
     }
 
     # --- counts: one aggregate for any number of schools -------------------------------

@@ -75,6 +75,10 @@ def _approval_overdue_before(today: date) -> datetime:
 class PolicyDuties:
     module = MODULE
     label = "Policies and their reviews"
+    kind_labels = {
+        f"{MODULE}.policy-review": "Policies due for review",
+        f"{MODULE}.policy-approval": "Policy versions waiting for the governors' approval",
+    }
 
     def counts(self, school_ids: Sequence[int], *, now: datetime,
                horizon: datetime) -> dict[int, DutyCounts]:
