@@ -25,7 +25,7 @@ from schoolkeep.agreements.aups.services import aups_set_up, draft_save, version
 from schoolkeep.agreements.parents.services import parent_create
 from schoolkeep.agreements.signing.services import Scan, signature_create
 from schoolkeep.incidents.models import Incident
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 from schoolkeep.systems import selectors as systems

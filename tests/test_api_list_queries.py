@@ -22,7 +22,7 @@ from schoolkeep.agreements.policies.services import policy_create
 from schoolkeep.agreements.signing.services import signature_create
 from schoolkeep.assets.models import Asset
 from schoolkeep.assets.services import asset_create, group_get_or_create
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create

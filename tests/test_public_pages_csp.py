@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from schoolkeep.incidents.services_concern import concern_page_for
+from schoolkeep.incidents.report.concern import concern_page_for
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "security.md"
 

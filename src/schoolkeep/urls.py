@@ -17,6 +17,7 @@ urlpatterns = [
     path("school/", include("schoolkeep.tenancy.urls")),
     path("audit/", include("schoolkeep.audit.urls")),
     path("duties/", include("schoolkeep.duties.urls")),
+    path("overview/", include("schoolkeep.overview.urls")),
     path("people/", include("schoolkeep.people.urls")),
     path("systems/", include("schoolkeep.systems.urls")),
     path("backups/", include("schoolkeep.backups.urls")),
@@ -28,7 +29,7 @@ urlpatterns = [
     path("kiosk/", include("schoolkeep.agreements.signing.kiosk.urls")),
     path("incidents/", include("schoolkeep.incidents.urls")),
     # No sign-in: a school's "report a concern" page.
-    path("report/", include("schoolkeep.incidents.urls_public")),
+    path("report/", include("schoolkeep.incidents.report.public_urls")),
     path("jobs/", include("schoolkeep.jobs.urls")),
     path("api/v1/", include("schoolkeep.api.urls")),
 ]

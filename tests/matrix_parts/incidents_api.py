@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from schoolkeep.incidents.models import Channel
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from tests.personas import Personas
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from schoolkeep.incidents.models import Channel, Incident, Kind
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from tests.personas import Personas
 
 

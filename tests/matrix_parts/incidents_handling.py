@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from schoolkeep.incidents.handling.actions import action_add
+from schoolkeep.incidents.handling.services import incident_close
+from schoolkeep.incidents.handling.triage import incident_triage
 from schoolkeep.incidents.models import Action, Channel, Kind
-from schoolkeep.incidents.services_actions import action_add
-from schoolkeep.incidents.services_handling import incident_close
-from schoolkeep.incidents.services_report import incident_report
-from schoolkeep.incidents.services_triage import incident_triage
+from schoolkeep.incidents.report.services import incident_report
 from tests.personas import Personas
 
 

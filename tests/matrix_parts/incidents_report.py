@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
-"""Permission-matrix rows of reporting (incidents/urls_report.py and the public page of
-incidents/urls_public.py), and the helpers the reporting tests share.
+"""Permission-matrix rows of reporting (incidents/report/urls.py and the public page of
+incidents/report/public_urls.py), and the helpers the reporting tests share.
 
 Every school role reports (auditors and governors included); the trust administrator sees
 nothing of incidents (403). The confirmation of a report is its reporter's only (the staff
@@ -18,8 +18,8 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from schoolkeep.incidents.models import Channel, Incident
-from schoolkeep.incidents.services_concern import concern_page_for
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.concern import concern_page_for
+from schoolkeep.incidents.report.services import incident_report
 from tests.personas import Personas
 
 

@@ -1,7 +1,7 @@
 """Incident reports in the JSON API (/api/v1/incidents).
 
 - ``POST`` reports an incident: every member may (``incidents.report``); the body names the
-  school by its slug; it goes through ``services_report.incident_report`` like the form.
+  school by its slug; it goes through ``report.services.incident_report`` like the form.
 - ``GET /{id}?school=`` reads one: who holds ``incidents.view`` (DPO, SIRO, auditor) gets it
   with its decisions (who decided what and when; never the reasons); its reporter gets its
   reference and status only; anyone else gets 404, as for a report that does not exist.
@@ -33,7 +33,7 @@ from schoolkeep.incidents.models import (
 from schoolkeep.incidents.models import (
     Status as IncidentStatus,
 )
-from schoolkeep.incidents.services_report import TITLE_MAX, incident_report
+from schoolkeep.incidents.report.services import TITLE_MAX, incident_report
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 router = Router(tags=["incidents"])

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
 
+# The modules that register themselves at start-up (audit labels, duty providers, demo steps,
+# ticks), by name prefix within each package. A new module that registers needs its prefix
+# here.
+SELF_REGISTERING = {
+    "": ("duties", "demo", "ticks", "hooks"),
+    "report": ("services", "concern"),
+    "handling": ("services", "triage", "decisions", "actions"),
+    "exports": ("formats",),
+}
+
 
 class IncidentsConfig(AppConfig):
     name = "schoolkeep.incidents"
@@ -9,5 +19,5 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from schoolkeep.lib.registration import register_modules
 
-        # Every services*, duties*, demo*, ticks*, hooks* and exports* module registers itself.
-        register_modules(self.name, ("services", "duties", "demo", "ticks", "hooks", "exports"))
+        for package, prefixes in SELF_REGISTERING.items():
+            register_modules(f"{self.name}.{package}".rstrip("."), prefixes)

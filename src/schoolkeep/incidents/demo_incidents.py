@@ -25,11 +25,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from schoolkeep.demo.builder import DemoContext, register_step
+from schoolkeep.incidents.handling.actions import action_add, action_mark_done
+from schoolkeep.incidents.handling.services import incident_close, incident_record_lessons
+from schoolkeep.incidents.handling.triage import incident_assess_risk, incident_triage
 from schoolkeep.incidents.models import Channel, DataCategory, Incident, Kind, PeopleCategory
-from schoolkeep.incidents.services_actions import action_add, action_mark_done
-from schoolkeep.incidents.services_handling import incident_close, incident_record_lessons
-from schoolkeep.incidents.services_report import incident_report
-from schoolkeep.incidents.services_triage import incident_assess_risk, incident_triage
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.systems.models import System
 
 # How long before the demo is built the school became aware of the open breach.

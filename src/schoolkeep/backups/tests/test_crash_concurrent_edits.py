@@ -22,7 +22,7 @@ from schoolkeep.agreements.policies import services as services_policies
 from schoolkeep.assets import services as assets_services
 from schoolkeep.audit.selectors import history_for
 from schoolkeep.incidents.models import Incident
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.people import services as people_services
 from schoolkeep.people.models import Person
 from schoolkeep.systems import services as systems_services

@@ -19,10 +19,10 @@ from tests.personas import Personas
 
 from schoolkeep.accounts.services import token_create
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.triage import incident_assess_risk, incident_triage
 from schoolkeep.incidents.models import Channel, Incident, Kind
-from schoolkeep.incidents.services_decisions import decision_record
-from schoolkeep.incidents.services_report import incident_report
-from schoolkeep.incidents.services_triage import incident_assess_risk, incident_triage
+from schoolkeep.incidents.report.services import incident_report
 
 pytestmark = pytest.mark.django_db
 

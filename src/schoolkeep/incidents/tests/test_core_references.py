@@ -13,7 +13,7 @@ from django.db import OperationalError, connection
 from tests.personas import Personas
 
 from schoolkeep.incidents.models import Channel, Incident
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.errors import NotAllowed
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.fixtures import opened_version, own_browser
 from tests.personas import Personas
 
+from schoolkeep.incidents.handling.decisions import decision_record
 from schoolkeep.incidents.models import Decision
-from schoolkeep.incidents.services_decisions import decision_record
 from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
 from schoolkeep.lib.errors import StaleVersion
 

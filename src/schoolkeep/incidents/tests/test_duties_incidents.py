@@ -21,12 +21,12 @@ from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.duties.types import DUE, HORIZON, OVERDUE, DutyCounts
 from schoolkeep.incidents.clock import ico_deadline
 from schoolkeep.incidents.duties_incidents import MODULE, IncidentDuties
+from schoolkeep.incidents.handling.actions import action_add, action_mark_done
+from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.services import incident_close
+from schoolkeep.incidents.handling.triage import incident_assess_risk, incident_triage
 from schoolkeep.incidents.models import Channel, Incident, Kind
-from schoolkeep.incidents.services_actions import action_add, action_mark_done
-from schoolkeep.incidents.services_decisions import decision_record
-from schoolkeep.incidents.services_handling import incident_close
-from schoolkeep.incidents.services_report import incident_report
-from schoolkeep.incidents.services_triage import incident_assess_risk, incident_triage
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.roles import Role
 

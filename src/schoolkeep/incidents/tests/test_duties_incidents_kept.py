@@ -12,7 +12,7 @@ from tests.personas import Personas
 
 from schoolkeep.duties import compiled
 from schoolkeep.duties.types import Duty, DutyCounts
-from schoolkeep.incidents.services_actions import action_add
+from schoolkeep.incidents.handling.actions import action_add
 
 from .test_duties_incidents import NOW, provider, report
 

@@ -14,7 +14,7 @@ from tests.personas import Personas
 
 from schoolkeep.assets.models import AssetSettings
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.incidents.exports_ico import (
+from schoolkeep.incidents.exports.ico import (
     BANNER,
     ico_report_data,
     ico_report_docx,
@@ -30,7 +30,7 @@ from schoolkeep.incidents.models import (
     PeopleCategory,
     RiskResult,
 )
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.errors import DomainError
 
 # 10:00 BST on 2 June 2025 (09:00 UTC): the ICO deadline is 10:00 BST on 5 June.

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.incidents.exports_log import (
+from schoolkeep.incidents.exports.log import (
     COUNT_HEADER,
     CSV,
     LOG_HEADER,

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.personas import Personas
 
-from schoolkeep.incidents import exports_log
-from schoolkeep.incidents.exports_log import (
+from schoolkeep.incidents.exports import log as exports_log
+from schoolkeep.incidents.exports.log import (
     COUNT_HEADER,
     CSV,
     LOG_HEADER,

@@ -8,20 +8,20 @@ import pytest
 from django.utils import timezone
 from tests.personas import Personas
 
-from schoolkeep.incidents.models import Action, Decision, Kind, Status
-from schoolkeep.incidents.services_actions import (
+from schoolkeep.incidents.handling.actions import (
     action_add,
     action_drop,
     action_mark_done,
     action_update,
 )
-from schoolkeep.incidents.services_decisions import decision_record
-from schoolkeep.incidents.services_handling import (
+from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.services import (
     CannotClose,
     incident_close,
     incident_record_lessons,
     incident_reopen,
 )
+from schoolkeep.incidents.models import Action, Decision, Kind, Status
 from schoolkeep.incidents.tests.test_handling_triage import assess, events, report, triage
 from schoolkeep.lib.errors import DomainError, StaleVersion
 

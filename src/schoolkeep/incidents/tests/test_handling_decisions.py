@@ -10,9 +10,9 @@ import time_machine
 from tests.personas import Personas
 
 from schoolkeep.incidents.clock import clock_runs, ico_deadline
+from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.triage import incident_override_risk
 from schoolkeep.incidents.models import Decision, Kind, RiskResult
-from schoolkeep.incidents.services_decisions import decision_record
-from schoolkeep.incidents.services_triage import incident_override_risk
 from schoolkeep.incidents.tests.test_handling_triage import assess, events, report, triage
 from schoolkeep.lib.errors import DomainError, NotAllowed
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
+from schoolkeep.incidents.handling.actions import action_add
+from schoolkeep.incidents.handling.decisions import decision_record
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, Status
-from schoolkeep.incidents.services_actions import action_add
-from schoolkeep.incidents.services_decisions import decision_record
 from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
 
 Login = Callable[[User], Client]

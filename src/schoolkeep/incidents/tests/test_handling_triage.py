@@ -13,14 +13,14 @@ from tests.personas import Personas
 from schoolkeep.assets.services import asset_create, group_get_or_create
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.incidents.clock import clock_runs, effective_risk, ico_deadline
-from schoolkeep.incidents.models import Channel, Incident, Kind, RiskResult, Status
-from schoolkeep.incidents.services_report import incident_report
-from schoolkeep.incidents.services_triage import (
+from schoolkeep.incidents.handling.triage import (
     incident_assess_risk,
     incident_override_risk,
     incident_set_aware_at,
     incident_triage,
 )
+from schoolkeep.incidents.models import Channel, Incident, Kind, RiskResult, Status
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.systems.services import system_create
 
@@ -147,7 +147,7 @@ def test_a_stale_version_names_who_changed_it(personas: Personas) -> None:
 
 
 def test_a_closed_report_cannot_be_triaged_again(personas: Personas) -> None:
-    from schoolkeep.incidents.services_handling import incident_close
+    from schoolkeep.incidents.handling.services import incident_close
 
     incident = triage(report(personas), personas.siro, kind=Kind.NEAR_MISS)
     closed = incident_close(incident=incident, actor=personas.siro, version=incident.version)

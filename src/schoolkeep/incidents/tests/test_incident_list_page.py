@@ -16,8 +16,8 @@ from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
 from schoolkeep.incidents import selectors
+from schoolkeep.incidents.handling.decisions import decision_record
 from schoolkeep.incidents.models import Decision, Incident, Kind
-from schoolkeep.incidents.services_decisions import decision_record
 from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
 
 Login = Callable[[User], Client]

@@ -20,9 +20,9 @@ from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.incidents.models import Channel, Incident
-from schoolkeep.incidents.services_concern import concern_page_for, concern_page_replace
-from schoolkeep.incidents.services_report import receipt_hash
-from schoolkeep.incidents.views_public import ATTEMPT_LIMIT
+from schoolkeep.incidents.report.concern import concern_page_for, concern_page_replace
+from schoolkeep.incidents.report.public_views import ATTEMPT_LIMIT
+from schoolkeep.incidents.report.services import receipt_hash
 from schoolkeep.lib.log_redaction import redact
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from tests.personas import Personas
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.incidents import poster
 from schoolkeep.incidents.models import ConcernPage
-from schoolkeep.incidents.services_concern import (
+from schoolkeep.incidents.report.concern import (
     concern_page_by_token,
     concern_page_for,
     concern_page_replace,

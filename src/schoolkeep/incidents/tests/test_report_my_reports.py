@@ -10,7 +10,7 @@ from tests.matrix_parts.incidents_report import make_report
 from tests.personas import Personas
 
 from schoolkeep.incidents.models import Channel, Incident, Status
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 
 
 def test_a_member_sees_their_own_reports_only(personas: Personas, login):

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schoolkeep.incidents.clock import LONDON
-from schoolkeep.incidents.forms_report import ReportForm, london_instant
+from schoolkeep.incidents.report.forms import ReportForm, london_instant
 
 # 2026: the clocks go forward on Sunday 29 March and back on Sunday 25 October.
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)

@@ -12,10 +12,10 @@ from tests.matrix_parts.incidents_report import make_report
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.incidents.exports_log import CSV, XLSX, LogFilters, breach_log_file
+from schoolkeep.incidents.exports.log import CSV, XLSX, LogFilters, breach_log_file
+from schoolkeep.incidents.handling.services import incident_reopen
+from schoolkeep.incidents.handling.triage import incident_set_aware_at
 from schoolkeep.incidents.models import Incident, Kind, Status
-from schoolkeep.incidents.services_handling import incident_reopen
-from schoolkeep.incidents.services_triage import incident_set_aware_at
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_an_action_owner_who_no_longer_handles_reports_stops_seeing_the_duty(
     """An action's owner must be a DPO or SIRO when it is set; if they later become plain
     staff, the duty ("Action on BR-... is due", on their dashboard and in their calendar
     feed) told them a report still exists. It falls back to the DPO instead."""
-    from schoolkeep.incidents.services_actions import action_add
+    from schoolkeep.incidents.handling.actions import action_add
     from schoolkeep.tenancy.models import MembershipRole
     from schoolkeep.tenancy.roles import Role
 

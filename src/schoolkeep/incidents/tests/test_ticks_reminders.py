@@ -20,7 +20,7 @@ from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.scheduler import registered_ticks, run_ticks
 from schoolkeep.incidents import ticks_clock
 from schoolkeep.incidents.models import Channel, Decision, Incident, Kind, Status
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.incidents.ticks_clock import TICK_NAME, due_reminders, send_ico_reminders
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from tests.factories import PASSWORD
 
-from schoolkeep.incidents.exports_log import LogFilters, breach_log_export_start
+from schoolkeep.incidents.exports.log import LogFilters, breach_log_export_start
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_finish
 from schoolkeep.people.tasks_import import CHECK_KIND

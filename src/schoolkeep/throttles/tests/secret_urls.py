@@ -18,7 +18,7 @@ from tests.personas import Personas
 
 from schoolkeep.agreements.signing.links.services import link_issue
 from schoolkeep.duties.calendar import feed_token_reset
-from schoolkeep.incidents.services_concern import concern_page_for
+from schoolkeep.incidents.report.concern import concern_page_for
 from schoolkeep.tenancy.services import invitation_create
 
 # A route parameter with one of these names holds a secret.

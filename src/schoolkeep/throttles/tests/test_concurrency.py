@@ -17,8 +17,8 @@ from tests.personas import Personas
 from schoolkeep.agreements.signing.links.services import link_issue
 from schoolkeep.agreements.signing.page.views import WRONG_TOKEN_LIMIT
 from schoolkeep.incidents.models import Incident
-from schoolkeep.incidents.services_concern import concern_page_for
-from schoolkeep.incidents.views_public import ATTEMPT_LIMIT
+from schoolkeep.incidents.report.concern import concern_page_for
+from schoolkeep.incidents.report.public_views import ATTEMPT_LIMIT
 from schoolkeep.throttles.services import Throttle, throttle_hit
 from schoolkeep.throttles.tests.racing import racing_database
 

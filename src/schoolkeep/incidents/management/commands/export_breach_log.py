@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context, cli_actor_label
-from schoolkeep.incidents.exports_log import FORMATS, XLSX, LogFilters, breach_log_export_now
+from schoolkeep.incidents.exports.log import FORMATS, XLSX, LogFilters, breach_log_export_now
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.tenancy.models import School
 

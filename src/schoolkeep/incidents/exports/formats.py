@@ -1,9 +1,9 @@
 """What the incident exports share: their audit labels, file types and the way a moment or a
-yes/no is written. The draft ICO report is in ``exports_ico``, the breach log in ``exports_log``.
+yes/no is written. The draft ICO report is in ``ico``, the breach log in ``log``.
 
 Neither module's name starts with "services", so the app's start-up does not register their
 audit labels: they are registered here, when the exports are first imported (the URL conf
-imports them through ``views_exports``).
+imports them through ``exports.views``).
 """
 
 from __future__ import annotations

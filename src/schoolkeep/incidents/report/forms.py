@@ -20,7 +20,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolkeep.incidents.clock import LONDON
-from schoolkeep.incidents.services_report import TEXT_MAX, TITLE_MAX
+from schoolkeep.incidents.report.services import TEXT_MAX, TITLE_MAX
 
 # What the browser's datetime-local input sends, and what people type where it is a text box.
 LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")

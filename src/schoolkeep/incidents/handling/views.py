@@ -28,7 +28,14 @@ from schoolkeep.incidents.clock import (
     ico_deadline,
     risk_result,
 )
-from schoolkeep.incidents.forms_handling import (
+from schoolkeep.incidents.handling.actions import (
+    action_add,
+    action_drop,
+    action_mark_done,
+    action_update,
+)
+from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.forms import (
     TRIAGE_ERROR_FIELDS,
     ActionForm,
     AwareAtForm,
@@ -42,6 +49,18 @@ from schoolkeep.incidents.forms_handling import (
     TriageForm,
     VersionForm,
 )
+from schoolkeep.incidents.handling.services import (
+    close_gaps,
+    incident_close,
+    incident_record_lessons,
+    incident_reopen,
+)
+from schoolkeep.incidents.handling.triage import (
+    incident_assess_risk,
+    incident_override_risk,
+    incident_set_aware_at,
+    incident_triage,
+)
 from schoolkeep.incidents.models import (
     Action,
     DataCategory,
@@ -50,25 +69,6 @@ from schoolkeep.incidents.models import (
     PeopleCategory,
     RiskResult,
     Status,
-)
-from schoolkeep.incidents.services_actions import (
-    action_add,
-    action_drop,
-    action_mark_done,
-    action_update,
-)
-from schoolkeep.incidents.services_decisions import decision_record
-from schoolkeep.incidents.services_handling import (
-    close_gaps,
-    incident_close,
-    incident_record_lessons,
-    incident_reopen,
-)
-from schoolkeep.incidents.services_triage import (
-    incident_assess_risk,
-    incident_override_risk,
-    incident_set_aware_at,
-    incident_triage,
 )
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form

@@ -1,8 +1,8 @@
 """Handling a report: what every handling write shares (the permission, the row lock and the
 version check), and the end of the handling: lessons learned, closing and reopening.
 
-Triage and risk are in services_triage.py, decisions in services_decisions.py, actions in
-services_actions.py. Each write runs in one transaction, is refused for anyone without
+Triage and risk are in triage.py, decisions in decisions.py, actions in
+actions.py. Each write runs in one transaction, is refused for anyone without
 ``incidents.handle`` (the command line and the demo are trusted), audits what it changed with
 the narrative fields only as "changed", and targets the incident in the audit trail, so that
 the report's history is its whole timeline: triage, risk, decisions and actions included.

@@ -4,7 +4,7 @@ Django's "Not Found" warning."""
 
 from django.urls import URLPattern, path
 
-from schoolkeep.incidents import views_public as views
+from schoolkeep.incidents.report import public_views as views
 
 app_name = "concern"
 

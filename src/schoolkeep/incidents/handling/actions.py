@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import diff, snapshot
+from schoolkeep.incidents.handling.services import audit_incident, lock_incident, text
 from schoolkeep.incidents.models import Action, Incident
-from schoolkeep.incidents.services_handling import audit_incident, lock_incident, text
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.values import as_date
 from schoolkeep.tenancy.guards import user_holds

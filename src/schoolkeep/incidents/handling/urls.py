@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from schoolkeep.incidents import views_handling as views
+from schoolkeep.incidents.handling import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.incident_list, name="incident-list"),

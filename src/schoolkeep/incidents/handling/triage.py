@@ -18,6 +18,13 @@ from django.utils import timezone
 from schoolkeep.assets.models import Asset
 from schoolkeep.audit.services import diff, snapshot
 from schoolkeep.incidents.clock import effective_risk, ico_deadline, risk_result
+from schoolkeep.incidents.handling.services import (
+    SECRET_FIELDS,
+    audit_incident,
+    lock_incident,
+    save_incident,
+    text,
+)
 from schoolkeep.incidents.models import (
     DataCategory,
     Incident,
@@ -25,13 +32,6 @@ from schoolkeep.incidents.models import (
     PeopleCategory,
     RiskResult,
     Status,
-)
-from schoolkeep.incidents.services_handling import (
-    SECRET_FIELDS,
-    audit_incident,
-    lock_incident,
-    save_incident,
-    text,
 )
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.systems.models import System

@@ -38,7 +38,7 @@ from openpyxl.utils import get_column_letter
 
 from schoolkeep.audit.services import audit_record
 from schoolkeep.incidents.clock import LONDON, effective_risk, ico_deadline, in_london
-from schoolkeep.incidents.exports import XLSX_TYPE, ZIP_TYPE
+from schoolkeep.incidents.exports.formats import XLSX_TYPE, ZIP_TYPE
 from schoolkeep.incidents.models import Decision, Incident, Kind, Status
 from schoolkeep.jobs.exports import OnRow, counted, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
@@ -426,7 +426,7 @@ def breach_log_export_start(*, school: School, actor: Any, fmt: str,
     _check_format(fmt)
     require_permission(school=school, actor=actor, permission="incidents.view",
                        message="You may not export the breach log.")
-    from schoolkeep.incidents.tasks_exports import breach_log_export
+    from schoolkeep.incidents.exports.tasks import breach_log_export
 
     rows = log_queryset(school, filters).count()
     with transaction.atomic():

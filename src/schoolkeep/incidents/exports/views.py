@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from schoolkeep.incidents import exports_ico, exports_log
+from schoolkeep.incidents.exports import ico, log
 from schoolkeep.incidents.models import Incident, Kind
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -27,8 +27,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class BreachLogExportForm(forms.Form):
     format = forms.ChoiceField(
-        label="Format", widget=forms.RadioSelect, initial=exports_log.XLSX,
-        choices=[(code, label) for code, (label, _) in exports_log.FORMATS.items()],
+        label="Format", widget=forms.RadioSelect, initial=log.XLSX,
+        choices=[(code, label) for code, (label, _) in log.FORMATS.items()],
         error_messages={"required": "Choose a spreadsheet (XLSX) or CSV."},
     )
     date_from = forms.DateField(
@@ -45,8 +45,8 @@ class BreachLogExportForm(forms.Form):
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return cleaned
 
-    def filters(self) -> exports_log.LogFilters:
-        return exports_log.LogFilters(date_from=self.cleaned_data.get("date_from"),
+    def filters(self) -> log.LogFilters:
+        return log.LogFilters(date_from=self.cleaned_data.get("date_from"),
                                       date_to=self.cleaned_data.get("date_to"))
 
 
@@ -56,7 +56,7 @@ def exports(request: SchoolRequest) -> HttpResponse:
     form = BreachLogExportForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            job = exports_log.breach_log_export_start(
+            job = log.breach_log_export_start(
                 school=request.school, actor=request.user, fmt=form.cleaned_data["format"],
                 filters=form.filters())
         except DomainError as error:
@@ -77,12 +77,12 @@ def exports(request: SchoolRequest) -> HttpResponse:
 @require_GET
 def ico_report(request: SchoolRequest, public_id: UUID, file_format: str) -> HttpResponse:
     # Only those who read every report see a breach's report: to others it does not exist.
-    if not request.access.can("incidents.view") or file_format not in exports_ico.FORMATS:
+    if not request.access.can("incidents.view") or file_format not in ico.FORMATS:
         raise Http404("Not found")
     incident = get_for_school_or_404(Incident.objects.select_related("school"),
                                      school=request.school, public_id=public_id)
     try:
-        content, content_type, filename = exports_ico.ico_report_download(
+        content, content_type, filename = ico.ico_report_download(
             incident=incident, actor=request.user, fmt=file_format)
     except NotAllowed:
         raise Http404("Not found") from None

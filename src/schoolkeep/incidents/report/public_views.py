@@ -24,10 +24,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from schoolkeep.incidents.forms_report import PublicReportForm
 from schoolkeep.incidents.models import Channel, ConcernPage
-from schoolkeep.incidents.services_concern import concern_page_by_token
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.concern import concern_page_by_token
+from schoolkeep.incidents.report.forms import PublicReportForm
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
 from schoolkeep.lib.public_pages import public_response

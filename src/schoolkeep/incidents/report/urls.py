@@ -3,7 +3,7 @@ school's no-login "report a concern" page."""
 
 from django.urls import URLPattern, path
 
-from schoolkeep.incidents import views_report as views
+from schoolkeep.incidents.report import views
 
 urlpatterns: list[URLPattern] = [
     path("report/", views.report, name="report"),

@@ -27,7 +27,7 @@ from docx.shared import Pt, RGBColor
 from schoolkeep.assets.selectors import asset_settings_or_default
 from schoolkeep.audit.services import audit_record
 from schoolkeep.incidents.clock import effective_risk, ico_deadline, risk_result, time_left
-from schoolkeep.incidents.exports import DOCX_TYPE, PDF_TYPE, london_text, yes_no
+from schoolkeep.incidents.exports.formats import DOCX_TYPE, PDF_TYPE, london_text, yes_no
 from schoolkeep.incidents.models import (
     SPECIAL_CATEGORIES,
     Action,

@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.incidents import poster
-from schoolkeep.incidents.forms_report import ReplaceAddressForm, ReportForm
 from schoolkeep.incidents.models import Channel, Incident
-from schoolkeep.incidents.services_concern import (
+from schoolkeep.incidents.report.concern import (
     concern_page_for,
     concern_page_replace,
     concern_page_url,
 )
-from schoolkeep.incidents.services_report import incident_report
+from schoolkeep.incidents.report.forms import ReplaceAddressForm, ReportForm
+from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError

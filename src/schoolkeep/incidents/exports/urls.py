@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from schoolkeep.incidents import views_exports as views
+from schoolkeep.incidents.exports import views
 
 urlpatterns: list[URLPattern] = [
     path("exports/", views.exports, name="exports"),

@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from schoolkeep.audit.services import diff, snapshot
 from schoolkeep.incidents.clock import effective_risk, ico_deadline
-from schoolkeep.incidents.models import Decision, Incident, Kind, RiskResult
-from schoolkeep.incidents.services_handling import (
+from schoolkeep.incidents.handling.services import (
     audit_incident,
     lock_incident,
     stale_message,
     text,
 )
+from schoolkeep.incidents.models import Decision, Incident, Kind, RiskResult
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.tenancy.guards import actor_label, is_user
 
