@@ -58,17 +58,17 @@ install:
 
 run: install
 	@mkdir -p var/static
-	"$(BIN)/schoolkeep" upgrade
-	@# An empty database gets the demo; with the demo in it, `schoolkeep demo` only reprints the
-	@# logins; a database holding the operator's own schools is left alone.
+	@"$(BIN)/schoolkeep" upgrade
+	@# An empty database gets the demo; a database holding the operator's own schools is left
+	@# alone. The demo's logins are printed by `serve` once the server is up, last of all.
 	@state=$$("$(BIN)/schoolkeep" shell -c 'from schoolkeep.demo.builder import demo_exists; from schoolkeep.tenancy.models import School; print("demo" if demo_exists() else "own" if School.objects.exists() else "empty")' | tail -n 1); \
 	if [ "$$state" = own ]; then \
 		echo "The database holds your own schools: no demo loaded."; \
-	else \
-		"$(BIN)/schoolkeep" demo; \
+	elif [ "$$state" = empty ]; then \
+		"$(BIN)/schoolkeep" demo --no-logins; \
 	fi
-	@echo "Schoolkeep is starting on http://localhost:8000 (web server, task worker and scheduler). Ctrl-C stops it."
-	exec "$(BIN)/schoolkeep" serve --host 127.0.0.1 --port 8000
+	@echo "Starting Schoolkeep (web server, task worker and scheduler)..."
+	@exec "$(BIN)/schoolkeep" serve --host 127.0.0.1 --port 8000 --demo-logins
 
 lint: install
 	"$(BIN)/ruff" check src tests bench

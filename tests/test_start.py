@@ -4,9 +4,12 @@ command until it is prepared, and a database no other local user can read."""
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +59,10 @@ def test_upgrade_alone_leaves_a_database_that_works_private_to_its_owner(tmp_pat
     upgraded = run(data_dir, "upgrade")
 
     assert upgraded.returncode == 0, upgraded.stderr
+    # One line for the migrations, not one per migration: the first run's output stays short.
+    assert "Applying" not in upgraded.stdout
+    assert "The database is ready (" in upgraded.stdout
+    assert len(upgraded.stdout.splitlines()) <= 3, upgraded.stdout
     assert f"Made {data_dir} private to its owner (chmod 700)" in upgraded.stdout
     assert mode(data_dir) == 0o700
     assert mode(data_dir / "schoolkeep.sqlite3") == 0o600
@@ -87,3 +94,45 @@ def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_0600(tmp_path, djan
     assert mode(data_dir) == 0o700
     assert modes == {"schoolkeep.sqlite3": 0o600, "schoolkeep.sqlite3-shm": 0o600,
                      "schoolkeep.sqlite3-wal": 0o600}
+
+
+def test_make_runs_serve_ends_with_the_address_the_logins_and_the_code_command(tmp_path):
+    """``serve --demo-logins`` (what ``make run`` starts) prints the address once the server
+    is up, then the logins, and last the ``demo-code`` command; the worker's routine lines are
+    quiet, so nothing pushes them off the screen."""
+    data_dir = tmp_path / "data"
+    assert run(data_dir, "upgrade").returncode == 0
+    assert run(data_dir, "demo", "--no-logins").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("SCHOOLKEEP_", "DJANGO_", "DATABASE_URL"))}
+    env.update(SCHOOLKEEP_ENV="development", SCHOOLKEEP_DATA_DIR=str(data_dir))
+    server = subprocess.Popen(  # noqa: S603
+        [SCHOOLKEEP, "serve", "--host", "127.0.0.1", "--port", str(port), "--demo-logins"],
+        env=env, cwd=data_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    lines: list[str] = []
+    try:
+        assert server.stdout is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if line.startswith("(a code lasts 30 seconds"):
+                break
+        time.sleep(2)  # the worker's first tasks run meanwhile
+    finally:
+        server.send_signal(signal.SIGINT)
+        _out, err = server.communicate(timeout=60)
+    text = "\n".join(lines)
+    assert lines and lines[-1].startswith("(a code lasts 30 seconds"), text
+    running = next(i for i, line in enumerate(lines) if "Schoolkeep is running on" in line)
+    sign_in = next(i for i, line in enumerate(lines) if line.startswith("Sign in at"))
+    code = next(i for i, line in enumerate(lines) if "demo-code --email" in line)
+    assert running < sign_in < code
+    assert f"http://localhost:{port}/" in lines[sign_in]
+    assert "Enqueued" not in err and "Starting worker" not in err, err

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from schoolkeep.backups.upgrading import migrate_safely
+from schoolkeep.backups.upgrading import migrate_safely, pending_migrations
 
 
 class Command(BaseCommand):
@@ -22,5 +22,17 @@ class Command(BaseCommand):
             "Schoolkeep will not serve until it is fixed or the backup restored.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        migrate_safely(lambda: call_command("migrate", interactive=False, stdout=self.stdout),
+        # One line by default: a first run applies over a hundred migrations, whose names
+        # would push everything else off the screen. ``-v 2`` shows them.
+        verbosity = int(options.get("verbosity", 1))
+        waiting = pending_migrations()
+        migrate_safely(lambda: call_command("migrate", interactive=False, stdout=self.stdout,
+                                            verbosity=1 if verbosity > 1 else 0),
                        self.stdout)
+        if verbosity >= 1:
+            self.stdout.write(f"The database is ready ({_changes(waiting)} applied)."
+                              if waiting else "The database is up to date.")
+
+
+def _changes(count: int) -> str:
+    return "1 change" if count == 1 else f"{count} changes"

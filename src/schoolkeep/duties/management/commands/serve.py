@@ -5,12 +5,17 @@ Production: gunicorn serving ``schoolkeep.wsgi:application``. The worker and the
 run in a second process (``schoolkeep worker``). Ctrl-C or SIGTERM stops both; if either
 stops on its own, the other is stopped too and the command exits non-zero. Before starting
 anything, every system check runs, deployment checks included: an error stops the command.
+
+The "running on" line is printed once the web server accepts connections, after its own
+start-up lines; with ``--demo-logins`` (``make run``) the demo's logins follow it, so the
+address, the password and the ``demo-code`` command are the last thing on the screen.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess  # nosec B404
 import sys
 import time
@@ -23,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from schoolkeep.lib.startup_checks import refuse_to_start_with_errors
 
 STOP_TIMEOUT = 15.0  # seconds to wait for a clean stop before killing
+LISTEN_TIMEOUT = 60.0  # seconds to wait for the web server to accept connections
 
 
 def _port(value: str) -> int:
@@ -49,8 +55,9 @@ def web_command(host: str, port: int) -> list[str]:
     ]
 
 
-def worker_command() -> list[str]:
-    return [sys.executable, "-m", "schoolkeep.cli", "worker"]
+def worker_command(quiet: bool = False) -> list[str]:
+    """``quiet``: only the worker's warnings and errors (``-v 0``)."""
+    return [sys.executable, "-m", "schoolkeep.cli", "worker", *(["-v", "0"] if quiet else [])]
 
 
 class Command(BaseCommand):
@@ -65,8 +72,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="localhost",
                             help="Address to listen on (default: localhost).")
         parser.add_argument("--port", default="8000", help="Port to listen on (default: 8000).")
+        parser.add_argument("--demo-logins", action="store_true",
+                            help="Once the server is up, print the demo's logins (development).")
 
-    def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
+    def handle(self, *args: Any, host: str, port: str, demo_logins: bool = False,
+               **options: Any) -> None:
         port_number = _port(port)
         if not host or any(c.isspace() for c in host):
             raise CommandError("--host must be a host name or an address.")
@@ -89,13 +99,12 @@ class Command(BaseCommand):
                 web_command(host, port_number), start_new_session=True
             )
             processes["worker"] = subprocess.Popen(  # noqa: S603  # nosec B603
-                worker_command(), start_new_session=True
+                worker_command(quiet=demo_logins), start_new_session=True
             )
-            # WebAuthn needs a domain as relying party: print localhost, not 127.0.0.1.
-            shown = "localhost" if host in ("127.0.0.1", "localhost", "::1") else host
-            self.stdout.write(f"Schoolkeep is running on http://{shown}:{port_number}/ "
-                              "with its worker and scheduler. Press Ctrl-C to stop.")
-            failed = self._wait(processes, stopping)
+            failed = self._wait_until_listening(host, port_number, processes, stopping)
+            if failed is None and not stopping["requested"]:
+                self._announce(host, port_number, demo_logins)
+                failed = self._wait(processes, stopping)
         finally:
             self._stop_all(processes)
             for sig, handler in previous.items():
@@ -105,6 +114,37 @@ class Command(BaseCommand):
             raise CommandError(f"The {name} stopped unexpectedly (exit code {code}); "
                                "everything has been stopped.")
         self.stdout.write("Stopped.")
+
+    def _announce(self, host: str, port: int, demo_logins: bool) -> None:
+        # WebAuthn needs a domain as relying party: print localhost, not 127.0.0.1.
+        shown = "localhost" if host in ("127.0.0.1", "localhost", "::1") else host
+        address = f"http://{shown}:{port}"
+        self.stdout.write(f"Schoolkeep is running on {address}/ with its worker and "
+                          "scheduler. Press Ctrl-C to stop.")
+        if demo_logins and settings.DEVELOPMENT:
+            from schoolkeep.demo.builder import demo_exists
+            from schoolkeep.demo.login_text import login_lines
+
+            if demo_exists():
+                for line in login_lines(base_url=address):
+                    self.stdout.write(line)
+
+    @staticmethod
+    def _wait_until_listening(host: str, port: int, processes: dict[str, subprocess.Popen[bytes]],
+                              stopping: dict[str, bool]) -> tuple[str, int] | None:
+        """Wait until the web server accepts a connection (or a process stops, or Ctrl-C)."""
+        deadline = time.monotonic() + LISTEN_TIMEOUT
+        while not stopping["requested"] and time.monotonic() < deadline:
+            for name, process in processes.items():
+                code = process.poll()
+                if code is not None:
+                    return name, code
+            try:
+                with socket.create_connection((host, port), timeout=0.5):
+                    return None
+            except OSError:
+                time.sleep(0.2)
+        return None
 
     @staticmethod
     def _wait(processes: dict[str, subprocess.Popen[bytes]],

@@ -16,6 +16,9 @@ from schoolkeep.duties.scheduler import Scheduler
 from schoolkeep.lib.startup_checks import refuse_to_start_with_errors
 
 logger = logging.getLogger(__name__)
+# The loggers that say a task started, finished or was enqueued: quiet at ``-v 0``, where
+# only warnings and errors are shown (``make run`` keeps the demo's logins on screen).
+ROUTINE_LOGGERS = ("schoolkeep.duties.scheduler", "django_tasks", "django_tasks_db")
 
 
 class Command(BaseCommand):
@@ -47,6 +50,9 @@ class Command(BaseCommand):
         refuse_to_start_with_errors()  # e.g. no backup passphrase: the nightly backup would fail
         refuse_demo_in_production()  # reminders must never go to demo members
         refuse_after_failed_migration()  # no tasks, no nightly backup, on a half-migrated DB
+        if int(options.get("verbosity", 1)) == 0:
+            for name in ROUTINE_LOGGERS:
+                logging.getLogger(name).setLevel(logging.WARNING)
         scheduler = None if no_scheduler else Scheduler()
         thread = scheduler.start_thread() if scheduler else None
         try:
