@@ -109,7 +109,7 @@ def test_make_runs_serve_ends_with_the_address_the_logins_and_the_code_command(t
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("SCHOOLKEEP_", "DJANGO_", "DATABASE_URL"))}
     env.update(SCHOOLKEEP_ENV="development", SCHOOLKEEP_DATA_DIR=str(data_dir))
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [SCHOOLKEEP, "serve", "--host", "127.0.0.1", "--port", str(port), "--demo-logins"],
         env=env, cwd=data_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)

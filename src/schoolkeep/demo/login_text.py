@@ -26,9 +26,10 @@ def schoolkeep_executable() -> str:
 
 def login_lines(base_url: str | None = None) -> list[str]:
     rows = demo_logins()
+    address = base_url or settings.BASE_URL
     lines = [
         "",
-        f"Sign in at {base_url or settings.BASE_URL}/ with an e-mail address below and the password:",
+        f"Sign in at {address}/ with an e-mail address below and the password:",
         f"    {DEMO_PASSWORD}",
         "",
         *_table(rows),
