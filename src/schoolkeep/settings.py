@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "schoolkeep.agreements",
     "schoolkeep.incidents",
     "schoolkeep.backups",
+    "schoolkeep.overview",
     "schoolkeep.demo",
     "schoolkeep.api",
 ]

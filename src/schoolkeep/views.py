@@ -11,9 +11,13 @@ from django.views.decorators.http import require_GET
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("duties:dashboard")
-    return redirect("account_login")
+    """A trust administrator lands on their schools side by side; every other member on
+    what needs doing."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    if any(access.is_trust_admin for access in getattr(request, "access_list", [])):
+        return redirect("overview:schools")
+    return redirect("duties:dashboard")
 
 
 @never_cache

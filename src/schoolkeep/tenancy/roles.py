@@ -109,7 +109,20 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
                          " closing; the report-a-concern page", _LEADS),
     "incidents.risk.override": ("Override the result of an incident's risk assessment",
                                 frozenset({Role.DPO})),
-    "trust.overview": ("See every school of the trust at a glance", frozenset({Role.TRUST_ADMIN})),
+    "overview.view": (
+        "See the school's overview: area by area, how well it keeps its policy, in figures"
+        " only (no names); across every such school they belong to",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.GOVERNOR, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "overview.breaches": (
+        "See on the overview how many possible breaches were decided within 72 hours"
+        " (figures only, never the reports)",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.GOVERNOR, Role.AUDITOR}),
+    ),
+    # Kept for the trust's rules pages; the trust's overview itself is ``overview.view``.
+    "trust.overview": ("See the trust's shared rules for its schools",
+                       frozenset({Role.TRUST_ADMIN})),
     "trust.rules.manage": (
         "Set trust-wide defaults that every school of the trust follows unless it has its own"
         " (which checks the Single Central Record requires); each change is written to the"

@@ -1,0 +1,45 @@
+"""Measures of the policy register, for the overview (``overview.types``).
+
+- ``policies.in-date``: current (not archived) policies with an approved version in force
+  whose next review date has not passed (or has none), out of all current policies. A
+  policy never approved is not in date: nothing of it is in force.
+
+ONE aggregate over the policies grouped by school, whatever the number of schools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Count, Q
+
+from schoolkeep.agreements.policies.models import Policy
+from schoolkeep.duties.types import local_date
+from schoolkeep.overview.types import Figures, MeasureSpec
+
+IN_DATE = "policies.in-date"
+
+
+class PolicyMeasures:
+    module = "policies"
+    label = "Policies"
+    view_permission = "overview.view"
+    specs = [
+        MeasureSpec(IN_DATE, "policies", "Policies approved and not past their review date",
+                    "are approved and in date", empty="No policies are registered yet",
+                    url_name="policies:policy-list", permission="policies.view"),
+    ]
+
+    def figures(self, school_ids: Sequence[int], *, now: datetime) -> Figures:
+        today = local_date(now)
+        in_date = Q(current_version__isnull=False) & (
+            Q(next_review_on__isnull=True) | Q(next_review_on__gte=today))
+        rows = (Policy.objects.filter(school_id__in=list(school_ids), archived_at__isnull=True)
+                .order_by().values("school_id")
+                .annotate(total=Count("pk"), met=Count("pk", filter=in_date))
+                .values_list("school_id", "total", "met"))
+        return {school_id: {IN_DATE: (met, total)} for school_id, total, met in rows}
+
+
+provider = PolicyMeasures()

@@ -1,0 +1,27 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+
+# One measure provider per module, each in its own ``measures.py`` (a module: its provider).
+MEASURE_MODULES = (
+    "schoolkeep.people.measures",
+    "schoolkeep.agreements.aups.measures",
+    "schoolkeep.agreements.policies.measures",
+    "schoolkeep.assets.measures",
+    "schoolkeep.incidents.measures",
+    "schoolkeep.backups.measures",
+)
+
+
+class OverviewConfig(AppConfig):
+    name = "schoolkeep.overview"
+    label = "overview"
+    verbose_name = "Overview"
+
+    def ready(self) -> None:
+        from schoolkeep.overview import registry
+        from schoolkeep.overview.areas import register_core_areas
+
+        register_core_areas()
+        for name in MEASURE_MODULES:
+            registry.register(import_module(name).provider)

@@ -1,0 +1,29 @@
+"""The overview's own areas: one per part of the school's policy that Schoolkeep keeps.
+
+Later work adds its own areas (``registry.register_area``) with an ``order`` of its choice.
+"""
+
+from __future__ import annotations
+
+from schoolkeep.overview.registry import register_area
+from schoolkeep.overview.types import Area
+
+CORE_AREAS = [
+    Area("record", "Single Central Record", 10,
+         "Whether every person working at the school has the checks the school requires."),
+    Area("aups", "Acceptable use", 20,
+         "Whether everyone who must sign an acceptable use policy has signed it."),
+    Area("policies", "Policies", 30,
+         "Whether the school's policies are approved and reviewed on time."),
+    Area("assets", "Information assets", 40,
+         "Whether every information asset has an owner and is reviewed on time."),
+    Area("incidents", "Breaches", 50,
+         "Whether possible personal data breaches were decided within the legal 72 hours."),
+    Area("backups", "Backups", 60,
+         "Whether Schoolkeep's own records are backed up."),
+]
+
+
+def register_core_areas() -> None:
+    for area in CORE_AREAS:
+        register_area(area)
