@@ -17,6 +17,8 @@ class AssetGroup(models.Model):
                                related_name="asset_groups")
     name = models.CharField(max_length=200)
     name_key = models.CharField(max_length=200, editable=False)
+    # Groups whose keys are equal look alike (assets.look_alike): an import warns of them.
+    match_key = models.CharField(max_length=300, blank=True, editable=False)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -26,7 +28,8 @@ class AssetGroup(models.Model):
         ]
         # The register's order, first half: a school's groups by position and name.
         indexes = [models.Index(fields=["school", "position", "name_key"],
-                                name="asset_group_register_order")]
+                                name="asset_group_register_order"),
+                   models.Index(fields=["school", "match_key"], name="asset_group_look_alike")]
 
     def __str__(self) -> str:
         return self.name
@@ -125,6 +128,8 @@ class Asset(models.Model):
     group = models.ForeignKey(AssetGroup, on_delete=models.PROTECT, related_name="assets")
     name = models.CharField(max_length=300)
     name_key = models.CharField(max_length=300, editable=False)
+    # Assets whose keys are equal look alike (assets.look_alike): an import warns of them.
+    match_key = models.CharField(max_length=300, blank=True, editable=False)
     description = models.TextField(blank=True)
     # The owner: a person of the school, an outside organisation, or a name not yet matched
     # (which is flagged for review). At most one of the three.
@@ -187,6 +192,8 @@ class Asset(models.Model):
         indexes = [
             models.Index(fields=["school", "archived_at", "classification"]),
             models.Index(fields=["school", "name_key"]),
+            # An import's look-alikes of a batch of new names: one indexed IN query.
+            models.Index(fields=["school", "match_key"], name="asset_look_alike"),
             # The register's order, second half: within a group, current assets by name (and
             # id, which every index ends with). With the group's index the planner reads a
             # page in order, group by group, instead of sorting the whole register.
@@ -218,6 +225,40 @@ class Asset(models.Model):
         if self.owner_organisation_id:
             return str(self.owner_organisation)
         return self.owner_unmatched
+
+
+class AssetAlias(models.Model):
+    """Another name for an asset or a group, as a file gave it: chosen on an import's
+    preview ("This is “Attendance records”"), so that the next import of a file with that
+    name matches it without asking. An asset's alias is its (group heading, name) in the
+    file; a group's, its heading (and no name)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT,
+                               related_name="asset_aliases")
+    group_key = models.CharField(max_length=200)  # the file's group heading, folded
+    name_key = models.CharField(max_length=300, blank=True)  # the file's name, folded
+    name = models.CharField(max_length=300)  # as the file wrote it
+    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="aliases")
+    group = models.ForeignKey(AssetGroup, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Also the index an import looks aliases up by.
+            models.UniqueConstraint(fields=["school", "group_key", "name_key"],
+                                    name="asset_alias_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(name_key="", group__isnull=False, asset__isnull=True)
+                           | (~models.Q(name_key="")
+                              & models.Q(asset__isnull=False, group__isnull=True))),
+                name="asset_alias_of_one"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AssetSettings(models.Model):

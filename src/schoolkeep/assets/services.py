@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from schoolkeep.assets.look_alike import match_key
 from schoolkeep.assets.models import (
     AccessLabel,
     Article9Condition,
@@ -72,6 +73,8 @@ ACTION_LABELS = {
     "assets.asset.updated": "Information asset changed",
     "assets.asset.archived": "Information asset archived",
     "assets.group.created": "Asset group added",
+    "assets.alias.created": "Another name for an asset or group saved (import)",
+    "assets.alias.changed": "Another name for an asset or group changed (import)",
     "assets.organisation.created": "Outside organisation added",
     "assets.label.created": "Access label added",
     "assets.label.updated": "Access label changed",
@@ -319,7 +322,7 @@ def group_get_or_create(*, school: School, name: str, actor: Any) -> AssetGroup:
         _require_manager(school=school, actor=actor, what="add groups to the register")
         last = (AssetGroup.objects.filter(school=school).order_by("-position")
                 .values_list("position", flat=True).first())
-        group = AssetGroup(school=school, name=name, name_key=key,
+        group = AssetGroup(school=school, name=name, name_key=key, match_key=match_key(name),
                            position=0 if last is None else last + 1)
         full_clean_or_error(group, exclude=["school"])
         group.save()
@@ -444,6 +447,7 @@ def asset_create(*, school: School, actor: Any, group: AssetGroup, name: str,
         asset = Asset(school=school, group=_group_of(school, group))
         asset.name = tidy(name)
         asset.name_key = fold(name)
+        asset.match_key = match_key(asset.name)
         _apply_owner(asset, fields)
         _apply_fields(asset, fields)
         _validate_asset(asset)
@@ -488,6 +492,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
         if "name" in fields:
             current.name = tidy(str(fields["name"] or ""))
             current.name_key = fold(current.name)
+            current.match_key = match_key(current.name)
             fields.pop("name")
         labels_given = fields.pop("access_labels", None)
         systems_given = fields.pop("systems", None)

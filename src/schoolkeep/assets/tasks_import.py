@@ -22,7 +22,8 @@ APPLY_KIND = "assets.import.apply"
 KEPT = import_bounds.PROBLEMS_KEPT
 
 
-def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool) -> ImportResult | None:
+def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool,
+         matches: list[dict[str, str]] | None = None) -> ImportResult | None:
     """The import of the job's file, or None when the job failed (its message says why)."""
     path = upload_path(stored_name)
     if path is None:
@@ -32,7 +33,7 @@ def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool) -> ImportR
         with audit_context(actor_label=job.created_by_label):
             # job_progress looked up here, so that a test can watch the progress reported
             return assets_import(path, school=job.school, actor=job.created_by,
-                                 dry_run=dry_run, filename=filename,
+                                 dry_run=dry_run, filename=filename, matches=matches,
                                  progress=import_flow.progress_reporter(job, job_progress))
     except (ImportFileError, NotAllowed) as exc:
         upload_delete(stored_name)
@@ -64,12 +65,14 @@ def assets_import_check(job_id: str, stored_name: str, filename: str) -> None:
 
 
 @task()
-def assets_import_apply(job_id: str, stored_name: str, filename: str) -> None:
+def assets_import_apply(job_id: str, stored_name: str, filename: str,
+                        matches: list[dict[str, str]] | None = None) -> None:
     """Import a checked and confirmed file (the register is compared again, then written in
-    one transaction)."""
+    one transaction). ``matches``: the look-alikes the preview matched to recorded assets
+    and groups (``assets.imports.writing._save_aliases``)."""
     job = import_flow.task_job(job_id, APPLY_KIND)
     try:
-        result = _run(job, stored_name, filename, dry_run=False)
+        result = _run(job, stored_name, filename, dry_run=False, matches=matches)
     finally:
         upload_delete(stored_name)
     if result is None:

@@ -7,7 +7,12 @@
   school's own systems), else a name not yet matched, flagged for review;
 - access labels are the school's, by ``label_key``; labels that look alike (a
   ``difflib.SequenceMatcher`` ratio of at least 0.85 between their case-folded forms) are
-  reported as a possible typo and never merged.
+  reported as a possible typo and never merged;
+- a name the school chose at an earlier import as another name of an asset or a group
+  (``AssetAlias``) is that asset or group;
+- a new asset or group whose name looks like one already recorded (equal
+  ``assets.look_alike`` keys, read per batch from the (school, match_key) index) is a
+  look-alike: the preview asks whether it is that one (saved as an alias) or new.
 """
 
 from __future__ import annotations
@@ -34,10 +39,13 @@ from schoolkeep.assets.imports.results import (
     Created,
     GroupReport,
     ImportResult,
+    LookAlike,
 )
+from schoolkeep.assets.look_alike import match_key
 from schoolkeep.assets.models import (
     AccessLabel,
     Asset,
+    AssetAlias,
     AssetGroup,
     Classification,
     OutsideOrganisation,
@@ -55,6 +63,8 @@ OWNERS_KEPT = 10_000  # owners resolved and remembered, at most
 ROWS_NAMED = 5  # rows named in a warning about many rows; the others are counted
 KEYS_PER_QUERY = 500  # names or ids in one IN (below SQLite's limit on parameters)
 DETAILS_KEPT = 1_000  # created and changed assets described in the result; others counted
+CANDIDATES_KEPT = 3  # recorded look-alikes offered for one name of the file
+LOOK_ALIKES_KEPT = 200  # look-alikes the preview asks about; the others are counted
 
 
 @dataclass(frozen=True)
@@ -115,11 +125,34 @@ class Index:
         self.suppliers = {fold(name) for name in [*supplier_names(), *suppliers]}
         self.assets: dict[tuple[int, str], Existing] = {}
         self.groups_of_name: dict[str, set[int]] = defaultdict(set)
+        # A file's group heading (folded) chosen as another name of a recorded group.
+        self.group_aliases = {alias.group_key: alias.group for alias in AssetAlias.objects
+                              .filter(school=school, name_key="").select_related("group")
+                              if alias.group is not None}
+        # A file's (group heading, name) chosen as another name of a recorded asset: per
+        # batch, as the assets (load_assets).
+        self.aliases: dict[tuple[str, str], Existing] = {}
+        # Recorded assets by look-alike key (id, public id, name, group id): per batch.
+        self.look_alikes: dict[str, list[tuple[int, str, str, int]]] = {}
 
-    def load_assets(self, name_keys: Iterable[str]) -> None:
+    def group_of(self, group_key: str) -> AssetGroup | None:
+        """The recorded group of a file's group heading: by name, else by an alias."""
+        return self.groups.get(group_key) or self.group_aliases.get(group_key)
+
+    def group_look_alikes(self, name: str) -> list[AssetGroup]:
+        key = match_key(name)
+        return [group for group in self.groups.values() if key and group.match_key == key]
+
+    def load_assets(self, name_keys: Iterable[str], batch: Iterable[AssetRow] = (), *,
+                    look_alikes: bool = False) -> None:
         """Read the recorded assets (in any group) with these names, in place of those read
-        before: ``assets`` by (group id, name key), ``groups_of_name``."""
+        before: ``assets`` by (group id, name key), ``groups_of_name``; and for the
+        ``batch`` of rows,
+        the aliases of their names (``aliases``) and, with ``look_alikes``, the recorded
+        assets that look like them (``look_alikes``)."""
         self.assets, self.groups_of_name = {}, defaultdict(set)
+        self.aliases, self.look_alikes = {}, {}
+        batch = list(batch)
         keys = sorted(set(name_keys))
         if not keys:
             return
@@ -143,6 +176,9 @@ class Index:
                 self.assets[(group_id, key)] = existing
                 self.groups_of_name[key].add(group_id)
                 by_pk[pk] = existing
+        self._load_aliases(keys, batch, recorded, by_pk)
+        if look_alikes:
+            self._load_look_alikes(batch)
         ids = sorted(by_pk)
         links = Asset.access_labels.through.objects.order_by("pk")
         for start in range(0, len(ids), KEYS_PER_QUERY):
@@ -150,6 +186,46 @@ class Index:
                     asset_id__in=ids[start:start + KEYS_PER_QUERY]).values_list(
                     "asset_id", "accesslabel_id"):
                 by_pk[asset_id].label_ids.append(label_id)
+
+    def _load_aliases(self, keys: list[str], rows: list[AssetRow], recorded: Any,
+                      by_pk: dict[int, Existing]) -> None:
+        """The aliases of the rows' names, and the assets they name that are not read yet."""
+        wanted = {row.key for row in rows}
+        targets: dict[tuple[str, str], int] = {}
+        aliases = AssetAlias.objects.filter(school=self.school, asset__isnull=False)
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            for group_key, name_key, asset_id in aliases.filter(
+                    name_key__in=keys[start:start + KEYS_PER_QUERY]).values_list(
+                    "group_key", "name_key", "asset_id"):
+                if (group_key, name_key) in wanted:
+                    targets[(group_key, name_key)] = asset_id
+        missing = sorted(set(targets.values()) - set(by_pk))
+        for start in range(0, len(missing), KEYS_PER_QUERY):
+            for (pk, name, group_id, person, organisation, unmatched, purpose, description,
+                 classification, note, version) in recorded.filter(
+                    pk__in=missing[start:start + KEYS_PER_QUERY],
+                    archived_at__isnull=True).values_list(
+                    "pk", "name", "group_id", "owner_person_id", "owner_organisation_id",
+                    "owner_unmatched", "purpose", "description", "classification",
+                    "classification_note", "version"):
+                by_pk[pk] = Existing(pk, name, group_id, person, organisation, unmatched,
+                                     purpose, description, classification, note, version)
+        # An alias of an archived asset names nothing: the row is compared as any other.
+        self.aliases = {key: by_pk[pk] for key, pk in targets.items() if pk in by_pk}
+
+    def _load_look_alikes(self, rows: list[AssetRow]) -> None:
+        """The current assets whose look-alike key is one of the rows' (one indexed query
+        per KEYS_PER_QUERY keys; at most CANDIDATES_KEPT kept per key)."""
+        keys = sorted({key for key in (match_key(row.name) for row in rows) if key})
+        current = Asset.objects.filter(school=self.school, archived_at__isnull=True).order_by()
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            for pk, public_id, name, group_id, key in current.filter(
+                    match_key__in=keys[start:start + KEYS_PER_QUERY]).order_by(
+                    "match_key", "pk").values_list(
+                    "pk", "public_id", "name", "group_id", "match_key"):
+                found = self.look_alikes.setdefault(key, [])
+                if len(found) < CANDIDATES_KEPT * 2:  # some may be left out (_candidates)
+                    found.append((pk, str(public_id), name, group_id))
 
 
 @dataclass
@@ -232,6 +308,11 @@ class Planner:
     warnings: ProblemList = field(default_factory=ProblemList)
     # The register's groups of a name of the file recorded in another group than its row's.
     recorded_groups: dict[str, set[int]] = field(default_factory=dict)
+    # Whether to look for look-alikes (a check: the preview asks about them).
+    ask: bool = True
+    look_alikes: list[LookAlike] = field(default_factory=list)  # the first LOOK_ALIKES_KEPT
+    look_alike_count: int = 0
+    matched: dict[int, int] = field(default_factory=dict)  # recorded asset's id -> row
 
     def warn(self, row: int, column: str, message: str) -> None:
         self.warnings.append(Problem(row, column, message))
@@ -335,20 +416,72 @@ class Planner:
     def report(self, row: AssetRow) -> GroupReport:
         key = row.group_key
         if key not in self.reports:
-            group = self.index.groups.get(key)
+            group = self.index.group_of(key)
             if group is None:
                 self.plan.groups[key] = row.group
+                self.group_look_alike(row)
             self.reports[key] = GroupReport(group.name if group else row.group, group is None)
         return self.reports[key]
+
+    # -- look-alikes --------------------------------------------------------------------
+
+    def look_alike(self, item: LookAlike) -> None:
+        self.look_alike_count += 1
+        if len(self.look_alikes) < LOOK_ALIKES_KEPT:
+            self.look_alikes.append(item)
+
+    def group_look_alike(self, row: AssetRow) -> None:
+        if not self.ask:
+            return
+        found = self.index.group_look_alikes(row.group)[:CANDIDATES_KEPT]
+        if found:
+            self.look_alike(LookAlike("group", row.number, row.group, row.group,
+                                      row.group_key, "", [
+                                          (group.pk, str(group.public_id), f"“{group.name}”")
+                                          for group in found]))
+
+    def asset_look_alike(self, row: AssetRow) -> None:
+        """A new asset of the file that looks like recorded ones (not those of the very same
+        name in another group: ``in_other_groups`` tells of them)."""
+        if not self.ask:
+            return
+        recorded = [(pk, public_id, name, group_id) for pk, public_id, name, group_id in
+                    self.index.look_alikes.get(match_key(row.name), ())
+                    if fold(name) != row.name_key][:CANDIDATES_KEPT]
+        if recorded:
+            names = {group.pk: group.name for group in self.index.groups.values()}
+            found = [(pk, public_id, f"“{name}” (in “{names.get(group_id, '')}”)")
+                     for pk, public_id, name, group_id in recorded]
+            self.look_alike(LookAlike("asset", row.number, row.name, row.group,
+                                      row.group_key, row.name_key, found))
+
+    def first_match(self, row: AssetRow, existing: Existing) -> bool:
+        """Whether the row is the first of the file to be this recorded asset; else a
+        problem (an alias names an asset another row names too)."""
+        first = self.matched.setdefault(existing.pk, row.number)
+        if first == row.number:
+            return True
+        self.parsed.problems.append(Problem(row.number, self.heading(NAME), (
+            f"“{row.name}” was chosen at an earlier import as another name of "
+            f"“{existing.name}”, which row {first} already gives. Give each asset once: "
+            "remove one of the rows, or rename it.")))
+        return False
+
+    # -- assets (continued) -------------------------------------------------------------
 
     def asset(self, row: AssetRow) -> None:
         report = self.report(row)
         owner = self.owner(row)
         label_keys = self.labels(row)
-        group = self.index.groups.get(row.group_key)
-        existing = self.index.assets.get((group.pk, row.name_key)) if group else None
+        group = self.index.group_of(row.group_key)
+        existing = self.index.aliases.get(row.key) or (
+            self.index.assets.get((group.pk, row.name_key)) if group else None)
+        if existing is not None and not self.first_match(row, existing):
+            return
         if existing is None:
-            self.plan.created.append(NewAsset(row, row.group_key, owner, label_keys or []))
+            self.plan.created.append(NewAsset(row, group.name_key if group else row.group_key,
+                                              owner, label_keys or []))
+            self.asset_look_alike(row)
             report.created_count += 1
             if self.describe():
                 report.created.append(Created(row.number, row.name, self.new_details(
@@ -454,12 +587,12 @@ class Planner:
     def batch(self, rows: list[AssetRow]) -> Plan:
         """Compare a batch of the file's rows with the register: what it would write."""
         self.plan = Plan()
-        self.index.load_assets(row.name_key for row in rows)
+        self.index.load_assets((row.name_key for row in rows), rows, look_alikes=self.ask)
         for row in rows:
             self.deadline.tick()
             self.asset(row)
             recorded = self.index.groups_of_name.get(row.name_key)
-            group = self.index.groups.get(row.group_key)
+            group = self.index.group_of(row.group_key)
             if recorded and (group is None or recorded != {group.pk}):
                 # Recorded in another group too: in_other_groups will say so.
                 self.recorded_groups.setdefault(row.name_key, set()).update(recorded)
@@ -484,3 +617,12 @@ class Planner:
         self.result.groups = list(self.reports.values())
         self.result.organisations_created = list(self.new_organisations.values())
         self.result.labels_created = list(self.new_labels.values())
+        self.result.look_alike_count = self.look_alike_count
+        for item in self.look_alikes:
+            # A recorded asset another row of the file is already: not offered.
+            item.candidates = [candidate for candidate in item.candidates
+                               if item.kind == "group" or candidate[0] not in self.matched]
+            if item.candidates:
+                self.result.look_alikes.append(item)
+            else:
+                self.result.look_alike_count -= 1

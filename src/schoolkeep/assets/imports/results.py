@@ -54,6 +54,27 @@ class Created:
 
 
 @dataclass
+class LookAlike:
+    """A new asset or group of the file that looks like one already recorded: the preview
+    asks which it is. Chosen as a recorded one, the file's name is saved as its alias
+    (``group_key``, ``name_key``: ``name_key`` is empty for a group)."""
+
+    kind: str  # "asset" or "group"
+    row: int
+    name: str  # as the file writes it
+    group: str  # the file's group heading
+    group_key: str
+    name_key: str
+    candidates: list[tuple[int, str, str]]  # (id, public id, in words) of the recorded ones
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "row": self.row, "name": self.name, "group": self.group,
+                "group_key": self.group_key, "name_key": self.name_key,
+                "candidates": [{"id": public_id, "label": label}
+                               for _, public_id, label in self.candidates]}
+
+
+@dataclass
 class GroupReport:
     """A group's assets created, changed and unchanged. Only the first assets of the import
     are described (``created``, ``changed``: matching.DETAILS_KEPT in all), so that the
@@ -96,6 +117,10 @@ class ImportResult:
     groups: list[GroupReport] = field(default_factory=list)
     organisations_created: list[str] = field(default_factory=list)
     labels_created: list[str] = field(default_factory=list)
+    # New assets and groups that look like recorded ones (a check only): the first kept.
+    look_alikes: list[LookAlike] = field(default_factory=list)
+    look_alike_count: int = 0
+    aliases_created: list[str] = field(default_factory=list)  # in words, as chosen
     written: bool = False
     dry_run: bool = False
 
@@ -127,7 +152,8 @@ class ImportResult:
     @property
     def changes_anything(self) -> bool:
         return bool(self.created or self.changed or self.groups_created
-                    or self.organisations_created or self.labels_created)
+                    or self.organisations_created or self.labels_created
+                    or self.aliases_created)
 
     def summary(self) -> str:
         verb = "would be " if self.dry_run else ""
@@ -141,6 +167,12 @@ class ImportResult:
         ) if n]
         if extras:
             text += "; " + ", ".join(extras) + f" {verb}added"
+        if self.aliases_created:
+            text += f"; {_plural(len(self.aliases_created), 'name')} matched to the register"
+        if self.look_alike_count:
+            text += (f"; {self.look_alike_count} new "
+                     f"{'name looks' if self.look_alike_count == 1 else 'names look'} like "
+                     "the register's")
         return text + (f"; {_plural(self.warnings.total, 'warning')}." if self.warnings else ".")
 
     def report_lines(self) -> list[str]:
@@ -159,6 +191,12 @@ class ImportResult:
             lines.append("Outside organisations added: " + ", ".join(self.organisations_created))
         if self.labels_created:
             lines.append("Access labels added: " + ", ".join(self.labels_created))
+        if self.aliases_created:
+            lines.append("Names matched to the register: " + "; ".join(self.aliases_created))
+        for look_alike in self.look_alikes:
+            lines.append(f"Row {look_alike.row}: “{look_alike.name}” looks like "
+                         + " or ".join(label for _, _, label in look_alike.candidates)
+                         + " (added as new unless matched on the import page)")
         return lines
 
     def as_dict(self, limit: int = 200) -> dict[str, Any]:
@@ -172,6 +210,9 @@ class ImportResult:
             "groups": [group.as_dict(limit) for group in self.groups],
             "organisations_created": self.organisations_created[:limit],
             "labels_created": self.labels_created[:limit],
+            "look_alikes": [item.as_dict() for item in self.look_alikes[:limit]],
+            "look_alike_count": self.look_alike_count,
+            "aliases_created": self.aliases_created[:limit],
             "problem_count": self.problem_count, "warning_count": self.warnings.total,
             "problems": [p.as_dict() for p in self.problems[:limit]],
             "warnings": [w.as_dict() for w in self.warnings[:limit]],

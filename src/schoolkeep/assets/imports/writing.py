@@ -30,7 +30,14 @@ from schoolkeep.assets.imports.matching import (
 from schoolkeep.assets.imports.parsing import Parsed, parse
 from schoolkeep.assets.imports.reading import RegisterFile, open_register
 from schoolkeep.assets.imports.results import ImportResult, Progress
-from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
+from schoolkeep.assets.look_alike import match_key
+from schoolkeep.assets.models import (
+    AccessLabel,
+    Asset,
+    AssetAlias,
+    AssetGroup,
+    OutsideOrganisation,
+)
 from schoolkeep.assets.services import SNAPSHOT_FIELDS, asset_snapshot, may_manage
 from schoolkeep.audit.services import Changes, audit_record_many, diff
 from schoolkeep.lib.bulk import Table
@@ -47,7 +54,8 @@ ASSET_COLUMNS = {field.name: field.attname for field in Asset._meta.concrete_fie
 T = TypeVar("T")
 OWNER_FIELDS = ["owner_person", "owner_organisation", "owner_unmatched"]
 # The columns a new asset's row gives (the others take their defaults).
-GIVEN = frozenset({"public_id", "school_id", "group_id", "name", "name_key", "purpose",
+GIVEN = frozenset({"public_id", "school_id", "group_id", "name", "name_key", "match_key",
+                   "purpose",
                    "description", "version", "owner_person_id", "owner_organisation_id",
                    "owner_unmatched", "classification", "classification_note",
                    "review_due_on"})
@@ -112,7 +120,7 @@ class _Writer:
     def _groups_organisations_labels(self, plan: Plan) -> None:
         index, events = self.index, []
         groups = [AssetGroup(school=self.school, name=name, name_key=key,
-                             position=index.last_position + number)
+                             match_key=match_key(name), position=index.last_position + number)
                   for number, (key, name) in enumerate(plan.groups.items(), start=1)]
         index.last_position += len(groups)
         AssetGroup.objects.bulk_create(groups)
@@ -208,7 +216,8 @@ class _Writer:
             classification, note = row.classification or UNCLASSIFIED
             values = {"public_id": uuid.uuid4(), "school_id": school_id,
                       "group_id": index.groups[item.group_key].pk, "name": row.name,
-                      "name_key": row.name_key, "purpose": row.purpose or "",
+                      "name_key": row.name_key, "match_key": match_key(row.name),
+                      "purpose": row.purpose or "",
                       "description": row.description or "", "version": 1,
                       "owner_person_id": None, "owner_organisation_id": None,
                       "owner_unmatched": "", "classification": classification,
@@ -273,9 +282,61 @@ class _Writer:
         self.deadline.tick(len(chunk))
 
 
+def _save_aliases(school: School, actor: Any, matches: list[dict[str, str]]) -> list[str]:
+    """Save the names the preview's choices matched to recorded assets and groups as their
+    aliases (each audited), so that this import and the next match them; the matches in
+    words. ``matches``: the look-alikes chosen, each with the file's ``group_key``,
+    ``name_key`` ("" for a group), ``name`` and the recorded one's public id (``target``).
+    Raises ImportFileError when one chosen is no longer in the register."""
+    if not matches:
+        return []
+    targets = {match["target"] for match in matches}
+    assets = {str(asset.public_id): asset for asset in Asset.objects.filter(
+        school=school, archived_at__isnull=True, public_id__in=targets)}
+    groups = {str(group.public_id): group for group in AssetGroup.objects.filter(
+        school=school, public_id__in=targets)}
+    aliases = {(alias.group_key, alias.name_key): alias for alias in
+               AssetAlias.objects.select_for_update().filter(
+                   school=school, group_key__in={match["group_key"] for match in matches})}
+    created: list[AssetAlias] = []
+    events, described = [], []
+    for match in matches:
+        asset = assets.get(match["target"]) if match["name_key"] else None
+        group = groups.get(match["target"]) if not match["name_key"] else None
+        target = asset or group
+        if target is None:
+            raise ImportFileError(f"What you chose for “{match['name']}” is no longer in the "
+                                  "register, so nothing was imported. Upload the file again.")
+        alias = aliases.get((match["group_key"], match["name_key"]))
+        if alias is None:
+            alias = AssetAlias(school=school, group_key=match["group_key"],
+                               name_key=match["name_key"], name=match["name"][:300],
+                               asset=asset, group=group)
+            created.append(alias)
+            events.append({"action": "assets.alias.created", "school": school,
+                           "actor": actor, "target": alias,
+                           "changes": diff(None, {"name": alias.name, "is": target.name})})
+        elif (alias.asset_id, alias.group_id) != (getattr(asset, "pk", None),
+                                                  getattr(group, "pk", None)):
+            before = str(alias.asset or alias.group)
+            alias.asset, alias.group = asset, group
+            alias.save(update_fields=["asset", "group"])
+            events.append({"action": "assets.alias.changed", "school": school,
+                           "actor": actor, "target": alias,
+                           "changes": diff({"is": before}, {"is": target.name})})
+        described.append(f"“{match['name']}” is “{target.name}”")
+    AssetAlias.objects.bulk_create(created)
+    audit_record_many(events)
+    return described
+
+
 def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool = False,
-                  progress: Progress | None = None, filename: str = "") -> ImportResult:
+                  progress: Progress | None = None, filename: str = "",
+                  matches: list[dict[str, str]] | None = None) -> ImportResult:
     """Check a register file and, unless ``dry_run`` or any row is invalid, write it.
+    ``matches``: the look-alikes the preview matched to recorded assets and groups
+    (``_save_aliases``), saved as aliases in the same transaction before the rows are
+    compared.
 
     Raises ImportFileError when the file cannot be read at all, NotAllowed when the actor
     (a signed-in member) may not manage the register. Otherwise returns the result: its
@@ -297,6 +358,7 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
         return result
     try:
         with transaction.atomic():
+            result.aliases_created = _save_aliases(school, actor, matches or [])
             # The register is read inside the transaction: what is written is compared with
             # the register as it is now.
             writer = _Writer(school, actor, Index(school), register.source.deadline)
@@ -313,7 +375,8 @@ def assets_import(path: Path | str, *, school: School, actor: Any, dry_run: bool
                     "rows": result.rows, "created": result.created, "changed": result.changed,
                     "unchanged": result.unchanged, "groups_created": result.groups_created,
                     "organisations_created": len(result.organisations_created),
-                    "labels_created": len(result.labels_created)}),
+                    "labels_created": len(result.labels_created),
+                    "aliases_created": len(result.aliases_created)}),
             }])
             refresh_statistics_after_commit([Asset, Asset.access_labels.through],
                                             rows=result.created + result.changed)
@@ -331,7 +394,7 @@ def _read_and_compare(register: RegisterFile, school: School, result: ImportResu
     ``writer``, write it, as long as no problem has been found. Fills ``result``."""
     parsed = Parsed()
     index = writer.index if writer is not None else Index(school)
-    planner = Planner(index, parsed, result, register.source.deadline)
+    planner = Planner(index, parsed, result, register.source.deadline, ask=writer is None)
     for rows in parse(register.lines(), register.kind, parsed, progress):
         if parsed.problems:
             continue  # only checked from now on: nothing will be written
