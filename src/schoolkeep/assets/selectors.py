@@ -310,11 +310,16 @@ def register_rows_markup(rows: list[RegisterRow]) -> SafeString:
     """The register's ``<tr>`` of each row, written in one pass rather than by the template's
     loop (a dozen lookups, an if-chain and two join filters a row); the table's head stays
     in the template."""
+    # The owner (the reason for a "No owner" warning) comes beside the name; each cell's
+    # data-label is its column's heading, shown when a narrow screen stacks the row.
     html = "".join(
         f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.name)}</a></th>'
-        f"<td>{escape(row.group)}</td><td>{_owner_cell(row)}</td>"
-        f"<td>{escape(ACCESS_SEPARATOR.join(row.access))}</td>"
-        f'<td>{escape(row.classification)}</td><td>{escape(", ".join(row.held_in))}</td>'
+        f'<td data-label="Information asset owner">{_owner_cell(row)}</td>'
+        f'<td data-label="Group">{escape(row.group)}</td>'
+        f'<td data-label="Who has access to enter information">'
+        f"{escape(ACCESS_SEPARATOR.join(row.access))}</td>"
+        f'<td data-label="Classification">{escape(row.classification)}</td>'
+        f'<td data-label="Held in">{escape(", ".join(row.held_in))}</td>'
         "</tr>\n" for row in rows)
     # Every value put into the markup is escaped here; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

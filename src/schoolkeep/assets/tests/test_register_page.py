@@ -172,18 +172,21 @@ def test_the_pages_owner_filter_lists_as_its_model(personas: Personas, login: An
         assert [row.public_id for row in rows] == [a.public_id for a in expected]
         assert len(rows) == 3
 
-# The rows as asset_list.html wrote them before register_rows_markup.
+# The rows as asset_list.html wrote them before register_rows_markup, with the owner moved
+# beside the name and each cell's column heading as its data-label (for narrow screens).
 OLD_ROWS = Template(
     "{% for asset in rows %}<tr>\n"
     '<th scope="row"><a href="{{ asset.url }}">{{ asset.name }}</a></th>\n'
-    "<td>{{ asset.group }}</td>\n"
-    "<td>{% if asset.person_owner %}{{ asset.person_owner }}{% elif asset.organisation_owner %}"
+    '<td data-label="Information asset owner">{% if asset.person_owner %}{{ asset.person_owner }}'
+    "{% elif asset.organisation_owner %}"
     '{{ asset.organisation_owner }} <span class="secondary-text">(outside organisation)</span>'
     "{% elif asset.unmatched_owner %}{{ asset.unmatched_owner }} "
     '<strong class="tag tag-yellow">Not yet matched</strong>{% else %}'
     '<strong class="tag tag-red">No owner</strong>{% endif %}</td>\n'
-    '<td>{{ asset.access|join:" / " }}</td>\n<td>{{ asset.classification }}</td>\n'
-    '<td>{{ asset.held_in|join:", " }}</td>\n'
+    '<td data-label="Group">{{ asset.group }}</td>\n'
+    '<td data-label="Who has access to enter information">{{ asset.access|join:" / " }}</td>\n'
+    '<td data-label="Classification">{{ asset.classification }}</td>\n'
+    '<td data-label="Held in">{{ asset.held_in|join:", " }}</td>\n'
     "</tr>{% endfor %}")
 
 

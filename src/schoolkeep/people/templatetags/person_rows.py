@@ -27,13 +27,15 @@ def _row(person: PersonRow, details: bool, leavers: bool, person_url: UrlForEach
     name = f'<a href="{url}">{escape(person.display_name)}</a>'
     if person.preferred_name and person.preferred_name != person.full_name:
         name += f'<br><span class="secondary-text">{escape(person.full_name)}</span>'
-    cells = (f"<td>{escape(person.kind_label)}</td><td>{escape(person.job_title)}</td>"
-             f"<td>{escape(', '.join(person.sites))}</td>")
+    # Each cell's data-label is its column's heading, shown when a narrow screen stacks the row.
+    cells = (f'<td data-label="Kind">{escape(person.kind_label)}</td>'
+             f'<td data-label="Job title or role">{escape(person.job_title)}</td>'
+             f'<td data-label="Sites">{escape(", ".join(person.sites))}</td>')
     if details:
-        cells += (f"<td>{escape(person.staff_number)}</td>"
-                  f"<td>{day_month_year(person.start_date, months)}</td>")
+        cells += (f'<td data-label="Staff number">{escape(person.staff_number)}</td>'
+                  f'<td data-label="Started">{day_month_year(person.start_date, months)}</td>')
         if leavers:
-            cells += f"<td>{day_month_year(person.leaving_date, months)}</td>"
+            cells += f'<td data-label="Left">{day_month_year(person.leaving_date, months)}</td>'
     return f'<tr><th scope="row">{name}</th>{cells}</tr>\n'
 
 

@@ -36,8 +36,14 @@ STATE_MARKUP = {
     PENDING: '<span class="tag tag-yellow">Pending</span>',
 }
 NOT_REQUIRED_MARKUP = '<span class="secondary-text">Not required</span>'
-CELL_OPENINGS = {state: f'<td class="record-check record-{state}">'
-                 for state in (DONE, PENDING, MISSING, NOT_REQUIRED)}
+STATES = (DONE, PENDING, MISSING, NOT_REQUIRED)
+
+
+def _openings(labels: Iterable[str]) -> dict[tuple[str, str], str]:
+    """Each check cell's opening tag, by (state, check's label): the label is the cell's
+    ``data-label``, shown before it when a narrow screen stacks the row's cells."""
+    return {(state, label): f'<td class="record-check record-{state}" data-label="{escape(label)}">'
+            for state in STATES for label in labels}
 
 
 @register.filter
@@ -47,7 +53,8 @@ def short_date(value: date | None) -> str:
     return day_month_year(value, month_names())
 
 
-def _cell(cell: RecordCell, sensitive: bool, months: tuple[str, ...]) -> str:
+def _cell(cell: RecordCell, sensitive: bool, months: tuple[str, ...],
+          openings: dict[tuple[str, str], str]) -> str:
     if cell.state == DONE:
         state = f'<span class="record-nowrap">{day_month_year(cell.done_on, months)}</span>'
     else:
@@ -58,34 +65,43 @@ def _cell(cell: RecordCell, sensitive: bool, months: tuple[str, ...]) -> str:
                     f"{escape(cell.certificate_number)}</span></span>")
     if sensitive and cell.checked_by:
         details += f'<span class="record-detail">By {escape(cell.checked_by)}</span>'
-    return f"{CELL_OPENINGS[cell.state]}{state}{details}</td>"
+    opening = openings.get((cell.state, cell.label))
+    if opening is None:  # a label the layout did not name
+        opening = openings[cell.state, cell.label] = _openings([cell.label])[cell.state, cell.label]
+    return f"{opening}{state}{details}</td>"
 
 
 def record_cells(cells: Iterable[RecordCell], sensitive: bool,
-                 months: tuple[str, ...] | None = None) -> str:
-    """One ``<td>`` per check; certificate numbers and who carried out each check only when
-    ``sensitive`` (the layout's). Every value is escaped."""
+                 months: tuple[str, ...] | None = None,
+                 openings: dict[tuple[str, str], str] | None = None) -> str:
+    """One ``<td>`` per check, labelled with its check; certificate numbers and who carried
+    out each check only when ``sensitive`` (the layout's). Every value is escaped."""
     months = months or month_names()
-    return "".join(_cell(cell, sensitive, months) for cell in cells)
+    openings = {} if openings is None else openings
+    return "".join(_cell(cell, sensitive, months, openings) for cell in cells)
 
 
 def _row(row: RecordRow, layout: RecordLayout, person_url: UrlForEach | None,
-         months: tuple[str, ...]) -> str:
+         months: tuple[str, ...], openings: dict[tuple[str, str], str]) -> str:
     person = row.person
     name = escape(person.full_name)
     if person_url is not None:
         name = f'<a href="{escape(person_url(person.public_id))}">{name}</a>'
     start = day_month_year(person.start_date, months) or "Not recorded"
-    leaving = (f'<td class="record-nowrap">{day_month_year(person.leaving_date, months)}</td>'
-               if layout.archive else "")
+    leaving = ('<td class="record-nowrap" data-label="Leaving date">'
+               f"{day_month_year(person.leaving_date, months)}</td>" if layout.archive else "")
+    # The missing checks come beside the name: the reason for the row's red bar is never
+    # off screen, however many check columns follow.
     if row.missing:
         opening = '<tr class="record-incomplete">'
         missing = f"<strong>Incomplete:</strong> {escape(', '.join(row.missing))}"
     else:
         opening, missing = "<tr>", "Complete"
-    return (f'{opening}<th scope="row">{name}</th><td>{escape(row.kind_and_post)}</td>'
-            f'<td class="record-nowrap">{start}</td>{leaving}'
-            f"{record_cells(row.cells, layout.sensitive, months)}<td>{missing}</td></tr>\n")
+    return (f'{opening}<th scope="row">{name}</th>'
+            f'<td class="record-missing" data-label="Missing checks">{missing}</td>'
+            f'<td data-label="Kind and post">{escape(row.kind_and_post)}</td>'
+            f'<td class="record-nowrap" data-label="Start date">{start}</td>{leaving}'
+            f"{record_cells(row.cells, layout.sensitive, months, openings)}</tr>\n")
 
 
 @register.simple_tag
@@ -94,6 +110,7 @@ def record_body(rows: Iterable[RecordRow], layout: RecordLayout,
     """The ``<tr>`` of each row, the columns of ``layout``; each name links to the person's
     page when ``person_url`` is given (not in the PDF)."""
     months = month_names()
-    html = "".join(_row(row, layout, person_url, months) for row in rows)
+    openings = _openings(label for _type, label in layout.check_types)
+    html = "".join(_row(row, layout, person_url, months, openings) for row in rows)
     # Every value put into the markup is escaped in _row and _cell; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -17,20 +17,22 @@ from schoolkeep.people import selectors, services
 from schoolkeep.people.templatetags.person_rows import person_rows
 from schoolkeep.tenancy.services import site_create
 
-# A row as person_list.html wrote it from a Person model before person_rows.
+# A row as person_list.html wrote it from a Person model before person_rows (each cell with
+# its column's heading as data-label, for narrow screens).
 TEMPLATE_ROW = Template(
     "{% for person in people %}<tr>\n"
     '<th scope="row"><a href="{% url \'people:person-detail\' person.public_id %}">'
     "{{ person.display_name }}</a>{% if person.preferred_name and person.preferred_name != "
     'person.full_name %}<br><span class="secondary-text">{{ person.full_name }}</span>'
     "{% endif %}</th>\n"
-    "<td>{{ person.get_kind_display }}</td>\n"
-    "<td>{{ person.job_title }}</td>\n"
-    "<td>{% for site in person.sites.all %}{{ site.name }}{% if not forloop.last %}, "
-    "{% endif %}{% endfor %}</td>\n"
-    '{% if details %}<td>{{ person.staff_number }}</td><td>{{ person.start_date|date:"j M Y" }}'
-    '</td>{% if leavers %}<td>{{ person.leaving_date|date:"j M Y" }}</td>{% endif %}'
-    "{% endif %}\n"
+    '<td data-label="Kind">{{ person.get_kind_display }}</td>\n'
+    '<td data-label="Job title or role">{{ person.job_title }}</td>\n'
+    '<td data-label="Sites">{% for site in person.sites.all %}{{ site.name }}'
+    '{% if not forloop.last %}, {% endif %}{% endfor %}</td>\n'
+    '{% if details %}<td data-label="Staff number">{{ person.staff_number }}</td>'
+    '<td data-label="Started">{{ person.start_date|date:"j M Y" }}</td>'
+    '{% if leavers %}<td data-label="Left">{{ person.leaving_date|date:"j M Y" }}</td>'
+    '{% endif %}{% endif %}\n'
     "</tr>{% endfor %}")
 
 

@@ -29,10 +29,11 @@ from schoolkeep.people.templatetags.record_cells import (
 )
 from schoolkeep.people.visibility import Level
 
-# The cell as _record_table.html wrote it before the filter.
+# The cell as _record_table.html wrote it before the filter, with the check's label as its
+# data-label (shown when a narrow screen stacks the row).
 TEMPLATE_CELL = Template(
     '{% for cell in cells %}\n'
-    '<td class="record-check record-{{ cell.state }}">\n'
+    '<td class="record-check record-{{ cell.state }}" data-label="{{ cell.label }}">\n'
     '{% if cell.state == "done" %}<span class="record-nowrap">{{ cell.done_on|date:"j M Y" }}'
     '</span>{% elif cell.state == "missing" %}<strong class="tag tag-red">Missing</strong>'
     '{% elif cell.state == "pending" %}<span class="tag tag-yellow">Pending</span>'
@@ -71,21 +72,22 @@ def test_short_date_is_the_date_filter(day: date) -> None:
     assert short_date(None) == ""
 
 
-# A row as _record_table.html wrote it before record_body (its cells as TEMPLATE_CELL).
+# A row as _record_table.html wrote it before record_body (its cells as TEMPLATE_CELL), with
+# the missing checks moved beside the name and each cell's data-label.
 TEMPLATE_ROW = Template(
     '{% load record_cells %}{% for row in rows %}\n'
     '<tr{% if row.incomplete %} class="record-incomplete"{% endif %}>\n'
     '<th scope="row">{% if pdf %}{{ row.person.full_name }}{% else %}'
     '<a href="{% url "people:person-detail" row.person.public_id %}">'
     '{{ row.person.full_name }}</a>{% endif %}</th>\n'
-    '<td>{{ row.kind_and_post }}</td>\n'
-    '<td class="record-nowrap">{{ row.person.start_date|date:"j M Y"|default:"Not recorded" }}'
-    '</td>\n'
-    '{% if layout.archive %}<td class="record-nowrap">{{ row.person.leaving_date|date:"j M Y" }}'
-    '</td>{% endif %}\n'
+    '<td class="record-missing" data-label="Missing checks">{% if row.incomplete %}'
+    '<strong>Incomplete:</strong> {{ row.missing|join:", " }}{% else %}Complete{% endif %}</td>\n'
+    '<td data-label="Kind and post">{{ row.kind_and_post }}</td>\n'
+    '<td class="record-nowrap" data-label="Start date">'
+    '{{ row.person.start_date|date:"j M Y"|default:"Not recorded" }}</td>\n'
+    '{% if layout.archive %}<td class="record-nowrap" data-label="Leaving date">'
+    '{{ row.person.leaving_date|date:"j M Y" }}</td>{% endif %}\n'
     '{% with cells=row.cells sensitive=layout.sensitive %}CELLS{% endwith %}\n'
-    '<td>{% if row.incomplete %}<strong>Incomplete:</strong> {{ row.missing|join:", " }}'
-    '{% else %}Complete{% endif %}</td>\n'
     '</tr>\n'
     '{% endfor %}'.replace("CELLS", TEMPLATE_CELL.source))
 

@@ -7,6 +7,9 @@
  *   data-idle-timeout. It asks data-session-url (at most once a minute; that request
  *   does not count as activity) how long the session really has left, since another tab
  *   may have been used, and goes to the sign-in page once the server says the session ended.
+ * - Says "Scroll sideways to see every column" above a table wider than its box (.table-wrap),
+ *   and makes that box reachable with the keyboard (a labelled region) so it can be scrolled.
+ * - Closes the narrow screens' Menu (details.nav-menu) with Escape, focus back on its button.
  */
 (function () {
   'use strict'
@@ -191,8 +194,53 @@
     window.location.assign(this.loginUrl + separator + 'next=' + encodeURIComponent(next))
   }
 
+  var SCROLL_HINT = 'Scroll sideways to see every column'
+
+  function markScrollingTables () {
+    var wraps = document.querySelectorAll('.table-wrap')
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1
+      var hint = wrap.previousElementSibling
+      var hasHint = hint && hint.classList.contains('table-scroll-hint')
+      if (scrolls && !hasHint) {
+        hint = document.createElement('p')
+        hint.className = 'table-scroll-hint'
+        hint.textContent = SCROLL_HINT
+        wrap.parentNode.insertBefore(hint, wrap)
+      } else if (!scrolls && hasHint) {
+        hint.parentNode.removeChild(hint)
+      }
+      if (scrolls && !wrap.hasAttribute('tabindex')) {
+        var caption = wrap.querySelector('caption')
+        wrap.setAttribute('tabindex', '0')
+        wrap.setAttribute('role', 'region')
+        wrap.setAttribute('aria-label', caption ? caption.textContent.trim() : 'Table')
+      }
+    })
+  }
+
+  function closeMenuOnEscape () {
+    var menu = document.querySelector('details.nav-menu')
+    if (!menu) {
+      return
+    }
+    menu.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && menu.open) {
+        menu.open = false
+        menu.querySelector('summary').focus()
+      }
+    })
+  }
+
   function init () {
     focusOnLoad()
+    markScrollingTables()
+    closeMenuOnEscape()
+    var resizing = null
+    window.addEventListener('resize', function () {
+      window.clearTimeout(resizing)
+      resizing = window.setTimeout(markScrollingTables, 150)
+    })
     var body = document.body
     var dialog = document.getElementById('idle-warning')
     if (body && dialog && body.hasAttribute('data-idle-timeout')) {

@@ -26,14 +26,17 @@ def _tag(tag: Tag) -> str:
 
 
 def _row(url: str, system: System, mfa: Tag, logoff: Tag) -> str:
+    # The two protections (the reasons for a warning) come beside the name; each cell's
+    # data-label is its column's heading, shown when a narrow screen stacks the row.
     administrators = ", ".join(person.full_name for person in system.administrators.all())
     return (f'<tr><th scope="row"><a href="{escape(url)}">{escape(system.name)}</a>'
             f'{ARCHIVED if system.archived_at else ""}</th>'
-            f"<td>{escape(system.get_kind_display())}</td>"
-            f'<td>{escape(system.supplier or "Not recorded")}</td>'
-            f"<td>{_tag(mfa)}</td><td>{_tag(logoff)}</td>"
-            f'<td>{escape(administrators or "None recorded")}</td>'
-            f"<td>{system.asset_count}</td></tr>\n")  # type: ignore[attr-defined]
+            f'<td data-label="Two-factor">{_tag(mfa)}</td>'
+            f'<td data-label="Automatic log-off">{_tag(logoff)}</td>'
+            f'<td data-label="Kind">{escape(system.get_kind_display())}</td>'
+            f'<td data-label="Supplier">{escape(system.supplier or "Not recorded")}</td>'
+            f'<td data-label="Administrators">{escape(administrators or "None recorded")}</td>'
+            f'<td data-label="Assets held">{system.asset_count}</td></tr>\n')  # type: ignore[attr-defined]
 
 
 @register.simple_tag

@@ -15,18 +15,22 @@ from schoolkeep.systems import selectors, services, status
 from schoolkeep.systems.templatetags.system_rows import system_rows
 from schoolkeep.systems.tests.records import make_person, make_system
 
-# The rows as system_list.html wrote them before system_rows.
+# The rows as system_list.html wrote them before system_rows, with the two protections moved
+# beside the name and each cell's column heading as its data-label (for narrow screens).
 TEMPLATE_ROWS = Template(
     "{% for url, system, mfa, logoff in rows %}<tr>\n"
     '<th scope="row"><a href="{{ url }}">{{ system.name }}</a>{% if system.archived_at %} '
     '<strong class="tag tag-grey">Archived</strong>{% endif %}</th>\n'
-    "<td>{{ system.get_kind_display }}</td>\n"
-    '<td>{{ system.supplier|default:"Not recorded" }}</td>\n'
-    '<td><strong class="tag tag-{{ mfa.colour }}">{{ mfa.text }}</strong></td>\n'
-    '<td><strong class="tag tag-{{ logoff.colour }}">{{ logoff.text }}</strong></td>\n'
-    "<td>{% for person in system.administrators.all %}{{ person.full_name }}"
-    "{% if not forloop.last %}, {% endif %}{% empty %}None recorded{% endfor %}</td>\n"
-    "<td>{{ system.asset_count }}</td>\n"
+    '<td data-label="Two-factor"><strong class="tag tag-{{ mfa.colour }}">{{ mfa.text }}'
+    "</strong></td>\n"
+    '<td data-label="Automatic log-off"><strong class="tag tag-{{ logoff.colour }}">'
+    "{{ logoff.text }}</strong></td>\n"
+    '<td data-label="Kind">{{ system.get_kind_display }}</td>\n'
+    '<td data-label="Supplier">{{ system.supplier|default:"Not recorded" }}</td>\n'
+    '<td data-label="Administrators">{% for person in system.administrators.all %}'
+    "{{ person.full_name }}{% if not forloop.last %}, {% endif %}{% empty %}None recorded"
+    "{% endfor %}</td>\n"
+    '<td data-label="Assets held">{{ system.asset_count }}</td>\n'
     "</tr>{% endfor %}")
 
 
