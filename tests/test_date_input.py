@@ -258,3 +258,12 @@ def test_every_minute_of_both_clocks_change_days(year, october, minute):
     if repeated:
         # The earlier of the two instants that read so.
         assert (instant - timedelta(hours=1)).astimezone(LONDON).hour == 0
+
+
+def test_an_encrypted_date_column_is_entered_with_the_date_boxes():
+    from schoolkeep.people.models import Person
+
+    field = Person._meta.get_field("date_of_birth").formfield()
+    assert isinstance(field, UKDateField) and not field.required
+    assert field.label == "Date of birth"
+    assert field.clean(["14", "2", "1985"]) == date(1985, 2, 14)

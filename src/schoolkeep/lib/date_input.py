@@ -121,7 +121,9 @@ def _single_value(text: str, size: int) -> list[str] | None:
         return None
     else:
         return [""] * size
-    return [day, month, year, hour or "", minute or ""][:size]
+    # Written as the boxes show a stored value: "3" for a day or month, "05" for a minute.
+    clock = [f"{int(hour):02d}", minute] if hour else ["", ""]
+    return [str(int(day)), str(int(month)), year, *clock][:size]
 
 
 class UKDateInput(forms.MultiWidget):

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.utils.text import capfirst
 
 from schoolkeep.lib.crypto import decrypt_text, encrypt_text
 
@@ -51,6 +52,12 @@ class EncryptedDateField(models.TextField):
         return "" if value is None else encrypt_text(value.isoformat())
 
     def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
+        """The GOV.UK Day, Month, Year boxes (a model form would otherwise offer a text
+        area, the column being text)."""
+        from schoolkeep.lib.date_input import UKDateField
 
-        return forms.DateField(required=not self.blank, **kwargs)
+        kwargs.pop("widget", None)  # a text area meant for the column's type, not the date
+        kwargs.setdefault("label", capfirst(self.verbose_name))
+        kwargs.setdefault("help_text", self.help_text)
+        kwargs.setdefault("required", not self.blank)
+        return UKDateField(**kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.lib.widgets import PlainSelect
 from schoolkeep.people import services
 from schoolkeep.people.models import Check, Person, PersonKind
@@ -15,15 +16,12 @@ from schoolkeep.people.selectors import CURRENT, LEAVERS
 from schoolkeep.tenancy.models import School, Site
 
 
-def date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, help_text=help_text,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": f"Enter the {label.lower()} as a real date, such as 3/3/2027.",
-        },
-    )
+def date_field(label: str, *, required: bool = False, help_text: str = "",
+               birthday: bool = False) -> UKDateField:
+    # The services refuse dates in the future where a date is something already done.
+    return UKDateField(label=label, required=required, help_text=help_text,
+                       birthday=birthday,
+                       error_messages={"required": f"Enter the {label.lower()}"})
 
 
 def yes_no_unknown(label: str) -> forms.TypedChoiceField:
@@ -87,7 +85,7 @@ class PersonForm(forms.Form):
         help_text="People who do must sign the acceptable use policy.")
     sites = forms.TypedMultipleChoiceField(label="Sites", required=False, coerce=int,
                                            widget=forms.CheckboxSelectMultiple)
-    date_of_birth = date_field("Date of birth")
+    date_of_birth = date_field("Date of birth", birthday=True)
     start_date = date_field("Start date")
     leaving_date = date_field("Leaving date")
     email = forms.EmailField(label="E-mail address", required=False, error_messages={

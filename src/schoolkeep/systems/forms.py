@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import SYSTEM_FIELDS
@@ -45,10 +46,9 @@ class SystemForm(forms.Form):
         error_messages={"invalid": "Enter the number of idle minutes as a whole number.",
                         "min_value": "Enter at least 1 minute.",
                         "max_value": "Enter at most 1440 minutes (a day)."})
-    auto_logoff_checked_on = forms.DateField(
+    auto_logoff_checked_on = UKDateField(
         label="Automatic log-off last checked on", required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as a real date, such as 3/3/2027."})
+        what="the date automatic log-off was last checked")
     administrators = forms.MultipleChoiceField(
         label="Administrators", required=False, widget=forms.CheckboxSelectMultiple,
         help_text="People of the school with administrator access to this system.")

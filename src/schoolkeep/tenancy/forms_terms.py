@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.tenancy.calendar import TERM_NAMES, term_label
 from schoolkeep.tenancy.models import Term
@@ -16,20 +17,17 @@ from schoolkeep.tenancy.services_terms import TermDatesError
 HOLIDAYS_PER_TERM = 3
 
 
-def _date_field(label: str, *, required: bool) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str, *, required: bool) -> UKDateField:
+    return UKDateField(
         label=label,
         required=required,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            "invalid": f"Enter the {label.lower()} as a real date, such as 2/9/2026.",
-        },
+        what=f"the {label[0].lower()}{label[1:]}",
+        error_messages={"required": "Enter {what}"},
     )
 
 
 class TermYearForm(forms.Form):
-    template_name = "tenancy/terms_form.html"
+    template_name = "forms/term_dates.html"
 
     # The fingerprint of the stored dates the form showed ("none" when there were none):
     # required, so that a save can never skip the comparison with a newer change.

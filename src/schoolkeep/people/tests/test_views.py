@@ -299,7 +299,7 @@ def test_check_form_shows_only_the_fields_of_its_type(personas: Personas,
     client = login(personas.hr_admin)
     html = client.get(reverse("people:check-edit", args=[person.public_id, "identity"])
                       ).content.decode()
-    assert 'name="done_on"' in html and 'name="evidence"' in html
+    assert 'name="done_on_0"' in html and 'name="evidence"' in html
     assert 'name="dbs_certificate_number"' not in html
     assert 'name="right_to_work_expires_on"' not in html
     url = reverse("people:check-edit", args=[person.public_id, "enhanced_dbs"])
