@@ -1,12 +1,15 @@
-"""Plain-English labels for audit action codes such as ``tenancy.membership.roles_changed``.
+"""Plain-English labels for audit action codes such as ``tenancy.membership.roles_changed``,
+and the areas of the school's work the trail is filtered by.
 
 Each app may add its own with ``register_action_labels`` (from its ``AppConfig.ready``); a code
-nobody registered is still given a readable label made from its last two parts.
+nobody registered is still given a readable label made from its last two parts (a test finds
+every code the services write and checks it has a label).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 _LABELS: dict[str, str] = {
     # Signing in and out
@@ -18,6 +21,7 @@ _LABELS: dict[str, str] = {
     # Two-factor
     "accounts.mfa.added": "Two-factor method added",
     "accounts.mfa.removed": "Two-factor method removed",
+    "accounts.mfa.failed": "Wrong two-factor code entered",
     # Accounts and tokens
     "accounts.user.created": "Account created",
     "accounts.user.deactivated": "Account deactivated",
@@ -48,7 +52,39 @@ _LABELS: dict[str, str] = {
     "duties.reminders.sent": "Reminder e-mails sent",
     "duties.calendar_feed.reset": "Calendar feed link reset",
     "demo.user.marked": "Marked as a demo account",
+    "demo.certificate_copy.backdated": "Demo: a DBS certificate copy made due for deletion",
 }
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area of the school's work as the trail's filter offers it: its value in the URL,
+    its name, and the first part of the action codes in it."""
+
+    key: str
+    label: str
+    prefixes: tuple[str, ...]
+
+
+AREAS = (
+    Area("people", "People and checks", ("people.",)),
+    Area("assets", "Information assets", ("assets.",)),
+    Area("systems", "Systems and suppliers", ("systems.",)),
+    Area("incidents", "Incidents and breaches", ("incidents.",)),
+    Area("policies", "Policies, acceptable use and signatures", ("agreements.",)),
+    Area("backups", "Backups", ("backups.",)),
+    Area("school", "Members, invitations, term dates and school settings", ("tenancy.",)),
+    Area("sign-in", "Sign-in, accounts and API tokens", ("accounts.",)),
+    Area("reminders", "Reminders and the calendar feed", ("duties.",)),
+    Area("audit", "Exports of the audit trail", ("audit.",)),
+    Area("demo", "The demonstration data", ("demo.",)),
+)
+AREA_BY_KEY = {area.key: area for area in AREAS}
+
+
+def area_of(code: str) -> str:
+    """The name of the area an action code belongs to ("" when none)."""
+    return next((area.label for area in AREAS if code.startswith(area.prefixes)), "")
 
 
 def register_action_labels(labels: Mapping[str, str]) -> None:

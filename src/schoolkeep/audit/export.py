@@ -24,7 +24,8 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from schoolkeep.audit.actions import action_label, register_action_labels
+from schoolkeep.audit.actions import AREA_BY_KEY, action_label, area_of, register_action_labels
+from schoolkeep.audit.actors import actor_name
 from schoolkeep.audit.hashing import canonical_time
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.selectors import NO_PERSON, event_list
@@ -50,10 +51,12 @@ CHUNK = 500  # events read at a time: what bounds the export's memory
 # Events are written fast: saving progress every hundred would commit thousands of UPDATEs.
 PROGRESS_EVERY = 1000
 
+# "Person" and "Action" in words; the codes as stored stay beside them ("Action code", and
+# "Person as recorded" last, so that the earlier columns keep their places).
 HEADER = [
     "When (UK time)", "When (UTC)", "Person", "Action", "Action code", "Record type",
     "Record id", "Record", "Changes", "Request id", "Address", "Event id", "Chain",
-    "Sequence", "Hash",
+    "Sequence", "Hash", "Area", "Person as recorded",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula (or, for tab and
 # carriage return, may shift it into one): such cells are prefixed with a quote.
@@ -76,7 +79,7 @@ def event_row(event: AuditEvent) -> list[str]:
     return [safe_cell(value) for value in (
         event.occurred_at.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S"),
         canonical_time(event.occurred_at),
-        event.actor_label,
+        actor_name(event.actor_label),
         action_label(event.action),
         event.action,
         event.target_type,
@@ -89,6 +92,8 @@ def event_row(event: AuditEvent) -> list[str]:
         event.chain,
         event.sequence,
         event.hash,
+        area_of(event.action),
+        event.actor_label,
     )]
 
 
@@ -112,6 +117,9 @@ def filters_description(selection: Mapping[str, Any], *, person_label: str) -> s
     parts = []
     if person_label:
         parts.append(f"person: {person_label}")
+    area = AREA_BY_KEY.get(selection.get("area") or "")
+    if area:
+        parts.append(f"area: {area.label}")
     if selection.get("action_prefix"):
         parts.append(f"action: {selection['action_prefix']}")
     if selection.get("date_from"):
@@ -175,6 +183,7 @@ def selection_params(selection: Mapping[str, Any]) -> dict[str, str]:
 
     actor_id = selection.get("actor_id")
     return {"actor_id": "" if actor_id is None else str(actor_id),
+            "area": str(selection.get("area") or ""),
             "action_prefix": str(selection.get("action_prefix") or ""),
             "date_from": day(selection.get("date_from")),
             "date_to": day(selection.get("date_to"))}
@@ -185,6 +194,8 @@ def selection_from_params(params: Mapping[str, str]) -> dict[str, Any]:
     actor = params.get("actor_id") or ""
     return {
         "actor_id": None if not actor else actor if actor == NO_PERSON else int(actor),
+        # An unknown area (a job queued before a change to the list) filters by nothing.
+        "area": params.get("area") if params.get("area") in AREA_BY_KEY else "",
         "action_prefix": params.get("action_prefix") or "",
         "date_from": date.fromisoformat(params["date_from"]) if params.get("date_from") else None,
         "date_to": date.fromisoformat(params["date_to"]) if params.get("date_to") else None,

@@ -6,22 +6,22 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.audit.actions import AREA_BY_KEY, AREAS
 from schoolkeep.audit.selectors import NO_PERSON
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from schoolkeep.lib.date_input import UKDateField
 
 
 class AuditFilterForm(forms.Form):
     person = forms.ChoiceField(label="Person", required=False)
-    action = forms.CharField(
-        label="Action", required=False, max_length=100,
-        help_text="The start of an action code, such as tenancy. for every change to "
-                  "members, invitations and school settings.",
+    area = forms.ChoiceField(
+        label="Area", required=False,
+        choices=[("", "Every area"), *((area.key, area.label) for area in AREAS)],
+        error_messages={"invalid_choice": "Choose an area from the list."},
     )
-    date_from = forms.DateField(label="From", required=False, widget=DATE_WIDGET,
-                                help_text="A date, such as 1/9/2026 (UK time).")
-    date_to = forms.DateField(label="To", required=False, widget=DATE_WIDGET,
-                              help_text="A date, such as 31/12/2026; that whole day is included.")
+    date_from = UKDateField(label="From", required=False, what="the start date",
+                            help_text="UK time.")
+    date_to = UKDateField(label="To", required=False, what="the end date",
+                          help_text="That whole day is included.")
 
     def __init__(self, *args: Any, people: list[tuple[int, str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,7 +30,8 @@ class AuditFilterForm(forms.Form):
         assert isinstance(person_field, forms.ChoiceField)
         person_field.choices = [
             ("", "Anyone"),
-            (NO_PERSON, "Nobody signed in (the system or the command line)"),
+            (NO_PERSON, "Nobody signed in (Schoolkeep itself, the command line, a kiosk or "
+                        "a signing link)"),
             *((public_id, name) for _, public_id, name in people),
         ]
 
@@ -39,7 +40,6 @@ class AuditFilterForm(forms.Form):
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
             self.add_error("date_to", "The end date must be the same as or after the start date.")
-        cleaned["action"] = (cleaned.get("action") or "").strip()
         return cleaned
 
     def selection(self) -> dict[str, Any]:
@@ -48,11 +48,18 @@ class AuditFilterForm(forms.Form):
         actor_id = person if person == NO_PERSON else self._pk_by_public_id.get(person or "")
         return {
             "actor_id": actor_id,
-            "action_prefix": self.cleaned_data["action"],
+            "area": self.cleaned_data.get("area") or "",
             "date_from": self.cleaned_data.get("date_from"),
             "date_to": self.cleaned_data.get("date_to"),
         }
 
+    def area_label(self) -> str:
+        """The chosen area's name ("" when none), for the export's description."""
+        area = AREA_BY_KEY.get(self.cleaned_data.get("area") or "")
+        return area.label if area else ""
+
     @property
     def is_filtered(self) -> bool:
-        return self.is_bound and any(self.data.get(name) for name in self.fields)
+        # The dates arrive as their boxes (date_from_0...), so look at every value sent.
+        return self.is_bound and any(value for key, value in self.data.items()
+                                     if key != "page")

@@ -14,6 +14,7 @@ from django.core.paginator import Page
 from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from schoolkeep.audit.actions import AREA_BY_KEY
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED, target_key
 from schoolkeep.lib.dates_text import LONDON, london_date_time, month_names
@@ -32,17 +33,25 @@ def event_list(
     *,
     school: Any,
     actor_id: int | str | None = None,
+    area: str = "",
     action_prefix: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
     """The school's events, newest first. ``actor_id`` is a user's pk, or ``NO_PERSON`` for
-    events made by the system or the command line; dates are Europe/London days, inclusive."""
+    events made with nobody signed in; ``area`` the key of one of ``actions.AREAS``;
+    ``action_prefix`` the start of the codes (for code); dates are Europe/London days,
+    inclusive."""
     events = AuditEvent.objects.filter(school=school)
     if actor_id == NO_PERSON:
         events = events.filter(actor__isnull=True)
     elif actor_id is not None:
         events = events.filter(actor_id=int(actor_id))
+    if area:
+        in_area = Q()
+        for prefix in AREA_BY_KEY[area].prefixes:
+            in_area |= Q(action__startswith=prefix)
+        events = events.filter(in_area)
     if action_prefix:
         events = events.filter(action__startswith=action_prefix)
     if date_from is not None:

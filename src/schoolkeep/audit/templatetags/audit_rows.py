@@ -14,6 +14,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.audit.actions import action_label
+from schoolkeep.audit.actors import actor_name
 from schoolkeep.audit.selectors import EventRow, target_type_label
 
 register = template.Library()
@@ -38,9 +39,8 @@ def _row(row: EventRow, show_record: bool) -> str:
     record = f"<td>{_record(row)}</td>" if show_record else ""
     return (f'<tr><td><a href="{escape(row.url)}"><time datetime="{escape(row.utc)}">'
             f'{escape(row.london)}</time><span class="visually-hidden"> {DASH} see this event'
-            f"</span></a></td><td>{escape(event.actor_label)}</td>"
-            f"<td>{escape(action_label(event.action))}<br>"
-            f'<code class="secondary-text">{escape(event.action)}</code></td>{record}</tr>\n')
+            f"</span></a></td><td>{escape(actor_name(event.actor_label))}</td>"
+            f"<td>{escape(action_label(event.action))}</td>{record}</tr>\n")
 
 
 @register.simple_tag

@@ -6,6 +6,8 @@ from django import template
 
 from schoolkeep.audit import selectors
 from schoolkeep.audit.actions import action_label as _action_label
+from schoolkeep.audit.actions import area_of
+from schoolkeep.audit.actors import actor_name
 
 register = template.Library()
 
@@ -21,3 +23,5 @@ def target_type_label(target_type: str) -> str:
 
 
 register.filter("history_link", selectors.history_link)
+register.filter("actor_name", actor_name)
+register.filter("action_area", area_of)

@@ -46,14 +46,14 @@ def test_rows_leave_the_changes_and_hashes_unread(personas: Personas) -> None:
     assert row.history_url == ""
 
 
-# The rows as _event_table.html wrote them before event_body.
+# The rows as _event_table.html wrote them before event_body (with the actor's name in
+# words and no action code since issue 14).
 OLD_ROWS = engines["django"].from_string(
     "{% load audit_tags %}{% for row in rows %}{% with event=row.event %}<tr>\n"
     '<td><a href="{{ row.url }}"><time datetime="{{ row.utc }}">{{ row.london }}</time>'
     '<span class="visually-hidden"> \u2013 see this event</span></a></td>\n'
-    "<td>{{ event.actor_label }}</td>\n"
-    "<td>{{ event.action|action_label }}<br><code class=\"secondary-text\">{{ event.action }}"
-    "</code></td>\n"
+    "<td>{{ event.actor_label|actor_name }}</td>\n"
+    "<td>{{ event.action|action_label }}</td>\n"
     "{% if show_record %}<td>{% if event.target_type %}<span class=\"secondary-text\">"
     "{{ event.target_type|target_type_label }}:</span> {% if row.history_url %}"
     '<a href="{{ row.history_url }}">{{ event.target_label|default:event.target_id }}'
@@ -64,7 +64,8 @@ OLD_ROWS = engines["django"].from_string(
 
 
 def _row(history_url: str = "", **fields: str) -> EventRow:
-    event = AuditEvent(actor_label="Ann <Admin> & Co", action="people.person.created", **fields)
+    fields.setdefault("actor_label", "Ann <Admin> & Co")
+    event = AuditEvent(action="people.person.created", **fields)
     return EventRow(event=event, url="/audit/1/?a=1&b=2", history_url=history_url,
                     utc="2026-12-06T13:04:07Z", london="6 Dec 2026, 13:04:07")
 
@@ -79,9 +80,11 @@ def test_rows_markup_is_what_the_template_wrote(personas: Personas, show_record:
             _row("/history/x/<1>/", target_type="people.person", target_id="<1>",
                  target_label=""),  # linked by its id
             _row(target_type="no.such", target_id="a/b", target_label="A <b>"),  # no link
-            _row(target_type="people.person", target_id="", target_label="")]  # "(unknown)"
+            _row(target_type="people.person", target_id="", target_label=""),  # "(unknown)"
+            _row(actor_label="cli:root")]  # the command line, in words
     written = event_body(rows, show_record)
     expected = OLD_ROWS.render({"rows": rows, "show_record": show_record})
     assert squeezed_html(written) == squeezed_html(expected)
     assert "<Admin>" not in written and "<1>" not in written
-    assert written.count("<tr>") == 6
+    assert written.count("<tr>") == 7
+    assert "<td>Schoolkeep command line (root)</td>" in written
