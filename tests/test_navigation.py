@@ -34,9 +34,10 @@ def _sections(path: str, *roles: str, others: int = 0) -> dict[str, list[tuple[s
 
 def test_the_siro_sees_a_few_sections_with_administration_in_one() -> None:
     sections = _sections("/", "siro")
-    assert list(sections)[:3] == ["What needs doing", "Records", "Incidents"]
+    assert list(sections)[:4] == ["What needs doing", "Records", "Report an incident", "Incidents"]
     assert list(sections)[-1] == "Settings"
     assert len(sections) <= 6
+    assert [label for label, _c, _w in sections["Report an incident"]] == ["Report an incident"]
     settings = [label for label, _c, _w in sections["Settings"]]
     assert {"Members", "Locked accounts", "School settings", "Audit trail"} <= set(settings)
     records = [label for label, _c, _w in sections["Records"]]
@@ -100,8 +101,8 @@ def test_the_page_has_a_menu_button_and_one_row_of_sections(personas, login) -> 
     assert '<details class="nav-menu">' in nav
     assert re.search(r'<summary class="nav-menu-button">Menu</summary>', nav)
     bar = nav[nav.index('<ul class="nav-bar">'):]
-    assert re.findall(r"<a [^>]*>([^<]+)</a>", bar)[:3] == [
-        "What needs doing", "Records", "Incidents"]
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", bar)[:4] == [
+        "What needs doing", "Records", "Report an incident", "Incidents"]
     assert re.search(r'<a href="/people/"[^>]*aria-current="true"[^>]*>Records</a>', bar)
     # The section's own row names its pages, this one marked as the page.
     section = page[page.index('<nav class="section-nav" aria-label="Records">'):]
@@ -118,4 +119,6 @@ def test_a_single_page_section_shows_as_that_page(personas, login) -> None:
     bar = page[page.index('<ul class="nav-bar">'):]
     bar = bar[:bar.index("</ul>")]
     assert re.search(r'aria-current="page">What needs doing</a>', bar)
+    # A teacher's Incidents section holds only the key contacts: shown as that page.
+    assert ">Report an incident</a>" in bar and ">Key contacts</a>" in bar
     assert 'class="section-nav"' not in page

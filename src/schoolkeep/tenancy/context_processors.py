@@ -34,8 +34,11 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Parents", "agreements:parent-list", "aups.records"),
         ("Policies", "policies:policy-list", "policies.view"),
     ]),
-    ("Incidents", [
+    # Reporting is everyone's most urgent action: one click from every page.
+    ("Report an incident", [
         ("Report an incident", "incidents:report", "incidents.report"),
+    ]),
+    ("Incidents", [
         ("Incidents", "incidents:incident-list", "incidents.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),
     ]),
