@@ -359,8 +359,9 @@ class AssetDuties:
             url = reverse("assets:choose-owners")
         except NoReverseMatch:
             return None
-        noun = "information asset" if count == 1 else "information assets"
-        return KindAction(f"Choose owners for {count:,} {noun}", url, "assets.manage")
+        words = ("Choose an owner for 1 information asset" if count == 1
+                 else f"Choose owners for {count:,} information assets")
+        return KindAction(words, url, "assets.manage")
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime,
                    limit: int | None = None) -> list[Duty]:

@@ -28,6 +28,11 @@ DUTIES_PER_PAGE = 50
 OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who oversees them
 
 
+def _listed(words: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
 @school_view("school.view")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -42,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine": duties.mine,
         "others": duties.others,
         "sees_all": duties.sees_all,
-        "hidden": duties.hidden,
+        "hidden": _listed(duties.hidden),
         # The table by area only when it says something: never a table of zeros.
         "module_counts": selectors.module_counts(duties.per_module) if total.total else [],
         "total": total,
