@@ -8,15 +8,20 @@ beside it, with the red, amber or green word, so nothing depends on colour alone
 
 from __future__ import annotations
 
+import textwrap
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from schoolkeep.overview.selectors import AreaFigures
 from schoolkeep.overview.types import Figure, Rag
 
-WIDTH = 600  # the chart's own units; it is drawn at the width of its box
-ROW = 72  # the height of one measure: its label, its figures, then its bar
-BAR = 18
+WIDTH = 600  # the chart's own units, drawn at most 600 pixels wide (narrower on a phone)
+FONT = 20  # units: about 20 pixels on a wide screen, 12 on a phone
+LINE = 26  # the height of one line of words
+LABEL_CHARACTERS = 50  # a label longer than this wraps onto a second line
+BAR = 22
+GAP = 18  # between one measure's bar and the next measure's words
 TRACK = "#f3f2f1"  # the unfilled part of a bar
 TEXT = "#0b0c0c"
 
@@ -30,33 +35,39 @@ def figure_words(figure: Figure) -> str:
     return f"{figure.met} of {figure.total} ({figure.percent} %): {figure.rag.word.lower()}"
 
 
-def _bar(index: int, figure: Figure) -> SafeString:
-    top = index * ROW
+def _measure(top: int, figure: Figure) -> tuple[SafeString, int]:
+    """One measure's words (its label, wrapped, then its figures in bold) and its bar,
+    drawn from ``top``; returns the markup and the height it takes."""
+    lines = [(line, "400") for line in textwrap.wrap(figure.spec.label, LABEL_CHARACTERS)]
+    lines += [(line, "700") for line in textwrap.wrap(figure_words(figure), LABEL_CHARACTERS)]
+    words = format_html_join("", '<text x="0" y="{}" font-size="{}" font-weight="{}" '
+                                 'fill="{}">{}</text>',
+                             ((top + LINE * (n + 1) - 6, FONT, weight, TEXT, line)
+                              for n, (line, weight) in enumerate(lines)))
+    bar_top = top + LINE * len(lines) + 4
     filled = WIDTH * figure.met // figure.total if figure.present and figure.total else 0
-    return format_html(
-        '<text x="0" y="{}" font-size="14" fill="{}">{}</text>'
-        '<text x="0" y="{}" font-size="14" font-weight="700" fill="{}">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>'
-        '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>',
-        top + 16, TEXT, figure.spec.label,
-        top + 34, TEXT, figure_words(figure),
-        top + 42, WIDTH, BAR, TRACK,
-        top + 42, filled, BAR, figure.rag.colour,
-    )
+    bars = format_html('<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                       '<rect x="0" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                       bar_top, WIDTH, BAR, TRACK, bar_top, filled, BAR, figure.rag.colour)
+    return format_html("{}{}", words, bars), bar_top + BAR + GAP - top
 
 
 def area_chart(area: AreaFigures, *, chart_id: str) -> SafeString:
     """A bar per measure of the area, filled as far as it is met, in its RAG colour."""
-    height = ROW * len(area.figures)
+    parts, height = [], 0
+    for figure in area.figures:
+        markup, used = _measure(height, figure)
+        parts.append((markup,))
+        height += used
     summary = "; ".join(f"{figure.spec.label}: {figure_words(figure)}"
                         for figure in area.figures)
     title = f"Chart of {area.area.label}. {summary}"
-    bars = format_html_join("", "{}", ((_bar(i, f),) for i, f in enumerate(area.figures)))
     return format_html(
         '<svg class="overview-chart" role="img" aria-label="{}" focusable="false" '
-        'viewBox="0 0 {} {}" width="100%" preserveAspectRatio="xMinYMin meet" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title>{}</svg>',
-        title, WIDTH, height, chart_id, title, bars,
+        'viewBox="0 0 {} {}" width="{}" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}">{}</title>{}</svg>',
+        title, WIDTH, height - GAP, WIDTH, chart_id, title,
+        format_html_join("", "{}", parts),
     )
 
 
