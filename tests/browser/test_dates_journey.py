@@ -23,7 +23,7 @@ from django.utils import timezone
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.people.models import Person
 from tests.browser import test_journey as base
-from tests.browser.conftest import PageProblems
+from tests.browser.conftest import CSP_MESSAGE, PageProblems
 from tests.factories import PASSWORD
 from tests.personas import TOTP_SECRET, build_personas
 
@@ -47,9 +47,14 @@ def test_dates_are_british_in_an_american_browser(
     context.set_default_timeout(15_000)
     page = context.new_page()
     problems = PageProblems()
-    page.on("console", lambda message: problems.console.append(message.text))
-    page.on("console", lambda message: problems.csp.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    # As conftest's browser_page, in a context of this test's own locale and time zone.
+
+    def on_console(message: Any) -> None:
+        problems.console.append(message.text)
+        if CSP_MESSAGE.search(message.text):
+            problems.csp.append(message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.errors.append(str(error)))
     journey = base.Journey(page, problems, axe_source)
     try:
