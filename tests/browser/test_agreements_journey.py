@@ -1,7 +1,8 @@
 """The acceptable use policies in a real browser: a parent signs through a personal link
-(and reopening it says it was used), a member of staff signs their AUP in Schoolkeep, then
-opens the reception kiosk, where a visitor signs, the form comes back blank for the next
-visitor, and any other page leads back to the kiosk.
+(and reopening it says it was used), a member of staff signs their AUP in Schoolkeep (every
+problem shown at once), sets the kiosk PIN the kiosk needs and opens the reception kiosk, where
+a visitor signs, the form comes back blank for the next visitor, and any other page leads back
+to the kiosk; closing it takes the PIN and leaves nobody signed in.
 
 The signing pages and the kiosk are checked with axe-core against WCAG 2.2 AA, and the
 console must show no Content Security Policy refusal and no script error.
@@ -24,6 +25,8 @@ from tests.factories import PASSWORD
 from tests.personas import Personas, build_personas
 
 pytestmark = [pytest.mark.browser]
+
+KIOSK_PIN = "5190"
 
 
 def published_aups(personas: Personas) -> dict[str, Aup]:
@@ -91,20 +94,43 @@ def test_a_parent_staff_and_a_visitor_sign(
     assert page.get_by_role("heading", level=1, name=aups[Audience.STAFF].title).is_visible()
     journey.check("agreements-aup-sign")
     assert page.input_value("input[name=typed_name]") == ""  # the member types it
+    # Sent empty: both problems at once in the error summary.
+    page.locator("main form:has(input[name=agreed]) [type=submit]").click()
+    page.wait_for_load_state("load")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and summary.locator("li").count() == 2
+    journey.check("agreements-aup-sign-errors")
     sign_form(page, typed_name=staff.full_name)
     mine = Signature.objects.get(aup=aups[Audience.STAFF], user=staff)
     assert mine.method == "in_app"
     assert journey.path() == reverse("agreements:signature-detail", args=[mine.public_id])
     journey.check("agreements-aup-signed")
 
-    # ...then opens the reception kiosk for visitors, which signs them out.
+    # ...then would open the reception kiosk for visitors: it needs a PIN first.
     page.goto(reverse("kiosk:start", args=[aups[Audience.VISITORS].public_id]))
+    assert page.locator("main form").count() == 0
+    journey.check("agreements-kiosk-start-no-pin")
+    page.get_by_role("link", name="Set the kiosk PIN").click()
+    page.wait_for_load_state("load")
+    journey.check("agreements-kiosk-pin")
+    page.fill("input[name=pin]", KIOSK_PIN)
+    page.fill("input[name=pin_again]", KIOSK_PIN)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_load_state("load")
+    assert journey.path() == reverse("kiosk:start", args=[aups[Audience.VISITORS].public_id])
     journey.check("agreements-kiosk-start")
+    assert KIOSK_PIN not in page.content()
+    # ...and opens it, which signs them out.
     page.locator("main form [type=submit]").click()
     page.wait_for_load_state("load")
     assert journey.path() == reverse("kiosk:page")
     journey.check("agreements-kiosk")
 
+    assert page.locator("main h1").count() == 1
+    # A visitor who sends the form empty sees every problem at once.
+    page.locator("main form:has(input[name=agreed]) [type=submit]").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".error-summary li").count() == 3  # name, whom visiting, agreement
     # A visitor signs; the kiosk thanks them and gives the next visitor a blank form.
     sign_form(page, typed_name="Vera Visitor", organisation="Brightwire IT",
               visiting="The office")
@@ -125,5 +151,24 @@ def test_a_parent_staff_and_a_visitor_sign(
         page.goto(elsewhere)
         assert journey.path() == reverse("kiosk:page"), elsewhere
     assert staff.full_name not in page.locator("body").inner_text()
+
+    # A visitor cannot close it: it asks for the PIN. Staff close it with the PIN, and the
+    # tablet shows the sign-in page with nobody signed in.
+    page.get_by_role("link", name="Staff: close the kiosk").click()
+    page.wait_for_load_state("load")
+    journey.check("agreements-kiosk-close")
+    page.fill("input[name=pin]", "0000")
+    page.get_by_role("button", name="Close the kiosk").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".error-summary").is_visible()
+    assert journey.path() == reverse("kiosk:end")
+    journey.check("agreements-kiosk-close-wrong")
+    page.fill("input[name=pin]", KIOSK_PIN)
+    page.get_by_role("button", name="Close the kiosk").click()
+    page.wait_for_load_state("load")
+    assert journey.path() == reverse("account_login")
+    assert page.get_by_text("The kiosk is closed.").is_visible()
+    page.goto(reverse("duties:dashboard"))
+    assert journey.path() == reverse("account_login")  # nobody is signed in
 
     journey.finish()

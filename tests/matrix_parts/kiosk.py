@@ -3,8 +3,9 @@
 tests share to get a published AUP of an audience.
 
 The kiosk's own pages need a kiosk session: without one, everybody is sent away (302).
-Opening a kiosk needs aups.kiosk (every school role but governors and auditors); the
-outsider gets 404 for this school's AUP.
+Opening a kiosk, and setting the school's kiosk PIN it needs, need aups.kiosk (every school
+role but governors and auditors); the outsider gets 404 for this school's AUP, and sets their
+own school's PIN.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion
+from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, KioskPin
 from schoolkeep.tenancy.models import School
 from tests.personas import Personas
 
@@ -41,7 +43,17 @@ def published_aup(school: School, audience: str, *, text: str = POLICY_TEXT) -> 
     return aup
 
 
+TEST_PIN = "4071"
+
+
+def set_kiosk_pin(school: School, pin: str = TEST_PIN) -> None:
+    """The school's kiosk PIN, as if a member had set it (a kiosk cannot open without one)."""
+    KioskPin.objects.update_or_create(school=school, defaults={
+        "pin_hash": make_password(pin), "set_at": timezone.now(), "set_by_label": "test"})
+
+
 def build(personas: Personas) -> dict[str, Any]:
+    set_kiosk_pin(personas.school)
     return {"kiosk_aup_id": str(published_aup(personas.school, Audience.VISITORS).public_id)}
 
 
@@ -55,6 +67,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("kiosk:start", "POST"): "302 302 302 302 302 302 302 302 302 302 403 403 403 404",
     ("kiosk:page", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
     ("kiosk:page", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
-    ("kiosk:end", "GET"): "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("kiosk:end", "GET"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
     ("kiosk:end", "POST"): "302 302 302 302 302 302 302 302 302 302 302 302 302 302",
+    ("kiosk:pin", "GET"): "302 200 200 200 200 200 200 200 200 200 403 403 403 200",
+    ("kiosk:pin", "POST"): "302 200 200 200 200 200 200 200 200 200 403 403 403 200",
 }

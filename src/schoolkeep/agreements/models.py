@@ -10,6 +10,7 @@ from schoolkeep.agreements.aups.models import (
     Aup,
     AupVersion,
     Kiosk,
+    KioskPin,
     Parent,
     Reminder,
     Signature,
@@ -20,6 +21,6 @@ from schoolkeep.agreements.aups.models import (
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 
 __all__ = [
-    "Audience", "Aup", "AupVersion", "Kiosk", "Parent", "Policy", "PolicyVersion", "Reminder",
-    "Signature", "SignatureRefused", "SigningLink", "SigningMethod",
+    "Audience", "Aup", "AupVersion", "Kiosk", "KioskPin", "Parent", "Policy", "PolicyVersion",
+    "Reminder", "Signature", "SignatureRefused", "SigningLink", "SigningMethod",
 ]

@@ -11,9 +11,11 @@ week or two in:
   paper (a small generated PDF as the scan), the others not yet;
 - 30 parents and carers, some with no e-mail address: 12 signed through their links, a few
   have a letter printed and not yet used, the rest have not been asked;
-- three visitors signed at the reception kiosk, which was then closed.
+- the kiosk PIN is set (``DEMO_KIOSK_PIN``, for trying the kiosk); three visitors signed at
+  the reception kiosk, which was then closed.
 
-At Marsh Lane the staff and governors' AUPs are published; Aisha Khan has signed.
+At Marsh Lane the staff and governors' AUPs are published; Aisha Khan has signed; no kiosk PIN
+is set.
 
 The audit trail names the demo command for everything but the signatures, which name their
 signers as the signing services always do (the member, "signing link: ..." or "kiosk: ...").
@@ -30,7 +32,12 @@ from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signing
 from schoolkeep.agreements.aups.selectors import member_aup
 from schoolkeep.agreements.aups.services import aup_sign_in_app, aups_set_up, version_publish
 from schoolkeep.agreements.parents.services import parent_create
-from schoolkeep.agreements.signing.kiosk.services import kiosk_close, kiosk_open, kiosk_sign
+from schoolkeep.agreements.signing.kiosk.services import (
+    kiosk_close,
+    kiosk_open,
+    kiosk_pin_set,
+    kiosk_sign,
+)
 from schoolkeep.agreements.signing.links.services import link_issue, link_sign
 from schoolkeep.agreements.signing.paper.services import paper_signature_record
 from schoolkeep.demo.builder import DemoContext, register_step
@@ -52,6 +59,9 @@ _CLASSES = ["Reception", "Year 1", "Year 2", "Year 3", "Year 4", "Year 5", "Year
 PARENT_COUNT = 30
 PARENTS_SIGNED = 12  # the first twelve sign through their links
 PARENTS_WITH_LETTERS = 4  # the next four have a printed letter, not yet used
+
+# Larkspur's kiosk PIN, for trying the kiosk: like the demo's password, the README gives it.
+DEMO_KIOSK_PIN = "2468"
 
 VISITORS = [
     ("Nadia Rahman", "Brightwire IT Services", "Lewis Carter"),
@@ -127,6 +137,7 @@ def _larkspur_staff(aups: dict[str, Aup]) -> None:
 
 
 def _kiosk(aup: Aup) -> None:
+    kiosk_pin_set(school=aup.school, actor=None, pin=DEMO_KIOSK_PIN)
     kiosk = kiosk_open(aup=aup, actor=None)
     for name, organisation, visiting in VISITORS:
         kiosk_sign(kiosk=kiosk, typed_name=name, agreed=True, organisation=organisation,

@@ -10,6 +10,7 @@ from schoolkeep.agreements.aups.markdown import MARKDOWN_HELP
 from schoolkeep.agreements.aups.models import Aup
 from schoolkeep.agreements.aups.selectors import SHOW_SIGNED, SHOW_UNSIGNED
 from schoolkeep.agreements.aups.services import MAX_TEXT_LENGTH
+from schoolkeep.agreements.signing.forms import SignatureFields
 
 EVERYONE = "everyone"
 NEW_SIGNERS = "new_signers"
@@ -60,14 +61,13 @@ class PublishForm(forms.Form):
         return self.cleaned_data["who_signs"] == EVERYONE
 
 
-class SignForm(forms.Form):
-    typed_name = forms.CharField(
-        label="Your full name", max_length=200,
-        help_text="Typing your name here is your signature.",
-        error_messages={"required": "Enter your full name."})
-    # Not required here: the service refuses an unticked box with its own message.
-    agreed = forms.BooleanField(
-        label="I have read and agree to this acceptable use policy", required=False)
+class SignForm(SignatureFields):
+    """A member signing their AUP in Schoolkeep: the fields (and checks) of every signing
+    form, so every problem shows at once."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["typed_name"].widget.attrs.update({"autocomplete": "name"})
 
 
 class SignerFilterForm(forms.Form):

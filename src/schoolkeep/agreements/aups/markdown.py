@@ -110,11 +110,23 @@ class _Blocks:
             self.paragraph.append(text)
 
 
-def render_markdown(text: str, *, heading_level: int = 2) -> SafeString:
-    """The text as safe HTML. ``#`` becomes ``h<heading_level>``, ``##`` the level below."""
+def _same_words(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def render_markdown(text: str, *, heading_level: int = 2, page_title: str = "") -> SafeString:
+    """The text as safe HTML. ``#`` becomes ``h<heading_level>``, ``##`` the level below.
+    A first line that is a heading of the same words as ``page_title`` is left out: the page
+    already shows its title as its own heading, and a repeated heading is noise."""
     blocks = _Blocks(heading_level)
     cleaned = _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-    for raw in cleaned.split("\n"):
+    lines = cleaned.split("\n")
+    first = next((number for number, raw in enumerate(lines) if raw.strip()), None)
+    if page_title and first is not None:
+        match = _HEADING.fullmatch(lines[first].strip())
+        if match and _same_words(match[2], page_title):
+            del lines[first]
+    for raw in lines:
         line = raw.strip()
         if not line:
             blocks.flush()

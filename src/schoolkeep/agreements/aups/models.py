@@ -239,6 +239,19 @@ class Kiosk(models.Model):
         return f"Kiosk opened by {self.opened_by_label}"
 
 
+class KioskPin(models.Model):
+    """The PIN that closes the school's reception kiosks, set by a member who may open one.
+    Only its hash is kept (Django's password hashers); a kiosk cannot be opened without it."""
+
+    school = models.OneToOneField("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    pin_hash = models.CharField(max_length=200)
+    set_at = models.DateTimeField()
+    set_by_label = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return "Kiosk PIN"
+
+
 class SignatureRefused(Exception):
     """Raised on any attempt to change or delete a signature."""
 

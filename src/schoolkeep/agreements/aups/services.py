@@ -18,7 +18,7 @@ from django.utils import timezone
 from schoolkeep.agreements.aups import selectors
 from schoolkeep.agreements.aups.models import Audience, Aup, AupVersion, Signature, SigningMethod
 from schoolkeep.agreements.aups.starting_texts import starting_text
-from schoolkeep.agreements.signing.services import signature_create
+from schoolkeep.agreements.signing.services import AGREE_MESSAGE, signature_create
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.stale import stale_error
@@ -259,8 +259,7 @@ def aup_sign_in_app(*, aup: Aup, user: Any, typed_name: str, agreed: bool,
     if mine.audience != aup.audience:
         raise DomainError("This acceptable use policy is not the one for you.", field="aup")
     if agreed is not True:
-        raise DomainError("Tick the box to confirm that you have read and agree to this "
-                          "acceptable use policy.", field="agreed")
+        raise DomainError(AGREE_MESSAGE, field="agreed")
     with transaction.atomic():
         return signature_create(aup=aup, method=SigningMethod.IN_APP, typed_name=typed_name,
                                 person=mine.person, user=user, ip_address=_address(ip_address),

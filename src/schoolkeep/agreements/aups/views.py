@@ -258,7 +258,8 @@ def aup_sign(request: SchoolRequest, public_id: UUID) -> HttpResponse:
             return redirect("agreements:signature-detail", signature.public_id)
     return render(request, "agreements/aup_sign.html", {
         "page_title": f"Read and sign the {aup.title.lower()}", "aup": aup, "version": version,
-        "text": render_markdown(version.text), "form": form, "up_to_date": mine.up_to_date})
+        "text": render_markdown(version.text, page_title=aup.title), "form": form,
+        "up_to_date": mine.up_to_date})
 
 
 @school_view("aups.view")

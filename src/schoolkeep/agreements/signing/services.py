@@ -37,6 +37,8 @@ ACTION_LABELS = {
 # The signing forms send the number of the version they showed, so that nobody signs a
 # version published while they were reading the one before.
 SHOWN_VERSION_FIELD = "version_number"
+# Every signing method's refusal of an unticked agreement (forms and services alike).
+AGREE_MESSAGE = "Tick the box to say that you have read the policy and agree to it."
 NEWER_VERSION_MESSAGE = ("A new version of this policy was published while you were reading "
                          "it. Read the new version below, then sign it.")
 

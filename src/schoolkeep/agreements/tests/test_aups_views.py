@@ -300,10 +300,14 @@ def test_signing_in_the_app(personas: Personas, login: Login) -> None:
     html = response.content.decode()
     assert_csp_clean(response)
     assert "<h2>Rules</h2>" in html and "Be <strong>careful</strong>." in html
-    assert "I have read and agree to this acceptable use policy" in html
+    assert "I have read this acceptable use policy and I agree to follow it" in html
     response = client.post(url, {"typed_name": "Staff Person"})
     html = response.content.decode()
     assert "There is a problem" in html and "Tick the box" in html
+    # Every problem at once, as at the kiosk and on a signing link's page.
+    html = client.post(url, {}).content.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Enter your full name." in summary and "Tick the box" in summary
     assert not Signature.objects.exists()
     response = client.post(url, {"typed_name": "Staff Person", "agreed": "on"},
                            REMOTE_ADDR="198.51.100.4")

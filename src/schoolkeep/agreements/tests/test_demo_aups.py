@@ -9,16 +9,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
 from django.utils import timezone
 
 from schoolkeep.accounts.models import User
 from schoolkeep.agreements.aups import audience as who
-from schoolkeep.agreements.aups.demo import PARENT_COUNT, PARENTS_SIGNED, demo_scan_pdf
+from schoolkeep.agreements.aups.demo import (
+    DEMO_KIOSK_PIN,
+    PARENT_COUNT,
+    PARENTS_SIGNED,
+    demo_scan_pdf,
+)
 from schoolkeep.agreements.aups.duties import MODULE
 from schoolkeep.agreements.aups.models import (
     Audience,
     Aup,
+    KioskPin,
     Parent,
     Signature,
     SigningLink,
@@ -65,6 +72,10 @@ def test_the_demo_publishes_the_aups_and_signs_by_every_method() -> None:
     kiosk = Signature.objects.filter(aup=aups[Audience.VISITORS], method="kiosk")
     assert kiosk.count() == 3 and all(s.visiting for s in kiosk)
     assert kiosk.first().kiosk.closed_at is not None
+    # Larkspur's kiosk PIN is the demo's (hashed); Marsh Lane has none.
+    pins = {pin.school.slug: pin for pin in KioskPin.objects.select_related("school")}
+    assert set(pins) == {"larkspur"}
+    assert check_password(DEMO_KIOSK_PIN, pins["larkspur"].pin_hash)
 
 
 def test_the_demo_parents_some_signed_some_not_some_without_email() -> None:

@@ -1,7 +1,7 @@
 """The reception kiosk: opening it ends the member's session and starts a kiosk-only one;
 the kiosk reaches nothing but its own pages; each visitor signs and the form clears itself
-for the next; closing it (or 12 hours passing) ends the kiosk session; only the visitors' and
-pupils' AUPs open one."""
+for the next; closing it (with the kiosk PIN, or 12 hours passing) ends the kiosk session; only
+the visitors' and pupils' AUPs open one. The PIN itself: test_kiosk_pin.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.matrix_parts.kiosk import published_aup
+from tests.matrix_parts.kiosk import TEST_PIN, published_aup, set_kiosk_pin
 from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
@@ -31,6 +31,7 @@ VISITOR = {"typed_name": "Vera Visitor", "organisation": "Acme IT",
 
 def start(personas: Personas, client: Client, audience: str = Audience.VISITORS) -> Aup:
     aup = published_aup(personas.school, audience)
+    set_kiosk_pin(personas.school)
     response = client.post(reverse("kiosk:start", args=[aup.public_id]))
     assert response.status_code == 302 and response["Location"] == PAGE
     return aup
@@ -41,6 +42,7 @@ def test_opening_ends_the_members_session_and_starts_a_kiosk_one(personas: Perso
     client = login(personas.staff)
     old_key = client.session.session_key
     aup = published_aup(personas.school, Audience.VISITORS)
+    set_kiosk_pin(personas.school)
     page = client.get(reverse("kiosk:start", args=[aup.public_id])).content.decode()
     assert "signs you out" in page
     start(personas, client)
@@ -117,7 +119,7 @@ def test_a_visitor_must_agree_and_give_name_and_host(personas: Personas, login: 
     html = client.post(PAGE, {"typed_name": "", "visiting": ""}).content.decode()
     assert "error-summary" in html
     for message in ("Enter your full name.", "Enter whom you are visiting.",
-                    "Tick the box to say you agree to the policy."):
+                    "Tick the box to say that you have read the policy and agree to it."):
         assert message in html
     assert not Signature.objects.exists()
 
@@ -145,6 +147,7 @@ def test_other_audiences_cannot_open_a_kiosk(personas: Personas, login: Login,
 
 
 def test_an_unpublished_aup_cannot_open_a_kiosk(personas: Personas) -> None:
+    set_kiosk_pin(personas.school)
     aup = Aup.objects.create(school=personas.school, audience=Audience.VISITORS, title="V")
     with pytest.raises(DomainError):
         kiosk_open(aup=aup, actor=personas.siro)
@@ -169,7 +172,7 @@ def test_another_schools_aup_is_not_found(personas: Personas, login: Login) -> N
 def test_closing_the_kiosk_flushes_its_session(personas: Personas, login: Login) -> None:
     client = login(personas.staff)
     start(personas, client)
-    response = client.post(reverse("kiosk:end"))
+    response = client.post(reverse("kiosk:end"), {"pin": TEST_PIN})
     assert response.status_code == 302 and response["Location"] == reverse("account_login")
     assert KIOSK_SESSION_KEY not in client.session
     kiosk = Kiosk.objects.get()
@@ -223,6 +226,7 @@ def test_the_whole_journey_with_csrf_checks(personas: Personas) -> None:
     client.force_login(personas.staff,
                        backend="allauth.account.auth_backends.AuthenticationBackend")
     aup = published_aup(personas.school, Audience.VISITORS)
+    set_kiosk_pin(personas.school)
     start_url = reverse("kiosk:start", args=[aup.public_id])
     token = _token(client.get(start_url).content.decode())
     assert client.post(start_url, {"csrfmiddlewaretoken": token})["Location"] == PAGE
@@ -233,6 +237,8 @@ def test_the_whole_journey_with_csrf_checks(personas: Personas) -> None:
         assert response["Location"] == PAGE
     assert sorted(Signature.objects.values_list("typed_name", flat=True)) == [
         "Una First", "Vic Second"]
-    token = _token(client.get(PAGE).content.decode())
-    assert client.post(reverse("kiosk:end"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert "Staff: close the kiosk" in client.get(PAGE).content.decode()
+    token = _token(client.get(reverse("kiosk:end")).content.decode())
+    assert client.post(reverse("kiosk:end"), {"csrfmiddlewaretoken": token,
+                                              "pin": TEST_PIN}).status_code == 302
     assert Kiosk.objects.get().closed_at is not None

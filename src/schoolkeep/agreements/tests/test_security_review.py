@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.matrix_parts.kiosk import published_aup as kiosk_aup
+from tests.matrix_parts.kiosk import set_kiosk_pin
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
@@ -105,6 +106,7 @@ def test_changing_only_a_parents_classes_keeps_their_link(personas: Personas) ->
 def test_a_kiosk_session_reaches_only_the_kiosk(personas: Personas, login: Login,
                                                 path: str) -> None:
     aup = kiosk_aup(personas.school, Audience.VISITORS)
+    set_kiosk_pin(personas.school)
     client = login(personas.staff)
     assert client.post(reverse("kiosk:start", args=[aup.public_id])).status_code == 302
     response = client.get(path)

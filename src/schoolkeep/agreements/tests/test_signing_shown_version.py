@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.test import Client
 from django.urls import reverse
+from tests.matrix_parts.kiosk import set_kiosk_pin
 from tests.matrix_parts.links import make_parent, published_aup
 from tests.personas import Personas
 
@@ -61,6 +62,7 @@ def test_by_personal_link(personas: Personas, client: Client) -> None:
 
 def test_at_the_kiosk(personas: Personas, login: Login) -> None:
     aup = published_aup(personas, Audience.VISITORS)
+    set_kiosk_pin(personas.school)
     client = login(personas.staff)
     client.post(reverse("kiosk:start", args=[aup.public_id]))
     page_url = reverse("kiosk:page")

@@ -1,5 +1,5 @@
 """The reception kiosk (namespace "kiosk", prefix /kiosk/). Its pages need a kiosk session,
-except ``start``, which a signed-in member uses to open one."""
+except ``start`` and ``pin``, which a signed-in member uses to open one and set its PIN."""
 
 from django.urls import path
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.kiosk_page, name="page"),
     path("end/", views.kiosk_end, name="end"),
     path("open/<uuid:public_id>/", views.kiosk_start, name="start"),
+    path("pin/", views.kiosk_pin, name="pin"),
 ]

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from django import forms
 
+from schoolkeep.agreements.signing.forms import SignatureFields
+
 SHOW = "show"
 EMAIL = "email"
 WITHOUT_EMAIL = "without_email"
 EVERYONE = "everyone"
 
 
-class SigningForm(forms.Form):
+class SigningForm(SignatureFields):
     """The public page of a personal link: a typed name and the agreement."""
 
-    typed_name = forms.CharField(
-        label="Your full name", max_length=200,
-        help_text="Typing your name is your signature.",
-        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"required": "Enter your full name.",
-                        "max_length": "Your full name must be 200 characters or fewer."})
-    agreed = forms.BooleanField(
-        label="I have read this acceptable use policy and I agree to follow it",
-        error_messages={"required": "Tick the box to say that you have read the policy and "
-                                    "agree to it."})
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["typed_name"].widget.attrs.update(
+            {"autocomplete": "name", "spellcheck": "false"})
 
 
 class LinkCreateForm(forms.Form):

@@ -41,7 +41,7 @@ from schoolkeep.agreements.aups.models import (
     SigningLink,
     SigningMethod,
 )
-from schoolkeep.agreements.signing.services import signature_create
+from schoolkeep.agreements.signing.services import AGREE_MESSAGE, signature_create
 from schoolkeep.audit.context import audit_context, current
 from schoolkeep.audit.services import audit_record
 from schoolkeep.jobs.models import Job
@@ -315,8 +315,7 @@ def link_sign(*, token: str, typed_name: str, agreed: bool,
         if status.state != LinkState.READY or link is None:
             raise LinkUnusable(status)
         if agreed is not True:
-            raise DomainError("Tick the box to say that you have read the policy and agree "
-                              "to it.", field="agreed")
+            raise DomainError(AGREE_MESSAGE, field="agreed")
         name = status.signer_name
         context = current()
         with audit_context(request_id=context.request_id, ip_address=context.ip_address,

@@ -113,7 +113,8 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
     return _public(render(request, "agreements/signing_form.html", {
         "page_title": status.link.aup.title, "school_name": status.school_name,
         "signer_name": status.signer_name, "aup_title": status.link.aup.title,
-        "version": status.version, "text": render_markdown(status.version.text),
+        "version": status.version,
+        "text": render_markdown(status.version.text, page_title=status.link.aup.title),
         "form": form}), "ready")
 
 
