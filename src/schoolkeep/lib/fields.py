@@ -60,4 +60,5 @@ class EncryptedDateField(models.TextField):
         kwargs.setdefault("label", capfirst(self.verbose_name))
         kwargs.setdefault("help_text", self.help_text)
         kwargs.setdefault("required", not self.blank)
-        return UKDateField(**kwargs)
+        form_class = kwargs.pop("form_class", None) or UKDateField
+        return form_class(**kwargs)
