@@ -69,12 +69,13 @@ class ImportForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    full_name = forms.CharField(label="Your full name", max_length=200,
-                                error_messages={"required": "Enter your full name."})
-    signature = forms.CharField(
-        label="Your signature", max_length=200,
-        help_text="Type your name. It is recorded as your signature of this version.",
-        error_messages={"required": "Type your name as your signature."})
+    # Asked once: the name the governor types is their signature of this version.
+    full_name = forms.CharField(
+        label="Your full name", max_length=200,
+        help_text="Typing your full name here is your signature of this version.",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={"required": "Enter your full name.",
+                        "max_length": "Your full name must be 200 characters or fewer."})
     approved_on = forms.DateField(
         label="Date of approval",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),

@@ -1,8 +1,8 @@
 """The register of the school's policy documents and their governor reviews.
 
 A policy has numbered versions (text typed or imported, or an uploaded file). The owner sends
-a version for review; a governor approves it in Schoolkeep with their name and a typed
-signature; the policy's next review date is then set from its review cycle.
+a version for review; a governor approves it in Schoolkeep with their typed full name (their
+signature); the policy's next review date is then set from its review cycle.
 
 A next review date may be given as a term ("Spring 2022"): it resolves to the last day of
 that term in the school's calendar, and is resolved again when the school's term dates change.

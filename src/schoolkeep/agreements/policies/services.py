@@ -6,8 +6,8 @@ field at fault, leaving nothing half-saved.
 
 The review flow: the policy's owner (or the SIRO or DPO) sends a draft version for review;
 the governors are e-mailed after the commit (the title and a link, never the text); a
-governor approves it with their name, a typed signature and the date, or sends it back with
-a comment. Approval supersedes the previous approved version and sets the next review from
+governor approves it with their typed full name (their signature) and the date, or sends it
+back with a comment. Approval supersedes the previous approved version and sets the next review from
 the policy's cycle.
 """
 
@@ -518,19 +518,17 @@ def approve_version(policy: Policy, version: PolicyVersion, *, actor: Any, appro
     policy.approved_on, policy.approved_by_name = approved_on, name
 
 
-def version_approve(*, version: PolicyVersion, actor: Any, full_name: str, signature: str,
+def version_approve(*, version: PolicyVersion, actor: Any, full_name: str,
                     approved_on: date | None = None) -> PolicyVersion:
-    """A governor approves a version waiting for approval, with their full name, a typed
-    signature and the date (today by default; never in the future). The policy's next
-    review becomes the approval date plus its review cycle."""
-    full_name, signature = tidy(full_name), tidy(signature)
+    """A governor approves a version waiting for approval, with their full name, typed (it
+    is their signature, recorded as such) and the date (today by default; never in the
+    future). The policy's next review becomes the approval date plus its review cycle."""
+    full_name = tidy(full_name)
     approved_on = approved_on or _today()
     if not full_name:
         raise DomainError("Enter your full name.", field="full_name")
-    if not signature:
-        raise DomainError("Type your name as your signature.", field="signature")
-    if len(full_name) > 200 or len(signature) > 200:
-        raise DomainError("Keep the name and signature under 200 characters.",
+    if len(full_name) > 200:
+        raise DomainError("Your full name must be 200 characters or fewer.",
                           field="full_name")
     if approved_on > _today():
         raise DomainError("The approval date cannot be in the future.", field="approved_on")
@@ -543,7 +541,7 @@ def version_approve(*, version: PolicyVersion, actor: Any, full_name: str, signa
         policy = lock_policy(current.policy)
         before = policy_snapshot(policy)
         approve_version(policy, current, actor=actor, approved_by=actor if is_user(actor) else None,
-                        name=full_name, signature=signature,
+                        name=full_name, signature=full_name,
                         approved_on=approved_on)
         policy.next_review_on = approved_on + relativedelta(months=policy.review_cycle_months)
         policy.next_review_term = ""
@@ -553,7 +551,7 @@ def version_approve(*, version: PolicyVersion, actor: Any, full_name: str, signa
                      actor=actor, target=current, changes={
                          "status": {"before": PolicyVersion.Status.IN_REVIEW,
                                     "after": current.status},
-                         "approved_by_name": full_name, "approval_signature": signature,
+                         "approved_by_name": full_name, "approval_signature": full_name,
                          "approved_on": approved_on})
         audit_record(action="agreements.policy.updated", school=policy.school_id,
                      actor=actor, target=policy, changes=diff(before, policy_snapshot(policy)))

@@ -83,15 +83,19 @@ def test_the_whole_review_through_the_pages(personas, login, client,
     login(personas.governor)
     page = client.get(approve_url(version)).content.decode()
     assert SECRET_LINE in page and 'value="2026-03-10"' in page
+    # The name is asked once, empty: typing it is the signature.
+    assert page.count('name="full_name"') == 1 and 'name="signature"' not in page
+    assert "Typing your full name here is your signature" in page
+    assert 'value="Governor Person"' not in page
     response = client.post(approve_url(version), {
-        "full_name": "Governor Person", "signature": "G Person", "approved_on": "2026-03-10"})
+        "full_name": "Governor Person", "approved_on": "2026-03-10"})
     assert response.status_code == 302
     version.refresh_from_db()
     policy = Policy.objects.get()
     assert version.status == PolicyVersion.Status.APPROVED
     assert version.approved_by == personas.governor
     assert (version.approved_by_name, version.approval_signature, version.approved_on) == (
-        "Governor Person", "G Person", date(2026, 3, 10))
+        "Governor Person", "Governor Person", date(2026, 3, 10))
     assert policy.current_version == version
     assert (policy.approved_on, policy.approved_by_name) == (date(2026, 3, 10), "Governor Person")
     # Next review: the approval date plus the cycle; the term given before is cleared.
@@ -105,10 +109,10 @@ def test_the_whole_review_through_the_pages(personas, login, client,
 def test_approval_supersedes_the_previous_approved_version(personas):
     first = draft(personas)
     version_send_for_review(version=first, actor=personas.siro, notify=False)
-    version_approve(version=first, actor=personas.governor, full_name="G P", signature="G P")
+    version_approve(version=first, actor=personas.governor, full_name="G P")
     second = version_add(policy=first.policy, actor=personas.dpo, text="Changed.")
     version_send_for_review(version=second, actor=personas.dpo, notify=False)
-    version_approve(version=second, actor=personas.governor, full_name="G P", signature="G P")
+    version_approve(version=second, actor=personas.governor, full_name="G P")
     first.refresh_from_db()
     assert first.status == PolicyVersion.Status.SUPERSEDED
     assert Policy.objects.get().current_version == second
@@ -122,10 +126,10 @@ def test_a_non_governor_cannot_approve_or_send_back(personas, login, client):
         login(personas.users[persona])
         assert client.get(approve_url(version)).status_code == 403, persona
         assert client.post(approve_url(version), {
-            "full_name": "X", "signature": "X", "approved_on": "2026-03-10"}).status_code == 403
+            "full_name": "X", "approved_on": "2026-03-10"}).status_code == 403
         assert client.post(return_url(version), {"comment": "No"}).status_code == 403
     with pytest.raises(NotAllowed):
-        version_approve(version=version, actor=personas.siro, full_name="S", signature="S")
+        version_approve(version=version, actor=personas.siro, full_name="S")
     version.refresh_from_db()
     assert version.status == PolicyVersion.Status.IN_REVIEW
 
@@ -137,7 +141,7 @@ def test_a_governor_of_another_school_cannot_approve(personas):
     version = draft(personas)
     version_send_for_review(version=version, actor=personas.siro, notify=False)
     with pytest.raises(NotAllowed):
-        version_approve(version=version, actor=outsider_governor, full_name="E", signature="E")
+        version_approve(version=version, actor=outsider_governor, full_name="E")
 
 
 def test_only_the_owner_siro_or_dpo_may_send_for_review(personas, login, client):
@@ -159,20 +163,20 @@ def test_an_owner_who_left_may_no_longer_send(personas):
         version_send_for_review(version=version, actor=personas.iao)
 
 
-def test_the_approval_date_is_today_or_earlier_and_name_and_signature_are_needed(
+def test_the_approval_date_is_today_or_earlier_and_the_name_is_needed(
         personas, login, client):
     version = draft(personas)
     version_send_for_review(version=version, actor=personas.siro, notify=False)
     login(personas.governor)
     future = client.post(approve_url(version), {
-        "full_name": "G P", "signature": "G P", "approved_on": "2026-03-11"})
+        "full_name": "G P", "approved_on": "2026-03-11"})
     assert "The approval date cannot be in the future." in future.content.decode()
     missing = client.post(approve_url(version), {"approved_on": "2026-03-10"})
     html = missing.content.decode()
-    assert "Enter your full name." in html and "Type your name as your signature." in html
+    assert "Enter your full name." in html
     with pytest.raises(DomainError, match="before the version was added"):
         version_approve(version=version, actor=personas.governor, full_name="G P",
-                        signature="G P", approved_on=TODAY - timedelta(days=3))
+                        approved_on=TODAY - timedelta(days=3))
     version.refresh_from_db()
     assert version.status == PolicyVersion.Status.IN_REVIEW
 
