@@ -6,7 +6,9 @@ plus 72 elapsed hours: added to the UTC instant, so that a change to or from Bri
 Time in between neither adds nor takes away an hour. It is shown in Europe/London time.
 
 Every report runs the clock from ``aware_at`` until triage records that no personal data is
-involved (a security incident or a near miss), or until the ICO decision is recorded.
+involved (a security incident or a near miss), until the school decides not to report it, or
+until the report is sent to the ICO: a decision to report, not yet sent, leaves it running
+(models.ico_settled).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ LONDON = ZoneInfo("Europe/London")
 ICO_HOURS = 72
 # Reminders to the DPO and SIRO, hours after awareness, each sent once.
 REMINDER_HOURS = (24, 48, 66)
+# The ICO's page for reporting a personal data breach (by telephone or online).
+ICO_REPORT_URL = "https://ico.org.uk/for-organisations/report-a-breach/personal-data-breach/"
+ICO_HELPLINE = "0303 123 1113"
 
 
 def ico_deadline(aware_at: datetime) -> datetime:
@@ -40,9 +45,9 @@ def in_london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
-def clock_runs(*, kind: str, has_ico_decision: bool) -> bool:
-    """True while the school still has to decide about telling the ICO."""
-    return kind not in NO_PERSONAL_DATA_KINDS and not has_ico_decision
+def clock_runs(*, kind: str, ico_settled: bool) -> bool:
+    """True while the school still has to decide about the ICO, or to send its report."""
+    return kind not in NO_PERSONAL_DATA_KINDS and not ico_settled
 
 
 @dataclass(frozen=True)

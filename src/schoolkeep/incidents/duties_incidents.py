@@ -2,9 +2,11 @@
 
 Three kinds:
 
-- ``ico-decision``: "Decide whether to tell the ICO about BR-2026-0007", for every report
-  whose clock runs (not a security incident or near miss, no ICO decision recorded, not
-  closed). Due at the ICO deadline (awareness plus 72 hours, an instant), overdue after it.
+- ``ico-decision``: "Decide whether to tell the ICO about BR-2026-0007" (or, once the school
+  has decided to report it, "Send the report to the ICO about BR-2026-0007"), for every
+  report whose clock runs (not a security incident or near miss, not closed, neither a
+  decision not to report nor the report sent). Due at the ICO deadline (awareness plus 72
+  hours, an instant), overdue after it; a running legal clock (``Duty.legal_clock``).
   Owner: the DPO; the SIRO when the school has none (and the SIRO sees it on the dashboard
   anyway, with everyone who holds ``incidents.view``).
 - ``triage``: "Triage BR-2026-0007", for reports waiting for triage. Due a day after the
@@ -47,7 +49,7 @@ from django.urls import reverse
 from schoolkeep.duties import compiled, registry
 from schoolkeep.duties.types import Duty, DutyCounts, count_subquery, local_date, status_for
 from schoolkeep.incidents.clock import ICO_HOURS, ico_deadline
-from schoolkeep.incidents.models import Action, Incident, Status
+from schoolkeep.incidents.models import Action, Decision, Incident, Status
 from schoolkeep.incidents.ticks_clock import clock_running
 from schoolkeep.tenancy.models import MembershipRole, School
 from schoolkeep.tenancy.roles import Role
@@ -150,6 +152,7 @@ class _Row(NamedTuple):
     owner_email: str | None
     incident_public_id: Any
     owner_handles: bool | None
+    ico_to_send: bool | None  # an ICO row: decided to report, not sent yet
 
 
 ICO_ROW, TRIAGE_ROW, ACTION_ROW = 1, 2, 3  # which kind a row of ``_listed`` is
@@ -197,13 +200,17 @@ def _listed(school_id: int, now: datetime, horizon: datetime) -> QuerySet[Any]:
     ico_overdue, ico_due = _ico_windows(now, horizon)
     triage_overdue, triage_due = _triage_windows(now, horizon)
     action_overdue, action_due = _action_windows(now, horizon)
-    incident_columns = ("marker", "public_id", "reference", "aware_at", "received_at", *_NONE)
+    incident_columns = ("marker", "public_id", "reference", "aware_at", "received_at", *_NONE,
+                        "ico_to_send")
+    to_send = Decision.objects.filter(incident_id=OuterRef("pk"), kind=Decision.Kind.ICO,
+                                      tell=True)
     ico = (clock_running().filter(school_id=school_id).filter(ico_overdue | ico_due)
-           .order_by().annotate(marker=Value(ICO_ROW), **_NONE)
+           .order_by().annotate(marker=Value(ICO_ROW), ico_to_send=Exists(to_send), **_NONE)
            .values_list(*incident_columns))
     triage = (_waiting_for_triage().filter(school_id=school_id)
               .filter(triage_overdue | triage_due)
-              .order_by().annotate(marker=Value(TRIAGE_ROW), **_NONE)
+              .order_by().annotate(marker=Value(TRIAGE_ROW), ico_to_send=_none(BooleanField()),
+                                   **_NONE)
               .values_list(*incident_columns))
     # The owner had to handle reports when named; if they no longer do (now plain staff,
     # say), the duty would still tell them the report exists: it goes to the DPO instead.
@@ -213,15 +220,16 @@ def _listed(school_id: int, now: datetime, horizon: datetime) -> QuerySet[Any]:
     actions = (_open_actions().filter(school_id=school_id).filter(action_overdue | action_due)
                .order_by()
                .annotate(marker=Value(ACTION_ROW), owner_handles=Exists(handles),
-                         no_aware=_none(DateTimeField()), no_received=_none(DateTimeField()))
+                         no_aware=_none(DateTimeField()), no_received=_none(DateTimeField()),
+                         no_ico=_none(BooleanField()))
                .values_list("marker", "public_id", "incident__reference", "no_aware",
                             "no_received", "due_on", "owner_id", "owner__full_name",
-                            "owner__email", "incident__public_id", "owner_handles"))
+                            "owner__email", "incident__public_id", "owner_handles", "no_ico"))
     return ico.union(triage, actions, all=True)
 
 
 def _incident_duty(row: _Row, now: datetime, *, kind: str, due_at: datetime, title: str,
-                   action: str) -> Duty:
+                   action: str, legal_clock: bool = False) -> Duty:
     """A duty on the report itself (the DPO's): its ICO decision or its triage."""
     return Duty(
         key=f"{MODULE}.{kind}:{row.public_id}",
@@ -233,13 +241,18 @@ def _incident_duty(row: _Row, now: datetime, *, kind: str, due_at: datetime, tit
         url=_incident_url(row.public_id),
         owner_role=Role.DPO,
         action=action,
+        legal_clock=legal_clock,
     )
 
 
 def _ico_duty(row: _Row, now: datetime) -> Duty:
     assert row.aware_at is not None  # an incident's row
+    if row.ico_to_send:
+        return _incident_duty(row, now, kind="ico-decision", due_at=ico_deadline(row.aware_at),
+                              title="Send the report to the ICO about", legal_clock=True,
+                              action="Send the report to the ICO and record when it was sent")
     return _incident_duty(row, now, kind="ico-decision", due_at=ico_deadline(row.aware_at),
-                          title="Decide whether to tell the ICO about",
+                          title="Decide whether to tell the ICO about", legal_clock=True,
                           action="Assess the risk and record the ICO decision")
 
 

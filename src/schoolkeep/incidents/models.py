@@ -237,6 +237,32 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.incident}: {self.get_kind_display()}"
 
+    @property
+    def ico_stage(self) -> str:
+        """Where an ICO decision stands (an IcoStage value)."""
+        if not self.tell:
+            return IcoStage.NOT_REPORTING
+        return IcoStage.SENT if self.told_at else IcoStage.TO_SEND
+
+    @property
+    def ico_stage_label(self) -> str:
+        return IcoStage(self.ico_stage).label
+
+
+class IcoStage(models.TextChoices):
+    """The three answers to "Report to the ICO": only the first and the last stop the
+    72-hour clock; a decision to report is not the end of it."""
+
+    SENT = "sent", "Reported: the report has been sent to the ICO"
+    TO_SEND = "to_send", "Decided to report, not yet sent"
+    NOT_REPORTING = "no", "Not reporting it to the ICO"
+
+
+def ico_settled() -> models.Q:
+    """Decisions that stop a report's 72-hour clock: not reporting it, or the report sent."""
+    return models.Q(kind=Decision.Kind.ICO) & (
+        models.Q(tell=False) | models.Q(told_at__isnull=False))
+
 
 class Action(models.Model):
     """A containment or remedial action with an owner and a due date."""

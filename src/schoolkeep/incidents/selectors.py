@@ -26,6 +26,7 @@ from schoolkeep.incidents.models import (
     Incident,
     Kind,
     Status,
+    ico_settled,
 )
 from schoolkeep.lib.dates_text import london_date_time, month_names
 from schoolkeep.lib.links import url_for_each
@@ -36,13 +37,16 @@ OVERDUE = "overdue"
 
 
 def _with_ico_decision(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    return incidents.annotate(has_ico_decision=Exists(
-        Decision.objects.filter(incident=OuterRef("pk"), kind=Decision.Kind.ICO)))
+    """Annotates ``ico_settled`` (the clock has stopped: not reporting, or the report sent)
+    and ``ico_to_send`` (decided to report, not yet sent: the clock runs on)."""
+    ico = Decision.objects.filter(incident=OuterRef("pk"), kind=Decision.Kind.ICO)
+    return incidents.annotate(ico_settled=Exists(ico.filter(ico_settled())),
+                              ico_to_send=Exists(ico.filter(tell=True, told_at__isnull=True)))
 
 
 def incident_list(*, school: School, status: str = "", kind: str = "",
                   overdue: bool = False, now: datetime | None = None) -> QuerySet[Incident]:
-    """The school's reports, newest first, each annotated with ``has_ico_decision``, with
+    """The school's reports, newest first, each annotated by ``_with_ico_decision``, with
     the columns the list shows (any other is read when used).
     ``kind`` "untriaged" selects reports not yet triaged; ``overdue`` those whose clock
     runs past the ICO deadline."""
@@ -55,9 +59,9 @@ def incident_list(*, school: School, status: str = "", kind: str = "",
         incidents = incidents.filter(kind=kind)
     if overdue:
         cutoff = (now or timezone.now()) - timedelta(hours=ICO_HOURS)
-        incidents = incidents.filter(aware_at__lt=cutoff).exclude(
-            kind__in=list(NO_PERSONAL_DATA_KINDS)).exclude(
-            decisions__kind=Decision.Kind.ICO)
+        settled = Decision.objects.filter(ico_settled(), incident=OuterRef("pk"))
+        incidents = incidents.filter(~Exists(settled), aware_at__lt=cutoff).exclude(
+            kind__in=list(NO_PERSONAL_DATA_KINDS))
     return incidents.order_by("-received_at", "-pk").only(*_LIST_COLUMNS)
 
 
@@ -67,9 +71,14 @@ _LIST_COLUMNS = ("public_id", "school_id", "reference", "title", "received_at", 
                  "status", "kind")
 
 
-def has_ico_decision(incident: Incident) -> bool:
+def is_ico_settled(incident: Incident) -> bool:
     """Read from the annotation of the selectors above (no query)."""
-    return bool(getattr(incident, "has_ico_decision", False))
+    return bool(getattr(incident, "ico_settled", False))
+
+
+def is_ico_to_send(incident: Incident) -> bool:
+    """Decided to report, not yet sent: read from the annotation (no query)."""
+    return bool(getattr(incident, "ico_to_send", False))
 
 
 @dataclass(frozen=True)
@@ -84,14 +93,14 @@ class IncidentRow:
     status: str
     status_colour: str
     kind: str  # "Not triaged yet" until triage
-    ico: str  # the time left to decide about the ICO, "Decided" or "Not needed"
+    ico: str  # the time left (to decide, or to send the report), "Decided" or "Not needed"
     ico_colour: str  # "overdue" or "due" while the clock runs, else ""
 
 
-def clock_for(incident: Incident, *, has_ico_decision: bool,
+def clock_for(incident: Incident, *, ico_settled: bool,
               now: datetime | None = None) -> TimeLeft | None:
-    """The time left to decide about the ICO, while the clock runs."""
-    if not clock_runs(kind=incident.kind, has_ico_decision=has_ico_decision):
+    """The time left to decide about the ICO or send its report, while the clock runs."""
+    if not clock_runs(kind=incident.kind, ico_settled=ico_settled):
         return None
     return time_left(incident.aware_at, now or timezone.now())
 
@@ -106,9 +115,11 @@ def incident_rows(incidents: list[Incident], now: datetime | None = None) -> lis
     statuses, kinds = dict(Status.choices), dict(Kind.choices)
     rows = []
     for incident in incidents:
-        decided = has_ico_decision(incident)
-        clock = clock_for(incident, now=moment, has_ico_decision=decided)
+        decided = is_ico_settled(incident)
+        clock = clock_for(incident, now=moment, ico_settled=decided)
         ico = clock.words() if clock else "Decided" if decided else "Not needed"
+        if clock and is_ico_to_send(incident):
+            ico = f"Decided to report, not sent: {ico}"
         rows.append(IncidentRow(
             incident=incident, clock=clock,
             url=detail(incident.public_id),

@@ -1,8 +1,9 @@
 """The ICO-deadline reminders, sent by the scheduler's ten-minute tick.
 
-While a report's clock runs (it is not a security incident or a near miss, no ICO decision is
-recorded, and it is not closed), the DPO and SIRO of its school are e-mailed 24, 48 and 66
-hours after the school became aware of it, each reminder once. A tick that comes late (the
+While a report's clock runs (it is not a security incident or a near miss, it is not closed,
+and the school has neither decided not to report it nor sent the report to the ICO), the DPO
+and SIRO of its school are e-mailed 24, 48 and 66 hours after the school became aware of it,
+each reminder once. A tick that comes late (the
 worker was down) sends only the latest reminder due, never a burst of older ones: the older
 ones stay unsent (their ``reminded_*_at`` stays empty) and are never sent afterwards.
 
@@ -33,8 +34,20 @@ from django.urls import reverse
 from schoolkeep.audit.context import audit_context
 from schoolkeep.audit.services import audit_record
 from schoolkeep.duties.scheduler import register_tick
-from schoolkeep.incidents.clock import REMINDER_HOURS, clock_runs, in_london, time_left
-from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, Decision, Incident, Status
+from schoolkeep.incidents.clock import (
+    ICO_REPORT_URL,
+    REMINDER_HOURS,
+    clock_runs,
+    in_london,
+    time_left,
+)
+from schoolkeep.incidents.models import (
+    NO_PERSONAL_DATA_KINDS,
+    Decision,
+    Incident,
+    Status,
+    ico_settled,
+)
 from schoolkeep.tenancy.models import MembershipRole
 from schoolkeep.tenancy.roles import Role
 
@@ -53,10 +66,10 @@ def _field(hours: int) -> str:
 
 def clock_running() -> QuerySet[Incident]:
     """Reports whose clock runs, in every school (clock.clock_runs, in SQL)."""
-    ico_decision = Decision.objects.filter(incident_id=OuterRef("pk"), kind=Decision.Kind.ICO)
+    settled = Decision.objects.filter(ico_settled(), incident_id=OuterRef("pk"))
     return (Incident.objects.exclude(status=Status.CLOSED)
             .exclude(kind__in=list(NO_PERSONAL_DATA_KINDS))
-            .filter(~Exists(ico_decision)))
+            .filter(~Exists(settled)))
 
 
 def _latest_due(now: datetime) -> Q:
@@ -81,8 +94,11 @@ def latest_due_hours(aware_at: datetime, now: datetime) -> int | None:
 
 def due_reminders(now: datetime) -> list[Incident]:
     """One query: every report, in every school, with a reminder to send now."""
+    to_send = Decision.objects.filter(incident_id=OuterRef("pk"), kind=Decision.Kind.ICO,
+                                      tell=True)
     return list(
         clock_running().filter(_latest_due(now)).select_related("school")
+        .annotate(ico_to_send=Exists(to_send))
         .only("pk", "public_id", "reference", "aware_at", "kind", "status", "school_id",
               "school__name", *(_field(hours) for hours in REMINDER_HOURS))
         .order_by("aware_at", "pk")
@@ -114,6 +130,9 @@ def reminder_message(incident: Incident, hours: int, now: datetime) -> tuple[str
     left = time_left(incident.aware_at, now)
     context: dict[str, Any] = {
         "incident": incident,
+        # Decided to report, not yet sent (annotated by due_reminders; the clock runs on).
+        "to_send": bool(getattr(incident, "ico_to_send", False)),
+        "ico_url": ICO_REPORT_URL,
         "hours": hours,
         "school": incident.school,
         "deadline": left.deadline_london,
@@ -142,7 +161,7 @@ def send_ico_reminders(now: datetime) -> list[tuple[str, int]]:
     with audit_context(actor_label="system"):
         for incident in incidents:
             hours = latest_due_hours(incident.aware_at, now)
-            if hours is None or not clock_runs(kind=incident.kind, has_ico_decision=False):
+            if hours is None or not clock_runs(kind=incident.kind, ico_settled=False):
                 continue
             to = recipients.get(incident.school_id, [])
             with transaction.atomic():

@@ -4,8 +4,9 @@ the insurer, the Risk Protection Arrangement).
 
 One decision of each kind per incident: recording it again changes it, audited with before
 and after. The rules follow the effective risk (the DPO's override when there is one):
-- the ICO: "no" is refused while the risk is a risk or a high risk; "yes" records when the
-  report was made, and a report made after the 72-hour deadline needs the reason for the delay;
+- the ICO: "no" is refused while the risk is a risk or a high risk; "yes" is either a
+  decision to report, not yet sent (the 72-hour clock runs on), or the report sent, with
+  when: a report sent after the 72-hour deadline needs the reason for the delay;
 - the people affected: when the risk is high they must be told, with the date and the method;
 - the others: free, with the reason.
 A "no" to the ICO or the people affected needs the risk assessed first: the record of a breach
@@ -39,6 +40,7 @@ ACTION_LABELS = {
 
 DECISION_FIELDS = ["tell", "reason", "told_at", "method", "ico_reference", "late_reason"]
 DECISION_SECRET_FIELDS = ["reason", "late_reason"]
+CARRYING_OUT_FIELDS = frozenset({"told_at", "method", "ico_reference", "late_reason"})
 # Decisions that only make sense when personal data is involved.
 PERSONAL_DATA_DECISIONS = frozenset({Decision.Kind.ICO, Decision.Kind.PEOPLE})
 
@@ -60,7 +62,7 @@ def _told_at(value: datetime | None, *, incident: Incident, required: bool,
     return value
 
 
-def _ico_rules(incident: Incident, *, tell: bool, told_at: datetime | None,
+def _ico_rules(incident: Incident, *, tell: bool, sent: bool, told_at: datetime | None,
                late_reason: str, risk: str) -> dict[str, Any]:
     if not tell:
         if not risk:
@@ -70,8 +72,10 @@ def _ico_rules(incident: Incident, *, tell: bool, told_at: datetime | None,
             raise DomainError("The risk assessment says there is a risk to people, so the "
                               "breach must be reported to the ICO.", field="tell")
         return {"told_at": None, "ico_reference": "", "late_reason": ""}
+    if not sent:
+        return {"told_at": None, "late_reason": ""}
     told = _told_at(told_at, incident=incident, required=True,
-                    label="the breach was reported to the ICO")
+                    label="the report was sent to the ICO")
     assert told is not None
     late = told > ico_deadline(incident.aware_at)
     if late and not late_reason:
@@ -99,13 +103,15 @@ def _people_rules(incident: Incident, *, tell: bool, told_at: datetime | None, m
 
 def decision_record(*, incident: Incident, actor: Any, kind: str, tell: bool, reason: str,
                     told_at: datetime | None = None, method: str = "",
-                    ico_reference: str = "", late_reason: str = "",
+                    ico_reference: str = "", late_reason: str = "", sent: bool = True,
                     version: int | None = None) -> Decision:
     """Record the decision of this kind, or change it. Raises DomainError naming the field
     when a rule is broken, and saves nothing then. ``version`` is the decision's version the
     form was opened with (0 when none was recorded yet): when the SIRO and the DPO open it at
     once, the second save raises StaleVersion naming who saved first, instead of replacing
-    the first silently. None skips the comparison (the demo and tests)."""
+    the first silently. None skips the comparison (the demo and tests).
+    ``sent`` (the ICO only): False records a decision to report that is not sent yet; the
+    72-hour clock and its duty run on until it is recorded as sent."""
     if kind not in Decision.Kind.values:
         raise DomainError("Choose which decision this is.", field="kind")
     if not isinstance(tell, bool):
@@ -128,7 +134,7 @@ def decision_record(*, incident: Incident, actor: Any, kind: str, tell: bool, re
         risk = effective_risk(current)
         if kind == Decision.Kind.ICO:
             values.update(method="")
-            values.update(_ico_rules(current, tell=tell, told_at=told_at,
+            values.update(_ico_rules(current, tell=tell, sent=sent, told_at=told_at,
                                      late_reason=values["late_reason"], risk=risk))
         elif kind == Decision.Kind.PEOPLE:
             values.update(ico_reference="", late_reason="")
@@ -153,9 +159,12 @@ def decision_record(*, incident: Incident, actor: Any, kind: str, tell: bool, re
                        secret_fields=DECISION_SECRET_FIELDS)
         if not changes:
             return decision
-        decision.decided_by = actor if is_user(actor) else None
-        decision.decided_by_label = actor_label(actor)
-        decision.decided_at = timezone.now()
+        # Recording that a decided report was sent (when, the ICO's reference) is carrying
+        # the decision out, not deciding again: who decided and when stay as they were.
+        if created or set(changes) - CARRYING_OUT_FIELDS:
+            decision.decided_by = actor if is_user(actor) else None
+            decision.decided_by_label = actor_label(actor)
+            decision.decided_at = timezone.now()
         if not created:
             decision.version += 1
         decision.save()

@@ -16,12 +16,14 @@ from schoolkeep.incidents.models import (
     Action,
     DataCategory,
     Decision,
+    IcoStage,
     Incident,
     Kind,
     PeopleCategory,
     RiskResult,
     Status,
 )
+from schoolkeep.lib.date_input import UKDateTimeField
 from schoolkeep.systems.models import System
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
@@ -212,51 +214,88 @@ class RiskOverrideForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """A decision about whom to tell. The answers offered are the ones the case allows:
+    "no" is left out while the risk assessment says they must be told, or (for the ICO and
+    the people affected) while the risk is not assessed. The ICO's answer has three stages
+    (models.IcoStage): a decision to report is not the end of the 72-hour clock."""
+
     # The decision's version when the form was opened (0: none recorded yet).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    tell = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect,
-                             error_messages={"required": "Answer yes or no."})
+    tell = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, error_messages={
+        "required": "Answer yes or no.",
+        "invalid_choice": "Choose one of the answers shown: the risk assessment rules out "
+                          "the others."})
     reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Give the reason for the decision."})
-    told_at = LondonDateTimeField(label="When were they told?", required=False)
+    told_at = UKDateTimeField(label="When were they told?", required=False, past=True,
+                              help_text="UK time.")
     method = forms.CharField(label="How were they told?", required=False, max_length=200,
                              help_text="For example: a letter to each family.")
     ico_reference = forms.CharField(label="ICO case reference", required=False,
-                                    max_length=100)
+                                    max_length=100,
+                                    help_text="If the ICO has given one.")
     late_reason = forms.CharField(
-        label="Reported after the 72-hour deadline: why?", required=False,
+        label="Sent after the 72-hour deadline: why?", required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only when the report was made after the deadline.")
+        help_text="Only when the report was sent after the deadline.")
 
     QUESTIONS: dict[str, str] = {
-        Decision.Kind.ICO: "Was the breach reported to the ICO?",
+        Decision.Kind.ICO: "Where does the report to the ICO stand?",
         Decision.Kind.PEOPLE: "Were the people affected told?",
     }
 
-    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str, risk: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = kind
         label = Decision.Kind(kind).label
-        self.fields["tell"].label = self.QUESTIONS.get(kind, f"Decision: {label.lower()}?")
+        tell = self.fields["tell"]
+        assert isinstance(tell, forms.ChoiceField)
+        tell.label = self.QUESTIONS.get(kind, f"Decision: {label.lower()}?")
         if kind == Decision.Kind.ICO:
-            self.fields["told_at"].label = "When was the report made?"
+            must = not risk or risk in (RiskResult.RISK, RiskResult.HIGH)
+            tell.choices = [(value, name) for value, name in IcoStage.choices
+                            if not (must and value == IcoStage.NOT_REPORTING)]
+            tell.error_messages["required"] = "Choose where the report to the ICO stands."
+            told_at = self.fields["told_at"]
+            told_at.label = "When was the report sent?"
+            assert isinstance(told_at, UKDateTimeField)
+            told_at.what = "when the report was sent"
+            told_at.help_text = told_at.help_text.replace(
+                "UK time.", "UK time. Only once the report has been sent.")
             del self.fields["method"]
         else:
             del self.fields["ico_reference"], self.fields["late_reason"]
-        if kind not in (Decision.Kind.ICO, Decision.Kind.PEOPLE):
-            self.fields["told_at"].label = "When were they told? (if they were)"
+            if kind == Decision.Kind.PEOPLE and (not risk or risk == RiskResult.HIGH):
+                tell.choices = [("yes", "Yes")]
+            if kind != Decision.Kind.PEOPLE:
+                self.fields["told_at"].label = "When were they told? (if they were)"
 
     @staticmethod
     def initial_for(decision: Decision | None) -> dict[str, Any]:
         if decision is None:
             return {"version": 0}
-        return {"version": decision.version,
-                "tell": "yes" if decision.tell else "no", "reason": decision.reason,
+        tell = (decision.ico_stage if decision.kind == Decision.Kind.ICO
+                else "yes" if decision.tell else "no")
+        return {"version": decision.version, "tell": tell, "reason": decision.reason,
                 "told_at": decision.told_at, "method": decision.method,
                 "ico_reference": decision.ico_reference, "late_reason": decision.late_reason}
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (self.kind == Decision.Kind.ICO and data.get("tell") == IcoStage.TO_SEND
+                and data.get("told_at")):
+            self.add_error("told_at", "You said the report is not sent yet: leave when it "
+                           "was sent empty, or choose that it has been sent.")
+        return data
+
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["tell"] = data["tell"] == "yes"
+        answer = data["tell"]
+        if self.kind == Decision.Kind.ICO:
+            data["tell"] = answer != IcoStage.NOT_REPORTING
+            data["sent"] = answer == IcoStage.SENT
+        else:
+            data["tell"] = answer == "yes"
         return data
 
 

@@ -23,6 +23,8 @@ from schoolkeep.assets.models import Asset
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.incidents import selectors
 from schoolkeep.incidents.clock import (
+    ICO_HELPLINE,
+    ICO_REPORT_URL,
     NO_PERSONAL_DATA_KINDS,
     effective_risk,
     ico_deadline,
@@ -161,7 +163,8 @@ def incident_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": incident.reference, "incident": incident,
         "personal_data": incident.kind not in NO_PERSONAL_DATA_KINDS,
         "clock": selectors.clock_for(
-            incident, has_ico_decision=selectors.has_ico_decision(incident)),
+            incident, ico_settled=selectors.is_ico_settled(incident)),
+        "ico_url": ICO_REPORT_URL, "ico_helpline": ICO_HELPLINE,
         "deadline": ico_deadline(incident.aware_at),
         "ico": decisions.get(Decision.Kind.ICO),
         "decisions": [(kind, decisions.get(kind)) for kind in Decision.Kind],
@@ -260,12 +263,15 @@ def decision_edit(request: SchoolRequest, public_id: UUID, kind: str) -> HttpRes
     if kind not in Decision.Kind.values:
         raise Http404("Not found")
     current = selectors.decisions_by_kind(incident).get(kind)
-    form = DecisionForm(posted(request), kind=kind, initial=DecisionForm.initial_for(current))
+    risk = effective_risk(incident)
+    form = DecisionForm(posted(request), kind=kind, risk=risk,
+                        initial=DecisionForm.initial_for(current))
     return _form_page(
         request, incident=incident, form=form, title=Decision.Kind(kind).label,
         button="Record the decision", done="The decision is recorded.",
         template="incidents/decision_form.html", decision=current, kind=kind,
-        deadline=ico_deadline(incident.aware_at), effective=effective_risk(incident),
+        deadline=ico_deadline(incident.aware_at), effective=risk,
+        ico_url=ICO_REPORT_URL, ico_helpline=ICO_HELPLINE,
         save=lambda data: decision_record(incident=incident, actor=request.user, kind=kind,
                                           **form.service_fields()))
 

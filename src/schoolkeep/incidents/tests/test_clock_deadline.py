@@ -204,4 +204,4 @@ def test_risk_out_of_range_is_refused(likelihood: int, severity: int) -> None:
 ])
 def test_the_clock_runs_until_no_personal_data_or_the_ico_decision(
         kind: str, decided: bool, runs: bool) -> None:
-    assert clock_runs(kind=kind, has_ico_decision=decided) is runs
+    assert clock_runs(kind=kind, ico_settled=decided) is runs

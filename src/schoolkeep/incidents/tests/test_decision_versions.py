@@ -31,7 +31,7 @@ def test_the_second_save_of_a_decision_opened_at_once_is_refused(
     siro, dpo = own_browser(personas.siro), own_browser(personas.dpo)
     siro_version, dpo_version = opened_version(siro, url), opened_version(dpo, url)
 
-    first = dpo.post(url, {"version": dpo_version, "tell": "yes", "reason": "DPO: report it",
+    first = dpo.post(url, {"version": dpo_version, "tell": "sent", "reason": "DPO: report it",
                            "told_at": "2026-03-27T15:00", "ico_reference": "IC-1"})
     assert first.status_code == 302
     second = siro.post(url, {"version": siro_version, "tell": "no",

@@ -48,7 +48,7 @@ def test_the_demo_has_an_open_breach_whose_clock_runs(larkspur: School) -> None:
     assert breach.received_at > breach.aware_at
     assert effective_risk(breach) == RiskResult.RISK
     assert not Decision.objects.filter(incident=breach, kind=Decision.Kind.ICO).exists()
-    assert clock_runs(kind=breach.kind, has_ico_decision=False)
+    assert clock_runs(kind=breach.kind, ico_settled=False)
     left = time_left(breach.aware_at, now)
     assert not left.overdue and left.words().startswith(("41 hours", "42 hours"))
     assert Action.objects.filter(incident=breach, state=Action.State.OPEN).count() == 1

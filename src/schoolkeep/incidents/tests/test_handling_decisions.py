@@ -55,7 +55,7 @@ def test_no_to_the_ico_is_allowed_when_unlikely_and_stops_the_clock(personas: Pe
     assert not decision.tell and decision.decided_by == personas.dpo
     assert decision.decided_by_label == str(personas.dpo)
     assert decision.decided_at == START + timedelta(hours=5)
-    assert not clock_runs(kind=incident.kind, has_ico_decision=True)
+    assert not clock_runs(kind=incident.kind, ico_settled=True)
 
 
 def test_no_to_the_ico_is_allowed_once_the_dpo_overrides_the_result(personas: Personas) -> None:

@@ -247,13 +247,18 @@ def test_recording_a_decision_through_the_form(personas: Personas, login: Login)
         incident = assess(triage(report(personas), personas.siro), personas.dpo, 3, 3)
     url = reverse("incidents:decision-edit", args=[incident.public_id, "ico"])
     client = login(personas.dpo)
+    html = page(client, url)
+    # A high risk: "not reporting" is not offered; sent, or decided and not yet sent, are.
+    assert "must be reported" in html and 'value="no"' not in html
+    assert 'value="sent"' in html and 'value="to_send"' in html
+    assert 'href="https://ico.org.uk/for-organisations/report-a-breach/' in html
     html = client.post(url, {"version": 0, "tell": "no",
                              "reason": "Not worth it"}).content.decode()
-    assert "must be reported to the ICO" in html
+    assert "Choose one of the answers shown" in html
     assert client.get(reverse("incidents:decision-edit",
                               args=[incident.public_id, "aliens"])).status_code == 404
     # 27 March is still GMT: 15:00 in London is 15:00 UTC, an hour after awareness.
-    response = client.post(url, {"version": 0, "tell": "yes", "reason": "A high risk",
+    response = client.post(url, {"version": 0, "tell": "sent", "reason": "A high risk",
                                  "told_at": "2026-03-27T15:00", "ico_reference": "IC-99"})
     assert response.status_code == 302
     decision = Decision.objects.get(incident=incident, kind=Decision.Kind.ICO)

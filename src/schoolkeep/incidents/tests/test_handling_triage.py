@@ -125,9 +125,9 @@ def test_triage_refuses_another_schools_assets_and_systems(personas: Personas) -
 def test_a_security_incident_or_near_miss_stops_the_clock(personas: Personas) -> None:
     for kind in (Kind.SECURITY, Kind.NEAR_MISS):
         incident = triage(report(personas), personas.siro, kind=kind)
-        assert not clock_runs(kind=incident.kind, has_ico_decision=False)
+        assert not clock_runs(kind=incident.kind, ico_settled=False)
         assert not incident.breach_confidentiality  # only a breach has C/I/A
-    assert clock_runs(kind=triage(report(personas), personas.siro).kind, has_ico_decision=False)
+    assert clock_runs(kind=triage(report(personas), personas.siro).kind, ico_settled=False)
 
 
 def test_only_the_dpo_and_siro_triage(personas: Personas) -> None:

@@ -49,7 +49,7 @@ OLD_CELLS = engines["django"].from_string(
     " tag-blue{% else %} tag-yellow{% endif %}|{{ incident.get_status_display }}|"
     "{{ incident.get_kind_display|default:'Not triaged yet' }}|"
     "{% if row.clock %}{% if row.clock.overdue %}tag-overdue{% else %}tag-due{% endif %}|"
-    "{{ row.clock.words|capfirst }}{% elif incident.has_ico_decision %}|Decided{% else %}"
+    "{{ row.clock.words|capfirst }}{% elif incident.ico_settled %}|Decided{% else %}"
     "|Not needed{% endif %}{% endwith %}")
 
 

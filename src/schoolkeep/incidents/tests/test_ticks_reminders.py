@@ -144,7 +144,8 @@ def test_no_reminder_once_the_clock_stops_or_the_report_is_closed(
         Decision.objects.create(
             school=personas.school, incident=incident, kind=Decision.Kind.ICO, tell=True,
             reason="Health data of children.", decided_by=personas.dpo,
-            decided_by_label="DPO", decided_at=AWARE + timedelta(hours=20))
+            decided_by_label="DPO", decided_at=AWARE + timedelta(hours=20),
+            told_at=AWARE + timedelta(hours=21))  # the report sent: the clock stops
     elif stop == "closed":
         Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED, kind=Kind.BREACH)
     else:
