@@ -44,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page_title": "What needs doing",
         "clocks": [(group, [(duty, time_left(duty.due_at, now)) for duty in group.first])
                    for group in duties.clocks],
+        "clocks_passed": all(duty.overdue for group in duties.clocks for duty in group.first),
         "mine": duties.mine,
         "others": duties.others,
         "sees_all": duties.sees_all,

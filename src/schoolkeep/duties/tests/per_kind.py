@@ -4,6 +4,7 @@ give what ``for_school`` gives, sorted, cut and split by owner as the duties lay
 ``assert_per_kind_agrees`` reads the provider's whole list, resolves its owners with
 ``selectors.resolve_owners`` and then, for nobody in particular and for each viewer given:
 
+- every kind's duties are all running legal clocks or none (``Duty.legal_clock``);
 - every kind's ``for_kind`` (no limit) equals that kind's duties in ``Duty.sort_key`` order,
   the viewer's (``mine``) and the others', and with ``limit``/``offset`` the same slice;
 - ``kind_counts`` equals the statuses of those lists, the viewer's and the others'.
@@ -43,6 +44,8 @@ def assert_per_kind_agrees(provider: KindProvider, school_id: int, now: datetime
     assert {kind_of(d) for d in whole} <= set(provider.kind_labels)
     for kind in provider.kind_labels:
         of_kind = [d for d in whole if kind_of(d) == kind]
+        # A kind is a legal clock or not as a whole: its SQL order is then Duty.sort_key's.
+        assert len({d.legal_clock for d in of_kind}) <= 1, kind
         listed = provider.for_kind(school_id, kind, now=now, horizon=until)
         assert resolved(listed) == of_kind, kind
         assert provider.for_kind(school_id, kind, now=now, horizon=until, limit=2,

@@ -113,6 +113,17 @@ def test_the_handlers_dashboard_starts_with_the_clock_in_a_red_banner(personas, 
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_passed_deadline_says_so_and_by_how_long(personas, login):
+    confirm_terms(year=2026, school=personas.school)
+    passed = _duty("clock", 1, NOW - timedelta(hours=1, minutes=5), legal_clock=True)
+    with registry.only(Provider([passed])):
+        page = login(personas.dpo).get(DASHBOARD).content.decode()
+    assert "A legal deadline has passed" in page
+    assert "Do clock thing 1</a>: overdue by 1 hour 5 minutes" in page
+    assert "The deadline was 08:55 on Wednesday 4 November 2026 (UK time)." in page
+
+
+@time_machine.travel(NOW, tick=False)
 def test_who_oversees_a_clock_sees_it_first_among_the_others_not_in_a_banner(personas, login):
     confirm_terms(year=2026, school=personas.school)
     with registry.only(Provider(_school_duties())):
