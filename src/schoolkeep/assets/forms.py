@@ -37,6 +37,7 @@ from schoolkeep.tenancy.models import Membership
 PERSON = "person:"
 ORGANISATION = "organisation:"
 KEEP_UNMATCHED = "unmatched"
+NEW_GROUP = "new"  # the group choice "A new group", named in ``new_group``
 
 # Where a service's error lands on the asset form when the form names the input otherwise.
 FIELD_FOR_ERROR = {"owner_person": "owner", "owner_organisation": "owner",
@@ -116,9 +117,13 @@ class AssetForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="Name of the asset", max_length=300,
                            error_messages={"required": "Enter the name of the asset."})
-    group = forms.ChoiceField(label="Group", required=False,
-                              help_text="The heading it comes under in Appendix 1.")
-    new_group = _line("Or a new group", help_text="Leave empty to use the group chosen above.")
+    # Every asset is under a group (a heading of Appendix 1): the choice is required, and
+    # "A new group" is one of its answers, named in ``new_group``.
+    group = forms.ChoiceField(
+        label="Group", help_text="The heading it comes under in Appendix 1.",
+        error_messages={"required": "Choose a group, or “A new group” and name it below."})
+    new_group = _line("Name of the new group",
+                      help_text="Only when you chose “A new group” above.")
     description = _text("Description")
     owner = forms.ChoiceField(label="Information asset owner", required=False)
     new_organisation = _line(
@@ -172,8 +177,11 @@ class AssetForm(forms.Form):
         self.organisations = {ORGANISATION + str(o.public_id): o for o in organisations}
         self.system_choices = {str(s.public_id): s for s in systems}
         self.manager = manager
-        _set_choices(self, "group", [("", "Choose a group"),
-                                     *((k, g.name) for k, g in self.groups.items())])
+        _set_choices(self, "group", [
+            ("", "Choose a group"), *((k, g.name) for k, g in self.groups.items()),
+            *([(NEW_GROUP, "A new group (name it below)")] if manager else [])])
+        if manager and not self.groups and not self.initial.get("group"):
+            self.initial["group"] = NEW_GROUP  # the first asset of the register
         owners = [("", "No owner yet")]
         if asset is not None and asset.owner_unmatched:
             owners.append((KEEP_UNMATCHED, f"{asset.owner_unmatched} (not yet matched)"))
@@ -213,8 +221,12 @@ class AssetForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("group") and not data.get("new_group"):
-            self.add_error("group", "Choose a group, or name a new one.")
+        new_group = data.get("group") == NEW_GROUP
+        if new_group and not data.get("new_group"):
+            self.add_error("new_group", "Enter the name of the new group.")
+        elif data.get("group") and not new_group and data.get("new_group"):
+            self.add_error("new_group", "You chose a group above: choose “A new group” there "
+                                        "to add this one, or leave this empty.")
         if data.get("owner") and data.get("new_organisation"):
             self.add_error("new_organisation",
                            "Choose an owner from the list or name an organisation, not both.")

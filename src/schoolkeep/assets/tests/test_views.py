@@ -167,7 +167,7 @@ def test_managers_add_an_asset_with_a_new_group_and_organisation(personas: Perso
     client = login(getattr(personas, persona))
     assert client.get(url("asset-create")).status_code == 200
     response = client.post(url("asset-create"), form_data(
-        name="Secure remote back-up", new_group="Disaster recovery",
+        name="Secure remote back-up", group="new", new_group="Disaster recovery",
         new_organisation="RedStor", access_labels="Joskos Technician /  Business Manager/",
         purpose="Business continuity", data_subjects=["staff", "pupils"],
         systems=[str(sims.public_id)], classification="official", dpia_needed="no"))
@@ -186,7 +186,7 @@ def test_a_refused_asset_leaves_no_group_or_organisation_behind(personas: Person
                                                                 login: Login) -> None:
     client = login(personas.siro)
     response = client.post(url("asset-create"), form_data(
-        new_group="Disaster recovery", new_organisation="RedStor",
+        group="new", new_group="Disaster recovery", new_organisation="RedStor",
         article9_condition="health_social_care"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -201,7 +201,8 @@ def test_form_errors_name_their_fields(personas: Personas, login: Login) -> None
     pupils = AssetGroup.objects.get()
     response = client.post(url("asset-create"), form_data(name="", group=""))
     html = response.content.decode()
-    assert "Enter the name of the asset." in html and "Choose a group, or name a new one." in html
+    assert "Enter the name of the asset." in html
+    assert "Choose a group, or “A new group” and name it below." in html
     response = client.post(url("asset-create"), form_data(name="ATTENDANCE",
                                                           group=str(pupils.public_id)))
     html = response.content.decode()
