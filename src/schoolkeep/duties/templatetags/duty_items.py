@@ -7,7 +7,9 @@ page's rendering. ``duty_items`` writes the markup in one pass.
 Each duty's link is its own title (what to do, "Review a school policy"), with the record it
 is about as hidden context when the title does not name it, so that no two links on a page
 read alike to a screen reader and no link says only "See details". The page about the
-record (or, for who oversees it, ``oversight_url``) is where it is done.
+record (or, for who oversees it, ``oversight_url``) is where it is done. A running legal
+clock (``Duty.legal_clock``) is tagged "Legal deadline" with the time left, as the banner
+says it for whoever handles it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
+from schoolkeep.duties.clocks import time_left
 from schoolkeep.duties.types import Duty, DutyCounts
 
 register = template.Library()
@@ -38,7 +43,17 @@ def when(duty: Duty) -> str:
     return f"{'Overdue since' if duty.overdue else 'Due by'} {date_filter(moment, 'H:i')} on {day}."
 
 
-def _item(duty: Duty, oversight: bool) -> str:
+def _tag(duty: Duty, now: datetime) -> tuple[str, str]:
+    """(the tag, the sentence of when): a running legal clock is marked apart from the rest,
+    with the time left, not with the same "Due" as signing a form."""
+    if duty.legal_clock:
+        return ('<strong class="tag tag-red">Legal deadline</strong>',
+                f"{capfirst(time_left(duty.due_at, now))}. {when(duty)}")
+    return (f'<strong class="tag tag-{escape(duty.status)}">{TAG_WORDS[duty.overdue]}</strong>',
+            when(duty))
+
+
+def _item(duty: Duty, oversight: bool, now: datetime) -> str:
     status = escape(duty.status)
     title = escape(duty.title)
     # The subject is the record (an asset, a person); a title that names it already
@@ -49,17 +64,18 @@ def _item(duty: Duty, oversight: bool) -> str:
     url = escape(duty.oversight_url or duty.url) if oversight else escape(duty.url)
     owner = f" Owner: {escape(duty.owner_label)}." if oversight else ""
     about = f"{subject}. " if subject else ""
+    tag, sentence = _tag(duty, now)
     return (f'<li class="duty duty-{status}">\n<div>\n'
-            f'<p class="duty-title"><strong class="tag tag-{status}">{TAG_WORDS[duty.overdue]}'
-            f'</strong> <a href="{url}">{title}{context}</a></p>\n'
-            f'<p class="secondary-text">{about}{escape(when(duty))}{owner}</p>\n'
+            f'<p class="duty-title">{tag} <a href="{url}">{title}{context}</a></p>\n'
+            f'<p class="secondary-text">{about}{escape(sentence)}{owner}</p>\n'
             f'</div>\n</li>\n')
 
 
 @register.filter
 def duty_items(duties: Iterable[Duty], oversight: bool = False) -> SafeString:
     """The duties as the ``task-list`` the pages show (every value escaped in ``_item``)."""
-    items = "".join(_item(duty, bool(oversight)) for duty in duties)
+    now = timezone.now()
+    items = "".join(_item(duty, bool(oversight), now) for duty in duties)
     return mark_safe(f'<ul class="task-list">\n{items}</ul>\n')  # noqa: S308  # nosec B308 B703
 
 

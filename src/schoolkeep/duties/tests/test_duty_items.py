@@ -8,6 +8,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -82,3 +83,12 @@ def test_counts_in_words_leave_out_zeros() -> None:
     assert counts_words(DutyCounts(due=3)) == "3 due"
     assert counts_words(DutyCounts(due=1, overdue=2)) == "2 overdue, 1 due"
     assert counts_words(DutyCounts(overdue=2000)) == "2,000 overdue"
+
+
+@time_machine.travel(datetime(2026, 3, 1, 10, tzinfo=UTC), tick=False)
+def test_a_legal_clock_is_tagged_apart_with_the_time_left() -> None:
+    clock = _duty(6, due_at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC), legal_clock=True)
+    html = _render([clock], True)
+    assert '<strong class="tag tag-red">Legal deadline</strong> <a href="/things/6/">' in html
+    assert "Record 6. 47 hours left. Due by 09:30 on Tuesday 3 March 2026." in html
+    assert "tag-due" not in html

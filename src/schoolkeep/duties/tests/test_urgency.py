@@ -133,6 +133,10 @@ def test_who_oversees_a_clock_sees_it_first_among_the_others_not_in_a_banner(per
     kinds = re.findall(r'<h4 id="kind-others-[\d-]+">([^<]+) <span', others)
     assert kinds == ["Legal deadlines", "Late things", "Things due soon"]
     assert "Owner: Data protection officer." in others
+    # Marked apart from the rest, with the time left, not "Due" like the others.
+    assert ('<strong class="tag tag-red">Legal deadline</strong> <a href="/urgency/clock/1/">'
+            in others)
+    assert "41 hours left. Due by 03:30 on Friday 6 November 2026." in others
 
 
 @time_machine.travel(NOW, tick=False)
