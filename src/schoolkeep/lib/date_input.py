@@ -44,8 +44,8 @@ _MONTHS = {name: number for number, names in enumerate((
     ("dec", "december")), start=0) for name in names}
 
 # One value posted instead of the boxes: ISO (as the old date inputs sent) or British order.
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2})?)?$")
-_BRITISH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,? (\d{1,2}):(\d{2}))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2})?)?$", re.ASCII)
+_BRITISH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,? (\d{1,2}):(\d{2}))?$", re.ASCII)
 
 
 def _clock(moment: datetime) -> str:
