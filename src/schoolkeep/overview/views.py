@@ -7,7 +7,7 @@
   overview is refused. Links to the detailed pages appear only for the current school
   (those pages show the current school), with a button that switches (a POST);
 - ``overview:schools`` (``/overview/schools/``): every school whose overview the viewer
-  may see, one row each, each cell a link to that school's overview.
+  may see, one row each by name, 50 a page, each cell a link to that school's overview.
 
 Figures only, never records or names (``overview.selectors``).
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ from schoolkeep.overview.selectors import (
 )
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.decorators import school_view
+
+SCHOOLS_PER_PAGE = 50  # a large trust's schools, a page at a time (each page's figures asked once)
 
 
 def any_overview(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -78,8 +81,10 @@ def school_of(request: HttpRequest, slug: str) -> HttpResponse:
 @any_overview
 @require_GET
 def schools(request: HttpRequest) -> HttpResponse:
-    accesses = overview_accesses(request.access_list)  # type: ignore[attr-defined]
-    found = overviews(accesses, timezone.now())
+    accesses = sorted(overview_accesses(request.access_list),  # type: ignore[attr-defined]
+                      key=lambda access: (access.school.name.casefold(), access.school.pk))
+    page = Paginator(accesses, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    found = overviews(list(page.object_list), timezone.now())
     areas = [area for area in registry.areas()
              if any(school.area(area.key) for school in found)]
     return render(request, "overview/schools.html", {
@@ -89,6 +94,7 @@ def schools(request: HttpRequest) -> HttpResponse:
         "hidden": _hidden_note(found, "hidden"),
         "hidden_duties": _hidden_note(found, "hidden_duties"),
         "horizon_days": HORIZON.days,
+        "page": page,
     })
 
 

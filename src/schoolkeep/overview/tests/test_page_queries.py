@@ -44,3 +44,19 @@ def test_the_schools_page_costs_the_same_at_one_and_at_many_schools(  # type: ig
         fill(SchoolFactory(organisation=trust), now=timezone.now())
     assert queries(client, "overview:schools") == one
     assert queries(client, "overview:school-of", slug=personas.school.slug) <= one
+
+
+def test_a_large_trust_is_shown_fifty_schools_a_page_at_the_same_cost(  # type: ignore[no-untyped-def]
+        personas: Personas, login, steady_session) -> None:
+    client = login(personas.trust_admin)
+    client.get(reverse("overview:schools"))
+    one = queries(client, "overview:schools")
+    SchoolFactory.create_batch(51, organisation=personas.school.organisation)
+    first = client.get(reverse("overview:schools")).content.decode()
+    second = client.get(reverse("overview:schools"), {"page": 2}).content.decode()
+    row = '<th scope="row"><a href="/overview/schools/'
+    assert first.count(row) == 50 and second.count(row) == 2
+    assert "Page 2 of 2" in second
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("overview:schools"), {"page": 2})
+    assert len(captured) == one
