@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolkeep.agreements.policies.models import Policy
+from schoolkeep.lib.date_input import UKDateField
 
 
 class PolicyForm(forms.Form):
@@ -76,11 +77,8 @@ class ApproveForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": "Enter your full name.",
                         "max_length": "Your full name must be 200 characters or fewer."})
-    approved_on = forms.DateField(
-        label="Date of approval",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter the date of approval.",
-                        "invalid": "Enter the date as a real date, such as 3/3/2027."})
+    approved_on = UKDateField(label="Date of approval", past=True,
+                              error_messages={"required": "Enter the date of approval."})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -82,13 +82,19 @@ def test_the_whole_review_through_the_pages(personas, login, client,
     # A governor reads it on the approval page and approves it.
     login(personas.governor)
     page = client.get(approve_url(version)).content.decode()
-    assert SECRET_LINE in page and 'value="2026-03-10"' in page
+    assert SECRET_LINE in page
+    # Today's date in the day, month and year boxes, never the browser's own picker.
+    for box, value in (("approved_on_0", "10"), ("approved_on_1", "3"),
+                       ("approved_on_2", "2026")):
+        assert f'name="{box}"' in page and f'value="{value}"' in page
+    assert 'type="date"' not in page
     # The name is asked once, empty: typing it is the signature.
     assert page.count('name="full_name"') == 1 and 'name="signature"' not in page
     assert "Typing your full name here is your signature" in page
     assert 'value="Governor Person"' not in page
     response = client.post(approve_url(version), {
-        "full_name": "Governor Person", "approved_on": "2026-03-10"})
+        "full_name": "Governor Person", "approved_on_0": "10", "approved_on_1": "3",
+        "approved_on_2": "2026"})
     assert response.status_code == 302
     version.refresh_from_db()
     policy = Policy.objects.get()
@@ -170,7 +176,7 @@ def test_the_approval_date_is_today_or_earlier_and_the_name_is_needed(
     login(personas.governor)
     future = client.post(approve_url(version), {
         "full_name": "G P", "approved_on": "2026-03-11"})
-    assert "The approval date cannot be in the future." in future.content.decode()
+    assert "Date of approval must be today or in the past" in future.content.decode()
     missing = client.post(approve_url(version), {"approved_on": "2026-03-10"})
     html = missing.content.decode()
     assert "Enter your full name." in html

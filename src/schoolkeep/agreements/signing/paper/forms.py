@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from schoolkeep.agreements.aups.models import KIOSK_AUDIENCES, Audience, AupVersion
+from schoolkeep.lib.date_input import UKDateField
 
 
 def _version_label(version: AupVersion) -> str:
@@ -38,10 +39,8 @@ class PaperSignatureForm(forms.Form):
     aup_version = forms.TypedChoiceField(
         label="Version signed", coerce=int,
         error_messages={"required": "Choose the version that was signed."})
-    signed_on = forms.DateField(
-        label="Date signed", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the form was signed.",
-                        "invalid": "Enter the date as a real date, such as 3/3/2027."})
+    signed_on = UKDateField(label="Date signed", past=True, what="the date signed",
+                            error_messages={"required": "Enter the date the form was signed."})
     scan = forms.FileField(
         label="Scan of the signed form",
         help_text="A PDF, PNG or JPEG file of at most 10 MB.",
@@ -74,9 +73,3 @@ class PaperSignatureForm(forms.Form):
             return str(uuid.UUID(value))
         except ValueError:
             raise forms.ValidationError("Choose who signed the form.") from None
-
-    def clean_signed_on(self) -> Any:
-        value = self.cleaned_data["signed_on"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date signed cannot be in the future.")
-        return value
