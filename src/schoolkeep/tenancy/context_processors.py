@@ -43,7 +43,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Key contacts", "tenancy:key-contacts", "school.view"),
     ]),
     ("Overview", [
-        ("This school", "overview:school", "overview.view"),
+        ("School overview", "overview:school", "overview.view"),
         ("All schools", "overview:schools", "overview.view"),
         ("Trust overview", "duties:trust-overview", "trust.overview"),
     ]),
