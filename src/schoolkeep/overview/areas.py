@@ -18,7 +18,8 @@ CORE_AREAS = [
     Area("assets", "Information assets", 40,
          "Whether every information asset has an owner and is reviewed on time."),
     Area("incidents", "Breaches", 50,
-         "Whether possible personal data breaches were decided within the legal 72 hours."),
+         "Whether possible personal data breaches were reported to the ICO, or decided not to"
+         " be, within the legal 72 hours."),
     Area("backups", "Backups", 60,
          "Whether Schoolkeep's own records are backed up."),
 ]

@@ -41,16 +41,20 @@ def policy(school: School, title: str, *, approved: bool, next_review_on: date |
 
 
 def incident(school: School, *, aware_at: datetime, kind: str = Kind.BREACH,
-             decided_after: timedelta | None = None) -> Incident:
+             decided_after: timedelta | None = None, sent_after: timedelta | None = None,
+             tell: bool = False) -> Incident:
+    """A report; with ``decided_after``, its ICO decision (to report it when ``tell``, sent
+    ``sent_after`` awareness when given)."""
     number = next(_numbers)
     found = Incident.objects.create(
         school=school, reference=f"BR-2026-{number:04d}", reference_year=2026,
         reference_number=number, channel="app", title="Something", description="Something",
         received_at=aware_at, aware_at=aware_at, kind=kind)
     if decided_after is not None:
-        Decision.objects.create(school=school, incident=found, kind=Decision.Kind.ICO,
-                                tell=False, reason="Low risk", decided_by_label="DPO",
-                                decided_at=aware_at + decided_after)
+        Decision.objects.create(
+            school=school, incident=found, kind=Decision.Kind.ICO, tell=tell,
+            reason="Risk assessed", decided_by_label="DPO", decided_at=aware_at + decided_after,
+            told_at=aware_at + sent_after if sent_after is not None else None)
     return found
 
 
@@ -100,12 +104,20 @@ def fill(school: School, *, now: datetime) -> dict[str, tuple[int, int]]:
     policy(school, "Retention", approved=False, next_review_on=None)
     Policy.objects.filter(pk=policy(school, "Old", approved=True, next_review_on=None).pk
                           ).update(archived_at=now)
-    # Incidents: decided in time, decided late, undecided past the deadline (3 counted);
-    # running (not counted), a near miss, one older than a year.
-    incident(school, aware_at=now - timedelta(days=10), decided_after=timedelta(hours=71))
-    incident(school, aware_at=now - timedelta(days=20), decided_after=timedelta(hours=73))
-    incident(school, aware_at=now - timedelta(hours=80))
-    incident(school, aware_at=now - timedelta(hours=10))
+    # Incidents, 5 counted: not reporting decided in time, and late; undecided past the
+    # deadline; reported and sent in time; decided to report in time, sent late. Not
+    # counted: running undecided, running decided to report but not sent, a near miss, one
+    # older than a year.
+    hour = timedelta(hours=1)
+    incident(school, aware_at=now - timedelta(days=10), decided_after=71 * hour)
+    incident(school, aware_at=now - timedelta(days=20), decided_after=73 * hour)
+    incident(school, aware_at=now - 80 * hour)
+    incident(school, aware_at=now - timedelta(days=3, hours=1), decided_after=10 * hour,
+             tell=True, sent_after=60 * hour)
+    incident(school, aware_at=now - timedelta(days=6), decided_after=10 * hour, tell=True,
+             sent_after=100 * hour)
+    incident(school, aware_at=now - 10 * hour)
+    incident(school, aware_at=now - 20 * hour, decided_after=5 * hour, tell=True)
     incident(school, aware_at=now - timedelta(days=5), kind=Kind.NEAR_MISS)
     incident(school, aware_at=now - timedelta(days=400), decided_after=timedelta(hours=100))
     # AUPs: staff (the 4 current people use the network): 1 signed; parents: 1 of 2.
@@ -118,6 +130,6 @@ def fill(school: School, *, now: datetime) -> dict[str, tuple[int, int]]:
         "people.record-complete": (2, 4), "people.agency-confirmed": (1, 2),
         "assets.owned": (2, 4), "assets.reviewed": (3, 4),
         "policies.in-date": (1, 3),
-        "incidents.decided-in-time": (1, 3),
+        "incidents.settled-in-time": (2, 5),
         "aups.signed-staff": (1, 4), "aups.signed-parents": (1, 2),
     }

@@ -105,6 +105,7 @@ def recount_aups(ids: list[int], now: datetime) -> Figures:
 
 
 def recount_incidents(ids: list[int], now: datetime) -> Figures:
+    """The clock stops when the school decides not to report, or sends its report."""
     result: Figures = {}
     for school_id in ids:
         met = total = 0
@@ -114,13 +115,16 @@ def recount_incidents(ids: list[int], now: datetime) -> Figures:
             if incident.aware_at < now - timedelta(days=365):
                 continue
             decision = Decision.objects.filter(incident=incident, kind="ico").first()
+            stopped = None
+            if decision is not None:
+                stopped = decision.told_at if decision.tell else decision.decided_at
             deadline = ico_deadline(incident.aware_at)
-            if decision is None and deadline > now:
+            if stopped is None and deadline > now:
                 continue
             total += 1
-            met += decision is not None and decision.decided_at <= deadline
+            met += stopped is not None and stopped <= deadline
         if total:
-            result[school_id] = {"incidents.decided-in-time": (met, total)}
+            result[school_id] = {"incidents.settled-in-time": (met, total)}
     return result
 
 
