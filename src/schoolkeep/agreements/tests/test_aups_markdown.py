@@ -24,6 +24,21 @@ def test_heading_level_can_start_lower() -> None:
     assert render_markdown("# A\n\n## B", heading_level=3) == "<h3>A</h3>\n<h4>B</h4>"
 
 
+def test_a_first_heading_repeating_the_page_title_is_left_out() -> None:
+    """The kiosk and signing pages show the policy's title as their h1: the text's own first
+    heading of the same words (as every starting text has) is not shown again below it."""
+    text = STARTING_TEXTS["visitors"]
+    html = render_markdown(text, page_title="Acceptable use policy  for VISITORS")
+    assert "Acceptable use policy for visitors" not in html and html.startswith("<p>")
+    assert html == render_markdown(text.split("\n", 1)[1])
+    # A heading of other words, or one after the text has begun, stays.
+    assert render_markdown("# Using our Wi-Fi\n\nText", page_title="Visitors' AUP") == (
+        "<h2>Using our Wi-Fi</h2>\n<p>Text</p>")
+    assert render_markdown("Intro\n\n# Visitors\n\nText", page_title="Visitors") == (
+        "<p>Intro</p>\n<h2>Visitors</h2>\n<p>Text</p>")
+    assert render_markdown("\n\n## Visitors\nText", page_title="visitors") == "<p>Text</p>"
+
+
 def test_bold_and_italic_inside_a_line() -> None:
     assert render_inline("a **bold *and* strong** and *it*") == (
         "a <strong>bold <em>and</em> strong</strong> and <em>it</em>")

@@ -17,7 +17,15 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
-from schoolkeep.agreements.aups.models import Audience, Aup, Kiosk, Signature, SigningMethod
+from schoolkeep.agreements.aups.models import (
+    Audience,
+    Aup,
+    AupVersion,
+    Kiosk,
+    Signature,
+    SigningMethod,
+)
+from schoolkeep.agreements.aups.services import aups_set_up, version_publish
 from schoolkeep.agreements.signing.kiosk.middleware import KIOSK_SESSION_KEY
 from schoolkeep.agreements.signing.kiosk.services import kiosk_open, kiosk_sign
 from schoolkeep.audit.models import AuditEvent
@@ -242,3 +250,16 @@ def test_the_whole_journey_with_csrf_checks(personas: Personas) -> None:
     assert client.post(reverse("kiosk:end"), {"csrfmiddlewaretoken": token,
                                               "pin": TEST_PIN}).status_code == 302
     assert Kiosk.objects.get().closed_at is not None
+
+
+def test_the_policy_title_shows_once(personas: Personas, login: Login) -> None:
+    """The starting text begins with the policy's title as a heading: the kiosk shows it once,
+    as the page's heading (issue 14: "its heading is repeated")."""
+    aups = {aup.audience: aup for aup in aups_set_up(school=personas.school, actor=None)}
+    draft = AupVersion.objects.get(aup=aups[Audience.VISITORS], published_at__isnull=True)
+    version_publish(draft=draft, actor=None, requires_everyone_to_sign=True)
+    client = login(personas.staff)
+    start(personas, client)
+    html = client.get(PAGE).content.decode()
+    assert html.count("Acceptable use policy for visitors") == 2  # the <title> and the <h1>
+    assert "<h1>Acceptable use policy for visitors</h1>" in html

@@ -13,7 +13,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from tests.assertions import assert_not_shown
@@ -214,6 +216,34 @@ def test_a_right_pin_clears_earlier_wrong_tries(personas: Personas, login: Login
         client.post(END, {"pin": WRONG})
     assert client.post(END, {"pin": TEST_PIN}).status_code == 302
     assert not ThrottleCounter.objects.exists()
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.usefixtures("steady_session")
+def test_the_pin_and_close_pages_take_the_same_queries_however_many_kiosks(
+        personas: Personas, login: Login) -> None:
+    tablet = login(personas.staff)
+    aup = _open_kiosk(personas, tablet)
+    member = Client()
+    member.force_login(personas.business_manager,
+                       backend="allauth.account.auth_backends.AuthenticationBackend")
+    close_page, pin_page = _queries(tablet, END), _queries(member, PIN_PAGE)
+    for _ in range(20):  # other kiosks, and signatures at this one
+        kiosk_open(aup=aup, actor=personas.business_manager)
+        tablet.post(PAGE, {"typed_name": "Vera Visitor", "visiting": "Office", "agreed": "on"})
+    assert (_queries(tablet, END), _queries(member, PIN_PAGE)) == (close_page, pin_page)
+    # Setting the PIN unlocks each kiosk still open: one delete each, 21 open, then none.
+    with CaptureQueriesContext(connection) as with_open:
+        member.post(PIN_PAGE, {"pin": NEW_PIN, "pin_again": NEW_PIN})
+    Kiosk.objects.update(closed_at=timezone.now())
+    with CaptureQueriesContext(connection) as none_open:
+        member.post(PIN_PAGE, {"pin": TEST_PIN, "pin_again": TEST_PIN})
+    assert len(with_open) - len(none_open) == 21
 
 
 @pytest.mark.django_db(transaction=True)

@@ -94,8 +94,10 @@ def kiosk_pin_set(*, school: School, actor: Any, pin: str) -> KioskPin:
         # Neither the PIN nor its hash goes into the audit trail.
         audit_record(action=action, school=school, actor=actor, target=saved,
                      target_label="Kiosk PIN", changes={"set_at": saved.set_at})
-        for public_id in Kiosk.objects.filter(school=school, closed_at__isnull=True) \
-                .values_list("public_id", flat=True):
+        # Kiosks still open (opened within their lifetime): a few at most.
+        for public_id in Kiosk.objects.filter(
+                school=school, closed_at__isnull=True,
+                opened_at__gt=timezone.now() - KIOSK_LIFETIME).values_list("public_id", flat=True):
             throttle_reset(throttle=CLOSE_TRIES, address=_CLOSE_CLIENT, page=str(public_id))
     return saved
 
