@@ -138,7 +138,8 @@ def feed_ics(user: User, now: datetime) -> bytes:
     for school_name, group in feed_groups(user, now):
         for index, duty in enumerate(group.first, start=1):
             event = Event()
-            prefix = "Overdue: " if duty.status == OVERDUE else ""
+            prefix = ("Legal deadline: " if duty.legal_clock
+                      else "Overdue: " if duty.status == OVERDUE else "")
             event.add("summary", f"{prefix}{duty.title} ({school_name})")
             event.add("uid", f"{token_hash(f'{duty.school_id}:{duty.key}')[:32]}@schoolkeep")
             event.add("dtstamp", now)

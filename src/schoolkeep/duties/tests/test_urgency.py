@@ -11,11 +11,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from icalendar import Calendar
 
 from schoolkeep.duties import registry, selectors
-from schoolkeep.duties.calendar import feed_groups
+from schoolkeep.duties.calendar import feed_groups, feed_ics
 from schoolkeep.duties.clocks import time_left
-from schoolkeep.duties.services import reminders_pending
+from schoolkeep.duties.services import _message, reminders_pending
 from schoolkeep.duties.types import DUE, OVERDUE, Duty, DutyCounts, status_for
 from schoolkeep.tenancy.roles import Role
 
@@ -145,10 +146,18 @@ def test_reminders_and_the_calendar_feed_put_the_clock_first(personas):
     with registry.only(Provider(_school_duties())):
         _day, reminders, _already = reminders_pending(NOW)
         feed = feed_groups(personas.dpo, NOW)
-    [dpo] = [r for r in reminders if r.user == personas.dpo]
+        [dpo] = [r for r in reminders if r.user == personas.dpo]
+        body = _message(dpo).body
+        calendar = Calendar.from_ical(feed_ics(personas.dpo, NOW)).walk("VEVENT")
     [(_school, groups)] = dpo.by_school
     assert [g.kind for g in groups] == ["urgency.clock", "urgency.late", "urgency.soon"]
+    assert body.index("Do clock thing 1") < body.index("Do late thing 1") < body.index(
+        "Do soon thing 1")
+    assert "- Do clock thing 1\n  A legal deadline. Due by 03:30 on Friday 6 November 2026" in body
     assert [g.kind for _name, g in feed] == ["urgency.clock", "urgency.late", "urgency.soon"]
+    assert [str(event["summary"]) for event in calendar] == [
+        "Legal deadline: Do clock thing 1 (Oakfield Primary)",
+        "Overdue: Do late thing 1 (Oakfield Primary)", "Do soon thing 1 (Oakfield Primary)"]
 
 
 @time_machine.travel(NOW, tick=False)
