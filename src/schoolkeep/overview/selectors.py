@@ -22,6 +22,7 @@ from schoolkeep.duties.types import DutyCounts
 from schoolkeep.overview import registry
 from schoolkeep.overview.types import Area, Figure, Figures, Rag, worst
 from schoolkeep.tenancy.access import SchoolAccess
+from schoolkeep.tenancy.models import School
 
 PERMISSION = "overview.view"
 
@@ -51,7 +52,7 @@ class SchoolOverview:
     hidden_duties: list[str]  # labels of the duty modules not counted for this viewer
 
     @property
-    def school(self):  # type: ignore[no-untyped-def]
+    def school(self) -> School:
         return self.access.school
 
     def area(self, key: str) -> AreaFigures | None:
