@@ -13,11 +13,17 @@ of schools; ``duties_for_school`` runs one query for the role holders plus each 
 Bounds: a school may hold thousands of duties of one kind (2,000 assets without an owner).
 Pages and e-mails never list them all, nor build them: ``DutyReader`` asks each provider
 for its kinds' counts (one aggregate, split into the viewer's and the others' by
-``types.Owners``) and then, for each kind with duties, its ``KIND_PREVIEW`` most urgent
-(one limited query), so the work does not grow with the school. A provider without the
+``types.Owners``) and then, for each kind with duties, its few most urgent
+(``KIND_PREVIEW`` in an e-mail, ``DASHBOARD_PREVIEW`` on the dashboard; one limited query),
+so the work does not grow with the school. A provider without the
 per-kind methods is read whole with ``for_school``, once per reader, and cut in Python.
 ``group_by_kind`` does the same cut on a list already built. The page of one kind
 (``duties:duty-kind-list``) shows the rest 50 at a time through ``KindSequence``.
+
+Urgency: a running legal clock first, then overdue, then due (``Duty.sort_key``); the kinds
+come in the order of their most urgent duty, and the dashboard puts them in areas (one per
+module) in that order, the viewer's own legal clocks apart, above everything
+(``dashboard_for``).
 """
 
 from __future__ import annotations

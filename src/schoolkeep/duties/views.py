@@ -1,8 +1,10 @@
 """The dashboard ("what needs doing"), the page of one kind of duty, the trust overview and
 the personal calendar feed.
 
-The dashboard's size does not grow with the school: each kind of duty shows its counts and
-its ``KIND_PREVIEW`` most urgent duties, with a link to that kind's page, 50 a page.
+The dashboard's size does not grow with the school: the viewer's running legal clocks lead
+in a banner with the time left, then each area and kind of duty shows its counts and its
+``DASHBOARD_PREVIEW`` most urgent duties, with a link to that kind's page, 50 a page, and,
+when its provider offers one, a step dealing with all of them together.
 """
 
 from __future__ import annotations
