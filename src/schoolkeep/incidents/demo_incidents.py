@@ -12,6 +12,8 @@ Three reports, as a school would find them on an ordinary week:
   before anyone used it, its action done and its lessons recorded;
 - a report waiting for triage: a phishing e-mail reported by a governor.
 
+It also gives the key contacts page the DPO's and the SIRO's telephone numbers.
+
 The reports name no child. Their narratives are encrypted like every other report's.
 Like the rest of the demo, everything is written as the command line (no signed-in actor),
 so the audit trail names the demo command; who reported each one is recorded as the
@@ -31,6 +33,7 @@ from schoolkeep.incidents.handling.triage import incident_assess_risk, incident_
 from schoolkeep.incidents.models import Channel, DataCategory, Incident, Kind, PeopleCategory
 from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.systems.models import System
+from schoolkeep.tenancy.contacts import school_update_contacts
 
 # How long before the demo is built the school became aware of the open breach.
 BREACH_AWARE_HOURS = 30
@@ -121,7 +124,19 @@ def _waiting_for_triage(ctx: DemoContext) -> Incident:
     return incident
 
 
+def _contact_numbers(ctx: DemoContext) -> None:
+    """Whom to ring, on the key contacts page (numbers from Ofcom's range kept for drama)."""
+    school = ctx.schools["larkspur"]
+    school.refresh_from_db()
+    school_update_contacts(
+        school=school, actor=None, version=school.version, dpo_phone="01632 960 417",
+        siro_phone="01632 960 102",
+        contact_hours=("School days, 8am to 5pm. Out of hours, ring the SIRO's number: it "
+                       "forwards to the head teacher's mobile."))
+
+
 def build_demo_incidents(ctx: DemoContext) -> None:
+    _contact_numbers(ctx)
     _closed_near_miss(ctx)
     _open_breach(ctx)
     _waiting_for_triage(ctx)

@@ -95,6 +95,29 @@ class SchoolSettingsForm(forms.Form):
         }
 
 
+class ContactNumbersForm(forms.Form):
+    """The key contacts' telephone numbers, shown beside "tell the DPO by phone"."""
+
+    dpo_phone = forms.CharField(
+        label="Data protection officer's telephone number", required=False, max_length=32,
+        help_text="A UK number, such as 01632 960 001.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    siro_phone = forms.CharField(
+        label="SIRO's telephone number", required=False, max_length=32,
+        help_text="A UK number, such as 07700 900 982.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    contact_hours = forms.CharField(
+        label="When and how to reach them", required=False, max_length=300,
+        help_text="For example: school days 8am to 5pm; in the holidays, e-mail and the DPO "
+        "rings back the same day.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, school: School) -> dict[str, Any]:
+        return {"dpo_phone": school.dpo_phone, "siro_phone": school.siro_phone,
+                "contact_hours": school.contact_hours, "version": school.version}
+
+
 class AcceptInvitationForm(forms.Form):
     """For someone without an account (or whose account was deactivated)."""
 

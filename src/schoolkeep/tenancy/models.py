@@ -58,6 +58,13 @@ class School(models.Model):
         blank=True,
         help_text="How staff report an incident where data protection may have been compromised.",
     )
+    # Shown on the key contacts page beside "tell the DPO by phone" (contacts.py checks them).
+    dpo_phone = models.CharField(max_length=32, blank=True,
+                                 verbose_name="Data protection officer's telephone number")
+    siro_phone = models.CharField(max_length=32, blank=True,
+                                  verbose_name="SIRO's telephone number")
+    contact_hours = models.CharField(max_length=300, blank=True,
+                                     verbose_name="When and how to reach them")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 

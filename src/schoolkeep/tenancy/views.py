@@ -19,6 +19,7 @@ from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy import contacts, selectors, services
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.forms import (
+    ContactNumbersForm,
     InvitationForm,
     MemberFilterForm,
     MemberRolesForm,
@@ -69,16 +70,25 @@ def key_contacts(request: SchoolRequest) -> HttpResponse:
         "incident_instructions": instructions,
         "incident_instructions_default": is_default,
         "can_edit_settings": request.access.can("school.settings"),
+        "can_report": request.access.can("incidents.report"),
+        "phones": contacts.phone_numbers(request.school),
+        "contact_hours": request.school.contact_hours,
     })
 
 
 @school_view("school.settings")
 @require_http_methods(["GET", "POST"])
 def school_settings(request: SchoolRequest) -> HttpResponse:
+    """Two forms on one page, each its own action: the settings, and the key contacts'
+    telephone numbers (the button pressed says which: ``part``)."""
     school = request.school
-    form = SchoolSettingsForm(posted(request),
+    part = request.POST.get("part", "settings") if request.method == "POST" else ""
+    form = SchoolSettingsForm(posted(request) if part == "settings" else None,
                               initial=SchoolSettingsForm.initial_for(school))
-    if request.method == "POST" and form.is_valid():
+    numbers = ContactNumbersForm(posted(request) if part == "contacts" else None,
+                                 prefix="contacts",
+                                 initial=ContactNumbersForm.initial_for(school))
+    if part == "settings" and form.is_valid():
         data = form.cleaned_data
         try:
             services.school_update_settings(
@@ -97,8 +107,18 @@ def school_settings(request: SchoolRequest) -> HttpResponse:
         else:
             messages.success(request, "The school's settings are saved.")
             return redirect("tenancy:school-settings")
-    return render(request, "tenancy/school_settings.html",
-                  {"page_title": "School settings", "form": form})
+    elif part == "contacts" and numbers.is_valid():
+        try:
+            contacts.school_update_contacts(school=school, actor=request.user,
+                                            **numbers.cleaned_data)
+        except DomainError as exc:
+            _form_error(numbers, exc)
+        else:
+            messages.success(request, "The key contacts' telephone numbers are saved.")
+            return redirect("tenancy:school-settings")
+    return render(request, "tenancy/school_settings.html", {
+        "page_title": "School settings", "form": form, "numbers": numbers,
+        "form_failed": bool(numbers.errors)})
 
 
 @school_view("members.view")

@@ -77,8 +77,12 @@ def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School) -
                            ("incidents.triage", waiting.reference),
                            ("incidents.action", breach.reference)}
     ico = duties[("incidents.ico-decision", breach.reference)]
-    assert ico.status == DUE
+    assert ico.status == DUE and ico.legal_clock  # the red banner of the DPO's dashboard
     assert ico.owner_label == "Data protection officer"
+
+
+def test_the_demo_key_contacts_have_telephone_numbers(larkspur: School) -> None:
+    assert larkspur.dpo_phone and larkspur.siro_phone and larkspur.contact_hours
 
 
 def test_every_step_of_the_demo_is_audited_as_the_command_line(larkspur: School) -> None:
