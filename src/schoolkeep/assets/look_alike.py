@@ -45,8 +45,10 @@ def _singular(word: str) -> str:
 
 
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = name.casefold()
+    if not text.isascii():  # most names are: no accents to take off
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.replace("'", "").replace("\u2019", "").replace("&", " and ")  # staff's: staffs
     return [_singular(word) for word in _NOT_WORD.split(text) if word]
 

@@ -132,8 +132,10 @@ class Index:
         # A file's (group heading, name) chosen as another name of a recorded asset: per
         # batch, as the assets (load_assets).
         self.aliases: dict[tuple[str, str], Existing] = {}
-        # Recorded assets by look-alike key (id, public id, name, group id): per batch.
+        # Recorded assets by look-alike key (id, public id, name, group id), and the
+        # look-alike keys of the batch's rows not recorded yet: per batch.
         self.look_alikes: dict[str, list[tuple[int, str, str, int]]] = {}
+        self.match_keys: dict[tuple[str, str], str] = {}
 
     def group_of(self, group_key: str) -> AssetGroup | None:
         """The recorded group of a file's group heading: by name, else by an alias."""
@@ -147,11 +149,10 @@ class Index:
                     look_alikes: bool = False) -> None:
         """Read the recorded assets (in any group) with these names, in place of those read
         before: ``assets`` by (group id, name key), ``groups_of_name``; and for the
-        ``batch`` of rows,
-        the aliases of their names (``aliases``) and, with ``look_alikes``, the recorded
-        assets that look like them (``look_alikes``)."""
+        ``batch`` of rows, the aliases of their names (``aliases``) and, with
+        ``look_alikes``, the recorded assets that look like those not recorded yet."""
         self.assets, self.groups_of_name = {}, defaultdict(set)
-        self.aliases, self.look_alikes = {}, {}
+        self.aliases, self.look_alikes, self.match_keys = {}, {}, {}
         batch = list(batch)
         keys = sorted(set(name_keys))
         if not keys:
@@ -214,9 +215,16 @@ class Index:
         self.aliases = {key: by_pk[pk] for key, pk in targets.items() if pk in by_pk}
 
     def _load_look_alikes(self, rows: list[AssetRow]) -> None:
-        """The current assets whose look-alike key is one of the rows' (one indexed query
-        per KEYS_PER_QUERY keys; at most CANDIDATES_KEPT kept per key)."""
-        keys = sorted({key for key in (match_key(row.name) for row in rows) if key})
+        """The current assets whose look-alike key is that of a row not recorded yet (one
+        indexed query per KEYS_PER_QUERY keys; at most CANDIDATES_KEPT kept per key)."""
+        self.match_keys = {}
+        for row in rows:
+            group = self.group_of(row.group_key)
+            if row.key in self.aliases or (
+                    group is not None and (group.pk, row.name_key) in self.assets):
+                continue  # recorded: nothing to ask
+            self.match_keys[row.key] = match_key(row.name)
+        keys = sorted({key for key in self.match_keys.values() if key})
         current = Asset.objects.filter(school=self.school, archived_at__isnull=True).order_by()
         for start in range(0, len(keys), KEYS_PER_QUERY):
             for pk, public_id, name, group_id, key in current.filter(
@@ -446,7 +454,7 @@ class Planner:
         if not self.ask:
             return
         recorded = [(pk, public_id, name, group_id) for pk, public_id, name, group_id in
-                    self.index.look_alikes.get(match_key(row.name), ())
+                    self.index.look_alikes.get(self.index.match_keys.get(row.key, ""), ())
                     if fold(name) != row.name_key][:CANDIDATES_KEPT]
         if recorded:
             names = {group.pk: group.name for group in self.index.groups.values()}
