@@ -98,7 +98,8 @@ def test_the_summary_gives_the_last_good_backup_in_uk_time(personas: Personas, l
             in text)
     assert ("Schoolkeep keeps 14 daily and 8 weekly backups (the newest of each of the last "
             "14 days and of each of the last 8 weeks)") in text
-    assert "To restore, see docs/backup.md (schoolkeep restore FILE on the server)" in text
+    assert "To restore a backup, ask whoever runs the Schoolkeep server" in text
+    assert "docs/" not in text  # a school user is never sent to a file of the code
 
 
 def test_the_summary_without_any_backup(personas: Personas, login: Login, no_copy_dir) -> None:
@@ -114,12 +115,18 @@ def test_the_summary_says_whether_a_second_copy_is_configured(
     monkeypatch.delenv("SCHOOLKEEP_BACKUP_COPY_DIR", raising=False)
     settings.BACKUP_COPY_DIR = ""
     text = page_text(client)
-    assert "No second copy is configured: see docs/backup.md." in text
+    # A warning of its own, in plain words, saying what to do; not in a success panel.
+    html = client.get(reverse("backups:backup-list")).content.decode()
+    warning = html[html.index('id="no-copy"'):html.index('id="summary-title"')]
+    assert "The backups are kept on the Schoolkeep server only" in warning
+    assert "Ask whoever runs the Schoolkeep server" in warning
+    assert "notification-banner-warning" in html and 'class="panel' not in html
+    assert "docs/" not in html
     assert "Each backup is also copied to a second folder" not in text
     settings.BACKUP_COPY_DIR = str(tmp_path / "offsite")
     text = page_text(client)
     assert "Each backup is also copied to a second folder." in text
-    assert "No second copy is configured" not in text
+    assert "kept on the Schoolkeep server only" not in text
     # The environment variable alone counts too.
     settings.BACKUP_COPY_DIR = ""
     monkeypatch.setenv("SCHOOLKEEP_BACKUP_COPY_DIR", str(tmp_path / "mounted"))
