@@ -56,9 +56,27 @@ def split_labels(text: str) -> list[str]:
     return [part for part in (tidy(p) for p in (text or "").split("/")) if part]
 
 
+# At most this many owners whose names fit are offered in the register's owner filter.
+MATCHES_SHOWN = 20
+
+
+def _owner_key(owner: OwnerChoice) -> str:
+    return (ORGANISATION if owner.is_organisation else PERSON) + owner.public_id
+
+
 class AssetFilterForm(forms.Form):
+    """The register's filters. A large school's register has a few hundred owners: as one
+    select they were half the page. The owner is found instead by typing part of a name; a
+    short select keeps the choices that need no name ("No owner", "A name not yet matched")
+    and, when a name fits several owners, lists just those to choose from. An owner named in
+    the address (the "Assets you own" button, an asset's page) is kept as the select's
+    choice. Every choice works without script."""
+
     q = forms.CharField(label="Name, description or purpose", required=False, max_length=200)
     group = forms.ChoiceField(label="Group", required=False, widget=PlainSelect)
+    owner_name = forms.CharField(
+        label="Owner's name", required=False, max_length=200,
+        help_text="Part of the name of a person or an outside organisation.")
     owner = forms.ChoiceField(label="Owner", required=False, widget=PlainSelect)
     classification = forms.ChoiceField(
         label="Classification", required=False, widget=PlainSelect,
@@ -70,18 +88,55 @@ class AssetFilterForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {str(g.public_id): g for g in groups}
-        self.owners: dict[str, OwnerChoice] = {
-            **{PERSON + str(p.public_id): p for p in people},
-            **{ORGANISATION + str(o.public_id): o for o in organisations},
-        }
+        self.owners: dict[str, OwnerChoice] = {_owner_key(o): o for o in [*people, *organisations]}
         self.systems = {str(s.public_id): s for s in systems}
         _set_choices(self, "group", [("", "Any group"),
                                      *((k, g.name) for k, g in self.groups.items())])
-        _set_choices(self, "owner", [
-            ("", "Anyone"), *((k, o.name) for k, o in self.owners.items()),
-            (OWNER_UNMATCHED, "A name not yet matched"), (OWNER_NONE, "No owner")])
+        _set_choices(self, "owner", self._owner_choices())
         _set_choices(self, "system", [("", "Any system"),
                                       *((k, s.name) for k, s in self.systems.items())])
+
+    def _fitting(self, text: str) -> list[OwnerChoice]:
+        """The owners whose name holds ``text``, in any case."""
+        wanted = tidy(text).casefold()
+        return ([o for o in self.owners.values() if wanted in o.name.casefold()]
+                if wanted else [])
+
+    def _owner_choices(self) -> list[tuple[str, str]]:
+        """Anyone, the owners the name fits (a few) or the one in the address, then the
+        choices that need no name."""
+        shown: list[OwnerChoice] = []
+        if self.is_bound:
+            chosen = self.owners.get(self.data.get("owner") or "")
+            fitting = self._fitting(self.data.get("owner_name") or "")[:MATCHES_SHOWN]
+            shown = [o for o in ([chosen] if chosen else []) + fitting if o is not None]
+        unique = {_owner_key(o): o for o in shown}
+        return [("", "Anyone"),
+                *((key, f"{o.name} (outside organisation)" if o.is_organisation else o.name)
+                  for key, o in unique.items()),
+                (OWNER_NONE, "No owner"), (OWNER_UNMATCHED, "A name not yet matched")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, owner = data.get("owner_name", ""), data.get("owner", "")
+        if not name or owner in self.owners:  # an owner chosen from the list is the answer
+            return data
+        if owner:
+            self.add_error("owner_name", "Leave the owner's name empty to see assets with no "
+                                         "owner or a name not yet matched.")
+            return data
+        fitting = self._fitting(name)
+        if not fitting:
+            self.add_error("owner_name", f"No owner's name contains “{tidy(name)}”.")
+        elif len(fitting) > 1:
+            more = len(fitting) > MATCHES_SHOWN
+            listed = (f" (the first {MATCHES_SHOWN} are listed) or type more of the name"
+                      if more else "")
+            self.add_error("owner_name", f"{len(fitting)} owners' names contain “{tidy(name)}”:"
+                                         f" choose one under Owner{listed}.")
+        else:
+            data["owner"] = _owner_key(fitting[0])
+        return data
 
     def selector_filters(self) -> dict[str, Any]:
         """The filters for ``selectors.asset_list`` (nothing filtered when invalid)."""
