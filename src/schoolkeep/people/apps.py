@@ -33,6 +33,7 @@ PEOPLE_ACTION_LABELS = {
     "people.person.updated": "Person changed",
     "people.person.left": "Person marked as a leaver",
     "people.person.account_linked": "Person's account linked",
+    "people.person.account_unlinked": "Person's account unlinked",
     "people.check.created": "Check recorded",
     "people.check.updated": "Check changed",
     "people.override.set": "Check exception set",
