@@ -24,10 +24,27 @@ from django.http import HttpRequest, HttpResponse
 
 from schoolkeep.lib.crypto import decrypt_text, encrypt_text
 
+# allauth says the same thing whenever recovery codes are made: "the old ones no longer
+# work". That is true only when they are made again on their own page; when they come with
+# a member's first authenticator there were no old ones.
+CODES_MADE = "mfa/messages/recovery_codes_generated.txt"
+FIRST_CODES_MADE = "mfa/messages/recovery_codes_first.txt"
+CODES_MADE_AGAIN_URL = "mfa_generate_recovery_codes"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False  # members join only by invitation
+
+    def add_message(self, request: HttpRequest, level: int, message_template: str | None = None,
+                    message_context: dict[str, Any] | None = None, extra_tags: str = "",
+                    message: str | None = None) -> None:
+        if message_template == CODES_MADE:
+            match = getattr(request, "resolver_match", None)
+            if getattr(match, "url_name", None) != CODES_MADE_AGAIN_URL:
+                message_template = FIRST_CODES_MADE
+        super().add_message(request, level, message_template, message_context, extra_tags,
+                            message)
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         """A deactivated account is refused exactly as a wrong password is.
