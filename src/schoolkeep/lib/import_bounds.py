@@ -7,6 +7,10 @@ name clean-up per row, while every other job waited). Every import of rows (peop
 the asset register) reads its file through ``lib.tabular``, which applies these bounds as it
 reads, before any import sees a cell:
 
+- a row has at most MAX_COLUMNS cells: empty cells beyond them are dropped, a filled one is
+  refused; a line of a text file is read only up to MAX_LINE_CHARS characters, so a line of
+  millions of empty cells (9 million in a 9 MB file: a list of 9 million cells, about 1 GB
+  for the asset register) is refused before it is split into cells;
 - a cell longer than MAX_CELL_CHARS arrives as a LongCell (its length and its first
   EXCERPT_CHARS characters), which the import reports as a problem of that row and column:
   no clean-up, parsing or message ever sees the long text;
@@ -24,14 +28,18 @@ Workbooks have bounds of their own on their parts, applied before openpyxl reads
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, SupportsIndex
+from typing import IO, Any, SupportsIndex
 
 # The longest cell an import reads: more than any field's text (the longest seen in a real
 # register is under 500 characters); Excel's own limit is 32,767.
 MAX_CELL_CHARS = 5_000
 EXCERPT_CHARS = 80
+# The widest row an import reads: every import's template has fewer than 30 columns.
+MAX_COLUMNS = 200
+# The longest line of a text file an import reads: every column at its longest cell.
+MAX_LINE_CHARS = MAX_CELL_CHARS * MAX_COLUMNS
 MAX_MESSAGE_CHARS = 400
 # The text of all the cells of a file, read once: a full file of 20,000 rows uses far less.
 MAX_FILE_CHARS = 25_000_000
@@ -48,6 +56,26 @@ class ImportFileError(Exception):
 
 class ImportTookTooLong(ImportFileError):
     """The import passed its deadline and was stopped."""
+
+
+def line_too_long(number: int) -> ImportFileError:
+    """The error for a line of a text file longer than MAX_LINE_CHARS."""
+    return ImportFileError(
+        f"Line {number:,} of the file is too long to import: it has more than "
+        f"{MAX_LINE_CHARS:,} characters. An import reads at most {MAX_COLUMNS} columns of "
+        f"at most {MAX_CELL_CHARS:,} characters each. Check that this is the right file.")
+
+
+def bounded_lines(handle: IO[str]) -> Iterator[str]:
+    """The lines of a text file opened for reading, each with its line ending. A line longer
+    than MAX_LINE_CHARS raises ImportFileError naming it, without reading more of it."""
+    # readline(n) stops after n characters: room for the longest line and its ending ("\r\n").
+    number = 0
+    while text := handle.readline(MAX_LINE_CHARS + 2):
+        number += 1
+        if len(text.rstrip("\r\n")) > MAX_LINE_CHARS:
+            raise line_too_long(number)
+        yield text
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -24,11 +24,14 @@ from typing import Any
 
 from schoolkeep.lib.import_bounds import (
     MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_LINE_CHARS,
     Deadline,
     ImportFileError,
     LongCell,
     TextBudget,
     bound_cell,
+    bounded_lines,
 )
 from schoolkeep.lib.xlsx_reading import XLSX_MAX_UNCOMPRESSED, load_workbook_bounded
 
@@ -96,12 +99,14 @@ def sniff_delimiter(first_line: str) -> str:
 
 def delimited_rows(path: Path, encoding: str, delimiter: str = "") -> Iterator[list[Any]]:
     """The records of a CSV (or TSV) file, with either line ending. ``delimiter``: sniffed
-    from the first line when not given."""
+    from the first line when not given. A line longer than an import reads is refused before
+    csv splits it (``import_bounds.bounded_lines``): a line of millions of empty cells would
+    otherwise become a list of millions of cells."""
     with open(path, encoding=encoding, newline="") as handle:
         if not delimiter:
-            delimiter = sniff_delimiter(handle.readline())
+            delimiter = sniff_delimiter(handle.readline(MAX_LINE_CHARS + 2))
             handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter, strict=False)
+        reader = csv.reader(bounded_lines(handle), delimiter=delimiter, strict=False)
         try:
             yield from reader
         except csv.Error as exc:
@@ -147,17 +152,38 @@ def bounded_rows(rows: Iterable[Iterable[Any]], deadline: Deadline) -> Iterator[
     text of the whole reading counted against its bound, the deadline checked every few rows
     (``lib.import_bounds``)."""
     budget = TextBudget()
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         deadline.tick()
-        yield bounded_row(row, budget)
+        yield bounded_row(row, budget, number)
 
 
-def bounded_row(values: Iterable[Any], budget: TextBudget) -> list[Any]:
-    """One row's cells within bounds, their text spent from ``budget``."""
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _within_columns(cells: list[Any], number: int) -> list[Any]:
+    """The row's first MAX_COLUMNS cells: the empty cells after them are dropped (a
+    spreadsheet often saves a few), a filled one is refused naming its row and column."""
+    for position in range(MAX_COLUMNS, len(cells)):
+        if not _is_empty(cells[position]):
+            raise ImportFileError(
+                f"{f'Row {number:,}' if number else 'A row'} has something in column "
+                f"{column_letter(position + 1)}, "
+                f"beyond the {MAX_COLUMNS} columns an import reads. Remove what is beyond "
+                "them, or check that this is the right file.")
+    del cells[MAX_COLUMNS:]
+    return cells
+
+
+def bounded_row(values: Iterable[Any], budget: TextBudget, number: int = 0) -> list[Any]:
+    """One row's cells within bounds (row ``number`` as the file counts it), their text spent
+    from ``budget``."""
     # Every row of every import comes through here: one pass without a call per cell, the
     # row's text spent at once (lengths are never negative, so the bound is passed by the
     # row exactly when it would be by one of its cells), a long cell bounded where it is.
     cells = list(values)
+    if len(cells) > MAX_COLUMNS:
+        cells = _within_columns(cells, number)
     chars = 0
     for position, value in enumerate(cells):
         if isinstance(value, str):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from schoolkeep.lib.import_bounds import LongCell, TextBudget
+from schoolkeep.lib.import_bounds import LongCell, TextBudget, bounded_lines
 from schoolkeep.lib.tabular import (
     Source,
     bounded_row,
@@ -99,9 +99,10 @@ class RegisterFile:
 
 
 def _text_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
-    # newline=None: "\n", "\r\n" and "\r" all end a line.
+    # newline=None: "\n", "\r\n" and "\r" all end a line. A line too long for an import
+    # is refused before it is split into cells (lib.import_bounds.bounded_lines).
     with open(path, encoding=encoding, newline=None) as handle:
-        for number, text in enumerate(handle, start=1):
+        for number, text in enumerate(bounded_lines(handle), start=1):
             yield number, text.rstrip("\n")
 
 
@@ -113,7 +114,7 @@ def _document_lines(source: Source, starts: int) -> Iterator[Line]:
         if OTHER_APPENDIX.match(text) and not APPENDIX_1.match(text):
             return
         source.deadline.tick()
-        yield _line(number, bounded_row(text.split("\t"), budget))
+        yield _line(number, bounded_row(text.split("\t"), budget, number))
 
 
 def _appendix_line(path: Path, encoding: str) -> int:
