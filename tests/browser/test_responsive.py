@@ -129,6 +129,7 @@ def _check_menu(page: Any, failures: list[str], persona: str) -> None:
     button.click()
     if not first_link.is_visible():
         failures.append(f"{persona}: a click on the Menu button does not open it")
+    page.screenshot(path=str(SCREENSHOTS / persona / f"menu-open-{PHONE}.png"))
     button.click()
 
 
