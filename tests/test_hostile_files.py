@@ -20,6 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from schoolkeep.assets.imports.reading import open_register
+from schoolkeep.lib.import_bounds import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_LINE_CHARS,
+    ImportFileError,
+)
+from schoolkeep.lib.tabular import column_letter, open_source
 from tests.hostile_files import REPO, Repeat, environment, shared_xlsx, write_csv, write_xlsx
 
 pytestmark = pytest.mark.own_databases  # see conftest.py
@@ -235,3 +243,89 @@ def test_an_import_past_its_deadline_stops_and_saves_nothing(
     assert "took longer than" in outcome["message"]
     assert "nothing was saved" in outcome["message"]
     assert outcome["people"] == 0
+
+
+# --- The width of a row (the review's second look: a 9 MB line of 9 million empty cells
+# took the asset import to about 1 GB and people and parents to about 275 MB) -------------
+
+WIDE = 9_000_000  # empty cells on one line: a 9 MB file, under the 10 MB upload limit
+HEADINGS = {
+    "people": ["Full name", "Kind"],
+    "parents": ["Name", "Email", "Year groups or classes"],
+    "assets": ["Group", "Asset", "Purpose", "Description", "Information Asset Owner"],
+}
+
+
+@pytest.mark.parametrize(("step", "separator"), [
+    ("people", ","), ("parents", ","), ("assets", ","), ("assets", "\t")])
+def test_a_row_of_millions_of_empty_cells_is_refused_naming_its_line(
+        step: str, separator: str, data: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / f"{step}.csv", separator.join(HEADINGS[step]),
+                     [separator * WIDE, separator.join(["Ann Smith"] * len(HEADINGS[step]))])
+    assert path.stat().st_size < 10_000_000
+
+    outcome = import_file(step, data, path)  # within the 300 MB limit
+
+    assert outcome["status"] == "failed"
+    assert "Line 2 of the file is too long to import" in outcome["message"]
+    assert f"{MAX_COLUMNS} columns" in outcome["message"]
+    assert len(outcome["message"]) < 400
+
+
+def test_empty_cells_beyond_the_columns_read_are_dropped(data: Path, tmp_path: Path) -> None:
+    # Half a million trailing separators: within the line's bound, so read, and cut to the
+    # columns an import reads before any import sees them.
+    path = write_csv(tmp_path / "people.csv", "Full name,Kind,Staff number",
+                     ["Ann Smith,support,S1" + "," * 500_000, "Bob Jones,support,S2"])
+
+    outcome = import_file("people", data, path)
+
+    assert outcome["status"] == "done"
+    assert outcome["problem_count"] == 0, outcome["problems"][:3]
+
+
+def _rows_of(path: Path) -> list[list[object]]:
+    source = open_source(path, [])
+    return list(source.rows())
+
+
+def test_a_csv_row_is_cut_to_the_columns_read(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "wide.csv", "Full name,Kind",
+                     ["Ann Smith,support" + ", " * (3 * MAX_COLUMNS)])
+    heading, row = _rows_of(path)
+    assert heading == ["Full name", "Kind"]
+    assert len(row) == MAX_COLUMNS and row[:2] == ["Ann Smith", "support"]
+
+
+def test_a_filled_cell_beyond_the_columns_read_is_refused_naming_it(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "wide.csv", "Full name,Kind",
+                     ["Ann Smith,support", "Bob Jones" + "," * MAX_COLUMNS + "surprise"])
+    with pytest.raises(ImportFileError) as refused:
+        _rows_of(path)
+    assert str(refused.value).startswith(
+        f"Row 3 has something in column {column_letter(MAX_COLUMNS + 1)}, beyond the "
+        f"{MAX_COLUMNS} columns an import reads")
+
+
+def test_a_line_is_read_up_to_its_bound_and_no_further(tmp_path: Path) -> None:
+    # Exactly the bound: 200 cells of 4,999 characters, each followed by a comma (so a 201st,
+    # empty cell, which is dropped).
+    cell = "x" * (MAX_CELL_CHARS - 1)
+    exact = write_csv(tmp_path / "exact.csv", "Full name", [(cell + ",") * MAX_COLUMNS])
+    assert len((cell + ",") * MAX_COLUMNS) == MAX_LINE_CHARS
+    (_, row) = _rows_of(exact)
+    assert row == [cell] * MAX_COLUMNS
+
+    over = tmp_path / "over.csv"
+    over.write_bytes(b"Full name\r\n" + b"x" * (MAX_LINE_CHARS + 1))  # no line ending
+    with pytest.raises(ImportFileError, match=r"^Line 2 of the file is too long"):
+        _rows_of(over)
+
+
+def test_a_register_document_s_long_line_is_refused_before_it_is_split(
+        tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "policy.txt", "Our policy",
+                     ["Appendix 1", "Group\tAsset", "\t" * WIDE])
+    register = open_register(path, [])
+    with pytest.raises(ImportFileError, match=r"^Line 4 of the file is too long"):
+        list(register.lines())
