@@ -10,6 +10,9 @@ unknown names, one to four access labels from a pool of 60, a purpose and a clas
 1. imports it into a school with 300 people and no register (timed: rows per second);
 2. imports the same file again (nothing changes: rows per second, no audit event);
 3. imports it with one row in ten changed (timed);
+3b. checks (the preview's dry run) files against that register of N assets: the same file
+   (every row found), and a file of N new names that each look like a recorded one
+   ("Asset records 00042" beside "Asset 00042": the preview asks about each), timed;
 4. imports it into another empty school under tracemalloc (peak of Python allocations),
    and again with 1/5 of the rows, to show how memory grows with the file;
 5. with ``--xlsx``, imports the same register from an XLSX workbook (bounded by openpyxl's
@@ -61,9 +64,10 @@ def person_name(n: int) -> str:
     return f"{FIRST[n % len(FIRST)]} {LAST[(n // len(FIRST)) % len(LAST)]} {n}"
 
 
-def generate(rows: int, *, changed_every: int = 0, seed: int = 11) -> list[list[str]]:
+def generate(rows: int, *, changed_every: int = 0, seed: int = 11,
+             names: str = "Asset {n:05d}") -> list[list[str]]:
     """The table: headings, group headings and asset rows (``changed_every``: change the
-    purpose of one asset row in that many)."""
+    purpose of one asset row in that many; ``names``: the assets' names)."""
     rng = random.Random(seed)
     labels = [f"{area} {role}" for area in AREAS for role in ROLES]
     table = [HEADING]
@@ -81,7 +85,7 @@ def generate(rows: int, *, changed_every: int = 0, seed: int = 11) -> list[list[
         purpose = "Teaching and learning /statutory returns" if n % 3 else "Business continuity"
         if changed_every and n % changed_every == 0:
             purpose += " (reviewed)"
-        table.append([f"Asset {n:05d}", owner, access, purpose,
+        table.append([names.format(n=n), owner, access, purpose,
                       CLASSIFICATIONS[n % len(CLASSIFICATIONS)]])
     return table
 
@@ -150,6 +154,20 @@ def timed_import(path: Path, school: Any) -> tuple[str, Any]:
             f"({100 * audit[0] / cpu:2.0f}%)", result)
 
 
+def timed_check(path: Path, school: Any) -> tuple[str, Any]:
+    """The check of ``path`` against ``school``'s register (``dry_run``: the preview's job),
+    as printed, and the result."""
+    from functools import partial
+
+    from schoolkeep.assets.imports import assets_import
+
+    cpu = time.process_time()
+    elapsed, result = harness.timed_import(partial(assets_import, dry_run=True), path, school)
+    cpu = time.process_time() - cpu
+    return (f"{elapsed:6.2f} s wall, {cpu:6.2f} s CPU ({result.rows / cpu:7.0f} rows/s CPU)",
+            result)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -198,6 +216,14 @@ def main() -> None:
         print(f"  one row in ten changed: {figures}\n"
               f"    ({result.changed} assets changed, "
               f"{AuditEvent.objects.count() - events} audit events)")
+        figures, result = timed_check(path, school)
+        print(f"  check of the same file (preview): {figures}")
+        look_alikes = write_csv(folder / f"register-{rows}-look-alikes.csv",
+                                generate(rows, names="Asset records {n:05d}"))
+        figures, result = timed_check(look_alikes, school)
+        print(f"  check of {rows} new names like the register's (preview): {figures}\n"
+              f"    ({getattr(result, 'look_alike_count', 'no')} look-alikes found, "
+              f"{len(getattr(result, 'look_alikes', []))} kept for the preview)")
         rss_after = harness.maxrss_mb()
 
         print("  Peak of Python allocations during one import (tracemalloc), into an empty "

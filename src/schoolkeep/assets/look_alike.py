@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that say only that something is data, or join words: "Attendance records" is
 # "Attendance". Compared after the plural is made singular.
@@ -30,6 +31,7 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 MAX_LENGTH = 300  # the stored key's length (an asset's name's)
 
 
+@lru_cache(maxsize=4096)  # a register's words repeat ("pupil", "records"): bounded
 def _singular(word: str) -> str:
     """A plural made singular by the common English endings (a few odd words differ, which
     at worst misses a look-alike)."""

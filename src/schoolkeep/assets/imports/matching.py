@@ -130,8 +130,10 @@ class Index:
                               .filter(school=school, name_key="").select_related("group")
                               if alias.group is not None}
         # A file's (group heading, name) chosen as another name of a recorded asset: per
-        # batch, as the assets (load_assets).
+        # batch, as the assets (load_assets), when the school has any.
         self.aliases: dict[tuple[str, str], Existing] = {}
+        self.has_aliases = AssetAlias.objects.filter(school=school,
+                                                     asset__isnull=False).exists()
         # Recorded assets by look-alike key (id, public id, name, group id), and the
         # look-alike keys of the batch's rows not recorded yet: per batch.
         self.look_alikes: dict[str, list[tuple[int, str, str, int]]] = {}
@@ -191,6 +193,8 @@ class Index:
     def _load_aliases(self, keys: list[str], rows: list[AssetRow], recorded: Any,
                       by_pk: dict[int, Existing]) -> None:
         """The aliases of the rows' names, and the assets they name that are not read yet."""
+        if not self.has_aliases:
+            return
         wanted = {row.key for row in rows}
         targets: dict[tuple[str, str], int] = {}
         aliases = AssetAlias.objects.filter(school=self.school, asset__isnull=False)
@@ -484,7 +488,11 @@ class Planner:
         group = self.index.group_of(row.group_key)
         existing = self.index.aliases.get(row.key) or (
             self.index.assets.get((group.pk, row.name_key)) if group else None)
-        if existing is not None and not self.first_match(row, existing):
+        # Two rows can be one recorded asset only through an alias (of the asset, or of a
+        # group). The check also remembers every match, not to offer it again.
+        if existing is not None and (self.ask or self.index.has_aliases
+                                     or self.index.group_aliases) \
+                and not self.first_match(row, existing):
             return
         if existing is None:
             self.plan.created.append(NewAsset(row, group.name_key if group else row.group_key,

@@ -68,6 +68,7 @@ def test_the_page_lists_the_assets_that_need_an_owner_and_why(
     assert response.status_code == 200
     assert_csp_clean(response)
     assert "<h2>Assets that need an owner (3)</h2>" in text
+    assert ' aria-current="page">Choose owners</a>' in text  # in the register's sub-navigation
     assert '<td data-label="Why">No owner</td>' in text
     assert "“D. Marsh” is not yet matched to a person or organisation" in text
     assert "Dan Marsh has left the school" in text
