@@ -227,6 +227,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # also guarded second-factor codes, so codes get their own (see accounts/forms.py).
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Schoolkeep: "
+# The sign-in form counts each attempt before the password is checked (axes alone let
+# parallel guesses past its limit: accounts/lockout.py).
+ACCOUNT_FORMS = {"login": "schoolkeep.accounts.forms.SignInForm"}
 # Exporting the Single Central Record needs the password again within the last 10 minutes.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 600
 MFA_ADAPTER = "schoolkeep.accounts.adapters.MFAAdapter"

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from schoolkeep.accounts.lockout import sign_in_attempts_reset
 from schoolkeep.accounts.models import ApiToken, User
 from schoolkeep.accounts.selectors import user_has_mfa, user_needs_mfa
 from schoolkeep.audit import context as audit_context
@@ -228,6 +229,8 @@ def lockout_clear(*, attempt: AccessAttempt, actor: Any, school: Any) -> int:
         )
         failures = sum(a.failures_since_start for a in attempts)
         deleted, _ = attempts.delete()
+        # The sign-in form's own count too, or it would go on refusing (accounts/lockout.py).
+        sign_in_attempts_reset(email=username, address=attempt.ip_address or "")
         user = User.objects.filter(email__iexact=username).first()
         audit_record(
             action="accounts.lockout.cleared", actor=actor, school=school,
