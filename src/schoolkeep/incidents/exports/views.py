@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schoolkeep.incidents.exports import ico, log
 from schoolkeep.incidents.models import Incident, Kind
+from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
@@ -22,7 +23,6 @@ from schoolkeep.tenancy.http import SchoolRequest
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 BREACHES_PER_PAGE = 25
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BreachLogExportForm(forms.Form):
@@ -31,12 +31,11 @@ class BreachLogExportForm(forms.Form):
         choices=[(code, label) for code, (label, _) in log.FORMATS.items()],
         error_messages={"required": "Choose a spreadsheet (XLSX) or CSV."},
     )
-    date_from = forms.DateField(
-        label="Became aware from", required=False, widget=DATE_WIDGET,
-        help_text="A date, such as 1/9/2025 (UK time). Leave both dates empty for every "
-                  "incident.")
-    date_to = forms.DateField(label="Became aware up to", required=False, widget=DATE_WIDGET,
-                              help_text="A date, such as 31/8/2026; that whole day is included.")
+    date_from = UKDateField(
+        label="Became aware from", required=False, what="the first date",
+        help_text="Leave both dates empty for every incident.")
+    date_to = UKDateField(label="Became aware up to", required=False, what="the last date",
+                          help_text="That whole day is included.")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

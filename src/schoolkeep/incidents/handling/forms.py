@@ -4,14 +4,11 @@ times are entered in Europe/London time and handed to the services as UTC-aware 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from schoolkeep.assets.models import Asset
-from schoolkeep.incidents.clock import LONDON, in_london
 from schoolkeep.incidents.models import (
     Action,
     DataCategory,
@@ -23,7 +20,7 @@ from schoolkeep.incidents.models import (
     RiskResult,
     Status,
 )
-from schoolkeep.lib.date_input import UKDateTimeField
+from schoolkeep.lib.date_input import UKDateField, UKDateTimeField
 from schoolkeep.systems.models import System
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
@@ -43,33 +40,6 @@ def _as_tristate(value: str) -> bool | None:
 
 def _from_tristate(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
-
-
-class LondonDateTimeField(forms.DateTimeField):
-    """A date and time as read on a clock in London, entered without JavaScript."""
-
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                     "%d/%m/%Y %H:%M"]
-    default_error_messages = {
-        "invalid": "Enter a real date and time, such as 2026-03-03 14:05.",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateTimeInput(
-            format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}))
-        kwargs.setdefault("help_text", "In UK time, for example 2026-03-03 14:05.")
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return in_london(value).replace(tzinfo=None)
-        return value
-
-    def to_python(self, value: Any) -> datetime | None:
-        # Django reads the naive value in the current time zone and refuses a time that
-        # does not exist, or exists twice, when the clocks change: make that London.
-        with timezone.override(LONDON):
-            return super().to_python(value)
 
 
 class VersionForm(forms.Form):
@@ -179,8 +149,9 @@ TRIAGE_ERROR_FIELDS = {"breach_confidentiality": "breach_types",
 
 class AwareAtForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    aware_at = LondonDateTimeField(
-        label="When did the school become aware of it?",
+    aware_at = UKDateTimeField(
+        label="When did the school become aware of it?", past=True, help_text="UK time.",
+        what="when the school became aware",
         error_messages={"required": "Enter the date and time the school became aware."})
     reason = forms.CharField(label="Why is it changing?", max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}),
@@ -309,10 +280,8 @@ class ActionForm(forms.Form):
                                   error_messages={"required": "Say what is to be done."})
     owner = forms.ChoiceField(label="Who owns it?",
                               error_messages={"required": "Choose who owns the action."})
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(
-        format="%Y-%m-%d", attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the action is due.",
-                        "invalid": "Enter a real date, such as 2026-03-03."})
+    due_on = UKDateField(label="Due on", what="the date the action is due",
+                         error_messages={"required": "Enter the date the action is due."})
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -58,8 +58,8 @@ def test_the_page_shows_the_short_form_and_the_schools_name(client, token):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Report a concern" in page and "Oakfield Primary" in page
-    for name in ("title", "description", "occurred_at", "discovered_at", "data_involved",
-                 "personal_data", "reporter_name", "reporter_contact"):
+    for name in ("title", "description", "occurred_at_0", "occurred_at_4", "discovered_at_0",
+                 "data_involved", "personal_data", "reporter_name", "reporter_contact"):
         assert f'name="{name}"' in page
     assert "csrfmiddlewaretoken" not in page
 

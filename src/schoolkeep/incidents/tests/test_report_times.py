@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schoolkeep.incidents.clock import LONDON
-from schoolkeep.incidents.report.forms import ReportForm, london_instant
+from schoolkeep.incidents.report.forms import ReportForm
+from schoolkeep.lib.date_input import london_instant
 
 # 2026: the clocks go forward on Sunday 29 March and back on Sunday 25 October.
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -69,15 +70,22 @@ def test_a_time_that_happened_twice_is_read_as_the_first_and_the_reporter_told()
 def test_a_time_that_is_not_a_date_and_time_is_refused_naming_the_field(typed):
     bound = form(occurred_at=typed)
     assert not bound.is_valid()
-    assert bound.errors["occurred_at"] == [
-        "Enter when it happened as a date and time, such as 25/10/2026 14:30."]
+    [message] = bound.errors["occurred_at"]
+    assert message.startswith("When it happened must ")
 
 
-def test_the_input_is_a_local_date_time_input_showing_london_time():
-    bound = ReportForm(initial={"occurred_at": datetime(2026, 7, 1, 13, 30, tzinfo=UTC)},
+def test_the_boxes_are_read_in_british_order_and_show_london_time():
+    boxes = {"occurred_at_0": "1", "occurred_at_1": "7", "occurred_at_2": "2026",
+             "occurred_at_3": "14", "occurred_at_4": "30"}
+    bound = form(**boxes)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["occurred_at"] == datetime(2026, 7, 1, 13, 30, tzinfo=UTC)
+    shown = ReportForm(initial={"occurred_at": datetime(2026, 7, 1, 13, 30, tzinfo=UTC)},
                        now=NOW)
-    html = str(bound["occurred_at"])
-    assert 'type="datetime-local"' in html and 'value="2026-07-01T14:30"' in html
+    html = str(shown["occurred_at"])
+    assert 'type="datetime-local"' not in html and 'type="date"' not in html
+    for part, value in enumerate(["1", "7", "2026", "14", "30"]):  # 14:30 BST
+        assert f'name="occurred_at_{part}" value="{value}"' in html
 
 
 def test_when_you_found_out_shows_now_as_its_default():
@@ -85,6 +93,7 @@ def test_when_you_found_out_shows_now_as_its_default():
     hint = ReportForm(now=NOW).fields["discovered_at"].help_text
     assert "Leave it empty if you found out just now" in hint
     assert "12:00 on Saturday 28 November 2026" in hint
+    assert hint.endswith("For example, 27 3 2026 14 05")  # the one hint style
     summer = ReportForm(now=datetime(2026, 7, 1, 12, tzinfo=UTC)).fields["discovered_at"]
     assert "13:00 on Wednesday 1 July 2026" in summer.help_text
 
