@@ -1,6 +1,7 @@
 from django.urls import path
 
-from schoolkeep.assets import urls_import, views
+from schoolkeep.assets import views
+from schoolkeep.assets.imports import urls as import_urls
 from schoolkeep.assets.owners import urls as owners_urls
 
 app_name = "assets"
@@ -25,7 +26,7 @@ urlpatterns = [
 ]
 
 # The import of the register (its own module).
-urlpatterns += urls_import.urlpatterns
+urlpatterns += import_urls.urlpatterns
 
 # Choosing the owners of assets together (assets/owners/).
 urlpatterns += owners_urls.urlpatterns

@@ -10,8 +10,12 @@ after the first, the rest of the file is only checked, and the transaction is ro
 if there is any problem, nothing is written.
 
 - ``reading``: formats, encodings, markup; ``columns``: headings and classifications;
-  ``parsing``: heading rows, group headings and rows; ``matching``: owners, labels, assets
-  and what would change; ``writing``: the bulk writes; ``results``: what is reported.
+  ``parsing``: heading rows, group headings and rows; ``matching``: owners, labels, assets,
+  aliases and look-alikes, and what would change; ``writing``: the bulk writes (and the
+  aliases chosen); ``results``: what is reported;
+- the page: ``views`` and ``urls`` (upload, preview with its questions, confirm, result);
+  ``tasks``: the check and import jobs (also importable from ``assets.tasks_import``, the
+  path jobs queued earlier name).
 
 ``docs/imports.md`` describes the files, the rules and the errors for users.
 """

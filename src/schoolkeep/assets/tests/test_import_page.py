@@ -19,7 +19,7 @@ from tests.personas import Personas
 from tests.test_ui_pages import assert_csp_clean, assert_our_layout
 
 from schoolkeep.accounts.models import User
-from schoolkeep.assets import tasks_import
+from schoolkeep.assets.imports import tasks as tasks_import
 from schoolkeep.assets.models import Asset, AssetGroup
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.jobs.models import Job

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schoolkeep.assets.tasks_import import (
+from schoolkeep.assets.imports.tasks import (
     APPLY_KIND,
     CHECK_KIND,
     assets_import_apply,
