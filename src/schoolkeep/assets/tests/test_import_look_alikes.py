@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from tests.personas import Personas
+from tests.seed import SEED_POLICY
 
 from schoolkeep.assets import services
 from schoolkeep.assets.imports import ImportFileError, ImportResult, assets_import
@@ -257,3 +258,28 @@ def test_finding_look_alikes_costs_the_same_queries_whatever_the_register(
         assert len(look_ups) == 1  # one batch: one IN query of its keys
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_appendix_1_into_the_demo_s_register_asks_about_its_look_alikes(
+        personas: Personas) -> None:
+    """The issue's case: the policy's Appendix 1 imported into a register that already has
+    the demo's "Pupil records (MIS)", "Attendance records" and "Child protection records"."""
+    school, siro = personas.school, personas.siro
+    pupils = services.group_get_or_create(school=school, name="Pupil records (MIS)",
+                                          actor=siro)
+    safeguarding = services.group_get_or_create(school=school, name="Safeguarding",
+                                                actor=siro)
+    for group, name in ((pupils, "Attendance records"), (pupils, "Pupil information"),
+                        (safeguarding, "Child protection records")):
+        services.asset_create(school=school, actor=siro, group=group, name=name)
+
+    result = run(personas, SEED_POLICY, dry_run=True)
+
+    asked = {(item.kind, item.name): [label for _, _, label in item.candidates]
+             for item in result.look_alikes}
+    assert asked == {
+        ("group", "Pupil data (MIS)"): ["“Pupil records (MIS)”"],
+        ("asset", "Attendance"): ["“Attendance records” (in “Pupil records (MIS)”)"],
+        ("asset", "Child protection data"): [
+            "“Child protection records” (in “Safeguarding”)"],
+    }
