@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.audit.models import AuditEvent
@@ -23,7 +25,8 @@ from schoolkeep.incidents.demo_incidents import (
 )
 from schoolkeep.incidents.duties_incidents import MODULE
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, RiskResult, Status
-from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.models import MembershipRole, School
+from schoolkeep.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +69,8 @@ def test_the_demo_has_a_closed_near_miss_and_a_report_waiting(larkspur: School) 
         f"BR-{timezone.localdate().year}-000{n}" for n in (1, 2, 3)]
 
 
-def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School) -> None:
+def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School,
+                                                            login: Any) -> None:
     incidents = by_title(larkspur)
     breach, waiting = incidents[BREACH_TITLE], incidents[WAITING_TITLE]
     duties = {(d.key.split(":")[0], d.subject): d
@@ -77,8 +81,15 @@ def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School) -
                            ("incidents.triage", waiting.reference),
                            ("incidents.action", breach.reference)}
     ico = duties[("incidents.ico-decision", breach.reference)]
-    assert ico.status == DUE and ico.legal_clock  # the red banner of the DPO's dashboard
+    assert ico.status == DUE and ico.legal_clock
     assert ico.owner_label == "Data protection officer"
+    # The demo DPO's dashboard opens on the running clock, in the red banner at the top.
+    dpo = MembershipRole.objects.get(membership__school=larkspur, role=Role.DPO).membership.user
+    page = login(dpo).get(reverse("duties:dashboard")).content.decode()
+    banner = page[page.index('id="legal-clocks"'):]
+    banner = banner[:banner.index("</section>")]
+    assert f"Decide whether to tell the ICO about {breach.reference}" in banner
+    assert "hours" in banner and "left" in banner
 
 
 def test_the_demo_key_contacts_have_telephone_numbers(larkspur: School) -> None:
