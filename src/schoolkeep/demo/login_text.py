@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from schoolkeep.agreements.aups.demo import DEMO_KIOSK_PIN
 from schoolkeep.demo.builder import DEMO_PASSWORD
 from schoolkeep.demo.selectors import DemoLogin, demo_logins, demo_pending_invitations
 
@@ -34,6 +35,8 @@ def login_lines(base_url: str | None = None) -> list[str]:
         "",
         *_table(rows),
     ]
+    lines += ["", "The reception kiosk at Larkspur Primary School closes with the PIN "
+                  f"{DEMO_KIOSK_PIN}."]
     invitations = demo_pending_invitations()
     if invitations:
         lines.append("")

@@ -93,7 +93,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         frozenset({Role.SIRO, Role.BUSINESS_MANAGER}),
     ),
     "aups.kiosk": (
-        "Open the reception kiosk where visitors sign (it signs the member out)",
+        "Open the reception kiosk where visitors sign (it signs the member out) and set the"
+        " kiosk PIN that closes it",
         frozenset(SCHOOL_ROLES) - {Role.GOVERNOR, Role.AUDITOR},
     ),
     "policies.view": ("See the register of the school's policies and read them", _ALL),
