@@ -136,6 +136,9 @@ def _decision_gaps(incident: Incident, decisions: dict[str, Decision]) -> list[s
     elif not ico.tell and risk in (RiskResult.RISK, RiskResult.HIGH):
         gaps.append("The decision not to report to the ICO no longer fits the risk: "
                     "record the decision again.")
+    elif ico.tell and ico.told_at is None:
+        # Closing would stop the clock: a decision to report is not the report.
+        gaps.append("The report to the ICO has not been sent yet: send it, then record when.")
     people = decisions.get(Decision.Kind.PEOPLE)
     if people is None:
         gaps.append("Record the decision about telling the people affected.")

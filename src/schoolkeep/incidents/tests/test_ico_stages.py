@@ -20,6 +20,7 @@ from schoolkeep.duties.types import HORIZON
 from schoolkeep.incidents.clock import ICO_REPORT_URL
 from schoolkeep.incidents.duties_incidents import IncidentDuties
 from schoolkeep.incidents.handling.decisions import decision_record
+from schoolkeep.incidents.handling.services import close_gaps
 from schoolkeep.incidents.models import Decision, IcoStage, Incident
 from schoolkeep.incidents.selectors import incident_list, incident_rows
 from schoolkeep.incidents.tests.test_handling_triage import assess, report, triage
@@ -157,3 +158,10 @@ def test_the_form_records_a_decision_to_report_and_then_the_report_sent(
     decision = Decision.objects.get(incident=incident, kind=Decision.Kind.ICO)
     assert decision.told_at == datetime(2026, 6, 3, 9, 30, tzinfo=UTC)
     assert decision.ico_stage == IcoStage.SENT
+
+
+def test_a_report_decided_but_not_sent_cannot_be_closed(personas: Personas) -> None:
+    incident = breach(personas)
+    decide_to_send(incident, personas)
+    assert ("The report to the ICO has not been sent yet: send it, then record when."
+            in close_gaps(incident))
