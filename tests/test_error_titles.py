@@ -38,3 +38,27 @@ def test_a_form_by_another_name_says_so_with_form_failed(db) -> None:
     unbound = render_to_string("base.html", {"page_title": "Export",
                                              "form": SystemForm(people=[])}, request=request)
     assert _title(unbound) == f"Export {DASH} Schoolkeep"
+
+
+def test_the_public_pages_title_says_error_after_a_failed_submit(db) -> None:
+    """The signing and report-a-concern pages have their own layout (public_base.html)."""
+    request = RequestFactory().get("/")
+    failed = render_to_string("public_base.html", {"page_title": "Report a concern",
+                                                   "form_failed": True}, request=request)
+    assert _title(failed) == f"Error: Report a concern {DASH} Schoolkeep"
+    shown = render_to_string("public_base.html", {"page_title": "Report a concern"},
+                             request=request)
+    assert _title(shown) == f"Report a concern {DASH} Schoolkeep"
+
+
+def test_an_exception_refused_says_error_in_the_title(personas, login) -> None:
+    from schoolkeep.people.models import CheckType
+    from schoolkeep.people.services import person_create
+
+    person = person_create(school=personas.school, actor=None, full_name="Ann Lee",
+                           kind="support")
+    client = login(personas.siro)
+    url = reverse("people:override-edit", args=[person.public_id, CheckType.ENHANCED_DBS])
+    failed = client.post(url, {"required": "", "reason": "", "version": 0})
+    assert failed.status_code == 200
+    assert _title(failed.content.decode()).startswith("Error: ")

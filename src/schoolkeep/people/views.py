@@ -253,7 +253,7 @@ def override_edit(request: SchoolRequest, public_id: UUID, check_type: str) -> H
     return render(request, "people/override_form.html", {
         "page_title": f"Exception to the rules: {kind.label}", "form": form, "person": person,
         "check_label": kind.label, "override": override, "stale": stale,
-        "confirm": confirm})
+        "confirm": confirm, "form_failed": request.method == "POST"})  # a success redirects
 
 
 @school_view("people.manage")
