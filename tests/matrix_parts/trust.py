@@ -1,11 +1,12 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
 """The trust-level pages' rows of the permission matrix (issue 12).
 
-The trust's overview (``trust.overview``) and the trust's rules: reading them needs
-``trust.overview``, changing or resetting them ``trust.rules.manage``; both are the trust
-administrator's alone. Every school role, however much it may write inside the school (the
-SIRO, the HR administrator who manages the school's own rules), gets 403; the outsider, whose
-school is in no trust, has no trust's rules page (404) and lacks the overview (403).
+The trust's rules: reading them needs ``trust.overview``, changing or resetting them
+``trust.rules.manage``; both are the trust administrator's alone. Every school role, however
+much it may write inside the school (the SIRO, the HR administrator who manages the school's
+own rules), gets 403; the outsider, whose school is in no trust, has no trust's rules page
+(404). (The old trust overview page is gone: a trust's schools are on ``overview:schools``,
+in the overview's own rows.)
 
 The writes are real: the trust's rules are set in ``build`` so that a reset has something to
 reset, and the edit posts a valid form turning the enhanced DBS and barred-list checks off
@@ -66,8 +67,6 @@ FORM_BODIES = {
 
 #                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
-    ("duties:trust-overview", "GET"): "302 403 403 403 403 403 403 403 403 403 403 403 200 403",
-    ("duties:trust-overview", "POST"): "302 403 403 403 403 403 403 403 403 403 403 403 405 403",
     ("people:trust-rules", "GET"): "302 403 403 403 403 403 403 403 403 403 403 403 200 404",
     ("people:trust-rules", "POST"): "302 403 403 403 403 403 403 403 403 403 403 403 405 404",
     ("people:trust-rules-edit", "GET"): "302 403 403 403 403 403 403 403 403 403 403 403 200 404",

@@ -6,7 +6,6 @@ app_name = "duties"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("trust/", views.trust_overview, name="trust-overview"),
     path("calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("kinds/<str:kind>/", views.duty_kind_list, name="duty-kind-list"),

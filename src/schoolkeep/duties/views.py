@@ -1,5 +1,6 @@
-"""The dashboard ("what needs doing"), the page of one kind of duty, the trust overview and
-the personal calendar feed.
+"""The dashboard ("what needs doing"), the page of one kind of duty and the personal calendar
+feed. Each school's duties counted across a trust are on the schools overview
+(``overview:schools``).
 
 The dashboard's size does not grow with the school: the viewer's running legal clocks lead
 in a banner with the time left, then each area and kind of duty shows its counts and its
@@ -85,41 +86,6 @@ def duty_kind_list(request: HttpRequest, kind: str) -> HttpResponse:
         "query": f"who={OTHERS}" if oversight else "", "counts": duties.counts,
         "horizon_days": HORIZON.days,
     })
-
-
-@school_view("trust.overview")
-@require_GET
-def trust_overview(request: HttpRequest) -> HttpResponse:
-    school = request.school  # type: ignore[attr-defined]
-    schools = [
-        access.school
-        for access in request.access_list  # type: ignore[attr-defined]
-        if access.is_trust_admin and access.school.organisation_id == school.organisation_id
-    ]
-    access = request.access  # type: ignore[attr-defined]
-    counts = selectors.counts_for_schools([s.pk for s in schools], timezone.now())
-    # Only the modules a trust administrator may see (not incidents, for one): asked once
-    # per module, not once per school and module.
-    hidden = {provider.module for provider in registry.providers()
-              if not access.can(registry.view_permission_for(provider.module))}
-    for per_module in counts.values():
-        for module in hidden & set(per_module):
-            del per_module[module]
-    rows = [
-        {
-            "school": s,
-            "modules": [m for m in selectors.module_counts(counts[s.pk]) if m.counts.total],
-            "total": selectors.total(counts[s.pk]),
-        }
-        for s in schools
-    ]
-    context = {
-        "page_title": "Trust overview",
-        "organisation": school.organisation,
-        "rows": rows,
-        "horizon_days": HORIZON.days,
-    }
-    return render(request, "duties/trust_overview.html", context)
 
 
 @require_GET

@@ -1,7 +1,9 @@
-"""The dashboard and the trust overview: what they show, to whom, in how many queries."""
+"""The dashboard: what it shows, to whom, in how many queries; and each school's duties as
+the schools overview counts them for a trust administrator."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from schoolkeep.tenancy.roles import Role
 from .conftest import confirm_terms, make_member
 
 DASHBOARD = reverse("duties:dashboard")
-OVERVIEW = reverse("duties:trust-overview")
+SCHOOLS = reverse("overview:schools")
 
 # A Wednesday in term, outside the summer weeks when next year's term dates fall due.
 TERM_TIME = datetime(2026, 11, 4, 10, tzinfo=UTC)
@@ -100,36 +102,23 @@ def test_dashboard_query_count_is_the_same_for_3_and_40_duties(
     assert "See all 40" in page
 
 
-# --- trust overview --------------------------------------------------------------------
+# --- each school's duties counted on the schools overview (overview:schools) -------------
 
 
-def test_trust_overview_is_for_trust_administrators_only(personas, login):
-    assert login(personas.siro).get(OVERVIEW).status_code == 403
-    assert login(personas.trust_admin).get(OVERVIEW).status_code == 200
+def _overdue_at(page: str, school: str) -> int:
+    found = re.search(rf'>([\d,]+)<span class="visually-hidden"> overdue at {school}</span>', page)
+    assert found is not None, school
+    return int(found[1].replace(",", ""))
 
 
 @time_machine.travel(TERM_TIME, tick=False)
-def test_trust_overview_shows_each_trust_schools_counts(personas, login):
+def test_the_schools_overview_counts_each_trust_schools_duties(personas, login):
     second = SchoolFactory(name="Elm Park Primary", organisation=personas.school.organisation)
     confirm_terms(year=2026, school=second)
-    make_member(second, [Role.IAO], created_at=TERM_TIME - timedelta(days=30))
-    page = login(personas.trust_admin).get(OVERVIEW).content.decode()
-    assert "Elm Park Primary" in page and "Oakfield Primary" in page
-    assert "Hillside Academy" not in page
-    assert "Members and school calendar: 1 overdue, 0 due" in page
-
-
-@time_machine.travel(TERM_TIME, tick=False)
-def test_trust_overview_query_count_is_the_same_for_2_and_12_schools(
-    personas, login, raise_duties, django_assert_num_queries
-):
-    trust = personas.school.organisation
     client = login(personas.trust_admin)
-    raise_duties(SchoolFactory(organisation=trust), 2)
-    baseline, page = _queries(client, OVERVIEW)
-    assert page.count('<th scope="row">') == 2
-    for _ in range(10):
-        raise_duties(SchoolFactory(organisation=trust), 2)
-    with django_assert_num_queries(baseline):
-        response = client.get(OVERVIEW)
-    assert response.content.decode().count('<th scope="row">') == 12
+    before = client.get(SCHOOLS).content.decode()
+    make_member(second, [Role.IAO], created_at=TERM_TIME - timedelta(days=30))  # no 2FA
+    page = client.get(SCHOOLS).content.decode()
+    assert "Oakfield Primary" in page and "Hillside Academy" not in page  # another trust's
+    assert _overdue_at(page, "Elm Park Primary") == _overdue_at(before, "Elm Park Primary") + 1
+    assert _overdue_at(page, "Oakfield Primary") == _overdue_at(before, "Oakfield Primary")

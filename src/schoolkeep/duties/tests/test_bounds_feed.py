@@ -1,25 +1,20 @@
-"""The calendar feed, the page of others' duties of one kind and the trust overview keep
-their queries whatever the number of duties or schools, and the feed lists at most
-``FEED_PER_KIND`` of a kind with a line saying how many more."""
+"""The calendar feed and the page of others' duties of one kind keep their queries whatever
+the number of duties, and the feed lists at most ``FEED_PER_KIND`` of a kind with a line
+saying how many more. (The trust overview's bound is the schools overview's now:
+overview/tests/test_page_queries.py.)"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlparse
 
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
-from schoolkeep.agreements.aups.models import Audience, AupVersion
-from schoolkeep.agreements.aups.services import aups_set_up, version_publish
 from schoolkeep.duties.calendar import FEED_PER_KIND, feed_token_reset
-from schoolkeep.tenancy.roles import Role
 
 from .test_bounds import TERM_TIME, add_assets, duty_rows
-from .test_tenancy_per_kind import make_member
 
 OWNER_MISSING = "Choose an owner for an information asset"
 
@@ -75,35 +70,3 @@ def test_others_of_one_kind_keep_their_queries(personas, login):
     assert (duty_rows(few), duty_rows(many)) == (3, 40)
     assert many_queries == few_queries
     assert "Owner: Ivy Owner" in many
-
-
-def school_with_duties(organisation, n: int):
-    """A school of the trust with a SIRO, asset duties, an unsigned AUP and a member without
-    two-factor."""
-    school = SchoolFactory(organisation=organisation, slug=f"trust-school-{n}")
-    siro = UserFactory()
-    MembershipFactory(user=siro, school=school, roles=[Role.SIRO])
-    make_member(school, [Role.DPO], created_at=TERM_TIME - timedelta(days=9))
-    add_assets(school, 4)
-    staff = {aup.audience: aup for aup in aups_set_up(school=school, actor=siro)}
-    with time_machine.travel(TERM_TIME - timedelta(days=20), tick=False):
-        draft = AupVersion.objects.get(aup=staff[Audience.STAFF], published_at__isnull=True)
-        version_publish(draft=draft, actor=siro, requires_everyone_to_sign=True)
-    return school
-
-
-@time_machine.travel(TERM_TIME, tick=False)
-def test_trust_overview_keeps_its_queries_at_1_and_3_schools(personas, login):
-    trust = personas.school.organisation
-    client = login(personas.trust_admin)
-    url = reverse("duties:trust-overview")
-    school_with_duties(trust, 1)
-    one_queries, one = queries(client, url)
-    school_with_duties(trust, 2)
-    school_with_duties(trust, 3)
-    three_queries, three = queries(client, url)
-    assert three_queries == one_queries
-    assert three.count("Information assets and systems: ") == one.count(
-        "Information assets and systems: ") + 2
-    assert three.count("Acceptable use policies: ") == one.count(
-        "Acceptable use policies: ") + 2
