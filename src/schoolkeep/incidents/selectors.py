@@ -137,9 +137,11 @@ def incident_rows_markup(rows: list[IncidentRow]) -> SafeString:
     loop (a dozen lookups a row); the table's head stays in the template."""
     html = "".join(
         f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.incident.reference)}</a>'
-        f"</th><td>{escape(row.incident.title)}</td><td>{escape(row.received)}</td>"
-        f'<td><strong class="tag tag-{escape(row.status_colour)}">{escape(row.status)}'
-        f"</strong></td><td>{escape(row.kind)}</td><td>{_ico_cell(row)}</td></tr>\n"
+        f'</th><td data-label="Title">{escape(row.incident.title)}</td>'
+        f'<td data-label="Received">{escape(row.received)}</td>'
+        f'<td data-label="Status"><strong class="tag tag-{escape(row.status_colour)}">'
+        f'{escape(row.status)}</strong></td><td data-label="Kind">{escape(row.kind)}</td>'
+        f'<td data-label="ICO deadline">{_ico_cell(row)}</td></tr>\n'
         for row in rows)
     # Every value put into the markup is escaped here; the rest is fixed text.
     return mark_safe(html)  # noqa: S308  # nosec B308 B703

@@ -83,10 +83,13 @@ def test_rows_write_the_cells_the_filters_wrote(personas: Personas) -> None:
 OLD_ROWS = engines["django"].from_string(
     "{% for row in rows %}<tr>\n"
     '<th scope="row"><a href="{{ row.url }}">{{ row.incident.reference }}</a></th>\n'
-    "<td>{{ row.incident.title }}</td>\n<td>{{ row.received }}</td>\n"
-    '<td><strong class="tag tag-{{ row.status_colour }}">{{ row.status }}</strong></td>\n'
-    "<td>{{ row.kind }}</td>\n"
-    '<td>{% if row.ico_colour %}<strong class="tag tag-{{ row.ico_colour }}">{{ row.ico }}'
+    '<td data-label="Title">{{ row.incident.title }}</td>\n'
+    '<td data-label="Received">{{ row.received }}</td>\n'
+    '<td data-label="Status"><strong class="tag tag-{{ row.status_colour }}">{{ row.status }}'
+    "</strong></td>\n"
+    '<td data-label="Kind">{{ row.kind }}</td>\n'
+    '<td data-label="ICO deadline">{% if row.ico_colour %}'
+    '<strong class="tag tag-{{ row.ico_colour }}">{{ row.ico }}'
     "</strong>{% else %}{{ row.ico }}{% endif %}</td>\n"
     "</tr>{% endfor %}")
 
