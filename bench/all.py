@@ -33,7 +33,7 @@ import results
 HERE = Path(__file__).resolve().parent
 HELPERS = {"all.py", "harness.py", "results.py"}  # modules, not benchmarks
 # The order reports are printed in (pages first: the evidence); others follow.
-ORDER = ["pages.py", "dashboard.py", "register_view.py", "record_view.py", "trust_overview.py",
+ORDER = ["pages.py", "dashboard.py", "register_view.py", "record_view.py", "overview.py",
          "api_lists.py", "import_assets.py", "import_people.py", "import_parents.py",
          "import_memory.py", "export_appendix.py", "aup_links.py", "backup.py",
          "hostile_import.py"]
