@@ -430,8 +430,7 @@ class Planner:
         if key not in self.reports:
             group = self.index.group_of(key)
             if group is None:
-                self.plan.groups[key] = row.group
-                self.group_look_alike(row)
+                self.group_look_alike(row)  # made with its first new asset (``asset``)
             self.reports[key] = GroupReport(group.name if group else row.group, group is None)
         return self.reports[key]
 
@@ -495,6 +494,8 @@ class Planner:
                 and not self.first_match(row, existing):
             return
         if existing is None:
+            if group is None:  # a new group, made with its first new asset
+                self.plan.groups.setdefault(row.group_key, row.group)
             self.plan.created.append(NewAsset(row, group.name_key if group else row.group_key,
                                               owner, label_keys or []))
             self.asset_look_alike(row)
@@ -630,6 +631,10 @@ class Planner:
         self.result.warnings.extend(self.warnings)
         self.result.warnings.sort(key=lambda w: w.row)
         self.result.rows = self.parsed.rows
+        for report in self.reports.values():
+            # Every row of a new heading matched to recorded assets (by their aliases):
+            # no group is made.
+            report.new = report.new and report.created_count > 0
         self.result.groups = list(self.reports.values())
         self.result.organisations_created = list(self.new_organisations.values())
         self.result.labels_created = list(self.new_labels.values())

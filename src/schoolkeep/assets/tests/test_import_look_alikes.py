@@ -283,3 +283,17 @@ def test_appendix_1_into_the_demo_s_register_asks_about_its_look_alikes(
         ("asset", "Child protection data"): [
             "“Child protection records” (in “Safeguarding”)"],
     }
+
+
+def test_a_new_heading_whose_rows_are_all_matched_makes_no_group(
+        personas: Personas, register: dict[str, Any], tmp_path: Path) -> None:
+    path = write(tmp_path / "one.csv", [["Registers", ""], ["Attendance", "Statutory"]])
+    check = run(personas, path, dry_run=True)
+    assert check.groups_created == 1  # asked about: it would be new
+    asset = register["attendance"]
+
+    result = run(personas, path, matches=as_matches(check, Attendance=str(asset.public_id)))
+
+    assert result.written and (result.created, result.changed, result.groups_created) == \
+        (0, 1, 0)
+    assert list(AssetGroup.objects.values_list("name", flat=True)) == ["Pupil records (MIS)"]
