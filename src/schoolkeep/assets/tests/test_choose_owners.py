@@ -22,6 +22,7 @@ from tests.test_ui_pages import assert_csp_clean
 from schoolkeep.accounts.models import User
 from schoolkeep.assets import services
 from schoolkeep.assets.models import Asset, AssetGroup
+from schoolkeep.assets.owners.selectors import owner_options
 from schoolkeep.assets.owners.services import OwnerChoice, asset_owners_choose
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.verify import audit_verify
@@ -183,3 +184,14 @@ def test_the_page_s_queries_do_not_grow_with_its_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert response.content.decode().count('<td data-label="Why">') == 50
+
+
+def test_people_of_one_name_are_told_apart_in_the_list(personas: Personas) -> None:
+    school, siro = personas.school, personas.siro
+    for kind, job in (("teaching", "Class teacher"), ("support", ""), ("support", ""),
+                      ("governor", "")):
+        people_services.person_create(school=school, actor=siro, full_name="Sam Lee",
+                                      kind=kind, job_title=job)
+    labels = [option.label for option in owner_options(school, today=timezone.localdate())]
+    assert sorted(labels) == ["Sam Lee (Class teacher)", "Sam Lee (Employee in a support post) 1",
+                              "Sam Lee (Employee in a support post) 2", "Sam Lee (Governor)"]
