@@ -36,18 +36,17 @@ Titles leave the school in reminders and calendar feeds: they name no asset, sys
 special-category detail. The asset's or system's name is the duty's ``subject``.
 
 ``counts`` is ONE query for any number of schools, totals grouped by school alone: the
-assets' kinds counted in one pass over the current assets (conditional counts; an owner who
-has left read from the owner's leaving date), UNION ALL the systems' two kinds in one pass
-over the systems; no count looks at a school's assets once per kind. No date is computed per
-asset: reviews compare the stored ``review_due_on``, the other kinds the instant added with
-the local days' midnights. ``kind_counts`` (one school, for a viewer) is grouped by school
-and owner person instead (with the owner's account and leaving date): each group's counts
-go to the viewer or to the others by the owner rule applied in Python, once per group
-(``OWNED_BY`` and ``duties.types.Owners.owns``; an owner who has left counts as none).
-``for_kind`` is one query, in order of
-urgency (``Duty.sort_key``: due date, then the record's public id), sliced in SQL; systems
-(tens per school) are sorted and sliced after the query. ``for_school`` is ``for_kind`` for
-each of the six kinds.
+assets' kinds counted in one pass over the current assets (conditional counts), UNION ALL
+the assets of owners who have left (found from the leavers), UNION ALL the systems' two
+kinds in one pass over the systems; no count looks at a school's assets once per kind. No
+date is computed per asset: reviews compare the stored ``review_due_on``, the other kinds
+the instant added with the local days' midnights. ``kind_counts`` (one school, for a
+viewer) is grouped by school and owner person instead (with the owner's account and leaving
+date): each group's counts go to the viewer or to the others by the owner rule applied in
+Python, once per group (``OWNED_BY`` and ``duties.types.Owners.owns``; an owner who has
+left counts as none). ``for_kind`` is one query, in order of urgency (``Duty.sort_key``:
+due date, then the record's public id), sliced in SQL; systems (tens per school) are sorted
+and sliced after the query. ``for_school`` is ``for_kind`` for each of the six kinds.
 """
 
 from __future__ import annotations
@@ -89,6 +88,7 @@ from schoolkeep.duties.types import (
     local_date,
     status_for,
 )
+from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.roles import Role
 
@@ -336,21 +336,29 @@ class AssetDuties:
         return per_asset.union(per_system, all=True)
 
     def _totals(self, ids: list[int], *, now: datetime, horizon: datetime) -> QuerySet[Any]:
-        """The schools' current assets grouped by school, UNION ALL their systems grouped by
-        school: the school and each kind's ``_statuses``; the assets' owner-missing duties
-        in two columns, never owned and owner left (overdue after their leaving date, due
-        on it: ``_left``'s rule in SQL)."""
+        """Each kind's ``_statuses`` per school, in three parts put together with UNION ALL:
+        the current assets grouped by school (read from ``asset_duty_counts`` alone, no
+        join); the assets of owners who have left (the owner-missing duties of ``_left``'s
+        rule: overdue after the leaving date, due on it), found from the few leavers by
+        the people's (school, leaving date) index; the systems grouped by school. Each part
+        has as many columns of figures after the school (zeros where it has none)."""
         today, until = local_date(now), local_date(horizon)
-        left = _statuses(Q(owner_person__leaving_date__lt=today),
-                         Q(owner_person__leaving_date=today))
-        asset_columns = {**_asset_columns(today, until), "left": left}
+        asset_columns = _asset_columns(today, until)
         per_asset = (_current_assets().filter(school_id__in=ids).order_by()
                      .values("school_id").annotate(**asset_columns)
                      .values_list("school_id", *asset_columns))
-        width = len(asset_columns)
-        per_system = _system_counts(ids, today, until, width=width).values_list(
-            "school_id", *_system_columns(width=width))
-        return per_asset.union(per_system, all=True)
+        leavers = {"left": Sum(Case(When(leaving_date__lt=today, then=Value(SPLIT)),
+                                    default=Value(1), output_field=BigIntegerField())),
+                   **{f"none_{n}": Value(0) for n in range(len(asset_columns) - 1)}}
+        # One filter(): the same join to the assets for both conditions, an inner join.
+        per_leaver = (Person.objects.filter(school_id__in=ids, leaving_date__lte=today,
+                                            owned_assets__isnull=False,
+                                            owned_assets__archived_at__isnull=True)
+                      .order_by().values("school_id").annotate(**leavers)
+                      .values_list("school_id", *leavers))
+        per_system = _system_counts(ids, today, until, width=len(asset_columns)).values_list(
+            "school_id", *_system_columns(width=len(asset_columns)))
+        return per_asset.union(per_leaver, per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
 
