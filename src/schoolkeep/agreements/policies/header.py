@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from schoolkeep.lib.import_bounds import MAX_COLUMNS
 from schoolkeep.lib.text import tidy
 from schoolkeep.tenancy.calendar import parse_term_name, term_label
 
@@ -151,7 +152,9 @@ def _governor(value: str) -> tuple[str, str]:
 
 
 def _cells(line: str) -> list[str]:
-    return [tidy(cell) for cell in line.split("\t") if tidy(cell)]
+    # A header row has a handful of cells: at most MAX_COLUMNS are split off, so a line of
+    # millions of tabs costs no more than a short one.
+    return [tidy(cell) for cell in line.split("\t", MAX_COLUMNS)[:MAX_COLUMNS] if tidy(cell)]
 
 
 def _labelled(cells: list[str]) -> tuple[str, str] | None:
