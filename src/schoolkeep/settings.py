@@ -209,7 +209,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "duties:dashboard"
+LOGIN_REDIRECT_URL = "home"  # the dashboard, or a trust administrator's schools overview
 
 # allauth: e-mail login, no public sign-up, two-factor from allauth.mfa.
 ACCOUNT_ADAPTER = "schoolkeep.accounts.adapters.AccountAdapter"

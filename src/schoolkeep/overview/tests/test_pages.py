@@ -90,6 +90,15 @@ def test_other_members_still_land_on_what_needs_doing(personas: Personas, login)
     assert response["Location"] == reverse("duties:dashboard")
 
 
+def test_signing_in_lands_on_home_which_knows_the_role() -> None:
+    """After signing in, allauth sends everyone to ``home``: a trust administrator then lands
+    on their schools, the others on what needs doing (the two tests above)."""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    assert resolve_url(settings.LOGIN_REDIRECT_URL) == reverse("home")
+
+
 def test_a_dpo_of_two_schools_sees_both_side_by_side(filled: Personas, login) -> None:  # type: ignore[no-untyped-def]
     second = SchoolFactory(name="Brook Academy")
     MembershipFactory(user=filled.dpo, school=second, roles=[Role.DPO])
