@@ -82,7 +82,7 @@ def build_school(slug: str, name: str, rows: int, siro: Any) -> None:
     from schoolkeep.assets.services import asset_create, group_get_or_create
     from schoolkeep.audit.context import audit_context
     from schoolkeep.incidents.models import Incident
-    from schoolkeep.incidents.services_report import incident_report
+    from schoolkeep.incidents.report.services import incident_report
     from schoolkeep.lib.text import fold
     from schoolkeep.people.models import Person
     from schoolkeep.people.services import person_create

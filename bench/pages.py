@@ -121,7 +121,7 @@ def build_school(slug: str, size: dict[str, int], folder: Path) -> Any:
     """A school, its SIRO and its records; returns the SIRO."""
     from schoolkeep.assets.imports import assets_import
     from schoolkeep.audit.context import audit_context
-    from schoolkeep.incidents.services_report import incident_report
+    from schoolkeep.incidents.report.services import incident_report
     from schoolkeep.people.imports import people_import
     from schoolkeep.systems.services import system_create
     from schoolkeep.tenancy.models import School
