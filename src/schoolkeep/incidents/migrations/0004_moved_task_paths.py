@@ -1,0 +1,34 @@
+"""The breach log's export task moved into ``incidents/exports/``: the task queue imports a
+job's task by the path stored when it was queued, so a job queued under the old module is
+pointed at the one the task lives in now."""
+
+from django.db import migrations
+
+MOVED_TASKS = {
+    "schoolkeep.incidents.tasks_exports.breach_log_export":
+        "schoolkeep.incidents.exports.tasks.breach_log_export",
+}
+
+
+def point_jobs_at_moved_tasks(apps, schema_editor):
+    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
+    for old, new in MOVED_TASKS.items():
+        jobs.objects.filter(task_path=old).update(task_path=new)
+
+
+def point_jobs_back(apps, schema_editor):
+    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
+    for old, new in MOVED_TASKS.items():
+        jobs.objects.filter(task_path=new).update(task_path=old)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("incidents", "0003_incident_school_received_index"),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+    ]
+
+    operations = [
+        migrations.RunPython(point_jobs_at_moved_tasks, point_jobs_back),
+    ]
