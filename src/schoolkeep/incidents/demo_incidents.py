@@ -1,7 +1,10 @@
 """The demo's incident log at Larkspur, written through the incidents services.
 
-Three reports, as a school would find them on an ordinary week:
+Four reports, as a school would find them on an ordinary fortnight:
 
+- a closed personal data breach from last week, reported to the ICO within its 72 hours:
+  a printed class list left on a bus; the pupils' parents were told; the overview's breaches
+  chart counts it (1 of 1 in time);
 - an open personal data breach whose 72-hour clock is running: a teacher e-mailed a class's
   reading assessment spreadsheet to the wrong parent; the school became aware of it about 30
   hours before the demo was built; the DPO has triaged it and assessed it as a risk
@@ -28,15 +31,28 @@ from django.utils import timezone
 
 from schoolkeep.demo.builder import DemoContext, register_step
 from schoolkeep.incidents.handling.actions import action_add, action_mark_done
+from schoolkeep.incidents.handling.decisions import decision_record
 from schoolkeep.incidents.handling.services import incident_close, incident_record_lessons
 from schoolkeep.incidents.handling.triage import incident_assess_risk, incident_triage
-from schoolkeep.incidents.models import Channel, DataCategory, Incident, Kind, PeopleCategory
+from schoolkeep.incidents.models import (
+    Channel,
+    DataCategory,
+    Decision,
+    Incident,
+    Kind,
+    PeopleCategory,
+)
 from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.contacts import school_update_contacts
 
 # How long before the demo is built the school became aware of the open breach.
 BREACH_AWARE_HOURS = 30
+# How long before the demo is built the school became aware of the settled breach, and how
+# many hours after that its report reached the ICO (within the 72).
+SETTLED_AWARE_DAYS = 9
+SETTLED_TOLD_HOURS = 50
+SETTLED_TITLE = "Printed class list left on the school bus"
 BREACH_TITLE = "Reading assessment spreadsheet e-mailed to the wrong parent"
 NEAR_MISS_TITLE = "Unlocked laptop left in the library"
 WAITING_TITLE = "Phishing e-mail asking for the SIMS password"
@@ -82,6 +98,48 @@ def _open_breach(ctx: DemoContext) -> Incident:
                             "spreadsheet are deleted, and recall the message."),
                owner=ctx.users["larkspur.siro"], due_on=timezone.localdate(now))
     return incident
+
+
+def _settled_breach(ctx: DemoContext) -> Incident:
+    school = ctx.schools["larkspur"]
+    now = timezone.now()
+    aware = now - timedelta(days=SETTLED_AWARE_DAYS)
+    told = aware + timedelta(hours=SETTLED_TOLD_HOURS)
+    incident, _ = incident_report(
+        school=school, actor=None, channel=Channel.APP, title=SETTLED_TITLE,
+        description=("A printed list of Year 3 with pupils' names, dates of birth and "
+                     "medical notes was left on the school bus after a trip. The bus company "
+                     "found it the next morning and returned it."),
+        data_involved="A paper class list: names, dates of birth, medical notes.",
+        occurred_at=aware - timedelta(hours=16), aware_at=aware, personal_data=True,
+        reporter_name=_name(ctx, "larkspur.staff"),
+    )
+    incident = incident_triage(
+        incident=incident, actor=None, version=incident.version, kind=Kind.BREACH,
+        breach_confidentiality=True, is_cyber=False, people_affected=24, records_affected=24,
+        people_categories=[PeopleCategory.PUPILS], children_or_vulnerable=True,
+        data_categories=[DataCategory.BASIC_IDENTIFIERS, DataCategory.HEALTH],
+        systems=[],
+    )
+    incident = incident_assess_risk(
+        incident=incident, actor=None, version=incident.version, likelihood=2,
+        likelihood_rationale=("The list was out of our hands overnight on a public bus; we "
+                              "cannot tell who read it."),
+        severity=2,
+        severity_rationale="Children's medical notes are special-category data.",
+    )
+    decision_record(incident=incident, actor=None, kind=Decision.Kind.ICO, tell=True,
+                    reason="A risk to the children: the ICO must be told.", told_at=told,
+                    ico_reference="IC-DEMO-0001")
+    decision_record(incident=incident, actor=None, kind=Decision.Kind.PEOPLE, tell=True,
+                    reason="Their parents should know what was lost and that it is back.",
+                    told_at=told, method="A letter home, and a call to each family")
+    incident.refresh_from_db()
+    incident = incident_record_lessons(
+        incident=incident, actor=None, version=incident.version,
+        lessons_learned=("Trip lists now go in the first aid bag, which the trip leader "
+                         "signs back in."))
+    return incident_close(incident=incident, actor=None, version=incident.version)
 
 
 def _closed_near_miss(ctx: DemoContext) -> Incident:
@@ -137,6 +195,7 @@ def _contact_numbers(ctx: DemoContext) -> None:
 
 def build_demo_incidents(ctx: DemoContext) -> None:
     _contact_numbers(ctx)
+    _settled_breach(ctx)
     _closed_near_miss(ctx)
     _open_breach(ctx)
     _waiting_for_triage(ctx)

@@ -7,7 +7,8 @@
   school decided not to report it, or sent its report to the ICO (``told_at``), in time. A
   decision to report that was not sent in time is not met: the law asks for the report
   within 72 hours (``incidents.models.ico_settled``, ``incidents.clock``). A report still
-  inside its 72 hours is not yet counted either way.
+  inside its 72 hours is not yet counted either way, which the words for an empty measure
+  say (a school whose only reports are still running has nothing counted, not "no breaches").
 
 Figures only, never a reference: the overview shows them to governors, who may not see
 incident reports. A trust administrator does not see them (``overview.breaches``).
@@ -40,7 +41,10 @@ class IncidentMeasures:
                     "Possible breaches reported to the ICO, or decided not to, within 72 hours"
                     " (last 12 months)",
                     "were reported to the ICO, or decided not to be, within 72 hours",
-                    empty="No possible breaches in the last 12 months",
+                    # True whether or not a clock is running: one still inside its 72 hours
+                    # is left out of both figures, so "no breaches" would be false then.
+                    empty=("No possible breach decided in the last 12 months (one still"
+                           " within its 72 hours is counted once it is decided)"),
                     url_name="incidents:incident-list", permission="incidents.view"),
     ]
 

@@ -1,6 +1,7 @@
-"""The demo's incidents: `schoolkeep demo` leaves at Larkspur an open breach whose clock is
-running (aware about 30 hours ago, triaged, assessed as a risk, no ICO decision), a closed
-near miss and a report waiting for triage; the duties and the audit trail show them."""
+"""The demo's incidents: `schoolkeep demo` leaves at Larkspur a closed breach reported to the
+ICO within its 72 hours, an open breach whose clock is running (aware about 30 hours ago,
+triaged, assessed as a risk, no ICO decision), a closed near miss and a report waiting for
+triage; the duties, the overview and the audit trail show them."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from schoolkeep.incidents.demo_incidents import (
     BREACH_AWARE_HOURS,
     BREACH_TITLE,
     NEAR_MISS_TITLE,
+    SETTLED_TITLE,
     WAITING_TITLE,
 )
 from schoolkeep.incidents.duties_incidents import MODULE
+from schoolkeep.incidents.measures import SETTLED_IN_TIME, provider
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, RiskResult, Status
 from schoolkeep.tenancy.models import MembershipRole, School
 from schoolkeep.tenancy.roles import Role
@@ -66,7 +69,19 @@ def test_the_demo_has_a_closed_near_miss_and_a_report_waiting(larkspur: School) 
     waiting = incidents[WAITING_TITLE]
     assert waiting.status == Status.REPORTED and waiting.kind == ""
     assert sorted(i.reference for i in incidents.values()) == [
-        f"BR-{timezone.localdate().year}-000{n}" for n in (1, 2, 3)]
+        f"BR-{timezone.localdate().year}-000{n}" for n in (1, 2, 3, 4)]
+
+
+def test_the_demo_has_a_breach_reported_within_72_hours(larkspur: School) -> None:
+    settled = by_title(larkspur)[SETTLED_TITLE]
+    assert settled.status == Status.CLOSED and settled.kind == Kind.BREACH
+    ico = Decision.objects.get(incident=settled, kind=Decision.Kind.ICO)
+    assert ico.tell and ico.told_at is not None
+    assert ico.told_at - settled.aware_at < timedelta(hours=72)
+    # The overview's breaches chart has a figure: the settled one, in time; the running
+    # clocks (the open breach and the report waiting for triage) are not counted yet.
+    figures = provider.figures([larkspur.pk], now=timezone.now())
+    assert figures[larkspur.pk][SETTLED_IN_TIME] == (1, 1)
 
 
 def test_the_demo_breach_raises_the_ico_decision_for_the_dpo(larkspur: School,
