@@ -184,6 +184,20 @@ class RiskOverrideForm(forms.Form):
                              help_text="Needed when you override the result.")
 
 
+class SentAtField(UKDateTimeField):
+    """When the report to the ICO was sent. It is needed once the report has been sent
+    (DecisionForm.clean asks for it then), so it is marked required and its label does not
+    say "(optional)"; empty boxes pass here, for the stages before sending."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=True, **kwargs)
+
+    def parse(self, value: Any) -> tuple[Any, str]:
+        if not any(self._texts(value)):
+            return None, ""
+        return super().parse(value)
+
+
 class DecisionForm(forms.Form):
     """A decision about whom to tell. The answers offered are the ones the case allows:
     "no" is left out while the risk assessment says they must be told, or (for the ICO and
@@ -227,19 +241,21 @@ class DecisionForm(forms.Form):
             tell.choices = [(value, name) for value, name in IcoStage.choices
                             if not (must and value == IcoStage.NOT_REPORTING)]
             tell.error_messages["required"] = "Choose where the report to the ICO stands."
-            told_at = self.fields["told_at"]
-            told_at.label = "When was the report sent?"
-            assert isinstance(told_at, UKDateTimeField)
-            told_at.what = "when the report was sent"
-            told_at.help_text = told_at.help_text.replace(
-                "UK time.", "UK time. Only once the report has been sent.")
+            self.fields["told_at"] = SentAtField(
+                label="When was the report sent?", what="when the report was sent",
+                past=True, help_text="UK time. Only once the report has been sent.")
             del self.fields["method"]
         else:
             del self.fields["ico_reference"], self.fields["late_reason"]
             if kind == Decision.Kind.PEOPLE and (not risk or risk == RiskResult.HIGH):
                 tell.choices = [("yes", "Yes")]
+            told_at = self.fields["told_at"]
+            assert isinstance(told_at, UKDateTimeField)
+            # Messages name the field in words, not by its question ("When were they
+            # told? must include a year").
+            told_at.what = "when they were told"
             if kind != Decision.Kind.PEOPLE:
-                self.fields["told_at"].label = "When were they told? (if they were)"
+                told_at.label = "When were they told? (if they were)"
 
     @staticmethod
     def initial_for(decision: Decision | None) -> dict[str, Any]:
@@ -257,6 +273,9 @@ class DecisionForm(forms.Form):
                 and data.get("told_at")):
             self.add_error("told_at", "You said the report is not sent yet: leave when it "
                            "was sent empty, or choose that it has been sent.")
+        if (self.kind == Decision.Kind.ICO and data.get("tell") == IcoStage.SENT
+                and data.get("told_at") is None and "told_at" not in self.errors):
+            self.add_error("told_at", "Enter when the report was sent")
         return data
 
     def service_fields(self) -> dict[str, Any]:
