@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import cast
 from uuid import UUID
 
@@ -18,11 +21,33 @@ from schoolkeep.audit import export, selectors
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib import downloads
+from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 PAGE_SIZE = 50
+# A value stored as an ISO date or moment ("2026-12-06", "2026-12-06T16:45:50.773105+00:00").
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+def _in_words(value: str) -> str:
+    """A stored date or moment as the pages write it ("6 December 2026", a moment in UK time:
+    "6 December 2026, 16:45:50 (UK time)"); any other value as it is."""
+    try:
+        if _ISO_DATE.fullmatch(value):
+            day = date.fromisoformat(value)
+            return f"{day.day} {day:%B %Y}"
+        if _ISO_MOMENT.fullmatch(value):
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:  # stored moments are UTC (USE_TZ)
+                moment = moment.replace(tzinfo=UTC)
+            uk = moment.astimezone(LONDON)
+            return f"{uk.day} {uk:%B %Y, %H:%M:%S} (UK time)"
+    except ValueError:
+        pass
+    return value
 
 
 def _filtered(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet[AuditEvent] | None]:
@@ -102,6 +127,9 @@ def event_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     event = get_for_school_or_404(AuditEvent, school=school, public_id=public_id)
     rows, details = selectors.change_rows(event)
+    rows = [row if row.secret else replace(row, before=_in_words(row.before),
+                                           after=_in_words(row.after)) for row in rows]
+    details = [(name, _in_words(value)) for name, value in details]
     return render(request, "audit/event_detail.html", {
         "page_title": "Audit event", "event": event, "rows": rows, "details": details,
     })
