@@ -34,6 +34,9 @@ from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
 
 OVERDUE = "overdue"
+# A running ICO clock is a legal deadline: red whether or not it has passed, as the
+# dashboard's "Legal deadline" tag; the words say how long is left or how late it is.
+LEGAL_CLOCK_COLOUR = "red"
 
 
 def _with_ico_decision(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -94,7 +97,7 @@ class IncidentRow:
     status_colour: str
     kind: str  # "Not triaged yet" until triage
     ico: str  # the time left (to decide, or to send the report), "Decided" or "Not needed"
-    ico_colour: str  # "overdue" or "due" while the clock runs, else ""
+    ico_colour: str  # "red" while the clock runs (a legal deadline, as the dashboard's), else ""
 
 
 def clock_for(incident: Incident, *, ico_settled: bool,
@@ -128,7 +131,7 @@ def incident_rows(incidents: list[Incident], now: datetime | None = None) -> lis
             status_colour=_STATUS_COLOURS.get(incident.status, "yellow"),
             kind=kinds.get(incident.kind, incident.kind) or "Not triaged yet",
             ico=ico[:1].upper() + ico[1:],
-            ico_colour=("overdue" if clock.overdue else "due") if clock else ""))
+            ico_colour=LEGAL_CLOCK_COLOUR if clock else ""))
     return rows
 
 

@@ -48,7 +48,7 @@ OLD_CELLS = engines["django"].from_string(
     "tag{% if incident.status == 'closed' %} tag-grey{% elif incident.status == 'open' %}"
     " tag-blue{% else %} tag-yellow{% endif %}|{{ incident.get_status_display }}|"
     "{{ incident.get_kind_display|default:'Not triaged yet' }}|"
-    "{% if row.clock %}{% if row.clock.overdue %}tag-overdue{% else %}tag-due{% endif %}|"
+    "{% if row.clock %}tag-red|"
     "{{ row.clock.words|capfirst }}{% elif incident.ico_settled %}|Decided{% else %}"
     "|Not needed{% endif %}{% endwith %}")
 
@@ -76,7 +76,8 @@ def test_rows_write_the_cells_the_filters_wrote(personas: Personas) -> None:
         assert (row.received, f"tag tag-{row.status_colour}", row.status, row.kind,
                 row.ico_colour, row.ico) == (received, tag, status, kind, ico_colour, ico)
     assert {row.ico for row in rows} >= {"Decided", "Not needed"}
-    assert {row.ico_colour for row in rows} == {"", "due", "overdue"}
+    assert {row.ico_colour for row in rows} == {"", "red"}  # red while a clock runs
+    assert {row.clock.overdue for row in rows if row.clock} == {True, False}
 
 
 # The rows as the list's template wrote them from the same rows before incident_rows_markup.
@@ -110,4 +111,4 @@ def test_rows_markup_is_what_the_template_wrote(personas: Personas) -> None:
         written = selectors.incident_rows_markup(rows)
         assert squeezed_html(written) == squeezed_html(OLD_ROWS.render({"rows": rows}))
         assert "<left>" not in written and written.count("<tr>") == 3
-    assert colours == {"", "due", "overdue"}  # a plain cell and both tags
+    assert colours == {"", "red"}  # a plain cell and the legal deadline's tag
