@@ -72,7 +72,8 @@ def _duty(row: dict[str, Any], now: datetime) -> Duty | None:
     if kind is None:
         return None
     common: dict[str, Any] = {"module": MODULE, "status": OVERDUE,
-                              "url": reverse("backups:backup-list"), "owner_role": Role.IT_LEAD}
+                              "url": reverse("backups:backup-list"), "permission": "systems.view",
+                              "owner_role": Role.IT_LEAD}
     if kind == FAILED:
         return Duty(key=f"{MODULE}.failed:{row['pk']}", title=FAILED_TITLE,
                     subject=run_reason(row["latest_message"]) or "The reason was not recorded.",

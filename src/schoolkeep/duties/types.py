@@ -46,7 +46,7 @@ adult or record it is about.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -231,6 +231,11 @@ class Duty:
     school_id: int | None = field(default=None, compare=False)
     action: str = ""  # the link's words for the owner, such as "Set up two-factor sign-in"
     oversight_url: str = ""  # where someone overseeing (a SIRO) follows it up; default ``url``
+    # The permission the page at ``url`` needs ("" when every member may open it), and the
+    # one ``oversight_url`` needs (when there is one): a viewer without it sees the title
+    # as words, not as a link that answers "You cannot do this" (``link_for``).
+    permission: str = field(default="", compare=False)
+    oversight_permission: str = field(default="", compare=False)
     # Among duties due the same day, the instant that orders them (such as when the record
     # was added), so that a provider can sort in SQL by a plain column; None: by key alone.
     order_at: datetime | None = field(default=None, compare=False)
@@ -250,6 +255,15 @@ class Duty:
     def due_date(self) -> date:
         """The day it falls due, in Europe/London."""
         return local_date(self.due_at)
+
+    def link_for(self, oversight: bool, can: Callable[[str], bool]) -> str:
+        """The link to follow for the owner (or, with ``oversight``, for who oversees it),
+        or "" when the viewer lacks the permission its page needs (``can(permission)``)."""
+        if oversight and self.oversight_url:
+            url, needed = self.oversight_url, self.oversight_permission
+        else:
+            url, needed = self.url, self.permission
+        return url if not needed or can(needed) else ""
 
     @property
     def urgency(self) -> int:

@@ -149,6 +149,11 @@ def _interval(school: School) -> int:
         return DEFAULT_UPDATE_SERVICE_INTERVAL
 
 
+# The permission each kind of page needs (``Duty.permission``): a check is recorded on a page
+# for who manages people; a person's page and the Single Central Record are for who views them.
+CHECK_PAGE, RECORD_PAGE = "people.manage", "scr.view"
+
+
 def _check_url(person: Person, check_type: str) -> str:
     return reverse("people:check-edit", args=[person.public_id, check_type])
 
@@ -158,10 +163,12 @@ def _person_url(person: Person) -> str:
 
 
 def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime | date,
-             now: datetime, title: str, url: str, action: str, oversight_url: str = "") -> Duty:
+             now: datetime, title: str, url: str, action: str, oversight_url: str = "",
+             permission: str = CHECK_PAGE) -> Duty:
     """A duty of this module about ``person``, for the HR administrator, due at ``due_at``.
 
-    ``kind`` and ``record_id`` (the public id of the person, check or copy) make its key."""
+    ``kind`` and ``record_id`` (the public id of the person, check or copy) make its key;
+    ``permission`` is what the page at ``url`` needs."""
     return Duty(
         key=f"people.{kind}:{record_id}",
         module=MODULE,
@@ -172,7 +179,9 @@ def _hr_duty(kind: str, record_id: object, person: Person, *, due_at: datetime |
         url=url,
         owner_role=Role.HR_ADMIN,
         action=action,
+        permission=permission,
         oversight_url=oversight_url,
+        oversight_permission=RECORD_PAGE if oversight_url else "",
     )
 
 
@@ -372,6 +381,7 @@ class PeopleDuties:
                 now=now,
                 title="Complete the Single Central Record checks",
                 url=_person_url(person),
+                permission="",  # every member may open a person's page
                 action="Record the missing checks",
                 oversight_url=reverse("people:record"),
             )

@@ -343,6 +343,7 @@ class TenancyDuties(CountsFromKinds):
                     owner_label=full_name or email,
                     action="Set up two-factor sign-in",
                     oversight_url=reverse("tenancy:member-edit", args=[public_id]),
+                    oversight_permission="members.manage",
                 )
             )
         return duties
@@ -379,6 +380,7 @@ class TenancyDuties(CountsFromKinds):
                     url=url,
                     owner_role=Role.SIRO,
                     action="Check with them, then unlock",
+                    permission="lockouts.manage",
                 )
             )
         return duties
@@ -412,6 +414,7 @@ class TenancyDuties(CountsFromKinds):
                     status=status,
                     url=url,
                     owner_role=Role.SIRO,
+                    permission="members.view",
                     action=(
                         "Send a new invitation or withdraw it"
                         if expired
@@ -448,6 +451,7 @@ class TenancyDuties(CountsFromKinds):
                     due_at=due_on,
                     status=status_for(due_on, now),
                     url=reverse("tenancy:term-edit", args=[year]),
+                    permission="terms.manage",
                     owner_role=Role.BUSINESS_MANAGER,
                     action="Check the estimated dates, correct them and save them",
                 )

@@ -364,6 +364,7 @@ class AupDuties(CountsFromKinds):
                 due_at=due,
                 status=status_for(due, now),
                 url=url,
+                permission="aups.records",
                 owner_role=Role.BUSINESS_MANAGER,
                 action="See who has not signed and send reminders",
             ))
@@ -402,7 +403,9 @@ class AupDuties(CountsFromKinds):
                 owner_user_id=user.pk,
                 owner_label=user.full_name or user.email,
                 action="Read it and sign",
+                permission="aups.sign",
                 oversight_url=reverse("agreements:aup-detail", args=[aup.public_id]),
+                oversight_permission="aups.records",
             ))
         return duties
 

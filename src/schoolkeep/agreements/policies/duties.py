@@ -158,7 +158,7 @@ class PolicyDuties:
             key=f"{MODULE}.policy-review:{public_id}", module=MODULE,
             title="Review a school policy", subject=title,
             due_at=review_on, status=status_for(review_on, now),
-            url=reverse("policies:policy-detail", args=[public_id]),
+            url=reverse("policies:policy-detail", args=[public_id]), permission="policies.view",
             action="Review the policy and send a new version to the governors",
             **owner)
 
@@ -171,7 +171,9 @@ class PolicyDuties:
             subject=f"{title}, version {number}",
             due_at=due_on, status=status_for(due_on, now),
             url=reverse("policies:version-approve", args=[public_id]),
+            permission="policies.approve",
             oversight_url=reverse("policies:version-detail", args=[public_id]),
+            oversight_permission="policies.view",
             action="Read the policy, then approve it or send it back",
             owner_role=Role.GOVERNOR)
 

@@ -7,18 +7,21 @@ page's rendering. ``duty_items`` writes the markup in one pass.
 Each duty's link is its own title (what to do, "Review a school policy"), with the record it
 is about as hidden context when the title does not name it, so that no two links on a page
 read alike to a screen reader and no link says only "See details". The page about the
-record (or, for who oversees it, ``oversight_url``) is where it is done. A running legal
-clock (``Duty.legal_clock``) is tagged "Legal deadline" with the time left, as the banner
-says it for whoever handles it.
+record (or, for who oversees it, ``oversight_url``, with the owner's name as hidden context
+too) is where it is done; a viewer without the permission that page needs
+(``Duty.permission``, ``Duty.oversight_permission``) reads the title without a link. A
+running legal clock (``Duty.legal_clock``) is tagged "Legal deadline" with the time left,
+as the banner says it for whoever handles it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from html import escape
 
 from django import template
+from django.template import Context
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -53,29 +56,43 @@ def _tag(duty: Duty, now: datetime) -> tuple[str, str]:
             when(duty))
 
 
-def _item(duty: Duty, oversight: bool, now: datetime) -> str:
+def _item(duty: Duty, oversight: bool, now: datetime, can: Callable[[str], bool]) -> str:
     status = escape(duty.status)
     title = escape(duty.title)
     # The subject is the record (an asset, a person); a title that names it already
     # ("Triage BR-2026-0007") does not repeat it.
     named = duty.subject in duty.title
     subject = "" if named else escape(duty.subject)
-    context = "" if named else f'<span class="visually-hidden">: {subject}</span>'
-    url = escape(duty.oversight_url or duty.url) if oversight else escape(duty.url)
+    # For who oversees, the owner too: three staff's "Sign the acceptable use policy" are
+    # three different links to a screen reader.
+    hidden = [subject] if subject else []
+    if oversight and duty.owner_label:
+        hidden.append(f"for {escape(duty.owner_label)}")
+    context = f'<span class="visually-hidden">: {", ".join(hidden)}</span>' if hidden else ""
+    url = duty.link_for(oversight, can)
+    # Without the permission its page needs, the title is words: never a link to a refusal.
+    words = f'<a href="{escape(url)}">{title}{context}</a>' if url else title
     owner = f" Owner: {escape(duty.owner_label)}." if oversight else ""
     about = f"{subject}. " if subject else ""
     tag, sentence = _tag(duty, now)
     return (f'<li class="duty duty-{status}">\n<div>\n'
-            f'<p class="duty-title">{tag} <a href="{url}">{title}{context}</a></p>\n'
+            f'<p class="duty-title">{tag} {words}</p>\n'
             f'<p class="secondary-text">{about}{escape(sentence)}{owner}</p>\n'
             f'</div>\n</li>\n')
 
 
-@register.filter
-def duty_items(duties: Iterable[Duty], oversight: bool = False) -> SafeString:
-    """The duties as the ``task-list`` the pages show (every value escaped in ``_item``)."""
+def _nothing(_permission: str) -> bool:
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def duty_items(context: Context, duties: Iterable[Duty], oversight: bool = False) -> SafeString:
+    """The duties as the ``task-list`` the pages show (every value escaped in ``_item``),
+    each linked only when the viewer (``current_access``) may open its page."""
+    access = context.get("current_access")
+    can = access.can if access is not None else _nothing
     now = timezone.now()
-    items = "".join(_item(duty, bool(oversight), now) for duty in duties)
+    items = "".join(_item(duty, bool(oversight), now, can) for duty in duties)
     return mark_safe(f'<ul class="task-list">\n{items}</ul>\n')  # noqa: S308  # nosec B308 B703
 
 

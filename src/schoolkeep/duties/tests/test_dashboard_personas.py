@@ -53,8 +53,9 @@ class Page:
         others_at = self.main.find('id="school-title"')
         self.mine = self.main[mine_at:others_at if others_at >= 0 else None]
         self.others = self.main[others_at:] if others_at >= 0 else ""
-        self.links = [(href, _text(name)) for href, name in
+        self.links = [(html.unescape(href), _text(name)) for href, name in
                       re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', self.main, re.S)]
+        self.statuses: dict[str, int] = {}
 
     @staticmethod
     def headings(part: str, level: int) -> list[str]:
@@ -83,6 +84,10 @@ def demo_pages(client) -> dict[str, Page]:
             page = response.content.decode()
             assert "Larkspur Primary School: the most urgent first" in page, persona
             pages[persona] = Page(page)
+            # Every link the dashboard gives this persona, followed as they would.
+            pages[persona].statuses = {href: client.get(href).status_code
+                                       for href, _name in pages[persona].links
+                                       if href.startswith("/")}
             client.logout()
     return pages
 
@@ -100,6 +105,7 @@ def test_the_demo_dashboard_of_each_persona(demo_pages):
     """One demo built for the three checks: it takes a while."""
     _leads_with_what_is_theirs_and_most_urgent(demo_pages)
     _no_link_reads_like_another(demo_pages)
+    _every_link_opens(demo_pages)
     _the_overview_panel_is_for_who_may_see_the_overview(demo_pages)
 
 
@@ -156,11 +162,11 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
 
 
 def _no_link_reads_like_another(demo_pages):
+    """No two links with the same words, even to the same page: a screen reader's list of
+    links would show them as one thing twice."""
     for persona, page in demo_pages.items():
-        targets: dict[str, set[str]] = {}
-        for href, name in page.links:
-            targets.setdefault(name, set()).add(href)
-        assert {name: hrefs for name, hrefs in targets.items() if len(hrefs) > 1} == {}, persona
+        names = [name for _href, name in page.links]
+        assert sorted({name for name in names if names.count(name) > 1}) == [], persona
         assert not any(name in {"See details", "Open it", "Show all"} for _h, name in page.links)
 
 
@@ -168,3 +174,15 @@ def _the_overview_panel_is_for_who_may_see_the_overview(demo_pages):
     for persona, page in demo_pages.items():
         shown = "See the school's overview" in html.unescape(page.main)
         assert shown is _overview_shown(persona), persona
+
+
+def _every_link_opens(demo_pages):
+    """A duty the viewer may see but whose page they may not open is words, not a link to
+    "You cannot do this" (the auditor and the trust administrator oversee without doing)."""
+    for persona, page in demo_pages.items():
+        assert page.statuses, persona
+        refused = {href: status for href, status in page.statuses.items() if status != 200}
+        assert refused == {}, persona
+    # Seen, not linked: the term dates are for who manages them.
+    assert "Enter the term dates for 2026/27" in _text(demo_pages["auditor"].others)
+    assert not any(href.startswith("/school/terms/") for href, _n in demo_pages["auditor"].links)

@@ -29,10 +29,21 @@ def _duty(n: int, **fields: object) -> Duty:
     return Duty(**values)  # type: ignore[arg-type]
 
 
-def _render(duties: list[Duty], oversight: bool) -> str:
+class _Viewer:
+    """What the tag asks of ``current_access``: the permissions the viewer holds."""
+
+    def __init__(self, *permissions: str) -> None:
+        self.permissions = set(permissions)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+def _render(duties: list[Duty], oversight: bool, viewer: object = None) -> str:
     with timezone.override("Europe/London"):
-        return _collapsed(Template("{% load duty_items %}{{ duties|duty_items:oversight }}")
-                          .render(Context({"duties": duties, "oversight": oversight})))
+        return _collapsed(Template("{% load duty_items %}{% duty_items duties oversight %}")
+                          .render(Context({"duties": duties, "oversight": oversight,
+                                           "current_access": viewer or _Viewer()})))
 
 
 def test_a_duty_links_its_title_with_the_record_as_hidden_context() -> None:
@@ -59,6 +70,8 @@ def test_oversight_links_to_the_oversight_page_and_names_the_owner(oversight: bo
     assert ('href="/oversee/4/"' in html) is oversight
     assert ('href="/things/4/"' in html) is not oversight
     assert ("Owner: Sam Siro." in html) is oversight
+    # Whose it is, in the link's words too, so that two owners' duties never read alike.
+    assert ("Record 4, for Sam Siro</span></a>" in html) is oversight
     assert '<strong class="tag tag-overdue">Overdue</strong>' in html
     assert "Overdue since 09:05 on Monday 5 January 2026." in html
     assert "See details" not in html
@@ -92,3 +105,24 @@ def test_a_legal_clock_is_tagged_apart_with_the_time_left() -> None:
     assert '<strong class="tag tag-red">Legal deadline</strong> <a href="/things/6/">' in html
     assert "Record 6. 47 hours left. Due by 09:30 on Tuesday 3 March 2026." in html
     assert "tag-due" not in html
+
+
+@pytest.mark.parametrize("oversight", [False, True])
+def test_a_page_the_viewer_may_not_open_is_not_linked(oversight: bool) -> None:
+    duty = _duty(7, permission="things.do", oversight_url="/oversee/7/",
+                 oversight_permission="things.oversee", owner_label="Sam Siro")
+    needed = "things.oversee" if oversight else "things.do"
+    linked = _render([duty], oversight, _Viewer(needed))
+    assert f'href="{"/oversee/7/" if oversight else "/things/7/"}"' in linked
+    # The other permission is not the one this link needs: the title stays, as words.
+    other = "things.do" if oversight else "things.oversee"
+    unlinked = _render([duty], oversight, _Viewer(other))
+    assert "<a " not in unlinked
+    assert '<strong class="tag tag-due">Due</strong> Do thing 7</p>' in unlinked
+    assert "Record 7. Due on Sunday 8 March 2026." in unlinked
+
+
+def test_without_a_viewer_nothing_needing_a_permission_is_linked() -> None:
+    html = _collapsed(Template("{% load duty_items %}{% duty_items duties False %}").render(
+        Context({"duties": [_duty(8, permission="things.do"), _duty(9)]})))
+    assert "<a " in html and 'href="/things/9/"' in html and 'href="/things/8/"' not in html
