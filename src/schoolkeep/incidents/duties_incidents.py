@@ -113,6 +113,12 @@ class IncidentDuties:
     label = "Incidents and data breaches"
     # Others' incident duties reveal that a report exists: only for who may see reports.
     view_permission = "incidents.view"
+    # Plain names for the kinds the dashboard groups by (never the codes).
+    kind_labels = {
+        f"{MODULE}.ico-decision": "Decisions on telling the ICO (72-hour legal deadline)",
+        f"{MODULE}.triage": "Incidents to triage",
+        f"{MODULE}.action": "Actions on incidents",
+    }
 
     def counts(
         self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
