@@ -265,7 +265,29 @@ def test_wrong_pins_at_once_check_at_most_the_limit(personas: Personas) -> None:
         statuses = race.run(CLOSE_TRY_LIMIT + extra, try_wrong)
         assert Counter(statuses) == {200: CLOSE_TRY_LIMIT, 429: extra}
         assert race.read(_is_open)
+        # The lock is audited once, however many tries read the full count.
+        assert race.read(lambda: AuditEvent.objects.filter(
+            action="agreements.kiosk.close_locked").count()) == 1
         # The right PIN is refused too while the lock lasts.
         tablet = Client()
         tablet.cookies["sessionid"] = session_key
         assert race.read(lambda: tablet.post(END, {"pin": TEST_PIN}).status_code) == 429
+
+
+def test_wrong_pins_say_the_tries_left_and_the_lock_is_audited_once(
+        personas: Personas, login: Login) -> None:
+    client = login(personas.staff)
+    _open_kiosk(personas, client)
+    for left in range(CLOSE_TRY_LIMIT - 1, 0, -1):
+        html = client.post(END, {"pin": WRONG}).content.decode()
+        tries = "1 more try" if left == 1 else f"{left} more tries"
+        assert f"Check it and try again: {tries} before closing is locked for 30 minutes" \
+            in html
+        assert not AuditEvent.objects.filter(action="agreements.kiosk.close_locked").exists()
+    html = client.post(END, {"pin": WRONG}).content.decode()
+    assert "The PIN is wrong." in html and "more tr" not in html and "Closing is locked" in html
+    assert client.post(END, {"pin": TEST_PIN}).status_code == 429  # refused, not counted again
+    event = AuditEvent.objects.get(action="agreements.kiosk.close_locked")
+    assert event.changes["wrong_pins"] == CLOSE_TRY_LIMIT and "locked_until" in event.changes
+    assert event.actor_label.startswith("kiosk: ")
+    assert WRONG not in str(event.changes) and TEST_PIN not in str(event.changes)

@@ -9,9 +9,9 @@ Closing needs the school's kiosk PIN, so that a visitor cannot leave reception o
 sign-in page. The PIN is kept hashed only; a kiosk cannot be opened before one is set. Each
 try at closing is counted in the throttle table before the PIN is checked (one atomic step),
 so however many tries arrive together, at most ``CLOSE_TRY_LIMIT`` PINs are checked in
-``CLOSE_LOCK`` (30 minutes from the first try). Then closing is locked and the kiosk keeps
-running; it unlocks by itself when that time has passed, or at once when a member sets the PIN
-again from their own device.
+``CLOSE_LOCK`` (30 minutes from the first try). Then closing is locked (audited, once a lock)
+and the kiosk keeps running; it unlocks by itself when that time has passed, or at once when a
+member sets the PIN again from their own device. Each wrong PIN is told how many tries are left.
 """
 
 from __future__ import annotations
@@ -36,11 +36,19 @@ from schoolkeep.agreements.aups.models import (
 )
 from schoolkeep.agreements.signing.services import AGREE_MESSAGE, signature_create
 from schoolkeep.audit.context import audit_context, current
+from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import audit_record
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.tenancy.guards import actor_label, require_permission
 from schoolkeep.tenancy.models import School
-from schoolkeep.throttles.services import Throttle, throttle_blocked, throttle_hit, throttle_reset
+from schoolkeep.throttles.models import ThrottleCounter
+from schoolkeep.throttles.services import (
+    Throttle,
+    client_key,
+    throttle_blocked,
+    throttle_hit,
+    throttle_reset,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +57,7 @@ ACTION_LABELS = {
     "agreements.kiosk.closed": "Reception kiosk closed",
     "agreements.kiosk_pin.set": "Kiosk PIN set",
     "agreements.kiosk_pin.changed": "Kiosk PIN changed",
+    "agreements.kiosk.close_locked": "Reception kiosk: closing locked after wrong PINs",
 }
 
 KIOSK_LIFETIME = timedelta(hours=12)
@@ -69,6 +78,7 @@ class CloseAttempt:
     closed: bool  # the PIN was right: the kiosk is closed
     checked: bool  # the PIN was checked (False: refused unchecked, closing is locked)
     locked: bool  # closing is locked now (after this try)
+    tries_left: int = 0  # wrong PINs still allowed before closing locks
 
 
 def kiosk_pin_is_set(school: School | int) -> bool:
@@ -116,13 +126,40 @@ def kiosk_close_with_pin(*, kiosk: Kiosk, pin: str) -> CloseAttempt:
         return CloseAttempt(closed=False, checked=False, locked=True)
     saved = KioskPin.objects.filter(school_id=kiosk.school_id).first()
     if saved is None or not check_password((pin or "").strip(), saved.pin_hash):
-        locked = kiosk_close_is_locked(kiosk)
+        tries_left = _wrong_pin_counted(kiosk)
         logger.warning("Kiosk %s: a wrong PIN to close it%s", kiosk.public_id,
-                       "; closing is now locked" if locked else "")
-        return CloseAttempt(closed=False, checked=True, locked=locked)
+                       "; closing is now locked" if not tries_left else "")
+        return CloseAttempt(closed=False, checked=True, locked=not tries_left,
+                            tries_left=tries_left)
     throttle_reset(throttle=CLOSE_TRIES, address=_CLOSE_CLIENT, page=page)
     kiosk_close(kiosk=kiosk, reason="Closed with the kiosk PIN")
     return CloseAttempt(closed=True, checked=True, locked=False)
+
+
+def _wrong_pin_counted(kiosk: Kiosk) -> int:
+    """After a wrong PIN (already counted): the tries left before closing locks. The try
+    that locks it is audited, once a lock: the kiosk's row is locked while the count is
+    read, and a lock already audited in this count's window is not audited again (tries
+    arriving together may read the same count)."""
+    with audit_context(request_id=current().request_id, ip_address=current().ip_address,
+                       actor_label=kiosk_label(kiosk)), transaction.atomic():
+        Kiosk.objects.select_for_update().filter(pk=kiosk.pk).exists()
+        counter = ThrottleCounter.objects.filter(
+            throttle=CLOSE_TRIES.name, page=str(kiosk.public_id),
+            client=client_key(_CLOSE_CLIENT), window_ends__gt=timezone.now()).first()
+        hits = counter.hits if counter else 0
+        if counter is None or hits < CLOSE_TRY_LIMIT:
+            return CLOSE_TRY_LIMIT - hits
+        window_start = counter.window_ends - CLOSE_LOCK
+        if not AuditEvent.objects.filter(
+                school_id=kiosk.school_id, action="agreements.kiosk.close_locked",
+                target_id=str(kiosk.public_id), occurred_at__gte=window_start).exists():
+            # No PIN goes into the audit trail, only that closing is locked and until when.
+            audit_record(action="agreements.kiosk.close_locked", school=kiosk.school_id,
+                         actor=None, target=kiosk, target_label=f"Kiosk for {kiosk.aup.title}",
+                         changes={"wrong_pins": CLOSE_TRY_LIMIT,
+                                  "locked_until": counter.window_ends})
+    return 0
 
 
 def kiosk_label(kiosk: Kiosk) -> str:

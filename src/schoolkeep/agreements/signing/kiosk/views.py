@@ -183,6 +183,15 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
         "text": render_markdown(version.text, page_title=aup.title), "school": kiosk.school})
 
 
+def _wrong_pin_message(tries_left: int) -> str:
+    if not tries_left:  # the page then says that closing is locked, and until when
+        return "The PIN is wrong."
+    minutes = int(CLOSE_LOCK.total_seconds() // 60)
+    tries = "1 more try" if tries_left == 1 else f"{tries_left} more tries"
+    return (f"The PIN is wrong. Check it and try again: {tries} before closing is locked "
+            f"for {minutes} minutes.")
+
+
 @sensitive_post_parameters("pin")
 @require_http_methods(["GET", "POST"])
 def kiosk_end(request: HttpRequest) -> HttpResponse:
@@ -201,7 +210,7 @@ def kiosk_end(request: HttpRequest) -> HttpResponse:
             messages.info(request, "The kiosk is closed.")
             return redirect("account_login")
         if attempt.checked:
-            form.add_error("pin", "The PIN is wrong. Check it and try again.")
+            form.add_error("pin", _wrong_pin_message(attempt.tries_left))
         locked = attempt.locked
         status = 200 if attempt.checked else 429
     return render(request, "agreements/kiosk_end.html", {
