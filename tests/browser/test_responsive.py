@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from schoolkeep.accounts.models import User
 from schoolkeep.demo.builder import build_demo
@@ -200,4 +201,59 @@ def test_every_page_of_the_menu_fits_a_phone(
             context.close()
     print(f"\n{pages} pages of {len(PERSONAS)} personas in {time.monotonic() - started:.0f} s")
     assert pages >= 5 * len(PERSONAS)
+    assert not failures, "\n".join(failures)
+
+
+
+# The tops of the items of each menu row on the page (the bar of sections, and the current
+# section's pages): a row that wraps has items at two different tops.
+ROW_TOPS = """() => Object.fromEntries([".nav-bar", ".section-nav ul"].map((row) => [
+    row, Array.from(document.querySelectorAll(`${row} > li`), (li) => li.offsetTop)]))"""
+CELLS_SPILLING = """() => {
+    const right = document.querySelector("main").getBoundingClientRect().right;
+    return Array.from(document.querySelectorAll(".table-stack td"))
+        .filter((td) => td.scrollWidth > td.clientWidth + 1
+                        || td.getBoundingClientRect().right > right + 1)
+        .map((td) => td.innerText.trim().slice(0, 40));
+}"""
+NAV_ONE_ROW_FROM = 1024  # the sections' bar fits one row from this width up
+
+
+def test_the_siros_menu_rows_are_single_rows_on_wide_screens(
+    transactional_db: None, chromium: Any, live_server: Any
+) -> None:
+    """The SIRO sees every section (the longest bar, and Records, the longest row of pages):
+    at 1280 the bar and each section's pages are one row each; at 1024 the bar still is.
+    (Four rows of menu pushed the page's heading down, the review found.) At 320 the
+    parents' stacked rows keep their long e-mail addresses inside."""
+    build_demo()
+    siro = User.objects.get(email=PERSONAS["siro"])
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB",
+                                   viewport={"width": WIDE, "height": HEIGHT})
+    context.add_cookies([_session_cookie(siro, live_server)])
+    page = context.new_page()
+    failures: list[str] = []
+    longest_row = 0
+    try:
+        page.goto("/")
+        bar = page.locator(".nav-bar > li > a")
+        sections = [bar.nth(i).get_attribute("href") for i in range(bar.count())]
+        for path in sections:
+            page.set_viewport_size({"width": WIDE, "height": HEIGHT})
+            page.goto(path)
+            rows = page.evaluate(ROW_TOPS)
+            longest_row = max(longest_row, len(rows[".section-nav ul"]))
+            page.set_viewport_size({"width": NAV_ONE_ROW_FROM, "height": HEIGHT})
+            rows[f".nav-bar at {NAV_ONE_ROW_FROM}px"] = page.evaluate(ROW_TOPS)[".nav-bar"]
+            failures += [f"{path}: {row} takes {len(set(tops))} rows"
+                         for row, tops in rows.items() if len(set(tops)) > 1]
+        # Long e-mail addresses break inside a stacked row at 320 rather than spill out.
+        page.goto(reverse("agreements:parent-list"))
+        page.set_viewport_size({"width": NARROWEST, "height": HEIGHT})
+        spilling = page.evaluate(CELLS_SPILLING)
+        assert page.locator(".table-stack td").count(), "the parents' list is empty"
+        failures += [f"parents at {NARROWEST}px: a cell spills out: {cell}" for cell in spilling]
+    finally:
+        context.close()
+    assert len(sections) == 6 and longest_row == 7  # every section; Records' seven pages
     assert not failures, "\n".join(failures)
