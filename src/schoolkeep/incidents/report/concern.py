@@ -1,5 +1,6 @@
-"""The school's no-login "report a concern" page: its random address, made on first use and
-replaceable (the old address then stops working at once, printed posters included).
+"""The school's no-login "report a concern" page: its random address, made when a handler
+sets the page up (by POST; a page's GET only reads it) and replaceable (the old address then
+stops working at once, printed posters included).
 
 The token is the page's only secret: it is never written to the audit log or to logs.
 """
@@ -30,6 +31,18 @@ TOKEN_MAX_LENGTH = 64  # longer "tokens" are not looked up at all
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def concern_page_of(school: School) -> ConcernPage | None:
+    """The school's page if it has been set up (a read only, for the pages' GETs)."""
+    return ConcernPage.objects.filter(school=school).first()
+
+
+def concern_page_set_up(*, school: School, actor: Any) -> ConcernPage:
+    """Set up the school's page (a handler's choice, by POST); once set up, it stays."""
+    require_permission(school=school, actor=actor, permission="incidents.handle",
+                       message="You may not set up the report-a-concern page.")
+    return concern_page_for(school, actor=actor)
 
 
 def concern_page_for(school: School, *, actor: Any = None) -> ConcernPage:

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from schoolkeep.incidents import poster
 from schoolkeep.incidents.models import Channel, Incident
 from schoolkeep.incidents.report.concern import (
-    concern_page_for,
+    concern_page_of,
     concern_page_replace,
+    concern_page_set_up,
     concern_page_url,
 )
 from schoolkeep.incidents.report.forms import ReplaceAddressForm, ReportForm
@@ -79,8 +80,16 @@ def my_reports(request: SchoolRequest) -> HttpResponse:
 @school_view("incidents.handle")
 @require_http_methods(["GET", "POST"])
 def concern_settings(request: SchoolRequest) -> HttpResponse:
+    """The page's address, QR code and poster. A school without the page yet is offered a
+    button that sets it up (a POST: opening this page writes nothing)."""
+    if request.method == "POST" and "set_up" in request.POST:
+        concern_page_set_up(school=request.school, actor=request.user)
+        messages.success(request, "The report-a-concern page is set up. Print the poster and "
+                                  "put it where parents, visitors and pupils will see it.")
+        return redirect("incidents:concern-settings")
+    page = concern_page_of(request.school)
     form = ReplaceAddressForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    if page is not None and request.method == "POST" and form.is_valid():
         try:
             concern_page_replace(school=request.school, actor=request.user)
         except DomainError as exc:
@@ -89,15 +98,25 @@ def concern_settings(request: SchoolRequest) -> HttpResponse:
             messages.success(request, "The page has a new address. The old address no longer "
                                       "works: print the new poster and replace the old ones.")
             return redirect("incidents:concern-settings")
-    url = concern_page_url(concern_page_for(request.school, actor=request.user))
+    if page is None:
+        return _concern_not_set_up(request)
+    url = concern_page_url(page)
     return render(request, "incidents/concern_settings.html", {
         "page_title": "Report-a-concern page", "url": url, "qr": poster.qr_svg_inline(url),
         "form": form})
 
 
+def _concern_not_set_up(request: SchoolRequest) -> HttpResponse:
+    return render(request, "incidents/concern_settings.html", {
+        "page_title": "Report-a-concern page", "url": None})
+
+
 @school_view("incidents.handle")
 @require_GET
 def concern_poster(request: SchoolRequest) -> HttpResponse:
-    url = concern_page_url(concern_page_for(request.school, actor=request.user))
+    page = concern_page_of(request.school)
+    if page is None:  # nothing to print until the page is set up: offer that
+        return _concern_not_set_up(request)
+    url = concern_page_url(page)
     return download_response(poster.poster_pdf(school=request.school, url=url), inline=True,
                              name="report-a-concern-poster", content_type=downloads.PDF)

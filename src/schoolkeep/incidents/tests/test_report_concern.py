@@ -1,5 +1,6 @@
-"""The report-a-concern page's address: made on first use, replaced on request (the old one
-stops working), audited without the token; its settings page and its one-page QR poster."""
+"""The report-a-concern page's address: made when a handler sets it up (never by a GET),
+replaced on request (the old one stops working), audited without the token; its settings
+page and its one-page QR poster."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from schoolkeep.incidents.report.concern import (
     concern_page_by_token,
     concern_page_for,
     concern_page_replace,
+    concern_page_set_up,
     concern_page_url,
 )
 from schoolkeep.lib.errors import NotAllowed
@@ -57,8 +59,40 @@ def test_malformed_tokens_are_not_found(personas: Personas):
     assert concern_page_by_token("x" * 65) is None
 
 
+def test_opening_the_settings_page_writes_nothing_until_the_page_is_set_up(
+        personas: Personas, login):
+    client = login(personas.siro)
+    settings_url = reverse("incidents:concern-settings")
+    html = client.get(settings_url).content.decode()
+    assert "Your school does not have this page yet" in html
+    assert 'name="set_up"' in html and "Give the page a new address" not in html
+    poster_page = client.get(reverse("incidents:concern-poster")).content.decode()
+    assert "Your school does not have this page yet" in poster_page
+    assert f'action="{settings_url}"' in poster_page
+    assert not ConcernPage.objects.filter(school=personas.school).exists()
+    assert not AuditEvent.objects.filter(action="incidents.concern_page.created").exists()
+    response = client.post(settings_url, {"set_up": "1"})
+    assert response.status_code == 302 and response["Location"] == settings_url
+    page = client.get(settings_url).content.decode()
+    assert "The report-a-concern page is set up" in page
+    assert concern_page_url(ConcernPage.objects.get(school=personas.school)) in page
+    event = AuditEvent.objects.get(action="incidents.concern_page.created")
+    assert event.actor_id == personas.siro.pk
+    # Setting it up again changes nothing.
+    client.post(settings_url, {"set_up": "1"})
+    assert AuditEvent.objects.filter(action="incidents.concern_page.created").count() == 1
+
+
+@pytest.mark.parametrize("persona", ["staff", "auditor"])
+def test_only_handlers_set_up_the_page(personas: Personas, persona):
+    with pytest.raises(NotAllowed):
+        concern_page_set_up(school=personas.school, actor=personas.users[persona])
+    assert not ConcernPage.objects.exists()
+
+
 def test_the_settings_page_shows_the_full_address_its_qr_code_and_the_poster(
         personas: Personas, login):
+    concern_page_set_up(school=personas.school, actor=personas.siro)
     page = login(personas.siro).get(reverse("incidents:concern-settings")).content.decode()
     concern = ConcernPage.objects.get(school=personas.school)
     url = f"{settings.BASE_URL}/report/{concern.token}/"
@@ -102,6 +136,7 @@ def test_the_poster_html_has_the_qr_code_the_address_and_the_plain_words(persona
 def test_the_poster_is_one_printable_page(personas: Personas, login):
     from weasyprint import CSS, HTML
 
+    concern_page_set_up(school=personas.school, actor=personas.siro)
     response = login(personas.siro).get(reverse("incidents:concern-poster"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
