@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from django import template
 from django.template import Context
@@ -94,6 +95,16 @@ def duty_items(context: Context, duties: Iterable[Duty], oversight: bool = False
     now = timezone.now()
     items = "".join(_item(duty, bool(oversight), now, can) for duty in duties)
     return mark_safe(f'<ul class="task-list">\n{items}</ul>\n')  # noqa: S308  # nosec B308 B703
+
+
+@register.simple_tag
+def running_clocks(areas: Iterable[Any]) -> list[tuple[Any, Duty, str]]:
+    """(group, its most urgent duty, the time left) for each kind of running legal clock
+    among ``areas`` (the others' duties on the dashboard): for who oversees them, in the
+    banner at the top, not below the viewer's own duties."""
+    now = timezone.now()
+    return [(group, group.first[0], time_left(group.first[0].due_at, now))
+            for area in areas for group in area.groups if group.legal_clock]
 
 
 @register.filter

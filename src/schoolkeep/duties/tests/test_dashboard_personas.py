@@ -56,6 +56,9 @@ class Page:
         self.links = [(html.unescape(href), _text(name)) for href, name in
                       re.findall(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', self.main, re.S)]
         self.statuses: dict[str, int] = {}
+        start = self.main.find('id="others-clocks"')
+        self.others_banner = _text(
+            self.main[start:self.main.index("</section>", start)]) if start >= 0 else ""
 
     @staticmethod
     def headings(part: str, level: int) -> list[str]:
@@ -117,10 +120,16 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
     assert ICO not in _text(dpo.mine)  # shown once, in the banner
     assert dpo.areas(dpo.mine)[0] == "Policies and their reviews"  # then overdue
     assert "Policies due for review" in dpo.kinds(dpo.mine)
-    # The SIRO follows it up: first among the others' duties, not in a banner of theirs.
+    # The SIRO follows it up: first among the others' duties, not in a banner of theirs,
+    # and named at the top, above their own duties, in a line per kind of legal clock.
     assert not siro.banner
     assert siro.areas(siro.others)[0] == "Incidents and data breaches"
+    assert siro.kinds(siro.others)[0] == "Decisions on telling the ICO (72-hour legal deadline)"
     assert ICO in _text(siro.others)
+    assert siro.main.index('id="others-clocks"') < siro.main.index('id="mine-title"')
+    assert re.search(r"Decisions on telling the ICO \(72-hour legal deadline\): \d+ ?\. The most "
+                     r"urgent: Decide whether to tell the ICO about BR-\S+ \(\d+ hours left; "
+                     r"owner: [^)]+\)\. Follow (it|them) up", siro.others_banner)
     assert {"Information assets without an owner", "Invitations not yet accepted"} <= set(
         siro.kinds(siro.mine))
 
@@ -158,6 +167,8 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
     for persona, page in demo_pages.items():
         if persona != "dpo":
             assert not page.banner, persona
+        # Others' clocks at the top for who oversees incidents, and only for them.
+        assert bool(page.others_banner) is (persona in {"siro", "auditor"}), persona
         assert ICO not in page.main or persona in {"dpo", "siro", "auditor"}, persona
 
 

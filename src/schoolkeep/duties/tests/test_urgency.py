@@ -125,11 +125,22 @@ def test_a_passed_deadline_says_so_and_by_how_long(personas, login):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_who_oversees_a_clock_sees_it_first_among_the_others_not_in_a_banner(personas, login):
+def test_who_oversees_a_clock_sees_it_first_among_the_others_and_named_at_the_top(
+        personas, login):
     confirm_terms(year=2026, school=personas.school)
     with registry.only(Provider(_school_duties())):
         page = login(personas.siro).get(DASHBOARD).content.decode()
-    assert "notification-banner-error" not in page
+    # Not the owner's banner ("A legal deadline is running"): one line per kind, at the top,
+    # above the SIRO's own duties, leading to the others' duties of that kind.
+    assert 'id="legal-clocks"' not in page
+    start = page.index('id="others-clocks"')
+    banner = page[start:page.index("</section>", start)]
+    assert start < page.index('id="mine-title"')
+    assert "Legal deadlines running for others" in banner
+    assert "Legal deadlines: " in banner and "(41 hours left; owner: Data protection officer)" \
+        in banner
+    assert f'href="{reverse("duties:duty-kind-list", args=["urgency.clock"])}?who=others"' \
+        in banner
     others = page[page.index('id="school-title"'):]
     kinds = re.findall(r'<h4 id="kind-others-[\d-]+">([^<]+) <span', others)
     assert kinds == ["Legal deadlines", "Late things", "Things due soon"]
