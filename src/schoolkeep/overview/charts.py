@@ -27,12 +27,13 @@ TEXT = "#0b0c0c"
 
 
 def figure_words(figure: Figure) -> str:
-    """"31 of 34 (91 %): nearly met", or the measure's words for nothing to count."""
+    """"31 of 34 (91%): nearly met" (no space before the sign, as the pages write it), or
+    the measure's words for nothing to count."""
     if not figure.present:
         return figure.spec.empty
     if figure.total == 0:
         return f"{figure.spec.empty}: {figure.rag.word.lower()}"
-    return f"{figure.met} of {figure.total} ({figure.percent} %): {figure.rag.word.lower()}"
+    return f"{figure.met} of {figure.total} ({figure.percent}%): {figure.rag.word.lower()}"
 
 
 def _measure(top: int, figure: Figure) -> tuple[SafeString, int]:

@@ -36,10 +36,10 @@ def page(client, name: str, **kwargs: str) -> str:  # type: ignore[no-untyped-de
 
 def test_a_governor_sees_the_figures_and_no_name(filled: Personas, login) -> None:  # type: ignore[no-untyped-def]
     html = page(login(filled.governor), "overview:school")
-    for words in ("People with every required check", "2 of 4 (50 %): not met",
+    for words in ("People with every required check", "2 of 4 (50%): not met",
                   "Information assets with an owner",
                   "Possible breaches reported to the ICO, or decided not to, within 72 hours",
-                  "2 of 5 (40 %): not met", "Staff who have signed their acceptable use policy",
+                  "2 of 5 (40%): not met", "Staff who have signed their acceptable use policy",
                   "Schoolkeep&#x27;s own backup"):
         assert words in html
     for name in NAMES:
@@ -77,12 +77,31 @@ def test_the_trust_administrator_lands_on_their_schools_and_is_told_what_is_hidd
     html = page(client, "overview:schools")
     for school in (filled.school, second):
         assert f'href="{reverse("overview:school-of", kwargs={"slug": school.slug})}"' in html
-    assert ("The figures for incidents and breaches are not shown: your role does not see"
-            " them") in html
-    assert "The duty counts leave out" in html
+    assert ("Not shown, because your role does not see them: the figures for incidents and"
+            " breaches.") in html
+    # What the duty counts leave out is one sentence, however many areas it names.
+    assert html.count("leave out") == 2  # the heading and that sentence
+    assert re.search(r"The duty counts leave out [^<.]+ and [^<.]+, because your role does not"
+                     r" see those duties\. The areas' figures still count every record",
+                     html)
     assert "Breaches" not in re.findall(r"<thead>.*?</thead>", html, flags=re.S)[0]
     one = page(client, "overview:school-of", slug=second.slug)
-    assert "Not shown here, because your role does not see them: Incidents and breaches" in one
+    assert ("Not shown here, because your role does not see them: the figures for incidents"
+            " and breaches.") in one
+
+
+def test_a_governor_is_told_in_one_true_sentence_what_the_duty_counts_leave_out(  # type: ignore[no-untyped-def]
+        filled: Personas, login) -> None:
+    """The areas a governor's role does not see are left out of the duty counts, not of the
+    figures below them: the page says both, in one sentence listing the areas."""
+    html = page(login(filled.governor), "overview:school")
+    found = re.search(r"The duty counts above leave out ([^<]+?), because your role does not"
+                      r" see those duties\. The figures below still count every record,"
+                      r" whoever may see it\.", html)
+    assert found is not None
+    assert "people and the Single Central Record" in found[1] and " and " in found[1]
+    assert html.count("leave out") == 1
+    assert "Not counted here" not in html
 
 
 def test_other_members_still_land_on_what_needs_doing(personas: Personas, login) -> None:  # type: ignore[no-untyped-def]
