@@ -67,7 +67,7 @@ def _item(duty: Duty, oversight: bool, now: datetime, can: Callable[[str], bool]
     # For who oversees, the owner too: three staff's "Sign the acceptable use policy" are
     # three different links to a screen reader.
     hidden = [subject] if subject else []
-    if oversight and duty.owner_label:
+    if oversight and duty.owner_label and duty.owner_label not in (duty.subject, duty.title):
         hidden.append(f"for {escape(duty.owner_label)}")
     context = f'<span class="visually-hidden">: {", ".join(hidden)}</span>' if hidden else ""
     url = duty.link_for(oversight, can)
