@@ -21,6 +21,9 @@ def test_the_ico_date_is_not_marked_optional_and_its_hint_says_when() -> None:
     assert "When was the report sent?</legend>" in html
     assert "(optional)" not in html.split("When was the report sent?")[1].split("</legend>")[0]
     assert "Only once the report has been sent" in html
+    boxes = str(DecisionForm(initial={"version": 0}, kind=Decision.Kind.ICO,
+                             risk=RiskResult.RISK)["told_at"])
+    assert 'name="told_at_0"' in boxes and "required" not in boxes  # empty before sending
 
 
 def test_the_ico_date_is_asked_for_only_once_the_report_is_sent() -> None:
