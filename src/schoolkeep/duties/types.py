@@ -38,6 +38,11 @@ user's id, NULL when none, and the role the duty falls to without one; ``Owners.
 role, mine=)`` turns that into a ``Q``, so "my five most urgent of kind X" and "how many of
 X are mine" are a filtered, limited query, whatever the number of duties.
 
+Links. ``url`` is where the owner does it and ``oversight_url`` (optional) where someone
+overseeing follows it up; ``permission`` and ``oversight_permission`` name what each page
+needs, so that a viewer without it reads the duty's title as words, never as a link to
+"You cannot do this" (``Duty.link_for``).
+
 What leaves the school: reminder e-mails and calendar feeds carry only a duty's ``title``,
 its school's name, its due date and its link. ``title`` therefore never names a child or
 carries special-category details; ``subject`` (shown only inside Schoolkeep) may name the
