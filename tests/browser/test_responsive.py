@@ -255,5 +255,5 @@ def test_the_siros_menu_rows_are_single_rows_on_wide_screens(
         failures += [f"parents at {NARROWEST}px: a cell spills out: {cell}" for cell in spilling]
     finally:
         context.close()
-    assert len(sections) == 6 and longest_row == 7  # every section; Records' seven pages
+    assert len(sections) >= 6 and longest_row >= 7  # every section; Records' seven pages
     assert not failures, "\n".join(failures)
