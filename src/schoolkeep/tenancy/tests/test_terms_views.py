@@ -127,7 +127,9 @@ def test_errors_are_shown_in_the_summary_and_nothing_is_saved(personas, login):
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
-    assert 'href="#id_autumn_ends_on_0"' in html
+    # "not a date" in the Day box, the Month and Year empty: the summary links to the
+    # first missing box (GOV.UK), the month's.
+    assert 'href="#id_autumn_ends_on_1"' in html
     assert 'href="#id_summer_holiday_2_ends_on_0"' in html
     assert not Term.objects.filter(school=personas.school).exists()
     response = client.post(EDIT_URL, _post_data(summer_starts_on="2027-03-20"))
