@@ -130,7 +130,7 @@ def test_staff_report_an_incident_and_the_dpo_triages_it(
     assert page.get_by_text(
         f"Decide whether to tell the ICO about {incident.reference}").is_visible()
     journey.check("incidents-dpo-dashboard")
-    main.get_by_role("link", name="Read the report and triage it").first.click()
+    main.get_by_role("link", name=f"Triage {incident.reference}").first.click()
     page.wait_for_load_state("load")
     assert journey.path() == reverse("incidents:incident-detail", args=[incident.public_id])
 
