@@ -190,7 +190,7 @@ def _contact_numbers(ctx: DemoContext) -> None:
         school=school, actor=None, version=school.version, dpo_phone="01632 960 417",
         siro_phone="01632 960 102",
         contact_hours=("School days, 8am to 5pm. Out of hours, ring the SIRO's number: it "
-                       "forwards to the head teacher's mobile."))
+                       "forwards to the headteacher's mobile."))
 
 
 def build_demo_incidents(ctx: DemoContext) -> None:

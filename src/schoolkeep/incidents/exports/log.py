@@ -36,6 +36,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from schoolkeep.audit.actors import actor_name
 from schoolkeep.audit.services import audit_record
 from schoolkeep.incidents.clock import LONDON, effective_risk, ico_deadline, in_london
 from schoolkeep.incidents.exports.formats import XLSX_TYPE, ZIP_TYPE
@@ -215,7 +216,8 @@ def log_row(incident: Any, *, term: str, now: datetime) -> LogRow:
         status=incident.get_status_display(), received_at=incident.received_at,
         aware_at=incident.aware_at, deadline=deadline,
         risk=RISK_LABELS.get(effective_risk(incident), ""), reported=reported,
-        ico_decided_at=decided, ico_by=incident.ico_by or "", hours_to_decide=hours,
+        ico_decided_at=decided, hours_to_decide=hours,
+        ico_by=actor_name(incident.ico_by) if incident.ico_by else "",
         ico_told_at=incident.ico_told_at, ico_case=incident.ico_case or "", late=late,
         people_told=people, closed_at=incident.closed_at if incident.status == Status.CLOSED
         else None, term=term,
