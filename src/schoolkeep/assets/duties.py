@@ -200,8 +200,8 @@ def _owner(asset: AssetRow, today: date) -> dict[str, Any]:
 
 def _duty(kind: str, record: AssetRow | System, *, due_at: date, now: datetime, title: str,
           action: str, order_at: datetime | None = None, **owner: Any) -> Duty:
-    url = (_asset_url(record.public_id) if isinstance(record, AssetRow)
-           else _system_url(record.public_id))
+    is_asset = isinstance(record, AssetRow)
+    url = _asset_url(record.public_id) if is_asset else _system_url(record.public_id)
     return Duty(
         key=f"{MODULE}.{kind}:{record.public_id}",
         module=MODULE,
@@ -210,6 +210,7 @@ def _duty(kind: str, record: AssetRow | System, *, due_at: date, now: datetime, 
         due_at=due_at,
         status=status_for(due_at, now),
         url=url,
+        permission="assets.view" if is_asset else "systems.view",
         action=action,
         order_at=order_at,
         **owner,

@@ -45,7 +45,6 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Overview", [
         ("School overview", "overview:school", "overview.view"),
         ("All schools", "overview:schools", "overview.view"),
-        ("Trust overview", "duties:trust-overview", "trust.overview"),
     ]),
     ("Settings", [
         ("Members", "tenancy:member-list", "members.view"),
