@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from schoolkeep.duties.types import DutyProvider
+from schoolkeep.lib.registries import only_these
 
 _providers: dict[str, DutyProvider] = {}
 
@@ -74,12 +75,5 @@ def is_known_kind(kind: str) -> bool:
 @contextmanager
 def only(*replacement: DutyProvider) -> Iterator[None]:
     """For tests: exactly these providers while the block runs, then the real ones again."""
-    saved = dict(_providers)
-    _providers.clear()
-    try:
-        for provider in replacement:
-            register(provider)
+    with only_these(_providers, register, replacement):
         yield
-    finally:
-        _providers.clear()
-        _providers.update(saved)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from schoolkeep.lib.registries import only_these
 from schoolkeep.overview.types import Area, MeasureProvider
 
 _providers: dict[str, MeasureProvider] = {}
@@ -47,12 +48,5 @@ def areas() -> list[Area]:
 @contextmanager
 def only(*replacement: MeasureProvider) -> Iterator[None]:
     """For tests: exactly these providers while the block runs, then the real ones again."""
-    saved = dict(_providers)
-    _providers.clear()
-    try:
-        for provider in replacement:
-            register(provider)
+    with only_these(_providers, register, replacement):
         yield
-    finally:
-        _providers.clear()
-        _providers.update(saved)
