@@ -7,8 +7,9 @@
   school decided not to report it, or sent its report to the ICO (``told_at``), in time. A
   decision to report that was not sent in time is not met: the law asks for the report
   within 72 hours (``incidents.models.ico_settled``, ``incidents.clock``). A report still
-  inside its 72 hours is not yet counted either way, which the words for an empty measure
-  say (a school whose only reports are still running has nothing counted, not "no breaches").
+  inside its 72 hours is not yet counted either way: it is the measure's third number,
+  pending ("and 1 still within its 72 hours"), so a school whose only reports are still
+  running says so rather than "no breaches".
 
 Figures only, never a reference: the overview shows them to governors, who may not see
 incident reports. A trust administrator does not see them (``overview.breaches``).
@@ -41,11 +42,12 @@ class IncidentMeasures:
                     "Possible breaches reported to the ICO, or decided not to, within 72 hours"
                     " (last 12 months)",
                     "were reported to the ICO, or decided not to be, within 72 hours",
-                    # True whether or not a clock is running: one still inside its 72 hours
-                    # is left out of both figures, so "no breaches" would be false then.
-                    empty=("No possible breach decided in the last 12 months (one still"
-                           " within its 72 hours is counted once it is decided)"),
-                    url_name="incidents:incident-list", permission="incidents.view"),
+                    # Only when there is none at all: a running one is a pending figure.
+                    empty="No possible breach in the last 12 months",
+                    url_name="incidents:incident-list", permission="incidents.view",
+                    pending_words=("{n} still within its 72 hours",
+                                   "{n} still within their 72 hours"),
+                    pending_none="None decided yet"),
     ]
 
     def figures(self, school_ids: Sequence[int], *, now: datetime) -> Figures:
@@ -53,17 +55,21 @@ class IncidentMeasures:
         deadline = ExpressionWrapper(OuterRef("aware_at") + _CLOCK, output_field=DateTimeField())
         in_time = (Q(tell=False, decided_at__lte=deadline)
                    | Q(tell=True, told_at__isnull=False, told_at__lte=deadline))
+        # Counted once the clock has stopped or run out; the rest is still running.
+        counted = Q(settled=True) | Q(aware_at__lte=now - _CLOCK)
         rows = (Incident.objects
                 .filter(school_id__in=list(school_ids), aware_at__gte=now - WINDOW)
                 .exclude(kind__in=sorted(NO_PERSONAL_DATA_KINDS))
                 .alias(settled=Exists(Decision.objects.filter(ico_settled(),
                                                               incident_id=OuterRef("pk"))),
                        in_time=Exists(ico.filter(in_time)))
-                .filter(Q(settled=True) | Q(aware_at__lte=now - _CLOCK))
                 .order_by().values("school_id")
-                .annotate(total=Count("pk"), met=Count("pk", filter=Q(in_time=True)))
-                .values_list("school_id", "total", "met"))
-        return {school_id: {SETTLED_IN_TIME: (met, total)} for school_id, total, met in rows}
+                .annotate(total=Count("pk", filter=counted),
+                          met=Count("pk", filter=counted & Q(in_time=True)),
+                          pending=Count("pk", filter=~counted))
+                .values_list("school_id", "total", "met", "pending"))
+        return {school_id: {SETTLED_IN_TIME: (met, total, pending)}
+                for school_id, total, met, pending in rows}
 
 
 provider = IncidentMeasures()

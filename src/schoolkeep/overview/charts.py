@@ -27,13 +27,18 @@ TEXT = "#0b0c0c"
 
 
 def figure_words(figure: Figure) -> str:
-    """"31 of 34 (91%): nearly met" (no space before the sign, as the pages write it), or
-    the measure's words for nothing to count."""
+    """"31 of 34 (91%): nearly met" (no space before the sign, as the pages write it), then
+    ", and 1 still within its 72 hours" when some are not yet measurable; or the measure's
+    words for nothing to count ("None decided yet: 2 still within their 72 hours")."""
+    pending = figure.pending_note
     if not figure.present:
         return figure.spec.empty
     if figure.total == 0:
+        if pending:
+            return f"{figure.spec.pending_none}: {pending}"
         return f"{figure.spec.empty}: {figure.rag.word.lower()}"
-    return f"{figure.met} of {figure.total} ({figure.percent}%): {figure.rag.word.lower()}"
+    words = f"{figure.met} of {figure.total} ({figure.percent}%): {figure.rag.word.lower()}"
+    return f"{words}, and {pending}" if pending else words
 
 
 def _measure(top: int, figure: Figure) -> tuple[SafeString, int]:

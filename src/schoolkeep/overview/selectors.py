@@ -88,9 +88,9 @@ def _school(access: SchoolAccess, asked: dict[str, Figures],
             continue
         found = asked[provider.module].get(school_id, {})
         for spec in provider.specs:
-            met, count = found.get(spec.key, (0, 0))
+            met, count, *pending = found.get(spec.key, (0, 0))
             per_area.setdefault(spec.area, []).append(
-                Figure(spec, met, count, present=spec.key in found))
+                Figure(spec, met, count, present=spec.key in found, pending=sum(pending)))
     areas = [AreaFigures(area, per_area[area.key]) for area in registry.areas()
              if area.key in per_area]
     seen = {module: counts for module, counts in duties.items()

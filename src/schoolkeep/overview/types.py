@@ -8,9 +8,11 @@ they may be shown to someone who may not see the records themselves.
 
 A provider (one per module, in ``<app>/measures.py``) declares its measures (``specs``) and
 answers ``figures(school_ids, now=)``: {school id: {measure key: (met, total)}} in ONE
-aggregate query whatever the number of schools. A measure a school has no figure for (such
-as the acceptable use policy of an audience it has not published) is shown with the
-measure's ``empty`` words.
+aggregate query whatever the number of schools. A measure may add a third number, pending:
+records the rule will apply to but cannot yet be judged (a possible breach still inside its
+72 hours), counted in neither ``met`` nor ``total`` and said in its ``pending_words``. A
+measure a school has no figure for (such as the acceptable use policy of an audience it has
+not published) is shown with the measure's ``empty`` words.
 
 Red, amber and green are decided here and nowhere else (``rag_for``).
 """
@@ -89,6 +91,10 @@ class MeasureSpec:
     # Where the detail is, for a viewer who holds ``permission`` in the school shown.
     url_name: str = ""
     permission: str = ""
+    # Records not yet measurable (the provider's third number), said as (one, several) with
+    # "{n}" for the number, and what the figure says when nothing else is counted yet.
+    pending_words: tuple[str, str] = ("", "")
+    pending_none: str = "Nothing counted yet"
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,7 @@ class Figure:
     met: int
     total: int
     present: bool = True  # False: the school has no figure for it (``spec.empty`` applies)
+    pending: int = 0  # not yet measurable, in neither figure (``MeasureSpec.pending_words``)
 
     @property
     def rag(self) -> Rag:
@@ -113,8 +120,18 @@ class Figure:
         """Met as a whole percentage, rounded down (so 99.6 % never shows as 100 %)."""
         return self.met * 100 // self.total if self.total > 0 else 0
 
+    @property
+    def pending_note(self) -> str:
+        """"1 still within its 72 hours", "2 still within their 72 hours"; "" when none."""
+        if self.pending <= 0 or not self.spec.pending_words[0]:
+            return ""
+        one, several = self.spec.pending_words
+        return (one if self.pending == 1 else several).format(n=f"{self.pending:,}")
 
-Figures = dict[int, dict[str, tuple[int, int]]]
+
+# (met, total) or (met, total, pending)
+Counted = tuple[int, int] | tuple[int, int, int]
+Figures = dict[int, dict[str, Counted]]
 
 
 class MeasureProvider(Protocol):
@@ -125,8 +142,8 @@ class MeasureProvider(Protocol):
     specs: list[MeasureSpec]
 
     def figures(self, school_ids: Sequence[int], *, now: datetime) -> Figures:
-        """{school id: {measure key: (met, total)}} in ONE aggregate query for any number
-        of schools. Schools (or measures) without figures may be left out."""
+        """{school id: {measure key: (met, total) or (met, total, pending)}} in ONE aggregate
+        query for any number of schools. Schools (or measures) without figures may be left out."""
         ...
 
 

@@ -5,6 +5,7 @@ trust administrator's landing page, charts without style attributes."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from tests.factories import MembershipFactory, SchoolFactory
 from tests.personas import Personas
 
-from schoolkeep.overview.tests.records import fill
+from schoolkeep.overview.tests.records import fill, incident
 from schoolkeep.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,9 @@ def test_a_governor_sees_the_figures_and_no_name(filled: Personas, login) -> Non
     for words in ("People with every required check", "2 of 4 (50%): not met",
                   "Information assets with an owner",
                   "Possible breaches reported to the ICO, or decided not to, within 72 hours",
-                  "2 of 5 (40%): not met", "Staff who have signed their acceptable use policy",
+                  "2 of 5 (40%): not met, and 2 still within their 72 hours",
+                  "3 to do, and 2 still within their 72 hours",
+                  "Staff who have signed their acceptable use policy",
                   "Schoolkeep&#x27;s own backup"):
         assert words in html
     for name in NAMES:
@@ -152,3 +155,20 @@ def test_a_school_with_nothing_yet_shows_each_measure_neutrally(personas: Person
     areas = html.split("How the colours are decided")[0]
     assert areas.count("Not met") == 2  # the backups area's tag and its one measure's
     assert areas.count("Nothing to measure") >= 8
+
+
+def test_a_breach_still_within_its_72_hours_is_said_not_hidden(personas: Personas, login) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    client = login(personas.governor)
+    assert "No possible breach in the last 12 months" in page(client, "overview:school")
+    incident(personas.school, aware_at=now - timedelta(hours=5))
+    html = page(client, "overview:school")
+    # One running report: nothing decided yet, said in the singular, in the chart and table.
+    # The chart's label, title and words, and the table's row.
+    assert html.count("None decided yet: 1 still within its 72 hours") == 4
+    assert "No possible breach in the last 12 months" not in html
+    assert "within their 72 hours" not in html
+    incident(personas.school, aware_at=now - timedelta(days=4), decided_after=timedelta(hours=2))
+    html = page(client, "overview:school")
+    assert "1 of 1 (100%): all met, and 1 still within its 72 hours" in html
+    assert "All met</strong> and 1 still within its 72 hours" in html
