@@ -75,6 +75,7 @@ ACTION_LABELS = {
     "assets.group.created": "Asset group added",
     "assets.alias.created": "Another name for an asset or group saved (import)",
     "assets.alias.changed": "Another name for an asset or group changed (import)",
+    "assets.alias.removed": "Another name for an asset or group removed",
     "assets.organisation.created": "Outside organisation added",
     "assets.label.created": "Access label added",
     "assets.label.updated": "Access label changed",

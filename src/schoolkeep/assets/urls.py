@@ -1,6 +1,7 @@
 from django.urls import path
 
 from schoolkeep.assets import views
+from schoolkeep.assets.aliases import urls as aliases_urls
 from schoolkeep.assets.imports import urls as import_urls
 from schoolkeep.assets.owners import urls as owners_urls
 
@@ -30,3 +31,6 @@ urlpatterns += import_urls.urlpatterns
 
 # Choosing the owners of assets together (assets/owners/).
 urlpatterns += owners_urls.urlpatterns
+
+# The names an import matched to the register (assets/aliases/).
+urlpatterns += aliases_urls.urlpatterns

@@ -68,6 +68,8 @@ def test_the_preview_asks_and_the_answers_are_saved_as_aliases(
     assert_csp_clean(preview)
     assert "<h2>Already in the register?</h2>" in text
     assert "These 3 names in the file look like an asset or group" in text
+    aliases_link = f'<a href="{reverse("assets:alias-list")}">See or remove the names already'
+    assert aliases_link in text
     assert "<legend>The group “Pupil data (MIS)” (its first asset is row 3)</legend>" in text
     assert "<legend>Row 3: the asset “Attendance”</legend>" in text
     assert "This is “Attendance records” (in “Pupil records (MIS)”)" in text
