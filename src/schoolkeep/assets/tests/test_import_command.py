@@ -11,7 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from tests.personas import Personas
 
-from schoolkeep.assets.models import Asset, AssetGroup
+from schoolkeep.assets import services
+from schoolkeep.assets.imports import assets_import
+from schoolkeep.assets.management.commands.import_assets import Command as ImportAssets
+from schoolkeep.assets.models import Asset, AssetAlias, AssetGroup
 from schoolkeep.audit.context import cli_actor_label
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.people import services as people_services
@@ -155,3 +158,30 @@ def test_the_console_script_exits_1_for_an_unknown_school(personas: Personas) ->
     with pytest.raises(SystemExit) as exited:
         utility.execute()
     assert exited.value.code == 1
+
+
+def test_look_alikes_are_listed_and_matching_them_is_left_to_the_import_page(
+        personas: Personas, tmp_path: Path) -> None:
+    group = services.group_get_or_create(school=personas.school, name="Pupil records (MIS)",
+                                         actor=personas.siro)
+    asset = services.asset_create(school=personas.school, actor=personas.siro, group=group,
+                                  name="Attendance records")
+    path = tmp_path / "appendix.csv"
+    path.write_text(",Purpose\nPupil records (MIS),\nAttendance,Registers\n", encoding="utf-8")
+
+    code, out, _ = import_assets(str(path), "--school", "oakfield", "--dry-run")
+
+    assert code == 0
+    assert ("Row 3: “Attendance” looks like “Attendance records” (in “Pupil records (MIS)”) "
+            "(added as new unless matched on the import page)") in out
+    help_text = ImportAssets().create_parser("schoolkeep", "import-assets").format_help()
+    assert "import the file on the register's import page" in " ".join(help_text.split())
+    # Once matched on the import page (saved as an alias), the command matches it too.
+    check = assets_import(path, school=personas.school, actor=personas.siro, dry_run=True)
+    item = check.look_alikes[0]
+    assets_import(path, school=personas.school, actor=personas.siro, matches=[
+        {"group_key": item.group_key, "name_key": item.name_key, "name": item.name,
+         "target": str(asset.public_id)}])
+    assert AssetAlias.objects.filter(asset=asset).exists()
+    code, out, _ = import_assets(str(path), "--school", "oakfield", "--dry-run")
+    assert code == 0 and "looks like" not in out

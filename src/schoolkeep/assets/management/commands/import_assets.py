@@ -6,6 +6,10 @@ On success it prints what was (or, with ``--dry-run``, would be) created and cha
 by group, then its warnings, and exits 0. When any row is invalid it writes nothing, prints
 each problem (row, column, what is wrong) to standard error and exits 2. An unknown school
 or a file that cannot be read: one line, status 1.
+
+Look-alikes (a new name that looks like one already in the register) are listed and added as
+new: matching them to the register is done on the import page, where each is answered
+(deliberately not asked here, so that the command stays usable unattended).
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from schoolkeep.tenancy.models import School
 class Command(ImportCommand):
     help = ("Import the information asset register from a policy document (text: the table "
             "after “Appendix 1”) or a CSV, TSV or XLSX file (see docs/imports.md). Nothing is "
-            "written if any row is invalid (exit 2).")
+            "written if any row is invalid (exit 2). Names that look like ones already in "
+            "the register are listed and added as new: to match them instead, import the "
+            "file on the register's import page.")
     path_help = "the policy document (.txt), CSV, TSV or XLSX file"
 
     def run_import(self, path: Path, *, school: School, dry_run: bool) -> ImportResult:
