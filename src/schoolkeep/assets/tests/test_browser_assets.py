@@ -1,6 +1,7 @@
-"""The register's new pages in a real browser: choosing owners together, and the import's
-questions about look-alikes, at 1280 and 390 pixels wide (no horizontal page scroll at 390
-or 320), checked with axe-core (WCAG 2.2 AA) and without CSP refusals or script errors.
+"""The register's new pages in a real browser: choosing owners together, the import's
+questions about look-alikes and the names matched on import (one removed), at 1280 and 390
+pixels wide (no horizontal page scroll at 390 or 320), checked with axe-core (WCAG 2.2 AA)
+and without CSP refusals or script errors.
 
 The browser fixtures are tests/browser's (Debian's chromium and axe-core; skipped with the
 reason when either is missing)."""
@@ -94,4 +95,22 @@ def test_owners_chosen_together_and_look_alikes_answered_in_a_browser(
     page.wait_for_load_state("load")
     page.get_by_text("Names matched to the register").wait_for(timeout=30_000)
     assert AssetAlias.objects.filter(asset=recorded).exists()
+
+    # The names matched, seen and one removed from the register's sub-navigation.
+    page.goto(reverse("assets:asset-list"))
+    page.get_by_role("link", name="Names matched on import").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", name="Names matched (2)").is_visible()
+    journey.check("aliases-1280")
+    for size, name in ((PHONE, "390"), (NARROW, "320")):
+        page.set_viewport_size(size)
+        page.reload()
+        assert _no_page_scroll(page), name
+        journey.check(f"aliases-{name}")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Remove the name “Attendance”").click()
+    page.wait_for_load_state("load")
+    assert "“Attendance” is no longer matched." in page.inner_text("main")
+    assert not AssetAlias.objects.filter(asset=recorded).exists()
+    journey.check("aliases-removed")
     journey.finish()
