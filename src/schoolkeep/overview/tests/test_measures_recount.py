@@ -16,14 +16,16 @@ from schoolkeep.agreements.aups.measures import key_of
 from schoolkeep.agreements.aups.models import LISTED_AUDIENCES, Aup
 from schoolkeep.agreements.policies.models import Policy
 from schoolkeep.assets.models import Asset
+from schoolkeep.assets.services import asset_create, group_get_or_create
 from schoolkeep.backups.models import BackupRun
 from schoolkeep.duties.types import local_date
 from schoolkeep.incidents.clock import ico_deadline
 from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, Decision, Incident
 from schoolkeep.overview import registry
-from schoolkeep.overview.tests.records import fill
+from schoolkeep.overview.tests.records import fill, person
 from schoolkeep.overview.types import Counted, Figures
 from schoolkeep.people.models import Person
+from schoolkeep.tenancy.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,29 @@ def test_backup_figure_is_the_installations_for_every_school(schools: list[int])
     BackupRun.objects.create(started_at=now - timedelta(hours=2),
                              finished_at=now - timedelta(hours=1), ok=True)
     assert backups.figures(schools, now=now) == {s: {"backups.recent": (1, 1)} for s in schools}
+
+
+def test_owners_leaving_today_later_or_with_archived_assets_are_counted_exactly(  # type: ignore[no-untyped-def]
+        schools: list[int], django_assert_num_queries) -> None:
+    """The owned figure takes off the current assets of owners who have left (on or before
+    today): not an archived one, not one whose owner leaves later."""
+    school = School.objects.get(pk=schools[0])
+    now = timezone.now()
+    today = local_date(now)
+    group = group_get_or_create(school=school, name="Finance", actor=None)
+    for name, leaving in (("Lee Today", today), ("Max Later", today + timedelta(days=30)),
+                          ("Ned Gone", today - timedelta(days=3))):
+        owner = person(school, name, start_date=today - timedelta(days=400),
+                       leaving_date=leaving)
+        for n in range(2):
+            asset_create(school=school, actor=None, group=group, name=f"{name} {n}",
+                         owner_person=owner)
+        archived = asset_create(school=school, actor=None, group=group, name=f"{name} old",
+                                owner_person=owner)
+        Asset.objects.filter(pk=archived.pk).update(archived_at=now)
+    for when in (now, now + timedelta(days=40)):
+        with django_assert_num_queries(1):
+            figures = provider("assets").figures(schools, now=when)
+        assert drop_empty(figures) == drop_empty(recount_assets(schools, when))
+    # Lee's and Ned's four have no owner now, Max's two still have one, on top of fill's 2 of 4.
+    assert provider("assets").figures(schools, now=now)[school.pk]["assets.owned"] == (4, 10)
