@@ -151,8 +151,8 @@ def measure_record(data_dir: str, fmt: str) -> None:
     """Child: export the whole record (every column) as its job does; print the figures."""
     _start(data_dir)
     from schoolkeep.audit.context import audit_context
-    from schoolkeep.people import exports
-    from schoolkeep.people.record import RecordFilters
+    from schoolkeep.people.record import exports
+    from schoolkeep.people.record.rows import RecordFilters
     from schoolkeep.people.visibility import Level
     from schoolkeep.tenancy.models import School
 

@@ -64,7 +64,7 @@ def build(people: int) -> object:
     """The school, its SIRO and its people with their checks; returns the SIRO."""
     from schoolkeep.people.derive import check_derive, person_derive
     from schoolkeep.people.models import Check, CheckType, Person
-    from schoolkeep.people.rules import rule_set_for
+    from schoolkeep.people.rules.rule_sets import rule_set_for
     from schoolkeep.tenancy.models import School, Site
 
     school = School.objects.create(name="Alder Primary", slug="alder")

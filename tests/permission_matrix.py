@@ -26,15 +26,15 @@ from schoolkeep.assets.tasks_import import CHECK_KIND as ASSET_IMPORT_CHECK_KIND
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.duties.calendar import feed_token_reset
 from schoolkeep.jobs.services import job_create, job_finish
-from schoolkeep.people.exports import JOB_KIND as RECORD_EXPORT_KIND
+from schoolkeep.people.imports.tasks import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.people.models import CheckType, PersonKind
+from schoolkeep.people.record.exports import JOB_KIND as RECORD_EXPORT_KIND
 from schoolkeep.people.services import (
     check_save,
     copy_upload,
     person_create,
     person_link_account,
 )
-from schoolkeep.people.tasks_import import CHECK_KIND as IMPORT_CHECK_KIND
 from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership, MembershipRole, OrganisationMembership
 from schoolkeep.tenancy.roles import Role

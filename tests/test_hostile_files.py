@@ -63,9 +63,9 @@ from schoolkeep.lib.import_uploads import imports_dir
 from schoolkeep.people.models import Person
 
 TASKS = {
-    "people": ("schoolkeep.people.tasks_import", "people_import_check", "CHECK_KIND",
+    "people": ("schoolkeep.people.imports.tasks", "people_import_check", "CHECK_KIND",
                "people.manage"),
-    "people-apply": ("schoolkeep.people.tasks_import", "people_import_apply", "APPLY_KIND",
+    "people-apply": ("schoolkeep.people.imports.tasks", "people_import_apply", "APPLY_KIND",
                      "people.manage"),
     "parents": ("schoolkeep.agreements.parents.tasks", "parents_import_check",
                 "CHECK_KIND", "aups.manage"),

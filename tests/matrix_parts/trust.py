@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from schoolkeep.people.forms_rules import NOT_REQUIRED, RulesForm, field_name
 from schoolkeep.people.models import CheckType, PersonKind
-from schoolkeep.people.rules import RuleSet, rule_set_for
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.forms import NOT_REQUIRED, RulesForm, field_name
+from schoolkeep.people.rules.rule_sets import RuleSet, rule_set_for
+from schoolkeep.people.rules.services import (
     organisation_rule_set,
     rules_fingerprint,
     rules_set_for_organisation,

@@ -46,7 +46,7 @@ from schoolkeep.assets.models import (
 )
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup, appendix_groups
 from schoolkeep.jobs.exports import OnRow, counted, in_memory
-from schoolkeep.people.exports import safe_text
+from schoolkeep.people.record.exports import safe_text
 from schoolkeep.tenancy.models import School
 
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -28,7 +28,7 @@ from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people import selectors, services
 from schoolkeep.people.models import Check, CheckType, Person, PersonKind
-from schoolkeep.people.rules import CheckState, check_states, rule_set_for
+from schoolkeep.people.rules.rule_sets import CheckState, check_states, rule_set_for
 from schoolkeep.people.visibility import (
     SENSITIVE_CHECK_FIELDS,
     Level,

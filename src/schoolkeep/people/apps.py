@@ -12,18 +12,18 @@ class PeopleConfig(AppConfig):
         from schoolkeep.duties.scheduler import register_tick
         from schoolkeep.people import (
             duties,  # registers the duty provider
-            exports,
             services,
-            services_rules,
         )
         from schoolkeep.people.demo import build_demo_people
+        from schoolkeep.people.record import exports
+        from schoolkeep.people.rules import services as rules_services
         from schoolkeep.tenancy.services import register_member_joined_hook
 
         register_tick("people.certificate-copies", duties.delete_due_copies)
         register_member_joined_hook(services.person_link_joined_member)
         register_step("people", build_demo_people, order=200)
         register_action_labels(
-            {**PEOPLE_ACTION_LABELS, **exports.ACTION_LABELS, **services_rules.ACTION_LABELS}
+            {**PEOPLE_ACTION_LABELS, **exports.ACTION_LABELS, **rules_services.ACTION_LABELS}
         )
 
 

@@ -28,7 +28,7 @@ from schoolkeep.audit.services import audit_record
 from schoolkeep.demo.builder import DemoContext
 from schoolkeep.people import services
 from schoolkeep.people.models import CertificateCopy, Check, CheckType, Person, PersonKind
-from schoolkeep.people.rules import required_checks, rule_set_for
+from schoolkeep.people.rules.rule_sets import required_checks, rule_set_for
 from schoolkeep.tenancy.models import School
 
 CHECKED_BY = "Sofia Novak"

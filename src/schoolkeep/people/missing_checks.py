@@ -27,7 +27,7 @@ from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from schoolkeep.audit.actions import register_action_labels
 from schoolkeep.audit.services import audit_record
 from schoolkeep.people.models import CheckType, Person
-from schoolkeep.people.rules import RuleSet, missing_q, rule_sets_for
+from schoolkeep.people.rules.rule_sets import RuleSet, missing_q, rule_sets_for
 from schoolkeep.tenancy.models import School
 
 # The agency's confirmation has a duty of its own; "missing checks" covers the others.

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from schoolkeep.people import urls_import, urls_record, urls_rules, views
+from schoolkeep.people import views
+from schoolkeep.people.imports import urls as urls_import
+from schoolkeep.people.record import urls as urls_record
+from schoolkeep.people.rules import urls as urls_rules
 
 app_name = "people"
 
@@ -19,5 +22,5 @@ urlpatterns = [
     path("copies/<uuid:public_id>/delete/", views.copy_delete, name="copy-delete"),
 ]
 
-# The Single Central Record, the import, and the record's rules and settings (own modules).
+# The Single Central Record, the import, and the record's rules and settings (own packages).
 urlpatterns += urls_record.urlpatterns + urls_import.urlpatterns + urls_rules.urlpatterns

@@ -32,7 +32,7 @@ from schoolkeep.people.forms import (
     VersionForm,
 )
 from schoolkeep.people.models import CertificateCopy, Check, CheckOverride, CheckType, Person
-from schoolkeep.people.rules import check_states, rule_set_for
+from schoolkeep.people.rules.rule_sets import check_states, rule_set_for
 from schoolkeep.people.sections import person_sections
 from schoolkeep.people.visibility import Level, person_visibility, school_level
 from schoolkeep.tenancy.decorators import school_view

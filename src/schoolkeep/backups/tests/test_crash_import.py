@@ -37,7 +37,7 @@ from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_mark_interrupted, job_started
 from schoolkeep.lib.import_uploads import imports_dir
 from schoolkeep.people.models import Check, Person
-from schoolkeep.people.tasks_import import APPLY_KIND, people_import_apply
+from schoolkeep.people.imports.tasks import APPLY_KIND, people_import_apply
 from schoolkeep.tenancy.models import School
 
 step, data = sys.argv[1], sys.argv[2]

@@ -45,7 +45,7 @@ from schoolkeep.jobs.exports import OnRow, counted, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError
-from schoolkeep.people.exports import safe_text
+from schoolkeep.people.record.exports import safe_text
 from schoolkeep.tenancy.calendar import TermCalendar, term_label
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import School

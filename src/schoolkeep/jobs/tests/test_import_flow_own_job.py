@@ -17,7 +17,7 @@ from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.selectors import own_job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.jobs.tests.test_job_permission import check_people_file
-from schoolkeep.people.tasks_import import CHECK_KIND
+from schoolkeep.people.imports.tasks import CHECK_KIND
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import membership_set_roles

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD
 from schoolkeep.incidents.exports.log import LogFilters, breach_log_export_start
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_finish
-from schoolkeep.people.tasks_import import CHECK_KIND
+from schoolkeep.people.imports.tasks import CHECK_KIND
 from schoolkeep.people.tests.test_record import CERTIFICATE, complete_employee
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.services import membership_set_roles

@@ -14,7 +14,9 @@ matching index, a few strings each), not with the file.
   ``schoolkeep.lib.tabular``, shared with the other imports);
   ``matching``: who each row is; ``stored``: what is recorded for a chunk's people;
   ``writing``: the pass over the file, comparing and writing; ``template``: the
-  template files. Files uploaded through the import page: ``schoolkeep.lib.import_uploads``.
+  template files; ``views``, ``urls`` and ``tasks``: the import page and the background
+  jobs that check and apply a file. Files uploaded through the import page:
+  ``schoolkeep.lib.import_uploads``.
 
 ``docs/imports.md`` describes the headings, values, matching and errors for users.
 """

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from schoolkeep.lib.dates_text import day_month_year, month_names
 from schoolkeep.lib.links import UrlForEach
-from schoolkeep.people.record import (
+from schoolkeep.people.record.rows import (
     DONE,
     MISSING,
     NOT_REQUIRED,

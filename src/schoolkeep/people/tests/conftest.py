@@ -6,7 +6,7 @@ import pytest
 from tests.factories import SchoolFactory
 
 from schoolkeep.people.models import CheckType, PersonKind
-from schoolkeep.people.services_rules import rules_set_for_school
+from schoolkeep.people.rules.services import rules_set_for_school
 from schoolkeep.people.tests.trust_rules_helpers import ALWAYS
 
 

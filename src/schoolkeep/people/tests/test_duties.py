@@ -21,8 +21,8 @@ from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
 from schoolkeep.people import services
 from schoolkeep.people.duties import provider
 from schoolkeep.people.models import CertificateCopy, Check, CheckType, Person, PersonKind
-from schoolkeep.people.rules import required_checks, rule_set_for
-from schoolkeep.people.services_rules import people_settings_update, rules_set_for_school
+from schoolkeep.people.rules.rule_sets import required_checks, rule_set_for
+from schoolkeep.people.rules.services import people_settings_update, rules_set_for_school
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
 

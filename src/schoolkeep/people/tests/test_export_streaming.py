@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_file_path, jobs_dir
-from schoolkeep.people import exports
-from schoolkeep.people.record import RecordFilters, RecordRow, record_iter, record_layout
-from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.record import exports
+from schoolkeep.people.record.rows import RecordFilters, RecordRow, record_iter, record_layout
+from schoolkeep.people.rules.rule_sets import rule_set_for
 from schoolkeep.people.tests.test_exports import reauthenticate, xlsx_table
 from schoolkeep.people.tests.test_record import complete_employee, person
 from schoolkeep.people.visibility import Level

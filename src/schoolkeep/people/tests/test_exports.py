@@ -17,16 +17,16 @@ from tests.factories import PASSWORD
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.jobs.models import Job
 from schoolkeep.lib.pdf import pdf_from_html
-from schoolkeep.people.exports import (
+from schoolkeep.people.models import CheckType, PersonKind
+from schoolkeep.people.record.exports import (
     record_pdf,
     record_pdf_css,
     record_pdf_html,
     record_xlsx,
     safe_text,
 )
-from schoolkeep.people.models import CheckType, PersonKind
-from schoolkeep.people.record import RecordFilters, record_iter, record_layout
-from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.record.rows import RecordFilters, record_iter, record_layout
+from schoolkeep.people.rules.rule_sets import rule_set_for
 from schoolkeep.people.tests.test_record import (
     CERTIFICATE,
     complete_employee,
@@ -236,7 +236,7 @@ def test_pdf_fetches_no_url_but_data(monkeypatch):
 
 def test_the_export_service_refuses_more_than_the_actor_may_see(personas):
     from schoolkeep.lib.errors import NotAllowed
-    from schoolkeep.people.exports import record_export_start
+    from schoolkeep.people.record.exports import record_export_start
 
     with pytest.raises(NotAllowed):
         record_export_start(school=personas.school, actor=personas.trust_admin, fmt="xlsx",

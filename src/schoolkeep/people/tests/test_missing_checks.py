@@ -13,7 +13,7 @@ from schoolkeep.audit.models import AuditEvent
 from schoolkeep.people import services
 from schoolkeep.people.missing_checks import differences, refresh_for_schools
 from schoolkeep.people.models import CheckType, Person, PersonKind
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.services import (
     rules_reset_for_organisation,
     rules_reset_for_school,
     rules_set_for_organisation,

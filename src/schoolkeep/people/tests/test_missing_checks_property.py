@@ -26,8 +26,8 @@ from schoolkeep.people import services
 from schoolkeep.people.duties import provider
 from schoolkeep.people.missing_checks import differences
 from schoolkeep.people.models import CheckRule, CheckType, Person, PersonKind
-from schoolkeep.people.rules import check_states, rule_set_for
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.rule_sets import check_states, rule_set_for
+from schoolkeep.people.rules.services import (
     rules_reset_for_organisation,
     rules_reset_for_school,
     rules_set_for_organisation,

@@ -118,7 +118,7 @@ def test_filter_forms_show_what_djangos_select_showed(school, data):
     from django import forms as django_forms
 
     from schoolkeep.people.forms import PersonFilterForm
-    from schoolkeep.people.forms_record import RecordFilterForm
+    from schoolkeep.people.record.forms import RecordFilterForm
 
     sites = list(school.sites.order_by("name"))
     if data and "site" not in data:

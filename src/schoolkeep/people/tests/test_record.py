@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.people.models import CheckRule, CheckType, PersonKind
-from schoolkeep.people.record import (
+from schoolkeep.people.record.rows import (
     DONE,
     MISSING,
     NOT_REQUIRED,
@@ -20,9 +20,9 @@ from schoolkeep.people.record import (
     RecordFilters,
     record_rows,
 )
-from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.rules.rule_sets import rule_set_for
+from schoolkeep.people.rules.services import rules_set_for_school
 from schoolkeep.people.services import check_save, person_create
-from schoolkeep.people.services_rules import rules_set_for_school
 from schoolkeep.tenancy.services import site_create
 
 EMPLOYEE_CHECKS = [CheckType.IDENTITY, CheckType.RIGHT_TO_WORK, CheckType.ENHANCED_DBS,

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from tests.assertions import squeezed_html
 
 from schoolkeep.lib.links import url_for_each
-from schoolkeep.people.record import (
+from schoolkeep.people.record.rows import (
     DONE,
     MISSING,
     NOT_REQUIRED,

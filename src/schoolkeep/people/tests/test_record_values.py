@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schoolkeep.people.models import CheckOverride, CheckRule, CheckType, Person, PersonKind
-from schoolkeep.people.record import (
+from schoolkeep.people.record.rows import (
     CONDITIONS,
     DONE,
     MISSING,
@@ -26,7 +26,13 @@ from schoolkeep.people.record import (
     Requirements,
     record_rows,
 )
-from schoolkeep.people.rules import Rule, RuleSet, check_states, required_checks, rule_set_for
+from schoolkeep.people.rules.rule_sets import (
+    Rule,
+    RuleSet,
+    check_states,
+    required_checks,
+    rule_set_for,
+)
 from schoolkeep.people.services import check_save, override_set, person_create
 
 rules = st.builds(Rule, st.sampled_from(CheckType.values), st.sampled_from(PersonKind.values),

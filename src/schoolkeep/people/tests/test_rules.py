@@ -11,7 +11,7 @@ from tests.personas import Personas
 
 from schoolkeep.people import services
 from schoolkeep.people.models import CheckRule, CheckType, Person, PersonKind
-from schoolkeep.people.rules import (
+from schoolkeep.people.rules.rule_sets import (
     CONDITION_FIELDS,
     Rule,
     check_states,

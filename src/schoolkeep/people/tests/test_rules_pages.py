@@ -9,10 +9,10 @@ from django.urls import reverse
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people import defaults
-from schoolkeep.people.forms_rules import NOT_REQUIRED, conditions_by_cell, field_name
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
-from schoolkeep.people.rules import rule_set_for
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.forms import NOT_REQUIRED, conditions_by_cell, field_name
+from schoolkeep.people.rules.rule_sets import rule_set_for
+from schoolkeep.people.rules.services import (
     people_settings_update,
     rules_fingerprint,
     rules_reset_for_school,

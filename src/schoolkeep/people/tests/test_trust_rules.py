@@ -9,14 +9,14 @@ from django.urls import reverse
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people.models import CheckRule, CheckType, Person, PersonKind
-from schoolkeep.people.rules import incomplete_q, rule_set_for
-from schoolkeep.people.services import person_create
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.rule_sets import incomplete_q, rule_set_for
+from schoolkeep.people.rules.services import (
     organisation_rule_set,
     rules_fingerprint,
     rules_reset_for_organisation,
     rules_set_for_organisation,
 )
+from schoolkeep.people.services import person_create
 from schoolkeep.people.tests.trust_rules_helpers import (
     ALWAYS,
     TRUST_RULES,

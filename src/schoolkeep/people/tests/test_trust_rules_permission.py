@@ -14,8 +14,8 @@ from schoolkeep.audit.selectors import event_list
 from schoolkeep.audit.verify import audit_verify
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.people.models import CheckRule
-from schoolkeep.people.rules import rule_set_for
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.rule_sets import rule_set_for
+from schoolkeep.people.rules.services import (
     organisation_rule_set,
     rules_fingerprint,
     rules_reset_for_organisation,

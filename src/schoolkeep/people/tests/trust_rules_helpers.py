@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from schoolkeep.people.forms_rules import NOT_REQUIRED, field_name
 from schoolkeep.people.models import CheckRule, CheckType, PersonKind
+from schoolkeep.people.rules.forms import NOT_REQUIRED, field_name
 
 ALWAYS = CheckRule.Condition.ALWAYS
 # The trust's rules of these tests: only support staff need an identity check.

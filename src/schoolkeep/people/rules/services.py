@@ -22,7 +22,7 @@ from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.people.missing_checks import refresh_for_schools, refresh_missing_checks
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
-from schoolkeep.people.rules import Rule, RuleSet, default_for, rule_set_for
+from schoolkeep.people.rules.rule_sets import Rule, RuleSet, default_for, rule_set_for
 from schoolkeep.tenancy.guards import require_organisation_permission
 from schoolkeep.tenancy.models import Organisation, School
 from schoolkeep.tenancy.selectors import access_list_for_user

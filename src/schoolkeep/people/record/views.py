@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.links import url_for_each
-from schoolkeep.people import exports
-from schoolkeep.people.forms_record import RecordExportForm, RecordFilterForm
-from schoolkeep.people.record import record_count, record_layout, record_rows
-from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.record import exports
+from schoolkeep.people.record.forms import RecordExportForm, RecordFilterForm
+from schoolkeep.people.record.rows import record_count, record_layout, record_rows
+from schoolkeep.people.rules.rule_sets import rule_set_for
 from schoolkeep.people.selectors import people_settings_or_default
 from schoolkeep.people.visibility import school_level
 from schoolkeep.tenancy.decorators import school_view

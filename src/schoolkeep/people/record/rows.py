@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from schoolkeep.people.models import Check, CheckOverride, CheckType, Person, PersonKind
-from schoolkeep.people.rules import CONDITION_FIELDS, RuleSet, required_checks
+from schoolkeep.people.rules.rule_sets import CONDITION_FIELDS, RuleSet, required_checks
 from schoolkeep.people.selectors import current_q, leavers_q, people_settings_or_default
 from schoolkeep.people.visibility import Level
 from schoolkeep.tenancy.models import School, Site

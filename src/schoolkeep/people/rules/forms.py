@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from schoolkeep.people.models import CheckRule, CheckType, PeopleSettings, PersonKind
-from schoolkeep.people.rules import RuleSet
-from schoolkeep.people.services_rules import SETTINGS_FIELDS, RuleTuple
+from schoolkeep.people.rules.rule_sets import RuleSet
+from schoolkeep.people.rules.services import SETTINGS_FIELDS, RuleTuple
 
 NOT_REQUIRED = "none"
 # Short labels for the grid of choices (the full ones are on the rules page).

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from schoolkeep.lib.widgets import PlainSelect
-from schoolkeep.people.exports import FORMATS
 from schoolkeep.people.models import PersonKind
-from schoolkeep.people.record import RecordFilters
+from schoolkeep.people.record.exports import FORMATS
+from schoolkeep.people.record.rows import RecordFilters
 from schoolkeep.tenancy.models import Site
 
 

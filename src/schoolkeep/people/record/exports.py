@@ -28,7 +28,7 @@ from schoolkeep.jobs.services import job_create, job_fail, job_progress
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.models import PersonKind
-from schoolkeep.people.record import (
+from schoolkeep.people.record.rows import (
     RecordFilters,
     RecordLayout,
     RecordRow,
@@ -37,7 +37,7 @@ from schoolkeep.people.record import (
     record_iter,
     record_layout,
 )
-from schoolkeep.people.rules import rule_set_for
+from schoolkeep.people.rules.rule_sets import rule_set_for
 from schoolkeep.people.visibility import Level, school_level
 from schoolkeep.tenancy.models import School, Site
 from schoolkeep.tenancy.selectors import access_list_for_user
@@ -175,7 +175,7 @@ def record_export_start(*, school: School, actor: Any, fmt: str, filters: Record
         raise DomainError("Choose XLSX or PDF.", field="format")
     if level < Level.RECORD or level > _actor_level(school, actor):
         raise NotAllowed("Only members who may see the record can export it.")
-    from schoolkeep.people.tasks_record import record_export
+    from schoolkeep.people.record.tasks import record_export
 
     rule_set = rule_set_for(school)
     rows = record_count(school=school, rule_set=rule_set, filters=filters)

@@ -15,11 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
-from schoolkeep.people.forms_rules import PeopleSettingsForm, RulesForm, rules_grid
 from schoolkeep.people.models import PersonKind
-from schoolkeep.people.rules import RuleSet, rule_set_for
-from schoolkeep.people.selectors import people_settings_or_default
-from schoolkeep.people.services_rules import (
+from schoolkeep.people.rules.forms import PeopleSettingsForm, RulesForm, rules_grid
+from schoolkeep.people.rules.rule_sets import RuleSet, rule_set_for
+from schoolkeep.people.rules.services import (
     RuleTuple,
     default_rule_set,
     organisation_rule_set,
@@ -31,6 +30,7 @@ from schoolkeep.people.services_rules import (
     rules_set_for_school,
     schools_with_own_rules,
 )
+from schoolkeep.people.selectors import people_settings_or_default
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.models import Organisation

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schoolkeep.jobs import import_flow
 from schoolkeep.lib.import_uploads import SPREADSHEET_MAX_BYTES, spreadsheet_save
 from schoolkeep.people.imports import template_csv, template_xlsx
-from schoolkeep.people.tasks_import import (
+from schoolkeep.people.imports.tasks import (
     APPLY_KIND,
     CHECK_KIND,
     people_import_apply,

@@ -1,0 +1,1 @@
+"""The Single Central Record: its rows, page, filters, exports and export task."""
