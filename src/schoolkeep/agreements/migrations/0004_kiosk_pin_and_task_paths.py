@@ -6,6 +6,8 @@ the modules the tasks live in."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+from schoolkeep.lib.moved_tasks import repointing
+
 # Old path -> where the task lives now.
 MOVED_TASKS = {
     "schoolkeep.agreements.tasks_links.send_reminders":
@@ -19,16 +21,7 @@ MOVED_TASKS = {
 }
 
 
-def point_jobs_at_moved_tasks(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=old).update(task_path=new)
-
-
-def point_jobs_back(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=new).update(task_path=old)
+point_jobs_at_moved_tasks, point_jobs_back = repointing(MOVED_TASKS)
 
 
 class Migration(migrations.Migration):

@@ -4,22 +4,15 @@ pointed at the one the task lives in now."""
 
 from django.db import migrations
 
+from schoolkeep.lib.moved_tasks import repointing
+
 MOVED_TASKS = {
     "schoolkeep.incidents.tasks_exports.breach_log_export":
         "schoolkeep.incidents.exports.tasks.breach_log_export",
 }
 
 
-def point_jobs_at_moved_tasks(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=old).update(task_path=new)
-
-
-def point_jobs_back(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=new).update(task_path=old)
+point_jobs_at_moved_tasks, point_jobs_back = repointing(MOVED_TASKS)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ queued, so a job queued under an old module is pointed at the one the task lives
 
 from django.db import migrations
 
+from schoolkeep.lib.moved_tasks import repointing
+
 MOVED_TASKS = {
     "schoolkeep.people.tasks_import.people_import_check":
         "schoolkeep.people.imports.tasks.people_import_check",
@@ -14,16 +16,7 @@ MOVED_TASKS = {
 }
 
 
-def point_jobs_at_moved_tasks(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=old).update(task_path=new)
-
-
-def point_jobs_back(apps, schema_editor):
-    jobs = apps.get_model("django_tasks_database", "DBTaskResult")
-    for old, new in MOVED_TASKS.items():
-        jobs.objects.filter(task_path=new).update(task_path=old)
+point_jobs_at_moved_tasks, point_jobs_back = repointing(MOVED_TASKS)
 
 
 class Migration(migrations.Migration):
