@@ -25,15 +25,11 @@ from schoolkeep.duties.clocks import time_left
 from schoolkeep.duties.types import HORIZON, Duty
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
+from schoolkeep.lib.text import listed
 from schoolkeep.tenancy.decorators import school_view
 
 DUTIES_PER_PAGE = 50
 OTHERS = "others"  # ?who=others: the kind's duties owned by others, for who oversees them
-
-
-def _listed(words: list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
 @school_view("school.view")
@@ -51,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine": duties.mine,
         "others": duties.others,
         "sees_all": duties.sees_all,
-        "hidden": _listed(duties.hidden),
+        "hidden": listed(duties.hidden),
         # The table by area only when it says something: never a table of zeros.
         "module_counts": selectors.module_counts(duties.per_module) if total.total else [],
         "total": total,

@@ -26,8 +26,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from schoolkeep.lib.dates_text import LONDON
+from schoolkeep.lib.text import listed
 
 DATE_HINT = "For example, 27 3 2026"
 DATE_TIME_HINT = "For example, 27 3 2026 14 05"
@@ -54,14 +56,6 @@ def _clock(moment: datetime) -> str:
 
 def _day(moment: datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _listed(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 @dataclass(frozen=True)
@@ -252,7 +246,7 @@ class UKDateField(forms.MultiValueField):
 
     def _refuse(self, key: str, parts: set[int], **params: str) -> PartError:
         what = self.what or str(self.label or "the date").lower()
-        words = {"what": what, "What": _sentence(what), **params}
+        words = {"what": what, "What": capfirst(what), **params}
         return PartError(self.error_messages[key].format(**words), code=key, parts=parts)
 
     def _texts(self, value: Any) -> list[str]:
@@ -272,7 +266,7 @@ class UKDateField(forms.MultiValueField):
         if missing:
             article = "an" if missing[0] == "hour" else "a"
             raise self._refuse("incomplete", {i for i, text in enumerate(texts) if not text},
-                               missing=f"{article} {_listed(missing)}")
+                               missing=f"{article} {listed(missing)}")
         numbers: list[int] = []
         for index, text in enumerate(texts):
             month = text.lower().rstrip(".")

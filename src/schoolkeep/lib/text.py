@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
 
@@ -23,3 +24,9 @@ def fold(text: str) -> str:
     """The matching key of a name or label: tidied and case-folded ("Pupil  data" and
     "pupil Data" are one key)."""
     return tidy(text).casefold()
+
+
+def listed(words: Iterable[str]) -> str:
+    """"A", "A and B", "A, B and C" ("" for none)."""
+    words = list(words)
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))

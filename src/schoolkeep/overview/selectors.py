@@ -42,6 +42,14 @@ class AreaFigures:
     def short_of(self) -> int:
         return sum(figure.short_of for figure in self.figures if figure.present)
 
+    @property
+    def met(self) -> int:
+        return sum(figure.met for figure in self.figures if figure.present)
+
+    @property
+    def total(self) -> int:
+        return sum(figure.total for figure in self.figures if figure.present)
+
 
 @dataclass(frozen=True)
 class SchoolOverview:

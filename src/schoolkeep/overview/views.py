@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from schoolkeep.duties.types import HORIZON
+from schoolkeep.lib.links import url_for_each
 from schoolkeep.overview import charts, registry
 from schoolkeep.overview.selectors import (
     PERMISSION,
@@ -87,10 +88,11 @@ def schools(request: HttpRequest) -> HttpResponse:
     found = overviews(list(page.object_list), timezone.now())
     areas = [area for area in registry.areas()
              if any(school.area(area.key) for school in found)]
+    school_url = url_for_each("overview:school-of")  # one reverse for the page's rows
     return render(request, "overview/schools.html", {
         "page_title": "Your schools at a glance",
         "areas": areas,
-        "rows": [_school_row(school, areas) for school in found],
+        "rows": [_school_row(school, areas, school_url) for school in found],
         "hidden": _hidden_note(found, "hidden"),
         "hidden_duties": _hidden_note(found, "hidden_duties"),
         "horizon_days": HORIZON.days,
@@ -125,17 +127,16 @@ def _area(area: AreaFigures, access: SchoolAccess, *, current: bool) -> dict[str
             "chart": charts.area_chart(area, chart_id=f"chart-{area.area.key}")}
 
 
-def _school_row(school: SchoolOverview, areas: list[Any]) -> dict[str, Any]:
-    url = reverse("overview:school-of", kwargs={"slug": school.school.slug})
+def _school_row(school: SchoolOverview, areas: list[Any],
+                school_url: Callable[[Any], str]) -> dict[str, Any]:
+    url = school_url(school.school.slug)
     cells: list[dict[str, Any] | None] = []
     for area in areas:
         found = school.area(area.key)
         if found is None:
             cells.append(None)
             continue
-        met = sum(f.met for f in found.figures if f.present)
-        total = sum(f.total for f in found.figures if f.present)
-        cells.append({"area": found, "bar": charts.mini_bar(met, total, found.rag)})
+        cells.append({"area": found, "bar": charts.mini_bar(found.met, found.total, found.rag)})
     return {"overview": school, "url": url, "cells": cells}
 
 

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from schoolkeep.assets.duties import AssetDuties
 from schoolkeep.duties import registry
 from schoolkeep.duties.types import Duty, DutyCounts, KindAction, status_for
-from schoolkeep.duties.views import _listed
+from schoolkeep.lib.text import listed as _listed
 from schoolkeep.tenancy.roles import Role, roles_allow
 
 from .conftest import confirm_terms

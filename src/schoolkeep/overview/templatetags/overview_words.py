@@ -7,14 +7,15 @@ from typing import Any
 
 from django import template
 
+from schoolkeep.lib import text
+
 register = template.Library()
 
 
 @register.filter
 def listed(words: Iterable[str]) -> str:
     """"A", "A and B", "A, B and C"."""
-    words = list(words)
-    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+    return text.listed(words)
 
 
 @register.filter
