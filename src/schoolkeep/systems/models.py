@@ -39,6 +39,10 @@ class System(models.Model):
     mfa_for = models.CharField(max_length=200, blank=True,
                                verbose_name="Two-factor is used by")
     remote_access_method = models.CharField(max_length=200, blank=True)
+    # People sign in to it themselves (not a backup service, say): only then is its automatic
+    # log-off checked.
+    signs_in_interactively = models.BooleanField(
+        default=True, verbose_name="People sign in to it interactively")
     auto_logoff_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1440)],
         verbose_name="Automatic log-off after (idle minutes)",
