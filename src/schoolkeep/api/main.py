@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from schoolkeep.accounts.models import ApiToken
+from schoolkeep.access.api import router as accounts_router
 from schoolkeep.agreements.aups.api import router as aups_router
 from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
@@ -22,6 +23,8 @@ from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
 from schoolkeep.incidents.api import router as incidents_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
+from schoolkeep.leavers.api import router as leavers_router
+from schoolkeep.passwords.api import router as password_cycles_router
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
 
@@ -70,6 +73,9 @@ api.add_router("/assets", assets_router)
 api.add_router("/aups", aups_router)
 api.add_router("/policies", policies_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/password-cycles", password_cycles_router)
+api.add_router("/leavers", leavers_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

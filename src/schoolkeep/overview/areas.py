@@ -20,6 +20,9 @@ CORE_AREAS = [
     Area("incidents", "Breaches", 50,
          "Whether possible personal data breaches were reported to the ICO, or decided not to"
          " be, within the legal 72 hours."),
+    Area("access", "Accounts and passwords", 55,
+         "Whether every account belongs to someone who should have it, administrators are"
+         " DBS checked and use two-factor, and passwords are changed when the school says."),
     Area("backups", "Backups", 60,
          "Whether Schoolkeep's own records are backed up."),
 ]

@@ -110,6 +110,43 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
                          " closing; the report-a-concern page", _LEADS),
     "incidents.risk.override": ("Override the result of an incident's risk assessment",
                                 frozenset({Role.DPO})),
+    "access.view": (
+        "See the accounts on each system, who administers them, two-factor coverage and the"
+        " access reviews",
+        frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD, Role.BUSINESS_MANAGER, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "access.manage": (
+        "Add and change accounts on the school's systems, reconcile a system's user list,"
+        " record why an administrator needs no DBS check",
+        frozenset({Role.SIRO, Role.IT_LEAD}),
+    ),
+    "access.review": (
+        "Review, once a term, who has access to the information assets they own",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR, Role.GOVERNOR},
+    ),
+    "passwords.attest": ("Say that they changed their own password on a system",
+                         frozenset(SCHOOL_ROLES) - {Role.AUDITOR}),
+    "passwords.view": (
+        "See the password change cycles, their holders and whose change is overdue",
+        frozenset({Role.SIRO, Role.DPO, Role.IT_LEAD, Role.BUSINESS_MANAGER, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "passwords.manage": (
+        "Set up password change cycles, send reminders and personal links, mark a system as"
+        " possibly compromised",
+        frozenset({Role.SIRO, Role.IT_LEAD}),
+    ),
+    "leavers.view": (
+        "See the checklists of leavers, starters and people changing post",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.IT_LEAD,
+                   Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "leavers.manage": (
+        "Record the steps of leavers', starters' and movers' checklists (accounts disabled,"
+        " assets handed over, replacements named)",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.IT_LEAD}),
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -137,7 +174,9 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "assets.manage", "systems.manage", "aups.manage", "aups.sign",
                                "aups.kiosk", "policies.manage", "policies.approve",
                                "incidents.report", "incidents.handle",
-                               "incidents.risk.override", "trust.rules.manage"})
+                               "incidents.risk.override", "trust.rules.manage",
+                               "access.manage", "access.review", "passwords.attest",
+                               "passwords.manage", "leavers.manage"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked

@@ -1,0 +1,5 @@
+"""URLs of passwords/events (included by the app's urls.py, in its namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
