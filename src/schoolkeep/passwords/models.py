@@ -142,3 +142,23 @@ class ChangeLink(models.Model):
 
     def __str__(self) -> str:
         return f"Password change link for {self.person}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to a holder for one due date, so that each is sent once."""
+
+    school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
+    system = models.ForeignKey("systems.System", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    overdue = models.BooleanField(default=False)  # the reminder sent once it is late
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["system", "person", "due_on", "overdue"],
+                                    name="password_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.person} for {self.system} due {self.due_on}"
