@@ -1,0 +1,33 @@
+"""The row of links shared by the pages about accounts: the accounts, two-factor coverage,
+the administrators and the upload of a user list, each shown to whoever may open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+PAGES = [
+    ("accounts", "Accounts", "access:account-list", "access.view"),
+    ("two-factor", "Two-factor", "access:two-factor", "access.view"),
+    ("administrators", "Administrators", "access:administrators", "access.view"),
+    ("import", "Check a user list", "access:import-upload", "access.manage"),
+]
+
+
+@register.inclusion_tag("access/_access_nav.html", takes_context=True)
+def access_nav(context: dict[str, Any], current: str) -> dict[str, Any]:
+    """``current``: the key of this page in ``PAGES``."""
+    access = getattr(context.get("request"), "access", None)
+    links = []
+    for key, label, name, permission in PAGES:
+        if access is None or not access.can(permission):
+            continue
+        try:
+            links.append((label, reverse(name), key == current))
+        except NoReverseMatch:  # a page of this issue not built yet
+            continue
+    return {"links": links}
