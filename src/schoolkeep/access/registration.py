@@ -7,6 +7,7 @@ from __future__ import annotations
 from importlib import import_module
 
 PARTS: list[str] = [
+    "schoolkeep.access.accounts.registration",
 ]
 
 
