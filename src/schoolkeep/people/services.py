@@ -22,6 +22,7 @@ from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.derive import check_derive, normalise_dbs_number, person_derive
+from schoolkeep.people.hooks import WATCHED, person_change, person_changes_notify
 from schoolkeep.people.missing_checks import refresh_missing_checks
 from schoolkeep.people.models import (
     CertificateCopy,
@@ -166,6 +167,17 @@ def _person_snapshot(person: Person, sites: list[str] | None = None) -> dict[str
     return values
 
 
+def _notify(person: Person, *, school: School, old: dict[str, Any] | None,
+            actor: Any) -> None:
+    """Tell people.hooks (leaver, starter and mover checklists) about this person's
+    change, in the caller's transaction; nothing when no watched field changed."""
+    person_changes_notify(
+        school=school,
+        changes=[person_change(person_id=person.pk, school_id=person.school_id, old=old,
+                               new=snapshot(person, WATCHED))],
+        actor=actor)
+
+
 # ---------------------------------------------------------------------------- people
 
 
@@ -189,6 +201,7 @@ def person_create(*, school: School, actor: Any, full_name: str, kind: str,
             changes=diff(None, _person_snapshot(person, [s.name for s in sites]),
                          secret_fields=PERSON_SECRET_FIELDS),
         )
+        _notify(person, school=school, old=None, actor=actor)
     return person
 
 
@@ -204,6 +217,7 @@ def person_update(*, person: Person, actor: Any, version: int, **fields: Any) ->
             raise stale_error(school=person.school, target=current, what="this record")
         old_sites = _site_names(current)
         before = _person_snapshot(current, old_sites)
+        watched = snapshot(current, WATCHED)
         _apply_person_fields(current, fields)
         _validate_person(current)
         sites = None if sites_given is None else _sites_for(current.school, sites_given)
@@ -219,6 +233,7 @@ def person_update(*, person: Person, actor: Any, version: int, **fields: Any) ->
             current.sites.set(sites)
         audit_record(action="people.person.updated", school=current.school_id, actor=actor,
                      target=current, changes=changes)
+        _notify(current, school=person.school, old=watched, actor=actor)
     return current
 
 
@@ -236,6 +251,7 @@ def person_mark_leaver(*, person: Person, actor: Any, leaving_date: date,
         if version is not None and current.version != version:
             raise stale_error(school=person.school, target=current, what="this record")
         before = {"leaving_date": current.leaving_date}
+        watched = snapshot(current, WATCHED)
         current.leaving_date = leaving_date
         _validate_person(current)
         changes = diff(before, {"leaving_date": leaving_date})
@@ -245,6 +261,7 @@ def person_mark_leaver(*, person: Person, actor: Any, leaving_date: date,
         current.save(update_fields=["leaving_date", "version", "updated_at"])
         audit_record(action="people.person.left", school=current.school_id, actor=actor,
                      target=current, changes=changes)
+        _notify(current, school=person.school, old=watched, actor=actor)
     return current
 
 

@@ -323,7 +323,21 @@ def membership_set_roles(*, membership: Membership, roles: list[str], actor: Any
             target=membership,
             changes=diff({"roles": before}, {"roles": cleaned}),
         )
+        for hook in list(_member_roles_changed_hooks):
+            hook(membership=membership, old_roles=before, new_roles=cleaned, actor=actor)
     return membership
+
+
+# Callables run when a member's roles change, inside the same transaction, as
+# ``hook(*, membership, old_roles, new_roles, actor)`` (the roles as lists of role values in
+# the order of SCHOOL_ROLES): a change of role is a mover's change (leavers/).
+_member_roles_changed_hooks: list[Callable[..., object]] = []
+
+
+def register_member_roles_changed_hook(hook: Callable[..., object]) -> Callable[..., object]:
+    if hook not in _member_roles_changed_hooks:
+        _member_roles_changed_hooks.append(hook)
+    return hook
 
 
 def membership_deactivate(*, membership: Membership, actor: Any) -> Membership:

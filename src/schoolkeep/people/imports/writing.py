@@ -25,6 +25,7 @@ from schoolkeep.lib.db_statistics import refresh_statistics_after_commit
 from schoolkeep.lib.import_bounds import Problem, ProblemList
 from schoolkeep.lib.tabular import ImportFileError, Source, open_source
 from schoolkeep.people import derive, missing_checks
+from schoolkeep.people.hooks import WATCHED, PersonChange, person_change, person_changes_notify
 from schoolkeep.people.imports.columns import CHECK_PREFIXES, column_order, heading_of
 from schoolkeep.people.imports.matching import Index, _Matcher
 from schoolkeep.people.imports.reading import RowData, rows_of
@@ -86,6 +87,10 @@ class _Changes:
     site_sets: list[tuple[int | None, int, list[int]]] = field(default_factory=list)
     written: set[int] = field(default_factory=set)  # ids of people known to be written
     events: list[dict[str, Any]] = field(default_factory=list)
+    # For people.hooks: the changes of people already recorded, and the watched values of
+    # each new person (its place in new_people: its id is known once inserted).
+    person_changes: list[PersonChange] = field(default_factory=list)
+    new_watched: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass
@@ -129,6 +134,7 @@ class _Writer:
             "date_of_birth_hash": row.dob_hash, "version": 1})
         if row.sites:
             out.site_sets.append((None, index, row.sites))
+        out.new_watched.append((index, {name: values[name] for name in WATCHED}))
         values["sites"] = self._names(row.sites or [])  # after the row to insert is built
         out.events.append(self._event("people.person.created", "people.person", public_id,
                                       values["full_name"], _NEW_PERSON.text(values)))
@@ -167,6 +173,11 @@ class _Writer:
             out.written.add(person["pk"])
             out.events.append(self._event("people.person.updated", "people.person",
                                           person["public_id"], full_name, changes))
+            if any(name in before for name in WATCHED):
+                out.person_changes.append(person_change(
+                    person_id=person["pk"], school_id=self.school.pk,
+                    old={name: person[name] for name in WATCHED},
+                    new={name: after.get(name, person[name]) for name in WATCHED}))
         for check_type, given in row.checks.items():
             check = person.checks.get(check_type)
             if check is None:
@@ -287,6 +298,11 @@ class _Writer:
                                    for pk, owner, site_ids in out.site_sets
                                    for site_id in site_ids])
         audit_record_many(out.events)
+        person_changes_notify(
+            school=self.school, actor=self.actor,
+            changes=[*(person_change(person_id=ids[index], school_id=self.school.pk, old=None,
+                                     new=watched) for index, watched in out.new_watched),
+                     *out.person_changes])
 
 
 class _NothingWritten(Exception):
