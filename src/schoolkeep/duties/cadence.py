@@ -16,15 +16,20 @@ date rests on estimated term dates.
 - Only on events: no due date (None); the events themselves say when.
 
 Pass one ``TermCalendar`` per school when answering many questions: it reads each academic
-year once.
+year once. For many schools at once, ``calendars_for`` reads every school's terms of the years
+asked in one query (plus two the first time a year's default rows are needed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from schoolkeep.tenancy.calendar import TermCalendar
+from django.db.models import Q
+
+from schoolkeep.tenancy.calendar import TermCalendar, TermSource, ensure_default_terms, source_of
+from schoolkeep.tenancy.models import School, Term
 
 EVERY_N_DAYS = "every_n_days"
 TERMLY = "termly"
@@ -82,3 +87,50 @@ def next_due(
             term = calendar.term_for_date(done_in.ends_on + timedelta(days=1))
         return DueDate(on=term.ends_on, estimated=bool(term.estimated))
     raise ValueError(f"{cadence!r} is not a cadence.")
+
+
+def years_around(days: Iterable[date]) -> set[int]:
+    """The academic years ``next_due`` may look at for these days (termly cadences): each
+    day's calendar year, the one before and the one after."""
+    years: set[int] = set()
+    for day in days:
+        years.update((day.year - 1, day.year, day.year + 1))
+    return years
+
+
+def calendars_for(schools: Iterable[School], academic_years: Iterable[int]
+                  ) -> dict[int, TermCalendar]:
+    """{school id: TermCalendar} with the given academic years already read, for all the
+    schools in one query: each school's own dates, else its organisation's, else the estimated
+    default (as ``TermCalendar.preload`` chooses for one school). A year not given is still
+    read when asked for, one query per school."""
+    chosen = {school.pk: school for school in schools}
+    calendars = {pk: TermCalendar(school) for pk, school in chosen.items()}
+    years = sorted(set(academic_years))
+    if not chosen or not years:
+        return calendars
+    org_ids = {s.organisation_id for s in chosen.values() if s.organisation_id is not None}
+    owners = (Q(school__isnull=True, organisation__isnull=True) | Q(school_id__in=list(chosen))
+              | Q(organisation_id__in=list(org_ids)))
+    found = list(Term.objects.filter(owners, academic_year__in=years))
+    have_default = {t.academic_year for t in found if source_of(t) == TermSource.DEFAULT}
+    missing = [y for y in years if y not in have_default]
+    if missing:
+        ensure_default_terms(missing)
+        found += list(Term.objects.filter(academic_year__in=missing, school__isnull=True,
+                                          organisation__isnull=True))
+    by_owner: dict[tuple[str, int | None, int], list[Term]] = {}
+    for term in found:
+        key = (("school", term.school_id, term.academic_year) if term.school_id is not None
+               else ("org", term.organisation_id, term.academic_year)
+               if term.organisation_id is not None else ("default", None, term.academic_year))
+        by_owner.setdefault(key, []).append(term)
+    for pk, school in chosen.items():
+        loaded = calendars[pk]._years  # filled as preload() would
+        for year in years:
+            terms = (by_owner.get(("school", pk, year))
+                     or by_owner.get(("org", school.organisation_id, year))
+                     or by_owner.get(("default", None, year)) or [])
+            if terms:
+                loaded[year] = sorted(terms, key=lambda t: t.starts_on)
+    return calendars
