@@ -1,0 +1,104 @@
+"""Duties of the access reviews (module ``access_reviews``), computed when read.
+
+One kind, ``access_reviews.review-due``: every current information asset with an owner
+person needs its access reviewed once each term (``access.reviews.selectors``). Due on the
+current term's last day; not reviewed last term either (and added before it ended): overdue
+since the last term's last day. A review this term clears it. Owner: the owner person's
+account while they have not left (the duties layer falls back to the SIRO when that account
+is not an active member of the school), else the SIRO. Link: the asset's review page.
+
+The title names no asset (it leaves the school in reminders and calendar feeds); the asset's
+name is the duty's ``subject``.
+
+Queries. Terms are per school (its own dates, else its trust's, else the default), so the
+terms are resolved first, for every school at once, in two queries
+(``access.reviews.terms.review_terms``: the schools, then their stored terms); ``counts``
+is then ONE aggregate over the assets of every school, its conditions grouped by calendar
+(``per_calendar``); ``for_school`` one listing query. Three queries in all, whatever the
+number of schools. (One query would need the terms' precedence rule and the default pattern,
+with its Easter dates, written in SQL.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.urls import reverse
+
+from schoolkeep.access.reviews.selectors import (
+    assets_needing_review,
+    due_q,
+    overdue_q,
+    per_calendar,
+)
+from schoolkeep.access.reviews.terms import ReviewTerms, review_terms
+from schoolkeep.duties.registry import register as register_provider
+from schoolkeep.duties.types import DUE, OVERDUE, Duty, DutyCounts, local_date
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "access_reviews"
+KIND = f"{MODULE}.review-due"
+TITLE = "Review who has access to an information asset"
+
+
+def _due_within(until: date) -> Any:
+    """The due condition for a calendar whose current term ends before the horizon's day."""
+    return lambda terms: due_q(terms) if terms.current.ends_on < until else None
+
+
+class AccessReviewDuties:
+    module = MODULE
+    label = "Access reviews"
+    view_permission = "access.view"
+    kind_labels = {KIND: "Information assets whose access review is due this term"}
+
+    def counts(self, school_ids: Sequence[int], *, now: datetime,
+               horizon: datetime) -> dict[int, DutyCounts]:
+        ids = sorted(set(school_ids))
+        if not ids:
+            return {}
+        today, until = local_date(now), local_date(horizon)
+        terms_of = review_terms(ids, today)
+        rows = (assets_needing_review(ids).order_by().values("school_id")
+                .annotate(overdue=Count("pk", filter=per_calendar(terms_of, overdue_q)),
+                          due=Count("pk", filter=per_calendar(terms_of, _due_within(until))))
+                .values_list("school_id", "overdue", "due"))
+        return {school_id: DutyCounts(due=due, overdue=overdue)
+                for school_id, overdue, due in rows if overdue or due}
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        today, until = local_date(now), local_date(horizon)
+        terms = review_terms([school_id], today)[school_id]
+        listed = overdue_q(terms)
+        if terms.current.ends_on < until:
+            listed |= due_q(terms)
+        rows = (assets_needing_review([school_id]).filter(listed).order_by()
+                .annotate(late=ExpressionWrapper(overdue_q(terms), output_field=BooleanField()))
+                .values_list("public_id", "name", "owner_person__full_name",
+                             "owner_person__user_id", "owner_person__leaving_date", "late",
+                             "created_at"))
+        return [self._duty(row, terms, today) for row in rows]
+
+    def _duty(self, row: tuple[Any, ...], terms: ReviewTerms, today: date) -> Duty:
+        public_id, name, owner_name, user_id, leaving_date, late, created_at = row
+        term = terms.previous if late else terms.current
+        owner: dict[str, Any] = {"owner_role": Role.SIRO}
+        if user_id is not None and (leaving_date is None or leaving_date > today):
+            owner = {"owner_user_id": user_id, "owner_label": owner_name}
+        return Duty(
+            key=f"{KIND}:{public_id}", module=MODULE, title=TITLE,
+            subject=f"{name}: access review for {term.label}",
+            due_at=term.ends_on, status=OVERDUE if late else DUE,
+            url=reverse("access:review-asset", args=[public_id]), permission="access.review",
+            action="Confirm who has access, or record what changed",
+            order_at=created_at, **owner)
+
+
+provider = AccessReviewDuties()
+
+
+def register() -> None:
+    register_provider(provider)

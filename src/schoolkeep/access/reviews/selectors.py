@@ -1,0 +1,127 @@
+"""What the access reviews' duties, measure and list ask of the database: each current asset
+with an owner person needs a review each term.
+
+For one school on one day (its ``ReviewTerms``: the current term and the one before):
+
+- reviewed: a review counted for the current term exists;
+- overdue: not reviewed this term nor last term, and the asset was added before the last
+  term ended: due on the last term's last day, which has passed;
+- due: not reviewed this term and not overdue: due on the current term's last day.
+
+Schools sharing a calendar (the default pattern, or one trust's dates) share the same
+conditions, so a question about many schools is one query whose conditions grow with the
+number of different calendars, not of schools: ``per_calendar`` builds
+``(school in group AND condition) OR ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from schoolkeep.access.models import AccessReview, SystemAccount
+from schoolkeep.access.reviews.terms import ReviewTerms, TermDates
+from schoolkeep.assets.models import Asset
+from schoolkeep.duties.types import LONDON, NO_ROW
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.models import Membership
+
+# Every current asset with an owner person needs a review each term.
+NEEDS_REVIEW = Q(archived_at__isnull=True, owner_person__isnull=False)
+LAST_REVIEWS = 10  # the reviews the asset's page lists
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def reviewed_in(term: TermDates) -> Exists:
+    """The asset has a review counted for ``term``."""
+    return Exists(AccessReview.objects.filter(
+        school_id=OuterRef("school_id"), asset_id=OuterRef("pk"),
+        academic_year=term.academic_year, term_name=term.name))
+
+
+def reviewed_q(terms: ReviewTerms) -> Q:
+    return Q(reviewed_in(terms.current))
+
+
+def overdue_q(terms: ReviewTerms) -> Q:
+    added_before_end = Q(created_at__lt=_day_start(terms.previous.ends_on + timedelta(days=1)))
+    return (~Q(reviewed_in(terms.current)) & ~Q(reviewed_in(terms.previous))
+            & added_before_end)
+
+
+def due_q(terms: ReviewTerms) -> Q:
+    """Due this term (not overdue, not yet reviewed)."""
+    added_after_end = Q(created_at__gte=_day_start(terms.previous.ends_on + timedelta(days=1)))
+    return ~Q(reviewed_in(terms.current)) & (Q(reviewed_in(terms.previous)) | added_after_end)
+
+
+def per_calendar(terms_of: dict[int, ReviewTerms],
+                 condition: Callable[[ReviewTerms], Q | None]) -> Q:
+    """OR over the schools' calendars of (school in the group AND ``condition(terms)``);
+    a condition of None leaves the group out."""
+    groups: dict[ReviewTerms, list[int]] = {}
+    for school_id, terms in terms_of.items():
+        groups.setdefault(terms, []).append(school_id)
+    combined = NO_ROW
+    for terms, ids in groups.items():
+        found = condition(terms)
+        if found is not None:
+            combined |= Q(school_id__in=sorted(ids)) & found
+    return combined
+
+
+def assets_needing_review(school_ids: list[int]) -> QuerySet[Asset]:
+    return Asset.objects.filter(NEEDS_REVIEW, school_id__in=school_ids)
+
+
+def review_list(*, school_id: int, terms: ReviewTerms, owner_user: object = None
+                ) -> QuerySet[Asset]:
+    """The school's current assets for the list, each with its review this term (its date and
+    outcome, None when not yet reviewed) and whether it is overdue; only those the user
+    owns when ``owner_user`` is given."""
+    this_term = AccessReview.objects.filter(
+        school_id=OuterRef("school_id"), asset_id=OuterRef("pk"),
+        academic_year=terms.current.academic_year, term_name=terms.current.name,
+    ).order_by("-reviewed_on", "-created_at")
+    assets = Asset.objects.filter(school_id=school_id, archived_at__isnull=True)
+    if owner_user is not None:
+        assets = assets.filter(owner_person__user=owner_user)
+    return (assets.select_related("owner_person")
+            .annotate(reviewed_on=Subquery(this_term.values("reviewed_on")[:1]),
+                      outcome=Subquery(this_term.values("outcome")[:1]),
+                      late=ExpressionWrapper(Q(NEEDS_REVIEW) & overdue_q(terms),
+                                             output_field=BooleanField()))
+            .order_by("name_key", "pk"))
+
+
+def review_page(*, school_id: int, asset: Asset) -> dict[str, object]:
+    """Who may enter the asset's information (its access labels and their active members),
+    who administers the current systems that hold it (named administrators and administrator
+    accounts), and its last reviews: four queries."""
+    labels = asset.access_labels.order_by("label_key").prefetch_related(
+        Prefetch("members", queryset=Membership.objects.filter(is_active=True)
+                 .select_related("user").order_by("user__full_name", "user__email")))
+    accounts = (SystemAccount.objects.filter(school_id=school_id, is_admin=True)
+                .exclude(enabled=False).select_related("person", "responsible_person")
+                .order_by("username_key"))
+    systems = (System.objects.filter(assets=asset, archived_at__isnull=True)
+               .order_by("name_key")
+               .prefetch_related(Prefetch("administrators"),
+                                 Prefetch("accounts", queryset=accounts, to_attr="admin_accounts")))
+    return {"labels": list(labels), "systems": list(systems),
+            "reviews": list(AccessReview.objects.filter(asset=asset)[:LAST_REVIEWS])}
+
