@@ -1,0 +1,189 @@
+"""Events that force a password change now, rather than when a cycle says.
+
+- A system marked as possibly compromised (by hand, or from an incident whose systems
+  include it): one ``ForcedChange`` for the system, due today. It asks every holder of the
+  system's password cycles to change; ``password_change_record`` settles it once each of
+  them has changed since it was raised. Marking it again while one is open changes nothing.
+- A leaver who used a shared account, or was responsible for it: one ``ForcedChange`` per
+  such account (not disabled), due on their leaving date. One change by anyone still
+  entitled (the responsible person, or another user of the account) settles it. Called by
+  the leavers' checklist when a leaving date is set; calling it again changes nothing, and
+  a leaving date moved moves the open changes' due dates with it.
+- Settling by hand (``forced_change_settle``): a person asked (the responsible person of a
+  shared account, say) says "the password has been changed", or someone with
+  ``passwords.manage`` records it for one of them. That is an
+  ordinary attestation (``password_change_record``), ``ON_BEHALF`` when recorded for
+  someone else.
+
+Nothing here stores or shows a password: only that a change is due, and who said it was made.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from schoolkeep.access.models import SystemAccount
+from schoolkeep.audit.services import audit_record
+from schoolkeep.incidents.models import Incident
+from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.passwords.models import ForcedChange, PasswordChange
+from schoolkeep.people.models import Person
+from schoolkeep.systems.models import System
+from schoolkeep.tenancy.guards import actor_label, is_user, require_permission, user_holds
+from schoolkeep.tenancy.models import School
+
+ACTION_LABELS = {
+    "passwords.forced_change.raised": "Password change asked for now (a possible compromise "
+                                      "or a leaver who knew a shared password)",
+    "passwords.forced_change.moved": "Forced password change moved to the new leaving date",
+}
+
+MANAGE_MESSAGE = "You may not mark this school's systems as possibly compromised."
+SETTLE_MESSAGE = "You may not record this password change."
+
+
+def _open(school: School, **lookup: Any) -> ForcedChange | None:
+    return (ForcedChange.objects.filter(school=school, settled_at__isnull=True, **lookup)
+            .order_by("raised_at", "pk").first())
+
+
+def _check_incident(school: School, system: System, incident: Incident | None) -> None:
+    if incident is None:
+        return
+    if incident.school_id != school.pk:
+        raise DomainError("Choose an incident of this school.", field="incident")
+    if not incident.systems.filter(pk=system.pk).exists():
+        raise DomainError(f"{system.name} is not among the systems of incident "
+                          f"{incident.reference}: add it to the incident first.",
+                          field="incident")
+
+
+def forced_change_compromise(*, school: School, system: System, actor: Any, note: str = "",
+                             incident: Incident | None = None) -> ForcedChange:
+    """Ask every holder of ``system``'s password cycles to change their password today.
+    While an earlier request for the system is still open, that one is returned as it is."""
+    from schoolkeep.passwords.events.selectors import system_holders
+
+    with transaction.atomic():
+        require_permission(school=school, actor=actor, permission="passwords.manage",
+                           message=MANAGE_MESSAGE)
+        if system.school_id != school.pk:
+            raise DomainError("Choose a system of this school.", field="system")
+        if system.archived_at is not None:
+            raise DomainError(f"{system.name} is archived: it has no holders to ask.",
+                              field="system")
+        _check_incident(school, system, incident)
+        existing = _open(school, system=system, reason=ForcedChange.Reason.COMPROMISE)
+        if existing is not None:
+            return existing
+        holders = system_holders(school=school, system=system)
+        if not holders:
+            raise DomainError(f"{system.name} has no password change cycle with holders, so "
+                              "there is nobody to ask. Add a cycle and its holders first.",
+                              field="system")
+        now = timezone.now()
+        forced = ForcedChange(
+            school=school, system=system, reason=ForcedChange.Reason.COMPROMISE, raised_at=now,
+            due_on=timezone.localdate(now), note=note.strip(), incident=incident,
+            raised_by_label=actor_label(actor))
+        full_clean_or_error(forced)
+        forced.save()
+        audit_record(action="passwords.forced_change.raised", school=school, actor=actor,
+                     target=forced, target_label=f"{system.name}: possibly compromised",
+                     changes={"system": system.name, "reason": forced.reason,
+                              "due_on": forced.due_on, "holders": len(holders),
+                              "incident": incident.reference if incident else None,
+                              "note": forced.note})
+    return forced
+
+
+def _shared_accounts(school: School, person: Person) -> list[SystemAccount]:
+    """The shared accounts, not disabled, that ``person`` used or was responsible for."""
+    return list(
+        SystemAccount.objects.filter(school=school, is_shared=True)
+        .filter(Q(shared_with=person) | Q(responsible_person=person))
+        .exclude(enabled=False).exclude(system__archived_at__isnull=False)
+        .select_related("system").distinct().order_by("system__name_key", "username_key", "pk")
+    )
+
+
+def forced_changes_for_leaver(*, school: School, person: Person,
+                              actor: Any) -> list[ForcedChange]:
+    """One forced change per shared account ``person`` used or was responsible for, due on
+    their leaving date; none when they have no leaving date. Idempotent: an open change for
+    the same account and leaver is kept (its due date follows a moved leaving date)."""
+    if person.school_id != school.pk:
+        raise DomainError("Choose a person of this school.", field="person")
+    leaving: date | None = person.leaving_date
+    if leaving is None:
+        return []
+    result = []
+    with transaction.atomic():
+        for account in _shared_accounts(school, person):
+            existing = _open(school, account=account, leaver=person,
+                             reason=ForcedChange.Reason.LEAVER)
+            if existing is not None:
+                if existing.due_on != leaving:
+                    before = existing.due_on
+                    existing.due_on = leaving
+                    existing.save(update_fields=["due_on"])
+                    audit_record(action="passwords.forced_change.moved", school=school,
+                                 actor=actor, target=existing,
+                                 target_label=f"{account.system.name}: {account.username}",
+                                 changes={"due_on": [before, leaving]})
+                result.append(existing)
+                continue
+            forced = ForcedChange(
+                school=school, system=account.system, reason=ForcedChange.Reason.LEAVER,
+                raised_at=timezone.now(), due_on=leaving, account=account, leaver=person,
+                raised_by_label=actor_label(actor))
+            full_clean_or_error(forced)
+            forced.save()
+            audit_record(action="passwords.forced_change.raised", school=school, actor=actor,
+                         target=forced,
+                         target_label=f"{account.system.name}: {account.username}",
+                         changes={"system": account.system.name, "reason": forced.reason,
+                                  "account": account.username, "leaver": person.full_name,
+                                  "due_on": leaving})
+            result.append(forced)
+    return result
+
+
+def _actor_person(school: School, actor: Any) -> Person | None:
+    if not is_user(actor):
+        return None
+    return Person.objects.filter(school=school, user=actor).order_by("pk").first()
+
+
+def forced_change_settle(*, forced: ForcedChange, actor: Any, person: Person,
+                         changed_on: date | None = None) -> PasswordChange:
+    """Record that ``person`` changed the password a forced change asks for (by their own
+    word, or recorded for them by someone who manages passwords). The attestation settles
+    the forced change once it answers it (``password_change_record`` decides)."""
+    from schoolkeep.passwords.events.selectors import may_answer
+    from schoolkeep.passwords.services import password_change_record
+
+    school = forced.school
+    if forced.settled_at is not None:
+        raise DomainError("This change has already been made: nothing more is needed.")
+    if person.school_id != school.pk:
+        raise DomainError("Choose a person of this school.", field="person")
+    if not may_answer(forced=forced, person=person):
+        raise DomainError(f"{person.full_name} is not asked to make this change.",
+                          field="person")
+    mine = _actor_person(school, actor)
+    own = mine is not None and mine.pk == person.pk
+    manager = is_user(actor) and user_holds(school=school, user=actor,
+                                            permission="passwords.manage")
+    if is_user(actor) and not (own or manager):
+        raise NotAllowed(SETTLE_MESSAGE)
+    via = PasswordChange.Via.DASHBOARD if own else PasswordChange.Via.ON_BEHALF
+    return password_change_record(school=school, system=forced.system, person=person,
+                                  changed_on=changed_on or timezone.localdate(), via=via,
+                                  actor=actor)
