@@ -1,7 +1,7 @@
 """Duties of the information asset register and of the systems that hold it, computed when
 read. Archived assets and archived systems raise nothing.
 
-Six kinds:
+Five kinds:
 
 - ``review-due``: every asset is reviewed by its owner once every
   ``AssetSettings.review_interval_months`` (12 when the school has no settings). It falls due
@@ -11,21 +11,24 @@ Six kinds:
   is stored on the asset (``review_due_on``, kept by ``assets.review_due``), so that reviews
   are counted and listed by plain comparisons on an index.
 - ``owner-missing``: an asset with no owner, or with a name not yet matched to a person or
-  an outside organisation, or whose owner has left the school (their leaving date has come).
-  Owner: the SIRO. Due the day the asset was added (for a leaver, on their leaving date),
-  overdue from the next day.
+  an outside organisation. Owner: the SIRO. Due the day the asset was added, overdue from
+  the next day. An asset whose owner has LEFT is not counted here: the leaver's checklist
+  asks for its hand-over (``leavers.hand-over-asset``; one fact, one duty).
 - ``unclassified``: an asset not yet classified. Due the day it was added.
 - ``lawful-basis-missing``: an OFFICIAL-SENSITIVE asset without an Article 6 lawful basis.
   Owner: the DPO. Due the day it was added.
-- ``system-mfa-missing``: a system that holds at least one (current) OFFICIAL-SENSITIVE asset
-  and has no two-factor sign-in turned on (``mfa_enabled``). Owner: the IT lead. Due the day
-  the system was added (a system given OFFICIAL-SENSITIVE data later is overdue at once).
 - ``system-logoff-unchecked``: a system whose automatic log-off was never checked, or was last
   checked more than ``LOGOFF_CHECK_EVERY`` (365 days) ago. "Checked this year" is read as a
   rolling year rather than the academic year, so that checks spread over the year instead of
-  all falling due on 1 September. It applies to every current system, whatever it holds: the
-  policy asks that staff are logged off when unattended, on any system. Owner: the IT lead.
-  Due 365 days after the last check; never checked, on the day the system was added.
+  all falling due on 1 September. It applies to every current system that people sign in to
+  interactively (``System.signs_in_interactively``), whatever it holds: the policy asks that
+  staff are logged off when unattended; a backup service used by software has no one to log
+  off. Owner: the IT lead. Due 365 days after the last check; never checked, on the day the
+  system was added.
+
+Two-factor on systems is not here: the access module's duties (``access.duties``:
+``access.remote-access-two-factor`` and ``access.system-two-factor``) hold that fact, the
+OFFICIAL-SENSITIVE rule included.
 
 Who owns a review or a classification: the owner person's account. The duty falls to the SIRO
 when the owner is an outside organisation, a name not yet matched, nobody, a person without an
@@ -37,8 +40,8 @@ special-category detail. The asset's or system's name is the duty's ``subject``.
 
 ``counts`` is ONE query for any number of schools, totals grouped by school alone: the
 assets' kinds counted in one pass over the current assets (conditional counts), UNION ALL
-the assets of owners who have left (found from the leavers), UNION ALL the systems' two
-kinds in one pass over the systems; no count looks at a school's assets once per kind. No
+the systems' log-off kind in one pass over the systems; no count looks at a school's
+assets once per kind. No
 date is computed per asset: reviews compare the stored ``review_due_on``, the other kinds
 the instant added with the local days' midnights. ``kind_counts`` (one school, for a
 viewer) is grouped by school and owner person instead (with the owner's account and leaving
@@ -46,7 +49,7 @@ date): each group's counts go to the viewer or to the others by the owner rule a
 Python, once per group (``OWNED_BY`` and ``duties.types.Owners.owns``; an owner who has
 left counts as none). ``for_kind`` is one query, in order of urgency (``Duty.sort_key``:
 due date, then the record's public id), sliced in SQL; systems (tens per school) are sorted
-and sliced after the query. ``for_school`` is ``for_kind`` for each of the six kinds.
+and sliced after the query. ``for_school`` is ``for_kind`` for each of the five kinds.
 """
 
 from __future__ import annotations
@@ -59,13 +62,10 @@ from uuid import UUID
 from django.db.models import (
     BigIntegerField,
     Case,
-    Count,
     DateField,
-    Exists,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -88,7 +88,6 @@ from schoolkeep.duties.types import (
     local_date,
     status_for,
 )
-from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.roles import Role
 
@@ -139,15 +138,8 @@ UNCLASSIFIED = Q(classification=Classification.UNCLASSIFIED)
 NO_LAWFUL_BASIS = Q(classification=Classification.OFFICIAL_SENSITIVE, lawful_basis="")
 
 
-def _without_two_factor() -> QuerySet[System]:
-    sensitive = _current_assets().filter(
-        systems=OuterRef("pk"), classification=Classification.OFFICIAL_SENSITIVE
-    )
-    return _current_systems().filter(mfa_enabled=False).filter(Exists(sensitive))
-
-
 def _logoff(today: date, until: date) -> tuple[Q, Q]:
-    """(overdue, due) for the check of automatic log-off."""
+    """(overdue, due) for the check of automatic log-off (systems people sign in to)."""
     never = Q(auto_logoff_checked_on__isnull=True)
     overdue = (never & _added_before(today)) | Q(
         auto_logoff_checked_on__lt=today - LOGOFF_CHECK_EVERY
@@ -156,7 +148,8 @@ def _logoff(today: date, until: date) -> tuple[Q, Q]:
         auto_logoff_checked_on__gte=today - LOGOFF_CHECK_EVERY,
         auto_logoff_checked_on__lt=until - LOGOFF_CHECK_EVERY,
     )
-    return overdue, due
+    interactive = Q(signs_in_interactively=True)
+    return overdue & interactive, due & interactive
 
 
 # --- duties --------------------------------------------------------------------------------
@@ -221,11 +214,10 @@ REVIEW = f"{MODULE}.review-due"
 OWNER_MISSING = f"{MODULE}.owner-missing"
 UNCLASSIFIED_KIND = f"{MODULE}.unclassified"
 LAWFUL_BASIS = f"{MODULE}.lawful-basis-missing"
-SYSTEM_MFA = f"{MODULE}.system-mfa-missing"
 LOGOFF = f"{MODULE}.system-logoff-unchecked"
 ASSET_ROW, SYSTEM_ROW = 1, 2  # which table a row of ``AssetDuties._counted`` counts
 ASSET_KINDS = (REVIEW, OWNER_MISSING, UNCLASSIFIED_KIND, LAWFUL_BASIS)
-SYSTEM_KINDS = (SYSTEM_MFA, LOGOFF)
+SYSTEM_KINDS = (LOGOFF,)
 
 # Whom each kind falls to: (the annotation holding the named owner's user id, or None when
 # the kind never names one; the role it falls to without one). See ``duties.types.Owners``.
@@ -234,7 +226,6 @@ OWNED_BY = {
     OWNER_MISSING: (None, Role.SIRO),
     UNCLASSIFIED_KIND: ("duty_owner", Role.SIRO),
     LAWFUL_BASIS: (None, Role.DPO),
-    SYSTEM_MFA: (None, Role.IT_LEAD),
     LOGOFF: (None, Role.IT_LEAD),
 }
 
@@ -255,7 +246,6 @@ class AssetDuties:
         OWNER_MISSING: "Information assets without an owner",
         UNCLASSIFIED_KIND: "Information assets not yet classified",
         LAWFUL_BASIS: "OFFICIAL-SENSITIVE information assets without a lawful basis",
-        SYSTEM_MFA: "Systems holding OFFICIAL-SENSITIVE data without two-factor sign-in",
         LOGOFF: "Systems whose automatic log-off needs checking",
     }
 
@@ -302,7 +292,6 @@ class AssetDuties:
             else:
                 found = dict(zip(ASSET_KINDS, map(_decoded, figures), strict=False))
                 left_on = _as_date(leaving)
-                found[OWNER_MISSING] += _left(left_on, today, figures[-1])
                 user_id = user_id if left_on is None or left_on > today else None
             for kind, counts in found.items():
                 mine = owners is not None and owners.owns(user_id if OWNED_BY[kind][0] else None,
@@ -314,13 +303,13 @@ class AssetDuties:
     def _counted(self, ids: list[int], *, now: datetime, horizon: datetime) -> QuerySet[Any]:
         """The schools' current assets grouped by school and owner person (their account and
         leaving date), UNION ALL the systems grouped by school: the school, ``ASSET_ROW`` or
-        ``SYSTEM_ROW``, the owner's account and leaving date (NULL for systems), each kind's
-        ``_statuses`` (assets: review, no owner since added, unclassified, no lawful basis;
-        systems: two-factor, log-off) and the number of assets. No condition depends on the
+        ``SYSTEM_ROW``, the owner's account and leaving date (NULL for systems) and each
+        kind's ``_statuses`` (assets: review, no owner since added, unclassified, no lawful
+        basis; systems: log-off). No condition depends on the
         viewer, so every viewer of a school shares the compiled SQL; the assets' columns are
         all in ``asset_duty_counts``, which is read without the table."""
         today, until = local_date(now), local_date(horizon)
-        asset_columns = {**_asset_columns(today, until), "assets": Count("pk")}
+        asset_columns = _asset_columns(today, until)
         # Grouped in the index's own order (school, owner person): the person's columns are
         # the same on each row of a group, so taken as MAX, not grouped by (which made
         # SQLite sort every asset in a temporary tree).
@@ -337,29 +326,18 @@ class AssetDuties:
         return per_asset.union(per_system, all=True)
 
     def _totals(self, ids: list[int], *, now: datetime, horizon: datetime) -> QuerySet[Any]:
-        """Each kind's ``_statuses`` per school, in three parts put together with UNION ALL:
+        """Each kind's ``_statuses`` per school, in two parts put together with UNION ALL:
         the current assets grouped by school (read from ``asset_duty_counts`` alone, no
-        join); the assets of owners who have left (the owner-missing duties of ``_left``'s
-        rule: overdue after the leaving date, due on it), found from the few leavers by
-        the people's (school, leaving date) index; the systems grouped by school. Each part
-        has as many columns of figures after the school (zeros where it has none)."""
+        join) and the systems grouped by school, each with as many columns of figures
+        after the school (zeros where it has none)."""
         today, until = local_date(now), local_date(horizon)
         asset_columns = _asset_columns(today, until)
         per_asset = (_current_assets().filter(school_id__in=ids).order_by()
                      .values("school_id").annotate(**asset_columns)
                      .values_list("school_id", *asset_columns))
-        leavers = {"left": Sum(Case(When(leaving_date__lt=today, then=Value(SPLIT)),
-                                    default=Value(1), output_field=BigIntegerField())),
-                   **{f"none_{n}": Value(0) for n in range(len(asset_columns) - 1)}}
-        # One filter(): the same join to the assets for both conditions, an inner join.
-        per_leaver = (Person.objects.filter(school_id__in=ids, leaving_date__lte=today,
-                                            owned_assets__isnull=False,
-                                            owned_assets__archived_at__isnull=True)
-                      .order_by().values("school_id").annotate(**leavers)
-                      .values_list("school_id", *leavers))
         per_system = _system_counts(ids, today, until, width=len(asset_columns)).values_list(
             "school_id", *_system_columns(width=len(asset_columns)))
-        return per_asset.union(per_leaver, per_system, all=True)
+        return per_asset.union(per_system, all=True)
 
     # --- lists: one query per kind -------------------------------------------------------
 
@@ -393,10 +371,9 @@ class AssetDuties:
         end = None if limit is None else offset + limit
         if kind in SYSTEM_KINDS:
             # A school has tens of systems, not thousands: read them, sort, slice.
-            read = (self._systems_without_two_factor if kind == SYSTEM_MFA
-                    else self._logoff_unchecked)
             kept = kept_by_owner(owners, user, role, mine=mine)
-            return sorted(read(school_id, today=today, until=until, now=now, kept=kept),
+            return sorted(self._logoff_unchecked(school_id, today=today, until=until, now=now,
+                                                 kept=kept),
                           key=Duty.sort_key)[offset:end]
 
         def assets() -> QuerySet[Any]:  # built only when its SQL is not kept yet
@@ -436,29 +413,19 @@ class AssetDuties:
 
     def _owners_missing(self, assets: Assets, key: Hashable, *, today: date,
                         until: date, now: datetime, rows: slice) -> list[Duty]:
-        """Two queries, each in order and cut at the end of ``rows``, then merged: assets
-        whose owner has left (due on the leaving date) and assets with no owner (due the
-        day added, ordered by the instant added), so that no date is computed per row."""
-        left = Q(owner_person__leaving_date__lte=today)
-        unowned = NO_OWNER & _added_before(until)
-        first = slice(0, rows.stop)
-        leavers = self._rows((key, "left"), lambda: assets().filter(left).order_by(
-            "owner_person__leaving_date", "public_id"), first, today=today, until=until)
-        never = self._rows((key, "never"), lambda: assets().filter(unowned).order_by(
-            "created_at", "public_id"), first, today=today, until=until)
-        duties = []
-        for asset in [*leavers, *never]:
-            if asset.leaving_date is not None:
-                due_on, order_at = asset.leaving_date, None
-                title = "Choose a new owner for an information asset: its owner has left"
-            else:
-                due_on, order_at = local_date(asset.created_at), asset.created_at
-                title = "Choose an owner for an information asset"
-            duties.append(_duty(
-                "owner-missing", asset, due_at=due_on, now=now, title=title,
-                action="Choose the asset's owner", owner_role=Role.SIRO, order_at=order_at,
-            ))
-        return sorted(duties, key=Duty.sort_key)[rows]
+        """The assets with no owner (or an owner's name not yet matched), due the day
+        added, in the order they were added (an owner who has left is the leaver's
+        checklist's hand-over step, not this kind's)."""
+        return [
+            _duty(
+                "owner-missing", asset, due_at=local_date(asset.created_at), now=now,
+                title="Choose an owner for an information asset",
+                action="Choose the asset's owner", owner_role=Role.SIRO,
+                order_at=asset.created_at,
+            )
+            for asset in self._added(assets, key, NO_OWNER & _added_before(until), rows,
+                                     today=today, until=until)
+        ]
 
     def _added(self, assets: Assets, key: Hashable, condition: Q, rows: slice, *,
                today: date, until: date) -> list[AssetRow]:
@@ -500,20 +467,6 @@ class AssetDuties:
             .order_by()
         )
 
-    def _systems_without_two_factor(self, school_id: int, *, today: date, until: date,
-                                    now: datetime, kept: Q) -> list[Duty]:
-        systems = (self._systems(_without_two_factor(), school_id)
-                   .filter(_added_before(until)).filter(kept))
-        return [
-            _duty(
-                "system-mfa-missing", system, due_at=local_date(system.created_at), now=now,
-                title="Turn on two-factor sign-in for a system holding OFFICIAL-SENSITIVE data",
-                action="Turn on two-factor sign-in and record it",
-                owner_role=Role.IT_LEAD,
-            )
-            for system in systems
-        ]
-
     def _logoff_unchecked(self, school_id: int, *, today: date, until: date,
                           now: datetime, kept: Q) -> list[Duty]:
         overdue, due = _logoff(today, until)
@@ -545,23 +498,20 @@ def _asset_columns(today: date, until: date) -> dict[str, Any]:
 
 
 def _system_columns(*, width: int) -> list[str]:
-    """The names of ``_system_counts``' columns: the two kinds, then zeros up to ``width``."""
-    return ["mfa", "logoff", *(f"none_{n}" for n in range(width - 2))]
+    """The names of ``_system_counts``' columns: the log-off kind, then zeros up to
+    ``width``."""
+    return ["logoff", *(f"none_{n}" for n in range(width - 1))]
 
 
 def _system_counts(ids: list[int], today: date, until: date, *, width: int,
                    first: dict[str, Any] | None = None) -> QuerySet[Any]:
-    """The schools' current systems grouped by school: the ``first`` columns, then the two
-    kinds' ``_statuses`` and zeros, ``width`` in all, to stand beside the assets' in a
-    UNION ALL (annotated in that order, the order they are selected in)."""
-    added_overdue, added_due = _added_before(today), _added_between(today, until)
+    """The schools' current systems grouped by school: the ``first`` columns, then the
+    log-off kind's ``_statuses`` and zeros, ``width`` in all, to stand beside the assets' in
+    a UNION ALL (annotated in that order, the order they are selected in)."""
     logoff_overdue, logoff_due = _logoff(today, until)
-    mfa = Q(without_two_factor=True)
-    columns = {**(first or {}), "mfa": _statuses(mfa & added_overdue, mfa & added_due),
-               "logoff": _statuses(logoff_overdue, logoff_due),
-               **{f"none_{n}": Value(0) for n in range(width - 2)}}
+    columns = {**(first or {}), "logoff": _statuses(logoff_overdue, logoff_due),
+               **{f"none_{n}": Value(0) for n in range(width - 1)}}
     return (_current_systems().filter(school_id__in=ids).order_by()
-            .alias(without_two_factor=Exists(_without_two_factor().filter(pk=OuterRef("pk"))))
             .values("school_id").annotate(**columns))
 
 
@@ -580,14 +530,6 @@ def _decoded(figure: Any) -> DutyCounts:
     """A ``_statuses`` column as counts (PostgreSQL sums a bigint as a numeric)."""
     overdue, due = divmod(int(figure), SPLIT)
     return DutyCounts(due=due, overdue=overdue)
-
-
-def _left(leaving: date | None, today: date, assets: int) -> DutyCounts:
-    """The owner-missing duties of ``assets`` assets whose owner leaves on ``leaving``:
-    overdue once that day is over, due on the day itself."""
-    if leaving is None or leaving > today:
-        return DutyCounts()
-    return DutyCounts(overdue=assets) if leaving < today else DutyCounts(due=assets)
 
 
 def _as_date(value: date | str | None) -> date | None:

@@ -62,6 +62,9 @@ class SystemOut(Out):
     remote_access_method: str
     auto_logoff_minutes: int | None
     auto_logoff_checked_on: date | None
+    signs_in_interactively: bool = Field(
+        ..., description="People sign in to it themselves. Off for services used by software, "
+                         "such as backups: their automatic log-off is not checked.")
     administrators: list[UUID] = Field(..., description="Ids of people of the school.")
     assets: list[UUID] = Field(..., description="Ids of the current assets it holds.")
     dpa_on_file: bool
@@ -88,6 +91,9 @@ class SystemIn(_Input):
     remote_access_method: str = Field("", max_length=200)
     auto_logoff_minutes: int | None = Field(None, ge=1, le=1440)
     auto_logoff_checked_on: date | None = None
+    signs_in_interactively: bool | None = Field(
+        None, description="People sign in to it themselves. Left out: yes, except for a "
+                          "backup service (used by software: its log-off is not checked).")
     administrators: list[UUID] = Field(default_factory=list,
                                        description="Ids of people of the school.")
     dpa_on_file: bool = False
@@ -109,6 +115,7 @@ class SystemPatch(_Input):
     remote_access_method: str | None = Field(None, max_length=200)
     auto_logoff_minutes: int | None = Field(None, ge=1, le=1440)
     auto_logoff_checked_on: date | None = None
+    signs_in_interactively: bool | None = None
     administrators: list[UUID] | None = None
     dpa_on_file: bool | None = None
     notes: str | None = None
@@ -197,7 +204,7 @@ def system_list(request: HttpRequest, params: Query[SystemListParams]) -> dict[s
              summary="Add a system to a school's register (the body names the school)")
 def system_create(request: HttpRequest, payload: SystemIn) -> Status[dict[str, Any]]:
     access = school_access(request, payload.school, "systems.manage")
-    fields = _fields(access, payload.model_dump(exclude={"school", "name"}))
+    fields = _fields(access, payload.model_dump(exclude={"school", "name"}, exclude_none=True))
     system = services.system_create(school=access.school, actor=request.user,
                                     name=payload.name, **fields)
     return Status(201, _system_out(_system(access, system.public_id)))

@@ -39,6 +39,12 @@ class SystemForm(forms.Form):
                                                         "administrators only.")
     remote_access_method = forms.CharField(label="How it is reached from outside school",
                                            max_length=200, required=False)
+    signs_in_interactively = forms.ChoiceField(
+        label="People sign in to it themselves", required=False,
+        choices=[("", "As usual for its kind (yes, except backup services)"),
+                 ("yes", "Yes"), ("no", "No")],
+        help_text="Off for services used by software, such as backups: their automatic "
+                  "log-off is not checked.")
     auto_logoff_minutes = forms.IntegerField(
         label="Automatic log-off after this many idle minutes", required=False,
         min_value=1, max_value=1440,
@@ -69,6 +75,7 @@ class SystemForm(forms.Form):
     @staticmethod
     def initial_for(system: System) -> dict[str, Any]:
         initial: dict[str, Any] = {name: getattr(system, name) for name in SYSTEM_FIELDS}
+        initial["signs_in_interactively"] = "yes" if system.signs_in_interactively else "no"
         initial["administrators"] = [str(p.public_id) for p in system.administrators.all()]
         initial["version"] = system.version
         return initial
@@ -76,6 +83,9 @@ class SystemForm(forms.Form):
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        interactive = data.pop("signs_in_interactively", "")
+        if interactive:  # left as usual: the service decides from the kind
+            data["signs_in_interactively"] = interactive == "yes"
         if "administrators" in self.fields:
             data["administrators"] = [self.people[key] for key in data["administrators"]]
         else:

@@ -26,14 +26,14 @@ from schoolkeep.tenancy.roles import PERMISSIONS
 SYSTEM_FIELDS = [
     "name", "supplier", "kind", "description", "hosting", "mfa_required", "mfa_enabled",
     "mfa_for", "remote_access_method", "auto_logoff_minutes", "auto_logoff_checked_on",
-    "dpa_on_file", "notes",
+    "dpa_on_file", "notes", "signs_in_interactively",
 ]
 # Recorded in the audit trail besides SYSTEM_FIELDS.
 AUDITED_FIELDS = [*SYSTEM_FIELDS, "catalogue_key"]
 
 _LINE_FIELDS = {"name", "supplier", "hosting", "mfa_for", "remote_access_method"}
 _TEXT_FIELDS = {"description", "notes"}
-_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file"}
+_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file", "signs_in_interactively"}
 
 
 ACTION_LABELS = {
@@ -150,6 +150,9 @@ def _create(*, school: School, actor: Any, catalogue_key: str, name: str,
             fields: dict[str, Any]) -> System:
     _refuse_unknown(fields)
     given = fields.pop("administrators", None)
+    if "signs_in_interactively" not in fields:
+        # A backup service is used by software: nobody signs in, so no log-off to check.
+        fields["signs_in_interactively"] = fields.get("kind") != System.Kind.BACKUP
     with transaction.atomic():
         _require_manager(school=school, actor=actor)
         system = System(school=school, catalogue_key=catalogue_key)
@@ -166,7 +169,8 @@ def _create(*, school: School, actor: Any, catalogue_key: str, name: str,
 
 def system_create(*, school: School, actor: Any, name: str, **fields: Any) -> System:
     """Add a system to the school's register. ``fields``: any of SYSTEM_FIELDS, and
-    ``administrators`` (people of the school)."""
+    ``administrators`` (people of the school). Without ``signs_in_interactively``, a
+    backup service is taken as used by software (off), any other kind as signed in to."""
     return _create(school=school, actor=actor, catalogue_key="", name=name, fields=fields)
 
 

@@ -32,6 +32,8 @@ def logoff_check_due(system: System, today: date) -> bool:
 
 
 def logoff_tag(system: System, today: date) -> Tag:
+    if not system.signs_in_interactively:
+        return Tag("Used by software: log-off not checked", "grey")
     minutes = system.auto_logoff_minutes
     if minutes is None:
         return Tag("No automatic log-off recorded", "grey")

@@ -4,6 +4,7 @@ archive systems, and the catalogue of the services the policy names."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -84,6 +86,27 @@ def system_list(request: SchoolRequest) -> HttpResponse:
         "query": query.urlencode(), "can_manage": request.access.can("systems.manage")})
 
 
+def _url(name: str, system: System, **query: str) -> str:
+    """The URL of another module's page about this system ("" until that page exists)."""
+    try:
+        url = reverse(name, args=[] if query else [system.public_id])
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _access_links(request: SchoolRequest, system: System) -> dict[str, str]:
+    """The accounts on this system (access.view) and "Mark as possibly compromised"
+    (passwords.manage, current systems only)."""
+    can = request.access.can
+    return {
+        "accounts_url": _url("access:account-list", system, system=str(system.public_id))
+        if can("access.view") else "",
+        "compromised_url": _url("passwords:system-compromised", system)
+        if can("passwords.manage") and system.archived_at is None else "",
+    }
+
+
 @school_view("systems.view")
 @require_GET
 def system_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
@@ -93,6 +116,7 @@ def system_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": system.name, "system": system, "mfa_tag": status.mfa_tag(system),
         "logoff_tag": status.logoff_tag(system, today),
         "can_manage": request.access.can("systems.manage") and system.archived_at is None,
+        **_access_links(request, system),
         **history_summary(school=request.school, target=system, access=request.access)})
 
 

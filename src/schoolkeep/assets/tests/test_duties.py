@@ -39,7 +39,7 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 10)
 HORIZON = timedelta(days=14)
 OS = Classification.OFFICIAL_SENSITIVE
-LIST_QUERIES = 7  # one per kind, two for owners missing (leavers, and never owned)
+LIST_QUERIES = 5  # one per kind
 
 
 @pytest.fixture(autouse=True)
@@ -263,22 +263,23 @@ def test_an_owner_person_or_organisation_raises_no_owner_duty(personas):
     assert listed(personas.school, "owner-missing") == []
 
 
-def test_an_owner_who_has_left_needs_replacing_from_their_leaving_date(personas):
+def test_an_owner_who_has_left_is_the_leavers_checklists_not_an_owner_missing_duty(personas):
+    """One fact, one duty: ``leavers.hand-over-asset`` asks for a leaver's assets; the
+    asset's own review and classification fall to the SIRO meanwhile."""
     person = owner(personas.school, user=personas.iao)
     asset(personas.school, owner_person=person, classification=Classification.UNCLASSIFIED,
           added=-100)
     person_mark_leaver(person=person, actor=None, leaving_date=days(-2))
-    [missing] = listed(personas.school, "owner-missing")
-    assert (missing.status, missing.due_at) == (OVERDUE, days(-2))
-    assert missing.title == "Choose a new owner for an information asset: its owner has left"
+    assert listed(personas.school, "owner-missing") == []
     [unclassified] = listed(personas.school, "unclassified")
     assert unclassified.owner_role == Role.SIRO and unclassified.owner_user_id is None
     agree(personas.school)
     person_left_today = owner(personas.school)
     asset(personas.school, owner_person=person_left_today)
     person_mark_leaver(person=person_left_today, actor=None, leaving_date=TODAY)
-    statuses = sorted(d.status for d in listed(personas.school, "owner-missing"))
-    assert statuses == [DUE, OVERDUE]
+    nobody = asset(personas.school, owner_unmatched="")
+    assert [d.key for d in listed(personas.school, "owner-missing")] == [
+        f"assets.owner-missing:{nobody.public_id}"]
     agree(personas.school)
 
 
@@ -349,27 +350,13 @@ def test_an_official_sensitive_asset_without_a_lawful_basis_is_the_dpos(personas
 # --- systems -----------------------------------------------------------------------------
 
 
-def test_a_system_holding_official_sensitive_data_without_two_factor_is_the_it_leads(personas):
+def test_two_factor_is_no_longer_a_duty_of_the_asset_register(personas):
+    """Moved to ``access.system-two-factor`` (one fact, one duty)."""
     sensitive = asset(personas.school, classification=OS)
-    plain = asset(personas.school, classification=Classification.OFFICIAL)
-    bare = system(personas.school, name="CPOMS", mfa=False, holds=[sensitive], added=-20)
-    system(personas.school, mfa=True, holds=[sensitive])
-    system(personas.school, mfa=False, holds=[plain])
-    system(personas.school, mfa=False)
-    [duty] = listed(personas.school, "system-mfa")
-    assert duty.key == f"assets.system-mfa-missing:{bare.public_id}"
-    assert (duty.status, duty.due_at) == (OVERDUE, days(-20))
-    assert duty.owner_role == Role.IT_LEAD
-    assert duty.subject == "CPOMS" and "CPOMS" not in duty.title
-    assert duty.url == reverse("systems:system-detail", args=[bare.public_id])
-    assert resolved(personas.school, duty.key).owner_user_ids == (personas.it_lead.pk,)
-    agree(personas.school)
-
-
-def test_archived_sensitive_assets_do_not_count_for_two_factor(personas):
-    sensitive = asset(personas.school, classification=OS, archived_at=NOW)
-    system(personas.school, mfa=False, holds=[sensitive])
-    assert listed(personas.school, "system-mfa") == []
+    system(personas.school, name="CPOMS", mfa=False, holds=[sensitive], added=-20)
+    assert "assets.system-mfa-missing" not in provider.kind_labels
+    assert listed(personas.school, "system-") == []
+    assert counted(personas.school) == DutyCounts()
 
 
 def test_the_automatic_log_off_is_checked_every_year(personas):
@@ -387,6 +374,16 @@ def test_the_automatic_log_off_is_checked_every_year(personas):
             duties[str(never.public_id)].due_at) == (OVERDUE, days(-2))
     assert duties[str(never.public_id)].title == "Check a system's automatic log-off"
     assert all(d.owner_role == Role.IT_LEAD for d in duties.values())
+    agree(personas.school)
+
+
+def test_the_log_off_is_checked_only_where_people_sign_in_interactively(personas):
+    system(personas.school, name="JKCloud", checked=None, signs_in_interactively=False)
+    assert listed(personas.school, "system-logoff") == []
+    assert counted(personas.school) == DutyCounts()
+    person_facing = system(personas.school, checked=None)
+    assert [d.key for d in listed(personas.school, "system-logoff")] == [
+        f"assets.system-logoff-unchecked:{person_facing.public_id}"]
     agree(personas.school)
 
 
@@ -429,13 +426,12 @@ def test_counts_agree_with_the_lists_across_two_schools(personas):
             overdue=sum(d.status == OVERDUE for d in duties))
         kinds = {d.key.split(":")[0] for d in duties}
         assert kinds == {"assets.review-due", "assets.owner-missing", "assets.unclassified",
-                         "assets.lawful-basis-missing", "assets.system-mfa-missing",
-                         "assets.system-logoff-unchecked"}
+                         "assets.lawful-basis-missing", "assets.system-logoff-unchecked"}
     assert counts[personas.school.pk].total > counts[other.pk].total > 0
     assert provider.counts([], now=NOW, horizon=NOW + HORIZON) == {}
 
 
-def test_counts_are_one_query_and_lists_seven_whatever_the_size(personas,
+def test_counts_are_one_query_and_lists_five_whatever_the_size(personas,
                                                               django_assert_num_queries):
     other = SchoolFactory(slug="elmwood")
     raise_each(personas.school, 1)

@@ -39,6 +39,7 @@ def test_kept_lists_answer_as_fresh_sql_on_each_day_viewer_and_page(personas):
     asset(school, owner_unmatched="", added=10)
     asset(school, classification=OS, lawful_basis="", added=-1)
     asset(school, owner_person=iao, last_reviewed_on=days(-360))
+    asset(school, classification=UNCLASSIFIED)  # due today, overdue two days on
     holders = user_ids_by_role([school.pk])
     viewers = [None] + [owners_for(holders, school.pk, user.pk)
                         for user in (personas.siro, personas.iao, personas.dpo)]
