@@ -7,6 +7,8 @@ from __future__ import annotations
 from importlib import import_module
 
 PARTS: list[str] = [
+    "schoolkeep.leavers.services",
+    "schoolkeep.leavers.duties",
 ]
 
 

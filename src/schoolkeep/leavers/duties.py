@@ -1,0 +1,269 @@
+"""Duties of leavers, starters and movers, read live from the registers.
+
+- ``account-enabled``: an account of a person whose leaving date has come (or comes within
+  the horizon) that is not disabled. IT lead. Due on the leaving date.
+- ``hand-over-asset``: a current information asset whose owner is leaving or has left. It
+  replaces the leaver part of ``assets.owner-missing`` (one fact, one duty). Business
+  manager. Due on the leaving date.
+- ``replace-administrator``: a leaver named as a current system's administrator. Business
+  manager. Due on the leaving date.
+- ``replace-cycle-holder``: a leaver named as holder of a current password cycle. Business
+  manager. Due on the leaving date.
+- ``starter-accounts``: an open starter checklist of someone with no account on any system
+  yet. IT lead. Due on the start date.
+- ``mover-review``: an open mover checklist (the accounts of someone who changed post, to
+  keep or disable). IT lead. Due on the day of the change.
+
+A step recorded as not needed on the person's checklist is no longer a duty. Each duty
+links to the person's open checklist when there is one, else to the record in its register.
+``counts`` is one UNION ALL aggregate for any number of schools; ``for_school`` one query per
+kind. Titles name no person: the subject (shown only inside Schoolkeep) does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Replace
+from django.urls import reverse
+
+from schoolkeep.duties.registry import register as register_provider
+from schoolkeep.duties.types import Duty, DutyCounts, local_date, status_for
+from schoolkeep.leavers.models import Checklist, StepRecord
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "leavers"
+ACCOUNT = f"{MODULE}.account-enabled"
+ASSET = f"{MODULE}.hand-over-asset"
+ADMINISTRATOR = f"{MODULE}.replace-administrator"
+CYCLE_HOLDER = f"{MODULE}.replace-cycle-holder"
+STARTER = f"{MODULE}.starter-accounts"
+MOVER = f"{MODULE}.mover-review"
+KINDS = (ACCOUNT, ASSET, ADMINISTRATOR, CYCLE_HOLDER, STARTER, MOVER)
+OWNERS = {ACCOUNT: Role.IT_LEAD, ASSET: Role.BUSINESS_MANAGER,
+          ADMINISTRATOR: Role.BUSINESS_MANAGER, CYCLE_HOLDER: Role.BUSINESS_MANAGER,
+          STARTER: Role.IT_LEAD, MOVER: Role.IT_LEAD}
+
+
+def _bare(expression: Any) -> Replace:
+    """A public id as text without dashes: SQLite keeps UUIDs as 32 hex digits, PostgreSQL
+    prints them with dashes, and a step record keeps ``str(uuid)``."""
+    return Replace(Cast(expression, CharField()), Value("-"), Value(""))
+
+
+def _not_settled(public_id: str, person: str) -> Q:
+    """Rows whose step is not recorded as not needed on the person's checklist."""
+    settled = (StepRecord.objects.filter(kind=StepRecord.Kind.NOT_NEEDED,
+                                         checklist__person=OuterRef(person))
+               .annotate(bare=Replace("subject_id", Value("-"), Value("")))
+               .filter(bare=_bare(OuterRef(public_id))))
+    return ~Q(Exists(settled))
+
+
+def _open_leaver_checklist(person: str) -> Subquery:
+    return Subquery(Checklist.objects.filter(
+        person=OuterRef(person), kind=Checklist.Kind.LEAVER, closed_at__isnull=True)
+        .order_by("-created_at").values("public_id")[:1])
+
+
+def _accounts(until: date) -> QuerySet[Any]:
+    from schoolkeep.access.models import SystemAccount
+
+    return (SystemAccount.objects.filter(person__leaving_date__lt=until,
+                                         disabled_on__isnull=True)
+            .exclude(enabled=False).filter(_not_settled("public_id", "person_id")))
+
+
+def _assets(until: date) -> QuerySet[Any]:
+    from schoolkeep.assets.models import Asset
+
+    return (Asset.objects.filter(archived_at__isnull=True, owner_person__leaving_date__lt=until)
+            .filter(_not_settled("public_id", "owner_person_id")))
+
+
+def _administrators(until: date) -> QuerySet[Any]:
+    from schoolkeep.systems.models import System
+
+    return (System.administrators.through.objects
+            .filter(system__archived_at__isnull=True, person__leaving_date__lt=until)
+            .filter(_not_settled("system__public_id", "person_id")))
+
+
+def _holders(until: date) -> QuerySet[Any]:
+    from schoolkeep.passwords.models import PasswordCycle
+
+    return (PasswordCycle.holders.through.objects
+            .filter(passwordcycle__archived_at__isnull=True, person__leaving_date__lt=until)
+            .filter(_not_settled("passwordcycle__public_id", "person_id")))
+
+
+def _starters(until: date) -> QuerySet[Any]:
+    from schoolkeep.access.models import SystemAccount
+
+    return (Checklist.objects.filter(kind=Checklist.Kind.STARTER, closed_at__isnull=True,
+                                     effective_on__lt=until)
+            .filter(~Exists(SystemAccount.objects.filter(person=OuterRef("person_id")))))
+
+
+def _movers(until: date) -> QuerySet[Any]:
+    return Checklist.objects.filter(kind=Checklist.Kind.MOVER, closed_at__isnull=True,
+                                    effective_on__lt=until)
+
+
+# (kind, rows, the path to the school's id, the path to the date it is due on)
+def _sources(until: date) -> list[tuple[str, QuerySet[Any], str, str]]:
+    return [
+        (ACCOUNT, _accounts(until), "school_id", "person__leaving_date"),
+        (ASSET, _assets(until), "school_id", "owner_person__leaving_date"),
+        (ADMINISTRATOR, _administrators(until), "system__school_id", "person__leaving_date"),
+        (CYCLE_HOLDER, _holders(until), "passwordcycle__school_id", "person__leaving_date"),
+        (STARTER, _starters(until), "school_id", "effective_on"),
+        (MOVER, _movers(until), "school_id", "effective_on"),
+    ]
+
+
+def counted(school_ids: Sequence[int], *, today: date, until: date
+            ) -> dict[int, dict[str, DutyCounts]]:
+    """{school: {kind: counts}}: ONE query (a UNION ALL of each kind's GROUP BY school)."""
+    parts = []
+    for index, (_kind, rows, school, due_on) in enumerate(_sources(until)):
+        parts.append(rows.filter(**{f"{school}__in": list(school_ids)}).order_by()
+                     .values(school).annotate(
+                         kind=Value(index),
+                         overdue=Count("pk", filter=Q(**{f"{due_on}__lt": today})),
+                         due=Count("pk", filter=Q(**{f"{due_on}__gte": today})))
+                     .values_list(school, "kind", "overdue", "due"))
+    result: dict[int, dict[str, DutyCounts]] = {}
+    for school_id, index, overdue, due in parts[0].union(*parts[1:], all=True):
+        per_kind = result.setdefault(school_id, {})
+        kind = KINDS[index]
+        per_kind[kind] = per_kind.get(kind, DutyCounts()) + DutyCounts(due=due, overdue=overdue)
+    return result
+
+
+def _duty(kind: str, key: str, *, title: str, subject: str, due_on: date, now: datetime,
+          checklist_id: Any, register_url: str, register_permission: str,
+          action: str) -> Duty:
+    if checklist_id is not None:
+        url, permission = reverse("leavers:checklist-detail", args=[checklist_id]), "leavers.view"
+    else:
+        url, permission = register_url, register_permission
+    return Duty(key=f"{kind}:{key}", module=MODULE, title=title, subject=subject,
+                due_at=due_on, status=status_for(due_on, now), url=url,
+                owner_role=OWNERS[kind], action=action, permission=permission)
+
+
+class LeaverDuties:
+    module = MODULE
+    label = "Leavers, starters and movers"
+    view_permission = "leavers.view"
+    kind_labels = {
+        ACCOUNT: "Leavers' accounts still enabled",
+        ASSET: "Information assets to hand over from a leaver",
+        ADMINISTRATOR: "Systems to give a new administrator",
+        CYCLE_HOLDER: "Password change cycles to give a new holder",
+        STARTER: "Starters' accounts to set up",
+        MOVER: "Accounts to review after a change of post",
+    }
+
+    def counts(self, school_ids: Sequence[int], *, now: datetime, horizon: datetime
+               ) -> dict[int, DutyCounts]:
+        if not school_ids:
+            return {}
+        found = counted(school_ids, today=local_date(now), until=local_date(horizon))
+        return {school_id: sum(per_kind.values(), DutyCounts())
+                for school_id, per_kind in found.items()}
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        until = local_date(horizon)
+        return [*self._accounts(school_id, until, now), *self._assets(school_id, until, now),
+                *self._administrators(school_id, until, now),
+                *self._holders(school_id, until, now), *self._starters(school_id, until, now),
+                *self._movers(school_id, until, now)]
+
+    def _accounts(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_accounts(until).filter(school_id=school_id)
+                .select_related("system", "person")
+                .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                .order_by("person__leaving_date", "public_id"))
+        return [_duty(ACCOUNT, str(account.public_id),
+                      title="Disable the account of someone who is leaving or has left",
+                      subject=f"{account.person.full_name}: {account.system.name} "
+                              f"({account.username})",
+                      due_on=account.person.leaving_date, now=now,
+                      checklist_id=account.checklist_id,
+                      register_url=reverse("access:account-detail", args=[account.public_id]),
+                      register_permission="access.view", action="Disable the account")
+                for account in rows]
+
+    def _assets(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_assets(until).filter(school_id=school_id).select_related("owner_person")
+                .annotate(checklist_id=_open_leaver_checklist("owner_person_id"))
+                .order_by("owner_person__leaving_date", "public_id"))
+        return [_duty(ASSET, str(asset.public_id),
+                      title="Hand over an information asset: its owner is leaving or has left",
+                      subject=f"{asset.name} (owned by {asset.owner_person.full_name})",
+                      due_on=asset.owner_person.leaving_date, now=now,
+                      checklist_id=asset.checklist_id,
+                      register_url=reverse("assets:asset-detail", args=[asset.public_id]),
+                      register_permission="assets.view", action="Choose the new owner")
+                for asset in rows]
+
+    def _administrators(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_administrators(until).filter(system__school_id=school_id)
+                .select_related("system", "person")
+                .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                .order_by("person__leaving_date", "system__public_id", "person_id"))
+        return [_duty(ADMINISTRATOR, f"{row.system.public_id}:{row.person.public_id}",
+                      title="Name a new administrator of a system: one is leaving or has left",
+                      subject=f"{row.system.name} (administered by {row.person.full_name})",
+                      due_on=row.person.leaving_date, now=now, checklist_id=row.checklist_id,
+                      register_url=reverse("systems:system-detail",
+                                           args=[row.system.public_id]),
+                      register_permission="systems.view", action="Name the new administrator")
+                for row in rows]
+
+    def _holders(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_holders(until).filter(passwordcycle__school_id=school_id)
+                .select_related("passwordcycle__system", "person")
+                .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                .order_by("person__leaving_date", "passwordcycle__public_id", "person_id"))
+        return [_duty(CYCLE_HOLDER, f"{row.passwordcycle.public_id}:{row.person.public_id}",
+                      title="Name a new holder of a password change cycle: one is leaving",
+                      subject=f"{row.passwordcycle.system.name}, {row.passwordcycle.name} "
+                              f"(held by {row.person.full_name})",
+                      due_on=row.person.leaving_date, now=now, checklist_id=row.checklist_id,
+                      register_url=reverse("passwords:cycle-detail",
+                                           args=[row.passwordcycle.public_id]),
+                      register_permission="passwords.view", action="Name the new holder")
+                for row in rows]
+
+    def _starters(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_starters(until).filter(school_id=school_id).select_related("person")
+                .order_by("effective_on", "public_id"))
+        return [_duty(STARTER, str(checklist.public_id),
+                      title="Set up a starter's accounts",
+                      subject=f"{checklist.person.full_name}, starting "
+                              f"{checklist.effective_on:%d/%m/%Y}",
+                      due_on=checklist.effective_on, now=now, checklist_id=checklist.public_id,
+                      register_url="", register_permission="",
+                      action="Open the starter's checklist")
+                for checklist in rows]
+
+    def _movers(self, school_id: int, until: date, now: datetime) -> list[Duty]:
+        rows = (_movers(until).filter(school_id=school_id).select_related("person")
+                .order_by("effective_on", "public_id"))
+        return [_duty(MOVER, str(checklist.public_id),
+                      title="Review the accounts of someone who changed post",
+                      subject=f"{checklist.person.full_name}: {checklist.change}",
+                      due_on=checklist.effective_on, now=now, checklist_id=checklist.public_id,
+                      register_url="", register_permission="",
+                      action="Review their accounts")
+                for checklist in rows]
+
+
+def register() -> None:
+    register_provider(LeaverDuties())

@@ -1,0 +1,381 @@
+"""Writes for leavers', starters' and movers' checklists.
+
+``checklist_for_change`` is the people hook's handler: a leaving date set opens (or moves)
+a leaver checklist, a cleared one closes it; a person added with a recent or future start
+date gets a starter checklist; a current person's new job title gets a mover checklist.
+
+``step_record`` is one user action on one step: it does the step's work through the other
+registers' own services (disable an account, hand an asset to a new owner, name a new
+administrator or cycle holder), or records that the step is not needed and why, and keeps
+who did it and when. What is still outstanding is never stored: ``leavers.selectors`` reads
+it from the registers, so a step done on the register's own page is done here too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from schoolkeep.audit.context import current
+from schoolkeep.audit.services import audit_record
+from schoolkeep.leavers.models import Checklist, StepRecord
+from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.validation import full_clean_or_error
+from schoolkeep.people.models import Person
+from schoolkeep.tenancy.models import MembershipRole, School
+from schoolkeep.tenancy.roles import PERMISSIONS
+
+ACTION_LABELS = {
+    "leavers.checklist.opened": "Checklist started",
+    "leavers.checklist.moved": "Checklist's date changed",
+    "leavers.checklist.closed": "Checklist closed",
+    "leavers.step.recorded": "Checklist step recorded",
+}
+
+# A person added with a start date this many days ago or later is a starter.
+STARTER_WINDOW = timedelta(days=30)
+
+Kind = StepRecord.Kind
+# The steps a person records on the checklist, and the permission each one's register needs
+# besides leavers.manage (the register's own service checks it too).
+STEP_PERMISSIONS: dict[str, str] = {
+    Kind.DISABLE_ACCOUNT: "access.manage",
+    Kind.HAND_OVER_ASSET: "assets.manage",
+    Kind.REPLACE_ADMINISTRATOR: "systems.manage",
+    Kind.REPLACE_CYCLE_HOLDER: "passwords.manage",
+    Kind.REVIEW_ACCESS: "leavers.manage",
+    Kind.NOT_NEEDED: "leavers.manage",
+}
+GONE = "That step is already done or no longer applies."
+NEEDS_NEW_HOLDER = frozenset({Kind.HAND_OVER_ASSET, Kind.REPLACE_ADMINISTRATOR,
+                              Kind.REPLACE_CYCLE_HOLDER})
+
+
+def _is_user(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False))
+
+
+def actor_label(actor: Any) -> str:
+    if _is_user(actor):
+        return str(actor)[:200]
+    return (current().actor_label or "system")[:200]
+
+
+def may(*, school: School | int, actor: Any, permission: str) -> bool:
+    """Whether the actor holds ``permission`` in the school (the command line and the system
+    may do anything)."""
+    if not _is_user(actor):
+        return True
+    _, roles = PERMISSIONS[permission]
+    return MembershipRole.objects.filter(
+        membership__school=school, membership__user=actor, membership__is_active=True,
+        role__in=list(roles)).exists()
+
+
+def _require(*, school: School | int, actor: Any, permission: str, what: str) -> None:
+    if not may(school=school, actor=actor, permission=permission):
+        raise NotAllowed(f"You may not {what}.")
+
+
+# ------------------------------------------------------------------- checklists
+
+
+def _open(school: School, person: Person, kind: str) -> Checklist | None:
+    return (Checklist.objects.select_for_update()
+            .filter(school=school, person=person, kind=kind, closed_at__isnull=True)
+            .order_by("-created_at").first())
+
+
+def _checklist_open(*, school: School, person: Person, kind: str, effective_on: date,
+                    actor: Any, change: str = "") -> Checklist:
+    checklist = Checklist(school=school, person=person, kind=kind, effective_on=effective_on,
+                          change=change[:300], created_by_label=actor_label(actor))
+    full_clean_or_error(checklist)
+    checklist.save()
+    audit_record(action="leavers.checklist.opened", school=school, actor=actor,
+                 target=checklist, target_label=str(checklist),
+                 changes={"kind": checklist.get_kind_display(),
+                          "effective_on": effective_on.isoformat(),
+                          **({"change": checklist.change} if checklist.change else {})})
+    return checklist
+
+
+def _checklist_close(checklist: Checklist, *, actor: Any, why: str) -> Checklist:
+    checklist.closed_at = timezone.now()
+    checklist.save(update_fields=["closed_at"])
+    audit_record(action="leavers.checklist.closed", school=checklist.school_id, actor=actor,
+                 target=checklist, target_label=str(checklist), changes={"why": why})
+    return checklist
+
+
+def _leaver(school: School, person: Person, old: date | None, new: date | None,
+            actor: Any) -> Checklist | None:
+    checklist = _open(school, person, Checklist.Kind.LEAVER)
+    if new is None:
+        if checklist is not None:
+            _checklist_close(checklist, actor=actor, why="The leaving date was cleared.")
+        return checklist
+    if checklist is None:
+        checklist = _checklist_open(school=school, person=person, kind=Checklist.Kind.LEAVER,
+                                    effective_on=new, actor=actor)
+    elif checklist.effective_on != new:
+        before = checklist.effective_on
+        checklist.effective_on = new
+        checklist.save(update_fields=["effective_on"])
+        audit_record(action="leavers.checklist.moved", school=school, actor=actor,
+                     target=checklist, target_label=str(checklist),
+                     changes={"effective_on": [before.isoformat(), new.isoformat()]})
+    from schoolkeep.passwords.events.services import forced_changes_for_leaver
+
+    forced_changes_for_leaver(school=school, person=person, actor=actor)
+    return checklist
+
+
+def _starter(school: School, person: Person, start: date | None, actor: Any,
+             today: date) -> Checklist | None:
+    if start is None or start < today - STARTER_WINDOW:
+        return None
+    if _open(school, person, Checklist.Kind.STARTER) is not None:
+        return None
+    return _checklist_open(school=school, person=person, kind=Checklist.Kind.STARTER,
+                           effective_on=start, actor=actor)
+
+
+def _starter_moved(school: School, person: Person, new: date | None, actor: Any) -> None:
+    checklist = _open(school, person, Checklist.Kind.STARTER)
+    if checklist is None or new is None or checklist.effective_on == new:
+        return
+    before = checklist.effective_on
+    checklist.effective_on = new
+    checklist.save(update_fields=["effective_on"])
+    audit_record(action="leavers.checklist.moved", school=school, actor=actor,
+                 target=checklist, target_label=str(checklist),
+                 changes={"effective_on": [before.isoformat(), new.isoformat()]})
+
+
+def mover_words(old: str, new: str) -> str:
+    return f"{old.strip()} → {new.strip()}"
+
+
+def _mover(school: School, person: Person, old: str, new: str, actor: Any,
+           today: date) -> Checklist | None:
+    if not old.strip() or not new.strip() or old.strip() == new.strip():
+        return None  # a post filled in for the first time, or cleared, is not a move
+    if person.leaving_date is not None and person.leaving_date <= today:
+        return None
+    return _checklist_open(school=school, person=person, kind=Checklist.Kind.MOVER,
+                           effective_on=today, actor=actor, change=mover_words(old, new))
+
+
+def checklist_for_change(*, school: School, change: Any, actor: Any) -> list[Checklist]:
+    """Open, move or close the checklists one ``people.hooks.PersonChange`` calls for;
+    returns the checklists touched. Runs inside the people write's transaction."""
+    today = timezone.localdate()
+    touched: list[Checklist | None] = []
+    with transaction.atomic():
+        person = Person.objects.get(pk=change.person_id, school=school)
+        if change.old_leaving_date != change.new_leaving_date:
+            touched.append(_leaver(school, person, change.old_leaving_date,
+                                   change.new_leaving_date, actor))
+        if change.created:
+            touched.append(_starter(school, person, change.new_start_date, actor, today))
+        elif change.old_start_date != change.new_start_date:
+            _starter_moved(school, person, change.new_start_date, actor)
+        if not change.created and change.old_job_title != change.new_job_title:
+            touched.append(_mover(school, person, change.old_job_title, change.new_job_title,
+                                  actor, today))
+    return [checklist for checklist in touched if checklist is not None]
+
+
+def on_people_changed(*, school: School, changes: Sequence[Any], actor: Any) -> None:
+    """The people hook: each change in turn (one chunk of an import at most)."""
+    for change in changes:
+        checklist_for_change(school=school, change=change, actor=actor)
+
+
+def checklist_close(*, checklist: Checklist, actor: Any) -> Checklist:
+    """Close a checklist whose steps are all done. One with steps outstanding is refused,
+    naming how many."""
+    from schoolkeep.leavers.selectors import outstanding_for
+
+    _require(school=checklist.school_id, actor=actor, permission="leavers.manage",
+             what="close this checklist")
+    with transaction.atomic():
+        current_checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
+        if current_checklist.closed_at is not None:
+            return current_checklist
+        left = [step for step in outstanding_for(current_checklist) if not step.done]
+        if left:
+            raise DomainError(f"{len(left)} step{'s' if len(left) != 1 else ''} still to do: "
+                              "record each one (or mark it not needed) before closing.")
+        return _checklist_close(current_checklist, actor=actor, why="Every step is done.")
+
+
+# ------------------------------------------------------------------- steps
+
+
+def _new_holder(school: School, person: Person | None, leaver: Person) -> Person:
+    today = timezone.localdate()
+    if person is None:
+        raise DomainError("Choose who takes this over.", field="new_holder")
+    if person.school_id != school.pk or person.pk == leaver.pk or (
+            person.leaving_date is not None and person.leaving_date <= today):
+        raise DomainError("Choose someone else from the school's current people.",
+                          field="new_holder")
+    return person
+
+
+def _disable_account(checklist: Checklist, subject_id: str, actor: Any) -> str:
+    from schoolkeep.access.accounts.services import account_disable
+    from schoolkeep.access.models import SystemAccount
+
+    account = _subject(SystemAccount.objects.select_related("system"), checklist, subject_id,
+                       person=checklist.person)
+    account_disable(account=account, actor=actor)
+    return f"{account.system.name}: {account.username}"
+
+
+def _hand_over_asset(checklist: Checklist, subject_id: str, actor: Any,
+                     new_holder: Person) -> str:
+    from schoolkeep.assets.models import Asset
+    from schoolkeep.assets.owners.services import OwnerChoice, asset_owners_choose
+
+    asset = _subject(Asset.objects.filter(archived_at__isnull=True), checklist, subject_id,
+                     owner_person=checklist.person)
+    outcome = asset_owners_choose(school=checklist.school, actor=actor, choices=[
+        OwnerChoice(asset_id=asset.pk, version=asset.version, person=new_holder)])
+    if outcome.stale:
+        raise DomainError(outcome.stale[0])
+    return asset.name
+
+
+def _replace_administrator(checklist: Checklist, subject_id: str, actor: Any,
+                           new_holder: Person) -> str:
+    from schoolkeep.systems.models import System
+    from schoolkeep.systems.services import system_update
+
+    system = _subject(System.objects.filter(archived_at__isnull=True), checklist, subject_id,
+                      administrators=checklist.person)
+    administrators = [person for person in system.administrators.all()
+                      if person.pk != checklist.person_id]
+    if new_holder not in administrators:
+        administrators.append(new_holder)
+    system_update(system=system, actor=actor, version=system.version,
+                  administrators=administrators)
+    return system.name
+
+
+def _replace_cycle_holder(checklist: Checklist, subject_id: str, actor: Any,
+                          new_holder: Person) -> str:
+    from schoolkeep.passwords.models import PasswordCycle
+    from schoolkeep.passwords.services import cycle_update
+
+    cycle = _subject(PasswordCycle.objects.filter(archived_at__isnull=True)
+                     .select_related("system"), checklist, subject_id,
+                     holders=checklist.person)
+    holders = [person for person in cycle.holders.all() if person.pk != checklist.person_id]
+    if new_holder not in holders:
+        holders.append(new_holder)
+    cycle_update(cycle=cycle, actor=actor, version=cycle.version, holders=holders)
+    return f"{cycle.system.name}: {cycle.name}"
+
+
+def _subject(queryset: Any, checklist: Checklist, subject_id: str, **lookup: Any) -> Any:
+    """The step's record, of the checklist's school and still about its person."""
+    try:
+        uuid.UUID(str(subject_id))
+    except ValueError:
+        raise DomainError(GONE, field="subject_id") from None
+    found = queryset.filter(school_id=checklist.school_id, public_id=subject_id,
+                            **lookup).first()
+    if found is None:
+        raise DomainError(GONE, field="subject_id")
+    return found
+
+
+def _label_of(checklist: Checklist, kind: str, subject_id: str) -> str:
+    """The label of a step marked not needed, as the checklist lists it now."""
+    from schoolkeep.leavers.selectors import outstanding_for
+
+    for step in outstanding_for(checklist):
+        if step.subject_id == subject_id and step.kind == kind:
+            return step.label
+    raise DomainError(GONE, field="subject_id")
+
+
+def step_record(*, checklist: Checklist, kind: str, subject_id: str, actor: Any,
+                new_holder: Person | None = None, note: str = "",
+                not_needed: bool = False) -> StepRecord:
+    """Do one step and record it: ``kind`` is the step's kind and ``subject_id`` the public
+    id of the account, asset, system or cycle it is about. With ``not_needed`` the step is
+    only recorded as not needed, with ``note`` saying why (required)."""
+    school = checklist.school
+    note = (note or "").strip()
+    from schoolkeep.leavers.selectors import SKIPPABLE
+
+    allowed = SKIPPABLE if not_needed else set(STEP_PERMISSIONS) - {Kind.NOT_NEEDED}
+    if kind not in allowed:
+        raise DomainError("Choose a step of the checklist.", field="kind")
+    _require(school=school, actor=actor, permission="leavers.manage",
+             what="record the steps of this checklist")
+    if checklist.closed_at is not None:
+        raise DomainError("This checklist is closed.")
+    with transaction.atomic():
+        if not_needed:
+            if not note:
+                raise DomainError("Say why this step is not needed.", field="note")
+            label = _label_of(checklist, kind, subject_id)
+            record_kind: str = Kind.NOT_NEEDED
+            new_holder = None
+        else:
+            _require(school=school, actor=actor, permission=STEP_PERMISSIONS[kind],
+                     what="do this step (it needs someone who may change that register)")
+            if kind in NEEDS_NEW_HOLDER:
+                new_holder = _new_holder(school, new_holder, checklist.person)
+            label = _do(checklist, kind, subject_id, actor, new_holder)
+            record_kind = kind
+        record = StepRecord(
+            school=school, checklist=checklist, kind=record_kind, subject_id=str(subject_id),
+            subject_label=f"{Kind(kind).label}: {label}"[:300] if not_needed else label[:300],
+            new_holder=new_holder, note=note, done_at=timezone.now(),
+            done_by=actor if _is_user(actor) else None, done_by_label=actor_label(actor))
+        full_clean_or_error(record, exclude=["checklist", "school"])
+        record.save()
+        audit_record(action="leavers.step.recorded", school=school, actor=actor,
+                     target=checklist, target_label=str(checklist),
+                     changes={"step": record.get_kind_display(), "about": label,
+                              **({"new_holder": new_holder.full_name} if new_holder else {}),
+                              **({"note": note} if note else {})})
+    return record
+
+
+def _do(checklist: Checklist, kind: str, subject_id: str, actor: Any,
+        new_holder: Person | None) -> str:
+    if kind == Kind.DISABLE_ACCOUNT:
+        return _disable_account(checklist, subject_id, actor)
+    if kind == Kind.REVIEW_ACCESS:
+        from schoolkeep.access.models import SystemAccount
+
+        account = _subject(SystemAccount.objects.select_related("system"), checklist,
+                           subject_id, person=checklist.person)
+        return f"{account.system.name}: {account.username} kept as it is"
+    assert new_holder is not None  # NEEDS_NEW_HOLDER checked it
+    if kind == Kind.HAND_OVER_ASSET:
+        return _hand_over_asset(checklist, subject_id, actor, new_holder)
+    if kind == Kind.REPLACE_ADMINISTRATOR:
+        return _replace_administrator(checklist, subject_id, actor, new_holder)
+    return _replace_cycle_holder(checklist, subject_id, actor, new_holder)
+
+
+def register() -> None:
+    """Called from ``leavers.registration``: the audit labels and the people hook."""
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.people.hooks import register_person_change_hook
+
+    register_action_labels(ACTION_LABELS)
+    register_person_change_hook(on_people_changed)
