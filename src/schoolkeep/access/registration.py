@@ -8,6 +8,7 @@ from importlib import import_module
 
 PARTS: list[str] = [
     "schoolkeep.access.accounts.registration",
+    "schoolkeep.access.imports.registration",
     "schoolkeep.access.reviews.registration",
 ]
 
