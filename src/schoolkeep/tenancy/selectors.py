@@ -8,8 +8,19 @@ from typing import Any, TypeVar
 
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import CharField, Exists, F, Model, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
+from django.utils import timezone
 
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import (
@@ -55,16 +66,25 @@ def user_access(user: Any) -> UserAccess:
 
     One row per (school, role) the user holds as a member, and one per school of a trust
     they administer: the two halves of a UNION ALL, each reached by an index on the user.
+
+    A membership ends on the leaving date of the user's person record in that school
+    (Europe/London's today): from that day the school is not opened, on every request and
+    for API tokens alike, even before ``tenancy.leaving``'s tick marks the membership
+    inactive. A trust administrator keeps their trust's schools.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserAccess(schools=[], has_second_factor=None)
     from schoolkeep.accounts.selectors import SECOND_FACTOR_TYPES
+    from schoolkeep.people.models import Person
+
+    has_left = Exists(Person.objects.filter(
+        user_id=user.pk, school_id=OuterRef("pk"), leaving_date__lte=timezone.localdate()))
 
     has_second_factor = Exists(
         Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES)
     )
     as_member = School.objects.filter(
-        memberships__user_id=user.pk, memberships__is_active=True
+        ~has_left, memberships__user_id=user.pk, memberships__is_active=True
     ).annotate(
         # The join of the filter above, extended to the roles (a member may hold none).
         role=F("memberships__roles__role"),
