@@ -10,6 +10,7 @@ PARTS: list[str] = [
     "schoolkeep.access.accounts.registration",
     "schoolkeep.access.imports.registration",
     "schoolkeep.access.reviews.registration",
+    "schoolkeep.access.coverage.registration",
 ]
 
 

@@ -1,0 +1,108 @@
+"""The rules of two-factor coverage and of administrators' DBS checks, as SQL conditions:
+written once here and used by the duties (``access.duties``), the measures
+(``access.measures``) and the coverage pages, so that a page, a figure and a duty never
+disagree about what is a gap.
+
+- A system is *remote access* when its kind is "Remote access" or it records a remote
+  access method (RDP, RAV3, Freedom2Roam...). Without two-factor turned on it is a high risk
+  (exposed remote desktop is the commonest way in for ransomware), whatever it holds.
+- Any other system *needs two-factor* when the school says it is required, or when it holds
+  a current OFFICIAL-SENSITIVE information asset.
+- A *live* account is one not known to be disabled (``enabled`` True or unknown) on a
+  current system: a fact a user list did not give is unknown, never "no".
+- An *administrator* is a current person (not past their leaving date) named as a current
+  system's administrator, or holding a live administrator account. They need a completed
+  enhanced DBS check on the Single Central Record, or an exception with its reason: the
+  person's (``AdministratorDbsException``) or, for one account, the account's own
+  ``dbs_exception`` text. A live administrator account that matches nobody needs that text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
+
+from schoolkeep.access.models import AdministratorDbsException, SystemAccount
+from schoolkeep.assets.models import Asset, Classification
+from schoolkeep.people.models import Check, CheckType, Person
+from schoolkeep.people.selectors import current_q
+from schoolkeep.systems.models import System
+
+REMOTE = Q(kind=System.Kind.REMOTE_ACCESS) | ~Q(remote_access_method="")
+TWO_FACTOR_OFF = Q(mfa_enabled=False)
+LIVE = Q(enabled=True) | Q(enabled__isnull=True)
+TWO_FACTOR_NOT_ON = Q(mfa_on=False) | Q(mfa_on__isnull=True)  # unknown is not "on"
+
+
+def current_systems(school_ids: Sequence[int]) -> QuerySet[System]:
+    return System.objects.filter(school_id__in=list(school_ids), archived_at__isnull=True)
+
+
+def holds_sensitive() -> Exists:
+    """The system holds at least one current OFFICIAL-SENSITIVE information asset."""
+    return Exists(Asset.objects.filter(systems=OuterRef("pk"), archived_at__isnull=True,
+                                       classification=Classification.OFFICIAL_SENSITIVE))
+
+
+def needs_two_factor_q() -> Q:
+    """Any system that needs two-factor: remote access, required, or holding sensitive data."""
+    return REMOTE | Q(mfa_required=True) | Q(holds_sensitive())
+
+
+def other_needing_q() -> Q:
+    """Not remote access, but required or holding OFFICIAL-SENSITIVE data."""
+    return ~REMOTE & (Q(mfa_required=True) | Q(holds_sensitive()))
+
+
+def live_accounts(school_ids: Sequence[int]) -> QuerySet[SystemAccount]:
+    return SystemAccount.objects.filter(LIVE, school_id__in=list(school_ids),
+                                        system__archived_at__isnull=True)
+
+
+ADMIN = Q(is_admin=True)
+UNMATCHED = Q(person__isnull=True, is_shared=False)
+SHARED_WITHOUT_REASON = Q(is_shared=True, shared_reason="")
+ADMIN_WITHOUT_TWO_FACTOR = ADMIN & TWO_FACTOR_NOT_ON
+# An administrator account that matches nobody, with no reason why no check is needed.
+NOBODY_ADMIN_WITHOUT_DBS = ADMIN & Q(person__isnull=True, dbs_exception="")
+
+
+def dbs_done() -> Exists:
+    return Exists(Check.objects.filter(person=OuterRef("pk"), check_type=CheckType.ENHANCED_DBS,
+                                       status=Check.Status.DONE))
+
+
+def dbs_excepted() -> Exists:
+    return Exists(AdministratorDbsException.objects.filter(person=OuterRef("pk")))
+
+
+def dbs_met_q() -> Q:
+    """A completed enhanced DBS check on the record, or the person's exception."""
+    return Q(dbs_done()) | Q(dbs_excepted())
+
+
+def administrators(school_ids: Sequence[int], today: date, *,
+                   needing_dbs: bool = False) -> QuerySet[Person]:
+    """The schools' current administrators (see the module docstring), aliased ``since``:
+    when they first became one (their earliest live administrator account or current system
+    naming them). With ``needing_dbs``, only accounts without their own exception text
+    count, and only people with neither a DBS check nor an exception are kept."""
+    accounts = SystemAccount.objects.filter(LIVE, ADMIN, person=OuterRef("pk"),
+                                            system__archived_at__isnull=True)
+    if needing_dbs:
+        accounts = accounts.filter(dbs_exception="")
+    first_account = Subquery(accounts.order_by("created_at").values("created_at")[:1])
+    first_named = Subquery(System.objects.filter(archived_at__isnull=True,
+                                                 administrators=OuterRef("pk"))
+                           .order_by("created_at").values("created_at")[:1])
+    people = (Person.objects.filter(current_q(today), school_id__in=list(school_ids))
+              .alias(by_account=first_account, by_name=first_named)
+              .filter(Q(by_account__isnull=False) | Q(by_name__isnull=False))
+              .alias(since=Least(Coalesce("by_account", "by_name"),
+                                 Coalesce("by_name", "by_account"))))
+    if needing_dbs:
+        people = people.exclude(dbs_met_q())
+    return people
