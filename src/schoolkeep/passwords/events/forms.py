@@ -12,10 +12,21 @@ from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.people.models import Person
 
 
+class IncidentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        # The reference only: the title may hold details a manager of passwords may not see.
+        return str(obj.reference)
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
 class CompromiseForm(forms.Form):
-    incident = forms.ModelChoiceField(
+    incident = IncidentChoiceField(
         queryset=Incident.objects.none(), required=False, label="Incident (optional)",
-        empty_label="Not linked to an incident",
+        empty_label="Not linked to an incident", to_field_name="public_id",
         help_text="An open incident report that names this system, if the worry came from "
                   "one.")
     note = forms.CharField(
@@ -25,24 +36,16 @@ class CompromiseForm(forms.Form):
 
     def __init__(self, *args: Any, incidents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["incident"]
-        assert isinstance(field, forms.ModelChoiceField)  # nosec B101
-        field.queryset = incidents
-        field.to_field_name = "public_id"
-        # The reference only: the title may hold details a manager of passwords may not see.
-        field.label_from_instance = lambda incident: incident.reference
+        self.fields["incident"].queryset = incidents  # type: ignore[attr-defined]
 
 
 class SettleForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Who changed it",
-                                    to_field_name="public_id")
+    person = PersonChoiceField(queryset=Person.objects.none(), label="Who changed it",
+                               to_field_name="public_id")
     changed_on = UKDateField(label="Changed on", required=False, past=True,
                              what="the day the password was changed",
                              help_text="Leave it empty for today.")
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["person"]
-        assert isinstance(field, forms.ModelChoiceField)  # nosec B101
-        field.queryset = people
-        field.label_from_instance = lambda person: person.full_name
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]

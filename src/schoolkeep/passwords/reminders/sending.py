@@ -29,7 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context
@@ -134,6 +134,16 @@ def _message(due: Due, *, url: str, expires_on: date | None, today: date) -> Ema
                         from_email=settings.DEFAULT_FROM_EMAIL, to=[due.person.email])
 
 
+def _own_page_url() -> str:
+    """The holder's own page of password changes (their "what needs doing" page, which
+    lists the same change, while that page is not installed)."""
+    try:
+        path = reverse("passwords:mine")
+    except NoReverseMatch:
+        path = reverse("duties:dashboard")
+    return f"{settings.BASE_URL}{path}"
+
+
 def _claim_and_build(due: Due, now: datetime, today: date) -> tuple[Reminder, EmailMessage] | None:
     """Write the reminder's row (and the person's link) in one transaction; None when
     another run wrote it first."""
@@ -143,7 +153,7 @@ def _claim_and_build(due: Due, now: datetime, today: date) -> tuple[Reminder, Em
                                                person=due.person, due_on=due.due_on,
                                                overdue=due.overdue)
             if due.has_account:
-                url = f"{settings.BASE_URL}{reverse('passwords:mine')}"
+                url = _own_page_url()
                 expires_on = None
             else:
                 _link, token = link_issue(school=due.school, system=due.system,
