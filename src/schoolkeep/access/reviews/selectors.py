@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -88,7 +89,7 @@ def assets_needing_review(school_ids: list[int]) -> QuerySet[Asset]:
     return Asset.objects.filter(NEEDS_REVIEW, school_id__in=school_ids)
 
 
-def review_list(*, school_id: int, terms: ReviewTerms, owner_user: object = None
+def review_list(*, school_id: int, terms: ReviewTerms, owner_user: Any = None
                 ) -> QuerySet[Asset]:
     """The school's current assets for the list, each with its review this term (its date and
     outcome, None when not yet reviewed) and whether it is overdue; only those the user

@@ -77,7 +77,7 @@ def review_terms(school_ids: Iterable[int], today: date) -> dict[int, ReviewTerm
         if term.school_id is not None:
             own.setdefault(term.school_id, {}).setdefault(term.academic_year, []).append(
                 _as_dates(term))
-        else:
+        elif term.organisation_id is not None:
             shared.setdefault(term.organisation_id, {}).setdefault(
                 term.academic_year, []).append(_as_dates(term))
     defaults = _defaults(years)
