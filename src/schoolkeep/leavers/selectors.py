@@ -15,6 +15,8 @@ longer asked for. Every other step is done when the register says so.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -96,7 +98,8 @@ def records_of(checklist: Checklist) -> list[StepRecord]:
     return list(checklist.records.select_related("new_holder").order_by("done_at", "pk"))
 
 
-def _settled(records: list[StepRecord]) -> set[str]:
+def settled_by(records: list[StepRecord]) -> set[str]:
+    """The subjects of steps recorded as not needed (or kept on a review)."""
     return {record.subject_id for record in records if record.kind in SETTLING}
 
 
@@ -105,64 +108,105 @@ def _account_label(account: Any) -> str:
     return f"{words} (administrator)" if account.is_admin else words
 
 
-def _leaver_steps(checklist: Checklist, person: Person) -> list[Step]:
+def _by_person(rows: Any, person: str = "person_id") -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, person)].append(row)
+    return grouped
+
+
+def leaver_steps(checklists: Sequence[Checklist]) -> dict[int, list[Step]]:
+    """{checklist pk: its steps} for leaver checklists of one school: one query per register
+    (and one per step source), whatever the number of checklists."""
     from schoolkeep.access.models import SystemAccount
     from schoolkeep.assets.models import Asset
     from schoolkeep.passwords.models import ForcedChange, PasswordCycle
     from schoolkeep.systems.models import System
 
-    school_id = checklist.school_id
-    steps = [
-        Step(Kind.DISABLE_ACCOUNT, str(account.public_id), _account_label(account),
-             url=reverse("access:account-detail", args=[account.public_id]),
-             actions=(Kind.DISABLE_ACCOUNT,))
-        for account in SystemAccount.objects.filter(
-            school_id=school_id, person=person, disabled_on__isnull=True)
-        .exclude(enabled=False).select_related("system").order_by("system__name", "username")
-    ]
-    steps += [
-        Step(Kind.HAND_OVER_ASSET, str(asset.public_id), asset.name,
-             url=reverse("assets:asset-detail", args=[asset.public_id]),
-             actions=(Kind.HAND_OVER_ASSET,))
-        for asset in Asset.objects.filter(school_id=school_id, owner_person=person,
-                                          archived_at__isnull=True).order_by("name", "pk")
-    ]
-    steps += [
-        Step(Kind.REPLACE_ADMINISTRATOR, str(system.public_id), system.name,
-             url=reverse("systems:system-detail", args=[system.public_id]),
-             actions=(Kind.REPLACE_ADMINISTRATOR,))
-        for system in System.objects.filter(school_id=school_id, administrators=person,
-                                            archived_at__isnull=True).order_by("name", "pk")
-    ]
-    steps += [
-        Step(Kind.REPLACE_CYCLE_HOLDER, str(cycle.public_id),
-             f"{cycle.system.name}: {cycle.name}",
-             url=reverse("passwords:cycle-detail", args=[cycle.public_id]),
-             actions=(Kind.REPLACE_CYCLE_HOLDER,))
-        for cycle in PasswordCycle.objects.filter(school_id=school_id, holders=person,
-                                                  archived_at__isnull=True)
-        .select_related("system").order_by("system__name", "name", "pk")
-    ]
-    shared = (SystemAccount.objects.filter(school_id=school_id, is_shared=True)
-              .filter(Q(shared_with=person) | Q(responsible_person=person))
-              .select_related("system").distinct().order_by("system__name", "username")
-              .prefetch_related(Prefetch(
-                  "forced_changes", to_attr="for_leaver",
-                  queryset=ForcedChange.objects.filter(leaver=person).order_by("-raised_at"))))
-    for account in shared:
-        forced = account.for_leaver[0] if account.for_leaver else None
-        if forced is None:
-            detail, url, done = "No change has been asked for yet.", "", False
-        elif forced.settled_at is not None:
-            detail = f"Changed ({timezone.localtime(forced.settled_at):%d/%m/%Y})."
-            url, done = reverse("passwords:forced-change", args=[forced.public_id]), True
-        else:
-            detail = f"A change is due by {forced.due_on:%d/%m/%Y}: the person responsible does it."
-            url, done = reverse("passwords:forced-change", args=[forced.public_id]), False
-        steps.append(Step(Kind.CHANGE_SHARED_PASSWORD, str(account.public_id),
-                          f"{account.system.name}: {account.username} (shared)", done=done,
-                          url=url, detail=detail, actionable=False))
-    return steps
+    if not checklists:
+        return {}
+    school_id = checklists[0].school_id
+    people = {checklist.person_id for checklist in checklists}
+    accounts = _by_person(
+        SystemAccount.objects.filter(school_id=school_id, person_id__in=people,
+                                     disabled_on__isnull=True)
+        .exclude(enabled=False).select_related("system").order_by("system__name", "username"))
+    assets = _by_person(
+        Asset.objects.filter(school_id=school_id, owner_person_id__in=people,
+                             archived_at__isnull=True).order_by("name", "pk"),
+        "owner_person_id")
+    systems = _by_person(
+        System.administrators.through.objects.filter(
+            person_id__in=people, system__school_id=school_id, system__archived_at__isnull=True)
+        .select_related("system").order_by("system__name", "system_id"))
+    cycles = _by_person(
+        PasswordCycle.holders.through.objects.filter(
+            person_id__in=people, passwordcycle__school_id=school_id,
+            passwordcycle__archived_at__isnull=True)
+        .select_related("passwordcycle__system")
+        .order_by("passwordcycle__system__name", "passwordcycle__name", "passwordcycle_id"))
+    forced = {(change.account_id, change.leaver_id): change for change in
+              ForcedChange.objects.filter(school_id=school_id, leaver_id__in=people,
+                                          account__isnull=False).order_by("raised_at")}
+    shared: dict[int, list[Any]] = defaultdict(list)
+    for account in (SystemAccount.objects.filter(school_id=school_id, is_shared=True)
+                    .filter(Q(shared_with__in=people) | Q(responsible_person_id__in=people))
+                    .select_related("system").prefetch_related(
+                        Prefetch("shared_with", to_attr="users",
+                                 queryset=Person.objects.filter(pk__in=people).only("pk")))
+                    .distinct().order_by("system__name", "username")):
+        for person_id in {*(p.pk for p in account.users), account.responsible_person_id}:
+            if person_id in people:
+                shared[person_id].append(account)
+    sourced = steps_from_sources(list(checklists))
+    result = {}
+    for checklist in checklists:
+        person_id = checklist.person_id
+        steps = [
+            Step(Kind.DISABLE_ACCOUNT, str(account.public_id), _account_label(account),
+                 url=reverse("access:account-detail", args=[account.public_id]),
+                 actions=(Kind.DISABLE_ACCOUNT,))
+            for account in accounts[person_id]]
+        steps += [
+            Step(Kind.HAND_OVER_ASSET, str(asset.public_id), asset.name,
+                 url=reverse("assets:asset-detail", args=[asset.public_id]),
+                 actions=(Kind.HAND_OVER_ASSET,))
+            for asset in assets[person_id]]
+        steps += [
+            Step(Kind.REPLACE_ADMINISTRATOR, str(row.system.public_id), row.system.name,
+                 url=reverse("systems:system-detail", args=[row.system.public_id]),
+                 actions=(Kind.REPLACE_ADMINISTRATOR,))
+            for row in systems[person_id]]
+        steps += [
+            Step(Kind.REPLACE_CYCLE_HOLDER, str(row.passwordcycle.public_id),
+                 f"{row.passwordcycle.system.name}: {row.passwordcycle.name}",
+                 url=reverse("passwords:cycle-detail", args=[row.passwordcycle.public_id]),
+                 actions=(Kind.REPLACE_CYCLE_HOLDER,))
+            for row in cycles[person_id]]
+        steps += [_shared_step(account, forced.get((account.pk, person_id)))
+                  for account in shared[person_id]]
+        steps += [Step(kind, step.subject_id, step.label, done=step.done, url=step.url,
+                       actionable=False)
+                  for kind, step in sourced.get(checklist.pk, [])]
+        result[checklist.pk] = steps
+    return result
+
+
+def _shared_step(account: Any, forced: Any) -> Step:
+    """A shared account the leaver used: its password change is the password register's
+    duty, shown here with its state and link."""
+    if forced is None:
+        detail, url, done = "No change has been asked for yet.", "", False
+    elif forced.settled_at is not None:
+        detail = f"Changed ({timezone.localtime(forced.settled_at):%d/%m/%Y})."
+        url, done = reverse("passwords:forced-change", args=[forced.public_id]), True
+    else:
+        detail = (f"A change is due by {forced.due_on:%d/%m/%Y}: the person responsible "
+                  "for the account does it.")
+        url, done = reverse("passwords:forced-change", args=[forced.public_id]), False
+    return Step(Kind.CHANGE_SHARED_PASSWORD, str(account.public_id),
+                f"{account.system.name}: {account.username} (shared)", done=done, url=url,
+                detail=detail, actionable=False)
 
 
 def _aup_step(checklist: Checklist, person: Person) -> Step | None:
@@ -233,15 +277,12 @@ def outstanding_for(checklist: Checklist, *, records: list[StepRecord] | None = 
     if records is None:
         records = records_of(checklist)
     if checklist.kind == Checklist.Kind.LEAVER:
-        steps = _leaver_steps(checklist, person)
-        steps += [Step(kind, step.subject_id, step.label, done=step.done, url=step.url,
-                       actionable=False)
-                  for kind, step in steps_from_sources(checklist)]
+        steps = leaver_steps([checklist])[checklist.pk]
     elif checklist.kind == Checklist.Kind.STARTER:
         steps = _starter_steps(checklist, person, today)
     else:
         steps = _mover_steps(checklist, person)
-    settled = _settled(records)
+    settled = settled_by(records)
     return [step for step in steps if step.subject_id not in settled]
 
 

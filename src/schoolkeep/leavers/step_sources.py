@@ -1,13 +1,13 @@
 """Steps that other modules add to a checklist: equipment on loan, say (issue 16's loans).
 
 A module registers one source per kind of step (``register_step_source``); each source
-answers, for one checklist, the steps it knows about: their subject, a label, whether they
-are done and a link to where they are done. With no source registered for a kind, the
-checklist shows nothing for it (never a placeholder). Registering a kind again replaces its
-source, so a module imported twice never lists its steps twice.
+answers, for some checklists of one school, the steps it knows about: their subject, a
+label, whether they are done and a link to where they are done. With no source registered
+for a kind, the checklist shows nothing for it (never a placeholder). Registering a kind
+again replaces its source, so a module imported twice never lists its steps twice.
 
-A source runs a constant number of queries for a checklist (one, typically), whatever the
-number of steps it returns.
+A source runs a constant number of queries (one, typically), whatever the number of
+checklists and steps: the API lists many leavers' checklists at once.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ class SourceStep:
     url: str = ""  # where the step is done (its register's page)
 
 
-StepSource = Callable[["Checklist"], list[SourceStep]]
+# Given checklists of one school, their steps by checklist pk (checklists without any may be
+# left out).
+StepSource = Callable[[list["Checklist"]], dict[int, list[SourceStep]]]
 
 _sources: dict[str, StepSource] = {}
 
@@ -48,6 +50,11 @@ def unregister_step_source(kind: str) -> None:
     _sources.pop(kind, None)
 
 
-def steps_from_sources(checklist: Checklist) -> list[tuple[str, SourceStep]]:
-    """Every registered source's steps for the checklist, as (kind, step)."""
-    return [(kind, step) for kind, source in _sources.items() for step in source(checklist)]
+def steps_from_sources(checklists: list[Checklist]) -> dict[int, list[tuple[str, SourceStep]]]:
+    """Every registered source's steps for the checklists (of one school), as
+    {checklist pk: [(kind, step)]}."""
+    found: dict[int, list[tuple[str, SourceStep]]] = {}
+    for kind, source in _sources.items():
+        for checklist_id, steps in source(checklists).items():
+            found.setdefault(checklist_id, []).extend((kind, step) for step in steps)
+    return found

@@ -192,8 +192,10 @@ def test_a_checklist_with_steps_left_is_not_closed(personas: Personas) -> None:
 def test_other_modules_add_steps_through_a_source(personas: Personas) -> None:
     leaver = make_leaver(personas)
 
-    def loans(checklist: Checklist) -> list[SourceStep]:
-        return [SourceStep(subject_id="loan-1", label="Laptop HP-0142", done=False)]
+    def loans(checklists: list[Checklist]) -> dict[int, list[SourceStep]]:
+        return {checklist.pk: [SourceStep(subject_id="loan-1", label="Laptop HP-0142",
+                                          done=False)]
+                for checklist in checklists if checklist.kind == Checklist.Kind.LEAVER}
 
     assert all(step.kind != Kind.RETURN_EQUIPMENT
                for step in selectors.outstanding_for(leaver.checklist))
