@@ -18,6 +18,16 @@ LGFL = "London Grid for Learning (LGfL)"
 
 
 @dataclass(frozen=True)
+class PasswordSuggestion:
+    """The password change cycle the policy asks of a service, offered when a school starts a
+    cycle for it (``passwords:cycle-create``)."""
+
+    name: str  # who it is for
+    cadence: str  # a passwords.models.Cadence value
+    every_days: int | None = None
+
+
+@dataclass(frozen=True)
 class CatalogueEntry:
     key: str
     name: str
@@ -26,6 +36,7 @@ class CatalogueEntry:
     supplier: str = ""  # only when the policy names one
     hosting: str = ""  # only when the policy says where it is
     mfa_required: bool = False  # only when the policy says two-factor is used
+    password_cycle: PasswordSuggestion | None = None  # only when the policy asks for one
 
     @property
     def kind_label(self) -> str:
@@ -48,12 +59,14 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "governors are recorded in one central record in SIMS. Admin staff change their "
             "SIMS password termly."
         ),
+        password_cycle=PasswordSuggestion("Admin staff", "termly"),
     ),
     CatalogueEntry(
         key="fms", name="FMS", kind=System.Kind.FINANCE,
         description=(
             "The Financial Management System. Admin staff change their FMS password termly."
         ),
+        password_cycle=PasswordSuggestion("Admin staff", "termly"),
     ),
     CatalogueEntry(
         key="uso", name="USO", kind=System.Kind.IDENTITY, supplier=LGFL,
@@ -61,6 +74,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "Unified Sign On. Admin nominated contacts change their USO password every 90 "
             "days."
         ),
+        password_cycle=PasswordSuggestion("Nominated contacts", "every_n_days", 90),
     ),
     CatalogueEntry(
         key="uso-fx2", name="USO-FX2", kind=System.Kind.FILE_TRANSFER, supplier=LGFL,
@@ -143,6 +157,15 @@ _ABBREVIATION = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]+)\)$")
 
 def catalogue_entry(key: str) -> CatalogueEntry | None:
     return BY_KEY.get(key)
+
+
+def password_suggestion(system: System) -> PasswordSuggestion | None:
+    """The cycle the policy asks for this system: by its catalogue entry, else by its name."""
+    entry = BY_KEY.get(system.catalogue_key or "")
+    if entry is None:
+        key = fold(system.name)
+        entry = next((e for e in CATALOGUE if fold(e.name) == key), None)
+    return None if entry is None else entry.password_cycle
 
 
 def supplier_names() -> set[str]:
