@@ -6,6 +6,9 @@ from __future__ import annotations
 
 def register() -> None:
     from schoolkeep.access.accounts.services import ACTION_LABELS
+    from schoolkeep.access.demo import build_demo_accounts
     from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.demo.builder import register_step
 
     register_action_labels(ACTION_LABELS)
+    register_step("access_accounts", build_demo_accounts, order=320)

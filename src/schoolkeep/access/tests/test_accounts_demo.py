@@ -1,0 +1,67 @@
+"""The demo's accounts: Larkspur's systems carry the accounts that raise each duty about
+accounts once (a leaver's enabled account, an administrator without a DBS check, an account
+matching nobody, a shared account without a reason, an administrator without two-factor);
+building again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from schoolkeep.access.accounts.selectors import account_list, gaps
+from schoolkeep.access.demo import build_demo_accounts
+from schoolkeep.access.models import SystemAccount
+from schoolkeep.demo.builder import DemoContext
+from schoolkeep.people.models import Check, CheckType
+from schoolkeep.tenancy.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def uploads_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    return settings.UPLOADS_DIR
+
+
+def test_the_demo_accounts_raise_each_gap_once() -> None:
+    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+    school = School.objects.get(slug="larkspur")
+    today = timezone.localdate()
+    accounts = list(account_list(school=school))
+    systems = {account.system.name for account in accounts}
+    assert {"SIMS", "FMS", "USO", "CPOMS"} <= systems
+    found: dict[str, list[str]] = {}
+    for account in accounts:
+        for gap in gaps(account, today):
+            if gap.high:
+                found.setdefault(gap.text, []).append(f"{account.system.name}:{account}")
+    assert found["Still enabled after the person left"] == ["SIMS:pgray"]
+    assert found["Matches nobody on the record"] == ["SIMS:r.hale"]
+    assert found["Shared, with no reason recorded"] == ["SIMS:office"]
+    admins_without = found["Administrator without two-factor"]
+    assert "SIMS:snovak" in admins_without
+    if "RDP" in systems:
+        assert "RDP:twhitfield-admin" in admins_without
+    peter = SystemAccount.objects.get(school=school, username_key="pgray@larkspur.example")
+    assert peter.enabled is False and peter.disabled_on == peter.person.leaving_date
+    assert peter.person.leaving_date == today - timedelta(days=60)
+    office = SystemAccount.objects.get(school=school, username="office")
+    assert office.responsible_person.full_name == "Sofia Novak"
+    assert {p.full_name for p in office.shared_with.all()} >= {"Peter Gray", "Sofia Novak"}
+    # The administrator without a completed enhanced DBS check.
+    daniel = SystemAccount.objects.get(school=school, username_key="dprice@larkspur.example")
+    assert daniel.is_admin is True and daniel.mfa_on is True
+    assert not Check.objects.filter(person=daniel.person, check_type=CheckType.ENHANCED_DBS,
+                                    status=Check.Status.DONE).exists()
+    # Every other account of a person is matched; nothing in SIMS says "Not known" for admin.
+    assert all(a.person_id or a.is_shared or a.username == "r.hale" for a in accounts)
+    before = SystemAccount.objects.count()
+    build_demo_accounts(DemoContext(schools={"larkspur": school}))
+    assert SystemAccount.objects.count() == before
