@@ -3,7 +3,8 @@
 One kind, ``access_reviews.review-due``: every current information asset with an owner
 person needs its access reviewed once each term (``access.reviews.selectors``). Due on the
 current term's last day; not reviewed last term either (and added before it ended): overdue
-since the last term's last day. A review this term clears it. Owner: the owner person's
+since the last term's last day (an asset added this term, with no review dated earlier, is
+only due). A review this term clears it. Owner: the owner person's
 account while they have not left (the duties layer falls back to the SIRO when that account
 is not an active member of the school), else the SIRO. Link: the asset's review page.
 

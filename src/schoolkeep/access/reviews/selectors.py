@@ -4,8 +4,9 @@ with an owner person needs a review each term.
 For one school on one day (its ``ReviewTerms``: the current term and the one before):
 
 - reviewed: a review counted for the current term exists;
-- overdue: not reviewed this term nor last term, and the asset was added before the last
-  term ended: due on the last term's last day, which has passed;
+- overdue: not reviewed this term nor last term, and the asset was there before the last
+  term ended (added before, or reviewed on an earlier day): due on the last term's last day,
+  which has passed;
 - due: not reviewed this term and not overdue: due on the current term's last day.
 
 Schools sharing a calendar (the default pattern, or one trust's dates) share the same
@@ -58,16 +59,23 @@ def reviewed_q(terms: ReviewTerms) -> Q:
     return Q(reviewed_in(terms.current))
 
 
+def existed_before_end_of(term: TermDates) -> Q:
+    """Added before ``term`` ended, or reviewed on or before its last day (a review recorded
+    afterwards for an earlier day shows the asset was there)."""
+    reviewed_by_then = Exists(AccessReview.objects.filter(
+        school_id=OuterRef("school_id"), asset_id=OuterRef("pk"),
+        reviewed_on__lte=term.ends_on))
+    return Q(created_at__lt=_day_start(term.ends_on + timedelta(days=1))) | Q(reviewed_by_then)
+
+
 def overdue_q(terms: ReviewTerms) -> Q:
-    added_before_end = Q(created_at__lt=_day_start(terms.previous.ends_on + timedelta(days=1)))
     return (~Q(reviewed_in(terms.current)) & ~Q(reviewed_in(terms.previous))
-            & added_before_end)
+            & existed_before_end_of(terms.previous))
 
 
 def due_q(terms: ReviewTerms) -> Q:
     """Due this term (not overdue, not yet reviewed)."""
-    added_after_end = Q(created_at__gte=_day_start(terms.previous.ends_on + timedelta(days=1)))
-    return ~Q(reviewed_in(terms.current)) & (Q(reviewed_in(terms.previous)) | added_after_end)
+    return ~Q(reviewed_in(terms.current)) & ~overdue_q(terms)
 
 
 def per_calendar(terms_of: dict[int, ReviewTerms],

@@ -249,6 +249,19 @@ def test_not_reviewed_last_term_is_overdue_from_its_last_day(personas: Personas)
 
 
 @pytest.mark.django_db
+def test_an_earlier_review_shows_the_asset_was_there_last_term(personas: Personas) -> None:
+    """Added this term, but reviewed (recorded late) in spring 2026: summer's review was
+    missed, so it is overdue."""
+    with at(IN_AUTUMN):
+        item = asset(personas, owner_person=owner(personas))
+        access_review_record(school=personas.school, asset=item, actor=None,
+                             outcome="confirmed", reviewed_on=date(2026, 3, 2))
+    [duty] = _duties(personas, IN_AUTUMN)
+    assert (duty.due_at, duty.status) == (SUMMER_2026_END, OVERDUE)
+    assert _counts(personas, IN_AUTUMN)[personas.school.pk].overdue == 1
+
+
+@pytest.mark.django_db
 def test_reviewed_this_term_raises_nothing(personas: Personas) -> None:
     with at(IN_JUNE):
         item = asset(personas, owner_person=owner(personas))
