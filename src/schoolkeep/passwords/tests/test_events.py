@@ -257,3 +257,37 @@ def test_someone_not_asked_and_without_passwords_view_gets_403(personas, sims, l
     assert login(personas.dsl).get(url).status_code == 403
     assert login(personas.auditor).get(url).status_code == 200
     assert login(personas.auditor).post(url, {}).status_code == 403
+
+
+
+def _forced_page(personas, login, count: int):
+    """A compromise of a system with ``count`` holders, half of whom changed since."""
+    school = personas.school
+    system = rec.system(school, f"System {count}")
+    people = [rec.person(school, f"Holder {count} {n:02d}") for n in range(count)]
+    rec.cycle(school, system, holders=people, cadence="yearly",
+              starts_on=TODAY() - timedelta(days=30))
+    for person in people[::2]:
+        rec.changed(school, system, person, TODAY())
+    forced = ForcedChange.objects.create(school=school, system=system, reason="compromise",
+                                         raised_at=timezone.now(), due_on=TODAY(),
+                                         raised_by_label="SIRO")
+    client = login(personas.siro)
+    url = reverse("passwords:forced-change", args=[forced.public_id])
+    client.get(url)  # the session's first request writes its activity stamp
+    return client, url
+
+
+# The request's own (session, user, school) and the page's (the forced change, the cycles,
+# their holders, the changes since, the people asked): the same for any number of holders.
+PAGE_QUERIES = 9
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_forced_change_page_reads_the_same_queries_for_3_and_40_holders(
+        personas, login, steady_session, django_assert_num_queries, count):
+    client, url = _forced_page(personas, login, count)
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(url)
+    assert response.content.decode().count("<tr>") == count + 1
+
