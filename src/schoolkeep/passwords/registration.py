@@ -9,6 +9,8 @@ from importlib import import_module
 PARTS: list[str] = [
     "schoolkeep.passwords.events.registration",
     "schoolkeep.passwords.reminders.registration",
+    "schoolkeep.passwords.services",  # PASSWORDS: audit labels of cycles and changes
+    "schoolkeep.passwords.duties",  # PASSWORDS: change-due, shared-change-due
 ]
 
 

@@ -269,3 +269,10 @@ def password_change_record(*, school: School, system: System, person: Person,
         _settle(school=school, system=system, person=person, changed_on=changed_on,
                 shared=shared, actor=actor, today=today)
     return change
+
+
+def register() -> None:
+    """Name this module's audit action codes (``passwords.registration.PARTS``)."""
+    from schoolkeep.audit.actions import register_action_labels
+
+    register_action_labels(ACTION_LABELS)

@@ -1,0 +1,46 @@
+"""Measures of the password change cycles, for the overview (area "access").
+
+- ``passwords.changes-current``: holders whose password change on a system is not overdue,
+  out of every holder of a system with a due date (one per person and system, whatever the
+  number of cycles they hold on it).
+
+The termly rule does not fit in SQL, so this is not one aggregate: it reads each table once
+for all the schools (``passwords.selectors.dues_for_schools``, a fixed number of queries) and
+counts in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from schoolkeep.duties.types import local_date
+from schoolkeep.overview.types import Figures, MeasureSpec
+from schoolkeep.passwords.selectors import dues_for_schools
+
+CURRENT = "passwords.changes-current"
+
+
+class PasswordMeasures:
+    module = "passwords"
+    label = "Password changes"
+    view_permission = "overview.view"
+    specs = [
+        MeasureSpec(CURRENT, "access", "Password changes not overdue",
+                    "have changed their password in time",
+                    empty="No password cycles yet",
+                    url_name="passwords:overdue", permission="passwords.view"),
+    ]
+
+    def figures(self, school_ids: Sequence[int], *, now: datetime) -> Figures:
+        counted: dict[int, list[int]] = {}
+        for due in dues_for_schools(school_ids=school_ids, today=local_date(now)):
+            met_total = counted.setdefault(due.person.school_id, [0, 0])
+            met_total[1] += 1
+            if not due.overdue:
+                met_total[0] += 1
+        return {school_id: {CURRENT: (met, total)} for school_id, (met, total) in counted.items()}
+
+
+provider = PasswordMeasures()
+
