@@ -52,6 +52,7 @@ class ReconcileResult:
     sections: dict[str, Section] = field(
         default_factory=lambda: {key: Section() for key, _ in SECTIONS})
     written: bool = False
+    dry_run: bool = True
 
     @property
     def ok(self) -> bool:
@@ -73,9 +74,7 @@ class ReconcileResult:
         verb = "" if self.written else "would be "
         if not self.changes:
             return (f"{self.rows:,} accounts on {self.system}: all already recorded as in the "
-                    "file, nothing changed." if self.written else
-                    f"{self.rows:,} accounts on {self.system}: all already recorded as in the "
-                    "file, nothing to save.")
+                    f"file, {'nothing to save' if self.dry_run else 'nothing changed'}.")
         return (f"{self.rows:,} accounts on {self.system}: {self.added:,} {verb}added, "
                 f"{self.updated:,} {verb}updated, {self.unchanged:,} unchanged; "
                 f"{self.newly_missing:,} {verb}marked missing from the list.")

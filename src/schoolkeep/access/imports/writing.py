@@ -231,7 +231,8 @@ def user_list_reconcile(path: Path, *, school: School, system: System, actor: An
     if system.school_id != school.pk:
         raise ValueError("The system is not the school's.")
     now = now or timezone.now()
-    result = ReconcileResult(system=system.name, system_id=str(system.public_id))
+    result = ReconcileResult(system=system.name, system_id=str(system.public_id),
+                             dry_run=dry_run)
     rows, has_email = _read(path, result, progress, expected_rows)
     if not result.ok:
         return result

@@ -115,7 +115,7 @@ def test_the_same_file_again_changes_nothing_and_records_no_event(
     again = reconcile(personas, path, sims)
     assert (again.added, again.updated, again.unchanged, again.changes) == (0, 0, 5, 0)
     assert not again.written
-    assert "nothing to save" in again.summary()
+    assert "nothing changed" in again.summary()
     assert list(SystemAccount.objects.values().order_by("pk")) == before
     assert AuditEvent.objects.count() == events
 

@@ -58,11 +58,16 @@ class Command(ImportCommand):
             section = result.sections[key]
             self.stdout.write(f"{heading}: {section.count:,}")
             for item in section.examples[:EXAMPLES_SHOWN]:
-                where = f"row {item['row']}: " if item["row"] else ""
-                account = f"{item['username']} " if item["username"] else ""
-                name = f"({item['name']}) " if item["name"] and account else item["name"] or ""
-                self.stdout.write(f"  {where}{account}{name}{' - ' if item['detail'] else ''}"
-                                  f"{item['detail']}".rstrip())
+                self.stdout.write(f"  {_example(item)}")
             more = section.count - min(EXAMPLES_SHOWN, len(section.examples))
             if more > 0 and section.examples:
                 self.stdout.write(f"  and {more:,} more")
+
+
+def _example(item: dict[str, Any]) -> str:
+    """One account of a section: "row 3: kdoyle (Karen Doyle) - why"."""
+    who = " ".join(part for part in (
+        item["username"], f"({item['name']})" if item["username"] and item["name"]
+        else item["name"]) if part)
+    where = f"row {item['row']}: " if item["row"] else ""
+    return f"{where}{who}" + (f" - {item['detail']}" if item["detail"] else "")
