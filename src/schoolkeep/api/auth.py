@@ -3,6 +3,11 @@
 A token acts as its user with the user's current roles. It is refused (401) when unknown,
 expired, revoked or its user is deactivated; refused (403) when read-only and the request
 writes, or when the user's roles need two-factor sign-in and the user has none.
+
+A token reaches the schools of ``tenancy.selectors.user_access``, read afresh on each
+request: from the leaving date on the user's person record in a school, that school is not
+among them (404 there), while the token still works for any other school the user serves.
+When no membership remains, ``tenancy.leaving`` revokes the token.
 """
 
 from __future__ import annotations
