@@ -9,6 +9,8 @@ MEASURE_MODULES = (
     "schoolkeep.agreements.policies.measures",
     "schoolkeep.assets.measures",
     "schoolkeep.incidents.measures",
+    "schoolkeep.access.measures",
+    "schoolkeep.access.reviews.measures",
     "schoolkeep.backups.measures",
 )
 

@@ -179,6 +179,7 @@ def incident_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "can_handle": handle, "can_reopen": request.access.can("incidents.handle")
         and incident.status == Status.CLOSED,
         "can_override": handle and request.access.can("incidents.risk.override"),
+        "can_mark_compromised": request.access.can("passwords.manage"),
         "today": timezone.localdate(),
         **history_summary(school=request.school, target=incident, access=request.access,
                           limit=HISTORY_ON_PAGE),
