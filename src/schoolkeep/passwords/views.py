@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -169,7 +169,9 @@ def attest(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     person, _ = selectors.own_systems(school=request.school, user=request.user,
                                       today=timezone.localdate())
     if person is None:
-        raise Http404("You have no record in People at this school.")
+        messages.error(request, f"You have no record in People at {request.school.name}, so "
+                                "no password changes are asked of you here.")
+        return redirect("passwords:mine")
     form = ChangedForm(request.POST)
     if form.is_valid():
         changed_on = form.cleaned_data.get("changed_on") or timezone.localdate()
