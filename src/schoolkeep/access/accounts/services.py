@@ -228,7 +228,7 @@ def account_update(*, account: SystemAccount, actor: Any, version: int,
     given = changes.pop("shared_with", None)
     with transaction.atomic():
         _require_manager(school=account.school_id, actor=actor)
-        current = (SystemAccount.objects.select_for_update()
+        current = (SystemAccount.objects.select_for_update(of=("self",))
                    .select_related("person", "responsible_person").get(pk=account.pk))
         if current.version != version:
             raise stale_error(school=current.school_id, target=current, what="this account")
