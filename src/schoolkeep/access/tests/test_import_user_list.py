@@ -265,3 +265,21 @@ def test_a_file_without_a_username_column_is_refused_on_row_1(
 ])
 def test_sign_in_times_in_the_exports_forms(text: str, expected: datetime) -> None:
     assert parse_sign_in(text, LONDON) == (expected, False)
+
+
+def test_the_demo_schools_sims_list_reads_cleanly(personas: Personas) -> None:
+    """docs/user-lists/larkspur-sims-users.csv, against the demo school's people."""
+    today = timezone.localdate()
+    for full_name in ("Amara Osei", "Sofia Novak", "Hannah Brooks", "Ellie Morgan",
+                      "Grace Adeyemi", "Tom Whitfield", "Mateo Silva", "Daniel Price",
+                      "Jordan Fraser"):
+        person(personas.school, full_name)
+    person(personas.school, "Peter Gray", leaving_date=today - timedelta(days=60))
+    path = Path(__file__).resolve().parents[4] / "docs/user-lists/larkspur-sims-users.csv"
+    result = reconcile(personas, path, system(personas), dry_run=True,
+                       now=datetime(2026, 12, 6, 12, 0, tzinfo=LONDON))
+    assert result.ok and result.rows == 13
+    assert section(result, "leavers_enabled") == ["pgray"]
+    assert section(result, "unmatched") == ["kdoyle", "office", "capita.support"]
+    assert section(result, "admin_without_mfa") == ["aosei", "snovak", "capita.support"]
+    assert section(result, "not_used") == ["twhitfield", "capita.support"]
