@@ -12,7 +12,8 @@ from django.utils import timezone
 from schoolkeep.access.keys import username_key
 from schoolkeep.access.models import SystemAccount
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.incidents.models import Channel
+from schoolkeep.incidents.handling.triage import incident_triage
+from schoolkeep.incidents.models import Channel, Kind
 from schoolkeep.incidents.report.services import incident_report
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.passwords.events.selectors import forced_change_state
@@ -291,3 +292,19 @@ def test_the_forced_change_page_reads_the_same_queries_for_3_and_40_holders(
         response = client.get(url)
     assert response.content.decode().count("<tr>") == count + 1
 
+
+
+def test_the_incident_page_links_each_system_to_mark_it_for_managers_of_passwords(
+        personas, sims, login):
+    system, _sofia, _grace = sims
+    incident, _ = incident_report(school=personas.school, actor=personas.siro,
+                                  channel=Channel.APP, title="Phishing",
+                                  description="A link was clicked.")
+    incident_triage(incident=incident, actor=personas.siro, version=incident.version,
+                    kind=Kind.SECURITY, systems=[system])
+    page = reverse("incidents:incident-detail", args=[incident.public_id])
+    link = (reverse("passwords:system-compromised", args=[system.public_id])
+            + f"?incident={incident.public_id}")
+    assert link in login(personas.siro).get(page).content.decode()
+    dpo_page = login(personas.dpo).get(page)
+    assert dpo_page.status_code == 200 and link not in dpo_page.content.decode()
