@@ -78,18 +78,23 @@ def due_q(terms: ReviewTerms) -> Q:
     return ~Q(reviewed_in(terms.current)) & ~overdue_q(terms)
 
 
+def calendars(terms_of: dict[int, ReviewTerms]) -> list[tuple[ReviewTerms, list[int]]]:
+    """The schools grouped by their (previous, current) terms."""
+    groups: dict[ReviewTerms, list[int]] = {}
+    for school_id, terms in sorted(terms_of.items()):
+        groups.setdefault(terms, []).append(school_id)
+    return list(groups.items())
+
+
 def per_calendar(terms_of: dict[int, ReviewTerms],
                  condition: Callable[[ReviewTerms], Q | None]) -> Q:
     """OR over the schools' calendars of (school in the group AND ``condition(terms)``);
     a condition of None leaves the group out."""
-    groups: dict[ReviewTerms, list[int]] = {}
-    for school_id, terms in terms_of.items():
-        groups.setdefault(terms, []).append(school_id)
     combined = NO_ROW
-    for terms, ids in groups.items():
+    for terms, ids in calendars(terms_of):
         found = condition(terms)
         if found is not None:
-            combined |= Q(school_id__in=sorted(ids)) & found
+            combined |= Q(school_id__in=ids) & found
     return combined
 
 
