@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from schoolkeep.access.keys import username_key
-from schoolkeep.access.models import SystemAccount
+from schoolkeep.access.models import AdministratorDbsException, SystemAccount
 from schoolkeep.lib.text import fold, tidy
-from schoolkeep.people.models import Person
+from schoolkeep.people.models import Check, CheckType, Person
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -23,10 +23,23 @@ _PERSON_FIELDS = ("id", "public_id", "full_name", "leaving_date")
 _LIST_FIELDS = (
     "public_id", "school", "username", "display_name", "email", "is_shared",
     "shared_reason", "is_admin", "mfa_on", "enabled", "disabled_on", "last_sign_in_at",
+    "dbs_exception",
     "system__public_id", "system__name", "system__archived_at",
     *(f"person__{name}" for name in _PERSON_FIELDS),
     *(f"responsible_person__{name}" for name in _PERSON_FIELDS),
 )
+
+
+def _with_dbs(accounts: QuerySet[SystemAccount]) -> QuerySet[SystemAccount]:
+    """Each account with ``person_dbs_done`` (its person has a completed enhanced DBS check
+    on the record) and ``person_dbs_excepted`` (the person's exception is recorded): two
+    subqueries of the same query, as access/coverage/rules.py counts them."""
+    return accounts.annotate(
+        person_dbs_done=Exists(Check.objects.filter(
+            person=OuterRef("person"), check_type=CheckType.ENHANCED_DBS,
+            status=Check.Status.DONE)),
+        person_dbs_excepted=Exists(AdministratorDbsException.objects.filter(
+            person=OuterRef("person"))))
 
 
 def account_list(*, school: School, system: System | None = None,
@@ -60,7 +73,7 @@ def account_list(*, school: School, system: System | None = None,
             Q(username_key__contains=username_key(search))
             | Q(display_name__icontains=search) | Q(email__icontains=search)
             | Q(person__name_key__contains=fold(search)))
-    return (accounts.select_related("system", "person", "responsible_person")
+    return (_with_dbs(accounts).select_related("system", "person", "responsible_person")
             .only(*_LIST_FIELDS)
             .order_by("system__name_key", "system_id", "username_key", "pk"))
 
@@ -76,7 +89,8 @@ class Gap:
 def gaps(account: SystemAccount, today: date) -> list[Gap]:
     """What the policy asks and this account lacks: a leaver's account still enabled, an
     account that matches nobody, a shared one without a reason, an administrator account
-    without two-factor (unknown counts as not on), and facts not known."""
+    without two-factor (unknown counts as not on) or without a DBS check (read with the
+    list's or the page's selector), and facts not known."""
     found: list[Gap] = []
     enabled = account.enabled is not False
     person = account.person
@@ -89,6 +103,8 @@ def gaps(account: SystemAccount, today: date) -> list[Gap]:
     if enabled and account.is_admin is True and account.mfa_on is not True:
         found.append(Gap("Administrator without two-factor" if account.mfa_on is False
                          else "Administrator, two-factor not known"))
+    if enabled and account.is_admin is True and _dbs_missing(account):
+        found.append(Gap("Administrator without a DBS check"))
     if account.is_admin is None:
         found.append(Gap("Administrator or not: not known", high=False))
     if account.enabled is None:
@@ -96,10 +112,24 @@ def gaps(account: SystemAccount, today: date) -> list[Gap]:
     return found
 
 
+def _dbs_missing(account: SystemAccount) -> bool:
+    """No completed enhanced DBS check and no exception (the account's or its person's).
+    Only for accounts read with ``_with_dbs``; any other account is not judged here."""
+    if account.dbs_exception:
+        return False
+    if not hasattr(account, "person_dbs_done"):
+        return False
+    if account.person_id is None:
+        return True
+    return not (getattr(account, "person_dbs_done", False)
+                or getattr(account, "person_dbs_excepted", False))
+
+
 def account_for_page(*, school: School, public_id: UUID | str) -> SystemAccount:
     """One account of the school with its system and people, and who uses it if shared."""
     return get_for_school_or_404(
-        SystemAccount.objects.select_related("system", "person", "responsible_person")
+        _with_dbs(SystemAccount.objects.all())
+        .select_related("system", "person", "responsible_person")
         .prefetch_related(Prefetch("shared_with",
                                    queryset=Person.objects.order_by("name_key", "pk"))),
         school=school, public_id=public_id)

@@ -17,8 +17,9 @@ from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.access.accounts import services
-from schoolkeep.access.models import SystemAccount
+from schoolkeep.access.models import AdministratorDbsException, SystemAccount
 from schoolkeep.accounts.models import User
+from schoolkeep.people.models import Check, CheckType
 from schoolkeep.systems.tests.records import make_person, make_system
 
 Login = Callable[[User], Client]
@@ -59,7 +60,8 @@ def test_list_shows_gaps_in_words_and_filters(personas: Personas, login: Login) 
     html = client.get(LIST).content.decode()
     assert "Accounts (4)" in html
     for words in ("Still enabled after the person left", "Shared, with no reason recorded",
-                  "Matches nobody on the record", "Administrator without two-factor"):
+                  "Matches nobody on the record", "Administrator without two-factor",
+                  "Administrator without a DBS check"):
         assert html.count(words) == 1, words
     assert 'data-label="What it lacks"' in html and "Add an account" not in html
     by_system = client.get(LIST, {"system": str(rdp.public_id)}).content.decode()
@@ -71,6 +73,33 @@ def test_list_shows_gaps_in_words_and_filters(personas: Personas, login: Login) 
     assert "Accounts (1)" in client.get(LIST, {"q": "GHO"}).content.decode()
     stranger = make_person(personas.other_school, "Eve Other")
     assert client.get(LIST, {"person": str(stranger.public_id)}).status_code == 404
+
+
+def test_an_administrator_with_a_dbs_check_or_an_exception_is_not_flagged(
+        personas: Personas, login: Login) -> None:
+    sims = make_system(personas)
+    names = ("Checked Person", "Excepted Person", "Unchecked Person")
+    checked, excepted, unchecked = (make_person(personas.school, name) for name in names)
+    Check.objects.create(school=personas.school, person=checked,
+                         check_type=CheckType.ENHANCED_DBS, status=Check.Status.DONE,
+                         done_on=timezone.localdate())
+    Check.objects.create(school=personas.school, person=unchecked,
+                         check_type=CheckType.ENHANCED_DBS, status=Check.Status.PENDING)
+    AdministratorDbsException.objects.create(school=personas.school, person=excepted,
+                                             reason="Supplier engineer",
+                                             recorded_by_label="SIRO")
+    for person in (checked, excepted, unchecked):
+        add(personas, sims, person.full_name, person=person, is_admin=True, mfa_on=True)
+    add(personas, sims, "support", is_admin=True, mfa_on=True,
+        dbs_exception="The supplier's support desk, under its contract")
+    flagged = add(personas, sims, "nobody", is_admin=True, mfa_on=True)
+    html = login(personas.siro).get(LIST).content.decode()
+    rows = {name: row for name, row in re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>', html, re.S)}
+    lacking = {name for name, row in rows.items() if "Administrator without a DBS" in row}
+    assert lacking == {"Unchecked Person", "nobody"}
+    assert "Administrator without a DBS check" in login(personas.siro).get(
+        detail(flagged)).content.decode()
 
 
 def test_create_keeps_not_known_and_preselects_the_system(personas: Personas,
