@@ -1,7 +1,8 @@
 """The demo's register of information assets and systems, at the first demo school
 (Larkspur), written through the systems and assets services as a data administrator would.
 
-Larkspur picks five services from the catalogue and records how each is set up; its register
+Larkspur picks seven services from the catalogue (SIMS, FMS, USO, CPOMS, RDP, RedStor and
+JKCloud) and records how each is set up; its register
 has twelve fictional assets in five groups, owned by the demo's people (the people step runs
 first), an outside organisation, a name not yet matched, or nobody. Most of it is in order; a
 few entries are left as a school would find them, so that each duty of the register shows on
@@ -15,8 +16,12 @@ the first demo school's dashboard:
 - "Assessment results" (owned by Ellie Morgan) and "CCTV recordings" (owned by the CCTV
   company, so the SIRO's) are not yet classified;
 - "Special educational needs records" is OFFICIAL-SENSITIVE without a lawful basis: the DPO's;
-- SIMS holds OFFICIAL-SENSITIVE data without two-factor, and FMS's automatic log-off was last
-  checked 400 days ago: the IT lead's.
+- FMS's automatic log-off was last checked 400 days ago: the IT lead's;
+- for the access duties (``access.duties``), also the IT lead's: RDP is remote access with
+  two-factor required but not on (the high risk, listed first), and SIMS holds
+  OFFICIAL-SENSITIVE data without two-factor; CPOMS has two-factor on;
+- RedStor and JKCloud are backup services, used by software: nobody signs in to them, so no
+  automatic log-off is checked (JKCloud's was never recorded, and raises nothing).
 
 The step is idempotent: a system or asset already in the register (the same catalogue entry,
 or the same name in the same group) is left as it is, so running it again changes nothing.
@@ -51,10 +56,11 @@ SCHOOL = "larkspur"
 class DemoSystem:
     key: str  # the catalogue entry
     mfa_enabled: bool
-    checked_days_ago: int  # when the automatic log-off was last checked
-    auto_logoff_minutes: int = 10
+    checked_days_ago: int | None  # when the automatic log-off was last checked (None: never)
+    auto_logoff_minutes: int | None = 10
     mfa_for: str = ""
     dpa_on_file: bool = True
+    mfa_required: bool | None = None  # None: as the catalogue says
 
 
 SYSTEMS = [
@@ -66,6 +72,10 @@ SYSTEMS = [
     DemoSystem("cpoms", mfa_enabled=True, checked_days_ago=60, mfa_for="Safeguarding team"),
     DemoSystem("redstor", mfa_enabled=True, checked_days_ago=120, auto_logoff_minutes=15,
                mfa_for="IT technician"),
+    # Remote desktop for the IT technician: two-factor required, not yet turned on.
+    DemoSystem("rdp", mfa_enabled=False, checked_days_ago=200, mfa_required=True),
+    # A backup service (no one signs in): its log-off was never checked, and needs not be.
+    DemoSystem("jkcloud", mfa_enabled=False, checked_days_ago=None, auto_logoff_minutes=None),
 ]
 
 PUPIL = "Pupil records (MIS)"
@@ -168,12 +178,14 @@ def _add_systems(school: School, today: date) -> dict[str, System]:
             systems[spec.key] = existing[spec.key]
             continue
         system = system_add_from_catalogue(school=school, actor=None, key=spec.key)
+        checked = spec.checked_days_ago
+        required = {} if spec.mfa_required is None else {"mfa_required": spec.mfa_required}
         systems[spec.key] = system_update(
             system=system, actor=None, version=system.version,
             mfa_enabled=spec.mfa_enabled, mfa_for=spec.mfa_for,
             auto_logoff_minutes=spec.auto_logoff_minutes,
-            auto_logoff_checked_on=today - timedelta(days=spec.checked_days_ago),
-            dpa_on_file=spec.dpa_on_file,
+            auto_logoff_checked_on=None if checked is None else today - timedelta(days=checked),
+            dpa_on_file=spec.dpa_on_file, **required,
         )
     return systems
 

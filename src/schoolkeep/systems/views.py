@@ -86,10 +86,10 @@ def system_list(request: SchoolRequest) -> HttpResponse:
         "query": query.urlencode(), "can_manage": request.access.can("systems.manage")})
 
 
-def _url(name: str, system: System, **query: str) -> str:
-    """The URL of another module's page about this system ("" until that page exists)."""
+def _url(name: str, args: list[Any], query: dict[str, str] | None = None) -> str:
+    """The URL of another module's page ("" until that page exists)."""
     try:
-        url = reverse(name, args=[] if query else [system.public_id])
+        url = reverse(name, args=args)
     except NoReverseMatch:
         return ""
     return f"{url}?{urlencode(query)}" if query else url
@@ -100,9 +100,9 @@ def _access_links(request: SchoolRequest, system: System) -> dict[str, str]:
     (passwords.manage, current systems only)."""
     can = request.access.can
     return {
-        "accounts_url": _url("access:account-list", system, system=str(system.public_id))
+        "accounts_url": _url("access:account-list", [], {"system": str(system.public_id)})
         if can("access.view") else "",
-        "compromised_url": _url("passwords:system-compromised", system)
+        "compromised_url": _url("passwords:system-compromised", [system.public_id])
         if can("passwords.manage") and system.archived_at is None else "",
     }
 

@@ -94,7 +94,11 @@ def test_the_register_and_systems_are_written_through_the_services():
     assert set(OutsideOrganisation.objects.values_list("name", flat=True)) == {
         "RedStor", "Vale Security Services"}
     assert AuditEvent.objects.filter(action="assets.asset.created").count() == 12
-    assert AuditEvent.objects.filter(action="systems.system.created").count() == 5
+    assert AuditEvent.objects.filter(action="systems.system.created").count() == 7
+    jkcloud = System.objects.get(school=larkspur, catalogue_key="jkcloud")
+    assert not jkcloud.signs_in_interactively and jkcloud.auto_logoff_checked_on is None
+    rdp = System.objects.get(school=larkspur, catalogue_key="rdp")
+    assert rdp.mfa_required and not rdp.mfa_enabled
     assert not Asset.objects.filter(school__slug="marsh-lane").exists()
     pupils = Asset.objects.get(name="Pupil information")
     assert pupils.owner_person is not None and pupils.owner_person.full_name == "Tom Whitfield"

@@ -29,7 +29,8 @@ NOT_MANAGERS = ["iao", "business_manager", "dsl", "hr_admin", "data_admin", "sta
 OUT_KEYS = {"id", "name", "supplier", "kind", "kind_label", "description", "hosting",
             "mfa_required", "mfa_enabled", "mfa_for", "remote_access_method",
             "auto_logoff_minutes", "auto_logoff_checked_on", "administrators", "assets",
-            "dpa_on_file", "notes", "catalogue_key", "archived_at", "version"}
+            "dpa_on_file", "notes", "catalogue_key", "archived_at", "version",
+            "signs_in_interactively"}
 
 
 def detail(system: System) -> str:
