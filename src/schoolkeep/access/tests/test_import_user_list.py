@@ -188,7 +188,7 @@ def test_people_who_should_have_an_account_and_do_not(
     assert result.sections["expected_missing"].examples[0]["detail"] == carol.job_title
 
 
-HEADINGS_OF_EXPORTS = {
+HEADINGS_OF_EXPORTS: dict[str, tuple[list[str], list[str], dict[str, Any]]] = {
     "microsoft 365": (
         ["Display name", "User principal name", "Block credential", "Licenses",
          "Last password change time stamp", "MFA status", "Last sign-in", "Office"],
