@@ -32,8 +32,10 @@ from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 
 COMPROMISE = "compromise"
-_PERSON_FIELDS = ("pk", "public_id", "school_id", "full_name", "preferred_name", "email",
-                  "user_id", "name_key")
+# The fields of a holder read, in the model's order (``Person.from_db`` takes them so).
+_PERSON_FIELDS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in {
+    "id", "public_id", "school_id", "full_name", "preferred_name", "email", "user_id",
+    "name_key"})
 
 
 class HolderDue(NamedTuple):
@@ -81,8 +83,10 @@ class CycleDues:
 # ---------------------------------------------------------------------------- holders
 
 
-def _person(values: dict[str, Any]) -> Person:
-    return Person(**{("id" if k == "pk" else k): v for k, v in values.items()})
+def _person(values: tuple[Any, ...]) -> Person:
+    """A Person with only the fields shown (the others deferred), built as a queryset would:
+    positional values are many times quicker than keyword ones for 30,000 holders."""
+    return Person.from_db("default", list(_PERSON_FIELDS), values)
 
 
 def _holders(cycles: list[PasswordCycle], today: date, person_id: int | None = None
@@ -109,11 +113,11 @@ def _holders(cycles: list[PasswordCycle], today: date, person_id: int | None = N
     if any(c.holders_label_id is not None for c in cycles):
         sources.append((labelled, "user__memberships__access_labels__password_cycles"))
     for query, path in sources:
-        for values in query.order_by().values(*_PERSON_FIELDS, cycle_id=F(path)):
-            cycle_id = values.pop("cycle_id")
+        for *values, cycle_id in query.order_by().values_list(*_PERSON_FIELDS, F(path)):
             if cycle_id in by_cycle:
-                by_cycle[cycle_id].add(values["pk"])
-                people.setdefault(values["pk"], _person(values))
+                by_cycle[cycle_id].add(values[0])
+                if values[0] not in people:
+                    people[values[0]] = _person(tuple(values))
     return by_cycle, people
 
 
