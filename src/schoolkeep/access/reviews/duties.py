@@ -122,7 +122,8 @@ class AccessReviewDuties:
             owner = {"owner_user_id": user_id, "owner_label": owner_name}
         return Duty(
             key=f"{KIND}:{public_id}", module=MODULE, title=TITLE,
-            subject=f"{name}: access review for {term.label}",
+            subject=f"{name}: access review for {term.label}"
+                    + (" (estimated term dates)" if term.estimated else ""),
             due_at=term.ends_on, status=OVERDUE if late else DUE,
             url=reverse("access:review-asset", args=[public_id]), permission="access.review",
             action="Confirm who has access, or record what changed",

@@ -224,7 +224,8 @@ def test_an_asset_added_this_term_is_due_on_the_terms_last_day(personas: Persona
     assert (duty.due_at, duty.status, duty.owner_user_id) == (AUTUMN_2026_END, DUE,
                                                              personas.iao.pk)
     assert duty.title == review_duties.TITLE and "Pupil records" not in duty.title
-    assert duty.subject == "Pupil records: access review for Autumn 2026"
+    assert duty.subject == ("Pupil records: access review for Autumn 2026"
+                            " (estimated term dates)")
     assert duty.permission == "access.review"
     counts = _counts(personas, IN_AUTUMN, days=90)
     assert (counts[personas.school.pk].due, counts[personas.school.pk].overdue) == (1, 0)
@@ -321,9 +322,11 @@ def test_counts_agree_with_the_list_for_many_schools_in_three_queries(
         found = counts.get(school.pk)
         assert (found.due if found else 0) == sum(d.status == DUE for d in listed)
         assert (found.overdue if found else 0) == sum(d.status == OVERDUE for d in listed)
-    # School 2's own autumn ended on 9 October: its assets are overdue since then.
-    assert {d.due_at for d in review_duties.provider.for_school(
-        schools[2].pk, now=now, horizon=horizon)} == {date(2026, 10, 9)}
+    # School 2's own autumn ended on 9 October: its assets are overdue since then, and its
+    # own dates are not estimated.
+    listed = review_duties.provider.for_school(schools[2].pk, now=now, horizon=horizon)
+    assert {d.due_at for d in listed} == {date(2026, 10, 9)}
+    assert not any("estimated" in d.subject for d in listed)
 
 
 # --- the measure ---------------------------------------------------------------------------
