@@ -137,7 +137,7 @@ def cycle_update(*, cycle: PasswordCycle, actor: Any, version: int,
     with transaction.atomic():
         _require(school=cycle.school_id, actor=actor, permission="passwords.manage",
                  message="You may not change the password cycles of this school.")
-        current = (PasswordCycle.objects.select_for_update()
+        current = (PasswordCycle.objects.select_for_update(of=("self",))
                    .select_related("system", "holders_label").get(pk=cycle.pk))
         if current.version != version:
             raise stale_error(school=current.school_id, target=current,
