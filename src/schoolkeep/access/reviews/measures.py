@@ -4,9 +4,14 @@
   was reviewed this term (the school's current term, a holiday counting for the term that
   follows), out of all such assets.
 
-The terms are resolved for every school in two queries (``access.reviews.terms``), then ONE
-aggregate counts the assets of every school, its conditions grouped by calendar (as the
-duties do).
+ONE query for any number of schools, with no term resolved beforehand: a review counts for
+the term stored with it, and that term is the current one exactly when it has not ended yet
+(a review is never dated in the future, and a holiday counts for the term that follows). The
+end of a review's term is read in SQL as the calendar decides it: the school's own row for
+that term, else its trust's, else the default pattern's (computed here for the few academic
+years that can still be current, as literals). A school's own dates replace its trust's term
+by term here, where the calendar replaces them year by year: the same whenever a year's
+dates are entered whole, as the terms page enters them.
 """
 
 from __future__ import annotations
@@ -14,10 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from schoolkeep.access.reviews.selectors import assets_needing_review, per_calendar, reviewed_q
-from schoolkeep.access.reviews.terms import review_terms
+from schoolkeep.access.reviews.selectors import assets_needing_review, reviewed_this_term
 from schoolkeep.duties.types import local_date
 from schoolkeep.overview.types import Figures, MeasureSpec
 
@@ -39,10 +43,9 @@ class AccessReviewMeasures:
         ids = sorted(set(school_ids))
         if not ids:
             return {}
-        terms_of = review_terms(ids, local_date(now))
         rows = (assets_needing_review(ids).order_by().values("school_id")
                 .annotate(total=Count("pk"),
-                          reviewed=Count("pk", filter=per_calendar(terms_of, reviewed_q)))
+                          reviewed=Count("pk", filter=Q(reviewed_this_term(local_date(now)))))
                 .values_list("school_id", "total", "reviewed"))
         return {school_id: {REVIEWED: (reviewed, total)} for school_id, total, reviewed in rows}
 

@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
+    DateField,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -30,14 +32,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce
 
 from schoolkeep.access.models import AccessReview, SystemAccount
 from schoolkeep.access.reviews.terms import ReviewTerms, TermDates
 from schoolkeep.assets.models import Asset
 from schoolkeep.duties.types import LONDON, NO_ROW
 from schoolkeep.systems.models import System
-from schoolkeep.tenancy.models import Membership
+from schoolkeep.tenancy.calendar import default_term_dates
+from schoolkeep.tenancy.models import Membership, Term
 
 # Every current asset with an owner person needs a review each term.
 NEEDS_REVIEW = Q(archived_at__isnull=True, owner_person__isnull=False)
@@ -55,8 +61,25 @@ def reviewed_in(term: TermDates) -> Exists:
         academic_year=term.academic_year, term_name=term.name))
 
 
-def reviewed_q(terms: ReviewTerms) -> Q:
-    return Q(reviewed_in(terms.current))
+def reviewed_this_term(today: date) -> Exists:
+    """The asset has a review whose stored term has not ended on ``today`` (so is the
+    current term): the term's end read in SQL as ``access.reviews.measures`` explains, with
+    no term resolved beforehand."""
+    years = [today.year - 2, today.year - 1, today.year]
+    same_term = {"academic_year": OuterRef("academic_year"), "name": OuterRef("term_name")}
+    own = Term.objects.filter(school_id=OuterRef("school_id"), **same_term)
+    shared = Term.objects.filter(school__isnull=True,
+                                 organisation_id=OuterRef("school__organisation_id"),
+                                 **same_term)
+    default = Case(*[When(academic_year=year, term_name=name, then=Value(ends_on))
+                     for year in years
+                     for name, (_starts_on, ends_on) in default_term_dates(year).items()],
+                   output_field=DateField())
+    ends_on = Coalesce(Subquery(own.values("ends_on")[:1]),
+                       Subquery(shared.values("ends_on")[:1]), default)
+    return Exists(AccessReview.objects.filter(
+        school_id=OuterRef("school_id"), asset_id=OuterRef("pk"), academic_year__in=years,
+    ).annotate(term_ends_on=ends_on).filter(term_ends_on__gte=today))
 
 
 def existed_before_end_of(term: TermDates) -> Q:

@@ -345,7 +345,43 @@ def test_the_measure_counts_assets_reviewed_this_term(personas: Personas,
     with at(IN_AUTUMN):
         access_review_record(school=personas.school, asset=done, actor=None,
                              outcome="confirmed")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         figures = measures.figures([personas.school.pk, personas.other_school.pk],
                                    now=IN_AUTUMN)
     assert figures == {personas.school.pk: {REVIEWED: (1, 3)}}
+
+
+@pytest.mark.django_db
+def test_the_measure_reads_each_schools_calendar_in_its_one_query(
+        personas: Personas, django_assert_num_queries: Any) -> None:
+    """On 20 July 2026, a review made on 16 July is still this term's where the summer term
+    runs to 22 July (the school's own dates), was last term's under the default (ended 17
+    July), and counts for autumn where the trust's summer ended on 15 July. The figures
+    equal a recount from the calendar, in one query for one school or three."""
+    school, other = personas.school, personas.other_school
+    trust_school = SchoolFactory(name="Trust School", slug="trust-school",
+                                 organisation=school.organisation)
+    for name, (starts_on, ends_on) in default_term_dates(2025).items():
+        Term.objects.create(school=school, academic_year=2025, name=name, starts_on=starts_on,
+                            ends_on=date(2026, 7, 22) if name == "summer" else ends_on)
+        Term.objects.create(organisation=school.organisation, academic_year=2025, name=name,
+                            starts_on=starts_on,
+                            ends_on=date(2026, 7, 15) if name == "summer" else ends_on)
+    now = datetime(2026, 7, 20, 12, 0, tzinfo=LONDON)
+    with at(datetime(2026, 7, 16, 12, 0, tzinfo=LONDON)):
+        for each in (school, other, trust_school):
+            person = Person.objects.create(school=each, full_name="Owner", kind="support")
+            item = asset(personas, school=each, owner_person=person)
+            asset(personas, name="Not reviewed", school=each, owner_person=person)
+            access_review_record(school=each, asset=item, actor=None, outcome="confirmed")
+    ids = [school.pk, other.pk, trust_school.pk]
+    with django_assert_num_queries(1):
+        figures = measures.figures(ids, now=now)
+    terms = review_terms(ids, date(2026, 7, 20))
+    recount = {
+        each: {REVIEWED: (sum((r.academic_year, r.term_name) == (
+            terms[each].current.academic_year, terms[each].current.name)
+            for r in AccessReview.objects.filter(school_id=each)), 2)}
+        for each in ids}
+    assert figures == recount
+    assert [figures[each][REVIEWED][0] for each in ids] == [1, 0, 1]
