@@ -9,6 +9,7 @@ from importlib import import_module
 PARTS: list[str] = [
     "schoolkeep.leavers.services",
     "schoolkeep.leavers.duties",
+    "schoolkeep.leavers.demo",
 ]
 
 

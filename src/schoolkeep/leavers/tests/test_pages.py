@@ -107,7 +107,8 @@ def test_the_person_page_lists_their_checklist(personas: Personas, login: Login)
 
 
 def test_pages_and_api_cost_the_same_for_3_and_40_rows(personas: Personas, login: Login,
-                                                       client: Client) -> None:
+                                                       client: Client,
+                                                       steady_session: None) -> None:
     leaver = make_leaver(personas)
     _more_leavers(personas, leaver, 2)
     browser = login(personas.siro)

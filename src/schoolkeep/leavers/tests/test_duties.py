@@ -1,0 +1,144 @@
+"""The leavers' duties: read live from the registers (a step done in a register is done
+here), owned by the IT lead (accounts) or the business manager (the rest), linked to the
+checklist, titled without a name, and counted in one query that agrees with the list."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from tests.personas import Personas
+
+from schoolkeep.access.accounts.services import account_create
+from schoolkeep.access.models import SystemAccount
+from schoolkeep.duties.registry import provider_for
+from schoolkeep.duties.types import HORIZON, DutyCounts
+from schoolkeep.leavers import duties, services
+from schoolkeep.leavers.models import Checklist, StepRecord
+from schoolkeep.leavers.tests.records import make_leaver, make_person
+from schoolkeep.people.services import person_update
+from schoolkeep.tenancy.roles import Role
+
+Kind = StepRecord.Kind
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _duties(personas: Personas) -> list:
+    now = _now()
+    return duties.LeaverDuties().for_school(personas.school.pk, now=now, horizon=now + HORIZON)
+
+
+def _counts(personas: Personas) -> DutyCounts:
+    now = _now()
+    return duties.LeaverDuties().counts([personas.school.pk, personas.other_school.pk],
+                                        now=now, horizon=now + HORIZON).get(
+        personas.school.pk, DutyCounts())
+
+
+def _by_kind(found: list) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for duty in found:
+        grouped.setdefault(duty.key.split(":", 1)[0], []).append(duty)
+    return grouped
+
+
+def test_the_provider_is_registered() -> None:
+    assert isinstance(provider_for("leavers"), duties.LeaverDuties)
+
+
+def test_a_leaver_raises_one_duty_per_register_fact(personas: Personas) -> None:
+    leaver = make_leaver(personas)
+    found = _by_kind(_duties(personas))
+    assert sorted(found) == sorted([duties.ACCOUNT, duties.ASSET, duties.ADMINISTRATOR,
+                                    duties.CYCLE_HOLDER])
+    url = reverse("leavers:checklist-detail", args=[leaver.checklist.public_id])
+    for kind, [duty] in found.items():
+        assert duty.url == url and duty.permission == "leavers.view"
+        assert duty.owner_role == (Role.IT_LEAD if kind == duties.ACCOUNT
+                                   else Role.BUSINESS_MANAGER)
+        assert duty.overdue and duty.due_at == leaver.person.leaving_date
+        assert "Peter" not in duty.title and "Peter Gray" in duty.subject
+    assert _counts(personas) == DutyCounts(overdue=4)
+
+
+def test_a_step_done_in_a_register_or_marked_not_needed_ends_its_duty(
+        personas: Personas) -> None:
+    leaver = make_leaver(personas)
+    SystemAccount.objects.filter(pk=leaver.account.pk).update(enabled=False,
+                                                              disabled_on=timezone.localdate())
+    services.step_record(checklist=leaver.checklist, kind=Kind.REPLACE_CYCLE_HOLDER,
+                         subject_id=str(leaver.cycle.public_id),
+                         actor=personas.business_manager, not_needed=True,
+                         note="The cycle is being archived")
+    assert sorted(_by_kind(_duties(personas))) == sorted([duties.ASSET, duties.ADMINISTRATOR])
+    assert _counts(personas) == DutyCounts(overdue=2)
+
+
+def test_a_leaver_later_than_the_horizon_raises_nothing_yet(personas: Personas) -> None:
+    make_leaver(personas, leaves_on=timezone.localdate() + timedelta(days=30))
+    assert _duties(personas) == [] and _counts(personas) == DutyCounts()
+
+
+def test_a_leaver_within_the_horizon_is_due(personas: Personas) -> None:
+    make_leaver(personas, leaves_on=timezone.localdate() + timedelta(days=3))
+    assert {duty.status for duty in _duties(personas)} == {"due"}
+    assert _counts(personas) == DutyCounts(due=4)
+
+
+def test_without_a_checklist_the_duty_links_to_the_register(personas: Personas) -> None:
+    leaver = make_leaver(personas)
+    Checklist.objects.filter(pk=leaver.checklist.pk).delete()
+    [account_duty] = _by_kind(_duties(personas))[duties.ACCOUNT]
+    assert account_duty.url == reverse("access:account-detail",
+                                       args=[leaver.account.public_id])
+    assert account_duty.permission == "access.view"
+
+
+def test_starters_and_movers(personas: Personas) -> None:
+    today = timezone.localdate()
+    starter = make_person(personas.school, "Daniel Price", start_date=today - timedelta(days=10))
+    mover = make_person(personas.school, "Mo Mover", job_title="Teacher")
+    person_update(person=mover, actor=None, version=mover.version, job_title="Head of year")
+    found = _by_kind(_duties(personas))
+    [starting] = found[duties.STARTER]
+    [moving] = found[duties.MOVER]
+    assert starting.owner_role == moving.owner_role == Role.IT_LEAD
+    assert starting.overdue and "Daniel" not in starting.title
+    assert "Teacher → Head of year" in moving.subject and not moving.overdue
+    leaver = make_leaver(personas)
+    account_create(school=personas.school, actor=None, system=leaver.system,
+                   username="dprice", person=starter)
+    assert duties.STARTER not in _by_kind(_duties(personas))
+
+
+def test_counts_are_one_query_for_many_schools(personas: Personas) -> None:
+    make_leaver(personas)
+    now = _now()
+    ids = [personas.school.pk, personas.other_school.pk, *range(10_000, 10_050)]
+    with CaptureQueriesContext(connection) as captured:
+        duties.LeaverDuties().counts(ids, now=now, horizon=now + HORIZON)
+    assert len(captured) == 1
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_list_is_one_query_per_kind(personas: Personas, count: int,
+                                        django_assert_num_queries) -> None:
+    leaver = make_leaver(personas)
+    today = timezone.localdate()
+    for index in range(count - 1):
+        person = make_person(personas.school, f"Leaver {index}")
+        account_create(school=personas.school, actor=None, system=leaver.system,
+                       username=f"l{index}", person=person)
+        person_update(person=person, actor=None, version=person.version, leaving_date=today)
+    now = _now()
+    with django_assert_num_queries(6):
+        found = duties.LeaverDuties().for_school(personas.school.pk, now=now,
+                                                 horizon=now + HORIZON)
+    assert len(_by_kind(found)[duties.ACCOUNT]) == count
