@@ -9,8 +9,9 @@
   manager. Due on the leaving date.
 - ``replace-cycle-holder``: a leaver named as holder of a current password cycle. Business
   manager. Due on the leaving date.
-- ``starter-accounts``: an open starter checklist of someone with no account on any system
-  yet. IT lead. Due on the start date.
+- ``starter-accounts``: an open starter checklist of someone whose access labels call for an
+  account on a system where they have none (``access.accounts.expected``). IT lead. Due on
+  the start date.
 - ``mover-review``: an open mover checklist (the accounts of someone who changed post, to
   keep or disable). IT lead. Due on the day of the change.
 
@@ -101,11 +102,23 @@ def _holders(until: date) -> QuerySet[Any]:
 
 
 def _starters(until: date) -> QuerySet[Any]:
+    """Open starter checklists of people who should have an account on a current system
+    (as ``access.accounts.expected`` says: an access label of a current asset it holds lists
+    their membership) and have none there."""
     from schoolkeep.access.models import SystemAccount
+    from schoolkeep.systems.models import System
 
+    missing = (System.objects.filter(
+        school_id=OuterRef("school_id"), archived_at__isnull=True,
+        assets__archived_at__isnull=True,
+        assets__access_labels__members__user_id=OuterRef("person__user_id"),
+        assets__access_labels__members__school_id=OuterRef("school_id"),
+        assets__access_labels__members__is_active=True)
+        .filter(~Exists(SystemAccount.objects.filter(
+            system_id=OuterRef("pk"), person_id=OuterRef(OuterRef("person_id"))))))
     return (Checklist.objects.filter(kind=Checklist.Kind.STARTER, closed_at__isnull=True,
-                                     effective_on__lt=until)
-            .filter(~Exists(SystemAccount.objects.filter(person=OuterRef("person_id")))))
+                                     effective_on__lt=until, person__user__isnull=False)
+            .filter(Exists(missing)))
 
 
 def _movers(until: date) -> QuerySet[Any]:

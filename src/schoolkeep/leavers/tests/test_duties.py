@@ -15,12 +15,15 @@ from tests.personas import Personas
 
 from schoolkeep.access.accounts.services import account_create
 from schoolkeep.access.models import SystemAccount
+from schoolkeep.assets.services import label_update, labels_resolve
 from schoolkeep.duties.registry import provider_for
 from schoolkeep.duties.types import HORIZON, DutyCounts
-from schoolkeep.leavers import duties, services
+from schoolkeep.leavers import duties, selectors, services
 from schoolkeep.leavers.models import Checklist, StepRecord
-from schoolkeep.leavers.tests.records import make_leaver, make_person
+from schoolkeep.leavers.tests.records import make_asset, make_leaver, make_person
+from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_update
+from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.roles import Role
 
 Kind = StepRecord.Kind
@@ -107,15 +110,30 @@ def test_starters_and_movers(personas: Personas) -> None:
     mover = make_person(personas.school, "Mo Mover", job_title="Teacher")
     person_update(person=mover, actor=None, version=mover.version, job_title="Head of year")
     found = _by_kind(_duties(personas))
-    [starting] = found[duties.STARTER]
     [moving] = found[duties.MOVER]
-    assert starting.owner_role == moving.owner_role == Role.IT_LEAD
-    assert starting.overdue and "Daniel" not in starting.title
-    assert "Teacher → Head of year" in moving.subject and not moving.overdue
+    assert moving.owner_role == Role.IT_LEAD and not moving.overdue
+    assert "Teacher → Head of year" in moving.subject and "Mo" not in moving.title
+    # Daniel has no account, but nothing calls for one yet: no duty.
+    assert duties.STARTER not in found
+    # His access label lets him enter an asset held in SIMS: an account is to be made.
     leaver = make_leaver(personas)
+    Person.objects.filter(pk=starter.pk).update(user=personas.staff)
+    membership = Membership.objects.get(school=personas.school, user=personas.staff)
+    [label] = labels_resolve(school=personas.school, labels=["Teaching assistants"], actor=None)
+    label_update(label=label, actor=None, label_text="Teaching assistants",
+                 members=[membership])
+    make_asset(personas.school, "Reading records", leaver.colleague,
+               leaver.system).access_labels.add(label)
+    [starting] = _by_kind(_duties(personas))[duties.STARTER]
+    assert starting.owner_role == Role.IT_LEAD and starting.overdue
+    assert "Daniel" not in starting.title and "Daniel Price" in starting.subject
+    checklist = Checklist.objects.get(person=starter, kind=Checklist.Kind.STARTER)
+    [step] = [s for s in selectors.outstanding_for(checklist) if s.kind == Kind.CREATE_ACCOUNT]
+    assert step.subject_id == str(leaver.system.public_id)
     account_create(school=personas.school, actor=None, system=leaver.system,
                    username="dprice", person=starter)
     assert duties.STARTER not in _by_kind(_duties(personas))
+    assert _counts(personas) == DutyCounts(overdue=4, due=1)
 
 
 def test_counts_are_one_query_for_many_schools(personas: Personas) -> None:
