@@ -127,10 +127,9 @@ class PasswordDuties:
             return found
         today = local_date(now)
         members = _active_users(ids)
-        for due in dues_for_schools(school_ids=ids, today=today):
-            if is_before_horizon(due.due_on, horizon):
-                school_id = due.person.school_id
-                found[school_id].append(_change_duty(due, school_id, today, now, members))
+        for due in dues_for_schools(school_ids=ids, today=today, before=local_date(horizon)):
+            school_id = due.person.school_id
+            found[school_id].append(_change_duty(due, school_id, today, now, members))
         for forced in _open_shared(ids):
             if is_before_horizon(forced.due_on, horizon):
                 found[forced.school_id].append(_shared_duty(forced, now, members))

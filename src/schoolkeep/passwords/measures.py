@@ -5,7 +5,7 @@
   number of cycles they hold on it).
 
 The termly rule does not fit in SQL, so this is not one aggregate: it reads each table once
-for all the schools (``passwords.selectors.dues_for_schools``, a fixed number of queries) and
+for all the schools (``passwords.selectors.current_counts``, a fixed number of queries) and
 counts in Python.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from schoolkeep.duties.types import local_date
 from schoolkeep.overview.types import Figures, MeasureSpec
-from schoolkeep.passwords.selectors import dues_for_schools
+from schoolkeep.passwords.selectors import current_counts
 
 CURRENT = "passwords.changes-current"
 
@@ -33,13 +33,8 @@ class PasswordMeasures:
     ]
 
     def figures(self, school_ids: Sequence[int], *, now: datetime) -> Figures:
-        counted: dict[int, list[int]] = {}
-        for due in dues_for_schools(school_ids=school_ids, today=local_date(now)):
-            met_total = counted.setdefault(due.person.school_id, [0, 0])
-            met_total[1] += 1
-            if not due.overdue:
-                met_total[0] += 1
-        return {school_id: {CURRENT: (met, total)} for school_id, (met, total) in counted.items()}
+        counts = current_counts(school_ids=school_ids, today=local_date(now))
+        return {school_id: {CURRENT: figures} for school_id, figures in counts.items()}
 
 
 provider = PasswordMeasures()

@@ -36,6 +36,7 @@ COMPROMISE = "compromise"
 _PERSON_FIELDS = tuple(f.attname for f in Person._meta.concrete_fields if f.attname in {
     "id", "public_id", "school_id", "full_name", "preferred_name", "email", "user_id",
     "name_key"})
+_SCHOOL_AT = _PERSON_FIELDS.index("school_id")
 
 
 class HolderDue(NamedTuple):
@@ -89,12 +90,29 @@ def _person(values: tuple[Any, ...]) -> Person:
     return Person.from_db("default", list(_PERSON_FIELDS), values)
 
 
+class _People:
+    """{person pk: Person}, each built only when first asked for (a count needs none)."""
+
+    def __init__(self) -> None:
+        self.values: dict[int, tuple[Any, ...]] = {}
+        self._built: dict[int, Person] = {}
+
+    def __getitem__(self, pk: int) -> Person:
+        person = self._built.get(pk)
+        if person is None:
+            person = self._built[pk] = _person(self.values[pk])
+        return person
+
+    def school_of(self, pk: int) -> int:
+        return int(self.values[pk][_SCHOOL_AT])
+
+
 def _holders(cycles: list[PasswordCycle], today: date, person_id: int | None = None
-             ) -> tuple[dict[int, set[int]], dict[int, Person]]:
-    """{cycle pk: {person pk}} and {person pk: Person} (only the fields shown), in two
-    queries: named holders, and the people of the cycles' access labels."""
+             ) -> tuple[dict[int, set[int]], _People]:
+    """{cycle pk: {person pk}} and the people (only the fields shown), in two queries: named
+    holders, and the people of the cycles' access labels."""
     by_cycle: dict[int, set[int]] = {c.pk: set() for c in cycles}
-    people: dict[int, Person] = {}
+    people = _People()
     if not cycles:
         return by_cycle, people
     ids = list(by_cycle)
@@ -116,8 +134,7 @@ def _holders(cycles: list[PasswordCycle], today: date, person_id: int | None = N
         for *values, cycle_id in query.order_by().values_list(*_PERSON_FIELDS, F(path)):
             if cycle_id in by_cycle:
                 by_cycle[cycle_id].add(values[0])
-                if values[0] not in people:
-                    people[values[0]] = _person(tuple(values))
+                people.values.setdefault(values[0], tuple(values))
     return by_cycle, people
 
 
@@ -183,11 +200,15 @@ def _forced_due(forced: list[ForcedChange], last: date | None) -> date | None:
     return None
 
 
-def _rows(cycles: list[PasswordCycle], today: date, person_id: int | None = None
-          ) -> list[CycleDues]:
-    """Each cycle with its holders' last change and due date."""
+# (person pk, last change, due date, reason) of each holder of a cycle
+Computed = list[tuple[int, date | None, DueDate | None, str]]
+
+
+def _computed(cycles: list[PasswordCycle], today: date, person_id: int | None = None
+              ) -> tuple[list[tuple[PasswordCycle, Computed]], _People]:
+    """Each cycle with its holders' last change and due date (no Person built yet)."""
     if not cycles:
-        return []
+        return [], _People()
     school_ids = sorted({c.school_id for c in cycles})
     by_cycle, people = _holders(cycles, today, person_id)
     latest = last_changes(school_ids=school_ids, system_ids={c.system_id for c in cycles},
@@ -203,20 +224,37 @@ def _rows(cycles: list[PasswordCycle], today: date, person_id: int | None = None
                               years_around(termly_days))
     result = []
     for c in cycles:
-        rows = []
+        calendar = calendars.get(c.school_id)
+        forced = compromises.get(c.system_id, [])
+        known: dict[date | None, DueDate | None] = {}  # holders changed the same day
+        rows: Computed = []
         for pid in by_cycle[c.pk]:
             last = latest.get((c.system_id, pid))
-            due = next_due(c.cadence, c.every_days, last_done=last, starts_on=c.starts_on,
-                           calendar=calendars.get(c.school_id))
+            if last in known:
+                due = known[last]
+            else:
+                due = known[last] = next_due(c.cadence, c.every_days, last_done=last,
+                                             starts_on=c.starts_on, calendar=calendar)
             reason = str(c.cadence)
-            forced_on = _forced_due(compromises.get(c.system_id, []), last)
+            forced_on = _forced_due(forced, last) if forced else None
             if forced_on is not None and (due is None or forced_on < due.on):
                 due, reason = DueDate(on=forced_on), COMPROMISE
-            rows.append(HolderRow(person=people[pid], last_changed_on=last, due=due,
-                                  overdue=due is not None and due.on < today, reason=reason))
+            rows.append((pid, last, due, reason))
+        result.append((c, rows))
+    return result, people
+
+
+def _rows(cycles: list[PasswordCycle], today: date) -> list[CycleDues]:
+    """Each cycle with its holders' rows, overdue first."""
+    computed, people = _computed(cycles, today)
+    result = []
+    for cycle, holders in computed:
+        rows = [HolderRow(person=people[pid], last_changed_on=last, due=due,
+                          overdue=due is not None and due.on < today, reason=reason)
+                for pid, last, due, reason in holders]
         rows.sort(key=lambda r: (not r.overdue, r.due_on or date.max, r.person.name_key,
                                  r.person.pk))
-        result.append(CycleDues(cycle=c, rows=rows))
+        result.append(CycleDues(cycle=cycle, rows=rows))
     return result
 
 
@@ -226,25 +264,48 @@ def cycle_dues(*, school: School, today: date, system: System | None = None,
     return _rows(_cycles(school_ids=[school.pk], system=system, cycle=cycle), today)
 
 
-def dues_for_schools(*, school_ids: Iterable[int], today: date,
-                     person_id: int | None = None) -> list[HolderDue]:
-    """Each holder's next change per system, for many schools in a fixed number of queries.
-    A holder of several cycles of one system has one row: the earliest due date."""
-    ids = sorted(set(school_ids))
-    cycles = _cycles(school_ids=ids)
-    best: dict[tuple[int, int], HolderDue] = {}
-    for item in _rows(cycles, today, person_id):
-        for row in item.rows:
-            if row.due is None:
+def _earliest(school_ids: Iterable[int], today: date, person_id: int | None = None
+              ) -> tuple[dict[tuple[int, int], tuple[DueDate, str, System]], _People]:
+    """{(system pk, person pk): (the earliest due date, its reason, the system)}."""
+    cycles = _cycles(school_ids=sorted(set(school_ids)))
+    computed, people = _computed(cycles, today, person_id)
+    best: dict[tuple[int, int], tuple[DueDate, str, System]] = {}
+    for cycle, holders in computed:
+        for pid, _last, due, reason in holders:
+            if due is None:
                 continue
-            key = (item.cycle.system_id, row.person.pk)
+            key = (cycle.system_id, pid)
             known = best.get(key)
-            if known is None or row.due.on < known.due_on:
-                best[key] = HolderDue(person=row.person, system=item.cycle.system,
-                                      due_on=row.due.on, estimated=row.due.estimated,
-                                      overdue=row.overdue, reason=row.reason)
-    return sorted(best.values(), key=lambda d: (d.due_on, d.system.name_key, d.person.name_key,
-                                                d.person.pk))
+            if known is None or due.on < known[0].on:
+                best[key] = (due, reason, cycle.system)
+    return best, people
+
+
+def dues_for_schools(*, school_ids: Iterable[int], today: date, person_id: int | None = None,
+                     before: date | None = None, overdue_only: bool = False
+                     ) -> list[HolderDue]:
+    """Each holder's next change per system, for many schools in a fixed number of queries,
+    soonest first. A holder of several cycles of one system has one row: the earliest due
+    date. ``before``: only those due before that day; ``overdue_only``: only overdue ones."""
+    best, people = _earliest(school_ids, today, person_id)
+    until = today if overdue_only else before
+    dues = [HolderDue(person=people[pid], system=system, due_on=due.on,
+                      estimated=due.estimated, overdue=due.on < today, reason=reason)
+            for (_system_id, pid), (due, reason, system) in best.items()
+            if until is None or due.on < until]
+    return sorted(dues, key=lambda d: (d.due_on, d.system.name_key, d.person.name_key,
+                                       d.person.pk))
+
+
+def current_counts(*, school_ids: Iterable[int], today: date) -> dict[int, tuple[int, int]]:
+    """{school id: (holders not overdue, holders)}, one per person and system."""
+    best, people = _earliest(school_ids, today)
+    counted: dict[int, list[int]] = {}
+    for (_system_id, pid), (due, _reason, _system) in best.items():
+        figures = counted.setdefault(people.school_of(pid), [0, 0])
+        figures[1] += 1
+        figures[0] += due.on >= today
+    return {school_id: (met, total) for school_id, (met, total) in counted.items()}
 
 
 def holder_dues(*, school: School, today: date, person: Person | None = None
@@ -257,7 +318,7 @@ def holder_dues(*, school: School, today: date, person: Person | None = None
 
 def overdue_holders(*, school_ids: Iterable[int], today: date) -> list[HolderDue]:
     """The overdue holders of these schools, longest overdue first."""
-    return [d for d in dues_for_schools(school_ids=school_ids, today=today) if d.overdue]
+    return dues_for_schools(school_ids=school_ids, today=today, overdue_only=True)
 
 
 def own_systems(*, school: School, user: Any, today: date

@@ -115,3 +115,19 @@ def test_counts_read_a_fixed_number_of_queries(personas, django_assert_num_queri
     with django_assert_num_queries(len(first)):
         counts = provider.counts([s.pk for s in many], now=now, horizon=now + HORIZON)
     assert len(counts) >= 1
+
+
+def test_the_measure_counts_holders_not_overdue_per_school(personas):
+    from schoolkeep.passwords.measures import CURRENT
+    from schoolkeep.passwords.measures import provider as measures
+
+    school = personas.school
+    today = timezone.localdate()
+    sims = rec.system(school)
+    late, fine = rec.person(school, "Late"), rec.person(school, "Fine")
+    rec.cycle(school, sims, holders=[late, fine], cadence="every_n_days", every_days=30,
+              starts_on=today - timedelta(days=40))
+    rec.changed(school, sims, fine, today)
+    other = SchoolFactory()
+    assert measures.figures([school.pk, other.pk], now=timezone.now()) == {
+        school.pk: {CURRENT: (1, 2)}}
