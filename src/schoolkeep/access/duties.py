@@ -225,8 +225,9 @@ class AccessDuties(CountsFromKinds):
         """The people (in the order they became administrators), then the accounts
         matching nobody, each cut at the end of ``rows``, merged in order."""
         first = slice(0, rows.stop)
-        people = (rules.administrators([school_id], local_date(now), needing_dbs=True)
-                  .filter(since__lt=until).order_by("since", "public_id")
+        since = Q(since__lt=until)  # an alias of ``rules.administrators``
+        people = (rules.administrators([school_id], local_date(now), needing_dbs=True)  # type: ignore[misc]
+                  .filter(since).order_by("since", "public_id")
                   .annotate(became=F("since"))
                   .values_list("public_id", "full_name", "became"))[first]
         url = reverse("access:administrators")
