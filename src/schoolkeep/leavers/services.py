@@ -37,7 +37,8 @@ ACTION_LABELS = {
     "leavers.step.recorded": "Checklist step recorded",
 }
 
-# A person added with a start date this many days ago or later is a starter.
+# A person added with a start date this many days ago or later is a starter; one added with
+# a leaving date longer ago than this (an import of past staff) gets no leaver checklist.
 STARTER_WINDOW = timedelta(days=30)
 
 Kind = StepRecord.Kind
@@ -179,7 +180,9 @@ def checklist_for_change(*, school: School, change: Any, actor: Any) -> list[Che
     touched: list[Checklist | None] = []
     with transaction.atomic():
         person = Person.objects.get(pk=change.person_id, school=school)
-        if change.old_leaving_date != change.new_leaving_date:
+        long_gone = (change.created and change.new_leaving_date is not None
+                     and change.new_leaving_date < today - STARTER_WINDOW)
+        if change.old_leaving_date != change.new_leaving_date and not long_gone:
             touched.append(_leaver(school, person, change.old_leaving_date,
                                    change.new_leaving_date, actor))
         if change.created:

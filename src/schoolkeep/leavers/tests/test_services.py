@@ -215,3 +215,13 @@ def test_the_membership_ending_is_shown_as_a_fact(personas: Personas) -> None:
     view = selectors.checklist_view(checklist)
     assert view.facts == [f"Their access to Schoolkeep at this school ends on "
                           f"{leaver.person.leaving_date:%d/%m/%Y}."]
+
+
+def test_past_staff_added_long_after_leaving_get_no_checklist(personas: Personas) -> None:
+    today = timezone.localdate()
+    make_person(personas.school, "Long Gone", start_date=today - timedelta(days=2000),
+                leaving_date=today - timedelta(days=400))
+    recent = make_person(personas.school, "Just Left", start_date=today - timedelta(days=2000),
+                         leaving_date=today - timedelta(days=3))
+    assert [(c.person, c.kind) for c in Checklist.objects.all()] == [
+        (recent, Checklist.Kind.LEAVER)]
