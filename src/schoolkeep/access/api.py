@@ -222,10 +222,14 @@ def _filtered(access: SchoolAccess, params: AccountListParams) -> QuerySet[Syste
             summary="The accounts on a school's systems")
 def account_list(request: HttpRequest, params: Query[AccountListParams]) -> dict[str, Any]:
     access = school_access(request, params.school, "access.view")
-    page = paginate(_filtered(access, params), limit=params.limit, offset=params.offset,
-                    columns=COLUMNS)
-    page["items"] = _page_out(page["items"])
-    return page
+    # The page's ids first (the sort touches only the accounts and their systems' names),
+    # then only those rows with their people's ids: 20,000 accounts are not joined to sort.
+    ids = paginate(_filtered(access, params).values_list("pk", flat=True),
+                   limit=params.limit, offset=params.offset)
+    wanted = list(ids["items"])
+    found = {row["id"]: row for row in SystemAccount.objects.filter(pk__in=wanted)
+             .values(*COLUMNS)} if wanted else {}
+    return {"items": _page_out([found[pk] for pk in wanted]), "count": ids["count"]}
 
 
 @router.post("", response={201: AccountOut, **WRITE_ERRORS}, url_name="account-create",

@@ -7,7 +7,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,9 +62,9 @@ def account_list(request: SchoolRequest) -> HttpResponse:
         person=person, admin=admin, enabled=enabled, search=data.get("q", ""),
         unknown=tuple(name for name, chosen in (("is_admin", admin_unknown),
                                                 ("enabled", enabled_unknown)) if chosen))
-    page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = [(account, selectors.gaps(account, today)) for account in page.object_list]
+    page, rows = selectors.account_page(accounts, number=request.GET.get("page"),
+                                        today=timezone.localdate(),
+                                        per_page=ACCOUNTS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "access/accounts/account_list.html", {
@@ -80,7 +79,7 @@ def account_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     account = selectors.account_for_page(school=request.school, public_id=public_id)
     return render(request, "access/accounts/account_detail.html", {
         "page_title": f"{account.username} on {account.system.name}", "account": account,
-        "gaps": selectors.gaps(account, timezone.localdate()),
+        "gaps": selectors.account_gaps(account, timezone.localdate()),
         "can_manage": request.access.can("access.manage")})
 
 
