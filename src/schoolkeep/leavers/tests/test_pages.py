@@ -162,3 +162,43 @@ def test_the_list_shows_open_checklists_first(personas: Personas, login: Login,
     if show == "all":
         assert html.index("Olive Open") < html.index("Peter Gray")
     assert other.checklist.closed_at is None
+
+
+def test_a_starters_page_shows_the_policy_the_checks_and_the_accounts_to_make(
+        personas: Personas, login: Login) -> None:
+    from schoolkeep.agreements.aups.services import aups_set_up
+
+    aups_set_up(school=personas.school, actor=personas.business_manager)
+    starter = make_person(personas.school, "Daniel Price",
+                          start_date=timezone.localdate() - timedelta(days=10))
+    checklist = Checklist.objects.get(person=starter, kind=Checklist.Kind.STARTER)
+    html = login(personas.it_lead).get(
+        reverse("leavers:checklist-detail", args=[checklist.public_id])).content.decode()
+    assert "Sign the acceptable use policy" in html and "Not signed yet." in html
+    assert "Complete the Single Central Record checks" in html
+    assert reverse("people:person-detail", args=[starter.public_id]) in html
+
+
+def test_a_movers_page_offers_keep_or_disable_for_each_account(personas: Personas,
+                                                               login: Login) -> None:
+    from schoolkeep.people.services import person_update
+
+    leaver = make_leaver(personas)
+    mover = make_person(personas.school, "Mo Mover", job_title="Teacher")
+    account = account_create(school=personas.school, actor=None, system=leaver.system,
+                             username="mo", person=mover)
+    person_update(person=mover, actor=None, version=mover.version, job_title="Head of year")
+    checklist = Checklist.objects.get(person=mover, kind=Checklist.Kind.MOVER)
+    url = reverse("leavers:checklist-detail", args=[checklist.public_id])
+    browser = login(personas.it_lead)
+    html = browser.get(url).content.decode()
+    assert "Teacher → Head of year" in html
+    assert "Keep: still needed in the new post" in html and "Disabled on the system today" in html
+    browser.post(reverse("leavers:step-record", args=[checklist.public_id]),
+                 {"kind": Kind.DISABLE_ACCOUNT, "subject_id": str(account.public_id)})
+    assert SystemAccount.objects.get(pk=account.pk).enabled is False
+    html = browser.get(url).content.decode()
+    assert "Nothing is left to do" in html and "Close the checklist" in html
+    browser.post(reverse("leavers:checklist-close", args=[checklist.public_id]))
+    checklist.refresh_from_db()
+    assert checklist.closed_at is not None
