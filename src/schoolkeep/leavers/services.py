@@ -169,8 +169,20 @@ def _mover(school: School, person: Person, old: str, new: str, actor: Any,
         return None  # a post filled in for the first time, or cleared, is not a move
     if person.leaving_date is not None and person.leaving_date <= today:
         return None
-    return _checklist_open(school=school, person=person, kind=Checklist.Kind.MOVER,
-                           effective_on=today, actor=actor, change=mover_words(old, new))
+    checklist = _open(school, person, Checklist.Kind.MOVER)
+    if checklist is None:
+        return _checklist_open(school=school, person=person, kind=Checklist.Kind.MOVER,
+                               effective_on=today, actor=actor, change=mover_words(old, new))
+    # A second change before the review: one checklist, from the first post to the last.
+    first = checklist.change.split(" → ", 1)[0] or old
+    before = (checklist.change, checklist.effective_on.isoformat())
+    checklist.change, checklist.effective_on = mover_words(first, new)[:300], today
+    checklist.save(update_fields=["change", "effective_on"])
+    audit_record(action="leavers.checklist.moved", school=school, actor=actor,
+                 target=checklist, target_label=str(checklist),
+                 changes={"change": [before[0], checklist.change],
+                          "effective_on": [before[1], today.isoformat()]})
+    return checklist
 
 
 def checklist_for_change(*, school: School, change: Any, actor: Any) -> list[Checklist]:

@@ -225,3 +225,13 @@ def test_past_staff_added_long_after_leaving_get_no_checklist(personas: Personas
                          leaving_date=today - timedelta(days=3))
     assert [(c.person, c.kind) for c in Checklist.objects.all()] == [
         (recent, Checklist.Kind.LEAVER)]
+
+
+def test_two_changes_of_post_before_the_review_make_one_checklist(personas: Personas) -> None:
+    person = make_person(personas.school, "Mo Mover", job_title="Teacher")
+    person = person_update(person=person, actor=None, version=person.version,
+                           job_title="Head of year")
+    person_update(person=person, actor=None, version=person.version,
+                  job_title="Deputy headteacher")
+    [checklist] = Checklist.objects.filter(person=person, kind=Checklist.Kind.MOVER)
+    assert checklist.change == "Teacher → Deputy headteacher"
