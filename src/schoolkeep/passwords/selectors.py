@@ -172,13 +172,16 @@ def holders_of(*, school: School, system: System | None = None,
 
 def _cycles(*, school_ids: list[int], system: System | None = None,
             cycle: PasswordCycle | None = None) -> list[PasswordCycle]:
-    query = (PasswordCycle.objects.filter(school_id__in=school_ids, archived_at__isnull=True,
-                                          system__archived_at__isnull=True)
+    """The current cycles of current systems; one cycle asked for by itself, even archived
+    (its page still lists its holders)."""
+    query = (PasswordCycle.objects.filter(school_id__in=school_ids)
              .select_related("system", "school", "holders_label"))
-    if system is not None:
-        query = query.filter(system=system)
     if cycle is not None:
         query = query.filter(pk=cycle.pk)
+    else:
+        query = query.filter(archived_at__isnull=True, system__archived_at__isnull=True)
+    if system is not None:
+        query = query.filter(system=system)
     return list(query.order_by("school_id", "system__name_key", "name", "pk"))
 
 

@@ -100,6 +100,9 @@ def test_edit_and_archive(personas, login):
     client.post(reverse("passwords:cycle-archive", args=[made.public_id]))
     made.refresh_from_db()
     assert made.archived_at is not None
+    page = client.get(reverse("passwords:cycle-detail", args=[made.public_id])).content.decode()
+    assert "Archived on" in page and "Grace Adeyemi" in page and "Change this cycle" not in page
+    assert "Cycles (0)" in client.get(reverse("passwords:cycle-list")).content.decode()
 
 
 def test_another_schools_cycle_is_a_404(personas, login):
