@@ -60,7 +60,7 @@ def checklist_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                if request.access.can(permission)} if can_manage else set()
     return render(request, "leavers/checklist_detail.html", {
         "page_title": str(checklist), "checklist": checklist, "view": view,
-        "can_manage": can_manage, "allowed": allowed,
+        "can_manage": can_manage, "allowed": allowed, "today": timezone.localdate(),
         "people": _candidates(request, checklist) if can_manage else []})
 
 
