@@ -30,11 +30,10 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Single Central Record", "people:record", "scr.view"),
         ("Information assets", "assets:asset-list", "assets.view"),
         ("Systems", "systems:system-list", "systems.view"),
-        ("Accounts on systems", "access:account-list", "access.view"),
-        ("Password changes", "passwords:cycle-list", "passwords.view"),
+        # Two-factor, administrators, password changes and access reviews are in the
+        # accounts pages' own row of links (access/templatetags/access_nav.py).
+        ("Accounts and access", "access:account-list", "access.view"),
         ("Leavers and starters", "leavers:checklist-list", "leavers.view"),
-        ("My password changes", "passwords:mine", "passwords.attest"),
-        ("Access reviews", "access:review-list", "access.review"),
         ("Acceptable use", "agreements:aup-list", "aups.view"),
         ("Parents", "agreements:parent-list", "aups.records"),
         ("Policies", "policies:policy-list", "policies.view"),

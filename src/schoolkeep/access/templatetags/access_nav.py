@@ -1,5 +1,6 @@
-"""The row of links shared by the pages about accounts: the accounts, two-factor coverage,
-the administrators and the upload of a user list, each shown to whoever may open it."""
+"""The row of links shared by the pages about accounts and access: the accounts, two-factor
+coverage, the administrators, password changes, access reviews and the check of a user
+list, each shown to whoever may open it. The main menu has one entry for them all."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ PAGES = [
     ("accounts", "Accounts", "access:account-list", "access.view"),
     ("two-factor", "Two-factor", "access:two-factor", "access.view"),
     ("administrators", "Administrators", "access:administrators", "access.view"),
+    ("passwords", "Password changes", "passwords:cycle-list", "passwords.view"),
+    ("my-passwords", "My password changes", "passwords:mine", "passwords.attest"),
+    ("reviews", "Access reviews", "access:review-list", "access.review"),
     ("import", "Check a user list", "access:import-upload", "access.manage"),
 ]
 
