@@ -157,9 +157,10 @@ def cycle_archive(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 def mine(request: SchoolRequest) -> HttpResponse:
     person, dues = selectors.own_systems(school=request.school, user=request.user,
                                          today=timezone.localdate())
+    # One "another day" form per system, each with ids of its own (the names are the same).
     return render(request, "passwords/mine.html", {
-        "page_title": "My password changes", "person": person, "dues": dues,
-        "form": ChangedForm()})
+        "page_title": "My password changes", "person": person,
+        "dues": [(due, ChangedForm(auto_id=f"id_{due.system.public_id}_%s")) for due in dues]})
 
 
 @school_view("passwords.attest")

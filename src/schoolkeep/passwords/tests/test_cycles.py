@@ -4,6 +4,7 @@ trust administrator), and their query counts at 3 and 40 rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -120,9 +121,13 @@ def test_mine_has_one_button_and_the_post_records_today(personas, login):
     sims = rec.system(school)
     me = rec.person(school, "Sofia Novak", user=personas.staff)
     rec.cycle(school, sims, holders=[me], cadence="every_n_days", every_days=90)
+    rec.cycle(school, rec.system(school, "FMS", "finance"), holders=[me], cadence="yearly")
     client = login(personas.staff)
     html = client.get(reverse("passwords:mine")).content.decode()
     assert "I changed my password for SIMS today" in html
+    assert "I changed my password for FMS today" in html
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # one form per system, each with ids of its own
     assert not PasswordChange.objects.exists()  # GET records nothing
     client.post(reverse("passwords:attest", args=[sims.public_id]))
     assert PasswordChange.objects.get().changed_on == TODAY()
