@@ -32,7 +32,14 @@ from django.db.models.functions import Cast, Replace
 from django.urls import reverse
 
 from schoolkeep.duties.registry import register as register_provider
-from schoolkeep.duties.types import Duty, DutyCounts, local_date, status_for
+from schoolkeep.duties.types import (
+    Duty,
+    DutyCounts,
+    OwnedCounts,
+    Owners,
+    local_date,
+    status_for,
+)
 from schoolkeep.leavers.models import Checklist, StepRecord
 from schoolkeep.tenancy.roles import Role
 
@@ -44,6 +51,7 @@ CYCLE_HOLDER = f"{MODULE}.replace-cycle-holder"
 STARTER = f"{MODULE}.starter-accounts"
 MOVER = f"{MODULE}.mover-review"
 KINDS = (ACCOUNT, ASSET, ADMINISTRATOR, CYCLE_HOLDER, STARTER, MOVER)
+EVERY = slice(None)  # every row of a kind
 OWNERS = {ACCOUNT: Role.IT_LEAD, ASSET: Role.BUSINESS_MANAGER,
           ADMINISTRATOR: Role.BUSINESS_MANAGER, CYCLE_HOLDER: Role.BUSINESS_MANAGER,
           STARTER: Role.IT_LEAD, MOVER: Role.IT_LEAD}
@@ -190,6 +198,29 @@ class LeaverDuties:
         return {school_id: sum(per_kind.values(), DutyCounts())
                 for school_id, per_kind in found.items()}
 
+    def kind_counts(self, school_id: int, *, now: datetime, horizon: datetime,
+                    owners: Owners | None = None) -> dict[str, OwnedCounts]:
+        """Every kind's counts in the one aggregate; each kind falls wholly to its role."""
+        per_kind = counted([school_id], today=local_date(now),
+                           until=local_date(horizon)).get(school_id, {})
+        return {kind: OwnedCounts(mine=counts)
+                if owners is not None and owners.owns(None, OWNERS[kind])
+                else OwnedCounts(others=counts) for kind, counts in per_kind.items()}
+
+    def for_kind(self, school_id: int, kind: str, *, now: datetime, horizon: datetime,
+                 owners: Owners | None = None, mine: bool = True, limit: int | None = None,
+                 offset: int = 0) -> list[Duty]:
+        """One kind's duties, most urgent first, ``offset`` and ``limit`` applied in SQL."""
+        if kind not in self.kind_labels:
+            raise ValueError(f"The leavers module has no kind of duty {kind!r}.")
+        if owners is not None and owners.owns(None, OWNERS[kind]) != mine:
+            return []  # the whole kind falls to someone else
+        rows = slice(offset, None if limit is None else offset + limit)
+        method = {ACCOUNT: self._accounts, ASSET: self._assets,
+                  ADMINISTRATOR: self._administrators, CYCLE_HOLDER: self._holders,
+                  STARTER: self._starters, MOVER: self._movers}[kind]
+        return method(school_id, local_date(horizon), now, rows)
+
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         until = local_date(horizon)
         return [*self._accounts(school_id, until, now), *self._assets(school_id, until, now),
@@ -197,11 +228,12 @@ class LeaverDuties:
                 *self._holders(school_id, until, now), *self._starters(school_id, until, now),
                 *self._movers(school_id, until, now)]
 
-    def _accounts(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_accounts(until).filter(school_id=school_id)
-                .select_related("system", "person")
-                .annotate(checklist_id=_open_leaver_checklist("person_id"))
-                .order_by("person__leaving_date", "public_id"))
+    def _accounts(self, school_id: int, until: date, now: datetime,
+                  rows: slice = EVERY) -> list[Duty]:
+        found = (_accounts(until).filter(school_id=school_id)
+                 .select_related("system", "person")
+                 .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                 .order_by("person__leaving_date", "public_id"))[rows]
         return [_duty(ACCOUNT, str(account.public_id),
                       title="Disable the account of someone who is leaving or has left",
                       subject=f"{account.person.full_name}: {account.system.name} "
@@ -210,12 +242,13 @@ class LeaverDuties:
                       checklist_id=account.checklist_id,
                       register_url=reverse("access:account-detail", args=[account.public_id]),
                       register_permission="access.view", action="Disable the account")
-                for account in rows]
+                for account in found]
 
-    def _assets(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_assets(until).filter(school_id=school_id).select_related("owner_person")
-                .annotate(checklist_id=_open_leaver_checklist("owner_person_id"))
-                .order_by("owner_person__leaving_date", "public_id"))
+    def _assets(self, school_id: int, until: date, now: datetime,
+                rows: slice = EVERY) -> list[Duty]:
+        found = (_assets(until).filter(school_id=school_id).select_related("owner_person")
+                 .annotate(checklist_id=_open_leaver_checklist("owner_person_id"))
+                 .order_by("owner_person__leaving_date", "public_id"))[rows]
         return [_duty(ASSET, str(asset.public_id),
                       title="Hand over an information asset: its owner is leaving or has left",
                       subject=f"{asset.name} (owned by {asset.owner_person.full_name})",
@@ -223,13 +256,14 @@ class LeaverDuties:
                       checklist_id=asset.checklist_id,
                       register_url=reverse("assets:asset-detail", args=[asset.public_id]),
                       register_permission="assets.view", action="Choose the new owner")
-                for asset in rows]
+                for asset in found]
 
-    def _administrators(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_administrators(until).filter(system__school_id=school_id)
-                .select_related("system", "person")
-                .annotate(checklist_id=_open_leaver_checklist("person_id"))
-                .order_by("person__leaving_date", "system__public_id", "person_id"))
+    def _administrators(self, school_id: int, until: date, now: datetime,
+                        rows: slice = EVERY) -> list[Duty]:
+        found = (_administrators(until).filter(system__school_id=school_id)
+                 .select_related("system", "person")
+                 .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                 .order_by("person__leaving_date", "system__public_id", "person__public_id"))[rows]
         return [_duty(ADMINISTRATOR, f"{row.system.public_id}:{row.person.public_id}",
                       title="Name a new administrator of a system: one is leaving or has left",
                       subject=f"{row.system.name} (administered by {row.person.full_name})",
@@ -237,13 +271,15 @@ class LeaverDuties:
                       register_url=reverse("systems:system-detail",
                                            args=[row.system.public_id]),
                       register_permission="systems.view", action="Name the new administrator")
-                for row in rows]
+                for row in found]
 
-    def _holders(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_holders(until).filter(passwordcycle__school_id=school_id)
-                .select_related("passwordcycle__system", "person")
-                .annotate(checklist_id=_open_leaver_checklist("person_id"))
-                .order_by("person__leaving_date", "passwordcycle__public_id", "person_id"))
+    def _holders(self, school_id: int, until: date, now: datetime,
+                 rows: slice = EVERY) -> list[Duty]:
+        found = (_holders(until).filter(passwordcycle__school_id=school_id)
+                 .select_related("passwordcycle__system", "person")
+                 .annotate(checklist_id=_open_leaver_checklist("person_id"))
+                 .order_by("person__leaving_date", "passwordcycle__public_id",
+                          "person__public_id"))[rows]
         return [_duty(CYCLE_HOLDER, f"{row.passwordcycle.public_id}:{row.person.public_id}",
                       title="Name a new holder of a password change cycle: one is leaving",
                       subject=f"{row.passwordcycle.system.name}, {row.passwordcycle.name} "
@@ -252,11 +288,12 @@ class LeaverDuties:
                       register_url=reverse("passwords:cycle-detail",
                                            args=[row.passwordcycle.public_id]),
                       register_permission="passwords.view", action="Name the new holder")
-                for row in rows]
+                for row in found]
 
-    def _starters(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_starters(until).filter(school_id=school_id).select_related("person")
-                .order_by("effective_on", "public_id"))
+    def _starters(self, school_id: int, until: date, now: datetime,
+                  rows: slice = EVERY) -> list[Duty]:
+        found = (_starters(until).filter(school_id=school_id).select_related("person")
+                 .order_by("effective_on", "public_id"))[rows]
         return [_duty(STARTER, str(checklist.public_id),
                       title="Set up a starter's accounts",
                       subject=f"{checklist.person.full_name}, starting "
@@ -264,18 +301,19 @@ class LeaverDuties:
                       due_on=checklist.effective_on, now=now, checklist_id=checklist.public_id,
                       register_url="", register_permission="",
                       action="Open the starter's checklist")
-                for checklist in rows]
+                for checklist in found]
 
-    def _movers(self, school_id: int, until: date, now: datetime) -> list[Duty]:
-        rows = (_movers(until).filter(school_id=school_id).select_related("person")
-                .order_by("effective_on", "public_id"))
+    def _movers(self, school_id: int, until: date, now: datetime,
+                rows: slice = EVERY) -> list[Duty]:
+        found = (_movers(until).filter(school_id=school_id).select_related("person")
+                 .order_by("effective_on", "public_id"))[rows]
         return [_duty(MOVER, str(checklist.public_id),
                       title="Review the accounts of someone who changed post",
                       subject=f"{checklist.person.full_name}: {checklist.change}",
                       due_on=checklist.effective_on, now=now, checklist_id=checklist.public_id,
                       register_url="", register_permission="",
                       action="Review their accounts")
-                for checklist in rows]
+                for checklist in found]
 
 
 def register() -> None:

@@ -17,7 +17,7 @@ from schoolkeep.access.accounts.services import account_create
 from schoolkeep.access.models import SystemAccount
 from schoolkeep.assets.services import label_update, labels_resolve
 from schoolkeep.duties.registry import provider_for
-from schoolkeep.duties.types import HORIZON, DutyCounts
+from schoolkeep.duties.types import HORIZON, DutyCounts, Owners
 from schoolkeep.leavers import duties, selectors, services
 from schoolkeep.leavers.models import Checklist, StepRecord
 from schoolkeep.leavers.tests.records import make_asset, make_leaver, make_person
@@ -160,3 +160,31 @@ def test_the_list_is_one_query_per_kind(personas: Personas, count: int,
         found = duties.LeaverDuties().for_school(personas.school.pk, now=now,
                                                  horizon=now + HORIZON)
     assert len(_by_kind(found)[duties.ACCOUNT]) == count
+
+
+def test_each_kind_counts_and_slices_its_sorted_list(personas: Personas) -> None:
+    """The per-kind answers equal the full list: sorted, sliced in SQL, split by owner."""
+    today = timezone.localdate()
+    make_leaver(personas)
+    make_leaver(personas, name="Lucy Later", system_name="FMS",
+                leaves_on=today + timedelta(days=4))
+    make_leaver(personas, name="Olly Older", system_name="USO",
+                leaves_on=today - timedelta(days=9))
+    provider = duties.LeaverDuties()
+    now = _now()
+    horizon = now + HORIZON
+    whole = provider.for_school(personas.school.pk, now=now, horizon=horizon)
+    it_lead = Owners(user_id=1, members=frozenset({1}), roles=frozenset({Role.IT_LEAD}),
+                     is_siro=False)
+    counts = provider.kind_counts(personas.school.pk, now=now, horizon=horizon, owners=it_lead)
+    for kind in (duties.ACCOUNT, duties.ASSET, duties.ADMINISTRATOR, duties.CYCLE_HOLDER):
+        listed = sorted((d for d in whole if d.key.startswith(f"{kind}:")),
+                        key=lambda d: d.sort_key())
+        assert len(listed) == 3
+        mine = duties.OWNERS[kind] == Role.IT_LEAD
+        assert provider.for_kind(personas.school.pk, kind, now=now, horizon=horizon,
+                                 owners=it_lead, mine=mine, limit=2, offset=1) == listed[1:3]
+        assert provider.for_kind(personas.school.pk, kind, now=now, horizon=horizon,
+                                 owners=it_lead, mine=not mine) == []
+        split = counts[kind]
+        assert (split.mine if mine else split.others) == DutyCounts(overdue=2, due=1)
