@@ -112,7 +112,7 @@ def _holders(until: date) -> QuerySet[Any]:
 def _starters(until: date) -> QuerySet[Any]:
     """Open starter checklists of people who should have an account on a current system
     (as ``access.accounts.expected`` says: an access label of a current asset it holds lists
-    their membership) and have none there."""
+    their membership) and have none there, unless that account is recorded as not needed."""
     from schoolkeep.access.models import SystemAccount
     from schoolkeep.systems.models import System
 
@@ -123,7 +123,11 @@ def _starters(until: date) -> QuerySet[Any]:
         assets__access_labels__members__school_id=OuterRef("school_id"),
         assets__access_labels__members__is_active=True)
         .filter(~Exists(SystemAccount.objects.filter(
-            system_id=OuterRef("pk"), person_id=OuterRef(OuterRef("person_id"))))))
+            system_id=OuterRef("pk"), person_id=OuterRef(OuterRef("person_id")))))
+        .filter(~Exists(StepRecord.objects.filter(
+            kind=StepRecord.Kind.NOT_NEEDED, checklist_id=OuterRef(OuterRef("pk")))
+            .annotate(bare=Replace("subject_id", Value("-"), Value("")))
+            .filter(bare=_bare(OuterRef("public_id"))))))
     return (Checklist.objects.filter(kind=Checklist.Kind.STARTER, closed_at__isnull=True,
                                      effective_on__lt=until, person__user__isnull=False)
             .filter(Exists(missing)))

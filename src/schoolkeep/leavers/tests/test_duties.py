@@ -130,6 +130,12 @@ def test_starters_and_movers(personas: Personas) -> None:
     checklist = Checklist.objects.get(person=starter, kind=Checklist.Kind.STARTER)
     [step] = [s for s in selectors.outstanding_for(checklist) if s.kind == Kind.CREATE_ACCOUNT]
     assert step.subject_id == str(leaver.system.public_id)
+    record = services.step_record(checklist=checklist, kind=Kind.CREATE_ACCOUNT,
+                                  subject_id=step.subject_id, actor=personas.it_lead,
+                                  not_needed=True, note="Reads SIMS reports on paper")
+    assert duties.STARTER not in _by_kind(_duties(personas))
+    record.delete()
+    assert duties.STARTER in _by_kind(_duties(personas))
     account_create(school=personas.school, actor=None, system=leaver.system,
                    username="dprice", person=starter)
     assert duties.STARTER not in _by_kind(_duties(personas))
