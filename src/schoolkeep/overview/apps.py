@@ -11,6 +11,7 @@ MEASURE_MODULES = (
     "schoolkeep.incidents.measures",
     "schoolkeep.access.measures",
     "schoolkeep.access.reviews.measures",
+    "schoolkeep.passwords.measures",
     "schoolkeep.backups.measures",
 )
 
