@@ -86,24 +86,218 @@ def _require(*, school: School | int, actor: Any, permission: str, what: str) ->
 # ------------------------------------------------------------------- checklists
 
 
-def _open(school: School, person: Person, kind: str) -> Checklist | None:
-    return (Checklist.objects.select_for_update()
-            .filter(school=school, person=person, kind=kind, closed_at__isnull=True)
-            .order_by("-created_at").first())
+class _Batch:
+    """The checklist writes of one hook call (one chunk of an import at most), done with a
+    fixed number of queries whatever its size: the people read in one query and their open
+    checklists in one, new checklists inserted together, moved and closed ones updated
+    together, and every audit event appended at once."""
+
+    def __init__(self, school: School, actor: Any, people: Sequence[int]) -> None:
+        self.school, self.actor = school, actor
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.label = actor_label(actor)
+        self.people = {person.pk: person for person in
+                       Person.objects.filter(school=school, pk__in=list(people))}
+        missing = set(people) - set(self.people)
+        if missing:
+            raise Person.DoesNotExist(f"No person {sorted(missing)} in {school}.")
+        self.open: dict[tuple[int, str], Checklist] = {}
+        # Newest first, so the first seen of a person and kind is the one kept open.
+        for checklist in (Checklist.objects.select_for_update()
+                          .filter(school=school, person_id__in=list(self.people),
+                                  closed_at__isnull=True)
+                          .order_by("-created_at", "-pk")):
+            checklist.person = self.people[checklist.person_id]
+            self.open.setdefault((checklist.person_id, checklist.kind), checklist)
+        self.new: list[Checklist] = []
+        self.moved: dict[int, Checklist] = {}
+        self.closed: dict[int, Checklist] = {}
+        self.events: list[tuple[Checklist, str, dict[str, Any]]] = []
+        self.leavers: dict[int, Person] = {}
+
+    def opened(self, person: Person, kind: str, effective_on: date,
+               change: str = "") -> Checklist:
+        checklist = Checklist(school=self.school, person=person, kind=kind,
+                              effective_on=effective_on, change=change[:300],
+                              created_by_label=self.label)
+        # The school and person are this school's, read above; the public id is new.
+        full_clean_or_error(checklist, exclude=["school", "person", "public_id"])
+        self.new.append(checklist)
+        self.open[(person.pk, kind)] = checklist
+        self.events.append((checklist, "leavers.checklist.opened", {
+            "kind": checklist.get_kind_display(), "effective_on": effective_on.isoformat(),
+            **({"change": checklist.change} if checklist.change else {})}))
+        return checklist
+
+    def changed(self, checklist: Checklist, changes: dict[str, Any]) -> None:
+        if checklist.pk is not None:  # one made in this batch is inserted as it is now
+            self.moved[checklist.pk] = checklist
+        self.events.append((checklist, "leavers.checklist.moved", changes))
+
+    def close(self, checklist: Checklist, why: str) -> None:
+        checklist.closed_at = self.now
+        del self.open[(checklist.person_id, checklist.kind)]
+        if checklist.pk is not None:
+            self.moved.pop(checklist.pk, None)
+            self.closed[checklist.pk] = checklist
+        else:  # opened and closed again within the batch: nothing to write or audit
+            self.new.remove(checklist)
+            self.events = [event for event in self.events if event[0] is not checklist]
+            return
+        self.events.append((checklist, "leavers.checklist.closed", {"why": why}))
+
+    def moved_to(self, checklist: Checklist, new: date) -> None:
+        before = checklist.effective_on
+        checklist.effective_on = new
+        self.changed(checklist, {"effective_on": [before.isoformat(), new.isoformat()]})
+
+    def write(self) -> None:
+        if self.new:
+            Checklist.objects.bulk_create(self.new)
+        if self.moved:
+            Checklist.objects.bulk_update(list(self.moved.values()),
+                                          ["effective_on", "change"])
+        if self.closed:
+            Checklist.objects.filter(pk__in=list(self.closed)).update(closed_at=self.now)
+        from schoolkeep.audit.services import audit_record_many
+
+        audit_record_many([
+            {"action": action, "school": self.school, "actor": self.actor,
+             "target": checklist, "target_label": str(checklist), "changes": changes}
+            for checklist, action, changes in self.events])
+        self._forced_changes()
+
+    def _forced_changes(self) -> None:
+        """A leaver who used a shared account, or was responsible for one, makes its change
+        due: those leavers found in one query, then each one's forced changes."""
+        if not self.leavers:
+            return
+        from django.db.models import Q
+
+        from schoolkeep.access.models import SystemAccount
+        from schoolkeep.passwords.events.services import forced_changes_for_leaver
+
+        ids = list(self.leavers)
+        found: set[int] = set()
+        for responsible, user in (
+                SystemAccount.objects.filter(school=self.school, is_shared=True)
+                .filter(Q(shared_with__in=ids) | Q(responsible_person__in=ids))
+                .exclude(enabled=False).exclude(system__archived_at__isnull=False)
+                .values_list("responsible_person_id", "shared_with__id")):
+            found.update(pk for pk in (responsible, user) if pk in self.leavers)
+        for pk in sorted(found):
+            forced_changes_for_leaver(school=self.school, person=self.leavers[pk],
+                                      actor=self.actor)
 
 
-def _checklist_open(*, school: School, person: Person, kind: str, effective_on: date,
-                    actor: Any, change: str = "") -> Checklist:
-    checklist = Checklist(school=school, person=person, kind=kind, effective_on=effective_on,
-                          change=change[:300], created_by_label=actor_label(actor))
-    full_clean_or_error(checklist)
-    checklist.save()
-    audit_record(action="leavers.checklist.opened", school=school, actor=actor,
-                 target=checklist, target_label=str(checklist),
-                 changes={"kind": checklist.get_kind_display(),
-                          "effective_on": effective_on.isoformat(),
-                          **({"change": checklist.change} if checklist.change else {})})
+def _leaver(batch: _Batch, person: Person, new: date | None) -> Checklist | None:
+    checklist = batch.open.get((person.pk, Checklist.Kind.LEAVER))
+    if new is None:
+        if checklist is not None:
+            batch.close(checklist, "The leaving date was cleared.")
+        return checklist
+    if checklist is None:
+        checklist = batch.opened(person, Checklist.Kind.LEAVER, new)
+    elif checklist.effective_on != new:
+        batch.moved_to(checklist, new)
+    batch.leavers[person.pk] = person
     return checklist
+
+
+def _starter(batch: _Batch, person: Person, start: date | None) -> Checklist | None:
+    if start is None or start < batch.today - STARTER_WINDOW:
+        return None
+    if (person.pk, Checklist.Kind.STARTER) in batch.open:
+        return None
+    return batch.opened(person, Checklist.Kind.STARTER, start)
+
+
+def _starter_moved(batch: _Batch, person: Person, new: date | None) -> None:
+    checklist = batch.open.get((person.pk, Checklist.Kind.STARTER))
+    if checklist is None or new is None or checklist.effective_on == new:
+        return
+    batch.moved_to(checklist, new)
+
+
+def mover_words(old: str, new: str) -> str:
+    return f"{old.strip()} → {new.strip()}"
+
+
+def _mover(batch: _Batch, person: Person, old: str, new: str) -> Checklist | None:
+    today = batch.today
+    if not old.strip() or not new.strip() or old.strip() == new.strip():
+        return None  # a post filled in for the first time, or cleared, is not a move
+    if person.leaving_date is not None and person.leaving_date <= today:
+        return None
+    checklist = batch.open.get((person.pk, Checklist.Kind.MOVER))
+    if checklist is None:
+        return batch.opened(person, Checklist.Kind.MOVER, today, change=mover_words(old, new))
+    # A second change before the review: one checklist, from the first post to the last.
+    first = checklist.change.split(" → ", 1)[0] or old
+    before = (checklist.change, checklist.effective_on.isoformat())
+    checklist.change, checklist.effective_on = mover_words(first, new)[:300], today
+    batch.changed(checklist, {"change": [before[0], checklist.change],
+                              "effective_on": [before[1], today.isoformat()]})
+    return checklist
+
+
+def _long_gone(change: Any, today: date) -> bool:
+    return bool(change.created and change.new_leaving_date is not None
+                and change.new_leaving_date < today - STARTER_WINDOW)
+
+
+def _heard(change: Any, today: date) -> bool:
+    """Whether a change may touch a checklist at all (read without a query)."""
+    if change.old_leaving_date != change.new_leaving_date and not _long_gone(change, today):
+        return True
+    if change.created:
+        return (change.new_start_date is not None
+                and change.new_start_date >= today - STARTER_WINDOW)
+    if change.old_start_date != change.new_start_date:
+        return True
+    return bool(change.old_job_title.strip() and change.new_job_title.strip()
+                and change.old_job_title.strip() != change.new_job_title.strip())
+
+
+def checklists_for_changes(*, school: School, changes: Sequence[Any],
+                           actor: Any) -> list[Checklist]:
+    """Open, move or close the checklists that some ``people.hooks.PersonChange`` call for
+    (each in the order given); returns the checklists touched. Runs inside the people
+    write's transaction, with a fixed number of queries whatever the number of changes
+    (besides one ``forced_changes_for_leaver`` per leaver of a shared account)."""
+    today = timezone.localdate()
+    heard = [change for change in changes if _heard(change, today)]
+    if not heard:
+        return []
+    touched: list[Checklist | None] = []
+    with transaction.atomic():
+        batch = _Batch(school, actor, list(dict.fromkeys(c.person_id for c in heard)))
+        for change in heard:
+            person = batch.people[change.person_id]
+            if (change.old_leaving_date != change.new_leaving_date
+                    and not _long_gone(change, today)):
+                touched.append(_leaver(batch, person, change.new_leaving_date))
+            if change.created:
+                touched.append(_starter(batch, person, change.new_start_date))
+            elif change.old_start_date != change.new_start_date:
+                _starter_moved(batch, person, change.new_start_date)
+            if not change.created and change.old_job_title != change.new_job_title:
+                touched.append(_mover(batch, person, change.old_job_title,
+                                      change.new_job_title))
+        batch.write()
+    return list({id(c): c for c in touched if c is not None}.values())
+
+
+def checklist_for_change(*, school: School, change: Any, actor: Any) -> list[Checklist]:
+    """Open, move or close the checklists one ``people.hooks.PersonChange`` calls for;
+    returns the checklists touched. Runs inside the people write's transaction."""
+    return checklists_for_changes(school=school, changes=[change], actor=actor)
+
+
+def on_people_changed(*, school: School, changes: Sequence[Any], actor: Any) -> None:
+    """The people hook: the changes of one write (one chunk of an import at most), together."""
+    checklists_for_changes(school=school, changes=changes, actor=actor)
 
 
 def _checklist_close(checklist: Checklist, *, actor: Any, why: str) -> Checklist:
@@ -112,105 +306,6 @@ def _checklist_close(checklist: Checklist, *, actor: Any, why: str) -> Checklist
     audit_record(action="leavers.checklist.closed", school=checklist.school_id, actor=actor,
                  target=checklist, target_label=str(checklist), changes={"why": why})
     return checklist
-
-
-def _leaver(school: School, person: Person, old: date | None, new: date | None,
-            actor: Any) -> Checklist | None:
-    checklist = _open(school, person, Checklist.Kind.LEAVER)
-    if new is None:
-        if checklist is not None:
-            _checklist_close(checklist, actor=actor, why="The leaving date was cleared.")
-        return checklist
-    if checklist is None:
-        checklist = _checklist_open(school=school, person=person, kind=Checklist.Kind.LEAVER,
-                                    effective_on=new, actor=actor)
-    elif checklist.effective_on != new:
-        before = checklist.effective_on
-        checklist.effective_on = new
-        checklist.save(update_fields=["effective_on"])
-        audit_record(action="leavers.checklist.moved", school=school, actor=actor,
-                     target=checklist, target_label=str(checklist),
-                     changes={"effective_on": [before.isoformat(), new.isoformat()]})
-    from schoolkeep.passwords.events.services import forced_changes_for_leaver
-
-    forced_changes_for_leaver(school=school, person=person, actor=actor)
-    return checklist
-
-
-def _starter(school: School, person: Person, start: date | None, actor: Any,
-             today: date) -> Checklist | None:
-    if start is None or start < today - STARTER_WINDOW:
-        return None
-    if _open(school, person, Checklist.Kind.STARTER) is not None:
-        return None
-    return _checklist_open(school=school, person=person, kind=Checklist.Kind.STARTER,
-                           effective_on=start, actor=actor)
-
-
-def _starter_moved(school: School, person: Person, new: date | None, actor: Any) -> None:
-    checklist = _open(school, person, Checklist.Kind.STARTER)
-    if checklist is None or new is None or checklist.effective_on == new:
-        return
-    before = checklist.effective_on
-    checklist.effective_on = new
-    checklist.save(update_fields=["effective_on"])
-    audit_record(action="leavers.checklist.moved", school=school, actor=actor,
-                 target=checklist, target_label=str(checklist),
-                 changes={"effective_on": [before.isoformat(), new.isoformat()]})
-
-
-def mover_words(old: str, new: str) -> str:
-    return f"{old.strip()} → {new.strip()}"
-
-
-def _mover(school: School, person: Person, old: str, new: str, actor: Any,
-           today: date) -> Checklist | None:
-    if not old.strip() or not new.strip() or old.strip() == new.strip():
-        return None  # a post filled in for the first time, or cleared, is not a move
-    if person.leaving_date is not None and person.leaving_date <= today:
-        return None
-    checklist = _open(school, person, Checklist.Kind.MOVER)
-    if checklist is None:
-        return _checklist_open(school=school, person=person, kind=Checklist.Kind.MOVER,
-                               effective_on=today, actor=actor, change=mover_words(old, new))
-    # A second change before the review: one checklist, from the first post to the last.
-    first = checklist.change.split(" → ", 1)[0] or old
-    before = (checklist.change, checklist.effective_on.isoformat())
-    checklist.change, checklist.effective_on = mover_words(first, new)[:300], today
-    checklist.save(update_fields=["change", "effective_on"])
-    audit_record(action="leavers.checklist.moved", school=school, actor=actor,
-                 target=checklist, target_label=str(checklist),
-                 changes={"change": [before[0], checklist.change],
-                          "effective_on": [before[1], today.isoformat()]})
-    return checklist
-
-
-def checklist_for_change(*, school: School, change: Any, actor: Any) -> list[Checklist]:
-    """Open, move or close the checklists one ``people.hooks.PersonChange`` calls for;
-    returns the checklists touched. Runs inside the people write's transaction."""
-    today = timezone.localdate()
-    touched: list[Checklist | None] = []
-    with transaction.atomic():
-        person = Person.objects.get(pk=change.person_id, school=school)
-        long_gone = (change.created and change.new_leaving_date is not None
-                     and change.new_leaving_date < today - STARTER_WINDOW)
-        if change.old_leaving_date != change.new_leaving_date and not long_gone:
-            touched.append(_leaver(school, person, change.old_leaving_date,
-                                   change.new_leaving_date, actor))
-        if change.created:
-            touched.append(_starter(school, person, change.new_start_date, actor, today))
-        elif change.old_start_date != change.new_start_date:
-            _starter_moved(school, person, change.new_start_date, actor)
-        if not change.created and change.old_job_title != change.new_job_title:
-            touched.append(_mover(school, person, change.old_job_title, change.new_job_title,
-                                  actor, today))
-    return [checklist for checklist in touched if checklist is not None]
-
-
-def on_people_changed(*, school: School, changes: Sequence[Any], actor: Any) -> None:
-    """The people hook: each change in turn (one chunk of an import at most)."""
-    for change in changes:
-        checklist_for_change(school=school, change=change, actor=actor)
 
 
 def checklist_close(*, checklist: Checklist, actor: Any) -> Checklist:
