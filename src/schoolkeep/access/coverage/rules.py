@@ -90,7 +90,9 @@ def administrators(school_ids: Sequence[int], today: date, *,
     when they first became one (their earliest live administrator account or current system
     naming them). With ``needing_dbs``, only accounts without their own exception text
     count, and only people with neither a DBS check nor an exception are kept."""
-    accounts = SystemAccount.objects.filter(LIVE, ADMIN, person=OuterRef("pk"),
+    # Correlated on the school too, so that the (school, person) index finds the accounts.
+    accounts = SystemAccount.objects.filter(LIVE, ADMIN, school_id=OuterRef("school_id"),
+                                            person=OuterRef("pk"),
                                             system__archived_at__isnull=True)
     if needing_dbs:
         accounts = accounts.filter(dbs_exception="")
@@ -98,9 +100,19 @@ def administrators(school_ids: Sequence[int], today: date, *,
     first_named = Subquery(System.objects.filter(archived_at__isnull=True,
                                                  administrators=OuterRef("pk"))
                            .order_by("created_at").values("created_at")[:1])
-    people = (Person.objects.filter(current_q(today), school_id__in=list(school_ids))
+    # Who is one, found first by two uncorrelated lists (read once, not once per person):
+    # only for them is ``since`` worked out.
+    ids = list(school_ids)
+    holders = SystemAccount.objects.filter(LIVE, ADMIN, school_id__in=ids,
+                                           person__isnull=False,
+                                           system__archived_at__isnull=True)
+    if needing_dbs:
+        holders = holders.filter(dbs_exception="")
+    named = System.administrators.through.objects.filter(system__school_id__in=ids,
+                                                         system__archived_at__isnull=True)
+    people = (Person.objects.filter(current_q(today), school_id__in=ids)
+              .filter(Q(pk__in=holders.values("person_id")) | Q(pk__in=named.values("person_id")))
               .alias(by_account=first_account, by_name=first_named)
-              .filter(Q(by_account__isnull=False) | Q(by_name__isnull=False))
               .alias(since=Least(Coalesce("by_account", "by_name"),
                                  Coalesce("by_name", "by_account"))))
     if needing_dbs:
