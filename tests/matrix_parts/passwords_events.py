@@ -5,9 +5,10 @@ public page of a personal password-change link (passwords/reminders/urls.py).
 Marking a system as possibly compromised needs passwords.manage (SIRO, IT lead); the
 outsider, SIRO of another school, gets 404 for this school's system. A forced change's page
 is open to whoever may see the password cycles (passwords.view) and to the people it asks
-(the staff persona holds the SIMS cycle); an empty POST shows the form again to those who
-may record a change (the managers, and the staff persona for themselves) and is 403 for the
-rest. The personal link needs no sign-in: everyone gets the same 200 for a ready link (the
+(the staff persona and the auditor hold the SIMS cycle). The POST records the auditor's
+change: the managers (SIRO, IT lead) may (302, rolled back); the staff persona may record
+only their own, so the form comes back (200); the auditor, though asked, is read-only and
+gets 403 like everyone else, and nothing is written. The personal link needs no sign-in: everyone gets the same 200 for a ready link (the
 POST records the change, rolled back after each row); anything longer is a quiet 404.
 """
 
@@ -29,12 +30,13 @@ def build(personas: Personas) -> dict[str, Any]:
     system = rec.system(school, "Matrix SIMS")
     staff = rec.person(school, "Matrix Staff Holder", user=personas.staff)
     holder = rec.person(school, "Matrix Link Holder")
-    rec.cycle(school, system, holders=[staff, holder], cadence="yearly",
+    auditor = rec.person(school, "Matrix Auditor Holder", user=personas.auditor)
+    rec.cycle(school, system, holders=[staff, holder, auditor], cadence="yearly",
               starts_on=timezone.localdate() - timedelta(days=30))
     forced = forced_change_compromise(school=school, system=system, actor=personas.siro)
     _link, token = link_issue(school=school, system=system, person=holder)
     return {"events_system": str(system.public_id), "events_forced": str(forced.public_id),
-            "events_token": token}
+            "events_token": token, "events_auditor": str(auditor.public_id)}
 
 
 URL_ARGUMENTS = {
@@ -44,12 +46,17 @@ URL_ARGUMENTS = {
     "passwords:link-not-found": lambda t: {"rest": f"{t.extra['events_token']}/anything"},
 }
 
+# The auditor's own change, as the auditor (asked, but read-only) would post it.
+FORM_BODIES: dict[tuple[str, str], Any] = {
+    ("passwords:forced-change", "POST"): lambda t: {"person": t.extra["events_auditor"]},
+}
+
 #                                                    anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
     ("passwords:system-compromised", "GET"): "302 200 403 403 403 200 403 403 403 403 403 403 403 404",
     ("passwords:system-compromised", "POST"): "302 302 403 403 403 302 403 403 403 403 403 403 403 404",
     ("passwords:forced-change", "GET"): "302 200 200 403 200 200 403 403 403 200 403 200 200 404",
-    ("passwords:forced-change", "POST"): "302 200 403 403 403 200 403 403 403 200 403 403 403 404",
+    ("passwords:forced-change", "POST"): "302 302 403 403 403 302 403 403 403 200 403 403 403 404",
     ("passwords:link", "GET"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     ("passwords:link", "POST"): "200 200 200 200 200 200 200 200 200 200 200 200 200 200",
     ("passwords:link-not-found", "GET"): "404 404 404 404 404 404 404 404 404 404 404 404 404 404",

@@ -2,8 +2,10 @@
 
 A compromise asks every current holder of the system's password cycles (the cycles'
 selectors decide who they are); a leaver's shared account asks its responsible person and
-its other users, never the leaver. "Changed since" means a change recorded for a day on or
-after the day the forced change was raised.
+its other users, never the leaver. Which change answers a forced change is decided in one
+place, ``answers`` (with ``answered_from``, the first day that counts): for a compromise, a
+change on or after the day it was raised; for a leaver, a change on or after their leaving
+date (``due_on``), since until then the leaver still knows whatever password is set.
 """
 
 from __future__ import annotations
@@ -46,14 +48,32 @@ def _asked_ids(forced: ForcedChange) -> set[int]:
 
 
 def may_answer(*, forced: ForcedChange, person: Person) -> bool:
-    """Whether ``person`` is among those the forced change asks."""
+    """Whether ``person`` is among those the forced change asks (never a leaver for their
+    own leaver change)."""
+    if forced.reason == ForcedChange.Reason.LEAVER and forced.leaver_id == person.pk:
+        return False
     return person.pk in _asked_ids(forced)
+
+
+def answered_from(forced: ForcedChange) -> date:
+    """The first day on which a recorded change answers ``forced``: the leaving date for a
+    leaver's shared account (a change made while the leaver is still here is one they may
+    learn), otherwise the day it was raised."""
+    if forced.reason == ForcedChange.Reason.LEAVER:
+        return forced.due_on
+    return timezone.localdate(forced.raised_at)
+
+
+def answers(forced: ForcedChange, changed_on: date) -> bool:
+    """Whether a change made on ``changed_on`` answers ``forced``. The one rule that every
+    place deciding "changed since" uses (the page, the settling of forced changes)."""
+    return changed_on >= answered_from(forced)
 
 
 @dataclass(frozen=True)
 class Asked:
     person: Person
-    changed_on: date | None  # their latest change on or after the day it was raised
+    changed_on: date | None  # their latest change that answers it (see ``answers``)
 
 
 @dataclass(frozen=True)
@@ -73,15 +93,19 @@ class ForcedState:
     def raised_on(self) -> date:
         return timezone.localdate(self.forced.raised_at)
 
+    @property
+    def answered_from(self) -> date:
+        return answered_from(self.forced)
+
 
 def forced_change_state(forced: ForcedChange) -> ForcedState:
-    """Everyone the forced change asks, each with their change since (if any): those who
-    have not changed first, then by name. A fixed number of queries."""
+    """Everyone the forced change asks, each with their latest change that answers it (if
+    any): those who have not changed first, then by name. A fixed number of queries."""
     ids = _asked_ids(forced)
-    raised_on = timezone.localdate(forced.raised_at)
     latest = dict(
         PasswordChange.objects.filter(school_id=forced.school_id, system_id=forced.system_id,
-                                      person_id__in=ids, changed_on__gte=raised_on)
+                                      person_id__in=ids,
+                                      changed_on__gte=answered_from(forced))
         .values("person_id").annotate(last=Max("changed_on")).values_list("person_id", "last"))
     people = Person.objects.filter(school_id=forced.school_id, pk__in=ids)
     rows = [Asked(person, latest.get(person.pk)) for person in people]
@@ -94,3 +118,18 @@ def open_compromise(*, school: School, system: System) -> ForcedChange | None:
     return (ForcedChange.objects.filter(school=school, system=system, settled_at__isnull=True,
                                         reason=ForcedChange.Reason.COMPROMISE)
             .order_by("raised_at", "pk").first())
+
+
+def withdrawn(forced: ForcedChange) -> bool:
+    """Whether a settled leaver's change was withdrawn (their leaving date was cleared)
+    rather than answered by a change: its audit trail says so. No query for an open one or
+    a compromise."""
+    if forced.settled_at is None or forced.reason != ForcedChange.Reason.LEAVER:
+        return False
+    from schoolkeep.audit.models import AuditEvent
+    from schoolkeep.audit.services import target_key
+
+    target_type, target_id = target_key(forced)
+    return AuditEvent.objects.filter(school_id=forced.school_id, target_type=target_type,
+                                     target_id=target_id,
+                                     action="passwords.forced_change.withdrawn").exists()

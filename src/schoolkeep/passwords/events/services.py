@@ -6,12 +6,16 @@
   them has changed since it was raised. Marking it again while one is open changes nothing.
 - A leaver who used a shared account, or was responsible for it: one ``ForcedChange`` per
   such account (not disabled), due on their leaving date. One change by anyone still
-  entitled (the responsible person, or another user of the account) settles it. Called by
-  the leavers' checklist when a leaving date is set; calling it again changes nothing, and
-  a leaving date moved moves the open changes' due dates with it.
+  entitled (the responsible person, or another user of the account) settles it, if it was
+  made on or after the leaving date (``selectors.answers``): before then the leaver may
+  still learn the new password. The leaver can never settle it. Called by the leavers'
+  checklist when a leaving date is set; calling it again changes nothing, and a leaving
+  date moved moves the open changes' due dates with it. When the leaving date is cleared,
+  ``forced_changes_withdraw_for_leaver`` withdraws the open ones.
 - Settling by hand (``forced_change_settle``): a person asked (the responsible person of a
   shared account, say) says "the password has been changed", or someone with
-  ``passwords.manage`` records it for one of them. That is an
+  ``passwords.manage`` records it for one of them (one's own needs ``passwords.attest``,
+  which read-only roles such as the auditor do not hold). That is an
   ordinary attestation (``password_change_record``), ``ON_BEHALF`` when recorded for
   someone else.
 
@@ -42,10 +46,14 @@ ACTION_LABELS = {
     "passwords.forced_change.raised": "Password change asked for now (a possible compromise "
                                       "or a leaver who knew a shared password)",
     "passwords.forced_change.moved": "Forced password change moved to the new leaving date",
+    "passwords.forced_change.withdrawn": "Forced password change withdrawn (the leaving date "
+                                         "was cleared)",
 }
 
 MANAGE_MESSAGE = "You may not mark this school's systems as possibly compromised."
 SETTLE_MESSAGE = "You may not record this password change."
+LEAVER_MESSAGE = ("You are the leaver and know this password: someone else must change it and "
+                  "record it.")
 
 
 def _open(school: School, **lookup: Any) -> ForcedChange | None:
@@ -155,6 +163,33 @@ def forced_changes_for_leaver(*, school: School, person: Person,
     return result
 
 
+def forced_changes_withdraw_for_leaver(*, school: School, person: Person,
+                                       actor: Any) -> list[ForcedChange]:
+    """Withdraw ``person``'s open leaver forced changes, because their leaving date was
+    cleared (set by mistake, or they stay): each is settled (``settled_at``) with an audit
+    event ``passwords.forced_change.withdrawn``, so its duty ends. Idempotent: nothing is
+    open the second time, and nothing is written. Returns the changes withdrawn now."""
+    if person.school_id != school.pk:
+        raise DomainError("Choose a person of this school.", field="person")
+    withdrawn: list[ForcedChange] = []
+    with transaction.atomic():
+        now = timezone.now()
+        for forced in (ForcedChange.objects.select_for_update()
+                       .filter(school=school, leaver=person, reason=ForcedChange.Reason.LEAVER,
+                               settled_at__isnull=True)
+                       .select_related("system", "account").order_by("raised_at", "pk")):
+            forced.settled_at = now
+            forced.save(update_fields=["settled_at"])
+            label = forced.system.name + (f": {forced.account.username}"
+                                          if forced.account is not None else "")
+            audit_record(action="passwords.forced_change.withdrawn", school=school,
+                         actor=actor, target=forced, target_label=label,
+                         changes={"settled_at": [None, now], "leaver": person.full_name,
+                                  "why": "The leaving date was cleared."})
+            withdrawn.append(forced)
+    return withdrawn
+
+
 def _actor_person(school: School, actor: Any) -> Person | None:
     if not is_user(actor):
         return None
@@ -164,9 +199,12 @@ def _actor_person(school: School, actor: Any) -> Person | None:
 def forced_change_settle(*, forced: ForcedChange, actor: Any, person: Person,
                          changed_on: date | None = None) -> PasswordChange:
     """Record that ``person`` changed the password a forced change asks for (by their own
-    word, or recorded for them by someone who manages passwords). The attestation settles
-    the forced change once it answers it (``password_change_record`` decides)."""
-    from schoolkeep.passwords.events.selectors import may_answer
+    word, which needs ``passwords.attest``, or recorded for them by someone who manages
+    passwords). The leaver of a leaver's change can never settle it, nor can anyone for
+    them; a day before the one from which a change counts (``selectors.answered_from``: the
+    leaving date, for a leaver) is refused, naming the field. The attestation settles the
+    forced change once it answers it (``password_change_record`` decides)."""
+    from schoolkeep.passwords.events.selectors import answered_from, answers, may_answer
     from schoolkeep.passwords.services import password_change_record
 
     school = forced.school
@@ -174,16 +212,32 @@ def forced_change_settle(*, forced: ForcedChange, actor: Any, person: Person,
         raise DomainError("This change has already been made: nothing more is needed.")
     if person.school_id != school.pk:
         raise DomainError("Choose a person of this school.", field="person")
+    mine = _actor_person(school, actor)
+    own = mine is not None and mine.pk == person.pk
+    if is_user(actor):
+        manager = user_holds(school=school, user=actor, permission="passwords.manage")
+        attester = own and user_holds(school=school, user=actor,
+                                      permission="passwords.attest")
+        if not (attester or manager):
+            raise NotAllowed(SETTLE_MESSAGE)
+    leaver_change = forced.reason == ForcedChange.Reason.LEAVER
+    if leaver_change and mine is not None and forced.leaver_id == mine.pk:
+        raise NotAllowed(LEAVER_MESSAGE)
+    if leaver_change and forced.leaver_id == person.pk:
+        raise DomainError(f"{person.full_name} is the leaver and knows this password: someone "
+                          "else must change it.", field="person")
     if not may_answer(forced=forced, person=person):
         raise DomainError(f"{person.full_name} is not asked to make this change.",
                           field="person")
-    mine = _actor_person(school, actor)
-    own = mine is not None and mine.pk == person.pk
-    manager = is_user(actor) and user_holds(school=school, user=actor,
-                                            permission="passwords.manage")
-    if is_user(actor) and not (own or manager):
-        raise NotAllowed(SETTLE_MESSAGE)
+    day = changed_on or timezone.localdate()
+    if not answers(forced, day):
+        first = answered_from(forced)
+        when = f"{first.day} {first:%B %Y}"
+        message = (f"Only a change made on or after the leaving date, {when}, counts: until "
+                   "then the leaver could still learn the new password." if leaver_change
+                   else f"Only a change made on or after {when}, the day the change was "
+                   "asked for, counts.")
+        raise DomainError(message, field="changed_on")
     via = PasswordChange.Via.DASHBOARD if own else PasswordChange.Via.ON_BEHALF
     return password_change_record(school=school, system=forced.system, person=person,
-                                  changed_on=changed_on or timezone.localdate(), via=via,
-                                  actor=actor)
+                                  changed_on=day, via=via, actor=actor)

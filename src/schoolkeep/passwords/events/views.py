@@ -65,11 +65,20 @@ def forced_change(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if not _may_see(request, state):
         raise PermissionDenied
     manager = request.access.can("passwords.manage")
-    choices = [row.person.pk for row in state.waiting
-               if manager or row.person.user_id == request.user.pk]
+    attester = request.access.can("passwords.attest")
+    # One's own row only with passwords.attest (read-only roles such as the auditor may be
+    # asked, and see the page, but record nothing); the leaver records nothing for their
+    # own leaver change (they know the password).
+    is_leaver = (forced.reason == ForcedChange.Reason.LEAVER and forced.leaver is not None
+                 and forced.leaver.user_id == request.user.pk)
+    choices = [] if is_leaver else [
+        row.person.pk for row in state.waiting
+        if manager or (attester and row.person.user_id == request.user.pk)]
     form = SettleForm(posted(request), people=Person.objects.filter(pk__in=choices)
                       .order_by("name_key", "pk"))
     if request.method == "POST":
+        if is_leaver or not (manager or attester):
+            raise PermissionDenied
         if forced.settled_at is not None:
             messages.info(request, "This change has already been made: nothing more is needed.")
             return redirect("passwords:forced-change", forced.public_id)
@@ -88,4 +97,8 @@ def forced_change(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return render(request, "passwords/events/forced_change.html", {
         "page_title": f"{forced.system.name}: {forced.get_reason_display().lower()}",
         "forced": forced, "state": state, "form": form if choices else None,
-        "can_see_incident": request.access.can("incidents.view")})
+        "withdrawn": selectors.withdrawn(forced),
+        "can_see_incident": request.access.can("incidents.view"),
+        "changed_heading": ("Changed on or after the leaving date"
+                            if forced.reason == ForcedChange.Reason.LEAVER
+                            else "Changed since it was asked for")})

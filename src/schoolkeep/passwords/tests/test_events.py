@@ -186,7 +186,7 @@ def test_the_leaver_is_not_asked_and_others_may_not_record_for_someone(personas)
     rec.person(school, "Sofia Novak", user=personas.staff)
     _shared(school, system, responsible=keeper, users=[leaver])
     [forced] = forced_changes_for_leaver(school=school, person=leaver, actor=None)
-    with pytest.raises(DomainError, match="not asked"):
+    with pytest.raises(DomainError, match="is the leaver and knows this password"):
         forced_change_settle(forced=forced, actor=personas.siro, person=leaver)
     with pytest.raises(NotAllowed):
         forced_change_settle(forced=forced, actor=personas.staff, person=keeper)
