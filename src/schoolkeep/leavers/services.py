@@ -42,16 +42,20 @@ ACTION_LABELS = {
 STARTER_WINDOW = timedelta(days=30)
 
 Kind = StepRecord.Kind
-# The steps a person records on the checklist, and the permission each one's register needs
-# besides leavers.manage (the register's own service checks it too).
+# The steps a person records on the checklist, and the permission each one needs besides
+# leavers.manage. Disabling an account needs access.manage (the accounts service checks it);
+# the hand-overs need only leavers.manage: the business manager owns those duties, and the
+# register's service is called ``authorised_by="leavers.manage"`` so it checks that instead.
 STEP_PERMISSIONS: dict[str, str] = {
     Kind.DISABLE_ACCOUNT: "access.manage",
-    Kind.HAND_OVER_ASSET: "assets.manage",
+    Kind.HAND_OVER_ASSET: "leavers.manage",
     Kind.REPLACE_ADMINISTRATOR: "systems.manage",
-    Kind.REPLACE_CYCLE_HOLDER: "passwords.manage",
+    Kind.REPLACE_CYCLE_HOLDER: "leavers.manage",
     Kind.REVIEW_ACCESS: "leavers.manage",
     Kind.NOT_NEEDED: "leavers.manage",
 }
+# What the hand-over steps tell the registers' services they are authorised by.
+LEAVER_AUTHORITY = "leavers.manage"
 GONE = "That step is already done or no longer applies."
 NEEDS_NEW_HOLDER = frozenset({Kind.HAND_OVER_ASSET, Kind.REPLACE_ADMINISTRATOR,
                               Kind.REPLACE_CYCLE_HOLDER})
@@ -357,7 +361,8 @@ def _hand_over_asset(checklist: Checklist, subject_id: str, actor: Any,
 
     asset = _subject(Asset.objects.filter(archived_at__isnull=True), checklist, subject_id,
                      owner_person=checklist.person)
-    outcome = asset_owners_choose(school=checklist.school, actor=actor, choices=[
+    outcome = asset_owners_choose(school=checklist.school, actor=actor,
+                                  authorised_by=LEAVER_AUTHORITY, choices=[
         OwnerChoice(asset_id=asset.pk, version=asset.version, person=new_holder)])
     if outcome.stale:
         raise DomainError(outcome.stale[0])
@@ -391,7 +396,8 @@ def _replace_cycle_holder(checklist: Checklist, subject_id: str, actor: Any,
     holders = [person for person in cycle.holders.all() if person.pk != checklist.person_id]
     if new_holder not in holders:
         holders.append(new_holder)
-    cycle_update(cycle=cycle, actor=actor, version=cycle.version, holders=holders)
+    cycle_update(cycle=cycle, actor=actor, version=cycle.version, holders=holders,
+                 authorised_by=LEAVER_AUTHORITY)
     return f"{cycle.system.name}: {cycle.name}"
 
 

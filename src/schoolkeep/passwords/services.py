@@ -127,15 +127,26 @@ def cycle_create(*, school: School, actor: Any, system: System, name: str, caden
     return cycle
 
 
+# The one permission that may stand in for passwords.manage: a leaver's checklist names a
+# new holder of a cycle the leaver held (leavers.services checks it before calling).
+AUTHORITIES = frozenset({"leavers.manage"})
+
+
 def cycle_update(*, cycle: PasswordCycle, actor: Any, version: int,
-                 **changes: Any) -> PasswordCycle:
-    """Change a cycle (any of CYCLE_FIELDS); a stale ``version`` is refused."""
+                 authorised_by: str | None = None, **changes: Any) -> PasswordCycle:
+    """Change a cycle (any of CYCLE_FIELDS); a stale ``version`` is refused.
+
+    ``authorised_by="leavers.manage"`` (the leaver checklist's step): the actor needs that
+    permission instead of passwords.manage; any other value is a ValueError."""
+    if authorised_by is not None and authorised_by not in AUTHORITIES:
+        raise ValueError(f"A password cycle is not changed under {authorised_by!r}.")
     for name in changes:
         if name not in CYCLE_FIELDS:
             raise DomainError(f"A password cycle has no field {name!r}.", field=name)
     given = changes.pop("holders", None)
     with transaction.atomic():
-        _require(school=cycle.school_id, actor=actor, permission="passwords.manage",
+        _require(school=cycle.school_id, actor=actor,
+                 permission=authorised_by or "passwords.manage",
                  message="You may not change the password cycles of this school.")
         current = (PasswordCycle.objects.select_for_update(of=("self",))
                    .select_related("system", "holders_label").get(pk=cycle.pk))

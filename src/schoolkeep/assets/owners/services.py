@@ -22,6 +22,7 @@ from schoolkeep.audit.services import audit_record_many, diff
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.stale import last_change, when_words
 from schoolkeep.people.models import Person
+from schoolkeep.tenancy.guards import is_user, user_holds
 from schoolkeep.tenancy.models import School
 
 OWNER_COLUMNS = ["owner_person", "owner_organisation", "owner_unmatched", "version",
@@ -57,11 +58,26 @@ def _stale(school: School, asset: Asset) -> str:
             "saved. Choose it again if it still needs one.")
 
 
-def asset_owners_choose(*, school: School, actor: Any,
-                        choices: Sequence[OwnerChoice]) -> OwnersChosen:
+# The one permission that may stand in for assets.manage: a leaver's checklist hands a
+# leaver's asset to a new owner (leavers.services checks it before calling).
+AUTHORITIES = frozenset({"leavers.manage"})
+
+
+def asset_owners_choose(*, school: School, actor: Any, choices: Sequence[OwnerChoice],
+                        authorised_by: str | None = None) -> OwnersChosen:
     """Give each asset its chosen owner (a person or an outside organisation of the school).
-    Assets changed since their version was read are left as they are and reported."""
-    if not may_manage(school=school, actor=actor):
+    Assets changed since their version was read are left as they are and reported.
+
+    ``authorised_by="leavers.manage"`` (the leaver checklist's hand-over step): the actor
+    needs that permission instead of assets.manage; any other value is a ValueError."""
+    if authorised_by is not None:
+        if authorised_by not in AUTHORITIES:
+            raise ValueError(f"An asset's owner is not chosen under {authorised_by!r}.")
+        allowed = not is_user(actor) or user_holds(school=school, user=actor,
+                                                   permission=authorised_by)
+    else:
+        allowed = may_manage(school=school, actor=actor)
+    if not allowed:
         raise NotAllowed("You may not choose the owners of assets.")
     for choice in choices:
         owner = choice.person or choice.organisation
