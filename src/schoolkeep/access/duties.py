@@ -24,7 +24,8 @@ Six kinds, in the order they are listed:
   (the policy asks for everyone's own unique username). Owner: the IT lead.
 
 Each is due on the day its record was added (a system, an account; an administrator on the
-day they first became one), overdue from the next day: a gap is a gap from the start.
+day of their earliest administrator account, else of the first system naming them),
+overdue from the next day: a gap is a gap from the start.
 
 Titles leave the school in reminders and calendar feeds: they name no person or system.
 The system's name, the person's name or the account's username is the ``subject``.

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 
 from schoolkeep.access.models import AdministratorDbsException, SystemAccount
 from schoolkeep.assets.models import Asset, Classification
@@ -87,9 +87,10 @@ def dbs_met_q() -> Q:
 def administrators(school_ids: Sequence[int], today: date, *,
                    needing_dbs: bool = False) -> QuerySet[Person]:
     """The schools' current administrators (see the module docstring), aliased ``since``:
-    when they first became one (their earliest live administrator account or current system
-    naming them). With ``needing_dbs``, only accounts without their own exception text
-    count, and only people with neither a DBS check nor an exception are kept."""
+    when they became one (their earliest live administrator account; without one, the
+    earliest current system naming them). With ``needing_dbs``, only accounts without
+    their own exception text count, and only people with neither a DBS check nor an
+    exception are kept."""
     # Correlated on the school too, so that the (school, person) index finds the accounts.
     accounts = SystemAccount.objects.filter(LIVE, ADMIN, school_id=OuterRef("school_id"),
                                             person=OuterRef("pk"),
@@ -113,8 +114,9 @@ def administrators(school_ids: Sequence[int], today: date, *,
     people = (Person.objects.filter(current_q(today), school_id__in=ids)
               .filter(Q(pk__in=holders.values("person_id")) | Q(pk__in=named.values("person_id")))
               .alias(by_account=first_account, by_name=first_named)
-              .alias(since=Least(Coalesce("by_account", "by_name"),
-                                 Coalesce("by_name", "by_account"))))
+              # Coalesce reads the systems only for those without an account (LEAST of
+              # both, read for everyone, made PostgreSQL's JIT compile the count each time).
+              .alias(since=Coalesce("by_account", "by_name")))
     if needing_dbs:
         people = people.exclude(dbs_met_q())
     return people
