@@ -85,6 +85,7 @@ def person_list(request: SchoolRequest) -> HttpResponse:
         "page_title": "People", "filters": filters, "page": page, "query": query.urlencode(),
         "details": details, "leavers": status == selectors.LEAVERS,
         "can_manage": request.access.can("people.manage"),
+        "can_see_checklists": request.access.can("leavers.view"),
         "own_id": selectors.own_person_id(school=request.school, user=request.user),
         "person_url": url_for_each("people:person-detail"),  # each row's link
     })

@@ -30,10 +30,10 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Single Central Record", "people:record", "scr.view"),
         ("Information assets", "assets:asset-list", "assets.view"),
         ("Systems", "systems:system-list", "systems.view"),
-        # Two-factor, administrators, password changes and access reviews are in the
-        # accounts pages' own row of links (access/templatetags/access_nav.py).
-        ("Accounts and access", "access:account-list", "access.view"),
-        ("Leavers and starters", "leavers:checklist-list", "leavers.view"),
+        # Two-factor, administrators, password changes, access reviews and leavers are in the
+        # accounts pages' own row of links (access/templatetags/access_nav.py); leavers and
+        # starters also from the People page. Records stays one row at 1280 pixels.
+        ("Accounts", "access:account-list", "access.view"),
         ("Acceptable use", "agreements:aup-list", "aups.view"),
         ("Parents", "agreements:parent-list", "aups.records"),
         ("Policies", "policies:policy-list", "policies.view"),

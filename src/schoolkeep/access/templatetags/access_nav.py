@@ -1,6 +1,7 @@
 """The row of links shared by the pages about accounts and access: the accounts, two-factor
-coverage, the administrators, password changes, access reviews and the check of a user
-list, each shown to whoever may open it. The main menu has one entry for them all."""
+coverage, the administrators, password changes, access reviews, leavers and starters, and
+the check of a user list, each shown to whoever may open it. The main menu has one entry
+for them all."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ PAGES = [
     ("passwords", "Password changes", "passwords:cycle-list", "passwords.view"),
     ("my-passwords", "My password changes", "passwords:mine", "passwords.attest"),
     ("reviews", "Access reviews", "access:review-list", "access.review"),
+    ("leavers", "Leavers and starters", "leavers:checklist-list", "leavers.view"),
     ("import", "Check a user list", "access:import-upload", "access.manage"),
 ]
 
