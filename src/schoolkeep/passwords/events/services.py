@@ -174,7 +174,7 @@ def forced_changes_withdraw_for_leaver(*, school: School, person: Person,
     withdrawn: list[ForcedChange] = []
     with transaction.atomic():
         now = timezone.now()
-        for forced in (ForcedChange.objects.select_for_update()
+        for forced in (ForcedChange.objects.select_for_update(of=("self",))
                        .filter(school=school, leaver=person, reason=ForcedChange.Reason.LEAVER,
                                settled_at__isnull=True)
                        .select_related("system", "account").order_by("raised_at", "pk")):
