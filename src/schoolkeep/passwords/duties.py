@@ -13,12 +13,13 @@
 Titles name the system only, never a person: they leave the school in e-mails and feeds.
 
 Counts. The termly rule (a change in a holiday counts for the next term; estimated terms)
-does not fit in SQL, so ``counts`` does not run one aggregate: it reads each table once for
-all the schools asked (``passwords.selectors.dues_for_schools``: cycles, named holders,
-label holders, last changes, open compromises, term dates; plus the active members and the
-open leaver forced changes) and counts in Python. The number of queries is fixed whatever
-the number of schools; ``bench/passwords_overdue.py`` measures the time for a trust of 200
-schools.
+gives due dates that are worked out in Python, so ``counts`` does not run one aggregate. It
+reads, for all the schools asked, the cycles, then in ONE query only the holders whose due
+date may fall within the horizon (compared in SQL: ``passwords.selectors._candidates``), the
+open compromises and the term dates (``passwords.selectors.dues_for_schools``), plus the
+active members and the open leaver forced changes, and works out the due dates of those few
+holders only. The number of queries is fixed whatever the number of schools;
+``bench/passwords_overdue.py`` measures the time for a trust of 200 schools.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _forced_url(forced: ForcedChange) -> str:
 
 
 def _change_duty(due: HolderDue, school_id: int, today: date, now: datetime,
-                 members: set[tuple[int, int]]) -> Duty:
+                 members: set[tuple[int, int]], urls: tuple[str, str]) -> Duty:
     person, system = due.person, due.system
     user_id = person.user_id if (school_id, person.user_id) in members else None
     escalated = user_id is None or today - due.due_on >= ESCALATE_AFTER
@@ -86,8 +87,8 @@ def _change_duty(due: HolderDue, school_id: int, today: date, now: datetime,
     return Duty(
         key=f"{CHANGE_DUE}:{system.public_id}:{person.public_id}", module=MODULE, title=title,
         subject=subject, due_at=due.due_on, status=status_for(due.due_on, now),
-        url=reverse("passwords:mine"), permission="passwords.attest",
-        oversight_url=reverse("passwords:overdue"), oversight_permission="passwords.view",
+        url=urls[0], permission="passwords.attest",
+        oversight_url=urls[1], oversight_permission="passwords.view",
         owner_user_id=None if escalated else user_id,
         owner_role=Role.IT_LEAD.value if escalated else None,
         action=f"Say you changed your {system.name} password", school_id=school_id)
@@ -127,9 +128,10 @@ class PasswordDuties:
             return found
         today = local_date(now)
         members = _active_users(ids)
+        urls = (reverse("passwords:mine"), reverse("passwords:overdue"))  # once, not per duty
         for due in dues_for_schools(school_ids=ids, today=today, before=local_date(horizon)):
             school_id = due.person.school_id
-            found[school_id].append(_change_duty(due, school_id, today, now, members))
+            found[school_id].append(_change_duty(due, school_id, today, now, members, urls))
         for forced in _open_shared(ids):
             if is_before_horizon(forced.due_on, horizon):
                 found[forced.school_id].append(_shared_duty(forced, now, members))

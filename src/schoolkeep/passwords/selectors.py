@@ -9,27 +9,44 @@ change.
 
 Every function reads a fixed number of queries whatever the number of schools, cycles and
 holders: one per table for all the schools asked, and one for all their term dates
-(``duties.cadence.calendars_for``); the due dates are then worked out in Python, since the
-termly rule (a holiday counts for the next term, estimated terms) does not fit in SQL.
+(``duties.cadence.calendars_for``); the due dates are then worked out in Python (the termly
+rule: a holiday counts for the next term, estimated terms). The lists of those due before a
+day (overdue holders, the duties within the horizon) first choose in SQL, in one query, the
+holders whose due date may be before that day (``_candidates``: see "in SQL" below), and
+work out the due dates of those only.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import F, Max
 from django.utils import timezone
 
-from schoolkeep.duties.cadence import DueDate, calendars_for, next_due, years_around
+from schoolkeep.assets.models import AccessLabel
+from schoolkeep.duties.cadence import (
+    EVERY_N_DAYS,
+    TERMLY,
+    YEARLY,
+    DueDate,
+    add_years,
+    calendars_for,
+    next_due,
+    years_around,
+)
 from schoolkeep.passwords.models import Cadence, ForcedChange, PasswordChange, PasswordCycle
 from schoolkeep.people.models import Person
 from schoolkeep.people.selectors import current_q
 from schoolkeep.systems.models import System
-from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.calendar import default_term_dates
+from schoolkeep.tenancy.models import Membership, School, Term
 
 COMPROMISE = "compromise"
 # The fields of a holder read, in the model's order (``Person.from_db`` takes them so).
@@ -203,19 +220,230 @@ def _forced_due(forced: list[ForcedChange], last: date | None) -> date | None:
     return None
 
 
+# ---------------------------------------------------------------------------- in SQL
+#
+# Whether a due date falls before a day ``until`` needs no due date worked out:
+# - every N days: the last change counted (on or after the cycle's start; else the start)
+#   plus N days is before ``until``;
+# - once a year: that day is on or before ``last_yearly_day(until)``;
+# - once a term (a change covers its term, a holiday counting for the term that follows; the
+#   next change is due at the end of the following term): with E1 and E2 the last days of the
+#   two latest terms of the school that end before ``until``, the cycle started on or before
+#   E1 and the counted change, if any, is on or before E2. A change on or after the start of
+#   the term before the one ``until`` falls in (or in the holiday before it) is not due.
+# The school's terms are read as ``TermCalendar`` reads them, year by year: its own dates for
+# a year, else its trust's, else the estimated default pattern (literals computed here).
+
+
+def last_yearly_day(until: date) -> date:
+    """The last day whose next anniversary (``add_years(day, 1)``) is before ``until``."""
+    day = add_years(until - timedelta(days=1), -1)
+    if add_years(day + timedelta(days=1), 1) < until:  # 29 February of a leap year
+        day += timedelta(days=1)
+    return day
+
+
+def sql_tables() -> dict[str, str]:
+    """The tables the SQL below reads, named by the models."""
+    return {
+        "cycle": PasswordCycle._meta.db_table,
+        "holders": PasswordCycle.holders.through._meta.db_table,
+        "label_members": AccessLabel.members.through._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "person": Person._meta.db_table,
+        "system": System._meta.db_table,
+        "change": PasswordChange._meta.db_table,
+        "forced": ForcedChange._meta.db_table,
+        "school": School._meta.db_table,
+        "term": Term._meta.db_table,
+    }
+
+
+def sql_day() -> str:
+    """A date parameter's placeholder (typed on PostgreSQL, where it may stand alone)."""
+    return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+
+
+def term_ends_ctes(school_ids: list[int], until: date) -> tuple[str, list[Any]]:
+    """CTEs ``sch`` (the schools) and ``ends`` (school_id, e1, e2: the last days of the
+    school's two latest terms ending before ``until``; NULL where there are none)."""
+    t, day = sql_tables(), sql_day()
+    adapt = connection.ops.adapt_datefield_value
+    ids = ", ".join(["%s"] * len(school_ids))
+    years = [until.year - 2, until.year - 1, until.year]
+    year_list = ", ".join(["%s"] * len(years))
+    defaults = [(year, ends_on) for year in years
+                for _starts_on, ends_on in default_term_dates(year).values()]
+    default_rows = " UNION ALL ".join([f"SELECT %s AS academic_year, {day} AS ends_on"]
+                                      * len(defaults))
+    sql = f"""
+sch AS (SELECT s.id, s.organisation_id FROM {t['school']} s WHERE s.id IN ({ids})),
+dflt AS ({default_rows}),
+eff AS (
+    SELECT sch.id AS school_id, tm.ends_on FROM sch
+    JOIN {t['term']} tm ON tm.school_id = sch.id AND tm.academic_year IN ({year_list})
+    UNION ALL
+    SELECT sch.id, tm.ends_on FROM sch
+    JOIN {t['term']} tm ON tm.organisation_id = sch.organisation_id AND tm.school_id IS NULL
+        AND tm.academic_year IN ({year_list})
+    WHERE NOT EXISTS (SELECT 1 FROM {t['term']} o WHERE o.school_id = sch.id
+                      AND o.academic_year = tm.academic_year)
+    UNION ALL
+    SELECT sch.id, d.ends_on FROM sch CROSS JOIN dflt d
+    WHERE NOT EXISTS (SELECT 1 FROM {t['term']} o WHERE o.school_id = sch.id
+                      AND o.academic_year = d.academic_year)
+      AND NOT EXISTS (SELECT 1 FROM {t['term']} o WHERE o.school_id IS NULL
+                      AND o.organisation_id = sch.organisation_id
+                      AND o.academic_year = d.academic_year)
+),
+ranked AS (
+    SELECT school_id, ends_on,
+           ROW_NUMBER() OVER (PARTITION BY school_id ORDER BY ends_on DESC) AS n
+    FROM eff WHERE ends_on < {day}
+),
+ends AS (
+    SELECT school_id, MAX(CASE WHEN n = 1 THEN ends_on END) AS e1,
+           MAX(CASE WHEN n = 2 THEN ends_on END) AS e2
+    FROM ranked WHERE n <= 2 GROUP BY school_id
+)"""  # noqa: S608  # nosec B608 - only table names and placeholders formatted in
+    params: list[Any] = [*school_ids]
+    for year, ends_on in defaults:
+        params += [year, adapt(ends_on)]
+    params += years + years + [adapt(until)]
+    return sql, params
+
+
+def due_before_sql(until: date) -> tuple[str, list[Any]]:
+    """A condition on a row ``x`` (cadence, every_days, starts_on, last, base, e1, e2 as
+    ``term_ends_ctes`` computed them for ``until``): its cycle's due date is before ``until``
+    (compromises aside)."""
+    day = sql_day()
+    if connection.vendor == "postgresql":
+        every_n = f"(x.base + x.every_days) < {day}"
+    else:
+        every_n = f"date(x.base, '+' || x.every_days || ' days') < {day}"
+    adapt = connection.ops.adapt_datefield_value
+    sql = f"""(
+    (x.cadence = %s AND {every_n})
+    OR (x.cadence = %s AND x.base <= {day})
+    OR (x.cadence = %s AND x.starts_on <= x.e1
+        AND (x.last IS NULL OR x.last < x.starts_on OR x.last <= x.e2)))"""
+    return sql, [EVERY_N_DAYS, adapt(until), YEARLY, adapt(last_yearly_day(until)), TERMLY]
+
+
+def raised_on_sql(column: str) -> tuple[str, list[Any]]:
+    """The local day of a forced change's ``raised_at``."""
+    sql, params = connection.ops.datetime_cast_date_sql(column, (), settings.TIME_ZONE)
+    return sql, list(params)
+
+
+def _to_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _candidates(cycles: list[PasswordCycle], school_ids: list[int], today: date, until: date,
+                person_id: int | None = None
+                ) -> tuple[dict[int, set[int]], _People, dict[tuple[int, int], date]]:
+    """As ``_holders`` and ``last_changes``, but only the holders of each cycle whose due date
+    there may be before ``until`` (their cycle's, or an open compromise's): ONE query, the
+    comparison made in SQL; the due dates are then worked out for these few only."""
+    by_cycle: dict[int, set[int]] = {c.pk: set() for c in cycles}
+    people = _People()
+    latest: dict[tuple[int, int], date] = {}
+    if not cycles:
+        return by_cycle, people, latest
+    t, day = sql_tables(), sql_day()
+    adapt = connection.ops.adapt_datefield_value
+    ids = ", ".join(["%s"] * len(school_ids))
+    cycle_ids = ", ".join(["%s"] * len(cycles))
+    ends_sql, ends_params = term_ends_ctes(school_ids, until)
+    due_sql, due_params = due_before_sql(until)
+    raised_on, raised_params = raised_on_sql("f.raised_at")
+    columns = [f.column for f in Person._meta.concrete_fields if f.attname in _PERSON_FIELDS]
+    person_columns = ", ".join(f"p.{column}" for column in columns)
+    x_columns = ", ".join(f"x.{column}" for column in columns)
+    one_person = "AND p.id = %s" if person_id is not None else ""
+    sql = f"""
+WITH {ends_sql},
+cyc AS (
+    SELECT c.id, c.system_id, c.cadence, c.every_days, c.starts_on, c.holders_label_id
+    FROM {t['cycle']} c WHERE c.id IN ({cycle_ids})
+),
+held AS (
+    SELECT h.passwordcycle_id AS cycle_id, h.person_id FROM {t['holders']} h
+    WHERE h.passwordcycle_id IN (SELECT id FROM cyc)
+    UNION
+    SELECT cyc.id, p.id FROM cyc
+    JOIN {t['label_members']} lm ON lm.accesslabel_id = cyc.holders_label_id
+    JOIN {t['membership']} m ON m.id = lm.membership_id AND m.is_active = %s
+    JOIN {t['person']} p ON p.user_id = m.user_id AND p.school_id = m.school_id
+),
+pc AS (
+    SELECT held.cycle_id, cyc.system_id, cyc.cadence, cyc.every_days, cyc.starts_on,
+           {person_columns}
+    FROM held JOIN cyc ON cyc.id = held.cycle_id JOIN {t['person']} p ON p.id = held.person_id
+    WHERE p.school_id IN ({ids}) AND (p.leaving_date IS NULL OR p.leaving_date > {day})
+          {one_person}
+),
+latest AS (
+    SELECT ch.system_id, ch.person_id, MAX(ch.changed_on) AS last FROM {t['change']} ch
+    WHERE ch.school_id IN ({ids}) AND ch.system_id IN (SELECT system_id FROM cyc)
+    GROUP BY ch.system_id, ch.person_id
+),
+x AS (
+    SELECT pc.*, latest.last, ends.e1, ends.e2,
+           CASE WHEN latest.last IS NOT NULL AND latest.last >= pc.starts_on
+                THEN latest.last ELSE pc.starts_on END AS base
+    FROM pc
+    LEFT JOIN latest ON latest.system_id = pc.system_id AND latest.person_id = pc.id
+    LEFT JOIN ends ON ends.school_id = pc.school_id
+)
+SELECT x.cycle_id, x.system_id, x.last, {x_columns} FROM x
+WHERE {due_sql}
+   OR EXISTS (SELECT 1 FROM {t['forced']} f
+              WHERE f.school_id IN ({ids}) AND f.system_id = x.system_id
+                AND f.reason = %s AND f.settled_at IS NULL AND f.due_on < {day}
+                AND (x.last IS NULL OR x.last < {raised_on}))
+"""  # noqa: S608  # nosec B608 - only table names, columns and placeholders formatted in
+    params: list[Any] = [*ends_params, *[c.pk for c in cycles], True, *school_ids,
+                         adapt(today)]
+    if person_id is not None:
+        params.append(person_id)
+    params += [*school_ids, *due_params, *school_ids, COMPROMISE, adapt(until),
+               *raised_params]
+    public_at = _PERSON_FIELDS.index("public_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for cycle_id, system_id, last, *values in cursor.fetchall():
+            pid = values[0]
+            by_cycle[cycle_id].add(pid)
+            if pid not in people.values:
+                if isinstance(values[public_at], str):  # SQLite
+                    values[public_at] = uuid.UUID(values[public_at])
+                people.values[pid] = tuple(values)
+            if last is not None:
+                latest[(system_id, pid)] = _to_date(last)  # type: ignore[assignment]
+    return by_cycle, people, latest
+
+
 # (person pk, last change, due date, reason) of each holder of a cycle
 Computed = list[tuple[int, date | None, DueDate | None, str]]
 
 
-def _computed(cycles: list[PasswordCycle], today: date, person_id: int | None = None
+def _computed(cycles: list[PasswordCycle], today: date, person_id: int | None = None,
+              until: date | None = None
               ) -> tuple[list[tuple[PasswordCycle, Computed]], _People]:
-    """Each cycle with its holders' last change and due date (no Person built yet)."""
+    """Each cycle with its holders' last change and due date (no Person built yet); with
+    ``until``, only the holders whose due date may be before that day (``_candidates``)."""
     if not cycles:
         return [], _People()
     school_ids = sorted({c.school_id for c in cycles})
-    by_cycle, people = _holders(cycles, today, person_id)
-    latest = last_changes(school_ids=school_ids, system_ids={c.system_id for c in cycles},
-                          person_id=person_id)
+    if until is not None:
+        by_cycle, people, latest = _candidates(cycles, school_ids, today, until, person_id)
+    else:
+        by_cycle, people = _holders(cycles, today, person_id)
+        latest = last_changes(school_ids=school_ids, system_ids={c.system_id for c in cycles},
+                              person_id=person_id)
     compromises = _open_compromises(school_ids)
     termly_days: list[date] = []
     for c in cycles:
@@ -267,11 +495,13 @@ def cycle_dues(*, school: School, today: date, system: System | None = None,
     return _rows(_cycles(school_ids=[school.pk], system=system, cycle=cycle), today)
 
 
-def _earliest(school_ids: Iterable[int], today: date, person_id: int | None = None
+def _earliest(school_ids: Iterable[int], today: date, person_id: int | None = None,
+              until: date | None = None
               ) -> tuple[dict[tuple[int, int], tuple[DueDate, str, System]], _People]:
-    """{(system pk, person pk): (the earliest due date, its reason, the system)}."""
+    """{(system pk, person pk): (the earliest due date, its reason, the system)}; with
+    ``until``, at least every one due before that day."""
     cycles = _cycles(school_ids=sorted(set(school_ids)))
-    computed, people = _computed(cycles, today, person_id)
+    computed, people = _computed(cycles, today, person_id, until)
     best: dict[tuple[int, int], tuple[DueDate, str, System]] = {}
     for cycle, holders in computed:
         for pid, _last, due, reason in holders:
@@ -290,8 +520,8 @@ def dues_for_schools(*, school_ids: Iterable[int], today: date, person_id: int |
     """Each holder's next change per system, for many schools in a fixed number of queries,
     soonest first. A holder of several cycles of one system has one row: the earliest due
     date. ``before``: only those due before that day; ``overdue_only``: only overdue ones."""
-    best, people = _earliest(school_ids, today, person_id)
     until = today if overdue_only else before
+    best, people = _earliest(school_ids, today, person_id, until)
     dues = [HolderDue(person=people[pid], system=system, due_on=due.on,
                       estimated=due.estimated, overdue=due.on < today, reason=reason)
             for (_system_id, pid), (due, reason, system) in best.items()

@@ -12,9 +12,15 @@ from django.utils import timezone
 from tests.factories import MembershipFactory, OrganisationFactory, SchoolFactory, UserFactory
 
 from schoolkeep.duties.cadence import add_years
-from schoolkeep.passwords.measures import CURRENT, current_counts_sql, last_yearly_day, provider
+from schoolkeep.passwords.measures import CURRENT, current_counts_sql, provider
 from schoolkeep.passwords.models import ForcedChange
-from schoolkeep.passwords.selectors import current_counts
+from schoolkeep.passwords.selectors import (
+    _earliest,
+    current_counts,
+    dues_for_schools,
+    last_yearly_day,
+    overdue_holders,
+)
 from schoolkeep.passwords.tests import cycle_records as rec
 from schoolkeep.tenancy.calendar import default_term_dates
 from schoolkeep.tenancy.models import Term
@@ -118,3 +124,35 @@ def test_last_yearly_day(today: date) -> None:
     day = last_yearly_day(today)
     assert add_years(day, 1) < today
     assert add_years(day + timedelta(days=1), 1) >= today
+
+
+def _rows(dues):
+    return [(d.person.pk, d.person.full_name, str(d.person.public_id), d.system.pk, d.due_on,
+             d.estimated, d.overdue, d.reason) for d in dues]
+
+
+def test_the_holders_due_before_a_day_chosen_in_sql_are_those_worked_out_in_python(
+        schools, django_assert_max_num_queries) -> None:
+    """``dues_for_schools(before=...)`` and ``overdue_holders`` read only the holders whose
+    due date may come before the day (compared in SQL): the same rows as working out every
+    holder's due date in Python and keeping those before it."""
+    compared = 0
+    for offset in range(0, 760, 5):
+        today = START + timedelta(days=offset)
+        best, people = _earliest(schools, today)
+        for until, found in (
+                (today, overdue_holders(school_ids=schools, today=today)),
+                (today + timedelta(days=14),
+                 dues_for_schools(school_ids=schools, today=today,
+                                  before=today + timedelta(days=14)))):
+            expected = sorted(
+                ((people[pid], system, due, reason)
+                 for (_s, pid), (due, reason, system) in best.items() if due.on < until),
+                key=lambda r: (r[2].on, r[1].name_key, r[0].name_key, r[0].pk))
+            assert _rows(found) == [
+                (p.pk, p.full_name, str(p.public_id), s.pk, d.on, d.estimated, d.on < today, r)
+                for p, s, d, r in expected], (today, until)
+            compared += len(found)
+    assert compared > 0
+    with django_assert_max_num_queries(5):
+        overdue_holders(school_ids=schools, today=START + timedelta(days=400))
