@@ -4,9 +4,14 @@
   people step when his leaving date was set). His SIMS account is still enabled (the
   accounts step); he is still one of SIMS's administrators and holds the SIMS admin staff
   password cycle, and nobody has taken them over yet (named here, through the registers'
-  services, when nothing of his exists). An asset he owns comes from the assets step, when
-  it gives him one;
+  services, when nothing of his exists). He still owns the "Staff personnel files" asset
+  (given to him here, through the owners' service, as when he kept them for the office), so
+  the business manager has a hand-over to do;
 - Daniel Price, who started ten days ago: his starter checklist;
+- Kieran Walsh, the data administrator, who started twelve days ago (added here, linked to
+  the data administrator's Schoolkeep account, with his checks done): his starter checklist,
+  and as he holds the "Pupil Data Administrator" access label of the pupil information kept
+  in SIMS but has no SIMS account yet, the IT lead has a starter's account to set up;
 - Mateo Silva, a teaching assistant now a higher level teaching assistant: his mover
   checklist, to review his accounts.
 
@@ -16,6 +21,8 @@ Running the step again changes nothing. People are fictional.
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils import timezone
 
 from schoolkeep.demo.builder import DemoContext, register_step
 from schoolkeep.lib.text import fold
@@ -28,6 +35,14 @@ LEAVER = "Peter Gray"
 STARTERS = ["Daniel Price"]
 MOVER = ("Mateo Silva", "Higher level teaching assistant")
 LEAVER_SYSTEM = "SIMS"
+# An asset no other demo test pins, for the hand-over duty (leavers.hand-over-asset).
+LEAVER_ASSET = "Staff personnel files"
+# The starter who needs an account (leavers.starter-accounts): a demo member with no person
+# yet, and the access label (of an asset SIMS holds) that calls for the account.
+NEW_STARTER = "Kieran Walsh"
+NEW_STARTER_MEMBER = "larkspur.data_admin"
+NEW_STARTER_DAYS_AGO = 12
+NEW_STARTER_LABEL = "Pupil Data Administrator"
 
 
 def _checklists(school: Any, person: Person, *, created: bool) -> None:
@@ -66,6 +81,49 @@ def _leaver_records(school: Any, person: Person) -> None:
                      holders=[*cycle.holders.all(), person])
 
 
+def _leaver_asset(school: Any, person: Person) -> None:
+    """Peter Gray still owns an asset: its hand-over is outstanding."""
+    from schoolkeep.assets.models import Asset
+    from schoolkeep.assets.owners.services import OwnerChoice, asset_owners_choose
+    from schoolkeep.leavers.models import StepRecord
+
+    if Asset.objects.filter(school=school, owner_person=person).exists() or \
+            StepRecord.objects.filter(checklist__person=person,
+                                      kind=StepRecord.Kind.HAND_OVER_ASSET).exists():
+        return
+    asset = Asset.objects.filter(school=school, name_key=fold(LEAVER_ASSET),
+                                 archived_at__isnull=True).first()
+    if asset is None:
+        return
+    asset_owners_choose(school=school, actor=None, choices=[
+        OwnerChoice(asset_id=asset.pk, version=asset.version, person=person)])
+
+
+def _new_starter(ctx: DemoContext, school: Any, people: dict[str, Person]) -> None:
+    """Kieran Walsh, the data administrator, started twelve days ago: the people hook opens
+    his starter checklist; the access label of SIMS's pupil data lists his membership."""
+    from schoolkeep.assets.models import AccessLabel
+    from schoolkeep.assets.services import label_update
+    from schoolkeep.people.demo import DemoPerson, _add_person
+    from schoolkeep.people.models import PersonKind
+    from schoolkeep.tenancy.models import Membership
+
+    user = ctx.users.get(NEW_STARTER_MEMBER)
+    label = AccessLabel.objects.filter(school=school,
+                                       label_key=fold(NEW_STARTER_LABEL)).first()
+    if user is None or label is None or fold(NEW_STARTER) in people:
+        return
+    if Person.objects.filter(school=school, user=user).exists():
+        return  # the member has a person already: they are not a new starter
+    spec = DemoPerson(NEW_STARTER, PersonKind.SUPPORT, "Data administrator",
+                      NEW_STARTER_DAYS_AGO, NEW_STARTER_MEMBER,
+                      fields={"staff_number": "L010"})
+    _add_person(ctx, school, spec, 13, timezone.localdate())  # after the 12 of Larkspur
+    membership = Membership.objects.get(school=school, user=user, is_active=True)
+    label_update(label=label, actor=None, label_text=label.label,
+                 members=[*label.members.all(), membership])
+
+
 def build_demo_leavers(ctx: DemoContext) -> None:
     school = ctx.schools[SCHOOL]
     people = {p.name_key: p for p in Person.objects.filter(school=school)}
@@ -73,9 +131,11 @@ def build_demo_leavers(ctx: DemoContext) -> None:
     if leaver is not None and leaver.leaving_date is not None:
         _checklists(school, leaver, created=False)
         _leaver_records(school, leaver)
+        _leaver_asset(school, leaver)
     for name in STARTERS:
         if (starter := people.get(fold(name))) is not None:
             _checklists(school, starter, created=True)
+    _new_starter(ctx, school, people)
     mover_name, new_post = MOVER
     mover = people.get(fold(mover_name))
     if mover is not None and mover.job_title != new_post:

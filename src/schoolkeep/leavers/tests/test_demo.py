@@ -1,6 +1,6 @@
-"""The demo raises the leavers' duties at Larkspur (Peter Gray's enabled account, his
-administration of SIMS and his password cycle; a mover), shows a starter's checklist, and
-building it again changes nothing."""
+"""The demo raises each leavers' duty at Larkspur (Peter Gray's enabled account, the asset he
+still owns, his administration of SIMS and his password cycle; Kieran Walsh, a starter with
+no SIMS account yet; a mover), each to its owner, and building it again changes nothing."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from schoolkeep.accounts.models import User
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.leavers import duties
 from schoolkeep.leavers.models import Checklist
+from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -35,14 +37,21 @@ def test_the_demo_raises_each_leavers_duty() -> None:
     larkspur = School.objects.get(slug="larkspur")
     found = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "leavers"]
     kinds = {duty.key.split(":", 1)[0] for duty in found}
-    # No demo starter is without accounts (Daniel Price has one on USO), and the assets
-    # step gives Peter Gray no asset yet: those two kinds are tested in test_duties.
-    assert kinds >= {duties.ACCOUNT, duties.ADMINISTRATOR, duties.CYCLE_HOLDER, duties.MOVER}
-    assert all("Peter" not in duty.title for duty in found)
+    assert kinds == set(duties.KINDS)  # each of them, the hand-over and starter's too
+    assert all("Peter" not in duty.title and "Kieran" not in duty.title for duty in found)
+    by_kind = {duty.key.split(":", 1)[0]: duty for duty in found}
+    assert "Staff personnel files" in by_kind[duties.ASSET].subject
+    assert "Kieran Walsh" in by_kind[duties.STARTER].subject
+    business_manager = User.objects.get(email="business.manager@larkspur.example")
+    it_lead = User.objects.get(email="it.lead@larkspur.example")
+    assert by_kind[duties.ASSET].owner_user_ids == (business_manager.pk,)
+    assert by_kind[duties.STARTER].owner_user_ids == (it_lead.pk,)
+    kieran = Person.objects.get(school=larkspur, full_name="Kieran Walsh")
+    assert kieran.user is not None and kieran.user.email == "data.admin@larkspur.example"
     checklists = {(c.person.full_name, c.kind) for c in Checklist.objects.filter(
         school=larkspur).select_related("person")}
     assert {("Peter Gray", "leaver"), ("Daniel Price", "starter"),
-            ("Mateo Silva", "mover")} <= checklists
+            ("Mateo Silva", "mover"), ("Kieran Walsh", "starter")} <= checklists
     before = (Checklist.objects.count(), len(found))
     build()
     again = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "leavers"]
