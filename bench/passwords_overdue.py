@@ -12,7 +12,8 @@ Then it times, interleaved:
 - ``passwords.selectors.overdue_holders`` for every school of the trust (the list the page
   pages through);
 - ``passwords:overdue`` as the trust's administrator (every school of the trust, 50 a page);
-- the duty counts of the ``passwords`` provider for every school (the dashboard's figure).
+- the duty counts of the ``passwords`` provider for every school (the dashboard's figure);
+- the overview's measure (``passwords.measures``: ONE query) for every school.
 
 It prints the median and 95th percentile and the queries of each. On PostgreSQL when
 ``SCHOOLKEEP_BENCH_POSTGRES`` is set (see bench/harness.py).
@@ -128,6 +129,7 @@ def measure(client: Any, school_ids: list[int], iterations: int) -> dict[str, di
 
     from schoolkeep.duties.types import HORIZON
     from schoolkeep.passwords.duties import provider
+    from schoolkeep.passwords.measures import provider as measure_provider
     from schoolkeep.passwords.selectors import overdue_holders
 
     url = reverse("passwords:overdue")
@@ -137,6 +139,7 @@ def measure(client: Any, school_ids: list[int], iterations: int) -> dict[str, di
                                                              today=timezone.localdate()),
         "page: passwords:overdue": lambda: client.get(url),
         "duties: counts": lambda: provider.counts(school_ids, now=now, horizon=now + HORIZON),
+        "measure: figures": lambda: measure_provider.figures(school_ids, now=now),
     }
     figures: dict[str, dict[str, Any]] = {label: {"times": []} for label in calls}
     for label, call in calls.items():  # warm up, and the figures of one call
@@ -148,6 +151,9 @@ def measure(client: Any, school_ids: list[int], iterations: int) -> dict[str, di
             if result.status_code != 200:
                 raise SystemExit(f"bench: {url} answered {result.status_code}")
             figures[label]["rows"] = 50
+        elif label.startswith("measure"):
+            figures[label]["rows"] = sum(total for found in result.values()
+                                         for _met, total in found.values())
         else:
             figures[label]["rows"] = sum(c.total for c in result.values())
     for _ in range(iterations):
