@@ -87,7 +87,10 @@ def _change_duty(due: HolderDue, school_id: int, today: date, now: datetime,
     return Duty(
         key=f"{CHANGE_DUE}:{system.public_id}:{person.public_id}", module=MODULE, title=title,
         subject=subject, due_at=due.due_on, status=status_for(due.due_on, now),
-        url=urls[0], permission="passwords.attest",
+        # Passed to the IT lead, the duty leads to the overdue list, where the holder is
+        # (the holder's own page would show the IT lead their own passwords instead).
+        url=urls[1] if escalated else urls[0],
+        permission="passwords.view" if escalated else "passwords.attest",
         oversight_url=urls[1], oversight_permission="passwords.view",
         owner_user_id=None if escalated else user_id,
         owner_role=Role.IT_LEAD.value if escalated else None,
@@ -99,7 +102,9 @@ def _shared_duty(forced: ForcedChange, now: datetime,
     account = forced.account
     responsible = account.responsible_person if account is not None else None
     user_id = responsible.user_id if responsible is not None else None
-    if (forced.school_id, user_id) not in members:
+    # The leaver never owns the change of a password they knew: the IT lead does.
+    if (forced.school_id, user_id) not in members or (
+            responsible is not None and responsible.pk == forced.leaver_id):
         user_id = None
     name = account.username if account is not None else "shared"
     return Duty(
@@ -107,8 +112,10 @@ def _shared_duty(forced: ForcedChange, now: datetime,
         title=f"Change the password of a shared {forced.system.name} account",
         subject=f"The shared account “{name}” on {forced.system.name}: someone who knew its "
                 "password has left",
+        # The page itself lets in those it asks (a responsible person may hold no
+        # passwords.view), so the link is shown to whoever the duty falls to.
         due_at=forced.due_on, status=status_for(forced.due_on, now), url=_forced_url(forced),
-        permission="passwords.view", owner_user_id=user_id,
+        owner_user_id=user_id,
         owner_role=None if user_id is not None else Role.IT_LEAD.value,
         action="Change it and say so", school_id=forced.school_id)
 

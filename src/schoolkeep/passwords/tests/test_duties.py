@@ -42,6 +42,8 @@ def test_the_holder_owns_it_then_the_it_lead_after_14_days(personas):
     assert fms_duty.owner_user_id is None and fms_duty.owner_role == "it_lead"
     assert "Sofia Novak" in fms_duty.subject and "Sofia" not in fms_duty.title
     assert sims_duty.url == "/passwords/mine/" and sims_duty.permission == "passwords.attest"
+    # Passed to the IT lead, it leads where the holder is listed, not to the IT lead's own page.
+    assert fms_duty.url == "/passwords/overdue/" and fms_duty.permission == "passwords.view"
 
 
 def test_a_holder_without_an_account_is_the_it_leads_and_far_dues_are_left_out(personas):
@@ -73,6 +75,22 @@ def test_a_leavers_shared_account_is_its_responsible_persons(personas):
     assert duty.key.startswith(SHARED_CHANGE_DUE)
     assert duty.owner_user_id == personas.business_manager.pk
     assert "Grace" not in duty.title
+
+
+def test_a_leaver_responsible_for_the_shared_account_never_owns_its_change(personas):
+    from schoolkeep.access.models import SystemAccount
+
+    school = personas.school
+    sims = rec.system(school)
+    leaver = rec.person(school, "Grace Adeyemi", user=personas.business_manager)
+    account = SystemAccount.objects.create(school=school, system=sims, username="office",
+                                           username_key="office", is_shared=True,
+                                           responsible_person=leaver)
+    ForcedChange.objects.create(school=school, system=sims, reason="leaver",
+                                raised_at=timezone.now(), due_on=timezone.localdate(),
+                                account=account, leaver=leaver, raised_by_label="Schoolkeep")
+    [duty] = _duties(school)
+    assert duty.owner_user_id is None and duty.owner_role == "it_lead"
 
 
 def test_counts_agree_with_for_school_for_several_schools(personas):
