@@ -14,14 +14,21 @@ Six kinds, in the order they are listed:
   without two-factor": one fact, one duty.)
 - ``admin-without-dbs``: an administrator (a person named as a system's administrator or
   holding a live administrator account) with neither a completed enhanced DBS check nor an
-  exception with its reason; and a live administrator account that matches nobody and has
-  no exception text. Owner: the SIRO (the policy: servers are managed by DBS-checked staff).
+  exception with its reason; and a live shared administrator account with no person behind
+  it and no exception text. (An unmatched one raises only ``unmatched-account``: matching
+  it answers its DBS question.) Owner: the SIRO (the policy: servers are managed by
+  DBS-checked staff).
 - ``admin-without-two-factor``: a live administrator account whose two-factor is not known
-  to be on. Owner: the IT lead.
+  to be on, on a system that raises no two-factor duty of its own (turning two-factor on for
+  a remote access system, or one that needs it, answers its accounts too). Owner: the IT
+  lead.
 - ``unmatched-account``: a live account that matches no person and is not marked shared.
   Owner: the IT lead.
 - ``shared-without-reason``: a live shared account without the reason the school needs it
   (the policy asks for everyone's own unique username). Owner: the IT lead.
+
+The account kinds leave out the accounts of a person whose leaving date is before the
+horizon's day: ``leavers.account-enabled`` (disable it) is that account's one duty.
 
 Each is due on the day its record was added (a system, an account; an administrator on the
 day of their earliest administrator account, else of the first system naming them),
@@ -134,8 +141,9 @@ class AccessDuties(CountsFromKinds):
         systems = _grouped(rules.current_systems(ids), SYSTEMS_ROW, [
             (rules.REMOTE & rules.TWO_FACTOR_OFF, "created_at"),
             (rules.other_needing_q() & rules.TWO_FACTOR_OFF, "created_at")], today, until)
-        accounts = _grouped(rules.live_accounts(ids), ACCOUNTS_ROW, [
-            (rules.ADMIN_WITHOUT_TWO_FACTOR, "created_at"),
+        accounts = _grouped(rules.live_accounts(ids).filter(rules.not_leaving_q(until)),
+                            ACCOUNTS_ROW, [
+            (rules.admin_without_two_factor_q(), "created_at"),
             (rules.UNMATCHED, "created_at"),
             (rules.SHARED_WITHOUT_REASON, "created_at"),
             (rules.NOBODY_ADMIN_WITHOUT_DBS, "created_at")], today, until)
@@ -173,7 +181,7 @@ class AccessDuties(CountsFromKinds):
                           key=Duty.sort_key)[rows]
         if kind == ADMIN_DBS:
             return self._without_dbs(school_id, now=now, until=until, rows=rows)
-        condition = {ADMIN_MFA: rules.ADMIN_WITHOUT_TWO_FACTOR, UNMATCHED: rules.UNMATCHED,
+        condition = {ADMIN_MFA: rules.admin_without_two_factor_q(), UNMATCHED: rules.UNMATCHED,
                      SHARED: rules.SHARED_WITHOUT_REASON}[kind]
         return [self._account_duty(kind, row, now) for row in
                 self._accounts(school_id, condition, until)[rows]]
@@ -198,7 +206,10 @@ class AccessDuties(CountsFromKinds):
                 for public_id, name, created_at in systems]
 
     def _accounts(self, school_id: int, condition: Q, until: datetime) -> QuerySet[Any]:
-        return (rules.live_accounts([school_id]).filter(condition, created_at__lt=until)
+        """The live accounts meeting ``condition`` added before ``until`` (the start of the
+        horizon's day), leavers' accounts left to the leavers' duties."""
+        return (rules.live_accounts([school_id])
+                .filter(condition, rules.not_leaving_q(local_date(until)), created_at__lt=until)
                 .order_by("created_at", "public_id")
                 .values_list("public_id", "username", "system__name", "created_at"))
 

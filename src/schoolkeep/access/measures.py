@@ -4,6 +4,9 @@
 - ``access.administrators-dbs``: administrators (people named as a system's administrator
   or holding a live administrator account, and live administrator accounts that match
   nobody) with a completed enhanced DBS check or an exception with its reason, out of all;
+  (an administrator account of nobody counts as met only with its own exception text: an
+  unmatched one is not known to be checked until it is matched, which is its duty,
+  ``access.unmatched-account``);
 - ``access.admin-accounts-two-factor``: live administrator accounts whose two-factor is on,
   out of all live administrator accounts (not known counts as not on);
 - ``access.systems-two-factor``: current systems that need two-factor (remote access,
@@ -72,8 +75,8 @@ class AccessMeasures:
         people = _part(rules.administrators(ids, today), PEOPLE_ROW, {
             "met": Count("pk", filter=~Q(pk__in=needing)), "total": Count("pk")})
         accounts = _part(rules.live_accounts(ids).filter(rules.ADMIN), ACCOUNTS_ROW, {
-            "nobody_met": Count("pk", filter=Q(person__isnull=True) & ~Q(dbs_exception="")),
-            "nobody": Count("pk", filter=Q(person__isnull=True)),
+            "nobody_met": Count("pk", filter=rules.NOBODY_ADMIN & rules.OWN_DBS_EXCEPTION),
+            "nobody": Count("pk", filter=rules.NOBODY_ADMIN),
             "on": Count("pk", filter=Q(mfa_on=True)), "admins": Count("pk")})
         systems = _part(rules.current_systems(ids).filter(rules.needs_two_factor_q()),
                         SYSTEMS_ROW, {"on": Count("pk", filter=Q(mfa_enabled=True)),

@@ -14,7 +14,12 @@ disagree about what is a gap.
   system's administrator, or holding a live administrator account. They need a completed
   enhanced DBS check on the Single Central Record, or an exception with its reason: the
   person's (``AdministratorDbsException``) or, for one account, the account's own
-  ``dbs_exception`` text. A live administrator account that matches nobody needs that text.
+  ``dbs_exception`` text. A live shared administrator account with no person behind it
+  needs that text; an unmatched one is first to be matched (its one duty), after which the
+  person's rule applies.
+- One fact, one duty: an account on a system that raises its own two-factor duty raises no
+  administrator two-factor duty, and the account of a person leaving before the horizon is
+  the leaver's duty (``leavers.account-enabled``), not an access one.
 """
 
 from __future__ import annotations
@@ -65,9 +70,39 @@ def live_accounts(school_ids: Sequence[int]) -> QuerySet[SystemAccount]:
 ADMIN = Q(is_admin=True)
 UNMATCHED = Q(person__isnull=True, is_shared=False)
 SHARED_WITHOUT_REASON = Q(is_shared=True, shared_reason="")
-ADMIN_WITHOUT_TWO_FACTOR = ADMIN & TWO_FACTOR_NOT_ON
-# An administrator account that matches nobody, with no reason why no check is needed.
-NOBODY_ADMIN_WITHOUT_DBS = ADMIN & Q(person__isnull=True, dbs_exception="")
+# An administrator account of nobody (unmatched, or shared without a person behind it).
+NOBODY_ADMIN = ADMIN & Q(person__isnull=True)
+# Its own reason why no DBS check is needed.
+OWN_DBS_EXCEPTION = ~Q(dbs_exception="")
+# A shared administrator account of nobody with no reason why no check is needed. An
+# unmatched one raises only the unmatched account's duty: the unknown owner is one fact, and
+# matching the account answers its DBS question (the person's rule then applies).
+NOBODY_ADMIN_WITHOUT_DBS = NOBODY_ADMIN & Q(is_shared=True, dbs_exception="")
+
+
+def on_system_raising_two_factor_q() -> Q:
+    """The account is on a system that raises its own two-factor duty (two-factor off, and
+    remote access, required or holding OFFICIAL-SENSITIVE data): turning two-factor on for
+    the system answers its accounts too."""
+    sensitive = Exists(Asset.objects.filter(systems=OuterRef("system_id"),
+                                            archived_at__isnull=True,
+                                            classification=Classification.OFFICIAL_SENSITIVE))
+    return Q(system__mfa_enabled=False) & (
+        Q(system__kind=System.Kind.REMOTE_ACCESS) | ~Q(system__remote_access_method="")
+        | Q(system__mfa_required=True) | Q(sensitive))
+
+
+def admin_without_two_factor_q() -> Q:
+    """A live administrator account whose two-factor is not on, the one duty of it: not on
+    a system that already raises its own two-factor duty."""
+    return ADMIN & TWO_FACTOR_NOT_ON & ~on_system_raising_two_factor_q()
+
+
+def not_leaving_q(until: date) -> Q:
+    """The account's person does not leave before ``until`` (the horizon's day), as
+    ``leavers.duties`` counts a leaver's account: such an account is the leaver's duty
+    (disable it), so it raises no access duty. No person, or no leaving date, stays in."""
+    return ~Q(person__leaving_date__lt=until)
 
 
 def dbs_done() -> Exists:
@@ -120,3 +155,37 @@ def administrators(school_ids: Sequence[int], today: date, *,
     if needing_dbs:
         people = people.exclude(dbs_met_q())
     return people
+
+
+# --- the same rules for one system already read (its page and list tags) ---------------
+
+def is_remote(system: System) -> bool:
+    """``REMOTE`` for a system in memory."""
+    return system.kind == System.Kind.REMOTE_ACCESS or bool(system.remote_access_method)
+
+
+def loaded_holds_sensitive(system: System) -> bool | None:
+    """``holds_sensitive`` for a system in memory, from what was read with it (an annotation
+    ``holds_sensitive``, or its prefetched assets); None when neither was read: no query."""
+    annotated = getattr(system, "holds_sensitive", None)
+    if annotated is not None:
+        return bool(annotated)
+    assets = getattr(system, "_prefetched_objects_cache", {}).get("assets")
+    if assets is None:
+        return None
+    return any(asset.archived_at is None
+               and asset.classification == Classification.OFFICIAL_SENSITIVE
+               for asset in assets)
+
+
+def why_needed(system: System) -> list[str]:
+    """Why the system needs two-factor (``needs_two_factor_q``), in words; empty when it
+    does not (or when its data's classification was not read and nothing else needs it)."""
+    reasons = []
+    if is_remote(system):
+        reasons.append("remote access")
+    if system.mfa_required:
+        reasons.append("the school requires it")
+    if loaded_holds_sensitive(system):
+        reasons.append("holds OFFICIAL-SENSITIVE data")
+    return reasons

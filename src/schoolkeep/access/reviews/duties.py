@@ -1,12 +1,14 @@
 """Duties of the access reviews (module ``access_reviews``), computed when read.
 
 One kind, ``access_reviews.review-due``: every current information asset with an owner
-person needs its access reviewed once each term (``access.reviews.selectors``). Due on the
+person needs its access reviewed once each term (``access.reviews.selectors``). An asset
+whose owner leaves before the horizon's day raises none: the leaver's hand-over
+(``leavers.hand-over-asset``) is its one duty. Due on the
 current term's last day; not reviewed last term either (and added before it ended): overdue
 since the last term's last day (an asset added this term, with no review dated earlier, is
-only due). A review this term clears it. Owner: the owner person's
-account while they have not left (the duties layer falls back to the SIRO when that account
-is not an active member of the school), else the SIRO. Link: the asset's review page.
+only due). A review this term clears it. Owner: the owner person's account (the duties
+layer falls back to the SIRO when that account is not an active member of the school), else
+the SIRO. Link: the asset's review page.
 
 The title names no asset (it leaves the school in reminders and calendar feeds); the asset's
 name is the duty's ``subject``.
@@ -90,7 +92,7 @@ class AccessReviewDuties:
         if not ids:
             return {}
         today, until = local_date(now), local_date(horizon)
-        rows = (assets_needing_review(ids).order_by()
+        rows = (assets_needing_review(ids, until=until).order_by()
                 .annotate(state=_state(review_terms(ids, today), until))
                 .values("school_id", "state").annotate(n=Count("pk"))
                 .values_list("school_id", "state", "n"))
@@ -107,18 +109,17 @@ class AccessReviewDuties:
         listed = overdue_q(terms)
         if terms.current.ends_on < until:
             listed |= due_q(terms)
-        rows = (assets_needing_review([school_id]).filter(listed).order_by()
+        rows = (assets_needing_review([school_id], until=until).filter(listed).order_by()
                 .annotate(late=ExpressionWrapper(overdue_q(terms), output_field=BooleanField()))
                 .values_list("public_id", "name", "owner_person__full_name",
-                             "owner_person__user_id", "owner_person__leaving_date", "late",
-                             "created_at"))
-        return [self._duty(row, terms, today) for row in rows]
+                             "owner_person__user_id", "late", "created_at"))
+        return [self._duty(row, terms) for row in rows]
 
-    def _duty(self, row: tuple[Any, ...], terms: ReviewTerms, today: date) -> Duty:
-        public_id, name, owner_name, user_id, leaving_date, late, created_at = row
+    def _duty(self, row: tuple[Any, ...], terms: ReviewTerms) -> Duty:
+        public_id, name, owner_name, user_id, late, created_at = row
         term = terms.previous if late else terms.current
         owner: dict[str, Any] = {"owner_role": Role.SIRO}
-        if user_id is not None and (leaving_date is None or leaving_date > today):
+        if user_id is not None:  # an owner leaving before the horizon raises none
             owner = {"owner_user_id": user_id, "owner_label": owner_name}
         return Duty(
             key=f"{KIND}:{public_id}", module=MODULE, title=TITLE,

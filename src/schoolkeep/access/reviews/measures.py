@@ -2,7 +2,8 @@
 
 - ``access_reviews.reviewed``: current information assets with an owner person whose access
   was reviewed this term (the school's current term, a holiday counting for the term that
-  follows), out of all such assets.
+  follows), out of all such assets; an asset whose owner has left is outside the figure
+  until it is handed over (the leaver's hand-over is its duty).
 
 ONE query for any number of schools, with no term resolved beforehand: a review counts for
 the term stored with it, and that term is the current one exactly when it has not ended yet
@@ -43,9 +44,10 @@ class AccessReviewMeasures:
         ids = sorted(set(school_ids))
         if not ids:
             return {}
-        rows = (assets_needing_review(ids).order_by().values("school_id")
+        today = local_date(now)
+        rows = (assets_needing_review(ids, today=today).order_by().values("school_id")
                 .annotate(total=Count("pk"),
-                          reviewed=Count("pk", filter=Q(reviewed_this_term(local_date(now)))))
+                          reviewed=Count("pk", filter=Q(reviewed_this_term(today))))
                 .values_list("school_id", "total", "reviewed"))
         return {school_id: {REVIEWED: (reviewed, total)} for school_id, total, reviewed in rows}
 

@@ -41,6 +41,7 @@ from schoolkeep.access.models import AccessReview, SystemAccount
 from schoolkeep.access.reviews.terms import ReviewTerms, TermDates
 from schoolkeep.assets.models import Asset
 from schoolkeep.duties.types import LONDON, NO_ROW
+from schoolkeep.people.selectors import current_q
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.calendar import default_term_dates
 from schoolkeep.tenancy.models import Membership, Term
@@ -121,8 +122,19 @@ def per_calendar(terms_of: dict[int, ReviewTerms],
     return combined
 
 
-def assets_needing_review(school_ids: list[int]) -> QuerySet[Asset]:
-    return Asset.objects.filter(NEEDS_REVIEW, school_id__in=school_ids)
+def assets_needing_review(school_ids: list[int], *, until: date | None = None,
+                          today: date | None = None) -> QuerySet[Asset]:
+    """The schools' current assets with an owner person. One fact, one duty: an asset whose
+    owner leaves is the leaver's hand-over (``leavers.hand-over-asset``), so the duties
+    (``until``, the horizon's day) leave out owners leaving before it, as the leavers' duties
+    count them, and the measure (``today``) leaves out owners who have left, until the asset
+    is handed over."""
+    assets = Asset.objects.filter(NEEDS_REVIEW, school_id__in=school_ids)
+    if until is not None:
+        assets = assets.exclude(owner_person__leaving_date__lt=until)
+    if today is not None:
+        assets = assets.filter(current_q(today, "owner_person__"))
+    return assets
 
 
 def review_list(*, school_id: int, terms: ReviewTerms, owner_user: Any = None

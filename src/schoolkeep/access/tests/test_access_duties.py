@@ -222,6 +222,10 @@ def raise_each(school: School, n: int) -> None:
         account(school, rdp, added=added)
         account(school, rdp, is_shared=True, added=added)
         account(school, rdp, is_admin=True, added=added)
+        account(school, rdp, is_shared=True, is_admin=True, added=added)
+        # Two-factor on for the system: an administrator account without it is its own duty.
+        office = system(school, added=added)
+        account(school, office, person=admin, is_admin=True, mfa_on=False, added=added)
 
 
 def test_counts_agree_with_the_lists_across_two_schools_and_per_kind(personas):

@@ -33,7 +33,11 @@ def test_the_demo_raises_each_kind_and_the_pages_show_the_gaps(client):
     subjects = {(d.key.split(":")[0], d.subject) for d in found}
     assert {(REMOTE, "RDP"), (SYSTEM, "SIMS"), (ADMIN_DBS, "Daniel Price"),
             (UNMATCHED, "r.hale on SIMS"), (SHARED, "office on SIMS")} <= subjects
-    assert any(kind == ADMIN_MFA for kind, _ in subjects)
+    # One fact, one duty: the administrator accounts without two-factor on RDP and SIMS
+    # (Tom Whitfield's, Sofia Novak's) are answered by turning it on for the system, which is
+    # that system's duty; they raise no account duty of their own.
+    assert not any(kind == ADMIN_MFA and subject.endswith((" on RDP", " on SIMS"))
+                   for kind, subject in subjects)
     it_lead = User.objects.get(email="it.lead@larkspur.example")
     siro = User.objects.get(email="siro@larkspur.example")
     for duty in found:

@@ -19,7 +19,9 @@ from schoolkeep.access.reviews.terms import review_terms
 from schoolkeep.assets.models import Asset
 from schoolkeep.assets.services import asset_archive, asset_create, group_get_or_create
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.duties.types import DUE, LONDON, OVERDUE
+from schoolkeep.duties.types import DUE, LONDON, OVERDUE, DutyCounts
+from schoolkeep.leavers.duties import ASSET as LEAVERS_ASSET
+from schoolkeep.leavers.duties import LeaverDuties
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create, person_link_account
@@ -274,13 +276,28 @@ def test_reviewed_this_term_raises_nothing(personas: Personas) -> None:
 
 
 @pytest.mark.django_db
-def test_an_owner_who_left_hands_the_duty_to_the_siro(personas: Personas) -> None:
+def test_an_asset_whose_owner_leaves_is_the_leavers_hand_over_not_a_review(
+        personas: Personas) -> None:
+    """One fact, one duty: an owner who has left (30 September) or leaves before the
+    horizon's day (20 October, horizon 29 October) hands the asset over
+    (``leavers.hand-over-asset``); it raises no review, and the measure leaves the left
+    owner's asset out of its total. An owner leaving after the horizon still reviews."""
     with at(IN_JUNE):
-        asset(personas, owner_person=owner(personas, personas.iao,
-                                           start_date=date(2020, 9, 1),
-                                           leaving_date=date(2026, 9, 30)))
+        for name, leaving_date in [("Left", date(2026, 9, 30)), ("Leaving", date(2026, 10, 20)),
+                                   ("Later", date(2026, 11, 30))]:
+            user = personas.iao if name == "Later" else None
+            asset(personas, name=name,
+                  owner_person=owner(personas, user, full_name=f"Owner {name}",
+                                     start_date=date(2020, 9, 1), leaving_date=leaving_date))
     [duty] = _duties(personas, IN_AUTUMN)
-    assert (duty.owner_user_id, duty.owner_role) == (None, Role.SIRO)
+    assert (duty.subject.split(":")[0], duty.owner_user_id) == ("Later", personas.iao.pk)
+    assert _counts(personas, IN_AUTUMN) == {personas.school.pk: DutyCounts(overdue=1)}
+    hand_over = [d.subject.split(" (")[0] for d in LeaverDuties().for_school(
+        personas.school.pk, now=IN_AUTUMN, horizon=IN_AUTUMN + timedelta(days=14))
+        if d.key.startswith(LEAVERS_ASSET)]
+    assert sorted(hand_over) == ["Leaving", "Left"]
+    figures = measures.figures([personas.school.pk], now=IN_AUTUMN)
+    assert figures == {personas.school.pk: {REVIEWED: (0, 2)}}
 
 
 @pytest.mark.django_db
