@@ -143,7 +143,7 @@ class AccessDuties(CountsFromKinds):
             (rules.other_needing_q() & rules.TWO_FACTOR_OFF, "created_at")], today, until)
         accounts = _grouped(rules.live_accounts(ids).filter(rules.not_leaving_q(until)),
                             ACCOUNTS_ROW, [
-            (rules.admin_without_two_factor_q(), "created_at"),
+            (rules.admin_without_two_factor_q(ids), "created_at"),
             (rules.UNMATCHED, "created_at"),
             (rules.SHARED_WITHOUT_REASON, "created_at"),
             (rules.NOBODY_ADMIN_WITHOUT_DBS, "created_at")], today, until)
@@ -181,7 +181,8 @@ class AccessDuties(CountsFromKinds):
                           key=Duty.sort_key)[rows]
         if kind == ADMIN_DBS:
             return self._without_dbs(school_id, now=now, until=until, rows=rows)
-        condition = {ADMIN_MFA: rules.admin_without_two_factor_q(), UNMATCHED: rules.UNMATCHED,
+        condition = {ADMIN_MFA: rules.admin_without_two_factor_q([school_id]),
+                     UNMATCHED: rules.UNMATCHED,
                      SHARED: rules.SHARED_WITHOUT_REASON}[kind]
         return [self._account_duty(kind, row, now) for row in
                 self._accounts(school_id, condition, until)[rows]]
