@@ -49,7 +49,7 @@ Kind = StepRecord.Kind
 STEP_PERMISSIONS: dict[str, str] = {
     Kind.DISABLE_ACCOUNT: "access.manage",
     Kind.HAND_OVER_ASSET: "leavers.manage",
-    Kind.REPLACE_ADMINISTRATOR: "systems.manage",
+    Kind.REPLACE_ADMINISTRATOR: "leavers.manage",
     Kind.REPLACE_CYCLE_HOLDER: "leavers.manage",
     Kind.REVIEW_ACCESS: "leavers.manage",
     Kind.NOT_NEEDED: "leavers.manage",
@@ -381,7 +381,7 @@ def _replace_administrator(checklist: Checklist, subject_id: str, actor: Any,
     if new_holder not in administrators:
         administrators.append(new_holder)
     system_update(system=system, actor=actor, version=system.version,
-                  administrators=administrators)
+                  administrators=administrators, authorised_by=LEAVER_AUTHORITY)
     return system.name
 
 

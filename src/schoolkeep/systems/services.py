@@ -46,11 +46,18 @@ ACTION_LABELS = {
 # ---------------------------------------------------------------------------- helpers
 
 
-def _require_manager(*, school: School | int, actor: Any) -> None:
-    """A person acting (not the command line or the demo) must hold systems.manage."""
+# The one permission that may stand in for systems.manage: a leaver's checklist names a new
+# administrator in place of the leaver (leavers.services checks it before calling).
+AUTHORITIES = frozenset({"leavers.manage"})
+
+
+def _require_manager(*, school: School | int, actor: Any,
+                     permission: str = "systems.manage") -> None:
+    """A person acting (not the command line or the demo) must hold systems.manage (or the
+    permission a caller is authorised by)."""
     if not getattr(actor, "is_authenticated", False):
         return
-    _, roles = PERMISSIONS["systems.manage"]
+    _, roles = PERMISSIONS[permission]
     allowed = MembershipRole.objects.filter(
         membership__school=school, membership__user=actor, membership__is_active=True,
         role__in=list(roles),
@@ -190,13 +197,20 @@ def system_add_from_catalogue(*, school: School, actor: Any, key: str) -> System
                    fields=fields)
 
 
-def system_update(*, system: System, actor: Any, version: int, **fields: Any) -> System:
+def system_update(*, system: System, actor: Any, version: int,
+                  authorised_by: str | None = None, **fields: Any) -> System:
     """Change a system. ``version`` is the one the editor read: a newer one in the database
-    raises StaleVersion. An archived system is not changed."""
+    raises StaleVersion. An archived system is not changed.
+
+    ``authorised_by="leavers.manage"`` (the leaver checklist's step): the actor needs that
+    permission instead of systems.manage; any other value is a ValueError."""
+    if authorised_by is not None and authorised_by not in AUTHORITIES:
+        raise ValueError(f"A system is not changed under {authorised_by!r}.")
     _refuse_unknown(fields)
     given = fields.pop("administrators", None)
     with transaction.atomic():
-        _require_manager(school=system.school_id, actor=actor)
+        _require_manager(school=system.school_id, actor=actor,
+                         permission=authorised_by or "systems.manage")
         current = System.objects.select_for_update().get(pk=system.pk)
         if current.version != version:
             raise stale_error(school=current.school_id, target=current, what="this system")

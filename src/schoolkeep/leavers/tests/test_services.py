@@ -171,10 +171,14 @@ def test_refusals_name_the_field_and_leave_nothing_behind(personas: Personas) ->
         services.step_record(checklist=leaver.checklist, kind=Kind.DISABLE_ACCOUNT,
                              subject_id=asset, actor=personas.it_lead)
     assert elsewhere.value.field == "subject_id"
-    with pytest.raises(NotAllowed):  # the business manager may not change systems
+    with pytest.raises(NotAllowed):  # the DPO may change systems, not record leavers' steps
         services.step_record(checklist=leaver.checklist, kind=Kind.REPLACE_ADMINISTRATOR,
                              subject_id=str(leaver.system.public_id),
-                             actor=personas.business_manager, new_holder=leaver.colleague)
+                             actor=personas.dpo, new_holder=leaver.colleague)
+    with pytest.raises(NotAllowed):  # the business manager may not disable accounts
+        services.step_record(checklist=leaver.checklist, kind=Kind.DISABLE_ACCOUNT,
+                             subject_id=str(leaver.account.public_id),
+                             actor=personas.business_manager)
     with pytest.raises(NotAllowed):
         services.step_record(checklist=leaver.checklist, kind=Kind.HAND_OVER_ASSET,
                              subject_id=asset, actor=personas.staff, not_needed=True,
