@@ -53,9 +53,14 @@ def rolled_back_migrations() -> int:
     """How many migrations the roll-back undid: the restore applies them again."""
     from django.db.migrations.loader import MigrationLoader
 
-    on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-    return sum(1 for app, name in on_disk for rolled, target in ROLLED_BACK
-               if app == rolled and (target == "zero" or name > target))
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    undone = {(app, name) for app, name in loader.disk_migrations for rolled, target in ROLLED_BACK
+              if app == rolled and (target == "zero" or name > target)}
+    # Migrations of other apps that depend on one undone (a password change's incident) are
+    # undone with it.
+    for key in list(undone):
+        undone.update(loader.graph.backwards_plan(key))
+    return len(undone)
 
 
 def applied(archive: Path) -> set[tuple[str, str]]:
