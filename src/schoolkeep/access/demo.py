@@ -81,6 +81,9 @@ ACCOUNTS = [
     # CPOMS: the safeguarding team, with two-factor.
     DemoAccount("CPOMS", "hbrooks", "Hannah Brooks", is_admin=True, mfa_on=True),
     DemoAccount("CPOMS", "aosei", "Amara Osei", mfa_on=True, signed_in_days_ago=9),
+    # An administrator account without two-factor on a system that has it for everyone else.
+    DemoAccount("CPOMS", "aosei-admin", "Amara Osei", is_admin=True, mfa_on=False,
+                signed_in_days_ago=30),
     # RDP: two-factor required but not on.
     DemoAccount("RDP", "twhitfield-admin", "Tom Whitfield", is_admin=True, mfa_on=False,
                 signed_in_days_ago=5),

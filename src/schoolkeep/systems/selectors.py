@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.people.models import Person
@@ -51,6 +51,10 @@ def system_list(*, school: School, kind: str = "", search: str = "",
     if with_asset_count:
         systems = systems.annotate(asset_count=Count("assets", filter=_current_assets(),
                                                      distinct=True))
+    # Whether it holds OFFICIAL-SENSITIVE data: its two-factor tag says "needed" (mfa_tag).
+    asset_model: Any = System._meta.get_field("assets").related_model
+    systems = systems.annotate(holds_sensitive=Exists(asset_model.objects.filter(
+        systems=OuterRef("pk"), archived_at__isnull=True, classification="official_sensitive")))
     return systems.prefetch_related(_administrators_named()).order_by("name_key", "pk")
 
 

@@ -32,7 +32,8 @@ def test_the_demo_raises_each_kind_and_the_pages_show_the_gaps(client):
     found = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "access"]
     subjects = {(d.key.split(":")[0], d.subject) for d in found}
     assert {(REMOTE, "RDP"), (SYSTEM, "SIMS"), (ADMIN_DBS, "Daniel Price"),
-            (UNMATCHED, "r.hale on SIMS"), (SHARED, "office on SIMS")} <= subjects
+            (UNMATCHED, "r.hale on SIMS"), (SHARED, "office on SIMS"),
+            (ADMIN_MFA, "aosei-admin on CPOMS")} <= subjects
     # One fact, one duty: the administrator accounts without two-factor on RDP and SIMS
     # (Tom Whitfield's, Sofia Novak's) are answered by turning it on for the system, which is
     # that system's duty; they raise no account duty of their own.

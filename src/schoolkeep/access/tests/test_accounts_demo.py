@@ -49,7 +49,8 @@ def test_the_demo_accounts_raise_each_gap_once() -> None:
     assert found["Administrator without a DBS check"] == ["USO:dprice@larkspur.example"]
     admins_without = found["Administrator without two-factor"]
     assert "SIMS:snovak" in admins_without
-    assert sorted(admins_without) == ["RDP:twhitfield-admin", "SIMS:snovak"]
+    assert sorted(admins_without) == ["CPOMS:aosei-admin", "RDP:twhitfield-admin",
+                                      "SIMS:snovak"]
     peter = SystemAccount.objects.get(school=school, username_key="pgray@larkspur.example")
     assert peter.enabled is False and peter.disabled_on == peter.person.leaving_date
     assert peter.person.leaving_date == today - timedelta(days=60)
