@@ -205,7 +205,7 @@ def _shared_forced_changes(*, system: System, person: Person) -> list[ForcedChan
     return [forced for forced in ForcedChange.objects.filter(
         system=system, reason=ForcedChange.Reason.LEAVER, settled_at__isnull=True,
         account__isnull=False).select_related("account").prefetch_related("account__shared_with")
-        if forced.account is not None and (
+        if forced.account is not None and forced.leaver_id != person.pk and (
             forced.account.responsible_person_id == person.pk
             or any(p.pk == person.pk for p in forced.account.shared_with.all()))]
 
@@ -213,14 +213,16 @@ def _shared_forced_changes(*, system: System, person: Person) -> list[ForcedChan
 def _settle(*, school: School, system: System, person: Person, changed_on: date,
             shared: list[ForcedChange], actor: Any, today: date) -> list[ForcedChange]:
     """Settle the forced changes this change answers: a leaver's shared account (one change by
-    anyone entitled); a compromise once every holder of the system's cycles changed on or
+    anyone entitled but the leaver, on or after the day from which a change counts:
+    ``events.selectors.answers``, the leaving date for a leaver); a compromise once every holder of the system's cycles changed on or
     after the day it was raised."""
+    from schoolkeep.passwords.events.selectors import answers
     from schoolkeep.passwords.selectors import holder_ids_of_system, last_changes
 
     settled: list[ForcedChange] = []
     now = timezone.now()
     for forced in shared:
-        if changed_on >= timezone.localdate(forced.raised_at):
+        if answers(forced, changed_on):
             settled.append(forced)
     compromises = list(ForcedChange.objects.filter(
         system=system, reason=ForcedChange.Reason.COMPROMISE, settled_at__isnull=True))
