@@ -214,8 +214,8 @@ def _settle(*, school: School, system: System, person: Person, changed_on: date,
             shared: list[ForcedChange], actor: Any, today: date) -> list[ForcedChange]:
     """Settle the forced changes this change answers: a leaver's shared account (one change by
     anyone entitled but the leaver, on or after the day from which a change counts:
-    ``events.selectors.answers``, the leaving date for a leaver); a compromise once every holder of the system's cycles changed on or
-    after the day it was raised."""
+    ``events.selectors.answers``, the leaving date for a leaver); a compromise once every
+    holder of the system's cycles changed on or after the day it was raised."""
     from schoolkeep.passwords.events.selectors import answers
     from schoolkeep.passwords.selectors import holder_ids_of_system, last_changes
 
