@@ -36,6 +36,7 @@ from schoolkeep.overview.types import Figures, MeasureSpec
 from schoolkeep.passwords.models import ForcedChange
 from schoolkeep.passwords.selectors import (
     due_before_sql,
+    held_cte,
     raised_on_sql,
     sql_day,
     sql_tables,
@@ -60,15 +61,7 @@ cyc AS (
     FROM {t['cycle']} c JOIN {t['system']} sy ON sy.id = c.system_id
     WHERE c.school_id IN ({ids}) AND c.archived_at IS NULL AND sy.archived_at IS NULL
 ),
-held AS (
-    SELECT h.passwordcycle_id AS cycle_id, h.person_id FROM {t['holders']} h
-    WHERE h.passwordcycle_id IN (SELECT id FROM cyc)
-    UNION
-    SELECT cyc.id, p.id FROM cyc
-    JOIN {t['label_members']} lm ON lm.accesslabel_id = cyc.holders_label_id
-    JOIN {t['membership']} m ON m.id = lm.membership_id AND m.is_active = %s
-    JOIN {t['person']} p ON p.user_id = m.user_id AND p.school_id = m.school_id
-),
+{held_cte(t)},
 pc AS (
     SELECT p.school_id, cyc.system_id, p.id AS person_id, cyc.cadence, cyc.every_days,
            cyc.starts_on

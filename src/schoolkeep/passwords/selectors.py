@@ -259,6 +259,21 @@ def sql_tables() -> dict[str, str]:
     }
 
 
+def held_cte(t: dict[str, str]) -> str:
+    """The CTE ``held``: who holds each cycle of the CTE ``cyc`` (its named holders, and the
+    people of its access label's active members at the school). Its one parameter is the
+    membership's ``is_active`` (True). Shared by the overdue list's and the measure's SQL."""
+    return f"""held AS (
+    SELECT h.passwordcycle_id AS cycle_id, h.person_id FROM {t['holders']} h
+    WHERE h.passwordcycle_id IN (SELECT id FROM cyc)
+    UNION
+    SELECT cyc.id, p.id FROM cyc
+    JOIN {t['label_members']} lm ON lm.accesslabel_id = cyc.holders_label_id
+    JOIN {t['membership']} m ON m.id = lm.membership_id AND m.is_active = %s
+    JOIN {t['person']} p ON p.user_id = m.user_id AND p.school_id = m.school_id
+)"""  # noqa: S608  # nosec B608 - only table names and a placeholder formatted in
+
+
 def sql_day() -> str:
     """A date parameter's placeholder (typed on PostgreSQL, where it may stand alone)."""
     return "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
@@ -369,15 +384,7 @@ cyc AS (
     SELECT c.id, c.system_id, c.cadence, c.every_days, c.starts_on, c.holders_label_id
     FROM {t['cycle']} c WHERE c.id IN ({cycle_ids})
 ),
-held AS (
-    SELECT h.passwordcycle_id AS cycle_id, h.person_id FROM {t['holders']} h
-    WHERE h.passwordcycle_id IN (SELECT id FROM cyc)
-    UNION
-    SELECT cyc.id, p.id FROM cyc
-    JOIN {t['label_members']} lm ON lm.accesslabel_id = cyc.holders_label_id
-    JOIN {t['membership']} m ON m.id = lm.membership_id AND m.is_active = %s
-    JOIN {t['person']} p ON p.user_id = m.user_id AND p.school_id = m.school_id
-),
+{held_cte(t)},
 pc AS (
     SELECT held.cycle_id, cyc.system_id, cyc.cadence, cyc.every_days, cyc.starts_on,
            {person_columns}
