@@ -119,6 +119,7 @@ class _Batch:
         self.closed: dict[int, Checklist] = {}
         self.events: list[tuple[Checklist, str, dict[str, Any]]] = []
         self.leavers: dict[int, Person] = {}
+        self.cleared: dict[int, Person] = {}  # whose leaving date went from a date to none
 
     def opened(self, person: Person, kind: str, effective_on: date,
                change: str = "") -> Checklist:
@@ -171,6 +172,23 @@ class _Batch:
              "target": checklist, "target_label": str(checklist), "changes": changes}
             for checklist, action, changes in self.events])
         self._forced_changes()
+        self._withdrawn()
+
+    def _withdrawn(self) -> None:
+        """A cleared leaving date withdraws the person's open leaver forced changes (they
+        never left): those with any found in one query, then each one's withdrawn."""
+        if not self.cleared:
+            return
+        from schoolkeep.passwords.events.services import forced_changes_withdraw_for_leaver
+        from schoolkeep.passwords.models import ForcedChange
+
+        with_open = set(ForcedChange.objects.filter(
+            school=self.school, leaver_id__in=list(self.cleared),
+            reason=ForcedChange.Reason.LEAVER, settled_at__isnull=True,
+        ).values_list("leaver_id", flat=True))
+        for pk in sorted(with_open):
+            forced_changes_withdraw_for_leaver(school=self.school, person=self.cleared[pk],
+                                               actor=self.actor)
 
     def _forced_changes(self) -> None:
         """A leaver who used a shared account, or was responsible for one, makes its change
@@ -200,7 +218,10 @@ def _leaver(batch: _Batch, person: Person, new: date | None) -> Checklist | None
     if new is None:
         if checklist is not None:
             batch.close(checklist, "The leaving date was cleared.")
+        batch.leavers.pop(person.pk, None)
+        batch.cleared[person.pk] = person
         return checklist
+    batch.cleared.pop(person.pk, None)
     if checklist is None:
         checklist = batch.opened(person, Checklist.Kind.LEAVER, new)
     elif checklist.effective_on != new:
@@ -269,7 +290,8 @@ def checklists_for_changes(*, school: School, changes: Sequence[Any],
     """Open, move or close the checklists that some ``people.hooks.PersonChange`` call for
     (each in the order given); returns the checklists touched. Runs inside the people
     write's transaction, with a fixed number of queries whatever the number of changes
-    (besides one ``forced_changes_for_leaver`` per leaver of a shared account)."""
+    (besides one ``forced_changes_for_leaver`` per leaver of a shared account, and one
+    ``forced_changes_withdraw_for_leaver`` per cleared leaver with a change still open)."""
     today = timezone.localdate()
     heard = [change for change in changes if _heard(change, today)]
     if not heard:
