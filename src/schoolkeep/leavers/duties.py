@@ -12,10 +12,11 @@
 - ``starter-accounts``: an open starter checklist of someone whose access labels call for an
   account on a system where they have none (``access.accounts.expected``). IT lead. Due on
   the start date.
-- ``mover-review``: an open mover checklist (the accounts of someone who changed post, to
-  keep or disable). IT lead. Due on the day of the change.
+- ``mover-review``: an open mover checklist with an account of the person still to review
+  (keep or disable). IT lead. Due on the day of the change.
 
-A step recorded as not needed on the person's checklist is no longer a duty. Each duty
+A step recorded as not needed on the person's checklist for it (the leaver checklist of the
+current leaving date; the starter checklist), for that kind of step, is no longer a duty. Each duty
 links to the person's open checklist when there is one, else to the record in its register.
 ``counts`` is one UNION ALL aggregate for any number of schools; ``for_school`` one query per
 kind. Titles name no person: the subject (shown only inside Schoolkeep) does.
@@ -63,12 +64,28 @@ def _bare(expression: Any) -> Replace:
     return Replace(Cast(expression, CharField()), Value("-"), Value(""))
 
 
-def _not_settled(public_id: str, person: str) -> Q:
-    """Rows whose step is not recorded as not needed on the person's checklist."""
-    settled = (StepRecord.objects.filter(kind=StepRecord.Kind.NOT_NEEDED,
-                                         checklist__person=OuterRef(person))
-               .annotate(bare=Replace("subject_id", Value("-"), Value("")))
-               .filter(bare=_bare(OuterRef(public_id))))
+def _not_needed(step: str) -> QuerySet[StepRecord]:
+    """Records marking a step of kind ``step`` as not needed (the record keeps the step's
+    kind as the start of its label: ``services.step_record``)."""
+    return StepRecord.objects.filter(kind=StepRecord.Kind.NOT_NEEDED,
+                                     subject_label__startswith=f"{StepRecord.Kind(step).label}: ")
+
+
+def _same_subject(records: QuerySet[StepRecord], public_id: Any) -> QuerySet[StepRecord]:
+    return (records.annotate(bare=Replace("subject_id", Value("-"), Value("")))
+            .filter(bare=_bare(public_id)))
+
+
+def _not_settled(public_id: str, person: str, leaving_date: str, step: str) -> Q:
+    """Rows whose step (of kind ``step``) is not recorded as not needed on the person's
+    leaver checklist for their current leaving date. A record on another checklist (a mover's
+    or starter's, an earlier leaving) or for another kind of step settles nothing here, as on
+    the checklist's own page."""
+    settled = _same_subject(
+        _not_needed(step).filter(checklist__person=OuterRef(person),
+                                 checklist__kind=Checklist.Kind.LEAVER,
+                                 checklist__effective_on=OuterRef(leaving_date)),
+        OuterRef(public_id))
     return ~Q(Exists(settled))
 
 
@@ -83,14 +100,17 @@ def _accounts(until: date) -> QuerySet[Any]:
 
     return (SystemAccount.objects.filter(person__leaving_date__lt=until,
                                          disabled_on__isnull=True)
-            .exclude(enabled=False).filter(_not_settled("public_id", "person_id")))
+            .exclude(enabled=False)
+            .filter(_not_settled("public_id", "person_id", "person__leaving_date",
+                                 StepRecord.Kind.DISABLE_ACCOUNT)))
 
 
 def _assets(until: date) -> QuerySet[Any]:
     from schoolkeep.assets.models import Asset
 
     return (Asset.objects.filter(archived_at__isnull=True, owner_person__leaving_date__lt=until)
-            .filter(_not_settled("public_id", "owner_person_id")))
+            .filter(_not_settled("public_id", "owner_person_id", "owner_person__leaving_date",
+                                 StepRecord.Kind.HAND_OVER_ASSET)))
 
 
 def _administrators(until: date) -> QuerySet[Any]:
@@ -98,7 +118,8 @@ def _administrators(until: date) -> QuerySet[Any]:
 
     return (System.administrators.through.objects
             .filter(system__archived_at__isnull=True, person__leaving_date__lt=until)
-            .filter(_not_settled("system__public_id", "person_id")))
+            .filter(_not_settled("system__public_id", "person_id", "person__leaving_date",
+                                 StepRecord.Kind.REPLACE_ADMINISTRATOR)))
 
 
 def _holders(until: date) -> QuerySet[Any]:
@@ -106,7 +127,8 @@ def _holders(until: date) -> QuerySet[Any]:
 
     return (PasswordCycle.holders.through.objects
             .filter(passwordcycle__archived_at__isnull=True, person__leaving_date__lt=until)
-            .filter(_not_settled("passwordcycle__public_id", "person_id")))
+            .filter(_not_settled("passwordcycle__public_id", "person_id", "person__leaving_date",
+                                 StepRecord.Kind.REPLACE_CYCLE_HOLDER)))
 
 
 def _starters(until: date) -> QuerySet[Any]:
@@ -124,18 +146,31 @@ def _starters(until: date) -> QuerySet[Any]:
         assets__access_labels__members__is_active=True)
         .filter(~Exists(SystemAccount.objects.filter(
             system_id=OuterRef("pk"), person_id=OuterRef(OuterRef("person_id")))))
-        .filter(~Exists(StepRecord.objects.filter(
-            kind=StepRecord.Kind.NOT_NEEDED, checklist_id=OuterRef(OuterRef("pk")))
-            .annotate(bare=Replace("subject_id", Value("-"), Value("")))
-            .filter(bare=_bare(OuterRef("public_id"))))))
+        .filter(~Exists(_same_subject(
+            _not_needed(StepRecord.Kind.CREATE_ACCOUNT)
+            .filter(checklist_id=OuterRef(OuterRef("pk"))), OuterRef("public_id")))))
     return (Checklist.objects.filter(kind=Checklist.Kind.STARTER, closed_at__isnull=True,
                                      effective_on__lt=until, person__user__isnull=False)
             .filter(Exists(missing)))
 
 
 def _movers(until: date) -> QuerySet[Any]:
+    """Open mover checklists with something to review: an enabled (or unknown) account of
+    the person with no review, disable or not-needed record on that checklist (as
+    ``selectors._mover_steps`` and ``SETTLING`` list them)."""
+    from schoolkeep.access.models import SystemAccount
+
+    recorded = (StepRecord.objects.filter(
+        checklist_id=OuterRef(OuterRef("pk")),
+        kind__in=[StepRecord.Kind.REVIEW_ACCESS, StepRecord.Kind.DISABLE_ACCOUNT,
+                  StepRecord.Kind.NOT_NEEDED])
+        .annotate(bare=Replace("subject_id", Value("-"), Value("")))
+        .filter(bare=_bare(OuterRef("public_id"))))
+    to_review = (SystemAccount.objects.filter(
+        school_id=OuterRef("school_id"), person_id=OuterRef("person_id"),
+        disabled_on__isnull=True).exclude(enabled=False).filter(~Exists(recorded)))
     return Checklist.objects.filter(kind=Checklist.Kind.MOVER, closed_at__isnull=True,
-                                    effective_on__lt=until)
+                                    effective_on__lt=until).filter(Exists(to_review))
 
 
 # (kind, rows, the path to the school's id, the path to the date it is due on)

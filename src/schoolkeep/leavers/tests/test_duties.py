@@ -23,6 +23,7 @@ from schoolkeep.leavers.models import Checklist, StepRecord
 from schoolkeep.leavers.tests.records import make_asset, make_leaver, make_person
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_update
+from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
 from schoolkeep.tenancy.roles import Role
 
@@ -108,6 +109,10 @@ def test_starters_and_movers(personas: Personas) -> None:
     today = timezone.localdate()
     starter = make_person(personas.school, "Daniel Price", start_date=today - timedelta(days=10))
     mover = make_person(personas.school, "Mo Mover", job_title="Teacher")
+    # A mover's duty asks for a review of their accounts: Mo has one.
+    account_create(school=personas.school, actor=None,
+                   system=system_create(school=personas.school, actor=None, name="Email"),
+                   username="mo", person=mover)
     person_update(person=mover, actor=None, version=mover.version, job_title="Head of year")
     found = _by_kind(_duties(personas))
     [moving] = found[duties.MOVER]
