@@ -75,7 +75,9 @@ def step_record(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     try:
         record = services.step_record(checklist=checklist, actor=request.user,
                                       **form.service_fields())
-    except DomainError as exc:  # NotAllowed too: the step needs another register's right
+    except NotAllowed:  # the step needs another register's right: a refused write
+        raise PermissionDenied from None
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Recorded: {record.subject_label}.")
