@@ -249,7 +249,25 @@ def mover_words(old: str, new: str) -> str:
     return f"{old.strip()} → {new.strip()}"
 
 
-def _mover(batch: _Batch, person: Person, old: str, new: str) -> Checklist | None:
+ROLES = "Roles: "  # the start of the part of a mover's change about their roles
+
+
+def _merged(change: str, old: str, new: str, *, roles: bool) -> str:
+    """A mover's change with one more move of their post (or, with ``roles``, of their
+    roles): one part each, from the first to the last ("Teacher → Head of year; Roles:
+    Staff → IT lead")."""
+    parts = [part for part in change.split("; ") if part]
+    mine = [i for i, part in enumerate(parts) if part.startswith(ROLES) == roles]
+    prefix = ROLES if roles else ""
+    if not mine:
+        return "; ".join([*parts, prefix + mover_words(old, new)])
+    first = parts[mine[0]][len(prefix):].split(" → ", 1)[0] or old
+    parts[mine[0]] = prefix + mover_words(first, new)
+    return "; ".join(part for i, part in enumerate(parts) if i not in mine[1:])
+
+
+def _mover(batch: _Batch, person: Person, old: str, new: str, *,
+           roles: bool = False) -> Checklist | None:
     today = batch.today
     if not old.strip() or not new.strip() or old.strip() == new.strip():
         return None  # a post filled in for the first time, or cleared, is not a move
@@ -257,13 +275,38 @@ def _mover(batch: _Batch, person: Person, old: str, new: str) -> Checklist | Non
         return None
     checklist = batch.open.get((person.pk, Checklist.Kind.MOVER))
     if checklist is None:
-        return batch.opened(person, Checklist.Kind.MOVER, today, change=mover_words(old, new))
+        return batch.opened(person, Checklist.Kind.MOVER, today,
+                            change=(ROLES if roles else "") + mover_words(old, new))
     # A second change before the review: one checklist, from the first post to the last.
-    first = checklist.change.split(" → ", 1)[0] or old
     before = (checklist.change, checklist.effective_on.isoformat())
-    checklist.change, checklist.effective_on = mover_words(first, new)[:300], today
+    checklist.change = _merged(checklist.change, old, new, roles=roles)[:300]
+    checklist.effective_on = today
     batch.changed(checklist, {"change": [before[0], checklist.change],
                               "effective_on": [before[1], today.isoformat()]})
+    return checklist
+
+
+def _role_words(roles: Sequence[str]) -> str:
+    from schoolkeep.tenancy.roles import Role
+
+    return ", ".join(Role(value).label if value in Role.values else value for value in roles)
+
+
+def on_member_roles_changed(*, membership: Any, old_roles: Sequence[str],
+                            new_roles: Sequence[str], actor: Any) -> Checklist | None:
+    """The tenancy hook: a change of a member's roles is a mover's change for their person
+    record at that school (none: nothing to do). Opens or updates the mover checklist
+    ("Roles: Staff → IT lead"), inside the roles change's transaction."""
+    person_id = (Person.objects.filter(school_id=membership.school_id,
+                                       user_id=membership.user_id)
+                 .order_by("pk").values_list("pk", flat=True).first())
+    if person_id is None:
+        return None
+    with transaction.atomic():
+        batch = _Batch(membership.school, actor, [person_id])
+        checklist = _mover(batch, batch.people[person_id], _role_words(old_roles),
+                           _role_words(new_roles), roles=True)
+        batch.write()
     return checklist
 
 
@@ -511,9 +554,12 @@ def _do(checklist: Checklist, kind: str, subject_id: str, actor: Any,
 
 
 def register() -> None:
-    """Called from ``leavers.registration``: the audit labels and the people hook."""
+    """Called from ``leavers.registration``: the audit labels, the people hook and the
+    members' roles hook."""
     from schoolkeep.audit.actions import register_action_labels
     from schoolkeep.people.hooks import register_person_change_hook
+    from schoolkeep.tenancy.services import register_member_roles_changed_hook
 
     register_action_labels(ACTION_LABELS)
     register_person_change_hook(on_people_changed)
+    register_member_roles_changed_hook(on_member_roles_changed)
