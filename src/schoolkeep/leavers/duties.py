@@ -65,10 +65,8 @@ def _bare(expression: Any) -> Replace:
 
 
 def _not_needed(step: str) -> QuerySet[StepRecord]:
-    """Records marking a step of kind ``step`` as not needed (the record keeps the step's
-    kind as the start of its label: ``services.step_record``)."""
-    return StepRecord.objects.filter(kind=StepRecord.Kind.NOT_NEEDED,
-                                     subject_label__startswith=f"{StepRecord.Kind(step).label}: ")
+    """Records marking a step of kind ``step`` as not needed."""
+    return StepRecord.objects.filter(kind=StepRecord.Kind.NOT_NEEDED, skipped_kind=step)
 
 
 def _same_subject(records: QuerySet[StepRecord], public_id: Any) -> QuerySet[StepRecord]:

@@ -61,6 +61,8 @@ class StepRecord(models.Model):
     school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="records")
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    # For a step marked not needed (kind NOT_NEEDED): the kind of the step it skipped.
+    skipped_kind = models.CharField(max_length=30, choices=Kind.choices, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)  # the record's public id
     subject_label = models.CharField(max_length=300)
     new_holder = models.ForeignKey("people.Person", null=True, blank=True,

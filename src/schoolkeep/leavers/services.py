@@ -523,6 +523,7 @@ def step_record(*, checklist: Checklist, kind: str, subject_id: str, actor: Any,
         record = StepRecord(
             school=school, checklist=checklist, kind=record_kind, subject_id=str(subject_id),
             subject_label=f"{Kind(kind).label}: {label}"[:300] if not_needed else label[:300],
+            skipped_kind=kind if not_needed else "",
             new_holder=new_holder, note=note, done_at=timezone.now(),
             done_by=actor if _is_user(actor) else None, done_by_label=actor_label(actor))
         full_clean_or_error(record, exclude=["checklist", "school"])
