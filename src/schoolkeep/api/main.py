@@ -14,16 +14,16 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from schoolkeep.accounts.models import ApiToken
 from schoolkeep.access.api import router as accounts_router
+from schoolkeep.accounts.models import ApiToken
 from schoolkeep.agreements.aups.api import router as aups_router
 from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
 from schoolkeep.incidents.api import router as incidents_router
-from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.leavers.api import router as leavers_router
+from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.passwords.api import router as password_cycles_router
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
