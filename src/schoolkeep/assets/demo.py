@@ -179,7 +179,8 @@ def _add_systems(school: School, today: date) -> dict[str, System]:
             continue
         system = system_add_from_catalogue(school=school, actor=None, key=spec.key)
         checked = spec.checked_days_ago
-        required = {} if spec.mfa_required is None else {"mfa_required": spec.mfa_required}
+        required: dict[str, Any] = ({} if spec.mfa_required is None
+                                    else {"mfa_required": spec.mfa_required})
         systems[spec.key] = system_update(
             system=system, actor=None, version=system.version,
             mfa_enabled=spec.mfa_enabled, mfa_for=spec.mfa_for,
