@@ -9,7 +9,7 @@ LABELS = {
     "hand_over_asset": "Hand over an information asset",
     "replace_administrator": "Replace as a system's administrator",
     "replace_cycle_holder": "Replace as holder of a password cycle",
-    "change_shared_password": "Change a shared account's password",
+    "change_shared_password": "Change a shared account's password",  # nosec B105 - a label
     "return_equipment": "Return equipment on loan",
     "create_account": "Create an account",
     "review_access": "Review the accounts affected",
