@@ -6,7 +6,8 @@
   password cycle, and nobody has taken them over yet (named here, through the registers'
   services, when nothing of his exists). He still owns the "Staff personnel files" asset
   (given to him here, through the owners' service, as when he kept them for the office), so
-  the business manager has a hand-over to do;
+  the business manager has a hand-over to do; he used the office's shared SIMS account, so its
+  password must be changed (a duty of the account's responsible person);
 - Daniel Price, who started ten days ago: his starter checklist;
 - Kieran Walsh, the data administrator, who started twelve days ago (added here, linked to
   the data administrator's Schoolkeep account, with his checks done): his starter checklist,
@@ -81,6 +82,15 @@ def _leaver_records(school: Any, person: Person) -> None:
                      holders=[*cycle.holders.all(), person])
 
 
+def _shared_password(school: Any, person: Person) -> None:
+    """He used the office's shared SIMS account (the accounts step, after his leaving date was
+    set by the people step): its password must be changed, as when his leaving date is set
+    once the account exists. Idempotent."""
+    from schoolkeep.passwords.events.services import forced_changes_for_leaver
+
+    forced_changes_for_leaver(school=school, person=person, actor=None)
+
+
 def _leaver_asset(school: Any, person: Person) -> None:
     """Peter Gray still owns an asset: its hand-over is outstanding."""
     from schoolkeep.assets.models import Asset
@@ -132,6 +142,7 @@ def build_demo_leavers(ctx: DemoContext) -> None:
         _checklists(school, leaver, created=False)
         _leaver_records(school, leaver)
         _leaver_asset(school, leaver)
+        _shared_password(school, leaver)
     for name in STARTERS:
         if (starter := people.get(fold(name))) is not None:
             _checklists(school, starter, created=True)

@@ -52,6 +52,11 @@ def test_the_demo_raises_each_leavers_duty() -> None:
         school=larkspur).select_related("person")}
     assert {("Peter Gray", "leaver"), ("Daniel Price", "starter"),
             ("Mateo Silva", "mover"), ("Kieran Walsh", "starter")} <= checklists
+    # He used the office's shared SIMS account: its change is its responsible person's duty.
+    shared = [d for d in duties_for_school(larkspur, timezone.now())
+              if d.key.startswith("passwords.shared-change-due:")]
+    sofia = User.objects.get(email="hr.admin@larkspur.example")
+    assert [d.owner_user_ids for d in shared] == [(sofia.pk,)]
     before = (Checklist.objects.count(), len(found))
     build()
     again = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "leavers"]
