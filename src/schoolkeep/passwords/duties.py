@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import (
@@ -64,10 +64,7 @@ def _open_shared(school_ids: list[int]) -> list[ForcedChange]:
 
 
 def _forced_url(forced: ForcedChange) -> str:
-    try:
-        return reverse("passwords:forced-change", args=[forced.public_id])
-    except NoReverseMatch:  # pragma: no cover - until the events pages are mounted
-        return reverse("passwords:cycle-list")
+    return reverse("passwords:forced-change", args=[forced.public_id])
 
 
 def _change_duty(due: HolderDue, school_id: int, today: date, now: datetime,

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -87,11 +87,8 @@ def system_list(request: SchoolRequest) -> HttpResponse:
 
 
 def _url(name: str, args: list[Any], query: dict[str, str] | None = None) -> str:
-    """The URL of another module's page ("" until that page exists)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """The URL of another module's page, with its query."""
+    url = reverse(name, args=args)
     return f"{url}?{urlencode(query)}" if query else url
 
 

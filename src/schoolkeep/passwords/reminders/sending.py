@@ -29,7 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context
@@ -135,13 +135,8 @@ def _message(due: Due, *, url: str, expires_on: date | None, today: date) -> Ema
 
 
 def _own_page_url() -> str:
-    """The holder's own page of password changes (their "what needs doing" page, which
-    lists the same change, while that page is not installed)."""
-    try:
-        path = reverse("passwords:mine")
-    except NoReverseMatch:
-        path = reverse("duties:dashboard")
-    return f"{settings.BASE_URL}{path}"
+    """The holder's own page of password changes."""
+    return f"{settings.BASE_URL}{reverse('passwords:mine')}"
 
 
 def _claim_and_build(due: Due, now: datetime, today: date) -> tuple[Reminder, EmailMessage] | None:
