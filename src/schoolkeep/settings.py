@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "schoolkeep.access",
     "schoolkeep.passwords",
     "schoolkeep.leavers",
+    "schoolkeep.equipment",
+    "schoolkeep.transfers",
     "schoolkeep.overview",
     "schoolkeep.demo",
     "schoolkeep.api",

@@ -24,6 +24,8 @@ urlpatterns = [
     path("access/", include("schoolkeep.access.urls")),
     path("passwords/", include("schoolkeep.passwords.urls")),
     path("leavers/", include("schoolkeep.leavers.urls")),
+    path("equipment/", include("schoolkeep.equipment.urls")),
+    path("transfers/", include("schoolkeep.transfers.urls")),
     path("assets/", include("schoolkeep.assets.urls")),
     path("agreements/", include("schoolkeep.agreements.urls")),
     path("policies/", include("schoolkeep.agreements.policies.urls")),

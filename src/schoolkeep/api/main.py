@@ -21,12 +21,17 @@ from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
+from schoolkeep.equipment.disposals.api import router as disposals_router
+from schoolkeep.equipment.inventory.api import router as equipment_router
+from schoolkeep.equipment.loans.api import router as loans_router
 from schoolkeep.incidents.api import router as incidents_router
 from schoolkeep.leavers.api import router as leavers_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.passwords.api import router as password_cycles_router
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
+from schoolkeep.transfers.log.api import router as transfers_router
+from schoolkeep.transfers.rules.api import router as transfer_rules_router
 
 api = NinjaAPI(
     title="Schoolkeep API",
@@ -76,6 +81,11 @@ api.add_router("/incidents", incidents_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/password-cycles", password_cycles_router)
 api.add_router("/leavers", leavers_router)
+api.add_router("/transfer-rules", transfer_rules_router)
+api.add_router("/transfers", transfers_router)
+api.add_router("/equipment", equipment_router)
+api.add_router("/loans", loans_router)
+api.add_router("/disposals", disposals_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

@@ -75,6 +75,8 @@ AREAS = (
     Area("access", "Accounts on each system, two-factor and access reviews", ("access.",)),
     Area("passwords", "Password changes", ("passwords.",)),
     Area("leavers", "Leavers, starters and movers", ("leavers.",)),
+    Area("transfers", "Sending data and taking it off site", ("transfers.",)),
+    Area("equipment", "Equipment, loans and disposals", ("equipment.",)),
     Area("backups", "Backups", ("backups.",)),
     Area("school", "Members, invitations, term dates and school settings", ("tenancy.",)),
     Area("sign-in", "Sign-in, accounts and API tokens", ("accounts.",)),

@@ -23,6 +23,9 @@ CORE_AREAS = [
     Area("access", "Accounts and passwords", 55,
          "Whether every account belongs to someone who should have it, administrators are"
          " DBS checked and use two-factor, and passwords are changed when the school says."),
+    Area("transfers", "Sending data and equipment", 57,
+         "Whether data is sent only by approved channels, devices holding personal data are"
+         " encrypted, loans come back, and every drive disposed of has its certificate."),
     Area("backups", "Backups", 60,
          "Whether Schoolkeep's own records are backed up."),
 ]

@@ -50,6 +50,12 @@ class System(models.Model):
     auto_logoff_checked_on = models.DateField(
         null=True, blank=True, verbose_name="Automatic log-off last checked on"
     )
+    # An approved channel for sending data (``transfers``): the rules name it, and the guide
+    # "How do I send this?" shows how to use it.
+    is_transfer_channel = models.BooleanField(
+        default=False, verbose_name="An approved channel for sending data")
+    transfer_instructions = models.TextField(
+        blank=True, verbose_name="How to send data with it, in plain words")
     administrators = models.ManyToManyField("people.Person", blank=True,
                                             related_name="administered_systems")
     dpa_on_file = models.BooleanField(default=False,

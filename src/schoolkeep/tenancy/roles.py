@@ -147,6 +147,41 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         " assets handed over, replacements named)",
         frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.IT_LEAD}),
     ),
+    "transfers.send": (
+        "Ask how to send data (the approved channel for what, to whom), ask the DPO, and log"
+        " the transfers they make",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
+    "transfers.view": (
+        "See the transfer rules, every transfer logged and the questions to the DPO",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "transfers.manage": (
+        "Set the school's transfer rules and channels' instructions, review transfers over"
+        " channels not approved, answer questions sent to the DPO",
+        _LEADS,
+    ),
+    "removals.request": (
+        "Ask to take OFFICIAL-SENSITIVE material or a device holding it off site, and record"
+        " its return; an asset's owner approves the requests for their assets",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
+    "removals.view": (
+        "See every request to take material off site, its approval and return",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "equipment.view": (
+        "See the equipment inventory, loans and disposals with their certificates",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "equipment.manage": (
+        "Add, change and import equipment, lend and take back equipment, record disposals"
+        " and match their certificates of secure deletion",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.IT_LEAD}),
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -163,7 +198,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
                        frozenset({Role.TRUST_ADMIN})),
     "trust.rules.manage": (
         "Set trust-wide defaults that every school of the trust follows unless it has its own"
-        " (which checks the Single Central Record requires); each change is written to the"
+        " (which checks the Single Central Record requires, which channels carry which data);"
+        " each change is written to the"
         " audit trail of every school of the trust",
         frozenset({Role.TRUST_ADMIN}),
     ),
@@ -176,7 +212,8 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "incidents.report", "incidents.handle",
                                "incidents.risk.override", "trust.rules.manage",
                                "access.manage", "access.review", "passwords.attest",
-                               "passwords.manage", "leavers.manage"})
+                               "passwords.manage", "leavers.manage", "transfers.send",
+                               "transfers.manage", "removals.request", "equipment.manage"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked
