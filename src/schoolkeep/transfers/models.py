@@ -40,7 +40,7 @@ class Recipient(models.TextChoices):
 
 
 class TransferRule(models.Model):
-    """One cell of the rules (kind of data × recipient) as a school or a trust sets it.
+    """One cell of the rules (kind of data and recipient) as a school or a trust sets it.
     Exactly one of ``school`` and ``organisation``."""
 
     class Answer(models.TextChoices):

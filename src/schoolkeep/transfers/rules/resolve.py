@@ -1,6 +1,6 @@
 """Which channels may carry which data to whom, for one school.
 
-A cell (kind of data × recipient) is the school's own rule, else its trust's, else the
+A cell (kind of data and recipient) is the school's own rule, else its trust's, else the
 default shipped from the policy (``defaults.DEFAULT_RULES``), else "ask the DPO". A rule
 names channels by key: a catalogue key (shared by every school of a trust) or the public id
 of one of the school's own transfer channels. A key whose channel is not a current transfer
