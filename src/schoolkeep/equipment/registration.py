@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-PARTS: list[str] = []
+PARTS: list[str] = [
+    "schoolkeep.equipment.inventory.registration",
+    "schoolkeep.equipment.imports.registration",
+    "schoolkeep.equipment.loans.registration",
+    "schoolkeep.equipment.disposals.registration",
+]
 
 
 def register_all() -> None:
