@@ -34,7 +34,10 @@ def _sections(path: str, *roles: str, others: int = 0) -> dict[str, list[tuple[s
 
 def test_the_siro_sees_a_few_sections_with_administration_in_one() -> None:
     sections = _sections("/", "siro")
-    assert list(sections)[:4] == ["What needs doing", "Records", "Report an incident", "Incidents"]
+    assert list(sections)[:4] == ["What needs doing", "Records", "Report an incident",
+                                  "Data safety"]
+    assert [label for label, _c, _w in sections["Data safety"]] == [
+        "Incidents", "Sending data", "Equipment", "Key contacts"]
     assert list(sections)[-1] == "Settings"
     assert len(sections) <= 6
     assert [label for label, _c, _w in sections["Report an incident"]] == ["Report an incident"]
@@ -50,6 +53,9 @@ def test_a_teacher_sees_no_administration_they_may_not_use() -> None:
     assert "Locked accounts" not in everything and "School settings" not in everything
     assert "Report an incident" in everything and "Key contacts" in everything
     assert "Single Central Record" not in everything
+    # Everyone may ask how to send data; the incident log and the equipment are not theirs.
+    assert sections["Data safety"] == [("Sending data", False, False),
+                                       ("Key contacts", False, False)]
 
 
 def test_the_current_page_and_the_pages_under_an_entry_are_marked() -> None:
@@ -102,7 +108,7 @@ def test_the_page_has_a_menu_button_and_one_row_of_sections(personas, login) -> 
     assert re.search(r'<summary class="nav-menu-button">Menu</summary>', nav)
     bar = nav[nav.index('<ul class="nav-bar">'):]
     assert re.findall(r"<a [^>]*>([^<]+)</a>", bar)[:4] == [
-        "What needs doing", "Records", "Report an incident", "Incidents"]
+        "What needs doing", "Records", "Report an incident", "Data safety"]
     assert re.search(r'<a href="/people/"[^>]*aria-current="true"[^>]*>Records</a>', bar)
     # The section's own row names its pages, this one marked as the page.
     section = page[page.index('<nav class="section-nav" aria-label="Records">'):]
@@ -119,6 +125,6 @@ def test_a_single_page_section_shows_as_that_page(personas, login) -> None:
     bar = page[page.index('<ul class="nav-bar">'):]
     bar = bar[:bar.index("</ul>")]
     assert re.search(r'aria-current="page">What needs doing</a>', bar)
-    # A teacher's Incidents section holds only the key contacts: shown as that page.
-    assert ">Report an incident</a>" in bar and ">Key contacts</a>" in bar
+    # Reporting an incident is a section of one page: shown as that page.
+    assert ">Report an incident</a>" in bar and ">Data safety</a>" in bar
     assert 'class="section-nav"' not in page

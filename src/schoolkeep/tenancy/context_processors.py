@@ -42,8 +42,13 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Report an incident", [
         ("Report an incident", "incidents:report", "incidents.report"),
     ]),
-    ("Incidents", [
+    # Incidents, how to send data safely (everyone's guide; the transfer log, the rules and
+    # taking data off site are in its pages' own row of links) and the equipment (its loans,
+    # disposals and import likewise).
+    ("Data safety", [
         ("Incidents", "incidents:incident-list", "incidents.view"),
+        ("Sending data", "transfers:guide", "transfers.send"),
+        ("Equipment", "equipment:item-list", "equipment.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),
     ]),
     ("Overview", [
