@@ -1,7 +1,12 @@
-"""What the inventory part of the equipment app registers at start-up (filled in by the part)."""
+"""What the inventory part of the equipment app registers at start-up: its audit labels,
+its duty provider (``equipment.unencrypted-personal-data``) and its demo step (Larkspur's
+devices, order 360)."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    return None
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.equipment.inventory.services import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)
