@@ -1,7 +1,10 @@
-"""What the imports part of the equipment app registers at start-up (filled in by the part)."""
+"""What the imports part of the equipment app registers at start-up: its audit labels."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    return None
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.equipment.imports.writing import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)

@@ -1,5 +1,13 @@
-"""URLs of this part, composed into its app's urls.py."""
+"""URLs of the equipment import, composed into equipment/urls.py under "import/"
+(namespace "equipment")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from schoolkeep.equipment.imports import views
+
+urlpatterns = [
+    path("", views.import_upload, name="import-upload"),
+    path("template.<str:file_format>", views.import_template, name="import-template"),
+    path("<uuid:public_id>/", views.import_preview, name="import-preview"),
+    path("<uuid:public_id>/confirm/", views.import_confirm, name="import-confirm"),
+]
