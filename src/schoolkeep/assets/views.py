@@ -39,6 +39,7 @@ from schoolkeep.people.selectors import person_for_user
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import members_with_roles
+from schoolkeep.transfers.log.selectors import asset_recipients
 
 ASSETS_PER_PAGE = 50
 
@@ -126,6 +127,7 @@ def asset_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         and asset.owner_person.user_id == request.user.pk,
         "link_systems": request.access.can("systems.view"),
         "subjects": exports.subjects_text(asset),
+        "sent_to": asset_recipients(asset=asset),
         **history_summary(school=request.school, target=asset, access=request.access),
     })
 

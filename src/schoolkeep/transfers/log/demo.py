@@ -9,6 +9,7 @@ that a recipient is missing from its record."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ def build_demo_transfer_log(ctx: DemoContext) -> None:
     today = timezone.localdate()
     data_admin, dsl = ctx.users.get("larkspur.data_admin"), ctx.users.get("larkspur.dsl")
     staff = ctx.users.get("larkspur.staff")
-    planned = [
+    planned: list[tuple[str, Any, dict[str, Any]]] = [
         ("dfe-s2s", data_admin, dict(
             data_kind=DataKind.CTF_PUPIL_FILE, recipient=Recipient.SCHOOL,
             recipient_name="Harbour Lane Primary", description="CTF file for one leaving pupil",

@@ -154,8 +154,8 @@ def transfer_incident(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                 raise PermissionDenied from None
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"The transfer is reported as incident "
-                                      f"{transfer.incident.reference if transfer.incident else ''}.")
+            reference = transfer.incident.reference if transfer.incident else ""
+            messages.success(request, f"The transfer is reported as incident {reference}.")
         return redirect("transfers:transfer-detail", transfer.public_id)
     return render(request, "transfers/log/transfer_incident.html", {
         "page_title": "Report this transfer as an incident", "transfer": transfer,
