@@ -43,7 +43,7 @@ FACTS: tuple[Fact, ...] = (
          ("manufacturer", "brand", "vendor", "maker"),
          "who made it: Dell, HP, Apple..."),
     Fact("model_name", "Model", "text",
-         ("model name", "model no", "model no.", "model number", "product"),
+         ("model name", "product", "product name"),
          "the model: Latitude 5440, EliteDesk 800 G6..."),
     Fact("personal_data", "Holds personal data", "yes_no",
          ("personal data", "holds or has held personal data", "has personal data",

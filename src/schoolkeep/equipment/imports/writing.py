@@ -192,14 +192,18 @@ def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
         return
     names = state.people.names
     before = snapshot(item, names.get(item.assigned_to_id, "") if item.assigned_to_id else "")
-    changed = [BY_FIELD[name].heading for name, value in row.values.items()
+    same_key = {"serial_number": row.serial_key == item.serial_key,
+                "asset_tag": row.tag_key == item.asset_tag_key}
+    given = {name: value for name, value in row.values.items()
+             if not same_key.get(name)}  # "5cd-1234 abc" recorded: "5CD1234ABC" is it
+    changed = [BY_FIELD[name].heading for name, value in given.items()
                if getattr(item, name) != value]
     if person is not None and item.assigned_to_id != person:
         changed.append(BY_FIELD["assigned_name"].heading)
     if not changed:
         state.result.unchanged += 1
         return
-    for name, value in row.values.items():
+    for name, value in given.items():
         setattr(item, name, value)
     if person is not None:
         item.assigned_to_id = person
@@ -215,6 +219,8 @@ def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
 
 
 def _compare(state: _Pass, rows: list[ItemRow], progress: Progress | None) -> None:
+    """Each row against what is recorded (a row with a problem already is still compared,
+    so that every problem of the file is reported at once)."""
     for done, row in enumerate(rows, start=1):
         before = state.result.problems.total
         item = _find(state, row)
@@ -263,8 +269,6 @@ def equipment_import(path: Path | str, *, school: School, actor: Any, dry_run: b
     path = Path(path)
     result = ImportResult(dry_run=dry_run)
     rows = _read(path, result, progress, expected_rows)
-    if not result.ok:
-        return result
     try:
         with transaction.atomic():  # compared and written against the same records
             state = _Pass(school, result, timezone.now(),
