@@ -69,6 +69,9 @@ class SystemOut(Out):
     assets: list[UUID] = Field(..., description="Ids of the current assets it holds.")
     dpa_on_file: bool
     notes: str
+    is_transfer_channel: bool = Field(
+        ..., description="An approved channel for sending data: the transfer rules name it.")
+    transfer_instructions: str = Field(..., description="How to send data with it.")
     catalogue_key: str = Field(..., description="The catalogue entry it was added from.")
     archived_at: AwareDatetime | None
     version: int
@@ -98,6 +101,8 @@ class SystemIn(_Input):
                                        description="Ids of people of the school.")
     dpa_on_file: bool = False
     notes: str = ""
+    is_transfer_channel: bool = False
+    transfer_instructions: str = ""
 
 
 class SystemPatch(_Input):
@@ -119,6 +124,8 @@ class SystemPatch(_Input):
     administrators: list[UUID] | None = None
     dpa_on_file: bool | None = None
     notes: str | None = None
+    is_transfer_channel: bool | None = None
+    transfer_instructions: str | None = None
 
 
 # --- helpers --------------------------------------------------------------------------------

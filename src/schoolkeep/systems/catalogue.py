@@ -16,6 +16,29 @@ from schoolkeep.systems.models import System
 
 LGFL = "London Grid for Learning (LGfL)"
 
+# How to send data with each channel the policy names, in plain words.
+USO_FX2_HOW = (
+    "Sign in to USO-FX2 with your own USO account, choose the receiving school from the"
+    " London schools listed and upload the file. For a school outside London, use Egress.")
+EGRESS_HOW = (
+    "Send the file from Egress, never as an ordinary e-mail attachment: address it to the"
+    " named person who needs it. The recipient opens it with their own Egress account or the"
+    " code Egress sends them.")
+S2S_HOW = (
+    "Sign in to the DfE's S2S site with your own account, upload the CTF file and choose the"
+    " school it goes to. Never send a CTF file by e-mail or on a memory stick.")
+ANYCOMMS_HOW = (
+    "Sign in to AnyComms with the school's own account and upload the CTF admissions file"
+    " to the admissions team's area. Never send it by e-mail.")
+AUTOUPDATE_HOW = (
+    "Only to create online accounts for LGfL's broadband services: upload the list of"
+    " users through AutoUpdate, signed in with your own USO account. Use it for nothing"
+    " else.")
+SECURE_EMAIL_HOW = (
+    "Use the school's e-mail account, never a personal one. Give pupils' initials, not"
+    " their names, wherever you can. Anything OFFICIAL-SENSITIVE goes by Egress instead, not"
+    " as an attachment.")
+
 
 @dataclass(frozen=True)
 class PasswordSuggestion:
@@ -37,6 +60,10 @@ class CatalogueEntry:
     hosting: str = ""  # only when the policy says where it is
     mfa_required: bool = False  # only when the policy says two-factor is used
     password_cycle: PasswordSuggestion | None = None  # only when the policy asks for one
+    # An approved channel for sending data (the policy names it for transfers), with how to
+    # use it in plain words: a new system made from the entry is marked so.
+    transfer_channel: bool = False
+    transfer_instructions: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -48,6 +75,8 @@ class CatalogueEntry:
             "name": self.name, "supplier": self.supplier, "kind": self.kind,
             "description": self.description, "hosting": self.hosting,
             "mfa_required": self.mfa_required,
+            "is_transfer_channel": self.transfer_channel,
+            "transfer_instructions": self.transfer_instructions,
         }
 
 
@@ -82,6 +111,7 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "The LGfL Unified Sign On File Exchange, used to transfer other data to schools in "
             "London, such as references and reports of children."
         ),
+        transfer_channel=True, transfer_instructions=USO_FX2_HOW,
     ),
     CatalogueEntry(
         key="cpoms", name="CPOMS", kind=System.Kind.SAFEGUARDING, mfa_required=True,
@@ -113,16 +143,19 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "A secure file transfer system, used to send and receive sensitive or confidential "
             "data files."
         ),
+        transfer_channel=True, transfer_instructions=EGRESS_HOW,
     ),
     CatalogueEntry(
         key="dfe-s2s", name="DfE S2S", kind=System.Kind.FILE_TRANSFER, supplier="DfE",
         description=(
             "The DfE's site for securely transferring CTF pupil data files to other schools."
         ),
+        transfer_channel=True, transfer_instructions=S2S_HOW,
     ),
     CatalogueEntry(
         key="anycomms", name="AnyComms", kind=System.Kind.FILE_TRANSFER,
         description="A secure system for transferring CTF admissions data.",
+        transfer_channel=True, transfer_instructions=ANYCOMMS_HOW,
     ),
     CatalogueEntry(
         key="autoupdate", name="AutoUpdate", kind=System.Kind.FILE_TRANSFER,
@@ -131,6 +164,15 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             "Atomwide's AutoUpdate, the LGfL secure data transfer system, used to create online "
             "user accounts for access to broadband services."
         ),
+        transfer_channel=True, transfer_instructions=AUTOUPDATE_HOW,
+    ),
+    CatalogueEntry(
+        key="secure-email", name="Secure e-mail", kind=System.Kind.MESSAGING,
+        description=(
+            "The school's own e-mail, for transferring data or information where no other"
+            " channel is named, using pupils' initials wherever possible."
+        ),
+        transfer_channel=True, transfer_instructions=SECURE_EMAIL_HOW,
     ),
     CatalogueEntry(
         key="jkcloud", name="JKCloud", kind=System.Kind.BACKUP, supplier="JKCloud",
@@ -157,6 +199,11 @@ _ABBREVIATION = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]+)\)$")
 
 def catalogue_entry(key: str) -> CatalogueEntry | None:
     return BY_KEY.get(key)
+
+
+def transfer_channel_entries() -> list[CatalogueEntry]:
+    """The catalogue's approved channels for sending data, in the catalogue's order."""
+    return [entry for entry in CATALOGUE if entry.transfer_channel]
 
 
 def password_suggestion(system: System) -> PasswordSuggestion | None:

@@ -60,6 +60,15 @@ class SystemForm(forms.Form):
         help_text="People of the school with administrator access to this system.")
     dpa_on_file = forms.BooleanField(label="A data processing agreement is on file",
                                      required=False)
+    is_transfer_channel = forms.BooleanField(
+        label="An approved channel for sending data", required=False,
+        help_text="Staff are told to use it when the school's rules name it for the data and "
+                  "the recipient (Sending data: rules).")
+    transfer_instructions = forms.CharField(
+        label="How to send data with it, in plain words", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to staff with the answer to \"How do I send this?\". For example: "
+                  "sign in with your own account, choose the school, upload the file.")
     notes = forms.CharField(label="Notes", required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -26,14 +26,16 @@ from schoolkeep.tenancy.roles import PERMISSIONS
 SYSTEM_FIELDS = [
     "name", "supplier", "kind", "description", "hosting", "mfa_required", "mfa_enabled",
     "mfa_for", "remote_access_method", "auto_logoff_minutes", "auto_logoff_checked_on",
-    "dpa_on_file", "notes", "signs_in_interactively",
+    "dpa_on_file", "notes", "signs_in_interactively", "is_transfer_channel",
+    "transfer_instructions",
 ]
 # Recorded in the audit trail besides SYSTEM_FIELDS.
 AUDITED_FIELDS = [*SYSTEM_FIELDS, "catalogue_key"]
 
 _LINE_FIELDS = {"name", "supplier", "hosting", "mfa_for", "remote_access_method"}
-_TEXT_FIELDS = {"description", "notes"}
-_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file", "signs_in_interactively"}
+_TEXT_FIELDS = {"description", "notes", "transfer_instructions"}
+_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file", "signs_in_interactively",
+                   "is_transfer_channel"}
 
 
 ACTION_LABELS = {
@@ -182,7 +184,8 @@ def system_create(*, school: School, actor: Any, name: str, **fields: Any) -> Sy
 
 
 def system_add_from_catalogue(*, school: School, actor: Any, key: str) -> System:
-    """Add a service of the catalogue, described as the policy describes it. One already in
+    """Add a service of the catalogue, described as the policy describes it (a channel the
+    policy names for sending data is marked as one, with how to use it). One already in
     the register (from the catalogue or by its name) is refused."""
     entry = catalogue_entry(key)
     if entry is None:

@@ -113,6 +113,7 @@ def system_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": system.name, "system": system, "mfa_tag": status.mfa_tag(system),
         "logoff_tag": status.logoff_tag(system, today),
         "can_manage": request.access.can("systems.manage") and system.archived_at is None,
+        "can_see_rules": request.access.can("transfers.view"),
         **_access_links(request, system),
         **history_summary(school=request.school, target=system, access=request.access)})
 

@@ -30,7 +30,7 @@ OUT_KEYS = {"id", "name", "supplier", "kind", "kind_label", "description", "host
             "mfa_required", "mfa_enabled", "mfa_for", "remote_access_method",
             "auto_logoff_minutes", "auto_logoff_checked_on", "administrators", "assets",
             "dpa_on_file", "notes", "catalogue_key", "archived_at", "version",
-            "signs_in_interactively"}
+            "signs_in_interactively", "is_transfer_channel", "transfer_instructions"}
 
 
 def detail(system: System) -> str:

@@ -319,7 +319,7 @@ def test_the_catalogue_marks_what_is_added_and_offers_the_rest(personas: Persona
     parts = parse(response)
     keys = {str(field["value"]) for field in parts.find("input", name="key")}
     assert "sims" not in keys and "cpoms" not in keys
-    assert {"fms", "uso", "uso-fx2", "dfe-s2s", "redstor"} <= keys and len(keys) == 12
+    assert {"fms", "uso", "uso-fx2", "dfe-s2s", "redstor"} <= keys and len(keys) == 13
     html = response.content.decode()
     assert html.count(">Added<") == 2
     assert "The DfE&#x27;s site for securely transferring CTF pupil data files" in html
