@@ -1,7 +1,16 @@
-"""What the rules part of the transfers app registers at start-up (filled in by the part)."""
+"""What the rules part of the transfers app registers at start-up: its audit labels and
+its demo step (Larkspur's channels for sending data, after the register's systems at 300)."""
 
 from __future__ import annotations
 
+ORDER = 310
+
 
 def register() -> None:
-    return None
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.demo.builder import register_step
+    from schoolkeep.transfers.rules.demo import build_demo_transfer_rules
+    from schoolkeep.transfers.rules.services import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)
+    register_step("transfer_rules", build_demo_transfer_rules, order=ORDER)
