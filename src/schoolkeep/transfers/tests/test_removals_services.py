@@ -25,7 +25,7 @@ from schoolkeep.transfers.removals.services import (
     removal_return,
     removal_withdraw,
 )
-from schoolkeep.transfers.tests.removal_records import (
+from schoolkeep.transfers.tests.test_removals_records import (
     device,
     paper_request,
     person_of,
