@@ -1,5 +1,6 @@
-"""(No tests here.) Records the removals tests share: an OFFICIAL-SENSITIVE asset owned by the IAO persona's
-person record, the staff persona's own person record (who takes the material), devices."""
+"""Records the removals tests share (no tests here): an OFFICIAL-SENSITIVE asset owned by
+the IAO persona's person record, the staff persona's own person record (who takes the
+material), devices."""
 
 from __future__ import annotations
 
