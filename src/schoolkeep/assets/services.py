@@ -37,6 +37,7 @@ from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.models import Person
 from schoolkeep.systems.models import System
+from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import Membership, MembershipRole, School
 from schoolkeep.tenancy.roles import PERMISSIONS, READ_ONLY_ROLES
 
@@ -332,8 +333,11 @@ def group_get_or_create(*, school: School, name: str, actor: Any) -> AssetGroup:
     return group
 
 
-def organisation_get_or_create(*, school: School, name: str, actor: Any) -> OutsideOrganisation:
-    """The school's outside organisation of this name (ignoring case), created when new."""
+def organisation_get_or_create(*, school: School, name: str, actor: Any,
+                               permission: str = "assets.manage") -> OutsideOrganisation:
+    """The school's outside organisation of this name (ignoring case), created when new.
+    A new one needs ``permission`` (the register's managers by default; a disposal company
+    may be added by those who record disposals, ``equipment.manage``)."""
     name = tidy(name)
     if not name:
         raise DomainError("Enter the name of the organisation.", field="owner_organisation")
@@ -342,7 +346,8 @@ def organisation_get_or_create(*, school: School, name: str, actor: Any) -> Outs
         found = OutsideOrganisation.objects.filter(school=school, name_key=key).first()
         if found is not None:
             return found
-        _require_manager(school=school, actor=actor, what="add outside organisations")
+        require_permission(school=school, actor=actor, permission=permission,
+                           message="You may not add outside organisations.")
         organisation = OutsideOrganisation(school=school, name=name, name_key=key)
         full_clean_or_error(organisation, exclude=["school"])
         organisation.save()
