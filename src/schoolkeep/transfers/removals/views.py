@@ -47,12 +47,22 @@ def _may_see(request: SchoolRequest, removal: Removal) -> bool:
             or services.may_decide(removal=removal, actor=user))
 
 
-@school_view("removals.request")
+def _reader(request: SchoolRequest) -> None:
+    """The lists and a request's page: whoever may ask, and whoever oversees (read-only
+    roles hold ``removals.view`` without ``removals.request``)."""
+    if not (request.access.can("removals.request") or request.access.can("removals.view")):
+        raise PermissionDenied
+
+
+@school_view("school.view")
 @require_GET
 def removal_list(request: SchoolRequest) -> HttpResponse:
+    _reader(request)
     can_see_all = request.access.can("removals.view")
+    can_ask = request.access.can("removals.request")
     form = ShowForm(request.GET or None)
-    show = (form.cleaned_data["show"] if form.is_valid() else "") or selectors.MINE
+    show = (form.cleaned_data["show"] if form.is_valid() else "") or (
+        selectors.MINE if can_ask else selectors.ALL)
     if show == selectors.ALL and not can_see_all:
         show = selectors.MINE
     removals = selectors.removal_list(
@@ -61,7 +71,7 @@ def removal_list(request: SchoolRequest) -> HttpResponse:
     page = Paginator(removals, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "transfers/removals/removal_list.html", {
         "page_title": "Taking data off site", "page": page, "show": show,
-        "can_see_all": can_see_all, "query": urlencode({"show": show})})
+        "can_see_all": can_see_all, "can_ask": can_ask, "query": urlencode({"show": show})})
 
 
 @school_view("removals.request")
@@ -102,9 +112,10 @@ def _detail(request: SchoolRequest, removal: Removal, *, decide: DecideForm | No
         "version": removal.version, "Status": Removal.Status}, status=status)
 
 
-@school_view("removals.request")
+@school_view("school.view")
 @require_GET
 def removal_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+    _reader(request)
     removal = _removal(request, public_id)
     if not _may_see(request, removal):
         raise PermissionDenied
