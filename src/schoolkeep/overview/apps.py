@@ -12,6 +12,9 @@ MEASURE_MODULES = (
     "schoolkeep.access.measures",
     "schoolkeep.access.reviews.measures",
     "schoolkeep.passwords.measures",
+    "schoolkeep.transfers.log.measures",
+    "schoolkeep.equipment.inventory.measures",
+    "schoolkeep.equipment.disposals.measures",
     "schoolkeep.backups.measures",
 )
 
