@@ -158,9 +158,10 @@ def _person(state: _Pass, row: ItemRow) -> int | None:
     return person
 
 
-def _preview(result: ImportResult, row: ItemRow, action: str, changed: list[str]) -> None:
+def _preview(result: ImportResult, row: ItemRow, action: str, changed: list[str],
+             name: str = "") -> None:
     if len(result.preview) < PREVIEW_KEPT:
-        result.preview.append(PreviewRow(row.number, row.name, action, changed))
+        result.preview.append(PreviewRow(row.number, name or row.name, action, changed))
 
 
 def _create(state: _Pass, row: ItemRow, person: int | None) -> None:
@@ -215,7 +216,7 @@ def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
     state.events.append((UPDATED, item, before, snapshot(
         item, names.get(item.assigned_to_id, "") if item.assigned_to_id else "")))
     state.result.updated += 1
-    _preview(state.result, row, "update", changed)
+    _preview(state.result, row, "update", changed, item.label)
 
 
 def _compare(state: _Pass, rows: list[ItemRow], progress: Progress | None) -> None:
