@@ -36,7 +36,8 @@ def open_count(*, school: School) -> int:
 def _in_sentence(label: str) -> str:
     """A choice's label inside a sentence: "Another school" becomes "another school";
     "CTF pupil file" and "SEN information" keep their capitals."""
-    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+    initials = label[:2]
+    return label if initials.isalpha() and initials.isupper() else label[:1].lower() + label[1:]
 
 
 def question_title(data_kind: str, recipient: str) -> str:
