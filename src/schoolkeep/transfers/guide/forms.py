@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from schoolkeep.transfers.guide.services import ANSWER_MAX, DETAILS_MAX
@@ -23,7 +25,8 @@ class GuideForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    """"Ask the DPO": the kind and recipient the guide answered, and optional details."""
+    """"Ask the DPO": the kind and recipient the guide answered, and optional details. Its
+    ids start "ask_", apart from the guide's form on the same page."""
 
     data_kind = forms.ChoiceField(choices=DataKind.choices, widget=forms.HiddenInput,
                                   error_messages={"required": "Choose what you want to send."})
@@ -32,6 +35,10 @@ class AskForm(forms.Form):
     details = forms.CharField(
         label="Anything the DPO should know", required=False, max_length=DETAILS_MAX,
         help_text=NO_NAMES, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "ask_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AnswerForm(forms.Form):

@@ -5,6 +5,7 @@ rule, and the form's errors."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
@@ -147,3 +148,10 @@ def test_an_unknown_choice_is_an_error_not_a_crash(school: School) -> None:
                                       "recipient": "school"}).content.decode()
     assert "error-summary" in page and "The answer" not in page
 
+
+
+def test_the_answer_page_has_no_duplicate_ids(school: School) -> None:
+    page = ask_guide(member(school), DataKind.SEN, Recipient.SUPPLIER)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'id="ask_details"' in page and 'name="details"' in page
