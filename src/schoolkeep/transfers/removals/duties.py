@@ -76,7 +76,8 @@ class RemovalDuties:
         rows = (with_approver(Removal.objects.filter(school_id=school_id)
                               .filter(_awaiting() | _out(until)), today)
                 .order_by("requested_at", "pk")
-                .values_list("public_id", "status", "description", "person__full_name",
+                .values_list("public_id", "status", "description",  # type: ignore[misc]
+                             "person__full_name",
                              "asset__name", "requested_at", "ends_on", "approver",
                              "asset__owner_person__full_name"))
         return [self._duty(row, today) for row in rows]

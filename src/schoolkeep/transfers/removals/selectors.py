@@ -45,7 +45,7 @@ def owner_can_act(today: date) -> Q:
             & (Q(asset__owner_person__leaving_date__isnull=True)
                | Q(asset__owner_person__leaving_date__gt=today))
             & ~Q(person_id=F("asset__owner_person_id"))
-            & Exists(writes))
+            & Q(Exists(writes)))
 
 
 def with_approver(queryset: QuerySet[Removal], today: date | None = None) -> QuerySet[Removal]:
@@ -59,7 +59,7 @@ def with_approver(queryset: QuerySet[Removal], today: date | None = None) -> Que
 def approver_user_id(removal: Removal) -> int | None:
     """Who decides this request: the owner's user id, or None for the SIRO."""
     value = (with_approver(Removal.objects.filter(pk=removal.pk))
-             .values_list("approver", flat=True).first())
+             .values_list("approver", flat=True).first())  # type: ignore[misc]
     return int(value) if value is not None else None
 
 
@@ -73,7 +73,8 @@ def siro_emails(school_id: int) -> list[str]:
 def approver_emails(removal: Removal) -> list[str]:
     """Where the request's link is sent: the owner, else the SIRO(s)."""
     row = (with_approver(Removal.objects.filter(pk=removal.pk))
-           .values_list("approver", "asset__owner_person__user__email").first())
+           .values_list("approver", "asset__owner_person__user__email")  # type: ignore[misc]
+           .first())
     if row is not None and row[0] is not None and row[1]:
         return [row[1]]
     return siro_emails(removal.school_id)

@@ -128,8 +128,9 @@ def _person_of(school: School, actor: Any, person: Person | None) -> Person:
 
 
 def _locked(removal: Removal, version: int | None) -> Removal:
-    current = (Removal.objects.select_for_update().select_related(
-        "school", "asset", "item", "person").get(pk=removal.pk))
+    # Only the request's row is locked (the device and the incident are outer joins).
+    current = (Removal.objects.select_for_update(of=("self",)).select_related(
+        "school", "asset", "item", "person", "incident").get(pk=removal.pk))
     if version is not None and version != current.version:
         raise stale_error(school=current.school, target=current, what="this request")
     return current
@@ -335,7 +336,7 @@ def removal_report_lost(*, removal: Removal, actor: Any, stolen: bool = False,
         if not may_report_lost(removal=removal, actor=actor):
             raise NotAllowed("Only the person who took it, the asset's owner, the SIRO or the"
                              " DPO can report it lost.")
-        if removal.incident_id is not None:
+        if removal.incident is not None:
             raise DomainError(f"This is already reported as {removal.incident.reference}.")
         if removal.status != Removal.Status.APPROVED:
             raise DomainError(f"This request is {removal.get_status_display().lower()}:"
