@@ -41,8 +41,9 @@ WRITE_ERRORS: dict[int, Any] = {
     403: MessageOut, 404: MessageOut, 409: MessageOut, 422: ValidationErrorOut,
 }
 
-KindValue = Literal[tuple(Item.Kind.values)]  # type: ignore[valid-type]
-EncryptionValue = Literal[tuple(Item.Encryption.values)]  # type: ignore[valid-type]
+KindValue = Literal["laptop", "desktop", "server", "tablet", "phone", "external_drive",
+                    "usb_stick", "backup_tape", "other_media", "other"]
+EncryptionValue = Literal["unknown", "none", "bitlocker", "filevault", "other"]
 SettableStatus = Literal["in_use", "in_store", "awaiting_disposal"]
 
 # --- shapes ---------------------------------------------------------------------------------

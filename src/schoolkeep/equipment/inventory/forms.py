@@ -91,14 +91,14 @@ class ItemForm(forms.Form):
                  item: Item | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {str(person.public_id): person for person in people}
-        self.systems = {str(system.public_id): system for system in systems}
+        self.known_systems = {str(system.public_id): system for system in systems}
         assigned = self.fields["assigned_to"]
         assert isinstance(assigned, forms.ChoiceField)
         assigned.choices = [("", "Nobody"), *((key, person.full_name)
                                               for key, person in self.people.items())]
         chosen = self.fields["systems"]
         assert isinstance(chosen, forms.ChoiceField)
-        chosen.choices = [(key, system.name) for key, system in self.systems.items()]
+        chosen.choices = [(key, system.name) for key, system in self.known_systems.items()]
         statuses = [value for value in Item.Status.values if value in SETTABLE_STATUSES]
         if item is not None and item.status not in SETTABLE_STATUSES:
             statuses.insert(0, item.status)  # lost, stolen or disposed: kept as it is
@@ -106,7 +106,7 @@ class ItemForm(forms.Form):
         assert isinstance(status, forms.ChoiceField)
         status.choices = [(value, Item.Status(value).label) for value in statuses]
         status.initial = Item.Status.IN_USE
-        if not self.systems:
+        if not self.known_systems:
             del self.fields["systems"]
 
     @staticmethod
@@ -129,7 +129,7 @@ class ItemForm(forms.Form):
         data["personal_data"] = _AS_BOOL[data["personal_data"]]
         data["assigned_to"] = self.people.get(data.get("assigned_to") or "")
         if "systems" in self.fields:
-            data["systems"] = [self.systems[key] for key in data.get("systems") or []]
+            data["systems"] = [self.known_systems[key] for key in data.get("systems") or []]
         return data
 
 

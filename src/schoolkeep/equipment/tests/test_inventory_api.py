@@ -136,3 +136,12 @@ def test_list_query_count_does_not_grow(personas: Personas, api: Any,
     with django_assert_num_queries(len(few)):
         body = client.get(LIST).json()
     assert body["count"] == 40 and len(body["items"]) == 40
+
+
+def test_the_api_choices_are_the_models() -> None:
+    from typing import get_args
+
+    from schoolkeep.equipment.inventory.api import EncryptionValue, KindValue
+
+    assert list(get_args(KindValue)) == Item.Kind.values
+    assert list(get_args(EncryptionValue)) == Item.Encryption.values
