@@ -25,7 +25,8 @@ def equipment_nav(context: dict[str, Any], current: str) -> dict[str, Any]:
     access = getattr(context.get("request"), "access", None)
     links = []
     for key, label, name, permission in PAGES:
-        if access is None or not access.can(permission):
+        # "a|b": any of them opens the page.
+        if access is None or not any(access.can(each) for each in permission.split("|")):
             continue
         try:
             url = reverse(name)
