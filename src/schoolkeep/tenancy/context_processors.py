@@ -47,7 +47,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     # disposals and import likewise).
     ("Data safety", [
         ("Incidents", "incidents:incident-list", "incidents.view"),
-        ("Sending data", "transfers:guide", "transfers.send"),
+        ("Sending data", "transfers:guide", "transfers.send|transfers.view"),
         ("Equipment", "equipment:item-list", "equipment.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),
     ]),
@@ -96,12 +96,14 @@ def _url(name: str) -> str | None:
 
 
 def _allowed(request: HttpRequest, access: Any, name: str, permission: str) -> bool:
-    if permission not in PERMISSIONS:  # a permission not defined yet
+    # "a|b": any of them opens the page.
+    permissions = [each for each in permission.split("|") if each in PERMISSIONS]
+    if not permissions:  # a permission not defined yet
         return False
     if name in ACROSS_SCHOOLS:
         schools = getattr(request, "access_list", [])
-        return sum(1 for each in schools if each.can(permission)) > 1
-    return bool(access.can(permission))
+        return sum(1 for each in schools if any(each.can(p) for p in permissions)) > 1
+    return any(access.can(each) for each in permissions)
 
 
 def navigation(request: HttpRequest, access: Any) -> list[NavSection]:

@@ -12,8 +12,8 @@ from django.urls import NoReverseMatch, reverse
 register = template.Library()
 
 PAGES = [
-    ("guide", "How do I send this?", "transfers:guide", "transfers.send"),
-    ("log", "Transfer log", "transfers:transfer-list", "transfers.send"),
+    ("guide", "How do I send this?", "transfers:guide", "transfers.send|transfers.view"),
+    ("log", "Transfer log", "transfers:transfer-list", "transfers.send|transfers.view"),
     ("off-site", "Taking data off site", "transfers:removal-list",
      "removals.request|removals.view"),
     ("questions", "Questions to the DPO", "transfers:question-list", "transfers.view"),
