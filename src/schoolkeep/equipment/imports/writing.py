@@ -54,8 +54,6 @@ ACTION_LABELS = {ACTION: "Equipment imported from a file",
                  UPDATED: "Item changed by an equipment import"}
 CHUNK = 1000
 PROGRESS_EVERY = 500
-UPDATE_FIELDS = [*ITEM_FIELDS, "serial_key", "asset_tag_key", "assigned_to", "version",
-                 "updated_at"]
 
 
 def snapshot(item: Item, person_name: str) -> dict[str, Any]:
@@ -78,6 +76,7 @@ class _Pass:
     events: list[tuple[str, Item, dict[str, Any] | None, dict[str, Any]]] = field(
         default_factory=list)
     claimed: dict[int, int] = field(default_factory=dict)  # item pk: the row that has it
+    columns: set[str] = field(default_factory=set)  # the fields some changed item changed
 
 
 def _read(path: Path, result: ImportResult, progress: Progress | None,
@@ -205,9 +204,12 @@ def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
         state.result.unchanged += 1
         return
     for name, value in given.items():
-        setattr(item, name, value)
-    if person is not None:
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            state.columns.add(name)
+    if person is not None and item.assigned_to_id != person:
         item.assigned_to_id = person
+        state.columns.add("assigned_to")
     item.serial_key, item.asset_tag_key = serial_key(item.serial_number), \
         tag_key(item.asset_tag)
     item.version += 1
@@ -243,8 +245,11 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 def _write(state: _Pass, actor: Any, filename: str) -> None:
     for chunk in _chunks(state.new):
         Item.objects.bulk_create(chunk)
+    # Only the columns some row changed are set, with their keys, the version and the time.
+    keys = {"serial_number": "serial_key", "asset_tag": "asset_tag_key"}
+    columns = sorted(state.columns | {keys[name] for name in state.columns if name in keys})
     for chunk in _chunks(state.changed):
-        Item.objects.bulk_update(chunk, UPDATE_FIELDS)
+        Item.objects.bulk_update(chunk, [*columns, "version", "updated_at"])
     school, result = state.school, state.result
     events = [{"action": action, "school": school, "actor": actor, "target": item,
                "changes": diff(before, after)}
