@@ -80,7 +80,8 @@ def test_the_api_reads_and_writes_the_fields(client, personas: Personas) -> None
         **headers)
     assert created.status_code == 201
     body = created.json()
-    assert body["is_transfer_channel"] is True and body["transfer_instructions"] == "Use the portal."
+    assert body["is_transfer_channel"] is True
+    assert body["transfer_instructions"] == "Use the portal."
     url = reverse("api:system-detail", args=[body["id"]]) + "?school=oakfield"
     patched = client.patch(url, json.dumps({"version": body["version"],
                                             "is_transfer_channel": False}),

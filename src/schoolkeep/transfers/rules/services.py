@@ -28,7 +28,11 @@ from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.stale import when_words
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.systems.catalogue import transfer_channel_entries
-from schoolkeep.tenancy.guards import actor_label, require_organisation_permission, require_permission
+from schoolkeep.tenancy.guards import (
+    actor_label,
+    require_organisation_permission,
+    require_permission,
+)
 from schoolkeep.tenancy.models import Organisation, School
 from schoolkeep.tenancy.services import audit_in_every_school
 from schoolkeep.transfers.models import DataKind, Recipient, TransferRule
