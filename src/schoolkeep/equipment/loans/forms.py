@@ -123,6 +123,6 @@ class IncidentForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=FORMATS)
+    format = forms.ChoiceField(choices=FORMATS, required=False)  # left out: XLSX
     q = forms.CharField(required=False, max_length=200)
     status = forms.ChoiceField(required=False, choices=STATUSES)

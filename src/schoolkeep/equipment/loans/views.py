@@ -169,7 +169,7 @@ def loan_export(request: SchoolRequest) -> HttpResponse:
     form = ExportForm(request.GET)
     if not form.is_valid():
         raise Http404("Not found")
-    fmt = form.cleaned_data["format"]
+    fmt = form.cleaned_data["format"] or "xlsx"
     loans = selectors.loan_list(school=request.school, today=timezone.localdate(),
                                 status=form.cleaned_data["status"], search=form.cleaned_data["q"])
     content, name = loans_export(school=request.school, actor=request.user, loans=loans,
