@@ -1,7 +1,9 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
 """The rows of "How do I send this?" and the questions to the DPO.
 
-The guide and asking need ``transfers.send`` (every school role but the auditor; the trust
+The guide is open to every member who sends data (``transfers.send``: every school role but
+the auditor) and to those who read how the school sends it (``transfers.view``: the auditor
+and the trust administrator, who see no actions). Asking needs ``transfers.send`` (the trust
 administrator holds no school role). The list of questions needs ``transfers.view`` (the
 SIRO, DPO, business manager, IT lead, auditor and trust administrator). A question's page
 ("Matrix question", asked by the staff persona) is open to its asker and to those who see
@@ -42,8 +44,8 @@ FORM_BODIES: dict[tuple[str, str], Any] = {
 
 #                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
-    ("transfers:guide", "GET"): "302 200 200 200 200 200 200 200 200 200 200 403 403 200",
-    ("transfers:guide", "POST"): "302 405 405 405 405 405 405 405 405 405 405 403 403 405",
+    ("transfers:guide", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 200 200",
+    ("transfers:guide", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ("transfers:question-create", "GET"): "302 405 405 405 405 405 405 405 405 405 405 403 403 405",
     ("transfers:question-create", "POST"): "302 302 302 302 302 302 302 302 302 302 302 403 403 302",
     ("transfers:question-list", "GET"): "302 200 200 403 200 200 403 403 403 403 403 200 200 200",

@@ -2,7 +2,10 @@
 with the member's own questions to the DPO), asking the DPO, and the questions' list, page
 and answer.
 
-Who: the guide and asking need ``transfers.send`` (every school role but the auditor). A
+Who: the guide is open to those who send data (``transfers.send``: every school role but the
+auditor) and to those who only read how the school sends it (``transfers.view``: the auditor
+and the trust administrator), who see the answers without the actions. Asking needs
+``transfers.send``. A
 question's page is open to whoever asked it and to those who see every question
 (``transfers.view``); anyone else is refused (403). Answering needs ``transfers.manage``
 (the DPO and the SIRO).
@@ -15,6 +18,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -56,12 +60,15 @@ def _guide_page(request: SchoolRequest, form: GuideForm,
     return render(request, "transfers/guide/guide.html", {
         "page_title": "How do I send this?", "form": form, "answer": answer,
         "ask_form": ask_form, "form_failed": bool(ask_form is not None and ask_form.errors),
+        "may_send": request.access.can("transfers.send"),
         "page": own, "rows": selectors.titled(own), "query": _guide_query(form.data), **labels})
 
 
-@school_view("transfers.send")
+@school_view("school.view")
 @require_GET
 def guide(request: SchoolRequest) -> HttpResponse:
+    if not (request.access.can("transfers.send") or request.access.can("transfers.view")):
+        raise PermissionDenied
     asked = any(name in request.GET for name in GUIDE_FIELDS)
     return _guide_page(request, GuideForm(request.GET if asked else None))
 

@@ -233,3 +233,14 @@ def test_the_lists_cost_the_same_queries_at_3_and_40_questions(
     with django_assert_num_queries(len(few)):
         page = client.get(url).content.decode()
     assert page.count("How to send ") >= (40 if url == LIST else 10)
+
+
+def test_those_who_only_read_see_the_answer_without_its_actions(personas: Personas,
+                                                               login) -> None:
+    cell = {"data_kind": "sen", "recipient": "supplier"}
+    for reader in (personas.auditor, personas.trust_admin):
+        page = login(reader).get(GUIDE, cell).content.decode()
+        assert "Ask the DPO before you send it." in page
+        assert "Log this transfer" not in page and f'action="{ASK}"' not in page
+    page = login(personas.staff).get(GUIDE, cell).content.decode()
+    assert "Log this transfer" in page and f'action="{ASK}"' in page
