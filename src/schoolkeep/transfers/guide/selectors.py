@@ -33,7 +33,7 @@ def open_count(*, school: School) -> int:
     return TransferQuestion.objects.filter(school=school, answered_at__isnull=True).count()
 
 
-def _in_sentence(label: str) -> str:
+def in_sentence(label: str) -> str:
     """A choice's label inside a sentence: "Another school" becomes "another school";
     "CTF pupil file" and "SEN information" keep their capitals."""
     initials = label[:2]
@@ -42,8 +42,8 @@ def _in_sentence(label: str) -> str:
 
 def question_title(data_kind: str, recipient: str) -> str:
     """"How to send SEN information to a supplier"."""
-    return (f"How to send {_in_sentence(DataKind(data_kind).label)} to "
-            f"{_in_sentence(Recipient(recipient).label)}")
+    return (f"How to send {in_sentence(DataKind(data_kind).label)} to "
+            f"{in_sentence(Recipient(recipient).label)}")
 
 
 def titled(questions: Iterable[TransferQuestion]) -> list[tuple[TransferQuestion, str]]:
