@@ -36,7 +36,8 @@ def _lendable_laptop(school: Any) -> Item | None:
     laptops = [item for item in items if not encryption_refusal(item)]
     preferred = [item for item in laptops if item.kind == Item.Kind.LAPTOP
                  and item.assigned_to_id is None]
-    return (preferred or laptops or [None])[0]
+    chosen = preferred or laptops
+    return chosen[0] if chosen else None
 
 
 def build_demo_loans(ctx: DemoContext) -> None:

@@ -36,7 +36,8 @@ def _due(school_ids: Sequence[int], until: date) -> QuerySet[Loan]:
     """Open loans of these schools due back before ``until``."""
     return (Loan.objects.filter(school_id__in=list(school_ids), returned_on__isnull=True)
             .exclude(item__status__in=sorted(GONE))
-            .annotate(due_on=due_on()).filter(due_on__lt=until))
+            .annotate(due_on=due_on())
+            .filter(due_on__lt=until))  # type: ignore[misc]
 
 
 class LoanDuties:
@@ -58,8 +59,8 @@ class LoanDuties:
                 for school_id, due, overdue in rows}
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        loans = (_due([school_id], local_date(horizon)).select_related("item", "person")
-                 .order_by("due_on", "id"))
+        due = _due([school_id], local_date(horizon)).select_related("item", "person")
+        loans = due.order_by("due_on", "id")  # type: ignore[misc]
         return [self._duty(loan, now) for loan in loans]
 
     def _duty(self, loan: Any, now: datetime) -> Duty:

@@ -42,11 +42,12 @@ def loan_rows(loans: QuerySet[Loan], *, today: date) -> Iterator[list[Any]]:
     yield list(HEADINGS)
     for loan in loans.iterator(chunk_size=CHUNK):
         item = loan.item
-        overdue = loan.returned_on is None and loan.due_on < today
+        due: date = loan.due_on  # type: ignore[attr-defined]
+        overdue = loan.returned_on is None and due < today
         yield [
             item.label, item.get_kind_display(), item.asset_tag, item.serial_number,
             _FACT[item.personal_data], item.get_encryption_display(), loan.person.full_name,
-            loan.purpose, loan.issued_on, loan.due_on, loan.returned_on,
+            loan.purpose, loan.issued_on, due, loan.returned_on,
             "Yes" if overdue else "No", loan.condition_on_return, loan.issued_by_label,
             loan.returned_by_label, loan.incident.reference if loan.incident else "",
             loan.notes,

@@ -79,7 +79,8 @@ def loan_page(loans: QuerySet[Loan], *, number: Any, today: date,
     """One page of ``loan_list`` (two queries: the count, the rows), each marked overdue or
     not."""
     page = Paginator(loans, per_page).get_page(number)
-    rows = [LoanRow(loan, loan.returned_on is None and loan.due_on < today)
+    rows = [LoanRow(loan, loan.returned_on is None
+                    and loan.due_on < today)  # type: ignore[attr-defined]
             for loan in page.object_list]
     return page, rows
 

@@ -313,10 +313,10 @@ def loan_report_incident(*, loan: Loan, actor: Any, lost: bool = False,
                 data_involved=f"Data on the {item.get_kind_display().lower()}",
                 personal_data=item.personal_data is not False)
             current.incident = incident
+        reference = current.incident.reference if current.incident else ""
         current.version += 1
         current.save(update_fields=["incident", "version"])
         audit_record(action="equipment.loan.incident_reported", school=current.school_id,
                      actor=actor, target=current,
-                     changes=diff({"incident": None},
-                                  {"incident": current.incident.reference}))
+                     changes=diff({"incident": None}, {"incident": reference}))
     return current

@@ -5,6 +5,7 @@ carried over, with one button) and the export."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -67,7 +68,7 @@ def loan_list(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def loan_create(request: SchoolRequest) -> HttpResponse:
     people: list[Person] = list(person_list(school=request.school))
-    initial = {"issued_on": timezone.localdate()}
+    initial: dict[str, Any] = {"issued_on": timezone.localdate()}
     chosen = find_item(request.school, request.GET.get("item", "")[:100])
     if chosen is not None:
         initial["item"] = chosen.asset_tag or chosen.serial_number or str(chosen.public_id)
