@@ -249,7 +249,7 @@ def _populate(personas: Personas, start: int, count: int) -> None:
             DisposalItem.objects.create(school=personas.school, disposal=batch, item=item)
 
 
-def test_list_query_count_does_not_grow(personas: Personas, login: Login,
+def test_list_query_count_does_not_grow(personas: Personas, login: Login, steady_session,
                                         django_assert_num_queries) -> None:
     client = login(personas.it_lead)
     _populate(personas, 0, 3)
@@ -262,7 +262,7 @@ def test_list_query_count_does_not_grow(personas: Personas, login: Login,
     assert "Equipment (40)" in html
 
 
-def test_export_query_count_does_not_grow(personas: Personas, login: Login,
+def test_export_query_count_does_not_grow(personas: Personas, login: Login, steady_session,
                                           django_assert_num_queries) -> None:
     client = login(personas.it_lead)
     _populate(personas, 0, 3)
