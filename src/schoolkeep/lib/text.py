@@ -30,3 +30,10 @@ def listed(words: Iterable[str]) -> str:
     """"A", "A and B", "A, B and C" ("" for none)."""
     words = list(words)
     return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
+def in_sentence(label: str) -> str:
+    """A choice's label inside a sentence: "Another school" becomes "another school";
+    "CTF pupil file", "SEN information" and "DfE" keep their capitals."""
+    initials = label[:2]
+    return label if initials.isalpha() and initials.isupper() else label[:1].lower() + label[1:]

@@ -16,6 +16,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from schoolkeep.lib.text import in_sentence
+
 
 class DataKind(models.TextChoices):
     CTF_PUPIL_FILE = "ctf_pupil_file", "CTF pupil file"
@@ -103,8 +105,8 @@ class TransferQuestion(models.Model):
                                 name="transfer_question_open")]
 
     def __str__(self) -> str:
-        return (f"How to send {self.get_data_kind_display().lower()} to "
-                f"{self.get_recipient_display().lower()}")
+        return (f"How to send {in_sentence(self.get_data_kind_display())} to "
+                f"{in_sentence(self.get_recipient_display())}")
 
 
 class Transfer(models.Model):
@@ -163,7 +165,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_data_kind_display()} to {self.get_recipient_display().lower()}"
+        return f"{self.get_data_kind_display()} to {in_sentence(self.get_recipient_display())}"
 
     @property
     def channel_label(self) -> str:
