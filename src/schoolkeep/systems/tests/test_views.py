@@ -157,7 +157,7 @@ def _populate(personas: Personas, start: int, count: int) -> None:
 
 @pytest.mark.parametrize("url_name", ["systems:system-list", "systems:catalogue"])
 def test_query_count_does_not_grow_with_systems(personas: Personas, login: Login,
-                                                django_assert_num_queries,
+                                                django_assert_num_queries, steady_session,
                                                 url_name: str) -> None:
     client = login(personas.it_lead)
     url = reverse(url_name)
