@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.personas import Personas
@@ -117,6 +118,14 @@ def test_the_list_is_one_query(personas: Personas, django_assert_num_queries) ->
     now, horizon = _window()
     with django_assert_num_queries(1):
         assert len(provider.for_school(personas.school.pk, now=now, horizon=horizon)) == 5
+
+
+def test_the_dpos_dashboard_links_the_question(personas: Personas, login) -> None:
+    question = _ask(personas.school, personas.staff)
+    page = login(personas.dpo).get(reverse("duties:dashboard")).content.decode()
+    assert TITLE in page
+    assert reverse("transfers:question-detail", args=[question.public_id]) in page
+    assert DETAILS not in page
 
 
 def _demo() -> builder.DemoContext:
