@@ -26,8 +26,10 @@ from schoolkeep.jobs.exports import export_job_run
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.downloads import PDF
+from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.pdf import pdf_from_html
-from schoolkeep.tenancy.guards import require_permission
+from schoolkeep.tenancy.guards import is_user
+from schoolkeep.tenancy.selectors import access_list_for_user
 
 JOB_KIND = "disposals.pack"
 PERMISSION = "equipment.view"
@@ -111,10 +113,20 @@ def pack_filename(disposal: Disposal) -> str:
     return f"disposal-evidence-{day}-{short}.pdf"
 
 
+def _require_reader(disposal: Disposal, actor: Any) -> None:
+    """A person must see the school's equipment (a member, or its trust's administrator);
+    the command line and the system are trusted callers."""
+    if not is_user(actor):
+        return
+    access = next((a for a in access_list_for_user(actor)
+                   if a.school.pk == disposal.school_id), None)
+    if access is None or not access.can(PERMISSION):
+        raise NotAllowed("Only members who may see equipment can make the evidence pack.")
+
+
 def pack_start(*, disposal: Disposal, actor: Any) -> Job:
     """Record who asked for the batch's evidence pack and start the job that makes it."""
-    require_permission(school=disposal.school_id, actor=actor, permission=PERMISSION,
-                       message="You may not see disposals.")
+    _require_reader(disposal, actor)
     from schoolkeep.equipment.disposals.tasks import disposal_pack
 
     with transaction.atomic():
