@@ -275,3 +275,22 @@ def test_lost_paper_is_reported_directly(personas) -> None:
     assert removal.incident is not None
     assert removal.incident.personal_data is True
     assert "Left on a train" in removal.incident.description
+
+
+def test_without_an_owner_who_can_act_the_siro_gets_the_link(
+        personas, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_request(personas, sensitive_asset(personas, owner_unmatched="D. Marsh"))
+    assert [message.to for message in mail.outbox] == [[personas.siro.email]]
+
+
+def test_the_siros_list_to_decide_holds_what_falls_to_the_siro(personas) -> None:
+    theirs = paper_request(personas, sensitive_asset(personas, owner_unmatched="D. Marsh"))
+    paper_request(personas, owned(personas, name="Owned records"))
+    to_decide = selectors.removal_list(school_id=personas.school.pk, show=selectors.TO_APPROVE,
+                                       user=personas.siro, is_siro=True)
+    assert [removal.pk for removal in to_decide] == [theirs.pk]
+    owners = selectors.removal_list(school_id=personas.school.pk, show=selectors.TO_APPROVE,
+                                    user=personas.iao)
+    assert [removal.description for removal in owners] == ["Printed reports"]
+    assert owners[0].asset.name == "Owned records"
