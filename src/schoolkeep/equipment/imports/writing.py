@@ -73,8 +73,8 @@ class _Pass:
     people: PeopleIndex
     new: list[Item] = field(default_factory=list)
     changed: list[Item] = field(default_factory=list)
-    events: list[tuple[str, Item, dict[str, Any] | None, dict[str, Any]]] = field(
-        default_factory=list)
+    # A changed item's snapshot before the file (its events are made as it is written).
+    before: dict[int, dict[str, Any]] = field(default_factory=dict)
     claimed: dict[int, int] = field(default_factory=dict)  # item pk: the row that has it
     columns: set[str] = field(default_factory=set)  # the fields some changed item changed
 
@@ -174,8 +174,6 @@ def _create(state: _Pass, row: ItemRow, person: int | None) -> None:
     item.serial_key, item.asset_tag_key = serial_key(item.serial_number), \
         tag_key(item.asset_tag)
     state.new.append(item)
-    state.events.append((CREATED, item, None, snapshot(
-        item, state.people.names.get(person, "") if person else "")))
     state.result.added += 1
     _preview(state.result, row, "add", [])
 
@@ -215,8 +213,7 @@ def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
     item.version += 1
     item.updated_at = state.now
     state.changed.append(item)
-    state.events.append((UPDATED, item, before, snapshot(
-        item, names.get(item.assigned_to_id, "") if item.assigned_to_id else "")))
+    state.before[item.pk] = before
     state.result.updated += 1
     _preview(state.result, row, "update", changed, item.label)
 
@@ -242,26 +239,35 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start:start + CHUNK]
 
 
+def _events(state: _Pass, actor: Any, items: list[Item], *, created: bool) -> None:
+    """One audit event per item of a chunk written, chained (``audit_record_many``); made
+    as each chunk is written, so that only a chunk's changes are held at once."""
+    names = state.people.names
+    audit_record_many([
+        {"action": CREATED if created else UPDATED, "school": state.school, "actor": actor,
+         "target": item, "changes": diff(None if created else state.before.pop(item.pk),
+                                         snapshot(item, names.get(item.assigned_to_id, "")
+                                                  if item.assigned_to_id else ""))}
+        for item in items])
+
+
 def _write(state: _Pass, actor: Any, filename: str) -> None:
     for chunk in _chunks(state.new):
         Item.objects.bulk_create(chunk)
+        _events(state, actor, chunk, created=True)
     # Only the columns some row changed are set, with their keys, the version and the time.
     keys = {"serial_number": "serial_key", "asset_tag": "asset_tag_key"}
     columns = sorted(state.columns | {keys[name] for name in state.columns if name in keys})
     for chunk in _chunks(state.changed):
         Item.objects.bulk_update(chunk, [*columns, "version", "updated_at"])
+        _events(state, actor, chunk, created=False)
     school, result = state.school, state.result
-    events = [{"action": action, "school": school, "actor": actor, "target": item,
-               "changes": diff(before, after)}
-              for action, item, before, after in state.events]
-    events.append({"action": ACTION, "school": school, "actor": actor,
-                   "target_type": "tenancy.school", "target_id": str(school.public_id),
-                   "target_label": str(school),
-                   "changes": diff(None, {"file": filename, "format": result.file_format,
-                                          "rows": result.rows, "added": result.added,
-                                          "updated": result.updated,
-                                          "unchanged": result.unchanged})})
-    audit_record_many(events)
+    audit_record_many([{
+        "action": ACTION, "school": school, "actor": actor, "target_type": "tenancy.school",
+        "target_id": str(school.public_id), "target_label": str(school),
+        "changes": diff(None, {"file": filename, "format": result.file_format,
+                               "rows": result.rows, "added": result.added,
+                               "updated": result.updated, "unchanged": result.unchanged})}])
     result.written = True
 
 
