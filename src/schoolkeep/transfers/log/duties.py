@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import LONDON, Duty, DutyCounts, local_date, status_for
+from schoolkeep.lib.text import in_sentence
 from schoolkeep.tenancy.roles import Role
 from schoolkeep.transfers.models import DataKind, Recipient, Transfer
 
@@ -68,7 +69,7 @@ class TransferDuties:
     def _duty(self, row: tuple[Any, ...], now: datetime) -> Duty:
         public_id, kind, recipient, name, channel, other, sent_on, created_at = row
         due_on = local_date(created_at)
-        to = Recipient(recipient).label.lower() + (f" ({name})" if name else "")
+        to = in_sentence(Recipient(recipient).label) + (f" ({name})" if name else "")
         return Duty(
             key=f"{KIND}:{public_id}", module=MODULE, title=TITLE,
             subject=(f"{DataKind(kind).label} to {to} by {channel or other}, sent "

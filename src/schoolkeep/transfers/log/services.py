@@ -33,7 +33,7 @@ from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.duties.types import LONDON
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.stale import stale_error
-from schoolkeep.lib.text import fold, tidy
+from schoolkeep.lib.text import fold, in_sentence, tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission, user_holds
@@ -61,7 +61,7 @@ def recipient_words(recipient: str, recipient_name: str = "") -> str:
     school)", or the kind of recipient alone ("The local authority")."""
     label = Recipient(recipient).label
     name = tidy(recipient_name)
-    return f"{name} ({label[0].lower()}{label[1:]})" if name else label
+    return f"{name} ({in_sentence(label)})" if name else label
 
 
 def is_listed(recipients_text: str, recipient: str, recipient_name: str = "") -> bool:
@@ -85,7 +85,8 @@ def may_see(*, transfer: Transfer, user: Any, can_view_all: bool) -> bool:
 
 def unapproved_message(*, data_kind: str, recipient: str, channel_label: str) -> str:
     return (f"{channel_label} is not an approved channel for "
-            f"{DataKind(data_kind).label.lower()} to {Recipient(recipient).label.lower()}: "
+            f"{in_sentence(DataKind(data_kind).label)} to "
+            f"{in_sentence(Recipient(recipient).label)}: "
             "log it anyway? The DPO will review it.")
 
 
@@ -230,10 +231,11 @@ def incident_fields(transfer: Transfer) -> dict[str, Any]:
     happened, the data involved, and the day it was sent (as the moment it happened)."""
     channel = transfer.channel_label
     kind = transfer.get_data_kind_display()
-    to = transfer.recipient_name or transfer.get_recipient_display().lower()
+    recipient = in_sentence(transfer.get_recipient_display())
+    to = transfer.recipient_name or recipient
     facts = [
-        f"From the transfer log: {kind.lower()} sent to {to} "
-        f"({transfer.get_recipient_display().lower()}) on {transfer.sent_on:%d %B %Y} "
+        f"From the transfer log: {in_sentence(kind)} sent to {to} "
+        f"({recipient}) on {transfer.sent_on:%d %B %Y} "
         f"by {channel}, logged by {transfer.sent_by_label}.",
         "The channel was approved for this data and recipient." if transfer.approved
         else "The channel was not approved for this data and recipient.",
@@ -250,7 +252,7 @@ def incident_fields(transfer: Transfer) -> dict[str, Any]:
     if transfer.asset_id and transfer.asset is not None:
         involved += f" (information asset: {transfer.asset.name})"
     occurred: datetime = datetime.combine(transfer.sent_on, time.min, tzinfo=LONDON)
-    return {"title": f"{kind} sent to {transfer.get_recipient_display().lower()} by "
+    return {"title": f"{kind} sent to {recipient} by "
                      f"{channel}"[:200],
             "description": "\n".join(facts), "data_involved": involved,
             "occurred_at": min(occurred, timezone.now())}

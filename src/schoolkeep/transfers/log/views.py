@@ -20,6 +20,7 @@ from schoolkeep.assets.models import Asset
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.text import in_sentence
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -100,7 +101,8 @@ def transfer_create(request: SchoolRequest) -> HttpResponse:
     answer, words = None, ""
     if kind in DataKind.values and recipient in Recipient.values:
         answer = answer_for(request.school, kind, recipient)
-        words = f"{DataKind(kind).label.lower()} to {Recipient(recipient).label.lower()}"
+        words = (f"{in_sentence(DataKind(kind).label)} to "
+                 f"{in_sentence(Recipient(recipient).label)}")
     return render(request, "transfers/log/transfer_form.html", {
         "page_title": "Log a transfer", "form": form, "unapproved": unapproved,
         "answer": answer, "answer_words": words})

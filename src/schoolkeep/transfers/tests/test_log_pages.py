@@ -46,7 +46,7 @@ def test_an_unapproved_channel_asks_before_logging(personas: Personas, login) ->
     page = client.post(CREATE, _form())
     assert page.status_code == 200
     html = page.content.decode()
-    assert ("Ordinary e-mail is not an approved channel for sen information to another "
+    assert ("Ordinary e-mail is not an approved channel for SEN information to another "
             "school: log it anyway? The DPO will review it.") in html
     assert 'name="log_anyway" value="yes"' in html
     assert not Transfer.objects.exists()

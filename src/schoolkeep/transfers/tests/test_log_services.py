@@ -66,7 +66,7 @@ def test_an_approved_channel_needs_no_review(personas: Personas) -> None:
 def test_an_unapproved_channel_warns_until_confirmed(personas: Personas) -> None:
     with pytest.raises(UnapprovedChannel) as refused:
         sen_by(personas.school, personas.staff, channel_other="Ordinary e-mail")
-    assert refused.value.message == ("Ordinary e-mail is not an approved channel for sen "
+    assert refused.value.message == ("Ordinary e-mail is not an approved channel for SEN "
                                      "information to another school: log it anyway? The DPO "
                                      "will review it.")
     assert not Transfer.objects.exists()
