@@ -223,8 +223,9 @@ def test_a_stale_change_is_refused_and_a_fresh_one_adds_items(personas: Personas
         services.disposal_update(disposal=disposal, actor=None, version=1, reference="X")
     make_item(personas.school, SERIALS[1])
     disposal.refresh_from_db()
-    services.disposal_update(disposal=disposal, actor=personas.business_manager, version=disposal.version,
-                             reference="J-2", add_items=[SERIALS[1]])
+    services.disposal_update(disposal=disposal, actor=personas.business_manager,
+                             version=disposal.version, reference="J-2",
+                             add_items=[SERIALS[1]])
     disposal.refresh_from_db()
     assert disposal.reference == "J-2"
     # The certificate already names the added item: it is matched at once.
