@@ -5,6 +5,7 @@ and the export."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -47,7 +48,7 @@ def disposal_list(request: SchoolRequest) -> HttpResponse:
                      PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "equipment/disposals/disposal_list.html", {
         "page_title": "Disposals", "filters": filters, "page": page,
-        "query": f"q={search}" if search else "",
+        "query": urlencode({"q": search}) if search else "",
         "can_manage": request.access.can("equipment.manage")})
 
 
