@@ -91,12 +91,10 @@ def organisations(school: School) -> list[Any]:
 
 
 def disposable_items(school: School, limit: int = 500) -> list[Item]:
-    """Items that may still be disposed of, those awaiting disposal first (a hint for the
-    form; items are named by serial number or asset tag)."""
-    return list(Item.objects.filter(school=school, disposal_entry__isnull=True)
-                .exclude(status__in=[Item.Status.LOST, Item.Status.STOLEN,
-                                     Item.Status.DISPOSED])
-                .filter(status=Item.Status.AWAITING_DISPOSAL)
+    """Items marked as awaiting disposal and in no batch yet (a hint beside the form; any
+    item not lost, stolen or disposed of may be named by serial number or asset tag)."""
+    return list(Item.objects.filter(school=school, disposal_entry__isnull=True,
+                                    status=Item.Status.AWAITING_DISPOSAL)
                 .only("pk", "public_id", "kind", "asset_tag", "serial_number", "make",
                       "model_name", "status")[:limit])
 
