@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from schoolkeep.lib.text import in_sentence
 from schoolkeep.systems.catalogue import catalogue_entry
 from schoolkeep.tenancy.models import Organisation, School
 from schoolkeep.transfers.models import DataKind, Recipient, TransferRule
@@ -34,6 +35,11 @@ class Row:
     schools_own: list[str] = field(default_factory=list)  # trust page: who differs
 
     @property
+    def recipient_text(self) -> str:
+        """The recipient inside a sentence ("the local authority")."""
+        return in_sentence(self.recipient_label)
+
+    @property
     def asks_dpo(self) -> bool:
         return self.cell.answer == TransferRule.Answer.ASK_DPO
 
@@ -52,6 +58,11 @@ class Section:
     data_kind: str
     label: str
     rows: list[Row]
+
+    @property
+    def text(self) -> str:
+        """The kind of data inside a sentence ("SEN information", "staff information")."""
+        return in_sentence(self.label)
 
 
 @dataclass(frozen=True)

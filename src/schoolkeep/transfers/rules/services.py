@@ -26,6 +26,7 @@ from schoolkeep.audit.selectors import record_events
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.stale import when_words
+from schoolkeep.lib.text import in_sentence
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.systems.catalogue import transfer_channel_entries
 from schoolkeep.tenancy.guards import (
@@ -80,8 +81,8 @@ def cell_target(data_kind: str, recipient: str) -> str:
 
 
 def cell_label(data_kind: str, recipient: str) -> str:
-    return (f"Sending {DataKind(data_kind).label.lower()} to "
-            f"{Recipient(recipient).label[:1].lower()}{Recipient(recipient).label[1:]}")
+    return (f"Sending {in_sentence(DataKind(data_kind).label)} to "
+            f"{in_sentence(Recipient(recipient).label)}")
 
 
 def _cell_values(cell: Cell) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.text import in_sentence
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.models import Organisation
@@ -42,9 +43,11 @@ FOLLOWS = {TRUST: "the trust's rule", DEFAULT: "the policy's default",
 
 
 def _cell_or_404(data_kind: str, recipient: str) -> tuple[str, str]:
+    """The cell's kind of data as a heading ("SEN information") and its recipient inside a
+    sentence ("the local authority"); 404 for a cell that does not exist."""
     if data_kind not in DataKind.values or recipient not in Recipient.values:
         raise Http404("No such kind of data or recipient.")
-    return str(DataKind(data_kind).label), str(Recipient(recipient).label)
+    return str(DataKind(data_kind).label), in_sentence(str(Recipient(recipient).label))
 
 
 def trust_view(permission: str) -> Callable[[TrustView], TrustView]:
@@ -100,11 +103,11 @@ def rule_edit(request: SchoolRequest, data_kind: str, recipient: str) -> HttpRes
         except DomainError as exc:
             refuse_on_form(form, exc)
         else:
-            messages.success(request, f"Saved: {kind_label.lower()} to "
-                                      f"{recipient_label.lower()}.")
+            messages.success(request, f"Saved: {in_sentence(kind_label)} to "
+                                      f"{recipient_label}.")
             return redirect("transfers:rules")
     return render(request, "transfers/rules/rule_form.html", {
-        "page_title": f"{kind_label} to {recipient_label.lower()}", "form": form,
+        "page_title": f"{kind_label} to {recipient_label}", "form": form,
         "cell": cell, "kind_label": kind_label, "recipient_label": recipient_label,
         "data_kind": data_kind, "recipient": recipient, "trust": False})
 
@@ -155,10 +158,10 @@ def trust_rule_edit(request: SchoolRequest, organisation: Organisation, data_kin
             refuse_on_form(form, exc)
         else:
             messages.success(request, f"Saved for {organisation.name}'s schools: "
-                                      f"{kind_label.lower()} to {recipient_label.lower()}.")
+                                      f"{in_sentence(kind_label)} to {recipient_label}.")
             return redirect("transfers:trust-rules")
     return render(request, "transfers/rules/rule_form.html", {
-        "page_title": f"{kind_label} to {recipient_label.lower()} ({organisation.name})",
+        "page_title": f"{kind_label} to {recipient_label} ({organisation.name})",
         "form": form, "cell": cell, "kind_label": kind_label,
         "recipient_label": recipient_label, "data_kind": data_kind, "recipient": recipient,
         "trust": True, "organisation": organisation})

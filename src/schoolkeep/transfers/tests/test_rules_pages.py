@@ -141,3 +141,15 @@ def test_the_table_query_count_does_not_grow(personas: Personas, login, steady_s
         response = client.get(RULES)
     html = response.content.decode()
     assert "Channel 0" in html and "Channel 39" in html
+
+
+def test_names_keep_their_capitals_inside_sentences(personas: Personas, login) -> None:
+    client = login(personas.siro)
+    html = client.get(edit("sen", "dfe")).content.decode()
+    assert "<h1>SEN information to the DfE</h1>" in html
+    client.post(edit("ctf_pupil_file", "local_authority"),
+                {"version": "0", "answer": "ask_dpo"})
+    event = AuditEvent.objects.get(action="transfers.rule.changed")
+    assert event.target_label == "Sending CTF pupil file to the local authority"
+    table = client.get(RULES).content.decode()
+    assert "CTF pupil file to the local authority</span>" in table
