@@ -200,7 +200,7 @@ def _populate(personas: Personas, start: int, count: int) -> None:
                    asset=records)
 
 
-def test_list_query_count_does_not_grow(personas: Personas, login,
+def test_list_query_count_does_not_grow(personas: Personas, login, steady_session: None,
                                         django_assert_num_queries) -> None:
     client = login(personas.dpo)
     _populate(personas, 0, 3)
