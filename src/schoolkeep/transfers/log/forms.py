@@ -48,7 +48,7 @@ class TransferForm(forms.Form):
     people_count = forms.IntegerField(label="How many people's data", required=False,
                                       min_value=0, max_value=10_000_000)
     asset = forms.ChoiceField(label="Information asset the data came from", required=False,
-                              help_text="Optional: the register's record it came from.")
+                              help_text="The record of the register the data came from.")
     add_to_asset_recipients = forms.BooleanField(
         label="Add this recipient to the asset's recipients", required=False,
         help_text="Only if you may change the asset (its owner, the SIRO, the DPO or a data "

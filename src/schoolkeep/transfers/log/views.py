@@ -27,7 +27,7 @@ from schoolkeep.tenancy.selectors import get_for_school_or_404
 from schoolkeep.transfers.log import exports, selectors, services
 from schoolkeep.transfers.log.forms import LogFilterForm, ReviewForm, TransferForm
 from schoolkeep.transfers.models import DataKind, Recipient, Transfer
-from schoolkeep.transfers.rules.resolve import answer_for, transfer_channels
+from schoolkeep.transfers.rules.resolve import Answer, answer_for, transfer_channels
 
 TRANSFERS_PER_PAGE = 50
 
@@ -71,11 +71,24 @@ def transfer_list(request: SchoolRequest) -> HttpResponse:
         "can_view_all": can_view_all, "can_send": request.access.can("transfers.send")})
 
 
-def _create_form(request: SchoolRequest) -> TransferForm:
+def _prefilled(request: SchoolRequest) -> tuple[Answer | None, str]:
+    """The guide's answer for ``?data_kind=&recipient=`` (from "How do I send this?"), and
+    its words; (None, "") without them."""
+    kind, recipient = request.GET.get("data_kind", ""), request.GET.get("recipient", "")
+    if kind not in DataKind.values or recipient not in Recipient.values:
+        return None, ""
+    return answer_for(request.school, kind, recipient), (
+        f"{in_sentence(DataKind(kind).label)} to {in_sentence(Recipient(recipient).label)}")
+
+
+def _create_form(request: SchoolRequest, answer: Answer | None) -> TransferForm:
     assets = list(Asset.objects.filter(school=request.school, archived_at__isnull=True)
                   .only("public_id", "name").order_by("name_key"))
     initial = {key: request.GET[key] for key in ("data_kind", "recipient")
                if request.GET.get(key)}
+    usable = answer.usable if answer is not None and not answer.ask_dpo else []
+    if usable and usable[0].system is not None:  # the first approved channel, chosen
+        initial["channel"] = str(usable[0].system.public_id)
     return TransferForm(posted(request), initial=initial, assets=assets,
                         channels=transfer_channels(request.school.pk))
 
@@ -83,7 +96,8 @@ def _create_form(request: SchoolRequest) -> TransferForm:
 @school_view("transfers.send")
 @require_http_methods(["GET", "POST"])
 def transfer_create(request: SchoolRequest) -> HttpResponse:
-    form, unapproved = _create_form(request), ""
+    answer, words = _prefilled(request)
+    form, unapproved = _create_form(request, answer), ""
     if request.method == "POST" and form.is_valid():
         try:
             transfer = services.transfer_log(
@@ -97,12 +111,6 @@ def transfer_create(request: SchoolRequest) -> HttpResponse:
             messages.success(request, "The transfer is logged." if transfer.approved else
                              "The transfer is logged. The DPO will review it.")
             return redirect("transfers:transfer-detail", transfer.public_id)
-    kind, recipient = request.GET.get("data_kind", ""), request.GET.get("recipient", "")
-    answer, words = None, ""
-    if kind in DataKind.values and recipient in Recipient.values:
-        answer = answer_for(request.school, kind, recipient)
-        words = (f"{in_sentence(DataKind(kind).label)} to "
-                 f"{in_sentence(Recipient(recipient).label)}")
     return render(request, "transfers/log/transfer_form.html", {
         "page_title": "Log a transfer", "form": form, "unapproved": unapproved,
         "answer": answer, "answer_words": words})

@@ -63,6 +63,7 @@ def test_an_approved_channel_is_logged_at_once(personas: Personas, login) -> Non
     client = login(personas.siro)
     form = client.get(CREATE, {"data_kind": "sen", "recipient": "school"}).content.decode()
     assert "Approved for this: Egress." in form
+    assert f'<option value="{egress.public_id}" selected>Egress</option>' in form
     response = client.post(CREATE, _form(channel=str(egress.public_id), channel_other="",
                                          asset=str(records.public_id),
                                          add_to_asset_recipients="on"))
