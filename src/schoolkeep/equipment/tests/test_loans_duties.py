@@ -28,12 +28,20 @@ from schoolkeep.equipment.models import Item, Loan
 from schoolkeep.equipment.tests.test_loan_records import lend, make_item, make_person
 from schoolkeep.leavers import selectors as leaver_selectors
 from schoolkeep.leavers.models import Checklist, StepRecord
+from schoolkeep.leavers.step_sources import register_step_source
 from schoolkeep.people.services import person_mark_leaver
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
 HORIZON = timedelta(days=14)
+
+
+@pytest.fixture(autouse=True)
+def _our_step_source() -> None:
+    """The loans' source of "return equipment" steps, as registration leaves it (a test
+    elsewhere may have replaced it with its own and removed it)."""
+    register_step_source(StepRecord.Kind.RETURN_EQUIPMENT, return_equipment_steps)
 
 
 def now() -> datetime:
