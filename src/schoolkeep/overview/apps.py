@@ -14,6 +14,7 @@ MEASURE_MODULES = (
     "schoolkeep.passwords.measures",
     "schoolkeep.transfers.log.measures",
     "schoolkeep.equipment.inventory.measures",
+    "schoolkeep.equipment.loans.measures",
     "schoolkeep.equipment.disposals.measures",
     "schoolkeep.backups.measures",
 )

@@ -14,7 +14,7 @@ from schoolkeep.access.accounts.services import account_create
 from schoolkeep.access.models import SystemAccount
 from schoolkeep.assets.models import Asset
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.leavers import selectors, services
+from schoolkeep.leavers import selectors, services, step_sources
 from schoolkeep.leavers.models import Checklist, StepRecord
 from schoolkeep.leavers.step_sources import (
     SourceStep,
@@ -203,11 +203,14 @@ def test_other_modules_add_steps_through_a_source(personas: Personas) -> None:
 
     assert all(step.kind != Kind.RETURN_EQUIPMENT
                for step in selectors.outstanding_for(leaver.checklist))
+    before = step_sources._sources.get(Kind.RETURN_EQUIPMENT)  # the loans' own, when installed
     register_step_source(Kind.RETURN_EQUIPMENT, loans)
     try:
         steps = selectors.outstanding_for(leaver.checklist)
     finally:
         unregister_step_source(Kind.RETURN_EQUIPMENT)
+        if before is not None:
+            register_step_source(Kind.RETURN_EQUIPMENT, before)
     assert [(s.kind, s.label) for s in steps][-1] == (Kind.RETURN_EQUIPMENT, "Laptop HP-0142")
 
 
