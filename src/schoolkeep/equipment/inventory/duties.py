@@ -2,14 +2,13 @@
 
 One kind, ``equipment.unencrypted-personal-data``: an item that holds (or has held) personal
 data, is not recorded as encrypted (not encrypted, or not known) and is still at the school
-(any status but disposed of: a lost or stolen one is the incident's too, but the inventory
-still says it was unencrypted). Owner: the IT lead. Due on the day the item was added,
-overdue from the next: a gap is a gap from the start. Recording its encryption (or that it
-holds no personal data) clears it.
+(not disposed of, lost or stolen: a lost or stolen one is followed up by its incident).
+Owner: the IT lead. Due on the day the item was added, overdue from the next: a gap is a
+gap from the start. Recording its encryption (or that it holds no personal data) clears it.
 
 The title names no item or person (it leaves the school in reminders and calendar feeds);
 the item's label is the ``subject``. ``counts`` is ONE aggregate for any number of schools;
-``for_school`` one query.
+``for_school`` one query, bounded (LIMIT).
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from schoolkeep.tenancy.roles import Role
 MODULE = "equipment"
 KIND = f"{MODULE}.unencrypted-personal-data"
 TITLE = "Encrypt a device that holds personal data"
+LIMIT = 1000  # duties listed for one school
 
 
 def _today_starts(now: datetime) -> datetime:
@@ -60,7 +60,7 @@ class EquipmentDuties:
         rows = (Item.objects.filter(unencrypted_q(), school_id=school_id)
                 .order_by("created_at", "pk")
                 .only("public_id", "kind", "asset_tag", "serial_number", "make", "model_name",
-                      "created_at"))
+                      "created_at")[:LIMIT])
         duties = []
         for item in rows:
             due_on = local_date(item.created_at)

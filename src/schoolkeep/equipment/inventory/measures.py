@@ -2,8 +2,8 @@
 equipment"):
 
 - ``equipment.encrypted``: items holding personal data and still at the school (not
-  disposed of) that are recorded as encrypted, out of all of them. An item whose personal
-  data is "not known" is in neither figure.
+  disposed of, lost or stolen) that are recorded as encrypted, out of all of them. An item
+  whose personal data is "not known" is in neither figure.
 
 The rule is the duty's (``equipment.unencrypted-personal-data`` is the figure's shortfall).
 ONE query whatever the number of schools.
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
-from schoolkeep.equipment.inventory.selectors import ENCRYPTED
+from schoolkeep.equipment.inventory.selectors import ENCRYPTED, NOT_HERE
 from schoolkeep.equipment.models import Item
 from schoolkeep.overview.types import Figures, MeasureSpec
 
@@ -39,7 +39,7 @@ class EquipmentMeasures:
         if not ids:
             return {}
         rows = (Item.objects.filter(school_id__in=ids, personal_data=True)
-                .exclude(status=Item.Status.DISPOSED).order_by().values("school_id")
+                .exclude(status__in=NOT_HERE).order_by().values("school_id")
                 .annotate(met=Count("pk", filter=Q(encryption__in=ENCRYPTED)),
                           total=Count("pk"))
                 .values_list("school_id", "met", "total"))

@@ -32,12 +32,18 @@ FLAG_WORDS = {
 }
 
 
+# Statuses of an item no longer at the school: disposed of, or lost or stolen (their
+# incident follows them up).
+NOT_HERE = (Item.Status.DISPOSED, Item.Status.LOST, Item.Status.STOLEN)
+
+
 def unencrypted_q(prefix: str = "") -> Q:
     """Items holding personal data that are not recorded as encrypted and still here (not
-    disposed of): what the ``equipment.unencrypted-personal-data`` duty counts."""
+    disposed of, lost or stolen): what the ``equipment.unencrypted-personal-data`` duty
+    counts."""
     return (Q(**{f"{prefix}personal_data": True})
             & ~Q(**{f"{prefix}encryption__in": ENCRYPTED})
-            & ~Q(**{f"{prefix}status": Item.Status.DISPOSED}))
+            & ~Q(**{f"{prefix}status__in": NOT_HERE}))
 
 
 def uncertified_q() -> Q:
@@ -52,7 +58,7 @@ def flags(item: Item) -> list[str]:
     the item, as the list and the page do)."""
     found = []
     if item.personal_data is True and not item.is_encrypted and \
-            item.status != Item.Status.DISPOSED:
+            item.status not in NOT_HERE:
         found.append(FLAG_WORDS[UNENCRYPTED])
     if item.status == Item.Status.DISPOSED and item.personal_data is not False:
         entry = getattr(item, "disposal_entry", None)

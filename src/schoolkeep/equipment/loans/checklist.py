@@ -1,7 +1,7 @@
 """The leaver checklist's "return equipment" step (``leavers.step_sources``): each loan of
 the leaver that is open, or was returned since their checklist started, is a step; it is
 done once the item is back (or, lost or stolen, can no longer come back: its incident
-follows it up). ONE query for any number of checklists."""
+follows it up; or it was disposed of). ONE query for any number of checklists."""
 
 from __future__ import annotations
 

@@ -4,11 +4,12 @@ One kind, ``loans.overdue``: an open loan (not returned) is due back on its expe
 or on its borrower's leaving date when that is earlier (equipment comes back before its
 borrower leaves); it is a duty of the business manager from the horizon on, overdue once
 that day has passed. A loan whose item is recorded lost or stolen can no longer come back
-and raises none (its incident is where it is followed up).
+and raises none (its incident is where it is followed up); nor does one whose item was
+disposed of.
 
 ``counts`` is ONE aggregate over the loans of every school, grouped by school;
-``for_school`` one listing query. The title names no person and no item: the subject (shown
-only inside Schoolkeep) names both.
+``for_school`` one listing query, bounded (LIMIT). The title names no person and no item:
+the subject (shown only inside Schoolkeep) names both.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from schoolkeep.tenancy.roles import Role
 MODULE = "loans"
 KIND = f"{MODULE}.overdue"
 TITLE = "Get back equipment on loan: it is due back"
+LIMIT = 1000  # duties listed for one school
 
 
 def _due(school_ids: Sequence[int], until: date) -> QuerySet[Loan]:
@@ -60,7 +62,7 @@ class LoanDuties:
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         due = _due([school_id], local_date(horizon)).select_related("item", "person")
-        loans = due.order_by("due_on", "id")  # type: ignore[misc]
+        loans = due.order_by("due_on", "id")[:LIMIT]  # type: ignore[misc]
         return [self._duty(loan, now) for loan in loans]
 
     def _duty(self, loan: Any, now: datetime) -> Duty:

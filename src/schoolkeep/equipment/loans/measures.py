@@ -2,7 +2,8 @@
 
 - ``loans.not-overdue``: items out on loan that are not overdue (due back on their expected
   return, or on the borrower's leaving date when that is earlier), out of all items out on
-  loan. An item recorded lost or stolen while on loan is counted by its incident, not here.
+  loan. An item recorded lost or stolen while on loan is counted by its incident, not here;
+  nor is one disposed of.
   The overdue ones are the duty ``loans.overdue``.
 
 ONE query whatever the number of schools.

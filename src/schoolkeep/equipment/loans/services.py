@@ -52,8 +52,11 @@ AUDITED_FIELDS = ["purpose", "issued_on", "expected_return_on", "returned_on",
 
 # Statuses an item may be lent in.
 LENDABLE = {Item.Status.IN_USE, Item.Status.IN_STORE}
-# Statuses in which an item cannot come back: its loan's step and duty are settled.
-GONE = {Item.Status.LOST, Item.Status.STOLEN}
+# Statuses in which an item cannot come back: lost or stolen (its incident follows it up).
+LOST_OR_STOLEN = {Item.Status.LOST, Item.Status.STOLEN}
+# Statuses in which an item will not come back: lost, stolen or disposed of. Its loan's
+# leaver step is done and its loan raises no duty.
+GONE = LOST_OR_STOLEN | {Item.Status.DISPOSED}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -278,7 +281,7 @@ def loan_report_incident(*, loan: Loan, actor: Any, lost: bool = False,
             if current.returned_on is not None:
                 raise DomainError("This loan is returned: report a loss from the item's page.",
                                   field="loan")
-            if item.status in GONE and item.incident_id is not None:
+            if item.status in LOST_OR_STOLEN and item.incident_id is not None:
                 current.incident = item.incident
             else:
                 from schoolkeep.equipment.inventory.services import item_mark_lost

@@ -95,6 +95,7 @@ def loan_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": f"{loan.item.label} on loan to {loan.person.full_name}", "loan": loan,
         "overdue": services.is_overdue(loan, today),
         "can_see_incident": request.access.can("incidents.view"),
+        "can_see_person": request.access.can("people.view"),
         "can_manage": request.access.can("equipment.manage")})
 
 

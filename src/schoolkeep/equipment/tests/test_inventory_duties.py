@@ -1,8 +1,9 @@
 """The inventory's duty (``equipment.unencrypted-personal-data``, the IT lead's) and measure
-(``equipment.encrypted``): the same rule (personal data yes, not encrypted, not disposed of;
-not known is neither), counts in one query for any number of schools equal to the listed
-duties, titles naming nothing, due on the day added and overdue after; and the demo's forty
-devices, which raise the duty twice and build again to nothing new."""
+(``equipment.encrypted``): the same rule (personal data yes, not encrypted, still at the
+school: not disposed of, lost or stolen; not known is neither), counts in one query for any
+number of schools equal to the listed duties (the list bounded), titles naming nothing, due
+on the day added and overdue after; and the demo's forty devices, which raise the duty twice
+and build again to nothing new."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from tests.personas import Personas
 from schoolkeep.demo.builder import DemoContext
 from schoolkeep.duties.registry import provider_for
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
-from schoolkeep.equipment.inventory import services
+from schoolkeep.equipment.inventory import duties as duties_module
+from schoolkeep.equipment.inventory import selectors, services
 from schoolkeep.equipment.inventory.demo import DISPOSAL_SERIALS, build_demo_inventory
 from schoolkeep.equipment.inventory.duties import KIND, TITLE, provider
 from schoolkeep.equipment.inventory.measures import ENCRYPTED_KEY
@@ -49,9 +51,11 @@ def every_case(school: School) -> list[Item]:
     add(school, "B3", personal_data=False, encryption="none")
     disposed = add(school, "B4", personal_data=True, encryption="none")
     Item.objects.filter(pk=disposed.pk).update(status=Item.Status.DISPOSED)
-    lost = add(school, "A3", personal_data=True, encryption="none", kind="usb_stick")
+    # Lost or stolen: no longer at the school, their incident follows them up.
+    lost = add(school, "B5", personal_data=True, encryption="none", kind="usb_stick")
     services.item_mark_lost(item=lost, actor=None, stolen=False, note="Dropped in town.")
-    raising.append(lost)  # lost, still unencrypted: the record still shows the gap
+    stolen = add(school, "B6", personal_data=True, encryption="unknown")
+    services.item_mark_lost(item=stolen, actor=None, stolen=True, note="Taken from a car.")
     return raising
 
 
@@ -66,17 +70,38 @@ def test_counts_in_one_query_equal_the_listed_duties(personas: Personas,
     with django_assert_num_queries(1):
         counts = provider.counts([personas.school.pk, other.pk, empty.pk],
                                  now=now, horizon=horizon)
-    assert counts == {personas.school.pk: DutyCounts(due=2, overdue=1),
+    assert counts == {personas.school.pk: DutyCounts(due=1, overdue=1),
                       other.pk: DutyCounts(due=1)}
     with django_assert_num_queries(1):
         duties = provider.for_school(personas.school.pk, now=now, horizon=horizon)
     assert {duty.key for duty in duties} == {f"{KIND}:{item.public_id}" for item in raising}
     assert [duty.status for duty in duties].count(OVERDUE) == 1
-    assert [duty.status for duty in duties].count(DUE) == 2
+    assert [duty.status for duty in duties].count(DUE) == 1
     for duty in duties:
         assert duty.title == TITLE and duty.owner_role == Role.IT_LEAD
         assert duty.url.startswith("/equipment/")
     assert "Laptop HP-1: holds personal data, not encrypted" in {d.subject for d in duties}
+
+
+def test_lost_and_stolen_items_carry_no_unencrypted_flag(personas: Personas) -> None:
+    lost = add(personas.school, "L1", personal_data=True, encryption="none")
+    here = add(personas.school, "L2", personal_data=True, encryption="none")
+    services.item_mark_lost(item=lost, actor=None, stolen=True, note="Taken from a car.")
+    assert selectors.flags(Item.objects.get(pk=lost.pk)) == []
+    assert selectors.flags(here) == [selectors.FLAG_WORDS[selectors.UNENCRYPTED]]
+    flagged = selectors.item_list(school=personas.school, flag=selectors.UNENCRYPTED)
+    assert list(flagged) == [here]
+
+
+def test_the_list_of_duties_is_bounded(personas: Personas,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        add(personas.school, f"M{n}", personal_data=True, encryption="none")
+    monkeypatch.setattr(duties_module, "LIMIT", 2)
+    now = timezone.now()
+    assert len(provider.for_school(personas.school.pk, now=now, horizon=now)) == 2
+    assert provider.counts([personas.school.pk], now=now, horizon=now)[
+        personas.school.pk].total == 3
 
 
 def test_recording_the_encryption_clears_the_duty(personas: Personas) -> None:
@@ -96,8 +121,9 @@ def test_the_measure_follows_the_duty_rule(personas: Personas,
     with django_assert_num_queries(1):
         figures = measures.figures([personas.school.pk, empty.pk],
                                    now=timezone.now())
-    # Met: B1 (bitlocker); all: A1, A2, A3 (lost) and B1; disposed and not known left out.
-    assert figures == {personas.school.pk: {ENCRYPTED_KEY: (1, 4)}}
+    # Met: B1 (bitlocker); all: A1, A2 and B1; disposed, lost, stolen and not known left
+    # out (the devices still at the school).
+    assert figures == {personas.school.pk: {ENCRYPTED_KEY: (1, 3)}}
     assert {spec.area for spec in measures.specs} == {"transfers"}
 
 

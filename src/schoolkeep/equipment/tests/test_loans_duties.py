@@ -1,7 +1,8 @@
 """``loans.overdue`` (the business manager's, due on the expected return or the borrower's
-leaving date if earlier; counts agree with the list in one query for any number of schools;
-titles name nobody), the leaver checklist's "return equipment" step (listed while out, done
-once returned, one query for many checklists), and the demo's two loans."""
+leaving date if earlier; none for an item lost, stolen or disposed of; the list bounded;
+counts agree with the list in one query for any number of schools; titles name nobody), the
+leaver checklist's "return equipment" step (listed while out, done once returned, lost,
+stolen or disposed of; one query for many checklists), and the demo's two loans."""
 
 from __future__ import annotations
 
@@ -104,6 +105,25 @@ def test_a_lost_item_on_loan_raises_no_duty(personas: Personas) -> None:
     assert listed(school) == [] and counted(school) == {}
 
 
+def test_a_disposed_item_on_loan_raises_no_duty(personas: Personas) -> None:
+    school = personas.school
+    item = make_item(school, "HP-0016")
+    lend(item, make_person(school, "Ellie Morgan"), days_ago=30, due_in=-3)
+    # The disposals refuse an item out on loan; an older record may still say so.
+    Item.objects.filter(pk=item.pk).update(status=Item.Status.DISPOSED)
+    assert listed(school) == [] and counted(school) == {}
+
+
+def test_the_list_of_duties_is_bounded(personas: Personas,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    school = personas.school
+    for n in range(3):
+        lend(make_item(school, f"HP-2{n:03d}"), make_person(school, f"Person {n}"),
+             days_ago=20, due_in=-1)
+    monkeypatch.setattr(duties, "LIMIT", 2)
+    assert len(listed(school)) == 2 and counted(school)[school.pk].overdue == 3
+
+
 def test_counts_agree_across_schools_in_one_query(personas: Personas) -> None:
     school, other = personas.school, personas.other_school
     for n, target in enumerate([school, school, other]):
@@ -171,6 +191,15 @@ def test_the_leavers_open_loans_are_steps_done_when_returned(personas: Personas)
     services.loan_report_incident(loan=tablet, actor=personas.business_manager, lost=True,
                                   note="Lost on a school trip.")
     assert all(step.done for step in _return_steps(checklist))
+
+
+def test_a_loan_whose_item_was_disposed_of_is_a_done_step(personas: Personas) -> None:
+    checklist, laptop, tablet = _leaver_with_loans(personas)
+    Item.objects.filter(pk=tablet.item_id).update(status=Item.Status.DISPOSED)
+    steps = {s.subject_id: s for s in _return_steps(checklist)}
+    assert not steps[str(laptop.public_id)].done
+    assert steps[str(tablet.public_id)].done
+    assert "disposed of while on loan" in steps[str(tablet.public_id)].label
 
 
 def test_a_starter_checklist_lists_no_loans(personas: Personas) -> None:

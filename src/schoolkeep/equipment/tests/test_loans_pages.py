@@ -1,8 +1,9 @@
 """The loans pages: the list (open first, overdue marked, filters, a query count the same at
 3 and 40 rows), lending (``?item=`` fills the item in; the encryption rule's refusal on the
 form, naming the item and what to do), a loan's page, changing it, recording its return,
-reporting it as an incident (a GET that changes nothing, then one POST), the export, another
-school's loan a 404 and read-only roles a 403."""
+reporting it as an incident (a GET that changes nothing, then one POST), the borrower a
+link only for who may see people, the export, another school's loan a 404 and read-only
+roles a 403."""
 
 from __future__ import annotations
 
@@ -106,6 +107,18 @@ def test_the_loans_page_and_its_return(personas: Personas, login: Login) -> None
     assert loan.returned_on == timezone.localdate() and loan.condition_on_return == "Good"
     again = client.get(page("loan-return", loan))
     assert again.status_code == 302  # returned already: back to its page
+
+
+def test_the_borrower_is_a_link_only_for_who_may_see_people(personas: Personas,
+                                                           login: Login) -> None:
+    person = make_person(personas.school, "Ellie Morgan")
+    loan = lend(make_item(personas.school, "HP-0014"), person)
+    link = f'href="{reverse("people:person-detail", args=[person.public_id])}"'
+    html = login(personas.business_manager).get(page("loan-detail", loan)).content.decode()
+    assert link in html  # the business manager holds people.view
+    for user in (personas.it_lead, personas.dpo):  # equipment.view, not people.view
+        html = login(user).get(page("loan-detail", loan)).content.decode()
+        assert "Ellie Morgan" in html and link not in html
 
 
 def test_changing_the_due_date_checks_the_version(personas: Personas, login: Login) -> None:
