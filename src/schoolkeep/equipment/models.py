@@ -174,6 +174,9 @@ class Disposal(models.Model):
     # matched by hand), and the serial keys read from it.
     certificate_has_text = models.BooleanField(null=True, blank=True)
     certificate_serials = models.JSONField(default=list, blank=True)
+    # Earlier uploads of the note and certificate, kept (nothing is deleted): each a dict of
+    # kind, stored_name, original_name, size, uploaded_at, uploaded_by_label, replaced_at.
+    earlier_files = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by_label = models.CharField(max_length=200)
@@ -200,6 +203,7 @@ class DisposalItem(models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     matched_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
+    matched_by_label = models.CharField(max_length=200, blank=True)  # who matched it
 
     class Meta:
         ordering = ["id"]

@@ -7,11 +7,14 @@ from typing import Any
 
 from django import forms
 
+from schoolkeep.equipment.disposals.services import MAX_ITEMS
 from schoolkeep.equipment.models import Disposal
 from schoolkeep.lib.date_input import UKDateField
 
 # The service's field names the form shows under other names.
 FIELD_FOR_ERROR = {"items": "items", "company_name": "company_name", "file": "file"}
+MAX_NOTES = 5_000  # as the API and the service
+MAX_ITEMS_TEXT = 50_000  # characters of the items' lines (500 lines of serials or tags)
 
 
 class DisposalFilterForm(forms.Form):
@@ -39,10 +42,11 @@ class DisposalForm(forms.Form):
         help_text="The treatment facility's permit number, or the company's ADISA "
                   "certificate number.")
     items = forms.CharField(
-        label="Items collected", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label="Items collected", required=False, max_length=MAX_ITEMS_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="The serial number or asset tag of each item, one a line. Each item is "
                   "recorded as disposed of.")
-    notes = forms.CharField(label="Notes", required=False,
+    notes = forms.CharField(label="Notes", required=False, max_length=MAX_NOTES,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, organisations: list[Any], editing: bool = False,
@@ -72,8 +76,15 @@ class DisposalForm(forms.Form):
         return self.organisations.get(self.cleaned_data.get("company") or "")
 
     def item_lines(self) -> list[str]:
-        return [line for line in (self.cleaned_data.get("items") or "").splitlines()
-                if line.strip()]
+        """The non-blank lines, no more than one past the service's bound (it refuses
+        more than 500)."""
+        lines: list[str] = []
+        for line in (self.cleaned_data.get("items") or "").splitlines():
+            if line.strip():
+                lines.append(line)
+                if len(lines) > MAX_ITEMS:
+                    break
+        return lines
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
+from schoolkeep.equipment.keys import serial_key, tag_key
 from schoolkeep.equipment.models import Disposal, DisposalItem, Item
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -27,10 +28,14 @@ def disposal_list(*, school: School, search: str = "") -> QuerySet[Disposal]:
     matched items and of items needing a certificate that have none."""
     batches = Disposal.objects.filter(school=school).select_related("company")
     if search:
-        batches = batches.filter(Q(reference__icontains=search)
-                                 | Q(company__name__icontains=search)
-                                 | Q(items__item__serial_key__icontains=search)
-                                 | Q(items__item__asset_tag_key__icontains=search)).distinct()
+        # Serial numbers and asset tags are searched by their keys ("5cd-1234" finds
+        # 5CD1234), as the inventory keeps them.
+        wanted = Q(reference__icontains=search) | Q(company__name__icontains=search)
+        if serial := serial_key(search):
+            wanted |= Q(items__item__serial_key__icontains=serial)
+        if tag := tag_key(search):
+            wanted |= Q(items__item__asset_tag_key__icontains=tag)
+        batches = batches.filter(wanted).distinct()
     return batches.annotate(
         item_count=Count("items", distinct=True),
         matched_count=Count("items", filter=~Q(items__matched_by=""), distinct=True),

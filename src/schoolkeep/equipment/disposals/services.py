@@ -9,8 +9,12 @@ An item added to a batch is disposed of: its status becomes "disposed" and that 
 on the item too. An item leaves the school once (``DisposalItem.item`` is one-to-one); a lost
 or stolen item, or one already disposed of, cannot be added.
 
-A certificate uploaded again replaces the earlier one: matches read from the earlier text
-are read again from the new one; matches made by hand stay.
+A note or certificate uploaded again becomes the batch's current one; the earlier file is
+kept (listed in ``Disposal.earlier_files``; nothing is deleted: the waste transfer note is
+kept two years). Matches read from an earlier certificate's text are read again from the
+new one; matches made by hand stay. A certificate's text is read before the batch is
+locked (reading is bounded, see ``certificates``). An item out on loan cannot be disposed
+of until its return is recorded.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ PERMISSION = "equipment.manage"
 FOLDER = "disposals"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ITEMS = 500  # items named in one go
+MAX_NOTES = 5_000  # characters of a batch's notes (as the API)
 KINDS = {"note": "waste transfer note", "certificate": "certificate of secure deletion"}
 # Fields a batch's details form and the API change.
 FIELDS = ["reference", "collected_on", "waste_carrier_registration",
@@ -83,22 +88,27 @@ def company_for(*, school: School, actor: Any, company: Any = None,
         raise DomainError("The company's name must be at most 200 characters.",
                           field="company_name")
     try:
-        return organisation_get_or_create(school=school, name=name, actor=actor)
+        return organisation_get_or_create(school=school, name=name, actor=actor,
+                                          permission=PERMISSION)
     except NotAllowed:
         raise DomainError(
-            "Only the SIRO, the DPO or a data administrator can add a new outside "
-            "organisation. Choose the company from the list, or ask one of them to add it.",
+            "Only those who record disposals (the SIRO, the business manager or the IT "
+            "lead) can add a new disposal company. Choose the company from the list.",
             field="company_name") from None
 
 
 def _wanted_keys(identifiers: Iterable[str]) -> list[str]:
+    """The lines named, tidied, without repeats, in order. Stops as soon as there are more
+    than ``MAX_ITEMS`` lines (a pasted list of thousands costs nothing)."""
     wanted: list[str] = []
-    for line in identifiers:
-        text = tidy(str(line or ""))
-        if text and text not in wanted:
+    seen: set[str] = set()
+    for count, line in enumerate(identifiers, start=1):
+        if count > MAX_ITEMS:
+            raise DomainError(f"Add at most {MAX_ITEMS} items at a time.", field="items")
+        text = tidy(str(line or ""))[:200]
+        if text and text not in seen:
+            seen.add(text)
             wanted.append(text)
-    if len(wanted) > MAX_ITEMS:
-        raise DomainError(f"Add at most {MAX_ITEMS} items at a time.", field="items")
     return wanted
 
 
@@ -129,7 +139,23 @@ def items_by_identifier(*, school: School, identifiers: Iterable[str]) -> list[I
     if refused:
         raise DomainError("These items cannot be disposed of: " + ", ".join(refused[:20])
                           + ".", field="items")
+    _refuse_items_on_loan(list(chosen.values()))
     return list(chosen.values())
+
+
+def _refuse_items_on_loan(items: list[Item]) -> None:
+    """An item out on loan (a loan not returned) cannot leave the school: its return is
+    recorded first."""
+    from schoolkeep.equipment.models import Loan
+
+    if not items:
+        return
+    loans = list(Loan.objects.filter(item__in=items, returned_on__isnull=True)
+                 .select_related("item", "person").order_by("item_id")[:20])
+    if loans:
+        raise DomainError("; ".join(f"{loan.item.label} is on loan to {loan.person.full_name}"
+                                    for loan in loans) + ": record its return first.",
+                          field="items")
 
 
 def _clean_fields(disposal: Disposal, fields: dict[str, Any]) -> None:
@@ -145,6 +171,9 @@ def _clean_fields(disposal: Disposal, fields: dict[str, Any]) -> None:
                 raise DomainError("The collection date cannot be in the future.", field=name)
         elif name == "notes":
             value = str(value or "").strip()
+            if len(value) > MAX_NOTES:
+                raise DomainError(f"The notes must be at most {MAX_NOTES:,} characters.",
+                                  field=name)
         else:
             value = tidy(str(value or ""))
         setattr(disposal, name, value)
@@ -265,61 +294,95 @@ def _match_from_text(disposal: Disposal, serials: list[str], actor: Any) -> None
     found = set(serials)
     now = timezone.now()
     user = actor if is_user(actor) else None
+    label = actor_label(actor)
     entries = DisposalItem.objects.filter(disposal=disposal, matched_by="").select_related(
         "item")
     for entry in entries:
         if entry.item.serial_key and entry.item.serial_key in found:
             entry.matched_by = DisposalItem.MatchedBy.CERTIFICATE_TEXT
             entry.matched_at, entry.matched_by_user = now, user
-            entry.save(update_fields=["matched_by", "matched_at", "matched_by_user"])
+            entry.matched_by_label = label
+            entry.save(update_fields=["matched_by", "matched_at", "matched_by_user",
+                                      "matched_by_label"])
+
+
+def _earlier_entry(disposal: Disposal, kind: str, now: Any) -> dict[str, Any] | None:
+    """The batch's current file of this kind, as an entry of ``earlier_files``."""
+    stored_name = getattr(disposal, f"{kind}_stored_name")
+    if not stored_name:
+        return None
+    uploaded_at = getattr(disposal, f"{kind}_uploaded_at")
+    return {"kind": kind, "stored_name": stored_name,
+            "original_name": getattr(disposal, f"{kind}_original_name"),
+            "size": getattr(disposal, f"{kind}_size"),
+            "uploaded_at": uploaded_at.isoformat() if uploaded_at else None,
+            "uploaded_by_label": (disposal.certificate_uploaded_by_label
+                                  if kind == "certificate" else ""),
+            "replaced_at": now.isoformat()}
 
 
 def document_upload(*, disposal: Disposal, actor: Any, kind: str, uploaded_file: Any) -> Disposal:
     """Keep the batch's waste transfer note or certificate of secure deletion (a PDF of at
-    most 10 MB, checked by its content). A certificate's text is read and matched to the
-    batch's items; a scan without text leaves them to be matched by hand."""
+    most 10 MB, checked by its content). A certificate's text is read (before the batch is
+    locked) and matched to the batch's items; a scan without text leaves them to be matched
+    by hand. An earlier file of the same kind is kept, listed as an earlier version."""
     if kind not in KINDS:
         raise DomainError("Choose the waste transfer note or the certificate.", field="kind")
     _require_manager(disposal.school_id, actor)
     data = _read_upload(uploaded_file, "file")
+    # Read outside the lock: reading is bounded, but nobody waits on the batch meanwhile.
+    reading = certificates.read(data) if kind == "certificate" else None
     now = timezone.now()
     with uploads.stored_until_failure() as files:
         stored = files.store(data, folder=FOLDER, suffix=".pdf")
         with transaction.atomic():
             locked = Disposal.objects.select_for_update().select_related("company").get(
                 pk=disposal.pk)
-            old = stored_path(locked, kind)
+            earlier = _earlier_entry(locked, kind, now)
+            if earlier is not None:
+                locked.earlier_files = [*(locked.earlier_files or []), earlier]
             fields = {f"{kind}_stored_name": stored.name,
                       f"{kind}_original_name": uploads.original_name(uploaded_file,
                                                                      fallback=f"{kind}.pdf"),
                       f"{kind}_size": len(data), f"{kind}_uploaded_at": now}
             for name, value in fields.items():
                 setattr(locked, name, value)
-            changes: dict[str, Any] = {"file": {"before": None,
+            changes: dict[str, Any] = {"file": {"before": earlier["original_name"]
+                                                if earlier else None,
                                                 "after": fields[f"{kind}_original_name"]},
                                        "sha256": {"before": None, "after": stored.sha256}}
-            if kind == "certificate":
-                changes.update(_read_certificate(locked, data, actor))
+            if reading is not None:
+                changes.update(_apply_certificate(locked, reading, actor))
             locked.version += 1
             locked.save()
             audit_record(action=f"equipment.disposal.{kind}-uploaded",
                          school=locked.school_id, actor=actor, target=locked, changes=changes)
-    if old is not None:
-        old.unlink(missing_ok=True)
     disposal.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return disposal
 
 
-def _read_certificate(disposal: Disposal, data: bytes, actor: Any) -> dict[str, Any]:
+def earlier_files(disposal: Disposal) -> list[dict[str, Any]]:
+    """The batch's earlier notes and certificates, newest first, each with its ``number``
+    (its place in ``earlier_files``, for its download)."""
+    files = [{**entry, "number": number}
+             for number, entry in enumerate(disposal.earlier_files or [])
+             if isinstance(entry, dict) and entry.get("kind") in KINDS]
+    return list(reversed(files))
+
+
+def _apply_certificate(disposal: Disposal, reading: certificates.Reading,
+                       actor: Any) -> dict[str, Any]:
     disposal.certificate_uploaded_by_label = actor_label(actor)
-    text = certificates.read_text(data)
+    text = reading.text
     # Matches read from an earlier certificate are read again; matches by hand stay.
     DisposalItem.objects.filter(
         disposal=disposal, matched_by=DisposalItem.MatchedBy.CERTIFICATE_TEXT).update(
-        matched_by="", matched_at=None, matched_by_user=None)
+        matched_by="", matched_at=None, matched_by_user=None, matched_by_label="")
+    unreadable = ({"unreadable_pages": {"before": None, "after": reading.unreadable_pages}}
+                  if reading.unreadable_pages else {})
     if text is None:
         disposal.certificate_has_text, disposal.certificate_serials = False, []
-        return {"text": {"before": None, "after": "no text: match by hand"}}
+        return {"text": {"before": None, "after": "no text: match by hand"}, **unreadable}
     keys = list(DisposalItem.objects.filter(disposal=disposal)
                 .exclude(item__serial_key="").values_list("item__serial_key", flat=True))
     matches = certificates.match_serials(
@@ -329,7 +392,7 @@ def _read_certificate(disposal: Disposal, data: bytes, actor: Any) -> dict[str, 
     disposal.certificate_serials = matches.serials
     _match_from_text(disposal, matches.serials, actor)
     return {"matched": {"before": None, "after": len(matches.found)},
-            "not_in_batch": {"before": None, "after": len(matches.unknown)}}
+            "not_in_batch": {"before": None, "after": len(matches.unknown)}, **unreadable}
 
 
 def item_match(*, disposal: Disposal, actor: Any, item_id: UUID | str,
@@ -351,11 +414,14 @@ def item_match(*, disposal: Disposal, actor: Any, item_id: UUID | str,
             entry.matched_by = DisposalItem.MatchedBy.HAND
             entry.matched_at = timezone.now()
             entry.matched_by_user = actor if is_user(actor) else None
+            entry.matched_by_label = actor_label(actor)
         else:
             if not entry.matched_by:
                 return entry
             entry.matched_by, entry.matched_at, entry.matched_by_user = "", None, None
-        entry.save(update_fields=["matched_by", "matched_at", "matched_by_user"])
+            entry.matched_by_label = ""
+        entry.save(update_fields=["matched_by", "matched_at", "matched_by_user",
+                                  "matched_by_label"])
         audit_record(action="equipment.disposal.matched" if matched
                      else "equipment.disposal.unmatched", school=disposal.school_id,
                      actor=actor, target=disposal,
@@ -366,10 +432,26 @@ def item_match(*, disposal: Disposal, actor: Any, item_id: UUID | str,
     return entry
 
 
-def document_open(*, disposal: Disposal, actor: Any, kind: str) -> BinaryIO:
-    """Open the batch's note or certificate for reading, and audit who opened it. Reading
-    is checked by the page (equipment.view). Raises DomainError when there is no file."""
-    path = stored_path(disposal, kind)
+def _earlier_path(disposal: Disposal, kind: str, number: int) -> Path | None:
+    files = disposal.earlier_files or []
+    if kind not in KINDS or not 0 <= number < len(files):
+        return None
+    entry = files[number]
+    if not isinstance(entry, dict) or entry.get("kind") != kind:
+        return None
+    name = str(entry.get("stored_name") or "")
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    return uploads.uploads_dir(FOLDER) / name
+
+
+def document_open(*, disposal: Disposal, actor: Any, kind: str,
+                  earlier: int | None = None) -> BinaryIO:
+    """Open the batch's note or certificate for reading (``earlier``: the number of an
+    earlier version, see ``earlier_files``), and audit who opened it. Reading is checked by
+    the page (equipment.view). Raises DomainError when there is no file."""
+    path = (stored_path(disposal, kind) if earlier is None
+            else _earlier_path(disposal, kind, earlier))
     if path is None:
         raise DomainError(f"This disposal has no {KINDS.get(kind, 'such file')}.")
     try:
@@ -380,7 +462,9 @@ def document_open(*, disposal: Disposal, actor: Any, kind: str) -> BinaryIO:
         with transaction.atomic():
             audit_record(action="equipment.disposal.file-downloaded",
                          school=disposal.school_id, actor=actor, target=disposal,
-                         changes={"file": {"before": None, "after": KINDS[kind]}})
+                         changes={"file": {"before": None,
+                                           "after": KINDS[kind] if earlier is None
+                                           else f"earlier {KINDS[kind]}"}})
     except BaseException:
         handle.close()
         raise

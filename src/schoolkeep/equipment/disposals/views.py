@@ -61,6 +61,7 @@ def disposal_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": str(disposal), "disposal": disposal, "entries": entries,
         "report": selectors.certificate_report(disposal, entries),
         "keep_until": selectors.keep_note_until(disposal.collected_on),
+        "earlier_files": services.earlier_files(disposal),
         "can_manage": request.access.can("equipment.manage")})
 
 
@@ -152,14 +153,21 @@ def disposal_file(request: SchoolRequest, public_id: UUID, kind: str) -> HttpRes
     if kind not in services.KINDS:
         raise Http404("Not found")
     disposal = selectors.disposal_for_page(school=request.school, public_id=public_id)
+    # ?earlier=<number>: an earlier version of the file (kept, never deleted).
+    earlier_text = request.GET.get("earlier", "")
+    if earlier_text and not (earlier_text.isdigit() and len(earlier_text) <= 6):
+        raise Http404("Not found")
+    earlier = int(earlier_text) if earlier_text else None
     try:
-        handle = services.document_open(disposal=disposal, actor=request.user, kind=kind)
+        handle = services.document_open(disposal=disposal, actor=request.user, kind=kind,
+                                        earlier=earlier)
     except DomainError:
         raise Http404("Not found") from None
     # A name of our making: nothing typed by anyone reaches the header.
     name = {"note": "waste-transfer-note", "certificate": "certificate-of-destruction"}[kind]
+    suffix = "" if earlier is None else f"-earlier-{earlier + 1}"
     return download_response(handle, content_type=PDF,
-                             name=f"{name}-{disposal.collected_on.isoformat()}")
+                             name=f"{name}-{disposal.collected_on.isoformat()}{suffix}")
 
 
 @school_view("equipment.view")

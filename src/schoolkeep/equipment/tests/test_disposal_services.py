@@ -102,14 +102,36 @@ def test_a_new_company_needs_someone_who_may_add_organisations(personas: Persona
                                         company=known, collected_on=days_ago(1),
                                         items=["5CD1234ABC"])
     assert disposal.company == known
-    # A name not yet known would add an outside organisation, which the register's rules
-    # leave to the SIRO, DPO and data administrators: said in words on the company field.
+    # A name not yet known adds an outside organisation: those who record disposals
+    # (equipment.manage: the IT lead, the business manager) may add a disposal company.
     make_item(personas.school, "5CD5678DEF")
+    added = services.disposal_create(school=personas.school, actor=personas.it_lead,
+                                     company_name="New Shredders", collected_on=days_ago(1),
+                                     items=["5CD5678DEF"])
+    assert added.company.name == "New Shredders"
+    make_item(personas.school, "5CD9012GHI")
+    by_manager = services.disposal_create(
+        school=personas.school, actor=personas.business_manager,
+        company_name="Other Shredders", collected_on=days_ago(1), items=["5CD9012GHI"])
+    assert by_manager.company.name == "Other Shredders"
+
+
+def test_a_refused_new_company_is_said_on_the_company_field(personas: Personas,
+                                                             monkeypatch) -> None:
+    from schoolkeep.assets import services as asset_services
+
+    seen: dict[str, str] = {}
+
+    def refuse(**kwargs):
+        seen["permission"] = kwargs["permission"]
+        raise NotAllowed("You may not add outside organisations.")
+
+    monkeypatch.setattr(asset_services, "organisation_get_or_create", refuse)
     with pytest.raises(DomainError) as caught:
-        services.disposal_create(school=personas.school, actor=personas.it_lead,
-                                 company_name="New Shredders", collected_on=days_ago(1),
-                                 items=["5CD5678DEF"])
-    assert caught.value.field == "company_name"
+        services.company_for(school=personas.school, actor=personas.it_lead,
+                             company_name="New Shredders")
+    assert caught.value.field == "company_name" and "record disposals" in caught.value.message
+    assert seen == {"permission": "equipment.manage"}
 
 
 def test_a_text_certificate_matches_names_missing_and_extra(personas: Personas) -> None:
@@ -186,7 +208,145 @@ def test_a_new_certificate_reads_again_and_keeps_matches_by_hand(personas: Perso
     matched = dict(DisposalItem.objects.values_list("item__serial_key", "matched_by"))
     assert matched == {"5CD1234ABC": "", "5CD5678DEF": "certificate_text",
                        "5CD9012GHI": "hand"}
-    assert len(stored_files()) == 1  # the earlier file is removed
+    # The earlier certificate is kept (nothing is deleted), listed as an earlier version.
+    assert len(stored_files()) == 2
+    disposal.refresh_from_db()
+    earlier = services.earlier_files(disposal)
+    assert [(f["kind"], f["number"]) for f in earlier] == [("certificate", 0)]
+    assert (Path(settings.UPLOADS_DIR) / services.FOLDER / earlier[0]["stored_name"]).exists()
+    assert earlier[0]["stored_name"] != disposal.certificate_stored_name
+    with services.document_open(disposal=disposal, actor=None, kind="certificate",
+                                earlier=0) as handle:
+        assert handle.read(5) == b"%PDF-"
+    with pytest.raises(DomainError):
+        services.document_open(disposal=disposal, actor=None, kind="note", earlier=0)
+    with pytest.raises(DomainError):
+        services.document_open(disposal=disposal, actor=None, kind="certificate", earlier=1)
+
+
+def test_a_note_uploaded_again_keeps_the_earlier_note(personas: Personas) -> None:
+    disposal = make_disposal(personas.school, SERIALS)
+    for name in ("first.pdf", "second.pdf", "third.pdf"):
+        services.document_upload(disposal=disposal, actor=None, kind="note",
+                                 uploaded_file=upload(certificate_pdf([name]), name))
+    disposal.refresh_from_db()
+    assert len(stored_files()) == 3 and disposal.note_original_name == "third.pdf"
+    assert [f["original_name"] for f in services.earlier_files(disposal)] == [
+        "second.pdf", "first.pdf"]
+
+
+def test_the_certificate_is_read_before_the_batch_is_locked(personas: Personas,
+                                                             monkeypatch) -> None:
+    from django.db import transaction
+
+    disposal = make_disposal(personas.school, SERIALS)
+    events: list[str] = []
+    real_read, real_atomic = services.certificates.read, transaction.atomic
+
+    def read(data, **kwargs):
+        events.append("read")
+        return real_read(data, **kwargs)
+
+    class Transactions:
+        @staticmethod
+        def atomic(*args, **kwargs):
+            events.append("lock")
+            return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(services.certificates, "read", read)
+    monkeypatch.setattr(services, "transaction", Transactions)
+    services.document_upload(disposal=disposal, actor=None, kind="certificate",
+                             uploaded_file=upload(certificate_pdf(SERIALS)))
+    assert events == ["read", "lock"]
+    assert DisposalItem.objects.filter(matched_by="certificate_text").count() == 3
+
+
+def test_a_hostile_certificate_is_kept_and_left_to_match_by_hand(personas: Personas) -> None:
+    import time
+
+    from schoolkeep.equipment.tests.test_disposal_certificates import hostile_pdf
+
+    disposal = make_disposal(personas.school, SERIALS)
+    started = time.monotonic()
+    services.document_upload(disposal=disposal, actor=None, kind="certificate",
+                             uploaded_file=upload(hostile_pdf(6 * 1024 * 1024)))
+    assert time.monotonic() - started < 10
+    disposal.refresh_from_db()
+    assert disposal.certificate_has_text is False
+    event = AuditEvent.objects.get(action="equipment.disposal.certificate-uploaded")
+    assert event.changes["unreadable_pages"]["after"] == 1
+
+
+def test_an_item_on_loan_is_refused_naming_the_borrower(personas: Personas) -> None:
+    from schoolkeep.equipment.models import Loan
+    from schoolkeep.people.services import person_create
+
+    item = make_item(personas.school, "5CD1234ABC", tag="LT-1", kind=Item.Kind.LAPTOP,
+                     status=Item.Status.IN_USE)
+    person = person_create(school=personas.school, actor=None, full_name="Ada Lovelace",
+                           kind="teaching", start_date=days_ago(400))
+    loan = Loan.objects.create(school=personas.school, item=item, person=person,
+                               issued_on=days_ago(10), expected_return_on=days_ago(-10),
+                               issued_by_label="test")
+    with pytest.raises(DomainError) as caught:
+        services.disposal_create(school=personas.school, actor=None, company_name="Shred Co",
+                                 collected_on=days_ago(1), items=["LT-1"])
+    assert caught.value.field == "items"
+    assert caught.value.message == (
+        "Laptop LT-1 is on loan to Ada Lovelace: record its return first.")
+    assert not Disposal.objects.exists()
+    Loan.objects.filter(pk=loan.pk).update(returned_on=days_ago(0))
+    services.disposal_create(school=personas.school, actor=None, company_name="Shred Co",
+                             collected_on=days_ago(1), items=["LT-1"])
+    item.refresh_from_db()
+    assert item.status == Item.Status.DISPOSED
+
+
+def test_a_huge_list_of_items_is_refused_quickly(personas: Personas) -> None:
+    import time
+
+    lines = [f"SERIAL{n:08d}" for n in range(60_000)]
+    started = time.monotonic()
+    with pytest.raises(DomainError) as caught:
+        services.disposal_create(school=personas.school, actor=None, company_name="Shred Co",
+                                 collected_on=days_ago(1), items=lines)
+    assert time.monotonic() - started < 1
+    assert caught.value.field == "items" and "at most 500" in caught.value.message
+    # 500 lines with repeats are fine as far as the count goes (and keep their order).
+    assert services._wanted_keys(["b", "a", "b", " a ", "c"]) == ["b", "a", "c"]
+
+
+def test_notes_are_bounded(personas: Personas) -> None:
+    make_item(personas.school, "5CD1234ABC")
+    with pytest.raises(DomainError) as caught:
+        services.disposal_create(school=personas.school, actor=None, company_name="Shred Co",
+                                 collected_on=days_ago(1), items=["5CD1234ABC"],
+                                 notes="x" * 5_001)
+    assert caught.value.field == "notes"
+
+
+def test_a_match_keeps_the_name_of_who_made_it(personas: Personas) -> None:
+    disposal = make_disposal(personas.school, SERIALS)
+    services.document_upload(disposal=disposal, actor=None, kind="certificate",
+                             uploaded_file=upload(scan_pdf()))
+    item = Item.objects.get(serial_key="5CD1234ABC")
+    entry = services.item_match(disposal=disposal, actor=personas.it_lead,
+                                item_id=item.public_id, matched=True)
+    entry.refresh_from_db()
+    assert entry.matched_by_label == str(personas.it_lead) and entry.matched_by_label
+    services.item_match(disposal=disposal, actor=personas.it_lead, item_id=item.public_id,
+                        matched=False)
+    entry.refresh_from_db()
+    assert entry.matched_by_label == ""
+
+
+def test_the_search_finds_serials_and_tags_as_typed(personas: Personas) -> None:
+    make_item(personas.school, "5CD1234ABC", tag="HP-0142")
+    disposal = make_disposal(personas.school, ["5CD1234ABC"])
+    for typed in ("5cd-1234 abc", "hp 0142", "1234ABC"):
+        assert list(selectors.disposal_list(school=personas.school, search=typed)) == [
+            disposal], typed
+    assert list(selectors.disposal_list(school=personas.school, search="ZZZ-999")) == []
 
 
 @pytest.mark.parametrize("data, words", [
