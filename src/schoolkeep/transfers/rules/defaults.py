@@ -51,6 +51,8 @@ DEFAULT_RULES: dict[tuple[str, str], DefaultRule] = {
     (DataKind.CTF_PUPIL_FILE, Recipient.SCHOOL): _S2S,
     (DataKind.ADMISSIONS_FILE, Recipient.LOCAL_AUTHORITY): _ANYCOMMS,
     (DataKind.REFERENCES_REPORTS, Recipient.SCHOOL): _USO_FX2,
+    # "... to transfer other data to schools in London": other data to a school as well.
+    (DataKind.OTHER, Recipient.SCHOOL): _USO_FX2,
     (DataKind.SAFEGUARDING, Recipient.SCHOOL): _EGRESS,
     (DataKind.SAFEGUARDING, Recipient.POLICE): _EGRESS,
     (DataKind.SEN, Recipient.SCHOOL): _EGRESS,

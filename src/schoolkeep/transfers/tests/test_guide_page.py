@@ -81,16 +81,31 @@ def test_the_guide_answers_every_kind_and_recipient_of_the_defaults(
             assert escape(default.note) in page
     for reminder in reminders_for(data_kind):
         assert escape(reminder) in page
-    assert f"?data_kind={data_kind}&amp;recipient={recipient}\">Log this transfer" in page
+    # Not sent until the DPO answers: no "Log this transfer" while the answer is to ask.
+    assert (f"?data_kind={data_kind}&amp;recipient={recipient}\">Log this transfer" in page) \
+        == (default is not None)
     assert "Ask to take material off site" in page
     assert 'action="/transfers/ask/"' in page  # the DPO can always be asked
 
 
-def test_a_cell_with_two_channels_offers_both_in_the_rules_order(school: School) -> None:
-    page = ask_guide(member(school), DataKind.REFERENCES_REPORTS, Recipient.SCHOOL)
+@pytest.mark.parametrize("data_kind", [DataKind.REFERENCES_REPORTS, DataKind.OTHER])
+def test_a_cell_with_two_channels_offers_both_in_the_rules_order(school: School,
+                                                                 data_kind: str) -> None:
+    # The policy: "USO-FX2 ... to transfer other data to schools in London, such as
+    # references, reports of children": other data to a school too, Egress outside London.
+    page = ask_guide(member(school), data_kind, Recipient.SCHOOL)
     assert "Send it by one of these approved channels" in page
     assert page.index("<h4>USO-FX2</h4>") < page.index("<h4>Egress</h4>")
     assert "USO-FX2 for schools in London; Egress for a school outside London." in page
+    assert ASK not in page
+    assert "Log this transfer" in page
+
+
+def test_asking_the_dpo_offers_no_log_this_transfer(school: School) -> None:
+    page = ask_guide(member(school), DataKind.OTHER, Recipient.PARENTS)
+    assert ASK in page
+    assert "Log this transfer" not in page
+    assert "Ask to take material off site" in page
 
 
 def test_a_channel_the_school_has_not_set_up_means_asking_the_dpo() -> None:

@@ -61,6 +61,9 @@ def test_the_policy_cells_it_names(db) -> None:
         "uso-fx2", "egress")
     assert table[(DataKind.SAFEGUARDING, Recipient.SOCIAL_CARE)].channel_keys == ("egress",)
     assert table[(DataKind.STAFF, Recipient.SUPPLIER)].channel_keys == ("autoupdate",)
+    # "USO-FX2 ... to transfer other data to schools in London": Egress outside London.
+    assert table[(DataKind.OTHER, Recipient.SCHOOL)].channel_keys == ("uso-fx2", "egress")
+    assert table[(DataKind.OTHER, Recipient.SCHOOL)].source == DEFAULT
     assert table[(DataKind.OTHER, Recipient.PARENTS)].source == NONE
     assert table[(DataKind.CTF_PUPIL_FILE, Recipient.PARENTS)].answer == "ask_dpo"
 
