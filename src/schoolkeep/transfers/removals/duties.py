@@ -7,8 +7,10 @@
   once that day falls before the horizon, overdue after it.
 
 Owner: whoever decides the request (``selectors.with_approver``): the asset owner's account,
-else the SIRO. The title names nobody and no asset (it leaves the school in reminders and
-calendar feeds); the subject, shown only inside Schoolkeep, names what is taken and by whom.
+else the SIRO; never the person taking it or whoever asked (when a SIRO is one of them, the
+duty is named to another SIRO, else to a DPO). The title names nobody and no asset (it
+leaves the school in reminders and calendar feeds); the subject, shown only inside
+Schoolkeep, names what is taken and by whom.
 
 Queries: ``counts`` is ONE aggregate over the requests of every school, grouped by school;
 ``for_school`` one listing query.
@@ -79,12 +81,13 @@ class RemovalDuties:
                 .values_list("public_id", "status", "description",  # type: ignore[misc]
                              "person__full_name",
                              "asset__name", "requested_at", "ends_on", "approver",
-                             "asset__owner_person__full_name"))
+                             "asset__owner_person__full_name",
+                             "asset__owner_person__user_id"))
         return [self._duty(row, today) for row in rows]
 
     def _duty(self, row: tuple[Any, ...], today: Any) -> Duty:
         (public_id, status, description, taker, asset, requested_at, ends_on, approver,
-         owner_name) = row
+         owner_name, owner_user) = row
         if status == Removal.Status.REQUESTED:
             kind, due = AWAITING, local_date(requested_at)
             subject = f"{taker} asks to take {description} ({asset}) off site"
@@ -95,7 +98,10 @@ class RemovalDuties:
             action = "Record its return, or report it lost"
         owner: dict[str, Any] = {"owner_role": Role.SIRO}
         if approver is not None:
-            owner = {"owner_user_id": approver, "owner_label": owner_name or ""}
+            # The owner's name when the owner decides; a deputy SIRO or DPO is labelled by
+            # the duties layer.
+            owner = {"owner_user_id": approver,
+                     "owner_label": (owner_name or "") if approver == owner_user else ""}
         return Duty(
             key=f"{kind}:{public_id}", module=MODULE, title=TITLES[kind], subject=subject,
             due_at=due, status=OVERDUE if due < today else DUE,

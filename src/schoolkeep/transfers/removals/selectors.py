@@ -4,12 +4,15 @@ offer.
 
 Who decides: ``approver`` is the user id of the asset owner's account when the owner can act
 (a person record linked to an account that is an active member of the school in a role that
-may write, who has not left, and who is not the person taking the material); NULL otherwise,
-when the SIRO decides.
+may write, who has not left, and who neither takes the material nor asked for it). Otherwise
+the SIRO decides (NULL), unless a SIRO is a party to the request (takes the material or
+asked for it): nobody decides their own request, so it then falls to another SIRO (the
+first by account), else to a DPO who is not a party (``approver`` names them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,10 +24,14 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from schoolkeep.accounts.models import User
 from schoolkeep.assets.models import Asset, Classification
 from schoolkeep.equipment.models import Item
 from schoolkeep.tenancy.models import MembershipRole
@@ -45,39 +52,74 @@ def owner_can_act(today: date) -> Q:
             & (Q(asset__owner_person__leaving_date__isnull=True)
                | Q(asset__owner_person__leaving_date__gt=today))
             & ~Q(person_id=F("asset__owner_person_id"))
+            & ~Q(requested_by_id=F("asset__owner_person__user_id"))
             & Q(Exists(writes)))
 
 
+def _holders(role: str) -> QuerySet[MembershipRole]:
+    """The request's school's active holders of ``role``."""
+    return MembershipRole.objects.filter(
+        membership__school_id=OuterRef("school_id"), membership__is_active=True,
+        membership__user__is_active=True, role=role)
+
+
+def _parties() -> Q:
+    """A membership of the person taking the material or of whoever asked (either may be
+    NULL: no account, or a trusted caller)."""
+    return (Q(membership__user_id=Coalesce(OuterRef("person__user_id"), Value(0)))
+            | Q(membership__user_id=Coalesce(OuterRef("requested_by_id"), Value(0))))
+
+
+def _first_other(role: str) -> Subquery:
+    return Subquery(_holders(role).exclude(_parties()).order_by("membership__user_id")
+                    .values("membership__user_id")[:1], output_field=IntegerField())
+
+
+def siro_is_party() -> Q:
+    """A SIRO takes the material or asked for it: the SIRO fallback passes them by."""
+    return Q(Exists(_holders(Role.SIRO).filter(_parties())))
+
+
 def with_approver(queryset: QuerySet[Removal], today: date | None = None) -> QuerySet[Removal]:
-    """``queryset`` with ``approver``: the deciding owner's user id, or NULL for the SIRO."""
+    """``queryset`` with ``approver``: the deciding owner's user id; when a SIRO is a party,
+    another SIRO's, else a DPO's who is not a party; or NULL for the SIRO."""
     today = today or timezone.localdate()
     return queryset.annotate(approver=Case(
         When(owner_can_act(today), then=F("asset__owner_person__user_id")),
+        When(siro_is_party(), then=Coalesce(_first_other(Role.SIRO), _first_other(Role.DPO))),
         default=None, output_field=IntegerField()))
 
 
 def approver_user_id(removal: Removal) -> int | None:
-    """Who decides this request: the owner's user id, or None for the SIRO."""
+    """Who decides this request: the owner's (or a deputy's) user id, or None for the
+    SIRO."""
     value = (with_approver(Removal.objects.filter(pk=removal.pk))
              .values_list("approver", flat=True).first())  # type: ignore[misc]
     return int(value) if value is not None else None
 
 
-def siro_emails(school_id: int) -> list[str]:
+def siro_emails(school_id: int, *, besides: Sequence[int | None] = ()) -> list[str]:
+    """The school's active SIROs' addresses, leaving out the users ``besides``."""
     return sorted(set(MembershipRole.objects.filter(
         membership__school_id=school_id, membership__is_active=True,
         membership__user__is_active=True, role=Role.SIRO,
-    ).values_list("membership__user__email", flat=True)))
+    ).exclude(membership__user_id__in=[pk for pk in besides if pk is not None])
+        .values_list("membership__user__email", flat=True)))
 
 
 def approver_emails(removal: Removal) -> list[str]:
-    """Where the request's link is sent: the owner, else the SIRO(s)."""
+    """Where the request's link is sent: whoever decides it (the owner, or the deputy when a
+    SIRO is a party), else the SIRO(s); never the person taking it or whoever asked."""
     row = (with_approver(Removal.objects.filter(pk=removal.pk))
-           .values_list("approver", "asset__owner_person__user__email")  # type: ignore[misc]
+           .values_list("approver", "person__user_id", "requested_by_id")  # type: ignore[misc]
            .first())
-    if row is not None and row[0] is not None and row[1]:
-        return [row[1]]
-    return siro_emails(removal.school_id)
+    if row is None:
+        return []
+    approver, taker, asker = row
+    if approver is not None:
+        email = User.objects.filter(pk=approver).values_list("email", flat=True).first()
+        return [email] if email else []
+    return siro_emails(removal.school_id, besides=(taker, asker))
 
 
 def _listed(school_id: int) -> QuerySet[Removal]:
@@ -97,7 +139,8 @@ def removal_list(*, school_id: int, show: str, user: Any, is_siro: bool = False
         decides = Q(approver=user.pk)
         if is_siro:
             decides |= Q(approver__isnull=True)
-        return removals.filter(decides, status=Removal.Status.REQUESTED)
+        return (removals.filter(decides, status=Removal.Status.REQUESTED)
+                .exclude(Q(person__user=user) | Q(requested_by=user)))
     return removals
 
 

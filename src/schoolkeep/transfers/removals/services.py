@@ -14,8 +14,9 @@ The rules:
 - The approver (``selectors.approver_user_id``): the asset's owner, through the account
   linked to the owner's person record, while they have not left and are an active member in
   a role that may write; the SIRO when the owner is an outside organisation, a name not yet
-  matched, nobody, has left or has no such account, and when the person taking the material
-  is the owner (nobody approves their own request).
+  matched, nobody, has left or has no such account, and when the owner takes the material
+  or asked for it. Nobody decides their own request: when a SIRO takes it or asked for it,
+  it falls to another SIRO, else to the DPO.
 - The requester may withdraw a request that is awaiting approval or approved; the requester,
   the approver or a SIRO records its return; the same, or the DPO, reports it lost. A device
   reported lost or stolen goes through the equipment register
@@ -31,6 +32,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -52,6 +54,7 @@ from schoolkeep.transfers.models import Removal
 from schoolkeep.transfers.removals import selectors
 
 logger = logging.getLogger(__name__)
+LONDON = ZoneInfo("Europe/London")
 
 ACTION_LABELS = {
     "transfers.removal.requested": "Asked to take OFFICIAL-SENSITIVE material off site",
@@ -62,6 +65,7 @@ ACTION_LABELS = {
     "transfers.removal.reported_lost": "Reported material taken off site as lost or stolen",
 }
 
+TAKEN_OFF_SITE = "It has been taken off site: record its return instead."
 LONGEST_STANDING = timedelta(days=366)  # "at most a year" (a leap year's 366 days)
 GONE = {Item.Status.LOST, Item.Status.STOLEN, Item.Status.AWAITING_DISPOSAL,
         Item.Status.DISPOSED}
@@ -69,10 +73,24 @@ ENCRYPTION_MISSING = ("{item} is not recorded as encrypted. Ask the IT lead to r
                       " encryption in the equipment register before it leaves the school.")
 NOT_APPROVER = ("Only the asset's owner can decide this request (the SIRO when the owner"
                 " cannot: an outside organisation, a name not yet matched, someone who has"
-                " left, or the person taking it).")
+                " left, or the person taking it). Nobody decides their own request.")
 
 
 # ---------------------------------------------------------------------------- checks
+
+
+FIELD_WORDS = {"description": "What is taken", "reason": "Why", "carried_how":
+               "How it is carried and kept", "note": "The note"}
+
+
+def _text(value: str | None, field: str) -> str:
+    """A free-text input, trimmed; a NUL character (never typed, and refused by PostgreSQL)
+    is refused naming the field."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise DomainError(f"{FIELD_WORDS[field]} holds a character that cannot be stored"
+                          " (a NUL): remove it and try again.", field=field)
+    return value
 
 
 def _check_asset(school: School, asset: Asset) -> None:
@@ -143,13 +161,24 @@ def is_siro(*, school: School | int, user: Any) -> bool:
 
 
 def may_decide(*, removal: Removal, actor: Any) -> bool:
-    """The approver rule of the module docstring (trusted callers may)."""
+    """The approver rule of the module docstring (trusted callers may). Nobody decides
+    their own request: not the person taking it, nor whoever asked for it."""
     if not is_user(actor):
         return True
+    if is_requester(removal=removal, actor=actor):
+        return False
     approver = selectors.approver_user_id(removal)
     if approver is not None:
         return bool(approver == actor.pk)
     return is_siro(school=removal.school_id, user=actor)
+
+
+def may_be_withdrawn(removal: Removal) -> bool:
+    """Awaiting approval: always; approved: only before ``starts_on`` (London's date)."""
+    if removal.status == Removal.Status.REQUESTED:
+        return True
+    return (removal.status == Removal.Status.APPROVED
+            and timezone.localdate(timezone=LONDON) < removal.starts_on)
 
 
 def is_requester(*, removal: Removal, actor: Any) -> bool:
@@ -203,20 +232,19 @@ def removal_request(*, school: School, actor: Any, asset: Asset, form: str,
         require_permission(school=school, actor=actor, permission="removals.request",
                            message="You may not ask to take material off site here.")
         today = timezone.localdate()
+        description, reason = _text(description, "description"), _text(reason, "reason")
+        carried_how = _text(carried_how, "carried_how")
         person = _person_of(school, actor, person)
         _check_asset(school, asset)
         if form == Removal.Form.DEVICE:
             _check_device(school, item)
-            carried_how = (carried_how or "").strip()
         elif form == Removal.Form.PAPER:
             item = None
-            carried_how = (carried_how or "").strip()
             if not carried_how:
                 raise DomainError("Say how the papers are carried and kept (for example, in a"
                                   " locked bag, never left in a car).", field="carried_how")
         else:
             raise DomainError("Choose a device or paper records.", field="form")
-        description, reason = (description or "").strip(), (reason or "").strip()
         if not description:
             raise DomainError("Say what is taken (no pupil's name needed).",
                               field="description")
@@ -253,7 +281,7 @@ def removal_decide(*, removal: Removal, actor: Any, approve: bool, note: str = "
         if removal.status != Removal.Status.REQUESTED:
             raise DomainError(f"This request is {removal.get_status_display().lower()}:"
                               " there is nothing to decide.")
-        note = (note or "").strip()
+        note = _text(note, "note")
         if approve:
             _check_asset(removal.school, removal.asset)
             if removal.form == Removal.Form.DEVICE:
@@ -278,12 +306,15 @@ def removal_decide(*, removal: Removal, actor: Any, approve: bool, note: str = "
 
 
 def removal_withdraw(*, removal: Removal, actor: Any, version: int | None = None) -> Removal:
-    """The requester withdraws a request awaiting approval or approved (not yet returned)."""
+    """The requester withdraws a request awaiting approval (any time) or approved (only
+    before the day it goes: once taken off site, its return is recorded instead)."""
     with transaction.atomic():
         removal = _locked(removal, version)
         if is_user(actor) and not is_requester(removal=removal, actor=actor):
             raise NotAllowed("Only the person who asked can withdraw the request.")
-        if removal.status not in (Removal.Status.REQUESTED, Removal.Status.APPROVED):
+        if not may_be_withdrawn(removal):
+            if removal.status == Removal.Status.APPROVED:
+                raise DomainError(TAKEN_OFF_SITE)
             raise DomainError(f"This request is {removal.get_status_display().lower()}:"
                               " it cannot be withdrawn.")
         removal.status = Removal.Status.WITHDRAWN
@@ -341,7 +372,7 @@ def removal_report_lost(*, removal: Removal, actor: Any, stolen: bool = False,
         if removal.status != Removal.Status.APPROVED:
             raise DomainError(f"This request is {removal.get_status_display().lower()}:"
                               " only material taken off site can be reported lost.")
-        note = (note or "").strip()
+        note = _text(note, "note")
         what = "stolen" if stolen else "lost"
         if removal.form == Removal.Form.DEVICE and removal.item is not None:
             # The removal's own rule (above) stands in for the register's holder check.

@@ -97,12 +97,12 @@ def _detail(request: SchoolRequest, removal: Removal, *, decide: DecideForm | No
             returned: ReturnForm | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     version = {"version": removal.version}
-    open_ = removal.status in (Removal.Status.REQUESTED, Removal.Status.APPROVED)
     return render(request, "transfers/removals/removal_detail.html", {
         "page_title": str(removal), "removal": removal,
         "may_decide": (removal.status == Removal.Status.REQUESTED
                        and services.may_decide(removal=removal, actor=user)),
-        "may_withdraw": open_ and services.is_requester(removal=removal, actor=user),
+        "may_withdraw": (services.may_be_withdrawn(removal)
+                         and services.is_requester(removal=removal, actor=user)),
         "may_return": (removal.status == Removal.Status.APPROVED
                        and services.may_record_return(removal=removal, actor=user)),
         "may_report": (removal.status == Removal.Status.APPROVED and not removal.incident_id
