@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "schoolkeep.lib.request_id.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # API text holding a NUL: a 422 naming the field (PostgreSQL cannot store it).
+    "schoolkeep.api.nul.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
