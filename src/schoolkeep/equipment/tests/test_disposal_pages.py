@@ -229,3 +229,52 @@ def test_the_batch_page_has_a_steady_query_count(personas: Personas, login: Logi
 
 QUERIES_LIST = 5
 QUERIES_DETAIL = 5
+
+
+def test_a_scan_matched_by_hand_says_every_item_is_matched_and_by_whom(
+        personas: Personas, login: Login) -> None:
+    disposal = make_disposal(personas.school, ["5CD1234ABC"])
+    services.document_upload(disposal=disposal, actor=None, kind="certificate",
+                             uploaded_file=upload(scan_pdf()))
+    client = login(personas.it_lead)
+    client.post(url("disposal-match", disposal), {"item": str(Item.objects.get().public_id),
+                                                  "matched": "yes"})
+    html = client.get(url("disposal-detail", disposal)).content.decode()
+    assert "Every item is matched" in html and "has no text to read" not in html
+    assert f"by {personas.it_lead.full_name or personas.it_lead.email}" in html
+    assert "&lt;User" not in html and "<User" not in html
+
+
+def test_earlier_paperwork_is_listed_and_downloads(personas: Personas, login: Login) -> None:
+    disposal = make_disposal(personas.school, ["5CD1234ABC"])
+    client = login(personas.it_lead)
+    for name in ("first-note.pdf", "second-note.pdf"):
+        assert client.post(url("disposal-certificate", disposal), {
+            "kind": "note", "file": upload(certificate_pdf([name]), name)}).status_code == 302
+    html = client.get(url("disposal-detail", disposal)).content.decode()
+    assert "Earlier versions" in html and "first-note.pdf" in html
+    response = client.get(url("disposal-file", disposal, "note") + "?earlier=0")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    for bad in ("1", "x", "-1", "0" * 20):
+        assert client.get(url("disposal-file", disposal, "note")
+                          + f"?earlier={bad}").status_code == 404
+    assert client.get(url("disposal-file", disposal, "certificate")
+                      + "?earlier=0").status_code == 404
+
+
+def test_the_form_bounds_the_items_and_the_notes(personas: Personas, login: Login) -> None:
+    import time
+
+    make_item(personas.school, "5CD1234ABC")
+    client = login(personas.it_lead)
+    started = time.monotonic()
+    response = client.post(CREATE, {
+        "company_name": "Shred Co", "collected_on_0": "1", "collected_on_1": "3",
+        "collected_on_2": "2026",
+        "items": "\n".join(f"SN{n:08d}" for n in range(60_000)), "notes": "x" * 5_001})
+    assert time.monotonic() - started < 5
+    html = response.content.decode()
+    assert response.status_code == 200 and not Disposal.objects.exists()
+    assert "at most 50,000 characters" in html or "at most 50000 characters" in html
+    assert "at most 5,000 characters" in html or "at most 5000 characters" in html
