@@ -72,7 +72,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("transfers:transfer-detail", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ("transfers:transfer-review", "GET"): "302 405 405 403 403 403 403 403 403 403 403 403 403 405",
     ("transfers:transfer-review", "POST"): "302 302 302 403 403 403 403 403 403 403 403 403 403 404",
-    ("transfers:transfer-incident", "GET"): "302 200 200 404 200 200 404 404 404 200 404 200 200 404",
+    ("transfers:transfer-incident", "GET"): "302 200 200 404 200 200 404 404 404 200 404 200 403 404",
     ("transfers:transfer-incident", "POST"): "302 302 302 404 302 302 404 404 404 302 404 302 403 404",
     ("api:transfer-list", "GET"): "401 200 200 200 200 200 200 200 200 200 200 200 200 404",
     ("api:transfer-list", "POST"): "401 201 201 201 201 201 201 201 201 201 201 403 403 404",

@@ -48,6 +48,9 @@ ANSWER_MAX = 5000
 
 def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
     text = str(value or "").strip()
+    if "\x00" in text:
+        raise DomainError(f"Remove the invisible control character (NUL) from {label}.",
+                          field=field)
     if required and not text:
         raise DomainError(f"Write {label}.", field=field)
     if len(text) > limit:

@@ -111,9 +111,13 @@ class LogFilterForm(forms.Form):
             self.add_error("date_to", "The last date must be the same as or after the first.")
         return cleaned
 
-    def filters(self) -> LogFilters:
-        if not self.is_bound or not self.is_valid():
+    def filters(self) -> LogFilters | None:
+        """The filters chosen (none when the form is not filled in); None when they are not
+        valid, so that a caller shows the errors rather than the whole log."""
+        if not self.is_bound:
             return LogFilters()
+        if not self.is_valid():
+            return None
         data = self.cleaned_data
         return LogFilters(data_kind=data["data_kind"], recipient=data["recipient"],
                           channel=data["channel"], review=data["review"],

@@ -21,6 +21,7 @@ recipient to the asset's recipients (its Article 30 record) in the same step, th
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from typing import Any
 
@@ -50,6 +51,9 @@ ACTION_LABELS = {
 
 YES_NO_UNKNOWN = {True: "Yes", False: "No", None: "Not known"}
 
+# The earliest year the log form reads (a year of 4 numbers); the API keeps to it too.
+EARLIEST_YEAR = 1000
+
 
 class UnapprovedChannel(DomainError):
     """The channel is not approved for this kind of data and recipient: the caller asks
@@ -64,12 +68,33 @@ def recipient_words(recipient: str, recipient_name: str = "") -> str:
     return f"{name} ({in_sentence(label)})" if name else label
 
 
+def _entries(recipients_text: str) -> set[str]:
+    """The entries of an asset's recipients text, each folded: its lines, and the pieces of
+    each line between commas or semicolons (a name may hold a comma: the line counts too)."""
+    found = set()
+    for line in str(recipients_text or "").splitlines():
+        found.add(fold(line))
+        found.update(fold(piece) for piece in re.split(r"[,;]", line))
+    found.discard("")
+    return found
+
+
 def is_listed(recipients_text: str, recipient: str, recipient_name: str = "") -> bool:
-    """Whether an asset's recipients text names this recipient already (its name, else the
-    kind of recipient, ignoring case and spacing)."""
-    text = fold(recipients_text)
-    wanted = fold(recipient_name) or fold(Recipient(recipient).label)
-    return bool(wanted) and wanted in text
+    """Whether an asset's recipients text names this recipient already: a whole entry (a
+    line, or a part of one between commas or semicolons) is its name, or its name as
+    ``recipient_words`` writes it, else the kind of recipient, ignoring case and spacing.
+    Part of an entry is not enough: "Mary" does not list "St Mary's Primary"."""
+    wanted = {fold(recipient_words(recipient, recipient_name)),
+              fold(recipient_name) or fold(Recipient(recipient).label)}
+    wanted.discard("")
+    return bool(wanted & _entries(recipients_text))
+
+
+def refuse_nul(value: Any, *, field: str) -> None:
+    """A free-text value may not hold a NUL character (databases refuse or truncate it)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise DomainError("Remove the invisible control character (NUL) from this text.",
+                          field=field)
 
 
 def may_change_asset(*, asset: Asset, actor: Any) -> bool:
@@ -141,10 +166,16 @@ def transfer_log(*, school: School, actor: Any, data_kind: str, recipient: str,
         raise DomainError("Choose what kind of data was sent.", field="data_kind")
     if recipient not in Recipient.values:
         raise DomainError("Choose who it was sent to.", field="recipient")
+    for field, value in (("recipient_name", recipient_name), ("description", description),
+                         ("channel_other", channel_other)):
+        refuse_nul(value, field=field)
     today = timezone.localdate()
     sent_on = sent_on or today
     if sent_on > today:
         raise DomainError("The date it was sent cannot be in the future.", field="sent_on")
+    if sent_on.year < EARLIEST_YEAR:  # as the form's year of 4 numbers
+        raise DomainError("The date it was sent must include a year with 4 numbers, such as "
+                          f"{today.year}.", field="sent_on")
     if pupils_named is not None and not isinstance(pupils_named, bool):
         raise DomainError("Answer yes, no or not known.", field="pupils_named")
     if people_count is not None and (isinstance(people_count, bool) or people_count < 0):
@@ -211,6 +242,7 @@ def transfer_review(*, transfer: Transfer, actor: Any, note: str,
                               f"{current.reviewed_by_label}.", field="note")
         if not text:
             raise DomainError("Say what you found, and what was done about it.", field="note")
+        refuse_nul(text, field="note")
         before = {"review": current.review, "review_note": ""}
         current.review = Transfer.Review.REVIEWED
         current.review_note = text[:5000]

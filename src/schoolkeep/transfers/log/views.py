@@ -51,10 +51,16 @@ def _transfer(request: SchoolRequest, public_id: UUID) -> Transfer:
     return transfer
 
 
-def _filters(request: SchoolRequest) -> tuple[LogFilterForm, selectors.LogFilters]:
+def _filters(request: SchoolRequest) -> tuple[LogFilterForm, selectors.LogFilters | None]:
+    """The filter form and its filters; None when they are not valid (no rows, never the
+    whole log)."""
     form = LogFilterForm(request.GET or None,
                          channels=transfer_channels(request.school.pk))
     return form, form.filters()
+
+
+FILTERS_INVALID = ("The filters are not valid: correct them on the transfer log page, then "
+                   "download the list again.")
 
 
 @school_view()
@@ -62,13 +68,15 @@ def _filters(request: SchoolRequest) -> tuple[LogFilterForm, selectors.LogFilter
 def transfer_list(request: SchoolRequest) -> HttpResponse:
     can_view_all = _may_read(request)
     form, filters = _filters(request)
-    transfers = selectors.transfer_list(school_id=request.school.pk, filters=filters,
-                                        sender=None if can_view_all else request.user)
+    transfers = Transfer.objects.none() if filters is None else selectors.transfer_list(
+        school_id=request.school.pk, filters=filters,
+        sender=None if can_view_all else request.user)
     page = Paginator(transfers, TRANSFERS_PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode([(key, value) for key, value in request.GET.items() if key != "page"])
     return render(request, "transfers/log/transfer_list.html", {
         "page_title": "Transfer log", "page": page, "filters": form, "query": query,
-        "can_view_all": can_view_all, "can_send": request.access.can("transfers.send")})
+        "can_view_all": can_view_all, "can_send": request.access.can("transfers.send"),
+        "filters_invalid": filters is None})
 
 
 def _prefilled(request: SchoolRequest) -> tuple[Answer | None, str]:
@@ -130,7 +138,8 @@ def _detail_context(request: SchoolRequest, transfer: Transfer,
             "can_review": request.access.can("transfers.manage")
             and transfer.review == Transfer.Review.TO_REVIEW,
             "link_asset": request.access.can("assets.view"),
-            "link_incident": request.access.can("incidents.view")}
+            "link_incident": request.access.can("incidents.view"),
+            "can_report": request.access.can("incidents.report")}
 
 
 @school_view("transfers.manage")
@@ -156,6 +165,8 @@ def transfer_review(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_incident(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     transfer = _transfer(request, public_id)
+    if not request.access.can("incidents.report"):  # the confirm page too, not only the POST
+        raise PermissionDenied
     if request.method == "POST":
         try:
             transfer = services.transfer_incident(transfer=transfer, actor=request.user)
@@ -179,6 +190,8 @@ def transfer_export(request: SchoolRequest) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Not found")
     _, filters = _filters(request)
+    if filters is None:
+        return HttpResponse(FILTERS_INVALID, status=400, content_type="text/plain; charset=utf-8")
     content, rows = exports.export_bytes(
         selectors.transfer_list(school_id=request.school.pk, filters=filters), fmt)
     services.transfer_log_exported(school=request.school, actor=request.user, fmt=fmt,

@@ -121,6 +121,9 @@ def _clean(*, answer: str, channels: Iterable[str], note: str,
     note = str(note or "").strip()
     if len(note) > NOTE_MAX:
         raise DomainError(f"Keep the note to {NOTE_MAX} characters.", field="note")
+    if "\x00" in note:
+        raise DomainError("Remove the invisible control character (NUL) from the note.",
+                          field="note")
     return answer, keys, note
 
 

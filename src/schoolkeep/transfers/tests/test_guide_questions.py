@@ -243,4 +243,22 @@ def test_those_who_only_read_see_the_answer_without_its_actions(personas: Person
         assert "Ask the DPO before you send it." in page
         assert "Log this transfer" not in page and f'action="{ASK}"' not in page
     page = login(personas.staff).get(GUIDE, cell).content.decode()
-    assert "Log this transfer" in page and f'action="{ASK}"' in page
+    assert f'action="{ASK}"' in page
+    assert "Log this transfer" not in page  # not to be sent until the DPO answers
+
+
+def test_details_and_answers_with_a_nul_character_are_refused(personas: Personas) -> None:
+    with pytest.raises(DomainError) as error:
+        transfer_question_ask(school=personas.school, actor=personas.staff,
+                              data_kind=DataKind.SEN, recipient=Recipient.SUPPLIER,
+                              details="The file\x00", send_email=False)
+    assert error.value.field == "details"
+    question = transfer_question_ask(school=personas.school, actor=personas.staff,
+                                     data_kind=DataKind.SEN, recipient=Recipient.SUPPLIER,
+                                     details=DETAILS, send_email=False)
+    with pytest.raises(DomainError) as error:
+        transfer_question_answer(school=personas.school, question=question,
+                                 actor=personas.dpo, answer="Egress\x00", send_email=False)
+    assert error.value.field == "answer"
+    question.refresh_from_db()
+    assert question.answered_at is None and TransferQuestion.objects.count() == 1

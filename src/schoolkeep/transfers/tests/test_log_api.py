@@ -95,6 +95,11 @@ def test_refusals_name_the_field(api, personas: Personas) -> None:
     cases = [({}, "channel"), ({"channel": str(other.public_id)}, "channel"),
              ({"channel_other": "Post", "data_kind": "gossip"}, "data_kind"),
              ({"channel_other": "Post", "sent_on": "2999-01-01"}, "sent_on"),
+             ({"channel_other": "Post", "sent_on": "0001-01-01"}, "sent_on"),
+             ({"channel_other": "Post", "sent_on": "0999-12-31"}, "sent_on"),
+             ({"channel_other": "Post\x00"}, "channel_other"),
+             ({"channel_other": "Post", "recipient_name": "St\x00 Mary's"},
+              "recipient_name"),
              ({"channel_other": "Post", "add_to_asset_recipients": True}, "asset")]
     for fields, field in cases:
         response = caller.send("POST", LIST, {**base, **fields})

@@ -156,6 +156,47 @@ def test_the_incident_page_confirms_then_reports_once(personas: Personas, login)
     assert Transfer.objects.filter(incident__isnull=False).count() == 1
 
 
+def test_the_trust_administrator_reads_but_may_not_report_an_incident(
+        personas: Personas, login) -> None:
+    transfer = sen_by(personas.school, personas.staff, channel_other="Ordinary e-mail",
+                      log_anyway=True)
+    url = reverse("transfers:transfer-incident", args=[transfer.public_id])
+    detail = reverse("transfers:transfer-detail", args=[transfer.public_id])
+    client = login(personas.trust_admin)
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert "Report as an incident" not in page.content.decode()
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    transfer.refresh_from_db()
+    assert transfer.incident is None
+    assert "Report as an incident" in login(personas.dpo).get(detail).content.decode()
+
+
+def test_invalid_filters_show_their_errors_and_no_transfers(personas: Personas,
+                                                            login) -> None:
+    sen_by(personas.school, personas.staff, channel_other="Post", log_anyway=True,
+           recipient_name="Listed School")
+    client = login(personas.dpo)
+    for bad in ({"date_from_0": "31", "date_from_1": "2", "date_from_2": "2026"},
+                {"channel": "not-a-channel"}, {"review": "maybe"},
+                {"date_from_0": "2", "date_from_1": "1", "date_from_2": "2026",
+                 "date_to_0": "1", "date_to_1": "1", "date_to_2": "2026"}):
+        response = client.get(LIST, bad)
+        html = response.content.decode()
+        assert response.status_code == 200, bad
+        assert "There is a problem" in html, bad
+        assert "Listed School" not in html and "Transfers (0)" in html, bad
+        assert "Correct the filters to see the transfers." in html
+        export = client.get(EXPORT, {"format": "csv", **bad})
+        assert export.status_code == 400, bad
+        assert export["Content-Type"].startswith("text/plain")
+        assert b"Listed School" not in export.content
+        assert b"filters are not valid" in export.content
+    assert not AuditEvent.objects.filter(action="transfers.log.exported").exists()
+    assert "Listed School" in client.get(LIST).content.decode()
+
+
 def test_the_export_keeps_the_filters(personas: Personas, login) -> None:
     egress = channel(personas.school)
     sen_by(personas.school, personas.staff, channel=egress, recipient_name="=HYPERLINK()")

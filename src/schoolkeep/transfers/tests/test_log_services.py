@@ -21,6 +21,7 @@ from schoolkeep.systems.services import system_add_from_catalogue, system_create
 from schoolkeep.transfers.log.selectors import asset_recipients
 from schoolkeep.transfers.log.services import (
     UnapprovedChannel,
+    is_listed,
     transfer_incident,
     transfer_log,
     transfer_review,
@@ -209,3 +210,59 @@ def test_only_the_sender_or_a_viewer_reports_a_transfer(personas: Personas) -> N
     with pytest.raises(NotAllowed):
         transfer_incident(transfer=transfer, actor=personas.dsl)
     assert transfer_incident(transfer=transfer, actor=personas.dpo).incident is not None
+
+
+@pytest.mark.parametrize(("text", "name", "listed"), [
+    ("St Mary's Primary School (another school)", "Mary", False),
+    ("St Mary's Primary School (another school)", "St Mary's Primary", False),
+    ("St Mary's Primary School (another school)", "St Mary's Primary School", True),
+    ("st  mary's primary school", "St Mary's Primary School", True),
+    ("Local authority; St Mary's Primary School, Ofsted", "St Mary's Primary School", True),
+    ("Local authority; St Mary's Primary School, Ofsted", "Ofsted", True),
+    ("Local authority; St Mary's Primary School, Ofsted", "Ofs", False),
+    ("Harbour Lane Primary, Hackney (another school)", "Harbour Lane Primary, Hackney", True),
+    ("", "St Mary's", False),
+])
+def test_a_recipient_is_listed_only_by_a_whole_entry(text: str, name: str,
+                                                      listed: bool) -> None:
+    assert is_listed(text, Recipient.SCHOOL, name) is listed
+
+
+def test_a_kind_of_recipient_is_listed_only_by_a_whole_entry() -> None:
+    assert is_listed("The local authority\nOfsted", Recipient.LOCAL_AUTHORITY)
+    assert not is_listed("The local authority's school nurse", Recipient.LOCAL_AUTHORITY)
+
+
+def test_a_part_of_a_listed_name_is_added_as_its_own_entry(personas: Personas) -> None:
+    records = asset(personas.school, recipients="St Mary's Primary School (another school)")
+    sen_by(personas.school, personas.dpo, recipient_name="Mary", channel_other="Post",
+           log_anyway=True, asset=records, add_to_asset_recipients=True)
+    records.refresh_from_db()
+    assert records.recipients.splitlines() == ["St Mary's Primary School (another school)",
+                                               "Mary (another school)"]
+
+
+@pytest.mark.parametrize("field", ["recipient_name", "description", "channel_other"])
+def test_free_text_with_a_nul_character_is_refused(personas: Personas, field: str) -> None:
+    fields: dict[str, Any] = {"channel_other": "Post", "log_anyway": True,
+                              field: "Sent\x00 today"}
+    with pytest.raises(DomainError) as error:
+        sen_by(personas.school, personas.staff, **fields)
+    assert error.value.field == field
+    assert not Transfer.objects.exists()
+
+
+def test_a_review_note_with_a_nul_character_is_refused(personas: Personas) -> None:
+    transfer = sen_by(personas.school, personas.staff, channel_other="Post", log_anyway=True)
+    with pytest.raises(DomainError) as error:
+        transfer_review(transfer=transfer, actor=personas.dpo, note="Fine\x00", version=1)
+    assert error.value.field == "note"
+    transfer.refresh_from_db()
+    assert transfer.review == Transfer.Review.TO_REVIEW
+
+
+def test_a_date_before_the_forms_years_is_refused(personas: Personas) -> None:
+    with pytest.raises(DomainError) as error:
+        sen_by(personas.school, personas.staff, channel_other="Post", log_anyway=True,
+               sent_on=timezone.localdate().replace(year=999, day=1))
+    assert error.value.field == "sent_on"

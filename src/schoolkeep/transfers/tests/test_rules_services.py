@@ -154,3 +154,15 @@ def test_a_trust_rule_is_set_by_its_administrator_and_audited_in_every_school(
     assert AuditEvent.objects.filter(action="transfers.rule.organisation_reset").count() == 2
     with pytest.raises(DomainError):
         services.trust_transfer_rule_reset(organisation=trust, actor=None, **CELL)
+
+
+def test_a_note_with_a_nul_character_is_refused(personas: Personas) -> None:
+    for set_rule, where in (
+            (services.transfer_rule_set, {"school": personas.school}),
+            (services.trust_transfer_rule_set,
+             {"organisation": personas.school.organisation})):
+        with pytest.raises(DomainError) as error:
+            set_rule(**where, actor=None, answer="ask_dpo", note="Initials\x00 only",
+                     version=0, **CELL)
+        assert error.value.field == "note"
+    assert not TransferRule.objects.exists()
