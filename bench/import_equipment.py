@@ -18,7 +18,7 @@ the peak of Python allocations of one check and one import into an empty school
 (tracemalloc) and the process's peak resident memory (ru_maxrss). It checks that the audit
 chains still verify.
 
-    .venv/bin/python bench/import_equipment.py [--rows N]
+    .venv/bin/python bench/import_equipment.py [--rows N] [--profile N]
 """
 
 from __future__ import annotations
@@ -101,10 +101,29 @@ def timed(path: Path, school: Any, *, dry_run: bool) -> tuple[str, Any, float]:
             rows / elapsed)
 
 
+def profile_first_import(path: Path, school: Any, lines: int) -> None:
+    """The first import under cProfile: its costliest functions, by their own time and with
+    what they call (timings inflated by the profiler: compare shares, not seconds)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)  # CPU time: the machine may be busy
+    profiler.enable()
+    timed(path, school, dry_run=False)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print the N costliest functions of a first import (cProfile) "
+                             "and stop")
+    options = parser.parse_args()
+    rows = options.rows
     try:
         harness.migrate()
         from schoolkeep.audit.models import AuditEvent
@@ -119,6 +138,9 @@ def main() -> None:
               f"{PEOPLE:,} people, {harness.versions()}")
         print(f"  file: CSV {path.stat().st_size / 1e6:.1f} MB")
         rss_before = harness.maxrss_mb()
+        if options.profile:
+            profile_first_import(path, school, options.profile)
+            return
 
         figures, result, check_rate = timed(path, school, dry_run=True)
         print(f"  check (dry run):      {figures}\n    ({result.added:,} to add, "

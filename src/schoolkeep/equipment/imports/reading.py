@@ -8,7 +8,7 @@ leaves what is recorded as it is; for a new one it is "not known", never "no".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -83,6 +83,10 @@ _ENCRYPTION: dict[str, str] = {
 # Statuses an import sets only on a new item: a recorded item is lost or stolen through its
 # page (which reports the incident) and disposed of through a disposal batch.
 PAGE_ONLY_STATUSES = frozenset({Status.LOST, Status.STOLEN, Status.DISPOSED})
+# Parsers whose value depends on the cell's text alone: a file repeats the same few words
+# (Laptops, Deployed, BitLocker, yes) in thousands of cells, each read once per import.
+_KEPT_PARSERS = frozenset({"yes_no", "encryption", "status", "kind"})
+KEPT_VALUES = 1_000  # distinct texts kept per import (then forgotten: memory stays bounded)
 
 
 class BadValue(Exception):
@@ -126,6 +130,12 @@ def _kind(raw: Any) -> tuple[str, str]:
 def parse_cell(fact: Fact, raw: Any) -> Any:
     """The value of one non-blank cell, or BadValue."""
     parser = fact.parser
+    if type(raw) is str and parser in ("text", "notes"):  # a CSV's cells: as cell_text reads
+        text = raw.strip() if parser == "notes" else " ".join(raw.split())
+        limit = MAX_LENGTHS.get(fact.field, 0)
+        if limit and len(text) > limit:
+            raise BadValue(f"This has {len(text)} characters; at most {limit} fit.")
+        return text
     if parser == "yes_no":
         if isinstance(raw, bool):
             return raw
@@ -181,6 +191,14 @@ class Layout:
 
     facts: list[Fact | None]
     ignored: list[str]
+    # The columns read, in order: (position, fact); the ignored ones are never looked at.
+    read: list[tuple[int, Fact]] = field(init=False)
+    # The values of cells already read (_KEPT_PARSERS): (parser, text) to value.
+    kept: dict[tuple[str, str], Any] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.read = [(position, fact) for position, fact in enumerate(self.facts)
+                     if fact is not None]
 
     def has(self, field: str) -> bool:
         return any(fact is not None and fact.field == field for fact in self.facts)
@@ -225,20 +243,31 @@ def parse_row(number: int, cells: list[Any], layout: Layout,
     """One data row as an item (None when it has neither serial number nor tag), its
     problems added."""
     values: dict[str, Any] = {}
-    width = len(layout.facts)
-    for position, raw in enumerate(cells):
+    width = len(cells)
+    kept = layout.kept
+    for position, fact in layout.read:
+        if position >= width:
+            break
+        raw = cells[position]
         if raw is None or (isinstance(raw, str) and not raw.strip()):
-            continue
-        fact = layout.facts[position] if position < width else None
-        if fact is None:
             continue
         if isinstance(raw, LongCell):
             problems.append(Problem(number, _heading(layout, fact.field), raw.message))
             continue
+        key = (fact.parser, raw) if type(raw) is str and fact.parser in _KEPT_PARSERS \
+            else None
+        if key is not None and key in kept:
+            values[fact.field] = kept[key]
+            continue
         try:
-            values[fact.field] = parse_cell(fact, raw)
+            value = values[fact.field] = parse_cell(fact, raw)
         except BadValue as exc:
             problems.append(Problem(number, _heading(layout, fact.field), str(exc)))
+            continue
+        if key is not None:
+            if len(kept) >= KEPT_VALUES:
+                kept.clear()
+            kept[key] = value
     serial, tag = values.get("serial_number", ""), values.get("asset_tag", "")
     row = ItemRow(number=number, serial_key=serial_key(serial), tag_key=tag_key(tag),
                   values=values, assigned_name=values.pop("assigned_name", ""),

@@ -6,7 +6,10 @@ All or nothing, as every import: any problem (a bad value, a serial number or ta
 person not found or ambiguous, a row that would take another item's tag) and nothing is
 written; each problem names its row and column. Writes are in bulk (``bulk_create`` and
 ``bulk_update`` a chunk at a time), with one audit event per item created or changed, all
-chained in one pass (``audit_record_many``), and one event for the import. A cell left
+chained in one pass (``audit_record_many``), and one event for the import. New items go in
+as plain rows (``lib.bulk.Table``: no model instance per row) with their events' changes
+written out directly (``NewRecordChanges``: the same text as ``diff``); changed items are
+set with one UPDATE run over them. A cell left
 blank leaves what is recorded as it is, so importing the same file again changes nothing.
 
 A recorded item's status is not moved to or from lost, stolen or disposed of by an import:
@@ -16,6 +19,7 @@ disposal batch (with its certificate).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +29,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from schoolkeep.audit.services import audit_record_many, diff
+from schoolkeep.audit.services import NewRecordChanges, audit_record_many, diff
 from schoolkeep.equipment.imports.columns import BY_FIELD
 from schoolkeep.equipment.imports.matching import (
     ITEM_FIELDS,
@@ -42,6 +46,7 @@ from schoolkeep.equipment.imports.results import (
 )
 from schoolkeep.equipment.keys import serial_key, tag_key
 from schoolkeep.equipment.models import Item
+from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.import_bounds import Problem, quoted
 from schoolkeep.lib.tabular import ImportFileError, open_source
 from schoolkeep.tenancy.models import School
@@ -54,12 +59,26 @@ ACTION_LABELS = {ACTION: "Equipment imported from a file",
                  UPDATED: "Item changed by an equipment import"}
 CHUNK = 1000
 PROGRESS_EVERY = 500
+ITEM_TYPE = Item._meta.label_lower  # an item's events' target type, as audit_record gives it
+KIND_LABELS: dict[str, str] = dict(Item.Kind.choices)
+# A new item's value of each field the file leaves out (the model's defaults).
+_FIELDS = {field.name: field for field in Item._meta.concrete_fields}
+NEW_DEFAULTS: dict[str, Any] = {name: _FIELDS[name].get_default() for name in ITEM_FIELDS}
+# A new item's changes text: diff(None, snapshot(item, person's name)), written directly.
+NEW_ITEM_CHANGES = NewRecordChanges([*ITEM_FIELDS, "assigned_to"])
 
 
 def snapshot(item: Item, person_name: str) -> dict[str, Any]:
     """What an item's audit events record of it (the assigned person by name)."""
     return {name: getattr(item, name) for name in ITEM_FIELDS} | {
         "assigned_to": person_name}
+
+
+def label_of(values: dict[str, Any]) -> str:
+    """``Item.label`` of a new item's row (its values by field name)."""
+    ident = values["asset_tag"] or values["serial_number"] or " ".join(
+        part for part in (values["make"], values["model_name"]) if part)
+    return f"{KIND_LABELS.get(values['kind'], values['kind'])} {ident}".strip()
 
 
 @dataclass
@@ -71,7 +90,7 @@ class _Pass:
     now: datetime
     items: ItemIndex
     people: PeopleIndex
-    new: list[Item] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)  # new items' rows (Table)
     changed: list[Item] = field(default_factory=list)
     # A changed item's snapshot before the file (its events are made as it is written).
     before: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -169,11 +188,12 @@ def _create(state: _Pass, row: ItemRow, person: int | None) -> None:
             row.number, BY_FIELD["kind"].heading, "This is a new item: say what kind of "
             "item it is (laptop, desktop, tablet, phone, USB stick...)."))
         return
-    item = Item(school=state.school, assigned_to_id=person, created_at=state.now,
-                updated_at=state.now, **row.values)
-    item.serial_key, item.asset_tag_key = serial_key(item.serial_number), \
-        tag_key(item.asset_tag)
-    state.new.append(item)
+    # The row a new Item would be saved as (the columns left out take their defaults).
+    values = NEW_DEFAULTS | row.values
+    values.update(public_id=uuid.uuid4(), school_id=state.school.pk, assigned_to_id=person,
+                  serial_key=serial_key(values["serial_number"]),
+                  asset_tag_key=tag_key(values["asset_tag"]), version=1)
+    state.new.append(values)
     state.result.added += 1
     _preview(state.result, row, "add", [])
 
@@ -239,28 +259,44 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start:start + CHUNK]
 
 
-def _events(state: _Pass, actor: Any, items: list[Item], *, created: bool) -> None:
-    """One audit event per item of a chunk written, chained (``audit_record_many``); made
-    as each chunk is written, so that only a chunk's changes are held at once."""
+def _created_events(state: _Pass, actor: Any, rows: list[dict[str, Any]]) -> None:
+    """One audit event per new item of a chunk written, chained (``audit_record_many``),
+    with the target, label and changes ``audit_record`` would give the saved Item."""
+    names, school = state.people.names, state.school
+    audit_record_many([
+        {"action": CREATED, "school": school, "actor": actor, "target_type": ITEM_TYPE,
+         "target_id": str(values["public_id"]), "target_label": label_of(values),
+         "changes_json": NEW_ITEM_CHANGES.text(
+             {name: values[name] for name in ITEM_FIELDS} | {
+                 "assigned_to": names.get(values["assigned_to_id"], "")
+                 if values["assigned_to_id"] else ""})}
+        for values in rows])
+
+
+def _updated_events(state: _Pass, actor: Any, items: list[Item]) -> None:
+    """One audit event per changed item of a chunk written; made as each chunk is written,
+    so that only a chunk's changes are held at once."""
     names = state.people.names
     audit_record_many([
-        {"action": CREATED if created else UPDATED, "school": state.school, "actor": actor,
-         "target": item, "changes": diff(None if created else state.before.pop(item.pk),
-                                         snapshot(item, names.get(item.assigned_to_id, "")
-                                                  if item.assigned_to_id else ""))}
+        {"action": UPDATED, "school": state.school, "actor": actor, "target": item,
+         "changes": diff(state.before.pop(item.pk),
+                         snapshot(item, names.get(item.assigned_to_id, "")
+                                  if item.assigned_to_id else ""))}
         for item in items])
 
 
 def _write(state: _Pass, actor: Any, filename: str) -> None:
+    table = Table(Item)
     for chunk in _chunks(state.new):
-        Item.objects.bulk_create(chunk)
-        _events(state, actor, chunk, created=True)
+        table.insert(chunk, now=state.now)
+        _created_events(state, actor, chunk)
     # Only the columns some row changed are set, with their keys, the version and the time.
     keys = {"serial_number": "serial_key", "asset_tag": "asset_tag_key"}
-    columns = sorted(state.columns | {keys[name] for name in state.columns if name in keys})
+    columns = sorted(_FIELDS[name].attname for name in state.columns | {
+        keys[name] for name in state.columns if name in keys})
     for chunk in _chunks(state.changed):
-        Item.objects.bulk_update(chunk, [*columns, "version", "updated_at"])
-        _events(state, actor, chunk, created=False)
+        table.update_instances(chunk, [*columns, "version", "updated_at"])
+        _updated_events(state, actor, chunk)
     school, result = state.school, state.result
     audit_record_many([{
         "action": ACTION, "school": school, "actor": actor, "target_type": "tenancy.school",
