@@ -64,8 +64,39 @@ KIND_LABELS: dict[str, str] = dict(Item.Kind.choices)
 # A new item's value of each field the file leaves out (the model's defaults).
 _FIELDS = {field.name: field for field in Item._meta.concrete_fields}
 NEW_DEFAULTS: dict[str, Any] = {name: _FIELDS[name].get_default() for name in ITEM_FIELDS}
-# A new item's changes text: diff(None, snapshot(item, person's name)), written directly.
-NEW_ITEM_CHANGES = NewRecordChanges([*ITEM_FIELDS, "assigned_to"])
+# A new item's changes text: diff(None, snapshot(item, person's name)), written directly,
+# a member per field in their sorted order (as NewRecordChanges and canonical JSON have
+# them). Members of the fields whose values repeat (kind, make, location, status...) are
+# written once per value; those of each item's own (tag, serial number, notes) every time.
+_MEMBERS = [(name, NewRecordChanges([name])) for name in sorted([*ITEM_FIELDS, "assigned_to"])]
+_OWN_VALUES = frozenset({"asset_tag", "serial_number", "notes"})
+KEPT_MEMBERS = 1_000  # members kept per field (then forgotten: memory stays bounded)
+
+
+class NewItemChanges:
+    """``NewRecordChanges([*ITEM_FIELDS, "assigned_to"]).text(values)``, the same text,
+    with each field's member kept per value."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, dict[Any, str]] = {name: {} for name, _ in _MEMBERS}
+
+    def text(self, values: dict[str, Any]) -> str:
+        parts: list[str] = []
+        for name, single in _MEMBERS:
+            value = values[name]
+            if name in _OWN_VALUES:
+                member = single.text({name: value})[1:-1]  # "{member}" or "{}"
+            else:
+                kept = self.kept[name]
+                key = (type(value), value)  # True and 1 apart
+                member = kept.get(key)
+                if member is None:
+                    if len(kept) >= KEPT_MEMBERS:
+                        kept.clear()
+                    member = kept[key] = single.text({name: value})[1:-1]
+            if member:
+                parts.append(member)
+        return "{" + ",".join(parts) + "}"
 
 
 def snapshot(item: Item, person_name: str) -> dict[str, Any]:
@@ -95,6 +126,8 @@ class _Pass:
     # A changed item's snapshot before the file (its events are made as it is written).
     before: dict[int, dict[str, Any]] = field(default_factory=dict)
     claimed: dict[int, int] = field(default_factory=dict)  # item pk: the row that has it
+    new_changes: NewItemChanges = field(default_factory=NewItemChanges)
+    writes: bool = True  # False for a check (a dry run): new items' rows are not kept
     columns: set[str] = field(default_factory=set)  # the fields some changed item changed
 
 
@@ -188,14 +221,16 @@ def _create(state: _Pass, row: ItemRow, person: int | None) -> None:
             row.number, BY_FIELD["kind"].heading, "This is a new item: say what kind of "
             "item it is (laptop, desktop, tablet, phone, USB stick...)."))
         return
+    state.result.added += 1
+    _preview(state.result, row, "add", [])
+    if not state.writes:
+        return
     # The row a new Item would be saved as (the columns left out take their defaults).
     values = NEW_DEFAULTS | row.values
     values.update(public_id=uuid.uuid4(), school_id=state.school.pk, assigned_to_id=person,
                   serial_key=serial_key(values["serial_number"]),
                   asset_tag_key=tag_key(values["asset_tag"]), version=1)
     state.new.append(values)
-    state.result.added += 1
-    _preview(state.result, row, "add", [])
 
 
 def _update(state: _Pass, row: ItemRow, item: Item, person: int | None) -> None:
@@ -266,7 +301,7 @@ def _created_events(state: _Pass, actor: Any, rows: list[dict[str, Any]]) -> Non
     audit_record_many([
         {"action": CREATED, "school": school, "actor": actor, "target_type": ITEM_TYPE,
          "target_id": str(values["public_id"]), "target_label": label_of(values),
-         "changes_json": NEW_ITEM_CHANGES.text(
+         "changes_json": state.new_changes.text(
              {name: values[name] for name in ITEM_FIELDS} | {
                  "assigned_to": names.get(values["assigned_to_id"], "")
                  if values["assigned_to_id"] else ""})}
@@ -320,7 +355,8 @@ def equipment_import(path: Path | str, *, school: School, actor: Any, dry_run: b
     try:
         with transaction.atomic():  # compared and written against the same records
             state = _Pass(school, result, timezone.now(),
-                          ItemIndex.of(school, for_update=not dry_run), PeopleIndex(school))
+                          ItemIndex.of(school, for_update=not dry_run), PeopleIndex(school),
+                          writes=not dry_run)
             _compare(state, rows, progress)
             if result.ok and not dry_run and result.changes:
                 _write(state, actor, filename or path.name)

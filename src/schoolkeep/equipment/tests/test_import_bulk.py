@@ -85,3 +85,19 @@ def test_a_row_with_a_problem_still_writes_nothing(personas: Personas,
     assert not result.ok and [(p.row, p.column) for p in result.problems] == [
         (4, "Serial number"), (2, "Assigned to")]
     assert not Item.objects.filter(school=personas.school).exists()
+
+
+@pytest.mark.parametrize("values", [
+    {"kind": "laptop", "make": "HP", "personal_data": True, "encryption_verified_on":
+     date(2024, 9, 3), "notes": "Screen “cracked”\x00", "assigned_to": "Karen Doyle"},
+    {"kind": "usb_stick", "personal_data": False, "serial_number": "SD-77"},
+    {"kind": "other", "personal_data": None, "location": "", "asset_tag": "T\ud800-9"},
+])
+def test_a_new_items_changes_text_is_diffs(values: dict[str, object]) -> None:
+    from schoolkeep.audit.hashing import canonical_json
+    from schoolkeep.equipment.imports.writing import NEW_DEFAULTS, NewItemChanges
+
+    full = NEW_DEFAULTS | {"assigned_to": ""} | values
+    writer = NewItemChanges()
+    for _ in range(2):  # written, then kept
+        assert writer.text(full) == canonical_json(diff(None, full))
