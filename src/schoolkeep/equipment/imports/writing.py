@@ -84,6 +84,7 @@ class NewItemChanges:
         parts: list[str] = []
         for name, single in _MEMBERS:
             value = values[name]
+            member: str | None
             if name in _OWN_VALUES:
                 member = single.text({name: value})[1:-1]  # "{member}" or "{}"
             else:
