@@ -23,8 +23,7 @@ from schoolkeep.leavers.models import Checklist
 from schoolkeep.passwords.models import PasswordChange, PasswordCycle
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
-from tests.browser.conftest import PageProblems
-from tests.browser.test_responsive import HEIGHT, SCREENSHOTS, WIDE, _check_page, _session_cookie
+from tests.browser.test_responsive import HEIGHT, WIDE, _session_cookie, sweep_pages
 
 pytestmark = [pytest.mark.browser]
 
@@ -62,23 +61,7 @@ def test_the_access_pages_pass_axe_and_fit_a_phone(
     build_demo()
     school = School.objects.get(slug="larkspur")
     siro = User.objects.get(email="siro@larkspur.example")
-    (SCREENSHOTS / "access").mkdir(parents=True, exist_ok=True)
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB",
-                                   viewport={"width": WIDE, "height": HEIGHT})
-    context.set_default_timeout(15_000)
-    context.add_cookies([_session_cookie(siro, live_server)])
-    page = context.new_page()
-    problems = PageProblems()
-    page.on("console", lambda message: problems.console.append(message.text))
-    page.on("pageerror", lambda error: problems.errors.append(str(error)))
-    failures: list[str] = []
-    try:
-        for path in _paths(school):
-            _check_page(page, axe_source, "access", path, failures)
-    finally:
-        context.close()
-    failures += [text for text in problems.console if "Content Security Policy" in text]
-    failures += problems.errors
+    failures = sweep_pages(chromium, live_server, axe_source, siro, "access", _paths(school))
     assert not failures, "\n".join(failures)
 
 

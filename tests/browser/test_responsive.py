@@ -162,6 +162,30 @@ def _check_page(page: Any, axe_source: str, persona: str, path: str,
                         f"({widths[0]}px in {widths[1]}px)")
 
 
+def sweep_pages(chromium: Any, live_server: Any, axe_source: str, user: User, folder: str,
+                paths: list[str]) -> list[str]:
+    """Every page of ``paths``, signed in as ``user``, through ``_check_page`` (axe at 1280
+    and 390 pixels, nothing scrolling sideways at 320), screenshots under ``folder``; the
+    failures, with any script error or CSP report of the pages."""
+    (SCREENSHOTS / folder).mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB",
+                                   viewport={"width": WIDE, "height": HEIGHT})
+    context.set_default_timeout(15_000)
+    context.add_cookies([_session_cookie(user, live_server)])
+    page = context.new_page()
+    problems = PageProblems()
+    page.on("console", lambda message: problems.console.append(message.text))
+    page.on("pageerror", lambda error: problems.errors.append(str(error)))
+    failures: list[str] = []
+    try:
+        for path in paths:
+            _check_page(page, axe_source, folder, path, failures)
+    finally:
+        context.close()
+    failures += [text for text in problems.console if "Content Security Policy" in text]
+    return failures + problems.errors
+
+
 def test_every_page_of_the_menu_fits_a_phone(
     transactional_db: None, chromium: Any, live_server: Any, axe_source: str
 ) -> None:
