@@ -335,5 +335,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs the username on every attempt; we audit instead.
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF (the demo's certificate, each export).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
