@@ -289,6 +289,25 @@ def add_notes_sheet(workbook: Any, rows: Iterable[tuple[str, str]], *, footnote:
     notes.column_dimensions["B"].width = 100
 
 
+def template_workbook(*, title: str, headings: list[str], notes: Iterable[tuple[str, str]],
+                      footnote: str) -> bytes:
+    """An import's template: a first sheet ``title`` with the headings in bold, a second
+    sheet saying what goes under each heading (``notes``), then ``footnote``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = 18
+    add_notes_sheet(workbook, notes, heading_width=24, footnote=footnote)
+    return workbook_bytes(workbook)
+
+
 def workbook_bytes(workbook: Any) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schoolkeep.access.imports.columns import FACTS, HEADINGS
-from schoolkeep.lib.tabular import add_notes_sheet, headings_csv, workbook_bytes
+from schoolkeep.lib.tabular import headings_csv, template_workbook
 
 
 def template_csv() -> bytes:
@@ -13,24 +13,11 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     """A workbook whose first sheet has the headings; a second sheet says what goes where
     and the other headings each column is known by."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Accounts"
-    sheet.append(HEADINGS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = 18
-    add_notes_sheet(
-        workbook,
-        [(fact.heading, f"{fact.accepts}. Also read under: {', '.join(fact.aliases)}.")
-         for fact in FACTS],
-        heading_width=24,
+    return template_workbook(
+        title="Accounts", headings=HEADINGS,
+        notes=[(fact.heading, f"{fact.accepts}. Also read under: {', '.join(fact.aliases)}.")
+               for fact in FACTS],
         footnote="Only the first sheet is read. Only Username is needed; a column you leave "
                  "out, or a blank cell, is read as not known, never as no. Other columns of "
                  "an export are ignored, and a password column is never read. See "
                  "docs/imports.md.")
-    return workbook_bytes(workbook)
