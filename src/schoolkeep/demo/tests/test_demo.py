@@ -139,13 +139,20 @@ def test_demo_leaves_one_pending_invitation() -> None:
 def test_demo_is_audited_as_the_command_line_user_and_the_chains_verify() -> None:
     run("demo")
     # Signatures name their signer (a member, "signing link: ...", "kiosk: ..."), as real
-    # ones do, and a kiosk closes as the kiosk; everything else is the command line's.
+    # ones do, and a kiosk closes as the kiosk; a transfer is logged by its sender (who may
+    # add its recipient to the asset in the same step) and a question asked by its asker;
+    # everything else is the command line's.
     signing = AuditEvent.objects.filter(action__in=[
         "agreements.signature.created", "agreements.link.used", "agreements.kiosk.closed"])
+    members = AuditEvent.objects.filter(action__in=[
+        "transfers.transfer.logged", "transfers.question.asked", "assets.asset.updated"])
     labels = set(AuditEvent.objects.exclude(pk__in=signing.values("pk"))
+                 .exclude(pk__in=members.exclude(actor_label__startswith="cli:").values("pk"))
                  .values_list("actor_label", flat=True))
     assert len(labels) == 1 and next(iter(labels)).startswith("cli:")
     assert signing.exclude(actor_label__startswith="cli:").exists()
+    assert members.filter(action="transfers.transfer.logged").exclude(
+        actor_label__startswith="cli:").exists()
     assert AuditEvent.objects.filter(action="demo.user.marked").count() == 15
     assert AuditEvent.objects.filter(action="accounts.mfa.added").count() == 12
     assert audit_verify().ok
