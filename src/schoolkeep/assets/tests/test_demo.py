@@ -96,7 +96,8 @@ def test_the_register_and_systems_are_written_through_the_services():
     assert set(OutsideOrganisation.objects.values_list("name", flat=True)) == {
         "RedStor", "Vale Security Services", "Greenbank IT Recycling Ltd"}
     assert AuditEvent.objects.filter(action="assets.asset.created").count() == 12
-    assert AuditEvent.objects.filter(action="systems.system.created").count() == 7
+    # The register's seven systems and the six transfer channels.
+    assert AuditEvent.objects.filter(action="systems.system.created").count() == 7 + 6
     jkcloud = System.objects.get(school=larkspur, catalogue_key="jkcloud")
     assert not jkcloud.signs_in_interactively and jkcloud.auto_logoff_checked_on is None
     rdp = System.objects.get(school=larkspur, catalogue_key="rdp")
