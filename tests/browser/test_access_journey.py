@@ -55,6 +55,7 @@ def _paths(school: School) -> list[str]:
     ]
 
 
+@pytest.mark.sweep  # the SQLite pass only
 def test_the_access_pages_pass_axe_and_fit_a_phone(
     transactional_db: None, chromium: Any, live_server: Any, axe_source: str
 ) -> None:

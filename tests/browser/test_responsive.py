@@ -27,7 +27,7 @@ from schoolkeep.demo.builder import build_demo
 from tests.browser.conftest import ROOT, WCAG_TAGS, PageProblems, format_axe_violations
 from tests.personas import enrol_totp, has_totp
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep]  # sweeps: the SQLite pass only
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 WIDE, PHONE, NARROWEST = 1280, 390, 320

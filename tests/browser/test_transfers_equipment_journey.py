@@ -21,7 +21,7 @@ from schoolkeep.tenancy.models import School
 from schoolkeep.transfers.models import Removal, Transfer, TransferQuestion
 from tests.browser.test_responsive import HEIGHT, WIDE, _session_cookie, sweep_pages
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.sweep]  # a sweep: the SQLite pass only
 
 
 def _paths(school: School) -> list[str]:
