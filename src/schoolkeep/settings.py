@@ -132,6 +132,9 @@ INSTALLED_APPS = [
     "schoolkeep.leavers",
     "schoolkeep.equipment",
     "schoolkeep.transfers",
+    "schoolkeep.continuity",
+    "schoolkeep.training",
+    "schoolkeep.housekeeping",
     "schoolkeep.overview",
     "schoolkeep.demo",
     "schoolkeep.api",
@@ -340,3 +343,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Schoolkeep's own backups as each school sees them (``continuity``): the operator declares
+# whether the nightly copy folder (SCHOOLKEEP_BACKUP_COPY_DIR) is off site, offline or
+# immutable; Schoolkeep cannot tell from the folder itself.
+BACKUP_COPY_OFF_SITE = env_bool("SCHOOLKEEP_BACKUP_COPY_OFF_SITE", default=False)
+BACKUP_COPY_OFFLINE = env_bool("SCHOOLKEEP_BACKUP_COPY_OFFLINE", default=False)
+BACKUP_COPY_IMMUTABLE = env_bool("SCHOOLKEEP_BACKUP_COPY_IMMUTABLE", default=False)

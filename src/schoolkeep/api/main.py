@@ -21,15 +21,21 @@ from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
+from schoolkeep.continuity.checks.api import checks_router as backup_checks_router
+from schoolkeep.continuity.checks.api import restores_router as restore_tests_router
+from schoolkeep.continuity.scopes.api import router as backup_sets_router
 from schoolkeep.equipment.disposals.api import router as disposals_router
 from schoolkeep.equipment.inventory.api import router as equipment_router
 from schoolkeep.equipment.loans.api import router as loans_router
+from schoolkeep.housekeeping.campaigns.api import router as housekeeping_router
 from schoolkeep.incidents.api import router as incidents_router
 from schoolkeep.leavers.api import router as leavers_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.passwords.api import router as password_cycles_router
 from schoolkeep.people.api import router as people_router
 from schoolkeep.systems.api import router as systems_router
+from schoolkeep.training.courses.api import router as courses_router
+from schoolkeep.training.records.api import router as training_records_router
 from schoolkeep.transfers.log.api import router as transfers_router
 from schoolkeep.transfers.rules.api import router as transfer_rules_router
 
@@ -86,6 +92,12 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/equipment", equipment_router)
 api.add_router("/loans", loans_router)
 api.add_router("/disposals", disposals_router)
+api.add_router("/backup-sets", backup_sets_router)
+api.add_router("/backup-checks", backup_checks_router)
+api.add_router("/restore-tests", restore_tests_router)
+api.add_router("/courses", courses_router)
+api.add_router("/training-records", training_records_router)
+api.add_router("/housekeeping-campaigns", housekeeping_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

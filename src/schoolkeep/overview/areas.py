@@ -26,8 +26,12 @@ CORE_AREAS = [
     Area("transfers", "Sending data and equipment", 57,
          "Whether data is sent only by approved channels, devices holding personal data are"
          " encrypted, loans come back, and every drive disposed of has its certificate."),
-    Area("backups", "Backups", 60,
-         "Whether Schoolkeep's own records are backed up."),
+    Area("training", "Training and housekeeping", 58,
+         "Whether staff with network access and governors have had their cyber security"
+         " training, and everyone has done this year's digital housekeeping."),
+    Area("backups", "Backups and recovery", 60,
+         "Whether the school's data and Schoolkeep's own records are backed up by the 3-2-1"
+         " rule, restores are tested each term, and the recovery plan was tested this year."),
 ]
 
 

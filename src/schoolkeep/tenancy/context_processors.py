@@ -49,6 +49,9 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Incidents", "incidents:incident-list", "incidents.view"),
         ("Sending data", "transfers:guide", "transfers.send|transfers.view"),
         ("Equipment", "equipment:item-list", "equipment.view"),
+        ("Backups and recovery", "continuity:scope-list", "continuity.view"),
+        ("Training", "training:status", "training.view|training.own"),
+        ("Housekeeping", "housekeeping:campaign-list", "housekeeping.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),
     ]),
     ("Overview", [

@@ -182,6 +182,45 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         " and match their certificates of secure deletion",
         frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.IT_LEAD}),
     ),
+    "continuity.view": (
+        "See what needs protecting, the backup sets and the 3-2-1 rule, backup checks,"
+        " restore tests and the recovery plan",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "continuity.manage": (
+        "Record what needs protecting and the backup sets, record backup checks and restore"
+        " tests, keep the recovery plan, its contacts and its tests",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.IT_LEAD}),
+    ),
+    "training.view": (
+        "See the courses, everyone's training records, who needs training and the training"
+        " matrix",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "training.manage": (
+        "Add and change courses, record training (one by one, for a session or by import),"
+        " confirm what members recorded themselves, and set the training rules",
+        frozenset({Role.SIRO, Role.BUSINESS_MANAGER, Role.HR_ADMIN}),
+    ),
+    "training.own": (
+        "See their own training and record a course they completed, with its certificate",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
+    "housekeeping.view": (
+        "See the digital housekeeping campaigns and who has confirmed",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR,
+                   Role.TRUST_ADMIN}),
+    ),
+    "housekeeping.manage": (
+        "Launch, remind and close the digital housekeeping campaign and edit its checklist",
+        frozenset({Role.SIRO}),
+    ),
+    "housekeeping.confirm": (
+        "Confirm that they have done their own digital housekeeping",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -213,7 +252,9 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "incidents.risk.override", "trust.rules.manage",
                                "access.manage", "access.review", "passwords.attest",
                                "passwords.manage", "leavers.manage", "transfers.send",
-                               "transfers.manage", "removals.request", "equipment.manage"})
+                               "transfers.manage", "removals.request", "equipment.manage",
+                               "continuity.manage", "training.manage", "training.own",
+                               "housekeeping.manage", "housekeeping.confirm"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+
+from schoolkeep.lib.sub_nav import sub_nav_links
 
 register = template.Library()
 
@@ -22,15 +23,4 @@ PAGES = [
 @register.inclusion_tag("equipment/_equipment_nav.html", takes_context=True)
 def equipment_nav(context: dict[str, Any], current: str) -> dict[str, Any]:
     """``current``: the key of this page in ``PAGES``."""
-    access = getattr(context.get("request"), "access", None)
-    links = []
-    for key, label, name, permission in PAGES:
-        # "a|b": any of them opens the page.
-        if access is None or not any(access.can(each) for each in permission.split("|")):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:  # a page still being built
-            continue
-        links.append((label, url, key == current))
-    return {"links": links}
+    return sub_nav_links(context, PAGES, current)

@@ -1,0 +1,7 @@
+"""What the courses part of the training app registers at start-up (courses)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass
