@@ -1,0 +1,187 @@
+"""Duties of the DfE's training rule (module ``training``), computed when read; all fall to
+the business manager. The rule itself is ``status.py``; this module asks it in two forms.
+
+- ``training.expired``: a member of staff in scope whose records have all ended (overdue) or
+  all end before the horizon (due on the last day of the latest);
+- ``training.missing``: a member of staff in scope with no record and not a new starter:
+  overdue (due on their start plus the induction days, or the day they were added);
+- ``training.induction``: a new starter with no record, due on their start plus the school's
+  induction days once that is before the horizon, overdue after it;
+- ``training.no-governor``: a school with people in scope or governors where no governor's
+  record is valid on the horizon (overdue when none is valid today).
+
+``counts`` is two queries for any number of schools: the schools' own induction days (a small
+read of the settings rows), then ONE aggregate over their people grouped by school, with the
+validity of records tested in SQL (``status.valid_on_q``). ``for_school`` runs the rule of
+``status.school_status`` (three queries) and lists at most ``LIMIT`` duties of each kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from django.db.models import Case, Count, DateField, F, Q, Value, When
+from django.urls import reverse
+
+from schoolkeep.duties.registry import register as register_provider
+from schoolkeep.duties.types import DUE, OVERDUE, Duty, DutyCounts, local_date, status_for
+from schoolkeep.people.models import Person
+from schoolkeep.tenancy.roles import Role
+from schoolkeep.training.models import TrainingSettings
+from schoolkeep.training.rules import status as rule
+from schoolkeep.training.rules.people import (
+    GOVERNANCE_KINDS,
+    STAFF_KINDS,
+    network_users_q,
+    not_left,
+)
+
+MODULE = "training"
+EXPIRED = f"{MODULE}.expired"
+MISSING = f"{MODULE}.missing"
+INDUCTION = f"{MODULE}.induction"
+NO_GOVERNOR = f"{MODULE}.no-governor"
+LIMIT = 1000  # duties of each kind listed for one school
+
+TITLES = {
+    EXPIRED: "Renew cyber security training: it has expired or ends soon",
+    MISSING: "Arrange cyber security training for a member of staff",
+    INDUCTION: "Train a new member of staff in cyber security at induction",
+    NO_GOVERNOR: "Arrange cyber security training for at least one governor",
+}
+
+
+class TrainingDuties:
+    module = MODULE
+    label = "Cyber security training"
+    view_permission = "training.view"
+    kind_labels = {
+        MISSING: "Staff never trained in cyber security",
+        EXPIRED: "Cyber security training expired or ending",
+        INDUCTION: "New staff to train at induction",
+        NO_GOVERNOR: "No governor trained in cyber security",
+    }
+
+    def counts(self, school_ids: Sequence[int], *, now: datetime,
+               horizon: datetime) -> dict[int, DutyCounts]:
+        ids = list(school_ids)
+        if not ids:
+            return {}
+        today, until = local_date(now), local_date(horizon)
+        days = (TrainingSettings.objects.filter(school_id__in=ids)
+                .exclude(induction_days=rule.DEFAULT_INDUCTION_DAYS)
+                .values_list("school_id", "induction_days"))
+        late_today, late_until = _cases(dict(days), today, until)
+        staff = Q(network_users_q(today), kind__in=STAFF_KINDS)
+        governance = Q(kind__in=GOVERNANCE_KINDS)
+        new_starter = Q(start_date__gte=rule.new_starter_since(today))
+        # Written out so a missing start date is "not a new starter" on every database.
+        new_starter_or_unknown = Q(start_date__isnull=False) & new_starter
+        never = Q(any_record=False)
+        rows = (Person.objects.filter(not_left(today), school_id__in=ids)
+                .filter(staff | governance)
+                .annotate(any_record=rule.has_any_record(),
+                          valid_today=rule.has_valid_record(today),
+                          valid_until=rule.has_valid_record(until),
+                          late_today=late_today, late_until=late_until)
+                .order_by().values("school_id")
+                .annotate(
+                    expired_overdue=Count("pk", filter=staff & Q(any_record=True,
+                                                                 valid_today=False)),
+                    expired_due=Count("pk", filter=staff & Q(valid_today=True,
+                                                             valid_until=False)),
+                    missing=Count("pk", filter=staff & never & ~new_starter_or_unknown),
+                    induction_overdue=Count("pk", filter=staff & never & new_starter
+                                            & Q(start_date__lt=F("late_today"))),
+                    induction_due=Count("pk", filter=staff & never & new_starter
+                                        & Q(start_date__gte=F("late_today"))
+                                        & Q(start_date__lt=F("late_until"))),
+                    governors_today=Count("pk", filter=governance & Q(valid_today=True)),
+                    governors_until=Count("pk", filter=governance & Q(valid_until=True)))
+                .values_list("school_id", "expired_overdue", "expired_due", "missing",
+                             "induction_overdue", "induction_due", "governors_today",
+                             "governors_until"))
+        found: dict[int, DutyCounts] = {}
+        for (school_id, expired_overdue, expired_due, missing, induction_overdue, induction_due,
+             governors_today, governors_until) in rows:
+            counts = DutyCounts(due=expired_due + induction_due,
+                                overdue=expired_overdue + missing + induction_overdue)
+            if not governors_until:
+                counts += DutyCounts.of(DUE if governors_today else OVERDUE)
+            if counts.total:
+                found[school_id] = counts
+        return found
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        today, until = local_date(now), local_date(horizon)
+        found = rule.school_status(school_id, today=today)
+        expired, missing, induction = [], [], []
+        for row in found.people:
+            if row.valid_until is not None and row.valid_until < until:
+                expired.append(self._person_duty(EXPIRED, row, row.valid_until,
+                                                 status_for(row.valid_until, now)))
+            elif row.state == rule.MISSING:
+                person = row.person
+                due = (person.start_date + timedelta(days=found.induction_days)
+                       if person.start_date else local_date(person.created_at))
+                missing.append(self._person_duty(MISSING, row, due, OVERDUE))
+            elif row.state == rule.INDUCTION and row.due_on is not None and row.due_on < until:
+                induction.append(self._person_duty(INDUCTION, row, row.due_on,
+                                                   status_for(row.due_on, now)))
+        duties = [*expired[:LIMIT], *missing[:LIMIT], *induction[:LIMIT]]
+        if found.people or found.governors:
+            ends = [g.valid_until for g in found.governors if g.valid_until is not None]
+            last = max(ends, default=None)
+            if last is None or last < until:
+                valid_today = last is not None and last >= today
+                duties.append(self._governor_duty(school_id, last if valid_today else today,
+                                                  DUE if valid_today else OVERDUE))
+        return duties
+
+    def _person_duty(self, kind: str, row: rule.PersonStatus, due: date, status: str) -> Duty:
+        person = row.person
+        subject = {
+            EXPIRED: f"{person.full_name}: cyber security training valid until "
+                     f"{due:%d/%m/%Y}",
+            MISSING: f"{person.full_name}: no cyber security training recorded",
+            INDUCTION: f"{person.full_name}: new starter, to be trained by {due:%d/%m/%Y}",
+        }[kind]
+        return Duty(
+            key=f"{kind}:{person.public_id}", module=MODULE, title=TITLES[kind],
+            subject=subject, due_at=due, status=status,
+            url=reverse("training:record-create") + f"?person={person.public_id}",
+            permission="training.manage", oversight_url=reverse("training:status"),
+            oversight_permission="training.view", owner_role=Role.BUSINESS_MANAGER,
+            action="Record their training", order_at=person.created_at)
+
+    def _governor_duty(self, school_id: int, due: date, status: str) -> Duty:
+        return Duty(
+            key=f"{NO_GOVERNOR}:{school_id}", module=MODULE, title=TITLES[NO_GOVERNOR],
+            subject="No governor or trustee holds cyber security training that is still valid",
+            due_at=due, status=status, url=reverse("training:status"),
+            permission="training.view", owner_role=Role.BUSINESS_MANAGER,
+            action="See who is trained")
+
+
+def _cases(days: dict[int, int], today: date, until: date) -> tuple[Case, Case]:
+    """SQL: the start date before which an untrained new starter is overdue (today minus the
+    school's induction days), and before which one is due within the horizon."""
+    by_days: dict[int, list[int]] = {}
+    for school_id, number in days.items():
+        by_days.setdefault(number, []).append(school_id)
+
+    def case(day: date) -> Case:
+        whens = [When(school_id__in=ids, then=Value(day - timedelta(days=number)))
+                 for number, ids in sorted(by_days.items())]
+        return Case(*whens, default=Value(day - timedelta(days=rule.DEFAULT_INDUCTION_DAYS)),
+                    output_field=DateField())
+
+    return case(today), case(until)
+
+
+provider = TrainingDuties()
+
+
+def register() -> None:
+    register_provider(provider)
