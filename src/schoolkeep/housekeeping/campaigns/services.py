@@ -123,9 +123,10 @@ def _chosen(model: Any, school: School, chosen: Sequence[Any], field: str,
 def campaign_launch(*, school: School, actor: Any, title: str, closes_on: date,
                     checklist: Sequence[str] | str, kinds: Sequence[str] = (),
                     sites: Sequence[Any] = (), access_labels: Sequence[Any] = (),
-                    today: date | None = None, now: datetime | None = None) -> Campaign:
+                    today: date | None = None, now: datetime | None = None,
+                    send_emails: bool = True) -> Campaign:
     """Launch a campaign: one confirmation per person asked (in bulk) and, once committed,
-    an e-mail to each (in the background)."""
+    an e-mail to each (in the background; the demo sends none)."""
     moment = now or timezone.now()
     today = today or timezone.localdate(moment)
     name = tidy(title or "")
@@ -170,7 +171,8 @@ def campaign_launch(*, school: School, actor: Any, title: str, closes_on: date,
                               "sites": [s.name for s in site_rows],
                               "access_labels": [label.label for label in label_rows],
                               "checklist": items})
-        _send_later(campaign, reminder=False)
+        if send_emails:
+            _send_later(campaign, reminder=False)
     return campaign
 
 
