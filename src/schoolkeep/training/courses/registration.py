@@ -1,7 +1,10 @@
-"""What the courses part of the training app registers at start-up (courses)."""
+"""What the courses part of the training app registers at start-up: its audit labels."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    pass
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.training.courses.services import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)
