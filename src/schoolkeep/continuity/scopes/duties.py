@@ -1,0 +1,83 @@
+"""Duties of what needs protecting (module ``backup_scopes``), computed when read.
+
+One kind, ``backup_scopes.failing-321``: a scope in use that does not meet the 3-2-1 rule
+(``continuity/rule321.py``), a duty of the IT lead. A new scope has two weeks to get its
+backups recorded and checked: the duty is due 14 days after the scope was added and overdue
+after that (the rule's verdict has no history of its own, so the scope's age is the clock).
+
+``counts`` and ``for_school`` run the rule's few queries whatever the number of schools and
+scopes (the rule is worked out from the sets and their latest checks, not stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from django.urls import reverse
+
+from schoolkeep.continuity import rule321
+from schoolkeep.continuity.models import Scope
+from schoolkeep.duties.registry import register as register_provider
+from schoolkeep.duties.types import Duty, DutyCounts, local_date, status_for
+from schoolkeep.tenancy.roles import Role
+
+MODULE = "backup_scopes"
+KIND = f"{MODULE}.failing-321"
+TITLE = "Backups: something that needs protecting does not meet the 3-2-1 rule"
+GRACE = timedelta(days=14)  # a new scope's time to get its backups recorded and checked
+LIMIT = 1000  # duties listed for one school
+
+
+def due_on(scope: Scope) -> date:
+    return local_date(scope.created_at) + GRACE
+
+
+def _failing(school_ids: Sequence[int], now: datetime,
+             horizon: datetime) -> list[tuple[Scope, rule321.Verdict]]:
+    today, until = local_date(now), local_date(horizon)
+    verdicts = rule321.evaluate(school_ids, today=today)
+    failing = [scope_id for scope_id, verdict in verdicts.items() if not verdict.met]
+    if not failing:
+        return []
+    scopes = Scope.objects.filter(pk__in=failing).order_by("created_at", "id")
+    return [(scope, verdicts[scope.pk]) for scope in scopes if due_on(scope) < until]
+
+
+class ScopeDuties:
+    module = MODULE
+    label = "Backups and the 3-2-1 rule"
+    view_permission = "continuity.view"
+    kind_labels = {KIND: "Scopes not meeting the 3-2-1 rule"}
+
+    def counts(self, school_ids: Sequence[int], *, now: datetime,
+               horizon: datetime) -> dict[int, DutyCounts]:
+        if not school_ids:
+            return {}
+        found: dict[int, DutyCounts] = {}
+        for scope, _verdict in _failing(school_ids, now, horizon):
+            found[scope.school_id] = (found.get(scope.school_id, DutyCounts())
+                                      + DutyCounts.of(status_for(due_on(scope), now)))
+        return found
+
+    def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
+        return [self._duty(scope, verdict, now)
+                for scope, verdict in _failing([school_id], now, horizon)[:LIMIT]]
+
+    def _duty(self, scope: Scope, verdict: rule321.Verdict, now: datetime) -> Duty:
+        due = due_on(scope)
+        reasons = "; ".join(verdict.reasons[:3])
+        return Duty(
+            key=f"{KIND}:{scope.public_id}", module=MODULE, title=TITLE,
+            subject=f"{scope.name}: {reasons}" if reasons else scope.name,
+            due_at=due, status=status_for(due, now),
+            url=reverse("continuity:scope-detail", args=[scope.public_id]),
+            permission="continuity.view", owner_role=Role.IT_LEAD,
+            action="Record its backups, or a check of each", order_at=scope.created_at)
+
+
+provider = ScopeDuties()
+
+
+def register() -> None:
+    register_provider(provider)
