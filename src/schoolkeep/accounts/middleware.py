@@ -48,7 +48,8 @@ MFA_ALLOWED_VIEW_PREFIXES = ("mfa_",)  # allauth.mfa's own pages
 # Paths that never carry a signed-in page: static files, the token-authenticated API,
 # personal signing links and password-change links, and the no-login "report a concern"
 # page (whose tokens must not land in a sign-in page's ?next=).
-UNGUARDED_PREFIXES = (settings.STATIC_URL, "/api/", "/sign/", "/passwords/link/", "/report/")
+UNGUARDED_PREFIXES = (settings.STATIC_URL, "/api/", "/sign/", "/passwords/link/",
+                      "/housekeeping/link/", "/report/")
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ SECRET_PATHS: tuple[SecretPath, ...] = (
     SecretPath("/join/", "invitations"),
     SecretPath("/sign/", "personal signing links"),
     SecretPath("/passwords/link/", "personal password-change links"),
+    SecretPath("/housekeeping/link/", "personal housekeeping links"),
     SecretPath("/report/", "schools' report-a-concern pages", not_after="/incidents"),
     SecretPath("/duties/calendar/", "calendar feeds", not_secret=("reset",)),
     SecretPath("/accounts/password/reset/key/", "password reset links",
