@@ -23,8 +23,9 @@ from schoolkeep.demo.builder import DemoContext
 
 SCHOOL = "larkspur"
 TESTED_DAYS_AGO = 360
-RESTORE_KINDS: list[str] = [Scope.Kind.ADMIN_NETWORK, Scope.Kind.SCHOOLKEEP, Scope.Kind.CLOUD_SYSTEM,
-                 Scope.Kind.CURRICULUM_NETWORK, Scope.Kind.OTHER]
+RESTORE_KINDS: list[str] = [
+    Scope.Kind.ADMIN_NETWORK, Scope.Kind.SCHOOLKEEP, Scope.Kind.CLOUD_SYSTEM,
+    Scope.Kind.CURRICULUM_NETWORK, Scope.Kind.OTHER]
 
 PLAN_TEXT = """Who leads: the headteacher, with the SIRO and the business manager. The IT lead \
 runs the technical side with our IT support company.

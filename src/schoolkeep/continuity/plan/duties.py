@@ -2,9 +2,9 @@
 
 - ``recovery_plan.missing``: the school has started recording what needs protecting (an
   unarchived scope) but has no plan, written or uploaded; due since its first scope.
-- ``recovery_plan.untested``: the plan has had no test within a year (the DfE asks for one a
-  year; a tabletop exercise counts); due a year after the last test, or now when it was
-  never tested.
+- ``recovery_plan.untested``: the plan is to be tested once a year (the DfE's standard; a
+  tabletop exercise counts): due a year after the last test, listed from the horizon before,
+  overdue after; due now when it was never tested.
 
 ``counts`` and ``for_school`` both read ``status.statuses``: ONE query for any number of
 schools, and at most one duty of each kind per school.
@@ -34,8 +34,9 @@ def _arising(status: PlanStatus, today: date) -> list[tuple[str, date, str]]:
     missing_since = status.missing_since
     if missing_since is not None:
         return [(MISSING, missing_since, "There is no recovery plan, written or uploaded")]
-    if not status.has_plan or status.tested_within_year(today):
+    if not status.has_plan:
         return []
+    # Listed from the horizon before it falls due (callers filter by the horizon).
     due = status.next_test_due(today)
     subject = ("The recovery plan has never been tested" if status.last_tested_on is None
                else f"The recovery plan was last tested on {status.last_tested_on:%d/%m/%Y}")
