@@ -134,9 +134,10 @@ class TrainingDuties:
             ends = [g.valid_until for g in found.governors if g.valid_until is not None]
             last = max(ends, default=None)
             if last is None or last < until:
-                valid_today = last is not None and last >= today
-                duties.append(self._governor_duty(school_id, last if valid_today else today,
-                                                  DUE if valid_today else OVERDUE))
+                if last is not None and last >= today:
+                    duties.append(self._governor_duty(school_id, last, DUE))
+                else:
+                    duties.append(self._governor_duty(school_id, today, OVERDUE))
         return duties
 
     def _person_duty(self, kind: str, row: rule.PersonStatus, due: date, status: str) -> Duty:

@@ -237,7 +237,8 @@ def school_status(school: Any, *, today: date) -> SchoolStatus:
     for person_id, completed_on, months, confirmed_at in rows:
         by_person[person_id].append((completed_on, expiry(completed_on, months),
                                      confirmed_at is not None))
-    staff, governors = [], []
+    staff: list[PersonStatus] = []
+    governors: list[PersonStatus] = []
     for person in people:
         row = _state(person, by_person.get(person.pk, []), today=today,
                      induction_days=induction_days)
