@@ -1,0 +1,226 @@
+"""The recovery plan's pages: the plan page (its sections, a query count the same with 3 and
+40 tests, contacts and systems), writing and uploading the plan (a refused file named on the
+form, nothing kept), the document's download, the usual contacts, moving and removing a
+contact (a GET page with one button), the restore order, recording a test, the card (its
+first steps, contacts and restore order in order, its one-page print CSS, open to every
+member), another school's contact a 404 and read-only roles a 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from tests.personas import Personas
+
+from schoolkeep.accounts.models import User
+from schoolkeep.continuity.models import PlanContact, PlanTest, RecoveryPlan, Scope
+from schoolkeep.continuity.plan import services
+from schoolkeep.lib.text import fold
+
+Login = Callable[[User], Client]
+pytestmark = pytest.mark.django_db
+PLAN = reverse("continuity:plan")
+CARD = reverse("continuity:card")
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path) -> None:
+    settings.UPLOADS_DIR = str(tmp_path / "uploads")
+
+
+def contact(school, name: str = "Police", position: int = 1) -> PlanContact:
+    return PlanContact.objects.create(school=school, position=position, kind="police",
+                                      name=name, phone="101")
+
+
+def _populate(personas: Personas, start: int, count: int) -> None:
+    school = personas.school
+    for n in range(start, start + count):
+        contact(school, f"Contact {n}", n + 1)
+        Scope.objects.create(school=school, kind="other", name=f"System {n}",
+                             name_key=fold(f"System {n}"), restore_order=n + 1)
+        PlanTest.objects.create(school=school, kind="tabletop", participants=f"Team {n}",
+                                tested_on=timezone.localdate() - timedelta(days=n),
+                                recorded_by_label="Test")
+
+
+def test_plan_page_query_count_does_not_grow(personas: Personas, login: Login,
+                                             steady_session,
+                                             django_assert_num_queries) -> None:
+    RecoveryPlan.objects.create(school=personas.school, text="Call IT first.")
+    client = login(personas.business_manager)
+    _populate(personas, 0, 3)
+    client.get(PLAN)  # the session's first request may write
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(PLAN).status_code == 200
+    with CaptureQueriesContext(connection) as few_card:
+        assert client.get(CARD).status_code == 200
+    _populate(personas, 3, 37)
+    with django_assert_num_queries(len(few)):
+        html = client.get(PLAN).content.decode()
+    assert "Tests of the plan (40)" in html and "Contact 39" in html and "System 39" in html
+    with django_assert_num_queries(len(few_card)):
+        html = client.get(CARD).content.decode()
+    assert "Contact 9" in html and "And 30 more in the plan" in html
+
+
+def test_plan_page_for_a_school_without_a_plan(personas: Personas, login: Login) -> None:
+    html = login(personas.siro).get(PLAN).content.decode()
+    assert "There is no recovery plan yet" in html
+    assert "never been tested" in html
+    assert reverse("continuity:plan-edit") in html
+    assert "Add the usual contacts" in html
+
+
+def test_auditor_reads_without_the_actions_and_may_not_change(personas: Personas,
+                                                              login: Login) -> None:
+    contact(personas.school)
+    client = login(personas.auditor)
+    html = client.get(PLAN).content.decode()
+    assert "Police" in html and reverse("continuity:plan-edit") not in html
+    assert client.post(reverse("continuity:plan-edit"), {"text": "x"}).status_code == 403
+    assert client.post(reverse("continuity:contact-create"),
+                       {"defaults": "yes"}).status_code == 403
+    assert not PlanContact.objects.filter(kind="it_support").exists()
+
+
+def test_write_the_plan_and_a_stale_save_is_refused(personas: Personas, login: Login) -> None:
+    client = login(personas.siro)
+    response = client.post(reverse("continuity:plan-edit"),
+                           {"version": "1", "text": "Call IT first."})
+    assert response.status_code == 302
+    response = client.post(reverse("continuity:plan-edit"), {"version": "1", "text": "Other"})
+    assert response.status_code == 200 and "Someone else changed" in response.content.decode()
+    assert RecoveryPlan.objects.get(school=personas.school).text == "Call IT first."
+
+
+def test_upload_refuses_a_page_and_keeps_a_pdf(personas: Personas, login: Login) -> None:
+    client = login(personas.it_lead)
+    url = reverse("continuity:plan-upload")
+    bad = SimpleUploadedFile("plan.pdf", b"<html><body>hi</body></html>")
+    response = client.post(url, {"file": bad})
+    html = response.content.decode()
+    assert response.status_code == 200 and "must be a PDF or a Word document" in html
+    assert not RecoveryPlan.objects.filter(document_stored_name__gt="").exists()
+    response = client.post(url, {"file": SimpleUploadedFile("our plan.pdf", PDF_BYTES)})
+    assert response.status_code == 302
+    download = client.get(reverse("continuity:plan-document"))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert "recovery-plan.pdf" in download["Content-Disposition"]
+    assert client.get(reverse("continuity:plan-document") + "?earlier=3").status_code == 404
+    assert client.get(reverse("continuity:plan-document") + "?earlier=x").status_code == 404
+
+
+def test_document_is_404_when_there_is_none(personas: Personas, login: Login) -> None:
+    assert login(personas.dpo).get(reverse("continuity:plan-document")).status_code == 404
+
+
+def test_usual_contacts_then_move_and_remove(personas: Personas, login: Login) -> None:
+    client = login(personas.business_manager)
+    assert client.post(reverse("continuity:contact-create"),
+                       {"defaults": "yes"}).status_code == 302
+    contacts = list(PlanContact.objects.filter(school=personas.school))
+    assert len(contacts) == 6 and contacts[0].kind == "it_support"
+    police = contacts[-1]
+    move = reverse("continuity:contact-move", args=[police.public_id])
+    assert client.post(move, {"direction": "up"}).status_code == 302
+    assert PlanContact.objects.get(pk=police.pk).position == 5
+    assert client.get(move).status_code == 405
+    remove = reverse("continuity:contact-remove", args=[police.public_id])
+    page = client.get(remove)
+    assert page.status_code == 200 and PlanContact.objects.filter(pk=police.pk).exists()
+    assert "Take it off the plan" in page.content.decode()
+    assert client.post(remove).status_code == 302
+    assert not PlanContact.objects.filter(pk=police.pk).exists()
+    assert list(PlanContact.objects.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
+
+
+def test_add_and_change_a_contact_with_errors_on_the_form(personas: Personas,
+                                                          login: Login) -> None:
+    client = login(personas.siro)
+    response = client.post(reverse("continuity:contact-create"),
+                           {"kind": "other", "name": "Nobody"})
+    assert response.status_code == 200
+    assert "Enter a telephone number" in response.content.decode()
+    assert client.post(reverse("continuity:contact-create"),
+                       {"kind": "other", "name": "Caretaker", "phone": "01632 960 222"}
+                       ).status_code == 302
+    added = PlanContact.objects.get(name="Caretaker")
+    edit = reverse("continuity:contact-edit", args=[added.public_id])
+    assert client.post(edit, {"version": "1", "kind": "other", "name": "Site manager",
+                              "phone": "01632 960 222"}).status_code == 302
+    assert PlanContact.objects.get(pk=added.pk).name == "Site manager"
+
+
+def test_another_schools_contact_is_404(personas: Personas, login: Login) -> None:
+    theirs = contact(personas.other_school)
+    client = login(personas.siro)
+    for name in ("contact-edit", "contact-remove"):
+        assert client.get(reverse(f"continuity:{name}", args=[theirs.public_id])
+                          ).status_code == 404
+    assert client.post(reverse("continuity:contact-move", args=[theirs.public_id]),
+                       {"direction": "up"}).status_code == 404
+
+
+def test_restore_order_saved_and_bad_place_shown(personas: Personas, login: Login) -> None:
+    mis = Scope.objects.create(school=personas.school, kind="other", name="MIS",
+                               name_key="mis")
+    client = login(personas.it_lead)
+    url = reverse("continuity:restore-order")
+    assert client.post(url, {f"order-{mis.public_id}": "1"}).status_code == 302
+    assert Scope.objects.get(pk=mis.pk).restore_order == 1
+    response = client.post(url, {f"order-{mis.public_id}": "0"})
+    assert response.status_code == 200 and "MIS" in response.content.decode()
+    assert Scope.objects.get(pk=mis.pk).restore_order == 1
+
+
+def test_record_a_test(personas: Personas, login: Login) -> None:
+    client = login(personas.siro)
+    url = reverse("continuity:plan-test-create")
+    today = timezone.localdate()
+    response = client.post(url, {"tested_on_0": today.day, "tested_on_1": today.month,
+                                 "tested_on_2": today.year, "kind": "tabletop",
+                                 "participants": "Head, SIRO, IT lead"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PlanTest.objects.get(school=personas.school).participants == "Head, SIRO, IT lead"
+    response = client.post(url, {"kind": "tabletop", "participants": ""})
+    assert response.status_code == 200 and PlanTest.objects.count() == 1
+
+
+def test_the_card_shows_steps_contacts_and_order_to_every_member(personas: Personas,
+                                                                 login: Login) -> None:
+    school = personas.school
+    services.plan_text_save(school=school, actor=None, text="The plan", version=1)
+    services.contacts_add_defaults(school=school, actor=None)
+    Scope.objects.create(school=school, kind="other", name="Curriculum network",
+                         name_key="curriculum network", restore_order=2)
+    Scope.objects.create(school=school, kind="other", name="Admin network",
+                         name_key="admin network", restore_order=1)
+    Scope.objects.create(school=school, kind="other", name="Old wiki", name_key="old wiki")
+    response = login(personas.staff).get(CARD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for words in ("If we are attacked", "Disconnect", "Do not pay", "Do not switch them off",
+                  "0300 123 2040", "Where the plan is", "Recovery plan"):
+        assert words in html
+    assert html.index("IT support") < html.index("Action Fraud") < html.index("Police")
+    assert html.index("Admin network") < html.index("Curriculum network")
+    assert "Old wiki" not in html
+    # One A4 page when printed: the page size and the print rules are on the card.
+    assert "@page { size: A4 portrait" in html and "@media print" in html
+    assert f'href="{reverse("continuity:plan")}"' not in html  # plain staff cannot open the plan
+
+
+def test_the_card_without_a_plan_says_whom_to_tell(personas: Personas, login: Login) -> None:
+    html = login(personas.governor).get(CARD).content.decode()
+    assert "has not written its recovery plan yet" in html
+    assert "No contacts are recorded yet" in html
