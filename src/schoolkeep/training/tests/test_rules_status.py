@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.personas import Personas
 
 from schoolkeep.people.models import Person
 from schoolkeep.training.models import Course
 from schoolkeep.training.rules import status as rule
 from schoolkeep.training.tests.test_rules_helpers import make_course, make_person, make_record
-from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
