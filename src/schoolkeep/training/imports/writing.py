@@ -138,14 +138,14 @@ def _place(state: _Pass, row: TrainingRow, person_id: int, course_id: int,
            course_name: str) -> None:
     assert row.completed_on is not None
     person = state.people.names[person_id]
+    if course_id != MISSING and (person_id, course_id, row.completed_on) in state.recorded:
+        _skip(state, row, person, course_name, "Already recorded.")
+        return
     # A usual course not yet added is told apart by its name (it has no id yet).
     file_key = (person_id, course_id or course_name, row.completed_on)
     earlier = state.in_file.setdefault(file_key, row.number)
     if earlier != row.number:
         _skip(state, row, person, course_name, f"The same as row {earlier}.")
-        return
-    if course_id != MISSING and (person_id, course_id, row.completed_on) in state.recorded:
-        _skip(state, row, person, course_name, "Already recorded.")
         return
     state.new.append(_New(row.number, person_id, person, course_id, course_name,
                           row.completed_on, row.notes))
