@@ -20,7 +20,7 @@ from schoolkeep.continuity.models import BackupSet, Scope
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
-ACTIVE, RETIRED = "active", "retired"
+ACTIVE, RETIRED, ANY = "active", "retired", "any"
 SET_STATUSES = [("", "Sets in use"), (RETIRED, "Retired sets")]
 
 
@@ -81,11 +81,13 @@ def looks_cloud_hosted(system: System) -> bool:
 
 def set_list(*, school: Any, status: str = "", search: str = "",
              scope: Scope | None = None) -> QuerySet[BackupSet]:
-    """The school's sets (in use, or retired), Schoolkeep's own first, then by name."""
+    """The school's sets (in use, retired, or ``ANY``), Schoolkeep's own first, then by
+    name."""
     sets = (BackupSet.objects.filter(school=school)
             .select_related("provider_system", "provider_organisation", "owner")
             .prefetch_related(Prefetch("scopes", queryset=Scope.objects.order_by("name_key"))))
-    sets = sets.filter(retired_at__isnull=status != RETIRED)
+    if status != ANY:
+        sets = sets.filter(retired_at__isnull=status != RETIRED)
     if scope is not None:
         sets = sets.filter(scopes=scope)
     for word in search.split()[:5]:
