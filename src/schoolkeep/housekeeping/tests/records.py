@@ -17,8 +17,9 @@ from schoolkeep.tenancy.models import School
 
 def make_person(school: School, name: str, kind: str = "teaching", *, user: Any = None,
                 email: str | None = None, **fields: Any) -> Person:
+    address = f"{name.split()[0].lower()}@example.org" if email is None else email
     person = person_create(school=school, actor=None, full_name=name, kind=kind,
-                           email=f"{name.split()[0].lower()}@example.org" if email is None else email, **fields)
+                           email=address, **fields)
     if user is not None:
         Person.objects.filter(pk=person.pk).update(user=user)
         person.refresh_from_db()
