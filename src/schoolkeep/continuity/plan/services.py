@@ -31,6 +31,8 @@ from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.tenancy.guards import actor_label, require_permission
 from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+from schoolkeep.tenancy.selectors import active_role_holders
 
 ACTION_LABELS = {
     "continuity.plan.text-changed": "Recovery plan changed",
@@ -335,7 +337,7 @@ def contact_remove(*, contact: PlanContact, actor: Any) -> None:
 
 def contacts_add_defaults(*, school: School, actor: Any) -> list[PlanContact]:
     """Add the usual contacts the plan does not list yet (by kind), after those it lists:
-    IT support, the DPO (with the key contacts' telephone number when the school has one),
+    IT support, the DPO (the key contacts' DPO and telephone number, when the school has them),
     the RPA's helpline, the DfE's sector cyber team, Action Fraud and the police."""
     _require_manager(school, actor)
     added: list[PlanContact] = []
@@ -344,13 +346,20 @@ def contacts_add_defaults(*, school: School, actor: Any) -> list[PlanContact]:
         existing = list(PlanContact.objects.filter(school=school))
         kinds = {contact.kind for contact in existing}
         position = max((contact.position for contact in existing), default=0)
+        dpos = active_role_holders(school=school, roles=[Role.DPO.value])[Role.DPO.value]
         for default in DEFAULT_CONTACTS:
             if default.kind in kinds or position >= MAX_CONTACTS:
                 continue
-            phone = school.dpo_phone if default.kind == PlanContact.Kind.DPO else default.phone
+            name, phone, email = default.name, default.phone, ""
+            if default.kind == PlanContact.Kind.DPO:
+                # The key contacts' DPO: the first holder of the role, and the school's number.
+                phone = school.dpo_phone
+                if dpos:
+                    name = f"{default.name}: {dpos[0].full_name or dpos[0].email}"[:200]
+                    email = dpos[0].email
             position += 1
             contact = PlanContact(school=school, position=position, kind=default.kind,
-                                  name=default.name, phone=phone or "",
+                                  name=name, phone=phone or "", email=email,
                                   when_to_call=default.when_to_call)
             full_clean_or_error(contact, exclude=["school"])
             contact.save()

@@ -152,6 +152,8 @@ def test_usual_contacts_added_once_with_the_dpo_number(personas: Personas) -> No
     assert [c.position for c in added] == [1, 2, 3, 4, 5, 6]
     by_kind = {c.kind: c for c in added}
     assert by_kind["dpo"].phone == "01632 960 111"
+    assert by_kind["dpo"].email == personas.dpo.email
+    assert personas.dpo.full_name in by_kind["dpo"].name
     assert by_kind["action_fraud"].phone == "0300 123 2040"
     assert by_kind["police"].phone == "101"
     assert services.contacts_add_defaults(school=school, actor=personas.siro) == []
