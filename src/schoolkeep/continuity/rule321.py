@@ -56,9 +56,9 @@ def judge(sets: list[BackupSet], *, last_success: dict[int, date], today: date,
         if last is None or last < since:
             reasons.append(f"{backup_set.name}: no successful check in {window} days")
             continue
-        off_site, offline = devices.get(backup_set.device_key, (False, False))
-        devices[backup_set.device_key] = (off_site or backup_set.off_site,
-                                          offline or backup_set.offline)
+        was_off_site, was_offline = devices.get(backup_set.device_key, (False, False))
+        devices[backup_set.device_key] = (was_off_site or backup_set.off_site,
+                                          was_offline or backup_set.offline)
     copies = len(devices)
     off_site = sum(1 for flags in devices.values() if flags[0])
     offline = sum(1 for flags in devices.values() if flags[1])

@@ -86,13 +86,13 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, systems: list[System], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.systems = {str(system.public_id): system for system in systems}
+        self.offered = {str(system.public_id): system for system in systems}
         _choices(self.fields["systems"], [(key, system.name + (
             f" (hosted: {system.hosting})" if system.hosting else ""))
-            for key, system in self.systems.items()])
+            for key, system in self.offered.items()])
 
     def clean_systems(self) -> list[System]:
-        return [self.systems[key] for key in self.cleaned_data["systems"]]
+        return [self.offered[key] for key in self.cleaned_data["systems"]]
 
 
 class SetForm(_Picks):
@@ -132,13 +132,14 @@ class SetForm(_Picks):
 
     def __init__(self, *args: Any, scopes: list[Scope], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scopes = {str(scope.public_id): scope for scope in scopes}
-        _choices(self.fields["scopes"], [(key, scope.name) for key, scope in self.scopes.items()])
+        self.scope_options = {str(scope.public_id): scope for scope in scopes}
+        _choices(self.fields["scopes"], [(key, scope.name)
+                                         for key, scope in self.scope_options.items()])
         _choices(self.fields["provider_system"], [("", "No system"), *(
             (key, system.name) for key, system in self.systems.items())])
 
     def clean_scopes(self) -> list[Scope]:
-        return [self.scopes[key] for key in self.cleaned_data["scopes"]]
+        return [self.scope_options[key] for key in self.cleaned_data["scopes"]]
 
     def clean_provider_system(self) -> System | None:
         return self.systems.get(self.cleaned_data["provider_system"])
