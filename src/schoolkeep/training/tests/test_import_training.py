@@ -116,8 +116,9 @@ def test_a_valid_file_adds_confirmed_imported_records(personas: Personas, tmp_pa
 
 def test_an_xlsx_file_with_date_cells_and_other_headings(personas: Personas, tmp_path: Path,
                                                          staff: dict[str, Person]) -> None:
-    rows = [["Email address", "Training", "Completion date", "Score"],
-            ["ada@oakfield.example", "ncsc_cyber", date(2025, 10, 1), 95]]
+    rows: list[list[Any]] = [
+        ["Email address", "Training", "Completion date", "Score"],
+        ["ada@oakfield.example", "ncsc_cyber", date(2025, 10, 1), 95]]
     result = run(personas, write(tmp_path, rows, "training.xlsx"))
     assert result.ok, problems_of(result)
     assert result.file_format == "xlsx" and result.added == 1
