@@ -52,11 +52,12 @@ def build_demo_scopes(ctx: DemoContext) -> None:
         school=school, archived_at__isnull=True)}
     owner = Person.objects.filter(school=school, name_key=fold(OWNER)).first()
     admin, curriculum = scopes[fold(ADMIN_NETWORK)], scopes[fold(CURRICULUM_NETWORK)]
-    for scope, without, order in ((admin, Scope.ManageWithout.DAY, 1),
-                                  (curriculum, Scope.ManageWithout.DAYS, 2)):
+    # The order to restore them in is the recovery plan's (its demo step, 410).
+    for scope, without in ((admin, Scope.ManageWithout.DAY),
+                           (curriculum, Scope.ManageWithout.DAYS)):
         if scope.owner_id is None and scope.version == 1:
             scope_update(scope=scope, actor=None, version=1, owner=owner,
-                         manage_without=without, restore_order=order)
+                         manage_without=without)
     cpoms = [scopes[fold(system.name)] for system in cloud if fold(system.name) in scopes]
     existing = set(BackupSet.objects.filter(school=school).values_list("name", flat=True))
     wanted: list[dict[str, Any]] = [

@@ -1,0 +1,122 @@
+"""``backup_scopes.failing-321`` (the IT lead's: a scope in use not meeting the 3-2-1 rule,
+due two weeks after it was added, overdue after that; none once it meets the rule or is
+archived; counts agree with the list for many schools in the same queries), the overview's
+measure of scopes meeting the rule, and the demo's scopes and sets at Larkspur."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from tests.factories import SchoolFactory
+from tests.personas import Personas
+
+from schoolkeep.continuity import rule321
+from schoolkeep.continuity.models import BackupSet, Scope
+from schoolkeep.continuity.scopes import duties, measures
+from schoolkeep.continuity.scopes.demo import JKCLOUD, REDSTOR, TAPES, build_demo_scopes
+from schoolkeep.continuity.scopes.services import scope_archive
+from schoolkeep.continuity.tests.scopes_records import check, make_scope, make_set
+from schoolkeep.demo.builder import DemoContext
+from schoolkeep.duties.types import DUE, HORIZON, OVERDUE, DutyCounts
+from schoolkeep.people.services import person_create
+from schoolkeep.systems.models import System
+from schoolkeep.systems.services import system_create
+from schoolkeep.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def age(scope: Scope, days: int) -> None:
+    Scope.objects.filter(pk=scope.pk).update(created_at=timezone.now() - timedelta(days=days))
+
+
+def test_a_failing_scope_is_due_then_overdue_and_ends_when_met(personas: Personas) -> None:
+    school = personas.school
+    now = timezone.now()
+    new = make_scope(school)
+    old = make_scope(school, "Curriculum network", kind="curriculum_network")
+    age(new, 3)  # due in 11 days: within the horizon
+    age(old, 20)
+    found = {d.key: d for d in duties.provider.for_school(school.pk, now=now,
+                                                          horizon=now + HORIZON)}
+    assert {d.status for d in found.values()} == {DUE, OVERDUE}
+    overdue = found[f"{duties.KIND}:{old.public_id}"]
+    assert overdue.status == OVERDUE and overdue.owner_role == Role.IT_LEAD
+    assert "no copy counts yet" in overdue.subject and "network" not in overdue.title
+    assert duties.provider.counts([school.pk], now=now, horizon=now + HORIZON) == {
+        school.pk: DutyCounts(due=1, overdue=1)}
+    # Meeting the rule ends the duty; so does archiving the scope.
+    make_set(school, "Tapes", scopes=[old], offline=True)
+    make_set(school, "NAS", scopes=[old])
+    make_set(school, "Cloud", scopes=[old], off_site=True)
+    scope_archive(scope=new, actor=None)
+    assert duties.provider.for_school(school.pk, now=now, horizon=now + HORIZON) == []
+    assert duties.provider.counts([school.pk], now=now, horizon=now + HORIZON) == {}
+
+
+def test_a_scope_added_today_is_not_yet_listed(personas: Personas) -> None:
+    make_scope(personas.school)
+    now = timezone.now()
+    assert duties.provider.for_school(personas.school.pk, now=now,
+                                      horizon=now + HORIZON) == []
+
+
+def test_counts_for_many_schools_in_the_same_queries(personas: Personas) -> None:
+    now = timezone.now()
+    schools = [personas.school, personas.other_school]
+    for school in schools:
+        age(make_scope(school), 30)
+    with CaptureQueriesContext(connection) as few:
+        duties.provider.counts([s.pk for s in schools], now=now, horizon=now + HORIZON)
+    more = [SchoolFactory() for _ in range(5)]
+    for school in more:
+        age(make_scope(school), 30)
+    ids = [s.pk for s in schools + more]
+    with CaptureQueriesContext(connection) as many:
+        counted = duties.provider.counts(ids, now=now, horizon=now + HORIZON)
+    assert len(many) == len(few)
+    assert counted == {school_id: DutyCounts(overdue=1) for school_id in ids}
+
+
+def test_the_measure_counts_scopes_meeting_the_rule(personas: Personas) -> None:
+    school = personas.school
+    good = make_scope(school)
+    make_set(school, "Tapes", scopes=[good], offline=True)
+    make_set(school, "NAS", scopes=[good])
+    make_set(school, "Cloud", scopes=[good], off_site=True)
+    make_scope(school, "Curriculum network", kind="curriculum_network")
+    figures = measures.provider.figures([school.pk, personas.other_school.pk],
+                                        now=timezone.now())
+    assert figures == {school.pk: {measures.MEETING: (1, 2)}}
+
+
+def test_the_demo_records_the_policys_sets_and_one_failing_scope() -> None:
+    school = SchoolFactory(slug="larkspur")
+    grace = person_create(school=school, actor=None, full_name="Grace Adeyemi",
+                          kind="support")
+    system_create(school=school, actor=None, name="CPOMS")
+    jkcloud = system_create(school=school, actor=None, name="JKCloud", kind="backup")
+    System.objects.filter(name="CPOMS").update(catalogue_key="cpoms")
+    System.objects.filter(pk=jkcloud.pk).update(catalogue_key="jkcloud")
+    ctx = DemoContext(schools={"larkspur": school})
+    build_demo_scopes(ctx)
+    build_demo_scopes(ctx)  # again: nothing more
+    assert set(Scope.objects.filter(school=school).values_list("name", flat=True)) == {
+        "Admin network", "Curriculum network", "Schoolkeep", "CPOMS"}
+    sets = {s.name: s for s in BackupSet.objects.filter(school=school, install_copy="")}
+    assert set(sets) == {TAPES, JKCLOUD, REDSTOR}
+    assert sets[TAPES].offline and sets[JKCLOUD].off_site and sets[JKCLOUD].encrypted
+    assert sets[JKCLOUD].provider_system_id == jkcloud.pk
+    assert sets[REDSTOR].provider_organisation.name == "RedStor"
+    assert all(s.owner == grace for s in sets.values())
+    for backup_set in sets.values():  # what the checks step (405) records
+        check(backup_set, days_ago=3)
+    verdicts = rule321.evaluate([school.pk], today=timezone.localdate())
+    by_name = {scope.name: verdicts[scope.pk] for scope in Scope.objects.filter(school=school)}
+    assert by_name["Admin network"].met
+    assert by_name["Curriculum network"].reasons == [
+        "only 2 copies on separate devices (3 are needed)"]
