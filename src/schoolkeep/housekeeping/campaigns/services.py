@@ -5,8 +5,8 @@ runs in one transaction, checks the actor's permission and is audited.
 
 Who is asked is decided at launch: one ``Confirmation`` per person, made in bulk, so a
 closed campaign's figures never change. The e-mails go out afterwards, in the background
-(``sending.py``), once the launch or the reminder is committed. One campaign is open at a
-time: a person is never asked the same thing twice at once.
+(``sending.py``), once the launch or the reminder is committed. Campaigns may overlap (one
+for staff, another for governors with its own date): each has its own confirmations.
 """
 
 from __future__ import annotations
@@ -143,13 +143,9 @@ def campaign_launch(*, school: School, actor: Any, title: str, closes_on: date,
         raise DomainError(f"Unknown kind of person: {', '.join(unknown)}.", field="kinds")
     with transaction.atomic():
         _require_manager(school, actor)
-        School.objects.select_for_update().filter(pk=school.pk).first()  # one launch at a time
         site_rows = _chosen(Site, school, sites, "sites", "sites")
         label_rows = _chosen(AccessLabel, school, access_labels, "access_labels",
                              "access labels")
-        if Campaign.objects.filter(school=school, closed_at__isnull=True).exists():
-            raise DomainError("A campaign is open already: close it before launching "
-                              "another.", field="title")
         people = list(selectors.audience(
             school=school, today=today, kinds=kinds, site_ids=[s.pk for s in site_rows],
             label_ids=[label.pk for label in label_rows]).values_list("pk", flat=True))

@@ -82,10 +82,6 @@ def test_refusals_name_the_field_and_write_nothing(personas: Personas) -> None:
     with pytest.raises(NotAllowed):
         launch(school, actor=personas.dpo)
     assert not Campaign.objects.exists() and not Confirmation.objects.exists()
-    launch(school)
-    with pytest.raises(DomainError, match="open already"):
-        launch(school)
-    assert Campaign.objects.count() == 1
 
 
 def test_launch_emails_members_their_page_and_others_a_personal_link(
