@@ -62,7 +62,7 @@ class RestoreOrderForm(forms.Form):
             self.fields[f"order-{scope.public_id}"] = forms.IntegerField(
                 label=scope.name, required=False, min_value=1, max_value=999,
                 initial=scope.restore_order,
-                widget=forms.NumberInput(attrs={"class": "input-narrow"}))
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
     def rows(self) -> list[tuple[Scope, Any]]:
         """(scope, its bound field), for the page's table."""

@@ -224,3 +224,32 @@ def test_the_card_without_a_plan_says_whom_to_tell(personas: Personas, login: Lo
     html = login(personas.governor).get(CARD).content.decode()
     assert "has not written its recovery plan yet" in html
     assert "No contacts are recorded yet" in html
+
+
+def test_the_full_card_prints_on_one_a4_page(personas: Personas, login: Login) -> None:
+    """The card at its fullest (ten contacts with their notes, ten systems, the plan's
+    document) laid out by WeasyPrint for print with the site's stylesheet: one A4 page."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    school = personas.school
+    RecoveryPlan.objects.create(school=school, text="The plan",
+                                document_stored_name="x.pdf",
+                                document_original_name="Recovery and continuity plan.pdf")
+    for n in range(12):
+        PlanContact.objects.create(
+            school=school, position=n + 1, kind="other", name=f"Contact number {n}",
+            phone="01632 960 000", when_to_call="Straight away, day or night, when the "
+                                                "systems are locked or data is taken.")
+        Scope.objects.create(school=school, kind="other", name=f"Cloud system {n}",
+                             name_key=f"cloud system {n}", restore_order=n + 1)
+    html = login(personas.staff).get(CARD).content.decode()
+    assert "And 2 more in the plan" in html
+    stylesheet = finders.find("schoolkeep/app.css")
+    assert stylesheet
+    with open(stylesheet, encoding="utf-8") as handle:
+        css = CSS(string=handle.read())
+    document = HTML(string=html, url_fetcher=lambda url, **kwargs: {"string": b""}).render(
+        stylesheets=[css])
+    assert len(document.pages) == 1
+    assert round(document.pages[0].width) == round(210 / 25.4 * 96)  # A4, in CSS pixels
