@@ -115,7 +115,8 @@ def record_create(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_session(request: SchoolRequest) -> HttpResponse:
     today = timezone.localdate()
-    filters = SessionFilterForm(request.GET or None)
+    # Its own ids: the session form below has a course field too.
+    filters = SessionFilterForm(request.GET or None, auto_id="filter_%s")
     kind = filters.cleaned_data["kind"] if filters.is_valid() else ""
     courses = open_courses(request.school)
     initial = {"completed_on": today, "course": request.GET.get("course", "")[:40]}
