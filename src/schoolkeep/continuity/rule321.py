@@ -34,6 +34,7 @@ class Verdict:
     copies: int = 0  # separate devices holding a counted copy
     off_site: int = 0  # of those, off site
     offline: int = 0  # of those, offline
+    unchecked: list[str] = field(default_factory=list)  # sets not counted for want of a check
 
 
 def window_days(school_ids: Sequence[int]) -> dict[int, int]:
@@ -48,6 +49,7 @@ def judge(sets: list[BackupSet], *, last_success: dict[int, date], today: date,
     """The verdict for one scope protected by ``sets`` (retired ones are left out here)."""
     since = today - timedelta(days=window)
     reasons: list[str] = []
+    unchecked: list[str] = []
     devices: dict[str, tuple[bool, bool]] = {}
     for backup_set in sorted(sets, key=lambda item: (item.name.lower(), item.pk)):
         if backup_set.retired_at is not None:
@@ -55,6 +57,7 @@ def judge(sets: list[BackupSet], *, last_success: dict[int, date], today: date,
         last = last_success.get(backup_set.pk)
         if last is None or last < since:
             reasons.append(f"{backup_set.name}: no successful check in {window} days")
+            unchecked.append(backup_set.name)
             continue
         was_off_site, was_offline = devices.get(backup_set.device_key, (False, False))
         devices[backup_set.device_key] = (was_off_site or backup_set.off_site,
@@ -77,7 +80,7 @@ def judge(sets: list[BackupSet], *, last_success: dict[int, date], today: date,
         shortfalls.append("no offline copy")
     met = not shortfalls
     return Verdict(met=met, reasons=shortfalls + reasons if not met else reasons,
-                   copies=copies, off_site=off_site, offline=offline)
+                   copies=copies, off_site=off_site, offline=offline, unchecked=unchecked)
 
 
 def _evaluate(ids: list[int], today: date) -> list[tuple[int, int, Verdict]]:

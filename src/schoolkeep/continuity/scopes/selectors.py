@@ -30,6 +30,19 @@ class ScopeRow:
     sets: list[BackupSet]
     verdict: rule321.Verdict
 
+    @property
+    def next_step(self) -> str:
+        """What to do next, in a few words (the page links the first two)."""
+        if self.verdict.met:
+            return "Keep recording its checks"
+        if not self.sets:
+            return "Record its backups"
+        if self.verdict.unchecked:
+            return "Record a check of each backup"
+        if self.verdict.copies >= rule321.COPIES_NEEDED:
+            return "Keep one copy off site and one offline"
+        return "Add a backup on another device"
+
 
 @dataclass(frozen=True)
 class SetRow:

@@ -104,6 +104,7 @@ def test_a_set_without_a_recent_successful_check_does_not_count(personas: Person
     assert result.reasons == ["only 2 copies on separate devices (3 are needed)",
                               "no copy is off site",
                               "JKCloud: no successful check in 30 days"]
+    assert result.unchecked == ["JKCloud"]
     # The school's own window: 45 days lets the check of 31 days ago count.
     ContinuitySettings.objects.create(school=school, check_window_days=45)
     assert verdict(scope).met

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
@@ -23,6 +24,7 @@ from schoolkeep.assets.models import OutsideOrganisation
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.continuity.checks.install import ensure_install_sets
 from schoolkeep.continuity.models import BackupSet, ContinuitySettings, Scope
+from schoolkeep.continuity.scopes.selectors import scope_rows
 from schoolkeep.continuity.tests.scopes_records import make_scope, make_set
 from schoolkeep.systems.services import system_create
 
@@ -224,3 +226,22 @@ def test_other_schools_records_and_read_only_roles(personas: Personas, login: Lo
     assert auditor.post(url("scope-archive", mine)).status_code == 403
     assert auditor.post(START).status_code == 403
     assert login(personas.staff).get(LIST).status_code == 403
+
+
+def test_each_scope_gets_its_next_step(personas: Personas) -> None:
+    school = personas.school
+    empty = make_scope(school, "Empty")
+    short = make_scope(school, "Short", kind="other")
+    make_set(school, "Tapes", scopes=[short], offline=True)
+    make_set(school, "Cloud", scopes=[short], off_site=True)
+    onsite = make_scope(school, "On site", kind="other")
+    for name in ("Disk A", "Disk B", "Disk C"):
+        make_set(school, name, scopes=[onsite])
+    unchecked = make_scope(school, "Unchecked", kind="other")
+    make_set(school, "Never checked", scopes=[unchecked], checked_days_ago=None)
+    steps = {row.scope.name: row.next_step
+             for row in scope_rows(school=school, today=timezone.localdate())}
+    assert steps == {"Empty": "Record its backups", "Short": "Add a backup on another device",
+                     "On site": "Keep one copy off site and one offline",
+                     "Unchecked": "Record a check of each backup"}
+    assert empty.pk  # listed though it has no set
