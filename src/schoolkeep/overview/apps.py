@@ -17,6 +17,11 @@ MEASURE_MODULES = (
     "schoolkeep.equipment.loans.measures",
     "schoolkeep.equipment.disposals.measures",
     "schoolkeep.backups.measures",
+    "schoolkeep.continuity.scopes.measures",
+    "schoolkeep.continuity.checks.measures",
+    "schoolkeep.continuity.plan.measures",
+    "schoolkeep.training.rules.measures",
+    "schoolkeep.housekeeping.campaigns.measures",
 )
 
 
