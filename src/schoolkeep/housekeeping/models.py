@@ -30,7 +30,8 @@ class Campaign(models.Model):
     closes_on = models.DateField(verbose_name="Confirm by")
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by_label = models.CharField(max_length=200, blank=True)
-    # The figures when it closed: {"asked": n, "confirmed": n, "groups": [{label, asked, confirmed}]}
+    # The figures when it closed: {"asked": n, "confirmed": n, "groups": [{label, asked,
+    # confirmed}]}
     figures = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 
