@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.fixtures_demo"]
 
 
 def _suite_database_is_postgres() -> bool:

@@ -3,12 +3,7 @@ coverage pages show its gaps: RDP first (remote access without two-factor), then
 
 from __future__ import annotations
 
-from io import StringIO
-from pathlib import Path
-from typing import Any
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,17 +12,11 @@ from schoolkeep.accounts.models import User
 from schoolkeep.duties.selectors import duties_for_school
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_the_demo_raises_each_kind_and_the_pages_show_the_gaps(client):
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
     larkspur = School.objects.get(slug="larkspur")
     found = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "access"]
     subjects = {(d.key.split(":")[0], d.subject) for d in found}

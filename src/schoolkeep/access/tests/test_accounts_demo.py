@@ -6,12 +6,8 @@ building again changes nothing."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
-from pathlib import Path
-from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from schoolkeep.access.accounts.selectors import account_list, account_page
@@ -21,17 +17,11 @@ from schoolkeep.demo.builder import DemoContext
 from schoolkeep.people.models import Check, CheckType
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_the_demo_accounts_raise_each_gap_once() -> None:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
     school = School.objects.get(slug="larkspur")
     today = timezone.localdate()
     _, rows = account_page(account_list(school=school), number=1, today=today, per_page=500)

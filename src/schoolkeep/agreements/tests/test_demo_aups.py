@@ -4,13 +4,8 @@ some unsigned so that the duties show, and the figures agree with the duties."""
 
 from __future__ import annotations
 
-from io import StringIO
-from pathlib import Path
-from typing import Any
-
 import pytest
 from django.contrib.auth.hashers import check_password
-from django.core.management import call_command
 from django.utils import timezone
 
 from schoolkeep.accounts.models import User
@@ -36,21 +31,11 @@ from schoolkeep.duties.selectors import counts_for_schools, duties_for_school
 from schoolkeep.lib.uploads import PDF, sniff
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
-
-
-def build() -> None:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_the_demo_publishes_the_aups_and_signs_by_every_method() -> None:
-    build()
     larkspur = School.objects.get(slug="larkspur")
     aups = {aup.audience: aup for aup in Aup.objects.filter(school=larkspur)}
     assert set(aups) == {"staff", "governors", "parents", "visitors"}
@@ -79,7 +64,6 @@ def test_the_demo_publishes_the_aups_and_signs_by_every_method() -> None:
 
 
 def test_the_demo_parents_some_signed_some_not_some_without_email() -> None:
-    build()
     larkspur = School.objects.get(slug="larkspur")
     parents_aup = Aup.objects.get(school=larkspur, audience=Audience.PARENTS)
     assert Parent.objects.filter(school=larkspur).count() == PARENT_COUNT
@@ -92,7 +76,6 @@ def test_the_demo_parents_some_signed_some_not_some_without_email() -> None:
 
 
 def test_the_demo_shows_the_aup_duties_and_counts_agree() -> None:
-    build()
     larkspur = School.objects.get(slug="larkspur")
     now = timezone.now()
     duties = [d for d in duties_for_school(larkspur, now) if d.module == MODULE]

@@ -5,7 +5,6 @@ fictional; building again changes nothing."""
 from __future__ import annotations
 
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,16 +24,11 @@ from schoolkeep.duties.types import HORIZON, OVERDUE, DutyCounts
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 SEED = SEED_POLICY
 SEED_PEOPLE = ["Terence Hudson", "Emma Allen", "Catherine Proctor", "Sue Cumbers"]
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
 
 
 def build() -> None:
@@ -51,7 +45,6 @@ def user(email: str) -> int:
 
 
 def test_the_first_demo_school_shows_each_duty_of_the_register():
-    build()
     duties = asset_duties("larkspur")
     by_subject = {(d.key.split(":")[0], d.subject): d for d in duties}
     siro, dpo = user("siro@larkspur.example"), user("dpo@kestrelvale.example")
@@ -83,7 +76,6 @@ def test_the_first_demo_school_shows_each_duty_of_the_register():
 
 
 def test_the_register_and_systems_are_written_through_the_services():
-    build()
     larkspur = School.objects.get(slug="larkspur")
     assert Asset.objects.filter(school=larkspur).count() == len(ASSETS) == 12
     assert list(AssetGroup.objects.filter(school=larkspur).values_list("name", flat=True)) == [
@@ -110,7 +102,6 @@ def test_the_register_and_systems_are_written_through_the_services():
 
 
 def test_the_content_is_fictional_not_the_seeds_people():
-    build()
     text = " ".join(
         f"{a.name} {a.owner_label} {a.purpose}" for a in Asset.objects.select_related(
             "owner_person", "owner_organisation"))
@@ -121,7 +112,6 @@ def test_the_content_is_fictional_not_the_seeds_people():
 
 
 def test_building_again_changes_nothing():
-    build()
     counted = (Asset.objects.count(), System.objects.count(), AssetGroup.objects.count(),
                AccessLabel.objects.count(), OutsideOrganisation.objects.count(),
                AuditEvent.objects.count())
@@ -134,7 +124,6 @@ def test_building_again_changes_nothing():
 
 
 def test_the_dashboards_show_the_registers_duties_to_their_owners(client):
-    build()
     client.force_login(User.objects.get(email="it.lead@larkspur.example"),
                        backend="allauth.account.auth_backends.AuthenticationBackend")
     page = client.get(reverse("duties:dashboard")).content.decode()

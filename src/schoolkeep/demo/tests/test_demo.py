@@ -9,6 +9,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from allauth.mfa.utils import decrypt
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
@@ -56,8 +57,8 @@ def totp_of(user: User) -> Authenticator | None:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_builds_a_trust_with_two_schools_and_their_sites() -> None:
-    run("demo")
     trust = Organisation.objects.get(slug=TRUST_SLUG)
     schools = list(School.objects.filter(organisation=trust).order_by("name"))
     assert [s.slug for s in schools] == ["larkspur", "marsh-lane"]
@@ -67,16 +68,16 @@ def test_demo_builds_a_trust_with_two_schools_and_their_sites() -> None:
     assert all(s.incident_reporting_instructions for s in schools)
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_gives_every_school_role_in_the_first_school_and_members_in_the_second() -> None:
-    run("demo")
     larkspur = School.objects.get(slug="larkspur")
     marsh_lane = School.objects.get(slug="marsh-lane")
     assert roles_in(larkspur) == {role.value for role in SCHOOL_ROLES}
     assert {Role.SIRO.value, Role.DPO.value, Role.STAFF.value} <= roles_in(marsh_lane)
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_one_demo_member_belongs_to_both_schools_so_switching_is_real() -> None:
-    run("demo")
     both = (
         User.objects.filter(memberships__school__slug="larkspur", memberships__is_active=True)
         .filter(memberships__school__slug="marsh-lane")
@@ -86,8 +87,8 @@ def test_one_demo_member_belongs_to_both_schools_so_switching_is_real() -> None:
     assert {a.school.slug for a in access_list_for_user(both.get())} == {"larkspur", "marsh-lane"}
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_the_trust_administrator_reads_both_schools_from_the_trust() -> None:
-    run("demo")
     admin = OrganisationMembership.objects.get(organisation__slug=TRUST_SLUG).user
     assert not Membership.objects.filter(user=admin).exists()
     accesses = access_list_for_user(admin)
@@ -95,16 +96,16 @@ def test_the_trust_administrator_reads_both_schools_from_the_trust() -> None:
     assert all(a.is_trust_admin and a.via_trust for a in accesses)
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_every_demo_member_is_marked_demo_and_signs_in_with_the_shared_password() -> None:
-    run("demo")
     users = list(User.objects.filter(email__endswith=".example"))
     assert len(users) == 15
     assert all(user.is_demo and user.is_active for user in users)
     assert all(user.check_password(DEMO_PASSWORD) for user in users)
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_privileged_members_have_totp_except_exactly_one() -> None:
-    run("demo")
     privileged, without = [], []
     for user in User.objects.filter(is_demo=True):
         roles = set(user.memberships.values_list("roles__role", flat=True))
@@ -120,24 +121,24 @@ def test_privileged_members_have_totp_except_exactly_one() -> None:
     assert [user.email for user in without] == ["governor@larkspur.example"]
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_totp_secrets_are_random_and_stored_encrypted() -> None:
-    run("demo")
     stored = [a.data["secret"] for a in Authenticator.objects.filter(type="totp")]
     secrets = [decrypt(value) for value in stored]
     assert len(set(secrets)) == len(secrets) == 12
     assert not set(stored) & set(secrets)  # what is stored is not the secret itself
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_leaves_one_pending_invitation() -> None:
-    run("demo")
     pending = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
     assert [(i.school.slug, i.email, i.roles) for i in pending] == [
         ("larkspur", "new.teacher@larkspur.example", ["staff"])
     ]
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_is_audited_as_the_command_line_user_and_the_chains_verify() -> None:
-    run("demo")
     # Signatures name their signer (a member, "signing link: ...", "kiosk: ..."), as real
     # ones do, and a kiosk closes as the kiosk; a transfer is logged by its sender (who may
     # add its recipient to the asset in the same step) and a question asked by its asker;
@@ -167,8 +168,8 @@ def test_demo_prints_the_password_the_logins_and_the_code_command() -> None:
     assert "new.teacher@larkspur.example" in out
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_running_demo_again_changes_nothing_and_says_so() -> None:
-    run("demo")
     counts = (User.objects.count(), Membership.objects.count(), AuditEvent.objects.count(),
               Authenticator.objects.count(), School.objects.count())
     out = run("demo")
@@ -202,8 +203,8 @@ def test_steps_run_by_order_then_registration(monkeypatch: pytest.MonkeyPatch) -
     assert calls == ["early", "also-early", "late"]
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_code_prints_a_code_that_passes_allauths_check() -> None:
-    run("demo")
     user = User.objects.get(email="siro@larkspur.example")
     code = run("demo_code", "--email", "SIRO@larkspur.example").strip()
     assert len(code) == 6 and code.isdigit()
@@ -214,8 +215,8 @@ def test_demo_code_prints_a_code_that_passes_allauths_check() -> None:
         assert TOTP(authenticator).validate_code(code)  # what the sign-in form calls
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_code_is_the_code_of_that_moment() -> None:
-    run("demo")
     first, left = demo_totp_code("siro@larkspur.example", at=1_000_000_000)
     again, _ = demo_totp_code("siro@larkspur.example", at=1_000_000_000 + left - 1)
     later, _ = demo_totp_code("siro@larkspur.example", at=1_000_000_000 + 3600)
@@ -226,8 +227,9 @@ def test_demo_code_is_the_code_of_that_moment() -> None:
 
 
 @override_settings(CACHES=LOCMEM_CACHE)
+@pytest.mark.usefixtures("shared_demo")
 def test_a_demo_member_signs_in_with_password_and_demo_code(client) -> None:  # type: ignore[no-untyped-def]
-    run("demo")
+    cache.clear()  # allauth remembers used codes: the shared demo's secrets are not new
     response = client.post(
         "/accounts/login/", {"login": "siro@larkspur.example", "password": DEMO_PASSWORD}
     )
@@ -249,10 +251,10 @@ def test_a_demo_member_signs_in_with_password_and_demo_code(client) -> None:  # 
         ("governor@larkspur.example", "no authenticator app"),
     ],
 )
+@pytest.mark.usefixtures("shared_demo")
 def test_demo_code_refuses_unknown_members_and_members_without_totp(
     email: str, reason: str
 ) -> None:
-    run("demo")
     with pytest.raises(CommandError, match=reason):
         run("demo_code", "--email", email)
 
@@ -272,8 +274,8 @@ def test_demo_and_demo_code_refuse_in_production() -> None:
         run("demo_code", "--email", "siro@larkspur.example")
 
 
+@pytest.mark.usefixtures("shared_demo")
 def test_the_demo_raises_the_foundations_duties_at_the_first_school() -> None:
-    run("demo")
     larkspur = School.objects.get(slug="larkspur")
     now = timezone.now()
     duties = provider.for_school(larkspur.pk, now=now, horizon=now + timedelta(days=14))

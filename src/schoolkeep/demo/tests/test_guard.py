@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo() -> None:
-    call_command("demo", "--no-logins", stdout=StringIO())
+def demo(shared_demo: object) -> None:
+    """The demo, built once for the tests that share it (tests/fixtures_demo.py)."""
 
 
 @pytest.fixture

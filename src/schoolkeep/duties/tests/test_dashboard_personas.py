@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from tests.personas import enrol_totp
 
@@ -73,8 +71,7 @@ class Page:
 
 
 @pytest.fixture
-def demo_pages(client) -> dict[str, Page]:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+def demo_pages(client, shared_demo) -> dict[str, Page]:
     enrol_totp(User.objects.get(email=PERSONAS["governor"]))  # the demo leaves it to do
     pages = {}
     with clocked_incidents():

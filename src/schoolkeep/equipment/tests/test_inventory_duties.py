@@ -8,12 +8,9 @@ and build again to nothing new."""
 from __future__ import annotations
 
 from datetime import timedelta
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from tests.factories import SchoolFactory
 from tests.personas import Personas
@@ -127,14 +124,8 @@ def test_the_measure_follows_the_duty_rule(personas: Personas,
     assert {spec.area for spec in measures.specs} == {"transfers"}
 
 
-@pytest.fixture
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
-
-
-def test_the_demo_devices(uploads_dir: Path) -> None:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+@pytest.mark.usefixtures("shared_demo")  # built once: tests/fixtures_demo.py
+def test_the_demo_devices() -> None:
     school = School.objects.get(slug="larkspur")
     items = list(Item.objects.filter(school=school).select_related("assigned_to"))
     assert len(items) == 40

@@ -7,12 +7,9 @@ stolen or disposed of; one query for many checklists), and the demo's two loans.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -229,14 +226,8 @@ def test_the_step_source_runs_one_query_for_many_checklists(personas: Personas) 
 # ------------------------------------------------------------------------------ the demo
 
 
-@pytest.fixture
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
-
-
-def test_the_demo_lends_two_laptops(uploads_dir: Path) -> None:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
+@pytest.mark.usefixtures("shared_demo")  # built once: tests/fixtures_demo.py
+def test_the_demo_lends_two_laptops() -> None:
     larkspur = School.objects.get(slug="larkspur")
     loans = {loan.person.full_name: loan for loan in
              Loan.objects.filter(school=larkspur).select_related("person", "item")}

@@ -5,8 +5,6 @@ no SIMS account yet; a mover), each to its owner, and building it again changes 
 from __future__ import annotations
 
 from io import StringIO
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,13 +17,8 @@ from schoolkeep.leavers.models import Checklist
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def build() -> None:
@@ -33,7 +26,6 @@ def build() -> None:
 
 
 def test_the_demo_raises_each_leavers_duty() -> None:
-    build()
     larkspur = School.objects.get(slug="larkspur")
     found = [d for d in duties_for_school(larkspur, timezone.now()) if d.module == "leavers"]
     kinds = {duty.key.split(":", 1)[0] for duty in found}

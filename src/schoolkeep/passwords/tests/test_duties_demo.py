@@ -4,8 +4,6 @@ SIMS (the change-due duty shows), and building again changes nothing."""
 from __future__ import annotations
 
 from io import StringIO
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,13 +15,8 @@ from schoolkeep.passwords.models import PasswordChange, PasswordCycle
 from schoolkeep.passwords.selectors import holder_dues
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def build() -> None:
@@ -31,7 +24,6 @@ def build() -> None:
 
 
 def test_the_demo_has_the_cycles_and_one_overdue_holder_on_sims():
-    build()
     school = School.objects.get(slug="larkspur")
     cycles = {(c.system.name, c.name, c.cadence, c.every_days)
               for c in PasswordCycle.objects.filter(school=school).select_related("system")}

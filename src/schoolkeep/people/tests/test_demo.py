@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,18 +20,13 @@ from schoolkeep.people.models import CertificateCopy, Check, Person
 from schoolkeep.people.services import copy_path
 from schoolkeep.tenancy.models import School
 
-pytestmark = pytest.mark.django_db
+# Each test finds the demo built (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 PEOPLE_DUTIES = {
     "people.check-missing", "people.right-to-work-expiring", "people.update-service-due",
     "people.agency-confirmation", "people.certificate-copy-due",
 }
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
 
 
 def build() -> None:
@@ -45,7 +39,6 @@ def people_duties(slug: str) -> list[Any]:
 
 
 def test_the_first_demo_school_shows_each_duty_of_the_record():
-    build()
     duties = people_duties("larkspur")
     by_kind = {d.key.split(":")[0]: d for d in duties}
     assert set(by_kind) == PEOPLE_DUTIES
@@ -68,7 +61,6 @@ def test_the_first_demo_school_shows_each_duty_of_the_record():
 
 
 def test_demo_people_are_linked_to_the_demo_members_accounts():
-    build()
     linked = dict(Person.objects.exclude(user=None).values_list("user__email", "full_name"))
     assert linked["siro@larkspur.example"] == "Amara Osei"
     assert linked["teacher@larkspur.example"] == "Ellie Morgan"
@@ -83,7 +75,6 @@ def test_demo_people_are_linked_to_the_demo_members_accounts():
 
 
 def test_building_again_changes_nothing():
-    build()
     before = (Person.objects.count(), Check.objects.count(), CertificateCopy.objects.count())
     build()
     assert (Person.objects.count(), Check.objects.count(),
@@ -91,7 +82,6 @@ def test_building_again_changes_nothing():
 
 
 def test_the_demo_copy_is_a_real_pdf_that_the_tick_deletes(django_capture_on_commit_callbacks):
-    build()
     copy = CertificateCopy.objects.get()
     data = copy_path(copy).read_bytes()
     assert data == certificate_pdf()

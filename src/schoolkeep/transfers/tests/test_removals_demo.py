@@ -4,12 +4,7 @@ adds nothing."""
 
 from __future__ import annotations
 
-from io import StringIO
-from pathlib import Path
-from typing import Any
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from schoolkeep.duties.selectors import duties_for_school
@@ -18,17 +13,11 @@ from schoolkeep.transfers.models import Removal
 from schoolkeep.transfers.removals.demo import build_demo_removals
 from schoolkeep.transfers.removals.duties import AWAITING
 
-pytestmark = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture(autouse=True)
-def uploads_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.UPLOADS_DIR = tmp_path / "uploads"
-    return settings.UPLOADS_DIR
+# Each test finds the demo built once (tests/fixtures_demo.py) and rolls back its own writes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_demo")]
 
 
 def test_the_demo_has_a_standing_laptop_and_a_request_awaiting_its_owner() -> None:
-    call_command("demo", "--no-logins", stdout=StringIO(), stderr=StringIO())
     larkspur = School.objects.get(slug="larkspur")
     removals = {r.form: r for r in Removal.objects.filter(school=larkspur)
                 .select_related("person", "item", "asset__owner_person__user")}
