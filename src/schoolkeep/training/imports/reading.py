@@ -5,7 +5,7 @@ dates are read as the people import reads them (day first, or ISO, or a date cel
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from schoolkeep.people.imports import parse_date
 from schoolkeep.training.imports.columns import BY_FIELD, BY_HEADING, Fact
 
 MAX_ROWS = 20_000
+KEPT_VALUES = 10_000  # distinct cells kept per import (then forgotten: memory stays bounded)
 MAX_LENGTHS = {"staff_number": 50, "email": 254, "full_name": 200, "course": 200,
                "notes": 500}
 
@@ -53,20 +54,24 @@ def _day(raw: Any) -> date:
         raise BadValue(str(exc)) from None
 
 
-def parse_cell(fact: Fact, raw: Any) -> Any:
-    """A cell's value for ``fact``. Raises BadValue saying what is wrong."""
+def parse_cell(fact: Fact, raw: Any, today: date) -> Any:
+    """A cell's value for ``fact`` (``today``: the import's day, read once, as a date
+    cell's bound). Raises BadValue saying what is wrong."""
     if fact.parser == "date":
         day = _day(raw)
-        if day > timezone.localdate():
+        if day > today:
             raise BadValue(f"{day:%d/%m/%Y} is in the future: write the day the course was "
                            "completed.")
         return day
     if fact.parser == "dob":
         day = _day(raw)
-        if day >= timezone.localdate():
+        if day >= today:
             raise BadValue(f"{day:%d/%m/%Y} cannot be a date of birth.")
         return day
-    text = cell_text(raw) if fact.parser == "notes" else " ".join(cell_text(raw).split())
+    if fact.parser == "notes":
+        text = cell_text(raw)
+    else:
+        text = " ".join((raw if type(raw) is str else cell_text(raw)).split())
     limit = MAX_LENGTHS.get(fact.field, 0)
     if limit and len(text) > limit:
         raise BadValue(f"This has {len(text)} characters; at most {limit} fit.")
@@ -85,6 +90,10 @@ class Layout:
 
     read: list[tuple[int, Fact]]
     ignored: list[str]
+    today: date = field(default_factory=timezone.localdate)
+    # The values of cells already read, by (field, text): a file repeats the same people,
+    # courses and days in many rows, each cell read once per import.
+    kept: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return any(fact.field == name for _, fact in self.read)
@@ -124,26 +133,41 @@ def layout_of(headings: list[Any], problems: ProblemList) -> Layout:
     return layout
 
 
+def _blank(raw: Any) -> bool:
+    return raw is None or (type(raw) is str and not raw.strip())
+
+
 def parse_row(number: int, cells: list[Any], layout: Layout,
               problems: ProblemList) -> TrainingRow:
     """One data row, its problems added (a needed cell left blank is one of them)."""
     row = TrainingRow(number)
     width = len(cells)
+    kept, today = layout.kept, layout.today
+    given: set[str] = set()
     for position, fact in layout.read:
         if position >= width:
             continue
         raw = cells[position]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if _blank(raw):
             continue
+        given.add(fact.field)
         if isinstance(raw, LongCell):
             problems.append(Problem(number, fact.heading, raw.message))
             continue
+        key = (fact.field, raw) if type(raw) is str else None
+        if key is not None and key in kept:
+            setattr(row, fact.field, kept[key])
+            continue
         try:
-            setattr(row, fact.field, parse_cell(fact, raw))
+            value = parse_cell(fact, raw, today)
         except BadValue as exc:
             problems.append(Problem(number, fact.heading, str(exc)))
-    given = {fact.field for position, fact in layout.read
-             if position < width and cell_text(cells[position])}
+            continue
+        setattr(row, fact.field, value)
+        if key is not None:
+            if len(kept) >= KEPT_VALUES:
+                kept.clear()
+            kept[key] = value
     for name in ("course", "completed_on"):
         if name not in given:
             problems.append(Problem(number, BY_FIELD[name].heading,
@@ -174,7 +198,7 @@ def rows_of(source: Source, problems: ProblemList, notes: list[str]) -> Iterator
                      + (f" and {more} more." if more > 0 else "."))
     count = 0
     for number, cells in enumerate(rows, start=2):
-        if not any(cell_text(c) for c in cells):
+        if all(_blank(cell) for cell in cells):
             continue
         count += 1
         if count > MAX_ROWS:

@@ -52,7 +52,30 @@ CHUNK = 1000
 PROGRESS_EVERY = 500
 RECORD_TYPE = TrainingRecord._meta.label_lower  # as audit_record names the target's type
 AUDITED = ["person", "course", "completed_on", "source", "notes"]
-_CHANGES = NewRecordChanges(AUDITED)
+KEPT_MEMBERS = 5_000  # members kept per field (then forgotten: memory stays bounded)
+
+
+class NewRecordText:
+    """``NewRecordChanges(AUDITED).text(values)``, the same text, with each field's member
+    kept per value: a file names the same people, courses and days in many rows."""
+
+    def __init__(self) -> None:
+        self.singles = [(name, NewRecordChanges([name])) for name in sorted(AUDITED)]
+        self.kept: dict[str, dict[Any, str]] = {name: {} for name in AUDITED}
+
+    def text(self, values: dict[str, Any]) -> str:
+        parts: list[str] = []
+        for name, single in self.singles:
+            value = values[name]
+            kept = self.kept[name]
+            member = kept.get(value)
+            if member is None:
+                if len(kept) >= KEPT_MEMBERS:
+                    kept.clear()
+                member = kept[value] = single.text({name: value})[1:-1]  # "{member}"
+            if member:
+                parts.append(member)
+        return "{" + ",".join(parts) + "}"
 
 
 @dataclass
@@ -180,7 +203,7 @@ def _missing_courses(state: _Pass, actor: Any) -> dict[str, int]:
 def _write(state: _Pass, actor: Any, filename: str, now: datetime) -> None:
     added_courses = _missing_courses(state, actor)
     label = actor_label(actor)
-    school, table = state.school, Table(TrainingRecord)
+    school, table, changes = state.school, Table(TrainingRecord), NewRecordText()
     for chunk in _chunks(state.new):
         rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
@@ -190,20 +213,25 @@ def _write(state: _Pass, actor: Any, filename: str, now: datetime) -> None:
             rows.append({
                 "public_id": public_id, "school_id": school.pk, "person_id": new.person_id,
                 "course_id": course_id, "completed_on": new.completed_on,
-                "source": TrainingRecord.Source.IMPORT, "notes": new.notes,
-                "confirmed_at": now, "confirmed_by_label": label,
-                "recorded_by_label": label, "version": 1})
+                "source": TrainingRecord.Source.IMPORT.value, "notes": new.notes,
+                "confirmed_by_label": label, "recorded_by_label": label, "version": 1})
             events.append({
                 "action": CREATED, "school": school, "actor": actor,
                 "target_type": RECORD_TYPE, "target_id": str(public_id),
                 "target_label": f"{new.person} completed {new.course} on "
                                 f"{new.completed_on.isoformat()}",
-                "changes_json": _CHANGES.text({
+                "changes_json": changes.text({
                     "person": new.person, "course": new.course,
                     "completed_on": new.completed_on,
                     "source": TrainingRecord.Source.IMPORT.value, "notes": new.notes})})
         table.insert(rows, now=now)
         audit_record_many(events)
+    # Confirmed when made, in one statement: the records this import made are the school's
+    # unconfirmed imported records made at its time (a time per row cost a tenth of the
+    # import in preparing the same value 20,000 times).
+    TrainingRecord.objects.filter(
+        school=school, source=TrainingRecord.Source.IMPORT, created_at=now,
+        confirmed_at__isnull=True, withdrawn_at__isnull=True).update(confirmed_at=now)
     result = state.result
     audit_record_many([{
         "action": ACTION, "school": school, "actor": actor, "target_type": "tenancy.school",

@@ -288,3 +288,20 @@ def test_headings_the_import_cannot_work_with(personas: Personas, tmp_path: Path
 def test_a_file_without_headings_is_refused(personas: Personas, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="no headings"):
         run(personas, write(tmp_path, [["", ""]]))
+
+
+def test_only_the_imported_records_are_confirmed(personas: Personas, tmp_path: Path,
+                                                 staff: dict[str, Person]) -> None:
+    """A member's own record awaiting confirmation stays so: the import confirms its own."""
+    course = Course.objects.get(school=personas.school, catalogue_key="ncsc_cyber")
+    own = TrainingRecord.objects.create(
+        school=personas.school, person=staff["ben"], course=course,
+        completed_on=date(2025, 9, 1), source=TrainingRecord.Source.SELF,
+        recorded_by_label="Ben Okafor")
+    result = run(personas, write(tmp_path, [HEADINGS,
+                                            ["T001", "", "", "", CYBER, "03/09/2025", ""]]))
+    assert result.added == 1
+    own.refresh_from_db()
+    assert own.confirmed_at is None
+    imported = TrainingRecord.objects.get(source=TrainingRecord.Source.IMPORT)
+    assert imported.confirmed_at == imported.created_at
