@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,9 +25,10 @@ from schoolkeep.continuity.plan.forms import (
     PlanTextForm,
     RestoreOrderForm,
 )
-from schoolkeep.lib.downloads import download_response
+from schoolkeep.lib.downloads import PDF, download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
+from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -217,14 +219,26 @@ def plan_test_create(request: SchoolRequest) -> HttpResponse:
 @school_view("school.view")
 @require_GET
 def card(request: SchoolRequest) -> HttpResponse:
-    """The one-page "If we are attacked" card: every member may open and print it."""
+    """The one-page "If we are attacked" card: every member may open and print it, or
+    download it as a PDF (``?format=pdf``)."""
+    fmt = request.GET.get("format", "")
+    if fmt not in ("", "pdf"):
+        raise Http404("Not found")
     summary = selectors.summary(request.school, timezone.localdate())
     contacts = selectors.contacts(request.school)
     scopes = [s for s in selectors.restore_scopes(request.school) if s.restore_order]
     # The card is one A4 page: the rest are in the plan.
-    return render(request, "continuity/plan/card.html", {
-        "page_title": "If we are attacked", "summary": summary,
-        "contacts": contacts[:CARD_CONTACTS], "scopes": scopes[:CARD_SCOPES],
-        "more_contacts": max(len(contacts) - CARD_CONTACTS, 0),
-        "more_scopes": max(len(scopes) - CARD_SCOPES, 0),
-        "can_view_plan": request.access.can("continuity.view")})
+    context = {"page_title": "If we are attacked", "summary": summary,
+               "school_name": request.school.name,
+               "contacts": contacts[:CARD_CONTACTS], "scopes": scopes[:CARD_SCOPES],
+               "more_contacts": max(len(contacts) - CARD_CONTACTS, 0),
+               "more_scopes": max(len(scopes) - CARD_SCOPES, 0),
+               "can_view_plan": request.access.can("continuity.view")}
+    if fmt == "pdf":
+        css = (render_to_string("continuity/plan/_card.css")
+               + render_to_string("continuity/plan/_card_pdf.css"))
+        content = pdf_from_html(render_to_string("continuity/plan/card_pdf.html", context),
+                                css)
+        return download_response(content, name="if-we-are-attacked", content_type=PDF,
+                                 inline=True)
+    return render(request, "continuity/plan/card.html", context)

@@ -7,6 +7,7 @@ member), another school's contact a 404 and read-only roles a 403."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -253,3 +254,23 @@ def test_the_full_card_prints_on_one_a4_page(personas: Personas, login: Login) -
         stylesheets=[css])
     assert len(document.pages) == 1
     assert round(document.pages[0].width) == round(210 / 25.4 * 96)  # A4, in CSS pixels
+
+
+def test_the_card_as_a_pdf_of_one_page(personas: Personas, login: Login) -> None:
+    from pypdf import PdfReader
+
+    school = personas.school
+    services.contacts_add_defaults(school=school, actor=None)
+    Scope.objects.create(school=school, kind="other", name="Admin network",
+                         name_key="admin network", restore_order=1)
+    client = login(personas.governor)
+    assert "?format=pdf" in client.get(CARD).content.decode()
+    response = client.get(CARD + "?format=pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "if-we-are-attacked.pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "If we are attacked" in text and "0300 123 2040" in text
+    assert "Admin network" in text
+    assert client.get(CARD + "?format=doc").status_code == 404
