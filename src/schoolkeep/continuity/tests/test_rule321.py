@@ -172,3 +172,58 @@ def test_evaluate_runs_the_same_queries_for_many_scopes(personas: Personas, scop
         result = rule321.evaluate([school.pk, personas.other_school.pk],
                                   today=timezone.localdate())
     assert len(result) == scopes and all(v.copies == 2 for v in result.values())
+
+
+def test_counts_is_one_query_and_agrees_with_evaluate(personas: Personas,
+                                                      django_assert_num_queries) -> None:
+    """The one-query figure against the verdicts, on the combinations that break the rule:
+    too few devices, the same device twice, none off site, none offline, a stale check, a
+    failed check, a retired set, the school's own window, Schoolkeep's own sets."""
+    school, other = personas.school, personas.other_school
+    today = timezone.localdate()
+    good = make_scope(school, "Good", kind="other")
+    three_good(school, good)
+    same = make_scope(school, "Same device", kind="other")
+    make_set(school, "Tapes A", scopes=[same], offline=True, location="Room")
+    make_set(school, "Tapes B", scopes=[same], off_site=True, location=" room ")
+    make_set(school, "Disk", scopes=[same])
+    stale = make_scope(school, "Stale", kind="other")
+    make_set(school, "Old tapes", scopes=[stale], offline=True, checked_days_ago=40)
+    make_set(school, "Old NAS", scopes=[stale])
+    make_set(school, "Old cloud", scopes=[stale], off_site=True)
+    failed = make_set(school, "Failed", scopes=[stale], off_site=True, offline=True,
+                      checked_days_ago=None)
+    check(failed, days_ago=1, ok=False)
+    retired = make_scope(school, "Retired", kind="other")
+    tapes, _nas, _cloud = three_good(school, retired)
+    set_retire(backup_set=tapes, actor=None)
+    # The other school's window is 50 days: its set checked 40 days ago counts.
+    windowed = make_scope(other, "Windowed", kind="other")
+    make_set(other, "Their tapes", scopes=[windowed], offline=True, checked_days_ago=40)
+    make_set(other, "Their NAS", scopes=[windowed])
+    make_set(other, "Their cloud", scopes=[windowed], off_site=True)
+    ContinuitySettings.objects.create(school=other, check_window_days=50)
+    ensure_install_sets([school.pk, other.pk])
+    keep = Scope.objects.get(school=school, kind=Scope.Kind.SCHOOLKEEP)
+    make_set(school, "Keep tapes", scopes=[keep], offline=True)
+    make_set(school, "Keep cloud", scopes=[keep], off_site=True)
+    now = timezone.now()
+    BackupRun.objects.create(started_at=now - timedelta(days=2, hours=1),
+                             finished_at=now - timedelta(days=2), ok=True)
+
+    def from_verdicts() -> dict[int, tuple[int, int]]:
+        found: dict[int, list[int]] = {}
+        school_of = dict(Scope.objects.values_list("pk", "school_id"))
+        for scope_id, result in rule321.evaluate([school.pk, other.pk], today=today).items():
+            row = found.setdefault(school_of[scope_id], [0, 0])
+            row[0] += int(result.met)
+            row[1] += 1
+        return {key: (met, total) for key, (met, total) in found.items()}
+
+    with django_assert_num_queries(1):
+        figures = rule321.counts([school.pk, other.pk], today=today)
+    # Good and Schoolkeep meet it here; the other school's Windowed does, and its Schoolkeep not.
+    assert figures == from_verdicts() == {school.pk: (2, 5), other.pk: (1, 2)}
+    BackupRun.objects.all().delete()  # no good run: Schoolkeep's archive no longer counts
+    assert rule321.counts([school.pk, other.pk], today=today) == from_verdicts() == {
+        school.pk: (1, 5), other.pk: (1, 2)}
