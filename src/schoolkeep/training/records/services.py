@@ -251,8 +251,20 @@ def session_record(*, school: School, actor: Any, course: Any, completed_on: Any
     return records
 
 
+OWN_CONFIRM_REFUSED = ("You may not confirm your own training. Another manager (the SIRO or "
+                       "the HR administrator) confirms it.")
+
+
+def confirms_own(record: TrainingRecord, actor: Any) -> bool:
+    """Whether ``actor`` is the person the record is about (their account is linked)."""
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return False
+    return Person.objects.filter(pk=record.person_id, user_id=actor_id).exists()
+
+
 def record_confirm(*, record: TrainingRecord, actor: Any) -> TrainingRecord:
-    """The business manager confirms a record a member made themselves."""
+    """A manager confirms a record a member made themselves; never their own record."""
     with transaction.atomic():
         _require_manager(record.school_id, actor)
         current = TrainingRecord.objects.select_for_update().get(pk=record.pk)
@@ -261,6 +273,9 @@ def record_confirm(*, record: TrainingRecord, actor: Any) -> TrainingRecord:
         if current.confirmed_at is not None:
             raise DomainError(f"This record was confirmed already, by "
                               f"{current.confirmed_by_label}.")
+        if confirms_own(current, actor):
+            # The RPA takes a confirmed record as evidence: nobody vouches for themselves.
+            raise NotAllowed(OWN_CONFIRM_REFUSED)
         current.confirmed_at = timezone.now()
         current.confirmed_by_label = actor_label(actor)
         current.version += 1

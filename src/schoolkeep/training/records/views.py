@@ -148,6 +148,7 @@ def record_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": f"{record.course.name}: {record.person.full_name}", "record": record,
         "expires": expires, "expired": expires < timezone.localdate(),
         "can_manage": request.access.can("training.manage"),
+        "is_own": record.person.user_id is not None and record.person.user_id == request.user.pk,
         "can_see_all": request.access.can("training.view"),
         "can_see_person": request.access.can("people.view")})
 

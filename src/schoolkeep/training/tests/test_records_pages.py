@@ -223,3 +223,19 @@ def test_the_demo_records_larkspur_training(db: None) -> None:
     expired = [r for r in records.select_related("course")
                if r.completed_on + timedelta(days=31 * r.course.valid_for_months) < today]
     assert len(expired) >= 2
+
+
+def test_a_manager_is_not_offered_to_confirm_their_own_record(personas: Personas,
+                                                                login: Login) -> None:
+    school, manager = personas.school, personas.business_manager
+    me = person_link_account(person=make_person(school, "Beth Manager", kind="support"),
+                             actor=None, user=manager)
+    own = services.own_record_create(school=school, actor=manager, person=me,
+                                     course=cyber(school))
+    client = login(manager)
+    html = client.get(page("record-detail", own)).content.decode()
+    assert "Confirm it" not in html and "another manager" in html
+    response = client.post(page("record-confirm", own), follow=True)
+    assert "You may not confirm your own training." in response.content.decode()
+    own.refresh_from_db()
+    assert own.confirmed_at is None

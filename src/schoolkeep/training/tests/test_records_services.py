@@ -258,3 +258,24 @@ def test_the_confirm_duty_counts_agree_with_its_list(personas: Personas) -> None
     assert sorted(duty.status for duty in listed) == ["due", "overdue"]
     assert all("Ellie" not in duty.title for duty in listed)
     assert listed[0].subject.startswith("Ellie Morgan: Cyber security training")
+
+
+def test_a_manager_may_not_confirm_their_own_record(personas: Personas) -> None:
+    school, manager = personas.school, personas.business_manager
+    me = person_link_account(person=make_person(school, "Beth Manager", kind="support"),
+                             actor=None, user=manager)
+    own = services.own_record_create(school=school, actor=manager, person=me,
+                                     course=cyber(school))
+    events = AuditEvent.objects.count()
+    with pytest.raises(NotAllowed, match="Another manager"):
+        services.record_confirm(record=own, actor=manager)
+    own.refresh_from_db()
+    assert (own.confirmed_at, own.confirmed_by_label, own.version) == (None, "", 1)
+    assert AuditEvent.objects.count() == events
+    # Still awaiting: the duty stays open, and another manager confirms it.
+    now = timezone.now()
+    TrainingRecord.objects.filter(pk=own.pk).update(created_at=now - timedelta(days=8))
+    assert duties.provider.counts([school.pk], now=now, horizon=now + HORIZON)[school.pk] \
+        .overdue == 1
+    services.record_confirm(record=own, actor=personas.siro)
+    assert own.confirmed_at is not None and own.confirmed_by_label == str(personas.siro)
