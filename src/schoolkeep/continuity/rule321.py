@@ -170,20 +170,26 @@ def _devices(links: QuerySet[Any], **flags: bool) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
+# A scope annotated by ``scopes_with_copies`` meets the rule when this holds.
+MET = Q(copies__gte=COPIES_NEEDED, off_site_copies__gte=1, offline_copies__gte=1)
+
+
+def scopes_with_copies(school_ids: Sequence[int], *, today: date) -> QuerySet[Scope]:
+    """The scopes in use of these schools annotated, in SQL, with their counted devices:
+    ``copies``, ``off_site_copies`` and ``offline_copies`` (filter with ``MET``)."""
+    links = _counted_links(today)
+    return (Scope.objects.filter(school_id__in=list(school_ids), archived_at__isnull=True)
+            .annotate(copies=_devices(links), off_site_copies=_devices(links, off_site=True),
+                      offline_copies=_devices(links, offline=True)))
+
+
 def counts(school_ids: Sequence[int], *, today: date) -> dict[int, tuple[int, int]]:
     """{school id: (met, total)} for the schools that have scopes: ``met`` the number of
     scopes meeting the rule, ``total`` the number of scopes. ONE query."""
     ids = list(school_ids)
     if not ids:
         return {}
-    links = _counted_links(today)
-    rows = (Scope.objects.filter(school_id__in=ids, archived_at__isnull=True)
-            .annotate(copies=_devices(links), off_site_copies=_devices(links, off_site=True),
-                      offline_copies=_devices(links, offline=True))
-            .order_by().values("school_id")
-            .annotate(met=Count("pk", filter=Q(copies__gte=COPIES_NEEDED,
-                                               off_site_copies__gte=1,
-                                               offline_copies__gte=1)),
-                      total=Count("pk"))
+    rows = (scopes_with_copies(ids, today=today).order_by().values("school_id")
+            .annotate(met=Count("pk", filter=MET), total=Count("pk"))
             .values_list("school_id", "met", "total"))
     return {school_id: (met, total) for school_id, met, total in rows}

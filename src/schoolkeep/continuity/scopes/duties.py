@@ -5,21 +5,23 @@ One kind, ``backup_scopes.failing-321``: a scope in use that does not meet the 3
 backups recorded and checked: the duty is due 14 days after the scope was added and overdue
 after that (the rule's verdict has no history of its own, so the scope's age is the clock).
 
-``counts`` and ``for_school`` run the rule's few queries whatever the number of schools and
-scopes (the rule is worked out from the sets and their latest checks, not stored).
+``counts`` is ONE aggregate over the scopes of every school, grouped by school (the rule in
+SQL, ``rule321.scopes_with_copies``); ``for_school`` runs the rule's few queries to give each
+duty its reasons, bounded (LIMIT).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from schoolkeep.continuity import rule321
 from schoolkeep.continuity.models import Scope
 from schoolkeep.duties.registry import register as register_provider
-from schoolkeep.duties.types import Duty, DutyCounts, local_date, status_for
+from schoolkeep.duties.types import LONDON, Duty, DutyCounts, local_date, status_for
 from schoolkeep.tenancy.roles import Role
 
 MODULE = "backup_scopes"
@@ -31,6 +33,12 @@ LIMIT = 1000  # duties listed for one school
 
 def due_on(scope: Scope) -> date:
     return local_date(scope.created_at) + GRACE
+
+
+def _added_before(day: date) -> datetime:
+    """The instant a scope must have been added before for its duty to be due before
+    ``day`` (London midnight of ``day`` less the grace)."""
+    return datetime.combine(day - GRACE, time.min, tzinfo=LONDON)
 
 
 def _failing(school_ids: Sequence[int], now: datetime,
@@ -54,11 +62,15 @@ class ScopeDuties:
                horizon: datetime) -> dict[int, DutyCounts]:
         if not school_ids:
             return {}
-        found: dict[int, DutyCounts] = {}
-        for scope, _verdict in _failing(school_ids, now, horizon):
-            found[scope.school_id] = (found.get(scope.school_id, DutyCounts())
-                                      + DutyCounts.of(status_for(due_on(scope), now)))
-        return found
+        today = local_date(now)
+        rows = (rule321.scopes_with_copies(school_ids, today=today).exclude(rule321.MET)
+                .filter(created_at__lt=_added_before(local_date(horizon)))
+                .order_by().values("school_id")
+                .annotate(overdue=Count("pk", filter=Q(created_at__lt=_added_before(today))),
+                          total=Count("pk"))
+                .values_list("school_id", "overdue", "total"))
+        return {school_id: DutyCounts(due=total - overdue, overdue=overdue)
+                for school_id, overdue, total in rows}
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         return [self._duty(scope, verdict, now)

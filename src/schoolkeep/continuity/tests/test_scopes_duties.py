@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.factories import SchoolFactory
 from tests.personas import Personas
@@ -65,21 +63,28 @@ def test_a_scope_added_today_is_not_yet_listed(personas: Personas) -> None:
                                       horizon=now + HORIZON) == []
 
 
-def test_counts_for_many_schools_in_the_same_queries(personas: Personas) -> None:
+def test_counts_are_one_query_and_agree_with_the_list(personas: Personas,
+                                                     django_assert_num_queries) -> None:
     now = timezone.now()
-    schools = [personas.school, personas.other_school]
+    horizon = now + HORIZON
+    schools = [personas.school, personas.other_school, *(SchoolFactory() for _ in range(3))]
+    for number, school in enumerate(schools):
+        age(make_scope(school, "Old"), 30)
+        age(make_scope(school, "Young", kind="other"), 5 + number)  # due in the fortnight
+        make_scope(school, "New", kind="curriculum_network")  # due after the horizon
+    met = make_scope(personas.school, "Met", kind="other")
+    age(met, 40)
+    make_set(personas.school, "Tapes", scopes=[met], offline=True)
+    make_set(personas.school, "NAS", scopes=[met])
+    make_set(personas.school, "Cloud", scopes=[met], off_site=True)
+    ids = [s.pk for s in schools]
+    with django_assert_num_queries(1):
+        counted = duties.provider.counts(ids, now=now, horizon=horizon)
     for school in schools:
-        age(make_scope(school), 30)
-    with CaptureQueriesContext(connection) as few:
-        duties.provider.counts([s.pk for s in schools], now=now, horizon=now + HORIZON)
-    more = [SchoolFactory() for _ in range(5)]
-    for school in more:
-        age(make_scope(school), 30)
-    ids = [s.pk for s in schools + more]
-    with CaptureQueriesContext(connection) as many:
-        counted = duties.provider.counts(ids, now=now, horizon=now + HORIZON)
-    assert len(many) == len(few)
-    assert counted == {school_id: DutyCounts(overdue=1) for school_id in ids}
+        listed = duties.provider.for_school(school.pk, now=now, horizon=horizon)
+        assert counted[school.pk] == sum((DutyCounts.of(d.status) for d in listed),
+                                         DutyCounts())
+        assert counted[school.pk] == DutyCounts(due=1, overdue=1)
 
 
 def test_the_measure_counts_scopes_meeting_the_rule(personas: Personas) -> None:
