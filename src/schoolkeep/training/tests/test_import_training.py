@@ -305,3 +305,13 @@ def test_only_the_imported_records_are_confirmed(personas: Personas, tmp_path: P
     assert own.confirmed_at is None
     imported = TrainingRecord.objects.get(source=TrainingRecord.Source.IMPORT)
     assert imported.confirmed_at == imported.created_at
+
+
+def test_a_cell_too_long_to_read_is_a_problem_quoting_an_excerpt(
+        personas: Personas, tmp_path: Path, staff: dict[str, Person]) -> None:
+    rows = [HEADINGS, ["T001", "", "", "", "Ab cd " * 2_000, "03/09/2025", ""]]
+    result = run(personas, write(tmp_path, rows))
+    problem = result.problems[0]
+    assert (problem.row, problem.column) == (2, "Course")
+    assert "characters" in problem.message and len(problem.message) < 400
+    assert not TrainingRecord.objects.exists()
