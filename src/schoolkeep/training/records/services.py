@@ -7,7 +7,7 @@ The rules a record keeps:
 
 - the person is one of the school's people, still with the school on the day completed;
 - the course is one of the school's courses in use (not archived);
-- the day is not in the future, and a person completes a course once on a given day;
+- the day is not in the future nor before 2000, and a person completes a course once on a given day;
 - a certificate is a PDF, PNG or JPEG (checked by its content), at most 10 MB, kept in the
   private uploads folder under a random name and handed out only through the record's page;
 - a record the school makes is confirmed when it is made; one a member makes themselves
@@ -50,6 +50,8 @@ MAX_BYTES = 10 * 1024 * 1024
 CERTIFICATE_TYPES = {uploads.PDF, uploads.PNG, uploads.JPEG}
 SUFFIX_TYPES = {suffix: content_type for content_type, suffix in uploads.EXTENSIONS.items()}
 MAX_SESSION = 2000  # people in one session: a whole school's staff, several times over
+# No school keeps training records older than this; an earlier day is a typing slip.
+EARLIEST_COMPLETED = date(2000, 1, 1)
 AUDITED = ["person", "course", "completed_on", "source", "notes", "certificate",
            "confirmed"]
 
@@ -80,6 +82,9 @@ def _day(value: Any) -> date:
         raise DomainError("Enter the day the course was completed.", field="completed_on")
     if day > timezone.localdate():
         raise DomainError("The day completed cannot be in the future.", field="completed_on")
+    if day < EARLIEST_COMPLETED:
+        raise DomainError(f"The day completed must be on or after "
+                          f"{EARLIEST_COMPLETED:%d/%m/%Y}.", field="completed_on")
     return day
 
 
@@ -211,9 +216,10 @@ def session_record(*, school: School, actor: Any, course: Any, completed_on: Any
         _require_manager(school, actor)
         day = _day(completed_on)
         course = _course(school, course)
+        # The same person ticked twice (a crafted POST) is recorded once.
         chosen = {person.pk: person for person in people if isinstance(person, Person)}
-        if len(chosen) != len(people) or any(p.school_id != school.pk
-                                             for p in chosen.values()):
+        if any(not isinstance(p, Person) for p in people) or any(
+                p.school_id != school.pk for p in chosen.values()):
             raise DomainError("Choose people from the people of this school.", field="people")
         if not chosen:
             raise DomainError("Choose the people who attended.", field="people")

@@ -87,6 +87,9 @@ def test_managers_create_with_a_422_naming_the_field(personas: Personas,
     other = make_person(personas.other_school, "Someone Else")
     wrong = post(client, personas.business_manager, {**body, "person": str(other.public_id)})
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "person"
+    ancient = post(client, personas.business_manager, {**body, "completed_on": "0001-01-01"})
+    assert ancient.status_code == 422 and ancient.json()["detail"][0]["loc"][-1] == \
+        "completed_on"
     assert TrainingRecord.objects.count() == 1
 
 

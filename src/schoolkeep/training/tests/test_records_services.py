@@ -70,7 +70,8 @@ def test_a_record_is_confirmed_when_the_school_makes_it(personas: Personas) -> N
 
 @pytest.mark.parametrize(("case", "field"), [
     ("future", "completed_on"), ("left", "person"), ("archived", "course"),
-    ("other_school", "person"), ("twice", "completed_on"), ("no_day", "completed_on")])
+    ("other_school", "person"), ("twice", "completed_on"), ("no_day", "completed_on"),
+    ("long_ago", "completed_on")])
 def test_a_record_is_refused_naming_the_field(personas: Personas, case: str,
                                               field: str) -> None:
     school = personas.school
@@ -91,6 +92,8 @@ def test_a_record_is_refused_naming_the_field(personas: Personas, case: str,
                                completed_on=day)
     elif case == "no_day":
         day = None
+    elif case == "long_ago":
+        day = date(1, 1, 1)
     before = TrainingRecord.objects.count()
     with pytest.raises(DomainError) as error:
         services.record_create(school=school, actor=None, person=person, course=course,
@@ -279,3 +282,12 @@ def test_a_manager_may_not_confirm_their_own_record(personas: Personas) -> None:
         .overdue == 1
     services.record_confirm(record=own, actor=personas.siro)
     assert own.confirmed_at is not None and own.confirmed_by_label == str(personas.siro)
+
+
+def test_a_person_ticked_twice_in_a_session_is_recorded_once(personas: Personas) -> None:
+    school = personas.school
+    ellie = make_person(school, "Ellie Morgan")
+    made = services.session_record(school=school, actor=None, course=cyber(school),
+                                   completed_on=timezone.localdate(), people=[ellie, ellie])
+    assert [r.person_id for r in made] == [ellie.pk]
+    assert TrainingRecord.objects.count() == 1
