@@ -118,6 +118,10 @@ def course_update(*, course: Course, actor: Any, version: int, **values: Any) ->
             raise DomainError("This course is archived: it cannot be changed.")
         if current.version != version:
             raise stale_error(school=current.school_id, target=current, what="this course")
+        if current.catalogue_key and values.get("topic", current.topic) != current.topic:
+            # The rules find a catalogue course by its key and its topic: both must hold.
+            raise DomainError(f"{current.name} is from the catalogue: its topic cannot be "
+                              "changed. Add a course of your own instead.", field="topic")
         before = snapshot(current, COURSE_FIELDS)
         _apply(current, values)
         changes = diff(before, snapshot(current, COURSE_FIELDS))

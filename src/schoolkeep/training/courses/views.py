@@ -85,6 +85,9 @@ def course_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if course.archived_at is not None:
         return _to_course(request, course, "This course is archived: it cannot be changed.")
     form = CourseEditForm(posted(request), initial=CourseEditForm.initial_for(course))
+    if course.catalogue_key:  # the training rules read a catalogue course by its topic
+        form.fields["topic"].disabled = True
+        form.fields["topic"].help_text = "A course from the catalogue keeps its topic."
     stale = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

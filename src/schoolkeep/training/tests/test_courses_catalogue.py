@@ -185,3 +185,35 @@ def test_the_api_list_costs_the_same_at_3_and_40(personas: Personas, client: Cli
     with django_assert_num_queries(len(few)):
         body = client.get(url, {"school": "oakfield", "limit": 100}, **headers).json()
     assert body["count"] == 40 and len(body["items"]) == 40
+
+
+def test_a_catalogue_course_keeps_its_topic(personas: Personas, login: Login) -> None:
+    school = personas.school
+    ensure_default_courses(school)
+    ncsc = Course.objects.get(school=school, catalogue_key="ncsc_cyber")
+    with pytest.raises(DomainError) as error:
+        services.course_update(course=ncsc, actor=None, version=ncsc.version, topic="own")
+    assert error.value.field == "topic"
+    ncsc.refresh_from_db()
+    assert (ncsc.topic, ncsc.version) == (Course.Topic.CYBER, 1)
+    services.course_update(course=ncsc, actor=None, version=1, topic=Course.Topic.CYBER,
+                           provider="NCSC")  # the same topic with other changes is fine
+    assert ncsc.provider == "NCSC"
+    # On the page the topic is shown but cannot be changed: a forged value is ignored.
+    client = login(personas.siro)
+    edit = reverse("training:course-edit", args=[ncsc.public_id])
+    assert "keeps its topic" in client.get(edit).content.decode()
+    assert client.post(edit, {"version": str(ncsc.version), "name": ncsc.name, "topic": "own",
+                              "valid_for_months": "12"}).status_code == 302
+    ncsc.refresh_from_db()
+    assert ncsc.topic == Course.Topic.CYBER
+
+
+def test_the_archive_page_says_the_records_still_count(personas: Personas,
+                                                       login: Login) -> None:
+    ensure_default_courses(personas.school)
+    ncsc = Course.objects.get(school=personas.school, catalogue_key="ncsc_cyber")
+    html = login(personas.siro).get(reverse("training:course-archive",
+                                            args=[ncsc.public_id])).content.decode()
+    assert "leaves the training rules" not in html
+    assert "still count towards the training rules" in html
