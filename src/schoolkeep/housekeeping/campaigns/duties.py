@@ -2,9 +2,10 @@
 
 One kind, ``housekeeping.unconfirmed``: a person asked in an open campaign who has not
 confirmed, and whose linked account is an active member of the school. Owner: that member
-themselves, who confirms on the page the duty links to. Due on the campaign's confirm-by
-date, overdue after it, until they confirm or the campaign closes. People without an
-account have no duty: their personal link and the SIRO's campaign page follow them up.
+themselves, who confirms on the page the duty links to; none once they have left. Due on
+the campaign's confirm-by date, overdue after it, until they confirm or the campaign
+closes. People without an account have no duty: their personal link and the SIRO's
+campaign page follow them up.
 
 ``counts`` is ONE aggregate for any number of schools; ``kind_counts`` the same for one
 school split into the viewer's and the others'; ``for_kind`` one query, in order of
@@ -33,6 +34,7 @@ from schoolkeep.duties.types import (
     status_for,
 )
 from schoolkeep.housekeeping.models import Confirmation
+from schoolkeep.people.selectors import current_q
 from schoolkeep.tenancy.models import Membership
 
 MODULE = "housekeeping"
@@ -42,9 +44,10 @@ OWNER = "person__user_id"  # the named owner's column; never falls to a role
 ROLE = "siro"
 
 
-def _pending(school_ids: Sequence[int], horizon: datetime) -> QuerySet[Confirmation]:
-    """Open campaigns' confirmations not given, of people with an active membership, due
-    before the horizon."""
+def _pending(school_ids: Sequence[int], now: datetime, horizon: datetime
+             ) -> QuerySet[Confirmation]:
+    """Open campaigns' confirmations not given, of people who have not left and have an
+    active membership, due before the horizon."""
     member = Membership.objects.filter(school_id=OuterRef("school_id"),
                                        user_id=OuterRef("person__user_id"), is_active=True,
                                        user__is_active=True)
@@ -53,6 +56,7 @@ def _pending(school_ids: Sequence[int], horizon: datetime) -> QuerySet[Confirmat
                                         campaign__closed_at__isnull=True,
                                         campaign__closes_on__lt=local_date(horizon),
                                         person__user__isnull=False)
+            .filter(current_q(local_date(now), prefix="person__"))
             .filter(Exists(member)))
 
 
@@ -67,7 +71,7 @@ class HousekeepingDuties:
         today = local_date(now)
         overdue, due = Q(campaign__closes_on__lt=today), Q(campaign__closes_on__gte=today)
         mine, others = split_by_owner(owners, OWNER, ROLE)
-        rows = (_pending(ids, horizon).order_by().values("school_id")
+        rows = (_pending(ids, now, horizon).order_by().values("school_id")
                 .annotate(a=count_owned(overdue, mine), b=count_owned(due, mine),
                           c=count_owned(overdue, others), d=count_owned(due, others))
                 .values_list("school_id", "a", "b", "c", "d"))
@@ -96,7 +100,7 @@ class HousekeepingDuties:
                  offset: int = 0) -> list[Duty]:
         if kind != KIND:
             raise ValueError(f"The housekeeping module has no kind of duty {kind!r}.")
-        rows = (_pending([school_id], horizon)
+        rows = (_pending([school_id], now, horizon)
                 .filter(kept_by_owner(owners, OWNER, ROLE, mine=mine))
                 .order_by("campaign__closes_on", "campaign__launched_at", "public_id")
                 .values_list("public_id", "campaign__title", "campaign__closes_on",

@@ -3,8 +3,8 @@
 A person who can sign in to the school (an active account with an active membership) is
 sent to their own confirm page, which asks them to sign in; anyone else gets a personal
 one-use link (``links.py``), a newer link ending the older. Nobody without an e-mail address
-gets one: the SIRO can record their confirmation instead. An e-mail that cannot be sent is
-logged and skipped (the next reminder tries again).
+gets one: the SIRO can record their confirmation instead; nor does anyone who has left. An
+e-mail that cannot be sent is logged and skipped (the next reminder tries again).
 
 What leaves the school: the school's name, the campaign's title, its checklist, the confirm-by
 date and a link. Never anything about pupils.
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from schoolkeep.housekeeping.campaigns.links import LINK_DAYS, link_issue, link_url
 from schoolkeep.housekeeping.models import Campaign, Confirmation
+from schoolkeep.people.selectors import current_q
 from schoolkeep.tenancy.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -42,12 +43,14 @@ def campaign_emails_send(*, campaign_id: str, confirmation_ids: Sequence[str] = 
     campaign = Campaign.objects.select_related("school").filter(public_id=campaign_id).first()
     if campaign is None or campaign.closed_at is not None:
         return 0
+    now = timezone.now()
+    # Someone who left since the launch (or the reminder) is not written to.
     rows = (Confirmation.objects.filter(campaign=campaign, confirmed_at__isnull=True)
+            .filter(current_q(timezone.localdate(now), prefix="person__"))
             .exclude(person__email="").select_related("person").order_by("pk"))
     if confirmation_ids:
         rows = rows.filter(pk__in=[int(pk) for pk in confirmation_ids])
     members = _members(campaign.school_id)
-    now = timezone.now()
     sent = 0
     for confirmation in rows:
         person = confirmation.person

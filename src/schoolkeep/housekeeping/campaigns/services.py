@@ -32,6 +32,7 @@ from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
 from schoolkeep.people.models import PersonKind
+from schoolkeep.people.selectors import current_q
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission
 from schoolkeep.tenancy.models import School, Site
 
@@ -193,6 +194,12 @@ def confirm_locked(confirmation: Confirmation, *, via: str, label: str, actor: A
                    now: datetime) -> Confirmation:
     """Mark the (locked) confirmation as given and audit it; inside a transaction."""
     _require_open(confirmation.campaign)
+    leaving = confirmation.person.leaving_date
+    if leaving is not None and leaving <= timezone.localdate(now):
+        # As the personal link's page: a leaver's confirmation stays open in the figures,
+        # but nobody confirms for someone who no longer works here.
+        raise DomainError(f"{confirmation.person.full_name} left on {leaving:%d/%m/%Y}: "
+                          "their digital housekeeping is no longer asked for.")
     if confirmation.confirmed_at is not None:
         raise DomainError(f"{confirmation.person.full_name} confirmed on "
                           f"{timezone.localtime(confirmation.confirmed_at):%d/%m/%Y} already.")
@@ -241,9 +248,10 @@ def confirmation_record(*, confirmation: Confirmation, actor: Any) -> Confirmati
 
 
 def remindable(campaign: Campaign, now: datetime) -> Any:
-    """Those who have not confirmed, have an e-mail address and were not reminded within
-    the last day."""
+    """Those who have not confirmed, have not left, have an e-mail address and were not
+    reminded within the last day."""
     return (Confirmation.objects.filter(campaign=campaign, confirmed_at__isnull=True)
+            .filter(current_q(timezone.localdate(now), prefix="person__"))
             .exclude(person__email="")
             .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMIND_GAP)))
 
@@ -259,7 +267,7 @@ def campaign_remind(*, campaign: Campaign, actor: Any, now: datetime | None = No
         ids = list(remindable(campaign, moment).values_list("pk", flat=True))
         if not ids:
             raise DomainError("Nobody to remind: everyone has confirmed, was reminded in the "
-                              "last day, or has no e-mail address.")
+                              "last day, has left, or has no e-mail address.")
         Confirmation.objects.filter(pk__in=ids).update(
             last_reminded_at=moment, reminders_sent=F("reminders_sent") + 1)
         audit_record(action="housekeeping.campaign.reminded", school=campaign.school_id,
