@@ -112,12 +112,13 @@ def _shared_demo_holder(django_db_setup: None, django_db_blocker: Any,
     """Depends on ``django_db_setup``, so the demo is rolled back before the test database
     is dropped."""
     global _holder
-    _holder = _SharedDemo(django_db_blocker, tmp_path_factory.mktemp("shared-demo") / "uploads")
-    _holder.open()
+    holder = _SharedDemo(django_db_blocker, tmp_path_factory.mktemp("shared-demo") / "uploads")
+    holder.open()  # a build that fails fails this fixture once, not every test again
+    _holder = holder
     try:
-        yield _holder
+        yield holder
     finally:
-        _holder.close()
+        holder.close()
         _holder = None
 
 
