@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from schoolkeep.housekeeping.models import Campaign, Confirmation
 from schoolkeep.people.models import Person, PersonKind
@@ -145,12 +146,17 @@ def page_of(rows: QuerySet[Confirmation], number: Any, per_page: int = 50) -> Pa
     return Paginator(rows, per_page).get_page(number)
 
 
-def my_confirmation(*, school: Any, user: Any, public_id: UUID | str) -> Confirmation:
-    """The member's own confirmation (through their person record in the school);
-    anyone else's, or another school's: 404."""
-    return get_for_school_or_404(
-        Confirmation.objects.select_related("campaign", "person")
-        .filter(person__user=user), school=school, public_id=public_id)
+def my_confirmation(*, schools: Sequence[Any], user: Any,
+                    public_id: UUID | str) -> Confirmation:
+    """The member's own confirmation (through their person record) in any of ``schools``
+    (those they may confirm in: an e-mail's link may be for a school other than the one
+    they are looking at); anyone else's, or a school not theirs: 404."""
+    ids = [getattr(school, "pk", school) for school in schools]
+    found = (Confirmation.objects.select_related("campaign", "person", "school")
+             .filter(person__user=user, school_id__in=ids, public_id=public_id).first())
+    if found is None:
+        raise Http404("Not found")
+    return found
 
 
 def my_open_confirmations(*, school: Any, user: Any) -> list[Confirmation]:

@@ -21,6 +21,7 @@ from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
+from schoolkeep.tenancy.middleware import SESSION_KEY
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 PER_PAGE = 50
@@ -131,10 +132,17 @@ def campaign_close(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @school_view("housekeeping.confirm")
 @require_http_methods(["GET", "POST"])
 def confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
-    confirmation = selectors.my_confirmation(school=request.school, user=request.user,
-                                             public_id=public_id)
+    confirmation = selectors.my_confirmation(
+        schools=[access.school for access in request.access_list
+                 if access.can("housekeeping.confirm")],
+        user=request.user, public_id=public_id)
+    # Trust staff follow an e-mail's link while looking at another of their schools: the
+    # one button switches them to the campaign's school as it confirms.
+    elsewhere = confirmation.school_id != request.school.pk
     error = ""
     if request.method == "POST":
+        if elsewhere:
+            request.session[SESSION_KEY] = confirmation.school_id
         try:
             services.confirmation_confirm(confirmation=confirmation, actor=request.user)
         except DomainError as exc:
@@ -144,7 +152,8 @@ def confirm(request: SchoolRequest, public_id: UUID) -> HttpResponse:
             return redirect("home")
     return render(request, "housekeeping/confirm.html", {
         "page_title": confirmation.campaign.title, "confirmation": confirmation,
-        "campaign": confirmation.campaign, "error": error}, status=400 if error else 200)
+        "campaign": confirmation.campaign, "error": error, "elsewhere": elsewhere},
+        status=400 if error else 200)
 
 
 @school_view("housekeeping.view")
