@@ -1,6 +1,7 @@
 """Reads about training records: the school's list (filtered by course, person, kind of
 person and state; paginated), one record for its page, the people a session may record, and
-a member's own training (their records, and each course's standing for them).
+a member's own training (their records, each course's standing for them, and where they
+stand on the training rules, read from training/rules so it agrees with the status page).
 
 A record stays valid for its course's months from the day completed; it is expired after.
 """
@@ -19,7 +20,17 @@ from django.db.models import Q, QuerySet
 from schoolkeep.people.models import Person
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 from schoolkeep.training.models import Course, TrainingRecord
-from schoolkeep.training.rules.people import GOVERNANCE_KINDS, STAFF_KINDS
+from schoolkeep.training.rules.rpa import NONE as RPA_NONE
+from schoolkeep.training.rules.rpa import TOO_OLD as RPA_TOO_OLD
+from schoolkeep.training.rules.rpa import RpaRow, rpa_status
+from schoolkeep.training.rules.status import (
+    EXPIRED,
+    INDUCTION,
+    MISSING,
+    PersonStatus,
+    school_status,
+    settings_for,
+)
 
 CURRENT, AWAITING, WITHDRAWN, EVERY = "", "awaiting", "withdrawn", "every"
 STATES = [(CURRENT, "Records in force"), (AWAITING, "Awaiting confirmation"),
@@ -81,41 +92,70 @@ class CourseStanding:
     latest: TrainingRecord | None
     expires: date | None
     expired: bool
-    asked: bool  # the rules ask this person for it (the NCSC's cyber training)
+    needed: bool  # the training rules say this person still needs this course
 
     @property
     def awaiting(self) -> bool:
         return self.latest is not None and self.latest.confirmed_at is None
 
 
+@dataclass(frozen=True)
+class RulesStanding:
+    """Where a person stands on the training rules, as the status and RPA pages show it."""
+
+    dfe: PersonStatus | None  # None: the DfE's rule does not ask this person
+    rpa: RpaRow | None  # None: the school is not an RPA member, or the RPA does not ask them
+
+    @property
+    def dfe_needs_training(self) -> bool:
+        return self.dfe is not None and self.dfe.state in (EXPIRED, MISSING, INDUCTION)
+
+    @property
+    def rpa_needs_course(self) -> bool:
+        return self.rpa is not None and self.rpa.reason in (RPA_NONE, RPA_TOO_OLD)
+
+
+def rules_standing(*, school: Any, person: Person, today: date) -> RulesStanding:
+    """The person's row of the DfE's rule and, for an RPA member school, of the RPA's rule,
+    from the rules' own functions (so My training never disagrees with the status page):
+    constant queries, whatever the school's size."""
+    status = school_status(school, today=today)
+    dfe = next((row for row in [*status.people, *status.governors]
+                if row.person.pk == person.pk), None)
+    settings = settings_for(school)
+    rpa = None
+    if settings.rpa_member:
+        rpa = next((row for row in rpa_status(school, settings, today=today).rows
+                    if row.person.pk == person.pk), None)
+    return RulesStanding(dfe=dfe, rpa=rpa)
+
+
+def _course_key(course: Course) -> Any:
+    # A catalogue course archived and added again is the same training: match it by its key.
+    return course.catalogue_key or course.pk
+
+
 def own_training(*, school: Any, person: Person, today: date
-                 ) -> tuple[list[TrainingRecord], list[CourseStanding]]:
-    """A member's records (every one, withdrawn too, latest first) and, for each course in
-    use, where they stand: two queries."""
+                 ) -> tuple[list[TrainingRecord], list[CourseStanding], RulesStanding]:
+    """A member's records (every one, withdrawn too, latest first), for each course in use
+    where they stand, and where they stand on the training rules: constant queries."""
     records = list(TrainingRecord.objects.filter(school=school, person=person)
                    .select_related("course").order_by("-completed_on", "-id"))
     courses = list(Course.objects.filter(school=school, archived_at__isnull=True)
                    .order_by("name_key", "id"))
-    latest: dict[int, TrainingRecord] = {}
+    rules = rules_standing(school=school, person=person, today=today)
+    latest: dict[Any, TrainingRecord] = {}
     for record in records:  # latest first: the first of each course is its latest
         if record.withdrawn_at is None:
-            latest.setdefault(record.course_id, record)
-    asked_cyber = _asked_cyber(person, today)
+            latest.setdefault(_course_key(record.course), record)
     standings = []
     for course in courses:
-        found = latest.get(course.pk)
-        expires = expires_on(found.completed_on, course.valid_for_months) if found else None
+        found = latest.get(_course_key(course))
+        expires = (expires_on(found.completed_on, course.valid_for_months)
+                   if found else None)
+        ncsc = course.catalogue_key == CYBER_KEY
         standings.append(CourseStanding(
             course=course, latest=found, expires=expires,
             expired=expires is not None and expires < today,
-            asked=asked_cyber and course.catalogue_key == CYBER_KEY))
-    return records, standings
-
-
-def _asked_cyber(person: Person, today: date) -> bool:
-    """The DfE asks for cyber training of staff who use the network, and of governors."""
-    if person.kind in GOVERNANCE_KINDS:
-        return True
-    return person.kind in STAFF_KINDS and person.uses_school_network and (
-        person.leaving_date is None or person.leaving_date >= today)
-
+            needed=ncsc and (rules.dfe_needs_training or rules.rpa_needs_course)))
+    return records, standings, rules

@@ -202,11 +202,11 @@ def record_withdraw(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_GET
 def my_training(request: SchoolRequest) -> HttpResponse:
     person = person_for_user(school=request.school, user=request.user)
-    records, standings = ([], []) if person is None else selectors.own_training(
+    records, standings, rules = ([], [], None) if person is None else selectors.own_training(
         school=request.school, person=person, today=timezone.localdate())
     return render(request, "training/records/my_training.html", {
         "page_title": "My training", "person": person, "records": records,
-        "standings": standings})
+        "standings": standings, "rules": rules})
 
 
 @school_view("training.own")

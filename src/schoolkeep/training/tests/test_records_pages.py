@@ -239,3 +239,97 @@ def test_a_manager_is_not_offered_to_confirm_their_own_record(personas: Personas
     assert "You may not confirm your own training." in response.content.decode()
     own.refresh_from_db()
     assert own.confirmed_at is None
+
+
+def test_my_training_agrees_with_the_training_rules(personas: Personas, login: Login) -> None:
+    from schoolkeep.training.courses.services import course_archive, course_create
+    from schoolkeep.training.defaults import ensure_default_courses
+    from schoolkeep.training.models import Course, TrainingSettings
+
+    school, staff = personas.school, personas.staff
+    ellie = person_link_account(person=make_person(school, "Ellie Morgan"), actor=None,
+                                user=staff)
+    ncsc = cyber(school)
+    own_cyber = course_create(school=school, actor=None, name="Our cyber briefing",
+                              topic=Course.Topic.CYBER)
+    record(ellie, own_cyber, days_ago=3)
+    client = login(staff)
+    html = client.get(MINE).content.decode()
+    # The DfE's rule counts the school's own cyber course: nothing is "Needed".
+    assert "Needed" not in html and "Trained</strong>, valid until" in html
+    # An RPA member school asks for the NCSC's course itself.
+    TrainingSettings.objects.create(school=school, rpa_member=True)
+    html = client.get(MINE).content.decode()
+    assert "Needed" in html and "RPA" in html and "Not completed" in html
+    # The NCSC's course archived and added again: its records still stand.
+    record(ellie, ncsc, days_ago=5)
+    course_archive(course=ncsc, actor=None)
+    ensure_default_courses(school)
+    again = Course.objects.get(school=school, catalogue_key="ncsc_cyber",
+                               archived_at__isnull=True)
+    assert again.pk != ncsc.pk
+    html = client.get(MINE).content.decode()
+    assert "Needed" not in html
+    assert (timezone.localdate() - timedelta(days=5)).strftime("%-d %B %Y") in html
+
+
+def test_an_expired_record_says_after_its_last_valid_day(personas: Personas,
+                                                         login: Login) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from schoolkeep.training.records.selectors import expires_on
+
+    school, staff = personas.school, personas.staff
+    ellie = person_link_account(person=make_person(school, "Ellie Morgan"), actor=None,
+                                user=staff)
+    course = cyber(school)
+    today = timezone.localdate()
+    completed = today - relativedelta(months=course.valid_for_months) - timedelta(days=1)
+    made = services.record_create(school=school, actor=None, person=ellie, course=course,
+                                  completed_on=completed)
+    last_day = expires_on(completed, course.valid_for_months)
+    assert last_day < today
+    shown = f"Expired</strong> after {last_day.strftime('%-d %B %Y')}"
+    assert shown in login(personas.business_manager).get(page("record-detail", made)) \
+        .content.decode()
+    assert shown in login(staff).get(MINE).content.decode()
+
+
+def _my_records(person: Any, course: Any, start: int, count: int) -> None:
+    for days_ago in range(start, start + count):
+        record(person, course, days_ago=days_ago + 2)
+
+
+def test_my_training_costs_the_same_at_3_and_40(personas: Personas, login: Login,
+                                                steady_session: None,
+                                                django_assert_num_queries: Any) -> None:
+    school, staff = personas.school, personas.staff
+    ellie = person_link_account(person=make_person(school, "Ellie Morgan"), actor=None,
+                                user=staff)
+    course = cyber(school)
+    client = login(staff)
+    _my_records(ellie, course, 0, 3)
+    client.get(MINE)  # the session's first request may write
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(MINE).status_code == 200
+    _my_records(ellie, course, 3, 37)
+    with django_assert_num_queries(len(few)):
+        html = client.get(MINE).content.decode()
+    assert "My records (40)" in html
+
+
+def test_the_session_page_costs_the_same_at_3_and_40_people(
+        personas: Personas, login: Login, steady_session: None,
+        django_assert_num_queries: Any) -> None:
+    cyber(personas.school)
+    client = login(personas.business_manager)
+    for number in range(3):
+        make_person(personas.school, f"Person {number:02}")
+    client.get(SESSION)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(SESSION).status_code == 200
+    for number in range(3, 40):
+        make_person(personas.school, f"Person {number:02}")
+    with django_assert_num_queries(len(few)):
+        html = client.get(SESSION).content.decode()
+    assert "Person 39" in html
