@@ -10,14 +10,11 @@ from django import forms
 
 from schoolkeep.assets.models import AccessLabel
 from schoolkeep.housekeeping.campaigns.selectors import STAFF_KINDS
+from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.people.models import PersonKind
 from schoolkeep.tenancy.models import Site
 
 CHECKLIST_HELP = "One thing to do a line. People tick nothing: they confirm they did them all."
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class LaunchForm(forms.Form):
@@ -37,7 +34,8 @@ class LaunchForm(forms.Form):
         queryset=AccessLabel.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, label="Only people holding these access labels",
         help_text="Through their Schoolkeep account. Leave all unticked for anyone.")
-    closes_on = forms.DateField(widget=DateInput, label="Confirm by")
+    # Day, Month and Year boxes, as every form here (never the browser's date picker).
+    closes_on = UKDateField(label="Confirm by", what="the confirm-by date")
 
     def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
