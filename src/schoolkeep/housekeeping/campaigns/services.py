@@ -55,6 +55,7 @@ DEFAULT_CHECKLIST = [
 MAX_ITEMS = 12
 MAX_ITEM_LENGTH = 300
 REMIND_GAP = timedelta(days=1)  # nobody is reminded twice within a day
+MAX_OPEN = timedelta(days=365)  # a yearly campaign: never open for more than a year
 MANAGE_MESSAGE = "Only the SIRO may run the digital housekeeping campaign."
 
 
@@ -139,6 +140,10 @@ def campaign_launch(*, school: School, actor: Any, title: str, closes_on: date,
     items = clean_checklist(checklist)
     if closes_on is None or closes_on <= today:
         raise DomainError("Choose a confirm-by date after today.", field="closes_on")
+    if closes_on > today + MAX_OPEN:
+        raise DomainError(f"Choose a confirm-by date within a year, by "
+                          f"{today + MAX_OPEN:%d/%m/%Y}: the housekeeping is yearly.",
+                          field="closes_on")
     unknown = sorted(set(kinds) - set(PersonKind.values))
     if unknown:
         raise DomainError(f"Unknown kind of person: {', '.join(unknown)}.", field="kinds")

@@ -93,3 +93,13 @@ def test_the_list_costs_the_same_at_3_and_40(api, personas: Personas, number: in
         response = reader.get(LIST)
     assert response.json()["count"] == number
 
+
+
+def test_a_confirm_by_date_more_than_a_year_away_is_refused(api, personas: Personas) -> None:
+    make_person(personas.school, "Ann Teacher")
+    far = api(personas.siro).post(_body(closes_on="9999-12-31"))
+    assert far.status_code == 422 and "closes_on" in far.content.decode()
+    assert "within a year" in far.content.decode()
+    assert not Campaign.objects.exists()
+    year = api(personas.siro).post(_body(closes_on=timezone.localdate() + timedelta(days=365)))
+    assert year.status_code == 201, year.content
