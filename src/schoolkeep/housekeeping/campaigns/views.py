@@ -116,6 +116,10 @@ def campaign_record(request: SchoolRequest, public_id: UUID, confirmation_id: UU
 @require_http_methods(["GET", "POST"])
 def campaign_close(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     campaign = selectors.campaign_for_page(school=request.school, public_id=public_id)
+    if request.method == "GET" and campaign.closed_at is not None:
+        # Nothing to ask: no live button on a campaign that is already closed.
+        messages.info(request, "This campaign is closed.")
+        return redirect("housekeeping:campaign-detail", campaign.public_id)
     if request.method == "POST":
         try:
             services.campaign_close(campaign=campaign, actor=request.user)
