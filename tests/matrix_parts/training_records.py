@@ -1,13 +1,14 @@
 # ruff: noqa: E501  (one row per line keeps the table readable)
 """Training records: their pages (the list, one, a session, a record's page and certificate,
-confirm, withdraw, My training and "I completed a course") and /api/v1/training-records.
+attaching a certificate, confirm, withdraw, My training and "I completed a course") and /api/v1/training-records.
 
 Reading everyone's records needs ``training.view`` (the SIRO, DPO, business manager, HR
 administrator, auditor and trust administrator); recording, confirming and withdrawing need
 ``training.manage`` (the SIRO, business manager and HR administrator). A record's page and
 its certificate open for ``training.view``, or for the person the record is about: the
 record here is nobody's persona, so the others get 403 (their POST is a 405 first, the page
-being GET only). My training needs ``training.own`` (every member but the auditor and the
+being GET only). A certificate is attached (POST) by a manager, or by the member whose own
+record awaits confirmation (the staff persona's record here). My training needs ``training.own`` (every member but the auditor and the
 trust administrator): a member linked to a person records a course (302), one linked to
 none is told so on the page (200). The outsider, the SIRO of their own school, sees their own
 lists and forms; this school's record is a 404 and this school's person or course is not a
@@ -78,6 +79,8 @@ URL_ARGUMENTS = {
     "training:record-certificate": _record,
     "training:record-withdraw": _record,
     "training:record-confirm": lambda t: {"public_id": t.extra["training_awaiting_id"]},
+    "training:record-certificate-upload": lambda t: {
+        "public_id": t.extra["training_awaiting_id"]},
     "api:training-record-detail": lambda t: {"record_id": t.extra["training_record_id"]},
 }
 
@@ -91,6 +94,8 @@ FORM_BODIES: dict[tuple[str, str], Any] = {
         "course": t.extra["training_records_course"], "completed_on": _TODAY().isoformat(),
         "people": [str(PERSON_ID), str(ATTENDEE_ID)]},
     ("training:record-withdraw", "POST"): lambda t: {"reason": "Matrix: the wrong person"},
+    ("training:record-certificate-upload", "POST"): lambda t: {
+        "certificate": SimpleUploadedFile("certificate.pdf", CERTIFICATE)},
     ("training:my-training-add", "POST"): lambda t: {
         "course": t.extra["training_records_course"], "completed_on": _TODAY().isoformat()},
 }
@@ -117,6 +122,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("training:record-detail", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ("training:record-certificate", "GET"): "302 200 200 403 200 403 403 200 403 403 403 200 200 404",
     ("training:record-certificate", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("training:record-certificate-upload", "GET"): "302 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ("training:record-certificate-upload", "POST"): "302 302 403 403 302 403 403 302 403 302 403 403 403 404",
     ("training:record-confirm", "GET"): "302 405 403 403 405 403 403 405 403 403 403 403 403 405",
     ("training:record-confirm", "POST"): "302 302 403 403 302 403 403 302 403 403 403 403 403 404",
     ("training:record-withdraw", "GET"): "302 200 403 403 200 403 403 200 403 403 403 403 403 404",

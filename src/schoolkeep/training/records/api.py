@@ -1,7 +1,7 @@
 """Training records in the JSON API (/api/v1/training-records).
 
 Reads need training.view, a create training.manage, through the records' services (the
-same rules and audit as the pages; a certificate is uploaded on the record's page, not
+same rules and audit as the pages; a certificate is attached on the record's page, not
 here). Not a member of the school: 404; a role that may not: 403; a broken rule (a person
 who had left, an archived course, a day in the future, a record that day already): 422
 naming the field. A list and a record name their school as ``?school=<slug>``, a create in

@@ -115,3 +115,10 @@ class OwnRecordForm(_CourseChoice):
                                past=True)
     certificate = forms.FileField(label="Certificate", required=False,
                                   help_text=CERTIFICATE_HELP)
+
+
+class CertificateForm(forms.Form):
+    """A certificate for a record that has none."""
+
+    certificate = forms.FileField(label="Certificate", help_text=CERTIFICATE_HELP,
+                                  error_messages={"required": "Choose the certificate file."})

@@ -33,7 +33,7 @@ from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.text import listed, tidy
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.models import Person
-from schoolkeep.tenancy.guards import actor_label, require_permission
+from schoolkeep.tenancy.guards import actor_label, is_user, require_permission, user_holds
 from schoolkeep.tenancy.models import School
 from schoolkeep.training.models import Course, TrainingRecord
 
@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "training.record.confirmed": "Training record confirmed",
     "training.record.withdrawn": "Training record withdrawn",
     "training.record.certificate-downloaded": "Training certificate downloaded",
+    "training.record.certificate-attached": "Training certificate attached",
 }
 
 FOLDER = "training-certificates"
@@ -316,6 +317,62 @@ def record_withdraw(*, record: TrainingRecord, actor: Any, reason: str) -> Train
                               "withdrawn_reason": {"before": None, "after": text}})
     record.__dict__.update({k: v for k, v in current.__dict__.items() if k != "_state"})
     return record
+
+
+def may_attach_certificate(record: TrainingRecord, actor: Any, *, manages: bool) -> bool:
+    """Who may attach a certificate to a record: a manager, or the member themselves while
+    their own record awaits confirmation (once confirmed, a manager vouches for it)."""
+    if record.withdrawn_at is not None or record.certificate_stored_name:
+        return False
+    if manages:
+        return True
+    actor_id = getattr(actor, "pk", None)
+    return (actor_id is not None and record.confirmed_at is None
+            and record.source == TrainingRecord.Source.SELF
+            and Person.objects.filter(pk=record.person_id, user_id=actor_id).exists())
+
+
+def record_certificate_attach(*, record: TrainingRecord, actor: Any,
+                              certificate: Any) -> TrainingRecord:
+    """Attach a certificate to a record that has none (one recorded at a session, through
+    the API or an import, or without one): checked by its content like any other."""
+    if certificate is None:
+        raise DomainError("Choose the certificate file.", field="certificate")
+    with transaction.atomic(), uploads.stored_until_failure() as pending:
+        current = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+        manages = _manages(current.school_id, actor)
+        if current.withdrawn_at is not None:
+            raise DomainError("This record was withdrawn: it takes no certificate.")
+        if current.certificate_stored_name:
+            raise DomainError("This record has a certificate already.", field="certificate")
+        if not may_attach_certificate(current, actor, manages=manages):
+            raise NotAllowed("You may not attach a certificate to this record.")
+        data, content_type = _read_certificate(certificate, "certificate")
+        stored = pending.store(data, folder=FOLDER, suffix=uploads.EXTENSIONS[content_type])
+        current.certificate_stored_name = stored.name
+        current.certificate_original_name = uploads.original_name(certificate,
+                                                                  fallback="certificate")
+        current.certificate_size = len(data)
+        current.certificate_uploaded_at = timezone.now()
+        current.version += 1
+        current.save(update_fields=["certificate_stored_name", "certificate_original_name",
+                                    "certificate_size", "certificate_uploaded_at", "version"])
+        audit_record(action="training.record.certificate-attached", school=current.school_id,
+                     actor=actor, target=current,
+                     changes={"certificate": {"before": None,
+                                              "after": current.certificate_original_name}})
+    record.__dict__.update({k: v for k, v in current.__dict__.items() if k != "_state"})
+    return record
+
+
+def _manages(school: School | int, actor: Any) -> bool:
+    """True for a manager (or a trusted caller: the command line, the system); False for a
+    member who may act only on their own records; NotAllowed for anyone else."""
+    if not is_user(actor) or user_holds(school=school, user=actor,
+                                        permission="training.manage"):
+        return True
+    _require(school, actor, "training.own", "You may not change this school's training.")
+    return False
 
 
 def certificate_path(record: TrainingRecord) -> Path | None:

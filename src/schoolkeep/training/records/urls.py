@@ -12,6 +12,8 @@ urlpatterns = [
     path("mine/new/", views.my_training_add, name="my-training-add"),
     path("<uuid:public_id>/", views.record_detail, name="record-detail"),
     path("<uuid:public_id>/certificate/", views.record_certificate, name="record-certificate"),
+    path("<uuid:public_id>/certificate/upload/", views.record_certificate_upload,
+         name="record-certificate-upload"),
     path("<uuid:public_id>/confirm/", views.record_confirm, name="record-confirm"),
     path("<uuid:public_id>/withdraw/", views.record_withdraw, name="record-withdraw"),
 ]

@@ -31,6 +31,7 @@ from schoolkeep.training.courses.selectors import open_courses
 from schoolkeep.training.models import Course, TrainingRecord
 from schoolkeep.training.records import selectors, services
 from schoolkeep.training.records.forms import (
+    CertificateForm,
     OwnRecordForm,
     RecordFilterForm,
     RecordForm,
@@ -143,8 +144,17 @@ def record_session(request: SchoolRequest) -> HttpResponse:
 @require_GET
 def record_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     record = _visible_record(request, public_id)
+    return _detail(request, record, CertificateForm())
+
+
+def _detail(request: SchoolRequest, record: TrainingRecord,
+            certificate_form: CertificateForm) -> HttpResponse:
     expires = selectors.expires_on(record.completed_on, record.course.valid_for_months)
+    manages = request.access.can("training.manage")
     return render(request, "training/records/record_detail.html", {
+        "certificate_form": certificate_form,
+        "can_attach": services.may_attach_certificate(
+            record, request.user, manages=manages) and (manages or _own(request, record)),
         "page_title": f"{record.course.name}: {record.person.full_name}", "record": record,
         "expires": expires, "expired": expires < timezone.localdate(),
         "can_manage": request.access.can("training.manage"),
@@ -164,6 +174,26 @@ def record_certificate(request: SchoolRequest, public_id: UUID) -> HttpResponseB
     # A name of our making: nothing typed by anyone reaches the header.
     return download_response(handle, content_type=services.certificate_type(record),
                              name=f"training-certificate-{record.completed_on.isoformat()}")
+
+
+@school_view("school.view")
+@require_POST
+def record_certificate_upload(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+    """Attach a certificate to a record that has none: a manager, or the member while their
+    own record awaits confirmation (the service checks who)."""
+    record = _visible_record(request, public_id)
+    if not (request.access.can("training.manage") or _own(request, record)):
+        raise PermissionDenied
+    form = CertificateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_certificate_attach(record=record, actor=request.user,
+                                               **form.cleaned_data)
+        except DomainError as exc:
+            refuse_on_form(form, exc)
+        else:
+            return _to_record(request, record, "The certificate is attached.")
+    return _detail(request, record, form)
 
 
 @school_view("training.manage")

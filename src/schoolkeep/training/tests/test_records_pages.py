@@ -333,3 +333,63 @@ def test_the_session_page_costs_the_same_at_3_and_40_people(
     with django_assert_num_queries(len(few)):
         html = client.get(SESSION).content.decode()
     assert "Person 39" in html
+
+
+def test_a_certificate_is_attached_to_an_existing_record(personas: Personas, login: Login,
+                                                         private_uploads: Any) -> None:
+    from schoolkeep.audit.models import AuditEvent
+    from schoolkeep.training.models import TrainingSettings
+    from schoolkeep.training.rules.rpa import MET, rpa_status
+
+    school = personas.school
+    course, ellie = cyber(school), make_person(school, "Ellie Morgan")
+    made, = services.session_record(school=school, actor=None, course=course,
+                                    completed_on=timezone.localdate() - timedelta(days=3),
+                                    people=[ellie])
+    upload = page("record-certificate-upload", made)
+    assert login(personas.auditor).post(upload, {"certificate": certificate(PDF)}) \
+        .status_code == 403
+    client = login(personas.business_manager)
+    assert "Attach the certificate" in client.get(page("record-detail", made)).content.decode()
+    refused = client.post(upload, {"certificate": certificate(b"<html></html>")})
+    assert refused.status_code == 200 and "The file must be a PDF, PNG or JPEG" in \
+        refused.content.decode()
+    made.refresh_from_db()
+    assert not made.certificate_stored_name
+    response = client.post(upload, {"certificate": certificate(PDF)})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert (private_uploads / services.FOLDER / made.certificate_stored_name).read_bytes() \
+        == PDF
+    assert AuditEvent.objects.filter(action="training.record.certificate-attached",
+                                     target_id=str(made.public_id)).count() == 1
+    settings = TrainingSettings.objects.create(school=school, rpa_member=True)
+    row, = rpa_status(school, settings, today=timezone.localdate()).rows
+    assert row.reason == MET
+    assert "Attach the certificate" not in client.get(page("record-detail", made)) \
+        .content.decode()  # one is attached now
+    other = record(make_person(personas.other_school, "Someone Else"),
+                   cyber(personas.other_school))
+    assert client.post(page("record-certificate-upload", other),
+                       {"certificate": certificate(PDF)}).status_code == 404
+
+
+def test_a_member_attaches_a_certificate_to_their_own_record_while_it_awaits(
+        personas: Personas, login: Login) -> None:
+    school, staff = personas.school, personas.staff
+    ellie = person_link_account(person=make_person(school, "Ellie Morgan"), actor=None,
+                                user=staff)
+    own = services.own_record_create(school=school, actor=staff, person=ellie,
+                                     course=cyber(school))
+    client = login(staff)
+    assert client.post(page("record-certificate-upload", own),
+                       {"certificate": certificate(PDF)}).status_code == 302
+    own.refresh_from_db()
+    assert own.certificate_stored_name
+    confirmed = record(ellie, cyber(school), days_ago=20)  # the school's: confirmed
+    assert "Attach the certificate" not in client.get(page("record-detail", confirmed)) \
+        .content.decode()
+    assert client.post(page("record-certificate-upload", confirmed),
+                       {"certificate": certificate(PDF)}).status_code == 403
+    confirmed.refresh_from_db()
+    assert not confirmed.certificate_stored_name
