@@ -6,8 +6,10 @@ courses included: the training still happened) that is not withdrawn, confirmed 
 person themselves and awaiting confirmation (the business manager has a duty to confirm those;
 until then the person's word counts, and the page says it is unconfirmed).
 
-A record stays valid until ``completed_on`` plus the course's ``valid_for_months`` (``expiry``:
-31 January plus one month is 28 or 29 February), that last day included. Each person is:
+A record stays valid until ``completed_on`` plus the course's ``valid_for_months``, but never
+more than ``DFE_MONTHS`` (12: the DfE asks for training every year, so a course valid for 3
+years still counts for one here) (``expiry``: 31 January plus one month is 28 or 29 February),
+that last day included. Each person is:
 
 - trained: a record valid today, not within ``SOON_DAYS`` of its end;
 - expires soon: a record valid today that ends within ``SOON_DAYS``;
@@ -31,8 +33,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, Least
 
 from schoolkeep.people.models import Person
 from schoolkeep.training.models import Course, TrainingRecord, TrainingSettings
@@ -43,6 +54,7 @@ from schoolkeep.training.rules.people import (
     not_left,
 )
 
+DFE_MONTHS = 12  # the DfE asks for training "every year": a longer validity counts for 12
 SOON_DAYS = 30  # "expires soon" on the status page
 NEW_STARTER_MONTHS = 12  # an untrained person who started this recently is "induction"
 DEFAULT_INDUCTION_DAYS = TrainingSettings._meta.get_field("induction_days").default
@@ -57,8 +69,9 @@ STATE_LABELS = {TRAINED: "Trained", SOON: "Expires soon", EXPIRED: "Expired",
 
 
 def expiry(completed_on: date, months: int) -> date:
-    """The last day a record is valid (month ends clamp: 31 Jan + 1 month = 28/29 Feb)."""
-    return completed_on + relativedelta(months=months)
+    """The last day a record is valid under the DfE's rule: the course's months, at most
+    ``DFE_MONTHS`` (month ends clamp: 31 Jan + 1 month = 28/29 Feb)."""
+    return completed_on + relativedelta(months=min(months, DFE_MONTHS))
 
 
 def settings_for(school: Any) -> TrainingSettings:
@@ -87,11 +100,12 @@ def valid_on_q(day: date, prefix: str = "") -> Q:
 
 
 def with_expiry(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
-    """``records`` annotated with what ``valid_on_q`` reads."""
+    """``records`` annotated with what ``valid_on_q`` reads (months capped as ``expiry``)."""
     return records.annotate(
         expiry_index=ExpressionWrapper(
             ExtractYear("completed_on") * 12 + ExtractMonth("completed_on")
-            + F("course__valid_for_months"), output_field=IntegerField()),
+            + Least(F("course__valid_for_months"), Value(DFE_MONTHS)),
+            output_field=IntegerField()),
         completed_day=ExtractDay("completed_on"))
 
 

@@ -38,7 +38,7 @@ def test_sql_validity_agrees_with_the_dates_around_month_ends(personas: Personas
     completions = [date(2025, 1, 31), date(2025, 2, 28), date(2024, 2, 29), date(2025, 3, 30),
                    date(2025, 3, 31), date(2025, 8, 31), date(2025, 12, 1)]
     expected: dict[int, date] = {}
-    for months in (1, 6, 12, 13):
+    for months in (1, 6, 12, 13, 36):
         course = make_course(school, f"Cyber {months}", months=months)
         for number, completed in enumerate(completions):
             person = make_person(school, f"P{months}-{number}")
@@ -117,3 +117,30 @@ def test_the_rule_is_met_with_everyone_trained_and_an_induction_not_yet_due(
 def test_only_the_schools_own_people_count(personas: Personas) -> None:
     make_person(personas.other_school, "Elsewhere")
     assert rule.school_status(personas.school, today=TODAY).total == 0
+
+
+def test_a_course_valid_for_longer_than_a_year_counts_for_a_year(personas: Personas) -> None:
+    """The DfE asks for training every year: a 36-month cyber course done 13 months ago has
+    expired in the Python status, the duties' SQL and the measures alike."""
+    from datetime import datetime, time
+
+    from schoolkeep.duties.types import LONDON, OVERDUE
+    from schoolkeep.training.rules import duties, measures
+
+    school = personas.school
+    long_course = make_course(school, "Three-year cyber course", months=36)
+    done = date(2025, 2, 28)  # 13 months before TODAY
+    person = make_person(school, "Long Course")
+    make_record(person, long_course, done)
+    assert rule.expiry(done, 36) == date(2026, 2, 28)
+    found = rule.school_status(school, today=TODAY)
+    assert _states(found)["Long Course"] == rule.EXPIRED
+    assert found.people[0].valid_until == date(2026, 2, 28)
+    assert not Person.objects.filter(pk=person.pk).filter(rule.has_valid_record(TODAY)).exists()
+    now = datetime.combine(TODAY, time(10), tzinfo=LONDON)
+    listed = duties.provider.for_school(school.pk, now=now, horizon=now + timedelta(days=14))
+    assert [d.status for d in listed if d.key.startswith(duties.EXPIRED)] == [OVERDUE]
+    counts = duties.provider.counts([school.pk], now=now, horizon=now + timedelta(days=14))
+    assert counts[school.pk].overdue == sum(d.status == OVERDUE for d in listed)
+    figures = measures.provider.figures([school.pk], now=now)
+    assert figures[school.pk][measures.STAFF_TRAINED] == (0, 1)
