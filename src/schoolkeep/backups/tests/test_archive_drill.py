@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -87,6 +88,28 @@ def base_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
     return env
 
 
+_migrated: Path | None = None
+
+
+def migrated_sqlite(env: dict[str, str], factory: pytest.TempPathFactory) -> None:
+    """The data folder of ``env`` as ``migrate`` and ``createcachetable`` leave it on SQLite:
+    a copy of a database migrated once per test process (every migration, run in a fresh
+    process, takes half a minute or more on a busy machine; the drills need the result, not
+    the run). The folder's own secrets are made when Schoolkeep next starts, as after a real
+    migrate. ``test_a_plain_migrate_at_the_command_line_backs_up_first`` runs migrate itself."""
+    global _migrated
+    if _migrated is None:
+        template = factory.mktemp("migrated") / "data"
+        template_env = dict(env, SCHOOLKEEP_DATA_DIR=str(template))
+        run(template_env, "migrate", "-v0")
+        run(template_env, "createcachetable")
+        _migrated = template
+    data_dir = Path(env["SCHOOLKEEP_DATA_DIR"])
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for database in _migrated.glob("schoolkeep.sqlite3*"):
+        shutil.copy2(database, data_dir / database.name)
+
+
 def postgres_url() -> str:
     for name in ("DATABASE_URL", "SCHOOLKEEP_TEST_POSTGRES"):
         value = os.environ.get(name, "")
@@ -119,8 +142,11 @@ def drill(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             urls[key] = urlparse(url)._replace(path=f"/{name}").geturl()
     source, target = base_env(root / "a", urls["a"]), base_env(root / "b", urls["b"])
     try:
-        run(source, "migrate", "-v0")
-        run(source, "createcachetable")
+        if urls["a"]:
+            run(source, "migrate", "-v0")
+            run(source, "createcachetable")
+        else:
+            migrated_sqlite(source, tmp_path_factory)
         run(source, "demo", "--no-logins")
         made = run(source, "backup", "--out", str(root / "backups"))
         archive = next((root / "backups").glob("*.skbackup"))
@@ -219,7 +245,7 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive of a migrated, empty Schoolkeep with one upload."""
     root = tmp_path_factory.mktemp("small")
     env = base_env(root / "data")
-    run(env, "migrate", "-v0")
+    migrated_sqlite(env, tmp_path_factory)
     (root / "data" / "uploads" / "scans").mkdir(parents=True)
     (root / "data" / "uploads" / "scans" / "a.pdf").write_bytes(b"%PDF-1.4 a scan")
     run(env, "backup", "--out", str(root / "out"))

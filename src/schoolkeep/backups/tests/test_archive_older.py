@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 from schoolkeep.backups.archive import open_archive, read_manifest
-from schoolkeep.backups.tests.test_archive_drill import PASSPHRASE, base_env, run
+from schoolkeep.backups.tests.test_archive_drill import (
+    PASSPHRASE,
+    base_env,
+    migrated_sqlite,
+    run,
+)
 
 pytestmark = pytest.mark.own_databases  # see conftest.py
 
@@ -71,10 +76,10 @@ def applied(archive: Path) -> set[tuple[str, str]]:
     raise AssertionError("no manifest")
 
 
-def test_an_archive_from_an_older_schoolkeep_is_restored_then_migrated(tmp_path: Path) -> None:
+def test_an_archive_from_an_older_schoolkeep_is_restored_then_migrated(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     old = base_env(tmp_path / "old")
-    run(old, "migrate", "-v0")
-    run(old, "createcachetable")
+    migrated_sqlite(old, tmp_path_factory)  # migrate and createcachetable
     run(old, "demo", "--no-logins")
     current = counts(old)
     for app, target in ROLLED_BACK:
