@@ -46,7 +46,8 @@ FACTS: tuple[Fact, ...] = (
     Fact("completed_on", "Completed on", "date",
          ("completed", "date completed", "completion date", "date of completion", "date",
           "completed date", "date taken", "training date"),
-         f"the day the person completed the course: {DATE_FORMS}; not in the future"),
+         f"the day the person completed the course: {DATE_FORMS}; not in the future, and not "
+         "before 01/01/2000"),
     Fact("notes", "Notes", "notes",
          ("note", "comments", "comment"),
          "anything else worth knowing (at most 500 characters)"),

@@ -17,6 +17,7 @@ from schoolkeep.lib.import_bounds import LongCell, Problem, ProblemList, quoted
 from schoolkeep.lib.tabular import ImportFileError, Source, cell_text, column_letter, heading_key
 from schoolkeep.people.imports import parse_date
 from schoolkeep.training.imports.columns import BY_FIELD, BY_HEADING, Fact
+from schoolkeep.training.records.services import EARLIEST_COMPLETED
 
 MAX_ROWS = 20_000
 KEPT_VALUES = 10_000  # distinct cells kept per import (then forgotten: memory stays bounded)
@@ -62,6 +63,10 @@ def parse_cell(fact: Fact, raw: Any, today: date) -> Any:
         if day > today:
             raise BadValue(f"{day:%d/%m/%Y} is in the future: write the day the course was "
                            "completed.")
+        if day < EARLIEST_COMPLETED:
+            # The same bound as a record entered by hand (records/services.py).
+            raise BadValue(f"{day:%d/%m/%Y} is too early: the day completed must be on or "
+                           f"after {EARLIEST_COMPLETED:%d/%m/%Y}.")
         return day
     if fact.parser == "dob":
         day = _day(raw)

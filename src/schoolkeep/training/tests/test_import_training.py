@@ -188,6 +188,8 @@ BAD_ROWS = [
     (["T001", "", "", "", CYBER, "31/02/2025", ""], "Completed on", "no 31 February 2025"),
     (["T001", "", "", "", CYBER, TOMORROW_BUT_ONE, ""], "Completed on", "in the future"),
     (["T001", "", "", "", CYBER, "09/13/2025", ""], "Completed on", "month first"),
+    (["T001", "", "", "", CYBER, "01/01/1901", ""], "Completed on",
+     "on or after 01/01/2000"),
     (["T001", "", "", "", CYBER, "", ""], "Completed on", "blank"),
     (["T001", "", "", "", "", "03/09/2025", ""], "Course", "blank"),
     (["T001", "", "", "", "First aid", "03/09/2025", ""], "Course",
