@@ -164,7 +164,10 @@ def campaign_launch(*, school: School, actor: Any, title: str, closes_on: date,
         campaign.sites.set(site_rows)
         campaign.access_labels.set(label_rows)
         Confirmation.objects.bulk_create(
-            [Confirmation(school=school, campaign=campaign, person_id=pk) for pk in people],
+            # The launch's e-mail counts as the first: "Remind" right after it writes to
+            # nobody again (nor ends the personal links just sent).
+            [Confirmation(school=school, campaign=campaign, person_id=pk,
+                          last_reminded_at=moment) for pk in people],
             batch_size=500)
         audit_record(action="housekeeping.campaign.launched", school=school, actor=actor,
                      target=campaign, target_label=name,
@@ -271,8 +274,8 @@ def campaign_remind(*, campaign: Campaign, actor: Any, now: datetime | None = No
         _require_open(campaign)
         ids = list(remindable(campaign, moment).values_list("pk", flat=True))
         if not ids:
-            raise DomainError("Nobody to remind: everyone has confirmed, was reminded in the "
-                              "last day, has left, or has no e-mail address.")
+            raise DomainError("Nobody to remind: everyone has confirmed, was e-mailed or "
+                              "reminded in the last day, has left, or has no e-mail address.")
         Confirmation.objects.filter(pk__in=ids).update(
             last_reminded_at=moment, reminders_sent=F("reminders_sent") + 1)
         audit_record(action="housekeeping.campaign.reminded", school=campaign.school_id,

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolkeep.housekeeping.campaigns import selectors, services
 from schoolkeep.housekeeping.campaigns.forms import ChecklistForm, LaunchForm
+from schoolkeep.housekeeping.models import Campaign
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.tenancy.decorators import school_view
@@ -44,6 +46,20 @@ def campaign_list(request: SchoolRequest) -> HttpResponse:
         "can_manage": request.access.can("housekeeping.manage")})
 
 
+def _launched(campaign: Campaign) -> str:
+    """How many are asked, how many are e-mailed, and how many have no address (one
+    aggregate)."""
+    counted = campaign.confirmations.aggregate(
+        asked=Count("pk"), no_address=Count("pk", filter=Q(person__email="")))
+    asked, missing = counted["asked"], counted["no_address"]
+    text = (f"Launched: {asked} {'person is' if asked == 1 else 'people are'} asked. "
+            f"E-mails are on their way to {asked - missing}.")
+    if missing:
+        text += (f" {missing} {'has' if missing == 1 else 'have'} no e-mail address: record "
+                 "their confirmation on this page when they tell you.")
+    return text
+
+
 @school_view("housekeeping.manage")
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: SchoolRequest) -> HttpResponse:
@@ -59,8 +75,7 @@ def campaign_create(request: SchoolRequest) -> HttpResponse:
         except DomainError as exc:
             refuse_on_form(form, exc)
         else:
-            messages.success(request, f"Launched: {campaign.confirmations.count()} people "
-                                      "are asked, and their e-mails are on their way.")
+            messages.success(request, _launched(campaign))
             return redirect("housekeeping:campaign-detail", campaign.public_id)
     return render(request, "housekeeping/campaign_form.html", {
         "page_title": "Launch a digital housekeeping campaign", "form": form})

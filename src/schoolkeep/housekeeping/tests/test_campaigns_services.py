@@ -111,17 +111,20 @@ def test_reminders_go_only_to_those_who_have_not_and_not_twice_a_day(
     done = Confirmation.objects.get(person__full_name="Ann Done")
     services.confirmation_confirm(confirmation=done, actor=personas.staff)
     mail.outbox.clear()
+    with pytest.raises(DomainError, match="Nobody to remind"):  # the launch's e-mail counts
+        services.campaign_remind(campaign=campaign, actor=personas.siro)
+    day = timezone.now() + timedelta(hours=25)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.campaign_remind(campaign=campaign, actor=personas.siro) == 1
+        assert services.campaign_remind(campaign=campaign, actor=personas.siro, now=day) == 1
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     assert "Reminder" in mail.outbox[0].subject
     pending = Confirmation.objects.get(person__full_name="Bob Pending")
-    assert pending.reminders_sent == 1 and pending.last_reminded_at is not None
+    assert pending.reminders_sent == 1 and pending.last_reminded_at == day
     with pytest.raises(DomainError, match="Nobody to remind"):
         services.campaign_remind(campaign=campaign, actor=personas.siro,
-                                 now=timezone.now() + timedelta(hours=20))
+                                 now=day + timedelta(hours=20))
     assert services.campaign_remind(campaign=campaign, actor=personas.siro,
-                                    now=timezone.now() + timedelta(hours=25)) == 1
+                                    now=day + timedelta(hours=25)) == 1
     pending.refresh_from_db()
     assert pending.reminders_sent == 2
     assert AuditEvent.objects.filter(action="housekeeping.campaign.reminded").count() == 2
