@@ -97,8 +97,14 @@ def record_list(request: SchoolRequest) -> HttpResponse:
 def record_create(request: SchoolRequest) -> HttpResponse:
     today = timezone.localdate()
     people = selectors.session_people(school=request.school, today=today)
+    initial: dict[str, object] = {"completed_on": today}
+    # "Record their training" on the status page names the person: chosen when they are one
+    # of this school's people who may be recorded; anything else is ignored.
+    wanted = _uuid(request.GET.get("person", ""))
+    if wanted is not None and any(person.public_id == wanted for person in people):
+        initial["person"] = str(wanted)
     form = RecordForm(posted(request), request.FILES or None, people=people,
-                      courses=open_courses(request.school), initial={"completed_on": today})
+                      courses=open_courses(request.school), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record = services.record_create(school=request.school, actor=request.user,

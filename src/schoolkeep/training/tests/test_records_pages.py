@@ -393,3 +393,18 @@ def test_a_member_attaches_a_certificate_to_their_own_record_while_it_awaits(
                        {"certificate": certificate(PDF)}).status_code == 403
     confirmed.refresh_from_db()
     assert not confirmed.certificate_stored_name
+
+
+def test_record_one_names_the_person_from_the_link(personas: Personas, login: Login) -> None:
+    school = personas.school
+    cyber(school)
+    ellie = make_person(school, "Ellie Morgan")
+    make_person(school, "Tom Whitfield")
+    stranger = make_person(personas.other_school, "Someone Else")
+    client = login(personas.business_manager)
+    chosen = f'<option value="{ellie.public_id}" selected>Ellie Morgan</option>'
+    assert chosen in client.get(CREATE, {"person": str(ellie.public_id)}).content.decode()
+    for wanted in (str(stranger.public_id), "not-an-id", "7a1c2f3e-5b6d-4e8f-9a0b-00000000dead"):
+        html = client.get(CREATE, {"person": wanted}).content.decode()
+        assert '<option value="" selected>Choose a person</option>' in html
+        assert "Someone Else" not in html
