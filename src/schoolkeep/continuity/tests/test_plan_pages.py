@@ -274,3 +274,41 @@ def test_the_card_as_a_pdf_of_one_page(personas: Personas, login: Login) -> None
     assert "If we are attacked" in text and "0300 123 2040" in text
     assert "Admin network" in text
     assert client.get(CARD + "?format=doc").status_code == 404
+
+
+def _longest_card(school) -> None:
+    """The longest values the forms accept: ten contacts with 200-character names, 50-character
+    numbers and 300-character notes, ten systems with 200-character names, a 200-character
+    document name."""
+    RecoveryPlan.objects.create(school=school, text="The plan", document_stored_name="x.pdf",
+                                document_original_name="D" * 196 + ".pdf")
+    for n in range(10):
+        PlanContact.objects.create(school=school, position=n + 1, kind="other",
+                                   name=f"{n} " + "Name " * 39 + "Long",
+                                   phone="0" * 50, when_to_call="x " * 150)
+        Scope.objects.create(school=school, kind="other", name=f"{n} " + "System " * 28,
+                             name_key=f"system {n}", restore_order=n + 1)
+
+
+def test_the_longest_card_prints_on_one_a4_page(personas: Personas, login: Login) -> None:
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    _longest_card(personas.school)
+    html = login(personas.business_manager).get(CARD).content.decode()
+    stylesheet = finders.find("schoolkeep/app.css")
+    assert stylesheet
+    with open(stylesheet, encoding="utf-8") as handle:
+        css = CSS(string=handle.read())
+    document = HTML(string=html, url_fetcher=lambda url, **kwargs: {"string": b""}).render(
+        stylesheets=[css])
+    assert len(document.pages) == 1
+
+
+def test_the_longest_card_as_a_pdf_is_one_page(personas: Personas, login: Login) -> None:
+    from pypdf import PdfReader
+
+    _longest_card(personas.school)
+    response = login(personas.staff).get(CARD + "?format=pdf")
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
