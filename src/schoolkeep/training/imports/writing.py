@@ -7,7 +7,7 @@ column. A row whose record is there already (the same person, course and day, no
 withdrawn), or repeats an earlier row of the file, is skipped and listed: importing the same
 file again adds nothing. Records are imported as confirmed (the business manager's import
 is their confirmation), with the source "Imported". The usual courses are added first when
-the school lacks them (``training.defaults.ensure_default_courses``), so a file may name
+the school lacks them (only those the file names, by ``_add_defaults``), so a file may name
 them by key before anyone opened the Courses page.
 
 Writes are in bulk: records go in as plain rows (``lib.bulk.Table``) a chunk at a time, with
@@ -31,9 +31,10 @@ from schoolkeep.audit.services import NewRecordChanges, audit_record_many, diff
 from schoolkeep.lib.bulk import Table
 from schoolkeep.lib.import_bounds import Problem
 from schoolkeep.lib.tabular import ImportFileError, open_source
+from schoolkeep.lib.text import fold
 from schoolkeep.tenancy.guards import actor_label
 from schoolkeep.tenancy.models import School
-from schoolkeep.training.defaults import DEFAULT_COURSES, ensure_default_courses
+from schoolkeep.training.defaults import COURSE_FIELDS, DEFAULT_COURSES, DefaultCourse
 from schoolkeep.training.imports.matching import (
     MISSING,
     CourseIndex,
@@ -184,13 +185,35 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
         yield items[start:start + CHUNK]
 
 
+def _add_defaults(school: School, used: list[DefaultCourse], actor: Any) -> None:
+    """Add to ``school`` the usual courses in ``used`` (only those the file named: the
+    others are the school's to add from the Courses page), each audited as the course list's
+    "add the usual courses" does."""
+    new = [Course(school=school, name=default.name, name_key=fold(default.name),
+                  topic=default.topic, catalogue_key=default.catalogue_key,
+                  provider=default.provider, link=default.link,
+                  description=default.description,
+                  valid_for_months=default.valid_for_months) for default in used]
+    try:
+        with transaction.atomic():  # a savepoint: a clash leaves the import's transaction usable
+            Course.objects.bulk_create(new)
+    except IntegrityError:
+        return  # someone added one at the same moment: the caller finds it missing and stops
+    audit_record_many([
+        {"action": "training.course.created", "school": school, "actor": actor,
+         "target": course,
+         "changes": diff(None, {name: getattr(course, name) for name in COURSE_FIELDS})}
+        for course in new])
+
+
 def _missing_courses(state: _Pass, actor: Any) -> dict[str, int]:
     """Add the usual courses the file named but the school lacked; their ids by name."""
     if not state.courses.missing_used:
         return {}
-    ensure_default_courses(state.school, actor=actor)
-    keys = {default.name: default.catalogue_key for default in DEFAULT_COURSES
-            if default.name in state.courses.missing_used}
+    used = [default for default in DEFAULT_COURSES
+            if default.name in state.courses.missing_used]
+    _add_defaults(state.school, used, actor)
+    keys = {default.name: default.catalogue_key for default in used}
     found = dict(Course.objects.filter(
         school=state.school, archived_at__isnull=True,
         catalogue_key__in=keys.values()).values_list("catalogue_key", "pk"))

@@ -151,7 +151,11 @@ def test_the_usual_courses_are_added_before_a_file_names_them(personas: Personas
     assert result.ok and result.added == 1
     record = TrainingRecord.objects.get()
     assert record.course.catalogue_key == "ncsc_cyber"
-    assert Course.objects.filter(school=personas.school).count() == 3
+    # Only the usual course the file names is added (not data protection nor safeguarding),
+    # and its creation is audited.
+    assert list(Course.objects.filter(school=personas.school)
+                .values_list("catalogue_key", flat=True)) == ["ncsc_cyber"]
+    assert AuditEvent.objects.filter(action="training.course.created").count() == 1
 
 
 def test_a_record_already_there_and_a_repeated_row_are_skipped(
