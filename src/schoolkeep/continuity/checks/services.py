@@ -7,7 +7,8 @@ The rules:
 
 - a check or a test belongs to one of the school's sets that is not retired;
 - no one records checks on Schoolkeep's own sets: the install's nightly runs are their checks;
-- a day is never in the future;
+- a day is never in the future, nor before 1 January 2000 (``EARLIEST_DAY``: a slip of
+  the keyboard, and the term dates go back no further);
 - a failed check says what was done about it, a failed restore test what went wrong;
 - evidence is a PDF, a PNG or JPEG image, or plain text (UTF-8, not a web page or script),
   at most 5 MB, checked by its content and kept outside the web root.
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record
+from schoolkeep.continuity.checks.status import EARLIEST_DAY
 from schoolkeep.continuity.models import BackupCheck, BackupSet, RestoreTest, Scope
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError
@@ -72,6 +74,8 @@ def _day(name: str, value: Any, what: str) -> date:
         raise DomainError(f"Enter the day {what}.", field=name)
     if day > timezone.localdate():
         raise DomainError("The day cannot be in the future.", field=name)
+    if day < EARLIEST_DAY:
+        raise DomainError("The day must be on or after 1 January 2000.", field=name)
     return day
 
 

@@ -31,6 +31,9 @@ from schoolkeep.continuity.models import BackupCheck, BackupSet, ContinuitySetti
 from schoolkeep.duties.cadence import TERMLY, DueDate, calendars_for, next_due, years_around
 from schoolkeep.tenancy.models import School, Term
 
+# The earliest day the termly calculation reads: the services refuse days before it, and a
+# row stored before that rule (or written straight to the database) is read as this day.
+EARLIEST_DAY = date(2000, 1, 1)
 DEFAULT_WINDOW = 30
 NEVER_CHECKED_GRACE = timedelta(days=7)
 RETEST_WITHIN = timedelta(days=14)
@@ -139,8 +142,9 @@ def restore_dues(school_ids: Sequence[int], *, today: date) -> dict[int, Restore
     for school in schools:
         days = [d for d in (as_day(school.first_set),  # type: ignore[attr-defined]
                             as_day(school.first_test)) if d is not None]  # type: ignore[attr-defined]
-        starts[school.pk] = min(days)
-        lasts[school.pk] = as_day(school.last_test)  # type: ignore[attr-defined]
+        starts[school.pk] = max(min(days), EARLIEST_DAY)
+        last = as_day(school.last_test)  # type: ignore[attr-defined]
+        lasts[school.pk] = None if last is None else max(last, EARLIEST_DAY)
     calendars = calendars_for(schools, years_around(
         [today, *starts.values(), *(d for d in lasts.values() if d is not None)]))
     result = {}
