@@ -1,7 +1,8 @@
 """The duty ``housekeeping.unconfirmed`` (the member themselves, while the campaign is open,
 due on its confirm-by date; none for people without an account) agrees between its counts,
 its kinds and its lists, and shows on the member's dashboard linking to their confirm page;
-the measure counts confirmed of asked in the latest campaign, in one query."""
+the measure counts confirmed of asked across the open campaigns (else the latest closed),
+in one query."""
 
 from __future__ import annotations
 
@@ -91,3 +92,25 @@ def test_the_measure_is_the_latest_campaign(personas: Personas,
     services.campaign_close(campaign=campaign, actor=personas.siro)
     launch(personas.school, kinds=["teaching"])
     assert measures.figures(ids, now=timezone.now()) == {personas.school.pk: {CONFIRMED: (0, 3)}}
+
+
+def test_the_measure_counts_every_open_campaign(personas: Personas,
+                                                django_assert_num_queries) -> None:
+    """Campaigns overlap: a governors' campaign launched after the staff one adds to the
+    figure instead of replacing the staff's; once all close, the latest closed counts."""
+    make_person(personas.school, "Ann Member", user=personas.staff)
+    make_person(personas.school, "Bob Teacher")
+    staff = launch(personas.school)
+    services.confirmation_confirm(
+        confirmation=Confirmation.objects.get(person__user=personas.staff),
+        actor=personas.staff)
+    make_person(personas.school, "Gil Governor", "governor")
+    governors = launch(personas.school, kinds=["governor"])
+    ids = [personas.school.pk, personas.other_school.pk]
+    with django_assert_num_queries(1):
+        figures = measures.figures(ids, now=timezone.now())
+    assert figures == {personas.school.pk: {CONFIRMED: (1, 3)}}
+    services.campaign_close(campaign=governors, actor=personas.siro)
+    assert measures.figures(ids, now=timezone.now()) == {personas.school.pk: {CONFIRMED: (1, 2)}}
+    services.campaign_close(campaign=staff, actor=personas.siro)
+    assert measures.figures(ids, now=timezone.now()) == {personas.school.pk: {CONFIRMED: (0, 1)}}
