@@ -4,7 +4,7 @@
   unarchived scope) but has no plan, written or uploaded; due since its first scope.
 - ``recovery_plan.untested``: the plan is to be tested once a year (the DfE's standard; a
   tabletop exercise counts): due a year after the last test, listed from the horizon before,
-  overdue after; due now when it was never tested.
+  overdue after; a plan never tested is due from the school's first scope (``status``).
 
 ``counts`` and ``for_school`` both read ``status.statuses``: ONE query for any number of
 schools, and at most one duty of each kind per school.

@@ -4,7 +4,11 @@ school has started on its backups and recovery), and when the plan was last test
 
 ONE query whatever the number of schools. A plan is tested once a year (the DfE's standard):
 the next test is due a year after the last (``duties.cadence``, YEARLY: 29 February falls on
-28 February in other years); a plan never tested is due for its first test now.
+28 February in other years). A plan never tested is due from the day the school recorded its
+first scope: the day it started on its backups and recovery, the same day the "missing" duty
+counts from, so writing the plan late does not reset the clock, and a plan never tested
+becomes overdue. (The plan itself has no date it was first written: ``updated_at`` moves with
+every edit.) With no scope recorded yet it is due today.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ class PlanStatus:
     last_tested_on: date | None
 
     def next_test_due(self, today: date) -> date:
-        """A year after the last test, or today when the plan was never tested."""
+        """A year after the last test; for a plan never tested, the day of the first scope
+        (today when there is none)."""
         if self.last_tested_on is None:
-            return today
+            return local_date(self.first_scope_at) if self.first_scope_at else today
         due = next_due(YEARLY, None, last_done=self.last_tested_on,
                        starts_on=self.last_tested_on, calendar=None)
         assert due is not None  # a yearly cadence always has a date

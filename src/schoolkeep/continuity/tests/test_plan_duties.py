@@ -125,3 +125,14 @@ def test_measure_counts_plans_tested_within_the_year(personas: Personas,
     with django_assert_num_queries(1):
         figures = measures.figures([fresh.pk, stale.pk, unused.pk], now=timezone.now())
     assert figures == {fresh.pk: {TESTED: (1, 1)}, stale.pk: {TESTED: (0, 1)}}
+
+
+def test_a_plan_never_tested_becomes_overdue_from_the_first_scope(personas: Personas) -> None:
+    """Due from the day the school recorded its first scope, so two years on it is overdue."""
+    school = personas.school
+    scope(school)
+    with_plan(school)
+    later = noon(timezone.localdate() + timedelta(days=730))
+    [duty] = duties_at(school, later)
+    assert duty.key.startswith(UNTESTED) and duty.status == OVERDUE
+    assert duty.due_at == timezone.localdate()

@@ -312,3 +312,13 @@ def test_the_longest_card_as_a_pdf_is_one_page(personas: Personas, login: Login)
     response = login(personas.staff).get(CARD + "?format=pdf")
     assert response.status_code == 200
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
+
+
+def test_a_plan_never_tested_shows_overdue(personas: Personas, login: Login) -> None:
+    school = personas.school
+    Scope.objects.create(school=school, kind="other", name="Admin", name_key="admin")
+    Scope.objects.filter(school=school).update(
+        created_at=timezone.now() - timedelta(days=800))
+    RecoveryPlan.objects.create(school=school, text="Call IT first.")
+    html = login(personas.auditor).get(PLAN).content.decode()
+    assert "never been tested" in html and "Overdue" in html
