@@ -68,6 +68,24 @@ class RestoreOrderForm(forms.Form):
         """(scope, its bound field), for the page's table."""
         return [(scope, self[f"order-{scope.public_id}"]) for scope in self.scopes]
 
+    def clean(self) -> dict[str, Any]:
+        """Refuse a place given to two systems: the card would number them by name, not in
+        the order chosen. The error names the systems that share the place."""
+        cleaned = super().clean() or {}
+        by_place: dict[int, list[Scope]] = {}
+        for scope in self.scopes:
+            place = cleaned.get(f"order-{scope.public_id}")
+            if place is not None:
+                by_place.setdefault(place, []).append(scope)
+        for place, clashing in sorted(by_place.items()):
+            if len(clashing) > 1:
+                names = ", ".join(scope.name for scope in clashing[:-1])
+                message = (f"Place {place} is given to more than one system ({names} and "
+                           f"{clashing[-1].name}): give each system its own place.")
+                for scope in clashing:
+                    self.add_error(f"order-{scope.public_id}", message)
+        return cleaned
+
     def orders(self) -> dict[str, int | None]:
         return {str(scope.public_id): self.cleaned_data.get(f"order-{scope.public_id}")
                 for scope in self.scopes}

@@ -391,6 +391,11 @@ def restore_order_save(*, school: School, actor: Any,
         unknown = [key for key in wanted if key not in scopes]
         if unknown:
             raise DomainError("Choose the systems from the list.", field="orders")
+        # With the systems not named keeping theirs, no two may share a place.
+        places = [wanted.get(key, scope.restore_order) for key, scope in scopes.items()]
+        taken = [place for place in places if place is not None]
+        if len(taken) != len(set(taken)):
+            raise DomainError("Give each system its own place: two share one.", field=None)
         for key, value in wanted.items():
             scope = scopes[key]
             if scope.restore_order == value:

@@ -322,3 +322,29 @@ def test_a_plan_never_tested_shows_overdue(personas: Personas, login: Login) -> 
     RecoveryPlan.objects.create(school=school, text="Call IT first.")
     html = login(personas.auditor).get(PLAN).content.decode()
     assert "never been tested" in html and "Overdue" in html
+
+
+def test_restore_order_refuses_the_same_place_twice(personas: Personas, login: Login) -> None:
+    school = personas.school
+    first = Scope.objects.create(school=school, kind="other", name="Admin", name_key="admin")
+    second = Scope.objects.create(school=school, kind="other", name="Wiki", name_key="wiki")
+    response = login(personas.it_lead).post(reverse("continuity:restore-order"), {
+        f"order-{first.public_id}": "1", f"order-{second.public_id}": "1"})
+    assert response.status_code == 200
+    assert "Place 1 is given to more than one system (Admin and Wiki)" in (
+        response.content.decode())
+    assert list(Scope.objects.filter(school=school).values_list("restore_order", flat=True)) \
+        == [None, None]
+
+
+def test_restore_order_service_refuses_a_clash_with_a_system_not_named(
+        personas: Personas) -> None:
+    school = personas.school
+    Scope.objects.create(school=school, kind="other", name="Admin", name_key="admin",
+                         restore_order=1)
+    wiki = Scope.objects.create(school=school, kind="other", name="Wiki", name_key="wiki")
+    with pytest.raises(services.DomainError):
+        services.restore_order_save(school=school, actor=personas.it_lead,
+                                    orders={str(wiki.public_id): 1})
+    assert Scope.objects.get(pk=wiki.pk).restore_order is None
+
