@@ -51,6 +51,7 @@ def plan(request: SchoolRequest) -> HttpResponse:
         "page_title": "Recovery plan",
         "summary": selectors.summary(request.school, timezone.localdate()),
         "contacts": selectors.contacts(request.school), "scopes": scopes,
+        "ordered_scopes": [scope for scope in scopes if scope.restore_order],
         "order_form": RestoreOrderForm(scopes=scopes),
         "tests": selectors.tests_page(request.school, request.GET.get("page")),
         "earlier": services.earlier_documents(selectors.plan_of(request.school)),

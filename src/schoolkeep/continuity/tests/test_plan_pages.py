@@ -348,3 +348,9 @@ def test_restore_order_service_refuses_a_clash_with_a_system_not_named(
                                     orders={str(wiki.public_id): 1})
     assert Scope.objects.get(pk=wiki.pk).restore_order is None
 
+
+def test_read_only_page_says_the_order_is_not_set(personas: Personas, login: Login) -> None:
+    Scope.objects.create(school=personas.school, kind="other", name="Admin", name_key="admin")
+    html = login(personas.auditor).get(PLAN).content.decode()
+    assert "The order to restore the systems is not set yet." in html
+    assert "<ol></ol>" not in html
