@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.continuity.models import PlanContact, PlanTest, RecoveryPlan, Scope
@@ -174,12 +175,20 @@ def _safe_name(name: str) -> bool:
     return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
 
 
+def _local_day(value: Any) -> date | None:
+    instant = parse_datetime(value) if isinstance(value, str) else None
+    if instant is None or timezone.is_naive(instant):
+        return None
+    return timezone.localdate(instant)
+
+
 def earlier_documents(plan: RecoveryPlan | None) -> list[dict[str, Any]]:
     """The plan's earlier documents, newest first, each with its ``number`` (its place in
-    ``earlier_documents``, for its download)."""
+    ``earlier_documents``, for its download) and ``replaced_on``: the local day it was
+    replaced (stored as a UTC instant; None when unreadable)."""
     if plan is None:
         return []
-    files = [{**entry, "number": number}
+    files = [{**entry, "number": number, "replaced_on": _local_day(entry.get("replaced_at"))}
              for number, entry in enumerate(plan.earlier_documents or [])
              if isinstance(entry, dict) and _safe_name(str(entry.get("stored_name") or ""))]
     return list(reversed(files))

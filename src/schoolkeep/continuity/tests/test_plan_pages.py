@@ -354,3 +354,15 @@ def test_read_only_page_says_the_order_is_not_set(personas: Personas, login: Log
     html = login(personas.auditor).get(PLAN).content.decode()
     assert "The order to restore the systems is not set yet." in html
     assert "<ol></ol>" not in html
+
+
+def test_earlier_documents_show_the_local_day_in_their_link(personas: Personas,
+                                                            login: Login) -> None:
+    """Replaced at 23:30 UTC on 30 June: 1 July in London (summer time)."""
+    RecoveryPlan.objects.create(school=personas.school, text="The plan", earlier_documents=[
+        {"stored_name": "a1.pdf", "original_name": "p0.pdf", "size": 10,
+         "uploaded_at": None, "replaced_at": "2026-06-30T23:30:00+00:00"}])
+    html = login(personas.auditor).get(PLAN).content.decode()
+    assert f'href="{reverse("continuity:plan-document")}?earlier=0">Download p0.pdf ' \
+           '(replaced 1 July 2026)</a>' in html
+    assert "Download the earlier document" not in html
