@@ -303,8 +303,10 @@ def _renumber(school_id: int, ordered: list[PlanContact]) -> None:
             entry.position = position
 
 
-def contact_move(*, contact: PlanContact, actor: Any, direction: str) -> PlanContact:
-    """Move a contact one place up (called sooner) or down."""
+def contact_move(*, contact: PlanContact, actor: Any, direction: str) -> bool:
+    """Move a contact one place up (called sooner) or down. False when it is already first
+    (up) or last (down): nothing moves and nothing is audited. A DomainError when it was
+    taken off the plan meanwhile."""
     if direction not in ("up", "down"):
         raise DomainError("Move the contact up or down.", field="direction")
     _require_manager(contact.school_id, actor)
@@ -317,7 +319,7 @@ def contact_move(*, contact: PlanContact, actor: Any, direction: str) -> PlanCon
             raise DomainError("This contact is no longer in the plan.")
         other = index - 1 if direction == "up" else index + 1
         if not 0 <= other < len(ordered):
-            return ordered[index]
+            return False
         ordered[index], ordered[other] = ordered[other], ordered[index]
         moved = ordered[other]
         before = moved.position
@@ -325,7 +327,7 @@ def contact_move(*, contact: PlanContact, actor: Any, direction: str) -> PlanCon
         audit_record(action="continuity.plan.contact-moved", school=contact.school_id,
                      actor=actor, target=moved,
                      changes={"position": {"before": before, "after": moved.position}})
-    return moved
+    return True
 
 
 def contact_remove(*, contact: PlanContact, actor: Any) -> None:

@@ -166,9 +166,17 @@ def contact_move(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Move the contact up or down.")
         return redirect("continuity:plan")
-    services.contact_move(contact=contact, actor=request.user,
-                          direction=form.cleaned_data["direction"])
-    return _to_plan(request, f"{contact.name} is moved {form.cleaned_data['direction']}.")
+    direction = form.cleaned_data["direction"]
+    try:
+        moved = services.contact_move(contact=contact, actor=request.user, direction=direction)
+    except DomainError as exc:  # taken off the plan since the page was opened
+        messages.error(request, exc.message)
+        return redirect("continuity:plan")
+    if not moved:
+        messages.info(request, f"{contact.name} is already "
+                               f"{'first' if direction == 'up' else 'last'}: nothing moved.")
+        return redirect("continuity:plan")
+    return _to_plan(request, f"{contact.name} is moved {direction}.")
 
 
 @school_view("continuity.manage")

@@ -366,3 +366,27 @@ def test_earlier_documents_show_the_local_day_in_their_link(personas: Personas,
     assert f'href="{reverse("continuity:plan-document")}?earlier=0">Download p0.pdf ' \
            '(replaced 1 July 2026)</a>' in html
     assert "Download the earlier document" not in html
+
+
+def test_moving_a_contact_removed_meanwhile_or_already_first(personas: Personas,
+                                                             login: Login,
+                                                             monkeypatch) -> None:
+    from schoolkeep.continuity.plan import views
+
+    first = contact(personas.school, "Police", 1)
+    client = login(personas.siro)
+    url = reverse("continuity:contact-move", args=[first.public_id])
+    response = client.post(url, {"direction": "up"}, follow=True)
+    html = response.content.decode()
+    assert "Police is already first: nothing moved." in html and "is moved up" not in html
+    real_get = views.get_for_school_or_404
+
+    def fetched_then_removed(*args, **kwargs):
+        found = real_get(*args, **kwargs)
+        PlanContact.objects.filter(pk=found.pk).delete()  # another manager removes it
+        return found
+
+    monkeypatch.setattr(views, "get_for_school_or_404", fetched_then_removed)
+    response = client.post(url, {"direction": "down"}, follow=True)
+    assert response.status_code == 200
+    assert "no longer in the plan" in response.content.decode()
