@@ -265,7 +265,9 @@ def contact_create(*, school: School, actor: Any, kind: str, name: str, phone: s
         last = (PlanContact.objects.filter(school=school).aggregate(n=Max("position"))["n"]
                 or 0)
         if last >= MAX_CONTACTS:
-            raise DomainError(f"A plan lists at most {MAX_CONTACTS} contacts.", field="name")
+            # About the list, not the name typed: shown above the form.
+            raise DomainError(f"A plan lists at most {MAX_CONTACTS} contacts: take one off "
+                              "before adding another.", field=None)
         contact = PlanContact(school=school, position=last + 1)
         _clean_contact(contact, {"kind": kind, "name": name, "phone": phone, "email": email,
                                  "when_to_call": when_to_call})

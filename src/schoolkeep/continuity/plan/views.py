@@ -122,6 +122,13 @@ def plan_document(request: SchoolRequest) -> HttpResponseBase:
 def contact_create(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("defaults") == "yes":
         added = services.contacts_add_defaults(school=request.school, actor=request.user)
+        if not added:
+            full = PlanContact.objects.filter(school=request.school).count() >= \
+                services.MAX_CONTACTS
+            messages.info(request, f"The plan already lists {services.MAX_CONTACTS} contacts, "
+                                   "the most it can: take one off to add another." if full
+                          else "The usual contacts are already on the plan.")
+            return redirect("continuity:plan")
         return _to_plan(request, f"{len(added)} usual contact{'s' if len(added) != 1 else ''}"
                                  " added. Fill in the numbers the plan still lacks.")
     form = ContactForm(posted(request))

@@ -390,3 +390,22 @@ def test_moving_a_contact_removed_meanwhile_or_already_first(personas: Personas,
     response = client.post(url, {"direction": "down"}, follow=True)
     assert response.status_code == 200
     assert "no longer in the plan" in response.content.decode()
+
+
+def test_usual_contacts_a_second_time_and_at_the_limit_say_why(personas: Personas,
+                                                               login: Login) -> None:
+    client = login(personas.siro)
+    url = reverse("continuity:contact-create")
+    client.post(url, {"defaults": "yes"})
+    html = client.post(url, {"defaults": "yes"}, follow=True).content.decode()
+    assert "The usual contacts are already on the plan." in html and "0 usual" not in html
+    PlanContact.objects.filter(school=personas.school).delete()
+    for n in range(services.MAX_CONTACTS):
+        contact(personas.school, f"Contact {n}", n + 1)
+    html = client.post(url, {"defaults": "yes"}, follow=True).content.decode()
+    assert "already lists 30 contacts" in html
+    response = client.post(url, {"kind": "police", "name": "Police", "phone": "101"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "at most 30 contacts" in " ".join(form.non_field_errors())
+    assert not form.errors.get("name")
