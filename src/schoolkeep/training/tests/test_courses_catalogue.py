@@ -217,3 +217,37 @@ def test_the_archive_page_says_the_records_still_count(personas: Personas,
                                             args=[ncsc.public_id])).content.decode()
     assert "leaves the training rules" not in html
     assert "still count towards the training rules" in html
+
+
+def test_a_courses_page_costs_the_same_at_3_and_40_records(personas: Personas, login: Login,
+                                                           steady_session: None,
+                                                           django_assert_num_queries: Any
+                                                           ) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schoolkeep.people.services import person_create
+    from schoolkeep.training.records.services import record_create
+
+    school = personas.school
+    ensure_default_courses(school)
+    ncsc = Course.objects.get(school=school, catalogue_key="ncsc_cyber")
+
+    def trained(start: int, count: int) -> None:
+        for number in range(start, start + count):
+            person = person_create(school=school, actor=None, full_name=f"Person {number:02}",
+                                   kind="teaching")
+            record_create(school=school, actor=None, person=person, course=ncsc,
+                          completed_on=timezone.localdate() - timedelta(days=number + 2))
+
+    detail = reverse("training:course-detail", args=[ncsc.public_id])
+    client = login(personas.auditor)
+    trained(0, 3)
+    client.get(detail)  # the session's first request may write
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(detail).status_code == 200
+    trained(3, 37)
+    with django_assert_num_queries(len(few)):
+        html = client.get(detail).content.decode()
+    assert "Person 00" in html and "Person 39" not in html  # the latest 20 only
