@@ -15,6 +15,8 @@ from django.db.models import F, QuerySet
 from schoolkeep.continuity.models import PlanContact, PlanTest, RecoveryPlan, Scope
 from schoolkeep.continuity.plan.status import PlanStatus, status_for_school
 from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+from schoolkeep.tenancy.selectors import active_role_holders
 
 TESTS_PER_PAGE = 25
 
@@ -25,6 +27,13 @@ def plan_of(school: School) -> RecoveryPlan | None:
 
 def contacts(school: School) -> list[PlanContact]:
     return list(PlanContact.objects.filter(school=school).order_by("position", "id"))
+
+
+def plan_keepers(school: School) -> list[str]:
+    """The names of the school's SIROs, who keep the plan: whom the card tells members who
+    cannot open the plan to ask for it. One query."""
+    holders = active_role_holders(school=school, roles=[Role.SIRO.value])[Role.SIRO.value]
+    return [user.full_name or user.email for user in holders]
 
 
 def restore_scopes(school: School) -> list[Scope]:

@@ -241,6 +241,7 @@ def card(request: SchoolRequest) -> HttpResponse:
     if fmt not in ("", "pdf"):
         raise Http404("Not found")
     summary = selectors.summary(request.school, timezone.localdate())
+    can_view_plan = request.access.can("continuity.view")
     contacts = selectors.contacts(request.school)
     scopes = [s for s in selectors.restore_scopes(request.school) if s.restore_order]
     # The card is one A4 page: the rest are in the plan.
@@ -249,7 +250,9 @@ def card(request: SchoolRequest) -> HttpResponse:
                "contacts": contacts[:CARD_CONTACTS], "scopes": scopes[:CARD_SCOPES],
                "more_contacts": max(len(contacts) - CARD_CONTACTS, 0),
                "more_scopes": max(len(scopes) - CARD_SCOPES, 0),
-               "can_view_plan": request.access.can("continuity.view")}
+               "can_view_plan": can_view_plan,
+               # Members who cannot open the plan are told whom to ask for it (one query).
+               "plan_keepers": [] if can_view_plan else selectors.plan_keepers(request.school)}
     if fmt == "pdf":
         css = (render_to_string("continuity/plan/_card.css")
                + render_to_string("continuity/plan/_card_pdf.css"))

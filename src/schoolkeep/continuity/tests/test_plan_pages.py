@@ -211,7 +211,7 @@ def test_the_card_shows_steps_contacts_and_order_to_every_member(personas: Perso
     assert response.status_code == 200
     html = response.content.decode()
     for words in ("If we are attacked", "Disconnect", "Do not pay", "Do not switch them off",
-                  "0300 123 2040", "Where the plan is", "Recovery plan"):
+                  "0300 123 2040", "Where the plan is", "ask the SIRO"):
         assert words in html
     assert html.index("IT support") < html.index("Action Fraud") < html.index("Police")
     assert html.index("Admin network") < html.index("Curriculum network")
@@ -409,3 +409,16 @@ def test_usual_contacts_a_second_time_and_at_the_limit_say_why(personas: Persona
     form = response.context["form"]
     assert "at most 30 contacts" in " ".join(form.non_field_errors())
     assert not form.errors.get("name")
+
+
+def test_the_card_says_whom_to_ask_for_the_plan_or_links_to_it(personas: Personas,
+                                                                login: Login) -> None:
+    RecoveryPlan.objects.create(school=personas.school, text="The plan")
+    siro = personas.siro.full_name or personas.siro.email
+    html = login(personas.staff).get(CARD).content.decode()
+    assert "For the full plan, ask the SIRO" in html and siro in html
+    assert "The full plan is in Schoolkeep" not in html
+    assert f'href="{PLAN}"' not in html
+    html = login(personas.auditor).get(CARD).content.decode()
+    assert f'<a href="{PLAN}">Backups and recovery, then Recovery plan</a>' in html
+    assert "ask the SIRO" not in html
