@@ -68,6 +68,24 @@ def test_the_status_page_says_where_the_school_stands(login, personas: Personas)
     assert reverse("training:record-create") in page  # the manager's next step
 
 
+def test_an_expired_record_shows_its_last_valid_day_as_expired_after(
+        login, personas: Personas) -> None:
+    """valid_until is the last day it counted: the page says "after" it, never "on" it."""
+    from dateutil.relativedelta import relativedelta
+
+    from schoolkeep.training.rules.status import expiry
+
+    school = personas.school
+    today = timezone.localdate()
+    completed = today - timedelta(days=1) - relativedelta(months=12)
+    last_day = expiry(completed, 12)
+    assert last_day < today
+    make_record(make_person(school, "Eve Lapsed"), make_course(school), completed)
+    page = login(personas.business_manager).get(STATUS).content.decode()
+    assert f"Expired after {last_day.day} {last_day:%B %Y} (its last valid day)" in page
+    assert "Expired on" not in page
+
+
 def test_members_with_only_their_own_training_go_there(login, personas: Personas) -> None:
     response = login(personas.staff).get(STATUS)
     assert response.status_code == 302
