@@ -296,8 +296,14 @@ def scopes_start(*, school: School, actor: Any, systems: Iterable[System] = ()) 
         ]
         wanted += [{"kind": Scope.Kind.CLOUD_SYSTEM, "name": system.name, "system": system}
                    for system in chosen if system.pk not in in_scope]
-        added = [scope_create(school=school, actor=actor, **values) for values in wanted
-                 if fold(values["name"]) not in existing]
+        added = []
+        for values in wanted:
+            # A ticked system may fold to a usual scope's name or to another ticked one's:
+            # the first of a name is added, the others are skipped (the view says so).
+            if fold(values["name"]) in existing:
+                continue
+            added.append(scope_create(school=school, actor=actor, **values))
+            existing.add(fold(values["name"]))
         ensure_install_sets([school.pk])
     return added
 

@@ -72,11 +72,23 @@ def scopes_start(request: SchoolRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Tick only systems listed on the page, then try again.")
         return redirect("continuity:scope-list")
-    added = services.scopes_start(school=request.school, actor=request.user,
-                                  systems=form.cleaned_data["systems"])
+    ticked = form.cleaned_data["systems"]
+    try:
+        added = services.scopes_start(school=request.school, actor=request.user,
+                                      systems=ticked)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("continuity:scope-list")
     messages.success(request, f"Added {len(added)} to what needs protecting, with Schoolkeep "
                               "itself. Next, record the backup sets that protect them."
                      if added else "The usual scopes are here already.")
+    added_systems = {scope.system_id for scope in added}
+    skipped = [system.name for system in ticked if system.pk not in added_systems]
+    if skipped:
+        names = " and ".join([", ".join(skipped[:-1]), skipped[-1]] if len(skipped) > 1
+                             else skipped)
+        messages.warning(request, f"{names} {'were' if len(skipped) > 1 else 'was'} not added: "
+                                  "something of the same name is already listed.")
     return redirect("continuity:scope-list")
 
 

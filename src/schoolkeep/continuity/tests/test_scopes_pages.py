@@ -100,6 +100,24 @@ def test_start_with_the_usual_scopes(personas: Personas, login: Login) -> None:
     assert AuditEvent.objects.filter(action="continuity.scope.created").count() == 4
 
 
+def test_start_skips_a_ticked_system_named_like_a_usual_scope(personas: Personas,
+                                                              login: Login) -> None:
+    school = personas.school
+    network = system_create(school=school, actor=None, name="Admin Network",
+                            hosting="Cloud")
+    twin = system_create(school=school, actor=None, name="CPOMS", hosting="Cloud")
+    make_scope(school, "Cpoms", kind="other")  # an existing scope of the same name
+    client = login(personas.it_lead)
+    response = client.post(START, {"systems": [str(network.public_id), str(twin.public_id)]},
+                           follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Admin Network and CPOMS were not added" in page
+    assert Scope.objects.filter(school=school, name_key="admin network").count() == 1
+    assert Scope.objects.get(school=school, name_key="admin network").kind == "admin_network"
+    assert Scope.objects.filter(school=school, name_key="cpoms").count() == 1
+
+
 def test_adding_a_cloud_system_and_changing_archiving_a_scope(personas: Personas,
                                                               login: Login) -> None:
     school = personas.school
