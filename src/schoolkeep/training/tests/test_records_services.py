@@ -291,3 +291,17 @@ def test_a_person_ticked_twice_in_a_session_is_recorded_once(personas: Personas)
                                    completed_on=timezone.localdate(), people=[ellie, ellie])
     assert [r.person_id for r in made] == [ellie.pk]
     assert TrainingRecord.objects.count() == 1
+
+
+def test_the_confirm_duty_counts_every_school_in_one_query(
+        personas: Personas, django_assert_num_queries: Any) -> None:
+    for school in (personas.school, personas.other_school):
+        person = make_person(school, "Ellie Morgan")
+        services.own_record_create(school=school, actor=None, person=person,
+                                   course=cyber(school))
+    now = timezone.now()
+    with django_assert_num_queries(1):
+        counts = duties.provider.counts([personas.school.pk, personas.other_school.pk],
+                                        now=now, horizon=now + HORIZON)
+    assert {school_id: row.due for school_id, row in counts.items()} == {
+        personas.school.pk: 1, personas.other_school.pk: 1}
