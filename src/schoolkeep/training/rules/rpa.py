@@ -68,6 +68,7 @@ class RpaRow:
     reason: str
     completed_on: date | None = None
     record: TrainingRecord | None = None
+    late: bool = False  # met, but completed on or after the year's start (shown as late)
 
     @property
     def met(self) -> bool:
@@ -98,7 +99,7 @@ class RpaStatus:
 
     def late(self, row: RpaRow) -> bool:
         """Met, but only after the year started."""
-        return row.completed_on is not None and row.completed_on >= self.year_start
+        return row.late
 
 
 # The better of two records: a met one, then one needing only a confirmation or certificate.
@@ -136,5 +137,7 @@ def rpa_status(school: Any, settings: TrainingSettings, *, today: date) -> RpaSt
             if _RANK[reason] < _RANK[best.reason]:
                 best = RpaRow(person=person, reason=reason, completed_on=record.completed_on,
                               record=record)
+        best.late = (best.met and best.completed_on is not None
+                     and best.completed_on >= start)
         rows.append(best)
     return RpaStatus(year_start=start, counts_from=earliest, rows=rows)

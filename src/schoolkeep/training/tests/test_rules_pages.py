@@ -126,6 +126,21 @@ def test_the_rpa_section_and_page(login, personas: Personas) -> None:
     assert "Completed, with a certificate" in page and "Not completed" in page
 
 
+def test_the_rpa_page_marks_who_completed_after_the_year_started(
+        login, personas: Personas) -> None:
+    settings = TrainingSettings.objects.create(school=personas.school, rpa_member=True)
+    start = rpa.year_start(settings, timezone.localdate())
+    ncsc = make_course(personas.school, "NCSC", catalogue_key=rpa.NCSC_KEY)
+    make_record(make_person(personas.school, "Lou Late"), ncsc,
+                min(start + timedelta(days=1), timezone.localdate()), certificate=True)
+    make_record(make_person(personas.school, "Ola Ontime"), ncsc, start - timedelta(days=1),
+                certificate=True)
+    page = login(personas.dpo).get(RPA).content.decode()
+    assert page.count("Late: completed after the year started") == 1
+    late_row = page.split("Lou Late")[1].split("</tr>")[0]
+    assert "Late: completed after the year started" in late_row
+
+
 def test_the_matrix_lists_people_by_course_and_is_audited(login, personas: Personas) -> None:
     school = personas.school
     cyber = make_course(school)
