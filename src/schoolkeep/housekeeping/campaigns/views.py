@@ -91,7 +91,7 @@ def campaign_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "page_title": campaign.title, "campaign": campaign,
         "figures": selectors.figures_of(campaign), "showing": showing,
         "page": selectors.page_of(rows, request.GET.get("page"), PER_PAGE),
-        "query": f"show={showing}",
+        "query": f"show={showing}", "today": timezone.localdate(),
         "can_manage": request.access.can("housekeeping.manage") and campaign.is_open})
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from tests.personas import Personas
 
@@ -70,3 +71,13 @@ def test_a_leaver_cannot_confirm_nor_be_recorded(personas: Personas) -> None:
         services.confirmation_record(confirmation=ann, actor=personas.siro)
     ann.refresh_from_db()
     assert ann.confirmed_at is None
+
+
+def test_the_campaign_page_offers_no_record_button_for_a_leaver(personas: Personas,
+                                                                login) -> None:
+    campaign = _left_after_launch(personas)
+    html = login(personas.siro).get(
+        reverse("housekeeping:campaign-detail", args=[campaign.public_id])).content.decode()
+    assert "Left on" in html and "nothing to record" in html
+    assert "They have done it<span class=\"visually-hidden\">: Ann Leaver" not in html
+    assert "They have done it<span class=\"visually-hidden\">: Bob Member" in html
