@@ -19,7 +19,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from schoolkeep.continuity import rule321
-from schoolkeep.continuity.models import Scope
+from schoolkeep.continuity.models import BackupSet, Scope
+from schoolkeep.continuity.scopes.selectors import SCHOOLKEEP_STEP
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import LONDON, Duty, DutyCounts, local_date, status_for
 from schoolkeep.tenancy.roles import Role
@@ -73,19 +74,32 @@ class ScopeDuties:
                 for school_id, overdue, total in rows}
 
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
-        return [self._duty(scope, verdict, now)
-                for scope, verdict in _failing([school_id], now, horizon)[:LIMIT]]
+        failing = _failing([school_id], now, horizon)[:LIMIT]
+        # Scopes with a set of the school's own (one query): a Schoolkeep scope without one
+        # is asked for one, as its install sets alone cannot meet the rule.
+        owned = set(BackupSet.scopes.through.objects.filter(
+            scope_id__in=[scope.pk for scope, _ in failing], backupset__install_copy="",
+            backupset__retired_at__isnull=True).values_list("scope_id", flat=True))
+        return [self._duty(scope, verdict, now, needs_own=(
+                    scope.kind == Scope.Kind.SCHOOLKEEP and scope.pk not in owned))
+                for scope, verdict in failing]
 
-    def _duty(self, scope: Scope, verdict: rule321.Verdict, now: datetime) -> Duty:
+    def _duty(self, scope: Scope, verdict: rule321.Verdict, now: datetime, *,
+              needs_own: bool = False) -> Duty:
         due = due_on(scope)
         reasons = "; ".join(verdict.reasons[:3])
+        if needs_own:
+            url = f"{reverse('continuity:set-create')}?scope={scope.public_id}"
+            action = SCHOOLKEEP_STEP
+        else:
+            url = reverse("continuity:scope-detail", args=[scope.public_id])
+            action = "Record its backups, or a check of each"
         return Duty(
             key=f"{KIND}:{scope.public_id}", module=MODULE, title=TITLE,
             subject=f"{scope.name}: {reasons}" if reasons else scope.name,
             due_at=due, status=status_for(due, now),
-            url=reverse("continuity:scope-detail", args=[scope.public_id]),
-            permission="continuity.view", owner_role=Role.IT_LEAD,
-            action="Record its backups, or a check of each", order_at=scope.created_at)
+            url=url, permission="continuity.view", owner_role=Role.IT_LEAD,
+            action=action, order_at=scope.created_at)
 
 
 provider = ScopeDuties()

@@ -22,6 +22,7 @@ from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 ACTIVE, RETIRED, ANY = "active", "retired", "any"
 SET_STATUSES = [("", "Sets in use"), (RETIRED, "Retired sets")]
+SCHOOLKEEP_STEP = "Add a backup set of the school's own that protects it"
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,39 @@ class ScopeRow:
     verdict: rule321.Verdict
 
     @property
+    def own_sets(self) -> list[BackupSet]:
+        """The school's own sets (not Schoolkeep's): the ones it can check or change."""
+        return [backup_set for backup_set in self.sets if not backup_set.install_copy]
+
+    @property
     def next_step(self) -> str:
-        """What to do next, in a few words (the page links the first two)."""
-        if self.verdict.met:
+        """What to do next, in a few words (the page links it when ``next_link`` says)."""
+        verdict = self.verdict
+        if verdict.met:
             return "Keep recording its checks"
-        if not self.sets:
+        if not self.own_sets:
+            if self.scope.kind == Scope.Kind.SCHOOLKEEP:
+                # Schoolkeep's own sets never make 3 devices, off site and offline; the
+                # school runs the server, so its own backups of it are what can.
+                return SCHOOLKEEP_STEP
             return "Record its backups"
-        if self.verdict.unchecked:
+        own = {backup_set.name for backup_set in self.own_sets}
+        if own.intersection(verdict.unchecked):
             return "Record a check of each backup"
-        if self.verdict.copies >= rule321.COPIES_NEEDED:
-            return "Keep one copy off site and one offline"
+        if verdict.copies >= rule321.COPIES_NEEDED:
+            if not verdict.off_site and not verdict.offline:
+                return "Keep one copy off site and one offline"
+            return "Keep one copy off site" if not verdict.off_site else "Keep one copy offline"
         return "Add a backup on another device"
+
+    @property
+    def next_link(self) -> str:
+        """Which page the next step links to: "set" (a new set for this scope), "check"
+        (record a check of one of the school's own sets) or "" (no link)."""
+        step = self.next_step
+        if step in (SCHOOLKEEP_STEP, "Record its backups"):
+            return "set"
+        return "check" if step == "Record a check of each backup" else ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from tests.personas import Personas
 
 from schoolkeep.accounts.models import User
@@ -259,7 +260,40 @@ def test_each_scope_gets_its_next_step(personas: Personas) -> None:
     make_set(school, "Never checked", scopes=[unchecked], checked_days_ago=None)
     steps = {row.scope.name: row.next_step
              for row in scope_rows(school=school, today=timezone.localdate())}
+    no_offline = make_scope(school, "No offline", kind="other")
+    for name in ("Cloud A", "Disk D", "Disk E"):
+        make_set(school, name, scopes=[no_offline], off_site=name == "Cloud A")
+    no_off_site = make_scope(school, "No off site", kind="other")
+    for name in ("Tape B", "Disk F", "Disk G"):
+        make_set(school, name, scopes=[no_off_site], offline=name == "Tape B")
+    steps = {row.scope.name: row.next_step
+             for row in scope_rows(school=school, today=timezone.localdate())}
     assert steps == {"Empty": "Record its backups", "Short": "Add a backup on another device",
                      "On site": "Keep one copy off site and one offline",
+                     "No offline": "Keep one copy offline",
+                     "No off site": "Keep one copy off site",
                      "Unchecked": "Record a check of each backup"}
     assert empty.pk  # listed though it has no set
+
+
+def test_the_schoolkeep_scope_asks_for_a_set_of_the_schools_own(personas: Personas,
+                                                                login: Login) -> None:
+    school = personas.school
+    ensure_install_sets([school.pk])
+    scope = Scope.objects.get(school=school, kind="schoolkeep")
+    rows = {row.scope.name: row for row in scope_rows(school=school,
+                                                      today=timezone.localdate())}
+    wanted = "Add a backup set of the school's own that protects it"
+    assert rows["Schoolkeep"].next_step == wanted
+    page = login(personas.it_lead).get(LIST).content.decode()
+    link = f'href="{reverse("continuity:set-create")}?scope={scope.public_id}">{escape(wanted)}</a>'
+    assert link in page
+    assert reverse("continuity:check-create") not in page  # its sets cannot be checked here
+    form = login(personas.it_lead).get(
+        f'{reverse("continuity:set-create")}?scope={scope.public_id}').content.decode()
+    assert re.search(rf'value="{scope.public_id}"[^>]*checked', form)
+    own = make_set(school, "Server backup to NAS", scopes=[scope], checked_days_ago=None)
+    rows = {row.scope.name: row for row in scope_rows(school=school,
+                                                      today=timezone.localdate())}
+    assert rows["Schoolkeep"].next_step == "Record a check of each backup"
+    assert own.pk
