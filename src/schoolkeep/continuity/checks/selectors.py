@@ -4,6 +4,7 @@ restore tests, and one check or test for its page. Lists are a fixed number of q
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,10 +14,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from schoolkeep.backups.models import BackupRun
+from schoolkeep.backups.selectors import run_reason
 from schoolkeep.continuity.models import BackupCheck, BackupSet, RestoreTest, Scope
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 INSTALL_RUNS_SHOWN = 14  # the last fortnight of nightly runs
+# A path still in a message after run_reason (a folder it does not know): Unix, Windows
+# or a network share. Schools see the reason, never where things are on the server.
+_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:\\|\\\\|/)[^\s:;,'\"]+")
 
 
 def sets_in_use(school: Any, *, recorded_by_school: bool = False) -> list[BackupSet]:
@@ -67,9 +72,15 @@ def install_runs(limit: int = INSTALL_RUNS_SHOWN) -> list[InstallRun]:
     only when its archive was verified (and copied, when a copy folder is set up)."""
     rows = (BackupRun.objects.filter(finished_at__isnull=False).order_by("-finished_at")
             .values_list("finished_at", "ok", "message")[:limit])
-    return [InstallRun(timezone.localdate(finished), ok,
-                       "" if ok else (message or "The nightly backup failed."))
+    return [InstallRun(timezone.localdate(finished), ok, "" if ok else plain_reason(message))
             for finished, ok, message in rows]
+
+
+def plain_reason(message: str) -> str:
+    """A failed run's reason as a school may see it: the folders the backups page names in
+    words (``backups.selectors.run_reason``), and any other path on the server left out."""
+    words = _PATH.sub("a folder on Schoolkeep's server", run_reason(message or "")).strip()
+    return words or "The nightly backup failed."
 
 
 def check_for_page(*, school: Any, public_id: UUID | str) -> BackupCheck:
