@@ -26,10 +26,12 @@ from schoolkeep.tenancy.models import School
 ACTION_SET_ADDED = "continuity.install_set.added"
 ACTION_SET_CHANGED = "continuity.install_set.changed"
 ACTION_SCOPE_ADDED = "continuity.install_scope.added"
+ACTION_SCOPE_TAKEN = "continuity.install_scope.taken_over"
 ACTION_LABELS = {
     ACTION_SET_ADDED: "Schoolkeep's own backup listed",
     ACTION_SET_CHANGED: "Schoolkeep's own backup updated",
     ACTION_SCOPE_ADDED: "Schoolkeep added to what needs protecting",
+    ACTION_SCOPE_TAKEN: "The school's scope named Schoolkeep marked as Schoolkeep itself",
 }
 
 SCOPE_NAME = "Schoolkeep"
@@ -90,12 +92,20 @@ def ensure_install_sets(school_ids: Sequence[int] | None = None) -> None:
                       for sid in ids if sid not in scopes]
         if new_scopes:
             # A school's own scope already named "Schoolkeep" would clash on the name: that
-            # school keeps its scope, which then gets the kind (one query, then the rest).
+            # school keeps its scope, which then gets the kind (one read, one update for all
+            # of them, each audited).
             taken = {s.school_id: s for s in Scope.objects.filter(
                 school_id__in=[s.school_id for s in new_scopes], archived_at__isnull=True,
                 name_key=fold(SCOPE_NAME))}
+            if taken:
+                Scope.objects.filter(pk__in=[s.pk for s in taken.values()]).update(
+                    kind=Scope.Kind.SCHOOLKEEP)
             for scope in taken.values():
-                Scope.objects.filter(pk=scope.pk).update(kind=Scope.Kind.SCHOOLKEEP)
+                events.append({"action": ACTION_SCOPE_TAKEN, "school": scope.school_id,
+                               "target": scope, "target_label": scope.name,
+                               "changes": {"kind": str(Scope.Kind.SCHOOLKEEP),
+                                           "was": str(scope.kind)}})
+                scope.kind = Scope.Kind.SCHOOLKEEP
                 scopes[scope.school_id] = scope
             new_scopes = [s for s in new_scopes if s.school_id not in taken]
             Scope.objects.bulk_create(new_scopes)

@@ -94,3 +94,19 @@ def test_install_sets_take_their_day_from_the_nightly_runs(personas: Personas,
                              finished_at=now - timedelta(days=1), ok=False)
     assert last_success_by_set([personas.school.pk])[archive.pk] == timezone.localdate(
         now - timedelta(days=3))
+
+
+def test_a_school_scope_named_schoolkeep_is_taken_over_with_an_audit_event(
+        personas: Personas, settings) -> None:
+    settings.BACKUP_COPY_DIR = ""
+    own = Scope.objects.create(school=personas.school, kind=Scope.Kind.OTHER,
+                               name="SchoolKeep", name_key="schoolkeep")
+    other = Scope.objects.create(school=personas.other_school, kind=Scope.Kind.OTHER,
+                                 name="Schoolkeep", name_key="schoolkeep")
+    ensure_install_sets([personas.school.pk, personas.other_school.pk])
+    for scope in (own, other):
+        scope.refresh_from_db()
+        assert scope.kind == Scope.Kind.SCHOOLKEEP
+        event = AuditEvent.objects.get(school_id=scope.school_id,
+                                       action="continuity.install_scope.taken_over")
+        assert event.target_label == scope.name
