@@ -21,7 +21,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
 from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
@@ -178,7 +178,8 @@ class RestoreIn(_Input):
     scope: UUID | None = Field(None, description="The id of the scope the data belongs to.")
     tested_on: date
     what_was_restored: str = Field(..., max_length=300)
-    minutes_taken: int | None = Field(None, ge=0, le=100_000)
+    # Strict: JSON true is not a number of minutes (it would be read as 1).
+    minutes_taken: StrictInt | None = Field(None, ge=0, le=100_000)
     outcome: Literal["worked", "partly", "failed"]
     notes: str = Field("", max_length=5000,
                        description="What went wrong: needed unless it worked.")

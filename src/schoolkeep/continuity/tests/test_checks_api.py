@@ -155,3 +155,13 @@ def test_list_query_count_does_not_grow(api, personas: Personas, django_assert_n
     with django_assert_num_queries(len(few)):
         body = caller.get(url).json()
     assert body["count"] == 40 and len(body["items"]) == 40
+
+
+def test_minutes_taken_must_be_a_number(client, personas: Personas) -> None:
+    nas = make_set(personas.school)
+    response = Api(client, personas.it_lead).send("POST", reverse("api:restore-test-list"), {
+        "school": "oakfield", "backup_set": str(nas.public_id),
+        "tested_on": timezone.localdate(), "what_was_restored": "Files",
+        "minutes_taken": True, "outcome": "worked"}, school=None)
+    assert response.status_code == 422 and "minutes_taken" in str(response.json())
+    assert not RestoreTest.objects.exists()
