@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -152,9 +152,10 @@ def restore_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @school_view("continuity.view")
 @require_GET
 def export(request: SchoolRequest) -> HttpResponse:
-    form = ExportForm(request.GET)
+    # The format only comes from the page's own links; an edited one gets a plain answer.
+    form = ExportForm({"format": request.GET.get("format", "").strip().lower()})
     if not form.is_valid():
-        raise Http404("Not found")
+        return HttpResponseBadRequest("Choose XLSX or CSV.", content_type="text/plain")
     fmt = form.cleaned_data["format"] or "xlsx"
     content, name = log_export(school=request.school, actor=request.user, fmt=fmt,
                                today=timezone.localdate())

@@ -173,5 +173,14 @@ def test_the_log_as_csv_and_xlsx(personas: Personas, login: Login) -> None:
     sheet = workbook.active
     assert sheet.max_row == 4 and sheet["A3"].value == "Restore test"
     assert AuditEvent.objects.filter(action="continuity.log.exported").count() == 2
-    assert client.get(EXPORT, {"format": "pdf"}).status_code == 404
+    assert client.get(EXPORT, {"format": "pdf"}).status_code == 400
     assert login(personas.staff).get(EXPORT).status_code == 403
+
+
+def test_the_logs_format_in_any_case(personas: Personas, login: Login) -> None:
+    client = login(personas.it_lead)
+    url = reverse("continuity:log-export")
+    response = client.get(url, {"format": "CSV"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    response = client.get(url, {"format": "pdf"})
+    assert response.status_code == 400 and "Choose XLSX or CSV" in response.content.decode()
