@@ -70,7 +70,7 @@ class BackupCheckDuties:
                 due_at=d.due_on, status=status_for(d.due_on, now),
                 url=reverse("continuity:check-create") + f"?set={d.public_id}",
                 permission="continuity.manage", owner_role=Role.IT_LEAD,
-                oversight_url=reverse("continuity:check-list") + f"?set={d.public_id}",
+                oversight_url=reverse("continuity:check-list") + f"?backup_set={d.public_id}",
                 oversight_permission="continuity.view",
                 action="Record a backup check", order_at=d.created_at))
         return duties
@@ -118,7 +118,8 @@ class RestoreTestDuties:
                 due_at=f.due_on, status=status_for(f.due_on, now),
                 url=reverse("continuity:restore-create") + f"?set={f.set_public_id}",
                 permission="continuity.manage", owner_role=Role.IT_LEAD,
-                oversight_url=reverse("continuity:restore-list") + f"?set={f.set_public_id}",
+                oversight_url=reverse("continuity:restore-list")
+                + f"?backup_set={f.set_public_id}",
                 oversight_permission="continuity.view", action="Record a restore test"))
         return duties
 
