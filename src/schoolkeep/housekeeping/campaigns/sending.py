@@ -4,7 +4,8 @@ A person who can sign in to the school (an active account with an active members
 sent to their own confirm page, which asks them to sign in; anyone else gets a personal
 one-use link (``links.py``), a newer link ending the older. Nobody without an e-mail address
 gets one: the SIRO can record their confirmation instead; nor does anyone who has left. An
-e-mail that cannot be sent is logged and skipped (the next reminder tries again).
+e-mail that cannot be sent is logged, skipped and not counted as a reminder (the next
+reminder tries again at once).
 
 What leaves the school: the school's name, the campaign's title, its checklist, the confirm-by
 date and a link. Never anything about pupils.
@@ -18,6 +19,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +78,10 @@ def campaign_emails_send(*, campaign_id: str, confirmation_ids: Sequence[str] = 
         except Exception as exc:  # any transport failure: the next reminder tries again
             logger.warning("Housekeeping e-mail for confirmation %s not sent: %s",
                            confirmation.pk, exc)
+            # Not sent, so not counted: the next "Remind" may try again at once.
+            Confirmation.objects.filter(pk=confirmation.pk).update(
+                last_reminded_at=None,
+                reminders_sent=Greatest(F("reminders_sent") - int(reminder), 0))
             continue
         sent += 1
     return sent
