@@ -125,13 +125,18 @@ def _read(path: Path, result: ImportResult, progress: Progress | None,
     return rows
 
 
+def _shown(day: date) -> str:
+    """A day as the preview shows it, like every other page: "3 September 2025"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _skip(state: _Pass, row: TrainingRow, person: str, course: str, why: str) -> None:
     result = state.result
     result.skipped += 1
     if len(result.skipping) < PREVIEW_KEPT:
         assert row.completed_on is not None
         result.skipping.append({"row": row.number, "person": person, "course": course,
-                                "completed_on": row.completed_on.isoformat(), "why": why})
+                                "completed_on": _shown(row.completed_on), "why": why})
 
 
 def _compare(state: _Pass, rows: list[TrainingRow], progress: Progress | None) -> None:
@@ -177,7 +182,7 @@ def _place(state: _Pass, row: TrainingRow, person_id: int, course_id: int,
     result.added += 1
     if len(result.adding) < PREVIEW_KEPT:
         result.adding.append({"row": row.number, "person": person, "course": course_name,
-                              "completed_on": row.completed_on.isoformat()})
+                              "completed_on": _shown(row.completed_on)})
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:

@@ -86,6 +86,8 @@ def test_upload_preview_confirm_imports_the_records(personas: Personas, login: L
     text = client.get(preview_url).content.decode()
     assert "Training records to add</dt><dd>2" in text and "Ben Okafor" in text
     assert "Confirm import" in text
+    # Dates read as on every other page, not as ISO text.
+    assert "<td>3 September 2025</td>" in text and "2025-09-03" not in text
 
     confirmed = committed(lambda: client.post(
         reverse("training:import-confirm", args=[check.public_id])))

@@ -134,7 +134,7 @@ def test_a_check_writes_nothing(personas: Personas, tmp_path: Path,
     result = run(personas, write(tmp_path, rows), dry_run=True)
     assert result.ok and result.added == 1 and not result.written
     assert result.adding == [{"row": 2, "person": "Ada Byron", "course": CYBER,
-                              "completed_on": "2025-09-03"}]
+                              "completed_on": "3 September 2025"}]
     assert not TrainingRecord.objects.exists()
     assert AuditEvent.objects.count() == events
 
