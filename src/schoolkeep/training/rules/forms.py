@@ -9,11 +9,15 @@ from django import forms
 
 from schoolkeep.training.models import TrainingSettings
 
+STALE_FORM = "The form was out of date: reload the page and enter the settings again."
 MONTHS = [(number, calendar.month_name[number]) for number in range(1, 13)]
 
 
 class TrainingSettingsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Only a stale or hand-made form lacks it: say what to do rather than "This field is
+    # required." on a field the user cannot see.
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": STALE_FORM, "invalid": STALE_FORM})
     induction_days = forms.IntegerField(
         label="New staff are trained within (days of starting)", min_value=1, max_value=365,
         help_text="The DfE asks for cyber security training at induction. A new starter not "

@@ -206,3 +206,20 @@ def test_bad_settings_name_the_field(login, personas: Personas, changes: dict[st
     if words:
         assert words in " ".join(form.errors[field])
     assert not TrainingSettings.objects.filter(school=personas.school).exists()
+
+
+@pytest.mark.parametrize("version", [None, "x"])
+def test_settings_without_a_usable_version_say_to_reload(login, personas: Personas,
+                                                         version: str | None) -> None:
+    body = _settings_body()
+    if version is None:
+        del body["version"]
+    else:
+        body["version"] = version
+    response = login(personas.business_manager).post(SETTINGS, body)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The form was out of date: reload the page" in page
+    assert "This field is required." not in page
+    assert not TrainingSettings.objects.filter(school=personas.school).exists()
+
