@@ -223,3 +223,16 @@ def test_settings_without_a_usable_version_say_to_reload(login, personas: Person
     assert "This field is required." not in page
     assert not TrainingSettings.objects.filter(school=personas.school).exists()
 
+
+def test_the_matrix_export_costs_the_same_queries_at_3_and_40_people(
+        login, personas: Personas, steady_session, django_assert_num_queries) -> None:
+    client = login(personas.siro)
+    _people(personas.school, 0, 3)
+    client.get(MATRIX)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(MATRIX).status_code == 200
+    _people(personas.school, 3, 37)
+    with django_assert_num_queries(len(few)):
+        response = client.get(MATRIX)
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 41

@@ -32,6 +32,17 @@ def test_the_membership_year_holding_a_day() -> None:
     assert rpa.counts_from(date(2028, 2, 29)) == date(2027, 2, 28)
 
 
+def test_a_year_starting_29_february_across_the_boundary_of_a_non_leap_year() -> None:
+    leap = TrainingSettings(rpa_year_start_month=2, rpa_year_start_day=29)
+    # 2026 has no 29 February: its year starts on the 28th, the day before is still 2025's.
+    assert rpa.year_start(leap, date(2026, 2, 27)) == date(2025, 2, 28)
+    assert rpa.year_start(leap, date(2026, 2, 28)) == date(2026, 2, 28)
+    assert rpa.counts_from(date(2026, 2, 28)) == date(2025, 2, 28)
+    # Into a leap year: 28 February 2028 is still the year that started in 2027.
+    assert rpa.year_start(leap, date(2028, 2, 28)) == date(2027, 2, 28)
+    assert rpa.year_start(leap, date(2028, 2, 29)) == date(2028, 2, 29)
+
+
 def test_who_meets_the_rule(personas: Personas) -> None:
     school = personas.school
     settings = TrainingSettings.objects.create(school=school, rpa_member=True)
