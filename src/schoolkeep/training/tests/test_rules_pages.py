@@ -86,6 +86,17 @@ def test_an_expired_record_shows_its_last_valid_day_as_expired_after(
     assert "Expired on" not in page
 
 
+def test_a_school_with_no_staff_in_scope_says_what_to_do(login, personas: Personas) -> None:
+    TrainingSettings.objects.create(school=personas.school, rpa_member=True)
+    make_person(personas.school, "Gail Governor", kind="governor", uses_school_network=False)
+    page = login(personas.business_manager).get(STATUS).content.decode()
+    assert "No staff are marked as using the school's network" in page
+    assert "0 of 0" not in page
+    assert "No employee or governor is marked as using the school's IT" in page
+    assert "All 0" not in page
+    assert reverse("people:person-list") in page
+
+
 def test_members_with_only_their_own_training_go_there(login, personas: Personas) -> None:
     response = login(personas.staff).get(STATUS)
     assert response.status_code == 302
