@@ -39,8 +39,11 @@ def status(request: SchoolRequest) -> HttpResponse:
     current = settings_for(request.school)
     page = Paginator(found.needing_training, PER_PAGE).get_page(request.GET.get("page"))
     rpa = rpa_status(request.school, current, today=today) if current.rpa_member else None
+    # Whose training ends soon, soonest first: from the rows already read (no query), bounded.
+    soon = sorted(found.soon, key=lambda row: (row.valid_until, row.person.name_key))
     return render(request, "training/rules/status.html", {
         "page_title": "Who needs training", "found": found, "page": page, "rpa": rpa,
+        "soon": soon[:PER_PAGE], "soon_more": max(len(soon) - PER_PAGE, 0),
         "settings": current, "can_manage": request.access.can("training.manage"),
         "can_see_people": request.access.can("people.view")})
 

@@ -97,6 +97,22 @@ def test_a_school_with_no_staff_in_scope_says_what_to_do(login, personas: Person
     assert reverse("people:person-list") in page
 
 
+def test_whose_training_ends_soon_is_listed_by_name(login, personas: Personas) -> None:
+    from schoolkeep.training.rules.status import expiry
+
+    school = personas.school
+    today = timezone.localdate()
+    cyber = make_course(school)
+    soon = today + timedelta(days=10) - timedelta(days=365)
+    make_record(make_person(school, "Sam Soon"), cyber, soon)
+    make_record(make_person(school, "Tia Trained"), cyber, today - timedelta(days=5))
+    page = login(personas.business_manager).get(STATUS).content.decode()
+    assert "Training ending within 30 days (1)" in page
+    ends = expiry(soon, 12)
+    assert "Sam Soon" in page and f"{ends.day} {ends:%B %Y}" in page
+    assert "Tia Trained" not in page
+
+
 def test_members_with_only_their_own_training_go_there(login, personas: Personas) -> None:
     response = login(personas.staff).get(STATUS)
     assert response.status_code == 302
