@@ -5,8 +5,8 @@
   no longer counts towards the 3-2-1 rule; the IT lead checks it. Schoolkeep's own sets are
   checked by the install every night and raise none.
 - ``restore_tests.due``: no restore test this term; due on the term's last day.
-- ``restore_tests.failed``: a set's latest failed restore test has no later test that
-  worked; due a fortnight after the failure. Both fall to the IT lead.
+- ``restore_tests.failed``: a set's latest restore test that failed or only partly worked
+  has no later test that worked; due a fortnight after it. Both fall to the IT lead.
 
 ``counts`` reads one query per kind for any number of schools (the termly one also reads
 the schools' term dates once); ``for_school`` the same for one school. Titles name no one.
@@ -114,7 +114,8 @@ class RestoreTestDuties:
             duties.append(Duty(
                 key=f"{FAILED}:{f.set_public_id}", module=RESTORES,
                 title="Try a restore again after a failed test",
-                subject=f"{f.set_name}: a restore test failed on {f.failed_on:%d/%m/%Y}",
+                subject=f"{f.set_name}: a restore test on {f.failed_on:%d/%m/%Y} did not fully "
+                        "work",
                 due_at=f.due_on, status=status_for(f.due_on, now),
                 url=reverse("continuity:restore-create") + f"?set={f.set_public_id}",
                 permission="continuity.manage", owner_role=Role.IT_LEAD,

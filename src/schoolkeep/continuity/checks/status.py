@@ -11,8 +11,9 @@ and the pages read.
   that follows). It counts from the day the school recorded its first set (or its first
   test, if earlier). Any test counts, whatever its outcome: a failed one is followed up as
   its own duty.
-- A set's latest failed restore test stays open until a test of that set works, and is
-  due a fortnight after the failure.
+- A set's latest restore test that failed or only partly worked stays open until a test of
+  that set works, and is due a fortnight after it: data that came back only in part is not
+  a working backup.
 
 Every function reads a fixed number of queries whatever the number of schools and sets.
 """
@@ -37,6 +38,7 @@ EARLIEST_DAY = date(2000, 1, 1)
 DEFAULT_WINDOW = 30
 NEVER_CHECKED_GRACE = timedelta(days=7)
 RETEST_WITHIN = timedelta(days=14)
+NOT_WORKING = [RestoreTest.Outcome.FAILED, RestoreTest.Outcome.PARTLY]
 
 
 def window_subquery() -> Coalesce:
@@ -162,7 +164,8 @@ def restore_dues(school_ids: Sequence[int], *, today: date) -> dict[int, Restore
 
 @dataclass(frozen=True)
 class FailedRestore:
-    """A set whose latest failed restore test has no later test that worked."""
+    """A set whose latest restore test that did not fully work (failed or partly) has no
+    later test that worked."""
 
     set_id: int
     set_public_id: object
@@ -174,15 +177,16 @@ class FailedRestore:
 
 def failed_restores(school_ids: Sequence[int], *, before: date | None = None
                     ) -> list[FailedRestore]:
-    """The sets (not retired) of these schools with a failed restore test not yet followed
-    by one that worked; only those due before ``before`` when given (one query)."""
+    """The sets (not retired) of these schools with a restore test that failed or only
+    partly worked, not yet followed by one that worked; only those due before ``before``
+    when given (one query)."""
     ids = list(school_ids)
     if not ids:
         return []
     rows = (RestoreTest.objects.filter(school_id__in=ids, backup_set__retired_at__isnull=True)
             .order_by().values("backup_set_id", "school_id", "backup_set__name",
                                 "backup_set__public_id")
-            .annotate(failed=Max("tested_on", filter=Q(outcome=RestoreTest.Outcome.FAILED)),
+            .annotate(failed=Max("tested_on", filter=Q(outcome__in=NOT_WORKING)),
                       worked=Max("tested_on", filter=Q(outcome=RestoreTest.Outcome.WORKED)))
             .filter(failed__isnull=False)
             .filter(Q(worked__isnull=True) | Q(worked__lt=F("failed"))))

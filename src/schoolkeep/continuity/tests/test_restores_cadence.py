@@ -222,3 +222,13 @@ def test_measures(school, settings) -> None:
     assert figures[THIS_TERM] == (1, 1)
     figures = measures.figures([school.pk], now=at(date(2030, 11, 20)))[school.pk]
     assert figures[RECENT] == (0, 3)
+
+
+def test_a_test_that_only_partly_worked_is_followed_up(school) -> None:
+    nas = recorded_on(make_set(school), date(2030, 9, 10))
+    test(school, nas, date(2030, 10, 1), "partly")
+    [duty] = restore_duties(school, date(2030, 10, 2))
+    assert duty.key == f"restore_tests.failed:{nas.public_id}"
+    assert duty.due_at == date(2030, 10, 15) and "did not fully work" in duty.subject
+    test(school, nas, date(2030, 10, 5), "worked")
+    assert restore_duties(school, date(2030, 10, 6)) == []
