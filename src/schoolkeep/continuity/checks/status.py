@@ -8,9 +8,10 @@ and the pages read.
   left out.
 - A restore test is due once a term (``duties.cadence`` TERMLY): on the last day of the
   term, and a test in a term covers that term (a test in the holidays counts for the term
-  that follows). It counts from the day the school recorded its first set (or its first
-  test, if earlier). Any test counts, whatever its outcome: a failed one is followed up as
-  its own duty.
+  that follows). It is asked of a school only while it has a set of its own in use (not
+  retired), and counts from the day the school recorded its first set (or its first test,
+  if earlier). Any test counts, whatever its outcome: a failed one is followed up as its
+  own duty.
 - A set's latest restore test that failed or only partly worked stays open until a test of
   that set works, and is due a fortnight after it: data that came back only in part is not
   a working backup.
@@ -24,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -111,12 +112,13 @@ class RestoreDue:
 
 
 def restore_dues(school_ids: Sequence[int], *, today: date) -> dict[int, RestoreDue]:
-    """{school id: its next restore test} for the schools that have recorded a set of their
-    own or a restore test (one aggregate query, then the term dates: ``calendars_for``)."""
+    """{school id: its next restore test} for the schools with a set of their own in use
+    (one aggregate query, then the term dates: ``calendars_for``)."""
     ids = list(school_ids)
     if not ids:
         return {}
-    first_set = (BackupSet.objects.filter(school_id=OuterRef("pk"), install_copy="")
+    own_sets = BackupSet.objects.filter(school_id=OuterRef("pk"), install_copy="")
+    first_set = (own_sets
                  .order_by("created_at").values("created_at")[:1])
     tests = RestoreTest.objects.filter(school_id=OuterRef("pk")).order_by()
     first_test = tests.order_by("tested_on").values("tested_on")[:1]
@@ -124,7 +126,7 @@ def restore_dues(school_ids: Sequence[int], *, today: date) -> dict[int, Restore
     schools = list(School.objects.filter(pk__in=ids)
                    .annotate(first_set=Subquery(first_set), first_test=Subquery(first_test),
                              last_test=Subquery(last_test))
-                   .filter(Q(first_set__isnull=False) | Q(first_test__isnull=False)))
+                   .filter(Exists(own_sets.filter(retired_at__isnull=True))))
     if not schools:
         return {}
 

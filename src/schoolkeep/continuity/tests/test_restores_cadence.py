@@ -232,3 +232,12 @@ def test_a_test_that_only_partly_worked_is_followed_up(school) -> None:
     assert duty.due_at == date(2030, 10, 15) and "did not fully work" in duty.subject
     test(school, nas, date(2030, 10, 5), "worked")
     assert restore_duties(school, date(2030, 10, 6)) == []
+
+
+def test_no_restore_test_due_without_a_set_in_use(school) -> None:
+    nas = recorded_on(make_set(school), date(2030, 9, 10))
+    BackupSet.objects.filter(pk=nas.pk).update(retired_at=at(date(2030, 9, 20)))
+    assert restore_dues([school.pk], today=date(2030, 10, 1)) == {}
+    assert restore_duties(school, date(2030, 12, 19)) == []
+    test(school, nas, date(2030, 9, 15))  # a test of it before it was retired
+    assert restore_dues([school.pk], today=date(2031, 2, 1)) == {}
