@@ -7,6 +7,7 @@ The rules:
 
 - a check or a test belongs to one of the school's sets that is not retired;
 - no one records checks on Schoolkeep's own sets: the install's nightly runs are their checks;
+  nor restore tests: the people who run Schoolkeep test restoring them;
 - a day is never in the future, nor before 1 January 2000 (``EARLIEST_DAY``: a slip of
   the keyboard, and the term dates go back no further);
 - a failed check says what was done about it, a failed restore test what went wrong;
@@ -182,6 +183,10 @@ def restore_record(*, school: School, actor: Any, backup_set: Any, tested_on: An
                    minutes_taken: Any = None, notes: str = "") -> RestoreTest:
     """Record a test that data came back from ``backup_set`` (for ``scope``, if given)."""
     backup_set = _usable_set(school, backup_set)
+    if backup_set.is_install_copy:
+        raise DomainError("The people who run Schoolkeep test restoring its own backups: "
+                          "record a test of one of the school's own sets.",
+                          field="backup_set")
     if scope is not None and (not isinstance(scope, Scope) or scope.school_id != school.pk
                               or scope.archived_at is not None):
         raise DomainError("Choose one of this school's scopes, or none.", field="scope")

@@ -10,8 +10,10 @@ and the pages read.
   term, and a test in a term covers that term (a test in the holidays counts for the term
   that follows). It is asked of a school only while it has a set of its own in use (not
   retired), and counts from the day the school recorded its first set (or its first test,
-  if earlier). Any test counts, whatever its outcome: a failed one is followed up as its
-  own duty.
+  if earlier). Any test of one of the school's own sets counts, whatever its outcome: a
+  failed one is followed up as its own duty. Tests of Schoolkeep's own sets (recorded
+  before they were refused) do not count: restoring those is for the people who run
+  Schoolkeep.
 - A set's latest restore test that failed or only partly worked stays open until a test of
   that set works, and is due a fortnight after it: data that came back only in part is not
   a working backup.
@@ -120,7 +122,8 @@ def restore_dues(school_ids: Sequence[int], *, today: date) -> dict[int, Restore
     own_sets = BackupSet.objects.filter(school_id=OuterRef("pk"), install_copy="")
     first_set = (own_sets
                  .order_by("created_at").values("created_at")[:1])
-    tests = RestoreTest.objects.filter(school_id=OuterRef("pk")).order_by()
+    tests = RestoreTest.objects.filter(school_id=OuterRef("pk"),
+                                       backup_set__install_copy="").order_by()
     first_test = tests.order_by("tested_on").values("tested_on")[:1]
     last_test = tests.order_by("-tested_on").values("tested_on")[:1]
     schools = list(School.objects.filter(pk__in=ids)
@@ -185,7 +188,8 @@ def failed_restores(school_ids: Sequence[int], *, before: date | None = None
     ids = list(school_ids)
     if not ids:
         return []
-    rows = (RestoreTest.objects.filter(school_id__in=ids, backup_set__retired_at__isnull=True)
+    rows = (RestoreTest.objects.filter(school_id__in=ids, backup_set__retired_at__isnull=True,
+                                       backup_set__install_copy="")
             .order_by().values("backup_set_id", "school_id", "backup_set__name",
                                 "backup_set__public_id")
             .annotate(failed=Max("tested_on", filter=Q(outcome__in=NOT_WORKING)),

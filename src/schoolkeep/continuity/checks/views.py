@@ -120,7 +120,8 @@ def restore_list(request: SchoolRequest) -> HttpResponse:
 @school_view("continuity.manage")
 @require_http_methods(["GET", "POST"])
 def restore_create(request: SchoolRequest) -> HttpResponse:
-    sets = selectors.sets_in_use(request.school)
+    # Schoolkeep's own sets are restored by the people who run it, not by the school.
+    sets = selectors.sets_in_use(request.school, recorded_by_school=True)
     initial: dict[str, Any] = {"tested_on": timezone.localdate()}
     wanted = selectors.find_set(request.school, request.GET.get("set", "")[:100])
     if wanted is not None and any(s.pk == wanted.pk for s in sets):
