@@ -420,8 +420,13 @@ def set_update(*, backup_set: BackupSet, actor: Any, version: int,
         old_scopes = list(current.scopes.all())
         before = _set_snapshot(current, [s.name for s in old_scopes])
         _apply_set(current, changes, actor)
-        scopes = (_scopes(current.school_id, changes["scopes"]) if "scopes" in changes
-                  else old_scopes)
+        scopes = old_scopes
+        if "scopes" in changes:
+            # Only scopes in use can be chosen: the links to archived scopes stay, so their
+            # pages keep the set in their history.
+            scopes = _scopes(current.school_id, changes["scopes"])
+            scopes += [scope for scope in old_scopes
+                       if scope.archived_at is not None and scope not in scopes]
         full_clean_or_error(current, exclude=["school", "provider_system",
                                               "provider_organisation", "owner", "scopes"])
         recorded = diff(before, _set_snapshot(current, [s.name for s in scopes]))

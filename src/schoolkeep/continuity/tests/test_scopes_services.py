@@ -99,3 +99,20 @@ def test_read_only_roles_are_refused(personas: Personas) -> None:
         services.settings_update(school=school, actor=personas.trust_admin, version=1,
                                  check_window_days=10)
     assert BackupSet.objects.get().retired_at is None
+
+
+def test_changing_a_set_keeps_its_links_to_archived_scopes(personas: Personas) -> None:
+    school = personas.school
+    kept = make_scope(school, "Kept", kind="other")
+    gone = make_scope(school, "Gone", kind="other")
+    added = make_scope(school, "Added", kind="other")
+    backup_set = make_set(school, "NAS", scopes=[kept, gone])
+    services.scope_archive(scope=gone, actor=None)
+    backup_set.refresh_from_db()
+    # The edit form offers only scopes in use: it posts Kept and Added.
+    services.set_update(backup_set=backup_set, actor=None, version=backup_set.version,
+                        scopes=[kept, added])
+    assert set(backup_set.scopes.values_list("name", flat=True)) == {"Kept", "Gone", "Added"}
+    assert gone.backup_sets.filter(pk=backup_set.pk).exists()
+    event = AuditEvent.objects.filter(action="continuity.set.updated").latest("pk")
+    assert "Added" in str(event.changes) and "Gone" in str(event.changes)  # before and after
