@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db.utils import ConnectionHandler
@@ -51,12 +52,23 @@ def test_commands_that_need_no_prepared_database_run_on_a_fresh_folder(tmp_path,
     assert result.returncode == 0, result.stderr
 
 
-def test_upgrade_alone_leaves_a_database_that_works_private_to_its_owner(tmp_path):
-    data_dir = tmp_path / "data"
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A data folder made by hand, open to every user, then ``upgrade`` and ``demo``: the slow
+    part (every migration, the demo) done once for the two tests below."""
+    data_dir = tmp_path_factory.mktemp("upgraded") / "data"
     data_dir.mkdir(mode=0o755)
-    data_dir.chmod(0o755)  # a folder made by hand, open to every user
-
+    data_dir.chmod(0o755)
     upgraded = run(data_dir, "upgrade")
+    modes = {path: mode(path) for path in (data_dir, data_dir / "schoolkeep.sqlite3")
+             if path.exists()}  # before the demo or the server could change anything
+    built = run(data_dir, "demo", "--no-logins") if upgraded.returncode == 0 else None
+    return {"data_dir": data_dir, "upgraded": upgraded, "modes": modes, "built": built}
+
+
+def test_upgrade_alone_leaves_a_database_that_works_private_to_its_owner(upgraded):
+    data_dir, modes, built = upgraded["data_dir"], upgraded["modes"], upgraded["built"]
+    upgraded = upgraded["upgraded"]
 
     assert upgraded.returncode == 0, upgraded.stderr
     # One line for the migrations, not one per migration: the first run's output stays short.
@@ -64,15 +76,14 @@ def test_upgrade_alone_leaves_a_database_that_works_private_to_its_owner(tmp_pat
     assert "The database is ready (" in upgraded.stdout
     assert len(upgraded.stdout.splitlines()) <= 3, upgraded.stdout
     assert f"Made {data_dir} private to its owner (chmod 700)" in upgraded.stdout
-    assert mode(data_dir) == 0o700
-    assert mode(data_dir / "schoolkeep.sqlite3") == 0o600
+    assert modes.get(data_dir) == 0o700
+    assert modes.get(data_dir / "schoolkeep.sqlite3") == 0o600
     # The sign-in rate limits keep their counts in the database cache: its table is there.
     cached = run(data_dir, "shell", "-c", "from django.core.cache import cache; "
                  "cache.set('k', 'cached'); print(cache.get('k'))")
     assert cached.returncode == 0, cached.stderr
     assert cached.stdout.strip().splitlines()[-1] == "cached"
-    built = run(data_dir, "demo", "--no-logins")
-    assert built.returncode == 0, built.stderr
+    assert built.returncode == 0, built.stderr  # the demo builds on it
 
 
 def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_0600(tmp_path, django_db_blocker):
@@ -96,13 +107,12 @@ def test_a_new_sqlite_database_and_its_wal_and_shm_files_are_0600(tmp_path, djan
                      "schoolkeep.sqlite3-wal": 0o600}
 
 
-def test_make_runs_serve_ends_with_the_address_the_logins_and_the_code_command(tmp_path):
+def test_make_runs_serve_ends_with_the_address_the_logins_and_the_code_command(upgraded):
     """``serve --demo-logins`` (what ``make run`` starts) prints the address once the server
     is up, then the logins, and last the ``demo-code`` command; the worker's routine lines are
-    quiet, so nothing pushes them off the screen."""
-    data_dir = tmp_path / "data"
-    assert run(data_dir, "upgrade").returncode == 0
-    assert run(data_dir, "demo", "--no-logins").returncode == 0
+    quiet, so nothing pushes them off the screen. (The demo builds on the upgraded folder.)"""
+    data_dir = upgraded["data_dir"]
+    assert upgraded["built"] is not None and upgraded["built"].returncode == 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
