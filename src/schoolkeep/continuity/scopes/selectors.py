@@ -71,7 +71,14 @@ class ScopeRow:
 class SetRow:
     backup_set: BackupSet
     last_success: date | None
-    counts: bool  # its last successful check is within the window
+    recent: bool  # its last successful check is within the window
+    protects: bool  # it protects at least one scope in use
+    window: int  # the school's check window, in days
+
+    @property
+    def counts(self) -> bool:
+        """It counts in the 3-2-1 rule of some scope: checked recently and protecting one."""
+        return self.recent and self.protects
 
 
 def _sets_in_use() -> Prefetch:
@@ -134,14 +141,19 @@ def set_list(*, school: Any, status: str = "", search: str = "",
 
 
 def set_rows(sets: list[BackupSet], *, school: Any, today: date) -> list[SetRow]:
-    """The sets with their last successful check, and whether it is recent enough."""
+    """The sets with their last successful check, whether it is recent enough and whether
+    they protect a scope in use (``scopes`` prefetched by ``set_list``; one query each
+    otherwise)."""
     window = rule321.window_days([school.pk])[school.pk]
     last = last_success_by_set([school.pk])
     rows = []
     for backup_set in sets:
         day = last.get(backup_set.pk)
         rows.append(SetRow(backup_set, day,
-                           day is not None and (today - day).days <= window))
+                           recent=day is not None and (today - day).days <= window,
+                           protects=any(scope.archived_at is None
+                                        for scope in backup_set.scopes.all()),
+                           window=window))
     return rows
 
 

@@ -25,7 +25,7 @@ from schoolkeep.assets.models import OutsideOrganisation
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.continuity.checks.install import ensure_install_sets
 from schoolkeep.continuity.models import BackupSet, ContinuitySettings, Scope
-from schoolkeep.continuity.scopes.selectors import scope_rows
+from schoolkeep.continuity.scopes.selectors import scope_rows, set_rows
 from schoolkeep.continuity.tests.scopes_records import make_scope, make_set
 from schoolkeep.systems.services import system_create
 
@@ -297,3 +297,25 @@ def test_the_schoolkeep_scope_asks_for_a_set_of_the_schools_own(personas: Person
                                                       today=timezone.localdate())}
     assert rows["Schoolkeep"].next_step == "Record a check of each backup"
     assert own.pk
+
+
+def test_a_sets_page_says_why_it_does_not_count(personas: Personas, login: Login) -> None:
+    school = personas.school
+    ContinuitySettings.objects.create(school=school, check_window_days=21)
+    scope = make_scope(school)
+    stale = make_set(school, "Old disk", scopes=[scope], checked_days_ago=25)
+    alone = make_set(school, "Spare disk", scopes=[], checked_days_ago=1)
+    ensure_install_sets([school.pk])
+    archive = BackupSet.objects.get(school=school, install_copy="archive")
+    client = login(personas.it_lead)
+    page = client.get(url("set-detail", stale)).content.decode()
+    assert "in the last 21 days" in page and "few weeks" not in page
+    page = client.get(url("set-detail", alone)).content.decode()
+    assert "Counts in the 3-2-1 rule" not in page
+    assert "Checked recently, but protects nothing yet" in page
+    page = client.get(url("set-detail", archive)).content.decode()
+    assert "Schoolkeep has had no good nightly run in the last 21 days" in page
+    assert "needs a successful check recorded" not in page
+    # The API's "counts" is the row's.
+    [row] = set_rows([alone], school=school, today=timezone.localdate())
+    assert row.recent and not row.counts
