@@ -31,6 +31,7 @@ def test_schoolkeeps_own_sets_are_not_for_restore_tests(personas: Personas, logi
     nas = make_set(personas.school)
     form = login(personas.it_lead).get(reverse("continuity:restore-create")).content.decode()
     assert "nightly archive" not in form and nas.name in form
+    assert "the people who run Schoolkeep test restoring" in form
     response = Api(client, personas.it_lead).send("POST", reverse("api:restore-test-list"), {
         "school": "oakfield", "backup_set": str(archive.public_id),
         "tested_on": timezone.localdate(), "what_was_restored": "Files",
