@@ -6,7 +6,7 @@ number of queries."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,7 +15,7 @@ from tests.personas import Personas
 from schoolkeep.backups.models import BackupRun
 from schoolkeep.continuity import rule321
 from schoolkeep.continuity.checks.install import ensure_install_sets
-from schoolkeep.continuity.models import ContinuitySettings, Scope
+from schoolkeep.continuity.models import BackupCheck, ContinuitySettings, Scope
 from schoolkeep.continuity.scopes.services import scope_archive, set_retire
 from schoolkeep.continuity.tests.scopes_records import check, make_scope, make_set
 
@@ -207,6 +207,15 @@ def test_counts_is_one_query_and_agrees_with_evaluate(personas: Personas,
     keep = Scope.objects.get(school=school, kind=Scope.Kind.SCHOOLKEEP)
     make_set(school, "Keep tapes", scopes=[keep], offline=True)
     make_set(school, "Keep cloud", scopes=[keep], off_site=True)
+    # The window's edge: a check exactly 30 days ago counts, one 31 days ago does not.
+    edge = make_scope(school, "Edge", kind="other")
+    make_set(school, "Edge tapes", scopes=[edge], offline=True, checked_days_ago=30)
+    make_set(school, "Edge NAS", scopes=[edge], checked_days_ago=30)
+    make_set(school, "Edge cloud", scopes=[edge], off_site=True, checked_days_ago=30)
+    past = make_scope(school, "Past the edge", kind="other")
+    make_set(school, "Past tapes", scopes=[past], offline=True, checked_days_ago=31)
+    make_set(school, "Past NAS", scopes=[past])
+    make_set(school, "Past cloud", scopes=[past], off_site=True)
     now = timezone.now()
     BackupRun.objects.create(started_at=now - timedelta(days=2, hours=1),
                              finished_at=now - timedelta(days=2), ok=True)
@@ -223,7 +232,35 @@ def test_counts_is_one_query_and_agrees_with_evaluate(personas: Personas,
     with django_assert_num_queries(1):
         figures = rule321.counts([school.pk, other.pk], today=today)
     # Good and Schoolkeep meet it here; the other school's Windowed does, and its Schoolkeep not.
-    assert figures == from_verdicts() == {school.pk: (2, 5), other.pk: (1, 2)}
+    assert figures == from_verdicts() == {school.pk: (3, 7), other.pk: (1, 2)}
+    verdicts = rule321.evaluate([school.pk], today=today)
+    assert verdicts[edge.pk].met and not verdicts[past.pk].met
     BackupRun.objects.all().delete()  # no good run: Schoolkeep's archive no longer counts
     assert rule321.counts([school.pk, other.pk], today=today) == from_verdicts() == {
-        school.pk: (1, 5), other.pk: (1, 2)}
+        school.pk: (2, 7), other.pk: (1, 2)}
+
+
+@pytest.mark.parametrize(("finished_utc", "counts"), [
+    (datetime(2026, 6, 30, 23, 30, tzinfo=UTC), True),  # 00:30 on 1 July in London
+    (datetime(2026, 6, 30, 22, 30, tzinfo=UTC), False),  # 23:30 on 30 June in London
+])
+def test_an_install_run_at_the_windows_edge_is_judged_on_its_london_day(
+        personas: Personas, finished_utc: datetime, counts: bool) -> None:
+    """latest.py takes the run's local day, the SQL its London day: they agree in summer
+    time, when the two differ from the UTC day."""
+    school = personas.school
+    today = date(2026, 7, 31)  # the 30-day window starts on 1 July
+    ensure_install_sets([school.pk])
+    keep = Scope.objects.get(school=school, kind=Scope.Kind.SCHOOLKEEP)
+    for backup_set in (make_set(school, "Keep tapes", scopes=[keep], offline=True,
+                                checked_days_ago=None),
+                       make_set(school, "Keep cloud", scopes=[keep], off_site=True,
+                                checked_days_ago=None)):
+        BackupCheck.objects.create(school=school, backup_set=backup_set,
+                                   checked_on=today - timedelta(days=1),
+                                   outcome=BackupCheck.Outcome.SUCCEEDED,
+                                   recorded_by_label="Test")
+    BackupRun.objects.create(started_at=finished_utc - timedelta(hours=1),
+                             finished_at=finished_utc, ok=True)
+    assert rule321.evaluate([school.pk], today=today)[keep.pk].met is counts
+    assert rule321.counts([school.pk], today=today) == {school.pk: (int(counts), 1)}
