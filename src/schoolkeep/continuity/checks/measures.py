@@ -109,11 +109,14 @@ def figures_by_school(school_ids: Sequence[int], *, today: date) -> Figures:
     if not ids:
         return {}
     total, recent = _recent_sets(today)
-    own_set = BackupSet.objects.filter(school_id=OuterRef("pk"), install_copy="")
-    tests = RestoreTest.objects.filter(school_id=OuterRef("pk"))
+    # As the restore duty (``status.restore_dues``): asked only of a school with a set of its
+    # own in use, and only tests of its own sets count (Schoolkeep's are the operator's).
+    own_set = BackupSet.objects.filter(school_id=OuterRef("pk"), install_copy="",
+                                       retired_at__isnull=True)
+    tests = RestoreTest.objects.filter(school_id=OuterRef("pk"), backup_set__install_copy="")
     rows = (School.objects.filter(pk__in=ids)
             .annotate(total=total, recent=recent, term_ended=_last_term_end_before(today),
-                      restores_due=Exists(own_set) | Exists(tests))
+                      restores_due=Exists(own_set))
             .annotate(tested=Exists(tests.filter(tested_on__gt=OuterRef("term_ended"))))
             .filter(Q(total__gt=0) | Q(restores_due=True))
             .values_list("pk", "total", "recent", "restores_due", "tested"))
