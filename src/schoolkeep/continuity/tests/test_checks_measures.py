@@ -152,7 +152,7 @@ def test_the_same_answers_every_day_of_the_year(school_ids: list[int],
 
 
 def test_each_case_on_chosen_days(school_ids: list[int]) -> None:
-    own, by_trust, by_default, install_only, retired_only, _empty = school_ids
+    own, by_trust, by_default, install_only, _retired_only, _empty = school_ids
     # The run finished at 23:30 UTC on 31 May is 1 June in London: 30 days reach 1 July.
     found = measures.figures([install_only], now=at(date(2031, 7, 1)))
     assert found == {install_only: {RECENT: (1, 1)}}
