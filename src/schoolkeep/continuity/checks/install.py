@@ -47,7 +47,7 @@ def _wanted() -> dict[str, dict[str, Any]]:
         BackupSet.InstallCopy.ARCHIVE: {
             "name": ARCHIVE_NAME, "location": ARCHIVE_LOCATION,
             "medium": BackupSet.Medium.NETWORK_STORAGE, "encrypted": True,
-            "password_protected": True, "off_site": False, "offline": False,
+            "password_protected": True, "off_site": False, "offline": False,  # nosec B105: a flag, not a password
             "immutable": False, "schedule": BackupSet.Schedule.DAILY,
             "notes": "Made by Schoolkeep every night at 2am, encrypted and verified. "
                      "It is kept on the same server as Schoolkeep, so it is never off site.",
@@ -57,7 +57,7 @@ def _wanted() -> dict[str, dict[str, Any]]:
         wanted[BackupSet.InstallCopy.COPY] = {
             "name": COPY_NAME, "location": COPY_LOCATION,
             "medium": BackupSet.Medium.OTHER, "encrypted": True,
-            "password_protected": True,
+            "password_protected": True,  # nosec B105: a flag, not a password
             "off_site": bool(settings.BACKUP_COPY_OFF_SITE),
             "offline": bool(settings.BACKUP_COPY_OFFLINE),
             "immutable": bool(settings.BACKUP_COPY_IMMUTABLE),

@@ -70,11 +70,11 @@ def build_demo_scopes(ctx: DemoContext) -> None:
     existing = set(BackupSet.objects.filter(school=school).values_list("name", flat=True))
     wanted: list[dict[str, Any]] = [
         {"name": TAPES, "medium": BackupSet.Medium.TAPE, "location": "Locked server room",
-         "password_protected": True, "offline": True, "scopes": [admin, curriculum, *server],
+         "password_protected": True, "offline": True, "scopes": [admin, curriculum, *server],  # nosec B105: a flag, not a password
          "schedule": BackupSet.Schedule.DAILY,
          "notes": "Tapes are changed each evening and kept in the locked server room."},
         {"name": JKCLOUD, "medium": BackupSet.Medium.CLOUD,
-         "location": "JKCloud data centre", "encrypted": True, "password_protected": True,
+         "location": "JKCloud data centre", "encrypted": True, "password_protected": True,  # nosec B105: a flag, not a password
          "off_site": True, "scopes": [admin, curriculum, *server],
          "schedule": BackupSet.Schedule.DAILY,
          "provider_system": systems.get("jkcloud"),
@@ -93,7 +93,7 @@ def build_demo_scopes(ctx: DemoContext) -> None:
              "notes": "CPOMS backs up its service itself. The check is reading the "
                       "supplier's backup report."},
             {"name": CPOMS_EXPORT, "medium": BackupSet.Medium.DISK,
-             "location": "School safe", "encrypted": True, "password_protected": True,
+             "location": "School safe", "encrypted": True, "password_protected": True,  # nosec B105: a flag, not a password
              "offline": True, "scopes": cpoms, "schedule": BackupSet.Schedule.MONTHLY,
              "notes": "The safeguarding lead exports every pupil's record each month to an "
                       "encrypted drive, which is then unplugged and kept in the school safe."},
