@@ -35,6 +35,10 @@ import schoolkeep
 WORDS = re.compile(r"password|passphrase|passcode|secret|credential|(?:^|_)pin(?:s|code)?(?:_|$)")
 
 # "<where>.<field>": why it is safe. Each entry must still exist (a stale one fails too).
+# A backup set's "password protected" tick box (continuity), in its model, form and API.
+BACKUP_PASSWORD_FLAG = ("A yes/no flag: whether a backup set is protected by a password; the"
+                        " password itself is never asked for or recorded.")
+
 ALLOWED: dict[str, str] = {
     "model accounts.User.password":
         "Django's own hash (argon2) of the user's Schoolkeep password, never the password.",
@@ -52,6 +56,16 @@ ALLOWED: dict[str, str] = {
         "The same new kiosk PIN again, to catch a typing mistake.",
     "form schoolkeep.agreements.signing.kiosk.views.KioskCloseForm.pin":
         "The kiosk PIN, compared with its hash to close the kiosk; never stored.",
+    "model continuity.BackupSet.password_protected":
+        BACKUP_PASSWORD_FLAG,
+    "form schoolkeep.continuity.scopes.forms.SetForm.password_protected":
+        BACKUP_PASSWORD_FLAG,
+    "schema schoolkeep.continuity.scopes.api.SetFields.password_protected":
+        BACKUP_PASSWORD_FLAG,
+    "schema schoolkeep.continuity.scopes.api.SetIn.password_protected":
+        BACKUP_PASSWORD_FLAG,
+    "schema schoolkeep.continuity.scopes.api.SetPatch.password_protected":
+        BACKUP_PASSWORD_FLAG,
 }
 
 
