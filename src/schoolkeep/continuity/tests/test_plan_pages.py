@@ -277,14 +277,14 @@ def test_the_card_as_a_pdf_of_one_page(personas: Personas, login: Login) -> None
 
 
 def _longest_card(school) -> None:
-    """The longest values the forms accept: ten contacts with 200-character names, 50-character
+    """The longest values the forms accept: ten contacts with 196-character names, 50-character
     numbers and 300-character notes, ten systems with 200-character names, a 200-character
     document name."""
     RecoveryPlan.objects.create(school=school, text="The plan", document_stored_name="x.pdf",
                                 document_original_name="D" * 196 + ".pdf")
     for n in range(10):
         PlanContact.objects.create(school=school, position=n + 1, kind="other",
-                                   name=f"{n} " + "Name " * 39 + "Long",
+                                   name=f"{n} " + "Name " * 38 + "Long",
                                    phone="0" * 50, when_to_call="x " * 150)
         Scope.objects.create(school=school, kind="other", name=f"{n} " + "System " * 28,
                              name_key=f"system {n}", restore_order=n + 1)
