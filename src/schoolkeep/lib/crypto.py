@@ -39,3 +39,13 @@ def keyed_hash(value: str, *, purpose: str) -> str:
 def token_hash(token: str) -> str:
     """SHA-256 of a high-entropy random token (API tokens, invitation and feed links)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# A token as secrets.token_urlsafe makes it; anything else is unknown without a query.
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def looks_like_token(token: str) -> bool:
+    """True when ``token`` could be a link's random token (20 to 100 URL-safe characters):
+    what is not is answered "unknown" without a query."""
+    return 20 <= len(token) <= 100 and set(token) <= _TOKEN_CHARS

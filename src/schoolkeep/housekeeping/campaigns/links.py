@@ -24,7 +24,7 @@ from schoolkeep.audit.context import audit_context, current
 from schoolkeep.audit.services import audit_record
 from schoolkeep.housekeeping.campaigns.services import confirm_locked
 from schoolkeep.housekeeping.models import Confirmation, ConfirmLink
-from schoolkeep.lib.crypto import token_hash
+from schoolkeep.lib.crypto import looks_like_token, token_hash
 from schoolkeep.lib.errors import DomainError
 
 ACTION_LABELS = {
@@ -33,7 +33,6 @@ ACTION_LABELS = {
 
 TOKEN_BYTES = 32
 LINK_DAYS = 30
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def link_url(token: str) -> str:
@@ -85,10 +84,6 @@ class LinkUnusable(DomainError):
         self.status = status
 
 
-def _well_formed(token: str) -> bool:
-    return 20 <= len(token) <= 100 and set(token) <= _TOKEN_CHARS
-
-
 def _links(token: str):  # type: ignore[no-untyped-def]
     return ConfirmLink.objects.select_related(
         "confirmation__school", "confirmation__campaign", "confirmation__person").filter(
@@ -115,7 +110,7 @@ def _status_of(link: ConfirmLink | None, now: datetime) -> LinkStatus:
 
 def link_status(token: str) -> LinkStatus:
     """What ``token`` opens (a read only: it records nothing)."""
-    if not _well_formed(token):
+    if not looks_like_token(token):
         return LinkStatus(LinkState.UNKNOWN)
     return _status_of(_links(token).first(), timezone.now())
 
@@ -123,7 +118,7 @@ def link_status(token: str) -> LinkStatus:
 def link_use(*, token: str) -> Confirmation:
     """Confirm through the link, once; the link's row is locked while confirming, so two
     presses at once confirm once."""
-    if not _well_formed(token):
+    if not looks_like_token(token):
         raise LinkUnusable(LinkStatus(LinkState.UNKNOWN))
     with transaction.atomic():
         link = _links(token).select_for_update(of=("self",)).first()

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context, current
 from schoolkeep.audit.services import audit_record
-from schoolkeep.lib.crypto import token_hash
+from schoolkeep.lib.crypto import looks_like_token, token_hash
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.passwords.models import ChangeLink, PasswordChange
 from schoolkeep.people.models import Person
@@ -39,7 +39,6 @@ ACTION_LABELS = {
 
 TOKEN_BYTES = 32
 LINK_DAYS = 30
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def link_url(token: str) -> str:
@@ -94,10 +93,6 @@ class LinkUnusable(DomainError):
         self.status = status
 
 
-def _well_formed(token: str) -> bool:
-    return 20 <= len(token) <= 100 and set(token) <= _TOKEN_CHARS
-
-
 def _links(token: str) -> QuerySet[ChangeLink]:
     return ChangeLink.objects.select_related("school", "system", "person").filter(
         token_hash=token_hash(token))
@@ -118,7 +113,7 @@ def _status_of(link: ChangeLink | None, now: datetime) -> LinkStatus:
 
 def link_status(token: str) -> LinkStatus:
     """What ``token`` opens (a read only: it records nothing)."""
-    if not _well_formed(token):
+    if not looks_like_token(token):
         return LinkStatus(LinkState.UNKNOWN)
     return _status_of(_links(token).first(), timezone.now())
 
@@ -128,7 +123,7 @@ def link_use(*, token: str) -> PasswordChange:
     while recording, so two presses at once record one change."""
     from schoolkeep.passwords.services import password_change_record
 
-    if not _well_formed(token):
+    if not looks_like_token(token):
         raise LinkUnusable(LinkStatus(LinkState.UNKNOWN))
     with transaction.atomic():
         link = _links(token).select_for_update(of=("self",)).first()

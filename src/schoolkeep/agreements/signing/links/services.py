@@ -46,7 +46,7 @@ from schoolkeep.audit.context import audit_context, current
 from schoolkeep.audit.services import audit_record
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_progress
-from schoolkeep.lib.crypto import token_hash
+from schoolkeep.lib.crypto import looks_like_token, token_hash
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.people.models import Person
@@ -66,8 +66,6 @@ REMIND_AGAIN_AFTER = timedelta(days=7)
 REMINDERS_KIND = "agreements.reminders"
 LETTERS_KIND = "agreements.letters"
 MANAGE_MESSAGE = "You may not send signing links or reminders for this school."
-# A token as secrets.token_urlsafe makes it; anything else is unknown without a query.
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def reminder_batch_size() -> int:
@@ -270,10 +268,6 @@ def _links_for_token(token: str) -> QuerySet[SigningLink]:
         token_hash=token_hash(token))
 
 
-def _well_formed(token: str) -> bool:
-    return 20 <= len(token) <= 100 and set(token) <= _TOKEN_CHARS
-
-
 def _status_of(link: SigningLink | None, now: datetime) -> LinkStatus:
     if link is None:
         return LinkStatus(LinkState.UNKNOWN)
@@ -293,7 +287,7 @@ def _status_of(link: SigningLink | None, now: datetime) -> LinkStatus:
 
 def link_status(token: str) -> LinkStatus:
     """Whether ``token`` opens a link, and if it does, what to show."""
-    if not _well_formed(token):
+    if not looks_like_token(token):
         return LinkStatus(LinkState.UNKNOWN)
     status = _status_of(_links_for_token(token).first(), timezone.now())
     if status.state != LinkState.READY or status.link is None:
@@ -307,7 +301,7 @@ def link_sign(*, token: str, typed_name: str, agreed: bool,
               ip_address: str | None, shown_number: int | None = None) -> Signature:
     """Sign with a link, once. The link's row is locked while signing, and the signature's
     one-to-one link makes a second signature fail at the database too."""
-    if not _well_formed(token):
+    if not looks_like_token(token):
         raise LinkUnusable(LinkStatus(LinkState.UNKNOWN))
     with transaction.atomic():
         link = _links_for_token(token).select_for_update(of=("self",)).first()
