@@ -116,18 +116,23 @@ def _reason(record: TrainingRecord, earliest: date) -> str:
     return MET
 
 
-def rpa_status(school: Any, settings: TrainingSettings, *, today: date) -> RpaStatus:
-    """Each person the RPA's rule asks for, with whether they meet it (two queries)."""
+def rpa_status(school: Any, settings: TrainingSettings, *, today: date,
+               only: Person | None = None) -> RpaStatus:
+    """Each person the RPA's rule asks for, with whether they meet it (two queries);
+    ``only``: for that one person (My training), reading nobody else."""
     start = year_start(settings, today)
     earliest = counts_from(start)
-    people = list(Person.objects.filter(
-        network_users_q(today), school=school,
-        kind__in=[*EMPLOYEE_KINDS, *GOVERNANCE_KINDS]).order_by("name_key", "id"))
+    people_q = Person.objects.filter(network_users_q(today), school=school,
+                                     kind__in=[*EMPLOYEE_KINDS, *GOVERNANCE_KINDS])
+    records_q = TrainingRecord.objects.filter(
+        school=school, withdrawn_at__isnull=True, course__catalogue_key=NCSC_KEY,
+        completed_on__lte=today)
+    if only is not None:
+        people_q, records_q = people_q.filter(pk=only.pk), records_q.filter(person=only)
+    people = list(people_q.order_by("name_key", "id"))
     records: dict[int, list[TrainingRecord]] = defaultdict(list)
     if people:
-        for record in (TrainingRecord.objects.filter(
-                school=school, withdrawn_at__isnull=True, course__catalogue_key=NCSC_KEY,
-                completed_on__lte=today).order_by("-completed_on", "-id")):
+        for record in records_q.order_by("-completed_on", "-id"):
             records[record.person_id].append(record)
     rows = []
     for person in people:

@@ -233,19 +233,24 @@ def _state(person: Person, records: list[tuple[date, date, bool]], *, today: dat
     return PersonStatus(person=person, state=MISSING, today=today)
 
 
-def school_status(school: Any, *, today: date) -> SchoolStatus:
+def school_status(school: Any, *, today: date, only: Person | None = None) -> SchoolStatus:
     """The DfE's rule for ``school`` (an instance or its id) on ``today``, in three queries
-    whatever its size."""
+    whatever its size; ``only``: for that one person (My training), reading nobody else."""
     school_id = getattr(school, "pk", school)
     induction_days = settings_for(school_id).induction_days
-    people = list(Person.objects.filter(
+    people_q = Person.objects.filter(
         Q(network_users_q(today), kind__in=STAFF_KINDS)
         | Q(not_left(today), kind__in=GOVERNANCE_KINDS), school_id=school_id)
-        .order_by("name_key", "id"))
+    if only is not None:
+        people_q = people_q.filter(pk=only.pk)
+    people = list(people_q.order_by("name_key", "id"))
     by_person: dict[int, list[tuple[date, date, bool]]] = defaultdict(list)
     # Every counting record of the school (people out of scope are ignored below): no long
     # IN list, and the index on (person, course, completed_on) is not needed for a school.
-    rows = (counting_records([school_id])
+    counted = counting_records([school_id])
+    if only is not None:
+        counted = counted.filter(person_id=only.pk)
+    rows = (counted
             .values_list("person_id", "completed_on", "course__valid_for_months", "confirmed_at")
             if people else [])
     for person_id, completed_on, months, confirmed_at in rows:
