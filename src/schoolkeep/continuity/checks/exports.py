@@ -12,16 +12,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from schoolkeep.assets.exports import write_csv, xml_safe
+from schoolkeep.assets.exports import write_csv
 from schoolkeep.audit.services import audit_record
 from schoolkeep.continuity.models import BackupCheck, RestoreTest
 from schoolkeep.jobs.exports import in_memory
-from schoolkeep.people.record.exports import safe_text
+from schoolkeep.jobs.xlsx import write_table_xlsx
 
 ACTION = "continuity.log.exported"
 ACTION_LABELS = {ACTION: "Backup and restore log exported"}
@@ -61,41 +56,16 @@ def log_rows(school: Any) -> Iterator[list[Any]]:
         yield row
 
 
-def _cell(sheet: Any, value: Any, *, heading: bool) -> Any:
-    """A date as a date, a number as a number, anything else as text never run as a
-    formula."""
-    if isinstance(value, date) or (isinstance(value, int) and not heading):
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, date):
-            cell.number_format = "DD/MM/YYYY"
-        return cell
-    cell = WriteOnlyCell(sheet, value=safe_text(xml_safe(str(value or ""))))
-    if heading:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _write_xlsx(rows: Iterator[list[Any]], handle: Any, *, title: str) -> None:
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = xml_safe(title)
-    workbook.properties.creator = "Schoolkeep"
-    sheet = workbook.create_sheet("Backup and restore log")
-    for number in range(1, len(HEADINGS) + 1):
-        sheet.column_dimensions[get_column_letter(number)].width = 22
-    sheet.freeze_panes = "A2"
-    for number, row in enumerate(rows):
-        sheet.append([_cell(sheet, value, heading=number == 0) for value in row])
-    workbook.save(handle)
-
-
 def log_export(*, school: Any, actor: Any, fmt: str, today: date) -> tuple[bytes, str]:
     """The file's bytes and its name; the export is audited."""
     rows = log_rows(school)
     if fmt == "csv":
         content = in_memory(lambda handle: write_csv(rows, handle))
     else:
-        content = in_memory(lambda handle: _write_xlsx(
-            rows, handle, title=f"Backup and restore log of {school.name}"))
+        content = in_memory(lambda handle: write_table_xlsx(
+            rows, handle, title=f"Backup and restore log of {school.name}",
+            sheet_name="Backup and restore log", columns=len(HEADINGS), freeze="A2",
+            numbers=True))
     audit_record(action=ACTION, school=school, actor=actor, target_type="continuity.log",
                  target_label="Backup and restore log", changes={"format": fmt})
     return content, f"backup-and-restore-log-{school.slug}-{today.isoformat()}.{fmt}"

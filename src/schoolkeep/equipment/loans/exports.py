@@ -8,21 +8,17 @@ a formula are written as text. Each export is recorded in the audit trail: it na
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from schoolkeep.assets.exports import write_csv, xml_safe
+from schoolkeep.assets.exports import write_csv
 from schoolkeep.audit.services import audit_record
 from schoolkeep.equipment.models import Loan
 from schoolkeep.jobs.exports import in_memory
-from schoolkeep.people.record.exports import safe_text
+from schoolkeep.jobs.xlsx import write_table_xlsx
 
 ACTION = "equipment.loans.exported"
 ACTION_LABELS = {ACTION: "Equipment loans exported"}
@@ -54,30 +50,6 @@ def loan_rows(loans: QuerySet[Loan], *, today: date) -> Iterator[list[Any]]:
         ]
 
 
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    cell = WriteOnlyCell(sheet, value=safe_text(xml_safe(str(value or ""))))
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def write_xlsx(rows: Iterable[list[Any]], handle: BinaryIO, *, title: str) -> None:
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = xml_safe(title)
-    workbook.properties.creator = "Schoolkeep"
-    sheet = workbook.create_sheet("Loans")
-    for number in range(1, len(HEADINGS) + 1):
-        sheet.column_dimensions[get_column_letter(number)].width = 20
-    sheet.freeze_panes = "B2"
-    for number, row in enumerate(rows):
-        sheet.append([_cell(sheet, value, bold=number == 0) for value in row])
-    workbook.save(handle)
-
-
 def loans_export(*, school: Any, actor: Any, loans: QuerySet[Loan], fmt: str,
                  today: date) -> tuple[bytes, str]:
     """The file's bytes and its name; the export is audited."""
@@ -85,8 +57,9 @@ def loans_export(*, school: Any, actor: Any, loans: QuerySet[Loan], fmt: str,
     if fmt == "csv":
         content = in_memory(lambda handle: write_csv(rows, handle))
     else:
-        content = in_memory(lambda handle: write_xlsx(
-            rows, handle, title=f"Equipment loans of {school.name}"))
+        content = in_memory(lambda handle: write_table_xlsx(
+            rows, handle, title=f"Equipment loans of {school.name}", sheet_name="Loans",
+            columns=len(HEADINGS), width=20))
     audit_record(action=ACTION, school=school, actor=actor, target_type="equipment.loan",
                  target_label="Equipment loans", changes={"format": fmt})
     return content, f"equipment-loans-{school.slug}-{today.isoformat()}.{fmt}"

@@ -16,15 +16,10 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from schoolkeep.assets.exports import xml_safe
 from schoolkeep.jobs.exports import in_memory
+from schoolkeep.jobs.xlsx import write_table_xlsx
 from schoolkeep.people.models import Person
-from schoolkeep.people.record.exports import safe_text
 from schoolkeep.training.models import Course, TrainingRecord
 from schoolkeep.training.rules.people import not_left
 from schoolkeep.training.rules.status import school_status
@@ -55,35 +50,12 @@ def matrix_rows(school: Any, *, today: date) -> tuple[list[list[Any]], int, int]
     return rows, len(people), len(courses)
 
 
-def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    cell = WriteOnlyCell(sheet, value=safe_text(xml_safe(str(value or ""))))
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _write(rows: list[list[Any]], handle: Any, *, title: str) -> None:
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = xml_safe(title)
-    workbook.properties.creator = "Schoolkeep"
-    sheet = workbook.create_sheet("Training")
-    for number in range(1, len(rows[0]) + 1):
-        sheet.column_dimensions[get_column_letter(number)].width = 22
-    sheet.freeze_panes = "B2"
-    for number, row in enumerate(rows):
-        sheet.append([_cell(sheet, value, bold=number == 0) for value in row])
-    workbook.save(handle)
-
-
 def matrix_xlsx(school: Any, *, today: date) -> tuple[bytes, str, int, int]:
     """The workbook's bytes, its file name, and the numbers of people and courses."""
     rows, people, courses = matrix_rows(school, today=today)
-    content = in_memory(lambda handle: _write(rows, handle,
-                                              title=f"Training matrix of {school.name}"))
+    content = in_memory(lambda handle: write_table_xlsx(
+        rows, handle, title=f"Training matrix of {school.name}", sheet_name="Training",
+        columns=len(rows[0])))
     return content, f"training-matrix-{school.slug}-{today.isoformat()}.xlsx", people, courses
 
 
