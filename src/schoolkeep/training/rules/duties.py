@@ -116,18 +116,20 @@ class TrainingDuties:
     def for_school(self, school_id: int, *, now: datetime, horizon: datetime) -> list[Duty]:
         today, until = local_date(now), local_date(horizon)
         found = rule.school_status(school_id, today=today)
+        # Reversed once for every person's duty (hundreds in a large school).
+        urls = (reverse("training:record-create"), reverse("training:status"))
         expired, missing, induction = [], [], []
         for row in found.people:
             if row.valid_until is not None and row.valid_until < until:
-                expired.append(self._person_duty(EXPIRED, row, row.valid_until,
+                expired.append(self._person_duty(EXPIRED, row, row.valid_until, urls,
                                                  status_for(row.valid_until, now)))
             elif row.state == rule.MISSING:
                 person = row.person
                 due = (person.start_date + timedelta(days=found.induction_days)
                        if person.start_date else local_date(person.created_at))
-                missing.append(self._person_duty(MISSING, row, due, OVERDUE))
+                missing.append(self._person_duty(MISSING, row, due, urls, OVERDUE))
             elif row.state == rule.INDUCTION and row.due_on is not None and row.due_on < until:
-                induction.append(self._person_duty(INDUCTION, row, row.due_on,
+                induction.append(self._person_duty(INDUCTION, row, row.due_on, urls,
                                                    status_for(row.due_on, now)))
         duties = [*expired[:LIMIT], *missing[:LIMIT], *induction[:LIMIT]]
         if found.people or found.governors:
@@ -140,8 +142,10 @@ class TrainingDuties:
                     duties.append(self._governor_duty(school_id, today, OVERDUE))
         return duties
 
-    def _person_duty(self, kind: str, row: rule.PersonStatus, due: date, status: str) -> Duty:
+    def _person_duty(self, kind: str, row: rule.PersonStatus, due: date,
+                     urls: tuple[str, str], status: str) -> Duty:
         person = row.person
+        record_url, status_url = urls
         subject = {
             EXPIRED: f"{person.full_name}: cyber security training valid until "
                      f"{due:%d/%m/%Y}",
@@ -151,8 +155,8 @@ class TrainingDuties:
         return Duty(
             key=f"{kind}:{person.public_id}", module=MODULE, title=TITLES[kind],
             subject=subject, due_at=due, status=status,
-            url=reverse("training:record-create") + f"?person={person.public_id}",
-            permission="training.manage", oversight_url=reverse("training:status"),
+            url=f"{record_url}?person={person.public_id}",
+            permission="training.manage", oversight_url=status_url,
             oversight_permission="training.view", owner_role=Role.BUSINESS_MANAGER,
             action="Record their training", order_at=person.created_at)
 

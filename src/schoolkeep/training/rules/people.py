@@ -37,3 +37,10 @@ def network_users_q(today: date, prefix: str = "") -> Q:
 def network_users(school_ids: list[int], *, today: date) -> QuerySet[Person]:
     """Every network user of these schools (any kind): callers narrow it by kind."""
     return Person.objects.filter(network_users_q(today), school_id__in=school_ids)
+
+
+# The columns the rules and their pages read of a person: a large school's people load
+# without their encrypted and unused fields.
+RULE_FIELDS = ("id", "public_id", "school_id", "full_name", "preferred_name", "name_key",
+               "kind", "start_date", "leaving_date", "created_at", "uses_school_network",
+               "user_id")

@@ -28,7 +28,12 @@ from dateutil.relativedelta import relativedelta
 
 from schoolkeep.people.models import Person
 from schoolkeep.training.models import TrainingRecord, TrainingSettings
-from schoolkeep.training.rules.people import EMPLOYEE_KINDS, GOVERNANCE_KINDS, network_users_q
+from schoolkeep.training.rules.people import (
+    EMPLOYEE_KINDS,
+    GOVERNANCE_KINDS,
+    RULE_FIELDS,
+    network_users_q,
+)
 
 NCSC_KEY = "ncsc_cyber"
 
@@ -129,7 +134,7 @@ def rpa_status(school: Any, settings: TrainingSettings, *, today: date,
         completed_on__lte=today)
     if only is not None:
         people_q, records_q = people_q.filter(pk=only.pk), records_q.filter(person=only)
-    people = list(people_q.order_by("name_key", "id"))
+    people = list(people_q.only(*RULE_FIELDS).order_by("name_key", "id"))
     records: dict[int, list[TrainingRecord]] = defaultdict(list)
     if people:
         for record in records_q.order_by("-completed_on", "-id"):

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -49,6 +50,7 @@ from schoolkeep.people.models import Person
 from schoolkeep.training.models import Course, TrainingRecord, TrainingSettings
 from schoolkeep.training.rules.people import (
     GOVERNANCE_KINDS,
+    RULE_FIELDS,
     STAFF_KINDS,
     network_users_q,
     not_left,
@@ -68,6 +70,7 @@ STATE_LABELS = {TRAINED: "Trained", SOON: "Expires soon", EXPIRED: "Expired",
                 INDUCTION: "New starter, not yet trained", MISSING: "Not trained"}
 
 
+@lru_cache(maxsize=8192)  # a school's records share their days: worked out once each
 def expiry(completed_on: date, months: int) -> date:
     """The last day a record is valid under the DfE's rule: the course's months, at most
     ``DFE_MONTHS`` (month ends clamp: 31 Jan + 1 month = 28/29 Feb)."""
@@ -243,7 +246,7 @@ def school_status(school: Any, *, today: date, only: Person | None = None) -> Sc
         | Q(not_left(today), kind__in=GOVERNANCE_KINDS), school_id=school_id)
     if only is not None:
         people_q = people_q.filter(pk=only.pk)
-    people = list(people_q.order_by("name_key", "id"))
+    people = list(people_q.only(*RULE_FIELDS).order_by("name_key", "id"))
     by_person: dict[int, list[tuple[date, date, bool]]] = defaultdict(list)
     # Every counting record of the school (people out of scope are ignored below): no long
     # IN list, and the index on (person, course, completed_on) is not needed for a school.
