@@ -11,9 +11,11 @@ the business manager. The rule itself is ``status.py``; this module asks it in t
   record is valid on the horizon (overdue when none is valid today).
 
 ``counts`` is two queries for any number of schools: the schools' own induction days (a small
-read of the settings rows), then ONE aggregate over their people grouped by school, with the
-validity of records tested in SQL (``status.valid_on_q``). ``for_school`` runs the rule of
-``status.school_status`` (three queries) and lists at most ``LIMIT`` duties of each kind.
+read of the settings rows), then ONE aggregate over their people grouped by school and by
+their facts as bits (each fact, such as "holds a record valid today", worked out once per
+person, the validity of records tested in SQL by ``status.valid_on_q``), added up here.
+``for_school`` runs the rule of ``status.school_status`` (three queries) and lists at most
+``LIMIT`` duties of each kind.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, DateField, F, Q, Value, When
+from django.db.models import Case, Count, DateField, Q, Value, When
 from django.urls import reverse
 
 from schoolkeep.duties.registry import register as register_provider
@@ -52,6 +54,39 @@ TITLES = {
 }
 
 
+# The facts ``counts`` reads of each person, one bit each.
+STAFF, GOVERNANCE, ANY_RECORD, VALID_TODAY, VALID_UNTIL = 1, 2, 4, 8, 16
+NEW_STARTER, BEFORE_LATE_TODAY, BEFORE_LATE_UNTIL = 32, 64, 128
+_FIGURES = ("expired_overdue", "expired_due", "missing", "induction_overdue", "induction_due",
+            "governors_today", "governors_until")
+
+
+def _figures_of(bits: int) -> list[str]:
+    """The figures a person with these facts counts in (as ``counts`` adds them up)."""
+    def has(bit: int) -> bool:
+        return bool(bits & bit)
+
+    figures = []
+    if has(STAFF):
+        if has(ANY_RECORD) and not has(VALID_TODAY):
+            figures.append("expired_overdue")
+        if has(VALID_TODAY) and not has(VALID_UNTIL):
+            figures.append("expired_due")
+        if not has(ANY_RECORD):
+            if not has(NEW_STARTER):
+                figures.append("missing")
+            elif has(BEFORE_LATE_TODAY):
+                figures.append("induction_overdue")
+            elif has(BEFORE_LATE_UNTIL):
+                figures.append("induction_due")
+    if has(GOVERNANCE):
+        if has(VALID_TODAY):
+            figures.append("governors_today")
+        if has(VALID_UNTIL):
+            figures.append("governors_until")
+    return figures
+
+
 class TrainingDuties:
     module = MODULE
     label = "Cyber security training"
@@ -74,41 +109,40 @@ class TrainingDuties:
                 .values_list("school_id", "induction_days"))
         late_today, late_until = _cases(dict(days), today, until)
         staff = Q(network_users_q(today), kind__in=STAFF_KINDS)
-        governance = Q(kind__in=GOVERNANCE_KINDS)
-        new_starter = Q(start_date__gte=rule.new_starter_since(today))
-        # Written out so a missing start date is "not a new starter" on every database.
-        new_starter_or_unknown = Q(start_date__isnull=False) & new_starter
-        never = Q(any_record=False)
+        # A person's facts as bits, each worked out once per person (counting with a filter
+        # per figure repeated each record subquery in every filter: nine per person, three
+        # seconds for 200 schools on PostgreSQL), then counted by school and bits.
+        facts = {
+            STAFF: staff,
+            GOVERNANCE: Q(kind__in=GOVERNANCE_KINDS),
+            ANY_RECORD: Q(rule.has_any_record()),
+            VALID_TODAY: Q(rule.has_valid_record(today)),
+            VALID_UNTIL: Q(rule.has_valid_record(until)),
+            # Written out so a missing start date is "not a new starter" on every database.
+            NEW_STARTER: Q(start_date__isnull=False,
+                           start_date__gte=rule.new_starter_since(today)),
+            BEFORE_LATE_TODAY: Q(start_date__lt=late_today),
+            BEFORE_LATE_UNTIL: Q(start_date__lt=late_until),
+        }
+        bits = sum((Case(When(condition, then=Value(bit)), default=Value(0))
+                    for bit, condition in facts.items()), Value(0))
         rows = (Person.objects.filter(not_left(today), school_id__in=ids)
-                .filter(staff | governance)
-                .annotate(any_record=rule.has_any_record(),
-                          valid_today=rule.has_valid_record(today),
-                          valid_until=rule.has_valid_record(until),
-                          late_today=late_today, late_until=late_until)
-                .order_by().values("school_id")
-                .annotate(
-                    expired_overdue=Count("pk", filter=staff & Q(any_record=True,
-                                                                 valid_today=False)),
-                    expired_due=Count("pk", filter=staff & Q(valid_today=True,
-                                                             valid_until=False)),
-                    missing=Count("pk", filter=staff & never & ~new_starter_or_unknown),
-                    induction_overdue=Count("pk", filter=staff & never & new_starter
-                                            & Q(start_date__lt=F("late_today"))),
-                    induction_due=Count("pk", filter=staff & never & new_starter
-                                        & Q(start_date__gte=F("late_today"))
-                                        & Q(start_date__lt=F("late_until"))),
-                    governors_today=Count("pk", filter=governance & Q(valid_today=True)),
-                    governors_until=Count("pk", filter=governance & Q(valid_until=True)))
-                .values_list("school_id", "expired_overdue", "expired_due", "missing",
-                             "induction_overdue", "induction_due", "governors_today",
-                             "governors_until"))
+                .filter(staff | Q(kind__in=GOVERNANCE_KINDS))
+                .annotate(bits=bits).order_by().values("school_id", "bits")
+                .annotate(people=Count("pk")).values_list("school_id", "bits", "people"))
+        tallies: dict[int, dict[str, int]] = {}
+        for school_id, value, people in rows:
+            tally = tallies.setdefault(school_id, dict.fromkeys(_FIGURES, 0))
+            for figure in _figures_of(value):
+                tally[figure] += people
         found: dict[int, DutyCounts] = {}
-        for (school_id, expired_overdue, expired_due, missing, induction_overdue, induction_due,
-             governors_today, governors_until) in rows:
-            counts = DutyCounts(due=expired_due + induction_due,
-                                overdue=expired_overdue + missing + induction_overdue)
-            if not governors_until:
-                counts += DutyCounts.of(DUE if governors_today else OVERDUE)
+        for school_id, tally in tallies.items():
+            counts = DutyCounts(
+                due=tally["expired_due"] + tally["induction_due"],
+                overdue=tally["expired_overdue"] + tally["missing"]
+                + tally["induction_overdue"])
+            if not tally["governors_until"]:
+                counts += DutyCounts.of(DUE if tally["governors_today"] else OVERDUE)
             if counts.total:
                 found[school_id] = counts
         return found
