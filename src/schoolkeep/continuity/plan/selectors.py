@@ -29,6 +29,11 @@ def contacts(school: School) -> list[PlanContact]:
     return list(PlanContact.objects.filter(school=school).order_by("position", "id"))
 
 
+def contacts_full(school: School, most: int) -> bool:
+    """Whether the plan lists ``most`` contacts already (no more can be added)."""
+    return PlanContact.objects.filter(school=school).count() >= most
+
+
 def plan_keepers(school: School) -> list[str]:
     """The names of the school's SIROs, who keep the plan: whom the card tells members who
     cannot open the plan to ask for it. One query."""

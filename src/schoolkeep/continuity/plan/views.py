@@ -123,8 +123,7 @@ def contact_create(request: SchoolRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("defaults") == "yes":
         added = services.contacts_add_defaults(school=request.school, actor=request.user)
         if not added:
-            full = PlanContact.objects.filter(school=request.school).count() >= \
-                services.MAX_CONTACTS
+            full = selectors.contacts_full(request.school, services.MAX_CONTACTS)
             messages.info(request, f"The plan already lists {services.MAX_CONTACTS} contacts, "
                                    "the most it can: take one off to add another." if full
                           else "The usual contacts are already on the plan.")
