@@ -85,10 +85,18 @@ def settings_for(school: Any) -> TrainingSettings:
             or TrainingSettings(school_id=school_id))
 
 
+# The cyber records the DfE's rule counts (see the module docstring).
+COUNTING = Q(withdrawn_at__isnull=True, course__topic=Course.Topic.CYBER)
+
+
 def counting_records(school_ids: list[int]) -> QuerySet[TrainingRecord]:
-    """The cyber records the DfE's rule counts (see the module docstring)."""
-    return TrainingRecord.objects.filter(school_id__in=school_ids, withdrawn_at__isnull=True,
-                                         course__topic=Course.Topic.CYBER)
+    """The counting records of these schools."""
+    return TrainingRecord.objects.filter(COUNTING, school_id__in=school_ids)
+
+
+def counting_records_of(person: Any) -> QuerySet[TrainingRecord]:
+    """The counting records of ``person`` (an id, or ``OuterRef("pk")`` in a subquery)."""
+    return TrainingRecord.objects.filter(COUNTING, person_id=person)
 
 
 def valid_on_q(day: date, prefix: str = "") -> Q:
@@ -114,15 +122,7 @@ def with_expiry(records: QuerySet[TrainingRecord]) -> QuerySet[TrainingRecord]:
 
 def has_valid_record(day: date) -> Exists:
     """For a Person queryset: holds a counting record valid on ``day``."""
-    return Exists(with_expiry(TrainingRecord.objects.filter(
-        person_id=OuterRef("pk"), withdrawn_at__isnull=True,
-        course__topic=Course.Topic.CYBER)).filter(valid_on_q(day)))
-
-
-def has_any_record() -> Exists:
-    return Exists(TrainingRecord.objects.filter(person_id=OuterRef("pk"),
-                                                withdrawn_at__isnull=True,
-                                                course__topic=Course.Topic.CYBER))
+    return Exists(with_expiry(counting_records_of(OuterRef("pk"))).filter(valid_on_q(day)))
 
 
 def new_starter_since(today: date) -> date:

@@ -117,3 +117,28 @@ def test_the_measures_in_one_query(personas: Personas) -> None:
                 TODAY - timedelta(days=1))
     figures = measures.provider.figures([school.pk], now=NOW)
     assert figures[school.pk][measures.GOVERNOR_TRAINED] == (1, 1)
+
+
+def test_counts_agree_with_the_lists_around_month_ends_and_expiry_days(
+        personas: Personas) -> None:
+    """The counts read each person's records in one subquery (the latest expiry as a key);
+    on days around month ends and the records' own expiry days they still agree with the
+    lists, which work the dates out in Python."""
+    school = personas.school
+    completions = [date(2025, 1, 31), date(2025, 2, 28), date(2024, 2, 29), date(2025, 3, 30),
+                   date(2025, 3, 31), date(2025, 8, 31), date(2025, 12, 1)]
+    for months in (1, 12, 36):
+        course = make_course(school, f"Cyber {months}", months=months)
+        for number, completed in enumerate(completions):
+            make_record(make_person(school, f"P{months}-{number}"), course, completed)
+    days = [date(2025, 2, 27), date(2025, 2, 28), date(2025, 3, 1), date(2025, 3, 31),
+            date(2026, 1, 31), date(2026, 2, 14), date(2026, 2, 28), date(2026, 3, 1),
+            date(2026, 3, 17), date(2026, 3, 31), date(2026, 8, 31), date(2026, 12, 1)]
+    for day in days:
+        now = datetime.combine(day, time(10), tzinfo=LONDON)
+        horizon = now + timedelta(days=14)
+        counts = duties.provider.counts([school.pk], now=now, horizon=horizon)
+        listed = duties.provider.for_school(school.pk, now=now, horizon=horizon)
+        expected = DutyCounts(due=sum(d.status == DUE for d in listed),
+                              overdue=sum(d.status == OVERDUE for d in listed))
+        assert counts.get(school.pk, DutyCounts()) == expected, day
