@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "schoolkeep.equipment",
     "schoolkeep.transfers",
     "schoolkeep.continuity",
+    "schoolkeep.compliance",
     "schoolkeep.training",
     "schoolkeep.housekeeping",
     "schoolkeep.overview",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("continuity/", include("schoolkeep.continuity.urls")),
     path("training/", include("schoolkeep.training.urls")),
     path("housekeeping/", include("schoolkeep.housekeeping.urls")),
+    path("compliance/", include("schoolkeep.compliance.urls")),
     path("assets/", include("schoolkeep.assets.urls")),
     path("agreements/", include("schoolkeep.agreements.urls")),
     path("policies/", include("schoolkeep.agreements.policies.urls")),

@@ -21,6 +21,8 @@ from schoolkeep.agreements.policies.api import router as policies_router
 from schoolkeep.api.auth import TokenAuth
 from schoolkeep.api.schemas import MeOut, MessageOut
 from schoolkeep.assets.api import router as assets_router
+from schoolkeep.compliance.controls.api import router as controls_router
+from schoolkeep.compliance.frameworks.api import router as frameworks_router
 from schoolkeep.continuity.checks.api import checks_router as backup_checks_router
 from schoolkeep.continuity.checks.api import restores_router as restore_tests_router
 from schoolkeep.continuity.scopes.api import router as backup_sets_router
@@ -98,6 +100,8 @@ api.add_router("/restore-tests", restore_tests_router)
 api.add_router("/courses", courses_router)
 api.add_router("/training-records", training_records_router)
 api.add_router("/housekeeping-campaigns", housekeeping_router)
+api.add_router("/frameworks", frameworks_router)
+api.add_router("/controls", controls_router)
 
 
 @api.get("/me", response={200: MeOut, 401: MessageOut, 403: MessageOut}, url_name="me",

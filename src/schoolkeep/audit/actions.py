@@ -80,6 +80,7 @@ AREAS = (
     Area("continuity", "Backups and recovery", ("continuity.",)),
     Area("training", "Training", ("training.",)),
     Area("housekeeping", "Digital housekeeping", ("housekeeping.",)),
+    Area("compliance", "Compliance, governor packs and the policy document", ("compliance.",)),
     Area("backups", "Backups", ("backups.",)),
     Area("school", "Members, invitations, term dates and school settings", ("tenancy.",)),
     Area("sign-in", "Sign-in, accounts and API tokens", ("accounts.",)),

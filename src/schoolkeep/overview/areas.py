@@ -32,6 +32,8 @@ CORE_AREAS = [
     Area("backups", "Backups and recovery", 60,
          "Whether the school's data and Schoolkeep's own records are backed up by the 3-2-1"
          " rule, restores are tested each term, and the recovery plan was tested this year."),
+    Area("governance", "Governance", 70,
+         "Whether the governing body received this term's governor pack."),
 ]
 
 

@@ -17,7 +17,7 @@ from schoolkeep.tenancy.roles import PERMISSIONS
 
 # Entries whose permission needs more than one school the viewer may see it in (a list
 # across schools is pointless with one).
-ACROSS_SCHOOLS = frozenset({"overview:schools"})
+ACROSS_SCHOOLS = frozenset({"overview:schools", "compliance:trust"})
 
 # (section, [(label, url name, permission), ...]). A section with one entry the viewer may use
 # shows as that entry; an entry whose URL or permission does not exist yet is left out.
@@ -57,6 +57,8 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Overview", [
         ("School overview", "overview:school", "overview.view"),
         ("All schools", "overview:schools", "overview.view"),
+        ("Compliance", "compliance:home", "compliance.view"),
+        ("Compliance of all schools", "compliance:trust", "compliance.view"),
     ]),
     ("Settings", [
         ("Members", "tenancy:member-list", "members.view"),

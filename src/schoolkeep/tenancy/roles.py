@@ -221,6 +221,33 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         "Confirm that they have done their own digital housekeeping",
         frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
     ),
+    "compliance.view": (
+        "See where the school stands against its policy, the DfE's cyber security standards"
+        " and the RPA's conditions: every control and requirement with its state and trend,"
+        " the governor packs and the generated policy document",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.GOVERNOR,
+                   Role.AUDITOR, Role.TRUST_ADMIN}),
+    ),
+    "compliance.manage": (
+        "Name each control's owner and cadence, add the school's own controls, edit the"
+        " school's requirements, build the governor pack and send the generated policy"
+        " document for approval",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER}),
+    ),
+    "compliance.attest": (
+        "Confirm an attested control they own was done (holders of compliance.manage may"
+        " confirm any), with a note and a photo or document",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
+    "compliance.refresh": (
+        "Work out a school's compliance again now for the trust's view, instead of waiting"
+        " for the nightly snapshot",
+        frozenset({Role.SIRO, Role.DPO, Role.BUSINESS_MANAGER, Role.TRUST_ADMIN}),
+    ),
+    "compliance.receive": (
+        "Record that the governing body received the governor pack (date, meeting, minute)",
+        frozenset({Role.SIRO, Role.GOVERNOR}),
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -254,7 +281,9 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "passwords.manage", "leavers.manage", "transfers.send",
                                "transfers.manage", "removals.request", "equipment.manage",
                                "continuity.manage", "training.manage", "training.own",
-                               "housekeeping.manage", "housekeeping.confirm"})
+                               "housekeeping.manage", "housekeeping.confirm",
+                               "compliance.manage", "compliance.attest", "compliance.refresh",
+                               "compliance.receive"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked
@@ -263,7 +292,8 @@ TRUST_WRITE_PERMISSIONS = frozenset({"trust.rules.manage"})
 
 # The only writes a read-only role may make: reporting an incident (every member of a school
 # may) and the trust-level writes above.
-READ_ONLY_ROLE_WRITES = frozenset({"incidents.report"}) | TRUST_WRITE_PERMISSIONS
+READ_ONLY_ROLE_WRITES = (frozenset({"incidents.report", "compliance.refresh"})
+                         | TRUST_WRITE_PERMISSIONS)
 
 
 def roles_allow(roles: set[str] | frozenset[str], permission: str) -> bool:

@@ -1,0 +1,7 @@
+"""The API of the frameworks part (mounted in ``api/main.py``)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["compliance"])

@@ -1,0 +1,5 @@
+"""URLs of the policydoc part (in the compliance namespace)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
