@@ -283,3 +283,24 @@ class GovernorPack(models.Model):
 
     def __str__(self) -> str:
         return f"Governor pack, {self.term_label}"
+
+
+class ControlStatus(models.Model):
+    """A control's state as last worked out for a school (every hour, nightly and when a
+    school is refreshed), read by the duty "control not met" so that its counts stay one
+    query for any number of schools. A school's own pages always work the state out live."""
+
+    school = models.ForeignKey("tenancy.School", on_delete=models.CASCADE, related_name="+")
+    control = models.ForeignKey(Control, on_delete=models.CASCADE, related_name="statuses")
+    state = models.CharField(max_length=12, choices=State.choices)
+    since = models.DateTimeField()  # when it entered this state (as far as the checks saw)
+    checked_at = models.DateTimeField()
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    owner_role = models.CharField(max_length=30, default="siro")
+    overdue = models.PositiveIntegerField(default=0)  # overdue duties behind it
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "control"],
+                                               name="compliance_one_status_per_control")]
+        indexes = [models.Index(fields=["state", "school"], name="compliance_status_state")]
