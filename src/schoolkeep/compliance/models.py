@@ -53,7 +53,8 @@ class Framework(models.Model):
     class Meta:
         ordering = ["order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="compliance_framework_version"),
+            models.UniqueConstraint(fields=["code", "version"],
+                                    name="compliance_framework_version"),
             models.UniqueConstraint(fields=["code"], condition=Q(is_current=True),
                                     name="compliance_framework_one_current"),
         ]
@@ -143,6 +144,9 @@ class ControlSetting(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "control"],
                                                name="compliance_one_setting_per_control")]
 
+    def __str__(self) -> str:
+        return f"{self.control} at school {self.school_id}"
+
 
 class Requirement(models.Model):
     """One requirement of a framework, mapped to the controls that evidence it.
@@ -213,6 +217,9 @@ class Attestation(models.Model):
         indexes = [models.Index(fields=["school", "control", "attested_on"],
                                 name="compliance_attest_latest")]
 
+    def __str__(self) -> str:
+        return f"{self.control} confirmed on {self.attested_on}"
+
 
 class Snapshot(models.Model):
     """Where a school stood against one framework on one day (taken nightly, or when a
@@ -238,6 +245,9 @@ class Snapshot(models.Model):
     @property
     def total(self) -> int:
         return self.met + self.partly + self.not_met + self.not_assessed
+
+    def __str__(self) -> str:
+        return f"{self.framework_code} on {self.taken_on}"
 
 
 class GovernorPack(models.Model):
@@ -304,3 +314,6 @@ class ControlStatus(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "control"],
                                                name="compliance_one_status_per_control")]
         indexes = [models.Index(fields=["state", "school"], name="compliance_status_state")]
+
+    def __str__(self) -> str:
+        return f"{self.control}: {self.state}"
