@@ -242,12 +242,12 @@ class Snapshot(models.Model):
         indexes = [models.Index(fields=["framework_code", "taken_on"],
                                 name="compliance_snapshot_day")]
 
+    def __str__(self) -> str:
+        return f"{self.framework_code} on {self.taken_on}"
+
     @property
     def total(self) -> int:
         return self.met + self.partly + self.not_met + self.not_assessed
-
-    def __str__(self) -> str:
-        return f"{self.framework_code} on {self.taken_on}"
 
 
 class GovernorPack(models.Model):
