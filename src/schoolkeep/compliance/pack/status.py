@@ -1,0 +1,235 @@
+"""Terms and the governor pack's termly rhythm: which term a pack is for, when the governing
+body is next due to receive one, and whether this term's has been received.
+
+- A pack is for a term of the school's calendar (``tenancy.calendar.TermCalendar``: the
+  school's own dates, else its trust's, else the estimated default). ``current_term`` is the
+  term a day is in (a day in the holidays belongs to the term that follows);
+  ``term_by_label`` reads a label such as "Autumn 2026" (None when it is not a term).
+- The governing body receives a pack once a term (``duties.cadence`` TERMLY): the next is
+  due on the last day of the term after the one in which the latest was received (a
+  meeting in the holidays counts for the term that follows). A school that has never
+  recorded one is due from the day it started using Schoolkeep, so a school that never
+  reports to its governors is overdue after its first term (``pack_dues``: the duty
+  ``governor_pack.due``).
+- "This term's pack was received" means that duty is not overdue and a pack was ever
+  received: the latest was received this term or last term (``received_this_term``, and the
+  measure ``governor_pack.received``). In SQL that is: at most one term of the school's
+  calendar ended on or after the day it was received and before today.
+
+``pack_dues`` reads one query plus the schools' term dates (``calendars_for``);
+``standings`` and ``received_this_term`` read ONE query whatever the number of schools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.utils import timezone
+
+from schoolkeep.compliance.models import GovernorPack
+from schoolkeep.duties.cadence import TERMLY, DueDate, calendars_for, next_due, years_around
+from schoolkeep.duties.types import count_subquery
+from schoolkeep.tenancy.calendar import TermCalendar, default_term_dates, term_label
+from schoolkeep.tenancy.models import School, Term
+
+# The earliest day the termly calculation counts from (the services refuse earlier days).
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class TermInfo:
+    """A term of one school's calendar, as the pack and its pages name it."""
+
+    label: str  # "Autumn 2026"
+    name: str  # "autumn"
+    academic_year: int  # 2026 for Autumn 2026, Spring 2027 and Summer 2027
+    starts_on: date
+    ends_on: date
+    estimated: bool  # the default pattern, not dates the school or its trust gave
+
+    @classmethod
+    def of(cls, term: Term) -> TermInfo:
+        return cls(label=term_label(term.name, term.academic_year), name=term.name,
+                   academic_year=term.academic_year, starts_on=term.starts_on,
+                   ends_on=term.ends_on, estimated=bool(term.estimated))
+
+    def contains(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+def current_term(school: School, today: date, *, calendar: TermCalendar | None = None
+                 ) -> TermInfo:
+    """The term ``today`` is in for this school (a holiday day: the term that follows)."""
+    return TermInfo.of((calendar or TermCalendar(school)).term_for_date(today))
+
+
+def term_by_label(school: School, label: str, *, calendar: TermCalendar | None = None
+                  ) -> TermInfo | None:
+    """The school's term called ``label`` ("Autumn 2026", "spring term 2027"); None when the
+    words are not a term or its year is outside the years Schoolkeep handles."""
+    try:
+        term = (calendar or TermCalendar(school)).term_named(label)
+    except (ValueError, LookupError):
+        return None
+    return TermInfo.of(term)
+
+
+# --- the duty's due date (Python, one school's calendar at a time) --------------------------
+
+
+@dataclass(frozen=True)
+class PackDue:
+    """When a school's governing body is next due to receive a governor pack."""
+
+    school_id: int
+    last_received: date | None  # the latest ``received_on`` of any of its packs
+    due: DueDate  # the last day of ``term``
+    term: TermInfo  # the term whose pack is due
+    current: TermInfo  # the term today is in
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due.on < self.today
+
+    @property
+    def received_this_term(self) -> bool:
+        """A pack was received and the next is not overdue (``received_this_term``)."""
+        return self.last_received is not None and not self.overdue
+
+
+def _as_day(value: object) -> date | None:
+    """A date from what the database hands back (SQLite: text for a subquery's date)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    assert isinstance(value, date)
+    return value
+
+
+def _latest_received() -> Subquery:
+    return Subquery(GovernorPack.objects.filter(school_id=OuterRef("pk"),
+                                                received_on__isnull=False)
+                    .order_by("-received_on").values("received_on")[:1])
+
+
+def pack_dues(school_ids: Sequence[int], *, today: date) -> dict[int, PackDue]:
+    """{school id: its next pack due} for every school asked (one query, then the schools'
+    term dates in one more: ``calendars_for``)."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return {}
+    schools = list(School.objects.filter(pk__in=ids).annotate(last_received=_latest_received()))
+    starts: dict[int, date] = {}
+    lasts: dict[int, date | None] = {}
+    for school in schools:
+        starts[school.pk] = max(timezone.localdate(school.created_at), EARLIEST_DAY)
+        last = _as_day(school.last_received)  # type: ignore[attr-defined]
+        lasts[school.pk] = None if last is None else max(last, EARLIEST_DAY)
+    calendars = calendars_for(schools, years_around(
+        [today, *starts.values(), *(d for d in lasts.values() if d is not None)]))
+    result = {}
+    for school in schools:
+        calendar = calendars[school.pk]
+        due = next_due(TERMLY, None, last_done=lasts[school.pk], starts_on=starts[school.pk],
+                       calendar=calendar)
+        assert due is not None  # a termly cadence always has a due date
+        result[school.pk] = PackDue(
+            school_id=school.pk, last_received=lasts[school.pk], due=due,
+            term=TermInfo.of(calendar.term_for_date(due.on)),
+            current=current_term(school, today, calendar=calendar), today=today)
+    return result
+
+
+# --- whether this term's pack was received (SQL, one query for any number of schools) -------
+
+
+def _terms_ended_since_received(today: date) -> CombinedExpression | Value:
+    """How many terms of the outer school's calendar ended on or after the day its latest
+    pack was received (the outer ``last_received``) and before ``today``, as SQL.
+
+    Each academic year's terms are chosen as ``TermCalendar`` chooses them: the school's own
+    dates for the year, else its trust's, else the default pattern (its days passed as
+    literals). Three academic years are read: a pack received before them has at least the
+    three terms of the earliest between it and today, so it counts as not received either
+    way.
+    """
+    counted: list[Case] = []
+    for year in (today.year - 2, today.year - 1, today.year):
+        own = Term.objects.filter(school_id=OuterRef("pk"), academic_year=year)
+        shared = Term.objects.filter(school__isnull=True, academic_year=year,
+                                     organisation_id=OuterRef("organisation_id"))
+
+        def ended(terms: QuerySet[Term]) -> Subquery:
+            return count_subquery(terms.filter(ends_on__gte=OuterRef("last_received"),
+                                               ends_on__lt=today))
+
+        default_ends = sorted(end for _start, end in default_term_dates(year).values()
+                              if end < today)
+        default: CombinedExpression | Value = Value(0)
+        for end in default_ends:
+            default = default + Case(When(last_received__lte=end, then=Value(1)),
+                                     default=Value(0), output_field=IntegerField())
+        counted.append(Case(When(Exists(own), then=ended(own)),
+                            When(Exists(shared), then=ended(shared)),
+                            default=default, output_field=IntegerField()))
+    total: CombinedExpression | Value = Value(0)
+    for one in counted:
+        total = total + one
+    return total
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a school stands with its governor packs today."""
+
+    school_id: int
+    has_pack: bool  # any pack was ever requested or built
+    last_received: date | None
+    received_this_term: bool  # received this term or last: this term's is not overdue
+
+
+def standings(school_ids: Sequence[int], *, today: date) -> dict[int, Standing]:
+    """{school id: Standing} for every school asked (ONE query)."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return {}
+    rows = (School.objects.filter(pk__in=ids)
+            .annotate(last_received=_latest_received(),
+                      has_pack=Exists(GovernorPack.objects.filter(school_id=OuterRef("pk"))))
+            .annotate(ended=_terms_ended_since_received(today))
+            .annotate(covered=Case(When(Q(last_received__isnull=False) & Q(ended__lte=1),
+                                        then=Value(1)),
+                                   default=Value(0), output_field=IntegerField()))
+            .values_list("pk", "has_pack", "last_received", "covered"))
+    return {pk: Standing(school_id=pk, has_pack=bool(has_pack),
+                         last_received=_as_day(last_received), received_this_term=bool(covered))
+            for pk, has_pack, last_received, covered in rows}
+
+
+def received_this_term(school_ids: Sequence[int], today: date) -> dict[int, bool]:
+    """{school id: True when this term's pack was received} for every school asked: the
+    governing body received a pack this term or last, so this term's is not overdue (ONE
+    query)."""
+    found = standings(school_ids, today=today)
+    return {pk: found[pk].received_this_term if pk in found else False
+            for pk in dict.fromkeys(school_ids)}
+
+
