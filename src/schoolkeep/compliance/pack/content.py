@@ -1,0 +1,379 @@
+"""What a governor pack says: the figures of one school for one term, gathered once and
+then written as PDF (``pack.pdf``) and Word (``pack.docx``), and kept on the pack
+(``GovernorPack.figures``) as it was built.
+
+The pack goes to the governing body, so it holds figures, never records: counts, the titles
+of requirements, controls and policies, and the names of the people who hold a role (the SIRO,
+the DPO, the owner of a control). It never holds an incident's title, description or any other
+narrative, nor the name of a person on a register.
+
+Sections, each from the module that keeps the records:
+
+- compliance per framework, with its trend over the year (``state.engine``, ``state.snapshots``);
+- the requirements not met or partly met, the controls behind them and their owners;
+- the breach log's figures for the term (reports by kind, the ICO decisions, the hours from
+  awareness to the ICO decision), the open incidents assessed as a high risk and the overdue
+  actions (``incidents``, counted by aggregate queries);
+- the policy register's reviews overdue and due by the end of the term (``agreements.policies``);
+- the Single Central Record's completeness, acceptable use coverage per audience, training
+  coverage, backups and restore tests (the overview's measures, ``overview.registry``).
+
+The queries do not grow with the records: one per measure provider, a few aggregates, and the
+engine's own constant count.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, F, Q
+
+from schoolkeep.compliance.models import State
+from schoolkeep.duties.types import LONDON, local_date
+from schoolkeep.overview import registry
+from schoolkeep.overview.types import Figure, MeasureSpec
+from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.roles import Role
+
+FIGURES_VERSION = 1  # the shape of ``GovernorPack.figures``
+
+# The overview's measures the pack shows, by section, in order.
+MEASURE_SECTIONS: list[tuple[str, str, list[str]]] = [
+    ("record", "Single Central Record", ["people.record-complete", "people.agency-confirmed"]),
+    ("aups", "Acceptable use policies signed",
+     ["aups.signed-staff", "aups.signed-governors", "aups.signed-parents"]),
+    ("training", "Cyber security training",
+     ["training.staff-trained", "training.governor-trained"]),
+    ("backups", "Backups and restore tests",
+     ["backups.recent", "backup_checks.recent", "backup_scopes.meeting-321",
+      "restore_tests.this-term", "recovery_plan.tested"]),
+]
+# Worst first among the requirements listed as needing work.
+GAP_ORDER = {State.NOT_MET: 0, State.PARTLY: 1}
+
+
+@dataclass(frozen=True)
+class Term:
+    """The term a pack covers ("Autumn 2026"); ``estimated`` when its dates are the default
+    pattern, not the school's own."""
+
+    label: str
+    starts_on: date
+    ends_on: date
+    estimated: bool = False
+
+
+@dataclass  # not frozen: ``charts.ScorePoint`` declares plain attributes
+class TrendPoint:
+    """A day's score, as ``state.charts.trend_svg`` reads a snapshot."""
+
+    taken_on: date
+    score_permille: int
+
+    @property
+    def percent(self) -> int:
+        return self.score_permille // 10
+
+
+@dataclass(frozen=True)
+class FrameworkFigures:
+    code: str
+    title: str
+    short_title: str
+    version: str
+    met: int
+    partly: int
+    not_met: int
+    not_assessed: int
+    score_permille: int
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.met + self.partly + self.not_met + self.not_assessed
+
+    @property
+    def percent(self) -> int:
+        return self.score_permille // 10
+
+    @property
+    def monthly(self) -> list[TrendPoint]:
+        """The latest score of each month of the trend (the table beside the chart)."""
+        latest: dict[tuple[int, int], TrendPoint] = {}
+        for point in self.trend:
+            latest[(point.taken_on.year, point.taken_on.month)] = point
+        return [latest[key] for key in sorted(latest)]
+
+
+@dataclass(frozen=True)
+class ControlGap:
+    """A control behind a requirement that is not met, and who owns it."""
+
+    title: str
+    state_label: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class RequirementGap:
+    framework: str  # the framework's short title
+    code: str
+    title: str
+    state: str
+    state_label: str
+    controls: list[ControlGap] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    label: str
+    met: int
+    total: int
+    present: bool
+    empty: str  # what is said when there is nothing to count
+
+    @property
+    def percent(self) -> int:
+        return self.met * 100 // self.total if self.total > 0 else 0
+
+    @property
+    def words(self) -> str:
+        """"31 of 34 (91%)", or the measure's own words when there is nothing to count."""
+        if not self.present or self.total <= 0:
+            return self.empty
+        return f"{self.met:,} of {self.total:,} ({self.percent}%)"
+
+
+@dataclass(frozen=True)
+class MeasureSection:
+    key: str
+    title: str
+    lines: list[MeasureLine]
+
+
+@dataclass(frozen=True)
+class BreachFigures:
+    """The breach log of the term: reports the school became aware of during it."""
+
+    breaches: int = 0
+    near_misses: int = 0
+    security: int = 0
+    untriaged: int = 0
+    ico_reported: int = 0  # the report was sent to the ICO
+    ico_to_send: int = 0  # decided to report, not yet sent
+    ico_not_reporting: int = 0  # decided not to report
+    ico_late: int = 0  # the decision or report came after the 72 hours
+    decided: int = 0  # reports with an ICO decision (the hours below)
+    hours_average: float | None = None  # from awareness to the ICO decision
+    hours_longest: float | None = None
+
+    @property
+    def total(self) -> int:
+        return self.breaches + self.near_misses + self.security + self.untriaged
+
+
+@dataclass(frozen=True)
+class PolicyReview:
+    title: str
+    next_review_on: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    overdue: list[PolicyReview] = field(default_factory=list)
+    due: list[PolicyReview] = field(default_factory=list)  # by the end of the term
+    awaiting_approval: int = 0  # versions waiting for a governor's approval
+    policies: int = 0  # current policies in the register
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    role: str
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class PackContent:
+    school_name: str
+    term: Term
+    made_on: date
+    role_holders: list[RoleHolder]
+    frameworks: list[FrameworkFigures]
+    gaps: list[RequirementGap]
+    breaches: BreachFigures
+    open_high_risk: int
+    overdue_actions: int
+    policies: PolicyFigures
+    measures: list[MeasureSection]
+
+    def as_json(self) -> dict[str, Any]:
+        """The figures as JSON values (dates as ISO text), for ``GovernorPack.figures``."""
+        data = json.loads(json.dumps(asdict(self), cls=DjangoJSONEncoder))
+        data["figures_version"] = FIGURES_VERSION
+        return data  # type: ignore[no-any-return]
+
+    def section(self, key: str) -> MeasureSection | None:
+        return next((each for each in self.measures if each.key == key), None)
+
+
+# ------------------------------------------------------------------------------ gathering
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+def _frameworks(school: School, now: datetime) -> tuple[list[FrameworkFigures],
+                                                         list[RequirementGap]]:
+    from schoolkeep.compliance.state import engine, snapshots
+
+    today = local_date(now)
+    figures: list[FrameworkFigures] = []
+    gaps: list[RequirementGap] = []
+    for state in engine.framework_states(school, now=now):
+        framework = state.framework
+        trend = [TrendPoint(point.taken_on, point.score_permille)
+                 for point in snapshots.trend(school, framework.code, today=today, days=365)]
+        figures.append(FrameworkFigures(
+            code=framework.code, title=framework.title, short_title=framework.short_title,
+            version=framework.version, met=state.met, partly=state.partly,
+            not_met=state.not_met, not_assessed=state.not_assessed,
+            score_permille=state.score_permille, trend=trend))
+        for requirement in state.requirements:
+            if requirement.state not in GAP_ORDER:
+                continue
+            controls = [ControlGap(title=each.control.title, state_label=each.state_label,
+                                   owner=each.owner_label)
+                        for each in requirement.controls if each.state != State.MET]
+            row = requirement.requirement
+            gaps.append(RequirementGap(
+                framework=framework.short_title, code=row.code, title=row.title,
+                state=requirement.state, state_label=requirement.state_label,
+                controls=controls))
+    order = {figure.short_title: number for number, figure in enumerate(figures)}
+    gaps.sort(key=lambda gap: (GAP_ORDER[State(gap.state)], order[gap.framework]))
+    return figures, gaps
+
+
+def _breaches(school: School, term: Term, now: datetime) -> BreachFigures:
+    from schoolkeep.incidents.clock import ICO_HOURS
+    from schoolkeep.incidents.models import Decision, Incident, Kind
+
+    starts, ends = _start_of(term.starts_on), _start_of(term.ends_on + timedelta(days=1))
+    kinds = (Incident.objects.filter(school=school, aware_at__gte=starts, aware_at__lt=ends)
+             .order_by()
+             .aggregate(breaches=Count("pk", filter=Q(kind=Kind.BREACH)),
+                        near_misses=Count("pk", filter=Q(kind=Kind.NEAR_MISS)),
+                        security=Count("pk", filter=Q(kind=Kind.SECURITY)),
+                        untriaged=Count("pk", filter=Q(kind=""))))
+    # The ICO decisions of those reports: (aware, decided, tell, told) for each, those
+    # columns only (never a reason), in one query.
+    rows = list(Decision.objects.filter(kind=Decision.Kind.ICO, incident__school=school,
+                                        incident__aware_at__gte=starts,
+                                        incident__aware_at__lt=ends)
+                .order_by().values_list("incident__aware_at", "decided_at", "tell", "told_at"))
+    clock = timedelta(hours=ICO_HOURS)
+    hours = [round((decided - aware).total_seconds() / 3600, 1) for aware, decided, _, _ in rows]
+
+    def late(aware: datetime, decided: datetime, tell: bool, told: datetime | None) -> bool:
+        # Not reporting: decided after the 72 hours; reporting: sent after them, or not
+        # sent and they have passed.
+        if not tell:
+            return decided > aware + clock
+        return (told or now) > aware + clock
+
+    return BreachFigures(
+        **kinds,
+        ico_reported=sum(1 for _, _, tell, told in rows if tell and told is not None),
+        ico_to_send=sum(1 for _, _, tell, told in rows if tell and told is None),
+        ico_not_reporting=sum(1 for _, _, tell, _ in rows if not tell),
+        ico_late=sum(1 for row in rows if late(*row)), decided=len(rows),
+        hours_average=round(sum(hours) / len(hours), 1) if hours else None,
+        hours_longest=max(hours) if hours else None)
+
+
+def _incident_counts(school: School, today: date) -> tuple[int, int]:
+    """(open incidents assessed as a high risk, overdue actions), in one query each."""
+    from schoolkeep.incidents.models import Action, Incident, RiskResult, Status
+
+    # High risk: the DPO's override, else likelihood times severity of 6 or 9 (clock.risk_result).
+    high = (Q(risk_override=RiskResult.HIGH)
+            | Q(risk_override="", likelihood__isnull=False, severity__isnull=False,
+                product__gte=6))
+    open_high = (Incident.objects.filter(school=school).exclude(status=Status.CLOSED)
+                 .alias(product=F("likelihood") * F("severity")).filter(high).count())
+    overdue = Action.objects.filter(school=school, state=Action.State.OPEN,
+                                    due_on__lt=today).count()
+    return open_high, overdue
+
+
+def _policies(school: School, term: Term, today: date) -> PolicyFigures:
+    from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+
+    current = Policy.objects.filter(school=school, archived_at__isnull=True)
+    horizon = max(term.ends_on, today)
+    rows = list(current.filter(next_review_on__isnull=False, next_review_on__lte=horizon)
+                .order_by("next_review_on", "title").values_list("title", "next_review_on"))
+    reviews = [PolicyReview(title, day, day < today) for title, day in rows if day is not None]
+    counts = current.aggregate(
+        policies=Count("pk", distinct=True),
+        waiting=Count("versions", filter=Q(versions__status=PolicyVersion.Status.IN_REVIEW),
+                      distinct=True))
+    return PolicyFigures(overdue=[each for each in reviews if each.overdue],
+                         due=[each for each in reviews if not each.overdue],
+                         awaiting_approval=counts["waiting"], policies=counts["policies"])
+
+
+def _measures(school: School, now: datetime) -> list[MeasureSection]:
+    wanted = {key for _, _, keys in MEASURE_SECTIONS for key in keys}
+    specs: dict[str, MeasureSpec] = {}
+    counted: dict[str, tuple[int, ...]] = {}
+    for provider in registry.providers():
+        mine = [spec for spec in provider.specs if spec.key in wanted]
+        if not mine:
+            continue
+        specs.update({spec.key: spec for spec in mine})
+        found = provider.figures([school.pk], now=now).get(school.pk, {})
+        counted.update({key: tuple(value) for key, value in found.items() if key in wanted})
+    sections = []
+    for key, title, keys in MEASURE_SECTIONS:
+        lines = []
+        for measure in keys:
+            spec = specs.get(measure)
+            if spec is None:  # a module not installed: nothing to say
+                continue
+            value = counted.get(measure)
+            figure = Figure(spec, value[0], value[1], present=True) if value else \
+                Figure(spec, 0, 0, present=False)
+            lines.append(MeasureLine(label=spec.label, met=figure.met, total=figure.total,
+                                     present=figure.present and figure.total > 0,
+                                     empty=spec.empty))
+        sections.append(MeasureSection(key, title, lines))
+    return sections
+
+
+def _role_holders(school: School) -> list[RoleHolder]:
+    from schoolkeep.tenancy.selectors import active_role_holders
+
+    roles = [Role.SIRO.value, Role.DPO.value]
+    held = active_role_holders(school=school, roles=roles)
+    return [RoleHolder(Role(role).label, [user.full_name or user.email for user in held[role]])
+            for role in roles]
+
+
+def gather(school: School, term: Term, *, now: datetime) -> PackContent:
+    """Every figure of the pack for ``school`` and ``term``, as things stand at ``now``."""
+    today = local_date(now)
+    frameworks, gaps = _frameworks(school, now)
+    open_high, overdue = _incident_counts(school, today)
+    return PackContent(
+        school_name=school.name, term=term, made_on=today,
+        role_holders=_role_holders(school), frameworks=frameworks, gaps=gaps,
+        breaches=_breaches(school, term, now), open_high_risk=open_high,
+        overdue_actions=overdue, policies=_policies(school, term, today),
+        measures=_measures(school, now))
