@@ -215,6 +215,8 @@ class PackContent:
         """The figures as JSON values (dates as ISO text), for ``GovernorPack.figures``."""
         data = json.loads(json.dumps(asdict(self), cls=DjangoJSONEncoder))
         data["figures_version"] = FIGURES_VERSION
+        for entry, framework in zip(data["frameworks"], self.frameworks, strict=True):
+            entry["percent"] = framework.percent  # rounded down, as the pages show it
         return data  # type: ignore[no-any-return]
 
     def section(self, key: str) -> MeasureSection | None:

@@ -44,6 +44,7 @@ from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
+from schoolkeep.tenancy.calendar import TERM_NAMES, term_label
 from schoolkeep.tenancy.guards import actor_label, require_permission
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
@@ -74,12 +75,24 @@ FAILED_MESSAGE = ("The governor pack could not be built. Try again, or ask your 
 # ------------------------------------------------------------------------------ the term
 
 
+def previous_label(term: status.TermInfo) -> str:
+    """The label of the term before ``term`` ("Summer 2026" before "Autumn 2026")."""
+    index = TERM_NAMES.index(term.name)
+    if index == 0:
+        return term_label(TERM_NAMES[-1], term.academic_year - 1)
+    return term_label(TERM_NAMES[index - 1], term.academic_year)
+
+
 def resolve_term(school: School, label: str | None, today: date) -> Term:
-    """The term of ``label`` ("Autumn 2026") in the school's calendar, or the term ``today``
-    is in when None or empty. A DomainError naming ``term`` for words that are not a term, or
-    a term that has not started yet."""
+    """The term of ``label`` ("Autumn 2026") in the school's calendar. None or empty: the
+    term today is in, or in the holidays (when the next term has not started) the term that
+    has just ended. A DomainError naming ``term`` for words that are not a term, or a term
+    that has not started yet."""
     if label is None or not str(label).strip():
         found = status.current_term(school, today)
+        if found.starts_on > today:
+            before = status.term_by_label(school, previous_label(found))
+            found = before if before is not None else found
     else:
         named = status.term_by_label(school, str(label))
         if named is None:
