@@ -1,0 +1,142 @@
+"""The governor pack's figures (``pack.content.gather``): the term's breach figures (by
+kind, the ICO decisions, the hours to decide, late ones; a report of another term left out),
+the open high-risk incidents and overdue actions, the policy reviews overdue and due by the
+end of the term, the frameworks with the requirements not met and their owners, the overview's
+measures; the same number of queries for 1 and 8 rounds of records; and both files read back
+(PDF with pypdf, Word with python-docx) holding the figures but no incident narrative and no
+name but the role holders'."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from tests.personas import Personas
+
+from schoolkeep.compliance.models import State
+from schoolkeep.compliance.pack.content import gather
+from schoolkeep.compliance.pack.docx import pack_docx
+from schoolkeep.compliance.pack.pdf import pack_pdf
+from schoolkeep.compliance.pack.services import resolve_term
+from schoolkeep.compliance.tests.pack_records import (
+    NARRATIVE,
+    NOW,
+    PUPIL,
+    TERM,
+    TERM_ENDS,
+    TERM_STARTS,
+    TODAY,
+    docx_text,
+    not_done,
+    pdf_text,
+    policies,
+    term_of_incidents,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pinned():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_the_term_is_the_one_today_is_in(personas: Personas) -> None:
+    term = resolve_term(personas.school, None, TODAY)
+    assert (term.label, term.starts_on, term.ends_on, term.estimated) == (
+        TERM, TERM_STARTS, TERM_ENDS, True)
+
+
+def test_breach_figures_of_the_term(personas: Personas) -> None:
+    term_of_incidents(personas.school, count=2)
+    content = gather(personas.school, resolve_term(personas.school, None, TODAY), now=NOW)
+    b = content.breaches
+    assert (b.breaches, b.near_misses, b.security, b.untriaged) == (6, 2, 2, 2)
+    assert (b.ico_reported, b.ico_to_send, b.ico_not_reporting, b.ico_late) == (2, 0, 2, 2)
+    assert (b.decided, b.hours_average, b.hours_longest) == (4, 45.0, 80.0)
+    assert (content.open_high_risk, content.overdue_actions) == (2, 2)
+
+
+def test_policy_reviews_overdue_and_due_by_the_end_of_the_term(personas: Personas) -> None:
+    policies(personas.school, count=2)
+    content = gather(personas.school, resolve_term(personas.school, None, TODAY), now=NOW)
+    p = content.policies
+    assert [each.title for each in p.overdue] == ["Overdue policy 0", "Overdue policy 1"]
+    assert [each.title for each in p.due] == ["Due policy 0", "Due policy 1"]
+    assert (p.policies, p.awaiting_approval) == (8, 0)
+
+
+def test_requirements_not_met_name_the_control_and_its_owner(personas: Personas) -> None:
+    not_done(personas.school)
+    content = gather(personas.school, resolve_term(personas.school, None, TODAY), now=NOW)
+    assert [framework.code for framework in content.frameworks] == [
+        "school-policy", "dfe-cyber", "rpa-cyber"]
+    policy = content.frameworks[0]
+    assert policy.not_met + policy.partly >= 1
+    found = [(gap, control) for gap in content.gaps for control in gap.controls
+             if control.title.startswith("Restricted paper records")]
+    assert found, content.gaps
+    gap, control = found[0]
+    assert gap.state in (State.NOT_MET, State.PARTLY)
+    assert control.state_label == "Not met"
+    assert control.owner.startswith("Business manager Person")
+    # Worst first: every requirement not met comes before every one partly met.
+    states = [each.state for each in content.gaps]
+    assert states == sorted(states, key=lambda state: state != State.NOT_MET)
+
+
+def test_measures_and_role_holders(personas: Personas) -> None:
+    content = gather(personas.school, resolve_term(personas.school, None, TODAY), now=NOW)
+    assert [section.key for section in content.measures] == [
+        "record", "aups", "training", "backups"]
+    record = content.section("record")
+    assert record is not None
+    assert record.lines[0].words == "No people are on the record yet"
+    holders = {holder.role: holder.names for holder in content.role_holders}
+    assert holders["Senior Information Risk Owner (SIRO)"] == [
+        "Senior Information Risk Owner (SIRO) Person"]
+    assert holders["Data protection officer"] == ["Data protection officer Person"]
+
+
+def test_the_queries_do_not_grow_with_the_records(personas: Personas) -> None:
+    school = personas.school
+    term = resolve_term(school, None, TODAY)
+    term_of_incidents(school, 0, 1)
+    policies(school, 0, 1)
+    gather(school, term, now=NOW)  # the term rows and caches, made once
+    with CaptureQueriesContext(connection) as few:
+        gather(school, term, now=NOW)
+    term_of_incidents(school, 1, 7)
+    policies(school, 1, 7)
+    with CaptureQueriesContext(connection) as many:
+        content = gather(school, term, now=NOW)
+    assert content.breaches.breaches == 24
+    assert len(many) == len(few)
+
+
+def test_the_files_hold_the_figures_and_no_narrative_or_names(personas: Personas) -> None:
+    school = personas.school
+    term_of_incidents(school, count=1)
+    policies(school, count=1)
+    not_done(school)
+    content = gather(school, resolve_term(school, None, TODAY), now=NOW)
+    for text in (pdf_text(pack_pdf(content)), docx_text(pack_docx(content))):
+        assert "Governor pack: Autumn 2026" in text
+        assert "Oakfield Primary" in text
+        assert "Senior Information Risk Owner (SIRO) Person" in text
+        assert "Personal data breaches 3" in text
+        assert "Decided or reported after the 72 hours 1" in text
+        assert "Open incidents assessed as a high risk (now) 1" in text
+        assert "Overdue policy 0" in text and "Due policy 0" in text
+        assert "Later policy 0" not in text
+        assert "Business manager Person" in text  # the owner of the control not met
+        assert "Restricted paper records" in text
+        for framework in content.frameworks:
+            assert f"{framework.percent}%" in text
+        # Nothing of what happened, nor whom it happened to.
+        assert PUPIL not in text and "Quackenbush" not in text
+        assert NARRATIVE not in text and "Quillfeather" not in text
+        assert "cabinet was found open" not in text  # an attestation's note
+        assert "Phone" not in text  # an action's description
