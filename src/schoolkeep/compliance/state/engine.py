@@ -303,11 +303,12 @@ def requirement_state(controls: Sequence[ControlState]) -> str:
     return State.PARTLY
 
 
-def _framework_states(school: School, frameworks: list[Framework], *, now: datetime,
-                      access: SchoolAccess | None) -> list[FrameworkState]:
+def framework_states_from(school: School, frameworks: list[Framework],
+                          states: dict[int, ControlState]) -> list[FrameworkState]:
+    """The frameworks' requirements with their states, from control states already worked
+    out (``control_states``): two queries."""
     if not frameworks:
         return []
-    states = control_states(school, now=now, access=access)
     found = requirements_for(school.pk, frameworks)
     result = []
     for framework in frameworks:
@@ -320,6 +321,14 @@ def _framework_states(school: School, frameworks: list[Framework], *, now: datet
                                          edited=each.edited, added=each.added))
         result.append(FrameworkState(framework=framework, requirements=rows))
     return result
+
+
+def _framework_states(school: School, frameworks: list[Framework], *, now: datetime,
+                      access: SchoolAccess | None) -> list[FrameworkState]:
+    if not frameworks:
+        return []
+    return framework_states_from(school, frameworks,
+                                 control_states(school, now=now, access=access))
 
 
 def framework_states(school: School, *, now: datetime, access: SchoolAccess | None = None
