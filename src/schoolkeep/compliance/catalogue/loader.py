@@ -50,8 +50,10 @@ edit stands in for the published code in the new version while that version keep
 A new version arrives as a NEW file (the old one is never edited: a migration already
 applied must keep meaning what it did) and a new migration that loads it, for example
 ``0007_dfe_cyber_2026`` calling ``load_catalogue(apps, ["dfe-cyber-2026-09.json"])``
-with ``unload_catalogue`` as its reverse. Changed or new built-in controls arrive the same
-way, as ``controls-<n+1>.json`` holding every control whose wording changed or is new.
+with ``unload_catalogue`` as its reverse. Each file loads in one transaction: a file
+that is refused (an unknown key or control code, a broken rule) leaves nothing behind.
+Changed or new built-in controls arrive the same way, as ``controls-<n+1>.json`` holding
+every control whose wording changed or is new.
 
 Unloading a framework file deletes that version's published requirements and the version
 itself; when it was the current one, the newest remaining version of the code becomes
@@ -69,6 +71,8 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+
+from django.db import transaction
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -109,20 +113,22 @@ def load_catalogue(apps: Any, names: list[str]) -> None:
     """Load these data files, in order, into the historical models of ``apps``."""
     for name in names:
         content = read(name)
-        if is_controls_file(content):
-            _upsert_controls(apps, name, content["controls"])
-        else:
-            _load_framework(apps, name, content)
+        with transaction.atomic():
+            if is_controls_file(content):
+                _upsert_controls(apps, name, content["controls"])
+            else:
+                _load_framework(apps, name, content)
 
 
 def unload_catalogue(apps: Any, names: list[str]) -> None:
     """Undo ``load_catalogue(apps, names)``, last file first."""
     for name in reversed(names):
         content = read(name)
-        if is_controls_file(content):
-            _unload_controls(apps, name, content["controls"])
-        else:
-            _unload_framework(apps, content)
+        with transaction.atomic():
+            if is_controls_file(content):
+                _unload_controls(apps, name, content["controls"])
+            else:
+                _unload_framework(apps, content)
 
 
 def released_names() -> list[str]:
@@ -188,10 +194,10 @@ def _upsert_controls(apps: Any, name: str, rows: list[dict[str, Any]]) -> None:
     codes = [row.get("code") for row in rows]
     if len(set(codes)) != len(codes):
         raise CatalogueError(f"{name}: a control code is listed twice")
+    checked = [(row, _control_values(name, row)) for row in rows]
     existing = {control.code: control
                 for control in Control.objects.filter(school__isnull=True, code__in=codes)}
-    for row in rows:
-        values = _control_values(name, row)
+    for row, values in checked:
         control = existing.get(row["code"])
         if control is None:
             control = Control(school=None, code=row["code"], **values)

@@ -16,7 +16,8 @@ from schoolkeep.duties import registry as duties_registry
 from schoolkeep.overview import registry as measures_registry
 from schoolkeep.tenancy.roles import Role
 
-SEED = Path(__file__).resolve().parents[4].parent / "shared/seed/online-security-policy.txt"
+REPO = Path(__file__).resolve().parents[4]
+SEED = REPO.parent / "shared/seed/online-security-policy.txt"
 
 # The built-in controls every part of the app names by code (issue 18's binding list).
 COMPUTED = {
@@ -161,3 +162,9 @@ def test_nothing_in_the_data_names_a_person() -> None:
     text = json.dumps([loader.read(name) for name in loader.released_names()])
     for name in ("Hudson", "Allen", "Proctor", "Cumbers", "Julie Lamb", "Corbets Tey"):
         assert name not in text
+
+
+def test_the_documentation_lists_every_built_in_control() -> None:
+    docs = (REPO / "docs/compliance.md").read_text(encoding="utf-8")
+    for row in _controls():
+        assert f"(`{row['code']}`)" in docs, row["code"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from tests.factories import SchoolFactory
 
 from schoolkeep.compliance.catalogue import loader
@@ -216,6 +217,17 @@ def test_a_wrong_control_is_refused(data_dir: Path, row: dict[str, Any], message
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(apps, ["controls-2.json"])
     assert not Control.objects.filter(code="wrong").exists()
+
+
+def test_a_file_refused_half_way_leaves_nothing_behind(data_dir: Path) -> None:
+    _write(data_dir, "controls-2.json", {"controls": [
+        {"code": "fine", "kind": "attested", "title": "Fine", "cadence": "termly",
+         "owner_role": "siro"},
+        {"code": "too-long", "kind": "attested", "title": "Too long", "cadence": "termly",
+         "owner_role": "x" * 40}]})
+    with pytest.raises(ValidationError):
+        load_catalogue(apps, ["controls-2.json"])
+    assert not Control.objects.filter(code__in=["fine", "too-long"]).exists()
 
 
 def test_a_framework_naming_an_unknown_control_is_refused(data_dir: Path) -> None:
