@@ -22,6 +22,7 @@ MEASURE_MODULES = (
     "schoolkeep.continuity.plan.measures",
     "schoolkeep.training.rules.measures",
     "schoolkeep.housekeeping.campaigns.measures",
+    "schoolkeep.compliance.pack.measures",
 )
 
 
