@@ -8,8 +8,8 @@
   (``status.pack_dues``). The link is the packs page, where the pack is built and its
   reception recorded.
 
-``counts`` and ``for_school`` both read ``status.pack_dues``: one query plus the schools'
-term dates for any number of schools, and at most one duty per school. The title names no
+``counts`` and ``for_school`` both read ``status.pack_dues``: two queries (the schools, their
+terms) for any number of schools, and at most one duty per school. The title names no
 one; it leaves the school in reminders and calendar feeds.
 """
 

@@ -16,13 +16,14 @@ body is next due to receive one, and whether this term's has been received.
   measure ``governor_pack.received``). In SQL that is: at most one term of the school's
   calendar ended on or after the day it was received and before today.
 
-``pack_dues`` reads one query plus the schools' term dates (``calendars_for``);
-``standings`` and ``received_this_term`` read ONE query whatever the number of schools.
+``pack_dues`` reads two queries whatever the number of schools (the schools, their terms:
+``known_terms``, which works the default pattern out rather than saving it, so the first
+read of a year costs nothing more); ``standings`` and ``received_this_term`` read ONE.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,9 +42,9 @@ from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from schoolkeep.compliance.models import GovernorPack
-from schoolkeep.duties.cadence import TERMLY, DueDate, calendars_for, next_due, years_around
+from schoolkeep.duties.cadence import TERMLY, DueDate, next_due, years_around
 from schoolkeep.duties.types import count_subquery
-from schoolkeep.tenancy.calendar import TermCalendar, default_term_dates, term_label
+from schoolkeep.tenancy.calendar import TermCalendar, default_term_dates, pick_term, term_label
 from schoolkeep.tenancy.models import School, Term
 
 # The earliest day the termly calculation counts from (the services refuse earlier days).
@@ -130,9 +131,50 @@ def _latest_received() -> Subquery:
                     .order_by("-received_on").values("received_on")[:1])
 
 
+class KnownTerms(TermCalendar):
+    """One school's terms read beforehand for many schools at once (``known_terms``): its
+    own dates for each academic year, else its trust's, else the default pattern worked out
+    here (estimated; never saved, so the first read of a year writes nothing)."""
+
+    def __init__(self, school: School, terms: Sequence[Term]) -> None:
+        super().__init__(school)
+        self.known = sorted(terms, key=lambda t: t.starts_on)
+
+    def term_for_date(self, day: date) -> Term:
+        return pick_term(self.known, day)
+
+
+def known_terms(schools: Sequence[School], academic_years: Iterable[int]
+                ) -> dict[int, KnownTerms]:
+    """{school id: its terms of these academic years} in ONE query for any number of
+    schools, chosen for each year as ``TermCalendar`` chooses them."""
+    years = sorted(set(academic_years))
+    org_ids = sorted({s.organisation_id for s in schools if s.organisation_id is not None})
+    found: dict[tuple[str, int, int], list[Term]] = {}
+    if schools and years:
+        owners = Q(school_id__in=[s.pk for s in schools]) | Q(organisation_id__in=org_ids)
+        for term in Term.objects.filter(owners, academic_year__in=years):
+            key = (("school", term.school_id, term.academic_year) if term.school_id is not None
+                   else ("org", term.organisation_id or 0, term.academic_year))
+            found.setdefault(key, []).append(term)
+    defaults = {year: [Term(academic_year=year, name=name, starts_on=starts, ends_on=ends,
+                            estimated=True)
+                       for name, (starts, ends) in default_term_dates(year).items()]
+                for year in years}
+    result = {}
+    for school in schools:
+        terms: list[Term] = []
+        for year in years:
+            terms += (found.get(("school", school.pk, year))
+                      or found.get(("org", school.organisation_id or 0, year))
+                      or defaults[year])
+        result[school.pk] = KnownTerms(school, terms)
+    return result
+
+
 def pack_dues(school_ids: Sequence[int], *, today: date) -> dict[int, PackDue]:
-    """{school id: its next pack due} for every school asked (one query, then the schools'
-    term dates in one more: ``calendars_for``)."""
+    """{school id: its next pack due} for every school asked: two queries whatever the
+    number of schools (the schools with their latest reception; their terms)."""
     ids = sorted(set(school_ids))
     if not ids:
         return {}
@@ -143,7 +185,7 @@ def pack_dues(school_ids: Sequence[int], *, today: date) -> dict[int, PackDue]:
         starts[school.pk] = max(timezone.localdate(school.created_at), EARLIEST_DAY)
         last = _as_day(school.last_received)  # type: ignore[attr-defined]
         lasts[school.pk] = None if last is None else max(last, EARLIEST_DAY)
-    calendars = calendars_for(schools, years_around(
+    calendars = known_terms(schools, years_around(
         [today, *starts.values(), *(d for d in lasts.values() if d is not None)]))
     result = {}
     for school in schools:
