@@ -37,6 +37,25 @@ def reseed_default_check_rules(sender: object, using: str = "default", **_: obje
 post_migrate.connect(reseed_default_check_rules, dispatch_uid="tests.reseed_default_rules")
 
 
+def reseed_compliance_catalogue(sender: object, using: str = "default", **_: object) -> None:
+    """Put back the built-in controls and frameworks (the compliance data migrations) after a
+    flush, for the same reason as the default check rules."""
+    from django.apps import apps as django_apps
+
+    from schoolkeep.compliance.catalogue.loader import load_all
+    from schoolkeep.compliance.models import Control
+
+    if getattr(sender, "label", None) != "compliance":
+        return
+    if Control.objects.using(using).filter(school__isnull=True).exists():
+        return
+    load_all(django_apps)
+
+
+post_migrate.connect(reseed_compliance_catalogue,
+                     dispatch_uid="tests.reseed_compliance_catalogue")
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()
