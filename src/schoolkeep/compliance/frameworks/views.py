@@ -40,7 +40,6 @@ from schoolkeep.compliance.state.requirements import current_frameworks
 from schoolkeep.compliance.state.types import FrameworkState
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
-from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -175,9 +174,8 @@ def requirement_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                       requirement=requirement,
                                       version=form.cleaned_data["version"] or 0,
                                       **form.service_fields())
-        except DomainError as exc:
-            stale = refuse_stale(form, exc, school=request.school, target=requirement,
-                                 what="this requirement")
+        except DomainError as exc:  # a stale save names who saved first (the service's)
+            stale = refuse_on_form(form, exc)
         else:
             return _to_framework(request, requirement.framework.code,
                                  f"\"{form.cleaned_data['title']}\" is saved in the "
