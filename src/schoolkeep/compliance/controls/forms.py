@@ -70,7 +70,7 @@ class ControlForm(_OwnedForm):
         help_text="One sentence, such as \"The visitors' book is kept in the locked office\".",
         error_messages={"required": "Enter what is done."})
     description = forms.CharField(
-        label="More about it (optional)", required=False, max_length=MAX_DESCRIPTION,
+        label="More about it", required=False, max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the person confirming it checks, and why it matters.")
     cadence = forms.ChoiceField(
@@ -82,7 +82,7 @@ class ControlForm(_OwnedForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text="Only for \"every so many days\": from 1 to 730.")
     evidence_hint = forms.CharField(
-        label="What evidence helps (optional)", required=False, max_length=MAX_HINT,
+        label="What evidence helps", required=False, max_length=MAX_HINT,
         help_text="Shown to whoever confirms it, such as \"a photo of the locked cabinet\".")
 
     def owner_position(self, names: list[str]) -> int:
@@ -147,5 +147,5 @@ class AttestForm(forms.Form):
         help_text="Needed when it was not done: what was found, and what is being done about "
                   "it.")
     evidence = forms.FileField(
-        label="A photo or document (optional)", required=False,
+        label="A photo or document", required=False,
         help_text="A PDF, or a PNG or JPEG photo, at most 10 MB.")

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from schoolkeep.accounts.models import User
+from schoolkeep.compliance.controls.services import owner_roles
 from schoolkeep.compliance.models import Attestation, Control, Framework
 from schoolkeep.compliance.state.engine import control_states
 from schoolkeep.compliance.state.requirements import (
@@ -80,7 +81,9 @@ def attestation_for_school_or_404(school: School, public_id: UUID | str) -> Atte
 
 
 def owner_choices(school: School) -> list[User]:
-    """The school's active members (with active accounts), by name: one query."""
+    """The school's active members (with active accounts) who may own a control
+    (``services.owner_roles``), by name: one query."""
     return list(User.objects.filter(memberships__school=school, memberships__is_active=True,
+                                    memberships__roles__role__in=owner_roles(),
                                     is_active=True)
                 .order_by("full_name", "email", "pk").distinct())

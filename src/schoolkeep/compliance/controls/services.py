@@ -44,7 +44,7 @@ from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission
 from schoolkeep.tenancy.models import Membership, School
-from schoolkeep.tenancy.roles import roles_allow
+from schoolkeep.tenancy.roles import PERMISSIONS, roles_allow
 
 ACTION_CREATED = "compliance.control.created"
 ACTION_CHANGED = "compliance.control.changed"
@@ -124,14 +124,22 @@ def _cadence(cadence: Any, every_days: Any, *, allow_blank: bool) -> tuple[str, 
     return value, days
 
 
+def owner_roles() -> list[str]:
+    """The roles whose holders may own a control: those that may confirm one (every school
+    role but the read-only auditor)."""
+    return sorted(PERMISSIONS[ATTEST][1])
+
+
 def _member(school: School, user: Any) -> Any:
-    """``user`` when an active member of the school (None stays None); else a DomainError."""
+    """``user`` when an active member of the school who may confirm controls (None stays
+    None); else a DomainError."""
     if user is None:
         return None
     if not Membership.objects.filter(school=school, user=user, is_active=True,
-                                     user__is_active=True).exists():
-        raise DomainError("Choose an active member of the school as the owner.",
-                          field="owner")
+                                     user__is_active=True,
+                                     roles__role__in=owner_roles()).exists():
+        raise DomainError("Choose an active member of the school who may confirm controls "
+                          "(not an auditor) as the owner.", field="owner")
     return user
 
 

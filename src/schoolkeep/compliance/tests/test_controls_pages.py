@@ -278,3 +278,15 @@ def test_detail_query_count_does_not_grow(personas: Personas, login: Login, stea
     with django_assert_num_queries(len(few)):
         html = client.get(url).content.decode()
     assert "Confirmations (40)" in html
+
+
+def test_a_computed_controls_page_shows_its_figures(personas: Personas, login: Login) -> None:
+    control = builtin("aup-staff-signed", kind="computed", owner_role="siro",
+                      measures=["aups.signed-staff"], duty_kinds=["aups.unsigned"])
+    html = login(personas.dpo).get(_url("control-detail", control)).content.decode()
+    assert "Control worked out from the records" in html
+    assert "Why it is not yet assessed" in html and "<h2>Its figures</h2>" in html
+    assert "Overdue duties behind it" in html and "Confirm it was done" not in html
+    assert "Change its owner" in html and "how often" not in html
+    form = login(personas.dpo).get(_url("control-edit", control)).content.decode()
+    assert 'name="owner"' in form and 'name="cadence"' not in form

@@ -87,11 +87,16 @@ def test_a_new_control_breaking_a_rule_names_its_field(personas: Personas, field
     assert not Control.objects.filter(school=personas.school).exists()
 
 
-def test_the_owner_is_an_active_member_of_the_school(personas: Personas) -> None:
-    with pytest.raises(DomainError) as refused:
-        own(personas, owner=personas.outsider)
-    assert refused.value.field == "owner"
+def test_the_owner_is_an_active_member_who_may_confirm(personas: Personas) -> None:
+    for outsider_or_reader in (personas.outsider, personas.auditor, personas.trust_admin):
+        with pytest.raises(DomainError) as refused:
+            own(personas, owner=outsider_or_reader)
+        assert refused.value.field == "owner"
     assert not Control.objects.filter(school=personas.school).exists()
+    offered = selectors.owner_choices(personas.school)
+    assert personas.staff in offered and personas.governor in offered
+    assert personas.auditor not in offered and personas.outsider not in offered
+    assert len(offered) == len(set(offered))
 
 
 def test_only_managers_add_change_and_archive(personas: Personas) -> None:
