@@ -140,3 +140,34 @@ def test_the_files_hold_the_figures_and_no_narrative_or_names(personas: Personas
         assert NARRATIVE not in text and "Quillfeather" not in text
         assert "cabinet was found open" not in text  # an attestation's note
         assert "Phone" not in text  # an action's description
+
+
+def test_the_pdf_draws_each_trend() -> None:
+    """The chart is drawn, not only named: its line has a segment per score of the year
+    (WeasyPrint once left an SVG out of a flex layout without a word)."""
+    from datetime import timedelta
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from schoolkeep.compliance.pack.content import (
+        BreachFigures,
+        FrameworkFigures,
+        PackContent,
+        PolicyFigures,
+        Term,
+        TrendPoint,
+    )
+
+    points = [TrendPoint(TODAY - timedelta(days=day), 200 + day) for day in range(300, 0, -1)]
+    framework = FrameworkFigures(code="dfe-cyber", title="Standards", short_title="DfE",
+                                 version="1", met=1, partly=1, not_met=1, not_assessed=1,
+                                 score_permille=375, trend=points)
+    content = PackContent(school_name="Oakfield Primary",
+                          term=Term(TERM, TERM_STARTS, TERM_ENDS), made_on=TODAY,
+                          role_holders=[], frameworks=[framework], gaps=[],
+                          breaches=BreachFigures(), open_high_risk=0, overdue_actions=0,
+                          policies=PolicyFigures(), measures=[])
+    pages = PdfReader(BytesIO(pack_pdf(content))).pages
+    drawn = sum(page.get_contents().get_data().count(b" l\n") for page in pages)
+    assert drawn >= len(points) - 1
