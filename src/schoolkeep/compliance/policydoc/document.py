@@ -118,15 +118,31 @@ def _norm(words: str) -> str:
     return fold(words)
 
 
+@dataclass(frozen=True)
+class Change:
+    """The school's change of a published requirement: its words ("" when withdrawn)."""
+
+    published: str  # the published text, as the policy words it
+    words: str
+    section: str
+
+
 @dataclass
 class OwnWords:
-    """The school's changes to its ``school-policy`` framework: (published text, its words)
-    for each edit ("" for a withdrawal), and the clauses it added, by section."""
+    """The school's changes to its ``school-policy`` framework (edits and withdrawals) and
+    the clauses it added."""
 
-    changes: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     added: list[Requirement] = field(default_factory=list)
     edited_count: int = 0
     withdrawn_count: int = 0
+
+
+def quoted(words: str) -> str:
+    """The part of a requirement's quote that is its own: a quote that joins the policy's
+    lead-in to one of its bullets with "…" ("ALL of the following … Governors") stands for
+    the bullet."""
+    return tidy(words.split("\u2026")[-1])
 
 
 def own_words(school: School) -> OwnWords:
@@ -140,30 +156,33 @@ def own_words(school: School) -> OwnWords:
         if each.added:
             found.added.append(each.requirement)
         elif each.edited and each.published is not None:
-            found.changes.append((each.published.text, each.requirement.text
-                                  or each.requirement.title))
+            mine = each.requirement
+            found.changes.append(Change(quoted(each.published.text),
+                                        quoted(mine.text or mine.title),
+                                        each.published.section))
             found.edited_count += 1
     for published in withdrawn_for(school.pk, framework):
-        found.changes.append((published.text, ""))
+        found.changes.append(Change(quoted(published.text), "", published.section))
         found.withdrawn_count += 1
     return found
 
 
 def clause_text(clause: text.Clause, fields: dict[str, str],
-                changes: list[tuple[str, str]]) -> tuple[str, bool, set[int]]:
+                changes: list[Change]) -> tuple[str, bool, set[int]]:
     """The clause's words: the school's where it changed a published requirement the clause
     quotes (that requirement's text replaced by its words, or removed when withdrawn), else
     the template's with its fields. Returns (words, the school's, the changes used)."""
     seed = _norm(clause.seed)
-    used = {number for number, (published, _) in enumerate(changes)
-            if seed and _norm(published) and _norm(published) in seed}
+    used = {number for number, change in enumerate(changes)
+            if seed and _norm(change.published) and _norm(change.published) in seed}
     if used:
         words = tidy(clause.seed)
-        for number in used:
-            published, mine = changes[number]
-            position = words.casefold().find(tidy(published).casefold())
+        for number in sorted(used):
+            change = changes[number]
+            position = words.casefold().find(change.published.casefold())
             if position >= 0:
-                words = words[:position] + mine + words[position + len(tidy(published)):]
+                words = (words[:position] + change.words
+                         + words[position + len(change.published):])
         return tidy(words), True, used
     if clause.when and not fields.get(clause.when):
         return clause.otherwise, False, used
@@ -302,15 +321,16 @@ def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
     # the end of the section they name (else in a section of their own).
     extra: dict[str, list[Line]] = defaultdict(list)
     by_section = {_section_key(s.heading): s.heading for s in text.SECTIONS}
-    for number, (_, mine) in enumerate(words.changes):
-        if number not in used and mine:
-            extra[text.OWN_SECTION].append(Line(mine, own_words=True))
+    for number, change in enumerate(words.changes):
+        if number not in used and change.words:
+            heading = by_section.get(_section_key(change.section), text.OWN_SECTION)
+            extra[heading].append(Line(change.words, own_words=True))
     for requirement in words.added:
         heading = by_section.get(_section_key(requirement.section), text.OWN_SECTION)
         extra[heading].append(Line(requirement.text or requirement.title, own_words=True))
-    for section in sections:
-        if extra.get(section.heading):
-            section.parts.append(Part("bullets", extra.pop(section.heading)))
+    for written in sections:
+        if extra.get(written.heading):
+            written.parts.append(Part("bullets", extra.pop(written.heading)))
     if extra.get(text.OWN_SECTION):
         sections.append(DocumentSection(text.OWN_SECTION,
                                         [Part("bullets", extra[text.OWN_SECTION])]))

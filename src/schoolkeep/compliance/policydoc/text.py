@@ -50,8 +50,6 @@ class Block:
 class Section:
     heading: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
-    # Headings of the policy a school's own clause may name for this section.
-    also_called: tuple[str, ...] = ()
 
 
 def para(key: str, text: str, seed: str = "", **more: str) -> Block:
@@ -170,9 +168,7 @@ SECTIONS: tuple[Section, ...] = (
                    "We send and receive data files only through the approved channels listed "
                    "under \"Sending data safely\" below, each for the kinds of data and the "
                    "recipients it is approved for. Where no channel is approved, staff ask the "
-                   "Data Protection Officer first.",
-                   "We use Egress secure file transfer system to send and receive sensitive or "
-                   "confidential data files."),
+                   "Data Protection Officer first."),
             same("initials",
                  "We use pupils' initials wherever possible when transferring data or "
                  "information in emails."),

@@ -22,8 +22,8 @@ from tests.personas import Personas
 from schoolkeep.assets.exports import long_date
 from schoolkeep.assets.models import Asset
 from schoolkeep.compliance.models import Requirement
-from schoolkeep.compliance.policydoc import files
-from schoolkeep.compliance.policydoc.document import policy_document
+from schoolkeep.compliance.policydoc import files, text
+from schoolkeep.compliance.policydoc.document import policy_document, quoted
 from schoolkeep.compliance.tests.policydoc_records import (
     EXPECTED_APPENDIX,
     OWN_SHREDDING,
@@ -194,3 +194,61 @@ def test_the_document_is_made_in_constant_queries(personas: Personas) -> None:
     add_assets(personas, 40, start=3)
     edit_shredding(personas)
     assert queries() == few
+
+
+# The published clauses the template does not quote, because live data stands in for them
+# (the transfer rules' channels, the systems register, the policy register's review date):
+# a school's words for one of them go at the end of its section.
+LIVE_INSTEAD = {"policy-reviewed", "ctf-by-s2s", "admissions-by-anycomms",
+                "sensitive-files-by-egress", "remote-desktop", "data-to-london-schools-by-uso-fx2",
+                "accounts-by-autoupdate", "disaster-recovery"}
+
+
+def test_the_template_quotes_every_other_published_clause() -> None:
+    framework = school_policy_framework()
+    seeds = [" ".join(clause.seed.split()).casefold() for section in text.SECTIONS
+             for block in section.blocks for clause in block.clauses if clause.seed]
+    published = list(Requirement.objects.filter(framework=framework, school__isnull=True))
+    if not published:
+        pytest.skip("The school-policy framework is not loaded.")
+    unquoted = {requirement.code.removeprefix("school-policy.") for requirement in published
+                if not any(quoted(requirement.text).casefold() in seed for seed in seeds)}
+    assert unquoted <= LIVE_INSTEAD
+
+
+def test_an_edited_bullet_after_a_lead_in_replaces_only_the_bullet(personas: Personas) -> None:
+    framework = school_policy_framework()
+    lead_in = ("ALL of the following school stakeholders sign an Acceptable Use Policy (AUP) "
+               "form that clearly outlines the responsibilities of the staff and visitors with "
+               "regard to data security, passwords and network access.")
+    published = Requirement.objects.filter(framework=framework, school__isnull=True,
+                                           code="school-policy.aup-governors").first() \
+        or Requirement.objects.create(framework=framework, code="school-policy.aup-governors",
+                                      text=f"{lead_in} \u2026 Governors")
+    Requirement.objects.create(framework=framework, school=personas.school, code="own",
+                               replaces_code=published.code,
+                               text=f"{lead_in} \u2026 Governors and associate members")
+    doc = policy_document(personas.school, today=TODAY, with_appendix=False)
+    lines = [line.text for section in doc.sections for part in section.parts
+             for line in part.lines]
+    assert "Governors and associate members" in lines and "Governors" not in lines
+    assert lines.count(lead_in) == 1
+    assert "Staff (including agency workers)" in lines
+
+
+def test_an_edit_of_a_clause_live_data_stands_for_goes_at_the_end_of_its_section(
+        personas: Personas) -> None:
+    framework = school_policy_framework()
+    words = "We use the DfE S2S site to securely transfer CTF pupil data files to other schools."
+    published = Requirement.objects.filter(framework=framework, school__isnull=True,
+                                           code="school-policy.ctf-by-s2s").first() \
+        or Requirement.objects.create(framework=framework, code="school-policy.ctf-by-s2s",
+                                      section="Technical and manual solutions", text=words)
+    Requirement.objects.create(framework=framework, school=personas.school, code="own-s2s",
+                               replaces_code=published.code,
+                               text="We use S2S for every CTF file, to any school.")
+    doc = policy_document(personas.school, today=TODAY, with_appendix=False)
+    technical = next(section for section in doc.sections
+                     if section.heading == "Technical and manual solutions")
+    last = technical.parts[-1].lines[-1]
+    assert last.text == "We use S2S for every CTF file, to any school." and last.own_words
