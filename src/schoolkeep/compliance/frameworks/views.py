@@ -90,8 +90,8 @@ def _framework_row(state: FrameworkState, school: Any) -> dict[str, Any]:
 @require_GET
 def home(request: SchoolRequest) -> HttpResponse:
     now = timezone.now()
-    states = engine.framework_states(request.school, now=now, access=request.access)
     controls = engine.control_states(request.school, now=now, access=request.access)
+    states = engine.framework_states_from(request.school, current_frameworks(), controls)
     link = selectors.link_maker("compliance:control-detail")
     return render(request, "compliance/frameworks/home.html", {
         "page_title": "Where the school stands",

@@ -67,7 +67,8 @@ def test_where_the_school_stands(personas: Personas, login: Any) -> None:
     section = section[:section.index("</section>")]
     # 1 met, 1 not met, 1 not yet assessed: (2 * 1 + 0) / (2 * 3) = 33 %.
     assert re.search(r'<span class="big-number">33%</span> met out of 3 requirements', section)
-    assert "1 requirement nothing shows yet, counted as not met" in section
+    assert ("Not yet assessed</strong> 1 requirement: nothing shows it done yet, so it "
+            "scores nothing.") in section
     assert 'role="img"' in section and 'aria-labelledby="trend-test-fw-title' in section
     # The table beside the chart: the latest score of each month, this month's 60 %.
     assert f"<th scope=\"row\">{today:%B %Y}</th><td class=\"table-numeric\">60%</td>" in section
