@@ -336,21 +336,67 @@ def time_pages(large: Any, siro: Any, admin: Any, iterations: int) -> None:
                        bytes=size)
 
 
+class Counted:
+    """Counts the queries run meanwhile (no log kept, so no limit on how many)."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
 def time_snapshots(schools: int) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from schoolkeep.compliance.state.snapshots import snapshots_take_all
 
+    print()
     for label in ("first", "again (today's replaced)"):
-        with CaptureQueriesContext(connection) as captured:
+        counted = Counted()
+        with connection.execute_wrapper(counted):
             started = time.perf_counter()
             done = snapshots_take_all(timezone.now())
             elapsed = time.perf_counter() - started
-        print(f"snapshots_take_all, {label}: {done} of {schools} schools in {elapsed:.2f}s "
+        print(f"snapshots_take_all, {label}: {done} of {schools} schools in {elapsed:.1f} s "
               f"({1000 * elapsed / max(done, 1):.0f} ms a school, "
-              f"{len(captured) / max(done, 1):.0f} queries a school)")
+              f"{counted.queries / max(done, 1):.0f} queries a school)")
+
+
+def time_engine_parts(large: Any) -> None:
+    """Where the state engine's time goes for the large school: each measure provider and
+    each duty provider a built-in control names, asked for that school alone (the slowest
+    first), against the whole of ``control_states``."""
+    from django.utils import timezone
+
+    from schoolkeep.compliance.models import Control
+    from schoolkeep.compliance.state.engine import control_states
+    from schoolkeep.duties.registry import module_of_kind, provider_for
+    from schoolkeep.overview import registry as measures
+
+    now = timezone.now()
+    horizon = now + timedelta(days=14)
+    controls = list(Control.objects.filter(school__isnull=True, kind="computed"))
+    keys = {key for control in controls for key in control.measures}
+    modules = {module_of_kind(kind) for control in controls for kind in control.duty_kinds}
+    parts: list[tuple[float, str]] = []
+    for provider in measures.providers():
+        if any(spec.key in keys for spec in provider.specs):
+            seconds, _ = median_of(3, lambda p=provider: p.figures([large.pk], now=now))
+            parts.append((seconds, f"measures {provider.module}"))
+    for module in sorted(modules - {"compliance"}):
+        duty_provider = provider_for(module)
+        if duty_provider is not None:
+            seconds, _ = median_of(3, lambda p=duty_provider: p.counts(
+                [large.pk], now=now, horizon=horizon))
+            parts.append((seconds, f"duties {module}"))
+    whole, _ = median_of(3, lambda: control_states(large, now=now))
+    print(f"\ncontrol_states of {large.name}: {whole * 1000:.0f} ms; its parts, slowest first "
+          f"(together {sum(s for s, _ in parts) * 1000:.0f} ms):")
+    for seconds, label in sorted(parts, reverse=True)[:12]:
+        print(f"  {label:<36}{seconds * 1000:8.1f} ms")
 
 
 def time_pack(large: Any, siro: Any, runs: int) -> None:
@@ -388,7 +434,6 @@ def time_pack(large: Any, siro: Any, runs: int) -> None:
 
 def time_providers(school_ids: list[int]) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from schoolkeep.duties.registry import provider_for
@@ -396,26 +441,28 @@ def time_providers(school_ids: list[int]) -> None:
 
     now = timezone.now()
     print(f"\n{'for all ' + str(len(school_ids)) + ' schools':<30}{'ms':>10}{'queries':>8}")
+
+    def timed(label: str, work: Callable[[], Any]) -> None:
+        counted = Counted()
+        with connection.execute_wrapper(counted):
+            started = time.perf_counter()
+            work()
+            elapsed = time.perf_counter() - started
+        print(f"{label:<30}{elapsed * 1000:10.1f}{counted.queries:8d}")
+
     for module in ("governor_pack", "compliance"):
         provider = provider_for(module)
         if provider is None:
             print(f"{'duties ' + module:<30}{'not registered':>18}")
             continue
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            provider.counts(school_ids, now=now, horizon=now + timedelta(days=14))
-            elapsed = time.perf_counter() - started
-        print(f"{'duties ' + module:<30}{elapsed * 1000:10.1f}{len(captured):8d}")
+        timed(f"duties {module}", lambda p=provider: p.counts(
+            school_ids, now=now, horizon=now + timedelta(days=14)))
     by_module = {provider.module: provider for provider in measures.providers()}
-    provider = by_module.get("governor_pack")
-    if provider is None:
+    measure = by_module.get("governor_pack")
+    if measure is None:
         print(f"{'measures governor_pack':<30}{'not listed':>18}")
         return
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        provider.figures(school_ids, now=now)
-        elapsed = time.perf_counter() - started
-    print(f"{'measures governor_pack':<30}{elapsed * 1000:10.1f}{len(captured):8d}")
+    timed("measures governor_pack", lambda: measure.figures(school_ids, now=now))
 
 
 def main() -> None:
@@ -443,6 +490,7 @@ def main() -> None:
         with harness.bench_urls():
             time_pages(large, siro, admin, options.iterations)
             time_pack(large, siro, options.pack_runs)
+        time_engine_parts(large)
         time_snapshots(options.schools)
         time_providers(school_ids)
     finally:
