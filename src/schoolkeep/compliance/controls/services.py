@@ -163,10 +163,10 @@ def _own(school: School, control: Any) -> Control:
 
 def _setting_of(school: School, control: Control, *, lock: bool = False
                 ) -> ControlSetting | None:
-    rows = ControlSetting.objects.filter(school=school, control=control)
-    if lock:
-        rows = rows.select_for_update()
-    return rows.select_related("owner").first()
+    rows = ControlSetting.objects.filter(school=school, control=control).select_related("owner")
+    if lock:  # the setting's row only: its owner may be none (an outer join)
+        rows = rows.select_for_update(of=("self",))
+    return rows.first()
 
 
 def may_attest(*, school: School, actor: Any, control: Control) -> bool:

@@ -120,14 +120,14 @@ def control_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.control_update(school=request.school, actor=request.user,
-                                    control=control, version=form.cleaned_data["version"] or 0,
-                                    **form.service_fields())
+            saved = services.control_update(
+                school=request.school, actor=request.user, control=control,
+                version=form.cleaned_data["version"] or 0, **form.service_fields())
         except DomainError as exc:
             stale = refuse_stale(form, exc, school=request.school, target=control,
                                  what=f"“{control.title}”")
         else:
-            return _to_control(request, control, f"“{control.title}” is saved.")
+            return _to_control(request, saved, f"“{saved.title}” is saved.")
     return render(request, "compliance/controls/form.html", {
         "page_title": f"Change “{control.title}”", "form": form, "control": control,
         "stale": stale})
