@@ -36,6 +36,7 @@ pages' too. On PostgreSQL when ``SCHOOLKEEP_BENCH_POSTGRES`` is set (see bench/h
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import time
@@ -478,7 +479,9 @@ def main() -> None:
         from schoolkeep.tenancy.models import School
 
         harness.migrate()
-        print(harness.versions())
+        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+        print(f"{harness.versions()}; {os.cpu_count()} CPUs, load average {load} "
+              "(figures are slower on a busy machine)")
         started = time.perf_counter()
         large, siro, admin = build(options.schools, options.people)
         if connection.vendor == "postgresql":
