@@ -104,6 +104,7 @@ def test_a_framework_page_shows_each_requirement_with_its_state_and_controls(
                   "No control shows this yet, so it stays not yet assessed."):
         assert words in html, words
     r2 = Requirement.objects.get(framework=fw, code="test-fw.r2")
+    assert 'id="test-fw.r2"' in html  # where a control's page links each requirement
     assert reverse("compliance:requirement-edit", args=[r2.public_id]) in html
     assert reverse("compliance:requirement-withdraw", args=[r2.public_id]) in html
     assert reverse("compliance:requirement-add", args=["test-fw"]) in html
