@@ -10,7 +10,8 @@
   stands today, then today's snapshot taken for real (``snapshots.snapshot_take``);
 - this term's governor pack, ready to read (``pack.services.pack_build_now``).
 
-Running the step again changes nothing: a school with snapshots already is left alone.
+Written as the command line (no actor), as the whole demo is audited. Running the step
+again changes nothing: a school with snapshots already is left alone.
 """
 
 from __future__ import annotations
@@ -74,28 +75,24 @@ def _attest_days(control: Control, terms: list[Term], today: date) -> list[date]
     return sorted(days)
 
 
-def _name_owners(ctx: DemoContext, school: School, siro: object) -> None:
+def _name_owners(ctx: DemoContext, school: School) -> None:
     for control in selectors.school_controls(school):
         role = OWNERS.get(control.code)
         owner = ctx.users.get(f"{SCHOOL}.{role}") if role else None
         if owner is None:
             continue
-        controls.control_update(school=school, actor=siro, control=control,
+        controls.control_update(school=school, actor=None, control=control,
                                 version=controls.current_version(school, control),
                                 owner=owner)
 
 
-def _confirm(ctx: DemoContext, school: School, siro: object, today: date) -> None:
+def _confirm(school: School, today: date) -> None:
     terms = _last_terms(school, today, 3)
     for control in selectors.school_controls(school):
         if control.kind != Control.Kind.ATTESTED:
             continue
-        holder = ctx.users.get(f"{SCHOOL}.{control.owner_role}")
-        actor = (holder if holder is not None
-                 and controls.may_attest(school=school, actor=holder, control=control)
-                 else siro)
         for day in _attest_days(control, terms, today):
-            controls.control_attest(school=school, actor=actor, control=control,
+            controls.control_attest(school=school, actor=None, control=control,
                                     attested_on=day, outcome="done")
 
 
@@ -121,13 +118,12 @@ def _history(school: School, today_rows: list[Snapshot], today: date) -> None:
 
 def build_demo_compliance(ctx: DemoContext) -> None:
     school = ctx.schools.get(SCHOOL)
-    siro = ctx.users.get(f"{SCHOOL}.siro")
     if school is None or Snapshot.objects.filter(school=school).exists():
         return
     now = timezone.now()
     today = local_date(now)
-    _name_owners(ctx, school, siro)
-    _confirm(ctx, school, siro, today)
+    _name_owners(ctx, school)
+    _confirm(school, today)
     today_rows = snapshots.snapshot_take(school=school, now=now)
     _history(school, today_rows, today)
-    pack_build_now(school=school, actor=siro, now=now)
+    pack_build_now(school=school, actor=None, now=now)

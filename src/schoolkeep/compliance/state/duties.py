@@ -23,14 +23,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.compliance.models import Attestation, Control, ControlSetting, ControlStatus, State
+from schoolkeep.compliance.pack.status import known_terms
 from schoolkeep.compliance.state import selectors
 from schoolkeep.compliance.state.engine import attested_due
-from schoolkeep.duties.cadence import calendars_for, years_around
+from schoolkeep.duties.cadence import years_around
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import Duty, DutyCounts, is_before_horizon, local_date, status_for
 from schoolkeep.tenancy.models import Membership, School
@@ -52,8 +54,8 @@ class AttestedDue:
 
 
 def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
-    """Every attested control of these schools with its due date: five queries (and the
-    default term dates the first time a year is needed), whatever the number of schools."""
+    """Every attested control of these schools with its due date: five queries whatever
+    the number of schools."""
     ids = list(dict.fromkeys(school_ids))
     if not ids:
         return []
@@ -77,9 +79,12 @@ def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
                  == Control.Cadence.TERMLY
                  for school_id in schools for control in controls
                  if control.school_id in (None, school_id))
-    calendars = (calendars_for(schools.values(),
-                               years_around([today, *(r.attested_on for r in latest.values())]))
-                 if termly else {})
+    # The term dates read in one query, the default pattern worked out, never saved (so
+    # the first read of a year writes nothing and a page's queries stay the same).
+    calendars: dict[int, Any] = (
+        known_terms(list(schools.values()),
+                    years_around([today, *(r.attested_on for r in latest.values())]))
+        if termly else {})
     found = []
     for school_id in ids:
         school = schools.get(school_id)

@@ -38,6 +38,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.compliance.models import Attestation, Control, Framework, State
+from schoolkeep.compliance.pack.status import known_terms
 from schoolkeep.compliance.state import selectors
 from schoolkeep.compliance.state.requirements import current_frameworks, requirements_for
 from schoolkeep.compliance.state.types import (
@@ -47,7 +48,7 @@ from schoolkeep.compliance.state.types import (
     RequirementState,
 )
 from schoolkeep.duties import registry as duties_registry
-from schoolkeep.duties.cadence import DueDate, calendars_for, next_due, years_around
+from schoolkeep.duties.cadence import DueDate, next_due, years_around
 from schoolkeep.duties.selectors import DutyReader, overseen_modules
 from schoolkeep.duties.types import OVERDUE, local_date, status_for
 from schoolkeep.overview import registry as measures_registry
@@ -173,8 +174,9 @@ def attested_due(cadence: str, every_days: int | None, *, latest_on: date | None
 
 
 def school_calendar(school: School, days: Iterable[date]) -> TermCalendar:
-    """The school's term dates for the academic years around these days, in one query."""
-    return calendars_for([school], years_around(days))[school.pk]
+    """The school's term dates for the academic years around these days, in one query (the
+    default pattern worked out, never saved: reading a page writes nothing)."""
+    return known_terms([school], years_around(days))[school.pk]
 
 
 # --- one control --------------------------------------------------------------------------
