@@ -347,15 +347,14 @@ def _attested_on(value: Any) -> date:
 
 
 def _evidence(uploaded_file: Any) -> tuple[bytes, str, str]:
-    """(content, original name, suffix) of an evidence file, checked by its content."""
+    """(content, original name, content type) of an evidence file, checked by its content."""
     content_type = uploads.check_upload(uploaded_file, allowed=EVIDENCE_TYPES,
                                         max_bytes=EVIDENCE_MAX_BYTES, field="evidence")
     uploaded_file.seek(0)
     data = bytes(uploaded_file.read(EVIDENCE_MAX_BYTES + 1))
     if len(data) > EVIDENCE_MAX_BYTES:
         raise DomainError("The file must be smaller than 10 MB.", field="evidence")
-    return (data, uploads.original_name(uploaded_file, fallback="evidence"),
-            uploads.EXTENSIONS[content_type])
+    return data, uploads.original_name(uploaded_file, fallback="evidence"), content_type
 
 
 def control_attest(*, school: School, actor: Any, control: Control, attested_on: Any,
@@ -373,9 +372,9 @@ def control_attest(*, school: School, actor: Any, control: Control, attested_on:
     if outcome == Attestation.Outcome.NOT_DONE and not cleaned_note:
         raise DomainError("Say what was found, such as \"the cabinet in the office was left "
                           "unlocked\", and what is being done about it.", field="note")
-    data, original, suffix = (b"", "", "")
+    data, original, content_type = (b"", "", "")
     if uploaded_file is not None:
-        data, original, suffix = _evidence(uploaded_file)
+        data, original, content_type = _evidence(uploaded_file)
     with uploads.stored_until_failure() as files, transaction.atomic():
         require_permission(school=school, actor=actor, permission=ATTEST,
                            message="You may not confirm this school's controls.")
@@ -385,10 +384,11 @@ def control_attest(*, school: School, actor: Any, control: Control, attested_on:
             note=cleaned_note, attested_by=actor if is_user(actor) else None,
             attested_by_label=actor_label(actor))
         if data:
-            stored = files.store(data, folder=EVIDENCE_FOLDER, suffix=suffix)
+            stored = files.store(data, folder=EVIDENCE_FOLDER,
+                                 suffix=uploads.EXTENSIONS[content_type])
             attestation.evidence_stored_name = stored.name
             attestation.evidence_original_name = original
-            attestation.evidence_content_type = uploads.sniff(data[:uploads.SNIFF_BYTES]) or ""
+            attestation.evidence_content_type = content_type
             attestation.evidence_size = len(data)
         full_clean_or_error(attestation)
         attestation.save()
