@@ -204,8 +204,9 @@ def pack_dues(school_ids: Sequence[int], *, today: date) -> dict[int, PackDue]:
 
 
 def _terms_ended_since_received(today: date) -> CombinedExpression | Value:
-    """How many terms of the outer school's calendar ended on or after the day its latest
-    pack was received (the outer ``last_received``) and before ``today``, as SQL.
+    """How many terms of the school's calendar ended on or after the day the pack was
+    received and before ``today``, as SQL on the outer pack (its ``received_on`` and
+    ``school_id``; its school's ``organisation_id`` one level further out).
 
     Each academic year's terms are chosen as ``TermCalendar`` chooses them: the school's own
     dates for the year, else its trust's, else the default pattern (its days passed as
@@ -215,19 +216,19 @@ def _terms_ended_since_received(today: date) -> CombinedExpression | Value:
     """
     counted: list[Case] = []
     for year in (today.year - 2, today.year - 1, today.year):
-        own = Term.objects.filter(school_id=OuterRef("pk"), academic_year=year)
+        own = Term.objects.filter(school_id=OuterRef("school_id"), academic_year=year)
         shared = Term.objects.filter(school__isnull=True, academic_year=year,
-                                     organisation_id=OuterRef("organisation_id"))
+                                     organisation_id=OuterRef(OuterRef("organisation_id")))
 
         def ended(terms: QuerySet[Term]) -> Subquery:
-            return count_subquery(terms.filter(ends_on__gte=OuterRef("last_received"),
+            return count_subquery(terms.filter(ends_on__gte=OuterRef("received_on"),
                                                ends_on__lt=today))
 
         default_ends = sorted(end for _start, end in default_term_dates(year).values()
                               if end < today)
         default: CombinedExpression | Value = Value(0)
         for end in default_ends:
-            default = default + Case(When(last_received__lte=end, then=Value(1)),
+            default = default + Case(When(received_on__lte=end, then=Value(1)),
                                      default=Value(0), output_field=IntegerField())
         counted.append(Case(When(Exists(own), then=ended(own)),
                             When(Exists(shared), then=ended(shared)),
@@ -236,6 +237,15 @@ def _terms_ended_since_received(today: date) -> CombinedExpression | Value:
     for one in counted:
         total = total + one
     return total
+
+
+def _received_this_term(today: date) -> Exists:
+    """Whether the outer school's governing body received a pack this term or last, as SQL:
+    one of its packs was received with at most one term ended since (the latest then has
+    none more, so this is the latest's answer)."""
+    return Exists(GovernorPack.objects.filter(school_id=OuterRef("pk"),
+                                              received_on__isnull=False)
+                  .annotate(ended=_terms_ended_since_received(today)).filter(ended__lte=1))
 
 
 @dataclass(frozen=True)
@@ -255,11 +265,8 @@ def standings(school_ids: Sequence[int], *, today: date) -> dict[int, Standing]:
         return {}
     rows = (School.objects.filter(pk__in=ids)
             .annotate(last_received=_latest_received(),
-                      has_pack=Exists(GovernorPack.objects.filter(school_id=OuterRef("pk"))))
-            .annotate(ended=_terms_ended_since_received(today))
-            .annotate(covered=Case(When(Q(last_received__isnull=False) & Q(ended__lte=1),
-                                        then=Value(1)),
-                                   default=Value(0), output_field=IntegerField()))
+                      has_pack=Exists(GovernorPack.objects.filter(school_id=OuterRef("pk"))),
+                      covered=_received_this_term(today))
             .values_list("pk", "has_pack", "last_received", "covered"))
     return {pk: Standing(school_id=pk, has_pack=bool(has_pack),
                          last_received=_as_day(last_received), received_this_term=bool(covered))
