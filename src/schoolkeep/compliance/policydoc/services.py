@@ -1,6 +1,8 @@
 """Writes of the policy document: making it as a file (a background job whose page then
 offers the file), making it at once (the command line), and sending it to the policy register
-as a new version of the school's Online Security Policy for a governor's approval.
+as a new version of the school's Online Security Policy for a governor's approval (also a
+background job: a PDF of a register of 2,000 assets takes WeasyPrint half a minute, too long
+for a request; its page then links to the new version).
 
 Sending composes the policy register's own services (``agreements.policies.services``): the
 register's entry is made when the school has none (``policy_create``), the PDF is added as a
@@ -18,6 +20,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.agreements.policies import services as policy_services
@@ -27,7 +30,7 @@ from schoolkeep.compliance.policydoc import files, text
 from schoolkeep.compliance.policydoc.document import policy_entry
 from schoolkeep.jobs.exports import export_job_run
 from schoolkeep.jobs.models import Job
-from schoolkeep.jobs.services import job_create
+from schoolkeep.jobs.services import job_create, job_fail, job_finish, job_started
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.tenancy.guards import is_user, require_permission
 from schoolkeep.tenancy.models import School
@@ -40,11 +43,14 @@ ACTION_LABELS = {
     ACTION_SENT: "Online Security Policy document sent to the policy register for approval",
 }
 JOB_KIND = "compliance.policydoc"
+SEND_KIND = "compliance.policydoc-send"
 READ = "compliance.view"
 MANAGE = "compliance.manage"
 READY = "The school's Online Security Policy is ready. The file is removed after a day."
 FAILED = ("The policy document could not be made. Try again, or ask your IT lead to look at "
           "the server's log.")
+SEND_FAILED = ("The policy document could not be sent. Nothing was added to the policy "
+               "register. Try again, or ask your IT lead to look at the server's log.")
 
 
 def _format(fmt: str) -> str:
@@ -113,22 +119,26 @@ def may_send(*, school: School, access: Any) -> bool:
     return bool(access.can(MANAGE) and access.can("policies.manage"))
 
 
-def policydoc_send(*, school: School, actor: Any, today: date | None = None) -> PolicyVersion:
-    """Make the document as a PDF and send it to the policy register as a new version of
-    the school's Online Security Policy, waiting for a governor's approval (the entry is
-    made when the school has none)."""
+def _check_send(school: School, actor: Any) -> None:
     require_permission(school=school, actor=actor, permission=MANAGE,
                        message="You may not send the policy document for approval.")
     require_permission(school=school, actor=actor, permission="policies.manage",
                        message="Only members who may change the policy register (the SIRO "
                                "and the DPO) can send the policy document for approval.")
-    today = today or timezone.localdate()
     existing = policy_entry(school)
     if existing is not None and PolicyVersion.objects.filter(
             policy=existing, status=PolicyVersion.Status.IN_REVIEW).exists():
         raise DomainError("A version of the Online Security Policy is already waiting for a "
                           "governor's approval. Wait for it to be approved or sent back, "
                           "then send the new one.")
+
+
+def policydoc_send(*, school: School, actor: Any, today: date | None = None) -> PolicyVersion:
+    """Make the document as a PDF and send it to the policy register as a new version of
+    the school's Online Security Policy, waiting for a governor's approval (the entry is
+    made when the school has none)."""
+    _check_send(school, actor)
+    today = today or timezone.localdate()
     content = files.made_bytes(school, "pdf", today)
     upload = ContentFile(content, name=files.filename(school, "pdf", today))
     with transaction.atomic():
@@ -141,6 +151,43 @@ def policydoc_send(*, school: School, actor: Any, today: date | None = None) -> 
                      changes={"policy": policy.title, "number": version.number,
                               "content_hash": version.content_hash})
     return version
+
+
+def policydoc_send_start(*, school: School, actor: Any) -> Job:
+    """Check the member may send the document now, and start the job that makes and sends
+    it (as them: the checks are made again when it runs)."""
+    _check_send(school, actor)
+    from schoolkeep.compliance.policydoc.tasks import policy_document_send
+
+    with transaction.atomic():
+        job = job_create(school=school, actor=actor, kind=SEND_KIND, permission=MANAGE,
+                         title=f"Send the {text.TITLE} for approval")
+        transaction.on_commit(lambda: policy_document_send.enqueue(str(job.public_id)))
+    return job
+
+
+def policydoc_send_run(job_id: str) -> None:
+    """The body of the background task: make and send the document as the job's maker; a
+    broken rule (a version sent meanwhile, a role lost) is the job's message."""
+    job = Job.objects.select_related("school", "created_by").get(public_id=job_id,
+                                                                 kind=SEND_KIND)
+    if job.school is None:  # a policy document's job always belongs to a school
+        raise ValueError(f"Job {job_id} has no school.")
+    job_started(job)
+    try:
+        version = policydoc_send(school=job.school, actor=job.created_by)
+    except DomainError as exc:
+        job_fail(job, message=exc.message)
+        return
+    except Exception:
+        job_fail(job, message=SEND_FAILED)
+        raise
+    job_finish(job, message=f"Version {version.number} of the {text.TITLE} is in the policy "
+                            "register, waiting for a governor's approval. The governors are "
+                            "told by e-mail.",
+               result={"next_url": reverse("policies:version-detail",
+                                           args=[version.public_id]),
+                       "next_label": "Open it in the policy register"})
 
 
 def _free_title(school: School) -> str:

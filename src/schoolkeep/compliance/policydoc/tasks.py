@@ -11,3 +11,12 @@ def policy_document_make(job_id: str, fmt: str) -> None:
     from schoolkeep.compliance.policydoc.services import policydoc_make_run
 
     policydoc_make_run(job_id, fmt)
+
+
+@task()
+def policy_document_send(job_id: str) -> None:
+    """Make the school's Online Security Policy as a PDF and send it to the policy register
+    for a governor's approval, as the job's maker."""
+    from schoolkeep.compliance.policydoc.services import policydoc_send_run
+
+    policydoc_send_run(job_id)

@@ -1,7 +1,7 @@
 """Pages of the policy document: what the generated Online Security Policy holds (read in
 full on the page, Appendix 1 counted), the buttons that make it as a Word document or a PDF
 (a background job; its page offers the file), and the button that sends it to the policy
-register for a governor's approval."""
+register for a governor's approval (a background job too; its page links to the version)."""
 
 from __future__ import annotations
 
@@ -48,14 +48,12 @@ def policydoc_make(request: SchoolRequest) -> HttpResponse:
 @school_view(services.MANAGE)
 @require_POST
 def policydoc_send(request: SchoolRequest) -> HttpResponse:
+    """Start the job that makes the PDF and sends it; its page links to the new version."""
     try:
-        version = services.policydoc_send(school=request.school, actor=request.user)
+        job = services.policydoc_send_start(school=request.school, actor=request.user)
     except NotAllowed:  # the policy register's own right is needed too: a refused write
         raise PermissionDenied from None
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("compliance:policydoc")
-    messages.success(request, f"Version {version.number} of the Online Security Policy is in "
-                              "the policy register, waiting for a governor's approval. The "
-                              "governors are told by e-mail.")
-    return redirect("policies:version-detail", version.public_id)
+    return redirect("jobs:job-detail", job.public_id)

@@ -1,9 +1,10 @@
 """The policy document's page (what it holds, the policy itself, the school's own words
 marked, a query count the same with 3 and 40 assets and systems), making it as a file (a
-background job whose page offers it, audited) and sending it to the policy register (a new
-version waiting for a governor's approval, made with the register's own services; the
-governors e-mailed; refused while a version waits; refused to a member who may not change
-the register)."""
+background job whose page offers it, audited) and sending it to the policy register (a
+background job adding a new version waiting for a governor's approval with the register's
+own services, its page linking to it; the governors e-mailed; refused while a version
+waits, and the job failed with that reason if one was sent meanwhile; refused to a member
+who may not change the register)."""
 
 from __future__ import annotations
 
@@ -140,18 +141,28 @@ def test_another_schools_member_may_not_make_it(personas: Personas) -> None:
 def test_sending_adds_a_version_waiting_for_a_governors_approval(
         personas: Personas, login: Login, django_capture_on_commit_callbacks: Any) -> None:
     add_assets(personas)
+    client = login(personas.siro)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(personas.siro).post(SEND)
+        response = client.post(SEND)
+    job = Job.objects.get(kind=services.SEND_KIND)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:job-detail", args=[job.public_id])
     policy = Policy.objects.get(school=personas.school)
     assert policy.kind == Policy.Kind.ONLINE_SECURITY
     assert policy.title == "Online Security Policy"
     version = PolicyVersion.objects.get(policy=policy)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("policies:version-detail", args=[version.public_id])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and not job.stored_name
+    assert job.result["next_url"] == reverse("policies:version-detail",
+                                             args=[version.public_id])
+    page = client.get(reverse("jobs:job-detail", args=[job.public_id])).content.decode()
+    assert "Version 1 of the Online Security Policy is in the policy register" in page
+    assert "Open it in the policy register" in page
     assert version.status == PolicyVersion.Status.IN_REVIEW
     assert version.source == PolicyVersion.Source.UPLOADED
     assert version.file_content_type == PDF
     assert version.file_original_name.startswith("online-security-policy-oakfield-")
+    assert version.sent_for_review_by_label == str(personas.siro)
     assert policy_services.file_path(version).read_bytes().startswith(b"%PDF")
     assert [message.to for message in mail.outbox] == [[personas.governor.email]]
     event = AuditEvent.objects.get(action=services.ACTION_SENT)
@@ -161,6 +172,16 @@ def test_sending_adds_a_version_waiting_for_a_governors_approval(
                                     full_name="Julie Lamb")
     policy.refresh_from_db()
     assert policy.current_version_id == version.pk and policy.approved_by_name == "Julie Lamb"
+
+
+def test_a_version_sent_meanwhile_fails_the_job_with_its_reason(personas: Personas) -> None:
+    job = services.policydoc_send_start(school=personas.school, actor=personas.siro)
+    services.policydoc_send(school=personas.school, actor=personas.dpo)
+    services.policydoc_send_run(str(job.public_id))
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "already waiting for a governor" in job.message
+    assert PolicyVersion.objects.count() == 1
 
 
 def test_sending_again_adds_a_version_to_the_existing_entry(personas: Personas) -> None:
