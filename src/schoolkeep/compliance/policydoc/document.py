@@ -106,10 +106,6 @@ class PolicyDocument:
     def title(self) -> str:
         return text.TITLE
 
-    @property
-    def own_words(self) -> int:
-        return self.edited + self.added
-
 
 # ---------------------------------------------------------------------------- the school's words
 
@@ -197,8 +193,8 @@ def _names(users: list[object]) -> list[str]:
 
 
 def _register_entry(school: School, today: date) -> RegisterEntry:
-    """The school's Online Security Policy in the policy register (two queries: the entry
-    and its terms, when its next review is a term)."""
+    """The school's Online Security Policy in the policy register (three queries at most:
+    the entry, whether a version waits, and its terms when its next review is a term)."""
     policy = policy_entry(school)
     if policy is None:
         return RegisterEntry(policy=None)
@@ -339,8 +335,9 @@ def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
 
 def policy_document(school: School, *, today: date, with_appendix: bool = True
                     ) -> PolicyDocument:
-    """The school's policy as it stands today. A constant number of queries (about 14)
-    whatever the number of systems, rules, clauses and assets."""
+    """The school's policy as it stands ``today``. A constant number of queries whatever the
+    number of systems, rules, clauses and assets (the appendix: two, its assets and their
+    access labels)."""
     sites = list(school.sites.order_by("name").values_list("name", flat=True))
     holders = active_role_holders(school=school, roles=[Role.SIRO, Role.DPO])
     siro, dpo = _names(holders[Role.SIRO]), _names(holders[Role.DPO])

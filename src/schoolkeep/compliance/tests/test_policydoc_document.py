@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from pypdf import PdfReader
 from tests.personas import Personas
 
@@ -42,11 +43,11 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
 
 
-def _docx(personas: Personas) -> Document:
+def _docx(personas: Personas) -> DocxDocument:
     return Document(io.BytesIO(files.made_bytes(personas.school, "docx", TODAY)))
 
 
-def _all_text(document: Document) -> str:
+def _all_text(document: DocxDocument) -> str:
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         parts.extend(cell.text for row in table.rows for cell in row.cells)
