@@ -15,7 +15,7 @@ A controls file, ``controls-<n>.json``::
        "kind": "computed",                     # or "attested"
        "title": "...", "description": "...",  # plain English: what is done, and why
        "measures": ["aups.signed-staff"],      # computed: overview measure keys
-       "duty_kinds": ["aups.unsigned"],        # computed: duty kinds whose overdue duties fail it
+       "duty_kinds": [],                        # computed: duty kinds whose overdue duties fail it
        "when_empty": "not_assessed",           # computed: "met" or "not_assessed"
        "owner_role": "siro",                   # tenancy.roles.Role value
        "cadence": "",                          # attested: "termly", "yearly", "every_n_days"

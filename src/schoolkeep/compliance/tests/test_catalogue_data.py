@@ -28,6 +28,9 @@ COMPUTED = {
     "removals-approved", "devices-encrypted", "loans-returned", "disposals-certified",
     "backups-321", "restore-tested-this-term", "recovery-plan-tested", "cyber-training",
     "housekeeping-confirmed", "schoolkeep-backup", "governor-pack-received",
+    # Added after the catalogue's review: clauses about DBS checks alone, and about the
+    # Online Security Policy alone.
+    "admins-dbs", "online-security-policy-in-date",
 }
 ATTESTED = {
     "paper-locked": "termly", "server-room-locked": "termly", "tapes-locked": "termly",
@@ -36,6 +39,8 @@ ATTESTED = {
     "cyber-risk-assessment": "yearly", "police-cyberalarm": "yearly",
     "supplier-security": "yearly", "remote-desktop-closed": "termly",
     "secure-configuration": "yearly",
+    # Added after the catalogue's review: what the 3-2-1 rule does not look at.
+    "backups-protected": "termly",
 }
 # Registered by the governor pack part; checked like the others once it is registered.
 PACK_MEASURE = "governor_pack.received"
@@ -99,7 +104,91 @@ def test_every_duty_kind_of_a_computed_control_is_known() -> None:
     waiting = set() if duties_registry.is_known_kind(PACK_DUTY) else {PACK_DUTY}
     unknown = {kind for kind in named if not duties_registry.is_known_kind(kind)}
     assert unknown <= waiting
-    assert "aups.unsigned" in named and duties_registry.is_known_kind("aups.unsigned")
+    assert "people.check-missing" in named and duties_registry.is_known_kind("people.check-missing")
+
+
+def _control(code: str) -> dict[str, Any]:
+    return next(row for row in _controls() if row["code"] == code)
+
+
+def _requirement(code: str) -> dict[str, Any]:
+    return next(row for framework in _frameworks() for row in framework["requirements"]
+                if row["code"] == code)
+
+
+def test_the_signature_controls_count_no_duty_of_every_audience() -> None:
+    """``aups.unsigned`` is one duty per audience (parents among them) and a control counts
+    duties by kind: on the staff's control an unsigned parent would fail it."""
+    for code in ("aup-staff-signed", "aup-governors-signed", "aup-parents-signed"):
+        assert "aups.unsigned" not in _control(code)["duty_kinds"], code
+    assert _control("aup-staff-signed")["measures"] == ["aups.signed-staff"]
+
+
+def test_the_policy_review_clause_is_measured_on_the_online_security_policy() -> None:
+    found = _control("online-security-policy-in-date")
+    assert found["measures"] == ["policies.online-security-in-date"]
+    # The register's duties are for any policy and cannot be narrowed to this one.
+    assert found["duty_kinds"] == [] and found["when_empty"] == "not_assessed"
+    assert found["owner_role"] == "siro"
+    assert _requirement("school-policy.policy-reviewed")["controls"] == [
+        "online-security-policy-in-date"]
+
+
+def test_a_clause_about_dbs_checks_does_not_count_two_factor_sign_in() -> None:
+    found = _control("admins-dbs")
+    assert found["measures"] == ["access.administrators-dbs"]
+    assert found["duty_kinds"] == ["access.admin-without-dbs"]
+    servers = _requirement("school-policy.servers-locked")["controls"]
+    assert servers == ["server-room-locked", "admins-dbs"]
+    # The DfE's accounts standard asks for both, and keeps the control that counts both.
+    assert "admins-dbs-two-factor" in _requirement("dfe-cyber.accounts-access")["controls"]
+
+
+def test_the_loaned_equipment_disposal_clause_is_about_disposal_only() -> None:
+    assert _requirement("school-policy.loaned-equipment-disposal")["controls"] == [
+        "disposals-certified"]
+
+
+def test_protected_backups_are_confirmed_as_the_3_2_1_rule_does_not_check_them() -> None:
+    found = _requirement("school-policy.backups-protected-off-site")
+    assert found["controls"] == ["backups-321", "backups-protected"]
+    protected = _control("backups-protected")
+    assert protected["kind"] == "attested"
+    assert "password" in protected["title"] and "encrypted" in protected["title"]
+    assert "not" in found["met_means"] and "encryption" in found["met_means"]
+
+
+def test_the_3_2_1_rule_is_described_as_the_measure_checks_it() -> None:
+    """Three separate devices, one off site and one offline (``continuity/rule321.py``)."""
+    docs = (REPO / "docs/compliance.md").read_text(encoding="utf-8")
+    description = _control("backups-321")["description"]
+    for text in (description, docs):
+        assert "three separate devices" in text and "one offline" in text
+        assert "two kinds of storage" not in text
+
+
+def test_the_rpa_training_condition_says_the_control_counts_one_governor() -> None:
+    met_means = _requirement("rpa-cyber.ncsc-training")["met_means"]
+    assert "counts only one governor" in met_means
+    assert "Training page" in met_means and "\"The RPA's rule\"" in met_means
+    # The Training page has that heading for the rule to be found under.
+    status = REPO / "src/schoolkeep/training/templates/training/rules/status.html"
+    assert "<h2>The RPA's rule</h2>" in status.read_text(encoding="utf-8")
+
+
+def test_old_markings_are_read_as_official_and_official_sensitive() -> None:
+    """The Government Security Classifications moved most Protect and Restricted material to
+    OFFICIAL, with OFFICIAL-SENSITIVE for the more sensitive part."""
+    marked = [row for row in _policy()["requirements"] if "Protective Marking" in row["advice"]]
+    assert {row["code"] for row in marked} == {
+        "school-policy.removals-encrypted", "school-policy.paper-locked-away",
+        "school-policy.disposal-certified", "school-policy.loaned-equipment-disposal"}
+    for row in marked:
+        assert "Most material once marked Protect or Restricted is now OFFICIAL" in row["advice"]
+        assert "more sensitive part of it OFFICIAL-SENSITIVE" in row["advice"]
+        assert "Read them as OFFICIAL-SENSITIVE" not in row["advice"]
+    docs = (REPO / "docs/compliance.md").read_text(encoding="utf-8")
+    assert "read them as OFFICIAL-SENSITIVE" not in docs
 
 
 def test_every_control_a_requirement_names_exists() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.urls import reverse
 from django.utils import timezone
 from tests.factories import SchoolFactory
 
@@ -81,8 +82,10 @@ def test_every_mapped_control_is_a_live_builtin_control(name):
 def test_every_standard_and_condition_says_what_met_means(name):
     for requirement in published(data(name)["code"]):
         assert len(requirement.met_means) > 80, requirement.code
-        # The official words are short quotes, never the guidance copied out.
-        assert requirement.text and len(requirement.text) <= 200, requirement.code
+        # The official words are short quotes, never the guidance copied out; the RPA's
+        # conditions are described, not quoted (see test_the_rpa_conditions_...).
+        if requirement.code.startswith("dfe-cyber."):
+            assert requirement.text and len(requirement.text) <= 200, requirement.code
         assert requirement.section and requirement.title, requirement.code
         assert bool(requirement.advice) == bool(requirement.advice_source), requirement.code
 
@@ -117,10 +120,31 @@ def test_the_rpa_framework_maps_training_backups_cyberalarm_and_the_response_pla
     }
 
 
-def test_the_rpa_conditions_say_their_wording_was_not_found_rather_than_invent_it():
+def test_the_rpa_conditions_are_described_not_presented_as_quotes():
+    """No copy of the RPA's own wording is held: nothing is shown as a quotation, the
+    condition is in the title and "met means", and the advice slot (for out-of-date clauses)
+    carries no research notes."""
     for requirement in published("rpa-cyber"):
-        assert "not found" in requirement.advice_source, requirement.code
-        assert "membership rules" in requirement.advice, requirement.code
+        assert requirement.text == "", requirement.code
+        assert requirement.met_means.startswith("The RPA asks"), requirement.code
+        assert requirement.advice == "" and requirement.advice_source == "", requirement.code
+    summary = Framework.objects.get(code="rpa-cyber", is_current=True).summary
+    assert "not quoted" in summary and "maintained schools" in summary
+    assert "academy trusts" in summary and "membership rules" in summary
+    for row in data("rpa-cyber-2022-04.json")["requirements"]:
+        words = json.dumps(row)
+        assert "search" not in words and "PKF" not in words and "Tel Group" not in words
+    assert "search" not in summary
+
+
+def test_the_rpa_page_shows_no_quotation_and_no_research_note(personas, login):
+    response = login(personas.siro).get(
+        reverse("compliance:framework-detail", args=["rpa-cyber"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<blockquote>" not in html and "Advice:" not in html
+    assert "search" not in html.lower()
+    assert "The RPA asks its members to register with Police CyberAlarm." in html
 
 
 def test_loading_the_files_again_changes_nothing():
