@@ -299,13 +299,21 @@ def build(schools: int, people: int) -> tuple[Any, Any, Any]:
     return large, siro, admin
 
 
+CPU_SECONDS: list[float] = []  # the CPU seconds of the last ``median_of`` (its median)
+
+
 def median_of(runs: int, work: Callable[[], Any]) -> tuple[float, Any]:
-    """The median seconds of ``runs`` calls of ``work``, and its last answer."""
-    times, answer = [], None
+    """The median seconds of ``runs`` calls of ``work``, and its last answer. The median CPU
+    seconds of this process meanwhile is kept in ``CPU_SECONDS[0]``: on a busy machine the
+    wall clock waits for other processes, the CPU time does not (SQLite and WeasyPrint run
+    in this process, so it is close to what an idle machine would take)."""
+    times, cpu, answer = [], [], None
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         answer = work()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    CPU_SECONDS[:] = [statistics.median(cpu)]
     return statistics.median(times), answer
 
 
@@ -324,14 +332,20 @@ def time_pages(large: Any, siro: Any, admin: Any, iterations: int) -> None:
               ("governor packs", siro, reverse("compliance:pack-list")),
               ("trust view (all schools)", admin, reverse("compliance:trust"))]
     clients = {siro.pk: harness.signed_in(siro), admin.pk: harness.signed_in(admin)}
-    print(f"\n{'page':<30}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'bytes':>10}")
+    print(f"\n{'page':<30}{'median ms':>10}{'p95 ms':>9}{'CPU ms':>8}{'queries':>8}"
+          f"{'bytes':>10}")
     for label, user, url in pages:
         client = clients[user.pk]
         queries = harness.count_queries(client, url)
         size = len(client.get(url).content)
-        times = [harness.timed(client, url) for _ in range(iterations)]
+        times, cpu = [], []
+        for _ in range(iterations):
+            started_cpu = time.process_time()
+            times.append(harness.timed(client, url))
+            cpu.append(time.process_time() - started_cpu)
         median, p95 = harness.median_ms(times), harness.percentile_ms(times, 0.95)
-        print(f"{label:<30}{median:10.1f}{p95:9.1f}{queries:8d}{size:10,d}")
+        print(f"{label:<30}{median:10.1f}{p95:9.1f}{harness.median_ms(cpu):8.1f}"
+              f"{queries:8d}{size:10,d}")
         results.record(bench="compliance", name=label[:26], database=database,
                        scale="trust", median_ms=median, p95_ms=p95, queries=queries,
                        bytes=size)
@@ -358,11 +372,11 @@ def time_snapshots(schools: int) -> None:
     for label in ("first", "again (today's replaced)"):
         counted = Counted()
         with connection.execute_wrapper(counted):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             done = snapshots_take_all(timezone.now())
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
         print(f"snapshots_take_all, {label}: {done} of {schools} schools in {elapsed:.1f} s "
-              f"({1000 * elapsed / max(done, 1):.0f} ms a school, "
+              f"({cpu:.1f} s CPU; {1000 * elapsed / max(done, 1):.0f} ms a school, "
               f"{counted.queries / max(done, 1):.0f} queries a school)")
 
 
@@ -394,7 +408,8 @@ def time_engine_parts(large: Any) -> None:
                 [large.pk], now=now, horizon=horizon))
             parts.append((seconds, f"duties {module}"))
     whole, _ = median_of(3, lambda: control_states(large, now=now))
-    print(f"\ncontrol_states of {large.name}: {whole * 1000:.0f} ms; its parts, slowest first "
+    print(f"\ncontrol_states of {large.name}: {whole * 1000:.0f} ms "
+          f"({CPU_SECONDS[0] * 1000:.0f} ms CPU); its parts, slowest first "
           f"(together {sum(s for s, _ in parts) * 1000:.0f} ms):")
     for seconds, label in sorted(parts, reverse=True)[:12]:
         print(f"  {label:<36}{seconds * 1000:8.1f} ms")
@@ -411,16 +426,23 @@ def time_pack(large: Any, siro: Any, runs: int) -> None:
     now = timezone.now()
     term: Term = resolve_term(large, None, timezone.localdate(now))
     gathered, content = median_of(runs, lambda: gather(large, term, now=now))
+    gathered_cpu = CPU_SECONDS[0]
     pdf_seconds, pdf = median_of(runs, lambda: pack_pdf(content))
+    pdf_cpu = CPU_SECONDS[0]
     docx_seconds, docx = median_of(runs, lambda: pack_docx(content))
+    docx_cpu = CPU_SECONDS[0]
     print(f"\nGovernor pack of {large.name}, {term.label} (a year of history; median of "
-          f"{runs}):")
-    print(f"  figures gathered       {gathered * 1000:8.0f} ms")
-    print(f"  PDF written            {pdf_seconds * 1000:8.0f} ms  {len(pdf):,} bytes")
-    print(f"  Word written           {docx_seconds * 1000:8.0f} ms  {len(docx):,} bytes")
-    total = gathered + pdf_seconds
+          f"{runs}; wall clock, then CPU):")
+    print(f"  figures gathered       {gathered * 1000:8.0f} ms {gathered_cpu * 1000:8.0f} ms")
+    print(f"  PDF written            {pdf_seconds * 1000:8.0f} ms {pdf_cpu * 1000:8.0f} ms"
+          f"  {len(pdf):,} bytes")
+    print(f"  Word written           {docx_seconds * 1000:8.0f} ms {docx_cpu * 1000:8.0f} ms"
+          f"  {len(docx):,} bytes")
+    total, total_cpu = gathered + pdf_seconds, gathered_cpu + pdf_cpu
     verdict = "within" if total <= 2 else "OVER"
-    print(f"  PDF with its figures   {total * 1000:8.0f} ms  ({verdict} the 2 s goal)")
+    print(f"  PDF with its figures   {total * 1000:8.0f} ms {total_cpu * 1000:8.0f} ms"
+          f"  ({verdict} the 2 s goal by the wall clock; "
+          f"{'within' if total_cpu <= 2 else 'OVER'} by CPU)")
     started = time.perf_counter()
     pack = pack_build_now(school=large, actor=siro, term=term.label)
     elapsed = time.perf_counter() - started
