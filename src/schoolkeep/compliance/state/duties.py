@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from schoolkeep.compliance.models import Attestation, Control, ControlSetting, ControlStatus, State
 from schoolkeep.compliance.pack.status import known_terms
 from schoolkeep.compliance.state import selectors
-from schoolkeep.compliance.state.engine import attested_due
+from schoolkeep.compliance.state.engine import confirmation_due
 from schoolkeep.duties.cadence import years_around
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import Duty, DutyCounts, is_before_horizon, local_date, status_for
@@ -96,11 +96,7 @@ def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
             setting = settings.get((school_id, control.pk))
             last = latest.get((school_id, control.pk))
             cadence, every_days = selectors.effective_cadence(control, setting)
-            if last is not None and last.outcome == Attestation.Outcome.NOT_DONE:
-                due_on = last.attested_on
-            else:
-                due_on = attested_due(cadence, every_days,
-                                      latest_on=last.attested_on if last else None,
+            due_on = confirmation_due(cadence, every_days, last,
                                       first_due=local_date(school.created_at),
                                       calendar=calendars.get(school_id)).on
             named = (setting.owner_id if setting is not None

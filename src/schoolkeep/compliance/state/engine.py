@@ -173,6 +173,17 @@ def attested_due(cadence: str, every_days: int | None, *, latest_on: date | None
     return due if due is not None else DueDate(on=first_due)
 
 
+def confirmation_due(cadence: str, every_days: int | None, latest: Attestation | None, *,
+                     first_due: date, calendar: TermCalendar | None) -> DueDate:
+    """When an attested control is next to be confirmed, as its page and its duty say: by
+    its cadence from the latest confirmation (``attested_due``); when that confirmation
+    found it not done, on that day (confirm it again once it is put right)."""
+    if latest is not None and latest.outcome == Attestation.Outcome.NOT_DONE:
+        return DueDate(on=latest.attested_on)
+    return attested_due(cadence, every_days, latest_on=latest.attested_on if latest else None,
+                        first_due=first_due, calendar=calendar)
+
+
 def school_calendar(school: School, days: Iterable[date]) -> TermCalendar:
     """The school's term dates for the academic years around these days, in one query (the
     default pattern worked out, never saved: reading a page writes nothing)."""
@@ -231,8 +242,8 @@ def _attested(control: Control, owner: selectors.Owner, setting: object,
               latest: Attestation | None, *, now: datetime, first_due: date,
               calendar: TermCalendar | None, access: SchoolAccess | None) -> ControlState:
     cadence, every_days = selectors.effective_cadence(control, setting)  # type: ignore[arg-type]
-    due = attested_due(cadence, every_days, latest_on=latest.attested_on if latest else None,
-                       first_due=first_due, calendar=calendar)
+    due = confirmation_due(cadence, every_days, latest, first_due=first_due,
+                           calendar=calendar)
     attest_url = _url(access, "compliance.attest", "compliance:control-attest",
                       [control.public_id])
     reasons: list[Reason] = []

@@ -57,7 +57,10 @@ def test_a_control_found_not_done_is_not_met(personas: Personas) -> None:
     control = attested(cadence="yearly")
     attest(personas.school, control, date(2026, 9, 1))
     attest(personas.school, control, date(2026, 9, 10), outcome="not_done")
-    assert state_of(personas.school, control, noon(date(2026, 9, 11))) == State.NOT_MET
+    found = engine.control_states(personas.school, now=noon(date(2026, 9, 11)))[control.pk]
+    assert found.state == State.NOT_MET
+    assert found.next_due.on == date(2026, 9, 10)  # to confirm again once put right
+    assert "it was not done" in found.reasons[0].text
 
 
 def test_every_n_days_from_the_school_setting(personas: Personas) -> None:
