@@ -12,8 +12,11 @@ Sections, each from the module that keeps the records:
 - compliance per framework, with its trend over the year (``state.engine``, ``state.snapshots``);
 - the requirements not met or partly met, the controls behind them and their owners;
 - the breach log's figures for the term (reports by kind, the ICO decisions, the hours from
-  awareness to the ICO decision), the open incidents assessed as a high risk and the overdue
-  actions (``incidents``, counted by aggregate queries);
+  awareness to the ICO decision, the reports whose 72 hours passed with no decision), the open
+  incidents assessed as a high risk and the overdue actions (``incidents``, counted by
+  aggregate queries). The term's window runs from the day after the previous term ended to
+  this term's last day (``Term.since``), so a report made in the holiday before a term is in
+  that term's pack, as the calendar counts a holiday day in the term that follows;
 - the policy register's reviews overdue and due by the end of the term (``agreements.policies``);
 - the Single Central Record's completeness, acceptable use coverage per audience, training
   coverage, backups and restore tests (the overview's measures, ``overview.registry``).
@@ -25,21 +28,24 @@ engine's own constant count.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from schoolkeep.compliance.models import State
+from schoolkeep.compliance.state.selectors import People, owner_of, setting_of
+from schoolkeep.compliance.state.types import ControlState
 from schoolkeep.duties.types import LONDON, local_date
 from schoolkeep.overview import registry
 from schoolkeep.overview.types import Figure, MeasureSpec
 from schoolkeep.tenancy.models import School
-from schoolkeep.tenancy.roles import Role
+from schoolkeep.tenancy.roles import Role, role_label
 
-FIGURES_VERSION = 1  # the shape of ``GovernorPack.figures``
+FIGURES_VERSION = 2  # the shape of ``GovernorPack.figures`` (2: term.since, ico_undecided)
 
 # The overview's measures the pack shows, by section, in order.
 MEASURE_SECTIONS: list[tuple[str, str, list[str]]] = [
@@ -52,6 +58,8 @@ MEASURE_SECTIONS: list[tuple[str, str, list[str]]] = [
      ["backups.recent", "backup_checks.recent", "backup_scopes.meeting-321",
       "restore_tests.this-term", "recovery_plan.tested"]),
 ]
+# A member with neither a name nor a role (the pack never prints an e-mail address).
+NO_NAME = "A member of staff (no name given)"
 # Worst first among the requirements listed as needing work.
 GAP_ORDER = {State.NOT_MET: 0, State.PARTLY: 1}
 
@@ -59,11 +67,14 @@ GAP_ORDER = {State.NOT_MET: 0, State.PARTLY: 1}
 @dataclass(frozen=True)
 class Term:
     """The term a pack covers ("Autumn 2026"); ``estimated`` when its dates are the default
-    pattern, not the school's own."""
+    pattern, not the school's own. ``since`` is the first day of its breach window: the day
+    after the previous term of the school's calendar ended (the holiday before the term
+    belongs to it), never after ``starts_on`` (``services.term_of``)."""
 
     label: str
     starts_on: date
     ends_on: date
+    since: date
     estimated: bool = False
 
 
@@ -157,7 +168,8 @@ class MeasureSection:
 
 @dataclass(frozen=True)
 class BreachFigures:
-    """The breach log of the term: reports the school became aware of during it."""
+    """The breach log of the term: reports the school became aware of from the day after the
+    previous term ended to the term's last day (``Term.since`` to ``Term.ends_on``)."""
 
     breaches: int = 0
     near_misses: int = 0
@@ -167,6 +179,9 @@ class BreachFigures:
     ico_to_send: int = 0  # decided to report, not yet sent
     ico_not_reporting: int = 0  # decided not to report
     ico_late: int = 0  # the decision or report came after the 72 hours
+    # No ICO decision at all and the 72 hours have passed (a report that may hold personal
+    # data: a breach, or one not yet triaged), as ``incidents.settled-in-time`` counts it.
+    ico_undecided: int = 0
     decided: int = 0  # reports with an ICO decision (the hours below)
     hours_average: float | None = None  # from awareness to the ICO decision
     hours_longest: float | None = None
@@ -230,11 +245,47 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
+def _pack_people(school: School) -> People:
+    """The school's active members and their roles, as ``state.selectors.school_people``
+    reads them, but named as the pack names people: by their full name, else by the title of
+    the first role they hold, never by their e-mail address (one query)."""
+    from schoolkeep.tenancy.models import Membership
+
+    rows = (Membership.objects.filter(school=school, is_active=True, user__is_active=True)
+            .order_by("user__full_name", "user_id")
+            .values_list("user_id", "user__full_name", "roles__role"))
+    names: dict[int, str] = {}
+    held: dict[int, list[str]] = {}
+    holders: dict[str, list[int]] = {}
+    for user_id, full_name, role in rows:
+        names.setdefault(user_id, (full_name or "").strip())
+        if role:
+            held.setdefault(user_id, []).append(role)
+            if user_id not in holders.setdefault(role, []):
+                holders[role].append(user_id)
+    order = {role.value: number for number, role in enumerate(Role)}
+    for user_id, name in names.items():
+        if not name:
+            roles = sorted(held.get(user_id, []), key=lambda role: order.get(role, len(order)))
+            names[user_id] = role_label(roles[0]) if roles else NO_NAME
+    return People(school.pk, names, {role: tuple(ids) for role, ids in holders.items()})
+
+
+def _owner(state: ControlState, people: People) -> str:
+    """Who owns a control, by the engine's owner rule (``state.selectors.owner_of``), named
+    as the pack names people ("IT lead" rather than "IT lead (IT lead)" for a holder of the
+    role with no name given)."""
+    label = owner_of(state.control, setting_of(state.control), people).label
+    repeated = re.fullmatch(r"(.+) \((.+)\)", label)
+    return repeated[1] if repeated is not None and repeated[1] == repeated[2] else label
+
+
 def _frameworks(school: School, now: datetime) -> tuple[list[FrameworkFigures],
                                                          list[RequirementGap]]:
     from schoolkeep.compliance.state import engine, snapshots
 
     today = local_date(now)
+    people = _pack_people(school)
     figures: list[FrameworkFigures] = []
     gaps: list[RequirementGap] = []
     for state in engine.framework_states(school, now=now):
@@ -250,7 +301,7 @@ def _frameworks(school: School, now: datetime) -> tuple[list[FrameworkFigures],
             if requirement.state not in GAP_ORDER:
                 continue
             controls = [ControlGap(title=each.control.title, state_label=each.state_label,
-                                   owner=each.owner_label)
+                                   owner=_owner(each, people))
                         for each in requirement.controls if each.state != State.MET]
             row = requirement.requirement
             gaps.append(RequirementGap(
@@ -264,22 +315,31 @@ def _frameworks(school: School, now: datetime) -> tuple[list[FrameworkFigures],
 
 def _breaches(school: School, term: Term, now: datetime) -> BreachFigures:
     from schoolkeep.incidents.clock import ICO_HOURS
-    from schoolkeep.incidents.models import Decision, Incident, Kind
+    from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, Decision, Incident, Kind
 
-    starts, ends = _start_of(term.starts_on), _start_of(term.ends_on + timedelta(days=1))
+    # London midnight to London midnight: from the day after the previous term ended (the
+    # holiday before the term is in its pack) to the end of the term's last day.
+    starts, ends = _start_of(term.since), _start_of(term.ends_on + timedelta(days=1))
+    clock = timedelta(hours=ICO_HOURS)
+    # The 72 hours ran out with no ICO decision: a report whose clock runs (not a security
+    # incident or near miss without personal data; one not triaged runs), none decided.
+    undecided = (~Q(kind__in=sorted(NO_PERSONAL_DATA_KINDS)) & Q(aware_at__lt=now - clock)
+                 & Q(has_ico=False))
     kinds = (Incident.objects.filter(school=school, aware_at__gte=starts, aware_at__lt=ends)
+             .alias(has_ico=Exists(Decision.objects.filter(incident_id=OuterRef("pk"),
+                                                           kind=Decision.Kind.ICO)))
              .order_by()
              .aggregate(breaches=Count("pk", filter=Q(kind=Kind.BREACH)),
                         near_misses=Count("pk", filter=Q(kind=Kind.NEAR_MISS)),
                         security=Count("pk", filter=Q(kind=Kind.SECURITY)),
-                        untriaged=Count("pk", filter=Q(kind=""))))
+                        untriaged=Count("pk", filter=Q(kind="")),
+                        ico_undecided=Count("pk", filter=undecided)))
     # The ICO decisions of those reports: (aware, decided, tell, told) for each, those
     # columns only (never a reason), in one query.
     rows = list(Decision.objects.filter(kind=Decision.Kind.ICO, incident__school=school,
                                         incident__aware_at__gte=starts,
                                         incident__aware_at__lt=ends)
                 .order_by().values_list("incident__aware_at", "decided_at", "tell", "told_at"))
-    clock = timedelta(hours=ICO_HOURS)
     hours = [round((decided - aware).total_seconds() / 3600, 1) for aware, decided, _, _ in rows]
 
     def late(aware: datetime, decided: datetime, tell: bool, told: datetime | None) -> bool:
@@ -364,7 +424,9 @@ def _role_holders(school: School) -> list[RoleHolder]:
 
     roles = [Role.SIRO.value, Role.DPO.value]
     held = active_role_holders(school=school, roles=roles)
-    return [RoleHolder(Role(role).label, [user.full_name or user.email for user in held[role]])
+    # Named by their full name, else by the role's title: never by an e-mail address.
+    return [RoleHolder(Role(role).label, [(user.full_name or "").strip() or Role(role).label
+                                          for user in held[role]])
             for role in roles]
 
 

@@ -73,7 +73,10 @@ def _gaps(document: Any, pack: PackContent) -> None:
 def _breaches(document: Any, pack: PackContent) -> None:
     b = pack.breaches
     document.add_heading("Incidents and breaches this term", level=2)
-    document.add_paragraph("Reports the school became aware of during the term: counts only.")
+    document.add_paragraph(
+        f"Reports the school became aware of from {_day(pack.term.since)} to "
+        f"{_day(pack.term.ends_on)}: since the end of the last term, so the holiday before "
+        "this term is included. Counts only.")
     _table(document, None, [
         ["Personal data breaches", b.breaches],
         ["Near misses", b.near_misses],
@@ -83,6 +86,7 @@ def _breaches(document: Any, pack: PackContent) -> None:
         ["Decided to report to the ICO, not yet sent", b.ico_to_send],
         ["Decided not to report to the ICO", b.ico_not_reporting],
         ["Decided or reported after the 72 hours", b.ico_late],
+        ["No ICO decision, and the 72 hours have passed", b.ico_undecided],
         ["Hours from awareness to the ICO decision (average)",
          NOT_DECIDED if b.hours_average is None else b.hours_average],
         ["Hours from awareness to the ICO decision (longest)",

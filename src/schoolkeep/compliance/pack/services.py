@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +45,7 @@ from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
-from schoolkeep.tenancy.calendar import TERM_NAMES, term_label
+from schoolkeep.tenancy.calendar import TERM_NAMES, parse_term_name, term_label
 from schoolkeep.tenancy.guards import actor_label, require_permission
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
@@ -68,6 +69,10 @@ STEPS = 3  # the figures, the PDF, the Word document
 PDF = uploads.PDF
 FORMATS = {"pdf": (PDF, ".pdf"), "docx": (DOCX, ".docx")}
 BUILDING = (GovernorPack.Status.QUEUED, GovernorPack.Status.BUILDING)
+RUNNING_JOB = (Job.Status.QUEUED, Job.Status.RUNNING)
+# A pack with no job still marked as being built after this long has stopped (a build at
+# once takes seconds; the command line killed mid-build leaves one behind).
+STALE_AFTER = timedelta(hours=1)
 FAILED_MESSAGE = ("The governor pack could not be built. Try again, or ask your IT lead to "
                   "look at the server's log.")
 
@@ -83,11 +88,48 @@ def previous_label(term: status.TermInfo) -> str:
     return term_label(TERM_NAMES[index - 1], term.academic_year)
 
 
+def term_of(school: School, term: status.TermInfo, *, starts_on: date | None = None,
+            ends_on: date | None = None) -> Term:
+    """The pack's term from the school's calendar (``starts_on``/``ends_on``: the dates kept
+    on a pack, when given), its breach window starting the day after the previous term of
+    the calendar ended: the holiday before a term belongs to it, as the calendar counts a
+    holiday day in the term that follows (``TermCalendar.term_for_date``)."""
+    first = starts_on or term.starts_on
+    before = status.term_by_label(school, previous_label(term))
+    since = first if before is None else min(before.ends_on + timedelta(days=1), first)
+    return Term(label=term.label, starts_on=first, ends_on=ends_on or term.ends_on,
+                since=since, estimated=term.estimated)
+
+
+def first_day(school: School) -> date:
+    """The first day a pack can cover: the day the school started using Schoolkeep."""
+    return max(timezone.localdate(school.created_at), status.EARLIEST_DAY)
+
+
+def _too_early(school: School, label: str) -> DomainError:
+    start = first_day(school)
+    earliest = status.current_term(school, start).label
+    return DomainError(f"{label} ended before {school.name} started using Schoolkeep on "
+                       f"{start.day} {start:%B %Y}: the earliest pack is for {earliest}.",
+                       field="term")
+
+
 def resolve_term(school: School, label: str | None, today: date) -> Term:
     """The term of ``label`` ("Autumn 2026") in the school's calendar. None or empty: the
     term today is in, or in the holidays (when the next term has not started) the term that
-    has just ended. A DomainError naming ``term`` for words that are not a term, or a term
-    that has not started yet."""
+    has just ended. A DomainError naming ``term`` for words that are not a term, a term that
+    ended before the school started using Schoolkeep (``first_day``), or a term that has not
+    started yet."""
+    if label is not None and str(label).strip():
+        try:
+            name, academic_year = parse_term_name(str(label))
+        except ValueError:
+            pass  # said below, as the calendar reads it
+        else:
+            if academic_year + 1 < first_day(school).year:
+                # Every term of that year ended before: refused without reading (or saving)
+                # the calendar of a year long gone.
+                raise _too_early(school, term_label(name, academic_year))
     if label is None or not str(label).strip():
         found = status.current_term(school, today)
         if found.starts_on > today:
@@ -99,21 +141,37 @@ def resolve_term(school: School, label: str | None, today: date) -> Term:
             raise DomainError(f'"{tidy(str(label))[:40]}" is not a term. Write the term and its '
                               'year, such as "Autumn 2026".', field="term")
         found = named
+    if found.ends_on < first_day(school):
+        raise _too_early(school, found.label)
     if found.starts_on > today:
         raise DomainError(f"{found.label} has not started yet: its pack can be built from "
                           f"{found.starts_on.day} {found.starts_on:%B %Y}.", field="term")
-    return Term(label=found.label, starts_on=found.starts_on, ends_on=found.ends_on,
-                estimated=found.estimated)
+    return term_of(school, found)
 
 
 # ----------------------------------------------------------------------------- building
 
 
+def _stopped() -> Q:
+    """Packs still marked queued or being built whose build has stopped: their job failed,
+    was interrupted or finished (as ``selectors.shown_status`` shows them), or they have no
+    job (built at once, or the job's row removed a day after it stopped) and were asked for
+    over ``STALE_AFTER`` ago."""
+    return (Q(job__isnull=False) & ~Q(job__status__in=RUNNING_JOB)) | Q(
+        job__isnull=True, created_at__lt=timezone.now() - STALE_AFTER)
+
+
 def _new_pack(*, school: School, actor: Any, term: Term) -> GovernorPack:
     """A queued pack for ``term`` (inside the caller's transaction), audited. Refused while
-    another pack of that term is being built."""
-    if GovernorPack.objects.filter(school=school, term_label=term.label,
-                                   status__in=BUILDING).exists():
+    another pack of that term is being built; one whose build stopped (its worker died) is
+    marked failed first (audited), so that it never blocks the term."""
+    building = GovernorPack.objects.filter(school=school, term_label=term.label,
+                                           status__in=BUILDING)
+    for stale in building.filter(_stopped()):
+        GovernorPack.objects.filter(pk=stale.pk).update(status=GovernorPack.Status.FAILED)
+        audit_record(action="compliance.pack.failed", school=school, actor=None, target=stale,
+                     target_label=str(stale), changes=diff(None, {"term": stale.term_label}))
+    if building.exclude(_stopped()).exists():
         raise DomainError(f"The pack for {term.label} is already being built.", field="term")
     pack = GovernorPack(school=school, term_label=term.label, term_starts_on=term.starts_on,
                         term_ends_on=term.ends_on, status=GovernorPack.Status.QUEUED,
@@ -180,8 +238,10 @@ def pack_build(pack: GovernorPack, *, now: datetime | None = None, notify: bool 
         job_started(job)
     started = time.perf_counter()
     named = status.term_by_label(school, pack.term_label)
-    term = Term(label=pack.term_label, starts_on=pack.term_starts_on, ends_on=pack.term_ends_on,
-                estimated=bool(named and named.estimated))
+    term = (term_of(school, named, starts_on=pack.term_starts_on, ends_on=pack.term_ends_on)
+            if named is not None else
+            Term(label=pack.term_label, starts_on=pack.term_starts_on,
+                 ends_on=pack.term_ends_on, since=pack.term_starts_on))
     try:
         from schoolkeep.compliance.pack.docx import pack_docx
         from schoolkeep.compliance.pack.pdf import pack_pdf
@@ -202,7 +262,7 @@ def pack_build(pack: GovernorPack, *, now: datetime | None = None, notify: bool 
                 locked.figures = content.as_json()
                 locked.pdf_stored_name = stored_pdf.name
                 locked.docx_stored_name = stored_docx.name
-                locked.built_at = timezone.now()
+                locked.built_at = moment  # the moment its figures stand at ("made on")
                 locked.build_seconds = seconds
                 locked.version += 1
                 locked.save()

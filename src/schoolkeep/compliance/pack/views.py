@@ -37,10 +37,14 @@ FILES_PERMISSION = "overview.breaches"
 
 def buildable_terms(school: School, today: date) -> list[str]:
     """The terms a pack may be built for today: the term today is in (once it has started)
-    and the one before it, newest first."""
+    and the one before it (unless it ended before the school started using Schoolkeep),
+    newest first."""
     current = status.current_term(school, today)
-    previous = services.previous_label(current)
-    return [current.label, previous] if current.starts_on <= today else [previous]
+    previous = status.term_by_label(school, services.previous_label(current))
+    terms = [current.label] if current.starts_on <= today else []
+    if previous is not None and previous.ends_on >= services.first_day(school):
+        terms.append(previous.label)
+    return terms
 
 
 @school_view("compliance.view")

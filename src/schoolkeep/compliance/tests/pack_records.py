@@ -28,6 +28,14 @@ NARRATIVE = "Quillfeather spilled the medical binder in the canteen"
 PUPIL = "Zebedee Quackenbush"
 
 
+def started_on(school: Any, day: date) -> None:
+    """The school started using Schoolkeep on ``day`` (a pack covers no term that ended
+    before it): the personas' school starts at ``NOW``, inside Autumn 2026."""
+    type(school).objects.filter(pk=school.pk).update(
+        created_at=datetime.combine(day, datetime.min.time(), tzinfo=LONDON))
+    school.refresh_from_db()
+
+
 def incident(school: Any, *, kind: str, aware_at: datetime, status: str = Status.OPEN,
              **fields: Any) -> Incident:
     """A report through the reporting service, then triaged by setting its fields. Its

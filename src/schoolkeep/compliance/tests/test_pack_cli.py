@@ -5,6 +5,7 @@ format."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 import time_machine
@@ -13,7 +14,8 @@ from django.core.management.base import CommandError
 from tests.personas import Personas
 
 from schoolkeep.compliance.models import GovernorPack
-from schoolkeep.compliance.tests.pack_records import NOW, docx_text, pdf_text
+from schoolkeep.compliance.tests.pack_records import NOW, docx_text, pdf_text, started_on
+from schoolkeep.tenancy.models import Term
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,7 @@ def _run(*args: str) -> str:
 
 
 def test_writes_the_pdf_and_the_word_document(personas: Personas, tmp_path) -> None:
+    started_on(personas.school, date(2025, 9, 1))
     pdf, docx = tmp_path / "pack.pdf", tmp_path / "pack.docx"
     said = _run("--school", "oakfield", "--format", "pdf", "--out", str(pdf))
     assert "Oakfield Primary: governor pack for Autumn 2026 written to" in said
@@ -47,6 +50,12 @@ def test_writes_the_pdf_and_the_word_document(personas: Personas, tmp_path) -> N
     (["--school", "oakfield", "--format", "pdf", "--term", "Lent 2026"], "is not a term"),
     (["--school", "oakfield", "--format", "pdf", "--term", "Summer 2027"],
      "has not started yet"),
+    # Before the school started using Schoolkeep (18 November 2026, inside Autumn 2026).
+    (["--school", "oakfield", "--format", "pdf", "--term", "Autumn 1900"],
+     "Autumn 1900 ended before Oakfield Primary started using Schoolkeep on 18 November 2026:"
+     " the earliest pack is for Autumn 2026."),
+    (["--school", "oakfield", "--format", "pdf", "--term", "Summer 2026"],
+     "Summer 2026 ended before Oakfield Primary started using Schoolkeep"),
 ])
 def test_one_line_and_status_2(personas: Personas, tmp_path, args: list[str],
                                words: str) -> None:
@@ -56,6 +65,14 @@ def test_one_line_and_status_2(personas: Personas, tmp_path, args: list[str],
     assert failed.value.returncode == 2
     assert words in str(failed.value) and "\n" not in str(failed.value)
     assert not out.exists()
+    assert not GovernorPack.objects.exists()
+
+
+def test_a_term_long_gone_saves_no_term_dates(personas: Personas, tmp_path) -> None:
+    with pytest.raises(CommandError):
+        _run("--school", "oakfield", "--format", "pdf", "--term", "Autumn 1900",
+             "--out", str(tmp_path / "a.pdf"))
+    assert not Term.objects.filter(academic_year__lt=2000).exists()
 
 
 def test_never_overwrites(personas: Personas, tmp_path) -> None:

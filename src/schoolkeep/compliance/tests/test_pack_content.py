@@ -164,10 +164,86 @@ def test_the_pdf_draws_each_trend() -> None:
                                  version="1", met=1, partly=1, not_met=1, not_assessed=1,
                                  score_permille=375, trend=points)
     content = PackContent(school_name="Oakfield Primary",
-                          term=Term(TERM, TERM_STARTS, TERM_ENDS), made_on=TODAY,
+                          term=Term(TERM, TERM_STARTS, TERM_ENDS, TERM_STARTS),
+                          made_on=TODAY,
                           role_holders=[], frameworks=[framework], gaps=[],
                           breaches=BreachFigures(), open_high_risk=0, overdue_actions=0,
                           policies=PolicyFigures(), measures=[])
     pages = PdfReader(BytesIO(pack_pdf(content))).pages
     drawn = sum(page.get_contents().get_data().count(b" l\n") for page in pages)
     assert drawn >= len(points) - 1
+
+
+def test_a_report_in_the_holiday_is_in_the_next_terms_pack(personas: Personas) -> None:
+    """The window runs from the day after the previous term ended (Summer 2026 ended on
+    17 July) to the term's last day, London midnight to London midnight: the summer holiday
+    is in Autumn 2026's pack, as the calendar counts a holiday day in the term that follows."""
+    from datetime import UTC, date, datetime
+
+    from schoolkeep.compliance.tests.pack_records import LONDON, incident, started_on
+    from schoolkeep.incidents.models import Kind
+
+    school = personas.school
+    started_on(school, date(2025, 9, 1))
+    summer = resolve_term(school, "Summer 2026", TODAY)
+    autumn = resolve_term(school, None, TODAY)
+    assert (summer.since, summer.starts_on, summer.ends_on) == (
+        date(2026, 3, 28), date(2026, 4, 13), date(2026, 7, 17))
+    assert (autumn.since, autumn.starts_on) == (date(2026, 7, 18), TERM_STARTS)
+    for aware in (datetime(2026, 7, 17, 22, 59, tzinfo=UTC),  # 23:59 BST, Summer's last day
+                  datetime(2026, 7, 17, 23, 0, tzinfo=UTC),  # 00:00 BST, the holiday's first
+                  datetime(2026, 8, 10, 9, 0, tzinfo=LONDON),  # the middle of the holiday
+                  datetime(2026, 9, 1, 22, 59, tzinfo=UTC),  # 23:59 BST, its last day
+                  datetime(2026, 12, 18, 23, 59, tzinfo=UTC),  # Autumn's last minute (GMT)
+                  datetime(2026, 12, 19, 0, 0, tzinfo=UTC)):  # the Christmas holiday: Spring
+        incident(school, kind=Kind.BREACH, aware_at=aware)
+    assert [gather(school, term, now=NOW).breaches.breaches for term in (summer, autumn)] == [
+        1, 4]
+    for text in (pdf_text(pack_pdf(gather(school, autumn, now=NOW))),
+                 docx_text(pack_docx(gather(school, autumn, now=NOW)))):
+        assert "from 18 July 2026 to 18 December 2026: since the end of the last term" in text
+
+
+def test_reports_whose_72_hours_passed_with_no_decision(personas: Personas) -> None:
+    """A report that may hold personal data (a breach, or one not triaged) with no ICO
+    decision once its 72 hours have passed is counted; one still inside them, one without
+    personal data, and one decided are not."""
+    from datetime import timedelta
+
+    from schoolkeep.compliance.tests.pack_records import ico, incident
+    from schoolkeep.incidents.models import Kind
+
+    school = personas.school
+    incident(school, kind=Kind.BREACH, aware_at=NOW - timedelta(days=48))
+    incident(school, kind="", aware_at=NOW - timedelta(hours=73))
+    incident(school, kind=Kind.BREACH, aware_at=NOW - timedelta(hours=71))  # still running
+    incident(school, kind=Kind.NEAR_MISS, aware_at=NOW - timedelta(days=10))
+    incident(school, kind=Kind.SECURITY, aware_at=NOW - timedelta(days=10))
+    ico(incident(school, kind=Kind.BREACH, aware_at=NOW - timedelta(days=10)), hours=10)
+    content = gather(school, resolve_term(school, None, TODAY), now=NOW)
+    b = content.breaches
+    assert (b.breaches, b.untriaged, b.ico_undecided, b.ico_late, b.decided) == (3, 1, 2, 0, 1)
+    for text in (pdf_text(pack_pdf(content)), docx_text(pack_docx(content))):
+        assert "No ICO decision, and the 72 hours have passed 2" in text
+
+
+def test_no_email_address_in_the_pack(personas: Personas) -> None:
+    """A role holder or a control's owner with no name given is named by the role's title,
+    never by an e-mail address."""
+    from schoolkeep.accounts.models import User
+
+    school = personas.school
+    User.objects.filter(pk__in=[personas.siro.pk, personas.business_manager.pk]).update(
+        full_name="")
+    not_done(school)  # a control the business manager owns, not met
+    content = gather(school, resolve_term(school, None, TODAY), now=NOW)
+    holders = {holder.role: holder.names for holder in content.role_holders}
+    assert holders["Senior Information Risk Owner (SIRO)"] == [
+        "Senior Information Risk Owner (SIRO)"]
+    owners = [control.owner for gap in content.gaps for control in gap.controls
+              if control.title.startswith("Restricted paper records")]
+    assert owners and set(owners) == {"Business manager"}
+    for text in (pdf_text(pack_pdf(content)), docx_text(pack_docx(content))):
+        assert "@" not in text
+        assert personas.siro.email not in text
+        assert personas.business_manager.email not in text

@@ -22,7 +22,13 @@ from schoolkeep.accounts.models import User
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.compliance.models import GovernorPack
 from schoolkeep.compliance.pack import services
-from schoolkeep.compliance.tests.pack_records import NOW, TODAY, docx_text, pdf_text
+from schoolkeep.compliance.tests.pack_records import (
+    NOW,
+    TODAY,
+    docx_text,
+    pdf_text,
+    started_on,
+)
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_fail
 
@@ -62,6 +68,7 @@ def test_list_queries_do_not_grow(personas: Personas, login: Login, steady_sessi
 
 def test_list_says_when_the_next_is_due_and_offers_the_build_to_managers(
         personas: Personas, login: Login) -> None:
+    started_on(personas.school, TODAY - timedelta(days=400))
     html = login(personas.business_manager).get(LIST).content.decode()
     assert "has never recorded receiving one" in html or "is due to receive" in html
     assert reverse("compliance:pack-build") in html
@@ -73,6 +80,7 @@ def test_list_says_when_the_next_is_due_and_offers_the_build_to_managers(
 
 def test_build_from_the_page(personas: Personas, login: Login,
                              django_capture_on_commit_callbacks) -> None:
+    started_on(personas.school, TODAY - timedelta(days=400))
     client = login(personas.siro)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("compliance:pack-build"), {"term": "Summer 2026"})

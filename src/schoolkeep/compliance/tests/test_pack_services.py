@@ -17,7 +17,7 @@ from tests.personas import Personas
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.compliance.models import GovernorPack
 from schoolkeep.compliance.pack import services
-from schoolkeep.compliance.tests.pack_records import NOW, TODAY, pdf_text, stored
+from schoolkeep.compliance.tests.pack_records import NOW, TODAY, pdf_text, started_on, stored
 from schoolkeep.jobs.models import Job
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
@@ -42,7 +42,7 @@ def test_build_now_keeps_both_files_and_the_figures(personas: Personas) -> None:
     assert (pack.term_label, pack.term_starts_on, pack.term_ends_on) == (
         "Autumn 2026", date(2026, 9, 2), date(2026, 12, 18))
     assert pack.build_seconds is not None and pack.build_seconds > 0
-    assert pack.figures["figures_version"] == 1
+    assert pack.figures["figures_version"] == 2
     assert [each["code"] for each in pack.figures["frameworks"]] == [
         "school-policy", "dfe-cyber", "rpa-cyber"]
     assert "Governor pack: Autumn 2026" in pdf_text(stored(pack, "pdf"))
@@ -80,6 +80,7 @@ def test_only_managers_build_it(personas: Personas, persona: str) -> None:
 
 def test_terms(personas: Personas) -> None:
     school = personas.school
+    started_on(school, date(2025, 9, 1))
     assert services.resolve_term(school, "summer 2026", TODAY).label == "Summer 2026"
     with pytest.raises(DomainError) as bad:
         services.resolve_term(school, "Michaelmas 2026", TODAY)
@@ -92,6 +93,7 @@ def test_terms(personas: Personas) -> None:
 
 
 def test_one_build_of_a_term_at_a_time(personas: Personas) -> None:
+    started_on(personas.school, date(2025, 9, 1))
     services.pack_request(school=personas.school, actor=personas.siro)  # not run: no commit
     with pytest.raises(DomainError) as refused:
         services.pack_request(school=personas.school, actor=personas.siro)
@@ -160,3 +162,59 @@ def test_not_received_before_it_is_built(personas: Personas) -> None:
         services.pack_mark_received(school=personas.school, actor=personas.governor, pack=pack,
                                     received_on=TODAY, meeting="Full governing body")
     assert "not built yet" in refused.value.message
+
+
+def test_a_term_that_ended_before_the_school_started(personas: Personas) -> None:
+    """The school started using Schoolkeep on NOW (inside Autumn 2026): the term it started
+    in may be built, an earlier one is refused in one line naming the term."""
+    school = personas.school
+    assert services.resolve_term(school, "Autumn 2026", TODAY).label == "Autumn 2026"
+    for label, words in (("Summer 2026", "Summer 2026"), ("autumn 1900", "Autumn 1900")):
+        with pytest.raises(DomainError) as early:
+            services.resolve_term(school, label, TODAY)
+        assert early.value.field == "term"
+        assert early.value.message == (
+            f"{words} ended before Oakfield Primary started using Schoolkeep on "
+            "18 November 2026: the earliest pack is for Autumn 2026.")
+    with pytest.raises(DomainError):
+        services.pack_request(school=school, actor=personas.siro, term="Summer 2026")
+    assert not GovernorPack.objects.exists()
+
+
+@pytest.mark.parametrize("stopped", [Job.Status.INTERRUPTED, Job.Status.FAILED, "removed"])
+def test_a_build_whose_worker_stopped_does_not_block_the_term(personas: Personas,
+                                                              stopped: str) -> None:
+    """A pack left queued or being built when its job stopped (the worker died, the job
+    failed, or the stopped job's row was removed a day later) is marked failed when the term's
+    pack is asked for again, which is then built."""
+    school = personas.school
+    first = services.pack_request(school=school, actor=personas.siro)
+    GovernorPack.objects.filter(pk=first.pk).update(status=GovernorPack.Status.BUILDING)
+    if stopped == "removed":
+        Job.objects.filter(pk=first.job_id).delete()
+        GovernorPack.objects.filter(pk=first.pk).update(created_at=NOW - timedelta(hours=2))
+    else:
+        Job.objects.filter(pk=first.job_id).update(status=stopped)
+    second = services.pack_request(school=school, actor=personas.siro)
+    assert second.term_label == first.term_label == "Autumn 2026"
+    first.refresh_from_db()
+    assert first.status == GovernorPack.Status.FAILED
+    assert _actions(school) == ["compliance.pack.requested", "compliance.pack.failed",
+                                "compliance.pack.requested"]
+
+
+def test_a_build_at_once_still_running_blocks_the_term(personas: Personas) -> None:
+    """A pack with no job (built at once) asked for under an hour ago is still being built."""
+    first = services.pack_request(school=personas.school, actor=personas.siro)
+    Job.objects.filter(pk=first.job_id).delete()
+    GovernorPack.objects.filter(pk=first.pk).update(created_at=NOW - timedelta(minutes=30))
+    with pytest.raises(DomainError) as refused:
+        services.pack_request(school=personas.school, actor=personas.siro)
+    assert "already being built" in refused.value.message
+
+
+def test_built_at_is_the_moment_its_figures_stand_at(personas: Personas) -> None:
+    moment = NOW - timedelta(hours=3)
+    pack = services.pack_build_now(school=personas.school, actor=personas.siro, now=moment)
+    assert pack.built_at == moment
+    assert pack.figures["made_on"] == moment.date().isoformat()
