@@ -1,6 +1,7 @@
 """The form of a requirement in the school's own words (to change one, or to add a clause):
 its section, a short title, the wording, what "met" means, and the controls that show it is
-done, ticked from the school's controls."""
+done, ticked from the school's controls. The wording is asked for unless the requirement
+changed quotes none."""
 
 from __future__ import annotations
 
@@ -33,8 +34,13 @@ class RequirementForm(forms.Form):
                   "assessed\".",
         error_messages={"invalid_choice": "Choose controls from the list."})
 
-    def __init__(self, *args: Any, controls: list[Control], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, controls: list[Control], text_required: bool = True,
+                 **kwargs: Any) -> None:
+        """``text_required``: False when changing a published requirement that quotes no
+        wording (the RPA's conditions), where the school may change only its controls
+        (``services.text_required`` decides; adding a clause always asks for it)."""
         super().__init__(*args, **kwargs)
+        self.fields["text"].required = text_required
         self.choosable = {str(control.public_id): control for control in controls}
         field = self.fields["controls"]
         assert isinstance(field, forms.MultipleChoiceField)

@@ -1,5 +1,5 @@
 """Reads of the frameworks pages: a framework or a requirement the school may see, the
-clauses it withdrew, the score's points for the table beside the trend chart, and the
+clauses it withdrew, the scores the trend chart draws and its table lists, and the
 trust's grid of schools by framework from their latest snapshots."""
 
 from __future__ import annotations
@@ -133,10 +133,13 @@ def link_maker(name: str) -> Callable[[Any], str]:
 # --- the trend's table ---------------------------------------------------------------------
 
 
+MAX_DRAWN = 60  # up to this many scores, the chart draws each and the table lists each
+
+
 @dataclass(frozen=True)
 class MonthPoint:
     month: date  # the first day of the month
-    snapshot: Snapshot  # the month's latest
+    snapshot: Snapshot  # the month's latest (in a table of every score: that day's)
 
     @property
     def percent(self) -> int:
@@ -144,11 +147,21 @@ class MonthPoint:
 
 
 def monthly(snapshots: Sequence[Snapshot]) -> list[MonthPoint]:
-    """The latest snapshot of each month, oldest first (the chart's table)."""
+    """The latest snapshot of each month, oldest first (the current month: so far)."""
     latest: dict[date, Snapshot] = {}
     for snapshot in sorted(snapshots, key=lambda row: row.taken_on):
         latest[snapshot.taken_on.replace(day=1)] = snapshot
     return [MonthPoint(month, row) for month, row in latest.items()]
+
+
+def trend_rows(snapshots: Sequence[Snapshot]) -> tuple[list[MonthPoint], bool]:
+    """The scores the chart draws and its table lists, the same ones, oldest first, and
+    whether they are the latest of each month: every score while there are at most
+    ``MAX_DRAWN`` (a table a person can read), else the latest score of each month."""
+    ordered = sorted(snapshots, key=lambda row: row.taken_on)
+    if len(ordered) <= MAX_DRAWN:
+        return [MonthPoint(row.taken_on.replace(day=1), row) for row in ordered], False
+    return monthly(ordered), True
 
 
 # --- the trust's grid ----------------------------------------------------------------------

@@ -2,7 +2,9 @@
 withdraws one its policy does not have, or puts one back as published.
 
 Published rows (``school`` NULL) are never changed here. A school's edit is a row of its own
-with ``replaces_code`` the published code; a withdrawal is the same row marked ``withdrawn``
+with ``replaces_code`` the published code, holding the school's wording and controls only (the
+advice, its source and the order stay the published row's: ``state.requirements`` reads them
+from the current version); a withdrawal is the same row marked ``withdrawn``
 (a copy of the published wording when the school had not edited it); a clause the school
 adds has ``school`` set and no ``replaces_code``. Putting a published requirement back
 deletes the school's row for its code; putting back a clause the school added and withdrew
@@ -59,11 +61,13 @@ def _clean(value: Any, *, field: str, limit: int, what: str, required: bool = Fa
     return text
 
 
-def _wording(*, section: Any, title: Any, text: Any, met_means: Any) -> dict[str, str]:
+def _wording(*, section: Any, title: Any, text: Any, met_means: Any, text_required: bool = True
+             ) -> dict[str, str]:
     return {
         "section": _clean(section, field="section", limit=200, what="The section"),
         "title": _clean(title, field="title", limit=300, what="A short title", required=True),
-        "text": _clean(text, field="text", limit=MAX_TEXT, what="The wording", required=True),
+        "text": _clean(text, field="text", limit=MAX_TEXT, what="The wording",
+                       required=text_required),
         "met_means": _clean(met_means, field="met_means", limit=MAX_TEXT,
                             what="What met means"),
     }
@@ -99,9 +103,10 @@ def _own_row(school: School, published: Requirement) -> Requirement | None:
                     replaces_code=published.code).first())
 
 
-def _published_for(row: Requirement) -> Requirement | None:
+def published_for(row: Requirement) -> Requirement | None:
     """The current published row a school's edit stands for (None: an added clause, or a
-    code the current version no longer has)."""
+    code the current version no longer has); a published row is its own. Its advice and
+    advice source are the ones to show beside the school's words."""
     if row.school_id is None:
         return row
     if not row.replaces_code:
@@ -109,6 +114,16 @@ def _published_for(row: Requirement) -> Requirement | None:
     return (Requirement.objects.select_related("framework")
             .filter(school__isnull=True, framework__code=row.framework.code,
                     framework__is_current=True, code=row.replaces_code).first())
+
+
+def text_required(row: Requirement, published: Requirement | None) -> bool:
+    """Whether the wording must be given when changing ``row`` (``published``: what
+    ``published_for(row)`` gives): always for a clause the school added; for a published
+    requirement, only when the published one quotes a wording (the RPA's conditions quote
+    none, so changing only their controls asks for no words)."""
+    if row.school_id is not None and not row.replaces_code:
+        return True
+    return bool((published or row).text)
 
 
 def _check_school(school: School, requirement: Requirement) -> None:
@@ -127,7 +142,8 @@ def requirement_edit(*, school: School, actor: Any, requirement: Requirement, ve
     else for the same published requirement, is refused as stale."""
     _require_manager(school, actor)
     _check_school(school, requirement)
-    wording = _wording(section=section, title=title, text=text, met_means=met_means)
+    wording = _wording(section=section, title=title, text=text, met_means=met_means,
+                       text_required=text_required(requirement, published_for(requirement)))
     chosen = _controls(school, controls)
     with transaction.atomic():
         if requirement.school_id is None:
@@ -139,8 +155,7 @@ def requirement_edit(*, school: School, actor: Any, requirement: Requirement, ve
             before = _state_of(requirement, list(requirement.controls.all()))
             row = Requirement(framework=_current(requirement.framework), school=school,
                               code=requirement.code, replaces_code=requirement.code,
-                              order=requirement.order, advice=requirement.advice,
-                              advice_source=requirement.advice_source, **wording)
+                              **wording)
         else:
             row = Requirement.objects.select_for_update().get(pk=requirement.pk)
             if row.version != version:
@@ -216,8 +231,6 @@ def requirement_withdraw(*, school: School, actor: Any, requirement: Requirement
                 row = Requirement(
                     framework=_current(requirement.framework), school=school,
                     code=requirement.code, replaces_code=requirement.code,
-                    order=requirement.order, advice=requirement.advice,
-                    advice_source=requirement.advice_source,
                     **{name: getattr(requirement, name) for name in FIELDS})
         else:
             row = Requirement.objects.select_for_update().get(pk=requirement.pk)
@@ -256,7 +269,7 @@ def requirement_restore(*, school: School, actor: Any, requirement: Requirement
                          actor=actor, target=row,
                          changes={"withdrawn": {"before": True, "after": False}})
             return row
-        published = _published_for(requirement)
+        published = published_for(requirement)
         if requirement.school_id is None:
             own = _own_row(school, requirement)
         else:

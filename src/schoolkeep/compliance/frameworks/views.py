@@ -73,11 +73,17 @@ def _viewable(request: HttpRequest) -> list[SchoolAccess]:
 
 
 def _trend(school: Any, code: str, title: str) -> dict[str, Any]:
-    """The chart of the score over the last year and its table (a month's latest each)."""
-    points = snapshots.trend(school, code, today=timezone.localdate())
-    return {"chart": trend_svg(points, title=f"{title}: the score over the last year",
+    """The chart of the score over the last year and its table, of the same scores: every
+    one recorded, or the latest of each month when there are too many to list
+    (``selectors.trend_rows``)."""
+    rows, by_month = selectors.trend_rows(
+        snapshots.trend(school, code, today=timezone.localdate()))
+    heading = f"{title}: the score over the last year"
+    if by_month:
+        heading += ", the latest of each month"
+    return {"chart": trend_svg([row.snapshot for row in rows], title=heading,
                                chart_id=f"trend-{code}"),
-            "months": selectors.monthly(points), "points": len(points)}
+            "rows": rows, "by_month": by_month, "points": len(rows)}
 
 
 def _framework_row(state: FrameworkState, school: Any) -> dict[str, Any]:
@@ -165,8 +171,10 @@ def requirement_add(request: SchoolRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def requirement_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     requirement = selectors.requirement_for_school_or_404(request.school, public_id)
+    published = services.published_for(requirement)
     form = RequirementForm(posted(request), initial=RequirementForm.initial_for(requirement),
-                           controls=list(services.choosable_controls(request.school)))
+                           controls=list(services.choosable_controls(request.school)),
+                           text_required=services.text_required(requirement, published))
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -182,7 +190,8 @@ def requirement_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                                  "school's words.")
     return render(request, "compliance/frameworks/requirement_form.html", {
         "page_title": f"Change \"{requirement.title}\"", "form": form, "stale": stale,
-        "framework": requirement.framework, "requirement": requirement})
+        "framework": requirement.framework, "requirement": requirement,
+        "advice": published})
 
 
 @school_view(MANAGE)

@@ -2,7 +2,11 @@
 replaced by the school's own wording where it has one, less those it withdrew, plus the
 clauses it added. A school's rows belong to the framework's code, not to one version, so a
 new version of the published text keeps them (an edit stands in for the code it replaces
-while the new version still has that code)."""
+while the new version still has that code).
+
+An edit is the school's wording only: the advice (Schoolkeep's, where a clause is out of
+date), its source and the order are always the current published row's, so a new version's
+advice and order reach a requirement the school has reworded."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from schoolkeep.compliance.models import Control, Framework, Requirement
 
 @dataclass(frozen=True)
 class SchoolRequirement:
-    requirement: Requirement  # the row to show: the school's edit, or the published one
+    requirement: Requirement  # the row to show: the school's edit (with the published
+    # advice, advice source and order), or the published one
     published: Requirement | None  # the published row it stands for (None: added)
 
     @property
@@ -58,6 +63,9 @@ def requirements_for(school_id: int, frameworks: list[Framework]
         mine = replaced.get((row.framework.code, row.code))
         if mine is not None and mine.withdrawn:
             continue
+        if mine is not None:  # the school's words, the published advice and order
+            mine.advice, mine.advice_source, mine.order = (row.advice, row.advice_source,
+                                                           row.order)
         found[row.framework_id].append(SchoolRequirement(mine or row, row))
     for row in own:
         if not row.replaces_code and not row.withdrawn:

@@ -70,14 +70,70 @@ def test_where_the_school_stands(personas: Personas, login: Any) -> None:
     assert ("Not yet assessed</strong> 1 requirement: nothing shows it done yet, so it "
             "scores nothing.") in section
     assert 'role="img"' in section and 'aria-labelledby="trend-test-fw-title' in section
-    # The table beside the chart: the latest score of each month, this month's 60 %.
-    assert f"<th scope=\"row\">{today:%B %Y}</th><td class=\"table-numeric\">60%</td>" in section
-    assert section.count('<tr><th scope="row">') in (12, 13)
+    # The table beside the chart: every score it draws (26 fortnights), today's 60 %.
+    assert (f"<th scope=\"row\">{today.day} {today:%B %Y}</th>"
+            "<td class=\"table-numeric\">60%</td>") in section
+    assert section.count('<tr><th scope="row">') == 26
     # The controls not met, with their owners (the IT lead, by role) and why.
     table = html[html.index("<h2>Controls not met</h2>"):]
     assert "Server room is locked" in table
     assert f"{personas.it_lead.full_name} (" in table
     assert "it was not done" in table
+
+
+def drawn_and_listed(html: str) -> tuple[int, list[str], str]:
+    """The first chart's number of points, its table's scores and its description."""
+    chart = re.search(r"<svg\b.*?</svg>", html, flags=re.S)
+    assert chart is not None
+    line = re.search(r'<polyline points="([^"]*)"', chart.group(0))
+    assert line is not None
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", chart.group(0))
+    assert desc is not None
+    table = html[chart.end():html.index("</table>", chart.end())]
+    scores = re.findall(r'<td class="table-numeric">(\d+%)</td>', table)
+    return len(line.group(1).split()), scores, desc.group(1)
+
+
+def scores(school: Any, days_and_permille: list[tuple[date, int]]) -> None:
+    Snapshot.objects.bulk_create([
+        Snapshot(school=school, framework_code="test-fw", taken_on=day, taken_at=timezone.now(),
+                 met=1, not_met=1, not_assessed=1, score_permille=permille)
+        for day, permille in days_and_permille])
+
+
+def test_the_table_lists_every_score_the_chart_draws(personas: Personas, login: Any) -> None:
+    build(personas)
+    today = timezone.localdate()
+    # A dip in the middle of a month: on the line, so in the table too.
+    scores(personas.school, [(today - timedelta(days=40), 800), (today - timedelta(days=31), 400),
+                             (today - timedelta(days=20), 800), (today, 800)])
+    html = get(login(personas.siro), DETAIL)
+    drawn, listed, desc = drawn_and_listed(html)
+    assert (drawn, listed) == (4, ["80%", "40%", "80%", "80%"])
+    dip = today - timedelta(days=31)
+    assert f"lowest 40% on {dip.day} {dip:%b %Y}" in desc
+    assert f'<th scope="row">{dip.day} {dip:%B %Y}</th><td class="table-numeric">40%</td>' in html
+    assert "every score recorded over the last year (the scores the chart draws)" in html
+
+
+def test_more_scores_than_a_table_can_list_are_drawn_and_listed_by_month(
+        personas: Personas, login: Any) -> None:
+    build(personas)
+    today = timezone.localdate()
+    # A score every day for 90 days, with a one-day dip that is not any month's latest.
+    days = [today - timedelta(days=n) for n in range(90)]
+    dip = next(day for day in days if day.day == 10 and day != today)
+    scores(personas.school, [(day, 300 if day == dip else 700) for day in days])
+    html = get(login(personas.siro), HOME)
+    drawn, listed, desc = drawn_and_listed(html)
+    months = {day.replace(day=1) for day in days}
+    assert drawn == len(listed) == len(months)
+    assert "30%" not in listed and "30%" not in desc
+    assert ("the latest score of each month, this month so far (the scores the chart draws)"
+            in html)
+    assert "the score over the last year, the latest of each month" in html
+    assert (f'<th scope="row">{today:%B %Y}</th><td class="table-numeric">70%</td>'
+            f'<td>{today.day} {today:%B %Y}</td>') in html
 
 
 def test_a_school_with_no_snapshot_is_told_the_trend_starts_tomorrow(personas: Personas,
@@ -150,6 +206,47 @@ def test_change_a_requirement_to_the_schools_words_then_put_it_back(personas: Pe
     html = get(client, DETAIL)
     assert "Our words" not in html and "is back as published" in html
     assert not Requirement.objects.filter(school=personas.school).exists()
+
+
+def test_the_change_form_shows_the_current_published_advice(personas: Personas,
+                                                            login: Any) -> None:
+    fw = build(personas)
+    r2 = Requirement.objects.get(framework=fw, code="test-fw.r2")
+    client = login(personas.siro)
+    url = reverse("compliance:requirement-edit", args=[r2.public_id])
+    assert "<strong>Advice:</strong> Also lock the cabinet." in get(client, url)
+    assert client.post(url, {"version": "1", "title": "Our room",
+                             "text": "Our server room is locked."}).status_code == 302
+    own = Requirement.objects.get(school=personas.school)
+    # Schoolkeep corrects its advice: the school's row and its form show the new one.
+    Requirement.objects.filter(pk=r2.pk).update(advice="Lock the cabinet and the room.",
+                                                advice_source="NCSC: Premises")
+    form = get(client, reverse("compliance:requirement-edit", args=[own.public_id]))
+    assert "<strong>Advice:</strong> Lock the cabinet and the room." in form
+    assert "Also lock the cabinet." not in form and "Source: NCSC: Premises" in form
+    html = get(client, DETAIL)
+    assert "Our server room is locked." in html and "Lock the cabinet and the room." in html
+    assert "Also lock the cabinet." not in html
+
+
+def test_a_requirement_that_quotes_no_wording_is_changed_without_one(personas: Personas,
+                                                                     login: Any) -> None:
+    fw = build(personas)
+    r3 = Requirement.objects.get(framework=fw, code="test-fw.r3")  # no text, as the RPA's
+    met = Control.objects.get(code="test-met")
+    client = login(personas.business_manager)
+    url = reverse("compliance:requirement-edit", args=[r3.public_id])
+    response = client.post(url, {"version": "1", "title": r3.title, "text": "",
+                                 "controls": [str(met.public_id)]})
+    assert response.status_code == 302
+    own = Requirement.objects.get(school=personas.school)
+    assert (own.text, list(own.controls.all())) == ("", [met])
+    # One that quotes a wording still asks for it.
+    r2 = Requirement.objects.get(framework=fw, code="test-fw.r2")
+    response = client.post(reverse("compliance:requirement-edit", args=[r2.public_id]),
+                           {"version": "1", "title": "Ours", "text": ""})
+    assert response.status_code == 200 and "Enter the wording." in response.content.decode()
+    assert Requirement.objects.filter(school=personas.school).count() == 1
 
 
 def test_a_form_with_errors_says_so_and_saves_nothing(personas: Personas, login: Any) -> None:

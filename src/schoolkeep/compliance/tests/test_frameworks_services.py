@@ -83,6 +83,7 @@ def test_a_second_edit_changes_the_schools_row_and_a_stale_one_is_refused(
 
 
 def test_broken_rules_name_their_field(personas: Personas, fw: Framework) -> None:
+    Requirement.objects.filter(pk=published(fw).pk).update(text="Staff choose passwords.")
     elsewhere = attested("theirs", school=personas.other_school)
     cases: list[tuple[dict[str, Any], str]] = [({"title": " "}, "title"), ({"text": ""}, "text"),
              ({"title": "x" * 301}, "title"), ({"controls": [elsewhere]}, "controls"),
@@ -210,3 +211,54 @@ def test_edits_join_the_current_version_and_survive_a_new_one(personas: Personas
     added = services.requirement_add(school=personas.school, actor=personas.siro,
                                      framework=fw, section="", title="New", text="New")
     assert added.framework == newer
+
+
+def test_the_wording_may_be_left_empty_only_where_the_published_one_quotes_none(
+        personas: Personas, fw: Framework) -> None:
+    # The RPA's conditions quote no wording: the school may change only their controls.
+    control = attested("own-check", school=personas.school)
+    row = edit(personas, published(fw), text="", controls=[control])
+    assert (row.text, list(row.controls.all())) == ("", [control])
+    assert edit(personas, row, text="  ").text == ""
+    # A published requirement that quotes a wording keeps asking for one.
+    Requirement.objects.filter(pk=published(fw, 2).pk).update(text="Screens are locked.")
+    with pytest.raises(DomainError) as caught:
+        edit(personas, published(fw, 2), text="")
+    assert caught.value.field == "text"
+    # A clause the school adds always needs its wording, when added and when changed.
+    with pytest.raises(DomainError) as caught:
+        services.requirement_add(school=personas.school, actor=personas.siro, framework=fw,
+                                 section="", title="Ours", text=" ")
+    assert caught.value.field == "text"
+    added = services.requirement_add(school=personas.school, actor=personas.siro,
+                                     framework=fw, section="", title="Ours", text="Ours")
+    with pytest.raises(DomainError) as caught:
+        edit(personas, added, text="")
+    assert caught.value.field == "text"
+
+
+def test_a_new_versions_advice_and_order_reach_a_requirement_the_school_reworded(
+        personas: Personas, fw: Framework) -> None:
+    Requirement.objects.filter(pk=published(fw).pk).update(advice="Old advice.",
+                                                            advice_source="Old source")
+    row = edit(personas, published(fw))
+    withdrawn = services.requirement_withdraw(school=personas.school, actor=personas.siro,
+                                              requirement=published(fw, 2))
+    # The school's rows hold its wording only: the advice stays Schoolkeep's.
+    assert (row.advice, row.advice_source, withdrawn.advice) == ("", "", "")
+    Framework.objects.filter(pk=fw.pk).update(is_current=False)
+    newer = Framework.objects.create(code="test-fw", version="2", title="Framework v2",
+                                     short_title="test-fw", publisher="Test", order=1)
+    Requirement.objects.create(framework=newer, code="test-fw.r0", order=1, title="First now")
+    Requirement.objects.create(framework=newer, code="test-fw.r1", order=5, title="New r1",
+                               advice="The NCSC advises against forced changes.",
+                               advice_source="NCSC: Password policy")
+    found = requirements_for(personas.school.pk, [newer])[newer.pk]
+    assert [(each.requirement.title, each.requirement.order) for each in found] == [
+        ("First now", 1), ("Passwords are long", 5)]
+    ours = found[1]
+    assert ours.edited and ours.requirement.text == "Staff choose long passwords."
+    assert (ours.requirement.advice, ours.requirement.advice_source) == (
+        "The NCSC advises against forced changes.", "NCSC: Password policy")
+    # Nothing of the school's was written to show it.
+    assert Requirement.objects.get(pk=row.pk).advice == ""
