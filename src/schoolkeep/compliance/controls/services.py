@@ -365,6 +365,10 @@ def control_attest(*, school: School, actor: Any, control: Control, attested_on:
     if control.kind != Control.Kind.ATTESTED:
         raise DomainError("This control is worked out from the records: nobody confirms it.",
                           field="control")
+    # Who may, before what they sent: someone who may not confirm it learns nothing more.
+    require_permission(school=school, actor=actor, permission=ATTEST,
+                       message="You may not confirm this school's controls.")
+    _require_attester(school, actor, control)
     day = _attested_on(attested_on)
     if outcome not in Attestation.Outcome.values:
         raise DomainError("Choose whether it was done.", field="outcome")

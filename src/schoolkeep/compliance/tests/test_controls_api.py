@@ -118,6 +118,8 @@ def test_who_may_confirm(api, personas: Personas) -> None:
     body = {"attested_on": timezone.localdate().isoformat(), "outcome": "done"}
     url = _attestations(control)
     assert api(personas.staff).send("POST", url, body).status_code == 403  # not the owner
+    future = {**body, "attested_on": "2999-01-01"}  # who may comes before what was sent
+    assert api(personas.staff).send("POST", url, future).status_code == 403
     assert api(personas.auditor).send("POST", url, body).status_code == 403
     assert api(personas.outsider).send("POST", url, body).status_code == 404
     assert api(personas.siro).send("POST", url, {**body, "extra": 1}).status_code == 422
