@@ -22,6 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 from schoolkeep.agreements.policies.selectors import review_calendar, review_state
 from schoolkeep.assets.exports import long_date
@@ -114,13 +116,23 @@ def _norm(words: str) -> str:
     return fold(words)
 
 
+ELLIPSIS = "\u2026"
+
+
 @dataclass(frozen=True)
 class Change:
-    """The school's change of a published requirement: its words ("" when withdrawn)."""
+    """The school's change of a published requirement, named by its code."""
 
-    published: str  # the published text, as the policy words it
-    words: str
+    code: str
+    published: str  # the published words the clause states (the bullet, after a lead-in)
+    words: str  # the school's words for them, whole ("" when withdrawn)
     section: str
+    lead: str = ""  # the school's own lead-in, when it changed a "<lead-in> … <bullet>" one
+
+    @property
+    def changes_clause(self) -> bool:
+        """Whether the clause's own words change (a changed lead-in alone does not)."""
+        return not self.words or _norm(self.words) != _norm(self.published)
 
 
 @dataclass
@@ -135,10 +147,35 @@ class OwnWords:
 
 
 def quoted(words: str) -> str:
-    """The part of a requirement's quote that is its own: a quote that joins the policy's
-    lead-in to one of its bullets with "…" ("ALL of the following … Governors") stands for
-    the bullet."""
-    return tidy(words.split("\u2026")[-1])
+    """The part of a PUBLISHED requirement's quote that is its own: a quote that joins the
+    policy's lead-in to one of its bullets with "…" ("ALL of the following … Governors")
+    stands for the bullet. Never applied to the school's words."""
+    return tidy(words.split(ELLIPSIS)[-1])
+
+
+def _split(published: str, mine: str) -> tuple[str, str, str]:
+    """(the published words the clause states, the school's words for them, the school's
+    lead-in when it changed the published one, else ""). The school's words are used whole:
+    only a published lead-in followed by "…" is taken off them; a changed lead-in is split
+    from the bullet at its first "…"."""
+    published, mine = tidy(published), tidy(mine)
+    if ELLIPSIS not in published:
+        return published, mine, ""
+    lead, bullet = (tidy(part) for part in published.split(ELLIPSIS, 1))
+    if not mine:
+        return bullet, "", ""
+    if mine.casefold().startswith(lead.casefold()) and \
+            mine[len(lead):].lstrip().startswith(ELLIPSIS):
+        return bullet, tidy(mine[len(lead):].lstrip()[1:]), ""
+    if ELLIPSIS in mine:
+        new_lead, new_bullet = (tidy(part) for part in mine.split(ELLIPSIS, 1))
+        return bullet, new_bullet, new_lead if _norm(new_lead) != _norm(lead) else ""
+    return bullet, mine, ""
+
+
+def _change(code: str, published: str, mine: str, section: str) -> Change:
+    words_published, words, lead = _split(published, mine)
+    return Change(code, words_published, words, section, lead)
 
 
 def own_words(school: School) -> OwnWords:
@@ -153,43 +190,57 @@ def own_words(school: School) -> OwnWords:
             found.added.append(each.requirement)
         elif each.edited and each.published is not None:
             mine = each.requirement
-            found.changes.append(Change(quoted(each.published.text),
-                                        quoted(mine.text or mine.title),
-                                        each.published.section))
+            found.changes.append(_change(each.published.code, each.published.text,
+                                         mine.text or mine.title, each.published.section))
             found.edited_count += 1
     for published in withdrawn_for(school.pk, framework):
-        found.changes.append(Change(quoted(published.text), "", published.section))
+        found.changes.append(_change(published.code, published.text, "", published.section))
         found.withdrawn_count += 1
     return found
 
 
-def clause_text(clause: text.Clause, fields: dict[str, str],
-                changes: list[Change]) -> tuple[str, bool, set[int]]:
-    """The clause's words: the school's where it changed a published requirement the clause
-    quotes (that requirement's text replaced by its words, or removed when withdrawn), else
-    the template's with its fields. Returns (words, the school's, the changes used)."""
-    seed = _norm(clause.seed)
-    used = {number for number, change in enumerate(changes)
-            if seed and _norm(change.published) and _norm(change.published) in seed}
-    if used:
-        words = tidy(clause.seed)
-        for number in sorted(used):
-            change = changes[number]
-            position = words.casefold().find(change.published.casefold())
-            if position >= 0:
-                words = (words[:position] + change.words
-                         + words[position + len(change.published):])
-        return tidy(words), True, used
+def _template_text(clause: text.Clause, fields: dict[str, str]) -> str:
     if clause.when and not fields.get(clause.when):
-        return clause.otherwise, False, used
-    return clause.text.format(**fields), False, used
+        return clause.otherwise
+    return clause.text.format(**fields)
+
+
+def clause_lines(clause: text.Clause, fields: dict[str, str],
+                 changes: dict[str, Change]) -> list[Line]:
+    """The clause as printed, from the school's changes of the published requirements it
+    states (by code). Unchanged: the template's words with their fields. A clause with no
+    live field: the school's words (the changed sentence replaced in the policy's, when the
+    clause states several), or nothing when all it states was withdrawn. A clause with a
+    live field keeps its live line, and the school's words follow it, marked as theirs."""
+    mine = [changes[code] for code in clause.codes
+            if code in changes and changes[code].changes_clause]
+    template = _template_text(clause, fields)
+    if not mine:
+        return [Line(template, clause.key)] if template else []
+    if all(not change.words for change in mine) and len(mine) == len(clause.codes):
+        return []  # everything it states was withdrawn
+    if clause.live:
+        return ([Line(template, clause.key)] if template else []) + [
+            Line(change.words, clause.key, own_words=True) for change in mine if change.words]
+    if len(clause.codes) == 1:
+        return [Line(mine[0].words, clause.key, own_words=True)]
+    words = tidy(clause.seed)
+    for change in mine:
+        position = words.casefold().find(change.published.casefold())
+        if position < 0:  # the template states it (held by a test); never guessed
+            raise ValueError(f"{clause.key} does not state {change.code}")
+        words = words[:position] + change.words + words[position + len(change.published):]
+    return [Line(tidy(words), clause.key, own_words=True)]
 
 
 # ---------------------------------------------------------------------------- live parts
 
 
 def _names(users: list[object]) -> list[str]:
-    return [getattr(user, "full_name", "") or getattr(user, "email", "") for user in users]
+    """The holders by name, never by e-mail address (the policy is published): a holder
+    with no name given is left out, and when none has one the clause names the role by its
+    title ("The school has not yet named its Senior Information Risk Owner (SIRO).")."""
+    return [name for user in users if (name := tidy(getattr(user, "full_name", "") or ""))]
 
 
 def _register_entry(school: School, today: date) -> RegisterEntry:
@@ -220,6 +271,23 @@ def policy_entry(school: School) -> Policy | None:
     return (Policy.objects.filter(school=school, archived_at__isnull=True,
                                   kind=Policy.Kind.ONLINE_SECURITY)
             .select_related("current_version").order_by("created_at", "pk").first())
+
+
+def _sending_header(school: School, entry: RegisterEntry, sent_on: date
+                    ) -> list[tuple[str, str]]:
+    """The header of the version sent for approval: reviewed the day it is sent, its
+    approving governor still to come, and its next review from the register's cycle from
+    that day (the register's default cycle when it has no entry yet)."""
+    months = entry.policy.review_cycle_months if entry.policy is not None else \
+        Policy._meta.get_field("review_cycle_months").get_default()
+    return [("Name of School", school.name),
+            ("Policy Review Date", f"{long_date(sent_on)} (sent to the governors for approval "
+                                   "in the school's policy register)"),
+            ("Next Review Date", long_date(sent_on + relativedelta(months=months))),
+            ("Reviewed by", "Governor Name: to be approved (the approval is recorded in the "
+                            "school's policy register)"),
+            ("This version made on", f"{long_date(sent_on)}, by Schoolkeep from the school's "
+                                     "registers")]
 
 
 def _header(school: School, entry: RegisterEntry, made_on: date) -> list[tuple[str, str]]:
@@ -296,7 +364,11 @@ def _section_key(heading: str) -> str:
 
 def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
               ) -> list[DocumentSection]:
-    used: set[int] = set()
+    by_code = {change.code: change for change in words.changes}
+    stated = {code for section in text.SECTIONS for block in section.blocks
+              for clause in block.clauses for code in clause.codes}
+    # A changed lead-in ("<lead-in> … <bullet>") is a change of its paragraph.
+    leads = list(dict.fromkeys(change.lead for change in words.changes if change.lead))
     sections: list[DocumentSection] = []
     for section in text.SECTIONS:
         parts: list[Part] = []
@@ -304,12 +376,12 @@ def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
             if block.kind == "table":
                 parts.append(Part("table", table=tables[block.table]))
                 continue
-            lines = []
+            lines: list[Line] = []
             for clause in block.clauses:
-                words_now, mine, numbers = clause_text(clause, fields, words.changes)
-                used |= numbers
-                if words_now:
-                    lines.append(Line(words_now, clause.key, mine))
+                if clause.key == text.LEAD_IN and leads:
+                    lines += [Line(lead, clause.key, own_words=True) for lead in leads]
+                else:
+                    lines += clause_lines(clause, fields, by_code)
             if lines:
                 parts.append(Part(block.kind, lines))
         sections.append(DocumentSection(section.heading, parts))
@@ -317,8 +389,9 @@ def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
     # the end of the section they name (else in a section of their own).
     extra: dict[str, list[Line]] = defaultdict(list)
     by_section = {_section_key(s.heading): s.heading for s in text.SECTIONS}
-    for number, change in enumerate(words.changes):
-        if number not in used and change.words:
+    for change in words.changes:
+        if change.code not in stated and change.code not in text.HEADER_INSTEAD \
+                and change.words:
             heading = by_section.get(_section_key(change.section), text.OWN_SECTION)
             extra[heading].append(Line(change.words, own_words=True))
     for requirement in words.added:
@@ -333,11 +406,12 @@ def _sections(fields: dict[str, str], words: OwnWords, tables: dict[str, Table],
     return sections
 
 
-def policy_document(school: School, *, today: date, with_appendix: bool = True
-                    ) -> PolicyDocument:
-    """The school's policy as it stands ``today``. A constant number of queries whatever the
-    number of systems, rules, clauses and assets (the appendix: two, its assets and their
-    access labels)."""
+def policy_document(school: School, *, today: date, with_appendix: bool = True,
+                    sending: bool = False) -> PolicyDocument:
+    """The school's policy as it stands ``today`` (``sending``: as the version sent today
+    for a governor's approval, with that version's header, not the last approval's). A
+    constant number of queries whatever the number of systems, rules, clauses and assets
+    (the appendix: two, its assets and their access labels)."""
     sites = list(school.sites.order_by("name").values_list("name", flat=True))
     holders = active_role_holders(school=school, roles=[Role.SIRO, Role.DPO])
     siro, dpo = _names(holders[Role.SIRO]), _names(holders[Role.DPO])
@@ -353,6 +427,7 @@ def policy_document(school: School, *, today: date, with_appendix: bool = True
              Asset.objects.filter(school=school, archived_at__isnull=True).count())
     return PolicyDocument(
         school=school, made_on=today, sites=sites, siro=siro, dpo=dpo, register=entry,
-        header=_header(school, entry, today), sections=sections, systems=systems,
+        header=(_sending_header(school, entry, today) if sending else
+                _header(school, entry, today)), sections=sections, systems=systems,
         channel_rows=len(channels.rows), edited=words.edited_count, added=len(words.added),
         withdrawn=words.withdrawn_count, asset_count=count, appendix=appendix)

@@ -108,9 +108,11 @@ def pdf_bytes(doc: PolicyDocument) -> bytes:
                          render_to_string("compliance/policydoc/_document.css"))
 
 
-def write_file(school: School, fmt: str, handle: BinaryIO, today: date) -> None:
-    """The school's policy as it stands ``today``, in ``fmt`` ("docx" or "pdf")."""
-    doc = policy_document(school, today=today)
+def write_file(school: School, fmt: str, handle: BinaryIO, today: date, *,
+               sending: bool = False) -> None:
+    """The school's policy as it stands ``today``, in ``fmt`` ("docx" or "pdf");
+    ``sending``: as the version sent today for approval (its own header)."""
+    doc = policy_document(school, today=today, sending=sending)
     if fmt == "docx":
         write_docx(doc, handle)
     elif fmt == "pdf":
@@ -119,5 +121,5 @@ def write_file(school: School, fmt: str, handle: BinaryIO, today: date) -> None:
         raise ValueError(f"Unknown format {fmt!r}")
 
 
-def made_bytes(school: School, fmt: str, today: date) -> bytes:
-    return in_memory(lambda handle: write_file(school, fmt, handle, today))
+def made_bytes(school: School, fmt: str, today: date, *, sending: bool = False) -> bytes:
+    return in_memory(lambda handle: write_file(school, fmt, handle, today, sending=sending))

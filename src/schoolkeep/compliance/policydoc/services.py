@@ -78,8 +78,8 @@ def _audit_made(*, school: School, actor: Any, fmt: str, where: str) -> None:
 
 
 def policydoc_make_start(*, school: School, actor: Any, fmt: str) -> Job:
-    """Record who made the document and start the job that writes it; the job's page offers
-    the file to its maker."""
+    """Start the job that writes the document; the job's page offers the file to its maker,
+    and the job records it made when the file is written."""
     fmt = _format(fmt)
     _require_reader(school, actor)
     from schoolkeep.compliance.policydoc.tasks import policy_document_make
@@ -87,20 +87,22 @@ def policydoc_make_start(*, school: School, actor: Any, fmt: str) -> Job:
     with transaction.atomic():
         job = job_create(school=school, actor=actor, kind=JOB_KIND, permission=READ,
                          title=f"{text.TITLE} ({files.FORMAT_LABELS[fmt]})")
-        _audit_made(school=school, actor=actor, fmt=fmt, where="in the background")
         transaction.on_commit(lambda: policy_document_make.enqueue(str(job.public_id), fmt))
     return job
 
 
 def policydoc_make_run(job_id: str, fmt: str) -> None:
-    """The body of the background task: write the file into the job's private file."""
-    job = Job.objects.select_related("school").get(public_id=job_id, kind=JOB_KIND)
+    """The body of the background task: write the file into the job's private file, and
+    record it made (only once it is: a job that fails records nothing)."""
+    job = Job.objects.select_related("school", "created_by").get(public_id=job_id, kind=JOB_KIND)
     school, today = job.school, timezone.localdate()
     if school is None:  # a policy document's job always belongs to a school
         raise ValueError(f"Job {job_id} has no school.")
     export_job_run(job, lambda handle, on_row: files.write_file(school, fmt, handle, today),
                    filename=files.filename(school, fmt, today),
                    content_type=files.FORMATS[fmt], ready=READY, failed=FAILED)
+    with transaction.atomic():
+        _audit_made(school=school, actor=job.created_by, fmt=fmt, where="in the background")
 
 
 def policydoc_make_now(*, school: School, actor: Any, fmt: str,
@@ -139,7 +141,7 @@ def policydoc_send(*, school: School, actor: Any, today: date | None = None) -> 
     made when the school has none)."""
     _check_send(school, actor)
     today = today or timezone.localdate()
-    content = files.made_bytes(school, "pdf", today)
+    content = files.made_bytes(school, "pdf", today, sending=True)
     upload = ContentFile(content, name=files.filename(school, "pdf", today))
     with transaction.atomic():
         policy = policy_entry(school) or policy_services.policy_create(

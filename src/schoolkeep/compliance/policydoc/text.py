@@ -2,10 +2,14 @@
 implements, quoted with permission as the requirements it states) restructured into sections
 of paragraphs and bullets, with the parts that Schoolkeep holds live written as fields.
 
-Each clause keeps ``seed``: the policy's own words it stands for. A school that edited or
-withdrew a clause of its ``school-policy`` framework (``compliance.state.requirements``) has
-its own words used instead: a published requirement's text is found inside the seed of the
-clause it quotes (``document.clause_text``).
+Each clause keeps ``seed``: the policy's own words it stands for, and ``codes``: the published
+``school-policy`` requirements it states, named by code (never found by searching the text).
+A school that edited or withdrew one of them (``compliance.state.requirements``) has its own
+words used instead (``document.clause_lines``): a clause with no live field is printed in the
+school's words; a clause with a live field (the SIRO, the remote access and two-factor systems,
+the backup system) keeps its live line and has the school's words after it, marked as theirs.
+Published codes no clause states (``LIVE_INSTEAD``) are stood in for by live tables or the
+policy register: a school's words for one of them go at the end of its section.
 
 Fields, filled by ``document.py``:
 ``{school}`` the school's name; ``{sites}`` its sites after "all sites" (" (A, B)" or "");
@@ -35,6 +39,12 @@ class Clause:
     seed: str = ""  # the policy's own words this clause stands for ("" when it has none)
     when: str = ""  # a field that must have a value for ``text`` to be used
     otherwise: str = ""  # the words used when ``when`` has none ("": the clause is left out)
+    codes: tuple[str, ...] = ()  # the published requirements it states (their seed sentences)
+
+    @property
+    def live(self) -> bool:
+        """Whether its words hold a live field (other than the school's name)."""
+        return bool(self.when)
 
 
 @dataclass(frozen=True)
@@ -52,17 +62,21 @@ class Section:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
-def para(key: str, text: str, seed: str = "", **more: str) -> Block:
-    return Block("paragraph", (Clause(key, text, seed, **more),))
+def para(key: str, text: str, seed: str = "", *codes: str) -> Block:
+    return Block("paragraph", (Clause(key, text, seed, codes=tuple(codes)),))
 
 
 def bullets(*clauses: Clause) -> Block:
     return Block("bullets", tuple(clauses))
 
 
-def same(key: str, words: str) -> Clause:
-    """A clause in the policy's own words, with no field."""
-    return Clause(key, words, words)
+P = "school-policy."
+
+
+def same(key: str, words: str, *codes: str) -> Clause:
+    """A clause in the policy's own words, with no field, stating the published ``codes``
+    (short: without "school-policy.")."""
+    return Clause(key, words, words, codes=tuple(P + code for code in codes))
 
 
 EQUALITY = (
@@ -85,7 +99,7 @@ SECTIONS: tuple[Section, ...] = (
         bullets(
             Clause("siro", "{siro} is the Senior Information Risk Owner (SIRO).",
                    "The Headteacher is the Senior Information Risk Owner (SIRO).",
-                   when="siro",
+                   when="siro", codes=(P + "siro-named",),
                    otherwise="The school has not yet named its Senior Information Risk "
                              "Owner (SIRO)."),
             Clause("dpo", "{dpo} is the Data Protection Officer (DPO).", when="dpo",
@@ -94,13 +108,13 @@ SECTIONS: tuple[Section, ...] = (
             same("asset-owners",
                  "Staff are clear who are the key contact(s) for key school information (the "
                  "Information Asset Owners) are. Key data and information asset owners are "
-                 "shown in Appendix 1."),
+                 "shown in Appendix 1.", "asset-owners-known"),
             same("report-incidents",
                  "We ensure staff know who to report any incidents where data protection may "
-                 "have been compromised."),
+                 "have been compromised.", "incidents-reported"),
             same("dbs",
                  "All staff and governors are DBS checked and records are held in one central "
-                 "record in SIMS and on our Single Central Record."),
+                 "record in SIMS and on our Single Central Record.", "dbs-central-record"),
         ),
         para("aup",
              "ALL of the following school stakeholders sign an Acceptable Use Policy (AUP) form "
@@ -108,35 +122,37 @@ SECTIONS: tuple[Section, ...] = (
              "to data security, passwords and network access.",
              "ALL of the following school stakeholders sign an Acceptable Use Policy (AUP) form "
              "that clearly outlines the responsibilities of the staff and visitors with regard "
-             "to data security, passwords and network access."),
+             "to data security, passwords and network access."),  # the AUP bullets' lead-in
         bullets(
-            same("aup-staff", "Staff (including agency workers)"),
-            same("aup-governors", "Governors"),
-            same("aup-parents", "Parents"),
-            same("aup-visitors", "Visitors using the school network/Wifi"),
+            same("aup-staff", "Staff (including agency workers)", "aup-staff"),
+            same("aup-governors", "Governors", "aup-governors"),
+            same("aup-parents", "Parents", "aup-parents"),
+            same("aup-visitors", "Visitors using the school network/Wifi", "aup-visitors"),
         ),
         para("aup-copies",
              "Copies of AUPs are stored electronically in a secure folder on the school "
              "network.",
              "Copies of AUPs are stored electronically in a secure folder on the school "
-             "network."),
+             "network.", P + "aup-copies-stored"),
         bullets(
             same("la-guidelines",
                  "We follow LA guidelines for the transfer of any data, such as MIS data or "
                  "reports of children, to professionals working in the Local Authority or their "
                  "partners in Children's Services / Family Services, Health, Welfare and Social "
-                 "Services."),
+                 "Services.", "transfers-la-guidelines"),
             same("unique-accounts",
                  "All staff have their own unique username and private passwords to access "
-                 "school systems. Staff are responsible for keeping their password private."),
+                 "school systems. Staff are responsible for keeping their password private.",
+                 "own-accounts"),
             same("password-changes",
                  "We require admin staff to change their passwords in SIMS (School Information "
                  "Management System) and FMS (Financial Management System) termly. Admin "
                  "nominated contacts are required to change their Unified Sign On (USO) "
-                 "password every 90 days."),
+                 "password every 90 days.", "passwords-sims-fms-termly", "passwords-uso-90-days"),
             same("encrypt-removed",
                  "We require that any Protect and Restricted material must be encrypted if the "
-                 "material is to be removed from the school and limit such data removal."),
+                 "material is to be removed from the school and limit such data removal.",
+                 "removals-encrypted"),
             Clause("remote-access",
                    "We have an approved remote access solution ({remote}) so teaching staff can "
                    "access sensitive and other data stored on the school network from home, "
@@ -146,24 +162,26 @@ SECTIONS: tuple[Section, ...] = (
                    "access sensitive and other data stored on the school network from home, "
                    "without need to transport data on mobile storage devices or laptops out of "
                    "the school.",
-                   when="remote",
+                   when="remote", codes=(P + "remote-access-approved",),
                    otherwise="The systems register lists no approved remote access solution."),
             same("administrators",
                  "School staff with systems administrator access, work within approved systems "
-                 "and follow the security processes required by those systems."),
+                 "and follow the security processes required by those systems.",
+                 "administrators-follow-processes"),
             same("housekeeping",
                  "We ask staff to undertake annual digital housekeeping to review, remove and "
-                 "destroy any digital materials and documents which need no longer be stored."),
+                 "destroy any digital materials and documents which need no longer be stored.",
+                 "digital-housekeeping"),
         ),
     )),
     Section("Technical and manual solutions", (
         bullets(
             same("personal-area",
                  "Staff have a personal secure area on the network to store sensitive documents "
-                 "or photographs."),
+                 "or photographs.", "personal-network-area"),
             same("log-out",
                  "We require staff to log-out of systems when leaving their computer and admin "
-                 "staff are automatically logged off if left unattended."),
+                 "staff are automatically logged off if left unattended.", "log-out-when-leaving"),
             Clause("channels",
                    "We send and receive data files only through the approved channels listed "
                    "under \"Sending data safely\" below, each for the kinds of data and the "
@@ -171,42 +189,43 @@ SECTIONS: tuple[Section, ...] = (
                    "Data Protection Officer first."),
             same("initials",
                  "We use pupils' initials wherever possible when transferring data or "
-                 "information in emails."),
+                 "information in emails.", "pupil-initials-in-email"),
             Clause("two-factor",
                    "We use 2-factor authentication to access {two_factor}.",
                    "We use 2-factor authentication to access records in the Child Protection "
                    "Online Management System (CPOMS).",
-                   when="two_factor",
+                   when="two_factor", codes=(P + "cpoms-two-factor",),
                    otherwise="The systems register lists no system with 2-factor "
                              "authentication turned on."),
             same("cabinets",
                  "We store any Protect and Restricted written material in lockable storage "
-                 "cabinets in the school admin offices."),
+                 "cabinets in the school admin offices.", "paper-locked-away"),
             same("servers",
-                 "All servers are in lockable locations and managed by DBS-checked staff."),
-            Clause("tapes",
-                   "We lock any internal back-up tapes in a secure server room. Back-ups are "
-                   "password protected. External back ups are encrypted and stored off site "
-                   "({backup}).",
-                   "We lock any internal back-up tapes in a secure server room. Back-ups are "
-                   "password protected. External back ups are encrypted and stored off site in "
-                   "JKCloud high security data centres.",
-                   when="backup",
-                   otherwise="We lock any internal back-up tapes in a secure server room. "
-                             "Back-ups are password protected. External back ups are encrypted "
+                 "All servers are in lockable locations and managed by DBS-checked staff.",
+                 "servers-locked"),
+            same("tapes", "We lock any internal back-up tapes in a secure server room.",
+                 "backup-tapes-locked"),
+            Clause("backups-off-site",
+                   "Back-ups are password protected. External back ups are encrypted and stored "
+                   "off site ({backup}).",
+                   "Back-ups are password protected. External back ups are encrypted and stored "
+                   "off site in JKCloud high security data centres.",
+                   when="backup", codes=(P + "backups-protected-off-site",),
+                   otherwise="Back-ups are password protected. External back ups are encrypted "
                              "and stored off site."),
             same("disposal",
                  "We comply with the Waste Electrical and Electronic Equipment (WEEE) "
                  "Regulations 2013 on equipment disposal by using an approved or recommended "
                  "disposal company for disposal of system hard drives, where any protected or "
                  "restricted data has been held, and get a certificate of secure deletion for "
-                 "any hard drive that once contained personal data."),
+                 "any hard drive that once contained personal data.", "disposal-certified"),
             same("loaned-equipment",
                  "Portable equipment loaned by the school (for use by staff at home), where used "
-                 "for any protected data, is disposed of through the same procedure."),
+                 "for any protected data, is disposed of through the same procedure.",
+                 "loaned-equipment-disposal"),
             same("shredding",
                  "Paper based sensitive information is shredded, using cross cut shredder or "
-                 "disposed in confidential waste paper bins."),
+                 "disposed in confidential waste paper bins.", "paper-shredded"),
         ),
     )),
     Section("Approved systems", (
@@ -223,6 +242,18 @@ SECTIONS: tuple[Section, ...] = (
         Block("table", table=CHANNELS),
     )),
 )
+
+# The published requirements no clause states, because live data stands in for them (the
+# transfer rules' channels, the systems register, the policy register's review date).
+LIVE_INSTEAD = frozenset(P + code for code in (
+    "policy-reviewed", "ctf-by-s2s", "admissions-by-anycomms", "sensitive-files-by-egress",
+    "remote-desktop", "data-to-london-schools-by-uso-fx2", "accounts-by-autoupdate",
+    "disaster-recovery"))
+# Left out even when the school edits it: the header's review dates, from the policy
+# register, replace it.
+HEADER_INSTEAD = frozenset({P + "policy-reviewed"})
+# The paragraph that is the lead-in of published requirements quoted "<lead-in> … <bullet>".
+LEAD_IN = "aup"
 
 # The section a school's added clause goes in when it names none of the policy's headings.
 OWN_SECTION = "Other practices at this school"

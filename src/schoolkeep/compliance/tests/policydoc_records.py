@@ -98,7 +98,7 @@ def published_shredding(framework: Framework) -> Requirement:
                   if "cross cut shredder" in r.text), None)
     if found is not None:
         return found
-    return Requirement.objects.create(framework=framework, code="school-policy.shredding",
+    return Requirement.objects.create(framework=framework, code="school-policy.paper-shredded",
                                       section="Technical and manual solutions",
                                       title="Sensitive paper is shredded", text=SHREDDING)
 

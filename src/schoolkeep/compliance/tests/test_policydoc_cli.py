@@ -66,3 +66,23 @@ def test_an_unknown_school_is_one_line_and_status_2(personas: Personas, tmp_path
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "No school has the short name 'nowhere'." in error
     assert not out.exists()
+
+
+def test_a_bad_format_is_one_line_and_status_2(personas: Personas, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "policy.odt"
+    with pytest.raises(SystemExit) as caught:
+        main(["schoolkeep", "policy-document", "--school", "oakfield", "--format", "odt",
+              "--out", str(out)])
+    assert caught.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "The format must be pdf or docx, not 'odt'." in error
+    assert not out.exists()
+
+
+def test_the_format_may_be_in_capitals(personas: Personas, tmp_path: Path) -> None:
+    out = tmp_path / "policy.pdf"
+    call_command("policy_document", "--school", "oakfield", "--format", "PDF", "--out",
+                 str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    assert AuditEvent.objects.get(action=services.ACTION_MADE).changes["format"] == "pdf"

@@ -2,8 +2,8 @@
 school's Online Security Policy as Schoolkeep makes it from the school's registers (the same
 document as the compliance pages make), audited as the command line's actor.
 
-An existing file is never overwritten. An unknown school or a file that cannot be written:
-one line, status 2.
+An existing file is never overwritten. An unknown school, a format other than pdf or docx (in
+any case) or a file that cannot be written: one line, status 2.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--school", required=True, metavar="SLUG",
                             help="the school's short name (slug)")
-        parser.add_argument("--format", required=True, choices=sorted(FORMATS),
+        parser.add_argument("--format", required=True, metavar="FORMAT",
                             help="pdf or docx (Word)")
         parser.add_argument("--out", required=True, metavar="PATH",
                             help="where to write the file (never over an existing one)")
@@ -41,6 +41,10 @@ class Command(BaseCommand):
         school = School.objects.filter(slug=options["school"]).first()
         if school is None:
             raise CommandError(f"No school has the short name {options['school']!r}.",
+                               returncode=STATUS)
+        fmt = str(options["format"]).lower()
+        if fmt not in FORMATS:
+            raise CommandError(f"The format must be pdf or docx, not {options['format']!r}.",
                                returncode=STATUS)
         path = Path(options["out"])
         try:
@@ -53,7 +57,7 @@ class Command(BaseCommand):
             with os.fdopen(fd, "wb") as handle:
                 with audit_context(actor_label=cli_actor_label()):
                     content = policydoc_make_now(school=school, actor=None,
-                                                 fmt=options["format"])
+                                                 fmt=fmt)
                 handle.write(content)
         except DomainError as exc:
             path.unlink(missing_ok=True)
