@@ -193,11 +193,12 @@ def _require_attester(school: School, actor: Any, control: Control) -> None:
                          "controls, may confirm it.")
 
 
-def _refresh(school: School) -> None:
-    """The school's last worked-out states, so the duties see the change at once."""
+def _refresh(school: School, control: Control) -> None:
+    """The control's last worked-out state, so the duties see the change at once (the
+    school's other controls are not read again)."""
     from schoolkeep.compliance.state.snapshots import statuses_refresh
 
-    statuses_refresh(school=school, now=timezone.now())
+    statuses_refresh(school=school, now=timezone.now(), controls=[control])
 
 
 # ------------------------------------------------------------------ the school's controls
@@ -229,7 +230,7 @@ def control_create(*, school: School, actor: Any, title: str, cadence: str,
         audit_record(action=ACTION_CREATED, school=school, actor=actor, target=control,
                      target_label=control.title,
                      changes=diff(None, {**fields, "owner": str(owner) if owner else None}))
-    _refresh(school)
+    _refresh(school, control)
     return control
 
 
@@ -309,7 +310,7 @@ def control_update(*, school: School, actor: Any, control: Control, version: int
             locked.save()
         audit_record(action=ACTION_CHANGED, school=school, actor=actor, target=locked,
                      target_label=locked.title, changes=changes)
-    _refresh(school)
+    _refresh(school, locked)
     return locked
 
 
@@ -328,7 +329,7 @@ def control_archive(*, school: School, actor: Any, control: Control) -> Control:
         audit_record(action=ACTION_ARCHIVED, school=school, actor=actor, target=locked,
                      target_label=locked.title,
                      changes={"archived": {"before": False, "after": True}})
-    _refresh(school)
+    _refresh(school, locked)
     return locked
 
 
@@ -401,7 +402,7 @@ def control_attest(*, school: School, actor: Any, control: Control, attested_on:
                      changes=diff(None, {"control": control.title, "attested_on": day,
                                          "outcome": outcome, "note": cleaned_note,
                                          "evidence": original or None}))
-    _refresh(school)
+    _refresh(school, control)
     return attestation
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from schoolkeep.compliance.models import GovernorPack
+from schoolkeep.compliance.pack.services import STALE_AFTER
 from schoolkeep.jobs.models import Job
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.selectors import get_for_school_or_404
@@ -23,13 +26,19 @@ def pack_for_school_or_404(school: School, public_id: UUID | str) -> GovernorPac
                                  public_id=public_id)
 
 
-def shown_status(pack: GovernorPack) -> str:
-    """The pack's status as its page shows it: a pack whose job failed or whose worker
-    stopped is "failed", even before anything marks the pack itself (reading changes
-    nothing)."""
+def shown_status(pack: GovernorPack, *, now: datetime | None = None) -> str:
+    """The pack's status as its page shows it: a pack still queued or being built whose job
+    failed or was interrupted, or that has no job (its row removed a day after it stopped)
+    and was asked for over ``services.STALE_AFTER`` (an hour) ago, is "failed" (not built),
+    even before anything marks the pack itself (reading changes nothing)."""
+    if pack.status not in (GovernorPack.Status.QUEUED, GovernorPack.Status.BUILDING):
+        return pack.status
     job = pack.job
-    stopped = (Job.Status.FAILED, Job.Status.INTERRUPTED)
-    if pack.status in (GovernorPack.Status.QUEUED, GovernorPack.Status.BUILDING) \
-            and job is not None and job.status in stopped:
+    if job is None:
+        moment = now or timezone.now()
+        if pack.created_at < moment - STALE_AFTER:
+            return GovernorPack.Status.FAILED
+        return pack.status
+    if job.status in (Job.Status.FAILED, Job.Status.INTERRUPTED):
         return GovernorPack.Status.FAILED
     return pack.status

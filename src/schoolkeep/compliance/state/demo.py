@@ -2,9 +2,10 @@
 
 - owners named on a few controls (through ``controls.services.control_update``), some of
   them not the holder of the control's usual role, so the pages show a named person;
-- the attested controls confirmed over the year (through ``controls.services.control_attest``):
-  each termly one in each of the last three terms, each yearly one once this year, except the
-  backup tapes, last confirmed two terms ago, so that one is overdue (not met, and a duty);
+- the attested controls confirmed over the year, written directly in one go (their states
+  are worked out once at the end, by today's snapshot): each termly one in each of the last
+  three terms, each yearly one once this year, except the backup tapes, last confirmed two
+  terms ago, so that one is overdue (not met, and a duty);
 - a year of weekly snapshots of every current framework, written directly (the past cannot
   be worked out again), their scores rising from the autumn a year ago to where the school
   stands today, then today's snapshot taken for real (``snapshots.snapshot_take``);
@@ -21,13 +22,15 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from schoolkeep.compliance.controls import services as controls
-from schoolkeep.compliance.models import Control, Snapshot
+from schoolkeep.compliance.models import Attestation, Control, Snapshot
 from schoolkeep.compliance.pack.services import pack_build_now
 from schoolkeep.compliance.state import selectors, snapshots
 from schoolkeep.compliance.state.types import score_permille
 from schoolkeep.demo.builder import DemoContext
 from schoolkeep.duties.types import LONDON, local_date
+from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy.calendar import TermCalendar
+from schoolkeep.tenancy.guards import actor_label
 from schoolkeep.tenancy.models import School, Term
 
 SCHOOL = "larkspur"
@@ -87,13 +90,20 @@ def _name_owners(ctx: DemoContext, school: School) -> None:
 
 
 def _confirm(school: School, today: date) -> None:
+    """The confirmations of the year, in one write (each checked as the service checks
+    it); the control statuses are refreshed once afterwards, by ``snapshot_take``."""
     terms = _last_terms(school, today, 3)
+    rows = []
     for control in selectors.school_controls(school):
         if control.kind != Control.Kind.ATTESTED:
             continue
         for day in _attest_days(control, terms, today):
-            controls.control_attest(school=school, actor=None, control=control,
-                                    attested_on=day, outcome="done")
+            row = Attestation(school=school, control=control, attested_on=day,
+                              outcome=Attestation.Outcome.DONE,
+                              attested_by_label=actor_label(None))
+            full_clean_or_error(row)
+            rows.append(row)
+    Attestation.objects.bulk_create(rows)
 
 
 def _history(school: School, today_rows: list[Snapshot], today: date) -> None:

@@ -3,9 +3,11 @@
 - ``compliance.attestation-due``: an attested control to be confirmed, due within the
   horizon or overdue, to its owner (the person the school named, else the holders of the
   control's role). Due as the state rule says: from the latest confirmation by its cadence
-  (``engine.attested_due``); never confirmed: due from the day the school was created, so
-  that it is overdue until someone confirms it; last found not done: due from that day
-  (confirm it again once it is put right).
+  (``engine.confirmation_due``); never confirmed: due on the last day of the term in which
+  the control came to the school (the later of the school's creation and the control's),
+  whatever its cadence; last found not done: due from that day (confirm it again once it
+  is put right). A named owner counts only while an active member holding a role that may
+  confirm controls.
 - ``compliance.control-not-met``: a control worked out from the records whose last worked
   out state (``ControlStatus``, refreshed hourly, nightly and after an attestation) is not
   met: ONE duty per control, never one per record (the records' own duties say those), to
@@ -31,7 +33,7 @@ from django.urls import NoReverseMatch, reverse
 from schoolkeep.compliance.models import Attestation, Control, ControlSetting, ControlStatus, State
 from schoolkeep.compliance.pack.status import known_terms
 from schoolkeep.compliance.state import selectors
-from schoolkeep.compliance.state.engine import confirmation_due
+from schoolkeep.compliance.state.engine import arrived_on, confirmation_due
 from schoolkeep.duties.cadence import years_around
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import Duty, DutyCounts, is_before_horizon, local_date, status_for
@@ -65,7 +67,8 @@ def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
                     .order_by("order", "title", "pk"))
     active = Membership.objects.filter(school_id=OuterRef("school_id"),
                                        user_id=OuterRef("owner_id"), is_active=True,
-                                       user__is_active=True)
+                                       user__is_active=True,
+                                       roles__role__in=selectors.attest_roles())
     settings = {(row.school_id, row.control_id): row for row in
                 ControlSetting.objects.filter(school_id__in=ids, control__in=controls)
                 .annotate(owner_active=Exists(active))}
@@ -75,16 +78,16 @@ def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
     latest = {(row.school_id, row.control_id): row for row in
               Attestation.objects.filter(school_id__in=ids, control__in=controls)
               .filter(pk=Subquery(latest_pk))}
-    termly = any(selectors.effective_cadence(control, settings.get((school_id, control.pk)))[0]
-                 == Control.Cadence.TERMLY
-                 for school_id in schools for control in controls
-                 if control.school_id in (None, school_id))
+    arrived = {(school_id, control.pk): arrived_on(school, control)
+               for school_id, school in schools.items() for control in controls
+               if control.school_id in (None, school_id)}
     # The term dates read in one query, the default pattern worked out, never saved (so
     # the first read of a year writes nothing and a page's queries stay the same).
     calendars: dict[int, Any] = (
         known_terms(list(schools.values()),
-                    years_around([today, *(r.attested_on for r in latest.values())]))
-        if termly else {})
+                    years_around([today, *arrived.values(),
+                                  *(r.attested_on for r in latest.values())]))
+        if arrived else {})
     found = []
     for school_id in ids:
         school = schools.get(school_id)
@@ -97,8 +100,8 @@ def attested_dues(school_ids: Sequence[int], today: date) -> list[AttestedDue]:
             last = latest.get((school_id, control.pk))
             cadence, every_days = selectors.effective_cadence(control, setting)
             due_on = confirmation_due(cadence, every_days, last,
-                                      first_due=local_date(school.created_at),
-                                      calendar=calendars.get(school_id)).on
+                                      arrived=arrived[(school_id, control.pk)],
+                                      calendar=calendars[school_id]).on
             named = (setting.owner_id if setting is not None
                      and getattr(setting, "owner_active", False) else None)
             found.append(AttestedDue(school_id, control, named, due_on, last))

@@ -22,8 +22,8 @@ every assessed control not met: NOT MET; otherwise PARTLY MET. Framework score:
 Query counts do not grow with the number of controls or requirements: the controls and their
 settings (2), the school's people (1), each measure provider named by a control (1 each), each
 duty provider named by a control (its ``kind_counts``, or its constant ``for_school``), the
-latest confirmation of every attested control (1), the term dates (1, when a termly control is
-confirmed), and for frameworks the current frameworks (1) and their requirements (2).
+latest confirmation of every attested control (1), the term dates (1, when there is an
+attested control), and for frameworks the current frameworks (1) and their requirements (2).
 The duty module ``compliance`` (this app's own duties, which read these states) is never
 read here, so the two never call each other.
 """
@@ -76,18 +76,19 @@ def _url(access: SchoolAccess | None, permission: str, name: str,
 
 
 def _kind_url(access: SchoolAccess | None, kind: str) -> str:
-    """The dashboard's page of one kind of duty: the ones the viewer oversees when their
-    roles oversee the module, else their own."""
+    """The dashboard's page of one kind of duty, showing every duty of the kind at the
+    school: only for a viewer whose roles oversee the kind's module (another viewer would
+    land on a list of their own duties, which need not hold what the reason counts)."""
     if access is None:
         return ""
     module = duties_registry.module_of_kind(kind)
+    if module not in overseen_modules(access):
+        return ""
     try:
         url = reverse("duties:duty-kind-list", args=[kind])
     except NoReverseMatch:
         return ""
-    if module in overseen_modules(access):
-        return f"{url}?who=others"
-    return url if access.can("school.view") else ""
+    return f"{url}?who=others"
 
 
 # --- what the controls need read ----------------------------------------------------------
@@ -161,27 +162,41 @@ def latest_attestations(school_id: int, control_ids: Sequence[int]) -> dict[int,
     return {row.control_id: row for row in rows}
 
 
+def arrived_on(school: School, control: Control) -> date:
+    """The day a control came to the school: the later of the school's creation and the
+    control's (a built-in control added by an upgrade, or a control the school added)."""
+    return local_date(max(school.created_at, control.created_at))
+
+
+def first_due(arrived: date, calendar: TermCalendar) -> DueDate:
+    """When a control never confirmed is first due: the last day of the term in which it
+    came to the school, whatever its cadence (estimated when that term's dates are)."""
+    term = calendar.term_for_date(arrived)
+    return DueDate(on=term.ends_on, estimated=bool(term.estimated))
+
+
 def attested_due(cadence: str, every_days: int | None, *, latest_on: date | None,
-                 first_due: date, calendar: TermCalendar | None) -> DueDate:
+                 arrived: date, calendar: TermCalendar) -> DueDate:
     """When an attested control is next to be confirmed: from its latest confirmation by
-    its cadence; never confirmed: ``first_due`` (the day the school was created, so that it
-    is overdue until someone confirms it)."""
+    its cadence; never confirmed: ``first_due`` (the end of the term it came to the school
+    in, so that it is overdue after that term until someone confirms it)."""
     if latest_on is None:
-        return DueDate(on=first_due)
+        return first_due(arrived, calendar)
     due = next_due(cadence, every_days, last_done=latest_on, starts_on=latest_on,
                    calendar=calendar)
-    return due if due is not None else DueDate(on=first_due)
+    return due if due is not None else first_due(arrived, calendar)
 
 
 def confirmation_due(cadence: str, every_days: int | None, latest: Attestation | None, *,
-                     first_due: date, calendar: TermCalendar | None) -> DueDate:
+                     arrived: date, calendar: TermCalendar) -> DueDate:
     """When an attested control is next to be confirmed, as its page and its duty say: by
     its cadence from the latest confirmation (``attested_due``); when that confirmation
-    found it not done, on that day (confirm it again once it is put right)."""
+    found it not done, on that day (confirm it again once it is put right); never
+    confirmed, on the last day of the term it came to the school in (``first_due``)."""
     if latest is not None and latest.outcome == Attestation.Outcome.NOT_DONE:
         return DueDate(on=latest.attested_on)
     return attested_due(cadence, every_days, latest_on=latest.attested_on if latest else None,
-                        first_due=first_due, calendar=calendar)
+                        arrived=arrived, calendar=calendar)
 
 
 def school_calendar(school: School, days: Iterable[date]) -> TermCalendar:
@@ -239,13 +254,16 @@ def _computed(control: Control, owner: selectors.Owner, figures: dict[str, Figur
 
 
 def _attested(control: Control, owner: selectors.Owner, setting: object,
-              latest: Attestation | None, *, now: datetime, first_due: date,
-              calendar: TermCalendar | None, access: SchoolAccess | None) -> ControlState:
+              latest: Attestation | None, *, now: datetime, arrived: date,
+              calendar: TermCalendar, access: SchoolAccess | None,
+              viewer_id: int | None) -> ControlState:
     cadence, every_days = selectors.effective_cadence(control, setting)  # type: ignore[arg-type]
-    due = confirmation_due(cadence, every_days, latest, first_due=first_due,
-                           calendar=calendar)
-    attest_url = _url(access, "compliance.attest", "compliance:control-attest",
-                      [control.public_id])
+    due = confirmation_due(cadence, every_days, latest, arrived=arrived, calendar=calendar)
+    attest_url = ""
+    if access is not None and selectors.may_confirm(
+            access, owner_user_id=owner.user_id, owner_role=owner.role, viewer_id=viewer_id):
+        attest_url = _url(access, "compliance.attest", "compliance:control-attest",
+                          [control.public_id])
     reasons: list[Reason] = []
     if latest is None:
         state = State.NOT_ASSESSED
@@ -272,10 +290,12 @@ def _attested(control: Control, owner: selectors.Owner, setting: object,
 
 
 def control_states(school: School, *, now: datetime, access: SchoolAccess | None = None,
-                   controls: list[Control] | None = None) -> dict[int, ControlState]:
+                   controls: list[Control] | None = None,
+                   viewer_id: int | None = None) -> dict[int, ControlState]:
     """{control pk: ControlState} of every control of the school (built in and its own, not
-    archived), in the controls' order; ``access`` (the viewer) decides which reasons link.
-    ``controls`` (from ``selectors.school_controls``) may be passed when already read."""
+    archived), in the controls' order; ``access`` (the viewer's roles) and ``viewer_id``
+    (their user id) decide which reasons link. ``controls`` (from
+    ``selectors.school_controls``) may be passed when already read (or only some of them)."""
     if controls is None:
         controls = selectors.school_controls(school)
     people = selectors.school_people(school)
@@ -284,12 +304,11 @@ def control_states(school: School, *, now: datetime, access: SchoolAccess | None
     figures = _figures(school.pk, computed, now) if computed else {}
     duties = _duty_counts(people, computed, now) if computed else {}
     latest = latest_attestations(school.pk, [c.pk for c in attested])
-    first_due = local_date(school.created_at)
-    calendar = None
     settings = {c.pk: selectors.setting_of(c) for c in controls}
-    if any(selectors.effective_cadence(c, settings[c.pk])[0] == Control.Cadence.TERMLY
-           for c in attested):
-        days = [local_date(now)] + [row.attested_on for row in latest.values()]
+    arrived = {c.pk: arrived_on(school, c) for c in attested}
+    calendar: TermCalendar = TermCalendar(school)
+    if attested:  # the terms of the days the due dates are counted from: one query
+        days = [local_date(now), *arrived.values(), *(row.attested_on for row in latest.values())]
         calendar = school_calendar(school, days)
     states: dict[int, ControlState] = {}
     for control in controls:
@@ -299,8 +318,8 @@ def control_states(school: School, *, now: datetime, access: SchoolAccess | None
         else:
             states[control.pk] = _attested(control, owner, settings[control.pk],
                                            latest.get(control.pk), now=now,
-                                           first_due=first_due, calendar=calendar,
-                                           access=access)
+                                           arrived=arrived[control.pk], calendar=calendar,
+                                           access=access, viewer_id=viewer_id)
     return states
 
 

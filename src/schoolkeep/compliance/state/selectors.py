@@ -4,10 +4,11 @@ A school's controls are the built-in ones (``school`` NULL) and its own, neither
 each with the school's ``ControlSetting`` (owner, cadence) when it has one: two queries
 whatever their number (``school_controls``).
 
-Owner of a control (common18): the school's ``ControlSetting.owner`` when that person is an
-active member; else the active holders of ``control.owner_role``; else the SIRO(s). The
-same rule as ``duties.selectors.resolve_owners``, so a control's duties fall to the person
-its page names. ``school_people`` reads what the rule needs in one query.
+Owner of a control (common18): the school's ``ControlSetting.owner`` while that person is an
+active member holding a role that may confirm controls (``compliance.attest``); else the
+active holders of ``control.owner_role``; else the SIRO(s). The same rule as
+``duties.selectors.resolve_owners``, so a control's duties fall to the person its page
+names. ``school_people`` reads what the rule needs in one query.
 """
 
 from __future__ import annotations
@@ -20,10 +21,21 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from schoolkeep.compliance.models import Control, ControlSetting
+from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import Membership, School
-from schoolkeep.tenancy.roles import Role, role_label
+from schoolkeep.tenancy.roles import PERMISSIONS, Role, role_label
+
+ATTEST = "compliance.attest"
+MANAGE = "compliance.manage"
+
+
+def attest_roles() -> list[str]:
+    """The roles whose holders may confirm a control, and so own one (every school role but
+    the read-only auditor)."""
+    return sorted(PERMISSIONS[ATTEST][1])
 
 SETTINGS_ATTR = "school_settings"
+NAMELESS = "A member of staff"  # an active member with neither a name nor a role
 
 
 def _controls(school: School, *, archived: bool = False) -> Any:
@@ -94,18 +106,28 @@ class People:
     def names_of(self, user_ids: tuple[int, ...]) -> str:
         return ", ".join(self.names[user_id] for user_id in user_ids)
 
+    def may_own(self, user_id: int) -> bool:
+        """Whether this active member holds a role that may confirm controls."""
+        return any(user_id in self.holders.get(role, ()) for role in attest_roles())
+
 
 def school_people(school: School | int) -> People:
-    """The school's active members and their roles, in one query."""
+    """The school's active members and their roles, in one query. A member is named by their
+    full name, else by the title of their first role (never by their e-mail address)."""
     school_id: int = school if isinstance(school, int) else school.pk
     rows = (Membership.objects
             .filter(school_id=school_id, is_active=True, user__is_active=True)
             .order_by("user__full_name", "user_id")
-            .values_list("user_id", "user__full_name", "user__email", "roles__role"))
+            .values_list("user_id", "user__full_name", "roles__role"))
     names: dict[int, str] = {}
     holders: dict[str, list[int]] = {}
-    for user_id, full_name, email, role in rows:
-        names[user_id] = full_name or email
+    for user_id, full_name, role in rows:
+        if full_name:
+            names[user_id] = full_name
+        elif role and (user_id not in names or names[user_id] == NAMELESS):
+            names[user_id] = f"The {role_label(role)}"
+        else:
+            names.setdefault(user_id, NAMELESS)
         if role and user_id not in holders.setdefault(role, []):
             holders[role].append(user_id)
     return People(school_id, names, {role: tuple(ids) for role, ids in holders.items()})
@@ -125,7 +147,7 @@ def owner_of(control: Control, setting: ControlSetting | None, people: People) -
     """The owner rule (see the module docstring), for one control of ``people``'s school."""
     role = control.owner_role or Role.SIRO
     named = setting.owner_id if setting is not None else None
-    if named is not None and named in people.names:
+    if named is not None and named in people.names and people.may_own(named):
         return Owner(named, role, (named,), people.names[named])
     holding = people.holders.get(role, ())
     if holding:
@@ -138,3 +160,19 @@ def owner_of(control: Control, setting: ControlSetting | None, people: People) -
         return Owner(None, role, siros, f"{people.names_of(siros)} ({siro})")
     return Owner(None, role, siros,
                  f"{people.names_of(siros)} ({siro}: nobody is the {role_label(role)})")
+
+
+def may_confirm(access: SchoolAccess, *, owner_user_id: int | None, owner_role: str,
+                viewer_id: int | None) -> bool:
+    """Whether the viewer may confirm an attested control with this owner (the rule of
+    ``controls.services.may_attest``): a member holding ``compliance.manage`` any control;
+    another member holding ``compliance.attest`` a control they own (named as its owner, or
+    holding its owner's role when nobody is named). Without ``viewer_id`` a control with a
+    named owner is confirmable only by a manager. No query."""
+    if not access.can(ATTEST):
+        return False
+    if access.can(MANAGE):
+        return True
+    if owner_user_id is not None:
+        return viewer_id is not None and owner_user_id == viewer_id
+    return owner_role in access.roles

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from schoolkeep.audit.services import audit_record
-from schoolkeep.compliance.models import ControlStatus, Snapshot
+from schoolkeep.compliance.models import Control, ControlStatus, Snapshot
 from schoolkeep.compliance.state import engine, selectors
 from schoolkeep.compliance.state.requirements import current_frameworks
 from schoolkeep.compliance.state.types import ControlState
@@ -52,10 +52,15 @@ STATUS_FIELDS = ["state", "since", "checked_at", "owner_user", "owner_role", "ov
 # --- control statuses ---------------------------------------------------------------------
 
 
-def _write_statuses(school: School, states: dict[int, ControlState], now: datetime) -> None:
+def _write_statuses(school: School, states: dict[int, ControlState], now: datetime, *,
+                    only: Sequence[int] | None = None) -> None:
     """Bring the school's ``ControlStatus`` rows in line with ``states``: a few queries,
-    whatever the number of controls."""
-    existing = {row.control_id: row for row in ControlStatus.objects.filter(school=school)}
+    whatever the number of controls. With ``only`` (control pks), just those controls' rows
+    (a control of them no longer in ``states``, archived, loses its row)."""
+    rows = ControlStatus.objects.filter(school=school)
+    if only is not None:
+        rows = rows.filter(control_id__in=list(only))
+    existing = {row.control_id: row for row in rows}
     new: list[ControlStatus] = []
     changed: list[ControlStatus] = []
     for control_pk, found in states.items():
@@ -81,10 +86,20 @@ def _write_statuses(school: School, states: dict[int, ControlState], now: dateti
         ControlStatus.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
 
 
-def statuses_refresh(*, school: School, now: datetime) -> None:
-    """Work out the school's controls and keep their states in ``ControlStatus``."""
+def statuses_refresh(*, school: School, now: datetime,
+                     controls: Sequence[Control] | None = None) -> None:
+    """Work out the school's controls and keep their states in ``ControlStatus``; with
+    ``controls``, only those (after one of them was confirmed or changed: the others'
+    measures and duties are not read)."""
     with transaction.atomic():
-        _write_statuses(school, engine.control_states(school, now=now), now)
+        if controls is None:
+            _write_statuses(school, engine.control_states(school, now=now), now)
+            return
+        wanted = {control.pk for control in controls}
+        current = [control for control in selectors.school_controls(school)
+                   if control.pk in wanted]
+        states = engine.control_states(school, now=now, controls=current)
+        _write_statuses(school, states, now, only=sorted(wanted))
 
 
 def statuses_refresh_all(now: datetime) -> int:

@@ -1,8 +1,9 @@
-"""The compliance duties: a control to confirm (never confirmed: overdue from the school's
-first day; confirmed: due by its cadence, listed within the horizon; found not done: overdue),
-to its named owner or its role; a control not met (one per control, from its last worked-out
-status, computed controls only); counts agree with the lists and stay the same number of
-queries for 3 schools or 40."""
+"""The compliance duties: a control to confirm (never confirmed: due on the last day of the
+term it came to the school in, the later of the school's creation and the control's;
+confirmed: due by its cadence, listed within the horizon; found not done: overdue), to its
+named owner (while they may confirm) or its role; a control not met (one per control, from
+its last worked-out status, computed controls only); counts agree with the lists and stay
+the same number of queries for 3 schools or 40."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from schoolkeep.compliance.models import Control, ControlSetting, ControlStatus,
 from schoolkeep.compliance.state.duties import ATTESTATION_DUE, NOT_MET, provider
 from schoolkeep.compliance.tests.state_records import attest, attested, computed
 from schoolkeep.duties.types import DUE, HORIZON, OVERDUE, DutyCounts, local_date
-from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.calendar import TermCalendar
+from schoolkeep.tenancy.models import MembershipRole, School
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +50,20 @@ def test_attestation_due_never_confirmed_then_by_cadence(personas: Personas) -> 
     only_builtins_of_the_test()
     school = personas.school
     control = attested(cadence="every_n_days", every_days=30, owner_role="it_lead")
-    [duty] = listed(school)  # due from the school's first day: today
-    assert duty.status == DUE and duty.due_at == local_date(school.created_at)
-    School.objects.filter(pk=school.pk).update(created_at=timezone.now() - timedelta(days=10))
-    [duty] = listed(school)  # then overdue
+    calendar = TermCalendar(school)
+    this_term_ends = calendar.term_for_date(timezone.localdate()).ends_on
+    [duty] = listed(school)  # due on the last day of the term it came in: this one
+    assert duty.due_at == this_term_ends
+    # A school of long ago: a control added today is still due at the end of this term.
+    long_ago = timezone.now() - timedelta(days=400)
+    School.objects.filter(pk=school.pk).update(created_at=long_ago)
+    [duty] = listed(school)
+    assert duty.due_at == this_term_ends
+    # A control there since then: due at the end of the term it came in, so overdue now.
+    Control.objects.filter(pk=control.pk).update(created_at=long_ago)
+    [duty] = listed(school)
     assert duty.key.startswith(ATTESTATION_DUE) and duty.status == OVERDUE
-    assert duty.due_at == timezone.localdate() - timedelta(days=10)
+    assert duty.due_at == calendar.term_for_date(local_date(long_ago)).ends_on
     assert duty.owner_role == "it_lead" and duty.owner_user_id is None
     assert duty.title == f"Confirm: {control.title}"
     assert duty.url == f"/compliance/controls/{control.public_id}/confirm/"
@@ -133,3 +143,20 @@ def test_counts_agree_and_do_not_grow_with_the_schools(personas: Personas) -> No
     with CaptureQueriesContext(connection) as at_forty:
         provider.counts(many, now=now, horizon=now + HORIZON)
     assert len(at_three) == len(at_forty) <= 7
+
+
+def test_a_named_owner_without_a_confirming_role_no_longer_owns(personas: Personas) -> None:
+    """An owner whose roles were all changed to auditor (who may not confirm) gets no duty:
+    the control falls back to its role."""
+    only_builtins_of_the_test()
+    school = personas.school
+    control = attested(owner_role="it_lead")
+    Control.objects.filter(pk=control.pk).update(created_at=timezone.now() - timedelta(days=400))
+    School.objects.filter(pk=school.pk).update(created_at=timezone.now() - timedelta(days=400))
+    ControlSetting.objects.create(school=school, control=control, owner=personas.staff)
+    [duty] = listed(school)
+    assert duty.owner_user_id == personas.staff.pk
+    MembershipRole.objects.filter(membership__school=school,
+                                  membership__user=personas.staff).update(role="auditor")
+    [duty] = listed(school)
+    assert duty.owner_user_id is None and duty.owner_role == "it_lead"
