@@ -356,23 +356,29 @@ def framework_states_from(school: School, frameworks: list[Framework],
 
 
 def _framework_states(school: School, frameworks: list[Framework], *, now: datetime,
-                      access: SchoolAccess | None) -> list[FrameworkState]:
+                      access: SchoolAccess | None, viewer_id: int | None
+                      ) -> list[FrameworkState]:
     if not frameworks:
         return []
-    return framework_states_from(school, frameworks,
-                                 control_states(school, now=now, access=access))
+    return framework_states_from(
+        school, frameworks,
+        control_states(school, now=now, access=access, viewer_id=viewer_id))
 
 
-def framework_states(school: School, *, now: datetime, access: SchoolAccess | None = None
-                     ) -> list[FrameworkState]:
-    """Every current framework's requirements with their states, in the frameworks' order."""
-    return _framework_states(school, current_frameworks(), now=now, access=access)
+def framework_states(school: School, *, now: datetime, access: SchoolAccess | None = None,
+                     viewer_id: int | None = None) -> list[FrameworkState]:
+    """Every current framework's requirements with their states, in the frameworks' order
+    (``access`` and ``viewer_id`` as ``control_states``)."""
+    return _framework_states(school, current_frameworks(), now=now, access=access,
+                             viewer_id=viewer_id)
 
 
 def framework_state(school: School, code: str, *, now: datetime,
-                    access: SchoolAccess | None = None) -> FrameworkState | None:
+                    access: SchoolAccess | None = None,
+                    viewer_id: int | None = None) -> FrameworkState | None:
     """The current version of the framework ``code`` for the school (None: no such one)."""
     framework = Framework.objects.filter(code=code, is_current=True).first()
     if framework is None:
         return None
-    return _framework_states(school, [framework], now=now, access=access)[0]
+    return _framework_states(school, [framework], now=now, access=access,
+                             viewer_id=viewer_id)[0]
