@@ -21,6 +21,7 @@ from schoolkeep.compliance.state.requirements import (
     current_frameworks,
     requirements_for,
 )
+from schoolkeep.compliance.state.selectors import may_confirm
 from schoolkeep.compliance.state.types import ControlState
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
@@ -28,10 +29,11 @@ from schoolkeep.tenancy.selectors import get_for_school_or_404
 
 
 def control_rows(school: School, *, now: datetime, access: SchoolAccess | None = None,
-                 state: str = "", kind: str = "") -> list[ControlState]:
+                 viewer_id: int | None = None, state: str = "", kind: str = ""
+                 ) -> list[ControlState]:
     """Every control of the school (built in and its own, not archived) with its state, in
     the controls' order; only those in ``state`` and of ``kind`` when given."""
-    rows = list(control_states(school, now=now, access=access).values())
+    rows = list(control_states(school, now=now, access=access, viewer_id=viewer_id).values())
     return [row for row in rows
             if (not state or row.state == state) and (not kind or row.control.kind == kind)]
 
@@ -39,13 +41,8 @@ def control_rows(school: School, *, now: datetime, access: SchoolAccess | None =
 def may_attest_row(row: ControlState, access: SchoolAccess, user: Any) -> bool:
     """Whether the viewer may confirm this control (the rule of
     ``services.may_attest``), from what the state already holds: no query."""
-    if row.control.kind != Control.Kind.ATTESTED or not access.can("compliance.attest"):
-        return False
-    if access.can("compliance.manage"):
-        return True
-    if row.owner_user_id is not None:
-        return bool(row.owner_user_id == user.pk)
-    return row.owner_role in access.roles
+    return row.control.kind == Control.Kind.ATTESTED and may_confirm(
+        access, owner_user_id=row.owner_user_id, owner_role=row.owner_role, viewer_id=user.pk)
 
 
 @dataclass(frozen=True)

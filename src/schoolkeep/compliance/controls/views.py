@@ -51,6 +51,7 @@ def control_list(request: SchoolRequest) -> HttpResponse:
     filters = FilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.control_rows(request.school, now=timezone.now(), access=request.access,
+                                  viewer_id=request.user.pk,
                                   state=data.get("state", ""), kind=data.get("kind", ""))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "compliance/controls/list.html", {
@@ -65,7 +66,8 @@ def control_list(request: SchoolRequest) -> HttpResponse:
 @require_GET
 def control_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     control = control_for_school_or_404(request.school, public_id, archived=True)
-    state = (control_states(request.school, now=timezone.now(), access=request.access)
+    state = (control_states(request.school, now=timezone.now(), access=request.access,
+                            viewer_id=request.user.pk)
              .get(control.pk) if control.archived_at is None else None)
     attestations = Paginator(selectors.attestations_of(request.school, control),
                              ATTESTATIONS_PER_PAGE).get_page(request.GET.get("page"))

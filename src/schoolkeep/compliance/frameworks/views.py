@@ -96,7 +96,8 @@ def _framework_row(state: FrameworkState, school: Any) -> dict[str, Any]:
 @require_GET
 def home(request: SchoolRequest) -> HttpResponse:
     now = timezone.now()
-    controls = engine.control_states(request.school, now=now, access=request.access)
+    controls = engine.control_states(request.school, now=now, access=request.access,
+                                     viewer_id=request.user.pk)
     states = engine.framework_states_from(request.school, current_frameworks(), controls)
     link = selectors.link_maker("compliance:control-detail")
     return render(request, "compliance/frameworks/home.html", {
@@ -113,7 +114,8 @@ def _framework_page(request: SchoolRequest, access: SchoolAccess, code: str) -> 
     school = access.school
     current = school.pk == request.school.pk
     state = engine.framework_state(school, code, now=timezone.now(),
-                                   access=access if current else None)
+                                   access=access if current else None,
+                                   viewer_id=request.user.pk if current else None)
     if state is None:
         raise Http404("No such framework")
     can_manage = current and access.can(MANAGE)

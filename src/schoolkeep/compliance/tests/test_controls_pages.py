@@ -290,3 +290,14 @@ def test_a_computed_controls_page_shows_its_figures(personas: Personas, login: L
     assert "Change its owner" in html and "how often" not in html
     form = login(personas.dpo).get(_url("control-edit", control)).content.decode()
     assert 'name="owner"' in form and 'name="cadence"' not in form
+
+
+def test_the_named_owner_sees_the_confirm_link_and_nobody_else_who_may_not(
+        personas: Personas, login: Login) -> None:
+    control = builtin("server-room-locked", owner_role="it_lead")
+    services.control_update(school=personas.school, actor=None, control=control, version=0,
+                            owner=personas.governor)
+    confirm = escape(_url("control-attest", control))
+    for url in (_url("control-detail", control), LIST):
+        assert confirm in login(personas.governor).get(url).content.decode(), url
+        assert confirm not in login(personas.it_lead).get(url).content.decode(), url
