@@ -31,6 +31,18 @@ from schoolkeep.backups.tests.test_archive_drill import (
 UPLOADS = {"scans/a.pdf": b"%PDF-1.4 a scan", "letters/2024/b.txt": b"a letter"}
 
 
+def forget_seeded_rows() -> None:
+    """Empty the rows data migrations seed (the default check rules, the built-in compliance
+    catalogue): a real restore target is not migrated, so it has none of them."""
+    from schoolkeep.compliance.models import Control, Framework, Requirement
+    from schoolkeep.people.models import CheckRule
+
+    CheckRule.objects.all().delete()
+    Requirement.objects.all().delete()
+    Control.objects.all().delete()
+    Framework.objects.all().delete()
+
+
 def make_archive(root: Path, database_url: str = "") -> Path:
     """An archive of a migrated, empty Schoolkeep holding the two UPLOADS."""
     env = base_env(root / "data", database_url)
@@ -64,9 +76,7 @@ def target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
     """
     if connection.vendor != "sqlite":
         pytest.skip("the archive is a SQLite one")
-    from schoolkeep.people.models import CheckRule
-
-    CheckRule.objects.all().delete()  # seeded by a migration; a real target is not migrated
+    forget_seeded_rows()  # a real target is not migrated
     data_dir = tmp_path / "data"
     calls: dict[str, Any] = {"database": None}
 
@@ -246,9 +256,7 @@ def add_login_attempt() -> str:
 @pytest.mark.parametrize("add_row", [add_session, add_email_address, add_login_attempt])
 def test_rows_of_any_installed_app_make_the_database_not_empty(
         add_row: Callable[[], str], archive: Path, tmp_path: Path) -> None:
-    from schoolkeep.people.models import CheckRule
-
-    CheckRule.objects.all().delete()  # seeded by a migration
+    forget_seeded_rows()
     data_dir = tmp_path / "data"
     with override_settings(UPLOADS_DIR=data_dir / "uploads", DATA_DIR=data_dir):
         # A migrated database is empty: content types and permissions are migrate's own.

@@ -235,12 +235,9 @@ def _unload_controls(apps: Any, name: str, rows: list[dict[str, Any]]) -> None:
     _upsert_controls(apps, name, restore)
     gone = Control.objects.filter(school__isnull=True, code__in=[
         code for code in codes if code not in earlier])
-    confirmed = sorted(set(Attestation.objects.filter(control__in=gone)
-                           .values_list("control__code", flat=True)))
-    if confirmed:
-        raise CatalogueError(f"{name}: cannot remove controls schools have confirmed: "
-                             f"{', '.join(confirmed)}")
-    gone.delete()
+    # A control schools have confirmed is kept with its confirmations (they are the schools'
+    # records); going further back, the migration that made the table drops them all alike.
+    gone.exclude(pk__in=Attestation.objects.values("control_id")).delete()
 
 
 # Frameworks -------------------------------------------------------------------------------
