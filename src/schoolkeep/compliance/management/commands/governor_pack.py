@@ -10,20 +10,14 @@ one line, status 2.
 
 from __future__ import annotations
 
-import os
 import shutil
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from schoolkeep.audit.context import audit_context, cli_actor_label
+from schoolkeep.compliance.management.documents import new_file, school_and_format
 from schoolkeep.compliance.pack.services import FORMATS, pack_build_now, pack_open_file
-from schoolkeep.lib.errors import DomainError
-from schoolkeep.tenancy.models import School
-
-EXIT = 2
 
 
 class Command(BaseCommand):
@@ -43,31 +37,11 @@ class Command(BaseCommand):
                             help="where to write the file (never over an existing one)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = School.objects.filter(slug=options["school"]).first()
-        if school is None:
-            raise CommandError(f"No school has the short name {options['school']!r}.",
-                               returncode=EXIT)
-        fmt = str(options["format"]).lower()
-        if fmt not in FORMATS:
-            raise CommandError(f"The format must be pdf or docx, not {options['format']!r}.",
-                               returncode=EXIT)
-        path = Path(options["out"])
-        try:
-            # Opened first, and never over a file that is already there.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot be written ({exc.strerror}).",
-                               returncode=EXIT) from None
-        try:
-            with os.fdopen(fd, "wb") as handle, audit_context(actor_label=cli_actor_label()):
-                pack = pack_build_now(school=school, actor=None, term=options["term"] or None)
-                with pack_open_file(pack=pack, actor=None, fmt=fmt) as made:
-                    shutil.copyfileobj(made, handle)
-        except DomainError as exc:
-            path.unlink(missing_ok=True)
-            raise CommandError(exc.message, returncode=EXIT) from None
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+        school, fmt = school_and_format(options, FORMATS)
+        with new_file(options["out"]) as handle:
+            pack = pack_build_now(school=school, actor=None, term=options["term"] or None)
+            with pack_open_file(pack=pack, actor=None, fmt=fmt) as made:
+                shutil.copyfileobj(made, handle)
         self.stdout.write(f"{school.name}: governor pack for {pack.term_label} written to "
-                          f"{path} ({fmt.upper()}, built in {pack.build_seconds:.1f} s).")
+                          f"{options['out']} ({fmt.upper()}, built in "
+                          f"{pack.build_seconds:.1f} s).")

@@ -8,20 +8,14 @@ any case) or a file that cannot be written: one line, status 2.
 
 from __future__ import annotations
 
-import os
 from argparse import ArgumentParser
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from schoolkeep.audit.context import audit_context, cli_actor_label
+from schoolkeep.compliance.management.documents import new_file, school_and_format
 from schoolkeep.compliance.policydoc.files import FORMATS
 from schoolkeep.compliance.policydoc.services import policydoc_make_now
-from schoolkeep.lib.errors import DomainError
-from schoolkeep.tenancy.models import School
-
-STATUS = 2
 
 
 class Command(BaseCommand):
@@ -38,31 +32,7 @@ class Command(BaseCommand):
                             help="where to write the file (never over an existing one)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = School.objects.filter(slug=options["school"]).first()
-        if school is None:
-            raise CommandError(f"No school has the short name {options['school']!r}.",
-                               returncode=STATUS)
-        fmt = str(options["format"]).lower()
-        if fmt not in FORMATS:
-            raise CommandError(f"The format must be pdf or docx, not {options['format']!r}.",
-                               returncode=STATUS)
-        path = Path(options["out"])
-        try:
-            # Opened first, and never over a file that is already there.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except OSError as exc:
-            raise CommandError(f"{path}: cannot be written ({exc.strerror}).",
-                               returncode=STATUS) from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                with audit_context(actor_label=cli_actor_label()):
-                    content = policydoc_make_now(school=school, actor=None,
-                                                 fmt=fmt)
-                handle.write(content)
-        except DomainError as exc:
-            path.unlink(missing_ok=True)
-            raise CommandError(exc.message, returncode=STATUS) from None
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        self.stdout.write(f"{school.name}: Online Security Policy written to {path}.")
+        school, fmt = school_and_format(options, FORMATS)
+        with new_file(options["out"]) as handle:
+            handle.write(policydoc_make_now(school=school, actor=None, fmt=fmt))
+        self.stdout.write(f"{school.name}: Online Security Policy written to {options['out']}.")
