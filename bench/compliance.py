@@ -121,20 +121,6 @@ def _incidents(school: Any, count: int, now: datetime) -> None:
         for n, incident in enumerate(made)])
 
 
-def _policies(school: Any, today: date) -> None:
-    from schoolkeep.agreements.policies.models import Policy, PolicyVersion
-
-    for n in range(12):
-        policy = Policy.objects.create(
-            school=school, title=f"Policy {n}", title_key=f"policy {n}",
-            next_review_on=today + timedelta(days=60 * n - 120))
-        if n % 6:
-            policy.current_version = PolicyVersion.objects.create(
-                school=school, policy=policy, number=1, source="typed", status="approved",
-                text="Text", content_hash="0" * 64)
-            policy.save(update_fields=["current_version"])
-
-
 def _aups(school: Any, people: list[Any]) -> None:
     """A published staff AUP signed by half its list (through the services)."""
     from schoolkeep.agreements.aups.models import Audience, AupVersion, SigningMethod
@@ -284,7 +270,7 @@ def build(schools: int, people: int) -> tuple[Any, Any, Any]:
 
     staff = _people(large, people, today)
     _assets(large, staff, 2 * people // 3, today)
-    _policies(large, today)
+    harness.policies_with_reviews(large, today)
     _incidents(large, 60, now)
     _training_and_backups(large, staff, today, now)
     _aups(large, [p for p in staff if p.kind in ("teaching", "support")])

@@ -313,3 +313,21 @@ def audit_cpu(module: Any) -> Iterator[list[float]]:
         yield spent
     finally:
         module.audit_record_many = real
+
+
+def policies_with_reviews(school: Any, today: Any, count: int = 12) -> None:
+    """``count`` policies whose reviews fall from four months ago to a few years ahead, all
+    but every sixth with an approved version (as data, not through the services)."""
+    from datetime import timedelta
+
+    from schoolkeep.agreements.policies.models import Policy, PolicyVersion
+
+    for n in range(count):
+        policy = Policy.objects.create(
+            school=school, title=f"Policy {n}", title_key=f"policy {n}",
+            next_review_on=today + timedelta(days=60 * n - 120))
+        if n % 6:
+            policy.current_version = PolicyVersion.objects.create(
+                school=school, policy=policy, number=1, source="typed", status="approved",
+                text="Text", content_hash="0" * 64)
+            policy.save(update_fields=["current_version"])

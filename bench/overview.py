@@ -87,7 +87,6 @@ def checks_of(person: Any, n: int, today: date) -> list[Any]:
 
 
 def _school_records(school: Any, today: date, now: datetime) -> None:
-    from schoolkeep.agreements.policies.models import Policy, PolicyVersion
     from schoolkeep.assets.models import Asset, AssetGroup
     from schoolkeep.incidents.models import Decision, Incident
     from schoolkeep.people.models import Check, Person
@@ -107,15 +106,7 @@ def _school_records(school: Any, today: date, now: datetime) -> None:
               owner_person=people[n % PEOPLE] if n % 10 else None,
               review_due_on=today + timedelta(days=n % 400 - 20))
         for n in range(ASSETS)], batch_size=1000)
-    for n in range(POLICIES):
-        policy = Policy.objects.create(
-            school=school, title=f"Policy {n}", title_key=f"policy {n}",
-            next_review_on=today + timedelta(days=60 * n - 120))
-        if n % 6:
-            policy.current_version = PolicyVersion.objects.create(
-                school=school, policy=policy, number=1, source="typed", status="approved",
-                text="Text", content_hash="0" * 64)
-            policy.save(update_fields=["current_version"])
+    harness.policies_with_reviews(school, today, POLICIES)
     incidents = Incident.objects.bulk_create([
         Incident(school=school, reference=f"BR-2026-{n:04d}", reference_year=2026,
                  reference_number=n + 1, channel="app", title="Something",
