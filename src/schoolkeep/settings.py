@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "schoolkeep.transfers",
     "schoolkeep.continuity",
     "schoolkeep.compliance",
+    "schoolkeep.inforequests",
     "schoolkeep.training",
     "schoolkeep.housekeeping",
     "schoolkeep.overview",

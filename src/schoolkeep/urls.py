@@ -37,6 +37,9 @@ urlpatterns = [
     path("sign/", include("schoolkeep.agreements.signing.page.urls")),
     path("kiosk/", include("schoolkeep.agreements.signing.kiosk.urls")),
     path("incidents/", include("schoolkeep.incidents.urls")),
+    path("requests/", include("schoolkeep.inforequests.urls")),
+    # No sign-in: a school's request page (subject access, freedom of information, ...).
+    path("ask/", include("schoolkeep.inforequests.intake.public_urls")),
     # No sign-in: a school's "report a concern" page.
     path("report/", include("schoolkeep.incidents.report.public_urls")),
     path("jobs/", include("schoolkeep.jobs.urls")),

@@ -31,6 +31,7 @@ from schoolkeep.equipment.inventory.api import router as equipment_router
 from schoolkeep.equipment.loans.api import router as loans_router
 from schoolkeep.housekeeping.campaigns.api import router as housekeeping_router
 from schoolkeep.incidents.api import router as incidents_router
+from schoolkeep.inforequests.api import router as requests_router
 from schoolkeep.leavers.api import router as leavers_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.passwords.api import router as password_cycles_router
@@ -86,6 +87,7 @@ api.add_router("/assets", assets_router)
 api.add_router("/aups", aups_router)
 api.add_router("/policies", policies_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/requests", requests_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/password-cycles", password_cycles_router)
 api.add_router("/leavers", leavers_router)

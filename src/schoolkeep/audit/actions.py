@@ -81,6 +81,7 @@ AREAS = (
     Area("training", "Training", ("training.",)),
     Area("housekeeping", "Digital housekeeping", ("housekeeping.",)),
     Area("compliance", "Compliance, governor packs and the policy document", ("compliance.",)),
+    Area("requests", "Requests with legal clocks (subject access, FOI, ...)", ("requests.",)),
     Area("backups", "Backups", ("backups.",)),
     Area("school", "Members, invitations, term dates and school settings", ("tenancy.",)),
     Area("sign-in", "Sign-in, accounts and API tokens", ("accounts.",)),

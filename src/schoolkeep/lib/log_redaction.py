@@ -42,6 +42,7 @@ SECRET_PATHS: tuple[SecretPath, ...] = (
     SecretPath("/passwords/link/", "personal password-change links"),
     SecretPath("/housekeeping/link/", "personal housekeeping links"),
     SecretPath("/report/", "schools' report-a-concern pages", not_after="/incidents"),
+    SecretPath("/ask/", "schools' request pages"),
     SecretPath("/duties/calendar/", "calendar feeds", not_secret=("reset",)),
     SecretPath("/accounts/password/reset/key/", "password reset links",
                not_secret=("done",)),

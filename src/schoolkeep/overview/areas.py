@@ -20,6 +20,9 @@ CORE_AREAS = [
     Area("incidents", "Breaches", 50,
          "Whether possible personal data breaches were reported to the ICO, or decided not to"
          " be, within the legal 72 hours."),
+    Area("requests", "Requests", 52,
+         "Whether requests with a legal clock (subject access and the other rights, freedom of"
+         " information, the educational record) were answered in time."),
     Area("access", "Accounts and passwords", 55,
          "Whether every account belongs to someone who should have it, administrators are"
          " DBS checked and use two-factor, and passwords are changed when the school says."),

@@ -47,6 +47,8 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     # disposals and import likewise).
     ("Data safety", [
         ("Incidents", "incidents:incident-list", "incidents.view"),
+        # Every member may log a request they received; the list shows what they may see.
+        ("Requests", "requests:request-list", "requests.log"),
         ("Sending data", "transfers:guide", "transfers.send|transfers.view"),
         ("Equipment", "equipment:item-list", "equipment.view"),
         ("Backups and recovery", "continuity:scope-list", "continuity.view"),

@@ -249,11 +249,19 @@ class Term(models.Model):
 
 
 class TermHoliday(models.Model):
-    """A holiday inside a term, such as half-term."""
+    """A day or days inside a term with no sessions for pupils: a holiday such as half-term,
+    an INSET (training) day, or a closure (a polling day, snow). None is a school day, which
+    the clocks of freedom of information and the educational record count."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "Holiday"
+        INSET = "inset", "INSET day"
+        CLOSURE = "closure", "Closure"
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="holidays")
     starts_on = models.DateField()
     ends_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
 
     class Meta:
         ordering = ["starts_on"]

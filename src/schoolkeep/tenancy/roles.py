@@ -248,6 +248,31 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         "Record that the governing body received the governor pack (date, meeting, minute)",
         frozenset({Role.SIRO, Role.GOVERNOR}),
     ),
+    "requests.log": (
+        "Log a request they received (subject access and the other rights, freedom of"
+        " information, the educational record, exam marks, a complaint about personal data)",
+        frozenset(SCHOOL_ROLES),
+    ),
+    "requests.view": (
+        "See every request with a legal clock, its record and its history (except those"
+        " hidden from them), and export the request log",
+        _LEADS | {Role.AUDITOR},
+    ),
+    "requests.handle": (
+        "Handle requests: identity, searches, holds, extensions, the schedule of what was"
+        " found, the response and its letter; set up the public request page",
+        _LEADS,
+    ),
+    "requests.search": (
+        "Record the search they were asked to make for a request (they see only the requests"
+        " they are asked to help with)",
+        frozenset(SCHOOL_ROLES) - {Role.AUDITOR},
+    ),
+    "requests.holidays": (
+        "Add a one-off bank holiday proclaimed after Schoolkeep's calendar was published, for"
+        " the school's legal clocks",
+        frozenset({Role.DPO}),
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -283,16 +308,17 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "continuity.manage", "training.manage", "training.own",
                                "housekeeping.manage", "housekeeping.confirm",
                                "compliance.manage", "compliance.attest", "compliance.refresh",
-                               "compliance.receive"})
+                               "compliance.receive", "requests.log", "requests.handle",
+                               "requests.search", "requests.holidays"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked
 # against the trust (``access.can`` in one of its schools), never against a school's records.
 TRUST_WRITE_PERMISSIONS = frozenset({"trust.rules.manage"})
 
-# The only writes a read-only role may make: reporting an incident (every member of a school
-# may) and the trust-level writes above.
-READ_ONLY_ROLE_WRITES = (frozenset({"incidents.report", "compliance.refresh"})
+# The only writes a read-only role may make: reporting an incident and logging a request
+# received (every member of a school may), refreshing compliance, and the trust-level writes.
+READ_ONLY_ROLE_WRITES = (frozenset({"incidents.report", "compliance.refresh", "requests.log"})
                          | TRUST_WRITE_PERMISSIONS)
 
 
@@ -331,7 +357,7 @@ def roles_markdown() -> str:
         " (a school may require it of everyone).",
         "Auditors and trust administrators only read inside a school: any change they try to"
         " a school's records is refused, except that every member of a school, auditors and"
-        " governors included, may report an incident.",
+        " governors included, may report an incident and log a request they received.",
         "A trust administrator reads every school of their trust but never sees the sensitive"
         " fields of the Single Central Record unless they also hold a school membership.",
         "A trust administrator writes in exactly two ways. They set the trust's own defaults"
