@@ -171,6 +171,9 @@ class Request(models.Model):
     due_on = models.DateField()
     due_estimated = models.BooleanField(default=False)
     extension_tell_by = models.DateField(null=True, blank=True)
+    # The first day of the current wait for the requester (identity, authority, a fee, a
+    # clarification, a fees notice): the clock does not run to a deadline while it waits.
+    waiting_since = models.DateField(null=True, blank=True)
     # Reminders to the DPO at 50 %, 75 % and 90 % of the time, each sent once.
     reminded_50_at = models.DateTimeField(null=True, blank=True)
     reminded_75_at = models.DateTimeField(null=True, blank=True)
@@ -204,6 +207,7 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["school", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["status", "waiting_since"]),
             models.Index(fields=["school", "received_at"]),
         ]
 
