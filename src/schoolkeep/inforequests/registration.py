@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from importlib import import_module
 
-PARTS: list[str] = []
+PARTS: list[str] = [
+    "schoolkeep.inforequests.clocks.registration",
+    "schoolkeep.inforequests.intake.registration",
+    "schoolkeep.inforequests.handling.registration",
+    "schoolkeep.inforequests.progress.registration",
+    "schoolkeep.inforequests.searches.registration",
+    "schoolkeep.inforequests.exports.registration",
+    "schoolkeep.inforequests.duties.registration",
+    "schoolkeep.inforequests.demo.registration",
+]
 
 
 def register_all() -> None:

@@ -1,0 +1,7 @@
+"""What the handling part registers when Django starts."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Nothing yet: the part adds its audit labels, duty providers and ticks here."""
