@@ -1,7 +1,10 @@
-"""What the handling part registers when Django starts."""
+"""What the handling part registers when Django starts: its audit labels."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    """Nothing yet: the part adds its audit labels, duty providers and ticks here."""
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.inforequests.handling import services
+
+    register_action_labels(services.ACTION_LABELS)
