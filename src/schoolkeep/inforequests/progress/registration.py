@@ -1,7 +1,10 @@
-"""What the progress part registers when Django starts."""
+"""What the progress part registers when Django starts: the labels of its audit actions."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    """Nothing yet: the part adds its audit labels, duty providers and ticks here."""
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.inforequests.progress.services import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)
