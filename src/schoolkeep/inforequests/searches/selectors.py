@@ -1,0 +1,155 @@
+"""Reads of searches and the schedule: the request page's part (``searches_context``), a
+member's open searches (``open_tasks_for``, for the request list and the duties), and the
+school-scoped getters of the searches' and the schedule's pages.
+
+A member asked to search sees their search's page and nothing else of the request; anyone
+else who is not a reader of requests gets a 404, as does a reader the request is hidden
+from, and anyone from another school."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from schoolkeep.inforequests.models import Request, ScheduleItem, SearchTask, Status
+from schoolkeep.tenancy.access import SchoolAccess
+from schoolkeep.tenancy.models import School
+
+
+def open_tasks_for(*, school: School | int, user: Any) -> QuerySet[SearchTask]:
+    """The searches the member is asked to make and has not recorded yet, on the school's
+    open requests not hidden from them, the soonest due first, each with its request."""
+    return (SearchTask.objects
+            .filter(request__school=school, assignee=user, state=SearchTask.State.OPEN,
+                    request__status=Status.OPEN)
+            .exclude(request__hidden_from=user)
+            .select_related("request")
+            .order_by(F("due_on").asc(nulls_last=True), "request__due_on", "pk"))
+
+
+def tasks_of(request: Request) -> list[SearchTask]:
+    """The request's searches by place, with the members asked and the members who
+    recorded them (one query)."""
+    return list(SearchTask.objects.filter(request=request)
+                .select_related("assignee", "searched_by")
+                .order_by("place", "pk"))
+
+
+def items_of(request: Request) -> list[ScheduleItem]:
+    """The request's schedule of items by number (one query)."""
+    return list(ScheduleItem.objects.filter(request=request).order_by("number", "pk"))
+
+
+@dataclass(frozen=True)
+class SearchCounts:
+    total: int
+    open: int
+    assigned_open: int
+    found: int
+    nothing: int
+    not_needed: int
+
+    @property
+    def done(self) -> int:
+        return self.total - self.open
+
+
+def counts_of(tasks: list[SearchTask]) -> SearchCounts:
+    states = [task.state for task in tasks]
+    return SearchCounts(
+        total=len(tasks), open=states.count(SearchTask.State.OPEN),
+        assigned_open=sum(1 for task in tasks if task.state == SearchTask.State.OPEN
+                          and task.assignee_id is not None),
+        found=states.count(SearchTask.State.FOUND),
+        nothing=states.count(SearchTask.State.NOTHING),
+        not_needed=states.count(SearchTask.State.NOT_NEEDED))
+
+
+def searches_context(request: Request, *, user: Any) -> dict[str, Any]:
+    """What the request's page shows of its searches and schedule (two queries, whatever
+    their number): ``search_tasks``, ``search_counts``, ``my_search_ids`` (the viewer's
+    own searches), ``schedule_items`` and ``schedule_withheld`` (how many items were
+    withheld or redacted)."""
+    tasks = tasks_of(request)
+    items = items_of(request)
+    user_id = getattr(user, "pk", None)
+    return {
+        "search_tasks": tasks,
+        "search_counts": counts_of(tasks),
+        "my_search_ids": {task.pk for task in tasks if task.assignee_id == user_id},
+        "schedule_items": items,
+        "schedule_withheld": sum(1 for item in items
+                                 if item.decision != ScheduleItem.Decision.DISCLOSED),
+    }
+
+
+def _hidden_from(request: Request, user: Any) -> bool:
+    return request.hidden_from.filter(pk=getattr(user, "pk", None)).exists()
+
+
+def request_for_searches_or_404(*, school: School, user: Any, access: SchoolAccess,
+                                public_id: Any) -> Request:
+    """The request, for its checklist and schedule pages: readers of requests
+    (``requests.view``) from whom it is not hidden; anyone else gets a 404."""
+    try:
+        request = Request.objects.get(school=school, public_id=public_id)
+    except (Request.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found") from None
+    if not access.can("requests.view") or _hidden_from(request, user):
+        raise Http404("Not found")
+    return request
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    task: SearchTask
+    # The viewer is the member asked to make it.
+    is_assignee: bool
+
+
+def task_for_page(*, school: School, user: Any, access: SchoolAccess, task_id: int) -> TaskPage:
+    """A search for its page: to the member asked to make it (who may still search) and to
+    the readers of requests; a 404 to everyone else, to anyone the request is hidden from,
+    and to another school."""
+    task = (SearchTask.objects.select_related("request", "assignee", "searched_by")
+            .filter(pk=task_id, request__school=school).first())
+    if task is None or _hidden_from(task.request, user):
+        raise Http404("Not found")
+    user_id = getattr(user, "pk", None)
+    is_assignee = (task.assignee_id is not None and task.assignee_id == user_id
+                   and access.can("requests.search"))
+    if not is_assignee and not access.can("requests.view"):
+        raise Http404("Not found")
+    return TaskPage(task=task, is_assignee=is_assignee)
+
+
+def item_for_page(*, school: School, user: Any, access: SchoolAccess,
+                  item_id: int) -> ScheduleItem:
+    """An item of the schedule with its request, for the readers of requests from whom the
+    request is not hidden; a 404 to anyone else."""
+    item = (ScheduleItem.objects.select_related("request", "search")
+            .filter(pk=item_id, request__school=school).first())
+    if item is None or not access.can("requests.view") or _hidden_from(item.request, user):
+        raise Http404("Not found")
+    return item
+
+
+def assignable_members(*, school: School, request: Request) -> list[Any]:
+    """The members who may be asked to search for this request: active members holding
+    ``requests.search`` from whom it is not hidden, by name (two queries)."""
+    from schoolkeep.tenancy.roles import roles_allow
+    from schoolkeep.tenancy.selectors import members_with_roles
+
+    hidden = set(request.hidden_from.values_list("pk", flat=True))
+    users = [membership.user for membership in members_with_roles(school)
+             if roles_allow({role.role for role in membership.roles.all()}, "requests.search")
+             and membership.user.pk not in hidden]
+    return sorted(users, key=lambda user: (str(user), user.pk))
+
+
+def searches_for_choice(request: Request) -> QuerySet[SearchTask]:
+    """The request's searches, to say which one an item came from."""
+    return SearchTask.objects.filter(request=request).order_by("place", "pk")
