@@ -1,7 +1,11 @@
-"""What the intake part registers when Django starts."""
+"""What the intake part registers when Django starts: its audit labels."""
 
 from __future__ import annotations
 
+from schoolkeep.audit.actions import register_action_labels
+
 
 def register() -> None:
-    """Nothing yet: the part adds its audit labels, duty providers and ticks here."""
+    from schoolkeep.inforequests.intake import public, services
+
+    register_action_labels({**services.ACTION_LABELS, **public.ACTION_LABELS})
