@@ -1,4 +1,6 @@
-"""The form for one academic year's term dates: three terms, up to three holidays in each."""
+"""The form for one academic year's term dates: three terms, up to three holidays in each,
+and up to four INSET days or closures in each (a day, or a run of days, with no pupils that
+the clocks of freedom of information and the educational record do not count)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,14 @@ from django import forms
 from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.tenancy.calendar import TERM_NAMES, term_label
-from schoolkeep.tenancy.models import Term
+from schoolkeep.tenancy.models import Term, TermHoliday
 from schoolkeep.tenancy.services_terms import TermDatesError
 
 HOLIDAYS_PER_TERM = 3
+DAYS_PER_TERM = 4
+DAY_KINDS = [("", "Choose INSET day or closure"),
+             (TermHoliday.Kind.INSET.value, "INSET (training) day"),
+             (TermHoliday.Kind.CLOSURE.value, "Closure (such as a polling day or snow)")]
 
 
 def _date_field(label: str, *, required: bool) -> UKDateField:
@@ -27,7 +33,7 @@ def _date_field(label: str, *, required: bool) -> UKDateField:
 
 
 class TermYearForm(forms.Form):
-    template_name = "forms/term_dates.html"
+    # Rendered field by field in tenancy/term_edit.html (see term_groups).
 
     # The fingerprint of the stored dates the form showed ("none" when there were none):
     # required, so that a save can never skip the comparison with a newer change.
@@ -51,6 +57,17 @@ class TermYearForm(forms.Form):
                 self.fields[f"{name}_holiday_{number}_ends_on"] = _date_field(
                     f"Last day of {what}", required=False
                 )
+            for number in range(1, DAYS_PER_TERM + 1):
+                what = f"INSET day or closure {number} in the {label}"
+                self.fields[f"{name}_day_{number}_kind"] = forms.ChoiceField(
+                    label=f"Kind of day {number} in the {label}", choices=DAY_KINDS,
+                    required=False)
+                self.fields[f"{name}_day_{number}_starts_on"] = _date_field(
+                    f"Day of {what}", required=False
+                )
+                self.fields[f"{name}_day_{number}_ends_on"] = _date_field(
+                    f"Last day of {what}, when it is more than one day", required=False
+                )
         # The service numbers a term's holidays in the order given; map its names to ours.
         self._service_fields: dict[str, str] = {}
 
@@ -61,14 +78,22 @@ class TermYearForm(forms.Form):
         for term in terms:
             initial[f"{term.name}_starts_on"] = term.starts_on
             initial[f"{term.name}_ends_on"] = term.ends_on
-            for number, holiday in enumerate(term.holidays.all()[:HOLIDAYS_PER_TERM], start=1):
+            stored = list(term.holidays.all())
+            holidays = [h for h in stored if h.kind == TermHoliday.Kind.HOLIDAY]
+            days = [h for h in stored if h.kind != TermHoliday.Kind.HOLIDAY]
+            for number, holiday in enumerate(holidays[:HOLIDAYS_PER_TERM], start=1):
                 initial[f"{term.name}_holiday_{number}_starts_on"] = holiday.starts_on
                 initial[f"{term.name}_holiday_{number}_ends_on"] = holiday.ends_on
+            for number, day in enumerate(days[:DAYS_PER_TERM], start=1):
+                initial[f"{term.name}_day_{number}_kind"] = day.kind
+                initial[f"{term.name}_day_{number}_starts_on"] = day.starts_on
+                if day.ends_on != day.starts_on:
+                    initial[f"{term.name}_day_{number}_ends_on"] = day.ends_on
         return initial
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        holidays: list[tuple[str, date, date]] = []
+        holidays: list[tuple[str, date, date, str]] = []
         counts: dict[str, int] = {}
         for name in TERM_NAMES:
             for number in range(1, HOLIDAYS_PER_TERM + 1):
@@ -95,13 +120,40 @@ class TermYearForm(forms.Form):
                 service_prefix = f"{name}_holiday_{counts[name]}"
                 self._service_fields[f"{service_prefix}_starts_on"] = start_key
                 self._service_fields[f"{service_prefix}_ends_on"] = end_key
-                holidays.append((name, starts_on, ends_on))
+                holidays.append((name, starts_on, ends_on, TermHoliday.Kind.HOLIDAY.value))
+            holidays.extend(self._clean_days(name, cleaned))
         cleaned["terms"] = {
             name: (cleaned.get(f"{name}_starts_on"), cleaned.get(f"{name}_ends_on"))
             for name in TERM_NAMES
         }
         cleaned["holidays"] = holidays
         return cleaned
+
+    def _clean_days(self, name: str, cleaned: dict[str, Any]) -> list[tuple[str, date, date, str]]:
+        """The term's INSET days and closures: a kind and a day, with a last day only for a
+        run of days."""
+        days: list[tuple[str, date, date, str]] = []
+        for number in range(1, DAYS_PER_TERM + 1):
+            prefix = f"{name}_day_{number}"
+            if any(f"{prefix}_{part}" in self.errors for part in ("kind", "starts_on", "ends_on")):
+                continue
+            kind = cleaned.get(f"{prefix}_kind") or ""
+            starts_on = cleaned.get(f"{prefix}_starts_on")
+            ends_on = cleaned.get(f"{prefix}_ends_on")
+            if not kind and starts_on is None and ends_on is None:
+                continue
+            if starts_on is None:
+                self.add_error(f"{prefix}_starts_on", "Enter the day, or leave this row empty.")
+                continue
+            if not kind:
+                self.add_error(f"{prefix}_kind",
+                               "Choose whether this is an INSET day or a closure.")
+                continue
+            days.append((name, starts_on, ends_on or starts_on, kind))
+            service_prefix = f"{name}_day_{len(days)}"
+            for part in ("starts_on", "ends_on"):
+                self._service_fields[f"{service_prefix}_{part}"] = f"{prefix}_{part}"
+        return days
 
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's refusal on the fields it names (all of them for TermDatesError)."""
@@ -128,6 +180,15 @@ class TermYearForm(forms.Form):
                             "ends_on": self[f"{name}_holiday_{number}_ends_on"],
                         }
                         for number in range(1, HOLIDAYS_PER_TERM + 1)
+                    ],
+                    "days": [
+                        {
+                            "number": number,
+                            "kind": self[f"{name}_day_{number}_kind"],
+                            "starts_on": self[f"{name}_day_{number}_starts_on"],
+                            "ends_on": self[f"{name}_day_{number}_ends_on"],
+                        }
+                        for number in range(1, DAYS_PER_TERM + 1)
                     ],
                 }
             )

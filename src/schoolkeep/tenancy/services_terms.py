@@ -26,11 +26,34 @@ from schoolkeep.tenancy.models import Organisation, School, Term, TermHoliday
 
 
 class HolidayDates(NamedTuple):
-    """A holiday inside a term, such as half-term. Plain (term, start, end) tuples work too."""
+    """A day or days inside a term with no pupils: a holiday such as half-term (the default
+    kind), an INSET day or a closure. Plain (term, start, end) tuples work too, as do
+    (term, start, end, kind)."""
 
     term: str
     starts_on: date
     ends_on: date
+    kind: str = TermHoliday.Kind.HOLIDAY.value
+
+
+# Errors name a holiday's fields ``<term>_holiday_<n>_...`` and an INSET day's or a
+# closure's ``<term>_day_<n>_...``, n counting that term's entries of the group from 1. A
+# holiday lies strictly inside its term (a term starts and ends with a day in school); an
+# INSET day or a closure may be any day of the term, its first and last included.
+_GROUPS = {
+    TermHoliday.Kind.HOLIDAY.value: "holiday",
+    TermHoliday.Kind.INSET.value: "day",
+    TermHoliday.Kind.CLOSURE.value: "day",
+}
+
+
+def holiday_dates(entry: Sequence[Any]) -> HolidayDates:
+    """An entry given as (term, start, end) or (term, start, end, kind), as HolidayDates."""
+    if isinstance(entry, HolidayDates):
+        return entry
+    if len(entry) == 3:
+        return HolidayDates(entry[0], entry[1], entry[2])
+    return HolidayDates(entry[0], entry[1], entry[2], entry[3])
 
 
 class TermDatesError(DomainError):
@@ -64,13 +87,14 @@ def _check_year(academic_year: int) -> None:
 def validate_term_dates(
     academic_year: int,
     terms: Mapping[str, tuple[date, date]],
-    holidays: Sequence[tuple[str, date, date]],
+    holidays: Sequence[Sequence[Any]],
 ) -> list[tuple[str | None, str]]:
     """The problems with a year's dates, each as (field, message); empty when all is well.
 
-    Fields are named ``<term>_starts_on``, ``<term>_ends_on`` and
-    ``<term>_holiday_<n>_starts_on`` / ``_ends_on``, where n counts that term's holidays from 1
-    in the order given.
+    Fields are named ``<term>_starts_on``, ``<term>_ends_on``,
+    ``<term>_holiday_<n>_starts_on`` / ``_ends_on`` for holidays and ``<term>_day_<n>_...``
+    for INSET days and closures, where n counts that term's entries of the group from 1 in
+    the order given. Nothing may overlap anything else in its term.
     """
     errors: list[tuple[str | None, str]] = []
     year, next_year = academic_year, academic_year + 1
@@ -126,26 +150,35 @@ def validate_term_dates(
                 )
             )
 
-    counts: dict[str, int] = {}
-    seen: dict[str, list[tuple[date, date]]] = {}
-    for term_name, starts_on, ends_on in holidays:
+    counts: dict[tuple[str, str], int] = {}
+    seen: dict[str, list[tuple[date, date, str]]] = {}
+    for entry in holidays:
+        term_name, starts_on, ends_on, kind = holiday_dates(entry)
         if term_name not in TERM_NAMES:
             errors.append((None, f"There is no term called {term_name}."))
             continue
-        counts[term_name] = number = counts.get(term_name, 0) + 1
-        prefix = f"{term_name}_holiday_{number}"
-        what = f"Holiday {number} of the {term_label(term_name, academic_year)} term"
+        if kind not in _GROUPS:
+            errors.append((None, f"{kind} is not a kind of day without pupils: use holiday,"
+                                 " inset or closure."))
+            continue
+        group = _GROUPS[kind]
+        counts[(term_name, group)] = number = counts.get((term_name, group), 0) + 1
+        prefix = f"{term_name}_{group}_{number}"
+        label = term_label(term_name, academic_year)
+        what = (f"Holiday {number} of the {label} term" if group == "holiday"
+                else f"INSET day or closure {number} of the {label} term")
         if ends_on < starts_on:
             errors.append(
                 (
                     f"{prefix}_ends_on",
-                    f"The last day of {what.lower()} must be on or after its first day.",
+                    f"The last day of {what[0].lower()}{what[1:]} must be on or after its"
+                    " first day.",
                 )
             )
             continue
         if term_name in valid:
             term_start, term_end = valid[term_name]
-            if not term_start < starts_on <= ends_on < term_end:
+            if group == "holiday" and not term_start < starts_on <= ends_on < term_end:
                 errors.append(
                     (
                         f"{prefix}_starts_on",
@@ -154,21 +187,55 @@ def validate_term_dates(
                     )
                 )
                 continue
-        if any(s <= ends_on and starts_on <= e for s, e in seen.get(term_name, [])):
-            errors.append((f"{prefix}_starts_on", f"{what} overlaps another holiday."))
+            if group == "day" and not term_start <= starts_on <= ends_on <= term_end:
+                errors.append(
+                    (
+                        f"{prefix}_starts_on",
+                        f"{what} must fall inside the term: from its first day"
+                        f" ({_day(term_start)}) to its last ({_day(term_end)}).",
+                    )
+                )
+                continue
+        clash = next((other for other in seen.get(term_name, [])
+                      if other[0] <= ends_on and starts_on <= other[1]), None)
+        if clash is not None:
+            other = ("another holiday" if clash[2] == TermHoliday.Kind.HOLIDAY
+                     else f"the INSET day or closure of {_day(clash[0])}")
+            errors.append((f"{prefix}_starts_on", f"{what} overlaps {other}."))
             continue
-        seen.setdefault(term_name, []).append((starts_on, ends_on))
+        seen.setdefault(term_name, []).append((starts_on, ends_on, kind))
     return errors
 
 
-def _state(term: Term | None, holidays: Sequence[tuple[date, date]]) -> dict[str, Any] | None:
+# A term's days without pupils as stored and compared: (first day, last day, kind).
+Days = tuple[date, date, str]
+
+
+def _holiday_key(starts_on: date, ends_on: date, kind: str) -> list[str]:
+    """For the fingerprint: a holiday as before INSET days existed, other kinds named."""
+    key = [starts_on.isoformat(), ends_on.isoformat()]
+    return key if kind == TermHoliday.Kind.HOLIDAY else [*key, kind]
+
+
+def _day_text(starts_on: date, ends_on: date, kind: str) -> str:
+    text = f"{starts_on.isoformat()}/{ends_on.isoformat()}"
+    return text if kind == TermHoliday.Kind.HOLIDAY else f"{text} {kind}"
+
+
+def _state(term: Term | None, holidays: Sequence[Days]) -> dict[str, Any] | None:
+    """A term as its audit events record it: a holiday "2026-10-26/2026-10-30", an INSET
+    day or a closure "2026-09-02/2026-09-02 inset"."""
     if term is None:
         return None
     return {
         "starts_on": term.starts_on,
         "ends_on": term.ends_on,
-        "holidays": [f"{s.isoformat()}/{e.isoformat()}" for s, e in sorted(holidays)],
+        "holidays": [_day_text(*days) for days in sorted(holidays)],
     }
+
+
+def _stored_days(term: Term) -> list[Days]:
+    return sorted((h.starts_on, h.ends_on, h.kind) for h in term.holidays.all())
 
 
 def terms_version(
@@ -189,7 +256,7 @@ def terms_version(
             t.name,
             t.starts_on.isoformat(),
             t.ends_on.isoformat(),
-            sorted([h.starts_on.isoformat(), h.ends_on.isoformat()] for h in t.holidays.all()),
+            sorted(_holiday_key(h.starts_on, h.ends_on, h.kind) for h in t.holidays.all()),
         ]
         for t in rows
     ]
@@ -223,11 +290,12 @@ def terms_set_for_year(
     organisation: Organisation | None = None,
     academic_year: int,
     terms: Mapping[str, tuple[date, date]],
-    holidays: Sequence[tuple[str, date, date]],
+    holidays: Sequence[Sequence[Any]],
     actor: Any,
     expected_version: str | None = None,
 ) -> list[Term]:
-    """Save the three terms of an academic year (and their holidays) all at once.
+    """Save the three terms of an academic year (and their holidays, INSET days and
+    closures: ``holidays`` holds (term, first day, last day[, kind])) all at once.
 
     Raises ``TermDatesError`` naming every field at fault, ``StaleVersion`` when
     ``expected_version`` no longer matches, and saves nothing in either case. One audit event
@@ -238,9 +306,10 @@ def terms_set_for_year(
     errors = validate_term_dates(academic_year, terms, holidays)
     if errors:
         raise TermDatesError(errors)
-    wanted_holidays: dict[str, list[tuple[date, date]]] = {name: [] for name in TERM_NAMES}
-    for term_name, starts_on, ends_on in holidays:
-        wanted_holidays[term_name].append((starts_on, ends_on))
+    wanted_holidays: dict[str, list[Days]] = {name: [] for name in TERM_NAMES}
+    for entry in holidays:
+        term_name, starts_on, ends_on, kind = holiday_dates(entry)
+        wanted_holidays[term_name].append((starts_on, ends_on, kind))
     try:
         with transaction.atomic():
             if expected_version is not None and expected_version != terms_version(
@@ -289,13 +358,11 @@ def _save_term(
     academic_year: int,
     name: str,
     dates: tuple[date, date],
-    holidays: list[tuple[date, date]],
+    holidays: list[Days],
     term: Term | None,
     actor: Any,
 ) -> Term:
-    old_holidays = (
-        sorted((h.starts_on, h.ends_on) for h in term.holidays.all()) if term is not None else []
-    )
+    old_holidays = _stored_days(term) if term is not None else []
     before = _state(term, old_holidays)
     created = term is None
     if term is None:
@@ -310,7 +377,8 @@ def _save_term(
     term.save()
     if old_holidays != holidays:
         TermHoliday.objects.filter(term=term).delete()
-        new_rows = [TermHoliday(term=term, starts_on=s, ends_on=e) for s, e in holidays]
+        new_rows = [TermHoliday(term=term, starts_on=s, ends_on=e, kind=k)
+                    for s, e, k in holidays]
         for row in new_rows:
             row.full_clean()
         TermHoliday.objects.bulk_create(new_rows)
@@ -358,7 +426,7 @@ def terms_clear_for_year(
             .prefetch_related("holidays")
         )
         for term in rows:
-            before = _state(term, [(h.starts_on, h.ends_on) for h in term.holidays.all()])
+            before = _state(term, _stored_days(term))
             label = _target_label(term, organisation)
             term_id = str(term.pk)
             term.delete()

@@ -22,7 +22,7 @@ from schoolkeep.tenancy.calendar import (
 )
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.forms_terms import TermYearForm
-from schoolkeep.tenancy.models import School
+from schoolkeep.tenancy.models import School, Term, TermHoliday
 from schoolkeep.tenancy.services_terms import (
     terms_clear_for_year,
     terms_set_for_year,
@@ -49,6 +49,16 @@ def _year(calendar: TermCalendar, academic_year: int, school: School) -> dict[st
     }
 
 
+def _term_row(term: Term) -> dict[str, Any]:
+    """A term with its holidays apart from its INSET days and closures (prefetched)."""
+    stored = list(term.holidays.all())
+    return {
+        "term": term,
+        "holidays": [h for h in stored if h.kind == TermHoliday.Kind.HOLIDAY],
+        "days": [h for h in stored if h.kind != TermHoliday.Kind.HOLIDAY],
+    }
+
+
 @school_view("terms.view")
 @require_GET
 def term_list(request: HttpRequest) -> HttpResponse:
@@ -59,6 +69,8 @@ def term_list(request: HttpRequest) -> HttpResponse:
     current = calendar.term_for_date(today).academic_year
     years = [_year(calendar, year, school) for year in (current, current + 1)]
     prefetch_related_objects([t for year in years for t in year["terms"]], "holidays")
+    for year in years:
+        year["rows"] = [_term_row(term) for term in year["terms"]]
     return render(
         request,
         "tenancy/term_list.html",
