@@ -62,8 +62,8 @@ def request_for_handler_or_404(*, school: School, user: Any, access: SchoolAcces
             or access.school.pk != school.pk:
         raise Http404("Not found")
     try:
-        return Request.objects.filter(school=school).exclude(_hidden_from(user)).get(
-            public_id=public_id)
+        return (Request.objects.filter(school=school).exclude(_hidden_from(user))
+                .select_related("logged_by", "identity_checked_by").get(public_id=public_id))
     except (Request.DoesNotExist, ValueError):
         raise Http404("Not found") from None
 

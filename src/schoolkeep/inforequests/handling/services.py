@@ -36,6 +36,7 @@ from schoolkeep.inforequests.models import (
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.stale import stale_error
+from schoolkeep.lib.text import tidy
 from schoolkeep.tenancy.guards import is_user, require_permission
 from schoolkeep.tenancy.models import Membership, School
 
@@ -50,7 +51,7 @@ SECRET_FIELDS = frozenset({"requester_name", "requester_contact", "authority_evi
                            "subject_name", "description", "child_note", "outcome_reason",
                            "late_reason", "recipients_told"})
 # What ``request_update`` may change, and the limit of each text.
-TEXT_LIMITS = {"requester_name": 200, "requester_contact": 500, "authority_evidence": 5000,
+TEXT_LIMITS = {"requester_name": 200, "requester_contact": 500, "authority_evidence": 10_000,
                "subject_name": 200, "description": 10_000, "child_note": 2000}
 EDITABLE_FIELDS = ("kind", "channel", "received_at", "requester_type", "requester_name",
                    "requester_contact", "authority_evidence", "subject_type", "subject_name",
@@ -140,8 +141,9 @@ def _clean(values: dict[str, Any], current: Request) -> dict[str, Any]:
                            message="Choose how the request arrived."),
         "requester_type": _choice(merged["requester_type"], RequesterType,
                                   field="requester_type", message="Choose who asked."),
-        "requester_name": _text(merged["requester_name"], field="requester_name",
-                                label="the name of the person who asked", required=True),
+        "requester_name": tidy(_text(merged["requester_name"], field="requester_name",
+                                     label="the name of the person who asked",
+                                     required=True)),
         "requester_contact": _text(merged["requester_contact"], field="requester_contact",
                                    label="how to contact them"),
         "authority_evidence": _text(merged["authority_evidence"], field="authority_evidence",
@@ -164,10 +166,15 @@ def _clean(values: dict[str, Any], current: Request) -> dict[str, Any]:
                            message="Choose whom the request is about.", blank=True)
     if personal and not subject_type:
         raise DomainError("Choose whom the request is about.", field="subject_type")
+    subject_name = tidy(_text(merged["subject_name"], field="subject_name",
+                              label="the name of the person the request is about"))
+    if personal and not subject_name and result["requester_type"] == RequesterType.SUBJECT:
+        subject_name = result["requester_name"]  # someone asking about themselves
+    if personal and not subject_name:
+        raise DomainError("Enter the name of the person the request is about.",
+                          field="subject_name")
     result["subject_type"] = subject_type if personal else ""
-    result["subject_name"] = _text(merged["subject_name"], field="subject_name",
-                                   label="the name of the person it is about") \
-        if personal else ""
+    result["subject_name"] = subject_name if personal else ""
     # Children: whose right it is, the child's competence and consent (a pupil only).
     if personal and subject_type == SubjectType.PUPIL:
         whose = _choice(merged["whose_right"], WhoseRight, field="whose_right",
