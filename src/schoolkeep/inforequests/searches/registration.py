@@ -1,7 +1,11 @@
-"""What the searches part registers when Django starts."""
+"""What the searches part registers when Django starts: its audit labels. (The duty of an
+open search is the duties part's, through ``selectors.open_tasks_for``.)"""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    """Nothing yet: the part adds its audit labels, duty providers and ticks here."""
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.inforequests.searches.services import ACTION_LABELS
+
+    register_action_labels(ACTION_LABELS)

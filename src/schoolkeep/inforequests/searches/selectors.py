@@ -14,7 +14,15 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.http import Http404
 
-from schoolkeep.inforequests.models import Request, ScheduleItem, SearchTask, Status
+from schoolkeep.assets.models import Asset, DataSubject
+from schoolkeep.inforequests.models import (
+    PUBLIC_INFORMATION_KINDS,
+    Request,
+    ScheduleItem,
+    SearchTask,
+    Status,
+)
+from schoolkeep.inforequests.searches.services import SUBJECT_TO_DATA_SUBJECT, on_checklist
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
 
@@ -135,6 +143,25 @@ def item_for_page(*, school: School, user: Any, access: SchoolAccess,
     if item is None or not access.can("requests.view") or _hidden_from(item.request, user):
         raise Http404("Not found")
     return item
+
+
+def missing_from_checklist(request: Request, tasks: list[SearchTask]) -> int:
+    """How many current assets of the register belong on the request's checklist and are
+    not on it yet (one query)."""
+    listed = {task.asset_id for task in tasks if task.asset_id is not None}
+    rows = Asset.objects.filter(school_id=request.school_id, archived_at__isnull=True) \
+        .values_list("pk", "data_subjects")
+    return sum(1 for pk, subjects in rows
+               if pk not in listed and on_checklist(request, subjects))
+
+
+def subject_words(request: Request) -> str:
+    """The register's kind of data subject the checklist looks for, in words ("pupils",
+    "parents and carers"); empty when it lists every asset."""
+    if request.kind in PUBLIC_INFORMATION_KINDS:
+        return ""
+    wanted = SUBJECT_TO_DATA_SUBJECT.get(request.subject_type)
+    return DataSubject(wanted).label.lower() if wanted else ""
 
 
 def assignable_members(*, school: School, request: Request) -> list[Any]:

@@ -154,12 +154,18 @@ def checklist_assets(request: Request) -> list[Asset]:
     assets = list(Asset.objects.filter(school_id=request.school_id, archived_at__isnull=True)
                   .only("pk", "name", "name_key", "data_subjects")
                   .prefetch_related("systems").order_by("name_key", "pk"))
+    return [asset for asset in assets if on_checklist(request, asset.data_subjects)]
+
+
+def on_checklist(request: Request, data_subjects: list[str] | None) -> bool:
+    """True when an asset holding data about these kinds of people belongs on the request's
+    checklist: every asset for FOI and EIR (about information, not a person), and for a
+    request about a person those whose data subjects include that kind of person. A request
+    whose person's kind is not recorded lists every asset rather than forget one."""
     if request.kind in PUBLIC_INFORMATION_KINDS:
-        return assets
+        return True
     wanted = SUBJECT_TO_DATA_SUBJECT.get(request.subject_type)
-    if wanted is None:  # nobody named yet: search everywhere rather than forget a place
-        return assets
-    return [asset for asset in assets if wanted in (asset.data_subjects or [])]
+    return wanted is None or wanted in (data_subjects or [])
 
 
 # ---------------------------------------------------------------------------- searches
@@ -281,10 +287,6 @@ def search_record(*, school: Any, actor: Any, task: SearchTask, state: str,
                   searched_on: date | str | None, note: str = "") -> SearchTask:
     """Record a search: information found, nothing found, or not needed (with the reason in
     the note). The assignee or a handler may record it, and record it again to correct it."""
-    request = task.request
-    if is_user(actor) and not may_record(school=school, user=actor, task=task):
-        raise NotAllowed("Only the member asked to make this search, or the DPO, may "
-                         "record it.")
     if state not in RECORDED_STATES:
         raise DomainError("Choose what the search found.", field="state")
     day = as_date("searched_on", searched_on)
@@ -296,14 +298,17 @@ def search_record(*, school: Any, actor: Any, task: SearchTask, state: str,
         raise DomainError("The date of the search must be today or in the past.",
                           field="searched_on")
     with transaction.atomic():
-        current = _lock(school=school, request=request)
+        current = _lock(school=school, request=task.request)
+        found = SearchTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        found.request = current
+        # The row as it is now: the member asked may have changed since the page was read.
+        if is_user(actor) and not may_record(school=school, user=actor, task=found):
+            raise NotAllowed("Only the member asked to make this search, or the DPO, may "
+                             "record it.")
         if day is not None and day < current.received_on:
             raise DomainError("The date of the search must be on or after the day the "
                               f"request arrived ({current.received_on:%-d %B %Y}).",
                               field="searched_on")
-        found = SearchTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
-        if found.request_id != current.pk:
-            raise NotAllowed("This search belongs to another request.")
         before = {"state": found.state, "searched_on": found.searched_on, "note": found.note}
         found.state = state
         found.searched_on = day
