@@ -14,8 +14,9 @@ how it moved.
 The rules, in the words the forms show:
 - a pause needs a note saying what was asked; under freedom of information (and the
   environmental regulations) only a clarification or a fees notice pauses the clock; for the
-  rights, proof of identity, evidence of authority, a fee or a clarification; the other kinds
-  have no pause in law. One open pause of each reason at a time; its answer comes on or after
+  rights (and exam marks, a subject access request with its own deadline), proof of
+  identity, evidence of authority, a fee or a clarification; a complaint and the educational
+  record have no pause in law. One open pause of each reason at a time; its answer comes on or after
   the day it was asked, never in the future;
 - an extension needs its reason. For the rights: up to two months in all, decided (and told)
   within the first month. Freedom of information: up to 20 working days in all, for the public
@@ -37,6 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record, diff, snapshot
+from schoolkeep.inforequests.clocks.deadline import clock_refresh
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
     REFUSALS,
@@ -105,7 +107,7 @@ RESPONSE_CHANNELS = tuple(c for c in Channel.values
 
 def hold_reasons_for(kind: str) -> tuple[str, ...]:
     """The reasons a request of this kind may wait for the requester (empty: none)."""
-    if kind in RIGHTS_KINDS:
+    if kind in RIGHTS_KINDS or kind == Kind.EXAM_MARKS:
         return RIGHTS_HOLDS
     if kind in PUBLIC_INFORMATION_KINDS:
         return PUBLIC_INFORMATION_HOLDS
@@ -200,9 +202,6 @@ def _words(day: date | None) -> str:
 
 
 def _refresh(request: Request) -> None:
-    # Imported here so that this module's signatures stand while clocks is being built.
-    from schoolkeep.inforequests.clocks.deadline import clock_refresh
-
     clock_refresh(request)
 
 
@@ -268,6 +267,7 @@ def hold_ask(*, school: Any, actor: Any, request: Request, reason: str, asked_on
                               field="reason")
         asked = _day(asked_on, field="asked_on", label="the day it was asked for",
                      request=current)
+        assert asked is not None
         if Hold.objects.filter(request=current, reason=reason, answered_on__isnull=True).exists():
             raise DomainError(f"The school is already waiting for "
                               f"{Hold.Reason(reason).label.lower()}: record that answer "
@@ -339,9 +339,9 @@ def _check_extension(request: Request, *, amount: Any, decided: date,
     elif amount > room:
         limit = (f"{RIGHTS_EXTENSION_MONTHS} months" if request.kind in RIGHTS_KINDS
                  else f"{FOI_EXTENSION_DAYS} working days")
-        left = f"{room} more" if room else "no more"
-        raise DomainError(f"The deadline may be extended by {limit} in all: {left} {unit} "
-                          "can be added.", field="amount")
+        left = f"{room} more {unit[:-1] if room == 1 else unit}" if room else "no more"
+        raise DomainError(f"The deadline may be extended by {limit} in all: {left} can be "
+                          "added.", field="amount")
     decide_by = extension_decide_by(request)
     if decide_by is not None and decided > decide_by:
         why = ("the requester must be told within the first month, by "
