@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record
+from schoolkeep.inforequests.clocks.deadline import clock_refresh
 from schoolkeep.inforequests.models import (
     PERSONAL_KINDS,
     Channel,
@@ -162,13 +163,6 @@ def _notify(request_id: int) -> None:
     )
 
 
-def _clock_refresh(request: Request) -> None:
-    # Imported here so that this module's signatures stand while clocks is being built.
-    from schoolkeep.inforequests.clocks.deadline import clock_refresh
-
-    clock_refresh(request)
-
-
 def request_log(
     *,
     school: School,
@@ -225,7 +219,7 @@ def request_log(
             clock_starts_on=received_on, due_on=received_on, **fields)
         request.full_clean()
         request.save()
-        _clock_refresh(request)
+        clock_refresh(request)
         audit_record(
             action="requests.request.logged", school=school, actor=actor, target=request,
             target_label=reference,
