@@ -19,8 +19,9 @@ The rules, with their sources, are in docs/requests.md:
   (no weekend, no bank holiday anywhere in the UK) and a school day, and the 60th working day.
   A clarification restarts the count; a fees notice pauses it. The public interest test may add
   working days. Environmental information: 20 working days, 20 more when complex and voluminous.
-- Exam marks asked for before the results: the earlier of five months and 40 days from the
-  announcement of the results.
+- Exam marks asked for before the results: the earlier of five months from the request and
+  40 days beginning with the announcement of the results (the day of the announcement is the
+  first of the 40).
 - Complaints: acknowledged within 30 days, beginning with the day received.
 - A parent's request to see the educational record: 15 school days.
 
@@ -338,15 +339,18 @@ def _exam_marks(request: Any, holds: Sequence[Any], calendar: ClockCalendar, tod
     trail.add(start, f"Five months run to {long_date(due)}", due)
     announced = getattr(request, "results_announced_on", None)
     if announced is not None:
-        after_results = announced + timedelta(days=EXAM_MARKS_DAYS_AFTER_RESULTS)
+        # "40 days beginning with the announcement": the day of the announcement is the first.
+        after_results = announced + timedelta(days=EXAM_MARKS_DAYS_AFTER_RESULTS - 1)
         if after_results < due:
             due = after_results
-            trail.add(announced, f"Results announced on {long_date(announced)}: 40 days run "
-                                 f"to {long_date(due)}, which comes first", due)
+            trail.add(announced, f"Results announced on {long_date(announced)}: 40 days, "
+                                 "beginning with that day, run to "
+                                 f"{long_date(due)}, which comes first", due)
     return Clock(starts_on=start, due_on=due, estimated=False, extension_tell_by=None,
                  waiting_since=waiting, moves=trail.moves,
-                 rule=("Five months from the day the request was received, or 40 days after "
-                       "the results are announced if that comes first."))
+                 rule=("Five months from the day the request was received (to the same date "
+                       "five months on), or 40 days beginning with the day the results are "
+                       "announced if that comes first."))
 
 
 def _complaint(request: Any, trail: _Trail) -> Clock:
@@ -462,15 +466,22 @@ def elapsed_fraction(request: Any, today: date) -> float:
     return max(0.0, gone / total)
 
 
-def clocks_refresh_open(*, schools: Iterable[Any], today: date | None = None) -> int:
-    """Work out again the clock of every open request of these schools (after a bank holiday
-    or term dates changed, or each day for requests waiting for the requester); the number of
-    requests whose clock changed. One calendar per school."""
+def clocks_refresh_open(*, schools: Iterable[Any], today: date | None = None,
+                        kinds: Iterable[str] | None = None, waiting_only: bool = False) -> int:
+    """Work out again the clock of every open request of these schools (only those of these
+    ``kinds``, or only those waiting for the requester, when asked): after a bank holiday or
+    the term dates changed, and each day for requests waiting for the requester. The number
+    of requests whose clock changed. One calendar per school; no audit (the change that
+    caused it is audited)."""
     changed: list[Request] = []
     for school in schools:
         calendar = ClockCalendar(school)
-        for request in (Request.objects.filter(school=school, status=Status.OPEN)
-                        .prefetch_related("holds", "extensions")):
+        requests = Request.objects.filter(school=school, status=Status.OPEN)
+        if kinds is not None:
+            requests = requests.filter(kind__in=list(kinds))
+        if waiting_only:
+            requests = requests.filter(waiting_since__isnull=False)
+        for request in requests.prefetch_related("holds", "extensions"):
             clock = work_out(request, calendar=calendar, today=today)
             if _apply(request, clock):
                 changed.append(request)
