@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from schoolkeep.assets.models import Asset, DataSubject
@@ -38,17 +38,30 @@ def open_tasks_for(*, school: School | int, user: Any) -> QuerySet[SearchTask]:
             .order_by(F("due_on").asc(nulls_last=True), "request__due_on", "pk"))
 
 
-def tasks_of(request: Request) -> list[SearchTask]:
+# How many searches and items the request's page shows; the rest are on their own pages.
+ON_REQUEST_PAGE = 20
+
+
+def tasks_query(request: Request) -> QuerySet[SearchTask]:
     """The request's searches by place, with the members asked and the members who
-    recorded them (one query)."""
-    return list(SearchTask.objects.filter(request=request)
-                .select_related("assignee", "searched_by")
-                .order_by("place", "pk"))
+    recorded them."""
+    return (SearchTask.objects.filter(request=request)
+            .select_related("assignee", "searched_by").order_by("place", "pk"))
+
+
+def items_query(request: Request) -> QuerySet[ScheduleItem]:
+    """The request's schedule of items by number."""
+    return ScheduleItem.objects.filter(request=request).order_by("number", "pk")
+
+
+def tasks_of(request: Request) -> list[SearchTask]:
+    """Every search of the request (one query), for the response letter and exports."""
+    return list(tasks_query(request))
 
 
 def items_of(request: Request) -> list[ScheduleItem]:
-    """The request's schedule of items by number (one query)."""
-    return list(ScheduleItem.objects.filter(request=request).order_by("number", "pk"))
+    """Every item of the request's schedule (one query), for the letter and exports."""
+    return list(items_query(request))
 
 
 @dataclass(frozen=True)
@@ -65,32 +78,46 @@ class SearchCounts:
         return self.total - self.open
 
 
-def counts_of(tasks: list[SearchTask]) -> SearchCounts:
-    states = [task.state for task in tasks]
-    return SearchCounts(
-        total=len(tasks), open=states.count(SearchTask.State.OPEN),
-        assigned_open=sum(1 for task in tasks if task.state == SearchTask.State.OPEN
-                          and task.assignee_id is not None),
-        found=states.count(SearchTask.State.FOUND),
-        nothing=states.count(SearchTask.State.NOTHING),
-        not_needed=states.count(SearchTask.State.NOT_NEEDED))
+def search_counts(request: Request) -> SearchCounts:
+    """The request's searches counted by result (one query)."""
+    state = SearchTask.State
+    row = SearchTask.objects.filter(request=request).aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(state=state.OPEN)),
+        assigned_open=Count("pk", filter=Q(state=state.OPEN, assignee__isnull=False)),
+        found=Count("pk", filter=Q(state=state.FOUND)),
+        nothing=Count("pk", filter=Q(state=state.NOTHING)),
+        not_needed=Count("pk", filter=Q(state=state.NOT_NEEDED)))
+    return SearchCounts(**{name: value or 0 for name, value in row.items()})
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    total: int
+    withheld: int  # withheld or disclosed with redactions
+
+
+def item_counts(request: Request) -> ItemCounts:
+    """The request's items, and how many were withheld or redacted (one query)."""
+    row = ScheduleItem.objects.filter(request=request).aggregate(
+        total=Count("pk"),
+        withheld=Count("pk", filter=~Q(decision=ScheduleItem.Decision.DISCLOSED)))
+    return ItemCounts(total=row["total"] or 0, withheld=row["withheld"] or 0)
 
 
 def searches_context(request: Request, *, user: Any) -> dict[str, Any]:
-    """What the request's page shows of its searches and schedule (two queries, whatever
-    their number): ``search_tasks``, ``search_counts``, ``my_search_ids`` (the viewer's
-    own searches), ``schedule_items`` and ``schedule_withheld`` (how many items were
-    withheld or redacted)."""
-    tasks = tasks_of(request)
-    items = items_of(request)
+    """What the request's page shows of its searches and schedule (four queries, whatever
+    their number): ``search_tasks`` (the first ``ON_REQUEST_PAGE`` by place),
+    ``search_counts``, ``my_search_ids`` (the viewer's own among them), ``schedule_items``
+    (the first by number) and ``schedule_counts`` (``total``, ``withheld``: withheld or
+    redacted)."""
+    tasks = list(tasks_query(request)[:ON_REQUEST_PAGE])
     user_id = getattr(user, "pk", None)
     return {
         "search_tasks": tasks,
-        "search_counts": counts_of(tasks),
+        "search_counts": search_counts(request),
         "my_search_ids": {task.pk for task in tasks if task.assignee_id == user_id},
-        "schedule_items": items,
-        "schedule_withheld": sum(1 for item in items
-                                 if item.decision != ScheduleItem.Decision.DISCLOSED),
+        "schedule_items": list(items_query(request)[:ON_REQUEST_PAGE]),
+        "schedule_counts": item_counts(request),
     }
 
 
@@ -145,10 +172,11 @@ def item_for_page(*, school: School, user: Any, access: SchoolAccess,
     return item
 
 
-def missing_from_checklist(request: Request, tasks: list[SearchTask]) -> int:
+def missing_from_checklist(request: Request) -> int:
     """How many current assets of the register belong on the request's checklist and are
-    not on it yet (one query)."""
-    listed = {task.asset_id for task in tasks if task.asset_id is not None}
+    not on it yet (two queries)."""
+    listed = set(SearchTask.objects.filter(request=request, asset__isnull=False)
+                 .values_list("asset_id", flat=True))
     rows = Asset.objects.filter(school_id=request.school_id, archived_at__isnull=True) \
         .values_list("pk", "data_subjects")
     return sum(1 for pk, subjects in rows

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,7 @@ from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 
 FORM = "inforequests/searches/form.html"
+PER_PAGE = 50
 
 
 def _request(request: SchoolRequest, public_id: UUID) -> Request:
@@ -54,7 +56,8 @@ def _request(request: SchoolRequest, public_id: UUID) -> Request:
 
 def _form_page(request: SchoolRequest, *, request_obj: Request, form: Form,
                save: Callable[[], Any], title: str, button: str, done: str,
-               template: str = FORM, **extra: Any) -> HttpResponse:
+               template: str = FORM, back: str = "requests:search-list",
+               **extra: Any) -> HttpResponse:
     """Every form of this part: on a valid POST call the service and go back to the
     checklist; on a refusal show it on the form (403 when not allowed at all)."""
     if request.method == "POST" and form.is_valid():
@@ -64,25 +67,41 @@ def _form_page(request: SchoolRequest, *, request_obj: Request, form: Form,
             refuse_on_form(form, exc)
         else:
             messages.success(request, done)
-            return redirect("requests:search-list", request_obj.public_id)
+            return redirect(back, request_obj.public_id)
     return render(request, template, {"page_title": f"{title}: {request_obj.reference}",
                                       "title": title, "request_obj": request_obj,
                                       "form": form, "button": button, **extra})
+
+
+def _page(request: SchoolRequest, rows: Any) -> Any:
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
 @school_view("requests.view")
 @require_GET
 def search_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     request_obj = _request(request, public_id)
-    tasks = selectors.tasks_of(request_obj)
+    page = _page(request, selectors.tasks_query(request_obj))
     return render(request, "inforequests/searches/search_list.html", {
-        "page_title": f"Searches and the schedule: {request_obj.reference}",
-        "request_obj": request_obj, "search_tasks": tasks,
-        "search_counts": selectors.counts_of(tasks),
-        "schedule_items": selectors.items_of(request_obj),
-        "missing": selectors.missing_from_checklist(request_obj, tasks),
+        "page_title": f"Searches: {request_obj.reference}", "request_obj": request_obj,
+        "page": page, "search_tasks": list(page.object_list),
+        "search_counts": selectors.search_counts(request_obj),
+        "missing": selectors.missing_from_checklist(request_obj),
         "for_information": request_obj.kind in PUBLIC_INFORMATION_KINDS,
         "subject_words": selectors.subject_words(request_obj),
+        "can_handle": request.access.can("requests.handle")
+        and request_obj.status != Status.WITHDRAWN})
+
+
+@school_view("requests.view")
+@require_GET
+def item_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
+    request_obj = _request(request, public_id)
+    page = _page(request, selectors.items_query(request_obj))
+    return render(request, "inforequests/searches/item_list.html", {
+        "page_title": f"Schedule of items: {request_obj.reference}",
+        "request_obj": request_obj, "page": page, "schedule_items": list(page.object_list),
+        "schedule_counts": selectors.item_counts(request_obj),
         "can_handle": request.access.can("requests.handle")
         and request_obj.status != Status.WITHDRAWN})
 
@@ -179,7 +198,7 @@ def item_add_view(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     return _form_page(
         request, request_obj=request_obj, form=form, title="Add an item to the schedule",
         button="Add the item", done="The item is added to the schedule.",
-        template="inforequests/searches/item_form.html",
+        template="inforequests/searches/item_form.html", back="requests:item-list",
         save=lambda: item_add(school=request.school, actor=request.user,
                               request=request_obj, **form.service_fields()))
 
@@ -194,6 +213,7 @@ def item_edit(request: SchoolRequest, item_id: int) -> HttpResponse:
         request, request_obj=item.request, form=form,
         title=f"Change item {item.number} of the schedule", button="Save the changes",
         done=f"Item {item.number} is changed.", template="inforequests/searches/item_form.html",
+        back="requests:item-list",
         save=lambda: item_update(school=request.school, actor=request.user,
                                  request=item.request, item=item, **form.service_fields()))
 
@@ -208,5 +228,6 @@ def item_remove_view(request: SchoolRequest, item_id: int) -> HttpResponse:
         title=f"Remove item {item.number} from the schedule", button="Remove the item",
         done=f"Item {item.number} is removed from the schedule.",
         template="inforequests/searches/item_remove.html", item=item,
+        back="requests:item-list",
         save=lambda: item_remove(school=request.school, actor=request.user,
                                  request=item.request, item=item))

@@ -284,7 +284,7 @@ def test_an_item_of_another_request_is_refused(personas: Personas) -> None:
                  description="Reports", decision="disclosed")
 
 
-def test_the_request_page_context_counts_in_two_queries(
+def test_the_request_page_context_takes_four_queries(
         personas: Personas, django_assert_num_queries: Any) -> None:
     request = make_request(personas)
     for n in range(5):
@@ -296,10 +296,11 @@ def test_the_request_page_context_counts_in_two_queries(
         item_add(school=personas.school, actor=None, request=request, source=f"Place {n}",
                  description="A letter", decision="withheld" if n == 0 else "disclosed",
                  exemption="references" if n == 0 else "")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):
         context = searches_context(request, user=personas.staff)
         assert context["search_counts"].total == 5
+        assert context["search_counts"].assigned_open == 5
         assert len(context["my_search_ids"]) == 2
-        assert context["schedule_withheld"] == 1
+        assert (context["schedule_counts"].total, context["schedule_counts"].withheld) == (5, 1)
         assert {str(task.assignee) for task in context["search_tasks"]} == {
             str(personas.staff), str(personas.it_lead)}
