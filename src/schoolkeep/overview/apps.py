@@ -23,6 +23,7 @@ MEASURE_MODULES = (
     "schoolkeep.training.rules.measures",
     "schoolkeep.housekeeping.campaigns.measures",
     "schoolkeep.compliance.pack.measures",
+    "schoolkeep.inforequests.duties.measures",
 )
 
 
