@@ -77,7 +77,7 @@ def _page(request: SchoolRequest, rows: Any) -> Any:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
-@school_view("requests.view")
+@school_view("school.view")  # the selector's 404 for anyone who may not read requests
 @require_GET
 def search_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     request_obj = _request(request, public_id)
@@ -93,7 +93,7 @@ def search_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         and request_obj.status != Status.WITHDRAWN})
 
 
-@school_view("requests.view")
+@school_view("school.view")
 @require_GET
 def item_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     request_obj = _request(request, public_id)
@@ -155,7 +155,7 @@ def search_assign_view(request: SchoolRequest, task_id: int) -> HttpResponse:
                                    request=task.request, task=task, **form.service_fields()))
 
 
-@school_view("requests.log")
+@school_view("school.view")  # the selector's 404 for anyone neither asked nor a reader
 @require_http_methods(["GET", "POST"])
 def search_detail(request: SchoolRequest, task_id: int) -> HttpResponse:
     found = selectors.task_for_page(school=request.school, user=request.user,

@@ -59,12 +59,10 @@ def test_the_assignee_sees_their_search_and_nothing_else(personas: Personas,
         assert shown in html
     assert "Pat Parent" not in html and "pat@example.com" not in html  # not the requester
     assert client.get(reverse("requests:search-detail", args=[theirs.pk])).status_code == 404
-    # The checklist and the schedule are for the readers of requests only (whatever the
-    # request: the answer says nothing of it); the request's page is not found.
     assert client.get(reverse("requests:search-list",
-                              args=[request.public_id])).status_code == 403
+                              args=[request.public_id])).status_code == 404
     assert client.get(reverse("requests:item-list",
-                              args=[request.public_id])).status_code == 403
+                              args=[request.public_id])).status_code == 404
     assert client.get(reverse("requests:request-detail",
                               args=[request.public_id])).status_code == 404
     listed = client.get(reverse("requests:request-list")).content.decode()
