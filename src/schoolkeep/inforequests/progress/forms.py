@@ -69,7 +69,7 @@ class ExtensionForm(VersionedForm):
                              help_text="The requester is told this reason.")
     decided_on = UKDateField(label="When was it decided?", what="the day it was decided",
                              past=True)
-    told_on = UKDateField(label="When was the requester told? (if they have been)",
+    told_on = UKDateField(label="When was the requester told?",
                           what="the day the requester was told", past=True, required=False,
                           help_text="Leave it empty if they have not been told yet.")
 
@@ -109,20 +109,23 @@ class RespondForm(VersionedForm):
         choices=[(c, Channel(c).label) for c in RESPONSE_CHANNELS],
         error_messages={"required": "Choose how the response was sent."})
     outcome_reason = forms.CharField(
-        label="The reason (needed for a refusal)", required=False, max_length=10_000,
+        label="The reason", required=False, max_length=10_000,
         widget=forms.Textarea(attrs=NOTE_ROWS),
-        help_text="For a refusal: why, as the requester was told.")
+        help_text="Needed for a refusal: why, as the requester was told.")
     late_reason = forms.CharField(
-        label="Why was it late? (only if sent after the deadline)", required=False,
-        max_length=10_000, widget=forms.Textarea(attrs=NOTE_ROWS))
+        label="Why it was late", required=False, max_length=10_000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+        help_text="Needed only when the response was sent after the deadline.")
     recipients_told = forms.CharField(
         label="Who the data was shared with, and was told of the change", required=False,
         max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS),
-        help_text="Article 19: everyone the data was disclosed to must be told of a "
-                  "correction or an erasure. If no one: \"No one: the data was not shared\".")
+        help_text="Needed unless the request was refused. Article 19: everyone the data "
+                  "was disclosed to must be told of a correction or an erasure. If no one, "
+                  "write \"No one: the data was not shared\".")
     recipients_told_on = UKDateField(label="When were they told?",
                                      what="the day they were told", past=True,
-                                     required=False)
+                                     required=False,
+                                     help_text="Needed with who was told.")
 
     def __init__(self, *args: Any, request_obj: Request, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,7 +136,7 @@ class RespondForm(VersionedForm):
             del self.fields["recipients_told_on"]
         if request_obj.kind == "complaint":
             self.fields["outcome"].label = "Was the complaint upheld?"
-            self.fields["outcome_reason"].label = "What was found (optional)"
+            self.fields["outcome_reason"].label = "What was found"
             self.fields["outcome_reason"].help_text = ""
 
 

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from schoolkeep.inforequests.handling.selectors import request_for_handler_or_404
-from schoolkeep.inforequests.models import Extension, Hold, Request, Status
+from schoolkeep.inforequests.models import Extension, Hold, Kind, Request, Status
 from schoolkeep.inforequests.progress import forms, services
 from schoolkeep.inforequests.progress.selectors import progress_context
 from schoolkeep.lib.errors import DomainError
@@ -153,11 +153,16 @@ def request_respond(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     request_obj = _request(request, public_id)
     form = forms.RespondForm(posted(request), request_obj=request_obj,
                              initial={"version": request_obj.version})
+    complaint = request_obj.kind == Kind.COMPLAINT
     return _form_page(
-        request, request_obj=request_obj, form=form, title="Record the response",
-        button="Record the response", done="The response is recorded; the clock has stopped.",
-        intro=f"The deadline is {_words(request_obj.due_on)}. A response sent after it needs "
-              "the reason for the delay.",
+        request, request_obj=request_obj, form=form,
+        title="Record the outcome" if complaint else "Record the response",
+        button="Record the outcome" if complaint else "Record the response",
+        done="The outcome is recorded." if complaint else
+        "The response is recorded; the clock has stopped.",
+        intro="Record the outcome once the complaint is settled. If it was not acknowledged "
+              "yet, this answer acknowledges it." if complaint else
+              "A response sent after the deadline needs the reason for the delay.",
         save=lambda data: services.request_respond(school=request.school, actor=request.user,
                                                    request=request_obj, **data))
 
@@ -172,7 +177,7 @@ def request_acknowledge(request: SchoolRequest, public_id: UUID) -> HttpResponse
         button="Record the acknowledgement", done="The acknowledgement is recorded.",
         intro=f"A complaint must be acknowledged within 30 days: by "
               f"{_words(request_obj.due_on)}. It is then tracked to its outcome.",
-        cannot="Only a complaint is acknowledged." if request_obj.kind != "complaint" else
+        cannot="Only a complaint is acknowledged." if request_obj.kind != Kind.COMPLAINT else
         f"Already acknowledged, on {_words(request_obj.acknowledged_on)}."
         if request_obj.acknowledged_on else "",
         save=lambda data: services.complaint_acknowledge(
