@@ -347,9 +347,10 @@ def _timing(letter: Letter, request: Request, dated: date) -> None:
     extensions = list(request.extensions.all())
     total = sum(e.amount for e in extensions)
     if total and (words := extra_time(request.kind, total)):
-        letter.paragraph(f"As we told you, we needed {words} more to reply because of the "
-                         "size or complexity of your request.")
-    answered = request.responded_on if request.status == Status.ANSWERED else dated
+        told = all(e.told_on for e in extensions)
+        letter.paragraph(f"{'As we told you, we' if told else 'We'} needed {words} more to "
+                         "reply because of the size or complexity of your request.")
+    answered = (request.responded_on if request.status == Status.ANSWERED else None) or dated
     if request.kind != Kind.COMPLAINT and answered > request.due_on:
         late = _sentence(request.late_reason)
         letter.paragraph(f"We are sorry that this reply reaches you after "

@@ -11,8 +11,9 @@ The figures:
 - *Days taken*: calendar days from the day of receipt to the day of the response.
 - *In time*: answered on or before the deadline (``due_on``, worked out by ``clocks``:
   extensions and pauses already in it). For a complaint, the legal deadline is the
-  acknowledgement: in time when acknowledged (or answered) by it. An open request is "No"
-  once its deadline has passed, unless the clock is waiting for the requester.
+  acknowledgement: in time when acknowledged by it (the rule of the overview's measure
+  ``requests.answered-in-time``). An open request is "No" once its deadline has passed,
+  unless the clock is waiting for the requester.
 - *Days waited*: for each pause (something asked of the requester), the days from asking to
   the answer, both counted (to today while still waiting), added up.
 
@@ -42,10 +43,12 @@ from schoolkeep.audit.services import audit_record
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
     RIGHTS_KINDS,
+    Channel,
     Exemption,
     Extension,
     Hold,
     Kind,
+    Outcome,
     Request,
     ScheduleItem,
     Status,
@@ -87,9 +90,9 @@ OVERDUE = "No: the deadline has passed"
 WITHDRAWN = "Withdrawn"
 
 KIND_LABELS: dict[str, str] = dict(Kind.choices)
-CHANNEL_LABELS: dict[str, str] = dict(Request._meta.get_field("channel").choices or [])
+CHANNEL_LABELS: dict[str, str] = dict(Channel.choices)
 STATUS_LABELS: dict[str, str] = dict(Status.choices)
-OUTCOME_LABELS: dict[str, str] = dict(Request._meta.get_field("outcome").choices or [])
+OUTCOME_LABELS: dict[str, str] = dict(Outcome.choices)
 EXEMPTION_LABELS: dict[str, str] = dict(Exemption.choices)
 
 # The columns the log reads: no encrypted field among them.
@@ -167,8 +170,7 @@ def in_time(request: Request, today: date) -> str:
     if request.status == Status.WITHDRAWN:
         return WITHDRAWN
     if request.kind == Kind.COMPLAINT:
-        met = min((d for d in (request.acknowledged_on, request.responded_on) if d),
-                  default=None)
+        met = request.acknowledged_on  # as the overview's measure counts it
     else:
         met = request.responded_on if request.status == Status.ANSWERED else None
     if met is not None:

@@ -38,7 +38,9 @@ class RequestLogForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "Every year"),
+        year = self.fields["year"]
+        assert isinstance(year, forms.ChoiceField)
+        year.choices = [("", "Every year"),
                                        *((str(year), str(year)) for year in years)]
 
     def filters(self) -> log.LogFilters:
@@ -47,7 +49,8 @@ class RequestLogForm(forms.Form):
 
 def _visible(request: SchoolRequest) -> Any:
     """The school's requests, less those hidden from the viewer."""
-    return Request.objects.filter(school=request.school).exclude(hidden_from=request.user)
+    return Request.objects.filter(school=request.school).exclude(
+        hidden_from=request.user.pk)
 
 
 def _page(request: SchoolRequest, form: RequestLogForm, status: int = 200) -> HttpResponse:
