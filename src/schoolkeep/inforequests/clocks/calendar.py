@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import holidays as holidays_lib
@@ -49,15 +50,20 @@ class TermSpan:
         return not any(first <= day <= last for first, last in self.breaks)
 
 
+@lru_cache(maxsize=512)
+def library_year(subdivision: str, year: int) -> tuple[tuple[date, str], ...]:
+    """One nation's bank holidays of one year from the library (kept: they never change
+    while the process runs, and a new release comes with a restart)."""
+    return tuple(sorted(holidays_lib.country_holidays("GB", subdiv=subdivision,
+                                                      years=[year]).items()))
+
+
 def _library_days(subdivisions: Sequence[str], years: Iterable[int]) -> dict[date, str]:
     found: dict[date, str] = {}
-    wanted = sorted(set(years))
-    if not wanted:
-        return found
-    for subdivision in subdivisions:
-        for day, name in holidays_lib.country_holidays("GB", subdiv=subdivision,
-                                                       years=wanted).items():
-            found.setdefault(day, name)
+    for year in sorted(set(years)):
+        for subdivision in subdivisions:
+            for day, name in library_year(subdivision, year):
+                found.setdefault(day, name)
     return found
 
 

@@ -214,8 +214,10 @@ def _rights(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
                   "requests; two months at most in all)")
     due = calendar.next_working_day_england(end)
     if due != end:
-        trail.add(end, f"The deadline, {long_day(end)}, is not a working day in England: "
-                       f"it moves to {long_day(due)}", due)
+        why = ("a weekend day" if end.weekday() >= 5 else
+               f"a bank holiday in England ({calendar.bank_holiday_name(end)})")
+        trail.add(end, f"The deadline, {long_day(end)}, is {why}: it moves to "
+                       f"{long_day(due)}", due)
     elif start != received or paused or months:
         trail.add(end, f"The deadline is {long_date(due)}", due)
     return Clock(starts_on=start, due_on=due, estimated=False, extension_tell_by=tell_by,

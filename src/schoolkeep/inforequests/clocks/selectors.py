@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import holidays as holidays_lib
-
-from schoolkeep.inforequests.clocks.calendar import UK_NATIONS
+from schoolkeep.inforequests.clocks.calendar import UK_NATIONS, library_year
 from schoolkeep.inforequests.models import ExtraBankHoliday
 
 NATION_NAMES = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland",
@@ -35,10 +33,10 @@ def coming_bank_holidays(today: date) -> list[BankHolidayRow]:
     years = [today.year, today.year + 1]
     found: dict[date, dict[str, str]] = {}
     for nation in UK_NATIONS:
-        for day, name in holidays_lib.country_holidays("GB", subdiv=nation,
-                                                       years=years).items():
-            if day >= today and day.weekday() < 5:
-                found.setdefault(day, {})[nation] = name
+        for year in years:
+            for day, name in library_year(nation, year):
+                if day >= today and day.weekday() < 5:
+                    found.setdefault(day, {})[nation] = name
     rows = []
     for day in sorted(found):
         nations = found[day]
