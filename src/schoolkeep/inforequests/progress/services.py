@@ -37,7 +37,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from schoolkeep.audit.services import audit_record, diff, snapshot
+from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
 from schoolkeep.inforequests.clocks.deadline import clock_refresh
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
@@ -68,6 +68,7 @@ ACTION_LABELS = {
 
 TEXT_MAX = 10_000
 # Narrative fields of the request written here: in the trail only as "changed".
+SECRET = {"before": CHANGED, "after": CHANGED}
 SECRET_FIELDS = ["outcome_reason", "late_reason", "recipients_told", "note", "reason"]
 CLOCK_FIELDS = ["due_on", "waiting_since", "extension_tell_by", "clock_starts_on"]
 
@@ -281,7 +282,7 @@ def hold_ask(*, school: Any, actor: Any, request: Request, reason: str, asked_on
         _refresh(current)
         _audit(action="requests.hold.asked", request=current, actor=actor, changes={
             "reason": Hold.Reason(reason).label, "asked_on": asked.isoformat(),
-            "note": "changed", **_clock_changes(before, current)})
+            "note": SECRET, **_clock_changes(before, current)})
     return hold
 
 
@@ -388,7 +389,7 @@ def extension_add(*, school: Any, actor: Any, request: Request, amount: int, rea
         _audit(action="requests.extension.added", request=current, actor=actor, changes={
             "amount": f"{months_or_days} {extension_unit(current.kind)}",
             "decided_on": decided.isoformat(),
-            "told_on": told.isoformat() if told else None, "reason": "changed",
+            "told_on": told.isoformat() if told else None, "reason": SECRET,
             **_clock_changes(before, current)})
     return extension
 
@@ -540,5 +541,5 @@ def request_withdraw(*, school: Any, actor: Any, request: Request, withdrawn_on:
         _refresh(current)
         _audit(action="requests.request.withdrawn", request=current, actor=actor, changes={
             **diff(before, snapshot(current, fields), secret_fields=SECRET_FIELDS),
-            "reason": "changed", **_clock_changes(clock_before, current)})
+            **_clock_changes(clock_before, current)})
     return current
