@@ -7,6 +7,7 @@ it arrived is typed as UK clock time in day, month, year, hour and minute boxes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -64,7 +65,7 @@ PUBLIC_REQUESTER_CHOICES = [
 ]
 
 
-def _blank(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+def _blank(choices: Sequence[tuple[str, str]], label: str) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 

@@ -252,3 +252,12 @@ def test_a_refusal_is_not_logged_with_its_path(db, client, caplog):
         client.get(url("secret-looking-guess"))
     assert "secret-looking-guess" not in caplog.text
     assert "/ask/[redacted]" in caplog.text
+
+
+def test_the_page_and_a_request_take_a_fixed_number_of_queries(
+        personas: Personas, client, token, django_assert_num_queries):
+    with django_assert_num_queries(3):  # two throttle checks and the page
+        assert client.get(url(token)).status_code == 200
+    make_request(personas)  # however many requests the school already has
+    with django_assert_num_queries(3):
+        assert client.get(url(token), REMOTE_ADDR="192.0.2.9").status_code == 200
