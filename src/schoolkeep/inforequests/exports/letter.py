@@ -46,6 +46,7 @@ from schoolkeep.inforequests.models import (
     SearchTask,
     Status,
 )
+from schoolkeep.inforequests.searches.selectors import items_of, tasks_query
 from schoolkeep.lib.downloads import DOCX as DOCX_TYPE
 from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.tenancy.guards import require_permission
@@ -171,9 +172,9 @@ class Letter:
 # The record's parts the letter reads -----------------------------------------------------
 
 def letter_request(request: Request) -> tuple[list[SearchTask], list[ScheduleItem]]:
-    searches = list(request.searches.select_related("asset").order_by("place", "id"))
-    items = list(request.items.order_by("number"))
-    return searches, items
+    """The request's searches (with their assets, for Article 15) and its schedule, read
+    through the searches part's selectors."""
+    return list(tasks_query(request).select_related("asset")), items_of(request)
 
 
 def _sentence(text: str) -> str:
