@@ -17,6 +17,11 @@ Sections, each from the module that keeps the records:
   aggregate queries). The term's window runs from the day after the previous term ended to
   this term's last day (``Term.since``), so a report made in the holiday before a term is in
   that term's pack, as the calendar counts a holiday day in the term that follows;
+- the requests with a legal clock of the term (``inforequests``): received by kind, answered
+  by their deadline or late (the rule of the measure ``requests.answered-in-time``), those
+  given an extension or paused for the requester, withdrawn; and now, the requests open and
+  those past their deadline. Counts only: never a reference, a name or what was asked. The
+  term's window is the breach log's (received from ``Term.since`` to the term's last day);
 - the policy register's reviews overdue and due by the end of the term (``agreements.policies``);
 - the Single Central Record's completeness, acceptable use coverage per audience, training
   coverage, backups and restore tests (the overview's measures, ``overview.registry``).
@@ -45,7 +50,8 @@ from schoolkeep.overview.types import Figure, MeasureSpec
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role, role_label
 
-FIGURES_VERSION = 2  # the shape of ``GovernorPack.figures`` (2: term.since, ico_undecided)
+# The shape of ``GovernorPack.figures`` (2: term.since, ico_undecided; 3: requests).
+FIGURES_VERSION = 3
 
 # The overview's measures the pack shows, by section, in order.
 MEASURE_SECTIONS: list[tuple[str, str, list[str]]] = [
@@ -192,6 +198,28 @@ class BreachFigures:
 
 
 @dataclass(frozen=True)
+class KindCount:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RequestFigures:
+    """Requests with a legal clock received in the term (``Term.since`` to ``Term.ends_on``),
+    and those open now."""
+
+    received: int = 0
+    by_kind: list[KindCount] = field(default_factory=list)  # the kinds received, most first
+    in_time: int = 0  # answered by the deadline (a complaint: acknowledged within 30 days)
+    late: int = 0  # answered after the deadline
+    extended: int = 0  # given more time (an extension)
+    paused: int = 0  # waited for the requester (identity, a fee, a clarification...)
+    withdrawn: int = 0
+    open_now: int = 0  # every open request of the school, whenever received
+    overdue_now: int = 0  # of those, past the deadline and not waiting for the requester
+
+
+@dataclass(frozen=True)
 class PolicyReview:
     title: str
     next_review_on: date
@@ -225,6 +253,7 @@ class PackContent:
     overdue_actions: int
     policies: PolicyFigures
     measures: list[MeasureSection]
+    requests: RequestFigures = field(default_factory=RequestFigures)
 
     def as_json(self) -> dict[str, Any]:
         """The figures as JSON values (dates as ISO text), for ``GovernorPack.figures``."""
@@ -374,6 +403,39 @@ def _incident_counts(school: School, today: date) -> tuple[int, int]:
     return open_high, overdue
 
 
+def _requests(school: School, term: Term, today: date) -> RequestFigures:
+    """Two queries: the figures of the term and of now in one aggregate, and the term's
+    requests per kind. Counts only."""
+    from schoolkeep.inforequests.duties.measures import answered, in_time_conditions
+    from schoolkeep.inforequests.duties.provider import RESPONDING
+    from schoolkeep.inforequests.models import Extension, Hold, Kind, Request, Status
+
+    rows = Request.objects.filter(school=school)
+    of_term = Q(received_on__gte=term.since, received_on__lte=term.ends_on)
+    kept = of_term & ~Q(status=Status.WITHDRAWN)
+    _counted, met = in_time_conditions(today)
+    done = answered()
+    is_open = Q(status=Status.OPEN)
+    extended = Q(pk__in=Extension.objects.filter(request__school=school).values("request_id"))
+    paused = Q(pk__in=Hold.objects.filter(request__school=school).values("request_id"))
+    figures = (rows.order_by()
+               .aggregate(received=Count("pk", filter=of_term),
+                          in_time=Count("pk", filter=kept & done & met),
+                          late=Count("pk", filter=kept & done & ~met),
+                          extended=Count("pk", filter=of_term & extended),
+                          paused=Count("pk", filter=of_term & paused),
+                          withdrawn=Count("pk", filter=of_term & Q(status=Status.WITHDRAWN)),
+                          open_now=Count("pk", filter=is_open),
+                          overdue_now=Count("pk", filter=is_open & RESPONDING
+                                            & Q(due_on__lt=today))))
+    labels = dict(Kind.choices)
+    kinds = (rows.filter(of_term).order_by().values("kind").annotate(n=Count("pk"))
+             .values_list("kind", "n"))
+    by_kind = sorted((KindCount(labels.get(kind, kind), n) for kind, n in kinds),
+                     key=lambda each: (-each.count, each.label))
+    return RequestFigures(by_kind=by_kind, **figures)
+
+
 def _policies(school: School, term: Term, today: date) -> PolicyFigures:
     from schoolkeep.agreements.policies.models import Policy, PolicyVersion
 
@@ -440,4 +502,4 @@ def gather(school: School, term: Term, *, now: datetime) -> PackContent:
         role_holders=_role_holders(school), frameworks=frameworks, gaps=gaps,
         breaches=_breaches(school, term, now), open_high_risk=open_high,
         overdue_actions=overdue, policies=_policies(school, term, today),
-        measures=_measures(school, now))
+        measures=_measures(school, now), requests=_requests(school, term, today))

@@ -96,6 +96,27 @@ def _breaches(document: Any, pack: PackContent) -> None:
     ])
 
 
+def _requests(document: Any, pack: PackContent) -> None:
+    r = pack.requests
+    document.add_heading("Requests with legal deadlines this term", level=2)
+    document.add_paragraph(
+        "Subject access and the other data protection rights, freedom of information, exam "
+        "marks, the educational record and complaints about how the school handles personal "
+        f"data, received from {_day(pack.term.since)} to {_day(pack.term.ends_on)}. "
+        "Counts only.")
+    _table(document, None, [
+        ["Requests received", r.received],
+        *([each.label, each.count] for each in r.by_kind),
+        ["Answered by the legal deadline", r.in_time],
+        ["Answered late", r.late],
+        ["Given more time (an extension)", r.extended],
+        ["Paused to wait for the requester", r.paused],
+        ["Withdrawn", r.withdrawn],
+        ["Open requests (now)", r.open_now],
+        ["Open requests past their deadline (now)", r.overdue_now],
+    ])
+
+
 def _policies(document: Any, pack: PackContent) -> None:
     p = pack.policies
     document.add_heading("Policy reviews", level=2)
@@ -135,6 +156,7 @@ def pack_docx(pack: PackContent) -> bytes:
     _frameworks(document, pack)
     _gaps(document, pack)
     _breaches(document, pack)
+    _requests(document, pack)
     _policies(document, pack)
     for section in pack.measures:
         document.add_heading(section.title, level=2)
@@ -144,7 +166,7 @@ def pack_docx(pack: PackContent) -> bytes:
             document.add_paragraph("Not recorded in Schoolkeep.")
     document.add_paragraph(
         f"Made by Schoolkeep on {_day(pack.made_on)}. Figures only: the pack names no one but "
-        "the holders of a role, and says nothing of what any incident was.")
+        "the holders of a role, and says nothing of what any incident or request was.")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

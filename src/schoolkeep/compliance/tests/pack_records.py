@@ -1,6 +1,7 @@
 """Records the governor pack's tests share: a moment inside Autumn 2026 (the default term
-dates: 2 September to 18 December), a term's worth of incidents carrying a distinctive
-narrative and a pupil-like name that must never reach the pack, and policies due for review."""
+dates: 2 September to 18 December), a term's worth of incidents and of requests with a
+legal clock carrying a distinctive narrative and a pupil-like name that must never reach the
+pack, and policies due for review."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from schoolkeep.agreements.policies.models import Policy
 from schoolkeep.compliance.models import Attestation, Control, GovernorPack
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, Status
 from schoolkeep.incidents.report.services import incident_report
+from schoolkeep.inforequests.models import Hold
+from schoolkeep.inforequests.models import Kind as RequestKind
+from schoolkeep.inforequests.models import Status as RequestStatus
+from schoolkeep.inforequests.tests.duties_support import extension as request_extension
+from schoolkeep.inforequests.tests.duties_support import make as make_request
 from schoolkeep.lib import uploads
 from schoolkeep.lib.text import fold
 
@@ -77,6 +83,36 @@ def term_of_incidents(school: Any, start: int = 0, count: int = 1) -> None:
                               description=f"Phone {PUPIL}'s parents", due_on=date(2026, 10, 20))
         Action.objects.create(school=school, incident=high, kind=Action.Kind.REMEDIAL,
                               description="Later", due_on=date(2027, 1, 20))
+
+
+def request(school: Any, received: date, due: date, **fields: Any) -> Any:
+    """A request whose requester, subject and narrative fields carry the pupil's name and
+    the narrative."""
+    return make_request(school, received=received, due=due, requester_name=PUPIL,
+                        subject_name=PUPIL, description=f"{PUPIL}: {NARRATIVE}",
+                        child_note=NARRATIVE, **fields)
+
+
+def term_of_requests(school: Any, count: int = 1) -> None:
+    """Per round, received in the term: a subject access request answered in time, a
+    freedom of information request extended and answered late, a subject access request
+    paused for identity and now past its deadline, a complaint inside its 30 days, a
+    withdrawn one; and one of the term before, still open and past its deadline."""
+    for _ in range(count):
+        request(school, date(2026, 10, 1), date(2026, 11, 2), status=RequestStatus.ANSWERED,
+                responded_on=date(2026, 10, 20), outcome="full")
+        late = request(school, date(2026, 10, 1), date(2026, 10, 29), kind=RequestKind.FOI,
+                       status=RequestStatus.ANSWERED, responded_on=date(2026, 11, 3),
+                       outcome="partial", late_reason=f"{PUPIL} {NARRATIVE}")
+        request_extension(late, decided=-45, told=-44)  # 23 and 24 October
+        paused = request(school, date(2026, 10, 5), date(2026, 11, 9))
+        Hold.objects.create(request=paused, reason=Hold.Reason.IDENTITY,
+                            asked_on=date(2026, 10, 6), answered_on=date(2026, 10, 9),
+                            note=NARRATIVE)
+        request(school, date(2026, 11, 10), date(2026, 12, 10), kind=RequestKind.COMPLAINT)
+        request(school, date(2026, 10, 12), date(2026, 11, 12),
+                status=RequestStatus.WITHDRAWN, withdrawn_on=date(2026, 10, 13))
+        request(school, date(2026, 6, 1), date(2026, 7, 1))
 
 
 def policy(school: Any, title: str, next_review_on: date | None) -> Policy:

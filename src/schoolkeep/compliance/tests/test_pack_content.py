@@ -1,10 +1,11 @@
 """The governor pack's figures (``pack.content.gather``): the term's breach figures (by
 kind, the ICO decisions, the hours to decide, late ones; a report of another term left out),
-the open high-risk incidents and overdue actions, the policy reviews overdue and due by the
-end of the term, the frameworks with the requirements not met and their owners, the overview's
-measures; the same number of queries for 1 and 8 rounds of records; and both files read back
-(PDF with pypdf, Word with python-docx) holding the figures but no incident narrative and no
-name but the role holders'."""
+the open high-risk incidents and overdue actions, the term's requests with a legal clock (by
+kind, answered in time or late, extended, paused, withdrawn; open and overdue now), the
+policy reviews overdue and due by the end of the term, the frameworks with the requirements
+not met and their owners, the overview's measures; the same number of queries for 1 and 8
+rounds of records; and both files read back (PDF with pypdf, Word with python-docx) holding
+the figures but no incident or request narrative and no name but the role holders'."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from schoolkeep.compliance.tests.pack_records import (
     pdf_text,
     policies,
     term_of_incidents,
+    term_of_requests,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,19 @@ def test_breach_figures_of_the_term(personas: Personas) -> None:
     assert (b.ico_reported, b.ico_to_send, b.ico_not_reporting, b.ico_late) == (2, 0, 2, 2)
     assert (b.decided, b.hours_average, b.hours_longest) == (4, 45.0, 80.0)
     assert (content.open_high_risk, content.overdue_actions) == (2, 2)
+
+
+def test_request_figures_of_the_term(personas: Personas) -> None:
+    term_of_requests(personas.school, count=2)
+    r = gather(personas.school, resolve_term(personas.school, None, TODAY), now=NOW).requests
+    assert r.received == 10
+    assert [(each.label, each.count) for each in r.by_kind] == [
+        ("Subject access request", 6),
+        ("Complaint about how the school handles personal data", 2),
+        ("Freedom of information request", 2)]
+    assert (r.in_time, r.late, r.extended, r.paused, r.withdrawn) == (2, 2, 2, 2, 2)
+    # Now: the paused one past its deadline, the complaint, last term's still open.
+    assert (r.open_now, r.overdue_now) == (6, 4)
 
 
 def test_policy_reviews_overdue_and_due_by_the_end_of_the_term(personas: Personas) -> None:
@@ -104,25 +119,33 @@ def test_the_queries_do_not_grow_with_the_records(personas: Personas) -> None:
     school = personas.school
     term = resolve_term(school, None, TODAY)
     term_of_incidents(school, 0, 1)
+    term_of_requests(school, 1)
     policies(school, 0, 1)
     gather(school, term, now=NOW)  # the term rows and caches, made once
     with CaptureQueriesContext(connection) as few:
         gather(school, term, now=NOW)
     term_of_incidents(school, 1, 7)
+    term_of_requests(school, 7)
     policies(school, 1, 7)
     with CaptureQueriesContext(connection) as many:
         content = gather(school, term, now=NOW)
     assert content.breaches.breaches == 24
+    assert content.requests.received == 40
     assert len(many) == len(few)
 
 
 def test_the_files_hold_the_figures_and_no_narrative_or_names(personas: Personas) -> None:
     school = personas.school
     term_of_incidents(school, count=1)
+    term_of_requests(school, count=1)
     policies(school, count=1)
     not_done(school)
     content = gather(school, resolve_term(school, None, TODAY), now=NOW)
     for text in (pdf_text(pack_pdf(content)), docx_text(pack_docx(content))):
+        assert "Requests received 5" in text
+        assert "Answered late 1" in text
+        assert "Open requests past their deadline (now) 2" in text
+        assert "RQ-2026" not in text  # not even a reference
         assert "Governor pack: Autumn 2026" in text
         assert "Oakfield Primary" in text
         assert "Senior Information Risk Owner (SIRO) Person" in text

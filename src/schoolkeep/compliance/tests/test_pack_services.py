@@ -42,7 +42,7 @@ def test_build_now_keeps_both_files_and_the_figures(personas: Personas) -> None:
     assert (pack.term_label, pack.term_starts_on, pack.term_ends_on) == (
         "Autumn 2026", date(2026, 9, 2), date(2026, 12, 18))
     assert pack.build_seconds is not None and pack.build_seconds > 0
-    assert pack.figures["figures_version"] == 2
+    assert pack.figures["figures_version"] == 3
     assert [each["code"] for each in pack.figures["frameworks"]] == [
         "school-policy", "dfe-cyber", "rpa-cyber"]
     assert "Governor pack: Autumn 2026" in pdf_text(stored(pack, "pdf"))

@@ -33,14 +33,19 @@ def school_year_start(today: date) -> date:
     return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
 
+def answered() -> Q:
+    """Request rows answered: a complaint once acknowledged, any other kind once answered."""
+    complaint = Q(kind=Kind.COMPLAINT)
+    return (complaint & Q(acknowledged_on__isnull=False)) | (
+        ~complaint & Q(status=Status.ANSWERED))
+
+
 def in_time_conditions(today: date) -> tuple[Q, Q]:
     """(counted, met) on Request rows not withdrawn: counted once answered (a complaint:
     acknowledged) or once its deadline has passed; met when done by the deadline. The
     governor pack counts with the same rule."""
     complaint = Q(kind=Kind.COMPLAINT)
-    done = (complaint & Q(acknowledged_on__isnull=False)) | (
-        ~complaint & Q(status=Status.ANSWERED))
-    counted = done | Q(due_on__lt=today)
+    counted = answered() | Q(due_on__lt=today)
     met = (complaint & Q(acknowledged_on__lte=F("due_on"))) | (
         ~complaint & Q(status=Status.ANSWERED, responded_on__lte=F("due_on")))
     return counted, met

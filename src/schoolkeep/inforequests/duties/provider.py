@@ -66,8 +66,8 @@ from schoolkeep.duties.types import (
 )
 from schoolkeep.inforequests.clocks.calendar import england_bank_holidays
 from schoolkeep.inforequests.models import (
-    ExtraBankHoliday,
     Extension,
+    ExtraBankHoliday,
     Hold,
     Kind,
     Request,
@@ -310,8 +310,9 @@ class RequestDuties(CountsFromKinds):
             return self._searches(school_id, now, today, until, owners, mine, rows)
         if kind == NOT_TOLD:
             return self._extensions(school_id, now, today, until, owners, mine, rows)
+        own: dict[int, date] = {}
         if kind == AWAITING:
-            default, own = today, {}  # not needed: no response window
+            default = today  # not needed: no response window
         else:
             default, own = _cutoffs([school_id], today)
         overdue, due = _request_windows(today, until, default, own)[kind]
