@@ -48,8 +48,8 @@ class SearchAddForm(_Choosing):
         help_text="For example: the head's paper file, the staff room noticeboard, a "
                   "teacher's laptop. Leave it empty to use the name of the asset or system "
                   "chosen below.")
-    asset = forms.ChoiceField(label="An asset of the register (optional)", required=False)
-    system = forms.ChoiceField(label="A system (optional)", required=False)
+    asset = forms.ChoiceField(label="An asset of the register", required=False)
+    system = forms.ChoiceField(label="A system", required=False)
 
     def __init__(self, *args: Any, assets: list[Asset], systems: list[System],
                  **kwargs: Any) -> None:
@@ -95,11 +95,11 @@ class SearchRecordForm(forms.Form):
     state = forms.ChoiceField(label="What did the search find?", choices=RECORD_CHOICES,
                               widget=forms.RadioSelect,
                               error_messages={"required": "Choose what the search found."})
-    searched_on = UKDateField(label="Date searched", what="the date of the search",
-                              past=True, required=False,
-                              help_text="Not needed when the place did not need searching.")
+    searched_on = UKDateField(label="Date", what="the date of the search", past=True,
+                              help_text="The day you searched, or found it was not needed.",
+                              error_messages={"required": "Enter the date of the search."})
     note = forms.CharField(
-        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What you found and where, or why this place did not need searching "
                   "(required then). Do not copy the information itself here.")
 
@@ -120,7 +120,7 @@ def exemption_choices(request: Request) -> list[tuple[str, str]]:
 
 
 class ItemForm(_Choosing):
-    search = forms.ChoiceField(label="Found in (optional)", required=False,
+    search = forms.ChoiceField(label="Found in", required=False,
                                help_text="The search it came from, if any.")
     source = forms.CharField(
         label="Source", required=False, max_length=SOURCE_MAX,

@@ -90,6 +90,9 @@ def test_the_assignee_records_their_search_through_the_form(personas: Personas,
     url = reverse("requests:search-detail", args=[task.pk])
     refused = client.post(url, {"state": "not_needed"})
     assert refused.status_code == 200
+    assert "Enter the date of the search" in refused.content.decode()
+    refused = client.post(url, {"state": "not_needed",
+                                **_dated("searched_on", timezone.localdate())})
     assert "Enter a note" in refused.content.decode()
     done = client.post(url, {"state": "found", **_dated("searched_on", timezone.localdate()),
                              "note": "Two letters"})
