@@ -309,7 +309,8 @@ def _refusal_notice(letter: Letter, request: Request, used: list[str]) -> None:
                      "have not shared.")
     if used:
         letter.paragraph(f"The {word} we rely on, and why each applies:")
-        letter.points([_sentence(f"{Exemption(code).label}: {_exemption_reason(code)}")
+        letter.points([_sentence(f"{Exemption(code).label}. It applies because "
+                                 f"{_exemption_reason(code)}")
                        for code in used if code in Exemption.values])
     if any(code in QUALIFIED for code in used) or request.kind == Kind.EIR:
         letter.paragraph("For these we weighed the public interest in sharing the information "

@@ -158,8 +158,8 @@ def test_an_foi_refusal_carries_the_refusal_notice_and_the_internal_review(
     text = docx_text(letter_docx(letter_data(made, today=TODAY)))
     assert "information under the Freedom of Information Act 2000" in text
     assert "refusal notice under section 17 of the Freedom of Information Act 2000" in text
-    assert ("FOI section 43: commercial interests: sharing it would be likely to harm "
-            "someone's commercial interests (section 43).") in text
+    assert ("FOI section 43: commercial interests. It applies because sharing it would be "
+            "likely to harm someone's commercial interests (section 43).") in text
     assert "weighed the public interest" in text
     assert "ask us to review our reply" in text and "within 40 working days" in text
     assert "Day rates of each agency" not in text

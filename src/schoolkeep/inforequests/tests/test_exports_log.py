@@ -263,7 +263,8 @@ def test_the_logs_text_is_never_a_formula(personas: Personas) -> None:
     assert "'=HYPERLINK(1)" in [row["Reference"] for row in log]
 
 
-def test_requests_hidden_from_the_viewer_are_left_out(personas: Personas) -> None:
+def test_requests_hidden_from_the_viewer_are_left_out(personas: Personas,
+                                                     login: Any) -> None:
     made = build_log(personas)
     made["late"].hidden_from.add(personas.dpo)
     for_dpo = request_log_export(school=personas.school, actor=personas.dpo, fmt=CSV,
@@ -273,6 +274,8 @@ def test_requests_hidden_from_the_viewer_are_left_out(personas: Personas) -> Non
     assert (for_dpo.rows, for_siro.rows) == (5, 6)
     assert made["late"].reference.encode() not in for_dpo.content
     assert made["late"].reference.encode() in for_siro.content
+    page = login(personas.dpo).get(reverse("requests:export-list")).content.decode()
+    assert made["answered"].reference in page and made["late"].reference not in page
 
 
 def test_download_from_the_page_is_audited(personas: Personas, login: Any) -> None:
