@@ -160,6 +160,10 @@ def test_the_complaint_pages(personas: Personas, login: Login) -> None:
     assert Request.objects.get(pk=complaint.pk).acknowledged_on == date(2026, 3, 4)
     assert "Already acknowledged" in client.get(
         _url("request-acknowledge", complaint)).content.decode()
+    detail = client.get(_url("request-detail", complaint)).content.decode()
+    assert 'id="pauses"' not in detail  # a complaint has no pause in law
+    assert "Acknowledged on 4 March 2026" in detail
+    assert _url("request-acknowledge", complaint) not in detail
 
 
 def test_withdrawing_from_the_form(personas: Personas, login: Login) -> None:
