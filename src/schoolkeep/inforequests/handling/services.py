@@ -307,9 +307,10 @@ def request_hide(*, school: School, actor: Any, request: Request, hidden_from: l
         members = set(Membership.objects.filter(
             school=school, is_active=True, user_id__in=list(users)).values_list(
             "user_id", flat=True))
-        if set(users) - members:
-            raise DomainError("Choose members of this school.", field="hidden_from")
         old = set(current.hidden_from.values_list("pk", flat=True))
+        # Someone it is hidden from who has since left stays hidden (should they return).
+        if set(users) - members - old:
+            raise DomainError("Choose members of this school.", field="hidden_from")
         if old == set(users):
             return current
         current.hidden_from.set(get_user_model().objects.filter(pk__in=list(users)))

@@ -164,11 +164,15 @@ def request_identity(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 def request_hide_view(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     obj = _request(request, public_id)
     # Everyone of the school but the person hiding it (who would lose it themselves).
-    members = [membership.user for membership in members_with_roles(request.school)
-               if membership.user.pk != request.user.pk]
+    # Those it is hidden from who have left the school stay listed (and hidden).
+    users = {m.user.pk: m.user for m in members_with_roles(request.school)}
+    hidden = {user.pk: user for user in obj.hidden_from.all()}
+    users.update(hidden)
+    members = sorted((user for pk, user in users.items() if pk != request.user.pk),
+                     key=lambda user: (str(user), user.pk))
     form = HideForm(posted(request), members=members, initial={
         "version": obj.version,
-        "hidden_from": [str(pk) for pk in obj.hidden_from.values_list("pk", flat=True)]})
+        "hidden_from": sorted(str(pk) for pk in hidden)})
     return _form_page(
         request, obj=obj, form=form, title="Hide the request from members",
         button="Save", done="Who the request is hidden from is saved.",

@@ -231,3 +231,16 @@ def test_hiding_never_from_oneself_only_members_and_audited_as_a_count(
                  hidden_from=[])
     assert not request_obj.hidden_from.exists()
     assert timezone.now() == NOW
+
+
+def test_someone_hidden_who_left_stays_hidden(personas: Personas) -> None:
+    from schoolkeep.tenancy.models import Membership
+
+    request_obj = make_request(personas, received_at=RECEIVED)
+    request_hide(school=personas.school, actor=personas.dpo, request=request_obj,
+                 hidden_from=[personas.staff])
+    Membership.objects.filter(user=personas.staff, school=personas.school).update(
+        is_active=False)
+    request_hide(school=personas.school, actor=personas.dpo, request=request_obj,
+                 hidden_from=[personas.staff, personas.siro])
+    assert set(request_obj.hidden_from.all()) == {personas.staff, personas.siro}
