@@ -213,11 +213,11 @@ def _enclosed(letter: Letter, items: list[ScheduleItem]) -> None:
                      "the reason is given beside it.")
     points = []
     for item in shared:
-        line = f"Item {item.number}: {_sentence(item.description)} (from {item.source})"
+        line = f"Item {item.number}, from {item.source}: {_sentence(item.description)}"
         if item.decision == ScheduleItem.Decision.REDACTED:
             reason = _exemption_reason(item.exemption) if item.exemption else \
                 "they are about other people or another exemption applies"
-            line += f". Some parts are removed because {reason}"
+            line += f" Some parts are removed because {reason}"
         points.append(_sentence(line))
     letter.points(points)
 
@@ -240,12 +240,13 @@ def _article15(letter: Letter, searches: list[SearchTask]) -> None:
     for task in searches:
         if task.asset is not None and task.state == SearchTask.State.FOUND:
             assets.setdefault(task.asset.pk, task.asset)
-    letter.heading("More about how we use your information")
+    letter.heading("More about how we use this information")
     bases = dict(LawfulBasis.choices)
     if assets:
-        letter.paragraph("For each of our records in which we found information about you, "
-                         "this is why we hold it, what it holds, who we share it with and "
-                         "how long we keep it, as our register of information records it.")
+        letter.paragraph("For each of our records in which we found the information you "
+                         "asked for, this is why we hold it, what it holds, who we share it "
+                         "with and how long we keep it, as our register of information "
+                         "records it.")
     for asset in assets.values():
         letter.heading(asset.name)
         why = asset.purpose.strip() or "Not recorded in our register"
@@ -266,11 +267,11 @@ def _article15(letter: Letter, searches: list[SearchTask]) -> None:
             asset.retention_period.strip() or "not recorded in our register; ask us"))
         letter.points(points)
     letter.heading("Where the information came from")
-    letter.paragraph("Information you did not give us yourself came from the records named "
-                     "above. If you would like to know more about where any of it came from, "
-                     "ask us and we will tell you what we know.")
+    letter.paragraph("Where the information did not come from you, it came from the records "
+                     "named above. If you would like to know more about where any of it came "
+                     "from, ask us and we will tell you what we know.")
     letter.heading("Your other rights")
-    letter.paragraph("You can ask us to correct information about you that is wrong or "
+    letter.paragraph("You can ask us to correct personal information that is wrong or "
                      "incomplete, to delete it, to limit how we use it, or object to our "
                      "using it. Write to us, quoting our reference, and we will reply within "
                      "one month.")

@@ -104,14 +104,14 @@ def test_the_subject_access_letter_says_what_was_searched_enclosed_and_withheld(
     assert "E-mail archive: nothing found, searched on 11 February 2026" in text
     assert "Old paper files" not in text
     # Enclosed, with the reason for the redactions.
-    assert "Item 1: Incident report of 3 March 2025. (from Behaviour log)." in text
-    assert "Item 2: Class teacher's note about the trip" in text
-    assert "Some parts are removed because it is about other people" in text
+    assert "Item 1, from Behaviour log: Incident report of 3 March 2025." in text
+    assert ("Item 2, from Behaviour log: Class teacher's note about the trip. Some parts are "
+            "removed because it is about other people") in text
     # Withheld: the reason in plain words, never what the item is.
     assert "Item 3 (from Counsellor's notes): not shared because a health" in text
     assert "Counsellor's assessment" not in text
     # Article 15: only the asset in which something was found.
-    assert "More about how we use your information" in text
+    assert "More about how we use this information" in text
     assert ("Why we hold it: To support pupils' behaviour and keep them safe. Our lawful "
             "basis: Public task (Article 6(1)(e)).") in text
     assert "What it holds: Incidents, sanctions and rewards." in text
@@ -163,7 +163,7 @@ def test_an_foi_refusal_carries_the_refusal_notice_and_the_internal_review(
     assert "weighed the public interest" in text
     assert "ask us to review our reply" in text and "within 40 working days" in text
     assert "Day rates of each agency" not in text
-    assert "More about how we use your information" not in text  # not subject access
+    assert "More about how we use this information" not in text  # not subject access
     assert "The request is about" not in text
     assert ICO_HELPLINE in text
 
