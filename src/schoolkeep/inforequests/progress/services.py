@@ -31,7 +31,7 @@ The rules, in the words the forms show:
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -187,7 +187,7 @@ def _day(value: Any, *, field: str, label: str, request: Request,
             value = date.fromisoformat(value)
         except ValueError:
             raise DomainError(f"Enter {label} as a real date.", field=field) from None
-    if not isinstance(value, date):
+    if not isinstance(value, date) or isinstance(value, datetime):
         raise DomainError(f"Enter {label} as a real date.", field=field)
     if value > today():
         raise DomainError(f"{label[0].upper()}{label[1:]} is in the future: record it once "

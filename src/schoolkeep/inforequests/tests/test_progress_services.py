@@ -159,6 +159,8 @@ def test_one_open_pause_of_each_reason_at_a_time(personas: Personas) -> None:
 
 def test_a_pause_is_asked_between_the_request_and_today(personas: Personas) -> None:
     request = _request(personas)
+    _refused("asked_on", _ask, personas=personas, request=request, asked_on="3 March")
+    _refused("asked_on", _ask, personas=personas, request=request, asked_on=NOW)
     _refused("asked_on", _ask, personas=personas, request=request, asked_on=date(2026, 3, 17))
     _refused("asked_on", _ask, personas=personas, request=request, asked_on=date(2026, 3, 1))
 
