@@ -96,7 +96,7 @@ def test_the_assignee_records_their_search_through_the_form(personas: Personas,
     assert "Enter a note" in refused.content.decode()
     done = client.post(url, {"state": "found", **_dated("searched_on", timezone.localdate()),
                              "note": "Two letters"})
-    assert done.status_code == 302 and done.url == url
+    assert done.status_code == 302 and done["Location"] == url
     task.refresh_from_db()
     assert (task.state, task.searched_by) == ("found", personas.staff)
 

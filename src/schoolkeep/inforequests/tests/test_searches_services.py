@@ -4,7 +4,7 @@ recording searches, and the schedule of items, with their rules and their audit 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.utils import timezone
@@ -69,7 +69,8 @@ def test_the_checklist_of_a_request_about_a_pupil_lists_the_pupils_assets(
     by_asset = {task.asset_id: task for task in added}
     assert assets["payroll"].pk not in by_asset  # a staff-only asset is not searched
     assert assets["archived"].pk not in by_asset
-    assert by_asset[assets["safeguarding"].pk].system.name == "CPOMS"  # its one system
+    one = by_asset[assets["safeguarding"].pk].system
+    assert one is not None and one.name == "CPOMS"  # its one system
     assert by_asset[assets["pupil_records"].pk].system is None  # two systems: in the place
     event = AuditEvent.objects.filter(action="requests.search.generated").get()
     assert event.target_label == request.reference
@@ -123,7 +124,8 @@ def test_a_long_place_names_the_systems_that_fit() -> None:
         def __init__(self, name: str) -> None:
             self.name = name
 
-    place = place_for(Named("A" * 150), [Named(f"System {n}") for n in range(10)])  # type: ignore[arg-type]
+    systems: list[Any] = [Named(f"System {n}") for n in range(10)]
+    place = place_for(cast(Asset, Named("A" * 150)), systems)
     assert len(place) <= 200 and place.endswith("more)")
 
 
