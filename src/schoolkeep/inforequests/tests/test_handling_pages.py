@@ -69,7 +69,7 @@ def test_the_page_shows_the_deadline_rule_moves_record_and_parts(personas: Perso
                   "Behaviour log 1", "Many records across years", "History",
                   "Request logged"):
         assert shown in html, shown
-    for link in ("request-edit", "request-identity", "request-hide"):
+    for link in ("request-edit", "request-identity", "request-hide", "request-letter"):
         assert reverse(f"requests:{link}", args=[request_obj.public_id]) in html
 
 
@@ -77,7 +77,7 @@ def test_the_auditor_reads_without_the_forms(personas: Personas, login: Login) -
     request_obj = make_request(personas)
     html = page(login(personas.auditor), detail(request_obj))
     assert "Pat Parent" in html and "days left" in html
-    for link in ("request-edit", "request-identity", "request-hide"):
+    for link in ("request-edit", "request-identity", "request-hide", "request-letter"):
         assert reverse(f"requests:{link}", args=[request_obj.public_id]) not in html
 
 
