@@ -264,3 +264,20 @@ def test_hiding_through_the_form_never_offers_oneself(personas: Personas,
     assert response.status_code == 302
     assert list(request_obj.hidden_from.all()) == [personas.siro]
     assert "Senior Information Risk Owner (SIRO) Person" in page(client, detail(request_obj))
+
+
+def test_a_paused_request_says_it_waits_for_the_requester(personas: Personas,
+                                                          login: Login) -> None:
+    from schoolkeep.inforequests.models import Hold
+    from schoolkeep.inforequests.progress.services import hold_ask
+
+    request_obj = make_request(personas)
+    today = timezone.localdate()
+    hold_ask(school=personas.school, actor=personas.dpo, request=request_obj,
+             reason=Hold.Reason.IDENTITY, asked_on=today, note="A passport, please")
+    client = login(personas.dpo)
+    words = f"Waiting for the requester since {today.day} {today:%b %Y}"
+    assert words in page(client, reverse("requests:request-list"))
+    html = page(client, detail(request_obj))
+    assert f"Waiting since {today.day} {today:%B %Y}" in html
+    assert "The clock is stopped until they answer" in html and "days left" not in html
