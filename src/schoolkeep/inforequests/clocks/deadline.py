@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import calendar as stdlib_calendar
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -417,17 +417,26 @@ def work_out(request: Any, *, holds: Iterable[Any] | None = None,
     extension_list = sorted(extensions, key=lambda e: e.decided_on)
     trail = _Trail()
     kind = request.kind
-    if kind in RIGHTS_KINDS:
-        return _rights(request, hold_list, extension_list, calendar, today, trail)
-    if kind in (Kind.FOI, Kind.EIR):
-        return _information(request, hold_list, extension_list, calendar, today, trail)
-    if kind == Kind.EXAM_MARKS:
-        return _exam_marks(request, hold_list, calendar, today, trail)
-    if kind == Kind.COMPLAINT:
-        return _complaint(request, trail)
-    if kind == Kind.EDUCATIONAL_RECORD:
-        return _educational_record(request, calendar, trail)
-    raise ValueError(f"No clock for the kind {kind!r}.")
+    announced = getattr(request, "results_announced_on", None)
+    if kind == Kind.EXAM_MARKS and announced is not None and announced <= request.received_on:
+        # Asked for once the results were out: an ordinary subject access request.
+        trail.add(announced, f"Results announced on {long_date(announced)}, before the "
+                             "request: the usual one month applies")
+        clock = _rights(request, hold_list, extension_list, calendar, today, trail)
+    elif kind in RIGHTS_KINDS:
+        clock = _rights(request, hold_list, extension_list, calendar, today, trail)
+    elif kind in (Kind.FOI, Kind.EIR):
+        clock = _information(request, hold_list, extension_list, calendar, today, trail)
+    elif kind == Kind.EXAM_MARKS:
+        clock = _exam_marks(request, hold_list, calendar, today, trail)
+    elif kind == Kind.COMPLAINT:
+        clock = _complaint(request, trail)
+    elif kind == Kind.EDUCATIONAL_RECORD:
+        clock = _educational_record(request, calendar, trail)
+    else:
+        raise ValueError(f"No clock for the kind {kind!r}.")
+    # The moves in the order they happened (those of one day in the order worked out).
+    return replace(clock, moves=sorted(clock.moves, key=lambda move: move.on))
 
 
 def _apply(request: Request, clock: Clock) -> bool:

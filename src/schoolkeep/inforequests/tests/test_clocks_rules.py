@@ -211,6 +211,9 @@ def test_exam_marks_are_five_months_or_40_days_from_the_results() -> None:
     # Results on 20 August 2026: the 40 days begin with that day and end on 28 September.
     early = clock(Kind.EXAM_MARKS, date(2026, 6, 1), results_announced_on=date(2026, 8, 20))
     assert early.due_on == date(2026, 9, 28)
+    # Asked for after the results: the usual month of subject access.
+    after = clock(Kind.EXAM_MARKS, date(2026, 9, 3), results_announced_on=date(2026, 8, 20))
+    assert after.due_on == date(2026, 10, 5)  # Saturday 3 October -> Monday
     # Results long after: five months come first.
     late = clock(Kind.EXAM_MARKS, date(2026, 1, 10), results_announced_on=date(2026, 8, 20))
     assert late.due_on == date(2026, 6, 10)
