@@ -20,7 +20,9 @@ Five kinds:
   days after the wait began, so overdue once it is a duty at all.
 - ``requests.extension-not-told``: an extension whose ``told_on`` is empty: tell the
   requester, by ``extension_tell_by`` (the end of the first month for the rights), else at
-  once (the day it was decided).
+  once (the day it was decided; overdue until told). For the rights the duty ends when the
+  tell-by day has passed: telling later is not allowed (the extension needs the requester
+  told within the first month) and cannot be recorded.
 
 Owner: the DPO (the SIRO when the school has none, by the duties layer's rule); a search
 task's assignee. Privacy: a request can be hidden from named members (the SIRO included). A
@@ -168,10 +170,15 @@ def _open_tasks(ids: list[int]) -> QuerySet[SearchTask]:
             .filter(~Exists(hidden)))
 
 
-def _untold(ids: list[int]) -> QuerySet[Extension]:
+def _untold(ids: list[int], today: date) -> QuerySet[Extension]:
+    """Extensions not told while they still may be: for the rights, up to
+    ``extension_tell_by`` (after it, telling is too late and cannot be recorded: the duty
+    ends); for FOI and EIR (no tell-by day), until told."""
     return (Extension.objects
             .filter(request__school_id__in=ids, request__status=Status.OPEN,
                     told_on__isnull=True)
+            .filter(Q(request__extension_tell_by__isnull=True)
+                    | Q(request__extension_tell_by__gte=today))
             .annotate(school_id=F("request__school_id"))
             .alias(due=Coalesce("request__extension_tell_by", "decided_on")))
 
@@ -261,7 +268,7 @@ class RequestDuties(CountsFromKinds):
         tasks = _open_tasks(ids).filter(_not_hidden_from(owners, "request_id"))
         parts.append(self._grouped(tasks, TASK_ROW, [_dated_windows(today, until)],
                                    split_by_owner(owners, "assignee_id", OWNER_ROLE)))
-        untold = _untold(ids).filter(_not_hidden_from(owners, "request_id"))
+        untold = _untold(ids, today).filter(_not_hidden_from(owners, "request_id"))
         if owners is not None:
             untold = untold.alias(named_owner=_named_owner("request_id"))
         parts.append(self._grouped(untold, EXTENSION_ROW, [_dated_windows(today, until)],
@@ -384,7 +391,7 @@ class RequestDuties(CountsFromKinds):
     def _extensions(self, school_id: int, now: datetime, today: date, until: date,
                     owners: Owners | None, mine: bool, rows: slice) -> list[Duty]:
         overdue, due = _dated_windows(today, until)
-        found = (_untold([school_id]).filter(overdue | due)
+        found = (_untold([school_id], today).filter(overdue | due)
                  .filter(_not_hidden_from(owners, "request_id"))
                  .annotate(named_owner=_named_owner("request_id"), due_day=F("due"))
                  .filter(kept_by_owner(owners, "named_owner", OWNER_ROLE, mine=mine))

@@ -183,6 +183,16 @@ def test_an_extension_not_told_is_the_dpos_until_told(personas: Personas) -> Non
     assert NOT_TOLD not in kinds_of(request_duties(personas.school))
 
 
+def test_an_extension_not_told_by_its_day_is_no_longer_a_duty(personas: Personas) -> None:
+    rights = make(personas.school, due=40)
+    extension(rights, tell_by=-1)  # too late: the law allows no telling after the month
+    foi = make(personas.school, due=40, kind=Kind.FOI)
+    extension(foi, decided=-3)  # no tell-by day: tell at once, overdue until told
+    [duty] = kinds_of(request_duties(personas.school))[NOT_TOLD]
+    assert duty.subject == foi.reference
+    assert duty.due_at == days(-3) and duty.status == OVERDUE
+
+
 def test_a_search_task_is_its_assignees_duty(personas: Personas) -> None:
     request = make(personas.school, due=30)
     task = search(request, personas.it_lead, due=3, place="The e-mail archive")
