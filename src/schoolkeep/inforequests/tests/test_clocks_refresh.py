@@ -14,7 +14,7 @@ from schoolkeep.inforequests.clocks.deadline import (
     days_left,
     elapsed_fraction,
 )
-from schoolkeep.inforequests.models import ExtraBankHoliday, Hold, Kind, Request
+from schoolkeep.inforequests.models import Extension, ExtraBankHoliday, Hold, Kind, Request
 from schoolkeep.inforequests.tests.test_clocks_support import stored_request
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,15 @@ def test_an_identity_hold_restarts_the_month_when_it_arrives() -> None:
     stored = Request.objects.get(pk=request.pk)
     assert stored.waiting_since is None
     assert (stored.clock_starts_on, stored.due_on) == (date(2026, 3, 20), date(2026, 4, 20))
+
+
+def test_an_extension_moves_the_deadline_but_not_the_day_to_tell_by() -> None:
+    request = stored_request(SchoolFactory(), received_on=date(2026, 3, 2))
+    Extension.objects.create(request=request, decided_on=date(2026, 3, 20), amount=2,
+                             reason="Ten years of records")
+    clock_refresh(request)
+    stored = Request.objects.get(pk=request.pk)
+    assert (stored.due_on, stored.extension_tell_by) == (date(2026, 6, 2), date(2026, 4, 2))
 
 
 def test_an_extra_england_bank_holiday_moves_a_deadline_on_it() -> None:
