@@ -341,9 +341,12 @@ def test_the_assignee_sees_their_search_and_nothing_else(
         personas: Personas, login: Any) -> None:
     request = make(personas.school, due=2)
     other = make(personas.school, due=3)
-    search(request, personas.staff, due=1)
-    page = login(personas.staff).get(reverse("duties:dashboard")).content.decode()
+    task = search(request, personas.staff, due=1)
+    client = login(personas.staff)
+    page = client.get(reverse("duties:dashboard")).content.decode()
     assert f"Search for information for {request.reference}" in page
+    link = reverse("requests:search-detail", args=[task.pk])
+    assert f'href="{link}"' in page and client.get(link).status_code == 200
     assert other.reference not in page and "legal-clocks" not in page
 
 
