@@ -206,12 +206,21 @@ def _rights(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
 
     first_month = _shift_by_pauses(add_months(start, 1), start, paused)
     tell_by = calendar.next_working_day_england(first_month)
-    months = min(RIGHTS_MAX_EXTENSION_MONTHS, sum(int(e.amount) for e in extensions))
+    # An extension holds only if the requester is told within the first month: one not yet
+    # told counts while there is still time to tell, and lapses after.
+    valid = [e for e in extensions
+             if (e.told_on <= tell_by if e.told_on is not None else today <= tell_by)]
+    months = min(RIGHTS_MAX_EXTENSION_MONTHS, sum(int(e.amount) for e in valid))
     end = _shift_by_pauses(add_months(start, 1 + months), start, paused)
     for extension in extensions:
-        trail.add(extension.decided_on,
-                  f"Extended by {_plural(int(extension.amount), 'month')} (complex or numerous "
-                  "requests; two months at most in all)")
+        if extension in valid:
+            trail.add(extension.decided_on,
+                      f"Extended by {_plural(int(extension.amount), 'month')} (complex or "
+                      "numerous requests; two months at most in all)")
+        else:
+            trail.add(extension.decided_on,
+                      f"Extension of {_plural(int(extension.amount), 'month')} not told to "
+                      f"the requester by {long_date(tell_by)}: it does not apply")
     due = calendar.next_working_day_england(end)
     if due != end:
         why = ("a weekend day" if end.weekday() >= 5 else

@@ -46,7 +46,7 @@ def test_an_identity_hold_restarts_the_month_when_it_arrives() -> None:
 def test_an_extension_moves_the_deadline_but_not_the_day_to_tell_by() -> None:
     request = stored_request(SchoolFactory(), received_on=date(2026, 3, 2))
     Extension.objects.create(request=request, decided_on=date(2026, 3, 20), amount=2,
-                             reason="Ten years of records")
+                             reason="Ten years of records", told_on=date(2026, 3, 20))
     clock_refresh(request)
     stored = Request.objects.get(pk=request.pk)
     assert (stored.due_on, stored.extension_tell_by) == (date(2026, 6, 2), date(2026, 4, 2))

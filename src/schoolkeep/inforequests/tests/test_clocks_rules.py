@@ -47,8 +47,8 @@ def hold(reason: str, asked_on: date, answered_on: date | None = None) -> Simple
     return SimpleNamespace(reason=reason, asked_on=asked_on, answered_on=answered_on)
 
 
-def extension(amount: int, decided_on: date) -> SimpleNamespace:
-    return SimpleNamespace(amount=amount, decided_on=decided_on)
+def extension(amount: int, decided_on: date, told_on: date | None = None) -> SimpleNamespace:
+    return SimpleNamespace(amount=amount, decided_on=decided_on, told_on=told_on)
 
 
 def clock(kind: str, received_on: date, *, holds: list[Any] | None = None,
@@ -288,6 +288,22 @@ def test_a_clarification_moves_an_extended_deadline_and_the_tell_by_day() -> Non
     assert result.due_on == date(2026, 6, 8)
     assert result.extension_tell_by == date(2026, 4, 7)
     assert [move.due_on for move in result.moves if move.due_on][-1] == date(2026, 6, 8)
+
+
+def test_an_extension_holds_only_if_the_requester_is_told_within_the_first_month() -> None:
+    received = date(2026, 3, 2)  # the month runs to Thursday 2 April
+    told = clock(Kind.SUBJECT_ACCESS, received, today=date(2026, 5, 1),
+                 extensions=[extension(1, date(2026, 3, 20), told_on=date(2026, 4, 2))])
+    untold_in_time = clock(Kind.SUBJECT_ACCESS, received, today=date(2026, 3, 25),
+                           extensions=[extension(1, date(2026, 3, 20))])
+    lapsed = clock(Kind.SUBJECT_ACCESS, received, today=date(2026, 4, 3),
+                   extensions=[extension(1, date(2026, 3, 20))])
+    told_late = clock(Kind.SUBJECT_ACCESS, received, today=date(2026, 5, 1),
+                      extensions=[extension(1, date(2026, 3, 20), told_on=date(2026, 4, 3))])
+    assert told.due_on == untold_in_time.due_on == date(2026, 5, 5)  # 2 May is a Saturday
+    assert lapsed.due_on == told_late.due_on == date(2026, 4, 2)
+    assert "does not apply" in lapsed.moves[-1].what or any(
+        "does not apply" in move.what for move in lapsed.moves)
 
 
 @settings(max_examples=150, deadline=None)
