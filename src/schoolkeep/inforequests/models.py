@@ -339,8 +339,19 @@ class Exemption(models.TextChoices):
     FOI_S38 = "foi_s38", "FOI section 38: health and safety"
     FOI_S40 = "foi_s40", "FOI section 40: personal information"
     FOI_S41 = "foi_s41", "FOI section 41: information provided in confidence"
+    FOI_S42 = "foi_s42", "FOI section 42: legal professional privilege"
     FOI_S43 = "foi_s43", "FOI section 43: commercial interests"
-    OTHER = "other", "Another exemption (named in the note)"
+    FOI_S44 = "foi_s44", "FOI section 44: disclosure prohibited by law"
+    # Environmental information is exempt from FOI (section 39): the EIR's own exceptions.
+    EIR_12_4_B = "eir_12_4_b", "EIR regulation 12(4)(b): manifestly unreasonable"
+    EIR_12_4_C = "eir_12_4_c", "EIR regulation 12(4)(c): too general (after advice)"
+    EIR_12_4_D = "eir_12_4_d", "EIR regulation 12(4)(d): unfinished documents"
+    EIR_12_4_E = "eir_12_4_e", "EIR regulation 12(4)(e): internal communications"
+    EIR_12_5_B = "eir_12_5_b", "EIR regulation 12(5)(b): the course of justice"
+    EIR_12_5_E = "eir_12_5_e", "EIR regulation 12(5)(e): commercial confidentiality"
+    EIR_12_5_F = "eir_12_5_f", "EIR regulation 12(5)(f): information given voluntarily"
+    EIR_13 = "eir_13", "EIR regulation 13: personal data"
+    OTHER = "other", "Another exemption"
 
 
 class ScheduleItem(models.Model):
