@@ -192,6 +192,9 @@ class Request(models.Model):
     # Members who must not see it (a request about the SIRO hides it from the SIRO).
     hidden_from = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
                                          related_name="+")
+    # The last number given to an item of the schedule: a removed item's number is never
+    # given again, so the history and a letter already sent keep pointing at one item.
+    last_item_number = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)

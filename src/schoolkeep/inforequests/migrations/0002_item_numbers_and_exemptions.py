@@ -10,6 +10,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='request',
+            name='last_item_number',
+            field=models.PositiveIntegerField(default=0),
+        ),
         migrations.AlterField(
             model_name='scheduleitem',
             name='exemption',
