@@ -157,9 +157,10 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
     assert auditor.areas(auditor.others)[0] == "Incidents and data breaches"
 
     trust_admin = demo_pages["trust_admin"]
-    assert "BR-" not in trust_admin.main  # incidents are not theirs to see
-    assert ("Not shown: the duties of Incidents and data breaches, which your role does not "
-            "cover.") in _text(trust_admin.others)
+    assert "BR-" not in trust_admin.main  # incidents and requests are not theirs to see
+    assert "RQ-" not in trust_admin.main
+    assert ("Not shown: the duties of Incidents and data breaches and Requests with legal "
+            "clocks, which your role does not cover.") in _text(trust_admin.others)
     assert "People with Single Central Record checks missing" in trust_admin.kinds(
         trust_admin.others)
 
