@@ -50,7 +50,7 @@ def docx_text(content: bytes) -> str:
 def subject_access(personas: Personas, **fields: Any) -> Request:
     """A parent's subject access request about Sam, answered in part: searched in the
     behaviour log (found) and the e-mail archive (nothing), one place not needed; three
-    items: disclosed, redacted (third party), withheld (serious harm)."""
+    items: disclosed, redacted (third party), withheld (a confidential reference)."""
     made = make_request(personas, received_at=datetime(2026, 2, 2, 10, 0, tzinfo=UTC),
                         requester_contact="pat@example.com\n1 Oak Lane, Leeds")
     values = {"status": Status.ANSWERED, "responded_on": date(2026, 2, 27),
@@ -84,7 +84,7 @@ def subject_access(personas: Personas, **fields: Any) -> Request:
     ScheduleItem.objects.create(request=made, number=3, source="Counsellor's notes",
                                 description="Counsellor's assessment of Sam",
                                 decision=ScheduleItem.Decision.WITHHELD,
-                                exemption=Exemption.SERIOUS_HARM)
+                                exemption=Exemption.REFERENCES)
     return made
 
 
@@ -107,9 +107,10 @@ def test_the_subject_access_letter_says_what_was_searched_enclosed_and_withheld(
     assert "Item 1, from Behaviour log: Incident report of 3 March 2025." in text
     assert ("Item 2, from Behaviour log: Class teacher's note about the trip. Some parts are "
             "removed because it is about other people") in text
-    # Withheld: the reason in plain words, never what the item is.
-    assert "Item 3 (from Counsellor's notes): not shared because a health" in text
-    assert "Counsellor's assessment" not in text
+    # Withheld: by number with the reason in plain words, never what it is or its source.
+    assert "Item 3: not shared because it is a reference given in confidence." in text
+    assert "Counsellor's assessment" not in text and "Counsellor's notes" not in text
+    assert "[For the DPO, delete before sending" not in text  # nothing left out
     # Article 15: only the asset in which something was found.
     assert "More about how we use this information" in text
     assert ("Why we hold it: To support pupils' behaviour and keep them safe. Our lawful "
@@ -119,6 +120,9 @@ def test_the_subject_access_letter_says_what_was_searched_enclosed_and_withheld(
     assert "How long we keep it: Until the pupil is 25." in text
     assert "Two years" not in text  # the e-mail archive held nothing about them
     assert "Where the information came from" in text and "Your other rights" in text
+    assert "it came from the records named above" in text
+    assert "[For the DPO: automated decision-making, if any" in text
+    assert "privacy notice" not in text  # every place with a find is in the register
     # The ICO.
     assert ICO_WEBSITE in text and ICO_HELPLINE in text and "Wilmslow" in text
     assert "refusal notice" not in text
@@ -158,9 +162,15 @@ def test_an_foi_refusal_carries_the_refusal_notice_and_the_internal_review(
     text = docx_text(letter_docx(letter_data(made, today=TODAY)))
     assert "information under the Freedom of Information Act 2000" in text
     assert "refusal notice under section 17 of the Freedom of Information Act 2000" in text
-    assert ("FOI section 43: commercial interests. It applies because sharing it would be "
-            "likely to harm someone's commercial interests (section 43).") in text
-    assert "weighed the public interest" in text
+    assert ("Section 43 of the Freedom of Information Act 2000 (commercial interests). It "
+            "applies because sharing it would be likely to harm someone's commercial "
+            "interests.") in text
+    assert "Item 2: not shared under section 43 because sharing it would be likely to " \
+           "harm someone's commercial interests." in text
+    # Section 17(3): the public interest reasons, for the DPO to write.
+    assert "We weighed the two" in text
+    assert ("Section 43 (commercial interests): [For the DPO: the public interest "
+            "reasons:") in text
     assert "ask us to review our reply" in text and "within 40 working days" in text
     assert "Day rates of each agency" not in text
     assert "More about how we use this information" not in text  # not subject access
