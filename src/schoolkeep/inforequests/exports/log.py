@@ -5,7 +5,13 @@ kind. As XLSX (two sheets) or CSV (one file, the counts as a trailing section).
 
 What it never holds: names (of the requester, the person the request is about, or who
 handled it) and narrative (what was asked, reasons, notes). Its columns come from dates,
-choices and counts only; the encrypted fields are never even read (``only``).
+choices and counts only; the encrypted fields are never even read (``only``). Nor does it
+name, against a request, the exemptions whose use would itself reveal something about a
+child or an investigation (safeguarding, serious harm, crime: ``exemptions.CONCEALED``):
+a governor reading "child abuse data" against one parent's request learns what the letter
+to that parent was careful not to say. We chose to leave those out of "Exemptions used"
+(the others are still named) rather than show every request's exemptions as a bare count,
+because the named ones are what the ICO and governors need to read.
 
 The figures:
 - *Days taken*: calendar days from the day of receipt to the day of the response.
@@ -14,8 +20,10 @@ The figures:
   acknowledgement: in time when acknowledged by it (the rule of the overview's measure
   ``requests.answered-in-time``). An open request is "No" once its deadline has passed,
   unless the clock is waiting for the requester.
-- *Days waited*: for each pause (something asked of the requester), the days from asking to
-  the answer, both counted (to today while still waiting), added up.
+- *Deadline estimated*: "Yes" when the deadline rests on estimated term dates (it is
+  worked out again when the real dates are entered).
+- *Days waited*: the days the school waited for the requester (each pause from asking to
+  the answer, both counted, to today while still waiting), pauses that overlap counted once.
 
 Made while the member waits: a school has tens of requests a year, not thousands; one query
 for the requests, one each for their pauses, extensions and exemptions, one for the terms.
@@ -40,6 +48,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from schoolkeep.audit.services import audit_record
+from schoolkeep.inforequests.exports.exemptions import CONCEALED
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
     RIGHTS_KINDS,
@@ -70,7 +79,8 @@ FORMATS = {
 FIRST_YEAR = 2000
 
 LOG_HEADER = [
-    "Reference", "Kind", "Received", "Channel", "Clock started", "Deadline", "Status",
+    "Reference", "Kind", "Received", "Channel", "Clock started", "Deadline",
+    "Deadline estimated", "Status",
     "Responded", "Days taken", "In time", "Extensions", "Extra time", "Pauses",
     "Days waited", "Outcome", "Exemptions used", "Term",
 ]
@@ -97,14 +107,16 @@ EXEMPTION_LABELS: dict[str, str] = dict(Exemption.choices)
 
 # The columns the log reads: no encrypted field among them.
 COLUMNS = ("reference", "reference_year", "reference_number", "kind", "channel",
-           "received_on", "clock_starts_on", "due_on", "waiting_since", "status",
+           "received_on", "clock_starts_on", "due_on", "due_estimated", "waiting_since",
+           "status",
            "responded_on", "acknowledged_on", "withdrawn_on", "outcome", "school_id")
 
 
 @dataclass(frozen=True)
 class LogFilters:
-    """The calendar year of receipt (the year of the reference, "RQ-2026-..."), or every
-    year (``None``)."""
+    """The calendar year of receipt (``received_on``'s year: usually the reference's,
+    "RQ-2026-...", but a receipt date corrected later keeps its reference), or every year
+    (``None``)."""
 
     year: int | None = None
 
@@ -113,7 +125,8 @@ class LogFilters:
         value = (text or "").strip()
         if not value:
             return cls()
-        if not value.isdigit() or not FIRST_YEAR <= int(value) <= 2100:
+        # isdigit() alone lets through "²" (which int() refuses) and other scripts' digits.
+        if not (value.isascii() and value.isdigit()) or not FIRST_YEAR <= int(value) <= 2100:
             raise DomainError("Give the year as four figures, such as 2026.", field="year")
         return cls(year=int(value))
 
@@ -141,6 +154,7 @@ def log_queryset(school: School, filters: LogFilters, *,
             Prefetch("extensions", Extension.objects.only("request_id", "amount")
                      .order_by("decided_on", "id")),
             Prefetch("items", ScheduleItem.objects.exclude(exemption="")
+                     .exclude(exemption__in=CONCEALED)
                      .only("request_id", "number", "exemption").order_by("number"),
                      to_attr="exempt_items"),
         )
@@ -160,9 +174,23 @@ def extra_time(kind: str, months_or_days: int) -> str:
 
 
 def days_waited(holds: Iterable[Hold], today: date) -> int:
-    """Every pause's days from asking to the answer (today while waiting), both counted."""
-    return sum(((hold.answered_on or today) - hold.asked_on).days + 1 for hold in holds
-               if hold.asked_on <= (hold.answered_on or today))
+    """The days covered by a pause (from asking to the answer, today while waiting, both
+    counted): pauses that overlap (identity and a fee asked for together) are merged first,
+    so that no day is counted twice."""
+    spans = sorted((hold.asked_on, hold.answered_on or today) for hold in holds
+                   if hold.asked_on <= (hold.answered_on or today))
+    total = 0
+    current: list[date] | None = None
+    for start, end in spans:
+        if current is not None and start <= current[1]:
+            current[1] = max(current[1], end)
+            continue
+        if current is not None:
+            total += (current[1] - current[0]).days + 1
+        current = [start, end]
+    if current is not None:
+        total += (current[1] - current[0]).days + 1
+    return total
 
 
 def in_time(request: Request, today: date) -> str:
@@ -188,6 +216,7 @@ class LogRow:
     channel: str
     clock_starts_on: date
     due_on: date
+    due_estimated: bool
     status: str
     responded_on: date | None
     days_taken: int | None
@@ -202,7 +231,8 @@ class LogRow:
 
     def cells(self) -> list[Any]:
         return [self.reference, KIND_LABELS.get(self.kind, self.kind), self.received_on,
-                self.channel, self.clock_starts_on, self.due_on, self.status,
+                self.channel, self.clock_starts_on, self.due_on,
+                YES if self.due_estimated else NO, self.status,
                 self.responded_on, self.days_taken, self.in_time, self.extensions,
                 self.extra_time, self.pauses, self.days_waited, self.outcome,
                 self.exemptions, self.term]
@@ -219,6 +249,7 @@ def log_row(request: Request, *, term: str, today: date) -> LogRow:
         reference=request.reference, kind=request.kind, received_on=request.received_on,
         channel=CHANNEL_LABELS.get(request.channel, request.channel),
         clock_starts_on=request.clock_starts_on, due_on=request.due_on,
+        due_estimated=request.due_estimated,
         status=STATUS_LABELS.get(request.status, request.status), responded_on=responded,
         days_taken=(responded - request.received_on).days if responded else None,
         in_time=in_time(request, today), extensions=len(extensions),
@@ -412,9 +443,10 @@ def request_log_export(*, school: School, actor: Any, fmt: str, filters: LogFilt
 
 
 def years_with_requests(school: School, *, viewer: Any = None) -> list[int]:
-    """The calendar years of receipt the school has requests in, newest first."""
+    """The calendar years of receipt the school has requests in, newest first: the year of
+    ``received_on``, the field the filter uses (not the reference's year, which a corrected
+    receipt date does not change)."""
     found = Request.objects.filter(school=school)
     if viewer is not None and getattr(viewer, "pk", None) is not None:
         found = found.exclude(hidden_from=viewer)
-    return list(found.order_by("-reference_year").values_list("reference_year", flat=True)
-                .distinct())
+    return [day.year for day in found.dates("received_on", "year", order="DESC")]

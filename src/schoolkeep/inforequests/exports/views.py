@@ -33,7 +33,8 @@ class RequestLogForm(forms.Form):
                         "invalid_choice": "Choose a spreadsheet (XLSX) or CSV."})
     year = forms.ChoiceField(
         label="Requests received in", required=False,
-        help_text="The year in the reference (RQ-2026-…) is the year the request arrived.",
+        help_text="The year the request was received (usually the year in its reference, "
+                  "RQ-2026-…).",
         error_messages={"invalid_choice": "Choose one of the years listed."})
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
@@ -55,7 +56,8 @@ def _visible(request: SchoolRequest) -> Any:
 
 def _page(request: SchoolRequest, form: RequestLogForm, status: int = 200) -> HttpResponse:
     rows = (_visible(request).only("public_id", "reference", "kind", "received_on", "due_on",
-                                   "status", "reference_year", "reference_number")
+                                   "due_estimated", "status", "reference_year",
+                                   "reference_number")
             .order_by("-received_on", "-reference_year", "-reference_number"))
     page = Paginator(rows, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "inforequests/exports/export_list.html", {

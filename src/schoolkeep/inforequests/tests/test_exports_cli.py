@@ -56,6 +56,12 @@ def test_writes_the_spreadsheet_of_every_year(personas: Personas, tmp_path: Path
     (["--school", "oakfield", "--format", "pdf"], "The format must be xlsx or csv, not 'pdf'."),
     (["--school", "oakfield", "--format", "csv", "--year", "26"],
      "Give the year as four figures, such as 2026."),
+    # Characters that isdigit() calls digits: "²" (int() refuses it: it was a stack trace)
+    # and full-width figures (int() reads them): neither is a year typed as four figures.
+    (["--school", "oakfield", "--format", "csv", "--year", "\u00b2"],
+     "Give the year as four figures, such as 2026."),
+    (["--school", "oakfield", "--format", "csv", "--year", "\uff12\uff10\uff12\uff16"],
+     "Give the year as four figures, such as 2026."),
 ])
 def test_refusals_are_one_line_with_status_2(personas: Personas, tmp_path: Path,
                                              args: list[str], message: str) -> None:

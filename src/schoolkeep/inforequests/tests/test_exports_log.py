@@ -33,8 +33,10 @@ from schoolkeep.inforequests.exports.log import (
     WITHDRAWN,
     XLSX,
     LogFilters,
+    days_waited,
     request_log_export,
     request_log_file,
+    years_with_requests,
 )
 from schoolkeep.inforequests.models import (
     Exemption,
@@ -352,3 +354,95 @@ def test_the_exports_page_reads_a_constant_number_of_queries(
         response = client.get(reverse("requests:export-list"))
     assert response.status_code == 200
     assert response.content.decode().count("letter for RQ-") == min(count, 25)
+
+
+# After review ----------------------------------------------------------------------------
+
+def test_overlapping_pauses_are_counted_once() -> None:
+    def pause(asked: date, answered: date | None) -> Hold:
+        return Hold(asked_on=asked, answered_on=answered)
+
+    # Identity 6-10 January and a fee 8-12 January (overlapping), a clarification asked
+    # and answered on 9 January (inside both), another on 20 January: 7 days, then 1.
+    holds = [pause(date(2026, 1, 8), date(2026, 1, 12)), pause(date(2026, 1, 6),
+                                                                date(2026, 1, 10)),
+             pause(date(2026, 1, 9), date(2026, 1, 9)), pause(date(2026, 1, 20),
+                                                               date(2026, 1, 20))]
+    assert days_waited(holds, TODAY) == 8
+    # One ending the day the next starts shares that day; one still open runs to today.
+    assert days_waited([pause(date(2026, 3, 1), date(2026, 3, 5)),
+                        pause(date(2026, 3, 5), None)], TODAY) == 20
+    assert days_waited([], TODAY) == 0
+
+
+def test_the_log_counts_overlapping_pauses_once(personas: Personas) -> None:
+    made = logged(personas, date(2026, 1, 5), clock_starts_on=date(2026, 1, 12),
+                  due_on=date(2026, 2, 12))
+    hold(made, date(2026, 1, 6), date(2026, 1, 10))
+    hold(made, date(2026, 1, 8), date(2026, 1, 12), reason=Hold.Reason.FEE)
+    log, _ = csv_sections(request_log_file(personas.school, CSV, LogFilters(),
+                                           today=TODAY).content)
+    assert (log[0]["Pauses"], log[0]["Days waited"]) == ("2", "7")  # not 5 + 5
+
+
+def test_the_log_says_which_deadlines_are_estimated(personas: Personas,
+                                                    login: Any) -> None:
+    made = build_log(personas)
+    Request.objects.update(due_estimated=False)
+    Request.objects.filter(pk=made["overdue"].pk).update(due_estimated=True)
+    log, _ = csv_sections(request_log_file(personas.school, CSV, LogFilters(),
+                                           today=TODAY).content)
+    estimated = {row["Reference"]: row["Deadline estimated"] for row in log}
+    assert estimated[made["overdue"].reference] == "Yes"
+    assert estimated[made["answered"].reference] == "No"
+    assert LOG_HEADER.index("Deadline estimated") == LOG_HEADER.index("Deadline") + 1
+    sheet = xlsx_sheets(request_log_file(personas.school, XLSX, LogFilters(),
+                                         today=TODAY).content)["Request log"]
+    assert [dict(zip(LOG_HEADER, row, strict=True))["Deadline estimated"]
+            for row in sheet[1:]].count("Yes") == 1
+    page = login(personas.dpo).get(reverse("requests:export-list")).content.decode()
+    assert page.count("(estimated)") == 1
+
+
+def test_the_years_listed_are_those_the_filter_uses(personas: Personas,
+                                                    login: Any) -> None:
+    # Logged in January 2026 with the wrong day, then corrected to 31 December 2025: its
+    # reference keeps 2026, but it was received in 2025, and the year filter says so.
+    made = logged(personas, date(2026, 1, 2))
+    Request.objects.filter(pk=made.pk).update(received_on=date(2025, 12, 31))
+    assert made.reference.startswith("RQ-2026-")
+    assert years_with_requests(personas.school) == [2025]
+    html = login(personas.dpo).get(reverse("requests:export-list")).content.decode()
+    assert '<option value="2025">2025</option>' in html
+    assert '<option value="2026">' not in html
+    log, _ = csv_sections(request_log_file(personas.school, CSV, LogFilters(year=2025),
+                                           today=TODAY).content)
+    assert [row["Reference"] for row in log] == [made.reference]
+    response = login(personas.dpo).get(reverse("requests:export-log"),
+                                       {"format": "csv", "year": "2025"})
+    assert response.status_code == 200
+    assert len(csv_sections(response.content)[0]) == 1
+
+
+def test_the_log_never_names_safeguarding_serious_harm_or_crime_against_a_request(
+        personas: Personas) -> None:
+    """Our call: those three are left out of "Exemptions used" (the others are named)."""
+    made = logged(personas, date(2026, 1, 5), clock_starts_on=date(2026, 1, 5),
+                  due_on=date(2026, 2, 5))
+    item(made, 1, ScheduleItem.Decision.WITHHELD, Exemption.SAFEGUARDING)
+    item(made, 2, ScheduleItem.Decision.REDACTED, Exemption.SERIOUS_HARM)
+    item(made, 3, ScheduleItem.Decision.WITHHELD, Exemption.CRIME)
+    item(made, 4, ScheduleItem.Decision.WITHHELD, Exemption.THIRD_PARTY)
+    only = logged(personas, date(2026, 1, 6), clock_starts_on=date(2026, 1, 6),
+                  due_on=date(2026, 2, 6))
+    item(only, 1, ScheduleItem.Decision.WITHHELD, Exemption.SAFEGUARDING)
+    content = request_log_file(personas.school, CSV, LogFilters(), today=TODAY).content
+    log, _ = csv_sections(content)
+    used = {row["Reference"]: row["Exemptions used"] for row in log}
+    assert used == {made.reference: "Third-party personal data", only.reference: ""}
+    cells = " ".join(str(value) for rows in xlsx_sheets(request_log_file(
+        personas.school, XLSX, LogFilters(), today=TODAY).content).values()
+        for row in rows for value in row)
+    for label in ("Child abuse", "safeguarding", "Serious harm", "Crime"):
+        assert label not in content.decode("utf-8")
+        assert label not in cells
