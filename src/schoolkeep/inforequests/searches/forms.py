@@ -5,19 +5,15 @@ search, its id among the request's own; an unknown value is simply not a choice.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
 from schoolkeep.assets.models import Asset
-from schoolkeep.inforequests.models import (
-    PUBLIC_INFORMATION_KINDS,
-    Exemption,
-    Request,
-    ScheduleItem,
-    SearchTask,
-)
-from schoolkeep.inforequests.searches.services import FOI_EXEMPTIONS, PLACE_MAX, SOURCE_MAX
+from schoolkeep.inforequests.models import Exemption, Request, ScheduleItem, SearchTask
+from schoolkeep.inforequests.searches.services import PLACE_MAX, SOURCE_MAX, exemptions_for
 from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.systems.models import System
 
@@ -32,11 +28,12 @@ class _Choosing(forms.Form):
         super().__init__(*args, **kwargs)
         self.records = {}
 
-    def offer(self, name: str, records: dict[str, Any], empty: str) -> None:
+    def offer(self, name: str, records: dict[str, Any], empty: str,
+              label: Callable[[Any], str] = str) -> None:
         self.records[name] = records
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", empty), *((key, str(record)) for key, record in records.items())]
+        field.choices = [("", empty), *((key, label(record)) for key, record in records.items())]
 
     def chosen(self, name: str) -> Any:
         return self.records.get(name, {}).get(self.cleaned_data.get(name) or "")
@@ -75,8 +72,12 @@ class SearchAssignForm(_Choosing):
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Two members may share a name: theirs are told apart by their e-mail address.
+        names = Counter(str(user) for user in members)
         self.offer("assignee", {str(user.public_id): user for user in members},
-                   "Choose a member")
+                   "Choose a member",
+                   label=lambda user: f"{user} ({user.email})" if names[str(user)] > 1
+                   else str(user))
 
     @staticmethod
     def initial_for(task: SearchTask) -> dict[str, Any]:
@@ -111,12 +112,12 @@ class SearchRecordForm(forms.Form):
 
 
 def exemption_choices(request: Request) -> list[tuple[str, str]]:
-    """The exemptions that fit the request's kind: the FOI Act's for FOI and EIR requests,
-    the Data Protection Act's for the others, and "another" for both."""
-    public = request.kind in PUBLIC_INFORMATION_KINDS
+    """The exemptions that fit the request's kind (the services' ``exemptions_for``): the
+    FOI Act's for FOI, the EIR's exceptions for EIR, the Data Protection Act's for the
+    others, and "another" for every kind."""
+    allowed = set(exemptions_for(request.kind))
     return [("", "None (choose one when withholding or redacting)"),
-            *((value, label) for value, label in Exemption.choices
-              if value and (value == Exemption.OTHER or (value in FOI_EXEMPTIONS) == public))]
+            *((value, label) for value, label in Exemption.choices if value in allowed)]
 
 
 class ItemForm(_Choosing):

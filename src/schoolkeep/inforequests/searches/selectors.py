@@ -2,9 +2,9 @@
 member's open searches (``open_tasks_for``, for the request list and the duties), and the
 school-scoped getters of the searches' and the schedule's pages.
 
-A member asked to search sees their search's page and nothing else of the request; anyone
-else who is not a reader of requests gets a 404, as does a reader the request is hidden
-from, and anyone from another school."""
+A member asked to search sees their search's page and nothing else of the request, and only
+while the request is open; anyone else who is not a reader of requests gets a 404, as does a
+reader the request is hidden from, and anyone from another school."""
 
 from __future__ import annotations
 
@@ -146,15 +146,17 @@ class TaskPage:
 
 
 def task_for_page(*, school: School, user: Any, access: SchoolAccess, task_id: int) -> TaskPage:
-    """A search for its page: to the member asked to make it (who may still search) and to
-    the readers of requests; a 404 to everyone else, to anyone the request is hidden from,
-    and to another school."""
+    """A search for its page: to the member asked to make it (who may still search) while
+    the request is open, and to the readers of requests; a 404 to everyone else, to the
+    member asked once the request is answered or withdrawn (unless they read requests), to
+    anyone the request is hidden from, and to another school."""
     task = (SearchTask.objects.select_related("request", "assignee", "searched_by")
             .filter(pk=task_id, request__school=school).first())
     if task is None or _hidden_from(task.request, user):
         raise Http404("Not found")
     user_id = getattr(user, "pk", None)
     is_assignee = (task.assignee_id is not None and task.assignee_id == user_id
+                   and task.request.status == Status.OPEN
                    and access.can("requests.search"))
     if not is_assignee and not access.can("requests.view"):
         raise Http404("Not found")
@@ -184,12 +186,15 @@ def missing_from_checklist(request: Request) -> int:
 
 
 def subject_words(request: Request) -> str:
-    """The register's kind of data subject the checklist looks for, in words ("pupils",
-    "parents and carers"); empty when it lists every asset."""
+    """The register's kinds of data subject the checklist looks for, in words ("pupils",
+    "others, visitors or contractors and suppliers"); empty when it lists every asset."""
     if request.kind in PUBLIC_INFORMATION_KINDS:
         return ""
-    wanted = SUBJECT_TO_DATA_SUBJECT.get(request.subject_type)
-    return DataSubject(wanted).label.lower() if wanted else ""
+    labels = [DataSubject(value).label.lower()
+              for value in SUBJECT_TO_DATA_SUBJECT.get(request.subject_type, ())]
+    if len(labels) < 2:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
 def assignable_members(*, school: School, request: Request) -> list[Any]:

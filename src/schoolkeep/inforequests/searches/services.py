@@ -14,10 +14,12 @@ was disclosed, disclosed with redactions or withheld, the exemption relied on, a
 redacted. Schoolkeep keeps no disclosed document, only this schedule.
 
 Every write runs in one transaction with the request's row locked, is refused for anyone
-who may not make it (the command line and the demo are trusted), and writes one audit event
-targeting the request, so that the request's history shows it; the note of a search, an
-item's description and its redactions appear there only as "changed". Nothing here moves
-the clock: searching is the school's work inside the time it has.
+who may not make it (the command line and the demo are trusted) and once the request is
+answered or withdrawn, and writes one audit event targeting the request, so that the
+request's history shows it. Text typed in may name people: the place of a search, its note,
+an item's source, description and redactions appear there only as "changed" (the members
+asked and who recorded a search are staff, named). Nothing here moves the clock: searching
+is the school's work inside the time it has.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from schoolkeep.assets.models import Asset, DataSubject
@@ -34,6 +36,7 @@ from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
     Exemption,
+    Kind,
     Request,
     ScheduleItem,
     SearchTask,
@@ -58,27 +61,52 @@ ACTION_LABELS = {
 PLACE_MAX = SearchTask._meta.get_field("place").max_length or 200
 SOURCE_MAX = ScheduleItem._meta.get_field("source").max_length or 200
 TEXT_MAX = 10_000
-ITEM_SECRET_FIELDS = ["description", "redactions"]
-SEARCH_SECRET_FIELDS = ["note"]
+# Text typed in (it may name people): recorded in the audit trail only as "changed".
+ITEM_SECRET_FIELDS = ["source", "description", "redactions"]
+SEARCH_SECRET_FIELDS = ["place", "note"]
 
-# Whose data the request is about -> the register's kind of data subject.
-SUBJECT_TO_DATA_SUBJECT: dict[str, str] = {
-    SubjectType.PUPIL: DataSubject.PUPILS,
-    SubjectType.FORMER_PUPIL: DataSubject.PUPILS,
-    SubjectType.PARENT: DataSubject.PARENTS,
-    SubjectType.STAFF: DataSubject.STAFF,
-    SubjectType.FORMER_STAFF: DataSubject.STAFF,
-    SubjectType.GOVERNOR: DataSubject.GOVERNORS,
-    SubjectType.VOLUNTEER: DataSubject.VOLUNTEERS,
-    SubjectType.OTHER: DataSubject.OTHERS,
+# Whose data the request is about -> the register's kinds of data subject that may hold it
+# (any one of them puts an asset on the checklist). "Someone else" may be a visitor or a
+# contractor as well as the register's "others".
+SUBJECT_TO_DATA_SUBJECT: dict[str, tuple[str, ...]] = {
+    SubjectType.PUPIL: (DataSubject.PUPILS,),
+    SubjectType.FORMER_PUPIL: (DataSubject.PUPILS,),
+    SubjectType.PARENT: (DataSubject.PARENTS,),
+    SubjectType.STAFF: (DataSubject.STAFF,),
+    SubjectType.FORMER_STAFF: (DataSubject.STAFF,),
+    SubjectType.GOVERNOR: (DataSubject.GOVERNORS,),
+    SubjectType.VOLUNTEER: (DataSubject.VOLUNTEERS,),
+    SubjectType.OTHER: (DataSubject.OTHERS, DataSubject.VISITORS, DataSubject.CONTRACTORS),
 }
 
-# Exemptions of the Freedom of Information Act: only for FOI and EIR requests; the others
-# (the Data Protection Act's) only for requests about a person. "Another" fits both.
+# The exemptions of each law: the Freedom of Information Act's sections for FOI, the
+# Environmental Information Regulations' exceptions for EIR (environmental information is
+# exempt from FOI), the Data Protection Act's for every request about a person. "Another"
+# fits every kind.
 FOI_EXEMPTIONS = frozenset(value for value in Exemption.values if value.startswith("foi_"))
+EIR_EXEMPTIONS = frozenset(value for value in Exemption.values if value.startswith("eir_"))
+DATA_PROTECTION_EXEMPTIONS = frozenset(
+    value for value in Exemption.values
+    if value and value != Exemption.OTHER and value not in FOI_EXEMPTIONS | EIR_EXEMPTIONS)
 NEEDS_EXEMPTION = frozenset({ScheduleItem.Decision.REDACTED, ScheduleItem.Decision.WITHHELD})
 RECORDED_STATES = frozenset({SearchTask.State.FOUND, SearchTask.State.NOTHING,
                              SearchTask.State.NOT_NEEDED})
+# The foreign keys a generated search is built with, just loaded from the school's
+# registers: checking each one's row exists again would cost a query per search.
+GENERATED_LOADED_FIELDS = ["request", "asset", "system"]
+
+
+def exemptions_for(kind: str) -> list[str]:
+    """The exemptions that may be relied on for a request of this kind, in the list's
+    order: FOI's sections for FOI, the EIR's exceptions for EIR, the Data Protection Act's
+    for the others; "another exemption" for every kind."""
+    if kind == Kind.FOI:
+        allowed = FOI_EXEMPTIONS
+    elif kind == Kind.EIR:
+        allowed = EIR_EXEMPTIONS
+    else:
+        allowed = DATA_PROTECTION_EXEMPTIONS
+    return [value for value in Exemption.values if value in allowed or value == Exemption.OTHER]
 
 
 # ---------------------------------------------------------------------------- shared
@@ -99,15 +127,30 @@ def _require_handler(*, school: Any, actor: Any, request: Request) -> None:
         raise NotAllowed("You may not handle this request's searches and schedule.")
 
 
+def closed_reason(request: Request) -> str:
+    """Why the request's searches and schedule can no longer change (answered or
+    withdrawn), in words; empty while it is open."""
+    if request.status == Status.OPEN:
+        return ""
+    if request.status == Status.WITHDRAWN:
+        when = f" on {request.withdrawn_on:%-d %B %Y}" if request.withdrawn_on else ""
+        return (f"This request was withdrawn{when}: its searches and schedule can no longer "
+                "change.")
+    when = f" on {request.responded_on:%-d %B %Y}" if request.responded_on else ""
+    return (f"This request was answered{when}: its searches and schedule can no longer "
+            "change.")
+
+
 def _lock(*, school: Any, request: Request) -> Request:
-    """The request, row-locked; refused when it belongs to another school or is withdrawn."""
+    """The request, row-locked; refused when it belongs to another school, or is answered
+    or withdrawn (as it is now, not as the caller read it)."""
     school_id = getattr(school, "pk", school)
     if request.school_id != school_id:
         raise NotAllowed("This request belongs to another school.")
     current = Request.objects.select_for_update().get(pk=request.pk)
-    if current.status == Status.WITHDRAWN:
-        raise DomainError("This request was withdrawn: its searches and schedule can no "
-                          "longer change.")
+    reason = closed_reason(current)
+    if reason:
+        raise DomainError(reason)
     return current
 
 
@@ -149,23 +192,28 @@ def place_for(asset: Asset, systems: list[System]) -> str:
 
 def checklist_assets(request: Request) -> list[Asset]:
     """The current assets of the school's register to search for this request, by name,
-    with their systems (two queries). Data subjects are a list in a JSON column, which
-    SQLite cannot search inside, so the match is made here on the school's register."""
+    with their current systems as ``current_systems`` (two queries; an archived system is
+    never named nor linked). Data subjects are a list in a JSON column, which SQLite cannot
+    search inside, so the match is made here on the school's register."""
+    systems = System.objects.filter(archived_at__isnull=True).order_by("name_key", "pk")
     assets = list(Asset.objects.filter(school_id=request.school_id, archived_at__isnull=True)
-                  .only("pk", "name", "name_key", "data_subjects")
-                  .prefetch_related("systems").order_by("name_key", "pk"))
+                  .only("pk", "public_id", "name", "name_key", "data_subjects")
+                  .prefetch_related(Prefetch("systems", queryset=systems,
+                                             to_attr="current_systems"))
+                  .order_by("name_key", "pk"))
     return [asset for asset in assets if on_checklist(request, asset.data_subjects)]
 
 
 def on_checklist(request: Request, data_subjects: list[str] | None) -> bool:
     """True when an asset holding data about these kinds of people belongs on the request's
     checklist: every asset for FOI and EIR (about information, not a person), and for a
-    request about a person those whose data subjects include that kind of person. A request
-    whose person's kind is not recorded lists every asset rather than forget one."""
+    request about a person those whose data subjects include one of the kinds that person
+    may be. A request whose person's kind is not recorded lists every asset rather than
+    forget one."""
     if request.kind in PUBLIC_INFORMATION_KINDS:
         return True
     wanted = SUBJECT_TO_DATA_SUBJECT.get(request.subject_type)
-    return wanted is None or wanted in (data_subjects or [])
+    return wanted is None or not set(wanted).isdisjoint(data_subjects or [])
 
 
 # ---------------------------------------------------------------------------- searches
@@ -184,18 +232,20 @@ def searches_generate(*, school: Any, actor: Any, request: Request) -> list[Sear
         for asset in checklist_assets(current):
             if asset.pk in listed:
                 continue
-            systems = sorted(asset.systems.all(), key=lambda s: (s.name_key, s.pk))
+            systems: list[System] = asset.current_systems  # type: ignore[attr-defined]
             task = SearchTask(request=current, asset=asset, place=place_for(asset, systems),
                               system=systems[0] if len(systems) == 1 else None)
-            task.full_clean()
+            # The request, the asset and the system were just read from the school's own
+            # rows: the other fields are checked, without a query per search.
+            task.full_clean(exclude=GENERATED_LOADED_FIELDS)
             added.append(task)
         if not added:
             return []
         SearchTask.objects.bulk_create(added)
         _audit(action="requests.search.generated", request=current, actor=actor,
                changes={"places_added": {"before": None, "after": len(added)},
-                        "places": {"before": None,
-                                   "after": [task.place for task in added]}})
+                        "assets": {"before": None,
+                                   "after": [task.asset for task in added]}})
     return added
 
 
@@ -225,7 +275,8 @@ def search_add(*, school: Any, actor: Any, request: Request, place: str = "",
         task.full_clean()
         task.save()
         _audit(action="requests.search.added", request=current, actor=actor,
-               changes=diff(None, {"place": task.place}))
+               changes=diff(None, {"search": task.pk, "place": task.place, "asset": asset,
+                                   "system": system}, secret_fields=SEARCH_SECRET_FIELDS))
     return task
 
 
@@ -261,17 +312,29 @@ def search_assign(*, school: Any, actor: Any, request: Request, task: SearchTask
         if found.state != SearchTask.State.OPEN:
             raise DomainError("This search is recorded already: there is nothing left to "
                               "ask.", field="assignee")
-        before = {"assignee": str(found.assignee or ""), "due_on": found.due_on}
+        # Members are told apart by their id: two may share a name.
+        previous = found.assignee
+        changes = diff({"due_on": found.due_on}, {"due_on": due})
+        if found.assignee_id != assignee.pk:
+            changes.update(_member_change("assignee", previous, assignee))
         found.assignee = assignee
         found.due_on = due
         found.full_clean()
-        changes = diff(before, {"assignee": str(assignee), "due_on": due})
         if not changes:
             return found
         found.save(update_fields=["assignee", "due_on"])
         _audit(action="requests.search.assigned", request=current, actor=actor,
-               changes={"place": {"before": None, "after": found.place}, **changes})
+               changes={"search": {"before": None, "after": found.pk}, **changes})
     return found
+
+
+def _member_change(name: str, before: Any, after: Any) -> dict[str, Any]:
+    """A change of member: their names (staff, named in the history) and their public ids,
+    which tell apart two members of the same name."""
+    return {name: {"before": str(before) if before is not None else None,
+                   "after": str(after) if after is not None else None},
+            f"{name}_id": {"before": str(before.public_id) if before is not None else None,
+                           "after": str(after.public_id) if after is not None else None}}
 
 
 def may_record(*, school: Any, user: Any, task: SearchTask) -> bool:
@@ -310,18 +373,22 @@ def search_record(*, school: Any, actor: Any, task: SearchTask, state: str,
                               f"request arrived ({current.received_on:%-d %B %Y}).",
                               field="searched_on")
         before = {"state": found.state, "searched_on": found.searched_on, "note": found.note}
+        by = actor if is_user(actor) else None
+        changes = diff(before, {"state": state, "searched_on": day, "note": why},
+                       secret_fields=SEARCH_SECRET_FIELDS)
+        # Members are told apart by their id: two may share a name.
+        if found.searched_by_id != getattr(by, "pk", None):
+            changes.update(_member_change("searched_by", found.searched_by, by))
         found.state = state
         found.searched_on = day
         found.note = why
-        found.searched_by = actor if is_user(actor) else None
+        found.searched_by = by
         found.full_clean()
-        changes = diff(before, {"state": state, "searched_on": day, "note": why},
-                       secret_fields=SEARCH_SECRET_FIELDS)
         if not changes:
             return found
         found.save(update_fields=["state", "searched_on", "note", "searched_by"])
         _audit(action="requests.search.recorded", request=current, actor=actor,
-               changes={"place": {"before": None, "after": found.place}, **changes})
+               changes={"search": {"before": None, "after": found.pk}, **changes})
     return found
 
 
@@ -351,8 +418,7 @@ def _item_values(request: Request, *, source: str, description: str, decision: s
                           field="exemption")
     if exemption not in Exemption.values:
         raise DomainError("Choose an exemption from the list.", field="exemption")
-    public = request.kind in PUBLIC_INFORMATION_KINDS
-    if exemption and exemption != Exemption.OTHER and (exemption in FOI_EXEMPTIONS) != public:
+    if exemption and exemption not in exemptions_for(request.kind):
         raise DomainError("This exemption does not apply to this kind of request: choose "
                           "one from the list.", field="exemption")
     removed = _text(redactions, field="redactions", label="what was redacted")
@@ -365,25 +431,32 @@ def _item_values(request: Request, *, source: str, description: str, decision: s
 
 
 def _item_snapshot(item: ScheduleItem) -> dict[str, Any]:
-    return {"number": item.number, "source": item.source, "description": item.description,
-            "decision": item.decision, "exemption": item.exemption,
-            "redactions": item.redactions}
+    return {"number": item.number, "search": item.search_id, "source": item.source,
+            "description": item.description, "decision": item.decision,
+            "exemption": item.exemption, "redactions": item.redactions}
 
 
 def item_add(*, school: Any, actor: Any, request: Request, source: str = "",
              description: str, decision: str, exemption: str = "", redactions: str = "",
              search: SearchTask | None = None) -> ScheduleItem:
-    """Add an item to the schedule, numbered after the last one."""
+    """Add an item to the schedule, numbered after the last number ever given on the
+    request (the request's counter, under its row lock): a number is never given twice,
+    even after the last item is removed."""
     _require_handler(school=school, actor=actor, request=request)
     with transaction.atomic():
         current = _lock(school=school, request=request)
         values = _item_values(current, source=source, description=description,
                               decision=decision, exemption=exemption,
                               redactions=redactions, search=search)
+        # The items' highest number too, should the counter lag behind items written
+        # before it existed.
         last = ScheduleItem.objects.filter(request=current).aggregate(last=Max("number"))
-        item = ScheduleItem(request=current, number=(last["last"] or 0) + 1, **values)
+        number = max(current.last_item_number, last["last"] or 0) + 1
+        item = ScheduleItem(request=current, number=number, **values)
         item.full_clean()
         item.save()
+        current.last_item_number = number
+        Request.objects.filter(pk=current.pk).update(last_item_number=number)
         _audit(action="requests.item.added", request=current, actor=actor,
                changes=diff(None, _item_snapshot(item), secret_fields=ITEM_SECRET_FIELDS))
     return item
@@ -413,7 +486,7 @@ def item_update(*, school: Any, actor: Any, request: Request, item: ScheduleItem
             setattr(found, name, value)
         found.full_clean()
         changes = diff(before, _item_snapshot(found), secret_fields=ITEM_SECRET_FIELDS)
-        if not changes and found.search_id == item.search_id:
+        if not changes:
             return found
         found.save()
         _audit(action="requests.item.changed", request=current, actor=actor,

@@ -31,6 +31,7 @@ from schoolkeep.inforequests.searches.forms import (
     SearchRecordForm,
 )
 from schoolkeep.inforequests.searches.services import (
+    closed_reason,
     item_add,
     item_remove,
     item_update,
@@ -59,7 +60,13 @@ def _form_page(request: SchoolRequest, *, request_obj: Request, form: Form,
                template: str = FORM, back: str = "requests:search-list",
                **extra: Any) -> HttpResponse:
     """Every form of this part: on a valid POST call the service and go back to the
-    checklist; on a refusal show it on the form (403 when not allowed at all)."""
+    checklist; on a refusal show it on the form (403 when not allowed at all). Once the
+    request is answered or withdrawn, the form says why it can no longer be used and goes
+    back (the services refuse the write in any case)."""
+    reason = closed_reason(request_obj)
+    if reason:
+        messages.error(request, reason)
+        return redirect(back, request_obj.public_id)
     if request.method == "POST" and form.is_valid():
         try:
             save()
@@ -90,7 +97,7 @@ def search_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "for_information": request_obj.kind in PUBLIC_INFORMATION_KINDS,
         "subject_words": selectors.subject_words(request_obj),
         "can_handle": request.access.can("requests.handle")
-        and request_obj.status != Status.WITHDRAWN})
+        and request_obj.status == Status.OPEN})
 
 
 @school_view("school.view")
@@ -103,7 +110,7 @@ def item_list(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "request_obj": request_obj, "page": page, "schedule_items": list(page.object_list),
         "schedule_counts": selectors.item_counts(request_obj),
         "can_handle": request.access.can("requests.handle")
-        and request_obj.status != Status.WITHDRAWN})
+        and request_obj.status == Status.OPEN})
 
 
 @school_view("requests.handle")
@@ -162,8 +169,12 @@ def search_detail(request: SchoolRequest, task_id: int) -> HttpResponse:
                                     access=request.access, task_id=task_id)
     task = found.task
     may_record = (found.is_assignee or request.access.can("requests.handle")) \
-        and task.request.status != Status.WITHDRAWN
+        and task.request.status == Status.OPEN
     if request.method == "POST" and not may_record:
+        reason = closed_reason(task.request)
+        if reason and request.access.can("requests.handle"):
+            messages.error(request, reason)
+            return redirect("requests:search-detail", task.pk)
         raise PermissionDenied
     form = SearchRecordForm(posted(request), initial=SearchRecordForm.initial_for(task))
     if request.method == "POST" and form.is_valid():
@@ -182,6 +193,7 @@ def search_detail(request: SchoolRequest, task_id: int) -> HttpResponse:
         "request_obj": task.request, "form": form, "may_record": may_record,
         "is_assignee": found.is_assignee,
         "for_information": task.request.kind in PUBLIC_INFORMATION_KINDS,
+        "closed_reason": closed_reason(task.request),
         "can_read_request": request.access.can("requests.view")})
 
 

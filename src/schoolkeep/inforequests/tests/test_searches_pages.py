@@ -15,14 +15,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from tests.factories import MembershipFactory, UserFactory
 from tests.matrix_parts.requests_intake import make_request
 from tests.personas import Personas
 
 from schoolkeep.assets.models import DataSubject
 from schoolkeep.assets.services import asset_create, group_get_or_create
-from schoolkeep.inforequests.models import Request, ScheduleItem, SearchTask
+from schoolkeep.inforequests.models import Kind, Request, ScheduleItem, SearchTask
+from schoolkeep.inforequests.progress.services import request_respond, request_withdraw
 from schoolkeep.inforequests.searches.services import item_add, search_add, search_assign
 from schoolkeep.systems.services import system_create
+from schoolkeep.tenancy.roles import Role
 
 pytestmark = pytest.mark.django_db
 Login = Callable[[Any], Client]
@@ -226,3 +229,79 @@ def test_the_request_page_shows_the_first_searches_and_items(personas: Personas,
     assert "Place 19" in html and "Place 24" not in html
     assert "The first 20 are shown here." in html
     assert reverse("requests:item-list", args=[request.public_id]) in html
+
+
+@pytest.mark.parametrize("how", ["answered", "withdrawn"])
+def test_the_search_page_closes_to_the_assignee_once_the_request_is_answered_or_withdrawn(
+        personas: Personas, login: Login, how: str) -> None:
+    request = make_request(personas)
+    task = _task(personas, request, personas.staff)
+    item = item_add(school=personas.school, actor=None, request=request, source="SIMS",
+                    description="Reports", decision="disclosed")
+    today = timezone.localdate()
+    if how == "answered":
+        request_respond(school=personas.school, actor=personas.dpo, request=request,
+                        responded_on=today, outcome="full", response_channel="email")
+    else:
+        request_withdraw(school=personas.school, actor=personas.dpo, request=request,
+                         withdrawn_on=today, reason="The parent withdrew it")
+    url = reverse("requests:search-detail", args=[task.pk])
+    recorded = {"state": "nothing", **_dated("searched_on", today)}
+    staff = login(personas.staff)
+    assert staff.get(url).status_code == 404
+    assert staff.post(url, recorded).status_code == 404
+    reason = f"This request was {how} on {today:%-d %B %Y}"
+    dpo = login(personas.dpo)
+    page = dpo.get(url).content.decode()
+    assert reason in page and "Record the search" not in page
+    refused = dpo.post(url, recorded, follow=True)
+    assert refused.status_code == 200 and reason in refused.content.decode()
+    for name, args in (("requests:item-add", [request.public_id]),
+                       ("requests:item-edit", [item.pk]),
+                       ("requests:search-add", [request.public_id]),
+                       ("requests:search-assign", [task.pk])):
+        assert dpo.get(reverse(name, args=args)).status_code == 302
+    moved = dpo.post(reverse("requests:item-add", args=[request.public_id]),
+                     {"source": "SIMS", "description": "More reports",
+                      "decision": "disclosed"}, follow=True)
+    assert reason in moved.content.decode()
+    listing = dpo.get(reverse("requests:item-list", args=[request.public_id]))
+    assert "Add an item" not in listing.content.decode()
+    assert login(personas.auditor).get(url).status_code == 200
+    task.refresh_from_db()
+    assert task.state == "open" and ScheduleItem.objects.filter(request=request).count() == 1
+
+
+def test_members_of_the_same_name_are_told_apart_on_the_form_to_ask(
+        personas: Personas, login: Login) -> None:
+    namesake: Any = UserFactory(email="other.staff@oakfield.example",
+                           full_name=personas.staff.full_name)
+    MembershipFactory(user=namesake, school=personas.school, roles=[Role.STAFF])
+    request = make_request(personas)
+    task = _task(personas, request, personas.staff)
+    client = login(personas.dpo)
+    assign = reverse("requests:search-assign", args=[task.pk])
+    form = client.get(assign).content.decode()
+    assert f"{namesake} (other.staff@oakfield.example)" in form
+    assert f"{personas.staff} ({personas.staff.email})" in form
+    asked = client.post(assign, {"assignee": str(namesake.public_id),
+                                 **_dated("due_on", timezone.localdate())})
+    assert asked.status_code == 302
+    task.refresh_from_db()
+    assert task.assignee_id == namesake.pk
+
+
+@pytest.mark.parametrize(("kind", "offered", "not_offered"), [
+    (Kind.FOI, "FOI section 42", ["EIR regulation", "Third-party personal data"]),
+    (Kind.EIR, "EIR regulation 12(4)(b)", ["FOI section", "Third-party personal data"]),
+])
+def test_the_item_form_offers_the_exemptions_of_the_requests_law(
+        personas: Personas, login: Login, kind: str, offered: str,
+        not_offered: list[str]) -> None:
+    request = make_request(personas, kind=kind, subject_type="", subject_name="",
+                           requester_type="public")
+    form = login(personas.dpo).get(reverse("requests:item-add", args=[request.public_id]))
+    html = form.content.decode()
+    assert offered in html and "Another exemption" in html
+    for label in not_offered:
+        assert label not in html
