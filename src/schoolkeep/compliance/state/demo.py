@@ -9,7 +9,8 @@
 - a year of weekly snapshots of every current framework, written directly (the past cannot
   be worked out again), their scores rising from the autumn a year ago to where the school
   stands today, then today's snapshot taken for real (``snapshots.snapshot_take``);
-- this term's governor pack, ready to read (``pack.services.pack_build_now``).
+- this term's governor pack, ready to read (``pack.services.pack_build_now``); none when the
+  demo is built in the holidays, when the only term to cover ended before the school began.
 
 Written as the command line (no actor), as the whole demo is audited. Running the step
 again changes nothing: a school with snapshots already is left alone.
@@ -23,11 +24,12 @@ from django.utils import timezone
 
 from schoolkeep.compliance.controls import services as controls
 from schoolkeep.compliance.models import Attestation, Control, Snapshot
-from schoolkeep.compliance.pack.services import pack_build_now
+from schoolkeep.compliance.pack.services import pack_build_now, resolve_term
 from schoolkeep.compliance.state import selectors, snapshots
 from schoolkeep.compliance.state.types import score_permille
 from schoolkeep.demo.builder import DemoContext
 from schoolkeep.duties.types import LONDON, local_date
+from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.tenancy.calendar import TermCalendar
 from schoolkeep.tenancy.guards import actor_label
@@ -136,4 +138,10 @@ def build_demo_compliance(ctx: DemoContext) -> None:
     _confirm(school, today)
     today_rows = snapshots.snapshot_take(school=school, now=now)
     _history(school, today_rows, today)
+    try:
+        resolve_term(school, None, today)
+    except DomainError:
+        # In the holidays the pack is the term just ended, which ended before the demo
+        # school began using Schoolkeep today: there is no pack to build until term starts.
+        return
     pack_build_now(school=school, actor=None, now=now)

@@ -67,3 +67,14 @@ def test_demo_compliance_at_larkspur() -> None:
         assert all(row.total == rows[-1].total for row in rows)
     [pack] = GovernorPack.objects.filter(school=school)
     assert pack.status == GovernorPack.Status.READY
+
+
+def test_the_demo_builds_in_the_holidays_without_a_pack(time_machine) -> None:  # type: ignore[no-untyped-def]
+    """Built on 2 January, the demo school's only term to cover (Autumn) ended before it
+    began: everything else is built and no pack is asked for (make run works all year)."""
+    time_machine.move_to("2027-01-02 10:00:00+00:00", tick=False)
+    ctx = larkspur()
+    school = ctx.schools["larkspur"]
+    build_demo_compliance(ctx)
+    assert Snapshot.objects.filter(school=school).exists()
+    assert not GovernorPack.objects.filter(school=school).exists()
