@@ -15,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.audit.actions import AREA_BY_KEY
+from schoolkeep.audit.concealment import visible_to
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED, target_key
 from schoolkeep.lib.dates_text import LONDON, london_date_time, month_names
@@ -37,12 +38,16 @@ def event_list(
     action_prefix: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    viewer: Any = None,
 ) -> QuerySet[AuditEvent]:
     """The school's events, newest first. ``actor_id`` is a user's pk, or ``NO_PERSON`` for
     events made with nobody signed in; ``area`` the key of one of ``actions.AREAS``;
     ``action_prefix`` the start of the codes (for code); dates are Europe/London days,
-    inclusive."""
-    events = AuditEvent.objects.filter(school=school)
+    inclusive. ``viewer``: the member reading, whose hidden records' events are left out
+    (``concealment``; one query); None for the system's own reads."""
+    events: QuerySet[AuditEvent] = AuditEvent.objects.filter(school=school)
+    if viewer is not None:
+        events = visible_to(events, school=school, user=viewer)
     if actor_id == NO_PERSON:
         events = events.filter(actor__isnull=True)
     elif actor_id is not None:
@@ -127,10 +132,15 @@ def history_for(*, school: Any, target: Model) -> QuerySet[AuditEvent]:
     return record_events(school=school, target_type=target_type, target_id=target_id)
 
 
-def record_events(*, school: Any, target_type: str, target_id: str) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        school=school, target_type=target_type, target_id=target_id
-    ).order_by(*NEWEST_FIRST)
+def record_events(*, school: Any, target_type: str, target_id: str,
+                  viewer: Any = None) -> QuerySet[AuditEvent]:
+    """One record's events, newest first; none when the record is hidden from ``viewer``
+    (see ``event_list``)."""
+    events: QuerySet[AuditEvent] = AuditEvent.objects.filter(
+        school=school, target_type=target_type, target_id=target_id)
+    if viewer is not None:
+        events = visible_to(events, school=school, user=viewer)
+    return events.order_by(*NEWEST_FIRST)
 
 
 def history_url(target: Model) -> str:

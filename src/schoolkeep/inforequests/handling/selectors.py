@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
 from schoolkeep.inforequests.models import Kind, Request, SearchTask, Status
@@ -23,6 +23,9 @@ from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
 
 OVERDUE = "overdue"
+# An open complaint once acknowledged: the law sets no further deadline (its clock stopped).
+ACKNOWLEDGED_COMPLAINT = Q(status=Status.OPEN, kind=Kind.COMPLAINT,
+                           acknowledged_on__isnull=False)
 # The columns the list shows: a request holds a dozen encrypted texts, each decrypted as
 # its model is built, and the list needs none of them.
 LIST_COLUMNS = ("public_id", "school_id", "reference", "kind", "received_at", "received_on",
@@ -90,19 +93,25 @@ def may_handle_request(*, access: SchoolAccess, user: Any, request: Request) -> 
 def request_list(*, school: School, user: Any, access: SchoolAccess, kind: str = "",
                  status: str = "", today: date) -> QuerySet[Request]:
     """The visible requests for the handlers' list: the open ones first, soonest deadline
-    first, then the others, newest first. ``status`` is open, answered, withdrawn or
-    "overdue" (open and past its deadline)."""
+    first, then the open ones whose clock stopped (an acknowledged complaint), then the
+    others, newest first. ``status`` is open, answered, withdrawn or "overdue" (open, its
+    clock running and past its deadline)."""
     requests = requests_visible(school=school, user=user, access=access)
     if kind in Kind.values:
         requests = requests.filter(kind=kind)
     if status == OVERDUE:
-        requests = requests.filter(status=Status.OPEN, due_on__lt=today)
+        requests = requests.filter(status=Status.OPEN, due_on__lt=today).exclude(
+            ACKNOWLEDGED_COMPLAINT)
     elif status in Status.values:
         requests = requests.filter(status=status)
-    is_open = Case(When(status=Status.OPEN, then=Value(0)), default=Value(1),
-                   output_field=IntegerField())
-    open_due = Case(When(status=Status.OPEN, then=F("due_on")), default=None)
-    return requests.annotate(open_rank=is_open, open_due=open_due).order_by(
+    # Running clocks first (soonest deadline first), then the open requests whose clock has
+    # stopped (an acknowledged complaint, followed to its outcome), then the closed ones.
+    rank = Case(When(ACKNOWLEDGED_COMPLAINT, then=Value(1)),
+                When(status=Status.OPEN, then=Value(0)), default=Value(2),
+                output_field=IntegerField())
+    running_due = Case(When(Q(status=Status.OPEN) & ~ACKNOWLEDGED_COMPLAINT, then=F("due_on")),
+                       default=None)
+    return requests.annotate(open_rank=rank, open_due=running_due).order_by(
         "open_rank", F("open_due").asc(nulls_last=True), "-received_at", "-pk",
     ).only(*LIST_COLUMNS)
 
@@ -131,3 +140,13 @@ class Countdown:
         if self.days <= 5:
             return "red"
         return "yellow" if self.days <= 14 else "blue"
+
+
+def requests_hidden_from(school: School, user: Any) -> set[tuple[str, str]]:
+    """The records of ``school`` hidden from ``user`` as the audit trail names them (the
+    requests: their holds, extensions, searches and schedule items are audited on the
+    request), for ``audit.concealment``. One query."""
+    label = Request._meta.label_lower
+    ids = Request.objects.filter(school=school, hidden_from=user).values_list("public_id",
+                                                                             flat=True)
+    return {(label, str(public_id)) for public_id in ids}
