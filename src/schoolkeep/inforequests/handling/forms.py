@@ -4,11 +4,13 @@ field. Times are entered in UK time and handed to the services as UTC-aware inst
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
 
 from schoolkeep.inforequests.handling.selectors import OVERDUE
+from schoolkeep.inforequests.handling.services import TEXT_LIMITS
 from schoolkeep.inforequests.models import (
     Channel,
     IdentityMethod,
@@ -20,6 +22,7 @@ from schoolkeep.inforequests.models import (
     WhoseRight,
 )
 from schoolkeep.lib.date_input import UKDateField, UKDateTimeField
+from schoolkeep.lib.dates_text import LONDON
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known or not asked")]
 
@@ -30,6 +33,15 @@ def _as_tristate(value: str) -> bool | None:
 
 def _from_tristate(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _same_minute(typed: datetime, stored: datetime) -> bool:
+    """Whether the typed time is the stored instant's UK minute (compared as clock times,
+    so that either of the hour the clocks go back gives twice matches)."""
+    def uk_minute(moment: datetime) -> datetime:
+        return moment.astimezone(LONDON).replace(tzinfo=None, second=0, microsecond=0)
+
+    return uk_minute(typed) == uk_minute(stored)
 
 
 class RequestFilterForm(forms.Form):
@@ -56,14 +68,15 @@ class RequestEditForm(forms.Form):
     requester_type = forms.ChoiceField(label="Who asked?", choices=RequesterType.choices,
                                        error_messages={"required": "Choose who asked."})
     requester_name = forms.CharField(
-        label="Their name", max_length=200,
+        label="Their name", max_length=TEXT_LIMITS["requester_name"],
         error_messages={"required": "Enter the name of the person who asked."})
     requester_contact = forms.CharField(
-        label="How to contact them", required=False, max_length=500,
+        label="How to contact them", required=False,
+        max_length=TEXT_LIMITS["requester_contact"],
         help_text="An e-mail address, a postal address or a telephone number.")
     authority_evidence = forms.CharField(
         label="Evidence of their authority to act for the person", required=False,
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMITS["authority_evidence"], widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For a solicitor or anyone else acting for someone: what they sent (for "
                   "example, a signed letter of authority). Describe it; do not copy it here.")
     subject_type = forms.ChoiceField(
@@ -72,10 +85,11 @@ class RequestEditForm(forms.Form):
                  *SubjectType.choices],
         help_text="Needed for every kind except freedom of information and environmental "
                   "information.")
-    subject_name = forms.CharField(label="Their name", required=False, max_length=200,
+    subject_name = forms.CharField(label="Their name", required=False,
+                                   max_length=TEXT_LIMITS["subject_name"],
                                    help_text="Leave empty when it is the person who asked.")
     description = forms.CharField(
-        label="What did they ask for?", max_length=10_000,
+        label="What did they ask for?", max_length=TEXT_LIMITS["description"],
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what they asked for."})
     whose_right = forms.ChoiceField(
@@ -89,7 +103,7 @@ class RequestEditForm(forms.Form):
         initial="unknown", widget=forms.RadioSelect, required=False)
     child_note = forms.CharField(
         label="Note about the child's competence or consent", required=False,
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+        max_length=TEXT_LIMITS["child_note"], widget=forms.Textarea(attrs={"rows": 2}))
     results_announced_on = UKDateField(
         label="For exam marks: when are the results announced?", required=False,
         what="the day the results are announced",
@@ -111,12 +125,20 @@ class RequestEditForm(forms.Form):
             "results_announced_on": request.results_announced_on,
         }
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self, request: Request) -> dict[str, Any]:
+        """The fields the member changed, as ``request_update`` takes them: only those, so
+        that saving a correction of one never rewrites the others. The form keeps the
+        minute of receipt only (a logged instant has seconds): the minute shown, typed back
+        unchanged, leaves the stored instant as it is."""
         data = dict(self.cleaned_data)
         data.pop("version")
         data["child_competent"] = _as_tristate(data["child_competent"])
         data["child_consented"] = _as_tristate(data["child_consented"])
-        return data
+        if data.get("received_at") is not None and _same_minute(data["received_at"],
+                                                                request.received_at):
+            del data["received_at"]
+        return {name: value for name, value in data.items()
+                if value != getattr(request, name)}
 
 
 class IdentityForm(forms.Form):

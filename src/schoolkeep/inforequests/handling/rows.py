@@ -9,7 +9,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from schoolkeep.inforequests.clocks.deadline import days_left
+from schoolkeep.inforequests.clocks.deadline import Clock, days_left
 from schoolkeep.inforequests.handling.selectors import Countdown
 from schoolkeep.inforequests.models import Kind, Request, SearchTask, Status
 from schoolkeep.lib.dates_text import day_month_year, month_names
@@ -32,6 +32,15 @@ def countdown_for(request: Request, *, today: date) -> Countdown | None:
     if clock_stopped(request) or request.waiting_since is not None:
         return None
     return Countdown(days_left(request, today))
+
+
+def clock_countdown(request: Request, clock: Clock, *, today: date) -> Countdown | None:
+    """The countdown of a request's page, from the deadline worked out now (the one the page
+    gives as the day to respond by), so that the days left and the date always agree;
+    None when no deadline runs or the school waits for the requester."""
+    if clock_stopped(request) or clock.waiting_since is not None:
+        return None
+    return Countdown((clock.due_on - today).days)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
+from schoolkeep.inforequests.clocks.deadline import long_date
 from schoolkeep.inforequests.models import (
     PERSONAL_KINDS,
     RIGHTS_KINDS,
@@ -29,6 +30,7 @@ from schoolkeep.inforequests.models import (
     Kind,
     Request,
     RequesterType,
+    SearchTask,
     Status,
     SubjectType,
     WhoseRight,
@@ -223,6 +225,49 @@ def _refuse_kind_change(current: Request, kind: str) -> None:
                           "does not allow, so the kind cannot change.", field="kind")
 
 
+def _refuse_open_searches(request: Request, newly_hidden: list[Any]) -> None:
+    """A member asked to search for this request who has not done it would keep a search
+    they could no longer open: it is reassigned first (or recorded as not needed)."""
+    if not newly_hidden:
+        return
+    names = {user.pk: str(user) for user in newly_hidden}
+    tasks = (SearchTask.objects.filter(request=request, state=SearchTask.State.OPEN,
+                                       assignee_id__in=list(names))
+             .order_by("assignee_id", "place", "pk").values_list("assignee_id", "place"))
+    places: dict[int, list[str]] = {}
+    for assignee_id, place in tasks:
+        places.setdefault(assignee_id, []).append(place)
+    if places:
+        who = "; ".join(f"{names[pk]} ({', '.join(found)})" for pk, found in places.items())
+        raise DomainError(f"Reassign their open searches first, or record them as not "
+                          f"needed: {who}. Someone the request is hidden from could no "
+                          "longer open them.", field="hidden_from")
+
+
+def _refuse_receipt_after(current: Request, received_on: date) -> None:
+    """The request is received before anything recorded about it: a pause asked of the
+    requester, an extension decided, the identity checked, a complaint acknowledged."""
+    if received_on <= current.received_on:
+        return
+    later: list[tuple[date, str]] = []
+    asked = current.holds.order_by("asked_on").values_list("asked_on", flat=True).first()
+    if asked is not None:
+        later.append((asked, "something was asked of the requester"))
+    decided = (current.extensions.order_by("decided_on")
+               .values_list("decided_on", flat=True).first())
+    if decided is not None:
+        later.append((decided, "an extension was decided"))
+    if current.identity_checked_on is not None:
+        later.append((current.identity_checked_on, "the identity was checked"))
+    if current.acknowledged_on is not None:
+        later.append((current.acknowledged_on, "the complaint was acknowledged"))
+    for day, what in sorted(later):
+        if day < received_on:
+            raise DomainError(f"The request was received before {what} on {long_date(day)}: "
+                              "enter a time of receipt on or before that day.",
+                              field="received_at")
+
+
 # ---------------------------------------------------------------------------- the record
 
 
@@ -236,6 +281,7 @@ def request_update(*, school: School, actor: Any, request: Request, version: int
         current = _lock(request, school=school, actor=actor, version=version)
         values = _clean(fields, current)
         _refuse_kind_change(current, values["kind"])
+        _refuse_receipt_after(current, values["received_on"])
         names = [*EDITABLE_FIELDS, "received_on"]
         before = snapshot(current, names)
         moving = [name for name in CLOCK_FIELDS if values[name] != before[name]]
@@ -313,6 +359,7 @@ def request_hide(*, school: School, actor: Any, request: Request, hidden_from: l
             raise DomainError("Choose members of this school.", field="hidden_from")
         if old == set(users):
             return current
+        _refuse_open_searches(current, [users[pk] for pk in users if pk not in old])
         current.hidden_from.set(get_user_model().objects.filter(pk__in=list(users)))
         _save(current, [])
         _audit(action="requests.request.hidden_changed", request=current, actor=actor,

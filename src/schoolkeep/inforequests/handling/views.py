@@ -29,7 +29,7 @@ from schoolkeep.inforequests.handling.forms import (
     RequestEditForm,
     RequestFilterForm,
 )
-from schoolkeep.inforequests.handling.rows import countdown_for, request_rows, task_rows
+from schoolkeep.inforequests.handling.rows import clock_countdown, request_rows, task_rows
 from schoolkeep.inforequests.handling.services import (
     request_hide,
     request_identity_record,
@@ -113,7 +113,7 @@ def request_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
                      extensions=[row.extension for row in progress["progress"].extensions])
     return render(request, "inforequests/handling/detail.html", {
         "page_title": obj.reference, "request_obj": obj, "clock": clock,
-        "countdown": countdown_for(obj, today=timezone.localdate()),
+        "countdown": clock_countdown(obj, clock, today=timezone.localdate()),
         "access": request.access,
         "can_handle": request.access.can("requests.handle") and obj.status == Status.OPEN,
         "can_correct": request.access.can("requests.handle"),
@@ -139,7 +139,7 @@ def request_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
               "changed what.",
         save=lambda data: request_update(school=request.school, actor=request.user,
                                          request=obj, version=data["version"],
-                                         **form.service_fields()))
+                                         **form.service_fields(obj)))
 
 
 @school_view("requests.handle")

@@ -12,6 +12,7 @@ import pytest
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from tests.matrix_parts.requests_intake import make_request
 from tests.personas import PERSONA_NAMES, Personas
 
@@ -22,7 +23,8 @@ from schoolkeep.inforequests.handling.selectors import (
     requests_visible,
 )
 from schoolkeep.inforequests.handling.services import request_hide
-from schoolkeep.inforequests.searches.services import search_add, search_assign
+from schoolkeep.inforequests.models import SearchTask
+from schoolkeep.inforequests.searches.services import search_add, search_assign, search_record
 from schoolkeep.inforequests.tests.handling_support import access_of
 
 Login = Callable[[User], Client]
@@ -116,6 +118,10 @@ def test_a_hidden_assignee_no_longer_sees_their_search(personas: Personas) -> No
     access = access_of(personas.hr_admin, personas.school)
     assert list(requests_visible(school=personas.school, user=personas.hr_admin,
                                  access=access)) == [request_obj]
+    # Their search made (an open one must be reassigned before hiding: see
+    # test_handling_review), the request can be hidden from them.
+    search_record(school=personas.school, actor=personas.hr_admin, task=task,
+                  state=SearchTask.State.NOTHING, searched_on=timezone.localdate())
     request_hide(school=personas.school, actor=personas.dpo, request=request_obj,
                  hidden_from=[personas.hr_admin])
     assert not requests_visible(school=personas.school, user=personas.hr_admin,
