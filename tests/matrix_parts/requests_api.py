@@ -44,7 +44,9 @@ SCHOOL_QUERY = {"api:request-list", "api:request-create", "api:request-detail",
 
 EXTRA_METHODS: dict[str, tuple[str, ...]] = {"api:request-update": ("PATCH",)}
 
-_LOG = {"school": "oakfield", "kind": "foi", "requester": {"type": "public", "name": "Matrix Asker"},
+# A freedom of information request is in writing with an address for the reply.
+_LOG = {"school": "oakfield", "kind": "foi",
+        "requester": {"type": "public", "name": "Matrix Asker", "contact": "asker@example.com"},
         "description": "The school's energy bills for 2025."}
 API_BODIES = {
     ("api:request-list", "POST"): _LOG,

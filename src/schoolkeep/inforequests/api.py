@@ -24,6 +24,14 @@ as the pages.
   ``requests.handle``, answer 201 with the request as the handler reads it (the deadline
   moved) and take an optional ``version`` (409 when stale).
 
+Dates are ISO 8601 texts only ("2026-11-20"; an instant with its offset,
+"2026-11-20T14:00:00Z"): a number is not taken as a Unix time, nor ``true`` as 1. A request
+is received on or after 25 May 2018 (UK data protection law as the clocks follow it); the
+results of exams are announced on or after the day of receipt and within two years of it.
+The channel ``public_page`` belongs to the school's request page: the API never sets it, and
+a correction never sets ``api`` either (only a request logged through the API has it). A
+correction keeps the request in the calendar year its reference counts in.
+
 Errors: not a member of the school 404; a role without the permission 403; a broken rule
 422 naming the field, as the body names it (``["body", "requester", "name"]``).
 """
@@ -31,17 +39,26 @@ Errors: not a member of the school 404; a role without the permission 403; a bro
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime, ConfigDict, StrictBool
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
 from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
-from schoolkeep.inforequests.clocks.deadline import days_left, work_out
+from schoolkeep.inforequests.clocks.deadline import days_left, long_date, work_out
 from schoolkeep.inforequests.handling.selectors import (
     request_for_handler_or_404,
     requests_visible,
@@ -87,6 +104,82 @@ BODY_PATHS = {
 }
 
 
+# UK GDPR and the Data Protection Act 2018 apply from 25 May 2018 (intake refuses an earlier
+# receipt too; the API refuses it before any date arithmetic could overflow).
+EARLIEST_RECEIPT = date(2018, 5, 25)
+# The latest day exam results may be announced: two years after the request (a request
+# for marks comes before the results; a later day is a typing mistake).
+ANNOUNCED_WITHIN_YEARS = 2
+# Set by the school's request page only; ``api`` by a request logged here only.
+NOT_SENT_CHANNELS = frozenset({Channel.PUBLIC_PAGE.value})
+NOT_CHANGED_TO_CHANNELS = frozenset({Channel.PUBLIC_PAGE.value, Channel.API.value})
+
+_LABELS = {"received_on": "The day the request was received",
+           "received_at": "When the request was received"}
+
+
+def _bad(kind: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message)
+
+
+def _too_early(field: str | None) -> PydanticCustomError:
+    what = _LABELS.get(field or "", "The date")
+    return _bad("too_early", f"{what} must be on or after 25 May 2018, when UK data "
+                "protection law in its present form began. Check the year.")
+
+
+def _iso_day(value: Any) -> date:
+    """A day as an ISO 8601 text only: not a number (a Unix time) nor a date with a time."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _bad("iso_date", "Give the date as an ISO 8601 text, such as 2026-11-20.")
+
+
+def _iso_instant(value: Any) -> datetime:
+    """An instant as an ISO 8601 text with its offset only: not a number (a Unix time)."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.utcoffset() is not None:
+                return parsed
+    raise _bad("iso_datetime", "Give the date and time as an ISO 8601 text with its offset, "
+               "such as 2026-11-20T14:00:00Z or 2026-11-20T14:00:00+00:00.")
+
+
+def _received_day(value: Any, info: ValidationInfo) -> date:
+    day = _iso_day(value)
+    if day < EARLIEST_RECEIPT:
+        raise _too_early(info.field_name)
+    return day
+
+
+def _received_instant(value: Any, info: ValidationInfo) -> datetime:
+    """On or after 25 May 2018 in UK time, checked by its year first: an instant in year 1
+    (or 9999) cannot even be moved to another offset."""
+    instant = _iso_instant(value)
+    if instant.year < EARLIEST_RECEIPT.year:
+        raise _too_early(info.field_name)
+    try:
+        day = instant.astimezone(LONDON).date()
+    except (OverflowError, ValueError):
+        raise _bad("date_out_of_range", "This date and time is out of range: check the "
+                   "year.") from None
+    if day < EARLIEST_RECEIPT:
+        raise _too_early(info.field_name)
+    return instant
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_day)]
+ReceivedOn = Annotated[date, BeforeValidator(_received_day)]
+ReceivedAt = Annotated[AwareDatetime, BeforeValidator(_received_instant)]
+
+
 # ---------------------------------------------------------------------------- shapes in
 
 
@@ -118,14 +211,25 @@ class RequestIn(Schema):
     school: str = Field(..., description="The school's slug.")
     kind: Kind
     channel: Channel = Field(Channel.API, description="How the request arrived at the school "
-                                                      "(default: through the API).")
-    received_on: date | None = Field(None, description="The day it arrived (UK date).")
-    received_at: AwareDatetime | None = Field(
+                                                      "(default: through the API; never "
+                                                      "public_page).")
+    received_on: ReceivedOn | None = Field(
+        None, description="The day it arrived (UK date, on or after 2018-05-25).")
+    received_at: ReceivedAt | None = Field(
         None, description="When it arrived (ISO 8601 with its offset); default: now.")
     requester: RequesterIn
     subject: SubjectIn | None = Field(None, description="Whom it is about: needed for every "
                                                         "kind but FOI and EIR.")
     description: str = Field(..., description="What they asked for.")
+
+    @field_validator("channel")
+    @classmethod
+    def _not_the_page(cls, value: str) -> str:
+        if value in NOT_SENT_CHANNELS:
+            raise _bad("channel", "public_page is for requests made on the school's request "
+                       "page. Choose how this one reached the school, or leave channel out "
+                       "(a request logged here is api).")
+        return value
 
 
 class RequesterPatch(Schema):
@@ -149,40 +253,53 @@ class RequestPatch(Schema):
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    version: int
+    version: StrictInt
     kind: Kind | None = None
-    channel: Channel | None = None
-    received_at: AwareDatetime | None = None
-    requester: RequesterPatch | None = None
-    subject: SubjectPatch | None = None
+    channel: Channel | None = Field(None, description="How it arrived: not public_page, and "
+                                                      "not api unless it was logged here.")
+    received_at: ReceivedAt | None = Field(
+        None, description="ISO 8601 with its offset, in the same UK calendar year as the "
+                          "reference.")
+    requester: RequesterPatch | None = Field(None, description="Only the parts sent change.")
+    subject: SubjectPatch | None = Field(None, description="Only the parts sent change.")
     description: str | None = None
     whose_right: WhoseRight | None = None
     child_competent: StrictBool | None = None
     child_consented: StrictBool | None = None
     child_note: str | None = None
-    results_announced_on: date | None = None
+    results_announced_on: IsoDate | None = Field(
+        None, description="On or after the day of receipt, and within two years of it.")
+
+    @field_validator("requester", "subject", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        # Null would read as "nothing sent" and change nothing: say so instead.
+        if value is None:
+            raise _bad("not_null", f"{info.field_name} cannot be null: leave it out, or send "
+                       "the parts of it that change.")
+        return value
 
 
 class PauseIn(Schema):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     reason: Hold.Reason
-    asked_on: date = Field(..., description="The day it was asked of the requester.")
+    asked_on: IsoDate = Field(..., description="The day it was asked of the requester.")
     note: str = Field(..., description="What was asked, and why.")
-    version: int | None = Field(None, description="The request's version as read (a newer "
-                                                  "one: 409).")
+    version: StrictInt | None = Field(None, description="The request's version as read (a "
+                                                        "newer one: 409).")
 
 
 class ExtensionIn(Schema):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
-    amount: int = Field(..., description="Months for the rights (2 in all at most); working "
-                                         "days for FOI and EIR.")
+    amount: StrictInt = Field(..., description="Months for the rights (2 in all at most); "
+                                               "working days for FOI and EIR.")
     reason: str = Field(..., description="Why more time is needed (told to the requester).")
-    decided_on: date
-    told_on: date | None = Field(None, description="The day the requester was told.")
-    version: int | None = Field(None, description="The request's version as read (a newer "
-                                                  "one: 409).")
+    decided_on: IsoDate
+    told_on: IsoDate | None = Field(None, description="The day the requester was told.")
+    version: StrictInt | None = Field(None, description="The request's version as read (a "
+                                                        "newer one: 409).")
 
 
 # ---------------------------------------------------------------------------- shapes out
@@ -341,6 +458,50 @@ def _received_at(payload: RequestIn, now: datetime) -> datetime:
     return datetime.combine(payload.received_on, time(0, 0), tzinfo=LONDON)
 
 
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_patch(payload: RequestPatch, found: Request) -> None:
+    """What the API refuses before the service sees a correction (DomainError naming the
+    field): a channel only the request page or a request logged here has, a moment of
+    receipt in another calendar year than the reference's, a results day before the
+    request or more than two years after it."""
+    sent = payload.model_fields_set
+    if ("channel" in sent and payload.channel in NOT_CHANGED_TO_CHANNELS
+            and payload.channel != found.channel):
+        way = ("on the school's request page" if payload.channel == Channel.PUBLIC_PAGE
+               else "through the API")
+        raise DomainError(f"Only a request logged {way} arrived that way: choose how this "
+                          "one reached the school.", field="channel")
+    if "channel" in sent and found.channel == Channel.PUBLIC_PAGE != payload.channel:
+        raise DomainError("This request was made on the school's request page, with its "
+                          "receipt code: how it arrived cannot change.", field="channel")
+    received_on = found.received_on
+    if "received_at" in sent and payload.received_at is not None:
+        received_on = payload.received_at.astimezone(LONDON).date()
+        if received_on.year != found.reference_year:
+            raise DomainError(
+                f"The reference {found.reference} counts in {found.reference_year}, so the "
+                f"request cannot move to {received_on.year}. If it was received in "
+                f"{received_on.year}, log it again instead (it gets a reference of that "
+                "year) and withdraw this one.", field="received_at")
+    announced = payload.results_announced_on
+    if "results_announced_on" in sent and announced is not None:
+        if announced < received_on:
+            raise DomainError("The results are announced on or after the day the request "
+                              "was received (a request for exam marks is made before they "
+                              "are published).", field="results_announced_on")
+        latest = _years_after(received_on, ANNOUNCED_WITHIN_YEARS)
+        if announced > latest:
+            raise DomainError("The results are announced within two years of the request "
+                              f"(by {long_date(latest)}): check the year.",
+                              field="results_announced_on")
+
+
 def _patch_fields(payload: RequestPatch) -> dict[str, Any]:
     """The service's fields from the body's: only those sent (a null is "none" to the
     service: blank, not known, or refused naming the field where one is needed)."""
@@ -407,6 +568,7 @@ def request_change(request: HttpRequest, request_id: UUID, params: Query[SchoolP
     access = school_access(request, params.school, "requests.handle")
     found = _for_handler(request, access, request_id)
     try:
+        _check_patch(payload, found)
         changed = request_update(school=access.school, actor=request.user, request=found,
                                  version=payload.version, **_patch_fields(payload))
     except DomainError as error:

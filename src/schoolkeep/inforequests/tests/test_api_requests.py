@@ -2,7 +2,9 @@
 the DPO, SIRO and auditor list and read them, names and narrative only for the DPO and SIRO;
 a hidden request is a 404 to whom it is hidden from; PATCH with the version (409 when stale);
 pauses and extensions move the deadline; bad input is 422 naming the field where the body
-gives it; the list reads the same number of queries at 3 and 40 rows."""
+gives it (a date out of range, a number for a date, true for a number, a channel only the
+request page sets, a null part, a huge offset included: never a 500); the list reads the
+same number of queries at 3 and 40 rows."""
 
 from __future__ import annotations
 
@@ -146,7 +148,9 @@ def test_received_on_is_the_start_of_that_uk_day_or_now_when_today(
 
 
 def test_an_foi_request_needs_no_subject(personas: Personas, api: Any) -> None:
-    body = {**BODY, "kind": "foi", "requester": {"type": "public", "name": "A Journalist"},
+    body = {**BODY, "kind": "foi",
+            "requester": {"type": "public", "name": "A Journalist",
+                          "contact": "newsdesk@example.com"},
             "description": "The school's spending on agency staff in 2025."}
     del body["subject"]
     response = api(personas.staff).post(body)
@@ -166,6 +170,21 @@ def test_an_foi_request_needs_no_subject(personas: Personas, api: Any) -> None:
     ({"subject": {"type": "pupils", "name": ""}}, ["subject", "name"]),
     ({"description": ""}, ["description"]),
     ({"unexpected": 1}, ["unexpected"]),
+    # Before 25 May 2018, down to year 1 (which no offset can move): refused, never a 500.
+    ({"received_on": "1900-01-01"}, ["received_on"]),
+    ({"received_on": "0001-01-01"}, ["received_on"]),
+    ({"received_on": "2018-05-24"}, ["received_on"]),
+    ({"received_on": None, "received_at": "0001-01-01T00:00:00+14:00"}, ["received_at"]),
+    ({"received_on": None, "received_at": "2018-05-24T22:59:59Z"}, ["received_at"]),
+    ({"received_on": None, "received_at": "9999-12-31T23:00:00-05:00"}, ["received_at"]),
+    ({"received_on": "9999-12-31"}, ["received_on"]),
+    # Only ISO 8601 texts: a number is not a Unix time, nor a day.
+    ({"received_on": None, "received_at": 1_795_000_000}, ["received_at"]),
+    ({"received_on": None, "received_at": "1795000000"}, ["received_at"]),
+    ({"received_on": 0}, ["received_on"]),
+    ({"received_on": "2026-11-20T00:00:00"}, ["received_on"]),
+    # The request page's channel is the page's own.
+    ({"channel": "public_page"}, ["channel"]),
 ])
 def test_bad_input_is_422_naming_the_field_and_nothing_is_logged(
         personas: Personas, api: Any, change: dict[str, Any], loc: list[str]) -> None:
@@ -173,6 +192,20 @@ def test_bad_input_is_422_naming_the_field_and_nothing_is_logged(
     assert found[0] == "body"
     assert [part for part in found if part not in ("body", "payload")] == loc
     assert not Request.objects.exists()
+
+
+def test_a_day_before_25_may_2018_is_refused_saying_why(personas: Personas,
+                                                         api: Any) -> None:
+    response = api(personas.staff).post({**BODY, "received_on": "1900-01-01"})
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == "received_on"
+    assert error["msg"] == ("The day the request was received must be on or after 25 May "
+                            "2018, when UK data protection law in its present form began. "
+                            "Check the year.")
+    # 25 May 2018 itself is taken.
+    first = api(personas.staff).post({**BODY, "received_on": "2018-05-25"})
+    assert first.status_code == 201, first.content
+    assert first.json()["reference"] == "RQ-2018-0001"
 
 
 def test_another_school_is_404_and_the_trust_administrator_may_not_log(
@@ -204,6 +237,19 @@ def test_readers_list_the_requests_without_names(personas: Personas, api: Any,
         "due_estimated": False, "waiting_since": None, "responded_on": None,
         "version": first.version}
     assert "Pat Parent" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"offset": 10**12}, "offset"), ({"offset": 10**30}, "offset"),
+    ({"offset": 1_000_001}, "offset"), ({"limit": 101}, "limit"), ({"limit": 0}, "limit")])
+def test_a_page_out_of_bounds_is_422_naming_it(personas: Personas, api: Any,
+                                               query: dict[str, int], field: str) -> None:
+    logged(personas)
+    response = api(personas.dpo).get(LIST, **query)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][-1] == field
+    last = api(personas.dpo).get(LIST, offset=1_000_000)
+    assert last.status_code == 200 and last.json() == {"items": [], "count": 1}
 
 
 @pytest.mark.parametrize("persona", [*NOT_READERS, "trust_admin"])
@@ -361,6 +407,25 @@ def test_a_stale_version_is_409_and_changes_nothing(personas: Personas, api: Any
     ({"received_at": "2027-01-01T09:00:00Z"}, ["received_at"]),
     ({"results_announced_on": "yesterday"}, ["results_announced_on"]),
     ({"whatever": 1}, ["whatever"]),
+    # Out of range: refused before any date arithmetic, never a 500.
+    ({"received_at": "1900-01-01T00:00:00Z"}, ["received_at"]),
+    ({"received_at": "0001-01-01T00:00:00+14:00"}, ["received_at"]),
+    ({"received_at": "9999-12-31T23:00:00-05:00"}, ["received_at"]),
+    ({"results_announced_on": "9999-12-31"}, ["results_announced_on"]),
+    ({"results_announced_on": "0001-01-01"}, ["results_announced_on"]),
+    # ISO 8601 texts only; true is not a number.
+    ({"received_at": 1_795_000_000}, ["received_at"]),
+    ({"results_announced_on": 0}, ["results_announced_on"]),
+    ({"version": True}, ["version"]),
+    ({"version": "1"}, ["version"]),
+    # Only the request page sets its channel, and only a request logged here is "api".
+    ({"channel": "public_page"}, ["channel"]),
+    ({"channel": "api"}, ["channel"]),
+    # A null part would change nothing: refused rather than ignored.
+    ({"requester": None}, ["requester"]),
+    ({"subject": None}, ["subject"]),
+    # The reference RQ-2026-... counts in 2026 (the UK calendar year of receipt).
+    ({"received_at": "2025-12-31T23:30:00Z"}, ["received_at"]),
 ])
 def test_bad_changes_are_422_naming_the_field(personas: Personas, api: Any,
                                               change: dict[str, Any], loc: list[str]) -> None:
@@ -384,6 +449,60 @@ def test_who_may_not_handle_gets_403_on_every_write(personas: Personas, api: Any
     assert not Hold.objects.exists()
 
 
+def test_a_move_to_another_year_of_receipt_is_refused_naming_the_reference(
+        personas: Personas, api: Any) -> None:
+    request = logged(personas)
+    assert request.reference.startswith("RQ-2026-")
+    response = api(personas.dpo).patch(detail(request), {
+        "version": request.version, "received_at": "2025-12-31T12:00:00Z"})
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == "received_at"
+    assert error["msg"].startswith(f"The reference {request.reference} counts in 2026")
+    assert "log it again instead" in error["msg"]
+    # 23:30 on 31 December 2025 at UTC-1 is 00:30 on 1 January 2026 in the UK: same year.
+    moved = api(personas.dpo).patch(detail(request), {
+        "version": request.version, "received_at": "2025-12-31T23:30:00-01:00"})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["received_on"] == "2026-01-01"
+    assert moved.json()["reference"] == request.reference
+
+
+def test_the_results_day_is_on_or_after_receipt_and_within_two_years(
+        personas: Personas, api: Any) -> None:
+    request = logged(personas, kind=Kind.EXAM_MARKS)
+    client = api(personas.dpo)
+    for day in ("2026-11-19", "2028-11-21", "9999-12-31"):
+        found = _loc(client.patch(detail(request), {"version": request.version,
+                                                    "results_announced_on": day}))
+        assert found[-1] == "results_announced_on"
+    assert Request.objects.get(pk=request.pk).results_announced_on is None
+    latest = client.patch(detail(request), {"version": request.version,
+                                            "results_announced_on": "2028-11-20"})
+    assert latest.status_code == 200, latest.content
+    assert Request.objects.get(pk=request.pk).results_announced_on == date(2028, 11, 20)
+
+
+def test_the_channel_may_be_corrected_but_not_to_or_from_the_request_page(
+        personas: Personas, api: Any) -> None:
+    client = api(personas.dpo)
+    # Logged through the API: "api" may be sent again unchanged, and corrected to a letter.
+    through_api = Request.objects.get(public_id=client.post(BODY).json()["id"])
+    assert through_api.channel == Channel.API
+    same = client.patch(detail(through_api), {"version": through_api.version,
+                                              "channel": "api"})
+    assert same.status_code == 200, same.content
+    letter = client.patch(detail(through_api), {"version": through_api.version,
+                                                "channel": "letter"})
+    assert letter.status_code == 200, letter.content
+    assert Request.objects.get(pk=through_api.pk).channel == Channel.LETTER
+    # Made on the request page: how it arrived stays.
+    on_page = logged(personas, channel=Channel.PUBLIC_PAGE)
+    found = _loc(client.patch(detail(on_page), {"version": on_page.version,
+                                                "channel": "email"}))
+    assert found[-1] == "channel"
+    assert Request.objects.get(pk=on_page.pk).channel == Channel.PUBLIC_PAGE
+
+
 def test_writes_on_a_hidden_request_are_404(personas: Personas, api: Any) -> None:
     request = logged(personas)
     request_hide(school=personas.school, actor=personas.dpo, request=request,
@@ -394,6 +513,23 @@ def test_writes_on_a_hidden_request_are_404(personas: Personas, api: Any) -> Non
                                           "description": "x"}).status_code == 404
     assert client.post({"reason": "identity", "asked_on": "2026-11-21", "note": "ID"},
                        url=detail(request, "pauses")).status_code == 404
+
+
+def test_an_extension_on_a_hidden_request_is_404(personas: Personas, api: Any) -> None:
+    request = logged(personas)
+    request_hide(school=personas.school, actor=personas.dpo, request=request,
+                 hidden_from=[personas.siro])
+    request.refresh_from_db()
+    response = api(personas.siro).post(
+        {"amount": 1, "reason": "Many records.", "decided_on": "2026-12-01",
+         "version": request.version}, url=detail(request, "extensions"))
+    assert response.status_code == 404
+    assert "Many records" not in response.content.decode()
+    assert not Request.objects.get(pk=request.pk).extensions.exists()
+    # The same extension by the DPO, from whom it is not hidden, is recorded.
+    assert api(personas.dpo).post(
+        {"amount": 1, "reason": "Many records.", "decided_on": "2026-12-01"},
+        url=detail(request, "extensions")).status_code == 201
 
 
 # --- pauses and extensions ------------------------------------------------------------------
@@ -422,6 +558,10 @@ def test_a_pause_for_identity_waits_and_shows_on_the_request(personas: Personas,
     (Kind.SUBJECT_ACCESS, {"note": "  "}, ["note"]),
     (Kind.SUBJECT_ACCESS, {"asked_on": "2026-11-01"}, ["asked_on"]),  # before receipt
     (Kind.SUBJECT_ACCESS, {"reason": "patience"}, ["reason"]),
+    (Kind.SUBJECT_ACCESS, {"asked_on": "0001-01-01"}, ["asked_on"]),
+    (Kind.SUBJECT_ACCESS, {"asked_on": "9999-12-31"}, ["asked_on"]),
+    (Kind.SUBJECT_ACCESS, {"asked_on": 0}, ["asked_on"]),
+    (Kind.SUBJECT_ACCESS, {"version": True}, ["version"]),
 ])
 def test_a_pause_breaking_a_rule_is_422_naming_the_field(
         personas: Personas, api: Any, kind: str, change: dict[str, Any],
@@ -463,6 +603,11 @@ def test_an_extension_moves_the_deadline_with_its_reason(personas: Personas,
     ({"reason": ""}, ["reason"]),
     ({"decided_on": "2026-12-22"}, ["decided_on"]),  # after the first month, and future
     ({"amount": "lots"}, ["amount"]),
+    ({"amount": True}, ["amount"]),  # not read as 1
+    ({"amount": "1"}, ["amount"]),
+    ({"version": True}, ["version"]),
+    ({"decided_on": 1_795_000_000}, ["decided_on"]),
+    ({"told_on": "9999-12-31"}, ["told_on"]),
 ])
 def test_an_extension_breaking_a_rule_is_422_naming_the_field(
         personas: Personas, api: Any, change: dict[str, Any], loc: list[str]) -> None:
