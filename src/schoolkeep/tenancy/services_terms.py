@@ -39,7 +39,9 @@ class HolidayDates(NamedTuple):
 # Errors name a holiday's fields ``<term>_holiday_<n>_...`` and an INSET day's or a
 # closure's ``<term>_day_<n>_...``, n counting that term's entries of the group from 1. A
 # holiday lies strictly inside its term (a term starts and ends with a day in school); an
-# INSET day or a closure may be any day of the term, its first and last included.
+# INSET day or a closure may be any day of the term, its first and last included; a single
+# day is a weekday (school is shut at weekends anyway: a Saturday is a typing mistake), while
+# a run of days may span a weekend.
 _GROUPS = {
     TermHoliday.Kind.HOLIDAY.value: "holiday",
     TermHoliday.Kind.INSET.value: "day",
@@ -94,7 +96,8 @@ def validate_term_dates(
     Fields are named ``<term>_starts_on``, ``<term>_ends_on``,
     ``<term>_holiday_<n>_starts_on`` / ``_ends_on`` for holidays and ``<term>_day_<n>_...``
     for INSET days and closures, where n counts that term's entries of the group from 1 in
-    the order given. Nothing may overlap anything else in its term.
+    the order given. Nothing may overlap anything else in its term; a one-day INSET day or
+    closure is a weekday.
     """
     errors: list[tuple[str | None, str]] = []
     year, next_year = academic_year, academic_year + 1
@@ -196,6 +199,15 @@ def validate_term_dates(
                     )
                 )
                 continue
+        if group == "day" and starts_on == ends_on and starts_on.weekday() >= 5:
+            errors.append(
+                (
+                    f"{prefix}_starts_on",
+                    f"{what} is on a {starts_on:%A} ({_day(starts_on)}), when school is"
+                    " closed anyway: enter the weekday it falls on.",
+                )
+            )
+            continue
         clash = next((other for other in seen.get(term_name, [])
                       if other[0] <= ends_on and starts_on <= other[1]), None)
         if clash is not None:

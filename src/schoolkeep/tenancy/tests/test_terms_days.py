@@ -1,7 +1,7 @@
 """INSET days and closures beside the half-term holidays: entered with the term dates,
-validated (inside the term, overlapping nothing), audited, shown in the list, and saved
-through ``terms_set_for_year`` so that the terms-changed hook fires (the clocks of requests
-count school days and follow the new dates)."""
+validated (inside the term, overlapping nothing, a single day on a weekday), audited, shown
+in the list, and saved through ``terms_set_for_year`` so that the terms-changed hook fires
+(the clocks of requests count school days and follow the new dates)."""
 
 from __future__ import annotations
 
@@ -117,6 +117,28 @@ def test_days_outside_their_term_or_overlapping_are_refused_naming_the_row():
 
 
 @pytest.mark.django_db
+def test_a_single_inset_day_or_closure_at_a_weekend_is_refused_but_a_run_may_span_one():
+    school = SchoolFactory()
+    with pytest.raises(TermDatesError) as caught:
+        _set(school, [
+            HALF_TERM,
+            ("autumn", date(2026, 9, 2), date(2026, 9, 2), INSET),  # a Wednesday: fine
+            ("autumn", date(2026, 11, 7), date(2026, 11, 7), INSET),  # a Saturday
+            ("spring", date(2027, 1, 24), date(2027, 1, 24), CLOSURE),  # a Sunday
+        ])
+    errors = dict(caught.value.errors)
+    assert list(errors) == ["autumn_day_2_starts_on", "spring_day_1_starts_on"]
+    assert errors["autumn_day_2_starts_on"] == (
+        "INSET day or closure 2 of the Autumn 2026 term is on a Saturday (7 November 2026),"
+        " when school is closed anyway: enter the weekday it falls on.")
+    assert "is on a Sunday (24 January 2027)" in errors["spring_day_1_starts_on"]
+    assert not Term.objects.filter(school=school).exists()
+    # A closure from Friday to Monday spans the weekend.
+    _set(school, [HALF_TERM, ("spring", date(2027, 1, 22), date(2027, 1, 25), CLOSURE)])
+    assert TermHoliday.objects.filter(term__school=school, kind=CLOSURE).count() == 1
+
+
+@pytest.mark.django_db
 def test_an_unknown_kind_is_refused():
     with pytest.raises(TermDatesError) as caught:
         _set(SchoolFactory(), [("autumn", date(2026, 11, 5), date(2026, 11, 5), "strike")])
@@ -217,6 +239,18 @@ def test_a_day_without_its_kind_or_outside_the_term_is_named_and_nothing_saved(p
     html = response.content.decode()
     assert 'href="#id_summer_day_4_starts_on_0"' in html
     assert "must fall inside the term: from its first day (12 April 2027)" in html
+    assert not Term.objects.filter(school=personas.school).exists()
+
+
+@pytest.mark.usefixtures("_autumn_2026")
+def test_an_inset_day_typed_on_a_saturday_is_named_on_the_form(personas, login):
+    client = login(personas.business_manager)
+    response = client.post(EDIT_URL, _post_data(
+        autumn_day_1_kind=INSET, autumn_day_1_starts_on="2026-11-07"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#id_autumn_day_1_starts_on_0"' in html
+    assert "is on a Saturday (7 November 2026)" in html
     assert not Term.objects.filter(school=personas.school).exists()
 
 
