@@ -162,9 +162,9 @@ def test_an_acknowledged_complaint_is_neither_overdue_nor_first(personas: Person
     acknowledged = make_request(personas, kind=Kind.COMPLAINT,
                                 received_at=timezone.now() - timedelta(days=40))
     complaint_acknowledge(school=personas.school, actor=personas.dpo, request=acknowledged,
-                          acknowledged_on=today)
+                          acknowledged_on=today - timedelta(days=35))  # in time
     acknowledged.refresh_from_db()
-    assert acknowledged.due_on < today  # the day to acknowledge by has passed
+    assert acknowledged.due_on < today  # the day to acknowledge it by has passed
     overdue = make_request(personas, kind=Kind.COMPLAINT,
                            received_at=timezone.now() - timedelta(days=40))
     running = make_request(personas)
