@@ -13,20 +13,32 @@ The rules, with their sources, are in docs/requests.md:
   has none). Proof of identity, evidence of authority or a fee restarts the month on the day it
   arrives. A clarification the school reasonably needs excludes the days from asking to the
   answer, both included. A deadline on a weekend or an England bank holiday moves to the next
-  working day. Up to two further months for complex or numerous requests, told within the
-  first month.
+  working day. Up to two further months for complex or numerous requests, counted from the end
+  of the first month, if the requester is told before the first month ends (that day is
+  ``extension_tell_by``, never moved off a weekend); an extension not told by then lapses.
 - Freedom of information: the earlier of the 20th day after receipt that is both a working day
   (no weekend, no bank holiday anywhere in the UK) and a school day, and the 60th working day.
   A clarification restarts the count; a fees notice pauses it. The public interest test may add
   working days. Environmental information: 20 working days, 20 more when complex and voluminous.
+  Either extension holds only if the requester is told by the 20-day deadline.
 - Exam marks asked for before the results: the earlier of five months from the request and
   40 days beginning with the announcement of the results (the day of the announcement is the
-  first of the 40).
+  first of the 40). When the clock starts (after any restart) on or after results day, the
+  rights' month applies instead, with its extensions.
 - Complaints: acknowledged within 30 days, beginning with the day received.
 - A parent's request to see the educational record: 15 school days.
 
+Something asked of the requester after the deadline it would move (after the 20-day deadline
+for a clarification under FOI or the EIR) moves nothing: the services refuse it, and
+``work_out`` leaves out any that came in another way (``Clock.ignored``).
+
 While something asked of the requester is awaited, ``waiting_since`` is the day it was asked
 and ``due_on`` is the deadline as it would be if the answer came today, so lists still sort.
+Once the request is answered or withdrawn, no wait runs on: the clock is worked out as of the
+day it closed and ``waiting_since`` is empty.
+
+"How the deadline moved" (``Clock.moves``) is in date order and always ends with one move
+"The deadline is ..." carrying the deadline, dated on or after every other move.
 """
 
 from __future__ import annotations
@@ -35,12 +47,16 @@ import calendar as stdlib_calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from schoolkeep.inforequests.clocks.calendar import ClockCalendar
 from schoolkeep.inforequests.models import (
+    PUBLIC_INFORMATION_KINDS,
     RIGHTS_KINDS,
     Hold,
     Kind,
@@ -54,6 +70,8 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 # Holds that start the month again when answered (the rights and exam marks).
 RESTARTS = frozenset({Hold.Reason.IDENTITY, Hold.Reason.AUTHORITY, Hold.Reason.FEE})
+# The kinds whose clock something asked of the requester can stop.
+HOLD_KINDS = RIGHTS_KINDS | PUBLIC_INFORMATION_KINDS | {Kind.EXAM_MARKS}
 RIGHTS_MAX_EXTENSION_MONTHS = 2
 FOI_SCHOOL_DAYS = 20
 FOI_WORKING_DAYS_LIMIT = 60
@@ -88,6 +106,9 @@ class Clock:
     waiting_since: date | None
     moves: list[Move]
     rule: str  # the rule in plain English
+    # Holds asked after the deadline they would have moved, which move nothing, each with
+    # that deadline (the last day it could have been asked).
+    ignored: tuple[tuple[Any, date], ...] = ()
 
 
 def long_date(day: date) -> str:
@@ -118,6 +139,31 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _days(first: date, last: date) -> set[date]:
+    return {first + timedelta(days=n) for n in range((last - first).days + 1)}
+
+
+def closed_on(request: Any) -> date | None:
+    """The day an answered or withdrawn request closed (None while it is open)."""
+    status = getattr(request, "status", Status.OPEN)
+    if status == Status.ANSWERED:
+        return getattr(request, "responded_on", None)
+    if status == Status.WITHDRAWN:
+        return getattr(request, "withdrawn_on", None)
+    return None
+
+
+def runs_rights_clock(request: Any) -> bool:
+    """Whether the request's deadline is the rights' month (and so may be extended by
+    months): the rights, and exam marks whose clock started on or after results day."""
+    if request.kind in RIGHTS_KINDS:
+        return True
+    announced = getattr(request, "results_announced_on", None)
+    starts = getattr(request, "clock_starts_on", None)
+    return (request.kind == Kind.EXAM_MARKS and announced is not None and starts is not None
+            and starts >= announced)
+
+
 class _Trail:
     """The moves, written as the deadline is worked out."""
 
@@ -128,13 +174,25 @@ class _Trail:
         self.moves.append(Move(on=on, what=what, due_on=due_on))
 
 
-# --- the rights: a calendar month ---------------------------------------------------------------
+def _closed_with_request(hold: Any, closed: date | None) -> bool:
+    """A wait ended by closing the request (the services close open holds that day)."""
+    return closed is not None and hold.answered_on == closed
 
 
-def _restart(request: Any, holds: Sequence[Any], today: date, trail: _Trail
-             ) -> tuple[date, date | None]:
-    """The day the month starts (the last restart) and the first day of a wait still open."""
-    start: date = request.received_on
+def _told_in_time(extension: Any, tell_by: date, today: date) -> bool:
+    """An extension holds if the requester was told by ``tell_by``, or, not told yet, while
+    there is still time to tell."""
+    told = extension.told_on
+    return told <= tell_by if told is not None else today <= tell_by
+
+
+# --- waits, restarts and pauses ---------------------------------------------------------------
+
+
+def _restart(holds: Sequence[Any], received: date, today: date, trail: _Trail,
+             closed: date | None = None) -> tuple[date, date | None]:
+    """The day the clock starts (the last restart) and the first day of a wait still open."""
+    start = received
     waiting: date | None = None
     for hold in holds:
         if hold.reason not in RESTARTS:
@@ -144,6 +202,10 @@ def _restart(request: Any, holds: Sequence[Any], today: date, trail: _Trail
         if hold.answered_on is None:
             waiting = hold.asked_on if waiting is None else min(waiting, hold.asked_on)
             start = max(start, today, hold.asked_on)
+        elif _closed_with_request(hold, closed):
+            start = max(start, hold.answered_on)
+            trail.add(hold.answered_on, f"{label} not received when the request was closed "
+                                        f"on {long_date(hold.answered_on)}: the wait ends")
         elif hold.answered_on > start:
             start = hold.answered_on
             trail.add(hold.answered_on, f"{label} arrived on {long_date(hold.answered_on)}: "
@@ -153,12 +215,14 @@ def _restart(request: Any, holds: Sequence[Any], today: date, trail: _Trail
     return start, waiting
 
 
-def _excluded_days(holds: Sequence[Any], reasons: Iterable[str], *, start: date, today: date
-                   ) -> tuple[set[date], date | None]:
-    """The days from asking to the answer (both included; to today while still awaited) of
-    the holds of these reasons, from ``start`` on; and the first day of a wait still open."""
+def _pause_days(holds: Sequence[Any], reasons: Iterable[str], *, start: date, today: date
+                ) -> tuple[list[tuple[Any, set[date]]], date | None]:
+    """For each hold of these reasons, the days it adds (from asking, or from ``start`` if
+    later, to the answer, both included; to today while still awaited; a day already added
+    by another is not added again); and the first day of a wait still open."""
     wanted = set(reasons)
-    days: set[date] = set()
+    seen: set[date] = set()
+    found: list[tuple[Any, set[date]]] = []
     waiting: date | None = None
     for hold in holds:
         if hold.reason not in wanted:
@@ -167,51 +231,68 @@ def _excluded_days(holds: Sequence[Any], reasons: Iterable[str], *, start: date,
         if last is None:
             waiting = hold.asked_on if waiting is None else min(waiting, hold.asked_on)
             last = max(today, hold.asked_on)
-        day = max(hold.asked_on, start)
-        while day <= last:
-            days.add(day)
-            day += timedelta(days=1)
-    return days, waiting
+        days = _days(max(hold.asked_on, start), last) - seen if last >= start else set()
+        seen |= days
+        found.append((hold, days))
+    return found, waiting
 
 
-def _shift_by_pauses(end: date, start: date, paused: set[date]) -> date:
-    """The end of a period of calendar days with the paused days not counted: each paused day
-    on or before the (moving) end pushes it one day on."""
-    for day in sorted(paused):
-        if start <= day <= end:
-            end += timedelta(days=1)
-    return end
+def _clarification_moves(paused: list[tuple[Any, set[date]]], trail: _Trail,
+                         closed: date | None) -> None:
+    for hold, days in paused:
+        if hold.answered_on is None:
+            trail.add(hold.asked_on, "Clarification asked for: the clock stops until it "
+                                     "arrives")
+            continue
+        count = (f": {_plural(len(days), 'day')} do not count" if days else
+                 ", before the clock started again: it moves nothing")
+        if _closed_with_request(hold, closed):
+            trail.add(hold.answered_on,
+                      f"Clarification asked on {long_date(hold.asked_on)}, not received when "
+                      f"the request was closed on {long_date(hold.answered_on)}{count}")
+        else:
+            trail.add(hold.answered_on,
+                      f"Clarification asked on {long_date(hold.asked_on)} and received on "
+                      f"{long_date(hold.answered_on)}{count}")
+
+
+# --- the rights: a calendar month ---------------------------------------------------------------
+
+RIGHTS_RULE = ("One month from the day the request was received (or the day proof of "
+               "identity, authority or a fee arrived) to the same date of the next month, or "
+               "that month's last day when it has no such date. Days waiting for a "
+               "clarification do not count. A deadline on a weekend or a bank holiday in "
+               "England moves to the next working day. It can be extended by up to two more "
+               "months, counted from the end of the first month, for complex or numerous "
+               "requests, if the requester is told before the first month ends.")
 
 
 def _rights(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
-            calendar: ClockCalendar, today: date, trail: _Trail) -> Clock:
+            calendar: ClockCalendar, today: date, trail: _Trail,
+            closed: date | None) -> Clock:
     received: date = request.received_on
     trail.add(received, f"Received on {long_date(received)}: one month runs to "
                         f"{long_date(add_months(received, 1))}", add_months(received, 1))
-    start, waiting = _restart(request, holds, today, trail)
-    paused, waiting_clarification = _excluded_days(
-        holds, {Hold.Reason.CLARIFICATION}, start=start, today=today)
-    for hold in holds:
-        if hold.reason == Hold.Reason.CLARIFICATION and hold.answered_on is not None:
-            count = (hold.answered_on - max(hold.asked_on, start)).days + 1
-            if count > 0:
-                trail.add(hold.answered_on,
-                          f"Clarification asked on {long_date(hold.asked_on)} and received on "
-                          f"{long_date(hold.answered_on)}: {_plural(count, 'day')} do not count")
+    start, waiting = _restart(holds, received, today, trail, closed)
+    paused, waiting_clarification = _pause_days(holds, {Hold.Reason.CLARIFICATION},
+                                                start=start, today=today)
+    _clarification_moves(paused, trail, closed)
     if waiting_clarification is not None:
-        trail.add(waiting_clarification, "Clarification asked for: the clock stops until it "
-                                         "arrives")
         waiting = waiting_clarification if waiting is None else min(waiting,
                                                                     waiting_clarification)
-
-    first_month = _shift_by_pauses(add_months(start, 1), start, paused)
-    tell_by = calendar.next_working_day_england(first_month)
-    # An extension holds only if the requester is told within the first month: one not yet
-    # told counts while there is still time to tell, and lapses after.
-    valid = [e for e in extensions
-             if (e.told_on <= tell_by if e.told_on is not None else today <= tell_by)]
+    # The first month, and the day to tell the requester of an extension by: its last day,
+    # moved on by the clarifications asked within it (s.54(3C)(b)), never off a weekend.
+    first_month = add_months(start, 1)
+    tell_by = first_month
+    for _hold, days in paused:
+        if days and min(days) <= tell_by:
+            tell_by += timedelta(days=len(days))
+    valid = [e for e in extensions if _told_in_time(e, tell_by, today)]
     months = min(RIGHTS_MAX_EXTENSION_MONTHS, sum(int(e.amount) for e in valid))
-    end = _shift_by_pauses(add_months(start, 1 + months), start, paused)
+    # The extension runs on from the end of the first month (the stricter reading at a
+    # month's end: 31 January + 1 month + 1 month = 28 March, not 31 March), then the days
+    # of every clarification are added.
+    end = add_months(first_month, months) + timedelta(days=sum(len(d) for _h, d in paused))
     for extension in extensions:
         if extension in valid:
             trail.add(extension.decided_on,
@@ -227,17 +308,8 @@ def _rights(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
                f"a bank holiday in England ({calendar.bank_holiday_name(end)})")
         trail.add(end, f"The deadline, {long_day(end)}, is {why}: it moves to "
                        f"{long_day(due)}", due)
-    elif start != received or paused or months:
-        trail.add(end, f"The deadline is {long_date(due)}", due)
     return Clock(starts_on=start, due_on=due, estimated=False, extension_tell_by=tell_by,
-                 waiting_since=waiting, moves=trail.moves,
-                 rule=("One month from the day the request was received (or the day proof of "
-                       "identity, authority or a fee arrived) to the same date of the next "
-                       "month, or that month's last day when it has no such date. Days waiting "
-                       "for a clarification do not count. A deadline on a weekend or a bank "
-                       "holiday in England moves to the next working day. It can be extended "
-                       "by up to two more months for complex or numerous requests if the "
-                       "requester is told within the first month."))
+                 waiting_since=waiting, moves=trail.moves, rule=RIGHTS_RULE)
 
 
 # --- freedom of information and environmental information: working days ------------------------
@@ -276,7 +348,8 @@ def _add_working_days(calendar: ClockCalendar, day: date, count: int, paused: se
 
 
 def _information(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
-                 calendar: ClockCalendar, today: date, trail: _Trail) -> Clock:
+                 calendar: ClockCalendar, today: date, trail: _Trail,
+                 closed: date | None) -> Clock:
     foi = request.kind == Kind.FOI
     received: date = request.received_on
     start = received
@@ -290,45 +363,65 @@ def _information(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
         if hold.answered_on is None:
             waiting = hold.asked_on if waiting is None else min(waiting, hold.asked_on)
             start = max(start, today, hold.asked_on)
+        elif _closed_with_request(hold, closed):
+            start = max(start, hold.answered_on)
+            trail.add(hold.answered_on, "Clarification not received when the request was "
+                                        f"closed on {long_date(hold.answered_on)}")
         elif hold.answered_on > start:
             start = hold.answered_on
             trail.add(hold.answered_on, f"Clarification received on "
                                         f"{long_date(hold.answered_on)}: the count starts again")
-    paused, waiting_fee = _excluded_days(holds, {Hold.Reason.FEES_NOTICE}, start=start,
-                                         today=today)
-    for hold in holds:
-        if hold.reason == Hold.Reason.FEES_NOTICE:
-            trail.add(hold.asked_on, "Fees notice sent: the count stops until the fee is paid")
-            if hold.answered_on is not None:
-                trail.add(hold.answered_on, f"Fee paid on {long_date(hold.answered_on)}: the "
-                                            "count runs again")
+    fees, waiting_fee = _pause_days(holds, {Hold.Reason.FEES_NOTICE}, start=start,
+                                    today=today)
+    paused: set[date] = set().union(*(days for _hold, days in fees)) if fees else set()
+    for hold, days in fees:
+        trail.add(hold.asked_on, "Fees notice sent: the count stops until the fee is paid")
+        if hold.answered_on is not None:
+            counted = sum(1 for day in days if day > start and calendar.working_day_uk(day))
+            what = (f"Fee not paid when the request was closed on "
+                    f"{long_date(hold.answered_on)}" if _closed_with_request(hold, closed)
+                    else f"Fee paid on {long_date(hold.answered_on)}: the count runs again")
+            if counted:
+                what += f"; {_plural(counted, 'working day')} waiting for it do not count"
+            trail.add(hold.answered_on, what)
     if waiting_fee is not None:
         waiting = waiting_fee if waiting is None else min(waiting, waiting_fee)
     if foi:
         base, estimated = _count(calendar, start, paused, working=FOI_WORKING_DAYS_LIMIT,
                                  school=FOI_SCHOOL_DAYS)
+        counted_words = "20 school days (or 60 working days, if sooner)"
     else:
         base, estimated = _count(calendar, start, paused, working=EIR_WORKING_DAYS,
                                  school=None)
-    trail.add(base, f"The deadline is {long_date(base)}"
+        counted_words = "20 working days"
+    trail.add(start, f"{counted_words} run to {long_date(base)}"
               + (" (worked out on estimated term dates)" if estimated else ""), base)
+    # An extension holds only if the requester is told within the 20 days (FOIA s.17(2),
+    # EIR reg 7(3)); one not told yet counts while there is time to tell, then lapses.
     due = base
+    reason = "the public interest test" if foi else "complex and voluminous information"
     for extension in extensions:
         amount = int(extension.amount)
-        due = _add_working_days(calendar, due, amount, paused)
-        reason = "the public interest test" if foi else "complex and voluminous information"
-        trail.add(extension.decided_on,
-                  f"Extended by {_plural(amount, 'working day')} ({reason}): the deadline "
-                  f"is {long_date(due)}", due)
+        if _told_in_time(extension, base, today):
+            due = _add_working_days(calendar, due, amount, paused)
+            trail.add(extension.decided_on,
+                      f"Extended by {_plural(amount, 'working day')} ({reason}): the deadline "
+                      f"is {long_date(due)}", due)
+        else:
+            trail.add(extension.decided_on,
+                      f"Extension of {_plural(amount, 'working day')} not told to the "
+                      f"requester by {long_date(base)}: it does not apply")
     rule = ("The 20th day after the request was received counting only days that are both "
             "working days and school days, or the 60th working day if that comes first. "
             "Working days leave out weekends and bank holidays anywhere in the UK. A "
-            "clarification starts the count again; the days waiting for a fee do not count."
+            "clarification starts the count again; the days waiting for a fee do not count. "
+            "More time for the public interest test holds only if the requester is told "
+            "within the 20 days."
             if foi else
             "20 working days after the request was received (weekends and bank holidays "
             "anywhere in the UK left out), 20 more when the information asked for is complex "
-            "and voluminous. A clarification starts the count again; the days waiting for a "
-            "fee do not count.")
+            "and voluminous, if the requester is told within the first 20. A clarification "
+            "starts the count again; the days waiting for a fee do not count.")
     return Clock(starts_on=start, due_on=due, estimated=estimated, extension_tell_by=base,
                  waiting_since=waiting, moves=trail.moves, rule=rule)
 
@@ -336,32 +429,41 @@ def _information(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
 # --- exam marks, complaints, the educational record ---------------------------------------------
 
 
-def _exam_marks(request: Any, holds: Sequence[Any], calendar: ClockCalendar, today: date,
-                trail: _Trail) -> Clock:
+def _exam_marks(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
+                today: date, trail: _Trail, closed: date | None) -> Clock:
     received: date = request.received_on
     trail.add(received, f"Received on {long_date(received)}")
-    start, waiting = _restart(request, holds, today, trail)
-    paused, waiting_clarification = _excluded_days(
-        holds, {Hold.Reason.CLARIFICATION}, start=start, today=today)
+    start, waiting = _restart(holds, received, today, trail, closed)
+    paused, waiting_clarification = _pause_days(holds, {Hold.Reason.CLARIFICATION},
+                                                start=start, today=today)
+    _clarification_moves(paused, trail, closed)
     if waiting_clarification is not None:
         waiting = waiting_clarification if waiting is None else min(waiting,
                                                                     waiting_clarification)
-    due = _shift_by_pauses(add_months(start, EXAM_MARKS_MONTHS), start, paused)
+    due = (add_months(start, EXAM_MARKS_MONTHS)
+           + timedelta(days=sum(len(days) for _hold, days in paused)))
     trail.add(start, f"Five months run to {long_date(due)}", due)
     announced = getattr(request, "results_announced_on", None)
     if announced is not None:
         # "40 days beginning with the announcement": the day of the announcement is the first.
+        # Results day is after the start here, so this never comes before the start.
         after_results = announced + timedelta(days=EXAM_MARKS_DAYS_AFTER_RESULTS - 1)
         if after_results < due:
             due = after_results
             trail.add(announced, f"Results announced on {long_date(announced)}: 40 days, "
                                  "beginning with that day, run to "
                                  f"{long_date(due)}, which comes first", due)
+    for extension in extensions:
+        trail.add(extension.decided_on,
+                  f"Extension of {_plural(int(extension.amount), 'month')} does not apply: "
+                  "exam marks asked for before the results are announced have no extension")
     return Clock(starts_on=start, due_on=due, estimated=False, extension_tell_by=None,
                  waiting_since=waiting, moves=trail.moves,
                  rule=("Five months from the day the request was received (to the same date "
                        "five months on), or 40 days beginning with the day the results are "
-                       "announced if that comes first."))
+                       "announced if that comes first. Asked for (or proof of identity "
+                       "arriving) on or after results day: the usual month of subject "
+                       "access."))
 
 
 def _complaint(request: Any, trail: _Trail) -> Clock:
@@ -371,8 +473,7 @@ def _complaint(request: Any, trail: _Trail) -> Clock:
                         f"{long_date(due)}", due)
     acknowledged = getattr(request, "acknowledged_on", None)
     if acknowledged is not None:
-        trail.add(acknowledged, f"Acknowledged on {long_date(acknowledged)}: no further legal "
-                                "deadline; the complaint is followed to its outcome")
+        trail.add(acknowledged, f"Acknowledged on {long_date(acknowledged)}")
     return Clock(starts_on=received, due_on=due, estimated=False, extension_tell_by=None,
                  waiting_since=None, moves=trail.moves,
                  rule=("Acknowledge the complaint within 30 days, beginning with the day it "
@@ -406,7 +507,90 @@ def _educational_record(request: Any, calendar: ClockCalendar, trail: _Trail) ->
                        "holidays)."))
 
 
-# --- the public functions -----------------------------------------------------------------------
+# --- putting it together ------------------------------------------------------------------------
+
+
+def _compute(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
+             calendar: ClockCalendar, today: date, trail: _Trail,
+             closed: date | None) -> Clock:
+    """The clock from holds already accepted (asked before the deadline they move)."""
+    kind = request.kind
+    if kind == Kind.EXAM_MARKS:
+        announced = getattr(request, "results_announced_on", None)
+        if announced is not None:
+            start, _waiting = _restart(holds, request.received_on, today, _Trail(), closed)
+            if start >= announced:
+                # Asked for (or the clock started again) once the results were out: an
+                # ordinary subject access request, never a deadline before the start.
+                trail.add(announced, f"Results announced on {long_date(announced)}, on or "
+                                     "before the day the clock started "
+                                     f"({long_date(start)}): the usual month of subject "
+                                     "access applies")
+                return _rights(request, holds, extensions, calendar, today, trail, closed)
+        return _exam_marks(request, holds, extensions, today, trail, closed)
+    if kind in RIGHTS_KINDS:
+        return _rights(request, holds, extensions, calendar, today, trail, closed)
+    if kind in PUBLIC_INFORMATION_KINDS:
+        return _information(request, holds, extensions, calendar, today, trail, closed)
+    if kind == Kind.COMPLAINT:
+        return _complaint(request, trail)
+    if kind == Kind.EDUCATIONAL_RECORD:
+        return _educational_record(request, calendar, trail)
+    raise ValueError(f"No clock for the kind {kind!r}.")
+
+
+def _as_of(hold: Any, day: date) -> Any:
+    """The hold as it stood on ``day``: still awaited if its answer came later."""
+    answered = hold.answered_on if hold.answered_on is not None and \
+        hold.answered_on <= day else None
+    return SimpleNamespace(reason=hold.reason, asked_on=hold.asked_on, answered_on=answered)
+
+
+def _accept(request: Any, holds: Sequence[Any], extensions: Sequence[Any],
+            calendar: ClockCalendar) -> tuple[list[Any], list[tuple[Any, date]]]:
+    """The holds that count, and those asked after the deadline they would move (the
+    deadline as it stood the day each was asked, from the holds before it; for a
+    clarification under FOI or the EIR, the 20-day deadline), with that deadline."""
+    if request.kind not in HOLD_KINDS:
+        return list(holds), []
+    accepted: list[Any] = []
+    ignored: list[tuple[Any, date]] = []
+    for hold in holds:
+        asked: date = hold.asked_on
+        then = _compute(request, [_as_of(h, asked) for h in accepted], extensions, calendar,
+                        asked, _Trail(), None)
+        limit = then.due_on
+        if request.kind in PUBLIC_INFORMATION_KINDS and \
+                hold.reason == Hold.Reason.CLARIFICATION and then.extension_tell_by:
+            limit = then.extension_tell_by
+        if asked > limit:
+            ignored.append((hold, limit))
+        else:
+            accepted.append(hold)
+    return accepted, ignored
+
+
+def _final(clock: Clock, request: Any, closed: date | None) -> Move:
+    """The last move: the deadline, dated on or after every other move."""
+    due = clock.due_on
+    on = max([due, *(move.on for move in clock.moves)])
+    if request.kind == Kind.COMPLAINT:
+        acknowledged = getattr(request, "acknowledged_on", None)
+        if acknowledged is not None:
+            when = "in time" if acknowledged <= due else "after it"
+            what = (f"The deadline to acknowledge it was {long_day(due)}; it was acknowledged "
+                    f"on {long_date(acknowledged)}, {when}. No further legal deadline: the "
+                    "complaint is followed to its outcome")
+        else:
+            verb = "was" if closed else "is"
+            what = f"The deadline to acknowledge it {verb} {long_day(due)}"
+        return Move(on=on, what=what, due_on=due)
+    what = f"The deadline {'was' if closed else 'is'} {long_day(due)}"
+    if clock.estimated:
+        what += " (worked out on estimated term dates)"
+    if clock.waiting_since is not None:
+        what += ", if the requester's answer came today"
+    return Move(on=on, what=what, due_on=due)
 
 
 def work_out(request: Any, *, holds: Iterable[Any] | None = None,
@@ -414,7 +598,8 @@ def work_out(request: Any, *, holds: Iterable[Any] | None = None,
              today: date | None = None) -> Clock:
     """The request's clock, from its kind and dates, its holds and extensions (read from the
     request when not given), the calendar (the school's when not given) and today (for a wait
-    still open: the deadline as if the answer came today)."""
+    still open: the deadline as if the answer came today). An answered or withdrawn request
+    is worked out as of the day it closed, with no wait."""
     if holds is None:
         holds = list(request.holds.all()) if request.pk else []
     if extensions is None:
@@ -422,30 +607,29 @@ def work_out(request: Any, *, holds: Iterable[Any] | None = None,
     if calendar is None:
         calendar = ClockCalendar(request.school)
     today = today or _today()
+    closed = closed_on(request)
+    if closed is not None:
+        today = min(today, closed)
     hold_list = sorted(holds, key=lambda h: (h.asked_on, h.answered_on or date.max))
     extension_list = sorted(extensions, key=lambda e: e.decided_on)
+    accepted, ignored = _accept(request, hold_list, extension_list, calendar)
     trail = _Trail()
-    kind = request.kind
-    announced = getattr(request, "results_announced_on", None)
-    if kind == Kind.EXAM_MARKS and announced is not None and announced <= request.received_on:
-        # Asked for once the results were out: an ordinary subject access request.
-        trail.add(announced, f"Results announced on {long_date(announced)}, before the "
-                             "request: the usual one month applies")
-        clock = _rights(request, hold_list, extension_list, calendar, today, trail)
-    elif kind in RIGHTS_KINDS:
-        clock = _rights(request, hold_list, extension_list, calendar, today, trail)
-    elif kind in (Kind.FOI, Kind.EIR):
-        clock = _information(request, hold_list, extension_list, calendar, today, trail)
-    elif kind == Kind.EXAM_MARKS:
-        clock = _exam_marks(request, hold_list, calendar, today, trail)
-    elif kind == Kind.COMPLAINT:
-        clock = _complaint(request, trail)
-    elif kind == Kind.EDUCATIONAL_RECORD:
-        clock = _educational_record(request, calendar, trail)
-    else:
-        raise ValueError(f"No clock for the kind {kind!r}.")
-    # The moves in the order they happened (those of one day in the order worked out).
-    return replace(clock, moves=sorted(clock.moves, key=lambda move: move.on))
+    for hold, limit in ignored:
+        trail.add(hold.asked_on,
+                  f"{Hold.Reason(hold.reason).label} asked for on {long_date(hold.asked_on)}, "
+                  f"after {long_date(limit)}, the last day it could stop the clock: it "
+                  "moves nothing")
+    clock = _compute(request, accepted, extension_list, calendar, today, trail, closed)
+    if closed is not None:
+        answered = getattr(request, "status", "") == Status.ANSWERED
+        trail.add(closed, f"{'Answered' if answered else 'Withdrawn'} on "
+                          f"{long_date(closed)}: the clock stops")
+        clock = replace(clock, waiting_since=None)
+    # The moves in the order they happened (those of one day in the order worked out), then
+    # the deadline.
+    moves = sorted(trail.moves, key=lambda move: move.on)
+    clock = replace(clock, moves=moves, ignored=tuple(ignored))
+    return replace(clock, moves=[*moves, _final(clock, request, closed)])
 
 
 def _apply(request: Request, clock: Clock) -> bool:
@@ -489,22 +673,29 @@ def elapsed_fraction(request: Any, today: date) -> float:
 def clocks_refresh_open(*, schools: Iterable[Any], today: date | None = None,
                         kinds: Iterable[str] | None = None, waiting_only: bool = False) -> int:
     """Work out again the clock of every open request of these schools (only those of these
-    ``kinds``, or only those waiting for the requester, when asked): after a bank holiday or
-    the term dates changed, and each day for requests waiting for the requester. The number
-    of requests whose clock changed. One calendar per school; no audit (the change that
-    caused it is audited)."""
-    changed: list[Request] = []
-    for school in schools:
-        calendar = ClockCalendar(school)
-        requests = Request.objects.filter(school=school, status=Status.OPEN)
-        if kinds is not None:
-            requests = requests.filter(kind__in=list(kinds))
-        if waiting_only:
-            requests = requests.filter(waiting_since__isnull=False)
-        for request in requests.prefetch_related("holds", "extensions"):
-            clock = work_out(request, calendar=calendar, today=today)
-            if _apply(request, clock):
-                changed.append(request)
-    if changed:
-        Request.objects.bulk_update(changed, list(CLOCK_FIELDS), batch_size=200)
-    return len(changed)
+    ``kinds``, or only those waiting for the requester, when asked): each day (a wait moves
+    on, an extension not told in time lapses), and after a bank holiday or the term dates
+    changed. The number of requests whose clock changed. One calendar per school; no audit
+    (the change that caused it is audited).
+
+    The requests are row-locked while they are read and saved (in the caller's transaction,
+    or one of its own), as the services lock a request before changing it: a service's
+    fresher clock is never overwritten by one worked out from what was read before it."""
+    changed = 0
+    with transaction.atomic():
+        for school in schools:
+            calendar = ClockCalendar(school)
+            requests = Request.objects.select_for_update().filter(school=school,
+                                                                  status=Status.OPEN)
+            if kinds is not None:
+                requests = requests.filter(kind__in=list(kinds))
+            if waiting_only:
+                requests = requests.filter(waiting_since__isnull=False)
+            rows = list(requests.order_by("pk"))
+            prefetch_related_objects(rows, "holds", "extensions")
+            moved = [request for request in rows
+                     if _apply(request, work_out(request, calendar=calendar, today=today))]
+            if moved:
+                Request.objects.bulk_update(moved, list(CLOCK_FIELDS), batch_size=200)
+            changed += len(moved)
+    return changed

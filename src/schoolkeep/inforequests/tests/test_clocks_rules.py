@@ -75,7 +75,8 @@ def next_england_working_day(day: date) -> date:
 
 
 def rights_due(start: date, *, paused_days: int = 0, extra_months: int = 0) -> date:
-    return next_england_working_day(months_on(start, 1 + extra_months)
+    """The month, any extension counted on from the month's end, the paused days added."""
+    return next_england_working_day(months_on(months_on(start, 1), extra_months)
                                     + timedelta(days=paused_days))
 
 
@@ -111,7 +112,9 @@ def test_the_rights_give_one_month_moved_off_weekends_and_england_bank_holidays(
         result = clock(kind, day)
         assert result.starts_on == day
         assert result.due_on == rights_due(day), day
-        assert result.extension_tell_by == result.due_on
+        # The notice of an extension is due "before the end of the period of one month": the
+        # month's last day itself, even on a weekend or a bank holiday (never moved on).
+        assert result.extension_tell_by == months_on(day, 1), day
         assert england_working_day(result.due_on)
         assert result.waiting_since is None and not result.estimated
 
@@ -202,7 +205,8 @@ def test_a_complaint_is_acknowledged_within_30_days_beginning_with_its_day() -> 
         assert result.due_on == day + timedelta(days=29)
     acknowledged = clock(Kind.COMPLAINT, date(2026, 7, 1), acknowledged_on=date(2026, 7, 3))
     assert acknowledged.due_on == date(2026, 7, 30)
-    assert "no further legal deadline" in acknowledged.moves[-1].what
+    assert "no further legal deadline" in acknowledged.moves[-1].what.lower()
+    assert acknowledged.moves[-1].due_on == date(2026, 7, 30)
 
 
 def test_exam_marks_are_five_months_or_40_days_from_the_results() -> None:
@@ -231,11 +235,17 @@ def test_a_clarification_excludes_the_days_from_asking_to_the_answer(
     answered = asked + timedelta(days=waited)
     result = clock(kind, received, holds=[hold("clarification", asked, answered)],
                    today=answered)
-    if asked <= months_on(received, 1):
+    if asked <= rights_due(received):
         assert result.due_on == rights_due(received, paused_days=waited + 1)
-        assert result.extension_tell_by == result.due_on
-    else:  # asked after the month ended: it moves nothing
+        # The tell-by day moves only when it was asked within the first month.
+        in_month = asked <= months_on(received, 1)
+        assert result.extension_tell_by == months_on(received, 1) + timedelta(
+            days=waited + 1 if in_month else 0)
+    else:  # asked after the deadline: it moves nothing, and says so
         assert result.due_on == rights_due(received)
+        assert not any("do not count" in move.what for move in result.moves)
+        assert [hold_ for hold_, _limit in result.ignored] and "moves nothing" in " ".join(
+            move.what for move in result.moves)
     assert result.starts_on == received and result.waiting_since is None
 
 
@@ -276,7 +286,7 @@ def test_extensions_add_up_to_two_months_and_leave_the_tell_by_day(
     result = clock(Kind.SUBJECT_ACCESS, received,
                    extensions=[extension(a, received + timedelta(days=5)) for a in amounts])
     assert result.due_on == rights_due(received, extra_months=min(2, sum(amounts)))
-    assert result.extension_tell_by == rights_due(received)
+    assert result.extension_tell_by == months_on(received, 1)
 
 
 def test_a_clarification_moves_an_extended_deadline_and_the_tell_by_day() -> None:
@@ -337,5 +347,145 @@ def test_every_clock_says_its_rule_and_how_it_moved() -> None:
         assert result.rule
         assert result.moves and result.moves[0].on == date(2026, 5, 1)
     moved = clock(Kind.SUBJECT_ACCESS, date(2026, 3, 3))
-    assert moved.moves[-1].what == ("The deadline, Friday 3 April 2026, is a bank holiday in "
-                                    "England (Good Friday): it moves to Tuesday 7 April 2026")
+    assert [move.what for move in moved.moves[-2:]] == [
+        "The deadline, Friday 3 April 2026, is a bank holiday in England (Good Friday): it "
+        "moves to Tuesday 7 April 2026",
+        "The deadline is Tuesday 7 April 2026"]
+    assert moved.moves[-1].on == moved.moves[-1].due_on == date(2026, 4, 7)
+
+
+# --- the reviews' cases, each on exact dates ---------------------------------------------------
+
+
+def test_the_tell_by_day_is_the_last_day_of_the_first_month_even_on_a_weekend() -> None:
+    # 31 January 2027: the month ends on Sunday 28 February; the response is due on Monday
+    # 1 March, but the requester must be told of an extension "before the end of the period
+    # of one month", so by Sunday 28 February: told on 1 March, the extension does not count.
+    plain = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31))
+    assert (plain.extension_tell_by, plain.due_on) == (date(2027, 2, 28), date(2027, 3, 1))
+    told_on_the_sunday = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31), today=date(2027, 3, 5),
+                               extensions=[extension(2, date(2027, 2, 10), date(2027, 2, 28))])
+    told_on_the_monday = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31), today=date(2027, 3, 5),
+                               extensions=[extension(2, date(2027, 2, 10), date(2027, 3, 1))])
+    assert told_on_the_sunday.due_on == date(2027, 4, 28)
+    assert told_on_the_monday.due_on == date(2027, 3, 1)
+    untold = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31), today=date(2027, 3, 1),
+                   extensions=[extension(2, date(2027, 2, 10))])
+    assert untold.due_on == date(2027, 3, 1)  # lapsed on Monday 1 March
+
+
+def test_an_extension_runs_on_from_the_end_of_the_first_month() -> None:
+    # 31 January 2027 + 1 month = 28 February; one month more is 28 March (a Sunday, then
+    # Easter Monday 29 March): Tuesday 30 March, not 31 March (31 January + 2 months).
+    one = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31),
+                extensions=[extension(1, date(2027, 2, 10), date(2027, 2, 10))])
+    two = clock(Kind.SUBJECT_ACCESS, date(2027, 1, 31),
+                extensions=[extension(2, date(2027, 2, 10), date(2027, 2, 10))])
+    assert one.due_on == date(2027, 3, 30)
+    assert two.due_on == date(2027, 4, 28)  # not 30 April
+
+
+def test_foi_and_eir_extensions_hold_only_if_told_within_the_20_working_days() -> None:
+    # FOI received Monday 2 March 2026: the 20th school day is Tuesday 14 April (17 March is
+    # a bank holiday in Northern Ireland; the Easter holiday has no school days).
+    received = date(2026, 3, 2)
+    assert foi_due(received) == date(2026, 4, 14)
+
+    def foi(told_on: date | None, today: date) -> Any:
+        return clock(Kind.FOI, received, today=today,
+                     extensions=[extension(10, date(2026, 3, 20), told_on)])
+
+    assert foi(date(2026, 4, 14), date(2026, 5, 1)).due_on == date(2026, 4, 28)
+    assert foi(date(2026, 4, 15), date(2026, 5, 1)).due_on == date(2026, 4, 14)
+    assert foi(None, date(2026, 4, 14)).due_on == date(2026, 4, 28)  # still time to tell
+    lapsed = foi(None, date(2026, 4, 15))
+    assert lapsed.due_on == date(2026, 4, 14)
+    assert lapsed.extension_tell_by == date(2026, 4, 14)
+    assert any("not told to the requester by 14 April 2026: it does not apply" in move.what
+               for move in lapsed.moves)
+    # EIR: 20 working days to Tuesday 31 March; 20 more to Thursday 30 April if told by then.
+    told = clock(Kind.EIR, received, extensions=[extension(20, date(2026, 3, 20),
+                                                           date(2026, 3, 31))])
+    late = clock(Kind.EIR, received, extensions=[extension(20, date(2026, 3, 20),
+                                                           date(2026, 4, 1))])
+    assert (told.due_on, told.extension_tell_by) == (date(2026, 4, 30), date(2026, 3, 31))
+    assert late.due_on == date(2026, 3, 31)
+
+
+def test_exam_marks_compare_results_day_with_the_clocks_start_after_a_restart() -> None:
+    results = date(2026, 8, 20)
+    # Asked on 1 June, proof of identity arrived on 1 October, after results day: the month
+    # of subject access from 1 October (Sunday 1 November -> Monday 2 November), never the
+    # 40 days after the results (28 September, before the clock even started).
+    restarted = clock(Kind.EXAM_MARKS, date(2026, 6, 1), results_announced_on=results,
+                      holds=[hold("identity", date(2026, 6, 2), date(2026, 10, 1))],
+                      today=date(2026, 10, 2))
+    assert (restarted.starts_on, restarted.due_on) == (date(2026, 10, 1), date(2026, 11, 2))
+    assert restarted.extension_tell_by == date(2026, 11, 1)
+    # ... and its extensions count as the rights' do: one month from 1 November.
+    extended = clock(Kind.EXAM_MARKS, date(2026, 6, 1), results_announced_on=results,
+                     holds=[hold("identity", date(2026, 6, 2), date(2026, 10, 1))],
+                     extensions=[extension(1, date(2026, 10, 5), date(2026, 10, 5))],
+                     today=date(2026, 10, 5))
+    assert extended.due_on == date(2026, 12, 1)
+    # Proof arrived before results day: the exam marks rule (40 days from 20 August).
+    before = clock(Kind.EXAM_MARKS, date(2026, 6, 1), results_announced_on=results,
+                   holds=[hold("identity", date(2026, 6, 2), date(2026, 8, 10))],
+                   today=date(2026, 10, 2))
+    assert (before.starts_on, before.due_on) == (date(2026, 8, 10), date(2026, 9, 28))
+    # Still waiting on 1 September: as if the proof came that day, after results day.
+    waiting = clock(Kind.EXAM_MARKS, date(2026, 6, 1), results_announced_on=results,
+                    holds=[hold("identity", date(2026, 6, 2))], today=date(2026, 9, 1))
+    assert (waiting.starts_on, waiting.due_on) == (date(2026, 9, 1), date(2026, 10, 1))
+
+
+def test_something_asked_after_the_deadline_moves_nothing() -> None:
+    # The month ran to 2 April 2026; proof of identity asked on 10 April and sent on 15
+    # April would have restarted it to 15 May and hidden that the request was late.
+    late = clock(Kind.SUBJECT_ACCESS, date(2026, 3, 2), today=date(2026, 4, 20),
+                 holds=[hold("identity", date(2026, 4, 10), date(2026, 4, 15))])
+    assert (late.starts_on, late.due_on) == (date(2026, 3, 2), date(2026, 4, 2))
+    assert [(h.asked_on, limit) for h, limit in late.ignored] == [(date(2026, 4, 10),
+                                                                   date(2026, 4, 2))]
+    assert ("Proof of identity asked for on 10 April 2026, after 2 April 2026, the last day "
+            "it could stop the clock: it moves nothing") in [move.what for move in late.moves]
+    # The same clarification still open: no wait, no moving deadline.
+    open_ = clock(Kind.SUBJECT_ACCESS, date(2026, 3, 2), today=date(2026, 4, 20),
+                  holds=[hold("clarification", date(2026, 4, 10))])
+    assert (open_.due_on, open_.waiting_since) == (date(2026, 4, 2), None)
+    # FOI: a clarification after the 20 working days (14 April) is ignored even though an
+    # extension runs to 28 April; a fees notice within the extended time still pauses it.
+    foi = clock(Kind.FOI, date(2026, 3, 2), today=date(2026, 4, 25),
+                extensions=[extension(10, date(2026, 3, 20), date(2026, 3, 20))],
+                holds=[hold("clarification", date(2026, 4, 20), date(2026, 4, 22)),
+                       hold("fees_notice", date(2026, 4, 20), date(2026, 4, 22))])
+    assert [(h.reason, limit) for h, limit in foi.ignored] == [("clarification",
+                                                                date(2026, 4, 14))]
+    assert (foi.starts_on, foi.due_on) == (date(2026, 3, 2), date(2026, 5, 1))
+
+
+def test_days_before_a_restart_are_never_said_not_to_count() -> None:
+    # Proof of identity asked on 3 March arrived on 10 March (the month starts again then).
+    # A clarification of 4 to 8 March moves nothing; one of 5 to 12 March adds 10, 11 and 12
+    # March: 10 April + 3 = Monday 13 April.
+    result = clock(Kind.SUBJECT_ACCESS, date(2026, 3, 2), today=date(2026, 4, 1),
+                   holds=[hold("identity", date(2026, 3, 3), date(2026, 3, 10)),
+                          hold("clarification", date(2026, 3, 4), date(2026, 3, 8)),
+                          hold("clarification", date(2026, 3, 5), date(2026, 3, 12))])
+    assert result.due_on == date(2026, 4, 13)
+    said = [move.what for move in result.moves if "do not count" in move.what]
+    assert said == ["Clarification asked on 5 March 2026 and received on 12 March 2026: 3 "
+                    "days do not count"]
+
+
+def test_a_closed_request_waits_no_more() -> None:
+    # Answered on 20 March while proof of identity (asked on 3 March) never came: worked out
+    # as of 20 March whatever today is, with no wait.
+    answered = SimpleNamespace(kind=Kind.SUBJECT_ACCESS, received_on=date(2026, 3, 2), pk=None,
+                               results_announced_on=None, acknowledged_on=None,
+                               status="answered", responded_on=date(2026, 3, 20))
+    result = work_out(answered, holds=[hold("identity", date(2026, 3, 3))], extensions=[],
+                      calendar=CALENDAR, today=date(2026, 6, 1))
+    assert (result.waiting_since, result.starts_on, result.due_on) == (
+        None, date(2026, 3, 20), date(2026, 4, 20))
+    assert result.moves[-1].what == "The deadline was Monday 20 April 2026"
