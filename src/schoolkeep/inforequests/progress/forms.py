@@ -75,7 +75,7 @@ class ExtensionForm(VersionedForm):
 
     def __init__(self, *args: Any, request_obj: Request, room: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        unit = extension_unit(request_obj.kind)
+        unit = extension_unit(request_obj)
         amount = self.fields["amount"]
         if unit == "months":
             _set_choices(amount, [(n, f"{n} month{'s' if n > 1 else ''}")
@@ -120,8 +120,8 @@ class RespondForm(VersionedForm):
         label="Who the data was shared with, and was told of the change", required=False,
         max_length=2000, widget=forms.Textarea(attrs=NOTE_ROWS),
         help_text="Needed unless the request was refused. Article 19: everyone the data "
-                  "was disclosed to must be told of a correction or an erasure. If no one, "
-                  "write \"No one: the data was not shared\".")
+                  "was disclosed to must be told of a correction, an erasure or a "
+                  "restriction. If no one, write \"No one: the data was not shared\".")
     recipients_told_on = UKDateField(label="When were they told?",
                                      what="the day they were told", past=True,
                                      required=False,
@@ -143,6 +143,10 @@ class RespondForm(VersionedForm):
 class AcknowledgeForm(VersionedForm):
     acknowledged_on = UKDateField(label="When was the complaint acknowledged?",
                                   what="the day it was acknowledged", past=True)
+    late_reason = forms.CharField(
+        label="Why it was late", required=False, max_length=10_000,
+        widget=forms.Textarea(attrs=NOTE_ROWS),
+        help_text="Needed only when it was acknowledged after the 30 days.")
 
 
 class WithdrawForm(VersionedForm):

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from schoolkeep.inforequests.clocks.deadline import closed_on, runs_rights_clock
 from schoolkeep.inforequests.models import (
     REFUSALS,
-    RIGHTS_KINDS,
     Extension,
     Hold,
     Kind,
@@ -40,6 +40,8 @@ class HoldRow:
     answered_on: date | None
     note: str
     days: int  # days waited so far (both ends counted), or in all once answered
+    # Closed on the day the request was answered or withdrawn, not by the requester's answer.
+    closed_with_request: bool = False
 
     @property
     def waiting(self) -> bool:
@@ -88,16 +90,18 @@ class Progress:
     def extension_words(self) -> str:
         """What the law allows, in a sentence for the page."""
         kind = self.request.kind
-        if kind in RIGHTS_KINDS:
+        if runs_rights_clock(self.request):
             return ("The deadline may be extended by up to two further months in all, when "
                     "the request is complex or there are several from the same person. The "
                     "requester must be told, with the reason, within the first month.")
         if kind == Kind.FOI:
             return ("The deadline may be extended by up to 20 working days in all to consider "
-                    "the public interest, decided before the deadline.")
+                    "the public interest. The requester must be told, with the reason, "
+                    "within the first 20 working days.")
         if kind == Kind.EIR:
             return ("The deadline may be extended once, by 20 working days, when the "
-                    "request is complex and voluminous, decided before the deadline.")
+                    "request is complex and voluminous. The requester must be told within "
+                    "the first 20 working days.")
         return "This kind of request cannot be extended."
 
     @property
@@ -128,11 +132,14 @@ class Progress:
         return (end - self.request.received_on).days if end else None
 
 
-def _hold_row(hold: Hold, today: date) -> HoldRow:
-    end = hold.answered_on or today
+def _hold_row(hold: Hold, today: date, closed: date | None) -> HoldRow:
+    # A pause still open on a closed request (recorded another way) stops when it closed.
+    end = hold.answered_on or closed or today
     return HoldRow(hold=hold, reason=hold.get_reason_display(), asked_on=hold.asked_on,
                    answered_on=hold.answered_on, note=hold.note,
-                   days=max((end - hold.asked_on).days + 1, 0))
+                   days=max((end - hold.asked_on).days + 1, 0),
+                   closed_with_request=closed is not None and hold.answered_on in (None,
+                                                                                   closed))
 
 
 def _extension_row(extension: Extension, unit: str) -> ExtensionRow:
@@ -148,12 +155,13 @@ def progress_context(request: Request) -> dict[str, Any]:
     day = today()
     holds = list(Hold.objects.filter(request=request).order_by("asked_on", "id"))
     extensions = list(Extension.objects.filter(request=request).order_by("decided_on", "id"))
-    unit = extension_unit(request.kind)
+    unit = extension_unit(request)
+    closed = closed_on(request)
     return {"progress": Progress(
         request=request, today=day,
-        holds=[_hold_row(hold, day) for hold in holds],
+        holds=[_hold_row(hold, day, closed) for hold in holds],
         extensions=[_extension_row(extension, unit) for extension in extensions],
         hold_reasons=hold_reasons_for(request.kind),
         extension_unit=unit,
-        extension_room=extension_room(request.kind, extensions),
+        extension_room=extension_room(request, extensions),
         extension_decide_by=extension_decide_by(request))}

@@ -17,16 +17,24 @@ The rules, in the words the forms show:
   rights (and exam marks, a subject access request with its own deadline), proof of
   identity, evidence of authority, a fee or a clarification; a complaint and the educational
   record have no pause in law. One open pause of each reason at a time; its answer comes on or after
-  the day it was asked, never in the future;
-- an extension needs its reason. For the rights: up to two months in all, decided (and told)
-  within the first month. Freedom of information: up to 20 working days in all, for the public
-  interest test, decided before the deadline. Environmental information: once, 20 working
-  days, before the deadline. No other kind may be extended;
+  the day it was asked, never in the future. A pause asked after the deadline is refused (it
+  would hide the lateness): for a clarification under FOI or the EIR, after the 20 working
+  days;
+- an extension needs its reason. For the rights (and exam marks asked for on or after results
+  day, which run the rights' month): up to two months in all, decided and told within the
+  first month. Freedom of information: up to 20 working days in all, for the public interest
+  test, decided and told within the 20 working days. Environmental information: once, 20
+  working days, decided and told within the 20. No other kind may be extended;
 - the response: an outcome that fits the kind (complaints have their own), a reason for a
-  refusal, a reason when it is sent after the deadline, and for erasure and rectification the
-  recipients told (Article 19: "No one: the data was not shared" is an answer) and when;
-- a complaint is acknowledged once; a withdrawal needs its reason (kept, encrypted, as the
-  request's ``outcome_reason``: a withdrawn request has no other outcome).
+  refusal, a reason when it is sent after the deadline (judged on the clock worked out again
+  first: an extension not told in time has lapsed), and for erasure, rectification and
+  restriction the recipients told (Article 19: "No one: the data was not shared" is an
+  answer) and when;
+- a complaint is acknowledged once, with the reason for the delay when after its 30 days; a
+  withdrawal needs its reason (kept, encrypted, as the request's ``outcome_reason``: a
+  withdrawn request has no other outcome);
+- answering or withdrawing closes every pause still open on that day (recorded in the same
+  audit event as "closed with the request"): nothing waits on a closed request.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
-from schoolkeep.inforequests.clocks.deadline import clock_refresh
+from schoolkeep.inforequests.clocks.deadline import clock_refresh, runs_rights_clock, work_out
 from schoolkeep.inforequests.models import (
     PUBLIC_INFORMATION_KINDS,
     REFUSALS,
@@ -96,8 +104,9 @@ OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
                Outcome.REFUSED_VEXATIOUS),
     Kind.COMPLAINT: COMPLAINT_OUTCOMES,
 }
-# Article 19: who the data was shared with is told of a correction or an erasure.
-RECIPIENT_KINDS = frozenset({Kind.ERASURE, Kind.RECTIFICATION})
+# Article 19: who the data was shared with is told of a rectification, an erasure or a
+# restriction (Articles 16, 17(1) and 18(1)).
+RECIPIENT_KINDS = frozenset({Kind.ERASURE, Kind.RECTIFICATION, Kind.RESTRICTION})
 # Ways a response may be sent (the public page and the API bring requests in, not out).
 RESPONSE_CHANNELS = tuple(c for c in Channel.values
                           if c not in (Channel.PUBLIC_PAGE, Channel.API))
@@ -119,8 +128,18 @@ def outcomes_for(kind: str) -> tuple[str, ...]:
     return OUTCOMES_BY_KIND.get(kind, ())
 
 
-def extension_unit(kind: str) -> str:
-    """"months" for the rights, "working days" for FOI and EIR, "" when none is allowed."""
+def _rule_kind(of: Request | str) -> str:
+    """The kind whose extension rules apply: a request of exam marks whose clock started on
+    or after results day runs the rights' month, so it extends as subject access does."""
+    if isinstance(of, str):
+        return of
+    return Kind.SUBJECT_ACCESS if runs_rights_clock(of) else of.kind
+
+
+def extension_unit(of: Request | str) -> str:
+    """"months" for the rights, "working days" for FOI and EIR, "" when none is allowed (a
+    kind, or a request: exam marks running the rights' month extend by months)."""
+    kind = _rule_kind(of)
     if kind in RIGHTS_KINDS:
         return "months"
     if kind in PUBLIC_INFORMATION_KINDS:
@@ -128,8 +147,9 @@ def extension_unit(kind: str) -> str:
     return ""
 
 
-def extension_room(kind: str, extensions: list[Extension]) -> int:
+def extension_room(of: Request | str, extensions: list[Extension]) -> int:
     """How much more the deadline may be extended (months or working days)."""
+    kind = _rule_kind(of)
     used = sum(e.amount for e in extensions)
     if kind in RIGHTS_KINDS:
         return max(RIGHTS_EXTENSION_MONTHS - used, 0)
@@ -141,12 +161,11 @@ def extension_room(kind: str, extensions: list[Extension]) -> int:
 
 
 def extension_decide_by(request: Request) -> date | None:
-    """The last day an extension may be decided: the end of the first month for the rights
-    (the requester must be told by then), the current deadline for FOI and EIR."""
-    if request.kind in RIGHTS_KINDS:
+    """The last day an extension may be decided and told to the requester: the end of the
+    first month for the rights, the 20-working-day deadline for FOI and EIR (the clock's
+    ``extension_tell_by``)."""
+    if runs_rights_clock(request) or request.kind in PUBLIC_INFORMATION_KINDS:
         return request.extension_tell_by
-    if request.kind in PUBLIC_INFORMATION_KINDS:
-        return request.due_on
     return None
 
 
@@ -249,14 +268,37 @@ def _user(actor: Any) -> Any:
 # ---------------------------------------------------------------------------- holds
 
 
+def _too_late_to_pause(current: Request, *, hold: Hold) -> None:
+    """Refuse a pause that would move nothing: asked after the deadline it would move (for a
+    clarification under FOI or the EIR, after the 20 working days). The clock decides, as it
+    does for holds that came in another way."""
+    existing = list(Hold.objects.filter(request=current))
+    extensions = list(Extension.objects.filter(request=current))
+    clock = work_out(current, holds=[*existing, hold], extensions=extensions)
+    for ignored, limit in clock.ignored:
+        if ignored is not hold:
+            continue
+        if current.kind in PUBLIC_INFORMATION_KINDS and \
+                hold.reason == Hold.Reason.CLARIFICATION:
+            raise DomainError(f"A clarification must be asked within the 20 working days, by "
+                              f"{_words(limit)}: asked on {_words(hold.asked_on)}, it would "
+                              "not start the count again. Answer the request as it stands.",
+                              field="asked_on")
+        raise DomainError(f"{_words(hold.asked_on)} is after the deadline ({_words(limit)}): "
+                          "asking the requester now does not stop the clock. Record the "
+                          "response, with the reason for the delay.", field="asked_on")
+
+
 def hold_ask(*, school: Any, actor: Any, request: Request, reason: str, asked_on: date,
              note: str = "", version: int | None = None) -> Hold:
     """Record that the school asked the requester for something (proof of identity, evidence
-    of authority, a fee, a clarification, a fees notice): the clock waits from ``asked_on``."""
+    of authority, a fee, a clarification, a fees notice): the clock waits from ``asked_on``,
+    which must be on or before the deadline."""
     what = _text(note, field="note", label="what was asked of the requester, and why",
                  required=True)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
+        before = snapshot(current, CLOCK_FIELDS)
         allowed = hold_reasons_for(current.kind)
         if not allowed:
             raise DomainError(f"A {current.get_kind_display().lower()} cannot be paused: its "
@@ -276,8 +318,8 @@ def hold_ask(*, school: Any, actor: Any, request: Request, reason: str, asked_on
         hold = Hold(request=current, reason=reason, asked_on=asked, note=what,
                     created_by=_user(actor))
         hold.full_clean()
+        _too_late_to_pause(current, hold=hold)
         hold.save()
-        before = snapshot(current, CLOCK_FIELDS)
         _save(current, [])
         _refresh(current)
         _audit(action="requests.hold.asked", request=current, actor=actor, changes={
@@ -316,19 +358,42 @@ def hold_answer(*, school: Any, actor: Any, request: Request, hold: Hold, answer
     return found
 
 
+def _close_holds(current: Request, day: date, *, field: str, label: str) -> list[str]:
+    """Close every pause still open on the day the request closes (answered or withdrawn):
+    nothing waits on a closed request. What was closed, for the audit event."""
+    still_open = list(Hold.objects.select_for_update()
+                      .filter(request=current, answered_on__isnull=True)
+                      .order_by("asked_on", "pk"))
+    for hold in still_open:
+        if hold.asked_on > day:
+            raise DomainError(f"{label} is before {hold.get_reason_display().lower()} was "
+                              f"asked for ({_words(hold.asked_on)}).", field=field)
+    closed = []
+    for hold in still_open:
+        hold.answered_on = day
+        hold.full_clean()
+        hold.save(update_fields=["answered_on"])
+        closed.append(f"{hold.get_reason_display()} asked on {hold.asked_on.isoformat()}: "
+                      f"closed with the request on {day.isoformat()}")
+    return closed
+
+
 # ---------------------------------------------------------------------------- extensions
 
 
 def _check_extension(request: Request, *, amount: Any, decided: date,
                      told: date | None) -> int:
-    unit = extension_unit(request.kind)
+    unit = extension_unit(request)
     if not unit:
+        if request.kind == Kind.EXAM_MARKS:
+            raise DomainError("Exam marks asked for before the results are announced cannot "
+                              "be extended: the deadline is fixed in law.", field="amount")
         raise DomainError(f"A {request.get_kind_display().lower()} cannot be extended: its "
                           "deadline is fixed in law.", field="amount")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         raise DomainError(f"Enter the extension as a whole number of {unit}.", field="amount")
     existing = list(Extension.objects.filter(request=request))
-    room = extension_room(request.kind, existing)
+    room = extension_room(request, existing)
     if request.kind == Kind.EIR:
         if existing:
             raise DomainError("An environmental information request can be extended only "
@@ -338,41 +403,52 @@ def _check_extension(request: Request, *, amount: Any, decided: date,
                               "working days, when it is complex and voluminous.",
                               field="amount")
     elif amount > room:
-        limit = (f"{RIGHTS_EXTENSION_MONTHS} months" if request.kind in RIGHTS_KINDS
+        limit = (f"{RIGHTS_EXTENSION_MONTHS} months" if unit == "months"
                  else f"{FOI_EXTENSION_DAYS} working days")
         left = f"{room} more {unit[:-1] if room == 1 else unit}" if room else "no more"
         raise DomainError(f"The deadline may be extended by {limit} in all: {left} can be "
                           "added.", field="amount")
     decide_by = extension_decide_by(request)
     if decide_by is not None and decided > decide_by:
-        why = ("the requester must be told within the first month, by "
-               if request.kind in RIGHTS_KINDS else "it must be decided by the deadline, ")
-        raise DomainError(f"Too late to extend: {why}{_words(decide_by)}.",
-                          field="decided_on")
+        raise DomainError(f"Too late to extend: {_tell_within(request)}, by "
+                          f"{_words(decide_by)}.", field="decided_on")
     if told is not None:
         _check_told(request, told=told, decided=decided)
+    elif decide_by is not None and today() > decide_by:
+        raise DomainError(f"{_tell_within(request)[0].upper()}{_tell_within(request)[1:]}, "
+                          f"by {_words(decide_by)}: enter the day they were told, or the "
+                          "extension does not count.", field="told_on")
     return amount
+
+
+def _tell_within(request: Request) -> str:
+    if request.kind in PUBLIC_INFORMATION_KINDS:
+        return "the requester must be told within the 20 working days"
+    return "the requester must be told within the first month"
 
 
 def _check_told(request: Request, *, told: date, decided: date) -> None:
     if told < decided:
         raise DomainError("The requester cannot be told before the extension was decided "
                           f"({_words(decided)}).", field="told_on")
-    if request.kind in RIGHTS_KINDS and request.extension_tell_by and \
-            told > request.extension_tell_by:
-        raise DomainError("The requester must be told within the first month, by "
-                          f"{_words(request.extension_tell_by)}: told later, the extension "
-                          "does not count.", field="told_on")
+    tell_by = extension_decide_by(request)
+    if tell_by is not None and told > tell_by:
+        raise DomainError(f"{_tell_within(request)[0].upper()}{_tell_within(request)[1:]}, "
+                          f"by {_words(tell_by)}: told later, the extension does not count.",
+                          field="told_on")
 
 
 def extension_add(*, school: Any, actor: Any, request: Request, amount: int, reason: str,
                   decided_on: date, told_on: date | None = None,
                   version: int | None = None) -> Extension:
     """Extend the deadline: months for the rights, working days for FOI and EIR, with the
-    reason (told to the requester, who must be told within the first month for the rights)."""
+    reason (told to the requester, who must be told within the first month for the rights
+    and within the 20 working days for FOI and EIR)."""
     why = _text(reason, field="reason", label="the reason for the extension", required=True)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
+        before = snapshot(current, CLOCK_FIELDS)
+        _refresh(current)  # the tell-by day as of today
         decided = _day(decided_on, field="decided_on", label="the day it was decided",
                        request=current)
         told = _day(told_on, field="told_on", label="the day the requester was told",
@@ -383,11 +459,10 @@ def extension_add(*, school: Any, actor: Any, request: Request, amount: int, rea
                               decided_on=decided, told_on=told, created_by=_user(actor))
         extension.full_clean()
         extension.save()
-        before = snapshot(current, CLOCK_FIELDS)
         _save(current, [])
         _refresh(current)
         _audit(action="requests.extension.added", request=current, actor=actor, changes={
-            "amount": f"{months_or_days} {extension_unit(current.kind)}",
+            "amount": f"{months_or_days} {extension_unit(current)}",
             "decided_on": decided.isoformat(),
             "told_on": told.isoformat() if told else None, "reason": SECRET,
             **_clock_changes(before, current)})
@@ -399,6 +474,7 @@ def extension_told(*, school: Any, actor: Any, request: Request, extension: Exte
     """Record the day the requester was told of an extension and its reason."""
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
+        before = snapshot(current, CLOCK_FIELDS)
         found = (Extension.objects.select_for_update()
                  .filter(pk=extension.pk, request=current).first())
         if found is None:
@@ -410,11 +486,11 @@ def extension_told(*, school: Any, actor: Any, request: Request, extension: Exte
         told = _day(told_on, field="told_on", label="the day the requester was told",
                     request=current)
         assert told is not None
+        _refresh(current)
         _check_told(current, told=told, decided=found.decided_on)
         found.told_on = told
         found.full_clean()
         found.save(update_fields=["told_on"])
-        before = snapshot(current, CLOCK_FIELDS)
         _save(current, [])
         _refresh(current)
         _audit(action="requests.extension.told", request=current, actor=actor, changes={
@@ -434,14 +510,17 @@ def request_respond(*, school: Any, actor: Any, request: Request, responded_on: 
                     late_reason: str = "", recipients_told: str = "",
                     recipients_told_on: date | None = None,
                     version: int | None = None) -> Request:
-    """Record the response sent: the request is answered and its clock stops. A complaint
-    answered before it was acknowledged is acknowledged by the answer."""
+    """Record the response sent: the request is answered, its clock stops and any pause
+    still open is closed that day. Lateness is judged on the clock worked out again as of
+    that day. A complaint answered before it was acknowledged is acknowledged by the answer."""
     reason = _text(outcome_reason, field="outcome_reason", label="the reason")
     late_why = _text(late_reason, field="late_reason", label="the reason for the delay")
     recipients = _text(recipients_told, field="recipients_told",
                        label="who was told of the change", limit=2000)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
+        before = snapshot(current, RESPONSE_FIELDS)
+        clock_before = snapshot(current, CLOCK_FIELDS)
         allowed = outcomes_for(current.kind)
         if outcome not in allowed:
             if current.kind == Kind.COMPLAINT:
@@ -461,11 +540,6 @@ def request_respond(*, school: Any, actor: Any, request: Request, responded_on: 
             raise DomainError("Give the reason for refusing: the requester must be told it, "
                               "with their right to complain to the ICO.",
                               field="outcome_reason")
-        late = is_late(current, responded)
-        if late and not late_why:
-            raise DomainError(f"The response was sent after the deadline "
-                              f"({_words(current.due_on)}): give the reason for the delay.",
-                              field="late_reason")
         told_on = None
         needs_recipients = (current.kind in RECIPIENT_KINDS and outcome not in REFUSALS
                             and outcome != Outcome.NOTHING_HELD)
@@ -476,32 +550,51 @@ def request_respond(*, school: Any, actor: Any, request: Request, responded_on: 
                                   field="recipients_told")
             told_on = _day(recipients_told_on, field="recipients_told_on",
                            label="the day they were told", request=current)
-        before = snapshot(current, RESPONSE_FIELDS)
-        clock_before = snapshot(current, CLOCK_FIELDS)
+        holds_closed = _close_holds(current, responded, field="responded_on",
+                                    label="The day the response was sent")
         current.status = Status.ANSWERED
         current.responded_on = responded
+        # The clock as of the day it was sent (waits closed, an extension not told in time
+        # left out) BEFORE judging whether it was late.
+        _refresh(current)
+        late = is_late(current, responded)
+        if late and not late_why:
+            raise DomainError(f"The response was sent after the deadline "
+                              f"({_words(current.due_on)}): give the reason for the delay.",
+                              field="late_reason")
         current.response_channel = response_channel
         current.outcome = outcome
         current.outcome_reason = reason
-        current.late_reason = late_why if late else ""
+        if current.kind == Kind.COMPLAINT and current.acknowledged_on is not None:
+            pass  # acknowledged before: the reason for a late acknowledgement is kept
+        else:
+            current.late_reason = late_why if late else ""
         current.recipients_told = recipients if needs_recipients else ""
         current.recipients_told_on = told_on
         if current.kind == Kind.COMPLAINT and current.acknowledged_on is None:
             current.acknowledged_on = responded
         _save(current, RESPONSE_FIELDS)
         _refresh(current)
-        _audit(action="requests.request.answered", request=current, actor=actor, changes={
-            **diff(before, snapshot(current, RESPONSE_FIELDS), secret_fields=SECRET_FIELDS),
-            "late": late, **_clock_changes(clock_before, current)})
+        changes = {**diff(before, snapshot(current, RESPONSE_FIELDS),
+                          secret_fields=SECRET_FIELDS),
+                   "late": late, **_clock_changes(clock_before, current)}
+        if holds_closed:
+            changes["holds_closed"] = holds_closed
+        _audit(action="requests.request.answered", request=current, actor=actor,
+               changes=changes)
     return current
 
 
 def complaint_acknowledge(*, school: Any, actor: Any, request: Request,
-                          acknowledged_on: date, version: int | None = None) -> Request:
-    """Record the day a complaint was acknowledged (due within 30 days of receipt); it is
-    then tracked to its outcome without a legal deadline."""
+                          acknowledged_on: date, late_reason: str = "",
+                          version: int | None = None) -> Request:
+    """Record the day a complaint was acknowledged (due within 30 days of receipt; after
+    them, with the reason for the delay); it is then tracked to its outcome without a legal
+    deadline."""
+    late_why = _text(late_reason, field="late_reason", label="the reason for the delay")
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
+        clock_before = snapshot(current, CLOCK_FIELDS)
         if current.kind != Kind.COMPLAINT:
             raise DomainError("Only a complaint is acknowledged: answer this request "
                               "instead.", field="acknowledged_on")
@@ -511,35 +604,51 @@ def complaint_acknowledge(*, school: Any, actor: Any, request: Request,
         acknowledged = _day(acknowledged_on, field="acknowledged_on",
                             label="the day it was acknowledged", request=current)
         assert acknowledged is not None
-        clock_before = snapshot(current, CLOCK_FIELDS)
+        _refresh(current)  # the deadline worked out again before judging lateness
         late = acknowledged > current.due_on
+        if late and not late_why:
+            raise DomainError(f"The complaint was acknowledged after its 30 days "
+                              f"({_words(current.due_on)}): give the reason for the delay.",
+                              field="late_reason")
         current.acknowledged_on = acknowledged
-        _save(current, ["acknowledged_on"])
+        current.late_reason = late_why if late else ""
+        _save(current, ["acknowledged_on", "late_reason"])
         _refresh(current)
+        changes: dict[str, Any] = {
+            "acknowledged_on": {"before": None, "after": acknowledged.isoformat()},
+            "late": late, **_clock_changes(clock_before, current)}
+        if late:
+            changes["late_reason"] = SECRET
         _audit(action="requests.complaint.acknowledged", request=current, actor=actor,
-               changes={"acknowledged_on": {"before": None, "after": acknowledged.isoformat()},
-                        "late": late, **_clock_changes(clock_before, current)})
+               changes=changes)
     return current
 
 
 def request_withdraw(*, school: Any, actor: Any, request: Request, withdrawn_on: date,
                      reason: str, version: int | None = None) -> Request:
     """Record that the requester withdrew the request (or it was closed at their word): the
-    clock stops and no response is due. The reason is kept as the request's outcome reason."""
+    clock stops, any pause still open is closed that day and no response is due. The reason
+    is kept as the request's outcome reason."""
     why = _text(reason, field="reason", label="why the request was withdrawn", required=True)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         withdrawn = _day(withdrawn_on, field="withdrawn_on",
                          label="the day it was withdrawn", request=current)
+        assert withdrawn is not None
         fields = ["status", "withdrawn_on", "outcome_reason"]
         before = snapshot(current, fields)
         clock_before = snapshot(current, CLOCK_FIELDS)
+        holds_closed = _close_holds(current, withdrawn, field="withdrawn_on",
+                                    label="The day it was withdrawn")
         current.status = Status.WITHDRAWN
         current.withdrawn_on = withdrawn
         current.outcome_reason = why
         _save(current, fields)
         _refresh(current)
-        _audit(action="requests.request.withdrawn", request=current, actor=actor, changes={
-            **diff(before, snapshot(current, fields), secret_fields=SECRET_FIELDS),
-            **_clock_changes(clock_before, current)})
+        changes = {**diff(before, snapshot(current, fields), secret_fields=SECRET_FIELDS),
+                   **_clock_changes(clock_before, current)}
+        if holds_closed:
+            changes["holds_closed"] = holds_closed
+        _audit(action="requests.request.withdrawn", request=current, actor=actor,
+               changes=changes)
     return current

@@ -176,7 +176,8 @@ def request_acknowledge(request: SchoolRequest, public_id: UUID) -> HttpResponse
         request, request_obj=request_obj, form=form, title="Acknowledge the complaint",
         button="Record the acknowledgement", done="The acknowledgement is recorded.",
         intro=f"A complaint must be acknowledged within 30 days: by "
-              f"{_words(request_obj.due_on)}. It is then tracked to its outcome.",
+              f"{_words(request_obj.due_on)}. It is then tracked to its outcome. If it was "
+              "acknowledged after that day, give the reason for the delay.",
         cannot="Only a complaint is acknowledged." if request_obj.kind != Kind.COMPLAINT else
         f"Already acknowledged, on {_words(request_obj.acknowledged_on)}."
         if request_obj.acknowledged_on else "",

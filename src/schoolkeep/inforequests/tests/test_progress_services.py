@@ -138,13 +138,16 @@ def test_only_the_pauses_the_law_allows_for_the_kind(personas: Personas, kind: s
 
 
 def test_foi_a_fees_notice_pauses_and_a_clarification_is_allowed(personas: Personas) -> None:
+    # Received Monday 2 March: the 20th school day is Tuesday 14 April (17 March is a bank
+    # holiday in Northern Ireland; no school day from 28 March to 12 April).
     request = _request(personas, kind=Kind.FOI)
-    before = _fresh(request).due_on
+    assert _fresh(request).due_on == date(2026, 4, 14)
     hold = _ask(personas, request, reason=Hold.Reason.FEES_NOTICE, asked_on=date(2026, 3, 4))
     assert _fresh(request).waiting_since == date(2026, 3, 4)
     hold_answer(school=personas.school, actor=personas.dpo, request=_fresh(request),
                 hold=hold, answered_on=date(2026, 3, 6))
-    assert _fresh(request).due_on > before  # the days waiting for the fee do not count
+    # 4, 5 and 6 March do not count: three school days more, to Friday 17 April.
+    assert _fresh(request).due_on == date(2026, 4, 17)
     _ask(personas, request, reason=Hold.Reason.CLARIFICATION, asked_on=date(2026, 3, 9))
     assert _fresh(request).waiting_since == date(2026, 3, 9)
 
@@ -271,20 +274,23 @@ def test_an_extension_needs_its_reason(personas: Personas) -> None:
 
 def test_foi_up_to_twenty_working_days_in_all(personas: Personas) -> None:
     request = _request(personas, kind=Kind.FOI)
-    before = _fresh(request).due_on
+    assert _fresh(request).due_on == date(2026, 4, 14)
     _refused("amount", _extend, personas=personas, request=request, amount=21)
     _extend(personas, request, amount=10)
-    after = _fresh(request).due_on
-    assert (after - before).days >= 14  # 10 working days: at least two weeks
+    # Ten working days after Tuesday 14 April: Tuesday 28 April.
+    assert _fresh(request).due_on == date(2026, 4, 28)
     _refused("amount", _extend, personas=personas, request=request, amount=11)
     _extend(personas, request, amount=10)
-    assert _fresh(request).due_on > after
+    # Ten more, leaving out the early May bank holiday (4 May): Wednesday 13 May.
+    assert _fresh(request).due_on == date(2026, 5, 13)
 
 
 def test_eir_once_by_twenty_working_days(personas: Personas) -> None:
     request = _request(personas, kind=Kind.EIR)
+    assert _fresh(request).due_on == date(2026, 3, 31)  # 20 UK working days
     _refused("amount", _extend, personas=personas, request=request, amount=10)
     _extend(personas, request, amount=20)
+    assert _fresh(request).due_on == date(2026, 4, 30)  # 20 more, Easter left out
     _refused("amount", _extend, personas=personas, request=request, amount=20)
     assert Extension.objects.filter(request=request).count() == 1
 
