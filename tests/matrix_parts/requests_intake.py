@@ -6,7 +6,10 @@ one.
 Every school role logs a request it received (the auditor and the governor included); the
 trust administrator gets 403 (no school role). The settings of the public request page and
 its poster need requests.handle (SIRO, DPO). The outsider, SIRO of another school, logs to
-and sets up their own school's page. The public page ``ask:request`` needs no sign-in:
+and sets up their own school's page. The page that follows logging
+(``requests:request-logged``) opens only for the member who logged the request (here the
+member of staff); any other member, handlers included, gets 404, as for a request that does
+not exist. The public page ``ask:request`` needs no sign-in:
 everyone gets the same 200 (a POST without data shows the form's errors); anything longer
 under /ask/ is a 404.
 """
@@ -43,18 +46,22 @@ def make_request(personas: Personas, user: AbstractBaseUser | None = None, *,
 
 def build(personas: Personas) -> dict[str, Any]:
     return {"request_page_token": request_page_set_up(school=personas.school,
-                                                      actor=None).token}
+                                                      actor=None).token,
+            "intake_logged_id": str(make_request(personas).public_id)}
 
 
 URL_ARGUMENTS = {
     "ask:request": lambda t: {"token": t.extra["request_page_token"]},
     "ask:not-found": lambda t: {"rest": f"{t.extra['request_page_token']}/anything"},
+    "requests:request-logged": lambda t: {"public_id": t.extra["intake_logged_id"]},
 }
 
 #                                            anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
 MATRIX: dict[tuple[str, str], str] = {
     ("requests:request-log", "GET"): "302 200 200 200 200 200 200 200 200 200 200 200 403 200",
     ("requests:request-log", "POST"): "302 200 200 200 200 200 200 200 200 200 200 200 403 200",
+    ("requests:request-logged", "GET"): "302 404 404 404 404 404 404 404 404 200 404 404 403 404",
+    ("requests:request-logged", "POST"): "302 405 405 405 405 405 405 405 405 405 405 405 403 405",
     ("requests:public-page", "GET"): "302 200 200 403 403 403 403 403 403 403 403 403 403 200",
     ("requests:public-page", "POST"): "302 200 200 403 403 403 403 403 403 403 403 403 403 200",
     ("requests:public-page-poster", "GET"): "302 200 200 403 403 403 403 403 403 403 403 403 403 200",

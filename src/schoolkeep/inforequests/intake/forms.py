@@ -2,7 +2,9 @@
 
 Field names are ``request_log``'s argument names, so a DomainError lands on its field. When
 it arrived is typed as UK clock time in day, month, year, hour and minute boxes
-(``lib.date_input.UKDateTimeField``), filled with the time the form was opened.
+(``lib.date_input.UKDateTimeField``), filled with the time the form was opened, and not
+before 25 May 2018. The kinds offered are those of the school's kind
+(``services.kinds_offered``).
 """
 
 from __future__ import annotations
@@ -16,14 +18,19 @@ from django.utils import timezone
 
 from schoolkeep.inforequests.intake.services import (
     CONTACT_MAX,
+    EARLIEST_RECEIPT,
     NAME_MAX,
     TEXT_MAX,
+    kind_problems,
+    kinds_offered,
     subject_fields,
+    too_early_message,
 )
 from schoolkeep.inforequests.models import Channel, Kind, RequesterType, SubjectType
 from schoolkeep.lib.date_input import UKDateTimeField, date_notes
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.tenancy.models import School
 
 # Each kind with one line of plain English, for people who have never heard of Article 15.
 KIND_CHOICES = [
@@ -55,6 +62,11 @@ assert {value for value, _ in KIND_CHOICES} == set(Kind.values)
 MEMBER_CHANNELS = [(value, label) for value, label in Channel.choices
                    if value not in (Channel.PUBLIC_PAGE, Channel.API)]
 
+HIDE_LABEL = ("Is this request about the school's SIRO (headteacher) or data protection "
+              "officer? Then we keep it from them")
+HIDE_CHOICES = [("siro", "It is about the SIRO (headteacher)"),
+                ("dpo", "It is about the data protection officer")]
+
 PUBLIC_REQUESTER_CHOICES = [
     (RequesterType.SUBJECT, "I am asking about myself"),
     (RequesterType.PARENT, "I am a parent or carer asking about my child"),
@@ -69,19 +81,34 @@ def _blank(choices: Sequence[tuple[str, str]], label: str) -> list[tuple[str, st
     return [("", label), *choices]
 
 
+class ReceivedAtField(UKDateTimeField):
+    """When a request arrived: a UK clock time, in the past, not before 25 May 2018 (checked
+    on the day before the time is read, so that no year, however early, fails)."""
+
+    default_error_messages = {"early": too_early_message("{What}")}
+
+    def from_numbers(self, numbers: list[int]) -> tuple[Any, str]:
+        if self._date(numbers) < EARLIEST_RECEIPT:
+            raise self._refuse("early", {2})
+        return super().from_numbers(numbers)
+
+
 class RequestForm(forms.Form):
     """What a member asks: one short page. Fields about whom are asked on every request and
     kept only for the kinds about a person."""
 
+    fixed_channel = ""  # how it arrived when the form does not ask (the public page's)
+
     kind = forms.ChoiceField(
         label="What kind of request is it?", choices=KIND_CHOICES, widget=forms.RadioSelect,
         help_text="Choose the closest. The data protection officer can change it later.",
-        error_messages={"required": "Choose what kind of request it is."})
+        error_messages={"required": "Choose what kind of request it is.",
+                        "invalid_choice": "Choose what kind of request it is."})
     channel = forms.ChoiceField(
         label="How did it arrive?", choices=_blank(MEMBER_CHANNELS, "Choose how"),
         error_messages={"required": "Choose how the request arrived.",
                         "invalid_choice": "Choose how the request arrived."})
-    received_at = UKDateTimeField(
+    received_at = ReceivedAtField(
         label="When was it received?", what="when it was received", past=True,
         help_text="UK time. The legal deadline counts from this day, so give the day it "
                   "reached the school, even if you are logging it later.")
@@ -113,6 +140,13 @@ class RequestForm(forms.Form):
         label="Their name", required=False, max_length=NAME_MAX,
         help_text="Leave empty if they are asking about themselves.",
         error_messages={"max_length": f"Keep the name to {NAME_MAX} characters or fewer."})
+    hide_from_roles = forms.MultipleChoiceField(
+        label=HIDE_LABEL, required=False, choices=HIDE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick only if the request is about them or something they did. They will "
+                  "not be told of it and will not see it.",
+        error_messages={"invalid_choice": "Choose the SIRO, the data protection officer, or "
+                                          "neither."})
     description = forms.CharField(
         label="What did they ask for?", max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -121,8 +155,16 @@ class RequestForm(forms.Form):
         error_messages={"required": "Enter what they asked for.",
                         "max_length": f"Keep this to {TEXT_MAX:,} characters or fewer."})
 
-    def __init__(self, *args: Any, now: datetime | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, now: datetime | None = None, school: School | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.school = school
+        offered = set(kinds_offered(school))
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(value, label) for value, label in KIND_CHOICES if value in offered]
+        if Kind.FOI not in offered:  # every kind left is about a person
+            self.fields["subject_type"].help_text = ""
         if "received_at" in self.fields and not self.is_bound:
             self.initial.setdefault("received_at",
                                     timezone.localtime(now or timezone.now(), LONDON))
@@ -137,6 +179,13 @@ class RequestForm(forms.Form):
                                data.get("subject_type"), data.get("subject_name"))
             except DomainError as exc:
                 self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        channel = data.get("channel", self.fixed_channel)
+        if "kind" in data and channel and "requester_contact" not in self.errors:
+            for problem in kind_problems(self.school, kind=data["kind"], channel=channel,
+                                         requester_contact=data.get("requester_contact", "")):
+                if problem.field not in self.errors:
+                    self.add_error(problem.field if problem.field in self.fields else None,
+                                   problem.message)
         return data
 
     def notes(self) -> list[str]:
@@ -151,6 +200,8 @@ class RequestForm(forms.Form):
 class PublicRequestForm(RequestForm):
     """The no-login page: the requester speaks for themselves. It arrives now and through
     the page, so neither is asked; a way to answer them is required."""
+
+    fixed_channel = Channel.PUBLIC_PAGE
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import segno
 from django.template.loader import render_to_string
 
+from schoolkeep.inforequests.intake.services import offers_public_information
 from schoolkeep.lib.pdf import pdf_from_html
 from schoolkeep.tenancy.models import School
 
@@ -44,7 +45,7 @@ def qr_svg_inline(url: str) -> str:
 def poster_html(*, school: School, url: str) -> str:
     return render_to_string("inforequests/intake/poster.html", {
         "school_name": school.name, "headline": POSTER_HEADLINE, "url": url,
-        "qr_data_uri": qr_svg_data_uri(url)})
+        "qr_data_uri": qr_svg_data_uri(url), "offers_foi": offers_public_information(school)})
 
 
 def poster_pdf(*, school: School, url: str) -> bytes:

@@ -11,6 +11,8 @@ lib/log_redaction.py). Requests are counted per school's page and internet addre
 and counted in one atomic step (throttles/services.py); past the limit the page gets 429
 from that address until the hour is up. Unknown addresses are counted per internet address:
 past their limit every request page gets 429 from it, so guessing addresses is slow.
+Every answer, a refused method included, carries the page's headers: HEAD is read as GET,
+and any other method but POST gets a 405 through the same public response.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from schoolkeep.inforequests.intake.forms import PublicRequestForm
 from schoolkeep.inforequests.intake.public import request_page_by_token
-from schoolkeep.inforequests.intake.services import receipt_code, receipt_hash, request_log
+from schoolkeep.inforequests.intake.services import (
+    offers_public_information,
+    receipt_code,
+    receipt_hash,
+    request_log,
+)
 from schoolkeep.inforequests.models import RequestPage
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import show_domain_error
@@ -47,6 +53,8 @@ REQUESTS = Throttle("request-page", limit=ATTEMPT_LIMIT,
                     window=timedelta(seconds=WINDOW_SECONDS))
 GUESSES = Throttle("request-unknown-address", limit=GUESS_LIMIT,
                    window=timedelta(seconds=WINDOW_SECONDS))
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
 
 
 def _page_key(page: RequestPage) -> str:
@@ -73,8 +81,9 @@ def _throttled(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method not in ALLOWED_METHODS:  # before the lookup: it says nothing of it
+        return _public(HttpResponseNotAllowed(ALLOWED_METHODS), "method")
     address = client_ip(request)
     if throttle_blocked(throttle=GUESSES, address=address):
         return _throttled(request)  # before the lookup: a throttled guesser learns nothing more
@@ -83,8 +92,9 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
         return _unknown(request, address)
     if throttle_blocked(throttle=REQUESTS, address=address, page=_page_key(page)):
         return _throttled(request)
-    form = PublicRequestForm(posted(request))
-    context = {"school_name": page.school.name, "form": form}
+    form = PublicRequestForm(posted(request), school=page.school)
+    context = {"school_name": page.school.name, "form": form,
+               "offers_foi": offers_public_information(page.school)}
     if request.method == "POST" and form.is_valid():
         # Counted before the request is made, in the same step as the check: of 20 sent at
         # once, exactly the limit's number are made.

@@ -1,11 +1,12 @@
 """Signed-in pages of receiving requests: the short form every member logs a request with,
-and the settings of the school's no-login request page with its printable poster."""
+the page that follows it (the reference, for the member who logged it), and the settings
+of the school's no-login request page with its printable poster."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,8 @@ from schoolkeep.inforequests.intake.public import (
     request_page_set_up,
     request_page_url,
 )
-from schoolkeep.inforequests.intake.services import request_log
+from schoolkeep.inforequests.intake.services import offers_public_information, request_log
+from schoolkeep.inforequests.models import Request
 from schoolkeep.lib import downloads
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
@@ -31,9 +33,10 @@ PAGE_TITLE = "Public request page"
 @school_view("requests.log")
 @require_http_methods(["GET", "POST"])
 def log(request: SchoolRequest) -> HttpResponse:
-    """The short form. Afterwards a handler goes to the request's page; anyone else is
-    thanked here, with the reference only (no page of theirs shows the request again)."""
-    form = RequestForm(posted(request), now=timezone.now())
+    """The short form. Afterwards a handler goes to the request's page; anyone else to the
+    page with its reference only (no page of theirs shows the request again). Both are GETs:
+    refreshing them logs nothing again."""
+    form = RequestForm(posted(request), now=timezone.now(), school=request.school)
     if request.method == "POST" and form.is_valid():
         try:
             logged = request_log(school=request.school, actor=request.user,
@@ -45,11 +48,21 @@ def log(request: SchoolRequest) -> HttpResponse:
                 messages.info(request, note)
             if request.access.can("requests.view"):
                 return redirect("requests:request-detail", logged.public_id)
-            return render(request, "inforequests/intake/request_logged.html", {
-                "page_title": f"Request {logged.reference} logged",
-                "reference": logged.reference, "due_on": logged.due_on})
+            return redirect("requests:request-logged", logged.public_id)
     return render(request, "inforequests/intake/request_form.html", {
-        "page_title": "Log a request", "form": form})
+        "page_title": "Log a request", "form": form,
+        "offers_foi": offers_public_information(request.school)})
+
+
+@school_view("requests.log")
+@require_GET
+def logged(request: SchoolRequest, public_id: str) -> HttpResponse:
+    """The reference of a request and what happens next, for the member who logged it
+    only (anyone else, whatever their role: 404). It shows nothing else of the request."""
+    logged = get_object_or_404(Request.objects.only("reference"), school=request.school,
+                               public_id=public_id, logged_by=request.user)
+    return render(request, "inforequests/intake/request_logged.html", {
+        "page_title": f"Request {logged.reference} logged", "reference": logged.reference})
 
 
 @school_view("requests.handle")
@@ -78,12 +91,14 @@ def public_page(request: SchoolRequest) -> HttpResponse:
         return _not_set_up(request)
     url = request_page_url(page)
     return render(request, "inforequests/intake/public_page.html", {
-        "page_title": PAGE_TITLE, "url": url, "qr": poster.qr_svg_inline(url), "form": form})
+        "page_title": PAGE_TITLE, "url": url, "qr": poster.qr_svg_inline(url), "form": form,
+        "offers_foi": offers_public_information(request.school)})
 
 
 def _not_set_up(request: SchoolRequest) -> HttpResponse:
     return render(request, "inforequests/intake/public_page.html", {
-        "page_title": PAGE_TITLE, "url": None})
+        "page_title": PAGE_TITLE, "url": None,
+        "offers_foi": offers_public_information(request.school)})
 
 
 @school_view("requests.handle")

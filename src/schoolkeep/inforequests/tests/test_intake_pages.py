@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.urls import reverse
+from tests.matrix_parts.requests_intake import make_request
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
@@ -57,11 +58,16 @@ def test_the_form_asks_the_short_questions_and_starts_at_now(personas: Personas,
 
 def test_a_member_who_may_not_see_requests_gets_the_reference_only(personas: Personas,
                                                                    login) -> None:
-    response = post(login(personas.staff))
-    page = response.content.decode()
+    client = login(personas.staff)
+    response = post(client)
     request = Request.objects.get()
+    logged = reverse("requests:request-logged", args=[request.public_id])
+    assert response.status_code == 302 and response["Location"] == logged
+    response = client.get(logged)
+    page = response.content.decode()
     assert response.status_code == 200
     assert request.reference == "RQ-2026-0001" and request.reference in page
+    assert "What happens next" in page
     for secret in ("Pat Parent", "Sam Pupil", "behaviour", "pat@example.com"):
         assert secret not in page
     assert (request.kind, request.channel, request.logged_by) == (
@@ -70,6 +76,32 @@ def test_a_member_who_may_not_see_requests_gets_the_reference_only(personas: Per
     assert request.received_at == datetime(2026, 10, 30, 16, 45, tzinfo=UTC)
     assert request.received_on == date(2026, 10, 30)
     assert request.due_on == date(2026, 11, 30)
+
+
+def test_refreshing_the_logged_page_logs_nothing_again(personas: Personas, login) -> None:
+    client = login(personas.staff)
+    logged = post(client)["Location"]
+    for _ in range(3):
+        assert client.get(logged).status_code == 200
+    assert Request.objects.count() == 1
+    assert AuditEvent.objects.filter(action="requests.request.logged").count() == 1
+    assert client.post(logged, FILLED).status_code == 405
+    assert Request.objects.count() == 1
+
+
+def test_the_logged_page_is_only_for_the_member_who_logged_it(personas: Personas,
+                                                              login) -> None:
+    post(login(personas.staff))
+    request = Request.objects.get()
+    logged = reverse("requests:request-logged", args=[request.public_id])
+    for name in ("siro", "dpo", "auditor", "governor", "dsl", "outsider"):
+        assert login(getattr(personas, name)).get(logged).status_code == 404, name
+    # Another school's member who logged one of their own cannot open this one either.
+    theirs = make_request(personas, personas.outsider, school=personas.other_school)
+    assert login(personas.staff).get(reverse(
+        "requests:request-logged", args=[theirs.public_id])).status_code == 404
+    assert login(personas.outsider).get(reverse(
+        "requests:request-logged", args=[theirs.public_id])).status_code == 200
 
 
 def test_a_handler_goes_on_to_the_request_page(personas: Personas, login) -> None:

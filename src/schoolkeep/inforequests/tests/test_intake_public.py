@@ -254,10 +254,46 @@ def test_a_refusal_is_not_logged_with_its_path(db, client, caplog):
     assert "/ask/[redacted]" in caplog.text
 
 
+def _hold(personas: Personas, count: int) -> None:
+    """Requests until the school holds ``count``."""
+    for _ in range(count - Request.objects.filter(school=personas.school).count()):
+        make_request(personas)
+
+
+# The page: two throttle checks and the page. A request: the same, the throttle's count,
+# then request_log (the counter, full_clean's checks of the unique fields, the request, its
+# clock from the school's terms and holidays, the audit, with their savepoints); none of
+# them grows with the requests the school holds.
+PAGE_QUERIES = 3
+REQUEST_QUERIES = 28
+
+
+@pytest.mark.parametrize("held", [3, 40])
 def test_the_page_and_a_request_take_a_fixed_number_of_queries(
-        personas: Personas, client, token, django_assert_num_queries):
-    with django_assert_num_queries(3):  # two throttle checks and the page
+        personas: Personas, client, token, django_assert_num_queries, held: int):
+    _hold(personas, held)
+    with django_assert_num_queries(PAGE_QUERIES):
         assert client.get(url(token)).status_code == 200
-    make_request(personas)  # however many requests the school already has
-    with django_assert_num_queries(3):
-        assert client.get(url(token), REMOTE_ADDR="192.0.2.9").status_code == 200
+    with django_assert_num_queries(REQUEST_QUERIES):
+        assert RECEIPT.search(post(client, token).content.decode())
+    assert Request.objects.filter(school=personas.school).count() == held + 1
+
+
+def test_head_is_read_as_get_and_other_methods_get_405_with_the_pages_headers(client, token):
+    head = client.head(url(token))
+    assert head.status_code == 200
+    for method in ("put", "patch", "delete", "options"):
+        response = getattr(client, method)(url(token))
+        assert response.status_code == 405, method
+        assert response["Allow"] == "GET, HEAD, POST"
+    for response in (head, client.put(url(token)), client.put(url("unknown-token"))):
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert not Request.objects.exists()
+
+
+def test_a_refused_method_is_not_logged_with_its_path(client, token, caplog):
+    with caplog.at_level(logging.INFO):
+        client.put(url(token))
+    assert token not in caplog.text and "/ask/[redacted]" in caplog.text
