@@ -406,7 +406,7 @@ def _detail_out(request: Request, *, handler: bool) -> dict[str, Any]:
     extensions = list(Extension.objects.filter(request=request))
     clock = work_out(request, holds=holds, extensions=extensions)
     today = timezone.localdate(timezone.now(), LONDON)
-    unit = extension_unit(request.kind)
+    unit = extension_unit(request)
     narrative = None
     if handler:
         narrative = {name: getattr(request, name) for name in NarrativeOut.model_fields}

@@ -45,7 +45,8 @@ def _hidden_from(user: Any) -> Exists:
 def requests_visible(*, school: School, user: Any, access: SchoolAccess) -> QuerySet[Request]:
     """The requests of ``school`` this user may know of: every one not hidden from them for
     ``requests.view`` holders; for anyone else, those with a search task assigned to them
-    (and not hidden from them); none for a trust administrator or anyone signed out."""
+    (and not hidden from them) while the request is open (their search's page closes when
+    it is answered or withdrawn); none for a trust administrator or anyone signed out."""
     requests = Request.objects.filter(school=school)
     if not _signed_in(user) or access.school.pk != school.pk:
         return requests.none()
@@ -53,7 +54,8 @@ def requests_visible(*, school: School, user: Any, access: SchoolAccess) -> Quer
         return requests.exclude(_hidden_from(user))
     if access.can("requests.search"):
         tasks = SearchTask.objects.filter(request_id=OuterRef("pk"), assignee_id=user.pk)
-        return requests.filter(Exists(tasks)).exclude(_hidden_from(user))
+        return (requests.filter(Exists(tasks), status=Status.OPEN)
+                .exclude(_hidden_from(user)))
     return requests.none()
 
 

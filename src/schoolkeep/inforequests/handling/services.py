@@ -21,6 +21,11 @@ from django.utils import timezone
 
 from schoolkeep.audit.services import CHANGED, audit_record, diff, snapshot
 from schoolkeep.inforequests.clocks.deadline import long_date
+from schoolkeep.inforequests.intake.services import (
+    EARLIEST_RECEIPT,
+    kind_problems,
+    too_early_message,
+)
 from schoolkeep.inforequests.models import (
     PERSONAL_KINDS,
     RIGHTS_KINDS,
@@ -60,6 +65,7 @@ EDITABLE_FIELDS = ("kind", "channel", "received_at", "requester_type", "requeste
                    "description", "whose_right", "child_competent", "child_consented",
                    "child_note", "results_announced_on")
 CLOCK_FIELDS = frozenset({"kind", "received_at", "results_announced_on"})
+RESULTS_WITHIN = 2 * 366  # days: results are announced within two years of the request
 CHILD_FIELDS = ("whose_right", "child_competent", "child_consented", "child_note")
 # The holds each family of kinds may have: a change of kind must keep them valid.
 _RIGHTS_HOLDS = {Hold.Reason.IDENTITY, Hold.Reason.AUTHORITY, Hold.Reason.FEE,
@@ -161,6 +167,16 @@ def _clean(values: dict[str, Any], current: Request) -> dict[str, Any]:
     if received_at > timezone.now():
         raise DomainError("The request cannot have been received in the future.",
                           field="received_at")
+    # The year first: a moment early in year 1 cannot be moved to London time.
+    if (received_at.year < EARLIEST_RECEIPT.year
+            or received_at.astimezone(LONDON).date() < EARLIEST_RECEIPT):
+        raise DomainError(too_early_message("When the request was received"),
+                          field="received_at")
+    if received_at.astimezone(LONDON).year != current.reference_year:
+        raise DomainError(f"The reference {current.reference} counts in "
+                          f"{current.reference_year}: a request received in another year "
+                          "needs a reference of that year, so log it again instead.",
+                          field="received_at")
     result["received_at"] = received_at
     result["received_on"] = received_at.astimezone(LONDON).date()
     # About whom: only the kinds about a person; FOI and EIR are about information.
@@ -203,6 +219,9 @@ def _clean(values: dict[str, Any], current: Request) -> dict[str, Any]:
         raise DomainError("The results are announced after the request (a request for exam "
                           "marks is made before they are published).",
                           field="results_announced_on")
+    elif announced is not None and (announced - result["received_on"]).days > RESULTS_WITHIN:
+        raise DomainError("Results are announced within two years of the request: check the "
+                          "year.", field="results_announced_on")
     result["results_announced_on"] = announced
     return result
 
@@ -281,6 +300,14 @@ def request_update(*, school: School, actor: Any, request: Request, version: int
         current = _lock(request, school=school, actor=actor, version=version)
         values = _clean(fields, current)
         _refuse_kind_change(current, values["kind"])
+        if any(values[name] != getattr(current, name)
+               for name in ("kind", "channel", "requester_contact")):
+            # The rules of the kind for this school (FOI in writing, with an address; no FOI
+            # at an independent school; the educational record at a maintained school).
+            problems = kind_problems(school, kind=values["kind"], channel=values["channel"],
+                                     requester_contact=values["requester_contact"])
+            if problems:
+                raise problems[0]
         _refuse_receipt_after(current, values["received_on"])
         names = [*EDITABLE_FIELDS, "received_on"]
         before = snapshot(current, names)

@@ -244,3 +244,35 @@ def test_someone_hidden_who_left_stays_hidden(personas: Personas) -> None:
     request_hide(school=personas.school, actor=personas.dpo, request=request_obj,
                  hidden_from=[personas.staff, personas.siro])
     assert set(request_obj.hidden_from.all()) == {personas.staff, personas.siro}
+
+
+@pytest.mark.parametrize(("received_at", "words"), [
+    (datetime(1, 1, 1, tzinfo=UTC), "25 May 2018"),
+    (datetime(2018, 5, 24, 12, tzinfo=UTC), "25 May 2018"),
+    (datetime(2025, 12, 31, 12, tzinfo=UTC), "log it again"),
+])
+def test_receipt_is_never_moved_before_2018_nor_into_another_year(
+        personas: Personas, received_at: datetime, words: str) -> None:
+    request_obj = make_request(personas, received_at=RECEIVED)
+    with pytest.raises(DomainError) as refused:
+        _update(personas, request_obj, received_at=received_at)
+    assert refused.value.field == "received_at" and words in refused.value.message
+    assert Request.objects.get(pk=request_obj.pk).received_at == RECEIVED
+
+
+def test_results_day_is_within_two_years_of_the_request(personas: Personas) -> None:
+    request_obj = make_request(personas, kind=Kind.EXAM_MARKS, received_at=RECEIVED)
+    with pytest.raises(DomainError) as refused:
+        _update(personas, request_obj, results_announced_on=RECEIVED.date().replace(year=2029))
+    assert refused.value.field == "results_announced_on"
+
+
+def test_a_correction_keeps_the_rules_of_the_kind(personas: Personas) -> None:
+    """FOI is in writing: a freedom of information request cannot be corrected to one made
+    by telephone, and nothing is saved."""
+    request_obj = make_request(personas, kind=Kind.FOI, received_at=RECEIVED,
+                               requester_type="public", subject_type="", subject_name="")
+    with pytest.raises(DomainError) as refused:
+        _update(personas, request_obj, channel="phone")
+    assert refused.value.field == "channel"
+    assert Request.objects.get(pk=request_obj.pk).channel == "email"

@@ -24,6 +24,7 @@ from schoolkeep.inforequests.handling.selectors import (
 )
 from schoolkeep.inforequests.handling.services import request_hide
 from schoolkeep.inforequests.models import SearchTask
+from schoolkeep.inforequests.progress.services import request_withdraw
 from schoolkeep.inforequests.searches.services import search_add, search_assign, search_record
 from schoolkeep.inforequests.tests.handling_support import access_of
 
@@ -127,6 +128,24 @@ def test_a_hidden_assignee_no_longer_sees_their_search(personas: Personas) -> No
     assert not requests_visible(school=personas.school, user=personas.hr_admin,
                                 access=access).exists()
     assert not may_see_request(access=access, user=personas.hr_admin, request=request_obj)
+
+
+def test_an_assignee_no_longer_knows_of_a_request_once_it_is_closed(
+        personas: Personas) -> None:
+    request_obj = make_request(personas)
+    task = search_add(school=personas.school, actor=personas.dpo, request=request_obj,
+                      place="HR files")
+    search_assign(school=personas.school, actor=personas.dpo, request=request_obj, task=task,
+                  assignee=personas.hr_admin, due_on=SOON)
+    access = access_of(personas.hr_admin, personas.school)
+    request_obj.refresh_from_db()
+    request_withdraw(school=personas.school, actor=personas.dpo, request=request_obj,
+                     withdrawn_on=timezone.localdate(), reason="No longer wanted.")
+    assert not requests_visible(school=personas.school, user=personas.hr_admin,
+                                access=access).exists()
+    assert list(requests_visible(school=personas.school, user=personas.dpo,
+                                 access=access_of(personas.dpo, personas.school))) == [
+        request_obj]
 
 
 def test_another_schools_request_is_a_404(personas: Personas, login: Login) -> None:
