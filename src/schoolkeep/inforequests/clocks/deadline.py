@@ -84,7 +84,8 @@ EDUCATIONAL_RECORD_SCHOOL_DAYS = 15
 COUNT_LIMIT = 800
 
 CLOCK_FIELDS = ("clock_starts_on", "due_on", "due_estimated", "extension_tell_by",
-                "waiting_since")
+                "waiting_since", "reminded_50_at", "reminded_75_at", "reminded_90_at")
+REMINDER_FIELDS = ("reminded_50_at", "reminded_75_at", "reminded_90_at")
 
 
 @dataclass(frozen=True)
@@ -638,6 +639,11 @@ def _apply(request: Request, clock: Clock) -> bool:
               "due_estimated": clock.estimated, "extension_tell_by": clock.extension_tell_by,
               "waiting_since": clock.waiting_since}
     changed = False
+    if request.clock_starts_on is not None and request.clock_starts_on != clock.starts_on:
+        # The clock started again (identity arrived, a clarification restarted FOI, the day
+        # of receipt was corrected): its reminders count from the new start.
+        for name in REMINDER_FIELDS:
+            setattr(request, name, None)
     for name, value in values.items():
         if getattr(request, name) != value:
             setattr(request, name, value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from tests.factories import SchoolFactory
 
 from schoolkeep.inforequests.clocks.deadline import (
@@ -41,6 +42,19 @@ def test_an_identity_hold_restarts_the_month_when_it_arrives() -> None:
     stored = Request.objects.get(pk=request.pk)
     assert stored.waiting_since is None
     assert (stored.clock_starts_on, stored.due_on) == (date(2026, 3, 20), date(2026, 4, 20))
+
+
+def test_a_restarted_clock_sends_its_reminders_again() -> None:
+    """The reminders at 50, 75 and 90 % count from the clock's start: when it starts again
+    (proof of identity arrived), those already sent are sent again for the new month."""
+    request = stored_request(SchoolFactory(), received_on=date(2026, 3, 2))
+    Request.objects.filter(pk=request.pk).update(reminded_50_at=timezone.now())
+    request.refresh_from_db()
+    Hold.objects.create(request=request, reason=Hold.Reason.IDENTITY,
+                        asked_on=date(2026, 3, 3), answered_on=date(2026, 3, 20))
+    clock_refresh(request)
+    stored = Request.objects.get(pk=request.pk)
+    assert stored.clock_starts_on == date(2026, 3, 20) and stored.reminded_50_at is None
 
 
 def test_an_extension_moves_the_deadline_but_not_the_day_to_tell_by() -> None:
