@@ -20,6 +20,7 @@ from schoolkeep.incidents.clock import effective_risk
 from schoolkeep.incidents.models import Action, Decision, Incident, Kind, RiskResult, Status
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.stale import last_change, when_words
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import actor_label, require_permission
 
 ACTION_LABELS = {
@@ -78,14 +79,8 @@ def lock_incident(incident: Incident, *, actor: Any, version: int | None,
 
 def text(value: Any, *, field: str, label: str, required: bool = False,
          limit: int = TEXT_MAX) -> str:
-    """Free text from a form or the API, trimmed and within its limit."""
-    result = str(value or "").strip()
-    if required and not result:
-        raise DomainError(f"Enter {label}.", field=field)
-    if len(result) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return result
+    """Free text from a form or the API, trimmed and within its limit (``clean_text``)."""
+    return clean_text(value, field=field, label=label, limit=limit, required=required)
 
 
 def save_incident(incident: Incident, fields: list[str]) -> None:

@@ -25,6 +25,7 @@ from schoolkeep.incidents.models import Channel, Incident, ReferenceCounter
 from schoolkeep.lib.crypto import keyed_hash
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import tidy
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import MembershipRole, School
 from schoolkeep.tenancy.roles import Role
@@ -66,16 +67,6 @@ def next_reference(school: School, received_at: datetime) -> tuple[int, int, str
     counter.last += 1
     counter.save(update_fields=["last"])
     return year, counter.last, f"BR-{year}-{counter.last:04d}"
-
-
-def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise DomainError(f"Enter {label}.", field=field)
-    if len(text) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return text
 
 
 def _instant(value: datetime | None, *, field: str, label: str,
@@ -140,16 +131,16 @@ def incident_report(
                            message="You may not report incidents in this school.")
     now = timezone.now()
     fields = {
-        "title": tidy(_text(title, field="title", label="a short title", limit=TITLE_MAX,
-                            required=True)),
-        "description": _text(description, field="description", label="what happened",
-                             limit=TEXT_MAX, required=True),
-        "data_involved": _text(data_involved, field="data_involved",
-                               label="the data or systems involved", limit=TEXT_MAX),
-        "reporter_name": tidy(_text(reporter_name, field="reporter_name", label="your name",
-                                    limit=200)),
-        "reporter_contact": tidy(_text(reporter_contact, field="reporter_contact",
-                                       label="how to contact you", limit=200)),
+        "title": tidy(clean_text(title, field="title", label="a short title", limit=TITLE_MAX,
+                                 required=True)),
+        "description": clean_text(description, field="description", label="what happened",
+                                  limit=TEXT_MAX, required=True),
+        "data_involved": clean_text(data_involved, field="data_involved",
+                                    label="the data or systems involved", limit=TEXT_MAX),
+        "reporter_name": tidy(clean_text(reporter_name, field="reporter_name", label="your name",
+                                         limit=200)),
+        "reporter_contact": tidy(clean_text(reporter_contact, field="reporter_contact",
+                                            label="how to contact you", limit=200)),
     }
     occurred = _instant(occurred_at, field="occurred_at", label="when it happened", now=now)
     discovered = _instant(discovered_at, field="discovered_at", label="when you found out",

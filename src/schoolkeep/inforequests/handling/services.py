@@ -44,6 +44,7 @@ from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import is_user, require_permission
 from schoolkeep.tenancy.models import Membership, School
 
@@ -102,14 +103,8 @@ def _audit(*, action: str, request: Request, actor: Any, changes: dict[str, Any]
 
 
 def _text(value: Any, *, field: str, label: str, required: bool = False) -> str:
-    result = str(value or "").strip()
-    if required and not result:
-        raise DomainError(f"Enter {label}.", field=field)
-    limit = TEXT_LIMITS[field]
-    if len(result) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return result
+    return clean_text(value, field=field, label=label, limit=TEXT_LIMITS[field],
+                      required=required)
 
 
 def _choice(value: Any, choices: Any, *, field: str, message: str,

@@ -44,6 +44,7 @@ from schoolkeep.lib.crypto import keyed_hash
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import tidy
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import MembershipRole, School
 from schoolkeep.tenancy.roles import PERMISSIONS, Role
@@ -112,16 +113,6 @@ def next_reference(school: School, received_at: datetime) -> tuple[int, int, str
     return year, counter.last, f"RQ-{year}-{counter.last:04d}"
 
 
-def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise DomainError(f"Enter {label}.", field=field)
-    if len(text) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return text
-
-
 def _choice(value: Any, choices: type, *, field: str, message: str) -> str:
     text = str(value or "")
     if text not in choices.values:  # type: ignore[attr-defined]
@@ -157,8 +148,8 @@ def subject_fields(kind: str, requester_type: str, requester_name: str, subject_
         return "", ""
     kind_type = _choice(subject_type, SubjectType, field="subject_type",
                         message="Choose who the request is about.")
-    name = tidy(_text(subject_name, field="subject_name", label="the name of the person the "
-                      "request is about", limit=NAME_MAX))
+    name = tidy(clean_text(subject_name, field="subject_name", label="the name of the person the "
+                           "request is about", limit=NAME_MAX))
     if not name and requester_type == RequesterType.SUBJECT:
         name = requester_name
     if not name:
@@ -332,17 +323,17 @@ def request_log(
     received = _received(received_at, now=now)
     requester_type = _choice(requester_type, RequesterType, field="requester_type",
                              message="Choose who made the request.")
-    name = tidy(_text(requester_name, field="requester_name",
-                      label="the name of the person who asked", limit=NAME_MAX,
-                      required=True))
+    name = tidy(clean_text(requester_name, field="requester_name",
+                           label="the name of the person who asked", limit=NAME_MAX,
+                           required=True))
     fields = {
         "requester_name": name,
-        "requester_contact": _text(requester_contact, field="requester_contact",
-                                   label="how to contact them", limit=CONTACT_MAX),
-        "description": _text(description, field="description", label="what they asked for",
-                             limit=TEXT_MAX, required=True),
-        "authority_evidence": _text(authority_evidence, field="authority_evidence",
-                                    label="the evidence of authority", limit=TEXT_MAX),
+        "requester_contact": clean_text(requester_contact, field="requester_contact",
+                                        label="how to contact them", limit=CONTACT_MAX),
+        "description": clean_text(description, field="description", label="what they asked for",
+                                  limit=TEXT_MAX, required=True),
+        "authority_evidence": clean_text(authority_evidence, field="authority_evidence",
+                                         label="the evidence of authority", limit=TEXT_MAX),
     }
     fields["subject_type"], fields["subject_name"] = subject_fields(
         kind, requester_type, name, subject_type, subject_name)

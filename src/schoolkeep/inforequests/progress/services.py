@@ -62,6 +62,7 @@ from schoolkeep.inforequests.models import (
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.stale import stale_error
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import is_user, require_permission
 
 ACTION_LABELS = {
@@ -183,17 +184,6 @@ def today() -> date:
     return timezone.localdate(timezone.now(), LONDON)
 
 
-def _text(value: Any, *, field: str, label: str, required: bool = False,
-          limit: int = TEXT_MAX) -> str:
-    result = str(value or "").strip()
-    if required and not result:
-        raise DomainError(f"Enter {label}.", field=field)
-    if len(result) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return result
-
-
 def _day(value: Any, *, field: str, label: str, request: Request,
          required: bool = True) -> date | None:
     """A day that has happened, on or after the request arrived."""
@@ -294,8 +284,8 @@ def hold_ask(*, school: Any, actor: Any, request: Request, reason: str, asked_on
     """Record that the school asked the requester for something (proof of identity, evidence
     of authority, a fee, a clarification, a fees notice): the clock waits from ``asked_on``,
     which must be on or before the deadline."""
-    what = _text(note, field="note", label="what was asked of the requester, and why",
-                 required=True)
+    what = clean_text(note, field="note", label="what was asked of the requester, and why",
+                      required=True, limit=TEXT_MAX)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         before = snapshot(current, CLOCK_FIELDS)
@@ -444,7 +434,8 @@ def extension_add(*, school: Any, actor: Any, request: Request, amount: int, rea
     """Extend the deadline: months for the rights, working days for FOI and EIR, with the
     reason (told to the requester, who must be told within the first month for the rights
     and within the 20 working days for FOI and EIR)."""
-    why = _text(reason, field="reason", label="the reason for the extension", required=True)
+    why = clean_text(reason, field="reason", label="the reason for the extension", required=True,
+                     limit=TEXT_MAX)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         before = snapshot(current, CLOCK_FIELDS)
@@ -513,10 +504,11 @@ def request_respond(*, school: Any, actor: Any, request: Request, responded_on: 
     """Record the response sent: the request is answered, its clock stops and any pause
     still open is closed that day. Lateness is judged on the clock worked out again as of
     that day. A complaint answered before it was acknowledged is acknowledged by the answer."""
-    reason = _text(outcome_reason, field="outcome_reason", label="the reason")
-    late_why = _text(late_reason, field="late_reason", label="the reason for the delay")
-    recipients = _text(recipients_told, field="recipients_told",
-                       label="who was told of the change", limit=2000)
+    reason = clean_text(outcome_reason, field="outcome_reason", label="the reason", limit=TEXT_MAX)
+    late_why = clean_text(late_reason, field="late_reason", label="the reason for the delay",
+                          limit=TEXT_MAX)
+    recipients = clean_text(recipients_told, field="recipients_told",
+                            label="who was told of the change", limit=2000)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         before = snapshot(current, RESPONSE_FIELDS)
@@ -591,7 +583,8 @@ def complaint_acknowledge(*, school: Any, actor: Any, request: Request,
     """Record the day a complaint was acknowledged (due within 30 days of receipt; after
     them, with the reason for the delay); it is then tracked to its outcome without a legal
     deadline."""
-    late_why = _text(late_reason, field="late_reason", label="the reason for the delay")
+    late_why = clean_text(late_reason, field="late_reason", label="the reason for the delay",
+                          limit=TEXT_MAX)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         clock_before = snapshot(current, CLOCK_FIELDS)
@@ -629,7 +622,8 @@ def request_withdraw(*, school: Any, actor: Any, request: Request, withdrawn_on:
     """Record that the requester withdrew the request (or it was closed at their word): the
     clock stops, any pause still open is closed that day and no response is due. The reason
     is kept as the request's outcome reason."""
-    why = _text(reason, field="reason", label="why the request was withdrawn", required=True)
+    why = clean_text(reason, field="reason", label="why the request was withdrawn", required=True,
+                     limit=TEXT_MAX)
     with transaction.atomic():
         current = lock_request(request, school=school, actor=actor, version=version)
         withdrawn = _day(withdrawn_on, field="withdrawn_on",

@@ -44,6 +44,7 @@ from schoolkeep.inforequests.models import (
     SubjectType,
 )
 from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.lib.validation import clean_text
 from schoolkeep.lib.values import as_date
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.guards import is_user, user_holds
@@ -154,17 +155,6 @@ def _lock(*, school: Any, request: Request) -> Request:
     return current
 
 
-def _text(value: Any, *, field: str, label: str, required: bool = False,
-          limit: int = TEXT_MAX) -> str:
-    result = str(value or "").strip()
-    if required and not result:
-        raise DomainError(f"Enter {label}.", field=field)
-    if len(result) > limit:
-        raise DomainError(f"{label[0].upper()}{label[1:]} must be {limit:,} characters or "
-                          "fewer.", field=field)
-    return result
-
-
 def _audit(*, action: str, request: Request, actor: Any, changes: dict[str, Any]) -> None:
     audit_record(action=action, school=request.school_id, actor=actor, target=request,
                  target_label=request.reference, changes=changes)
@@ -260,7 +250,7 @@ def search_add(*, school: Any, actor: Any, request: Request, place: str = "",
     if system is not None and (system.school_id != school_id
                                or system.archived_at is not None):
         raise DomainError("Choose one of the school's current systems.", field="system")
-    typed = _text(place, field="place", label="where to search", limit=PLACE_MAX)
+    typed = clean_text(place, field="place", label="where to search", limit=PLACE_MAX)
     if not typed:
         if asset is not None:
             typed = place_for(asset, [system] if system is not None else [])
@@ -353,8 +343,8 @@ def search_record(*, school: Any, actor: Any, task: SearchTask, state: str,
     if state not in RECORDED_STATES:
         raise DomainError("Choose what the search found.", field="state")
     day = as_date("searched_on", searched_on)
-    why = _text(note, field="note", label="a note",
-                required=state == SearchTask.State.NOT_NEEDED)
+    why = clean_text(note, field="note", label="a note",
+                     required=state == SearchTask.State.NOT_NEEDED, limit=TEXT_MAX)
     if day is None and state != SearchTask.State.NOT_NEEDED:
         raise DomainError("Enter the date of the search.", field="searched_on")
     if day is not None and day > timezone.localdate():
@@ -400,13 +390,14 @@ def _item_values(request: Request, *, source: str, description: str, decision: s
                  search: SearchTask | None) -> dict[str, Any]:
     if search is not None and search.request_id != request.pk:
         raise DomainError("Choose one of this request's searches.", field="search")
-    where = _text(source, field="source", label="where the item came from",
-                  limit=SOURCE_MAX)
+    where = clean_text(source, field="source", label="where the item came from",
+                       limit=SOURCE_MAX)
     if not where:
         if search is None:
             raise DomainError("Enter where the item came from.", field="source")
         where = _clip(search.place, SOURCE_MAX)
-    what = _text(description, field="description", label="what the item is", required=True)
+    what = clean_text(description, field="description", label="what the item is", required=True,
+                      limit=TEXT_MAX)
     if decision not in ScheduleItem.Decision.values:
         raise DomainError("Choose whether the item was disclosed, disclosed with "
                           "redactions, or withheld.", field="decision")
@@ -421,7 +412,7 @@ def _item_values(request: Request, *, source: str, description: str, decision: s
     if exemption and exemption not in exemptions_for(request.kind):
         raise DomainError("This exemption does not apply to this kind of request: choose "
                           "one from the list.", field="exemption")
-    removed = _text(redactions, field="redactions", label="what was redacted")
+    removed = clean_text(redactions, field="redactions", label="what was redacted", limit=TEXT_MAX)
     if decision == ScheduleItem.Decision.REDACTED and not removed:
         raise DomainError("Say what was redacted, and why.", field="redactions")
     if exemption == Exemption.OTHER and not removed:
