@@ -9,21 +9,21 @@ its reference and a link only, never its content.
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record
 from schoolkeep.incidents.clock import LONDON
 from schoolkeep.incidents.models import Channel, Incident, ReferenceCounter
-from schoolkeep.lib.crypto import keyed_hash
+from schoolkeep.lib import references
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.references import receipt_code
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import require_permission
@@ -38,19 +38,11 @@ ACTION_LABELS = {
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
-# Receipt codes: no letters that read alike (0/O, 1/I/L).
-_RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_PURPOSE = "incident-receipt"
 
 
-def receipt_code() -> str:
-    """A random receipt for a public report, such as "K7QM-2XRP-9DFA" (about 59 bits)."""
-    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
-
-
 def receipt_hash(code: str) -> str:
-    return keyed_hash(code.strip().upper(), purpose=RECEIPT_PURPOSE)
+    return references.receipt_hash(code, purpose=RECEIPT_PURPOSE)
 
 
 def next_reference(school: School, received_at: datetime) -> tuple[int, int, str]:
@@ -58,15 +50,8 @@ def next_reference(school: School, received_at: datetime) -> tuple[int, int, str
     calendar year of receipt. The counter row is locked, so that two reports made at the
     same moment never share a number (on SQLite the IMMEDIATE transaction does the same)."""
     year = received_at.astimezone(LONDON).year
-    try:
-        with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(school=school, year=year)
-    except IntegrityError:  # another report created this year's counter at the same moment
-        pass
-    counter = ReferenceCounter.objects.select_for_update().get(school=school, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return year, counter.last, f"BR-{year}-{counter.last:04d}"
+    number = references.next_number(ReferenceCounter, school=school, year=year)
+    return year, number, f"BR-{year}-{number:04d}"
 
 
 def _instant(value: datetime | None, *, field: str, label: str,

@@ -18,14 +18,13 @@ correspondence (Freedom of Information Act 2000, section 8).
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,9 +39,10 @@ from schoolkeep.inforequests.models import (
     RequesterType,
     SubjectType,
 )
-from schoolkeep.lib.crypto import keyed_hash
+from schoolkeep.lib import references
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.references import receipt_code as receipt_code
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import clean_text
 from schoolkeep.tenancy.guards import require_permission
@@ -80,20 +80,11 @@ NAME_MAX = 200
 CONTACT_MAX = 500
 TEXT_MAX = 10_000
 
-# Receipt codes of the public page: no letters that read alike (0/O, 1/I/L).
-_RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_PURPOSE = "request-receipt"
 
 
-def receipt_code() -> str:
-    """A random receipt for a request sent on the public page, such as "K7QM-2XRP-9DFA"
-    (about 59 bits); only its keyed hash is stored."""
-    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
-    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
-
-
 def receipt_hash(code: str) -> str:
-    return keyed_hash(code.strip().upper(), purpose=RECEIPT_PURPOSE)
+    return references.receipt_hash(code, purpose=RECEIPT_PURPOSE)
 
 
 def next_reference(school: School, received_at: datetime) -> tuple[int, int, str]:
@@ -102,15 +93,8 @@ def next_reference(school: School, received_at: datetime) -> tuple[int, int, str
     ends, so two requests logged at the same moment never share a number (on SQLite the
     IMMEDIATE transaction does the same)."""
     year = received_at.astimezone(LONDON).year
-    try:
-        with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(school=school, year=year)
-    except IntegrityError:  # another request made this year's counter at the same moment
-        pass
-    counter = ReferenceCounter.objects.select_for_update().get(school=school, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return year, counter.last, f"RQ-{year}-{counter.last:04d}"
+    number = references.next_number(ReferenceCounter, school=school, year=year)
+    return year, number, f"RQ-{year}-{number:04d}"
 
 
 def _choice(value: Any, choices: type, *, field: str, message: str) -> str:
