@@ -337,17 +337,6 @@ def time_pages(large: Any, siro: Any, admin: Any, iterations: int) -> None:
                        bytes=size)
 
 
-class Counted:
-    """Counts the queries run meanwhile (no log kept, so no limit on how many)."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return execute(sql, params, many, context)
-
-
 def time_snapshots(schools: int) -> None:
     from django.db import connection
     from django.utils import timezone
@@ -356,7 +345,7 @@ def time_snapshots(schools: int) -> None:
 
     print()
     for label in ("first", "again (today's replaced)"):
-        counted = Counted()
+        counted = harness.Counted()
         with connection.execute_wrapper(counted):
             started, started_cpu = time.perf_counter(), time.process_time()
             done = snapshots_take_all(timezone.now())
@@ -442,7 +431,6 @@ def time_pack(large: Any, siro: Any, runs: int) -> None:
 
 
 def time_providers(school_ids: list[int]) -> None:
-    from django.db import connection
     from django.utils import timezone
 
     from schoolkeep.duties.registry import provider_for
@@ -451,27 +439,20 @@ def time_providers(school_ids: list[int]) -> None:
     now = timezone.now()
     print(f"\n{'for all ' + str(len(school_ids)) + ' schools':<30}{'ms':>10}{'queries':>8}")
 
-    def timed(label: str, work: Callable[[], Any]) -> None:
-        counted = Counted()
-        with connection.execute_wrapper(counted):
-            started = time.perf_counter()
-            work()
-            elapsed = time.perf_counter() - started
-        print(f"{label:<30}{elapsed * 1000:10.1f}{counted.queries:8d}")
-
     for module in ("governor_pack", "compliance"):
         provider = provider_for(module)
         if provider is None:
             print(f"{'duties ' + module:<30}{'not registered':>18}")
             continue
-        timed(f"duties {module}", lambda p=provider: p.counts(
-            school_ids, now=now, horizon=now + timedelta(days=14)))
+        harness.time_work(f"duties {module}", lambda p=provider: p.counts(
+            school_ids, now=now, horizon=now + timedelta(days=14)), width=30)
     by_module = {provider.module: provider for provider in measures.providers()}
     measure = by_module.get("governor_pack")
     if measure is None:
         print(f"{'measures governor_pack':<30}{'not listed':>18}")
         return
-    timed("measures governor_pack", lambda: measure.figures(school_ids, now=now))
+    harness.time_work("measures governor_pack",
+                      lambda: measure.figures(school_ids, now=now), width=30)
 
 
 def main() -> None:

@@ -233,6 +233,30 @@ def percentile_ms(values: list[float], q: float) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+class Counted:
+    """Counts the queries run meanwhile (no log kept, so no limit on how many)."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
+def time_work(label: str, work: Callable[[], Any], *, width: int) -> None:
+    """Run ``work`` once and print ``label`` (in ``width`` characters), its milliseconds
+    and its queries (the providers' tables of bench/requests.py and bench/compliance.py)."""
+    from django.db import connection
+
+    counted = Counted()
+    with connection.execute_wrapper(counted):
+        started = time.perf_counter()
+        work()
+        elapsed = time.perf_counter() - started
+    print(f"{label:<{width}}{elapsed * 1000:10.1f}{counted.queries:8d}")
+
+
 def versions() -> str:
     """``Django x, Python y, SQLite z`` (or ``PostgreSQL z``) for the head of a report."""
     import django

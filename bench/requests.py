@@ -46,17 +46,6 @@ SEARCHES_PER_REQUEST = 5
 ITEMS_PER_REQUEST = 8
 
 
-class Counted:
-    """Counts the queries run meanwhile (no log kept, so no limit on how many)."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return execute(sql, params, many, context)
-
-
 def _assets(school: Any, count: int) -> list[Any]:
     from schoolkeep.assets.models import Asset, AssetGroup
 
@@ -206,7 +195,7 @@ def time_clocks(large: Any, large_requests: list[Any]) -> None:
     schools = list(School.objects.order_by("pk"))
     for label, options in (("clocks_refresh_open, waiting only", {"waiting_only": True}),
                            ("clocks_refresh_open, every open request", {})):
-        counted = Counted()
+        counted = harness.Counted()
         with connection.execute_wrapper(counted):
             started = time.perf_counter()
             changed = clocks_refresh_open(schools=schools, **options)
@@ -245,7 +234,6 @@ def time_pages(large: Any, dpo: Any, request: Any, iterations: int) -> None:
 
 
 def time_providers(school_ids: list[int]) -> None:
-    from django.db import connection
     from django.utils import timezone
 
     from schoolkeep.duties.registry import provider_for
@@ -254,21 +242,14 @@ def time_providers(school_ids: list[int]) -> None:
     now = timezone.now()
     print(f"\n{'for all ' + str(len(school_ids)) + ' schools':<44}{'ms':>10}{'queries':>8}")
 
-    def timed(label: str, work: Callable[[], Any]) -> None:
-        counted = Counted()
-        with connection.execute_wrapper(counted):
-            started = time.perf_counter()
-            work()
-            elapsed = time.perf_counter() - started
-        print(f"{label:<44}{elapsed * 1000:10.1f}{counted.queries:8d}")
-
     provider = provider_for("requests")
     if provider is not None:
-        timed("duties requests (counts)", lambda: provider.counts(
-            school_ids, now=now, horizon=now + timedelta(days=14)))
+        harness.time_work("duties requests (counts)", lambda: provider.counts(
+            school_ids, now=now, horizon=now + timedelta(days=14)), width=44)
     measure = {p.module: p for p in measures.providers()}.get("requests")
     if measure is not None:
-        timed("measures requests", lambda: measure.figures(school_ids, now=now))
+        harness.time_work("measures requests", lambda: measure.figures(school_ids, now=now),
+                          width=44)
 
 
 def main() -> None:
