@@ -2,11 +2,15 @@
 
 Five kinds:
 
-- ``requests.response-final-days``: an open request in its last five working days (England)
-  or past its deadline: "Respond to RQ-2026-0001 (Subject access request)", or for a
-  complaint "Acknowledge the complaint RQ-2026-0004". Due at the end of ``due_on`` (23:59
-  UK time), overdue after it. A running legal clock (``Duty.legal_clock``): it stands in the
-  red banner at the top of the dashboard.
+- ``requests.response-final-days``: an open request with five working days (England) or
+  fewer left, counted from today up to and including its deadline day, or past its
+  deadline: "Respond to RQ-2026-0001 (Subject access request)", or for a complaint
+  "Acknowledge the complaint RQ-2026-0004". Due at the end of ``due_on`` (23:59 UK time),
+  overdue after it. A running legal clock (``Duty.legal_clock``): it stands in the red
+  banner at the top of the dashboard. A deadline on a weekend or a bank holiday (a
+  complaint's 30 days and exam marks are not moved to a working day) has only the working
+  days before it: a complaint due on Saturday 12 December 2026 is in the banner from Monday
+  7 December.
 - ``requests.response-due``: the same duty earlier, while more than five working days are
   left and the deadline is within the horizon: all day, due on ``due_on``. A response is
   in exactly one of these two kinds; it moves to the first when five working days are left.
@@ -14,23 +18,36 @@ Five kinds:
   does not run to a deadline then), nor for a complaint once acknowledged (the law asks for
   the acknowledgement within 30 days, then no further deadline).
 - ``requests.search``: an open search task assigned to a member, on an open request: to the
-  assignee, due on the task's date, else on the request's deadline.
+  assignee, due on the task's date, else on the request's deadline; on a complaint already
+  acknowledged (its 30 days met, no further deadline), on the task's date only, and a task
+  without one is no duty (the deadline met is no date to be overdue from).
 - ``requests.awaiting``: proof of identity, authority, a fee, a clarification or a fees
   notice awaited for more than 14 days (``waiting_since``): chase the requester. Due 14
   days after the wait began, so overdue once it is a duty at all.
 - ``requests.extension-not-told``: an extension whose ``told_on`` is empty: tell the
-  requester, by ``extension_tell_by`` (the end of the first month for the rights), else at
-  once (the day it was decided; overdue until told). For the rights the duty ends when the
-  tell-by day has passed: telling later is not allowed (the extension needs the requester
-  told within the first month) and cannot be recorded.
+  requester by ``extension_tell_by`` (the end of the first month for the rights, the 20-day
+  deadline for FOI and EIR). The same for every kind: an extension holds only if the
+  requester is told by that day, so the duty ends when it has passed (telling later is not
+  allowed, cannot be recorded, and the clock lets the extension lapse); a request without a
+  tell-by day (its clock takes no extension, such as exam marks on the five months) raises
+  none.
 
 Owner: the DPO (the SIRO when the school has none, by the duties layer's rule); a search
 task's assignee. Privacy: a request can be hidden from named members (the SIRO included). A
-request with hidden members names its owner: the first active DPO it is not hidden from,
-else the first such SIRO, so that the duty never falls to someone who may not see it; and a
-viewer it is hidden from never reads its duties at all (``kind_counts`` and ``for_kind``
-leave them out for that viewer, mine and others'). A search task assigned to someone the
-request is hidden from is nobody's duty.
+request hidden from a holder of the owning role (the DPO; the SIRO when the school has no
+active DPO) names its owner: the first active DPO it is not hidden from, else the first such
+SIRO, so that the duty never falls to someone who may not see it. Hidden only from others
+(a teacher, say), it stays the role's: every DPO has it as theirs. A viewer it is hidden
+from never reads its duties at all (``kind_counts`` and ``for_kind`` leave them out for that
+viewer, mine and others'). A search task assigned to someone the request is hidden from is
+nobody's duty.
+
+For nobody in particular (``counts``, read by the schools overview, and ``kind_counts`` or
+``for_kind`` without ``owners``) the duties of a request hidden from anyone are left out: the
+overview's figures are shown to whoever may see the overview, the members it is hidden from
+among them, and cannot know who is looking. So the overview never counts more than a viewer's
+dashboard shows (a request hidden from the SIRO does not add to the SIRO's figure); it may
+count fewer for those who may see such a request.
 
 Titles carry the reference and the kind only: they leave the school in reminder e-mails and
 calendar feeds. Others' request duties are shown only to holders of ``requests.view``.
@@ -47,7 +64,18 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 
@@ -86,7 +114,7 @@ SEARCH = f"{MODULE}.search"
 AWAITING = f"{MODULE}.awaiting"
 NOT_TOLD = f"{MODULE}.extension-not-told"
 
-LAST_WORKING_DAYS = 5  # the red banner: a deadline this many working days away, or fewer
+LAST_WORKING_DAYS = 5  # the red banner: this many working days left, or fewer
 AWAITED_FOR = timedelta(days=14)  # chase the requester after this long
 SATURDAY = 5
 OWNER_ROLE = Role.DPO
@@ -99,16 +127,19 @@ HOLD_LABELS = dict(Hold.Reason.choices)
 
 
 def final_days_cutoff(today: date, extra_days: Iterable[date] = ()) -> date:
-    """The first day after the last five working days (England) counted from ``today``
-    (today included when it is a working day): a deadline before it is in its last five
-    working days. ``extra_days``: the school's proclaimed England bank holidays."""
+    """The sixth working day (England) counted from ``today`` (today included when it is a
+    working day): a deadline before it has five working days or fewer left, counting from
+    today up to and including the deadline day. A deadline on a weekend or a bank holiday
+    (not moved for complaints and exam marks) has only the working days before it, so the
+    weekend after the fifth working day is inside the cutoff too. ``extra_days``: the
+    school's proclaimed England bank holidays."""
     closed = set(england_bank_holidays({today.year, today.year + 1})) | set(extra_days)
     day, counted = today, 0
     while True:
         if day.weekday() < SATURDAY and day not in closed:
             counted += 1
-            if counted == LAST_WORKING_DAYS:
-                return day + timedelta(days=1)
+            if counted > LAST_WORKING_DAYS:
+                return day
         day += timedelta(days=1)
 
 
@@ -142,8 +173,9 @@ def _open_requests(ids: list[int]) -> QuerySet[Request]:
     return Request.objects.filter(school_id__in=ids, status=Status.OPEN)
 
 
-RESPONDING = (Q(waiting_since__isnull=True)
-              & ~Q(kind=Kind.COMPLAINT, acknowledged_on__isnull=False))
+# A complaint acknowledged: its only legal deadline (30 days to acknowledge) is met.
+ACKNOWLEDGED = Q(kind=Kind.COMPLAINT, acknowledged_on__isnull=False)
+RESPONDING = Q(waiting_since__isnull=True) & ~ACKNOWLEDGED
 
 
 def _request_windows(today: date, until: date, default: date,
@@ -160,27 +192,32 @@ def _request_windows(today: date, until: date, default: date,
 
 
 def _open_tasks(ids: list[int]) -> QuerySet[SearchTask]:
+    """Open tasks assigned to a member the request is not hidden from, ``due`` on the
+    task's date, else on the request's deadline while it runs (none once a complaint is
+    acknowledged: such a task without a date of its own is in no window)."""
     hidden = HIDDEN.objects.filter(request_id=OuterRef("request_id"),
                                    user_id=OuterRef("assignee_id"))
+    acknowledged = Q(request__kind=Kind.COMPLAINT, request__acknowledged_on__isnull=False)
+    deadline = Case(When(acknowledged, then=Value(None)), default=F("request__due_on"),
+                    output_field=DateField())
     return (SearchTask.objects
             .filter(request__school_id__in=ids, request__status=Status.OPEN,
                     state=SearchTask.State.OPEN, assignee__isnull=False)
             .annotate(school_id=F("request__school_id"))
-            .alias(due=Coalesce("due_on", "request__due_on"))
+            .alias(due=Coalesce("due_on", deadline))
             .filter(~Exists(hidden)))
 
 
 def _untold(ids: list[int], today: date) -> QuerySet[Extension]:
-    """Extensions not told while they still may be: for the rights, up to
-    ``extension_tell_by`` (after it, telling is too late and cannot be recorded: the duty
-    ends); for FOI and EIR (no tell-by day), until told."""
+    """Extensions not told while they still may be, whatever the kind: up to the request's
+    ``extension_tell_by``, due then. After it, telling is too late and cannot be recorded
+    (the clock lets the extension lapse): the duty ends. A request without a tell-by day
+    takes no extension: none is raised."""
     return (Extension.objects
             .filter(request__school_id__in=ids, request__status=Status.OPEN,
-                    told_on__isnull=True)
-            .filter(Q(request__extension_tell_by__isnull=True)
-                    | Q(request__extension_tell_by__gte=today))
+                    told_on__isnull=True, request__extension_tell_by__gte=today)
             .annotate(school_id=F("request__school_id"))
-            .alias(due=Coalesce("request__extension_tell_by", "decided_on")))
+            .alias(due=F("request__extension_tell_by")))
 
 
 def _dated_windows(today: date, until: date) -> tuple[Q, Q]:
@@ -188,30 +225,38 @@ def _dated_windows(today: date, until: date) -> tuple[Q, Q]:
 
 
 def _named_owner(request: str) -> Case:
-    """The owner to name for a request with hidden members (NULL for any other: its duty
-    goes to the DPO role): the first active DPO it is not hidden from, else such a SIRO.
+    """The owner to name for a request hidden from a holder of the owning role (the DPO, or
+    the SIRO when the school has no active DPO, as the duties layer resolves a role): the
+    first active DPO it is not hidden from, else such a SIRO. NULL for any other request,
+    hidden from others or from nobody: its duty stays the DPO role's, so every DPO has it.
     ``request`` is the path to the request's id from the rows counted."""
+    def holders(role: str) -> QuerySet[MembershipRole]:
+        return MembershipRole.objects.filter(
+            membership__school_id=OuterRef("school_id"), membership__is_active=True,
+            membership__user__is_active=True, role=role)
+
+    def hidden_holder() -> Exists:
+        return Exists(HIDDEN.objects.filter(request_id=OuterRef(OuterRef(request)),
+                                            user_id=OuterRef("membership__user_id")))
+
     def first(role: str) -> Subquery:
-        hidden = HIDDEN.objects.filter(request_id=OuterRef(OuterRef(request)),
-                                       user_id=OuterRef("membership__user_id"))
-        return Subquery(MembershipRole.objects
-                        .filter(membership__school_id=OuterRef("school_id"),
-                                membership__is_active=True, membership__user__is_active=True,
-                                role=role)
-                        .filter(~Exists(hidden))
+        return Subquery(holders(role).filter(~hidden_holder())
                         .order_by("membership__user_id").values("membership__user_id")[:1])
 
-    any_hidden = Exists(HIDDEN.objects.filter(request_id=OuterRef(request)))
-    return Case(When(any_hidden, then=Coalesce(first(Role.DPO), first(Role.SIRO))),
+    owner_hidden = (Exists(holders(Role.DPO).filter(hidden_holder()))
+                    | (~Exists(holders(Role.DPO))
+                       & Exists(holders(Role.SIRO).filter(hidden_holder()))))
+    return Case(When(owner_hidden, then=Coalesce(first(Role.DPO), first(Role.SIRO))),
                 default=Value(None))
 
 
 def _not_hidden_from(owners: Owners | None, request: str) -> Any:
-    """Rows of requests not hidden from the viewer (every row without one), a condition for
-    ``filter``."""
-    if owners is None:
-        return Q()
-    return ~Exists(HIDDEN.objects.filter(request_id=OuterRef(request), user_id=owners.user_id))
+    """Rows of requests not hidden from the viewer; without one (the overview, for whoever
+    may be looking), of requests hidden from nobody. A condition for ``filter``."""
+    hidden = HIDDEN.objects.filter(request_id=OuterRef(request))
+    if owners is not None:
+        hidden = hidden.filter(user_id=owners.user_id)
+    return ~Exists(hidden)
 
 
 def _start_of(day: date) -> datetime:

@@ -74,9 +74,10 @@ def search(request: Request, assignee: Any, *, due: int | None = None,
 
 
 def extension(request: Request, *, decided: int = -1, told: int | None = None,
-              tell_by: int | None = None) -> Extension:
-    if tell_by is not None:
-        Request.objects.filter(pk=request.pk).update(extension_tell_by=days(tell_by))
+              tell_by: int = 10) -> Extension:
+    """An extension, the request's tell-by day ``tell_by`` days from today (every request an
+    extension can be decided on has one: the clocks set it for the rights, FOI and EIR)."""
+    Request.objects.filter(pk=request.pk).update(extension_tell_by=days(tell_by))
     return Extension.objects.create(request=request, decided_on=days(decided), amount=1,
                                     reason=f"{REQUESTER} asked for ten years of records",
                                     told_on=None if told is None else days(told))

@@ -17,7 +17,7 @@ from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 from tests.personas import PERSONA_NAMES, Personas
 
 from schoolkeep.duties import registry
-from schoolkeep.duties.selectors import duties_for_school, owners_for, reader_for
+from schoolkeep.duties.selectors import duties_for_school, kind_of, owners_for, reader_for
 from schoolkeep.duties.tests.per_kind import assert_per_kind_agrees
 from schoolkeep.duties.types import DUE, HORIZON, OVERDUE, DutyCounts, OwnedCounts
 from schoolkeep.inforequests.duties.provider import (
@@ -69,15 +69,18 @@ def kinds_of(duties: list[Any]) -> dict[str, list[Any]]:
 # --- the last five working days ------------------------------------------------------------
 
 
+# The cutoff is the sixth working day: a deadline before it, the weekend or bank holidays
+# just after the fifth included, has five working days or fewer left.
 @pytest.mark.parametrize(("today", "cutoff"), [
-    (date(2026, 12, 7), date(2026, 12, 12)),  # Monday: to Friday
-    (date(2026, 12, 5), date(2026, 12, 12)),  # Saturday: the week after
+    (date(2026, 12, 7), date(2026, 12, 14)),  # Monday: to Friday, and that weekend
+    (date(2026, 12, 4), date(2026, 12, 11)),  # Friday: to Thursday
+    (date(2026, 12, 5), date(2026, 12, 14)),  # Saturday: the week after
     (date(2026, 12, 10), date(2026, 12, 17)),  # Thursday: over a weekend
     # Christmas Day (Friday), Boxing Day's substitute (Monday 28) and New Year's Day do
     # not count (gov.uk's England and Wales dates for 2026 and 2027).
-    (date(2026, 12, 23), date(2027, 1, 1)),
+    (date(2026, 12, 23), date(2027, 1, 4)),
     (date(2026, 12, 29), date(2027, 1, 6)),
-    (date(2027, 3, 25), date(2027, 4, 3)),  # Good Friday 26 March, Easter Monday 29
+    (date(2027, 3, 25), date(2027, 4, 5)),  # Good Friday 26 March, Easter Monday 29
 ])
 def test_the_last_five_working_days_skip_weekends_and_bank_holidays(
         today: date, cutoff: date) -> None:
@@ -184,13 +187,14 @@ def test_an_extension_not_told_is_the_dpos_until_told(personas: Personas) -> Non
 
 
 def test_an_extension_not_told_by_its_day_is_no_longer_a_duty(personas: Personas) -> None:
-    rights = make(personas.school, due=40)
-    extension(rights, tell_by=-1)  # too late: the law allows no telling after the month
+    """Whatever the kind: told later, an extension does not hold (the clocks let it lapse)."""
+    for kind in (Kind.SUBJECT_ACCESS, Kind.FOI, Kind.EIR):
+        extension(make(personas.school, due=40, kind=kind), tell_by=-1)
     foi = make(personas.school, due=40, kind=Kind.FOI)
-    extension(foi, decided=-3)  # no tell-by day: tell at once, overdue until told
+    extension(foi, decided=-3, tell_by=2)
     [duty] = kinds_of(request_duties(personas.school))[NOT_TOLD]
     assert duty.subject == foi.reference
-    assert duty.due_at == days(-3) and duty.status == OVERDUE
+    assert duty.due_at == days(2) and duty.status == DUE
 
 
 def test_a_search_task_is_its_assignees_duty(personas: Personas) -> None:
@@ -235,11 +239,15 @@ def test_a_request_hidden_from_the_dpo_goes_to_the_siro_and_never_shows_to_the_d
     hidden.hidden_from.add(personas.dpo)
     search(hidden, personas.dpo)  # a task for someone it is hidden from: nobody's duty
     extension(hidden)
-    make(personas.school, due=3)  # another request, not hidden
-    duties = request_duties(personas.school)
-    about = [d for d in duties if d.subject == hidden.reference]
-    assert {d.key.split(":")[0] for d in about} == {FINAL_DAYS, NOT_TOLD}
+    shown = make(personas.school, due=3)  # another request, not hidden
+    siro = reader_for(personas.school, NOW, user_id=personas.siro.pk)
+    about = [d for kind in provider.kind_labels
+             for d in siro.duties(provider, kind, mine=True, limit=None)]
+    assert {(kind_of(d), d.subject) for d in about} == {
+        (FINAL_DAYS, hidden.reference), (NOT_TOLD, hidden.reference)}
     assert all(d.owner_user_ids == (personas.siro.pk,) for d in about)
+    # For nobody in particular (the overview's figures) a hidden request is left out.
+    assert [d.subject for d in request_duties(personas.school)] == [shown.reference]
     reader = reader_for(personas.school, NOW, user_id=personas.dpo.pk)
     counted = reader.counts(provider)
     assert counted[FINAL_DAYS] == OwnedCounts(mine=DutyCounts(due=1))
@@ -268,8 +276,9 @@ def test_hidden_from_every_dpo_and_siro_but_one(personas: Personas) -> None:
     MembershipFactory(user=second, school=personas.school, roles=[Role.DPO])
     hidden = make(personas.school, due=2)
     hidden.hidden_from.add(personas.dpo)
-    [duty] = request_duties(personas.school)
-    assert duty.owner_user_ids == (second.pk,)
+    reader = reader_for(personas.school, NOW, user_id=second.pk)
+    [duty] = reader.duties(provider, FINAL_DAYS, mine=True, limit=None)
+    assert duty.subject == hidden.reference and duty.owner_user_ids == (second.pk,)
     owners = owners_for({(personas.school.pk, Role.DPO): [personas.dpo.pk, second.pk],
                          (personas.school.pk, Role.SIRO): [personas.siro.pk]},
                         personas.school.pk, second.pk)
@@ -374,7 +383,9 @@ def test_counts_take_two_queries_for_any_number_of_schools(
     ids = _schools(personas, n)
     with django_assert_num_queries(2):
         counted = provider.counts(ids, now=NOW, horizon=UNTIL)
-    assert all(counted[school_id] == DutyCounts(due=3, overdue=2) for school_id in ids)
+    # Due: the last five working days, a later deadline, the search, the extension to
+    # tell; overdue: the wait of 20 days.
+    assert all(counted[school_id] == DutyCounts(due=4, overdue=1) for school_id in ids)
 
 
 @pytest.mark.parametrize("n", [3, 40])
