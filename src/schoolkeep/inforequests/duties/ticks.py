@@ -4,11 +4,14 @@ from the clock's start to the deadline (``clocks.deadline.elapsed_fraction``), e
 Hourly. The scheduler's tick runs every ten minutes; this one claims the hour first (a
 conditional UPDATE of its ``SchedulerState`` row, ``last_slot < this hour``), so with
 several workers only one of them looks for reminders each hour. Each reminder is then
-claimed on its own row (``reminded_<n>_at IS NULL``, and no later reminder sent) before it
-is sent, and the e-mail goes after that transaction commits: a reminder is sent once even
-when two ticks overlap. A tick that comes late (the worker was down) sends only the latest
-reminder due, never a burst of older ones, and an older one is never sent after a later
-one (an extension that moves the deadline back does not send the 50 % one after the 75 %).
+claimed on its own row (``reminded_<n>_at IS NULL``, no later reminder sent, and the
+request, as it is at that moment, still open, not waiting and not an acknowledged
+complaint) before it is sent, and the e-mail goes after that transaction commits: a
+reminder is sent once even when two ticks overlap, and never for a request answered,
+withdrawn, paused or acknowledged since the candidates were read. A tick that comes late
+(the worker was down) sends only the latest reminder due, never a burst of older ones, and
+an older one is never sent after a later one (an extension that moves the deadline back
+does not send the 50 % one after the 75 %).
 
 Not reminded: a request waiting for the requester (its clock does not run to a deadline),
 a complaint once acknowledged (no further legal deadline), one answered or withdrawn.
@@ -52,6 +55,10 @@ logger = logging.getLogger(__name__)
 TICK_NAME = "requests.reminders"
 EVERY = timedelta(hours=1)
 PERCENTS = (50, 75, 90)
+# A request whose clock still runs to a deadline: found (``candidates``) and claimed
+# (``_claim``) on the same condition.
+RUNNING = (Q(status=Status.OPEN, waiting_since__isnull=True)
+           & ~Q(kind=Kind.COMPLAINT, acknowledged_on__isnull=False))
 
 ACTION_LABELS = {
     "requests.request.reminded": "Deadline reminder sent to the data protection officer",
@@ -77,9 +84,7 @@ def candidates() -> list[Request]:
     """One query: every open request, in every school, whose clock runs and whose last
     reminder has not been sent."""
     return list(
-        Request.objects.filter(status=Status.OPEN, waiting_since__isnull=True,
-                               reminded_90_at__isnull=True)
-        .exclude(kind=Kind.COMPLAINT, acknowledged_on__isnull=False)
+        Request.objects.filter(RUNNING, reminded_90_at__isnull=True)
         .select_related("school")
         .only("pk", "public_id", "reference", "kind", "school_id", "school__name",
               "clock_starts_on", "due_on", "due_estimated",
@@ -129,12 +134,14 @@ def recipients(requests: list[Request]) -> dict[int, list[str]]:
 
 
 def _claim(request: Request, percent: int, now: datetime) -> bool:
-    """Mark the reminder sent; False when another worker got there first, or a later
-    reminder has gone."""
+    """Mark the reminder sent, in one conditional UPDATE that checks the request as it is
+    now, not as the candidates' query read it: False when another worker got there first, a
+    later reminder has gone, or since it was read the request was answered or withdrawn,
+    began waiting for the requester, or (a complaint) was acknowledged."""
     unsent = Q()
     for name in _from(percent):
         unsent &= Q(**{f"{name}__isnull": True})
-    return Request.objects.filter(unsent, pk=request.pk).update(
+    return Request.objects.filter(RUNNING, unsent, pk=request.pk).update(
         **{field_of(percent): now}) == 1
 
 
