@@ -33,8 +33,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from schoolkeep.audit.actors import actor_name
 from schoolkeep.audit.services import audit_record
@@ -45,6 +43,7 @@ from schoolkeep.jobs.exports import OnRow, counted, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.xlsx_writing import header_sheet
 from schoolkeep.people.record.exports import safe_text
 from schoolkeep.tenancy.calendar import TermCalendar, term_label
 from schoolkeep.tenancy.guards import require_permission
@@ -346,33 +345,18 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return safe_text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
-def _sheet(workbook: Workbook, title: str, header: Sequence[str], wide: set[int]) -> Any:
-    sheet = workbook.create_sheet(title)
-    for number in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(number)].width = 40 if number in wide else 18
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    cells = []
-    for heading in header:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
 def write_breach_log_xlsx(log: BreachLog, handle: BinaryIO, on_row: OnRow = None) -> None:
     """The log and the counts per term on two sheets, written into ``handle`` (openpyxl's
     write-only mode keeps the rows in a temporary file, not in memory)."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Breach log of {safe_text(log.school.name)}"
     workbook.properties.creator = "Schoolkeep"
-    sheet = _sheet(workbook, "Breach log", LOG_HEADER, wide={2})
+    sheet = header_sheet(workbook, "Breach log", LOG_HEADER, wide={2})
     for number, row in enumerate(log.rows(), start=1):
         sheet.append([_xlsx_cell(sheet, value) for value in row.cells()])
         if on_row is not None:
             on_row(number)
-    counts = _sheet(workbook, "Counts per term", COUNT_HEADER, wide=set())
+    counts = header_sheet(workbook, "Counts per term", COUNT_HEADER)
     for term in log.term_counts():
         counts.append([_xlsx_cell(counts, value) for value in term.cells()])
     workbook.save(handle)

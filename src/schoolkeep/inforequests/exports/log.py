@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,8 +44,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from schoolkeep.audit.services import audit_record
 from schoolkeep.inforequests.exports.exemptions import CONCEALED
@@ -65,6 +63,7 @@ from schoolkeep.inforequests.models import (
 from schoolkeep.lib.downloads import CSV as CSV_TYPE
 from schoolkeep.lib.downloads import XLSX as XLSX_TYPE
 from schoolkeep.lib.errors import DomainError
+from schoolkeep.lib.xlsx_writing import header_sheet
 from schoolkeep.people.record.exports import safe_text
 from schoolkeep.tenancy.calendar import TermCalendar, academic_year_of, term_label
 from schoolkeep.tenancy.guards import require_permission
@@ -365,29 +364,14 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return _text(value)
 
 
-def _sheet(workbook: Workbook, title: str, header: Sequence[str]) -> Any:
-    sheet = workbook.create_sheet(title)
-    for number in range(1, len(header) + 1):
-        sheet.column_dimensions[get_column_letter(number)].width = 18
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    cells = []
-    for heading in header:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    return sheet
-
-
 def request_log_xlsx(log: RequestLog) -> bytes:
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Request log of {safe_text(log.school.name)}"
     workbook.properties.creator = "Schoolkeep"
-    sheet = _sheet(workbook, "Request log", LOG_HEADER)
+    sheet = header_sheet(workbook, "Request log", LOG_HEADER)
     for row in log.rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row.cells()])
-    counts = _sheet(workbook, COUNTS_TITLE, COUNT_HEADER)
+    counts = header_sheet(workbook, COUNTS_TITLE, COUNT_HEADER)
     for term in log.term_counts():
         counts.append([_xlsx_cell(counts, value) for value in term.cells()])
     buffer = io.BytesIO()
