@@ -37,8 +37,8 @@ def test_the_siro_sees_a_few_sections_with_administration_in_one() -> None:
     assert list(sections)[:4] == ["What needs doing", "Records", "Report an incident",
                                   "Data safety"]
     assert [label for label, _c, _w in sections["Data safety"]] == [
-        "Incidents", "Sending data", "Equipment", "Backups and recovery", "Training",
-        "Housekeeping", "Key contacts"]
+        "Incidents", "Requests", "Sending data", "Equipment", "Backup and recovery",
+        "Training", "Housekeeping", "Key contacts"]
     assert list(sections)[-1] == "Settings"
     assert len(sections) <= 6
     assert [label for label, _c, _w in sections["Report an incident"]] == ["Report an incident"]
@@ -54,9 +54,11 @@ def test_a_teacher_sees_no_administration_they_may_not_use() -> None:
     assert "Locked accounts" not in everything and "School settings" not in everything
     assert "Report an incident" in everything and "Key contacts" in everything
     assert "Single Central Record" not in everything
-    # Everyone may ask how to send data and record their own training; the incident log, the
-    # equipment, the backups and the housekeeping campaigns are not theirs.
-    assert sections["Data safety"] == [("Sending data", False, False),
+    # Everyone may log a request they received, ask how to send data and record their own
+    # training; the incident log, the equipment, the backups and the housekeeping campaigns
+    # are not theirs.
+    assert sections["Data safety"] == [("Requests", False, False),
+                                       ("Sending data", False, False),
                                        ("Training", False, False),
                                        ("Key contacts", False, False)]
 

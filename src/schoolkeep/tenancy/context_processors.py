@@ -51,7 +51,7 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
         ("Requests", "requests:request-list", "requests.log"),
         ("Sending data", "transfers:guide", "transfers.send|transfers.view"),
         ("Equipment", "equipment:item-list", "equipment.view"),
-        ("Backups and recovery", "continuity:scope-list", "continuity.view"),
+        ("Backup and recovery", "continuity:scope-list", "continuity.view"),
         ("Training", "training:status", "training.view|training.own"),
         ("Housekeeping", "housekeeping:campaign-list", "housekeeping.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),

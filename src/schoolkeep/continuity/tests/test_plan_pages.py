@@ -420,5 +420,5 @@ def test_the_card_says_whom_to_ask_for_the_plan_or_links_to_it(personas: Persona
     assert "The full plan is in Schoolkeep" not in html
     assert f'href="{PLAN}"' not in html
     html = login(personas.auditor).get(CARD).content.decode()
-    assert f'<a href="{PLAN}">Backups and recovery, then Recovery plan</a>' in html
+    assert f'<a href="{PLAN}">Backup and recovery, then Recovery plan</a>' in html
     assert "ask the SIRO" not in html
