@@ -36,7 +36,6 @@ pages' too. On PostgreSQL when ``SCHOOLKEEP_BENCH_POSTGRES`` is set (see bench/h
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import time
@@ -463,21 +462,12 @@ def main() -> None:
     parser.add_argument("--pack-runs", type=int, default=3)
     options = parser.parse_args()
     try:
-        from django.db import connection
-
         from schoolkeep.tenancy.models import School
 
-        harness.migrate()
-        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-        print(f"{harness.versions()}; {os.cpu_count()} CPUs, load average {load} "
-              "(figures are slower on a busy machine)")
-        started = time.perf_counter()
+        started = harness.begin()
         large, siro, admin = build(options.schools, options.people)
-        if connection.vendor == "postgresql":
-            harness.gather_statistics()
-        print(f"Data built in {time.perf_counter() - started:.1f}s ({connection.vendor}): "
-              f"{options.schools} schools; {large.name} with {options.people:,} people and "
-              "a year of history")
+        harness.data_built(started, f"{options.schools} schools; {large.name} with "
+                           f"{options.people:,} people and a year of history")
         school_ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
         with harness.bench_urls():
             time_pages(large, siro, admin, options.iterations)

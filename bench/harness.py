@@ -104,6 +104,25 @@ def migrate() -> None:
     call_command("createcachetable", verbosity=0)
 
 
+def begin() -> float:
+    """Migrate the throwaway database and say what machine this is and how busy; the
+    moment the data's building starts (for ``data_built``)."""
+    migrate()
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"{versions()}; {os.cpu_count()} CPUs, load average {load} "
+          "(figures are slower on a busy machine)")
+    return time.perf_counter()
+
+
+def data_built(started: float, what: str) -> None:
+    """After the bulk build: the planner's statistics on PostgreSQL, and how long it took."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        gather_statistics()
+    print(f"Data built in {time.perf_counter() - started:.1f}s ({connection.vendor}): {what}")
+
+
 def gather_statistics() -> None:
     """The planner's statistics after a bulk load, as autovacuum (PostgreSQL) or an import
     (``lib.db_statistics``) would gather them: without them PostgreSQL took 10,000 rows for

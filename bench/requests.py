@@ -27,7 +27,6 @@ pages' too. On PostgreSQL when ``SCHOOLKEEP_BENCH_POSTGRES`` is set (see bench/h
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import time
@@ -259,21 +258,12 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=5)
     options = parser.parse_args()
     try:
-        from django.db import connection
-
         from schoolkeep.tenancy.models import School
 
-        harness.migrate()
-        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
-        print(f"{harness.versions()}; {os.cpu_count()} CPUs, load average {load} "
-              "(figures are slower on a busy machine)")
-        started = time.perf_counter()
+        started = harness.begin()
         large, dpo, large_requests = build(options.schools, options.requests)
-        if connection.vendor == "postgresql":
-            harness.gather_statistics()
-        print(f"Data built in {time.perf_counter() - started:.1f}s ({connection.vendor}): "
-              f"{options.schools} schools; {large.name} with {options.requests:,} requests "
-              f"over three years, the others 10 each")
+        harness.data_built(started, f"{options.schools} schools; {large.name} with "
+                           f"{options.requests:,} requests over three years, the others 10 each")
         school_ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
         busiest = max(large_requests, key=lambda r: (r.status == "open", r.received_at))
         with harness.bench_urls():

@@ -86,12 +86,6 @@ def may_see_request(*, access: SchoolAccess, user: Any, request: Request) -> boo
         request=request, assignee_id=user.pk).exists()
 
 
-def may_handle_request(*, access: SchoolAccess, user: Any, request: Request) -> bool:
-    """A handler's writes on this request: ``requests.handle`` and not hidden from them."""
-    return access.can("requests.handle") and may_see_request(access=access, user=user,
-                                                             request=request)
-
-
 def request_list(*, school: School, user: Any, access: SchoolAccess, kind: str = "",
                  status: str = "", today: date) -> QuerySet[Request]:
     """The visible requests for the handlers' list: the open ones first, soonest deadline

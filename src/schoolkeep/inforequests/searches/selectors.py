@@ -54,11 +54,6 @@ def items_query(request: Request) -> QuerySet[ScheduleItem]:
     return ScheduleItem.objects.filter(request=request).order_by("number", "pk")
 
 
-def tasks_of(request: Request) -> list[SearchTask]:
-    """Every search of the request (one query), for the response letter and exports."""
-    return list(tasks_query(request))
-
-
 def items_of(request: Request) -> list[ScheduleItem]:
     """Every item of the request's schedule (one query), for the letter and exports."""
     return list(items_query(request))
