@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "schoolkeep.continuity",
     "schoolkeep.compliance",
     "schoolkeep.inforequests",
+    "schoolkeep.privacy",
     "schoolkeep.training",
     "schoolkeep.housekeeping",
     "schoolkeep.overview",

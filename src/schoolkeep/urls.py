@@ -38,6 +38,11 @@ urlpatterns = [
     path("kiosk/", include("schoolkeep.agreements.signing.kiosk.urls")),
     path("incidents/", include("schoolkeep.incidents.urls")),
     path("requests/", include("schoolkeep.inforequests.urls")),
+    path("dpias/", include("schoolkeep.privacy.dpias.urls")),
+    path("suppliers/", include("schoolkeep.privacy.suppliers.urls")),
+    path("retention/", include("schoolkeep.privacy.schedule.urls")),
+    path("destructions/", include("schoolkeep.privacy.destruction.urls")),
+    path("erasure/", include("schoolkeep.privacy.erasure.urls")),
     # No sign-in: a school's request page (subject access, freedom of information, ...).
     path("ask/", include("schoolkeep.inforequests.intake.public_urls")),
     # No sign-in: a school's "report a concern" page.

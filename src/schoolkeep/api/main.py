@@ -36,6 +36,10 @@ from schoolkeep.leavers.api import router as leavers_router
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.passwords.api import router as password_cycles_router
 from schoolkeep.people.api import router as people_router
+from schoolkeep.privacy.destruction.api import router as destructions_router
+from schoolkeep.privacy.dpias.api import router as dpias_router
+from schoolkeep.privacy.schedule.api import router as record_types_router
+from schoolkeep.privacy.suppliers.api import router as processors_router
 from schoolkeep.systems.api import router as systems_router
 from schoolkeep.training.courses.api import router as courses_router
 from schoolkeep.training.records.api import router as training_records_router
@@ -88,6 +92,10 @@ api.add_router("/aups", aups_router)
 api.add_router("/policies", policies_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/requests", requests_router)
+api.add_router("/dpias", dpias_router)
+api.add_router("/processors", processors_router)
+api.add_router("/record-types", record_types_router)
+api.add_router("/destructions", destructions_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/password-cycles", password_cycles_router)
 api.add_router("/leavers", leavers_router)

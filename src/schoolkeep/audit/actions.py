@@ -82,6 +82,8 @@ AREAS = (
     Area("housekeeping", "Digital housekeeping", ("housekeeping.",)),
     Area("compliance", "Compliance, governor packs and the policy document", ("compliance.",)),
     Area("requests", "Requests with legal clocks (subject access, FOI, ...)", ("requests.",)),
+    Area("privacy", "DPIAs, suppliers, retention, destruction and erasure",
+         ("dpias.", "processors.", "retention.", "destructions.", "erasure.")),
     Area("backups", "Backups", ("backups.",)),
     Area("school", "Members, invitations, term dates and school settings", ("tenancy.",)),
     Area("sign-in", "Sign-in, accounts and API tokens", ("accounts.",)),

@@ -23,6 +23,9 @@ CORE_AREAS = [
     Area("requests", "Requests", 52,
          "Whether requests with a legal clock (subject access and the other rights, freedom of"
          " information, the educational record) were answered in time."),
+    Area("privacy", "DPIAs and suppliers", 53,
+         "Whether every asset that needs a DPIA has a completed one, and every organisation"
+         " that processes the school's data has an agreement in date."),
     Area("access", "Accounts and passwords", 55,
          "Whether every account belongs to someone who should have it, administrators are"
          " DBS checked and use two-factor, and passwords are changed when the school says."),

@@ -48,13 +48,22 @@ NAVIGATION: list[tuple[str, list[tuple[str, str, str]]]] = [
     ("Data safety", [
         ("Incidents", "incidents:incident-list", "incidents.view"),
         # Every member may log a request they received; the list shows what they may see.
-        ("Requests", "requests:request-list", "requests.log"),
         ("Sending data", "transfers:guide", "transfers.send|transfers.view"),
         ("Equipment", "equipment:item-list", "equipment.view"),
         ("Backup and recovery", "continuity:scope-list", "continuity.view"),
         ("Training", "training:status", "training.view|training.own"),
         ("Housekeeping", "housekeeping:campaign-list", "housekeeping.view"),
         ("Key contacts", "tenancy:key-contacts", "school.view"),
+    ]),
+    # Data protection by design: requests with legal clocks, DPIAs, the organisations that
+    # handle the school's data, and how long records are kept and their destruction.
+    ("Data protection", [
+        # Every member may log a request they received; the list shows what they may see.
+        ("Requests", "requests:request-list", "requests.log"),
+        ("DPIAs", "dpias:dpia-list", "dpias.view"),
+        ("Suppliers", "processors:processor-list", "processors.view"),
+        ("Retention", "retention:schedule", "retention.view"),
+        ("Destruction log", "destructions:destruction-list", "retention.view"),
     ]),
     ("Overview", [
         ("School overview", "overview:school", "overview.view"),

@@ -273,6 +273,51 @@ PERMISSIONS: dict[str, tuple[str, frozenset[Role]]] = {
         " the school's legal clocks",
         frozenset({Role.DPO}),
     ),
+    "dpias.view": (
+        "See DPIAs (screening, assessment, the DPO's advice and the sign-off) and export them",
+        _LEADS | {Role.IAO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.DSL, Role.AUDITOR},
+    ),
+    "dpias.manage": (
+        "Screen an asset, a system or a project for a DPIA and write the assessment (risks,"
+        " measures, the views of the people affected), and record the ICO's prior"
+        " consultation",
+        _LEADS | {Role.IAO, Role.BUSINESS_MANAGER, Role.IT_LEAD},
+    ),
+    "dpias.advise": ("Record the DPO's advice on a DPIA", frozenset({Role.DPO})),
+    "dpias.signoff": ("Sign off a DPIA (after the DPO's advice is recorded)",
+                      frozenset({Role.SIRO})),
+    "processors.view": (
+        "See the organisations that handle the school's data, their agreements, transfers"
+        " and security evidence",
+        _LEADS | {Role.IAO, Role.BUSINESS_MANAGER, Role.IT_LEAD, Role.AUDITOR},
+    ),
+    "processors.manage": (
+        "Record an organisation that handles the school's data: its role, its agreement"
+        " (the document, dates, Article 28 terms), where the data is held, its security"
+        " evidence and the yearly review",
+        _LEADS | {Role.BUSINESS_MANAGER, Role.IT_LEAD},
+    ),
+    "retention.view": (
+        "See the retention schedule, what is due for destruction, the destruction log and"
+        " what Schoolkeep would erase",
+        _LEADS | {Role.IAO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.DATA_ADMIN,
+                  Role.IT_LEAD, Role.AUDITOR},
+    ),
+    "retention.manage": (
+        "Adjust the school's retention schedule (periods, actions, sources) and record a"
+        " record type's yearly review",
+        _LEADS | {Role.BUSINESS_MANAGER},
+    ),
+    "destructions.record": (
+        "Record a destruction in the log (what, how, by whom, when, witnessed by whom)",
+        _LEADS | {Role.IAO, Role.BUSINESS_MANAGER, Role.HR_ADMIN, Role.DATA_ADMIN,
+                  Role.IT_LEAD},
+    ),
+    "erasure.hold": (
+        "Stop Schoolkeep erasing a person's records (an allegation, litigation) and release"
+        " the hold",
+        frozenset({Role.DPO}),
+    ),
     "overview.view": (
         "See the school's overview: area by area, how well it keeps its policy, in figures"
         " only (no names); across every such school they belong to",
@@ -309,7 +354,9 @@ WRITE_PERMISSIONS = frozenset({"members.manage", "lockouts.manage", "school.sett
                                "housekeeping.manage", "housekeeping.confirm",
                                "compliance.manage", "compliance.attest", "compliance.refresh",
                                "compliance.receive", "requests.log", "requests.handle",
-                               "requests.search", "requests.holidays"})
+                               "requests.search", "requests.holidays", "dpias.manage",
+                               "dpias.advise", "dpias.signoff", "processors.manage",
+                               "retention.manage", "destructions.record", "erasure.hold"})
 
 # Writes made at the trust's level, not inside one school. A trust administrator holds these
 # and stays read-only inside every school (READ_ONLY_ROLES): a permission here is checked
