@@ -1,0 +1,61 @@
+"""The models of this part (Schoolkeep's own erasure)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from schoolkeep.lib.fields import EncryptedTextField
+
+
+class HoldReason(models.TextChoices):
+    ALLEGATION = "allegation", "An allegation about a member of staff"
+    LITIGATION = "litigation", "Litigation or a claim"
+    OTHER = "other", "Another legal reason"
+
+
+class ErasureHold(models.Model):
+    """The DPO stops a person's erasure: an allegation (kept as the statutory guidance says)
+    or litigation. An open request about the person also holds, without a row here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="erasure_holds")
+    reason = models.CharField(max_length=20, choices=HoldReason.choices)
+    note = EncryptedTextField(blank=True, default="")
+    until = models.DateField(null=True, blank=True)  # none: until released
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["person", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.person_id})"
+
+
+class Tombstone(models.Model):
+    """What is left of an erased record: its kind and id, so that the audit trail still
+    resolves. The same line goes to the tombstone ledger file, which ``restore`` re-applies
+    after every restore."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("tenancy.School", null=True, blank=True,
+                               on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    subject_type = models.CharField(max_length=100)  # e.g. people.person
+    subject_id = models.CharField(max_length=64)  # the erased record's public id or key
+    record_type_key = models.CharField(max_length=60, blank=True)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-erased_at"]
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"],
+                                               name="tombstone_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type} {self.subject_id}"
