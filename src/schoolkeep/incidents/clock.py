@@ -18,7 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS, RiskResult
+from schoolkeep.incidents.models import NO_PERSONAL_DATA_KINDS
+from schoolkeep.lib.risk import risk_result as risk_result  # re-exported: the one scale
 
 LONDON = ZoneInfo("Europe/London")
 ICO_HOURS = 72
@@ -80,21 +81,6 @@ class TimeLeft:
 def time_left(aware_at: datetime, now: datetime) -> TimeLeft:
     deadline = ico_deadline(aware_at)
     return TimeLeft(deadline=deadline, seconds=int((deadline - now).total_seconds()))
-
-
-def risk_result(likelihood: int | None, severity: int | None) -> str:
-    """The result of likelihood (1-3) times severity (1-3): 1 or 2 unlikely to be a risk,
-    3 or 4 a risk, 6 or 9 a high risk. Empty until both are given."""
-    if likelihood is None or severity is None:
-        return ""
-    if not (1 <= likelihood <= 3 and 1 <= severity <= 3):
-        raise ValueError("Likelihood and severity are each 1, 2 or 3.")
-    product = likelihood * severity
-    if product <= 2:
-        return RiskResult.UNLIKELY
-    if product <= 4:
-        return RiskResult.RISK
-    return RiskResult.HIGH
 
 
 def effective_risk(incident: Any) -> str:

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from schoolkeep.lib.fields import EncryptedTextField
+from schoolkeep.lib.risk import RiskResult as RiskResult  # re-exported: the one scale
 
 
 class Channel(models.TextChoices):
@@ -78,12 +79,6 @@ SPECIAL_CATEGORIES = frozenset({
     DataCategory.TRADE_UNION, DataCategory.GENETIC, DataCategory.BIOMETRIC,
     DataCategory.HEALTH, DataCategory.SEX_LIFE, DataCategory.SEXUAL_ORIENTATION,
 })
-
-
-class RiskResult(models.TextChoices):
-    UNLIKELY = "unlikely", "Unlikely to result in a risk: record it; the ICO need not be told"
-    RISK = "risk", "A risk: tell the ICO"
-    HIGH = "high", "A high risk: tell the ICO and the people affected"
 
 
 class Incident(models.Model):
