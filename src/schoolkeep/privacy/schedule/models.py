@@ -47,7 +47,6 @@ class RecordType(models.Model):
     source = models.TextField(blank=True)  # the statute or guide the period comes from
     # Schoolkeep's own records (leavers, parents, links...), erased by ``privacy.erasure``.
     schoolkeep_own = models.BooleanField(default=False)
-    last_reviewed_on = models.DateField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,6 +64,32 @@ class RecordType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecordTypeReview(models.Model):
+    """A school's yearly review of one record type of its schedule: it still holds such
+    records where the register says, and those past their period were dealt with. ``key``
+    keeps a shipped type's key, so a review still counts after the type is adjusted. Who
+    reviewed is in the audit trail, not here (no name to erase)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
+    record_type = models.ForeignKey(RecordType, on_delete=models.PROTECT,
+                                    related_name="reviews")
+    key = models.CharField(max_length=60, blank=True)
+    reviewed_on = models.DateField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        indexes = [models.Index(fields=["school", "key", "-reviewed_on"],
+                                name="privacy_rec_school__k_review"),
+                   models.Index(fields=["school", "record_type", "-reviewed_on"],
+                                name="privacy_rec_school__rt_review")]
+
+    def __str__(self) -> str:
+        return f"Review of {self.record_type_id} on {self.reviewed_on}"
 
 
 class AssetRecordType(models.Model):
