@@ -11,6 +11,7 @@ PARTS: list[str] = [
     "schoolkeep.access.imports.registration",
     "schoolkeep.access.reviews.registration",
     "schoolkeep.access.coverage.registration",
+    "schoolkeep.access.erasure",
 ]
 
 

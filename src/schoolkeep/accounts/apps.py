@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and sign-in"
 
     def ready(self) -> None:
-        from schoolkeep.accounts import signals  # noqa: F401  (audits sign-in events)
+        from schoolkeep.accounts import erasure, signals  # noqa: F401  (audits sign-in events)
+
+        erasure.register()

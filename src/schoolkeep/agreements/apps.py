@@ -24,3 +24,6 @@ class AgreementsConfig(AppConfig):
 
         for package, prefixes in SELF_REGISTERING.items():
             register_modules(f"{self.name}.{package}", prefixes)
+        from schoolkeep.agreements import erasure
+
+        erasure.register()

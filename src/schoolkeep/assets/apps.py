@@ -18,3 +18,6 @@ class AssetsConfig(AppConfig):
         register_contact_section(asset_owner_section)
         register_step("assets", build_demo_assets, order=300)  # after "people" (200)
         register_action_labels(ACTION_LABELS)
+        from schoolkeep.assets import erasure
+
+        erasure.register()

@@ -11,6 +11,7 @@ PARTS: list[str] = [
     "schoolkeep.compliance.frameworks.registration",
     "schoolkeep.compliance.pack.registration",
     "schoolkeep.compliance.policydoc.registration",
+    "schoolkeep.compliance.erasure",
 ]
 
 

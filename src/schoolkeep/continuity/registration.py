@@ -10,6 +10,7 @@ PARTS: list[str] = [
     "schoolkeep.continuity.scopes.registration",
     "schoolkeep.continuity.checks.registration",
     "schoolkeep.continuity.plan.registration",
+    "schoolkeep.continuity.erasure",
 ]
 
 

@@ -11,6 +11,7 @@ PARTS: list[str] = [
     "schoolkeep.equipment.imports.registration",
     "schoolkeep.equipment.loans.registration",
     "schoolkeep.equipment.disposals.registration",
+    "schoolkeep.equipment.erasure",
 ]
 
 

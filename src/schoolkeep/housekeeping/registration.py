@@ -8,6 +8,7 @@ from importlib import import_module
 
 PARTS: list[str] = [
     "schoolkeep.housekeeping.campaigns.registration",
+    "schoolkeep.housekeeping.erasure",
 ]
 
 

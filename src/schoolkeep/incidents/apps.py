@@ -4,7 +4,7 @@ from django.apps import AppConfig
 # ticks), by name prefix within each package. A new module that registers needs its prefix
 # here.
 SELF_REGISTERING = {
-    "": ("duties", "demo", "ticks", "hooks"),
+    "": ("duties", "demo", "ticks", "hooks", "erasure"),
     "report": ("services", "concern"),
     "handling": ("services", "triage", "decisions", "actions"),
     "exports": ("formats",),

@@ -14,6 +14,7 @@ PARTS: list[str] = [
     "schoolkeep.inforequests.exports.registration",
     "schoolkeep.inforequests.duties.registration",
     "schoolkeep.inforequests.demo.registration",
+    "schoolkeep.inforequests.erasure",
 ]
 
 

@@ -13,3 +13,6 @@ class JobsConfig(AppConfig):
 
         register_tick("jobs.clean-up", jobs_clean_up)
         register_tick("database.statistics", refresh_statistics_nightly)
+        from schoolkeep.jobs import erasure
+
+        erasure.register()

@@ -10,6 +10,7 @@ PARTS: list[str] = [
     "schoolkeep.leavers.services",
     "schoolkeep.leavers.duties",
     "schoolkeep.leavers.demo",
+    "schoolkeep.leavers.erasure",
 ]
 
 

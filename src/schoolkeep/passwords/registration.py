@@ -12,6 +12,7 @@ PARTS: list[str] = [
     "schoolkeep.passwords.services",  # PASSWORDS: audit labels of cycles and changes
     "schoolkeep.passwords.duties",  # PASSWORDS: change-due, shared-change-due
     "schoolkeep.passwords.demo",  # PASSWORDS: Larkspur's cycles (order 330)
+    "schoolkeep.passwords.erasure",
 ]
 
 

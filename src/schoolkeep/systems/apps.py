@@ -11,3 +11,6 @@ class SystemsConfig(AppConfig):
         from schoolkeep.systems.services import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+        from schoolkeep.systems import erasure
+
+        erasure.register()

@@ -11,6 +11,7 @@ PARTS: list[str] = [
     "schoolkeep.training.records.registration",
     "schoolkeep.training.rules.registration",
     "schoolkeep.training.imports.registration",
+    "schoolkeep.training.erasure",
 ]
 
 

@@ -11,6 +11,7 @@ PARTS: list[str] = [
     "schoolkeep.transfers.guide.registration",
     "schoolkeep.transfers.log.registration",
     "schoolkeep.transfers.removals.registration",
+    "schoolkeep.transfers.erasure",
 ]
 
 
