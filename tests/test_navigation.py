@@ -34,13 +34,16 @@ def _sections(path: str, *roles: str, others: int = 0) -> dict[str, list[tuple[s
 
 def test_the_siro_sees_a_few_sections_with_administration_in_one() -> None:
     sections = _sections("/", "siro")
-    assert list(sections)[:4] == ["What needs doing", "Records", "Report an incident",
-                                  "Data safety"]
+    assert list(sections)[:5] == ["What needs doing", "Records", "Report an incident",
+                                  "Data safety", "Data protection"]
     assert [label for label, _c, _w in sections["Data safety"]] == [
-        "Incidents", "Requests", "Sending data", "Equipment", "Backup and recovery",
+        "Incidents", "Sending data", "Equipment", "Backup and recovery",
         "Training", "Housekeeping", "Key contacts"]
+    # Requests, DPIAs, suppliers, retention and destruction: data protection by design.
+    assert [label for label, _c, _w in sections["Data protection"]] == [
+        "Requests", "DPIAs", "Suppliers", "Retention", "Destruction log"]
     assert list(sections)[-1] == "Settings"
-    assert len(sections) <= 6
+    assert len(sections) <= 7
     assert [label for label, _c, _w in sections["Report an incident"]] == ["Report an incident"]
     settings = [label for label, _c, _w in sections["Settings"]]
     assert {"Members", "Locked accounts", "School settings", "Audit trail"} <= set(settings)
@@ -57,10 +60,10 @@ def test_a_teacher_sees_no_administration_they_may_not_use() -> None:
     # Everyone may log a request they received, ask how to send data and record their own
     # training; the incident log, the equipment, the backups and the housekeeping campaigns
     # are not theirs.
-    assert sections["Data safety"] == [("Requests", False, False),
-                                       ("Sending data", False, False),
+    assert sections["Data safety"] == [("Sending data", False, False),
                                        ("Training", False, False),
                                        ("Key contacts", False, False)]
+    assert sections["Data protection"] == [("Requests", False, False)]
 
 
 def test_the_current_page_and_the_pages_under_an_entry_are_marked() -> None:
