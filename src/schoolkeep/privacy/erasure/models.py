@@ -12,12 +12,14 @@ from schoolkeep.lib.fields import EncryptedTextField
 class HoldReason(models.TextChoices):
     ALLEGATION = "allegation", "An allegation about a member of staff"
     LITIGATION = "litigation", "Litigation or a claim"
+    REQUEST = "request", "An open request about the person"
     OTHER = "other", "Another legal reason"
 
 
 class ErasureHold(models.Model):
-    """The DPO stops a person's erasure: an allegation (kept as the statutory guidance says)
-    or litigation. An open request about the person also holds, without a row here."""
+    """The DPO stops a person's erasure: an allegation (kept as the statutory guidance says),
+    litigation, or an open request about the person (a request does not point at a person
+    of the register, so the DPO who handles it records the hold)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
