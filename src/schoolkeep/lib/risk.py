@@ -22,7 +22,7 @@ class RiskResult(models.TextChoices):
     HIGH = "high", "A high risk: tell the ICO and the people affected"
 
 
-SHORT_LABELS = {
+SHORT_LABELS: dict[str, str] = {
     RiskResult.UNLIKELY: "Low",
     RiskResult.RISK: "Medium",
     RiskResult.HIGH: "High",
