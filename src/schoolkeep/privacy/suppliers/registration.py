@@ -1,7 +1,15 @@
-"""What this part registers when Django starts (duty providers, audit labels, ticks)."""
+"""What the suppliers' part registers when Django starts: its duty provider (module
+"processors"), its audit labels and its demo step (two processors at Larkspur). The measure
+module is ``privacy.suppliers.measures`` (listed in ``overview/apps.py``)."""
 
 from __future__ import annotations
 
 
 def register() -> None:
-    return None
+    from schoolkeep.audit.actions import register_action_labels
+    from schoolkeep.demo.builder import register_step
+    from schoolkeep.privacy.suppliers import demo, duties, services
+
+    duties.register()
+    register_action_labels(services.ACTION_LABELS)
+    register_step("processors", demo.build_demo_processors, order=demo.DEMO_ORDER)
