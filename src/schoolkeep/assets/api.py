@@ -45,6 +45,9 @@ from schoolkeep.assets.models import (
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.destruction.services import visible_record_types
+from schoolkeep.privacy.dpias.models import Dpia
+from schoolkeep.privacy.schedule.models import AssetRecordType, LegacyRetentionText, RecordType
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
@@ -119,14 +122,23 @@ class AssetOut(Out):
     systems: list[UUID] = Field(..., description="Ids of the systems that hold it.")
     held_on_paper: bool
     held_elsewhere: str
-    retention_period: str
+    record_types: list[UUID] = Field(
+        ..., description="Ids of the record types it holds (/api/v1/record-types).")
+    retention_period: str = Field(
+        ..., description="Read only: the free text written before the retention schedule, "
+                         "kept until record types are linked; \"\" when none.")
     destruction_method: str
     recipients: str
     transfers_outside_uk: str
     transfer_safeguards: str
     security_measures: str
-    dpia_needed: bool | None = Field(..., description="null when not yet decided.")
-    dpia_done_on: date | None
+    dpia: UUID | None = Field(..., description="The id of its current DPIA (/api/v1/dpias); "
+                                                "null when not screened.")
+    dpia_state: str | None = Field(..., description="The DPIA's state; null when none.")
+    dpia_needed: bool | None = Field(
+        ..., description="Read only, from the DPIA's screening: null when not screened.")
+    dpia_done_on: date | None = Field(
+        ..., description="Read only: the day the DPIA was signed off.")
     last_reviewed_on: date | None
     next_review_on: date | None
     archived_at: AwareDatetime | None
@@ -182,21 +194,20 @@ class AssetIn(_Input):
                                 description="Ids of the school's current systems.")
     held_on_paper: bool = False
     held_elsewhere: str = Field("", max_length=200)
-    retention_period: str = Field("", max_length=200)
+    record_types: list[UUID] = Field(
+        default_factory=list, description="Ids of record types of the school's schedule.")
     destruction_method: str = Field("", max_length=200)
     recipients: str = ""
     transfers_outside_uk: str = ""
     transfer_safeguards: str = ""
     security_measures: str = ""
-    dpia_needed: bool | None = None
-    dpia_done_on: date | None = None
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
 
 
 class AssetPatch(_Input):
-    """Only the fields sent change; ``version`` is the one read (a newer one: 409). ``owner``,
-    ``dpia_needed`` and the dates may be null (cleared); other fields may not."""
+    """Only the fields sent change; ``version`` is the one read (a newer one: 409). ``owner``
+    and the dates may be null (cleared); other fields may not."""
 
     version: int
     name: str | None = Field(None, max_length=300)
@@ -217,14 +228,12 @@ class AssetPatch(_Input):
     systems: list[UUID] | None = None
     held_on_paper: bool | None = None
     held_elsewhere: str | None = Field(None, max_length=200)
-    retention_period: str | None = Field(None, max_length=200)
+    record_types: list[UUID] | None = None
     destruction_method: str | None = Field(None, max_length=200)
     recipients: str | None = None
     transfers_outside_uk: str | None = None
     transfer_safeguards: str | None = None
     security_measures: str | None = None
-    dpia_needed: bool | None = None
-    dpia_done_on: date | None = None
     last_reviewed_on: date | None = None
     next_review_on: date | None = None
 
@@ -235,13 +244,35 @@ class AssetPatch(_Input):
 PLAIN_FIELDS = (
     "name", "description", "purpose", "lawful_basis", "article9_condition", "data_subjects",
     "personal_data", "special_category_data", "children_data", "classification",
-    "classification_note", "held_on_paper", "held_elsewhere", "retention_period",
+    "classification_note", "held_on_paper", "held_elsewhere",
     "destruction_method", "recipients", "transfers_outside_uk", "transfer_safeguards",
-    "security_measures", "dpia_needed", "dpia_done_on", "last_reviewed_on", "next_review_on",
+    "security_measures", "last_reviewed_on", "next_review_on",
     "archived_at", "version",
 )
 # Sent as null, these clear the field; any other field sent as null is refused.
-NULLABLE = {"owner", "dpia_needed", "dpia_done_on", "last_reviewed_on", "next_review_on"}
+NULLABLE = {"owner", "last_reviewed_on", "next_review_on"}
+
+
+def _register_views(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What the register's old DPIA and retention fields have become, for these assets: the
+    record types linked, the old retention text and the current DPIA (three queries)."""
+    views: dict[int, dict[str, Any]] = {pk: {
+        "record_types": [], "retention_period": "", "dpia": None, "dpia_state": None,
+        "dpia_needed": None, "dpia_done_on": None} for pk in ids}
+    for asset_id, record_type_id in (
+            AssetRecordType.objects.filter(asset_id__in=ids)
+            .order_by("record_type__name", "record_type_id")
+            .values_list("asset_id", "record_type__public_id")):
+        views[asset_id]["record_types"].append(record_type_id)
+    for asset_id, text in LegacyRetentionText.objects.filter(asset_id__in=ids).values_list(
+            "asset_id", "text"):
+        views[asset_id]["retention_period"] = text
+    for asset_id, public_id, state, required, signed_off_on in (
+            Dpia.objects.filter(asset_id__in=ids, archived_at__isnull=True).values_list(
+                "asset_id", "public_id", "state", "screening_required", "signed_off_on")):
+        views[asset_id].update(dpia=public_id, dpia_state=state, dpia_needed=required,
+                               dpia_done_on=signed_off_on)
+    return views
 
 
 def _owner_out(asset: Asset) -> dict[str, Any] | None:
@@ -270,6 +301,7 @@ def _asset_out(asset: Asset) -> dict[str, Any]:
     prefetched: ``selectors.asset_for_page``)."""
     out: dict[str, Any] = {name: getattr(asset, name) for name in PLAIN_FIELDS}
     out.update(
+        **_register_views([asset.pk])[asset.pk],
         id=asset.public_id,
         group=asset.group.name,
         owner=_owner_out(asset),
@@ -290,7 +322,9 @@ def _page_out(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [row["pk"] for row in rows]
     labels = related_values(Asset.access_labels, ids, "label")
     systems = related_values(Asset.systems, ids, "public_id", order_by=("name_key", "id"))
+    views = _register_views(ids)
     return [{
+        **views[row["pk"]],
         **{name: row[name] for name in PLAIN_FIELDS},
         "id": row["public_id"], "group": row["group__name"],
         "owner": _owner(row["owner_person__public_id"], row["owner_person__full_name"],
@@ -353,7 +387,18 @@ def _fields(access: SchoolAccess, given: dict[str, Any], actor: Any) -> dict[str
                                                        actor=actor)
     if "systems" in fields:
         fields["systems"] = _systems(school, fields["systems"])
+    if "record_types" in fields:
+        fields["record_types"] = _record_types(school, fields["record_types"])
     return fields
+
+
+def _record_types(school: School, ids: list[UUID]) -> list[RecordType]:
+    wanted = set(ids)
+    found = list(visible_record_types(school).filter(public_id__in=wanted))
+    if len(found) != len(wanted):
+        raise DomainError("Choose record types from the school's retention schedule.",
+                          field="record_types")
+    return found
 
 
 def _filters(school: School, params: AssetListParams) -> dict[str, Any] | None:

@@ -45,6 +45,9 @@ from schoolkeep.assets.services import (
 from schoolkeep.demo.builder import DemoContext
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.schedule import keys
+from schoolkeep.privacy.schedule.models import RecordType
+from schoolkeep.privacy.schedule.selectors import effective_by_key
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import system_add_from_catalogue, system_update
 from schoolkeep.tenancy.models import School
@@ -59,7 +62,6 @@ class DemoSystem:
     checked_days_ago: int | None  # when the automatic log-off was last checked (None: never)
     auto_logoff_minutes: int | None = 10
     mfa_for: str = ""
-    dpa_on_file: bool = True
     mfa_required: bool | None = None  # None: as the catalogue says
 
 
@@ -113,13 +115,11 @@ ASSETS = [
               "Teaching, learning and statutory returns", systems=("sims",),
               fields={"data_subjects": PUPILS, "children_data": True,
                       "personal_data": "Names, addresses, dates of birth, contacts",
-                      "retention_period": "Until the pupil leaves, then transferred",
                       "destruction_method": "Deleted from SIMS after transfer"}),
     DemoAsset(PUPIL, "Attendance records", "Tom Whitfield", ("Pupil Data Administrator",),
               "Statutory attendance registers", lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
               systems=("sims",), reviewed_days_ago=395,
-              fields={"data_subjects": [DataSubject.PUPILS], "children_data": True,
-                      "retention_period": "Three years after the register closes"}),
+              fields={"data_subjects": [DataSubject.PUPILS], "children_data": True}),
     DemoAsset(PUPIL, "Special educational needs records", "Tom Whitfield",
               ("SENCo", "Pupil Data Administrator"), "Support plans and reviews",
               lawful_basis="", systems=("sims",),
@@ -135,12 +135,11 @@ ASSETS = [
               fields={"data_subjects": PUPILS, "children_data": True,
                       "special_category_data": True,
                       "article9_condition": "substantial_public_interest",
-                      "dpia_needed": True, "security_measures": "Two-factor sign-in on CPOMS"}),
+                      "security_measures": "Two-factor sign-in on CPOMS"}),
     DemoAsset(STAFF, "Staff personnel files", "Sofia Novak",
               ("HR administrator", "Business manager"), "Employment and safer recruitment",
               lawful_basis=LawfulBasis.CONTRACT, systems=("sims",),
-              fields={"data_subjects": STAFF_SUBJECTS, "held_on_paper": True,
-                      "retention_period": "Six years after employment ends"}),
+              fields={"data_subjects": STAFF_SUBJECTS, "held_on_paper": True}),
     DemoAsset(STAFF, "Payroll and pensions", "?D. Marsh", ("Business manager",),
               "Paying staff", lawful_basis=LawfulBasis.CONTRACT,
               fields={"data_subjects": STAFF_SUBJECTS,
@@ -160,12 +159,27 @@ ASSETS = [
               ("Automated system",), "Safety and security", classification=UNCLASSIFIED,
               lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
               fields={"data_subjects": [DataSubject.PUPILS, DataSubject.STAFF,
-                                        DataSubject.VISITORS],
-                      "retention_period": "30 days unless needed for an incident"}),
+                                        DataSubject.VISITORS]}),
     DemoAsset(CONTINUITY, "Visitor sign-in book", "", ("Receptionist",),
               "Knowing who is on site", classification=OFFICIAL,
               fields={"data_subjects": [DataSubject.VISITORS], "held_on_paper": True}),
 ]
+
+
+# The record types each asset holds (by name), from the starting schedule
+# (``privacy.schedule.keys``); the passwords, the backup and the visitors' book hold none of
+# the schedule's types.
+RECORD_TYPES: dict[str, tuple[str, ...]] = {
+    "Pupil information": (keys.PUPIL_RECORD,),
+    "Attendance records": (keys.ATTENDANCE_REGISTER,),
+    "Staff personnel files": (keys.STAFF_PERSONNEL,),
+    "Special educational needs records": (keys.SEN_RECORD,),
+    "Assessment results": (keys.PUPIL_RECORD,),
+    "Child protection records": (keys.CHILD_PROTECTION,),
+    "Payroll and pensions": (keys.FINANCE,),
+    "Orders, invoices and payments": (keys.FINANCE,),
+    "CCTV recordings": (keys.CCTV,),
+}
 
 
 def _add_systems(school: School, today: date) -> dict[str, System]:
@@ -186,7 +200,7 @@ def _add_systems(school: School, today: date) -> dict[str, System]:
             mfa_enabled=spec.mfa_enabled, mfa_for=spec.mfa_for,
             auto_logoff_minutes=spec.auto_logoff_minutes,
             auto_logoff_checked_on=None if checked is None else today - timedelta(days=checked),
-            dpa_on_file=spec.dpa_on_file, **required,
+            **required,
         )
     return systems
 
@@ -203,7 +217,7 @@ def _owner(school: School, owner: str, people: dict[str, Person]) -> dict[str, A
 
 
 def _add_asset(school: School, spec: DemoAsset, *, today: date, people: dict[str, Person],
-               systems: dict[str, System]) -> Asset | None:
+               systems: dict[str, System], schedule: dict[str, RecordType]) -> Asset | None:
     group = group_get_or_create(school=school, name=spec.group, actor=None)
     if Asset.objects.filter(school=school, group=group, name_key=fold(spec.name),
                             archived_at__isnull=True).exists():
@@ -213,6 +227,8 @@ def _add_asset(school: School, spec: DemoAsset, *, today: date, people: dict[str
         fields["last_reviewed_on"] = today - timedelta(days=spec.reviewed_days_ago)
     if spec.next_review_in_days is not None:
         fields["next_review_on"] = today + timedelta(days=spec.next_review_in_days)
+    fields["record_types"] = [schedule[key] for key in RECORD_TYPES.get(spec.name, ())
+                              if key in schedule]
     return asset_create(
         school=school, actor=None, group=group, name=spec.name,
         access_labels=labels_resolve(school=school, labels=list(spec.access), actor=None),
@@ -227,5 +243,7 @@ def build_demo_assets(ctx: DemoContext) -> None:
     today = timezone.localdate()
     systems = _add_systems(school, today)
     people = {person.name_key: person for person in Person.objects.filter(school=school)}
+    schedule = effective_by_key(school)
     for spec in ASSETS:
-        _add_asset(school, spec, today=today, people=people, systems=systems)
+        _add_asset(school, spec, today=today, people=people, systems=systems,
+                   schedule=schedule)

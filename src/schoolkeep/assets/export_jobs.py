@@ -28,6 +28,7 @@ from schoolkeep.jobs.exports import OnRow, export_job_run, in_memory
 from schoolkeep.jobs.models import Job
 from schoolkeep.jobs.services import job_create
 from schoolkeep.lib.errors import DomainError, NotAllowed
+from schoolkeep.privacy.suppliers.selectors import processors_for_record
 from schoolkeep.tenancy.guards import is_user
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.selectors import access_list_for_user
@@ -53,7 +54,8 @@ def _appendix(school: School) -> Iterator[selectors.AppendixGroup]:
 
 
 def _register(school: School) -> Iterator[Asset]:
-    return selectors.asset_list(school=school).iterator(chunk_size=exports.CHUNK)
+    return exports.with_register_views(selectors.asset_list(school=school)).iterator(
+        chunk_size=exports.CHUNK)
 
 
 def _appendix_docx(school: School, handle: BinaryIO, today: date, on_row: OnRow) -> None:
@@ -76,7 +78,8 @@ def _register_csv(school: School, handle: BinaryIO, today: date, on_row: OnRow) 
 def _processing_xlsx(school: School, handle: BinaryIO, today: date, on_row: OnRow) -> None:
     exports.write_processing_record_xlsx(
         _register(school), handle, school=school,
-        settings=selectors.asset_settings_or_default(school), printed_on=today, on_row=on_row)
+        settings=selectors.asset_settings_or_default(school), printed_on=today, on_row=on_row,
+        processors=processors_for_record(school))
 
 
 @dataclass(frozen=True)

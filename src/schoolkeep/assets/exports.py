@@ -24,6 +24,7 @@ from datetime import date
 from itertools import islice
 from typing import Any, BinaryIO
 
+from django.db.models import Prefetch, QuerySet
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
@@ -47,6 +48,16 @@ from schoolkeep.assets.models import (
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup, appendix_groups
 from schoolkeep.jobs.exports import OnRow, counted, in_memory
 from schoolkeep.people.record.exports import safe_text
+from schoolkeep.privacy.dpias.models import Dpia, DpiaState
+from schoolkeep.privacy.legacy import LEGACY_NOTE
+from schoolkeep.privacy.schedule.models import AssetRecordType, LegacyRetentionText
+from schoolkeep.privacy.schedule.rules import describe_period
+from schoolkeep.privacy.suppliers.models import (
+    DataLocation,
+    Processor,
+    ProcessorRole,
+    TransferMechanism,
+)
 from schoolkeep.tenancy.models import School
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -258,6 +269,70 @@ def _choice(choices: Any, value: str) -> str:
     return str(dict(choices.choices).get(value, value)) if value else ""
 
 
+# ---------------------------------------------------------------------------- register views
+# What the register's old DPIA and retention fields have become (``privacy``): read with
+# ``with_register_views`` (two prefetches per chunk, never a query per asset).
+
+
+def with_register_views(assets: QuerySet[Asset]) -> QuerySet[Asset]:
+    """``assets`` with their record types (a prefetch), old retention text (a join) and
+    current DPIA (a prefetch)."""
+    return assets.select_related("legacy_retention").prefetch_related(
+        Prefetch("record_type_links", to_attr="record_types_linked",
+                 queryset=AssetRecordType.objects.select_related("record_type")
+                 .order_by("record_type__name", "record_type_id")),
+        Prefetch("dpias", to_attr="current_dpias",
+                 queryset=Dpia.objects.filter(archived_at__isnull=True).order_by("pk")))
+
+
+def _prefetched(asset: Asset, attribute: str, fallback: Callable[[], list[Any]]) -> list[Any]:
+    found = getattr(asset, attribute, None)
+    return fallback() if found is None else found
+
+
+def record_types_text(asset: Asset) -> str:
+    """The record types the asset holds, each with its period ("Attendance registers: 6
+    years after the record is made"), and the old free text while it is kept."""
+    links = _prefetched(asset, "record_types_linked", lambda: list(
+        AssetRecordType.objects.filter(asset_id=asset.pk).select_related("record_type")
+        .order_by("record_type__name", "record_type_id")))
+    names = "; ".join(f"{link.record_type.name}: {describe_period(link.record_type)}"
+                      for link in links)
+    old = legacy_retention_text(asset)
+    if old:
+        note = f"Written before the schedule: {old}"
+        return f"{names}. {note}" if names else note
+    return names
+
+
+def legacy_retention_text(asset: Asset) -> str:
+    """The retention text from before the schedule, or "" (no query after
+    ``with_register_views``)."""
+    try:
+        return asset.legacy_retention.text
+    except LegacyRetentionText.DoesNotExist:
+        return ""
+
+
+def _dpia(asset: Asset) -> Dpia | None:
+    dpias = _prefetched(asset, "current_dpias", lambda: list(
+        Dpia.objects.filter(asset_id=asset.pk, archived_at__isnull=True)))
+    return dpias[0] if dpias else None
+
+
+def dpia_text(asset: Asset) -> str:
+    dpia = _dpia(asset)
+    if dpia is None:
+        return "Not screened"
+    text = str(DpiaState(dpia.state).label)
+    return f"{text} ({LEGACY_NOTE[0].lower()}{LEGACY_NOTE[1:]})" if dpia.legacy else text
+
+
+def dpia_signed_off_on(asset: Asset) -> date | None:
+    dpia = _dpia(asset)
+    return dpia.signed_off_on if dpia is not None else None
+
+
 @dataclass(frozen=True)
 class Column:
     heading: str
@@ -284,14 +359,14 @@ REGISTER_COLUMNS: list[Column] = [
     Column("Systems that hold it", systems_text),
     Column("Held on paper", lambda a: yes_no(a.held_on_paper)),
     Column("Held elsewhere", lambda a: a.held_elsewhere),
-    Column("Retention period", lambda a: a.retention_period),
+    Column("Record types (retention schedule)", lambda a: record_types_text(a), wide=True),
     Column("How it is destroyed", lambda a: a.destruction_method),
     Column("Recipients", lambda a: a.recipients, wide=True),
     Column("Transfers outside the UK", lambda a: a.transfers_outside_uk),
     Column("Safeguards for transfers", lambda a: a.transfer_safeguards),
     Column("Security measures", lambda a: a.security_measures, wide=True),
-    Column("DPIA needed", lambda a: yes_no(a.dpia_needed)),
-    Column("DPIA done on", lambda a: a.dpia_done_on),
+    Column("DPIA", lambda a: dpia_text(a)),
+    Column("DPIA signed off on", lambda a: dpia_signed_off_on(a)),
     Column("Last reviewed on", lambda a: a.last_reviewed_on),
     Column("Next review due on", lambda a: a.next_review_on),
     Column("Reference", lambda a: str(a.public_id)),
@@ -377,7 +452,7 @@ def _personal_data(asset: Asset) -> str:
 
 
 def _retention(asset: Asset) -> str:
-    parts = [asset.retention_period]
+    parts = [record_types_text(asset)]
     if asset.destruction_method:
         parts.append(f"Destroyed by: {asset.destruction_method}")
     return ". ".join(part for part in parts if part)
@@ -423,9 +498,11 @@ def processing_head(school: School, settings: AssetSettings,
 
 def write_processing_record_xlsx(assets: Iterable[Asset], handle: BinaryIO, *, school: School,
                                  settings: AssetSettings, printed_on: date,
-                                 on_row: OnRow = None) -> None:
+                                 on_row: OnRow = None,
+                                 processors: Sequence[Processor] = ()) -> None:
     """The Article 30 record as XLSX: the controller's and DPO's details, a blank row, then
-    one row per current asset."""
+    one row per current asset; then a second sheet of the organisations that handle the
+    school's data, each with its agreement and transfer mechanism."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = f"Record of processing activities of {xml_safe(school.name)}"
     workbook.properties.creator = "Schoolkeep"
@@ -435,10 +512,60 @@ def write_processing_record_xlsx(assets: Iterable[Asset], handle: BinaryIO, *, s
     sheet.append([])
     for number, row in enumerate(register_rows(counted(assets, on_row), PROCESSING_COLUMNS)):
         sheet.append([_xlsx_cell(sheet, value, bold=number == 0) for value in row])
+    suppliers = workbook.create_sheet("Processors and controllers")
+    for number, column in enumerate(PROCESSOR_COLUMNS, start=1):
+        suppliers.column_dimensions[get_column_letter(number)].width = (
+            40 if column.wide else 20)
+    for number, row in enumerate(processor_rows(processors)):
+        suppliers.append([_xlsx_cell(suppliers, value, bold=number == 0) for value in row])
     workbook.save(handle)
 
 
 def processing_record_xlsx(assets: Iterable[Asset], *, school: School, settings: AssetSettings,
-                           printed_on: date) -> bytes:
+                           printed_on: date, processors: Sequence[Processor] = ()) -> bytes:
     return in_memory(lambda handle: write_processing_record_xlsx(
-        assets, handle, school=school, settings=settings, printed_on=printed_on))
+        assets, handle, school=school, settings=settings, printed_on=printed_on,
+        processors=processors))
+
+
+# The organisations that handle the school's data (``privacy.suppliers``), for Article 30:
+# recipients, the agreement (Article 28) and the transfer mechanism (Articles 44-49).
+@dataclass(frozen=True)
+class ProcessorColumn:
+    heading: str
+    value: Callable[[Processor], Any]
+    wide: bool = False
+
+
+def _agreement(processor: Processor) -> str:
+    if processor.role != ProcessorRole.PROCESSOR:
+        return "Not needed (a controller)"
+    if not processor.agreement_on_file:
+        return "No agreement on file"
+    parts = ["On file"]
+    if processor.agreement_signed_on:
+        parts.append(f"signed {long_date(processor.agreement_signed_on)}")
+    if processor.agreement_review_on:
+        parts.append(f"review due {long_date(processor.agreement_review_on)}")
+    return ", ".join(parts)
+
+
+def _transfer(processor: Processor) -> str:
+    location = _choice(DataLocation, processor.data_location) or "Not recorded"
+    mechanism = _choice(TransferMechanism, processor.transfer_mechanism)
+    return f"{location}: {mechanism}" if mechanism else location
+
+
+PROCESSOR_COLUMNS: list[ProcessorColumn] = [
+    ProcessorColumn("Organisation", lambda p: p.name, wide=True),
+    ProcessorColumn("Role", lambda p: _choice(ProcessorRole, p.role)),
+    ProcessorColumn("Systems", lambda p: ", ".join(s.name for s in p.systems.all()), wide=True),
+    ProcessorColumn("Agreement", _agreement, wide=True),
+    ProcessorColumn("Where the data is held and the transfer mechanism", _transfer, wide=True),
+]
+
+
+def processor_rows(processors: Iterable[Processor]) -> Iterator[list[Any]]:
+    yield [column.heading for column in PROCESSOR_COLUMNS]
+    for processor in processors:
+        yield [column.value(processor) for column in PROCESSOR_COLUMNS]

@@ -4,6 +4,7 @@ records the services take."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -29,8 +30,9 @@ from schoolkeep.assets.selectors import (
 from schoolkeep.assets.services import OWNER_FIELDS
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.widgets import PlainSelect
-from schoolkeep.people.forms import as_yes_no, date_field, yes_no_unknown
+from schoolkeep.people.forms import date_field
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.schedule.models import RecordType
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import Membership
 
@@ -211,27 +213,29 @@ class AssetForm(forms.Form):
                                         widget=forms.CheckboxSelectMultiple)
     held_on_paper = forms.BooleanField(label="Also held on paper", required=False)
     held_elsewhere = _line("Held anywhere else")
-    retention_period = _line("How long it is kept")
+    record_types = forms.MultipleChoiceField(
+        label="Record types it holds", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="From the retention schedule: how long each type is kept comes from there.")
     destruction_method = _line("How it is destroyed")
     recipients = _text("Who it is shared with (recipients)")
     transfers_outside_uk = _text("Transfers outside the UK")
     transfer_safeguards = _text("Safeguards for those transfers")
     security_measures = _text("How it is kept secure")
-    dpia_needed = yes_no_unknown("A data protection impact assessment (DPIA) is needed")
-    dpia_done_on = date_field("DPIA done on")
     last_reviewed_on = date_field("Last reviewed on")
     next_review_on = date_field("Next review due on",
                                 help_text="Leave empty to follow the school's review interval.")
 
     def __init__(self, *args: Any, groups: list[AssetGroup], people: list[Person],
                  organisations: list[OutsideOrganisation], systems: list[System],
-                 asset: Asset | None = None, manager: bool = True, **kwargs: Any) -> None:
+                 asset: Asset | None = None, manager: bool = True,
+                 record_types: list[RecordType] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {str(g.public_id): g for g in groups}
         self.people = {PERSON + str(p.public_id): p for p in people}
         self.organisations = {ORGANISATION + str(o.public_id): o for o in organisations}
         self.system_choices = {str(s.public_id): s for s in systems}
         self.manager = manager
+        self.record_type_choices = {str(r.public_id): r for r in record_types or []}
         _set_choices(self, "group", [
             ("", "Choose a group"), *((k, g.name) for k, g in self.groups.items()),
             *([(NEW_GROUP, "A new group (name it below)")] if manager else [])])
@@ -247,20 +251,25 @@ class AssetForm(forms.Form):
         _set_choices(self, "systems", [(k, s.name) for k, s in self.system_choices.items()])
         if not self.system_choices:
             del self.fields["systems"]
+        _set_choices(self, "record_types",
+                     [(k, r.name) for k, r in self.record_type_choices.items()])
+        if not self.record_type_choices:
+            del self.fields["record_types"]
         if not manager:
             for name in ("owner", "new_organisation", "new_group"):
                 del self.fields[name]
 
     @staticmethod
-    def initial_for(asset: Asset, labels: list[AccessLabel]) -> dict[str, Any]:
+    def initial_for(asset: Asset, labels: list[AccessLabel],
+                    record_types: Sequence[RecordType] = ()) -> dict[str, Any]:
         initial: dict[str, Any] = {
             name: getattr(asset, name) for name in (
                 "name", "description", "purpose", "lawful_basis", "special_category_data",
                 "article9_condition", "data_subjects", "personal_data", "children_data",
                 "classification", "classification_note", "held_on_paper", "held_elsewhere",
-                "retention_period", "destruction_method", "recipients",
+                "destruction_method", "recipients",
                 "transfers_outside_uk", "transfer_safeguards", "security_measures",
-                "dpia_done_on", "last_reviewed_on", "next_review_on", "version")
+                "last_reviewed_on", "next_review_on", "version")
         }
         initial["group"] = str(asset.group.public_id)
         if asset.owner_person is not None:
@@ -271,7 +280,7 @@ class AssetForm(forms.Form):
             initial["owner"] = KEEP_UNMATCHED
         initial["access_labels"] = ACCESS_SEPARATOR.join(label.label for label in labels)
         initial["systems"] = [str(system.public_id) for system in asset.systems.all()]
-        initial["dpia_needed"] = as_yes_no(asset.dpia_needed)
+        initial["record_types"] = [str(item.public_id) for item in record_types]
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -298,6 +307,11 @@ class AssetForm(forms.Form):
             data["systems"] = [self.system_choices[key] for key in data.get("systems", [])]
         else:
             data.pop("systems", None)
+        if "record_types" in self.fields:
+            data["record_types"] = [self.record_type_choices[key]
+                                    for key in data.get("record_types", [])]
+        else:
+            data.pop("record_types", None)
         if self.manager:
             owner = self.cleaned_data.get("owner") or ""
             if owner == KEEP_UNMATCHED and asset is not None:

@@ -155,14 +155,14 @@ class Asset(models.Model):
     systems = models.ManyToManyField("systems.System", blank=True, related_name="assets")
     held_on_paper = models.BooleanField(default=False)
     held_elsewhere = models.CharField(max_length=200, blank=True)
-    retention_period = models.CharField(max_length=200, blank=True)
     destruction_method = models.CharField(max_length=200, blank=True)
     recipients = models.TextField(blank=True)
     transfers_outside_uk = models.TextField(blank=True)
     transfer_safeguards = models.TextField(blank=True)
     security_measures = models.TextField(blank=True)
-    dpia_needed = models.BooleanField(null=True, blank=True)
-    dpia_done_on = models.DateField(null=True, blank=True)
+    # Whether a DPIA is needed and when it was done, and how long the records are kept, are
+    # views of ``privacy`` records now: the asset's DPIA, its record types (and the old
+    # free text kept as ``LegacyRetentionText``).
     last_reviewed_on = models.DateField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     # When the asset falls due for review: a derived fact kept by ``assets.review_due``

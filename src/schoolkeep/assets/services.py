@@ -36,6 +36,8 @@ from schoolkeep.lib.text import fold, tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.destruction.services import visible_record_types
+from schoolkeep.privacy.schedule.models import AssetRecordType, RecordType
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.guards import require_permission
 from schoolkeep.tenancy.models import Membership, MembershipRole, School
@@ -44,22 +46,25 @@ from schoolkeep.tenancy.roles import PERMISSIONS, READ_ONLY_ROLES
 # ---------------------------------------------------------------------------- fields
 
 # One-line text, tidied (single-spaced, trimmed).
-LINE_FIELDS = ["owner_unmatched", "classification_note", "held_elsewhere", "retention_period",
-               "destruction_method", "lawful_basis", "article9_condition", "classification"]
+LINE_FIELDS = ["owner_unmatched", "classification_note", "held_elsewhere", "destruction_method",
+               "lawful_basis", "article9_condition", "classification"]
 # Free text, trimmed.
 TEXT_FIELDS = ["description", "purpose", "personal_data", "recipients", "transfers_outside_uk",
                "transfer_safeguards", "security_measures"]
 BOOLEAN_FIELDS = ["special_category_data", "children_data", "held_on_paper"]
-DATE_FIELDS = ["dpia_done_on", "last_reviewed_on", "next_review_on"]
+DATE_FIELDS = ["last_reviewed_on", "next_review_on"]
 # Every field of an asset a caller may give, besides ``name`` and ``group``.
 ASSET_FIELDS = [
     "description", "owner_person", "owner_organisation", "owner_unmatched", "access_labels",
     "purpose", "lawful_basis", "article9_condition", "data_subjects", "personal_data",
     "special_category_data", "children_data", "classification", "classification_note",
-    "systems", "held_on_paper", "held_elsewhere", "retention_period", "destruction_method",
+    "systems", "held_on_paper", "held_elsewhere", "destruction_method",
     "recipients", "transfers_outside_uk", "transfer_safeguards", "security_measures",
-    "dpia_needed", "dpia_done_on", "last_reviewed_on", "next_review_on",
+    "last_reviewed_on", "next_review_on",
 ]
+# Given to ``asset_create``/``asset_update`` besides ASSET_FIELDS: the record types the asset
+# holds (RecordTypes of the school's schedule), kept as ``privacy.AssetRecordType`` links.
+RECORD_TYPES = "record_types"
 OWNER_FIELDS = ("owner_person", "owner_organisation", "owner_unmatched")
 # The fields kept as they are in an audit snapshot (relations are added by name).
 SNAPSHOT_FIELDS = ["name", *[f for f in ASSET_FIELDS if f not in (
@@ -124,14 +129,6 @@ def is_owner(*, asset: Asset, actor: Any) -> bool:
 # ---------------------------------------------------------------------------- cleaning
 
 
-def _as_yes_no_unknown(name: str, value: Any) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    raise DomainError("Answer yes, no, or leave it unknown.", field=name)
-
-
 def _data_subjects(value: Any) -> list[str]:
     """DataSubject values, each once, in the order of the choices."""
     if value in (None, ""):
@@ -156,8 +153,6 @@ def _clean_value(name: str, value: Any) -> Any:
         return bool(value)
     if name in DATE_FIELDS:
         return as_date(name, value)
-    if name == "dpia_needed":
-        return _as_yes_no_unknown(name, value)
     if name == "data_subjects":
         return _data_subjects(value)
     return value
@@ -248,17 +243,13 @@ def _validate_asset(asset: Asset) -> None:
         raise DomainError("Choose OFFICIAL, OFFICIAL-SENSITIVE or not yet classified.",
                           field="classification")
     today = timezone.localdate()
-    for name in ("dpia_done_on", "last_reviewed_on"):
-        value = getattr(asset, name)
-        if isinstance(value, date) and value > today:
-            raise DomainError("The date cannot be in the future.", field=name)
+    value = asset.last_reviewed_on
+    if isinstance(value, date) and value > today:
+        raise DomainError("The date cannot be in the future.", field="last_reviewed_on")
     if (asset.last_reviewed_on and asset.next_review_on
             and asset.next_review_on < asset.last_reviewed_on):
         raise DomainError("The next review must be on or after the last review.",
                           field="next_review_on")
-    if asset.dpia_done_on and asset.dpia_needed is False:
-        raise DomainError("A DPIA was done: say that one is needed, or remove the date.",
-                          field="dpia_needed")
     full_clean_or_error(asset, exclude=["school", "group"])
     clash = Asset.objects.filter(
         school_id=asset.school_id, group_id=asset.group_id, name_key=asset.name_key,
@@ -430,6 +421,39 @@ def label_update(*, label: AccessLabel, actor: Any, label_text: str,
     return current
 
 
+# ---------------------------------------------------------------------------- record types
+
+
+def _record_types_for(school: School, given: Iterable[Any]) -> list[RecordType]:
+    """RecordTypes of the school's schedule (shipped, the trust's or its own), each once,
+    by name."""
+    items = list(given or [])
+    if any(not isinstance(item, RecordType) for item in items):
+        raise DomainError("Choose record types from the school's retention schedule.",
+                          field=RECORD_TYPES)
+    unique = {item.pk: item for item in items}
+    if len(unique) != visible_record_types(school).filter(pk__in=list(unique)).count():
+        raise DomainError("Choose record types from the school's retention schedule.",
+                          field=RECORD_TYPES)
+    return sorted(unique.values(), key=lambda item: (item.name, item.pk))
+
+
+def current_record_types(asset: Asset) -> list[RecordType]:
+    """The record types an asset is linked to, by name (one query)."""
+    return list(RecordType.objects.filter(asset_links__asset_id=asset.pk).order_by("name", "pk"))
+
+
+def _set_record_types(asset: Asset, record_types: list[RecordType]) -> None:
+    AssetRecordType.objects.filter(asset_id=asset.pk).delete()
+    AssetRecordType.objects.bulk_create(
+        [AssetRecordType(asset_id=asset.pk, record_type=item) for item in record_types])
+
+
+def _record_type_change(before: list[RecordType], after: list[RecordType]) -> dict[str, Any]:
+    old, new = [item.name for item in before], [item.name for item in after]
+    return {} if old == new else {RECORD_TYPES: {"before": old, "after": new}}
+
+
 # ---------------------------------------------------------------------------- assets
 
 
@@ -444,8 +468,9 @@ def asset_create(*, school: School, actor: Any, group: AssetGroup, name: str,
     the owner as ``owner_person`` (a Person of the school), ``owner_organisation`` or
     ``owner_unmatched`` (a name not yet matched); ``access_labels`` as AccessLabels (or
     texts, resolved with ``labels_resolve``); ``systems`` as Systems of the school."""
-    _refuse_unknown(fields, ASSET_FIELDS)
+    _refuse_unknown(fields, [*ASSET_FIELDS, RECORD_TYPES])
     fields = dict(fields)
+    record_types_given = fields.pop(RECORD_TYPES, None) or []
     labels_given = fields.pop("access_labels", None) or []
     systems_given = fields.pop("systems", None) or []
     with transaction.atomic():
@@ -459,14 +484,19 @@ def asset_create(*, school: School, actor: Any, group: AssetGroup, name: str,
         _validate_asset(asset)
         systems = _systems_for(school.pk, systems_given)
         labels = _labels_for(school, labels_given, actor)
+        record_types = _record_types_for(school, record_types_given)
         _save_unique(asset)
         refresh_review_due(school, [asset.pk])
         if labels:
             _set_labels(asset, labels)
         if systems:
             asset.systems.set(systems)
+        if record_types:
+            _set_record_types(asset, record_types)
+        changes = diff(None, asset_snapshot(asset, labels=labels, systems=systems))
+        changes.update(_record_type_change([], record_types))
         audit_record(action="assets.asset.created", school=school, actor=actor, target=asset,
-                     changes=diff(None, asset_snapshot(asset, labels=labels, systems=systems)))
+                     changes=changes)
     return asset
 
 
@@ -474,7 +504,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
     """Change an asset. ``version`` is the one the editor read: a newer one in the database
     raises StaleVersion. ``fields``: ``name``, ``group`` and any of ASSET_FIELDS; fields not
     given keep their values. The owner may change their own asset, but not its owner."""
-    _refuse_unknown(fields, ["name", "group", *ASSET_FIELDS])
+    _refuse_unknown(fields, ["name", "group", *ASSET_FIELDS, RECORD_TYPES])
     fields = dict(fields)
     with transaction.atomic():
         # The settings row before the asset's, as an import and a change of the review
@@ -502,6 +532,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
             fields.pop("name")
         labels_given = fields.pop("access_labels", None)
         systems_given = fields.pop("systems", None)
+        record_types_given = fields.pop(RECORD_TYPES, None)
         _apply_owner(current, fields)
         _apply_fields(current, fields)
         _validate_asset(current)
@@ -511,6 +542,10 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
                   else _labels_for(current.school, labels_given, actor))
         after = asset_snapshot(current, labels=labels, systems=systems)
         changes = diff(before, after)
+        old_record_types = current_record_types(current)
+        record_types = (old_record_types if record_types_given is None
+                        else _record_types_for(current.school, record_types_given))
+        changes.update(_record_type_change(old_record_types, record_types))
         if not changes:
             return current
         if not manager and any(name in changes for name in OWNER_FIELDS):
@@ -523,6 +558,8 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
             _set_labels(current, labels)
         if "systems" in changes:
             current.systems.set(systems)
+        if RECORD_TYPES in changes:
+            _set_record_types(current, record_types)
         audit_record(action="assets.asset.updated", school=current.school_id, actor=actor,
                      target=current, changes=changes)
     return current

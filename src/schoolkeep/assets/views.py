@@ -30,12 +30,15 @@ from schoolkeep.assets.forms import (
     LabelForm,
 )
 from schoolkeep.assets.models import Asset, AssetGroup, Classification
+from schoolkeep.assets.register_views import register_views
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.stale import refuse_stale
 from schoolkeep.people.selectors import person_for_user
+from schoolkeep.privacy.schedule.selectors import effective_schedule
+from schoolkeep.privacy.suppliers.selectors import processors_for_record
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.selectors import members_with_roles
@@ -64,7 +67,8 @@ def _asset_form(request: SchoolRequest, *, asset: Asset | None, manager: bool,
     return AssetForm(posted(request), initial=initial, asset=asset, manager=manager,
                      groups=selectors.groups_for(school), people=selectors.people_for(school),
                      organisations=selectors.organisations_for(school),
-                     systems=selectors.systems_for(school))
+                     systems=selectors.systems_for(school),
+                     record_types=effective_schedule(school, include_own=False))
 
 
 def _save_from_form(request: SchoolRequest, form: AssetForm, asset: Asset | None) -> Asset:
@@ -128,6 +132,7 @@ def asset_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "link_systems": request.access.can("systems.view"),
         "subjects": exports.subjects_text(asset),
         "sent_to": asset_recipients(asset=asset),
+        **register_views(request, asset),
         **history_summary(school=request.school, target=asset, access=request.access),
     })
 
@@ -159,7 +164,8 @@ def asset_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     if asset.archived_at is not None:
         raise Http404("Not found")
     manager = request.access.can("assets.manage")
-    initial = AssetForm.initial_for(asset, list(asset.access_labels.all()))
+    initial = AssetForm.initial_for(asset, list(asset.access_labels.all()),
+                                    services.current_record_types(asset))
     form = _asset_form(request, asset=asset, manager=manager, initial=initial)
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -259,7 +265,7 @@ def export_start(request: SchoolRequest, code: str) -> HttpResponse:
 @require_GET
 def processing_record(request: SchoolRequest) -> HttpResponse:
     settings = selectors.asset_settings_or_default(request.school)
-    assets = selectors.asset_list(school=request.school)
+    assets = exports.with_register_views(selectors.asset_list(school=request.school))
     page = Paginator(assets, ASSETS_PER_PAGE).get_page(request.GET.get("page"))
     head = exports.processing_head(request.school, settings, timezone.localdate())
     return render(request, "assets/processing_record.html", {
@@ -268,6 +274,9 @@ def processing_record(request: SchoolRequest) -> HttpResponse:
         "rows": [(asset, [(c.heading, c.value(asset)) for c in exports.PROCESSING_COLUMNS[1:]])
                  for asset in page.object_list],
         "can_manage": request.access.can("assets.manage"),
+        "processors": [[column.value(processor) for column in exports.PROCESSOR_COLUMNS]
+                       for processor in processors_for_record(request.school)],
+        "processor_headings": [column.heading for column in exports.PROCESSOR_COLUMNS],
     })
 
 

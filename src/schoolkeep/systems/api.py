@@ -23,6 +23,7 @@ from schoolkeep.api.related import related_values
 from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.suppliers.selectors import agreement_states
 from schoolkeep.systems import selectors, services
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.access import SchoolAccess
@@ -67,7 +68,9 @@ class SystemOut(Out):
                          "such as backups: their automatic log-off is not checked.")
     administrators: list[UUID] = Field(..., description="Ids of people of the school.")
     assets: list[UUID] = Field(..., description="Ids of the current assets it holds.")
-    dpa_on_file: bool
+    dpa_on_file: bool = Field(
+        ..., description="A data processing agreement is on file: read from the system's "
+                         "processor (/api/v1/processors); false when none is linked.")
     notes: str
     is_transfer_channel: bool = Field(
         ..., description="An approved channel for sending data: the transfer rules name it.")
@@ -99,7 +102,6 @@ class SystemIn(_Input):
                           "backup service (used by software: its log-off is not checked).")
     administrators: list[UUID] = Field(default_factory=list,
                                        description="Ids of people of the school.")
-    dpa_on_file: bool = False
     notes: str = ""
     is_transfer_channel: bool = False
     transfer_instructions: str = ""
@@ -122,7 +124,6 @@ class SystemPatch(_Input):
     auto_logoff_checked_on: date | None = None
     signs_in_interactively: bool | None = None
     administrators: list[UUID] | None = None
-    dpa_on_file: bool | None = None
     notes: str | None = None
     is_transfer_channel: bool | None = None
     transfer_instructions: str | None = None
@@ -135,13 +136,21 @@ OUT_FIELDS = (*services.SYSTEM_FIELDS, "catalogue_key", "archived_at", "version"
 NULLABLE = {"auto_logoff_minutes", "auto_logoff_checked_on"}
 
 
+def _on_file(systems: list[System]) -> dict[int, bool]:
+    """Whether each system's processor has its agreement on file (one query)."""
+    states = agreement_states(system_ids=[system.pk for system in systems])
+    return {pk: bool(state and state.on_file) for (_, pk), state in states.items()}
+
+
 def _system_out(system: System, administrators: list[UUID] | None = None,
-                assets: list[UUID] | None = None) -> dict[str, Any]:
+                assets: list[UUID] | None = None,
+                on_file: bool | None = None) -> dict[str, Any]:
     """The system as the API answers it (its administrators' and assets' ids given, or else
     prefetched)."""
     out: dict[str, Any] = {name: getattr(system, name) for name in OUT_FIELDS}
     out.update(
         id=system.public_id,
+        dpa_on_file=_on_file([system])[system.pk] if on_file is None else on_file,
         kind_label=system.get_kind_display(),
         administrators=[person.public_id for person in system.administrators.all()]
         if administrators is None else administrators,
@@ -159,7 +168,9 @@ def _page_out(systems: list[System]) -> list[dict[str, Any]]:
     assets = related_values(System.assets, systems, "public_id",
                             order_by=("group__position", "group__name_key", "name_key", "id"),
                             where={"archived_at__isnull": True})
-    return [_system_out(system, administrators.get(system.pk, []), assets.get(system.pk, []))
+    on_file = _on_file(systems)
+    return [_system_out(system, administrators.get(system.pk, []), assets.get(system.pk, []),
+                        on_file[system.pk])
             for system in systems]
 
 

@@ -58,8 +58,6 @@ class SystemForm(forms.Form):
     administrators = forms.MultipleChoiceField(
         label="Administrators", required=False, widget=forms.CheckboxSelectMultiple,
         help_text="People of the school with administrator access to this system.")
-    dpa_on_file = forms.BooleanField(label="A data processing agreement is on file",
-                                     required=False)
     is_transfer_channel = forms.BooleanField(
         label="An approved channel for sending data", required=False,
         help_text="Staff are told to use it when the school's rules name it for the data and "

@@ -58,8 +58,7 @@ class System(models.Model):
         blank=True, verbose_name="How to send data with it, in plain words")
     administrators = models.ManyToManyField("people.Person", blank=True,
                                             related_name="administered_systems")
-    dpa_on_file = models.BooleanField(default=False,
-                                      verbose_name="A data processing agreement is on file")
+    # Whether an agreement is on file is a view of its processor (privacy.suppliers).
     notes = models.TextField(blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

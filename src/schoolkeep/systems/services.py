@@ -26,7 +26,7 @@ from schoolkeep.tenancy.roles import PERMISSIONS
 SYSTEM_FIELDS = [
     "name", "supplier", "kind", "description", "hosting", "mfa_required", "mfa_enabled",
     "mfa_for", "remote_access_method", "auto_logoff_minutes", "auto_logoff_checked_on",
-    "dpa_on_file", "notes", "signs_in_interactively", "is_transfer_channel",
+    "notes", "signs_in_interactively", "is_transfer_channel",
     "transfer_instructions",
 ]
 # Recorded in the audit trail besides SYSTEM_FIELDS.
@@ -34,7 +34,7 @@ AUDITED_FIELDS = [*SYSTEM_FIELDS, "catalogue_key"]
 
 _LINE_FIELDS = {"name", "supplier", "hosting", "mfa_for", "remote_access_method"}
 _TEXT_FIELDS = {"description", "notes", "transfer_instructions"}
-_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "dpa_on_file", "signs_in_interactively",
+_BOOLEAN_FIELDS = {"mfa_required", "mfa_enabled", "signs_in_interactively",
                    "is_transfer_channel"}
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolkeep.assets.register_views import system_register_views
 from schoolkeep.audit.selectors import history_summary
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.lib.forms import refuse_on_form
@@ -115,6 +116,7 @@ def system_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "can_manage": request.access.can("systems.manage") and system.archived_at is None,
         "can_see_rules": request.access.can("transfers.view"),
         **_access_links(request, system),
+        **system_register_views(request, system),
         **history_summary(school=request.school, target=system, access=request.access)})
 
 

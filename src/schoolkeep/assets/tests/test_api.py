@@ -21,6 +21,8 @@ from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrga
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.people.models import Person, PersonKind
 from schoolkeep.people.services import person_create, person_link_account
+from schoolkeep.privacy.dpias.models import Dpia
+from schoolkeep.privacy.schedule.models import LegacyRetentionText
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import system_archive, system_create
 
@@ -29,9 +31,9 @@ KEYS = {
     "id", "name", "group", "description", "owner", "access_labels", "purpose", "lawful_basis",
     "article9_condition", "data_subjects", "personal_data", "special_category_data",
     "children_data", "classification", "classification_note", "systems", "held_on_paper",
-    "held_elsewhere", "retention_period", "destruction_method", "recipients",
-    "transfers_outside_uk", "transfer_safeguards", "security_measures", "dpia_needed",
-    "dpia_done_on", "last_reviewed_on", "next_review_on", "archived_at", "version",
+    "held_elsewhere", "record_types", "retention_period", "destruction_method", "recipients",
+    "transfers_outside_uk", "transfer_safeguards", "security_measures", "dpia", "dpia_state",
+    "dpia_needed", "dpia_done_on", "last_reviewed_on", "next_review_on", "archived_at", "version",
 }
 MANAGERS = ["siro", "dpo", "data_admin"]
 OTHERS = ["iao", "business_manager", "it_lead", "dsl", "hr_admin", "staff", "governor",
@@ -249,7 +251,7 @@ def test_create_writes_through_the_services_and_is_audited(api, personas, owner,
         "access_labels": ["Pupil Data Administrator", "pupil data administrator", "Head"],
         "purpose": "Statutory returns", "classification": "official_sensitive",
         "lawful_basis": "legal_obligation", "systems": [str(sims.public_id)],
-        "data_subjects": ["pupils"], "dpia_needed": False, "last_reviewed_on": "2025-10-01",
+        "data_subjects": ["pupils"], "last_reviewed_on": "2025-10-01",
     })
     assert response.status_code == 201, response.content
     body = response.json()
@@ -401,8 +403,7 @@ def test_a_read_only_token_gets_403_on_writes(api, personas, core):
 
 def test_patch_changes_only_what_is_sent_and_bumps_the_version(api, personas, core, owner):
     response = api(personas.dpo).send("PATCH", detail(core), {
-        "version": 1, "group": "Core records", "owner": {"organisation": "MIS support"},
-        "dpia_needed": True, "dpia_done_on": "2025-11-03"})
+        "version": 1, "group": "Core records", "owner": {"organisation": "MIS support"}})
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["group"], body["owner"]["organisation"], body["version"]) == (
@@ -413,9 +414,9 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_version(api, personas, co
     assert event.changes["owner_person"] == {"before": "Tom Whitfield", "after": ""}
     assert event.changes["group"] == {"before": "Pupil data (MIS)", "after": "Core records"}
     cleared = api(personas.dpo).send("PATCH", detail(core), {
-        "version": 2, "owner": None, "dpia_done_on": None, "systems": []})
+        "version": 2, "owner": None, "last_reviewed_on": None, "systems": []})
     assert cleared.status_code == 200
-    assert (cleared.json()["owner"], cleared.json()["dpia_done_on"],
+    assert (cleared.json()["owner"], cleared.json()["last_reviewed_on"],
             cleared.json()["systems"]) == (None, None, [])
 
 
@@ -492,8 +493,11 @@ def test_each_list_item_equals_the_assets_own_answer(api: Any, personas: Persona
     """The list reads a page as values; the answer of one asset reads its model."""
     school = personas.school
     company = services.organisation_get_or_create(school=school, name="RedStor", actor=None)
-    add(school, "Backups", owner_organisation=company, systems=[sims], dpia_needed=True,
-        dpia_done_on=date(2026, 1, 5), access_labels=["Office"])
+    backups = add(school, "Backups", owner_organisation=company, systems=[sims],
+                  access_labels=["Office"])
+    Dpia.objects.create(school=school, asset=backups, legacy=True, screening_required=True,
+                        state="signed_off", signed_off_on=date(2026, 1, 5))
+    LegacyRetentionText.objects.create(asset=backups, text="Seven years")
     add(school, "Old files", owner_unmatched="Mrs Smith", group="Archive", held_on_paper=True)
     gone = add(school, "Leavers", group="Archive")
     services.asset_archive(asset=gone, actor=None)

@@ -20,6 +20,8 @@ from schoolkeep.assets import exports, services
 from schoolkeep.assets.models import Asset
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create
+from schoolkeep.privacy.dpias.models import Dpia, DpiaState
+from schoolkeep.privacy.schedule.models import RecordType, RetentionEvent
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import system_create
 
@@ -41,19 +43,25 @@ def full_asset(personas: Personas, name: str = "Core pupil data", **extra: Any) 
         "classification_note": "Was Protect",
         "systems": [System.objects.filter(school=school, name="SIMS").first()
                     or system_create(school=school, actor=None, name="SIMS")],
-        "held_on_paper": True, "held_elsewhere": "Office", "retention_period": "25 years",
+        "held_on_paper": True, "held_elsewhere": "Office",
+        "record_types": [RecordType.objects.get_or_create(
+            school=school, name="SEN files", event=RetentionEvent.DATE_OF_BIRTH, years=25)[0]],
         "destruction_method": "Shredding", "recipients": "The DfE",
         "transfers_outside_uk": "To a US cloud provider",
         "transfer_safeguards": "Standard contractual clauses",
-        "security_measures": "Two-factor sign-in", "dpia_needed": True,
-        "dpia_done_on": date(2025, 1, 15), "last_reviewed_on": date(2025, 9, 1),
+        "security_measures": "Two-factor sign-in", "last_reviewed_on": date(2025, 9, 1),
         "next_review_on": date(2026, 9, 1),
     }
+    signed_off_on = extra.pop("signed_off_on", date(2025, 1, 15))
     fields.update(extra)
-    return services.asset_create(
+    asset = services.asset_create(
         school=school, actor=None, name=name,
         group=services.group_get_or_create(school=school, name="Pupil data (MIS)", actor=None),
         **fields)
+    if signed_off_on:  # a DPIA made from the register's old fields
+        Dpia.objects.create(school=school, asset=asset, legacy=True, screening_required=True,
+                            state=DpiaState.SIGNED_OFF, signed_off_on=signed_off_on)
+    return asset
 
 
 def xlsx_rows(content: bytes) -> list[list[Any]]:
@@ -79,14 +87,16 @@ def test_the_register_xlsx_has_every_field(personas: Personas, login: Login) -> 
     assert values["Categories of data subjects"] == "Pupils, Parents and carers"
     assert values["Classification"] == "OFFICIAL-SENSITIVE"
     assert values["Systems that hold it"] == "SIMS"
-    assert values["Special category data"] == "Yes" and values["DPIA needed"] == "Yes"
-    assert values["DPIA done on"].date() == date(2025, 1, 15)
+    assert values["Special category data"] == "Yes"
+    assert values["DPIA"] == "Signed off (recorded before Schoolkeep tracked it)"
+    assert values["DPIA signed off on"].date() == date(2025, 1, 15)
     assert values["Next review due on"].date() == date(2026, 9, 1)
     assert values["Reference"] == str(item.public_id)
     # Every field of the model is in some column.
     written = " ".join(str(v) for v in row)
     for text in ("The core record", "Statutory returns", "Names, addresses", "Was Protect",
-                 "Office", "25 years", "Shredding", "The DfE", "To a US cloud provider",
+                 "Office", "SEN files: 25 years after the pupil's date of birth", "Shredding",
+                 "The DfE", "To a US cloud provider",
                  "Standard contractual clauses", "Two-factor sign-in"):
         assert text in written, text
 
@@ -94,7 +104,7 @@ def test_the_register_xlsx_has_every_field(personas: Personas, login: Login) -> 
 def test_the_register_csv_has_the_same_columns(personas: Personas, login: Login) -> None:
     full_asset(personas)
     full_asset(personas, "Attendance", owner_person=None, owner_unmatched="Emma Allen",
-               systems=[], dpia_needed=None, dpia_done_on=None)
+               systems=[], signed_off_on=None)
     response = login(personas.auditor).get(reverse("assets:register-export"), {"format": "csv"})
     assert response.status_code == 200 and response["Content-Type"] == exports.CSV_TYPE
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -102,7 +112,8 @@ def test_the_register_csv_has_the_same_columns(personas: Personas, login: Login)
     assert [row[1] for row in rows[1:]] == ["Attendance", "Core pupil data"]
     attendance = dict(zip(rows[0], rows[1], strict=True))
     assert attendance["Owner is"] == "Name not yet matched"
-    assert attendance["DPIA needed"] == "" and attendance["Last reviewed on"] == "2025-09-01"
+    assert attendance["DPIA"] == "Not screened"
+    assert attendance["DPIA signed off on"] == "" and attendance["Last reviewed on"] == "2025-09-01"
 
 
 def test_an_unknown_format_is_not_found(personas: Personas, login: Login) -> None:
@@ -164,11 +175,13 @@ def test_the_processing_record_has_the_controller_at_its_head(personas: Personas
     assert values["Transfers outside the UK and their safeguards"] == (
         "To a US cloud provider. Safeguards: Standard contractual clauses")
     assert values["Retention (time limits for erasure)"] == (
-        "25 years. Destroyed by: Shredding")
+        "SEN files: 25 years after the pupil's date of birth. Destroyed by: Shredding")
     assert values["Technical and organisational security measures"] == "Two-factor sign-in"
     page = login(personas.governor).get(reverse("assets:processing-record")).content.decode()
     for text in ("Oakfield Primary School", "1 Oak Lane, Oakfield", "dpo@oakfield.example",
-                 "Standard contractual clauses", "25 years. Destroyed by: Shredding"):
+                 "Standard contractual clauses",
+                 "SEN files: 25 years after the pupil&#x27;s date of birth. Destroyed by: "
+                 "Shredding"):
         assert text in page, text
 
 

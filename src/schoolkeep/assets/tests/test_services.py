@@ -26,6 +26,7 @@ from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create, person_link_account
+from schoolkeep.privacy.schedule.models import RecordType, RetentionEvent
 from schoolkeep.systems.models import System
 from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
@@ -154,6 +155,8 @@ def test_label_update_refuses_other_schools_members_clashes_and_non_managers(
 def test_asset_create_keeps_every_field_and_audits_them(personas: Personas) -> None:
     owner = person(personas)
     sims = system_create(school=personas.school, actor=None, name="SIMS")
+    record_type = RecordType.objects.create(name="SEN files", event=RetentionEvent.DATE_OF_BIRTH,
+                                            years=25, school=personas.school)
     created = asset(
         personas, description="The core record of each pupil.", owner_person=owner,
         access_labels=["Pupil Data Administrator", "Head"], purpose="Teaching and learning",
@@ -162,17 +165,17 @@ def test_asset_create_keeps_every_field_and_audits_them(personas: Personas) -> N
         special_category_data=True, children_data=True,
         classification=Classification.OFFICIAL_SENSITIVE, classification_note="Was Protect",
         systems=[sims], held_on_paper=True, held_elsewhere="Office filing cabinet",
-        retention_period="Date of birth plus 25 years", destruction_method="Shredding",
+        record_types=[record_type], destruction_method="Shredding",
         recipients="DfE, local authority", transfers_outside_uk="None",
         transfer_safeguards="", security_measures="Two-factor, encrypted backups",
-        dpia_needed=True, dpia_done_on="2025-01-15", last_reviewed_on=date(2025, 9, 1),
+        last_reviewed_on=date(2025, 9, 1),
         next_review_on=date(2026, 9, 1),
     )
     created.refresh_from_db()
     assert created.name_key == "core pupil data"
     assert created.owner_person == owner and created.owner_label == "Terence Hudson"
     assert created.data_subjects == ["pupils", "parents"]  # each once, in the list's order
-    assert created.dpia_done_on == date(2025, 1, 15)
+    assert services.current_record_types(created) == [record_type]
     assert list(created.systems.all()) == [sims]
     assert [label.label for label in services.current_labels(created)] == [
         "Pupil Data Administrator", "Head"]
@@ -184,7 +187,7 @@ def test_asset_create_keeps_every_field_and_audits_them(personas: Personas) -> N
     assert after["access_labels"] == ["Pupil Data Administrator", "Head"]
     assert after["systems"] == ["SIMS"] and after["group"] == "Pupil data (MIS)"
     assert after["classification"] == "official_sensitive"
-    assert after["dpia_done_on"] == "2025-01-15"
+    assert after["record_types"] == ["SEN files"]
 
 
 @pytest.mark.parametrize("actor", ["siro", "dpo", "data_admin", None])
@@ -233,12 +236,12 @@ def test_a_name_is_unique_in_its_group_ignoring_case_among_current_assets(
     ({"lawful_basis": "because"}, "lawful_basis"),
     ({"classification": "restricted"}, "classification"),
     ({"owner_unmatched": "x" * 201}, "owner_unmatched"),
-    ({"dpia_done_on": "3 March"}, "dpia_done_on"),
+    ({"last_reviewed_on": "3 March"}, "last_reviewed_on"),
     # Two days on: still in the future when the suite runs past midnight after collecting.
     ({"last_reviewed_on": timezone.localdate() + timedelta(days=2)}, "last_reviewed_on"),
     ({"last_reviewed_on": date(2025, 9, 1), "next_review_on": date(2025, 8, 1)},
      "next_review_on"),
-    ({"dpia_needed": False, "dpia_done_on": date(2025, 1, 1)}, "dpia_needed"),
+    ({"record_types": ["Pupil records"]}, "record_types"),
     ({"owner_unmatched": "Emma Allen", "owner_organisation": None,
       "owner_person": "not a person"}, "owner"),
     ({"colour": "red"}, "colour"),

@@ -20,6 +20,7 @@ from schoolkeep.assets import services
 from schoolkeep.assets.models import AccessLabel, Asset, AssetGroup, OutsideOrganisation
 from schoolkeep.people.models import Person
 from schoolkeep.people.services import person_create, person_link_account
+from schoolkeep.privacy.schedule.models import RecordType, RetentionEvent
 from schoolkeep.systems.services import system_create
 from schoolkeep.tenancy.models import Membership
 
@@ -114,16 +115,17 @@ def test_the_asset_page_shows_every_field_in_plain_english(personas: Personas,
                  data_subjects=["pupils", "parents"], personal_data="Names and addresses",
                  children_data=True, classification="official_sensitive",
                  classification_note="Marked Protect in the policy", systems=[sims],
-                 held_on_paper=True, retention_period="25 years",
+                 held_on_paper=True, record_types=[RecordType.objects.create(
+                     school=personas.school, name="SEN files", years=25,
+                     event=RetentionEvent.DATE_OF_BIRTH)],
                  destruction_method="Shredding", recipients="The DfE",
-                 transfers_outside_uk="None", security_measures="Two-factor sign-in",
-                 dpia_needed=True)
+                 transfers_outside_uk="None", security_measures="Two-factor sign-in")
     html = login(personas.staff).get(url("asset-detail", item.public_id)).content.decode()
     for text in ("Terence Hudson", "Pupil Data Administrator / Head", "Teaching",
                  "Public task (Article 6(1)(e))", "Substantial public interest (9(2)(g))",
                  "Pupils, Parents and carers", "Names and addresses", "OFFICIAL-SENSITIVE",
-                 "Marked Protect in the policy", "SIMS", "Capita", "25 years", "Shredding",
-                 "The DfE", "Two-factor sign-in", "Needed, not done yet", "History",
+                 "Marked Protect in the policy", "SIMS", "Capita", "SEN files", "Shredding",
+                 "The DfE", "Two-factor sign-in", "History",
                  "Information asset added"):
         assert text in html, text
     # Staff do not see the systems register, so the system is not a link for them.
@@ -170,7 +172,7 @@ def test_managers_add_an_asset_with_a_new_group_and_organisation(personas: Perso
         name="Secure remote back-up", group="new", new_group="Disaster recovery",
         new_organisation="RedStor", access_labels="Joskos Technician /  Business Manager/",
         purpose="Business continuity", data_subjects=["staff", "pupils"],
-        systems=[str(sims.public_id)], classification="official", dpia_needed="no"))
+        systems=[str(sims.public_id)], classification="official"))
     created = Asset.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url("asset-detail", created.public_id)
@@ -179,7 +181,6 @@ def test_managers_add_an_asset_with_a_new_group_and_organisation(personas: Perso
     assert [label.label for label in services.current_labels(created)] == [
         "Joskos Technician", "Business Manager"]
     assert created.data_subjects == ["pupils", "staff"] and list(created.systems.all()) == [sims]
-    assert created.dpia_needed is False
 
 
 def test_a_refused_asset_leaves_no_group_or_organisation_behind(personas: Personas,

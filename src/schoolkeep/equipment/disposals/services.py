@@ -38,6 +38,8 @@ from schoolkeep.lib.stale import stale_error
 from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
+from schoolkeep.privacy.destruction.models import DestructionMethod, DestructionSource
+from schoolkeep.privacy.destruction.services import destruction_record
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission
 from schoolkeep.tenancy.models import School
 
@@ -357,8 +359,26 @@ def document_upload(*, disposal: Disposal, actor: Any, kind: str, uploaded_file:
             locked.save()
             audit_record(action=f"equipment.disposal.{kind}-uploaded",
                          school=locked.school_id, actor=actor, target=locked, changes=changes)
+            if kind == "certificate":
+                _log_destruction(locked, actor)
     disposal.__dict__.update({k: v for k, v in locked.__dict__.items() if k != "_state"})
     return disposal
+
+
+def _log_destruction(disposal: Disposal, actor: Any) -> None:
+    """The first certificate of a batch writes its one entry in the destruction log (a
+    replacement certificate does not write a second): the company destroyed the batch's
+    drives and devices; the day is the collection's, the only one the school knows."""
+    if disposal.destructions.exists():
+        return
+    items = DisposalItem.objects.filter(disposal=disposal).count()
+    destruction_record(
+        school=disposal.school, actor=actor,
+        description=f"Drives and devices collected by {disposal.company.name}"[:300],
+        method=DestructionMethod.DISPOSAL_COMPANY, destroyed_on=disposal.collected_on,
+        destroyed_by_label=disposal.company.name, quantity=items or None,
+        disposal=disposal, certificate_reference=disposal.reference,
+        source=DestructionSource.EQUIPMENT_DISPOSAL)
 
 
 def earlier_files(disposal: Disposal) -> list[dict[str, Any]]:

@@ -1,9 +1,87 @@
-"""This part's migration slot: its owner fills the operations (schema and data)."""
+"""The register's old DPIA fields and retention text become records (nothing lost).
+
+For each asset that said whether a DPIA is needed (or gave the date one was done), a legacy
+DPIA (``legacy``, the screening's reasons "Recorded before Schoolkeep tracked it"):
+- needed (or not said) and done on a date: required and signed off on that date by
+  "Recorded before Schoolkeep tracked it";
+- needed, no date: required, the assessment under way;
+- not needed: screened, not required.
+An asset that said nothing gets no DPIA. Each non-blank retention text is copied into
+``LegacyRetentionText``. The assets' migration 0009 then removes the old columns.
+
+Going back copies the records into the columns again (``assets`` 0009 reversed has put them
+back, empty) and deletes the legacy rows. Assets are read 2,000 at a time, in id order.
+"""
 
 from django.db import migrations
 
+CHUNK = 2000
+LEGACY_NOTE = "Recorded before Schoolkeep tracked it"  # privacy.legacy.LEGACY_NOTE then
+
+
+def _legacy_dpia(Dpia, asset_id, school_id, needed, done_on):  # type: ignore[no-untyped-def]
+    dpia = Dpia(school_id=school_id, asset_id=asset_id, legacy=True,
+                screening_reasons=LEGACY_NOTE, screened_by_label=LEGACY_NOTE)
+    if done_on is not None and needed is not False:
+        dpia.screening_required = True
+        dpia.screened_on = done_on
+        dpia.state = "signed_off"
+        dpia.signed_off_on = done_on
+        dpia.signed_off_by_label = LEGACY_NOTE
+    elif needed:
+        dpia.screening_required = True
+        dpia.state = "in_progress"
+    else:
+        dpia.screening_required = False
+        dpia.state = "not_required"
+    return dpia
+
+
+def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+    Asset = apps.get_model("assets", "Asset")
+    Dpia = apps.get_model("privacy", "Dpia")
+    LegacyRetentionText = apps.get_model("privacy", "LegacyRetentionText")
+    last_pk = 0
+    while True:
+        rows = list(Asset.objects.filter(pk__gt=last_pk).order_by("pk").values_list(
+            "pk", "school_id", "dpia_needed", "dpia_done_on", "retention_period")[:CHUNK])
+        if not rows:
+            return
+        last_pk = rows[-1][0]
+        has_dpia = set(Dpia.objects.filter(asset_id__in=[row[0] for row in rows],
+                                           archived_at__isnull=True)
+                       .values_list("asset_id", flat=True))
+        Dpia.objects.bulk_create([
+            _legacy_dpia(Dpia, pk, school_id, needed, done_on)
+            for pk, school_id, needed, done_on, _ in rows
+            if (needed is not None or done_on is not None) and pk not in has_dpia],
+            batch_size=500)
+        LegacyRetentionText.objects.bulk_create([
+            LegacyRetentionText(asset_id=pk, text=text.strip()[:200])
+            for pk, _, _, _, text in rows if text and text.strip()],
+            batch_size=500, ignore_conflicts=True)
+
+
+def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+    Asset = apps.get_model("assets", "Asset")
+    Dpia = apps.get_model("privacy", "Dpia")
+    LegacyRetentionText = apps.get_model("privacy", "LegacyRetentionText")
+    legacy = Dpia.objects.filter(legacy=True, asset__isnull=False)
+    changed = []
+    for asset_id, required, signed_off_on in legacy.values_list(
+            "asset_id", "screening_required", "signed_off_on").iterator(chunk_size=CHUNK):
+        changed.append(Asset(pk=asset_id, dpia_needed=required, dpia_done_on=signed_off_on))
+    Asset.objects.bulk_update(changed, ["dpia_needed", "dpia_done_on"], batch_size=500)
+    texts = [Asset(pk=asset_id, retention_period=text) for asset_id, text in
+             LegacyRetentionText.objects.values_list("asset_id", "text").iterator(
+                 chunk_size=CHUNK)]
+    Asset.objects.bulk_update(texts, ["retention_period"], batch_size=500)
+    legacy.delete()
+    LegacyRetentionText.objects.all().delete()
+
 
 class Migration(migrations.Migration):
-    dependencies = [("privacy", "0004_schedule")]
+    dependencies = [("privacy", "0004_schedule"),
+                    ("assets", "0008_look_alikes_and_aliases")]
 
-    operations: list = []
+    operations = [migrations.RunPython(forwards, backwards)]

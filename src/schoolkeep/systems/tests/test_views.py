@@ -195,7 +195,7 @@ def test_detail_shows_everything_with_assets_administrators_and_history(
     system = make_system(personas, supplier="Capita", hosting="Supplier's cloud",
                          mfa_required=True, mfa_enabled=True, mfa_for="Administrators",
                          remote_access_method="RAV3", auto_logoff_minutes=15,
-                         auto_logoff_checked_on=timezone.localdate(), dpa_on_file=True,
+                         auto_logoff_checked_on=timezone.localdate(),
                          notes="Renewal in May", administrators=[ada])
     held = make_asset(personas.school, "Core pupil data", system,
                       classification="official_sensitive")
@@ -203,7 +203,8 @@ def test_detail_shows_everything_with_assets_administrators_and_history(
     response = login(personas.auditor).get(detail(system))
     html = response.content.decode()
     for text in ("Capita", "Supplier&#x27;s cloud", "Administrators", "RAV3",
-                 "After 15 idle minutes", "On file", "Renewal in May", "Ada Lovelace",
+                 "After 15 idle minutes", "Data processing agreement",
+                 "No outside organisation recorded", "Renewal in May", "Ada Lovelace",
                  "Core pupil data", "OFFICIAL-SENSITIVE", "History", "System added"):
         assert text in html, text
     assert "Gone" not in html

@@ -45,7 +45,7 @@ def _add_channels(ctx: DemoContext) -> None:
         system = system_add_from_catalogue(school=school, actor=None, key=entry.key)
         system_update(system=system, actor=None, version=system.version,
                       signs_in_interactively=True, auto_logoff_minutes=LOGOFF_MINUTES,
-                      auto_logoff_checked_on=checked, dpa_on_file=True)
+                      auto_logoff_checked_on=checked)
 
 
 def _add_rules(ctx: DemoContext) -> None:
