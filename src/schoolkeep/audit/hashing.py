@@ -86,6 +86,7 @@ class LinkedRow:
     target_id: str
     target_label: str
     changes_json: str
+    sealed_digest: str = ""
     sequence: int = 0
     previous_hash: str = ""
     hash: str = ""
@@ -131,6 +132,7 @@ class LinkedBatch:
                 ',"actor_label":', _member(row.actor_label), ',"chain":', _member(row.chain),
                 ',"changes":', row.changes_json, shared, last_hash,
                 '","public_id":"', row.public_id, '"', request, _member(row.school_id),
+                f',"sealed_digest":"{row.sealed_digest}"' if row.sealed_digest else "",
                 ',"sequence":', str(sequence), ',"target_id":', _member(row.target_id),
                 ',"target_label":', _member(row.target_label),
                 ',"target_type":', _member(row.target_type), "}",
@@ -141,8 +143,9 @@ class LinkedBatch:
 
 
 def hashed_fields(event: Any) -> dict[str, Any]:
-    """The fields of an AuditEvent that its hash covers."""
-    return {
+    """The fields of an AuditEvent that its hash covers (its sealed values' digest only when
+    it has some: events from before sealing hash as they always did)."""
+    fields = {
         "public_id": str(event.public_id),
         "chain": event.chain,
         "sequence": event.sequence,
@@ -158,3 +161,6 @@ def hashed_fields(event: Any) -> dict[str, Any]:
         "request_id": event.request_id,
         "ip_address": event.ip_address,
     }
+    if event.sealed_digest:
+        fields["sealed_digest"] = event.sealed_digest
+    return fields

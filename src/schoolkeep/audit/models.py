@@ -89,7 +89,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         rows = [(row.public_id.replace("-", ""), row.chain, row.sequence,
                  row.school_id, row.actor_id, row.actor_label, row.action, row.target_type,
                  row.target_id, row.target_label, row.changes_json,
-                 occurred_at, request_id, ip_address, row.previous_hash, row.hash)
+                 occurred_at, request_id, ip_address, row.previous_hash, row.hash,
+                 row.sealed_digest)
                 for row in linked]
         with connection.cursor() as cursor:
             for start in range(0, len(rows), batch_size):
@@ -99,7 +100,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 _COLUMNS = ("public_id", "chain", "sequence", "school_id", "actor_id", "actor_label", "action",
             "target_type", "target_id", "target_label", "changes", "occurred_at",
-            "request_id", "ip_address", "previous_hash", "hash")
+            "request_id", "ip_address", "previous_hash", "hash", "sealed_digest")
 
 
 def _table(connection: Any) -> str:
@@ -128,7 +129,7 @@ def _copy_linked(connection: Any, batch: LinkedBatch, linked: list[LinkedRow]) -
             write((row.public_id, row.chain, row.sequence, row.school_id, row.actor_id,
                    row.actor_label, row.action, row.target_type, row.target_id,
                    row.target_label, row.changes_json, occurred_at, request_id, ip_address,
-                   row.previous_hash, row.hash))
+                   row.previous_hash, row.hash, row.sealed_digest))
     return len(linked)
 
 
@@ -157,6 +158,9 @@ class AuditEvent(models.Model):
     ip_address = models.CharField(max_length=64, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # SHA-256 of the ciphertext of this event's sealed values (audit.sealing), blank when the
+    # event has none; hashed only when set, so events from before sealing keep their hashes.
+    sealed_digest = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -193,3 +197,43 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} @ {self.sequence}"
+
+
+class AuditSubjectKey(models.Model):
+    """The key that seals a person's (or a user's) values in the audit trail.
+
+    ``key`` is a Fernet key, itself encrypted with the application's keys; forgetting the
+    subject blanks it (and ``name``) and sets ``erased_at``: the sealed values can then never
+    be read again, while every event and its hash stay as they were. For a user, ``name`` is
+    their name as the trail shows them as an actor, sealed with their own key.
+    """
+
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    key = models.TextField(blank=True)
+    name = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id"],
+                                    name="audit_subject_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id}"
+
+
+class AuditSealedValue(models.Model):
+    """An event's personal values (its target's label and its changes), encrypted with its
+    subject's key. The event row holds the SHA-256 of ``ciphertext`` (``sealed_digest``),
+    which its hash covers."""
+
+    event_public_id = models.UUIDField(unique=True)
+    subject_key = models.ForeignKey(AuditSubjectKey, on_delete=models.CASCADE,
+                                    related_name="+")
+    ciphertext = models.TextField()
+
+    def __str__(self) -> str:
+        return f"sealed values of {self.event_public_id}"

@@ -22,6 +22,8 @@ from schoolkeep.audit.hashing import (
     time_ordered_public_ids,
 )
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent
+from schoolkeep.audit.sealing import ACTOR_SEALED, Sealed, Sealer, store_sealed
+from schoolkeep.audit.subjects import Subject, subject_key
 
 CHANGED = "changed"  # what a secret or encrypted field shows instead of its value
 
@@ -215,7 +217,8 @@ def _new_event(
     if len(target_type) > 100 or len(str(target_id)) > 64:
         raise ValueError("An audit target type has at most 100 characters and an id 64.")
     if actor is not None and getattr(actor, "is_authenticated", False):
-        actor_id, actor_label = actor.pk, str(actor)
+        # The member's name is kept under their own key (audit.sealing); the row their id.
+        actor_id, actor_label = actor.pk, ACTOR_SEALED
     else:
         actor_id, actor_label = None, ctx.actor_label or "system"
     return AuditEvent(
@@ -256,19 +259,37 @@ def audit_record(
     target_id: str = "",
     target_label: str = "",
     changes: Mapping[str, Any] | None = None,
+    subject: Any = None,
 ) -> AuditEvent:
-    """Append one event to the school's chain (or the global one). Call inside a transaction."""
+    """Append one event to the school's chain (or the global one). Call inside a transaction.
+
+    ``subject``: whom the event is about (a model instance or a ("people.person", id) pair;
+    None: the target's registered resolver decides, see ``audit.subjects``). An event with a
+    subject keeps its target label and changes' values sealed under the subject's key.
+    """
     event = _new_event(
         action=action, school=school, actor=actor, target=target, target_type=target_type,
         target_id=target_id, target_label=target_label, changes=changes,
     )
+    about = subject_key(subject, target)
+    sealed = None
     with transaction.atomic():
+        if about is not None or event.actor_id is not None:
+            sealer = Sealer()
+            sealer.prepare([about] if about else [], {} if event.actor_id is None
+                           else {event.actor_id: _clean_text(str(actor))[:200]})
+            if about is not None:
+                sealed = sealer.seal(about, event.target_label, event.changes)
+                event.target_label, event.changes = sealed.target_label, sealed.changes
+                event.sealed_digest = sealed.digest
         head = _lock_head(event.chain)
         _link(event, head.sequence + 1, head.last_hash)
         event.save()
         AuditChainHead.objects.filter(pk=head.pk).update(
             sequence=event.sequence, last_hash=event.hash
         )
+        if sealed is not None:
+            store_sealed([(str(event.public_id), sealed)])
     return event
 
 
@@ -294,11 +315,17 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
     # actor's id and label, each school's id and chain.
     actors: dict[int, tuple[int | None, str]] = {}
     schools: dict[int, tuple[int | None, str]] = {}
+    names: dict[int, str] = {}  # authenticated actors' names, sealed under their keys
+    about: list[tuple[LinkedRow, Subject]] = []
     by_chain: dict[str, list[LinkedRow]] = {}
     for fields, public_id in zip(events, time_ordered_public_ids(len(events)), strict=True):
-        row = _row(fields, public_id, ctx.actor_label or "system", actors, schools)
+        row = _row(fields, public_id, ctx.actor_label or "system", actors, schools, names)
+        subject = subject_key(fields.get("subject"), fields.get("target"))
+        if subject is not None:
+            about.append((row, subject))
         by_chain.setdefault(row.chain, []).append(row)
     with transaction.atomic():
+        sealed = _seal_rows(about, names)
         for chain in sorted(by_chain):  # a fixed order, so two bulk writers cannot deadlock
             head = _lock_head(chain)
             rows = by_chain[chain]
@@ -307,12 +334,31 @@ def audit_record_many(events: list[dict[str, Any]]) -> int:
             AuditChainHead.objects.filter(pk=head.pk).update(
                 sequence=sequence, last_hash=last_hash
             )
+        store_sealed(sealed)
     return len(events)
+
+
+def _seal_rows(about: list[tuple[LinkedRow, Subject]], names: dict[int, str]
+               ) -> list[tuple[str, Sealed]]:
+    """Seal the rows that have a subject (one key read per subject for the whole batch) and
+    keep the authenticated actors' names under their keys; the ciphertexts to store."""
+    if not about and not names:
+        return []
+    sealer = Sealer()
+    sealer.prepare({subject for _, subject in about}, names)
+    sealed = []
+    for row, subject in about:
+        values = sealer.seal(subject, row.target_label, json.loads(row.changes_json))
+        row.target_label, row.sealed_digest = values.target_label, values.digest
+        row.changes_json = canonical_json(values.changes)
+        sealed.append((row.public_id, values))
+    return sealed
 
 
 def _row(fields: dict[str, Any], public_id: str, default_actor: str,
          actors: dict[int, tuple[int | None, str]],
-         schools: dict[int, tuple[int | None, str]]) -> LinkedRow:
+         schools: dict[int, tuple[int | None, str]],
+         names: dict[int, str]) -> LinkedRow:
     """One event of a batch as a row, checked and cleaned as ``_new_event`` does."""
     if not fields.keys() <= _ROW_ARGUMENTS:
         unknown = set(fields) - _ROW_ARGUMENTS
@@ -342,7 +388,8 @@ def _row(fields: dict[str, Any], public_id: str, default_actor: str,
     known = actors.get(id(actor))
     if known is None:
         if actor is not None and getattr(actor, "is_authenticated", False):
-            known = (actor.pk, _clean_text(str(actor))[:200])
+            known = (actor.pk, ACTOR_SEALED)
+            names[actor.pk] = _clean_text(str(actor))[:200]
         else:
             known = (None, _clean_text(default_actor)[:200])
         actors[id(actor)] = known
@@ -359,7 +406,7 @@ def _row(fields: dict[str, Any], public_id: str, default_actor: str,
 # "changes_json": the changes as canonical JSON text already (NewRecordChanges.text), in
 # place of "changes"; only for audit_record_many.
 _ROW_ARGUMENTS = frozenset({"action", "school", "actor", "target", "target_type", "target_id",
-                            "target_label", "changes", "changes_json"})
+                            "target_label", "changes", "changes_json", "subject"})
 
 
 def _lock_head(chain: str) -> AuditChainHead:

@@ -19,6 +19,7 @@ from schoolkeep.audit.hashing import (
     time_ordered_public_ids,
 )
 from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditRefused
+from schoolkeep.audit.sealing import SEALED, open_event
 from schoolkeep.audit.services import (
     CHANGED,
     _jsonable,
@@ -53,7 +54,8 @@ def test_many_events_continue_the_chain_after_single_ones_and_verify() -> None:
         assert event.previous_hash == previous.hash
         assert event.hash == event_hash(hashed_fields(event), event.previous_hash)
     assert [e.target_id for e in events[1:6]] == ["0", "1", "2", "3", "4"]
-    assert events[1].actor_id == actor.pk and events[1].actor_label == str(actor)
+    assert events[1].actor_id == actor.pk and events[1].actor_label == SEALED
+    assert open_event(events[1]).actor_label == str(actor)  # kept under the user's key
     head = AuditChainHead.objects.get(chain=chain_for(school.pk))
     assert (head.sequence, head.last_hash) == (7, last.hash)
     result = audit_verify()

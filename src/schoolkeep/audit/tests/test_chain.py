@@ -17,6 +17,7 @@ from tests.factories import SchoolFactory, UserFactory
 from schoolkeep.audit.context import audit_context
 from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from schoolkeep.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent, AuditRefused
+from schoolkeep.audit.sealing import SEALED, open_event
 from schoolkeep.audit.services import CHANGED, audit_record, chain_for, diff, snapshot
 from schoolkeep.audit.tests.helpers import TRIGGER, is_postgres
 
@@ -72,7 +73,8 @@ def test_actor_target_and_request_context_are_recorded() -> None:
         cli_event = audit_record(action="tests.token.created", school=school)
 
     event.refresh_from_db()
-    assert (event.actor_id, event.actor_label) == (user.pk, "Sam Siro")
+    assert (event.actor_id, event.actor_label) == (user.pk, SEALED)
+    assert open_event(event).actor_label == "Sam Siro"  # kept under the user's key
     assert (event.target_type, event.target_id) == ("tenancy.school", str(school.public_id))
     assert event.target_label == "Oakfield Primary"
     assert (event.request_id, event.ip_address) == ("req-12345678", "192.0.2.7")
