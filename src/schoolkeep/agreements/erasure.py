@@ -94,7 +94,7 @@ class AgreementsErasure(PersonDataOnly):
                            describe=lambda d: f"A parent whose children left ({day_words(d)})")
         rule, latest = own_period(school, keys.OWN_SIGNING_LINKS, today)
         ended = Coalesce("used_at", "revoked_at", "expires_at")
-        rows = (SigningLink.objects.filter(school=school).alias(ended=ended)
+        rows = (SigningLink.objects.filter(school=school).annotate(ended=ended)
                 .filter(ended__lte=end_of(latest)).order_by("ended", "pk")
                 .values_list("pk", "ended")[:limit])
         items += due_items(school, provider=self.name, key=keys.OWN_SIGNING_LINKS,

@@ -54,7 +54,7 @@ class RequestsErasure(PersonDataOnly):
     def due(self, school: Any, *, today: date, limit: int) -> list[DueItem]:
         rule, latest = own_period(school, OWN_REQUESTS, today)
         rows = (Request.objects.filter(FINISHED, school=school)
-                .alias(ended=Coalesce("responded_on", "withdrawn_on"))
+                .annotate(ended=Coalesce("responded_on", "withdrawn_on"))
                 .filter(ended__lte=latest).exclude(description="")
                 .order_by("ended", "pk").values_list("pk", "ended")[:limit])
         return due_items(school, provider=self.name, key=OWN_REQUESTS, model_label=REQUEST,
