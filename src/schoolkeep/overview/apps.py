@@ -24,6 +24,7 @@ MEASURE_MODULES = (
     "schoolkeep.housekeeping.campaigns.measures",
     "schoolkeep.compliance.pack.measures",
     "schoolkeep.inforequests.duties.measures",
+    "schoolkeep.privacy.dpias.measures",
 )
 
 
