@@ -93,7 +93,7 @@ def test_an_asset_and_a_parent_are_stored_as_the_orm_stores_them() -> None:
                                       position=0)
     _same_as_orm(Asset, {"school_id": school.pk, "group_id": group.pk, "name": "Payroll",
                          "name_key": "payroll", "purpose": "Payroll",
-                         "classification": "official", "dpia_needed": None},
+                         "classification": "official", "last_reviewed_on": None},
                  name="Pensions", name_key="pensions")
     _same_as_orm(Parent, {"school_id": school.pk, "full_name": "Cat Jones",
                           "name_key": "cat jones", "classes": "5B", "version": 1},
@@ -181,10 +181,10 @@ def test_rows_inserted_together_are_stored_as_the_orm_stores_each() -> None:
     group = AssetGroup.objects.create(school=school, name="Office", name_key="office",
                                       position=0)
     assets = [{"school_id": school.pk, "group_id": group.pk, "name": name,
-               "name_key": name.lower(), "data_subjects": subjects, "dpia_needed": dpia,
+               "name_key": name.lower(), "data_subjects": subjects, "held_on_paper": paper,
                "next_review_on": review, "public_id": uuid.uuid4()}
-              for name, subjects, dpia, review in (
-                  ("A", ["pupils", "staff"], None, date(2027, 1, 31)),
+              for name, subjects, paper, review in (
+                  ("A", ["pupils", "staff"], False, date(2027, 1, 31)),
                   ("B", [], True, None), ("C", ["parents"], False, None))]
     ids = bulk.Table(Asset).insert(assets, returning=True)
     for pk, values in zip(ids, assets, strict=True):

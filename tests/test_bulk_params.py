@@ -174,7 +174,7 @@ def test_rows_as_the_imports_give_them_give_the_same_parameters() -> None:
         assert new == reference and new[0] != "refused"
     assets = bulk.Table(Asset)
     rows = [{"school_id": 3, "group_id": 4, "name": f"Asset {n}", "name_key": f"asset {n}",
-             "purpose": "Payroll", "dpia_needed": None, "data_subjects": ["staff"]}
+             "purpose": "Payroll", "last_reviewed_on": None, "data_subjects": ["staff"]}
             for n in range(5)]
     new, reference = _both(assets, rows)
     assert new == reference and len(new) == 5 * len(assets.columns)

@@ -290,19 +290,24 @@ def _prefetched(asset: Asset, attribute: str, fallback: Callable[[], list[Any]])
     return fallback() if found is None else found
 
 
-def record_types_text(asset: Asset) -> str:
+def record_types_text(asset: Asset, *, old_prefix: str = "Written before the schedule: ") -> str:
     """The record types the asset holds, each with its period ("Attendance registers: 6
-    years after the record is made"), and the old free text while it is kept."""
+    years after the record is made"); until one is linked, the text written before the
+    schedule."""
     links = _prefetched(asset, "record_types_linked", lambda: list(
         AssetRecordType.objects.filter(asset_id=asset.pk).select_related("record_type")
         .order_by("record_type__name", "record_type_id")))
-    names = "; ".join(f"{link.record_type.name}: {describe_period(link.record_type)}"
-                      for link in links)
+    if links:
+        return "; ".join(f"{link.record_type.name}: {describe_period(link.record_type)}"
+                         for link in links)
     old = legacy_retention_text(asset)
-    if old:
-        note = f"Written before the schedule: {old}"
-        return f"{names}. {note}" if names else note
-    return names
+    return f"{old_prefix}{old}" if old else ""
+
+
+def retention_words(asset: Asset) -> str:
+    """How long the asset's records are kept, for a letter: each record type's period, or
+    else the text written before the schedule; "" when neither is recorded."""
+    return record_types_text(asset, old_prefix="")
 
 
 def legacy_retention_text(asset: Asset) -> str:

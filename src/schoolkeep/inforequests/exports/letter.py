@@ -39,7 +39,7 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
-from schoolkeep.assets.exports import record_types_text
+from schoolkeep.assets.exports import retention_words
 from schoolkeep.assets.models import Asset, LawfulBasis
 from schoolkeep.assets.selectors import asset_settings_or_default
 from schoolkeep.audit.services import audit_record
@@ -350,7 +350,7 @@ def _article15(letter: Letter, request: Request, searches: list[SearchTask],
                 f"Sent outside the UK: {asset.transfers_outside_uk.strip()}"
                 + (f"; how it is protected: {safeguards}" if safeguards else "")))
         points.append("How long we keep it: " + _sentence(
-            record_types_text(asset) or "not recorded in our register; ask us"))
+            retention_words(asset) or "not recorded in our register; ask us"))
         letter.points(points)
     if places or not assets:
         where = f" about {', '.join(places)}" if places else ""

@@ -38,6 +38,7 @@ from schoolkeep.inforequests.models import (
     Status,
 )
 from schoolkeep.lib.errors import NotAllowed
+from schoolkeep.privacy.schedule.models import LegacyRetentionText
 
 TODAY = date(2026, 3, 20)
 
@@ -62,11 +63,12 @@ def subject_access(personas: Personas, **fields: Any) -> Request:
         school=personas.school, actor=None, group=group, name="Behaviour log",
         purpose="To support pupils' behaviour and keep them safe",
         lawful_basis="public_task", personal_data="Incidents, sanctions and rewards",
-        recipients="The local authority's inclusion team", retention_period="Until the "
-        "pupil is 25", transfers_outside_uk="None")
+        recipients="The local authority's inclusion team", transfers_outside_uk="None")
     archive = asset_create(school=personas.school, actor=None, group=group,
-                           name="E-mail archive", purpose="Correspondence",
-                           retention_period="Two years")
+                           name="E-mail archive", purpose="Correspondence")
+    # Retention written before the schedule (privacy 0005 kept the register's old text).
+    LegacyRetentionText.objects.create(asset=behaviour, text="Until the pupil is 25")
+    LegacyRetentionText.objects.create(asset=archive, text="Two years")
     SearchTask.objects.create(request=made, asset=behaviour, place="Behaviour log",
                               state=SearchTask.State.FOUND, searched_on=date(2026, 2, 10))
     SearchTask.objects.create(request=made, asset=archive, place="E-mail archive",

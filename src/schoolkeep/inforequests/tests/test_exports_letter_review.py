@@ -35,6 +35,7 @@ from schoolkeep.inforequests.models import (
     SearchTask,
     Status,
 )
+from schoolkeep.privacy.schedule.models import LegacyRetentionText
 
 TODAY = date(2026, 3, 20)
 DPO_NOTE = "[For the DPO, delete before sending:"
@@ -89,8 +90,8 @@ def cpoms_case(personas: Personas, *, linked: bool) -> tuple[Request, str, str]:
     purpose = "Recording concerns about children's welfare and child protection"
     recipients = "Thames Valley Police and children's social care"
     cpoms = asset_create(school=personas.school, actor=None, group=group, name="CPOMS",
-                         purpose=purpose, recipients=recipients,
-                         retention_period="Until the child is 25")
+                         purpose=purpose, recipients=recipients)
+    LegacyRetentionText.objects.create(asset=cpoms, text="Until the child is 25")
     found = SearchTask.objects.create(request=made, asset=behaviour, place="Behaviour log",
                                       state=SearchTask.State.FOUND,
                                       searched_on=date(2026, 2, 10))
