@@ -22,8 +22,8 @@ from schoolkeep.tenancy.http import SchoolRequest, posted
 ON_PAGE = 50
 
 
-@require_GET
 @school_view("retention.view")
+@require_GET
 def erasure_list(request: SchoolRequest) -> HttpResponse:
     overview = selectors.erasure_overview(request.school, today=timezone.localdate(),
                                           limit=ON_PAGE)
@@ -35,8 +35,8 @@ def erasure_list(request: SchoolRequest) -> HttpResponse:
         "own_keys": OWN_KEYS})
 
 
-@require_http_methods(["GET", "POST"])
 @school_view("erasure.hold")
+@require_http_methods(["GET", "POST"])
 def hold_add_view(request: SchoolRequest) -> HttpResponse:
     form = HoldForm(posted(request), school=request.school)
     if request.method == "POST" and form.is_valid():
@@ -52,8 +52,8 @@ def hold_add_view(request: SchoolRequest) -> HttpResponse:
                   {"page_title": "Hold an erasure", "form": form})
 
 
-@require_POST
 @school_view("erasure.hold")
+@require_POST
 def hold_release_view(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     hold = selectors.hold_for_school_or_404(request.school, public_id)
     try:
