@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -213,16 +213,18 @@ def open_events(events: Iterable[Any]) -> dict[str, Opened]:
         actor = event.actor_label
         if event.actor_id is not None and actor == ACTOR_SEALED:
             actor = names.get(str(event.actor_id), ERASED)
-        label, changes = event.target_label, event.changes
+        # A page may read only some columns: a deferred one is not read here (a query each).
+        changes = None if "changes" in event.get_deferred_fields() else event.changes
+        label = event.target_label
         if event.sealed_digest:
-            label, changes = _unseal(event, values.get(public_id), opened_keys)
+            label, changes = _unseal(event, changes, values.get(public_id), opened_keys)
         result[public_id] = Opened(actor_label=actor, target_label=label, changes=changes)
     return result
 
 
-def _unseal(event: Any, found: tuple[str, AuditSubjectKey] | None,
+def _unseal(event: Any, stored: Any, found: tuple[str, AuditSubjectKey] | None,
             opened_keys: dict[int, _Key]) -> tuple[str, Any]:
-    erased = ("", sealed_shape(event.changes, ERASED))
+    erased = ("", None if stored is None else sealed_shape(stored, ERASED))
     if found is None:
         return erased
     ciphertext, row = found
@@ -243,3 +245,31 @@ def _unseal(event: Any, found: tuple[str, AuditSubjectKey] | None,
 def open_event(event: Any) -> Opened:
     """One event's values opened (an event page)."""
     return open_events([event])[str(event.public_id)]
+
+
+def open_in_place(events: Iterable[Any]) -> list[Any]:
+    """The events with their shown values (actor, target label, changes) opened into the
+    instances themselves, for pages and exports that read those attributes; two queries
+    for them all. An event is never saved again (the model refuses), so this changes only
+    what is shown."""
+    events = list(events)
+    opened = open_events(events)
+    for event in events:
+        shown = opened[str(event.public_id)]
+        event.actor_label, event.target_label = shown.actor_label, shown.target_label
+        if "changes" not in event.get_deferred_fields():
+            event.changes = shown.changes
+    return events
+
+
+def opened_in_chunks(events: Iterable[Any], size: int = 500) -> Iterator[Any]:
+    """``events`` (an iterator over many) opened ``size`` at a time: constant memory, two
+    queries per chunk."""
+    chunk: list[Any] = []
+    for event in events:
+        chunk.append(event)
+        if len(chunk) >= size:
+            yield from open_in_place(chunk)
+            chunk = []
+    if chunk:
+        yield from open_in_place(chunk)

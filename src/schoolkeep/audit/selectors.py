@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from schoolkeep.audit.actions import AREA_BY_KEY
 from schoolkeep.audit.concealment import visible_to
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import open_events, open_in_place
 from schoolkeep.audit.services import CHANGED, target_key
 from schoolkeep.lib.dates_text import LONDON, london_date_time, month_names
 from schoolkeep.lib.links import url_for_each
@@ -67,8 +68,8 @@ def event_list(
 
 
 # What the trail's table shows of an event: its changes and hashes stay unread.
-_TABLE_COLUMNS = ("public_id", "actor_label", "action", "target_type", "target_id",
-                  "target_label", "occurred_at")
+_TABLE_COLUMNS = ("public_id", "actor_id", "actor_label", "action", "target_type",
+                  "target_id", "target_label", "occurred_at", "sealed_digest")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def event_rows(page: Page[AuditEvent], *, with_history: bool) -> list[EventRow]:
     months = month_names()
     events = page.object_list
     assert isinstance(events, QuerySet)  # a page of a queryset: a sliced queryset
-    page.object_list = list(events.only(*_TABLE_COLUMNS))
+    # The actors' names and sealed labels opened in two queries for the page.
+    page.object_list = open_in_place(events.only(*_TABLE_COLUMNS))
     rows = []
     for event in page.object_list:
         rows.append(EventRow(
@@ -143,6 +145,17 @@ def record_events(*, school: Any, target_type: str, target_id: str,
     return events.order_by(*NEWEST_FIRST)
 
 
+def last_change(*, school: Any, target: Model) -> tuple[str, datetime] | None:
+    """Who changed the record last (their name, opened from under their key, or "erased")
+    and when: the record's newest audit event. None when it has none."""
+    event = history_for(school=school, target=target).only(
+        "public_id", "actor_id", "actor_label", "occurred_at", "sealed_digest").first()
+    if event is None:
+        return None
+    shown = open_events([event])[str(event.public_id)]
+    return shown.actor_label, event.occurred_at
+
+
 def history_url(target: Model) -> str:
     target_type, target_id = target_key(target)
     return reverse("audit:record-history", args=[target_type, target_id])
@@ -154,7 +167,7 @@ def history_summary(
     """Context for ``audit/_history.html`` on a record's page: its latest events (one query),
     whether there are more, the link to its full history, and whether ``access`` (the
     viewer's ``SchoolAccess``) may follow that link."""
-    events = list(history_for(school=school, target=target)[: limit + 1])
+    events = open_in_place(history_for(school=school, target=target)[: limit + 1])
     return {
         "history_events": events[:limit],
         "history_more": len(events) > limit,

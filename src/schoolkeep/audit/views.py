@@ -21,6 +21,7 @@ from schoolkeep.audit import export, selectors
 from schoolkeep.audit.concealment import visible_to
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import open_in_place
 from schoolkeep.lib import downloads
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.downloads import download_response
@@ -129,6 +130,7 @@ def event_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     # An event of a record hidden from the member is not found, as one of another school.
     events = visible_to(AuditEvent.objects.all(), school=school, user=request.user)
     event = get_for_school_or_404(events, school=school, public_id=public_id)
+    open_in_place([event])  # its sealed values shown while their subject's key exists
     rows, details = selectors.change_rows(event)
     rows = [row if row.secret else replace(row, before=_in_words(row.before),
                                            after=_in_words(row.after)) for row in rows]

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Model
 from django.forms import Form
 
-from schoolkeep.audit.selectors import history_for
+from schoolkeep.audit.selectors import last_change as audit_last_change
 from schoolkeep.lib.dates_text import LONDON
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.forms import refuse_on_form
@@ -18,9 +18,8 @@ from schoolkeep.lib.forms import refuse_on_form
 
 def last_change(*, school: Any, target: Model) -> tuple[str, datetime] | None:
     """Who changed the record last and when (the newest audit event), or None."""
-    event = history_for(school=school, target=target).only(
-        "actor_label", "occurred_at").first()
-    return None if event is None else (event.actor_label, event.occurred_at)
+    # The audit trail keeps a member's name under their own key: it opens it.
+    return audit_last_change(school=school, target=target)
 
 
 def when_words(occurred_at: datetime) -> str:
