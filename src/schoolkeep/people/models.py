@@ -291,10 +291,6 @@ class PeopleSettings(models.Model):
         default=365, validators=[MinValueValidator(7), MaxValueValidator(730)],
         verbose_name="Check the DBS Update Service status every (days)",
     )
-    leaver_retention_years = models.PositiveSmallIntegerField(
-        default=6, validators=[MinValueValidator(1), MaxValueValidator(25)],
-        verbose_name="Keep leavers' records in the archive for (years)",
-    )
     version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:

@@ -13,6 +13,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from schoolkeep.people.models import CertificateCopy, Check, PeopleSettings, Person, PersonKind
+from schoolkeep.privacy.schedule import keys
+from schoolkeep.privacy.schedule.models import RecordType
+from schoolkeep.privacy.schedule.rules import latest_event_on
+from schoolkeep.privacy.schedule.selectors import effective_record_type
 from schoolkeep.tenancy.models import School, Site
 from schoolkeep.tenancy.selectors import get_for_school_or_404
 
@@ -34,24 +38,28 @@ def people_settings_or_default(school: School) -> PeopleSettings:
     return found if found is not None else PeopleSettings(school=school)
 
 
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def current_q(today: date, prefix: str = "") -> Q:
     """People who have not left by ``today``: they leave the current list on their leaving
     date."""
     return Q(**{f"{prefix}leaving_date__isnull": True}) | Q(**{f"{prefix}leaving_date__gt": today})
 
 
-def leavers_q(today: date, retention_years: int, prefix: str = "") -> Q:
-    """Leavers still in the archive: left on or before ``today``, within the retention
-    period."""
-    return Q(**{f"{prefix}leaving_date__lte": today,
-                f"{prefix}leaving_date__gt": years_before(today, retention_years)})
+def leavers_q(today: date, cutoff: date, prefix: str = "") -> Q:
+    """Leavers still in the archive: left on or before ``today`` and after ``cutoff`` (those
+    who left on or before it are past the schedule's period: ``leaver_cutoff``)."""
+    return Q(**{f"{prefix}leaving_date__lte": today, f"{prefix}leaving_date__gt": cutoff})
+
+
+def leaver_retention(school: School) -> RecordType:
+    """How long Schoolkeep keeps a leaver's record: the retention schedule's
+    ``OWN_LEAVERS`` type in force at the school (its own, its trust's or the starting one),
+    which the people settings' "keep leavers for N years" became."""
+    return effective_record_type(school, keys.OWN_LEAVERS)
+
+
+def leaver_cutoff(school: School, today: date) -> date:
+    """The latest leaving date whose period has ended by ``today`` (one query)."""
+    return latest_event_on(leaver_retention(school), today, school=school)
 
 
 def _people_matching(*, school: School, search: str, kind: str, site: Site | int | None,
@@ -63,8 +71,7 @@ def _people_matching(*, school: School, search: str, kind: str, site: Site | int
     if status == CURRENT:
         people = people.filter(current_q(today))
     elif status == LEAVERS:
-        retention = people_settings_or_default(school).leaver_retention_years
-        people = people.filter(leavers_q(today, retention))
+        people = people.filter(leavers_q(today, leaver_cutoff(school, today)))
     search = " ".join(search.split())
     if search:
         condition = (Q(name_key__contains=search.lower()) | Q(preferred_name__icontains=search)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from schoolkeep.people.models import Check, CheckOverride, CheckType, Person, PersonKind
 from schoolkeep.people.rules.rule_sets import CONDITION_FIELDS, RuleSet, required_checks
-from schoolkeep.people.selectors import current_q, leavers_q, people_settings_or_default
+from schoolkeep.people.selectors import current_q, leaver_cutoff, leavers_q
 from schoolkeep.people.visibility import Level
 from schoolkeep.tenancy.models import School, Site
 
@@ -212,8 +212,7 @@ def _people(*, school: School, rule_set: RuleSet, filters: RecordFilters,
     today = today or timezone.localdate()
     people = Person.objects.filter(school=school)
     if filters.archive:
-        retention = people_settings_or_default(school).leaver_retention_years
-        people = people.filter(leavers_q(today, retention))
+        people = people.filter(leavers_q(today, leaver_cutoff(school, today)))
     else:
         people = people.filter(current_q(today))
     if filters.kind:

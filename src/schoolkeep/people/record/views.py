@@ -18,8 +18,9 @@ from schoolkeep.people.record import exports
 from schoolkeep.people.record.forms import RecordExportForm, RecordFilterForm
 from schoolkeep.people.record.rows import record_count, record_layout, record_rows
 from schoolkeep.people.rules.rule_sets import rule_set_for
-from schoolkeep.people.selectors import people_settings_or_default
+from schoolkeep.people.selectors import leaver_retention
 from schoolkeep.people.visibility import school_level
+from schoolkeep.privacy.schedule.rules import describe_period
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest
 
@@ -47,8 +48,8 @@ def _record_page(request: SchoolRequest, *, archive: bool) -> HttpResponse:
         "can_manage_rules": request.access.can("scr.rules.manage"),
         "export_form": RecordExportForm(initial={"format": exports.XLSX,
                                                  "archive": archive}),
-        "retention_years": (people_settings_or_default(request.school).leaver_retention_years
-                            if archive else None),
+        "leaver_period": (describe_period(leaver_retention(request.school))
+                          if archive else None),
     })
 
 

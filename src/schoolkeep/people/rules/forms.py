@@ -121,10 +121,6 @@ class PeopleSettingsForm(forms.Form):
         "update_service_interval_days",
         "Between {low} and {high} days. For people on the DBS Update Service, a status check "
         "older than this becomes a duty for the HR administrator.")
-    leaver_retention_years = _settings_field(
-        "leaver_retention_years",
-        "Between {low} and {high} years. Leavers stay in the archive of the record for this "
-        "long after their leaving date.")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod

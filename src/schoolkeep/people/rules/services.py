@@ -30,8 +30,8 @@ from schoolkeep.tenancy.services import audit_in_every_school
 
 RuleTuple = tuple[str, str, str]  # (check type, person kind, condition)
 
-SETTINGS_FIELDS = ["certificate_copy_months", "update_service_interval_days",
-                   "leaver_retention_years"]
+# How long leavers are kept is the retention schedule's (privacy.schedule, OWN_LEAVERS).
+SETTINGS_FIELDS = ["certificate_copy_months", "update_service_interval_days"]
 
 ACTION_LABELS = {
     "people.rules.changed": "Required checks changed",
@@ -245,7 +245,7 @@ def rules_reset_for_organisation(*, organisation: Organisation, actor: Any) -> N
 
 def people_settings_update(*, school: School, actor: Any, version: int,
                            **fields: Any) -> PeopleSettings:
-    """Change the record's settings (certificate copies, Update Service, leavers)."""
+    """Change the record's settings (certificate copies, the Update Service)."""
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise DomainError(f"Unknown settings: {', '.join(sorted(unknown))}.")

@@ -225,3 +225,22 @@ def test_pages_of_fifty(personas, login):
     assert "Page 1 of 2" in first
     second = client.get(reverse("people:record"), {"page": 2}).content.decode()
     assert second.count("Person 0") == 5
+
+
+def test_the_archive_keeps_leavers_for_the_schedules_period(personas, login):
+    from schoolkeep.privacy.schedule import keys
+    from schoolkeep.privacy.schedule.selectors import effective_record_type
+    from schoolkeep.privacy.schedule.services import record_type_adjust
+
+    school = personas.school
+    today = timezone.localdate()
+    person(school, "Four Years Gone", start_date=date(2015, 1, 6),
+           leaving_date=today - timedelta(days=4 * 366))
+    assert set(rows_for(school, archive=True)) == {"Four Years Gone"}
+    html = login(personas.siro).get(reverse("people:record-archive")).content.decode()
+    assert "6 years after leaving" in html
+    record_type_adjust(school=school, actor=None, version=1, years=3,
+                       record_type=effective_record_type(school, keys.OWN_LEAVERS))
+    assert set(rows_for(school, archive=True)) == set()
+    html = login(personas.siro).get(reverse("people:record-archive")).content.decode()
+    assert "3 years after leaving" in html and "Four Years Gone" not in html

@@ -190,13 +190,12 @@ def test_settings_page_saves_and_audits(personas, login):
     assert page.status_code == 200
     assert not PeopleSettings.objects.filter(school=personas.school).exists()  # GET writes nothing
     response = client.post(reverse("people:people-settings"), {
-        "certificate_copy_months": 3, "update_service_interval_days": 90,
-        "leaver_retention_years": 7, "version": 1,
+        "certificate_copy_months": 3, "update_service_interval_days": 90, "version": 1,
     })
     assert response.status_code == 302
     saved = PeopleSettings.objects.get(school=personas.school)
     assert (saved.certificate_copy_months, saved.update_service_interval_days,
-            saved.leaver_retention_years, saved.version) == (3, 90, 7, 2)
+            saved.version) == (3, 90, 2)
     event = AuditEvent.objects.get(action="people.settings.changed")
     assert event.changes["certificate_copy_months"] == {"before": 6, "after": 3}
 
@@ -204,8 +203,7 @@ def test_settings_page_saves_and_audits(personas, login):
 def test_settings_refuse_more_than_six_months_and_stale_versions(personas, login):
     client = login(personas.hr_admin)
     page = client.post(reverse("people:people-settings"), {
-        "certificate_copy_months": 7, "update_service_interval_days": 365,
-        "leaver_retention_years": 6, "version": 1,
+        "certificate_copy_months": 7, "update_service_interval_days": 365, "version": 1,
     })
     assert page.status_code == 200
     assert "Ensure this value is less than or equal to 6" in page.content.decode()
@@ -214,14 +212,13 @@ def test_settings_refuse_more_than_six_months_and_stale_versions(personas, login
                                certificate_copy_months=12)
     assert raised.value.field == "certificate_copy_months"
     people_settings_update(school=personas.school, actor=personas.siro, version=1,
-                           leaver_retention_years=10)
+                           update_service_interval_days=30)
     page = client.post(reverse("people:people-settings"), {
-        "certificate_copy_months": 2, "update_service_interval_days": 365,
-        "leaver_retention_years": 6, "version": 1,
+        "certificate_copy_months": 2, "update_service_interval_days": 365, "version": 1,
     })
     assert page.status_code == 200
     assert "Someone else changed these settings" in page.content.decode()
-    assert PeopleSettings.objects.get(school=personas.school).leaver_retention_years == 10
+    assert PeopleSettings.objects.get(school=personas.school).update_service_interval_days == 30
     with pytest.raises(DomainError):
         people_settings_update(school=personas.school, actor=personas.siro, version=2,
                                idle_timeout_minutes=5)
