@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from schoolkeep.audit.models import AuditChainHead, AuditEvent
 from schoolkeep.audit.services import chain_for
@@ -158,3 +160,58 @@ def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
             ))
     result.broken.sort(key=lambda broken: broken.chain)
     return result
+
+
+@dataclass(frozen=True)
+class CopiedHead:
+    """A chain's head as an operator copied it somewhere safe: its sequence and hash."""
+
+    chain: str
+    sequence: int
+    hash: str
+
+    def line(self) -> str:
+        return f"{self.chain} {self.sequence} {self.hash}"
+
+
+def current_heads() -> list[CopiedHead]:
+    """Every chain's head now, to copy out of the database (``schoolkeep audit heads``)."""
+    return [CopiedHead(chain, sequence, last_hash) for chain, sequence, last_hash in
+            AuditChainHead.objects.order_by("chain").values_list(
+                "chain", "sequence", "last_hash")]
+
+
+def parse_heads(text: str) -> list[CopiedHead]:
+    """Heads as ``current_heads`` writes them, one "chain sequence hash" a line."""
+    heads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) != 64:
+            raise ValueError(f"line {number} is not 'chain sequence hash': {line.strip()!r}")
+        heads.append(CopiedHead(parts[0], int(parts[1]), parts[2]))
+    return heads
+
+
+def check_heads(heads: list[CopiedHead]) -> list[str]:
+    """What is wrong with each copied head: the event at its sequence must still carry its
+    hash (then, with ``audit_verify`` passing, everything up to it is as it was when it was
+    copied). One query."""
+    if not heads:
+        return []
+    query = Q()
+    for head in heads:
+        query |= Q(chain=head.chain, sequence=head.sequence)
+    found = dict(((chain, sequence), event_hash_) for chain, sequence, event_hash_ in
+                 AuditEvent.objects.filter(query).values_list("chain", "sequence", "hash"))
+    problems = []
+    for head in heads:
+        stored = found.get((head.chain, head.sequence))
+        if stored is None and head.sequence > 0:
+            problems.append(f"chain {head.chain}: no event at sequence {head.sequence} "
+                            "(the chain was cut short or replaced)")
+        elif stored is not None and stored != head.hash:
+            problems.append(f"chain {head.chain}: the event at sequence {head.sequence} no "
+                            "longer carries the copied hash (the chain was rewritten)")
+    return problems
