@@ -114,7 +114,8 @@ def _link_queries(system_ids: list[int], asset_ids: list[int]) -> list[QuerySet]
             "system", "system_id", "processor__"))
     if asset_ids:
         parts.append(columns(Asset.systems.through.objects.filter(
-            asset_id__in=asset_ids, system__processors__archived_at__isnull=True),
+            asset_id__in=asset_ids, system__processors__isnull=False,
+            system__processors__archived_at__isnull=True),
             "asset", "asset_id", "system__processors__"))
         parts.append(columns(Asset.objects.filter(
             id__in=asset_ids, owner_organisation__processors__isnull=False,

@@ -219,8 +219,9 @@ def _validate(processor: Processor) -> None:
     _check_certificates(processor)
     clash = Processor.objects.filter(school_id=processor.school_id, name_key=processor.name_key,
                                      archived_at__isnull=True).exclude(pk=processor.pk)
-    if processor.archived_at is None and clash.exists():
-        raise DomainError(f"{processor.name} is already recorded.", field="name")
+    taken = clash.first() if processor.archived_at is None else None
+    if taken is not None:
+        raise DomainError(f"{taken.name} is already recorded.", field="name")
     full_clean_or_error(processor, exclude=["systems", "outside_organisation"])
 
 
