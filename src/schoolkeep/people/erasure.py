@@ -53,7 +53,7 @@ class PeopleProvider:
                         model_label=PERSON_LABEL, pk=pk,
                         ends_on=retention_ends_on(rule, left, school=school),
                         description=f"A leaver who left on {_day(left)}")
-                for pk, left in rows]
+                for pk, left in rows if left is not None]
 
     def holds(self, school: Any, items: list[DueItem]) -> dict[int, str]:
         from schoolkeep.leavers.models import Checklist
@@ -107,9 +107,15 @@ def register_subjects() -> None:
     from schoolkeep.audit.subjects import register_subject
 
     register_subject(PERSON_LABEL, lambda p: (PERSON_LABEL, str(p.pk)))
-    register_subject("people.check", lambda c: (PERSON_LABEL, str(c.person_id)))
-    register_subject("people.checkoverride", lambda o: (PERSON_LABEL, str(o.person_id)))
+    for label in ("people.check", "people.checkoverride", "privacy.erasurehold"):
+        register_subject(label, _by_person_id)
+    register_subject("people.certificatecopy", _copy_person)
+
+
+def _by_person_id(record: Any) -> tuple[str, str]:
+    return PERSON_LABEL, str(record.person_id)
+
+
+def _copy_person(copy: Any) -> tuple[str, str]:
     # A copy reaches its person through its check (cached by the services that audit it).
-    register_subject("people.certificatecopy",
-                     lambda c: (PERSON_LABEL, str(c.check_record.person_id)))
-    register_subject("privacy.erasurehold", lambda h: (PERSON_LABEL, str(h.person_id)))
+    return PERSON_LABEL, str(copy.check_record.person_id)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context
 from schoolkeep.audit.services import audit_record_many
+from schoolkeep.lib.errors import DomainError
 from schoolkeep.privacy.erasure.registry import DueItem, ErasureProvider, providers
 from schoolkeep.privacy.erasure.tombstones import Erased, public_ids, tombstone_many
 
@@ -92,7 +93,9 @@ def run_erasure(school: Any = None, *, today: date | None = None, dry_run: bool 
 
 def _run_provider(provider: ErasureProvider, school: Any, result: SchoolReport, *,
                   today: date, now: datetime, dry_run: bool, batch_size: int) -> None:
-    # Held items stay due: ask for more each time, past those already set aside.
+    # Held items stay due, and a provider that keeps a row it erased (the breach log keeps
+    # an incident's row) may list it again: ask for more each time, past those seen, so the
+    # loop always ends.
     set_aside: set[tuple[str, int]] = set()
     while True:
         items = [i for i in provider.due(school, today=today, limit=len(set_aside) + batch_size)
@@ -111,7 +114,7 @@ def _run_provider(provider: ErasureProvider, school: Any, result: SchoolReport, 
         erased, refused = _erase_batch(provider, school, ready, now=now)
         result.due.extend(erased)
         result.waiting.extend(Waiting(i, PROTECTED) for i in refused)
-        set_aside.update((i.model_label, i.pk) for i in items if i not in erased)
+        set_aside.update((i.model_label, i.pk) for i in items)
 
 
 def _erase_batch(provider: ErasureProvider, school: Any, items: list[DueItem], *,
@@ -138,19 +141,20 @@ def erase_items(provider: ErasureProvider, school: Any, items: list[DueItem], *,
     """Erase these items in one transaction: the provider's erasure, an audit event each,
     their tombstones and ledger lines (not again when re-applied after a restore)."""
     with transaction.atomic():
-        ids: dict[int, str] = {}
+        ids: dict[tuple[str, int], str] = {}
         for label in {i.model_label for i in items}:
-            ids.update(public_ids(label, [i.pk for i in items if i.model_label == label]))
+            found = public_ids(label, [i.pk for i in items if i.model_label == label])
+            ids.update(((label, pk), public_id) for pk, public_id in found.items())
         count = provider.erase(school, items, now=now)
         school_id = getattr(school, "pk", school)
         audit_record_many([
             {"action": "erasure.reapplied" if reapplied else "erasure.erased",
-             "school": school_id, "target_type": i.model_label, "target_id": ids[i.pk],
-             "target_label": i.description,
+             "school": school_id, "target_type": i.model_label,
+             "target_id": ids[(i.model_label, i.pk)], "target_label": i.description,
              "changes": {"record_type": i.record_type_key, "period_ended_on": i.ends_on}}
             for i in items])
         erased = [Erased(provider=provider.name, model_label=i.model_label, pk=i.pk,
-                         subject_id=ids[i.pk], school_id=school_id,
+                         subject_id=ids[(i.model_label, i.pk)], school_id=school_id,
                          record_type_key=i.record_type_key) for i in items]
         if reapplied:
             tombstone_many(erased, now=now, ledger=False)
@@ -161,20 +165,35 @@ def erase_items(provider: ErasureProvider, school: Any, items: list[DueItem], *,
 
 def _log_destructions(school: Any, erased: list[DueItem], *, today: date) -> None:
     """One destruction log entry per record type erased in this run."""
-    from schoolkeep.privacy.destruction.services import destruction_record
+    from schoolkeep.privacy.schedule.models import RecordType
     from schoolkeep.privacy.schedule.selectors import effective_record_type
 
     by_type: dict[str, list[DueItem]] = defaultdict(list)
     for item in erased:
         by_type[item.record_type_key].append(item)
     for key, items in sorted(by_type.items()):
-        record_type = effective_record_type(school, key)
+        try:
+            record_type = effective_record_type(school, key)
+        except RecordType.DoesNotExist:
+            logger.error("Erasure of %s: no record type %r in the schedule", school.pk, key)
+            continue
         ends = sorted(i.ends_on for i in items)
-        destruction_record(
-            school=school, actor=None, record_type=record_type,
-            description=(f"Schoolkeep erased {len(items)} "
-                         f"{'record' if len(items) == 1 else 'records'} of "
-                         f"\"{record_type.name}\" past the schedule's period"),
-            method="schoolkeep_erasure", source="schoolkeep", destroyed_on=today,
-            destroyed_by_label="Schoolkeep", quantity=len(items),
-            records_from=ends[0], records_to=ends[-1])
+        try:
+            _log_one(school, record_type, items, ends, today=today)
+        except DomainError:  # the records are erased already: say so, go on with the rest
+            logger.exception("The destruction log entry of %s for %s was refused",
+                             key, school.pk)
+
+
+def _log_one(school: Any, record_type: Any, items: list[DueItem], ends: list[date], *,
+             today: date) -> None:
+    from schoolkeep.privacy.destruction.services import destruction_record
+
+    destruction_record(
+        school=school, actor=None, record_type=record_type,
+        description=(f"Schoolkeep erased {len(items)} "
+                     f"{'record' if len(items) == 1 else 'records'} of "
+                     f"\"{record_type.name}\" past the schedule's period"),
+        method="schoolkeep_erasure", source="schoolkeep", destroyed_on=today,
+        destroyed_by_label="Schoolkeep", quantity=len(items),
+        records_from=ends[0], records_to=ends[-1])
