@@ -5,7 +5,7 @@ with the free text kept from before. A constant number of queries per page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -23,16 +23,18 @@ def _with_query(name: str, **query: str) -> str:
     return f"{reverse(name)}?{urlencode(query)}"
 
 
-def _common(request: SchoolRequest, kind: str, obj: Asset | System) -> dict[str, Any]:
+def _common(request: SchoolRequest, kind: Literal["asset", "system"],
+            obj: Asset | System) -> dict[str, Any]:
     key = (kind, obj.pk)
     access = request.access
-    ids = {"asset_ids": [obj.pk]} if kind == "asset" else {"system_ids": [obj.pk]}
+    assets, systems = ([obj.pk], []) if kind == "asset" else ([], [obj.pk])
     return {
-        "dpia": dpia_summaries(**ids).get(key) if access.can("dpias.view") else None,
+        "dpia": dpia_summaries(asset_ids=assets, system_ids=systems).get(key)
+        if access.can("dpias.view") else None,
         "show_dpia": access.can("dpias.view"),
         "dpia_start_url": _with_query("dpias:dpia-start", **{kind: str(obj.public_id)})
         if access.can("dpias.manage") else "",
-        "agreement": agreement_states(**ids).get(key)
+        "agreement": agreement_states(asset_ids=assets, system_ids=systems).get(key)
         if access.can("processors.view") else None,
         "show_agreement": access.can("processors.view"),
         "legacy_note": LEGACY_NOTE,

@@ -55,6 +55,12 @@ def _date(value: Any, *, field: str, what: str, required: bool = False) -> date 
     return day
 
 
+def _required_date(value: Any, *, field: str, what: str) -> date:
+    day = _date(value, field=field, what=what, required=True)
+    assert day is not None  # _date raised for a missing one  # nosec B101
+    return day
+
+
 def _quantity(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -129,8 +135,8 @@ def destruction_record(*, school: School, actor: Any, description: str, method: 
                        message="Choose how the records were destroyed."),
         source=_choice(source, DestructionSource, field="source",
                        message="Choose where this entry comes from."),
-        destroyed_on=_date(destroyed_on, field="destroyed_on",
-                           what="the date of destruction", required=True),
+        destroyed_on=_required_date(destroyed_on, field="destroyed_on",
+                                    what="the date of destruction"),
         destroyed_by_label=clean_text(destroyed_by_label, field="destroyed_by_label",
                                       label="who destroyed them", limit=200, required=True),
         witnessed_by_label=clean_text(witnessed_by_label, field="witnessed_by_label",
