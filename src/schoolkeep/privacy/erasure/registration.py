@@ -3,8 +3,6 @@ audit labels, the daily erasure's tick, the people's audit subjects and the demo
 
 from __future__ import annotations
 
-import contextlib
-
 
 def register() -> None:
     from schoolkeep.audit.actions import register_action_labels
@@ -17,7 +15,5 @@ def register() -> None:
     register_provider(PeopleProvider())
     register_action_labels(ACTION_LABELS)
     ticks.register()
-    # The audit trail's subjects (part H of issue 20) may not be there yet.
-    with contextlib.suppress(ImportError):
-        register_subjects()
+    register_subjects()
     register_step("erasure", demo.build_demo_erasure, order=demo.DEMO_ORDER)
