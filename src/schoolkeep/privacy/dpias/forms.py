@@ -3,7 +3,7 @@ names these are (a service's error lands on the field of the same name)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -37,10 +37,10 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.assets = {str(a.public_id): a for a in assets}
         self.systems = {str(s.public_id): s for s in systems}
-        self.fields["asset"].choices = [("", "None"), *((k, a.name) for k, a in
-                                                        self.assets.items())]
-        self.fields["system"].choices = [("", "None"), *((k, s.name) for k, s in
-                                                         self.systems.items())]
+        cast(forms.ChoiceField, self.fields["asset"]).choices = [
+            ("", "None"), *((key, asset.name) for key, asset in self.assets.items())]
+        cast(forms.ChoiceField, self.fields["system"]).choices = [
+            ("", "None"), *((key, system.name) for key, system in self.systems.items())]
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -149,8 +149,8 @@ def dpia_for_page(*, school: Any, public_id: Any) -> Dpia:
 
 def subject_name(dpia: Dpia) -> str:
     """What the DPIA is about: the asset's, the system's or the project's name."""
-    if dpia.asset_id:
+    if dpia.asset_id and dpia.asset is not None:
         return str(dpia.asset.name)
-    if dpia.system_id:
+    if dpia.system_id and dpia.system is not None:
         return str(dpia.system.name)
     return dpia.project_name

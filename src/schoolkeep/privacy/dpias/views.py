@@ -87,11 +87,12 @@ def dpia_list(request: SchoolRequest) -> HttpResponse:
 def dpia_start(request: SchoolRequest) -> HttpResponse:
     """Start from an asset, a system (the register's pages link here with ``?asset=`` or
     ``?system=``) or a new project; those with a current DPIA are not offered."""
+    current = Dpia.objects.filter(school=request.school, archived_at__isnull=True)
     assets = list(Asset.objects.filter(school=request.school, archived_at__isnull=True)
-                  .exclude(dpias__archived_at__isnull=True, dpias__isnull=False)
+                  .exclude(pk__in=current.filter(asset__isnull=False).values("asset_id"))
                   .order_by("name", "pk").only("public_id", "name"))
     systems = list(System.objects.filter(school=request.school, archived_at__isnull=True)
-                   .exclude(dpias__archived_at__isnull=True, dpias__isnull=False)
+                   .exclude(pk__in=current.filter(system__isnull=False).values("system_id"))
                    .order_by("name", "pk").only("public_id", "name"))
     initial = {"asset": request.GET.get("asset", ""), "system": request.GET.get("system", "")}
     form = forms.StartForm(posted(request), initial=initial, assets=assets, systems=systems)
