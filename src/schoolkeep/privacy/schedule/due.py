@@ -114,7 +114,8 @@ def due_groups(school_ids: Sequence[int], *, today: date) -> dict[int, list[DueG
             Person.objects.filter(school_id__in=ids, leaving_date__lte=today)
             .values("school_id", "kind", "leaving_date").annotate(n=Count("pk"))
             .values_list("school_id", "kind", "leaving_date", "n").order_by()):
-        leavers[school_id].append((kind, left_on, count))
+        if left_on is not None:
+            leavers[school_id].append((kind, left_on, count))
     result: dict[int, list[DueGroup]] = defaultdict(list)
     for (asset_id, school_id, public_id, name, owner_user, owner_left, key) in links:
         school = by_id[school_id]

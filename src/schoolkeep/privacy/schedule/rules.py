@@ -98,7 +98,7 @@ def describe_period(record_type: PeriodRule) -> str:
     return f"{length} after {EVENT_PHRASES.get(record_type.event, record_type.event)}"
 
 
-EVENT_PHRASES = {
+EVENT_PHRASES: dict[str, str] = {
     RetentionEvent.LEAVING: "leaving",
     RetentionEvent.DATE_OF_BIRTH: "the pupil's date of birth",
     RetentionEvent.FINANCIAL_YEAR_END: "the end of the financial year",

@@ -113,7 +113,7 @@ def _require(school: School, actor: Any) -> None:
                        message="Only the DPO or the SIRO can change the school's schedule.")
 
 
-def _check_version(record_type: RecordType, version: Any) -> None:
+def _check_version(record_type: RecordType, version: object) -> None:
     if isinstance(version, bool) or not isinstance(version, int):
         raise DomainError("The form's version is missing: reload the page.", field="version")
     if version != record_type.version:
@@ -175,7 +175,7 @@ def record_type_add(*, school: School, actor: Any, **fields: Any) -> RecordType:
 
 
 def record_type_reset(*, school: School, actor: Any, record_type: RecordType,
-                      version: int) -> RecordType:
+                      version: int | None) -> RecordType:
     """Archive the school's adjustment of a shipped type: the school follows the trust's or
     the starting period again. Returns the row now in force."""
     _require(school, actor)

@@ -4,6 +4,7 @@ covers), the yearly review, their duties, and the pages' query counts at 3 and 4
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from schoolkeep.privacy.schedule.duties import DESTRUCTION, REVIEW, provider
 from schoolkeep.privacy.schedule.models import AssetRecordType
 from schoolkeep.privacy.schedule.selectors import effective_record_type
 from schoolkeep.privacy.schedule.services import record_type_adjust, record_type_review
+from schoolkeep.tenancy.models import School
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,7 @@ def test_counts_across_schools_in_constant_queries(personas) -> None:
     def build(count: int) -> list[int]:
         ids = []
         for _ in range(count):
-            school = SchoolFactory()
+            school = cast(School, SchoolFactory())
             linked(school, keys.STAFF_PERSONNEL, added=-400)
             leaver(school, date(2018, 3, 1))
             ids.append(school.pk)
