@@ -31,6 +31,7 @@ from schoolkeep.privacy.suppliers.services import (
     processor_review_record,
 )
 from schoolkeep.systems.models import System
+from schoolkeep.tenancy.models import School
 
 SCHOOL = "larkspur"
 DEMO_ORDER = 310  # after the register and its systems (300); before the DPIAs and compliance
@@ -38,7 +39,7 @@ MEADOW = "Meadow Data Services Ltd"
 BRIGHTWATCH = "Brightwatch Safeguarding Ltd"
 
 
-def _systems(school: object, *keys: str) -> list[System]:
+def _systems(school: School, *keys: str) -> list[System]:
     return list(System.objects.filter(school=school, catalogue_key__in=keys,
                                       archived_at__isnull=True))
 
