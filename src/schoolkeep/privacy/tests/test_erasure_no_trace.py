@@ -9,6 +9,7 @@ verify, and a chain head copied before the erasure is still in its chain.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditSubjectKey
@@ -81,6 +83,20 @@ def traces_in_files(needles: list[str]) -> list[str]:
     return found
 
 
+def export_made_before_the_erasure(personas: Personas) -> None:
+    """A finished export of the people list, its file holding the leaver's name and e-mail
+    (as the jobs app writes one)."""
+    from schoolkeep.jobs.models import Job
+    from schoolkeep.jobs.services import jobs_dir
+
+    stored = "people-export-test.csv"
+    (jobs_dir() / stored).write_text(f"Name,E-mail\n{NAME},{EMAIL}\n")
+    Job.objects.create(school=personas.school, created_by_label="HR", kind="people_export",
+                       permission="people.view", title="People", status="done",
+                       stored_name=stored, filename="people.csv", content_type="text/csv",
+                       finished_at=timezone.now())
+
+
 def build_leaver(personas: Personas, *, with_account: bool) -> tuple[Person, list[str]]:
     leaver = make_leaver(personas.school, name=NAME, email=EMAIL, dob=DOB,
                          actor=personas.hr_admin)
@@ -93,6 +109,7 @@ def build_leaver(personas: Personas, *, with_account: bool) -> tuple[Person, lis
         MembershipFactory(user=user, school=personas.school, roles=[Role.STAFF])
         leaver = person_link_account(person=Person.objects.get(pk=leaver.pk),
                                      actor=personas.hr_admin, user=user)
+    export_made_before_the_erasure(personas)
     leaver = Person.objects.get(pk=leaver.pk)
     check = Check.objects.get(person=leaver)
     needles = [NAME, "Quince", EMAIL, DOB.isoformat(), DBS, leaver.date_of_birth_hash,
@@ -102,17 +119,23 @@ def build_leaver(personas: Personas, *, with_account: bool) -> tuple[Person, lis
 
 
 def erase_and_check(personas: Personas, leaver: Person, needles: list[str],
-                    capture: Any) -> None:
+                    capture: Any, tmp_path: Path) -> None:
     assert traces_in_database(needles), "the test must see the leaver before the erasure"
     assert traces_in_files(needles)
     heads = list(AuditChainHead.objects.values_list("chain", "sequence", "last_hash"))
+    copied = io.StringIO()
+    call_command("audit", "heads", stdout=copied)  # as the operator copies them
+    heads_file = tmp_path / "heads.txt"  # outside the data directory the scan reads
+    heads_file.write_text(copied.getvalue())
     with capture(execute=True):
         report = run_erasure(personas.school)
     assert leaver.pk in [i.pk for s in report.schools for i in s.due]
     assert traces_in_database(needles) == []
     assert traces_in_files(needles) == []
     assert audit_verify().ok
-    call_command("audit", "verify")  # exits 1 on a broken chain
+    out = io.StringIO()
+    call_command("audit", "verify", "--heads", str(heads_file), stdout=out)  # exits 1 if not
+    assert "intact" in out.getvalue()
     for chain, sequence, last_hash in heads:
         assert AuditEvent.objects.filter(chain=chain, sequence=sequence,
                                          hash=last_hash).exists()
@@ -121,16 +144,16 @@ def erase_and_check(personas: Personas, leaver: Person, needles: list[str],
 
 
 @pytest.mark.django_db
-def test_an_erased_leaver_leaves_no_trace(personas: Personas,
+def test_an_erased_leaver_leaves_no_trace(personas: Personas, tmp_path: Path,
                                           django_capture_on_commit_callbacks: Any) -> None:
     leaver, needles = build_leaver(personas, with_account=False)
-    erase_and_check(personas, leaver, needles, django_capture_on_commit_callbacks)
+    erase_and_check(personas, leaver, needles, django_capture_on_commit_callbacks, tmp_path)
 
 
 @pytest.mark.django_db
 def test_an_erased_leaver_with_an_account_leaves_no_trace(
-        personas: Personas, django_capture_on_commit_callbacks: Any) -> None:
+        personas: Personas, tmp_path: Path, django_capture_on_commit_callbacks: Any) -> None:
     leaver, needles = build_leaver(personas, with_account=True)
     user_id = leaver.user_id
-    erase_and_check(personas, leaver, needles, django_capture_on_commit_callbacks)
+    erase_and_check(personas, leaver, needles, django_capture_on_commit_callbacks, tmp_path)
     assert not Membership.objects.filter(user_id=user_id, school=personas.school).exists()
