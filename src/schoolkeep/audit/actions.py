@@ -53,6 +53,8 @@ _LABELS: dict[str, str] = {
     "duties.calendar_feed.reset": "Calendar feed link reset",
     "demo.user.marked": "Marked as a demo account",
     "demo.certificate_copy.backdated": "Demo: a DBS certificate copy made due for deletion",
+    # The trail itself
+    "audit.chain-reanchored": "Audit trail re-anchored after its personal values were sealed",
 }
 
 
