@@ -6,8 +6,10 @@ Three kinds:
 - ``dpias.required-not-done``: a DPIA is owed and not signed off. Two cases:
 
   * a current DPIA (of an asset, a system or a project) whose screening says one is
-    required and which is not signed off. Due the day it was screened (a legacy DPIA made
-    from the register's old "DPIA needed" has no screening: the day it was recorded), so
+    required and which is not signed off (nor waiting for the ICO's answer to a prior
+    consultation already made: nobody at the school can finish it then). Due the day it
+    was screened (a legacy DPIA made from the register's old "DPIA needed" has no
+    screening: the day it was recorded), so
     overdue from the next day: UK GDPR asks for the assessment *before* the processing,
     and these assets are already being processed.
   * a current asset holding special category data or children's data that has not been
@@ -115,7 +117,9 @@ def _high_residual() -> Exists:
 
 CURRENT_DPIA = Q(archived_at__isnull=True) & (Q(asset__isnull=True)
                                               | Q(asset__archived_at__isnull=True))
-REQUIRED_Q = Q(screening_required=True, signed_off_on__isnull=True)
+# Waiting for the ICO's answer to a prior consultation, nobody at the school can finish it.
+WAITING_FOR_ICO = Q(ico_consulted_on__isnull=False, ico_response_on__isnull=True)
+REQUIRED_Q = Q(screening_required=True, signed_off_on__isnull=True) & ~WAITING_FOR_ICO
 REVIEW_Q = Q(signed_off_on__isnull=False, review_on__isnull=False)
 ICO_Q = Q(signed_off_on__isnull=True, ico_consulted_on__isnull=True, high_residual=True)
 
@@ -250,20 +254,18 @@ class DpiaDuties(CountsFromKinds):
         duties = []
         for public_id, due_day, asset, system, project in found:
             if kind == REVIEW:
-                words = dict(title="Review a DPIA", permission="dpias.manage",
-                             action="Review the DPIA: is the processing, and its risks, "
-                                    "still as assessed?")
+                title, permission = "Review a DPIA", "dpias.manage"
+                action = ("Review the DPIA: is the processing, and its risks, still as "
+                          "assessed?")
             else:
-                words = dict(title="Consult the ICO before signing off a DPIA",
-                             permission="dpias.view",
-                             action=f"Consult the ICO on the high residual risk and record "
-                                    f"it ({ICO_RESPONSE})")
+                title, permission = "Consult the ICO before signing off a DPIA", "dpias.view"
+                action = (f"Consult the ICO on the high residual risk and record it "
+                          f"({ICO_RESPONSE})")
             duties.append(Duty(
-                key=f"{kind}:{public_id}", module=MODULE, subject=_subject(asset, system,
-                                                                           project),
-                due_at=due_day, status=status_for(due_day, now),
-                url=_url("dpias:dpia-detail", public_id), owner_role=OWNED_BY[kind][1],
-                **words))
+                key=f"{kind}:{public_id}", module=MODULE, title=title,
+                subject=_subject(asset, system, project), due_at=due_day,
+                status=status_for(due_day, now), url=_url("dpias:dpia-detail", public_id),
+                permission=permission, action=action, owner_role=OWNED_BY[kind][1]))
         return duties
 
     def _required(self, school_id: int, now: datetime, today: date, until: date, kept: Q,

@@ -122,6 +122,7 @@ def test_signed_off_not_required_or_archived_raise_nothing(personas: Personas) -
     dpia(personas.school, of=asset(personas.school, special_category_data=True),
          screening_required=False, screened_on=days(-3), state=DpiaState.NOT_REQUIRED)
     required(personas.school, archived_at=NOW)
+    required(personas.school, ico_consulted_on=days(-7))  # waiting for the ICO's answer
     gone = asset(personas.school, archived_at=NOW)
     required(personas.school, of=gone)
     assert listed(personas.school, REQUIRED) == []
