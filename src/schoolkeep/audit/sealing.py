@@ -149,7 +149,7 @@ def store_sealed(rows: list[tuple[str, Sealed]]) -> None:
     """Keep the ciphertexts of events just appended (event public id, its sealed values)."""
     values = [AuditSealedValue(event_public_id=public_id, subject_key_id=sealed.key_id,
                                ciphertext=sealed.ciphertext)
-              for public_id, sealed in rows if sealed.ciphertext]
+              for public_id, sealed in rows if sealed.ciphertext and sealed.key_id is not None]
     if values:
         AuditSealedValue.objects.bulk_create(values, batch_size=500)
 
