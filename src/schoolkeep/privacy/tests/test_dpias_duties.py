@@ -203,9 +203,10 @@ def test_kind_counts_split_mine_from_others(personas: Personas) -> None:
     held = asset(personas.school, owner=owner(personas.school, personas.iao))
     required(personas.school, of=held)
     required(personas.school)
-    holders = {(personas.school.pk, Role.DPO): [personas.dpo.pk],
-               (personas.school.pk, Role.SIRO): [personas.siro.pk],
-               (personas.school.pk, Role.IAO): [personas.iao.pk]}
+    holders: dict[tuple[int, str], list[int]] = {
+        (personas.school.pk, Role.DPO): [personas.dpo.pk],
+        (personas.school.pk, Role.SIRO): [personas.siro.pk],
+        (personas.school.pk, Role.IAO): [personas.iao.pk]}
     iao = owners_for(holders, personas.school.pk, personas.iao.pk)
     counts = provider.kind_counts(personas.school.pk, now=NOW, horizon=UNTIL, owners=iao)
     assert counts[REQUIRED].mine.total == 1 and counts[REQUIRED].others.total == 1
@@ -219,7 +220,7 @@ def test_counts_are_one_query_for_any_number_of_schools(
         n: int, django_assert_num_queries: Any) -> None:
     ids = []
     for _ in range(n):
-        school = SchoolFactory()
+        school: Any = SchoolFactory()
         a_school_of_duties(school)
         ids.append(school.pk)
     with django_assert_num_queries(1):

@@ -65,7 +65,7 @@ def test_a_school_with_nothing_to_count_has_no_figure(personas: Personas) -> Non
 def test_one_query_for_any_number_of_schools(n: int, django_assert_num_queries: Any) -> None:
     ids = []
     for _ in range(n):
-        school = SchoolFactory()
+        school: Any = SchoolFactory()
         a_register(school)
         ids.append(school.pk)
     with django_assert_num_queries(1):

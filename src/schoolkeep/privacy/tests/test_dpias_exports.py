@@ -70,7 +70,8 @@ def test_a_high_residual_risk_shows_the_icos_response_time(personas: Personas) -
 def test_the_word_file_holds_the_steps(personas: Personas) -> None:
     content = dpia_docx(dpia_document(assessed(personas.school), today=date(2026, 12, 7)))
     read = Document(io.BytesIO(content))
-    headings = [p.text for p in read.paragraphs if p.style.name.startswith("Heading 2")]
+    headings = [p.text for p in read.paragraphs
+                if p.style is not None and str(p.style.name).startswith("Heading 2")]
     assert headings == ["About this DPIA", *STEPS]
     cells = {cell.text for table in read.tables for row in table.rows for cell in row.cells}
     assert "Only reading levels are shared." in cells
