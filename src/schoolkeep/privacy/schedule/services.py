@@ -252,7 +252,3 @@ def trust_record_type_adjust(*, organisation: Organisation, actor: Any,
                               target=row, target_label=f"{_label(row)} (the trust's schools)",
                               changes=diff(before, _values(row)))
     return row
-
-
-def schools_of(organisation: Organisation) -> list[School]:
-    return list(School.objects.filter(organisation=organisation).order_by("name"))
