@@ -205,6 +205,6 @@ def register() -> None:
     from schoolkeep.audit.subjects import register_subject
 
     register_provider(AccountsErasure())
+    # Membership events (roles granted, ended) keep their values: they say what access a
+    # member had, and the member's name in them is the actor's, sealed under their key.
     register_subject("accounts.apitoken", user_subject())
-    register_subject("tenancy.membership", user_subject())
-    register_subject("tenancy.organisationmembership", user_subject())

@@ -87,26 +87,26 @@ class AgreementsErasure(PersonDataOnly):
     def due(self, school: Any, *, today: date, limit: int) -> list[DueItem]:
         items: list[DueItem] = []
         rule, latest = own_period(school, keys.OWN_PARENTS, today)
-        rows = (Parent.objects.filter(school=school, archived_at__lte=end_of(latest))
-                .order_by("archived_at", "pk").values_list("pk", "archived_at")[:limit])
+        parents = (Parent.objects.filter(school=school, archived_at__lte=end_of(latest))
+                   .order_by("archived_at", "pk").values_list("pk", "archived_at")[:limit])
         items += due_items(school, provider=self.name, key=keys.OWN_PARENTS, model_label=PARENT,
-                           rule=rule, rows=rows,
+                           rule=rule, rows=parents,
                            describe=lambda d: f"A parent whose children left ({day_words(d)})")
         rule, latest = own_period(school, keys.OWN_SIGNING_LINKS, today)
         ended = Coalesce("used_at", "revoked_at", "expires_at")
-        rows = (SigningLink.objects.filter(school=school).annotate(ended=ended)
-                .filter(ended__lte=end_of(latest)).order_by("ended", "pk")
-                .values_list("pk", "ended")[:limit])
+        links = (SigningLink.objects.filter(school=school).annotate(ended=ended)
+                 .filter(ended__lte=end_of(latest)).order_by("ended", "pk")
+                 .values_list("pk", "ended")[:limit])
         items += due_items(school, provider=self.name, key=keys.OWN_SIGNING_LINKS,
-                           model_label=LINK, rule=rule, rows=rows,
+                           model_label=LINK, rule=rule, rows=links,
                            describe=lambda d: f"A signing link that ended on {day_words(d)}")
         rule, latest = own_period(school, keys.OWN_KIOSK, today)
-        rows = (signatures().filter(school=school, kiosk__isnull=False, person__isnull=True,
-                                    parent__isnull=True, user__isnull=True,
-                                    signed_at__lte=end_of(latest))
-                .order_by("signed_at", "pk").values_list("pk", "signed_at")[:limit])
+        kiosk = (signatures().filter(school=school, kiosk__isnull=False, person__isnull=True,
+                                     parent__isnull=True, user__isnull=True,
+                                     signed_at__lte=end_of(latest))
+                 .order_by("signed_at", "pk").values_list("pk", "signed_at")[:limit])
         items += due_items(school, provider=self.name, key=keys.OWN_KIOSK,
-                           model_label=SIGNATURE, rule=rule, rows=rows,
+                           model_label=SIGNATURE, rule=rule, rows=kiosk,
                            describe=lambda d: f"A visitor's kiosk entry of {day_words(d)}")
         items.sort(key=lambda item: (item.ends_on, item.model_label, item.pk))
         return items[:limit]

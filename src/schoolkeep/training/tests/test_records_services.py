@@ -16,6 +16,7 @@ from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import open_event
 from schoolkeep.duties.types import HORIZON
 from schoolkeep.lib import uploads
 from schoolkeep.lib.errors import DomainError, NotAllowed
@@ -65,7 +66,7 @@ def test_a_record_is_confirmed_when_the_school_makes_it(personas: Personas) -> N
     assert made.confirmed_at is not None and made.source == TrainingRecord.Source.ENTERED
     assert made.notes == "Online" and made.recorded_by_label == "system"
     event = AuditEvent.objects.get(action="training.record.created")
-    assert event.changes["person"]["after"] == "Ellie Morgan"
+    assert open_event(event).changes["person"]["after"] == "Ellie Morgan"  # sealed: person's key
 
 
 @pytest.mark.parametrize(("case", "field"), [
