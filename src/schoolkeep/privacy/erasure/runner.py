@@ -31,6 +31,7 @@ from schoolkeep.privacy.erasure.tombstones import Erased, public_ids, tombstone_
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+DRY_RUN_LIMIT = 100_000  # per provider and school: far more than any school holds
 ACTOR_LABEL = "Schoolkeep (retention schedule)"
 PROTECTED = "Another record still points at it; Schoolkeep will try again at the next run."
 
@@ -93,28 +94,37 @@ def run_erasure(school: Any = None, *, today: date | None = None, dry_run: bool 
 
 def _run_provider(provider: ErasureProvider, school: Any, result: SchoolReport, *,
                   today: date, now: datetime, dry_run: bool, batch_size: int) -> None:
-    # Held items stay due, and a provider that keeps a row it erased (the breach log keeps
-    # an incident's row) may list it again: ask for more each time, past those seen, so the
-    # loop always ends.
-    set_aside: set[tuple[str, int]] = set()
+    if dry_run:  # nothing changes meanwhile: one list, its holds asked batch by batch
+        listed = provider.due(school, today=today, limit=DRY_RUN_LIMIT)
+        for start in range(0, len(listed), batch_size):
+            chunk = listed[start:start + batch_size]
+            holds = provider.holds(school, chunk)
+            result.due.extend(i for i in chunk if i.pk not in holds)
+            result.waiting.extend(Waiting(i, holds[i.pk]) for i in chunk if i.pk in holds)
+        return
+    # Held and refused items stay due, and a provider that keeps a row it erased (the
+    # breach log keeps an incident's row) may list it again: each listing asks for room past
+    # those already handled, and a full listing of handled ones only is asked again, larger,
+    # so every item is handled once and the loop always ends.
+    seen: set[tuple[str, int]] = set()
+    limit = batch_size
     while True:
-        items = [i for i in provider.due(school, today=today, limit=len(set_aside) + batch_size)
-                 if (i.model_label, i.pk) not in set_aside]
+        listed = provider.due(school, today=today, limit=limit)
+        items = [i for i in listed if (i.model_label, i.pk) not in seen][:batch_size]
         if not items:
-            return
+            if len(listed) < limit:
+                return
+            limit *= 2
+            continue
         holds = provider.holds(school, items)
         ready = [i for i in items if i.pk not in holds]
-        for item in items:
-            if item.pk in holds:
-                result.waiting.append(Waiting(item, holds[item.pk]))
-        if dry_run:
-            result.due.extend(ready)
-            set_aside.update((i.model_label, i.pk) for i in items)
-            continue
+        result.waiting.extend(Waiting(i, holds[i.pk]) for i in items if i.pk in holds)
         erased, refused = _erase_batch(provider, school, ready, now=now)
         result.due.extend(erased)
         result.waiting.extend(Waiting(i, PROTECTED) for i in refused)
-        set_aside.update((i.model_label, i.pk) for i in items)
+        seen.update((i.model_label, i.pk) for i in items)
+        still_listed = len(listed) - len(items) + len(holds) + len(refused)
+        limit = still_listed + batch_size
 
 
 def _erase_batch(provider: ErasureProvider, school: Any, items: list[DueItem], *,

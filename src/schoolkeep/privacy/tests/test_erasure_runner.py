@@ -188,3 +188,44 @@ def test_the_tick_runs_the_erasure_once_a_day(personas: Personas) -> None:
     make_leaver(personas.school, name="Third")
     assert ticks.daily(yesterday + timedelta(minutes=10)) == 0  # the day is taken
     assert ticks.daily(today_slot) == 1
+
+
+class _Relisting:
+    """A provider that keeps the rows it erases (as the breach log keeps an incident's row)
+    and, wrongly, lists them again: the run must still erase each once and end."""
+
+    name = "test.relisting"
+    covers: frozenset[str] = frozenset()
+
+    def __init__(self, people: list[Person]) -> None:
+        self.items = [registry.DueItem(provider=self.name, record_type_key=OWN_LEAVERS,
+                                       model_label="people.person", pk=p.pk,
+                                       ends_on=p.leaving_date, description="A kept row")
+                      for p in people]
+        self.erased: list[int] = []
+
+    def due(self, school, *, today, limit):
+        return self.items[:limit]
+
+    def holds(self, school, items):
+        return {}
+
+    def erase(self, school, items, *, now):
+        self.erased += [i.pk for i in items]
+        return len(items)
+
+    def erase_person_data(self, school, person_ids, *, now):
+        return 0
+
+
+def test_a_provider_listing_erased_rows_again_is_erased_once_each(
+        personas: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = [people_services.person_create(school=personas.school, actor=None,
+                                          full_name=f"Kept {n}", kind="teaching",
+                                          leaving_date=years_ago(1))
+            for n in range(5)]
+    relisting = _Relisting(kept)
+    monkeypatch.setattr(registry, "_providers", {relisting.name: relisting})
+    report = run_erasure(personas.school, batch_size=2)
+    assert sorted(relisting.erased) == sorted(p.pk for p in kept)
+    assert report.erased_count == 5
