@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from schoolkeep.assets.models import Classification
 from schoolkeep.lib.import_bounds import quoted
 
-NAME, GROUP, OWNER, ACCESS, PURPOSE, CLASSIFICATION, DESCRIPTION = (
-    "name", "group", "owner", "access", "purpose", "classification", "description")
+NAME, GROUP, OWNER, ACCESS, PURPOSE, CLASSIFICATION, DESCRIPTION, RETENTION = (
+    "name", "group", "owner", "access", "purpose", "classification", "description",
+    "retention")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ COLUMNS: tuple[Column, ...] = (
            0, "OFFICIAL or OFFICIAL-SENSITIVE (Protect and Restricted are read as "
               "OFFICIAL-SENSITIVE), or blank"),
     Column(DESCRIPTION, "Description", ("Description",), 0, "text"),
+    Column(RETENTION, "Retention period", ("Retention period", "Retention",
+                                           "How long it is kept", "How long kept"), 200,
+           "how long the records are kept, as the register wrote it: kept as the text from "
+           "before the retention schedule, shown until the asset's record types are linked"),
 )
 
 

@@ -32,6 +32,7 @@ from schoolkeep.assets.imports.columns import (
     NAME,
     OWNER,
     PURPOSE,
+    RETENTION,
 )
 from schoolkeep.assets.imports.parsing import AssetRow, Parsed
 from schoolkeep.assets.imports.results import (
@@ -54,6 +55,7 @@ from schoolkeep.lib.import_bounds import Deadline, Problem, ProblemList
 from schoolkeep.lib.text import fold
 from schoolkeep.people import derive
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.schedule.models import LegacyRetentionText
 from schoolkeep.systems.catalogue import supplier_names
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
@@ -92,6 +94,7 @@ class Existing:
     note: str
     version: int
     label_ids: list[int] = field(default_factory=list)
+    retention: str = ""  # the old retention text kept (privacy.LegacyRetentionText)
 
 
 class Index:
@@ -189,6 +192,12 @@ class Index:
                     asset_id__in=ids[start:start + KEYS_PER_QUERY]).values_list(
                     "asset_id", "accesslabel_id"):
                 by_pk[asset_id].label_ids.append(label_id)
+        texts = LegacyRetentionText.objects.order_by()
+        for start in range(0, len(ids), KEYS_PER_QUERY):
+            for asset_id, text in texts.filter(
+                    asset_id__in=ids[start:start + KEYS_PER_QUERY]).values_list(
+                    "asset_id", "text"):
+                by_pk[asset_id].retention = text
 
     def _load_aliases(self, keys: list[str], rows: list[AssetRow], recorded: Any,
                       by_pk: dict[int, Existing]) -> None:
@@ -255,6 +264,7 @@ class ChangedAsset:
     values: dict[str, Any]  # purpose, description, classification, classification_note
     owner: Owner | None  # the new owner, when it changes
     label_keys: list[str] | None  # the new labels, when they change
+    retention: str | None = None  # the new old-style retention text, when it changes
 
 
 @dataclass
@@ -521,6 +531,11 @@ class Planner:
                 details.append((self.heading(CLASSIFICATION),
                                 _classification(existing.classification, existing.note),
                                 _classification(value, note)))
+        retention = None
+        if row.retention is not None and row.retention != existing.retention:
+            retention = row.retention
+            details.append((self.heading(RETENTION), _shown(existing.retention),
+                            _shown(retention)))
         new_owner = owner if owner and self.owner_changes(owner, existing) else None
         if new_owner:
             details.append((self.heading(OWNER), self.recorded_owner(existing),
@@ -540,7 +555,8 @@ class Planner:
         if not details:
             report.unchanged += 1
             return
-        self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels))
+        self.plan.changed.append(ChangedAsset(row, existing, values, new_owner, new_labels,
+                                              retention))
         report.changed_count += 1
         if self.describe():
             report.changed.append(Changed(row.number, existing.name, details))

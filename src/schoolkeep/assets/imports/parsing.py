@@ -19,6 +19,7 @@ from schoolkeep.assets.imports.columns import (
     NAME,
     OWNER,
     PURPOSE,
+    RETENTION,
     BadValue,
     Column,
     heading_key,
@@ -55,6 +56,7 @@ class AssetRow:
     classification: tuple[str, str] | None = None  # (value, note)
     group_key: str = ""  # the group's and the name's matching keys
     name_key: str = field(init=False)
+    retention: str | None = None  # the old retention text (privacy.LegacyRetentionText)
 
     def __post_init__(self) -> None:
         self.group_key = self.group_key or fold(self.group)
@@ -240,6 +242,7 @@ class _Parser:
         access_text, _ = self.text(line, ACCESS)
         purpose, _ = self.text(line, PURPOSE)
         description, _ = self.text(line, DESCRIPTION)
+        retention, _ = self.text(line, RETENTION)
         classification_text, _ = self.text(line, CLASSIFICATION)
         classification = None
         if classification_text is not None and self.layout.position(
@@ -253,6 +256,7 @@ class _Parser:
             return None
         asset = AssetRow(line.number, group, name, owner, marked, access, purpose,
                          description, classification, self.group_key(group))
+        asset.retention = retention
         first = self.first_in_group(asset)
         if first:
             self.problem(line, layout.heading(NAME), f"{quoted(name)} is already in the group "

@@ -46,6 +46,7 @@ from schoolkeep.lib.errors import NotAllowed
 from schoolkeep.lib.import_bounds import Deadline
 from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.schedule.models import LegacyRetentionText
 from schoolkeep.tenancy.models import School
 
 CHUNK = 500
@@ -151,6 +152,15 @@ class _Writer:
                                     if owner.organisation_key else None)
         asset.owner_unmatched = owner.unmatched
 
+    def _keep_retention(self, texts: list[tuple[int, str]]) -> None:
+        """The file's retention texts, kept as the text from before the schedule (replacing
+        the asset's earlier one): two queries a chunk."""
+        if not texts:
+            return
+        LegacyRetentionText.objects.filter(asset_id__in=[pk for pk, _ in texts]).delete()
+        LegacyRetentionText.objects.bulk_create(
+            [LegacyRetentionText(asset_id=pk, text=text) for pk, text in texts])
+
     def _link_labels(self, links: list[tuple[int, list[AccessLabel]]]) -> None:
         self.links.insert([{"asset_id": asset_id, "accesslabel_id": label.pk}
                            for asset_id, labels in links for label in labels])
@@ -234,12 +244,15 @@ class _Writer:
         # Only the values of the file: the table prepares the others' defaults once.
         ids = self.assets.insert(rows, returning=True, now=self.now)
         self._link_labels(list(zip(ids, labels_of, strict=True)))
+        texts = [item.row.retention for item in chunk]
+        self._keep_retention([(pk, text) for pk, text in zip(ids, texts, strict=True)
+                              if text is not None])
         audit_record_many([{
             "action": "assets.asset.created", "school": self.school, "actor": self.actor,
             "target_type": ASSET_TYPE, "target_id": str(values["public_id"]),
             "target_label": values["name"],
-            "changes": self._created_changes(values, labels)}
-            for values, labels in zip(rows, labels_of, strict=True)])
+            "changes": _with_retention(self._created_changes(values, labels), None, text)}
+            for values, labels, text in zip(rows, labels_of, texts, strict=True)])
         self.deadline.tick(len(chunk))
 
     def _change(self, chunk: Sequence[ChangedAsset]) -> None:
@@ -249,6 +262,7 @@ class _Writer:
         saved: list[Asset] = []
         changed_fields: set[str] = set()
         relabelled: list[tuple[Asset, list[AccessLabel]]] = []
+        retained: list[tuple[int, str]] = []
         events = []
         for item in chunk:
             asset = current.get(item.existing.pk)
@@ -267,6 +281,9 @@ class _Writer:
                 labels = [self.index.labels[key] for key in item.label_keys]
                 relabelled.append((asset, labels))
             changes = diff(before, asset_snapshot(asset, labels=labels, systems=[]))
+            if item.retention is not None:
+                retained.append((asset.pk, item.retention))
+                changes = _with_retention(changes, item.existing.retention, item.retention)
             asset.version += 1
             asset.updated_at = self.now
             saved.append(asset)
@@ -278,8 +295,18 @@ class _Writer:
             Asset.access_labels.through.objects.filter(
                 asset_id__in=[asset.pk for asset, _ in relabelled]).delete()
             self._link_labels([(asset.pk, labels) for asset, labels in relabelled])
+        self._keep_retention(retained)
         audit_record_many(events)
         self.deadline.tick(len(chunk))
+
+
+def _with_retention(changes: Changes, before: str | None, after: str | None) -> Changes:
+    """An asset's changes with its retention text's, when the file gave one."""
+    if after is None or after == (before or None):
+        return changes
+    changes = Changes(changes)
+    changes["retention_before_schedule"] = {"before": before or None, "after": after}
+    return changes
 
 
 def _save_aliases(school: School, actor: Any, matches: list[dict[str, str]]) -> list[str]:
