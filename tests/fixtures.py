@@ -56,6 +56,19 @@ post_migrate.connect(reseed_compliance_catalogue,
                      dispatch_uid="tests.reseed_compliance_catalogue")
 
 
+def reseed_starting_schedule(sender: object, using: str = "default", **_: object) -> None:
+    """Put back the retention schedule's shipped record types (privacy's data migration)
+    after a flush, for the same reason as the default check rules."""
+    from schoolkeep.privacy.schedule.starting import ensure_starting_schedule
+
+    if getattr(sender, "label", None) != "privacy":
+        return
+    ensure_starting_schedule()
+
+
+post_migrate.connect(reseed_starting_schedule, dispatch_uid="tests.reseed_starting_schedule")
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()
