@@ -271,7 +271,8 @@ def processor_create(*, school: School, actor: Any, name: str, **fields: Any) ->
 
 
 def _locked(processor: Processor, version: int | None) -> Processor:
-    current = Processor.objects.select_for_update().select_related(
+    # Only the supplier's row is locked (PostgreSQL refuses to lock an outer join's side).
+    current = Processor.objects.select_for_update(of=("self",)).select_related(
         "outside_organisation").get(pk=processor.pk)
     if version is not None and current.version != version:
         raise stale_error(school=current.school_id, target=current, what="this supplier")
