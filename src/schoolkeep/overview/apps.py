@@ -25,6 +25,7 @@ MEASURE_MODULES = (
     "schoolkeep.compliance.pack.measures",
     "schoolkeep.inforequests.duties.measures",
     "schoolkeep.privacy.dpias.measures",
+    "schoolkeep.privacy.suppliers.measures",
 )
 
 
