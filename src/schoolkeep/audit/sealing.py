@@ -214,8 +214,9 @@ def open_events(events: Iterable[Any]) -> dict[str, Opened]:
         if event.actor_id is not None and actor == ACTOR_SEALED:
             actor = names.get(str(event.actor_id), ERASED)
         # A page may read only some columns: a deferred one is not read here (a query each).
-        changes = None if "changes" in event.get_deferred_fields() else event.changes
-        label = event.target_label
+        deferred = event.get_deferred_fields()
+        changes = None if "changes" in deferred else event.changes
+        label = "" if "target_label" in deferred else event.target_label
         if event.sealed_digest:
             label, changes = _unseal(event, changes, values.get(public_id), opened_keys)
         result[public_id] = Opened(actor_label=actor, target_label=label, changes=changes)
@@ -256,8 +257,11 @@ def open_in_place(events: Iterable[Any]) -> list[Any]:
     opened = open_events(events)
     for event in events:
         shown = opened[str(event.public_id)]
-        event.actor_label, event.target_label = shown.actor_label, shown.target_label
-        if "changes" not in event.get_deferred_fields():
+        deferred = event.get_deferred_fields()
+        event.actor_label = shown.actor_label
+        if "target_label" not in deferred:
+            event.target_label = shown.target_label
+        if "changes" not in deferred:
             event.changes = shown.changes
     return events
 
