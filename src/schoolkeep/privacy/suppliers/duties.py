@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset
@@ -35,7 +36,7 @@ from schoolkeep.systems.models import System
 from schoolkeep.tenancy.roles import Role
 
 from .models import Processor, ProcessorRole
-from .selectors import REVIEW_EVERY_DAYS
+from .selectors import review_due_on
 
 MODULE = "processors"
 MISSING = f"{MODULE}.agreement-missing"
@@ -60,26 +61,35 @@ def personal_data_asset() -> Q:
         | ~Q(data_subjects=[]))
 
 
-def review_due_on(processor: Processor) -> date:
-    """When a supplier's yearly review falls due."""
-    if processor.last_reviewed_on is not None:
-        return processor.last_reviewed_on + timedelta(days=REVIEW_EVERY_DAYS)
-    recorded = local_date(processor.created_at)
-    return recorded if processor.legacy else recorded + timedelta(days=REVIEW_EVERY_DAYS)
-
-
 def systems_missing_agreements(school_ids: Sequence[int]) -> list[System]:
     """Current systems holding personal data with no current supplier, or with a current
-    processor whose agreement is not on file. ONE query for any number of schools."""
+    processor whose agreement is not on file. Each has ``waiting_processor``: the public id
+    of that processor (the first by name), or None when no supplier is recorded. ONE query
+    for any number of schools."""
     links = Processor.systems.through.objects.filter(
         system_id=OuterRef("pk"), processor__archived_at__isnull=True)
+    waiting = links.filter(processor__role=ProcessorRole.PROCESSOR,
+                           processor__agreement_on_file=False)
     asset_rows = Asset.objects.filter(personal_data_asset(), systems=OuterRef("pk"))
     return list(
         System.objects.filter(school_id__in=list(school_ids), archived_at__isnull=True)
         .filter(Q(kind__in=PERSONAL_DATA_KINDS) | Q(Exists(asset_rows)))
-        .filter(~Q(Exists(links)) | Q(Exists(links.filter(
-            processor__role=ProcessorRole.PROCESSOR, processor__agreement_on_file=False))))
+        .filter(~Q(Exists(links)) | Q(Exists(waiting)))
+        .annotate(waiting_processor=Subquery(
+            waiting.order_by("processor__name_key", "processor_id")
+            .values("processor__public_id")[:1]))
         .order_by("school_id", "created_at", "pk"))
+
+
+def missing_agreement_link(system: System) -> tuple[str, str]:
+    """Where the duty of a system with no agreement leads, and what it asks: the agreement
+    page of its processor already recorded, else the add form filled in from the system."""
+    waiting = getattr(system, "waiting_processor", None)
+    if waiting:
+        return (reverse("processors:processor-agreement", args=[waiting]),
+                "Upload the signed agreement")
+    return (reverse("processors:processor-add") + "?" + urlencode({"system": system.public_id}),
+            "Record the supplier and its agreement")
 
 
 class ProcessorDuties:
@@ -106,15 +116,14 @@ class ProcessorDuties:
         found: dict[int, list[Duty]] = defaultdict(list)
         if not ids:
             return found
-        add_url = reverse("processors:processor-add")
         for system in systems_missing_agreements(ids):
             due = local_date(system.created_at)
+            url, action = missing_agreement_link(system)
             found[system.school_id].append(self._duty(
                 kind=MISSING, key=str(system.public_id), school_id=system.school_id,
                 title=f"Record the agreement with the supplier of {system.name}",
                 subject=f"{system.name}: it holds personal data, and no supplier's "
-                        "agreement is on file", due=due, now=now, url=add_url,
-                action="Record the supplier and its agreement"))
+                        "agreement is on file", due=due, now=now, url=url, action=action))
         for processor in Processor.objects.filter(school_id__in=ids,
                                                   archived_at__isnull=True).order_by("pk"):
             for duty in self._processor_duties(processor, now=now):

@@ -36,9 +36,14 @@ class ProcessorAddForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=ProcessorRole.choices,
                              initial=ProcessorRole.PROCESSOR, help_text=ROLE_HELP)
 
-    def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggestions: list[Suggestion], system: System | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestions = {found.key: found for found in suggestions}
+        self.system = system  # the system the supplier is added for (?system=), linked to it
+        if system is not None:
+            self.fields["name"].help_text = (
+                f"It will be linked to the system {system.name}.")
         field = self.fields["suggestion"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose one" if suggestions else "None left to add"),
@@ -53,13 +58,30 @@ class ProcessorAddForm(forms.Form):
             self.add_error("name", "Either choose an organisation or enter a name, not both.")
         return data
 
+    @staticmethod
+    def initial_for(suggestions: list[Suggestion], *, system: System | None,
+                    suggestion: str = "") -> dict[str, Any]:
+        """Filled in from the system the supplier is added for: the suggestion that supplies
+        it, else the supplier's name the system gives."""
+        if system is None:
+            return {"suggestion": suggestion}
+        for found in suggestions:
+            if any(linked.pk == system.pk for linked in found.systems):
+                return {"suggestion": found.key}
+        return {"suggestion": "", "name": system.supplier}
+
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         found = self.suggestions.get(data.get("suggestion") or "")
-        if found is None:
-            return {"name": data["name"], "role": data["role"]}
-        return {"name": found.name, "role": data["role"],
-                "outside_organisation": found.organisation, "systems": list(found.systems)}
+        fields: dict[str, Any] = {"name": data["name"], "role": data["role"], "systems": []}
+        if found is not None:
+            fields.update(name=found.name, outside_organisation=found.organisation,
+                          systems=list(found.systems))
+        if self.system is not None and self.system not in fields["systems"]:
+            fields["systems"].append(self.system)
+        if not fields["systems"]:
+            del fields["systems"]
+        return fields
 
 
 class ProcessorForm(forms.Form):
@@ -93,7 +115,9 @@ class ProcessorForm(forms.Form):
         choices=[("", "None"), *TransferMechanism.choices])
     transfer_mechanism_note = forms.CharField(
         label="The safeguard, in a few words", max_length=300, required=False,
-        help_text="For example: the UK-US data bridge, for a supplier certified to it.")
+        help_text="Needed for adequacy regulations (the country, or the regulations relied "
+                  "on: for example, the UK-US data bridge, for a supplier certified to it) "
+                  "and for another safeguard.")
     transfer_risk_assessed_on = UKDateField(
         label="Transfer risk assessment done on", required=False, past=True,
         what="the date of the transfer risk assessment",

@@ -11,13 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.assets.models import Asset, OutsideOrganisation
+from schoolkeep.duties.types import local_date
 from schoolkeep.lib.text import fold, tidy
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
@@ -163,23 +164,51 @@ def processors_for_record(school: School) -> list[Processor]:
 
 
 REVIEW_EVERY_DAYS = 365
+NAME_KEY_LENGTH = 200  # Processor.name_key's max_length
+
+
+def name_key(name: str) -> str:
+    """The key a supplier's name is compared by: folded, cut to the column's length (as the
+    slot 0003 cut the keys it made), so a name that grows when folded ("ß" → "ss") fits."""
+    return fold(name)[:NAME_KEY_LENGTH]
 
 
 def review_cutoff(today: date) -> date:
-    """A supplier last reviewed before this day is due its yearly review."""
+    """A supplier last reviewed (or, never reviewed, recorded) on or before this day is due
+    its yearly review."""
     return today - timedelta(days=REVIEW_EVERY_DAYS)
 
 
+def review_due_on(processor: Processor) -> date:
+    """When a supplier's yearly review falls due: a year after the last one; never reviewed,
+    a year after it was recorded; recorded before Schoolkeep tracked agreements (legacy)
+    and never reviewed, at once. The list, the page's reasons and the duty all use this."""
+    if processor.last_reviewed_on is not None:
+        return processor.last_reviewed_on + timedelta(days=REVIEW_EVERY_DAYS)
+    recorded = local_date(processor.created_at)
+    return recorded if processor.legacy else recorded + timedelta(days=REVIEW_EVERY_DAYS)
+
+
+def review_due_q(today: date) -> Q:
+    """``review_due_on(processor) <= today``, in SQL."""
+    cutoff = review_cutoff(today)
+    # Recorded on or before the cutoff day, in the school's time zone.
+    recorded_by = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
+    never = Q(last_reviewed_on__isnull=True)
+    return (Q(last_reviewed_on__lte=cutoff) | (never & Q(legacy=True))
+            | (never & Q(created_at__lt=recorded_by)))
+
+
 def needs_attention_q(today: date) -> Q:
-    """What the list's "needs attention" filter and the duties look for, in SQL: a processor
-    with no agreement on file; an agreement past its review date; an expired certificate; no
-    yearly review in twelve months."""
+    """What the list's "needs attention" filter looks for, in SQL: a processor with no
+    agreement on file; an agreement past its review date; an expired certificate; the yearly
+    review due (``review_due_on``)."""
     return (
         Q(role=ProcessorRole.PROCESSOR, agreement_on_file=False)
         | Q(agreement_review_on__lt=today)
         | Q(cyber_essentials__gt="", cyber_essentials_expires_on__lt=today)
         | Q(iso27001=True, iso27001_expires_on__lt=today)
-        | Q(last_reviewed_on__isnull=True) | Q(last_reviewed_on__lt=review_cutoff(today))
+        | review_due_q(today)
     )
 
 
@@ -211,7 +240,7 @@ def attention_reasons(processor: Processor, today: date) -> list[str]:
             iso27001=processor.iso27001, iso27001_expires_on=processor.iso27001_expires_on,
             today=today):
         reasons.append("Certificate expired")
-    if processor.last_reviewed_on is None or processor.last_reviewed_on < review_cutoff(today):
+    if review_due_on(processor) <= today:
         reasons.append("Yearly review due")
     return reasons
 
@@ -240,19 +269,33 @@ class Suggestion:
 
 
 def suggestions(*, school: School) -> list[Suggestion]:
-    """The register's outside organisations and the systems' suppliers whose names are not
-    yet recorded as suppliers (current ones), by name. Three queries."""
-    taken = set(Processor.objects.filter(school=school, archived_at__isnull=True)
-                .values_list("name_key", flat=True))
+    """The register's outside organisations and the systems' suppliers not yet recorded as
+    current suppliers, by name. Left out: a name already recorded, an organisation already
+    linked to a supplier (whatever it was renamed to), and a system's supplier whose
+    systems are all linked to a supplier already (or who is such an organisation). A
+    supplier's suggestion brings only its systems not linked yet. Three queries."""
+    taken: set[str] = set()
+    linked_organisations: set[int] = set()
+    for key, organisation_id in Processor.objects.filter(
+            school=school, archived_at__isnull=True).values_list(
+            "name_key", "outside_organisation_id"):
+        taken.add(key)
+        if organisation_id is not None:
+            linked_organisations.add(organisation_id)
     by_name: dict[str, Suggestion] = {}
     for organisation in OutsideOrganisation.objects.filter(school=school).order_by("name_key"):
-        if organisation.name_key not in taken:
-            by_name[organisation.name_key] = Suggestion(organisation.name, "organisation",
-                                                        organisation, ())
+        key = name_key(organisation.name)
+        if organisation.pk in linked_organisations:
+            taken.add(key)  # its name in the systems' suppliers is the same organisation
+        elif key not in taken:
+            by_name[key] = Suggestion(organisation.name, "organisation", organisation, ())
+    links = Processor.systems.through.objects.filter(system_id=OuterRef("pk"),
+                                                     processor__archived_at__isnull=True)
     supplied: dict[str, list[System]] = {}
-    for system in System.objects.filter(school=school, archived_at__isnull=True).exclude(
-            supplier="").order_by("name_key", "id"):
-        supplied.setdefault(fold(system.supplier), []).append(system)
+    for system in System.objects.filter(
+            school=school, archived_at__isnull=True).exclude(supplier="").exclude(
+            Exists(links)).order_by("name_key", "id"):
+        supplied.setdefault(name_key(system.supplier), []).append(system)
     for key, systems in supplied.items():
         if key in taken:
             continue

@@ -22,7 +22,7 @@ from schoolkeep.lib import uploads
 from schoolkeep.lib.downloads import DOCX
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.stale import stale_error
-from schoolkeep.lib.text import fold, tidy
+from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import clean_text, full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.systems.models import System
@@ -31,6 +31,7 @@ from schoolkeep.tenancy.models import School
 
 from .article28 import TERM_KEYS
 from .models import DataLocation, Processor, ProcessorRole, TransferMechanism
+from .selectors import name_key
 
 ACTION_LABELS = {
     "processors.processor.created": "Supplier added",
@@ -160,7 +161,7 @@ def _apply(processor: Processor, fields: dict[str, Any]) -> None:
         elif name in ("outside_organisation", "systems"):
             continue  # set by the caller after validation
         setattr(processor, name, value)
-    processor.name_key = fold(processor.name)
+    processor.name_key = name_key(processor.name)
 
 
 def _check_dates(processor: Processor, today: date) -> None:
@@ -179,8 +180,8 @@ def _check_dates(processor: Processor, today: date) -> None:
 
 def _check_transfer(processor: Processor) -> None:
     """Data held outside the UK and the EEA needs a lawful route: UK adequacy regulations
-    (no risk assessment needed), or the IDTA, the Addendum or another safeguard with the
-    transfer risk assessment's date. In the UK or the EEA, no mechanism is kept."""
+    (naming the country or the regulations relied on; no risk assessment needed), or the
+    IDTA, the Addendum or another safeguard with the transfer risk assessment's date. In the UK or the EEA, no mechanism is kept."""
     if processor.data_location != DataLocation.ELSEWHERE:
         processor.transfer_mechanism = ""
         processor.transfer_mechanism_note = ""
@@ -191,6 +192,10 @@ def _check_transfer(processor: Processor) -> None:
         raise DomainError("Data held outside the UK and the EEA needs a safeguard: choose the "
                           "adequacy regulations, the IDTA, the Addendum or another.",
                           field="transfer_mechanism")
+    if mechanism == TransferMechanism.ADEQUACY and not processor.transfer_mechanism_note:
+        raise DomainError("Say which adequacy regulations the transfer relies on: the "
+                          "country (or, for the US, the UK-US data bridge).",
+                          field="transfer_mechanism_note")
     if mechanism == TransferMechanism.OTHER and not processor.transfer_mechanism_note:
         raise DomainError("Say which safeguard the transfer relies on.",
                           field="transfer_mechanism_note")
@@ -314,16 +319,37 @@ def processor_update(processor: Processor, *, actor: Any, version: int,
     return current
 
 
+# A Word document's parts that mean it carries macros (a .docm renamed, say).
+MACRO_PART = "word/vbaProject.bin"
+MACRO_CONTENT_TYPE = b"macroenabled"
+CONTENT_TYPES_LIMIT = 256 * 1024  # [Content_Types].xml is a few kilobytes
+
+
+def _starts_as_xml(start: bytes) -> bool:
+    """A Word document's body is XML: a declaration, or its root element at once."""
+    start = start.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return start.startswith((b"<?xml", b"<w:document"))
+
+
 def agreement_file_type(data: bytes) -> str:
-    """PDF or Word (DOCX), from the content; a DomainError on ``agreement_file`` otherwise."""
+    """PDF or Word (DOCX, without macros), from the content; a DomainError on
+    ``agreement_file`` otherwise."""
     field = "agreement_file"
     if uploads.sniff(data[:uploads.SNIFF_BYTES]) == uploads.PDF:
         return uploads.PDF
     if data.startswith(b"PK\x03\x04"):
         with uploads.open_zip(data, field=field) as archive:
             names = set(archive.namelist())
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return DOCX
+            if "word/document.xml" in names and "[Content_Types].xml" in names:
+                types = uploads.zip_member_start(archive, "[Content_Types].xml",
+                                                 CONTENT_TYPES_LIMIT, field=field)
+                if MACRO_PART in names or MACRO_CONTENT_TYPE in types.lower():
+                    raise DomainError("The agreement is a Word document with macros: save it "
+                                      "as a plain Word document (.docx) or a PDF.",
+                                      field=field)
+                if _starts_as_xml(uploads.zip_member_start(archive, "word/document.xml", 64,
+                                                           field=field)):
+                    return DOCX
     raise DomainError("The agreement must be a PDF or a Word document (.docx).", field=field)
 
 

@@ -97,11 +97,26 @@ def processor_list(request: SchoolRequest) -> HttpResponse:
         "query": query.urlencode(), "can_manage": request.access.can("processors.manage")})
 
 
+def _system_asked_for(request: SchoolRequest) -> System | None:
+    """The current system of this school named by ``?system=<public id>`` (the link of the
+    "agreement missing" duty), or None (no such system, or not a public id)."""
+    try:
+        public_id = UUID(request.GET.get("system", ""))
+    except ValueError:
+        return None
+    return System.objects.filter(school=request.school, public_id=public_id,
+                                 archived_at__isnull=True).first()
+
+
 @school_view("processors.manage")
 @require_http_methods(["GET", "POST"])
 def processor_add(request: SchoolRequest) -> HttpResponse:
-    form = ProcessorAddForm(posted(request), suggestions=selectors.suggestions(
-        school=request.school), initial={"suggestion": request.GET.get("suggestion", "")})
+    system = _system_asked_for(request)
+    found = selectors.suggestions(school=request.school)
+    form = ProcessorAddForm(posted(request), suggestions=found, system=system,
+                            initial=ProcessorAddForm.initial_for(
+                                found, system=system,
+                                suggestion=request.GET.get("suggestion", "")))
     return _form_page(
         request, processor=None, form=form, title="Add a supplier", button="Add the supplier",
         done="{name} is added. Record its agreement and where it keeps the data.",

@@ -91,7 +91,8 @@ def test_create_and_patch(personas: Personas, client: Any) -> None:
                          "systems": [str(mis.public_id)],
                          "outside_organisation": str(acme.public_id),
                          "article28_terms": ["instructions"], "data_location": "elsewhere",
-                         "transfer_mechanism": "adequacy"})
+                         "transfer_mechanism": "adequacy",
+                         "transfer_mechanism_note": "The EU (adequacy regulations)"})
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["systems"] == [str(mis.public_id)] and body["version"] == 1

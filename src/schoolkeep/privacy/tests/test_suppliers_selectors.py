@@ -91,7 +91,8 @@ def test_processors_for_the_article_30_record(personas: Personas) -> None:
     school, today = personas.school, timezone.localdate()
     mis = system(school, "MIS")
     in_order(school, "Capita", today=today, systems=[mis])
-    supplier(school, "Alpha Cloud", data_location="elsewhere", transfer_mechanism="adequacy")
+    supplier(school, "Alpha Cloud", data_location="elsewhere", transfer_mechanism="adequacy",
+                      transfer_mechanism_note="Japan")
     processor_archive(supplier(school, "Gone Ltd"), actor=None)
     supplier(personas.other_school, "Elsewhere Ltd")
     with CaptureQueriesContext(connection) as queries:

@@ -27,7 +27,7 @@ def docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("word/document.xml", "<?xml version=\"1.0\"?><w:document/>")
     return buffer.getvalue()
 
 
@@ -91,7 +91,8 @@ def test_a_broken_record_names_its_field_and_writes_nothing(
 def test_adequacy_needs_no_risk_assessment_and_the_uk_keeps_no_mechanism(
         personas: Personas) -> None:
     abroad = supplier(personas.school, "Far Ltd", data_location="elsewhere",
-                      transfer_mechanism="adequacy")
+                      transfer_mechanism="adequacy",
+                      transfer_mechanism_note="Japan")
     assert abroad.transfer_risk_assessed_on is None
     home = supplier(personas.school, "Near Ltd", data_location="uk", transfer_mechanism="idta",
                     transfer_mechanism_note="x")
