@@ -25,8 +25,9 @@ from tests.personas import Personas
 
 
 def build(personas: Personas) -> dict[str, Any]:
-    """A DPIA of an asset, screened as required, with one risk scored low after its
-    measures and the DPO's advice recorded: ready for the SIRO's sign-off."""
+    """A DPIA of an asset, screened as required, its assessment written, with one risk
+    scored low after its measures and the DPO's advice recorded: ready for the SIRO's
+    sign-off."""
     school = personas.school
     group, _ = AssetGroup.objects.get_or_create(school=school, name_key=fold("Safeguarding"),
                                                 defaults={"name": "Safeguarding"})
@@ -36,6 +37,9 @@ def build(personas: Personas) -> dict[str, Any]:
     dpia = services.dpia_screen(dpia, actor=None, version=dpia.version, answers={
         q.key: (q.key in ("edpb_sensitive", "edpb_vulnerable"), "")
         for q in screening.QUESTIONS})
+    dpia = services.dpia_update(dpia, actor=None, version=dpia.version,
+                                description={"purpose": "Keeping children safe"},
+                                necessity="Required by law", consultation_views="Agreed")
     risk = services.risk_add(dpia, actor=None, version=dpia.version, description="Seen by "
                              "the wrong people", likelihood=2, severity=2,
                              residual_likelihood=1, residual_severity=1)
@@ -61,7 +65,8 @@ def _day(name: str, day: date) -> dict[str, str]:
 
 def _screening(t: Any) -> dict[str, str]:
     return {"version": t.extra["dpia_version"],
-            **{q.key: "yes" if q.key == "ico_tracking" else "no" for q in screening.QUESTIONS}}
+            **{q.key: "yes" if q.key in ("ico_tracking", "edpb_vulnerable") else "no"
+               for q in screening.QUESTIONS}}
 
 
 def _risk_body(t: Any) -> dict[str, str]:

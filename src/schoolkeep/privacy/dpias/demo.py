@@ -95,7 +95,8 @@ def _assessed(school: Any, name: str, yes: dict[str, str], risks: list[dict[str,
         dpia = services.dpia_start(school=school, actor=None, asset=asset)
     elif dpia.signed_off_on is not None or dpia.risks.exists():
         return None
-    dpia = services.dpia_screen(dpia, actor=None, version=dpia.version, answers=_answers(yes))
+    dpia = services.dpia_screen(dpia, actor=None, version=dpia.version, answers=_answers(yes),
+                                screened_on=_today() - timedelta(days=CCTV_ADVICE_DAYS))
     dpia = services.dpia_update(dpia, actor=None, version=dpia.version, **text)
     for risk in risks:
         services.risk_add(dpia, actor=None, version=dpia.version, **risk)

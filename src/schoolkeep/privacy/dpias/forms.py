@@ -102,8 +102,12 @@ class AssessmentForm(forms.Form):
         label="If you did not ask them, why not", required=False, widget=forms.Textarea)
     review_on = UKDateField(label="Review date", required=False, what="the review date")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signed_off: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A signed-off DPIA keeps a review date: it can move, not go.
+        self.fields["review_on"].required = signed_off
+        self.fields["review_on"].error_messages["required"] = (
+            "Enter the review date: a signed-off DPIA is reviewed.")
         for key, label in description.HEADINGS:
             self.fields[f"description_{key}"] = forms.CharField(
                 label=label, required=False, max_length=description.NOTE_LIMIT,

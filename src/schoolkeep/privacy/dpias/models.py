@@ -54,11 +54,16 @@ class Dpia(models.Model):
     dpo_advice_by_label = models.CharField(max_length=200, blank=True)
     dpo_advice_followed = models.BooleanField(null=True, blank=True)
     dpo_advice_not_followed_reason = models.TextField(blank=True)
+    # What the advice was given on: a digest of the assessment's text and risks then
+    # (``selectors.assessment_digest``); a change after it means asking the DPO again.
+    dpo_advice_digest = models.CharField(max_length=64, blank=True)
     # Prior consultation with the ICO (Art 36), when a high residual risk remains.
     ico_consulted_on = models.DateField(null=True, blank=True)
     ico_reference = models.CharField(max_length=100, blank=True)
     ico_response_on = models.DateField(null=True, blank=True)
     ico_response = models.TextField(blank=True)
+    # The risks the ICO answered on (``selectors.risks_digest``), kept with its response.
+    ico_response_digest = models.CharField(max_length=64, blank=True)
     # The SIRO's sign-off, never before the DPO's advice.
     signed_off_on = models.DateField(null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

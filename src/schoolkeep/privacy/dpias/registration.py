@@ -12,10 +12,11 @@ DEMO_ORDER = 530
 def register() -> None:
     from schoolkeep.audit.actions import register_action_labels
     from schoolkeep.demo.builder import register_step
-    from schoolkeep.privacy.dpias import demo, duties, services
+    from schoolkeep.privacy.dpias import demo, duties, erasure, services
     from schoolkeep.privacy.dpias.exports import files
 
     duties.register()
+    erasure.register()
     register_action_labels(services.ACTION_LABELS)
     register_action_labels(files.ACTION_LABELS)
     register_step("dpias", demo.build_demo_dpias, order=DEMO_ORDER)

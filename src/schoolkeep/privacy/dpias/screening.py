@@ -3,8 +3,11 @@
 A DPIA is required when (UK GDPR Article 35):
 - any case of Article 35(3) applies;
 - any type of processing on the ICO's list of processing likely to result in high risk
-  applies, with that list's own condition (two types count only with another criterion
-  of the European guidelines);
+  applies, with that list's own condition: innovative technology, biometric data, genetic
+  data, invisible processing and tracking count only together with another of the nine
+  criteria below, not the one the type itself is (biometric and genetic data are
+  sensitive data; tracking is systematic monitoring). Data matching counts on its own: the
+  ICO's list gives it no such condition;
 - two or more of the nine criteria of the European guidelines (WP248rev01, endorsed by the
   EDPB and kept by the ICO) apply. Children's data is one criterion, so it alone does not
   require a DPIA.
@@ -80,22 +83,29 @@ QUESTIONS: list[Question] = [
     Question("ico_biometric", ICO_LIST,
              "Biometric data: will biometric data (fingerprints for cashless catering, face "
              "recognition) be used to identify someone uniquely? Counts when one of the nine "
-             "criteria below also applies.", _ICO.format("biometric data"),
-             needs_criterion=True),
+             "criteria below also applies (other than sensitive data, which biometric data "
+             "already is).", _ICO.format("biometric data"),
+             needs_criterion=True, same_as="edpb_sensitive"),
     Question("ico_genetic", ICO_LIST,
              "Genetic data: will genetic data be processed, other than by a GP or health "
-             "professional to provide care to the person?", _ICO.format("genetic data")),
+             "professional to provide care to the person? Counts when one of the nine "
+             "criteria below also applies (other than sensitive data, which genetic data "
+             "already is).", _ICO.format("genetic data"),
+             needs_criterion=True, same_as="edpb_sensitive"),
     Question("ico_data_matching", ICO_LIST,
              "Data matching: will personal data from several sources be combined, compared "
              "or matched?", _ICO.format("data matching")),
     Question("ico_invisible", ICO_LIST,
              "Invisible processing: will data be obtained from someone other than the person, "
              "where telling them would be impossible or take disproportionate effort "
-             "(Article 14(5)(b))?", _ICO.format("invisible processing")),
+             "(Article 14(5)(b))? Counts when one of the nine criteria below also applies.",
+             _ICO.format("invisible processing"), needs_criterion=True),
     Question("ico_tracking", ICO_LIST,
              "Tracking: will someone's location or behaviour be tracked, online or off "
-             "(web filtering and monitoring of pupils' devices, for example)?",
-             _ICO.format("tracking")),
+             "(web filtering and monitoring of pupils' devices, for example)? Counts when one "
+             "of the nine criteria below also applies (other than systematic monitoring, "
+             "which tracking already is).",
+             _ICO.format("tracking"), needs_criterion=True, same_as="edpb_monitoring"),
     Question("ico_targeting_children", ICO_LIST,
              "Targeting children or vulnerable people: will their data be used for "
              "marketing, profiling or other automated decisions, or will an online service "

@@ -8,6 +8,8 @@ on the column without reading risks.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +47,48 @@ def ico_settled(dpia: Dpia) -> bool:
     return dpia.ico_consulted_on is not None and dpia.ico_response_on is not None
 
 
+# What a risk is, for the digests: a change to any of these is a changed risk.
+RISK_DIGEST_FIELDS = ("description", "likelihood", "severity", "measures",
+                      "residual_likelihood", "residual_severity", "measures_approved")
+ASSESSMENT_DIGEST_FIELDS = ("processing_notes", "necessity", "consultation_views",
+                            "consultation_not_sought_reason")
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _risk_values(risks: Iterable[DpiaRisk]) -> list[list[Any]]:
+    ordered = sorted(risks, key=lambda risk: (risk.position, risk.pk or 0))
+    return [[getattr(risk, name) for name in RISK_DIGEST_FIELDS] for risk in ordered]
+
+
+def risks_digest(risks: Iterable[DpiaRisk]) -> str:
+    """A digest of the risks as they stand: what the ICO's response was given on."""
+    return _digest(_risk_values(risks))
+
+
+def assessment_digest(dpia: Dpia, risks: Sequence[DpiaRisk] | None = None) -> str:
+    """A digest of the assessment as it stands (the description, the text and the risks):
+    what the DPO's advice was given on."""
+    return _digest({"description": dpia.description or {},
+                    **{name: getattr(dpia, name) for name in ASSESSMENT_DIGEST_FIELDS},
+                    "risks": _risk_values(_risks(dpia, risks))})
+
+
+def advice_outdated(dpia: Dpia, risks: Sequence[DpiaRisk] | None = None) -> bool:
+    """The DPO advised, and the assessment changed since."""
+    return (dpia.dpo_advice_on is not None
+            and dpia.dpo_advice_digest != assessment_digest(dpia, risks))
+
+
+def ico_response_outdated(dpia: Dpia, risks: Sequence[DpiaRisk] | None = None) -> bool:
+    """The ICO answered, and a risk changed since."""
+    return (dpia.ico_response_on is not None
+            and dpia.ico_response_digest != risks_digest(_risks(dpia, risks)))
+
+
 def state_of(dpia: Dpia, risks: Sequence[DpiaRisk] | None = None) -> str:
     if dpia.screening_required is None:
         return DpiaState.SCREENING
@@ -75,11 +119,26 @@ def sign_off_blockers(dpia: Dpia, risks: Sequence[DpiaRisk] | None = None) -> li
     if any(residual_result(risk) == "" for risk in found):
         blockers.append("Score the risk left after the measures (residual likelihood and "
                         "severity) of every risk.")
+    if not (dpia.necessity or "").strip():
+        blockers.append("Write the necessity and proportionality.")
+    if not str((dpia.description or {}).get("purpose") or "").strip():
+        blockers.append("Describe the purpose of the processing.")
+    if not ((dpia.consultation_views or "").strip()
+            or (dpia.consultation_not_sought_reason or "").strip()):
+        blockers.append("Record the views of the people affected, or why they were not "
+                        "asked.")
     if dpia.dpo_advice_on is None:
         blockers.append("The DPO's advice must be recorded first.")
-    if has_high_residual(found) and not ico_settled(dpia):
+    elif advice_outdated(dpia, found):
+        blockers.append("The assessment changed after the DPO's advice: ask the DPO again "
+                        "and record their new advice.")
+    high = has_high_residual(found)
+    if high and not ico_settled(dpia):
         blockers.append("A high risk remains after the measures: record the ICO's prior "
                         "consultation and its response first.")
+    elif high and ico_response_outdated(dpia, found):
+        blockers.append("A risk changed after the ICO's response: consult the ICO again on "
+                        "the risks as they are now and record its response.")
     return blockers
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from schoolkeep.audit.services import audit_record, diff
@@ -81,8 +81,11 @@ def _audit(dpia: Dpia, *, action: str, actor: Any, changes: dict[str, Any]) -> N
 
 
 def label_of(dpia: Dpia) -> str:
-    """"DPIA: <asset, system or project>": never a person's name (registers name things)."""
-    return f"DPIA: {selectors.subject_name(dpia)}"[:200]
+    """"DPIA: <asset or system>": registers name things, never people. A project's name is
+    free text (it may name someone), so its label is "DPIA: a new project (<short id>)"."""
+    if dpia.asset_id or dpia.system_id:
+        return f"DPIA: {selectors.subject_name(dpia)}"[:200]
+    return f"DPIA: a new project ({str(dpia.public_id)[:8]})"
 
 
 def _day(value: Any, *, field: str, label: str, required: bool = True,
@@ -153,7 +156,13 @@ def dpia_start(*, school: Any, actor: Any, asset: Any = None, system: Any = None
     dpia = Dpia(school=school, asset=asset, system=system,
                 project_name="" if asset or system else project_name, description=notes)
     dpia.state = selectors.state_of(dpia, [])
-    dpia.save()
+    try:
+        with transaction.atomic():  # a savepoint: a start racing another stays one
+            dpia.save()
+    except IntegrityError:
+        field = "asset" if asset is not None else "system"
+        raise DomainError(f"This {field} already has a DPIA: open it from the list.",
+                          field=field) from None
     _audit(dpia, action="dpias.started", actor=actor, changes={
         "subject": {"before": None, "after": "asset" if asset else "system" if system
                     else "project"}})
@@ -165,18 +174,22 @@ def dpia_start(*, school: Any, actor: Any, asset: Any = None, system: Any = None
 
 @transaction.atomic
 def dpia_screen(dpia: Dpia, *, actor: Any, version: int | None,
-                answers: dict[str, tuple[bool, str]]) -> Dpia:
-    """Record every screening answer (yes or no, with a note) and the decision."""
+                answers: dict[str, tuple[bool, str]], screened_on: date | None = None) -> Dpia:
+    """Record every screening answer (yes or no, with a note) and the decision, dated today
+    unless ``screened_on`` says when an earlier screening was done (never in the future)."""
     current = _lock(dpia, actor=actor, version=version, permission="dpias.manage",
                     message="You may not screen DPIAs in this school.")
     _editable(current)
+    screened_day = _day(screened_on, field="screened_on", label="the date of the screening",
+                        required=False, not_future=True) or timezone.localdate()
     stored: dict[str, dict[str, Any]] = {}
     for key in answers:
         if key not in screening.BY_KEY:
             raise DomainError("This is not one of the screening questions.", field=key)
     for question in screening.QUESTIONS:
         answer = answers.get(question.key)
-        if answer is None or not isinstance(answer[0], bool):
+        if (not isinstance(answer, tuple | list) or len(answer) != 2
+                or not isinstance(answer[0], bool)):
             raise DomainError("Answer yes or no.", field=question.key)
         note = clean_text(answer[1], field=question.key, label="the note",
                           limit=NOTE_LIMIT)
@@ -187,7 +200,7 @@ def dpia_screen(dpia: Dpia, *, actor: Any, version: int | None,
     current.screening = stored
     current.screening_required = decision.required
     current.screening_reasons = "\n".join(decision.reasons)
-    current.screened_on = timezone.localdate()
+    current.screened_on = screened_day
     current.screened_by_label = actor_label(actor)
     _save(current, ["screening", "screening_required", "screening_reasons", "screened_on",
                     "screened_by_label"])
@@ -224,6 +237,10 @@ def dpia_update(dpia: Dpia, *, actor: Any, version: int | None, **fields: Any) -
         if not isinstance(notes, dict):
             raise DomainError("Give the description as notes by heading.",
                               field="description")
+        for key in notes:
+            if key not in description.KEYS:
+                raise DomainError("This is not one of the description's headings.",
+                                  field=f"description.{key}")
         cleaned = {**description.blank(), **(current.description or {}),
                    **description.clean_notes({**(current.description or {}), **notes})}
         for key, label in description.HEADINGS:
@@ -231,8 +248,13 @@ def dpia_update(dpia: Dpia, *, actor: Any, version: int | None, **fields: Any) -
                        limit=description.NOTE_LIMIT)
         values["description"] = cleaned
     if "review_on" in fields:
-        values["review_on"] = _day(fields["review_on"], field="review_on",
-                                   label="the review date", required=False)
+        signed = current.signed_off_on
+        review = _day(fields["review_on"], field="review_on", label="the review date",
+                      required=signed is not None)
+        if signed is not None and review is not None and review <= signed:
+            raise DomainError("The review date must be after the sign-off.",
+                              field="review_on")
+        values["review_on"] = review
     before = {name: getattr(current, name) for name in values}
     for name, value in values.items():
         setattr(current, name, value)
@@ -341,10 +363,19 @@ def dpia_record_advice(dpia: Dpia, *, actor: Any, version: int | None, advice: s
     if current.screening_required is None:
         raise DomainError("Finish the screening before recording the DPO's advice.",
                           field="advice")
+    risks = list(current.risks.all())
+    if not any(selectors.residual_result(risk) for risk in risks):
+        raise DomainError("Record at least one risk, scored before and after its measures, "
+                          "before the DPO's advice: the advice is on the assessment.",
+                          field="advice")
     advice = clean_text(advice, field="advice", label="the DPO's advice", limit=TEXT_LIMIT,
                         required=True)
     advised_on_day = _required_day(advised_on, field="advised_on", label="the date of the advice",
                                    not_future=True)
+    floor = current.screened_on or timezone.localtime(current.created_at).date()
+    if advised_on_day < floor:
+        raise DomainError("The advice cannot come before the screening "
+                          f"({floor.strftime('%d/%m/%Y')}).", field="advised_on")
     if not isinstance(followed, bool):
         raise DomainError("Say whether the advice was followed.", field="followed")
     reason = clean_text(not_followed_reason, field="not_followed_reason",
@@ -359,8 +390,9 @@ def dpia_record_advice(dpia: Dpia, *, actor: Any, version: int | None, advice: s
     current.dpo_advice_by_label = actor_label(actor)
     current.dpo_advice_followed = followed
     current.dpo_advice_not_followed_reason = "" if followed else reason
+    current.dpo_advice_digest = selectors.assessment_digest(current, risks)
     after = {name: getattr(current, name) for name in before}
-    _save(current, [*before, "dpo_advice_by_label"])
+    _save(current, [*before, "dpo_advice_by_label", "dpo_advice_digest"])
     _audit(current, action="dpias.advised", actor=actor,
            changes=diff(before, after, secret_fields=SECRET))
     return current
@@ -393,7 +425,10 @@ def dpia_record_ico(dpia: Dpia, *, actor: Any, version: int | None, consulted_on
     before = {name: getattr(current, name) for name in values}
     for name, value in values.items():
         setattr(current, name, value)
-    _save(current, list(values))
+    # The risks the response answers: a risk changed after it means consulting again.
+    current.ico_response_digest = ("" if answered is None
+                                   else selectors.risks_digest(current.risks.all()))
+    _save(current, [*values, "ico_response_digest"])
     _audit(current, action="dpias.ico-recorded", actor=actor,
            changes=diff(before, values, secret_fields=SECRET))
     return current
@@ -406,7 +441,8 @@ def dpia_sign_off(dpia: Dpia, *, actor: Any, version: int | None, signed_off_on:
     after the measures without the ICO's prior consultation and its response."""
     current = _lock(dpia, actor=actor, version=version, permission="dpias.signoff",
                     message="Only the SIRO signs off a DPIA.")
-    blockers = selectors.sign_off_blockers(current, list(current.risks.all()))
+    risks = list(current.risks.all())
+    blockers = selectors.sign_off_blockers(current, risks)
     if blockers:
         raise DomainError(" ".join(blockers), field="signed_off_on")
     signed = _required_day(signed_off_on, field="signed_off_on",
@@ -414,6 +450,10 @@ def dpia_sign_off(dpia: Dpia, *, actor: Any, version: int | None, signed_off_on:
     review = _required_day(review_on, field="review_on", label="the review date")
     if current.dpo_advice_on is not None and signed < current.dpo_advice_on:
         raise DomainError("The sign-off cannot come before the DPO's advice.",
+                          field="signed_off_on")
+    if (selectors.ico_consultation_needed(current, risks) and current.ico_response_on
+            is not None and signed < current.ico_response_on):
+        raise DomainError("The sign-off cannot come before the ICO's response.",
                           field="signed_off_on")
     if review <= signed:
         raise DomainError("The review date must be after the sign-off.", field="review_on")

@@ -138,7 +138,8 @@ def dpia_screening(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dpia_edit(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     dpia = _dpia(request, public_id)
-    form = forms.AssessmentForm(posted(request), initial=forms.AssessmentForm.initial_for(dpia))
+    form = forms.AssessmentForm(posted(request), initial=forms.AssessmentForm.initial_for(dpia),
+                                signed_off=dpia.signed_off_on is not None)
     return _form_page(
         request, dpia=dpia, form=form, title="Write the assessment", button="Save",
         done="The assessment is saved.", template="privacy/dpias/assessment_form.html",

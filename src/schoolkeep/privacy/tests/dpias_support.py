@@ -41,8 +41,16 @@ def screened(personas: Personas, *yes: str, **fields: Any) -> Dpia:
                                 answers=answers(*(yes or REQUIRED)))
 
 
+def assessed(personas: Personas, dpia: Dpia) -> Dpia:
+    """The assessment's text written: the purpose, necessity and the people's views."""
+    return services.dpia_update(dpia, actor=personas.iao, version=dpia.version,
+                                description={"purpose": "Keeping children safe"},
+                                necessity="No other way to keep children safe",
+                                consultation_views="Parents agreed at the forum")
+
+
 def with_risk(personas: Personas, *, residual: tuple[int, int] | None = (1, 2)) -> Dpia:
-    dpia = screened(personas)
+    dpia = assessed(personas, screened(personas))
     r_l, r_s = residual if residual else (None, None)
     services.risk_add(dpia, actor=personas.iao, version=dpia.version,
                       description="Files seen by staff who should not see them",

@@ -40,6 +40,14 @@ def test_any_plain_ico_list_type_requires_one(key: str) -> None:
     assert decide({key: True}).required is True
 
 
+def test_the_types_the_ico_lists_only_with_another_criterion() -> None:
+    conditioned = {q.key for q in screening.QUESTIONS if q.needs_criterion}
+    assert conditioned == {"ico_innovative", "ico_biometric", "ico_genetic", "ico_invisible",
+                           "ico_tracking"}
+    assert decide({"ico_tracking": True}).required is False
+    assert decide({"ico_tracking": True, "edpb_vulnerable": True}).required is True
+
+
 def test_biometrics_need_another_criterion() -> None:
     alone = decide({"ico_biometric": True})
     assert alone.required is False and "on its own" in alone.reasons[0]

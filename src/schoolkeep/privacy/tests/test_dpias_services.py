@@ -76,7 +76,7 @@ def test_screening_keeps_the_decision_and_reasons(personas: Personas) -> None:
     assert "two are needed" in dpia.screening_reasons
     assert dpia.screening["edpb_vulnerable"] == {"answer": True, "note": ""}
     again = services.dpia_screen(dpia, actor=personas.iao, version=dpia.version,
-                                 answers=answers("ico_tracking"))
+                                 answers=answers("ico_tracking", "edpb_vulnerable"))
     assert (again.screening_required, again.state) == (True, DpiaState.IN_PROGRESS)
 
 
@@ -149,10 +149,13 @@ def test_a_high_residual_risk_waits_for_the_icos_response(personas: Personas) ->
 
 
 def test_every_risk_needs_its_residual_score_before_sign_off(personas: Personas) -> None:
-    dpia = advised(personas, with_risk(personas, residual=None))
+    dpia = with_risk(personas, residual=None)
+    with pytest.raises(DomainError) as error:  # nothing scored after the measures yet
+        advised(personas, dpia)
+    assert error.value.field == "advice"
     assert selectors.sign_off_blockers(dpia) == [
         "Score the risk left after the measures (residual likelihood and severity) of "
-        "every risk."]
+        "every risk.", "The DPO's advice must be recorded first."]
     with pytest.raises(DomainError):
         sign_off(personas, dpia)
 

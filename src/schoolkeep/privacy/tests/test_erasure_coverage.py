@@ -13,9 +13,6 @@ NOT_ERASED = {
     # The audit trail is never changed: the person's values in it are sealed with their
     # key, which the erasure forgets (audit.sealing.forget).
     "audit.auditevent": "sealed values, forgotten with the key",
-    # The SIRO's sign-off of a DPIA is the school's record of a decision: the user it points
-    # at is anonymised by the accounts provider, never deleted, so the link stays nameless.
-    "privacy.dpia": "the sign-off's user is anonymised, not deleted",
 }
 
 
