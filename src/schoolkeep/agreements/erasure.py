@@ -69,11 +69,12 @@ def _delete_signatures(rows: QuerySet[Signature]) -> int:
 
 
 def _delete_links(links: QuerySet[SigningLink]) -> int:
-    """Delete signing links, first unhooking the signatures and reminders that name them."""
-    ids = list(links.values_list("pk", flat=True))
+    """Delete signing links with no signature made through them (a kept signature keeps
+    its link, unchanged, until it goes itself), first unhooking the reminders that name
+    them."""
+    ids = list(links.filter(signature__isnull=True).values_list("pk", flat=True))
     if not ids:
         return 0
-    signatures().filter(link_id__in=ids).update(link=None)
     Reminder.objects.filter(link_id__in=ids).update(link=None)
     return SigningLink.objects.filter(pk__in=ids).delete()[0]
 
@@ -95,7 +96,8 @@ class AgreementsErasure(PersonDataOnly):
         rule, latest = own_period(school, keys.OWN_SIGNING_LINKS, today)
         ended = Coalesce("used_at", "revoked_at", "expires_at")
         links = (SigningLink.objects.filter(school=school).annotate(ended=ended)
-                 .filter(ended__lte=end_of(latest)).order_by("ended", "pk")
+                 .filter(ended__lte=end_of(latest), signature__isnull=True)
+                 .order_by("ended", "pk")
                  .values_list("pk", "ended")[:limit])
         items += due_items(school, provider=self.name, key=keys.OWN_SIGNING_LINKS,
                            model_label=LINK, rule=rule, rows=links,
@@ -112,32 +114,30 @@ class AgreementsErasure(PersonDataOnly):
         return items[:limit]
 
     def erase(self, school: Any, items: list[DueItem], *, now: datetime) -> int:
+        """Erase these (the runner keeps their tombstones and ledger lines). A record
+        erased already is simply not found again."""
         from schoolkeep.audit.sealing import forget
-        from schoolkeep.privacy.erasure.tombstones import Erased, public_ids, tombstone_many
 
-        by_label: dict[str, list[DueItem]] = defaultdict(list)
+        by_label: dict[str, list[int]] = defaultdict(list)
         for item in items:
-            by_label[item.model_label].append(item)
-        erased: list[Erased] = []
+            by_label[item.model_label].append(item.pk)
         count = 0
         with transaction.atomic():
-            for label, batch in by_label.items():
-                pks = [item.pk for item in batch]
-                ids = public_ids(label, pks)
-                erased += [Erased(provider=self.name, model_label=label, pk=item.pk,
-                                  subject_id=ids[item.pk], school_id=school.pk,
-                                  record_type_key=item.record_type_key) for item in batch]
-            parents = [item.pk for item in by_label.get(PARENT, [])]
+            parents = list(Parent.objects.filter(school=school, pk__in=by_label.get(PARENT, []))
+                           .values_list("pk", flat=True))
             if parents:
                 count += self._erase_parents(school, parents)
                 forget([(PARENT, str(pk)) for pk in parents])
-            links = [item.pk for item in by_label.get(LINK, [])]
-            count += _delete_links(SigningLink.objects.filter(school=school, pk__in=links))
-            kiosk = [item.pk for item in by_label.get(SIGNATURE, [])]
-            count += _delete_signatures(signatures().filter(
-                school=school, pk__in=kiosk, kiosk__isnull=False, person__isnull=True,
-                parent__isnull=True, user__isnull=True))
-            tombstone_many(erased, now=now)
+            count += _delete_links(SigningLink.objects.filter(school=school,
+                                                              pk__in=by_label.get(LINK, [])))
+            kiosk = list(signatures().filter(
+                school=school, pk__in=by_label.get(SIGNATURE, []), kiosk__isnull=False,
+                person__isnull=True, parent__isnull=True, user__isnull=True)
+                .values_list("pk", flat=True))
+            if kiosk:
+                count += _delete_signatures(signatures().filter(pk__in=kiosk))
+                # A visitor's entry is its own subject in the audit trail: its name goes.
+                forget([(SIGNATURE, str(pk)) for pk in kiosk])
         return count
 
     def _erase_parents(self, school: Any, parent_ids: list[int]) -> int:
@@ -186,7 +186,10 @@ def _signer_of(record: Any) -> tuple[str, str] | None:
         return (PARENT, str(record.parent_id))
     if getattr(record, "user_id", None):  # a member with no person record
         return ("accounts.user", str(record.user_id))
-    return None  # a visitor or a pupil: nobody on record
+    if getattr(record, "kiosk_id", None) and isinstance(record, Signature):
+        # A visitor's kiosk entry: sealed under its own key, forgotten when it goes.
+        return (SIGNATURE, str(record.pk)) if record.pk else None
+    return None  # a pupil: nobody on record
 
 
 def register() -> None:

@@ -57,16 +57,15 @@ class IncidentsErasure(PersonDataOnly):
                          describe=lambda d: f"An incident closed on {day_words(d)}")
 
     def erase(self, school: Any, items: list[DueItem], *, now: datetime) -> int:
-        from schoolkeep.privacy.erasure.tombstones import Erased, public_ids, tombstone_many
-
         pks = [item.pk for item in items if item.model_label == INCIDENT]
         if not pks:
             return 0
         with transaction.atomic():
-            # Only still closed ones: an incident reopened since the list was made waits.
+            # Only still closed ones (an incident reopened since the list was made waits) and
+            # not erased already (re-applied after a restore): the runner keeps the
+            # tombstones and the ledger.
             pks = list(Incident.objects.filter(school=school, pk__in=pks, status=Status.CLOSED)
-                       .values_list("pk", flat=True))
-            ids = public_ids(INCIDENT, pks)
+                       .exclude(description="").values_list("pk", flat=True))
             count = Incident.objects.filter(pk__in=pks).update(
                 title=ERASED_TITLE, reported_by=None, **{field: "" for field in NARRATIVE},
                 **{label: "" for label in LABELS})
@@ -74,10 +73,6 @@ class IncidentsErasure(PersonDataOnly):
                 reason="", late_reason="", decided_by=None, decided_by_label="")
             Action.objects.filter(incident_id__in=pks).update(description="", drop_reason="",
                                                               owner=None)
-            keys = {item.pk: item.record_type_key for item in items}
-            tombstone_many([Erased(provider=self.name, model_label=INCIDENT, pk=pk,
-                                   subject_id=ids[pk], school_id=school.pk,
-                                   record_type_key=keys[pk]) for pk in pks], now=now)
         return count
 
     def erase_person_data(self, school: Any, person_ids: list[int], *, now: datetime) -> int:

@@ -62,16 +62,15 @@ class RequestsErasure(PersonDataOnly):
                          describe=lambda d: f"A request answered or withdrawn on {day_words(d)}")
 
     def erase(self, school: Any, items: list[DueItem], *, now: datetime) -> int:
-        from schoolkeep.privacy.erasure.tombstones import Erased, public_ids, tombstone_many
-
         pks = [item.pk for item in items if item.model_label == REQUEST]
         if not pks:
             return 0
         with transaction.atomic():
-            # Only still finished ones: a request reopened since the list was made waits.
+            # Only still finished ones (a request reopened since the list was made waits) and
+            # not erased already (re-applied after a restore): the runner keeps the
+            # tombstones and the ledger.
             pks = list(Request.objects.filter(FINISHED, school=school, pk__in=pks)
-                       .values_list("pk", flat=True))
-            ids = public_ids(REQUEST, pks)
+                       .exclude(description="").values_list("pk", flat=True))
             count = Request.objects.filter(pk__in=pks).update(
                 **{field: "" for field in NARRATIVE})
             Request.hidden_from.through.objects.filter(request_id__in=pks).delete()
@@ -80,10 +79,6 @@ class RequestsErasure(PersonDataOnly):
             SearchTask.objects.filter(request_id__in=pks).update(note="")
             ScheduleItem.objects.filter(request_id__in=pks).update(description="",
                                                                    redactions="")
-            keys = {item.pk: item.record_type_key for item in items}
-            tombstone_many([Erased(provider=self.name, model_label=REQUEST, pk=pk,
-                                   subject_id=ids[pk], school_id=school.pk,
-                                   record_type_key=keys[pk]) for pk in pks], now=now)
         return count
 
     def erase_person_data(self, school: Any, person_ids: list[int], *, now: datetime) -> int:
