@@ -23,8 +23,12 @@ class ErasureHold(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     school = models.ForeignKey("tenancy.School", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
-                               related_name="erasure_holds")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="erasure_holds")
+    # A hold on another record due for erasure (an incident, a request, a parent): its
+    # model label and primary key, as the erasure's due items name it. Empty for a person.
+    subject_type = models.CharField(max_length=100, blank=True, default="")
+    subject_id = models.CharField(max_length=64, blank=True, default="")
     reason = models.CharField(max_length=20, choices=HoldReason.choices)
     note = EncryptedTextField(blank=True, default="")
     until = models.DateField(null=True, blank=True)  # none: until released
@@ -34,10 +38,12 @@ class ErasureHold(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["person", "released_at"])]
+        indexes = [models.Index(fields=["person", "released_at"]),
+                   models.Index(fields=["school", "subject_type", "subject_id"],
+                                name="erasurehold_subject")]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.person_id})"
+        return f"{self.get_reason_display()} ({self.person_id or self.subject_type})"
 
 
 class Tombstone(models.Model):
@@ -53,9 +59,16 @@ class Tombstone(models.Model):
     subject_id = models.CharField(max_length=64)  # the erased record's public id or key
     record_type_key = models.CharField(max_length=60, blank=True)
     erased_at = models.DateTimeField()
+    # A nameless trace of an erased person (people.person only): their kind of post and
+    # leaving date, so that the school's own files of leavers (personnel files, the Single
+    # Central Record) still fall due for destruction after Schoolkeep's row is gone.
+    person_kind = models.CharField(max_length=20, blank=True)
+    event_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-erased_at"]
+        indexes = [models.Index(fields=["school", "subject_type", "event_on"],
+                                name="tombstone_school_event")]
         constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"],
                                                name="tombstone_once")]
 

@@ -33,8 +33,10 @@ def erase_people(school: Any, person_ids: list[int], *, now: datetime) -> int:
         return 0
     with transaction.atomic():
         people = Person.objects.filter(school=school, pk__in=person_ids)
-        ids = list(people.values_list("pk", flat=True))
+        traces = list(people.values_list("pk", "public_id", "kind", "leaving_date"))
+        ids = [pk for pk, _public_id, _kind, _left in traces]
         user_ids = {uid for uid in people.values_list("user_id", flat=True) if uid}
+        _leave_traces(school, traces, now=now)
         for provider in providers():
             provider.erase_person_data(school, ids, now=now)
         # What is left (the sites' links, anything cascading) goes with the rows.
@@ -45,3 +47,18 @@ def erase_people(school: Any, person_ids: list[int], *, now: datetime) -> int:
         subjects += [(USER_LABEL, str(uid)) for uid in sorted(user_ids - still_members)]
         forget(subjects)
     return erased
+
+
+def _leave_traces(school: Any, traces: list[tuple[Any, ...]], *, now: datetime) -> None:
+    """Each person's tombstone with their kind of post and leaving date (no name): the
+    school's paper files of leavers (personnel files, the Single Central Record) still fall
+    due for destruction after the Person row is gone (``privacy.schedule.due``). The
+    runner's own tombstone of the same person is then a no-op (one per subject)."""
+    from schoolkeep.privacy.erasure.models import Tombstone
+    from schoolkeep.privacy.schedule.keys import OWN_LEAVERS
+
+    Tombstone.objects.bulk_create(
+        [Tombstone(school_id=getattr(school, "pk", school), subject_type=PERSON_LABEL,
+                   subject_id=str(public_id), record_type_key=OWN_LEAVERS, erased_at=now,
+                   person_kind=kind, event_on=left) for _pk, public_id, kind, left in traces],
+        ignore_conflicts=True, batch_size=500)

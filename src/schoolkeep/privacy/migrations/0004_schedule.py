@@ -15,6 +15,14 @@ def create_starting_schedule(apps, schema_editor):
     create(apps.get_model("privacy", "RecordType"))
 
 
+def refresh_starting_schedule(apps, schema_editor):
+    """The starting schedule as it now ships: accident reports split into adults' and
+    pupils' (the new key created), corrected sources and actions."""
+    from schoolkeep.privacy.schedule.starting import refresh_starting_schedule as refresh
+
+    refresh(apps.get_model("privacy", "RecordType"))
+
+
 def remove_starting_schedule(apps, schema_editor):
     from schoolkeep.privacy.schedule.starting import STARTING
 
@@ -59,4 +67,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_starting_schedule, remove_starting_schedule),
+        migrations.RunPython(refresh_starting_schedule, migrations.RunPython.noop),
     ]

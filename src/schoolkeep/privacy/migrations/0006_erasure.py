@@ -1,4 +1,5 @@
-"""Schoolkeep's own erasure: a hold may be for an open request about the person."""
+"""Schoolkeep's own erasure: a hold may be for an open request about the person; an erased
+person's tombstone keeps their kind of post and leaving date (no name)."""
 
 from django.db import migrations, models
 
@@ -15,5 +16,18 @@ class Migration(migrations.Migration):
                 ("litigation", "Litigation or a claim"),
                 ("request", "An open request about the person"),
                 ("other", "Another legal reason")], max_length=20),
+        ),
+        migrations.AddField(
+            model_name="tombstone", name="person_kind",
+            field=models.CharField(blank=True, max_length=20),
+        ),
+        migrations.AddField(
+            model_name="tombstone", name="event_on",
+            field=models.DateField(blank=True, null=True),
+        ),
+        migrations.AddIndex(
+            model_name="tombstone",
+            index=models.Index(fields=["school", "subject_type", "event_on"],
+                               name="tombstone_school_event"),
         ),
     ]

@@ -19,17 +19,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.db.models import Count, Max, Min, Q
 
 from schoolkeep.people.models import Person, PersonKind
 from schoolkeep.privacy.destruction.models import Destruction
+from schoolkeep.privacy.erasure.models import Tombstone
 from schoolkeep.privacy.schedule import keys
 from schoolkeep.privacy.schedule.models import AssetRecordType, RecordType, RecordTypeReview
 from schoolkeep.privacy.schedule.rules import add_months, latest_event_on, retention_ends_on
 from schoolkeep.tenancy.models import School
+
+PERSON_LABEL = "people.person"  # the tombstones of erased people (privacy.erasure.people)
 
 EMPLOYEES = frozenset({PersonKind.TEACHING, PersonKind.SUPPORT})
 # The types whose event Schoolkeep knows, and whose leavers count towards each.
@@ -51,7 +54,7 @@ class DueGroup:
     records_from: date  # the earliest event (leaving date) of the records due
     records_to: date  # the cutoff: every event on or before it is past its period
     count: int  # how many people's records
-    due_on: date  # when the earliest of them became due
+    due_on: date  # when the earliest of them became due (the day after its period ended)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,21 @@ def _in_force(schools: list[School], key_filter: Q) -> dict[int, dict[str, Recor
     return result
 
 
+def _leavers(ids: list[int], *, today: date) -> list[tuple[int, str, date, int]]:
+    """(school id, kind, leaving date, how many) of the people who have left: those still in
+    Schoolkeep and those Schoolkeep has erased (their tombstone keeps the kind and the date,
+    no name), since the school's own files of them are not erased with Schoolkeep's row.
+    Two queries for any number of schools."""
+    rows = list(Person.objects.filter(school_id__in=ids, leaving_date__lte=today)
+                .values("school_id", "kind", "leaving_date").annotate(n=Count("pk"))
+                .values_list("school_id", "kind", "leaving_date", "n").order_by())
+    rows += list(Tombstone.objects.filter(school_id__in=ids, subject_type=PERSON_LABEL,
+                                          event_on__lte=today)
+                 .values("school_id", "person_kind", "event_on").annotate(n=Count("pk"))
+                 .values_list("school_id", "person_kind", "event_on", "n").order_by())
+    return [row for row in rows if row[2] is not None]
+
+
 def due_groups(school_ids: Sequence[int], *, today: date) -> dict[int, list[DueGroup]]:
     """{school id: the groups due for destruction}, oldest first."""
     schools = _schools(school_ids)
@@ -110,12 +128,8 @@ def due_groups(school_ids: Sequence[int], *, today: date) -> dict[int, list[DueG
         .values("asset_id", "record_type__key").annotate(last=Max("records_to"))
         .values_list("asset_id", "record_type__key", "last"))}
     leavers: dict[int, list[tuple[str, date, int]]] = defaultdict(list)
-    for school_id, kind, left_on, count in (
-            Person.objects.filter(school_id__in=ids, leaving_date__lte=today)
-            .values("school_id", "kind", "leaving_date").annotate(n=Count("pk"))
-            .values_list("school_id", "kind", "leaving_date", "n").order_by()):
-        if left_on is not None:
-            leavers[school_id].append((kind, left_on, count))
+    for school_id, kind, left_on, count in _leavers(ids, today=today):
+        leavers[school_id].append((kind, left_on, count))
     result: dict[int, list[DueGroup]] = defaultdict(list)
     for (asset_id, school_id, public_id, name, owner_user, owner_left, key) in links:
         school = by_id[school_id]
@@ -136,7 +150,8 @@ def due_groups(school_ids: Sequence[int], *, today: date) -> dict[int, list[DueG
             asset_name=name, owner_user_id=owner, record_type=record_type,
             records_from=earliest, records_to=cutoff,
             count=sum(count for _left_on, count in dates),
-            due_on=retention_ends_on(record_type, earliest, school=school)))
+            due_on=retention_ends_on(record_type, earliest, school=school)
+            + timedelta(days=1)))
     for groups in result.values():
         groups.sort(key=lambda group: (group.due_on, group.asset_name.lower(),
                                        group.record_type.name))

@@ -8,7 +8,7 @@ from django import forms
 
 from schoolkeep.lib.date_input import UKDateField
 from schoolkeep.privacy.schedule.models import RecordType, RetentionAction, RetentionEvent
-from schoolkeep.privacy.schedule.services import FIELDS, LIMITS, NOTE_MAX
+from schoolkeep.privacy.schedule.services import FIELDS, LIMITS, NOTE_MAX, own_floor
 
 
 class RecordTypeForm(forms.Form):
@@ -28,6 +28,24 @@ class RecordTypeForm(forms.Form):
         help_text="The law, guidance or decision behind it, so that others can check it.",
         widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, record_type: RecordType | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if record_type is None:
+            return
+        if record_type.key:  # a starting type keeps its event (the service refuses another)
+            self.fields["event"].disabled = True
+            self.fields["event"].help_text = (
+                "A starting type keeps the event its period runs from. Add a type of your "
+                "own for records kept from another event.")
+        if record_type.schoolkeep_own:  # Schoolkeep erases these: always destroyed
+            self.fields["action"].disabled = True
+            self.fields["action"].help_text = ("Schoolkeep erases its own records at the end "
+                                               "of their period.")
+            self.fields["years"].help_text = (
+                f"Schoolkeep's own records are kept at least "
+                f"{own_floor(record_type.key)}.")
 
     @classmethod
     def initial_for(cls, record_type: RecordType) -> dict[str, Any]:

@@ -17,7 +17,8 @@ ATTENDANCE_REGISTER = "attendance_register"
 STAFF_PERSONNEL = "staff_personnel"
 SINGLE_CENTRAL_RECORD = "single_central_record"
 RECRUITMENT_UNSUCCESSFUL = "recruitment_unsuccessful"
-ACCIDENT_REPORTS = "accident_reports"
+ACCIDENT_REPORTS = "accident_reports"  # adults: staff, visitors, contractors
+ACCIDENT_REPORTS_PUPILS = "accident_reports_pupils"
 CCTV = "cctv"
 FINANCE = "finance"
 GOVERNING_BODY = "governing_body"
@@ -32,6 +33,6 @@ OWN_REQUESTS = "schoolkeep_requests"  # an answered request's names and narrativ
 
 SCHOOL_KEYS = (PUPIL_RECORD, SEN_RECORD, CHILD_PROTECTION, ADMISSIONS, ATTENDANCE_REGISTER,
                STAFF_PERSONNEL, SINGLE_CENTRAL_RECORD, RECRUITMENT_UNSUCCESSFUL,
-               ACCIDENT_REPORTS, CCTV, FINANCE, GOVERNING_BODY)
+               ACCIDENT_REPORTS, ACCIDENT_REPORTS_PUPILS, CCTV, FINANCE, GOVERNING_BODY)
 OWN_KEYS = (OWN_LEAVERS, OWN_PARENTS, OWN_SIGNING_LINKS, OWN_KIOSK, OWN_INCIDENTS,
             OWN_REQUESTS)

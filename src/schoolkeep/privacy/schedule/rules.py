@@ -60,29 +60,31 @@ def period_start(record_type: PeriodRule, event_date: date, *, school: Any = Non
 
 
 def retention_ends_on(record_type: PeriodRule, event_date: date, *, school: Any = None) -> date:
-    """The day the period of ``record_type`` ends for a record whose event fell on
-    ``event_date``; the record may be destroyed (or reviewed, transferred) from that day."""
+    """The last day of the period of ``record_type`` for a record whose event fell on
+    ``event_date``: the period runs to the end of that (anniversary) day, so the record is
+    due (destroyed, reviewed, transferred) from the day after, when this date < today."""
     start = period_start(record_type, event_date, school=school)
     ends = add_months(start, 12 * (record_type.years or 0) + (record_type.months or 0))
     return ends + timedelta(days=record_type.days or 0)
 
 
 def latest_event_on(record_type: PeriodRule, today: date, *, school: Any = None) -> date:
-    """The latest event date whose period has ended by ``today``: a record whose event fell
-    on or before this day is due. Used to turn "past its period" into one SQL filter."""
+    """The latest event date whose period has ended before ``today`` (``retention_ends_on``
+    < today: the anniversary day itself is still within the period): a record whose event
+    fell on or before this day is due. Used to turn "past its period" into one SQL filter."""
     # Going backwards by the same amounts, then stepping forward over the clamping of month
-    # ends, gives the largest event date with retention_ends_on(...) <= today.
+    # ends, gives the largest event date with retention_ends_on(...) < today.
     if record_type.event == RetentionEvent.FINANCIAL_YEAR_END:
         # The period starts at a year end: the latest year end whose period has ended.
         end = financial_year_end(today, school=school)
-        while retention_ends_on(record_type, end, school=school) > today:
+        while retention_ends_on(record_type, end, school=school) >= today:
             end = financial_year_end(date(end.year - 1, end.month, 1), school=school)
         return end
-    back = today - timedelta(days=record_type.days or 0)
+    back = today - timedelta(days=1 + (record_type.days or 0))
     guess = add_months(back, -(12 * (record_type.years or 0) + (record_type.months or 0)))
-    while retention_ends_on(record_type, guess + timedelta(days=1), school=school) <= today:
+    while retention_ends_on(record_type, guess + timedelta(days=1), school=school) < today:
         guess += timedelta(days=1)
-    while retention_ends_on(record_type, guess, school=school) > today:
+    while retention_ends_on(record_type, guess, school=school) >= today:
         guess -= timedelta(days=1)
     return guess
 

@@ -12,7 +12,7 @@ Labels name the record type, never a person.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,12 +21,14 @@ from django.utils import timezone
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.lib.errors import DomainError, StaleVersion
 from schoolkeep.lib.validation import clean_text, full_clean_or_error
+from schoolkeep.privacy.schedule import keys
 from schoolkeep.privacy.schedule.models import (
     RecordType,
     RecordTypeReview,
     RetentionAction,
     RetentionEvent,
 )
+from schoolkeep.privacy.schedule.rules import add_months, retention_ends_on
 from schoolkeep.privacy.schedule.selectors import effective_schedule
 from schoolkeep.tenancy.guards import require_organisation_permission, require_permission
 from schoolkeep.tenancy.models import Organisation, School
@@ -104,6 +106,35 @@ def clean_period(fields: dict[str, Any]) -> Period:
     return period
 
 
+# Schoolkeep's own types: Schoolkeep erases them (privacy.erasure), so the end is always
+# "destroy", and a floor keeps a slip of the keyboard from erasing what is still needed.
+OWN_FLOORS = {keys.OWN_LEAVERS: (1, 0, "1 year")}
+OWN_FLOOR = (0, 30, "30 days")
+FLOOR_REFERENCE = date(2001, 1, 1)
+
+
+def own_floor(key: str) -> str:
+    """The shortest period a school or a trust may set on Schoolkeep's own type ``key``."""
+    return OWN_FLOORS.get(key, OWN_FLOOR)[2]
+
+
+def _check_keyed(current: RecordType, period: Period) -> None:
+    """A starting type keeps its event (Schoolkeep and the erasure read the event it
+    knows); Schoolkeep's own types are always destroyed, after at least their floor."""
+    if current.key and period.event != current.event:
+        raise DomainError("A starting type keeps the event its period runs from; add a type "
+                          "of your own for records kept from another event.", field="event")
+    if not current.schoolkeep_own:
+        return
+    if period.action != RetentionAction.DESTROY:
+        raise DomainError("Schoolkeep erases its own records at the end of their period: the "
+                          "action is always destroy.", field="action")
+    years, days, words = OWN_FLOORS.get(current.key, OWN_FLOOR)
+    floor = add_months(FLOOR_REFERENCE, 12 * years) + timedelta(days=days)
+    if retention_ends_on(period, FLOOR_REFERENCE) < floor:
+        raise DomainError(f"Keep these records for at least {words}.", field="years")
+
+
 def _values(record_type: RecordType) -> dict[str, Any]:
     return {field: getattr(record_type, field) for field in FIELDS}
 
@@ -145,6 +176,7 @@ def record_type_adjust(*, school: School, actor: Any, record_type: RecordType, v
         current = RecordType.objects.select_for_update().get(pk=record_type.pk)
         _in_force(school, current)
         _check_version(current, version)
+        _check_keyed(current, period)
         before = _values(current)
         if current.school_id == school.pk:
             row = current
@@ -236,6 +268,7 @@ def trust_record_type_adjust(*, organisation: Organisation, actor: Any,
             raise StaleVersion("The trust already has its own period for this type: reload "
                                "the page.", field="version")
         _check_version(current, version)
+        _check_keyed(current, period)
         before = _values(current)
         if shipped:
             row = RecordType(organisation=organisation, key=current.key,

@@ -91,37 +91,55 @@ STARTING: tuple[StartingType, ...] = (
                "appointment plus 6 months (long enough for a claim to an employment tribunal, "
                "which must be brought within 3 months; Equality Act 2010, s.123)."),
     StartingType(
-        keys.ACCIDENT_REPORTS, "Accident reports",
-        "The accident book and reports of accidents to staff, pupils and visitors. For a "
-        "pupil's accident many schools keep it to the pupil's date of birth plus 25 years: "
-        "adjust the type if yours does.",
+        keys.ACCIDENT_REPORTS, "Accident reports: adults",
+        "The accident book's entries and reports of accidents to staff, visitors and "
+        "contractors (a pupil's accident is the next type).",
         "incident", years=6,
         source="The Reporting of Injuries, Diseases and Dangerous Occurrences Regulations "
-               "2013 (RIDDOR), reg. 12: records kept at least 3 years; "
-               f"{IRMS}: an adult's accident the date of the incident plus 6 years; "
-               f"{LIMITATION}."),
+               "2013 (RIDDOR), reg. 12(2): records of reportable incidents kept at least 3 "
+               "years; Limitation Act 1980, s.11: a personal injury claim within 3 years of "
+               "the injury (or of knowing of it, s.14), and s.5 and s.2 for claims in "
+               f"contract and tort (6 years); {IRMS}: an adult's accident the date of the "
+               "incident plus 6 years."),
+    StartingType(
+        keys.ACCIDENT_REPORTS_PUPILS, "Accident reports: pupils",
+        "The accident book's entries and reports of accidents to pupils.",
+        "date_of_birth", years=25,
+        source="Limitation Act 1980, s.11 (a personal injury claim within 3 years) and s.28 "
+               "(for a child the 3 years run from their 18th birthday, so to age 21); "
+               f"{IRMS}: a pupil's accident the pupil's date of birth plus 25 years, "
+               "which leaves a margin over the 21 years; RIDDOR 2013, reg. 12(2) (at least "
+               "3 years)."),
     StartingType(
         keys.CCTV, "CCTV footage",
         "Recordings from the school's cameras, unless kept for an incident or a request.",
         "creation", days=30,
-        source="The ICO's guidance on video surveillance (including CCTV) sets no fixed "
-               "period: footage is kept no longer than its purpose needs and deleted on a "
-               "short cycle; 30 days is the period the IRMS Toolkit and most school "
-               "policies use. UK GDPR Art. 5(1)(e)."),
+        source="Our choice: no law and no guidance fixes a period for CCTV. UK GDPR Art. "
+               "5(1)(e) (kept no longer than its purpose needs) and the ICO's guidance on "
+               "video surveillance (including CCTV), which asks for the shortest period the "
+               "purpose needs and a routine deletion; 30 days gives time to notice an "
+               "incident and keep the footage of it. Shorten it if your system allows."),
     StartingType(
         keys.FINANCE, "Finance records",
         "Invoices, orders, receipts, bank statements and the annual accounts.",
         "financial_year_end", years=6,
-        source="HMRC (VAT records and PAYE records: 6 years; VAT Act 1994, Sch. 11 para 6) "
-               "and the Academy trust handbook / the local authority's scheme for financing "
-               f"schools; {IRMS}: the current financial year plus 6 years."),
+        source="The Value Added Tax Act 1994, Sch. 11 para. 6 (VAT records: 6 years); "
+               f"{IRMS}: the current financial year plus 6 years; the Academy trust handbook "
+               "or the local authority's scheme for financing schools. Payroll (PAYE) "
+               "records need only 3 years from the end of the tax year they relate to (The "
+               "Income Tax (Pay As You Earn) Regulations 2003, reg. 97): the 6 years here "
+               "cover them."),
     StartingType(
         keys.GOVERNING_BODY, "Governing body papers",
-        "Agendas, signed minutes and reports of the governing board and its committees.",
-        "creation", years=6, action="archive",
-        source=f"{IRMS}, governing body: signed minutes are kept for the life of the school "
-               "and reports for 6 years; after 6 years offer the principal set to the local "
-               "archives rather than destroy it."),
+        "Agendas, signed minutes and reports of the governing board and its committees. At "
+        "the review, the signed minutes go to the archive (kept for good) and the rest is "
+        "destroyed.",
+        "creation", years=6, action="review",
+        source=f"{IRMS}, governing body: the principal set of signed minutes is kept "
+               "permanently (for the life of the school, then offered to the local record "
+               "office's archive); agendas and reports the date of the meeting plus 6 "
+               "years. One type for both, so the action is a review: keep the minutes, "
+               "destroy the rest."),
     # Schoolkeep's own records, erased by Schoolkeep itself (privacy.erasure).
     StartingType(
         keys.OWN_LEAVERS, "Schoolkeep: leavers' records",
@@ -160,11 +178,16 @@ STARTING: tuple[StartingType, ...] = (
                "row itself is kept (UK GDPR Art. 33(5))."),
     StartingType(
         keys.OWN_REQUESTS, "Schoolkeep: answered requests' names and narrative",
-        "The requester's details and the narrative of an answered information request. The "
-        "request log row stays.",
-        "closure", years=1, schoolkeep_own=True,
-        source=f"{IRMS}, information requests: the date of the last action plus 1 year "
-               "(longer if the answer is challenged: an ICO complaint or an appeal holds it)."),
+        "The requester's details and the narrative of an answered information request "
+        "(subject access and freedom of information requests alike). The request log row "
+        "stays.",
+        "closure", years=6, schoolkeep_own=True,
+        source=f"{IRMS}: a subject access request the date of the last action plus 1 year; "
+               "a freedom of information request the date of the last action plus 6 years "
+               "(a refusal can be reviewed, complained of to the ICO and appealed to the "
+               "tribunal). Schoolkeep keeps every request the same way, so the type takes "
+               "the longer period, 6 years; set your own if you keep subject access "
+               "requests apart. An ICO complaint or an appeal holds a request longer."),
 )
 
 BY_KEY = {row.key: row for row in STARTING}
@@ -186,6 +209,24 @@ def create_starting_schedule(record_type_model) -> int:
                for row in STARTING if row.key not in present]
     record_type_model.objects.bulk_create(missing)
     return len(missing)
+
+
+def refresh_starting_schedule(record_type_model) -> int:
+    """Bring a database's shipped rows to this module: create the missing keys (a type
+    split in two) and rewrite the shipped rows whose period, action or text changed (a
+    school's or a trust's own rows are theirs and left alone). Returns the rows touched."""
+    touched = create_starting_schedule(record_type_model)
+    for row in record_type_model.objects.filter(school__isnull=True, organisation__isnull=True,
+                                                key__in=list(BY_KEY)):
+        wanted = starting_fields(BY_KEY[row.key])
+        if all(getattr(row, field) == value for field, value in wanted.items()):
+            continue
+        for field, value in wanted.items():
+            setattr(row, field, value)
+        row.version += 1
+        row.save()
+        touched += 1
+    return touched
 
 
 def ensure_starting_schedule() -> int:

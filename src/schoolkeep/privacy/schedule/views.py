@@ -66,7 +66,8 @@ def type_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def type_adjust(request: SchoolRequest, public_id: UUID) -> HttpResponse:
     record_type = _in_force_or_404(request, public_id)
-    form = RecordTypeForm(posted(request), initial=RecordTypeForm.initial_for(record_type))
+    form = RecordTypeForm(posted(request), initial=RecordTypeForm.initial_for(record_type),
+                          record_type=record_type)
     if request.method == "POST" and form.is_valid():
         try:
             row = services.record_type_adjust(
@@ -192,7 +193,8 @@ def trust_schedule(request: SchoolRequest, organisation: Organisation) -> HttpRe
 def trust_type_adjust(request: SchoolRequest, organisation: Organisation,
                       public_id: UUID) -> HttpResponse:
     record_type = pages.trust_row_or_404(organisation, public_id)
-    form = RecordTypeForm(posted(request), initial=RecordTypeForm.initial_for(record_type))
+    form = RecordTypeForm(posted(request), initial=RecordTypeForm.initial_for(record_type),
+                          record_type=record_type)
     if request.method == "POST" and form.is_valid():
         try:
             services.trust_record_type_adjust(

@@ -50,11 +50,12 @@ def test_leavers_past_six_years_are_due_until_a_destruction_covers_them(personas
     leaver(school, date(2019, 8, 31))
     leaver(school, date(2020, 8, 31), n=1)
     leaver(school, date(2020, 12, 8), n=2)  # 6 years end on 8 December 2026: not yet
+    leaver(school, date(2020, 12, 7), n=3)  # ends today, at the end of the day: not yet
     leaver(school, date(2019, 7, 20), kind="volunteer")  # no personnel file
     [group] = due_groups([school.pk], today=TODAY)[school.pk]
     assert (group.asset_id, group.count) == (files.pk, 2)
-    assert (group.records_from, group.records_to) == (date(2019, 8, 31), date(2020, 12, 7))
-    assert group.due_on == date(2025, 8, 31)
+    assert (group.records_from, group.records_to) == (date(2019, 8, 31), date(2020, 12, 6))
+    assert group.due_on == date(2025, 9, 1)
     destruction_record(school=school, actor=None, description="Personnel files shredded",
                        method="shredding", destroyed_on=TODAY, destroyed_by_label="Office",
                        record_type=group.record_type, asset=files,
@@ -144,11 +145,22 @@ def test_the_due_page_query_count_does_not_grow(personas, login,
         linked(school, keys.STAFF_PERSONNEL, name=f"Files {n:02}")
     leaver(school, date(2018, 3, 1))
     few = _page_queries(client, url)
+    from schoolkeep.privacy.erasure.models import Tombstone
+
     for n in range(3, 40):
-        linked(school, keys.STAFF_PERSONNEL, name=f"Files {n:02}")
+        files = linked(school, keys.STAFF_PERSONNEL, name=f"Files {n:02}")
+        leaver(school, date(2015, 1, 1) + timedelta(days=30 * n), n=n)
+        Tombstone.objects.create(school=school, subject_type="people.person",
+                                 subject_id=f"erased-{n}", erased_at=NOW,
+                                 person_kind="support", event_on=date(2016, 1, n % 28 + 1))
+        destruction_record(school=school, actor=None, description="Shredded",
+                           method="shredding", destroyed_on=TODAY, destroyed_by_label="Office",
+                           record_type=effective_record_type(school, keys.STAFF_PERSONNEL),
+                           asset=files, records_to=date(2014, 12, 31))
     with django_assert_num_queries(few):
         html = client.get(url).content.decode()
     assert "Due now (40)" in html and "Files 39" in html
+    assert "People&#x27;s records" in html or "People's records" in html
 
 
 def test_the_schedule_page_query_count_does_not_grow(personas, login,
@@ -173,3 +185,24 @@ def test_the_schedule_page_query_count_does_not_grow(personas, login,
     with django_assert_num_queries(few):
         html = client.get(url).content.decode()
     assert "Own type 39" in html and "The school's records (52)" in html
+
+
+def test_erased_leavers_still_count_towards_the_files_due(personas) -> None:
+    """Schoolkeep erases its own row of a leaver; the school's paper personnel file is not
+    erased with it, so the leaver (kept as a nameless tombstone) is still due."""
+    from schoolkeep.privacy.erasure.models import Tombstone
+    from schoolkeep.privacy.erasure.runner import run_erasure
+
+    school = personas.school
+    linked(school, keys.STAFF_PERSONNEL, name="HR cabinet")
+    leaver(school, date(2019, 8, 31))
+    leaver(school, date(2020, 8, 31), n=1)
+    [group] = due_groups([school.pk], today=TODAY)[school.pk]
+    assert group.count == 2
+    run_erasure(school, today=TODAY, now=NOW)
+    assert not Person.objects.filter(school=school).exists()
+    traces = set(Tombstone.objects.filter(school=school, subject_type="people.person")
+                 .values_list("person_kind", "event_on"))
+    assert traces == {("teaching", date(2019, 8, 31)), ("teaching", date(2020, 8, 31))}
+    [group] = due_groups([school.pk], today=TODAY)[school.pk]
+    assert (group.count, group.records_from) == (2, date(2019, 8, 31))

@@ -76,8 +76,8 @@ def test_financial_year_without_a_school_is_april_to_march() -> None:
                                    date(2026, 3, 31)])
 def test_latest_event_on_is_the_last_day_whose_period_has_ended(period, today) -> None:
     latest = latest_event_on(period, today)
-    assert retention_ends_on(period, latest) <= today
-    assert retention_ends_on(period, latest + timedelta(days=1)) > today
+    assert retention_ends_on(period, latest) < today
+    assert retention_ends_on(period, latest + timedelta(days=1)) >= today
 
 
 @pytest.mark.parametrize("kind", ["maintained", "academy"])
@@ -86,8 +86,8 @@ def test_latest_event_on_for_finance(kind: str) -> None:
     finance = rule("financial_year_end", years=6)
     for today in (date(2026, 12, 7), date(2026, 3, 31), date(2026, 8, 31), date(2026, 4, 1)):
         latest = latest_event_on(finance, today, school=school)
-        assert retention_ends_on(finance, latest, school=school) <= today
-        assert retention_ends_on(finance, latest + timedelta(days=1), school=school) > today
+        assert retention_ends_on(finance, latest, school=school) < today
+        assert retention_ends_on(finance, latest + timedelta(days=1), school=school) >= today
 
 
 def test_period_in_plain_words() -> None:
@@ -95,3 +95,12 @@ def test_period_in_plain_words() -> None:
     assert describe_period(rule("creation", days=30)) == "30 days after the record is made"
     assert describe_period(rule("decision", years=1, months=6)) == (
         "1 year and 6 months after the decision")
+
+
+def test_the_anniversary_day_is_still_within_the_period() -> None:
+    """A period ends at the end of its anniversary day: a leaver of 7 December 2020 kept 6
+    years is due on 8 December 2026, not on the 7th."""
+    leavers = rule("leaving", years=6)
+    assert retention_ends_on(leavers, date(2020, 12, 7)) == date(2026, 12, 7)
+    assert latest_event_on(leavers, date(2026, 12, 7)) == date(2020, 12, 6)
+    assert latest_event_on(leavers, date(2026, 12, 8)) == date(2020, 12, 7)
