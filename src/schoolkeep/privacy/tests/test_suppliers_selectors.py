@@ -122,7 +122,10 @@ def test_suggestions_offer_the_names_not_yet_recorded(personas: Personas) -> Non
 def test_the_needs_attention_filter(personas: Personas) -> None:
     school, today = personas.school, timezone.localdate()
     in_order(school, "Fine Ltd", today=today)
-    supplier(school, "Council", role="controller")  # a controller needs no agreement...
+    council = supplier(school, "Council", role="controller")  # needs no agreement...
+    supplier(school, "New Council", role="controller")  # ...nor a review in its first year
+    Processor.objects.filter(pk=council.pk).update(
+        created_at=timezone.now() - timedelta(days=400))
     late = in_order(school, "Late Ltd", today=today)
     Processor.objects.filter(pk=late.pk).update(last_reviewed_on=date(today.year - 2, 1, 1))
     names = [p.name for p in selectors.processor_list(school=school, attention=True,
