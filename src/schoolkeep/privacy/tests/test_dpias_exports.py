@@ -61,6 +61,41 @@ def test_the_document_follows_the_icos_seven_steps(personas: Personas) -> None:
     assert f"The DPO's advice: {NOT_RECORDED}" in text
 
 
+def _labels(document: Any, title: str) -> list[str]:
+    [section] = [each for each in document.sections if each.title == title]
+    return [row.label for row in section.rows]
+
+
+def test_the_rows_follow_the_icos_template(personas: Personas) -> None:
+    dpia = assessed(personas.school)
+    dpia.description = {"purpose": "Reading practice at home", "lawful_basis": "Public task",
+                        "categories": "Pupils: reading levels"}
+    dpia.processing_notes = "Collected in class, kept by the supplier."
+    dpia.signed_off_on, dpia.signed_off_by_label = date(2026, 12, 1), "Sam Siro"
+    dpia.review_on = date(2027, 12, 1)
+    document = dpia_document(dpia, today=date(2026, 12, 7))
+    assert _labels(document, STEPS[1]) == [
+        "Nature, scope and context", "Categories of people and of personal data", "Purpose"]
+    assert _labels(document, STEPS[3]) == [
+        "Lawful basis", "Why the processing is necessary and proportionate"]
+    outcomes = _labels(document, STEPS[6])
+    asked = ["Signed off by", "Measures approved by", "Residual risks approved by",
+             "Consultation responses reviewed by", "Kept under review by", "Next review"]
+    assert [label for label in outcomes if label in asked] == asked
+    text = document.text
+    assert "Measures approved by: Sam Siro (SIRO), at the sign-off on 1 December 2026" in text
+    assert "Residual risks approved by: Sam Siro (SIRO)" in text
+    assert "Consultation responses reviewed by: Sam Siro (SIRO)" in text
+    assert "Kept under review by: The DPO, next on 1 December 2027" in text
+
+
+def test_no_consultation_sought_says_so(personas: Personas) -> None:
+    dpia = assessed(personas.school)
+    dpia.consultation_views, dpia.consultation_not_sought_reason = "", "Staff only"
+    text = dpia_document(dpia, today=date(2026, 12, 7)).text
+    assert "Consultation responses reviewed by: None were sought" in text
+
+
 def test_a_high_residual_risk_shows_the_icos_response_time(personas: Personas) -> None:
     document = dpia_document(assessed(personas.school, residual=(2, 3)),
                              today=date(2026, 12, 7))

@@ -135,16 +135,31 @@ def _need(dpia: Dpia) -> Section:
     return section
 
 
+# The lawful basis is part of the necessity and proportionality (Step 4 of the ICO's
+# template), and the purposes come last in Step 2 (nature, scope, context, then purposes).
+STEP_4_KEYS = ("lawful_basis",)
+PURPOSE_KEYS = ("purpose",)
+
+
+def _description(dpia: Dpia) -> dict[str, Any]:
+    return dpia.description if isinstance(dpia.description, dict) else {}
+
+
 def _processing(dpia: Dpia) -> Section:
     section = Section("Step 2. The processing",
-                      "Its nature, scope, context and purposes, from the registers and notes.")
-    description: dict[str, Any] = dpia.description if isinstance(dpia.description, dict) else {}
+                      "Its nature, scope and context, then its purposes, from the registers "
+                      "and notes.")
+    description = _description(dpia)
     headings = [key for key, _ in HEADINGS]
     ordered = [key for key in headings if key in description]
     ordered += [key for key in description if key not in headings]
-    for key in ordered:
-        section.add(_label(key), _text(description[key]))
     section.add("Nature, scope and context", dpia.processing_notes)
+    for key in ordered:
+        if key not in STEP_4_KEYS and key not in PURPOSE_KEYS:
+            section.add(_label(key), _text(description[key]))
+    for key in PURPOSE_KEYS:
+        if key in description:
+            section.add(_label(key), _text(description[key]))
     return section
 
 
@@ -160,6 +175,10 @@ def _consultation(dpia: Dpia) -> Section:
 
 def _necessity(dpia: Dpia) -> Section:
     section = Section("Step 4. Necessity and proportionality")
+    description = _description(dpia)
+    for key in STEP_4_KEYS:
+        if key in description:
+            section.add(_label(key), _text(description[key]))
     section.add("Why the processing is necessary and proportionate", dpia.necessity)
     return section
 
@@ -208,8 +227,34 @@ def _sign_off(dpia: Dpia, risks: list[DpiaRisk]) -> Section:
         section.add("Prior consultation with the ICO", "Not required: no high residual risk")
     section.add("Signed off by the SIRO on", uk_date(dpia.signed_off_on))
     section.add("Signed off by", dpia.signed_off_by_label)
+    siro = _by_the_siro(dpia)
+    section.add("Measures approved by", siro)
+    section.add("Residual risks approved by", siro)
+    section.add("Consultation responses reviewed by", _consultation_reviewer(dpia, siro))
+    section.add("Kept under review by", _kept_under_review(dpia))
     section.add("Next review", uk_date(dpia.review_on))
     return section
+
+
+def _by_the_siro(dpia: Dpia) -> str:
+    """Schoolkeep's sign-off is the SIRO accepting the measures and the risks that remain."""
+    if not dpia.signed_off_on:
+        return ""
+    name = dpia.signed_off_by_label or "the SIRO"
+    return f"{name} (SIRO), at the sign-off on {uk_date(dpia.signed_off_on)}"
+
+
+def _consultation_reviewer(dpia: Dpia, siro: str) -> str:
+    if not dpia.consultation_views.strip():
+        return ("None were sought" if dpia.consultation_not_sought_reason.strip() else "")
+    return siro
+
+
+def _kept_under_review(dpia: Dpia) -> str:
+    """The DPO keeps it under review (the review duty is theirs) from its review date."""
+    if not dpia.review_on:
+        return ""
+    return f"The DPO, next on {uk_date(dpia.review_on)}"
 
 
 def dpia_document(dpia: Dpia, *, today: date | datetime) -> DpiaDocument:
