@@ -37,7 +37,7 @@ URL_ARGUMENTS = {
 }
 
 FORM_BODIES: dict[tuple[str, str], Any] = {
-    ("destructions:destruction-create", "POST"): lambda t: {
+    ("destructions:destruction-record", "POST"): lambda t: {
         "description": "Old visitor books", "method": "shredding",
         "destroyed_on_0": str(YESTERDAY.day), "destroyed_on_1": str(YESTERDAY.month),
         "destroyed_on_2": str(YESTERDAY.year), "destroyed_by_label": "Office manager"},
@@ -57,8 +57,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("destructions:destruction-list", "POST"): "302 405 405 405 405 405 403 405 405 403 403 405 403 405",
     ("destructions:destruction-csv", "GET"): "302 200 200 200 200 200 403 200 200 403 403 200 403 200",
     ("destructions:destruction-csv", "POST"): "302 405 405 405 405 405 403 405 405 403 403 405 403 405",
-    ("destructions:destruction-create", "GET"): "302 200 200 200 200 200 403 200 200 403 403 403 403 200",
-    ("destructions:destruction-create", "POST"): "302 302 302 302 302 302 403 302 302 403 403 403 403 302",
+    ("destructions:destruction-record", "GET"): "302 200 200 200 200 200 403 200 200 403 403 403 403 200",
+    ("destructions:destruction-record", "POST"): "302 302 302 302 302 302 403 302 302 403 403 403 403 302",
     ("destructions:destruction-detail", "GET"): "302 200 200 200 200 200 403 200 200 403 403 200 403 404",
     ("destructions:destruction-detail", "POST"): "302 405 405 405 405 405 403 405 405 403 403 405 403 405",
     ("api:destruction-list", "GET"): "401 200 200 200 200 200 403 200 200 403 403 200 403 404",

@@ -42,12 +42,14 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
+from schoolkeep.assets.read_only import refuse_moved
+from schoolkeep.assets.record_types import links_in_force
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
-from schoolkeep.privacy.destruction.services import visible_record_types
 from schoolkeep.privacy.dpias.models import Dpia
 from schoolkeep.privacy.schedule.models import AssetRecordType, LegacyRetentionText, RecordType
+from schoolkeep.privacy.schedule.selectors import effective_schedule
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.access import SchoolAccess
 from schoolkeep.tenancy.models import School
@@ -147,6 +149,11 @@ class AssetOut(Out):
 
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_fields(cls, data: Any) -> Any:
+        return refuse_moved(data, ("retention_period", "dpia_needed", "dpia_done_on"))
 
 
 class OwnerIn(_Input):
@@ -259,11 +266,12 @@ def _register_views(ids: list[int]) -> dict[int, dict[str, Any]]:
     views: dict[int, dict[str, Any]] = {pk: {
         "record_types": [], "retention_period": "", "dpia": None, "dpia_state": None,
         "dpia_needed": None, "dpia_done_on": None} for pk in ids}
-    for asset_id, record_type_id in (
-            AssetRecordType.objects.filter(asset_id__in=ids)
-            .order_by("record_type__name", "record_type_id")
-            .values_list("asset_id", "record_type__public_id")):
-        views[asset_id]["record_types"].append(record_type_id)
+    # Each link as the row of its key in force (a school's adjustment), each once.
+    for link in links_in_force(AssetRecordType.objects.filter(asset_id__in=ids)).order_by(
+            "record_type__name", "record_type_id"):
+        listed = views[link.asset_id]["record_types"]
+        if link.in_force_public_id not in listed:
+            listed.append(link.in_force_public_id)
     for asset_id, text in LegacyRetentionText.objects.filter(asset_id__in=ids).values_list(
             "asset_id", "text"):
         views[asset_id]["retention_period"] = text
@@ -393,8 +401,11 @@ def _fields(access: SchoolAccess, given: dict[str, Any], actor: Any) -> dict[str
 
 
 def _record_types(school: School, ids: list[UUID]) -> list[RecordType]:
+    """Rows of the schedule in force for an asset (not a superseded row, not Schoolkeep's
+    own records), as the form offers them."""
     wanted = set(ids)
-    found = list(visible_record_types(school).filter(public_id__in=wanted))
+    offered = {row.public_id: row for row in effective_schedule(school, include_own=False)}
+    found = [offered[key] for key in wanted if key in offered]
     if len(found) != len(wanted):
         raise DomainError("Choose record types from the school's retention schedule.",
                           field="record_types")

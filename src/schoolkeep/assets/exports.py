@@ -45,6 +45,7 @@ from schoolkeep.assets.models import (
     DataSubject,
     LawfulBasis,
 )
+from schoolkeep.assets.record_types import in_force_of_link, links_in_force
 from schoolkeep.assets.selectors import ACCESS_SEPARATOR, AppendixGroup, appendix_groups
 from schoolkeep.jobs.exports import OnRow, counted, in_memory
 from schoolkeep.people.record.exports import safe_text
@@ -279,7 +280,7 @@ def with_register_views(assets: QuerySet[Asset]) -> QuerySet[Asset]:
     current DPIA (a prefetch)."""
     return assets.select_related("legacy_retention").prefetch_related(
         Prefetch("record_type_links", to_attr="record_types_linked",
-                 queryset=AssetRecordType.objects.select_related("record_type")
+                 queryset=links_in_force(AssetRecordType.objects.all())
                  .order_by("record_type__name", "record_type_id")),
         Prefetch("dpias", to_attr="current_dpias",
                  queryset=Dpia.objects.filter(archived_at__isnull=True).order_by("pk")))
@@ -295,11 +296,13 @@ def record_types_text(asset: Asset, *, old_prefix: str = "Written before the sch
     years after the record is made"); until one is linked, the text written before the
     schedule."""
     links = _prefetched(asset, "record_types_linked", lambda: list(
-        AssetRecordType.objects.filter(asset_id=asset.pk).select_related("record_type")
-        .order_by("record_type__name", "record_type_id")))
+        links_in_force(AssetRecordType.objects.filter(asset_id=asset.pk))))
     if links:
-        return "; ".join(f"{link.record_type.name}: {describe_period(link.record_type)}"
-                         for link in links)
+        # Each link as the row of its key in force (a school's adjustment, not the period
+        # it replaced), each once, by name.
+        rows = {row.public_id: row for row in map(in_force_of_link, links)}
+        return "; ".join(f"{row.name}: {describe_period(row)}" for row in sorted(
+            rows.values(), key=lambda row: (row.name, str(row.public_id))))
     old = legacy_retention_text(asset)
     return f"{old_prefix}{old}" if old else ""
 
@@ -543,6 +546,10 @@ class ProcessorColumn:
 
 
 def _agreement(processor: Processor) -> str:
+    if processor.role == ProcessorRole.JOINT_CONTROLLER:
+        # Joint controllers set out their responsibilities in an arrangement (Article 26).
+        return ("Arrangement (Art 26) on file" if processor.agreement_on_file
+                else "Arrangement (Art 26) not on file")
     if processor.role != ProcessorRole.PROCESSOR:
         return "Not needed (a controller)"
     if not processor.agreement_on_file:
@@ -558,6 +565,8 @@ def _agreement(processor: Processor) -> str:
 def _transfer(processor: Processor) -> str:
     location = _choice(DataLocation, processor.data_location) or "Not recorded"
     mechanism = _choice(TransferMechanism, processor.transfer_mechanism)
+    if not mechanism and processor.data_location == DataLocation.ELSEWHERE:
+        mechanism = "No transfer mechanism recorded"  # a restricted transfer needs one
     return f"{location}: {mechanism}" if mechanism else location
 
 

@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from schoolkeep.assets.models import Asset
+from schoolkeep.assets.record_types import in_force
 from schoolkeep.privacy.dpias.selectors import dpia_summaries
 from schoolkeep.privacy.legacy import LEGACY_NOTE
 from schoolkeep.privacy.schedule.models import LegacyRetentionText, RecordType
+from schoolkeep.privacy.schedule.rules import describe_period
 from schoolkeep.privacy.suppliers.selectors import agreement_states
 from schoolkeep.systems.models import System
 from schoolkeep.tenancy.http import SchoolRequest
@@ -46,11 +48,12 @@ def register_views(request: SchoolRequest, asset: Asset) -> dict[str, Any]:
     legacy = LegacyRetentionText.objects.filter(asset_id=asset.pk).first()
     return {
         **_common(request, "asset", asset),
-        "record_types": list(RecordType.objects.filter(asset_links__asset_id=asset.pk)
-                             .order_by("name", "pk")),
+        "record_types": [{"name": row.name, "period": describe_period(row)}
+                         for row in in_force(request.school, RecordType.objects.filter(
+                             asset_links__asset_id=asset.pk))],
         "legacy_retention": legacy.text if legacy else "",
         "can_see_schedule": request.access.can("retention.view"),
-        "destruction_url": _with_query("destructions:destruction-create",
+        "destruction_url": _with_query("destructions:destruction-record",
                                        asset=str(asset.public_id))
         if request.access.can("destructions.record") and asset.archived_at is None else "",
     }

@@ -28,6 +28,7 @@ from schoolkeep.assets.models import (
     LawfulBasis,
     OutsideOrganisation,
 )
+from schoolkeep.assets.record_types import in_force
 from schoolkeep.assets.review_due import locked_interval, refresh_review_due
 from schoolkeep.audit.services import audit_record, diff, snapshot
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
@@ -438,9 +439,15 @@ def _record_types_for(school: School, given: Iterable[Any]) -> list[RecordType]:
     return sorted(unique.values(), key=lambda item: (item.name, item.pk))
 
 
-def current_record_types(asset: Asset) -> list[RecordType]:
-    """The record types an asset is linked to, by name (one query)."""
+def linked_record_types(asset: Asset) -> list[RecordType]:
+    """The rows an asset's links point at, by name (one query)."""
     return list(RecordType.objects.filter(asset_links__asset_id=asset.pk).order_by("name", "pk"))
+
+
+def current_record_types(asset: Asset) -> list[RecordType]:
+    """The record types an asset holds, each as the row of its key in force for the school
+    (a school's adjustment of a shipped type, not the row it replaced): two queries."""
+    return in_force(asset.school, linked_record_types(asset))
 
 
 def _set_record_types(asset: Asset, record_types: list[RecordType]) -> None:
@@ -542,10 +549,18 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
                   else _labels_for(current.school, labels_given, actor))
         after = asset_snapshot(current, labels=labels, systems=systems)
         changes = diff(before, after)
-        old_record_types = current_record_types(current)
+        # Compared as the rows in force: an unchanged form keeps the asset's types even
+        # after the school adjusted one (the link then moves to the adjusted row).
+        linked = linked_record_types(current)
+        old_record_types = in_force(current.school, linked)
         record_types = (old_record_types if record_types_given is None
                         else _record_types_for(current.school, record_types_given))
         changes.update(_record_type_change(old_record_types, record_types))
+        moved = (record_types_given is not None and not changes.get(RECORD_TYPES)
+                 and {item.pk for item in linked} != {item.pk for item in record_types})
+        if moved:
+            changes["record_type_links"] = {"before": "as first linked",
+                                            "after": "the school's schedule in force"}
         if not changes:
             return current
         if not manager and any(name in changes for name in OWNER_FIELDS):
@@ -558,7 +573,7 @@ def asset_update(*, asset: Asset, actor: Any, version: int, **fields: Any) -> As
             _set_labels(current, labels)
         if "systems" in changes:
             current.systems.set(systems)
-        if RECORD_TYPES in changes:
+        if RECORD_TYPES in changes or moved:
             _set_record_types(current, record_types)
         audit_record(action="assets.asset.updated", school=current.school_id, actor=actor,
                      target=current, changes=changes)

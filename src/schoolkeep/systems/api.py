@@ -16,11 +16,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AwareDatetime, ConfigDict, model_validator
 
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
 from schoolkeep.api.related import related_values
 from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
+from schoolkeep.assets.read_only import refuse_moved
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.people.models import Person
 from schoolkeep.privacy.suppliers.selectors import agreement_states
@@ -82,6 +83,11 @@ class SystemOut(Out):
 
 class _Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_fields(cls, data: Any) -> Any:
+        return refuse_moved(data, ("dpa_on_file",))
 
 
 class SystemIn(_Input):

@@ -26,6 +26,7 @@ from schoolkeep.lib.downloads import download_response
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.forms import refuse_on_form
 from schoolkeep.lib.stale import refuse_stale
+from schoolkeep.privacy.destruction.selectors import EVIDENCE_CONTROLS, LogSummary, log_summary
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
 from schoolkeep.tenancy.roles import role_label
@@ -77,7 +78,17 @@ def control_detail(request: SchoolRequest, public_id: UUID) -> HttpResponse:
         "attestations": attestations, "today": timezone.localdate(),
         "may_attest": state is not None and selectors.may_attest_row(
             state, request.access, request.user),
-        "can_manage": request.access.can("compliance.manage")})
+        "can_manage": request.access.can("compliance.manage"),
+        "destruction_log": _destruction_log(request, control)})
+
+
+def _destruction_log(request: SchoolRequest, control: Control) -> LogSummary | None:
+    """The destruction log as evidence of the controls about destroying records and drives
+    (for a member who may read the log)."""
+    if (control.code not in EVIDENCE_CONTROLS
+            or not request.access.can("retention.view")):
+        return None
+    return log_summary(request.school, today=timezone.localdate())
 
 
 @school_view("compliance.manage")

@@ -39,7 +39,7 @@ from schoolkeep.lib.text import tidy
 from schoolkeep.lib.validation import full_clean_or_error
 from schoolkeep.lib.values import as_date
 from schoolkeep.privacy.destruction.models import DestructionMethod, DestructionSource
-from schoolkeep.privacy.destruction.services import destruction_record
+from schoolkeep.privacy.destruction.services import EARLIEST, destruction_record
 from schoolkeep.tenancy.guards import actor_label, is_user, require_permission
 from schoolkeep.tenancy.models import School
 
@@ -171,6 +171,8 @@ def _clean_fields(disposal: Disposal, fields: dict[str, Any]) -> None:
                                   field=name)
             if value > timezone.localdate():
                 raise DomainError("The collection date cannot be in the future.", field=name)
+            if value < EARLIEST:  # the destruction log's earliest date
+                raise DomainError("The collection date must be in 1900 or later.", field=name)
         elif name == "notes":
             value = str(value or "").strip()
             if len(value) > MAX_NOTES:
@@ -375,7 +377,10 @@ def _log_destruction(disposal: Disposal, actor: Any) -> None:
     destruction_record(
         school=disposal.school, actor=actor,
         description=f"Drives and devices collected by {disposal.company.name}"[:300],
-        method=DestructionMethod.DISPOSAL_COMPANY, destroyed_on=disposal.collected_on,
+        # A batch recorded with a date before the log's earliest (a typing slip kept from
+        # before the check) is logged on that earliest day rather than refusing the upload.
+        method=DestructionMethod.DISPOSAL_COMPANY,
+        destroyed_on=max(disposal.collected_on, EARLIEST),
         destroyed_by_label=disposal.company.name, quantity=items or None,
         disposal=disposal, certificate_reference=disposal.reference,
         source=DestructionSource.EQUIPMENT_DISPOSAL)

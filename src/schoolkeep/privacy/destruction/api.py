@@ -17,7 +17,6 @@ from pydantic import AwareDatetime, ConfigDict
 from schoolkeep.api.pagination import ListParams, Page, paginate, school_access
 from schoolkeep.api.schemas import MessageOut, Out, ValidationErrorOut
 from schoolkeep.assets.models import Asset
-from schoolkeep.equipment.models import Disposal
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.privacy.destruction import selectors
 from schoolkeep.privacy.destruction.models import (
@@ -78,7 +77,8 @@ class DestructionIn(Schema):
     witnessed_by: str = Field("", max_length=200)
     record_type: UUID | None = None
     asset: UUID | None = None
-    disposal: UUID | None = None
+    disposal: UUID | None = Field(
+        None, description="Refused: an equipment disposal's certificate writes its own entry.")
     records_from: date | None = None
     records_to: date | None = None
     quantity: int | None = Field(None, ge=1, le=10_000_000)
@@ -146,6 +146,13 @@ def destruction_detail(request: HttpRequest, destruction_id: UUID,
 def destruction_create(request: HttpRequest, payload: DestructionIn) -> Status[dict[str, Any]]:
     access = school_access(request, payload.school, "destructions.record")
     school = access.school
+    # Only Schoolkeep's own erasure and the disposals' certificates write these entries.
+    if payload.method == DestructionMethod.SCHOOLKEEP_ERASURE:
+        raise DomainError("Schoolkeep records its own erasures itself: choose how the "
+                          "records were destroyed.", field="method")
+    if payload.disposal is not None:
+        raise DomainError("A disposal's entry is written when its certificate is uploaded "
+                          "(Equipment, Disposals): leave this out.", field="disposal")
     row = destruction_record(
         school=school, actor=request.user, description=payload.description,
         method=payload.method, destroyed_on=payload.destroyed_on,
@@ -155,8 +162,6 @@ def destruction_create(request: HttpRequest, payload: DestructionIn) -> Status[d
                          message="Choose a record type of this school's schedule."),
         asset=_one(Asset, school, payload.asset, field="asset",
                    message="Choose an asset of this school's register."),
-        disposal=_one(Disposal, school, payload.disposal, field="disposal",
-                      message="Choose a disposal of this school."),
         records_from=payload.records_from, records_to=payload.records_to,
         quantity=payload.quantity, certificate_reference=payload.certificate_reference)
     return Status(201, _out(get_for_school_or_404(

@@ -98,11 +98,13 @@ class DestructionForm(forms.Form):
 
     @staticmethod
     def initial_from(query: Any) -> dict[str, Any]:
-        """What a link may fill in: ``?asset=<id>&record_type=<id>&records_to=<date>``."""
+        """What a link may fill in (the retention schedule's due page sends all four):
+        ``?asset=<id>&record_type=<id>&records_from=<date>&records_to=<date>``."""
         initial: dict[str, Any] = {"asset": query.get("asset", ""),
                                    "record_type": query.get("record_type", "")}
-        with contextlib.suppress(ValueError):
-            initial["records_to"] = date.fromisoformat(query.get("records_to", ""))
+        for name in ("records_from", "records_to"):
+            with contextlib.suppress(ValueError):
+                initial[name] = date.fromisoformat(query.get(name, ""))
         return initial
 
     def service_fields(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ year, newest first; one entry by its id (another school's is a 404)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -46,3 +47,26 @@ def destruction_for_page(*, school: School, public_id: UUID | Any) -> Destructio
     queryset = Destruction.objects.select_related("record_type", "asset", "disposal",
                                                   "disposal__company")
     return get_for_school_or_404(queryset, school=school, public_id=public_id)
+
+
+# Controls whose evidence the destruction log is (compliance's catalogue codes): confidential
+# paper destroyed, drives disposed of with a certificate.
+EVIDENCE_CONTROLS = frozenset({"shredding", "disposals-certified"})
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    last: Destruction | None  # the latest destruction (by the day destroyed)
+    this_year: int  # entries destroyed this school year
+    year_starts_on: date
+
+
+def log_summary(school: School, *, today: date) -> LogSummary:
+    """The last destruction logged and how many this school year (from 1 September): two
+    queries, for the compliance evidence of the controls the log shows."""
+    starts = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    entries = Destruction.objects.filter(school=school)
+    return LogSummary(
+        last=entries.order_by("-destroyed_on", "-pk").first(),
+        this_year=entries.filter(destroyed_on__gte=starts, destroyed_on__lte=today).count(),
+        year_starts_on=starts)

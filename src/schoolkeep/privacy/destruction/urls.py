@@ -7,6 +7,6 @@ app_name = "destructions"
 urlpatterns = [
     path("", views.destruction_list, name="destruction-list"),
     path("log.csv", views.destruction_csv, name="destruction-csv"),
-    path("record/", views.destruction_create, name="destruction-create"),
+    path("record/", views.destruction_create, name="destruction-record"),
     path("<uuid:public_id>/", views.destruction_detail, name="destruction-detail"),
 ]

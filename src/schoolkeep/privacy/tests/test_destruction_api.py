@@ -91,6 +91,9 @@ def test_recording_goes_through_the_service(api: Any, personas: Personas) -> Non
     ({"method": "disposal_company"}, "certificate_reference"),
     ({"records_from": "2020-01-02", "records_to": "2020-01-01"}, "records_from"),
     ({"asset": "00000000-0000-0000-0000-000000000000"}, "asset"),
+    # Only Schoolkeep's erasure and a disposal's certificate write these.
+    ({"method": "schoolkeep_erasure"}, "method"),
+    ({"disposal": "00000000-0000-0000-0000-000000000000"}, "disposal"),
 ])
 def test_a_refusal_names_the_field_and_writes_nothing(api: Any, personas: Personas,
                                                       changes: dict[str, Any],

@@ -26,7 +26,7 @@ from schoolkeep.privacy.schedule.models import RecordType, RetentionEvent
 
 Login = Callable[[User], Client]
 LIST = reverse("destructions:destruction-list")
-CREATE = reverse("destructions:destruction-create")
+CREATE = reverse("destructions:destruction-record")
 
 
 def entry(personas: Personas, n: int = 0, **fields: object) -> Destruction:

@@ -74,7 +74,10 @@ def test_each_old_answer_becomes_a_legacy_dpia_and_the_text_is_kept(
 
     dpias = {dpia.asset_id: dpia for dpia in Dpia.objects.all()}
     assert set(dpias) == {done.pk, needed.pk, not_needed.pk, dated_only.pk, theirs.pk}
-    assert all(dpia.legacy and dpia.screening_reasons == LEGACY_NOTE for dpia in dpias.values())
+    assert all(dpia.legacy for dpia in dpias.values())
+    assert all(dpias[pk].screening_reasons == LEGACY_NOTE
+               for pk in (done.pk, needed.pk, not_needed.pk, theirs.pk))
+    assert dpias[dated_only.pk].screening_reasons == migration.NEEDED_NOT_SAID
     signed = dpias[done.pk]
     assert (signed.state, signed.signed_off_on, signed.signed_off_by_label) == (
         DpiaState.SIGNED_OFF, date(2024, 5, 1), LEGACY_NOTE)
@@ -98,3 +101,49 @@ def test_running_again_adds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     migration.forwards(OldApps(rows), None)
     migration.forwards(OldApps(rows), None)
     assert Dpia.objects.count() == 1 and LegacyRetentionText.objects.count() == 1
+
+
+class BackAssets:
+    """``Asset`` as migration 0005 writes it going back: the rows given the old columns."""
+
+    written: dict[int, dict[str, Any]]
+
+    def __init__(self, pk: int, **fields: Any) -> None:
+        self.pk, self.fields = pk, fields
+
+    class objects:
+        @staticmethod
+        def bulk_update(rows: list[Any], names: list[str], batch_size: int = 0) -> None:
+            for row in rows:
+                BackAssets.written.setdefault(row.pk, {}).update(
+                    {name: row.fields[name] for name in names})
+
+
+class BackApps(OldApps):
+    def get_model(self, app: str, name: str) -> Any:
+        return BackAssets if (app, name) == ("assets", "Asset") else apps.get_model(app, name)
+
+
+def test_a_date_without_need_is_kept_and_each_answer_goes_back_as_it_was() -> None:
+    school = SchoolFactory()
+    not_needed, dated_only, done = (add(school, "Not needed"), add(school, "Dated only"),
+                                    add(school, "Done"))
+    rows = [(not_needed.pk, school.pk, False, date(2020, 1, 2), ""),
+            (dated_only.pk, school.pk, None, date(2023, 2, 1), ""),
+            (done.pk, school.pk, True, date(2024, 5, 1), "")]
+    migration.forwards(OldApps(rows), None)
+    kept = Dpia.objects.get(asset=not_needed)
+    assert (kept.state, kept.screening_required, kept.screened_on) == (
+        DpiaState.NOT_REQUIRED, False, date(2020, 1, 2))
+    assert kept.screening_reasons == (
+        "Recorded as done on 2 January 2020 before Schoolkeep tracked it")
+    assert kept.state == state_of(kept)
+    BackAssets.written = {}
+    migration.backwards(BackApps([]), None)
+    assert BackAssets.written[not_needed.pk] == {"dpia_needed": False,
+                                                 "dpia_done_on": date(2020, 1, 2)}
+    assert BackAssets.written[dated_only.pk] == {"dpia_needed": None,
+                                                 "dpia_done_on": date(2023, 2, 1)}
+    assert BackAssets.written[done.pk] == {"dpia_needed": True,
+                                           "dpia_done_on": date(2024, 5, 1)}
+    assert not Dpia.objects.filter(legacy=True).exists()

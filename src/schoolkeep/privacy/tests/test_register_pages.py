@@ -70,7 +70,7 @@ def test_the_asset_page_shows_its_legacy_dpia_record_types_and_old_text(
     client = login(personas.siro)
     html = client.get(reverse("assets:asset-detail", args=[asset.public_id])).content.decode()
     for text in ("Signed off", "1 May 2024", LEGACY_NOTE, "Pupil records",
-                 f"{reverse('destructions:destruction-create')}?asset={asset.public_id}"):
+                 f"{reverse('destructions:destruction-record')}?asset={asset.public_id}"):
         assert text in html, text
     # The old text gives way to the record types once one is linked; until then it shows.
     assert "Screen for a DPIA" not in html and "Until the pupil is 25" not in html
@@ -153,6 +153,30 @@ def test_the_processing_record_xlsx_has_a_sheet_of_processors(personas: Personas
     rows = list(workbook["Processors and controllers"].iter_rows(values_only=True))
     assert rows[0][0] == "Organisation" and rows[1][0] == "Capita"
     assert rows[1][3] == "No agreement on file"
+
+
+def test_the_processing_record_names_joint_arrangements_and_missing_mechanisms(
+        personas: Personas, login: Login) -> None:
+    from schoolkeep.privacy.suppliers.models import ProcessorRole
+    processor(personas, "Trust MIS", role=ProcessorRole.JOINT_CONTROLLER,
+              agreement_on_file=True, data_location=DataLocation.UK)
+    processor(personas, "Academy partner", role=ProcessorRole.JOINT_CONTROLLER,
+              agreement_on_file=False, data_location=DataLocation.UK)
+    processor(personas, "Faraway cloud", agreement_on_file=True,
+              data_location=DataLocation.ELSEWHERE)
+    add(personas)
+    client = login(personas.dpo)
+    html = client.get(reverse("assets:processing-record")).content.decode()
+    assert "Arrangement (Art 26) on file" in html
+    assert "Arrangement (Art 26) not on file" in html
+    assert "Elsewhere: No transfer mechanism recorded" in html
+    workbook = load_workbook(io.BytesIO(
+        client.get(reverse("assets:processing-record-xlsx")).content))
+    rows = {row[0]: row for row in workbook["Processors and controllers"].iter_rows(
+        values_only=True)}
+    assert rows["Trust MIS"][3] == "Arrangement (Art 26) on file"
+    assert rows["Academy partner"][3] == "Arrangement (Art 26) not on file"
+    assert rows["Faraway cloud"][4] == "Elsewhere: No transfer mechanism recorded"
 
 
 @pytest.fixture
