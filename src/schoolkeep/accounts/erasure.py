@@ -1,8 +1,8 @@
 """Erasure of a leaver's account, and the small helpers every app's erasure provider uses.
 
-A leaver's user loses their membership of the school, their API tokens and sessions. When
-they belong to no other school or trust, the user is anonymised (e-mail and name gone,
-password unusable, inactive): never deleted, because audit events point at it.
+A leaver's user loses their membership of the school. When they belong to no other school
+or trust, the user loses their API tokens and sessions and is anonymised (e-mail and name
+gone, password unusable, inactive): never deleted, because audit events point at it.
 """
 
 from __future__ import annotations
@@ -57,21 +57,59 @@ _users_names: dict[tuple[Any, ...], set[str]] = {}
 
 def names_of(person_ids: Iterable[int]) -> list[str]:
     """Every name and e-mail these people and their users go by: what a ``*_label`` column
-    holds when one of them acted (``actor_label`` is the user's name, else their e-mail)."""
+    holds when one of them acted (``actor_label`` is the user's name, else their e-mail).
+
+    Left out: a preferred name alone (a first name is no one's), and any name or e-mail a
+    remaining person or member of the school still goes by (a namesake colleague keeps
+    their labels)."""
     from schoolkeep.accounts.models import User
     from schoolkeep.people.models import Person
 
     rows = sorted(Person.objects.filter(pk__in=list(person_ids)).values_list(
-        "pk", "full_name", "preferred_name", "email", "user_id"), key=lambda row: row[0])
-    names: set[str] = {value for row in rows for value in row[1:4]}
+        "pk", "full_name", "preferred_name", "email", "user_id", "school_id"),
+        key=lambda row: row[0])
+    names: set[str] = {value for row in rows for value in (row[1], row[3])}
     key = tuple(rows)
+    user_ids = [row[4] for row in rows if row[4]]
     if key not in _users_names:
-        user_ids = [row[4] for row in rows if row[4]]
         _users_names.clear()
         _users_names[key] = {value for pair in User.objects.filter(pk__in=user_ids)
                              .values_list("full_name", "email") for value in pair}
     names |= _users_names[key]
-    return sorted(n for n in names if n and n.strip())
+    names = {n for n in names if n and n.strip()}
+    school_ids = {row[5] for row in rows}
+    if names and school_ids:
+        names -= _still_used(school_ids, names, [row[0] for row in rows], user_ids)
+    return sorted(names)
+
+
+def _still_used(school_ids: set[int], names: set[str], person_ids: list[int],
+                user_ids: list[int]) -> set[str]:
+    """The ``names`` someone else of these schools (a person, or a member) goes by."""
+    from django.db.models import Q
+
+    from schoolkeep.accounts.models import User
+    from schoolkeep.people.models import Person
+
+    wanted = list(names)
+    used: set[str] = set()
+    others = (Person.objects.filter(school_id__in=school_ids).exclude(pk__in=person_ids)
+              .filter(Q(full_name__in=wanted) | Q(email__in=wanted)
+                      | Q(preferred_name__in=wanted)))
+    for row in others.values_list("full_name", "email", "preferred_name"):
+        used.update(row)
+    members = (User.objects.filter(memberships__school_id__in=school_ids)
+               .exclude(pk__in=user_ids)
+               .filter(Q(full_name__in=wanted) | Q(email__in=wanted)))
+    for row in members.values_list("full_name", "email"):
+        used.update(row)
+    return used & names
+
+
+def emails_of(person_ids: Iterable[int]) -> list[str]:
+    """The e-mails among ``names_of``: what identifies a person's contact row (a name may be
+    a namesake's)."""
+    return [name for name in names_of(person_ids) if "@" in name]
 
 
 def blank_labels(querysets: Iterable[tuple[QuerySet[Any], str]], names: list[str]) -> int:
@@ -178,18 +216,18 @@ class AccountsErasure(PersonDataOnly):
         names_of(person_ids)  # read before the users' names go, for the other providers
         # Roles go with the membership (cascade); nothing else points at a membership.
         affected = Membership.objects.filter(school=school, user_id__in=user_ids).delete()[0]
-        affected += ApiToken.objects.filter(user_id__in=user_ids).delete()[0]
-        keys = list(UserSession.objects.filter(user_id__in=user_ids)
-                    .values_list("session_key", flat=True))
-        affected += Session.objects.filter(session_key__in=keys).delete()[0]
-        affected += UserSession.objects.filter(user_id__in=user_ids).delete()[0]
         still_member = set(Membership.objects.filter(user_id__in=user_ids)
                            .values_list("user_id", flat=True))
         still_member |= set(OrganisationMembership.objects.filter(user_id__in=user_ids)
                             .values_list("user_id", flat=True))
         gone = [pk for pk in user_ids if pk not in still_member]
-        if not gone:
+        if not gone:  # still at another school or the trust: their sign-ins stay theirs
             return affected
+        affected += ApiToken.objects.filter(user_id__in=gone).delete()[0]
+        keys = list(UserSession.objects.filter(user_id__in=gone)
+                    .values_list("session_key", flat=True))
+        affected += Session.objects.filter(session_key__in=keys).delete()[0]
+        affected += UserSession.objects.filter(user_id__in=gone).delete()[0]
         affected += EmailAddress.objects.filter(user_id__in=gone).delete()[0]
         affected += Authenticator.objects.filter(user_id__in=gone).delete()[0]
         # The e-mail must stay unique: the user's public id, at a domain never used.

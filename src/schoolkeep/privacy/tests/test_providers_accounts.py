@@ -62,6 +62,7 @@ def test_a_user_who_works_at_another_school_only_loses_this_one(personas) -> Non
     user = person.user
     MembershipFactory(user=user, school=personas.other_school, roles=[])
     _token(user)
+    _session(user)
 
     erase("accounts", personas.school, person)
 
@@ -69,7 +70,20 @@ def test_a_user_who_works_at_another_school_only_loses_this_one(personas) -> Non
     assert user.full_name == "Bartholomew Quince" and user.is_active
     assert not is_member(user, personas.school)
     assert is_member(user, personas.other_school)
-    assert not ApiToken.objects.filter(user=user).exists()  # tokens act for every school
+    # Still working at the other school: their API tokens and sign-ins stay.
+    assert ApiToken.objects.filter(user=user).exists()
+    assert Session.objects.filter(session_key=f"key{user.pk}").exists()
+    assert UserSession.objects.filter(user=user).exists()
+
+
+def test_a_trust_administrator_keeps_their_tokens_and_sessions(personas) -> None:
+    person = make_person(personas.school)
+    OrganisationMembershipFactory(user=person.user, organisation=personas.school.organisation)
+    _token(person.user)
+    _session(person.user)
+    erase("accounts", personas.school, person)
+    assert ApiToken.objects.filter(user=person.user).exists()
+    assert UserSession.objects.filter(user=person.user).exists()
 
 
 def test_a_trust_administrator_keeps_their_account(personas) -> None:

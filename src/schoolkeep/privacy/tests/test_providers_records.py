@@ -20,6 +20,7 @@ from schoolkeep.jobs.services import jobs_dir
 from schoolkeep.leavers.models import Checklist
 from schoolkeep.lib import uploads
 from schoolkeep.passwords.models import PasswordChange
+from schoolkeep.people.models import Person
 from schoolkeep.privacy.tests.providers_support import erase, make_person
 from schoolkeep.systems.models import System
 from schoolkeep.training.models import Course, TrainingRecord
@@ -57,6 +58,7 @@ def test_equipment_loans_go_items_stay_unassigned_labels_lose_the_name(people) -
     laptop.refresh_from_db()
     other.refresh_from_db()
     assert laptop.assigned_to_id is None and other.assigned_to_id == colleague.pk
+    assert Loan.objects.filter(pk=kept.pk).exists(), "the colleague's loan must stay"
     kept.refresh_from_db()
     assert kept.issued_by_label == "" and kept.person_id == colleague.pk
 
@@ -178,24 +180,36 @@ def test_assets_systems_and_continuity_keep_their_records_without_the_person(peo
     assert contact.name == "" and contact.phone == "" and contact.email == ""
 
 
-def test_duties_reminder_log_and_the_schools_finished_exports_go(
+def test_duties_reminder_log_and_the_exports_that_may_hold_the_person_go(
         people, django_capture_on_commit_callbacks) -> None:
     school, leaver, colleague = people
     ReminderLog.objects.create(user=leaver.user, school=school, date=DAY)
     ReminderLog.objects.create(user=colleague.user, school=school, date=DAY)
     (jobs_dir() / "export1.xlsx").write_bytes(b"people list")
+    (jobs_dir() / "mine.pdf").write_bytes(b"anything of theirs")
+    (jobs_dir() / "policy.pdf").write_bytes(b"a policy")
+    finished = {"finished_at": timezone.now(), "permission": "people.view"}
     Job.objects.create(school=school, created_by=colleague.user, created_by_label="Kept",
-                       kind="export", permission="people.view", title="People",
-                       stored_name="export1.xlsx", finished_at=timezone.now())
+                       kind="people.record.export", title="People",
+                       stored_name="export1.xlsx", **finished)
+    Job.objects.create(school=school, created_by=leaver.user, created_by_label=NAME,
+                       kind="compliance.policydoc", title="Policy", stored_name="mine.pdf",
+                       **finished)
+    # A colleague's policy document holds nobody's data: left to the day's clean-up.
+    policy = Job.objects.create(school=school, created_by=colleague.user,
+                                created_by_label="Kept", kind="compliance.policydoc",
+                                title="Policy", stored_name="policy.pdf", **finished)
     running = Job.objects.create(school=school, created_by=leaver.user,
-                                 created_by_label=NAME, kind="export",
+                                 created_by_label=NAME, kind="people.record.export",
                                  permission="people.view", title="People")
     erase("duties", school, leaver)
     with django_capture_on_commit_callbacks(execute=True):
         erase("jobs", school, leaver)
     assert list(ReminderLog.objects.values_list("user_id", flat=True)) == [colleague.user_id]
     assert not (jobs_dir() / "export1.xlsx").exists()
-    assert list(Job.objects.values_list("pk", flat=True)) == [running.pk]
+    assert not (jobs_dir() / "mine.pdf").exists()
+    assert (jobs_dir() / "policy.pdf").exists()
+    assert set(Job.objects.values_list("pk", flat=True)) == {running.pk, policy.pk}
     running.refresh_from_db()
     assert running.created_by_id is None and running.created_by_label == ""
 
@@ -209,3 +223,32 @@ def test_a_person_of_another_school_changes_nothing_here(people, personas) -> No
     erase("housekeeping", personas.other_school, stranger)
     campaign.refresh_from_db()
     assert campaign.launched_by_label == NAME  # labels are blanked in the erasing school only
+
+
+def test_a_namesake_colleague_keeps_their_plan_contact_and_labels(people) -> None:
+    school, _leaver, colleague = people
+    leaver = make_person(school, name="Sam Smith", email="sam.old@oakfield.example",
+                         with_user=False, left=DAY)
+    Person.objects.filter(pk=leaver.pk).update(preferred_name="Sam")
+    make_person(school, name="Sam Smith", email="sam.new@oakfield.example")
+    namesake = PlanContact.objects.create(school=school, position=1, kind="it_support",
+                                          name="Sam Smith", phone="07700 900123",
+                                          email="sam.new@oakfield.example")
+    theirs = PlanContact.objects.create(school=school, position=2, kind="it_support",
+                                        name="Sam Smith", phone="07700 900456",
+                                        email="sam.old@oakfield.example")
+    loans = {label: Loan.objects.create(school=school, person=colleague,
+                                        item=Item.objects.create(school=school, kind="laptop"),
+                                        issued_on=DAY, expected_return_on=DAY,
+                                        issued_by_label=label)
+             for label in ("Sam Smith", "Sam", "sam.old@oakfield.example")}
+    erase("continuity", school, leaver)
+    erase("equipment", school, leaver)
+    namesake.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (namesake.name, namesake.phone) == ("Sam Smith", "07700 900123")
+    assert (theirs.name, theirs.phone, theirs.email) == ("", "", "")
+    labels = {label: Loan.objects.get(pk=loan.pk).issued_by_label
+              for label, loan in loans.items()}
+    # A name someone still goes by, and a first name alone, are nobody's in particular.
+    assert labels == {"Sam Smith": "Sam Smith", "Sam": "Sam", "sam.old@oakfield.example": ""}
