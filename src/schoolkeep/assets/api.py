@@ -43,7 +43,7 @@ from schoolkeep.assets.models import (
     OutsideOrganisation,
 )
 from schoolkeep.assets.read_only import refuse_moved
-from schoolkeep.assets.record_types import links_in_force
+from schoolkeep.assets.record_types import in_force_of_link, links_in_force
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
@@ -270,8 +270,9 @@ def _register_views(ids: list[int]) -> dict[int, dict[str, Any]]:
     for link in links_in_force(AssetRecordType.objects.filter(asset_id__in=ids)).order_by(
             "record_type__name", "record_type_id"):
         listed = views[link.asset_id]["record_types"]
-        if link.in_force_public_id not in listed:
-            listed.append(link.in_force_public_id)
+        row = in_force_of_link(link)
+        if row.public_id not in listed:
+            listed.append(row.public_id)
     for asset_id, text in LegacyRetentionText.objects.filter(asset_id__in=ids).values_list(
             "asset_id", "text"):
         views[asset_id]["retention_period"] = text
