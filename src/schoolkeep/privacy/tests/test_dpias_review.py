@@ -353,3 +353,14 @@ def test_the_icos_form_records_the_consultation_and_names_a_wrong_date(
     saved = Dpia.objects.get(pk=dpia.pk)
     assert (saved.ico_consulted_on, saved.ico_response_on) == (_days(-3), _days(-1))
     assert saved.ico_response_digest == selectors.risks_digest(saved.risks.all())
+
+
+def test_a_screening_answer_not_given_as_yes_or_no_with_a_note_is_named(
+        personas: Personas) -> None:
+    dpia = started(personas)
+    bare = {key: value[0] for key, value in answers().items()}
+    with pytest.raises(DomainError) as error:
+        services.dpia_screen(dpia, actor=personas.iao, version=dpia.version,
+                             answers=bare)  # type: ignore[arg-type]
+    assert error.value.field == screening.QUESTIONS[0].key
+    assert Dpia.objects.get(pk=dpia.pk).screening_required is None
