@@ -244,6 +244,7 @@ def register() -> None:
     from schoolkeep.audit.subjects import register_subject
 
     register_provider(AccountsErasure())
-    # Membership events (roles granted, ended) keep their values: they say what access a
-    # member had, and the member's name in them is the actor's, sealed under their key.
+    # Membership events (joined, roles changed, ended) are about the member: their label
+    # ("<name> at <school>") and e-mail are sealed under the user's key, forgotten with them.
+    register_subject("tenancy.membership", user_subject())
     register_subject("accounts.apitoken", user_subject())

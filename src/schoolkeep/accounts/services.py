@@ -24,6 +24,10 @@ from schoolkeep.audit.services import CHANGED, audit_record, diff
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed
 
+# The label of a sign-in event for an address that belongs to no account (an address is kept
+# only under its account's audit key, which the account's erasure forgets).
+NO_ACCOUNT = "An address with no account"
+
 TOKEN_PREFIX = "sk_"  # nosec B105
 TOKEN_RANDOM_BYTES = 32  # 256 bits
 TOKEN_MIN_DAYS, TOKEN_MAX_DAYS, TOKEN_DEFAULT_DAYS = 1, 365, 90
@@ -232,10 +236,12 @@ def lockout_clear(*, attempt: AccessAttempt, actor: Any, school: Any) -> int:
         # The sign-in form's own count too, or it would go on refusing (accounts/lockout.py).
         sign_in_attempts_reset(email=username, address=attempt.ip_address or "")
         user = User.objects.filter(email__iexact=username).first()
+        # The e-mail only under the account's key, forgotten with it.
+        shown = username if user is not None else NO_ACCOUNT
         audit_record(
             action="accounts.lockout.cleared", actor=actor, school=school,
             target=user, target_type="accounts.user",
-            target_label=f"{username} from {attempt.ip_address}",
-            changes={"failures": {"before": failures, "after": 0}},
+            target_label=f"{shown} from {attempt.ip_address}",
+            changes={"failures": {"before": failures, "after": 0}}, subject=user,
         )
     return deleted

@@ -1,7 +1,8 @@
 """Sign-in events, audited: logins, failures, lockouts and two-factor changes.
 
 Nothing here writes an e-mail address or a password to the plain logs: the audit trail is
-where sign-in events are kept (a failed attempt's address is its target label there).
+where sign-in events are kept (a failed attempt's address is its target label there, sealed
+under the account's key; an address with no account is not kept).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from schoolkeep.accounts.services import NO_ACCOUNT
 from schoolkeep.audit.services import audit_record
 
 
@@ -54,8 +56,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     # Never the password: only which account was tried, and only in the audit trail.
     tried = str(credentials.get("email") or credentials.get("username") or "")[:200].lower()
     user = _user_by_email(tried)
+    # The address tried is the account's: sealed under its key (forgotten with it). An
+    # address with no account is nobody's on record: not kept.
     audit_record(action="accounts.login.failed", target=user, target_type="accounts.user",
-                 target_label=tried)
+                 target_label=tried if user is not None else NO_ACCOUNT, subject=user)
 
 
 @receiver(user_locked_out)
@@ -68,12 +72,14 @@ def _locked_out(sender: Any, request: Any = None, username: str | None = None,
         return
     email = (username or "").lower()
     user = _user_by_email(email)
-    label = f"{email} from {ip_address or 'an unknown address'}"
+    # The e-mail only under the account's key (see _login_failed).
+    label = f"{email if user is not None else NO_ACCOUNT} from {ip_address or 'an unknown address'}"
     changes = {"locked": {"before": False, "after": True}}
     school_ids: list[int | None] = [*_member_school_ids(user)] or [None]
     for school_id in school_ids:
         audit_record(action="accounts.lockout.locked", school=school_id, target=user,
-                     target_type="accounts.user", target_label=label, changes=changes)
+                     target_type="accounts.user", target_label=label, changes=changes,
+                     subject=user)
 
 
 @receiver(mfa_signals.authenticator_added)

@@ -132,13 +132,15 @@ def _administrators(school_id: int, people: Iterable[Person]) -> list[Person]:
                   key=lambda person: (person.name_key, person.pk))
 
 
-def _names(people: Iterable[Person]) -> list[str]:
-    return [person.full_name for person in people]
+def _public_ids(people: Iterable[Person]) -> list[str]:
+    """The administrators as the audit trail keeps them: by public id, never by name (the
+    system's events are not about a person, so nothing would seal a name)."""
+    return [str(person.public_id) for person in people]
 
 
 def _snapshot(system: System, administrators: list[Person]) -> dict[str, Any]:
     values = snapshot(system, AUDITED_FIELDS)
-    values["administrators"] = _names(administrators)
+    values["administrators"] = _public_ids(administrators)
     return values
 
 

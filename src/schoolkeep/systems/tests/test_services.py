@@ -40,7 +40,7 @@ def test_create_tidies_folds_and_audits(personas: Personas) -> None:
     assert event.target_id == str(system.public_id)
     assert event.changes["name"] == {"before": None, "after": "Parent Mail"}
     assert event.changes["kind"] == {"before": None, "after": "messaging"}
-    assert event.changes["administrators"] == {"before": None, "after": ["Ada Lovelace"]}
+    assert event.changes["administrators"] == {"before": None, "after": [str(ada.public_id)]}
 
 
 @pytest.mark.parametrize(("fields", "field"), [
