@@ -201,12 +201,20 @@ class QuestionOut(Schema):
 # ---------------------------------------------------------------------------- helpers
 
 
-def _refused(error: DomainError) -> Status[dict[str, Any]]:
+def _refused(error: DomainError, *, sent: str = "") -> Status[dict[str, Any]]:
     """A broken rule as 422 naming the field; a refusal or a stale version goes on to the
-    API's handlers (403, 409)."""
+    API's handlers (403, 409). A refusal of the whole change (the DPIA is signed off or
+    archived) names no field of its own: it names ``sent``, the first field the body sent."""
     if isinstance(error, NotAllowed | StaleVersion):
         raise error
-    return Status(422, {"detail": [{"loc": _loc(error.field or ""), "msg": error.message}]})
+    return Status(422, {"detail": [{"loc": _loc(error.field or sent),
+                                    "msg": error.message}]})
+
+
+def _first_sent(payload: Schema) -> str:
+    """The first field the body sent besides its version ("version" when only that)."""
+    sent = [name for name in payload.model_dump(exclude_unset=True) if name != "version"]
+    return sent[0] if sent else "version"
 
 
 def _loc(field: str) -> list[str]:
@@ -287,6 +295,9 @@ def _start_subject(access: SchoolAccess, payload: DpiaIn) -> dict[str, Any]:
     it, as for an id that does not exist)."""
     if payload.asset and payload.system:
         raise DomainError("Give an asset or a system, not both.", field="system")
+    if (payload.asset or payload.system) and payload.project_name.strip():
+        raise DomainError("Give a project's name only for a new project, not with an asset "
+                          "or a system.", field="project_name")
     if payload.asset:
         asset = Asset.objects.filter(school=access.school, public_id=payload.asset,
                                      archived_at__isnull=True).first()
@@ -366,7 +377,7 @@ def dpia_change(request: HttpRequest, dpia_id: UUID, params: Query[SchoolParam],
     try:
         services.dpia_update(found, actor=request.user, version=payload.version, **fields)
     except DomainError as error:
-        return _refused(error)
+        return _refused(error, sent=_first_sent(payload))
     return _detail_out(_found(access, dpia_id))
 
 
@@ -388,5 +399,5 @@ def dpia_screening(request: HttpRequest, dpia_id: UUID, params: Query[SchoolPara
                              answers={key: (each.answer, each.note)
                                       for key, each in payload.answers.items()})
     except DomainError as error:
-        return _refused(error)
+        return _refused(error, sent="answers")
     return _detail_out(_found(access, dpia_id))

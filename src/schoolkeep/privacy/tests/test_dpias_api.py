@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.text import fold
 from schoolkeep.privacy.dpias import screening, services
 from schoolkeep.privacy.dpias.models import Dpia, DpiaState
+from schoolkeep.privacy.tests import dpias_support as stages
+from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +258,68 @@ def test_the_list_reads_the_same_queries_at_3_and_at_40_rows(personas: Personas,
     many = count()
     assert few[1] == 3 and many[1] == 40
     assert few[0] == many[0]
+
+
+# --- review fixes ---------------------------------------------------------------------------
+
+
+def _signed_off(personas: Personas) -> Dpia:
+    dpia = stages.advised(personas, stages.with_risk(personas))
+    return stages.sign_off(personas, dpia)
+
+
+@pytest.mark.parametrize("subject", ["asset", "system"])
+def test_a_project_name_with_an_asset_or_a_system_is_422_on_it(
+        personas: Personas, api: Any, subject: str) -> None:
+    if subject == "asset":
+        given = str(make_asset(personas.school).public_id)
+    else:
+        given = str(System.objects.create(school=personas.school, name="MIS",
+                                          name_key="mis").public_id)
+    answer = api(personas.dpo).post({"school": "oakfield", subject: given,
+                                     "project_name": "Reading app"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "project_name"]
+    assert Dpia.objects.count() == 0
+
+
+def test_a_change_to_a_signed_off_dpia_is_422_on_the_first_field_sent(
+        personas: Personas, api: Any) -> None:
+    dpia = _signed_off(personas)
+    answer = api(personas.dpo).patch(url(dpia), {"version": dpia.version,
+                                                  "necessity": "Changed"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "necessity"]
+    assert "signed off" in answer.json()["detail"][0]["msg"]
+    screen = api(personas.dpo).post({"version": dpia.version, "answers": all_no()},
+                                    url=url(dpia, "screening"))
+    assert screen.status_code == 422
+    assert screen.json()["detail"][0]["loc"] == ["body", "answers"]
+    assert Dpia.objects.get(pk=dpia.pk).necessity == dpia.necessity
+
+
+def test_a_change_to_an_archived_dpia_is_422_on_the_first_field_sent(
+        personas: Personas, api: Any) -> None:
+    dpia = started(personas.school)
+    services.dpia_archive(dpia, actor=personas.iao, version=dpia.version)
+    version = Dpia.objects.get(pk=dpia.pk).version
+    answer = api(personas.dpo).patch(url(dpia), {"version": version, "review_on": None})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "review_on"]
+    assert "archived" in answer.json()["detail"][0]["msg"]
+    only = api(personas.dpo).patch(url(dpia), {"version": version})
+    assert only.json()["detail"][0]["loc"] == ["body", "version"]
+
+
+@pytest.mark.parametrize("review_on", [None, "days-before", "same-day"])
+def test_a_signed_off_dpia_keeps_a_review_date_after_its_sign_off(
+        personas: Personas, api: Any, review_on: str | None) -> None:
+    dpia = _signed_off(personas)
+    assert dpia.signed_off_on is not None
+    sent = {None: None, "same-day": dpia.signed_off_on.isoformat(),
+            "days-before": (dpia.signed_off_on - timedelta(days=3)).isoformat()}[review_on]
+    answer = api(personas.dpo).patch(url(dpia), {"version": dpia.version,
+                                                  "review_on": sent})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "review_on"]
+    assert Dpia.objects.get(pk=dpia.pk).review_on == dpia.review_on
