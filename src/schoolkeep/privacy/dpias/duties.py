@@ -7,7 +7,8 @@ Three kinds:
 
   * a current DPIA (of an asset, a system or a project) whose screening says one is
     required and which is not signed off (nor waiting for the ICO's answer to a prior
-    consultation already made: nobody at the school can finish it then). Due the day it
+    consultation already made, nor with a high residual risk not yet taken to the ICO: that
+    is the SIRO's ``ico-due`` and nobody can finish it first). Due the day it
     was screened (a legacy DPIA made from the register's old "DPIA needed" has no
     screening: the day it was recorded), so
     overdue from the next day: UK GDPR asks for the assessment *before* the processing,
@@ -16,10 +17,13 @@ Three kinds:
     screened (no current DPIA, or one whose screening is not finished). Due the day the
     asset was added. Either alone does not make a DPIA required (children's data is one of
     the nine criteria, and two are needed), but both are signs that the screening must be
-    done, so we ask for it; a screening that says "not required" ends the duty.
+    done, so we ask for it; a screening that says "not required" ends the duty. It links to
+    the screening of the DPIA already started, else to the start page for the asset.
 
   Owner: the asset's owner person's account while they are at the school, else the DPO (a
   system or a project has no owner in Schoolkeep: the DPO).
+  Days are London days (a record made at 00:30 in summer is that day's).
+  A DPIA of an archived asset or system raises nothing.
 - ``dpias.review-due``: a signed-off DPIA whose review date has come. Due on the review
   date. Owner: the DPO (the ICO's template asks the DPO to keep it under review).
 - ``dpias.ico-due``: a current DPIA not signed off with a risk whose *residual* result is
@@ -41,25 +45,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.db.models import (
     Case,
-    DateField,
     Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import NoReverseMatch, reverse
 
 from schoolkeep.assets.models import Asset
 from schoolkeep.duties.registry import register as register_provider
 from schoolkeep.duties.types import (
+    LONDON,
     CountsFromKinds,
     Duty,
     DutyCounts,
@@ -115,19 +121,31 @@ def _high_residual() -> Exists:
                   .filter(dpia_id=OuterRef("pk"), product__gte=HIGH_PRODUCT))
 
 
-CURRENT_DPIA = Q(archived_at__isnull=True) & (Q(asset__isnull=True)
-                                              | Q(asset__archived_at__isnull=True))
+# A DPIA of an archived asset or system is over with the processing it assessed.
+CURRENT_DPIA = (Q(archived_at__isnull=True)
+                & (Q(asset__isnull=True) | Q(asset__archived_at__isnull=True))
+                & (Q(system__isnull=True) | Q(system__archived_at__isnull=True)))
 # Waiting for the ICO's answer to a prior consultation, nobody at the school can finish it.
 WAITING_FOR_ICO = Q(ico_consulted_on__isnull=False, ico_response_on__isnull=True)
-REQUIRED_Q = Q(screening_required=True, signed_off_on__isnull=True) & ~WAITING_FOR_ICO
+# A high residual risk not yet taken to the ICO: the SIRO's duty (ICO_Q), and nothing the
+# owner can finish before it, so it is not also the owner's "required and not done".
+ICO_OWED = Q(ico_consulted_on__isnull=True, high_residual=True)
+REQUIRED_Q = (Q(screening_required=True, signed_off_on__isnull=True) & ~WAITING_FOR_ICO
+              & ~ICO_OWED)
 REVIEW_Q = Q(signed_off_on__isnull=False, review_on__isnull=False)
-ICO_Q = Q(signed_off_on__isnull=True, ico_consulted_on__isnull=True, high_residual=True)
+ICO_Q = Q(signed_off_on__isnull=True) & ICO_OWED
+
+
+def _london_day(field: str) -> TruncDate:
+    """The calendar day in Europe/London of a timestamp (a record made at 00:30 in a London
+    summer is that day's, not the day before's in UTC)."""
+    return TruncDate(field, tzinfo=LONDON)
 
 
 def _dpias(ids: list[int], today: date) -> QuerySet[Dpia]:
     """Current DPIAs of the schools, with the columns every kind reads: ``duty_owner`` (the
     asset owner's account), ``started`` (the day recorded), ``high_residual``."""
-    started = Cast("created_at", output_field=DateField())
+    started = _london_day("created_at")
     return (Dpia.objects.filter(CURRENT_DPIA, school_id__in=ids)
             .alias(duty_owner=_staying_owner("asset__", today),
                    started=started, high_residual=_high_residual())
@@ -140,6 +158,12 @@ def _screened_dpia() -> Exists:
                                       screening_required__isnull=False))
 
 
+def _unscreened_dpia() -> Subquery:
+    """The asset's current DPIA whose screening is not finished, if it has one."""
+    return Subquery(Dpia.objects.filter(asset_id=OuterRef("pk"), archived_at__isnull=True)
+                    .values("public_id")[:1])
+
+
 SENSITIVE = Q(special_category_data=True) | Q(children_data=True)
 
 
@@ -148,7 +172,7 @@ def _unscreened_assets(ids: list[int], today: date) -> QuerySet[Asset]:
     return (Asset.objects.filter(SENSITIVE, school_id__in=ids, archived_at__isnull=True)
             .filter(~_screened_dpia())
             .alias(duty_owner=_staying_owner("", today),
-                   added=Cast("created_at", output_field=DateField())))
+                   added=_london_day("created_at")))
 
 
 def _windows(field: str, today: date, until: date) -> tuple[Q, Q]:
@@ -278,20 +302,22 @@ class DpiaDuties(CountsFromKinds):
                            owner_name=F("asset__owner_person__full_name"),
                            marker=Value(DPIA_ROW), name=Coalesce("asset__name",
                                                                  "system__name",
-                                                                 "project_name"))
+                                                                 "project_name"),
+                           current=F("public_id"))
                  .values_list("marker", "public_id", "due_day", "name", "owner",
-                              "owner_name"))
+                              "owner_name", "current"))
         a_overdue, a_due = _windows("added", today, until)
         assets = (_unscreened_assets([school_id], today).filter(a_overdue | a_due).filter(kept)
                   .order_by()
                   .annotate(due_day=F("added"), owner=F("duty_owner"),
                             owner_name=F("owner_person__full_name"),
-                            marker=Value(ASSET_ROW), dpia_name=F("name"))
+                            marker=Value(ASSET_ROW), dpia_name=F("name"),
+                            current=_unscreened_dpia())
                   .values_list("marker", "public_id", "due_day", "dpia_name", "owner",
-                               "owner_name"))
+                               "owner_name", "current"))
         found = dpias.union(assets, all=True).order_by("due_day", "public_id")[rows]
         duties = []
-        for marker, public_id, due_day, name, owner, owner_name in found:
+        for marker, public_id, due_day, name, owner, owner_name, current in found:
             due_day = _as_date(due_day)
             owner_fields: dict[str, Any] = (
                 {"owner_user_id": owner, "owner_label": owner_name or ""}
@@ -310,12 +336,25 @@ class DpiaDuties(CountsFromKinds):
                             title="Screen an information asset for a DPIA",
                             subject=str(name), due_at=due_day,
                             status=status_for(due_day, now),
-                            url=_url("dpias:dpia-start", query=f"asset={public_id}"),
+                            url=_screening_url(public_id, current),
                             permission="dpias.manage",
                             action="Answer the screening questions: it holds special "
                                    "category or children's data", **owner_fields)
             duties.append(duty)
         return duties
+
+
+def _screening_url(asset_id: Any, current: Any) -> str:
+    """The screening of the asset's DPIA already started (the start page does not offer an
+    asset that has one), else the start page for the asset."""
+    if current:
+        return _url("dpias:dpia-screening", _as_uuid(current))
+    return _url("dpias:dpia-start", query=f"asset={asset_id}")
+
+
+def _as_uuid(value: Any) -> UUID:
+    """A UUID from the database: SQLite hands back a UUID of a UNION as hex text."""
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _as_date(value: date | str) -> date:

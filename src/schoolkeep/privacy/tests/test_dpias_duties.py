@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.urls import reverse
 from tests.factories import SchoolFactory
 from tests.personas import Personas
 
@@ -21,8 +22,10 @@ from schoolkeep.duties.selectors import owners_for
 from schoolkeep.duties.types import DUE, OVERDUE, DutyCounts
 from schoolkeep.lib.text import fold
 from schoolkeep.people.models import Person
+from schoolkeep.privacy.dpias import services
 from schoolkeep.privacy.dpias.duties import ICO, REQUIRED, REVIEW, provider
 from schoolkeep.privacy.dpias.models import Dpia, DpiaRisk, DpiaState
+from schoolkeep.systems.models import System
 from schoolkeep.tenancy.models import School
 from schoolkeep.tenancy.roles import Role
 
@@ -146,6 +149,42 @@ def test_an_unscreened_asset_with_childrens_or_special_data_asks_for_screening(
     assert duties[f"{REQUIRED}:asset:{special.public_id}"].status == DUE
 
 
+def test_an_asset_whose_dpia_is_started_links_to_that_dpias_screening(
+        personas: Personas) -> None:
+    started = asset(personas.school, children_data=True, name="Pupil photos")
+    made = services.dpia_start(school=personas.school, actor=None, asset=started)
+    fresh = asset(personas.school, children_data=True, name="Reading records")
+    duties = {duty.subject: duty for duty in listed(personas.school, REQUIRED)}
+    assert duties["Pupil photos"].url == reverse("dpias:dpia-screening",
+                                                 args=[made.public_id])
+    assert duties["Reading records"].url == (f"{reverse('dpias:dpia-start')}"
+                                             f"?asset={fresh.public_id}")
+
+
+def test_a_dpia_of_an_archived_system_raises_nothing(personas: Personas) -> None:
+    old = System.objects.create(school=personas.school, name="Old MIS", name_key="old mis")
+    kept = System.objects.create(school=personas.school, name="New MIS", name_key="new mis")
+    required(personas.school, system=old, project_name="")
+    made = required(personas.school, system=kept, project_name="")
+    System.objects.filter(pk=old.pk).update(archived_at=NOW)
+    assert [d.key for d in listed(personas.school)] == [f"{REQUIRED}:{made.public_id}"]
+    assert provider.counts([personas.school.pk], now=NOW, horizon=UNTIL)[
+        personas.school.pk].total == 1
+
+
+def test_due_days_are_london_days(personas: Personas) -> None:
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time).
+    late_evening = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+    added = asset(personas.school, children_data=True, name="Summer photos")
+    Asset.objects.filter(pk=added.pk).update(created_at=late_evening)
+    legacy = dpia(personas.school, screening_required=True,  # no screening: the day recorded
+                  state=DpiaState.IN_PROGRESS, legacy=True)
+    Dpia.objects.filter(pk=legacy.pk).update(created_at=late_evening)
+    duties = {duty.key: duty for duty in listed(personas.school, REQUIRED)}
+    assert duties[f"{REQUIRED}:asset:{added.public_id}"].due_at == date(2026, 7, 2)
+    assert duties[f"{REQUIRED}:{legacy.public_id}"].due_at == date(2026, 7, 2)
+
+
 # --- review and the ICO -------------------------------------------------------------------------
 
 
@@ -178,6 +217,15 @@ def test_a_high_residual_risk_without_the_icos_consultation_is_the_siros(
     assert "8 weeks" in duty.action
 
 
+def test_a_high_residual_risk_not_taken_to_the_ico_is_only_the_siros(
+        personas: Personas) -> None:
+    high = required(personas.school, project_name="Face recognition")
+    risk(high, (3, 3))
+    assert [d.key for d in listed(personas.school)] == [f"{ICO}:{high.public_id}"]
+    counts = provider.kind_counts(personas.school.pk, now=NOW, horizon=UNTIL)
+    assert counts[REQUIRED].mine.total == counts[REQUIRED].others.total == 0
+
+
 # --- counts -------------------------------------------------------------------------------------
 
 
@@ -196,7 +244,7 @@ def test_counts_agree_with_the_lists(personas: Personas) -> None:
     assert counts[personas.school.pk] == DutyCounts(
         due=sum(d.status == DUE for d in duties), overdue=sum(d.status == OVERDUE
                                                              for d in duties))
-    assert counts[personas.school.pk].total == 5
+    assert counts[personas.school.pk].total == 4  # the high residual risk: the ICO's only
 
 
 def test_kind_counts_split_mine_from_others(personas: Personas) -> None:
@@ -225,7 +273,7 @@ def test_counts_are_one_query_for_any_number_of_schools(
         ids.append(school.pk)
     with django_assert_num_queries(1):
         counts = provider.counts(ids, now=NOW, horizon=UNTIL)
-    assert {counts[school_id].total for school_id in ids} == {5}
+    assert {counts[school_id].total for school_id in ids} == {4}
 
 
 @pytest.mark.parametrize("n", [3, 40])
