@@ -24,7 +24,7 @@ def build(personas: Personas) -> dict[str, Any]:
                            kind=PersonKind.SUPPORT)
     hold = ErasureHold.objects.create(school=personas.school, person=person,
                                       reason=HoldReason.LITIGATION)
-    return {"erasure_person_id": str(person.public_id),
+    return {"erasure_person_id": str(person.public_id), "erasure_person_pk": str(person.pk),
             "erasure_hold_id": str(hold.public_id)}
 
 
@@ -35,6 +35,9 @@ URL_ARGUMENTS = {
 FORM_BODIES: dict[tuple[str, str], Any] = {
     ("erasure:hold-add", "POST"): lambda t: {
         "person": t.extra["erasure_person_id"], "reason": HoldReason.ALLEGATION},
+    ("erasure:hold-record", "POST"): lambda t: {
+        "subject_type": "people.person", "subject_id": t.extra["erasure_person_pk"],
+        "reason": HoldReason.LITIGATION},
 }
 
 #                                          anon siro dpo iao  bm  it  dsl  hr  da staff gov aud trust out
@@ -43,6 +46,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("erasure:erasure-list", "POST"): "302 405 405 405 405 405 403 405 405 403 403 405 403 405",
     ("erasure:hold-add", "GET"): "302 403 200 403 403 403 403 403 403 403 403 403 403 403",
     ("erasure:hold-add", "POST"): "302 403 302 403 403 403 403 403 403 403 403 403 403 403",
+    ("erasure:hold-record", "GET"): "302 403 405 403 403 403 403 403 403 403 403 403 403 403",
+    ("erasure:hold-record", "POST"): "302 403 302 403 403 403 403 403 403 403 403 403 403 403",
     ("erasure:hold-release", "GET"): "302 403 405 403 403 403 403 403 403 403 403 403 403 403",
     ("erasure:hold-release", "POST"): "302 403 302 403 403 403 403 403 403 403 403 403 403 403",
 }

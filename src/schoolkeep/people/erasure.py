@@ -16,10 +16,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from schoolkeep.people.models import CertificateCopy, Check, CheckOverride, Person
-from schoolkeep.privacy.erasure.registry import DueItem
+from schoolkeep.privacy.erasure.registry import DueItem, run_date
 from schoolkeep.privacy.schedule.keys import OWN_LEAVERS
 
 PERSON_LABEL = "people.person"
@@ -62,7 +61,7 @@ class PeopleProvider:
         pks = [item.pk for item in items if item.model_label == PERSON_LABEL]
         if not pks:
             return {}
-        today = timezone.localdate()
+        today = run_date()  # the run's date: a hold until a day ends on the run's day
         reasons: dict[int, str] = {}
         for person_id in (Checklist.objects.filter(
                 school=school, person_id__in=pks, kind=Checklist.Kind.LEAVER,
@@ -107,13 +106,19 @@ def register_subjects() -> None:
     from schoolkeep.audit.subjects import register_subject
 
     register_subject(PERSON_LABEL, lambda p: (PERSON_LABEL, str(p.pk)))
-    for label in ("people.check", "people.checkoverride", "privacy.erasurehold"):
+    for label in ("people.check", "people.checkoverride"):
         register_subject(label, _by_person_id)
+    register_subject("privacy.erasurehold", _hold_person)
     register_subject("people.certificatecopy", _copy_person)
 
 
 def _by_person_id(record: Any) -> tuple[str, str]:
     return PERSON_LABEL, str(record.person_id)
+
+
+def _hold_person(hold: Any) -> tuple[str, str] | None:
+    # A hold on another record (an incident, a request) is about no person of the register.
+    return (PERSON_LABEL, str(hold.person_id)) if hold.person_id else None
 
 
 def _copy_person(copy: Any) -> tuple[str, str]:

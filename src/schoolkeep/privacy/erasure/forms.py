@@ -41,3 +41,15 @@ class HoldForm(forms.Form):
         assert isinstance(person, forms.ModelChoiceField)
         person.queryset = (Person.objects.filter(school=school)
                            .order_by("leaving_date", "name_key"))
+
+
+class RecordHoldForm(forms.Form):
+    """A hold on one record from the list of records due (its kind and id, and why)."""
+
+    subject_type = forms.CharField(max_length=100,
+                                   error_messages={"required": "Choose a record"})
+    subject_id = forms.CharField(max_length=64, error_messages={"required": "Choose a record"})
+    reason = forms.ChoiceField(label="Why must it wait?", choices=HoldReason.choices,
+                               error_messages={"required": "Choose why the erasure must wait",
+                                               "invalid_choice": "Choose why the erasure "
+                                                                 "must wait from the list"})

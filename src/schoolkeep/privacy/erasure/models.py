@@ -45,6 +45,17 @@ class ErasureHold(models.Model):
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.person_id or self.subject_type})"
 
+    @property
+    def record_label(self) -> str:
+        """What a hold on a record other than a person holds, without a name."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.subject_type)
+        except (LookupError, ValueError):
+            return "A record"
+        return f"{str(model._meta.verbose_name).capitalize()} (record {self.subject_id})"
+
 
 class Tombstone(models.Model):
     """What is left of an erased record: its kind and id, so that the audit trail still

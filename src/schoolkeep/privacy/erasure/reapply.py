@@ -1,10 +1,11 @@
 """Re-applying the tombstone ledger after a restore.
 
 A restored database is as old as its backup: it may hold records erased since. For every
-ledger line whose record exists again, its provider erases it again (in batches, with an
-``erasure.reapplied`` audit event each and its tombstone; no new ledger line). A record
-already gone costs nothing. Holds are not asked again: the record was erased once, with
-none in the way.
+ledger line whose record exists again (the same id, public id and school) and has no
+tombstone, its provider erases it again (in batches, with an ``erasure.reapplied`` audit
+event each and its tombstone; no new ledger line). A record already gone or already erased
+costs nothing, so re-applying twice changes nothing. Holds are not asked again: the record
+was erased once, with none in the way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from schoolkeep.audit.context import audit_context
 from schoolkeep.privacy.erasure.ledger import LedgerLine, read_ledger
+from schoolkeep.privacy.erasure.models import Tombstone
 from schoolkeep.privacy.erasure.registry import DueItem, provider
 from schoolkeep.privacy.erasure.runner import ACTOR_LABEL, BATCH_SIZE, erase_items
 
@@ -38,6 +40,24 @@ def _erased_on(line: LedgerLine) -> date:
         return datetime.fromisoformat(line.erased_at).date()
     except ValueError:
         return timezone.localdate()
+
+
+def _same_records(label: str, by_pk: dict[int, LedgerLine], school_id: int | None) -> list[int]:
+    """The pks of the ledger's records the database holds again: the same id, the same
+    public id and the same school (a pk reused after a restore is someone else), and not
+    erased already (a tombstone: a record whose row is kept, erased once, is not again)."""
+    model = apps.get_model(label)
+    fields = {f.attname for f in model._meta.concrete_fields}
+    columns = ["pk", "public_id" if "public_id" in fields else "pk",
+               "school_id" if "school_id" in fields else "pk"]
+    rows = model._default_manager.filter(pk__in=list(by_pk)).values_list(*columns)
+    same = [pk for pk, public_id, school in rows
+            if str(public_id) == by_pk[pk].subject_id
+            and ("school_id" not in fields or school == school_id)]
+    tombstoned = set(Tombstone.objects.filter(
+        subject_type=label, subject_id__in=[by_pk[pk].subject_id for pk in same])
+        .values_list("subject_id", flat=True))
+    return sorted(pk for pk in same if by_pk[pk].subject_id not in tombstoned)
 
 
 def reapply_ledger(path: Path | None = None, *, now: datetime | None = None) -> ReapplyResult:
@@ -60,15 +80,13 @@ def reapply_ledger(path: Path | None = None, *, now: datetime | None = None) -> 
                                name, school_id)
                 skipped += len(lines)
                 continue
-            model = apps.get_model(label)
             by_pk = {line.pk: line for line in lines}
-            present = sorted(model._default_manager.filter(pk__in=list(by_pk))
-                             .values_list("pk", flat=True))
+            present = _same_records(label, by_pk, school_id)
             for start in range(0, len(present), BATCH_SIZE):
                 items = [DueItem(provider=name, record_type_key=by_pk[pk].record_type_key,
                                  model_label=label, pk=pk, ends_on=_erased_on(by_pk[pk]),
                                  description="Erased before, again after a restore")
                          for pk in present[start:start + BATCH_SIZE]]
-                erase_items(found, school, items, now=now, reapplied=True)
-                again += len(items)
+                erased, _held = erase_items(found, school, items, now=now, reapplied=True)
+                again += len(erased)
     return ReapplyResult(lines=count, erased_again=again, skipped=skipped)

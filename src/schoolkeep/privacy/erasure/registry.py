@@ -8,6 +8,9 @@ provider what is due, what must wait, then erases in batches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -52,6 +55,25 @@ class ErasureProvider(Protocol):
 
 
 _providers: dict[str, ErasureProvider] = {}
+_run_date: ContextVar[date | None] = ContextVar("erasure_run_date", default=None)
+
+
+@contextmanager
+def run_date_set(today: date) -> Iterator[None]:
+    """The run's date for ``holds`` (a hold until a day ends on the run's day, not the
+    machine's)."""
+    token = _run_date.set(today)
+    try:
+        yield
+    finally:
+        _run_date.reset(token)
+
+
+def run_date() -> date:
+    """The date of the erasure run in progress, else today."""
+    from django.utils import timezone
+
+    return _run_date.get() or timezone.localdate()
 
 
 def register_provider(provider: ErasureProvider) -> None:

@@ -58,6 +58,52 @@ def hold_add(*, school: Any, actor: Any, person: Person, reason: str, note: str 
     return hold
 
 
+def hold_record(*, school: Any, actor: Any, subject_type: str, subject_id: str, reason: str,
+                note: str = "", until: date | None = None) -> ErasureHold:
+    """Hold the erasure of one record due for erasure that is not a person (an incident, a
+    request, a parent): the runner skips it while the hold is in force."""
+    from django.apps import apps
+
+    from schoolkeep.privacy.erasure.registry import covered_models
+
+    if subject_type not in covered_models() or not str(subject_id).isdigit():
+        raise DomainError("Choose a record from the list of records due.", field="record")
+    model = apps.get_model(subject_type)
+    fields = {f.attname for f in model._meta.concrete_fields}
+    found = model._default_manager.filter(pk=int(subject_id))
+    if "school_id" in fields:
+        found = found.filter(school_id=school.pk)
+    if not found.exists():
+        raise DomainError("Choose a record from the list of records due.", field="record")
+    _check(reason, note, until)
+    # A person's hold is also theirs (it goes with them, its events are sealed with them).
+    person_id = int(subject_id) if subject_type == "people.person" else None
+    with transaction.atomic():
+        require_permission(school=school, actor=actor, permission="erasure.hold",
+                           message=NOT_ALLOWED)
+        hold = ErasureHold(school=school, person_id=person_id, subject_type=subject_type,
+                           subject_id=str(int(subject_id)), reason=reason,
+                           note=(note or "").strip(), until=until,
+                           created_by_label=actor_label(actor))
+        full_clean_or_error(hold)
+        hold.save()
+        audit_record(action="erasure.hold-added", school=school, actor=actor, target=hold,
+                     target_label="Erasure hold", subject=None,
+                     changes={"record": subject_type, "reason": reason, "until": until,
+                              "note": CHANGED if hold.note else None})
+    return hold
+
+
+def _check(reason: str, note: str, until: date | None) -> None:
+    if reason not in HoldReason.values:
+        raise DomainError("Choose why the erasure must wait.", field="reason")
+    if len((note or "").strip()) > NOTE_MAX:
+        raise DomainError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+    if until is not None and until <= timezone.localdate():
+        raise DomainError("The day the hold ends must be after today, or left empty.",
+                          field="until")
+
+
 def hold_release(*, hold: ErasureHold, actor: Any) -> ErasureHold:
     """End a hold now: the person is erased at the next run if their period has ended."""
     with transaction.atomic():
@@ -70,6 +116,7 @@ def hold_release(*, hold: ErasureHold, actor: Any) -> ErasureHold:
         current.save(update_fields=["released_at"])
         audit_record(action="erasure.hold-released", school=current.school_id, actor=actor,
                      target=current, target_label="Erasure hold",
-                     subject=("people.person", str(current.person_id)),
+                     subject=(("people.person", str(current.person_id))
+                              if current.person_id else None),
                      changes={"released_at": current.released_at})
     return current

@@ -9,5 +9,6 @@ app_name = "erasure"
 urlpatterns: list[URLPattern] = [
     path("", views.erasure_list, name="erasure-list"),
     path("holds/new/", views.hold_add_view, name="hold-add"),
+    path("holds/record/", views.hold_record_view, name="hold-record"),
     path("holds/<uuid:public_id>/release/", views.hold_release_view, name="hold-release"),
 ]

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolkeep.lib.errors import DomainError
 from schoolkeep.privacy.erasure import selectors
-from schoolkeep.privacy.erasure.forms import HoldForm
-from schoolkeep.privacy.erasure.services import hold_add, hold_release
+from schoolkeep.privacy.erasure.forms import HoldForm, RecordHoldForm
+from schoolkeep.privacy.erasure.models import HoldReason
+from schoolkeep.privacy.erasure.services import hold_add, hold_record, hold_release
 from schoolkeep.privacy.schedule.keys import OWN_KEYS
 from schoolkeep.tenancy.decorators import school_view
 from schoolkeep.tenancy.http import SchoolRequest, posted
@@ -32,7 +33,25 @@ def erasure_list(request: SchoolRequest) -> HttpResponse:
     return render(request, "privacy/erasure/list.html", {
         "page_title": "Schoolkeep's own erasure", "overview": overview, "may_hold": may_hold,
         "holds": holds, "hold_count": selectors.active_holds(request.school).count(),
-        "own_keys": OWN_KEYS})
+        "own_keys": OWN_KEYS, "reasons": HoldReason.choices})
+
+
+@school_view("erasure.hold")
+@require_POST
+def hold_record_view(request: SchoolRequest) -> HttpResponse:
+    """The DPO holds one record from the page's list of records due (a row's own form)."""
+    form = RecordHoldForm(request.POST)
+    if not form.is_valid():
+        _field, errors = next(iter(form.errors.items()))
+        messages.error(request, f"The hold was not added: {errors[0]}")
+        return redirect("erasure:erasure-list")
+    try:
+        hold_record(school=request.school, actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, f"The hold was not added: {exc.message}")
+    else:
+        messages.success(request, "The erasure of this record is held until you release it.")
+    return redirect("erasure:erasure-list")
 
 
 @school_view("erasure.hold")

@@ -1,6 +1,7 @@
 """Schoolkeep's own erasure: a hold may be for an open request about the person; an erased
 person's tombstone keeps their kind of post and leaving date (no name)."""
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 
@@ -29,5 +30,25 @@ class Migration(migrations.Migration):
             model_name="tombstone",
             index=models.Index(fields=["school", "subject_type", "event_on"],
                                name="tombstone_school_event"),
+        ),
+        # The DPO's hold on any record due for erasure, not only a person.
+        migrations.AlterField(
+            model_name="erasurehold", name="person",
+            field=models.ForeignKey(blank=True, null=True,
+                                    on_delete=django.db.models.deletion.CASCADE,
+                                    related_name="erasure_holds", to="people.person"),
+        ),
+        migrations.AddField(
+            model_name="erasurehold", name="subject_type",
+            field=models.CharField(blank=True, default="", max_length=100),
+        ),
+        migrations.AddField(
+            model_name="erasurehold", name="subject_id",
+            field=models.CharField(blank=True, default="", max_length=64),
+        ),
+        migrations.AddIndex(
+            model_name="erasurehold",
+            index=models.Index(fields=["school", "subject_type", "subject_id"],
+                               name="erasurehold_subject"),
         ),
     ]

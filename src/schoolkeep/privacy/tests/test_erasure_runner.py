@@ -95,7 +95,7 @@ def test_the_run_erases_the_leaver_their_checks_and_copies(
     assert "Quince" not in ledger_path().read_text()
 
 
-def test_batches_erase_everyone_and_one_log_entry_per_run(
+def test_batches_erase_everyone_and_log_an_entry_with_each_batch(
         personas: Personas, django_capture_on_commit_callbacks) -> None:
     people = [make_leaver(personas.school, name=f"Leaver {n}", left=years_ago(7, days=n))
               for n in range(5)]
@@ -103,7 +103,7 @@ def test_batches_erase_everyone_and_one_log_entry_per_run(
         report = run_erasure(personas.school, batch_size=2)
     assert sorted(leavers_of(report, personas.school)) == sorted(p.pk for p in people)
     assert not Person.objects.filter(pk__in=[p.pk for p in people]).exists()
-    assert Destruction.objects.get().quantity == 5
+    assert sorted(Destruction.objects.values_list("quantity", flat=True)) == [1, 2, 2]
     assert AuditEvent.objects.filter(action="erasure.erased").count() == 5
     assert len(list(read_ledger())) == 5
 
@@ -167,7 +167,7 @@ def test_a_person_the_database_protects_waits_and_the_others_are_erased(
         p.pk for p in people if p is not people[2])
     assert waiting_of(report, personas.school) == {people[2].pk: PROTECTED}
     assert Person.objects.filter(pk=people[2].pk).exists()
-    assert Destruction.objects.get().quantity == 3
+    assert sum(Destruction.objects.values_list("quantity", flat=True)) == 3
 
 
 def test_another_schools_leavers_are_left_alone(personas: Personas) -> None:
