@@ -1,13 +1,16 @@
 """The demo's DPIAs at Larkspur, written through the DPIA services, dated back from the day
 the demo is built so that it builds (and looks current) on any date:
 
-- "Child protection records": half done. Screened (special category data about
+- "Child protection records": half done. Screened 20 days ago (special category data about
   vulnerable people: two of the nine criteria, so required), the processing described, two
   risks with their measures, and the DPO's advice recorded 10 days ago and followed; the
   SIRO has not signed it off yet.
-- "CCTV recordings": complete. Screened (monitoring, and children among those filmed),
-  assessed, the DPO's advice recorded 40 days ago, signed off by the SIRO 30 days ago, with
-  its review due in 11 months.
+- "CCTV recordings": complete. Screened 45 days ago (monitoring, and children among those
+  filmed), assessed, the DPO's advice recorded 40 days ago, signed off by the SIRO 30 days
+  ago, with its review due in 11 months.
+
+The dates are in the order the services keep (screened, then advised, then signed off) and
+none is after the day the demo is built (the review date is the one date to come).
 
 The screening and the assessment are written as the command line (no signed-in actor), like
 the rest of the demo; the DPO's advice and the sign-off are recorded by the demo's DPO and
@@ -29,7 +32,9 @@ from schoolkeep.privacy.dpias.models import Dpia
 
 CHILD_PROTECTION = "Child protection records"
 CCTV = "CCTV recordings"
+CP_SCREENED_DAYS = 20
 CP_ADVICE_DAYS = 10
+CCTV_SCREENED_DAYS = 45
 CCTV_ADVICE_DAYS = 40
 CCTV_SIGNED_DAYS = 30
 CCTV_REVIEW_IN_DAYS = 335
@@ -83,7 +88,7 @@ def _fresh(dpia: Dpia) -> Dpia:
 
 
 def _assessed(school: Any, name: str, yes: dict[str, str], risks: list[dict[str, Any]],
-              text: dict[str, str]) -> Dpia | None:
+              text: dict[str, str], *, screened_on: date) -> Dpia | None:
     """The asset's DPIA screened and assessed with its risks: the current one when the
     register's old fields made one (a legacy DPIA still in progress), else a new one. None
     when the asset is not in the register or its DPIA is already signed off or assessed."""
@@ -96,7 +101,7 @@ def _assessed(school: Any, name: str, yes: dict[str, str], risks: list[dict[str,
     elif dpia.signed_off_on is not None or dpia.risks.exists():
         return None
     dpia = services.dpia_screen(dpia, actor=None, version=dpia.version, answers=_answers(yes),
-                                screened_on=_today() - timedelta(days=CCTV_ADVICE_DAYS))
+                                screened_on=screened_on)
     dpia = services.dpia_update(dpia, actor=None, version=dpia.version, **text)
     for risk in risks:
         services.risk_add(dpia, actor=None, version=dpia.version, **risk)
@@ -115,7 +120,7 @@ def _child_protection(ctx: DemoContext, today: date) -> None:
         "consultation_not_sought_reason": "Asking the families concerned would put children "
                                           "at risk; the privacy notice tells parents how "
                                           "safeguarding records are kept.",
-    })
+    }, screened_on=today - timedelta(days=CP_SCREENED_DAYS))
     if dpia is None:
         return
     services.dpia_record_advice(
@@ -136,7 +141,7 @@ def _cctv(ctx: DemoContext, today: date) -> None:
         "consultation_views": "Parents and staff were asked through the newsletter and the "
                               "staff meeting; their concern about the playground camera led "
                               "to it being angled away from the toilets' doors.",
-    })
+    }, screened_on=today - timedelta(days=CCTV_SCREENED_DAYS))
     if dpia is None:
         return
     dpia = services.dpia_record_advice(
