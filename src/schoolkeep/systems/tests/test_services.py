@@ -140,7 +140,8 @@ def test_update_audits_only_what_changed(personas: Personas) -> None:
     (event,) = events("systems.system.updated")
     assert event.actor_id == personas.dpo.pk
     assert event.changes == {
-        "administrators": {"before": ["Ada Lovelace"], "after": ["Ada Lovelace", "Bea Brown"]},
+        "administrators": {"before": [str(ada.public_id)],  # by id, never a name
+                           "after": [str(ada.public_id), str(bea.public_id)]},
         "mfa_enabled": {"before": False, "after": True},
         "notes": {"before": "", "after": "x"},
     }

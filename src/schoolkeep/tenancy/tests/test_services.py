@@ -13,6 +13,7 @@ from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 from schoolkeep.accounts.services import token_create
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import open_event
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed, StaleVersion
 from schoolkeep.tenancy import services
@@ -77,7 +78,9 @@ def test_roles_change_is_audited_with_before_and_after(personas):
     )
     assert roles_of(membership) == {"staff", "governor"}
     (event,) = events("tenancy.membership.roles_changed")
-    assert event.changes == {"roles": {"before": ["staff"], "after": ["staff", "governor"]}}
+    # About the member: sealed under their key, read while it exists.
+    assert open_event(event).changes == {
+        "roles": {"before": ["staff"], "after": ["staff", "governor"]}}
     assert event.actor_id == personas.siro.pk
     assert event.school_id == personas.school.pk
 
@@ -149,7 +152,7 @@ def test_deactivating_ends_sessions_and_tokens_and_the_account(personas):
     assert not SessionStore().exists(session_key)
     assert access_list_for_user(user) == []
     event = AuditEvent.objects.get(action="tenancy.membership.deactivated")
-    assert event.changes["is_active"] == {"before": True, "after": False}
+    assert open_event(event).changes["is_active"] == {"before": True, "after": False}
 
 
 def test_deactivating_in_one_school_keeps_the_account_of_a_member_elsewhere(personas):
