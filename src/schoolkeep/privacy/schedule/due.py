@@ -104,7 +104,8 @@ def _leavers(ids: list[int], *, today: date) -> list[tuple[int, str, date, int]]
                                           event_on__lte=today)
                  .values("school_id", "person_kind", "event_on").annotate(n=Count("pk"))
                  .values_list("school_id", "person_kind", "event_on", "n").order_by())
-    return [row for row in rows if row[2] is not None]
+    return [(school_id, kind, left_on, count) for school_id, kind, left_on, count in rows
+            if left_on is not None]
 
 
 def due_groups(school_ids: Sequence[int], *, today: date) -> dict[int, list[DueGroup]]:

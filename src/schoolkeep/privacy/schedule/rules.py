@@ -25,10 +25,16 @@ from schoolkeep.privacy.schedule.models import RetentionEvent
 
 
 class PeriodRule(Protocol):
-    event: str
-    years: int
-    months: int
-    days: int
+    """A record type's rule, or anything read-only with the same four values."""
+
+    @property
+    def event(self) -> str: ...
+    @property
+    def years(self) -> int: ...
+    @property
+    def months(self) -> int: ...
+    @property
+    def days(self) -> int: ...
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from schoolkeep.privacy.schedule.selectors import effective_record_type
 from schoolkeep.privacy.schedule.services import record_type_adjust, trust_record_type_adjust
 from schoolkeep.privacy.schedule.starting import BY_KEY, refresh_starting_schedule
 from schoolkeep.privacy.tests.test_schedule_api import Api, detail
+from schoolkeep.tenancy.models import Organisation, School
 
 
 def _patch(api: Api, key: str, school, **body):
@@ -115,7 +117,7 @@ def test_the_migration_makes_the_new_row_and_corrects_the_old_ones() -> None:
     RecordType.objects.filter(key=keys.ACCIDENT_REPORTS, school__isnull=True,
                               organisation__isnull=True).update(name="Accident reports",
                                                                  source="old")
-    school = SchoolFactory()
+    school = cast(School, SchoolFactory())
     own = RecordType.objects.create(school=school, key=keys.CCTV, name="Ours", event="creation",
                                     days=7, source="our policy")
     migration = importlib.import_module("schoolkeep.privacy.migrations.0004_schedule")
@@ -146,7 +148,7 @@ def test_the_trust_pages(personas, login) -> None:
                                "version": str(shipped.version)})
     assert answer.status_code == 302
     assert effective_record_type(personas.school, keys.CCTV).days == 21
-    other_trust = OrganisationFactory(name="Another trust")
+    other_trust = cast(Organisation, OrganisationFactory(name="Another trust"))
     theirs = RecordType.objects.create(organisation=other_trust, key=keys.FINANCE,
                                        name="Theirs", event="financial_year_end", years=7)
     assert client.get(reverse("retention:trust-type-adjust",
@@ -156,7 +158,7 @@ def test_the_trust_pages(personas, login) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_people_0010_copies_the_changed_years_and_back() -> None:
-    schools = [SchoolFactory() for _ in range(3)]
+    schools = [cast(School, SchoolFactory()) for _ in range(3)]
     before = [("people", "0009_moved_task_paths")]
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
