@@ -72,7 +72,9 @@ class PeopleProvider:
                  .filter(Q(until__isnull=True) | Q(until__gte=today))
                  .order_by("created_at"))
         for hold in holds:  # a DPO's hold says more than the checklist: it wins
-            reasons[hold.person_id] = f"Held by the DPO: {hold.get_reason_display().lower()}."
+            if hold.person_id is not None:
+                reasons[hold.person_id] = (
+                    f"Held by the DPO: {hold.get_reason_display().lower()}.")
         return reasons
 
     def erase(self, school: Any, items: list[DueItem], *, now: datetime) -> int:

@@ -84,17 +84,49 @@ def traces_in_files(needles: list[str]) -> list[str]:
 
 
 def export_made_before_the_erasure(personas: Personas) -> None:
-    """A finished export of the people list, its file holding the leaver's name and e-mail
+    """A finished export of the Single Central Record, its file holding the leaver's name and e-mail
     (as the jobs app writes one)."""
     from schoolkeep.jobs.models import Job
     from schoolkeep.jobs.services import jobs_dir
 
     stored = "people-export-test.csv"
     (jobs_dir() / stored).write_text(f"Name,E-mail\n{NAME},{EMAIL}\n")
-    Job.objects.create(school=personas.school, created_by_label="HR", kind="people_export",
+    from schoolkeep.people.record.exports import JOB_KIND  # the Single Central Record
+
+    Job.objects.create(school=personas.school, created_by_label="HR", kind=JOB_KIND,
                        permission="people.view", title="People", status="done",
                        stored_name=stored, filename="people.csv", content_type="text/csv",
                        finished_at=timezone.now())
+
+
+def what_a_leaver_leaves_behind(personas: Personas, leaver: Person) -> None:
+    """A signed acceptable use policy, a training record, a finished leaver checklist, a
+    system they administered and a laptop they borrowed."""
+    from schoolkeep.agreements.models import Aup, AupVersion, Signature
+    from schoolkeep.equipment.models import Item, Loan
+    from schoolkeep.leavers.models import Checklist
+    from schoolkeep.systems.services import system_create
+    from schoolkeep.training.models import Course, TrainingRecord
+
+    school, day = personas.school, leaver.start_date
+    aup = Aup.objects.create(school=school, audience="staff", title="Staff AUP")
+    version = AupVersion.objects.create(school=school, aup=aup, number=1, text="Be kind.",
+                                        content_hash="h" * 64)
+    Signature.objects.create(school=school, aup=aup, aup_version=version, person=leaver,
+                             content_hash=version.content_hash, method="in_app",
+                             typed_name=NAME, signed_at=timezone.now(),
+                             user_id=leaver.user_id)
+    course = Course.objects.create(school=school, name="Cyber", name_key="cyber",
+                                   topic="cyber")
+    TrainingRecord.objects.create(school=school, person=leaver, course=course,
+                                  completed_on=day, recorded_by_label="Office")
+    Checklist.objects.create(school=school, person=leaver, kind=Checklist.Kind.LEAVER,
+                             effective_on=leaver.leaving_date, created_by_label="Office",
+                             closed_at=timezone.now())
+    system_create(school=school, actor=personas.siro, name="MIS", administrators=[leaver])
+    laptop = Item.objects.create(school=school, kind="laptop", assigned_to=leaver)
+    Loan.objects.create(school=school, item=laptop, person=leaver, issued_on=day,
+                        expected_return_on=leaver.leaving_date, issued_by_label="Office")
 
 
 def build_leaver(personas: Personas, *, with_account: bool) -> tuple[Person, list[str]]:
@@ -103,12 +135,16 @@ def build_leaver(personas: Personas, *, with_account: bool) -> tuple[Person, lis
     add_dbs(leaver, number=DBS, actor=personas.hr_admin, copy_name=f"{NAME} DBS.pdf",
             copy_bytes=PDF_BYTES + NAME.encode())
     if with_account:
-        from tests.factories import MembershipFactory, UserFactory
+        from tests.factories import UserFactory
+
+        from schoolkeep.tenancy.services import membership_create
 
         user = UserFactory(email=EMAIL, full_name=NAME)
-        MembershipFactory(user=user, school=personas.school, roles=[Role.STAFF])
+        membership_create(school=personas.school, user=user, roles=[Role.STAFF],
+                          actor=personas.siro)
         leaver = person_link_account(person=Person.objects.get(pk=leaver.pk),
                                      actor=personas.hr_admin, user=user)
+    what_a_leaver_leaves_behind(personas, Person.objects.get(pk=leaver.pk))
     export_made_before_the_erasure(personas)
     leaver = Person.objects.get(pk=leaver.pk)
     check = Check.objects.get(person=leaver)
