@@ -101,8 +101,8 @@ def _still_used(school_ids: set[int], names: set[str], person_ids: list[int],
     members = (User.objects.filter(memberships__school_id__in=school_ids)
                .exclude(pk__in=user_ids)
                .filter(Q(full_name__in=wanted) | Q(email__in=wanted)))
-    for row in members.values_list("full_name", "email"):
-        used.update(row)
+    for pair in members.values_list("full_name", "email"):
+        used.update(pair)
     return used & names
 
 
