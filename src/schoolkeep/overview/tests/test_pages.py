@@ -64,7 +64,7 @@ def test_the_siro_gets_a_link_to_each_detail(filled: Personas, login) -> None:  
 def test_the_charts_have_no_style_attribute_and_are_named_images(filled: Personas, login) -> None:  # type: ignore[no-untyped-def]
     html = page(login(filled.dpo), "overview:school")
     charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
-    assert len(charts) == 11  # one an area
+    assert len(charts) == 12  # one an area
     assert "style=" not in html
     for chart in charts:
         assert 'role="img"' in chart and "aria-label=" in chart and "<title" in chart
