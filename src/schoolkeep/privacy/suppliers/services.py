@@ -181,7 +181,8 @@ def _check_dates(processor: Processor, today: date) -> None:
 def _check_transfer(processor: Processor) -> None:
     """Data held outside the UK and the EEA needs a lawful route: UK adequacy regulations
     (naming the country or the regulations relied on; no risk assessment needed), or the
-    IDTA, the Addendum or another safeguard with the transfer risk assessment's date. In the UK or the EEA, no mechanism is kept."""
+    IDTA, the Addendum or another safeguard with the transfer risk assessment's date. In the
+    UK or the EEA, no mechanism is kept."""
     if processor.data_location != DataLocation.ELSEWHERE:
         processor.transfer_mechanism = ""
         processor.transfer_mechanism_note = ""
