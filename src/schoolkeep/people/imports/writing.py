@@ -87,6 +87,9 @@ class _Changes:
     site_sets: list[tuple[int | None, int, list[int]]] = field(default_factory=list)
     written: set[int] = field(default_factory=set)  # ids of people known to be written
     events: list[dict[str, Any]] = field(default_factory=list)
+    # The new person (index in new_people) each event is about, when that person is new:
+    # its subject is set once the person's id is known.
+    event_owners: dict[int, int] = field(default_factory=dict)
     # For people.hooks: the changes of people already recorded, and the watched values of
     # each new person (its place in new_people: its id is known once inserted).
     person_changes: list[PersonChange] = field(default_factory=list)
@@ -136,6 +139,7 @@ class _Writer:
             out.site_sets.append((None, index, row.sites))
         out.new_watched.append((index, {name: values[name] for name in WATCHED}))
         values["sites"] = self._names(row.sites or [])  # after the row to insert is built
+        out.event_owners[len(out.events)] = index
         out.events.append(self._event("people.person.created", "people.person", public_id,
                                       values["full_name"], _NEW_PERSON.text(values)))
         for check_type, given in row.checks.items():
@@ -172,7 +176,8 @@ class _Writer:
             out.people_updates[tuple(sorted(update))].append(update)
             out.written.add(person["pk"])
             out.events.append(self._event("people.person.updated", "people.person",
-                                          person["public_id"], full_name, changes))
+                                          person["public_id"], full_name, changes,
+                                          person_id=person["pk"]))
             if any(name in before for name in WATCHED):
                 out.person_changes.append(person_change(
                     person_id=person["pk"], school_id=self.school.pk,
@@ -196,6 +201,7 @@ class _Writer:
         public_id = uuid.uuid4()
         if person_id is None:
             out.owners[len(out.new_checks)] = owner
+            out.event_owners[len(out.events)] = owner
         else:
             out.written.add(person_id)
         number = values["dbs_certificate_number"]  # as read: normalised
@@ -206,7 +212,8 @@ class _Writer:
             "version": 1})
         out.events.append(self._event(
             "people.check.created", "people.check", public_id,
-            self._check_label(check_type, full_name), _NEW_CHECK[check_type].text(values)))
+            self._check_label(check_type, full_name), _NEW_CHECK[check_type].text(values),
+            person_id=person_id))
         self.result.checks_added += 1
         return [f"{CHECK_PREFIXES[check_type]} (new)"]
 
@@ -241,7 +248,8 @@ class _Writer:
         out.written.add(check["person_id"])
         out.events.append(self._event("people.check.updated", "people.check",
                                       check["public_id"],
-                                      self._check_label(check_type, full_name), changes))
+                                      self._check_label(check_type, full_name), changes,
+                                      person_id=check["person_id"]))
         self.result.checks_updated += 1
         return headings
 
@@ -266,12 +274,18 @@ class _Writer:
         return f"{_CHECK_LABELS[check_type]} for {full_name}"
 
     def _event(self, action: str, target_type: str, public_id: Any, label: str,
-               changes: dict[str, Any] | str) -> dict[str, Any]:
-        """An event; its changes as a dict, or a new record's as their text already."""
-        return {"action": action, "school": self.school, "actor": self.actor,
-                "target_type": target_type, "target_id": str(public_id),
-                "target_label": label,
-                ("changes_json" if type(changes) is str else "changes"): changes}
+               changes: dict[str, Any] | str, *, person_id: int | None = None
+               ) -> dict[str, Any]:
+        """An event about a person (its label names them, so it is sealed under their key);
+        its changes as a dict, or a new record's as their text already. A new person's
+        subject is set by ``_save`` once their id is known."""
+        event = {"action": action, "school": self.school, "actor": self.actor,
+                 "target_type": target_type, "target_id": str(public_id),
+                 "target_label": label,
+                 ("changes_json" if type(changes) is str else "changes"): changes}
+        if person_id is not None:
+            event["subject"] = ("people.person", str(person_id))
+        return event
 
     # ------------------------------------------------------------------ writing
 
@@ -279,6 +293,8 @@ class _Writer:
         ids = self.people.insert(out.new_people, returning=True)
         for position, owner in out.owners.items():
             out.new_checks[position]["person_id"] = ids[owner]
+        for position, owner in out.event_owners.items():
+            out.events[position]["subject"] = ("people.person", str(ids[owner]))
         for columns, updates in out.people_updates.items():
             self.people.update(updates, [name for name in columns if name != "pk"])
         self.checks.insert(out.new_checks)

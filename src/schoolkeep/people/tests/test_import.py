@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from tests.factories import SiteFactory
 from tests.personas import Personas
 
+from schoolkeep.audit import sealing
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.audit.services import CHANGED
 from schoolkeep.audit.verify import audit_verify
@@ -29,6 +30,11 @@ from schoolkeep.people.imports import (
 from schoolkeep.people.models import Check, Person
 
 FILES = Path(__file__).parent / "files"
+
+
+def audit_get(**lookups: Any) -> AuditEvent:
+    """One audit event with its sealed values opened (events about a person are sealed)."""
+    return sealing.open_in_place([AuditEvent.objects.get(**lookups)])[0]
 
 
 @pytest.fixture
@@ -121,13 +127,13 @@ def test_encrypted_values_stay_encrypted_and_audit_shows_them_only_as_changed(
         cursor.execute("SELECT dbs_certificate_number FROM people_check WHERE id = %s",
                        [dbs.pk])
         assert "1234567890" not in str(cursor.fetchone()[0])
-    created = AuditEvent.objects.get(action="people.person.created",
+    created = audit_get(action="people.person.created",
                                      target_id=str(amelia.public_id))
     assert created.changes["date_of_birth"] == {"before": CHANGED, "after": CHANGED}
     assert created.changes["full_name"]["after"] == "Amelia Hart"
     assert created.changes["sites"]["after"] == ["Main site"]
     assert created.actor_id == personas.hr_admin.pk
-    dbs_event = AuditEvent.objects.get(action="people.check.created", target_id=str(dbs.public_id))
+    dbs_event = audit_get(action="people.check.created", target_id=str(dbs.public_id))
     assert dbs_event.changes["dbs_certificate_number"] == {"before": CHANGED, "after": CHANGED}
     assert "1234567890" not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
 
@@ -509,12 +515,12 @@ def test_an_update_records_before_and_after_and_blank_cells_keep_values(
     assert check.dbs_certificate_number == "444455556666"
     assert check.dbs_certificate_hash == keyed_hash("444455556666", purpose="dbs-certificate")
     assert check.done_on == date(2020, 1, 2) and check.version == 2
-    person_event = AuditEvent.objects.get(action="people.person.updated")
+    person_event = audit_get(action="people.person.updated")
     assert person_event.changes == {
         "date_of_birth": {"before": CHANGED, "after": CHANGED},
         "is_management_post": {"before": False, "after": True},
     }
-    check_event = AuditEvent.objects.get(action="people.check.updated")
+    check_event = audit_get(action="people.check.updated")
     assert check_event.changes == {"dbs_certificate_number": {"before": CHANGED,
                                                               "after": CHANGED}}
     assert check_event.target_label == "Enhanced DBS for Rosa Diaz"
@@ -537,7 +543,7 @@ def test_sites_are_replaced_and_pending_removes_a_date_done(personas: Personas,
     assert [site.name for site in person.sites.all()] == ["Annexe"]
     identity = person.checks.get(check_type="identity")
     assert (identity.status, identity.done_on) == ("pending", None)
-    event = AuditEvent.objects.get(action="people.person.updated")
+    event = audit_get(action="people.person.updated")
     assert event.changes == {"sites": {"before": ["Main site"], "after": ["Annexe"]}}
     assert person.version == 2
 
@@ -584,11 +590,11 @@ def test_an_empty_date_of_birth_is_not_audited_as_changed(personas: Personas) ->
     run(personas, FILES / "staff.csv")
 
     carys = Person.objects.get(email="carys.evans@example.org")
-    created = AuditEvent.objects.get(action="people.person.created",
+    created = audit_get(action="people.person.created",
                                      target_id=str(carys.public_id))
     assert "date_of_birth" not in created.changes
     identity = carys.checks.get(check_type="identity")
-    event = AuditEvent.objects.get(action="people.check.created",
+    event = audit_get(action="people.check.created",
                                    target_id=str(identity.public_id))
     assert "dbs_certificate_number" not in event.changes
 

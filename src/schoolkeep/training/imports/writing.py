@@ -246,6 +246,7 @@ def _write(state: _Pass, actor: Any, filename: str, now: datetime) -> None:
             events.append({
                 "action": CREATED, "school": school, "actor": actor,
                 "target_type": RECORD_TYPE, "target_id": str(public_id),
+                "subject": ("people.person", str(new.person_id)),
                 "target_label": f"{new.person} completed {new.course} on "
                                 f"{new.completed_on.isoformat()}",
                 "changes_json": changes.text({

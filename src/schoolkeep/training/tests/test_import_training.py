@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 from tests.personas import Personas
 
+from schoolkeep.audit import sealing
 from schoolkeep.audit.models import AuditEvent
 from schoolkeep.lib.tabular import ImportFileError
 from schoolkeep.people import derive
@@ -105,7 +106,7 @@ def test_a_valid_file_adds_confirmed_imported_records(personas: Personas, tmp_pa
     assert records[staff["cat"].pk].completed_on == date(2025, 9, 5)
     added = AuditEvent.objects.filter(action="training.import.record_added")
     assert added.count() == 3
-    event = added.get(target_id=str(ada.public_id))
+    event = sealing.open_in_place([added.get(target_id=str(ada.public_id))])[0]
     assert event.changes["person"] == {"before": None, "after": "Ada Byron"}
     assert event.changes["completed_on"] == {"before": None, "after": "2025-09-03"}
     assert event.target_label == str(ada)
