@@ -98,13 +98,18 @@ class Sealer:
         if renamed:
             AuditSubjectKey.objects.bulk_update(renamed, ["name"])
 
-    def seal(self, subject: Subject, target_label: str, changes: Any) -> Sealed:
+    def seal(self, subject: Subject, target_label: str, changes: Any,
+             actor_label: str | None = None) -> Sealed:
         """The row's values and the side table's ciphertext for an event about ``subject``
-        (its key prepared). A forgotten subject's values are not kept at all."""
+        (its key prepared). A forgotten subject's values are not kept at all.
+        ``actor_label``: a link's or the kiosk's label naming someone, sealed with them."""
         key = self.keys[subject]
         if key.fernet is None:
             return Sealed(target_label="", changes=sealed_shape(changes, ERASED), digest="")
-        payload = canonical_json({"changes": changes, "target_label": target_label})
+        values: dict[str, Any] = {"changes": changes, "target_label": target_label}
+        if actor_label is not None:
+            values["actor_label"] = actor_label
+        payload = canonical_json(values)
         ciphertext = key.fernet.encrypt(payload.encode("utf-8")).decode("ascii")
         return Sealed(target_label="", changes=sealed_shape(changes), key_id=key.row_id,
                       ciphertext=ciphertext,
@@ -218,14 +223,17 @@ def open_events(events: Iterable[Any]) -> dict[str, Opened]:
         changes = None if "changes" in deferred else event.changes
         label = "" if "target_label" in deferred else event.target_label
         if event.sealed_digest:
-            label, changes = _unseal(event, changes, values.get(public_id), opened_keys)
+            label, changes, named = _unseal(event, changes, values.get(public_id),
+                                            opened_keys)
+            if named is not None:  # a link's or the kiosk's name, sealed with the values
+                actor = named
         result[public_id] = Opened(actor_label=actor, target_label=label, changes=changes)
     return result
 
 
 def _unseal(event: Any, stored: Any, found: tuple[str, AuditSubjectKey] | None,
-            opened_keys: dict[int, _Key]) -> tuple[str, Any]:
-    erased = ("", None if stored is None else sealed_shape(stored, ERASED))
+            opened_keys: dict[int, _Key]) -> tuple[str, Any, str | None]:
+    erased = ("", None if stored is None else sealed_shape(stored, ERASED), None)
     if found is None:
         return erased
     ciphertext, row = found
@@ -240,7 +248,8 @@ def _unseal(event: Any, stored: Any, found: tuple[str, AuditSubjectKey] | None,
         payload = json.loads(key.fernet.decrypt(ciphertext.encode("ascii")))
     except (InvalidToken, ValueError):
         return erased
-    return payload.get("target_label", ""), payload.get("changes", {})
+    return (payload.get("target_label", ""), payload.get("changes", {}),
+            payload.get("actor_label"))
 
 
 def open_event(event: Any) -> Opened:

@@ -279,7 +279,8 @@ def audit_record(
             sealer.prepare([about] if about else [], {} if event.actor_id is None
                            else {event.actor_id: _clean_text(str(actor))[:200]})
             if about is not None:
-                sealed = sealer.seal(about, event.target_label, event.changes)
+                event.actor_label, named = _named_actor(event.actor_id, event.actor_label)
+                sealed = sealer.seal(about, event.target_label, event.changes, named)
                 event.target_label, event.changes = sealed.target_label, sealed.changes
                 event.sealed_digest = sealed.digest
         head = _lock_head(event.chain)
@@ -348,11 +349,21 @@ def _seal_rows(about: list[tuple[LinkedRow, Subject]], names: dict[int, str]
     sealer.prepare({subject for _, subject in about}, names)
     sealed = []
     for row, subject in about:
-        values = sealer.seal(subject, row.target_label, json.loads(row.changes_json))
+        row.actor_label, named = _named_actor(row.actor_id, row.actor_label)
+        values = sealer.seal(subject, row.target_label, json.loads(row.changes_json), named)
         row.target_label, row.sealed_digest = values.target_label, values.digest
         row.changes_json = canonical_json(values.changes)
         sealed.append((row.public_id, values))
     return sealed
+
+
+def _named_actor(actor_id: int | None, label: str) -> tuple[str, str | None]:
+    """A context label naming someone ("signing link: Ann Lee") of an event with a subject
+    and nobody signed in: the row keeps the words before the colon ("signing link") and the
+    whole label is sealed with the subject's values. Other labels stay as they are."""
+    if actor_id is not None or ": " not in label:
+        return label, None
+    return label.split(":", 1)[0], label
 
 
 def _row(fields: dict[str, Any], public_id: str, default_actor: str,

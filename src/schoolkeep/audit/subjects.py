@@ -20,6 +20,8 @@ PERSON = "people.person"
 USER = "accounts.user"
 
 _resolvers: dict[str, Resolver] = {}
+# Events whose target is a person or a user are about them, registered or not.
+_OWN_SUBJECT = frozenset({PERSON, USER})
 
 
 def register_subject(model_label: str, resolver: Resolver) -> None:
@@ -40,8 +42,13 @@ def subject_of(instance: Any) -> Subject | None:
     when its model has none (or the resolver finds no person, e.g. a blank link)."""
     if instance is None:
         return None
-    resolver = _resolvers.get(instance._meta.label_lower)
-    return resolver(instance) if resolver is not None else None
+    label = instance._meta.label_lower
+    resolver = _resolvers.get(label)
+    if resolver is not None:
+        return resolver(instance)
+    if label in _OWN_SUBJECT and instance.pk is not None:
+        return label, str(instance.pk)  # a person or a user: the event is about them
+    return None
 
 
 def subject_key(subject: Any, target: Any = None) -> Subject | None:

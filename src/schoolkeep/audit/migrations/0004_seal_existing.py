@@ -18,24 +18,59 @@ from schoolkeep.audit.hashing import canonical_json, event_hash, hashed_fields
 from schoolkeep.lib.crypto import decrypt_text, encrypt_text
 
 SEALED = "sealed"
+ERASED = "erased"
 REANCHORED = "audit.chain-reanchored"
 TRIGGER_SQL = __import__("importlib").import_module(
     "schoolkeep.audit.migrations.0002_append_only")
-# Events whose target is one of these are about a person: (model label) -> the subject
-# type. The target id is the record's public id; the subject id is the person's (user's)
-# primary key, looked up below.
-ABOUT_A_PERSON = {"people.person": "people.person", "accounts.user": "accounts.user"}
+# Events whose target is one of these are about a person (a static map: the models whose
+# events were about someone when this was written): model label -> the fields tried in turn,
+# each with the subject type it names ("" : the record itself). The target id is the
+# record's public id (or primary key); each record's person/parent/user id is looked up
+# through the historical models, 500 targets at a time.
+ABOUT_A_PERSON = {
+    "people.person": [("", "people.person")],
+    "accounts.user": [("", "accounts.user")],
+    "agreements.parent": [("", "agreements.parent")],
+    "people.check": [("person_id", "people.person")],
+    "people.checkoverride": [("person_id", "people.person")],
+    "people.certificatecopy": [("check_record__person_id", "people.person")],
+    "agreements.signature": [("person_id", "people.person"),
+                             ("parent_id", "agreements.parent"),
+                             ("user_id", "accounts.user")],
+    "agreements.signinglink": [("person_id", "people.person"),
+                               ("parent_id", "agreements.parent"),
+                               ("user_id", "accounts.user")],
+    "agreements.reminder": [("person_id", "people.person"),
+                            ("parent_id", "agreements.parent"),
+                            ("user_id", "accounts.user")],
+    "training.trainingrecord": [("person_id", "people.person")],
+    "leavers.checklist": [("person_id", "people.person")],
+    "passwords.passwordchange": [("person_id", "people.person")],
+    "passwords.changelink": [("person_id", "people.person")],
+    "passwords.reminder": [("person_id", "people.person")],
+    "equipment.loan": [("person_id", "people.person")],
+    "transfers.removal": [("person_id", "people.person")],
+    "housekeeping.confirmation": [("person_id", "people.person")],
+    "access.administratordbsexception": [("person_id", "people.person")],
+    "privacy.erasurehold": [("person_id", "people.person")],
+    "tenancy.membership": [("user_id", "accounts.user")],
+    "accounts.apitoken": [("user_id", "accounts.user")],
+}
+# Actor labels of work done through a link or the kiosk carry the person's name after the
+# colon: the name goes into the event's sealed values, the row keeps the words before it.
+NAMED_ACTOR_PREFIXES = ("signing link: ", "personal link: ", "kiosk: ")
+GONE = "gone"  # a target no longer present: its values are kept under no key ("erased")
 
 
-def _shape(changes):
+def _shape(changes, word=SEALED):
     if not isinstance(changes, dict):
-        return SEALED
+        return word
     shaped = {}
     for name, value in changes.items():
         if isinstance(value, dict) and set(value) <= {"before", "after"}:
-            shaped[name] = {side: None if v is None else SEALED for side, v in value.items()}
+            shaped[name] = {side: None if v is None else word for side, v in value.items()}
         else:
-            shaped[name] = None if value is None else SEALED
+            shaped[name] = None if value is None else word
     return shaped
 
 
@@ -59,18 +94,43 @@ class _Keys:
         return self.cache[subject]
 
 
-def _person_ids(apps, label, public_ids):
-    """public id (text) -> primary key (text) of the people (users) still present."""
+def _has_field(model, path):
+    name = path.split("__")[0]
+    name = name[:-3] if name.endswith("_id") else name
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field this historical model does not have
+        return False
+    return True
+
+
+def _subjects_of(apps, label, target_ids):
+    """target id (text) -> the subject of the record, or GONE when the record is gone (or
+    names nobody)."""
     app_label, model_name = label.split(".")
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:
         return {}
+    by_public = any(f.name == "public_id" for f in model._meta.get_fields())
+    key = "public_id" if by_public else "pk"
+    routes = [(path, kind) for path, kind in ABOUT_A_PERSON[label]
+              if not path or _has_field(model, path)]
     found = {}
-    for chunk in range(0, len(public_ids), 500):
-        for public_id, pk in model.objects.filter(
-                public_id__in=public_ids[chunk:chunk + 500]).values_list("public_id", "pk"):
-            found[str(public_id)] = str(pk)
+    for start in range(0, len(target_ids), 500):
+        chunk = target_ids[start:start + 500]
+        if not by_public:
+            chunk = [t for t in chunk if str(t).isdigit()]
+        columns = [key, "pk"] + [path for path, _ in routes if path]
+        for values in model.objects.filter(**{f"{key}__in": chunk}).values_list(*columns):
+            row = dict(zip(columns, values))
+            subject = GONE
+            for path, kind in routes:
+                pk = row["pk"] if not path else row[path]
+                if pk is not None and pk != "":
+                    subject = (kind, str(pk))
+                    break
+            found[str(row[key])] = subject
     return found
 
 
@@ -86,12 +146,11 @@ def seal_existing(apps, schema_editor):
     for label in ABOUT_A_PERSON:
         ids = list(Event.objects.filter(target_type=label, sealed_digest="")
                    .values_list("target_id", flat=True).distinct())
-        present = _person_ids(apps, label, ids)
+        present = _subjects_of(apps, label, ids)
         for target_id in ids:
-            # A person no longer present: sealed under a key named by the record's public
-            # id, which erasure can still forget.
-            subjects[(label, target_id)] = (ABOUT_A_PERSON[label],
-                                            present.get(target_id, f"public:{target_id}"))
+            # A record (or person) already gone before the upgrade: its values are kept
+            # under no key at all and read "erased".
+            subjects[(label, target_id)] = present.get(str(target_id), GONE)
     if connection.vendor == "postgresql":
         schema_editor.execute(TRIGGER_SQL.DROP_TRIGGER, params=None)
     changed_chains = []
@@ -126,16 +185,27 @@ def _reseal_chain(Event, Head, Sealed, keys, subjects, head):
             event.actor_label = SEALED
             changed = True
         subject = subjects.get((event.target_type, event.target_id))
+        named_actor = event.actor_id is None and event.actor_label.startswith(
+            NAMED_ACTOR_PREFIXES)
+        if subject is None and named_actor:
+            # Nobody to seal the name under: only the kind of link (kiosk) is kept.
+            event.actor_label = event.actor_label.split(":", 1)[0]
+            changed = True
         if subject is not None and not event.sealed_digest:
-            row, fernet = keys.get(subject)
-            payload = canonical_json({"changes": event.changes,
-                                      "target_label": event.target_label})
+            row, fernet = keys.get(subject) if subject != GONE else (None, None)
+            values = {"changes": event.changes, "target_label": event.target_label}
+            if named_actor:
+                values["actor_label"] = event.actor_label
+                event.actor_label = event.actor_label.split(":", 1)[0]
             if fernet is not None:
+                payload = canonical_json(values)
                 ciphertext = fernet.encrypt(payload.encode("utf-8")).decode("ascii")
                 event.sealed_digest = hashlib.sha256(ciphertext.encode("ascii")).hexdigest()
                 Sealed.objects.create(event_public_id=event.public_id, subject_key=row,
                                       ciphertext=ciphertext)
-            event.target_label, event.changes = "", _shape(event.changes)
+                event.target_label, event.changes = "", _shape(event.changes)
+            else:  # gone before the upgrade (or forgotten): nothing kept, values "erased"
+                event.target_label, event.changes = "", _shape(event.changes, ERASED)
             changed = True
         if changed or rewriting:
             rewriting = True
@@ -168,8 +238,18 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('audit', '0003_sealing'),
-        ('people', '0001_people_and_checks'),
-        ('accounts', '0001_initial'),
+        ('people', '0010_leaver_retention_in_the_schedule'),
+        ('accounts', '0003_index_calendar_token'),
+        ('agreements', '0004_kiosk_pin_and_task_paths'),
+        ('training', '0001_courses_and_records'),
+        ('leavers', '0003_fill_skipped_kind'),
+        ('passwords', '0001_password_cycles'),
+        ('equipment', '0002_disposal_earlier_files_matched_label'),
+        ('transfers', '0001_transfer_rules_log_removals'),
+        ('housekeeping', '0001_campaigns'),
+        ('access', '0001_system_accounts'),
+        ('privacy', '0001_initial'),
+        ('tenancy', '0004_term_holiday_kind'),
     ]
 
     operations = [

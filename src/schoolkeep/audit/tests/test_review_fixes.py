@@ -1,0 +1,99 @@
+"""The review's fixes: every kind of record about a person is sealed by the migration (its
+person looked up), people gone before the upgrade read "erased", events about a user are
+sealed, a link's actor name is sealed with its subject's values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from tests.factories import SchoolFactory, UserFactory
+
+from schoolkeep.audit import context
+from schoolkeep.audit.models import AuditEvent, AuditSealedValue
+from schoolkeep.audit.sealing import ERASED, forget, open_event
+from schoolkeep.audit.services import audit_record, audit_record_many
+from schoolkeep.audit.tests.test_seal_existing import Editor, historical_apps, legacy, migration
+from schoolkeep.audit.verify import audit_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw_contains(text: str) -> bool:
+    with connection.cursor() as cursor:
+        for table in ("audit_auditevent", "audit_auditsealedvalue", "audit_auditsubjectkey"):
+            cursor.execute(f"SELECT * FROM {table}")
+            if any(text in str(value) for row in cursor.fetchall() for value in row):
+                return True
+    return False
+
+
+def test_a_checks_event_migrated_is_forgotten_with_its_person() -> None:
+    from schoolkeep.people.models import Check, CheckType, Person, PersonKind
+
+    school = SchoolFactory()
+    person = Person.objects.create(school=school, full_name="Zebedee Quill", name_key="zq",
+                                   kind=PersonKind.values[0])
+    check = Check.objects.create(school=school, person=person,
+                                 check_type=CheckType.values[0])
+    target_id = str(getattr(check, "public_id", None) or check.pk)
+    event = legacy(school, target_type="people.check", target_id=target_id,
+                   target_label="DBS check of Zebedee Quill",
+                   changes={"note": "Zebedee Quill checked"},
+                   actor_label="signing link: Zebedee Quill")
+    migration.seal_existing(historical_apps(), Editor())
+    row = AuditEvent.objects.get(pk=event.pk)
+    assert row.target_label == "" and row.sealed_digest
+    assert row.actor_label == "signing link"
+    assert open_event(row).target_label == "DBS check of Zebedee Quill"
+    forget([("people.person", str(person.pk))])
+    assert not _raw_contains("Zebedee")
+    assert audit_verify().ok
+
+
+def test_a_person_gone_before_the_upgrade_reads_erased() -> None:
+    school = SchoolFactory()
+    event = legacy(school, target_type="people.person",
+                   target_id="00000000-0000-0000-0000-000000000001",
+                   target_label="Long Gone", changes={"name": "Long Gone"},
+                   actor_label="kiosk: Long Gone")
+    migration.seal_existing(historical_apps(), Editor())
+    row = AuditEvent.objects.get(pk=event.pk)
+    assert row.target_label == "" and row.changes == {"name": ERASED}
+    assert row.actor_label == "kiosk" and not row.sealed_digest
+    assert not _raw_contains("Long Gone") and not _raw_contains("public:")
+    assert audit_verify().ok
+
+
+def test_a_named_link_without_a_subject_keeps_only_its_kind() -> None:
+    school = SchoolFactory()
+    event = legacy(school, actor_label="personal link: Mo Fairweather")
+    migration.seal_existing(historical_apps(), Editor())
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "personal link"
+
+
+def test_an_event_about_a_user_is_sealed_and_forgotten() -> None:
+    user = UserFactory(full_name="Quentin Marsh")
+    event = audit_record(action="accounts.signed-in", target=user)
+    assert event.target_label == "" and event.sealed_digest
+    assert open_event(event).target_label == str(user)
+    forget([("accounts.user", str(user.pk))])
+    assert open_event(AuditEvent.objects.get(pk=event.pk)).target_label == ""
+    assert not AuditSealedValue.objects.filter(event_public_id=event.public_id).exists()
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_a_links_actor_name_is_sealed_with_the_subject(many: bool) -> None:
+    school = SchoolFactory()
+    user = UserFactory(full_name="Rhoda Pike")
+    with context.audit_context(actor_label="signing link: Rhoda Pike"):
+        if many:
+            audit_record_many([{"action": "tests.signed", "school": school, "target": user}])
+            event = AuditEvent.objects.get(action="tests.signed")
+        else:
+            event = audit_record(action="tests.signed", school=school, target=user)
+    row = AuditEvent.objects.get(pk=event.pk)
+    assert row.actor_label == "signing link"
+    assert open_event(row).actor_label == "signing link: Rhoda Pike"
+    forget([("accounts.user", str(user.pk))])
+    assert not _raw_contains("Rhoda")
+    assert open_event(row).actor_label == "signing link"
