@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 
+from schoolkeep.audit.sealing import open_events
 from schoolkeep.audit.selectors import record_events
 from schoolkeep.audit.services import audit_record, diff
 from schoolkeep.lib.errors import DomainError, StaleVersion
@@ -132,9 +133,11 @@ def _stale(*, school: School | None, target_type: str, target_id: str, what: str
     event = None
     if school is not None:
         event = record_events(school=school, target_type=target_type,
-                              target_id=target_id).only("actor_label", "occurred_at").first()
-    who = (f": {event.actor_label}, on {when_words(event.occurred_at)}"
-           if event is not None else "")
+                              target_id=target_id).only(
+            "public_id", "actor_id", "actor_label", "occurred_at", "sealed_digest").first()
+    # The row keeps a member's name under their own key: opened here (or "erased").
+    who = (f": {open_events([event])[str(event.public_id)].actor_label}, on "
+           f"{when_words(event.occurred_at)}" if event is not None else "")
     return StaleVersion(f"Someone else changed {what} while you were editing it{who}. Your "
                         "changes are not saved. Reload the page to see theirs, then make "
                         "yours again.", field="version")

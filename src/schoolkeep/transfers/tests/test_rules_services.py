@@ -93,7 +93,7 @@ def test_versions_refuse_a_stale_edit_and_a_no_change_is_no_change(personas: Per
     with pytest.raises(StaleVersion) as error:
         services.transfer_rule_set(school=school, actor=personas.dpo, answer="channels",
                                    channels=["egress"], version=0, **CELL)
-    assert str(personas.siro) in error.value.message
+    assert f": {personas.siro}, on " in error.value.message
     same = services.transfer_rule_set(school=school, actor=None, answer="ask_dpo", version=1,
                                       **CELL)
     assert same.version == 1
@@ -145,9 +145,11 @@ def test_a_trust_rule_is_set_by_its_administrator_and_audited_in_every_school(
     assert set(labels) == {personas.school.pk, willow.pk}
     assert "not in force here" in labels[willow.pk]
     assert "not in force" not in labels[personas.school.pk]
-    with pytest.raises(StaleVersion):
+    with pytest.raises(StaleVersion) as stale:
         services.trust_transfer_rule_set(organisation=trust, actor=personas.trust_admin,
                                          answer="ask_dpo", version=0, **CELL)
+    # The member who changed it last is named (their name opened from under their key).
+    assert f": {personas.trust_admin}, on " in stale.value.message
     after = services.trust_transfer_rule_reset(organisation=trust,
                                                actor=personas.trust_admin, **CELL)
     assert after.source == "none"
