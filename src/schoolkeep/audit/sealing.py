@@ -170,7 +170,9 @@ def forget(subjects: Iterable[Subject], *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     found = _key_rows(wanted)
     live = [row.pk for row in found.values() if row.erased_at is None]
-    AuditSealedValue.objects.filter(subject_key_id__in=live).delete()
+    # The rows stay (blank) so that ``audit verify`` can tell a forgotten value from a
+    # deleted one; the ciphertext goes, unreadable without the key anyway.
+    AuditSealedValue.objects.filter(subject_key_id__in=live).update(ciphertext="")
     AuditSubjectKey.objects.filter(pk__in=live).update(key="", name="", erased_at=now)
     missing = wanted - set(found)
     AuditSubjectKey.objects.bulk_create(

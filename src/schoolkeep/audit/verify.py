@@ -6,12 +6,13 @@ last event of the current chain, so memory stays constant however long the trail
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from schoolkeep.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
-from schoolkeep.audit.models import AuditChainHead, AuditEvent
+from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditSealedValue
 from schoolkeep.audit.services import chain_for
 
 CHUNK_SIZE = 2000
@@ -158,8 +159,51 @@ def audit_verify(*, chunk_size: int = CHUNK_SIZE) -> VerifyResult:
                 head.chain, 1, "",
                 f"the head records {head.sequence} events but none are left (deleted?)",
             ))
+    _check_sealed_values(result, chunk_size)
     result.broken.sort(key=lambda broken: broken.chain)
     return result
+
+
+SEALED_CHUNK = 500
+
+
+def _check_sealed_values(result: VerifyResult, chunk_size: int) -> None:
+    """Each event with sealed values must have its side-table row, whose ciphertext is the
+    one its hash covers (the SHA-256 in ``sealed_digest``) while its key lives; once the key
+    is forgotten the row stays with a blank ciphertext. Read in chunks: constant memory."""
+    broken_chains = {broken.chain for broken in result.broken}
+    events = (AuditEvent.objects.exclude(sealed_digest="").order_by("chain", "sequence")
+              .values_list("chain", "sequence", "public_id", "sealed_digest")
+              .iterator(chunk_size=chunk_size))
+    chunk: list[tuple[str, int, str, str]] = []
+
+    def check(rows: list[tuple[str, int, str, str]]) -> None:
+        stored = {str(public_id): (ciphertext, erased) for public_id, ciphertext, erased in
+                  AuditSealedValue.objects.filter(
+                      event_public_id__in=[row[2] for row in rows]).values_list(
+                      "event_public_id", "ciphertext", "subject_key__erased_at")}
+        for chain, sequence, public_id, digest in rows:
+            if chain in broken_chains:
+                continue
+            found = stored.get(str(public_id))
+            problem = ""
+            if found is None:
+                problem = "its sealed values are missing from the side table (deleted?)"
+            elif found[1] is None and hashlib.sha256(
+                    found[0].encode("ascii")).hexdigest() != digest:
+                problem = ("its sealed values in the side table are not the ones its hash "
+                           "covers (replaced or edited)")
+            if problem:
+                broken_chains.add(chain)
+                result.broken.append(BrokenEvent(chain, sequence, str(public_id), problem))
+
+    for row in events:
+        chunk.append(row)
+        if len(chunk) >= SEALED_CHUNK:
+            check(chunk)
+            chunk = []
+    if chunk:
+        check(chunk)
 
 
 @dataclass(frozen=True)

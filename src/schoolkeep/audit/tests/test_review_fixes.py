@@ -78,7 +78,7 @@ def test_an_event_about_a_user_is_sealed_and_forgotten() -> None:
     assert open_event(event).target_label == str(user)
     forget([("accounts.user", str(user.pk))])
     assert open_event(AuditEvent.objects.get(pk=event.pk)).target_label == ""
-    assert not AuditSealedValue.objects.filter(event_public_id=event.public_id).exists()
+    assert AuditSealedValue.objects.get(event_public_id=event.public_id).ciphertext == ""
 
 
 @pytest.mark.parametrize("many", [False, True])
@@ -97,3 +97,28 @@ def test_a_links_actor_name_is_sealed_with_the_subject(many: bool) -> None:
     forget([("accounts.user", str(user.pk))])
     assert not _raw_contains("Rhoda")
     assert open_event(row).actor_label == "signing link"
+
+
+def test_verify_finds_swapped_and_deleted_sealed_values() -> None:
+    school = SchoolFactory()
+    first = audit_record(action="tests.p", school=school, target_label="Ann Lee",
+                         subject=("people.person", "1"), changes={"name": "Ann"})
+    second = audit_record(action="tests.p", school=SchoolFactory(), target_label="Bo Ng",
+                          subject=("people.person", "2"), changes={"name": "Bo"})
+    forgotten = audit_record(action="tests.p", school=SchoolFactory(), target_label="Cy",
+                             subject=("people.person", "3"), changes={"name": "Cy"})
+    forget([("people.person", "3")])
+    assert audit_verify().ok  # a forgotten subject's blank row is fine
+    ciphertexts = dict(AuditSealedValue.objects.values_list("event_public_id", "ciphertext"))
+    AuditSealedValue.objects.filter(event_public_id=first.public_id).update(
+        ciphertext=ciphertexts[second.public_id])
+    AuditSealedValue.objects.filter(event_public_id=second.public_id).update(
+        ciphertext=ciphertexts[first.public_id])
+    result = audit_verify()
+    assert {b.public_id for b in result.broken} == {str(first.public_id),
+                                                    str(second.public_id)}
+    assert "not the ones its hash covers" in str(result.broken[0])
+    AuditSealedValue.objects.filter(event_public_id=first.public_id).delete()
+    broken = {b.public_id: str(b) for b in audit_verify().broken}
+    assert "missing from the side table" in broken[str(first.public_id)]
+    assert str(forgotten.public_id) not in broken
