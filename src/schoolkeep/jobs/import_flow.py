@@ -41,6 +41,8 @@ ImportTask: TypeAlias = "Task[[str, str, str], None]"
 Progress: TypeAlias = Callable[[int, int, str], None]
 
 UPLOAD_GONE = "The uploaded file is no longer here. Upload it again."
+# The audit label of an import's events when its member's account is gone (never a name).
+BACKGROUND_IMPORT = "background import"
 # How many problems a job's result keeps for the preview (the count is always kept): no more
 # than an import keeps (lib.import_bounds).
 PROBLEMS_KEPT = import_bounds.PROBLEMS_KEPT
@@ -237,7 +239,9 @@ def apply_rows(job_id: str, stored_name: str, filename: str, *, kind: str, run: 
         job_fail(job, message=UPLOAD_GONE)
         return
     try:
-        with audit_context(actor_label=job.created_by_label):
+        # The import's actor is the member who confirmed it (run passes job.created_by);
+        # with that account gone, a label without a name.
+        with audit_context(actor_label=BACKGROUND_IMPORT):
             result = run(job, path, progress_reporter(job))
     except ImportFileError as exc:
         job_fail(job, message=f"{filename}: {exc}")

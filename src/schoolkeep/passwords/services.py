@@ -237,7 +237,7 @@ def _settle(*, school: School, system: System, person: Person, changed_on: date,
         forced.settled_at = now
         forced.save(update_fields=["settled_at"])
         audit_record(action="passwords.forced.settled", school=school, actor=actor,
-                     target=forced, changes={"settled_at": [None, now],
+                     target=forced, subject=person, changes={"settled_at": [None, now],
                                              "by_change_of": person.full_name})
     return settled
 

@@ -26,7 +26,7 @@ from schoolkeep.agreements.signing.links.services import (
     link_status,
 )
 from schoolkeep.audit.models import AuditEvent
-from schoolkeep.audit.sealing import open_event
+from schoolkeep.audit.sealing import forget, open_event
 from schoolkeep.lib.crypto import token_hash
 from schoolkeep.lib.errors import DomainError, NotAllowed
 from schoolkeep.people.models import PersonKind
@@ -212,9 +212,16 @@ def test_the_audit_trail_names_the_link_as_actor(personas, aup, parent):
     signed = AuditEvent.objects.get(action="agreements.signature.created",
                                     target_id=str(signature.public_id))
     used = AuditEvent.objects.get(action="agreements.link.used", target_id=str(link.public_id))
-    assert signed.actor_label == used.actor_label == "signing link: Pat Parent"
+    # The row keeps the kind; the signer's name is sealed under the parent's key.
+    assert signed.actor_label == used.actor_label == "signing link"
+    assert open_event(signed).actor_label == open_event(used).actor_label \
+        == "signing link: Pat Parent"
     assert signed.actor_id is None
     assert token not in str(signed.changes) + str(used.changes)
+    forget([("agreements.parent", str(parent.pk))])
+    stored = list(AuditEvent.objects.values_list("actor_label", "target_label", "changes"))
+    assert "Pat" not in str(stored) and "Parent" not in str(stored)
+    assert "Pat" not in open_event(used).actor_label
 
 
 def test_signing_needs_the_agreement_and_a_name(personas, aup, parent):

@@ -30,7 +30,8 @@ def _run(job: Job, stored_name: str, filename: str, *, dry_run: bool,
         job_fail(job, message=import_flow.UPLOAD_GONE)
         return None
     try:
-        with audit_context(actor_label=job.created_by_label):
+        # The actor is the member who started it; with that account gone, no name.
+        with audit_context(actor_label=import_flow.BACKGROUND_IMPORT):
             # job_progress looked up here, so that a test can watch the progress reported
             return assets_import(path, school=job.school, actor=job.created_by,
                                  dry_run=dry_run, filename=filename, matches=matches,

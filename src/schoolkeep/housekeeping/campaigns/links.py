@@ -52,7 +52,8 @@ def link_issue(*, confirmation: Confirmation, now: datetime | None = None
                                           token_hash=token_hash(token),
                                           expires_at=moment + timedelta(days=LINK_DAYS))
         audit_record(action="housekeeping.link.issued", school=confirmation.school_id,
-                     target=link, target_label=confirmation.person.full_name,
+                     target=link, subject=("people.person", str(confirmation.person_id)),
+                     target_label=confirmation.person.full_name,
                      changes={"expires_at": link.expires_at, "earlier_links_ended": ended})
     return link, token
 

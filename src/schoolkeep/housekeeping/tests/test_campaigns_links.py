@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.personas import Personas
 
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import forget, open_event
 from schoolkeep.housekeeping.campaigns import services
 from schoolkeep.housekeeping.campaigns.links import link_issue
 from schoolkeep.housekeeping.models import Confirmation, ConfirmLink
@@ -57,6 +58,15 @@ def test_post_confirms_once(issued) -> None:
     assert Confirmation.objects.filter(confirmed_at__isnull=False).count() == 1
     assert not any(token in str(event.changes) or token in event.target_label
                    for event in AuditEvent.objects.all())
+    # The confirmation's event is about Bob: its label and the link's actor label (naming
+    # him) are sealed under his key, so forgetting him leaves his name in no audit row.
+    event = AuditEvent.objects.get(action="housekeeping.campaign.confirmed")
+    assert event.actor_id is None and event.actor_label == "personal link"
+    assert open_event(event).actor_label == "personal link: Bob Noaccount"
+    forget([("people.person", str(confirmation.person_id))])
+    stored = list(AuditEvent.objects.values_list("actor_label", "target_label", "changes"))
+    assert [row for row in stored if "Bob" in str(row)] == []
+    assert "Noaccount" not in str(stored)
 
 
 def test_expired_and_superseded_links_are_refused(issued) -> None:

@@ -141,7 +141,9 @@ def link_use(*, token: str) -> PasswordChange:
                 actor=None)
             link.used_at = now
             link.save(update_fields=["used_at"])
+            # About the person, so their name here and in the context's label is sealed.
             audit_record(action="passwords.link.used", school=link.school_id, actor=None,
-                         target=link, target_label=f"{link.system.name}: {name}",
+                         target=link, subject=link.person,
+                         target_label=f"{link.system.name}: {name}",
                          changes={"used_at": now, "changed_on": change.changed_on})
     return change

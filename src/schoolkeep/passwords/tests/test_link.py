@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import forget, open_event
 from schoolkeep.passwords.models import ChangeLink, PasswordChange
 from schoolkeep.passwords.reminders import views
 from schoolkeep.passwords.reminders.links import link_issue, link_status
@@ -74,7 +75,12 @@ def test_post_records_once_as_the_person_and_uses_up_the_link(personas, holder):
                                           "Grace Adeyemi")
     assert ChangeLink.objects.get().used_at is not None
     event = AuditEvent.objects.get(action="passwords.change.recorded")
-    assert event.actor_id is None and event.actor_label == "personal link: Grace Adeyemi"
+    # The row keeps the kind; the person's name is sealed under their own key.
+    assert event.actor_id is None and event.actor_label == "personal link"
+    assert open_event(event).actor_label == "personal link: Grace Adeyemi"
+    forget([("people.person", str(grace.pk))])
+    stored = list(AuditEvent.objects.values_list("actor_label", "target_label", "changes"))
+    assert "Grace" not in str(stored) and "Adeyemi" not in str(stored)
     again = Client().post(_url(token))
     assert again.status_code == 410
     assert "already been used" in again.content.decode()

@@ -65,6 +65,8 @@ TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 REMIND_AGAIN_AFTER = timedelta(days=7)
 REMINDERS_KIND = "agreements.reminders"
 LETTERS_KIND = "agreements.letters"
+# The audit label of a job's events when its member's account is gone (never a name).
+BACKGROUND_JOB = "background job"
 MANAGE_MESSAGE = "You may not send signing links or reminders for this school."
 
 
@@ -325,8 +327,10 @@ def link_sign(*, token: str, typed_name: str, agreed: bool,
                                               when=used.first())) from None
             link.used_at = signature.signed_at
             link.save(update_fields=["used_at"])
+            # About the signer (the link's resolver: the person or parent), so their name
+            # in the label and in the context's "signing link: <name>" is sealed.
             audit_record(action="agreements.link.used", school=link.school_id, actor=None,
-                         target=link, target_label=f"{link.aup.title}: {name}",
+                         target=link, subject=link, target_label=f"{link.aup.title}: {name}",
                          changes={"signature": signature, "used_at": link.used_at})
     return signature
 
@@ -507,7 +511,9 @@ def reminders_run(job_id: str, aup_id: str) -> None:
     job, aup, actor = _job_and_aup(job_id, aup_id)
     sent = 0
     try:
-        with audit_context(actor_label=job.created_by_label):
+        # The events' actor is the member who started the job; with that account gone, a
+        # label without a name (the job's stored label names them).
+        with audit_context(actor_label=BACKGROUND_JOB):
             rows = _email_rows(aup, timezone.localdate())
             job_progress(job, done=0, total=len(rows))
             for number, batch in enumerate(_chunks(rows, reminder_batch_size())):
@@ -572,7 +578,7 @@ def letters_run(job_id: str, aup_id: str, everyone: bool) -> None:
 
     job, aup, actor = _job_and_aup(job_id, aup_id)
     try:
-        with audit_context(actor_label=job.created_by_label):
+        with audit_context(actor_label=BACKGROUND_JOB):
             today = timezone.localdate()
             rows = list(letter_rows(aup=aup, today=today, everyone=everyone))
             now = timezone.now()
