@@ -16,6 +16,7 @@ from schoolkeep.audit.models import AuditChainHead, AuditEvent, AuditSealedValue
 from schoolkeep.audit.services import chain_for
 
 CHUNK_SIZE = 2000
+REANCHORED = "audit.chain-reanchored"  # written by migration 0004 when it re-hashed a chain
 
 
 @dataclass(frozen=True)
@@ -249,10 +250,20 @@ def check_heads(heads: list[CopiedHead]) -> list[str]:
         query |= Q(chain=head.chain, sequence=head.sequence)
     found = dict(((chain, sequence), event_hash_) for chain, sequence, event_hash_ in
                  AuditEvent.objects.filter(query).values_list("chain", "sequence", "hash"))
+    # Heads a re-anchoring replaced (the one-time sealing of issue 20): old head -> sequence.
+    reanchored = {(chain, str(changes.get("old_head", ""))): sequence
+                  for chain, sequence, changes in AuditEvent.objects.filter(
+                      action=REANCHORED, chain__in={head.chain for head in heads}
+                  ).values_list("chain", "sequence", "changes")
+                  if isinstance(changes, dict)}
     problems = []
     for head in heads:
         stored = found.get((head.chain, head.sequence))
-        if stored is None and head.sequence > 0:
+        anchor = reanchored.get((head.chain, head.hash))
+        if anchor is not None and stored != head.hash:
+            problems.append(f"chain {head.chain}: re-anchored at sequence {anchor}: copy the "
+                            "heads again")
+        elif stored is None and head.sequence > 0:
             problems.append(f"chain {head.chain}: no event at sequence {head.sequence} "
                             "(the chain was cut short or replaced)")
         elif stored is not None and stored != head.hash:

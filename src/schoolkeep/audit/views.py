@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from schoolkeep.audit import export, selectors
+from schoolkeep.audit import export, heads_notice, selectors
 from schoolkeep.audit.concealment import visible_to
 from schoolkeep.audit.forms import AuditFilterForm
 from schoolkeep.audit.models import AuditEvent
@@ -72,7 +72,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "page_title": "Audit trail", "form": form, "page": page, "rows": rows,
         "export_query": request.GET.urlencode() if events is not None else "",
         "export_at_once_up_to": export.IN_BACKGROUND_ABOVE,
+        "copy_heads_due": heads_notice.copy_due(),
     })
+
+
+@require_POST
+@school_view("audit.view")
+def heads_copied(request: HttpRequest) -> HttpResponse:
+    """The operator says they have copied the chain heads again: the notice goes."""
+    heads_notice.heads_copied(school=request.school,  # type: ignore[attr-defined]
+                              actor=request.user, how="button")
+    return redirect("audit:event-list")
 
 
 def _person_label(form: AuditFilterForm) -> str:

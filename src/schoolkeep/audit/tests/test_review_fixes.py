@@ -122,3 +122,49 @@ def test_verify_finds_swapped_and_deleted_sealed_values() -> None:
     broken = {b.public_id: str(b) for b in audit_verify().broken}
     assert "missing from the side table" in broken[str(first.public_id)]
     assert str(forgotten.public_id) not in broken
+
+
+def _reanchor(school) -> str:
+    """An old-style event sealed by migration 0004: its chain is re-anchored; the old head."""
+    user = UserFactory(full_name="Olive Hart")
+    legacy(school, target_type="accounts.user", target_id=str(user.public_id),
+           target_label="Olive Hart")
+    from schoolkeep.audit.verify import current_heads
+
+    old = next(h for h in current_heads() if h.chain == f"school:{school.pk}")
+    migration.seal_existing(historical_apps(), Editor())
+    return old.line()
+
+
+def test_the_notice_to_copy_the_heads_shows_until_they_are_copied(
+        personas, login) -> None:
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from schoolkeep.audit.heads_notice import HEADS_COPIED
+
+    client = login(personas.siro)
+    page = reverse("audit:event-list")
+    button = "I have copied the chain heads"
+    assert button not in client.get(page).content.decode()
+    _reanchor(personas.school)
+    assert button in client.get(page).content.decode()
+    assert client.get(reverse("audit:heads-copied")).status_code == 405
+    assert client.post(reverse("audit:heads-copied")).status_code == 302
+    assert button not in client.get(page).content.decode()
+    assert AuditEvent.objects.filter(action=HEADS_COPIED, actor_id=personas.siro.pk).exists()
+    _reanchor(SchoolFactory())  # another re-anchoring: the notice again
+    assert button in client.get(page).content.decode()
+    call_command("audit", "heads", stdout=__import__("io").StringIO())
+    assert button not in client.get(page).content.decode()
+
+
+def test_a_head_copied_before_a_reanchoring_says_copy_again() -> None:
+    from schoolkeep.audit.verify import check_heads, parse_heads
+
+    school = SchoolFactory()
+    old = _reanchor(school)
+    anchor = AuditEvent.objects.get(school=school, action="audit.chain-reanchored")
+    assert check_heads(parse_heads(old)) == [
+        f"chain school:{school.pk}: re-anchored at sequence {anchor.sequence}: "
+        "copy the heads again"]

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from schoolkeep.audit import heads_notice
+from schoolkeep.audit.context import audit_context, cli_actor_label
 from schoolkeep.audit.verify import audit_verify, check_heads, current_heads, parse_heads
 
 SUBCOMMANDS = {
@@ -44,6 +46,9 @@ class Command(BaseCommand):
                               "'schoolkeep audit verify --heads FILE'.")
             for head in current_heads():
                 self.stdout.write(head.line())
+            if heads_notice.copy_due():  # printing them counts as copying them
+                with audit_context(actor_label=cli_actor_label()):
+                    heads_notice.heads_copied(how="command")
             return
         self.verify(options.get("heads"))
 
