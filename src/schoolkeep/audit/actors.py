@@ -1,9 +1,11 @@
 """Who did something, as the audit trail shows it.
 
-An event stores how its actor was named when it happened (a hashed field, never changed):
-a member's name, or for work done with nobody signed in a short code such as ``cli:root``,
-``system`` or ``kiosk: Ann Lee``. The pages and the export show those codes in words; the
-export keeps the stored text beside them.
+An event stores its member actor's id (the row's label reads "sealed"): the name shown is
+the member's name now, kept sealed under their key, not their name when the event happened,
+and "erased" once they are forgotten. Work done with nobody signed in keeps a short code
+such as ``cli:root``, ``system`` or ``signing link`` (a link's or kiosk's person's name,
+when the event is about someone, is sealed with the event's values). The pages and the
+export show those codes in words; the export keeps the code beside them.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ _NAMED = {
     "scheduler": SCHEDULED,
     "": SCHEDULED,
     "anonymous": "Someone not signed in",
+    # A link's or kiosk's kind, its person's name sealed with the event (or gone).
+    "signing link": "Someone, through a signing link",
+    "personal link": "Someone, through a personal link",
+    "kiosk": "The signing kiosk",
 }
 _PREFIXES = (
     ("cli:", "Schoolkeep command line ({})"),
     ("kiosk: ", "The signing kiosk opened by {}"),
     ("signing link: ", "{}, through a signing link"),
+    ("personal link: ", "{}, through a personal link"),
 )
 
 

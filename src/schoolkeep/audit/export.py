@@ -52,12 +52,13 @@ CHUNK = 500  # events read at a time: what bounds the export's memory
 # Events are written fast: saving progress every hundred would commit thousands of UPDATEs.
 PROGRESS_EVERY = 1000
 
-# "Person" and "Action" in words; the codes as stored stay beside them ("Action code", and
-# "Person as recorded" last, so that the earlier columns keep their places).
+# "Person" and "Action" in words; the codes stay beside them ("Action code", and "Person
+# (name now)" last, so that the earlier columns keep their places). A member's name is read
+# from their sealed key: it is their name now, not when the event happened.
 HEADER = [
     "When (UK time)", "When (UTC)", "Person", "Action", "Action code", "Record type",
     "Record id", "Record", "Changes", "Request id", "Address", "Event id", "Chain",
-    "Sequence", "Hash", "Area", "Person as recorded",
+    "Sequence", "Hash", "Area", "Person (name now)",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula (or, for tab and
 # carriage return, may shift it into one): such cells are prefixed with a quote.

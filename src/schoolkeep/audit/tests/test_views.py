@@ -272,7 +272,7 @@ def test_export_streams_the_filtered_trail(personas: Personas, login: Login) -> 
     row = dict(zip(header, rows[0], strict=True))
     assert row["When (UK time)"] == "2026-01-15 08:00:00"
     assert row["When (UTC)"] == "2026-01-15T08:00:00.250000Z"
-    assert row["Person"] == row["Person as recorded"] == personas.siro.full_name
+    assert row["Person"] == row["Person (name now)"] == personas.siro.full_name
     assert row["Action"] == "Member's roles changed"
     assert row["Action code"] == "tenancy.membership.roles_changed"
     assert row["Area"] == "Members, invitations, term dates and school settings"
