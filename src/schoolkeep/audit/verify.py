@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -176,9 +177,9 @@ def _check_sealed_values(result: VerifyResult, chunk_size: int) -> None:
     events = (AuditEvent.objects.exclude(sealed_digest="").order_by("chain", "sequence")
               .values_list("chain", "sequence", "public_id", "sealed_digest")
               .iterator(chunk_size=chunk_size))
-    chunk: list[tuple[str, int, str, str]] = []
+    chunk: list[tuple[str, int, Any, str]] = []
 
-    def check(rows: list[tuple[str, int, str, str]]) -> None:
+    def check(rows: list[tuple[str, int, Any, str]]) -> None:
         stored = {str(public_id): (ciphertext, erased) for public_id, ciphertext, erased in
                   AuditSealedValue.objects.filter(
                       event_public_id__in=[row[2] for row in rows]).values_list(

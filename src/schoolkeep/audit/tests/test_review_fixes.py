@@ -168,3 +168,11 @@ def test_a_head_copied_before_a_reanchoring_says_copy_again() -> None:
     assert check_heads(parse_heads(old)) == [
         f"chain school:{school.pk}: re-anchored at sequence {anchor.sequence}: "
         "copy the heads again"]
+
+
+def test_the_kinds_a_sealed_link_label_leaves_read_in_words() -> None:
+    from schoolkeep.audit.actors import actor_name
+
+    assert actor_name("signing link") == "Someone, through a signing link"
+    assert actor_name("personal link: Ann Lee") == "Ann Lee, through a personal link"
+    assert actor_name("kiosk") == "The signing kiosk"
