@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from cryptography.fernet import Fernet
+from django.core.exceptions import FieldDoesNotExist
 from django.db import migrations
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ ABOUT_A_PERSON = {
     "people.certificatecopy": [("check_record__person_id", "people.person")],
     "agreements.signature": [("person_id", "people.person"),
                              ("parent_id", "agreements.parent"),
-                             ("user_id", "accounts.user")],
+                             ("user_id", "accounts.user"),
+                             # a visitor's kiosk entry: under its own key, as it is live
+                             ("kiosk_id", "agreements.signature")],
     "agreements.signinglink": [("person_id", "people.person"),
                                ("parent_id", "agreements.parent"),
                                ("user_id", "accounts.user")],
@@ -99,7 +102,7 @@ def _has_field(model, path):
     name = name[:-3] if name.endswith("_id") else name
     try:
         model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - a field this historical model does not have
+    except FieldDoesNotExist:  # a field this historical model does not have
         return False
     return True
 
@@ -128,7 +131,7 @@ def _subjects_of(apps, label, target_ids):
             for path, kind in routes:
                 pk = row["pk"] if not path else row[path]
                 if pk is not None and pk != "":
-                    subject = (kind, str(pk))
+                    subject = (kind, str(row["pk"] if path == "kiosk_id" else pk))
                     break
             found[str(row[key])] = subject
     return found
