@@ -115,7 +115,10 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
     assert ICO in dpo.banner and "hours left" in dpo.banner
     assert dpo.main.index('id="legal-clocks"') < dpo.main.index('id="mine-title"')
     assert ICO not in _text(dpo.mine)  # shown once, in the banner
-    assert dpo.areas(dpo.mine)[0] == "Policies and their reviews"  # then overdue
+    # Then overdue: the demo's leavers' staff files, past the retention schedule's period
+    # years ago, and the policies due for review.
+    assert dpo.areas(dpo.mine)[:2] == ["Retention", "Policies and their reviews"]
+    assert "Records due for destruction" in dpo.kinds(dpo.mine)
     assert "Policies due for review" in dpo.kinds(dpo.mine)
     # The SIRO follows it up: first among the others' duties, not in a banner of theirs,
     # and named at the top, above their own duties, in a line per kind of legal clock.
@@ -159,8 +162,9 @@ def _leads_with_what_is_theirs_and_most_urgent(demo_pages):
     trust_admin = demo_pages["trust_admin"]
     assert "BR-" not in trust_admin.main  # incidents and requests are not theirs to see
     assert "RQ-" not in trust_admin.main
-    assert ("Not shown: the duties of Incidents and data breaches and Requests with legal "
-            "clocks, which your role does not cover.") in _text(trust_admin.others)
+    assert ("Not shown: the duties of Incidents and data breaches, Requests with legal "
+            "clocks, DPIAs, Suppliers and their agreements and Retention, which your role does "
+            "not cover.") in _text(trust_admin.others)
     assert "People with Single Central Record checks missing" in trust_admin.kinds(
         trust_admin.others)
 
