@@ -20,6 +20,7 @@ from schoolkeep.accounts.models import ApiToken
 from schoolkeep.accounts.services import token_create
 from schoolkeep.audit.actions import action_label
 from schoolkeep.audit.models import AuditEvent
+from schoolkeep.audit.sealing import open_event
 from schoolkeep.duties.scheduler import registered_ticks
 from schoolkeep.people import hooks, services
 from schoolkeep.people.models import Person
@@ -142,8 +143,9 @@ def test_on_the_day_the_tick_ends_membership_sessions_and_tokens(personas: Perso
     (event,) = AuditEvent.objects.filter(action=ENDED)
     assert event.actor_id is None
     assert event.school_id == personas.school.pk
-    assert event.changes["is_active"] == {"before": True, "after": False}
-    assert event.changes["leaving_date"] == timezone.localdate().isoformat()
+    changes = open_event(event).changes  # sealed: the subject is a person (audit.sealing)
+    assert changes["is_active"] == {"before": True, "after": False}
+    assert changes["leaving_date"] == timezone.localdate().isoformat()
     assert action_label(ENDED) == "Membership ended on the leaving date"
     assert AuditEvent.objects.filter(action="accounts.token.revoked", actor_id=None,
                                      school_id=personas.school.pk).count() == 1
