@@ -42,7 +42,13 @@ def test_the_channels_raise_no_duty_and_the_step_is_idempotent() -> None:
     channels = {system.catalogue_key for system in transfer_channels(larkspur)}
     assert channels == {"dfe-s2s", "anycomms", "egress", "uso-fx2", "autoupdate",
                         "secure-email"}
-    assert _keys(larkspur) == before
+    # Issue 20: a file-transfer or messaging system with no supplier's agreement on file is
+    # the DPO's processors duty (privacy.suppliers.duties); the channels raise that one duty
+    # each and nothing else (no duty of the transfers module).
+    channel_ids = {str(system.public_id) for system in transfer_channels(larkspur)}
+    assert _keys(larkspur) - before == {f"processors.agreement-missing:{public_id}"
+                                        for public_id in channel_ids}
+    assert before <= _keys(larkspur)
     answer = answer_for(larkspur, "ctf_pupil_file", "school")
     assert not answer.ask_dpo and answer.usable[0].instructions
     assert answer_for(larkspur, "references_reports", "parents").usable[0].name == (
