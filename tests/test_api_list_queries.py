@@ -33,7 +33,7 @@ from tests.personas import Personas
 # list -> queries: token, schools, page, count, then what each answers besides its rows.
 PINNED = {
     "api:person-list": 5,  # + the people's sites
-    "api:system-list": 6,  # + administrators' ids, assets' ids
+    "api:system-list": 7,  # + administrators' ids, assets' ids, the agreements (dpa_on_file)
     "api:asset-list": 6,  # + access labels' texts, systems' ids
     "api:incident-list": 4,
     "api:policy-list": 5,  # + the school's terms (review dates given as a term)
