@@ -14,9 +14,13 @@ from schoolkeep import agreements
 from schoolkeep.agreements.apps import SELF_REGISTERING
 
 SKIPPED = (".tests", ".migrations", ".management")
+# Modules at the app's top level that ``AgreementsConfig.ready`` registers by name.
+REGISTERED_BY_READY = frozenset({"schoolkeep.agreements.erasure"})
 
 
 def _registered(module_name: str) -> bool:
+    if module_name in REGISTERED_BY_READY:
+        return True
     package, _, name = module_name.removeprefix("schoolkeep.agreements.").rpartition(".")
     return name.startswith(SELF_REGISTERING.get(package, ()))
 
