@@ -34,7 +34,8 @@ from tests.personas import Personas
 PINNED = {
     "api:person-list": 5,  # + the people's sites
     "api:system-list": 7,  # + administrators' ids, assets' ids, the agreements (dpa_on_file)
-    "api:asset-list": 6,  # + access labels' texts, systems' ids
+    # + access labels' texts, systems' ids, record types in force, DPIAs, agreements
+    "api:asset-list": 9,
     "api:incident-list": 4,
     "api:policy-list": 5,  # + the school's terms (review dates given as a term)
     "api:aup-list": 4,  # token, schools, page, the figures (no count: one AUP per audience at most)

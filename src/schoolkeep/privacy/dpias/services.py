@@ -60,7 +60,9 @@ def _lock(dpia: Dpia, *, actor: Any, version: int | None, permission: str,
           message: str) -> Dpia:
     require_permission(school=dpia.school_id, actor=actor, permission=permission,
                        message=message)
-    current = Dpia.objects.select_for_update().select_related(
+    # Only the DPIA's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the outer joins to its asset and system.
+    current = Dpia.objects.select_for_update(of=("self",)).select_related(
         "asset", "system").get(pk=dpia.pk)
     if version is not None and current.version != version:
         raise stale_error(school=current.school_id, target=current, what="this DPIA")
