@@ -7,6 +7,7 @@ gone, password unusable, inactive): never deleted, because audit events point at
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,7 +22,7 @@ from schoolkeep.privacy.erasure.registry import DueItem, register_provider
 ERASED_EMAIL_DOMAIN = "erased.invalid"  # a reserved domain: nothing is ever sent there
 
 
-class PersonDataOnly:
+class PersonDataOnly(ABC):
     """A provider with no records of its own past a period: it only erases what it holds
     about a person being erased."""
 
@@ -37,8 +38,9 @@ class PersonDataOnly:
     def erase(self, school: Any, items: list[DueItem], *, now: datetime) -> int:
         return 0
 
+    @abstractmethod
     def erase_person_data(self, school: Any, person_ids: list[int], *, now: datetime) -> int:
-        raise NotImplementedError
+        """Erase what this provider holds about these people; the rows affected."""
 
 
 def users_of(person_ids: Iterable[int]) -> list[int]:
